@@ -1,0 +1,59 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+let package = Package(
+    name: "kefu",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "kefu", targets: ["kefu"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/vapor/vapor", from: "4.122.3"),
+        .package(url: "https://github.com/vapor/fluent", from: "4.13.0"),
+        .package(url: "https://github.com/vapor/fluent-sqlite-driver", from: "4.9.0"),
+        .package(url: "https://github.com/vapor/fluent-postgres-driver", from: "2.14.0"),
+        .package(url: "https://github.com/vapor/leaf", from: "4.5.2"),
+    ],
+    targets: [
+        /// The regulation's rules: pure Swift, no Vapor, no I/O, no clock reads.
+        .target(name: "KefuDomain"),
+        /// The Vapor application: one folder per part of the department's work, plus Platform/.
+        .target(
+            name: "KefuServer",
+            dependencies: [
+                "KefuDomain",
+                .product(name: "Vapor", package: "vapor"),
+                .product(name: "Fluent", package: "fluent"),
+                .product(name: "FluentSQLiteDriver", package: "fluent-sqlite-driver"),
+                .product(name: "FluentPostgresDriver", package: "fluent-postgres-driver"),
+                .product(name: "Leaf", package: "leaf"),
+            ],
+            resources: [
+                .copy("Resources"),
+            ]
+        ),
+        .executableTarget(
+            name: "kefu",
+            dependencies: [
+                "KefuServer",
+                .product(name: "Vapor", package: "vapor"),
+            ]
+        ),
+        .testTarget(name: "KefuDomainTests", dependencies: ["KefuDomain"]),
+        .testTarget(
+            name: "KefuServerTests",
+            dependencies: [
+                "KefuServer",
+                .product(name: "VaporTesting", package: "vapor"),
+            ]
+        ),
+        .testTarget(
+            name: "KefuPostgresTests",
+            dependencies: [
+                "KefuServer",
+                .product(name: "VaporTesting", package: "vapor"),
+            ]
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,87 @@
+/* Kefu: progressive enhancement only; CSP script-src 'self' safe. */
+(() => {
+  'use strict';
+  const d = document;
+  const body = d.body;
+  const nav = d.getElementById('sidenav');
+  const toggles = d.querySelectorAll('[data-nav-toggle]');
+  const isOpen = () => body.classList.contains('nav-open');
+
+  const setNav = (open, refocus) => {
+    body.classList.toggle('nav-open', open);
+    toggles.forEach((t) => t.setAttribute('aria-expanded', String(open)));
+    if (open && nav) {
+      const first = nav.querySelector('a[href]');
+      if (first) first.focus();
+    } else if (refocus && toggles[0]) {
+      toggles[0].focus();
+    }
+  };
+
+  const wide = window.matchMedia('(min-width: 768px)');
+  const onWide = () => { if (wide.matches && isOpen()) setNav(false); };
+  if (wide.addEventListener) wide.addEventListener('change', onWide);
+  else if (wide.addListener) wide.addListener(onWide);
+
+  const copy = (el) => {
+    const text = el.textContent.trim();
+    const done = () => {
+      el.classList.add('copied');
+      clearTimeout(el.kefuTimer);
+      el.kefuTimer = setTimeout(() => el.classList.remove('copied'), 1600);
+    };
+    const select = () => window.getSelection().selectAllChildren(el);
+    if (navigator.clipboard && window.isSecureContext) {
+      navigator.clipboard.writeText(text).then(done, select);
+    } else {
+      select();
+    }
+  };
+
+  const zh = /^zh/i.test(d.documentElement.lang || '');
+  d.querySelectorAll('[data-copy]').forEach((el) => {
+    if (el.tabIndex < 0) el.tabIndex = 0;
+    if (!el.title) el.title = zh ? '点击复制' : 'Click to copy';
+  });
+
+  d.addEventListener('click', (e) => {
+    const t = e.target instanceof Element ? e.target : null;
+    if (!t) return;
+    if (t.closest('[data-nav-toggle]')) {
+      setNav(!isOpen());
+      return;
+    }
+    if (isOpen() && (t.closest('.sidenav a') || !t.closest('.sidenav'))) setNav(false);
+    const c = t.closest('[data-copy]');
+    if (c) copy(c);
+  });
+
+  d.addEventListener('keydown', (e) => {
+    if (e.defaultPrevented || e.isComposing) return;
+    if (e.key === 'Escape' && isOpen()) {
+      setNav(false, true);
+      return;
+    }
+    const a = d.activeElement;
+    const typing = a && (a.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(a.tagName));
+    if ((e.key === 'Enter' || e.key === ' ') && a && a.hasAttribute('data-copy') && !typing) {
+      e.preventDefault();
+      copy(a);
+      return;
+    }
+    if (e.key !== '/' || e.ctrlKey || e.metaKey || e.altKey || typing) return;
+    const q = d.querySelector('input[name="q"], input[type="search"]');
+    if (q && !q.disabled) {
+      e.preventDefault();
+      q.focus();
+      q.select();
+    }
+  });
+
+  d.addEventListener('submit', (e) => {
+    const f = e.target;
+    if (f instanceof HTMLFormElement && f.hasAttribute('data-confirm') && !window.confirm(f.dataset.confirm)) {
+      e.preventDefault();
+    }
+  });
+})();

@@ -1,0 +1,88 @@
+/// Who is asking: the facts about the signed-in person that decisions depend on.
+public struct Actor: Equatable, Sendable {
+    public var staffID: Int
+    public var role: Role
+    public var departmentID: Int
+
+    public init(staffID: Int, role: Role, departmentID: Int) {
+        self.staffID = staffID
+        self.role = role
+        self.departmentID = departmentID
+    }
+}
+
+/// What the policy needs to know about a record to decide whether an actor may touch it.
+public struct RecordFacts: Equatable, Sendable {
+    /// The staff member responsible for the record (for a staff record: that person).
+    public var responsibleStaffID: Int?
+    /// The department the record belongs to.
+    public var departmentID: Int?
+    /// Departments the record was forwarded to (complaints, opinions, …).
+    public var forwardedToDepartmentIDs: Set<Int>
+
+    public init(responsibleStaffID: Int? = nil, departmentID: Int? = nil, forwardedToDepartmentIDs: Set<Int> = []) {
+        self.responsibleStaffID = responsibleStaffID
+        self.departmentID = departmentID
+        self.forwardedToDepartmentIDs = forwardedToDepartmentIDs
+    }
+}
+
+/// The one place that decides role × action × record (R2.1, R4.4).
+///
+/// Routes declare an ``Action``; the server asks ``scopes(of:for:)`` whether the role may do it at all
+/// and ``permits(_:_:on:)`` whether it may do it to a given record.
+public enum AccessPolicy {
+    /// The grants: for each action, the scopes each role holds. A role absent from an action's entry
+    /// may not perform it at all.
+    static let grants: [Action: [Role: Set<Scope>]] = [
+        .viewDashboard: everyone([.own]),
+        .manageOwnProfile: everyone([.own]),
+        .manageOwnTokens: everyone([.own]),
+        // R2.1: the administrator keeps accounts; the supervisor sees and keeps their own team.
+        .viewStaff: [.administrator: [.any], .supervisor: [.team], .leadership: [.any]],
+        .manageStaff: [.administrator: [.any], .supervisor: [.team]],
+        .viewDepartments: [.administrator: [.any], .supervisor: [.any], .leadership: [.any]],
+        .manageDepartments: [.administrator: [.any]],
+        // R4.4: the audit log is for the supervisor (and the administrator who keeps the system).
+        .viewAuditLog: [.administrator: [.any], .supervisor: [.any]],
+    ]
+
+    private static func everyone(_ scopes: Set<Scope>) -> [Role: Set<Scope>] {
+        Dictionary(uniqueKeysWithValues: Role.allCases.map { ($0, scopes) })
+    }
+
+    /// The scopes a role holds for an action; empty when it may not perform the action at all.
+    public static func scopes(of role: Role, for action: Action) -> Set<Scope> {
+        grants[action]?[role] ?? []
+    }
+
+    /// Whether the role may perform the action on at least some record.
+    public static func allows(_ role: Role, _ action: Action) -> Bool {
+        !scopes(of: role, for: action).isEmpty
+    }
+
+    /// Whether the actor may perform the action on this particular record.
+    public static func permits(_ actor: Actor, _ action: Action, on record: RecordFacts) -> Bool {
+        scopes(of: actor.role, for: action).contains { scope in
+            switch scope {
+            case .any:
+                return true
+            case .own:
+                return record.responsibleStaffID == actor.staffID
+            case .team:
+                return record.responsibleStaffID == actor.staffID || record.departmentID == actor.departmentID
+            case .forwardedToMyDepartment:
+                return record.forwardedToDepartmentIDs.contains(actor.departmentID)
+            }
+        }
+    }
+
+    /// The widest scope the role holds for the action, for building list queries.
+    public static func widestScope(of role: Role, for action: Action) -> Scope? {
+        let held = scopes(of: role, for: action)
+        for scope in [Scope.any, .team, .forwardedToMyDepartment, .own] where held.contains(scope) {
+            return scope
+        }
+        return nil
+    }
+}

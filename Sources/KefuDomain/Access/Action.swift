@@ -1,0 +1,26 @@
+/// Everything a person can ask Kefu to do, named once so every route can declare which one it is.
+///
+/// Later parts add their actions here (`customer.view`, `complaint.forward`, …); the access policy
+/// must then say who may do each, or the policy test fails.
+public enum Action: String, CaseIterable, Codable, Sendable {
+    case viewDashboard = "dashboard.view"
+    case viewStaff = "staff.view"
+    case manageStaff = "staff.manage"
+    case viewDepartments = "departments.view"
+    case manageDepartments = "departments.manage"
+    case viewAuditLog = "audit.view"
+    case manageOwnProfile = "profile.manage"
+    case manageOwnTokens = "tokens.manage"
+}
+
+/// How far a grant reaches over records (R4.4, R2.1).
+public enum Scope: String, CaseIterable, Codable, Sendable {
+    /// Only records the actor is responsible for (or that are the actor).
+    case own
+    /// Records of the actor's own department (the supervisor's team).
+    case team
+    /// Records forwarded to the actor's department (liaisons).
+    case forwardedToMyDepartment
+    /// Every record.
+    case any
+}

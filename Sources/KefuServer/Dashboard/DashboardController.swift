@@ -1,0 +1,59 @@
+import Fluent
+import KefuDomain
+import Vapor
+
+/// 工作台: the first page after sign-in. Each later part adds its cards (promised replies due,
+/// follow-ups overdue …); the platform shows the person, their team and recent security events.
+struct DashboardController: RouteCollection {
+    struct Page: Encodable {
+        struct Figure: Encodable { var labelKey: String; var value: Int; var href: String? }
+        struct Event: Encodable { var occurredAt: String; var actorName: String; var action: String }
+        var displayName: String
+        var roleKey: String
+        var departmentName: String
+        var today: String
+        var lastSignInAt: String?
+        var figures: [Figure]
+        var recentEvents: [Event]
+        var canSeeAudit: Bool
+        /// Leaf treats any array as true in `#if`, so emptiness is said explicitly.
+        var hasFigures: Bool
+        var hasRecentEvents: Bool
+    }
+
+    func boot(routes: any RoutesBuilder) throws {
+        routes.requiring(.viewDashboard).get(use: show)
+    }
+
+    @Sendable func show(req: Request) async throws -> Response {
+        let staff = try req.requireStaff()
+        let department = try await DepartmentModel.find(staff.$department.id, on: req.db)
+        var figures: [Page.Figure] = []
+        if let scope = AccessPolicy.widestScope(of: staff.roleValue, for: .viewStaff) {
+            let team = StaffModel.query(on: req.db).filter(\.$isActive == true)
+            if scope != .any { team.filter(\.$department.$id == staff.$department.id) }
+            let members = try await team.all()
+            figures.append(.init(labelKey: "dashboard.figure.active_staff", value: members.count, href: SiteURL.staff))
+            figures.append(.init(labelKey: "dashboard.figure.specialists", value: members.filter { $0.role == Role.specialist.rawValue }.count, href: SiteURL.staff + "?role=specialist"))
+        }
+        let canSeeAudit = AccessPolicy.allows(staff.roleValue, .viewAuditLog)
+        var events: [Page.Event] = []
+        if canSeeAudit {
+            let since = req.now.addingTimeInterval(-24 * 3600)
+            let failures = try await AuditEntryModel.query(on: req.db)
+                .filter(\.$action == "auth.sign_in_failed").filter(\.$occurredAt >= since).count()
+            figures.append(.init(labelKey: "dashboard.figure.failed_sign_ins", value: failures, href: SiteURL.auditLog + "?action=auth.sign_in_failed"))
+            events = try await AuditEntryModel.query(on: req.db)
+                .sort(\.$occurredAt, .descending).sort(\.$id, .descending).limit(8).all()
+                .map { .init(occurredAt: DisplayFormat.dateTime($0.occurredAt), actorName: $0.actorName, action: $0.action) }
+        }
+        let page = Page(
+            displayName: staff.displayName, roleKey: "role.\(staff.role)", departmentName: department?.name ?? "",
+            today: String(DisplayFormat.dateTime(req.now).prefix(10)),
+            lastSignInAt: staff.lastSignInAt.map(DisplayFormat.dateTime),
+            figures: figures, recentEvents: events, canSeeAudit: canSeeAudit,
+            hasFigures: !figures.isEmpty, hasRecentEvents: !events.isEmpty
+        )
+        return try await req.renderPage("dashboard/index", titleKey: "dashboard.title", page)
+    }
+}

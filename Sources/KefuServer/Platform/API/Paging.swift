@@ -1,0 +1,29 @@
+import KefuDomain
+import Vapor
+
+/// A page of a list in the JSON API: `{"items": [...], "page": {number, size, totalItems, totalPages}}`.
+struct PageDTO<Item: Content>: Content {
+    struct Info: Content {
+        var number: Int
+        var size: Int
+        var totalItems: Int
+        var totalPages: Int
+    }
+    var items: [Item]
+    var page: Info
+
+    init(items: [Item], request: Paging, total: Int) {
+        self.items = items
+        self.page = Info(number: request.number, size: request.size, totalItems: total, totalPages: request.pageCount(total: total))
+    }
+}
+
+extension Request {
+    /// `?page=&perPage=` (pages also accept `per_page`), clamped by the paging convention.
+    var paging: Paging {
+        Paging(
+            number: query[Int.self, at: "page"],
+            size: query[Int.self, at: "perPage"] ?? query[Int.self, at: "per_page"]
+        )
+    }
+}

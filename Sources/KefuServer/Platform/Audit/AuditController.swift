@@ -1,0 +1,164 @@
+import Fluent
+import KefuDomain
+import Vapor
+
+/// An audit entry in the JSON API.
+struct AuditEntryDTO: Content {
+    var id: Int
+    var occurredAt: Date
+    var actorStaffID: Int?
+    var actorName: String
+    var action: String
+    var recordType: String
+    var recordID: String
+    var fields: [String]
+    var detail: String
+    var address: String
+    var requestID: String
+
+    init(_ model: AuditEntryModel) {
+        id = model.id ?? 0
+        occurredAt = model.occurredAt
+        actorStaffID = model.actorStaffID
+        actorName = model.actorName
+        action = model.action
+        recordType = model.recordType
+        recordID = model.recordID
+        fields = model.fields.isEmpty ? [] : model.fields.split(separator: ",").map(String.init)
+        detail = model.detail
+        address = model.address
+        requestID = model.requestID
+    }
+
+    static let schema = Schema.object([
+        "id": Schema.integer, "occurredAt": Schema.dateTime, "actorStaffID": Schema.nullable("integer"),
+        "actorName": Schema.string, "action": Schema.string, "recordType": Schema.string, "recordID": Schema.string,
+        "fields": ["type": "array", "items": Schema.string], "detail": Schema.string, "address": Schema.string,
+        "requestID": Schema.string,
+    ], required: ["id", "occurredAt", "actorName", "action", "recordType", "recordID", "fields", "detail", "address", "requestID"])
+}
+
+/// The filters of the audit log, from the page's form or the API's query.
+struct AuditFilter: Sendable {
+    var actor: String?
+    var action: String?
+    var recordType: String?
+    var recordID: String?
+    /// Inclusive day bounds, `2026-11-29`, in China Standard Time.
+    var from: String?
+    var to: String?
+
+    init(_ req: Request) {
+        func value(_ name: String) -> String? {
+            guard let text = req.query[String.self, at: name]?.trimmingCharacters(in: .whitespaces), !text.isEmpty else { return nil }
+            return String(text.prefix(64))
+        }
+        actor = value("actor"); action = value("action"); recordType = value("recordType"); recordID = value("recordID")
+        from = value("from"); to = value("to")
+    }
+
+    static func day(_ text: String?) -> Date? {
+        guard let text else { return nil }
+        let formatter = DateFormatter()
+        formatter.calendar = Calendar(identifier: .gregorian)
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = DisplayFormat.timeZone
+        formatter.dateFormat = "yyyy-MM-dd"
+        return formatter.date(from: text)
+    }
+
+    func validate() throws {
+        var errors = FieldErrors()
+        if from != nil, Self.day(from) == nil { errors.add("from", "validation.date") }
+        if to != nil, Self.day(to) == nil { errors.add("to", "validation.date") }
+        try errors.throwIfAny()
+    }
+
+    /// Newest first; the (occurred_at) and (record_type, record_id, occurred_at) indexes serve it.
+    func query(on database: any Database) -> QueryBuilder<AuditEntryModel> {
+        let query = AuditEntryModel.query(on: database)
+        if let actor { query.filter(\.$actorName == actor) }
+        if let action { query.filter(\.$action == action) }
+        if let recordType { query.filter(\.$recordType == recordType) }
+        if let recordID { query.filter(\.$recordID == recordID) }
+        if let start = Self.day(from) { query.filter(\.$occurredAt >= start) }
+        if let end = Self.day(to) { query.filter(\.$occurredAt < end.addingTimeInterval(86400)) }
+        return query
+    }
+}
+
+/// The audit log: a filtered, paged page and `GET /api/v1/audit-entries`. Read-only by design: there
+/// is no route that writes to it except through the changes it records.
+struct AuditController: RouteCollection {
+    struct Page: Encodable {
+        struct Row: Encodable {
+            var occurredAt: String; var actorName: String; var action: String; var recordType: String
+            var recordID: String; var fields: String; var detail: String; var address: String; var requestID: String
+        }
+        var rows: [Row]
+        var hasRows: Bool
+        var actor: String; var action: String; var recordType: String; var recordID: String; var from: String; var to: String
+        var errors: [String: String]
+        var pager: Pager
+    }
+
+    static let operations: [APIOperation] = [
+        APIOperation(method: .GET, path: "/api/v1/audit-entries", tag: "Audit", summary: "The audit log, newest first",
+                     parameters: OpenAPIParameters.page + [
+                        OpenAPIParameters.query("actor", "string", "Username of the actor"),
+                        OpenAPIParameters.query("action", "string", "e.g. auth.sign_in_failed"),
+                        OpenAPIParameters.query("recordType"), OpenAPIParameters.query("recordID"),
+                        OpenAPIParameters.query("from", "string", "First day, YYYY-MM-DD"),
+                        OpenAPIParameters.query("to", "string", "Last day, YYYY-MM-DD"),
+                     ], responses: [200: "AuditEntryPage"]),
+    ]
+    static let schemas: [String: JSONValue] = ["AuditEntry": AuditEntryDTO.schema, "AuditEntryPage": Schema.page(of: "AuditEntry")]
+
+    func boot(routes: any RoutesBuilder) throws {
+        routes.requiring(.viewAuditLog).get("audit", use: page)
+        routes.grouped("api", "v1").requiring(.viewAuditLog).get("audit-entries", use: list)
+    }
+
+    @Sendable func list(req: Request) async throws -> PageDTO<AuditEntryDTO> {
+        let filter = AuditFilter(req)
+        try filter.validate()
+        let page = req.paging
+        let (items, total) = try await fetch(filter, page: page, on: req.db)
+        return PageDTO(items: items.map(AuditEntryDTO.init), request: page, total: total)
+    }
+
+    @Sendable func page(req: Request) async throws -> Response {
+        let filter = AuditFilter(req)
+        var errors: [String: String] = [:]
+        let paging = req.paging
+        var items: [AuditEntryModel] = []
+        var total = 0
+        do {
+            try filter.validate()
+            (items, total) = try await fetch(filter, page: paging, on: req.db)
+        } catch let problems as FieldErrors {
+            errors = problems.messages
+        }
+        let query = ["actor": filter.actor ?? "", "action": filter.action ?? "", "recordType": filter.recordType ?? "",
+                     "recordID": filter.recordID ?? "", "from": filter.from ?? "", "to": filter.to ?? ""]
+        let page = Page(
+            rows: items.map {
+                .init(occurredAt: DisplayFormat.dateTime($0.occurredAt), actorName: $0.actorName, action: $0.action,
+                      recordType: $0.recordType, recordID: $0.recordID, fields: $0.fields, detail: $0.detail,
+                      address: $0.address, requestID: $0.requestID)
+            },
+            hasRows: !items.isEmpty, actor: query["actor"]!, action: query["action"]!, recordType: query["recordType"]!, recordID: query["recordID"]!,
+            from: query["from"]!, to: query["to"]!, errors: errors,
+            pager: Pager(request: paging, total: total, path: SiteURL.auditLog, query: query)
+        )
+        return try await req.renderPage("audit/index", titleKey: "audit.title", page, status: errors.isEmpty ? .ok : .unprocessableEntity)
+    }
+
+    private func fetch(_ filter: AuditFilter, page: Paging, on database: any Database) async throws -> ([AuditEntryModel], Int) {
+        let total = try await filter.query(on: database).count()
+        let items = try await filter.query(on: database)
+            .sort(\.$occurredAt, .descending).sort(\.$id, .descending)
+            .range(page.offset..<(page.offset + page.size)).all()
+        return (items, total)
+    }
+}

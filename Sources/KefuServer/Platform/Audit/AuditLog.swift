@@ -1,0 +1,48 @@
+import Fluent
+import Foundation
+import Vapor
+
+/// Who is acting and from where, captured once per request for the audit entries it writes.
+struct AuditContext: Sendable {
+    var actorStaffID: Int?
+    var actorName: String
+    var address: String
+    var requestID: String
+    var now: Date
+
+    /// For commands run on the server's console (`kefu user create` …).
+    static func console(now: Date) -> AuditContext {
+        AuditContext(actorStaffID: nil, actorName: "console", address: "console", requestID: "-", now: now)
+    }
+}
+
+extension Request {
+    var auditContext: AuditContext {
+        AuditContext(
+            actorStaffID: staff?.id, actorName: staff?.username ?? "anonymous", address: clientAddress,
+            requestID: id, now: now
+        )
+    }
+}
+
+/// Writes audit entries. Call it with the transaction of the change it records, so the entry and the
+/// change are committed together or not at all.
+enum AuditLog {
+    static func record(
+        _ action: String, recordType: String, recordID: String, fields: [String] = [], detail: String = "",
+        context: AuditContext, on database: any Database
+    ) async throws {
+        let entry = AuditEntryModel()
+        entry.occurredAt = context.now
+        entry.actorStaffID = context.actorStaffID
+        entry.actorName = context.actorName
+        entry.action = action
+        entry.recordType = recordType
+        entry.recordID = recordID
+        entry.fields = fields.sorted().joined(separator: ",")
+        entry.detail = String(detail.prefix(1000))
+        entry.address = context.address
+        entry.requestID = context.requestID
+        try await entry.create(on: database)
+    }
+}

@@ -1,0 +1,35 @@
+import Vapor
+
+extension Request {
+    private struct StaffKey: StorageKey { typealias Value = StaffModel }
+    private struct WebSessionKey: StorageKey { typealias Value = WebSessionModel }
+
+    /// The signed-in staff member, if any (set by the session or bearer-token authenticator).
+    var staff: StaffModel? {
+        get { storage[StaffKey.self] }
+        set { storage[StaffKey.self] = newValue }
+    }
+
+    /// The browser session of this request, if signed in through a page.
+    var webSession: WebSessionModel? {
+        get { storage[WebSessionKey.self] }
+        set { storage[WebSessionKey.self] = newValue }
+    }
+
+    /// The signed-in staff member, or 401.
+    func requireStaff() throws -> StaffModel {
+        guard let staff else { throw KefuError.unauthorized }
+        return staff
+    }
+
+    var isAPI: Bool { url.path.hasPrefix("/api/") }
+}
+
+/// Names of the cookies Kefu sets.
+enum CookieName {
+    static let session = "kefu_session"
+    /// CSRF token for forms shown before sign-in (the login page), double-submitted.
+    static let anonymousCSRF = "kefu_csrf"
+    static let language = "kefu_lang"
+    static let flash = "kefu_flash"
+}

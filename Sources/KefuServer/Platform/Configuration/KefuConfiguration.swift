@@ -1,0 +1,140 @@
+import Foundation
+import Logging
+
+/// Everything Kefu reads from its environment, parsed once at start-up into typed values.
+///
+/// Parsing fails fast with a message that names the variable and what it expects, so a typo in a
+/// deployment stops the process before it serves a single request.
+public struct KefuConfiguration: Sendable {
+    public enum DatabaseKind: Sendable, Equatable {
+        /// An SQLite file (the embedded default) or, for tests, an in-memory database.
+        case sqlite(path: String?)
+        /// A PostgreSQL server, from a `postgres://` URL.
+        case postgres(url: String)
+    }
+
+    public var hostname: String
+    public var port: Int
+    public var dataDirectory: String
+    public var database: DatabaseKind
+    /// The first administrator's password; nil means generate one and print it once.
+    public var adminPassword: String?
+    public var secureCookies: Bool
+    public var logLevel: Logger.Level
+    /// Requests with a larger body are refused with 413.
+    public var maxBodyBytes: Int
+    public var sessionIdleMinutes: Int
+    public var sessionAbsoluteHours: Int
+    /// bcrypt work factor; tests lower it to keep the suite fast.
+    public var bcryptCost: Int
+    /// Trust `X-Forwarded-For` for the client address (only behind a load balancer you run).
+    public var trustForwardedFor: Bool
+    /// How often the in-process scheduler looks for due jobs; 0 turns it off.
+    public var schedulerIntervalSeconds: Int
+
+    public static let defaultPort = 8080
+
+    /// The configuration tests and embedded tools start from.
+    public static func testing() -> KefuConfiguration {
+        KefuConfiguration(
+            hostname: "127.0.0.1", port: defaultPort, dataDirectory: "./kefu-data", database: .sqlite(path: nil),
+            adminPassword: nil, secureCookies: false, logLevel: .warning, maxBodyBytes: 1 << 20,
+            sessionIdleMinutes: 120, sessionAbsoluteHours: 12, bcryptCost: 4, trustForwardedFor: false,
+            schedulerIntervalSeconds: 0
+        )
+    }
+
+    /// Reads the configuration from environment variables (`KEFU_*`).
+    public static func fromEnvironment(_ environment: [String: String]) throws(ConfigurationError) -> KefuConfiguration {
+        var reader = EnvironmentReader(environment)
+        let dataDirectory = reader.string("KEFU_DATA_DIR") ?? "./kefu-data"
+        let database: DatabaseKind
+        if let url = reader.string("KEFU_DATABASE_URL") {
+            if url.hasPrefix("postgres://") || url.hasPrefix("postgresql://") {
+                database = .postgres(url: url)
+            } else if url.hasPrefix("sqlite://") {
+                database = .sqlite(path: String(url.dropFirst("sqlite://".count)))
+            } else {
+                reader.fail("KEFU_DATABASE_URL", "expected postgres://user:password@host:port/database or sqlite://path")
+                database = .sqlite(path: nil)
+            }
+        } else {
+            database = .sqlite(path: dataDirectory + "/kefu.sqlite3")
+        }
+        let adminPassword = reader.string("KEFU_ADMIN_PASSWORD")
+        if let adminPassword, adminPassword.count < 10 || adminPassword.count > 128 {
+            reader.fail("KEFU_ADMIN_PASSWORD", "must be 10–128 characters")
+        }
+        let configuration = KefuConfiguration(
+            hostname: reader.string("KEFU_HOST") ?? "127.0.0.1",
+            port: reader.integer("KEFU_PORT", in: 1...65535) ?? defaultPort,
+            dataDirectory: dataDirectory,
+            database: database,
+            adminPassword: adminPassword,
+            secureCookies: reader.bool("KEFU_SECURE_COOKIES") ?? false,
+            logLevel: reader.logLevel("KEFU_LOG_LEVEL") ?? .info,
+            maxBodyBytes: reader.integer("KEFU_MAX_BODY_BYTES", in: 1024...(512 << 20)) ?? (16 << 20),
+            sessionIdleMinutes: reader.integer("KEFU_SESSION_IDLE_MINUTES", in: 1...1440) ?? 120,
+            sessionAbsoluteHours: reader.integer("KEFU_SESSION_ABSOLUTE_HOURS", in: 1...720) ?? 12,
+            bcryptCost: reader.integer("KEFU_BCRYPT_COST", in: 4...16) ?? 12,
+            trustForwardedFor: reader.bool("KEFU_TRUST_FORWARDED_FOR") ?? false,
+            schedulerIntervalSeconds: reader.integer("KEFU_SCHEDULER_INTERVAL_SECONDS", in: 0...86400) ?? 30
+        )
+        if !reader.problems.isEmpty { throw ConfigurationError(problems: reader.problems) }
+        return configuration
+    }
+}
+
+/// Every problem found in the environment, reported together.
+public struct ConfigurationError: Error, CustomStringConvertible, Sendable {
+    public var problems: [String]
+    public var description: String {
+        "Kefu cannot start, its configuration is invalid:\n" + problems.map { "  - \($0)" }.joined(separator: "\n")
+    }
+}
+
+/// Reads typed values from environment variables, collecting problems instead of stopping at the first.
+struct EnvironmentReader {
+    private let environment: [String: String]
+    private(set) var problems: [String] = []
+
+    init(_ environment: [String: String]) { self.environment = environment }
+
+    mutating func fail(_ name: String, _ message: String) {
+        problems.append("\(name)=\(environment[name] ?? ""): \(message)")
+    }
+
+    func string(_ name: String) -> String? {
+        guard let value = environment[name]?.trimmingCharacters(in: .whitespaces), !value.isEmpty else { return nil }
+        return value
+    }
+
+    mutating func integer(_ name: String, in range: ClosedRange<Int>) -> Int? {
+        guard let text = string(name) else { return nil }
+        guard let value = Int(text), range.contains(value) else {
+            fail(name, "expected a whole number from \(range.lowerBound) to \(range.upperBound)")
+            return nil
+        }
+        return value
+    }
+
+    mutating func bool(_ name: String) -> Bool? {
+        guard let text = string(name)?.lowercased() else { return nil }
+        switch text {
+        case "1", "true", "yes", "on": return true
+        case "0", "false", "no", "off": return false
+        default:
+            fail(name, "expected true or false")
+            return nil
+        }
+    }
+
+    mutating func logLevel(_ name: String) -> Logger.Level? {
+        guard let text = string(name)?.lowercased() else { return nil }
+        guard let level = Logger.Level(rawValue: text) else {
+            fail(name, "expected one of " + Logger.Level.allCases.map(\.rawValue).joined(separator: ", "))
+            return nil
+        }
+        return level
+    }
+}

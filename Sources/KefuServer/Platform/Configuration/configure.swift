@@ -1,0 +1,68 @@
+import Fluent
+import FluentPostgresDriver
+import FluentSQLiteDriver
+import KefuDomain
+import Leaf
+import Vapor
+
+/// Sets up an application: database, migrations, middleware, views, routes, jobs. The same function
+/// serves `kefu serve`, every other command and the tests.
+public func configure(_ app: Application, _ configuration: KefuConfiguration, clock: Clock = .system) async throws {
+    let localizer = try Localizer.load(from: app.directory.resourcesDirectory + "Localization")
+    app.kefu = KefuServices(
+        configuration: configuration, clock: clock, localizer: localizer,
+        decoyPasswordHash: try PasswordHashing.makeDecoyHash(cost: configuration.bcryptCost)
+    )
+    app.logger.logLevel = configuration.logLevel
+    try await DatabaseSetup.configure(app, configuration)
+    app.migrations.add(KefuMigrations.all)
+
+    app.http.server.configuration.hostname = configuration.hostname
+    app.http.server.configuration.port = configuration.port
+    app.routes.defaultMaxBodySize = ByteCount(value: configuration.maxBodyBytes)
+
+    app.views.use(.leaf)
+    app.leaf.tags["t"] = LocalizeTag(localizer: localizer)
+    app.leaf.cache.isEnabled = app.environment.isRelease
+
+    // Order matters: headers on everything, errors rendered for everything below, static files
+    // before any database work, then who is asking, then CSRF for what they post.
+    app.middleware = Middlewares()
+    app.middleware.use(RouteLoggingMiddleware(logLevel: .info))
+    app.middleware.use(SecurityHeadersMiddleware())
+    app.middleware.use(KefuErrorMiddleware())
+    app.middleware.use(FileMiddleware(publicDirectory: app.directory.publicDirectory))
+    app.middleware.use(SessionAuthenticator())
+    app.middleware.use(BearerAuthenticator())
+    app.middleware.use(AnonymousCSRFCookieMiddleware())
+    app.middleware.use(CSRFMiddleware())
+
+    try routes(app)
+    app.scheduler.register(HousekeepingJobs.purgeExpiredSessions)
+}
+
+/// Every part's routes. Each part is one or two controllers; each route declares its permission.
+func routes(_ app: Application) throws {
+    try app.register(collection: HealthController())
+    try app.register(collection: AuthController())
+    try app.register(collection: DashboardController())
+    try app.register(collection: ProfileController())
+    try app.register(collection: StaffController())
+    try app.register(collection: DepartmentsController())
+    try app.register(collection: AuditController())
+    try app.register(collection: OpenAPIController())
+    let api = app.grouped("api", "v1")
+    try api.register(collection: AuthAPIController())
+    try api.register(collection: StaffAPIController())
+}
+
+/// The migrations in the order they run. Append only; never edit or reorder a landed one.
+enum KefuMigrations {
+    static var all: [any Migration] {
+        [
+            CreateDepartments(), SeedCustomerServiceDepartment(), CreateStaff(),
+            CreateWebSessions(), CreateAPITokens(), CreateSignInFailures(),
+            CreateAuditEntries(), CreateScheduledJobs(),
+        ]
+    }
+}

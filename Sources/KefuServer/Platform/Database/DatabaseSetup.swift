@@ -1,0 +1,70 @@
+import Fluent
+import FluentPostgresDriver
+import FluentSQLiteDriver
+import Foundation
+import SQLKit
+import Vapor
+
+/// Connects Kefu to its database: an SQLite file in the data directory by default, PostgreSQL when
+/// `KEFU_DATABASE_URL` says so.
+enum DatabaseSetup {
+    /// The synchronous level Kefu runs SQLite with. FULL: in WAL mode a commit is durable once it
+    /// returns — "no request may lose data" outweighs the last bit of write throughput.
+    static let sqliteSynchronous = "FULL"
+    /// How long a connection waits for another's write lock before giving up, in milliseconds.
+    static let sqliteBusyTimeoutMilliseconds = 5000
+
+    static func configure(_ app: Application, _ configuration: KefuConfiguration) async throws {
+        switch configuration.database {
+        case .sqlite(let path):
+            if let path {
+                let directory = URL(fileURLWithPath: path).deletingLastPathComponent().path
+                try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+                app.databases.use(.sqlite(SQLiteConfiguration(storage: .file(path: path)), sqlLogLevel: .debug), as: .sqlite)
+            } else {
+                app.databases.use(.sqlite(SQLiteConfiguration(storage: .memory), sqlLogLevel: .debug), as: .sqlite)
+            }
+            try await applySQLitePragmas(app)
+        case .postgres(let url):
+            do {
+                var postgres = try SQLPostgresConfiguration(url: url)
+                postgres.searchPath = ["public"]
+                app.databases.use(.postgres(configuration: postgres, sqlLogLevel: .debug), as: .psql)
+            } catch {
+                throw DatabaseSetupError(message: "KEFU_DATABASE_URL is not a usable PostgreSQL URL: \(error)")
+            }
+        }
+    }
+
+    /// Pragmas are per connection. Fluent's SQLite driver keeps one connection per event loop, so
+    /// they are applied through each loop's database once at start-up; WAL mode itself is stored in
+    /// the file.
+    static func applySQLitePragmas(_ app: Application) async throws {
+        for eventLoop in app.eventLoopGroup.makeIterator() {
+            guard let database = app.databases.database(logger: app.logger, on: eventLoop) as? any SQLDatabase else { continue }
+            for pragma in [
+                "PRAGMA journal_mode = WAL",
+                "PRAGMA synchronous = \(sqliteSynchronous)",
+                "PRAGMA busy_timeout = \(sqliteBusyTimeoutMilliseconds)",
+                "PRAGMA foreign_keys = ON",
+            ] {
+                try await database.raw(SQLQueryString(pragma)).run()
+            }
+        }
+    }
+
+    /// The settings as SQLite reports them on a connection, for the readiness test and operators.
+    static func sqliteSettings(_ database: any Database) async throws -> [String: String] {
+        let sql = try database.sql()
+        var settings: [String: String] = [:]
+        for name in ["journal_mode", "synchronous", "busy_timeout", "foreign_keys"] {
+            let row = try await sql.raw(SQLQueryString("PRAGMA \(name)")).first()
+            if let row {
+                let column = row.allColumns.first ?? name
+                settings[name] = (try? row.decode(column: column, as: String.self))
+                    ?? (try? row.decode(column: column, as: Int.self)).map(String.init) ?? ""
+            }
+        }
+        return settings
+    }
+}

@@ -1,0 +1,76 @@
+import Foundation
+import KefuDomain
+import LeafKit
+import Vapor
+
+/// Every user-facing string, by key, in each supported language (S2).
+///
+/// The texts live in `Resources/Localization/<language>.json` as flat `key: text` objects; `{name}`
+/// in a text is replaced by the argument of that name.
+public struct Localizer: Sendable {
+    public let tables: [Language: [String: String]]
+
+    public init(tables: [Language: [String: String]]) { self.tables = tables }
+
+    /// Loads every language's table from a directory; a missing or malformed file stops start-up.
+    public static func load(from directory: String) throws -> Localizer {
+        var tables: [Language: [String: String]] = [:]
+        for language in Language.allCases {
+            let url = URL(fileURLWithPath: directory).appendingPathComponent("\(language.rawValue).json")
+            let data = try Data(contentsOf: url)
+            tables[language] = try JSONDecoder().decode([String: String].self, from: data)
+        }
+        return Localizer(tables: tables)
+    }
+
+    public func hasKey(_ key: String) -> Bool { tables[.zhHans]?[key] != nil }
+
+    /// The text for a key in a language, falling back to Chinese, then to the key itself so a gap is
+    /// visible rather than blank (a test keeps the tables complete).
+    public func text(_ key: String, _ language: Language, _ arguments: [String: String] = [:]) -> String {
+        var text = tables[language]?[key] ?? tables[.zhHans]?[key] ?? key
+        for (name, value) in arguments {
+            text = text.replacingOccurrences(of: "{\(name)}", with: value)
+        }
+        return text
+    }
+}
+
+/// `#t("key")` or `#t("key", "name", value, …)` in templates: the text in the request's language.
+struct LocalizeTag: LeafTag {
+    let localizer: Localizer
+
+    func render(_ ctx: LeafContext) throws -> LeafData {
+        guard let key = ctx.parameters.first?.string else {
+            throw LeafError(.unknownError("#t() needs a key"))
+        }
+        var arguments: [String: String] = [:]
+        var rest = ctx.parameters.dropFirst()
+        while let name = rest.first?.string, let value = rest.dropFirst().first {
+            arguments[name] = value.string ?? ""
+            rest = rest.dropFirst(2)
+        }
+        let language = ctx.request?.language ?? .zhHans
+        return .string(localizer.text(key, language, arguments))
+    }
+}
+
+extension Request {
+    private struct LanguageKey: StorageKey { typealias Value = Language }
+
+    /// The language of this request: the signed-in person's, else the language cookie, else the
+    /// browser's preference.
+    public var language: Language {
+        get {
+            if let language = storage[LanguageKey.self] { return language }
+            if let cookie = cookies["kefu_lang"]?.string, let language = Language(rawValue: cookie) { return language }
+            return Language.preferred(acceptLanguage: headers.first(name: .acceptLanguage))
+        }
+        set { storage[LanguageKey.self] = newValue }
+    }
+
+    /// Localizes a key in this request's language.
+    public func t(_ key: String, _ arguments: [String: String] = [:]) -> String {
+        kefu.localizer.text(key, language, arguments)
+    }
+}

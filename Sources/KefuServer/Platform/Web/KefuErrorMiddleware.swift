@@ -1,0 +1,88 @@
+import Vapor
+
+/// Turns every error into what its audience reads: the JSON error shape under `/api`, a localized
+/// page elsewhere, a return to sign-in when a page needs a session (issue 2 §6, §7). Unexpected
+/// errors are logged with the request id and shown without internals.
+struct KefuErrorMiddleware: AsyncMiddleware {
+    func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+        let response: Response
+        do {
+            response = try await next.respond(to: request)
+        } catch {
+            return await errorResponse(for: error, request: request)
+        }
+        return response
+    }
+
+    private func errorResponse(for error: any Error, request: Request) async -> Response {
+        let kefuError = KefuError.from(error)
+        if kefuError.status == .internalServerError {
+            request.logger.error("unhandled error: \(String(reflecting: error))")
+        } else {
+            request.logger.debug("refused: \(kefuError.code)")
+        }
+        if request.isAPI || request.headers.accept.mediaTypes.first == .json {
+            return apiResponse(kefuError, request: request)
+        }
+        if kefuError.status == .unauthorized, request.method == .GET {
+            return request.redirect(to: SiteURL.login(next: request.intendedAddress))
+        }
+        do {
+            let body = ErrorPage(
+                status: Int(kefuError.status.code), titleKey: "error.title.\(kefuError.status.code)",
+                messageKey: kefuError.messageKey, arguments: kefuError.messageArguments
+            )
+            let response = try await request.renderPage(
+                "errors/error", titleKey: body.titleKey, body, status: kefuError.status
+            )
+            response.headers.add(contentsOf: kefuError.headers)
+            return response
+        } catch {
+            request.logger.error("error page failed to render: \(String(reflecting: error))")
+            let response = Response(status: kefuError.status, body: .init(string: request.t(kefuError.messageKey)))
+            response.headers.contentType = .plainText
+            return response
+        }
+    }
+
+    private func apiResponse(_ error: KefuError, request: Request) -> Response {
+        let localizer = request.kefu.localizer
+        let language = request.language
+        let body = APIErrorBody(error: .init(
+            code: error.code,
+            message: localizer.text(error.messageKey, language, error.messageArguments),
+            fields: error.fields.mapValues { localizer.text($0, language) }
+        ))
+        let response = Response(status: error.status)
+        try? response.content.encode(body, as: .json)
+        response.headers.add(contentsOf: error.headers)
+        return response
+    }
+}
+
+struct ErrorPage: Encodable {
+    var status: Int
+    var titleKey: String
+    var messageKey: String
+    var arguments: [String: String]
+
+    /// The message with its arguments filled in, for templates (`#t` takes fixed argument names).
+    var minutes: String { arguments["minutes"] ?? "" }
+}
+
+/// Headers every response carries: the request id (for matching a complaint to a log line) and a
+/// strict content policy — Kefu loads nothing from elsewhere and runs only its own scripts.
+struct SecurityHeadersMiddleware: AsyncMiddleware {
+    func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+        let response = try await next.respond(to: request)
+        response.headers.replaceOrAdd(name: "X-Request-Id", value: request.id)
+        response.headers.replaceOrAdd(name: "X-Content-Type-Options", value: "nosniff")
+        response.headers.replaceOrAdd(name: "X-Frame-Options", value: "DENY")
+        response.headers.replaceOrAdd(name: "Referrer-Policy", value: "same-origin")
+        response.headers.replaceOrAdd(
+            name: "Content-Security-Policy",
+            value: "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; form-action 'self'; frame-ancestors 'none'"
+        )
+        return response
+    }
+}

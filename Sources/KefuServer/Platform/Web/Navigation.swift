@@ -1,0 +1,40 @@
+import KefuDomain
+
+/// The left navigation, ordered by the department's work (issue 2 §6). An entry appears only when its
+/// part is built and the person's role may open it — never a dead link.
+struct NavigationEntry: Sendable {
+    var key: String
+    var path: String?
+    var action: Action?
+    var icon: String
+
+    /// The department's areas of work in the order people think of them. Entries without a path are
+    /// parts not built yet; they stay here so the order is decided once.
+    static let all: [NavigationEntry] = [
+        NavigationEntry(key: "nav.dashboard", path: SiteURL.dashboard, action: .viewDashboard, icon: "home"),
+        NavigationEntry(key: "nav.customers", path: nil, action: nil, icon: "users"),
+        NavigationEntry(key: "nav.inquiries", path: nil, action: nil, icon: "message"),
+        NavigationEntry(key: "nav.projects", path: nil, action: nil, icon: "building"),
+        NavigationEntry(key: "nav.follow_ups", path: nil, action: nil, icon: "repeat"),
+        NavigationEntry(key: "nav.contracts", path: nil, action: nil, icon: "file"),
+        NavigationEntry(key: "nav.complaints", path: nil, action: nil, icon: "alert"),
+        NavigationEntry(key: "nav.return_visits", path: nil, action: nil, icon: "phone"),
+        NavigationEntry(key: "nav.training", path: nil, action: nil, icon: "book"),
+        NavigationEntry(key: "nav.assessment", path: nil, action: nil, icon: "award"),
+        NavigationEntry(key: "nav.attendance", path: nil, action: nil, icon: "clock"),
+        NavigationEntry(key: "nav.awards", path: nil, action: nil, icon: "star"),
+        NavigationEntry(key: "nav.reports", path: nil, action: nil, icon: "chart"),
+    ]
+
+    /// 设置: the administration pages, grouped under one heading.
+    static let settings: [NavigationEntry] = [
+        NavigationEntry(key: "nav.staff", path: SiteURL.staff, action: .viewStaff, icon: "users"),
+        NavigationEntry(key: "nav.departments", path: SiteURL.departments, action: .viewDepartments, icon: "building"),
+        NavigationEntry(key: "nav.audit_log", path: SiteURL.auditLog, action: .viewAuditLog, icon: "shield"),
+    ]
+
+    func isVisible(to role: Role) -> Bool {
+        guard path != nil, let action else { return false }
+        return AccessPolicy.allows(role, action)
+    }
+}

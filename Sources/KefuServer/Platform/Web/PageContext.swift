@@ -1,0 +1,121 @@
+import KefuDomain
+import Vapor
+
+/// The signed-in person as the layout shows them.
+struct LayoutUser: Encodable {
+    var displayName: String
+    var username: String
+    var roleKey: String
+    var initial: String
+}
+
+struct NavItem: Encodable {
+    var key: String
+    var href: String
+    var icon: String
+    var isActive: Bool
+}
+
+/// A one-time message shown after a redirect ("已保存"), carried in a short-lived cookie as
+/// `kind:key` — only a localization key, never user text, so nothing can be injected through it.
+struct FlashMessage: Encodable, Equatable {
+    enum Kind: String, Encodable { case success, info, warning, error }
+    var kind: Kind
+    var messageKey: String
+
+    var cookieValue: String { "\(kind.rawValue):\(messageKey)" }
+
+    init(_ kind: Kind, _ messageKey: String) {
+        self.kind = kind
+        self.messageKey = messageKey
+    }
+
+    init?(cookieValue: String, localizer: Localizer) {
+        let parts = cookieValue.split(separator: ":", maxSplits: 1).map(String.init)
+        guard parts.count == 2, let kind = Kind(rawValue: parts[0]), localizer.hasKey(parts[1]) else { return nil }
+        self.init(kind, parts[1])
+    }
+}
+
+/// What the layout needs on every page, plus the page's own view model under `page`.
+struct PageContext<Body: Encodable>: Encodable {
+    var lang: String
+    var titleKey: String
+    var user: LayoutUser?
+    var nav: [NavItem]
+    var settingsNav: [NavItem]
+    var hasSettingsNav: Bool
+    var flash: FlashMessage?
+    var csrf: String
+    var path: String
+    var page: Body
+}
+
+extension Request {
+    /// Renders a page inside the layout with the given status.
+    func renderPage(
+        _ template: String, titleKey: String, _ body: some Encodable, status: HTTPResponseStatus = .ok
+    ) async throws -> Response {
+        let context = pageContext(titleKey: titleKey, body)
+        let view = try await view.render(template, context)
+        let response = try await view.encodeResponse(status: status, for: self)
+        response.headers.replaceOrAdd(name: .cacheControl, value: "no-store")
+        if cookies[CookieName.flash] != nil {
+            response.cookies[CookieName.flash] = HTTPCookies.Value(
+                string: "", expires: Date(timeIntervalSince1970: 0), maxAge: 0, path: "/"
+            )
+        }
+        return response
+    }
+
+    func pageContext<Body: Encodable>(titleKey: String, _ body: Body) -> PageContext<Body> {
+        let path = url.path
+        func items(_ entries: [NavigationEntry]) -> [NavItem] {
+            guard let role = staff?.roleValue else { return [] }
+            return entries.filter { $0.isVisible(to: role) }.compactMap { entry in
+                guard let href = entry.path else { return nil }
+                let isActive = href == "/" ? path == "/" : path.hasPrefix(href)
+                return NavItem(key: entry.key, href: href, icon: entry.icon, isActive: isActive)
+            }
+        }
+        let user = staff.map {
+            LayoutUser(
+                displayName: $0.displayName, username: $0.username, roleKey: "role.\($0.role)",
+                initial: String($0.displayName.prefix(1))
+            )
+        }
+        let flash = (cookies[CookieName.flash]?.string).flatMap {
+            FlashMessage(cookieValue: $0.removingPercentEncoding ?? $0, localizer: kefu.localizer)
+        }
+        let settings = items(NavigationEntry.settings)
+        return PageContext(
+            lang: language.rawValue, titleKey: titleKey, user: user, nav: items(NavigationEntry.all),
+            settingsNav: settings, hasSettingsNav: !settings.isEmpty, flash: flash, csrf: csrfToken ?? "", path: path,
+            page: body
+        )
+    }
+
+    /// Redirects after a successful form post, leaving a message for the next page (post/redirect/get).
+    func redirect(to location: String, flash: FlashMessage) -> Response {
+        let response = redirect(to: location, redirectType: .normal)
+        response.cookies[CookieName.flash] = HTTPCookies.Value(
+            string: flash.cookieValue, maxAge: 60, path: "/", isHTTPOnly: true, sameSite: .lax
+        )
+        return response
+    }
+}
+
+/// One choice of a `<select>` or radio group, with its label key and whether it is chosen.
+struct ChoiceOption: Encodable {
+    var value: String
+    /// A localization key, for fixed choices (roles, languages).
+    var labelKey: String
+    /// Literal text, for choices that are data (department names).
+    var label: String = ""
+    var isSelected: Bool
+
+    /// Options for the raw values of an enumeration, labelled `prefix.value`.
+    static func list(_ values: [String], labelPrefix: String, selected: String) -> [ChoiceOption] {
+        values.map { ChoiceOption(value: $0, labelKey: "\(labelPrefix).\($0)", isSelected: $0 == selected) }
+    }
+}

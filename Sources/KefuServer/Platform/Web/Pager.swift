@@ -1,0 +1,25 @@
+import Foundation
+import KefuDomain
+
+/// The page links under a list, keeping the list's filters in every link.
+struct Pager: Encodable {
+    var number: Int
+    var totalPages: Int
+    var totalItems: Int
+    var previousHref: String?
+    var nextHref: String?
+
+    init(request: Paging, total: Int, path: String, query: [String: String]) {
+        number = request.number
+        totalItems = total
+        totalPages = request.pageCount(total: total)
+        func href(_ page: Int) -> String {
+            var items = query.filter { !$0.value.isEmpty }.sorted { $0.key < $1.key }
+                .map { "\($0.key)=\($0.value.addingPercentEncoding(withAllowedCharacters: .urlQueryValueAllowed) ?? "")" }
+            items.append("page=\(page)")
+            return path + "?" + items.joined(separator: "&")
+        }
+        previousHref = number > 1 ? href(number - 1) : nil
+        nextHref = number < totalPages ? href(number + 1) : nil
+    }
+}

@@ -1,0 +1,228 @@
+import Fluent
+import KefuDomain
+import SQLKit
+import Vapor
+
+/// What a form or a JSON body says an account should be. Text fields arrive unparsed so that the
+/// form can show what the person typed beside the message.
+struct StaffDraft: Sendable {
+    var username: String
+    var displayName: String
+    var departmentID: Int?
+    var role: String
+    var language: String
+    /// Only on creation.
+    var password: String?
+}
+
+/// Reads and writes staff accounts for both the pages and the API, applying R2.1's rules and writing
+/// the audit entry in the same transaction as the change.
+struct StaffStore {
+    let database: any Database
+
+    struct Filter: Sendable {
+        var text: String?
+        var role: Role?
+        var departmentID: Int?
+        var isActive: Bool?
+    }
+
+    /// A page of accounts the actor may see, ordered by department then name.
+    func list(_ filter: Filter, visibleTo actor: Actor, page: Paging) async throws -> (items: [StaffModel], total: Int) {
+        let query = StaffModel.query(on: database).with(\.$department)
+        switch AccessPolicy.widestScope(of: actor.role, for: .viewStaff) {
+        case .any?: break
+        case .team?: query.filter(\.$department.$id == actor.departmentID)
+        case .own?, .forwardedToMyDepartment?, nil: query.filter(\.$id == actor.staffID)
+        }
+        if let text = filter.text?.trimmingCharacters(in: .whitespaces), !text.isEmpty {
+            let pattern = "%\(escapeLike(text))%"
+            query.group(.or) { group in
+                group.filter(.sql(unsafeRaw: "staff.username"), .custom("LIKE"), .bind(pattern))
+                group.filter(.sql(unsafeRaw: "staff.display_name"), .custom("LIKE"), .bind(pattern))
+            }
+        }
+        if let role = filter.role { query.filter(\.$role == role.rawValue) }
+        if let departmentID = filter.departmentID { query.filter(\.$department.$id == departmentID) }
+        if let isActive = filter.isActive { query.filter(\.$isActive == isActive) }
+        let total = try await query.count()
+        let items = try await query.sort(\.$department.$id).sort(\.$displayName).sort(\.$id)
+            .range(page.offset..<(page.offset + page.size)).all()
+        return (items, total)
+    }
+
+    func find(_ id: Int) async throws -> StaffModel? {
+        try await StaffModel.query(on: database).filter(\.$id == id).with(\.$department).first()
+    }
+
+    /// Checks a draft against the rules that need no other account; returns the parsed role/language.
+    func validate(_ draft: StaffDraft, isNew: Bool) async throws -> (Role, Language, DepartmentModel) {
+        var errors = FieldErrors()
+        if isNew, let problem = StaffRules.validateUsername(draft.username) { errors.add("username", problem) }
+        if let problem = StaffRules.validateDisplayName(draft.displayName) { errors.add("displayName", problem) }
+        let role = Role(rawValue: draft.role)
+        if role == nil { errors.add("role", "validation.choose_from_list") }
+        let language = Language(rawValue: draft.language)
+        if language == nil { errors.add("language", "validation.choose_from_list") }
+        var department: DepartmentModel?
+        if let id = draft.departmentID { department = try await DepartmentModel.find(id, on: database) }
+        if department == nil { errors.add("departmentID", "validation.choose_from_list") }
+        if let role, let department, !StaffRules.departmentFits(role: role, isCustomerServiceDepartment: department.isCustomerService) {
+            errors.add("departmentID", role == .liaison ? "validation.staff.liaison_department" : "validation.staff.customer_service_department")
+        }
+        if isNew {
+            if let problem = PasswordPolicy.problem(with: draft.password ?? "", username: draft.username) {
+                errors.add("password", problem)
+            }
+            if errors.messages["username"] == nil,
+               try await StaffModel.query(on: database).filter(\.$username == draft.username).count() > 0 {
+                errors.add("username", "validation.username.taken")
+            }
+        }
+        try errors.throwIfAny()
+        guard let role, let language, let department else { throw errors }
+        return (role, language, department)
+    }
+
+    /// R2.1: refuses a change that would give a department a second active supervisor.
+    private func checkSupervisor(_ candidate: StaffFacts) async throws {
+        guard candidate.role == .supervisor, candidate.isActive else { return }
+        let others = try await StaffModel.query(on: database)
+            .filter(\.$role == Role.supervisor.rawValue)
+            .filter(\.$isActive == true)
+            .filter(\.$department.$id == candidate.departmentID)
+            .all()
+        if StaffRules.supervisorConflict(candidate: candidate, activeSupervisors: others.map(\.facts)) {
+            throw FieldErrors(["role": "validation.staff.second_supervisor"])
+        }
+    }
+
+    private func checkLastAdministrator(before: StaffFacts, after: StaffFacts) async throws {
+        let count = try await StaffModel.query(on: database)
+            .filter(\.$role == Role.administrator.rawValue).filter(\.$isActive == true).count()
+        if StaffRules.removesLastAdministrator(before: before, after: after, activeAdministratorCount: count) {
+            throw KefuError(.conflict, code: "last_administrator", messageKey: "error.staff.last_administrator")
+        }
+    }
+
+    func create(_ draft: StaffDraft, by actor: Actor?, hashing: PasswordHashing, context: AuditContext) async throws -> StaffModel {
+        let (role, language, department) = try await validate(draft, isNew: true)
+        if let actor {
+            guard StaffRules.mayManage(actorRole: actor.role, currentRole: nil, newRole: role),
+                  AccessPolicy.permits(actor, .manageStaff, on: RecordFacts(departmentID: department.id))
+            else { throw KefuError.forbidden }
+        }
+        let staff = StaffModel(
+            username: draft.username, displayName: draft.displayName.trimmingCharacters(in: .whitespacesAndNewlines),
+            departmentID: try department.requireID(), role: role, language: language,
+            passwordHash: try await hashing.hash(draft.password ?? ""), now: context.now
+        )
+        try await checkSupervisor(staff.facts)
+        try await saving {
+            try await database.transaction { tx in
+                try await staff.create(on: tx)
+                try await AuditLog.record(
+                    "staff.created", recordType: "staff", recordID: String(try staff.requireID()),
+                    fields: ["username", "displayName", "department", "role", "language"],
+                    detail: "\(staff.username) \(role.rawValue)", context: context, on: tx
+                )
+            }
+        }
+        staff.$department.value = department
+        return staff
+    }
+
+    /// Updates name, department, role and language, refusing a stale `version` (S6).
+    func update(_ staff: StaffModel, with draft: StaffDraft, version: Int, by actor: Actor?, context: AuditContext) async throws {
+        guard staff.version == version else { throw KefuError.conflict("error.conflict.staff") }
+        let (role, language, department) = try await validate(draft, isNew: false)
+        let before = staff.facts
+        if let actor {
+            guard StaffRules.mayManage(actorRole: actor.role, currentRole: before.role, newRole: role),
+                  AccessPolicy.permits(actor, .manageStaff, on: RecordFacts(departmentID: department.id))
+            else { throw KefuError.forbidden }
+        }
+        var touched: [String] = []
+        let displayName = draft.displayName.trimmingCharacters(in: .whitespacesAndNewlines)
+        if staff.displayName != displayName { touched.append("displayName"); staff.displayName = displayName }
+        if staff.$department.id != department.id { touched.append("department"); staff.$department.id = try department.requireID() }
+        if staff.role != role.rawValue { touched.append("role"); staff.role = role.rawValue }
+        if staff.language != language.rawValue { touched.append("language"); staff.language = language.rawValue }
+        guard !touched.isEmpty else { return }
+        try await checkSupervisor(staff.facts)
+        try await checkLastAdministrator(before: before, after: staff.facts)
+        try await save(staff, expectedVersion: version, action: "staff.updated", fields: touched, context: context)
+        staff.$department.value = department
+    }
+
+    /// Deactivates or reactivates an account; deactivation also ends its sessions.
+    func setActive(_ staff: StaffModel, _ isActive: Bool, version: Int?, context: AuditContext) async throws {
+        if let version, staff.version != version { throw KefuError.conflict("error.conflict.staff") }
+        guard staff.isActive != isActive else { return }
+        let before = staff.facts
+        staff.isActive = isActive
+        if isActive { try await checkSupervisor(staff.facts) }
+        try await checkLastAdministrator(before: before, after: staff.facts)
+        try await save(
+            staff, expectedVersion: staff.version, action: isActive ? "staff.activated" : "staff.deactivated",
+            fields: ["isActive"], context: context
+        ) { tx in
+            if !isActive { try await WebSessionModel.query(on: tx).filter(\.$staff.$id == staff.requireID()).delete() }
+        }
+    }
+
+    /// Sets a new password and ends every session of the account (issue 2 §3).
+    func setPassword(_ staff: StaffModel, to password: String, hashing: PasswordHashing, action: String, context: AuditContext) async throws {
+        if let problem = PasswordPolicy.problem(with: password, username: staff.username) {
+            throw FieldErrors(["password": problem])
+        }
+        staff.passwordHash = try await hashing.hash(password)
+        staff.passwordChangedAt = context.now
+        try await save(staff, expectedVersion: staff.version, action: action, fields: ["password"], context: context) { tx in
+            try await WebSessionModel.query(on: tx).filter(\.$staff.$id == staff.requireID()).delete()
+        }
+    }
+
+    /// Writes the account with a version check in the WHERE clause: of two saves from the same
+    /// version, the second finds no row and is refused, even across app instances.
+    private func save(
+        _ staff: StaffModel, expectedVersion: Int, action: String, fields: [String], context: AuditContext,
+        also: (@Sendable (any Database) async throws -> Void)? = nil
+    ) async throws {
+        let id = try staff.requireID()
+        staff.version = expectedVersion + 1
+        staff.updatedAt = context.now
+        try await saving {
+            try await database.transaction { tx in
+                let rows = try await tx.sql().raw("""
+                    UPDATE staff SET display_name = \(bind: staff.displayName), department_id = \(bind: staff.$department.id),
+                        role = \(bind: staff.role), language = \(bind: staff.language), is_active = \(bind: staff.isActive),
+                        password_hash = \(bind: staff.passwordHash), password_changed_at = \(bind: staff.passwordChangedAt),
+                        version = \(bind: staff.version), updated_at = \(bind: staff.updatedAt)
+                    WHERE id = \(bind: id) AND version = \(bind: expectedVersion)
+                    RETURNING id
+                    """).all()
+                guard !rows.isEmpty else { throw KefuError.conflict("error.conflict.staff") }
+                try await also?(tx)
+                try await AuditLog.record(action, recordType: "staff", recordID: String(id), fields: fields, context: context, on: tx)
+            }
+        }
+    }
+
+    /// Maps the database's own guards (unique username, one active supervisor) to field messages, for
+    /// the case where two requests pass the checks above at the same moment.
+    private func saving(_ work: () async throws -> Void) async throws {
+        do {
+            try await work()
+        } catch let error as any DatabaseError where error.isConstraintFailure {
+            let text = String(describing: error)
+            if text.contains("supervisor") { throw FieldErrors(["role": "validation.staff.second_supervisor"]) }
+            throw FieldErrors(["username": "validation.username.taken"])
+        }
+    }
+}
+
+/// Drops LIKE wildcards from search text, so a typed `%` or `_` cannot widen a search to everything.
+func escapeLike(_ text: String) -> String {
+    String(text.prefix(64).filter { $0 != "%" && $0 != "_" })
+}
