@@ -46,7 +46,7 @@ struct StaffAPIController: RouteCollection {
         let actor = try req.requireStaff().actor
         let filter = StaffStore.Filter(
             text: req.query[String.self, at: "q"], role: req.query[String.self, at: "role"].flatMap(Role.init(rawValue:)),
-            departmentID: req.query[Int.self, at: "departmentID"], isActive: req.query[Bool.self, at: "active"]
+            departmentID: req.query[Int.self, at: "departmentID"], isActive: req.query[String.self, at: "active"].flatMap { Bool($0) }
         )
         let page = req.paging
         let (items, total) = try await StaffStore(database: req.db).list(filter, visibleTo: actor, page: page)

@@ -16,7 +16,7 @@ struct APIOperation: Sendable {
 
     /// The Vapor route path for the same operation (`:id` for `{id}`), for matching routes.
     var routePath: String {
-        path.split(separator: "/").map { part in
+        "/" + path.split(separator: "/").map { part in
             part.hasPrefix("{") ? ":" + part.dropFirst().dropLast() : String(part)
         }.joined(separator: "/")
     }
