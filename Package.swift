@@ -28,9 +28,6 @@ let package = Package(
                 .product(name: "FluentPostgresDriver", package: "fluent-postgres-driver"),
                 .product(name: "Leaf", package: "leaf"),
             ],
-            resources: [
-                .copy("Resources"),
-            ]
         ),
         .executableTarget(
             name: "kefu",
@@ -40,17 +37,30 @@ let package = Package(
             ]
         ),
         .testTarget(name: "KefuDomainTests", dependencies: ["KefuDomain"]),
+        /// What the server suites share: `withApp`, a user per role, a simulated browser.
+        .target(
+            name: "KefuTesting",
+            dependencies: [
+                "KefuServer",
+                "KefuDomain",
+                .product(name: "VaporTesting", package: "vapor"),
+            ],
+            path: "Tests/KefuTesting"
+        ),
         .testTarget(
             name: "KefuServerTests",
             dependencies: [
                 "KefuServer",
+                "KefuTesting",
                 .product(name: "VaporTesting", package: "vapor"),
             ]
         ),
+        /// Runs when KEFU_TEST_POSTGRES_URL names a PostgreSQL server (CI sets it).
         .testTarget(
             name: "KefuPostgresTests",
             dependencies: [
                 "KefuServer",
+                "KefuTesting",
                 .product(name: "VaporTesting", package: "vapor"),
             ]
         ),

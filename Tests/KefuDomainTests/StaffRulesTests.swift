@@ -48,14 +48,6 @@ struct StaffRulesTests {
         #expect(!StaffRules.removesLastAdministrator(before: admin, after: deactivated, activeAdministratorCount: 2))
         #expect(!StaffRules.removesLastAdministrator(before: admin, after: admin, activeAdministratorCount: 1))
     }
-
-    @Test("the language of a browser that has not signed in")
-    func preferredLanguage() {
-        #expect(Language.preferred(acceptLanguage: nil) == .zhHans)
-        #expect(Language.preferred(acceptLanguage: "en-US,en;q=0.9") == .en)
-        #expect(Language.preferred(acceptLanguage: "zh-CN,zh;q=0.9,en;q=0.8") == .zhHans)
-        #expect(Language.preferred(acceptLanguage: "fr-FR") == .zhHans)
-    }
 }
 
 @Suite("Password policy")

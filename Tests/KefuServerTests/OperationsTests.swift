@@ -3,6 +3,7 @@ import Foundation
 import NIOConcurrencyHelpers
 @testable import KefuServer
 import KefuDomain
+import KefuTesting
 import SQLKit
 import Testing
 import Vapor

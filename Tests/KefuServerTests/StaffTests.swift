@@ -2,6 +2,7 @@ import Fluent
 import Foundation
 @testable import KefuServer
 import KefuDomain
+import KefuTesting
 import Testing
 import Vapor
 import VaporTesting

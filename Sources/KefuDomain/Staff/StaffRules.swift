@@ -2,17 +2,6 @@
 public enum Language: String, CaseIterable, Codable, Sendable {
     case zhHans = "zh-Hans"
     case en
-
-    /// Picks the best supported language from an `Accept-Language` header value; Chinese by default.
-    public static func preferred(acceptLanguage: String?) -> Language {
-        guard let header = acceptLanguage?.lowercased() else { return .zhHans }
-        for part in header.split(separator: ",") {
-            let tag = part.split(separator: ";").first.map { $0.trimmingCharacters(in: .whitespaces) } ?? ""
-            if tag.hasPrefix("zh") { return .zhHans }
-            if tag.hasPrefix("en") { return .en }
-        }
-        return .zhHans
-    }
 }
 
 /// What a staff account looks like to the rules, independent of how it is stored.

@@ -7,7 +7,7 @@ import Vapor
 struct DashboardController: RouteCollection {
     struct Page: Encodable {
         struct Figure: Encodable { var labelKey: String; var value: Int; var href: String? }
-        struct Event: Encodable { var occurredAt: String; var actorName: String; var action: String }
+        struct Event: Encodable { var occurredAt: String; var actorName: String; var action: String; var actionLabel: String }
         var displayName: String
         var roleKey: String
         var departmentName: String
@@ -45,12 +45,17 @@ struct DashboardController: RouteCollection {
             figures.append(.init(labelKey: "dashboard.figure.failed_sign_ins", value: failures, href: SiteURL.auditLog + "?action=auth.sign_in_failed"))
             events = try await AuditEntryModel.query(on: req.db)
                 .sort(\.$occurredAt, .descending).sort(\.$id, .descending).limit(8).all()
-                .map { .init(occurredAt: DisplayFormat.dateTime($0.occurredAt), actorName: $0.actorName, action: $0.action) }
+                .map { .init(occurredAt: DisplayFormat.dateTime($0.occurredAt), actorName: $0.actorName, action: $0.action, actionLabel: req.auditActionLabel($0.action)) }
         }
+        // The sign-in before this one: a person who did not make it learns of it here.
+        let previousSignIn = try await AuditEntryModel.query(on: req.db)
+            .filter(\.$action == "auth.signed_in").filter(\.$actorStaffID == staff.id)
+            .sort(\.$occurredAt, .descending).sort(\.$id, .descending)
+            .range(1..<2).first()
         let page = Page(
             displayName: staff.displayName, roleKey: "role.\(staff.role)", departmentName: department?.name ?? "",
             today: String(DisplayFormat.dateTime(req.now).prefix(10)),
-            lastSignInAt: staff.lastSignInAt.map(DisplayFormat.dateTime),
+            lastSignInAt: previousSignIn.map { DisplayFormat.dateTime($0.occurredAt) + " · " + $0.address },
             figures: figures, recentEvents: events, canSeeAudit: canSeeAudit,
             hasFigures: !figures.isEmpty, hasRecentEvents: !events.isEmpty
         )

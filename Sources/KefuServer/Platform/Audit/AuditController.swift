@@ -92,7 +92,7 @@ struct AuditFilter: Sendable {
 struct AuditController: RouteCollection {
     struct Page: Encodable {
         struct Row: Encodable {
-            var occurredAt: String; var actorName: String; var action: String; var recordType: String
+            var occurredAt: String; var actorName: String; var action: String; var actionLabel: String; var recordType: String
             var recordID: String; var fields: String; var detail: String; var address: String; var requestID: String
         }
         var rows: [Row]
@@ -143,7 +143,7 @@ struct AuditController: RouteCollection {
                      "recordID": filter.recordID ?? "", "from": filter.from ?? "", "to": filter.to ?? ""]
         let page = Page(
             rows: items.map {
-                .init(occurredAt: DisplayFormat.dateTime($0.occurredAt), actorName: $0.actorName, action: $0.action,
+                .init(occurredAt: DisplayFormat.dateTime($0.occurredAt), actorName: $0.actorName, action: $0.action, actionLabel: req.auditActionLabel($0.action),
                       recordType: $0.recordType, recordID: $0.recordID, fields: $0.fields, detail: $0.detail,
                       address: $0.address, requestID: $0.requestID)
             },

@@ -46,3 +46,11 @@ enum AuditLog {
         try await entry.create(on: database)
     }
 }
+
+extension Request {
+    /// The audit action in words ("登录"), or its code when no text exists for it yet.
+    func auditActionLabel(_ action: String) -> String {
+        let key = "audit.action.\(action)"
+        return kefu.localizer.hasKey(key) ? t(key) : action
+    }
+}

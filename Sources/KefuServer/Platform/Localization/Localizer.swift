@@ -58,13 +58,14 @@ struct LocalizeTag: LeafTag {
 extension Request {
     private struct LanguageKey: StorageKey { typealias Value = Language }
 
-    /// The language of this request: the signed-in person's, else the language cookie, else the
-    /// browser's preference.
+    /// The language of this request: the signed-in person's, else the language cookie, else Chinese
+    /// (S2) — the browser's own preference is not asked: the department works in Chinese, and an
+    /// English browser on a colleague's desk should not change that.
     public var language: Language {
         get {
             if let language = storage[LanguageKey.self] { return language }
             if let cookie = cookies["kefu_lang"]?.string, let language = Language(rawValue: cookie) { return language }
-            return Language.preferred(acceptLanguage: headers.first(name: .acceptLanguage))
+            return .zhHans
         }
         set { storage[LanguageKey.self] = newValue }
     }

@@ -7,29 +7,21 @@ import Vapor
 import VaporTesting
 
 /// The fixed moment every test starts at: 2026-11-30 09:00 China Standard Time.
-let testStart = Date(timeIntervalSince1970: 1_796_000_400)
+package let testStart = Date(timeIntervalSince1970: 1_796_000_400)
 
 /// A running test application: in-memory SQLite, migrated, a manual clock, and one account per role.
-struct TestApp {
-    let app: Application
-    let clock: ManualClock
+package struct TestApp {
+    package let app: Application
+    package let clock: ManualClock
     /// username by role: administrator `admin`, supervisor `wangjing`, specialists `lina` and `zhangwei`,
     /// leadership `zhaoguoqiang`, liaison `zhoumin` (法务部).
-    static let usernames: [Role: String] = [
+    package static let usernames: [Role: String] = [
         .administrator: "admin", .supervisor: "wangjing", .specialist: "lina", .leadership: "zhaoguoqiang", .liaison: "zhoumin",
     ]
-    static let password = "客服测试密码-2026"
-
-    func staff(_ username: String) async throws -> StaffModel {
-        try #require(try await StaffModel.query(on: app.db).filter(\.$username == username).first())
-    }
-
-    func staff(_ role: Role) async throws -> StaffModel {
-        try await staff(Self.usernames[role]!)
-    }
+    package static let password = "客服测试密码-2026"
 
     /// Signs in through the real login form and returns the browser's cookies and CSRF token.
-    func signIn(_ username: String, password: String = TestApp.password) async throws -> Browser {
+    package func signIn(_ username: String, password: String = TestApp.password) async throws -> Browser {
         var browser = try await Browser.anonymous(app)
         try await app.testing().test(.POST, "/login", beforeRequest: { req in
             req.headers.cookie = browser.cookies
@@ -44,28 +36,24 @@ struct TestApp {
         return browser
     }
 
-    func signIn(_ role: Role) async throws -> Browser {
+    package func signIn(_ role: Role) async throws -> Browser {
         try await signIn(Self.usernames[role]!)
     }
 
     /// A personal API token for the account.
-    func token(_ role: Role) async throws -> String {
-        let staff = try await staff(role)
+    package func token(_ role: Role) async throws -> String {
+        let staff = try #require(try await StaffModel.query(on: app.db).filter(\.$username == Self.usernames[role]!).first())
         let (_, plain) = try await APITokenStore(database: app.db).create(for: try staff.requireID(), name: "test", context: .console(now: clock.clock.now))
         return plain
-    }
-
-    func auditEntries(_ action: String) async throws -> [AuditEntryModel] {
-        try await AuditEntryModel.query(on: app.db).filter(\.$action == action).sort(\.$id).all()
     }
 }
 
 /// Cookies and CSRF token of one simulated browser.
-struct Browser {
-    var cookies = HTTPCookies()
-    var csrf = ""
+package struct Browser {
+    package var cookies = HTTPCookies()
+    package var csrf = ""
 
-    static func anonymous(_ app: Application) async throws -> Browser {
+    package static func anonymous(_ app: Application) async throws -> Browser {
         var browser = Browser()
         try await app.testing().test(.GET, "/login") { res async throws in
             browser.take(res)
@@ -74,24 +62,30 @@ struct Browser {
         return browser
     }
 
-    mutating func take(_ response: TestingHTTPResponse) {
+    package mutating func take(_ response: TestingHTTPResponse) {
         for (name, value) in response.headers.setCookie?.all ?? [:] {
             if value.string.isEmpty { cookies[name] = nil } else { cookies[name] = HTTPCookies.Value(string: value.string) }
         }
     }
 
-    func apply(to req: inout TestingHTTPRequest) {
+    package func apply(to req: inout TestingHTTPRequest) {
         req.headers.cookie = cookies
     }
 }
 
-/// Runs a test against a fresh application.
-func withApp(_ test: (TestApp) async throws -> Void) async throws {
+/// Runs a test against a fresh application on in-memory SQLite.
+package func withApp(_ test: (TestApp) async throws -> Void) async throws {
+    try await withApp(configuration: .testing(), test)
+}
+
+/// Runs a test against a fresh application with the given configuration (the PostgreSQL suite
+/// passes a database of its own).
+package func withApp(configuration: KefuConfiguration, _ test: (TestApp) async throws -> Void) async throws {
     let app = try await Application.make(.testing)
     let clock = ManualClock(testStart)
     do {
         app.directory = DirectoryConfiguration(workingDirectory: packageRoot)
-        try await configure(app, .testing(), clock: clock.clock)
+        try await configure(app, configuration, clock: clock.clock)
         try await app.autoMigrate()
         try await seedAccounts(app)
         try await test(TestApp(app: app, clock: clock))
@@ -103,9 +97,11 @@ func withApp(_ test: (TestApp) async throws -> Void) async throws {
 }
 
 /// The package's root folder (for Resources/ and Public/), found from this file's path.
-let packageRoot: String = {
-    var url = URL(fileURLWithPath: #filePath)
-    for _ in 0..<4 { url.deleteLastPathComponent() }
+package let packageRoot: String = {
+    var url = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+    while !FileManager.default.fileExists(atPath: url.appendingPathComponent("Package.swift").path), url.path != "/" {
+        url.deleteLastPathComponent()
+    }
     return url.path + "/"
 }()
 
@@ -133,14 +129,14 @@ private func seedAccounts(_ app: Application) async throws {
 
 extension TestingHTTPRequest {
     /// Encodes a form post with the browser's cookies and CSRF token.
-    mutating func form(_ fields: [String: String], browser: Browser) throws {
+    package mutating func form(_ fields: [String: String], browser: Browser) throws {
         headers.cookie = browser.cookies
         var fields = fields
         fields["_csrf"] = fields["_csrf"] ?? browser.csrf
         try content.encode(fields, as: .urlEncodedForm)
     }
 
-    mutating func bearer(_ token: String) {
+    package mutating func bearer(_ token: String) {
         headers.bearerAuthorization = BearerAuthorization(token: token)
     }
 }
