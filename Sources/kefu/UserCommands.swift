@@ -4,7 +4,7 @@ import Vapor
 
 /// `kefu user create|list|set-password|deactivate`.
 struct UserCommands: AsyncCommandGroup {
-    var help: String { "Manages staff accounts from the server's console." }
+    var help: String { "Manages staff accounts from the server's console (migrating the database first if needed)." }
     var commands: [String: any AnyAsyncCommand] {
         ["create": Create(), "list": List(), "set-password": SetPassword(), "deactivate": Deactivate()]
     }
@@ -27,6 +27,7 @@ struct UserCommands: AsyncCommandGroup {
         var help: String { "Creates a staff account." }
 
         func run(using context: CommandContext, signature: Signature) async throws {
+            try await ConsoleOperations.migrate(context.application)
             let password = signature.password ?? context.console.ask("Password for \(signature.username): ", isSecure: true)
             try await ConsoleOperations.createStaff(
                 context.application, username: signature.username, displayName: signature.name ?? signature.username,
@@ -42,6 +43,7 @@ struct UserCommands: AsyncCommandGroup {
         var help: String { "Lists staff accounts." }
 
         func run(using context: CommandContext, signature: Signature) async throws {
+            try await ConsoleOperations.migrate(context.application)
             for line in try await ConsoleOperations.listStaff(context.application) {
                 context.console.print("\(line.id)\t\(line.username)\t\(line.displayName)\t\(line.department)\t\(line.role)\t\(line.isActive ? "active" : "inactive")")
             }
