@@ -25,13 +25,26 @@ def free_port():
         return s.getsockname()[1]
 
 
+ADMIN_PASSWORD = "admin-password-2026"
+
+
 @pytest.fixture(scope="session")
 def base_url():
+    yield from run_server()
+
+
+@pytest.fixture(scope="session")
+def fuzz_url():
+    """A server of its own for the API fuzzer, whose stateful phase deactivates and renames at will."""
+    yield from run_server()
+
+
+def run_server():
     binary = os.environ.get("KEFU_BINARY", str(ROOT / ".build" / "debug" / "kefu"))
     data = tempfile.mkdtemp(prefix="kefu-browser-")
     port = free_port()
     env = dict(os.environ, KEFU_DATA_DIR=data, KEFU_DEMO_PASSWORD=DEMO_PASSWORD,
-               KEFU_ADMIN_PASSWORD="admin-password-2026", KEFU_BCRYPT_COST="8")
+               KEFU_ADMIN_PASSWORD=ADMIN_PASSWORD, KEFU_BCRYPT_COST="8")
     log = open(os.path.join(data, "server.log"), "w")
     server = subprocess.Popen([binary, "serve", "--demo", "--port", str(port)], cwd=ROOT, env=env,
                               stdout=log, stderr=subprocess.STDOUT)
