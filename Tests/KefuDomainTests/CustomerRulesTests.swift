@@ -81,3 +81,102 @@ struct CustomerRulesTests {
         #expect(SearchGrams.queryPhrases("浦江 abc") == [["浦江"], ["abc"]])
     }
 }
+
+@Suite("Customer confidentiality (R4.4)")
+struct CustomerConfidentialityTests {
+    let mine = RecordFacts(responsibleStaffID: 3, departmentID: 1)
+    let colleagues = RecordFacts(responsibleStaffID: 4, departmentID: 1)
+
+    @Test("the responsible specialist and the supervisor see contact details; others see them masked")
+    func visibility() {
+        let specialist = Actor(staffID: 3, role: .specialist, departmentID: 1)
+        let supervisor = Actor(staffID: 2, role: .supervisor, departmentID: 1)
+        let leadership = Actor(staffID: 7, role: .leadership, departmentID: 5)
+        let liaison = Actor(staffID: 9, role: .liaison, departmentID: 4)
+        #expect(ContactVisibility.decide(for: specialist, on: mine, revealed: false) == .full)
+        #expect(ContactVisibility.decide(for: specialist, on: colleagues, revealed: false) == .masked)
+        #expect(ContactVisibility.decide(for: specialist, on: colleagues, revealed: true) == .full)
+        #expect(ContactVisibility.decide(for: supervisor, on: colleagues, revealed: false) == .full)
+        #expect(ContactVisibility.decide(for: leadership, on: colleagues, revealed: true) == .masked)
+        #expect(ContactVisibility.decide(for: liaison, on: RecordFacts(responsibleStaffID: 4, forwardedToDepartmentIDs: [4]), revealed: true) == .masked)
+    }
+
+    @Test("who may view, edit and reassign customer files")
+    func grants() {
+        #expect(!AccessPolicy.allows(.administrator, .viewCustomers), "the administrator sees no customer data by default")
+        #expect(AccessPolicy.permits(Actor(staffID: 3, role: .specialist, departmentID: 1), .editCustomer, on: mine))
+        #expect(!AccessPolicy.permits(Actor(staffID: 3, role: .specialist, departmentID: 1), .editCustomer, on: colleagues))
+        #expect(!AccessPolicy.permits(Actor(staffID: 9, role: .liaison, departmentID: 4), .viewCustomers, on: colleagues))
+        #expect(AccessPolicy.permits(Actor(staffID: 9, role: .liaison, departmentID: 4), .viewCustomers, on: RecordFacts(forwardedToDepartmentIDs: [4])))
+        #expect(AccessPolicy.allows(.supervisor, .reassignCustomers) && !AccessPolicy.allows(.specialist, .reassignCustomers))
+    }
+}
+
+@Suite("Customer validation (R4.1)")
+struct CustomerValidationTests {
+    func draft() -> CustomerDraft {
+        var draft = CustomerDraft()
+        draft.kind = "company"
+        draft.name = "张伟"
+        draft.companyName = "上海浦江科技有限公司"
+        draft.mobile = "138 1234 5678"
+        draft.source = "phone"
+        draft.industries = ["technology"]
+        draft.budgetMinWan = "500"
+        draft.budgetMaxWan = "1,200.50"
+        return draft
+    }
+
+    @Test("a good draft is normalized")
+    func valid() throws {
+        let values = try CustomerValidation.validate(draft()).get()
+        #expect(values.mobile == "13812345678")
+        #expect(values.budgetMaxWan == Decimal(string: "1200.5"))
+        #expect(values.stage == .lead)
+    }
+
+    @Test("every problem is reported at its field")
+    func invalid() {
+        var bad = draft()
+        bad.name = " "
+        bad.mobile = "1234"
+        bad.email = "li@qq"
+        bad.creditCode = "91310115MA1K4XXX00"
+        bad.budgetMinWan = "900"
+        bad.budgetMaxWan = "100"
+        bad.source = "pigeon"
+        bad.stage = "lost"
+        bad.remarks = String(repeating: "很", count: 2001)
+        guard case .failure(let errors) = CustomerValidation.validate(bad) else {
+            Issue.record("expected failure")
+            return
+        }
+        #expect(errors.messages == [
+            "name": "validation.required", "mobile": "validation.customer.mobile", "email": "validation.customer.email",
+            "creditCode": "validation.customer.credit_code", "budgetMaxWan": "validation.customer.budget_range",
+            "source": "validation.choose_from_list", "lostReason": "validation.customer.lost_reason_required",
+            "remarks": "validation.too_long",
+        ])
+    }
+
+    @Test("a customer needs some way to be reached")
+    func contactRequired() {
+        var bad = draft()
+        bad.mobile = ""
+        guard case .failure(let errors) = CustomerValidation.validate(bad) else { Issue.record("expected failure"); return }
+        #expect(errors.messages["mobile"] == "validation.customer.contact_required")
+    }
+
+    @Test("history lists exactly the changed fields")
+    func history() throws {
+        let before = try CustomerValidation.validate(draft()).get()
+        var changed = draft()
+        changed.mobile = "13900001111"
+        changed.grade = "A"
+        let after = try CustomerValidation.validate(changed).get()
+        #expect(FieldChange.between(before.historyFields, after.historyFields) == [
+            FieldChange(field: "grade", oldValue: "", newValue: "A"),
+            FieldChange(field: "mobile", oldValue: "13812345678", newValue: "13900001111"),
+        ])
+    }
+}

@@ -45,6 +45,15 @@ public enum AccessPolicy {
         .manageDepartments: [.administrator: [.any]],
         // R4.4: the audit log is for the supervisor (and the administrator who keeps the system).
         .viewAuditLog: [.administrator: [.any], .supervisor: [.any]],
+        // R4.4: specialists see every file (contact details masked unless it is theirs), edit their
+        // own; the supervisor sees and edits all; leadership reads masked lists; a liaison sees only
+        // customers of matters forwarded to their department; the administrator none.
+        .viewCustomers: [.supervisor: [.any], .specialist: [.any], .leadership: [.any], .liaison: [.forwardedToMyDepartment]],
+        .createCustomer: [.supervisor: [.any], .specialist: [.any]],
+        .editCustomer: [.supervisor: [.any], .specialist: [.own]],
+        .revealCustomerContact: [.supervisor: [.any], .specialist: [.any]],
+        .reassignCustomers: [.supervisor: [.any]],
+        .recordCommunication: [.supervisor: [.any], .specialist: [.own]],
     ]
 
     private static func everyone(_ scopes: Set<Scope>) -> [Role: Set<Scope>] {

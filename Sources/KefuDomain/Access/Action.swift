@@ -11,6 +11,14 @@ public enum Action: String, CaseIterable, Codable, Sendable {
     case viewAuditLog = "audit.view"
     case manageOwnProfile = "profile.manage"
     case manageOwnTokens = "tokens.manage"
+    // Customers (R4.1–R4.4)
+    case viewCustomers = "customers.view"
+    case createCustomer = "customers.create"
+    case editCustomer = "customers.edit"
+    /// See a customer's contact details unmasked after giving a reason (audited).
+    case revealCustomerContact = "customers.reveal"
+    case reassignCustomers = "customers.reassign"
+    case recordCommunication = "communications.record"
 }
 
 /// How far a grant reaches over records (R4.4, R2.1).

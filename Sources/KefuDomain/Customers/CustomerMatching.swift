@@ -51,9 +51,9 @@ public enum SearchGrams {
         }
     }
 
-    enum Segment: Equatable { case cjk([Character]), word(String) }
+    public enum Segment: Equatable, Sendable { case cjk([Character]), word(String) }
 
-    static func segments(_ text: String) -> [Segment] {
+    public static func segments(_ text: String) -> [Segment] {
         var result: [Segment] = []
         var cjk: [Character] = []
         var word = ""

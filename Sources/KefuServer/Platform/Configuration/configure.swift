@@ -63,6 +63,8 @@ enum KefuMigrations {
             CreateDepartments(), SeedCustomerServiceDepartment(), CreateStaff(),
             CreateWebSessions(), CreateAPITokens(), CreateSignInFailures(),
             CreateAuditEntries(), CreateScheduledJobs(),
+            CreateCustomers(), CreateCustomerCodeSequences(), CreateCustomerChanges(), CreateCommunicationRecords(),
+            CreateTimelineEntries(),
         ]
     }
 }

@@ -1,0 +1,136 @@
+import Fluent
+import Foundation
+import KefuDomain
+
+/// A customer file (客户档案, R4.1–R4.2). Lists and search read rows straight into DTOs
+/// (``CustomerQueries``); this model is for the file page and for writes.
+final class CustomerModel: Model, @unchecked Sendable {
+    static let schema = "customers"
+
+    @ID(custom: "id", generatedBy: .database) var id: Int?
+    @Field(key: "code") var code: String
+    @Field(key: "kind") var kind: String
+    @Field(key: "name") var name: String
+    @OptionalField(key: "company_name") var companyName: String?
+    @OptionalField(key: "company_key") var companyKey: String?
+    @OptionalField(key: "credit_code") var creditCode: String?
+    @OptionalField(key: "mobile") var mobile: String?
+    @OptionalField(key: "mobile_last4") var mobileLast4: String?
+    @OptionalField(key: "landline") var landline: String?
+    @OptionalField(key: "email") var email: String?
+    @OptionalField(key: "wechat_id") var wechatID: String?
+    @OptionalField(key: "province") var province: String?
+    @OptionalField(key: "city") var city: String?
+    @OptionalField(key: "address") var address: String?
+    @OptionalField(key: "business_scope") var businessScope: String?
+    /// `,technology,retail,` — bracketed by commas so one industry is found with `LIKE '%,retail,%'`.
+    @Field(key: "industries") var industries: String
+    @OptionalField(key: "budget_min_yuan") var budgetMinYuan: Int64?
+    @OptionalField(key: "budget_max_yuan") var budgetMaxYuan: Int64?
+    @OptionalField(key: "preferred_regions") var preferredRegions: String?
+    @Field(key: "timing") var timing: String
+    @Field(key: "source") var source: String
+    @OptionalField(key: "category") var category: String?
+    @OptionalField(key: "grade") var grade: String?
+    @Field(key: "stage") var stage: String
+    @OptionalField(key: "lost_reason") var lostReason: String?
+    @OptionalField(key: "responsible_staff_id") var responsibleStaffID: Int?
+    @Field(key: "tags") var tags: String
+    @OptionalField(key: "remarks") var remarks: String?
+    @OptionalField(key: "consent_at") var consentAt: Date?
+    @OptionalField(key: "consent_channel") var consentChannel: String?
+    @OptionalField(key: "consent_notice_version") var consentNoticeVersion: String?
+    @Field(key: "search_text") var searchText: String
+    @OptionalField(key: "created_by_staff_id") var createdByStaffID: Int?
+    @Field(key: "created_at") var createdAt: Date
+    @Field(key: "updated_at") var updatedAt: Date
+    @Field(key: "version") var version: Int
+
+    init() {}
+
+    var recordFacts: RecordFacts { RecordFacts(responsibleStaffID: responsibleStaffID) }
+
+    /// Copies validated values onto the model (everything but code, owner and bookkeeping).
+    func apply(_ values: CustomerValues) {
+        kind = values.kind.rawValue
+        name = values.name
+        companyName = values.companyName
+        companyKey = values.companyName.flatMap(CompanyName.matchKey)
+        creditCode = values.creditCode
+        mobile = values.mobile
+        mobileLast4 = values.mobile.map { String($0.suffix(4)) }
+        landline = values.landline
+        email = values.email
+        wechatID = values.wechatID
+        province = values.province
+        city = values.city
+        address = values.address
+        businessScope = values.businessScope
+        industries = values.industries.isEmpty ? "" : "," + values.industries.joined(separator: ",") + ","
+        budgetMinYuan = values.budgetMinWan.map(Self.yuan)
+        budgetMaxYuan = values.budgetMaxWan.map(Self.yuan)
+        preferredRegions = values.preferredRegions
+        timing = values.timing.rawValue
+        source = values.source.rawValue
+        category = values.category
+        grade = values.grade
+        stage = values.stage.rawValue
+        lostReason = values.lostReason
+        tags = values.tags.joined(separator: ",")
+        remarks = values.remarks
+        consentChannel = values.consentChannel
+        consentNoticeVersion = values.consentNoticeVersion
+        searchText = (code + " " + values.searchText).lowercased()
+    }
+
+    /// The values as stored, for change history and for the edit form.
+    var values: CustomerValues {
+        CustomerValues(
+            kind: CustomerKind(rawValue: kind) ?? .company, name: name, companyName: companyName, creditCode: creditCode,
+            mobile: mobile, landline: landline, email: email, wechatID: wechatID, province: province, city: city,
+            address: address, businessScope: businessScope, industries: industryList,
+            budgetMinWan: budgetMinYuan.map(Self.wan), budgetMaxWan: budgetMaxYuan.map(Self.wan),
+            preferredRegions: preferredRegions, timing: InvestmentTiming(rawValue: timing) ?? .undecided,
+            source: SourceChannel(rawValue: source) ?? .phone, category: category, grade: grade,
+            stage: CustomerStage(rawValue: stage) ?? .lead, lostReason: lostReason,
+            tags: tags.split(separator: ",").map(String.init), remarks: remarks, consentChannel: consentChannel,
+            consentNoticeVersion: consentNoticeVersion
+        )
+    }
+
+    var industryList: [String] { industries.split(separator: ",").map(String.init) }
+
+    static func yuan(_ wan: Decimal) -> Int64 {
+        Int64(truncating: (wan * 10_000) as NSDecimalNumber)
+    }
+
+    static func wan(_ yuan: Int64) -> Decimal {
+        Decimal(yuan) / 10_000
+    }
+}
+
+/// One changed field of a customer.
+final class CustomerChangeModel: Model, @unchecked Sendable {
+    static let schema = "customer_changes"
+
+    @ID(custom: "id", generatedBy: .database) var id: Int?
+    @Field(key: "customer_id") var customerID: Int
+    @Field(key: "changed_at") var changedAt: Date
+    @OptionalField(key: "staff_id") var staffID: Int?
+    @Field(key: "actor_name") var actorName: String
+    @Field(key: "field") var field: String
+    @Field(key: "old_value") var oldValue: String
+    @Field(key: "new_value") var newValue: String
+
+    init() {}
+
+    init(customerID: Int, change: FieldChange, context: AuditContext) {
+        self.customerID = customerID
+        self.changedAt = context.now
+        self.staffID = context.actorStaffID
+        self.actorName = context.actorName
+        self.field = change.field
+        self.oldValue = String(change.oldValue.prefix(2000))
+        self.newValue = String(change.newValue.prefix(2000))
+    }
+}

@@ -1,0 +1,124 @@
+import Fluent
+import Foundation
+import KefuDomain
+import SQLKit
+
+/// A row of the customer list or of search results, read straight from SQL into this value — hot
+/// lists do not hydrate models (issue 3, speed).
+struct CustomerListRow: Decodable, Sendable {
+    var id: Int
+    var code: String
+    var kind: String
+    var name: String
+    var companyName: String?
+    var mobile: String?
+    var email: String?
+    var province: String?
+    var city: String?
+    var stage: String
+    var grade: String?
+    var responsibleStaffID: Int?
+    var responsibleName: String?
+    var updatedAt: Date
+
+    enum CodingKeys: String, CodingKey {
+        case id, code, kind, name, mobile, email, province, city, stage, grade
+        case companyName = "company_name", responsibleStaffID = "responsible_staff_id"
+        case responsibleName = "responsible_name", updatedAt = "updated_at"
+    }
+}
+
+/// The filters and sort of the customer list (issue 3 §5).
+struct CustomerFilter: Sendable, Equatable {
+    enum Sort: String, CaseIterable, Sendable { case updated, created, code, name }
+
+    var text: String?
+    var stage: CustomerStage?
+    var grade: String?
+    var responsibleStaffID: Int?
+    var industry: String?
+    /// A province or city, as stored.
+    var region: String?
+    var source: SourceChannel?
+    /// Only files not updated for at least this many days (R4.3).
+    var notUpdatedDays: Int?
+    var sort: Sort = .updated
+}
+
+/// Reads customers for lists and search, on SQLite and PostgreSQL alike.
+struct CustomerQueries {
+    let database: any Database
+    var codeFormat = CustomerCodeFormat()
+
+    /// A page of customers matching the filter among those the viewer may list.
+    func list(_ filter: CustomerFilter, visibleTo actor: Actor, paging: Paging, now: Date) async throws -> (items: [CustomerListRow], total: Int) {
+        let sql = try database.sql()
+        var conditions: [SQLQueryString] = []
+        switch AccessPolicy.widestScope(of: actor.role, for: .viewCustomers) {
+        case .any?: break
+        case .team?, .own?: conditions.append("customers.responsible_staff_id = \(bind: actor.staffID)")
+        // Forwarding arrives with complaints; until then nothing is forwarded to a liaison.
+        case .forwardedToMyDepartment?, nil: conditions.append("1 = 0")
+        }
+        if let text = filter.text?.trimmingCharacters(in: .whitespaces), !text.isEmpty {
+            conditions.append(textCondition(String(text.prefix(64))))
+        }
+        if let stage = filter.stage { conditions.append("customers.stage = \(bind: stage.rawValue)") }
+        if let grade = filter.grade { conditions.append("customers.grade = \(bind: grade)") }
+        if let staffID = filter.responsibleStaffID { conditions.append("customers.responsible_staff_id = \(bind: staffID)") }
+        if let industry = filter.industry { conditions.append("customers.industries LIKE \(bind: "%,\(industry),%")") }
+        if let region = filter.region { conditions.append("(customers.province = \(bind: region) OR customers.city = \(bind: region))") }
+        if let source = filter.source { conditions.append("customers.source = \(bind: source.rawValue)") }
+        if let days = filter.notUpdatedDays {
+            conditions.append("customers.updated_at < \(bind: now.addingTimeInterval(-Double(days) * 86400))")
+        }
+        var whereClause: SQLQueryString = "TRUE"
+        for condition in conditions { whereClause = whereClause + " AND (" + condition + ")" }
+        let order: SQLQueryString = switch filter.sort {
+        case .updated: "customers.updated_at DESC, customers.id DESC"
+        case .created: "customers.id DESC"
+        case .code: "customers.code ASC"
+        case .name: "customers.name ASC, customers.id ASC"
+        }
+        let total = try await sql.raw("SELECT COUNT(*) AS n FROM customers WHERE \(whereClause)").first()?.decode(column: "n", as: Int.self) ?? 0
+        let items = try await sql.raw("""
+            SELECT customers.id, customers.code, customers.kind, customers.name, customers.company_name, customers.mobile,
+                   customers.email, customers.province, customers.city, customers.stage, customers.grade,
+                   customers.responsible_staff_id, staff.display_name AS responsible_name, customers.updated_at
+            FROM customers LEFT JOIN staff ON staff.id = customers.responsible_staff_id
+            WHERE \(whereClause) ORDER BY \(order) LIMIT \(bind: paging.size) OFFSET \(bind: paging.offset)
+            """).all(decoding: CustomerListRow.self)
+        return (items, total)
+    }
+
+    /// What one search box means (issue 3 §5): a code, a whole mobile or its last four digits, an
+    /// e-mail, or text (names and companies, Chinese substrings of two characters and more).
+    func textCondition(_ text: String) -> SQLQueryString {
+        let lowered = text.lowercased()
+        let digits = text.filter { !" -".contains($0) }
+        if codeFormat.looksLikeCode(text) {
+            let upper = text.uppercased()
+            return "customers.code >= \(bind: upper) AND customers.code < \(bind: upper + "\u{FFFF}")"
+        }
+        if digits.count == 4, digits.allSatisfy(\.isASCII), digits.allSatisfy(\.isNumber) {
+            return "customers.mobile_last4 = \(bind: digits)"
+        }
+        if let mobile = MainlandMobile.normalize(text) {
+            return "customers.mobile = \(bind: mobile)"
+        }
+        if text.contains("@") {
+            return "customers.email >= \(bind: lowered) AND customers.email < \(bind: lowered + "\u{FFFF}")"
+        }
+        let phrases = SearchGrams.queryPhrases(lowered)
+        guard let indexed = CustomerSearchIndex.condition(for: phrases, dialect: database.dialect) else {
+            // Nothing the index can use (one Chinese character): a plain substring scan.
+            return "customers.search_text LIKE \(bind: "%" + escapeLike(lowered) + "%")"
+        }
+        // The index narrows; the text itself confirms each Chinese run is contiguous.
+        var condition = indexed
+        for case .cjk(let run) in SearchGrams.segments(lowered) where run.count >= 2 {
+            condition = condition + " AND customers.search_text LIKE \(bind: "%" + String(run) + "%")"
+        }
+        return condition
+    }
+}

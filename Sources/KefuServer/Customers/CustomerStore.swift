@@ -1,0 +1,159 @@
+import Fluent
+import Foundation
+import KefuDomain
+import SQLKit
+import Vapor
+
+/// A possible duplicate of a customer being entered (R4.3).
+struct DuplicateMatch: Content, Equatable {
+    enum Reason: String, Codable { case mobile, creditCode, companyName }
+    var id: Int
+    var code: String
+    var name: String
+    var companyName: String?
+    var reason: Reason
+}
+
+/// Thrown when a new or edited customer looks like an existing one and no reason to go on was given.
+struct PossibleDuplicates: Error {
+    var matches: [DuplicateMatch]
+}
+
+/// Writes customer files: numbering, change history, timeline, search index and audit, each change in
+/// one transaction (R4.2, R4.3, R4.4).
+struct CustomerStore {
+    let database: any Database
+    var codeFormat = CustomerCodeFormat()
+
+    /// Existing customers sharing the mobile, the credit code or the company name.
+    func duplicates(of values: CustomerValues, excluding id: Int? = nil) async throws -> [DuplicateMatch] {
+        var conditions: [(SQLQueryString, DuplicateMatch.Reason)] = []
+        if let mobile = values.mobile { conditions.append(("mobile = \(bind: mobile)", .mobile)) }
+        if let code = values.creditCode { conditions.append(("credit_code = \(bind: code)", .creditCode)) }
+        if let key = values.companyName.flatMap(CompanyName.matchKey) { conditions.append(("company_key = \(bind: key)", .companyName)) }
+        var matches: [DuplicateMatch] = []
+        let sql = try database.sql()
+        for (condition, reason) in conditions {
+            let rows = try await sql.raw("""
+                SELECT id, code, name, company_name FROM customers WHERE \(condition) AND id <> \(bind: id ?? 0) ORDER BY id LIMIT 5
+                """).all()
+            for row in rows {
+                let matchID = try row.decode(column: "id", as: Int.self)
+                guard !matches.contains(where: { $0.id == matchID }) else { continue }
+                matches.append(DuplicateMatch(
+                    id: matchID, code: try row.decode(column: "code", as: String.self), name: try row.decode(column: "name", as: String.self),
+                    companyName: try row.decode(column: "company_name", as: String?.self), reason: reason
+                ))
+            }
+        }
+        return matches
+    }
+
+    /// Creates a customer with the next code. `duplicateReason` must be given when duplicates exist.
+    func create(
+        _ values: CustomerValues, responsibleStaffID: Int?, duplicateReason: String?, context: AuditContext
+    ) async throws -> CustomerModel {
+        let duplicates = try await duplicates(of: values)
+        let reason = duplicateReason?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
+        if !duplicates.isEmpty, reason.isEmpty { throw PossibleDuplicates(matches: duplicates) }
+        let customer = CustomerModel()
+        try await database.transaction { tx in
+            customer.code = try await nextCode(on: tx, now: context.now)
+            customer.apply(values)
+            customer.responsibleStaffID = responsibleStaffID
+            customer.createdByStaffID = context.actorStaffID
+            customer.consentAt = values.consentChannel == nil ? nil : context.now
+            customer.createdAt = context.now
+            customer.updatedAt = context.now
+            customer.version = 1
+            try await customer.create(on: tx)
+            let id = try customer.requireID()
+            try await CustomerSearchIndex.update(customerID: id, text: customer.searchText, on: tx)
+            let note = reason.isEmpty ? customer.code : "\(customer.code) · 疑似重复: \(duplicates.map(\.code).joined(separator: ", ")) · \(reason)"
+            try await Timeline.record(.created, customerID: id, recordType: "customer", recordID: id, summary: note, context: context, on: tx)
+            try await AuditLog.record(
+                "customer.created", recordType: "customer", recordID: String(id), fields: Array(values.historyFields.filter { !$0.value.isEmpty }.keys),
+                detail: reason.isEmpty ? customer.code : "duplicate of \(duplicates.map(\.code).joined(separator: ",")): \(reason)",
+                context: context, on: tx
+            )
+        }
+        return customer
+    }
+
+    /// Saves new values over the version the editor read; a stale version is a conflict (S6).
+    @discardableResult
+    func update(
+        _ customer: CustomerModel, with values: CustomerValues, version: Int, duplicateReason: String?, context: AuditContext
+    ) async throws -> [FieldChange] {
+        guard customer.version == version else { throw CustomerConflict(current: customer) }
+        let changes = FieldChange.between(customer.values.historyFields, values.historyFields)
+        guard !changes.isEmpty else { return [] }
+        let identityChanged = changes.contains { ["mobile", "creditCode", "companyName"].contains($0.field) }
+        if identityChanged {
+            let duplicates = try await duplicates(of: values, excluding: customer.id)
+            if !duplicates.isEmpty, (duplicateReason ?? "").trimmingCharacters(in: .whitespaces).isEmpty {
+                throw PossibleDuplicates(matches: duplicates)
+            }
+        }
+        let id = try customer.requireID()
+        customer.apply(values)
+        customer.version = version + 1
+        customer.updatedAt = context.now
+        try await database.transaction { tx in
+            // Claim the version first: of two saves from one version, only one finds the row. The
+            // claim holds the row until the transaction ends, on SQLite and PostgreSQL alike.
+            let claimed = try await tx.sql().raw("""
+                UPDATE customers SET version = version + 1 WHERE id = \(bind: id) AND version = \(bind: version) RETURNING id
+                """).all()
+            guard !claimed.isEmpty else {
+                throw CustomerConflict(current: try await CustomerModel.find(id, on: tx) ?? customer)
+            }
+            try await customer.update(on: tx)
+            for change in changes {
+                try await CustomerChangeModel(customerID: id, change: change, context: context).create(on: tx)
+            }
+            try await CustomerSearchIndex.update(customerID: id, text: customer.searchText, on: tx)
+            let summary = changes.map(\.field).joined(separator: ", ")
+            try await Timeline.record(.changed, customerID: id, recordType: "customer", recordID: id, summary: summary, context: context, on: tx)
+            try await AuditLog.record("customer.updated", recordType: "customer", recordID: String(id), fields: changes.map(\.field), context: context, on: tx)
+        }
+        return changes
+    }
+
+    /// Gives customers to another specialist, e.g. when one leaves (R4.3); audited per customer.
+    func reassign(_ ids: [Int], to staffID: Int, context: AuditContext) async throws -> Int {
+        try await database.transaction { tx -> Int in
+            var moved = 0
+            for id in Set(ids).sorted() {
+                guard let customer = try await CustomerModel.find(id, on: tx), customer.responsibleStaffID != staffID else { continue }
+                let old = customer.responsibleStaffID.map(String.init) ?? ""
+                customer.responsibleStaffID = staffID
+                customer.version += 1
+                customer.updatedAt = context.now
+                try await customer.update(on: tx)
+                try await CustomerChangeModel(customerID: id, change: FieldChange(field: "responsibleStaffID", oldValue: old, newValue: String(staffID)), context: context).create(on: tx)
+                try await Timeline.record(.reassigned, customerID: id, recordType: "customer", recordID: id, summary: "→ \(staffID)", context: context, on: tx)
+                try await AuditLog.record("customer.reassigned", recordType: "customer", recordID: String(id), fields: ["responsibleStaffID"], detail: "\(old) → \(staffID)", context: context, on: tx)
+                moved += 1
+            }
+            return moved
+        }
+    }
+
+    /// The next code of the year, from a counter that only goes up.
+    private func nextCode(on database: any Database, now: Date) async throws -> String {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = DisplayFormat.timeZone
+        let year = calendar.component(.year, from: now)
+        let sql = try database.sql()
+        try await sql.raw("INSERT INTO customer_code_sequences (year, next_value) VALUES (\(bind: year), 0) ON CONFLICT (year) DO NOTHING").run()
+        let row = try await sql.raw("UPDATE customer_code_sequences SET next_value = next_value + 1 WHERE year = \(bind: year) RETURNING next_value").first()
+        let sequence = try row?.decode(column: "next_value", as: Int.self) ?? 1
+        return codeFormat.code(year: year, sequence: sequence)
+    }
+}
+
+/// Someone saved the customer since the editor read it; carries what is saved now.
+struct CustomerConflict: Error {
+    var current: CustomerModel
+}

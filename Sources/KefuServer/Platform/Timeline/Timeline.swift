@@ -1,0 +1,77 @@
+import Fluent
+import Foundation
+import KefuDomain
+import SQLKit
+
+/// The customer's one timeline (R4.2): everything that happened with a customer, newest first.
+///
+/// Every part that keeps records about a customer (communications, inquiries, recommendations,
+/// follow-ups, contracts, complaints, return visits …) writes one entry here in the transaction of its
+/// own change — the mechanism is shared, like Odoo's `mail.thread`, so the file page shows one paged
+/// list without a union over every part's table. Entries carry no contact details, so they need no
+/// masking.
+enum Timeline {
+    enum Kind: String, CaseIterable, Sendable {
+        case created, changed, communication, reassigned, merged, revealed
+    }
+
+    static func record(
+        _ kind: Kind, customerID: Int, recordType: String, recordID: Int?, summary: String, occurredAt: Date? = nil,
+        context: AuditContext, on database: any Database
+    ) async throws {
+        try await database.sql().raw("""
+            INSERT INTO timeline_entries (customer_id, occurred_at, kind, record_type, record_id, staff_id, actor_name, summary)
+            VALUES (\(bind: customerID), \(bind: occurredAt ?? context.now), \(bind: kind.rawValue), \(bind: recordType),
+                    \(bind: recordID), \(bind: context.actorStaffID), \(bind: context.actorName), \(bind: String(summary.prefix(500))))
+            """).run()
+    }
+
+    struct Entry: Decodable, Sendable {
+        var id: Int
+        var occurredAt: Date
+        var kind: String
+        var recordType: String
+        var recordID: Int?
+        var actorName: String
+        var summary: String
+
+        enum CodingKeys: String, CodingKey {
+            case id, kind, summary
+            case occurredAt = "occurred_at", recordType = "record_type", recordID = "record_id", actorName = "actor_name"
+        }
+    }
+
+    /// A page of a customer's timeline, newest first; the (customer_id, occurred_at, id) index serves it.
+    static func page(customerID: Int, paging: Paging, on database: any Database) async throws -> (items: [Entry], total: Int) {
+        let sql = try database.sql()
+        let total = try await sql.raw("SELECT COUNT(*) AS n FROM timeline_entries WHERE customer_id = \(bind: customerID)")
+            .first()?.decode(column: "n", as: Int.self) ?? 0
+        let items = try await sql.raw("""
+            SELECT id, occurred_at, kind, record_type, record_id, actor_name, summary FROM timeline_entries
+            WHERE customer_id = \(bind: customerID)
+            ORDER BY occurred_at DESC, id DESC LIMIT \(bind: paging.size) OFFSET \(bind: paging.offset)
+            """).all(decoding: Entry.self)
+        return (items, total)
+    }
+}
+
+struct CreateTimelineEntries: AsyncMigration {
+    func prepare(on database: any Database) async throws {
+        try await database.schema("timeline_entries")
+            .field("id", .int, .identifier(auto: true))
+            .field("customer_id", .int, .required, .references("customers", "id"))
+            .field("occurred_at", .datetime, .required)
+            .field("kind", .string, .required)
+            .field("record_type", .string, .required)
+            .field("record_id", .int)
+            .field("staff_id", .int)
+            .field("actor_name", .string, .required)
+            .field("summary", .string, .required)
+            .create()
+        try await database.sql().raw("CREATE INDEX timeline_entries_customer ON timeline_entries (customer_id, occurred_at, id)").run()
+    }
+
+    func revert(on database: any Database) async throws {
+        try await database.schema("timeline_entries").delete()
+    }
+}
