@@ -53,7 +53,8 @@ public enum AccessPolicy {
         .editCustomer: [.supervisor: [.any], .specialist: [.own]],
         .revealCustomerContact: [.supervisor: [.any], .specialist: [.any]],
         .reassignCustomers: [.supervisor: [.any]],
-        .recordCommunication: [.supervisor: [.any], .specialist: [.own]],
+        // Whoever takes the call records it, even on a colleague's customer (R2.3).
+        .recordCommunication: [.supervisor: [.any], .specialist: [.any]],
     ]
 
     private static func everyone(_ scopes: Set<Scope>) -> [Role: Set<Scope>] {

@@ -54,6 +54,7 @@ func routes(_ app: Application) throws {
     let api = app.grouped("api", "v1")
     try api.register(collection: AuthAPIController())
     try api.register(collection: StaffAPIController())
+    try api.register(collection: CustomersAPIController())
 }
 
 /// The migrations in the order they run. Append only; never edit or reorder a landed one.

@@ -1,0 +1,49 @@
+import Fluent
+import KefuDomain
+import Vapor
+
+/// Loading a customer for a request, with the access checks every customer route needs.
+extension Request {
+    /// The customer addressed by `:id` if the caller may perform `action` on it; 404 otherwise (or
+    /// 403, audited, when the file exists but is not the caller's to touch).
+    func customer(for action: Action) async throws -> CustomerModel {
+        guard let id = parameters.get("id", as: Int.self), let customer = try await CustomerModel.find(id, on: db) else {
+            throw KefuError.notFound
+        }
+        try await authorize(action, on: customer.recordFacts, recordType: "customer", recordID: String(id))
+        return customer
+    }
+
+    /// How this caller sees the customer's contact details (R4.4).
+    func contactVisibility(of facts: RecordFacts, revealed: Bool = false) throws -> ContactVisibility {
+        ContactVisibility.decide(for: try requireStaff().actor, on: facts, revealed: revealed)
+    }
+
+    /// Records that the caller saw a customer's contact details unmasked, with their reason (R4.4).
+    func recordReveal(of customer: CustomerModel, reason: String) async throws {
+        let id = try customer.requireID()
+        let context = auditContext
+        try await db.transaction { tx in
+            try await AuditLog.record(
+                "customer.contact_revealed", recordType: "customer", recordID: String(id),
+                fields: Array(CustomerValues.contactFields), detail: String(reason.prefix(500)), context: context, on: tx
+            )
+            try await Timeline.record(.revealed, customerID: id, recordType: "customer", recordID: id, summary: reason, context: context, on: tx)
+        }
+    }
+
+    /// The customer filter from the query string, shared by the page and the API.
+    var customerFilter: CustomerFilter {
+        func text(_ name: String) -> String? {
+            guard let value = query[String.self, at: name]?.trimmingCharacters(in: .whitespaces), !value.isEmpty else { return nil }
+            return String(value.prefix(64))
+        }
+        return CustomerFilter(
+            text: text("q"), stage: text("stage").flatMap(CustomerStage.init(rawValue:)), grade: text("grade"),
+            responsibleStaffID: text("specialist").flatMap(Int.init), industry: text("industry"), region: text("region"),
+            source: text("source").flatMap(SourceChannel.init(rawValue:)),
+            notUpdatedDays: text("notUpdatedDays").flatMap(Int.init).map { min(max($0, 1), 3650) },
+            sort: text("sort").flatMap(CustomerFilter.Sort.init(rawValue:)) ?? .updated
+        )
+    }
+}

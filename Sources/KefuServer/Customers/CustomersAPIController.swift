@@ -1,0 +1,180 @@
+import Fluent
+import Foundation
+import KefuDomain
+import Vapor
+
+/// `/api/v1/customers`: customer files, their timeline, history and communications as JSON.
+struct CustomersAPIController: RouteCollection {
+    struct RevealRequest: Content { var reason: String? }
+    struct ReassignRequest: Content { var customerIDs: [Int]; var toStaffID: Int }
+    struct ReassignResult: Content { var moved: Int }
+    struct DuplicateBody: Content {
+        var error: APIErrorBody.Detail
+        var duplicates: [DuplicateMatch]
+    }
+    struct ConflictBody: Content {
+        var error: APIErrorBody.Detail
+        var current: CustomerDTO
+    }
+    struct TimelineEntryDTO: Content {
+        var id: Int; var occurredAt: Date; var kind: String; var recordType: String; var recordID: Int?
+        var actorName: String; var summary: String
+    }
+    struct ChangeDTO: Content {
+        var id: Int; var changedAt: Date; var actorName: String; var field: String; var oldValue: String; var newValue: String
+    }
+
+    func boot(routes: any RoutesBuilder) throws {
+        let customers = routes.grouped("customers")
+        customers.requiring(.viewCustomers).get(use: list)
+        customers.requiring(.createCustomer).post(use: create)
+        customers.requiring(.createCustomer).get("duplicates", use: duplicates)
+        customers.requiring(.reassignCustomers).post("reassign", use: reassign)
+        customers.requiring(.viewCustomers).get(":id", use: show)
+        customers.requiring(.editCustomer).patch(":id", use: update)
+        customers.requiring(.revealCustomerContact).post(":id", "reveal", use: reveal)
+        customers.requiring(.viewCustomers).get(":id", "timeline", use: timeline)
+        customers.requiring(.viewCustomers).get(":id", "changes", use: changes)
+        customers.requiring(.viewCustomers).get(":id", "communications", use: communications)
+        customers.requiring(.recordCommunication).post(":id", "communications", use: createCommunication)
+    }
+
+    @Sendable func list(req: Request) async throws -> PageDTO<CustomerSummaryDTO> {
+        let actor = try req.requireStaff().actor
+        let paging = req.paging
+        let (rows, total) = try await CustomerQueries(database: req.db).list(req.customerFilter, visibleTo: actor, paging: paging, now: req.now)
+        let items = rows.map { row in
+            CustomerSummaryDTO(row, visibility: ContactVisibility.decide(for: actor, on: RecordFacts(responsibleStaffID: row.responsibleStaffID), revealed: false))
+        }
+        return PageDTO(items: items, request: paging, total: total)
+    }
+
+    @Sendable func create(req: Request) async throws -> Response {
+        let staff = try req.requireStaff()
+        let input = try req.content.decode(CustomerInput.self)
+        let values = try CustomerValidation.validate(input.draft()).get()
+        // A specialist's new customer is theirs; the supervisor may name the responsible specialist.
+        let responsible = staff.roleValue == .supervisor ? (input.responsibleStaffID ?? staff.id) : staff.id
+        do {
+            let customer = try await CustomerStore(database: req.db).create(
+                values, responsibleStaffID: responsible, duplicateReason: input.duplicateReason, context: req.auditContext
+            )
+            return try await CustomerDTO(customer, visibility: try req.contactVisibility(of: customer.recordFacts)).encodeResponse(status: .created, for: req)
+        } catch let duplicates as PossibleDuplicates {
+            return try await duplicateResponse(duplicates, req)
+        }
+    }
+
+    @Sendable func duplicates(req: Request) async throws -> [DuplicateMatch] {
+        var draft = CustomerDraft()
+        draft.name = "-"
+        draft.kind = CustomerKind.company.rawValue
+        draft.source = SourceChannel.phone.rawValue
+        draft.mobile = req.query[String.self, at: "mobile"] ?? ""
+        draft.creditCode = req.query[String.self, at: "creditCode"] ?? ""
+        draft.companyName = req.query[String.self, at: "companyName"] ?? "-"
+        if draft.mobile.isEmpty { draft.wechatID = "-" }
+        let values = try CustomerValidation.validate(draft).get()
+        return try await CustomerStore(database: req.db).duplicates(of: values)
+    }
+
+    @Sendable func show(req: Request) async throws -> CustomerDTO {
+        let customer = try await req.customer(for: .viewCustomers)
+        return CustomerDTO(customer, visibility: try req.contactVisibility(of: customer.recordFacts))
+    }
+
+    @Sendable func update(req: Request) async throws -> Response {
+        let customer = try await req.customer(for: .editCustomer)
+        let input = try req.content.decode(CustomerInput.self)
+        guard let version = input.version else { throw KefuError.validation(FieldErrors(["version": "validation.required"])) }
+        let values = try CustomerValidation.validate(input.draft(over: customer.draft), currentStage: CustomerStage(rawValue: customer.stage)).get()
+        do {
+            try await CustomerStore(database: req.db).update(customer, with: values, version: version, duplicateReason: input.duplicateReason, context: req.auditContext)
+            return try await CustomerDTO(customer, visibility: try req.contactVisibility(of: customer.recordFacts)).encodeResponse(for: req)
+        } catch let conflict as CustomerConflict {
+            let body = ConflictBody(
+                error: .init(code: "conflict", message: req.t("error.conflict.customer"), fields: [:]),
+                current: CustomerDTO(conflict.current, visibility: try req.contactVisibility(of: conflict.current.recordFacts))
+            )
+            return try await body.encodeResponse(status: .conflict, for: req)
+        } catch let duplicates as PossibleDuplicates {
+            return try await duplicateResponse(duplicates, req)
+        }
+    }
+
+    @Sendable func reveal(req: Request) async throws -> CustomerDTO {
+        let customer = try await req.customer(for: .viewCustomers)
+        let reason = (try req.content.decode(RevealRequest.self).reason ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+        guard reason.count >= 2 else { throw KefuError.validation(FieldErrors(["reason": "validation.customer.reveal_reason"])) }
+        try await req.authorize(.revealCustomerContact, on: customer.recordFacts, recordType: "customer", recordID: String(try customer.requireID()))
+        try await req.recordReveal(of: customer, reason: reason)
+        return CustomerDTO(customer, visibility: try req.contactVisibility(of: customer.recordFacts, revealed: true))
+    }
+
+    @Sendable func timeline(req: Request) async throws -> PageDTO<TimelineEntryDTO> {
+        let customer = try await req.customer(for: .viewCustomers)
+        let paging = req.paging
+        let (items, total) = try await Timeline.page(customerID: try customer.requireID(), paging: paging, on: req.db)
+        return PageDTO(items: items.map {
+            TimelineEntryDTO(id: $0.id, occurredAt: $0.occurredAt, kind: $0.kind, recordType: $0.recordType, recordID: $0.recordID, actorName: $0.actorName, summary: $0.summary)
+        }, request: paging, total: total)
+    }
+
+    @Sendable func changes(req: Request) async throws -> PageDTO<ChangeDTO> {
+        let customer = try await req.customer(for: .viewCustomers)
+        let visibility = try req.contactVisibility(of: customer.recordFacts)
+        let paging = req.paging
+        let query = CustomerChangeModel.query(on: req.db).filter(\.$customerID == (try customer.requireID()))
+        let total = try await query.count()
+        let rows = try await query.sort(\.$changedAt, .descending).sort(\.$id, .descending).range(paging.offset..<(paging.offset + paging.size)).all()
+        return PageDTO(items: rows.map { row in
+            // Old and new contact values are contact details too (R4.4).
+            let hide = visibility == .masked && CustomerValues.contactFields.contains(row.field)
+            return ChangeDTO(id: row.id ?? 0, changedAt: row.changedAt, actorName: row.actorName, field: row.field,
+                             oldValue: hide ? ContactMasking.maskMiddle(row.oldValue) : row.oldValue,
+                             newValue: hide ? ContactMasking.maskMiddle(row.newValue) : row.newValue)
+        }, request: paging, total: total)
+    }
+
+    @Sendable func communications(req: Request) async throws -> PageDTO<CommunicationRecordDTO> {
+        let customer = try await req.customer(for: .viewCustomers)
+        let paging = req.paging
+        let (rows, total) = try await CommunicationStore(database: req.db).page(customerID: try customer.requireID(), paging: paging)
+        return PageDTO(items: rows.map {
+            CommunicationRecordDTO(id: $0.id, customerID: customer.id, staffID: $0.staffID, channel: $0.channel, direction: $0.direction,
+                                   occurredAt: $0.occurredAt, durationMinutes: $0.durationMinutes, summary: $0.summary, content: $0.content, nextStep: $0.nextStep)
+        }, request: paging, total: total)
+    }
+
+    @Sendable func createCommunication(req: Request) async throws -> Response {
+        let customer = try await req.customer(for: .recordCommunication)
+        var input = try req.content.decode(CommunicationRecordDTO.self)
+        let staff = try req.requireStaff()
+        let id = try await CommunicationStore(database: req.db).create(input, customerID: try customer.requireID(), staffID: try staff.requireID(), context: req.auditContext)
+        input.id = id
+        input.customerID = customer.id
+        input.staffID = staff.id
+        input.occurredAt = input.occurredAt ?? req.now
+        return try await input.encodeResponse(status: .created, for: req)
+    }
+
+    @Sendable func reassign(req: Request) async throws -> ReassignResult {
+        let input = try req.content.decode(ReassignRequest.self)
+        guard let target = try await StaffModel.find(input.toStaffID, on: req.db), target.isActive, target.roleValue == .specialist || target.roleValue == .supervisor else {
+            throw KefuError.validation(FieldErrors(["toStaffID": "validation.customer.reassign_target"]))
+        }
+        guard !input.customerIDs.isEmpty, input.customerIDs.count <= 5000 else {
+            throw KefuError.validation(FieldErrors(["customerIDs": "validation.customer.reassign_count"]))
+        }
+        return ReassignResult(moved: try await CustomerStore(database: req.db).reassign(input.customerIDs, to: input.toStaffID, context: req.auditContext))
+    }
+
+    private func duplicateResponse(_ duplicates: PossibleDuplicates, _ req: Request) async throws -> Response {
+        let fields = Dictionary(duplicates.matches.map { ($0.reason.rawValue, req.t("validation.customer.duplicate")) }, uniquingKeysWith: { first, _ in first })
+        let body = DuplicateBody(
+            error: .init(code: "possible_duplicate", message: req.t("error.customer.possible_duplicate"), fields: fields),
+            duplicates: duplicates.matches
+        )
+        return try await body.encodeResponse(status: .conflict, for: req)
+    }
+}
