@@ -14,3 +14,14 @@ enum DisplayFormat {
         )
     }
 }
+
+extension DisplayFormat {
+    /// 1,200.5 — amounts in 万元 with thousands separators (S2).
+    static func wan(_ value: Decimal) -> String {
+        let formatter = NumberFormatter()
+        formatter.numberStyle = .decimal
+        formatter.locale = Locale(identifier: "zh_CN")
+        formatter.maximumFractionDigits = 2
+        return formatter.string(from: value as NSDecimalNumber) ?? "\(value)"
+    }
+}

@@ -12,7 +12,7 @@ struct NavigationEntry: Sendable {
     /// parts not built yet; they stay here so the order is decided once.
     static let all: [NavigationEntry] = [
         NavigationEntry(key: "nav.dashboard", path: SiteURL.dashboard, action: .viewDashboard, icon: "home"),
-        NavigationEntry(key: "nav.customers", path: nil, action: nil, icon: "users"),
+        NavigationEntry(key: "nav.customers", path: "/customers", action: .viewCustomers, icon: "users"),
         NavigationEntry(key: "nav.inquiries", path: nil, action: nil, icon: "message"),
         NavigationEntry(key: "nav.projects", path: nil, action: nil, icon: "building"),
         NavigationEntry(key: "nav.follow_ups", path: nil, action: nil, icon: "repeat"),

@@ -1,0 +1,266 @@
+import Foundation
+import KefuDomain
+import Vapor
+
+/// What the customer form posts: the draft's fields as text, plus the version and a duplicate reason.
+struct CustomerForm: Content {
+    var version: Int?
+    var kind: String?
+    var name: String?
+    var companyName: String?
+    var creditCode: String?
+    var mobile: String?
+    var landline: String?
+    var email: String?
+    var wechatID: String?
+    var province: String?
+    var city: String?
+    var address: String?
+    var businessScope: String?
+    var industries: [String]?
+    var budgetMinWan: String?
+    var budgetMaxWan: String?
+    var preferredRegions: String?
+    var timing: String?
+    var source: String?
+    var category: String?
+    var grade: String?
+    var stage: String?
+    var lostReason: String?
+    var tags: String?
+    var remarks: String?
+    var consentChannel: String?
+    var consentNoticeVersion: String?
+    var duplicateReason: String?
+
+    var draft: CustomerDraft {
+        CustomerInput(
+            kind: kind ?? CustomerKind.company.rawValue, name: name ?? "", companyName: companyName ?? "", creditCode: creditCode ?? "",
+            mobile: mobile ?? "", landline: landline ?? "", email: email ?? "", wechatID: wechatID ?? "", province: province ?? "",
+            city: city ?? "", address: address ?? "", businessScope: businessScope ?? "", industries: industries ?? [],
+            budgetMinWan: budgetMinWan ?? "", budgetMaxWan: budgetMaxWan ?? "", preferredRegions: preferredRegions ?? "",
+            timing: timing ?? InvestmentTiming.undecided.rawValue, source: source ?? "", category: category ?? "", grade: grade ?? "",
+            stage: stage ?? CustomerStage.lead.rawValue, lostReason: lostReason ?? "", tags: tags ?? "", remarks: remarks ?? "",
+            consentChannel: consentChannel ?? "", consentNoticeVersion: consentNoticeVersion ?? ""
+        ).draft()
+    }
+}
+
+struct CommunicationForm: Content {
+    var channel: String?
+    var direction: String?
+    var durationMinutes: String?
+    var summary: String?
+    var content: String?
+    var nextStep: String?
+}
+
+/// The new/edit form's view model: the draft as typed, the choices, the messages.
+struct CustomerFormPage: Encodable {
+    var isNew: Bool
+    var id: Int?
+    var code: String?
+    var version: Int
+    var draft: DraftView
+    var kinds: [ChoiceOption]
+    var sources: [ChoiceOption]
+    var stages: [ChoiceOption]
+    var timings: [ChoiceOption]
+    var grades: [ChoiceOption]
+    var categories: [ChoiceOption]
+    var industries: [ChoiceOption]
+    var consentChannels: [ChoiceOption]
+    var errors: [String: String] = [:]
+    var formErrorKey: String?
+    var duplicates: [DuplicateView] = []
+    var hasDuplicates = false
+    var duplicateReason = ""
+
+    struct DuplicateView: Encodable {
+        var id: Int; var code: String; var name: String; var companyName: String?; var reasonKey: String
+
+        static func list(_ matches: [DuplicateMatch]) -> [DuplicateView] {
+            matches.map { DuplicateView(id: $0.id, code: $0.code, name: $0.name, companyName: $0.companyName, reasonKey: "customers.duplicate_reason.\($0.reason.rawValue)") }
+        }
+    }
+
+    /// The draft's text fields, as the template reads them.
+    struct DraftView: Encodable {
+        var name, companyName, creditCode, mobile, landline, email, wechatID, province, city, address: String
+        var businessScope, budgetMinWan, budgetMaxWan, preferredRegions, lostReason, tags, remarks, consentNoticeVersion: String
+    }
+
+    init(draft: CustomerDraft, customer: CustomerModel?) {
+        isNew = customer == nil
+        id = customer?.id
+        code = customer?.code
+        version = customer?.version ?? 0
+        self.draft = DraftView(
+            name: draft.name, companyName: draft.companyName, creditCode: draft.creditCode, mobile: draft.mobile, landline: draft.landline,
+            email: draft.email, wechatID: draft.wechatID, province: draft.province, city: draft.city, address: draft.address,
+            businessScope: draft.businessScope, budgetMinWan: draft.budgetMinWan, budgetMaxWan: draft.budgetMaxWan,
+            preferredRegions: draft.preferredRegions, lostReason: draft.lostReason, tags: draft.tags, remarks: draft.remarks,
+            consentNoticeVersion: draft.consentNoticeVersion
+        )
+        kinds = ChoiceOption.list(CustomerKind.allCases.map(\.rawValue), labelPrefix: "customer.kind", selected: draft.kind)
+        sources = ChoiceOption.list(SourceChannel.allCases.map(\.rawValue), labelPrefix: "customer.source", selected: draft.source)
+        stages = ChoiceOption.list(CustomerStage.allCases.map(\.rawValue), labelPrefix: "customer.stage", selected: draft.stage)
+        timings = ChoiceOption.list(InvestmentTiming.allCases.map(\.rawValue), labelPrefix: "customer.timing", selected: draft.timing)
+        grades = ChoiceOption.list(CustomerVocabulary.grades, labelPrefix: "customer.grade", selected: draft.grade)
+        categories = ChoiceOption.list(CustomerVocabulary.categories, labelPrefix: "customer.category", selected: draft.category)
+        industries = CustomerVocabulary.industries.map {
+            ChoiceOption(value: $0, labelKey: "customer.industry.\($0)", isSelected: draft.industries.contains($0))
+        }
+        consentChannels = ChoiceOption.list(CustomerVocabulary.consentChannels, labelPrefix: "customer.consent_channel", selected: draft.consentChannel)
+    }
+}
+
+/// The customer list's view model.
+struct CustomerListPage: Encodable {
+    struct Row: Encodable {
+        var id: Int; var code: String; var name: String; var companyName: String?; var mobile: String?
+        var region: String; var stageKey: String; var stage: String; var grade: String?; var responsibleName: String?
+        var updatedAt: String; var isMasked: Bool
+    }
+    var rows: [Row]
+    var hasRows: Bool
+    var q: String
+    var stages: [ChoiceOption]
+    var grades: [ChoiceOption]
+    var industries: [ChoiceOption]
+    var sources: [ChoiceOption]
+    var specialists: [ChoiceOption]
+    var sorts: [ChoiceOption]
+    var region: String
+    var notUpdatedDays: String
+    var canCreate: Bool
+    var canReassign: Bool
+    var pager: Pager
+
+    init(req: Request, filter: CustomerFilter, rows: [CustomerListRow], total: Int, paging: Paging, staff: StaffModel, specialists: [StaffModel]) {
+        let actor = staff.actor
+        self.rows = rows.map { row in
+            let masked = ContactVisibility.decide(for: actor, on: RecordFacts(responsibleStaffID: row.responsibleStaffID), revealed: false) == .masked
+            return Row(
+                id: row.id, code: row.code, name: row.name, companyName: row.companyName,
+                mobile: masked ? row.mobile.map(MainlandMobile.masked) : row.mobile,
+                region: [row.province, row.city].compactMap { $0 }.joined(separator: " "), stageKey: "customer.stage.\(row.stage)",
+                stage: row.stage, grade: row.grade, responsibleName: row.responsibleName, updatedAt: DisplayFormat.dateTime(row.updatedAt),
+                isMasked: masked
+            )
+        }
+        hasRows = !rows.isEmpty
+        q = filter.text ?? ""
+        stages = ChoiceOption.list(CustomerStage.allCases.map(\.rawValue), labelPrefix: "customer.stage", selected: filter.stage?.rawValue ?? "")
+        grades = ChoiceOption.list(CustomerVocabulary.grades, labelPrefix: "customer.grade", selected: filter.grade ?? "")
+        industries = ChoiceOption.list(CustomerVocabulary.industries, labelPrefix: "customer.industry", selected: filter.industry ?? "")
+        sources = ChoiceOption.list(SourceChannel.allCases.map(\.rawValue), labelPrefix: "customer.source", selected: filter.source?.rawValue ?? "")
+        self.specialists = specialists.map {
+            ChoiceOption(value: String($0.id ?? 0), labelKey: "", label: $0.displayName, isSelected: $0.id == filter.responsibleStaffID)
+        }
+        sorts = ChoiceOption.list(CustomerFilter.Sort.allCases.map(\.rawValue), labelPrefix: "customers.sort", selected: filter.sort.rawValue)
+        region = filter.region ?? ""
+        notUpdatedDays = filter.notUpdatedDays.map(String.init) ?? ""
+        canCreate = AccessPolicy.allows(staff.roleValue, .createCustomer)
+        canReassign = AccessPolicy.allows(staff.roleValue, .reassignCustomers)
+        let query = [
+            "q": q, "stage": filter.stage?.rawValue ?? "", "grade": filter.grade ?? "", "industry": filter.industry ?? "",
+            "source": filter.source?.rawValue ?? "", "specialist": filter.responsibleStaffID.map(String.init) ?? "", "region": region,
+            "notUpdatedDays": notUpdatedDays, "sort": filter.sort.rawValue,
+        ]
+        pager = Pager(request: paging, total: total, path: "/customers", query: query)
+    }
+}
+
+/// The customer file's view model: masked or not, with its timeline and recent changes.
+struct CustomerFilePage: Encodable {
+    struct Field: Encodable { var labelKey: String; var value: String }
+    struct Entry: Encodable { var occurredAt: String; var kindKey: String; var actorName: String; var summary: String }
+    struct Change: Encodable { var changedAt: String; var actorName: String; var fieldKey: String; var oldValue: String; var newValue: String }
+    var id: Int
+    var code: String
+    var name: String
+    var companyName: String?
+    var stageKey: String
+    var stage: String
+    var grade: String?
+    var isMasked: Bool
+    var contacts: [Field]
+    var details: [Field]
+    var timeline: [Entry]
+    var hasTimeline: Bool
+    var changes: [Change]
+    var hasChanges: Bool
+    var canEdit: Bool
+    var canReveal: Bool
+    var canRecord: Bool
+    var version: Int
+    var errors: [String: String]
+    var communication: CommunicationForm
+    var channels: [ChoiceOption]
+    var directions: [ChoiceOption]
+    var pager: Pager
+
+    init(
+        req: Request, customer: CustomerModel, visibility: ContactVisibility, responsibleName: String?, timeline: [Timeline.Entry],
+        timelineTotal: Int, paging: Paging, changes: [CustomerChangeModel], canEdit: Bool, canReveal: Bool, canRecord: Bool,
+        errors: [String: String], communication: CommunicationForm
+    ) {
+        let dto = CustomerDTO(customer, visibility: visibility)
+        id = dto.id
+        code = dto.code
+        name = dto.name
+        companyName = dto.companyName
+        stageKey = "customer.stage.\(dto.stage)"
+        stage = dto.stage
+        grade = dto.grade
+        isMasked = visibility == .masked
+        func field(_ key: String, _ value: String?) -> Field? {
+            guard let value, !value.isEmpty else { return nil }
+            return Field(labelKey: "customer.field.\(key)", value: value)
+        }
+        contacts = [
+            field("mobile", dto.mobile), field("landline", dto.landline), field("email", dto.email), field("wechatID", dto.wechatID),
+            field("address", dto.address), field("creditCode", dto.creditCode),
+        ].compactMap { $0 }
+        let budget: String? = switch (dto.budgetMinWan, dto.budgetMaxWan) {
+        case let (min?, max?): "\(DisplayFormat.wan(min)) – \(DisplayFormat.wan(max)) 万元"
+        case let (min?, nil): "≥ \(DisplayFormat.wan(min)) 万元"
+        case let (nil, max?): "≤ \(DisplayFormat.wan(max)) 万元"
+        case (nil, nil): nil
+        }
+        details = [
+            field("kind", req.t("customer.kind.\(dto.kind)")), field("region", [dto.province, dto.city].compactMap { $0 }.joined(separator: " ")),
+            field("industries", dto.industries.map { req.t("customer.industry.\($0)") }.joined(separator: "、")),
+            field("budget", budget), field("preferredRegions", dto.preferredRegions), field("timing", req.t("customer.timing.\(dto.timing)")),
+            field("source", req.t("customer.source.\(dto.source)")), field("category", dto.category.map { req.t("customer.category.\($0)") }),
+            field("responsible", responsibleName), field("businessScope", dto.businessScope), field("tags", dto.tags.joined(separator: "、")),
+            field("lostReason", dto.lostReason), field("remarks", dto.remarks),
+            field("consent", dto.consentAt.map { DisplayFormat.dateTime($0) + " · " + req.t("customer.consent_channel.\(dto.consentChannel ?? "")") + " · " + (dto.consentNoticeVersion ?? "") }),
+            field("createdAt", DisplayFormat.dateTime(dto.createdAt)), field("updatedAt", DisplayFormat.dateTime(dto.updatedAt)),
+        ].compactMap { $0 }
+        self.timeline = timeline.map {
+            Entry(occurredAt: DisplayFormat.dateTime($0.occurredAt), kindKey: "timeline.kind.\($0.kind)", actorName: $0.actorName, summary: $0.summary)
+        }
+        hasTimeline = !timeline.isEmpty
+        let masked = visibility == .masked
+        self.changes = changes.map { change in
+            let hide = masked && CustomerValues.contactFields.contains(change.field)
+            return Change(
+                changedAt: DisplayFormat.dateTime(change.changedAt), actorName: change.actorName, fieldKey: "customer.field.\(change.field)",
+                oldValue: hide ? ContactMasking.maskMiddle(change.oldValue) : change.oldValue,
+                newValue: hide ? ContactMasking.maskMiddle(change.newValue) : change.newValue
+            )
+        }
+        hasChanges = !changes.isEmpty
+        self.canEdit = canEdit
+        self.canReveal = canReveal
+        self.canRecord = canRecord
+        version = dto.version
+        self.errors = errors
+        self.communication = communication
+        channels = ChoiceOption.list(CommunicationChannel.allCases.map(\.rawValue), labelPrefix: "communication.channel", selected: communication.channel ?? "phone")
+        directions = ChoiceOption.list(["inbound", "outbound"], labelPrefix: "communication.direction", selected: communication.direction ?? "inbound")
+        pager = Pager(request: paging, total: timelineTotal, path: "/customers/\(dto.id)", query: [:])
+    }
+}

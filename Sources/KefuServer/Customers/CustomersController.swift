@@ -1,0 +1,169 @@
+import Fluent
+import Foundation
+import KefuDomain
+import Vapor
+
+/// The customer pages (客户): list and search, new file, the file with its timeline, edit, reveal,
+/// communications, reassignment.
+struct CustomersController: RouteCollection {
+    func boot(routes: any RoutesBuilder) throws {
+        let customers = routes.grouped("customers")
+        customers.requiring(.viewCustomers).get(use: list)
+        customers.requiring(.createCustomer).get("new", use: newForm)
+        customers.requiring(.createCustomer).post(use: create)
+        customers.requiring(.reassignCustomers).post("reassign", use: reassign)
+        customers.requiring(.viewCustomers).get(":id", use: show)
+        customers.requiring(.editCustomer).get(":id", "edit", use: editForm)
+        customers.requiring(.editCustomer).post(":id", use: update)
+        customers.requiring(.revealCustomerContact).post(":id", "reveal", use: reveal)
+        customers.requiring(.recordCommunication).post(":id", "communications", use: recordCommunication)
+    }
+
+    @Sendable func list(req: Request) async throws -> Response {
+        let staff = try req.requireStaff()
+        let filter = req.customerFilter
+        let paging = req.paging
+        let (rows, total) = try await CustomerQueries(database: req.db).list(filter, visibleTo: staff.actor, paging: paging, now: req.now)
+        let specialists = try await StaffModel.query(on: req.db).filter(\.$isActive == true)
+            .filter(\.$role ~~ [Role.specialist.rawValue, Role.supervisor.rawValue]).sort(\.$displayName).all()
+        let page = CustomerListPage(req: req, filter: filter, rows: rows, total: total, paging: paging, staff: staff, specialists: specialists)
+        return try await req.renderPage("customers/index", titleKey: "customers.title", page)
+    }
+
+    @Sendable func newForm(req: Request) async throws -> Response {
+        var draft = CustomerDraft()
+        draft.source = SourceChannel.phone.rawValue
+        return try await req.renderPage("customers/form", titleKey: "customers.new", CustomerFormPage(draft: draft, customer: nil))
+    }
+
+    @Sendable func create(req: Request) async throws -> Response {
+        let staff = try req.requireStaff()
+        let form = try req.content.decode(CustomerForm.self)
+        let draft = form.draft
+        var page = CustomerFormPage(draft: draft, customer: nil)
+        page.duplicateReason = form.duplicateReason ?? ""
+        do {
+            let values = try CustomerValidation.validate(draft).get()
+            let customer = try await CustomerStore(database: req.db).create(
+                values, responsibleStaffID: staff.id, duplicateReason: form.duplicateReason, context: req.auditContext
+            )
+            return req.redirect(to: "/customers/\(try customer.requireID())", flash: FlashMessage(.success, "flash.customer_created"))
+        } catch let errors as FieldErrors {
+            page.errors = errors.messages
+        } catch let duplicates as PossibleDuplicates {
+            page.duplicates = CustomerFormPage.DuplicateView.list(duplicates.matches)
+            page.hasDuplicates = true
+        }
+        return try await req.renderPage("customers/form", titleKey: "customers.new", page, status: page.hasDuplicates ? .conflict : .unprocessableEntity)
+    }
+
+    @Sendable func show(req: Request) async throws -> Response {
+        let customer = try await req.customer(for: .viewCustomers)
+        return try await renderFile(req, customer, revealed: false)
+    }
+
+    @Sendable func reveal(req: Request) async throws -> Response {
+        let customer = try await req.customer(for: .viewCustomers)
+        let reason = ((try? req.content.get(String.self, at: "reason")) ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+        guard reason.count >= 2 else {
+            return try await renderFile(req, customer, revealed: false, errors: ["reason": "validation.customer.reveal_reason"], status: .unprocessableEntity)
+        }
+        try await req.authorize(.revealCustomerContact, on: customer.recordFacts, recordType: "customer", recordID: String(try customer.requireID()))
+        try await req.recordReveal(of: customer, reason: reason)
+        return try await renderFile(req, customer, revealed: true)
+    }
+
+    @Sendable func editForm(req: Request) async throws -> Response {
+        let customer = try await req.customer(for: .editCustomer)
+        return try await req.renderPage("customers/form", titleKey: "customers.edit", CustomerFormPage(draft: customer.draft, customer: customer))
+    }
+
+    @Sendable func update(req: Request) async throws -> Response {
+        let customer = try await req.customer(for: .editCustomer)
+        let form = try req.content.decode(CustomerForm.self)
+        let draft = form.draft
+        var page = CustomerFormPage(draft: draft, customer: customer)
+        page.version = form.version ?? customer.version
+        page.duplicateReason = form.duplicateReason ?? ""
+        do {
+            let values = try CustomerValidation.validate(draft, currentStage: CustomerStage(rawValue: customer.stage)).get()
+            try await CustomerStore(database: req.db).update(
+                customer, with: values, version: form.version ?? -1, duplicateReason: form.duplicateReason, context: req.auditContext
+            )
+            return req.redirect(to: "/customers/\(try customer.requireID())", flash: FlashMessage(.success, "flash.saved"))
+        } catch let errors as FieldErrors {
+            page.errors = errors.messages
+        } catch let duplicates as PossibleDuplicates {
+            page.duplicates = CustomerFormPage.DuplicateView.list(duplicates.matches)
+            page.hasDuplicates = true
+        } catch let conflict as CustomerConflict {
+            // Show what is saved now; the person re-applies their change knowingly (S6).
+            page = CustomerFormPage(draft: conflict.current.draft, customer: conflict.current)
+            page.formErrorKey = "error.conflict.customer"
+            return try await req.renderPage("customers/form", titleKey: "customers.edit", page, status: .conflict)
+        }
+        return try await req.renderPage("customers/form", titleKey: "customers.edit", page, status: page.hasDuplicates ? .conflict : .unprocessableEntity)
+    }
+
+    @Sendable func recordCommunication(req: Request) async throws -> Response {
+        let customer = try await req.customer(for: .recordCommunication)
+        let form = try req.content.decode(CommunicationForm.self)
+        let input = CommunicationRecordDTO(
+            channel: form.channel ?? "", direction: form.direction ?? "", occurredAt: nil,
+            durationMinutes: form.durationMinutes.flatMap { Int($0.trimmingCharacters(in: .whitespaces)) },
+            summary: form.summary ?? "", content: form.content, nextStep: form.nextStep
+        )
+        do {
+            _ = try await CommunicationStore(database: req.db).create(
+                input, customerID: try customer.requireID(), staffID: try req.requireStaff().requireID(), context: req.auditContext
+            )
+            return req.redirect(to: "/customers/\(try customer.requireID())", flash: FlashMessage(.success, "flash.communication_recorded"))
+        } catch let errors as FieldErrors {
+            return try await renderFile(req, customer, revealed: false, errors: errors.messages, communication: form, status: .unprocessableEntity)
+        }
+    }
+
+    @Sendable func reassign(req: Request) async throws -> Response {
+        let ids = ((try? req.content.get([Int].self, at: "customerIDs")) ?? [])
+        let target = try? req.content.get(Int.self, at: "toStaffID")
+        guard !ids.isEmpty, let target, let staff = try await StaffModel.find(target, on: req.db), staff.isActive,
+              staff.roleValue == .specialist || staff.roleValue == .supervisor
+        else {
+            return req.redirect(to: "/customers", flash: FlashMessage(.error, "flash.reassign_invalid"))
+        }
+        _ = try await CustomerStore(database: req.db).reassign(Array(ids.prefix(5000)), to: target, context: req.auditContext)
+        return req.redirect(to: "/customers", flash: FlashMessage(.success, "flash.customers_reassigned"))
+    }
+
+    private func renderFile(
+        _ req: Request, _ customer: CustomerModel, revealed: Bool, errors: [String: String] = [:],
+        communication: CommunicationForm? = nil, status: HTTPResponseStatus = .ok
+    ) async throws -> Response {
+        let id = try customer.requireID()
+        let visibility = try req.contactVisibility(of: customer.recordFacts, revealed: revealed)
+        let paging = req.paging
+        let (entries, total) = try await Timeline.page(customerID: id, paging: paging, on: req.db)
+        let changes = try await CustomerChangeModel.query(on: req.db).filter(\.$customerID == id)
+            .sort(\.$changedAt, .descending).sort(\.$id, .descending).limit(20).all()
+        let responsible = try await customer.responsibleStaffID.asyncMap { try await StaffModel.find($0, on: req.db) } ?? nil
+        let staff = try req.requireStaff()
+        let page = CustomerFilePage(
+            req: req, customer: customer, visibility: visibility, responsibleName: responsible?.displayName,
+            timeline: entries, timelineTotal: total, paging: paging, changes: changes,
+            canEdit: AccessPolicy.permits(staff.actor, .editCustomer, on: customer.recordFacts),
+            canReveal: visibility == .masked && AccessPolicy.permits(staff.actor, .revealCustomerContact, on: customer.recordFacts),
+            canRecord: AccessPolicy.permits(staff.actor, .recordCommunication, on: customer.recordFacts),
+            errors: errors, communication: communication ?? CommunicationForm()
+        )
+        return try await req.renderPage("customers/show", titleKey: "customers.file", page, status: status)
+    }
+}
+
+extension Optional {
+    func asyncMap<T>(_ transform: (Wrapped) async throws -> T) async rethrows -> T? {
+        switch self {
+        case .some(let value): return try await transform(value)
+        case .none: return nil
+        }
+    }
+}
