@@ -274,3 +274,50 @@ func staffToken(_ t: TestApp, _ username: String) async throws -> String {
     let staff = try await t.staff(username)
     return try await APITokenStore(database: t.app.db).create(for: try staff.requireID(), name: "test", context: .console(now: testStart)).1
 }
+
+@Suite("Customer export (issue 3 §7)")
+struct CustomerExportTests {
+    @Test("the supervisor exports unmasked CSV with a BOM, formulas neutralized, audited with filter and count")
+    func supervisorExport() async throws {
+        try await withApp { t in
+            let lina = try await t.token(.specialist)
+            _ = try await createCustomer(t, token: lina, ["name": "=HYPERLINK(\"http://evil\")", "companyName": "+上海浦江科技有限公司", "mobile": "13812345678"])
+            _ = try await createCustomer(t, token: lina, ["name": "李强", "companyName": "@杭州西湖贸易有限公司", "mobile": "13900001111"])
+            let supervisor = try await t.token(.supervisor)
+            try await t.app.testing().test(.GET, "/api/v1/customers/export?stage=lead", beforeRequest: { req in req.bearer(supervisor) }) { res async throws in
+                #expect(res.status == .ok)
+                #expect(res.headers.contentType?.subType == "csv")
+                let bytes = Array(res.body.readableBytesView)
+                #expect(Array(bytes.prefix(3)) == [0xEF, 0xBB, 0xBF])
+                let table = try CSVTable.parse(try CSVText.decode(bytes).text)
+                #expect(table.header.first == "客户编号")
+                #expect(table.rows.count == 2)
+                let names = table.rows.map { $0.fields[2] }
+                #expect(names.contains("'=HYPERLINK(\"http://evil\")"))
+                #expect(table.rows.contains { $0.fields[3] == "'+上海浦江科技有限公司" } && table.rows.contains { $0.fields[3] == "'@杭州西湖贸易有限公司" })
+                #expect(table.rows.contains { $0.fields[5] == "13812345678" })
+            }
+            let entry = try #require(try await t.auditEntries("customer.exported").last)
+            #expect(entry.detail.hasPrefix("2 rows"))
+            #expect(entry.detail.contains("stage=lead"))
+        }
+    }
+
+    @Test("leadership exports masked; specialists, liaisons and the administrator may not export")
+    func maskedAndRefused() async throws {
+        try await withApp { t in
+            _ = try await createCustomer(t, token: try await t.token(.specialist), ["name": "张伟", "companyName": "上海浦江科技有限公司", "mobile": "13812345678"])
+            try await t.app.testing().test(.GET, "/api/v1/customers/export", beforeRequest: { req in req.bearer(try await t.token(.leadership)) }) { res async throws in
+                #expect(res.status == .ok)
+                #expect(res.body.string.contains("138****5678") && !res.body.string.contains("13812345678"))
+            }
+            for role in [Role.specialist, .liaison, .administrator] {
+                let token = try await t.token(role)
+                try await t.app.testing().test(.GET, "/api/v1/customers/export", beforeRequest: { req in req.bearer(token) }) { res async throws in
+                    #expect(res.status == .forbidden, "\(role) exported")
+                }
+            }
+            #expect(try await t.auditEntries("customer.exported").count == 1)
+        }
+    }
+}

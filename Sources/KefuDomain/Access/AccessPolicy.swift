@@ -55,6 +55,14 @@ public enum AccessPolicy {
         .reassignCustomers: [.supervisor: [.any]],
         // Whoever takes the call records it, even on a colleague's customer (R2.3).
         .recordCommunication: [.supervisor: [.any], .specialist: [.any]],
+        // R4.4: exports need permission — the supervisor (unmasked) and leadership (masked figures).
+        .exportCustomers: [.supervisor: [.any], .leadership: [.any]],
+        .importCustomers: [.supervisor: [.any], .specialist: [.any]],
+        .mergeCustomers: [.supervisor: [.any]],
+        .recordConsent: [.supervisor: [.any], .specialist: [.own]],
+        .requestSharing: [.supervisor: [.any], .specialist: [.own]],
+        .approveSharing: [.supervisor: [.any]],
+        .handleDataSubjectRequests: [.supervisor: [.any]],
     ]
 
     private static func everyone(_ scopes: Set<Scope>) -> [Role: Set<Scope>] {

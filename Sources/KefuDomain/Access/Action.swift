@@ -19,6 +19,15 @@ public enum Action: String, CaseIterable, Codable, Sendable {
     case revealCustomerContact = "customers.reveal"
     case reassignCustomers = "customers.reassign"
     case recordCommunication = "communications.record"
+    case exportCustomers = "customers.export"
+    case importCustomers = "customers.import"
+    /// Merge two files of the same customer (R4.3).
+    case mergeCustomers = "customers.merge"
+    case recordConsent = "consents.record"
+    case requestSharing = "sharing.request"
+    case approveSharing = "sharing.approve"
+    /// The customer's own rights under PIPL: a copy of their data, anonymization.
+    case handleDataSubjectRequests = "customers.rights"
 }
 
 /// How far a grant reaches over records (R4.4, R2.1).

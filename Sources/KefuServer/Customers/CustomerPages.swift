@@ -135,6 +135,8 @@ struct CustomerListPage: Encodable {
     var notUpdatedDays: String
     var canCreate: Bool
     var canReassign: Bool
+    var canExport: Bool
+    var exportHref: String
     var pager: Pager
 
     init(req: Request, filter: CustomerFilter, rows: [CustomerListRow], total: Int, paging: Paging, staff: StaffModel, specialists: [StaffModel]) {
@@ -169,6 +171,9 @@ struct CustomerListPage: Encodable {
             "notUpdatedDays": notUpdatedDays, "sort": filter.sort.rawValue,
         ]
         pager = Pager(request: paging, total: total, path: "/customers", query: query)
+        canExport = AccessPolicy.allows(staff.roleValue, .exportCustomers)
+        exportHref = "/customers/export.csv?" + query.filter { !$0.value.isEmpty }.sorted { $0.key < $1.key }
+            .map { "\($0.key)=\($0.value.addingPercentEncoding(withAllowedCharacters: .urlQueryValueAllowed) ?? "")" }.joined(separator: "&")
     }
 }
 

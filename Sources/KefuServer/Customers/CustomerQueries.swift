@@ -53,6 +53,26 @@ struct CustomerQueries {
     /// A page of customers matching the filter among those the viewer may list.
     func list(_ filter: CustomerFilter, visibleTo actor: Actor, paging: Paging, now: Date) async throws -> (items: [CustomerListRow], total: Int) {
         let sql = try database.sql()
+        let whereClause = try whereClause(filter, visibleTo: actor, now: now)
+        let order: SQLQueryString = switch filter.sort {
+        case .updated: "customers.updated_at DESC, customers.id DESC"
+        case .created: "customers.id DESC"
+        case .code: "customers.code ASC"
+        case .name: "customers.name ASC, customers.id ASC"
+        }
+        let total = try await sql.raw("SELECT COUNT(*) AS n FROM customers WHERE \(whereClause)").first()?.decode(column: "n", as: Int.self) ?? 0
+        let items = try await sql.raw("""
+            SELECT customers.id, customers.code, customers.kind, customers.name, customers.company_name, customers.mobile,
+                   customers.email, customers.province, customers.city, customers.stage, customers.grade,
+                   customers.responsible_staff_id, staff.display_name AS responsible_name, customers.updated_at
+            FROM customers LEFT JOIN staff ON staff.id = customers.responsible_staff_id
+            WHERE \(whereClause) ORDER BY \(order) LIMIT \(bind: paging.size) OFFSET \(bind: paging.offset)
+            """).all(decoding: CustomerListRow.self)
+        return (items, total)
+    }
+
+    /// The WHERE condition for a filter and a viewer, shared by the list and the export.
+    func whereClause(_ filter: CustomerFilter, visibleTo actor: Actor, now: Date) throws -> SQLQueryString {
         var conditions: [SQLQueryString] = []
         switch AccessPolicy.widestScope(of: actor.role, for: .viewCustomers) {
         case .any?: break
@@ -74,21 +94,7 @@ struct CustomerQueries {
         }
         var whereClause: SQLQueryString = "TRUE"
         for condition in conditions { whereClause = whereClause + " AND (" + condition + ")" }
-        let order: SQLQueryString = switch filter.sort {
-        case .updated: "customers.updated_at DESC, customers.id DESC"
-        case .created: "customers.id DESC"
-        case .code: "customers.code ASC"
-        case .name: "customers.name ASC, customers.id ASC"
-        }
-        let total = try await sql.raw("SELECT COUNT(*) AS n FROM customers WHERE \(whereClause)").first()?.decode(column: "n", as: Int.self) ?? 0
-        let items = try await sql.raw("""
-            SELECT customers.id, customers.code, customers.kind, customers.name, customers.company_name, customers.mobile,
-                   customers.email, customers.province, customers.city, customers.stage, customers.grade,
-                   customers.responsible_staff_id, staff.display_name AS responsible_name, customers.updated_at
-            FROM customers LEFT JOIN staff ON staff.id = customers.responsible_staff_id
-            WHERE \(whereClause) ORDER BY \(order) LIMIT \(bind: paging.size) OFFSET \(bind: paging.offset)
-            """).all(decoding: CustomerListRow.self)
-        return (items, total)
+        return whereClause
     }
 
     /// What one search box means (issue 3 §5): a code, a whole mobile or its last four digits, an

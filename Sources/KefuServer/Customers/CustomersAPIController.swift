@@ -30,6 +30,7 @@ struct CustomersAPIController: RouteCollection {
         customers.requiring(.createCustomer).post(use: create)
         customers.requiring(.createCustomer).get("duplicates", use: duplicates)
         customers.requiring(.reassignCustomers).post("reassign", use: reassign)
+        customers.requiring(.exportCustomers).get("export", use: export)
         customers.requiring(.viewCustomers).get(":id", use: show)
         customers.requiring(.editCustomer).patch(":id", use: update)
         customers.requiring(.revealCustomerContact).post(":id", "reveal", use: reveal)
@@ -47,6 +48,10 @@ struct CustomersAPIController: RouteCollection {
             CustomerSummaryDTO(row, visibility: ContactVisibility.decide(for: actor, on: RecordFacts(responsibleStaffID: row.responsibleStaffID), revealed: false))
         }
         return PageDTO(items: items, request: paging, total: total)
+    }
+
+    @Sendable func export(req: Request) async throws -> Response {
+        try await req.customerExportResponse()
     }
 
     @Sendable func create(req: Request) async throws -> Response {

@@ -12,6 +12,7 @@ struct CustomersController: RouteCollection {
         customers.requiring(.createCustomer).get("new", use: newForm)
         customers.requiring(.createCustomer).post(use: create)
         customers.requiring(.reassignCustomers).post("reassign", use: reassign)
+        customers.requiring(.exportCustomers).get("export.csv", use: export)
         customers.requiring(.viewCustomers).get(":id", use: show)
         customers.requiring(.editCustomer).get(":id", "edit", use: editForm)
         customers.requiring(.editCustomer).post(":id", use: update)
@@ -28,6 +29,10 @@ struct CustomersController: RouteCollection {
             .filter(\.$role ~~ [Role.specialist.rawValue, Role.supervisor.rawValue]).sort(\.$displayName).all()
         let page = CustomerListPage(req: req, filter: filter, rows: rows, total: total, paging: paging, staff: staff, specialists: specialists)
         return try await req.renderPage("customers/index", titleKey: "customers.title", page)
+    }
+
+    @Sendable func export(req: Request) async throws -> Response {
+        try await req.customerExportResponse()
     }
 
     @Sendable func newForm(req: Request) async throws -> Response {
