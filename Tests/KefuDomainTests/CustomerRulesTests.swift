@@ -181,3 +181,32 @@ struct CustomerValidationTests {
         ])
     }
 }
+
+@Suite("Consent and sharing (R4.4)")
+struct ConsentTests {
+    let day = 86_400.0
+    let start = Date(timeIntervalSince1970: 1_796_000_400)
+
+    @Test("the latest event decides: a withdrawal ends consent, a later grant restores it")
+    func ledger() {
+        let events = [
+            ConsentEvent(purpose: .shareFinancing, status: .granted, at: start),
+            ConsentEvent(purpose: .shareFinancing, status: .withdrawn, at: start.addingTimeInterval(10 * day)),
+            ConsentEvent(purpose: .marketing, status: .granted, at: start),
+        ]
+        #expect(ConsentEvent.isGranted(.shareFinancing, in: events, at: start.addingTimeInterval(day)))
+        #expect(!ConsentEvent.isGranted(.shareFinancing, in: events, at: start.addingTimeInterval(11 * day)))
+        #expect(!ConsentEvent.isGranted(.shareGovernment, in: events, at: start))
+        let regranted = events + [ConsentEvent(purpose: .shareFinancing, status: .granted, at: start.addingTimeInterval(20 * day))]
+        #expect(ConsentEvent.isGranted(.shareFinancing, in: regranted, at: start.addingTimeInterval(21 * day)))
+    }
+
+    @Test("a sharing request names a recipient, a sharing purpose and known fields")
+    func requests() {
+        #expect(SharingRules.validate(recipient: "浦发银行张江支行", purpose: "share_financing", fields: ["name", "mobile"], note: "").isEmpty)
+        let bad = SharingRules.validate(recipient: " ", purpose: "collection", fields: ["password"], note: "")
+        #expect(bad.messages == ["recipient": "validation.required", "purpose": "validation.choose_from_list", "fields": "validation.choose_from_list"])
+        #expect(SharingRules.approvalProblem(status: "pending", purpose: .shareFinancing, consents: [], now: start) == "validation.sharing.no_consent")
+        #expect(SharingRules.approvalProblem(status: "approved", purpose: .shareFinancing, consents: [], now: start) == "validation.sharing.not_pending")
+    }
+}

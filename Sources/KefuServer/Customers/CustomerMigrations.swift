@@ -40,6 +40,8 @@ struct CreateCustomers: AsyncMigration {
             .field("consent_notice_version", .string)
             .field("search_text", .string, .required)
             .field("created_by_staff_id", .int, .references("staff", "id"))
+            .field("merged_into_id", .int)
+            .field("anonymized_at", .datetime)
             .field("created_at", .datetime, .required)
             .field("updated_at", .datetime, .required)
             .field("version", .int, .required)

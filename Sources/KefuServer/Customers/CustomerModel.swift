@@ -42,6 +42,10 @@ final class CustomerModel: Model, @unchecked Sendable {
     @OptionalField(key: "consent_notice_version") var consentNoticeVersion: String?
     @Field(key: "search_text") var searchText: String
     @OptionalField(key: "created_by_staff_id") var createdByStaffID: Int?
+    /// Set when this file was merged into another: the survivor holds its records now (R4.3).
+    @OptionalField(key: "merged_into_id") var mergedIntoID: Int?
+    /// Set when the customer's personal data was removed at their request (PIPL).
+    @OptionalField(key: "anonymized_at") var anonymizedAt: Date?
     @Field(key: "created_at") var createdAt: Date
     @Field(key: "updated_at") var updatedAt: Date
     @Field(key: "version") var version: Int

@@ -73,7 +73,8 @@ struct CustomerQueries {
 
     /// The WHERE condition for a filter and a viewer, shared by the list and the export.
     func whereClause(_ filter: CustomerFilter, visibleTo actor: Actor, now: Date) throws -> SQLQueryString {
-        var conditions: [SQLQueryString] = []
+        // Merged files live on only as pointers to their survivor.
+        var conditions: [SQLQueryString] = ["customers.merged_into_id IS NULL"]
         switch AccessPolicy.widestScope(of: actor.role, for: .viewCustomers) {
         case .any?: break
         case .team?, .own?: conditions.append("customers.responsible_staff_id = \(bind: actor.staffID)")

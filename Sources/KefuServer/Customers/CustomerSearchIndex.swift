@@ -44,6 +44,15 @@ enum CustomerSearchIndex {
         }
     }
 
+    /// Takes a customer out of search (merged or anonymized files).
+    static func remove(customerID: Int, on database: any Database) async throws {
+        let sql = try database.sql()
+        switch database.dialect {
+        case .sqlite: try await sql.raw("DELETE FROM customer_search WHERE rowid = \(bind: customerID)").run()
+        case .postgres: try await sql.raw("UPDATE customers SET search_terms = '{}' WHERE id = \(bind: customerID)").run()
+        }
+    }
+
     /// A condition on `customers` that holds for rows containing every phrase of the query, or nil
     /// when the query has nothing the index can use.
     static func condition(for phrases: [[String]], dialect: DatabaseDialect) -> SQLQueryString? {

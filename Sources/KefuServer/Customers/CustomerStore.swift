@@ -35,7 +35,8 @@ struct CustomerStore {
         let sql = try database.sql()
         for (condition, reason) in conditions {
             let rows = try await sql.raw("""
-                SELECT id, code, name, company_name FROM customers WHERE \(condition) AND id <> \(bind: id ?? 0) ORDER BY id LIMIT 5
+                SELECT id, code, name, company_name FROM customers
+                WHERE \(condition) AND id <> \(bind: id ?? 0) AND merged_into_id IS NULL ORDER BY id LIMIT 5
                 """).all()
             for row in rows {
                 let matchID = try row.decode(column: "id", as: Int.self)

@@ -56,6 +56,7 @@ func routes(_ app: Application) throws {
     try api.register(collection: AuthAPIController())
     try api.register(collection: StaffAPIController())
     try api.register(collection: CustomersAPIController())
+    try api.register(collection: PrivacyAPIController())
 }
 
 /// The migrations in the order they run. Append only; never edit or reorder a landed one.
@@ -66,7 +67,7 @@ enum KefuMigrations {
             CreateWebSessions(), CreateAPITokens(), CreateSignInFailures(),
             CreateAuditEntries(), CreateScheduledJobs(),
             CreateCustomers(), CreateCustomerCodeSequences(), CreateCustomerChanges(), CreateCommunicationRecords(),
-            CreateTimelineEntries(),
+            CreateTimelineEntries(), CreateConsents(), CreateSharingRequests(),
         ]
     }
 }

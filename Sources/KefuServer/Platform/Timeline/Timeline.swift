@@ -12,7 +12,7 @@ import SQLKit
 /// masking.
 enum Timeline {
     enum Kind: String, CaseIterable, Sendable {
-        case created, changed, communication, reassigned, merged, revealed
+        case created, changed, communication, reassigned, merged, revealed, consent, sharing, anonymized
     }
 
     static func record(

@@ -1,0 +1,109 @@
+import Fluent
+import Foundation
+import KefuDomain
+import SQLKit
+import Vapor
+
+/// The customer's own rights under PIPL, handled by the supervisor (issue 3 §10): a copy of all data
+/// held about one customer, and anonymization on request.
+struct DataSubjectRights {
+    let database: any Database
+
+    /// Everything Kefu holds about one customer.
+    struct DataCopy: Content {
+        var customer: CustomerDTO
+        var communications: [CommunicationRecordDTO]
+        var changes: [CustomersAPIController.ChangeDTO]
+        var timeline: [CustomersAPIController.TimelineEntryDTO]
+        var consents: [ConsentDTO]
+        var sharingRequests: [SharingRequestDTO]
+    }
+
+    func copy(of customer: CustomerModel) async throws -> DataCopy {
+        let id = try customer.requireID()
+        var communications: [CommunicationRecordDTO] = []
+        var page = 1
+        while true {
+            let (rows, total) = try await CommunicationStore(database: database).page(customerID: id, paging: Paging(number: page, size: Paging.maximumSize))
+            communications += rows.map {
+                CommunicationRecordDTO(id: $0.id, customerID: id, staffID: $0.staffID, channel: $0.channel, direction: $0.direction, occurredAt: $0.occurredAt,
+                                       durationMinutes: $0.durationMinutes, summary: $0.summary, content: $0.content, nextStep: $0.nextStep)
+            }
+            if communications.count >= total || rows.isEmpty { break }
+            page += 1
+        }
+        let changes = try await CustomerChangeModel.query(on: database).filter(\.$customerID == id).sort(\.$id).all().map {
+            CustomersAPIController.ChangeDTO(id: $0.id ?? 0, changedAt: $0.changedAt, actorName: $0.actorName, field: $0.field, oldValue: $0.oldValue, newValue: $0.newValue)
+        }
+        let timeline = try await database.sql().raw("""
+            SELECT id, occurred_at, kind, record_type, record_id, actor_name, summary FROM timeline_entries WHERE customer_id = \(bind: id) ORDER BY occurred_at, id
+            """).all(decoding: Timeline.Entry.self).map {
+            CustomersAPIController.TimelineEntryDTO(id: $0.id, occurredAt: $0.occurredAt, kind: $0.kind, recordType: $0.recordType, recordID: $0.recordID, actorName: $0.actorName, summary: $0.summary)
+        }
+        return DataCopy(
+            customer: CustomerDTO(customer, visibility: .full), communications: communications, changes: changes, timeline: timeline,
+            consents: try await ConsentStore(database: database).all(customerID: id).map(\.dto),
+            sharingRequests: try await SharingStore(database: database).all(customerID: id).map(\.dto)
+        )
+    }
+
+    /// The copy as one CSV sheet: section, record, field, value.
+    static func csv(_ copy: DataCopy) throws -> String {
+        var rows: [[String]] = []
+        func add<T: Encodable>(_ section: String, _ items: [T]) throws {
+            let encoder = JSONEncoder()
+            encoder.dateEncodingStrategy = .iso8601
+            for (index, item) in items.enumerated() {
+                let object = try JSONDecoder().decode(JSONValue.self, from: try encoder.encode(item))
+                for (field, value) in (object.objectValue ?? [:]).sorted(by: { $0.key < $1.key }) {
+                    let text: String = switch value {
+                    case .string(let string): string
+                    case .null: ""
+                    default: String(data: try encoder.encode(value), encoding: .utf8) ?? ""
+                    }
+                    rows.append([section, String(index + 1), field, text])
+                }
+            }
+        }
+        try add("customer", [copy.customer])
+        try add("communications", copy.communications)
+        try add("changes", copy.changes)
+        try add("timeline", copy.timeline)
+        try add("consents", copy.consents)
+        try add("sharingRequests", copy.sharingRequests)
+        return CSVTable.write(header: ["section", "record", "field", "value"], rows: rows)
+    }
+
+    /// Removes the customer's personal data everywhere Kefu keeps it, search index included, and
+    /// keeps what statistics need (stage, region, industries, budget, source, dates).
+    func anonymize(_ customer: CustomerModel, reason: String, context: AuditContext) async throws {
+        let id = try customer.requireID()
+        guard customer.anonymizedAt == nil else { throw FieldErrors(["reason": "validation.customer.already_anonymized"]) }
+        let reason = reason.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard reason.count >= 2 else { throw FieldErrors(["reason": "validation.customer.anonymize_reason"]) }
+        let placeholder = "[已匿名化]"
+        try await database.transaction { tx in
+            let sql = try tx.sql()
+            try await sql.raw("""
+                UPDATE customers SET name = \(bind: placeholder), company_name = NULL, company_key = NULL, credit_code = NULL,
+                    mobile = NULL, mobile_last4 = NULL, landline = NULL, email = NULL, wechat_id = NULL, address = NULL,
+                    business_scope = NULL, preferred_regions = NULL, tags = '', remarks = NULL, lost_reason = NULL,
+                    search_text = \(bind: customer.code.lowercased()), anonymized_at = \(bind: context.now),
+                    updated_at = \(bind: context.now), version = version + 1
+                WHERE id = \(bind: id)
+                """).run()
+            try await sql.raw("""
+                UPDATE communication_records SET summary = \(bind: placeholder), content = '', next_step = '' WHERE customer_id = \(bind: id)
+                """).run()
+            try await sql.raw("UPDATE customer_changes SET old_value = '***', new_value = '***' WHERE customer_id = \(bind: id)").run()
+            try await sql.raw("UPDATE timeline_entries SET summary = \(bind: placeholder) WHERE customer_id = \(bind: id)").run()
+            try await sql.raw("UPDATE consents SET evidence = '' WHERE customer_id = \(bind: id)").run()
+            try await sql.raw("UPDATE sharing_requests SET note = '', release_data = NULL WHERE customer_id = \(bind: id)").run()
+            try await CustomerSearchIndex.remove(customerID: id, on: tx)
+            try await Timeline.record(.anonymized, customerID: id, recordType: "customer", recordID: id, summary: customer.code, context: context, on: tx)
+            try await AuditLog.record("customer.anonymized", recordType: "customer", recordID: String(id),
+                                      fields: Array(CustomerValues.contactFields) + ["name", "companyName", "remarks", "communications"],
+                                      detail: reason, context: context, on: tx)
+        }
+    }
+}
