@@ -205,6 +205,7 @@ struct CustomerFilePage: Encodable {
     var channels: [ChoiceOption]
     var directions: [ChoiceOption]
     var pager: Pager
+    var privacy: CustomerPrivacySection?
 
     init(
         req: Request, customer: CustomerModel, visibility: ContactVisibility, responsibleName: String?, timeline: [Timeline.Entry],

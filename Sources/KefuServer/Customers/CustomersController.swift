@@ -64,18 +64,18 @@ struct CustomersController: RouteCollection {
 
     @Sendable func show(req: Request) async throws -> Response {
         let customer = try await req.customer(for: .viewCustomers)
-        return try await renderFile(req, customer, revealed: false)
+        return try await req.renderCustomerFile(customer, revealed: false)
     }
 
     @Sendable func reveal(req: Request) async throws -> Response {
         let customer = try await req.customer(for: .viewCustomers)
         let reason = ((try? req.content.get(String.self, at: "reason")) ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
         guard reason.count >= 2 else {
-            return try await renderFile(req, customer, revealed: false, errors: ["reason": "validation.customer.reveal_reason"], status: .unprocessableEntity)
+            return try await req.renderCustomerFile(customer, revealed: false, errors: ["reason": "validation.customer.reveal_reason"], status: .unprocessableEntity)
         }
         try await req.authorize(.revealCustomerContact, on: customer.recordFacts, recordType: "customer", recordID: String(try customer.requireID()))
         try await req.recordReveal(of: customer, reason: reason)
-        return try await renderFile(req, customer, revealed: true)
+        return try await req.renderCustomerFile(customer, revealed: true)
     }
 
     @Sendable func editForm(req: Request) async throws -> Response {
@@ -124,7 +124,7 @@ struct CustomersController: RouteCollection {
             )
             return req.redirect(to: "/customers/\(try customer.requireID())", flash: FlashMessage(.success, "flash.communication_recorded"))
         } catch let errors as FieldErrors {
-            return try await renderFile(req, customer, revealed: false, errors: errors.messages, communication: form, status: .unprocessableEntity)
+            return try await req.renderCustomerFile(customer, revealed: false, errors: errors.messages, communication: form, status: .unprocessableEntity)
         }
     }
 
@@ -138,29 +138,6 @@ struct CustomersController: RouteCollection {
         }
         _ = try await CustomerStore(database: req.db).reassign(Array(ids.prefix(5000)), to: target, context: req.auditContext)
         return req.redirect(to: "/customers", flash: FlashMessage(.success, "flash.customers_reassigned"))
-    }
-
-    private func renderFile(
-        _ req: Request, _ customer: CustomerModel, revealed: Bool, errors: [String: String] = [:],
-        communication: CommunicationForm? = nil, status: HTTPResponseStatus = .ok
-    ) async throws -> Response {
-        let id = try customer.requireID()
-        let visibility = try req.contactVisibility(of: customer.recordFacts, revealed: revealed)
-        let paging = req.paging
-        let (entries, total) = try await Timeline.page(customerID: id, paging: paging, on: req.db)
-        let changes = try await CustomerChangeModel.query(on: req.db).filter(\.$customerID == id)
-            .sort(\.$changedAt, .descending).sort(\.$id, .descending).limit(20).all()
-        let responsible = try await customer.responsibleStaffID.asyncMap { try await StaffModel.find($0, on: req.db) } ?? nil
-        let staff = try req.requireStaff()
-        let page = CustomerFilePage(
-            req: req, customer: customer, visibility: visibility, responsibleName: responsible?.displayName,
-            timeline: entries, timelineTotal: total, paging: paging, changes: changes,
-            canEdit: AccessPolicy.permits(staff.actor, .editCustomer, on: customer.recordFacts),
-            canReveal: visibility == .masked && AccessPolicy.permits(staff.actor, .revealCustomerContact, on: customer.recordFacts),
-            canRecord: AccessPolicy.permits(staff.actor, .recordCommunication, on: customer.recordFacts),
-            errors: errors, communication: communication ?? CommunicationForm()
-        )
-        return try await req.renderPage("customers/show", titleKey: "customers.file", page, status: status)
     }
 }
 

@@ -51,6 +51,7 @@ func routes(_ app: Application) throws {
     try app.register(collection: DepartmentsController())
     try app.register(collection: AuditController())
     try app.register(collection: CustomersController())
+    try app.register(collection: PrivacyController())
     try app.register(collection: OpenAPIController())
     let api = app.grouped("api", "v1")
     try api.register(collection: AuthAPIController())
