@@ -170,7 +170,7 @@ struct CustomerListPage: Encodable {
             "source": filter.source?.rawValue ?? "", "specialist": filter.responsibleStaffID.map(String.init) ?? "", "region": region,
             "notUpdatedDays": notUpdatedDays, "sort": filter.sort.rawValue,
         ]
-        pager = Pager(request: paging, total: total, path: "/customers", query: query)
+        pager = Pager(request: paging, total: total, path: "/customers", query: query, cap: CustomerQueries.countCap)
         canExport = AccessPolicy.allows(staff.roleValue, .exportCustomers)
         exportHref = "/customers/export.csv?" + query.filter { !$0.value.isEmpty }.sorted { $0.key < $1.key }
             .map { "\($0.key)=\($0.value.addingPercentEncoding(withAllowedCharacters: .urlQueryValueAllowed) ?? "")" }.joined(separator: "&")

@@ -47,7 +47,7 @@ struct CustomersAPIController: RouteCollection {
         let items = rows.map { row in
             CustomerSummaryDTO(row, visibility: ContactVisibility.decide(for: actor, on: RecordFacts(responsibleStaffID: row.responsibleStaffID), revealed: false))
         }
-        return PageDTO(items: items, request: paging, total: total)
+        return PageDTO(items: items, request: paging, total: total, cap: CustomerQueries.countCap)
     }
 
     @Sendable func export(req: Request) async throws -> Response {

@@ -68,6 +68,7 @@ struct OpenAPIDocumentBuilder {
             "properties": [
                 "number": ["type": "integer"], "size": ["type": "integer"],
                 "totalItems": ["type": "integer"], "totalPages": ["type": "integer"],
+                "totalIsCapped": ["type": "boolean", "description": "More matches exist than totalItems (long lists count up to a cap)"],
             ],
         ]
         return [

@@ -6,10 +6,12 @@ struct OpenAPIController: RouteCollection {
     static var document: OpenAPIDocumentBuilder {
         OpenAPIDocumentBuilder(
             operations: AuthAPIController.operations + StaffAPIController.operations + DepartmentsController.operations
-                + AuditController.operations + CustomersAPIController.operations + PrivacyAPIController.operations + operations,
+                + AuditController.operations + CustomersAPIController.operations + PrivacyAPIController.operations
+                + CustomerImportAPIController.operations + operations,
             schemas: AuthAPIController.schemas.merging(StaffAPIController.schemas) { $1 }
                 .merging(DepartmentsController.schemas) { $1 }.merging(AuditController.schemas) { $1 }
                 .merging(CustomersAPIController.schemas) { $1 }.merging(PrivacyAPIController.schemas) { $1 }
+                .merging(CustomerImportAPIController.schemas) { $1 }
         )
     }
 

@@ -8,13 +8,18 @@ struct PageDTO<Item: Content>: Content {
         var size: Int
         var totalItems: Int
         var totalPages: Int
+        /// True when there are more than `totalItems` matches: the count stopped at a cap.
+        var totalIsCapped: Bool?
     }
     var items: [Item]
     var page: Info
 
-    init(items: [Item], request: Paging, total: Int) {
+    init(items: [Item], request: Paging, total: Int, cap: Int? = nil) {
         self.items = items
-        self.page = Info(number: request.number, size: request.size, totalItems: total, totalPages: request.pageCount(total: total))
+        let capped = cap.map { total > $0 } ?? false
+        let shown = capped ? cap! : total
+        self.page = Info(number: request.number, size: request.size, totalItems: shown, totalPages: request.pageCount(total: shown),
+                         totalIsCapped: cap == nil ? nil : capped)
     }
 }
 

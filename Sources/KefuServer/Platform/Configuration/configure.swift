@@ -58,6 +58,7 @@ func routes(_ app: Application) throws {
     try api.register(collection: StaffAPIController())
     try api.register(collection: CustomersAPIController())
     try api.register(collection: PrivacyAPIController())
+    try api.register(collection: CustomerImportAPIController())
 }
 
 /// The migrations in the order they run. Append only; never edit or reorder a landed one.

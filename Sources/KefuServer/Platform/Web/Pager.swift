@@ -8,11 +8,13 @@ struct Pager: Encodable {
     var totalItems: Int
     var previousHref: String?
     var nextHref: String?
+    var isCapped: Bool
 
-    init(request: Paging, total: Int, path: String, query: [String: String]) {
+    init(request: Paging, total: Int, path: String, query: [String: String], cap: Int? = nil) {
         number = request.number
-        totalItems = total
-        totalPages = request.pageCount(total: total)
+        isCapped = cap.map { total > $0 } ?? false
+        totalItems = isCapped ? cap! : total
+        totalPages = request.pageCount(total: totalItems)
         func href(_ page: Int) -> String {
             var items = query.filter { !$0.value.isEmpty }.sorted { $0.key < $1.key }
                 .map { "\($0.key)=\($0.value.addingPercentEncoding(withAllowedCharacters: .urlQueryValueAllowed) ?? "")" }

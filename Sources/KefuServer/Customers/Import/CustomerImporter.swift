@@ -1,0 +1,122 @@
+import Fluent
+import Foundation
+import KefuDomain
+import SQLKit
+
+/// Writes a checked import plan in one transaction (issue 3 §6): every row is created, or — when
+/// anything fails — none is. Codes are taken as one block; rows go in multi-row statements.
+struct CustomerImporter {
+    enum DuplicateHandling: String, CaseIterable, Codable, Sendable {
+        /// Rows matching an existing file (or an earlier row) are left out and reported.
+        case skip
+        /// Rows are imported anyway, marked on the timeline with the duplicate they match.
+        case importAnyway = "import"
+    }
+
+    struct Outcome: Codable, Sendable {
+        var created = 0
+        var skippedLines: [Int] = []
+    }
+
+    let database: any Database
+    var codeFormat = CustomerCodeFormat()
+    static let chunk = 250
+
+    /// The lines whose mobile, credit code or company matches an existing file or an earlier row.
+    func duplicateLines(in plan: CustomerImportPlan) async throws -> [Int: String] {
+        var found: [Int: String] = [:]
+        var seen: [String: Int] = [:]
+        for row in plan.rows {
+            for key in keys(of: row.values) {
+                if let first = seen[key] { found[row.line] = found[row.line] ?? "line \(first)" } else { seen[key] = row.line }
+            }
+        }
+        let sql = try database.sql()
+        for (column, extract) in [("mobile", { (v: CustomerValues) in v.mobile }), ("credit_code", { $0.creditCode }),
+                                  ("company_key", { $0.companyName.flatMap(CompanyName.matchKey) })] as [(String, (CustomerValues) -> String?)] {
+            let wanted = plan.rows.compactMap { row in extract(row.values).map { ($0, row.line) } }
+            for start in stride(from: 0, to: wanted.count, by: 500) {
+                let slice = wanted[start..<min(start + 500, wanted.count)]
+                let existing = try await sql.raw("""
+                    SELECT \(unsafeRaw: column) AS v, code FROM customers
+                    WHERE \(unsafeRaw: column) IN (\(binds: slice.map(\.0))) AND merged_into_id IS NULL
+                    """).all()
+                var codes: [String: String] = [:]
+                for row in existing { codes[try row.decode(column: "v", as: String.self)] = try row.decode(column: "code", as: String.self) }
+                for (value, line) in slice { if let code = codes[value] { found[line] = found[line] ?? code } }
+            }
+        }
+        return found
+    }
+
+    private func keys(of values: CustomerValues) -> [String] {
+        [values.mobile.map { "m:" + $0 }, values.creditCode.map { "c:" + $0 }, values.companyName.flatMap(CompanyName.matchKey).map { "k:" + $0 }]
+            .compactMap { $0 }
+    }
+
+    func run(
+        _ plan: CustomerImportPlan, handling: DuplicateHandling, responsibleStaffID: Int?, jobLabel: String, context: AuditContext,
+        progress: @escaping @Sendable (Int) async -> Void = { _ in }
+    ) async throws -> Outcome {
+        let duplicates = try await duplicateLines(in: plan)
+        let rows = handling == .skip ? plan.rows.filter { duplicates[$0.line] == nil } : plan.rows
+        let outcome = Outcome(created: rows.count, skippedLines: handling == .skip ? duplicates.keys.sorted() : [])
+        guard !rows.isEmpty else { return outcome }
+        try await database.transaction { tx in
+            let sql = try tx.sql()
+            var calendar = Calendar(identifier: .gregorian)
+            calendar.timeZone = DisplayFormat.timeZone
+            let year = calendar.component(.year, from: context.now)
+            try await sql.raw("INSERT INTO customer_code_sequences (year, next_value) VALUES (\(bind: year), 0) ON CONFLICT (year) DO NOTHING").run()
+            let last = try await sql.raw("""
+                UPDATE customer_code_sequences SET next_value = next_value + \(bind: rows.count) WHERE year = \(bind: year) RETURNING next_value
+                """).first()?.decode(column: "next_value", as: Int.self) ?? rows.count
+            var sequence = last - rows.count
+            var done = 0
+            for start in stride(from: 0, to: rows.count, by: Self.chunk) {
+                let slice = rows[start..<min(start + Self.chunk, rows.count)]
+                let models = slice.map { row -> CustomerModel in
+                    sequence += 1
+                    let customer = CustomerModel()
+                    customer.code = codeFormat.code(year: year, sequence: sequence)
+                    customer.apply(row.values)
+                    customer.responsibleStaffID = responsibleStaffID
+                    return customer
+                }
+                let insert = sql.insert(into: "customers").columns(
+                    "code", "kind", "name", "company_name", "company_key", "credit_code", "mobile", "mobile_last4", "landline", "email",
+                    "wechat_id", "province", "city", "address", "business_scope", "industries", "budget_min_yuan", "budget_max_yuan",
+                    "preferred_regions", "timing", "source", "category", "grade", "stage", "lost_reason", "responsible_staff_id", "tags",
+                    "remarks", "search_text", "created_by_staff_id", "created_at", "updated_at", "version"
+                )
+                for c in models {
+                    insert.values(
+                        SQLBind(c.code), SQLBind(c.kind), SQLBind(c.name), SQLBind(c.companyName), SQLBind(c.companyKey), SQLBind(c.creditCode),
+                        SQLBind(c.mobile), SQLBind(c.mobileLast4), SQLBind(c.landline), SQLBind(c.email), SQLBind(c.wechatID),
+                        SQLBind(c.province), SQLBind(c.city), SQLBind(c.address), SQLBind(c.businessScope), SQLBind(c.industries),
+                        SQLBind(c.budgetMinYuan), SQLBind(c.budgetMaxYuan), SQLBind(c.preferredRegions), SQLBind(c.timing), SQLBind(c.source),
+                        SQLBind(c.category), SQLBind(c.grade), SQLBind(c.stage), SQLBind(c.lostReason), SQLBind(responsibleStaffID),
+                        SQLBind(c.tags), SQLBind(c.remarks), SQLBind(c.searchText), SQLBind(context.actorStaffID), SQLBind(context.now),
+                        SQLBind(context.now), SQLBind(1)
+                    )
+                }
+                let ids = try await insert.returning("id").all().map { try $0.decode(column: "id", as: Int.self) }
+                for (id, customer) in zip(ids, models) {
+                    try await CustomerSearchIndex.update(customerID: id, text: customer.searchText, on: tx)
+                }
+                let timeline = sql.insert(into: "timeline_entries").columns("customer_id", "occurred_at", "kind", "record_type", "record_id", "staff_id", "actor_name", "summary")
+                for ((id, customer), row) in zip(zip(ids, models), slice) {
+                    let note = duplicates[row.line].map { " · 疑似重复: \($0)" } ?? ""
+                    timeline.values(SQLBind(id), SQLBind(context.now), SQLBind(Timeline.Kind.created.rawValue), SQLBind("customer"), SQLBind(id),
+                                    SQLBind(context.actorStaffID), SQLBind(context.actorName), SQLBind("\(customer.code) · \(jobLabel) line \(row.line)\(note)"))
+                }
+                try await timeline.run()
+                done += slice.count
+                await progress(done)
+            }
+            try await AuditLog.record("customer.imported", recordType: "customer", recordID: jobLabel, fields: Array(plan.mapping.fieldForColumn.values),
+                                      detail: "\(rows.count) created, \(outcome.skippedLines.count) skipped as duplicates", context: context, on: tx)
+        }
+        return outcome
+    }
+}

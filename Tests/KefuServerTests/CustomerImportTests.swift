@@ -1,0 +1,111 @@
+import Fluent
+import Foundation
+@testable import KefuServer
+import KefuDomain
+import KefuTesting
+import Testing
+import Vapor
+import VaporTesting
+
+@Suite("Customer import (issue 3 §6)")
+struct CustomerImportTests {
+    let csv = #"""
+        客户姓名,手机号码,公司名称,来源,客户阶段,意向行业,预算下限（万元）,备注
+        张伟,138 1234 5678,上海浦江科技有限公司,电话,意向,信息技术,500,展会认识
+        李娜,13900001111,杭州西湖贸易有限公司,转介绍,线索,"商业零售,餐饮",200,
+        王芳,13700002222,,来访,,,,"备注里有逗号,也有""引号"""
+
+        """#
+
+    func post(_ t: TestApp, _ token: String, _ bytes: [UInt8], query: String) async throws -> (HTTPStatus, ImportReport?) {
+        var result: (HTTPStatus, ImportReport?) = (.ok, nil)
+        try await t.app.testing().test(.POST, "/api/v1/customers/imports?\(query)", beforeRequest: { req in
+            req.bearer(token)
+            req.headers.contentType = HTTPMediaType(type: "text", subType: "csv")
+            req.body = ByteBuffer(bytes: bytes)
+        }) { res async throws in
+            result = (res.status, try? res.content.decode(ImportReport.self))
+        }
+        return result
+    }
+
+    @Test("a GB18030 file (what Excel saves in China) is detected, mapped by its Chinese headers and imported")
+    func gb18030() async throws {
+        try await withApp { t in
+            let token = try await t.token(.specialist)
+            let bytes = try CSVText.encodeGB18030(csv)
+            let (status, report) = try await post(t, token, bytes, query: "")
+            #expect(status == .ok)
+            #expect(report?.encoding == "gb18030")
+            #expect(report?.created == 3)
+            let zhang = try #require(try await CustomerModel.query(on: t.app.db).filter(\.$name == "张伟").first())
+            #expect(zhang.mobile == "13812345678" && zhang.source == "phone" && zhang.stage == "intent" && zhang.industries == ",technology,")
+            let li = try #require(try await CustomerModel.query(on: t.app.db).filter(\.$name == "李娜").first())
+            #expect(li.industries == ",retail,catering,")
+            #expect(try await CustomerModel.query(on: t.app.db).filter(\.$name == "王芳").first()?.remarks == "备注里有逗号,也有\"引号\"")
+            #expect(try await t.auditEntries("customer.imported").count == 1)
+        }
+    }
+
+    @Test("UTF-8 with a BOM imports the same")
+    func utf8BOM() async throws {
+        try await withApp { t in
+            let (status, report) = try await post(t, try await t.token(.specialist), CSVText.encodeForExcel(csv), query: "")
+            #expect(status == .ok && report?.encoding == "utf8-bom" && report?.created == 3)
+        }
+    }
+
+    @Test("a dry run reports every bad row with line and column, and writes nothing; a real run with bad rows writes nothing either")
+    func dryRun() async throws {
+        try await withApp { t in
+            let token = try await t.token(.specialist)
+            let bad = csv + "赵强,1234,,电话,,,abc,\n,13600003333,,电话,,,,\n"
+            let (status, report) = try await post(t, token, Array(bad.utf8), query: "dryRun=true")
+            #expect(status == .ok)
+            let problems = try #require(report?.problems)
+            #expect(problems.contains { $0.line == 5 && $0.field == "mobile" && $0.column.hasPrefix("B") })
+            #expect(problems.contains { $0.line == 5 && $0.field == "budgetMinWan" && $0.column.hasPrefix("G") })
+            #expect(problems.contains { $0.line == 6 && $0.field == "name" })
+            #expect(report?.validRows == 3)
+            let (realStatus, _) = try await post(t, token, Array(bad.utf8), query: "")
+            #expect(realStatus == .unprocessableEntity)
+            #expect(try await CustomerModel.query(on: t.app.db).count() == 0)
+        }
+    }
+
+    @Test("a broken file (unclosed quote, undecodable bytes) changes nothing")
+    func broken() async throws {
+        try await withApp { t in
+            let token = try await t.token(.specialist)
+            let (status, _) = try await post(t, token, Array("客户姓名,手机\n\"张伟,13812345678\n".utf8), query: "")
+            #expect(status == .unprocessableEntity)
+            let (status2, _) = try await post(t, token, [0x81, 0x20, 0xFF, 0xFE, 0x0A], query: "")
+            #expect(status2 == .unprocessableEntity)
+            #expect(try await CustomerModel.query(on: t.app.db).count() == 0)
+        }
+    }
+
+    @Test("duplicates of existing files and within the file are skipped and reported")
+    func duplicates() async throws {
+        try await withApp { t in
+            let token = try await t.token(.specialist)
+            _ = try await createCustomer(t, token: token, ["name": "张伟", "companyName": "上海浦江科技有限公司", "mobile": "13812345678"])
+            let twice = csv + "张伟伟,13900001111,,电话,,,,\n"
+            let (status, report) = try await post(t, token, Array(twice.utf8), query: "")
+            #expect(status == .ok)
+            #expect(report?.created == 2)
+            #expect(report?.skippedLines == [2, 5])
+            #expect(try await CustomerModel.query(on: t.app.db).count() == 3)
+        }
+    }
+
+    @Test("leadership, liaisons and the administrator may not import")
+    func refused() async throws {
+        try await withApp { t in
+            for role in [Role.leadership, .liaison, .administrator] {
+                let (status, _) = try await post(t, try await t.token(role), Array(csv.utf8), query: "")
+                #expect(status == .forbidden)
+            }
+        }
+    }
+}
