@@ -109,3 +109,43 @@ struct CustomerImportTests {
         }
     }
 }
+
+@Suite("Customer import pages")
+struct CustomerImportPageTests {
+    func upload(_ t: TestApp, _ browser: Browser, _ text: String, step: String) async throws -> TestingHTTPResponse {
+        var response: TestingHTTPResponse?
+        try await t.app.testing().test(.POST, "/customers/import", beforeRequest: { req in
+            req.headers.cookie = browser.cookies
+            let form = CustomerImportController.UploadForm(
+                file: File(data: ByteBuffer(bytes: CSVText.encodeForExcel(text)), filename: "客户.csv"), encoding: "auto",
+                defaultSource: "phone", duplicates: "skip", step: step)
+            try req.content.encode(form, as: .formData)
+            req.headers.replaceOrAdd(name: "X-CSRF-Token", value: browser.csrf)
+        }) { res async throws in response = res }
+        return try #require(response)
+    }
+
+    @Test("checking lists problems by line and column; importing shows progress and the result")
+    func flow() async throws {
+        try await withApp { t in
+            let lina = try await t.signIn("lina")
+            let bad = try await upload(t, lina, "客户姓名,手机号码\n张伟,138\n", step: "check")
+            #expect(bad.status == .unprocessableEntity)
+            #expect(bad.body.string.contains("请输入有效的中国大陆手机号码"))
+            #expect(bad.body.string.contains("<td>2</td><td>B 手机号码</td>"))
+            let good = try await upload(t, lina, "客户姓名,手机号码,来源\n张伟,13812345678,电话\n李娜,13900001111,来访\n", step: "import")
+            #expect(good.status == .seeOther)
+            let location = try #require(good.headers.first(name: .location))
+            var finished = false
+            for _ in 0..<50 where !finished {
+                try await t.app.testing().test(.GET, location, beforeRequest: { req in lina.apply(to: &req) }) { res async throws in
+                    finished = res.body.string.contains("import-result")
+                    if finished { #expect(res.body.string.contains("新建 2 个客户档案")) }
+                }
+                if !finished { try await Task.sleep(for: .milliseconds(50)) }
+            }
+            #expect(finished)
+            #expect(try await CustomerModel.query(on: t.app.db).count() == 2)
+        }
+    }
+}

@@ -31,12 +31,15 @@ public func configure(_ app: Application, _ configuration: KefuConfiguration, cl
     app.middleware.use(RouteLoggingMiddleware(logLevel: .info))
     app.middleware.use(SecurityHeadersMiddleware())
     app.middleware.use(KefuErrorMiddleware())
-    app.middleware.use(FileMiddleware(publicDirectory: app.directory.publicDirectory))
+    app.middleware.use(StaticFilesMiddleware(publicDirectory: app.directory.publicDirectory))
     app.middleware.use(SessionAuthenticator())
     app.middleware.use(BearerAuthenticator())
     app.middleware.use(AnonymousCSRFCookieMiddleware())
     app.middleware.use(CSRFMiddleware())
 
+    // Everything the app keeps in its storage is set here, before any request reads it.
+    app.importJobs = ImportJobs()
+    app.scheduler = Scheduler()
     try routes(app)
     app.scheduler.register(HousekeepingJobs.purgeExpiredSessions)
 }
@@ -52,6 +55,7 @@ func routes(_ app: Application) throws {
     try app.register(collection: AuditController())
     try app.register(collection: CustomersController())
     try app.register(collection: PrivacyController())
+    try app.register(collection: CustomerImportController())
     try app.register(collection: OpenAPIController())
     let api = app.grouped("api", "v1")
     try api.register(collection: AuthAPIController())

@@ -112,11 +112,13 @@ package final class Scheduler: Sendable {
 extension Application {
     private struct SchedulerKey: StorageKey { typealias Value = Scheduler }
 
+    /// Set once in `configure`: the application's storage must not change while requests read it.
     package var scheduler: Scheduler {
-        if let scheduler = storage[SchedulerKey.self] { return scheduler }
-        let scheduler = Scheduler()
-        storage[SchedulerKey.self] = scheduler
-        return scheduler
+        get {
+            guard let scheduler = storage[SchedulerKey.self] else { fatalError("scheduler is used before configure(_:) set it") }
+            return scheduler
+        }
+        set { storage[SchedulerKey.self] = newValue }
     }
 }
 

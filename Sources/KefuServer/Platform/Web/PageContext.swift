@@ -48,10 +48,19 @@ struct PageContext<Body: Encodable>: Encodable {
     var flash: FlashMessage?
     var csrf: String
     var path: String
+    /// Reload the page after this many seconds (progress of long work, without JavaScript).
+    var refreshSeconds: Int?
     var page: Body
 }
 
 extension Request {
+    private struct RefreshKey: StorageKey { typealias Value = Int }
+
+    var pageRefreshSeconds: Int? {
+        get { storage[RefreshKey.self] }
+        set { storage[RefreshKey.self] = newValue }
+    }
+
     /// Renders a page inside the layout with the given status.
     func renderPage(
         _ template: String, titleKey: String, _ body: some Encodable, status: HTTPResponseStatus = .ok
@@ -91,7 +100,7 @@ extension Request {
         return PageContext(
             lang: language.rawValue, titleKey: titleKey, user: user, nav: items(NavigationEntry.all),
             settingsNav: settings, hasSettingsNav: !settings.isEmpty, flash: flash, csrf: csrfToken ?? "", path: path,
-            page: body
+            refreshSeconds: pageRefreshSeconds, page: body
         )
     }
 
