@@ -124,10 +124,15 @@ def main():
         [(f"bench{i:03d}", rng.choice(names), department_id, password_hash, now, now, now) for i in range(args.specialists - existing)])
     specialists = [row[0] for row in db.execute("SELECT id FROM staff WHERE role = 'specialist' ORDER BY id")]
 
+    # The demo's own customers (2026 codes) stay; the generated ones take ids after them and the
+    # codes of the two years before.
+    base_id = db.execute("SELECT COALESCE(MAX(id), 0) FROM customers").fetchone()[0]
+    base_record = db.execute("SELECT COALESCE(MAX(id), 0) FROM communication_records").fetchone()[0]
     batch, fts, timeline = [], [], []
-    year_counts = {2025: 0, 2026: 0}
-    for customer_id in range(1, args.customers + 1):
-        year = 2025 if customer_id <= args.customers // 2 else 2026
+    year_counts = {2024: 0, 2025: 0}
+    for number in range(1, args.customers + 1):
+        customer_id = base_id + number
+        year = 2024 if number <= args.customers // 2 else 2025
         year_counts[year] += 1
         code = f"KH-{year}-{year_counts[year]:06d}"
         is_company = rng.random() < 0.8
@@ -150,16 +155,17 @@ def main():
         timeline.append((customer_id, created, "created", "customer", customer_id, None, "import", code))
         if len(batch) == 20000:
             flush_customers(db, batch, fts, timeline)
-            print(f"\r{customer_id:,} customers ({time.time() - started:.0f} s)", end="", file=sys.stderr)
+            print(f"\r{number:,} customers ({time.time() - started:.0f} s)", end="", file=sys.stderr)
     flush_customers(db, batch, fts, timeline)
     for year, count in year_counts.items():
-        db.execute("INSERT INTO customer_code_sequences (year, next_value) VALUES (?, ?)", (year, count))
+        db.execute("INSERT OR REPLACE INTO customer_code_sequences (year, next_value) VALUES (?, ?)", (year, count))
     db.commit()
     print(f"\n{args.customers:,} customers in {time.time() - started:.0f} s", file=sys.stderr)
 
     records, timeline = [], []
-    for record_id in range(1, args.communications + 1):
-        customer_id = min(args.customers, int(rng.paretovariate(1.2))) if rng.random() < 0.3 else rng.randint(1, args.customers)
+    for number in range(1, args.communications + 1):
+        record_id = base_record + number
+        customer_id = base_id + (min(args.customers, int(rng.paretovariate(1.2))) if rng.random() < 0.3 else rng.randint(1, args.customers))
         at = now - rng.uniform(0, 365 * 86400)
         summary = rng.choice(SUMMARIES)
         records.append((record_id, customer_id, rng.choice(specialists), rng.choice(CHANNELS), rng.choice(["inbound", "outbound"]),
@@ -167,7 +173,7 @@ def main():
         timeline.append((customer_id, at, "communication", "communication_record", record_id, None, "bench", summary))
         if len(records) == 50000:
             flush_communications(db, records, timeline)
-            print(f"\r{record_id:,} communication records ({time.time() - started:.0f} s)", end="", file=sys.stderr)
+            print(f"\r{number:,} communication records ({time.time() - started:.0f} s)", end="", file=sys.stderr)
     flush_communications(db, records, timeline)
     db.commit()
     db.execute("PRAGMA optimize")

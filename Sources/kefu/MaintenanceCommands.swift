@@ -28,6 +28,8 @@ struct DemoCommand: AsyncCommand {
     static func load(_ app: Application, _ context: CommandContext) async throws {
         let password = DemoDepartment.password(ProcessInfo.processInfo.environment)
         let created = try await DemoDepartment.load(app, password: password)
+        let customers = try await DemoDepartment.loadCustomers(app)
+        if customers > 0 { context.console.print("Loaded \(customers) demo customers with their communications.") }
         if created.isEmpty {
             context.console.print("The demo department is loaded already.")
             return

@@ -61,4 +61,9 @@ package enum DemoDepartment {
         }
         return created
     }
+
+    /// Loads the demo customers (after the accounts); returns how many were created.
+    package static func loadCustomers(_ app: Application) async throws -> Int {
+        try await DemoCustomers.load(app)
+    }
 }

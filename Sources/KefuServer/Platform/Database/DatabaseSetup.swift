@@ -58,7 +58,7 @@ enum DatabaseSetup {
         let sql = try database.sql()
         var settings: [String: String] = [:]
         for name in ["journal_mode", "synchronous", "busy_timeout", "foreign_keys"] {
-            let row = try await sql.raw(SQLQueryString("PRAGMA \(name)")).first()
+            let row = try await sql.raw("PRAGMA \(unsafeRaw: name)").first()
             if let row {
                 let column = row.allColumns.first ?? name
                 settings[name] = (try? row.decode(column: column, as: String.self))
