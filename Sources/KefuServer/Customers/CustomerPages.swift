@@ -2,50 +2,6 @@ import Foundation
 import KefuDomain
 import Vapor
 
-/// What the customer form posts: the draft's fields as text, plus the version and a duplicate reason.
-struct CustomerForm: Content {
-    var version: Int?
-    var kind: String?
-    var name: String?
-    var companyName: String?
-    var creditCode: String?
-    var mobile: String?
-    var landline: String?
-    var email: String?
-    var wechatID: String?
-    var province: String?
-    var city: String?
-    var address: String?
-    var businessScope: String?
-    var industries: [String]?
-    var budgetMinWan: String?
-    var budgetMaxWan: String?
-    var preferredRegions: String?
-    var timing: String?
-    var source: String?
-    var category: String?
-    var grade: String?
-    var stage: String?
-    var lostReason: String?
-    var tags: String?
-    var remarks: String?
-    var consentChannel: String?
-    var consentNoticeVersion: String?
-    var duplicateReason: String?
-
-    var draft: CustomerDraft {
-        CustomerInput(
-            kind: kind ?? CustomerKind.company.rawValue, name: name ?? "", companyName: companyName ?? "", creditCode: creditCode ?? "",
-            mobile: mobile ?? "", landline: landline ?? "", email: email ?? "", wechatID: wechatID ?? "", province: province ?? "",
-            city: city ?? "", address: address ?? "", businessScope: businessScope ?? "", industries: industries ?? [],
-            budgetMinWan: budgetMinWan ?? "", budgetMaxWan: budgetMaxWan ?? "", preferredRegions: preferredRegions ?? "",
-            timing: timing ?? InvestmentTiming.undecided.rawValue, source: source ?? "", category: category ?? "", grade: grade ?? "",
-            stage: stage ?? CustomerStage.lead.rawValue, lostReason: lostReason ?? "", tags: tags ?? "", remarks: remarks ?? "",
-            consentChannel: consentChannel ?? "", consentNoticeVersion: consentNoticeVersion ?? ""
-        ).draft()
-    }
-}
-
 struct CommunicationForm: Content {
     var channel: String?
     var direction: String?

@@ -43,8 +43,9 @@ struct CustomersController: RouteCollection {
 
     @Sendable func create(req: Request) async throws -> Response {
         let staff = try req.requireStaff()
-        let form = try req.content.decode(CustomerForm.self)
-        let draft = form.draft
+        // The page posts the same fields as the API.
+        let form = try req.content.decode(CustomerInput.self)
+        let draft = form.draft()
         var page = CustomerFormPage(draft: draft, customer: nil)
         page.duplicateReason = form.duplicateReason ?? ""
         do {
@@ -85,8 +86,9 @@ struct CustomersController: RouteCollection {
 
     @Sendable func update(req: Request) async throws -> Response {
         let customer = try await req.customer(for: .editCustomer)
-        let form = try req.content.decode(CustomerForm.self)
-        let draft = form.draft
+        // The page posts the same fields as the API.
+        let form = try req.content.decode(CustomerInput.self)
+        let draft = form.draft()
         var page = CustomerFormPage(draft: draft, customer: customer)
         page.version = form.version ?? customer.version
         page.duplicateReason = form.duplicateReason ?? ""

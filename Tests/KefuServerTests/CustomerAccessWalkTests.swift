@@ -1,0 +1,81 @@
+import Fluent
+import Foundation
+@testable import KefuServer
+import KefuDomain
+import KefuTesting
+import Testing
+import Vapor
+import VaporTesting
+
+/// Walks every customer, privacy and import route instead of listing them by hand, so a route added
+/// later is held to the same rules (issue 3: "for every customer route …").
+@Suite("Every customer route refuses who must not reach it")
+struct CustomerAccessWalkTests {
+    static let prefixes = ["api/v1/customers", "customers", "api/v1/sharing-requests", "sharing-requests"]
+
+    func customerRoutes(_ app: Application) -> [Route] {
+        app.routes.all.filter { route in Self.prefixes.contains { route.path.string.hasPrefix($0) } }
+    }
+
+    func path(_ route: Route, id: Int) -> String {
+        "/" + route.path.map { component -> String in
+            switch component {
+            case .parameter: return String(id)
+            default: return component.description
+            }
+        }.joined(separator: "/")
+    }
+
+    @Test("the administrator (no customer data by default) is refused on every customer route")
+    func administrator() async throws {
+        try await withApp { t in
+            let customer = try await createCustomer(t, token: try await t.token(.specialist), ["name": "张伟", "companyName": "上海浦江科技有限公司", "mobile": "13812345678"])
+            let token = try await t.token(.administrator)
+            let browser = try await t.signIn(.administrator)
+            let routes = customerRoutes(t.app)
+            #expect(routes.count >= 30)
+            for route in routes {
+                let target = path(route, id: customer.id)
+                try await t.app.testing().test(route.method, target, beforeRequest: { req in
+                    if target.hasPrefix("/api/") { req.bearer(token) } else {
+                        req.headers.cookie = browser.cookies
+                        req.headers.replaceOrAdd(name: "X-CSRF-Token", value: browser.csrf)
+                    }
+                }) { res async throws in
+                    #expect(res.status == .forbidden, "administrator reached \(route.method) \(target): \(res.status)")
+                }
+            }
+        }
+    }
+
+    @Test("a specialist is refused on every route that acts on records they do not own")
+    func colleague() async throws {
+        try await withApp { t in
+            let customer = try await createCustomer(t, token: try await t.token(.specialist), ["name": "张伟", "companyName": "上海浦江科技有限公司", "mobile": "13812345678"])
+            let token = try await staffToken(t, "zhangwei")
+            let browser = try await t.signIn("zhangwei")
+            var checked = 0
+            // Sharing-request routes take a request's id, not a customer's; the release test covers them.
+            for route in customerRoutes(t.app) where !route.path.string.contains("sharing-requests/:id") {
+                guard case .action(let action)? = route.permission,
+                      AccessPolicy.allows(.specialist, action),
+                      !AccessPolicy.scopes(of: .specialist, for: action).contains(.any)
+                else { continue }
+                let target = path(route, id: customer.id)
+                try await t.app.testing().test(route.method, target, beforeRequest: { req in
+                    if target.hasPrefix("/api/") {
+                        req.bearer(token)
+                        try req.content.encode(["version": "1"])
+                    } else {
+                        req.headers.cookie = browser.cookies
+                        try req.content.encode(["_csrf": browser.csrf, "version": "1"], as: .urlEncodedForm)
+                    }
+                }) { res async throws in
+                    #expect(res.status == .forbidden, "a colleague reached \(route.method) \(target): \(res.status)")
+                }
+                checked += 1
+            }
+            #expect(checked >= 6)
+        }
+    }
+}
