@@ -148,4 +148,28 @@ struct CustomerImportPageTests {
             #expect(try await CustomerModel.query(on: t.app.db).count() == 2)
         }
     }
+
+    @Test("a column the header guess misses is mapped by hand, without uploading the file again")
+    func manualMapping() async throws {
+        try await withApp { t in
+            let lina = try await t.signIn("lina")
+            let first = try await upload(t, lina, "联络人,移动号码\n张伟,13812345678\n", step: "check")
+            #expect(first.status == .unprocessableEntity)
+            #expect(first.body.string.contains("没有找到“姓名”列"))
+            let html = first.body.string
+            let token = try #require(html.firstRange(of: "name=\"upload\" value=\"").map { String(html[$0.upperBound...].prefix(36)) })
+            var response: TestingHTTPResponse?
+            try await t.app.testing().test(.POST, "/customers/import", beforeRequest: { req in
+                try req.form(["upload": token, "mapping[0]": "name", "mapping[1]": "mobile", "step": "check", "defaultSource": "phone", "duplicates": "skip"], browser: lina)
+            }) { res async throws in response = res }
+            #expect(response?.status == .ok)
+            #expect(response?.body.string.contains("没有发现问题") == true)
+            #expect(try await CustomerModel.query(on: t.app.db).count() == 0)
+            try await t.app.testing().test(.POST, "/customers/import", beforeRequest: { req in
+                try req.form(["upload": token, "mapping[0]": "name", "mapping[1]": "mobile", "step": "import", "defaultSource": "phone", "duplicates": "skip"], browser: lina)
+            }) { res async throws in #expect(res.status == .seeOther) }
+            for _ in 0..<50 where try await CustomerModel.query(on: t.app.db).count() == 0 { try await Task.sleep(for: .milliseconds(50)) }
+            #expect(try await CustomerModel.query(on: t.app.db).first()?.mobile == "13812345678")
+        }
+    }
 }

@@ -14,7 +14,29 @@ actor ImportJobs {
         var ownerID: Int?
     }
 
+    /// An uploaded file kept between its check and its import, so a changed column mapping does not
+    /// need the file again. Kept 30 minutes, in this instance.
+    struct Upload: Sendable {
+        var bytes: [UInt8]
+        var encoding: CSVEncoding?
+        var ownerID: Int?
+        var storedAt: Date
+    }
+
     private var jobs: [String: Snapshot] = [:]
+    private var uploads: [String: Upload] = [:]
+
+    func keep(_ upload: Upload) -> String {
+        uploads = uploads.filter { upload.storedAt.timeIntervalSince($0.value.storedAt) < 1800 }
+        let token = UUID().uuidString.lowercased()
+        uploads[token] = upload
+        return token
+    }
+
+    func upload(_ token: String, ownerID: Int?) -> Upload? {
+        guard let upload = uploads[token], upload.ownerID == ownerID else { return nil }
+        return upload
+    }
 
     func start(_ id: String, total: Int, ownerID: Int?) { jobs[id] = Snapshot(total: total, done: 0, status: "running", ownerID: ownerID) }
     func progress(_ id: String, done: Int) { jobs[id]?.done = done }
@@ -51,7 +73,24 @@ struct CustomerImportController: RouteCollection {
         var defaultSource: String?
         var duplicates: String?
         var step: String?
+        /// The kept upload to check or import again, instead of a new file.
+        var upload: String?
+        /// Column index → field name ("" leaves the column out).
+        var mapping: [String: String]?
     }
+
+    struct Column: Encodable {
+        var index: Int
+        var header: String
+        var options: [ChoiceOption]
+    }
+
+    /// The fields a column can go to, in the order of the customer form.
+    static let importFields = [
+        "name", "kind", "companyName", "creditCode", "mobile", "landline", "email", "wechatID", "province", "city", "address",
+        "businessScope", "industries", "budgetMinWan", "budgetMaxWan", "preferredRegions", "timing", "source", "category", "grade",
+        "stage", "tags", "remarks",
+    ]
 
     struct Page: Encodable {
         var encodings: [ChoiceOption]
@@ -73,6 +112,9 @@ struct CustomerImportController: RouteCollection {
         var totalRows: Int
         var validRows: Int
         var duplicateCount: Int
+        var uploadToken: String?
+        var columns: [Column] = []
+        var hasColumns = false
 
         init(errors: [String: String] = [:], report: ImportReport? = nil, form: UploadForm? = nil) {
             encodings = ChoiceOption.list(["auto", "utf8", "utf8-bom", "gb18030"], labelPrefix: "import.encoding", selected: form?.encoding ?? "auto")
@@ -88,6 +130,7 @@ struct CustomerImportController: RouteCollection {
             totalRows = report?.totalRows ?? 0
             validRows = report?.validRows ?? 0
             duplicateCount = report?.duplicateLines.count ?? 0
+            uploadToken = nil
         }
     }
 
@@ -105,15 +148,29 @@ struct CustomerImportController: RouteCollection {
     @Sendable func upload(req: Request) async throws -> Response {
         let staff = try req.requireStaff()
         let form = try req.content.decode(UploadForm.self)
-        guard let file = form.file, file.data.readableBytes > 0 else {
+        let jobs = req.application.importJobs
+        let token: String
+        let upload: ImportJobs.Upload
+        if let file = form.file, file.data.readableBytes > 0 {
+            upload = ImportJobs.Upload(bytes: Array(file.data.readableBytesView), encoding: CSVEncoding(rawValue: form.encoding ?? "auto"),
+                                       ownerID: staff.id, storedAt: req.now)
+            token = await jobs.keep(upload)
+        } else if let kept = form.upload, let stored = await jobs.upload(kept, ownerID: staff.id) {
+            (token, upload) = (kept, stored)
+        } else {
             return try await req.renderPage("customers/import", titleKey: "import.title", Page(errors: ["file": "import.choose_file"], form: form), status: .unprocessableEntity)
         }
-        let encodingText = form.encoding ?? "auto"
         let defaultSource = SourceChannel(rawValue: form.defaultSource ?? "") ?? .phone
         let handling = CustomerImporter.DuplicateHandling(rawValue: form.duplicates ?? "") ?? .skip
+        let chosen = form.mapping.map { fields in
+            ColumnMapping(fieldForColumn: Dictionary(fields.compactMap { key, field -> (Int, String)? in
+                guard let index = Int(key), Self.importFields.contains(field) else { return nil }
+                return (index, field)
+            }, uniquingKeysWith: { first, _ in first }))
+        }
         let plan: CustomerImportPlan, encoding: CSVEncoding
         do {
-            (plan, encoding) = try req.customerImportPlan(bytes: Array(file.data.readableBytesView), encoding: CSVEncoding(rawValue: encodingText), mapping: nil, defaultSource: defaultSource)
+            (plan, encoding) = try req.customerImportPlan(bytes: upload.bytes, encoding: upload.encoding, mapping: form.file == nil ? chosen : nil, defaultSource: defaultSource)
         } catch let errors as FieldErrors {
             return try await req.renderPage("customers/import", titleKey: "import.title", Page(errors: errors.messages, form: form), status: .unprocessableEntity)
         }
@@ -121,11 +178,18 @@ struct CustomerImportController: RouteCollection {
         let checkOnly = form.step != "import"
         if checkOnly || !plan.problems.isEmpty {
             let report = req.importReport(plan, encoding: encoding, duplicates: duplicates, dryRun: true, outcome: nil)
-            return try await req.renderPage("customers/import", titleKey: "import.title", Page(report: report, form: form), status: plan.problems.isEmpty ? .ok : .unprocessableEntity)
+            var page = Page(report: report, form: form)
+            page.uploadToken = token
+            page.columns = plan.header.enumerated().map { index, header in
+                let selected = plan.mapping.fieldForColumn[index] ?? ""
+                return Column(index: index, header: header, options: [ChoiceOption(value: "", labelKey: "import.skip_column", isSelected: selected.isEmpty)]
+                    + Self.importFields.map { ChoiceOption(value: $0, labelKey: "customer.field.\($0)", isSelected: $0 == selected) })
+            }
+            page.hasColumns = !page.columns.isEmpty
+            return try await req.renderPage("customers/import", titleKey: "import.title", page, status: plan.problems.isEmpty ? .ok : .unprocessableEntity)
         }
         // The import runs on after this response; the progress page follows it.
         let jobID = UUID().uuidString.lowercased()
-        let jobs = req.application.importJobs
         // Only values cross into the task: models and the request stay with this request.
         let staffID = staff.id
         await jobs.start(jobID, total: plan.rows.count, ownerID: staffID)
