@@ -44,6 +44,7 @@ curl -sf -b "$JAR" -c "$JAR" -o /dev/null --data-urlencode "username=wangjing" -
 COOKIE="kefu_session=$(awk '$6 == "kefu_session" {print $7}' "$JAR")"
 
 run() { # name token path [cookie]
+  sleep 3   # let the previous run's requests drain
   local line
   line=$(KEFU_TOKEN=$2 KEFU_COOKIE=${4:-} wrk -t2 -c8 -d"$DURATION" --timeout 5s -s bench/p95.lua "$URL$3" | grep RESULT)
   printf '%-34s %s\n' "$1" "${line#RESULT }" | tee -a "$OUT"

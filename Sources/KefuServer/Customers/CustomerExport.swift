@@ -34,7 +34,7 @@ struct CustomerExport {
     /// The CSV text and the number of rows, for what `actor` may see of the filtered list.
     func csv(_ filter: CustomerFilter, for actor: Actor, localize: (String) -> String, now: Date) async throws -> (text: String, count: Int) {
         let queries = CustomerQueries(database: database)
-        let condition = try queries.whereClause(filter, visibleTo: actor, now: now)
+        let condition = try await queries.whereClause(filter, visibleTo: actor, now: now)
         var rows: [[String]] = []
         var lastID = 0
         let sql = try database.sql()

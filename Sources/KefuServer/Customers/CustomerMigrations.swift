@@ -54,9 +54,11 @@ struct CreateCustomers: AsyncMigration {
             "CREATE INDEX customers_credit_code ON customers (credit_code)",
             "CREATE INDEX customers_company_key ON customers (company_key)",
             "CREATE INDEX customers_email ON customers (email)",
-            "CREATE INDEX customers_updated ON customers (updated_at, id)",
-            "CREATE INDEX customers_responsible_updated ON customers (responsible_staff_id, updated_at, id)",
-            "CREATE INDEX customers_stage_updated ON customers (stage, updated_at, id)",
+            // Lists show live files only; partial indexes hold just those, so a list and its count
+            // are read from the index alone.
+            "CREATE INDEX customers_updated ON customers (updated_at, id) WHERE merged_into_id IS NULL",
+            "CREATE INDEX customers_responsible_updated ON customers (responsible_staff_id, updated_at, id) WHERE merged_into_id IS NULL",
+            "CREATE INDEX customers_stage_updated ON customers (stage, updated_at, id) WHERE merged_into_id IS NULL",
         ] {
             try await sql.raw(SQLQueryString(statement)).run()
         }

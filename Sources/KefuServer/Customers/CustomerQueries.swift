@@ -49,21 +49,24 @@ struct CustomerFilter: Sendable, Equatable {
 struct CustomerQueries {
     let database: any Database
     var codeFormat = CustomerCodeFormat()
-    /// Lists count at most this many matches exactly.
-    static let countCap = 10_000
+    /// Lists count at most this many matches exactly ("1,000+" beyond): counting a million rows for
+    /// every page costs more than the page, and the filters narrow a long list.
+    static let countCap = 1_000
+    /// A search whose index match holds more rows than this reads the list in order and checks the
+    /// text row by row instead: common fragments (科技, 有限公司) find their first page at once that way,
+    /// while rare ones go through the index.
+    static let indexedSearchLimit = 1_000
 
     /// A page of customers matching the filter among those the viewer may list.
     func list(_ filter: CustomerFilter, visibleTo actor: Actor, paging: Paging, now: Date) async throws -> (items: [CustomerListRow], total: Int) {
         let sql = try database.sql()
-        let whereClause = try whereClause(filter, visibleTo: actor, now: now)
+        let whereClause = try await whereClause(filter, visibleTo: actor, now: now)
         let order: SQLQueryString = switch filter.sort {
         case .updated: "customers.updated_at DESC, customers.id DESC"
         case .created: "customers.id DESC"
         case .code: "customers.code ASC"
         case .name: "customers.name ASC, customers.id ASC"
         }
-        // Counting a million rows for every page costs more than the page; past the cap the list says
-        // "10,000+" and the filters narrow it.
         let total = try await sql.raw("""
             SELECT COUNT(*) AS n FROM (SELECT 1 FROM customers WHERE \(whereClause) LIMIT \(bind: Self.countCap + 1)) AS capped
             """).first()?.decode(column: "n", as: Int.self) ?? 0
@@ -78,7 +81,7 @@ struct CustomerQueries {
     }
 
     /// The WHERE condition for a filter and a viewer, shared by the list and the export.
-    func whereClause(_ filter: CustomerFilter, visibleTo actor: Actor, now: Date) throws -> SQLQueryString {
+    func whereClause(_ filter: CustomerFilter, visibleTo actor: Actor, now: Date) async throws -> SQLQueryString {
         // Merged files live on only as pointers to their survivor.
         var conditions: [SQLQueryString] = ["customers.merged_into_id IS NULL"]
         switch AccessPolicy.widestScope(of: actor.role, for: .viewCustomers) {
@@ -88,7 +91,7 @@ struct CustomerQueries {
         case .forwardedToMyDepartment?, nil: conditions.append("1 = 0")
         }
         if let text = filter.text?.trimmingCharacters(in: .whitespaces), !text.isEmpty {
-            conditions.append(textCondition(String(text.prefix(64))))
+            conditions.append(try await textCondition(String(text.prefix(64))))
         }
         if let stage = filter.stage { conditions.append("customers.stage = \(bind: stage.rawValue)") }
         if let grade = filter.grade { conditions.append("customers.grade = \(bind: grade)") }
@@ -106,7 +109,7 @@ struct CustomerQueries {
 
     /// What one search box means (issue 3 §5): a code, a whole mobile or its last four digits, an
     /// e-mail, or text (names and companies, Chinese substrings of two characters and more).
-    func textCondition(_ text: String) -> SQLQueryString {
+    func textCondition(_ text: String) async throws -> SQLQueryString {
         let lowered = text.lowercased()
         let digits = text.filter { !" -".contains($0) }
         if codeFormat.looksLikeCode(text) {
@@ -123,15 +126,26 @@ struct CustomerQueries {
             return "customers.email >= \(bind: lowered) AND customers.email < \(bind: lowered + "\u{FFFF}")"
         }
         let phrases = SearchGrams.queryPhrases(lowered)
+        // The text itself confirms each Chinese run is contiguous (pairs of two fields can touch).
+        var confirmation: SQLQueryString = "TRUE"
+        for case .cjk(let run) in SearchGrams.segments(lowered) where run.count >= 2 {
+            confirmation = confirmation + " AND customers.search_text LIKE \(bind: "%" + String(run) + "%")"
+        }
         guard let indexed = CustomerSearchIndex.condition(for: phrases, dialect: database.dialect) else {
             // Nothing the index can use (one Chinese character): a plain substring scan.
             return "customers.search_text LIKE \(bind: "%" + escapeLike(lowered) + "%")"
         }
-        // The index narrows; the text itself confirms each Chinese run is contiguous.
-        var condition = indexed
-        for case .cjk(let run) in SearchGrams.segments(lowered) where run.count >= 2 {
-            condition = condition + " AND customers.search_text LIKE \(bind: "%" + String(run) + "%")"
+        let matches = try await database.sql().raw("""
+            SELECT COUNT(*) AS n FROM (SELECT customers.id FROM customers WHERE \(indexed) LIMIT \(bind: Self.indexedSearchLimit + 1)) AS probe
+            """).first()?.decode(column: "n", as: Int.self) ?? 0
+        if matches > Self.indexedSearchLimit {
+            // A common fragment: the text check alone, in list order, stops at the first page.
+            var condition: SQLQueryString = "TRUE"
+            for case .word(let word) in SearchGrams.segments(lowered) where word.count >= 2 {
+                condition = condition + " AND customers.search_text LIKE \(bind: "%" + escapeLike(word) + "%")"
+            }
+            return condition + " AND " + confirmation
         }
-        return condition
+        return indexed + " AND " + confirmation
     }
 }

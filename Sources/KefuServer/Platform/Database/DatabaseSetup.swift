@@ -47,6 +47,10 @@ enum DatabaseSetup {
                 "PRAGMA synchronous = \(sqliteSynchronous)",
                 "PRAGMA busy_timeout = \(sqliteBusyTimeoutMilliseconds)",
                 "PRAGMA foreign_keys = ON",
+                // A million customers make a database of gigabytes: keep the hot pages in memory.
+                "PRAGMA cache_size = -65536",
+                "PRAGMA mmap_size = 268435456",
+                "PRAGMA temp_store = MEMORY",
             ] {
                 try await database.raw(SQLQueryString(pragma)).run()
             }
