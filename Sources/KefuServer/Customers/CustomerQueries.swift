@@ -135,9 +135,7 @@ struct CustomerQueries {
             // Nothing the index can use (one Chinese character): a plain substring scan.
             return "customers.search_text LIKE \(bind: "%" + escapeLike(lowered) + "%")"
         }
-        let matches = try await database.sql().raw("""
-            SELECT COUNT(*) AS n FROM (SELECT customers.id FROM customers WHERE \(indexed) LIMIT \(bind: Self.indexedSearchLimit + 1)) AS probe
-            """).first()?.decode(column: "n", as: Int.self) ?? 0
+        let matches = try await CustomerSearchIndex.estimatedMatches(phrases, indexed: indexed, limit: Self.indexedSearchLimit, on: database)
         if matches > Self.indexedSearchLimit {
             // A common fragment: the text check alone, in list order, stops at the first page.
             var condition: SQLQueryString = "TRUE"

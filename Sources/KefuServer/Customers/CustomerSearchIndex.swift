@@ -18,6 +18,8 @@ enum CustomerSearchIndex {
         switch database.dialect {
         case .sqlite:
             try await sql.raw("CREATE VIRTUAL TABLE customer_search USING fts5(terms, tokenize = 'unicode61 remove_diacritics 0')").run()
+            // How many files hold each term: tells a common fragment from a rare one before searching.
+            try await sql.raw("CREATE VIRTUAL TABLE customer_search_terms USING fts5vocab(customer_search, 'row')").run()
         case .postgres:
             try await sql.raw("ALTER TABLE customers ADD COLUMN search_terms text[] NOT NULL DEFAULT '{}'").run()
             try await sql.raw("CREATE INDEX customers_search_terms ON customers USING GIN (search_terms)").run()
@@ -26,6 +28,7 @@ enum CustomerSearchIndex {
 
     static func drop(on database: any Database) async throws {
         if database.dialect == .sqlite {
+            try await database.sql().raw("DROP TABLE IF EXISTS customer_search_terms").run()
             try await database.sql().raw("DROP TABLE IF EXISTS customer_search").run()
         }
     }
@@ -41,6 +44,43 @@ enum CustomerSearchIndex {
         case .postgres:
             let array = terms.split(separator: " ").map(String.init)
             try await sql.raw("UPDATE customers SET search_terms = \(bind: Array(Set(array)).sorted()) WHERE id = \(bind: customerID)").run()
+        }
+    }
+
+    /// Indexes customers that are new (an import's chunk) in one statement where the database allows.
+    static func insertNew(_ customers: [(id: Int, text: String)], on database: any Database) async throws {
+        guard !customers.isEmpty else { return }
+        switch database.dialect {
+        case .sqlite:
+            let insert = try database.sql().insert(into: "customer_search").columns("rowid", "terms")
+            for customer in customers { insert.values(SQLBind(customer.id), SQLBind(SearchGrams.indexTerms(customer.text))) }
+            try await insert.run()
+        case .postgres:
+            for customer in customers { try await update(customerID: customer.id, text: customer.text, on: database) }
+        }
+    }
+
+    /// At least how many files a query's index match holds: the count of its rarest term. SQLite reads
+    /// it from the term statistics at once; PostgreSQL counts the match up to `limit`.
+    static func estimatedMatches(_ phrases: [[String]], indexed: SQLQueryString, limit: Int, on database: any Database) async throws -> Int {
+        let sql = try database.sql()
+        switch database.dialect {
+        case .sqlite:
+            let terms = Array(Set(phrases.flatMap { $0 }))
+            guard !terms.isEmpty else { return 0 }
+            var counts: [Int] = []
+            for term in terms {
+                let isWord = !term.unicodeScalars.contains { $0.value > 0x2FFF }
+                let row = try await sql.raw(isWord
+                    ? "SELECT COALESCE(SUM(doc), 0) AS n FROM customer_search_terms WHERE term >= \(bind: term) AND term < \(bind: term + "\u{FFFF}")"
+                    : "SELECT COALESCE(SUM(doc), 0) AS n FROM customer_search_terms WHERE term = \(bind: term)").first()
+                counts.append(try row?.decode(column: "n", as: Int.self) ?? 0)
+            }
+            return counts.min() ?? 0
+        case .postgres:
+            return try await sql.raw("""
+                SELECT COUNT(*) AS n FROM (SELECT customers.id FROM customers WHERE \(indexed) LIMIT \(bind: limit + 1)) AS probe
+                """).first()?.decode(column: "n", as: Int.self) ?? 0
         }
     }
 

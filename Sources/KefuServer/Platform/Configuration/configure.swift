@@ -23,7 +23,8 @@ public func configure(_ app: Application, _ configuration: KefuConfiguration, cl
 
     app.views.use(.leaf)
     app.leaf.tags["t"] = LocalizeTag(localizer: localizer)
-    app.leaf.cache.isEnabled = app.environment.isRelease
+    // Parsed templates are kept; KEFU_RELOAD_TEMPLATES=1 rereads them on every request while editing.
+    app.leaf.cache.isEnabled = Environment.get("KEFU_RELOAD_TEMPLATES") != "1" 
 
     // Order matters: headers on everything, errors rendered for everything below, static files
     // before any database work, then who is asking, then CSRF for what they post.
