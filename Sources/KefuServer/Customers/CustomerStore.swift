@@ -125,8 +125,10 @@ struct CustomerStore {
     func reassign(_ ids: [Int], to staffID: Int, context: AuditContext) async throws -> Int {
         try await database.transaction { tx -> Int in
             var moved = 0
-            for id in Set(ids).sorted() {
-                guard let customer = try await CustomerModel.find(id, on: tx), customer.responsibleStaffID != staffID else { continue }
+            // One query for all of them, not one per customer.
+            let customers = try await CustomerModel.query(on: tx).filter(\.$id ~~ Array(Set(ids))).sort(\.$id).all()
+            for customer in customers where customer.responsibleStaffID != staffID {
+                let id = try customer.requireID()
                 let old = customer.responsibleStaffID.map(String.init) ?? ""
                 customer.responsibleStaffID = staffID
                 customer.version += 1

@@ -12,6 +12,7 @@ actor ImportJobs {
         var status: String
         var report: ImportReport?
         var ownerID: Int?
+        var startedAt = Date()
     }
 
     /// An uploaded file kept between its check and its import, so a changed column mapping does not
@@ -38,7 +39,11 @@ actor ImportJobs {
         return upload
     }
 
-    func start(_ id: String, total: Int, ownerID: Int?) { jobs[id] = Snapshot(total: total, done: 0, status: "running", ownerID: ownerID) }
+    func start(_ id: String, total: Int, ownerID: Int?) {
+        // Finished jobs are shown for a day, then forgotten.
+        jobs = jobs.filter { $0.value.status == "running" || Date().timeIntervalSince($0.value.startedAt) < 86_400 }
+        jobs[id] = Snapshot(total: total, done: 0, status: "running", ownerID: ownerID)
+    }
     func progress(_ id: String, done: Int) { jobs[id]?.done = done }
     func finish(_ id: String, report: ImportReport) {
         guard var job = jobs[id] else { return }

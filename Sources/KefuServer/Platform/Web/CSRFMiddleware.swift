@@ -37,7 +37,9 @@ extension Request {
 struct AnonymousCSRFCookieMiddleware: AsyncMiddleware {
     func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
         var issued: String?
-        if !request.isAPI, request.webSession == nil, request.cookies[CookieName.anonymousCSRF] == nil {
+        // Only pages get the cookie: health checks and assets are asked for constantly and hold no form.
+        if !request.isAPI, !StaticFilesMiddleware.isAsset(request.url.path), !["/healthz", "/readyz"].contains(request.url.path),
+           request.webSession == nil, request.cookies[CookieName.anonymousCSRF] == nil {
             let token = Secrets.randomToken()
             request.cookies[CookieName.anonymousCSRF] = HTTPCookies.Value(string: token)
             issued = token

@@ -13,11 +13,14 @@ struct StaticFilesMiddleware: AsyncMiddleware {
         files = FileMiddleware(publicDirectory: publicDirectory, defaultFile: nil)
     }
 
+    static func isAsset(_ path: String) -> Bool {
+        files.contains(path) || prefixes.contains(where: path.hasPrefix)
+    }
+
     func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
-        let path = request.url.path
-        guard request.method == .GET || request.method == .HEAD,
-              Self.files.contains(path) || Self.prefixes.contains(where: path.hasPrefix)
-        else { return try await next.respond(to: request) }
+        guard request.method == .GET || request.method == .HEAD, Self.isAsset(request.url.path) else {
+            return try await next.respond(to: request)
+        }
         let response = try await files.respond(to: request, chainingTo: next)
         response.headers.replaceOrAdd(name: .cacheControl, value: "public, max-age=3600")
         return response
