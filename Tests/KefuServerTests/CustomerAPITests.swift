@@ -210,6 +210,34 @@ struct CustomerAPITests {
         }
     }
 
+    @Test("a common fragment finds the same files through the index in newest-first order as by reading the list")
+    func commonFragmentPaths() async throws {
+        try await withApp { t in
+            let token = try await t.token(.supervisor)
+            for (index, (name, company)) in [("张伟", "上海浦江传媒有限公司"), ("李娜", "北京传媒科技有限公司"), ("王芳", "深圳前海投资有限公司"),
+                                             ("赵强", "成都传媒广告有限公司"), ("周敏", "杭州媒体传播有限公司")].enumerated() {
+                _ = try await createCustomer(t, token: token, ["name": name, "companyName": company, "mobile": "1391234000\(index)"])
+            }
+            let supervisor = Actor(staffID: 2, role: .supervisor, departmentID: 1)
+            let paging = Paging(number: 1, size: 2)
+            for text in ["传媒", "传媒科技", "有限公司 李娜", "伟"] {
+                let indexed = CustomerQueries(database: t.app.db)
+                // Every fragment counts as common: the index-ordered path (newest first) and the scan.
+                let common = CustomerQueries(database: t.app.db, indexedSearchLimit: 0)
+                for sort in CustomerFilter.Sort.allCases {
+                    let filter = CustomerFilter(text: text, sort: sort)
+                    let all = try await indexed.list(filter, visibleTo: supervisor, paging: Paging(number: 1, size: 100), now: testStart)
+                    let firstPage = try await common.list(filter, visibleTo: supervisor, paging: paging, now: testStart)
+                    #expect(firstPage.total == all.total, "\(text) \(sort)")
+                    #expect(firstPage.items.map(\.id) == Array(all.items.prefix(2)).map(\.id), "\(text) \(sort)")
+                }
+            }
+            let media = try await CustomerQueries(database: t.app.db, indexedSearchLimit: 0)
+                .list(CustomerFilter(text: "传媒", sort: .created), visibleTo: supervisor, paging: Paging(number: 1, size: 100), now: testStart)
+            #expect(media.items.map(\.name) == ["赵强", "李娜", "张伟"])
+        }
+    }
+
     @Test("communications are recorded by whoever took the call and show on the timeline; bad ones are refused")
     func communications() async throws {
         try await withApp { t in

@@ -38,12 +38,14 @@ extension Request {
             guard let value = query[String.self, at: name]?.trimmingCharacters(in: .whitespaces), !value.isEmpty else { return nil }
             return String(value.prefix(64))
         }
+        let searchText = text("q")
         return CustomerFilter(
-            text: text("q"), stage: text("stage").flatMap(CustomerStage.init(rawValue:)), grade: text("grade"),
+            text: searchText, stage: text("stage").flatMap(CustomerStage.init(rawValue:)), grade: text("grade"),
             responsibleStaffID: text("specialist").flatMap(Int.init), industry: text("industry"), region: text("region"),
             source: text("source").flatMap(SourceChannel.init(rawValue:)),
             notUpdatedDays: text("notUpdatedDays").flatMap(Int.init).map { min(max($0, 1), 3650) },
-            sort: text("sort").flatMap(CustomerFilter.Sort.init(rawValue:)) ?? .updated
+            // Search results come newest first unless asked otherwise: the order the index answers at once.
+            sort: text("sort").flatMap(CustomerFilter.Sort.init(rawValue:)) ?? (searchText == nil ? .updated : .created)
         )
     }
 }

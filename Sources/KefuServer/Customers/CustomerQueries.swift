@@ -55,35 +55,43 @@ struct CustomerQueries {
     /// A search whose index match holds more rows than this reads the list in order and checks the
     /// text row by row instead: common fragments (科技, 有限公司) find their first page at once that way,
     /// while rare ones go through the index.
-    static let indexedSearchLimit = 1_000
+    var indexedSearchLimit = 1_000
 
     /// A page of customers matching the filter among those the viewer may list.
     func list(_ filter: CustomerFilter, visibleTo actor: Actor, paging: Paging, now: Date) async throws -> (items: [CustomerListRow], total: Int) {
         let sql = try database.sql()
-        let whereClause = try await whereClause(filter, visibleTo: actor, now: now)
-        let order: SQLQueryString = switch filter.sort {
-        case .updated: "customers.updated_at DESC, customers.id DESC"
-        case .created: "customers.id DESC"
-        case .code: "customers.code ASC"
-        case .name: "customers.name ASC, customers.id ASC"
-        }
+        let plan = try await plan(filter, visibleTo: actor, now: now, indexOrderAllowed: true)
         let total = try await sql.raw("""
-            SELECT COUNT(*) AS n FROM (SELECT 1 FROM customers WHERE \(whereClause) LIMIT \(bind: Self.countCap + 1)) AS capped
+            SELECT COUNT(*) AS n FROM (SELECT 1 FROM \(plan.from) WHERE \(plan.where) LIMIT \(bind: Self.countCap + 1)) AS capped
             """).first()?.decode(column: "n", as: Int.self) ?? 0
         let items = try await sql.raw("""
             SELECT customers.id, customers.code, customers.kind, customers.name, customers.company_name, customers.mobile,
                    customers.email, customers.province, customers.city, customers.stage, customers.grade,
                    customers.responsible_staff_id, staff.display_name AS responsible_name, customers.updated_at
-            FROM customers LEFT JOIN staff ON staff.id = customers.responsible_staff_id
-            WHERE \(whereClause) ORDER BY \(order) LIMIT \(bind: paging.size) OFFSET \(bind: paging.offset)
+            FROM \(plan.from) LEFT JOIN staff ON staff.id = customers.responsible_staff_id
+            WHERE \(plan.where) ORDER BY \(plan.order) LIMIT \(bind: paging.size) OFFSET \(bind: paging.offset)
             """).all(decoding: CustomerListRow.self)
         return (items, total)
     }
 
     /// The WHERE condition for a filter and a viewer, shared by the list and the export.
     func whereClause(_ filter: CustomerFilter, visibleTo actor: Actor, now: Date) async throws -> SQLQueryString {
+        try await plan(filter, visibleTo: actor, now: now, indexOrderAllowed: false).where
+    }
+
+    /// Where the rows come from, which of them match, and in what order.
+    private struct Plan { var from: SQLQueryString = "customers"; var `where`: SQLQueryString; var order: SQLQueryString }
+
+    private func plan(_ filter: CustomerFilter, visibleTo actor: Actor, now: Date, indexOrderAllowed: Bool) async throws -> Plan {
         // Merged files live on only as pointers to their survivor.
         var conditions: [SQLQueryString] = ["customers.merged_into_id IS NULL"]
+        let order: SQLQueryString = switch filter.sort {
+        case .updated: "customers.updated_at DESC, customers.id DESC"
+        case .created: "customers.id DESC"
+        case .code: "customers.code ASC"
+        case .name: "customers.name ASC, customers.id ASC"
+        }
+        var plan = Plan(where: "TRUE", order: order)
         switch AccessPolicy.widestScope(of: actor.role, for: .viewCustomers) {
         case .any?: break
         case .team?, .own?: conditions.append("customers.responsible_staff_id = \(bind: actor.staffID)")
@@ -91,7 +99,20 @@ struct CustomerQueries {
         case .forwardedToMyDepartment?, nil: conditions.append("1 = 0")
         }
         if let text = filter.text?.trimmingCharacters(in: .whitespaces), !text.isEmpty {
-            conditions.append(try await textCondition(String(text.prefix(64))))
+            switch try await textSearch(String(text.prefix(64))) {
+            case .condition(let condition):
+                conditions.append(condition)
+            case .commonFragment(let match, let check, let scan):
+                if indexOrderAllowed, filter.sort == .created, database.dialect == .sqlite {
+                    // FTS5 hands out its matches newest first and stops at the page: no scan of files
+                    // without the fragment, however many of them come first in the list.
+                    plan.from = "customer_search JOIN customers ON customers.id = customer_search.rowid"
+                    plan.order = "customer_search.rowid DESC"
+                    conditions.append("customer_search MATCH \(bind: match) AND " + check)
+                } else {
+                    conditions.append(scan)
+                }
+            }
         }
         if let stage = filter.stage { conditions.append("customers.stage = \(bind: stage.rawValue)") }
         if let grade = filter.grade { conditions.append("customers.grade = \(bind: grade)") }
@@ -102,28 +123,37 @@ struct CustomerQueries {
         if let days = filter.notUpdatedDays {
             conditions.append("customers.updated_at < \(bind: now.addingTimeInterval(-Double(days) * 86400))")
         }
-        var whereClause: SQLQueryString = "TRUE"
-        for condition in conditions { whereClause = whereClause + " AND (" + condition + ")" }
-        return whereClause
+        for condition in conditions { plan.where = plan.where + " AND (" + condition + ")" }
+        return plan
+    }
+
+    /// How a search text reaches its rows.
+    enum TextSearch {
+        /// A condition on `customers` answered through an index (or, for one character, a scan).
+        case condition(SQLQueryString)
+        /// A fragment found in more files than ``indexedSearchLimit``: the FTS5 `match` expression with
+        /// the text `check` that confirms each row, or the `scan` condition that reads the list in its
+        /// order and checks the text alone.
+        case commonFragment(match: String, check: SQLQueryString, scan: SQLQueryString)
     }
 
     /// What one search box means (issue 3 §5): a code, a whole mobile or its last four digits, an
     /// e-mail, or text (names and companies, Chinese substrings of two characters and more).
-    func textCondition(_ text: String) async throws -> SQLQueryString {
+    func textSearch(_ text: String) async throws -> TextSearch {
         let lowered = text.lowercased()
         let digits = text.filter { !" -".contains($0) }
         if codeFormat.looksLikeCode(text) {
             let upper = text.uppercased()
-            return "customers.code >= \(bind: upper) AND customers.code < \(bind: upper + "\u{FFFF}")"
+            return .condition("customers.code >= \(bind: upper) AND customers.code < \(bind: upper + "\u{FFFF}")")
         }
         if digits.count == 4, digits.allSatisfy(\.isASCII), digits.allSatisfy(\.isNumber) {
-            return "customers.mobile_last4 = \(bind: digits)"
+            return .condition("customers.mobile_last4 = \(bind: digits)")
         }
         if let mobile = MainlandMobile.normalize(text) {
-            return "customers.mobile = \(bind: mobile)"
+            return .condition("customers.mobile = \(bind: mobile)")
         }
         if text.contains("@") {
-            return "customers.email >= \(bind: lowered) AND customers.email < \(bind: lowered + "\u{FFFF}")"
+            return .condition("customers.email >= \(bind: lowered) AND customers.email < \(bind: lowered + "\u{FFFF}")")
         }
         let phrases = SearchGrams.queryPhrases(lowered)
         // The text itself confirms each Chinese run is contiguous (pairs of two fields can touch).
@@ -133,17 +163,16 @@ struct CustomerQueries {
         }
         guard let indexed = CustomerSearchIndex.condition(for: phrases, dialect: database.dialect) else {
             // Nothing the index can use (one Chinese character): a plain substring scan.
-            return "customers.search_text LIKE \(bind: "%" + escapeLike(lowered) + "%")"
+            return .condition("customers.search_text LIKE \(bind: "%" + escapeLike(lowered) + "%")")
         }
-        let matches = try await CustomerSearchIndex.estimatedMatches(phrases, indexed: indexed, limit: Self.indexedSearchLimit, on: database)
-        if matches > Self.indexedSearchLimit {
-            // A common fragment: the text check alone, in list order, stops at the first page.
-            var condition: SQLQueryString = "TRUE"
+        let matches = try await CustomerSearchIndex.estimatedMatches(phrases, indexed: indexed, limit: indexedSearchLimit, on: database)
+        if matches > indexedSearchLimit {
+            var scan: SQLQueryString = "TRUE"
             for case .word(let word) in SearchGrams.segments(lowered) where word.count >= 2 {
-                condition = condition + " AND customers.search_text LIKE \(bind: "%" + escapeLike(word) + "%")"
+                scan = scan + " AND customers.search_text LIKE \(bind: "%" + escapeLike(word) + "%")"
             }
-            return condition + " AND " + confirmation
+            return .commonFragment(match: CustomerSearchIndex.matchExpression(phrases), check: confirmation, scan: scan + " AND " + confirmation)
         }
-        return indexed + " AND " + confirmation
+        return .condition(indexed + " AND " + confirmation)
     }
 }

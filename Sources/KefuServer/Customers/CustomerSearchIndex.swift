@@ -93,18 +93,22 @@ enum CustomerSearchIndex {
         }
     }
 
+    /// The FTS5 query for the phrases: each Chinese phrase as adjacent pairs, a latin word as a prefix.
+    static func matchExpression(_ phrases: [[String]]) -> String {
+        phrases.map { phrase in
+            phrase.count == 1 && !phrase[0].unicodeScalars.contains { $0.value > 0x2FFF }
+                ? "\"\(phrase[0])\"*"
+                : "\"" + phrase.joined(separator: " ") + "\""
+        }.joined(separator: " AND ")
+    }
+
     /// A condition on `customers` that holds for rows containing every phrase of the query, or nil
     /// when the query has nothing the index can use.
     static func condition(for phrases: [[String]], dialect: DatabaseDialect) -> SQLQueryString? {
         guard !phrases.isEmpty else { return nil }
         switch dialect {
         case .sqlite:
-            let match = phrases.map { phrase in
-                phrase.count == 1 && !phrase[0].unicodeScalars.contains { $0.value > 0x2FFF }
-                    ? "\"\(phrase[0])\"*"
-                    : "\"" + phrase.joined(separator: " ") + "\""
-            }.joined(separator: " AND ")
-            return "customers.id IN (SELECT rowid FROM customer_search WHERE customer_search MATCH \(bind: match))"
+            return "customers.id IN (SELECT rowid FROM customer_search WHERE customer_search MATCH \(bind: matchExpression(phrases)))"
         case .postgres:
             var condition: SQLQueryString = "TRUE"
             for phrase in phrases {

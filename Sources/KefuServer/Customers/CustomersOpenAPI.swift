@@ -10,7 +10,7 @@ extension CustomersAPIController {
                         OpenAPIParameters.query("specialist", "integer", "Responsible staff id"),
                         OpenAPIParameters.query("industry"), OpenAPIParameters.query("region", "string", "Province or city"),
                         OpenAPIParameters.query("source"), OpenAPIParameters.query("notUpdatedDays", "integer", "Not updated for this many days"),
-                        OpenAPIParameters.query("sort", "string", "updated | created | code | name"),
+                        OpenAPIParameters.query("sort", "string", "updated | created | code | name; default updated, or created (newest first) when q is given"),
                      ], responses: [200: "CustomerSummaryPage"]),
         APIOperation(method: .POST, path: "/api/v1/customers", tag: "Customers", summary: "Create a customer file (409 possible_duplicate without duplicateReason)",
                      requestSchema: "CustomerInput", responses: [201: "Customer"]),
