@@ -95,7 +95,7 @@ struct CustomerListPage: Encodable {
     var exportHref: String
     var pager: Pager
 
-    init(req: Request, filter: CustomerFilter, rows: [CustomerListRow], total: Int, paging: Paging, staff: StaffModel, specialists: [StaffModel]) {
+    init(req: Request, filter: CustomerFilter, rows: [CustomerListRow], total: Int, paging: Paging, staff: StaffModel, specialists: [StaffStore.Assignee]) {
         let actor = staff.actor
         self.rows = rows.map { row in
             let masked = ContactVisibility.decide(for: actor, on: RecordFacts(responsibleStaffID: row.responsibleStaffID), revealed: false) == .masked
@@ -114,7 +114,7 @@ struct CustomerListPage: Encodable {
         industries = ChoiceOption.list(CustomerVocabulary.industries, labelPrefix: "customer.industry", selected: filter.industry ?? "")
         sources = ChoiceOption.list(SourceChannel.allCases.map(\.rawValue), labelPrefix: "customer.source", selected: filter.source?.rawValue ?? "")
         self.specialists = specialists.map {
-            ChoiceOption(value: String($0.id ?? 0), labelKey: "", label: $0.displayName, isSelected: $0.id == filter.responsibleStaffID)
+            ChoiceOption(value: String($0.id), labelKey: "", label: $0.displayName, isSelected: $0.id == filter.responsibleStaffID)
         }
         sorts = ChoiceOption.list(CustomerFilter.Sort.allCases.map(\.rawValue), labelPrefix: "customers.sort", selected: filter.sort.rawValue)
         region = filter.region ?? ""

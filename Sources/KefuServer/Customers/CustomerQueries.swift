@@ -52,9 +52,10 @@ struct CustomerQueries {
     /// Lists count at most this many matches exactly ("1,000+" beyond): counting a million rows for
     /// every page costs more than the page, and the filters narrow a long list.
     static let countCap = 1_000
-    /// A search whose index match holds more rows than this reads the list in order and checks the
-    /// text row by row instead: common fragments (科技, 有限公司) find their first page at once that way,
-    /// while rare ones go through the index.
+    /// A search whose index match holds more rows than this is a common fragment (科技, 有限公司): sorted
+    /// newest first, FTS5 hands out the page directly; in another order the list is read in that order
+    /// and each row's text checked, which finds a page at once when the fragment is common. Rare
+    /// fragments go through the index and sort what they find.
     var indexedSearchLimit = 1_000
 
     /// A page of customers matching the filter among those the viewer may list.
@@ -165,7 +166,7 @@ struct CustomerQueries {
             // Nothing the index can use (one Chinese character): a plain substring scan.
             return .condition("customers.search_text LIKE \(bind: "%" + escapeLike(lowered) + "%")")
         }
-        let matches = try await CustomerSearchIndex.estimatedMatches(phrases, indexed: indexed, limit: indexedSearchLimit, on: database)
+        let matches = try await CustomerSearchIndex.matches(upTo: indexedSearchLimit, phrases, indexed: indexed, on: database)
         if matches > indexedSearchLimit {
             var scan: SQLQueryString = "TRUE"
             for case .word(let word) in SearchGrams.segments(lowered) where word.count >= 2 {

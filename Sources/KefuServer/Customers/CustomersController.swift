@@ -25,9 +25,7 @@ struct CustomersController: RouteCollection {
         let filter = req.customerFilter
         let paging = req.paging
         let (rows, total) = try await CustomerQueries(database: req.db).list(filter, visibleTo: staff.actor, paging: paging, now: req.now)
-        let specialists = try await StaffModel.query(on: req.db).filter(\.$isActive == true)
-            .filter(\.$role ~~ [Role.specialist.rawValue, Role.supervisor.rawValue]).sort(\.$displayName)
-            .field(\.$id).field(\.$displayName).all()
+        let specialists = try await StaffStore(database: req.db).assignees()
         let page = CustomerListPage(req: req, filter: filter, rows: rows, total: total, paging: paging, staff: staff, specialists: specialists)
         return try await req.renderPage("customers/index", titleKey: "customers.title", page)
     }

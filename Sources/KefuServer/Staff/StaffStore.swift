@@ -27,6 +27,22 @@ struct StaffStore {
         var isActive: Bool?
     }
 
+    /// Someone who can be made responsible for customers, as the pickers list them.
+    struct Assignee: Decodable, Sendable {
+        var id: Int
+        var displayName: String
+        enum CodingKeys: String, CodingKey { case id, displayName = "display_name" }
+    }
+
+    /// The active specialists and supervisors by name, read straight into values: the customer list
+    /// shows them on every page, and building a Fluent model per person cost more than the page.
+    func assignees() async throws -> [Assignee] {
+        try await database.sql().raw("""
+            SELECT id, display_name FROM staff WHERE is_active = \(bind: true)
+            AND role IN (\(binds: [Role.specialist.rawValue, Role.supervisor.rawValue])) ORDER BY display_name
+            """).all(decoding: Assignee.self)
+    }
+
     /// A page of accounts the actor may see, ordered by department then name.
     func list(_ filter: Filter, visibleTo actor: Actor, page: Paging) async throws -> (items: [StaffModel], total: Int) {
         let query = StaffModel.query(on: database).with(\.$department)

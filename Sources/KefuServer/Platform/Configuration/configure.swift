@@ -3,6 +3,7 @@ import FluentPostgresDriver
 import FluentSQLiteDriver
 import KefuDomain
 import Leaf
+import LeafKit
 import Vapor
 
 /// Sets up an application: database, migrations, middleware, views, routes, jobs. The same function
@@ -21,10 +22,17 @@ public func configure(_ app: Application, _ configuration: KefuConfiguration, cl
     app.http.server.configuration.port = configuration.port
     app.routes.defaultMaxBodySize = ByteCount(value: configuration.maxBodyBytes)
 
-    app.views.use(.leaf)
     app.leaf.tags["t"] = LocalizeTag(localizer: localizer)
     // Parsed templates are kept; KEFU_RELOAD_TEMPLATES=1 rereads them on every request while editing.
-    app.leaf.cache.isEnabled = Environment.get("KEFU_RELOAD_TEMPLATES") != "1" 
+    // Leaf's own provider turns its cache off whenever the environment is `development` (the default
+    // of `kefu serve`), which re-parsed every template on every page: a third of a list page's time.
+    app.leaf.cache.isEnabled = Environment.get("KEFU_RELOAD_TEMPLATES") != "1"
+    app.views.use { app in
+        LeafRenderer(
+            configuration: app.leaf.configuration, tags: app.leaf.tags, cache: app.leaf.cache, sources: app.leaf.sources,
+            eventLoop: app.eventLoopGroup.next(), userInfo: app.leaf.userInfo.merging(["application": app]) { $1 }
+        )
+    }
 
     // Order matters: headers on everything, errors rendered for everything below, static files
     // before any database work, then who is asking, then CSRF for what they post.
