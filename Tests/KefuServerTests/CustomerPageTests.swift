@@ -48,6 +48,27 @@ struct CustomerPageTests {
         }
     }
 
+    @Test("the filters keep their choices: selected option marked, the reassignment select unmarked")
+    func filterSelects() async throws {
+        try await withApp { t in
+            let owner = try await t.signIn("lina")
+            var intent = fields
+            intent["stage"] = "intent"
+            try await t.app.testing().test(.POST, "/customers", beforeRequest: { req in try req.form(intent, browser: owner) }) { res async throws in
+                #expect(res.status == .seeOther)
+            }
+            let supervisor = try await t.signIn("wangjing")
+            let lina = try #require(try await StaffModel.query(on: t.app.db).filter(\.$username == "lina").first()?.id)
+            try await t.app.testing().test(.GET, "/customers?stage=intent&specialist=\(lina)", beforeRequest: { req in supervisor.apply(to: &req) }) { res async throws in
+                let html = res.body.string
+                #expect(html.contains(#"<option value="intent" selected>意向</option>"#))
+                #expect(html.contains(#"<option value="lead">线索</option>"#))
+                #expect(html.components(separatedBy: #"<option value="\#(lina)" selected>"#).count == 2, "marked in the filter only")
+                #expect(html.components(separatedBy: #"<option value="\#(lina)">"#).count == 2, "listed unmarked for reassignment")
+            }
+        }
+    }
+
     @Test("bad input on the form keeps what was typed and shows each message at its field; nothing is stored")
     func badInput() async throws {
         try await withApp { t in
