@@ -61,7 +61,7 @@ public enum UnifiedSocialCreditCode {
 /// E-mail addresses: one @, a dotted domain, no spaces — what a person can actually write to.
 public enum EmailAddress {
     public static func normalize(_ text: String) -> String? {
-        let email = text.trimmingCharacters(in: .whitespaces).lowercased()
+        let email = text.trimmed.lowercased()
         let parts = email.split(separator: "@", omittingEmptySubsequences: false)
         guard email.count <= 254, parts.count == 2, !parts[0].isEmpty, parts[0].count <= 64,
               !email.contains(where: { $0.isWhitespace || $0 == "," || $0 == ";" })

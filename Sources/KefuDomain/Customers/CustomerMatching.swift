@@ -6,23 +6,28 @@ public enum CompanyName {
     /// 上海 浦江科技 有限公司 → 上海浦江科技: full-width letters folded, spaces and brackets dropped,
     /// legal-form suffixes removed.
     public static func matchKey(_ name: String) -> String? {
-        var key = String(name.lowercased().unicodeScalars.map { scalar -> Character in
-            if (0xFF01...0xFF5E).contains(scalar.value) { return Character(Unicode.Scalar(scalar.value - 0xFEE0)!) }
-            return Character(scalar)
-        })
-        let dropped: Set<Character> = ["(", ")", "（", "）", "【", "】", "[", "]", "·", "、", "，"]
-        key = key.filter { !$0.isWhitespace && !dropped.contains($0) }
+        // On an array of characters: imports ask this for every row, and String's suffix tests and
+        // counts walk the text each time.
+        var key: [Character] = []
+        key.reserveCapacity(name.count)
+        for scalar in name.lowercased().unicodeScalars {
+            let folded = (0xFF01...0xFF5E).contains(scalar.value) ? Character(Unicode.Scalar(scalar.value - 0xFEE0)!) : Character(scalar)
+            if !folded.isWhitespace, !dropped.contains(folded) { key.append(folded) }
+        }
         var changed = true
         while changed {
             changed = false
-            for suffix in suffixes where key.hasSuffix(suffix) && key.count > suffix.count + 1 {
+            for suffix in suffixCharacters where key.count > suffix.count + 1 && key.suffix(suffix.count).elementsEqual(suffix) {
                 key.removeLast(suffix.count)
                 changed = true
             }
         }
-        key = key.filter { !".,".contains($0) }
-        return key.count >= 2 ? key : nil
+        key.removeAll { $0 == "." || $0 == "," }
+        return key.count >= 2 ? String(key) : nil
     }
+
+    static let dropped: Set<Character> = ["(", ")", "（", "）", "【", "】", "[", "]", "·", "、", "，"]
+    static let suffixCharacters = suffixes.map(Array.init)
 }
 
 /// Splitting text for Chinese substring search (issue 3 §5).

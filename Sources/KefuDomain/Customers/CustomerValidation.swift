@@ -11,7 +11,7 @@ public enum CustomerValidation {
     public static func validate(_ draft: CustomerDraft, currentStage: CustomerStage? = nil) -> Result<CustomerValues, FieldErrors> {
         var errors = FieldErrors()
         func clean(_ field: String, _ text: String) -> String? {
-            let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
+            let trimmed = text.trimmed
             if let limit = limits[field], trimmed.count > limit { errors.add(field, "validation.too_long") }
             return trimmed.isEmpty ? nil : trimmed
         }
@@ -92,7 +92,7 @@ public enum CustomerValidation {
 
     /// Amounts in 万元: non-negative, at most two decimals, below a trillion yuan.
     static func parseWan(_ field: String, _ text: String, _ errors: inout FieldErrors) -> Decimal? {
-        let trimmed = text.trimmingCharacters(in: .whitespaces).replacingOccurrences(of: ",", with: "")
+        let trimmed = text.trimmed.replacingOccurrences(of: ",", with: "")
         guard !trimmed.isEmpty else { return nil }
         guard trimmed.allSatisfy({ $0.isASCII && ($0.isNumber || $0 == ".") }), trimmed.filter({ $0 == "." }).count <= 1,
               let value = Decimal(string: trimmed), value >= 0, value < 100_000_000,

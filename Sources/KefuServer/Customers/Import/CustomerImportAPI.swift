@@ -47,7 +47,8 @@ extension Request {
             let table = try CSVTable.parse(text, maximumRows: 200_000)
             let mapping = mapping ?? ColumnMapping.guess(header: table.header, fields: CustomerImportPlan.headerSpellings)
             return (CustomerImportPlan.check(table, mapping: mapping, defaultSource: defaultSource, labelKeys: kefu.localizer.importLabelKeys()), detected)
-        } catch let error as CSVError {
+        } catch {
+            // Both steps throw only CSVError (typed throws).
             throw FieldErrors(["file": error.messageKey])
         }
     }
@@ -107,7 +108,7 @@ struct CustomerImportAPIController: RouteCollection {
             let report = req.importReport(plan, encoding: detected, duplicates: duplicates, dryRun: true, outcome: nil)
             return try await report.encodeResponse(status: dryRun ? .ok : .unprocessableEntity, for: req)
         }
-        let outcome = try await importer.run(plan, handling: handling, responsibleStaffID: staff.id, jobLabel: "api-\(req.id.prefix(8))", context: req.auditContext)
+        let outcome = try await importer.run(plan, duplicates: duplicates, handling: handling, responsibleStaffID: staff.id, jobLabel: "api-\(req.id.prefix(8))", context: req.auditContext)
         return try await req.importReport(plan, encoding: detected, duplicates: duplicates, dryRun: false, outcome: outcome).encodeResponse(status: .ok, for: req)
     }
 }

@@ -203,7 +203,7 @@ struct CustomerImportController: RouteCollection {
         let importer = CustomerImporter(database: req.application.db)
         Task {
             do {
-                let outcome = try await importer.run(plan, handling: handling, responsibleStaffID: staffID, jobLabel: "import-\(jobID.prefix(8))",
+                let outcome = try await importer.run(plan, duplicates: duplicates, handling: handling, responsibleStaffID: staffID, jobLabel: "import-\(jobID.prefix(8))",
                                                      context: context) { done in await jobs.progress(jobID, done: done) }
                 let report = ImportReport(encoding: encoding.rawValue, mapping: [:], totalRows: plan.totalRows, validRows: plan.rows.count,
                                           problems: [], duplicateLines: duplicates.keys.sorted(), dryRun: false, created: outcome.created,

@@ -55,11 +55,12 @@ struct CustomerImporter {
             .compactMap { $0 }
     }
 
+    /// Writes the plan; `duplicates` are those its check just found (``duplicateLines(in:)``), so a
+    /// large file is not compared with every file twice.
     func run(
-        _ plan: CustomerImportPlan, handling: DuplicateHandling, responsibleStaffID: Int?, jobLabel: String, context: AuditContext,
-        progress: @escaping @Sendable (Int) async -> Void = { _ in }
+        _ plan: CustomerImportPlan, duplicates: [Int: String], handling: DuplicateHandling, responsibleStaffID: Int?, jobLabel: String,
+        context: AuditContext, progress: @escaping @Sendable (Int) async -> Void = { _ in }
     ) async throws -> Outcome {
-        let duplicates = try await duplicateLines(in: plan)
         let rows = handling == .skip ? plan.rows.filter { duplicates[$0.line] == nil } : plan.rows
         let outcome = Outcome(created: rows.count, skippedLines: handling == .skip ? duplicates.keys.sorted() : [])
         guard !rows.isEmpty else { return outcome }
