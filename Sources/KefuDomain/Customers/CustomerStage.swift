@@ -15,7 +15,7 @@ public enum CustomerStage: String, CaseIterable, Codable, Sendable {
     public static func problem(from current: CustomerStage, to next: CustomerStage, lostReason: String?) -> String? {
         if current == next { return nil }
         if next == .lost {
-            let reason = lostReason?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
+            let reason = lostReason?.trimmed ?? ""
             return reason.isEmpty ? "validation.customer.lost_reason_required" : nil
         }
         if current == .lost { return [.lead, .intent].contains(next) ? nil : "validation.customer.stage_order" }

@@ -48,7 +48,7 @@ public enum SharingRules {
 
     public static func validate(recipient: String, purpose: String, fields: [String], note: String) -> FieldErrors {
         var errors = FieldErrors()
-        let recipient = recipient.trimmingCharacters(in: .whitespacesAndNewlines)
+        let recipient = recipient.trimmed
         if recipient.isEmpty { errors.add("recipient", "validation.required") } else if recipient.count > 128 { errors.add("recipient", "validation.too_long") }
         if let purpose = ConsentPurpose(rawValue: purpose) {
             if !ConsentPurpose.sharing.contains(purpose) { errors.add("purpose", "validation.choose_from_list") }

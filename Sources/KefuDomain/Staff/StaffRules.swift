@@ -33,7 +33,7 @@ public enum StaffRules {
 
     /// Display names: 1–64 characters, not blank.
     public static func validateDisplayName(_ name: String) -> String? {
-        let trimmed = name.trimmingCharacters(in: .whitespacesAndNewlines)
+        let trimmed = name.trimmed
         if trimmed.isEmpty { return "validation.required" }
         if trimmed.count > 64 { return "validation.too_long" }
         return nil

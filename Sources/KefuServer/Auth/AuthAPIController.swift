@@ -66,7 +66,7 @@ struct AuthAPIController: RouteCollection {
         var missing = FieldErrors()
         if (body.username ?? "").isEmpty { missing.add("username", "validation.required") }
         if (body.password ?? "").isEmpty { missing.add("password", "validation.required") }
-        if (body.name ?? "").trimmingCharacters(in: .whitespaces).isEmpty { missing.add("name", "validation.required") }
+        if (body.name ?? "").trimmed.isEmpty { missing.add("name", "validation.required") }
         try missing.throwIfAny()
         let staff = try await SignIn(request: req).authenticate(username: body.username ?? "", password: body.password ?? "")
         req.staff = staff

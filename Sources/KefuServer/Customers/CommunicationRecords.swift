@@ -32,7 +32,7 @@ struct CommunicationStore {
         var errors = FieldErrors()
         if CommunicationChannel(rawValue: input.channel) == nil { errors.add("channel", "validation.choose_from_list") }
         if !["inbound", "outbound"].contains(input.direction) { errors.add("direction", "validation.choose_from_list") }
-        let summary = input.summary.trimmingCharacters(in: .whitespacesAndNewlines)
+        let summary = input.summary.trimmed
         if summary.isEmpty { errors.add("summary", "validation.required") } else if summary.count > 200 { errors.add("summary", "validation.too_long") }
         if (input.content ?? "").count > 5000 { errors.add("content", "validation.too_long") }
         if (input.nextStep ?? "").count > 500 { errors.add("nextStep", "validation.too_long") }
@@ -49,7 +49,7 @@ struct CommunicationStore {
                 INSERT INTO communication_records
                     (customer_id, staff_id, channel, direction, occurred_at, duration_minutes, summary, content, next_step, created_at, version)
                 VALUES (\(bind: customerID), \(bind: staffID), \(bind: input.channel), \(bind: input.direction), \(bind: occurredAt),
-                        \(bind: input.durationMinutes), \(bind: input.summary.trimmingCharacters(in: .whitespacesAndNewlines)),
+                        \(bind: input.durationMinutes), \(bind: input.summary.trimmed),
                         \(bind: input.content ?? ""), \(bind: input.nextStep ?? ""), \(bind: context.now), 1)
                 RETURNING id
                 """).first()

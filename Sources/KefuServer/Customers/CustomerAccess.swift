@@ -35,7 +35,7 @@ extension Request {
     /// The customer filter from the query string, shared by the page and the API.
     var customerFilter: CustomerFilter {
         func text(_ name: String) -> String? {
-            guard let value = query[String.self, at: name]?.trimmingCharacters(in: .whitespaces), !value.isEmpty else { return nil }
+            guard let value = query[String.self, at: name]?.trimmed, !value.isEmpty else { return nil }
             return String(value.prefix(64))
         }
         let searchText = text("q")

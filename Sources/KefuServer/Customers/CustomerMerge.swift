@@ -25,7 +25,7 @@ struct CustomerMerge {
         let survivorID = try survivor.requireID(), duplicateID = try duplicate.requireID()
         guard survivorID != duplicateID else { throw Refusal(messageKey: "validation.customer.merge_self") }
         guard survivor.mergedIntoID == nil, duplicate.mergedIntoID == nil else { throw Refusal(messageKey: "validation.customer.merge_merged") }
-        let reason = reason.trimmingCharacters(in: .whitespacesAndNewlines)
+        let reason = reason.trimmed
         guard reason.count >= 2 else { throw FieldErrors(["reason": "validation.customer.merge_reason"]) }
         guard survivor.version == survivorVersion else { throw CustomerConflict(current: survivor) }
         guard duplicate.version == duplicateVersion else { throw CustomerConflict(current: duplicate) }

@@ -99,7 +99,7 @@ struct CustomerQueries {
         // Forwarding arrives with complaints; until then nothing is forwarded to a liaison.
         case .forwardedToMyDepartment?, nil: conditions.append("1 = 0")
         }
-        if let text = filter.text?.trimmingCharacters(in: .whitespaces), !text.isEmpty {
+        if let text = filter.text?.trimmed, !text.isEmpty {
             switch try await textSearch(String(text.prefix(64))) {
             case .condition(let condition):
                 conditions.append(condition)

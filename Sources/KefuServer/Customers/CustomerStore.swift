@@ -55,7 +55,7 @@ struct CustomerStore {
         _ values: CustomerValues, responsibleStaffID: Int?, duplicateReason: String?, context: AuditContext
     ) async throws -> CustomerModel {
         let duplicates = try await duplicates(of: values)
-        let reason = duplicateReason?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
+        let reason = duplicateReason?.trimmed ?? ""
         if !duplicates.isEmpty, reason.isEmpty { throw PossibleDuplicates(matches: duplicates) }
         let customer = CustomerModel()
         try await database.transaction { tx in
@@ -92,7 +92,7 @@ struct CustomerStore {
         let identityChanged = changes.contains { ["mobile", "creditCode", "companyName"].contains($0.field) }
         if identityChanged {
             let duplicates = try await duplicates(of: values, excluding: customer.id)
-            if !duplicates.isEmpty, (duplicateReason ?? "").trimmingCharacters(in: .whitespaces).isEmpty {
+            if !duplicates.isEmpty, (duplicateReason ?? "").trimmed.isEmpty {
                 throw PossibleDuplicates(matches: duplicates)
             }
         }

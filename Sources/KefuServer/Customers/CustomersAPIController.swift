@@ -109,7 +109,7 @@ struct CustomersAPIController: RouteCollection {
 
     @Sendable func reveal(req: Request) async throws -> CustomerDTO {
         let customer = try await req.customer(for: .viewCustomers)
-        let reason = (try req.content.decode(RevealRequest.self).reason ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+        let reason = (try req.content.decode(RevealRequest.self).reason ?? "").trimmed
         guard reason.count >= 2 else { throw KefuError.validation(FieldErrors(["reason": "validation.customer.reveal_reason"])) }
         try await req.authorize(.revealCustomerContact, on: customer.recordFacts, recordType: "customer", recordID: String(try customer.requireID()))
         try await req.recordReveal(of: customer, reason: reason)

@@ -69,7 +69,7 @@ struct CustomersController: RouteCollection {
 
     @Sendable func reveal(req: Request) async throws -> Response {
         let customer = try await req.customer(for: .viewCustomers)
-        let reason = ((try? req.content.get(String.self, at: "reason")) ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+        let reason = ((try? req.content.get(String.self, at: "reason")) ?? "").trimmed
         guard reason.count >= 2 else {
             return try await req.renderCustomerFile(customer, revealed: false, errors: ["reason": "validation.customer.reveal_reason"], status: .unprocessableEntity)
         }
@@ -116,7 +116,7 @@ struct CustomersController: RouteCollection {
         let form = try req.content.decode(CommunicationForm.self)
         let input = CommunicationRecordDTO(
             channel: form.channel ?? "", direction: form.direction ?? "", occurredAt: nil,
-            durationMinutes: form.durationMinutes.flatMap { Int($0.trimmingCharacters(in: .whitespaces)) },
+            durationMinutes: form.durationMinutes.flatMap { Int($0.trimmed) },
             summary: form.summary ?? "", content: form.content, nextStep: form.nextStep
         )
         do {

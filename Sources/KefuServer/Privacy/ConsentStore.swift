@@ -56,7 +56,7 @@ struct ConsentStore {
         if !CustomerVocabulary.consentChannels.contains(input.channel) { errors.add("channel", "validation.choose_from_list") }
         if (input.evidence ?? "").count > 500 { errors.add("evidence", "validation.too_long") }
         if (input.noticeVersion ?? "").count > 32 { errors.add("noticeVersion", "validation.too_long") }
-        if input.status == ConsentStatus.granted.rawValue, (input.noticeVersion ?? "").trimmingCharacters(in: .whitespaces).isEmpty {
+        if input.status == ConsentStatus.granted.rawValue, (input.noticeVersion ?? "").trimmed.isEmpty {
             errors.add("noticeVersion", "validation.required")
         }
         if let effective = input.effectiveAt, effective > context.now.addingTimeInterval(300) { errors.add("effectiveAt", "validation.consent.future") }

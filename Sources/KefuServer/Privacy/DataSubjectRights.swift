@@ -79,7 +79,7 @@ struct DataSubjectRights {
     func anonymize(_ customer: CustomerModel, reason: String, context: AuditContext) async throws {
         let id = try customer.requireID()
         guard customer.anonymizedAt == nil else { throw FieldErrors(["reason": "validation.customer.already_anonymized"]) }
-        let reason = reason.trimmingCharacters(in: .whitespacesAndNewlines)
+        let reason = reason.trimmed
         guard reason.count >= 2 else { throw FieldErrors(["reason": "validation.customer.anonymize_reason"]) }
         let placeholder = "[已匿名化]"
         try await database.transaction { tx in

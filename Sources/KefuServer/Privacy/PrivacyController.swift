@@ -71,7 +71,7 @@ struct PrivacyController: RouteCollection {
 
     @Sendable func merge(req: Request) async throws -> Response {
         let survivor = try await req.customer(for: .mergeCustomers)
-        let code = ((try? req.content.get(String.self, at: "duplicateCode")) ?? "").trimmingCharacters(in: .whitespaces).uppercased()
+        let code = ((try? req.content.get(String.self, at: "duplicateCode")) ?? "").trimmed.uppercased()
         let reason = (try? req.content.get(String.self, at: "reason")) ?? ""
         let version = (try? req.content.get(Int.self, at: "version")) ?? -1
         guard let duplicate = try await CustomerModel.query(on: req.db).filter(\.$code == code).first() else {
@@ -101,7 +101,7 @@ struct PrivacyController: RouteCollection {
     @Sendable func anonymize(req: Request) async throws -> Response {
         let customer = try await req.customer(for: .handleDataSubjectRequests)
         let reason = (try? req.content.get(String.self, at: "reason")) ?? ""
-        let confirmation = ((try? req.content.get(String.self, at: "confirmCode")) ?? "").trimmingCharacters(in: .whitespaces).uppercased()
+        let confirmation = ((try? req.content.get(String.self, at: "confirmCode")) ?? "").trimmed.uppercased()
         guard confirmation == customer.code else {
             return try await req.renderCustomerFile(customer, revealed: false, errors: ["anonymize_confirmCode": "validation.customer.confirm_code"], status: .unprocessableEntity)
         }

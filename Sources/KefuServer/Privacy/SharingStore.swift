@@ -69,7 +69,7 @@ struct SharingStore {
         return try await database.transaction { tx -> Int in
             let row = try await tx.sql().raw("""
                 INSERT INTO sharing_requests (customer_id, recipient, purpose, fields, note, status, requested_by_staff_id, requested_at, version)
-                VALUES (\(bind: customerID), \(bind: input.recipient.trimmingCharacters(in: .whitespacesAndNewlines)), \(bind: input.purpose),
+                VALUES (\(bind: customerID), \(bind: input.recipient.trimmed), \(bind: input.purpose),
                         \(bind: fields), \(bind: input.note ?? ""), 'pending', \(bind: context.actorStaffID ?? 0), \(bind: context.now), 1)
                 RETURNING id
                 """).first()

@@ -17,7 +17,7 @@ struct APITokenStore {
 
     /// Creates a token and returns it with its plain text, which is never stored.
     func create(for staffID: Int, name rawName: String, context: AuditContext) async throws -> (APITokenModel, String) {
-        let name = rawName.trimmingCharacters(in: .whitespacesAndNewlines)
+        let name = rawName.trimmed
         if name.isEmpty { throw FieldErrors(["name": "validation.required"]) }
         if name.count > 64 { throw FieldErrors(["name": "validation.too_long"]) }
         let plain = Secrets.randomToken(prefix: Self.tokenPrefix)

@@ -45,8 +45,8 @@ struct DepartmentStore {
 
     func create(_ input: DepartmentInput, context: AuditContext) async throws -> DepartmentModel {
         var errors = FieldErrors()
-        let code = (input.code ?? "").trimmingCharacters(in: .whitespaces)
-        let name = (input.name ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+        let code = (input.code ?? "").trimmed
+        let name = (input.name ?? "").trimmed
         if code.range(of: "^[a-z][a-z0-9_]{1,31}$", options: .regularExpression) == nil { errors.add("code", "validation.department.code") }
         if name.isEmpty { errors.add("name", "validation.required") } else if name.count > 64 { errors.add("name", "validation.too_long") }
         if errors.messages["code"] == nil, try await DepartmentModel.query(on: database).filter(\.$code == code).count() > 0 {
@@ -62,7 +62,7 @@ struct DepartmentStore {
     }
 
     func rename(_ department: DepartmentModel, to rawName: String, version: Int, context: AuditContext) async throws {
-        let name = rawName.trimmingCharacters(in: .whitespacesAndNewlines)
+        let name = rawName.trimmed
         if name.isEmpty { throw FieldErrors(["name": "validation.required"]) }
         if name.count > 64 { throw FieldErrors(["name": "validation.too_long"]) }
         let id = try department.requireID()

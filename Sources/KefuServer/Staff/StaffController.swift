@@ -103,7 +103,7 @@ struct StaffController: RouteCollection {
     @Sendable func create(req: Request) async throws -> Response {
         let form = try req.content.decode(StaffForm.self)
         let draft = StaffDraft(
-            username: (form.username ?? "").trimmingCharacters(in: .whitespaces).lowercased(),
+            username: (form.username ?? "").trimmed.lowercased(),
             displayName: form.displayName ?? "", departmentID: form.departmentID, role: form.role ?? "",
             language: form.language ?? Language.zhHans.rawValue, password: form.password
         )

@@ -51,7 +51,7 @@ struct StaffStore {
         case .team?: query.filter(\.$department.$id == actor.departmentID)
         case .own?, .forwardedToMyDepartment?, nil: query.filter(\.$id == actor.staffID)
         }
-        if let text = filter.text?.trimmingCharacters(in: .whitespaces), !text.isEmpty {
+        if let text = filter.text?.trimmed, !text.isEmpty {
             let pattern = "%\(escapeLike(text))%"
             query.group(.or) { group in
                 group.filter(.sql(unsafeRaw: "staff.username"), .custom("LIKE"), .bind(pattern))
@@ -129,7 +129,7 @@ struct StaffStore {
             else { throw KefuError.forbidden }
         }
         let staff = StaffModel(
-            username: draft.username, displayName: draft.displayName.trimmingCharacters(in: .whitespacesAndNewlines),
+            username: draft.username, displayName: draft.displayName.trimmed,
             departmentID: try department.requireID(), role: role, language: language,
             passwordHash: try await hashing.hash(draft.password ?? ""), now: context.now
         )
@@ -159,7 +159,7 @@ struct StaffStore {
             else { throw KefuError.forbidden }
         }
         var touched: [String] = []
-        let displayName = draft.displayName.trimmingCharacters(in: .whitespacesAndNewlines)
+        let displayName = draft.displayName.trimmed
         if staff.displayName != displayName { touched.append("displayName"); staff.displayName = displayName }
         if staff.$department.id != department.id { touched.append("department"); staff.$department.id = try department.requireID() }
         if staff.role != role.rawValue { touched.append("role"); staff.role = role.rawValue }

@@ -63,7 +63,7 @@ struct CustomerImportPlan: Sendable {
         for row in table.rows {
             let cells = mapping.values(in: row)
             func value(_ field: String, prefix: String? = nil) -> String {
-                let text = (cells[field] ?? "").trimmingCharacters(in: .whitespaces)
+                let text = (cells[field] ?? "").trimmed
                 guard let prefix, !text.isEmpty else { return text }
                 return labelKeys["\(prefix)|\(text.lowercased())"] ?? text
             }
@@ -82,7 +82,7 @@ struct CustomerImportPlan: Sendable {
             draft.address = value("address")
             draft.businessScope = value("businessScope")
             draft.industries = value("industries").split(whereSeparator: { ",，、;；/".contains($0) }).map {
-                let text = $0.trimmingCharacters(in: .whitespaces)
+                let text = $0.trimmed
                 return labelKeys["customer.industry|\(text.lowercased())"] ?? text
             }
             draft.budgetMinWan = value("budgetMinWan")

@@ -50,7 +50,7 @@ struct AuditFilter: Sendable {
 
     init(_ req: Request) {
         func value(_ name: String) -> String? {
-            guard let text = req.query[String.self, at: name]?.trimmingCharacters(in: .whitespaces), !text.isEmpty else { return nil }
+            guard let text = req.query[String.self, at: name]?.trimmed, !text.isEmpty else { return nil }
             return String(text.prefix(64))
         }
         actor = value("actor"); action = value("action"); recordType = value("recordType"); recordID = value("recordID")

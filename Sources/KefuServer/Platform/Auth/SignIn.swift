@@ -11,7 +11,7 @@ struct SignIn {
     static let invalidCredentials = KefuError(.unauthorized, code: "invalid_credentials", messageKey: "auth.invalid_credentials")
 
     func authenticate(username rawUsername: String, password: String) async throws -> StaffModel {
-        let username = rawUsername.trimmingCharacters(in: .whitespaces).lowercased()
+        let username = rawUsername.trimmed.lowercased()
         let address = request.clientAddress
         let now = request.now
         try await checkThrottle(username: username, address: address, now: now)

@@ -40,7 +40,7 @@ extension Request {
     public var clientAddress: String {
         if kefu.configuration.trustForwardedFor,
            let forwarded = headers.first(name: "X-Forwarded-For")?.split(separator: ",").first {
-            return forwarded.trimmingCharacters(in: .whitespaces)
+            return forwarded.trimmed
         }
         return remoteAddress?.ipAddress ?? "unknown"
     }

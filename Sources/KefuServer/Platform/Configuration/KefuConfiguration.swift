@@ -105,7 +105,7 @@ struct EnvironmentReader {
     }
 
     func string(_ name: String) -> String? {
-        guard let value = environment[name]?.trimmingCharacters(in: .whitespaces), !value.isEmpty else { return nil }
+        guard let value = environment[name]?.trimmed, !value.isEmpty else { return nil }
         return value
     }
 
