@@ -63,6 +63,14 @@ public enum AccessPolicy {
         .requestSharing: [.supervisor: [.any], .specialist: [.own]],
         .approveSharing: [.supervisor: [.any]],
         .handleDataSubjectRequests: [.supervisor: [.any]],
+        // R3.2: everyone who talks to investors reads the catalog — liaisons of 招商部 included; the
+        // supervisor keeps its facts.
+        .viewProjects: [.supervisor: [.any], .specialist: [.any], .leadership: [.any], .liaison: [.any]],
+        .manageProjects: [.supervisor: [.any]],
+        // A specialist recommends to and follows up their own customers; the supervisor any.
+        .recommendProjects: [.supervisor: [.any], .specialist: [.own]],
+        .viewFollowUps: [.supervisor: [.any], .specialist: [.own], .leadership: [.any]],
+        .manageFollowUps: [.supervisor: [.any], .specialist: [.own]],
     ]
 
     private static func everyone(_ scopes: Set<Scope>) -> [Role: Set<Scope>] {

@@ -28,6 +28,16 @@ public enum Action: String, CaseIterable, Codable, Sendable {
     case approveSharing = "sharing.approve"
     /// The customer's own rights under PIPL: a copy of their data, anonymization.
     case handleDataSubjectRequests = "customers.rights"
+    // Front-line work (R3.1–R3.3)
+    /// Read the investment-project catalog and its statistics.
+    case viewProjects = "projects.view"
+    /// Add projects and change their facts (each change is a new version).
+    case manageProjects = "projects.manage"
+    /// Rank projects for a customer, record a recommendation and the customer's reaction.
+    case recommendProjects = "recommendations.manage"
+    case viewFollowUps = "follow_ups.view"
+    /// Plan and complete follow-ups.
+    case manageFollowUps = "follow_ups.manage"
 }
 
 /// How far a grant reaches over records (R4.4, R2.1).

@@ -6,7 +6,9 @@ import SQLKit
 /// The tables whose rows belong to a customer through a `customer_id` column. A merge moves them
 /// all to the surviving file; every part that keeps customer records adds its table here.
 enum CustomerRecords {
-    static let tables = ["communication_records", "timeline_entries", "customer_changes", "consents", "sharing_requests"]
+    static let tables = [
+        "communication_records", "timeline_entries", "customer_changes", "consents", "sharing_requests", "recommendations", "follow_ups",
+    ]
 }
 
 /// Merges two files of one customer (R4.3): every record of both ends on the survivor, the

@@ -155,6 +155,8 @@ struct CustomerFilePage: Encodable {
     var canEdit: Bool
     var canReveal: Bool
     var canRecord: Bool
+    var canRecommend: Bool
+    var canSeeFollowUps: Bool
     var version: Int
     var errors: [String: String]
     var communication: CommunicationForm
@@ -218,6 +220,10 @@ struct CustomerFilePage: Encodable {
         self.canEdit = canEdit
         self.canReveal = canReveal
         self.canRecord = canRecord
+        let actor = req.staff?.actor
+        let facts = RecordFacts(responsibleStaffID: dto.responsibleStaffID)
+        canRecommend = actor.map { AccessPolicy.permits($0, .recommendProjects, on: facts) } ?? false
+        canSeeFollowUps = actor.map { AccessPolicy.permits($0, .viewFollowUps, on: facts) } ?? false
         version = dto.version
         self.errors = errors
         self.communication = communication

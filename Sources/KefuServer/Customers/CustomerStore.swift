@@ -134,6 +134,8 @@ struct CustomerStore {
                 customer.version += 1
                 customer.updatedAt = context.now
                 try await customer.update(on: tx)
+                // Open follow-ups go with the customer to the new specialist's lists.
+                try await tx.sql().raw("UPDATE follow_ups SET staff_id = \(bind: staffID) WHERE customer_id = \(bind: id) AND completed_at IS NULL").run()
                 try await CustomerChangeModel(customerID: id, change: FieldChange(field: "responsibleStaffID", oldValue: old, newValue: String(staffID)), context: context).create(on: tx)
                 try await Timeline.record(.reassigned, customerID: id, recordType: "customer", recordID: id, summary: "→ \(staffID)", context: context, on: tx)
                 try await AuditLog.record("customer.reassigned", recordType: "customer", recordID: String(id), fields: ["responsibleStaffID"], detail: "\(old) → \(staffID)", context: context, on: tx)

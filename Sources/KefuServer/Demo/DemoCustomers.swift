@@ -51,6 +51,7 @@ enum DemoCustomers {
             if index % 3 == 0 { draft.email = "contact\(index)@example.cn" }
             draft.province = province
             draft.city = city
+            if index % 2 == 0 { draft.preferredRegions = index % 4 == 0 ? city : province }
             draft.industries = [CustomerVocabulary.industries[index % CustomerVocabulary.industries.count]]
             draft.budgetMinWan = String([50, 100, 300, 500, 1000, 3000][index % 6])
             draft.budgetMaxWan = String([50, 100, 300, 500, 1000, 3000][index % 6] * 3)

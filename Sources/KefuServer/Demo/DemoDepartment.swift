@@ -64,6 +64,8 @@ package enum DemoDepartment {
 
     /// Loads the demo customers (after the accounts); returns how many were created.
     package static func loadCustomers(_ app: Application) async throws -> Int {
-        try await DemoCustomers.load(app)
+        let created = try await DemoCustomers.load(app)
+        try await DemoProjects.load(app)
+        return created
     }
 }

@@ -17,9 +17,11 @@ struct DataSubjectRights {
         var timeline: [CustomersAPIController.TimelineEntryDTO]
         var consents: [ConsentDTO]
         var sharingRequests: [SharingRequestDTO]
+        var recommendations: [RecommendationsAPIController.RecommendationDTO]
+        var followUps: [FollowUpsAPIController.FollowUpDTO]
     }
 
-    func copy(of customer: CustomerModel) async throws -> DataCopy {
+    func copy(of customer: CustomerModel, request: Request) async throws -> DataCopy {
         let id = try customer.requireID()
         var communications: [CommunicationRecordDTO] = []
         var page = 1
@@ -43,7 +45,9 @@ struct DataSubjectRights {
         return DataCopy(
             customer: CustomerDTO(customer, visibility: .full), communications: communications, changes: changes, timeline: timeline,
             consents: try await ConsentStore(database: database).all(customerID: id).map(\.dto),
-            sharingRequests: try await SharingStore(database: database).all(customerID: id).map(\.dto)
+            sharingRequests: try await SharingStore(database: database).all(customerID: id).map(\.dto),
+            recommendations: try await RecommendationStore(database: database).list(customerID: id).map { RecommendationsAPIController.dto($0, request) },
+            followUps: try await FollowUpStore(database: database).list(customerID: id).map { FollowUpsAPIController.dto($0, now: request.now) }
         )
     }
 
@@ -99,6 +103,9 @@ struct DataSubjectRights {
             try await sql.raw("UPDATE timeline_entries SET summary = \(bind: placeholder) WHERE customer_id = \(bind: id)").run()
             try await sql.raw("UPDATE consents SET evidence = '' WHERE customer_id = \(bind: id)").run()
             try await sql.raw("UPDATE sharing_requests SET note = '', release_data = NULL WHERE customer_id = \(bind: id)").run()
+            // Free text may name the person; the reactions themselves stay for the projects' statistics.
+            try await sql.raw("UPDATE recommendations SET material = '', reaction_reason = CASE WHEN reaction_reason IS NULL THEN NULL ELSE \(bind: placeholder) END WHERE customer_id = \(bind: id)").run()
+            try await sql.raw("UPDATE follow_ups SET purpose = \(bind: placeholder), outcome = CASE WHEN outcome IS NULL THEN NULL ELSE \(bind: placeholder) END WHERE customer_id = \(bind: id)").run()
             try await CustomerSearchIndex.remove(customerID: id, on: tx)
             try await Timeline.record(.anonymized, customerID: id, recordType: "customer", recordID: id, summary: customer.code, context: context, on: tx)
             try await AuditLog.record("customer.anonymized", recordType: "customer", recordID: String(id),

@@ -129,7 +129,7 @@ func releaseResponse(_ req: Request) async throws -> Response {
 }
 
 func dataCopyResponse(_ req: Request, _ customer: CustomerModel, csv: Bool) async throws -> Response {
-    let copy = try await DataSubjectRights(database: req.db).copy(of: customer)
+    let copy = try await DataSubjectRights(database: req.db).copy(of: customer, request: req)
     try await AuditLog.record("customer.data_copied", recordType: "customer", recordID: String(try customer.requireID()),
                               detail: csv ? "csv" : "json", context: req.auditContext, on: req.db)
     let response: Response

@@ -66,6 +66,9 @@ func routes(_ app: Application) throws {
     try app.register(collection: CustomersController())
     try app.register(collection: PrivacyController())
     try app.register(collection: CustomerImportController())
+    try app.register(collection: ProjectsController())
+    try app.register(collection: RecommendationsController())
+    try app.register(collection: FollowUpsController())
     try app.register(collection: OpenAPIController())
     let api = app.grouped("api", "v1")
     try api.register(collection: AuthAPIController())
@@ -73,6 +76,9 @@ func routes(_ app: Application) throws {
     try api.register(collection: CustomersAPIController())
     try api.register(collection: PrivacyAPIController())
     try api.register(collection: CustomerImportAPIController())
+    try api.register(collection: ProjectsAPIController())
+    try api.register(collection: RecommendationsAPIController())
+    try api.register(collection: FollowUpsAPIController())
 }
 
 /// The migrations in the order they run. Append only; never edit or reorder a landed one.
@@ -84,6 +90,7 @@ enum KefuMigrations {
             CreateAuditEntries(), CreateScheduledJobs(),
             CreateCustomers(), CreateCustomerCodeSequences(), CreateCustomerChanges(), CreateCommunicationRecords(),
             CreateTimelineEntries(), CreateConsents(), CreateSharingRequests(),
+            CreateProjects(), CreateRecommendations(), CreateFollowUps(),
         ]
     }
 }

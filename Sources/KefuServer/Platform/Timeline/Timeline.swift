@@ -13,6 +13,8 @@ import SQLKit
 enum Timeline {
     enum Kind: String, CaseIterable, Sendable {
         case created, changed, communication, reassigned, merged, revealed, consent, sharing, anonymized
+        case recommendation, reaction
+        case followUpPlanned = "follow_up_planned", followUpCompleted = "follow_up_completed"
     }
 
     static func record(

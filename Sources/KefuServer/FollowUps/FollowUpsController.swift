@@ -1,0 +1,151 @@
+import Foundation
+import KefuDomain
+import Vapor
+
+/// The follow-up pages (跟进): overdue and this week's lists per specialist and for the team, the
+/// customers the rule says need a plan, and one customer's follow-ups with planning and completion.
+struct FollowUpsController: RouteCollection {
+    func boot(routes: any RoutesBuilder) throws {
+        routes.grouped("follow-ups").requiring(.viewFollowUps).get(use: list)
+        routes.grouped("follow-ups").requiring(.manageFollowUps).post(":followUpID", "complete", use: complete)
+        let customer = routes.grouped("customers", ":id", "follow-ups")
+        customer.requiring(.viewFollowUps).get(use: forCustomer)
+        customer.requiring(.manageFollowUps).post(use: plan)
+    }
+
+    struct Item: Encodable {
+        var id: Int; var customerID: Int; var customerCode: String; var customerName: String; var staffName: String
+        var dueAt: String; var channelKey: String; var purpose: String; var isOverdue: Bool; var isOpen: Bool
+        var completedAt: String; var outcome: String
+
+        init(_ row: FollowUpStore.Row, now: Date) {
+            id = row.id; customerID = row.customerID; customerCode = row.customerCode; customerName = row.customerName
+            staffName = row.staffName ?? "—"; dueAt = DisplayFormat.dateTime(row.dueAt); channelKey = "follow_up.channel.\(row.channel)"
+            purpose = row.purpose; isOverdue = FollowUpRule.isOverdue(dueAt: row.dueAt, completedAt: row.completedAt, now: now)
+            isOpen = row.completedAt == nil; completedAt = row.completedAt.map(DisplayFormat.dateTime) ?? ""; outcome = row.outcome ?? ""
+        }
+    }
+
+    struct ListPage: Encodable {
+        struct Day: Encodable { var label: String; var isToday: Bool; var items: [Item] }
+        struct Count: Encodable { var staffName: String; var overdue: Int }
+        struct Unplanned: Encodable { var id: Int; var code: String; var name: String; var stageKey: String }
+        var view: String
+        var isTeam: Bool
+        var canSeeTeam: Bool
+        var items: [Item]
+        var hasItems: Bool
+        var isWeek: Bool
+        var days: [Day]
+        var counts: [Count]
+        var hasCounts: Bool
+        var unplanned: [Unplanned]
+        var hasUnplanned: Bool
+    }
+
+    @Sendable func list(req: Request) async throws -> Response {
+        let staff = try req.requireStaff()
+        let now = req.now
+        let canSeeTeam = AccessPolicy.widestScope(of: staff.roleValue, for: .viewFollowUps) == .any
+        let isTeam = canSeeTeam && req.query[String.self, at: "scope"] != "mine"
+        let view = ["overdue", "week", "open"].contains(req.query[String.self, at: "view"] ?? "") ? req.query[String.self, at: "view"]! : "overdue"
+        let store = FollowUpStore(database: req.db)
+        let staffID = isTeam ? nil : staff.id
+        let days = FollowUpRule.weekDays(containing: now, timeZone: DisplayFormat.timeZone)
+        let rows: [FollowUpStore.Row] = switch view {
+        case "week": try await store.open(staffID: staffID, from: days[0], until: days[6].addingTimeInterval(86400))
+        case "open": try await store.open(staffID: staffID, until: .distantFuture)
+        default: try await store.open(staffID: staffID, until: now)
+        }
+        let items = rows.map { Item($0, now: now) }
+        let today = String(DisplayFormat.dateTime(now).prefix(10))
+        var weekDays: [ListPage.Day] = []
+        if view == "week" {
+            for day in days {
+                let label = String(DisplayFormat.dateTime(day).prefix(10))
+                let dayItems = zip(rows, items).filter { String(DisplayFormat.dateTime($0.0.dueAt).prefix(10)) == label }.map(\.1)
+                weekDays.append(ListPage.Day(label: label, isToday: label == today, items: dayItems))
+            }
+        }
+        let counts = isTeam ? try await store.overdueCounts(now: now).map { ListPage.Count(staffName: $0.name, overdue: $0.overdue) } : []
+        let unplanned = try await store.customersWithoutPlan(staffID: staffID).map {
+            ListPage.Unplanned(id: $0.id, code: $0.code, name: $0.name, stageKey: "customer.stage.\($0.stage)")
+        }
+        let page = ListPage(view: view, isTeam: isTeam, canSeeTeam: canSeeTeam, items: items, hasItems: !items.isEmpty, isWeek: view == "week",
+                            days: weekDays, counts: counts, hasCounts: !counts.isEmpty, unplanned: unplanned, hasUnplanned: !unplanned.isEmpty)
+        return try await req.renderPage("follow_ups/index", titleKey: "follow_ups.title", page)
+    }
+
+    struct CustomerPage: Encodable {
+        var customerID: Int
+        var code: String
+        var name: String
+        var stageKey: String
+        var needsPlan: Bool
+        var items: [Item]
+        var hasItems: Bool
+        var canManage: Bool
+        var channels: [ChoiceOption]
+        var plan: FollowUpStore.PlanInput
+        var errors: [String: String] = [:]
+        var errorFor = 0
+        /// What was typed into the completion form that failed, shown again in it.
+        var completion = CompletionValues()
+    }
+
+    struct CompletionValues: Encodable { var outcome = ""; var nextDueAt = ""; var nextPurpose = "" }
+
+    private func customerPage(_ req: Request, _ customer: CustomerModel, plan: FollowUpStore.PlanInput? = nil) async throws -> CustomerPage {
+        let id = try customer.requireID()
+        let rows = try await FollowUpStore(database: req.db).list(customerID: id)
+        let open = rows.filter { $0.completedAt == nil }.count
+        let staff = try req.requireStaff()
+        return CustomerPage(
+            customerID: id, code: customer.code, name: customer.name, stageKey: "customer.stage.\(customer.stage)",
+            needsPlan: (CustomerStage(rawValue: customer.stage)?.needsFollowUp ?? false) && open == 0,
+            items: rows.map { Item($0, now: req.now) }, hasItems: !rows.isEmpty,
+            canManage: AccessPolicy.permits(staff.actor, .manageFollowUps, on: customer.recordFacts),
+            channels: ChoiceOption.list(FollowUpChannel.allCases.map(\.rawValue), labelPrefix: "follow_up.channel", selected: plan?.channel ?? "phone"),
+            plan: plan ?? .init(dueAt: "", channel: "phone", purpose: "")
+        )
+    }
+
+    @Sendable func forCustomer(req: Request) async throws -> Response {
+        let customer = try await req.customer(for: .viewFollowUps)
+        return try await req.renderPage("customers/follow_ups", titleKey: "follow_ups.title", try await customerPage(req, customer))
+    }
+
+    @Sendable func plan(req: Request) async throws -> Response {
+        let customer = try await req.customer(for: .manageFollowUps)
+        let input = try req.content.decode(FollowUpStore.PlanInput.self)
+        let id = try customer.requireID()
+        do {
+            _ = try await FollowUpStore(database: req.db).plan(input, customerID: id, context: req.auditContext, timeZone: DisplayFormat.timeZone)
+            return req.redirect(to: "/customers/\(id)/follow-ups", flash: FlashMessage(.success, "flash.follow_up_planned"))
+        } catch let errors as FieldErrors {
+            var page = try await customerPage(req, customer, plan: input)
+            page.errors = errors.messages
+            return try await req.renderPage("customers/follow_ups", titleKey: "follow_ups.title", page, status: .unprocessableEntity)
+        }
+    }
+
+    struct CompletionForm: Content { var outcome: String?; var nextDueAt: String?; var nextChannel: String?; var nextPurpose: String? }
+
+    @Sendable func complete(req: Request) async throws -> Response {
+        let (store, followUp) = try await req.followUp(for: .manageFollowUps)
+        let form = try req.content.decode(CompletionForm.self)
+        let hasNext = !(form.nextDueAt ?? "").trimmed.isEmpty || !(form.nextPurpose ?? "").trimmed.isEmpty
+        let next = hasNext ? FollowUpStore.PlanInput(dueAt: form.nextDueAt ?? "", channel: form.nextChannel ?? "", purpose: form.nextPurpose ?? "") : nil
+        do {
+            try await store.complete(followUp.id, .init(outcome: form.outcome ?? "", next: next), context: req.auditContext, timeZone: DisplayFormat.timeZone)
+            return req.redirect(to: "/customers/\(followUp.customerID)/follow-ups", flash: FlashMessage(.success, "flash.follow_up_completed"))
+        } catch let errors as FieldErrors {
+            guard let customer = try await CustomerModel.find(followUp.customerID, on: req.db) else { throw KefuError.notFound }
+            var page = try await customerPage(req, customer)
+            page.errors = errors.messages
+            page.errorFor = followUp.id
+            page.completion = CompletionValues(outcome: form.outcome ?? "", nextDueAt: form.nextDueAt ?? "", nextPurpose: form.nextPurpose ?? "")
+            return try await req.renderPage("customers/follow_ups", titleKey: "follow_ups.title", page, status: .unprocessableEntity)
+        }
+    }
+}

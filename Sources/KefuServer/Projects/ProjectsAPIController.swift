@@ -1,0 +1,98 @@
+import Foundation
+import KefuDomain
+import Vapor
+
+/// `/api/v1/projects`: the investment-project catalog, its versions and cases (R3.2).
+struct ProjectsAPIController: RouteCollection {
+    struct ConflictBody: Content { var error: APIErrorBody.Detail; var current: ProjectDTO }
+
+    func boot(routes: any RoutesBuilder) throws {
+        let projects = routes.grouped("projects")
+        projects.requiring(.viewProjects).get(use: list)
+        projects.requiring(.manageProjects).post(use: create)
+        projects.requiring(.viewProjects).get(":id", use: show)
+        projects.requiring(.manageProjects).patch(":id", use: update)
+        projects.requiring(.viewProjects).get(":id", "versions", use: versions)
+        projects.requiring(.viewProjects).get(":id", "cases", use: cases)
+        projects.requiring(.manageProjects).post(":id", "cases", use: addCase)
+    }
+
+    @Sendable func list(req: Request) async throws -> [ProjectDTO] {
+        let store = ProjectStore(database: req.db)
+        let statistics = try await store.statistics()
+        return try await store.list(req.projectFilter).map { ProjectDTO($0, statistics: statistics[$0.id] ?? .init()) }
+    }
+
+    @Sendable func create(req: Request) async throws -> Response {
+        let input = try req.content.decode(ProjectInput.self)
+        let facts = try ProjectValidation.validate(input.draft()).get()
+        let record = try await ProjectStore(database: req.db).create(facts, context: req.auditContext)
+        return try await ProjectDTO(record, statistics: .init()).encodeResponse(status: .created, for: req)
+    }
+
+    @Sendable func show(req: Request) async throws -> ProjectDTO {
+        let record = try await req.project()
+        return ProjectDTO(record, statistics: try await ProjectStore(database: req.db).statistics(of: record.id))
+    }
+
+    @Sendable func update(req: Request) async throws -> Response {
+        let record = try await req.project()
+        let input = try req.content.decode(ProjectInput.self)
+        guard let version = input.version else { throw KefuError.validation(FieldErrors(["version": "validation.required"])) }
+        let facts = try ProjectValidation.validate(input.draft(over: record.facts.draft)).get()
+        let store = ProjectStore(database: req.db)
+        do {
+            let saved = try await store.update(record.id, with: facts, version: version, context: req.auditContext)
+            return try await ProjectDTO(saved, statistics: try await store.statistics(of: saved.id)).encodeResponse(for: req)
+        } catch let conflict as ProjectConflict {
+            let body = ConflictBody(error: .init(code: "conflict", message: req.t("error.conflict.project"), fields: [:]),
+                                    current: ProjectDTO(conflict.current, statistics: try await store.statistics(of: record.id)))
+            return try await body.encodeResponse(status: .conflict, for: req)
+        }
+    }
+
+    @Sendable func versions(req: Request) async throws -> [ProjectVersionDTO] {
+        let record = try await req.project()
+        return try await ProjectStore(database: req.db).versions(of: record.id).map {
+            ProjectVersionDTO(version: $0.version, changedAt: $0.changedAt, actorName: $0.actorName,
+                              changes: $0.changes.split(separator: "\n").map(String.init), facts: $0.decodedFacts)
+        }
+    }
+
+    @Sendable func cases(req: Request) async throws -> [ProjectCaseDTO] {
+        let record = try await req.project()
+        return try await ProjectStore(database: req.db).cases(of: record.id).map {
+            ProjectCaseDTO(id: $0.id, title: $0.title, summary: $0.summary, figures: $0.figures)
+        }
+    }
+
+    @Sendable func addCase(req: Request) async throws -> Response {
+        let record = try await req.project()
+        let input = try req.content.decode(ProjectCaseDTO.self)
+        let projectCase = try ProjectCase.validate(title: input.title, summary: input.summary, figures: input.figures ?? "").get()
+        let id = try await ProjectStore(database: req.db).addCase(projectCase, to: record.id, context: req.auditContext)
+        return try await ProjectCaseDTO(id: id, title: projectCase.title, summary: projectCase.summary, figures: projectCase.figures)
+            .encodeResponse(status: .created, for: req)
+    }
+}
+
+extension Request {
+    /// The project addressed by `:id`, or 404.
+    func project() async throws -> ProjectRecord {
+        guard let id = parameters.get("id", as: Int.self), let record = try await ProjectStore(database: db).find(id) else {
+            throw KefuError.notFound
+        }
+        return record
+    }
+
+    var projectFilter: ProjectStore.Filter {
+        func text(_ name: String) -> String? {
+            guard let value = query[String.self, at: name]?.trimmed, !value.isEmpty else { return nil }
+            return String(value.prefix(64))
+        }
+        return ProjectStore.Filter(
+            text: text("q"), status: text("status").flatMap(ProjectStatus.init(rawValue:)),
+            type: text("type").flatMap(ProjectType.init(rawValue:)), industry: text("industry")
+        )
+    }
+}

@@ -1,0 +1,104 @@
+import Foundation
+import KefuDomain
+import Vapor
+
+/// The project catalog pages (项目库): list, a project with its versions, new, edit, cases (R3.2).
+struct ProjectsController: RouteCollection {
+    func boot(routes: any RoutesBuilder) throws {
+        let projects = routes.grouped("projects")
+        projects.requiring(.viewProjects).get(use: list)
+        projects.requiring(.manageProjects).get("new", use: newForm)
+        projects.requiring(.manageProjects).post(use: create)
+        projects.requiring(.viewProjects).get(":id", use: show)
+        projects.requiring(.manageProjects).get(":id", "edit", use: editForm)
+        projects.requiring(.manageProjects).post(":id", use: update)
+        projects.requiring(.manageProjects).post(":id", "cases", use: addCase)
+    }
+
+    @Sendable func list(req: Request) async throws -> Response {
+        let filter = req.projectFilter
+        let store = ProjectStore(database: req.db)
+        let page = ProjectListPage(req: req, records: try await store.list(filter), statistics: try await store.statistics(), filter: filter)
+        return try await req.renderPage("projects/index", titleKey: "projects.title", page)
+    }
+
+    @Sendable func show(req: Request) async throws -> Response {
+        try await render(req, try await req.project())
+    }
+
+    private func render(_ req: Request, _ record: ProjectRecord, errors: [String: String] = [:], caseDraft: ProjectFilePage.Case? = nil,
+                        status: HTTPResponseStatus = .ok) async throws -> Response {
+        let store = ProjectStore(database: req.db)
+        var asOf: (String, ProjectStore.Version?)?
+        if let text = req.query[String.self, at: "asOf"]?.trimmed, !text.isEmpty {
+            // The end of the chosen day: what had been saved by then.
+            let moment = LocalDateTime.parse(text + "T23:59", timeZone: DisplayFormat.timeZone) ?? LocalDateTime.parse(text, timeZone: DisplayFormat.timeZone)
+            asOf = (text, try await moment.asyncMap { try await store.facts(of: record.id, at: $0) } ?? nil)
+        }
+        var page = ProjectFilePage(req: req, record: record, statistics: try await store.statistics(of: record.id),
+                                   cases: try await store.cases(of: record.id), versions: try await store.versions(of: record.id), asOf: asOf)
+        page.errors = errors
+        if let caseDraft { page.caseDraft = caseDraft }
+        return try await req.renderPage("projects/show", titleKey: "projects.title", page, status: status)
+    }
+
+    @Sendable func newForm(req: Request) async throws -> Response {
+        var draft = ProjectDraft()
+        draft.type = ProjectType.industrialPark.rawValue
+        return try await req.renderPage("projects/form", titleKey: "projects.new", ProjectFormPage(draft: draft, record: nil))
+    }
+
+    @Sendable func create(req: Request) async throws -> Response {
+        let draft = try req.content.decode(ProjectInput.self).draft()
+        do {
+            let facts = try ProjectValidation.validate(draft).get()
+            let record = try await ProjectStore(database: req.db).create(facts, context: req.auditContext)
+            return req.redirect(to: "/projects/\(record.id)", flash: FlashMessage(.success, "flash.project_created"))
+        } catch let errors as FieldErrors {
+            var page = ProjectFormPage(draft: draft, record: nil)
+            page.errors = errors.messages
+            return try await req.renderPage("projects/form", titleKey: "projects.new", page, status: .unprocessableEntity)
+        }
+    }
+
+    @Sendable func editForm(req: Request) async throws -> Response {
+        let record = try await req.project()
+        return try await req.renderPage("projects/form", titleKey: "projects.edit", ProjectFormPage(draft: record.facts.draft, record: record))
+    }
+
+    @Sendable func update(req: Request) async throws -> Response {
+        let record = try await req.project()
+        let input = try req.content.decode(ProjectInput.self)
+        // A form without a ticked industry sends none: the page's fields replace the stored ones.
+        var draft = input.draft(over: record.facts.draft)
+        draft.industries = input.industries ?? []
+        var page = ProjectFormPage(draft: draft, record: record)
+        page.version = input.version ?? record.version
+        do {
+            let facts = try ProjectValidation.validate(draft).get()
+            _ = try await ProjectStore(database: req.db).update(record.id, with: facts, version: input.version ?? -1, context: req.auditContext)
+            return req.redirect(to: "/projects/\(record.id)", flash: FlashMessage(.success, "flash.saved"))
+        } catch let errors as FieldErrors {
+            page.errors = errors.messages
+        } catch let conflict as ProjectConflict {
+            page = ProjectFormPage(draft: conflict.current.facts.draft, record: conflict.current)
+            page.formErrorKey = "error.conflict.project"
+            return try await req.renderPage("projects/form", titleKey: "projects.edit", page, status: .conflict)
+        }
+        return try await req.renderPage("projects/form", titleKey: "projects.edit", page, status: .unprocessableEntity)
+    }
+
+    @Sendable func addCase(req: Request) async throws -> Response {
+        let record = try await req.project()
+        let input = try req.content.decode(ProjectCaseDTO.self)
+        do {
+            let projectCase = try ProjectCase.validate(title: input.title, summary: input.summary, figures: input.figures ?? "").get()
+            _ = try await ProjectStore(database: req.db).addCase(projectCase, to: record.id, context: req.auditContext)
+            return req.redirect(to: "/projects/\(record.id)", flash: FlashMessage(.success, "flash.saved"))
+        } catch let errors as FieldErrors {
+            let draft = ProjectFilePage.Case(title: input.title, summary: input.summary, figures: input.figures ?? "")
+            return try await render(req, record, errors: errors.messages.reduce(into: [:]) { $0["case_" + $1.key] = $1.value },
+                                    caseDraft: draft, status: .unprocessableEntity)
+        }
+    }
+}

@@ -1,0 +1,111 @@
+import Foundation
+import KefuDomain
+import Vapor
+
+/// The customer's recommendation page (项目推荐): open projects ranked with the reasons in words,
+/// recording a recommendation, and the customer's reactions (R3.2).
+struct RecommendationsController: RouteCollection {
+    func boot(routes: any RoutesBuilder) throws {
+        let recommendations = routes.grouped("customers", ":id", "recommendations")
+        recommendations.requiring(.recommendProjects).get(use: show)
+        recommendations.requiring(.recommendProjects).post(use: create)
+        recommendations.requiring(.recommendProjects).post(":recommendationID", "reaction", use: react)
+    }
+
+    struct Page: Encodable {
+        struct Part: Encodable { var points: String; var isPlus: Bool; var isMinus: Bool; var explanation: String }
+        struct Ranked: Encodable { var rank: Int; var projectID: Int; var code: String; var name: String; var score: Int; var parts: [Part] }
+        struct Past: Encodable {
+            var id: Int; var projectID: Int; var projectCode: String; var projectName: String; var version: Int; var asOfDate: String
+            var recommendedAt: String; var staffName: String; var presentationKey: String; var material: String; var score: Int
+            var hasReaction: Bool; var reactionKey: String; var reactionReason: String; var hasReason: Bool; var reactionAt: String
+        }
+        var customerID: Int
+        var code: String
+        var name: String
+        var ranked: [Ranked]
+        var hasRanked: Bool
+        var past: [Past]
+        var hasPast: Bool
+        var presentations: [ChoiceOption]
+        var reactions: [ChoiceOption]
+        var errors: [String: String] = [:]
+        /// The form that failed, so its message shows beside it.
+        var errorFor: Int = 0
+    }
+
+    private func page(_ req: Request, _ customer: CustomerModel) async throws -> Page {
+        let id = try customer.requireID()
+        let store = RecommendationStore(database: req.db)
+        let ranked = try await store.ranking(for: id)
+        let past = try await store.list(customerID: id)
+        func part(_ points: Int, _ key: String, _ arguments: [String: String]) -> Page.Part {
+            Page.Part(points: points > 0 ? "+\(points)" : "\(points)", isPlus: points > 0, isMinus: points < 0, explanation: req.explain(key, arguments))
+        }
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = DisplayFormat.timeZone
+        return Page(
+            customerID: id, code: customer.code, name: customer.name,
+            ranked: ranked.enumerated().map { index, item in
+                Page.Ranked(rank: index + 1, projectID: item.project.id, code: item.project.code, name: item.project.name, score: item.score,
+                            parts: item.parts.map { part($0.points, $0.messageKey, $0.arguments) })
+            },
+            hasRanked: !ranked.isEmpty,
+            past: past.map { row in
+                Page.Past(
+                    id: row.id, projectID: row.projectID, projectCode: row.projectCode, projectName: row.projectName, version: row.projectVersion,
+                    asOfDate: String(DisplayFormat.dateTime(row.recommendedAt).prefix(10)), recommendedAt: DisplayFormat.dateTime(row.recommendedAt),
+                    staffName: row.staffName ?? "—", presentationKey: "recommendation.presentation.\(row.presentation)", material: row.material,
+                    score: row.score, hasReaction: row.reaction != nil, reactionKey: "recommendation.reaction.\(row.reaction ?? "")",
+                    reactionReason: row.reactionReason ?? "", hasReason: !(row.reactionReason ?? "").isEmpty, reactionAt: row.reactionAt.map(DisplayFormat.dateTime) ?? ""
+                )
+            },
+            hasPast: !past.isEmpty,
+            presentations: ChoiceOption.list(RecommendationPresentation.allCases.map(\.rawValue), labelPrefix: "recommendation.presentation", selected: "phone"),
+            reactions: ChoiceOption.list(Reaction.allCases.map(\.rawValue), labelPrefix: "recommendation.reaction", selected: "")
+        )
+    }
+
+    @Sendable func show(req: Request) async throws -> Response {
+        let customer = try await req.customer(for: .recommendProjects)
+        return try await req.renderPage("customers/recommendations", titleKey: "recommendations.title", try await page(req, customer))
+    }
+
+    struct Form: Content { var projectID: Int?; var presentation: String?; var material: String? }
+
+    @Sendable func create(req: Request) async throws -> Response {
+        let customer = try await req.customer(for: .recommendProjects)
+        let form = try req.content.decode(Form.self)
+        let id = try customer.requireID()
+        do {
+            _ = try await RecommendationStore(database: req.db).record(
+                .init(projectID: form.projectID ?? 0, presentation: form.presentation ?? "", material: form.material), customerID: id, context: req.auditContext
+            )
+            return req.redirect(to: "/customers/\(id)/recommendations", flash: FlashMessage(.success, "flash.recommendation_recorded"))
+        } catch let errors as FieldErrors {
+            var page = try await page(req, customer)
+            page.errors = errors.messages
+            page.errorFor = form.projectID ?? 0
+            return try await req.renderPage("customers/recommendations", titleKey: "recommendations.title", page, status: .unprocessableEntity)
+        }
+    }
+
+    struct ReactionForm: Content { var reaction: String?; var reason: String? }
+
+    @Sendable func react(req: Request) async throws -> Response {
+        let customer = try await req.customer(for: .recommendProjects)
+        guard let recommendationID = req.parameters.get("recommendationID", as: Int.self) else { throw KefuError.notFound }
+        let form = try req.content.decode(ReactionForm.self)
+        let id = try customer.requireID()
+        do {
+            try await RecommendationStore(database: req.db).react(.init(reaction: form.reaction ?? "", reason: form.reason),
+                                                                  recommendationID: recommendationID, customerID: id, context: req.auditContext)
+            return req.redirect(to: "/customers/\(id)/recommendations", flash: FlashMessage(.success, "flash.reaction_recorded"))
+        } catch let errors as FieldErrors {
+            var page = try await page(req, customer)
+            page.errors = errors.messages
+            page.errorFor = recommendationID
+            return try await req.renderPage("customers/recommendations", titleKey: "recommendations.title", page, status: .unprocessableEntity)
+        }
+    }
+}
