@@ -72,7 +72,7 @@ struct FrontLineTests {
             try await t.app.testing().test(.GET, "/api/v1/projects/\(park.id)/versions", beforeRequest: { req in req.bearer(specialist) }) { res async throws in
                 let versions = try res.content.decode([ProjectVersionDTO].self)
                 #expect(versions.map(\.version) == [2, 1])
-                #expect(versions.first?.changes == ["investmentMinWan: 500 → 800"])
+                #expect(versions.first?.changes == [FieldChange(field: "investmentMinWan", oldValue: "500", newValue: "800")])
                 #expect(versions.last?.facts?.investmentMinWan == 500)
             }
             // What a customer was told the first day: version 1.
@@ -135,7 +135,7 @@ struct FrontLineTests {
                 #expect(kinds.contains("recommendation") && kinds.contains("reaction"))
             }
             let statistics = try await ProjectStore(database: t.app.db).statistics(of: fits.id)
-            #expect(statistics.recommended == 1 && statistics.rejectionReasons == ["租金超出预算"])
+            #expect(statistics.recommended == 1 && statistics.rejectionReasons.map(\.reason) == ["租金超出预算"])
         }
     }
 

@@ -130,7 +130,7 @@ public struct CustomerValues: Equatable, Sendable {
 }
 
 /// One changed field: who changed what from what to what is kept for every customer (R4.3).
-public struct FieldChange: Equatable, Sendable {
+public struct FieldChange: Equatable, Codable, Sendable {
     public var field: String
     public var oldValue: String
     public var newValue: String

@@ -28,7 +28,8 @@ struct FollowUpsAPIController: RouteCollection {
         customer.requiring(.manageFollowUps).post(use: plan)
     }
 
-    /// `scope=mine` (default for specialists) or `team`; `view=overdue` (default), `week` or `open`.
+    /// `scope=mine` (default for specialists) or `team`; `view=overdue` (default), `week` (with `week=-1`,
+    /// `1` … to move) or `open`.
     @Sendable func list(req: Request) async throws -> [FollowUpDTO] {
         let staff = try req.requireStaff()
         let now = req.now
@@ -39,7 +40,8 @@ struct FollowUpsAPIController: RouteCollection {
         let rows: [FollowUpStore.Row]
         switch req.query[String.self, at: "view"] ?? "overdue" {
         case "week":
-            let days = FollowUpRule.weekDays(containing: now, timeZone: DisplayFormat.timeZone)
+            let week = min(max(req.query[Int.self, at: "week"] ?? 0, -52), 52)
+            let days = FollowUpRule.weekDays(containing: now.addingTimeInterval(Double(week) * 7 * 86400), timeZone: DisplayFormat.timeZone)
             rows = try await store.open(staffID: staffID, from: days[0], until: days[6].addingTimeInterval(86400))
         case "open":
             rows = try await store.open(staffID: staffID, until: .distantFuture)

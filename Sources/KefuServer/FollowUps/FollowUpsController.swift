@@ -15,12 +15,12 @@ struct FollowUpsController: RouteCollection {
 
     struct Item: Encodable {
         var id: Int; var customerID: Int; var customerCode: String; var customerName: String; var staffName: String
-        var dueAt: String; var channelKey: String; var purpose: String; var isOverdue: Bool; var isOpen: Bool
+        var dueAt: String; var dueTime: String; var channelKey: String; var purpose: String; var isOverdue: Bool; var isOpen: Bool
         var completedAt: String; var outcome: String
 
         init(_ row: FollowUpStore.Row, now: Date) {
             id = row.id; customerID = row.customerID; customerCode = row.customerCode; customerName = row.customerName
-            staffName = row.staffName ?? "—"; dueAt = DisplayFormat.dateTime(row.dueAt); channelKey = "follow_up.channel.\(row.channel)"
+            staffName = row.staffName ?? "—"; dueAt = DisplayFormat.dateTime(row.dueAt); dueTime = String(dueAt.suffix(5)); channelKey = "follow_up.channel.\(row.channel)"
             purpose = row.purpose; isOverdue = FollowUpRule.isOverdue(dueAt: row.dueAt, completedAt: row.completedAt, now: now)
             isOpen = row.completedAt == nil; completedAt = row.completedAt.map(DisplayFormat.dateTime) ?? ""; outcome = row.outcome ?? ""
         }
@@ -37,6 +37,9 @@ struct FollowUpsController: RouteCollection {
         var hasItems: Bool
         var isWeek: Bool
         var days: [Day]
+        var week: Int
+        var previousWeek: Int
+        var nextWeek: Int
         var counts: [Count]
         var hasCounts: Bool
         var unplanned: [Unplanned]
@@ -51,7 +54,9 @@ struct FollowUpsController: RouteCollection {
         let view = ["overdue", "week", "open"].contains(req.query[String.self, at: "view"] ?? "") ? req.query[String.self, at: "view"]! : "overdue"
         let store = FollowUpStore(database: req.db)
         let staffID = isTeam ? nil : staff.id
-        let days = FollowUpRule.weekDays(containing: now, timeZone: DisplayFormat.timeZone)
+        // `week` moves the week view: -1 last week, 1 next week.
+        let week = min(max(req.query[Int.self, at: "week"] ?? 0, -52), 52)
+        let days = FollowUpRule.weekDays(containing: now.addingTimeInterval(Double(week) * 7 * 86400), timeZone: DisplayFormat.timeZone)
         let rows: [FollowUpStore.Row] = switch view {
         case "week": try await store.open(staffID: staffID, from: days[0], until: days[6].addingTimeInterval(86400))
         case "open": try await store.open(staffID: staffID, until: .distantFuture)
@@ -72,7 +77,7 @@ struct FollowUpsController: RouteCollection {
             ListPage.Unplanned(id: $0.id, code: $0.code, name: $0.name, stageKey: "customer.stage.\($0.stage)")
         }
         let page = ListPage(view: view, isTeam: isTeam, canSeeTeam: canSeeTeam, items: items, hasItems: !items.isEmpty, isWeek: view == "week",
-                            days: weekDays, counts: counts, hasCounts: !counts.isEmpty, unplanned: unplanned, hasUnplanned: !unplanned.isEmpty)
+                            days: weekDays, week: week, previousWeek: week - 1, nextWeek: week + 1, counts: counts, hasCounts: !counts.isEmpty, unplanned: unplanned, hasUnplanned: !unplanned.isEmpty)
         return try await req.renderPage("follow_ups/index", titleKey: "follow_ups.title", page)
     }
 

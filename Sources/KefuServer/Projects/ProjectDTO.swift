@@ -26,8 +26,12 @@ struct ProjectDTO: Content {
     var updatedAt: Date
     var recommended: Int
     var interestRate: Double?
+    /// On one project (not in lists): the reasons customers gave for no interest, most frequent first.
+    var rejectionReasons: [ReasonCount]?
 
-    init(_ record: ProjectRecord, statistics: ProjectStore.Statistics) {
+    struct ReasonCount: Content { var reason: String; var count: Int }
+
+    init(_ record: ProjectRecord, statistics: ProjectStore.Statistics, withReasons: Bool = false) {
         let facts = record.facts
         id = record.id; code = facts.code; name = facts.name; type = facts.type.rawValue; industries = facts.industries
         province = facts.province; city = facts.city; address = facts.address; areaSquareMeters = facts.areaSquareMeters
@@ -36,6 +40,7 @@ struct ProjectDTO: Content {
         highlights = facts.highlights; status = facts.status.rawValue; responsibleDepartment = facts.responsibleDepartment
         version = record.version; createdAt = record.createdAt; updatedAt = record.updatedAt
         recommended = statistics.recommended; interestRate = statistics.interestRate
+        rejectionReasons = withReasons ? statistics.rejectionReasons.map { ReasonCount(reason: $0.reason, count: $0.count) } : nil
     }
 }
 
@@ -110,7 +115,7 @@ struct ProjectVersionDTO: Content {
     var version: Int
     var changedAt: Date
     var actorName: String
-    var changes: [String]
+    var changes: [FieldChange]
     var facts: ProjectFacts?
 }
 

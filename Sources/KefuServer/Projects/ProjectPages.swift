@@ -65,8 +65,9 @@ struct ProjectFilePage: Encodable {
     var versions: [Version]
     var recommended: Int
     var interestRate: String
-    var rejectionReasons: [String]
+    var rejectionReasons: [Reason]
     var hasRejections: Bool
+    struct Reason: Encodable { var reason: String; var count: Int }
     var canManage: Bool
     var errors: [String: String] = [:]
     var caseDraft = Case(title: "", summary: "", figures: "")
@@ -85,13 +86,16 @@ struct ProjectFilePage: Encodable {
         fields = Self.fields(facts, req)
         self.cases = cases.map { Case(title: $0.title, summary: $0.summary, figures: $0.figures) }
         hasCases = !cases.isEmpty
-        self.versions = versions.map {
-            Version(version: $0.version, changedAt: DisplayFormat.dateTime($0.changedAt), actorName: $0.actorName,
-                    changes: $0.changes.split(separator: "\n").map(String.init), isFirst: $0.changes.isEmpty)
+        self.versions = versions.map { version in
+            let changes = version.fieldChanges.map { change in
+                "\(req.t(Self.labelKey(change.field)))：\(change.oldValue.isEmpty ? "—" : change.oldValue) → \(change.newValue.isEmpty ? "—" : change.newValue)"
+            }
+            return Version(version: version.version, changedAt: DisplayFormat.dateTime(version.changedAt), actorName: version.actorName,
+                           changes: changes, isFirst: changes.isEmpty)
         }
         recommended = statistics.recommended
         interestRate = statistics.interestRate.map { String(format: "%.0f%%", $0 * 100) } ?? "—"
-        rejectionReasons = statistics.rejectionReasons
+        rejectionReasons = statistics.rejectionReasons.map { Reason(reason: $0.reason, count: $0.count) }
         hasRejections = !statistics.rejectionReasons.isEmpty
         canManage = AccessPolicy.allows(req.staff?.roleValue ?? .liaison, .manageProjects)
         self.asOf = asOf?.date ?? ""
@@ -99,6 +103,17 @@ struct ProjectFilePage: Encodable {
         hasAsOf = asOf?.version != nil
         asOfRequested = asOf != nil
         asOfVersion = asOf?.version?.version ?? 0
+    }
+
+    /// The form label of a fact, for the change history.
+    static func labelKey(_ field: String) -> String {
+        switch field {
+        case "province": "customer.field.province"
+        case "city": "customer.field.city"
+        case "address": "customer.field.address"
+        case "areaSquareMeters": "project.field.area"
+        default: "project.field.\(field)"
+        }
     }
 
     static func fields(_ facts: ProjectFacts, _ req: Request) -> [Field] {

@@ -132,7 +132,7 @@ struct ProjectStore {
 
     private static func writeVersion(_ record: ProjectRecord, changes: [(field: String, old: String, new: String)], context: AuditContext, on database: any Database) async throws {
         let facts = String(decoding: try JSONEncoder().encode(record.facts), as: UTF8.self)
-        let summary = changes.map { "\($0.field): \($0.old) → \($0.new)" }.joined(separator: "\n")
+        let summary = String(decoding: try JSONEncoder().encode(changes.map { FieldChange(field: $0.field, oldValue: $0.old, newValue: $0.new) }), as: UTF8.self)
         try await database.sql().raw("""
             INSERT INTO project_versions (project_id, version, facts, changes, staff_id, actor_name, changed_at)
             VALUES (\(bind: record.id), \(bind: record.version), \(bind: facts), \(bind: summary), \(bind: context.actorStaffID),
@@ -149,6 +149,8 @@ struct ProjectStore {
         enum CodingKeys: String, CodingKey { case version, facts, changes, actorName = "actor_name", changedAt = "changed_at" }
 
         var decodedFacts: ProjectFacts? { try? JSONDecoder().decode(ProjectFacts.self, from: Data(facts.utf8)) }
+        /// The fields that changed from the version before (none for the first).
+        var fieldChanges: [FieldChange] { (try? JSONDecoder().decode([FieldChange].self, from: Data(changes.utf8))) ?? [] }
     }
 
     func versions(of projectID: Int) async throws -> [Version] {
@@ -191,7 +193,8 @@ struct ProjectStore {
         var recommended = 0
         var reacted = 0
         var interested = 0
-        var rejectionReasons: [String] = []
+        /// Reasons given for no interest, most frequent first, with how often each was given.
+        var rejectionReasons: [(reason: String, count: Int)] = []
         var interestRate: Double? { reacted == 0 ? nil : Double(interested) / Double(reacted) }
     }
 
@@ -214,9 +217,9 @@ struct ProjectStore {
     func statistics(of projectID: Int) async throws -> Statistics {
         var statistics = try await self.statistics()[projectID] ?? Statistics()
         statistics.rejectionReasons = try await database.sql().raw("""
-            SELECT reaction_reason FROM recommendations WHERE project_id = \(bind: projectID) AND reaction = 'not_interested'
-            AND reaction_reason IS NOT NULL AND reaction_reason <> '' ORDER BY reaction_at DESC LIMIT 20
-            """).all().map { try $0.decode(column: "reaction_reason", as: String.self) }
+            SELECT reaction_reason, COUNT(*) AS n FROM recommendations WHERE project_id = \(bind: projectID) AND reaction = 'not_interested'
+            AND reaction_reason IS NOT NULL AND reaction_reason <> '' GROUP BY reaction_reason ORDER BY n DESC, reaction_reason LIMIT 20
+            """).all().map { (try $0.decode(column: "reaction_reason", as: String.self), try $0.decode(column: "n", as: Int.self)) }
         return statistics
     }
 }

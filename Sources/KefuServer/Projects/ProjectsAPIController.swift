@@ -32,7 +32,7 @@ struct ProjectsAPIController: RouteCollection {
 
     @Sendable func show(req: Request) async throws -> ProjectDTO {
         let record = try await req.project()
-        return ProjectDTO(record, statistics: try await ProjectStore(database: req.db).statistics(of: record.id))
+        return ProjectDTO(record, statistics: try await ProjectStore(database: req.db).statistics(of: record.id), withReasons: true)
     }
 
     @Sendable func update(req: Request) async throws -> Response {
@@ -43,7 +43,7 @@ struct ProjectsAPIController: RouteCollection {
         let store = ProjectStore(database: req.db)
         do {
             let saved = try await store.update(record.id, with: facts, version: version, context: req.auditContext)
-            return try await ProjectDTO(saved, statistics: try await store.statistics(of: saved.id)).encodeResponse(for: req)
+            return try await ProjectDTO(saved, statistics: try await store.statistics(of: saved.id), withReasons: true).encodeResponse(for: req)
         } catch let conflict as ProjectConflict {
             let body = ConflictBody(error: .init(code: "conflict", message: req.t("error.conflict.project"), fields: [:]),
                                     current: ProjectDTO(conflict.current, statistics: try await store.statistics(of: record.id)))
@@ -55,7 +55,7 @@ struct ProjectsAPIController: RouteCollection {
         let record = try await req.project()
         return try await ProjectStore(database: req.db).versions(of: record.id).map {
             ProjectVersionDTO(version: $0.version, changedAt: $0.changedAt, actorName: $0.actorName,
-                              changes: $0.changes.split(separator: "\n").map(String.init), facts: $0.decodedFacts)
+                              changes: $0.fieldChanges, facts: $0.decodedFacts)
         }
     }
 

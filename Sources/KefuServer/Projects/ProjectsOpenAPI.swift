@@ -39,6 +39,8 @@ extension ProjectsAPIController {
         projectProperties["updatedAt"] = Schema.dateTime
         projectProperties["recommended"] = Schema.integer
         projectProperties["interestRate"] = nullableNumber
+        projectProperties["rejectionReasons"] = ["anyOf": [["type": "array", "items": Schema.object(["reason": text, "count": Schema.integer], required: ["reason", "count"])],
+                                                           ["type": "null"]], "description": "On one project, not in lists"]
         var inputProperties: [String: JSONValue] = [:]
         for name in ["code", "name", "type", "province", "city", "address", "areaSquareMeters", "investmentMinWan", "investmentMaxWan",
                      "annualReturnPercent", "paybackYears", "incentives", "highlights", "status", "responsibleDepartment"] {
@@ -54,7 +56,8 @@ extension ProjectsAPIController {
                              "description": "Amounts in 万元 and numbers as text, as a form sends them; on PATCH absent fields keep their value"],
             "ProjectFacts": Schema.object(factProperties, required: ["code", "name", "type", "industries", "status"]),
             "ProjectVersion": Schema.object([
-                "version": Schema.integer, "changedAt": Schema.dateTime, "actorName": text, "changes": ["type": "array", "items": text],
+                "version": Schema.integer, "changedAt": Schema.dateTime, "actorName": text,
+                "changes": ["type": "array", "items": Schema.object(["field": text, "oldValue": text, "newValue": text], required: ["field", "oldValue", "newValue"])],
                 "facts": ["anyOf": [Schema.ref("ProjectFacts"), ["type": "null"]]],
             ], required: ["version", "changedAt", "actorName", "changes"]),
             "ProjectVersionList": ["type": "array", "items": Schema.ref("ProjectVersion")],
@@ -113,7 +116,8 @@ extension FollowUpsAPIController {
     static let operations: [APIOperation] = [
         APIOperation(method: .GET, path: "/api/v1/follow-ups", tag: "Follow-ups",
                      summary: "Open follow-ups: overdue (default), this week, or all open; yours, or the team's for the supervisor and leadership",
-                     parameters: [OpenAPIParameters.query("view", "string", "overdue | week | open"), OpenAPIParameters.query("scope", "string", "mine | team")],
+                     parameters: [OpenAPIParameters.query("view", "string", "overdue | week | open"), OpenAPIParameters.query("scope", "string", "mine | team"),
+                                  OpenAPIParameters.query("week", "integer", "With view=week: weeks from this one (-1 last week, 1 next week)")],
                      responses: [200: "FollowUpList"]),
         APIOperation(method: .POST, path: "/api/v1/follow-ups/{followUpID}/complete", tag: "Follow-ups",
                      summary: "Complete a follow-up; the last open one of a customer with intent or in negotiation needs `next` planned",

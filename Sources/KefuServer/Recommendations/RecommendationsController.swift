@@ -25,6 +25,9 @@ struct RecommendationsController: RouteCollection {
         var name: String
         var ranked: [Ranked]
         var hasRanked: Bool
+        /// The best ten are shown unless all are asked for.
+        var hasMore: Bool
+        var totalRanked: Int
         var past: [Past]
         var hasPast: Bool
         var presentations: [ChoiceOption]
@@ -42,15 +45,14 @@ struct RecommendationsController: RouteCollection {
         func part(_ points: Int, _ key: String, _ arguments: [String: String]) -> Page.Part {
             Page.Part(points: points > 0 ? "+\(points)" : "\(points)", isPlus: points > 0, isMinus: points < 0, explanation: req.explain(key, arguments))
         }
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = DisplayFormat.timeZone
+        let showAll = req.query[String.self, at: "all"] == "1"
         return Page(
             customerID: id, code: customer.code, name: customer.name,
-            ranked: ranked.enumerated().map { index, item in
+            ranked: ranked.prefix(showAll ? ranked.count : 10).enumerated().map { index, item in
                 Page.Ranked(rank: index + 1, projectID: item.project.id, code: item.project.code, name: item.project.name, score: item.score,
                             parts: item.parts.map { part($0.points, $0.messageKey, $0.arguments) })
             },
-            hasRanked: !ranked.isEmpty,
+            hasRanked: !ranked.isEmpty, hasMore: !showAll && ranked.count > 10, totalRanked: ranked.count,
             past: past.map { row in
                 Page.Past(
                     id: row.id, projectID: row.projectID, projectCode: row.projectCode, projectName: row.projectName, version: row.projectVersion,
