@@ -69,6 +69,11 @@ public enum AccessPolicy {
         .manageProjects: [.supervisor: [.any]],
         // A specialist recommends to and follows up their own customers; the supervisor any.
         .recommendProjects: [.supervisor: [.any], .specialist: [.own]],
+        // R3.1: whoever answers records the inquiry; the one who promised a reply gives it.
+        .viewInquiries: [.supervisor: [.any], .specialist: [.own], .leadership: [.any]],
+        .recordInquiry: [.supervisor: [.any], .specialist: [.any]],
+        .replyInquiry: [.supervisor: [.any], .specialist: [.own]],
+        .assignInquiries: [.supervisor: [.any]],
         .viewFollowUps: [.supervisor: [.any], .specialist: [.own], .leadership: [.any]],
         .manageFollowUps: [.supervisor: [.any], .specialist: [.own]],
     ]

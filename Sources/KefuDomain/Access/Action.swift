@@ -35,6 +35,13 @@ public enum Action: String, CaseIterable, Codable, Sendable {
     case manageProjects = "projects.manage"
     /// Rank projects for a customer, record a recommendation and the customer's reaction.
     case recommendProjects = "recommendations.manage"
+    case viewInquiries = "inquiries.view"
+    /// Take an inquiry during a call (on any customer: whoever answers the phone records it).
+    case recordInquiry = "inquiries.record"
+    /// Close an inquiry with the reply given.
+    case replyInquiry = "inquiries.reply"
+    /// Give a public-form inquiry from the queue to a specialist.
+    case assignInquiries = "inquiries.assign"
     case viewFollowUps = "follow_ups.view"
     /// Plan and complete follow-ups.
     case manageFollowUps = "follow_ups.manage"

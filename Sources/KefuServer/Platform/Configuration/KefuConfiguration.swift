@@ -1,4 +1,5 @@
 import Foundation
+import KefuDomain
 import Logging
 
 /// Everything Kefu reads from its environment, parsed once at start-up into typed values.
@@ -31,6 +32,20 @@ public struct KefuConfiguration: Sendable {
     public var trustForwardedFor: Bool
     /// How often the in-process scheduler looks for due jobs; 0 turns it off.
     public var schedulerIntervalSeconds: Int
+    /// The public inquiry form and its queue (R4.1 #2).
+    public var inquiries = InquirySettings()
+
+    public struct InquirySettings: Sendable {
+        /// Who gets a public-form inquiry: the supervisor by hand (default), round robin, or by industry.
+        public var assignment: InquiryAssignmentRule = .manual
+        /// Industry → username, for assignment by industry.
+        public var industryMap: [String: String] = [:]
+        /// The privacy notice the form shows; recorded with each consent.
+        public var privacyNoticeVersion = "2026-01"
+        /// Submissions one address may make in ten minutes.
+        public var submissionsPerAddress = 5
+        public init() {}
+    }
 
     public static let defaultPort = 8080
 
@@ -65,7 +80,7 @@ public struct KefuConfiguration: Sendable {
         if let adminPassword, adminPassword.count < 10 || adminPassword.count > 128 {
             reader.fail("KEFU_ADMIN_PASSWORD", "must be 10–128 characters")
         }
-        let configuration = KefuConfiguration(
+        var configuration = KefuConfiguration(
             hostname: reader.string("KEFU_HOST") ?? "127.0.0.1",
             port: reader.integer("KEFU_PORT", in: 1...65535) ?? defaultPort,
             dataDirectory: dataDirectory,
@@ -80,6 +95,21 @@ public struct KefuConfiguration: Sendable {
             trustForwardedFor: reader.bool("KEFU_TRUST_FORWARDED_FOR") ?? false,
             schedulerIntervalSeconds: reader.integer("KEFU_SCHEDULER_INTERVAL_SECONDS", in: 0...86400) ?? 30
         )
+        var settings = InquirySettings()
+        if let rule = reader.string("KEFU_INQUIRY_ASSIGNMENT") {
+            if let parsed = InquiryAssignmentRule(rawValue: rule) { settings.assignment = parsed } else {
+                reader.fail("KEFU_INQUIRY_ASSIGNMENT", "expected manual, round_robin or industry")
+            }
+        }
+        if let map = reader.string("KEFU_INQUIRY_INDUSTRY_MAP") {
+            switch InquiryAssignment.industryMap(map) {
+            case .success(let parsed): settings.industryMap = parsed
+            case .failure: reader.fail("KEFU_INQUIRY_INDUSTRY_MAP", "expected industry=username pairs separated by commas, e.g. manufacturing=lina,technology=zhangwei")
+            }
+        }
+        if let version = reader.string("KEFU_PRIVACY_NOTICE_VERSION") { settings.privacyNoticeVersion = String(version.prefix(32)) }
+        settings.submissionsPerAddress = reader.integer("KEFU_PUBLIC_FORM_LIMIT", in: 1...10_000) ?? 5
+        configuration.inquiries = settings
         if !reader.problems.isEmpty { throw ConfigurationError(problems: reader.problems) }
         return configuration
     }

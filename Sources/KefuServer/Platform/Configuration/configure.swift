@@ -49,6 +49,7 @@ public func configure(_ app: Application, _ configuration: KefuConfiguration, cl
 
     // Everything the app keeps in its storage is set here, before any request reads it.
     app.importJobs = ImportJobs()
+    app.publicFormGate = PublicFormGate(limit: configuration.inquiries.submissionsPerAddress)
     app.scheduler = Scheduler()
     try routes(app)
     app.scheduler.register(HousekeepingJobs.purgeExpiredSessions)
@@ -66,6 +67,8 @@ func routes(_ app: Application) throws {
     try app.register(collection: CustomersController())
     try app.register(collection: PrivacyController())
     try app.register(collection: CustomerImportController())
+    try app.register(collection: InquiriesController())
+    try app.register(collection: PublicInquiryController())
     try app.register(collection: ProjectsController())
     try app.register(collection: RecommendationsController())
     try app.register(collection: FollowUpsController())
@@ -76,6 +79,7 @@ func routes(_ app: Application) throws {
     try api.register(collection: CustomersAPIController())
     try api.register(collection: PrivacyAPIController())
     try api.register(collection: CustomerImportAPIController())
+    try api.register(collection: InquiriesAPIController())
     try api.register(collection: ProjectsAPIController())
     try api.register(collection: RecommendationsAPIController())
     try api.register(collection: FollowUpsAPIController())
@@ -90,7 +94,7 @@ enum KefuMigrations {
             CreateAuditEntries(), CreateScheduledJobs(),
             CreateCustomers(), CreateCustomerCodeSequences(), CreateCustomerChanges(), CreateCommunicationRecords(),
             CreateTimelineEntries(), CreateConsents(), CreateSharingRequests(),
-            CreateProjects(), CreateRecommendations(), CreateFollowUps(),
+            CreateProjects(), CreateRecommendations(), CreateFollowUps(), CreateInquiries(),
         ]
     }
 }

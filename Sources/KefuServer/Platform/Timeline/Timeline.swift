@@ -13,7 +13,7 @@ import SQLKit
 enum Timeline {
     enum Kind: String, CaseIterable, Sendable {
         case created, changed, communication, reassigned, merged, revealed, consent, sharing, anonymized
-        case recommendation, reaction
+        case recommendation, reaction, inquiry, reply
         case followUpPlanned = "follow_up_planned", followUpCompleted = "follow_up_completed"
     }
 

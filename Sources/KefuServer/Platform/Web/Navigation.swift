@@ -13,7 +13,7 @@ struct NavigationEntry: Sendable {
     static let all: [NavigationEntry] = [
         NavigationEntry(key: "nav.dashboard", path: SiteURL.dashboard, action: .viewDashboard, icon: "home"),
         NavigationEntry(key: "nav.customers", path: "/customers", action: .viewCustomers, icon: "users"),
-        NavigationEntry(key: "nav.inquiries", path: nil, action: nil, icon: "message"),
+        NavigationEntry(key: "nav.inquiries", path: "/inquiries", action: .viewInquiries, icon: "message"),
         NavigationEntry(key: "nav.projects", path: "/projects", action: .viewProjects, icon: "building"),
         NavigationEntry(key: "nav.follow_ups", path: "/follow-ups", action: .viewFollowUps, icon: "repeat"),
         NavigationEntry(key: "nav.contracts", path: nil, action: nil, icon: "file"),

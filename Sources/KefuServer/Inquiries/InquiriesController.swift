@@ -1,0 +1,216 @@
+import Foundation
+import KefuDomain
+import Vapor
+
+/// The inquiry pages (咨询): the list with promised replies and the public-form queue, the intake
+/// page for a call in progress, and one inquiry with its reply or assignment (R3.1, R4.1 #2).
+struct InquiriesController: RouteCollection {
+    func boot(routes: any RoutesBuilder) throws {
+        let inquiries = routes.grouped("inquiries")
+        inquiries.requiring(.viewInquiries).get(use: list)
+        inquiries.requiring(.recordInquiry).get("new", use: intake)
+        inquiries.requiring(.recordInquiry).post(use: create)
+        inquiries.requiring(.viewInquiries).get(":id", use: show)
+        inquiries.requiring(.replyInquiry).post(":id", "reply", use: reply)
+        inquiries.requiring(.assignInquiries).post(":id", "assign", use: assign)
+    }
+
+    struct Item: Encodable {
+        var id: Int; var number: String; var customerID: Int?; var customer: String; var channelKey: String; var receivedAt: String
+        var question: String; var statusKey: String; var status: String; var promisedBy: String; var stateKey: String
+        var isOverdue: Bool; var isDueSoon: Bool; var staffName: String; var visitor: String
+
+        init(_ dto: InquiryDTO) {
+            id = dto.id; number = dto.number ?? ""; customerID = dto.customerID
+            customer = [dto.customerCode, dto.customerName].compactMap { $0 }.joined(separator: " ")
+            channelKey = "inquiry.channel.\(dto.channel)"; receivedAt = DisplayFormat.dateTime(dto.receivedAt); question = dto.question
+            statusKey = "inquiry.status.\(dto.status)"; status = dto.status; promisedBy = dto.promisedBy.map(DisplayFormat.dateTime) ?? ""
+            stateKey = "inquiry.promise.\(dto.promiseState ?? "none")"; isOverdue = dto.promiseState == PromisedReplyState.overdue.rawValue
+            isDueSoon = dto.promiseState == PromisedReplyState.dueSoon.rawValue; staffName = dto.staffName ?? "—"
+            visitor = [dto.visitorName, dto.visitorMobile, dto.visitorCompany].compactMap { $0 }.joined(separator: " · ")
+        }
+    }
+
+    struct ListPage: Encodable {
+        var tab: String
+        var isTeam: Bool
+        var canSeeTeam: Bool
+        var canRecord: Bool
+        var items: [Item]
+        var hasItems: Bool
+        var pager: Pager
+        var averageResponse: String
+        var punctuality: String
+        var waiting: Int
+    }
+
+    @Sendable func list(req: Request) async throws -> Response {
+        let staff = try req.requireStaff()
+        let tab = ["promised", "waiting", "all"].contains(req.query[String.self, at: "status"] ?? "") ? req.query[String.self, at: "status"]! : "promised"
+        var filter = req.inquiryFilter
+        filter.status = tab == "all" ? nil : InquiryStore.Status(rawValue: tab)
+        let paging = req.paging
+        let store = InquiryStore(database: req.db)
+        let (rows, total) = try await store.list(filter, paging: paging)
+        let now = req.now
+        let items = rows.map { Item(InquiryDTO($0, actor: staff.actor, now: now)) }
+        let figures = try await store.figures(staffID: tab == "waiting" ? filter.staffID : filter.staffID, since: now.addingTimeInterval(-30 * 86400))
+        let waiting = try await store.list(.init(status: .waiting), paging: Paging(number: 1, size: 1)).total
+        let canSeeTeam = AccessPolicy.widestScope(of: staff.roleValue, for: .viewInquiries) == .any
+        let page = ListPage(
+            tab: tab, isTeam: canSeeTeam && req.query[String.self, at: "scope"] != "mine", canSeeTeam: canSeeTeam,
+            canRecord: AccessPolicy.allows(staff.roleValue, .recordInquiry), items: items, hasItems: !items.isEmpty,
+            pager: Pager(request: paging, total: total, path: "/inquiries", query: ["status": tab, "scope": req.query[String.self, at: "scope"] ?? ""]),
+            averageResponse: figures.averageResponseMinutes.map { req.t("inquiries.minutes", ["minutes": String($0)]) } ?? "—",
+            punctuality: figures.punctuality.rate.map { String(format: "%.0f%%", $0 * 100) } ?? "—", waiting: waiting
+        )
+        return try await req.renderPage("inquiries/index", titleKey: "inquiries.title", page)
+    }
+
+    struct IntakePage: Encodable {
+        struct Match: Encodable { var id: Int; var code: String; var name: String; var company: String; var mobile: String }
+        var q: String
+        var matches: [Match]
+        var hasMatches: Bool
+        var searched: Bool
+        var chosen: Match?
+        var channels: [ChoiceOption]
+        var form: [String: String]
+        var answeredOnTheSpot: Bool
+        var errors: [String: String] = [:]
+        var duplicates: [CustomerFormPage.DuplicateView] = []
+        var hasDuplicates = false
+    }
+
+    private func intakePage(_ req: Request, input: InquiryInput? = nil) async throws -> IntakePage {
+        let actor = try req.requireStaff().actor
+        let q = req.query[String.self, at: "q"]?.trimmed ?? ""
+        var matches: [IntakePage.Match] = []
+        func match(_ row: CustomerListRow) -> IntakePage.Match {
+            let masked = ContactVisibility.decide(for: actor, on: RecordFacts(responsibleStaffID: row.responsibleStaffID), revealed: false) == .masked
+            return IntakePage.Match(id: row.id, code: row.code, name: row.name, company: row.companyName ?? "",
+                                    mobile: (masked ? row.mobile.map(MainlandMobile.masked) : row.mobile) ?? "")
+        }
+        if !q.isEmpty {
+            matches = try await CustomerQueries(database: req.db).list(CustomerFilter(text: q), visibleTo: actor, paging: Paging(number: 1, size: 8), now: req.now)
+                .items.map(match)
+        }
+        var chosen: IntakePage.Match?
+        if let id = input?.customerID ?? req.query[Int.self, at: "customer"], let customer = try await CustomerModel.find(id, on: req.db),
+           customer.mergedIntoID == nil {
+            let masked = ContactVisibility.decide(for: actor, on: customer.recordFacts, revealed: false) == .masked
+            chosen = IntakePage.Match(id: id, code: customer.code, name: customer.name, company: customer.companyName ?? "",
+                                      mobile: (masked ? customer.mobile.map(MainlandMobile.masked) : customer.mobile) ?? "")
+        }
+        let form: [String: String] = [
+            "name": input?.customer?.name ?? "", "mobile": input?.customer?.mobile ?? "", "companyName": input?.customer?.companyName ?? "",
+            "duplicateReason": input?.customer?.duplicateReason ?? "", "receivedAt": input?.receivedAt ?? String(DisplayFormat.dateTime(req.now)),
+            "question": input?.question ?? "", "needs": input?.needs ?? "", "answer": input?.answer ?? "", "promisedBy": input?.promisedBy ?? "",
+        ]
+        return IntakePage(q: q, matches: matches, hasMatches: !matches.isEmpty, searched: !q.isEmpty, chosen: chosen,
+                          channels: ChoiceOption.list(InquiryChannel.allCases.map(\.rawValue), labelPrefix: "inquiry.channel", selected: input?.channel ?? "phone"),
+                          form: form, answeredOnTheSpot: input?.answeredOnTheSpot ?? true)
+    }
+
+    @Sendable func intake(req: Request) async throws -> Response {
+        try await req.renderPage("inquiries/new", titleKey: "inquiries.new", try await intakePage(req))
+    }
+
+    struct IntakeForm: Content {
+        var customerID: Int?; var name: String?; var mobile: String?; var companyName: String?; var duplicateReason: String?
+        var channel: String?; var receivedAt: String?; var question: String?; var needs: String?; var answer: String?
+        var outcome: String?; var promisedBy: String?
+
+        var input: InquiryInput {
+            InquiryInput(customerID: customerID,
+                         customer: customerID == nil ? .init(name: name, mobile: mobile, companyName: companyName, duplicateReason: duplicateReason) : nil,
+                         channel: channel, receivedAt: receivedAt, question: question, needs: needs, answer: answer,
+                         answeredOnTheSpot: outcome != "promised", promisedBy: promisedBy)
+        }
+    }
+
+    @Sendable func create(req: Request) async throws -> Response {
+        let input = try req.content.decode(IntakeForm.self).input
+        do {
+            let id = try await req.recordInquiry(input)
+            return req.redirect(to: "/inquiries/\(id)", flash: FlashMessage(.success, "flash.inquiry_recorded"))
+        } catch let errors as FieldErrors {
+            var page = try await intakePage(req, input: input)
+            // Leaf reads dots as a path: customer.name is shown as customer_name.
+            page.errors = Dictionary(uniqueKeysWithValues: errors.messages.map { ($0.key.replacingOccurrences(of: ".", with: "_"), $0.value) })
+            return try await req.renderPage("inquiries/new", titleKey: "inquiries.new", page, status: .unprocessableEntity)
+        } catch let duplicates as PossibleDuplicates {
+            var page = try await intakePage(req, input: input)
+            page.duplicates = CustomerFormPage.DuplicateView.list(duplicates.matches)
+            page.hasDuplicates = true
+            return try await req.renderPage("inquiries/new", titleKey: "inquiries.new", page, status: .conflict)
+        }
+    }
+
+    struct ShowPage: Encodable {
+        var item: Item
+        var needs: String
+        var answer: String
+        var reply: String
+        var repliedAt: String
+        var firstAnsweredAt: String
+        var canReply: Bool
+        var canAssign: Bool
+        var assignees: [ChoiceOption]
+        var errors: [String: String] = [:]
+        var draftReply = ""
+    }
+
+    private func render(_ req: Request, _ row: InquiryStore.Row, errors: [String: String] = [:], draftReply: String = "",
+                        status: HTTPResponseStatus = .ok) async throws -> Response {
+        let staff = try req.requireStaff()
+        let dto = InquiryDTO(row, actor: staff.actor, now: req.now)
+        let isOpen = ["open", "promised"].contains(row.status)
+        let canAssign = row.status == "waiting" && AccessPolicy.allows(staff.roleValue, .assignInquiries)
+        let assignees = canAssign ? try await StaffStore(database: req.db).assignees().map {
+            ChoiceOption(value: String($0.id), labelKey: "", label: $0.displayName, isSelected: false)
+        } : []
+        var page = ShowPage(
+            item: Item(dto), needs: row.needs ?? "", answer: row.answer ?? "", reply: row.reply ?? "",
+            repliedAt: row.repliedAt.map(DisplayFormat.dateTime) ?? "", firstAnsweredAt: row.firstAnsweredAt.map(DisplayFormat.dateTime) ?? "",
+            canReply: isOpen && AccessPolicy.permits(staff.actor, .replyInquiry, on: row.recordFacts), canAssign: canAssign, assignees: assignees
+        )
+        page.errors = errors
+        page.draftReply = draftReply
+        return try await req.renderPage("inquiries/show", titleKey: "inquiries.title", page, status: status)
+    }
+
+    @Sendable func show(req: Request) async throws -> Response {
+        try await render(req, try await req.inquiry(for: .viewInquiries))
+    }
+
+    struct ReplyForm: Content { var reply: String? }
+
+    @Sendable func reply(req: Request) async throws -> Response {
+        let row = try await req.inquiry(for: .replyInquiry)
+        let form = try req.content.decode(ReplyForm.self)
+        do {
+            try await InquiryStore(database: req.db).reply(row.id, reply: form.reply ?? "", context: req.auditContext)
+            return req.redirect(to: "/inquiries/\(row.id)", flash: FlashMessage(.success, "flash.inquiry_replied"))
+        } catch let errors as FieldErrors {
+            return try await render(req, row, errors: errors.messages, draftReply: form.reply ?? "", status: .unprocessableEntity)
+        }
+    }
+
+    struct AssignForm: Content { var staffID: Int? }
+
+    @Sendable func assign(req: Request) async throws -> Response {
+        let row = try await req.inquiry(for: .assignInquiries)
+        let form = try req.content.decode(AssignForm.self)
+        guard let staffID = form.staffID, let staff = try await StaffModel.find(staffID, on: req.db), staff.isActive,
+              [.specialist, .supervisor].contains(staff.roleValue) else {
+            return try await render(req, row, errors: ["staffID": "validation.choose_from_list"], status: .unprocessableEntity)
+        }
+        do {
+            _ = try await InquiryStore(database: req.db).assign(row.id, to: staffID, keepOwner: false, context: req.auditContext)
+            return req.redirect(to: "/inquiries/\(row.id)", flash: FlashMessage(.success, "flash.inquiry_assigned"))
+        } catch let errors as FieldErrors {
+            return try await render(req, row, errors: errors.messages, status: .unprocessableEntity)
+        }
+    }
+}

@@ -1,0 +1,66 @@
+import KefuDomain
+
+/// The inquiry operations and schemas of the OpenAPI document.
+extension InquiriesAPIController {
+    static let operations: [APIOperation] = [
+        APIOperation(method: .GET, path: "/api/v1/inquiries", tag: "Inquiries",
+                     summary: "Inquiries: yours (or the team's for the supervisor and leadership); status=waiting is the public-form queue",
+                     parameters: OpenAPIParameters.page + [OpenAPIParameters.query("status", "string", "waiting | open | promised | closed"),
+                                                           OpenAPIParameters.query("scope", "string", "mine | team"),
+                                                           OpenAPIParameters.query("due", "string", "1: promised replies due within two hours or overdue")],
+                     responses: [200: "InquiryPage"]),
+        APIOperation(method: .POST, path: "/api/v1/inquiries", tag: "Inquiries",
+                     summary: "Record an inquiry: answered on the spot (closed) or a promised reply with its deadline; an existing customer or a new one (409 possible_duplicate without customer.duplicateReason)",
+                     requestSchema: "InquiryInput", responses: [201: "Inquiry"]),
+        APIOperation(method: .GET, path: "/api/v1/inquiries/figures", tag: "Inquiries", summary: "Average response time and reply punctuality",
+                     parameters: [OpenAPIParameters.query("days", "integer", "1–365, default 30"), OpenAPIParameters.query("scope", "string", "mine | team")],
+                     responses: [200: "InquiryFigures"]),
+        APIOperation(method: .GET, path: "/api/v1/inquiries/{id}", tag: "Inquiries", summary: "One inquiry", parameters: [OpenAPIParameters.id],
+                     responses: [200: "Inquiry"]),
+        APIOperation(method: .POST, path: "/api/v1/inquiries/{id}/reply", tag: "Inquiries", summary: "Close an open inquiry or promised reply with the reply given",
+                     parameters: [OpenAPIParameters.id], requestSchema: "InquiryReply", responses: [200: "Inquiry"]),
+        APIOperation(method: .POST, path: "/api/v1/inquiries/{id}/assign", tag: "Inquiries",
+                     summary: "Give a queued public-form inquiry to a specialist (supervisor); it is filed on the customer with that mobile, or a new file",
+                     parameters: [OpenAPIParameters.id], requestSchema: "InquiryAssignment", responses: [200: "Inquiry"]),
+        APIOperation(method: .POST, path: "/api/v1/public/inquiries", tag: "Inquiries",
+                     summary: "The public inquiry form as JSON (no sign-in; consent required; a few per address in ten minutes)",
+                     isPublic: true, requestSchema: "PublicInquiry", responses: [201: "InquiryReceipt"]),
+    ]
+
+    static var schemas: [String: JSONValue] {
+        let text = Schema.string, nullableText = Schema.nullable("string"), nullableTime = Schema.nullable("string", format: "date-time")
+        return [
+            "Inquiry": Schema.object([
+                "id": Schema.integer, "number": nullableText, "customerID": Schema.nullable("integer"), "customerCode": nullableText,
+                "customerName": nullableText, "channel": Schema.enumeration(InquiryChannel.allCases.map(\.rawValue)), "receivedAt": Schema.dateTime,
+                "question": text, "needs": nullableText, "answer": nullableText, "firstAnsweredAt": nullableTime,
+                "status": Schema.enumeration(InquiryStore.Status.allCases.map(\.rawValue)), "promisedBy": nullableTime,
+                "promiseState": ["anyOf": [Schema.enumeration(["open", "due_soon", "overdue", "replied_on_time", "replied_late"]), ["type": "null"]]],
+                "repliedAt": nullableTime, "reply": nullableText, "staffID": Schema.nullable("integer"), "staffName": nullableText,
+                "visitorName": nullableText, "visitorMobile": nullableText, "visitorCompany": nullableText, "visitorIntent": nullableText,
+            ], required: ["id", "channel", "receivedAt", "question", "status"]),
+            "InquiryPage": Schema.page(of: "Inquiry"),
+            "InquiryInput": ["type": "object", "properties": [
+                "customerID": Schema.nullable("integer"),
+                "customer": ["anyOf": [Schema.object(["name": nullableText, "mobile": nullableText, "companyName": nullableText, "duplicateReason": nullableText], required: []),
+                                       ["type": "null"]]],
+                "channel": Schema.enumeration(InquiryChannel.allCases.map(\.rawValue)),
+                "receivedAt": ["type": ["string", "null"], "description": "ISO 8601 or yyyy-MM-dd HH:mm (China time); default now"],
+                "question": text, "needs": nullableText, "answer": nullableText, "answeredOnTheSpot": Schema.nullable("boolean"),
+                "promisedBy": ["type": ["string", "null"], "description": "The deadline told to the customer, when not answered on the spot"],
+            ], "required": ["channel", "question"]],
+            "InquiryReply": Schema.object(["reply": text], required: ["reply"]),
+            "InquiryAssignment": Schema.object(["staffID": Schema.integer], required: ["staffID"]),
+            "InquiryFigures": Schema.object([
+                "since": Schema.dateTime, "answered": Schema.integer, "averageResponseMinutes": Schema.nullable("integer"),
+                "promisedReplied": Schema.integer, "promisedOnTime": Schema.integer, "punctualityRate": Schema.nullable("number"),
+            ], required: ["since", "answered", "promisedReplied", "promisedOnTime"]),
+            "PublicInquiry": Schema.object([
+                "name": text, "mobile": text, "company": nullableText, "intent": ["anyOf": [Schema.enumeration(CustomerVocabulary.industries), ["type": "null"]]],
+                "question": text, "consent": ["type": "string", "description": "\"true\" or \"on\": the visitor agrees to the privacy notice"],
+                "website": ["type": ["string", "null"], "description": "Leave empty"],
+            ], required: ["name", "mobile", "question", "consent"]),
+            "InquiryReceipt": Schema.object(["number": text], required: ["number"]),
+        ]
+    }
+}

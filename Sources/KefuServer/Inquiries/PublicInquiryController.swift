@@ -1,0 +1,146 @@
+import Fluent
+import Foundation
+import KefuDomain
+import SQLKit
+import Vapor
+
+/// Counts public submissions per address for the whole process (R4.1 #2 anti-abuse).
+actor PublicFormGate {
+    private var limiter: SubmissionLimiter
+
+    init(limit: Int, window: TimeInterval = 600) { limiter = SubmissionLimiter(limit: limit, window: window) }
+
+    func admit(_ address: String, now: Date) -> Bool { limiter.admit(address, now: now) }
+}
+
+extension Application {
+    private struct PublicFormGateKey: StorageKey { typealias Value = PublicFormGate }
+
+    /// Set once in `configure`: the application's storage must not change while requests read it.
+    var publicFormGate: PublicFormGate {
+        get {
+            guard let gate = storage[PublicFormGateKey.self] else { fatalError("publicFormGate is used before configure(_:) set it") }
+            return gate
+        }
+        set { storage[PublicFormGateKey.self] = newValue }
+    }
+}
+
+/// The public inquiry form (在线咨询): a page without sign-in for the website or a tablet at
+/// reception, and the same as JSON. Consent to the privacy notice is required; an address may submit
+/// a few times in ten minutes; a hidden field catches robots; bodies are small.
+struct PublicInquiryController: RouteCollection {
+    static let maximumBody: ByteCount = "16kb"
+
+    struct Form: Content {
+        var name: String?
+        var mobile: String?
+        var company: String?
+        var intent: String?
+        var question: String?
+        var consent: String?
+        /// The honeypot: hidden from people by CSS, named to tempt robots.
+        var website: String?
+
+        var draft: PublicInquiryDraft {
+            PublicInquiryDraft(name: name ?? "", mobile: mobile ?? "", company: company ?? "", intent: intent ?? "", question: question ?? "",
+                               consent: ["on", "true", "1", "yes"].contains(consent ?? ""), honeypot: website ?? "")
+        }
+    }
+
+    struct Receipt: Content { var number: String }
+
+    struct Page: Encodable {
+        var form: [String: String]
+        var intents: [ChoiceOption]
+        var errors: [String: String] = [:]
+        var noticeVersion: String
+        var number: String?
+        var hasNumber: Bool
+        var limited = false
+    }
+
+    func boot(routes: any RoutesBuilder) throws {
+        let open = routes.open()
+        open.get("inquire", use: show)
+        open.on(.POST, "inquire", body: .collect(maxSize: Self.maximumBody), use: submitPage)
+        routes.grouped("api", "v1").open().on(.POST, "public", "inquiries", body: .collect(maxSize: Self.maximumBody), use: submitAPI)
+    }
+
+    private func page(_ req: Request, form: Form = Form(), number: String? = nil) -> Page {
+        Page(
+            form: ["name": form.name ?? "", "mobile": form.mobile ?? "", "company": form.company ?? "", "question": form.question ?? ""],
+            intents: ChoiceOption.list(CustomerVocabulary.industries, labelPrefix: "customer.industry", selected: form.intent ?? ""),
+            noticeVersion: req.kefu.configuration.inquiries.privacyNoticeVersion, number: number, hasNumber: number != nil
+        )
+    }
+
+    @Sendable func show(req: Request) async throws -> Response {
+        try await req.renderPage("inquiries/public", titleKey: "public_inquiry.title", page(req))
+    }
+
+    @Sendable func submitPage(req: Request) async throws -> Response {
+        let form = try req.content.decode(Form.self)
+        do {
+            let number = try await submit(form.draft, req)
+            return try await req.renderPage("inquiries/public", titleKey: "public_inquiry.title", page(req, number: number), status: .created)
+        } catch let errors as FieldErrors {
+            var page = page(req, form: form)
+            page.errors = errors.messages
+            return try await req.renderPage("inquiries/public", titleKey: "public_inquiry.title", page, status: .unprocessableEntity)
+        } catch let error as KefuError where error.status == .tooManyRequests {
+            var page = page(req, form: form)
+            page.limited = true
+            let response = try await req.renderPage("inquiries/public", titleKey: "public_inquiry.title", page, status: .tooManyRequests)
+            response.headers.replaceOrAdd(name: .retryAfter, value: "600")
+            return response
+        }
+    }
+
+    @Sendable func submitAPI(req: Request) async throws -> Response {
+        let form = try req.content.decode(Form.self)
+        return try await Receipt(number: try await submit(form.draft, req)).encodeResponse(status: .created, for: req)
+    }
+
+    /// Checks, counts and stores a submission; returns the number the visitor is given.
+    private func submit(_ draft: PublicInquiryDraft, _ req: Request) async throws -> String {
+        let inquiry = try PublicInquiryValidation.validate(draft).get()
+        guard await req.application.publicFormGate.admit(req.clientAddress, now: req.now) else {
+            throw KefuError(.tooManyRequests, code: "too_many_submissions", messageKey: "error.public_inquiry.too_many",
+                            headers: ["Retry-After": "600"])
+        }
+        // A robot gets a number that looks real and nothing is stored.
+        if PublicInquiryValidation.isRobot(draft) {
+            req.logger.info("public inquiry honeypot filled", metadata: ["address": .string(req.clientAddress)])
+            return InquiryStore.number(id: Int.random(in: 100_000...999_999), receivedAt: req.now)
+        }
+        let store = InquiryStore(database: req.db)
+        let settings = req.kefu.configuration.inquiries
+        let (id, number) = try await store.submit(inquiry, noticeVersion: settings.privacyNoticeVersion, address: req.clientAddress, context: req.auditContext)
+        try await InquiryRouting.assignByRule(id, intent: inquiry.intent, settings: settings, on: req.db, context: req.auditContext, logger: req.logger)
+        return number
+    }
+}
+
+/// Applies the configured assignment rule to a new public-form inquiry.
+enum InquiryRouting {
+    static func assignByRule(_ id: Int, intent: String?, settings: KefuConfiguration.InquirySettings, on database: any Database,
+                             context: AuditContext, logger: Logger) async throws {
+        guard settings.assignment != .manual else { return }
+        let specialists = try await database.sql().raw("""
+            SELECT id, username FROM staff WHERE role = 'specialist' AND is_active = \(bind: true) ORDER BY id
+            """).all().map { (try $0.decode(column: "id", as: Int.self), try $0.decode(column: "username", as: String.self)) }
+        let byName = Dictionary(specialists.map { ($0.1, $0.0) }, uniquingKeysWith: { first, _ in first })
+        let store = InquiryStore(database: database)
+        guard let staffID = InquiryAssignment.assignee(
+            rule: settings.assignment, intent: intent, industryMap: settings.industryMap.compactMapValues { byName[$0] },
+            lastAssigned: try await store.lastAssignedStaffID(), activeSpecialists: specialists.map(\.0)
+        ) else { return }
+        do {
+            _ = try await store.assign(id, to: staffID, keepOwner: true, context: context)
+        } catch {
+            // The inquiry stays in the queue for the supervisor; the visitor has their number.
+            logger.warning("public inquiry could not be assigned by rule", metadata: ["inquiry": .stringConvertible(id), "error": "\(error)"])
+        }
+    }
+}
