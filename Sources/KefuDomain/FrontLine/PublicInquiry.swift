@@ -32,6 +32,14 @@ public struct PublicInquiry: Equatable, Sendable {
     public var company: String?
     public var intent: String?
     public var question: String
+
+    public init(name: String, mobile: String, company: String?, intent: String?, question: String) {
+        self.name = name
+        self.mobile = mobile
+        self.company = company
+        self.intent = intent
+        self.question = question
+    }
 }
 
 public enum PublicInquiryValidation {
