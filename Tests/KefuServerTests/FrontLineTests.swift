@@ -233,4 +233,41 @@ struct FrontLineTests {
             }
         }
     }
+
+    @Test("the workbench: a specialist's promised replies, follow-ups, waiting web inquiries and customers assigned today; the supervisor's team")
+    func workbench() async throws {
+        try await withApp { t in
+            let lina = try await t.token(.specialist)
+            let customer = try await createCustomer(t, token: lina, ["name": "张伟", "companyName": "上海浦江科技有限公司", "mobile": "13812345678", "stage": "intent"])
+            try await t.app.testing().test(.POST, "/api/v1/inquiries", beforeRequest: { req in
+                req.bearer(lina)
+                try req.content.encode(InquiryInput(customerID: customer.id, channel: "phone", question: "电费怎么算？", answeredOnTheSpot: false,
+                                                    promisedBy: ISO8601DateFormatter().string(from: testStart.addingTimeInterval(3600))))
+            }) { res async throws in #expect(res.status == .created) }
+            try await t.app.testing().test(.POST, "/api/v1/customers/\(customer.id)/follow-ups", beforeRequest: { req in
+                req.bearer(lina)
+                try req.content.encode(FollowUpStore.PlanInput(dueAt: ISO8601DateFormatter().string(from: testStart.addingTimeInterval(1800)), channel: "phone", purpose: "确认考察时间"))
+            }) { res async throws in #expect(res.status == .created) }
+            try await t.app.testing().test(.POST, "/api/v1/public/inquiries", beforeRequest: { req in
+                try req.content.encode(["name": "陈先生", "mobile": "13912345678", "question": "有没有冷库？", "consent": "true"])
+            }) { res async throws in #expect(res.status == .created) }
+            let browser = try await t.signIn("lina")
+            try await t.app.testing().test(.GET, "/", beforeRequest: { req in browser.apply(to: &req) }) { res async throws in
+                let html = res.body.string
+                #expect(html.contains("id=\"workbench-promises\"") && html.contains("电费怎么算？"))
+                #expect(html.contains("确认考察时间"))
+                #expect(html.contains("有没有冷库？") && html.contains("139****5678"), "the queue shows, the visitor's mobile masked")
+                #expect(html.contains("id=\"workbench-assigned\"") && html.contains(customer.code))
+            }
+            t.clock.advance(by: 7200)
+            let supervisor = try await t.signIn("wangjing")
+            try await t.app.testing().test(.GET, "/", beforeRequest: { req in supervisor.apply(to: &req) }) { res async throws in
+                let html = res.body.string
+                #expect(html.contains("id=\"team\""))
+                let linaID = try await t.staff("lina").id ?? 0
+                #expect(html.contains("<a href=\"/inquiries?status=promised&amp;staff=\(linaID)\">1</a>") || html.contains("<a href=\"/inquiries?status=promised&staff=\(linaID)\">1</a>"))
+                #expect(html.contains("/follow-ups?view=overdue&staff=\(linaID)\">1</a>") || html.contains("/follow-ups?view=overdue&amp;staff=\(linaID)\">1</a>"))
+            }
+        }
+    }
 }

@@ -19,6 +19,8 @@ struct DashboardController: RouteCollection {
         /// Leaf treats any array as true in `#if`, so emptiness is said explicitly.
         var hasFigures: Bool
         var hasRecentEvents: Bool
+        var work: WorkbenchPage?
+        var hasWork: Bool
     }
 
     func boot(routes: any RoutesBuilder) throws {
@@ -52,12 +54,14 @@ struct DashboardController: RouteCollection {
             .filter(\.$action == "auth.signed_in").filter(\.$actorStaffID == staff.id)
             .sort(\.$occurredAt, .descending).sort(\.$id, .descending)
             .range(1..<2).first()
+        let work = try await WorkbenchPage.make(req, staff: staff)
+        figures = (work?.figures ?? []) + figures
         let page = Page(
             displayName: staff.displayName, roleKey: "role.\(staff.role)", departmentName: department?.name ?? "",
             today: String(DisplayFormat.dateTime(req.now).prefix(10)),
             lastSignInAt: previousSignIn.map { DisplayFormat.dateTime($0.occurredAt) + " · " + $0.address },
             figures: figures, recentEvents: events, canSeeAudit: canSeeAudit,
-            hasFigures: !figures.isEmpty, hasRecentEvents: !events.isEmpty
+            hasFigures: !figures.isEmpty, hasRecentEvents: !events.isEmpty, work: work, hasWork: work != nil
         )
         return try await req.renderPage("dashboard/index", titleKey: "dashboard.title", page)
     }

@@ -36,7 +36,7 @@ struct FollowUpsAPIController: RouteCollection {
         let teamAllowed = AccessPolicy.widestScope(of: staff.roleValue, for: .viewFollowUps) == .any
         let team = teamAllowed && req.query[String.self, at: "scope"] != "mine"
         let store = FollowUpStore(database: req.db)
-        let staffID = team ? nil : staff.id
+        let staffID = team ? req.query[Int.self, at: "staff"] : staff.id
         let rows: [FollowUpStore.Row]
         switch req.query[String.self, at: "view"] ?? "overdue" {
         case "week":

@@ -53,7 +53,8 @@ struct FollowUpsController: RouteCollection {
         let isTeam = canSeeTeam && req.query[String.self, at: "scope"] != "mine"
         let view = ["overdue", "week", "open"].contains(req.query[String.self, at: "view"] ?? "") ? req.query[String.self, at: "view"]! : "overdue"
         let store = FollowUpStore(database: req.db)
-        let staffID = isTeam ? nil : staff.id
+        // The supervisor opens one person's list from the workbench with `staff=<id>`.
+        let staffID = isTeam ? req.query[Int.self, at: "staff"] : staff.id
         // `week` moves the week view: -1 last week, 1 next week.
         let week = min(max(req.query[Int.self, at: "week"] ?? 0, -52), 52)
         let days = FollowUpRule.weekDays(containing: now.addingTimeInterval(Double(week) * 7 * 86400), timeZone: DisplayFormat.timeZone)

@@ -7,6 +7,7 @@ extension InquiriesAPIController {
                      summary: "Inquiries: yours (or the team's for the supervisor and leadership); status=waiting is the public-form queue",
                      parameters: OpenAPIParameters.page + [OpenAPIParameters.query("status", "string", "waiting | open | promised | closed"),
                                                            OpenAPIParameters.query("scope", "string", "mine | team"),
+                                                           OpenAPIParameters.query("staff", "integer", "One person's inquiries (supervisor and leadership)"),
                                                            OpenAPIParameters.query("due", "string", "1: promised replies due within two hours or overdue")],
                      responses: [200: "InquiryPage"]),
         APIOperation(method: .POST, path: "/api/v1/inquiries", tag: "Inquiries",

@@ -1,0 +1,87 @@
+import Fluent
+import Foundation
+import KefuDomain
+import SQLKit
+
+/// What the workbench (工作台) reads for one specialist's day, or for the supervisor's team: promised
+/// replies due and overdue, follow-ups due today and overdue, public inquiries waiting, customers
+/// assigned today. Every list reads an index on (person, due time); none counts a whole table.
+struct Workbench {
+    let database: any Database
+    let now: Date
+
+    /// The start of today in China time.
+    var startOfDay: Date {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = DisplayFormat.timeZone
+        return calendar.startOfDay(for: now)
+    }
+
+    var endOfDay: Date { startOfDay.addingTimeInterval(86400) }
+
+    /// Promised replies due within the reminder lead, or overdue.
+    func promisedReplies(staffID: Int?, limit: Int = 10) async throws -> (items: [InquiryStore.Row], total: Int) {
+        try await InquiryStore(database: database).list(
+            .init(status: .promised, staffID: staffID, dueBefore: now.addingTimeInterval(PromisedReplyRule.reminderLead)),
+            paging: Paging(number: 1, size: limit))
+    }
+
+    /// Open follow-ups due by the end of today (overdue ones included).
+    func followUps(staffID: Int?, limit: Int = 10) async throws -> (items: [FollowUpStore.Row], total: Int) {
+        let store = FollowUpStore(database: database)
+        var condition: SQLQueryString = "completed_at IS NULL AND due_at < \(bind: endOfDay)"
+        if let staffID { condition = condition + " AND staff_id = \(bind: staffID)" }
+        let total = try await database.sql().raw("SELECT COUNT(*) AS n FROM follow_ups WHERE \(condition)").first()?.decode(column: "n", as: Int.self) ?? 0
+        return (try await store.open(staffID: staffID, until: endOfDay, limit: limit), total)
+    }
+
+    func waitingInquiries(limit: Int = 5) async throws -> (items: [InquiryStore.Row], total: Int) {
+        try await InquiryStore(database: database).list(.init(status: .waiting), paging: Paging(number: 1, size: limit))
+    }
+
+    struct AssignedCustomer: Decodable, Sendable { var id: Int; var code: String; var name: String; var company_name: String?; var stage: String }
+
+    /// Customers that became this person's today: created for them, or reassigned to them. Both
+    /// touch `updated_at`, so the (responsible, updated) index narrows it to today's changes first.
+    func assignedToday(staffID: Int, limit: Int = 10) async throws -> [AssignedCustomer] {
+        try await database.sql().raw("""
+            SELECT id, code, name, company_name, stage FROM customers
+            WHERE responsible_staff_id = \(bind: staffID) AND merged_into_id IS NULL AND updated_at >= \(bind: startOfDay)
+              AND (created_at >= \(bind: startOfDay) OR EXISTS (SELECT 1 FROM customer_changes WHERE customer_changes.customer_id = customers.id
+                   AND customer_changes.field = 'responsibleStaffID' AND customer_changes.changed_at >= \(bind: startOfDay)))
+            ORDER BY updated_at DESC LIMIT \(bind: limit)
+            """).all(decoding: AssignedCustomer.self)
+    }
+
+    /// The supervisor's team: for each active specialist, what is overdue and due today.
+    struct TeamRow: Sendable { var staffID: Int; var name: String; var promisedOverdue: Int; var promisedDue: Int; var followUpsOverdue: Int; var followUpsToday: Int }
+
+    func team() async throws -> [TeamRow] {
+        let sql = try database.sql()
+        let staff = try await sql.raw("""
+            SELECT id, display_name FROM staff WHERE role = 'specialist' AND is_active = \(bind: true) ORDER BY display_name
+            """).all().map { (try $0.decode(column: "id", as: Int.self), try $0.decode(column: "display_name", as: String.self)) }
+        let promised = try await sql.raw("""
+            SELECT staff_id, SUM(CASE WHEN promised_by < \(bind: now) THEN 1 ELSE 0 END) AS overdue, COUNT(*) AS due FROM inquiries
+            WHERE status = 'promised' AND promised_by < \(bind: now.addingTimeInterval(PromisedReplyRule.reminderLead)) GROUP BY staff_id
+            """).all()
+        let followUps = try await sql.raw("""
+            SELECT staff_id, SUM(CASE WHEN due_at < \(bind: now) THEN 1 ELSE 0 END) AS overdue, COUNT(*) AS due FROM follow_ups
+            WHERE completed_at IS NULL AND due_at < \(bind: endOfDay) GROUP BY staff_id
+            """).all()
+        func counts(_ rows: [any SQLRow]) throws -> [Int: (Int, Int)] {
+            var result: [Int: (Int, Int)] = [:]
+            for row in rows {
+                guard let id = try row.decode(column: "staff_id", as: Int?.self) else { continue }
+                let overdue = try row.decode(column: "overdue", as: Int?.self) ?? 0
+                result[id] = (overdue, try row.decode(column: "due", as: Int.self) - overdue)
+            }
+            return result
+        }
+        let promisedCounts = try counts(promised), followUpCounts = try counts(followUps)
+        return staff.map { id, name in
+            TeamRow(staffID: id, name: name, promisedOverdue: promisedCounts[id]?.0 ?? 0, promisedDue: promisedCounts[id]?.1 ?? 0,
+                    followUpsOverdue: followUpCounts[id]?.0 ?? 0, followUpsToday: followUpCounts[id]?.1 ?? 0)
+        }
+    }
+}

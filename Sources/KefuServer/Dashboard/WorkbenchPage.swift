@@ -1,0 +1,77 @@
+import Foundation
+import KefuDomain
+import Vapor
+
+/// The day's work on the workbench: the specialist's own lists, or the supervisor's team (issue 4 §5).
+struct WorkbenchPage: Encodable {
+    struct Promise: Encodable { var id: Int; var number: String; var customer: String; var question: String; var promisedBy: String; var isOverdue: Bool }
+    struct FollowUp: Encodable { var customerID: Int; var customer: String; var purpose: String; var dueAt: String; var isOverdue: Bool }
+    struct Waiting: Encodable { var id: Int; var number: String; var visitor: String; var question: String; var receivedAt: String }
+    struct Assigned: Encodable { var id: Int; var code: String; var name: String; var company: String; var stageKey: String }
+    struct Member: Encodable {
+        var staffID: Int; var name: String; var promisedOverdue: Int; var promisedDue: Int; var followUpsOverdue: Int; var followUpsToday: Int
+        var hasOverdue: Bool
+    }
+
+    var isTeam: Bool
+    var promises: [Promise]
+    var hasPromises: Bool
+    var followUps: [FollowUp]
+    var hasFollowUps: Bool
+    var waiting: [Waiting]
+    var hasWaiting: Bool
+    var waitingTotal: Int
+    var assigned: [Assigned]
+    var hasAssigned: Bool
+    var team: [Member]
+    var canAssign: Bool
+    var canRecord: Bool
+    var figures: [DashboardController.Page.Figure]
+
+    /// The workbench of someone with front-line work (specialists and the supervisor); nil for others.
+    static func make(_ req: Request, staff: StaffModel) async throws -> WorkbenchPage? {
+        let role = staff.roleValue
+        guard role == .specialist || role == .supervisor, let staffID = staff.id else { return nil }
+        let now = req.now
+        let bench = Workbench(database: req.db, now: now)
+        let isTeam = role == .supervisor
+        let mine: Int? = isTeam ? nil : staffID
+        async let promisedQuery = bench.promisedReplies(staffID: mine)
+        async let followUpQuery = bench.followUps(staffID: mine)
+        async let waitingQuery = bench.waitingInquiries()
+        let (promised, followUps, waiting) = try await (promisedQuery, followUpQuery, waitingQuery)
+        let assigned = isTeam ? [] : try await bench.assignedToday(staffID: staffID)
+        let team = isTeam ? try await bench.team() : []
+        let actor = staff.actor
+        let promises = promised.items.map { row in
+            Promise(id: row.id, number: row.number ?? "", customer: row.customerName ?? row.visitorName ?? "", question: row.question,
+                    promisedBy: row.promisedBy.map(DisplayFormat.dateTime) ?? "", isOverdue: (row.promisedBy ?? .distantFuture) < now)
+        }
+        let followUpItems = followUps.items.map {
+            FollowUp(customerID: $0.customerID, customer: $0.customerName, purpose: $0.purpose, dueAt: DisplayFormat.dateTime($0.dueAt),
+                     isOverdue: FollowUpRule.isOverdue(dueAt: $0.dueAt, completedAt: $0.completedAt, now: now))
+        }
+        let waitingItems = waiting.items.map { row in
+            let dto = InquiryDTO(row, actor: actor, now: now)
+            return Waiting(id: row.id, number: row.number ?? "", visitor: [dto.visitorName, dto.visitorMobile].compactMap { $0 }.joined(separator: " "),
+                           question: row.question, receivedAt: DisplayFormat.dateTime(row.receivedAt))
+        }
+        let mineQuery = isTeam ? "" : "&scope=mine"
+        var figures: [DashboardController.Page.Figure] = [
+            .init(labelKey: "workbench.figure.promised_due", value: promised.total, href: "/inquiries?status=promised" + mineQuery),
+            .init(labelKey: "workbench.figure.follow_ups_today", value: followUps.total, href: "/follow-ups?view=open" + mineQuery),
+            .init(labelKey: "workbench.figure.waiting", value: waiting.total, href: "/inquiries?status=waiting"),
+        ]
+        if !isTeam { figures.append(.init(labelKey: "workbench.figure.assigned_today", value: assigned.count, href: "/customers?specialist=\(staffID)&sort=updated")) }
+        return WorkbenchPage(
+            isTeam: isTeam, promises: promises, hasPromises: !promises.isEmpty, followUps: followUpItems, hasFollowUps: !followUpItems.isEmpty,
+            waiting: waitingItems, hasWaiting: !waitingItems.isEmpty, waitingTotal: waiting.total,
+            assigned: assigned.map { Assigned(id: $0.id, code: $0.code, name: $0.name, company: $0.company_name ?? "", stageKey: "customer.stage.\($0.stage)") },
+            hasAssigned: !assigned.isEmpty,
+            team: team.map { Member(staffID: $0.staffID, name: $0.name, promisedOverdue: $0.promisedOverdue, promisedDue: $0.promisedDue,
+                                    followUpsOverdue: $0.followUpsOverdue, followUpsToday: $0.followUpsToday,
+                                    hasOverdue: $0.promisedOverdue + $0.followUpsOverdue > 0) },
+            canAssign: AccessPolicy.allows(role, .assignInquiries), canRecord: AccessPolicy.allows(role, .recordInquiry), figures: figures
+        )
+    }
+}
