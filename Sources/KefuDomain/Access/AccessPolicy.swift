@@ -74,6 +74,9 @@ public enum AccessPolicy {
         .recordInquiry: [.supervisor: [.any], .specialist: [.any]],
         .replyInquiry: [.supervisor: [.any], .specialist: [.own]],
         .assignInquiries: [.supervisor: [.any]],
+        .viewNotifications: everyone([.own]),
+        // S4: where reminders go is set by whoever runs the department's tools.
+        .manageWebhooks: [.administrator: [.any], .supervisor: [.any]],
         .viewFollowUps: [.supervisor: [.any], .specialist: [.own], .leadership: [.any]],
         .manageFollowUps: [.supervisor: [.any], .specialist: [.own]],
     ]

@@ -42,6 +42,10 @@ public enum Action: String, CaseIterable, Codable, Sendable {
     case replyInquiry = "inquiries.reply"
     /// Give a public-form inquiry from the queue to a specialist.
     case assignInquiries = "inquiries.assign"
+    /// One's own notifications (the bell).
+    case viewNotifications = "notifications.view"
+    /// Configure webhooks to chat groups and see their delivery log.
+    case manageWebhooks = "webhooks.manage"
     case viewFollowUps = "follow_ups.view"
     /// Plan and complete follow-ups.
     case manageFollowUps = "follow_ups.manage"

@@ -34,6 +34,8 @@ public struct KefuConfiguration: Sendable {
     public var schedulerIntervalSeconds: Int
     /// The public inquiry form and its queue (R4.1 #2).
     public var inquiries = InquirySettings()
+    /// Where people reach Kefu (https://kefu.example.cn), for links in chat messages; none without it.
+    public var baseURL: String?
 
     public struct InquirySettings: Sendable {
         /// Who gets a public-form inquiry: the supervisor by hand (default), round robin, or by industry.
@@ -110,9 +112,18 @@ public struct KefuConfiguration: Sendable {
         if let version = reader.string("KEFU_PRIVACY_NOTICE_VERSION") { settings.privacyNoticeVersion = String(version.prefix(32)) }
         settings.submissionsPerAddress = reader.integer("KEFU_PUBLIC_FORM_LIMIT", in: 1...10_000) ?? 5
         configuration.inquiries = settings
+        if let base = reader.string("KEFU_BASE_URL") {
+            if base.hasPrefix("http://") || base.hasPrefix("https://") { configuration.baseURL = base.trimmingSuffix("/") } else {
+                reader.fail("KEFU_BASE_URL", "expected the address people open, e.g. https://kefu.example.cn")
+            }
+        }
         if !reader.problems.isEmpty { throw ConfigurationError(problems: reader.problems) }
         return configuration
     }
+}
+
+extension String {
+    func trimmingSuffix(_ suffix: String) -> String { hasSuffix(suffix) ? String(dropLast(suffix.count)) : self }
 }
 
 /// Every problem found in the environment, reported together.

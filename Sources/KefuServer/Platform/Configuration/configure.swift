@@ -53,6 +53,8 @@ public func configure(_ app: Application, _ configuration: KefuConfiguration, cl
     app.scheduler = Scheduler()
     try routes(app)
     app.scheduler.register(HousekeepingJobs.purgeExpiredSessions)
+    app.scheduler.register(ReminderJobs.scan)
+    app.scheduler.register(ReminderJobs.deliver)
 }
 
 /// Every part's routes. Each part is one or two controllers; each route declares its permission.
@@ -72,6 +74,7 @@ func routes(_ app: Application) throws {
     try app.register(collection: ProjectsController())
     try app.register(collection: RecommendationsController())
     try app.register(collection: FollowUpsController())
+    try app.register(collection: NotificationsController())
     try app.register(collection: OpenAPIController())
     let api = app.grouped("api", "v1")
     try api.register(collection: AuthAPIController())
@@ -83,6 +86,7 @@ func routes(_ app: Application) throws {
     try api.register(collection: ProjectsAPIController())
     try api.register(collection: RecommendationsAPIController())
     try api.register(collection: FollowUpsAPIController())
+    try api.register(collection: NotificationsAPIController())
 }
 
 /// The migrations in the order they run. Append only; never edit or reorder a landed one.
@@ -94,7 +98,7 @@ enum KefuMigrations {
             CreateAuditEntries(), CreateScheduledJobs(),
             CreateCustomers(), CreateCustomerCodeSequences(), CreateCustomerChanges(), CreateCommunicationRecords(),
             CreateTimelineEntries(), CreateConsents(), CreateSharingRequests(),
-            CreateProjects(), CreateRecommendations(), CreateFollowUps(), CreateInquiries(),
+            CreateProjects(), CreateRecommendations(), CreateFollowUps(), CreateInquiries(), CreateNotifications(),
         ]
     }
 }

@@ -31,6 +31,7 @@ struct NavigationEntry: Sendable {
         NavigationEntry(key: "nav.staff", path: SiteURL.staff, action: .viewStaff, icon: "users"),
         NavigationEntry(key: "nav.departments", path: SiteURL.departments, action: .viewDepartments, icon: "building"),
         NavigationEntry(key: "nav.audit_log", path: SiteURL.auditLog, action: .viewAuditLog, icon: "shield"),
+        NavigationEntry(key: "nav.webhooks", path: "/settings/webhooks", action: .manageWebhooks, icon: "bell"),
     ]
 
     func isVisible(to role: Role) -> Bool {

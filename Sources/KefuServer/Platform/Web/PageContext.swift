@@ -50,6 +50,9 @@ struct PageContext<Body: Encodable>: Encodable {
     var path: String
     /// Reload the page after this many seconds (progress of long work, without JavaScript).
     var refreshSeconds: Int?
+    /// The bell: unread notifications of the signed-in person (S4).
+    var unread: Int
+    var hasUnread: Bool
     var page: Body
 }
 
@@ -65,7 +68,11 @@ extension Request {
     func renderPage(
         _ template: String, titleKey: String, _ body: some Encodable, status: HTTPResponseStatus = .ok
     ) async throws -> Response {
-        let context = pageContext(titleKey: titleKey, body)
+        var context = pageContext(titleKey: titleKey, body)
+        if let staffID = staff?.id {
+            context.unread = try await NotificationStore(database: db).unreadCount(staffID: staffID)
+            context.hasUnread = context.unread > 0
+        }
         let view = try await view.render(template, context)
         let response = try await view.encodeResponse(status: status, for: self)
         response.headers.replaceOrAdd(name: .cacheControl, value: "no-store")
@@ -100,7 +107,7 @@ extension Request {
         return PageContext(
             lang: language.rawValue, titleKey: titleKey, user: user, nav: items(NavigationEntry.all),
             settingsNav: settings, hasSettingsNav: !settings.isEmpty, flash: flash, csrf: csrfToken ?? "", path: path,
-            refreshSeconds: pageRefreshSeconds, page: body
+            refreshSeconds: pageRefreshSeconds, unread: 0, hasUnread: false, page: body
         )
     }
 

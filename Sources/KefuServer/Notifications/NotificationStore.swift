@@ -1,0 +1,46 @@
+import Fluent
+import Foundation
+import KefuDomain
+import SQLKit
+
+/// The bell (S4): notifications for one person, unread first.
+struct NotificationStore {
+    let database: any Database
+
+    struct Row: Decodable, Sendable {
+        var id: Int, event: String, title: String, body: String, link: String?, createdAt: Date, readAt: Date?
+        enum CodingKeys: String, CodingKey { case id, event, title, body, link, createdAt = "created_at", readAt = "read_at" }
+    }
+
+    /// Adds a notification unless this person already has one with the key; true when added.
+    func add(staffID: Int, event: ReminderEvent, title: String, body: String, link: String?, dedupeKey: String, now: Date) async throws -> Bool {
+        let rows = try await database.sql().raw("""
+            INSERT INTO notifications (staff_id, event, title, body, link, dedupe_key, created_at)
+            VALUES (\(bind: staffID), \(bind: event.rawValue), \(bind: title), \(bind: body), \(bind: link), \(bind: dedupeKey), \(bind: now))
+            ON CONFLICT (staff_id, dedupe_key) DO NOTHING RETURNING id
+            """).all()
+        return !rows.isEmpty
+    }
+
+    func unreadCount(staffID: Int) async throws -> Int {
+        try await database.sql().raw("SELECT COUNT(*) AS n FROM notifications WHERE staff_id = \(bind: staffID) AND read_at IS NULL")
+            .first()?.decode(column: "n", as: Int.self) ?? 0
+    }
+
+    func page(staffID: Int, paging: Paging) async throws -> (items: [Row], total: Int) {
+        let sql = try database.sql()
+        let total = try await sql.raw("SELECT COUNT(*) AS n FROM notifications WHERE staff_id = \(bind: staffID)").first()?.decode(column: "n", as: Int.self) ?? 0
+        let items = try await sql.raw("""
+            SELECT id, event, title, body, link, created_at, read_at FROM notifications WHERE staff_id = \(bind: staffID)
+            ORDER BY read_at IS NOT NULL, id DESC LIMIT \(bind: paging.size) OFFSET \(bind: paging.offset)
+            """).all(decoding: Row.self)
+        return (items, total)
+    }
+
+    /// Marks the person's notifications read: the ones named, or all when `ids` is nil.
+    func markRead(staffID: Int, ids: [Int]?, now: Date) async throws -> Int {
+        var condition: SQLQueryString = "staff_id = \(bind: staffID) AND read_at IS NULL"
+        if let ids { condition = condition + " AND id IN (\(binds: ids.isEmpty ? [0] : ids))" }
+        return try await database.sql().raw("UPDATE notifications SET read_at = \(bind: now) WHERE \(condition) RETURNING id").all().count
+    }
+}

@@ -1,0 +1,129 @@
+import Fluent
+import Foundation
+import KefuDomain
+import SQLKit
+import Vapor
+
+/// The scheduler's reminders (S4): due and overdue promised replies and follow-ups, and public
+/// inquiries nobody has taken, become notifications for the people concerned and queued webhook
+/// deliveries; a second job sends the deliveries.
+enum ReminderJobs {
+    static let scan = ScheduledJob(name: "reminders.scan", interval: 60) { app, now in
+        try await Reminders(app: app).scan(now: now)
+    }
+
+    static let deliver = ScheduledJob(name: "webhooks.deliver", interval: 30) { app, now in
+        try await WebhookSender(store: WebhookStore(database: app.db), transport: WebhookSender.httpTransport(app.client),
+                                linkText: app.kefu.localizer.text("webhook.link_text", .zhHans)).deliverDue(now: now)
+    }
+}
+
+/// Finds due reminders and records them; each reaches each person once (a unique key).
+struct Reminders {
+    let app: Application
+    var database: any Database { app.db }
+
+    private struct InquiryCandidate: Decodable {
+        var id: Int, number: String?, staff_id: Int?, promised_by: Date?, received_at: Date, question: String
+        var customer_name: String?, visitor_name: String?, staff_name: String?
+    }
+
+    private struct FollowUpCandidate: Decodable {
+        var id: Int, customer_id: Int, staff_id: Int?, due_at: Date, purpose: String, customer_name: String, staff_name: String?
+    }
+
+    /// What one reminder says, before it is put in a language.
+    struct Message: Sendable {
+        var reminder: Reminder
+        var titleKey: String
+        var arguments: [String: String]
+        var lines: [String]
+        var path: String
+        var recipients: [Int]
+    }
+
+    @discardableResult
+    func scan(now: Date) async throws -> [Message] {
+        let sql = try database.sql()
+        let horizon = now.addingTimeInterval(ReminderRules.lookAhead), oldest = now.addingTimeInterval(-30 * 86400)
+        let promised = try await sql.raw("""
+            SELECT inquiries.id, inquiries.number, inquiries.staff_id, inquiries.promised_by, inquiries.received_at, inquiries.question,
+                   customers.name AS customer_name, inquiries.visitor_name, staff.display_name AS staff_name
+            FROM inquiries LEFT JOIN customers ON customers.id = inquiries.customer_id LEFT JOIN staff ON staff.id = inquiries.staff_id
+            WHERE inquiries.status = 'promised' AND inquiries.promised_by < \(bind: horizon) AND inquiries.promised_by > \(bind: oldest)
+            """).all(decoding: InquiryCandidate.self)
+        let waiting = try await sql.raw("""
+            SELECT inquiries.id, inquiries.number, inquiries.staff_id, inquiries.promised_by, inquiries.received_at, inquiries.question,
+                   NULL AS customer_name, inquiries.visitor_name, NULL AS staff_name
+            FROM inquiries WHERE inquiries.status = 'waiting' AND inquiries.received_at > \(bind: oldest)
+              AND inquiries.received_at <= \(bind: now.addingTimeInterval(-ReminderRules.webInquiryWaitingLimit))
+            """).all(decoding: InquiryCandidate.self)
+        let followUps = try await sql.raw("""
+            SELECT follow_ups.id, follow_ups.customer_id, follow_ups.staff_id, follow_ups.due_at, follow_ups.purpose,
+                   customers.name AS customer_name, staff.display_name AS staff_name
+            FROM follow_ups JOIN customers ON customers.id = follow_ups.customer_id LEFT JOIN staff ON staff.id = follow_ups.staff_id
+            WHERE follow_ups.completed_at IS NULL AND follow_ups.due_at < \(bind: horizon) AND follow_ups.due_at > \(bind: oldest)
+            """).all(decoding: FollowUpCandidate.self)
+        let supervisors = try await sql.raw("SELECT id FROM staff WHERE role = 'supervisor' AND is_active = \(bind: true)").all()
+            .map { try $0.decode(column: "id", as: Int.self) }
+
+        var messages: [Message] = []
+        let promisedByID = Dictionary(uniqueKeysWithValues: promised.map { ($0.id, $0) })
+        for reminder in ReminderRules.promisedReplies(promised.map {
+            ReminderCandidate(recordType: "inquiry", recordID: $0.id, staffID: $0.staff_id, dueAt: $0.promised_by ?? now)
+        }, now: now) {
+            guard let row = promisedByID[reminder.recordID] else { continue }
+            messages.append(Message(
+                reminder: reminder, titleKey: "reminder.title.\(reminder.event.rawValue)", arguments: ["number": row.number ?? ""],
+                lines: [row.customer_name ?? row.visitor_name ?? "", row.question, "⏰ " + DisplayFormat.dateTime(reminder.dueAt), row.staff_name ?? ""].filter { !$0.isEmpty },
+                path: "/inquiries/\(row.id)", recipients: row.staff_id.map { [$0] } ?? supervisors))
+        }
+        let waitingByID = Dictionary(uniqueKeysWithValues: waiting.map { ($0.id, $0) })
+        for reminder in ReminderRules.webInquiries(waiting.map {
+            ReminderCandidate(recordType: "inquiry", recordID: $0.id, dueAt: $0.received_at)
+        }, now: now) {
+            guard let row = waitingByID[reminder.recordID] else { continue }
+            messages.append(Message(
+                reminder: reminder, titleKey: "reminder.title.\(reminder.event.rawValue)", arguments: ["number": row.number ?? ""],
+                lines: [row.visitor_name ?? "", row.question, DisplayFormat.dateTime(row.received_at)].filter { !$0.isEmpty },
+                path: "/inquiries/\(row.id)", recipients: supervisors))
+        }
+        let followUpByID = Dictionary(uniqueKeysWithValues: followUps.map { ($0.id, $0) })
+        for reminder in ReminderRules.followUps(followUps.map {
+            ReminderCandidate(recordType: "follow_up", recordID: $0.id, staffID: $0.staff_id, dueAt: $0.due_at)
+        }, now: now, timeZone: DisplayFormat.timeZone) {
+            guard let row = followUpByID[reminder.recordID] else { continue }
+            messages.append(Message(
+                reminder: reminder, titleKey: "reminder.title.\(reminder.event.rawValue)", arguments: ["customer": row.customer_name],
+                lines: [row.purpose, "⏰ " + DisplayFormat.dateTime(row.due_at), row.staff_name ?? ""].filter { !$0.isEmpty },
+                path: "/customers/\(row.customer_id)/follow-ups", recipients: row.staff_id.map { [$0] } ?? supervisors))
+        }
+        try await record(messages, now: now)
+        return messages
+    }
+
+    /// Writes the notifications (in each recipient's language) and queues the webhook deliveries.
+    func record(_ messages: [Message], now: Date) async throws {
+        guard !messages.isEmpty else { return }
+        let localizer = app.kefu.localizer
+        let languages = try await database.sql().raw("SELECT id, language FROM staff").all().reduce(into: [Int: Language]()) { result, row in
+            result[try row.decode(column: "id", as: Int.self)] = Language(rawValue: try row.decode(column: "language", as: String.self)) ?? .zhHans
+        }
+        let notifications = NotificationStore(database: database)
+        let webhooks = WebhookStore(database: database)
+        let base = app.kefu.configuration.baseURL
+        for message in messages {
+            for staffID in Set(message.recipients) {
+                let language = languages[staffID] ?? .zhHans
+                _ = try await notifications.add(
+                    staffID: staffID, event: message.reminder.event, title: localizer.text(message.titleKey, language, message.arguments),
+                    body: message.lines.joined(separator: " · "), link: message.path, dedupeKey: message.reminder.dedupeKey, now: now)
+            }
+            // Group robots speak the department's language.
+            let notice = WebhookNotice(event: message.reminder.event, title: localizer.text(message.titleKey, .zhHans, message.arguments),
+                                       lines: message.lines, link: base.map { $0 + message.path }, linkText: localizer.text("webhook.link_text", .zhHans),
+                                       occurredAt: now)
+            _ = try await webhooks.enqueue(notice, dedupeKey: message.reminder.dedupeKey, now: now)
+        }
+    }
+}

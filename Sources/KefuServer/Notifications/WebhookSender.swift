@@ -1,0 +1,77 @@
+import Foundation
+import KefuDomain
+import NIOCore
+import Vapor
+
+/// Posts queued deliveries to their targets (S4), signing where the platform signs. Runs from the
+/// scheduler, never inside the request that caused the event, so a failing target blocks nobody.
+struct WebhookSender {
+    /// Sends one request and returns the HTTP status; throws for a transport failure. Tests pass
+    /// their own to see what would be sent.
+    typealias Transport = @Sendable (_ url: URL, _ headers: HTTPHeaders, _ body: Data) async throws -> Int
+
+    static func httpTransport(_ client: any Client, timeout: TimeAmount = .seconds(10)) -> Transport {
+        { url, headers, body in
+            var request = ClientRequest(method: .POST, url: URI(string: url.absoluteString), headers: headers, body: ByteBuffer(data: body))
+            request.timeout = timeout
+            return Int(try await client.send(request).status.code)
+        }
+    }
+
+    let store: WebhookStore
+    let transport: Transport
+    let linkText: String
+
+    /// Sends every delivery due at `now`; returns how many were attempted.
+    @discardableResult
+    func deliverDue(now: Date) async throws -> Int {
+        let due = try await store.dueDeliveries(now: now)
+        var hooks: [Int: WebhookStore.Row] = [:]
+        for delivery in due {
+            if hooks[delivery.webhookID] == nil { hooks[delivery.webhookID] = try await store.find(delivery.webhookID) }
+            try await attempt(delivery, webhook: hooks[delivery.webhookID], now: now)
+        }
+        return due.count
+    }
+
+    /// One attempt of one delivery, recorded in the log.
+    func attempt(_ delivery: WebhookStore.Delivery, webhook: WebhookStore.Row?, now: Date) async throws {
+        guard let webhook, let settings = webhook.settings, let event = ReminderEvent(rawValue: delivery.event) else {
+            try await store.recordAttempt(delivery, status: 400, error: "webhook removed or invalid", now: now)
+            return
+        }
+        let notice = WebhookNotice(event: event, title: delivery.title, lines: delivery.lineList, link: delivery.link, linkText: linkText, occurredAt: delivery.createdAt)
+        do {
+            let (url, headers, body) = try Self.request(for: notice, settings: settings, now: now)
+            let status = try await transport(url, headers, body)
+            try await store.recordAttempt(delivery, status: status, error: (200..<300).contains(status) ? nil : "HTTP \(status)", now: now)
+        } catch {
+            try await store.recordAttempt(delivery, status: nil, error: String(describing: error), now: now)
+        }
+    }
+
+    /// The URL, headers and body for a notice on a platform, signed with the secret when one is set.
+    static func request(for notice: WebhookNotice, settings: WebhookSettings, now: Date) throws -> (URL, HTTPHeaders, Data) {
+        var headers: HTTPHeaders = ["Content-Type": "application/json; charset=utf-8", "User-Agent": "Kefu"]
+        guard let secret = settings.secret, !secret.isEmpty else {
+            return (WebhookMessages.url(settings.url, platform: settings.platform, signature: nil), headers,
+                    try WebhookMessages.body(notice, platform: settings.platform, signature: nil))
+        }
+        if settings.platform == .json {
+            let body = try WebhookMessages.body(notice, platform: .json, signature: nil)
+            let digest = hmac(key: secret, message: WebhookMessages.jsonSigningMessage(timestamp: now, body: body))
+            headers.replaceOrAdd(name: WebhookMessages.jsonSignatureHeaderName,
+                                 value: WebhookMessages.jsonSignatureHeader(timestamp: now, hexDigest: digest.map { String(format: "%02x", $0) }.joined()))
+            return (settings.url, headers, body)
+        }
+        let signature = WebhookMessages.signingInput(platform: settings.platform, secret: secret, timestamp: now).map {
+            WebhookSignature(timestamp: now, value: Data(hmac(key: $0.key, message: $0.message)).base64EncodedString())
+        }
+        return (WebhookMessages.url(settings.url, platform: settings.platform, signature: signature), headers,
+                try WebhookMessages.body(notice, platform: settings.platform, signature: signature))
+    }
+
+    static func hmac(key: String, message: String) -> [UInt8] {
+        Array(HMAC<SHA256>.authenticationCode(for: Data(message.utf8), using: SymmetricKey(data: Data(key.utf8))))
+    }
+}
