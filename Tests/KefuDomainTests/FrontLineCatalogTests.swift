@@ -166,3 +166,21 @@ struct FrontLineCatalogTests {
         #expect(BrochureRules.problem(fileName: fileName, byteCount: byteCount) == problem)
     }
 }
+
+@Suite("Brochure contents")
+struct BrochureContentTests {
+    @Test("the first bytes must match the extension", arguments: [
+        ("册子.pdf", Array("%PDF-1.7".utf8), true), ("册子.pdf", Array("<html>".utf8), false),
+        ("图.png", [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0], true), ("图.jpg", [0xFF, 0xD8, 0xFF, 0xE0], true),
+        ("表.xlsx", [0x50, 0x4B, 0x03, 0x04, 0x14], true), ("表.xlsx", Array("MZ\u{90}".utf8), false), ("无扩展名", Array("%PDF-".utf8), false),
+    ] as [(String, [UInt8], Bool)])
+    func sniff(name: String, prefix: [UInt8], allowed: Bool) {
+        #expect(BrochureRules.contentMatches(fileName: name, prefix: prefix) == allowed)
+    }
+
+    @Test("content types by extension")
+    func contentTypes() {
+        #expect(BrochureRules.contentType(fileName: "a.PDF") == "application/pdf")
+        #expect(BrochureRules.contentType(fileName: "a.exe") == "application/octet-stream")
+    }
+}

@@ -270,4 +270,42 @@ struct FrontLineTests {
             }
         }
     }
+
+    @Test("brochures: type, content and size checked; stored outside the public folder; downloads only for those who may read the catalog")
+    func brochures() async throws {
+        let data = FileManager.default.temporaryDirectory.appendingPathComponent("kefu-files-\(UUID().uuidString)").path
+        var configuration = KefuConfiguration.testing()
+        configuration.dataDirectory = data
+        defer { try? FileManager.default.removeItem(atPath: data) }
+        try await withApp(configuration: configuration) { t in
+            let supervisor = try await t.token(.supervisor)
+            let park = try await createProject(t, supervisor, project("XM-2026-001", "苏州科技园", industries: ["technology"], city: "苏州", min: "100", max: "1000"))
+            func upload(_ name: String, _ bytes: [UInt8], token: String) async throws -> HTTPStatus {
+                var status = HTTPStatus.ok
+                try await t.app.testing().test(.POST, "/api/v1/projects/\(park.id)/files", beforeRequest: { req in
+                    req.bearer(token)
+                    try req.content.encode(ProjectsAPIController.UploadForm(file: File(data: ByteBuffer(bytes: bytes), filename: name)), as: .formData)
+                }) { res async throws in status = res.status }
+                return status
+            }
+            let pdf = Array("%PDF-1.7\n招商手册".utf8)
+            #expect(try await upload("园区招商手册.pdf", pdf, token: supervisor) == .created)
+            #expect(try await upload("伪装.pdf", Array("<html><script>".utf8), token: supervisor) == .unprocessableEntity)
+            #expect(try await upload("程序.exe", Array("MZ".utf8), token: supervisor) == .unprocessableEntity)
+            #expect(try await upload("空.pdf", [], token: supervisor) == .unprocessableEntity)
+            #expect(try await upload("手册.pdf", pdf, token: try await t.token(.specialist)) == .forbidden)
+            let stored = try #require(try await ProjectFileStore(database: t.app.db, dataDirectory: data).list(projectID: park.id).first)
+            #expect(stored.fileName == "园区招商手册.pdf" && stored.byteCount == pdf.count)
+            #expect(FileManager.default.fileExists(atPath: data + "/files/projects/\(park.id)/" + stored.storedName))
+            try await t.app.testing().test(.GET, "/api/v1/projects/\(park.id)/files/\(stored.id)", beforeRequest: { req in req.bearer(try await t.token(.specialist)) }) { res async throws in
+                #expect(res.status == .ok)
+                #expect(Array(res.body.readableBytesView) == pdf)
+                #expect(res.headers.first(name: .contentDisposition)?.hasPrefix("attachment;") == true)
+            }
+            try await t.app.testing().test(.GET, "/api/v1/projects/\(park.id)/files/\(stored.id)", beforeRequest: { req in req.bearer(try await t.token(.administrator)) }) { res async throws in
+                #expect(res.status == .forbidden)
+            }
+            #expect(try await t.auditEntries("project.file_added").count == 1)
+        }
+    }
 }

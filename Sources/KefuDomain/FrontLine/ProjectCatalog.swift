@@ -243,4 +243,32 @@ public enum BrochureRules {
         else { return "validation.file.type" }
         return byteCount > maximumBytes ? "validation.file.too_large" : nil
     }
+
+    /// Whether the first bytes are what the extension claims: a renamed executable or HTML page is
+    /// refused ("validation.file.type") even with a .pdf name.
+    public static func contentMatches(fileName: String, prefix: [UInt8]) -> Bool {
+        guard let dot = fileName.lastIndex(of: ".") else { return false }
+        func starts(_ magic: [UInt8]) -> Bool { prefix.count >= magic.count && Array(prefix.prefix(magic.count)) == magic }
+        switch fileName[fileName.index(after: dot)...].lowercased() {
+        case "pdf": return starts(Array("%PDF-".utf8))
+        case "png": return starts([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A])
+        case "jpg", "jpeg": return starts([0xFF, 0xD8, 0xFF])
+        // Office files are ZIP archives.
+        case "docx", "pptx", "xlsx": return starts([0x50, 0x4B, 0x03, 0x04])
+        default: return false
+        }
+    }
+
+    /// The Content-Type to serve a stored file with.
+    public static func contentType(fileName: String) -> String {
+        switch fileName.split(separator: ".").last?.lowercased() ?? "" {
+        case "pdf": "application/pdf"
+        case "png": "image/png"
+        case "jpg", "jpeg": "image/jpeg"
+        case "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+        case "pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation"
+        case "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        default: "application/octet-stream"
+        }
+    }
 }

@@ -79,7 +79,15 @@ struct PublicInquiryController: RouteCollection {
         try await req.renderPage("inquiries/public", titleKey: "public_inquiry.title", page(req))
     }
 
+    /// The route's own limit: earlier middleware may have read a body up to the server-wide limit.
+    private func checkSize(_ req: Request) throws {
+        if (req.body.data?.readableBytes ?? 0) > Self.maximumBody.value {
+            throw KefuError(.payloadTooLarge, code: "payload_too_large", messageKey: "error.payload_too_large")
+        }
+    }
+
     @Sendable func submitPage(req: Request) async throws -> Response {
+        try checkSize(req)
         let form = try req.content.decode(Form.self)
         do {
             let number = try await submit(form.draft, req)
@@ -98,6 +106,7 @@ struct PublicInquiryController: RouteCollection {
     }
 
     @Sendable func submitAPI(req: Request) async throws -> Response {
+        try checkSize(req)
         let form = try req.content.decode(Form.self)
         return try await Receipt(number: try await submit(form.draft, req)).encodeResponse(status: .created, for: req)
     }

@@ -71,6 +71,9 @@ struct ProjectFilePage: Encodable {
     var canManage: Bool
     var errors: [String: String] = [:]
     var caseDraft = Case(title: "", summary: "", figures: "")
+    struct File: Encodable { var id: Int; var name: String; var size: String; var uploadedAt: String }
+    var files: [File] = []
+    var hasFiles = false
     /// Facts as they stood on a chosen date (R1: what the customer was told).
     var asOf: String
     var asOfFields: [Field]

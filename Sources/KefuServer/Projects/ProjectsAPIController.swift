@@ -15,6 +15,33 @@ struct ProjectsAPIController: RouteCollection {
         projects.requiring(.viewProjects).get(":id", "versions", use: versions)
         projects.requiring(.viewProjects).get(":id", "cases", use: cases)
         projects.requiring(.manageProjects).post(":id", "cases", use: addCase)
+        projects.requiring(.viewProjects).get(":id", "files", use: files)
+        projects.requiring(.manageProjects).on(.POST, ":id", "files", body: .collect(maxSize: "21mb"), use: addFile)
+        projects.requiring(.viewProjects).get(":id", "files", ":fileID", use: download)
+    }
+
+    struct ProjectFileDTO: Content { var id: Int; var fileName: String; var byteCount: Int; var uploadedAt: Date }
+    struct UploadForm: Content { var file: File? }
+
+    @Sendable func files(req: Request) async throws -> [ProjectFileDTO] {
+        let record = try await req.project()
+        return try await ProjectFileStore(database: req.db, dataDirectory: req.kefu.configuration.dataDirectory).list(projectID: record.id)
+            .map { ProjectFileDTO(id: $0.id, fileName: $0.fileName, byteCount: $0.byteCount, uploadedAt: $0.uploadedAt) }
+    }
+
+    @Sendable func addFile(req: Request) async throws -> Response {
+        let record = try await req.project()
+        guard let file = (try? req.content.decode(UploadForm.self))?.file else { throw KefuError.validation(FieldErrors(["file": "validation.required"])) }
+        let store = ProjectFileStore(database: req.db, dataDirectory: req.kefu.configuration.dataDirectory)
+        let id = try await store.add(projectID: record.id, fileName: file.filename, bytes: file.data, context: req.auditContext)
+        guard let row = try await store.find(id, projectID: record.id) else { throw KefuError.notFound }
+        return try await ProjectFileDTO(id: row.id, fileName: row.fileName, byteCount: row.byteCount, uploadedAt: row.uploadedAt).encodeResponse(status: .created, for: req)
+    }
+
+    @Sendable func download(req: Request) async throws -> Response {
+        let record = try await req.project()
+        guard let fileID = req.parameters.get("fileID", as: Int.self) else { throw KefuError.notFound }
+        return try await req.projectFileResponse(projectID: record.id, fileID: fileID)
     }
 
     @Sendable func list(req: Request) async throws -> [ProjectDTO] {

@@ -13,6 +13,29 @@ struct ProjectsController: RouteCollection {
         projects.requiring(.manageProjects).get(":id", "edit", use: editForm)
         projects.requiring(.manageProjects).post(":id", use: update)
         projects.requiring(.manageProjects).post(":id", "cases", use: addCase)
+        projects.requiring(.manageProjects).on(.POST, ":id", "files", body: .collect(maxSize: "21mb"), use: addFile)
+        projects.requiring(.viewProjects).get(":id", "files", ":fileID", use: download)
+    }
+
+    struct UploadForm: Content { var file: File? }
+
+    @Sendable func addFile(req: Request) async throws -> Response {
+        let record = try await req.project()
+        let upload = try? req.content.decode(UploadForm.self)
+        do {
+            guard let file = upload?.file else { throw FieldErrors(["file": "validation.required"]) }
+            _ = try await ProjectFileStore(database: req.db, dataDirectory: req.kefu.configuration.dataDirectory)
+                .add(projectID: record.id, fileName: file.filename, bytes: file.data, context: req.auditContext)
+            return req.redirect(to: "/projects/\(record.id)", flash: FlashMessage(.success, "flash.file_uploaded"))
+        } catch let errors as FieldErrors {
+            return try await render(req, record, errors: errors.messages.reduce(into: [:]) { $0["file_" + $1.key] = $1.value }, status: .unprocessableEntity)
+        }
+    }
+
+    @Sendable func download(req: Request) async throws -> Response {
+        let record = try await req.project()
+        guard let fileID = req.parameters.get("fileID", as: Int.self) else { throw KefuError.notFound }
+        return try await req.projectFileResponse(projectID: record.id, fileID: fileID)
     }
 
     @Sendable func list(req: Request) async throws -> Response {
@@ -37,6 +60,11 @@ struct ProjectsController: RouteCollection {
         }
         var page = ProjectFilePage(req: req, record: record, statistics: try await store.statistics(of: record.id),
                                    cases: try await store.cases(of: record.id), versions: try await store.versions(of: record.id), asOf: asOf)
+        page.files = try await ProjectFileStore(database: req.db, dataDirectory: req.kefu.configuration.dataDirectory).list(projectID: record.id).map {
+            .init(id: $0.id, name: $0.fileName, size: ByteCountFormatter.string(fromByteCount: Int64($0.byteCount), countStyle: .file),
+                  uploadedAt: DisplayFormat.dateTime($0.uploadedAt))
+        }
+        page.hasFiles = !page.files.isEmpty
         page.errors = errors
         if let caseDraft { page.caseDraft = caseDraft }
         return try await req.renderPage("projects/show", titleKey: "projects.title", page, status: status)

@@ -20,6 +20,13 @@ extension ProjectsAPIController {
                      parameters: [OpenAPIParameters.id], responses: [200: "ProjectCaseList"]),
         APIOperation(method: .POST, path: "/api/v1/projects/{id}/cases", tag: "Projects", summary: "Add a supporting case (supervisor)",
                      parameters: [OpenAPIParameters.id], requestSchema: "ProjectCase", responses: [201: "ProjectCase"]),
+        APIOperation(method: .GET, path: "/api/v1/projects/{id}/files", tag: "Projects", summary: "Brochures and files",
+                     parameters: [OpenAPIParameters.id], responses: [200: "ProjectFileList"]),
+        APIOperation(method: .POST, path: "/api/v1/projects/{id}/files", tag: "Projects",
+                     summary: "Upload a brochure (multipart/form-data, field `file`; PDF, JPEG, PNG, DOCX, PPTX, XLSX up to 20 MB, content checked)",
+                     parameters: [OpenAPIParameters.id], requestSchema: "ProjectFileUpload", requestContentType: "multipart/form-data", responses: [201: "ProjectFile"]),
+        APIOperation(method: .GET, path: "/api/v1/projects/{id}/files/{fileID}", tag: "Projects", summary: "Download a file (to those who may read the catalog)",
+                     parameters: [OpenAPIParameters.id, ["name": "fileID", "in": "path", "required": true, "schema": ["type": "integer"]]], responses: [200: nil]),
     ]
 
     static var schemas: [String: JSONValue] {
@@ -63,6 +70,10 @@ extension ProjectsAPIController {
             "ProjectVersionList": ["type": "array", "items": Schema.ref("ProjectVersion")],
             "ProjectCase": Schema.object(["id": Schema.nullable("integer"), "title": text, "summary": text, "figures": nullableText], required: ["title", "summary"]),
             "ProjectCaseList": ["type": "array", "items": Schema.ref("ProjectCase")],
+            "ProjectFile": Schema.object(["id": Schema.integer, "fileName": text, "byteCount": Schema.integer, "uploadedAt": Schema.dateTime],
+                                         required: ["id", "fileName", "byteCount", "uploadedAt"]),
+            "ProjectFileList": ["type": "array", "items": Schema.ref("ProjectFile")],
+            "ProjectFileUpload": Schema.object(["file": ["type": "string", "format": "binary"]], required: ["file"]),
         ]
     }
 }

@@ -11,6 +11,7 @@ struct APIOperation: Sendable {
     var isPublic: Bool = false
     var parameters: [JSONValue] = []
     var requestSchema: String?
+    var requestContentType = "application/json"
     /// Status code → schema component name (nil: no body).
     var responses: [Int: String?] = [200: nil]
 
@@ -118,7 +119,7 @@ struct OpenAPIDocumentBuilder {
         if let schema = operation.requestSchema {
             entry["requestBody"] = [
                 "required": true,
-                "content": ["application/json": ["schema": ["$ref": .string("#/components/schemas/\(schema)")]]],
+                "content": .object([operation.requestContentType: ["schema": ["$ref": .string("#/components/schemas/\(schema)")]]]),
             ]
         }
         if operation.isPublic { entry["security"] = [] }

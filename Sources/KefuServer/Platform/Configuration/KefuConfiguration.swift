@@ -90,7 +90,7 @@ public struct KefuConfiguration: Sendable {
             adminPassword: adminPassword,
             secureCookies: reader.bool("KEFU_SECURE_COOKIES") ?? false,
             logLevel: reader.logLevel("KEFU_LOG_LEVEL") ?? .info,
-            maxBodyBytes: reader.integer("KEFU_MAX_BODY_BYTES", in: 1024...(512 << 20)) ?? (16 << 20),
+            maxBodyBytes: reader.integer("KEFU_MAX_BODY_BYTES", in: 1024...(512 << 20)) ?? (24 << 20),
             sessionIdleMinutes: reader.integer("KEFU_SESSION_IDLE_MINUTES", in: 1...1440) ?? 120,
             sessionAbsoluteHours: reader.integer("KEFU_SESSION_ABSOLUTE_HOURS", in: 1...720) ?? 12,
             bcryptCost: reader.integer("KEFU_BCRYPT_COST", in: 4...16) ?? 12,

@@ -98,7 +98,7 @@ enum KefuMigrations {
             CreateAuditEntries(), CreateScheduledJobs(),
             CreateCustomers(), CreateCustomerCodeSequences(), CreateCustomerChanges(), CreateCommunicationRecords(),
             CreateTimelineEntries(), CreateConsents(), CreateSharingRequests(),
-            CreateProjects(), CreateRecommendations(), CreateFollowUps(), CreateInquiries(), CreateNotifications(),
+            CreateProjects(), CreateRecommendations(), CreateFollowUps(), CreateInquiries(), CreateNotifications(), CreateProjectFiles(),
         ]
     }
 }
