@@ -66,6 +66,7 @@ package enum DemoDepartment {
     package static func loadCustomers(_ app: Application) async throws -> Int {
         let created = try await DemoCustomers.load(app)
         try await DemoProjects.load(app)
+        try await DemoInquiries.load(app)
         return created
     }
 }
