@@ -21,6 +21,8 @@ func createCustomer(_ t: TestApp, token: String, _ fields: [String: String], ind
     input.city = fields["city"]
     input.industries = industries
     input.duplicateReason = duplicateReason
+    input.followUpDueAt = fields["followUpDueAt"]
+    input.followUpPurpose = fields["followUpPurpose"]
     var created: CustomerDTO?
     try await t.app.testing().test(.POST, "/api/v1/customers", beforeRequest: { req in
         req.bearer(token)
@@ -166,7 +168,15 @@ struct CustomerAPITests {
                 req.bearer(colleague); var input = CustomerInput(); input.version = customer.version; input.grade = "A"; try req.content.encode(input)
             }) { res async throws in #expect(res.status == .forbidden) }
             try await t.app.testing().test(.PATCH, "/api/v1/customers/\(customer.id)", beforeRequest: { req in
+                // To intent without a follow-up: the rule asks for one (R3.3); nothing is saved.
                 req.bearer(owner); var input = CustomerInput(); input.version = customer.version; input.grade = "A"; input.stage = "intent"; try req.content.encode(input)
+            }) { res async throws in
+                #expect(res.status == .unprocessableEntity)
+                #expect(res.body.string.contains("\"followUp\""))
+            }
+            try await t.app.testing().test(.PATCH, "/api/v1/customers/\(customer.id)", beforeRequest: { req in
+                req.bearer(owner); var input = CustomerInput(); input.version = customer.version; input.grade = "A"; input.stage = "intent"
+                input.followUpDueAt = "2026-12-03T10:00"; input.followUpPurpose = "确认考察时间"; try req.content.encode(input)
             }) { res async throws in
                 #expect(res.status == .ok)
                 #expect(try res.content.decode(CustomerDTO.self).version == customer.version + 1)

@@ -54,6 +54,8 @@ struct CustomerPageTests {
             let owner = try await t.signIn("lina")
             var intent = fields
             intent["stage"] = "intent"
+            intent["followUpDueAt"] = "2026-12-07T10:00"
+            intent["followUpPurpose"] = "确认考察时间"
             try await t.app.testing().test(.POST, "/customers", beforeRequest: { req in try req.form(intent, browser: owner) }) { res async throws in
                 #expect(res.status == .seeOther)
             }
@@ -66,6 +68,27 @@ struct CustomerPageTests {
                 #expect(html.components(separatedBy: #"<option value="\#(lina)" selected>"#).count == 2, "marked in the filter only")
                 #expect(html.components(separatedBy: #"<option value="\#(lina)">"#).count == 2, "listed unmarked for reassignment")
             }
+        }
+    }
+
+    @Test("moving a customer to intent on the form asks for the next follow-up and keeps what was typed")
+    func followUpRequired() async throws {
+        try await withApp { t in
+            let lina = try await t.signIn("lina")
+            var intent = fields
+            intent["stage"] = "intent"
+            try await t.app.testing().test(.POST, "/customers", beforeRequest: { req in try req.form(intent, browser: lina) }) { res async throws in
+                #expect(res.status == .unprocessableEntity)
+                let html = res.body.string
+                #expect(html.contains("id=\"followUp-error\"") && html.contains("上海浦江科技有限公司"))
+            }
+            #expect(try await CustomerModel.query(on: t.app.db).count() == 0)
+            intent["followUpDueAt"] = "2026-12-07T10:00"
+            intent["followUpPurpose"] = "确认考察时间"
+            try await t.app.testing().test(.POST, "/customers", beforeRequest: { req in try req.form(intent, browser: lina) }) { res async throws in
+                #expect(res.status == .seeOther)
+            }
+            #expect(try await FollowUpStore(database: t.app.db).open(staffID: nil, until: .distantFuture).map(\.purpose) == ["确认考察时间"])
         }
     }
 

@@ -89,7 +89,8 @@ struct FrontLineTests {
             let lina = try await t.token(.specialist)
             let fits = try await createProject(t, supervisor, project("XM-2026-001", "苏州科技园", industries: ["technology"], city: "苏州", min: "100", max: "1000"))
             let other = try await createProject(t, supervisor, project("XM-2026-002", "南京物流园", industries: ["logistics"], city: "南京", min: "5000", max: "9000"))
-            let customer = try await createCustomer(t, token: lina, ["name": "张伟", "companyName": "上海浦江科技有限公司", "mobile": "13812345678", "stage": "intent"])
+            let customer = try await createCustomer(t, token: lina, ["name": "张伟", "companyName": "上海浦江科技有限公司", "mobile": "13812345678", "stage": "intent",
+                                                                    "followUpDueAt": "2026-12-07T10:00", "followUpPurpose": "确认考察时间"])
             var ranking: [RankedProjectDTO] = []
             try await t.app.testing().test(.GET, "/api/v1/customers/\(customer.id)/recommendations/ranking", beforeRequest: { req in req.bearer(lina) }) { res async throws in
                 #expect(res.status == .ok)
@@ -143,7 +144,19 @@ struct FrontLineTests {
     func followUps() async throws {
         try await withApp { t in
             let lina = try await t.token(.specialist)
-            let customer = try await createCustomer(t, token: lina, ["name": "李娜", "companyName": "北京传媒有限公司", "mobile": "13912345678", "stage": "intent"])
+            // An intent customer without a planned follow-up is refused (R3.3).
+            try await t.app.testing().test(.POST, "/api/v1/customers", beforeRequest: { req in
+                req.bearer(lina)
+                var input = CustomerInput(kind: "company", name: "李娜", companyName: "北京传媒有限公司", mobile: "13912345678", source: "phone", stage: "intent")
+                input.industries = ["technology"]
+                try req.content.encode(input)
+            }) { res async throws in
+                #expect(res.status == .unprocessableEntity)
+                #expect(try res.content.decode(ErrorBody.self).error.fields.keys.contains("followUp"))
+            }
+            let due = ISO8601DateFormatter().string(from: testStart.addingTimeInterval(3600))
+            let customer = try await createCustomer(t, token: lina, ["name": "李娜", "companyName": "北京传媒有限公司", "mobile": "13912345678", "stage": "intent",
+                                                                    "followUpDueAt": due, "followUpPurpose": "回访租金方案"])
             let plan = { (due: Date) in FollowUpStore.PlanInput(dueAt: ISO8601DateFormatter().string(from: due), channel: "phone", purpose: "回访租金方案") }
             try await t.app.testing().test(.POST, "/api/v1/customers/\(customer.id)/follow-ups", beforeRequest: { req in
                 req.bearer(lina); try req.content.encode(plan(testStart.addingTimeInterval(-3600)))
@@ -152,11 +165,10 @@ struct FrontLineTests {
                 #expect(try res.content.decode(ErrorBody.self).error.fields["dueAt"] == "跟进时间不能早于现在。")
             }
             var followUpID = 0
-            try await t.app.testing().test(.POST, "/api/v1/customers/\(customer.id)/follow-ups", beforeRequest: { req in
-                req.bearer(lina); try req.content.encode(plan(testStart.addingTimeInterval(3600)))
-            }) { res async throws in
-                #expect(res.status == .created)
-                followUpID = try res.content.decode(FollowUpsAPIController.FollowUpDTO.self).id
+            try await t.app.testing().test(.GET, "/api/v1/customers/\(customer.id)/follow-ups", beforeRequest: { req in req.bearer(lina) }) { res async throws in
+                let items = try res.content.decode([FollowUpsAPIController.FollowUpDTO].self)
+                #expect(items.count == 1 && items.first?.purpose == "回访租金方案")
+                followUpID = items.first?.id ?? 0
             }
             // Not overdue at its due time, overdue a second later.
             t.clock.advance(by: 3600)
@@ -200,7 +212,9 @@ struct FrontLineTests {
         try await withApp { t in
             let supervisorToken = try await t.token(.supervisor)
             let park = try await createProject(t, supervisorToken, project("XM-2026-001", "苏州科技园", industries: ["technology"], city: "苏州", min: "100", max: "1000"))
-            let customer = try await createCustomer(t, token: try await t.token(.specialist), ["name": "张伟", "companyName": "上海浦江科技有限公司", "mobile": "13812345678", "stage": "intent"])
+            let customer = try await createCustomer(t, token: try await t.token(.specialist), ["name": "张伟", "companyName": "上海浦江科技有限公司", "mobile": "13812345678"])
+            // A file imported at the intent stage, before any plan: the rule's message shows on its follow-ups.
+            try await t.app.db.sql().raw("UPDATE customers SET stage = 'intent' WHERE id = \(bind: customer.id)").run()
             let lina = try await t.signIn("lina")
             try await t.app.testing().test(.GET, "/projects", beforeRequest: { req in lina.apply(to: &req) }) { res async throws in
                 #expect(res.status == .ok)
@@ -238,15 +252,12 @@ struct FrontLineTests {
     func workbench() async throws {
         try await withApp { t in
             let lina = try await t.token(.specialist)
-            let customer = try await createCustomer(t, token: lina, ["name": "张伟", "companyName": "上海浦江科技有限公司", "mobile": "13812345678", "stage": "intent"])
+            let customer = try await createCustomer(t, token: lina, ["name": "张伟", "companyName": "上海浦江科技有限公司", "mobile": "13812345678", "stage": "intent",
+                                                                    "followUpDueAt": ISO8601DateFormatter().string(from: testStart.addingTimeInterval(1800)), "followUpPurpose": "确认考察时间"])
             try await t.app.testing().test(.POST, "/api/v1/inquiries", beforeRequest: { req in
                 req.bearer(lina)
                 try req.content.encode(InquiryInput(customerID: customer.id, channel: "phone", question: "电费怎么算？", answeredOnTheSpot: false,
                                                     promisedBy: ISO8601DateFormatter().string(from: testStart.addingTimeInterval(3600))))
-            }) { res async throws in #expect(res.status == .created) }
-            try await t.app.testing().test(.POST, "/api/v1/customers/\(customer.id)/follow-ups", beforeRequest: { req in
-                req.bearer(lina)
-                try req.content.encode(FollowUpStore.PlanInput(dueAt: ISO8601DateFormatter().string(from: testStart.addingTimeInterval(1800)), channel: "phone", purpose: "确认考察时间"))
             }) { res async throws in #expect(res.status == .created) }
             try await t.app.testing().test(.POST, "/api/v1/public/inquiries", beforeRequest: { req in
                 try req.content.encode(["name": "陈先生", "mobile": "13912345678", "question": "有没有冷库？", "consent": "true"])

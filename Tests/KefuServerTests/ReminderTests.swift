@@ -83,7 +83,8 @@ struct ReminderTests {
                 #expect(res.status == .forbidden)
             }
             // An overdue follow-up is queued for the webhook; a due-today one is not (not subscribed).
-            let customer = try await createCustomer(t, token: specialist, ["name": "李娜", "companyName": "北京传媒有限公司", "mobile": "13912345678", "stage": "intent"])
+            let customer = try await createCustomer(t, token: specialist, ["name": "李娜", "companyName": "北京传媒有限公司", "mobile": "13912345678", "stage": "intent",
+                                                                                  "followUpDueAt": "2026-12-20T10:00", "followUpPurpose": "月底回访"])
             _ = try await FollowUpStore(database: t.app.db).plan(.init(dueAt: ISO8601DateFormatter().string(from: testStart.addingTimeInterval(600)), channel: "phone", purpose: "回访"),
                                                                  customerID: customer.id, context: .console(now: testStart), timeZone: DisplayFormat.timeZone)
             let later = testStart.addingTimeInterval(3600)

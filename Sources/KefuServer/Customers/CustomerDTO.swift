@@ -146,6 +146,10 @@ struct CustomerInput: Content {
     /// Required when the customer looks like an existing one (same mobile, credit code or company).
     var duplicateReason: String?
     var responsibleStaffID: Int?
+    /// The next follow-up, required when the customer moves to intent or negotiation without one (R3.3).
+    var followUpDueAt: String?
+    var followUpChannel: String?
+    var followUpPurpose: String?
 
     init(
         version: Int? = nil, kind: String? = nil, name: String? = nil, companyName: String? = nil, creditCode: String? = nil,
@@ -154,7 +158,8 @@ struct CustomerInput: Content {
         budgetMinWan: String? = nil, budgetMaxWan: String? = nil, preferredRegions: String? = nil, timing: String? = nil,
         source: String? = nil, category: String? = nil, grade: String? = nil, stage: String? = nil, lostReason: String? = nil,
         tags: String? = nil, remarks: String? = nil, consentChannel: String? = nil, consentNoticeVersion: String? = nil,
-        duplicateReason: String? = nil, responsibleStaffID: Int? = nil
+        duplicateReason: String? = nil, responsibleStaffID: Int? = nil, followUpDueAt: String? = nil, followUpChannel: String? = nil,
+        followUpPurpose: String? = nil
     ) {
         self.version = version; self.kind = kind; self.name = name; self.companyName = companyName; self.creditCode = creditCode
         self.mobile = mobile; self.landline = landline; self.email = email; self.wechatID = wechatID; self.province = province
@@ -164,6 +169,7 @@ struct CustomerInput: Content {
         self.lostReason = lostReason; self.tags = tags; self.remarks = remarks; self.consentChannel = consentChannel
         self.consentNoticeVersion = consentNoticeVersion; self.duplicateReason = duplicateReason
         self.responsibleStaffID = responsibleStaffID
+        self.followUpDueAt = followUpDueAt; self.followUpChannel = followUpChannel; self.followUpPurpose = followUpPurpose
     }
 
     /// The draft this input describes, starting from `base` (the stored file on PATCH).

@@ -31,6 +31,17 @@ struct CustomerFormPage: Encodable {
     var duplicates: [DuplicateView] = []
     var hasDuplicates = false
     var duplicateReason = ""
+    /// The next follow-up, asked for when the customer moves to intent or negotiation (R3.3).
+    var followUpDueAt = ""
+    var followUpPurpose = ""
+    var followUpChannels = ChoiceOption.list(FollowUpChannel.allCases.map(\.rawValue), labelPrefix: "follow_up.channel", selected: "phone")
+
+    /// Keeps what was typed into the follow-up fields.
+    mutating func keepFollowUp(_ input: CustomerInput) {
+        followUpDueAt = input.followUpDueAt ?? ""
+        followUpPurpose = input.followUpPurpose ?? ""
+        followUpChannels = ChoiceOption.list(FollowUpChannel.allCases.map(\.rawValue), labelPrefix: "follow_up.channel", selected: input.followUpChannel ?? "phone")
+    }
 
     struct DuplicateView: Encodable {
         var id: Int; var code: String; var name: String; var companyName: String?; var reasonKey: String

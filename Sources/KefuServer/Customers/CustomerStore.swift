@@ -51,8 +51,10 @@ struct CustomerStore {
     }
 
     /// Creates a customer with the next code. `duplicateReason` must be given when duplicates exist.
+    /// Creates a file; `followUp` is the plan the follow-up rule asks for at the intent and
+    /// negotiating stages (R3.3), written in the same transaction.
     func create(
-        _ values: CustomerValues, responsibleStaffID: Int?, duplicateReason: String?, context: AuditContext
+        _ values: CustomerValues, responsibleStaffID: Int?, duplicateReason: String?, context: AuditContext, followUp: FollowUpPlan? = nil
     ) async throws -> CustomerModel {
         let duplicates = try await duplicates(of: values)
         let reason = duplicateReason?.trimmed ?? ""
@@ -72,6 +74,7 @@ struct CustomerStore {
             try await CustomerSearchIndex.update(customerID: id, text: customer.searchText, on: tx)
             let note = reason.isEmpty ? customer.code : "\(customer.code) · 疑似重复: \(duplicates.map(\.code).joined(separator: ", ")) · \(reason)"
             try await Timeline.record(.created, customerID: id, recordType: "customer", recordID: id, summary: note, context: context, on: tx)
+            if let followUp { _ = try await FollowUpStore.insert(followUp, customerID: id, context: context, on: tx) }
             try await AuditLog.record(
                 "customer.created", recordType: "customer", recordID: String(id), fields: Array(values.historyFields.filter { !$0.value.isEmpty }.keys),
                 detail: reason.isEmpty ? customer.code : "duplicate of \(duplicates.map(\.code).joined(separator: ",")): \(reason)",
@@ -84,7 +87,8 @@ struct CustomerStore {
     /// Saves new values over the version the editor read; a stale version is a conflict (S6).
     @discardableResult
     func update(
-        _ customer: CustomerModel, with values: CustomerValues, version: Int, duplicateReason: String?, context: AuditContext
+        _ customer: CustomerModel, with values: CustomerValues, version: Int, duplicateReason: String?, context: AuditContext,
+        followUp: FollowUpPlan? = nil
     ) async throws -> [FieldChange] {
         guard customer.version == version else { throw CustomerConflict(current: customer) }
         let changes = FieldChange.between(customer.values.historyFields, values.historyFields)
@@ -116,6 +120,7 @@ struct CustomerStore {
             try await CustomerSearchIndex.update(customerID: id, text: customer.searchText, on: tx)
             let summary = changes.map(\.field).joined(separator: ", ")
             try await Timeline.record(.changed, customerID: id, recordType: "customer", recordID: id, summary: summary, context: context, on: tx)
+            if let followUp { _ = try await FollowUpStore.insert(followUp, customerID: id, context: context, on: tx) }
             try await AuditLog.record("customer.updated", recordType: "customer", recordID: String(id), fields: changes.map(\.field), context: context, on: tx)
         }
         return changes

@@ -60,9 +60,10 @@ struct CustomersAPIController: RouteCollection {
         let values = try CustomerValidation.validate(input.draft()).get()
         // A specialist's new customer is theirs; the supervisor may name the responsible specialist.
         let responsible = staff.roleValue == .supervisor ? (input.responsibleStaffID ?? staff.id) : staff.id
+        let followUp = try await req.followUpPlan(for: input, newStage: values.stage, oldStage: nil, customerID: nil)
         do {
             let customer = try await CustomerStore(database: req.db).create(
-                values, responsibleStaffID: responsible, duplicateReason: input.duplicateReason, context: req.auditContext
+                values, responsibleStaffID: responsible, duplicateReason: input.duplicateReason, context: req.auditContext, followUp: followUp
             )
             return try await CustomerDTO(customer, visibility: try req.contactVisibility(of: customer.recordFacts)).encodeResponse(status: .created, for: req)
         } catch let duplicates as PossibleDuplicates {
@@ -93,8 +94,10 @@ struct CustomersAPIController: RouteCollection {
         let input = try req.content.decode(CustomerInput.self)
         guard let version = input.version else { throw KefuError.validation(FieldErrors(["version": "validation.required"])) }
         let values = try CustomerValidation.validate(input.draft(over: customer.draft), currentStage: CustomerStage(rawValue: customer.stage)).get()
+        let followUp = try await req.followUpPlan(for: input, newStage: values.stage, oldStage: CustomerStage(rawValue: customer.stage), customerID: customer.id)
         do {
-            try await CustomerStore(database: req.db).update(customer, with: values, version: version, duplicateReason: input.duplicateReason, context: req.auditContext)
+            try await CustomerStore(database: req.db).update(customer, with: values, version: version, duplicateReason: input.duplicateReason,
+                                                             context: req.auditContext, followUp: followUp)
             return try await CustomerDTO(customer, visibility: try req.contactVisibility(of: customer.recordFacts)).encodeResponse(for: req)
         } catch let conflict as CustomerConflict {
             let body = ConflictBody(

@@ -47,10 +47,12 @@ struct CustomersController: RouteCollection {
         let draft = form.draft()
         var page = CustomerFormPage(draft: draft, customer: nil)
         page.duplicateReason = form.duplicateReason ?? ""
+        page.keepFollowUp(form)
         do {
             let values = try CustomerValidation.validate(draft).get()
+            let followUp = try await req.followUpPlan(for: form, newStage: values.stage, oldStage: nil, customerID: nil)
             let customer = try await CustomerStore(database: req.db).create(
-                values, responsibleStaffID: staff.id, duplicateReason: form.duplicateReason, context: req.auditContext
+                values, responsibleStaffID: staff.id, duplicateReason: form.duplicateReason, context: req.auditContext, followUp: followUp
             )
             return req.redirect(to: "/customers/\(try customer.requireID())", flash: FlashMessage(.success, "flash.customer_created"))
         } catch let errors as FieldErrors {
@@ -91,10 +93,12 @@ struct CustomersController: RouteCollection {
         var page = CustomerFormPage(draft: draft, customer: customer)
         page.version = form.version ?? customer.version
         page.duplicateReason = form.duplicateReason ?? ""
+        page.keepFollowUp(form)
         do {
             let values = try CustomerValidation.validate(draft, currentStage: CustomerStage(rawValue: customer.stage)).get()
+            let followUp = try await req.followUpPlan(for: form, newStage: values.stage, oldStage: CustomerStage(rawValue: customer.stage), customerID: customer.id)
             try await CustomerStore(database: req.db).update(
-                customer, with: values, version: form.version ?? -1, duplicateReason: form.duplicateReason, context: req.auditContext
+                customer, with: values, version: form.version ?? -1, duplicateReason: form.duplicateReason, context: req.auditContext, followUp: followUp
             )
             return req.redirect(to: "/customers/\(try customer.requireID())", flash: FlashMessage(.success, "flash.saved"))
         } catch let errors as FieldErrors {

@@ -60,7 +60,8 @@ extension CustomersAPIController {
         var inputProperties: [String: JSONValue] = [:]
         for name in ["kind", "name", "companyName", "creditCode", "mobile", "landline", "email", "wechatID", "province", "city", "address",
                      "businessScope", "budgetMinWan", "budgetMaxWan", "preferredRegions", "timing", "source", "category", "grade", "stage",
-                     "lostReason", "tags", "remarks", "consentChannel", "consentNoticeVersion", "duplicateReason"] {
+                     "lostReason", "tags", "remarks", "consentChannel", "consentNoticeVersion", "duplicateReason",
+                     "followUpDueAt", "followUpChannel", "followUpPurpose"] {
             inputProperties[name] = text
         }
         inputProperties["industries"] = ["type": "array", "items": text]

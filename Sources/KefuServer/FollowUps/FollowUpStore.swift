@@ -11,6 +11,12 @@ struct FollowUpStore {
     struct PlanInput: Codable, Sendable { var dueAt: String; var channel: String; var purpose: String }
     struct CompletionInput: Codable, Sendable { var outcome: String; var next: PlanInput? }
 
+    /// How many follow-ups of the customer are open.
+    func openCount(customerID: Int) async throws -> Int {
+        try await database.sql().raw("SELECT COUNT(*) AS n FROM follow_ups WHERE customer_id = \(bind: customerID) AND completed_at IS NULL")
+            .first()?.decode(column: "n", as: Int.self) ?? 0
+    }
+
     /// Plans a follow-up for the customer's responsible specialist (or the planner when none).
     func plan(_ input: PlanInput, customerID: Int, context: AuditContext, timeZone: TimeZone) async throws -> Int {
         let plan = try FollowUpRule.validate(Self.draft(input), now: context.now, timeZone: timeZone).get()
@@ -21,7 +27,7 @@ struct FollowUpStore {
         FollowUpPlanDraft(dueAt: input.dueAt, channel: input.channel, purpose: input.purpose)
     }
 
-    private static func insert(_ plan: FollowUpPlan, customerID: Int, context: AuditContext, on tx: any Database) async throws -> Int {
+    static func insert(_ plan: FollowUpPlan, customerID: Int, context: AuditContext, on tx: any Database) async throws -> Int {
         let id = try await tx.sql().raw("""
             INSERT INTO follow_ups (customer_id, staff_id, due_at, channel, purpose, created_at, created_by_staff_id)
             SELECT id, COALESCE(responsible_staff_id, \(bind: context.actorStaffID)), \(bind: plan.dueAt), \(bind: plan.channel.rawValue),
