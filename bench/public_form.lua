@@ -11,7 +11,7 @@ request = function()
     '"question":"想了解临港园区的厂房租金和补贴政策","consent":"true"}', id, id % 100000000)
   local headers = {}
   headers["Content-Type"] = "application/json"
-  headers["X-Forwarded-For"] = string.format("10.%d.%d.%d", id % 250, (id // 250) % 250, (id // 62500) % 250)
+  headers["X-Forwarded-For"] = string.format("10.%d.%d.%d", id % 250, math.floor(id / 250) % 250, math.floor(id / 62500) % 250)
   return wrk.format("POST", "/api/v1/public/inquiries", headers, body)
 end
 

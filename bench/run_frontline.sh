@@ -35,11 +35,12 @@ session() { # username → cookie header value of a signed-in browser
     --data-urlencode "_csrf=$csrf" "$URL/login"
   echo "kefu_session=$(awk '$6 == "kefu_session" {print $7}' "$jar")"
 }
-SPECIALIST=$(token lina)
+WHO=${KEFU_BENCH_SPECIALIST:-bench001}   # a generated specialist with about 5,000 customers
+SPECIALIST=$(token "$WHO")
 LINA=$(curl -sf -H "Authorization: Bearer $SPECIALIST" "$URL/api/v1/me" | python3 -c 'import json,sys; print(json.load(sys.stdin)["staff"]["id"])')
 CUSTOMER=$(python3 -c "import sqlite3;c=sqlite3.connect('$DATA/kefu.sqlite3');print(c.execute(\"select id from customers where responsible_staff_id=$LINA and stage='intent' and industries <> ',,' limit 1\").fetchone()[0])")
 OWNED=$(python3 -c "import sqlite3;c=sqlite3.connect('$DATA/kefu.sqlite3');print(c.execute('select count(*) from customers where responsible_staff_id=$LINA').fetchone()[0])")
-LINA_COOKIE=$(session lina)
+LINA_COOKIE=$(session "$WHO")
 SUPERVISOR_COOKIE=$(session wangjing)
 
 run() { # name token path [cookie] [script]
@@ -52,7 +53,7 @@ run() { # name token path [cookie] [script]
 : > "$OUT"
 echo "Kefu front-line benchmark — $(date -u +%F\ %H:%M) UTC — $(python3 -c "
 import sqlite3;c=sqlite3.connect('$DATA/kefu.sqlite3');q=lambda s:c.execute(s).fetchone()[0]
-print(q('select count(*) from customers'),'customers,',q('select count(*) from projects'),'projects,',q('select count(*) from follow_ups'),'follow-ups,',q('select count(*) from inquiries'),'inquiries,',q('select count(*) from recommendations'),'recommendations')") — lina has $OWNED customers" | tee -a "$OUT"
+print(q('select count(*) from customers'),'customers,',q('select count(*) from projects'),'projects,',q('select count(*) from follow_ups'),'follow-ups,',q('select count(*) from inquiries'),'inquiries,',q('select count(*) from recommendations'),'recommendations')") — $WHO has $OWNED customers" | tee -a "$OUT"
 run "healthz"                                  ""             "/healthz"
 run "ranking: 200 projects for a customer"     "$SPECIALIST"  "/api/v1/customers/$CUSTOMER/recommendations/ranking"
 run "recommendation page (HTML)"               ""             "/customers/$CUSTOMER/recommendations" "$LINA_COOKIE"

@@ -109,7 +109,8 @@ final class CustomerModel: Model, @unchecked Sendable {
     }
 
     static func wan(_ yuan: Int64) -> Decimal {
-        Decimal(yuan) / 10_000
+        // Shifting the exponent is exact and avoids Decimal division (a tenth of a ranking's time).
+        Decimal(sign: yuan < 0 ? .minus : .plus, exponent: -4, significand: Decimal(yuan.magnitude))
     }
 }
 

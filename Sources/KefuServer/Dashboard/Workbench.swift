@@ -2,6 +2,7 @@ import Fluent
 import Foundation
 import KefuDomain
 import SQLKit
+import Vapor
 
 /// What the workbench (工作台) reads for one specialist's day, or for the supervisor's team: promised
 /// replies due and overdue, follow-ups due today and overdue, public inquiries waiting, customers
@@ -27,11 +28,11 @@ struct Workbench {
     }
 
     /// Open follow-ups due by the end of today (overdue ones included).
-    func followUps(staffID: Int?, limit: Int = 10) async throws -> (items: [FollowUpStore.Row], total: Int) {
+    func followUps(staffID: Int?, limit: Int = 10, counted: Bool = true) async throws -> (items: [FollowUpStore.Row], total: Int) {
         let store = FollowUpStore(database: database)
         var condition: SQLQueryString = "completed_at IS NULL AND due_at < \(bind: endOfDay)"
         if let staffID { condition = condition + " AND staff_id = \(bind: staffID)" }
-        let total = try await database.sql().raw("SELECT COUNT(*) AS n FROM follow_ups WHERE \(condition)").first()?.decode(column: "n", as: Int.self) ?? 0
+        let total = counted ? try await database.sql().raw("SELECT COUNT(*) AS n FROM follow_ups WHERE \(condition)").first()?.decode(column: "n", as: Int.self) ?? 0 : 0
         return (try await store.open(staffID: staffID, until: endOfDay, limit: limit), total)
     }
 
@@ -83,5 +84,38 @@ struct Workbench {
             TeamRow(staffID: id, name: name, promisedOverdue: promisedCounts[id]?.0 ?? 0, promisedDue: promisedCounts[id]?.1 ?? 0,
                     followUpsOverdue: followUpCounts[id]?.0 ?? 0, followUpsToday: followUpCounts[id]?.1 ?? 0)
         }
+    }
+}
+
+/// The supervisor's team counts, kept for a minute: counting every open follow-up and promised reply
+/// of a 200-person department reads hundreds of thousands of index entries, too much for each page.
+/// One computation at a time; the page says when the figures were taken.
+actor TeamFigures {
+    private var snapshot: (takenAt: Date, rows: [Workbench.TeamRow])?
+    private var running: Task<[Workbench.TeamRow], any Error>?
+    static let maximumAge: TimeInterval = 60
+
+    func rows(now: Date, compute: @escaping @Sendable () async throws -> [Workbench.TeamRow]) async throws -> (takenAt: Date, rows: [Workbench.TeamRow]) {
+        if let snapshot, now.timeIntervalSince(snapshot.takenAt) < Self.maximumAge, snapshot.takenAt <= now { return snapshot }
+        if let running { return (now, try await running.value) }
+        let task = Task { try await compute() }
+        running = task
+        defer { running = nil }
+        let rows = try await task.value
+        snapshot = (now, rows)
+        return (now, rows)
+    }
+}
+
+extension Application {
+    private struct TeamFiguresKey: StorageKey { typealias Value = TeamFigures }
+
+    /// Set once in `configure`: the application's storage must not change while requests read it.
+    var teamFigures: TeamFigures {
+        get {
+            guard let figures = storage[TeamFiguresKey.self] else { fatalError("teamFigures is used before configure(_:) set it") }
+            return figures
+        }
+        set { storage[TeamFiguresKey.self] = newValue }
     }
 }

@@ -26,6 +26,8 @@ struct WorkbenchPage: Encodable {
     var team: [Member]
     var canAssign: Bool
     var canRecord: Bool
+    /// When the team's figures were counted (they are kept for a minute).
+    var teamAsOf: String
     var figures: [DashboardController.Page.Figure]
 
     /// The workbench of someone with front-line work (specialists and the supervisor); nil for others.
@@ -37,11 +39,14 @@ struct WorkbenchPage: Encodable {
         let isTeam = role == .supervisor
         let mine: Int? = isTeam ? nil : staffID
         async let promisedQuery = bench.promisedReplies(staffID: mine)
-        async let followUpQuery = bench.followUps(staffID: mine)
+        async let followUpQuery = bench.followUps(staffID: mine, counted: !isTeam)
         async let waitingQuery = bench.waitingInquiries()
-        let (promised, followUps, waiting) = try await (promisedQuery, followUpQuery, waitingQuery)
+        let (promised, followUpList, waiting) = try await (promisedQuery, followUpQuery, waitingQuery)
         let assigned = isTeam ? [] : try await bench.assignedToday(staffID: staffID)
-        let team = isTeam ? try await bench.team() : []
+        let snapshot = isTeam ? try await req.application.teamFigures.rows(now: now) { try await bench.team() } : nil
+        let team = snapshot?.rows ?? []
+        // The team's totals come from the snapshot; a specialist's own from the count.
+        let followUps = (items: followUpList.items, total: isTeam ? team.reduce(0) { $0 + $1.followUpsOverdue + $1.followUpsToday } : followUpList.total)
         let actor = staff.actor
         let promises = promised.items.map { row in
             Promise(id: row.id, number: row.number ?? "", customer: row.customerName ?? row.visitorName ?? "", question: row.question,
@@ -71,7 +76,8 @@ struct WorkbenchPage: Encodable {
             team: team.map { Member(staffID: $0.staffID, name: $0.name, promisedOverdue: $0.promisedOverdue, promisedDue: $0.promisedDue,
                                     followUpsOverdue: $0.followUpsOverdue, followUpsToday: $0.followUpsToday,
                                     hasOverdue: $0.promisedOverdue + $0.followUpsOverdue > 0) },
-            canAssign: AccessPolicy.allows(role, .assignInquiries), canRecord: AccessPolicy.allows(role, .recordInquiry), figures: figures
+            canAssign: AccessPolicy.allows(role, .assignInquiries), canRecord: AccessPolicy.allows(role, .recordInquiry),
+            teamAsOf: snapshot.map { String(DisplayFormat.dateTime($0.takenAt).suffix(5)) } ?? "", figures: figures
         )
     }
 }

@@ -50,6 +50,7 @@ public func configure(_ app: Application, _ configuration: KefuConfiguration, cl
     // Everything the app keeps in its storage is set here, before any request reads it.
     app.importJobs = ImportJobs()
     app.publicFormGate = PublicFormGate(limit: configuration.inquiries.submissionsPerAddress)
+    app.teamFigures = TeamFigures()
     app.scheduler = Scheduler()
     try routes(app)
     app.scheduler.register(HousekeepingJobs.purgeExpiredSessions)
