@@ -194,7 +194,9 @@ struct InquiryStore {
 
     func list(_ filter: Filter, paging: Paging) async throws -> (items: [Row], total: Int) {
         var condition: SQLQueryString = "TRUE"
-        if let status = filter.status { condition = condition + " AND inquiries.status = \(bind: status.rawValue)" }
+        // The status is one of four words, written into the SQL so the partial indexes (`WHERE status = 'promised'`,
+        // `'waiting'`) apply: SQLite cannot match a bound value to an index's condition.
+        if let status = filter.status { condition = condition + " AND inquiries.status = '\(unsafeRaw: status.rawValue)'" }
         if let staffID = filter.staffID { condition = condition + " AND inquiries.staff_id = \(bind: staffID)" }
         if let customerID = filter.customerID { condition = condition + " AND inquiries.customer_id = \(bind: customerID)" }
         if let dueBefore = filter.dueBefore {

@@ -82,7 +82,8 @@ extension RecommendationsAPIController {
     static let operations: [APIOperation] = [
         APIOperation(method: .GET, path: "/api/v1/customers/{id}/recommendations/ranking", tag: "Recommendations",
                      summary: "Open projects ranked for the customer, each score in parts with the reason in words",
-                     parameters: [OpenAPIParameters.id], responses: [200: "RankedProjectList"]),
+                     parameters: [OpenAPIParameters.id, OpenAPIParameters.query("limit", "integer", "How many of the best (1–200, default 20)")],
+                     responses: [200: "RankedProjectList"]),
         APIOperation(method: .GET, path: "/api/v1/customers/{id}/recommendations", tag: "Recommendations", summary: "What was recommended and how the customer reacted",
                      parameters: [OpenAPIParameters.id], responses: [200: "RecommendationList"]),
         APIOperation(method: .POST, path: "/api/v1/customers/{id}/recommendations", tag: "Recommendations",

@@ -30,9 +30,12 @@ struct RecommendationsAPIController: RouteCollection {
         recommendations.requiring(.recommendProjects).post(":recommendationID", "reaction", use: react)
     }
 
+    /// The best `limit` projects (default 20, at most 200), each explained: every open project is
+    /// ranked, but putting all of them in words is what a request would spend its time on.
     @Sendable func ranking(req: Request) async throws -> [RankedProjectDTO] {
         let customer = try await req.customer(for: .recommendProjects)
-        return try await RecommendationStore(database: req.db).ranking(for: try customer.requireID()).map { ranked in
+        let limit = min(max(req.query[Int.self, at: "limit"] ?? 20, 1), 200)
+        return try await RecommendationStore(database: req.db).ranking(for: try customer.requireID()).prefix(limit).map { ranked in
             RankedProjectDTO(
                 projectID: ranked.project.id, code: ranked.project.code, name: ranked.project.name, type: ranked.project.type.rawValue,
                 score: ranked.score,
