@@ -137,6 +137,13 @@ struct FrontLineTests {
             }
             let statistics = try await ProjectStore(database: t.app.db).statistics(of: fits.id)
             #expect(statistics.recommended == 1 && statistics.rejectionReasons.map(\.reason) == ["租金超出预算"])
+            // Pausing a project takes it out of the next ranking at once (the kept catalog notices the change).
+            try await t.app.testing().test(.PATCH, "/api/v1/projects/\(other.id)", beforeRequest: { req in
+                req.bearer(supervisor); try req.content.encode(ProjectInput(version: other.version, status: "paused"))
+            }) { res async throws in #expect(res.status == .ok) }
+            try await t.app.testing().test(.GET, "/api/v1/customers/\(customer.id)/recommendations/ranking", beforeRequest: { req in req.bearer(lina) }) { res async throws in
+                #expect(try res.content.decode([RankedProjectDTO].self).map(\.projectID) == [fits.id])
+            }
         }
     }
 

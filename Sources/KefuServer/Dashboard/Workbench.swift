@@ -108,6 +108,17 @@ actor TeamFigures {
 }
 
 extension Application {
+    private struct RankableProjectsKey: StorageKey { typealias Value = RankableProjectCache }
+
+    /// Set once in `configure`.
+    var rankableProjects: RankableProjectCache {
+        get {
+            guard let cache = storage[RankableProjectsKey.self] else { fatalError("rankableProjects is used before configure(_:) set it") }
+            return cache
+        }
+        set { storage[RankableProjectsKey.self] = newValue }
+    }
+
     private struct TeamFiguresKey: StorageKey { typealias Value = TeamFigures }
 
     /// Set once in `configure`: the application's storage must not change while requests read it.

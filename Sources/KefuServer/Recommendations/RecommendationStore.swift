@@ -12,6 +12,8 @@ enum RecommendationPresentation: String, CaseIterable, Codable, Sendable {
 /// The ranking itself is ``ProjectRanking`` in KefuDomain; this reads its inputs and writes records.
 struct RecommendationStore {
     let database: any Database
+    /// The projects as the ranking reads them, kept between requests (see ``RankableProjectCache``).
+    var cache: RankableProjectCache?
 
     private struct ProfileRow: Decodable {
         var industries: String, budget_min_yuan: Int64?, budget_max_yuan: Int64?, preferred_regions: String?, stage: String, timing: String
@@ -30,10 +32,7 @@ struct RecommendationStore {
         guard let profile = try await sql.raw("""
             SELECT industries, budget_min_yuan, budget_max_yuan, preferred_regions, stage, timing FROM customers WHERE id = \(bind: customerID)
             """).first(decoding: ProfileRow.self) else { throw KefuError.notFound }
-        // All projects: only open ones are ranked, but interest in a closed one still raises similar ones.
-        let projects = try await sql.raw("""
-            SELECT id, code, name, type, industries, province, city, investment_min_yuan, investment_max_yuan, status FROM projects
-            """).all(decoding: ProjectRow.self)
+        let rankable = try await rankableProjects()
         let reactions = try await sql.raw("""
             SELECT project_id, reaction, reaction_reason, reaction_at FROM recommendations
             WHERE customer_id = \(bind: customerID) AND reaction IS NOT NULL
@@ -45,19 +44,36 @@ struct RecommendationStore {
             stage: CustomerStage(rawValue: profile.stage) ?? .lead, timing: InvestmentTiming(rawValue: profile.timing) ?? .undecided
         )
         return ProjectRanking.rank(
-            projects.map {
-                RankableProject(
-                    id: $0.id, code: $0.code, name: $0.name, type: ProjectType(rawValue: $0.type) ?? .other,
-                    industries: $0.industries.split(separator: ",").map(String.init), province: $0.province, city: $0.city,
-                    investmentMinWan: $0.investment_min_yuan.map(CustomerModel.wan), investmentMaxWan: $0.investment_max_yuan.map(CustomerModel.wan),
-                    status: ProjectStatus(rawValue: $0.status) ?? .closed
-                )
-            },
+            rankable,
             for: customer,
             reactions: reactions.compactMap { row in
                 Reaction(rawValue: row.reaction).map { PastReaction(projectID: row.project_id, reaction: $0, reason: row.reaction_reason, at: row.reaction_at) }
             }
         )
+    }
+
+    /// All projects (only open ones are ranked, but interest in a closed one still raises similar
+    /// ones), from the cache while the catalog is unchanged: its row count, versions and latest change
+    /// are one small read, decoding 200 rows for every ranking is not.
+    private func rankableProjects() async throws -> [RankableProject] {
+        let sql = try database.sql()
+        // Every change raises a project's version, so the sum moves even when two changes share a moment.
+        let stamp = try await sql.raw("SELECT COUNT(*) AS n, MAX(updated_at) AS latest, SUM(version) AS versions FROM projects").first()
+        let key = [try stamp?.decode(column: "n", as: Int.self) ?? 0, try stamp?.decode(column: "versions", as: Int?.self) ?? 0].map(String.init).joined(separator: "-")
+            + "-\(try stamp?.decode(column: "latest", as: Date?.self)?.timeIntervalSince1970 ?? 0)"
+        if let cached = await cache?.projects(for: key) { return cached }
+        let projects = try await sql.raw("""
+            SELECT id, code, name, type, industries, province, city, investment_min_yuan, investment_max_yuan, status FROM projects
+            """).all(decoding: ProjectRow.self).map {
+            RankableProject(
+                id: $0.id, code: $0.code, name: $0.name, type: ProjectType(rawValue: $0.type) ?? .other,
+                industries: $0.industries.split(separator: ",").map(String.init), province: $0.province, city: $0.city,
+                investmentMinWan: $0.investment_min_yuan.map(CustomerModel.wan), investmentMaxWan: $0.investment_max_yuan.map(CustomerModel.wan),
+                status: ProjectStatus(rawValue: $0.status) ?? .closed
+            )
+        }
+        await cache?.store(projects, for: key)
+        return projects
     }
 
     struct Input: Codable, Sendable {
@@ -148,5 +164,19 @@ struct RecommendationStore {
             LEFT JOIN staff ON staff.id = recommendations.staff_id
             WHERE customer_id = \(bind: customerID) ORDER BY recommended_at DESC, recommendations.id DESC LIMIT 200
             """).all(decoding: Row.self)
+    }
+}
+
+/// The catalog as the ranking reads it, for the process; a changed catalog (count or latest change)
+/// is read again, so several instances stay right without talking to each other.
+actor RankableProjectCache {
+    private var key: String?
+    private var cached: [RankableProject] = []
+
+    func projects(for key: String) -> [RankableProject]? { self.key == key ? cached : nil }
+
+    func store(_ projects: [RankableProject], for key: String) {
+        self.key = key
+        cached = projects
     }
 }

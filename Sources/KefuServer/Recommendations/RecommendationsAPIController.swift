@@ -35,7 +35,7 @@ struct RecommendationsAPIController: RouteCollection {
     @Sendable func ranking(req: Request) async throws -> [RankedProjectDTO] {
         let customer = try await req.customer(for: .recommendProjects)
         let limit = min(max(req.query[Int.self, at: "limit"] ?? 20, 1), 200)
-        return try await RecommendationStore(database: req.db).ranking(for: try customer.requireID()).prefix(limit).map { ranked in
+        return try await RecommendationStore(database: req.db, cache: req.application.rankableProjects).ranking(for: try customer.requireID()).prefix(limit).map { ranked in
             RankedProjectDTO(
                 projectID: ranked.project.id, code: ranked.project.code, name: ranked.project.name, type: ranked.project.type.rawValue,
                 score: ranked.score,
@@ -46,13 +46,13 @@ struct RecommendationsAPIController: RouteCollection {
 
     @Sendable func list(req: Request) async throws -> [RecommendationDTO] {
         let customer = try await req.customer(for: .recommendProjects)
-        return try await RecommendationStore(database: req.db).list(customerID: try customer.requireID()).map { Self.dto($0, req) }
+        return try await RecommendationStore(database: req.db, cache: req.application.rankableProjects).list(customerID: try customer.requireID()).map { Self.dto($0, req) }
     }
 
     @Sendable func create(req: Request) async throws -> Response {
         let customer = try await req.customer(for: .recommendProjects)
         let input = try req.content.decode(RecommendationStore.Input.self)
-        let store = RecommendationStore(database: req.db)
+        let store = RecommendationStore(database: req.db, cache: req.application.rankableProjects)
         let customerID = try customer.requireID()
         let id = try await store.record(input, customerID: customerID, context: req.auditContext)
         guard let row = try await store.list(customerID: customerID).first(where: { $0.id == id }) else { throw KefuError.notFound }
@@ -63,7 +63,7 @@ struct RecommendationsAPIController: RouteCollection {
         let customer = try await req.customer(for: .recommendProjects)
         guard let recommendationID = req.parameters.get("recommendationID", as: Int.self) else { throw KefuError.notFound }
         let input = try req.content.decode(RecommendationStore.ReactionInput.self)
-        let store = RecommendationStore(database: req.db)
+        let store = RecommendationStore(database: req.db, cache: req.application.rankableProjects)
         let customerID = try customer.requireID()
         try await store.react(input, recommendationID: recommendationID, customerID: customerID, context: req.auditContext)
         guard let row = try await store.list(customerID: customerID).first(where: { $0.id == recommendationID }) else { throw KefuError.notFound }

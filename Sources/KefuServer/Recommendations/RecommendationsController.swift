@@ -39,7 +39,7 @@ struct RecommendationsController: RouteCollection {
 
     private func page(_ req: Request, _ customer: CustomerModel) async throws -> Page {
         let id = try customer.requireID()
-        let store = RecommendationStore(database: req.db)
+        let store = RecommendationStore(database: req.db, cache: req.application.rankableProjects)
         let ranked = try await store.ranking(for: id)
         let past = try await store.list(customerID: id)
         func part(_ points: Int, _ key: String, _ arguments: [String: String]) -> Page.Part {
@@ -80,7 +80,7 @@ struct RecommendationsController: RouteCollection {
         let form = try req.content.decode(Form.self)
         let id = try customer.requireID()
         do {
-            _ = try await RecommendationStore(database: req.db).record(
+            _ = try await RecommendationStore(database: req.db, cache: req.application.rankableProjects).record(
                 .init(projectID: form.projectID ?? 0, presentation: form.presentation ?? "", material: form.material), customerID: id, context: req.auditContext
             )
             return req.redirect(to: "/customers/\(id)/recommendations", flash: FlashMessage(.success, "flash.recommendation_recorded"))
@@ -100,7 +100,7 @@ struct RecommendationsController: RouteCollection {
         let form = try req.content.decode(ReactionForm.self)
         let id = try customer.requireID()
         do {
-            try await RecommendationStore(database: req.db).react(.init(reaction: form.reaction ?? "", reason: form.reason),
+            try await RecommendationStore(database: req.db, cache: req.application.rankableProjects).react(.init(reaction: form.reaction ?? "", reason: form.reason),
                                                                   recommendationID: recommendationID, customerID: id, context: req.auditContext)
             return req.redirect(to: "/customers/\(id)/recommendations", flash: FlashMessage(.success, "flash.reaction_recorded"))
         } catch let errors as FieldErrors {
