@@ -206,8 +206,13 @@ struct InquiryStore {
             ? "inquiries.promised_by ASC, inquiries.id" : "inquiries.received_at DESC, inquiries.id DESC"
         let sql = try database.sql()
         let total = try await sql.raw("SELECT COUNT(*) AS n FROM inquiries WHERE \(condition)").first()?.decode(column: "n", as: Int.self) ?? 0
-        let items = try await sql.raw("\(Self.select) WHERE \(condition) ORDER BY \(order) LIMIT \(bind: paging.size) OFFSET \(bind: paging.offset)")
-            .all(decoding: Row.self)
+        // The page's ids first, from the inquiries table alone (an index in the list's order answers
+        // it), then the joins for those rows only.
+        let items = try await sql.raw("""
+            \(Self.select) WHERE inquiries.id IN (SELECT inquiries.id FROM inquiries WHERE \(condition) ORDER BY \(order)
+                LIMIT \(bind: paging.size) OFFSET \(bind: paging.offset))
+            ORDER BY \(order)
+            """).all(decoding: Row.self)
         return (items, total)
     }
 
