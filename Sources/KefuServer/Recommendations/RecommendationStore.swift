@@ -58,7 +58,7 @@ struct RecommendationStore {
     private func rankableProjects() async throws -> [RankableProject] {
         let sql = try database.sql()
         // Every change raises a project's version, so the sum moves even when two changes share a moment.
-        let stamp = try await sql.raw("SELECT COUNT(*) AS n, MAX(updated_at) AS latest, SUM(version) AS versions FROM projects").first()
+        let stamp = try await sql.raw("SELECT COUNT(*) AS n, MAX(updated_at) AS latest, CAST(SUM(version) AS BIGINT) AS versions FROM projects").first()
         let key = [try stamp?.decode(column: "n", as: Int.self) ?? 0, try stamp?.decode(column: "versions", as: Int?.self) ?? 0].map(String.init).joined(separator: "-")
             + "-\(try stamp?.decode(column: "latest", as: Date?.self)?.timeIntervalSince1970 ?? 0)"
         if let cached = await cache?.projects(for: key) { return cached }
