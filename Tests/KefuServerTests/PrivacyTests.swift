@@ -163,6 +163,12 @@ struct PrivacyTests {
             let lina = try await t.token(.specialist)
             let customer = try await createCustomer(t, token: lina, ["name": "张伟", "companyName": "上海浦江科技有限公司", "mobile": "13812345678", "city": "上海"])
             try await communicate(t, lina, customer.id, "张伟说下周来看厂房")
+            try await t.app.testing().test(.POST, "/api/v1/inquiries", beforeRequest: { req in
+                req.bearer(lina)
+                try req.content.encode(InquiryInput(customerID: customer.id, channel: "phone", question: "张伟问 13812345678 能否回电", answer: "已回电"))
+            }) { res async throws in #expect(res.status == .created) }
+            _ = try await FollowUpStore(database: t.app.db).plan(.init(dueAt: "2026-12-07T10:00", channel: "phone", purpose: "给张伟回电"),
+                                                                 customerID: customer.id, context: .console(now: testStart), timeZone: DisplayFormat.timeZone)
             let supervisor = try await t.token(.supervisor)
             try await t.app.testing().test(.POST, "/api/v1/customers/\(customer.id)/anonymize", beforeRequest: { req in
                 req.bearer(supervisor); try req.content.encode(["reason": "客户 2026-11-30 书面申请删除个人信息"])
@@ -176,6 +182,7 @@ struct PrivacyTests {
             let texts = try await sql.raw("""
                 SELECT summary AS t FROM communication_records UNION ALL SELECT summary FROM timeline_entries
                 UNION ALL SELECT old_value FROM customer_changes UNION ALL SELECT new_value FROM customer_changes UNION ALL SELECT search_text FROM customers
+                UNION ALL SELECT question FROM inquiries UNION ALL SELECT COALESCE(answer, '') FROM inquiries UNION ALL SELECT purpose FROM follow_ups
                 """).all().map { try $0.decode(column: "t", as: String.self) }
             #expect(!texts.contains { $0.contains("张伟") || $0.contains("13812345678") })
             try await t.app.testing().test(.GET, "/api/v1/customers?q=%E5%BC%A0%E4%BC%9F", beforeRequest: { req in req.bearer(supervisor) }) { res async throws in

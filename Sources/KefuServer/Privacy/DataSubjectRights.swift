@@ -19,6 +19,7 @@ struct DataSubjectRights {
         var sharingRequests: [SharingRequestDTO]
         var recommendations: [RecommendationsAPIController.RecommendationDTO]
         var followUps: [FollowUpsAPIController.FollowUpDTO]
+        var inquiries: [InquiryDTO]
     }
 
     func copy(of customer: CustomerModel, request: Request) async throws -> DataCopy {
@@ -47,7 +48,10 @@ struct DataSubjectRights {
             consents: try await ConsentStore(database: database).all(customerID: id).map(\.dto),
             sharingRequests: try await SharingStore(database: database).all(customerID: id).map(\.dto),
             recommendations: try await RecommendationStore(database: database).list(customerID: id).map { RecommendationsAPIController.dto($0, request) },
-            followUps: try await FollowUpStore(database: database).list(customerID: id).map { FollowUpsAPIController.dto($0, now: request.now) }
+            followUps: try await FollowUpStore(database: database).list(customerID: id).map { FollowUpsAPIController.dto($0, now: request.now) },
+            // The copy is for the customer: their own contacts unmasked.
+            inquiries: try await InquiryStore(database: database).list(.init(customerID: id), paging: Paging(number: 1, size: Paging.maximumSize)).items
+                .map { InquiryDTO($0, actor: Actor(staffID: 0, role: .supervisor, departmentID: 0), now: request.now) }
         )
     }
 
@@ -105,6 +109,10 @@ struct DataSubjectRights {
             try await sql.raw("UPDATE sharing_requests SET note = '', release_data = NULL WHERE customer_id = \(bind: id)").run()
             // Free text may name the person; the reactions themselves stay for the projects' statistics.
             try await sql.raw("UPDATE recommendations SET material = '', reaction_reason = CASE WHEN reaction_reason IS NULL THEN NULL ELSE \(bind: placeholder) END WHERE customer_id = \(bind: id)").run()
+            try await sql.raw("""
+                UPDATE inquiries SET question = \(bind: placeholder), needs = NULL, answer = NULL, reply = NULL, visitor_name = NULL,
+                    visitor_mobile = NULL, visitor_company = NULL, source_address = NULL WHERE customer_id = \(bind: id)
+                """).run()
             try await sql.raw("UPDATE follow_ups SET purpose = \(bind: placeholder), outcome = CASE WHEN outcome IS NULL THEN NULL ELSE \(bind: placeholder) END WHERE customer_id = \(bind: id)").run()
             try await CustomerSearchIndex.remove(customerID: id, on: tx)
             try await Timeline.record(.anonymized, customerID: id, recordType: "customer", recordID: id, summary: customer.code, context: context, on: tx)
