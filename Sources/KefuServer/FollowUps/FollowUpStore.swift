@@ -115,6 +115,21 @@ struct FollowUpStore {
             .all(decoding: Row.self)
     }
 
+    /// The lists the pages and the API offer: overdue, one week (weeks from this one), or all open.
+    enum View: String, CaseIterable, Sendable { case overdue, week, open }
+
+    /// The open follow-ups of a view; for the week view also its seven days.
+    func rows(_ view: View, staffID: Int?, now: Date, week: Int = 0) async throws -> (rows: [Row], days: [Date]) {
+        switch view {
+        case .overdue: return (try await open(staffID: staffID, until: now), [])
+        case .open: return (try await open(staffID: staffID, until: .distantFuture), [])
+        case .week:
+            let offset = Double(min(max(week, -52), 52)) * 7 * 86400
+            let days = FollowUpRule.weekDays(containing: now.addingTimeInterval(offset), timeZone: DisplayFormat.timeZone)
+            return (try await open(staffID: staffID, from: days[0], until: days[6].addingTimeInterval(86400)), days)
+        }
+    }
+
     /// Overdue open follow-ups counted per person: the supervisor's team view.
     func overdueCounts(now: Date) async throws -> [(staffID: Int, name: String, overdue: Int)] {
         try await database.sql().raw("""

@@ -31,25 +31,12 @@ struct FollowUpsAPIController: RouteCollection {
     /// `scope=mine` (default for specialists) or `team`; `view=overdue` (default), `week` (with `week=-1`,
     /// `1` … to move) or `open`.
     @Sendable func list(req: Request) async throws -> [FollowUpDTO] {
-        let staff = try req.requireStaff()
         let now = req.now
-        let teamAllowed = AccessPolicy.widestScope(of: staff.roleValue, for: .viewFollowUps) == .any
-        let team = teamAllowed && req.query[String.self, at: "scope"] != "mine"
-        let store = FollowUpStore(database: req.db)
-        let staffID = team ? req.query[Int.self, at: "staff"] : staff.id
-        let rows: [FollowUpStore.Row]
-        switch req.query[String.self, at: "view"] ?? "overdue" {
-        case "week":
-            let week = min(max(req.query[Int.self, at: "week"] ?? 0, -52), 52)
-            let days = FollowUpRule.weekDays(containing: now.addingTimeInterval(Double(week) * 7 * 86400), timeZone: DisplayFormat.timeZone)
-            rows = try await store.open(staffID: staffID, from: days[0], until: days[6].addingTimeInterval(86400))
-        case "open":
-            rows = try await store.open(staffID: staffID, until: .distantFuture)
-        case "overdue":
-            rows = try await store.open(staffID: staffID, until: now)
-        default:
+        guard let view = FollowUpStore.View(rawValue: req.query[String.self, at: "view"] ?? "overdue") else {
             throw KefuError.validation(FieldErrors(["view": "validation.choose_from_list"]))
         }
+        let rows = try await FollowUpStore(database: req.db).rows(view, staffID: try req.listScope(for: .viewFollowUps).staffID, now: now,
+                                                                  week: req.query[Int.self, at: "week"] ?? 0).rows
         return rows.map { Self.dto($0, now: now) }
     }
 

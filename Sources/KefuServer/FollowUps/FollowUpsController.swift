@@ -47,37 +47,28 @@ struct FollowUpsController: RouteCollection {
     }
 
     @Sendable func list(req: Request) async throws -> Response {
-        let staff = try req.requireStaff()
         let now = req.now
-        let canSeeTeam = AccessPolicy.widestScope(of: staff.roleValue, for: .viewFollowUps) == .any
-        let isTeam = canSeeTeam && req.query[String.self, at: "scope"] != "mine"
-        let view = ["overdue", "week", "open"].contains(req.query[String.self, at: "view"] ?? "") ? req.query[String.self, at: "view"]! : "overdue"
-        let store = FollowUpStore(database: req.db)
-        // The supervisor opens one person's list from the workbench with `staff=<id>`.
-        let staffID = isTeam ? req.query[Int.self, at: "staff"] : staff.id
-        // `week` moves the week view: -1 last week, 1 next week.
+        let scope = try req.listScope(for: .viewFollowUps)
+        let view = FollowUpStore.View(rawValue: req.query[String.self, at: "view"] ?? "") ?? .overdue
         let week = min(max(req.query[Int.self, at: "week"] ?? 0, -52), 52)
-        let days = FollowUpRule.weekDays(containing: now.addingTimeInterval(Double(week) * 7 * 86400), timeZone: DisplayFormat.timeZone)
-        let rows: [FollowUpStore.Row] = switch view {
-        case "week": try await store.open(staffID: staffID, from: days[0], until: days[6].addingTimeInterval(86400))
-        case "open": try await store.open(staffID: staffID, until: .distantFuture)
-        default: try await store.open(staffID: staffID, until: now)
-        }
+        let store = FollowUpStore(database: req.db)
+        let staffID = scope.staffID
+        let (rows, days) = try await store.rows(view, staffID: staffID, now: now, week: week)
         let items = rows.map { Item($0, now: now) }
         let today = String(DisplayFormat.dateTime(now).prefix(10))
         var weekDays: [ListPage.Day] = []
-        if view == "week" {
+        if view == .week {
             for day in days {
                 let label = String(DisplayFormat.dateTime(day).prefix(10))
                 let dayItems = zip(rows, items).filter { String(DisplayFormat.dateTime($0.0.dueAt).prefix(10)) == label }.map(\.1)
                 weekDays.append(ListPage.Day(label: label, isToday: label == today, items: dayItems))
             }
         }
-        let counts = isTeam ? try await store.overdueCounts(now: now).map { ListPage.Count(staffName: $0.name, overdue: $0.overdue) } : []
+        let counts = scope.isTeam ? try await store.overdueCounts(now: now).map { ListPage.Count(staffName: $0.name, overdue: $0.overdue) } : []
         let unplanned = try await store.customersWithoutPlan(staffID: staffID).map {
             ListPage.Unplanned(id: $0.id, code: $0.code, name: $0.name, stageKey: "customer.stage.\($0.stage)")
         }
-        let page = ListPage(view: view, isTeam: isTeam, canSeeTeam: canSeeTeam, items: items, hasItems: !items.isEmpty, isWeek: view == "week",
+        let page = ListPage(view: view.rawValue, isTeam: scope.isTeam, canSeeTeam: scope.canSeeTeam, items: items, hasItems: !items.isEmpty, isWeek: view == .week,
                             days: weekDays, week: week, previousWeek: week - 1, nextWeek: week + 1, counts: counts, hasCounts: !counts.isEmpty, unplanned: unplanned, hasUnplanned: !unplanned.isEmpty)
         return try await req.renderPage("follow_ups/index", titleKey: "follow_ups.title", page)
     }

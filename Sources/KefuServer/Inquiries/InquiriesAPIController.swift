@@ -114,15 +114,11 @@ extension Request {
     }
 
     var inquiryFilter: InquiryStore.Filter {
-        let staff = self.staff
-        let teamAllowed = staff.map { AccessPolicy.widestScope(of: $0.roleValue, for: .viewInquiries) == .any } ?? false
-        let scope = query[String.self, at: "scope"]
+        let scope = try? listScope(for: .viewInquiries)
         var filter = InquiryStore.Filter()
         filter.status = query[String.self, at: "status"].flatMap(InquiryStore.Status.init(rawValue:))
         // The queue is everyone's to see (its contacts masked); otherwise a specialist sees their own.
-        if filter.status != .waiting, !teamAllowed || scope == "mine" { filter.staffID = staff?.id }
-        // The supervisor opens one person's list from the workbench with `staff=<id>`.
-        if teamAllowed, scope != "mine", let person = query[Int.self, at: "staff"] { filter.staffID = person }
+        if filter.status != .waiting { filter.staffID = scope?.staffID }
         if query[String.self, at: "due"] == "1" { filter.dueBefore = now.addingTimeInterval(PromisedReplyRule.reminderLead) }
         return filter
     }

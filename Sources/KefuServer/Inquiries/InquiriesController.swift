@@ -54,11 +54,11 @@ struct InquiriesController: RouteCollection {
         let (rows, total) = try await store.list(filter, paging: paging)
         let now = req.now
         let items = rows.map { Item(InquiryDTO($0, actor: staff.actor, now: now)) }
-        let figures = try await store.figures(staffID: tab == "waiting" ? filter.staffID : filter.staffID, since: now.addingTimeInterval(-30 * 86400))
+        let scope = try req.listScope(for: .viewInquiries)
+        let figures = try await store.figures(staffID: scope.staffID, since: now.addingTimeInterval(-30 * 86400))
         let waiting = try await store.list(.init(status: .waiting), paging: Paging(number: 1, size: 1)).total
-        let canSeeTeam = AccessPolicy.widestScope(of: staff.roleValue, for: .viewInquiries) == .any
         let page = ListPage(
-            tab: tab, isTeam: canSeeTeam && req.query[String.self, at: "scope"] != "mine", canSeeTeam: canSeeTeam,
+            tab: tab, isTeam: scope.isTeam, canSeeTeam: scope.canSeeTeam,
             canRecord: AccessPolicy.allows(staff.roleValue, .recordInquiry), items: items, hasItems: !items.isEmpty,
             pager: Pager(request: paging, total: total, path: "/inquiries", query: ["status": tab, "scope": req.query[String.self, at: "scope"] ?? ""]),
             averageResponse: figures.averageResponseMinutes.map { req.t("inquiries.minutes", ["minutes": String($0)]) } ?? "—",

@@ -22,6 +22,13 @@ struct NotificationStore {
         return !rows.isEmpty
     }
 
+    /// One of the person's notifications.
+    func find(_ id: Int, staffID: Int) async throws -> Row? {
+        try await database.sql().raw("""
+            SELECT id, event, title, body, link, created_at, read_at FROM notifications WHERE id = \(bind: id) AND staff_id = \(bind: staffID)
+            """).first(decoding: Row.self)
+    }
+
     func unreadCount(staffID: Int) async throws -> Int {
         try await database.sql().raw("SELECT COUNT(*) AS n FROM notifications WHERE staff_id = \(bind: staffID) AND read_at IS NULL")
             .first()?.decode(column: "n", as: Int.self) ?? 0

@@ -41,8 +41,7 @@ struct NotificationsController: RouteCollection {
         let form = try req.content.decode(ReadForm.self)
         let store = NotificationStore(database: req.db)
         _ = try await store.markRead(staffID: staffID, ids: form.id.map { [$0] }, now: req.now)
-        if let id = form.id, let row = try await store.page(staffID: staffID, paging: Paging(number: 1, size: Paging.maximumSize)).items.first(where: { $0.id == id }),
-           let link = row.link, SiteURL.isSafeRedirect(link) {
+        if let id = form.id, let link = try await store.find(id, staffID: staffID)?.link, SiteURL.isSafeRedirect(link) {
             return req.redirect(to: link)
         }
         return req.redirect(to: "/notifications", flash: FlashMessage(.success, "flash.notifications_read"))

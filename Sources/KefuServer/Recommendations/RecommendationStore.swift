@@ -156,13 +156,19 @@ struct RecommendationStore {
         var parts: [ExplanationPart] { (try? JSONDecoder().decode([ExplanationPart].self, from: Data(explanation.utf8))) ?? [] }
     }
 
-    func list(customerID: Int) async throws -> [Row] {
-        try await database.sql().raw("""
+    func list(customerID: Int) async throws -> [Row] { try await rows(customerID: customerID, id: nil) }
+
+    /// One recommendation of the customer's.
+    func find(_ id: Int, customerID: Int) async throws -> Row? { try await rows(customerID: customerID, id: id).first }
+
+    private func rows(customerID: Int, id: Int?) async throws -> [Row] {
+        let only: SQLQueryString = id.map { "AND recommendations.id = \(bind: $0)" } ?? ""
+        return try await database.sql().raw("""
             SELECT recommendations.id, project_id, projects.code AS project_code, projects.name AS project_name, project_version,
                    staff.display_name AS staff_name, recommended_at, presentation, material, score, explanation, reaction, reaction_reason, reaction_at
             FROM recommendations JOIN projects ON projects.id = recommendations.project_id
             LEFT JOIN staff ON staff.id = recommendations.staff_id
-            WHERE customer_id = \(bind: customerID) ORDER BY recommended_at DESC, recommendations.id DESC LIMIT 200
+            WHERE customer_id = \(bind: customerID) \(only) ORDER BY recommended_at DESC, recommendations.id DESC LIMIT 200
             """).all(decoding: Row.self)
     }
 }

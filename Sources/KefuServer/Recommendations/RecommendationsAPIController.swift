@@ -55,7 +55,7 @@ struct RecommendationsAPIController: RouteCollection {
         let store = RecommendationStore(database: req.db, cache: req.application.rankableProjects)
         let customerID = try customer.requireID()
         let id = try await store.record(input, customerID: customerID, context: req.auditContext)
-        guard let row = try await store.list(customerID: customerID).first(where: { $0.id == id }) else { throw KefuError.notFound }
+        guard let row = try await store.find(id, customerID: customerID) else { throw KefuError.notFound }
         return try await Self.dto(row, req).encodeResponse(status: .created, for: req)
     }
 
@@ -66,7 +66,7 @@ struct RecommendationsAPIController: RouteCollection {
         let store = RecommendationStore(database: req.db, cache: req.application.rankableProjects)
         let customerID = try customer.requireID()
         try await store.react(input, recommendationID: recommendationID, customerID: customerID, context: req.auditContext)
-        guard let row = try await store.list(customerID: customerID).first(where: { $0.id == recommendationID }) else { throw KefuError.notFound }
+        guard let row = try await store.find(recommendationID, customerID: customerID) else { throw KefuError.notFound }
         return Self.dto(row, req)
     }
 
