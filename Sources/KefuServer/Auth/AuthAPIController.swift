@@ -56,9 +56,11 @@ struct AuthAPIController: RouteCollection {
     }
 
     @Sendable func me(req: Request) async throws -> MeDTO {
-        let staff = try req.requireStaff()
-        try await staff.$department.load(on: req.db)
-        return MeDTO(staff: StaffDTO(staff), permissions: Action.allCases.filter { AccessPolicy.allows(staff.roleValue, $0) }.map(\.rawValue))
+        let signedIn = try req.requireStaff()
+        guard let staff = try await StaffModel.query(on: req.db).filter(\.$id == signedIn.id).with(\.$department).first() else {
+            throw KefuError.unauthorized
+        }
+        return MeDTO(staff: StaffDTO(staff), permissions: Action.allCases.filter { AccessPolicy.allows(signedIn.role, $0) }.map(\.rawValue))
     }
 
     @Sendable func createToken(req: Request) async throws -> Response {
@@ -69,20 +71,20 @@ struct AuthAPIController: RouteCollection {
         if (body.name ?? "").trimmed.isEmpty { missing.add("name", "validation.required") }
         try missing.throwIfAny()
         let staff = try await SignIn(request: req).authenticate(username: body.username ?? "", password: body.password ?? "")
-        req.staff = staff
+        req.staff = SignedInStaff(staff)
         let (token, plain) = try await APITokenStore(database: req.db).create(for: try staff.requireID(), name: body.name ?? "", context: req.auditContext)
         return try await APITokenDTO(token, plain: plain).encodeResponse(status: .created, for: req)
     }
 
     @Sendable func listTokens(req: Request) async throws -> TokenList {
         let staff = try req.requireStaff()
-        return TokenList(items: try await APITokenStore(database: req.db).list(for: try staff.requireID()).map { APITokenDTO($0) })
+        return TokenList(items: try await APITokenStore(database: req.db).list(for: staff.id).map { APITokenDTO($0) })
     }
 
     @Sendable func revokeToken(req: Request) async throws -> HTTPStatus {
         let staff = try req.requireStaff()
         guard let id = req.parameters.get("id", as: Int.self) else { throw KefuError.notFound }
-        try await APITokenStore(database: req.db).revoke(id, ownedBy: try staff.requireID(), context: req.auditContext)
+        try await APITokenStore(database: req.db).revoke(id, ownedBy: staff.id, context: req.auditContext)
         return .noContent
     }
 }

@@ -61,8 +61,8 @@ struct AuthController: RouteCollection {
         if let session = req.webSession {
             let context = req.auditContext
             try await req.db.transaction { tx in
-                try await session.delete(on: tx)
-                try await AuditLog.record("auth.signed_out", recordType: "staff", recordID: String(session.$staff.id), context: context, on: tx)
+                try await SignedInLookup(database: try tx.sql()).deleteSession(session.id)
+                try await AuditLog.record("auth.signed_out", recordType: "staff", recordID: String(session.staffID), context: context, on: tx)
             }
         }
         let response = req.redirect(to: SiteURL.loginPath, redirectType: .normal)

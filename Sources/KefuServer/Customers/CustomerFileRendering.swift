@@ -33,9 +33,9 @@ extension Request {
             sharing: try await SharingStore(database: db).all(customerID: id),
             canRecordConsent: AccessPolicy.permits(actor, .recordConsent, on: customer.recordFacts),
             canRequestSharing: AccessPolicy.permits(actor, .requestSharing, on: customer.recordFacts),
-            canApprove: AccessPolicy.allows(staff.roleValue, .approveSharing),
-            canMerge: AccessPolicy.allows(staff.roleValue, .mergeCustomers) && customer.mergedIntoID == nil,
-            canHandleRights: AccessPolicy.allows(staff.roleValue, .handleDataSubjectRequests),
+            canApprove: AccessPolicy.allows(staff.role, .approveSharing),
+            canMerge: AccessPolicy.allows(staff.role, .mergeCustomers) && customer.mergedIntoID == nil,
+            canHandleRights: AccessPolicy.allows(staff.role, .handleDataSubjectRequests),
             isAnonymized: customer.anonymizedAt != nil, staffID: staff.id
         )
         return try await renderPage("customers/show", titleKey: "customers.file", page, status: status)

@@ -1,5 +1,6 @@
 import Foundation
 import KefuDomain
+import LeafKit
 import Vapor
 
 struct CommunicationForm: Content {
@@ -106,7 +107,7 @@ struct CustomerListPage: Encodable {
     var exportHref: String
     var pager: Pager
 
-    init(req: Request, filter: CustomerFilter, rows: [CustomerListRow], total: Int, paging: Paging, staff: StaffModel, specialists: [StaffStore.Assignee]) {
+    init(req: Request, filter: CustomerFilter, rows: [CustomerListRow], total: Int, paging: Paging, staff: SignedInStaff, specialists: [StaffStore.Assignee]) {
         let actor = staff.actor
         self.rows = rows.map { row in
             let masked = ContactVisibility.decide(for: actor, on: RecordFacts(responsibleStaffID: row.responsibleStaffID), revealed: false) == .masked
@@ -130,15 +131,15 @@ struct CustomerListPage: Encodable {
         sorts = ChoiceOption.list(CustomerFilter.Sort.allCases.map(\.rawValue), labelPrefix: "customers.sort", selected: filter.sort.rawValue)
         region = filter.region ?? ""
         notUpdatedDays = filter.notUpdatedDays.map(String.init) ?? ""
-        canCreate = AccessPolicy.allows(staff.roleValue, .createCustomer)
-        canReassign = AccessPolicy.allows(staff.roleValue, .reassignCustomers)
+        canCreate = AccessPolicy.allows(staff.role, .createCustomer)
+        canReassign = AccessPolicy.allows(staff.role, .reassignCustomers)
         let query = [
             "q": q, "stage": filter.stage?.rawValue ?? "", "grade": filter.grade ?? "", "industry": filter.industry ?? "",
             "source": filter.source?.rawValue ?? "", "specialist": filter.responsibleStaffID.map(String.init) ?? "", "region": region,
             "notUpdatedDays": notUpdatedDays, "sort": filter.sort.rawValue,
         ]
         pager = Pager(request: paging, total: total, path: "/customers", query: query, cap: CustomerQueries.countCap)
-        canExport = AccessPolicy.allows(staff.roleValue, .exportCustomers)
+        canExport = AccessPolicy.allows(staff.role, .exportCustomers)
         exportHref = "/customers/export.csv?" + query.filter { !$0.value.isEmpty }.sorted { $0.key < $1.key }
             .map { "\($0.key)=\($0.value.addingPercentEncoding(withAllowedCharacters: .urlQueryValueAllowed) ?? "")" }.joined(separator: "&")
     }
@@ -241,5 +242,34 @@ struct CustomerFilePage: Encodable {
         channels = ChoiceOption.list(CommunicationChannel.allCases.map(\.rawValue), labelPrefix: "communication.channel", selected: communication.channel ?? "phone")
         directions = ChoiceOption.list(["inbound", "outbound"], labelPrefix: "communication.direction", selected: communication.direction ?? "inbound")
         pager = Pager(request: paging, total: timelineTotal, path: "/customers/\(dto.id)", query: [:])
+    }
+}
+
+extension CustomerListPage.Row: LeafDataRepresentable {
+    var leafData: LeafData {
+        .dictionary([
+            "id": .int(id), "code": .string(code), "name": .string(name), "companyName": .string(companyName), "mobile": .string(mobile),
+            "region": .string(region), "stageKey": .string(stageKey), "stage": .string(stage), "grade": .string(grade),
+            "responsibleName": .string(responsibleName), "updatedAt": .string(updatedAt), "isMasked": .bool(isMasked),
+        ])
+    }
+}
+
+extension CustomerFilePage.Field: LeafDataRepresentable {
+    var leafData: LeafData { .dictionary(["labelKey": .string(labelKey), "value": .string(value)]) }
+}
+
+extension CustomerFilePage.Entry: LeafDataRepresentable {
+    var leafData: LeafData {
+        .dictionary(["occurredAt": .string(occurredAt), "kindKey": .string(kindKey), "actorName": .string(actorName), "summary": .string(summary)])
+    }
+}
+
+extension CustomerFilePage.Change: LeafDataRepresentable {
+    var leafData: LeafData {
+        .dictionary([
+            "changedAt": .string(changedAt), "actorName": .string(actorName), "fieldKey": .string(fieldKey),
+            "oldValue": .string(oldValue), "newValue": .string(newValue),
+        ])
     }
 }

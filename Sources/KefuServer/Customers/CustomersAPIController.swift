@@ -59,7 +59,7 @@ struct CustomersAPIController: RouteCollection {
         let input = try req.content.decode(CustomerInput.self)
         let values = try CustomerValidation.validate(input.draft()).get()
         // A specialist's new customer is theirs; the supervisor may name the responsible specialist.
-        let responsible = staff.roleValue == .supervisor ? (input.responsibleStaffID ?? staff.id) : staff.id
+        let responsible = staff.role == .supervisor ? (input.responsibleStaffID ?? staff.id) : staff.id
         let followUp = try await req.followUpPlan(for: input, newStage: values.stage, oldStage: nil, customerID: nil)
         do {
             let customer = try await CustomerStore(database: req.db).create(
@@ -158,7 +158,7 @@ struct CustomersAPIController: RouteCollection {
         let customer = try await req.customer(for: .recordCommunication)
         var input = try req.content.decode(CommunicationRecordDTO.self)
         let staff = try req.requireStaff()
-        let id = try await CommunicationStore(database: req.db).create(input, customerID: try customer.requireID(), staffID: try staff.requireID(), context: req.auditContext)
+        let id = try await CommunicationStore(database: req.db).create(input, customerID: try customer.requireID(), staffID: staff.id, context: req.auditContext)
         input.id = id
         input.customerID = customer.id
         input.staffID = staff.id

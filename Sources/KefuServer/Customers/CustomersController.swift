@@ -25,7 +25,7 @@ struct CustomersController: RouteCollection {
         let filter = req.customerFilter
         let paging = req.paging
         let (rows, total) = try await CustomerQueries(database: req.db).list(filter, visibleTo: staff.actor, paging: paging, now: req.now)
-        let specialists = try await StaffStore(database: req.db).assignees()
+        let specialists = try await req.application.assigneeDirectory.assignees(on: req.db)
         let page = CustomerListPage(req: req, filter: filter, rows: rows, total: total, paging: paging, staff: staff, specialists: specialists)
         return try await req.renderPage("customers/index", titleKey: "customers.title", page)
     }
@@ -125,7 +125,7 @@ struct CustomersController: RouteCollection {
         )
         do {
             _ = try await CommunicationStore(database: req.db).create(
-                input, customerID: try customer.requireID(), staffID: try req.requireStaff().requireID(), context: req.auditContext
+                input, customerID: try customer.requireID(), staffID: try req.requireStaff().id, context: req.auditContext
             )
             return req.redirect(to: "/customers/\(try customer.requireID())", flash: FlashMessage(.success, "flash.communication_recorded"))
         } catch let errors as FieldErrors {

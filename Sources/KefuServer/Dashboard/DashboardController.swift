@@ -29,16 +29,16 @@ struct DashboardController: RouteCollection {
 
     @Sendable func show(req: Request) async throws -> Response {
         let staff = try req.requireStaff()
-        let department = try await DepartmentModel.find(staff.$department.id, on: req.db)
+        let department = try await DepartmentModel.find(staff.departmentID, on: req.db)
         var figures: [Page.Figure] = []
-        if let scope = AccessPolicy.widestScope(of: staff.roleValue, for: .viewStaff) {
+        if let scope = AccessPolicy.widestScope(of: staff.role, for: .viewStaff) {
             let team = StaffModel.query(on: req.db).filter(\.$isActive == true)
-            if scope != .any { team.filter(\.$department.$id == staff.$department.id) }
+            if scope != .any { team.filter(\.$department.$id == staff.departmentID) }
             let members = try await team.all()
             figures.append(.init(labelKey: "dashboard.figure.active_staff", value: members.count, href: SiteURL.staff))
             figures.append(.init(labelKey: "dashboard.figure.specialists", value: members.filter { $0.role == Role.specialist.rawValue }.count, href: SiteURL.staff + "?role=specialist"))
         }
-        let canSeeAudit = AccessPolicy.allows(staff.roleValue, .viewAuditLog)
+        let canSeeAudit = AccessPolicy.allows(staff.role, .viewAuditLog)
         var events: [Page.Event] = []
         if canSeeAudit {
             let since = req.now.addingTimeInterval(-24 * 3600)

@@ -31,9 +31,10 @@ struct WorkbenchPage: Encodable {
     var figures: [DashboardController.Page.Figure]
 
     /// The workbench of someone with front-line work (specialists and the supervisor); nil for others.
-    static func make(_ req: Request, staff: StaffModel) async throws -> WorkbenchPage? {
-        let role = staff.roleValue
-        guard role == .specialist || role == .supervisor, let staffID = staff.id else { return nil }
+    static func make(_ req: Request, staff: SignedInStaff) async throws -> WorkbenchPage? {
+        let role = staff.role
+        guard role == .specialist || role == .supervisor else { return nil }
+        let staffID = staff.id
         let now = req.now
         let bench = Workbench(database: req.db, now: now)
         let isTeam = role == .supervisor

@@ -59,7 +59,7 @@ struct InquiriesController: RouteCollection {
         let waiting = try await store.list(.init(status: .waiting), paging: Paging(number: 1, size: 1)).total
         let page = ListPage(
             tab: tab, isTeam: scope.isTeam, canSeeTeam: scope.canSeeTeam,
-            canRecord: AccessPolicy.allows(staff.roleValue, .recordInquiry), items: items, hasItems: !items.isEmpty,
+            canRecord: AccessPolicy.allows(staff.role, .recordInquiry), items: items, hasItems: !items.isEmpty,
             pager: Pager(request: paging, total: total, path: "/inquiries", query: ["status": tab, "scope": req.query[String.self, at: "scope"] ?? ""]),
             averageResponse: figures.averageResponseMinutes.map { req.t("inquiries.minutes", ["minutes": String($0)]) } ?? "—",
             punctuality: figures.punctuality.rate.map { String(format: "%.0f%%", $0 * 100) } ?? "—", waiting: waiting
@@ -166,8 +166,8 @@ struct InquiriesController: RouteCollection {
         let staff = try req.requireStaff()
         let dto = InquiryDTO(row, actor: staff.actor, now: req.now)
         let isOpen = ["open", "promised"].contains(row.status)
-        let canAssign = row.status == "waiting" && AccessPolicy.allows(staff.roleValue, .assignInquiries)
-        let assignees = canAssign ? try await StaffStore(database: req.db).assignees().map {
+        let canAssign = row.status == "waiting" && AccessPolicy.allows(staff.role, .assignInquiries)
+        let assignees = canAssign ? try await req.application.assigneeDirectory.assignees(on: req.db).map {
             ChoiceOption(value: String($0.id), labelKey: "", label: $0.displayName, isSelected: false)
         } : []
         var page = ShowPage(

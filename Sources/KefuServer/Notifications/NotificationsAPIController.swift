@@ -43,7 +43,7 @@ struct NotificationsAPIController: RouteCollection {
     }
 
     @Sendable func list(req: Request) async throws -> PageDTO<NotificationDTO> {
-        let staffID = try req.requireStaff().requireID()
+        let staffID = try req.requireStaff().id
         let paging = req.paging
         let (rows, total) = try await NotificationStore(database: req.db).page(staffID: staffID, paging: paging)
         return PageDTO(items: rows.map { NotificationDTO(id: $0.id, event: $0.event, title: $0.title, body: $0.body, link: $0.link, createdAt: $0.createdAt, readAt: $0.readAt) },
@@ -51,11 +51,11 @@ struct NotificationsAPIController: RouteCollection {
     }
 
     @Sendable func unread(req: Request) async throws -> UnreadDTO {
-        UnreadDTO(unread: try await NotificationStore(database: req.db).unreadCount(staffID: try req.requireStaff().requireID()))
+        UnreadDTO(unread: try await NotificationStore(database: req.db).unreadCount(staffID: try req.requireStaff().id))
     }
 
     @Sendable func markRead(req: Request) async throws -> ReadResult {
-        let staffID = try req.requireStaff().requireID()
+        let staffID = try req.requireStaff().id
         let input = try req.content.decode(ReadRequest.self)
         let store = NotificationStore(database: req.db)
         let marked = try await store.markRead(staffID: staffID, ids: input.ids.map { Array($0.prefix(1000)) }, now: req.now)

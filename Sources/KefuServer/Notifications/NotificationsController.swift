@@ -25,7 +25,7 @@ struct NotificationsController: RouteCollection {
     }
 
     @Sendable func list(req: Request) async throws -> Response {
-        let staffID = try req.requireStaff().requireID()
+        let staffID = try req.requireStaff().id
         let paging = req.paging
         let (rows, total) = try await NotificationStore(database: req.db).page(staffID: staffID, paging: paging)
         let page = ListPage(items: rows.map { .init(id: $0.id, title: $0.title, body: $0.body, link: $0.link ?? "/", createdAt: DisplayFormat.dateTime($0.createdAt), isUnread: $0.readAt == nil) },
@@ -37,7 +37,7 @@ struct NotificationsController: RouteCollection {
 
     /// Marks one notification read and opens its record, or all read (no id).
     @Sendable func markRead(req: Request) async throws -> Response {
-        let staffID = try req.requireStaff().requireID()
+        let staffID = try req.requireStaff().id
         let form = try req.content.decode(ReadForm.self)
         let store = NotificationStore(database: req.db)
         _ = try await store.markRead(staffID: staffID, ids: form.id.map { [$0] }, now: req.now)

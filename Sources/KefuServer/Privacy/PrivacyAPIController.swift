@@ -113,7 +113,7 @@ func releaseResponse(_ req: Request) async throws -> Response {
         throw KefuError.notFound
     }
     let staff = try req.requireStaff()
-    guard staff.roleValue == .supervisor || request.requestedByStaffID == staff.id else {
+    guard staff.role == .supervisor || request.requestedByStaffID == staff.id else {
         try await req.recordDenial(of: Action.requestSharing.rawValue, recordType: "sharing_request", recordID: String(id))
         throw KefuError.forbidden
     }

@@ -43,9 +43,9 @@ struct ProfileController: RouteCollection {
         guard let language = Language(rawValue: (try? req.content.get(String.self, at: "language")) ?? "") else {
             throw KefuError.validation(FieldErrors(["language": "validation.choose_from_list"]))
         }
-        if staff.language != language.rawValue {
+        if staff.language != language {
             let context = req.auditContext
-            let id = try staff.requireID()
+            let id = staff.id
             try await req.db.transaction { tx in
                 try await tx.sql().raw("UPDATE staff SET language = \(bind: language.rawValue), version = version + 1 WHERE id = \(bind: id)").run()
                 try await AuditLog.record("profile.language_changed", recordType: "staff", recordID: String(id), fields: ["language"], detail: language.rawValue, context: context, on: tx)
@@ -57,7 +57,7 @@ struct ProfileController: RouteCollection {
     }
 
     @Sendable func changePassword(req: Request) async throws -> Response {
-        let staff = try req.requireStaff()
+        guard let staff = try await StaffModel.find(try req.requireStaff().id, on: req.db) else { throw KefuError.unauthorized }
         let current = (try? req.content.get(String.self, at: "currentPassword")) ?? ""
         let new = (try? req.content.get(String.self, at: "newPassword")) ?? ""
         let confirmation = (try? req.content.get(String.self, at: "confirmPassword")) ?? ""
@@ -86,7 +86,7 @@ struct ProfileController: RouteCollection {
         let staff = try req.requireStaff()
         let name = (try? req.content.get(String.self, at: "name")) ?? ""
         do {
-            let (_, plain) = try await APITokenStore(database: req.db).create(for: try staff.requireID(), name: name, context: req.auditContext)
+            let (_, plain) = try await APITokenStore(database: req.db).create(for: staff.id, name: name, context: req.auditContext)
             var page = try await page(req)
             page.newToken = plain
             return try await render(req, page: page)
@@ -101,18 +101,18 @@ struct ProfileController: RouteCollection {
     @Sendable func revokeToken(req: Request) async throws -> Response {
         let staff = try req.requireStaff()
         guard let id = req.parameters.get("id", as: Int.self) else { throw KefuError.notFound }
-        try await APITokenStore(database: req.db).revoke(id, ownedBy: try staff.requireID(), context: req.auditContext)
+        try await APITokenStore(database: req.db).revoke(id, ownedBy: staff.id, context: req.auditContext)
         return req.redirect(to: SiteURL.profile, flash: FlashMessage(.success, "flash.token_revoked"))
     }
 
     private func page(_ req: Request) async throws -> ProfilePage {
         let staff = try req.requireStaff()
-        let department = try await DepartmentModel.find(staff.$department.id, on: req.db)
-        let tokens = try await APITokenStore(database: req.db).list(for: try staff.requireID())
+        let department = try await DepartmentModel.find(staff.departmentID, on: req.db)
+        let tokens = try await APITokenStore(database: req.db).list(for: staff.id)
         return ProfilePage(
             displayName: staff.displayName, username: staff.username, roleKey: "role.\(staff.role)",
             departmentName: department?.name ?? "",
-            languages: ChoiceOption.list(Language.allCases.map(\.rawValue), labelPrefix: "language", selected: staff.language),
+            languages: ChoiceOption.list(Language.allCases.map(\.rawValue), labelPrefix: "language", selected: staff.language.rawValue),
             tokens: tokens.map {
                 .init(
                     id: $0.id ?? 0, name: $0.name, prefix: $0.tokenPrefix, createdAt: DisplayFormat.dateTime($0.createdAt),

@@ -34,7 +34,7 @@ struct ProjectListPage: Encodable {
         statuses = ChoiceOption.list(ProjectStatus.allCases.map(\.rawValue), labelPrefix: "project.status", selected: filter.status?.rawValue ?? "")
         types = ChoiceOption.list(ProjectType.allCases.map(\.rawValue), labelPrefix: "project.type", selected: filter.type?.rawValue ?? "")
         industries = ChoiceOption.list(CustomerVocabulary.industries, labelPrefix: "customer.industry", selected: filter.industry ?? "")
-        canManage = AccessPolicy.allows(req.staff?.roleValue ?? .liaison, .manageProjects)
+        canManage = AccessPolicy.allows(req.staff?.role ?? .liaison, .manageProjects)
     }
 }
 
@@ -100,7 +100,7 @@ struct ProjectFilePage: Encodable {
         interestRate = statistics.interestRate.map { String(format: "%.0f%%", $0 * 100) } ?? "—"
         rejectionReasons = statistics.rejectionReasons.map { Reason(reason: $0.reason, count: $0.count) }
         hasRejections = !statistics.rejectionReasons.isEmpty
-        canManage = AccessPolicy.allows(req.staff?.roleValue ?? .liaison, .manageProjects)
+        canManage = AccessPolicy.allows(req.staff?.role ?? .liaison, .manageProjects)
         self.asOf = asOf?.date ?? ""
         asOfFields = asOf?.version?.decodedFacts.map { Self.fields($0, req) } ?? []
         hasAsOf = asOf?.version != nil

@@ -173,7 +173,7 @@ struct DepartmentsController: RouteCollection {
                 .init(id: department.id ?? 0, code: department.code, name: department.name, isCustomerService: department.isCustomerService,
                       version: department.version, staffCount: counts.filter { $0 == department.id }.count)
             },
-            canManage: AccessPolicy.allows(staff.roleValue, .manageDepartments), errors: errors, code: code, name: name
+            canManage: AccessPolicy.allows(staff.role, .manageDepartments), errors: errors, code: code, name: name
         )
         return try await req.renderPage("departments/index", titleKey: "departments.title", page, status: status)
     }

@@ -85,7 +85,7 @@ struct StaffController: RouteCollection {
             },
             hasRows: !items.isEmpty, q: q, roles: ChoiceOption.list(Role.allCases.map(\.rawValue), labelPrefix: "role", selected: role),
             activeChoices: ChoiceOption.list(["true", "false", "all"], labelPrefix: "staff.filter.active", selected: active),
-            canManage: AccessPolicy.allows(staff.roleValue, .manageStaff),
+            canManage: AccessPolicy.allows(staff.role, .manageStaff),
             pager: Pager(request: paging, total: total, path: SiteURL.staff, query: ["q": q, "role": role, "active": active])
         )
         return try await req.renderPage("staff/index", titleKey: "staff.title", page)
@@ -209,16 +209,16 @@ struct StaffController: RouteCollection {
 
     private func formPage(_ req: Request, isNew: Bool, staff: StaffModel?, draft: StaffDraft) async throws -> FormPage {
         let actor = try req.requireStaff()
-        let assignable = StaffRules.assignableRoles(by: actor.roleValue)
+        let assignable = StaffRules.assignableRoles(by: actor.role)
         let departments = try await DepartmentModel.query(on: req.db).sort(\.$id).all()
-        let canManage = AccessPolicy.allows(actor.roleValue, .manageStaff)
-            && (staff.map { StaffRules.mayManage(actorRole: actor.roleValue, currentRole: $0.roleValue, newRole: $0.roleValue) } ?? true)
+        let canManage = AccessPolicy.allows(actor.role, .manageStaff)
+            && (staff.map { StaffRules.mayManage(actorRole: actor.role, currentRole: $0.roleValue, newRole: $0.roleValue) } ?? true)
         return FormPage(
             isNew: isNew, id: staff?.id, version: staff?.version ?? 0, username: draft.username,
             displayName: draft.displayName, departmentID: draft.departmentID ?? 0, role: draft.role,
             language: draft.language, isActive: staff?.isActive ?? true,
             departments: departments
-                .filter { actor.roleValue == .administrator || $0.id == actor.$department.id || $0.id == draft.departmentID }
+                .filter { actor.role == .administrator || $0.id == actor.departmentID || $0.id == draft.departmentID }
                 .map { ChoiceOption(value: String($0.id ?? 0), labelKey: "", label: $0.name, isSelected: $0.id == draft.departmentID) },
             roles: ChoiceOption.list(
                 Role.allCases.filter { assignable.contains($0) || $0.rawValue == draft.role }.map(\.rawValue),

@@ -219,7 +219,7 @@ struct CustomerImportController: RouteCollection {
 
     @Sendable func job(req: Request) async throws -> Response {
         guard let id = req.parameters.get("job"), let snapshot = await req.application.importJobs.snapshot(id),
-              snapshot.ownerID == req.staff?.id || req.staff?.roleValue == .supervisor
+              snapshot.ownerID == req.staff?.id || req.staff?.role == .supervisor
         else { throw KefuError.notFound }
         var page = Page(report: snapshot.report)
         page.jobID = id

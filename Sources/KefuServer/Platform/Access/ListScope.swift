@@ -15,7 +15,7 @@ struct ListScope {
 extension Request {
     func listScope(for action: Action) throws -> ListScope {
         let staff = try requireStaff()
-        let canSeeTeam = AccessPolicy.widestScope(of: staff.roleValue, for: action) == .any
+        let canSeeTeam = AccessPolicy.widestScope(of: staff.role, for: action) == .any
         let isTeam = canSeeTeam && query[String.self, at: "scope"] != "mine"
         return ListScope(canSeeTeam: canSeeTeam, isTeam: isTeam, staffID: isTeam ? query[Int.self, at: "staff"] : staff.id)
     }

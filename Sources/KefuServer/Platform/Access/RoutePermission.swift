@@ -61,7 +61,7 @@ struct PermissionMiddleware: AsyncMiddleware {
             if request.isAPI { throw KefuError.unauthorized }
             return request.redirect(to: SiteURL.login(next: request.intendedAddress))
         }
-        guard AccessPolicy.allows(staff.roleValue, action) else {
+        guard AccessPolicy.allows(staff.role, action) else {
             try await request.recordDenial(of: action.rawValue)
             throw KefuError.forbidden
         }

@@ -1,23 +1,23 @@
 import Vapor
 
 extension Request {
-    private struct StaffKey: StorageKey { typealias Value = StaffModel }
-    private struct WebSessionKey: StorageKey { typealias Value = WebSessionModel }
+    private struct StaffKey: StorageKey { typealias Value = SignedInStaff }
+    private struct WebSessionKey: StorageKey { typealias Value = WebSession }
 
     /// The signed-in staff member, if any (set by the session or bearer-token authenticator).
-    var staff: StaffModel? {
+    var staff: SignedInStaff? {
         get { storage[StaffKey.self] }
         set { storage[StaffKey.self] = newValue }
     }
 
     /// The browser session of this request, if signed in through a page.
-    var webSession: WebSessionModel? {
+    var webSession: WebSession? {
         get { storage[WebSessionKey.self] }
         set { storage[WebSessionKey.self] = newValue }
     }
 
     /// The signed-in staff member, or 401.
-    func requireStaff() throws -> StaffModel {
+    func requireStaff() throws -> SignedInStaff {
         guard let staff else { throw KefuError.unauthorized }
         return staff
     }

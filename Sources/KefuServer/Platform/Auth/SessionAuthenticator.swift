@@ -10,25 +10,20 @@ struct SessionAuthenticator: AsyncMiddleware {
         }
         let now = request.now
         let lifetime = request.kefu.sessionLifetime
+        let lookup = SignedInLookup(database: try request.db.sql())
         var expired = false
-        if let session = try await WebSessionModel.query(on: request.db)
-            .filter(\.$tokenHash == Secrets.fingerprint(token))
-            .with(\.$staff)
-            .first()
-        {
-            if lifetime.isExpired(createdAt: session.createdAt, lastSeenAt: session.lastSeenAt, now: now)
-                || !session.staff.isActive
-            {
-                try await session.delete(on: request.db)
+        if let match = try await lookup.session(tokenHash: Secrets.fingerprint(token)) {
+            let session = match.session
+            if lifetime.isExpired(createdAt: session.createdAt, lastSeenAt: session.lastSeenAt, now: now) || !match.isActive {
+                try await lookup.deleteSession(session.id)
                 expired = true
             } else {
                 if lifetime.needsTouch(lastSeenAt: session.lastSeenAt, now: now) {
-                    session.lastSeenAt = now
-                    try await session.update(on: request.db)
+                    try await lookup.touchSession(session.id, at: now)
                 }
                 request.webSession = session
-                request.staff = session.staff
-                request.language = session.staff.languageValue
+                request.staff = match.staff
+                request.language = match.staff.language
             }
         } else {
             expired = true
@@ -48,22 +43,16 @@ struct BearerAuthenticator: AsyncMiddleware {
             return try await next.respond(to: request)
         }
         let now = request.now
-        if let token = try await APITokenModel.query(on: request.db)
-            .filter(\.$tokenHash == Secrets.fingerprint(bearer.token))
-            .filter(\.$revokedAt == nil)
-            .with(\.$staff)
-            .first(),
-            token.staff.isActive
-        {
-            if token.lastUsedAt.map({ now.timeIntervalSince($0) >= 60 }) ?? true {
-                token.lastUsedAt = now
-                try await token.update(on: request.db)
-            }
-            request.staff = token.staff
-            request.language = token.staff.languageValue
-        } else {
+        let lookup = SignedInLookup(database: try request.db.sql())
+        guard let match = try await lookup.token(tokenHash: Secrets.fingerprint(bearer.token)), match.isActive else {
             throw KefuError(.unauthorized, code: "invalid_token", messageKey: "error.invalid_token")
         }
+        // Last use is kept to the minute: a write per call would serialize every API request on SQLite.
+        if match.lastUsedAt.map({ now.timeIntervalSince($0) >= 60 }) ?? true {
+            try await lookup.touchToken(match.tokenID, at: now)
+        }
+        request.staff = match.staff
+        request.language = match.staff.language
         return try await next.respond(to: request)
     }
 }

@@ -51,6 +51,7 @@ public func configure(_ app: Application, _ configuration: KefuConfiguration, cl
     app.importJobs = ImportJobs()
     app.publicFormGate = PublicFormGate(limit: configuration.inquiries.submissionsPerAddress)
     app.teamFigures = TeamFigures()
+    app.assigneeDirectory = AssigneeDirectory()
     app.rankableProjects = RankableProjectCache()
     app.scheduler = Scheduler()
     try routes(app)

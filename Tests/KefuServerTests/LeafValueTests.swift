@@ -1,0 +1,49 @@
+import Foundation
+@testable import KefuServer
+import LeafKit
+import Testing
+
+/// The view values that give Leaf their `LeafData` by hand must say exactly what their `Encodable`
+/// form says; otherwise a field added to one would silently render empty on a page.
+@Suite("Leaf values written by hand match their Encodable form")
+struct LeafValueTests {
+    /// Encodes `value` to JSON and to LeafData and compares the two trees: same keys, same values.
+    static func expectSame<T: Encodable & LeafDataRepresentable>(_ value: T, sourceLocation: SourceLocation = #_sourceLocation) throws {
+        let json = try JSONDecoder().decode(JSONValue.self, from: JSONEncoder().encode(value))
+        #expect(Self.json(value.leafData) == json, sourceLocation: sourceLocation)
+    }
+
+    /// LeafData as the JSON its `Encodable` twin would give: nil left out, as `encodeIfPresent` does.
+    static func json(_ data: LeafData) -> JSONValue {
+        if let dictionary = data.dictionary { return .object(dictionary.filter { !$0.value.isNil }.mapValues(Self.json)) }
+        if let array = data.array { return .array(array.map(Self.json)) }
+        switch data.celf {
+        case .bool: return data.bool.map(JSONValue.bool) ?? .null
+        case .int: return data.int.map { .number(Double($0)) } ?? .null
+        case .double: return data.double.map(JSONValue.number) ?? .null
+        default: return data.string.map(JSONValue.string) ?? .null
+        }
+    }
+
+    @Test("options, navigation and the signed-in person")
+    func layoutValues() throws {
+        try Self.expectSame(ChoiceOption(value: "7", labelKey: "role.specialist", label: "李娜", isSelected: true))
+        try Self.expectSame(NavItem(key: "nav.customers", href: "/customers", icon: "users", isActive: false))
+        try Self.expectSame(LayoutUser(displayName: "王静", username: "wangjing", roleKey: "role.supervisor", initial: "王"))
+    }
+
+    @Test("customer list rows and the file's fields, timeline and changes")
+    func customerValues() throws {
+        try Self.expectSame(CustomerListPage.Row(
+            id: 42, code: "KH-2026-000042", name: "张伟", companyName: "苏州传媒有限公司", mobile: "138****5678", region: "江苏 苏州",
+            stageKey: "customer.stage.intent", stage: "intent", grade: "A", responsibleName: "李娜", updatedAt: "2026-11-29 10:00", isMasked: true
+        ))
+        try Self.expectSame(CustomerListPage.Row(
+            id: 43, code: "KH-2026-000043", name: "王芳", companyName: nil, mobile: nil, region: "", stageKey: "customer.stage.lead",
+            stage: "lead", grade: nil, responsibleName: nil, updatedAt: "2026-11-29 10:01", isMasked: false
+        ))
+        try Self.expectSame(CustomerFilePage.Field(labelKey: "customer.field.mobile", value: "13812345678"))
+        try Self.expectSame(CustomerFilePage.Entry(occurredAt: "2026-11-29 10:00", kindKey: "timeline.kind.communication", actorName: "李娜", summary: "电话回访"))
+        try Self.expectSame(CustomerFilePage.Change(changedAt: "2026-11-29 10:00", actorName: "李娜", fieldKey: "customer.field.stage", oldValue: "lead", newValue: "intent"))
+    }
+}
