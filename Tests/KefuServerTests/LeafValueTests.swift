@@ -1,7 +1,10 @@
 import Foundation
+import KefuDomain
 @testable import KefuServer
+import KefuTesting
 import LeafKit
 import Testing
+import Vapor
 
 /// The view values that give Leaf their `LeafData` by hand must say exactly what their `Encodable`
 /// form says; otherwise a field added to one would silently render empty on a page.
@@ -45,5 +48,31 @@ struct LeafValueTests {
         try Self.expectSame(CustomerFilePage.Field(labelKey: "customer.field.mobile", value: "13812345678"))
         try Self.expectSame(CustomerFilePage.Entry(occurredAt: "2026-11-29 10:00", kindKey: "timeline.kind.communication", actorName: "李娜", summary: "电话回访"))
         try Self.expectSame(CustomerFilePage.Change(changedAt: "2026-11-29 10:00", actorName: "李娜", fieldKey: "customer.field.stage", oldValue: "lead", newValue: "intent"))
+    }
+
+    @Test("the customer list page, its pager and the layout around it")
+    func customerListPage() async throws {
+        try await withApp { t in
+            let req = Request(application: t.app, on: t.app.eventLoopGroup.next())
+            let staff = SignedInStaff(id: 7, username: "wangjing", displayName: "王静", departmentID: 1, role: .supervisor, language: .zhHans)
+            req.staff = staff
+            let row = CustomerListRow(
+                id: 42, code: "KH-2026-000042", kind: "company", name: "张伟", companyName: "苏州传媒有限公司", mobile: "13812345678", email: nil, province: "江苏", city: "苏州",
+                stage: "intent", grade: "A", responsibleStaffID: 9, responsibleName: "李娜", updatedAt: Date(timeIntervalSince1970: 1_790_000_000)
+            )
+            var filter = CustomerFilter()
+            filter.text = "张伟"
+            filter.responsibleStaffID = 9
+            let page = CustomerListPage(
+                req: req, filter: filter, rows: [row], total: 1_200, paging: Paging(number: 2, size: 50), staff: staff,
+                specialists: [StaffStore.Assignee(id: 9, displayName: "李娜"), StaffStore.Assignee(id: 10, displayName: "O'Brien <b>")]
+            )
+            try Self.expectSame(page.pager)
+            try Self.expectSame(page)
+            var context = req.pageContext(titleKey: "customers.title", page)
+            context.flash = FlashMessage(.success, "flash.customer_created")
+            context.refreshSeconds = 5
+            try Self.expectSame(context)
+        }
     }
 }

@@ -34,8 +34,9 @@ extension Request {
 
     /// The customer filter from the query string, shared by the page and the API.
     var customerFilter: CustomerFilter {
+        let query = queryParameters
         func text(_ name: String) -> String? {
-            guard let value = query[String.self, at: name]?.trimmed, !value.isEmpty else { return nil }
+            guard let value = query[name]?.trimmed, !value.isEmpty else { return nil }
             return String(value.prefix(64))
         }
         let searchText = text("q")

@@ -273,3 +273,14 @@ extension CustomerFilePage.Change: LeafDataRepresentable {
         ])
     }
 }
+
+extension CustomerListPage: LeafDataRepresentable {
+    var leafData: LeafData {
+        .dictionary([
+            "rows": rows.leafData, "hasRows": .bool(hasRows), "q": .string(q), "stages": stages.leafData, "grades": grades.leafData,
+            "industries": industries.leafData, "sources": sources.leafData, "specialists": specialists.leafData, "sorts": sorts.leafData,
+            "region": .string(region), "notUpdatedDays": .string(notUpdatedDays), "canCreate": .bool(canCreate),
+            "canReassign": .bool(canReassign), "canExport": .bool(canExport), "exportHref": .string(exportHref), "pager": pager.leafData,
+        ])
+    }
+}

@@ -26,9 +26,7 @@ struct PageDTO<Item: Content>: Content {
 extension Request {
     /// `?page=&perPage=` (pages also accept `per_page`), clamped by the paging convention.
     var paging: Paging {
-        Paging(
-            number: query[Int.self, at: "page"],
-            size: query[Int.self, at: "perPage"] ?? query[Int.self, at: "per_page"]
-        )
+        let query = queryParameters
+        return Paging(number: query.int("page"), size: query.int("perPage") ?? query.int("per_page"))
     }
 }

@@ -22,9 +22,9 @@ struct OptionsTag: UnsafeUnescapedLeafTag {
             guard let fields = option.dictionary else { continue }
             let labelKey = fields["labelKey"]?.string ?? ""
             let label = labelKey.isEmpty ? fields["label"]?.string ?? "" : localizer.text(labelKey, language)
-            html += "<option value=\"" + (fields["value"]?.string ?? "").htmlEscaped() + "\""
+            html += "<option value=\"" + (fields["value"]?.string ?? "").escapedForHTML + "\""
             if marksSelection, fields["isSelected"]?.bool == true { html += " selected" }
-            html += ">" + label.htmlEscaped() + "</option>"
+            html += ">" + label.escapedForHTML + "</option>"
         }
         return .string(html)
     }

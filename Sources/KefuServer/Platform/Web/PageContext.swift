@@ -74,7 +74,12 @@ extension Request {
             context.unread = try await NotificationStore(database: db).unreadCount(staffID: staffID)
             context.hasUnread = context.unread > 0
         }
-        let view = try await view.render(template, context)
+        let view: View
+        if let context = context as? any LeafDataRepresentable, let data = context.leafData.dictionary {
+            view = View(data: try await leaf.render(path: template, context: data).get())
+        } else {
+            view = try await self.view.render(template, context)
+        }
         let response = try await view.encodeResponse(status: status, for: self)
         response.headers.replaceOrAdd(name: .cacheControl, value: "no-store")
         if cookies[CookieName.flash] != nil {
@@ -156,5 +161,21 @@ extension NavItem: LeafDataRepresentable {
 extension LayoutUser: LeafDataRepresentable {
     var leafData: LeafData {
         .dictionary(["displayName": .string(displayName), "username": .string(username), "roleKey": .string(roleKey), "initial": .string(initial)])
+    }
+}
+
+extension FlashMessage: LeafDataRepresentable {
+    var leafData: LeafData { .dictionary(["kind": .string(kind.rawValue), "messageKey": .string(messageKey)]) }
+}
+
+/// A page whose view model gives its own `LeafData` is rendered without Leaf's `Encoder` at all.
+extension PageContext: LeafDataRepresentable where Body: LeafDataRepresentable {
+    var leafData: LeafData {
+        .dictionary([
+            "lang": .string(lang), "titleKey": .string(titleKey), "user": user?.leafData ?? .trueNil, "nav": nav.leafData,
+            "settingsNav": settingsNav.leafData, "hasSettingsNav": .bool(hasSettingsNav), "flash": flash?.leafData ?? .trueNil,
+            "csrf": .string(csrf), "path": .string(path), "refreshSeconds": .int(refreshSeconds), "unread": .int(unread),
+            "hasUnread": .bool(hasUnread), "page": page.leafData,
+        ])
     }
 }

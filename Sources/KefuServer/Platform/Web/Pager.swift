@@ -1,5 +1,6 @@
 import Foundation
 import KefuDomain
+import LeafKit
 
 /// The page links under a list, keeping the list's filters in every link.
 struct Pager: Encodable {
@@ -23,5 +24,14 @@ struct Pager: Encodable {
         }
         previousHref = number > 1 ? href(number - 1) : nil
         nextHref = number < totalPages ? href(number + 1) : nil
+    }
+}
+
+extension Pager: LeafDataRepresentable {
+    var leafData: LeafData {
+        .dictionary([
+            "number": .int(number), "totalPages": .int(totalPages), "totalItems": .int(totalItems), "previousHref": .string(previousHref),
+            "nextHref": .string(nextHref), "isCapped": .bool(isCapped),
+        ])
     }
 }
