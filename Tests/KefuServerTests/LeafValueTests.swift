@@ -39,10 +39,10 @@ struct LeafValueTests {
     func customerValues() throws {
         try Self.expectSame(CustomerListPage.Row(
             id: 42, code: "KH-2026-000042", name: "张伟", companyName: "苏州传媒有限公司", mobile: "138****5678", region: "江苏 苏州",
-            stageKey: "customer.stage.intent", stage: "intent", grade: "A", responsibleName: "李娜", updatedAt: "2026-11-29 10:00", isMasked: true
+            stageLabel: "意向", stage: "intent", grade: "A", responsibleName: "李娜", updatedAt: "2026-11-29 10:00", isMasked: true
         ))
         try Self.expectSame(CustomerListPage.Row(
-            id: 43, code: "KH-2026-000043", name: "王芳", companyName: nil, mobile: nil, region: "", stageKey: "customer.stage.lead",
+            id: 43, code: "KH-2026-000043", name: "王芳", companyName: nil, mobile: nil, region: "", stageLabel: "线索",
             stage: "lead", grade: nil, responsibleName: nil, updatedAt: "2026-11-29 10:01", isMasked: false
         ))
         try Self.expectSame(CustomerFilePage.Field(labelKey: "customer.field.mobile", value: "13812345678"))
@@ -74,5 +74,21 @@ struct LeafValueTests {
             context.refreshSeconds = 5
             try Self.expectSame(context)
         }
+    }
+}
+
+@Suite("Dates on pages")
+struct DisplayFormatTests {
+    @Test("the arithmetic for UTC+8 gives what the calendar gives, from 1992 to 2100")
+    func dateTimeMatchesCalendar() {
+        var generator = SystemRandomNumberGenerator()
+        var samples: [Double] = [694_224_000, 951_753_600, 1_709_164_800, 1_798_732_799, 1_798_732_800, 4_102_415_999]
+        for _ in 0..<5_000 { samples.append(Double(Int.random(in: 694_224_000...4_102_444_800, using: &generator)) + 0.75) }
+        for seconds in samples {
+            let date = Date(timeIntervalSince1970: seconds)
+            #expect(DisplayFormat.dateTime(date) == DisplayFormat.calendarDateTime(date), "\(seconds)")
+        }
+        #expect(DisplayFormat.dateTime(Date(timeIntervalSince1970: 1_798_732_800)) == "2027-01-01 00:00")
+        #expect(DisplayFormat.dateTime(Date(timeIntervalSince1970: 600_000_000)) == DisplayFormat.calendarDateTime(Date(timeIntervalSince1970: 600_000_000)))
     }
 }

@@ -87,7 +87,7 @@ struct CustomerFormPage: Encodable {
 struct CustomerListPage: Encodable {
     struct Row: Encodable {
         var id: Int; var code: String; var name: String; var companyName: String?; var mobile: String?
-        var region: String; var stageKey: String; var stage: String; var grade: String?; var responsibleName: String?
+        var region: String; var stageLabel: String; var stage: String; var grade: String?; var responsibleName: String?
         var updatedAt: String; var isMasked: Bool
     }
     var rows: [Row]
@@ -114,7 +114,7 @@ struct CustomerListPage: Encodable {
             return Row(
                 id: row.id, code: row.code, name: row.name, companyName: row.companyName,
                 mobile: masked ? row.mobile.map(MainlandMobile.masked) : row.mobile,
-                region: [row.province, row.city].compactMap { $0 }.joined(separator: " "), stageKey: "customer.stage.\(row.stage)",
+                region: [row.province, row.city].compactMap { $0 }.joined(separator: " "), stageLabel: req.t("customer.stage.\(row.stage)"),
                 stage: row.stage, grade: row.grade, responsibleName: row.responsibleName, updatedAt: DisplayFormat.dateTime(row.updatedAt),
                 isMasked: masked
             )
@@ -249,7 +249,7 @@ extension CustomerListPage.Row: LeafDataRepresentable {
     var leafData: LeafData {
         .dictionary([
             "id": .int(id), "code": .string(code), "name": .string(name), "companyName": .string(companyName), "mobile": .string(mobile),
-            "region": .string(region), "stageKey": .string(stageKey), "stage": .string(stage), "grade": .string(grade),
+            "region": .string(region), "stageLabel": .string(stageLabel), "stage": .string(stage), "grade": .string(grade),
             "responsibleName": .string(responsibleName), "updatedAt": .string(updatedAt), "isMasked": .bool(isMasked),
         ])
     }

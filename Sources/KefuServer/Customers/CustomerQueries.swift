@@ -28,6 +28,22 @@ struct CustomerListRow: Decodable, Sendable {
     }
 }
 
+extension CustomerListRow {
+    /// Read column by column: a list reads fifty rows per request, and `Decodable` through
+    /// `SQLRowDecoder` cost a tenth of a JSON list's time.
+    init(row: any SQLRow) throws {
+        func text(_ key: CodingKeys) throws -> String { try row.decode(column: key.rawValue, as: String.self) }
+        func optional(_ key: CodingKeys) throws -> String? { try row.decode(column: key.rawValue, as: String?.self) }
+        self.init(
+            id: try row.decode(column: CodingKeys.id.rawValue, as: Int.self), code: try text(.code), kind: try text(.kind), name: try text(.name),
+            companyName: try optional(.companyName), mobile: try optional(.mobile), email: try optional(.email), province: try optional(.province),
+            city: try optional(.city), stage: try text(.stage), grade: try optional(.grade),
+            responsibleStaffID: try row.decode(column: CodingKeys.responsibleStaffID.rawValue, as: Int?.self),
+            responsibleName: try optional(.responsibleName), updatedAt: try row.decode(column: CodingKeys.updatedAt.rawValue, as: Date.self)
+        )
+    }
+}
+
 /// The filters and sort of the customer list (issue 3 §5).
 struct CustomerFilter: Sendable, Equatable {
     enum Sort: String, CaseIterable, Sendable { case updated, created, code, name }
@@ -71,7 +87,7 @@ struct CustomerQueries {
                    customers.responsible_staff_id, staff.display_name AS responsible_name, customers.updated_at
             FROM \(plan.from) LEFT JOIN staff ON staff.id = customers.responsible_staff_id
             WHERE \(plan.where) ORDER BY \(plan.order) LIMIT \(bind: paging.size) OFFSET \(bind: paging.offset)
-            """).all(decoding: CustomerListRow.self)
+            """).all().map(CustomerListRow.init(row:))
         return (items, total)
     }
 

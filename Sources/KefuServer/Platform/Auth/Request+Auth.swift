@@ -3,6 +3,7 @@ import Vapor
 extension Request {
     private struct StaffKey: StorageKey { typealias Value = SignedInStaff }
     private struct WebSessionKey: StorageKey { typealias Value = WebSession }
+    private struct UnreadKey: StorageKey { typealias Value = Int }
 
     /// The signed-in staff member, if any (set by the session or bearer-token authenticator).
     var staff: SignedInStaff? {
@@ -14,6 +15,13 @@ extension Request {
     var webSession: WebSession? {
         get { storage[WebSessionKey.self] }
         set { storage[WebSessionKey.self] = newValue }
+    }
+
+    /// Unread notifications of the signed-in person as the session lookup found them; pages show it
+    /// in the bell without asking again.
+    var unreadNotifications: Int? {
+        get { storage[UnreadKey.self] }
+        set { storage[UnreadKey.self] = newValue }
     }
 
     /// The signed-in staff member, or 401.

@@ -24,6 +24,7 @@ struct SessionAuthenticator: AsyncMiddleware {
                 request.webSession = session
                 request.staff = match.staff
                 request.language = match.staff.language
+                request.unreadNotifications = match.unreadNotifications
             }
         } else {
             expired = true

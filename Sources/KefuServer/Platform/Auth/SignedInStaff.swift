@@ -33,7 +33,7 @@ extension SignedInStaff {
         st.id AS staff_id, st.username, st.display_name, st.department_id, st.role, st.language, st.is_active
         """
 
-    fileprivate init(row: some SQLRow) throws {
+    fileprivate init(row: any SQLRow) throws {
         self.init(
             id: try row.decode(column: "staff_id", as: Int.self), username: try row.decode(column: "username", as: String.self),
             displayName: try row.decode(column: "display_name", as: String.self),
@@ -61,6 +61,8 @@ struct SignedInLookup {
         var session: WebSession
         var staff: SignedInStaff
         var isActive: Bool
+        /// The bell's count, read with the session because every page shows it (S4).
+        var unreadNotifications: Int
     }
 
     struct TokenMatch {
@@ -72,7 +74,8 @@ struct SignedInLookup {
 
     func session(tokenHash: String) async throws -> SessionMatch? {
         guard let row = try await database.raw("""
-            SELECT s.id, s.csrf_token, s.created_at, s.last_seen_at, \(unsafeRaw: SignedInStaff.columns)
+            SELECT s.id, s.csrf_token, s.created_at, s.last_seen_at, \(unsafeRaw: SignedInStaff.columns),
+            (SELECT COUNT(*) FROM notifications n WHERE n.staff_id = st.id AND n.read_at IS NULL) AS unread
             FROM web_sessions s JOIN staff st ON st.id = s.staff_id WHERE s.token_hash = \(bind: tokenHash)
             """).first()
         else { return nil }
@@ -81,7 +84,10 @@ struct SignedInLookup {
             id: try row.decode(column: "id", as: Int.self), staffID: staff.id, csrfToken: try row.decode(column: "csrf_token", as: String.self),
             createdAt: try row.decode(column: "created_at", as: Date.self), lastSeenAt: try row.decode(column: "last_seen_at", as: Date.self)
         )
-        return SessionMatch(session: session, staff: staff, isActive: try row.decode(column: "is_active", as: Bool.self))
+        return SessionMatch(
+            session: session, staff: staff, isActive: try row.decode(column: "is_active", as: Bool.self),
+            unreadNotifications: try row.decode(column: "unread", as: Int.self)
+        )
     }
 
     func token(tokenHash: String) async throws -> TokenMatch? {

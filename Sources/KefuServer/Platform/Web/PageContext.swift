@@ -71,7 +71,11 @@ extension Request {
     ) async throws -> Response {
         var context = pageContext(titleKey: titleKey, body)
         if let staffID = staff?.id {
-            context.unread = try await NotificationStore(database: db).unreadCount(staffID: staffID)
+            if let unread = unreadNotifications {
+                context.unread = unread
+            } else {
+                context.unread = try await NotificationStore(database: db).unreadCount(staffID: staffID)
+            }
             context.hasUnread = context.unread > 0
         }
         let view: View
