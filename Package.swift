@@ -13,6 +13,8 @@ let package = Package(
         .package(url: "https://github.com/vapor/fluent-sqlite-driver", from: "4.9.0"),
         .package(url: "https://github.com/vapor/fluent-postgres-driver", from: "2.14.0"),
         .package(url: "https://github.com/vapor/leaf", from: "4.5.2"),
+        /// Named for the executable alone: it installs NIO's event loops as the concurrency executor.
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
     ],
     targets: [
         /// The regulation's rules: pure Swift, no Vapor, no I/O, no clock reads.
@@ -34,6 +36,8 @@ let package = Package(
             dependencies: [
                 "KefuServer",
                 .product(name: "Vapor", package: "vapor"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
             ]
         ),
         .testTarget(name: "KefuDomainTests", dependencies: ["KefuDomain"]),
