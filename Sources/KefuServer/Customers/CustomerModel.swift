@@ -56,13 +56,14 @@ final class CustomerModel: Model, @unchecked Sendable {
 
     /// Copies validated values onto the model (everything but code, owner and bookkeeping).
     func apply(_ values: CustomerValues) {
+        let derived = DerivedColumns(values, code: code)
         kind = values.kind.rawValue
         name = values.name
         companyName = values.companyName
-        companyKey = values.companyName.flatMap(CompanyName.matchKey)
+        companyKey = derived.companyKey
         creditCode = values.creditCode
         mobile = values.mobile
-        mobileLast4 = values.mobile.map { String($0.suffix(4)) }
+        mobileLast4 = derived.mobileLast4
         landline = values.landline
         email = values.email
         wechatID = values.wechatID
@@ -70,9 +71,9 @@ final class CustomerModel: Model, @unchecked Sendable {
         city = values.city
         address = values.address
         businessScope = values.businessScope
-        industries = values.industries.isEmpty ? "" : "," + values.industries.joined(separator: ",") + ","
-        budgetMinYuan = values.budgetMinWan.map(Self.yuan)
-        budgetMaxYuan = values.budgetMaxWan.map(Self.yuan)
+        industries = derived.industries
+        budgetMinYuan = derived.budgetMinYuan
+        budgetMaxYuan = derived.budgetMaxYuan
         preferredRegions = values.preferredRegions
         timing = values.timing.rawValue
         source = values.source.rawValue
@@ -80,11 +81,34 @@ final class CustomerModel: Model, @unchecked Sendable {
         grade = values.grade
         stage = values.stage.rawValue
         lostReason = values.lostReason
-        tags = values.tags.joined(separator: ",")
+        tags = derived.tags
         remarks = values.remarks
         consentChannel = values.consentChannel
         consentNoticeVersion = values.consentNoticeVersion
-        searchText = (code + " " + values.searchText).lowercased()
+        searchText = derived.searchText
+    }
+
+    /// The columns a customer's values are stored as beyond themselves: match keys, the list forms of
+    /// industries and tags, 元 amounts, the search text. One place for `apply` and for the import,
+    /// which writes rows without building a model for each.
+    struct DerivedColumns {
+        var companyKey: String?
+        var mobileLast4: String?
+        var industries: String
+        var budgetMinYuan: Int64?
+        var budgetMaxYuan: Int64?
+        var tags: String
+        var searchText: String
+
+        init(_ values: CustomerValues, code: String, companyKey: String?? = nil) {
+            self.companyKey = companyKey ?? values.companyName.flatMap(CompanyName.matchKey)
+            mobileLast4 = values.mobile.map { String($0.suffix(4)) }
+            industries = values.industries.isEmpty ? "" : "," + values.industries.joined(separator: ",") + ","
+            budgetMinYuan = values.budgetMinWan.map(CustomerModel.yuan)
+            budgetMaxYuan = values.budgetMaxWan.map(CustomerModel.yuan)
+            tags = values.tags.joined(separator: ",")
+            searchText = (code + " " + values.searchText).lowercased()
+        }
     }
 
     /// The values as stored, for change history and for the edit form.

@@ -76,13 +76,11 @@ struct CustomerImporter {
             var done = 0
             for start in stride(from: 0, to: rows.count, by: Self.chunk) {
                 let slice = rows[start..<min(start + Self.chunk, rows.count)]
-                let models = slice.map { row -> CustomerModel in
+                // Values, not models: a Fluent model per row cost a tenth of the import.
+                let written = slice.map { row -> (code: String, values: CustomerValues, derived: CustomerModel.DerivedColumns) in
                     sequence += 1
-                    let customer = CustomerModel()
-                    customer.code = codeFormat.code(year: year, sequence: sequence)
-                    customer.apply(row.values)
-                    customer.responsibleStaffID = responsibleStaffID
-                    return customer
+                    let code = codeFormat.code(year: year, sequence: sequence)
+                    return (code, row.values, CustomerModel.DerivedColumns(row.values, code: code))
                 }
                 let insert = sql.insert(into: "customers").columns(
                     "code", "kind", "name", "company_name", "company_key", "credit_code", "mobile", "mobile_last4", "landline", "email",
@@ -90,21 +88,21 @@ struct CustomerImporter {
                     "preferred_regions", "timing", "source", "category", "grade", "stage", "lost_reason", "responsible_staff_id", "tags",
                     "remarks", "search_text", "created_by_staff_id", "created_at", "updated_at", "version"
                 )
-                for c in models {
+                for (code, v, d) in written {
                     insert.values(
-                        SQLBind(c.code), SQLBind(c.kind), SQLBind(c.name), SQLBind(c.companyName), SQLBind(c.companyKey), SQLBind(c.creditCode),
-                        SQLBind(c.mobile), SQLBind(c.mobileLast4), SQLBind(c.landline), SQLBind(c.email), SQLBind(c.wechatID),
-                        SQLBind(c.province), SQLBind(c.city), SQLBind(c.address), SQLBind(c.businessScope), SQLBind(c.industries),
-                        SQLBind(c.budgetMinYuan), SQLBind(c.budgetMaxYuan), SQLBind(c.preferredRegions), SQLBind(c.timing), SQLBind(c.source),
-                        SQLBind(c.category), SQLBind(c.grade), SQLBind(c.stage), SQLBind(c.lostReason), SQLBind(responsibleStaffID),
-                        SQLBind(c.tags), SQLBind(c.remarks), SQLBind(c.searchText), SQLBind(context.actorStaffID), SQLBind(context.now),
-                        SQLBind(context.now), SQLBind(1)
+                        SQLBind(code), SQLBind(v.kind.rawValue), SQLBind(v.name), SQLBind(v.companyName), SQLBind(d.companyKey), SQLBind(v.creditCode),
+                        SQLBind(v.mobile), SQLBind(d.mobileLast4), SQLBind(v.landline), SQLBind(v.email), SQLBind(v.wechatID),
+                        SQLBind(v.province), SQLBind(v.city), SQLBind(v.address), SQLBind(v.businessScope), SQLBind(d.industries),
+                        SQLBind(d.budgetMinYuan), SQLBind(d.budgetMaxYuan), SQLBind(v.preferredRegions), SQLBind(v.timing.rawValue),
+                        SQLBind(v.source.rawValue), SQLBind(v.category), SQLBind(v.grade), SQLBind(v.stage.rawValue), SQLBind(v.lostReason),
+                        SQLBind(responsibleStaffID), SQLBind(d.tags), SQLBind(v.remarks), SQLBind(d.searchText), SQLBind(context.actorStaffID),
+                        SQLBind(context.now), SQLBind(context.now), SQLBind(1)
                     )
                 }
                 let ids = try await insert.returning("id").all().map { try $0.decode(column: "id", as: Int.self) }
-                try await CustomerSearchIndex.insertNew(zip(ids, models).map { (id: $0.0, text: $0.1.searchText) }, on: tx)
+                try await CustomerSearchIndex.insertNew(zip(ids, written).map { (id: $0.0, text: $0.1.derived.searchText) }, on: tx)
                 let timeline = sql.insert(into: "timeline_entries").columns("customer_id", "occurred_at", "kind", "record_type", "record_id", "staff_id", "actor_name", "summary")
-                for ((id, customer), row) in zip(zip(ids, models), slice) {
+                for ((id, customer), row) in zip(zip(ids, written), slice) {
                     let note = duplicates[row.line].map { " · 疑似重复: \($0)" } ?? ""
                     timeline.values(SQLBind(id), SQLBind(context.now), SQLBind(Timeline.Kind.created.rawValue), SQLBind("customer"), SQLBind(id),
                                     SQLBind(context.actorStaffID), SQLBind(context.actorName), SQLBind("\(customer.code) · \(jobLabel) line \(row.line)\(note)"))

@@ -47,9 +47,11 @@ enum DatabaseSetup {
                 "PRAGMA synchronous = \(sqliteSynchronous)",
                 "PRAGMA busy_timeout = \(sqliteBusyTimeoutMilliseconds)",
                 "PRAGMA foreign_keys = ON",
-                // A million customers make a database of gigabytes: keep the hot pages in memory.
+                // A million customers make a database of gigabytes: keep the hot pages in memory, and
+                // read the file through a mapping (up to SQLite's default ceiling of 2 GB) rather than
+                // a read call per page — an import spent a sixth of its time in those calls.
                 "PRAGMA cache_size = -65536",
-                "PRAGMA mmap_size = 268435456",
+                "PRAGMA mmap_size = 2147418112",
                 "PRAGMA temp_store = MEMORY",
             ] {
                 try await database.raw(SQLQueryString(pragma)).run()
