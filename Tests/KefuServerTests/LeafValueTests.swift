@@ -31,20 +31,12 @@ struct LeafValueTests {
     @Test("options, navigation and the signed-in person")
     func layoutValues() throws {
         try Self.expectSame(ChoiceOption(value: "7", labelKey: "role.specialist", label: "李娜", isSelected: true))
-        try Self.expectSame(NavItem(key: "nav.customers", href: "/customers", icon: "users", isActive: false))
+        try Self.expectSame(HTMLFragment.empty)
         try Self.expectSame(LayoutUser(displayName: "王静", username: "wangjing", roleKey: "role.supervisor", initial: "王"))
     }
 
-    @Test("customer list rows and the file's fields, timeline and changes")
+    @Test("the file's fields, timeline and changes")
     func customerValues() throws {
-        try Self.expectSame(CustomerListPage.Row(
-            id: 42, code: "KH-2026-000042", name: "张伟", companyName: "苏州传媒有限公司", mobile: "138****5678", region: "江苏 苏州",
-            stageLabel: "意向", stage: "intent", grade: "A", responsibleName: "李娜", updatedAt: "2026-11-29 10:00", isMasked: true
-        ))
-        try Self.expectSame(CustomerListPage.Row(
-            id: 43, code: "KH-2026-000043", name: "王芳", companyName: nil, mobile: nil, region: "", stageLabel: "线索",
-            stage: "lead", grade: nil, responsibleName: nil, updatedAt: "2026-11-29 10:01", isMasked: false
-        ))
         try Self.expectSame(CustomerFilePage.Field(labelKey: "customer.field.mobile", value: "13812345678"))
         try Self.expectSame(CustomerFilePage.Entry(occurredAt: "2026-11-29 10:00", kindKey: "timeline.kind.communication", actorName: "李娜", summary: "电话回访"))
         try Self.expectSame(CustomerFilePage.Change(changedAt: "2026-11-29 10:00", actorName: "李娜", fieldKey: "customer.field.stage", oldValue: "lead", newValue: "intent"))
@@ -90,5 +82,49 @@ struct DisplayFormatTests {
         }
         #expect(DisplayFormat.dateTime(Date(timeIntervalSince1970: 1_798_732_800)) == "2027-01-01 00:00")
         #expect(DisplayFormat.dateTime(Date(timeIntervalSince1970: 600_000_000)) == DisplayFormat.calendarDateTime(Date(timeIntervalSince1970: 600_000_000)))
+    }
+}
+
+@Suite("HTML fragments written by Swift views")
+struct HTMLFragmentTests {
+    @Test("values are escaped as Leaf escapes them; markup comes only from code")
+    func escaping() {
+        var html = HTMLWriter()
+        html.element("<td title=\"", "O'Brien & \"Sons\"", "\">")
+        html.element("", "<script>alert(1)</script>", "</td>")
+        #expect(html.fragment.html == "<td title=\"O&#39;Brien &amp; &quot;Sons&quot;\">&lt;script&gt;alert(1)&lt;/script&gt;</td>")
+        #expect("张伟 <b>".escapedForHTML == "张伟 &lt;b&gt;")
+        #expect("张伟".escapedForHTML == "张伟")
+    }
+
+    @Test("customer rows: a checkbox only for who may reassign, the masked tag only on masked rows")
+    func customerRows() {
+        let masked = CustomerListPage.Row(
+            id: 42, code: "KH-2026-000042", name: "张<伟>", companyName: nil, mobile: "138****5678", region: "江苏 苏州",
+            stageLabel: "意向", stage: "intent", grade: "A", responsibleName: "李娜", updatedAt: "2026-11-29 10:00", isMasked: true
+        )
+        var open = masked
+        open.id = 43
+        open.isMasked = false
+        open.mobile = "13812345678"
+        let withBoxes = CustomerListView.rows([masked, open], canReassign: true, maskedLabel: "已隐藏", maskedHint: "无权查看")
+        let without = CustomerListView.rows([masked, open], canReassign: false, maskedLabel: "已隐藏", maskedHint: "无权查看")
+        #expect(withBoxes.html.components(separatedBy: "name=\"customerIDs[]\" value=\"42\"").count == 2)
+        #expect(!without.html.contains("customerIDs[]"))
+        #expect(withBoxes.html.components(separatedBy: "已隐藏").count == 2)
+        #expect(withBoxes.html.contains("<a href=\"/customers/42\">张&lt;伟&gt;</a>"))
+        #expect(withBoxes.html.contains("<td class=\"nowrap\">13812345678</td>"))
+        #expect(withBoxes.html.components(separatedBy: "<tr>").count == 3)
+    }
+
+    @Test("options: the chosen one selected unless selection is ignored, labels localized or literal")
+    func options() {
+        let options = [
+            ChoiceOption(value: "9", labelKey: "", label: "李娜", isSelected: true),
+            ChoiceOption(value: "lead", labelKey: "customer.stage.lead", isSelected: false),
+        ]
+        let localize = { (key: String) in key == "customer.stage.lead" ? "线索" : key }
+        #expect(ChoiceOption.fragment(options, localize: localize).html == "<option value=\"9\" selected>李娜</option><option value=\"lead\">线索</option>")
+        #expect(ChoiceOption.fragment(options, marksSelection: false, localize: localize).html == "<option value=\"9\">李娜</option><option value=\"lead\">线索</option>")
     }
 }

@@ -85,19 +85,22 @@ struct CustomerFormPage: Encodable {
 
 /// The customer list's view model.
 struct CustomerListPage: Encodable {
-    struct Row: Encodable {
+    struct Row {
         var id: Int; var code: String; var name: String; var companyName: String?; var mobile: String?
         var region: String; var stageLabel: String; var stage: String; var grade: String?; var responsibleName: String?
         var updatedAt: String; var isMasked: Bool
     }
-    var rows: [Row]
+    /// The table's rows (``CustomerListView``).
+    var rows: HTMLFragment
     var hasRows: Bool
     var q: String
     var stages: [ChoiceOption]
     var grades: [ChoiceOption]
     var industries: [ChoiceOption]
     var sources: [ChoiceOption]
-    var specialists: [ChoiceOption]
+    /// Everyone customers can be assigned to, for the filter (with the chosen one) and for reassignment.
+    var specialists: HTMLFragment
+    var reassignTo: HTMLFragment
     var sorts: [ChoiceOption]
     var region: String
     var notUpdatedDays: String
@@ -109,7 +112,7 @@ struct CustomerListPage: Encodable {
 
     init(req: Request, filter: CustomerFilter, rows: [CustomerListRow], total: Int, paging: Paging, staff: SignedInStaff, specialists: [StaffStore.Assignee]) {
         let actor = staff.actor
-        self.rows = rows.map { row in
+        let rows = rows.map { row in
             let masked = ContactVisibility.decide(for: actor, on: RecordFacts(responsibleStaffID: row.responsibleStaffID), revealed: false) == .masked
             return Row(
                 id: row.id, code: row.code, name: row.name, companyName: row.companyName,
@@ -119,20 +122,24 @@ struct CustomerListPage: Encodable {
                 isMasked: masked
             )
         }
+        canReassign = AccessPolicy.allows(staff.role, .reassignCustomers)
+        self.rows = CustomerListView.rows(rows, canReassign: canReassign, maskedLabel: req.t("customers.masked"), maskedHint: req.t("customers.masked_hint"))
         hasRows = !rows.isEmpty
         q = filter.text ?? ""
         stages = ChoiceOption.list(CustomerStage.allCases.map(\.rawValue), labelPrefix: "customer.stage", selected: filter.stage?.rawValue ?? "")
         grades = ChoiceOption.list(CustomerVocabulary.grades, labelPrefix: "customer.grade", selected: filter.grade ?? "")
         industries = ChoiceOption.list(CustomerVocabulary.industries, labelPrefix: "customer.industry", selected: filter.industry ?? "")
         sources = ChoiceOption.list(SourceChannel.allCases.map(\.rawValue), labelPrefix: "customer.source", selected: filter.source?.rawValue ?? "")
-        self.specialists = specialists.map {
+        let assignees = specialists.map {
             ChoiceOption(value: String($0.id), labelKey: "", label: $0.displayName, isSelected: $0.id == filter.responsibleStaffID)
         }
+        let localize = { (key: String) in req.t(key) }
+        self.specialists = ChoiceOption.fragment(assignees, localize: localize)
+        reassignTo = ChoiceOption.fragment(assignees, marksSelection: false, localize: localize)
         sorts = ChoiceOption.list(CustomerFilter.Sort.allCases.map(\.rawValue), labelPrefix: "customers.sort", selected: filter.sort.rawValue)
         region = filter.region ?? ""
         notUpdatedDays = filter.notUpdatedDays.map(String.init) ?? ""
         canCreate = AccessPolicy.allows(staff.role, .createCustomer)
-        canReassign = AccessPolicy.allows(staff.role, .reassignCustomers)
         let query = [
             "q": q, "stage": filter.stage?.rawValue ?? "", "grade": filter.grade ?? "", "industry": filter.industry ?? "",
             "source": filter.source?.rawValue ?? "", "specialist": filter.responsibleStaffID.map(String.init) ?? "", "region": region,
@@ -245,16 +252,6 @@ struct CustomerFilePage: Encodable {
     }
 }
 
-extension CustomerListPage.Row: LeafDataRepresentable {
-    var leafData: LeafData {
-        .dictionary([
-            "id": .int(id), "code": .string(code), "name": .string(name), "companyName": .string(companyName), "mobile": .string(mobile),
-            "region": .string(region), "stageLabel": .string(stageLabel), "stage": .string(stage), "grade": .string(grade),
-            "responsibleName": .string(responsibleName), "updatedAt": .string(updatedAt), "isMasked": .bool(isMasked),
-        ])
-    }
-}
-
 extension CustomerFilePage.Field: LeafDataRepresentable {
     var leafData: LeafData { .dictionary(["labelKey": .string(labelKey), "value": .string(value)]) }
 }
@@ -278,7 +275,8 @@ extension CustomerListPage: LeafDataRepresentable {
     var leafData: LeafData {
         .dictionary([
             "rows": rows.leafData, "hasRows": .bool(hasRows), "q": .string(q), "stages": stages.leafData, "grades": grades.leafData,
-            "industries": industries.leafData, "sources": sources.leafData, "specialists": specialists.leafData, "sorts": sorts.leafData,
+            "industries": industries.leafData, "sources": sources.leafData, "specialists": specialists.leafData,
+            "reassignTo": reassignTo.leafData, "sorts": sorts.leafData,
             "region": .string(region), "notUpdatedDays": .string(notUpdatedDays), "canCreate": .bool(canCreate),
             "canReassign": .bool(canReassign), "canExport": .bool(canExport), "exportHref": .string(exportHref), "pager": pager.leafData,
         ])

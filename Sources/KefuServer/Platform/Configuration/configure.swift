@@ -24,6 +24,7 @@ public func configure(_ app: Application, _ configuration: KefuConfiguration, cl
 
     app.leaf.tags["t"] = LocalizeTag(localizer: localizer)
     app.leaf.tags["options"] = OptionsTag(localizer: localizer)
+    app.leaf.tags["fragment"] = FragmentTag()
     // Parsed templates are kept; KEFU_RELOAD_TEMPLATES=1 rereads them on every request while editing.
     // Leaf's own provider turns its cache off whenever the environment is `development` (the default
     // of `kefu serve`), which re-parsed every template on every page: a third of a list page's time.

@@ -15,6 +15,19 @@ struct NavItem: Encodable {
     var href: String
     var icon: String
     var isActive: Bool
+
+    /// The items of a navigation list as the layout shows them, labels localized.
+    static func fragment(_ items: [NavItem], localize: (String) -> String) -> HTMLFragment {
+        var html = HTMLWriter(reservingCapacity: items.count * 96)
+        for item in items {
+            html.raw("<li><a href=\"")
+            html.text(item.href)
+            html.raw(item.isActive ? "\" class=\"nav-link active\" aria-current=\"page\">" : "\" class=\"nav-link\">")
+            html.text(localize(item.key))
+            html.raw("</a></li>")
+        }
+        return html.fragment
+    }
 }
 
 /// A one-time message shown after a redirect ("已保存"), carried in a short-lived cookie as
@@ -43,8 +56,9 @@ struct PageContext<Body: Encodable>: Encodable {
     var lang: String
     var titleKey: String
     var user: LayoutUser?
-    var nav: [NavItem]
-    var settingsNav: [NavItem]
+    /// The side navigation's items, and the settings items under it.
+    var nav: HTMLFragment
+    var settingsNav: HTMLFragment
     var hasSettingsNav: Bool
     var flash: FlashMessage?
     var csrf: String
@@ -114,9 +128,10 @@ extension Request {
             FlashMessage(cookieValue: $0.removingPercentEncoding ?? $0, localizer: kefu.localizer)
         }
         let settings = items(NavigationEntry.settings)
+        let localize = { (key: String) in self.t(key) }
         return PageContext(
-            lang: language.rawValue, titleKey: titleKey, user: user, nav: items(NavigationEntry.all),
-            settingsNav: settings, hasSettingsNav: !settings.isEmpty, flash: flash, csrf: csrfToken ?? "", path: path,
+            lang: language.rawValue, titleKey: titleKey, user: user, nav: NavItem.fragment(items(NavigationEntry.all), localize: localize),
+            settingsNav: NavItem.fragment(settings, localize: localize), hasSettingsNav: !settings.isEmpty, flash: flash, csrf: csrfToken ?? "", path: path,
             refreshSeconds: pageRefreshSeconds, unread: 0, hasUnread: false, page: body
         )
     }
@@ -140,6 +155,18 @@ struct ChoiceOption: Encodable {
     var label: String = ""
     var isSelected: Bool
 
+    /// The `<option>`s of a select, as `#options` writes them, for a list long enough (every person
+    /// who can be assigned customers) to be written by Swift rather than by Leaf.
+    static func fragment(_ options: [ChoiceOption], marksSelection: Bool = true, localize: (String) -> String) -> HTMLFragment {
+        var html = HTMLWriter(reservingCapacity: options.count * 48)
+        for option in options {
+            html.element("<option value=\"", option.value, "\"")
+            if marksSelection, option.isSelected { html.raw(" selected") }
+            html.element(">", option.labelKey.isEmpty ? option.label : localize(option.labelKey), "</option>")
+        }
+        return html.fragment
+    }
+
     /// Options for the raw values of an enumeration, labelled `prefix.value`.
     static func list(_ values: [String], labelPrefix: String, selected: String) -> [ChoiceOption] {
         values.map { ChoiceOption(value: $0, labelKey: "\(labelPrefix).\($0)", isSelected: $0 == selected) }
@@ -153,12 +180,6 @@ struct ChoiceOption: Encodable {
 extension ChoiceOption: LeafDataRepresentable {
     var leafData: LeafData {
         .dictionary(["value": .string(value), "labelKey": .string(labelKey), "label": .string(label), "isSelected": .bool(isSelected)])
-    }
-}
-
-extension NavItem: LeafDataRepresentable {
-    var leafData: LeafData {
-        .dictionary(["key": .string(key), "href": .string(href), "icon": .string(icon), "isActive": .bool(isActive)])
     }
 }
 
