@@ -35,11 +35,28 @@ struct LeafValueTests {
         try Self.expectSame(LayoutUser(displayName: "王静", username: "wangjing", roleKey: "role.supervisor", initial: "王"))
     }
 
-    @Test("the file's fields, timeline and changes")
-    func customerValues() throws {
-        try Self.expectSame(CustomerFilePage.Field(labelKey: "customer.field.mobile", value: "13812345678"))
-        try Self.expectSame(CustomerFilePage.Entry(occurredAt: "2026-11-29 10:00", kindKey: "timeline.kind.communication", actorName: "李娜", summary: "电话回访"))
-        try Self.expectSame(CustomerFilePage.Change(changedAt: "2026-11-29 10:00", actorName: "李娜", fieldKey: "customer.field.stage", oldValue: "lead", newValue: "intent"))
+    @Test("the customer file page with its privacy section, as the supervisor sees it")
+    func customerFilePage() async throws {
+        try await withApp { t in
+            let token = try await t.token(.supervisor)
+            let dto = try await createCustomer(t, token: token, ["name": "张伟", "companyName": "苏州传媒有限公司", "mobile": "13812345678", "city": "苏州"])
+            let customer = try #require(try await CustomerModel.find(dto.id, on: t.app.db))
+            let req = Request(application: t.app, on: t.app.eventLoopGroup.next())
+            req.staff = SignedInStaff(id: 1, username: "wangjing", displayName: "王静", departmentID: 1, role: .supervisor, language: .zhHans)
+            var page = CustomerFilePage(
+                req: req, customer: customer, visibility: .full, responsibleName: "李娜", timeline: [Timeline.Entry(id: 1, occurredAt: Date(timeIntervalSince1970: 1_796_000_400), kind: "communication", recordType: "communication", recordID: 3, actorName: "李娜", summary: "电话 <回访>")], timelineTotal: 1,
+                paging: Paging(number: 1, size: 20), changes: [], canEdit: true, canReveal: false, canRecord: true,
+                errors: ["summary": "请填写摘要"], communication: CommunicationForm(channel: "phone", direction: "inbound", durationMinutes: "5", summary: "回访", content: "内容", nextStep: "下周再联系")
+            )
+            let now = Date(timeIntervalSince1970: 1_796_000_400)
+            page.privacy = CustomerPrivacySection(
+                req: req,
+                consents: [ConsentStore.Row(id: 1, purpose: "collection", status: "granted", effectiveAt: now, channel: "written", evidence: "签字", noticeVersion: "2026-01", recordedAt: now, actorName: "李娜")],
+                sharing: [SharingStore.Row(id: 2, customerID: dto.id, recipient: "律所", purpose: "sharing_legal", fields: "name,mobile", note: "", status: "pending", requestedByStaffID: 1, requestedAt: now, decidedAt: nil, decisionNote: nil, releaseData: nil, version: 1)],
+                canRecordConsent: true, canRequestSharing: true, canApprove: true, canMerge: true, canHandleRights: true, isAnonymized: false, staffID: 1
+            )
+            try Self.expectSame(page)
+        }
     }
 
     @Test("the customer list page, its pager and the layout around it")

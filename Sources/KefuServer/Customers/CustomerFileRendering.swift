@@ -1,6 +1,7 @@
 import Fluent
 import Foundation
 import KefuDomain
+import LeafKit
 import Vapor
 
 extension Request {
@@ -15,13 +16,12 @@ extension Request {
         let visibility = try contactVisibility(of: customer.recordFacts, revealed: revealed)
         let paging = self.paging
         let (entries, total) = try await Timeline.page(customerID: id, paging: paging, on: db)
-        let changes = try await CustomerChangeModel.query(on: db).filter(\.$customerID == id)
-            .sort(\.$changedAt, .descending).sort(\.$id, .descending).limit(20).all()
-        let responsible = try await customer.responsibleStaffID.asyncMap { try await StaffModel.find($0, on: self.db) } ?? nil
+        let changes = try await CustomerChangeModel.recent(customerID: id, limit: 20, on: db)
+        let responsibleName = try await customer.responsibleStaffID.asyncMap { try await StaffStore(database: self.db).displayName(of: $0) } ?? nil
         let staff = try requireStaff()
         let actor = staff.actor
         var page = CustomerFilePage(
-            req: self, customer: customer, visibility: visibility, responsibleName: responsible?.displayName,
+            req: self, customer: customer, visibility: visibility, responsibleName: responsibleName,
             timeline: entries, timelineTotal: total, paging: paging, changes: changes,
             canEdit: AccessPolicy.permits(actor, .editCustomer, on: customer.recordFacts) && customer.anonymizedAt == nil,
             canReveal: visibility == .masked && AccessPolicy.permits(actor, .revealCustomerContact, on: customer.recordFacts),
@@ -88,5 +88,36 @@ struct CustomerPrivacySection: Encodable {
         sharingPurposes = ChoiceOption.list(ConsentPurpose.sharing.map(\.rawValue), labelPrefix: "consent.purpose", selected: "")
         consentChannels = ChoiceOption.list(CustomerVocabulary.consentChannels, labelPrefix: "customer.consent_channel", selected: "written")
         shareableFields = ChoiceOption.list(SharingRules.shareableFields, labelPrefix: "customer.field", selected: "")
+    }
+}
+
+extension CustomerPrivacySection: LeafDataRepresentable {
+    var leafData: LeafData {
+        .dictionary([
+            "consents": consents.leafData, "hasConsents": .bool(hasConsents), "sharing": sharing.leafData, "hasSharing": .bool(hasSharing),
+            "canRecordConsent": .bool(canRecordConsent), "canRequestSharing": .bool(canRequestSharing), "canApprove": .bool(canApprove),
+            "canMerge": .bool(canMerge), "canHandleRights": .bool(canHandleRights), "isAnonymized": .bool(isAnonymized),
+            "purposes": purposes.leafData, "sharingPurposes": sharingPurposes.leafData, "consentChannels": consentChannels.leafData,
+            "shareableFields": shareableFields.leafData,
+        ])
+    }
+}
+
+extension CustomerPrivacySection.Consent: LeafDataRepresentable {
+    var leafData: LeafData {
+        .dictionary([
+            "effectiveAt": .string(effectiveAt), "purposeKey": .string(purposeKey), "statusKey": .string(statusKey), "status": .string(status),
+            "channelKey": .string(channelKey), "noticeVersion": .string(noticeVersion), "actorName": .string(actorName),
+        ])
+    }
+}
+
+extension CustomerPrivacySection.Sharing: LeafDataRepresentable {
+    var leafData: LeafData {
+        .dictionary([
+            "id": .int(id), "recipient": .string(recipient), "purposeKey": .string(purposeKey), "fields": .string(fields),
+            "status": .string(status), "statusKey": .string(statusKey), "requestedAt": .string(requestedAt), "version": .int(version),
+            "canDownload": .bool(canDownload), "isPending": .bool(isPending),
+        ])
     }
 }

@@ -163,3 +163,28 @@ final class CustomerChangeModel: Model, @unchecked Sendable {
         self.newValue = String(change.newValue.prefix(2000))
     }
 }
+
+extension CustomerChangeModel {
+    /// One line of a file's change history as the file page shows it.
+    struct Row: Sendable {
+        var changedAt: Date
+        var actorName: String
+        var field: String
+        var oldValue: String
+        var newValue: String
+    }
+
+    /// The latest changes of a customer, newest first, read into values (the file page shows twenty).
+    static func recent(customerID: Int, limit: Int, on database: any Database) async throws -> [Row] {
+        try await database.sql().raw("""
+            SELECT changed_at, actor_name, field, old_value, new_value FROM customer_changes
+            WHERE customer_id = \(bind: customerID) ORDER BY changed_at DESC, id DESC LIMIT \(bind: limit)
+            """).all().map { row in
+                Row(
+                    changedAt: try row.decode(column: "changed_at", as: Date.self), actorName: try row.decode(column: "actor_name", as: String.self),
+                    field: try row.decode(column: "field", as: String.self), oldValue: try row.decode(column: "old_value", as: String.self),
+                    newValue: try row.decode(column: "new_value", as: String.self)
+                )
+            }
+    }
+}

@@ -154,9 +154,9 @@ struct CustomerListPage: Encodable {
 
 /// The customer file's view model: masked or not, with its timeline and recent changes.
 struct CustomerFilePage: Encodable {
-    struct Field: Encodable { var labelKey: String; var value: String }
-    struct Entry: Encodable { var occurredAt: String; var kindKey: String; var actorName: String; var summary: String }
-    struct Change: Encodable { var changedAt: String; var actorName: String; var fieldKey: String; var oldValue: String; var newValue: String }
+    struct Field { var labelKey: String; var value: String }
+    struct Entry { var occurredAt: String; var kindKey: String; var actorName: String; var summary: String }
+    struct Change { var changedAt: String; var actorName: String; var fieldKey: String; var oldValue: String; var newValue: String }
     var id: Int
     var code: String
     var name: String
@@ -165,11 +165,12 @@ struct CustomerFilePage: Encodable {
     var stage: String
     var grade: String?
     var isMasked: Bool
-    var contacts: [Field]
-    var details: [Field]
-    var timeline: [Entry]
+    /// Field lists, timeline and history (``CustomerFileView``).
+    var contacts: HTMLFragment
+    var details: HTMLFragment
+    var timeline: HTMLFragment
     var hasTimeline: Bool
-    var changes: [Change]
+    var changes: HTMLFragment
     var hasChanges: Bool
     var canEdit: Bool
     var canReveal: Bool
@@ -186,7 +187,7 @@ struct CustomerFilePage: Encodable {
 
     init(
         req: Request, customer: CustomerModel, visibility: ContactVisibility, responsibleName: String?, timeline: [Timeline.Entry],
-        timelineTotal: Int, paging: Paging, changes: [CustomerChangeModel], canEdit: Bool, canReveal: Bool, canRecord: Bool,
+        timelineTotal: Int, paging: Paging, changes: [CustomerChangeModel.Row], canEdit: Bool, canReveal: Bool, canRecord: Bool,
         errors: [String: String], communication: CommunicationForm
     ) {
         let dto = CustomerDTO(customer, visibility: visibility)
@@ -202,17 +203,18 @@ struct CustomerFilePage: Encodable {
             guard let value, !value.isEmpty else { return nil }
             return Field(labelKey: "customer.field.\(key)", value: value)
         }
-        contacts = [
+        let localize = { (key: String) in req.t(key) }
+        contacts = CustomerFileView.fields([
             field("mobile", dto.mobile), field("landline", dto.landline), field("email", dto.email), field("wechatID", dto.wechatID),
             field("address", dto.address), field("creditCode", dto.creditCode),
-        ].compactMap { $0 }
+        ].compactMap { $0 }, localize: localize)
         let budget: String? = switch (dto.budgetMinWan, dto.budgetMaxWan) {
         case let (min?, max?): "\(DisplayFormat.wan(min)) – \(DisplayFormat.wan(max)) 万元"
         case let (min?, nil): "≥ \(DisplayFormat.wan(min)) 万元"
         case let (nil, max?): "≤ \(DisplayFormat.wan(max)) 万元"
         case (nil, nil): nil
         }
-        details = [
+        details = CustomerFileView.fields([
             field("kind", req.t("customer.kind.\(dto.kind)")), field("region", [dto.province, dto.city].compactMap { $0 }.joined(separator: " ")),
             field("industries", dto.industries.map { req.t("customer.industry.\($0)") }.joined(separator: "、")),
             field("budget", budget), field("preferredRegions", dto.preferredRegions), field("timing", req.t("customer.timing.\(dto.timing)")),
@@ -221,20 +223,20 @@ struct CustomerFilePage: Encodable {
             field("lostReason", dto.lostReason), field("remarks", dto.remarks),
             field("consent", dto.consentAt.map { DisplayFormat.dateTime($0) + " · " + req.t("customer.consent_channel.\(dto.consentChannel ?? "")") + " · " + (dto.consentNoticeVersion ?? "") }),
             field("createdAt", DisplayFormat.dateTime(dto.createdAt)), field("updatedAt", DisplayFormat.dateTime(dto.updatedAt)),
-        ].compactMap { $0 }
-        self.timeline = timeline.map {
+        ].compactMap { $0 }, localize: localize)
+        self.timeline = CustomerFileView.timeline(timeline.map {
             Entry(occurredAt: DisplayFormat.dateTime($0.occurredAt), kindKey: "timeline.kind.\($0.kind)", actorName: $0.actorName, summary: $0.summary)
-        }
+        }, localize: localize)
         hasTimeline = !timeline.isEmpty
         let masked = visibility == .masked
-        self.changes = changes.map { change in
+        self.changes = CustomerFileView.changes(changes.map { change in
             let hide = masked && CustomerValues.contactFields.contains(change.field)
             return Change(
                 changedAt: DisplayFormat.dateTime(change.changedAt), actorName: change.actorName, fieldKey: "customer.field.\(change.field)",
                 oldValue: hide ? ContactMasking.maskMiddle(change.oldValue) : change.oldValue,
                 newValue: hide ? ContactMasking.maskMiddle(change.newValue) : change.newValue
             )
-        }
+        }, localize: localize)
         hasChanges = !changes.isEmpty
         self.canEdit = canEdit
         self.canReveal = canReveal
@@ -252,25 +254,6 @@ struct CustomerFilePage: Encodable {
     }
 }
 
-extension CustomerFilePage.Field: LeafDataRepresentable {
-    var leafData: LeafData { .dictionary(["labelKey": .string(labelKey), "value": .string(value)]) }
-}
-
-extension CustomerFilePage.Entry: LeafDataRepresentable {
-    var leafData: LeafData {
-        .dictionary(["occurredAt": .string(occurredAt), "kindKey": .string(kindKey), "actorName": .string(actorName), "summary": .string(summary)])
-    }
-}
-
-extension CustomerFilePage.Change: LeafDataRepresentable {
-    var leafData: LeafData {
-        .dictionary([
-            "changedAt": .string(changedAt), "actorName": .string(actorName), "fieldKey": .string(fieldKey),
-            "oldValue": .string(oldValue), "newValue": .string(newValue),
-        ])
-    }
-}
-
 extension CustomerListPage: LeafDataRepresentable {
     var leafData: LeafData {
         .dictionary([
@@ -279,6 +262,29 @@ extension CustomerListPage: LeafDataRepresentable {
             "reassignTo": reassignTo.leafData, "sorts": sorts.leafData,
             "region": .string(region), "notUpdatedDays": .string(notUpdatedDays), "canCreate": .bool(canCreate),
             "canReassign": .bool(canReassign), "canExport": .bool(canExport), "exportHref": .string(exportHref), "pager": pager.leafData,
+        ])
+    }
+}
+
+extension CustomerFilePage: LeafDataRepresentable {
+    var leafData: LeafData {
+        .dictionary([
+            "id": .int(id), "code": .string(code), "name": .string(name), "companyName": .string(companyName), "stageKey": .string(stageKey),
+            "stage": .string(stage), "grade": .string(grade), "isMasked": .bool(isMasked), "contacts": contacts.leafData,
+            "details": details.leafData, "timeline": timeline.leafData, "hasTimeline": .bool(hasTimeline), "changes": changes.leafData,
+            "hasChanges": .bool(hasChanges), "canEdit": .bool(canEdit), "canReveal": .bool(canReveal), "canRecord": .bool(canRecord),
+            "canRecommend": .bool(canRecommend), "canSeeFollowUps": .bool(canSeeFollowUps), "version": .int(version),
+            "errors": errors.leafData, "communication": communication.leafData, "channels": channels.leafData,
+            "directions": directions.leafData, "pager": pager.leafData, "privacy": privacy?.leafData ?? .trueNil,
+        ])
+    }
+}
+
+extension CommunicationForm: LeafDataRepresentable {
+    var leafData: LeafData {
+        .dictionary([
+            "channel": .string(channel), "direction": .string(direction), "durationMinutes": .string(durationMinutes),
+            "summary": .string(summary), "content": .string(content), "nextStep": .string(nextStep),
         ])
     }
 }

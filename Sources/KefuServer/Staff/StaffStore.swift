@@ -34,6 +34,11 @@ struct StaffStore {
         enum CodingKeys: String, CodingKey { case id, displayName = "display_name" }
     }
 
+    /// A person's name as records show it, without loading their account.
+    func displayName(of staffID: Int) async throws -> String? {
+        try await database.sql().raw("SELECT display_name FROM staff WHERE id = \(bind: staffID)").first()?.decode(column: "display_name", as: String.self)
+    }
+
     /// The active specialists and supervisors by name, read straight into values: the customer list
     /// shows them on every page, and building a Fluent model per person cost more than the page.
     func assignees() async throws -> [Assignee] {

@@ -61,7 +61,9 @@ struct LocalizeTag: LeafTag {
             arguments[name] = value.string ?? ""
             rest = rest.dropFirst(2)
         }
-        let language = ctx.request?.language ?? .zhHans
+        // Pages carry their language as `lang` (PageContext); reading it there is cheaper than finding
+        // the request in the context's user info, and a page has dozens of these tags.
+        let language = ctx.data["lang"]?.string.flatMap(Language.init(rawValue:)) ?? ctx.request?.language ?? .zhHans
         return .string(localizer.text(key, language, arguments))
     }
 }

@@ -1,3 +1,4 @@
+import KefuDomain
 import LeafKit
 import Vapor
 
@@ -15,7 +16,7 @@ struct OptionsTag: UnsafeUnescapedLeafTag {
             throw LeafError(.unknownError("#options() needs a list of choices"))
         }
         let marksSelection = ctx.parameters.count < 2 || ctx.parameters[1].bool != false
-        let language = ctx.request?.language ?? .zhHans
+        let language = ctx.data["lang"]?.string.flatMap(Language.init(rawValue:)) ?? ctx.request?.language ?? .zhHans
         var html = ""
         html.reserveCapacity(options.count * 48)
         for option in options {
