@@ -27,8 +27,15 @@ struct CustomerSearchParityTests {
             var draft = CustomerDraft()
             draft.kind = "company"; draft.name = name; draft.companyName = company; draft.mobile = mobile; draft.email = email ?? ""
             draft.source = "phone"
-            _ = try await CustomerStore(database: t.app.db).create(try CustomerValidation.validate(draft).get(), responsibleStaffID: nil,
+            let created = try await CustomerStore(database: t.app.db).create(try CustomerValidation.validate(draft).get(), responsibleStaffID: nil,
                                                                   duplicateReason: "parity", context: context)
+            // The file page reads a customer with its own statement; it must see what Fluent sees.
+            let id = try created.requireID()
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = .sortedKeys
+            let read = try #require(try await CustomerModel.read(id, on: t.app.db))
+            let found = try #require(try await CustomerModel.find(id, on: t.app.db))
+            #expect(try encoder.encode(read) == encoder.encode(found))
         }
         let supervisor = Actor(staffID: 2, role: .supervisor, departmentID: 1)
         var answers: [String: Set<String>] = [:]

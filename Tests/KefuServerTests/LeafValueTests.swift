@@ -145,3 +145,31 @@ struct HTMLFragmentTests {
         #expect(ChoiceOption.fragment(options, marksSelection: false, localize: localize).html == "<option value=\"9\">李娜</option><option value=\"lead\">线索</option>")
     }
 }
+
+@Suite("Reading a customer without Fluent")
+struct CustomerReadTests {
+    @Test("read(_:on:) fills every field as Fluent's find does")
+    func readMatchesFind() async throws {
+        try await withApp { t in
+            let token = try await t.token(.supervisor)
+            let dto = try await createCustomer(t, token: token, [
+                "name": "张伟", "companyName": "苏州传媒有限公司", "mobile": "13812345678", "email": "zw@example.cn",
+                "city": "苏州",
+            ], industries: ["technology", "retail"])
+            // Fill what the API form leaves empty, so no field is compared as nil on both sides.
+            let stored = try #require(try await CustomerModel.find(dto.id, on: t.app.db))
+            stored.budgetMinYuan = 1_000_000; stored.budgetMaxYuan = 5_000_000; stored.landline = "0512-66668888"; stored.creditCode = "91320505MA1MXXXX0X"; stored.wechatID = "zhangwei"
+            stored.province = "江苏"; stored.address = "工业园区 1 号"; stored.businessScope = "传媒"; stored.preferredRegions = "苏州"
+            stored.category = "enterprise"; stored.grade = "A"; stored.lostReason = "—"; stored.remarks = "备注"; stored.tags = "重点,传媒"
+            stored.consentAt = Date(timeIntervalSince1970: 1_796_000_000); stored.consentChannel = "written"; stored.consentNoticeVersion = "2026-01"
+            stored.mergedIntoID = nil; stored.anonymizedAt = Date(timeIntervalSince1970: 1_796_000_100)
+            try await stored.update(on: t.app.db)
+            let found = try #require(try await CustomerModel.find(dto.id, on: t.app.db))
+            let read = try #require(try await CustomerModel.read(dto.id, on: t.app.db))
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = .sortedKeys
+            #expect(String(decoding: try encoder.encode(read), as: UTF8.self) == String(decoding: try encoder.encode(found), as: UTF8.self))
+            #expect(try await CustomerModel.read(999_999, on: t.app.db) == nil)
+        }
+    }
+}

@@ -14,6 +14,16 @@ extension Request {
         return customer
     }
 
+    /// The customer addressed by `:id` for a page or API call that only shows it, checked like
+    /// ``customer(for:)``; read without Fluent (``CustomerModel/read(_:on:)``), so not for saving.
+    func customerToShow(for action: Action) async throws -> CustomerModel {
+        guard let id = parameters.get("id", as: Int.self), let customer = try await CustomerModel.read(id, on: db) else {
+            throw KefuError.notFound
+        }
+        try await authorize(action, on: customer.recordFacts, recordType: "customer", recordID: String(id))
+        return customer
+    }
+
     /// How this caller sees the customer's contact details (R4.4).
     func contactVisibility(of facts: RecordFacts, revealed: Bool = false) throws -> ContactVisibility {
         ContactVisibility.decide(for: try requireStaff().actor, on: facts, revealed: revealed)

@@ -85,7 +85,7 @@ struct CustomersAPIController: RouteCollection {
     }
 
     @Sendable func show(req: Request) async throws -> CustomerDTO {
-        let customer = try await req.customer(for: .viewCustomers)
+        let customer = try await req.customerToShow(for: .viewCustomers)
         return CustomerDTO(customer, visibility: try req.contactVisibility(of: customer.recordFacts))
     }
 

@@ -65,7 +65,7 @@ struct CustomersController: RouteCollection {
     }
 
     @Sendable func show(req: Request) async throws -> Response {
-        let customer = try await req.customer(for: .viewCustomers)
+        let customer = try await req.customerToShow(for: .viewCustomers)
         return try await req.renderCustomerFile(customer, revealed: false)
     }
 
