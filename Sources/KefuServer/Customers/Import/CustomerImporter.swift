@@ -42,9 +42,11 @@ struct CustomerImporter {
                                  ("company_key", rowKeys.compactMap { row in row.companyKey.map { ($0, row.line) } })] {
             for start in stride(from: 0, to: wanted.count, by: 500) {
                 let slice = wanted[start..<min(start + 500, wanted.count)]
+                // One row per value, however many files share it: a file imported again would otherwise
+                // bring back every earlier copy (ten copies made the check ten times slower).
                 let existing = try await sql.raw("""
-                    SELECT \(unsafeRaw: column) AS v, code FROM customers
-                    WHERE \(unsafeRaw: column) IN (\(binds: slice.map(\.0))) AND merged_into_id IS NULL
+                    SELECT \(unsafeRaw: column) AS v, MIN(code) AS code FROM customers
+                    WHERE \(unsafeRaw: column) IN (\(binds: slice.map(\.0))) AND merged_into_id IS NULL GROUP BY \(unsafeRaw: column)
                     """).all()
                 var codes: [String: String] = [:]
                 for row in existing { codes[try row.decode(column: "v", as: String.self)] = try row.decode(column: "code", as: String.self) }
