@@ -19,6 +19,15 @@ struct PlatformTests {
         }
     }
 
+    @Test("every kind of timeline entry has its label (the tables' parity test covers English)")
+    func timelineKindsAreLocalized() async throws {
+        try await withApp { t in
+            for kind in Timeline.Kind.allCases {
+                #expect(t.app.kefu.localizer.hasKey("timeline.kind.\(kind.rawValue)"), "timeline.kind.\(kind.rawValue)")
+            }
+        }
+    }
+
     @Test("every /api/v1 route is in the OpenAPI document, and every documented operation is a route")
     func openAPICoversRoutes() async throws {
         try await withApp { t in
