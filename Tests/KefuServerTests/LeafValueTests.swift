@@ -134,6 +134,23 @@ struct HTMLFragmentTests {
         #expect(withBoxes.html.components(separatedBy: "<tr>").count == 3)
     }
 
+    @Test("workbench: overdue counts and items marked, values escaped, links to each person's lists")
+    func workbench() {
+        let team = WorkbenchView.team([
+            WorkbenchPage.Member(staffID: 7, name: "李<娜>", promisedOverdue: 2, promisedDue: 3, followUpsOverdue: 0, followUpsToday: 1, hasOverdue: true),
+        ]).html
+        #expect(team.contains("<td>李&lt;娜&gt;</td>"))
+        #expect(team.contains("<td class=\"num overdue\"><a href=\"/inquiries?status=promised&staff=7\">2</a></td>"))
+        #expect(team.contains("<td class=\"num\"><a href=\"/follow-ups?view=overdue&staff=7\">0</a></td>"))
+        let promises = WorkbenchView.promises([
+            WorkbenchPage.Promise(id: 5, number: "ZX-2026-000005", customer: "张伟", question: "税收 & 补贴?", promisedBy: "2026-11-29 10:00", isOverdue: true),
+            WorkbenchPage.Promise(id: 6, number: "ZX-2026-000006", customer: "王芳", question: "厂房", promisedBy: "2026-11-30 10:00", isOverdue: false),
+        ], overdueLabel: "已逾期").html
+        #expect(promises.contains("税收 &amp; 补贴?"))
+        #expect(promises.components(separatedBy: "已逾期").count == 2)
+        #expect(promises.contains("<span class=\"overdue\">2026-11-29 10:00 · 已逾期</span>"))
+    }
+
     @Test("options: the chosen one selected unless selection is ignored, labels localized or literal")
     func options() {
         let options = [

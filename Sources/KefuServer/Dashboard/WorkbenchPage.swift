@@ -4,26 +4,27 @@ import Vapor
 
 /// The day's work on the workbench: the specialist's own lists, or the supervisor's team (issue 4 §5).
 struct WorkbenchPage: Encodable {
-    struct Promise: Encodable { var id: Int; var number: String; var customer: String; var question: String; var promisedBy: String; var isOverdue: Bool }
-    struct FollowUp: Encodable { var customerID: Int; var customer: String; var purpose: String; var dueAt: String; var isOverdue: Bool }
-    struct Waiting: Encodable { var id: Int; var number: String; var visitor: String; var question: String; var receivedAt: String }
-    struct Assigned: Encodable { var id: Int; var code: String; var name: String; var company: String; var stageKey: String }
-    struct Member: Encodable {
+    struct Promise { var id: Int; var number: String; var customer: String; var question: String; var promisedBy: String; var isOverdue: Bool }
+    struct FollowUp { var customerID: Int; var customer: String; var purpose: String; var dueAt: String; var isOverdue: Bool }
+    struct Waiting { var id: Int; var number: String; var visitor: String; var question: String; var receivedAt: String }
+    struct Assigned { var id: Int; var code: String; var name: String; var company: String; var stageKey: String }
+    struct Member {
         var staffID: Int; var name: String; var promisedOverdue: Int; var promisedDue: Int; var followUpsOverdue: Int; var followUpsToday: Int
         var hasOverdue: Bool
     }
 
     var isTeam: Bool
-    var promises: [Promise]
+    /// The lists, written by ``WorkbenchView``.
+    var promises: HTMLFragment
     var hasPromises: Bool
-    var followUps: [FollowUp]
+    var followUps: HTMLFragment
     var hasFollowUps: Bool
-    var waiting: [Waiting]
+    var waiting: HTMLFragment
     var hasWaiting: Bool
     var waitingTotal: Int
-    var assigned: [Assigned]
+    var assigned: HTMLFragment
     var hasAssigned: Bool
-    var team: [Member]
+    var team: HTMLFragment
     var canAssign: Bool
     var canRecord: Bool
     /// When the team's figures were counted (they are kept for a minute).
@@ -69,14 +70,18 @@ struct WorkbenchPage: Encodable {
             .init(labelKey: "workbench.figure.waiting", value: waiting.total, href: "/inquiries?status=waiting"),
         ]
         if !isTeam { figures.append(.init(labelKey: "workbench.figure.assigned_today", value: assigned.count, href: "/customers?specialist=\(staffID)&sort=updated")) }
+        let localize = { (key: String) in req.t(key) }
         return WorkbenchPage(
-            isTeam: isTeam, promises: promises, hasPromises: !promises.isEmpty, followUps: followUpItems, hasFollowUps: !followUpItems.isEmpty,
-            waiting: waitingItems, hasWaiting: !waitingItems.isEmpty, waitingTotal: waiting.total,
-            assigned: assigned.map { Assigned(id: $0.id, code: $0.code, name: $0.name, company: $0.company_name ?? "", stageKey: "customer.stage.\($0.stage)") },
+            isTeam: isTeam, promises: WorkbenchView.promises(promises, overdueLabel: req.t("inquiry.promise.overdue")), hasPromises: !promises.isEmpty,
+            followUps: WorkbenchView.followUps(followUpItems, overdueLabel: req.t("follow_ups.overdue")), hasFollowUps: !followUpItems.isEmpty,
+            waiting: WorkbenchView.waiting(waitingItems), hasWaiting: !waitingItems.isEmpty, waitingTotal: waiting.total,
+            assigned: WorkbenchView.assigned(assigned.map {
+                Assigned(id: $0.id, code: $0.code, name: $0.name, company: $0.company_name ?? "", stageKey: "customer.stage.\($0.stage)")
+            }, localize: localize),
             hasAssigned: !assigned.isEmpty,
-            team: team.map { Member(staffID: $0.staffID, name: $0.name, promisedOverdue: $0.promisedOverdue, promisedDue: $0.promisedDue,
-                                    followUpsOverdue: $0.followUpsOverdue, followUpsToday: $0.followUpsToday,
-                                    hasOverdue: $0.promisedOverdue + $0.followUpsOverdue > 0) },
+            team: WorkbenchView.team(team.map { Member(staffID: $0.staffID, name: $0.name, promisedOverdue: $0.promisedOverdue, promisedDue: $0.promisedDue,
+                                                       followUpsOverdue: $0.followUpsOverdue, followUpsToday: $0.followUpsToday,
+                                                       hasOverdue: $0.promisedOverdue + $0.followUpsOverdue > 0) }),
             canAssign: AccessPolicy.allows(role, .assignInquiries), canRecord: AccessPolicy.allows(role, .recordInquiry),
             teamAsOf: snapshot.map { String(DisplayFormat.dateTime($0.takenAt).suffix(5)) } ?? "", figures: figures
         )
