@@ -1,5 +1,6 @@
-/// The customer list's table rows, written by Swift: fifty rows of ten cells are most of what Leaf
-/// would evaluate on the page (see ``HTMLFragment``). The table around them is in `customers/index.leaf`.
+/// The customer list's table rows, written by Swift: a page of rows (20 by default, up to 100) of ten
+/// cells is most of what Leaf would evaluate on the page (see ``HTMLFragment``). The table around them
+/// is in `customers/index.leaf`.
 enum CustomerListView {
     static func rows(_ rows: [CustomerListPage.Row], canReassign: Bool, maskedLabel: String, maskedHint: String) -> HTMLFragment {
         var html = HTMLWriter(reservingCapacity: rows.count * 720)

@@ -29,7 +29,7 @@ struct CustomerListRow: Decodable, Sendable {
 }
 
 extension CustomerListRow {
-    /// Read column by column: a list reads fifty rows per request, and `Decodable` through
+    /// Read column by column: a list reads up to a hundred rows per request, and `Decodable` through
     /// `SQLRowDecoder` cost a tenth of a JSON list's time.
     init(row: any SQLRow) throws {
         func text(_ key: CodingKeys) throws -> String { try row.decode(column: key.rawValue, as: String.self) }

@@ -6,7 +6,7 @@ enum DisplayFormat {
 
     static func dateTime(_ date: Date) -> String {
         // China has kept UTC+8 all year since 1992: the fields follow from the seconds with integer
-        // arithmetic, a list page's fifty dates without a calendar. Earlier dates (summer time
+        // arithmetic, a list page's dates without a calendar. Earlier dates (summer time
         // 1986–1991) go through the calendar.
         let seconds = Int((date.timeIntervalSince1970).rounded(.down))
         guard seconds >= 694_224_000 else { return calendarDateTime(date) }

@@ -2,7 +2,7 @@ import LeafKit
 
 /// Markup written by a Swift view for the dense, repeated parts of a page — navigation, table rows,
 /// pickers of many people — which Leaf's interpreter would otherwise evaluate value by value (a list
-/// page of fifty rows spent most of its time there). Templates keep the page's structure and place a
+/// page of customer rows spent most of its time there). Templates keep the page's structure and place a
 /// fragment with `#fragment(…)`.
 ///
 /// Escaping holds by construction: markup can only be a `StaticString` written in code, and every
