@@ -3,6 +3,7 @@ import KefuDomain
 @testable import KefuServer
 import KefuTesting
 import LeafKit
+import SQLKit
 import Testing
 import Vapor
 
@@ -112,6 +113,20 @@ struct HTMLFragmentTests {
         #expect(html.fragment.html == "<td title=\"O&#39;Brien &amp; &quot;Sons&quot;\">&lt;script&gt;alert(1)&lt;/script&gt;</td>")
         #expect("张伟 <b>".escapedForHTML == "张伟 &lt;b&gt;")
         #expect("张伟".escapedForHTML == "张伟")
+    }
+
+    @Test("#t escapes its text and its arguments, as Leaf would")
+    func localizeTagEscapes() async throws {
+        try await withApp { t in
+            let username = try #require(TestApp.usernames[.specialist])
+            try await t.app.db.sql().raw("UPDATE staff SET display_name = \(bind: "<b>王 & 静</b>") WHERE username = \(bind: username)").run()
+            let browser = try await t.signIn(.specialist)
+            try await t.app.testing().test(.GET, "/", beforeRequest: { req in browser.apply(to: &req) }) { res async throws in
+                #expect(res.status == .ok)
+                #expect(res.body.string.contains("&lt;b&gt;王 &amp; 静&lt;/b&gt;"))
+                #expect(!res.body.string.contains("<b>王"))
+            }
+        }
     }
 
     @Test("customer rows: a checkbox only for who may reassign, the masked tag only on masked rows")

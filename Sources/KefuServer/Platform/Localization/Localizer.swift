@@ -47,8 +47,10 @@ public struct Localizer: Sendable {
     }
 }
 
-/// `#t("key")` or `#t("key", "name", value, …)` in templates: the text in the request's language.
-struct LocalizeTag: LeafTag {
+/// `#t("key")` or `#t("key", "name", value, …)` in templates: the text in the page's language, with
+/// its arguments (which may be data, a person's name), escaped here by the byte scan rather than by
+/// Leaf's per-scalar conversion — a page has a hundred of these.
+struct LocalizeTag: UnsafeUnescapedLeafTag {
     let localizer: Localizer
 
     func render(_ ctx: LeafContext) throws -> LeafData {
@@ -64,7 +66,7 @@ struct LocalizeTag: LeafTag {
         // Pages carry their language as `lang` (PageContext); reading it there is cheaper than finding
         // the request in the context's user info, and a page has dozens of these tags.
         let language = ctx.data["lang"]?.string.flatMap(Language.init(rawValue:)) ?? ctx.request?.language ?? .zhHans
-        return .string(localizer.text(key, language, arguments))
+        return .string(localizer.text(key, language, arguments).escapedForHTML)
     }
 }
 
