@@ -23,7 +23,7 @@ struct CustomersController: RouteCollection {
     @Sendable func list(req: Request) async throws -> Response {
         let staff = try req.requireStaff()
         let filter = req.customerFilter
-        let paging = req.paging
+        let paging = try req.paging
         let (rows, total) = try await CustomerQueries(database: req.db).list(filter, visibleTo: staff.actor, paging: paging, now: req.now)
         let specialists = try await req.application.assigneeDirectory.assignees(on: req.db)
         let page = CustomerListPage(req: req, filter: filter, rows: rows, total: total, paging: paging, staff: staff, specialists: specialists)

@@ -145,7 +145,7 @@ struct InquiriesAPIController: RouteCollection {
 
     @Sendable func list(req: Request) async throws -> PageDTO<InquiryDTO> {
         let actor = try req.requireStaff().actor
-        let paging = req.paging
+        let paging = try req.paging
         let (rows, total) = try await InquiryStore(database: req.db).list(req.inquiryFilter, paging: paging)
         let now = req.now
         return PageDTO(items: rows.map { InquiryDTO($0, actor: actor, now: now) }, request: paging, total: total)

@@ -44,7 +44,7 @@ struct NotificationsAPIController: RouteCollection {
 
     @Sendable func list(req: Request) async throws -> PageDTO<NotificationDTO> {
         let staffID = try req.requireStaff().id
-        let paging = req.paging
+        let paging = try req.paging
         let (rows, total) = try await NotificationStore(database: req.db).page(staffID: staffID, paging: paging)
         return PageDTO(items: rows.map { NotificationDTO(id: $0.id, event: $0.event, title: $0.title, body: $0.body, link: $0.link, createdAt: $0.createdAt, readAt: $0.readAt) },
                        request: paging, total: total)
@@ -118,7 +118,8 @@ extension Request {
                                    link: kefu.configuration.baseURL, linkText: t("webhook.link_text"), occurredAt: now)
         guard let id = try await store.enqueue(notice, dedupeKey: "test:\(UUID().uuidString)", now: now, onlyWebhook: row.id).first,
               let delivery = try await store.delivery(id) else { throw KefuError.notFound }
-        let sender = WebhookSender(store: store, transport: WebhookSender.httpTransport(application.client, timeout: .seconds(5)), linkText: t("webhook.link_text"))
+        let sender = WebhookSender(store: store, transport: WebhookSender.httpTransport(application.client, timeout: .seconds(5)), linkText: t("webhook.link_text"),
+                                   instanceID: application.scheduler.instanceID, clock: kefu.clock)
         try await sender.attempt(delivery, webhook: row, now: now)
         try await AuditLog.record("webhook.tested", recordType: "webhook", recordID: String(row.id), context: auditContext, on: db)
         return try await store.delivery(id) ?? delivery

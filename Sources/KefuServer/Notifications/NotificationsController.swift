@@ -26,7 +26,7 @@ struct NotificationsController: RouteCollection {
 
     @Sendable func list(req: Request) async throws -> Response {
         let staffID = try req.requireStaff().id
-        let paging = req.paging
+        let paging = try req.paging
         let (rows, total) = try await NotificationStore(database: req.db).page(staffID: staffID, paging: paging)
         let page = ListPage(items: rows.map { .init(id: $0.id, title: $0.title, body: $0.body, link: $0.link ?? "/", createdAt: DisplayFormat.dateTime($0.createdAt), isUnread: $0.readAt == nil) },
                             hasItems: !rows.isEmpty, pager: Pager(request: paging, total: total, path: "/notifications", query: [:]))

@@ -48,7 +48,7 @@ struct StaffAPIController: RouteCollection {
             text: req.query[String.self, at: "q"], role: req.query[String.self, at: "role"].flatMap(Role.init(rawValue:)),
             departmentID: req.query[Int.self, at: "departmentID"], isActive: req.query[String.self, at: "active"].flatMap { Bool($0) }
         )
-        let page = req.paging
+        let page = try req.paging
         let (items, total) = try await StaffStore(database: req.db).list(filter, visibleTo: actor, page: page)
         return PageDTO(items: items.map(StaffDTO.init), request: page, total: total)
     }

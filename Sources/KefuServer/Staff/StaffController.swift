@@ -73,7 +73,7 @@ struct StaffController: RouteCollection {
             text: q, role: Role(rawValue: role),
             isActive: active == "all" ? nil : active != "false"
         )
-        let paging = req.paging
+        let paging = try req.paging
         let (items, total) = try await StaffStore(database: req.db).list(filter, visibleTo: staff.actor, page: paging)
         let page = ListPage(
             rows: items.map {

@@ -39,6 +39,15 @@ struct StaffStore {
         try await database.sql().raw("SELECT display_name FROM staff WHERE id = \(bind: staffID)").first()?.decode(column: "display_name", as: String.self)
     }
 
+    /// Whether `staffID` names someone who may be made responsible for customers: an active
+    /// specialist or supervisor. Ids from a request are checked here, never trusted.
+    func isAssignee(_ staffID: Int) async throws -> Bool {
+        try await database.sql().raw("""
+            SELECT id FROM staff WHERE id = \(bind: staffID) AND is_active = \(bind: true)
+            AND role IN (\(binds: [Role.specialist.rawValue, Role.supervisor.rawValue]))
+            """).first() != nil
+    }
+
     /// The active specialists and supervisors by name, read straight into values: the customer list
     /// shows them on every page, and building a Fluent model per person cost more than the page.
     func assignees() async throws -> [Assignee] {

@@ -8,6 +8,8 @@ public struct KefuServices: Sendable {
     public var localizer: Localizer
     /// See ``PasswordHashing/makeDecoyHash(cost:)``.
     var decoyPasswordHash: String
+    /// bcrypt's own threads; see ``PasswordHashing``.
+    var passwordHashing: PasswordHashing
 
     public var sessionLifetime: SessionLifetime {
         SessionLifetime(

@@ -36,6 +36,9 @@ public struct KefuConfiguration: Sendable {
     public var inquiries = InquirySettings()
     /// Where people reach Kefu (https://kefu.example.cn), for links in chat messages; none without it.
     public var baseURL: String?
+    /// On SIGTERM, how long Kefu keeps serving — answering `/readyz` with 503 and asking every client
+    /// to close its connection — before it stops accepting and closes idle connections (issue 17 §6).
+    public var drainSeconds = 2
 
     public struct InquirySettings: Sendable {
         /// Who gets a public-form inquiry: the supervisor by hand (default), round robin, or by industry.
@@ -112,6 +115,7 @@ public struct KefuConfiguration: Sendable {
         if let version = reader.string("KEFU_PRIVACY_NOTICE_VERSION") { settings.privacyNoticeVersion = String(version.prefix(32)) }
         settings.submissionsPerAddress = reader.integer("KEFU_PUBLIC_FORM_LIMIT", in: 1...10_000) ?? 5
         configuration.inquiries = settings
+        configuration.drainSeconds = reader.integer("KEFU_DRAIN_SECONDS", in: 0...60) ?? 2
         if let base = reader.string("KEFU_BASE_URL") {
             if base.hasPrefix("http://") || base.hasPrefix("https://") { configuration.baseURL = base.trimmingSuffix("/") } else {
                 reader.fail("KEFU_BASE_URL", "expected the address people open, e.g. https://kefu.example.cn")

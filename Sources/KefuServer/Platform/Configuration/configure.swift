@@ -12,8 +12,10 @@ public func configure(_ app: Application, _ configuration: KefuConfiguration, cl
     let localizer = try Localizer.load(from: app.directory.resourcesDirectory + "Localization")
     app.kefu = KefuServices(
         configuration: configuration, clock: clock, localizer: localizer,
-        decoyPasswordHash: try PasswordHashing.makeDecoyHash(cost: configuration.bcryptCost)
+        decoyPasswordHash: try PasswordHashing.makeDecoyHash(cost: configuration.bcryptCost),
+        passwordHashing: PasswordHashing(cost: configuration.bcryptCost)
     )
+    app.lifecycle.use(PasswordHashingLifecycle(hashing: app.kefu.passwordHashing))
     app.logger.logLevel = configuration.logLevel
     try await DatabaseSetup.configure(app, configuration)
     app.migrations.add(KefuMigrations.all)
@@ -21,6 +23,7 @@ public func configure(_ app: Application, _ configuration: KefuConfiguration, cl
     app.http.server.configuration.hostname = configuration.hostname
     app.http.server.configuration.port = configuration.port
     app.routes.defaultMaxBodySize = ByteCount(value: configuration.maxBodyBytes)
+    DecodedText.install()
 
     app.leaf.tags["t"] = LocalizeTag(localizer: localizer)
     app.leaf.tags["options"] = OptionsTag(localizer: localizer)
@@ -39,12 +42,14 @@ public func configure(_ app: Application, _ configuration: KefuConfiguration, cl
     // Order matters: headers on everything, errors rendered for everything below, static files
     // before any database work, then who is asking, then CSRF for what they post.
     app.middleware = Middlewares()
+    app.middleware.use(DrainMiddleware())
     app.middleware.use(RouteLoggingMiddleware(logLevel: .info))
     app.middleware.use(SecurityHeadersMiddleware())
     app.middleware.use(KefuErrorMiddleware())
     app.middleware.use(StaticFilesMiddleware(publicDirectory: app.directory.publicDirectory))
     app.middleware.use(SessionAuthenticator())
     app.middleware.use(BearerAuthenticator())
+    app.middleware.use(QueryLimitsMiddleware())
     app.middleware.use(AnonymousCSRFCookieMiddleware())
     app.middleware.use(CSRFMiddleware())
 
@@ -55,6 +60,7 @@ public func configure(_ app: Application, _ configuration: KefuConfiguration, cl
     app.assigneeDirectory = AssigneeDirectory()
     app.rankableProjects = RankableProjectCache()
     app.scheduler = Scheduler()
+    app.drain = DrainState()
     try routes(app)
     app.scheduler.register(HousekeepingJobs.purgeExpiredSessions)
     app.scheduler.register(ReminderJobs.scan)
@@ -103,6 +109,7 @@ enum KefuMigrations {
             CreateCustomers(), CreateCustomerCodeSequences(), CreateCustomerChanges(), CreateCommunicationRecords(),
             CreateTimelineEntries(), CreateConsents(), CreateSharingRequests(),
             CreateProjects(), CreateRecommendations(), CreateFollowUps(), CreateInquiries(), CreateNotifications(), CreateProjectFiles(),
+            AddClaimsToWebhookDeliveries(),
         ]
     }
 }
