@@ -150,15 +150,9 @@ struct CustomerStore {
         }
     }
 
-    /// The next code of the year, from a counter that only goes up.
+    /// The next code of the year, from the counters every numbered kind shares.
     private func nextCode(on database: any Database, now: Date) async throws -> String {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = DisplayFormat.timeZone
-        let year = calendar.component(.year, from: now)
-        let sql = try database.sql()
-        try await sql.raw("INSERT INTO customer_code_sequences (year, next_value) VALUES (\(bind: year), 0) ON CONFLICT (year) DO NOTHING").run()
-        let row = try await sql.raw("UPDATE customer_code_sequences SET next_value = next_value + 1 WHERE year = \(bind: year) RETURNING next_value").first()
-        let sequence = try row?.decode(column: "next_value", as: Int.self) ?? 1
+        let (year, sequence) = try await RecordNumbers.reserve(CustomerFileKind.numbering!, at: now, on: database)
         return codeFormat.code(year: year, sequence: sequence)
     }
 }

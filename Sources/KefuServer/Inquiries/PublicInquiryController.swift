@@ -121,7 +121,7 @@ struct PublicInquiryController: RouteCollection {
         // A robot gets a number that looks real and nothing is stored.
         if PublicInquiryValidation.isRobot(draft) {
             req.logger.info("public inquiry honeypot filled", metadata: ["address": .string(req.clientAddress)])
-            return InquiryStore.number(id: Int.random(in: 100_000...999_999), receivedAt: req.now)
+            return InquiryKind.numbering!.format(year: RecordNumbers.year(of: req.now), value: Int.random(in: 100_000...999_999))
         }
         let store = InquiryStore(database: req.db)
         let settings = req.kefu.configuration.inquiries

@@ -109,7 +109,7 @@ enum KefuMigrations {
             CreateCustomers(), CreateCustomerCodeSequences(), CreateCustomerChanges(), CreateCommunicationRecords(),
             CreateTimelineEntries(), CreateConsents(), CreateSharingRequests(),
             CreateProjects(), CreateRecommendations(), CreateFollowUps(), CreateInquiries(), CreateNotifications(), CreateProjectFiles(),
-            AddClaimsToWebhookDeliveries(),
+            AddClaimsToWebhookDeliveries(), CreateRecordNumberCounters(),
         ]
     }
 }
