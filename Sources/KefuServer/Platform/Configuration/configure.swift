@@ -12,7 +12,8 @@ public func configure(_ app: Application, _ configuration: KefuConfiguration, cl
     let localizer = try Localizer.load(from: app.directory.resourcesDirectory + "Localization")
     app.kefu = KefuServices(
         configuration: configuration, clock: clock, localizer: localizer,
-        decoyPasswordHash: try PasswordHashing.makeDecoyHash(cost: configuration.bcryptCost)
+        decoyPasswordHash: try PasswordHashing.makeDecoyHash(cost: configuration.bcryptCost),
+        commonPasswords: try CommonPasswords.load(from: app.directory.resourcesDirectory + "Security/common-passwords.txt")
     )
     app.logger.logLevel = configuration.logLevel
     try await DatabaseSetup.configure(app, configuration)
@@ -39,6 +40,7 @@ public func configure(_ app: Application, _ configuration: KefuConfiguration, cl
     // Order matters: headers on everything, errors rendered for everything below, static files
     // before any database work, then who is asking, then CSRF for what they post.
     app.middleware = Middlewares()
+    app.middleware.use(RequestIDMiddleware())
     app.middleware.use(RouteLoggingMiddleware(logLevel: .info))
     app.middleware.use(SecurityHeadersMiddleware())
     app.middleware.use(KefuErrorMiddleware())
@@ -50,7 +52,6 @@ public func configure(_ app: Application, _ configuration: KefuConfiguration, cl
 
     // Everything the app keeps in its storage is set here, before any request reads it.
     app.importJobs = ImportJobs()
-    app.publicFormGate = PublicFormGate(limit: configuration.inquiries.submissionsPerAddress)
     app.teamFigures = TeamFigures()
     app.assigneeDirectory = AssigneeDirectory()
     app.rankableProjects = RankableProjectCache()
@@ -103,6 +104,7 @@ enum KefuMigrations {
             CreateCustomers(), CreateCustomerCodeSequences(), CreateCustomerChanges(), CreateCommunicationRecords(),
             CreateTimelineEntries(), CreateConsents(), CreateSharingRequests(),
             CreateProjects(), CreateRecommendations(), CreateFollowUps(), CreateInquiries(), CreateNotifications(), CreateProjectFiles(),
+            CreateRateLimitHits(),
         ]
     }
 }
