@@ -70,7 +70,7 @@ struct ReminderTests {
             var webhookID = 0
             try await t.app.testing().test(.POST, "/api/v1/webhooks", beforeRequest: { req in
                 req.bearer(supervisor)
-                try req.content.encode(NotificationsAPIController.WebhookInput(name: "客服系统对接", platform: "json", url: "http://127.0.0.1:9/kefu",
+                try req.content.encode(NotificationsAPIController.WebhookInput(name: "客服系统对接", platform: "json", url: "https://hooks.example.com/kefu",
                                                                                secret: "s3cret", events: ["follow_up.overdue"], isActive: true))
             }) { res async throws in
                 #expect(res.status == .created)
@@ -103,7 +103,7 @@ struct ReminderTests {
             log = try await store.deliveries(webhookID: webhookID)
             #expect(log.first?.status == "delivered" && log.first?.attempts == 2)
             let (url, headers, body) = try #require(target.sent.withLockedValue { $0.last })
-            #expect(url.absoluteString == "http://127.0.0.1:9/kefu")
+            #expect(url.absoluteString == "https://hooks.example.com/kefu")
             let signature = try #require(headers.first(name: "X-Kefu-Signature"))
             let timestamp = Date(timeIntervalSince1970: (later.addingTimeInterval(30).timeIntervalSince1970).rounded(.down))
             let expected = WebhookSender.hmac(key: "s3cret", message: WebhookMessages.jsonSigningMessage(timestamp: timestamp, body: body))

@@ -13,7 +13,8 @@ public func configure(_ app: Application, _ configuration: KefuConfiguration, cl
     app.kefu = KefuServices(
         configuration: configuration, clock: clock, localizer: localizer,
         decoyPasswordHash: try PasswordHashing.makeDecoyHash(cost: configuration.bcryptCost),
-        passwordHashing: PasswordHashing(cost: configuration.bcryptCost)
+        passwordHashing: PasswordHashing(cost: configuration.bcryptCost),
+        commonPasswords: try CommonPasswords.load(from: app.directory.resourcesDirectory + "Security/common-passwords.txt")
     )
     app.lifecycle.use(PasswordHashingLifecycle(hashing: app.kefu.passwordHashing))
     app.logger.logLevel = configuration.logLevel
@@ -43,6 +44,7 @@ public func configure(_ app: Application, _ configuration: KefuConfiguration, cl
     // before any database work, then who is asking, then CSRF for what they post.
     app.middleware = Middlewares()
     app.middleware.use(DrainMiddleware())
+    app.middleware.use(RequestIDMiddleware())
     app.middleware.use(RouteLoggingMiddleware(logLevel: .info))
     app.middleware.use(SecurityHeadersMiddleware())
     app.middleware.use(KefuErrorMiddleware())
@@ -55,7 +57,6 @@ public func configure(_ app: Application, _ configuration: KefuConfiguration, cl
 
     // Everything the app keeps in its storage is set here, before any request reads it.
     app.importJobs = ImportJobs()
-    app.publicFormGate = PublicFormGate(limit: configuration.inquiries.submissionsPerAddress)
     app.teamFigures = TeamFigures()
     app.assigneeDirectory = AssigneeDirectory()
     app.rankableProjects = RankableProjectCache()
@@ -109,7 +110,7 @@ enum KefuMigrations {
             CreateCustomers(), CreateCustomerCodeSequences(), CreateCustomerChanges(), CreateCommunicationRecords(),
             CreateTimelineEntries(), CreateConsents(), CreateSharingRequests(),
             CreateProjects(), CreateRecommendations(), CreateFollowUps(), CreateInquiries(), CreateNotifications(), CreateProjectFiles(),
-            AddClaimsToWebhookDeliveries(), CreateRecordNumberCounters(),
+            AddClaimsToWebhookDeliveries(), CreateRecordNumberCounters(), CreateRateLimitHits(),
         ]
     }
 }

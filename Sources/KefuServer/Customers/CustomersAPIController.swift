@@ -84,7 +84,11 @@ struct CustomersAPIController: RouteCollection {
         draft.companyName = req.query[String.self, at: "companyName"] ?? "-"
         if draft.mobile.isEmpty { draft.wechatID = "-" }
         let values = try CustomerValidation.validate(draft).get()
-        return try await CustomerStore(database: req.db).duplicates(of: values)
+        let context = req.auditContext
+        try await DuplicateCheck.admit(context, on: req.db)
+        let matches = try await CustomerStore(database: req.db).duplicates(of: values)
+        try await DuplicateCheck.record(matches, for: values, context: context, on: req.db)
+        return matches
     }
 
     @Sendable func show(req: Request) async throws -> CustomerDTO {

@@ -91,14 +91,15 @@ struct NotificationsController: RouteCollection {
             events: ReminderEvent.allCases.filter { $0 != .test }.map { ChoiceOption(value: $0.rawValue, labelKey: "reminder.event.\($0.rawValue)", isSelected: draft.events.contains($0.rawValue)) }
         )
         if let row {
-            page.attempts = try await WebhookStore(database: req.db).deliveries(webhookID: row.id, limit: 30).map { Self.attempt($0) }
+            page.attempts = try await WebhookStore(database: req.db).deliveries(webhookID: row.id, limit: 30).map { Self.attempt($0) { req.t($0) } }
             page.hasAttempts = !page.attempts.isEmpty
         }
         return page
     }
 
-    static func attempt(_ delivery: WebhookStore.Delivery) -> FormPage.Attempt {
-        let detail = [delivery.lastStatusCode.map { "HTTP \($0)" }, delivery.lastError, delivery.nextAttemptAt.map { "→ " + DisplayFormat.dateTime($0) }]
+    static func attempt(_ delivery: WebhookStore.Delivery, localize: (String) -> String) -> FormPage.Attempt {
+        let failure = WebhookFailure.messageKey(forStored: delivery.lastError).map(localize)
+        let detail = [delivery.lastStatusCode.map { "HTTP \($0)" }, failure, delivery.nextAttemptAt.map { "→ " + DisplayFormat.dateTime($0) }]
             .compactMap { $0 }.joined(separator: " · ")
         return .init(createdAt: DisplayFormat.dateTime(delivery.createdAt), eventKey: "reminder.event.\(delivery.event)", title: delivery.title,
                      statusKey: "webhook.delivery.\(delivery.status)", attempts: delivery.attempts, detail: detail)
@@ -166,7 +167,7 @@ struct NotificationsController: RouteCollection {
         let delivery = try await req.sendTestMessage(to: row)
         let draft = WebhookDraft(name: row.name, platform: row.platform, url: row.url, events: row.eventList.map(\.rawValue), isActive: row.isActive)
         var page = try await formPage(req, draft: draft, row: row)
-        page.testResult = Self.attempt(delivery)
+        page.testResult = Self.attempt(delivery) { req.t($0) }
         return try await req.renderPage("notifications/webhook_form", titleKey: "webhooks.title", page)
     }
 }

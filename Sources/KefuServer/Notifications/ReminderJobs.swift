@@ -13,7 +13,7 @@ enum ReminderJobs {
     }
 
     static let deliver = ScheduledJob(name: "webhooks.deliver", interval: 30) { app, now in
-        try await WebhookSender(store: WebhookStore(database: app.db), transport: WebhookSender.httpTransport(app.client),
+        try await WebhookSender(store: WebhookStore(database: app.db), transport: WebhookSender.httpTransport(app),
                                 linkText: app.kefu.localizer.text("webhook.link_text", .zhHans), instanceID: app.scheduler.instanceID,
                                 clock: app.kefu.clock).deliverDue(now: now)
     }

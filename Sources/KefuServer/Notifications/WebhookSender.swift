@@ -10,12 +10,9 @@ struct WebhookSender {
     /// their own to see what would be sent.
     typealias Transport = @Sendable (_ url: URL, _ headers: HTTPHeaders, _ body: Data) async throws -> Int
 
-    static func httpTransport(_ client: any Client, timeout: TimeAmount = .seconds(10)) -> Transport {
-        { url, headers, body in
-            var request = ClientRequest(method: .POST, url: URI(string: url.absoluteString), headers: headers, body: ByteBuffer(data: body))
-            request.timeout = timeout
-            return Int(try await client.send(request).status.code)
-        }
+    /// The transport of a running application: HTTPS to public destinations only (``safeTransport``).
+    static func httpTransport(_ app: Application, timeout: TimeAmount = .seconds(10)) -> Transport {
+        safeTransport(eventLoopGroup: app.eventLoopGroup, resolver: .system(threadPool: app.threadPool), timeout: timeout)
     }
 
     /// How long a claim on one delivery lasts: well beyond one send's timeout, so a claim never
@@ -54,7 +51,7 @@ struct WebhookSender {
             return false
         }
         guard let webhook, let settings = webhook.settings, let event = ReminderEvent(rawValue: delivery.event) else {
-            try await store.recordAttempt(delivery, status: 400, error: "webhook removed or invalid", now: now, instance: instanceID)
+            try await store.recordAttempt(delivery, status: 400, error: WebhookFailure.invalid.rawValue, now: now, instance: instanceID)
             return true
         }
         let notice = WebhookNotice(event: event, title: delivery.title, lines: delivery.lineList, link: delivery.link, linkText: linkText, occurredAt: delivery.createdAt)
@@ -62,9 +59,18 @@ struct WebhookSender {
             var (url, headers, body) = try Self.request(for: notice, settings: settings, now: now)
             headers.replaceOrAdd(name: Self.deliveryHeaderName, value: String(delivery.id))
             let status = try await transport(url, headers, body)
-            try await store.recordAttempt(delivery, status: status, error: (200..<300).contains(status) ? nil : "HTTP \(status)", now: now, instance: instanceID)
+            let failure: WebhookFailure? = switch status {
+            case 200..<300: nil
+            case 300..<400: .redirected
+            default: .rejected
+            }
+            try await store.recordAttempt(delivery, status: status, error: failure?.rawValue, now: now, instance: instanceID)
+        } catch let failure as WebhookFailure {
+            // A refused destination stays refused: trying again later only probes it again.
+            try await store.recordAttempt(delivery, status: nil, error: failure.rawValue, now: now, instance: instanceID,
+                                          mayRetry: failure != .refusedDestination)
         } catch {
-            try await store.recordAttempt(delivery, status: nil, error: String(describing: error), now: now, instance: instanceID)
+            try await store.recordAttempt(delivery, status: nil, error: WebhookFailure.unreachable.rawValue, now: now, instance: instanceID)
         }
         return true
     }

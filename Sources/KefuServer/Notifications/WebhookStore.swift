@@ -124,7 +124,7 @@ struct WebhookStore {
 
     /// Records one attempt made under `instance`'s claim: delivered, retried later with back-off, or
     /// failed for good; the claim is released.
-    func recordAttempt(_ delivery: Delivery, status: Int?, error: String?, now: Date, instance: String) async throws {
+    func recordAttempt(_ delivery: Delivery, status: Int?, error: String?, now: Date, instance: String, mayRetry: Bool = true) async throws {
         let attempts = delivery.attempts + 1
         if let status, (200..<300).contains(status) {
             try await database.sql().raw("""
@@ -134,7 +134,7 @@ struct WebhookStore {
                 """).run()
             return
         }
-        let retryAt = DeliveryRetry.shouldRetry(status: status) ? DeliveryRetry.delay(afterFailedAttempts: attempts).map { now.addingTimeInterval($0) } : nil
+        let retryAt = mayRetry && DeliveryRetry.shouldRetry(status: status) ? DeliveryRetry.delay(afterFailedAttempts: attempts).map { now.addingTimeInterval($0) } : nil
         try await database.sql().raw("""
             UPDATE webhook_deliveries SET status = \(bind: retryAt == nil ? "failed" : "pending"), attempts = \(bind: attempts),
                 last_status_code = \(bind: status), last_error = \(bind: error.map { String($0.prefix(500)) }), next_attempt_at = \(bind: retryAt),

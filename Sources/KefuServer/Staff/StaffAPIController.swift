@@ -56,7 +56,7 @@ struct StaffAPIController: RouteCollection {
     @Sendable func create(req: Request) async throws -> Response {
         let body = try req.content.decode(CreateStaffRequest.self)
         let staff = try await StaffStore(database: req.db).create(
-            body.draft, by: try req.requireStaff().actor, hashing: req.passwords, context: req.auditContext
+            body.draft, by: try req.requireStaff().actor, hashing: req.passwords, common: req.kefu.commonPasswords, context: req.auditContext
         )
         return try await StaffDTO(staff).encodeResponse(status: .created, for: req)
     }
@@ -87,7 +87,7 @@ struct StaffAPIController: RouteCollection {
         try checkRoleReach(req, staff)
         let body = try req.content.decode(SetPasswordRequest.self)
         try await StaffStore(database: req.db).setPassword(
-            staff, to: body.password, hashing: req.passwords, action: "staff.password_reset", context: req.auditContext
+            staff, to: body.password, hashing: req.passwords, common: req.kefu.commonPasswords, action: "staff.password_reset", context: req.auditContext
         )
         return .noContent
     }

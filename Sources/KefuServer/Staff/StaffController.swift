@@ -109,7 +109,7 @@ struct StaffController: RouteCollection {
         )
         do {
             let staff = try await StaffStore(database: req.db).create(
-                draft, by: try req.requireStaff().actor, hashing: req.passwords, context: req.auditContext
+                draft, by: try req.requireStaff().actor, hashing: req.passwords, common: req.kefu.commonPasswords, context: req.auditContext
             )
             return req.redirect(to: SiteURL.staffMember(try staff.requireID()), flash: FlashMessage(.success, "flash.staff_created"))
         } catch let errors as FieldErrors {
@@ -160,7 +160,7 @@ struct StaffController: RouteCollection {
         let password = (try? req.content.get(String.self, at: "password")) ?? ""
         do {
             try await StaffStore(database: req.db).setPassword(
-                staff, to: password, hashing: req.passwords, action: "staff.password_reset", context: req.auditContext
+                staff, to: password, hashing: req.passwords, common: req.kefu.commonPasswords, action: "staff.password_reset", context: req.auditContext
             )
             return req.redirect(to: SiteURL.staffMember(try staff.requireID()), flash: FlashMessage(.success, "flash.password_reset"))
         } catch let errors as FieldErrors {

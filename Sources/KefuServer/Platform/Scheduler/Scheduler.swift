@@ -177,5 +177,6 @@ enum HousekeepingJobs {
         try await SignInFailureModel.query(on: app.db)
             .filter(\.$occurredAt < now.addingTimeInterval(-24 * 3600))
             .delete()
+        try await RateLimit.purge(before: now.addingTimeInterval(-24 * 3600), on: app.db)
     }
 }

@@ -80,20 +80,3 @@ struct ErrorPage: Encodable {
     /// The message with its arguments filled in, for templates (`#t` takes fixed argument names).
     var minutes: String { arguments["minutes"] ?? "" }
 }
-
-/// Headers every response carries: the request id (for matching a complaint to a log line) and a
-/// strict content policy — Kefu loads nothing from elsewhere and runs only its own scripts.
-struct SecurityHeadersMiddleware: AsyncMiddleware {
-    func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
-        let response = try await next.respond(to: request)
-        response.headers.replaceOrAdd(name: "X-Request-Id", value: request.id)
-        response.headers.replaceOrAdd(name: "X-Content-Type-Options", value: "nosniff")
-        response.headers.replaceOrAdd(name: "X-Frame-Options", value: "DENY")
-        response.headers.replaceOrAdd(name: "Referrer-Policy", value: "same-origin")
-        response.headers.replaceOrAdd(
-            name: "Content-Security-Policy",
-            value: "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; form-action 'self'; frame-ancestors 'none'"
-        )
-        return response
-    }
-}

@@ -99,6 +99,9 @@ struct QueryLimitsMiddleware: AsyncMiddleware {
         if let query = request.url.query, !query.isEmpty {
             var errors = FieldErrors()
             for (name, value) in request.queryParameters.all {
+                // The address to go back to has its own, stricter check: a bad one is ignored and the
+                // person lands on the default page (issue 11 #1), rather than on an error.
+                if name == "next", value.count <= TextInput.maximumQueryValueLength { continue }
                 if let problem = TextInput.queryValueProblem(name: name, value: value) { errors.add(name, problem) }
             }
             if !errors.isEmpty { throw KefuError.invalidQuery(errors) }
