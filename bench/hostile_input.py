@@ -34,6 +34,12 @@ def call(method, path, token=None, body=None):
             status, payload = response.status, response.read()
     except urllib.error.HTTPError as error:
         status, payload = error.code, error.read()
+    except (ConnectionError, OSError) as error:
+        # A request line over NIO's limit (90 KB of a percent-encoded Chinese term) is closed without
+        # an answer by the HTTP parser, before Kefu sees it: refused, and quickly. Reported as 0.
+        if time.perf_counter() - started > 1.0:
+            raise
+        status, payload = 0, str(error).encode()
     return status, time.perf_counter() - started, payload
 
 
@@ -71,7 +77,7 @@ def main():
     print(f"{len(results)} hostile requests; slowest:")
     for (status, seconds, _), method, path in results[:8]:
         print(f"  {seconds * 1000:8.1f} ms  {status}  {method} {path[:90]}")
-    failures = [(s, t, m, p) for (s, t, _), m, p in results if t > 1.0 or s >= 500]
+    failures = [(s, t, m, p) for (s, t, _), m, p in results if t > 1.0 or s >= 500 or (s == 0 and len(p) < 8000)]
     alive, _, _ = call("GET", "/healthz")
     print(f"statuses: {sorted(set(s for (s, _, _), _, _ in results))}; /healthz after: {alive}")
     if failures or alive != 200:

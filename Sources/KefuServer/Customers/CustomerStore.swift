@@ -131,6 +131,9 @@ struct CustomerStore {
     }
 
     /// Gives customers to another specialist, e.g. when one leaves (R4.3); audited per customer.
+    /// The most files one reassignment moves, on the page and the API alike.
+    static let maximumReassignment = 5000
+
     func reassign(_ ids: [Int], to staffID: Int, context: AuditContext) async throws -> Int {
         try await database.transaction { tx -> Int in
             var moved = 0

@@ -178,7 +178,7 @@ struct CustomersAPIController: RouteCollection {
         guard try await StaffStore(database: req.db).isAssignee(input.toStaffID) else {
             throw KefuError.validation(FieldErrors(["toStaffID": "validation.customer.reassign_target"]))
         }
-        guard !input.customerIDs.isEmpty, input.customerIDs.count <= 5000 else {
+        guard !input.customerIDs.isEmpty, input.customerIDs.count <= CustomerStore.maximumReassignment else {
             throw KefuError.validation(FieldErrors(["customerIDs": "validation.customer.reassign_count"]))
         }
         return ReassignResult(moved: try await CustomerStore(database: req.db).reassign(input.customerIDs, to: input.toStaffID, context: req.auditContext))

@@ -146,7 +146,7 @@ struct NotificationsController: RouteCollection {
         switch WebhookValidation.validate(draft) {
         case .success(let settings):
             do {
-                try await WebhookStore(database: req.db).update(row.id, with: settings, keepSecret: keepSecret, version: form.version ?? -1, context: req.auditContext)
+                try await WebhookStore(database: req.db).update(row.id, with: settings, keepSecret: keepSecret, version: try requireFormVersion(form.version), context: req.auditContext)
                 return req.redirect(to: "/settings/webhooks/\(row.id)", flash: FlashMessage(.success, "flash.saved"))
             } catch let error as KefuError where error.status == .conflict {
                 var page = try await formPage(req, draft: WebhookDraft(name: row.name, platform: row.platform, url: row.url, events: row.eventList.map(\.rawValue), isActive: row.isActive), row: row)

@@ -134,7 +134,7 @@ struct StaffController: RouteCollection {
         )
         do {
             try await StaffStore(database: req.db).update(
-                staff, with: draft, version: form.version ?? -1, by: try req.requireStaff().actor, context: req.auditContext
+                staff, with: draft, version: try requireFormVersion(form.version), by: try req.requireStaff().actor, context: req.auditContext
             )
             return req.redirect(to: SiteURL.staffMember(try staff.requireID()), flash: FlashMessage(.success, "flash.saved"))
         } catch let errors as FieldErrors {

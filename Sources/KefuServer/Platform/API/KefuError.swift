@@ -115,3 +115,10 @@ extension KefuError {
         }
     }
 }
+
+/// The version a page form was read at. Every edit form carries it hidden; a form without one is
+/// refused like the API's (422), not taken as a conflict or, worse, as "no check".
+func requireFormVersion(_ version: Int?) throws -> Int {
+    guard let version else { throw KefuError.validation(FieldErrors(["version": "validation.version_missing"])) }
+    return version
+}
