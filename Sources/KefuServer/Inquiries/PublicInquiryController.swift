@@ -8,7 +8,7 @@ import Vapor
 /// reception, and the same as JSON. Consent to the privacy notice is required; an address may submit
 /// a few times in ten minutes; a hidden field catches robots; bodies are small.
 struct PublicInquiryController: RouteCollection {
-    static let maximumBody: ByteCount = "16kb"
+    static let maximumBody = ByteCount(value: CSRFMiddleware.anonymousBodyLimit)
 
     struct Form: Content {
         var name: String?

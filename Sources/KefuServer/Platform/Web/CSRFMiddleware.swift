@@ -8,8 +8,9 @@ import Vapor
 struct CSRFMiddleware: AsyncMiddleware {
     static let fieldName = "_csrf"
     static let headerName = "X-CSRF-Token"
-    /// The largest page form a visitor without a session may post: the public inquiry form's limit.
-    static let anonymousBodyLimit = Int(PublicInquiryController.maximumBody.value)
+    /// The largest page form a visitor without a session may post (the sign-in form, the public
+    /// inquiry form, whose route takes its limit from here).
+    static let anonymousBodyLimit = 16 << 10
 
     func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
         guard !request.isAPI, ![.GET, .HEAD, .OPTIONS].contains(request.method) else {

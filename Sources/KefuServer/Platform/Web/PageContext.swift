@@ -88,7 +88,7 @@ extension Request {
             if let unread = unreadNotifications {
                 context.unread = unread
             } else {
-                context.unread = try await NotificationStore(database: db).unreadCount(staffID: staffID)
+                context.unread = try await application.bell.unreadCount(staffID: staffID, on: db)
             }
             context.hasUnread = context.unread > 0
         }
