@@ -108,9 +108,7 @@ extension Request {
 
     /// The inquiry addressed by `:id` if the caller may perform `action` on it.
     func inquiry(for action: Action) async throws -> InquiryStore.Row {
-        guard let id = parameters.get("id", as: Int.self), let row = try await InquiryStore(database: db).find(id) else { throw KefuError.notFound }
-        try await authorize(action, on: row.recordFacts, recordType: "inquiry", recordID: String(id))
-        return row
+        try await record(InquiryKind.self, for: action)
     }
 
     var inquiryFilter: InquiryStore.Filter {

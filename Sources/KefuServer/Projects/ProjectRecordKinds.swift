@@ -1,6 +1,13 @@
+import Fluent
+import KefuDomain
+
 /// Investment projects (R3.2): the catalog belongs to no customer and holds no personal data.
-enum ProjectKind: RecordKind {
+enum ProjectKind: LoadableRecordKind {
     static let recordType = "project", table = "projects"
+
+    static func load(_ id: Int, on database: any Database) async throws -> (record: ProjectRecord, facts: RecordFacts)? {
+        try await ProjectStore(database: database).find(id).map { ($0, RecordFacts()) }
+    }
 }
 
 /// A project recommended to a customer (R3.2): the reaction stays for the project's figures, the
