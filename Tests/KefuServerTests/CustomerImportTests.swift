@@ -173,3 +173,36 @@ struct CustomerImportPageTests {
         }
     }
 }
+
+/// Issue 11 #2, the import's side: a file of guessed numbers must not confirm them wholesale.
+@Suite("Import checks count as duplicate checks for those who see files masked")
+struct ImportDuplicateCheckTests {
+    @Test("a specialist's check counts each row matching a file on record, is audited, and is refused whole beyond the hour's allowance; the supervisor's is not limited")
+    func importCheckIsLimited() async throws {
+        try await withApp { (t: TestApp) in
+            let supervisor = try await t.token(.supervisor)
+            // Files on record, another specialist's.
+            for index in 0..<62 {
+                var draft = CustomerDraft()
+                draft.kind = "individual"; draft.name = "客户\(index)"; draft.mobile = "1390000\(String(format: "%04d", index))"; draft.source = "phone"
+                _ = try await CustomerStore(database: t.app.db).create(
+                    try CustomerValidation.validate(draft).get(),
+                    responsibleStaffID: try await t.staff("zhangwei").requireID(), duplicateReason: nil, context: .console(now: testStart))
+            }
+            func csv(_ count: Int) -> [UInt8] {
+                Array(("客户姓名,手机号码\n" + (0..<count).map { "猜测\($0),1390000\(String(format: "%04d", $0))" }.joined(separator: "\n")).utf8)
+            }
+            let lina = try await t.token(.specialist)
+            let small = try await CustomerImportTests().post(t, lina, csv(2), query: "dryRun=true")
+            #expect(small.0 == .ok && small.1?.duplicateLines.count == 2)
+            let hits = try await t.app.db.sql().raw("SELECT COUNT(*) AS n FROM rate_limit_hits WHERE bucket = 'duplicate_check'").first()?.decode(column: "n", as: Int.self)
+            #expect(hits == 2)
+            #expect(try await t.auditEntries("customer.import_checked").count == 1)
+            let large = try await CustomerImportTests().post(t, lina, csv(61), query: "dryRun=true")
+            #expect(large.0 == .tooManyRequests && large.1 == nil)
+            #expect(try await t.auditEntries("customer.import_checked").count == 2)
+            let supervisorCheck = try await CustomerImportTests().post(t, supervisor, csv(62), query: "dryRun=true")
+            #expect(supervisorCheck.0 == .ok && supervisorCheck.1?.duplicateLines.count == 62)
+        }
+    }
+}

@@ -41,4 +41,17 @@ enum DuplicateCheck {
         try await record(matches, for: values, context: context, on: database)
         throw PossibleDuplicates(matches: matches)
     }
+
+    /// An import's check answers the duplicate question for every row at once: a file of guessed
+    /// numbers would confirm each of them. So for anyone who does not see every file unmasked, each
+    /// row matching a file on record counts against the same hourly allowance, and the check is
+    /// audited with its counts; over the allowance the check is refused whole (the supervisor, who
+    /// sees every file, imports such a list).
+    static func admitImport(matchingExisting matches: Int, rows: Int, actor: Actor, context: AuditContext, on database: any Database) async throws {
+        try await AuditLog.record("customer.import_checked", recordType: "customer", recordID: "-", fields: ["mobile", "creditCode", "companyName"],
+                                  detail: "rows \(rows), matching files on record \(matches)", context: context, on: database)
+        guard ContactVisibility.unmaskedRows(for: actor) != .all, matches > 0 else { return }
+        guard matches <= limit.limit else { throw tooMany }
+        for _ in 0..<matches { try await admit(context, on: database) }
+    }
 }

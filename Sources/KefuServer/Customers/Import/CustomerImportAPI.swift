@@ -104,6 +104,8 @@ struct CustomerImportAPIController: RouteCollection {
         let (plan, detected) = try req.customerImportPlan(bytes: Array(buffer.readableBytesView), encoding: encoding, mapping: nil, defaultSource: defaultSource)
         let importer = CustomerImporter(database: req.db)
         let duplicates = try await importer.duplicateLines(in: plan)
+        try await DuplicateCheck.admitImport(matchingExisting: CustomerImporter.matchesOnRecord(duplicates), rows: plan.rows.count,
+                                             actor: staff.actor, context: req.auditContext, on: req.db)
         if dryRun || !plan.problems.isEmpty {
             let report = req.importReport(plan, encoding: detected, duplicates: duplicates, dryRun: true, outcome: nil)
             return try await report.encodeResponse(status: dryRun ? .ok : .unprocessableEntity, for: req)

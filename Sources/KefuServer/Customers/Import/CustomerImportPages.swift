@@ -180,6 +180,8 @@ struct CustomerImportController: RouteCollection {
             return try await req.renderPage("customers/import", titleKey: "import.title", Page(errors: errors.messages, form: form), status: .unprocessableEntity)
         }
         let duplicates = try await CustomerImporter(database: req.db).duplicateLines(in: plan)
+        try await DuplicateCheck.admitImport(matchingExisting: CustomerImporter.matchesOnRecord(duplicates), rows: plan.rows.count,
+                                             actor: staff.actor, context: req.auditContext, on: req.db)
         let checkOnly = form.step != "import"
         if checkOnly || !plan.problems.isEmpty {
             let report = req.importReport(plan, encoding: encoding, duplicates: duplicates, dryRun: true, outcome: nil)

@@ -24,6 +24,13 @@ struct CustomerImporter {
     static let chunk = 900
 
     /// The lines whose mobile, credit code or company matches an existing file or an earlier row.
+    /// How many of the duplicates are files on record (not an earlier line of the same upload).
+    static func matchesOnRecord(_ duplicates: [Int: String]) -> Int {
+        duplicates.values.filter { !$0.hasPrefix(Self.earlierLinePrefix) }.count
+    }
+
+    static let earlierLinePrefix = "line "
+
     func duplicateLines(in plan: CustomerImportPlan) async throws -> [Int: String] {
         // Each row's keys once: the company key folds and strips the name, which costs at 100,000 rows.
         let rowKeys = plan.rows.map { row in
@@ -33,7 +40,7 @@ struct CustomerImporter {
         var seen: [String: Int] = [:]
         for row in rowKeys {
             for key in [row.mobile.map { "m:" + $0 }, row.creditCode.map { "c:" + $0 }, row.companyKey.map { "k:" + $0 }].compactMap({ $0 }) {
-                if let first = seen[key] { found[row.line] = found[row.line] ?? "line \(first)" } else { seen[key] = row.line }
+                if let first = seen[key] { found[row.line] = found[row.line] ?? "\(Self.earlierLinePrefix)\(first)" } else { seen[key] = row.line }
             }
         }
         let sql = try database.sql()
