@@ -78,9 +78,13 @@
     }
   });
 
+  // A confirmation may sit on the form or on the button that submits it (调整负责人, 合并, 匿名化).
   d.addEventListener('submit', (e) => {
     const f = e.target;
-    if (f instanceof HTMLFormElement && f.hasAttribute('data-confirm') && !window.confirm(f.dataset.confirm)) {
+    if (!(f instanceof HTMLFormElement)) return;
+    const b = e.submitter;
+    const holder = b && b.hasAttribute('data-confirm') ? b : (f.hasAttribute('data-confirm') ? f : null);
+    if (holder && !window.confirm(holder.getAttribute('data-confirm'))) {
       e.preventDefault();
     }
   });

@@ -82,9 +82,9 @@ struct InquiriesController: RouteCollection {
         var hasDuplicates = false
     }
 
-    private func intakePage(_ req: Request, input: InquiryInput? = nil) async throws -> IntakePage {
+    private func intakePage(_ req: Request, input: InquiryInput? = nil, search: String? = nil) async throws -> IntakePage {
         let actor = try req.requireStaff().actor
-        let q = req.query[String.self, at: "q"]?.trimmed ?? ""
+        let q = (search ?? req.query[String.self, at: "q"])?.trimmed ?? ""
         var matches: [IntakePage.Match] = []
         func match(_ row: CustomerListRow) -> IntakePage.Match {
             let masked = ContactVisibility.decide(for: actor, on: RecordFacts(responsibleStaffID: row.responsibleStaffID), revealed: false) == .masked
@@ -120,6 +120,10 @@ struct InquiriesController: RouteCollection {
         var customerID: Int?; var name: String?; var mobile: String?; var companyName: String?; var duplicateReason: String?
         var channel: String?; var receivedAt: String?; var question: String?; var needs: String?; var answer: String?
         var outcome: String?; var promisedBy: String?
+        /// The page's other buttons, which keep everything typed (issue 10 #3): `search` looks for
+        /// the customer in `q`, `change` lets the chosen file go, `useCustomer` takes a file found or
+        /// offered as a duplicate.
+        var intent: String?; var q: String?; var useCustomer: Int?
 
         var input: InquiryInput {
             InquiryInput(customerID: customerID,
@@ -130,7 +134,15 @@ struct InquiriesController: RouteCollection {
     }
 
     @Sendable func create(req: Request) async throws -> Response {
-        let input = try req.content.decode(IntakeForm.self).input
+        let form = try req.content.decode(IntakeForm.self)
+        var input = form.input
+        if form.intent == "search" || form.intent == "change" || form.useCustomer != nil {
+            if form.intent == "change" { input.customerID = nil }
+            if let chosen = form.useCustomer { input.customerID = chosen; input.customer = nil }
+            if input.customer == nil, input.customerID == nil { input.customer = .init(name: form.name, mobile: form.mobile, companyName: form.companyName) }
+            let page = try await intakePage(req, input: input, search: form.intent == "search" ? form.q ?? "" : nil)
+            return try await req.renderPage("inquiries/new", titleKey: "inquiries.new", page)
+        }
         do {
             let id = try await req.recordInquiry(input)
             return req.redirect(to: "/inquiries/\(id)", flash: FlashMessage(.success, "flash.inquiry_recorded"))
@@ -143,6 +155,7 @@ struct InquiriesController: RouteCollection {
             var page = try await intakePage(req, input: input)
             page.duplicates = CustomerFormPage.DuplicateView.list(duplicates.matches)
             page.hasDuplicates = true
+            if form.duplicateReason != nil { page.errors["duplicateReason"] = "validation.customer.duplicate_reason_required" }
             return try await req.renderPage("inquiries/new", titleKey: "inquiries.new", page, status: .conflict)
         }
     }

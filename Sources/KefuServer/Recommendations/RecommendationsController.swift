@@ -19,6 +19,8 @@ struct RecommendationsController: RouteCollection {
             var id: Int; var projectID: Int; var projectCode: String; var projectName: String; var version: Int; var asOfDate: String
             var recommendedAt: String; var staffName: String; var presentationKey: String; var material: String; var score: Int
             var hasReaction: Bool; var reactionKey: String; var reactionReason: String; var hasReason: Bool; var reactionAt: String
+            /// The reaction form's choices, with what was chosen (or typed, after a refusal) selected.
+            var reactionChoices: [ChoiceOption]; var reasonDraft: String; var isEditing: Bool
         }
         var customerID: Int
         var code: String
@@ -37,7 +39,16 @@ struct RecommendationsController: RouteCollection {
         var errorFor: Int = 0
     }
 
-    private func page(_ req: Request, _ customer: CustomerModel) async throws -> Page {
+    /// What was typed into a refused reaction form, so the page shows it again (issue 10 #2).
+    struct ReactionDraft { var recommendationID: Int; var reaction: String; var reason: String }
+
+    /// The reaction choices: an empty prompt first, so nothing is chosen until the user chooses.
+    static func reactionChoices(selected: String) -> [ChoiceOption] {
+        [ChoiceOption(value: "", labelKey: "recommendation.reaction.choose", isSelected: selected.isEmpty)]
+            + ChoiceOption.list(Reaction.allCases.map(\.rawValue), labelPrefix: "recommendation.reaction", selected: selected)
+    }
+
+    private func page(_ req: Request, _ customer: CustomerModel, draft: ReactionDraft? = nil) async throws -> Page {
         let id = try customer.requireID()
         let store = RecommendationStore(database: req.db, cache: req.application.rankableProjects)
         let ranked = try await store.ranking(for: id)
@@ -59,12 +70,15 @@ struct RecommendationsController: RouteCollection {
                     asOfDate: String(DisplayFormat.dateTime(row.recommendedAt).prefix(10)), recommendedAt: DisplayFormat.dateTime(row.recommendedAt),
                     staffName: row.staffName ?? "—", presentationKey: "recommendation.presentation.\(row.presentation)", material: row.material,
                     score: row.score, hasReaction: row.reaction != nil, reactionKey: "recommendation.reaction.\(row.reaction ?? "")",
-                    reactionReason: row.reactionReason ?? "", hasReason: !(row.reactionReason ?? "").isEmpty, reactionAt: row.reactionAt.map(DisplayFormat.dateTime) ?? ""
+                    reactionReason: row.reactionReason ?? "", hasReason: !(row.reactionReason ?? "").isEmpty, reactionAt: row.reactionAt.map(DisplayFormat.dateTime) ?? "",
+                    reactionChoices: Self.reactionChoices(selected: draft?.recommendationID == row.id ? draft!.reaction : row.reaction ?? ""),
+                    reasonDraft: draft?.recommendationID == row.id ? draft!.reason : row.reactionReason ?? "",
+                    isEditing: draft?.recommendationID == row.id
                 )
             },
             hasPast: !past.isEmpty,
             presentations: ChoiceOption.list(RecommendationPresentation.allCases.map(\.rawValue), labelPrefix: "recommendation.presentation", selected: "phone"),
-            reactions: ChoiceOption.list(Reaction.allCases.map(\.rawValue), labelPrefix: "recommendation.reaction", selected: "")
+            reactions: Self.reactionChoices(selected: "")
         )
     }
 
@@ -104,7 +118,7 @@ struct RecommendationsController: RouteCollection {
                                                                   recommendationID: recommendationID, customerID: id, context: req.auditContext)
             return req.redirect(to: "/customers/\(id)/recommendations", flash: FlashMessage(.success, "flash.reaction_recorded"))
         } catch let errors as FieldErrors {
-            var page = try await page(req, customer)
+            var page = try await page(req, customer, draft: ReactionDraft(recommendationID: recommendationID, reaction: form.reaction ?? "", reason: form.reason ?? ""))
             page.errors = errors.messages
             page.errorFor = recommendationID
             return try await req.renderPage("customers/recommendations", titleKey: "recommendations.title", page, status: .unprocessableEntity)

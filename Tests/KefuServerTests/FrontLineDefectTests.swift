@@ -1,0 +1,126 @@
+import Fluent
+import Foundation
+@testable import KefuServer
+import KefuDomain
+import KefuTesting
+import SQLKit
+import Testing
+import Vapor
+import VaporTesting
+
+/// The front line's defects found by trying it as its users would (issue 10, "Defects"): each test
+/// failed before its fix.
+@Suite("Front line defects (issue 10)")
+struct FrontLineDefectTests {
+    func post(_ t: TestApp, _ path: String, _ fields: [String: String], as browser: Browser) async throws -> TestingHTTPResponse {
+        var response: TestingHTTPResponse?
+        try await t.app.testing().test(.POST, path, beforeRequest: { req in try req.form(fields, browser: browser) }) { res async throws in response = res }
+        return try #require(response)
+    }
+
+    func get(_ t: TestApp, _ path: String, as browser: Browser) async throws -> TestingHTTPResponse {
+        var response: TestingHTTPResponse?
+        try await t.app.testing().test(.GET, path, beforeRequest: { req in browser.apply(to: &req) }) { res async throws in response = res }
+        return try #require(response)
+    }
+
+    func project(_ t: TestApp, _ code: String, _ name: String, industries: [String], city: String = "苏州") async throws -> ProjectDTO {
+        var created: ProjectDTO?
+        let token = try await t.token(.supervisor)
+        try await t.app.testing().test(.POST, "/api/v1/projects", beforeRequest: { req in
+            req.bearer(token)
+            try req.content.encode(ProjectInput(code: code, name: name, type: "industrial_park", industries: industries, province: "江苏省", city: city,
+                                                investmentMinWan: "100", investmentMaxWan: "1000", status: "open"))
+        }) { res async throws in created = try? res.content.decode(ProjectDTO.self) }
+        return try #require(created)
+    }
+
+    func recommend(_ t: TestApp, customerID: Int, projectID: Int, token: String) async throws -> Int {
+        var id = 0
+        try await t.app.testing().test(.POST, "/api/v1/customers/\(customerID)/recommendations", beforeRequest: { req in
+            req.bearer(token); try req.content.encode(RecommendationStore.Input(projectID: projectID, presentation: "phone", material: nil))
+        }) { res async throws in id = (try? res.content.decode(RecommendationsAPIController.RecommendationDTO.self).id) ?? 0 }
+        return id
+    }
+
+    @Test("#2: a refused reaction keeps the choice and the reason typed; nothing is preselected; a reaction can be corrected")
+    func reactionKeepsItsChoice() async throws {
+        try await withApp { t in
+            let token = try await t.token(.specialist)
+            let park = try await project(t, "XM-2026-001", "苏州科技园", industries: ["technology"])
+            let customer = try await createCustomer(t, token: token, ["name": "张伟", "companyName": "上海浦江科技有限公司", "mobile": "13812345678"])
+            let id = try await recommend(t, customerID: customer.id, projectID: park.id, token: token)
+            let lina = try await t.signIn("lina")
+            let form = try await get(t, "/customers/\(customer.id)/recommendations", as: lina)
+            #expect(form.body.string.contains("<option value=\"\" selected>请选择反馈</option>"), "no reaction is chosen for the user")
+            let refused = try await post(t, "/customers/\(customer.id)/recommendations/\(id)/reaction", ["reaction": "not_interested", "reason": ""], as: lina)
+            #expect(refused.status == .unprocessableEntity)
+            let html = refused.body.string
+            #expect(html.contains("客户不感兴趣时请填写原因"))
+            #expect(html.contains("<option value=\"not_interested\" selected>"), "the choice is kept")
+            #expect(!html.contains("<option value=\"interested\" selected>"))
+            let stored = try await RecommendationStore(database: t.app.db).find(id, customerID: customer.id)
+            #expect(stored?.reaction == nil, "the refusal changed nothing")
+            let saved = try await post(t, "/customers/\(customer.id)/recommendations/\(id)/reaction", ["reaction": "not_interested", "reason": "投资额太大"], as: lina)
+            #expect(saved.status == .seeOther)
+            #expect(try await RecommendationStore(database: t.app.db).find(id, customerID: customer.id)?.reaction == "not_interested")
+            // Recorded: the page shows it with a form to correct it, the recorded choice selected.
+            let after = try await get(t, "/customers/\(customer.id)/recommendations", as: lina).body.string
+            #expect(after.contains("不感兴趣</strong> · 投资额太大"))
+            #expect(after.contains("id=\"reaction-form-\(id)\"") && after.contains("更正反馈"))
+            let corrected = try await post(t, "/customers/\(customer.id)/recommendations/\(id)/reaction", ["reaction": "interested", "reason": ""], as: lina)
+            #expect(corrected.status == .seeOther)
+            #expect(try await RecommendationStore(database: t.app.db).find(id, customerID: customer.id)?.reaction == "interested")
+        }
+    }
+
+    @Test("#3: 使用该档案 on the duplicates card and searching for the customer keep the question and the answer typed")
+    func intakeKeepsTheCallNotes() async throws {
+        try await withApp { t in
+            let token = try await t.token(.specialist)
+            let existing = try await createCustomer(t, token: token, ["name": "张伟", "companyName": "上海浦江科技有限公司", "mobile": "13812345678"])
+            let lina = try await t.signIn("lina")
+            let typed = ["name": "张伟", "mobile": "13812345678", "channel": "phone", "receivedAt": "2026-11-30 08:50",
+                         "question": "电力增容费用多少？", "answer": "按每千伏安 200 元", "outcome": "answered"]
+            let duplicate = try await post(t, "/inquiries", typed, as: lina)
+            #expect(duplicate.status == .conflict)
+            #expect(duplicate.body.string.contains("name=\"useCustomer\" value=\"\(existing.id)\""))
+            let chosen = try await post(t, "/inquiries", typed.merging(["useCustomer": String(existing.id), "duplicateReason": ""]) { $1 }, as: lina)
+            #expect(chosen.status == .ok)
+            let html = chosen.body.string
+            #expect(html.contains("id=\"chosen-customer\"") && html.contains(existing.code))
+            #expect(html.contains(">电力增容费用多少？</textarea>") && html.contains(">按每千伏安 200 元</textarea>"), "the notes are kept")
+            #expect(html.contains("name=\"customerID\" value=\"\(existing.id)\""))
+            #expect(try await t.app.db.sql().raw("SELECT COUNT(*) AS n FROM inquiries").first()?.decode(column: "n", as: Int.self) == 0, "nothing saved yet")
+            // Searching (Enter in 查找客户 submits the same button) keeps them too.
+            let searched = try await post(t, "/inquiries", ["intent": "search", "q": "浦江", "question": "电力增容费用多少？", "answer": "按每千伏安 200 元"], as: lina)
+            #expect(searched.status == .ok)
+            #expect(searched.body.string.contains(">电力增容费用多少？</textarea>") && searched.body.string.contains(existing.code))
+            // Saved on the chosen file, with the notes.
+            let saved = try await post(t, "/inquiries", typed.merging(["customerID": String(existing.id)]) { $1 }, as: lina)
+            #expect(saved.status == .seeOther)
+            let answer = try await t.app.db.sql().raw("SELECT answer, customer_id FROM inquiries").first()
+            #expect(try answer?.decode(column: "answer", as: String.self) == "按每千伏安 200 元")
+            #expect(try answer?.decode(column: "customer_id", as: Int.self) == existing.id)
+        }
+    }
+
+    @Test("#15: saving a duplicate again without a reason says so at 仍要保存的原因, and creates nothing")
+    func duplicateReasonMessage() async throws {
+        try await withApp { t in
+            let token = try await t.token(.specialist)
+            _ = try await createCustomer(t, token: token, ["name": "张伟", "companyName": "上海浦江科技有限公司", "mobile": "13812345678"])
+            let lina = try await t.signIn("lina")
+            let fields = ["kind": "individual", "name": "张伟", "mobile": "13812345678", "source": "phone", "stage": "lead", "timing": "undecided"]
+            let first = try await post(t, "/customers", fields, as: lina)
+            #expect(first.status == .conflict)
+            #expect(!first.body.string.contains("duplicateReason-error"), "the first time only the card shows")
+            let again = try await post(t, "/customers", fields.merging(["duplicateReason": " "]) { $1 }, as: lina)
+            #expect(again.status == .conflict)
+            #expect(again.body.string.contains("id=\"duplicateReason-error\"") && again.body.string.contains("仍要保存时请填写原因"))
+            #expect(try await CustomerModel.query(on: t.app.db).count() == 1)
+            let intake = try await post(t, "/inquiries", ["name": "张伟", "mobile": "13812345678", "question": "电费？", "outcome": "answered", "duplicateReason": ""], as: lina)
+            #expect(intake.status == .conflict && intake.body.string.contains("id=\"duplicateReason-error\""))
+        }
+    }
+}
