@@ -123,4 +123,66 @@ struct FrontLineDefectTests {
             #expect(intake.status == .conflict && intake.body.string.contains("id=\"duplicateReason-error\""))
         }
     }
+
+    @Test("#4: what is typed into 记录沟通 — content, next step, duration — shows on the file, and the next step offers a follow-up")
+    func communicationShown() async throws {
+        try await withApp { t in
+            let token = try await t.token(.specialist)
+            let customer = try await createCustomer(t, token: token, ["name": "张伟", "companyName": "上海浦江科技有限公司", "mobile": "13812345678"])
+            let lina = try await t.signIn("lina")
+            let saved = try await post(t, "/customers/\(customer.id)/communications", [
+                "channel": "phone", "direction": "outbound", "durationMinutes": "25", "summary": "介绍苏州园区",
+                "content": "客户关心用电指标和人才公寓", "nextStep": "下周三发园区资料",
+            ], as: lina)
+            #expect(saved.status == .seeOther)
+            let html = try await get(t, "/customers/\(customer.id)", as: lina).body.string
+            #expect(html.contains("介绍苏州园区"))
+            #expect(html.contains("客户关心用电指标和人才公寓"), "the content")
+            #expect(html.contains("下周三发园区资料"), "the next step")
+            #expect(html.contains("25 分钟"), "the duration")
+            let purpose = "下周三发园区资料".addingPercentEncoding(withAllowedCharacters: .urlQueryValueAllowed) ?? ""
+            #expect(html.contains("/customers/\(customer.id)/follow-ups?purpose=\(purpose)"), "the next step offers to become a follow-up")
+            let plan = try await get(t, "/customers/\(customer.id)/follow-ups?purpose=\(purpose)", as: lina).body.string
+            #expect(plan.contains("value=\"下周三发园区资料\""), "the follow-up form starts with it")
+        }
+    }
+
+    @Test("#5: the timeline, the change history and the audit log show labels and display names, not codes and usernames")
+    func labelsNotCodes() async throws {
+        try await withApp { t in
+            let token = try await t.token(.specialist)
+            let park = try await project(t, "XM-2026-001", "苏州科技园", industries: ["technology"])
+            let customer = try await createCustomer(t, token: token, ["name": "张伟", "companyName": "上海浦江科技有限公司", "mobile": "13812345678"])
+            var input = CustomerInput()
+            input.version = customer.version
+            input.stage = "intent"
+            input.timing = "within_6_months"
+            input.industries = ["manufacturing"]
+            input.followUpDueAt = "2026-12-07T10:00"
+            input.followUpPurpose = "确认考察时间"
+            try await t.app.testing().test(.PATCH, "/api/v1/customers/\(customer.id)", beforeRequest: { req in
+                req.bearer(token); try req.content.encode(input)
+            }) { res async throws in #expect(res.status == .ok, "\(res.body.string)") }
+            let id = try await recommend(t, customerID: customer.id, projectID: park.id, token: token)
+            try await t.app.testing().test(.POST, "/api/v1/customers/\(customer.id)/recommendations/\(id)/reaction", beforeRequest: { req in
+                req.bearer(token); try req.content.encode(RecommendationStore.ReactionInput(reaction: "interested", reason: "靠近上海"))
+            }) { res async throws in #expect(res.status == .ok) }
+            let lina = try await t.signIn("lina")
+            let html = try await get(t, "/customers/\(customer.id)", as: lina).body.string
+            let timeline = String(html[html.range(of: "id=\"timeline\"")!.lowerBound...])
+            #expect(timeline.contains("客户阶段") && timeline.contains("投资时间") && !timeline.contains(" stage"), "changed fields by name")
+            #expect(timeline.contains("感兴趣 · 靠近上海") && !timeline.contains("interested"))
+            #expect(timeline.contains("李娜") && !timeline.contains("· lina"), "people by display name")
+            #expect(html.contains("<td>线索</td><td>意向</td>"), "stages in words in the history")
+            #expect(html.contains("6 个月内") || html.contains("半年内"), "timing in words")
+            #expect(html.contains("制造业") && !html.contains(">manufacturing<") && !html.contains("within_6_months") && !html.contains("<td>lina</td>"))
+            let supervisor = try await t.signIn("wangjing")
+            let audit = try await get(t, "/audit", as: supervisor).body.string
+            #expect(audit.contains("推荐项目") && audit.contains("记录推荐反馈") && audit.contains("安排跟进"), "every action with a label")
+            #expect(audit.contains("<td class=\"nowrap\">李娜</td>"), "the actor by name")
+            #expect(audit.contains("<option value=\"lina\">李娜</option>"), "the actor filter by name")
+            #expect(audit.contains("<option value=\"auth.sign_in_failed\">登录失败</option>"), "the action filter by label")
+            #expect(audit.contains("客户阶段") && !audit.contains(">stage,"), "fields by name")
+        }
+    }
 }
