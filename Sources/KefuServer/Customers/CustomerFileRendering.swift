@@ -79,7 +79,7 @@ struct CustomerPrivacySection: Encodable {
         hasConsents = !consents.isEmpty
         self.sharing = sharing.map {
             Sharing(id: $0.id, recipient: $0.recipient, purposeKey: "consent.purpose.\($0.purpose)",
-                    fields: $0.fields.split(separator: ",").map { req.t("customer.field.\($0)") }.joined(separator: "、"),
+                    fields: $0.fields.split(separator: ",").map { req.t("customer.field.\($0)") }.joined(separator: req.words.listSeparator),
                     status: $0.status, statusKey: "sharing.status.\($0.status)", requestedAt: DisplayFormat.dateTime($0.requestedAt), version: $0.version,
                     canDownload: $0.status == "approved" && (canApprove || $0.requestedByStaffID == staffID), isPending: $0.status == "pending")
         }

@@ -218,23 +218,23 @@ struct CustomerFilePage: Encodable {
             field("mobile", dto.mobile), field("landline", dto.landline), field("email", dto.email), field("wechatID", dto.wechatID),
             field("address", dto.address), field("creditCode", dto.creditCode),
         ].compactMap { $0 }, localize: localize)
+        let words = req.words
         let budget: String? = switch (dto.budgetMinWan, dto.budgetMaxWan) {
-        case let (min?, max?): "\(DisplayFormat.wan(min)) – \(DisplayFormat.wan(max)) 万元"
-        case let (min?, nil): "≥ \(DisplayFormat.wan(min)) 万元"
-        case let (nil, max?): "≤ \(DisplayFormat.wan(max)) 万元"
+        case let (min?, max?): "\(DisplayFormat.wan(min)) – \(DisplayFormat.wan(max)) \(req.t("unit.wan"))"
+        case let (min?, nil): "≥ \(DisplayFormat.wan(min)) \(req.t("unit.wan"))"
+        case let (nil, max?): "≤ \(DisplayFormat.wan(max)) \(req.t("unit.wan"))"
         case (nil, nil): nil
         }
         details = CustomerFileView.fields([
             field("kind", req.t("customer.kind.\(dto.kind)")), field("region", [dto.province, dto.city].compactMap { $0 }.joined(separator: " ")),
-            field("industries", dto.industries.map { req.t("customer.industry.\($0)") }.joined(separator: "、")),
+            field("industries", dto.industries.map { req.t("customer.industry.\($0)") }.joined(separator: words.listSeparator)),
             field("budget", budget), field("preferredRegions", dto.preferredRegions), field("timing", req.t("customer.timing.\(dto.timing)")),
             field("source", req.t("customer.source.\(dto.source)")), field("category", dto.category.map { req.t("customer.category.\($0)") }),
-            field("responsible", responsibleName), field("businessScope", dto.businessScope), field("tags", dto.tags.joined(separator: "、")),
+            field("responsible", responsibleName), field("businessScope", dto.businessScope), field("tags", dto.tags.joined(separator: words.listSeparator)),
             field("lostReason", dto.lostReason), field("remarks", dto.remarks),
             field("consent", dto.consentAt.map { DisplayFormat.dateTime($0) + " · " + req.t("customer.consent_channel.\(dto.consentChannel ?? "")") + " · " + (dto.consentNoticeVersion ?? "") }),
             field("createdAt", DisplayFormat.dateTime(dto.createdAt)), field("updatedAt", DisplayFormat.dateTime(dto.updatedAt)),
         ].compactMap { $0 }, localize: localize)
-        let words = req.words
         let canPlanFollowUp = req.staff.map { AccessPolicy.permits($0.actor, .manageFollowUps, on: RecordFacts(responsibleStaffID: dto.responsibleStaffID)) } ?? false
         self.timeline = CustomerFileView.timeline(timeline.map { entry in
             var item = Entry(occurredAt: DisplayFormat.dateTime(entry.occurredAt), kindKey: "timeline.kind.\(entry.kind)", actorName: words.actor(entry.actorName),

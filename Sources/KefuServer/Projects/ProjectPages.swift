@@ -22,7 +22,7 @@ struct ProjectListPage: Encodable {
             let stats = statistics[record.id] ?? .init()
             return Row(
                 id: record.id, code: facts.code, name: facts.name, typeKey: "project.type.\(facts.type.rawValue)",
-                industries: facts.industries.map { req.t("customer.industry.\($0)") }.joined(separator: "、"),
+                industries: facts.industries.map { req.t("customer.industry.\($0)") }.joined(separator: req.words.listSeparator),
                 region: [facts.province, facts.city].compactMap { $0 }.joined(separator: " "),
                 investment: ProjectFilePage.range(facts.investmentMinWan, facts.investmentMaxWan, req),
                 status: facts.status.rawValue, statusKey: "project.status.\(facts.status.rawValue)", recommended: stats.recommended,
@@ -123,7 +123,7 @@ struct ProjectFilePage: Encodable {
         func number(_ value: Decimal?, _ unit: String) -> String { value.map { DisplayFormat.wan($0) + unit } ?? "—" }
         return [
             Field(labelKey: "project.field.type", value: req.t("project.type.\(facts.type.rawValue)")),
-            Field(labelKey: "project.field.industries", value: facts.industries.map { req.t("customer.industry.\($0)") }.joined(separator: "、")),
+            Field(labelKey: "project.field.industries", value: facts.industries.map { req.t("customer.industry.\($0)") }.joined(separator: req.words.listSeparator)),
             Field(labelKey: "project.field.region", value: [facts.province, facts.city, facts.address].compactMap { $0 }.joined(separator: " ")),
             Field(labelKey: "project.field.area", value: number(facts.areaSquareMeters, " ㎡")),
             Field(labelKey: "project.field.investment", value: range(facts.investmentMinWan, facts.investmentMaxWan, req)),

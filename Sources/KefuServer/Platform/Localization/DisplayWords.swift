@@ -84,6 +84,28 @@ struct DisplayWords: Sendable {
         ["console", "anonymous", "system", "scheduler"].contains(name) ? t("audit.actor.\(name)") : name
     }
 
+    /// A notification's stored title in the reader's language: it was written in its recipient's
+    /// language when it was created; one written in another language is recognised by its event's
+    /// title in that language and written again in this one (issue 10 #13).
+    func notificationTitle(event: String, title: String) -> String {
+        let key = "reminder.title.\(event)"
+        for (stored, table) in localizer.tables where stored != language {
+            guard let template = table[key], let open = template.firstIndex(of: "{"), let close = template.firstIndex(of: "}") else { continue }
+            let prefix = template[..<open], suffix = template[template.index(after: close)...]
+            let name = String(template[template.index(after: open)..<close])
+            guard title.hasPrefix(prefix), title.hasSuffix(suffix), title.count >= prefix.count + suffix.count else { continue }
+            let value = String(title.dropFirst(prefix.count).dropLast(suffix.count))
+            return t(key, [name: value])
+        }
+        return title
+    }
+
+    /// A notification's stored lines without the alarm-clock emoji older ones carry (boxes without an
+    /// emoji font, issue 10 #14).
+    func notificationBody(_ body: String) -> String {
+        body.replacingOccurrences(of: "⏰ ", with: "")
+    }
+
     /// A stored timeline summary in the reader's language. `staffNames` gives display names for the
     /// staff ids a reassignment stored.
     func timelineSummary(kind: String, summary: String, staffNames: [Int: String] = [:]) -> String {
