@@ -185,4 +185,53 @@ struct FrontLineDefectTests {
             #expect(audit.contains("客户阶段") && !audit.contains(">stage,"), "fields by name")
         }
     }
+
+    @Test("#8–#10: today's promised replies are on the workbench; cards and team columns are named and counted alike; the queue opens only for who may")
+    func workbenchCounts() async throws {
+        try await withApp { t in
+            let token = try await t.token(.specialist)
+            let customer = try await createCustomer(t, token: token, ["name": "张伟", "companyName": "上海浦江科技有限公司", "mobile": "13812345678"])
+            // 09:00 now; the reply is promised for 12:39 today — beyond the two-hour reminder lead.
+            try await t.app.testing().test(.POST, "/api/v1/inquiries", beforeRequest: { req in
+                req.bearer(token)
+                try req.content.encode(InquiryInput(customerID: customer.id, channel: "phone", question: "电费怎么算？", answeredOnTheSpot: false,
+                                                    promisedBy: ISO8601DateFormatter().string(from: testStart.addingTimeInterval(3 * 3600 + 39 * 60))))
+            }) { res async throws in #expect(res.status == .created) }
+            try await t.app.testing().test(.POST, "/api/v1/public/inquiries", beforeRequest: { req in
+                try req.content.encode(["name": "陈先生", "mobile": "13912345678", "question": "有没有冷库？", "consent": "true"])
+            }) { res async throws in #expect(res.status == .created) }
+            let waitingID = try await t.app.db.sql().raw("SELECT id FROM inquiries WHERE status = 'waiting'").first()?.decode(column: "id", as: Int.self) ?? 0
+            let lina = try await t.signIn("lina")
+            let html = try await get(t, "/", as: lina).body.string
+            #expect(html.contains("电费怎么算？"), "a reply due at 12:39 is on the 09:00 list")
+            #expect(!html.contains("没有即将到期或逾期的承诺答复") && !html.contains("今天没有到期或逾期的承诺答复"))
+            #expect(html.contains("今日及逾期承诺答复") && html.contains("今日及逾期跟进"), "the cards say what they count")
+            #expect(html.contains("有没有冷库？"), "the queue shows")
+            #expect(!html.contains("href=\"/inquiries/\(waitingID)\""), "but a specialist gets no link that ends in 没有权限")
+            #expect(html.contains("id=\"waiting-help\""))
+            let supervisor = try await t.signIn("wangjing")
+            let team = try await get(t, "/", as: supervisor).body.string
+            #expect(team.contains("团队今日及逾期跟进") && team.contains("今日到期跟进") && team.contains("逾期跟进"))
+            #expect(!team.contains(">今日跟进<"), "no two different things called 今日跟进")
+            #expect(team.contains("href=\"/inquiries/\(waitingID)\""), "the supervisor opens the queue to assign")
+            let linaID = try await t.staff("lina").id ?? 0
+            #expect(team.contains("/inquiries?status=promised&staff=\(linaID)\">1</a>") || team.contains("/inquiries?status=promised&amp;staff=\(linaID)\">1</a>"),
+                    "the team table counts the reply due today")
+        }
+    }
+
+    @Test("#11: leadership and liaisons see what they can do and why the rest is empty; a liaison is not told to create customers")
+    func workbenchWithoutFrontLineWork() async throws {
+        try await withApp { t in
+            let leadership = try await t.signIn("zhaoguoqiang")
+            let html = try await get(t, "/", as: leadership).body.string
+            #expect(html.contains("id=\"what-you-can-do\"") && html.contains("href=\"/projects\"") && html.contains("id=\"why-empty\""))
+            #expect(html.contains("统计报表模块上线后"))
+            let liaison = try await t.signIn("zhoumin")
+            let home = try await get(t, "/", as: liaison).body.string
+            #expect(home.contains("id=\"what-you-can-do\"") && home.contains("转交给您部门的客户"))
+            let customers = try await get(t, "/customers", as: liaison).body.string
+            #expect(customers.contains("转交或分配给您的客户档案会显示在这里") && !customers.contains("或新建客户"))
+        }
+    }
 }

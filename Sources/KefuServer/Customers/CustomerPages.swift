@@ -123,7 +123,12 @@ struct CustomerListPage: Encodable {
             )
         }
         canReassign = AccessPolicy.allows(staff.role, .reassignCustomers)
-        self.rows = CustomerListView.rows(rows, canReassign: canReassign, maskedLabel: req.t("customers.masked"), maskedHint: req.t("customers.masked_hint"))
+        let labels = CustomerListView.Labels(
+            code: req.t("customer.field.code"), name: req.t("customer.field.name"), company: req.t("customer.field.companyName"),
+            mobile: req.t("customer.field.mobile"), region: req.t("customer.field.region"), stage: req.t("customer.field.stage"),
+            grade: req.t("customer.field.grade"), responsible: req.t("customer.field.responsible"), updatedAt: req.t("customer.field.updatedAt"))
+        self.rows = CustomerListView.rows(rows, canReassign: canReassign, maskedLabel: req.t("customers.masked"), maskedHint: req.t("customers.masked_hint"),
+                                          labels: labels)
         hasRows = !rows.isEmpty
         q = filter.text ?? ""
         stages = ChoiceOption.list(CustomerStage.allCases.map(\.rawValue), labelPrefix: "customer.stage", selected: filter.stage?.rawValue ?? "")

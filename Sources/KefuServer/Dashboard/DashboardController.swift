@@ -21,6 +21,11 @@ struct DashboardController: RouteCollection {
         var hasRecentEvents: Bool
         var work: WorkbenchPage?
         var hasWork: Bool
+        /// Without front-line work (leadership, liaisons, the administrator): the places this person
+        /// may open, each with what it is for, and why the rest is still empty (issue 10 #11).
+        struct Place: Encodable { var href: String; var labelKey: String; var helpKey: String }
+        var places: [Place] = []
+        var emptyReasonKey = ""
     }
 
     func boot(routes: any RoutesBuilder) throws {
@@ -63,6 +68,14 @@ struct DashboardController: RouteCollection {
             figures: figures, recentEvents: events, canSeeAudit: canSeeAudit,
             hasFigures: !figures.isEmpty, hasRecentEvents: !events.isEmpty, work: work, hasWork: work != nil
         )
-        return try await req.renderPage("dashboard/index", titleKey: "dashboard.title", page)
+        var shown = page
+        if work == nil {
+            let entries = (NavigationEntry.all + NavigationEntry.settings).filter { $0.key != "nav.dashboard" && $0.isVisible(to: staff.role) }
+            shown.places = entries.compactMap { entry in
+                entry.path.map { Page.Place(href: $0, labelKey: entry.key, helpKey: "dashboard.can.\(entry.key.dropFirst(4))") }
+            } + [Page.Place(href: "/profile", labelKey: "dashboard.open_profile", helpKey: "dashboard.can.profile")]
+            shown.emptyReasonKey = "dashboard.why_empty.\(staff.role.rawValue)"
+        }
+        return try await req.renderPage("dashboard/index", titleKey: "dashboard.title", shown)
     }
 }
