@@ -234,4 +234,23 @@ struct FrontLineDefectTests {
             #expect(customers.contains("转交或分配给您的客户档案会显示在这里") && !customers.contains("或新建客户"))
         }
     }
+
+    @Test("#16: no points for missing information; a project already recommended is marked on the ranking")
+    func rankingExplainsHonestly() async throws {
+        try await withApp { t in
+            let token = try await t.token(.specialist)
+            let park = try await project(t, "XM-2026-001", "苏州科技园", industries: ["technology"])
+            _ = try await project(t, "XM-2026-002", "南京物流园", industries: ["logistics"], city: "南京")
+            let customer = try await createCustomer(t, token: token, ["name": "张伟", "companyName": "上海浦江科技有限公司", "mobile": "13812345678"], industries: [])
+            let lina = try await t.signIn("lina")
+            let before = try await get(t, "/customers/\(customer.id)/recommendations", as: lina).body.string
+            #expect(!before.contains("+10</span> 客户未填写关注行业") && before.contains("客户未填写关注行业"))
+            #expect(!before.contains("recommended-tag"))
+            _ = try await recommend(t, customerID: customer.id, projectID: park.id, token: token)
+            let after = try await get(t, "/customers/\(customer.id)/recommendations", as: lina).body.string
+            let card = String(after[after.range(of: "id=\"ranked-\(park.id)\"")!.lowerBound...].prefix(600))
+            #expect(card.contains("已于 2026-11-30 推荐"), "the recommended project is marked")
+            #expect(after.components(separatedBy: "recommended-tag").count == 2, "only that one")
+        }
+    }
 }

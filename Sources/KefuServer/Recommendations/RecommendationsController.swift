@@ -14,7 +14,11 @@ struct RecommendationsController: RouteCollection {
 
     struct Page: Encodable {
         struct Part: Encodable { var points: String; var isPlus: Bool; var isMinus: Bool; var explanation: String }
-        struct Ranked: Encodable { var rank: Int; var projectID: Int; var code: String; var name: String; var score: Int; var parts: [Part] }
+        struct Ranked: Encodable {
+            var rank: Int; var projectID: Int; var code: String; var name: String; var score: Int; var parts: [Part]
+            /// When it was last recommended to this customer, and the reaction if any (issue 10 #16).
+            var recommendedOn: String = ""; var isRecommended = false; var reactionKey = ""
+        }
         struct Past: Encodable {
             var id: Int; var projectID: Int; var projectCode: String; var projectName: String; var version: Int; var asOfDate: String
             var recommendedAt: String; var staffName: String; var presentationKey: String; var material: String; var score: Int
@@ -56,12 +60,18 @@ struct RecommendationsController: RouteCollection {
         func part(_ points: Int, _ key: String, _ arguments: [String: String]) -> Page.Part {
             Page.Part(points: points > 0 ? "+\(points)" : "\(points)", isPlus: points > 0, isMinus: points < 0, explanation: req.explain(key, arguments))
         }
+        // The latest recommendation of each project (the list is newest first).
+        var latest: [Int: RecommendationStore.Row] = [:]
+        for row in past where latest[row.projectID] == nil { latest[row.projectID] = row }
         let showAll = req.query[String.self, at: "all"] == "1"
         return Page(
             customerID: id, code: customer.code, name: customer.name,
             ranked: ranked.prefix(showAll ? ranked.count : 10).enumerated().map { index, item in
-                Page.Ranked(rank: index + 1, projectID: item.project.id, code: item.project.code, name: item.project.name, score: item.score,
-                            parts: item.parts.map { part($0.points, $0.messageKey, $0.arguments) })
+                let before = latest[item.project.id]
+                return Page.Ranked(rank: index + 1, projectID: item.project.id, code: item.project.code, name: item.project.name, score: item.score,
+                                   parts: item.parts.map { part($0.points, $0.messageKey, $0.arguments) },
+                                   recommendedOn: before.map { String(DisplayFormat.dateTime($0.recommendedAt).prefix(10)) } ?? "",
+                                   isRecommended: before != nil, reactionKey: before?.reaction.map { "recommendation.reaction.\($0)" } ?? "")
             },
             hasRanked: !ranked.isEmpty, hasMore: !showAll && ranked.count > 10, totalRanked: ranked.count,
             past: past.map { row in
