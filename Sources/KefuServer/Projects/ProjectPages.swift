@@ -127,8 +127,9 @@ struct ProjectFilePage: Encodable {
             Field(labelKey: "project.field.region", value: [facts.province, facts.city, facts.address].compactMap { $0 }.joined(separator: " ")),
             Field(labelKey: "project.field.area", value: number(facts.areaSquareMeters, " ㎡")),
             Field(labelKey: "project.field.investment", value: range(facts.investmentMinWan, facts.investmentMaxWan, req)),
-            Field(labelKey: "project.field.annualReturnPercent", value: number(facts.annualReturnPercent, "%")),
-            Field(labelKey: "project.field.paybackYears", value: number(facts.paybackYears, req.t("project.unit.years"))),
+            // The value carries its unit, so the label does not repeat it (issue 10 #15: "（%） 7.5%").
+            Field(labelKey: "project.label.annualReturn", value: number(facts.annualReturnPercent, "%")),
+            Field(labelKey: "project.label.payback", value: number(facts.paybackYears, req.t("project.unit.years"))),
             Field(labelKey: "project.field.incentives", value: facts.incentives ?? "—"),
             Field(labelKey: "project.field.highlights", value: facts.highlights ?? "—"),
             Field(labelKey: "project.field.status", value: req.t("project.status.\(facts.status.rawValue)")),
