@@ -253,4 +253,101 @@ struct FrontLineDefectTests {
             #expect(after.components(separatedBy: "recommended-tag").count == 2, "only that one")
         }
     }
+
+    @Test("#5: every audit action the code records has a label in both languages, and every place on the leadership page a description")
+    func everyAuditActionLabelled() throws {
+        let localizer = try Localizer.load(from: packageRoot + "Resources/Localization")
+        let recorded = try Regex(#"AuditLog\.record\(\s*"([a-z_]+\.[a-z_.]+)""#)
+        var actions: Set<String> = []
+        let enumerator = FileManager.default.enumerator(atPath: packageRoot + "Sources/KefuServer")
+        while let file = enumerator?.nextObject() as? String {
+            guard file.hasSuffix(".swift") else { continue }
+            let text = try String(contentsOfFile: packageRoot + "Sources/KefuServer/" + file, encoding: .utf8)
+            for match in text.matches(of: recorded) { actions.insert(String(match.output[1].substring ?? "")) }
+        }
+        #expect(actions.count > 20)
+        for action in actions.sorted() {
+            #expect(localizer.tables[.zhHans]?["audit.action.\(action)"] != nil && localizer.tables[.en]?["audit.action.\(action)"] != nil, "\(action) has no label")
+        }
+        for entry in NavigationEntry.all + NavigationEntry.settings where entry.path != nil && entry.key != "nav.dashboard" {
+            #expect(localizer.hasKey("dashboard.can.\(entry.key.dropFirst(4))"), "\(entry.key)")
+        }
+    }
+
+    @Test("#13: in English — notification titles, the timeline's promised reply, list separators and ×10k CNY — no Chinese left")
+    func englishReadsEnglish() async throws {
+        try await withApp { t in
+            let token = try await t.token(.specialist)
+            let customer = try await createCustomer(t, token: token, ["name": "Zhang Wei", "companyName": "Pujiang Tech", "mobile": "13812345678"],
+                                                    industries: ["technology", "manufacturing"])
+            try await t.app.testing().test(.POST, "/api/v1/inquiries", beforeRequest: { req in
+                req.bearer(token)
+                try req.content.encode(InquiryInput(customerID: customer.id, channel: "phone", question: "Power fees?", answeredOnTheSpot: false,
+                                                    promisedBy: ISO8601DateFormatter().string(from: testStart.addingTimeInterval(3600))))
+            }) { res async throws in #expect(res.status == .created) }
+            // A notification written in Chinese while lina read Chinese.
+            let linaID = try await t.staff("lina").id ?? 0
+            _ = try await NotificationStore(database: t.app.db).add(staffID: linaID, event: .followUpDue, title: "今日跟进：Zhang Wei", body: "⏰ 2026-11-30 10:00",
+                                                                    link: "/", dedupeKey: "t1", now: testStart)
+            let lina = try await t.signIn("lina")
+            _ = try await post(t, "/profile/language", ["language": "en"], as: lina)
+            let bell = try await get(t, "/notifications", as: lina).body.string
+            #expect(bell.contains("Follow-up due: Zhang Wei") && !bell.contains("今日跟进") && !bell.contains("⏰"))
+            let file = try await get(t, "/customers/\(customer.id)", as: lina).body.string
+            #expect(file.contains("reply promised by 2026-11-30 10:00") && !file.contains("前答复"))
+            #expect(file.contains("Manufacturing, Technology") || file.contains("Technology, Manufacturing"), "an English list separator")
+            #expect(!file.contains("、"))
+            let form = try await get(t, "/customers/new", as: lina).body.string
+            #expect(form.contains("×10k CNY") && !form.contains("万元"))
+        }
+    }
+
+    @Test("#15: a file created at intake can record consent; 301 finds KH-2026-000301; units said once; empty as —; focus on the password after a failed sign-in")
+    func smallerDefects() async throws {
+        try await withApp { t in
+            let lina = try await t.signIn("lina")
+            let intake = try await get(t, "/inquiries/new", as: lina).body.string
+            #expect(intake.contains("id=\"consentChannel\""), "the consent step is offered at intake")
+            let saved = try await post(t, "/inquiries", ["name": "王芳", "mobile": "13700002222", "consentChannel": "verbal_phone", "channel": "phone",
+                                                         "question": "有没有厂房？", "outcome": "answered"], as: lina)
+            #expect(saved.status == .seeOther)
+            let customer = try #require(try await CustomerModel.query(on: t.app.db).filter(\.$name == "王芳").first())
+            let consents = try await ConsentStore(database: t.app.db).all(customerID: try customer.requireID())
+            #expect(consents.map(\.channel) == ["verbal_phone"] && consents.map(\.purpose) == ["collection"])
+            #expect(customer.consentAt != nil)
+            let refused = try await post(t, "/inquiries", ["name": "赵强", "mobile": "13600003333", "consentChannel": "telepathy", "question": "？", "outcome": "answered"], as: lina)
+            #expect(refused.status == .unprocessableEntity)
+            #expect(try await CustomerModel.query(on: t.app.db).filter(\.$name == "赵强").count() == 0, "bad input changes nothing")
+            // The inquiry page: what is empty reads —.
+            let inquiryID = try await t.app.db.sql().raw("SELECT id FROM inquiries").first()?.decode(column: "id", as: Int.self) ?? 0
+            let inquiry = try await get(t, "/inquiries/\(inquiryID)", as: lina).body.string
+            #expect(inquiry.contains("<dd class=\"prewrap\">—</dd>"), "needs left empty")
+            // A short number finds the code.
+            let number = String(customer.code.suffix(6).drop { $0 == "0" })
+            let found = try await get(t, "/customers?q=\(number)", as: lina).body.string
+            #expect(found.contains(customer.code))
+            // Units: the value carries the unit, the label does not repeat it.
+            let supervisorToken = try await t.token(.supervisor)
+            var input = ProjectInput(code: "XM-2026-001", name: "苏州科技园", type: "industrial_park", industries: ["technology"], province: "江苏省", city: "苏州",
+                                     investmentMinWan: "100", investmentMaxWan: "1000", status: "open")
+            input.annualReturnPercent = "7.5"
+            input.paybackYears = "9"
+            var projectID = 0
+            try await t.app.testing().test(.POST, "/api/v1/projects", beforeRequest: { req in req.bearer(supervisorToken); try req.content.encode(input) }) { res async throws in
+                projectID = (try? res.content.decode(ProjectDTO.self).id) ?? 0
+            }
+            let project = try await get(t, "/projects/\(projectID)", as: lina).body.string
+            #expect(project.contains("7.5%") && !project.contains("（%）"))
+            #expect(project.contains("9 年") && !project.contains("（年）"))
+            // A failed sign-in puts the cursor in the password.
+            let browser = try await Browser.anonymous(t.app)
+            var html = ""
+            try await t.app.testing().test(.POST, "/login", beforeRequest: { req in
+                req.headers.cookie = browser.cookies
+                try req.content.encode(["username": "lina", "password": "wrong-password", "_csrf": browser.csrf, "next": "/"], as: .urlEncodedForm)
+            }) { res async throws in html = res.body.string }
+            #expect(html.contains("autocomplete=\"current-password\" required autofocus"))
+            #expect(!html.contains("spellcheck=\"false\" required autofocus"))
+        }
+    }
 }
