@@ -119,7 +119,7 @@ struct FrontLineDefectTests {
             #expect(again.status == .conflict)
             #expect(again.body.string.contains("id=\"duplicateReason-error\"") && again.body.string.contains("仍要保存时请填写原因"))
             #expect(try await CustomerModel.query(on: t.app.db).count() == 1)
-            let intake = try await post(t, "/inquiries", ["name": "张伟", "mobile": "13812345678", "question": "电费？", "outcome": "answered", "duplicateReason": ""], as: lina)
+            let intake = try await post(t, "/inquiries", ["name": "张伟", "mobile": "13812345678", "channel": "phone", "receivedAt": "2026-11-30 08:50", "question": "电费？", "answer": "按峰谷电价", "outcome": "answered", "duplicateReason": ""], as: lina)
             #expect(intake.status == .conflict && intake.body.string.contains("id=\"duplicateReason-error\""))
         }
     }
@@ -175,7 +175,8 @@ struct FrontLineDefectTests {
             #expect(timeline.contains("李娜") && !timeline.contains("· lina"), "people by display name")
             #expect(html.contains("<td>线索</td><td>意向</td>"), "stages in words in the history")
             #expect(html.contains("6 个月内") || html.contains("半年内"), "timing in words")
-            #expect(html.contains("制造业") && !html.contains(">manufacturing<") && !html.contains("within_6_months") && !html.contains("<td>lina</td>"))
+            #expect(html.contains("制造") && !html.contains(">manufacturing<") && !html.contains("<td>lina</td>"))
+            #expect(!html.contains("within_6_months"), "\(html.components(separatedBy: "within_6_months").first?.suffix(300) ?? "")")
             let supervisor = try await t.signIn("wangjing")
             let audit = try await get(t, "/audit", as: supervisor).body.string
             #expect(audit.contains("推荐项目") && audit.contains("记录推荐反馈") && audit.contains("安排跟进"), "every action with a label")
@@ -308,14 +309,14 @@ struct FrontLineDefectTests {
             let lina = try await t.signIn("lina")
             let intake = try await get(t, "/inquiries/new", as: lina).body.string
             #expect(intake.contains("id=\"consentChannel\""), "the consent step is offered at intake")
-            let saved = try await post(t, "/inquiries", ["name": "王芳", "mobile": "13700002222", "consentChannel": "verbal_phone", "channel": "phone",
-                                                         "question": "有没有厂房？", "outcome": "answered"], as: lina)
+            let saved = try await post(t, "/inquiries", ["name": "王芳", "mobile": "13700002222", "consentChannel": "verbal_phone", "channel": "phone", "receivedAt": "2026-11-30 08:50",
+                                                         "question": "有没有厂房？", "answer": "有，标准厂房", "outcome": "answered"], as: lina)
             #expect(saved.status == .seeOther)
             let customer = try #require(try await CustomerModel.query(on: t.app.db).filter(\.$name == "王芳").first())
             let consents = try await ConsentStore(database: t.app.db).all(customerID: try customer.requireID())
             #expect(consents.map(\.channel) == ["verbal_phone"] && consents.map(\.purpose) == ["collection"])
             #expect(customer.consentAt != nil)
-            let refused = try await post(t, "/inquiries", ["name": "赵强", "mobile": "13600003333", "consentChannel": "telepathy", "question": "？", "outcome": "answered"], as: lina)
+            let refused = try await post(t, "/inquiries", ["name": "赵强", "mobile": "13600003333", "consentChannel": "telepathy", "channel": "phone", "receivedAt": "2026-11-30 08:50", "question": "？", "answer": "—", "outcome": "answered"], as: lina)
             #expect(refused.status == .unprocessableEntity)
             #expect(try await CustomerModel.query(on: t.app.db).filter(\.$name == "赵强").count() == 0, "bad input changes nothing")
             // The inquiry page: what is empty reads —.

@@ -195,7 +195,9 @@ struct CustomerImportController: RouteCollection {
         let jobs = req.application.importJobs
         let token: String
         let upload: ImportJobs.Upload
-        if let file = form.file, file.data.readableBytes > 0 {
+        // A browser posts the file input even when no file was chosen: an empty part, not a new file.
+        let newFile = form.file.flatMap { $0.data.readableBytes > 0 ? $0 : nil }
+        if let file = newFile {
             upload = ImportJobs.Upload(bytes: Array(file.data.readableBytesView), encoding: CSVEncoding(rawValue: form.encoding ?? "auto"),
                                        ownerID: staff.id, storedAt: req.now)
             token = await jobs.keep(upload)
@@ -211,7 +213,7 @@ struct CustomerImportController: RouteCollection {
         }
         let plan: CustomerImportPlan, encoding: CSVEncoding
         do {
-            (plan, encoding) = try req.customerImportPlan(bytes: upload.bytes, encoding: upload.encoding, mapping: form.file == nil ? chosen : nil, defaultSource: defaultSource)
+            (plan, encoding) = try req.customerImportPlan(bytes: upload.bytes, encoding: upload.encoding, mapping: newFile == nil ? chosen : nil, defaultSource: defaultSource)
         } catch let errors as FieldErrors {
             return try await req.renderPage("customers/import", titleKey: "import.title", Page(errors: errors.messages, form: form), status: .unprocessableEntity)
         }
