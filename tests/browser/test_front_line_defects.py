@@ -30,7 +30,7 @@ def test_buttons_with_a_confirmation_ask_first(browser, base_url):
     WebDriverWait(browser, 3).until(expected_conditions.alert_is_present(), "no confirmation before 调整负责人")
     browser.switch_to.alert.dismiss()
     assert browser.current_url == before and "flash-success" not in browser.page_source, "dismissed: nothing happened"
-    browser.find_element(By.CSS_SELECTOR, "#customers-table a[href^='/customers/']").click()
+    browser.get(browser.find_element(By.CSS_SELECTOR, "#customers-table a[href^='/customers/']").get_attribute("href"))
     wait_for(browser, lambda d: d.find_elements(By.ID, "customer-title"), "no customer file")
     for selector in ("#merge button[data-confirm]", "#rights button[data-confirm]"):
         buttons = browser.find_elements(By.CSS_SELECTOR, selector)

@@ -23,7 +23,7 @@ enum CustomerFileView {
                 html.element("<dt>", localize("communication.field.channel"), "</dt>")
                 html.element("<dd>", record.channel, "")
                 html.element(" · ", record.direction, "</dd>")
-                html.element("<dt>", localize("communication.field.duration"), "</dt>")
+                html.element("<dt>", localize("communication.label.duration"), "</dt>")
                 html.element("<dd>", record.duration, "</dd>")
                 html.element("<dt>", localize("communication.field.content"), "</dt>")
                 html.element("<dd class=\"pre-line\">", record.content, "</dd>")
