@@ -184,6 +184,17 @@ struct FrontLineDefectTests {
             #expect(audit.contains("<option value=\"lina\">李娜</option>"), "the actor filter by name")
             #expect(audit.contains("<option value=\"auth.sign_in_failed\">登录失败</option>"), "the action filter by label")
             #expect(audit.contains("客户阶段") && !audit.contains(">stage,"), "fields by name")
+            // Project versions: who changed it by name, industries in words.
+            let supervisorToken = try await t.token(.supervisor)
+            try await t.app.testing().test(.PATCH, "/api/v1/projects/\(park.id)", beforeRequest: { req in
+                req.bearer(supervisorToken); try req.content.encode(ProjectInput(version: park.version, industries: ["manufacturing"]))
+            }) { res async throws in #expect(res.status == .ok, "\(res.body.string)") }
+            let versions = try await get(t, "/projects/\(park.id)", as: supervisor).body.string
+            #expect(versions.contains("王静") && !versions.contains("wangjing"), "the person, not the username")
+            #expect(versions.contains("信息技术 → 先进制造") || versions.contains("→ 先进制造"), "industries in words")
+            #expect(!versions.contains("technology → manufacturing"))
+            let home = try await get(t, "/", as: supervisor).body.string
+            #expect(!home.contains("<td>lina</td>") && !home.contains("<td>wangjing</td>"), "recent events by name")
         }
     }
 

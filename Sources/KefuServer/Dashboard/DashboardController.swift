@@ -50,9 +50,17 @@ struct DashboardController: RouteCollection {
             let failures = try await AuditEntryModel.query(on: req.db)
                 .filter(\.$action == "auth.sign_in_failed").filter(\.$occurredAt >= since).count()
             figures.append(.init(labelKey: "dashboard.figure.failed_sign_ins", value: failures, href: SiteURL.auditLog + "?action=auth.sign_in_failed"))
-            events = try await AuditEntryModel.query(on: req.db)
-                .sort(\.$occurredAt, .descending).sort(\.$id, .descending).limit(8).all()
-                .map { .init(occurredAt: DisplayFormat.dateTime($0.occurredAt), actorName: $0.actorName, action: $0.action, actionLabel: req.auditActionLabel($0.action)) }
+            let recent = try await AuditEntryModel.query(on: req.db).sort(\.$occurredAt, .descending).sort(\.$id, .descending).limit(8).all()
+            // People by display name (issue 10 #5).
+            let ids = Array(Set(recent.compactMap(\.actorStaffID)))
+            let names = ids.isEmpty ? [:] : Dictionary(try await StaffModel.query(on: req.db).filter(\.$id ~~ ids).all().compactMap { person in
+                person.id.map { ($0, person.displayName) }
+            }, uniquingKeysWith: { first, _ in first })
+            let words = req.words
+            events = recent.map {
+                .init(occurredAt: DisplayFormat.dateTime($0.occurredAt), actorName: $0.actorStaffID.flatMap { names[$0] } ?? words.actor($0.actorName),
+                      action: $0.action, actionLabel: words.auditAction($0.action))
+            }
         }
         // The sign-in before this one: a person who did not make it learns of it here.
         let previousSignIn = try await AuditEntryModel.query(on: req.db)

@@ -89,11 +89,13 @@ struct ProjectFilePage: Encodable {
         fields = Self.fields(facts, req)
         self.cases = cases.map { Case(title: $0.title, summary: $0.summary, figures: $0.figures) }
         hasCases = !cases.isEmpty
+        // Values and people in words (issue 10 #5): "manufacturing" reads 先进制造, a username the person's name.
+        let words = req.words
         self.versions = versions.map { version in
             let changes = version.fieldChanges.map { change in
-                "\(req.t(Self.labelKey(change.field)))：\(change.oldValue.isEmpty ? "—" : change.oldValue) → \(change.newValue.isEmpty ? "—" : change.newValue)"
+                "\(req.t(Self.labelKey(change.field)))：\(words.projectValue(field: change.field, value: change.oldValue)) → \(words.projectValue(field: change.field, value: change.newValue))"
             }
-            return Version(version: version.version, changedAt: DisplayFormat.dateTime(version.changedAt), actorName: version.actorName,
+            return Version(version: version.version, changedAt: DisplayFormat.dateTime(version.changedAt), actorName: words.actor(version.actorName),
                            changes: changes, isFirst: changes.isEmpty)
         }
         recommended = statistics.recommended
