@@ -78,9 +78,29 @@
     }
   });
 
+  // On a phone the list filters fold away behind their 筛选 line (the page shows them open without script).
+  if (window.matchMedia('(max-width: 767px)').matches) {
+    d.querySelectorAll('details.filter-panel[open]').forEach((panel) => { panel.open = false; });
+  }
+
+  // Enter in a box that has its own button (查找客户 on the intake page) presses that button, not the form's first.
+  d.addEventListener('keydown', (e) => {
+    const t = e.target;
+    if (e.key !== 'Enter' || e.isComposing || !(t instanceof HTMLInputElement) || !t.dataset.enterClicks) return;
+    const button = d.getElementById(t.dataset.enterClicks);
+    if (button) {
+      e.preventDefault();
+      button.click();
+    }
+  });
+
+  // A confirmation may sit on the form or on the button that submits it (调整负责人, 合并, 匿名化).
   d.addEventListener('submit', (e) => {
     const f = e.target;
-    if (f instanceof HTMLFormElement && f.hasAttribute('data-confirm') && !window.confirm(f.dataset.confirm)) {
+    if (!(f instanceof HTMLFormElement)) return;
+    const b = e.submitter;
+    const holder = b && b.hasAttribute('data-confirm') ? b : (f.hasAttribute('data-confirm') ? f : null);
+    if (holder && !window.confirm(holder.getAttribute('data-confirm'))) {
       e.preventDefault();
     }
   });

@@ -144,7 +144,7 @@ struct FrontLineRankingTests {
         ))
     }
 
-    @Test("similarity counts once and names the most recent interest; a shared type counts, 'other' does not")
+    @Test("similarity counts once and names the most recent interest; a shared type alone does not count, 'other' never")
     func similarityDetails() throws {
         let projects = [
             Self.project(1, "XM-001", "旧园区", industries: ["manufacturing"]),
@@ -162,9 +162,28 @@ struct FrontLineRankingTests {
         let target = try #require(ranking.first { $0.project.id == 3 })
         #expect(target.parts.filter { $0.kind == .similarity }.map(\.arguments) == [["project": "新园区"]])
         let sameType = try #require(ranking.first { $0.project.id == 1 })
-        #expect(Self.part(.similarity, of: sameType)?.arguments == ["project": "新园区"], "same type, different industry")
+        #expect(Self.part(.similarity, of: sameType) == nil, "same type, different industry: not similar (issue 10 #16)")
         let unclassified = try #require(ranking.first { $0.project.id == 5 })
         #expect(Self.part(.similarity, of: unclassified) == nil)
+    }
+
+    @Test("issue 10 #16: one interest raises only projects sharing an industry — not itself, not other industries of the same type")
+    func oneInterestRaisesOnlySimilarIndustries() throws {
+        let projects = [
+            Self.project(1, "XM-001", "苏州智造园", industries: ["manufacturing"]),
+            Self.project(2, "XM-002", "无锡智造园", industries: ["manufacturing", "logistics"]),
+            Self.project(3, "XM-003", "南京物流园", industries: ["logistics"]),
+            Self.project(4, "XM-004", "杭州软件园", industries: ["technology"]),
+        ]
+        let liked = PastReaction(projectID: 1, reaction: .interested, reason: nil, at: Self.start)
+        let ranking = ProjectRanking.rank(projects, for: Self.customer(), reactions: [liked])
+        func similarity(_ id: Int) throws -> ScorePart? { Self.part(.similarity, of: try #require(ranking.first { $0.project.id == id })) }
+        #expect(try similarity(1) == nil, "the liked project is not similar to itself")
+        #expect(try similarity(2)?.points == 10)
+        #expect(try similarity(3) == nil && similarity(4) == nil, "same type, other industry")
+        let rejected = PastReaction(projectID: 4, reaction: .notInterested, reason: "太远", at: Self.start)
+        let after = ProjectRanking.rank(projects, for: Self.customer(), reactions: [rejected])
+        #expect(after.allSatisfy { Self.part(.similarity, of: $0) == nil }, "no other technology project: nobody loses points")
     }
 
     @Test("a project similar to a rejected one loses a little, once, with the reason")
@@ -205,8 +224,8 @@ struct FrontLineRankingTests {
         ((100, 500), (500, 800), 30, "ranking.budget_within"),
         ((100, 500), (600, 800), -20, "ranking.budget_outside"),
         ((900, 1200), (200, 800), -20, "ranking.budget_outside"),
-        ((nil, nil), (200, 800), 10, "ranking.budget_unknown"),
-        ((100, 500), (nil, nil), 10, "ranking.budget_unknown"),
+        ((nil, nil), (200, 800), 0, "ranking.budget_unknown"),
+        ((100, 500), (nil, nil), 0, "ranking.budget_unknown"),
         ((nil, 500), (300, nil), 30, "ranking.budget_within"),
         ((nil, 500), (800, nil), -20, "ranking.budget_outside"),
         ((1000, nil), (nil, 800), -20, "ranking.budget_outside"),
@@ -232,7 +251,7 @@ struct FrontLineRankingTests {
         (["江苏省"], "江苏省", nil, 20, "ranking.region_match"),
         (["上海市"], "上海", "上海", 20, "ranking.region_match"),
         (["上海", "杭州"], "江苏省", "苏州市", 0, "ranking.region_other"),
-        ([], "江苏省", "苏州市", 5, "ranking.region_unknown"),
+        ([], "江苏省", "苏州市", 0, "ranking.region_unknown"),
     ] as [([String], String?, String?, Int, String)])
     func region(preferred: [String], province: String?, city: String?, points: Int, key: String) throws {
         let project = Self.project(1, "XM-001", "甲", province: province, city: city)
@@ -254,7 +273,7 @@ struct FrontLineRankingTests {
         #expect(try industryPart(["education"]) == ScorePart(
             kind: .industry, points: 0, messageKey: "ranking.industry_none", arguments: ["industries": "logistics,retail"]
         ))
-        #expect(try industryPart([]) == ScorePart(kind: .industry, points: 10, messageKey: "ranking.industry_unknown"))
+        #expect(try industryPart([]) == ScorePart(kind: .industry, points: 0, messageKey: "ranking.industry_unknown"), "no points for a blank field (issue 10 #16)")
     }
 
     @Test("timing: soon for intent and negotiating customers, nothing for leads, a zero part for later or undecided", arguments: [

@@ -172,6 +172,45 @@ struct CustomerImportPageTests {
             #expect(try await CustomerModel.query(on: t.app.db).first()?.mobile == "13812345678")
         }
     }
+
+    /// What Chromium posts when 检查 is pressed again on the check page: multipart, an empty file
+    /// part, the kept upload and the `mapping[N]` selects.
+    func browserPost(_ t: TestApp, _ browser: Browser, fields: [(String, String)]) async throws -> TestingHTTPResponse {
+        let boundary = "----WebKitFormBoundaryKefu10"
+        var body = ""
+        for (name, value) in [("_csrf", browser.csrf)] + fields {
+            body += "--\(boundary)\r\nContent-Disposition: form-data; name=\"\(name)\"\r\n\r\n\(value)\r\n"
+        }
+        body += "--\(boundary)\r\nContent-Disposition: form-data; name=\"file\"; filename=\"\"\r\nContent-Type: application/octet-stream\r\n\r\n\r\n"
+        body += "--\(boundary)--\r\n"
+        var response: TestingHTTPResponse?
+        try await t.app.testing().test(.POST, "/customers/import", beforeRequest: { req in
+            req.headers.cookie = browser.cookies
+            req.headers.replaceOrAdd(name: .contentType, value: "multipart/form-data; boundary=\(boundary)")
+            req.body = ByteBuffer(string: body)
+        }) { res async throws in response = res }
+        return try #require(response)
+    }
+
+    @Test("issue 10 #1: a browser's multipart post with mapping[N] is read — checking again and importing with a changed mapping work")
+    func mappingFromTheBrowser() async throws {
+        try await withApp { t in
+            let lina = try await t.signIn("lina")
+            let first = try await upload(t, lina, "联络人,移动号码\n张伟,13812345678\n", step: "check")
+            let html = first.body.string
+            let token = try #require(html.firstRange(of: "name=\"upload\" value=\"").map { String(html[$0.upperBound...].prefix(36)) })
+            let common = [("upload", token), ("encoding", "auto"), ("defaultSource", "phone"), ("duplicates", "skip")]
+            let check = try await browserPost(t, lina, fields: common + [("mapping[0]", "name"), ("mapping[1]", "mobile"), ("step", "check")])
+            #expect(check.status == .ok, "\(check.body.string.prefix(300))")
+            #expect(check.body.string.contains("没有发现问题"))
+            #expect(!check.body.string.contains("JSON"))
+            #expect(try await CustomerModel.query(on: t.app.db).count() == 0)
+            let run = try await browserPost(t, lina, fields: common + [("mapping[0]", "name"), ("mapping[1]", "mobile"), ("step", "import")])
+            #expect(run.status == .seeOther)
+            for _ in 0..<50 where try await CustomerModel.query(on: t.app.db).count() == 0 { try await Task.sleep(for: .milliseconds(50)) }
+            #expect(try await CustomerModel.query(on: t.app.db).first()?.mobile == "13812345678")
+        }
+    }
 }
 
 /// Issue 11 #2, the import's side: a file of guessed numbers must not confirm them wholesale.

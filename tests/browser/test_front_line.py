@@ -26,14 +26,14 @@ def test_the_public_form_needs_consent_then_gives_a_number(browser, base_url):
 def test_an_inquiry_promised_during_a_call_is_answered_later(browser, base_url):
     sign_in(browser, base_url, "lina")
     browser.get(base_url + "/inquiries/new?q=" + "有限公司")
-    browser.find_element(By.CSS_SELECTOR, ".matches a").click()
+    browser.find_element(By.CSS_SELECTOR, ".matches button").click()
     wait_for(browser, lambda d: d.find_elements(By.ID, "chosen-customer"), "the customer was not chosen")
     browser.find_element(By.ID, "question").send_keys("电力增容费用多少？")
     browser.find_element(By.ID, "outcome-promised").click()
-    browser.find_element(By.CSS_SELECTOR, "#inquiry-form button[type=submit]").click()
+    browser.find_element(By.ID, "save-inquiry").click()
     wait_for(browser, lambda d: d.find_elements(By.ID, "promisedBy-error"), "a promise without a deadline was accepted")
     browser.execute_script("document.getElementById('promisedBy').value = '2099-01-01T10:00'")
-    browser.find_element(By.CSS_SELECTOR, "#inquiry-form button[type=submit]").click()
+    browser.find_element(By.ID, "save-inquiry").click()
     wait_for(browser, lambda d: d.find_elements(By.ID, "reply-form"), "no inquiry page after saving")
     assert "待答复" in browser.page_source
     shot(browser, "inquiry-promised")

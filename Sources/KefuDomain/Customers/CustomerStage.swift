@@ -71,4 +71,21 @@ public struct CustomerCodeFormat: Equatable, Sendable {
     public func looksLikeCode(_ text: String) -> Bool {
         text.uppercased().hasPrefix(prefix.uppercased() + "-")
     }
+
+    /// The sequence number a short number stands for ("301" → 301, "000301" → 301): people say a
+    /// customer's number without its prefix and year (issue 10 #15). Nil for anything else.
+    public func sequence(fromShortNumber text: String) -> Int? {
+        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        guard (1...digits).contains(trimmed.count), trimmed.allSatisfy({ $0.isASCII && $0.isNumber }), let number = Int(trimmed), number > 0 else {
+            return nil
+        }
+        return number
+    }
+
+    /// The year a code was issued in ("KH-2026-000301" → 2026).
+    public func year(of code: String) -> Int? {
+        let parts = code.split(separator: "-")
+        guard parts.count == 3 else { return nil }
+        return Int(parts[1])
+    }
 }

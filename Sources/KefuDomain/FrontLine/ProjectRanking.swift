@@ -9,12 +9,12 @@ import Foundation
 /// |---|---|---|
 /// | shares an industry with the customer | +40 | `ranking.industry_match` |
 /// | shares none | 0 | `ranking.industry_none` |
-/// | customer's industry not recorded | +10 | `ranking.industry_unknown` |
+/// | customer's industry not recorded | 0 | `ranking.industry_unknown` |
 /// | budget and investment ranges overlap | +30 | `ranking.budget_within` |
-/// | either range not recorded | +10 | `ranking.budget_unknown` |
+/// | either range not recorded | 0 | `ranking.budget_unknown` |
 /// | ranges do not overlap | −20 | `ranking.budget_outside` |
 /// | project's province or city is a preferred region | +20 | `ranking.region_match` |
-/// | no preferred region recorded | +5 | `ranking.region_unknown` |
+/// | no preferred region recorded | 0 | `ranking.region_unknown` |
 /// | elsewhere | 0 | `ranking.region_other` |
 /// | intent or negotiating, investing within 3 or 6 months | +10 | `ranking.timing_soon` |
 /// | investing later or undecided | 0 | `ranking.timing_later` |
@@ -24,19 +24,24 @@ import Foundation
 /// | similar to another project the customer showed interest in | +10 | `ranking.similar_to_interest` |
 /// | similar to another project the customer rejected | −5 | `ranking.similar_to_rejected` |
 ///
-/// "Similar" means sharing an industry or the project type; "other" as an industry or type is the
-/// absence of a classification and makes nothing similar. A budget range with one end recorded is
+/// Information the customer's file lacks earns nothing: the part says what is missing, at 0 points
+/// (issue 10 #16 — points for a blank field ranked the least-known customers' projects up).
+///
+/// "Similar" means sharing an industry; the same project type counts only when one of the two has
+/// no industry recorded ("other" as an industry or type is the absence of a classification and
+/// makes nothing similar). A type alone made every industrial park similar to every other, whatever
+/// its industry (issue 10 #16). A budget range with one end recorded is
 /// open on the other end ("up to 500 万元"); a range counts as unknown only with neither end.
 /// A customer's reactions are read as their latest reaction per project, so a later change of mind
 /// replaces an earlier one.
 public enum ProjectRanking {
     public static let industryMatchPoints = 40
-    public static let industryUnknownPoints = 10
+    public static let industryUnknownPoints = 0
     public static let budgetWithinPoints = 30
-    public static let budgetUnknownPoints = 10
+    public static let budgetUnknownPoints = 0
     public static let budgetOutsidePoints = -20
     public static let regionMatchPoints = 20
-    public static let regionUnknownPoints = 5
+    public static let regionUnknownPoints = 0
     public static let timingSoonPoints = 10
     public static let rejectedPoints = -60
     public static let interestedBeforePoints = 15

@@ -138,7 +138,8 @@ struct RegionMatcher {
     }
 }
 
-/// What makes two projects similar: a shared industry or the same type, "other" not counting.
+/// What makes two projects similar: a shared industry; the same type only when one of the two has no
+/// industry recorded. "Other" counts as neither.
 struct SimilarityTraits {
     let allIndustries: IndustrySet
     let classifiedIndustries: IndustrySet
@@ -157,7 +158,10 @@ struct SimilarityTraits {
     }
 
     func isSimilar(to other: SimilarityTraits) -> Bool {
-        if let type, type == other.type { return true }
+        if classifiedIndustries.isEmpty || other.classifiedIndustries.isEmpty {
+            guard let type else { return false }
+            return type == other.type
+        }
         return classifiedIndustries.intersects(other.classifiedIndustries)
     }
 }
@@ -175,6 +179,8 @@ struct IndustrySet {
     func contains(_ number: Int) -> Bool {
         number < 64 ? bits & (1 << UInt64(number)) != 0 : numbersBeyondBits.contains(number)
     }
+
+    var isEmpty: Bool { bits == 0 && numbersBeyondBits.isEmpty }
 
     func intersects(_ other: IndustrySet) -> Bool {
         bits & other.bits != 0 || numbersBeyondBits.contains(where: other.numbersBeyondBits.contains)

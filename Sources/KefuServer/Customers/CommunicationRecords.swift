@@ -84,6 +84,18 @@ struct CommunicationStore {
         }
     }
 
+    /// The records behind some timeline entries, by id, so the timeline can show what was said.
+    func rows(ids: [Int], customerID: Int) async throws -> [Int: Row] {
+        guard !ids.isEmpty else { return [:] }
+        let rows = try await database.sql().raw("""
+            SELECT communication_records.id, channel, direction, occurred_at, duration_minutes, summary, content, next_step,
+                   staff_id, staff.display_name AS staff_name
+            FROM communication_records LEFT JOIN staff ON staff.id = communication_records.staff_id
+            WHERE customer_id = \(bind: customerID) AND communication_records.id IN (\(binds: ids))
+            """).all(decoding: Row.self)
+        return Dictionary(rows.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+    }
+
     func page(customerID: Int, paging: Paging) async throws -> (items: [Row], total: Int) {
         let sql = try database.sql()
         let total = try await sql.raw("SELECT COUNT(*) AS n FROM communication_records WHERE customer_id = \(bind: customerID)")

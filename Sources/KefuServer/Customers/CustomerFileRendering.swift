@@ -17,12 +17,18 @@ extension Request {
         let paging = try self.paging
         let (entries, total) = try await Timeline.page(customerID: id, paging: paging, on: db)
         let changes = try await CustomerChangeModel.recent(customerID: id, limit: 20, on: db)
+        // What was said, agreed and how long, for the communications on this page of the timeline (issue 10 #4).
+        let communications = try await CommunicationStore(database: db).rows(
+            ids: entries.filter { $0.recordType == "communication_record" }.compactMap(\.recordID), customerID: id)
+        let reassignedTo = entries.filter { $0.kind == Timeline.Kind.reassigned.rawValue }.compactMap { Int($0.summary.dropFirst(2)) }
+        var staffNames: [Int: String] = [:]
+        for staffID in Set(reassignedTo) { staffNames[staffID] = try await StaffStore(database: db).displayName(of: staffID) }
         let responsibleName = try await customer.responsibleStaffID.asyncMap { try await StaffStore(database: self.db).displayName(of: $0) } ?? nil
         let staff = try requireStaff()
         let actor = staff.actor
         var page = CustomerFilePage(
             req: self, customer: customer, visibility: visibility, responsibleName: responsibleName,
-            timeline: entries, timelineTotal: total, paging: paging, changes: changes,
+            timeline: entries, timelineTotal: total, paging: paging, changes: changes, communications: communications, staffNames: staffNames,
             canEdit: AccessPolicy.permits(actor, .editCustomer, on: customer.recordFacts) && customer.anonymizedAt == nil,
             canReveal: visibility == .masked && AccessPolicy.permits(actor, .revealCustomerContact, on: customer.recordFacts),
             canRecord: AccessPolicy.permits(actor, .recordCommunication, on: customer.recordFacts),
@@ -73,7 +79,7 @@ struct CustomerPrivacySection: Encodable {
         hasConsents = !consents.isEmpty
         self.sharing = sharing.map {
             Sharing(id: $0.id, recipient: $0.recipient, purposeKey: "consent.purpose.\($0.purpose)",
-                    fields: $0.fields.split(separator: ",").map { req.t("customer.field.\($0)") }.joined(separator: "、"),
+                    fields: $0.fields.split(separator: ",").map { req.t("customer.field.\($0)") }.joined(separator: req.words.listSeparator),
                     status: $0.status, statusKey: "sharing.status.\($0.status)", requestedAt: DisplayFormat.dateTime($0.requestedAt), version: $0.version,
                     canDownload: $0.status == "approved" && (canApprove || $0.requestedByStaffID == staffID), isPending: $0.status == "pending")
         }

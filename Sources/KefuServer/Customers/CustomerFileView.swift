@@ -17,7 +17,26 @@ enum CustomerFileView {
             html.element("<li><span class=\"muted nowrap\">", entry.occurredAt, "</span>")
             html.element(" <span class=\"tag\">", localize(entry.kindKey), "</span>")
             html.element(" ", entry.summary, "")
-            html.element(" <span class=\"muted\">· ", entry.actorName, "</span></li>")
+            html.element(" <span class=\"muted\">· ", entry.actorName, "</span>")
+            if let record = entry.communication {
+                html.element("<details class=\"timeline-detail\"><summary>", localize("communication.more"), "</summary><dl class=\"fields\">")
+                html.element("<dt>", localize("communication.field.channel"), "</dt>")
+                html.element("<dd>", record.channel, "")
+                html.element(" · ", record.direction, "</dd>")
+                html.element("<dt>", localize("communication.label.duration"), "</dt>")
+                html.element("<dd>", record.duration, "</dd>")
+                html.element("<dt>", localize("communication.field.content"), "</dt>")
+                html.element("<dd class=\"pre-line\">", record.content, "</dd>")
+                html.element("<dt>", localize("communication.field.next_step"), "</dt>")
+                html.element("<dd>", record.nextStep, "")
+                if let href = record.followUpHref {
+                    html.element(" <a class=\"btn btn-small\" href=\"", href, "\">")
+                    html.text(localize("communication.next_step_to_follow_up"))
+                    html.raw("</a>")
+                }
+                html.raw("</dd></dl></details>")
+            }
+            html.raw("</li>")
         }
         return html.fragment
     }

@@ -2,30 +2,52 @@
 /// cells is most of what Leaf would evaluate on the page (see ``HTMLFragment``). The table around them
 /// is in `customers/index.leaf`.
 enum CustomerListView {
-    static func rows(_ rows: [CustomerListPage.Row], canReassign: Bool, maskedLabel: String, maskedHint: String) -> HTMLFragment {
-        var html = HTMLWriter(reservingCapacity: rows.count * 720)
+    /// The column names each cell carries as `data-label`, so a phone shows each row as a card of
+    /// labelled values (issue 10 #12).
+    struct Labels {
+        var code, name, company, mobile, region, stage, grade, responsible, updatedAt: String
+    }
+
+    static func rows(_ rows: [CustomerListPage.Row], canReassign: Bool, maskedLabel: String, maskedHint: String, labels: Labels? = nil) -> HTMLFragment {
+        var html = HTMLWriter(reservingCapacity: rows.count * 900)
+        func open(_ label: KeyPath<Labels, String>, nowrap: Bool = false) {
+            html.raw("\n        <td")
+            if nowrap { html.raw(" class=\"nowrap\"") }
+            if let labels { html.element(" data-label=\"", labels[keyPath: label], "\"") }
+            html.raw(">")
+        }
         for row in rows {
             html.raw("\n      <tr>\n        ")
             if canReassign {
                 html.element("<td class=\"check\"><input type=\"checkbox\" name=\"customerIDs[]\" value=\"", String(row.id), "\"")
                 html.element(" aria-label=\"", row.code, "\"></td>")
             }
-            html.element("\n        <td><a href=\"/customers/", String(row.id), "\">")
+            open(\.code, nowrap: true)
+            html.element("<a href=\"/customers/", String(row.id), "\">")
             html.element("<code>", row.code, "</code></a></td>")
-            html.element("\n        <td><a href=\"/customers/", String(row.id), "\">")
+            open(\.name)
+            html.element("<a href=\"/customers/", String(row.id), "\">")
             html.element("", row.name, "</a></td>")
-            html.element("\n        <td>", row.companyName ?? "", "</td>")
-            html.element("\n        <td class=\"nowrap\">", row.mobile ?? "", "")
+            open(\.company)
+            html.element("", row.companyName.flatMap { $0.isEmpty ? nil : $0 } ?? "—", "</td>")
+            open(\.mobile, nowrap: true)
+            html.text(row.mobile ?? "—")
             if row.isMasked {
                 html.element(" <span class=\"tag tag-grey\" title=\"", maskedHint, "\">")
                 html.element("", maskedLabel, "</span>")
             }
-            html.element("</td>\n        <td>", row.region, "</td>")
-            html.element("\n        <td><span class=\"tag stage-", row.stage, "\">")
+            html.raw("</td>")
+            open(\.region)
+            html.element("", row.region.isEmpty ? "—" : row.region, "</td>")
+            open(\.stage)
+            html.element("<span class=\"tag stage-", row.stage, "\">")
             html.element("", row.stageLabel, "</span></td>")
-            html.element("\n        <td>", row.grade ?? "", "</td>")
-            html.element("\n        <td>", row.responsibleName ?? "", "</td>")
-            html.element("\n        <td class=\"nowrap\">", row.updatedAt, "</td>\n      </tr>")
+            open(\.grade)
+            html.element("", row.grade ?? "—", "</td>")
+            open(\.responsible)
+            html.element("", row.responsibleName ?? "—", "</td>")
+            open(\.updatedAt, nowrap: true)
+            html.element("", row.updatedAt, "</td>\n      </tr>")
         }
         return html.fragment
     }

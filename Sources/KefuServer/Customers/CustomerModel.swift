@@ -177,8 +177,9 @@ extension CustomerChangeModel {
     /// The latest changes of a customer, newest first, read into values (the file page shows twenty).
     static func recent(customerID: Int, limit: Int, on database: any Database) async throws -> [Row] {
         try await database.sql().raw("""
-            SELECT changed_at, actor_name, field, old_value, new_value FROM customer_changes
-            WHERE customer_id = \(bind: customerID) ORDER BY changed_at DESC, id DESC LIMIT \(bind: limit)
+            SELECT changed_at, COALESCE(staff.display_name, customer_changes.actor_name) AS actor_name, field, old_value, new_value
+            FROM customer_changes LEFT JOIN staff ON staff.id = customer_changes.staff_id
+            WHERE customer_id = \(bind: customerID) ORDER BY changed_at DESC, customer_changes.id DESC LIMIT \(bind: limit)
             """).all().map { row in
                 Row(
                     changedAt: try row.decode(column: "changed_at", as: Date.self), actorName: try row.decode(column: "actor_name", as: String.self),

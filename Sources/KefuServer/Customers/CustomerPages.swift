@@ -128,7 +128,12 @@ struct CustomerListPage: Encodable {
             )
         }
         canReassign = AccessPolicy.allows(staff.role, .reassignCustomers)
-        self.rows = CustomerListView.rows(rows, canReassign: canReassign, maskedLabel: req.t("customers.masked"), maskedHint: req.t("customers.masked_hint"))
+        let labels = CustomerListView.Labels(
+            code: req.t("customer.field.code"), name: req.t("customer.field.name"), company: req.t("customer.field.companyName"),
+            mobile: req.t("customer.field.mobile"), region: req.t("customer.field.region"), stage: req.t("customer.field.stage"),
+            grade: req.t("customer.field.grade"), responsible: req.t("customer.field.responsible"), updatedAt: req.t("customer.field.updatedAt"))
+        self.rows = CustomerListView.rows(rows, canReassign: canReassign, maskedLabel: req.t("customers.masked"), maskedHint: req.t("customers.masked_hint"),
+                                          labels: labels)
         hasRows = !rows.isEmpty
         q = filter.text ?? ""
         stages = ChoiceOption.list(CustomerStage.allCases.map(\.rawValue), labelPrefix: "customer.stage", selected: filter.stage?.rawValue ?? "")
@@ -160,7 +165,16 @@ struct CustomerListPage: Encodable {
 /// The customer file's view model: masked or not, with its timeline and recent changes.
 struct CustomerFilePage: Encodable {
     struct Field { var labelKey: String; var value: String }
-    struct Entry { var occurredAt: String; var kindKey: String; var actorName: String; var summary: String }
+    struct Entry {
+        var occurredAt: String; var kindKey: String; var actorName: String; var summary: String
+        /// A communication's full record: what was said, the agreed next step, how long (issue 10 #4).
+        var communication: CommunicationDetail? = nil
+    }
+    struct CommunicationDetail {
+        var channel: String; var direction: String; var duration: String; var content: String; var nextStep: String
+        /// Where the next step becomes a follow-up, when the viewer may plan one.
+        var followUpHref: String?
+    }
     struct Change { var changedAt: String; var actorName: String; var fieldKey: String; var oldValue: String; var newValue: String }
     var id: Int
     var code: String
@@ -192,7 +206,8 @@ struct CustomerFilePage: Encodable {
 
     init(
         req: Request, customer: CustomerModel, visibility: ContactVisibility, responsibleName: String?, timeline: [Timeline.Entry],
-        timelineTotal: Int, paging: Paging, changes: [CustomerChangeModel.Row], canEdit: Bool, canReveal: Bool, canRecord: Bool,
+        timelineTotal: Int, paging: Paging, changes: [CustomerChangeModel.Row], communications: [Int: CommunicationStore.Row] = [:],
+        staffNames: [Int: String] = [:], canEdit: Bool, canReveal: Bool, canRecord: Bool,
         errors: [String: String], communication: CommunicationForm
     ) {
         let dto = CustomerDTO(customer, visibility: visibility)
@@ -213,33 +228,47 @@ struct CustomerFilePage: Encodable {
             field("mobile", dto.mobile), field("landline", dto.landline), field("email", dto.email), field("wechatID", dto.wechatID),
             field("address", dto.address), field("creditCode", dto.creditCode),
         ].compactMap { $0 }, localize: localize)
+        let words = req.words
         let budget: String? = switch (dto.budgetMinWan, dto.budgetMaxWan) {
-        case let (min?, max?): "\(DisplayFormat.wan(min)) – \(DisplayFormat.wan(max)) 万元"
-        case let (min?, nil): "≥ \(DisplayFormat.wan(min)) 万元"
-        case let (nil, max?): "≤ \(DisplayFormat.wan(max)) 万元"
+        case let (min?, max?): "\(DisplayFormat.wan(min)) – \(DisplayFormat.wan(max)) \(req.t("unit.wan"))"
+        case let (min?, nil): "≥ \(DisplayFormat.wan(min)) \(req.t("unit.wan"))"
+        case let (nil, max?): "≤ \(DisplayFormat.wan(max)) \(req.t("unit.wan"))"
         case (nil, nil): nil
         }
         details = CustomerFileView.fields([
             field("kind", req.t("customer.kind.\(dto.kind)")), field("region", [dto.province, dto.city].compactMap { $0 }.joined(separator: " ")),
-            field("industries", dto.industries.map { req.t("customer.industry.\($0)") }.joined(separator: "、")),
+            field("industries", dto.industries.map { req.t("customer.industry.\($0)") }.joined(separator: words.listSeparator)),
             field("budget", budget), field("preferredRegions", dto.preferredRegions), field("timing", req.t("customer.timing.\(dto.timing)")),
             field("source", req.t("customer.source.\(dto.source)")), field("category", dto.category.map { req.t("customer.category.\($0)") }),
-            field("responsible", responsibleName), field("businessScope", dto.businessScope), field("tags", dto.tags.joined(separator: "、")),
+            field("responsible", responsibleName), field("businessScope", dto.businessScope), field("tags", dto.tags.joined(separator: words.listSeparator)),
             field("lostReason", dto.lostReason), field("remarks", dto.remarks),
             field("consent", dto.consentAt.map { DisplayFormat.dateTime($0) + " · " + req.t("customer.consent_channel.\(dto.consentChannel ?? "")") + " · " + (dto.consentNoticeVersion ?? "") }),
             field("createdAt", DisplayFormat.dateTime(dto.createdAt)), field("updatedAt", DisplayFormat.dateTime(dto.updatedAt)),
         ].compactMap { $0 }, localize: localize)
-        self.timeline = CustomerFileView.timeline(timeline.map {
-            Entry(occurredAt: DisplayFormat.dateTime($0.occurredAt), kindKey: "timeline.kind.\($0.kind)", actorName: $0.actorName, summary: $0.summary)
+        let canPlanFollowUp = req.staff.map { AccessPolicy.permits($0.actor, .manageFollowUps, on: RecordFacts(responsibleStaffID: dto.responsibleStaffID)) } ?? false
+        self.timeline = CustomerFileView.timeline(timeline.map { entry in
+            var item = Entry(occurredAt: DisplayFormat.dateTime(entry.occurredAt), kindKey: "timeline.kind.\(entry.kind)", actorName: words.actor(entry.actorName),
+                             summary: words.timelineSummary(kind: entry.kind, summary: entry.summary, staffNames: staffNames))
+            if entry.recordType == "communication_record", let id = entry.recordID, let record = communications[id] {
+                let nextStep = record.nextStep.trimmed
+                item.communication = CommunicationDetail(
+                    channel: words.label("communication.channel", record.channel), direction: words.label("communication.direction", record.direction),
+                    duration: record.durationMinutes.map { words.t("communication.duration_minutes", ["minutes": String($0)]) } ?? "—",
+                    content: words.orDash(record.content), nextStep: words.orDash(nextStep),
+                    followUpHref: canPlanFollowUp && !nextStep.isEmpty
+                        ? "/customers/\(dto.id)/follow-ups?purpose=\(nextStep.addingPercentEncoding(withAllowedCharacters: .urlQueryValueAllowed) ?? "")#plan-form" : nil
+                )
+            }
+            return item
         }, localize: localize)
         hasTimeline = !timeline.isEmpty
         let masked = visibility == .masked
         self.changes = CustomerFileView.changes(changes.map { change in
             let hide = masked && CustomerValues.contactFields.contains(change.field)
             return Change(
-                changedAt: DisplayFormat.dateTime(change.changedAt), actorName: change.actorName, fieldKey: "customer.field.\(change.field)",
-                oldValue: hide ? ContactMasking.maskMiddle(change.oldValue) : change.oldValue,
-                newValue: hide ? ContactMasking.maskMiddle(change.newValue) : change.newValue
+                changedAt: DisplayFormat.dateTime(change.changedAt), actorName: words.actor(change.actorName), fieldKey: "customer.field.\(change.field)",
+                oldValue: hide ? ContactMasking.maskMiddle(change.oldValue) : words.customerValue(field: change.field, value: change.oldValue),
+                newValue: hide ? ContactMasking.maskMiddle(change.newValue) : words.customerValue(field: change.field, value: change.newValue)
             )
         }, localize: localize)
         hasChanges = !changes.isEmpty

@@ -165,8 +165,21 @@ struct CustomerQueries {
             let upper = text.uppercased()
             return .condition("customers.code >= \(bind: upper) AND customers.code < \(bind: upper + "\u{FFFF}")")
         }
-        if digits.count == 4, digits.allSatisfy(\.isASCII), digits.allSatisfy(\.isNumber) {
-            return .condition("customers.mobile_last4 = \(bind: digits)")
+        // A short number is a code without prefix and year ("301" finds KH-2026-000301), one equality
+        // per year codes were issued in, which the code index serves; four digits may also end a mobile.
+        if let sequence = codeFormat.sequence(fromShortNumber: digits) {
+            let bounds = try await database.sql().raw("SELECT MIN(code) AS first, MAX(code) AS last FROM customers").first()
+            let first = try bounds?.decode(column: "first", as: String?.self).flatMap(codeFormat.year(of:))
+            let last = try bounds?.decode(column: "last", as: String?.self).flatMap(codeFormat.year(of:))
+            var codes: [String] = []
+            if let first, let last, first <= last, last - first < 100 {
+                codes = (first...last).map { codeFormat.code(year: $0, sequence: sequence) }
+            }
+            let byCode: SQLQueryString = codes.isEmpty ? "FALSE" : "customers.code IN (\(binds: codes))"
+            if digits.count == 4 {
+                return .condition("(customers.mobile_last4 = \(bind: digits) OR " + byCode + ")")
+            }
+            return .condition(byCode)
         }
         func onlyUnmasked(_ kind: MaskedSearch.Kind) -> SQLQueryString {
             MaskedSearch.mayMatchMasked(kind) ? "TRUE" : Self.unmaskedCondition(unmasked)

@@ -60,6 +60,8 @@ struct CustomersController: RouteCollection {
         } catch let duplicates as PossibleDuplicates {
             page.duplicates = CustomerFormPage.DuplicateView.list(duplicates.matches)
             page.hasDuplicates = true
+            // Saved again from the duplicates card without a reason: say so at the field (issue 10 #15).
+            if form.duplicateReason != nil { page.errors["duplicateReason"] = "validation.customer.duplicate_reason_required" }
         }
         return try await req.renderPage("customers/form", titleKey: "customers.new", page, status: page.hasDuplicates ? .conflict : .unprocessableEntity)
     }
@@ -106,6 +108,8 @@ struct CustomersController: RouteCollection {
         } catch let duplicates as PossibleDuplicates {
             page.duplicates = CustomerFormPage.DuplicateView.list(duplicates.matches)
             page.hasDuplicates = true
+            // Saved again from the duplicates card without a reason: say so at the field (issue 10 #15).
+            if form.duplicateReason != nil { page.errors["duplicateReason"] = "validation.customer.duplicate_reason_required" }
         } catch let conflict as CustomerConflict {
             // Show what is saved now; the person re-applies their change knowingly (S6).
             page = CustomerFormPage(draft: conflict.current.draft, customer: conflict.current)

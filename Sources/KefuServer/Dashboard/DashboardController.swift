@@ -21,6 +21,11 @@ struct DashboardController: RouteCollection {
         var hasRecentEvents: Bool
         var work: WorkbenchPage?
         var hasWork: Bool
+        /// Without front-line work (leadership, liaisons, the administrator): the places this person
+        /// may open, each with what it is for, and why the rest is still empty (issue 10 #11).
+        struct Place: Encodable { var href: String; var labelKey: String; var helpKey: String }
+        var places: [Place] = []
+        var emptyReasonKey = ""
     }
 
     func boot(routes: any RoutesBuilder) throws {
@@ -45,9 +50,17 @@ struct DashboardController: RouteCollection {
             let failures = try await AuditEntryModel.query(on: req.db)
                 .filter(\.$action == "auth.sign_in_failed").filter(\.$occurredAt >= since).count()
             figures.append(.init(labelKey: "dashboard.figure.failed_sign_ins", value: failures, href: SiteURL.auditLog + "?action=auth.sign_in_failed"))
-            events = try await AuditEntryModel.query(on: req.db)
-                .sort(\.$occurredAt, .descending).sort(\.$id, .descending).limit(8).all()
-                .map { .init(occurredAt: DisplayFormat.dateTime($0.occurredAt), actorName: $0.actorName, action: $0.action, actionLabel: req.auditActionLabel($0.action)) }
+            let recent = try await AuditEntryModel.query(on: req.db).sort(\.$occurredAt, .descending).sort(\.$id, .descending).limit(8).all()
+            // People by display name (issue 10 #5).
+            let ids = Array(Set(recent.compactMap(\.actorStaffID)))
+            let names = ids.isEmpty ? [:] : Dictionary(try await StaffModel.query(on: req.db).filter(\.$id ~~ ids).all().compactMap { person in
+                person.id.map { ($0, person.displayName) }
+            }, uniquingKeysWith: { first, _ in first })
+            let words = req.words
+            events = recent.map {
+                .init(occurredAt: DisplayFormat.dateTime($0.occurredAt), actorName: $0.actorStaffID.flatMap { names[$0] } ?? words.actor($0.actorName),
+                      action: $0.action, actionLabel: words.auditAction($0.action))
+            }
         }
         // The sign-in before this one: a person who did not make it learns of it here.
         let previousSignIn = try await AuditEntryModel.query(on: req.db)
@@ -63,6 +76,14 @@ struct DashboardController: RouteCollection {
             figures: figures, recentEvents: events, canSeeAudit: canSeeAudit,
             hasFigures: !figures.isEmpty, hasRecentEvents: !events.isEmpty, work: work, hasWork: work != nil
         )
-        return try await req.renderPage("dashboard/index", titleKey: "dashboard.title", page)
+        var shown = page
+        if work == nil {
+            let entries = (NavigationEntry.all + NavigationEntry.settings).filter { $0.key != "nav.dashboard" && $0.isVisible(to: staff.role) }
+            shown.places = entries.compactMap { entry in
+                entry.path.map { Page.Place(href: $0, labelKey: entry.key, helpKey: "dashboard.can.\(entry.key.dropFirst(4))") }
+            } + [Page.Place(href: "/profile", labelKey: "dashboard.open_profile", helpKey: "dashboard.can.profile")]
+            shown.emptyReasonKey = "dashboard.why_empty.\(staff.role.rawValue)"
+        }
+        return try await req.renderPage("dashboard/index", titleKey: "dashboard.title", shown)
     }
 }

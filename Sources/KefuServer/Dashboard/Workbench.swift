@@ -20,10 +20,14 @@ struct Workbench {
 
     var endOfDay: Date { startOfDay.addingTimeInterval(86400) }
 
-    /// Promised replies due within the reminder lead, or overdue.
+    /// Promised replies are on the day's list when they fall due today — or within the reminder lead,
+    /// late in the evening — or are overdue (issue 10 #10: a reply due at 12:39 was hidden at 09:40).
+    var promisedHorizon: Date { max(endOfDay, now.addingTimeInterval(PromisedReplyRule.reminderLead)) }
+
+    /// Promised replies due today (or within the reminder lead), or overdue.
     func promisedReplies(staffID: Int?, limit: Int = 10) async throws -> (items: [InquiryStore.Row], total: Int) {
         try await InquiryStore(database: database).list(
-            .init(status: .promised, staffID: staffID, dueBefore: now.addingTimeInterval(PromisedReplyRule.reminderLead)),
+            .init(status: .promised, staffID: staffID, dueBefore: promisedHorizon),
             paging: Paging(number: 1, size: limit))
     }
 
@@ -64,7 +68,7 @@ struct Workbench {
             """).all().map { (try $0.decode(column: "id", as: Int.self), try $0.decode(column: "display_name", as: String.self)) }
         let promised = try await sql.raw("""
             SELECT staff_id, SUM(CASE WHEN promised_by < \(bind: now) THEN 1 ELSE 0 END) AS overdue, COUNT(*) AS due FROM inquiries
-            WHERE status = 'promised' AND promised_by < \(bind: now.addingTimeInterval(PromisedReplyRule.reminderLead)) GROUP BY staff_id
+            WHERE status = 'promised' AND promised_by < \(bind: promisedHorizon) GROUP BY staff_id
             """).all()
         let followUps = try await sql.raw("""
             SELECT staff_id, SUM(CASE WHEN due_at < \(bind: now) THEN 1 ELSE 0 END) AS overdue, COUNT(*) AS due FROM follow_ups

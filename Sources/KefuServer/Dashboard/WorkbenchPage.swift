@@ -64,9 +64,14 @@ struct WorkbenchPage: Encodable {
                            question: row.question, receivedAt: DisplayFormat.dateTime(row.receivedAt))
         }
         let mineQuery = isTeam ? "" : "&scope=mine"
+        // The cards count what the lists below show, named the same (issue 10 #9): follow-ups and promised
+        // replies due today or overdue — mine, or the team's, which the team table splits by person.
+        let teamPromised = team.reduce(0) { $0 + $1.promisedOverdue + $1.promisedDue }
         var figures: [DashboardController.Page.Figure] = [
-            .init(labelKey: "workbench.figure.promised_due", value: promised.total, href: "/inquiries?status=promised" + mineQuery),
-            .init(labelKey: "workbench.figure.follow_ups_today", value: followUps.total, href: "/follow-ups?view=open" + mineQuery),
+            .init(labelKey: isTeam ? "workbench.figure.team_promised" : "workbench.figure.promised_due", value: isTeam ? teamPromised : promised.total,
+                  href: "/inquiries?status=promised" + mineQuery),
+            .init(labelKey: isTeam ? "workbench.figure.team_follow_ups" : "workbench.figure.follow_ups_today", value: followUps.total,
+                  href: "/follow-ups?view=open" + mineQuery),
             .init(labelKey: "workbench.figure.waiting", value: waiting.total, href: "/inquiries?status=waiting"),
         ]
         if !isTeam { figures.append(.init(labelKey: "workbench.figure.assigned_today", value: assigned.count, href: "/customers?specialist=\(staffID)&sort=updated")) }
@@ -74,7 +79,8 @@ struct WorkbenchPage: Encodable {
         return WorkbenchPage(
             isTeam: isTeam, promises: WorkbenchView.promises(promises, overdueLabel: req.t("inquiry.promise.overdue")), hasPromises: !promises.isEmpty,
             followUps: WorkbenchView.followUps(followUpItems, overdueLabel: req.t("follow_ups.overdue")), hasFollowUps: !followUpItems.isEmpty,
-            waiting: WorkbenchView.waiting(waitingItems), hasWaiting: !waitingItems.isEmpty, waitingTotal: waiting.total,
+            // Only who may assign opens a waiting inquiry; a specialist sees the queue without links (issue 10 #8).
+            waiting: WorkbenchView.waiting(waitingItems, linked: AccessPolicy.allows(role, .assignInquiries)), hasWaiting: !waitingItems.isEmpty, waitingTotal: waiting.total,
             assigned: WorkbenchView.assigned(assigned.map {
                 Assigned(id: $0.id, code: $0.code, name: $0.name, company: $0.company_name ?? "", stageKey: "customer.stage.\($0.stage)")
             }, localize: localize),

@@ -50,11 +50,16 @@ enum WorkbenchView {
         return html.fragment
     }
 
-    static func waiting(_ waiting: [WorkbenchPage.Waiting]) -> HTMLFragment {
+    /// The public-form queue; `linked` only for who may open and assign a waiting inquiry.
+    static func waiting(_ waiting: [WorkbenchPage.Waiting], linked: Bool = true) -> HTMLFragment {
         var html = HTMLWriter(reservingCapacity: waiting.count * 200)
         for w in waiting {
-            html.element("<li><a href=\"/inquiries/", String(w.id), "\">")
-            html.element("<code>", w.number, "</code></a> ")
+            if linked {
+                html.element("<li><a href=\"/inquiries/", String(w.id), "\">")
+                html.element("<code>", w.number, "</code></a> ")
+            } else {
+                html.element("<li><code>", w.number, "</code> ")
+            }
             html.element("", w.visitor, " · ")
             html.text(w.question)
             html.element("\n    <br><span class=\"muted\">", w.receivedAt, "</span></li>")

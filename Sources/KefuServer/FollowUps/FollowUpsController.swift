@@ -109,7 +109,10 @@ struct FollowUpsController: RouteCollection {
 
     @Sendable func forCustomer(req: Request) async throws -> Response {
         let customer = try await req.customer(for: .viewFollowUps)
-        return try await req.renderPage("customers/follow_ups", titleKey: "follow_ups.title", try await customerPage(req, customer))
+        // A communication's agreed next step arrives as the purpose (issue 10 #4).
+        let purpose = String((req.query[String.self, at: "purpose"] ?? "").prefix(500))
+        let plan = purpose.isEmpty ? nil : FollowUpStore.PlanInput(dueAt: "", channel: "phone", purpose: purpose)
+        return try await req.renderPage("customers/follow_ups", titleKey: "follow_ups.title", try await customerPage(req, customer, plan: plan))
     }
 
     @Sendable func plan(req: Request) async throws -> Response {

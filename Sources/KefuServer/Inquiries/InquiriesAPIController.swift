@@ -42,7 +42,12 @@ struct InquiryDTO: Content {
 /// What an intake form or JSON body says: an existing customer, or a new one to file (with the
 /// duplicate check), and the inquiry itself.
 struct InquiryInput: Content {
-    struct NewCustomer: Content { var name: String?; var mobile: String?; var companyName: String?; var duplicateReason: String? }
+    struct NewCustomer: Content {
+        var name: String?; var mobile: String?; var companyName: String?; var duplicateReason: String?
+        /// How the caller agreed to their information being kept (issue 10 #15: files created at intake
+        /// had no consent record); empty when they were not asked.
+        var consentChannel: String? = nil
+    }
     var customerID: Int?
     var customer: NewCustomer?
     var channel: String?
@@ -78,6 +83,10 @@ extension Request {
             draft.companyName = input.customer?.companyName ?? ""
             draft.kind = draft.companyName.trimmed.isEmpty ? CustomerKind.individual.rawValue : CustomerKind.company.rawValue
             draft.source = values.map { Self.source(for: $0.channel) }?.rawValue ?? SourceChannel.phone.rawValue
+            if let channel = input.customer?.consentChannel?.trimmed, !channel.isEmpty {
+                draft.consentChannel = channel
+                draft.consentNoticeVersion = kefu.configuration.inquiries.privacyNoticeVersion
+            }
             switch CustomerValidation.validate(draft) {
             case .success(let valid): customerValues = valid
             case .failure(let problems): for (field, key) in problems.messages { errors.add("customer." + field, key) }
@@ -92,6 +101,12 @@ extension Request {
             let customer = try await CustomerStore(database: db).create(
                 customerValues, responsibleStaffID: staff.id, duplicateReason: input.customer?.duplicateReason, context: auditContext)
             customerID = try customer.requireID()
+            if let channel = customerValues.consentChannel {
+                _ = try await ConsentStore(database: db).record(
+                    ConsentDTO(purpose: ConsentPurpose.collection.rawValue, status: ConsentStatus.granted.rawValue, effectiveAt: now, channel: channel,
+                               evidence: nil, noticeVersion: kefu.configuration.inquiries.privacyNoticeVersion),
+                    customerID: try customer.requireID(), context: auditContext)
+            }
         }
         return try await InquiryStore(database: db).create(values, customerID: customerID ?? 0, staffID: staff.id, context: auditContext)
     }

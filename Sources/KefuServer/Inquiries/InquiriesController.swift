@@ -80,11 +80,14 @@ struct InquiriesController: RouteCollection {
         var errors: [String: String] = [:]
         var duplicates: [CustomerFormPage.DuplicateView] = []
         var hasDuplicates = false
+        /// How the caller agreed to their information being kept, for a new file (issue 10 #15).
+        var consentChannels: [ChoiceOption] = []
+        var noticeVersion = ""
     }
 
-    private func intakePage(_ req: Request, input: InquiryInput? = nil) async throws -> IntakePage {
+    private func intakePage(_ req: Request, input: InquiryInput? = nil, search: String? = nil) async throws -> IntakePage {
         let actor = try req.requireStaff().actor
-        let q = req.query[String.self, at: "q"]?.trimmed ?? ""
+        let q = (search ?? req.query[String.self, at: "q"])?.trimmed ?? ""
         var matches: [IntakePage.Match] = []
         func match(_ row: CustomerListRow) -> IntakePage.Match {
             let masked = ContactVisibility.decide(for: actor, on: RecordFacts(responsibleStaffID: row.responsibleStaffID), revealed: false) == .masked
@@ -107,9 +110,14 @@ struct InquiriesController: RouteCollection {
             "duplicateReason": input?.customer?.duplicateReason ?? "", "receivedAt": input?.receivedAt ?? String(DisplayFormat.dateTime(req.now)),
             "question": input?.question ?? "", "needs": input?.needs ?? "", "answer": input?.answer ?? "", "promisedBy": input?.promisedBy ?? "",
         ]
-        return IntakePage(q: q, matches: matches, hasMatches: !matches.isEmpty, searched: !q.isEmpty, chosen: chosen,
+        var page = IntakePage(q: q, matches: matches, hasMatches: !matches.isEmpty, searched: !q.isEmpty, chosen: chosen,
                           channels: ChoiceOption.list(InquiryChannel.allCases.map(\.rawValue), labelPrefix: "inquiry.channel", selected: input?.channel ?? "phone"),
                           form: form, answeredOnTheSpot: input?.answeredOnTheSpot ?? true)
+        let consent = input?.customer?.consentChannel ?? ""
+        page.consentChannels = [ChoiceOption(value: "", labelKey: "inquiries.consent_not_asked", isSelected: consent.isEmpty)]
+            + ChoiceOption.list(CustomerVocabulary.consentChannels.filter { $0 != "web_form" }, labelPrefix: "customer.consent_channel", selected: consent)
+        page.noticeVersion = req.kefu.configuration.inquiries.privacyNoticeVersion
+        return page
     }
 
     @Sendable func intake(req: Request) async throws -> Response {
@@ -118,19 +126,35 @@ struct InquiriesController: RouteCollection {
 
     struct IntakeForm: Content {
         var customerID: Int?; var name: String?; var mobile: String?; var companyName: String?; var duplicateReason: String?
+        var consentChannel: String?
         var channel: String?; var receivedAt: String?; var question: String?; var needs: String?; var answer: String?
         var outcome: String?; var promisedBy: String?
+        /// The page's other buttons, which keep everything typed (issue 10 #3): `search` looks for
+        /// the customer in `q`, `change` lets the chosen file go, `useCustomer` takes a file found or
+        /// offered as a duplicate.
+        var intent: String?; var q: String?; var useCustomer: Int?
 
         var input: InquiryInput {
             InquiryInput(customerID: customerID,
-                         customer: customerID == nil ? .init(name: name, mobile: mobile, companyName: companyName, duplicateReason: duplicateReason) : nil,
+                         customer: customerID == nil
+                             ? .init(name: name, mobile: mobile, companyName: companyName, duplicateReason: duplicateReason, consentChannel: consentChannel) : nil,
                          channel: channel, receivedAt: receivedAt, question: question, needs: needs, answer: answer,
                          answeredOnTheSpot: outcome != "promised", promisedBy: promisedBy)
         }
     }
 
     @Sendable func create(req: Request) async throws -> Response {
-        let input = try req.content.decode(IntakeForm.self).input
+        let form = try req.content.decode(IntakeForm.self)
+        var input = form.input
+        if form.intent == "search" || form.intent == "change" || form.useCustomer != nil {
+            if form.intent == "change" { input.customerID = nil }
+            if let chosen = form.useCustomer { input.customerID = chosen; input.customer = nil }
+            if input.customer == nil, input.customerID == nil {
+                input.customer = .init(name: form.name, mobile: form.mobile, companyName: form.companyName, consentChannel: form.consentChannel)
+            }
+            let page = try await intakePage(req, input: input, search: form.intent == "search" ? form.q ?? "" : nil)
+            return try await req.renderPage("inquiries/new", titleKey: "inquiries.new", page)
+        }
         do {
             let id = try await req.recordInquiry(input)
             return req.redirect(to: "/inquiries/\(id)", flash: FlashMessage(.success, "flash.inquiry_recorded"))
@@ -143,6 +167,7 @@ struct InquiriesController: RouteCollection {
             var page = try await intakePage(req, input: input)
             page.duplicates = CustomerFormPage.DuplicateView.list(duplicates.matches)
             page.hasDuplicates = true
+            if form.duplicateReason != nil { page.errors["duplicateReason"] = "validation.customer.duplicate_reason_required" }
             return try await req.renderPage("inquiries/new", titleKey: "inquiries.new", page, status: .conflict)
         }
     }
@@ -171,8 +196,9 @@ struct InquiriesController: RouteCollection {
             ChoiceOption(value: String($0.id), labelKey: "", label: $0.displayName, isSelected: false)
         } : []
         var page = ShowPage(
-            item: Item(dto), needs: row.needs ?? "", answer: row.answer ?? "", reply: row.reply ?? "",
-            repliedAt: row.repliedAt.map(DisplayFormat.dateTime) ?? "", firstAnsweredAt: row.firstAnsweredAt.map(DisplayFormat.dateTime) ?? "",
+            // An empty field reads "—", not blank (issue 10 #15).
+            item: Item(dto), needs: req.words.orDash(row.needs), answer: req.words.orDash(row.answer), reply: req.words.orDash(row.reply),
+            repliedAt: row.repliedAt.map(DisplayFormat.dateTime) ?? "", firstAnsweredAt: row.firstAnsweredAt.map(DisplayFormat.dateTime) ?? "—",
             canReply: isOpen && AccessPolicy.permits(staff.actor, .replyInquiry, on: row.recordFacts), canAssign: canAssign, assignees: assignees
         )
         page.errors = errors

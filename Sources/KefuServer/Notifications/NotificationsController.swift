@@ -28,7 +28,8 @@ struct NotificationsController: RouteCollection {
         let staffID = try req.requireStaff().id
         let paging = try req.paging
         let (rows, total) = try await NotificationStore(database: req.db).page(staffID: staffID, paging: paging)
-        let page = ListPage(items: rows.map { .init(id: $0.id, title: $0.title, body: $0.body, link: $0.link ?? "/", createdAt: DisplayFormat.dateTime($0.createdAt), isUnread: $0.readAt == nil) },
+        let words = req.words
+        let page = ListPage(items: rows.map { .init(id: $0.id, title: words.notificationTitle(event: $0.event, title: $0.title), body: words.notificationBody($0.body), link: $0.link ?? "/", createdAt: DisplayFormat.dateTime($0.createdAt), isUnread: $0.readAt == nil) },
                             hasItems: !rows.isEmpty, pager: Pager(request: paging, total: total, path: "/notifications", query: [:]))
         return try await req.renderPage("notifications/index", titleKey: "notifications.title", page)
     }
@@ -57,7 +58,7 @@ struct NotificationsController: RouteCollection {
         let rows = try await WebhookStore(database: req.db).all()
         let page = WebhookListPage(items: rows.map { row in
             .init(id: row.id, name: row.name, platformKey: "webhook.platform.\(row.platform)", url: Self.shortURL(row.url),
-                  events: row.eventList.map { req.t("reminder.event.\($0.rawValue)") }.joined(separator: "、"), isActive: row.isActive)
+                  events: req.words.list(row.eventList.map { req.t("reminder.event.\($0.rawValue)") }), isActive: row.isActive)
         }, hasItems: !rows.isEmpty)
         return try await req.renderPage("notifications/webhooks", titleKey: "webhooks.title", page)
     }

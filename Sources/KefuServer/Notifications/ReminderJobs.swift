@@ -76,7 +76,7 @@ struct Reminders {
             guard let row = promisedByID[reminder.recordID] else { continue }
             messages.append(Message(
                 reminder: reminder, titleKey: "reminder.title.\(reminder.event.rawValue)", arguments: ["number": row.number ?? ""],
-                lines: [row.customer_name ?? row.visitor_name ?? "", row.question, "⏰ " + DisplayFormat.dateTime(reminder.dueAt), row.staff_name ?? ""].filter { !$0.isEmpty },
+                lines: [row.customer_name ?? row.visitor_name ?? "", row.question, DisplayFormat.dateTime(reminder.dueAt), row.staff_name ?? ""].filter { !$0.isEmpty },
                 path: "/inquiries/\(row.id)", recipients: row.staff_id.map { [$0] } ?? supervisors))
         }
         let waitingByID = Dictionary(uniqueKeysWithValues: waiting.map { ($0.id, $0) })
@@ -96,7 +96,7 @@ struct Reminders {
             guard let row = followUpByID[reminder.recordID] else { continue }
             messages.append(Message(
                 reminder: reminder, titleKey: "reminder.title.\(reminder.event.rawValue)", arguments: ["customer": row.customer_name],
-                lines: [row.purpose, "⏰ " + DisplayFormat.dateTime(row.due_at), row.staff_name ?? ""].filter { !$0.isEmpty },
+                lines: [row.purpose, DisplayFormat.dateTime(row.due_at), row.staff_name ?? ""].filter { !$0.isEmpty },
                 path: "/customers/\(row.customer_id)/follow-ups", recipients: row.staff_id.map { [$0] } ?? supervisors))
         }
         try await record(messages, now: now)

@@ -144,7 +144,7 @@ extension Request {
         // Arguments that are vocabulary values read in words too.
         if let industry = arguments["industry"] { localized["industry"] = t("customer.industry.\(industry)") }
         if let industries = arguments["industries"] {
-            localized["industries"] = industries.split(separator: ",").map { t("customer.industry.\($0)") }.joined(separator: "、")
+            localized["industries"] = industries.split(separator: ",").map { t("customer.industry.\($0)") }.joined(separator: words.listSeparator)
         }
         if let timing = arguments["timing"] { localized["timing"] = t("customer.timing.\(timing)") }
         if let stage = arguments["stage"] { localized["stage"] = t("customer.stage.\(stage)") }

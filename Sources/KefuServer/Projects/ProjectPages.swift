@@ -22,7 +22,7 @@ struct ProjectListPage: Encodable {
             let stats = statistics[record.id] ?? .init()
             return Row(
                 id: record.id, code: facts.code, name: facts.name, typeKey: "project.type.\(facts.type.rawValue)",
-                industries: facts.industries.map { req.t("customer.industry.\($0)") }.joined(separator: "、"),
+                industries: facts.industries.map { req.t("customer.industry.\($0)") }.joined(separator: req.words.listSeparator),
                 region: [facts.province, facts.city].compactMap { $0 }.joined(separator: " "),
                 investment: ProjectFilePage.range(facts.investmentMinWan, facts.investmentMaxWan, req),
                 status: facts.status.rawValue, statusKey: "project.status.\(facts.status.rawValue)", recommended: stats.recommended,
@@ -89,11 +89,13 @@ struct ProjectFilePage: Encodable {
         fields = Self.fields(facts, req)
         self.cases = cases.map { Case(title: $0.title, summary: $0.summary, figures: $0.figures) }
         hasCases = !cases.isEmpty
+        // Values and people in words (issue 10 #5): "manufacturing" reads 先进制造, a username the person's name.
+        let words = req.words
         self.versions = versions.map { version in
             let changes = version.fieldChanges.map { change in
-                "\(req.t(Self.labelKey(change.field)))：\(change.oldValue.isEmpty ? "—" : change.oldValue) → \(change.newValue.isEmpty ? "—" : change.newValue)"
+                "\(req.t(Self.labelKey(change.field)))：\(words.projectValue(field: change.field, value: change.oldValue)) → \(words.projectValue(field: change.field, value: change.newValue))"
             }
-            return Version(version: version.version, changedAt: DisplayFormat.dateTime(version.changedAt), actorName: version.actorName,
+            return Version(version: version.version, changedAt: DisplayFormat.dateTime(version.changedAt), actorName: words.actor(version.actorName),
                            changes: changes, isFirst: changes.isEmpty)
         }
         recommended = statistics.recommended
@@ -123,12 +125,13 @@ struct ProjectFilePage: Encodable {
         func number(_ value: Decimal?, _ unit: String) -> String { value.map { DisplayFormat.wan($0) + unit } ?? "—" }
         return [
             Field(labelKey: "project.field.type", value: req.t("project.type.\(facts.type.rawValue)")),
-            Field(labelKey: "project.field.industries", value: facts.industries.map { req.t("customer.industry.\($0)") }.joined(separator: "、")),
+            Field(labelKey: "project.field.industries", value: facts.industries.map { req.t("customer.industry.\($0)") }.joined(separator: req.words.listSeparator)),
             Field(labelKey: "project.field.region", value: [facts.province, facts.city, facts.address].compactMap { $0 }.joined(separator: " ")),
             Field(labelKey: "project.field.area", value: number(facts.areaSquareMeters, " ㎡")),
             Field(labelKey: "project.field.investment", value: range(facts.investmentMinWan, facts.investmentMaxWan, req)),
-            Field(labelKey: "project.field.annualReturnPercent", value: number(facts.annualReturnPercent, "%")),
-            Field(labelKey: "project.field.paybackYears", value: number(facts.paybackYears, req.t("project.unit.years"))),
+            // The value carries its unit, so the label does not repeat it (issue 10 #15: "（%） 7.5%").
+            Field(labelKey: "project.label.annualReturn", value: number(facts.annualReturnPercent, "%")),
+            Field(labelKey: "project.label.payback", value: number(facts.paybackYears, req.t("project.unit.years"))),
             Field(labelKey: "project.field.incentives", value: facts.incentives ?? "—"),
             Field(labelKey: "project.field.highlights", value: facts.highlights ?? "—"),
             Field(labelKey: "project.field.status", value: req.t("project.status.\(facts.status.rawValue)")),

@@ -155,7 +155,10 @@ struct ProjectStore {
 
     func versions(of projectID: Int) async throws -> [Version] {
         try await database.sql().raw("""
-            SELECT version, facts, changes, actor_name, changed_at FROM project_versions WHERE project_id = \(bind: projectID) ORDER BY version DESC
+            SELECT project_versions.version, project_versions.facts, project_versions.changes,
+                   COALESCE(staff.display_name, project_versions.actor_name) AS actor_name, project_versions.changed_at
+            FROM project_versions LEFT JOIN staff ON staff.id = project_versions.staff_id
+            WHERE project_versions.project_id = \(bind: projectID) ORDER BY project_versions.version DESC
             """).all(decoding: Version.self)
     }
 

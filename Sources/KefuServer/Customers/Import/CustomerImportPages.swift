@@ -81,7 +81,46 @@ struct CustomerImportController: RouteCollection {
         /// The kept upload to check or import again, instead of a new file.
         var upload: String?
         /// Column index → field name ("" leaves the column out).
-        var mapping: [String: String]?
+        var mapping: ColumnChoices?
+    }
+
+    /// The `mapping[N]` selects of the check page. A browser posts them as multipart form data, whose
+    /// decoder reads numbered keys as an array; a URL-encoded post reads them as keys. Both are
+    /// accepted (issue 10 #1: the array form was refused as unreadable, so a mapping could never change).
+    struct ColumnChoices: Codable, Sendable {
+        var fieldForColumn: [Int: String]
+
+        init(_ fieldForColumn: [Int: String]) { self.fieldForColumn = fieldForColumn }
+
+        private struct Key: CodingKey {
+            var stringValue: String
+            var intValue: Int?
+            init(stringValue: String) { self.stringValue = stringValue; intValue = Int(stringValue) }
+            init(intValue: Int) { stringValue = String(intValue); self.intValue = intValue }
+        }
+
+        init(from decoder: any Decoder) throws {
+            if let keyed = try? decoder.container(keyedBy: Key.self) {
+                var fields: [Int: String] = [:]
+                for key in keyed.allKeys {
+                    guard let index = Int(key.stringValue), index >= 0 else { continue }
+                    fields[index] = try keyed.decodeIfPresent(String.self, forKey: key) ?? ""
+                }
+                fieldForColumn = fields
+                return
+            }
+            var list = try decoder.unkeyedContainer()
+            var fields: [Int: String] = [:]
+            while !list.isAtEnd {
+                fields[list.currentIndex] = try list.decodeIfPresent(String.self) ?? ""
+            }
+            fieldForColumn = fields
+        }
+
+        func encode(to encoder: any Encoder) throws {
+            var keyed = encoder.container(keyedBy: Key.self)
+            for (index, field) in fieldForColumn { try keyed.encode(field, forKey: Key(intValue: index)) }
+        }
     }
 
     struct Column: Encodable {
@@ -156,7 +195,9 @@ struct CustomerImportController: RouteCollection {
         let jobs = req.application.importJobs
         let token: String
         let upload: ImportJobs.Upload
-        if let file = form.file, file.data.readableBytes > 0 {
+        // A browser posts the file input even when no file was chosen: an empty part, not a new file.
+        let newFile = form.file.flatMap { $0.data.readableBytes > 0 ? $0 : nil }
+        if let file = newFile {
             upload = ImportJobs.Upload(bytes: Array(file.data.readableBytesView), encoding: CSVEncoding(rawValue: form.encoding ?? "auto"),
                                        ownerID: staff.id, storedAt: req.now)
             token = await jobs.keep(upload)
@@ -167,15 +208,12 @@ struct CustomerImportController: RouteCollection {
         }
         let defaultSource = SourceChannel(rawValue: form.defaultSource ?? "") ?? .phone
         let handling = CustomerImporter.DuplicateHandling(rawValue: form.duplicates ?? "") ?? .skip
-        let chosen = form.mapping.map { fields in
-            ColumnMapping(fieldForColumn: Dictionary(fields.compactMap { key, field -> (Int, String)? in
-                guard let index = Int(key), Self.importFields.contains(field) else { return nil }
-                return (index, field)
-            }, uniquingKeysWith: { first, _ in first }))
+        let chosen = form.mapping.map { choices in
+            ColumnMapping(fieldForColumn: choices.fieldForColumn.filter { Self.importFields.contains($0.value) })
         }
         let plan: CustomerImportPlan, encoding: CSVEncoding
         do {
-            (plan, encoding) = try req.customerImportPlan(bytes: upload.bytes, encoding: upload.encoding, mapping: form.file == nil ? chosen : nil, defaultSource: defaultSource)
+            (plan, encoding) = try req.customerImportPlan(bytes: upload.bytes, encoding: upload.encoding, mapping: newFile == nil ? chosen : nil, defaultSource: defaultSource)
         } catch let errors as FieldErrors {
             return try await req.renderPage("customers/import", titleKey: "import.title", Page(errors: errors.messages, form: form), status: .unprocessableEntity)
         }

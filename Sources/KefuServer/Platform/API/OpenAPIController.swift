@@ -34,7 +34,7 @@ struct OpenAPIController: RouteCollection {
             if !tags.contains(operation.tag) { tags.append(operation.tag) }
         }
         let page = DocsPage(groups: tags.map { tag in
-            .init(tag: tag, operations: operations.filter { $0.tag == tag }.map {
+            .init(tag: req.words.label("api.tag", tag), operations: operations.filter { $0.tag == tag }.map {
                 .init(method: $0.method.rawValue, path: $0.path, summary: $0.summary, isPublic: $0.isPublic)
             })
         })

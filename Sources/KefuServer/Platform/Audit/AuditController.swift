@@ -98,6 +98,10 @@ struct AuditController: RouteCollection {
         var rows: [Row]
         var hasRows: Bool
         var actor: String; var action: String; var recordType: String; var recordID: String; var from: String; var to: String
+        /// The filters as choices in words (issue 10 #5): people by name, actions and record types by label.
+        var actors: [ChoiceOption] = []
+        var actions: [ChoiceOption] = []
+        var recordTypes: [ChoiceOption] = []
         var errors: [String: String]
         var pager: Pager
     }
@@ -141,16 +145,33 @@ struct AuditController: RouteCollection {
         }
         let query = ["actor": filter.actor ?? "", "action": filter.action ?? "", "recordType": filter.recordType ?? "",
                      "recordID": filter.recordID ?? "", "from": filter.from ?? "", "to": filter.to ?? ""]
-        let page = Page(
+        let words = req.words
+        // People by display name: the actor's id finds today's name; a username stays only for entries without one.
+        let people = try await StaffModel.query(on: req.db).sort(\.$displayName).all()
+        let names = Dictionary(people.compactMap { person in person.id.map { ($0, person.displayName) } }, uniquingKeysWith: { first, _ in first })
+        let table = req.kefu.localizer.tables[.zhHans] ?? [:]
+        func codes(_ prefix: String) -> [String] {
+            table.keys.filter { $0.hasPrefix(prefix) && $0 != prefix + "any" }.map { String($0.dropFirst(prefix.count)) }
+        }
+        let actionCodes = codes("audit.action.").sorted { words.auditAction($0) < words.auditAction($1) }
+        var page = Page(
             rows: items.map {
-                .init(occurredAt: DisplayFormat.dateTime($0.occurredAt), actorName: $0.actorName, action: $0.action, actionLabel: req.auditActionLabel($0.action),
-                      recordType: $0.recordType, recordID: $0.recordID, fields: $0.fields, detail: $0.detail,
-                      address: $0.address, requestID: $0.requestID)
+                .init(occurredAt: DisplayFormat.dateTime($0.occurredAt), actorName: $0.actorStaffID.flatMap { names[$0] } ?? words.actor($0.actorName),
+                      action: $0.action, actionLabel: words.auditAction($0.action),
+                      recordType: words.label("audit.record_type", $0.recordType), recordID: $0.recordID, fields: words.auditFields($0.fields),
+                      detail: words.orDash($0.detail), address: $0.address, requestID: $0.requestID)
             },
             hasRows: !items.isEmpty, actor: query["actor"]!, action: query["action"]!, recordType: query["recordType"]!, recordID: query["recordID"]!,
             from: query["from"]!, to: query["to"]!, errors: errors,
             pager: Pager(request: paging, total: total, path: SiteURL.auditLog, query: query)
         )
+        page.actors = [ChoiceOption(value: "", labelKey: "audit.actor.any", isSelected: filter.actor == nil)]
+            + people.map { ChoiceOption(value: $0.username, labelKey: "", label: $0.displayName, isSelected: $0.username == filter.actor) }
+            + ["console", "anonymous"].map { ChoiceOption(value: $0, labelKey: "audit.actor.\($0)", isSelected: $0 == filter.actor) }
+        page.actions = [ChoiceOption(value: "", labelKey: "audit.action.any", isSelected: filter.action == nil)]
+            + actionCodes.map { ChoiceOption(value: $0, labelKey: "audit.action.\($0)", isSelected: $0 == filter.action) }
+        page.recordTypes = [ChoiceOption(value: "", labelKey: "audit.record_type.any", isSelected: filter.recordType == nil)]
+            + codes("audit.record_type.").sorted().map { ChoiceOption(value: $0, labelKey: "audit.record_type.\($0)", isSelected: $0 == filter.recordType) }
         return try await req.renderPage("audit/index", titleKey: "audit.title", page, status: errors.isEmpty ? .ok : .unprocessableEntity)
     }
 

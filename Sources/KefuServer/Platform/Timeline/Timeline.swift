@@ -48,10 +48,13 @@ enum Timeline {
         let sql = try database.sql()
         let total = try await sql.raw("SELECT COUNT(*) AS n FROM timeline_entries WHERE customer_id = \(bind: customerID)")
             .first()?.decode(column: "n", as: Int.self) ?? 0
+        // The actor by display name (issue 10 #5): entries written before names were shown keep a username.
         let items = try await sql.raw("""
-            SELECT id, occurred_at, kind, record_type, record_id, actor_name, summary FROM timeline_entries
+            SELECT timeline_entries.id, occurred_at, kind, record_type, record_id,
+                   COALESCE(staff.display_name, timeline_entries.actor_name) AS actor_name, summary
+            FROM timeline_entries LEFT JOIN staff ON staff.id = timeline_entries.staff_id
             WHERE customer_id = \(bind: customerID)
-            ORDER BY occurred_at DESC, id DESC LIMIT \(bind: paging.size) OFFSET \(bind: paging.offset)
+            ORDER BY occurred_at DESC, timeline_entries.id DESC LIMIT \(bind: paging.size) OFFSET \(bind: paging.offset)
             """).all(decoding: Entry.self)
         return (items, total)
     }
