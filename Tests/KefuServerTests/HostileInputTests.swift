@@ -278,4 +278,42 @@ struct HostileInputTests {
             #expect(Set(statuses.map(\.code)).isSubset(of: [201, 202, 401, 429, 503]), "\(statuses)")
         }
     }
+
+    @Test("every numeric field of a body with Int.max, Int.min, -1, 0 and twenty digits: refused or not found, never a 500, nothing changed")
+    func numericFields() async throws {
+        try await withApp { t in
+            let token = try await t.token(.supervisor)
+            let administrator = try await t.token(.administrator)
+            let customer = try await createCustomer(t, token: token, ["name": "张伟", "companyName": "上海浦江科技有限公司", "mobile": "13812345678"])
+            let department = try #require(try await DepartmentModel.query(on: t.app.db).first()).requireID()
+            // (method, path, body with N where the number goes)
+            let shapes: [(HTTPMethod, String, String)] = [
+                (.PATCH, "/api/v1/customers/\(customer.id)", #"{"version":N,"name":"张伟伟"}"#),
+                (.POST, "/api/v1/customers/\(customer.id)/communications", #"{"channel":"phone","direction":"inbound","summary":"询问","durationMinutes":N}"#),
+                (.POST, "/api/v1/customers/reassign", #"{"customerIDs":[N],"toStaffID":N}"#),
+                (.POST, "/api/v1/customers/\(customer.id)/recommendations", #"{"projectID":N,"presentation":"phone"}"#),
+                (.POST, "/api/v1/customers/\(customer.id)/merge", #"{"duplicateID":N,"version":N,"duplicateVersion":N,"reason":"同一客户"}"#),
+                (.POST, "/api/v1/inquiries", #"{"customerID":N,"channel":"phone","question":"租金多少","answer":"每平米 1.2 元"}"#),
+                (.PATCH, "/api/v1/departments/\(department)", #"{"version":N,"name":"客服部"}"#),
+                (.POST, "/api/v1/notifications/read", #"{"ids":[N]}"#),
+            ]
+            let before = try await counts(t)
+            for value in ["9223372036854775807", "-9223372036854775808", "-1", "0", "99999999999999999999"] {
+                for (method, path, template) in shapes {
+                    // Zero minutes is a real duration (a call that did not connect).
+                    if value == "0", path.hasSuffix("/communications") { continue }
+                    try await t.app.testing().test(method, path, beforeRequest: { req in
+                        req.bearer(path.contains("/departments/") ? administrator : token)
+                        req.headers.contentType = .json
+                        req.body = ByteBuffer(string: template.replacingOccurrences(of: "N", with: value))
+                    }) { res async throws in
+                        #expect([.ok, .badRequest, .notFound, .conflict, .unprocessableEntity].contains(res.status), "\(method) \(path) with \(value) → \(res.status)")
+                        #expect(res.status != .ok || path.hasSuffix("/read"), "\(method) \(path) with \(value) was accepted")
+                    }
+                }
+            }
+            #expect(try await counts(t) == before, "a refused numeric value changed something")
+            try await t.app.testing().test(.GET, "/healthz") { res async throws in #expect(res.status == .ok) }
+        }
+    }
 }
