@@ -1,5 +1,5 @@
 -- wrk script for the public inquiry form: each request a different visitor from a different
--- address (X-Forwarded-For, with KEFU_TRUST_FORWARDED_FOR=1), so the per-address limit is not what
+-- address (X-Forwarded-For, from 127.0.0.1 in KEFU_TRUSTED_PROXIES), so the per-address limit is not what
 -- is measured; prints throughput, percentiles and every non-2xx answer.
 local counter = 0
 local non2xx = 0

@@ -16,7 +16,7 @@ URL=http://127.0.0.1:$PORT
 OUT=bench/out/frontline.txt
 mkdir -p bench/out
 
-KEFU_DATA_DIR=$DATA KEFU_LOG_LEVEL=error KEFU_SCHEDULER_INTERVAL_SECONDS=0 KEFU_TRUST_FORWARDED_FOR=1 \
+KEFU_DATA_DIR=$DATA KEFU_LOG_LEVEL=error KEFU_SCHEDULER_INTERVAL_SECONDS=0 KEFU_TRUSTED_PROXIES=127.0.0.1,::1 \
   "$BIN" serve --port "$PORT" --no-migrate > bench/out/server-frontline.log 2>&1 &
 SERVER=$!
 trap 'kill $SERVER 2>/dev/null; wait $SERVER 2>/dev/null || true' EXIT

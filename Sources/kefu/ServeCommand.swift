@@ -36,6 +36,10 @@ struct ServeCommand: AsyncCommand {
         app.scheduler.start(app)
         context.console.print("Kefu 客服部管理系统 is listening on http://\(host):\(port)")
         await waitForTermination()
+        let drainSeconds = app.kefu.configuration.drainSeconds
+        context.console.print("Stopping: serving \(drainSeconds) s more while clients close their connections …")
+        app.drain.begin()
+        try? await Task.sleep(for: .seconds(drainSeconds))
         context.console.print("Shutting down: finishing requests in flight …")
         await app.server.shutdown()
         await app.scheduler.stop()

@@ -35,9 +35,9 @@ struct AuthRulesTests {
         #expect(lifetime.needsTouch(lastSeenAt: now, now: now.addingTimeInterval(60)))
     }
 
-    @Test("paging is clamped: page ≥ 1, 1 ≤ size ≤ 100")
+    @Test("the server's own paging is clamped: page ≥ 1, 1 ≤ size ≤ 100")
     func paging() {
-        #expect(Paging(number: nil, size: nil) == Paging(number: 1, size: 20))
+        #expect(Paging() == Paging(number: 1, size: 20))
         #expect(Paging(number: -3, size: 5000).size == 100)
         #expect(Paging(number: -3, size: 0).number == 1)
         #expect(Paging(number: 3, size: 20).offset == 40)

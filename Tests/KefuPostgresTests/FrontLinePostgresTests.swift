@@ -80,7 +80,7 @@ struct FrontLinePostgresTests {
             // Reminders: a promised reply two hours before its deadline; webhooks queued once.
             _ = try await inquiries.create(promised, customerID: customerID, staffID: lina, context: context)
             let webhooks = WebhookStore(database: db)
-            let settings = try WebhookValidation.validate(WebhookDraft(name: "JSON", platform: "json", url: "http://127.0.0.1:9/x", events: ["promised_reply.due_soon"])).get()
+            let settings = try WebhookValidation.validate(WebhookDraft(name: "JSON", platform: "json", url: "https://hooks.example.com/x", events: ["promised_reply.due_soon"])).get()
             let webhookID = try await webhooks.create(settings, context: context)
             let reminders = Reminders(app: t.app)
             #expect(try await reminders.scan(now: testStart.addingTimeInterval(3600)).map(\.reminder.event) == [.promisedReplyDueSoon])

@@ -119,3 +119,15 @@ final class RunCounter: @unchecked Sendable {
     func increment() { lock.lock(); count += 1; lock.unlock() }
     var value: Int { lock.lock(); defer { lock.unlock() }; return count }
 }
+
+@Suite("Webhooks on two PostgreSQL instances (issue 17 §2)", .enabled(if: testPostgresURL != nil, "set KEFU_TEST_POSTGRES_URL to run"), .serialized)
+struct PostgresWebhookTests {
+    @Test("two instances, a receiver answering after 300 ms, 20 queued deliveries: exactly one POST each")
+    func exactlyOnce() async throws {
+        try await withTwoPostgresInstances { first, second in
+            let posts = try await postsPerDeliveryWithTwoSenders(first: first, second: second, count: 20, receiverDelay: .milliseconds(300), now: Date())
+            #expect(posts.count == 20)
+            #expect(posts.values.allSatisfy { $0 == 1 }, "\(posts)")
+        }
+    }
+}

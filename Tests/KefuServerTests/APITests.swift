@@ -127,7 +127,7 @@ struct APITests {
         }
     }
 
-    @Test("the API paging convention: page and perPage, clamped, with totals")
+    @Test("the API paging convention: page and perPage, with totals; a size beyond the maximum is refused, not clamped")
     func paging() async throws {
         try await withApp { t in
             let token = try await t.token(.administrator)
@@ -138,8 +138,12 @@ struct APITests {
                 #expect(page.page.totalItems == 6)
                 #expect(page.page.totalPages == 2)
             }
-            try await t.app.testing().test(.GET, "/api/v1/staff?perPage=100000", beforeRequest: { req in req.bearer(token) }) { res async throws in
+            try await t.app.testing().test(.GET, "/api/v1/staff?perPage=100", beforeRequest: { req in req.bearer(token) }) { res async throws in
                 #expect(try res.content.decode(PageDTO<StaffDTO>.self).page.size == 100)
+            }
+            try await t.app.testing().test(.GET, "/api/v1/staff?perPage=100000", beforeRequest: { req in req.bearer(token) }) { res async throws in
+                #expect(res.status == .badRequest)
+                #expect(res.body.string.contains("perPage"))
             }
         }
     }

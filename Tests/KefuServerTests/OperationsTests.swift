@@ -199,3 +199,25 @@ final class Counter: Sendable {
     func increment() { box.withLockedValue { $0 += 1 } }
     var value: Int { box.withLockedValue { $0 } }
 }
+
+extension OperationsTests {
+    @Test("while draining for shutdown: readyz says stopping (503) and every answer asks the client to close its connection")
+    func draining() async throws {
+        try await withApp { t in
+            try await t.app.testing().test(.GET, "/healthz") { res async throws in
+                #expect(!res.headers[.connection].contains("close"))
+            }
+            t.app.drain.begin()
+            try await t.app.testing().test(.GET, "/readyz") { res async throws in
+                #expect(res.status == .serviceUnavailable)
+                #expect(try res.content.decode(HealthController.Status.self).status == "stopping")
+            }
+            let browser = try await t.signIn(.specialist)
+            for path in ["/healthz", "/customers", "/no-such-page"] {
+                try await t.app.testing().test(.GET, path, beforeRequest: { req in browser.apply(to: &req) }) { res async throws in
+                    #expect(res.headers[.connection].first == "close", "\(path)")
+                }
+            }
+        }
+    }
+}

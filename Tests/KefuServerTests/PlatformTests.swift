@@ -31,7 +31,7 @@ struct PlatformTests {
     @Test("every /api/v1 route is in the OpenAPI document, and every documented operation is a route")
     func openAPICoversRoutes() async throws {
         try await withApp { t in
-            let document = OpenAPIController.document
+            let document = APIDocumentation.document
             let documented = Set(document.operations.map { "\($0.method.rawValue) \($0.routePath)" })
             let routes = Set(t.app.routes.all.filter { $0.path.string.hasPrefix("api/v1") }.map { "\($0.method.rawValue) /\($0.path.string)" })
             #expect(routes.subtracting(documented).isEmpty, "missing from OpenAPI: \(routes.subtracting(documented).sorted())")

@@ -70,7 +70,7 @@ struct ReminderTests {
             var webhookID = 0
             try await t.app.testing().test(.POST, "/api/v1/webhooks", beforeRequest: { req in
                 req.bearer(supervisor)
-                try req.content.encode(NotificationsAPIController.WebhookInput(name: "客服系统对接", platform: "json", url: "http://127.0.0.1:9/kefu",
+                try req.content.encode(NotificationsAPIController.WebhookInput(name: "客服系统对接", platform: "json", url: "https://hooks.example.com/kefu",
                                                                                secret: "s3cret", events: ["follow_up.overdue"], isActive: true))
             }) { res async throws in
                 #expect(res.status == .created)
@@ -92,7 +92,7 @@ struct ReminderTests {
             #expect(messages.map(\.reminder.event) == [.followUpOverdue])
             let store = WebhookStore(database: t.app.db)
             let target = FakeTarget([503, 200])
-            let sender = WebhookSender(store: store, transport: target.transport, linkText: "查看详情")
+            let sender = WebhookSender(store: store, transport: target.transport, linkText: "查看详情", instanceID: "test", clock: t.clock.clock)
             #expect(try await sender.deliverDue(now: later) == 1)
             var log = try await store.deliveries(webhookID: webhookID)
             #expect(log.first?.status == "pending" && log.first?.attempts == 1 && log.first?.lastStatusCode == 503)
@@ -103,7 +103,7 @@ struct ReminderTests {
             log = try await store.deliveries(webhookID: webhookID)
             #expect(log.first?.status == "delivered" && log.first?.attempts == 2)
             let (url, headers, body) = try #require(target.sent.withLockedValue { $0.last })
-            #expect(url.absoluteString == "http://127.0.0.1:9/kefu")
+            #expect(url.absoluteString == "https://hooks.example.com/kefu")
             let signature = try #require(headers.first(name: "X-Kefu-Signature"))
             let timestamp = Date(timeIntervalSince1970: (later.addingTimeInterval(30).timeIntervalSince1970).rounded(.down))
             let expected = WebhookSender.hmac(key: "s3cret", message: WebhookMessages.jsonSigningMessage(timestamp: timestamp, body: body))
@@ -126,7 +126,7 @@ struct ReminderTests {
             let notice = WebhookNotice(event: .followUpDue, title: "今日跟进：张伟", lines: ["回访"], link: nil, linkText: "查看详情", occurredAt: testStart)
             _ = try await store.enqueue(notice, dedupeKey: "k1", now: testStart)
             let target = FakeTarget(Array(repeating: 500, count: 10))
-            let sender = WebhookSender(store: store, transport: target.transport, linkText: "查看详情")
+            let sender = WebhookSender(store: store, transport: target.transport, linkText: "查看详情", instanceID: "test", clock: t.clock.clock)
             var now = testStart
             for _ in 0..<DeliveryRetry.maximumAttempts {
                 _ = try await sender.deliverDue(now: now)
@@ -138,6 +138,40 @@ struct ReminderTests {
             let body = try #require(target.sent.withLockedValue { $0.first?.2 })
             let json = try JSONSerialization.jsonObject(with: body) as? [String: Any]
             #expect(json?["sign"] is String && json?["timestamp"] is String)
+        }
+    }
+}
+
+@Suite("Webhook deliveries claimed one by one (issue 17 §2)")
+struct WebhookClaimTests {
+    @Test("two senders on one database and a slow receiver: exactly one POST per delivery, each delivered once")
+    func exactlyOnce() async throws {
+        try await withApp { t in
+            let posts = try await postsPerDeliveryWithTwoSenders(first: t.app, second: t.app, count: 20, receiverDelay: .milliseconds(30), now: Date())
+            #expect(posts.count == 20)
+            #expect(posts.values.allSatisfy { $0 == 1 }, "\(posts)")
+            let delivered = try await WebhookStore(database: t.app.db).dueDeliveries(now: Date().addingTimeInterval(3600))
+            #expect(delivered.isEmpty)
+        }
+    }
+
+    @Test("a live claim keeps the row from a second sender; a lapsed one lets it be sent again")
+    func claims() async throws {
+        try await withApp { t in
+            let store = WebhookStore(database: t.app.db)
+            let settings = try WebhookValidation.validate(WebhookDraft(name: "接收端", platform: "json", url: "https://hooks.example.com/k", secret: "", events: ["follow_up.due"])).get()
+            _ = try await store.create(settings, context: .console(now: testStart))
+            let notice = WebhookNotice(event: .followUpDue, title: "今日跟进", lines: [], link: nil, linkText: "查看详情", occurredAt: testStart)
+            let id = try #require(try await store.enqueue(notice, dedupeKey: "k", now: testStart).first)
+            #expect(try await store.claim(id, by: "a", now: testStart, until: testStart.addingTimeInterval(120)))
+            #expect(try await !store.claim(id, by: "b", now: testStart.addingTimeInterval(60), until: testStart.addingTimeInterval(180)))
+            #expect(try await store.claim(id, by: "b", now: testStart.addingTimeInterval(121), until: testStart.addingTimeInterval(241)))
+            // The first instance's late result no longer counts: b holds the row.
+            let delivery = try #require(try await store.delivery(id))
+            try await store.recordAttempt(delivery, status: 200, error: nil, now: testStart.addingTimeInterval(122), instance: "a")
+            #expect(try await store.delivery(id)?.status == "pending")
+            try await store.recordAttempt(delivery, status: 200, error: nil, now: testStart.addingTimeInterval(123), instance: "b")
+            #expect(try await store.delivery(id)?.status == "delivered")
         }
     }
 }

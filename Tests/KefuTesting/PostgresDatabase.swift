@@ -71,7 +71,9 @@ private func administer(_ base: String, _ statement: String) async throws {
     do {
         var configuration = KefuConfiguration.testing()
         configuration.database = .postgres(url: base)
-        app.kefu = KefuServices(configuration: configuration, clock: .system, localizer: Localizer(tables: [:]), decoyPasswordHash: "")
+        app.kefu = KefuServices(configuration: configuration, clock: .system, localizer: Localizer(tables: [:]), decoyPasswordHash: "",
+                                passwordHashing: PasswordHashing(cost: 4, threads: 1))
+        app.lifecycle.use(PasswordHashingLifecycle(hashing: app.kefu.passwordHashing))
         try await DatabaseSetup.configure(app, configuration)
         try await app.db.sql().raw(SQLQueryString(statement)).run()
     } catch {

@@ -122,7 +122,7 @@ private func seedAccounts(_ app: Application) async throws {
     for (username, name, department, role) in accounts {
         _ = try await store.create(
             StaffDraft(username: username, displayName: name, departmentID: department.id, role: role.rawValue, language: "zh-Hans", password: TestApp.password),
-            by: nil, hashing: app.passwordHashing, context: context
+            by: nil, hashing: app.passwordHashing, common: app.kefu.commonPasswords, context: context
         )
     }
 }

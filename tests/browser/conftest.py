@@ -44,7 +44,7 @@ def run_server():
     data = tempfile.mkdtemp(prefix="kefu-browser-")
     port = free_port()
     env = dict(os.environ, KEFU_DATA_DIR=data, KEFU_DEMO_PASSWORD=DEMO_PASSWORD,
-               KEFU_ADMIN_PASSWORD=ADMIN_PASSWORD, KEFU_BCRYPT_COST="8")
+               KEFU_ADMIN_PASSWORD=ADMIN_PASSWORD, KEFU_BCRYPT_COST="8", KEFU_DRAIN_SECONDS="0")
     log = open(os.path.join(data, "server.log"), "w")
     server = subprocess.Popen([binary, "serve", "--demo", "--port", str(port)], cwd=ROOT, env=env,
                               stdout=log, stderr=subprocess.STDOUT)

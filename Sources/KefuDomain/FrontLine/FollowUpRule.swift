@@ -106,6 +106,7 @@ public enum FollowUpRule {
         if draft.dueAt.trimmed.isEmpty { errors.add(field("dueAt"), "validation.required") }
         let startOfThisMinute = Date(timeIntervalSince1970: (now.timeIntervalSince1970 / 60).rounded(.down) * 60)
         if let dueAt, dueAt < startOfThisMinute { errors.add(field("dueAt"), "validation.follow_up.due_past") }
+        if let dueAt, let problem = PlausibleTime.planProblem(dueAt, now: now) { errors.add(field("dueAt"), problem) }
 
         let channel = FollowUpChannel(rawValue: draft.channel.trimmed)
         if channel == nil {

@@ -75,6 +75,7 @@ public enum InquiryValidation {
         if let receivedAt, receivedAt > now.addingTimeInterval(allowedClockSkew) {
             errors.add("receivedAt", "validation.inquiry.received_future")
         }
+        if let receivedAt, let problem = PlausibleTime.pastProblem(receivedAt) { errors.add("receivedAt", problem) }
 
         let question = draft.question.trimmed, needs = draft.needs.trimmed, answer = draft.answer.trimmed
         if question.isEmpty { errors.add("question", "validation.required") }
@@ -88,7 +89,13 @@ public enum InquiryValidation {
         } else if draft.promisedBy.trimmed.isEmpty {
             errors.add("promisedBy", "validation.inquiry.deadline_required")
         } else if let deadline = LocalDateTime.parse("promisedBy", draft.promisedBy, timeZone: timeZone, &errors) {
-            if deadline > now { outcome = .promised(deadline: deadline) } else { errors.add("promisedBy", "validation.inquiry.deadline_past") }
+            if let problem = PlausibleTime.planProblem(deadline, now: now) {
+                errors.add("promisedBy", problem)
+            } else if deadline > now {
+                outcome = .promised(deadline: deadline)
+            } else {
+                errors.add("promisedBy", "validation.inquiry.deadline_past")
+            }
         }
 
         guard errors.isEmpty, let channel, let receivedAt, let outcome else { return .failure(errors) }

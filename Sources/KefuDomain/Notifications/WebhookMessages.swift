@@ -329,13 +329,11 @@ public enum WebhookValidation {
         .feishu: ["open.feishu.cn", "open.larksuite.com"],
     ]
 
-    /// Hosts a test receiver runs on: plain http is allowed there, and any platform may point there.
-    public static let localHosts: Set<String> = ["127.0.0.1", "localhost"]
-
-    /// Name required, at most 64 characters; platform from the list; URL an absolute https URL (http
-    /// only to a local host) on the platform's host ("validation.webhook.url",
-    /// "validation.webhook.host_mismatch"); secret at most 128 characters, empty meaning none; at
-    /// least one event, each a ``ReminderEvent`` other than `test` ("validation.webhook.events").
+    /// Name required, at most 64 characters; platform from the list; URL an absolute https URL
+    /// ("validation.webhook.url") on the platform's host ("validation.webhook.host_mismatch") and
+    /// port, to a destination on the public internet ("validation.webhook.destination", see
+    /// ``WebhookDestination``); secret at most 128 characters, empty meaning none; at least one event,
+    /// each a ``ReminderEvent`` other than `test` ("validation.webhook.events").
     public static func validate(_ draft: WebhookDraft) -> Result<WebhookSettings, FieldErrors> {
         var errors = FieldErrors()
         let name = draft.name.trimmed
@@ -353,8 +351,12 @@ public enum WebhookValidation {
             errors.add("url", "validation.required")
         } else if let parsed = webhookURL(urlText) {
             url = parsed.url
-            if let platform, let hosts = platformHosts[platform], !parsed.isLocal, !hosts.contains(parsed.host) {
+            if let platform, let hosts = platformHosts[platform], !hosts.contains(parsed.host) {
                 errors.add("url", "validation.webhook.host_mismatch")
+            } else if let platform, platformHosts[platform] != nil, let port = parsed.port, port != 443 {
+                errors.add("url", "validation.webhook.port")
+            } else if let problem = WebhookDestination.problem(host: parsed.host, port: parsed.port) {
+                errors.add("url", problem)
             }
         } else {
             errors.add("url", "validation.webhook.url")
@@ -374,15 +376,51 @@ public enum WebhookValidation {
     }
 
     /// An absolute https URL with a host and nothing that a browser would have to repair (spaces,
-    /// control characters); http only to a local host.
-    static func webhookURL(_ text: String) -> (url: URL, host: String, isLocal: Bool)? {
+    /// control characters), without user or password.
+    static func webhookURL(_ text: String) -> (url: URL, host: String, port: Int?)? {
         guard !text.unicodeScalars.contains(where: { $0.properties.isWhitespace || $0.value < 0x20 || $0.value == 0x7F }),
-              let components = URLComponents(string: text), let scheme = components.scheme?.lowercased(),
+              let components = URLComponents(string: text), components.scheme?.lowercased() == "https",
               let host = components.host?.lowercased(), !host.isEmpty, components.user == nil, components.password == nil,
               let url = components.url
         else { return nil }
-        let isLocal = localHosts.contains(host)
-        guard scheme == "https" || (scheme == "http" && isLocal) else { return nil }
-        return (url, host, isLocal)
+        return (url, host, components.port)
+    }
+}
+
+/// Where Kefu may post (issue 11 #7): only to the public internet, so a webhook cannot make the server
+/// reach its own loopback services, the cloud's metadata address or the office network, nor serve as
+/// a port scanner. Checked on the URL when saved; the sender checks again every address the name
+/// resolves to, and connects to the address it checked.
+public enum WebhookDestination {
+    /// HTTPS's port, and the one other port receivers commonly listen on.
+    public static let allowedPorts: Set<Int> = [443, 8443]
+
+    /// Name suffixes that never lead to the public internet.
+    static let internalSuffixes = [
+        "localhost", "local", "localdomain", "internal", "intranet", "lan", "home", "corp", "private", "arpa", "test", "invalid",
+    ]
+
+    /// The localization key of what is wrong with the host and port, or nil when Kefu may post there.
+    public static func problem(host rawHost: String, port: Int?) -> String? {
+        if let port, !allowedPorts.contains(port) { return "validation.webhook.port" }
+        var host = rawHost.lowercased()
+        if host.hasSuffix(".") { host.removeLast() }
+        if host.hasPrefix("["), host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
+        if let address = IPAddress(host) { return address.isPublic ? nil : "validation.webhook.destination" }
+        // Anything else must be a plain DNS name of at least two labels.
+        let labels = host.split(separator: ".", omittingEmptySubsequences: false)
+        guard labels.count >= 2, host.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == ".") }),
+              labels.allSatisfy({ !$0.isEmpty && $0.count <= 63 }), let last = labels.last
+        else { return "validation.webhook.destination" }
+        // A numeric last label is an address in another spelling (127.1, 2130706433, 0x7f.0.0.1,
+        // 0177.0.0.1): resolvers accept those, so only the canonical form above is allowed.
+        if last.allSatisfy(\.isNumber) || last.hasPrefix("0x") { return "validation.webhook.destination" }
+        if internalSuffixes.contains(String(last)) { return "validation.webhook.destination" }
+        return nil
+    }
+
+    /// Whether every address a name resolved to may be posted to; an empty answer may not.
+    public static func allowsResolved(_ addresses: [IPAddress]) -> Bool {
+        !addresses.isEmpty && addresses.allSatisfy(\.isPublic)
     }
 }

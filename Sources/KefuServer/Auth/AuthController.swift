@@ -35,13 +35,13 @@ struct AuthController: RouteCollection {
 
     @Sendable func showLogin(req: Request) async throws -> Response {
         if req.staff != nil { return req.redirect(to: SiteURL.dashboard) }
-        let next = req.query[String.self, at: "next"].flatMap { SiteURL.isSafeRedirect($0) ? $0 : nil } ?? SiteURL.dashboard
+        let next = req.safeRedirect(req.query[String.self, at: "next"]) ?? SiteURL.dashboard
         return try await renderLogin(req, LoginPage(username: "", next: next, errorKey: nil, minutes: "", languages: languageLinks(req, next: next)))
     }
 
     @Sendable func login(req: Request) async throws -> Response {
         let form = try req.content.decode(LoginForm.self)
-        let next = form.next.flatMap { SiteURL.isSafeRedirect($0) ? $0 : nil } ?? SiteURL.dashboard
+        let next = req.safeRedirect(form.next) ?? SiteURL.dashboard
         var page = LoginPage(username: form.username ?? "", next: next, errorKey: nil, minutes: "", languages: languageLinks(req, next: next))
         do {
             let staff = try await SignIn(request: req).authenticate(username: form.username ?? "", password: form.password ?? "")
@@ -66,18 +66,16 @@ struct AuthController: RouteCollection {
             }
         }
         let response = req.redirect(to: SiteURL.loginPath, redirectType: .normal)
-        response.cookies[CookieName.session] = SessionCookies.expired(req)
+        response.cookies[req.sessionCookieName] = SessionCookies.expired(req)
         return response
     }
 
     /// Before sign-in the language is a cookie; after, it is the account's setting.
     @Sendable func switchLanguage(req: Request) async throws -> Response {
         let language = Language(rawValue: req.query[String.self, at: "lang"] ?? "") ?? .zhHans
-        let next = req.query[String.self, at: "next"].flatMap { SiteURL.isSafeRedirect($0) ? $0 : nil } ?? SiteURL.loginPath
+        let next = req.safeRedirect(req.query[String.self, at: "next"]) ?? SiteURL.loginPath
         let response = req.redirect(to: next, redirectType: .normal)
-        response.cookies[CookieName.language] = HTTPCookies.Value(
-            string: language.rawValue, maxAge: 365 * 24 * 3600, path: "/", isHTTPOnly: true, sameSite: .lax
-        )
+        response.cookies[CookieName.language] = req.kefuCookie(language.rawValue, maxAge: 365 * 24 * 3600)
         return response
     }
 

@@ -38,6 +38,7 @@ struct CommunicationStore {
         if (input.nextStep ?? "").count > 500 { errors.add("nextStep", "validation.too_long") }
         if let minutes = input.durationMinutes, !(0...1440).contains(minutes) { errors.add("durationMinutes", "validation.communication.duration") }
         if let occurredAt = input.occurredAt, occurredAt > now.addingTimeInterval(300) { errors.add("occurredAt", "validation.communication.future") }
+        if let occurredAt = input.occurredAt, let problem = PlausibleTime.pastProblem(occurredAt) { errors.add("occurredAt", problem) }
         return errors
     }
 

@@ -7,21 +7,13 @@ extension Request {
     /// The customer addressed by `:id` if the caller may perform `action` on it; 404 otherwise (or
     /// 403, audited, when the file exists but is not the caller's to touch).
     func customer(for action: Action) async throws -> CustomerModel {
-        guard let id = parameters.get("id", as: Int.self), let customer = try await CustomerModel.find(id, on: db) else {
-            throw KefuError.notFound
-        }
-        try await authorize(action, on: customer.recordFacts, recordType: "customer", recordID: String(id))
-        return customer
+        try await record(CustomerFileKind.self, for: action)
     }
 
     /// The customer addressed by `:id` for a page or API call that only shows it, checked like
     /// ``customer(for:)``; read without Fluent (``CustomerModel/read(_:on:)``), so not for saving.
     func customerToShow(for action: Action) async throws -> CustomerModel {
-        guard let id = parameters.get("id", as: Int.self), let customer = try await CustomerModel.read(id, on: db) else {
-            throw KefuError.notFound
-        }
-        try await authorize(action, on: customer.recordFacts, recordType: "customer", recordID: String(id))
-        return customer
+        try await record(CustomerFileToShow.self, for: action)
     }
 
     /// How this caller sees the customer's contact details (R4.4).

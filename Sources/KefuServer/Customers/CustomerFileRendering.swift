@@ -14,7 +14,7 @@ extension Request {
     ) async throws -> Response {
         let id = try customer.requireID()
         let visibility = try contactVisibility(of: customer.recordFacts, revealed: revealed)
-        let paging = self.paging
+        let paging = try self.paging
         let (entries, total) = try await Timeline.page(customerID: id, paging: paging, on: db)
         let changes = try await CustomerChangeModel.recent(customerID: id, limit: 20, on: db)
         // What was said, agreed and how long, for the communications on this page of the timeline (issue 10 #4).

@@ -3,14 +3,6 @@ import Foundation
 import KefuDomain
 import SQLKit
 
-/// The tables whose rows belong to a customer through a `customer_id` column. A merge moves them
-/// all to the surviving file; every part that keeps customer records adds its table here.
-enum CustomerRecords {
-    static let tables = [
-        "communication_records", "timeline_entries", "customer_changes", "consents", "sharing_requests", "recommendations", "follow_ups",
-    ]
-}
-
 /// Merges two files of one customer (R4.3): every record of both ends on the survivor, the
 /// survivor's empty fields take the other file's values, the other file remains only as a pointer to
 /// the survivor — nothing is lost, and the merge is audited and on the timeline.
@@ -75,9 +67,8 @@ struct CustomerMerge {
             survivor.updatedAt = context.now
             if survivor.consentAt == nil { survivor.consentAt = duplicate.consentAt }
             try await survivor.update(on: tx)
-            for table in CustomerRecords.tables {
-                try await sql.raw("UPDATE \(unsafeRaw: table) SET customer_id = \(bind: survivorID) WHERE customer_id = \(bind: duplicateID)").run()
-            }
+            // Every kind that belongs to a customer, from the declarations: a part cannot be forgotten.
+            try await RecordKinds.moveRecords(ofCustomer: duplicateID, to: survivorID, kinds: RecordKinds.ownedByCustomers, on: tx)
             try await sql.raw("""
                 UPDATE customers SET merged_into_id = \(bind: survivorID), updated_at = \(bind: context.now) WHERE id = \(bind: duplicateID)
                 """).run()

@@ -46,9 +46,14 @@ struct CustomerFormPage: Encodable {
 
     struct DuplicateView: Encodable {
         var id: Int; var code: String; var name: String; var companyName: String?; var reasonKey: String
+        /// Whose file it is (issue 11 #2): whom to ask, since its contact details may be masked.
+        var responsibleName: String?
 
         static func list(_ matches: [DuplicateMatch]) -> [DuplicateView] {
-            matches.map { DuplicateView(id: $0.id, code: $0.code, name: $0.name, companyName: $0.companyName, reasonKey: "customers.duplicate_reason.\($0.reason.rawValue)") }
+            matches.map {
+                DuplicateView(id: $0.id, code: $0.code, name: $0.name, companyName: $0.companyName,
+                              reasonKey: "customers.duplicate_reason.\($0.reason.rawValue)", responsibleName: $0.responsibleName)
+            }
         }
     }
 

@@ -116,7 +116,7 @@ struct CustomerQueries {
         case .forwardedToMyDepartment?, nil: conditions.append("1 = 0")
         }
         if let text = filter.text?.trimmed, !text.isEmpty {
-            switch try await textSearch(String(text.prefix(64))) {
+            switch try await textSearch(String(text.prefix(64)), unmasked: ContactVisibility.unmaskedRows(for: actor)) {
             case .condition(let condition):
                 conditions.append(condition)
             case .commonFragment(let match, let check, let scan):
@@ -155,8 +155,10 @@ struct CustomerQueries {
     }
 
     /// What one search box means (issue 3 §5): a code, a whole mobile or its last four digits, an
-    /// e-mail, or text (names and companies, Chinese substrings of two characters and more).
-    func textSearch(_ text: String) async throws -> TextSearch {
+    /// e-mail, or text (names and companies, Chinese substrings of two characters and more). On files
+    /// whose contact details the viewer sees masked, a search matches only what the mask shows
+    /// (``MaskedSearch``, issue 11 #2).
+    func textSearch(_ text: String, unmasked: ContactVisibility.UnmaskedRows = .all) async throws -> TextSearch {
         let lowered = text.lowercased()
         let digits = text.filter { !" -".contains($0) }
         if codeFormat.looksLikeCode(text) {
@@ -179,12 +181,58 @@ struct CustomerQueries {
             }
             return .condition(byCode)
         }
+        func onlyUnmasked(_ kind: MaskedSearch.Kind) -> SQLQueryString {
+            MaskedSearch.mayMatchMasked(kind) ? "TRUE" : Self.unmaskedCondition(unmasked)
+        }
         if let mobile = MainlandMobile.normalize(text) {
-            return .condition("customers.mobile = \(bind: mobile)")
+            return .condition("customers.mobile = \(bind: mobile) AND " + onlyUnmasked(.wholeMobile))
         }
         if text.contains("@") {
-            return .condition("customers.email >= \(bind: lowered) AND customers.email < \(bind: lowered + "\u{FFFF}")")
+            return .condition("customers.email >= \(bind: lowered) AND customers.email < \(bind: lowered + "\u{FFFF}") AND " + onlyUnmasked(.email))
         }
+        let guarded = Self.maskedTextGuard(lowered, unmasked: unmasked)
+        switch try await indexedTextSearch(lowered) {
+        case .condition(let condition):
+            return .condition(condition + " AND " + guarded)
+        case .commonFragment(let match, let check, let scan):
+            return .commonFragment(match: match, check: check + " AND " + guarded, scan: scan + " AND " + guarded)
+        }
+    }
+
+    /// The files whose contact details the viewer sees unmasked, as a condition on `customers`.
+    static func unmaskedCondition(_ rows: ContactVisibility.UnmaskedRows) -> SQLQueryString {
+        switch rows {
+        case .all: "TRUE"
+        case .responsibleFor(let staffID): "customers.responsible_staff_id = \(bind: staffID)"
+        case .none: "FALSE"
+        }
+    }
+
+    /// The fields shown unmasked to everyone who may list a file, as one lower-cased text with the
+    /// usual separators turned into spaces (so a latin word can be found at the start of a word, as the
+    /// index finds it).
+    static let unmaskedText: SQLQueryString = """
+        (' ' || LOWER(REPLACE(REPLACE(REPLACE(REPLACE(COALESCE(customers.name, '') || ' ' || COALESCE(customers.company_name, '') || ' ' \
+        || COALESCE(customers.city, '') || ' ' || COALESCE(customers.tags, ''), ',', ' '), '(', ' '), '（', ' '), '-', ' ')))
+        """
+
+    /// A text search on a file seen masked must be answered by its unmasked fields: each Chinese run
+    /// must occur there, and each latin word must begin a word there — never only in the e-mail or the
+    /// WeChat id the index also holds, which could otherwise be rebuilt a character at a time.
+    static func maskedTextGuard(_ lowered: String, unmasked: ContactVisibility.UnmaskedRows) -> SQLQueryString {
+        if unmasked == .all { return "TRUE" }
+        var visible: SQLQueryString = "TRUE"
+        for segment in SearchGrams.segments(lowered) {
+            switch segment {
+            case .cjk(let run): visible = visible + " AND " + unmaskedText + " LIKE \(bind: "%" + String(run) + "%")"
+            case .word(let word): visible = visible + " AND " + unmaskedText + " LIKE \(bind: "% " + escapeLike(word) + "%")"
+            }
+        }
+        return "(" + unmaskedCondition(unmasked) + " OR (" + visible + "))"
+    }
+
+    /// Text through the search index: names, companies and the other indexed fields.
+    private func indexedTextSearch(_ lowered: String) async throws -> TextSearch {
         let phrases = SearchGrams.queryPhrases(lowered)
         // The text itself confirms each Chinese run is contiguous (pairs of two fields can touch).
         var confirmation: SQLQueryString = "TRUE"

@@ -12,6 +12,8 @@ struct DuplicateMatch: Content, Equatable {
     var name: String
     var companyName: String?
     var reason: Reason
+    /// Whose file it is, so the person asking knows whom to talk to; never the file's contact details.
+    var responsibleName: String?
 }
 
 /// Thrown when a new or edited customer looks like an existing one and no reason to go on was given.
@@ -28,22 +30,24 @@ struct CustomerStore {
     /// Existing customers sharing the mobile, the credit code or the company name.
     func duplicates(of values: CustomerValues, excluding id: Int? = nil) async throws -> [DuplicateMatch] {
         var conditions: [(SQLQueryString, DuplicateMatch.Reason)] = []
-        if let mobile = values.mobile { conditions.append(("mobile = \(bind: mobile)", .mobile)) }
-        if let code = values.creditCode { conditions.append(("credit_code = \(bind: code)", .creditCode)) }
-        if let key = values.companyName.flatMap(CompanyName.matchKey) { conditions.append(("company_key = \(bind: key)", .companyName)) }
+        if let mobile = values.mobile { conditions.append(("customers.mobile = \(bind: mobile)", .mobile)) }
+        if let code = values.creditCode { conditions.append(("customers.credit_code = \(bind: code)", .creditCode)) }
+        if let key = values.companyName.flatMap(CompanyName.matchKey) { conditions.append(("customers.company_key = \(bind: key)", .companyName)) }
         var matches: [DuplicateMatch] = []
         let sql = try database.sql()
         for (condition, reason) in conditions {
             let rows = try await sql.raw("""
-                SELECT id, code, name, company_name FROM customers
-                WHERE \(condition) AND id <> \(bind: id ?? 0) AND merged_into_id IS NULL ORDER BY id LIMIT 5
+                SELECT customers.id, customers.code, customers.name, customers.company_name, staff.display_name AS responsible_name
+                FROM customers LEFT JOIN staff ON staff.id = customers.responsible_staff_id
+                WHERE \(condition) AND customers.id <> \(bind: id ?? 0) AND customers.merged_into_id IS NULL ORDER BY customers.id LIMIT 5
                 """).all()
             for row in rows {
                 let matchID = try row.decode(column: "id", as: Int.self)
                 guard !matches.contains(where: { $0.id == matchID }) else { continue }
                 matches.append(DuplicateMatch(
                     id: matchID, code: try row.decode(column: "code", as: String.self), name: try row.decode(column: "name", as: String.self),
-                    companyName: try row.decode(column: "company_name", as: String?.self), reason: reason
+                    companyName: try row.decode(column: "company_name", as: String?.self), reason: reason,
+                    responsibleName: try row.decode(column: "responsible_name", as: String?.self)
                 ))
             }
         }
@@ -58,7 +62,7 @@ struct CustomerStore {
     ) async throws -> CustomerModel {
         let duplicates = try await duplicates(of: values)
         let reason = duplicateReason?.trimmed ?? ""
-        if !duplicates.isEmpty, reason.isEmpty { throw PossibleDuplicates(matches: duplicates) }
+        if !duplicates.isEmpty, reason.isEmpty { try await DuplicateCheck.refuse(duplicates, for: values, context: context, on: database) }
         let customer = CustomerModel()
         try await database.transaction { tx in
             customer.code = try await nextCode(on: tx, now: context.now)
@@ -97,7 +101,7 @@ struct CustomerStore {
         if identityChanged {
             let duplicates = try await duplicates(of: values, excluding: customer.id)
             if !duplicates.isEmpty, (duplicateReason ?? "").trimmed.isEmpty {
-                throw PossibleDuplicates(matches: duplicates)
+                try await DuplicateCheck.refuse(duplicates, for: values, context: context, on: database)
             }
         }
         let id = try customer.requireID()
@@ -127,6 +131,9 @@ struct CustomerStore {
     }
 
     /// Gives customers to another specialist, e.g. when one leaves (R4.3); audited per customer.
+    /// The most files one reassignment moves, on the page and the API alike.
+    static let maximumReassignment = 5000
+
     func reassign(_ ids: [Int], to staffID: Int, context: AuditContext) async throws -> Int {
         try await database.transaction { tx -> Int in
             var moved = 0
@@ -150,15 +157,9 @@ struct CustomerStore {
         }
     }
 
-    /// The next code of the year, from a counter that only goes up.
+    /// The next code of the year, from the counters every numbered kind shares.
     private func nextCode(on database: any Database, now: Date) async throws -> String {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = DisplayFormat.timeZone
-        let year = calendar.component(.year, from: now)
-        let sql = try database.sql()
-        try await sql.raw("INSERT INTO customer_code_sequences (year, next_value) VALUES (\(bind: year), 0) ON CONFLICT (year) DO NOTHING").run()
-        let row = try await sql.raw("UPDATE customer_code_sequences SET next_value = next_value + 1 WHERE year = \(bind: year) RETURNING next_value").first()
-        let sequence = try row?.decode(column: "next_value", as: Int.self) ?? 1
+        let (year, sequence) = try await RecordNumbers.reserve(CustomerFileKind.numbering!, at: now, on: database)
         return codeFormat.code(year: year, sequence: sequence)
     }
 }

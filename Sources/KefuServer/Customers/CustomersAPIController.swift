@@ -42,7 +42,7 @@ struct CustomersAPIController: RouteCollection {
 
     @Sendable func list(req: Request) async throws -> PageDTO<CustomerSummaryDTO> {
         let actor = try req.requireStaff().actor
-        let paging = req.paging
+        let paging = try req.paging
         let (rows, total) = try await CustomerQueries(database: req.db).list(req.customerFilter, visibleTo: actor, paging: paging, now: req.now)
         let items = rows.map { row in
             CustomerSummaryDTO(row, visibility: ContactVisibility.decide(for: actor, on: RecordFacts(responsibleStaffID: row.responsibleStaffID), revealed: false))
@@ -60,6 +60,9 @@ struct CustomersAPIController: RouteCollection {
         let values = try CustomerValidation.validate(input.draft()).get()
         // A specialist's new customer is theirs; the supervisor may name the responsible specialist.
         let responsible = staff.role == .supervisor ? (input.responsibleStaffID ?? staff.id) : staff.id
+        if responsible != staff.id, try await !StaffStore(database: req.db).isAssignee(responsible) {
+            throw KefuError.validation(FieldErrors(["responsibleStaffID": "validation.customer.reassign_target"]))
+        }
         let followUp = try await req.followUpPlan(for: input, newStage: values.stage, oldStage: nil, customerID: nil)
         do {
             let customer = try await CustomerStore(database: req.db).create(
@@ -81,7 +84,11 @@ struct CustomersAPIController: RouteCollection {
         draft.companyName = req.query[String.self, at: "companyName"] ?? "-"
         if draft.mobile.isEmpty { draft.wechatID = "-" }
         let values = try CustomerValidation.validate(draft).get()
-        return try await CustomerStore(database: req.db).duplicates(of: values)
+        let context = req.auditContext
+        try await DuplicateCheck.admit(context, on: req.db)
+        let matches = try await CustomerStore(database: req.db).duplicates(of: values)
+        try await DuplicateCheck.record(matches, for: values, context: context, on: req.db)
+        return matches
     }
 
     @Sendable func show(req: Request) async throws -> CustomerDTO {
@@ -121,7 +128,7 @@ struct CustomersAPIController: RouteCollection {
 
     @Sendable func timeline(req: Request) async throws -> PageDTO<TimelineEntryDTO> {
         let customer = try await req.customer(for: .viewCustomers)
-        let paging = req.paging
+        let paging = try req.paging
         let (items, total) = try await Timeline.page(customerID: try customer.requireID(), paging: paging, on: req.db)
         return PageDTO(items: items.map {
             TimelineEntryDTO(id: $0.id, occurredAt: $0.occurredAt, kind: $0.kind, recordType: $0.recordType, recordID: $0.recordID, actorName: $0.actorName, summary: $0.summary)
@@ -131,7 +138,7 @@ struct CustomersAPIController: RouteCollection {
     @Sendable func changes(req: Request) async throws -> PageDTO<ChangeDTO> {
         let customer = try await req.customer(for: .viewCustomers)
         let visibility = try req.contactVisibility(of: customer.recordFacts)
-        let paging = req.paging
+        let paging = try req.paging
         let query = CustomerChangeModel.query(on: req.db).filter(\.$customerID == (try customer.requireID()))
         let total = try await query.count()
         let rows = try await query.sort(\.$changedAt, .descending).sort(\.$id, .descending).range(paging.offset..<(paging.offset + paging.size)).all()
@@ -146,7 +153,7 @@ struct CustomersAPIController: RouteCollection {
 
     @Sendable func communications(req: Request) async throws -> PageDTO<CommunicationRecordDTO> {
         let customer = try await req.customer(for: .viewCustomers)
-        let paging = req.paging
+        let paging = try req.paging
         let (rows, total) = try await CommunicationStore(database: req.db).page(customerID: try customer.requireID(), paging: paging)
         return PageDTO(items: rows.map {
             CommunicationRecordDTO(id: $0.id, customerID: customer.id, staffID: $0.staffID, channel: $0.channel, direction: $0.direction,
@@ -168,10 +175,10 @@ struct CustomersAPIController: RouteCollection {
 
     @Sendable func reassign(req: Request) async throws -> ReassignResult {
         let input = try req.content.decode(ReassignRequest.self)
-        guard let target = try await StaffModel.find(input.toStaffID, on: req.db), target.isActive, target.roleValue == .specialist || target.roleValue == .supervisor else {
+        guard try await StaffStore(database: req.db).isAssignee(input.toStaffID) else {
             throw KefuError.validation(FieldErrors(["toStaffID": "validation.customer.reassign_target"]))
         }
-        guard !input.customerIDs.isEmpty, input.customerIDs.count <= 5000 else {
+        guard !input.customerIDs.isEmpty, input.customerIDs.count <= CustomerStore.maximumReassignment else {
             throw KefuError.validation(FieldErrors(["customerIDs": "validation.customer.reassign_count"]))
         }
         return ReassignResult(moved: try await CustomerStore(database: req.db).reassign(input.customerIDs, to: input.toStaffID, context: req.auditContext))

@@ -23,7 +23,7 @@ struct CustomersController: RouteCollection {
     @Sendable func list(req: Request) async throws -> Response {
         let staff = try req.requireStaff()
         let filter = req.customerFilter
-        let paging = req.paging
+        let paging = try req.paging
         let (rows, total) = try await CustomerQueries(database: req.db).list(filter, visibleTo: staff.actor, paging: paging, now: req.now)
         let specialists = try await req.application.assigneeDirectory.assignees(on: req.db)
         let page = CustomerListPage(req: req, filter: filter, rows: rows, total: total, paging: paging, staff: staff, specialists: specialists)
@@ -100,7 +100,7 @@ struct CustomersController: RouteCollection {
             let values = try CustomerValidation.validate(draft, currentStage: CustomerStage(rawValue: customer.stage)).get()
             let followUp = try await req.followUpPlan(for: form, newStage: values.stage, oldStage: CustomerStage(rawValue: customer.stage), customerID: customer.id)
             try await CustomerStore(database: req.db).update(
-                customer, with: values, version: form.version ?? -1, duplicateReason: form.duplicateReason, context: req.auditContext, followUp: followUp
+                customer, with: values, version: try requireFormVersion(form.version), duplicateReason: form.duplicateReason, context: req.auditContext, followUp: followUp
             )
             return req.redirect(to: "/customers/\(try customer.requireID())", flash: FlashMessage(.success, "flash.saved"))
         } catch let errors as FieldErrors {
@@ -140,12 +140,15 @@ struct CustomersController: RouteCollection {
     @Sendable func reassign(req: Request) async throws -> Response {
         let ids = ((try? req.content.get([Int].self, at: "customerIDs")) ?? [])
         let target = try? req.content.get(Int.self, at: "toStaffID")
-        guard !ids.isEmpty, let target, let staff = try await StaffModel.find(target, on: req.db), staff.isActive,
-              staff.roleValue == .specialist || staff.roleValue == .supervisor
-        else {
+        guard !ids.isEmpty, let target, try await StaffStore(database: req.db).isAssignee(target) else {
             return req.redirect(to: "/customers", flash: FlashMessage(.error, "flash.reassign_invalid"))
         }
-        _ = try await CustomerStore(database: req.db).reassign(Array(ids.prefix(5000)), to: target, context: req.auditContext)
+        // The same limit as the API, refused rather than cut short: taking the first 5,000 silently
+        // would leave the rest with the old owner while the page said "reassigned".
+        guard ids.count <= CustomerStore.maximumReassignment else {
+            return req.redirect(to: "/customers", flash: FlashMessage(.error, "flash.reassign_too_many"))
+        }
+        _ = try await CustomerStore(database: req.db).reassign(ids, to: target, context: req.auditContext)
         return req.redirect(to: "/customers", flash: FlashMessage(.success, "flash.customers_reassigned"))
     }
 }

@@ -53,7 +53,7 @@ package enum DemoDepartment {
                 role: account.role.rawValue, language: Language.zhHans.rawValue, password: password
             )
             do {
-                _ = try await StaffStore(database: app.db).create(draft, by: nil, hashing: app.passwordHashing, context: context)
+                _ = try await StaffStore(database: app.db).create(draft, by: nil, hashing: app.passwordHashing, common: app.kefu.commonPasswords, context: context)
                 created.append(account)
             } catch let errors as FieldErrors where errors.messages["role"] == "validation.staff.second_supervisor" {
                 app.logger.warning("demo: \(account.username) not created, the department already has an active supervisor")

@@ -76,11 +76,7 @@ struct FollowUpsAPIController: RouteCollection {
 extension Request {
     /// The follow-up addressed by `:followUpID` if the caller may act on its customer.
     func followUp(for action: Action) async throws -> (FollowUpStore, FollowUpStore.Row) {
-        let store = FollowUpStore(database: db)
-        guard let id = parameters.get("followUpID", as: Int.self), let row = try await store.find(id),
-              let customer = try await CustomerModel.find(row.customerID, on: db) else { throw KefuError.notFound }
-        try await authorize(action, on: customer.recordFacts, recordType: "follow_up", recordID: String(id))
-        return (store, row)
+        (FollowUpStore(database: db), try await record(FollowUpKind.self, for: action, parameter: "followUpID"))
     }
 }
 

@@ -123,9 +123,7 @@ extension Request {
 
     /// The inquiry addressed by `:id` if the caller may perform `action` on it.
     func inquiry(for action: Action) async throws -> InquiryStore.Row {
-        guard let id = parameters.get("id", as: Int.self), let row = try await InquiryStore(database: db).find(id) else { throw KefuError.notFound }
-        try await authorize(action, on: row.recordFacts, recordType: "inquiry", recordID: String(id))
-        return row
+        try await record(InquiryKind.self, for: action)
     }
 
     var inquiryFilter: InquiryStore.Filter {
@@ -160,7 +158,7 @@ struct InquiriesAPIController: RouteCollection {
 
     @Sendable func list(req: Request) async throws -> PageDTO<InquiryDTO> {
         let actor = try req.requireStaff().actor
-        let paging = req.paging
+        let paging = try req.paging
         let (rows, total) = try await InquiryStore(database: req.db).list(req.inquiryFilter, paging: paging)
         let now = req.now
         return PageDTO(items: rows.map { InquiryDTO($0, actor: actor, now: now) }, request: paging, total: total)

@@ -49,7 +49,7 @@ struct InquiriesController: RouteCollection {
         let tab = ["promised", "waiting", "all"].contains(req.query[String.self, at: "status"] ?? "") ? req.query[String.self, at: "status"]! : "promised"
         var filter = req.inquiryFilter
         filter.status = tab == "all" ? nil : InquiryStore.Status(rawValue: tab)
-        let paging = req.paging
+        let paging = try req.paging
         let store = InquiryStore(database: req.db)
         let (rows, total) = try await store.list(filter, paging: paging)
         let now = req.now

@@ -10,11 +10,9 @@ struct InquiryStore {
 
     enum Status: String, CaseIterable, Codable, Sendable { case waiting, open, promised, closed }
 
-    /// ZX-2026-000042: the year received and the row's id, which is never reused.
-    static func number(id: Int, receivedAt: Date) -> String {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = DisplayFormat.timeZone
-        return String(format: "ZX-%04d-%06d", calendar.component(.year, from: receivedAt), id)
+    /// ZX-2026-000042: the year received and the next of that year's counter, never reused.
+    static func nextNumber(receivedAt: Date, on database: any Database) async throws -> String {
+        try await RecordNumbers.next(InquiryKind.numbering!, at: receivedAt, on: database)
     }
 
     /// Records an inquiry taken by `staffID` for a customer: closed when answered on the spot, a
@@ -33,7 +31,7 @@ struct InquiryStore {
                         \(bind: staffID), \(bind: context.actorStaffID), \(bind: context.now), \(bind: context.now), 1)
                 RETURNING id
                 """).first()?.decode(column: "id", as: Int.self) ?? 0
-            let number = Self.number(id: id, receivedAt: values.receivedAt)
+            let number = try await Self.nextNumber(receivedAt: values.receivedAt, on: tx)
             try await tx.sql().raw("UPDATE inquiries SET number = \(bind: number) WHERE id = \(bind: id)").run()
             let summary = promisedBy.map { "\(number) · \(values.question) · 承诺 \(DisplayFormat.dateTime($0)) 前答复" } ?? "\(number) · \(values.question)"
             try await Timeline.record(.inquiry, customerID: customerID, recordType: "inquiry", recordID: id, summary: summary,
@@ -80,7 +78,7 @@ struct InquiryStore {
                         \(bind: context.now), \(bind: context.now), 1)
                 RETURNING id
                 """).first()?.decode(column: "id", as: Int.self) ?? 0
-            let number = Self.number(id: id, receivedAt: context.now)
+            let number = try await Self.nextNumber(receivedAt: context.now, on: tx)
             try await tx.sql().raw("UPDATE inquiries SET number = \(bind: number) WHERE id = \(bind: id)").run()
             try await AuditLog.record("inquiry.submitted", recordType: "inquiry", recordID: String(id), fields: ["name", "mobile", "question", "consent"],
                                       detail: "public form, notice \(noticeVersion)", context: context, on: tx)

@@ -4,33 +4,11 @@ import KefuDomain
 import SQLKit
 import Vapor
 
-/// Counts public submissions per address for the whole process (R4.1 #2 anti-abuse).
-actor PublicFormGate {
-    private var limiter: SubmissionLimiter
-
-    init(limit: Int, window: TimeInterval = 600) { limiter = SubmissionLimiter(limit: limit, window: window) }
-
-    func admit(_ address: String, now: Date) -> Bool { limiter.admit(address, now: now) }
-}
-
-extension Application {
-    private struct PublicFormGateKey: StorageKey { typealias Value = PublicFormGate }
-
-    /// Set once in `configure`: the application's storage must not change while requests read it.
-    var publicFormGate: PublicFormGate {
-        get {
-            guard let gate = storage[PublicFormGateKey.self] else { fatalError("publicFormGate is used before configure(_:) set it") }
-            return gate
-        }
-        set { storage[PublicFormGateKey.self] = newValue }
-    }
-}
-
 /// The public inquiry form (在线咨询): a page without sign-in for the website or a tablet at
 /// reception, and the same as JSON. Consent to the privacy notice is required; an address may submit
 /// a few times in ten minutes; a hidden field catches robots; bodies are small.
 struct PublicInquiryController: RouteCollection {
-    static let maximumBody: ByteCount = "16kb"
+    static let maximumBody = ByteCount(value: CSRFMiddleware.anonymousBodyLimit)
 
     struct Form: Content {
         var name: String?
@@ -114,14 +92,16 @@ struct PublicInquiryController: RouteCollection {
     /// Checks, counts and stores a submission; returns the number the visitor is given.
     private func submit(_ draft: PublicInquiryDraft, _ req: Request) async throws -> String {
         let inquiry = try PublicInquiryValidation.validate(draft).get()
-        guard await req.application.publicFormGate.admit(req.clientAddress, now: req.now) else {
+        // Counted in the database: the limit holds however many instances serve the form (issue 11 #6).
+        let limit = RateLimit(bucket: "public_form", limit: req.kefu.configuration.inquiries.submissionsPerAddress, window: 600)
+        guard try await limit.admit(req.clientAddress, now: req.now, on: req.db) else {
             throw KefuError(.tooManyRequests, code: "too_many_submissions", messageKey: "error.public_inquiry.too_many",
                             headers: ["Retry-After": "600"])
         }
         // A robot gets a number that looks real and nothing is stored.
         if PublicInquiryValidation.isRobot(draft) {
             req.logger.info("public inquiry honeypot filled", metadata: ["address": .string(req.clientAddress)])
-            return InquiryStore.number(id: Int.random(in: 100_000...999_999), receivedAt: req.now)
+            return InquiryKind.numbering!.format(year: RecordNumbers.year(of: req.now), value: Int.random(in: 100_000...999_999))
         }
         let store = InquiryStore(database: req.db)
         let settings = req.kefu.configuration.inquiries

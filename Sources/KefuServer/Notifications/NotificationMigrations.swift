@@ -64,3 +64,18 @@ struct CreateNotifications: AsyncMigration {
         try await database.schema("notifications").delete()
     }
 }
+
+/// Each delivery is claimed by one instance before it is sent (issue 17 §2): the scheduler's job
+/// lease alone let a second instance send the rows a slow first instance was still working through.
+struct AddClaimsToWebhookDeliveries: AsyncMigration {
+    func prepare(on database: any Database) async throws {
+        // One column per statement: SQLite adds columns one at a time.
+        try await database.schema("webhook_deliveries").field("claimed_by", .string).update()
+        try await database.schema("webhook_deliveries").field("claimed_until", .datetime).update()
+    }
+
+    func revert(on database: any Database) async throws {
+        try await database.schema("webhook_deliveries").deleteField("claimed_until").update()
+        try await database.schema("webhook_deliveries").deleteField("claimed_by").update()
+    }
+}

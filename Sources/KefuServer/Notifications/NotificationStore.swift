@@ -51,3 +51,10 @@ struct NotificationStore {
         return try await database.sql().raw("UPDATE notifications SET read_at = \(bind: now) WHERE \(condition) RETURNING id").all().count
     }
 }
+
+/// The bell counts a person's unread notifications.
+struct NotificationBell: BellCounting {
+    func unreadCount(staffID: Int, on database: any Database) async throws -> Int {
+        try await NotificationStore(database: database).unreadCount(staffID: staffID)
+    }
+}

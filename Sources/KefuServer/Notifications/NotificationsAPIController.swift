@@ -22,9 +22,11 @@ struct NotificationsAPIController: RouteCollection {
     struct DeliveryDTO: Content {
         var id: Int; var event: String; var title: String; var status: String; var attempts: Int; var nextAttemptAt: Date?
         var lastStatusCode: Int?; var lastError: String?; var createdAt: Date; var deliveredAt: Date?
-        init(_ row: WebhookStore.Delivery) {
+        /// `lastError` in words, from the stored key (``WebhookFailure``), never the transport's detail.
+        init(_ row: WebhookStore.Delivery, localize: (String) -> String) {
             id = row.id; event = row.event; title = row.title; status = row.status; attempts = row.attempts; nextAttemptAt = row.nextAttemptAt
-            lastStatusCode = row.lastStatusCode; lastError = row.lastError; createdAt = row.createdAt; deliveredAt = row.deliveredAt
+            lastStatusCode = row.lastStatusCode; lastError = WebhookFailure.messageKey(forStored: row.lastError).map(localize)
+            createdAt = row.createdAt; deliveredAt = row.deliveredAt
         }
     }
 
@@ -44,7 +46,7 @@ struct NotificationsAPIController: RouteCollection {
 
     @Sendable func list(req: Request) async throws -> PageDTO<NotificationDTO> {
         let staffID = try req.requireStaff().id
-        let paging = req.paging
+        let paging = try req.paging
         let (rows, total) = try await NotificationStore(database: req.db).page(staffID: staffID, paging: paging)
         return PageDTO(items: rows.map { NotificationDTO(id: $0.id, event: $0.event, title: $0.title, body: $0.body, link: $0.link, createdAt: $0.createdAt, readAt: $0.readAt) },
                        request: paging, total: total)
@@ -100,12 +102,12 @@ struct NotificationsAPIController: RouteCollection {
 
     @Sendable func testWebhook(req: Request) async throws -> DeliveryDTO {
         let row = try await Self.webhook(req)
-        return DeliveryDTO(try await req.sendTestMessage(to: row))
+        return DeliveryDTO(try await req.sendTestMessage(to: row)) { req.t($0) }
     }
 
     @Sendable func deliveries(req: Request) async throws -> [DeliveryDTO] {
         let row = try await Self.webhook(req)
-        return try await WebhookStore(database: req.db).deliveries(webhookID: row.id).map(DeliveryDTO.init)
+        return try await WebhookStore(database: req.db).deliveries(webhookID: row.id).map { DeliveryDTO($0) { req.t($0) } }
     }
 }
 
@@ -118,7 +120,8 @@ extension Request {
                                    link: kefu.configuration.baseURL, linkText: t("webhook.link_text"), occurredAt: now)
         guard let id = try await store.enqueue(notice, dedupeKey: "test:\(UUID().uuidString)", now: now, onlyWebhook: row.id).first,
               let delivery = try await store.delivery(id) else { throw KefuError.notFound }
-        let sender = WebhookSender(store: store, transport: WebhookSender.httpTransport(application.client, timeout: .seconds(5)), linkText: t("webhook.link_text"))
+        let sender = WebhookSender(store: store, transport: WebhookSender.httpTransport(application, timeout: .seconds(5)), linkText: t("webhook.link_text"),
+                                   instanceID: application.scheduler.instanceID, clock: kefu.clock)
         try await sender.attempt(delivery, webhook: row, now: now)
         try await AuditLog.record("webhook.tested", recordType: "webhook", recordID: String(row.id), context: auditContext, on: db)
         return try await store.delivery(id) ?? delivery

@@ -26,7 +26,7 @@ struct NotificationsController: RouteCollection {
 
     @Sendable func list(req: Request) async throws -> Response {
         let staffID = try req.requireStaff().id
-        let paging = req.paging
+        let paging = try req.paging
         let (rows, total) = try await NotificationStore(database: req.db).page(staffID: staffID, paging: paging)
         let words = req.words
         let page = ListPage(items: rows.map { .init(id: $0.id, title: words.notificationTitle(event: $0.event, title: $0.title), body: words.notificationBody($0.body), link: $0.link ?? "/", createdAt: DisplayFormat.dateTime($0.createdAt), isUnread: $0.readAt == nil) },
@@ -92,14 +92,15 @@ struct NotificationsController: RouteCollection {
             events: ReminderEvent.allCases.filter { $0 != .test }.map { ChoiceOption(value: $0.rawValue, labelKey: "reminder.event.\($0.rawValue)", isSelected: draft.events.contains($0.rawValue)) }
         )
         if let row {
-            page.attempts = try await WebhookStore(database: req.db).deliveries(webhookID: row.id, limit: 30).map { Self.attempt($0) }
+            page.attempts = try await WebhookStore(database: req.db).deliveries(webhookID: row.id, limit: 30).map { Self.attempt($0) { req.t($0) } }
             page.hasAttempts = !page.attempts.isEmpty
         }
         return page
     }
 
-    static func attempt(_ delivery: WebhookStore.Delivery) -> FormPage.Attempt {
-        let detail = [delivery.lastStatusCode.map { "HTTP \($0)" }, delivery.lastError, delivery.nextAttemptAt.map { "→ " + DisplayFormat.dateTime($0) }]
+    static func attempt(_ delivery: WebhookStore.Delivery, localize: (String) -> String) -> FormPage.Attempt {
+        let failure = WebhookFailure.messageKey(forStored: delivery.lastError).map(localize)
+        let detail = [delivery.lastStatusCode.map { "HTTP \($0)" }, failure, delivery.nextAttemptAt.map { "→ " + DisplayFormat.dateTime($0) }]
             .compactMap { $0 }.joined(separator: " · ")
         return .init(createdAt: DisplayFormat.dateTime(delivery.createdAt), eventKey: "reminder.event.\(delivery.event)", title: delivery.title,
                      statusKey: "webhook.delivery.\(delivery.status)", attempts: delivery.attempts, detail: detail)
@@ -146,7 +147,7 @@ struct NotificationsController: RouteCollection {
         switch WebhookValidation.validate(draft) {
         case .success(let settings):
             do {
-                try await WebhookStore(database: req.db).update(row.id, with: settings, keepSecret: keepSecret, version: form.version ?? -1, context: req.auditContext)
+                try await WebhookStore(database: req.db).update(row.id, with: settings, keepSecret: keepSecret, version: try requireFormVersion(form.version), context: req.auditContext)
                 return req.redirect(to: "/settings/webhooks/\(row.id)", flash: FlashMessage(.success, "flash.saved"))
             } catch let error as KefuError where error.status == .conflict {
                 var page = try await formPage(req, draft: WebhookDraft(name: row.name, platform: row.platform, url: row.url, events: row.eventList.map(\.rawValue), isActive: row.isActive), row: row)
@@ -167,7 +168,7 @@ struct NotificationsController: RouteCollection {
         let delivery = try await req.sendTestMessage(to: row)
         let draft = WebhookDraft(name: row.name, platform: row.platform, url: row.url, events: row.eventList.map(\.rawValue), isActive: row.isActive)
         var page = try await formPage(req, draft: draft, row: row)
-        page.testResult = Self.attempt(delivery)
+        page.testResult = Self.attempt(delivery) { req.t($0) }
         return try await req.renderPage("notifications/webhook_form", titleKey: "webhooks.title", page)
     }
 }

@@ -13,8 +13,9 @@ enum ReminderJobs {
     }
 
     static let deliver = ScheduledJob(name: "webhooks.deliver", interval: 30) { app, now in
-        try await WebhookSender(store: WebhookStore(database: app.db), transport: WebhookSender.httpTransport(app.client),
-                                linkText: app.kefu.localizer.text("webhook.link_text", .zhHans)).deliverDue(now: now)
+        try await WebhookSender(store: WebhookStore(database: app.db), transport: WebhookSender.httpTransport(app),
+                                linkText: app.kefu.localizer.text("webhook.link_text", .zhHans), instanceID: app.scheduler.instanceID,
+                                clock: app.kefu.clock).deliverDue(now: now)
     }
 }
 

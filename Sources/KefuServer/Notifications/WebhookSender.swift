@@ -10,45 +10,72 @@ struct WebhookSender {
     /// their own to see what would be sent.
     typealias Transport = @Sendable (_ url: URL, _ headers: HTTPHeaders, _ body: Data) async throws -> Int
 
-    static func httpTransport(_ client: any Client, timeout: TimeAmount = .seconds(10)) -> Transport {
-        { url, headers, body in
-            var request = ClientRequest(method: .POST, url: URI(string: url.absoluteString), headers: headers, body: ByteBuffer(data: body))
-            request.timeout = timeout
-            return Int(try await client.send(request).status.code)
-        }
+    /// The transport of a running application: HTTPS to public destinations only (``safeTransport``).
+    static func httpTransport(_ app: Application, timeout: TimeAmount = .seconds(10)) -> Transport {
+        safeTransport(eventLoopGroup: app.eventLoopGroup, resolver: .system(threadPool: app.threadPool), timeout: timeout)
     }
+
+    /// How long a claim on one delivery lasts: well beyond one send's timeout, so a claim never
+    /// lapses while its send is still waiting for the target.
+    static let claimSeconds: TimeInterval = 120
 
     let store: WebhookStore
     let transport: Transport
     let linkText: String
+    /// Who claims the deliveries this sender sends: the instance's scheduler id.
+    var instanceID: String
+    /// The time claims are measured in; a run can outlast the `now` it started with.
+    var clock: Clock = .system
 
-    /// Sends every delivery due at `now`; returns how many were attempted.
+    /// Sends every delivery due at `now` that no other instance holds; returns how many this sender
+    /// attempted.
     @discardableResult
     func deliverDue(now: Date) async throws -> Int {
         let due = try await store.dueDeliveries(now: now)
         var hooks: [Int: WebhookStore.Row] = [:]
+        var attempted = 0
         for delivery in due {
             if hooks[delivery.webhookID] == nil { hooks[delivery.webhookID] = try await store.find(delivery.webhookID) }
-            try await attempt(delivery, webhook: hooks[delivery.webhookID], now: now)
+            if try await attempt(delivery, webhook: hooks[delivery.webhookID], now: now) { attempted += 1 }
         }
-        return due.count
+        return attempted
     }
 
-    /// One attempt of one delivery, recorded in the log.
-    func attempt(_ delivery: WebhookStore.Delivery, webhook: WebhookStore.Row?, now: Date) async throws {
+    /// One attempt of one delivery, recorded in the log — after claiming it, so that of several
+    /// instances exactly one sends it. False when another instance has it (or it is no longer due).
+    /// The delivery's id travels in `X-Kefu-Delivery` so that a receiver can drop a repeat.
+    @discardableResult
+    func attempt(_ delivery: WebhookStore.Delivery, webhook: WebhookStore.Row?, now: Date) async throws -> Bool {
+        let claimedAt = max(now, clock.now)
+        guard try await store.claim(delivery.id, by: instanceID, now: claimedAt, until: claimedAt.addingTimeInterval(Self.claimSeconds)) else {
+            return false
+        }
         guard let webhook, let settings = webhook.settings, let event = ReminderEvent(rawValue: delivery.event) else {
-            try await store.recordAttempt(delivery, status: 400, error: "webhook removed or invalid", now: now)
-            return
+            try await store.recordAttempt(delivery, status: 400, error: WebhookFailure.invalid.rawValue, now: now, instance: instanceID)
+            return true
         }
         let notice = WebhookNotice(event: event, title: delivery.title, lines: delivery.lineList, link: delivery.link, linkText: linkText, occurredAt: delivery.createdAt)
         do {
-            let (url, headers, body) = try Self.request(for: notice, settings: settings, now: now)
+            var (url, headers, body) = try Self.request(for: notice, settings: settings, now: now)
+            headers.replaceOrAdd(name: Self.deliveryHeaderName, value: String(delivery.id))
             let status = try await transport(url, headers, body)
-            try await store.recordAttempt(delivery, status: status, error: (200..<300).contains(status) ? nil : "HTTP \(status)", now: now)
+            let failure: WebhookFailure? = switch status {
+            case 200..<300: nil
+            case 300..<400: .redirected
+            default: .rejected
+            }
+            try await store.recordAttempt(delivery, status: status, error: failure?.rawValue, now: now, instance: instanceID)
+        } catch let failure as WebhookFailure {
+            // A refused destination stays refused: trying again later only probes it again.
+            try await store.recordAttempt(delivery, status: nil, error: failure.rawValue, now: now, instance: instanceID,
+                                          mayRetry: failure != .refusedDestination)
         } catch {
-            try await store.recordAttempt(delivery, status: nil, error: String(describing: error), now: now)
+            try await store.recordAttempt(delivery, status: nil, error: WebhookFailure.unreachable.rawValue, now: now, instance: instanceID)
         }
+        return true
     }
+
+    static let deliveryHeaderName = "X-Kefu-Delivery"
 
     /// The URL, headers and body for a notice on a platform, signed with the secret when one is set.
     static func request(for notice: WebhookNotice, settings: WebhookSettings, now: Date) throws -> (URL, HTTPHeaders, Data) {

@@ -110,21 +110,36 @@ struct WebhookStore {
             """).all(decoding: Delivery.self)
     }
 
-    /// Records one attempt: delivered, retried later with back-off, or failed for good.
-    func recordAttempt(_ delivery: Delivery, status: Int?, error: String?, now: Date) async throws {
+    /// Takes one due delivery for `instance` until `until`, so that no other instance sends it
+    /// meanwhile. False when it is not due, already sent, or held by another instance's live claim:
+    /// the conditional UPDATE is the lock, on SQLite and PostgreSQL alike.
+    func claim(_ id: Int, by instance: String, now: Date, until: Date) async throws -> Bool {
+        try await database.sql().raw("""
+            UPDATE webhook_deliveries SET claimed_by = \(bind: instance), claimed_until = \(bind: until)
+            WHERE id = \(bind: id) AND status = 'pending' AND next_attempt_at <= \(bind: now)
+              AND (claimed_until IS NULL OR claimed_until < \(bind: now))
+            RETURNING id
+            """).first() != nil
+    }
+
+    /// Records one attempt made under `instance`'s claim: delivered, retried later with back-off, or
+    /// failed for good; the claim is released.
+    func recordAttempt(_ delivery: Delivery, status: Int?, error: String?, now: Date, instance: String, mayRetry: Bool = true) async throws {
         let attempts = delivery.attempts + 1
         if let status, (200..<300).contains(status) {
             try await database.sql().raw("""
                 UPDATE webhook_deliveries SET status = 'delivered', attempts = \(bind: attempts), last_status_code = \(bind: status),
-                    last_error = NULL, delivered_at = \(bind: now), next_attempt_at = NULL WHERE id = \(bind: delivery.id)
+                    last_error = NULL, delivered_at = \(bind: now), next_attempt_at = NULL, claimed_by = NULL, claimed_until = NULL
+                WHERE id = \(bind: delivery.id) AND claimed_by = \(bind: instance)
                 """).run()
             return
         }
-        let retryAt = DeliveryRetry.shouldRetry(status: status) ? DeliveryRetry.delay(afterFailedAttempts: attempts).map { now.addingTimeInterval($0) } : nil
+        let retryAt = mayRetry && DeliveryRetry.shouldRetry(status: status) ? DeliveryRetry.delay(afterFailedAttempts: attempts).map { now.addingTimeInterval($0) } : nil
         try await database.sql().raw("""
             UPDATE webhook_deliveries SET status = \(bind: retryAt == nil ? "failed" : "pending"), attempts = \(bind: attempts),
-                last_status_code = \(bind: status), last_error = \(bind: error.map { String($0.prefix(500)) }), next_attempt_at = \(bind: retryAt)
-            WHERE id = \(bind: delivery.id)
+                last_status_code = \(bind: status), last_error = \(bind: error.map { String($0.prefix(500)) }), next_attempt_at = \(bind: retryAt),
+                claimed_by = NULL, claimed_until = NULL
+            WHERE id = \(bind: delivery.id) AND claimed_by = \(bind: instance)
             """).run()
     }
 }

@@ -60,6 +60,7 @@ struct ConsentStore {
             errors.add("noticeVersion", "validation.required")
         }
         if let effective = input.effectiveAt, effective > context.now.addingTimeInterval(300) { errors.add("effectiveAt", "validation.consent.future") }
+        if let effective = input.effectiveAt, let problem = PlausibleTime.pastProblem(effective) { errors.add("effectiveAt", problem) }
         try errors.throwIfAny()
         let effectiveAt = input.effectiveAt ?? context.now
         return try await database.transaction { tx -> Int in

@@ -92,28 +92,13 @@ struct DataSubjectRights {
         let placeholder = "[已匿名化]"
         try await database.transaction { tx in
             let sql = try tx.sql()
+            // Every personal column of every kind that belongs to a customer, from the declarations.
+            try await RecordKinds.clearPersonalData(ofCustomer: id, marker: placeholder, kinds: RecordKinds.ownedByCustomers, on: tx)
             try await sql.raw("""
-                UPDATE customers SET name = \(bind: placeholder), company_name = NULL, company_key = NULL, credit_code = NULL,
-                    mobile = NULL, mobile_last4 = NULL, landline = NULL, email = NULL, wechat_id = NULL, address = NULL,
-                    business_scope = NULL, preferred_regions = NULL, tags = '', remarks = NULL, lost_reason = NULL,
-                    search_text = \(bind: customer.code.lowercased()), anonymized_at = \(bind: context.now),
+                UPDATE customers SET search_text = \(bind: customer.code.lowercased()), anonymized_at = \(bind: context.now),
                     updated_at = \(bind: context.now), version = version + 1
                 WHERE id = \(bind: id)
                 """).run()
-            try await sql.raw("""
-                UPDATE communication_records SET summary = \(bind: placeholder), content = '', next_step = '' WHERE customer_id = \(bind: id)
-                """).run()
-            try await sql.raw("UPDATE customer_changes SET old_value = '***', new_value = '***' WHERE customer_id = \(bind: id)").run()
-            try await sql.raw("UPDATE timeline_entries SET summary = \(bind: placeholder) WHERE customer_id = \(bind: id)").run()
-            try await sql.raw("UPDATE consents SET evidence = '' WHERE customer_id = \(bind: id)").run()
-            try await sql.raw("UPDATE sharing_requests SET note = '', release_data = NULL WHERE customer_id = \(bind: id)").run()
-            // Free text may name the person; the reactions themselves stay for the projects' statistics.
-            try await sql.raw("UPDATE recommendations SET material = '', reaction_reason = CASE WHEN reaction_reason IS NULL THEN NULL ELSE \(bind: placeholder) END WHERE customer_id = \(bind: id)").run()
-            try await sql.raw("""
-                UPDATE inquiries SET question = \(bind: placeholder), needs = NULL, answer = NULL, reply = NULL, visitor_name = NULL,
-                    visitor_mobile = NULL, visitor_company = NULL, source_address = NULL WHERE customer_id = \(bind: id)
-                """).run()
-            try await sql.raw("UPDATE follow_ups SET purpose = \(bind: placeholder), outcome = CASE WHEN outcome IS NULL THEN NULL ELSE \(bind: placeholder) END WHERE customer_id = \(bind: id)").run()
             try await CustomerSearchIndex.remove(customerID: id, on: tx)
             try await Timeline.record(.anonymized, customerID: id, recordType: "customer", recordID: id, summary: customer.code, context: context, on: tx)
             try await AuditLog.record("customer.anonymized", recordType: "customer", recordID: String(id),

@@ -52,7 +52,7 @@ struct ProfileController: RouteCollection {
             }
             req.language = language
         }
-        let back = (try? req.content.get(String.self, at: "next")).flatMap { SiteURL.isSafeRedirect($0) ? $0 : nil } ?? SiteURL.profile
+        let back = req.safeRedirect(try? req.content.get(String.self, at: "next")) ?? SiteURL.profile
         return req.redirect(to: back, flash: FlashMessage(.success, "flash.language_changed"))
     }
 
@@ -65,7 +65,7 @@ struct ProfileController: RouteCollection {
         if !(try await req.passwords.verify(current, against: staff.passwordHash)) {
             errors.add("currentPassword", "validation.password.wrong_current")
         }
-        if let problem = PasswordPolicy.problem(with: new, username: staff.username) { errors.add("newPassword", problem) }
+        if let problem = PasswordPolicy.problem(with: new, username: staff.username, displayName: staff.displayName, common: req.kefu.commonPasswords) { errors.add("newPassword", problem) }
         if new != confirmation { errors.add("confirmPassword", "validation.password.mismatch") }
         if !errors.isEmpty {
             var page = try await page(req)
@@ -73,7 +73,7 @@ struct ProfileController: RouteCollection {
             return try await render(req, page: page, status: .unprocessableEntity)
         }
         try await StaffStore(database: req.db).setPassword(
-            staff, to: new, hashing: req.passwords, action: "profile.password_changed", context: req.auditContext
+            staff, to: new, hashing: req.passwords, common: req.kefu.commonPasswords, action: "profile.password_changed", context: req.auditContext
         )
         // Every session ended with the change, this one too; the person stays signed in on a new one.
         req.webSession = nil

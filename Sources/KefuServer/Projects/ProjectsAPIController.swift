@@ -104,12 +104,10 @@ struct ProjectsAPIController: RouteCollection {
 }
 
 extension Request {
-    /// The project addressed by `:id`, or 404.
+    /// The project addressed by `:id`, or 404. The catalog is the department's: who may see or keep
+    /// it is decided by the route's permission, so any project is open to those who pass it.
     func project() async throws -> ProjectRecord {
-        guard let id = parameters.get("id", as: Int.self), let record = try await ProjectStore(database: db).find(id) else {
-            throw KefuError.notFound
-        }
-        return record
+        try await record(ProjectKind.self, for: .viewProjects)
     }
 
     var projectFilter: ProjectStore.Filter {

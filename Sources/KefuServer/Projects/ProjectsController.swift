@@ -104,7 +104,7 @@ struct ProjectsController: RouteCollection {
         page.version = input.version ?? record.version
         do {
             let facts = try ProjectValidation.validate(draft).get()
-            _ = try await ProjectStore(database: req.db).update(record.id, with: facts, version: input.version ?? -1, context: req.auditContext)
+            _ = try await ProjectStore(database: req.db).update(record.id, with: facts, version: try requireFormVersion(input.version), context: req.auditContext)
             return req.redirect(to: "/projects/\(record.id)", flash: FlashMessage(.success, "flash.saved"))
         } catch let errors as FieldErrors {
             page.errors = errors.messages

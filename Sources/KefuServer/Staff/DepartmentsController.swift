@@ -130,7 +130,7 @@ struct DepartmentsController: RouteCollection {
         let department = try await target(req)
         let input = try req.content.decode(DepartmentInput.self)
         do {
-            try await DepartmentStore(database: req.db).rename(department, to: input.name ?? "", version: input.version ?? -1, context: req.auditContext)
+            try await DepartmentStore(database: req.db).rename(department, to: input.name ?? "", version: try requireFormVersion(input.version), context: req.auditContext)
             return req.redirect(to: SiteURL.departments, flash: FlashMessage(.success, "flash.saved"))
         } catch let errors as FieldErrors {
             return req.redirect(to: SiteURL.departments, flash: FlashMessage(.error, errors.messages.values.first ?? "error.validation"))

@@ -48,7 +48,7 @@ struct StaffAPIController: RouteCollection {
             text: req.query[String.self, at: "q"], role: req.query[String.self, at: "role"].flatMap(Role.init(rawValue:)),
             departmentID: req.query[Int.self, at: "departmentID"], isActive: req.query[String.self, at: "active"].flatMap { Bool($0) }
         )
-        let page = req.paging
+        let page = try req.paging
         let (items, total) = try await StaffStore(database: req.db).list(filter, visibleTo: actor, page: page)
         return PageDTO(items: items.map(StaffDTO.init), request: page, total: total)
     }
@@ -56,7 +56,7 @@ struct StaffAPIController: RouteCollection {
     @Sendable func create(req: Request) async throws -> Response {
         let body = try req.content.decode(CreateStaffRequest.self)
         let staff = try await StaffStore(database: req.db).create(
-            body.draft, by: try req.requireStaff().actor, hashing: req.passwords, context: req.auditContext
+            body.draft, by: try req.requireStaff().actor, hashing: req.passwords, common: req.kefu.commonPasswords, context: req.auditContext
         )
         return try await StaffDTO(staff).encodeResponse(status: .created, for: req)
     }
@@ -87,7 +87,7 @@ struct StaffAPIController: RouteCollection {
         try checkRoleReach(req, staff)
         let body = try req.content.decode(SetPasswordRequest.self)
         try await StaffStore(database: req.db).setPassword(
-            staff, to: body.password, hashing: req.passwords, action: "staff.password_reset", context: req.auditContext
+            staff, to: body.password, hashing: req.passwords, common: req.kefu.commonPasswords, action: "staff.password_reset", context: req.auditContext
         )
         return .noContent
     }

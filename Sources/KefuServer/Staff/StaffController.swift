@@ -73,7 +73,7 @@ struct StaffController: RouteCollection {
             text: q, role: Role(rawValue: role),
             isActive: active == "all" ? nil : active != "false"
         )
-        let paging = req.paging
+        let paging = try req.paging
         let (items, total) = try await StaffStore(database: req.db).list(filter, visibleTo: staff.actor, page: paging)
         let page = ListPage(
             rows: items.map {
@@ -109,7 +109,7 @@ struct StaffController: RouteCollection {
         )
         do {
             let staff = try await StaffStore(database: req.db).create(
-                draft, by: try req.requireStaff().actor, hashing: req.passwords, context: req.auditContext
+                draft, by: try req.requireStaff().actor, hashing: req.passwords, common: req.kefu.commonPasswords, context: req.auditContext
             )
             return req.redirect(to: SiteURL.staffMember(try staff.requireID()), flash: FlashMessage(.success, "flash.staff_created"))
         } catch let errors as FieldErrors {
@@ -134,7 +134,7 @@ struct StaffController: RouteCollection {
         )
         do {
             try await StaffStore(database: req.db).update(
-                staff, with: draft, version: form.version ?? -1, by: try req.requireStaff().actor, context: req.auditContext
+                staff, with: draft, version: try requireFormVersion(form.version), by: try req.requireStaff().actor, context: req.auditContext
             )
             return req.redirect(to: SiteURL.staffMember(try staff.requireID()), flash: FlashMessage(.success, "flash.saved"))
         } catch let errors as FieldErrors {
@@ -160,7 +160,7 @@ struct StaffController: RouteCollection {
         let password = (try? req.content.get(String.self, at: "password")) ?? ""
         do {
             try await StaffStore(database: req.db).setPassword(
-                staff, to: password, hashing: req.passwords, action: "staff.password_reset", context: req.auditContext
+                staff, to: password, hashing: req.passwords, common: req.kefu.commonPasswords, action: "staff.password_reset", context: req.auditContext
             )
             return req.redirect(to: SiteURL.staffMember(try staff.requireID()), flash: FlashMessage(.success, "flash.password_reset"))
         } catch let errors as FieldErrors {

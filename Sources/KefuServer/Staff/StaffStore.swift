@@ -39,6 +39,15 @@ struct StaffStore {
         try await database.sql().raw("SELECT display_name FROM staff WHERE id = \(bind: staffID)").first()?.decode(column: "display_name", as: String.self)
     }
 
+    /// Whether `staffID` names someone who may be made responsible for customers: an active
+    /// specialist or supervisor. Ids from a request are checked here, never trusted.
+    func isAssignee(_ staffID: Int) async throws -> Bool {
+        try await database.sql().raw("""
+            SELECT id FROM staff WHERE id = \(bind: staffID) AND is_active = \(bind: true)
+            AND role IN (\(binds: [Role.specialist.rawValue, Role.supervisor.rawValue]))
+            """).first() != nil
+    }
+
     /// The active specialists and supervisors by name, read straight into values: the customer list
     /// shows them on every page, and building a Fluent model per person cost more than the page.
     func assignees() async throws -> [Assignee] {
@@ -77,7 +86,7 @@ struct StaffStore {
     }
 
     /// Checks a draft against the rules that need no other account; returns the parsed role/language.
-    func validate(_ draft: StaffDraft, isNew: Bool) async throws -> (Role, Language, DepartmentModel) {
+    func validate(_ draft: StaffDraft, isNew: Bool, common: CommonPasswords = .empty) async throws -> (Role, Language, DepartmentModel) {
         var errors = FieldErrors()
         if isNew, let problem = StaffRules.validateUsername(draft.username) { errors.add("username", problem) }
         if let problem = StaffRules.validateDisplayName(draft.displayName) { errors.add("displayName", problem) }
@@ -92,7 +101,7 @@ struct StaffStore {
             errors.add("departmentID", role == .liaison ? "validation.staff.liaison_department" : "validation.staff.customer_service_department")
         }
         if isNew {
-            if let problem = PasswordPolicy.problem(with: draft.password ?? "", username: draft.username) {
+            if let problem = PasswordPolicy.problem(with: draft.password ?? "", username: draft.username, displayName: draft.displayName, common: common) {
                 errors.add("password", problem)
             }
             if errors.messages["username"] == nil,
@@ -126,8 +135,8 @@ struct StaffStore {
         }
     }
 
-    func create(_ draft: StaffDraft, by actor: Actor?, hashing: PasswordHashing, context: AuditContext) async throws -> StaffModel {
-        let (role, language, department) = try await validate(draft, isNew: true)
+    func create(_ draft: StaffDraft, by actor: Actor?, hashing: PasswordHashing, common: CommonPasswords, context: AuditContext) async throws -> StaffModel {
+        let (role, language, department) = try await validate(draft, isNew: true, common: common)
         if let actor {
             guard StaffRules.mayManage(actorRole: actor.role, currentRole: nil, newRole: role),
                   AccessPolicy.permits(actor, .manageStaff, on: RecordFacts(departmentID: department.id))
@@ -176,7 +185,8 @@ struct StaffStore {
         staff.$department.value = department
     }
 
-    /// Deactivates or reactivates an account; deactivation also ends its sessions.
+    /// Deactivates or reactivates an account; deactivation also ends its sessions and revokes its API
+    /// tokens for good, so a reactivated account starts without any (issue 11 #3).
     func setActive(_ staff: StaffModel, _ isActive: Bool, version: Int?, context: AuditContext) async throws {
         if let version, staff.version != version { throw KefuError.conflict("error.conflict.staff") }
         guard staff.isActive != isActive else { return }
@@ -188,19 +198,34 @@ struct StaffStore {
             staff, expectedVersion: staff.version, action: isActive ? "staff.activated" : "staff.deactivated",
             fields: ["isActive"], context: context
         ) { tx in
-            if !isActive { try await WebSessionModel.query(on: tx).filter(\.$staff.$id == staff.requireID()).delete() }
+            if !isActive { try await Self.endAccess(of: staff.requireID(), context: context, on: tx) }
         }
     }
 
-    /// Sets a new password and ends every session of the account (issue 2 §3).
-    func setPassword(_ staff: StaffModel, to password: String, hashing: PasswordHashing, action: String, context: AuditContext) async throws {
-        if let problem = PasswordPolicy.problem(with: password, username: staff.username) {
+    /// Sets a new password and ends every session of the account and revokes its API tokens (issue 2
+    /// §3, issue 11 #3): whoever knew the old password may have made a token with it.
+    func setPassword(
+        _ staff: StaffModel, to password: String, hashing: PasswordHashing, common: CommonPasswords, action: String, context: AuditContext
+    ) async throws {
+        if let problem = PasswordPolicy.problem(with: password, username: staff.username, displayName: staff.displayName, common: common) {
             throw FieldErrors(["password": problem])
         }
         staff.passwordHash = try await hashing.hash(password)
         staff.passwordChangedAt = context.now
         try await save(staff, expectedVersion: staff.version, action: action, fields: ["password"], context: context) { tx in
-            try await WebSessionModel.query(on: tx).filter(\.$staff.$id == staff.requireID()).delete()
+            try await Self.endAccess(of: staff.requireID(), context: context, on: tx)
+        }
+    }
+
+    /// Ends every web session of the account and revokes its unrevoked API tokens, in the caller's
+    /// transaction; the revocation is audited with how many tokens it ended.
+    static func endAccess(of staffID: Int, context: AuditContext, on tx: any Database) async throws {
+        try await WebSessionModel.query(on: tx).filter(\.$staff.$id == staffID).delete()
+        let revoked = try await tx.sql().raw("""
+            UPDATE api_tokens SET revoked_at = \(bind: context.now) WHERE staff_id = \(bind: staffID) AND revoked_at IS NULL RETURNING id
+            """).all()
+        if !revoked.isEmpty {
+            try await AuditLog.record("token.revoked_all", recordType: "staff", recordID: String(staffID), detail: String(revoked.count), context: context, on: tx)
         }
     }
 

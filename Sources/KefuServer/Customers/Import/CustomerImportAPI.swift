@@ -108,7 +108,7 @@ struct CustomerImportAPIController: RouteCollection {
             let report = req.importReport(plan, encoding: detected, duplicates: duplicates, dryRun: true, outcome: nil)
             return try await report.encodeResponse(status: dryRun ? .ok : .unprocessableEntity, for: req)
         }
-        let outcome = try await importer.run(plan, duplicates: duplicates, handling: handling, responsibleStaffID: staff.id, jobLabel: "api-\(req.id.prefix(8))", context: req.auditContext)
+        let outcome = try await importer.run(plan, duplicates: duplicates, handling: handling, responsibleStaffID: staff.id, jobLabel: "api-\(req.requestID.prefix(8))", context: req.auditContext)
         return try await req.importReport(plan, encoding: detected, duplicates: duplicates, dryRun: false, outcome: outcome).encodeResponse(status: .ok, for: req)
     }
 }

@@ -67,14 +67,9 @@ struct CustomerImporter {
         guard !rows.isEmpty else { return outcome }
         try await database.transaction { tx in
             let sql = try tx.sql()
-            var calendar = Calendar(identifier: .gregorian)
-            calendar.timeZone = DisplayFormat.timeZone
-            let year = calendar.component(.year, from: context.now)
-            try await sql.raw("INSERT INTO customer_code_sequences (year, next_value) VALUES (\(bind: year), 0) ON CONFLICT (year) DO NOTHING").run()
-            let last = try await sql.raw("""
-                UPDATE customer_code_sequences SET next_value = next_value + \(bind: rows.count) WHERE year = \(bind: year) RETURNING next_value
-                """).first()?.decode(column: "next_value", as: Int.self) ?? rows.count
-            var sequence = last - rows.count
+            // One reservation for the whole file, from the counters every numbered kind shares.
+            let (year, first) = try await RecordNumbers.reserve(CustomerFileKind.numbering!, count: rows.count, at: context.now, on: tx)
+            var sequence = first - 1
             var done = 0
             for start in stride(from: 0, to: rows.count, by: Self.chunk) {
                 let slice = rows[start..<min(start + Self.chunk, rows.count)]

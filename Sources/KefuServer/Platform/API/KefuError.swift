@@ -1,3 +1,4 @@
+import AsyncKit
 import KefuDomain
 import Vapor
 
@@ -41,6 +42,18 @@ public struct KefuError: Error, Sendable {
         KefuError(.badRequest, code: "bad_request", messageKey: messageKey)
     }
 
+    /// A query string the server will not guess at (paging out of range, a search term too long):
+    /// 400 with the parameters named, like a form's fields.
+    public static func invalidQuery(_ errors: FieldErrors) -> KefuError {
+        KefuError(.badRequest, code: "invalid_query", messageKey: "error.invalid_query", fields: errors.messages)
+    }
+
+    /// The server is saturated for a moment (all database connections or password checks in use):
+    /// 503 with `Retry-After`, never a 500 — nothing went wrong and nothing was changed.
+    public static func busy(retryAfterSeconds: Int) -> KefuError {
+        KefuError(.serviceUnavailable, code: "busy", messageKey: "error.busy", headers: ["Retry-After": String(retryAfterSeconds)])
+    }
+
     public static func tooManyRequests(retryAfterSeconds: Int) -> KefuError {
         let minutes = max(1, (retryAfterSeconds + 59) / 60)
         return KefuError(
@@ -68,6 +81,8 @@ extension KefuError {
             return error
         case let errors as FieldErrors:
             return .validation(errors)
+        case is ConnectionPoolTimeoutError:
+            return .busy(retryAfterSeconds: 2)
         case is DecodingError:
             return KefuError(.badRequest, code: "malformed_body", messageKey: "error.malformed_body")
         case let abort as any AbortError:
@@ -99,4 +114,11 @@ extension KefuError {
             return KefuError(status, code: "http_\(status.code)", messageKey: "error.bad_request", headers: headers)
         }
     }
+}
+
+/// The version a page form was read at. Every edit form carries it hidden; a form without one is
+/// refused like the API's (422), not taken as a conflict or, worse, as "no check".
+func requireFormVersion(_ version: Int?) throws -> Int {
+    guard let version else { throw KefuError.validation(FieldErrors(["version": "validation.version_missing"])) }
+    return version
 }

@@ -26,7 +26,8 @@ struct APIOperation: Sendable {
 enum OpenAPIParameters {
     static let id: JSONValue = ["name": "id", "in": "path", "required": true, "schema": ["type": "integer"]]
     static let page: [JSONValue] = [
-        ["name": "page", "in": "query", "schema": ["type": "integer", "minimum": 1], "description": "1-based page number"],
+        ["name": "page", "in": "query", "schema": ["type": "integer", "minimum": 1, "maximum": 100_000],
+         "description": "1-based page number; outside 1–100000 the answer is 400 invalid_query"],
         ["name": "perPage", "in": "query", "schema": ["type": "integer", "minimum": 1, "maximum": 100]],
     ]
 

@@ -24,9 +24,16 @@ struct PageDTO<Item: Content>: Content {
 }
 
 extension Request {
-    /// `?page=&perPage=` (pages also accept `per_page`), clamped by the paging convention.
+    /// `?page=&perPage=` (pages also accept `per_page`): the one reading of paging for every list,
+    /// page and API. A value that is not a whole number in range is a 400 naming the parameter.
     var paging: Paging {
-        let query = queryParameters
-        return Paging(number: query.int("page"), size: query.int("perPage") ?? query.int("per_page"))
+        get throws {
+            let query = queryParameters
+            let sizeName = query["perPage"] == nil && query["per_page"] != nil ? "per_page" : "perPage"
+            switch Paging.parse(number: query["page"], size: query[sizeName], sizeName: sizeName) {
+            case .success(let paging): return paging
+            case .failure(let errors): throw KefuError.invalidQuery(errors)
+            }
+        }
     }
 }

@@ -126,7 +126,7 @@ struct AuditController: RouteCollection {
     @Sendable func list(req: Request) async throws -> PageDTO<AuditEntryDTO> {
         let filter = AuditFilter(req)
         try filter.validate()
-        let page = req.paging
+        let page = try req.paging
         let (items, total) = try await fetch(filter, page: page, on: req.db)
         return PageDTO(items: items.map(AuditEntryDTO.init), request: page, total: total)
     }
@@ -134,7 +134,7 @@ struct AuditController: RouteCollection {
     @Sendable func page(req: Request) async throws -> Response {
         let filter = AuditFilter(req)
         var errors: [String: String] = [:]
-        let paging = req.paging
+        let paging = try req.paging
         var items: [AuditEntryModel] = []
         var total = 0
         do {

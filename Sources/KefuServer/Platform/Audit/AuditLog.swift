@@ -20,7 +20,7 @@ extension Request {
     var auditContext: AuditContext {
         AuditContext(
             actorStaffID: staff?.id, actorName: staff?.username ?? "anonymous", address: clientAddress,
-            requestID: id, now: now
+            requestID: requestID, now: now
         )
     }
 }

@@ -40,4 +40,30 @@ enum CookieName {
     static let anonymousCSRF = "kefu_csrf"
     static let language = "kefu_lang"
     static let flash = "kefu_flash"
+    /// With secure cookies on, the session cookie carries the `__Host-` prefix: browsers then accept
+    /// it only over HTTPS, for the whole site, from this host alone (no subdomain can plant one).
+    static let secureSessionPrefix = "__Host-"
+}
+
+extension Request {
+    /// The session cookie's name under this configuration.
+    var sessionCookieName: String {
+        kefu.configuration.secureCookies ? CookieName.secureSessionPrefix + CookieName.session : CookieName.session
+    }
+
+    /// A cookie as Kefu sets every one of its own: whole site, HttpOnly, SameSite=Lax, and Secure when
+    /// `KEFU_SECURE_COOKIES` is on (issue 11 #8). `maxAge` nil is a browser-session cookie.
+    func kefuCookie(_ value: String, maxAge: Int?) -> HTTPCookies.Value {
+        HTTPCookies.Value(
+            string: value, maxAge: maxAge, path: "/", isSecure: kefu.configuration.secureCookies, isHTTPOnly: true, sameSite: .lax
+        )
+    }
+
+    /// A cookie that removes one of Kefu's cookies from the browser.
+    func expiredKefuCookie() -> HTTPCookies.Value {
+        HTTPCookies.Value(
+            string: "", expires: Date(timeIntervalSince1970: 0), maxAge: 0, path: "/", isSecure: kefu.configuration.secureCookies,
+            isHTTPOnly: true, sameSite: .lax
+        )
+    }
 }

@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import NIOConcurrencyHelpers
 import Vapor
 
 /// Random tokens and their stored fingerprints.
@@ -37,13 +38,35 @@ enum Secrets {
     }
 }
 
-/// bcrypt password hashing, off the event loop.
+/// bcrypt password hashing on threads of its own (issue 17 §3).
+///
+/// bcrypt is meant to be slow: on NIO's shared blocking pool (two threads on these machines) a burst
+/// of thirty sign-ins starved SQLite, which does its file work on the same threads, and other people's
+/// reads took seconds or failed. Here hashing has its own pool, and at most `maximumWaiting` hashings
+/// are admitted at once; beyond that the request is answered 503 with `Retry-After` at once rather
+/// than queued behind a minute of work.
 ///
 /// bcrypt reads at most 72 bytes; a 128-character Chinese password is 384. Passwords are therefore
 /// first reduced to the base64 of their SHA-256 (44 bytes), so every character counts.
-struct PasswordHashing: Sendable {
+final class PasswordHashing: Sendable {
     let cost: Int
-    let threadPool: NIOThreadPool
+    let maximumWaiting: Int
+    private let pool: NIOThreadPool
+    private let admitted = NIOLockedValueBox(0)
+
+    init(cost: Int, threads: Int = max(2, System.coreCount), maximumWaiting: Int = 64) {
+        self.cost = cost
+        self.maximumWaiting = maximumWaiting
+        self.pool = NIOThreadPool(numberOfThreads: threads)
+        pool.start()
+    }
+
+    func shutdown() async {
+        try? await pool.shutdownGracefully()
+    }
+
+    /// How many hashings are admitted now (running or waiting for a thread).
+    var admittedCount: Int { admitted.withLockedValue { $0 } }
 
     private static func prehash(_ password: String) -> String {
         Data(SHA256.hash(data: Data(password.utf8))).base64EncodedString()
@@ -51,15 +74,23 @@ struct PasswordHashing: Sendable {
 
     func hash(_ password: String) async throws -> String {
         let cost = self.cost
-        return try await threadPool.runIfActive {
-            try Bcrypt.hash(Self.prehash(password), cost: cost)
-        }
+        return try await run { try Bcrypt.hash(Self.prehash(password), cost: cost) }
     }
 
     func verify(_ password: String, against hash: String) async throws -> Bool {
-        try await threadPool.runIfActive {
-            (try? Bcrypt.verify(Self.prehash(password), created: hash)) ?? false
+        try await run { (try? Bcrypt.verify(Self.prehash(password), created: hash)) ?? false }
+    }
+
+    private func run<Value: Sendable>(_ work: @escaping @Sendable () throws -> Value) async throws -> Value {
+        let limit = maximumWaiting
+        let isAdmitted = admitted.withLockedValue { count -> Bool in
+            guard count < limit else { return false }
+            count += 1
+            return true
         }
+        guard isAdmitted else { throw KefuError.busy(retryAfterSeconds: 1) }
+        defer { admitted.withLockedValue { $0 -= 1 } }
+        return try await pool.runIfActive(work)
     }
 
     /// A hash of a password no one knows, verified against when the username is unknown so that an
@@ -70,13 +101,18 @@ struct PasswordHashing: Sendable {
 }
 
 extension Request {
-    var passwords: PasswordHashing {
-        PasswordHashing(cost: kefu.configuration.bcryptCost, threadPool: application.threadPool)
-    }
+    var passwords: PasswordHashing { kefu.passwordHashing }
 }
 
 extension Application {
-    var passwordHashing: PasswordHashing {
-        PasswordHashing(cost: kefu.configuration.bcryptCost, threadPool: threadPool)
+    var passwordHashing: PasswordHashing { kefu.passwordHashing }
+}
+
+/// Stops the hashing threads when the application shuts down.
+struct PasswordHashingLifecycle: LifecycleHandler {
+    let hashing: PasswordHashing
+
+    func shutdownAsync(_ application: Application) async {
+        await hashing.shutdown()
     }
 }

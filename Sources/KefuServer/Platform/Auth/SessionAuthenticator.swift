@@ -5,7 +5,7 @@ import Vapor
 /// been idle or alive too long (issue 2 §3).
 struct SessionAuthenticator: AsyncMiddleware {
     func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
-        guard !request.isAPI, let token = request.cookies[CookieName.session]?.string, !token.isEmpty else {
+        guard !request.isAPI, let token = request.cookies[request.sessionCookieName]?.string, !token.isEmpty else {
             return try await next.respond(to: request)
         }
         let now = request.now
@@ -30,8 +30,8 @@ struct SessionAuthenticator: AsyncMiddleware {
             expired = true
         }
         let response = try await next.respond(to: request)
-        if expired, request.webSession == nil, response.cookies[CookieName.session] == nil {
-            response.cookies[CookieName.session] = SessionCookies.expired(request)
+        if expired, request.webSession == nil, response.cookies[request.sessionCookieName] == nil {
+            response.cookies[request.sessionCookieName] = SessionCookies.expired(request)
         }
         return response
     }
@@ -58,19 +58,13 @@ struct BearerAuthenticator: AsyncMiddleware {
     }
 }
 
-/// The session cookie's attributes: HttpOnly, SameSite=Lax, Secure when configured.
+/// The session cookie's attributes: HttpOnly, SameSite=Lax, Secure (and the `__Host-` name) when configured.
 enum SessionCookies {
     static func make(_ token: String, _ request: Request) -> HTTPCookies.Value {
-        HTTPCookies.Value(
-            string: token, maxAge: request.kefu.configuration.sessionAbsoluteHours * 3600, path: "/",
-            isSecure: request.kefu.configuration.secureCookies, isHTTPOnly: true, sameSite: .lax
-        )
+        request.kefuCookie(token, maxAge: request.kefu.configuration.sessionAbsoluteHours * 3600)
     }
 
     static func expired(_ request: Request) -> HTTPCookies.Value {
-        HTTPCookies.Value(
-            string: "", expires: Date(timeIntervalSince1970: 0), maxAge: 0, path: "/",
-            isSecure: request.kefu.configuration.secureCookies, isHTTPOnly: true, sameSite: .lax
-        )
+        request.expiredKefuCookie()
     }
 }

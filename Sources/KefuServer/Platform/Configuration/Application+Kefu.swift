@@ -8,6 +8,10 @@ public struct KefuServices: Sendable {
     public var localizer: Localizer
     /// See ``PasswordHashing/makeDecoyHash(cost:)``.
     var decoyPasswordHash: String
+    /// bcrypt's own threads; see ``PasswordHashing``.
+    var passwordHashing: PasswordHashing
+    /// The common and breached passwords no account may have (issue 11 #5), read once at start.
+    public var commonPasswords: CommonPasswords = .empty
 
     public var sessionLifetime: SessionLifetime {
         SessionLifetime(
@@ -35,13 +39,12 @@ extension Request {
     public var kefu: KefuServices { application.kefu }
     public var now: Date { application.kefu.clock.now }
 
-    /// The client's address: the peer, or the first `X-Forwarded-For` hop when configured to trust a
-    /// load balancer in front of Kefu.
+    /// The client's address: the peer, or — when the peer is one of the configured trusted proxies —
+    /// the right-most `X-Forwarded-For` address that is not a trusted proxy (``ForwardedFor``).
     public var clientAddress: String {
-        if kefu.configuration.trustForwardedFor,
-           let forwarded = headers.first(name: "X-Forwarded-For")?.split(separator: ",").first {
-            return forwarded.trimmed
-        }
-        return remoteAddress?.ipAddress ?? "unknown"
+        let peer = remoteAddress?.ipAddress ?? "unknown"
+        let trusted = kefu.configuration.trustedProxies
+        guard !trusted.isEmpty else { return peer }
+        return ForwardedFor.clientAddress(peer: peer, forwardedFor: headers[.xForwardedFor], trusted: trusted)
     }
 }

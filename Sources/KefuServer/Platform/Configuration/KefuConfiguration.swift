@@ -28,14 +28,18 @@ public struct KefuConfiguration: Sendable {
     public var sessionAbsoluteHours: Int
     /// bcrypt work factor; tests lower it to keep the suite fast.
     public var bcryptCost: Int
-    /// Trust `X-Forwarded-For` for the client address (only behind a load balancer you run).
-    public var trustForwardedFor: Bool
+    /// The proxies in front of Kefu (addresses or CIDR blocks) whose `X-Forwarded-For` is believed:
+    /// the client is the right-most address not among them (issue 11 #6). Empty: the peer is the client.
+    public var trustedProxies: [IPNetwork]
     /// How often the in-process scheduler looks for due jobs; 0 turns it off.
     public var schedulerIntervalSeconds: Int
     /// The public inquiry form and its queue (R4.1 #2).
     public var inquiries = InquirySettings()
     /// Where people reach Kefu (https://kefu.example.cn), for links in chat messages; none without it.
     public var baseURL: String?
+    /// On SIGTERM, how long Kefu keeps serving — answering `/readyz` with 503 and asking every client
+    /// to close its connection — before it stops accepting and closes idle connections (issue 17 §6).
+    public var drainSeconds = 2
 
     public struct InquirySettings: Sendable {
         /// Who gets a public-form inquiry: the supervisor by hand (default), round robin, or by industry.
@@ -56,7 +60,7 @@ public struct KefuConfiguration: Sendable {
         KefuConfiguration(
             hostname: "127.0.0.1", port: defaultPort, dataDirectory: "./kefu-data", database: .sqlite(path: nil),
             adminPassword: nil, secureCookies: false, logLevel: .warning, maxBodyBytes: 1 << 20,
-            sessionIdleMinutes: 120, sessionAbsoluteHours: 12, bcryptCost: 4, trustForwardedFor: false,
+            sessionIdleMinutes: 120, sessionAbsoluteHours: 12, bcryptCost: 4, trustedProxies: [],
             schedulerIntervalSeconds: 0
         )
     }
@@ -94,7 +98,7 @@ public struct KefuConfiguration: Sendable {
             sessionIdleMinutes: reader.integer("KEFU_SESSION_IDLE_MINUTES", in: 1...1440) ?? 120,
             sessionAbsoluteHours: reader.integer("KEFU_SESSION_ABSOLUTE_HOURS", in: 1...720) ?? 12,
             bcryptCost: reader.integer("KEFU_BCRYPT_COST", in: 4...16) ?? 12,
-            trustForwardedFor: reader.bool("KEFU_TRUST_FORWARDED_FOR") ?? false,
+            trustedProxies: reader.trustedProxies(),
             schedulerIntervalSeconds: reader.integer("KEFU_SCHEDULER_INTERVAL_SECONDS", in: 0...86400) ?? 30
         )
         var settings = InquirySettings()
@@ -112,6 +116,7 @@ public struct KefuConfiguration: Sendable {
         if let version = reader.string("KEFU_PRIVACY_NOTICE_VERSION") { settings.privacyNoticeVersion = String(version.prefix(32)) }
         settings.submissionsPerAddress = reader.integer("KEFU_PUBLIC_FORM_LIMIT", in: 1...10_000) ?? 5
         configuration.inquiries = settings
+        configuration.drainSeconds = reader.integer("KEFU_DRAIN_SECONDS", in: 0...60) ?? 2
         if let base = reader.string("KEFU_BASE_URL") {
             if base.hasPrefix("http://") || base.hasPrefix("https://") { configuration.baseURL = base.trimmingSuffix("/") } else {
                 reader.fail("KEFU_BASE_URL", "expected the address people open, e.g. https://kefu.example.cn")
@@ -168,6 +173,25 @@ struct EnvironmentReader {
             fail(name, "expected true or false")
             return nil
         }
+    }
+
+    /// `KEFU_TRUSTED_PROXIES` (addresses or CIDR blocks, comma separated). `KEFU_TRUST_FORWARDED_FOR=true`
+    /// alone is refused: trusting every sender of the header lets any client choose its own address.
+    mutating func trustedProxies() -> [IPNetwork] {
+        let trust = bool("KEFU_TRUST_FORWARDED_FOR")
+        guard trust != false else { return [] }
+        guard let list = string("KEFU_TRUSTED_PROXIES") else {
+            if trust == true {
+                fail("KEFU_TRUST_FORWARDED_FOR", "name the proxies whose X-Forwarded-For Kefu may believe in KEFU_TRUSTED_PROXIES, e.g. 10.0.0.5,10.0.1.0/24")
+            }
+            return []
+        }
+        let entries = list.split(separator: ",").map { String($0).trimmed }.filter { !$0.isEmpty }
+        let networks = entries.compactMap(IPNetwork.init)
+        if networks.count != entries.count || networks.isEmpty {
+            fail("KEFU_TRUSTED_PROXIES", "expected IP addresses or CIDR blocks separated by commas, e.g. 10.0.0.5,10.0.1.0/24")
+        }
+        return networks
     }
 
     mutating func logLevel(_ name: String) -> Logger.Level? {

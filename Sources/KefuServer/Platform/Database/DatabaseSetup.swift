@@ -14,22 +14,36 @@ enum DatabaseSetup {
     /// How long a connection waits for another's write lock before giving up, in milliseconds.
     static let sqliteBusyTimeoutMilliseconds = 5000
 
+    /// Connections each event loop may hold, and how long a request waits for one before it is
+    /// answered 503 (Fluent's defaults, named so the busy log can say them).
+    static let connectionsPerEventLoop = 1
+    static let connectionWaitSeconds: Int64 = 10
+
+    /// The pool's shape for the log line of a 503.
+    static func poolDescription(_ app: Application) -> String {
+        let loops = app.eventLoopGroup.makeIterator().reduce(0) { count, _ in count + 1 }
+        return "\(loops) event loops × \(connectionsPerEventLoop) connection(s), wait \(connectionWaitSeconds) s"
+    }
+
     static func configure(_ app: Application, _ configuration: KefuConfiguration) async throws {
         switch configuration.database {
         case .sqlite(let path):
             if let path {
                 let directory = URL(fileURLWithPath: path).deletingLastPathComponent().path
                 try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-                app.databases.use(.sqlite(SQLiteConfiguration(storage: .file(path: path)), sqlLogLevel: .debug), as: .sqlite)
+                app.databases.use(.sqlite(SQLiteConfiguration(storage: .file(path: path)), maxConnectionsPerEventLoop: connectionsPerEventLoop,
+                                          connectionPoolTimeout: .seconds(connectionWaitSeconds), sqlLogLevel: .debug), as: .sqlite)
             } else {
-                app.databases.use(.sqlite(SQLiteConfiguration(storage: .memory), sqlLogLevel: .debug), as: .sqlite)
+                app.databases.use(.sqlite(SQLiteConfiguration(storage: .memory), maxConnectionsPerEventLoop: connectionsPerEventLoop,
+                                          connectionPoolTimeout: .seconds(connectionWaitSeconds), sqlLogLevel: .debug), as: .sqlite)
             }
             try await applySQLitePragmas(app)
         case .postgres(let url):
             do {
                 var postgres = try SQLPostgresConfiguration(url: url)
                 postgres.searchPath = ["public"]
-                app.databases.use(.postgres(configuration: postgres, sqlLogLevel: .debug), as: .psql)
+                app.databases.use(.postgres(configuration: postgres, maxConnectionsPerEventLoop: connectionsPerEventLoop,
+                                            connectionPoolTimeout: .seconds(connectionWaitSeconds), sqlLogLevel: .debug), as: .psql)
             } catch {
                 throw DatabaseSetupError(message: "KEFU_DATABASE_URL is not a usable PostgreSQL URL: \(error)")
             }

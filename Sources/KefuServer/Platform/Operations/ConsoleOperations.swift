@@ -40,7 +40,7 @@ package enum ConsoleOperations {
             username: "admin", displayName: "系统管理员", departmentID: department?.id, role: Role.administrator.rawValue,
             language: Language.zhHans.rawValue, password: password
         )
-        _ = try await StaffStore(database: app.db).create(draft, by: nil, hashing: app.passwordHashing, context: .console(now: app.kefu.clock.now))
+        _ = try await StaffStore(database: app.db).create(draft, by: nil, hashing: app.passwordHashing, common: app.kefu.commonPasswords, context: .console(now: app.kefu.clock.now))
         return .created(username: "admin", password: password, generated: supplied == nil)
     }
 
@@ -53,7 +53,7 @@ package enum ConsoleOperations {
         }
         let draft = StaffDraft(username: username.lowercased(), displayName: displayName, departmentID: department.id, role: role, language: language, password: password)
         do {
-            _ = try await StaffStore(database: app.db).create(draft, by: nil, hashing: app.passwordHashing, context: .console(now: app.kefu.clock.now))
+            _ = try await StaffStore(database: app.db).create(draft, by: nil, hashing: app.passwordHashing, common: app.kefu.commonPasswords, context: .console(now: app.kefu.clock.now))
         } catch let errors as FieldErrors {
             throw ConsoleError(describe(errors, app))
         }
@@ -68,7 +68,7 @@ package enum ConsoleOperations {
     package static func setPassword(_ app: Application, username: String, password: String) async throws {
         let staff = try await find(app, username)
         do {
-            try await StaffStore(database: app.db).setPassword(staff, to: password, hashing: app.passwordHashing, action: "staff.password_reset", context: .console(now: app.kefu.clock.now))
+            try await StaffStore(database: app.db).setPassword(staff, to: password, hashing: app.passwordHashing, common: app.kefu.commonPasswords, action: "staff.password_reset", context: .console(now: app.kefu.clock.now))
         } catch let errors as FieldErrors {
             throw ConsoleError(describe(errors, app))
         }

@@ -21,7 +21,10 @@ struct HealthController: RouteCollection {
 
     @Sendable func ready(req: Request) async throws -> Response {
         var status = Status(status: "ok", database: "ok", pendingMigrations: [])
-        do {
+        if req.application.drain.isDraining {
+            status.status = "stopping"
+        } else {
+          do {
             let applied = Set(try await req.db.sql().raw("SELECT name FROM _fluent_migrations").all().map { try $0.decode(column: "name", as: String.self) })
             let pending = KefuMigrations.all.map { String(reflecting: type(of: $0)) }.filter { !applied.contains($0) }
             status.pendingMigrations = pending
@@ -30,6 +33,7 @@ struct HealthController: RouteCollection {
             req.logger.warning("readiness check failed: \(error)")
             status.status = "database unavailable"
             status.database = "unreachable"
+          }
         }
         let response = Response(status: status.status == "ok" ? .ok : .serviceUnavailable)
         try response.content.encode(status)

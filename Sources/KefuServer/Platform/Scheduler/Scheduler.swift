@@ -39,12 +39,16 @@ package final class Scheduler: Sendable {
                 guard try await claim(job, now: now, on: app.db) else { continue }
                 ran.append(job.name)
                 var failure = ""
+                // A run may outlast its lease (a slow webhook target, a large scan): renew it while
+                // the run works, so that no other instance starts the same job meanwhile.
+                let renewal = Task { [self] in await renewLease(of: job, app: app) }
                 do {
                     try await job.run(app, now)
                 } catch {
                     failure = String(describing: error)
                     app.logger.error("scheduled job failed", metadata: ["job": .string(job.name), "error": .string(failure)])
                 }
+                renewal.cancel()
                 try await finish(job, failure: failure, at: app.kefu.clock.now, on: app.db)
             } catch {
                 app.logger.error("scheduler could not claim a job", metadata: ["job": .string(job.name), "error": "\(error)"])
@@ -61,7 +65,7 @@ package final class Scheduler: Sendable {
             INSERT INTO scheduled_jobs (name, next_run_at, run_count) VALUES (\(bind: job.name), \(bind: now), 0)
             ON CONFLICT (name) DO NOTHING
             """).run()
-        let leaseUntil = now.addingTimeInterval(max(60, job.interval))
+        let leaseUntil = now.addingTimeInterval(Self.leaseSeconds(of: job))
         let claimed = try await sql.raw("""
             UPDATE scheduled_jobs
             SET locked_by = \(bind: instanceID), locked_until = \(bind: leaseUntil),
@@ -72,6 +76,25 @@ package final class Scheduler: Sendable {
             RETURNING name
             """).all()
         return !claimed.isEmpty
+    }
+
+    static func leaseSeconds(of job: ScheduledJob) -> TimeInterval { max(60, job.interval) }
+
+    /// Extends this instance's lease on a running job every third of the lease until cancelled.
+    private func renewLease(of job: ScheduledJob, app: Application) async {
+        let lease = Self.leaseSeconds(of: job)
+        while !Task.isCancelled {
+            try? await Task.sleep(for: .seconds(lease / 3))
+            guard !Task.isCancelled else { return }
+            let until = app.kefu.clock.now.addingTimeInterval(lease)
+            do {
+                try await app.db.sql().raw("""
+                    UPDATE scheduled_jobs SET locked_until = \(bind: until) WHERE name = \(bind: job.name) AND locked_by = \(bind: instanceID)
+                    """).run()
+            } catch {
+                app.logger.warning("could not renew a job's lease", metadata: ["job": .string(job.name), "error": "\(error)"])
+            }
+        }
     }
 
     private func finish(_ job: ScheduledJob, failure: String, at now: Date, on database: any Database) async throws {
@@ -154,5 +177,6 @@ enum HousekeepingJobs {
         try await SignInFailureModel.query(on: app.db)
             .filter(\.$occurredAt < now.addingTimeInterval(-24 * 3600))
             .delete()
+        try await RateLimit.purge(before: now.addingTimeInterval(-24 * 3600), on: app.db)
     }
 }

@@ -8,18 +8,32 @@ import Vapor
 struct CSRFMiddleware: AsyncMiddleware {
     static let fieldName = "_csrf"
     static let headerName = "X-CSRF-Token"
+    /// The largest page form a visitor without a session may post (the sign-in form, the public
+    /// inquiry form, whose route takes its limit from here).
+    static let anonymousBodyLimit = 16 << 10
 
     func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
         guard !request.isAPI, ![.GET, .HEAD, .OPTIONS].contains(request.method) else {
             return try await next.respond(to: request)
         }
-        // The form field is in the body, which the route would collect only after this check.
-        if request.body.data == nil {
-            _ = try await request.body.collect(max: request.kefu.configuration.maxBodyBytes).get()
+        guard let expected = request.csrfToken else { throw KefuError.csrf }
+        if let submitted = request.headers.first(name: Self.headerName) {
+            guard Secrets.constantTimeEquals(submitted, expected) else { throw KefuError.csrf }
+            return try await next.respond(to: request)
         }
-        let submitted = request.headers.first(name: Self.headerName)
-            ?? (try? request.content.get(String.self, at: Self.fieldName))
-        guard let submitted, let expected = request.csrfToken, Secrets.constantTimeEquals(submitted, expected) else {
+        // The form field is in the body, which the route would collect only after this check. A
+        // visitor without a session posts only small forms (sign-in, the public inquiry form), so
+        // their body is read only up to that size: a stranger cannot make Kefu buffer 24 MiB to be
+        // refused (issue 11 #8).
+        let limit = request.webSession == nil ? Self.anonymousBodyLimit : request.kefu.configuration.maxBodyBytes
+        if let length = request.headers.first(name: .contentLength).flatMap(Int.init), length > limit {
+            throw KefuError.from(status: .payloadTooLarge)
+        }
+        if request.body.data == nil {
+            _ = try await request.body.collect(max: limit).get()
+        }
+        let submitted = try? request.content.get(String.self, at: Self.fieldName)
+        guard let submitted, Secrets.constantTimeEquals(submitted, expected) else {
             throw KefuError.csrf
         }
         return try await next.respond(to: request)
@@ -41,15 +55,14 @@ struct AnonymousCSRFCookieMiddleware: AsyncMiddleware {
         if !request.isAPI, !StaticFilesMiddleware.isAsset(request.url.path), !["/healthz", "/readyz"].contains(request.url.path),
            request.webSession == nil, request.cookies[CookieName.anonymousCSRF] == nil {
             let token = Secrets.randomToken()
-            request.cookies[CookieName.anonymousCSRF] = HTTPCookies.Value(string: token)
+            // Only a page being shown holds the new token; a post that arrives without the cookie
+            // is refused by `CSRFMiddleware` before its body is read.
+            if [.GET, .HEAD].contains(request.method) { request.cookies[CookieName.anonymousCSRF] = HTTPCookies.Value(string: token) }
             issued = token
         }
         let response = try await next.respond(to: request)
         if let issued {
-            response.cookies[CookieName.anonymousCSRF] = HTTPCookies.Value(
-                string: issued, path: "/", isSecure: request.kefu.configuration.secureCookies, isHTTPOnly: true,
-                sameSite: .lax
-            )
+            response.cookies[CookieName.anonymousCSRF] = request.kefuCookie(issued, maxAge: nil)
         }
         return response
     }

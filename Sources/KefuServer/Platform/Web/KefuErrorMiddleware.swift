@@ -18,6 +18,13 @@ struct KefuErrorMiddleware: AsyncMiddleware {
         let kefuError = KefuError.from(error)
         if kefuError.status == .internalServerError {
             request.logger.error("unhandled error: \(String(reflecting: error))")
+        } else if kefuError.status == .serviceUnavailable {
+            // Saturation is an operator's concern, not a bug: say what was full and how it is set.
+            request.logger.warning("busy, answered 503", metadata: [
+                "cause": .string(String(reflecting: error)), "path": .string(request.url.path),
+                "databasePool": .string(DatabaseSetup.poolDescription(request.application)),
+                "passwordHashingAdmitted": .stringConvertible(request.kefu.passwordHashing.admittedCount),
+            ])
         } else {
             request.logger.debug("refused: \(kefuError.code)")
         }
@@ -28,9 +35,12 @@ struct KefuErrorMiddleware: AsyncMiddleware {
             return request.redirect(to: SiteURL.login(next: request.intendedAddress))
         }
         do {
+            // What was wrong with which value, in words: "搜索内容最多 100 个字符。" rather than only
+            // "请求参数有误" (the parameter's name is for programs, the message for people).
+            let details = kefuError.fields.sorted { $0.key < $1.key }.map { request.t($0.value) }
             let body = ErrorPage(
                 status: Int(kefuError.status.code), titleKey: "error.title.\(kefuError.status.code)",
-                messageKey: kefuError.messageKey, arguments: kefuError.messageArguments
+                messageKey: kefuError.messageKey, arguments: kefuError.messageArguments, details: details
             )
             let response = try await request.renderPage(
                 "errors/error", titleKey: body.titleKey, body, status: kefuError.status
@@ -65,24 +75,8 @@ struct ErrorPage: Encodable {
     var titleKey: String
     var messageKey: String
     var arguments: [String: String]
+    var details: [String] = []
 
     /// The message with its arguments filled in, for templates (`#t` takes fixed argument names).
     var minutes: String { arguments["minutes"] ?? "" }
-}
-
-/// Headers every response carries: the request id (for matching a complaint to a log line) and a
-/// strict content policy — Kefu loads nothing from elsewhere and runs only its own scripts.
-struct SecurityHeadersMiddleware: AsyncMiddleware {
-    func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
-        let response = try await next.respond(to: request)
-        response.headers.replaceOrAdd(name: "X-Request-Id", value: request.id)
-        response.headers.replaceOrAdd(name: "X-Content-Type-Options", value: "nosniff")
-        response.headers.replaceOrAdd(name: "X-Frame-Options", value: "DENY")
-        response.headers.replaceOrAdd(name: "Referrer-Policy", value: "same-origin")
-        response.headers.replaceOrAdd(
-            name: "Content-Security-Policy",
-            value: "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; form-action 'self'; frame-ancestors 'none'"
-        )
-        return response
-    }
 }

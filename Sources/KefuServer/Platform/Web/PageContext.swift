@@ -88,7 +88,7 @@ extension Request {
             if let unread = unreadNotifications {
                 context.unread = unread
             } else {
-                context.unread = try await NotificationStore(database: db).unreadCount(staffID: staffID)
+                context.unread = try await application.bell.unreadCount(staffID: staffID, on: db)
             }
             context.hasUnread = context.unread > 0
         }
@@ -101,9 +101,7 @@ extension Request {
         let response = try await view.encodeResponse(status: status, for: self)
         response.headers.replaceOrAdd(name: .cacheControl, value: "no-store")
         if cookies[CookieName.flash] != nil {
-            response.cookies[CookieName.flash] = HTTPCookies.Value(
-                string: "", expires: Date(timeIntervalSince1970: 0), maxAge: 0, path: "/"
-            )
+            response.cookies[CookieName.flash] = expiredKefuCookie()
         }
         return response
     }
@@ -139,9 +137,7 @@ extension Request {
     /// Redirects after a successful form post, leaving a message for the next page (post/redirect/get).
     func redirect(to location: String, flash: FlashMessage) -> Response {
         let response = redirect(to: location, redirectType: .normal)
-        response.cookies[CookieName.flash] = HTTPCookies.Value(
-            string: flash.cookieValue, maxAge: 60, path: "/", isHTTPOnly: true, sameSite: .lax
-        )
+        response.cookies[CookieName.flash] = kefuCookie(flash.cookieValue, maxAge: 60)
         return response
     }
 }

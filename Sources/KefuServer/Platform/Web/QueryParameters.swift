@@ -18,6 +18,9 @@ struct QueryParameters: Sendable {
 
     subscript(_ name: String) -> String? { values[name] }
 
+    /// Every parameter and its (first) value.
+    var all: [String: String] { values }
+
     func int(_ name: String) -> Int? { values[name].flatMap { Int($0.trimmed) } }
 
     /// Form encoding: `+` is a space, then percent-escapes; malformed escapes make the value absent.

@@ -12,8 +12,11 @@ public func configure(_ app: Application, _ configuration: KefuConfiguration, cl
     let localizer = try Localizer.load(from: app.directory.resourcesDirectory + "Localization")
     app.kefu = KefuServices(
         configuration: configuration, clock: clock, localizer: localizer,
-        decoyPasswordHash: try PasswordHashing.makeDecoyHash(cost: configuration.bcryptCost)
+        decoyPasswordHash: try PasswordHashing.makeDecoyHash(cost: configuration.bcryptCost),
+        passwordHashing: PasswordHashing(cost: configuration.bcryptCost),
+        commonPasswords: try CommonPasswords.load(from: app.directory.resourcesDirectory + "Security/common-passwords.txt")
     )
+    app.lifecycle.use(PasswordHashingLifecycle(hashing: app.kefu.passwordHashing))
     app.logger.logLevel = configuration.logLevel
     try await DatabaseSetup.configure(app, configuration)
     app.migrations.add(KefuMigrations.all)
@@ -21,6 +24,7 @@ public func configure(_ app: Application, _ configuration: KefuConfiguration, cl
     app.http.server.configuration.hostname = configuration.hostname
     app.http.server.configuration.port = configuration.port
     app.routes.defaultMaxBodySize = ByteCount(value: configuration.maxBodyBytes)
+    DecodedText.install()
 
     app.leaf.tags["t"] = LocalizeTag(localizer: localizer)
     app.leaf.tags["options"] = OptionsTag(localizer: localizer)
@@ -39,22 +43,26 @@ public func configure(_ app: Application, _ configuration: KefuConfiguration, cl
     // Order matters: headers on everything, errors rendered for everything below, static files
     // before any database work, then who is asking, then CSRF for what they post.
     app.middleware = Middlewares()
+    app.middleware.use(DrainMiddleware())
+    app.middleware.use(RequestIDMiddleware())
     app.middleware.use(RouteLoggingMiddleware(logLevel: .info))
     app.middleware.use(SecurityHeadersMiddleware())
     app.middleware.use(KefuErrorMiddleware())
     app.middleware.use(StaticFilesMiddleware(publicDirectory: app.directory.publicDirectory))
     app.middleware.use(SessionAuthenticator())
     app.middleware.use(BearerAuthenticator())
+    app.middleware.use(QueryLimitsMiddleware())
     app.middleware.use(AnonymousCSRFCookieMiddleware())
     app.middleware.use(CSRFMiddleware())
 
     // Everything the app keeps in its storage is set here, before any request reads it.
     app.importJobs = ImportJobs()
-    app.publicFormGate = PublicFormGate(limit: configuration.inquiries.submissionsPerAddress)
     app.teamFigures = TeamFigures()
     app.assigneeDirectory = AssigneeDirectory()
     app.rankableProjects = RankableProjectCache()
     app.scheduler = Scheduler()
+    app.drain = DrainState()
+    app.bell = NotificationBell()
     try routes(app)
     app.scheduler.register(HousekeepingJobs.purgeExpiredSessions)
     app.scheduler.register(ReminderJobs.scan)
@@ -79,7 +87,7 @@ func routes(_ app: Application) throws {
     try app.register(collection: RecommendationsController())
     try app.register(collection: FollowUpsController())
     try app.register(collection: NotificationsController())
-    try app.register(collection: OpenAPIController())
+    try app.register(collection: OpenAPIController(document: APIDocumentation.document))
     let api = app.grouped("api", "v1")
     try api.register(collection: AuthAPIController())
     try api.register(collection: StaffAPIController())
@@ -103,6 +111,7 @@ enum KefuMigrations {
             CreateCustomers(), CreateCustomerCodeSequences(), CreateCustomerChanges(), CreateCommunicationRecords(),
             CreateTimelineEntries(), CreateConsents(), CreateSharingRequests(),
             CreateProjects(), CreateRecommendations(), CreateFollowUps(), CreateInquiries(), CreateNotifications(), CreateProjectFiles(),
+            AddClaimsToWebhookDeliveries(), CreateRecordNumberCounters(), CreateRateLimitHits(),
         ]
     }
 }

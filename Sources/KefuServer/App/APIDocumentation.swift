@@ -1,0 +1,19 @@
+/// The one OpenAPI document of the JSON API (S3): every part's operations and schemas. A part adds
+/// its controller here.
+enum APIDocumentation {
+    static var document: OpenAPIDocumentBuilder {
+        OpenAPIDocumentBuilder(
+            operations: AuthAPIController.operations + StaffAPIController.operations + DepartmentsController.operations
+                + AuditController.operations + CustomersAPIController.operations + PrivacyAPIController.operations
+                + CustomerImportAPIController.operations + ProjectsAPIController.operations + RecommendationsAPIController.operations
+                + InquiriesAPIController.operations
+                + FollowUpsAPIController.operations + NotificationsAPIController.operations + OpenAPIController.operations,
+            schemas: AuthAPIController.schemas.merging(StaffAPIController.schemas) { $1 }
+                .merging(DepartmentsController.schemas) { $1 }.merging(AuditController.schemas) { $1 }
+                .merging(CustomersAPIController.schemas) { $1 }.merging(PrivacyAPIController.schemas) { $1 }
+                .merging(CustomerImportAPIController.schemas) { $1 }.merging(ProjectsAPIController.schemas) { $1 }.merging(InquiriesAPIController.schemas) { $1 }
+                .merging(RecommendationsAPIController.schemas) { $1 }.merging(FollowUpsAPIController.schemas) { $1 }
+                .merging(NotificationsAPIController.schemas) { $1 }
+        )
+    }
+}

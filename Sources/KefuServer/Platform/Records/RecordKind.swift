@@ -1,0 +1,61 @@
+import Foundation
+
+/// What every kind of record the department keeps declares about itself, once (issue 9, S6): its
+/// table, its number, whether it belongs to a customer, which fields are personal and how each is
+/// cleared. The shared mechanisms — merging two files, anonymizing a customer, the customer's data
+/// copy, the checks that no table is forgotten — read these declarations instead of keeping lists
+/// of their own, which drift (inquiries were once left behind by a merge).
+protocol RecordKind {
+    /// The name audit entries, timeline entries and attachments use for the kind.
+    static var recordType: String { get }
+    static var table: String { get }
+    /// The customer the record belongs to, through this column; nil when it belongs to none.
+    static var customerColumn: String? { get }
+    /// The columns that hold personal data, and how anonymization clears each.
+    static var personal: [PersonalColumn] { get }
+    /// The record's number (`KH-2026-000123`), when it has one.
+    static var numbering: Numbering? { get }
+}
+
+extension RecordKind {
+    static var customerColumn: String? { nil }
+    static var personal: [PersonalColumn] { [] }
+    static var numbering: Numbering? { nil }
+}
+
+/// A column holding personal data and what anonymization leaves in it.
+struct PersonalColumn: Sendable, Hashable {
+    enum Clearing: Sendable, Hashable {
+        /// NULL (the column is optional).
+        case null
+        /// The empty string (the column is required).
+        case empty
+        /// The anonymization marker, so a person reading the record sees why it is blank.
+        case marker
+        /// The marker where there was a value, NULL where there was none.
+        case markerIfPresent
+        /// Three stars: the row stays, its values do not.
+        case stars
+    }
+
+    var column: String
+    var clearing: Clearing
+
+    init(_ column: String, _ clearing: Clearing) {
+        self.column = column
+        self.clearing = clearing
+    }
+}
+
+/// A yearly number: a prefix, the year and a counter that never goes back (`HT-2026-000123`).
+struct Numbering: Sendable, Hashable {
+    var prefix: String
+    var digits: Int
+
+    static func yearly(prefix: String, digits: Int = 6) -> Numbering { Numbering(prefix: prefix, digits: digits) }
+
+    func format(year: Int, value: Int) -> String {
+        let number = String(value)
+        return "\(prefix)-\(year)-" + String(repeating: "0", count: max(0, digits - number.count)) + number
+    }
+}

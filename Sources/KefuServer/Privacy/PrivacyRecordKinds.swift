@@ -1,0 +1,13 @@
+/// Consent events (R4.4): the evidence (a recording's reference, a signed form) is personal.
+enum ConsentKind: RecordKind {
+    static let recordType = "consent", table = "consents"
+    static let customerColumn: String? = "customer_id"
+    static let personal: [PersonalColumn] = [.init("evidence", .empty)]
+}
+
+/// Requests to share a customer's data with a third party (R4.4), and what was released.
+enum SharingRequestKind: RecordKind {
+    static let recordType = "sharing_request", table = "sharing_requests"
+    static let customerColumn: String? = "customer_id"
+    static let personal: [PersonalColumn] = [.init("note", .empty), .init("release_data", .null)]
+}
