@@ -362,4 +362,21 @@ struct FrontLineDefectTests {
             #expect(!html.contains("spellcheck=\"false\" required autofocus"))
         }
     }
+
+    @Test("improvement 5: an overdue follow-up says by how many days; the week view names its days")
+    func followUpDays() async throws {
+        try await withApp { t in
+            let token = try await t.token(.specialist)
+            _ = try await createCustomer(t, token: token, ["name": "张伟", "companyName": "上海浦江科技有限公司", "mobile": "13812345678", "stage": "intent",
+                                                           "followUpDueAt": ISO8601DateFormatter().string(from: testStart.addingTimeInterval(1800)),
+                                                           "followUpPurpose": "确认考察时间"])
+            let lina = try await t.signIn("lina")
+            let week = try await get(t, "/follow-ups?view=week&scope=mine", as: lina).body.string
+            #expect(week.contains("周一 <span class=\"muted\">2026-11-30</span>") && week.contains("周日"))
+            t.clock.advance(by: 3 * 86400)
+            let later = try await t.signIn("lina")
+            let overdue = try await get(t, "/follow-ups?view=overdue&scope=mine", as: later).body.string
+            #expect(overdue.contains("逾期 3 天"))
+        }
+    }
 }
