@@ -142,6 +142,12 @@ struct FrontLineDefectTests {
             #expect(html.contains("25 分钟"), "the duration")
             let purpose = "下周三发园区资料".addingPercentEncoding(withAllowedCharacters: .urlQueryValueAllowed) ?? ""
             #expect(html.contains("/customers/\(customer.id)/follow-ups?purpose=\(purpose)"), "the next step offers to become a follow-up")
+            // Improvement 1: the timeline filtered by kind keeps the communication and drops the rest.
+            let onlyTalks = try await get(t, "/customers/\(customer.id)?kind=communication", as: lina).body.string
+            #expect(onlyTalks.contains("介绍苏州园区") && !onlyTalks.contains("<span class=\"tag\">建档</span>"))
+            #expect(onlyTalks.contains("aria-current=\"true\">沟通</a>"))
+            let onlyFile = try await get(t, "/customers/\(customer.id)?kind=file", as: lina).body.string
+            #expect(!onlyFile.contains("介绍苏州园区") && onlyFile.contains("<span class=\"tag\">建档</span>"))
             let plan = try await get(t, "/customers/\(customer.id)/follow-ups?purpose=\(purpose)", as: lina).body.string
             #expect(plan.contains("value=\"下周三发园区资料\""), "the follow-up form starts with it")
         }
