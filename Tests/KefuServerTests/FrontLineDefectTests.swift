@@ -142,6 +142,12 @@ struct FrontLineDefectTests {
             #expect(html.contains("25 分钟"), "the duration")
             let purpose = "下周三发园区资料".addingPercentEncoding(withAllowedCharacters: .urlQueryValueAllowed) ?? ""
             #expect(html.contains("/customers/\(customer.id)/follow-ups?purpose=\(purpose)"), "the next step offers to become a follow-up")
+            // Improvement 1: the timeline filtered by kind keeps the communication and drops the rest.
+            let onlyTalks = try await get(t, "/customers/\(customer.id)?kind=communication", as: lina).body.string
+            #expect(onlyTalks.contains("介绍苏州园区") && !onlyTalks.contains("<span class=\"tag\">建档</span>"))
+            #expect(onlyTalks.contains("aria-current=\"true\">沟通</a>"))
+            let onlyFile = try await get(t, "/customers/\(customer.id)?kind=file", as: lina).body.string
+            #expect(!onlyFile.contains("介绍苏州园区") && onlyFile.contains("<span class=\"tag\">建档</span>"))
             let plan = try await get(t, "/customers/\(customer.id)/follow-ups?purpose=\(purpose)", as: lina).body.string
             #expect(plan.contains("value=\"下周三发园区资料\""), "the follow-up form starts with it")
         }
@@ -360,6 +366,23 @@ struct FrontLineDefectTests {
             }) { res async throws in html = res.body.string }
             #expect(html.contains("autocomplete=\"current-password\" required autofocus"))
             #expect(!html.contains("spellcheck=\"false\" required autofocus"))
+        }
+    }
+
+    @Test("improvement 5: an overdue follow-up says by how many days; the week view names its days")
+    func followUpDays() async throws {
+        try await withApp { t in
+            let token = try await t.token(.specialist)
+            _ = try await createCustomer(t, token: token, ["name": "张伟", "companyName": "上海浦江科技有限公司", "mobile": "13812345678", "stage": "intent",
+                                                           "followUpDueAt": ISO8601DateFormatter().string(from: testStart.addingTimeInterval(1800)),
+                                                           "followUpPurpose": "确认考察时间"])
+            let lina = try await t.signIn("lina")
+            let week = try await get(t, "/follow-ups?view=week&scope=mine", as: lina).body.string
+            #expect(week.contains("周一 <span class=\"muted\">2026-11-30</span>") && week.contains("周日"))
+            t.clock.advance(by: 3 * 86400)
+            let later = try await t.signIn("lina")
+            let overdue = try await get(t, "/follow-ups?view=overdue&scope=mine", as: later).body.string
+            #expect(overdue.contains("逾期 3 天"))
         }
     }
 }

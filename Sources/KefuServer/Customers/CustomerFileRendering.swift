@@ -15,7 +15,8 @@ extension Request {
         let id = try customer.requireID()
         let visibility = try contactVisibility(of: customer.recordFacts, revealed: revealed)
         let paging = try self.paging
-        let (entries, total) = try await Timeline.page(customerID: id, paging: paging, on: db)
+        let group = query[String.self, at: "kind"].flatMap(Timeline.Group.init(rawValue:))
+        let (entries, total) = try await Timeline.page(customerID: id, group: group, paging: paging, on: db)
         let changes = try await CustomerChangeModel.recent(customerID: id, limit: 20, on: db)
         // What was said, agreed and how long, for the communications on this page of the timeline (issue 10 #4).
         let communications = try await CommunicationStore(database: db).rows(
@@ -28,7 +29,7 @@ extension Request {
         let actor = staff.actor
         var page = CustomerFilePage(
             req: self, customer: customer, visibility: visibility, responsibleName: responsibleName,
-            timeline: entries, timelineTotal: total, paging: paging, changes: changes, communications: communications, staffNames: staffNames,
+            timeline: entries, timelineTotal: total, paging: paging, changes: changes, communications: communications, staffNames: staffNames, group: group,
             canEdit: AccessPolicy.permits(actor, .editCustomer, on: customer.recordFacts) && customer.anonymizedAt == nil,
             canReveal: visibility == .masked && AccessPolicy.permits(actor, .revealCustomerContact, on: customer.recordFacts),
             canRecord: AccessPolicy.permits(actor, .recordCommunication, on: customer.recordFacts),

@@ -203,11 +203,14 @@ struct CustomerFilePage: Encodable {
     var directions: [ChoiceOption]
     var pager: Pager
     var privacy: CustomerPrivacySection?
+    /// The timeline's filters by kind of entry, the chosen one marked (issue 10, improvement 1).
+    struct TimelineFilter: Encodable { var href: String; var labelKey: String; var isCurrent: Bool }
+    var timelineFilters: [TimelineFilter] = []
 
     init(
         req: Request, customer: CustomerModel, visibility: ContactVisibility, responsibleName: String?, timeline: [Timeline.Entry],
         timelineTotal: Int, paging: Paging, changes: [CustomerChangeModel.Row], communications: [Int: CommunicationStore.Row] = [:],
-        staffNames: [Int: String] = [:], canEdit: Bool, canReveal: Bool, canRecord: Bool,
+        staffNames: [Int: String] = [:], group: Timeline.Group? = nil, canEdit: Bool, canReveal: Bool, canRecord: Bool,
         errors: [String: String], communication: CommunicationForm
     ) {
         let dto = CustomerDTO(customer, visibility: visibility)
@@ -284,7 +287,11 @@ struct CustomerFilePage: Encodable {
         self.communication = communication
         channels = ChoiceOption.list(CommunicationChannel.allCases.map(\.rawValue), labelPrefix: "communication.channel", selected: communication.channel ?? "phone")
         directions = ChoiceOption.list(["inbound", "outbound"], labelPrefix: "communication.direction", selected: communication.direction ?? "inbound")
-        pager = Pager(request: paging, total: timelineTotal, path: "/customers/\(dto.id)", query: [:])
+        pager = Pager(request: paging, total: timelineTotal, path: "/customers/\(dto.id)", query: group.map { ["kind": $0.rawValue] } ?? [:])
+        timelineFilters = [TimelineFilter(href: "/customers/\(dto.id)#timeline", labelKey: "timeline.group.all", isCurrent: group == nil)]
+            + Timeline.Group.allCases.map {
+                TimelineFilter(href: "/customers/\(dto.id)?kind=\($0.rawValue)#timeline", labelKey: "timeline.group.\($0.rawValue)", isCurrent: $0 == group)
+            }
     }
 }
 
@@ -310,6 +317,9 @@ extension CustomerFilePage: LeafDataRepresentable {
             "canRecommend": .bool(canRecommend), "canSeeFollowUps": .bool(canSeeFollowUps), "version": .int(version),
             "errors": errors.leafData, "communication": communication.leafData, "channels": channels.leafData,
             "directions": directions.leafData, "pager": pager.leafData, "privacy": privacy?.leafData ?? .trueNil,
+            "timelineFilters": .array(timelineFilters.map {
+                .dictionary(["href": .string($0.href), "labelKey": .string($0.labelKey), "isCurrent": .bool($0.isCurrent)])
+            }),
         ])
     }
 }

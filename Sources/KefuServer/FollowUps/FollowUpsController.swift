@@ -17,17 +17,25 @@ struct FollowUpsController: RouteCollection {
         var id: Int; var customerID: Int; var customerCode: String; var customerName: String; var staffName: String
         var dueAt: String; var dueTime: String; var channelKey: String; var purpose: String; var isOverdue: Bool; var isOpen: Bool
         var completedAt: String; var outcome: String
+        /// Whole calendar days (China time) an open follow-up is past its day; 0 when due earlier today.
+        var daysOverdue = 0
 
         init(_ row: FollowUpStore.Row, now: Date) {
             id = row.id; customerID = row.customerID; customerCode = row.customerCode; customerName = row.customerName
             staffName = row.staffName ?? "—"; dueAt = DisplayFormat.dateTime(row.dueAt); dueTime = String(dueAt.suffix(5)); channelKey = "follow_up.channel.\(row.channel)"
             purpose = row.purpose; isOverdue = FollowUpRule.isOverdue(dueAt: row.dueAt, completedAt: row.completedAt, now: now)
             isOpen = row.completedAt == nil; completedAt = row.completedAt.map(DisplayFormat.dateTime) ?? ""; outcome = row.outcome ?? ""
+            if isOverdue {
+                var calendar = Calendar(identifier: .gregorian)
+                calendar.timeZone = DisplayFormat.timeZone
+                daysOverdue = max(0, calendar.dateComponents([.day], from: calendar.startOfDay(for: row.dueAt), to: calendar.startOfDay(for: now)).day ?? 0)
+            }
         }
     }
 
     struct ListPage: Encodable {
-        struct Day: Encodable { var label: String; var isToday: Bool; var items: [Item] }
+        /// A day of the week view, named (周一 … 周日) as well as dated.
+        struct Day: Encodable { var label: String; var weekdayKey: String; var isToday: Bool; var items: [Item] }
         struct Count: Encodable { var staffName: String; var overdue: Int }
         struct Unplanned: Encodable { var id: Int; var code: String; var name: String; var stageKey: String }
         var view: String
@@ -61,7 +69,10 @@ struct FollowUpsController: RouteCollection {
             for day in days {
                 let label = String(DisplayFormat.dateTime(day).prefix(10))
                 let dayItems = zip(rows, items).filter { String(DisplayFormat.dateTime($0.0.dueAt).prefix(10)) == label }.map(\.1)
-                weekDays.append(ListPage.Day(label: label, isToday: label == today, items: dayItems))
+                var calendar = Calendar(identifier: .gregorian)
+                calendar.timeZone = DisplayFormat.timeZone
+                weekDays.append(ListPage.Day(label: label, weekdayKey: "weekday.\(calendar.component(.weekday, from: day))", isToday: label == today,
+                                             items: dayItems))
             }
         }
         let counts = scope.isTeam ? try await store.overdueCounts(now: now).map { ListPage.Count(staffName: $0.name, overdue: $0.overdue) } : []

@@ -1,4 +1,5 @@
 import AsyncKit
+import SQLiteNIO
 import KefuDomain
 import Vapor
 
@@ -83,6 +84,10 @@ extension KefuError {
             return .validation(errors)
         case is ConnectionPoolTimeoutError:
             return .busy(retryAfterSeconds: 2)
+        case let error as SQLiteError where [.busy, .busyTimeout, .busyInRecovery, .busyInSnapshot, .locked].contains(error.reason):
+            // SQLite's write lock stayed taken beyond the busy timeout: saturation, and the
+            // transaction was rolled back — nothing happened, so the client may try again.
+            return .busy(retryAfterSeconds: 1)
         case is DecodingError:
             return KefuError(.badRequest, code: "malformed_body", messageKey: "error.malformed_body")
         case let abort as any AbortError:
