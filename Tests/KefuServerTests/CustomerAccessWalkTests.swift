@@ -13,7 +13,8 @@ import VaporTesting
 struct CustomerAccessWalkTests {
     static let prefixes = [
         "api/v1/customers", "customers", "api/v1/sharing-requests", "sharing-requests", "api/v1/follow-ups", "follow-ups",
-        "api/v1/projects", "projects", "api/v1/inquiries", "inquiries",
+        "api/v1/projects", "projects", "api/v1/inquiries", "inquiries", "api/v1/contracts", "contracts", "api/v1/obligations", "obligations",
+        "api/v1/payments", "payments",
     ]
 
     func customerRoutes(_ app: Application) -> [Route] {
@@ -55,6 +56,10 @@ struct CustomerAccessWalkTests {
     func colleague() async throws {
         try await withApp { t in
             let customer = try await createCustomer(t, token: try await t.token(.specialist), ["name": "张伟", "companyName": "上海浦江科技有限公司", "mobile": "13812345678"])
+            // A contract of the customer's specialist with the same id, so the contract routes find a record to refuse.
+            let contract = try await ContractTests.draft(t, token: try await t.token(.specialist), name: "王芳", mobile: "13900001111")
+            #expect(contract.id == customer.id)
+            #expect(try await ObligationTests.addObligation(t, contractID: contract.id, token: try await t.token(.specialist), title: "提交季度经营报告").id == customer.id)
             let token = try await staffToken(t, "zhangwei")
             let browser = try await t.signIn("zhangwei")
             var checked = 0

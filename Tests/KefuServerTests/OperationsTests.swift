@@ -88,10 +88,10 @@ struct OperationsTests {
     }
 
     @Test("navigation shows built parts the role may open, and no dead links", arguments: [
-        (Role.administrator, ["/", "/staff", "/departments", "/audit"], [String]()),
-        (.supervisor, ["/", "/staff", "/departments", "/audit"], []),
-        (.specialist, ["/"], ["/staff", "/audit", "/departments"]),
-        (.liaison, ["/"], ["/staff", "/audit"]),
+        (Role.administrator, ["/", "/staff", "/departments", "/audit"], ["/contracts"]),
+        (.supervisor, ["/", "/staff", "/departments", "/audit", "/contracts"], []),
+        (.specialist, ["/", "/contracts"], ["/staff", "/audit", "/departments"]),
+        (.liaison, ["/", "/contracts"], ["/staff", "/audit"]),
     ])
     func navigation(role: Role, shown: [String], hidden: [String]) async throws {
         try await withApp { t in
@@ -102,7 +102,7 @@ struct OperationsTests {
                 for href in shown { #expect(html.contains("class=\"nav-link") && html.contains("href=\"\(href)\""), "\(role) misses \(href)") }
                 for href in hidden { #expect(!html.contains("<a href=\"\(href)\" class=\"nav-link"), "\(role) sees \(href)") }
                 #expect(html.contains("工作台"))
-                #expect(!html.contains(">合同<"), "an entry for an unbuilt part is shown")
+                #expect(!html.contains(">投诉<"), "an entry for an unbuilt part is shown")
             }
         }
     }

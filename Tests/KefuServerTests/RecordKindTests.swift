@@ -39,7 +39,28 @@ struct RecordKindTests {
         }) { res async throws in #expect(res.status == .created, "\(res.body.string)") }
         try await CustomerChangeModel(customerID: customer.id, change: FieldChange(field: "mobile", oldValue: "", newValue: mobile),
                                       context: .console(now: testStart)).create(on: t.app.db)
+        try await contractRecords(t, token: token, customerID: customer.id, name: name, mobile: mobile)
         return customer.id
+    }
+
+    /// A contract with a question the customer asked, an obligation and a reminder given about it.
+    static func contractRecords(_ t: TestApp, token: String, customerID: Int, name: String, mobile: String) async throws {
+        var contractID = 0
+        try await t.app.testing().test(.POST, "/api/v1/contracts", beforeRequest: { req in
+            req.bearer(token)
+            try req.content.encode(ContractWorkflow.CreateInput(customerID: customerID, type: "lease", title: "\(name)的厂房租赁合同", amountWan: "120",
+                                                                parties: "乙方：\(name)，电话 \(mobile)"))
+        }) { res async throws in
+            #expect(res.status == .created, "\(res.body.string)")
+            contractID = try res.content.decode(ContractDTO.self).id
+        }
+        try await ContractTests.markAll(t, try await ContractTests.contract(t, contractID, token: token), token: token)
+        let version = try await ContractTests.contract(t, contractID, token: token).version
+        #expect(try await ContractTests.call(t, .POST, "/api/v1/contracts/\(contractID)/transitions", token: token,
+                                             ["to": "documents_complete", "version": .number(Double(version))]).0 == .ok)
+        #expect(try await ContractTests.call(t, .POST, "/api/v1/contracts/\(contractID)/questions", token: token,
+                                             ["question": .string("\(name)问押金能否分期"), "answer": "可以分两期"]).0 == .created)
+        try await ObligationTests.addObligation(t, contractID: contractID, token: token, title: "\(name)支付押金", notice: "已微信提醒\(name)按期付款")
     }
 
     static func count(_ t: TestApp, _ kind: any RecordKind.Type, customerID: Int) async throws -> Int {

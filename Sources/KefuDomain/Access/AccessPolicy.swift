@@ -79,6 +79,14 @@ public enum AccessPolicy {
         .manageWebhooks: [.administrator: [.any], .supervisor: [.any]],
         .viewFollowUps: [.supervisor: [.any], .specialist: [.own], .leadership: [.any]],
         .manageFollowUps: [.supervisor: [.any], .specialist: [.own]],
+        // R3.4, R1.3: the specialist takes their own customers' contracts through; the supervisor sees
+        // and acts on the team's; the 法务部 liaison sees only contracts forwarded to it and answers
+        // them; the 财务部 liaison sees only payments, and marks them received.
+        .viewContracts: [.supervisor: [.any], .specialist: [.own], .leadership: [.any], .liaison: [.forwardedToMyDepartment]],
+        .manageContracts: [.supervisor: [.any], .specialist: [.own]],
+        .reviewContracts: [.liaison: [.forwardedToMyDepartment]],
+        .viewPayments: [.supervisor: [.any], .specialist: [.own], .leadership: [.any], .liaison: [.forwardedToMyDepartment]],
+        .receivePayments: [.liaison: [.forwardedToMyDepartment]],
     ]
 
     private static func everyone(_ scopes: Set<Scope>) -> [Role: Set<Scope>] {

@@ -49,6 +49,18 @@ public enum Action: String, CaseIterable, Codable, Sendable {
     case viewFollowUps = "follow_ups.view"
     /// Plan and complete follow-ups.
     case manageFollowUps = "follow_ups.manage"
+    // Contracts and procedures (R3.4)
+    /// Read contracts, their checklists, terms, obligations and procedures.
+    case viewContracts = "contracts.view"
+    /// Draft a contract and take it through its states: documents, terms, forwarding, signing,
+    /// obligations, procedures.
+    case manageContracts = "contracts.manage"
+    /// The 法务部's answer on a contract forwarded to it: approve or return with comments.
+    case reviewContracts = "contracts.review"
+    /// Read the payments due under contracts.
+    case viewPayments = "payments.view"
+    /// Mark a payment received (财务部).
+    case receivePayments = "payments.receive"
 }
 
 /// How far a grant reaches over records (R4.4, R2.1).

@@ -13,6 +13,10 @@ public enum ReminderEvent: String, CaseIterable, Codable, Sendable {
     case followUpOverdue = "follow_up.overdue"
     /// R3.1: an inquiry from the public form that nobody has taken for 30 minutes.
     case webInquiryWaiting = "web_inquiry.waiting"
+    /// R3.4: a contract obligation due within its reminder lead (N days before, through the due day).
+    case obligationDueSoon = "obligation.due_soon"
+    /// R3.4: a contract obligation not fulfilled by its due day.
+    case obligationOverdue = "obligation.overdue"
     /// A test message sent from the webhook settings page; never scheduled, never subscribed to.
     case test
 }

@@ -5,6 +5,8 @@ extension RecordKinds {
     static let all: [any RecordKind.Type] = [
         CustomerFileKind.self, CommunicationKind.self, InquiryKind.self, ProjectKind.self, RecommendationKind.self,
         FollowUpKind.self, ConsentKind.self, SharingRequestKind.self,
+        ContractKind.self, ChecklistItemKind.self, ContractClauseKind.self, ContractQuestionKind.self, ObligationRecordKind.self,
+        ObligationNoticeKind.self,
     ]
 
     /// The shared mechanisms' own rows about a customer (the timeline, the change history): not

@@ -67,6 +67,7 @@ public func configure(_ app: Application, _ configuration: KefuConfiguration, cl
     app.scheduler.register(HousekeepingJobs.purgeExpiredSessions)
     app.scheduler.register(ReminderJobs.scan)
     app.scheduler.register(ReminderJobs.deliver)
+    app.scheduler.register(ObligationReminderJob.scan)
 }
 
 /// Every part's routes. Each part is one or two controllers; each route declares its permission.
@@ -87,6 +88,8 @@ func routes(_ app: Application) throws {
     try app.register(collection: RecommendationsController())
     try app.register(collection: FollowUpsController())
     try app.register(collection: NotificationsController())
+    try app.register(collection: ContractsController())
+    try app.register(collection: ObligationsController())
     try app.register(collection: OpenAPIController(document: APIDocumentation.document))
     let api = app.grouped("api", "v1")
     try api.register(collection: AuthAPIController())
@@ -99,6 +102,8 @@ func routes(_ app: Application) throws {
     try api.register(collection: RecommendationsAPIController())
     try api.register(collection: FollowUpsAPIController())
     try api.register(collection: NotificationsAPIController())
+    try api.register(collection: ContractsAPIController())
+    try api.register(collection: ObligationsAPIController())
 }
 
 /// The migrations in the order they run. Append only; never edit or reorder a landed one.
@@ -112,6 +117,7 @@ enum KefuMigrations {
             CreateTimelineEntries(), CreateConsents(), CreateSharingRequests(),
             CreateProjects(), CreateRecommendations(), CreateFollowUps(), CreateInquiries(), CreateNotifications(), CreateProjectFiles(),
             AddClaimsToWebhookDeliveries(), CreateRecordNumberCounters(), CreateRateLimitHits(),
+            CreateContracts(), CreateAttachments(),
         ]
     }
 }

@@ -196,6 +196,8 @@ struct CustomerFilePage: Encodable {
     var canRecord: Bool
     var canRecommend: Bool
     var canSeeFollowUps: Bool
+    /// R3.4: the customer's specialist (or the supervisor) drafts contracts from the file.
+    var canDraftContract: Bool
     var version: Int
     var errors: [String: String]
     var communication: CommunicationForm
@@ -282,6 +284,7 @@ struct CustomerFilePage: Encodable {
         let facts = RecordFacts(responsibleStaffID: dto.responsibleStaffID)
         canRecommend = actor.map { AccessPolicy.permits($0, .recommendProjects, on: facts) } ?? false
         canSeeFollowUps = actor.map { AccessPolicy.permits($0, .viewFollowUps, on: facts) } ?? false
+        canDraftContract = actor.map { AccessPolicy.permits($0, .manageContracts, on: facts) } ?? false
         version = dto.version
         self.errors = errors
         self.communication = communication
@@ -314,7 +317,7 @@ extension CustomerFilePage: LeafDataRepresentable {
             "stage": .string(stage), "grade": .string(grade), "isMasked": .bool(isMasked), "contacts": contacts.leafData,
             "details": details.leafData, "timeline": timeline.leafData, "hasTimeline": .bool(hasTimeline), "changes": changes.leafData,
             "hasChanges": .bool(hasChanges), "canEdit": .bool(canEdit), "canReveal": .bool(canReveal), "canRecord": .bool(canRecord),
-            "canRecommend": .bool(canRecommend), "canSeeFollowUps": .bool(canSeeFollowUps), "version": .int(version),
+            "canRecommend": .bool(canRecommend), "canSeeFollowUps": .bool(canSeeFollowUps), "canDraftContract": .bool(canDraftContract), "version": .int(version),
             "errors": errors.leafData, "communication": communication.leafData, "channels": channels.leafData,
             "directions": directions.leafData, "pager": pager.leafData, "privacy": privacy?.leafData ?? .trueNil,
             "timelineFilters": .array(timelineFilters.map {

@@ -67,6 +67,7 @@ package enum DemoDepartment {
         let created = try await DemoCustomers.load(app)
         try await DemoProjects.load(app)
         try await DemoInquiries.load(app)
+        try await DemoContracts.load(app)
         return created
     }
 }

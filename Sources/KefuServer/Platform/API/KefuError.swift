@@ -12,6 +12,8 @@ public struct KefuError: Error, Sendable {
     public var messageArguments: [String: String]
     /// Field name → localization key.
     public var fields: [String: String]
+    /// Arguments of a field's message, when it names things (the documents still missing).
+    public var fieldArguments: [String: [String: String]] = [:]
     public var headers: HTTPHeaders
 
     public init(
@@ -64,6 +66,11 @@ public struct KefuError: Error, Sendable {
     }
 }
 
+/// An error of a part that knows how it is answered (a refusal with its reason in words).
+protocol KefuErrorConvertible: Error {
+    var kefuError: KefuError { get }
+}
+
 /// The one error shape of the JSON API: `{"error": {"code", "message", "fields"}}`.
 struct APIErrorBody: Content {
     struct Detail: Content {
@@ -80,6 +87,8 @@ extension KefuError {
         switch error {
         case let error as KefuError:
             return error
+        case let error as any KefuErrorConvertible:
+            return error.kefuError
         case let errors as FieldErrors:
             return .validation(errors)
         case is ConnectionPoolTimeoutError:

@@ -1,4 +1,5 @@
 import Foundation
+import KefuDomain
 
 /// What every kind of record the department keeps declares about itself, once (issue 9, S6): its
 /// table, its number, whether it belongs to a customer, which fields are personal and how each is
@@ -15,12 +16,15 @@ protocol RecordKind {
     static var personal: [PersonalColumn] { get }
     /// The record's number (`KH-2026-000123`), when it has one.
     static var numbering: Numbering? { get }
+    /// The files a record of the kind may carry (scans, signed copies); nil when it carries none.
+    static var attachments: AttachmentRules? { get }
 }
 
 extension RecordKind {
     static var customerColumn: String? { nil }
     static var personal: [PersonalColumn] { [] }
     static var numbering: Numbering? { nil }
+    static var attachments: AttachmentRules? { nil }
 }
 
 /// A column holding personal data and what anonymization leaves in it.

@@ -15,6 +15,9 @@ enum Timeline {
         case created, changed, communication, reassigned, merged, revealed, consent, sharing, anonymized
         case recommendation, reaction, inquiry, reply
         case followUpPlanned = "follow_up_planned", followUpCompleted = "follow_up_completed"
+        case contractCreated = "contract_created", contractDocument = "contract_document", contractTerms = "contract_terms"
+        case contractState = "contract_state", contractForwarded = "contract_forwarded", contractReviewed = "contract_reviewed"
+        case contractSigned = "contract_signed", obligation, procedure
     }
 
     static func record(

@@ -37,7 +37,7 @@ struct KefuErrorMiddleware: AsyncMiddleware {
         do {
             // What was wrong with which value, in words: "搜索内容最多 100 个字符。" rather than only
             // "请求参数有误" (the parameter's name is for programs, the message for people).
-            let details = kefuError.fields.sorted { $0.key < $1.key }.map { request.t($0.value) }
+            let details = kefuError.fields.sorted { $0.key < $1.key }.map { request.t($0.value, kefuError.fieldArguments[$0.key] ?? [:]) }
             let body = ErrorPage(
                 status: Int(kefuError.status.code), titleKey: "error.title.\(kefuError.status.code)",
                 messageKey: kefuError.messageKey, arguments: kefuError.messageArguments, details: details
@@ -61,7 +61,9 @@ struct KefuErrorMiddleware: AsyncMiddleware {
         let body = APIErrorBody(error: .init(
             code: error.code,
             message: localizer.text(error.messageKey, language, error.messageArguments),
-            fields: error.fields.mapValues { localizer.text($0, language) }
+            fields: Dictionary(uniqueKeysWithValues: error.fields.map { field, key in
+                (field, localizer.text(key, language, error.fieldArguments[field] ?? [:]))
+            })
         ))
         let response = Response(status: error.status)
         try? response.content.encode(body, as: .json)

@@ -16,7 +16,7 @@ struct NavigationEntry: Sendable {
         NavigationEntry(key: "nav.inquiries", path: "/inquiries", action: .viewInquiries, icon: "message"),
         NavigationEntry(key: "nav.projects", path: "/projects", action: .viewProjects, icon: "building"),
         NavigationEntry(key: "nav.follow_ups", path: "/follow-ups", action: .viewFollowUps, icon: "repeat"),
-        NavigationEntry(key: "nav.contracts", path: nil, action: nil, icon: "file"),
+        NavigationEntry(key: "nav.contracts", path: SiteURL.contracts, action: .viewContracts, icon: "file"),
         NavigationEntry(key: "nav.complaints", path: nil, action: nil, icon: "alert"),
         NavigationEntry(key: "nav.return_visits", path: nil, action: nil, icon: "phone"),
         NavigationEntry(key: "nav.training", path: nil, action: nil, icon: "book"),

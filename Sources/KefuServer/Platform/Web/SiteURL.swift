@@ -16,7 +16,12 @@ enum SiteURL {
     static let apiDocs = "/api/docs"
     static let openAPIDocument = "/api/v1/openapi.json"
 
+    static let contracts = "/contracts"
+    static let obligations = "/obligations"
+    static let payments = "/payments"
+
     static func staffMember(_ id: Int) -> String { "/staff/\(id)" }
+    static func contract(_ id: Int) -> String { "/contracts/\(id)" }
 
     static func login(next: String?) -> String {
         guard let next, isSafeRedirect(next), next != dashboard else { return loginPath }

@@ -1,0 +1,43 @@
+import KefuDomain
+
+/// Contracts (R3.4): a contract belongs to its customer; the parties and signatories name people.
+enum ContractKind: RecordKind {
+    static let recordType = "contract", table = "contracts"
+    static let customerColumn: String? = "customer_id"
+    static let numbering: Numbering? = .yearly(prefix: "HT")
+    static let personal: [PersonalColumn] = [.init("parties", .marker), .init("signatories", .markerIfPresent)]
+    /// The signed contract, scanned or as the final file.
+    static let attachments: AttachmentRules? = AttachmentRules(types: [.pdf, .jpg, .png, .docx], maxBytes: 20 << 20)
+}
+
+/// A document of a contract's checklist; it moves and is cleared with its contract.
+enum ChecklistItemKind: RecordKind {
+    static let recordType = "contract_checklist_item", table = "contract_checklist_items"
+    /// Scans of the document the customer handed in.
+    static let attachments: AttachmentRules? = AttachmentRules(types: [.pdf, .jpg, .png, .docx], maxBytes: 20 << 20)
+}
+
+/// A clause of a contract and whether it was explained (R1.2).
+enum ContractClauseKind: RecordKind {
+    static let recordType = "contract_clause", table = "contract_clauses"
+}
+
+/// The customer's questions about a contract and the answers given (R1.2): what they asked is personal.
+enum ContractQuestionKind: RecordKind {
+    static let recordType = "contract_question", table = "contract_questions"
+    static let customerColumn: String? = "customer_id"
+    static let personal: [PersonalColumn] = [.init("question", .marker), .init("answer", .markerIfPresent)]
+}
+
+/// A dated duty under a contract (payments, construction start, opening, reports).
+enum ObligationRecordKind: RecordKind {
+    static let recordType = "obligation", table = "contract_obligations"
+    static let customerColumn: String? = "customer_id"
+}
+
+/// A reminder given to the customer about an obligation: channel, what was said, when.
+enum ObligationNoticeKind: RecordKind {
+    static let recordType = "obligation_notice", table = "obligation_notices"
+    static let customerColumn: String? = "customer_id"
+    static let personal: [PersonalColumn] = [.init("content", .marker)]
+}
