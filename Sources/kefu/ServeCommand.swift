@@ -39,7 +39,12 @@ struct ServeCommand: AsyncCommand {
         let drainSeconds = app.kefu.configuration.drainSeconds
         context.console.print("Stopping: serving \(drainSeconds) s more while clients close their connections …")
         app.drain.begin()
-        try? await Task.sleep(for: .seconds(drainSeconds))
+        // A balancer reading /readyz stops sending first; then the listener stops accepting, and the
+        // connections still open are served, each answer asking the client to close its own.
+        try? await Task.sleep(for: .seconds(drainSeconds / 2))
+        ListenerShutdown.stopAccepting(port: port)
+        app.drain.closeConnections()
+        try? await Task.sleep(for: .seconds(drainSeconds - drainSeconds / 2))
         context.console.print("Shutting down: finishing requests in flight …")
         await app.server.shutdown()
         await app.scheduler.stop()

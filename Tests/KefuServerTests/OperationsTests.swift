@@ -201,7 +201,7 @@ final class Counter: Sendable {
 }
 
 extension OperationsTests {
-    @Test("while draining for shutdown: readyz says stopping (503) and every answer asks the client to close its connection")
+    @Test("while draining for shutdown: readyz says stopping (503); once the listener stops, every answer asks the client to close its connection")
     func draining() async throws {
         try await withApp { t in
             try await t.app.testing().test(.GET, "/healthz") { res async throws in
@@ -212,6 +212,11 @@ extension OperationsTests {
                 #expect(res.status == .serviceUnavailable)
                 #expect(try res.content.decode(HealthController.Status.self).status == "stopping")
             }
+            // Connections are kept until the listener has stopped: no reconnection waits in its backlog.
+            try await t.app.testing().test(.GET, "/healthz") { res async throws in
+                #expect(!res.headers[.connection].contains("close"))
+            }
+            t.app.drain.closeConnections()
             let browser = try await t.signIn(.specialist)
             for path in ["/healthz", "/customers", "/no-such-page"] {
                 try await t.app.testing().test(.GET, path, beforeRequest: { req in browser.apply(to: &req) }) { res async throws in

@@ -5,18 +5,28 @@ import Vapor
 ///
 /// Closing a kept-alive connection the server thinks idle resets a request that is on its way: the
 /// client wrote it, the kernel holds it unread, the close answers with RST and the client cannot know
-/// whether it was acted on. So on SIGTERM Kefu first drains: for a few seconds it goes on serving,
-/// tells load balancers it is stopping (`/readyz` 503) and answers every request with
-/// `Connection: close`, so each client closes its own connection after its answer. Only then does the
-/// server stop accepting and close what is still open; requests in flight finish first.
+/// whether it was acted on. So on SIGTERM Kefu drains: it tells load balancers it is stopping
+/// (`/readyz` 503) while it goes on serving; then its listener stops accepting (a new connection is
+/// refused before anything is sent) and every answer carries `Connection: close`, so each client
+/// closes its own connection after its answer. Only then does the server close what is still open;
+/// requests in flight finish first.
 package final class DrainState: Sendable {
     private let draining = NIOLockedValueBox(false)
+    private let closing = NIOLockedValueBox(false)
 
     package init() {}
 
+    /// `/readyz` answers 503 so a balancer stops sending.
     package var isDraining: Bool { draining.withLockedValue { $0 } }
 
+    /// Every answer asks the client to close its connection. Only once the listener has stopped: a
+    /// client that closed and reconnected before would sit in the listener's backlog, and a stopped
+    /// listener resets what is in its backlog after the client has sent its request.
+    package var isClosingConnections: Bool { closing.withLockedValue { $0 } }
+
     package func begin() { draining.withLockedValue { $0 = true } }
+
+    package func closeConnections() { closing.withLockedValue { $0 = true } }
 }
 
 /// Asks the client to close its connection after this answer while the server drains. Vapor adds
@@ -24,7 +34,7 @@ package final class DrainState: Sendable {
 struct DrainMiddleware: AsyncMiddleware {
     func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
         let response = try await next.respond(to: request)
-        if request.application.drain.isDraining { response.headers.replaceOrAdd(name: .connection, value: "close") }
+        if request.application.drain.isClosingConnections { response.headers.replaceOrAdd(name: .connection, value: "close") }
         return response
     }
 }
