@@ -267,3 +267,27 @@ struct ContractRulesTests {
         #expect(CalendarDay("2026-11-30")!.days(until: CalendarDay("2026-12-07")!) == 7)
     }
 }
+
+@Suite("Procedures: steps in order, standing (R3.4)")
+struct ProcedureRulesTests {
+    @Test("a step is done only after the steps before it, and is not reopened")
+    func stepOrder() {
+        let steps: [ProcedureStepStatus] = [.done, .inProgress, .pending]
+        #expect(ProcedureRules.stepProblem(steps, index: 2, to: .done) == "validation.procedure.order")
+        #expect(ProcedureRules.stepProblem(steps, index: 2, to: .inProgress) == nil, "later steps may be started early")
+        #expect(ProcedureRules.stepProblem(steps, index: 1, to: .done) == nil)
+        #expect(ProcedureRules.stepProblem(steps, index: 0, to: .inProgress) == "validation.procedure.reopen")
+        #expect(ProcedureRules.stepProblem(steps, index: 5, to: .done) == "validation.choose_from_list")
+    }
+
+    @Test("a procedure's standing and its current step follow from the steps")
+    func standing() {
+        #expect(ProcedureRules.standing([.pending, .pending]) == .notStarted)
+        #expect(ProcedureRules.standing([.done, .pending]) == .inProgress)
+        #expect(ProcedureRules.standing([.done, .done]) == .completed)
+        #expect(ProcedureRules.currentStep([.done, .inProgress, .pending]) == 1)
+        #expect(ProcedureRules.currentStep([.done]) == nil)
+        #expect(ProcedureType.businessRegistration.steps.first == "name_check")
+        #expect(ProcedureType.allCases.allSatisfy { !$0.steps.isEmpty })
+    }
+}

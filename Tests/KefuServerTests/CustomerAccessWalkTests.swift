@@ -14,7 +14,7 @@ struct CustomerAccessWalkTests {
     static let prefixes = [
         "api/v1/customers", "customers", "api/v1/sharing-requests", "sharing-requests", "api/v1/follow-ups", "follow-ups",
         "api/v1/projects", "projects", "api/v1/inquiries", "inquiries", "api/v1/contracts", "contracts", "api/v1/obligations", "obligations",
-        "api/v1/payments", "payments",
+        "api/v1/payments", "payments", "api/v1/procedures", "procedures",
     ]
 
     func customerRoutes(_ app: Application) -> [Route] {
@@ -60,6 +60,7 @@ struct CustomerAccessWalkTests {
             let contract = try await ContractTests.draft(t, token: try await t.token(.specialist), name: "王芳", mobile: "13900001111")
             #expect(contract.id == customer.id)
             #expect(try await ObligationTests.addObligation(t, contractID: contract.id, token: try await t.token(.specialist), title: "提交季度经营报告").id == customer.id)
+            #expect(try await ProcedureTests.start(t, customerID: customer.id, token: try await t.token(.specialist)).id == customer.id)
             let token = try await staffToken(t, "zhangwei")
             let browser = try await t.signIn("zhangwei")
             var checked = 0

@@ -61,6 +61,7 @@ struct RecordKindTests {
         #expect(try await ContractTests.call(t, .POST, "/api/v1/contracts/\(contractID)/questions", token: token,
                                              ["question": .string("\(name)问押金能否分期"), "answer": "可以分两期"]).0 == .created)
         try await ObligationTests.addObligation(t, contractID: contractID, token: token, title: "\(name)支付押金", notice: "已微信提醒\(name)按期付款")
+        try await ProcedureTests.start(t, customerID: customerID, token: token)
     }
 
     static func count(_ t: TestApp, _ kind: any RecordKind.Type, customerID: Int) async throws -> Int {

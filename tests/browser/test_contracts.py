@@ -1,17 +1,28 @@
 """A contract from draft to signed in a real browser (issue 12): refusals shown at the field with what
 was typed kept, every document received, every clause explained and confirmed, the 法务部's approval,
 and the signing that makes the customer a signed customer."""
+from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support import expected_conditions
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
 from test_sign_in import shot, sign_in, wait_for
 
 
 def click(browser, button):
-    """Clicks and waits for the next page (the old one's elements go stale)."""
+    """Clicks and waits for the next page: the old page's root goes stale once it is replaced."""
+    old = browser.find_element(By.TAG_NAME, "html")
     button.click()
-    WebDriverWait(browser, 10).until(expected_conditions.staleness_of(button))
+
+    def replaced(driver):
+        try:
+            old.is_enabled()
+            return False
+        except StaleElementReferenceException:
+            return driver.execute_script("return document.readyState") == "complete"
+        except WebDriverException:
+            return False
+
+    WebDriverWait(browser, 10).until(replaced)
 
 
 def submit(browser, form_id):

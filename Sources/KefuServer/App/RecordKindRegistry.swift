@@ -6,7 +6,7 @@ extension RecordKinds {
         CustomerFileKind.self, CommunicationKind.self, InquiryKind.self, ProjectKind.self, RecommendationKind.self,
         FollowUpKind.self, ConsentKind.self, SharingRequestKind.self,
         ContractKind.self, ChecklistItemKind.self, ContractClauseKind.self, ContractQuestionKind.self, ObligationRecordKind.self,
-        ObligationNoticeKind.self,
+        ObligationNoticeKind.self, ProcedureRecordKind.self, ProcedureStepKind.self,
     ]
 
     /// The shared mechanisms' own rows about a customer (the timeline, the change history): not

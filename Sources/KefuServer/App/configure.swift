@@ -91,6 +91,7 @@ func routes(_ app: Application) throws {
     try app.register(collection: ContractsController())
     try app.register(collection: ObligationsController())
     try app.register(collection: OpenAPIController(document: APIDocumentation.document))
+    try app.register(collection: ProceduresController())
     let api = app.grouped("api", "v1")
     try api.register(collection: AuthAPIController())
     try api.register(collection: StaffAPIController())
@@ -104,6 +105,7 @@ func routes(_ app: Application) throws {
     try api.register(collection: NotificationsAPIController())
     try api.register(collection: ContractsAPIController())
     try api.register(collection: ObligationsAPIController())
+    try api.register(collection: ProceduresAPIController())
 }
 
 /// The migrations in the order they run. Append only; never edit or reorder a landed one.
@@ -117,7 +119,7 @@ enum KefuMigrations {
             CreateTimelineEntries(), CreateConsents(), CreateSharingRequests(),
             CreateProjects(), CreateRecommendations(), CreateFollowUps(), CreateInquiries(), CreateNotifications(), CreateProjectFiles(),
             AddClaimsToWebhookDeliveries(), CreateRecordNumberCounters(), CreateRateLimitHits(),
-            CreateContracts(), CreateAttachments(),
+            CreateContracts(), CreateAttachments(), CreateProcedures(),
         ]
     }
 }

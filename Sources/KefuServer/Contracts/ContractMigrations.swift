@@ -87,6 +87,11 @@ struct CreateContracts: AsyncMigration {
             .field("due_on", .string, .required)
             .field("amount_yuan", .int64)
             .field("remind_days_before", .int, .required)
+            // The day reminders start (due_on − remind_days_before), and the days the specialist was
+            // reminded: the scheduler reads only obligations with a reminder still to give.
+            .field("remind_on", .string, .required)
+            .field("due_soon_reminded_on", .string)
+            .field("overdue_reminded_on", .string)
             .field("staff_id", .int, .references("staff", "id"))
             .field("done_at", .datetime)
             .field("done_by_staff_id", .int, .references("staff", "id"))
@@ -117,6 +122,12 @@ struct CreateContracts: AsyncMigration {
         // Open obligations by due day (the overdue and this-week lists, the scheduler's scan), per person too.
         try await sql.raw("CREATE INDEX contract_obligations_open_due ON contract_obligations (due_on, id) WHERE done_at IS NULL").run()
         try await sql.raw("CREATE INDEX contract_obligations_staff_due ON contract_obligations (staff_id, due_on) WHERE done_at IS NULL").run()
+        try await sql.raw("""
+            CREATE INDEX contract_obligations_due_soon ON contract_obligations (remind_on) WHERE done_at IS NULL AND due_soon_reminded_on IS NULL
+            """).run()
+        try await sql.raw("""
+            CREATE INDEX contract_obligations_overdue ON contract_obligations (due_on) WHERE done_at IS NULL AND overdue_reminded_on IS NULL
+            """).run()
         try await sql.raw("CREATE INDEX contract_obligations_contract ON contract_obligations (contract_id, due_on)").run()
         try await sql.raw("CREATE INDEX contract_obligations_customer ON contract_obligations (customer_id)").run()
         try await sql.raw("CREATE INDEX obligation_notices_obligation ON obligation_notices (obligation_id, given_at)").run()

@@ -41,3 +41,14 @@ enum ObligationNoticeKind: RecordKind {
     static let customerColumn: String? = "customer_id"
     static let personal: [PersonalColumn] = [.init("content", .marker)]
 }
+
+/// A procedure the customer goes through (工商注册, 税务登记 …).
+enum ProcedureRecordKind: RecordKind {
+    static let recordType = "procedure", table = "procedures"
+    static let customerColumn: String? = "customer_id"
+}
+
+/// One step of a procedure; it moves with its procedure.
+enum ProcedureStepKind: RecordKind {
+    static let recordType = "procedure_step", table = "procedure_steps"
+}

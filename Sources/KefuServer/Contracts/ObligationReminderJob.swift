@@ -12,30 +12,46 @@ enum ObligationReminderJob {
         try await scan(app: app, now: now)
     }
 
+    /// An overdue obligation is reminded within this many days of its due day (as the other
+    /// reminders look back 30 days): a scheduler switched off for months does not flood the bell.
+    static let overdueLookBackDays = 30
+
     private struct Candidate: Decodable {
         var id: Int, staff_id: Int?, contract_staff_id: Int?, due_on: String, remind_days_before: Int, title: String, amount_yuan: Int64?
         var contract_id: Int, contract_number: String, customer_name: String
     }
 
-    /// Reads the open obligations due within the longest reminder lead (overdue ones included, the
-    /// partial index on open obligations by due day serves it) and records the reminders due today.
+    /// Reads only the obligations with a reminder still to give today — the due-soon window opened
+    /// and not yet reminded, or overdue and not yet reminded (two partial indexes answer) — records
+    /// the reminders the rules give, and marks them given, so a scan costs what is new.
     @discardableResult
     static func scan(app: Application, now: Date) async throws -> [Reminders.Message] {
         let today = CalendarDay(now, timeZone: DisplayFormat.timeZone)
-        let rows = try await app.db.sql().raw("""
+        let sql = try app.db.sql()
+        let select: SQLQueryString = """
             SELECT contract_obligations.id, contract_obligations.staff_id, contracts.staff_id AS contract_staff_id, contract_obligations.due_on,
                    contract_obligations.remind_days_before, contract_obligations.title, contract_obligations.amount_yuan,
                    contract_obligations.contract_id, contracts.number AS contract_number, customers.name AS customer_name
             FROM contract_obligations JOIN contracts ON contracts.id = contract_obligations.contract_id
             JOIN customers ON customers.id = contract_obligations.customer_id
-            WHERE contract_obligations.done_at IS NULL AND contract_obligations.due_on <= \(bind: ObligationReminderRules.horizon(today: today).description)
-              AND contracts.state IN ('signed', 'in_execution')
+            """
+        let signed: SQLQueryString = "contracts.state IN ('signed', 'in_execution')"
+        let dueSoon = try await sql.raw("""
+            \(select) WHERE contract_obligations.done_at IS NULL AND contract_obligations.due_soon_reminded_on IS NULL
+              AND contract_obligations.remind_on <= \(bind: today.description) AND contract_obligations.due_on >= \(bind: today.description) AND \(signed)
             """).all(decoding: Candidate.self)
-        let byID = Dictionary(uniqueKeysWithValues: rows.map { ($0.id, $0) })
+        let overdue = try await sql.raw("""
+            \(select) WHERE contract_obligations.done_at IS NULL AND contract_obligations.overdue_reminded_on IS NULL
+              AND contract_obligations.due_on < \(bind: today.description)
+              AND contract_obligations.due_on >= \(bind: today.adding(days: -overdueLookBackDays).description) AND \(signed)
+            """).all(decoding: Candidate.self)
+        let rows = dueSoon + overdue
+        let byID = Dictionary(rows.map { ($0.id, $0) }) { first, _ in first }
         let candidates = rows.compactMap { row in
             CalendarDay(row.due_on).map { ObligationCandidate(id: row.id, staffID: row.staff_id ?? row.contract_staff_id, dueOn: $0, remindDaysBefore: row.remind_days_before) }
         }
-        let messages = ObligationReminderRules.reminders(candidates, today: today).compactMap { reminder -> Reminders.Message? in
+        let reminders = ObligationReminderRules.reminders(candidates, today: today)
+        let messages = reminders.compactMap { reminder -> Reminders.Message? in
             guard let row = byID[reminder.recordID], let staffID = reminder.staffID else { return nil }
             // Group robots and the bell read the department's language.
             let amount = row.amount_yuan.map { app.kefu.localizer.text("contract.amount_wan", .zhHans, ["amount": Yuan($0).wanText]) }
@@ -45,6 +61,14 @@ enum ObligationReminderJob {
                 path: "/contracts/\(row.contract_id)", recipients: [staffID])
         }
         try await Reminders(app: app).record(messages, now: now)
+        for (event, column) in [(ReminderEvent.obligationDueSoon, "due_soon_reminded_on"), (.obligationOverdue, "overdue_reminded_on")] {
+            let ids = reminders.filter { $0.event == event }.map(\.recordID)
+            for chunk in stride(from: 0, to: ids.count, by: 500).map({ Array(ids[$0..<min($0 + 500, ids.count)]) }) {
+                try await sql.raw("""
+                    UPDATE contract_obligations SET \(unsafeRaw: column) = \(bind: today.description) WHERE id IN (\(binds: chunk))
+                    """).run()
+            }
+        }
         return messages
     }
 }

@@ -106,10 +106,11 @@ struct ObligationStore {
                 staffID = chosen
             }
             let id = try await sql.raw("""
-                INSERT INTO contract_obligations (contract_id, customer_id, kind, party, title, due_on, amount_yuan, remind_days_before, staff_id,
-                    created_at, version)
+                INSERT INTO contract_obligations (contract_id, customer_id, kind, party, title, due_on, amount_yuan, remind_days_before, remind_on,
+                    staff_id, created_at, version)
                 VALUES (\(bind: contractID), \(bind: contract.customerID), \(bind: values.kind.rawValue), \(bind: values.party.rawValue), \(bind: values.title),
-                        \(bind: values.dueOn.description), \(bind: values.amount?.value), \(bind: values.remindDaysBefore), \(bind: staffID), \(bind: context.now), 1)
+                        \(bind: values.dueOn.description), \(bind: values.amount?.value), \(bind: values.remindDaysBefore),
+                        \(bind: values.dueOn.adding(days: -values.remindDaysBefore).description), \(bind: staffID), \(bind: context.now), 1)
                 RETURNING id
                 """).first()?.decode(column: "id", as: Int.self) ?? 0
             try await sql.raw("UPDATE contracts SET updated_at = \(bind: context.now) WHERE id = \(bind: contractID)").run()

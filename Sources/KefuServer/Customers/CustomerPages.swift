@@ -198,6 +198,7 @@ struct CustomerFilePage: Encodable {
     var canSeeFollowUps: Bool
     /// R3.4: the customer's specialist (or the supervisor) drafts contracts from the file.
     var canDraftContract: Bool
+    var canSeeProcedures: Bool
     var version: Int
     var errors: [String: String]
     var communication: CommunicationForm
@@ -285,6 +286,7 @@ struct CustomerFilePage: Encodable {
         canRecommend = actor.map { AccessPolicy.permits($0, .recommendProjects, on: facts) } ?? false
         canSeeFollowUps = actor.map { AccessPolicy.permits($0, .viewFollowUps, on: facts) } ?? false
         canDraftContract = actor.map { AccessPolicy.permits($0, .manageContracts, on: facts) } ?? false
+        canSeeProcedures = actor.map { AccessPolicy.permits($0, .viewContracts, on: facts) } ?? false
         version = dto.version
         self.errors = errors
         self.communication = communication
@@ -317,7 +319,7 @@ extension CustomerFilePage: LeafDataRepresentable {
             "stage": .string(stage), "grade": .string(grade), "isMasked": .bool(isMasked), "contacts": contacts.leafData,
             "details": details.leafData, "timeline": timeline.leafData, "hasTimeline": .bool(hasTimeline), "changes": changes.leafData,
             "hasChanges": .bool(hasChanges), "canEdit": .bool(canEdit), "canReveal": .bool(canReveal), "canRecord": .bool(canRecord),
-            "canRecommend": .bool(canRecommend), "canSeeFollowUps": .bool(canSeeFollowUps), "canDraftContract": .bool(canDraftContract), "version": .int(version),
+            "canRecommend": .bool(canRecommend), "canSeeFollowUps": .bool(canSeeFollowUps), "canDraftContract": .bool(canDraftContract), "canSeeProcedures": .bool(canSeeProcedures), "version": .int(version),
             "errors": errors.leafData, "communication": communication.leafData, "channels": channels.leafData,
             "directions": directions.leafData, "pager": pager.leafData, "privacy": privacy?.leafData ?? .trueNil,
             "timelineFilters": .array(timelineFilters.map {

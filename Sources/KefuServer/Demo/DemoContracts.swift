@@ -7,7 +7,8 @@ import Vapor
 
 /// About thirty demo contracts in every state (issue 12 §9), taken there through the same workflow
 /// people use: documents received or rejected, clauses explained, questions answered, the 法务部's
-/// answers, signings, obligations (some overdue, some payments received) and cancellations.
+/// answers, signings, obligations (some overdue, some payments received), business and tax registration
+/// under way, and cancellations.
 enum DemoContracts {
     /// The state each demo contract is taken to, in order; `returned` is a contract the 法务部 sent back.
     private enum Target: CaseIterable { case draft, documents, terms, forwarded, returned, approved, signed, execution, completed, cancelled }
@@ -117,6 +118,17 @@ enum DemoContracts {
                                                  dataDirectory: app.kefu.configuration.dataDirectory, context: context)
             if target == .signed { continue }
             try await workflow.move(contractID: id, to: "in_execution", reason: nil, version: try await version(id), context: context)
+            // Registration under way after signing: the first steps done (all of them once the contract is completed).
+            let procedures = ProcedureStore(database: app.db)
+            for type in [ProcedureType.businessRegistration, .taxRegistration] {
+                let procedureID = try await procedures.start(customerID: customerID, .init(type: type.rawValue, contractID: id), labels: labels, context: context)
+                guard let procedure = try await procedures.find(procedureID) else { continue }
+                let steps = try await procedures.procedures(customerID: customerID).first { $0.0.id == procedureID }?.1 ?? []
+                for (position, step) in steps.enumerated() where target == .completed || (type == .businessRegistration && position < 2) {
+                    try await procedures.update(procedure, stepID: step.id, .init(status: "done", note: nil, helperStaffID: nil, version: step.version),
+                                                today: today, labels: labels, context: context)
+                }
+            }
             // The first payment came in; the customer was reminded of the second duty.
             for (position, obligationID) in obligationIDs.enumerated() {
                 guard let obligation = try await obligations.find(obligationID) else { continue }

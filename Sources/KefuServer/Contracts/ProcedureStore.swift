@@ -1,0 +1,163 @@
+import Fluent
+import Foundation
+import KefuDomain
+import SQLKit
+
+/// Business registration, tax registration and the other procedures a partner goes through (R3.4):
+/// step lists with the guidance given, the documents each step needs, status, dates and who helps.
+struct CreateProcedures: AsyncMigration {
+    func prepare(on database: any Database) async throws {
+        try await database.schema("procedures")
+            .field("id", .int, .identifier(auto: true))
+            .field("customer_id", .int, .required, .references("customers", "id"))
+            .field("contract_id", .int, .references("contracts", "id"))
+            .field("type", .string, .required)
+            .field("staff_id", .int, .references("staff", "id"))
+            .field("created_at", .datetime, .required)
+            .field("updated_at", .datetime, .required)
+            .create()
+        try await database.schema("procedure_steps")
+            .field("id", .int, .identifier(auto: true))
+            .field("procedure_id", .int, .required, .references("procedures", "id"))
+            .field("position", .int, .required)
+            .field("code", .string, .required)
+            .field("status", .string, .required)
+            .field("started_on", .string)
+            .field("done_on", .string)
+            .field("helper_staff_id", .int, .references("staff", "id"))
+            .field("note", .string)
+            .field("version", .int, .required)
+            .create()
+        let sql = try database.sql()
+        try await sql.raw("CREATE INDEX procedures_customer ON procedures (customer_id, id)").run()
+        try await sql.raw("CREATE INDEX procedure_steps_procedure ON procedure_steps (procedure_id, position)").run()
+    }
+
+    func revert(on database: any Database) async throws {
+        try await database.schema("procedure_steps").delete()
+        try await database.schema("procedures").delete()
+    }
+}
+
+struct ProcedureStore {
+    let database: any Database
+
+    struct Step: Decodable, Sendable {
+        var id: Int, procedureID: Int, position: Int, code: String, status: String, startedOn: String?, doneOn: String?
+        var helperStaffID: Int?, helperName: String?, note: String?, version: Int
+        enum CodingKeys: String, CodingKey {
+            case id, position, code, status, note, version
+            case procedureID = "procedure_id", startedOn = "started_on", doneOn = "done_on", helperStaffID = "helper_staff_id", helperName = "helper_name"
+        }
+        var stepStatus: ProcedureStepStatus { ProcedureStepStatus(rawValue: status) ?? .pending }
+    }
+
+    struct Procedure: Decodable, Sendable {
+        var id: Int, customerID: Int, contractID: Int?, contractNumber: String?, type: String, staffID: Int?, createdAt: Date
+        enum CodingKeys: String, CodingKey {
+            case id, type
+            case customerID = "customer_id", contractID = "contract_id", contractNumber = "contract_number", staffID = "staff_id", createdAt = "created_at"
+        }
+    }
+
+    func procedures(customerID: Int) async throws -> [(Procedure, [Step])] {
+        let sql = try database.sql()
+        let procedures = try await sql.raw("""
+            SELECT procedures.id, procedures.customer_id, procedures.contract_id, contracts.number AS contract_number, procedures.type,
+                   procedures.staff_id, procedures.created_at
+            FROM procedures LEFT JOIN contracts ON contracts.id = procedures.contract_id
+            WHERE procedures.customer_id = \(bind: customerID) ORDER BY procedures.id
+            """).all(decoding: Procedure.self)
+        guard !procedures.isEmpty else { return [] }
+        let steps = try await sql.raw("""
+            SELECT procedure_steps.id, procedure_steps.procedure_id, procedure_steps.position, procedure_steps.code, procedure_steps.status,
+                   procedure_steps.started_on, procedure_steps.done_on, procedure_steps.helper_staff_id, staff.display_name AS helper_name,
+                   procedure_steps.note, procedure_steps.version
+            FROM procedure_steps LEFT JOIN staff ON staff.id = procedure_steps.helper_staff_id
+            WHERE procedure_steps.procedure_id IN (\(binds: procedures.map(\.id))) ORDER BY procedure_steps.procedure_id, procedure_steps.position
+            """).all(decoding: Step.self)
+        let byProcedure = Dictionary(grouping: steps, by: \.procedureID)
+        return procedures.map { ($0, byProcedure[$0.id] ?? []) }
+    }
+
+    func find(_ id: Int) async throws -> Procedure? {
+        try await database.sql().raw("""
+            SELECT procedures.id, procedures.customer_id, procedures.contract_id, contracts.number AS contract_number, procedures.type,
+                   procedures.staff_id, procedures.created_at
+            FROM procedures LEFT JOIN contracts ON contracts.id = procedures.contract_id WHERE procedures.id = \(bind: id)
+            """).first(decoding: Procedure.self)
+    }
+
+    struct StartInput: Codable, Sendable { var type: String; var contractID: Int? }
+
+    /// Starts a procedure for the customer with its type's steps, all pending; one of each type per customer.
+    func start(customerID: Int, _ input: StartInput, labels: ContractLabels, context: AuditContext) async throws -> Int {
+        guard let type = ProcedureType(rawValue: input.type) else { throw FieldErrors(["type": "validation.choose_from_list"]) }
+        return try await database.transaction { tx in
+            let sql = try tx.sql()
+            if try await sql.raw("SELECT id FROM procedures WHERE customer_id = \(bind: customerID) AND type = \(bind: type.rawValue)").first() != nil {
+                throw FieldErrors(["type": "validation.procedure.exists"])
+            }
+            if let contractID = input.contractID,
+               try await sql.raw("SELECT id FROM contracts WHERE id = \(bind: contractID) AND customer_id = \(bind: customerID)").first() == nil {
+                throw FieldErrors(["contractID": "validation.choose_from_list"])
+            }
+            let id = try await sql.raw("""
+                INSERT INTO procedures (customer_id, contract_id, type, staff_id, created_at, updated_at)
+                SELECT id, \(bind: input.contractID), \(bind: type.rawValue), COALESCE(responsible_staff_id, \(bind: context.actorStaffID)),
+                       \(bind: context.now), \(bind: context.now)
+                FROM customers WHERE id = \(bind: customerID) RETURNING id
+                """).first()?.decode(column: "id", as: Int.self)
+            guard let id else { throw KefuError.notFound }
+            for (position, code) in type.steps.enumerated() {
+                try await sql.raw("""
+                    INSERT INTO procedure_steps (procedure_id, position, code, status, version)
+                    VALUES (\(bind: id), \(bind: position + 1), \(bind: code), 'pending', 1)
+                    """).run()
+            }
+            let name = labels.localizer.text("procedure.type.\(type.rawValue)", labels.language)
+            try await Timeline.record(.procedure, customerID: customerID, recordType: ProcedureRecordKind.recordType, recordID: id, summary: name,
+                                      context: context, on: tx)
+            try await AuditLog.record("procedure.started", recordType: ProcedureRecordKind.recordType, recordID: String(id), fields: ["type"],
+                                      detail: "customer \(customerID), \(type.rawValue)", context: context, on: tx)
+            return id
+        }
+    }
+
+    struct StepInput: Codable, Sendable { var status: String; var note: String?; var helperStaffID: Int?; var version: Int? }
+
+    /// Moves a step on (pending → in progress → done, in order), with the date of each and who helps.
+    func update(_ procedure: Procedure, stepID: Int, _ input: StepInput, today: CalendarDay, labels: ContractLabels, context: AuditContext) async throws {
+        guard let status = ProcedureStepStatus(rawValue: input.status) else { throw FieldErrors(["status": "validation.choose_from_list"]) }
+        guard let version = input.version else { throw FieldErrors(["version": "validation.required"]) }
+        let note = (input.note ?? "").trimmed
+        if note.count > 1000 { throw FieldErrors(["note": "validation.too_long"]) }
+        try await database.transaction { tx in
+            if let helper = input.helperStaffID,
+               try await tx.sql().raw("SELECT id FROM staff WHERE id = \(bind: helper) AND is_active = \(bind: true)").first() == nil {
+                throw FieldErrors(["helperStaffID": "validation.choose_from_list"])
+            }
+            let steps = try await ProcedureStore(database: tx).procedures(customerID: procedure.customerID).first { $0.0.id == procedure.id }?.1 ?? []
+            guard let index = steps.firstIndex(where: { $0.id == stepID }) else { throw KefuError.notFound }
+            if let problem = ProcedureRules.stepProblem(steps.map(\.stepStatus), index: index, to: status) { throw FieldErrors(["status": problem]) }
+            let step = steps[index]
+            let startedOn = step.startedOn ?? (status == .pending ? nil : today.description)
+            let doneOn = status == .done ? (step.doneOn ?? today.description) : nil
+            let updated = try await tx.sql().raw("""
+                UPDATE procedure_steps SET status = \(bind: status.rawValue), started_on = \(bind: startedOn), done_on = \(bind: doneOn),
+                    helper_staff_id = COALESCE(\(bind: input.helperStaffID), helper_staff_id, \(bind: context.actorStaffID)),
+                    note = \(bind: note.isEmpty ? step.note : note), version = version + 1
+                WHERE id = \(bind: stepID) AND version = \(bind: version) RETURNING id
+                """).first()
+            guard updated != nil else { throw KefuError.conflict() }
+            try await tx.sql().raw("UPDATE procedures SET updated_at = \(bind: context.now) WHERE id = \(bind: procedure.id)").run()
+            let summary = [labels.localizer.text("procedure.type.\(procedure.type)", labels.language),
+                           labels.localizer.text("procedure.step.\(step.code)", labels.language),
+                           labels.localizer.text("procedure.status.\(status.rawValue)", labels.language)].joined(separator: " · ")
+            try await Timeline.record(.procedure, customerID: procedure.customerID, recordType: ProcedureRecordKind.recordType, recordID: procedure.id,
+                                      summary: summary, context: context, on: tx)
+            try await AuditLog.record("procedure.step_updated", recordType: ProcedureStepKind.recordType, recordID: String(stepID),
+                                      fields: ["status", "note", "helperStaffID"], detail: "\(step.code) \(status.rawValue)", context: context, on: tx)
+        }
+    }
+}
