@@ -117,10 +117,27 @@ struct ContractRulesTests {
     @Test("forwarding to the 法务部: after the terms, once at a time, again after a return")
     func forwarding() {
         #expect(ContractStateMachine.forwardRefusal(ContractFacts(state: .documentsComplete))?.key == "contract.refusal.terms_first")
-        #expect(ContractStateMachine.forwardRefusal(ContractFacts(state: .termsExplained)) == nil)
-        #expect(ContractStateMachine.forwardRefusal(ContractFacts(state: .termsExplained, review: .forwarded))?.key == "contract.refusal.review_pending")
-        #expect(ContractStateMachine.forwardRefusal(ContractFacts(state: .termsExplained, review: .returned)) == nil)
+        #expect(ContractStateMachine.forwardRefusal(ContractFacts(state: .termsExplained, termsConfirmed: true)) == nil)
+        #expect(ContractStateMachine.forwardRefusal(ContractFacts(state: .termsExplained, termsConfirmed: true, review: .forwarded))?.key
+            == "contract.refusal.review_pending")
+        #expect(ContractStateMachine.forwardRefusal(ContractFacts(state: .termsExplained, termsConfirmed: true, review: .returned)) == nil)
+        #expect(ContractStateMachine.forwardRefusal(ContractFacts(state: .termsExplained, termsConfirmed: false, review: .returned))?.key
+            == "contract.refusal.terms_not_confirmed", "terms changed after a return are confirmed again before forwarding")
         #expect(ContractStateMachine.forwardRefusal(ContractFacts(state: .legalReviewPassed, review: .approved))?.key == "contract.refusal.review_done")
+    }
+
+    @Test("the terms change until the legal review passes, never while it is pending")
+    func termsChange() {
+        for state in [ContractState.draft, .documentsComplete, .termsExplained] {
+            #expect(ContractStateMachine.termsChangeRefusal(ContractFacts(state: state)) == nil, "\(state)")
+        }
+        #expect(ContractStateMachine.termsChangeRefusal(ContractFacts(state: .termsExplained, review: .returned)) == nil, "corrected after a return")
+        #expect(ContractStateMachine.termsChangeRefusal(ContractFacts(state: .termsExplained, review: .forwarded))?.key == "contract.refusal.review_pending")
+        for state in [ContractState.legalReviewPassed, .signed, .inExecution, .completed, .cancelled] {
+            #expect(ContractStateMachine.termsChangeRefusal(ContractFacts(state: state))?.key == "contract.refusal.terms_locked", "\(state)")
+        }
+        #expect(ContractStateMachine.nextNeeds(ContractFacts(state: .termsExplained, termsConfirmed: false, review: .returned)).map(\.key)
+            == ["contract.refusal.terms_not_confirmed"])
     }
 
     @Test("the liaison answers only a waiting review, and a return needs comments")
@@ -153,7 +170,7 @@ struct ContractRulesTests {
         draft.checklist = [Self.license]
         #expect(ContractStateMachine.nextNeeds(draft).map(\.key) == ["contract.next.mark_documents_complete"])
         #expect(ContractStateMachine.nextNeeds(ContractFacts(state: .termsExplained, review: .forwarded)).map(\.key) == ["contract.refusal.review_pending"])
-        #expect(ContractStateMachine.nextNeeds(ContractFacts(state: .termsExplained, review: .returned)).map(\.key) == ["contract.next.returned"])
+        #expect(ContractStateMachine.nextNeeds(ContractFacts(state: .termsExplained, termsConfirmed: true, review: .returned)).map(\.key) == ["contract.next.returned"])
         #expect(ContractStateMachine.nextNeeds(ContractFacts(state: .legalReviewPassed)).map(\.key) == ["contract.next.sign"])
         #expect(ContractStateMachine.nextNeeds(ContractFacts(state: .signed)).map(\.key) == ["contract.refusal.signed_file"])
         #expect(ContractStateMachine.nextNeeds(ContractFacts(state: .completed)).isEmpty)
@@ -202,7 +219,7 @@ struct ContractRulesTests {
         guard case .failure(let errors) = result else { Issue.record("accepted"); return }
         #expect(errors.messages == ["type": "validation.choose_from_list", "title": "validation.required", "amountWan": "validation.contract.amount"])
         let good = try? ContractValidation.validate(ContractDraft(type: "lease", title: "张江厂房租赁合同", amountWan: "360")).get()
-        #expect(good?.type == .lease)
+        #expect(good?.type == "lease")
         #expect(good?.amount == Yuan(3_600_000))
     }
 

@@ -61,6 +61,8 @@ public enum Action: String, CaseIterable, Codable, Sendable {
     case viewPayments = "payments.view"
     /// Mark a payment received (财务部).
     case receivePayments = "payments.receive"
+    /// Keep the contract types and the documents and clauses each starts with (R3.4).
+    case configureContracts = "contracts.configure"
 }
 
 /// How far a grant reaches over records (R4.4, R2.1).

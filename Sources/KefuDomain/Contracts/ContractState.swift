@@ -215,6 +215,16 @@ public enum ContractStateMachine {
                 ? ContractReason("contract.refusal.review_done") : ContractReason("contract.refusal.terms_first")
         }
         if facts.review == .forwarded { return ContractReason("contract.refusal.review_pending") }
+        // Terms changed after the customer confirmed them must be confirmed again first.
+        if !facts.termsConfirmed { return ContractReason("contract.refusal.terms_not_confirmed") }
+        return nil
+    }
+
+    /// The terms (title, amount, payment plan, parties) may change until the 法务部 passes them —
+    /// typically to correct what a returned review asked for — but not while a review is pending.
+    public static func termsChangeRefusal(_ facts: ContractFacts) -> ContractReason? {
+        if !facts.state.isOpen || facts.state.hasReached(.legalReviewPassed) { return ContractReason("contract.refusal.terms_locked") }
+        if facts.review == .forwarded { return ContractReason("contract.refusal.review_pending") }
         return nil
     }
 
@@ -239,6 +249,7 @@ public enum ContractStateMachine {
             if let problem = TermsExplanation.confirmProblem(state: facts.state, clauses: facts.clauses) { return [problem] }
             return facts.termsConfirmed ? [ContractReason("contract.next.mark_terms_explained")] : [ContractReason("contract.refusal.terms_not_confirmed")]
         case .termsExplained:
+            if !facts.termsConfirmed && facts.review != .forwarded { return [ContractReason("contract.refusal.terms_not_confirmed")] }
             switch facts.review {
             case .none: return [ContractReason("contract.next.forward")]
             case .forwarded: return [ContractReason("contract.refusal.review_pending")]

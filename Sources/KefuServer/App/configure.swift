@@ -88,6 +88,7 @@ func routes(_ app: Application) throws {
     try app.register(collection: RecommendationsController())
     try app.register(collection: FollowUpsController())
     try app.register(collection: NotificationsController())
+    try app.register(collection: ContractTemplatesController())
     try app.register(collection: ContractsController())
     try app.register(collection: ObligationsController())
     try app.register(collection: OpenAPIController(document: APIDocumentation.document))
@@ -106,6 +107,7 @@ func routes(_ app: Application) throws {
     try api.register(collection: ContractsAPIController())
     try api.register(collection: ObligationsAPIController())
     try api.register(collection: ProceduresAPIController())
+    try api.register(collection: ContractTemplatesAPIController())
 }
 
 /// The migrations in the order they run. Append only; never edit or reorder a landed one.
@@ -119,7 +121,7 @@ enum KefuMigrations {
             CreateTimelineEntries(), CreateConsents(), CreateSharingRequests(),
             CreateProjects(), CreateRecommendations(), CreateFollowUps(), CreateInquiries(), CreateNotifications(), CreateProjectFiles(),
             AddClaimsToWebhookDeliveries(), CreateRecordNumberCounters(), CreateRateLimitHits(),
-            CreateContracts(), CreateAttachments(), CreateProcedures(),
+            CreateContracts(), CreateAttachments(), CreateProcedures(), CreateContractTemplates(),
         ]
     }
 }

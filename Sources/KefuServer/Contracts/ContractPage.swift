@@ -30,7 +30,7 @@ struct ContractPage: Encodable {
     var canOpenCustomer: Bool
     var projectName: String
     var projectVersion: String
-    var typeKey: String
+    var typeLabel: String
     var amountWan: String
     var paymentPlan: [String]
     var parties: String
@@ -79,6 +79,10 @@ struct ContractPage: Encodable {
     var channels: [ChoiceOption]
     var timeline: [Entry]
     var version: Int
+    /// The terms form: shown until the 法务部 passes the terms, filled with the terms or what was typed.
+    var canChangeTerms: Bool
+    var terms: [String: String]
+    var termsPlan: [[String: String]]
     /// Messages of the form that failed, by field, already in words; `typed` keeps what was typed.
     var errors: [String: String] = [:]
     var typed: [String: String] = ContractPage.untyped
@@ -91,7 +95,7 @@ struct ContractPage: Encodable {
 
     struct Permissions { var manage: Bool; var review: Bool; var receivePayments: Bool; var openCustomer: Bool }
 
-    init(_ detail: ContractDetail, timeline: [Timeline.Entry], may: Permissions, labels: ContractLabels, today: CalendarDay,
+    init(_ detail: ContractDetail, timeline: [Timeline.Entry], may: Permissions, labels: ContractLabels, typeLabel: String, today: CalendarDay,
          failedItem: (id: Int, message: String, reason: String)? = nil) {
         let row = detail.row, state = row.contractState, facts = detail.facts
         let isOpen = state.isOpen
@@ -100,7 +104,7 @@ struct ContractPage: Encodable {
         let scans = Dictionary(grouping: detail.scans, by: \.recordID)
         id = row.id; number = row.number; title = row.title; customerID = row.customerID; customerName = row.customerName
         canOpenCustomer = may.openCustomer; projectName = row.projectName ?? "—"; projectVersion = row.projectVersion.map { "v\($0)" } ?? ""
-        typeKey = "contract.type.\(row.type)"; amountWan = Yuan(row.amountYuan).wanText
+        self.typeLabel = typeLabel; amountWan = Yuan(row.amountYuan).wanText
         paymentPlan = row.installments.map { "\($0.label) · \($0.amount.wanText)\($0.dueOn.map { " · \($0)" } ?? "")" }
         parties = row.parties; staffName = row.staffName ?? "—"; self.state = row.state; stateKey = "contract.state.\(row.state)"
         isCancelled = state == .cancelled; cancelReason = row.cancelReason ?? ""
@@ -161,5 +165,15 @@ struct ContractPage: Encodable {
         channels = ChoiceOption.list(FollowUpChannel.allCases.map(\.rawValue), labelPrefix: "follow_up.channel", selected: "phone")
         self.timeline = timeline.map { Entry(time: DisplayFormat.dateTime($0.occurredAt), kindKey: "timeline.kind.\($0.kind)", actor: $0.actorName, summary: $0.summary) }
         version = row.version
+        canChangeTerms = may.manage && ContractStateMachine.termsChangeRefusal(facts) == nil
+        terms = ["title": row.title, "amountWan": Yuan(row.amountYuan).wanText, "parties": row.parties]
+        termsPlan = ContractPage.planRows(row.installments.map { InstallmentDraft(label: $0.label, amountWan: $0.amount.wanText, dueOn: $0.dueOn?.description) })
+    }
+
+    /// A payment plan as the form's rows, with empty rows to add installments (four at least).
+    static func planRows(_ installments: [InstallmentDraft]) -> [[String: String]] {
+        var rows = installments.map { ["label": $0.label, "amount": $0.amountWan, "due": $0.dueOn ?? ""] }
+        while rows.count < max(4, installments.count + 1) { rows.append(["label": "", "amount": "", "due": ""]) }
+        return rows
     }
 }

@@ -13,6 +13,7 @@ enum ContractKind: RecordKind {
 /// A document of a contract's checklist; it moves and is cleared with its contract.
 enum ChecklistItemKind: RecordKind {
     static let recordType = "contract_checklist_item", table = "contract_checklist_items"
+    static var owner: RecordOwner? { RecordOwner(kind: ContractKind.self, column: "contract_id") }
     /// Scans of the document the customer handed in.
     static let attachments: AttachmentRules? = AttachmentRules(types: [.pdf, .jpg, .png, .docx], maxBytes: 20 << 20)
 }
@@ -20,6 +21,7 @@ enum ChecklistItemKind: RecordKind {
 /// A clause of a contract and whether it was explained (R1.2).
 enum ContractClauseKind: RecordKind {
     static let recordType = "contract_clause", table = "contract_clauses"
+    static var owner: RecordOwner? { RecordOwner(kind: ContractKind.self, column: "contract_id") }
 }
 
 /// The customer's questions about a contract and the answers given (R1.2): what they asked is personal.
@@ -51,4 +53,5 @@ enum ProcedureRecordKind: RecordKind {
 /// One step of a procedure; it moves with its procedure.
 enum ProcedureStepKind: RecordKind {
     static let recordType = "procedure_step", table = "procedure_steps"
+    static var owner: RecordOwner? { RecordOwner(kind: ProcedureRecordKind.self, column: "procedure_id") }
 }

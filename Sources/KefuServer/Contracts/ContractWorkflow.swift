@@ -11,7 +11,7 @@ struct ContractWorkflow {
     let database: any Database
     let labels: ContractLabels
 
-    private var store: ContractStore { ContractStore(database: database) }
+    var store: ContractStore { ContractStore(database: database) }
 
     // MARK: Creating
 
@@ -28,8 +28,11 @@ struct ContractWorkflow {
     /// A new contract in draft for the customer, owned by the customer's specialist (or the creator),
     /// with the checklist and clauses of its type's template and the departments involved.
     func create(_ input: CreateInput, context: AuditContext) async throws -> Int {
+        let templates = try await ContractTemplateStore(database: database).all().map(\.template).filter(\.isActive)
         let values = try ContractValidation.validate(ContractDraft(type: input.type, title: input.title, amountWan: input.amountWan,
-                                                                   paymentPlan: input.paymentPlan ?? [], parties: input.parties ?? "")).get()
+                                                                   paymentPlan: input.paymentPlan ?? [], parties: input.parties ?? ""),
+                                                     types: Set(templates.map(\.code))).get()
+        guard let template = templates.first(where: { $0.code == values.type }) else { throw FieldErrors(["type": "validation.choose_from_list"]) }
         let plan = String(decoding: try JSONEncoder().encode(values.paymentPlan), as: UTF8.self)
         return try await database.transaction { tx in
             let sql = try tx.sql()
@@ -51,19 +54,19 @@ struct ContractWorkflow {
                 INSERT INTO contracts (number, customer_id, project_id, project_version, type, title, amount_yuan, payment_plan, parties, staff_id,
                     legal_department_id, finance_department_id, engineering_department_id, state, state_changed_at, review_status,
                     created_by_staff_id, created_at, updated_at, version)
-                VALUES (\(bind: number), \(bind: input.customerID), \(bind: input.projectID), \(bind: projectVersion), \(bind: values.type.rawValue),
+                VALUES (\(bind: number), \(bind: input.customerID), \(bind: input.projectID), \(bind: projectVersion), \(bind: values.type),
                         \(bind: values.title), \(bind: values.amount.value), \(bind: plan), \(bind: values.parties), \(bind: owner),
                         \(bind: departments["legal"]), \(bind: departments["finance"]), \(bind: departments["engineering"]), 'draft', \(bind: context.now),
                         'none', \(bind: context.actorStaffID), \(bind: context.now), \(bind: context.now), 1)
                 RETURNING id
                 """).first()?.decode(column: "id", as: Int.self) ?? 0
-            for (position, line) in ContractTemplates.documents(for: values.type).enumerated() {
+            for (position, line) in template.documents.enumerated() {
                 try await sql.raw("""
                     INSERT INTO contract_checklist_items (contract_id, position, code, name, is_required, status, updated_at, version)
                     VALUES (\(bind: id), \(bind: position + 1), \(bind: line.code), \(bind: line.name), \(bind: line.isRequired), 'missing', \(bind: context.now), 1)
                     """).run()
             }
-            for (position, line) in ContractTemplates.clauses(for: values.type).enumerated() {
+            for (position, line) in template.clauses.enumerated() {
                 try await sql.raw("""
                     INSERT INTO contract_clauses (contract_id, position, code, name) VALUES (\(bind: id), \(bind: position + 1), \(bind: line.code), \(bind: line.name))
                     """).run()
@@ -283,14 +286,14 @@ struct ContractWorkflow {
     // MARK: Shared steps
 
     /// The contract, read inside the transaction; with `version`, a stale one is a conflict.
-    private func contract(_ id: Int, version: Int? = nil, on tx: any Database) async throws -> ContractStore.Row {
+    func contract(_ id: Int, version: Int? = nil, on tx: any Database) async throws -> ContractStore.Row {
         guard let row = try await ContractStore(database: tx).find(id) else { throw KefuError.notFound }
         if let version, row.version != version { throw KefuError.conflict() }
         return row
     }
 
     /// Claims the version read and applies the change in one UPDATE; none claimed is a conflict (S6).
-    private func claim(_ row: ContractStore.Row, set assignments: SQLQueryString, context: AuditContext, on tx: any Database) async throws {
+    func claim(_ row: ContractStore.Row, set assignments: SQLQueryString, context: AuditContext, on tx: any Database) async throws {
         let claimed = try await tx.sql().raw("""
             UPDATE contracts SET \(assignments), updated_at = \(bind: context.now), version = version + 1
             WHERE id = \(bind: row.id) AND version = \(bind: row.version) RETURNING id

@@ -10,6 +10,7 @@ struct ContractsAPIController: RouteCollection {
         contracts.requiring(.viewContracts).get(use: list)
         contracts.requiring(.manageContracts).post(use: create)
         contracts.requiring(.viewContracts).get(":id", use: show)
+        contracts.requiring(.manageContracts).patch(":id", use: changeTerms)
         contracts.requiring(.manageContracts).patch(":id", "checklist", ":itemID", use: markDocument)
         contracts.requiring(.manageContracts).on(.POST, ":id", "checklist", ":itemID", "files", body: .collect(maxSize: "21mb"), use: addScan)
         contracts.requiring(.manageContracts).post(":id", "clauses", ":clauseID", "explanation", use: explain)
@@ -174,6 +175,13 @@ struct ContractsAPIController: RouteCollection {
         return try await detail(req, row.id)
     }
 
+    @Sendable func changeTerms(req: Request) async throws -> ContractDTO {
+        let row = try await req.contract(for: .manageContracts)
+        let input = try req.content.decode(ContractWorkflow.TermsInput.self)
+        try await workflow(req).changeTerms(contractID: row.id, input, context: req.auditContext)
+        return try await detail(req, row.id)
+    }
+
     struct SigningInput: Content { var signedOn: String; var place: String; var signatories: String; var version: Int? }
 
     @Sendable func sign(req: Request) async throws -> ContractDTO {
@@ -186,4 +194,5 @@ struct ContractsAPIController: RouteCollection {
 }
 
 extension ContractWorkflow.CreateInput: Content {}
+extension ContractWorkflow.TermsInput: Content {}
 extension ContractWorkflow.QuestionInput: Content {}

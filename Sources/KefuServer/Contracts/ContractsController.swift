@@ -21,6 +21,7 @@ struct ContractsController: RouteCollection {
         contracts.requiring(.manageContracts).post(":id", "forwarding", use: forward)
         contracts.requiring(.reviewContracts).post(":id", "review", use: review)
         contracts.requiring(.manageContracts).post(":id", "signing", use: sign)
+        contracts.requiring(.manageContracts).post(":id", "terms", use: changeTerms)
         contracts.requiring(.manageContracts).on(.POST, ":id", "signed-files", body: .collect(maxSize: "21mb"), use: addSignedFile)
         contracts.requiring(.viewContracts).get(":id", "files", ":fileID", use: download)
         contracts.requiring(.manageContracts).post(":id", "obligations", use: addObligation)
@@ -30,7 +31,7 @@ struct ContractsController: RouteCollection {
 
     struct ListPage: Encodable {
         struct Row: Encodable {
-            var id: Int; var number: String; var customerName: String; var projectName: String; var typeKey: String; var title: String
+            var id: Int; var number: String; var customerName: String; var projectName: String; var typeLabel: String; var title: String
             var amountWan: String; var staffName: String; var state: String; var stateKey: String; var overdue: Int
             var reviewKey: String; var isForwarded: Bool; var updatedAt: String
         }
@@ -42,6 +43,7 @@ struct ContractsController: RouteCollection {
         var canSeeTeam: Bool
         var isLiaison: Bool
         var canCreate: Bool
+        var canConfigure: Bool
         var overdue: Bool
         var project: String
     }
@@ -56,9 +58,10 @@ struct ContractsController: RouteCollection {
             ChoiceOption(value: String($0.id), labelKey: "", label: $0.displayName, isSelected: filter.staffID == $0.id)
         } : []
         let query = req.queryParameters
+        let labels = req.contractLabels, templates = try await ContractTemplateStore(database: req.db).all().map(\.template)
         let page = ListPage(
             items: rows.map {
-                .init(id: $0.id, number: $0.number, customerName: $0.customerName, projectName: $0.projectName ?? "—", typeKey: "contract.type.\($0.type)",
+                .init(id: $0.id, number: $0.number, customerName: $0.customerName, projectName: $0.projectName ?? "—", typeLabel: labels.type($0.type, among: templates),
                       title: $0.title, amountWan: Yuan($0.amountYuan).wanText, staffName: $0.staffName ?? "—", state: $0.state,
                       stateKey: "contract.state.\($0.state)", overdue: $0.overdue, reviewKey: "contract.review.\($0.reviewStatus)",
                       isForwarded: $0.reviewStatus == LegalReviewStatus.forwarded.rawValue, updatedAt: DisplayFormat.dateTime($0.updatedAt))
@@ -71,6 +74,7 @@ struct ContractsController: RouteCollection {
                 + ChoiceOption.list(ContractState.allCases.map(\.rawValue), labelPrefix: "contract.state", selected: filter.state?.rawValue ?? "-"),
             specialists: [ChoiceOption(value: "", labelKey: "contracts.everyone", isSelected: filter.staffID == nil)] + specialists,
             canSeeTeam: scope == .any, isLiaison: scope == .forwardedToMyDepartment, canCreate: AccessPolicy.allows(staff.role, .manageContracts),
+            canConfigure: AccessPolicy.allows(staff.role, .configureContracts),
             overdue: filter.overdueOn != nil, project: query["project"] ?? ""
         )
         return try await req.renderPage("contracts/index", titleKey: "contracts.title", page)
@@ -109,11 +113,13 @@ struct ContractsController: RouteCollection {
         let projects = try await ProjectStore(database: req.db).list(.init()).map {
             ChoiceOption(value: String($0.id), labelKey: "", label: "\($0.facts.code) \($0.facts.name)", isSelected: form?.projectID == String($0.id))
         }
-        var rows = (form?.installments ?? []).map { ["label": $0.label, "amount": $0.amountWan, "due": $0.dueOn ?? ""] }
-        while rows.count < 4 { rows.append(["label": "", "amount": "", "due": ""]) }
+        let rows = ContractPage.planRows(form?.installments ?? [])
         return NewPage(
             customerID: try customer.requireID(), customerCode: customer.code, customerName: customer.name,
-            types: ChoiceOption.list(ContractType.allCases.map(\.rawValue), labelPrefix: "contract.type", selected: form?.type ?? ContractType.investmentAgreement.rawValue),
+            types: try await ContractTemplateStore(database: req.db).all().filter(\.template.isActive).map {
+                ChoiceOption(value: $0.template.code, labelKey: "", label: req.contractLabels.type($0.template.code, among: [$0.template]),
+                             isSelected: $0.template.code == (form?.type ?? ContractType.investmentAgreement.rawValue))
+            },
             projects: [ChoiceOption(value: "", labelKey: "contracts.no_project", isSelected: (form?.projectID ?? "").isEmpty)] + projects,
             form: ["title": form?.title ?? "", "amountWan": form?.amountWan ?? "", "parties": form?.parties ?? ""], installments: rows
         )
@@ -149,6 +155,7 @@ struct ContractsController: RouteCollection {
     // MARK: The contract's page
 
     private func render(_ req: Request, _ row: ContractStore.Row, errors: [String: String] = [:], typed: [String: String] = [:],
+                        typedTerms: TermsForm? = nil,
                         failedItem: (id: Int, message: String, reason: String)? = nil, status: HTTPResponseStatus = .ok) async throws -> Response {
         let staff = try req.requireStaff()
         let labels = req.contractLabels
@@ -160,9 +167,15 @@ struct ContractsController: RouteCollection {
             receivePayments: AccessPolicy.allows(staff.role, .receivePayments),
             openCustomer: AccessPolicy.permits(staff.actor, .viewCustomers, on: RecordFacts(responsibleStaffID: row.staffID)) && staff.role != .liaison
         )
-        var page = ContractPage(detail, timeline: timeline, may: may, labels: labels, today: req.today, failedItem: failedItem)
+        let templates = try await ContractTemplateStore(database: req.db).all().map(\.template)
+        var page = ContractPage(detail, timeline: timeline, may: may, labels: labels, typeLabel: labels.type(row.type, among: templates),
+                                today: req.today, failedItem: failedItem)
         page.errors = errors
         page.typed = ContractPage.untyped.merging(typed) { $1 }
+        if let typedTerms {
+            page.terms = ["title": typedTerms.title ?? "", "amountWan": typedTerms.amountWan ?? "", "parties": typedTerms.parties ?? ""]
+            page.termsPlan = ContractPage.planRows(typedTerms.installments)
+        }
         return try await req.renderPage("contracts/show", titleKey: "contracts.title", page, status: status)
     }
 
@@ -172,8 +185,8 @@ struct ContractsController: RouteCollection {
 
     /// Runs one form's step; a refusal, a problem with a field or a stale version re-renders the
     /// page with the message at `field` (or the form's fields) and what was typed.
-    private func act(_ req: Request, _ row: ContractStore.Row, field: String, typed: [String: String] = [:], flash: String,
-                     itemID: Int? = nil, _ step: () async throws -> Void) async throws -> Response {
+    private func act(_ req: Request, _ row: ContractStore.Row, field: String, typed: [String: String] = [:], typedTerms: TermsForm? = nil,
+                     flash: String, itemID: Int? = nil, _ step: () async throws -> Void) async throws -> Response {
         do {
             try await step()
             return req.redirect(to: SiteURL.contract(row.id), flash: FlashMessage(.success, flash))
@@ -294,6 +307,34 @@ struct ContractsController: RouteCollection {
         return try await act(req, row, field: "comment", typed: ["comment": form.comment ?? ""], flash: "flash.contract_reviewed") {
             try await workflow(req).review(contractID: row.id, approve: form.decision == "approve", comment: form.comment, version: form.version ?? -1,
                                            context: req.auditContext)
+        }
+    }
+
+    struct TermsForm: Content {
+        var title: String?; var amountWan: String?; var parties: String?; var planLabel: [String]?; var planAmount: [String]?; var planDue: [String]?
+        var version: Int?
+
+        var installments: [InstallmentDraft] {
+            NewForm(planLabel: planLabel, planAmount: planAmount, planDue: planDue).installments
+        }
+    }
+
+    /// The terms form's fields carry a `terms` prefix on the page, which has other forms with a title or an amount.
+    @Sendable func changeTerms(req: Request) async throws -> Response {
+        let row = try await req.contract(for: .manageContracts)
+        let form = try req.content.decode(TermsForm.self)
+        return try await act(req, row, field: "terms", typedTerms: form, flash: "flash.contract_terms_changed") {
+            do {
+                try await workflow(req).changeTerms(contractID: row.id, .init(title: form.title ?? "", amountWan: form.amountWan ?? "", paymentPlan: form.installments,
+                                                                              parties: form.parties, version: form.version ?? -1), context: req.auditContext)
+            } catch let errors as FieldErrors {
+                var prefixed = FieldErrors()
+                for (field, key) in errors.messages.sorted(by: { $0.key < $1.key }) {
+                    let base = String(field.split(separator: ".").first ?? "")
+                    prefixed.add("terms" + base.prefix(1).uppercased() + base.dropFirst(), key)
+                }
+                throw prefixed
+            }
         }
     }
 

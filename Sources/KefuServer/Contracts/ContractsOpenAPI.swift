@@ -21,6 +21,9 @@ extension ContractsAPIController {
             APIOperation(method: .GET, path: "/api/v1/contracts/{id}", tag: "Contracts",
                          summary: "One contract: state, what is needed next, checklist, clauses, questions, review, signing, files", parameters: [id],
                          responses: [200: "Contract"]),
+            APIOperation(method: .PATCH, path: "/api/v1/contracts/{id}", tag: "Contracts",
+                         summary: "Change the terms (title, amount, payment plan, parties) until the 法务部 passes them, not while a review is pending; terms the customer confirmed must be confirmed again",
+                         parameters: [id], requestSchema: "ContractTermsInput", responses: [200: "Contract"]),
             APIOperation(method: .PATCH, path: "/api/v1/contracts/{id}/checklist/{itemID}", tag: "Contracts",
                          summary: "Mark a document received, missing or rejected (with the reason) while the contract is a draft",
                          parameters: [id, path("itemID")], requestSchema: "ContractDocumentMark", responses: [200: "Contract"]),
@@ -64,12 +67,14 @@ extension ContractsAPIController {
         let version: JSONValue = ["type": "integer", "description": "The version read; a stale one answers 409"]
         let file = Schema.object(["id": Schema.integer, "fileName": text, "byteCount": Schema.integer, "sha256": text, "uploadedAt": Schema.dateTime,
                                   "uploadedBy": nullableText], required: ["id", "fileName", "byteCount", "sha256", "uploadedAt"])
+        let typeCode: JSONValue = ["type": "string", "maxLength": 40,
+                                   "description": "A type code: a built-in (investment_agreement, lease, franchise, other) or one the supervisor added (GET /contract-templates)"]
         let installment: JSONValue = Schema.object(["label": text, "amountWan": ["type": "string", "description": "万元, up to 4 decimals"],
                                                     "dueOn": ["type": ["string", "null"], "format": "date"]], required: ["label", "amountWan"])
         return [
             "ContractListItem": Schema.object([
                 "id": Schema.integer, "number": text, "customerID": Schema.integer, "customerName": text, "projectName": nullableText,
-                "type": Schema.enumeration(ContractType.allCases.map(\.rawValue)), "title": text, "amountWan": text, "staffName": nullableText,
+                "type": typeCode, "title": text, "amountWan": text, "staffName": nullableText,
                 "state": Schema.enumeration(ContractState.allCases.map(\.rawValue)), "reviewStatus": Schema.enumeration(LegalReviewStatus.allCases.map(\.rawValue)),
                 "overdueObligations": Schema.integer, "updatedAt": Schema.dateTime,
             ], required: ["id", "number", "customerID", "customerName", "type", "title", "amountWan", "state", "reviewStatus", "overdueObligations", "updatedAt"]),
@@ -79,7 +84,7 @@ extension ContractsAPIController {
                 "id": Schema.integer, "number": ["type": "string", "description": "HT-YYYY-000123, never reused"], "customerID": Schema.integer,
                 "customerCode": text, "customerName": text, "projectID": Schema.nullable("integer"), "projectName": nullableText,
                 "projectVersion": ["type": ["integer", "null"], "description": "The version of the project's facts the terms were based on"],
-                "type": Schema.enumeration(ContractType.allCases.map(\.rawValue)), "title": text, "amountWan": text,
+                "type": typeCode, "title": text, "amountWan": text,
                 "paymentPlan": ["type": "array", "items": installment], "parties": text, "staffID": Schema.nullable("integer"), "staffName": nullableText,
                 "state": Schema.enumeration(ContractState.allCases.map(\.rawValue)), "stateChangedAt": Schema.dateTime, "cancelReason": nullableText,
                 "nextNeeds": ["type": "array", "items": text], "missingDocumentsText": nullableText,
@@ -104,10 +109,14 @@ extension ContractsAPIController {
             ], required: ["id", "number", "customerID", "customerCode", "customerName", "type", "title", "amountWan", "paymentPlan", "parties", "state",
                           "stateChangedAt", "nextNeeds", "checklist", "clauses", "questions", "review", "signedFiles", "obligations", "createdAt", "updatedAt", "version"]),
             "ContractInput": Schema.object([
-                "customerID": Schema.integer, "projectID": Schema.nullable("integer"), "type": Schema.enumeration(ContractType.allCases.map(\.rawValue)),
+                "customerID": Schema.integer, "projectID": Schema.nullable("integer"), "type": typeCode,
                 "title": text, "amountWan": ["type": "string", "description": "万元, up to 4 decimals"],
                 "paymentPlan": ["type": ["array", "null"], "items": installment], "parties": nullableText,
             ], required: ["customerID", "type", "title", "amountWan"]),
+            "ContractTermsInput": Schema.object([
+                "title": text, "amountWan": ["type": "string", "description": "万元, up to 4 decimals"],
+                "paymentPlan": ["type": ["array", "null"], "items": installment], "parties": nullableText, "version": version,
+            ], required: ["title", "amountWan", "version"]),
             "ContractDocumentMark": Schema.object(["status": Schema.enumeration(ChecklistStatus.allCases.map(\.rawValue)),
                                                    "reason": ["type": ["string", "null"], "description": "Required when rejected"], "version": version],
                                                   required: ["status", "version"]),

@@ -8,6 +8,8 @@ import Vapor
 /// held about one customer, and anonymization on request.
 struct DataSubjectRights {
     let database: any Database
+    /// Where attached files are kept: an anonymization deletes the customer's.
+    var dataDirectory: String?
 
     /// Everything Kefu holds about one customer.
     struct DataCopy: Content {
@@ -90,7 +92,7 @@ struct DataSubjectRights {
         let reason = reason.trimmed
         guard reason.count >= 2 else { throw FieldErrors(["reason": "validation.customer.anonymize_reason"]) }
         let placeholder = "[已匿名化]"
-        try await database.transaction { tx in
+        let files = try await database.transaction { tx in
             let sql = try tx.sql()
             // Every personal column of every kind that belongs to a customer, from the declarations.
             try await RecordKinds.clearPersonalData(ofCustomer: id, marker: placeholder, kinds: RecordKinds.ownedByCustomers, on: tx)
@@ -104,6 +106,17 @@ struct DataSubjectRights {
             try await AuditLog.record("customer.anonymized", recordType: "customer", recordID: String(id),
                                       fields: Array(CustomerValues.contactFields) + ["name", "companyName", "remarks", "communications"],
                                       detail: reason, context: context, on: tx)
+            // Files attached to the customer's records (scans of identity cards, signed contracts).
+            guard let dataDirectory else { return [String]() }
+            let files = try await AttachmentStore(database: tx, dataDirectory: dataDirectory)
+                .removeAll(ofCustomer: id, kinds: RecordKinds.all, on: tx)
+            if !files.isEmpty {
+                try await AuditLog.record("attachment.removed", recordType: "customer", recordID: String(id), fields: ["file"],
+                                          detail: "\(files.count) file(s) of the customer's records removed by the anonymization", context: context, on: tx)
+            }
+            return files
         }
+        // After the commit: a failed transaction keeps its files.
+        for path in files { try? FileManager.default.removeItem(atPath: path) }
     }
 }

@@ -101,7 +101,7 @@ struct PrivacyAPIController: RouteCollection {
     @Sendable func anonymize(req: Request) async throws -> CustomerDTO {
         let customer = try await req.customer(for: .handleDataSubjectRequests)
         let input = try req.content.decode(AnonymizeRequest.self)
-        try await DataSubjectRights(database: req.db).anonymize(customer, reason: input.reason, context: req.auditContext)
+        try await DataSubjectRights(database: req.db, dataDirectory: req.kefu.configuration.dataDirectory).anonymize(customer, reason: input.reason, context: req.auditContext)
         let fresh = try await CustomerModel.find(customer.id, on: req.db) ?? customer
         return CustomerDTO(fresh, visibility: .full)
     }

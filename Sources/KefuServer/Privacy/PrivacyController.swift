@@ -106,7 +106,7 @@ struct PrivacyController: RouteCollection {
             return try await req.renderCustomerFile(customer, revealed: false, errors: ["anonymize_confirmCode": "validation.customer.confirm_code"], status: .unprocessableEntity)
         }
         do {
-            try await DataSubjectRights(database: req.db).anonymize(customer, reason: reason, context: req.auditContext)
+            try await DataSubjectRights(database: req.db, dataDirectory: req.kefu.configuration.dataDirectory).anonymize(customer, reason: reason, context: req.auditContext)
         } catch let errors as FieldErrors {
             return try await req.renderCustomerFile(customer, revealed: false, errors: errors.messages.reduce(into: [:]) { $0["anonymize_" + $1.key] = $1.value }, status: .unprocessableEntity)
         }

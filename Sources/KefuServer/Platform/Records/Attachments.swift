@@ -119,6 +119,21 @@ struct AttachmentStore {
     }
 
     func path(of row: Row) -> String { directory + "/" + row.recordType + "/" + row.storedName }
+
+    /// Removes the rows of every file attached to a record of the customer (scans of identity cards,
+    /// signed contracts: PIPL personal data), in the caller's transaction; returns the stored files'
+    /// paths, which the caller deletes once the transaction has committed.
+    func removeAll(ofCustomer id: Int, kinds: [any RecordKind.Type], on tx: any Database) async throws -> [String] {
+        var paths: [String] = []
+        for kind in kinds where kind.attachments != nil {
+            guard let records = RecordKinds.recordIDs(of: kind, customer: id) else { continue }
+            let rows = try await tx.sql().raw("""
+                DELETE FROM attachments WHERE record_type = \(bind: kind.recordType) AND record_id IN (\(records)) RETURNING stored_name
+                """).all()
+            paths += try rows.map { directory + "/" + kind.recordType + "/" + (try $0.decode(column: "stored_name", as: String.self)) }
+        }
+        return paths
+    }
 }
 
 extension Request {

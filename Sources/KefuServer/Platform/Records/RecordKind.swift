@@ -18,6 +18,15 @@ protocol RecordKind {
     static var numbering: Numbering? { get }
     /// The files a record of the kind may carry (scans, signed copies); nil when it carries none.
     static var attachments: AttachmentRules? { get }
+    /// The record of another kind this one is part of (a checklist item of its contract): it
+    /// belongs to that record's customer, so its files go when the customer is anonymized.
+    static var owner: RecordOwner? { get }
+}
+
+/// The kind a record is part of and the column that names it.
+struct RecordOwner {
+    var kind: any RecordKind.Type
+    var column: String
 }
 
 extension RecordKind {
@@ -25,6 +34,7 @@ extension RecordKind {
     static var personal: [PersonalColumn] { [] }
     static var numbering: Numbering? { nil }
     static var attachments: AttachmentRules? { nil }
+    static var owner: RecordOwner? { nil }
 }
 
 /// A column holding personal data and what anonymization leaves in it.

@@ -22,6 +22,18 @@ enum RecordKinds {
         }
     }
 
+    /// The ids of a customer's records of `kind`, directly or through the record it is part of;
+    /// nil when the kind belongs to no customer.
+    static func recordIDs(of kind: any RecordKind.Type, customer id: Int) -> SQLQueryString? {
+        if let column = kind.customerColumn {
+            return "SELECT id FROM \(unsafeRaw: kind.table) WHERE \(unsafeRaw: column) = \(bind: id)"
+        }
+        if let owner = kind.owner, let owners = recordIDs(of: owner.kind, customer: id) {
+            return "SELECT id FROM \(unsafeRaw: kind.table) WHERE \(unsafeRaw: owner.column) IN (\(owners))"
+        }
+        return nil
+    }
+
     /// Clears the personal columns of every record of the customer, in every kind that declares
     /// some — the customer's own file included. `marker` is what a cleared text reads as.
     static func clearPersonalData(ofCustomer id: Int, marker: String, kinds: [any RecordKind.Type], on database: any Database) async throws {

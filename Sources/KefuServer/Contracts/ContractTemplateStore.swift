@@ -1,0 +1,118 @@
+import Fluent
+import Foundation
+import KefuDomain
+import SQLKit
+
+/// The supervisor's contract templates (R3.4): a row per type whose template was edited or that the
+/// supervisor added. A built-in type without a row uses its default lines. Frozen once landed.
+struct CreateContractTemplates: AsyncMigration {
+    func prepare(on database: any Database) async throws {
+        try await database.schema("contract_templates")
+            .field("id", .int, .identifier(auto: true))
+            .field("code", .string, .required)
+            // An added type's own name; built-in types are labelled in the reader's language.
+            .field("name", .string)
+            // The lines as JSON: [{code, name, isRequired}].
+            .field("documents", .string, .required)
+            .field("clauses", .string, .required)
+            .field("is_active", .bool, .required)
+            .field("updated_by_staff_id", .int, .references("staff", "id"))
+            .field("created_at", .datetime, .required)
+            .field("updated_at", .datetime, .required)
+            .field("version", .int, .required)
+            .unique(on: "code")
+            .create()
+    }
+
+    func revert(on database: any Database) async throws {
+        try await database.schema("contract_templates").delete()
+    }
+}
+
+/// Reads and keeps the templates in use. A contract copies its type's lines when it is created, so
+/// an edit changes new contracts only.
+struct ContractTemplateStore {
+    let database: any Database
+
+    /// A template as shown and edited: `version` 0 is a built-in type never edited (no row yet).
+    struct Entry: Sendable {
+        var template: ContractTypeTemplate
+        var version: Int
+        var updatedAt: Date?
+    }
+
+    func all() async throws -> [Entry] {
+        let rows = try await database.sql().raw("""
+            SELECT code, name, documents, clauses, is_active, version, updated_at FROM contract_templates ORDER BY code
+            """).all()
+        var stored: [String: Entry] = [:]
+        for row in rows {
+            let decoder = JSONDecoder()
+            let template = ContractTypeTemplate(
+                code: try row.decode(column: "code", as: String.self), name: try row.decode(column: "name", as: String?.self),
+                documents: try decoder.decode([TemplateLine].self, from: Data(try row.decode(column: "documents", as: String.self).utf8)),
+                clauses: try decoder.decode([TemplateLine].self, from: Data(try row.decode(column: "clauses", as: String.self).utf8)),
+                isActive: try row.decode(column: "is_active", as: Bool.self))
+            stored[template.code] = Entry(template: template, version: try row.decode(column: "version", as: Int.self),
+                                          updatedAt: try row.decode(column: "updated_at", as: Date.self))
+        }
+        return ContractTemplates.merged(stored: stored.values.map(\.template)).map {
+            stored[$0.code] ?? Entry(template: $0, version: 0, updatedAt: nil)
+        }
+    }
+
+    func entry(_ code: String) async throws -> Entry? {
+        try await all().first { $0.template.code == code }
+    }
+
+    /// The types a new contract may take.
+    func activeTemplate(_ code: String) async throws -> ContractTypeTemplate? {
+        guard let entry = try await entry(code), entry.template.isActive else { return nil }
+        return entry.template
+    }
+
+    /// Stores an edited template, claiming the version that was read (0: the built-in default);
+    /// a concurrent save of the same version is a conflict, never an overwrite.
+    func save(_ template: ContractTypeTemplate, version: Int, context: AuditContext) async throws {
+        let encoder = JSONEncoder()
+        let documents = String(decoding: try encoder.encode(template.documents), as: UTF8.self)
+        let clauses = String(decoding: try encoder.encode(template.clauses), as: UTF8.self)
+        try await database.transaction { tx in
+            let sql = try tx.sql()
+            let claimed: (any SQLRow)?
+            if version == 0 {
+                claimed = try await sql.raw("""
+                    INSERT INTO contract_templates (code, name, documents, clauses, is_active, updated_by_staff_id, created_at, updated_at, version)
+                    VALUES (\(bind: template.code), \(bind: template.name), \(bind: documents), \(bind: clauses), \(bind: template.isActive),
+                            \(bind: context.actorStaffID), \(bind: context.now), \(bind: context.now), 1)
+                    ON CONFLICT (code) DO NOTHING RETURNING id
+                    """).first()
+            } else {
+                claimed = try await sql.raw("""
+                    UPDATE contract_templates SET name = \(bind: template.name), documents = \(bind: documents), clauses = \(bind: clauses),
+                        is_active = \(bind: template.isActive), updated_by_staff_id = \(bind: context.actorStaffID), updated_at = \(bind: context.now),
+                        version = version + 1
+                    WHERE code = \(bind: template.code) AND version = \(bind: version) RETURNING id
+                    """).first()
+            }
+            guard let claimed else { throw KefuError.conflict() }
+            try await AuditLog.record(version == 0 ? "contract_template.created" : "contract_template.updated", recordType: "contract_template",
+                                      recordID: String(try claimed.decode(column: "id", as: Int.self)),
+                                      fields: ["name", "documents", "clauses", "isActive"],
+                                      detail: "\(template.code): \(template.documents.count) / \(template.clauses.count)", context: context, on: tx)
+        }
+    }
+
+    /// A code for a type the supervisor adds: short, URL-safe and never a built-in's.
+    static func newCode() -> String {
+        "type_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(8).lowercased()
+    }
+}
+
+extension ContractLabels {
+    /// A type's name as shown: the added type's own name, the built-in's in the reader's language.
+    func type(_ code: String, among templates: [ContractTypeTemplate]) -> String {
+        if let name = templates.first(where: { $0.code == code })?.name { return name }
+        return localizer.text("contract.type.\(code)", language)
+    }
+}

@@ -1,0 +1,49 @@
+import Fluent
+import Foundation
+import KefuDomain
+import SQLKit
+
+extension ContractWorkflow {
+    struct TermsInput: Codable, Sendable {
+        var title: String
+        var amountWan: String
+        var paymentPlan: [InstallmentDraft]?
+        var parties: String?
+        var version: Int?
+    }
+
+    /// Changes the contract's terms until the 法务部 passes them (R3.4): checked as a new contract's
+    /// are, the version claimed, the changed fields on the timeline and in the audit log. Terms the
+    /// customer had confirmed must be confirmed again, so the confirmation is cleared.
+    func changeTerms(contractID: Int, _ input: TermsInput, context: AuditContext) async throws {
+        guard let version = input.version else { throw FieldErrors(["version": "validation.required"]) }
+        try await database.transaction { tx in
+            let row = try await contract(contractID, version: version, on: tx)
+            let values = try ContractValidation.validate(ContractDraft(type: row.type, title: input.title, amountWan: input.amountWan,
+                                                                       paymentPlan: input.paymentPlan ?? [], parties: input.parties ?? ""),
+                                                         types: [row.type]).get()
+            let facts = try await store.facts(of: row, labels: labels, on: tx)
+            if let refusal = ContractStateMachine.termsChangeRefusal(facts) { throw ContractRefused(field: "terms", reason: refusal) }
+            let plan = String(decoding: try JSONEncoder().encode(values.paymentPlan), as: UTF8.self)
+            var changed: [String] = []
+            if values.title != row.title { changed.append("title") }
+            if values.amount.value != row.amountYuan { changed.append("amount") }
+            if values.paymentPlan != row.installments { changed.append("paymentPlan") }
+            if values.parties != row.parties { changed.append("parties") }
+            guard !changed.isEmpty else { return }
+            let clearsConfirmation = row.termsConfirmedAt != nil
+            try await claim(row, set: """
+                title = \(bind: values.title), amount_yuan = \(bind: values.amount.value), payment_plan = \(bind: plan), parties = \(bind: values.parties),
+                terms_confirmed_at = NULL, terms_confirmation = NULL
+                """, context: context, on: tx)
+            let names = changed.map { labels.localizer.text("contract.field.\($0 == "amount" ? "amountWan" : $0)", labels.language) }
+            var summary = [row.number, labels.localizer.text("contract.terms.changed", labels.language, ["fields": names.joined(separator: "、")])]
+            if values.amount.value != row.amountYuan { summary.append("\(Yuan(row.amountYuan).wanText) → \(values.amount.wanText)") }
+            if clearsConfirmation { summary.append(labels.localizer.text("contract.terms.confirm_again", labels.language)) }
+            try await Timeline.record(.contractTerms, customerID: row.customerID, recordType: ContractKind.recordType, recordID: row.id,
+                                      summary: summary.joined(separator: " · "), context: context, on: tx)
+            try await AuditLog.record("contract.terms_changed", recordType: ContractKind.recordType, recordID: String(row.id),
+                                      fields: changed + (clearsConfirmation ? ["termsConfirmedAt"] : []), detail: row.number, context: context, on: tx)
+        }
+    }
+}
