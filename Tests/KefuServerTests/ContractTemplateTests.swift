@@ -296,4 +296,37 @@ struct ContractTemplateTests {
             #expect(try await t.auditEntries("attachment.removed").count == 1)
         }
     }
+
+    @Test("page forms: a refused terms change, an empty reminder note and a stale fulfilment come back on the contract's page, not an error page")
+    func pageRefusals() async throws {
+        try await withApp { (t: TestApp) in
+            let lina = try await t.token(.specialist)
+            let contract = try await Call.draft(t, token: lina)
+            let obligation = try await ObligationTests.addObligation(t, contractID: contract.id, token: lina, title: "报送季度投资进度")
+            let browser = try await t.signIn(.specialist), pages = ContractPageTests(), e = ContractPageTests.encode
+            let before = try await Self.terms(t, contract.id)
+            var (status, html) = try await pages.post(t, "/contracts/\(contract.id)/terms", browser,
+                body: "version=\(contract.version)&title=\(e("修订后的投资协议"))&amountWan=1200&planLabel[]=\(e("首期"))&planAmount[]=300&planDue[]=")
+            #expect(status == .unprocessableEntity)
+            #expect(html.contains("付款计划各期合计须等于合同金额。") && html.contains("id=\"terms-plan-error\""))
+            #expect(html.contains("value=\"修订后的投资协议\"") && html.contains("value=\"1200\""), "what was typed stays")
+            #expect(html.contains("<details id=\"terms-edit\"open"), "the form is open at its message")
+            #expect(try await Self.terms(t, contract.id) == before)
+            (status, html) = try await pages.post(t, "/contracts/\(contract.id)/terms", browser,
+                body: "version=\(contract.version)&title=\(e("修订后的投资协议"))&amountWan=1200&planLabel[]=\(e("首期"))&planAmount[]=1200&planDue[]=")
+            #expect(status == .seeOther)
+            #expect(try await Call.contract(t, contract.id, token: lina).amountWan == "1,200")
+
+            (status, html) = try await pages.post(t, "/obligations/\(obligation.id)/notices", browser, body: "channel=phone&content=")
+            #expect(status == .unprocessableEntity)
+            #expect(html.contains("id=\"notice-error-\(obligation.id)\""))
+            #expect(try await t.app.db.sql().raw("SELECT COUNT(*) AS n FROM obligation_notices").first()?.decode(column: "n", as: Int.self) == 0)
+
+            (status, _) = try await pages.post(t, "/obligations/\(obligation.id)/fulfilment", browser, body: "version=\(obligation.version + 5)")
+            #expect(status == .seeOther, "a stale button answers with the page as it stands and a message")
+            let done = try await t.app.db.sql().raw("SELECT done_at FROM contract_obligations WHERE id = \(bind: obligation.id)").first()?
+                .decode(column: "done_at", as: Date?.self)
+            #expect(done == nil)
+        }
+    }
 }

@@ -19,6 +19,8 @@ struct ContractPage: Encodable {
     struct Obligation: Encodable {
         var id: Int; var kindKey: String; var partyKey: String; var title: String; var dueOn: String; var amountWan: String; var staffName: String
         var isOverdue: Bool; var isDone: Bool; var doneAt: String; var isPayment: Bool; var version: Int; var notices: [String]
+        /// A refused reminder note comes back at its row with what was typed.
+        var noticeError: String = ""; var typedNotice: String = ""; var hasNoticeError = false
     }
     struct Entry: Encodable { var time: String; var kindKey: String; var actor: String; var summary: String }
 

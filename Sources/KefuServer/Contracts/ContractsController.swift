@@ -154,8 +154,8 @@ struct ContractsController: RouteCollection {
 
     // MARK: The contract's page
 
-    private func render(_ req: Request, _ row: ContractStore.Row, errors: [String: String] = [:], typed: [String: String] = [:],
-                        typedTerms: TermsForm? = nil,
+    func render(_ req: Request, _ row: ContractStore.Row, errors: [String: String] = [:], typed: [String: String] = [:],
+                        typedTerms: TermsForm? = nil, failedNotice: (id: Int, message: String, typed: String)? = nil,
                         failedItem: (id: Int, message: String, reason: String)? = nil, status: HTTPResponseStatus = .ok) async throws -> Response {
         let staff = try req.requireStaff()
         let labels = req.contractLabels
@@ -172,6 +172,11 @@ struct ContractsController: RouteCollection {
                                 today: req.today, failedItem: failedItem)
         page.errors = errors
         page.typed = ContractPage.untyped.merging(typed) { $1 }
+        if let failedNotice, let index = page.obligations.firstIndex(where: { $0.id == failedNotice.id }) {
+            page.obligations[index].noticeError = failedNotice.message
+            page.obligations[index].hasNoticeError = true
+            page.obligations[index].typedNotice = failedNotice.typed
+        }
         if let typedTerms {
             page.terms = ["title": typedTerms.title ?? "", "amountWan": typedTerms.amountWan ?? "", "parties": typedTerms.parties ?? ""]
             page.termsPlan = ContractPage.planRows(typedTerms.installments)
@@ -193,13 +198,13 @@ struct ContractsController: RouteCollection {
         } catch let errors as FieldErrors {
             let messages = Dictionary(uniqueKeysWithValues: errors.messages.map { ($0.key, req.t($0.value)) })
             if let itemID { return try await render(req, try await reload(req, row), failedItem: (itemID, messages.values.joined(separator: " "), typed["reason"] ?? ""), status: .unprocessableEntity) }
-            return try await render(req, try await reload(req, row), errors: messages, typed: typed, status: .unprocessableEntity)
+            return try await render(req, try await reload(req, row), errors: messages, typed: typed, typedTerms: typedTerms, status: .unprocessableEntity)
         } catch let refused as ContractRefused {
             let message = req.t(refused.reason.key, refused.reason.arguments)
             if let itemID { return try await render(req, try await reload(req, row), failedItem: (itemID, message, typed["reason"] ?? ""), status: .unprocessableEntity) }
-            return try await render(req, try await reload(req, row), errors: [field: message], typed: typed, status: .unprocessableEntity)
+            return try await render(req, try await reload(req, row), errors: [field: message], typed: typed, typedTerms: typedTerms, status: .unprocessableEntity)
         } catch let error as KefuError where error.status == .conflict {
-            return try await render(req, try await reload(req, row), errors: [field: req.t(error.messageKey)], typed: typed, status: .conflict)
+            return try await render(req, try await reload(req, row), errors: [field: req.t(error.messageKey)], typed: typed, typedTerms: typedTerms, status: .conflict)
         }
     }
 
@@ -444,7 +449,12 @@ struct ObligationsController: RouteCollection {
         let row = try await req.obligation(for: .manageContracts)
         guard !row.isPayment else { throw ContractRefused(field: "version", reason: ContractReason("obligation.refusal.payment_by_finance")) }
         let form = try req.content.decode(VersionForm.self)
-        try await ObligationStore(database: req.db).fulfil(row, version: form.version ?? -1, context: req.auditContext)
+        do {
+            try await ObligationStore(database: req.db).fulfil(row, version: form.version ?? -1, context: req.auditContext)
+        } catch let error as KefuError where error.status == .conflict {
+            // A button with nothing typed: the page is shown again as it now stands, with why.
+            return req.redirect(to: SiteURL.contract(row.contractID), flash: FlashMessage(.error, "flash.obligation_changed"))
+        }
         return req.redirect(to: SiteURL.contract(row.contractID), flash: FlashMessage(.success, "flash.obligation_fulfilled"))
     }
 
@@ -452,7 +462,11 @@ struct ObligationsController: RouteCollection {
         let row = try await req.obligation(for: .receivePayments)
         guard row.isPayment else { throw KefuError.notFound }
         let form = try req.content.decode(VersionForm.self)
-        try await ObligationStore(database: req.db).fulfil(row, version: form.version ?? -1, context: req.auditContext)
+        do {
+            try await ObligationStore(database: req.db).fulfil(row, version: form.version ?? -1, context: req.auditContext)
+        } catch let error as KefuError where error.status == .conflict {
+            return req.redirect(to: SiteURL.payments, flash: FlashMessage(.error, "flash.obligation_changed"))
+        }
         return req.redirect(to: SiteURL.payments, flash: FlashMessage(.success, "flash.payment_received"))
     }
 
@@ -464,7 +478,9 @@ struct ObligationsController: RouteCollection {
         do {
             _ = try await ObligationStore(database: req.db).addNotice(row, .init(channel: form.channel ?? "", content: form.content ?? ""), context: req.auditContext)
         } catch let errors as FieldErrors {
-            throw KefuError.validation(errors)
+            guard let contract = try await ContractStore(database: req.db).find(row.contractID) else { throw KefuError.notFound }
+            let message = errors.messages.sorted { $0.key < $1.key }.map { req.t($0.value) }.joined(separator: " ")
+            return try await ContractsController().render(req, contract, failedNotice: (row.id, message, form.content ?? ""), status: .unprocessableEntity)
         }
         return req.redirect(to: SiteURL.contract(row.contractID), flash: FlashMessage(.success, "flash.obligation_notice_logged"))
     }
