@@ -31,11 +31,11 @@ enum DatabaseSetup {
             if let path {
                 let directory = URL(fileURLWithPath: path).deletingLastPathComponent().path
                 try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-                app.databases.use(.sqlite(SQLiteConfiguration(storage: .file(path: path)), maxConnectionsPerEventLoop: connectionsPerEventLoop,
-                                          connectionPoolTimeout: .seconds(connectionWaitSeconds), sqlLogLevel: .debug), as: .sqlite)
+                app.databases.use(.serialized(.sqlite(SQLiteConfiguration(storage: .file(path: path)), maxConnectionsPerEventLoop: connectionsPerEventLoop,
+                                                      connectionPoolTimeout: .seconds(connectionWaitSeconds), sqlLogLevel: .debug)), as: .sqlite)
             } else {
-                app.databases.use(.sqlite(SQLiteConfiguration(storage: .memory), maxConnectionsPerEventLoop: connectionsPerEventLoop,
-                                          connectionPoolTimeout: .seconds(connectionWaitSeconds), sqlLogLevel: .debug), as: .sqlite)
+                app.databases.use(.serialized(.sqlite(SQLiteConfiguration(storage: .memory), maxConnectionsPerEventLoop: connectionsPerEventLoop,
+                                                      connectionPoolTimeout: .seconds(connectionWaitSeconds), sqlLogLevel: .debug)), as: .sqlite)
             }
             try await applySQLitePragmas(app)
         case .postgres(let url):
