@@ -32,6 +32,7 @@ struct NavigationEntry: Sendable {
         NavigationEntry(key: "nav.departments", path: SiteURL.departments, action: .viewDepartments, icon: "building"),
         NavigationEntry(key: "nav.audit_log", path: SiteURL.auditLog, action: .viewAuditLog, icon: "shield"),
         NavigationEntry(key: "nav.webhooks", path: "/settings/webhooks", action: .manageWebhooks, icon: "bell"),
+        NavigationEntry(key: "nav.working_calendar", path: "/settings/calendar", action: .manageWorkingCalendar, icon: "clock"),
     ]
 
     func isVisible(to role: Role) -> Bool {
