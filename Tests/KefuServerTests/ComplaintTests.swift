@@ -37,6 +37,37 @@ struct ComplaintTests {
         return try decode(body)
     }
 
+    /// One record of each complaint kind for a customer (the record-kind tests: merge, anonymization).
+    static func records(_ t: TestApp, token: String, customerID: Int, name: String) async throws {
+        let (status, body) = try await call(t, .POST, "/api/v1/complaints", token: token, [
+            "customerID": .number(Double(customerID)), "channel": "phone", "description": .string("\(name)投诉物业服务"), "demands": .string("\(name)要求赔偿"),
+            "category": "property_site", "severity": "normal",
+        ])
+        #expect(status == .created, "\(body)")
+        let complaint = try decode(body)
+        let (told, toldBody) = try await call(t, .POST, "/api/v1/complaints/\(complaint.id)/updates", token: token, [
+            "kind": "outcome", "channel": "phone", "content": .string("已告知\(name)处理结果"), "customerAccepts": false, "version": .number(Double(complaint.version)),
+        ])
+        #expect(told == .created, "\(toldBody)")
+        let resolved = try decode(toldBody)
+        #expect(try await call(t, .POST, "/api/v1/complaints/\(complaint.id)/steps", token: token,
+                               ["step": "reopen", "reason": .string("\(name)不接受"), "version": .number(Double(resolved.version))]).0 == .ok)
+        // A second complaint, closed, with its satisfaction survey answered.
+        let (_, secondBody) = try await call(t, .POST, "/api/v1/complaints", token: token, [
+            "customerID": .number(Double(customerID)), "channel": "visit", "description": .string("\(name)投诉接待"), "category": "service_attitude", "severity": "normal",
+        ])
+        var second = try decode(secondBody)
+        second = try decode(try await call(t, .POST, "/api/v1/complaints/\(second.id)/updates", token: token, [
+            "kind": "outcome", "channel": "phone", "content": "已致歉", "customerAccepts": true, "version": .number(Double(second.version)),
+        ]).1)
+        second = try decode(try await call(t, .POST, "/api/v1/complaints/\(second.id)/steps", token: token, ["step": "close", "version": .number(Double(second.version))]).1)
+        let row = try #require(try await ComplaintStore(database: t.app.db).find(second.id))
+        let surveys = SurveyStore(database: t.app.db)
+        let issued = try await surveys.issue(forComplaint: row, baseURL: nil, expiryDays: 14, localizer: t.app.kefu.localizer, context: .console(now: t.clock.clock.now))
+        let survey = try #require(try await surveys.find(token: String(issued.link.split(separator: "/").last ?? "")))
+        #expect(try await surveys.answer(survey, SurveyAnswer(score: 4, resolved: true, comment: "\(name)觉得处理及时"), now: t.clock.clock.now) == .open)
+    }
+
     static func get(_ t: TestApp, _ id: Int, token: String) async throws -> DTO {
         let (status, body) = try await call(t, .GET, "/api/v1/complaints/\(id)", token: token)
         #expect(status == .ok, "\(body)")

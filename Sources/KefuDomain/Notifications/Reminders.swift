@@ -25,6 +25,8 @@ public enum ReminderEvent: String, CaseIterable, Codable, Sendable {
     case complaintWarning = "complaint.warning"
     /// R3.5: a complaint's time limit was missed, or a higher level of the ladder reached.
     case complaintEscalated = "complaint.escalated"
+    /// Issue 13 §5: a customer gave a low satisfaction score — the supervisor reviews the matter.
+    case surveyLowScore = "survey.low_score"
 }
 
 /// A record that may need a reminder, as the scheduler's query gives it: its deadline (or, for a web

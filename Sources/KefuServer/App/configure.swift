@@ -95,6 +95,7 @@ func routes(_ app: Application) throws {
     try app.register(collection: ProceduresController())
     try app.register(collection: WorkingCalendarController())
     try app.register(collection: ComplaintsController())
+    try app.register(collection: SurveyController())
     let api = app.grouped("api", "v1")
     try api.register(collection: AuthAPIController())
     try api.register(collection: StaffAPIController())
@@ -125,7 +126,7 @@ enum KefuMigrations {
             CreateProjects(), CreateRecommendations(), CreateFollowUps(), CreateInquiries(), CreateNotifications(), CreateProjectFiles(),
             AddClaimsToWebhookDeliveries(), CreateRecordNumberCounters(), CreateRateLimitHits(),
             CreateContracts(), CreateAttachments(), CreateProcedures(),
-            CreateWorkingCalendar(), CreateComplaints(),
+            CreateWorkingCalendar(), CreateComplaints(), CreateSurveys(),
         ]
     }
 }

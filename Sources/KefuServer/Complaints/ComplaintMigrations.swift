@@ -66,7 +66,7 @@ struct CreateComplaints: AsyncMigration {
             .unique(on: "number")
             .create()
         try await sql.raw("CREATE INDEX complaints_customer ON complaints (customer_id, received_at)").run()
-        try await sql.raw("CREATE INDEX complaints_staff_state ON complaints (staff_id, state, received_at)").run()
+        try await sql.raw("CREATE INDEX complaints_staff ON complaints (staff_id, received_at, id)").run()
         try await sql.raw("CREATE INDEX complaints_received ON complaints (received_at, id)").run()
         try await sql.raw("CREATE INDEX complaints_open ON complaints (state, received_at) WHERE state <> 'closed'").run()
         try await database.schema("complaint_pauses")

@@ -168,6 +168,9 @@ struct ComplaintsController: RouteCollection {
         var errors: [String: String] = [:]
         var draft: [String: String] = [:]
         var formErrorKey: String?
+        var surveyText: String?
+        var surveyLink: String?
+        var canIssueSurvey = false
     }
 
     func showPage(_ req: Request, _ row: ComplaintStore.Row) async throws -> ShowPage {
@@ -204,7 +207,8 @@ struct ComplaintsController: RouteCollection {
             canManage: canManage, isOpen: state.isOpen, version: row.version,
             departments: departments.map { ChoiceOption(value: String($0.id ?? 0), labelKey: "", label: $0.name, isSelected: false) },
             updateChannels: ChoiceOption.list(FollowUpChannel.allCases.map(\.rawValue), labelPrefix: "follow_up.channel", selected: "phone"),
-            steps: steps.map { ChoiceOption(value: $0.rawValue, labelKey: "complaint.step.\($0.rawValue)", isSelected: false) }
+            steps: steps.map { ChoiceOption(value: $0.rawValue, labelKey: "complaint.step.\($0.rawValue)", isSelected: false) },
+            canIssueSurvey: canManage && state == .closed
         )
     }
 
