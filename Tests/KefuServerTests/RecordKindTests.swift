@@ -40,6 +40,7 @@ struct RecordKindTests {
         try await CustomerChangeModel(customerID: customer.id, change: FieldChange(field: "mobile", oldValue: "", newValue: mobile),
                                       context: .console(now: testStart)).create(on: t.app.db)
         try await contractRecords(t, token: token, customerID: customer.id, name: name, mobile: mobile)
+        try await ComplaintTests.records(t, token: token, customerID: customer.id, name: name)
         return customer.id
     }
 

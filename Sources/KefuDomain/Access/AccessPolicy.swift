@@ -88,6 +88,15 @@ public enum AccessPolicy {
         .viewPayments: [.supervisor: [.any], .specialist: [.own], .leadership: [.any], .liaison: [.forwardedToMyDepartment]],
         .receivePayments: [.liaison: [.forwardedToMyDepartment]],
         .configureContracts: [.supervisor: [.any]],
+        // Issue 13: everyone's working time is counted on one calendar; the administrator keeps it.
+        .viewWorkingCalendar: everyone([.any]),
+        .manageWorkingCalendar: [.administrator: [.any]],
+        // R3.5, R1.3: the specialist handles their own complaints, the supervisor any; leadership reads
+        // (escalations reach it); a liaison sees and answers only what was forwarded to their department.
+        .viewComplaints: [.supervisor: [.any], .specialist: [.own], .leadership: [.any], .liaison: [.forwardedToMyDepartment]],
+        .recordComplaint: [.supervisor: [.any], .specialist: [.any]],
+        .manageComplaints: [.supervisor: [.any], .specialist: [.own]],
+        .answerComplaintForwards: [.liaison: [.forwardedToMyDepartment]],
     ]
 
     private static func everyone(_ scopes: Set<Scope>) -> [Role: Set<Scope>] {

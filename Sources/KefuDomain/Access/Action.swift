@@ -63,6 +63,20 @@ public enum Action: String, CaseIterable, Codable, Sendable {
     case receivePayments = "payments.receive"
     /// Keep the contract types and the documents and clauses each starts with (R3.4).
     case configureContracts = "contracts.configure"
+    // The working calendar (issue 13)
+    /// Read the working calendar: hours, holidays and make-up working days.
+    case viewWorkingCalendar = "calendar.view"
+    /// Change the working hours, holidays and make-up working days; import the official schedule.
+    case manageWorkingCalendar = "calendar.manage"
+    // Complaints (R3.5, R1.3)
+    /// Read complaints: their forwarding, updates given to the customer and time limits.
+    case viewComplaints = "complaints.view"
+    /// Record a complaint from any channel (whoever takes the call).
+    case recordComplaint = "complaints.record"
+    /// Forward, inform the customer, pause, resolve, close and reopen a complaint.
+    case manageComplaints = "complaints.manage"
+    /// A department's liaison answers (or sends back) what was forwarded to their department.
+    case answerComplaintForwards = "complaints.answer"
 }
 
 /// How far a grant reaches over records (R4.4, R2.1).

@@ -19,6 +19,14 @@ public enum ReminderEvent: String, CaseIterable, Codable, Sendable {
     case obligationOverdue = "obligation.overdue"
     /// A test message sent from the webhook settings page; never scheduled, never subscribed to.
     case test
+    /// R3.5: an urgent or major complaint received — the supervisor hears of it at once.
+    case complaintReceived = "complaint.received"
+    /// R3.5: a complaint's time limit is close (the warning share, 75 % by default, used).
+    case complaintWarning = "complaint.warning"
+    /// R3.5: a complaint's time limit was missed, or a higher level of the ladder reached.
+    case complaintEscalated = "complaint.escalated"
+    /// Issue 13 §5: a customer gave a low satisfaction score — the supervisor reviews the matter.
+    case surveyLowScore = "survey.low_score"
 }
 
 /// A record that may need a reminder, as the scheduler's query gives it: its deadline (or, for a web

@@ -8,7 +8,8 @@ enum APIDocumentation {
                 + CustomerImportAPIController.operations + ProjectsAPIController.operations + RecommendationsAPIController.operations
                 + InquiriesAPIController.operations
                 + FollowUpsAPIController.operations + NotificationsAPIController.operations + ContractsAPIController.operations
-                + ObligationsAPIController.operations + ProceduresAPIController.operations + ContractTemplatesAPIController.operations + OpenAPIController.operations,
+                + ObligationsAPIController.operations + ProceduresAPIController.operations + ContractTemplatesAPIController.operations + OpenAPIController.operations
+                + WorkingCalendarAPIController.operations + ComplaintsAPIController.operations + SurveyController.operations,
             schemas: AuthAPIController.schemas.merging(StaffAPIController.schemas) { $1 }
                 .merging(DepartmentsController.schemas) { $1 }.merging(AuditController.schemas) { $1 }
                 .merging(CustomersAPIController.schemas) { $1 }.merging(PrivacyAPIController.schemas) { $1 }
@@ -17,6 +18,7 @@ enum APIDocumentation {
                 .merging(NotificationsAPIController.schemas) { $1 }.merging(ContractsAPIController.schemas) { $1 }
                 .merging(ObligationsAPIController.schemas) { $1 }.merging(ProceduresAPIController.schemas) { $1 }
                 .merging(ContractTemplatesAPIController.schemas) { $1 }
+                .merging(WorkingCalendarAPIController.schemas) { $1 }.merging(ComplaintsAPIController.schemas) { $1 }.merging(SurveyController.schemas) { $1 }
         )
     }
 }

@@ -68,6 +68,7 @@ public func configure(_ app: Application, _ configuration: KefuConfiguration, cl
     app.scheduler.register(ReminderJobs.scan)
     app.scheduler.register(ReminderJobs.deliver)
     app.scheduler.register(ObligationReminderJob.scan)
+    app.scheduler.register(ComplaintEscalation.scan)
 }
 
 /// Every part's routes. Each part is one or two controllers; each route declares its permission.
@@ -93,6 +94,9 @@ func routes(_ app: Application) throws {
     try app.register(collection: ObligationsController())
     try app.register(collection: OpenAPIController(document: APIDocumentation.document))
     try app.register(collection: ProceduresController())
+    try app.register(collection: WorkingCalendarController())
+    try app.register(collection: ComplaintsController())
+    try app.register(collection: SurveyController())
     let api = app.grouped("api", "v1")
     try api.register(collection: AuthAPIController())
     try api.register(collection: StaffAPIController())
@@ -108,6 +112,8 @@ func routes(_ app: Application) throws {
     try api.register(collection: ObligationsAPIController())
     try api.register(collection: ProceduresAPIController())
     try api.register(collection: ContractTemplatesAPIController())
+    try api.register(collection: WorkingCalendarAPIController())
+    try api.register(collection: ComplaintsAPIController())
 }
 
 /// The migrations in the order they run. Append only; never edit or reorder a landed one.
@@ -122,6 +128,7 @@ enum KefuMigrations {
             CreateProjects(), CreateRecommendations(), CreateFollowUps(), CreateInquiries(), CreateNotifications(), CreateProjectFiles(),
             AddClaimsToWebhookDeliveries(), CreateRecordNumberCounters(), CreateRateLimitHits(),
             CreateContracts(), CreateAttachments(), CreateProcedures(), CreateContractTemplates(),
+            CreateWorkingCalendar(), CreateComplaints(), CreateSurveys(),
         ]
     }
 }

@@ -18,6 +18,8 @@ enum Timeline {
         case contractCreated = "contract_created", contractDocument = "contract_document", contractTerms = "contract_terms"
         case contractState = "contract_state", contractForwarded = "contract_forwarded", contractReviewed = "contract_reviewed"
         case contractSigned = "contract_signed", obligation, procedure
+        case complaintReceived = "complaint_received", complaintForwarded = "complaint_forwarded", complaintAnswered = "complaint_answered"
+        case complaintUpdate = "complaint_update", complaintState = "complaint_state"
     }
 
     static func record(

@@ -17,13 +17,14 @@ struct NavigationEntry: Sendable {
         NavigationEntry(key: "nav.projects", path: "/projects", action: .viewProjects, icon: "building"),
         NavigationEntry(key: "nav.follow_ups", path: "/follow-ups", action: .viewFollowUps, icon: "repeat"),
         NavigationEntry(key: "nav.contracts", path: SiteURL.contracts, action: .viewContracts, icon: "file"),
-        NavigationEntry(key: "nav.complaints", path: nil, action: nil, icon: "alert"),
+        NavigationEntry(key: "nav.complaints", path: "/complaints", action: .viewComplaints, icon: "alert"),
         NavigationEntry(key: "nav.return_visits", path: nil, action: nil, icon: "phone"),
         NavigationEntry(key: "nav.training", path: nil, action: nil, icon: "book"),
         NavigationEntry(key: "nav.assessment", path: nil, action: nil, icon: "award"),
         NavigationEntry(key: "nav.attendance", path: nil, action: nil, icon: "clock"),
         NavigationEntry(key: "nav.awards", path: nil, action: nil, icon: "star"),
         NavigationEntry(key: "nav.reports", path: nil, action: nil, icon: "chart"),
+        NavigationEntry(key: "nav.complaint_inbox", path: "/complaint-inbox", action: .answerComplaintForwards, icon: "alert"),
     ]
 
     /// 设置: the administration pages, grouped under one heading.
@@ -32,6 +33,7 @@ struct NavigationEntry: Sendable {
         NavigationEntry(key: "nav.departments", path: SiteURL.departments, action: .viewDepartments, icon: "building"),
         NavigationEntry(key: "nav.audit_log", path: SiteURL.auditLog, action: .viewAuditLog, icon: "shield"),
         NavigationEntry(key: "nav.webhooks", path: "/settings/webhooks", action: .manageWebhooks, icon: "bell"),
+        NavigationEntry(key: "nav.working_calendar", path: "/settings/calendar", action: .manageWorkingCalendar, icon: "clock"),
     ]
 
     func isVisible(to role: Role) -> Bool {

@@ -1,0 +1,38 @@
+import Fluent
+import KefuDomain
+
+/// A complaint (R3.5): it belongs to its customer; what happened and what they demand are personal.
+enum ComplaintKind: LoadableRecordKind {
+    static let recordType = "complaint", table = "complaints"
+    static let customerColumn: String? = "customer_id"
+    static let numbering: Numbering? = .yearly(prefix: "TS")
+    static let personal: [PersonalColumn] = [.init("description", .marker), .init("demands", .marker), .init("reopen_reason", .null)]
+    /// Photos, letters and documents the customer gave.
+    static let attachments: AttachmentRules? = AttachmentRules(types: [.pdf, .jpg, .png, .docx], maxBytes: 20 << 20)
+
+    /// R4.4, R1.3: the specialist responsible owns it; every department it was forwarded to sees it.
+    static func load(_ id: Int, on database: any Database) async throws -> (record: ComplaintStore.Row, facts: RecordFacts)? {
+        let store = ComplaintStore(database: database)
+        guard let row = try await store.find(id) else { return nil }
+        return (row, RecordFacts(responsibleStaffID: row.staffID, forwardedToDepartmentIDs: Set(try await store.forwardedDepartments(id))))
+    }
+}
+
+/// A request forwarded to a department: its answer, or why it was sent back.
+enum ComplaintForwardKind: RecordKind {
+    static let recordType = "complaint_forward", table = "complaint_forwards"
+    /// What the department answers with (inspection reports, photos).
+    static let attachments: AttachmentRules? = AttachmentRules(types: [.pdf, .jpg, .png, .docx], maxBytes: 20 << 20)
+}
+
+/// An update given to the customer about their complaint: channel, what was said, when.
+enum ComplaintUpdateKind: RecordKind {
+    static let recordType = "complaint_update", table = "complaint_updates"
+    static let customerColumn: String? = "customer_id"
+    static let personal: [PersonalColumn] = [.init("content", .marker)]
+}
+
+/// A span the complaint's clock was paused, waiting for the customer.
+enum ComplaintPauseKind: RecordKind {
+    static let recordType = "complaint_pause", table = "complaint_pauses"
+}

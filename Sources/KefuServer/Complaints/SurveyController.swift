@@ -1,0 +1,111 @@
+import Foundation
+import KefuDomain
+import SQLKit
+import Vapor
+
+/// The public survey page (`/survey/<token>`, no sign-in, phone-sized) and the specialist's action
+/// that issues a link for a closed complaint, with the text to copy into WeChat, SMS or e-mail.
+struct SurveyController: RouteCollection {
+    func boot(routes: any RoutesBuilder) throws {
+        let open = routes.open()
+        open.get("survey", ":token", use: show)
+        open.on(.POST, "survey", ":token", body: .collect(maxSize: ByteCount(value: CSRFMiddleware.anonymousBodyLimit)), use: submit)
+        routes.grouped("complaints").requiring(.manageComplaints).post(":id", "survey", use: issuePage)
+        routes.grouped("api", "v1", "complaints").requiring(.manageComplaints).post(":id", "survey", use: issueAPI)
+    }
+
+    struct Page: Encodable {
+        var token: String; var stateKey: String?; var isOpen: Bool; var isDone: Bool
+        var score: String; var resolved: String; var comment: String; var errors: [String: String] = [:]
+        struct Score: Encodable { var value: Int; var labelKey: String; var isSelected: Bool }
+        var scores: [Score]
+    }
+
+    private func page(token: String, state: SurveyLinkState?, done: Bool = false) -> Page {
+        Page(token: token, stateKey: state.flatMap { $0 == .open ? nil : "survey.state.\($0.rawValue)" } ?? (state == nil ? "survey.state.invalid" : nil),
+             isOpen: state == .open && !done, isDone: done, score: "", resolved: "", comment: "", scores: [5, 4, 3, 2, 1].map { .init(value: $0, labelKey: "survey.score.\($0)", isSelected: false) })
+    }
+
+    @Sendable func show(req: Request) async throws -> Response {
+        let token = req.parameters.get("token") ?? ""
+        guard let survey = try await SurveyStore(database: req.db).find(token: token) else {
+            return try await req.renderPage("surveys/show", titleKey: "survey.title", page(token: token, state: nil), status: .notFound)
+        }
+        let state = SurveyRules.state(expiresAt: survey.expiresAt, answeredAt: survey.answeredAt, now: req.now)
+        return try await req.renderPage("surveys/show", titleKey: "survey.title", page(token: token, state: state), status: state == .open ? .ok : .gone)
+    }
+
+    struct Form: Content { var score: String?; var resolved: String?; var comment: String? }
+
+    @Sendable func submit(req: Request) async throws -> Response {
+        let token = req.parameters.get("token") ?? ""
+        let store = SurveyStore(database: req.db)
+        guard let survey = try await store.find(token: token) else {
+            return try await req.renderPage("surveys/show", titleKey: "survey.title", page(token: token, state: nil), status: .notFound)
+        }
+        let form = try req.content.decode(Form.self)
+        switch SurveyRules.answer(score: form.score, resolved: form.resolved, comment: form.comment) {
+        case .failure(let errors):
+            let state = SurveyRules.state(expiresAt: survey.expiresAt, answeredAt: survey.answeredAt, now: req.now)
+            var page = page(token: token, state: state)
+            page.errors = errors.messages
+            page.scores = page.scores.map { .init(value: $0.value, labelKey: $0.labelKey, isSelected: String($0.value) == form.score) }
+            page.score = form.score ?? ""; page.resolved = form.resolved ?? ""; page.comment = form.comment ?? ""
+            return try await req.renderPage("surveys/show", titleKey: "survey.title", page, status: state == .open ? .unprocessableEntity : .gone)
+        case .success(let answer):
+            let state = try await store.answer(survey, answer, now: req.now)
+            guard state == .open else {
+                return try await req.renderPage("surveys/show", titleKey: "survey.title", page(token: token, state: state), status: .gone)
+            }
+            if SurveyRules.isLow(answer.score) { try await Self.lowScore(req, survey: survey, score: answer.score) }
+            return try await req.renderPage("surveys/show", titleKey: "survey.title", page(token: token, state: .answered, done: true), status: .created)
+        }
+    }
+
+    /// A low score: the supervisor is told at once to review the matter (and arrange a return visit).
+    static func lowScore(_ req: Request, survey: SurveyStore.Row, score: Int) async throws {
+        guard survey.subjectType == SurveySubject.complaint.rawValue, let complaint = try await ComplaintStore(database: req.db).find(survey.subjectID) else { return }
+        let supervisors = try await req.db.sql().raw("SELECT id FROM staff WHERE role = 'supervisor' AND is_active = \(bind: true)").all()
+            .map { try $0.decode(column: "id", as: Int.self) }
+        guard !supervisors.isEmpty else { return }
+        let message = Reminders.Message(
+            reminder: Reminder(event: .surveyLowScore, recordType: SurveyKind.recordType, recordID: survey.id, staffID: supervisors.first, dueAt: req.now,
+                               dedupeKey: "survey:\(survey.id):low"),
+            titleKey: "reminder.title.survey.low_score", arguments: ["number": complaint.number], lines: [complaint.number, complaint.customerName, "\(score)/5"],
+            path: "/complaints/\(complaint.id)", recipients: supervisors)
+        try await Reminders(app: req.application).record([message], now: req.now)
+    }
+
+    @Sendable func issuePage(req: Request) async throws -> Response {
+        let row = try await req.record(ComplaintKind.self, for: .manageComplaints)
+        do {
+            let issued = try await SurveyStore(database: req.db).issue(forComplaint: row, baseURL: req.kefu.configuration.baseURL, expiryDays: SurveyRules.defaultExpiryDays,
+                                                                      localizer: req.kefu.localizer, context: req.auditContext)
+            var page = try await ComplaintsController().showPage(req, row)
+            page.surveyText = issued.text
+            page.surveyLink = issued.link
+            return try await req.renderPage("complaints/show", titleKey: "complaints.title", page, status: .created)
+        } catch let refusal as ComplaintRefusal {
+            var page = try await ComplaintsController().showPage(req, row)
+            page.formErrorKey = refusal.messageKey
+            return try await req.renderPage("complaints/show", titleKey: "complaints.title", page, status: .unprocessableEntity)
+        }
+    }
+
+    @Sendable func issueAPI(req: Request) async throws -> Response {
+        let row = try await req.record(ComplaintKind.self, for: .manageComplaints)
+        let issued = try await SurveyStore(database: req.db).issue(forComplaint: row, baseURL: req.kefu.configuration.baseURL, expiryDays: SurveyRules.defaultExpiryDays,
+                                                                  localizer: req.kefu.localizer, context: req.auditContext)
+        return try await issued.encodeResponse(status: .created, for: req)
+    }
+
+    static let operations: [APIOperation] = [
+        APIOperation(method: .POST, path: "/api/v1/complaints/{id}/survey", tag: "Complaints",
+                     summary: "Issue a satisfaction-survey link for a closed complaint (single use, expires in 14 days) with the text to send",
+                     parameters: [OpenAPIParameters.id], responses: [201: "SurveyLink"]),
+    ]
+
+    static var schemas: [String: JSONValue] {
+        ["SurveyLink": Schema.object(["link": Schema.string, "text": Schema.string, "expiresAt": Schema.dateTime], required: ["link", "text", "expiresAt"])]
+    }
+}

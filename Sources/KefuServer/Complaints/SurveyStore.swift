@@ -1,0 +1,106 @@
+import Fluent
+import Foundation
+import KefuDomain
+import SQLKit
+import Vapor
+
+/// A survey declared as a record kind: it belongs to the customer; their comment is personal.
+enum SurveyKind: RecordKind {
+    static let recordType = "survey", table = "surveys"
+    static let customerColumn: String? = "customer_id"
+    static let personal: [PersonalColumn] = [.init("comment", .null)]
+}
+
+/// The score a survey gave to one person and department (read by staff assessment, R5.3).
+enum SurveyAttributionKind: RecordKind {
+    static let recordType = "survey_attribution", table = "survey_attributions"
+}
+
+/// Satisfaction surveys (issue 13 §5): a link per matter — random, single use, expiring; only its
+/// SHA-256 is stored, so an altered or guessed link finds nothing — and the answer, attributed to
+/// every person and department that handled the matter. A low score tells the supervisor.
+struct SurveyStore {
+    let database: any Database
+
+    struct Issued: Content { var link: String; var text: String; var expiresAt: Date }
+
+    /// Issues a new link for a closed complaint; an earlier unanswered link of the same complaint
+    /// expires at once (only the newest one sent counts).
+    func issue(forComplaint row: ComplaintStore.Row, baseURL: String?, expiryDays: Int, localizer: Localizer, context: AuditContext) async throws -> Issued {
+        guard row.complaintState == .closed else { throw ComplaintRefusal("state", "survey.complaint_not_closed") }
+        let token = Secrets.randomToken()
+        let expires = context.now.addingTimeInterval(Double(expiryDays) * 86400)
+        try await database.transaction { tx in
+            try await tx.sql().raw("""
+                UPDATE surveys SET expires_at = \(bind: context.now) WHERE subject_type = 'complaint' AND subject_id = \(bind: row.id)
+                AND answered_at IS NULL AND expires_at > \(bind: context.now)
+                """).run()
+            try await tx.sql().raw("""
+                INSERT INTO surveys (subject_type, subject_id, customer_id, token_hash, created_at, created_by_staff_id, expires_at)
+                VALUES ('complaint', \(bind: row.id), \(bind: row.customerID), \(bind: Secrets.fingerprint(token)), \(bind: context.now),
+                        \(bind: context.actorStaffID), \(bind: expires))
+                """).run()
+            try await AuditLog.record("survey.issued", recordType: ComplaintKind.recordType, recordID: String(row.id), detail: row.number, context: context, on: tx)
+        }
+        let link = (baseURL ?? "") + "/survey/" + token
+        let text = localizer.text("survey.message", .zhHans, ["number": row.number, "link": link, "days": String(expiryDays)])
+        return Issued(link: link, text: text, expiresAt: expires)
+    }
+
+    struct Row: Decodable, Sendable {
+        var id: Int, subjectType: String, subjectID: Int, customerID: Int, expiresAt: Date, answeredAt: Date?
+        enum CodingKeys: String, CodingKey {
+            case id, subjectType = "subject_type", subjectID = "subject_id", customerID = "customer_id", expiresAt = "expires_at", answeredAt = "answered_at"
+        }
+    }
+
+    /// The survey a link names; nil for an altered or unknown link.
+    func find(token: String) async throws -> Row? {
+        guard token.count == 64, token.allSatisfy(\.isHexDigit) else { return nil }
+        return try await database.sql().raw("""
+            SELECT id, subject_type, subject_id, customer_id, expires_at, answered_at FROM surveys WHERE token_hash = \(bind: Secrets.fingerprint(token))
+            """).first(decoding: Row.self)
+    }
+
+    /// Who handled a complaint: its specialist, every liaison who answered a request (with the
+    /// department it was forwarded to) and everyone who told the customer an update.
+    func handlers(ofComplaint id: Int, on database: any Database) async throws -> [SurveyHandler] {
+        let rows = try await database.sql().raw("""
+            SELECT staff.id AS staff_id, staff.department_id AS department_id, 1 AS position FROM complaints JOIN staff ON staff.id = complaints.staff_id
+              WHERE complaints.id = \(bind: id)
+            UNION ALL
+            SELECT complaint_forwards.answered_by_staff_id, complaint_forwards.department_id, 2 FROM complaint_forwards
+              WHERE complaint_forwards.complaint_id = \(bind: id) AND complaint_forwards.answered_at IS NOT NULL
+            UNION ALL
+            SELECT staff.id, staff.department_id, 3 FROM complaint_updates JOIN staff ON staff.id = complaint_updates.staff_id
+              WHERE complaint_updates.complaint_id = \(bind: id)
+            ORDER BY position
+            """).all()
+        return try rows.map { SurveyHandler(staffID: try $0.decode(column: "staff_id", as: Int?.self), departmentID: try $0.decode(column: "department_id", as: Int?.self)) }
+    }
+
+    /// Records the answer once: the conditional UPDATE claims the unanswered, unexpired survey, so a
+    /// link used twice (even at the same moment) records one answer. Answers the state it found.
+    func answer(_ survey: Row, _ answer: SurveyAnswer, now: Date) async throws -> SurveyLinkState {
+        let state = SurveyRules.state(expiresAt: survey.expiresAt, answeredAt: survey.answeredAt, now: now)
+        guard state == .open else { return state }
+        return try await database.transaction { tx in
+            let claimed = try await tx.sql().raw("""
+                UPDATE surveys SET answered_at = \(bind: now), score = \(bind: answer.score), resolved = \(bind: answer.resolved), comment = \(bind: answer.comment)
+                WHERE id = \(bind: survey.id) AND answered_at IS NULL AND expires_at > \(bind: now) RETURNING id
+                """).first()
+            guard claimed != nil else { return SurveyLinkState.answered }
+            let handlers = survey.subjectType == SurveySubject.complaint.rawValue ? try await handlers(ofComplaint: survey.subjectID, on: tx) : []
+            for handler in SurveyRules.attributions(handlers) {
+                try await tx.sql().raw("""
+                    INSERT INTO survey_attributions (survey_id, subject_type, subject_id, staff_id, department_id, score, answered_at)
+                    VALUES (\(bind: survey.id), \(bind: survey.subjectType), \(bind: survey.subjectID), \(bind: handler.staffID), \(bind: handler.departmentID),
+                            \(bind: answer.score), \(bind: now))
+                    """).run()
+            }
+            try await AuditLog.record("survey.answered", recordType: SurveyKind.recordType, recordID: String(survey.id), fields: ["score", "resolved", "comment"],
+                                      detail: "\(answer.score)", context: AuditContext(actorStaffID: nil, actorName: "customer", address: "-", requestID: "-", now: now), on: tx)
+            return .open
+        }
+    }
+}
