@@ -63,6 +63,8 @@ public func configure(_ app: Application, _ configuration: KefuConfiguration, cl
     app.scheduler = Scheduler()
     app.drain = DrainState()
     app.bell = NotificationBell()
+    // Issue 13's reader of complaints, surveys and return visits replaces this when it lands.
+    app.serviceQualityFigures = NoServiceQualityFigures()
     try routes(app)
     app.scheduler.register(HousekeepingJobs.purgeExpiredSessions)
     app.scheduler.register(ReminderJobs.scan)
@@ -106,6 +108,7 @@ func routes(_ app: Application) throws {
     try api.register(collection: ContractsAPIController())
     try api.register(collection: ObligationsAPIController())
     try api.register(collection: ProceduresAPIController())
+    try api.register(collection: AssessmentsAPIController())
 }
 
 /// The migrations in the order they run. Append only; never edit or reorder a landed one.
@@ -120,6 +123,7 @@ enum KefuMigrations {
             CreateProjects(), CreateRecommendations(), CreateFollowUps(), CreateInquiries(), CreateNotifications(), CreateProjectFiles(),
             AddClaimsToWebhookDeliveries(), CreateRecordNumberCounters(), CreateRateLimitHits(),
             CreateContracts(), CreateAttachments(), CreateProcedures(),
+            CreateAssessments(),
         ]
     }
 }
