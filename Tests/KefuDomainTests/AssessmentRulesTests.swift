@@ -113,6 +113,12 @@ struct AssessmentRulesTests {
         #expect(Self.quarter.daysPresent(joinedOn: nil) == 92)
         #expect(Self.quarter.daysPresent(joinedOn: CalendarDay("2027-01-05")!) == 0)
         #expect(Self.quarter.days == 92)
+        // Joined after the period: nothing was expected of the counts, so they are missing rather than met.
+        var late = Self.full
+        late.joinedOn = CalendarDay("2027-01-05")!
+        let result = AssessmentCalculation.compute(late, weights: .standard, thresholds: .standard)
+        #expect(result.lines.contains(CalculationLine("assessment.line.figure_missing", ["figure": "inquiries_answered", "target": "0"])))
+        #expect(result.lines.contains { $0.key == "assessment.line.figure" && $0.arguments["figure"] == "replies_on_time" })
     }
 
     @Test("a figure with nothing to measure is missing, not zero; no targets leaves work results without a score")

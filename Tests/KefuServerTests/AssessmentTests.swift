@@ -61,9 +61,9 @@ struct AssessmentTests {
         return text
     }
 
-    @Test("one cycle: self-evaluation, the supervisor's evaluation computed from the real figures with every line, acknowledgement and appeal, decisions, sign-off, then frozen; CSV for payroll")
-    func wholeCycle() async throws {
-        try await withApp { t in
+    @Test("one cycle: self-evaluation, the supervisor's evaluation computed from the real figures with every line, acknowledgement and appeal, decisions, sign-off, then frozen; CSV for payroll", arguments: TestDatabase.available)
+    func wholeCycle(database: TestDatabase) async throws {
+        try await withApp(on: database) { t in
             let supervisor = try await t.token(.supervisor), lina = try await t.token(.specialist)
             let zhangwei = try await APITokenStore(database: t.app.db).create(for: try await t.staff("zhangwei").requireID(), name: "test",
                                                                                context: .console(now: testStart)).1
@@ -208,9 +208,9 @@ struct AssessmentTests {
         }
     }
 
-    @Test("bad input: weights not adding up to 100, a score off its scale, a target on a figure that does not exist, someone outside the team, a stale edit — refused at the field, nothing changed")
-    func badInput() async throws {
-        try await withApp { t in
+    @Test("bad input: weights not adding up to 100, a score off its scale, a target on a figure that does not exist, someone outside the team, a stale edit — refused at the field, nothing changed", arguments: TestDatabase.available)
+    func badInput(database: TestDatabase) async throws {
+        try await withApp(on: database) { t in
             let supervisor = try await t.token(.supervisor)
             var before = try await Self.snapshot(t)
             let leader = try await t.staff(.leadership).requireID()

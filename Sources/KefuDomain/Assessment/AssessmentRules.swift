@@ -402,11 +402,11 @@ public enum AssessmentCalculation {
         for target in inputs.targets {
             var goal = target.target
             if target.figure.kind == .count, present < days { goal = round2(goal * Double(present) / Double(days)) }
-            guard let measured = inputs.figures[target.figure]?.measured else {
+            guard goal > 0, let measured = inputs.figures[target.figure]?.measured else {
                 lines.append(CalculationLine("assessment.line.figure_missing", ["figure": target.figure.rawValue, "target": text(goal)]))
                 continue
             }
-            let attainment = goal <= 0 ? 100 : round2(min(100, measured / goal * 100))
+            let attainment = round2(min(100, measured / goal * 100))
             attainments.append(attainment)
             lines.append(CalculationLine("assessment.line.figure", [
                 "figure": target.figure.rawValue, "measured": text(round2(measured)), "target": text(goal), "attainment": text(attainment),

@@ -76,7 +76,8 @@ struct AssessmentWorkflow {
                 """).all().map { try $0.decode(column: "id", as: Int.self) }
             let people: [Int]
             if let chosen = input.staffIDs {
-                if chosen.isEmpty || chosen.contains(where: { !team.contains($0) }) { throw FieldErrors(["staffIDs": "assessment.error.outside_team"]) }
+                if chosen.isEmpty { throw FieldErrors(["staffIDs": "assessment.error.no_people"]) }
+                if chosen.contains(where: { !team.contains($0) }) { throw FieldErrors(["staffIDs": "assessment.error.outside_team"]) }
                 people = Array(Set(chosen)).sorted()
             } else {
                 people = team

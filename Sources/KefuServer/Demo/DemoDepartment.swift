@@ -68,6 +68,7 @@ package enum DemoDepartment {
         try await DemoProjects.load(app)
         try await DemoInquiries.load(app)
         try await DemoContracts.load(app)
+        try await DemoAssessments.load(app)
         return created
     }
 }
