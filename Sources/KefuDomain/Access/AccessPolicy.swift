@@ -97,6 +97,13 @@ public enum AccessPolicy {
         .recordComplaint: [.supervisor: [.any], .specialist: [.any]],
         .manageComplaints: [.supervisor: [.any], .specialist: [.own]],
         .answerComplaintForwards: [.liaison: [.forwardedToMyDepartment]],
+        // R5.3: a specialist sees and answers only their own assessment; the supervisor assesses the
+        // team; leadership reads all and signs cycles off.
+        .viewAssessments: [.supervisor: [.team], .specialist: [.own], .leadership: [.any]],
+        .manageAssessments: [.supervisor: [.team]],
+        .respondToAssessment: [.specialist: [.own]],
+        .signOffAssessments: [.leadership: [.any]],
+        .exportAssessmentDecisions: [.supervisor: [.team], .leadership: [.any]],
     ]
 
     private static func everyone(_ scopes: Set<Scope>) -> [Role: Set<Scope>] {

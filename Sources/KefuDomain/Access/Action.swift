@@ -77,6 +77,17 @@ public enum Action: String, CaseIterable, Codable, Sendable {
     case manageComplaints = "complaints.manage"
     /// A department's liaison answers (or sends back) what was forwarded to their department.
     case answerComplaintForwards = "complaints.answer"
+    // The supervisor's tools for people (R2.2, R5.3)
+    /// Read assessment cycles, assessments with their calculation, and the decisions that followed.
+    case viewAssessments = "assessments.view"
+    /// Open a cycle, evaluate the team, answer appeals, record decisions.
+    case manageAssessments = "assessments.manage"
+    /// One's own self-evaluation, comment or appeal.
+    case respondToAssessment = "assessments.respond"
+    /// Sign a cycle off: its results and decisions are then final.
+    case signOffAssessments = "assessments.sign_off"
+    /// The decisions of a signed-off cycle as CSV for payroll (财务部).
+    case exportAssessmentDecisions = "assessments.export"
 }
 
 /// How far a grant reaches over records (R4.4, R2.1).

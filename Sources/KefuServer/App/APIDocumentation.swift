@@ -9,7 +9,8 @@ enum APIDocumentation {
                 + InquiriesAPIController.operations
                 + FollowUpsAPIController.operations + NotificationsAPIController.operations + ContractsAPIController.operations
                 + ObligationsAPIController.operations + ProceduresAPIController.operations + ContractTemplatesAPIController.operations + OpenAPIController.operations
-                + WorkingCalendarAPIController.operations + ComplaintsAPIController.operations + SurveyController.operations,
+                + WorkingCalendarAPIController.operations + ComplaintsAPIController.operations + SurveyController.operations
+                + AssessmentsAPIController.operations,
             schemas: AuthAPIController.schemas.merging(StaffAPIController.schemas) { $1 }
                 .merging(DepartmentsController.schemas) { $1 }.merging(AuditController.schemas) { $1 }
                 .merging(CustomersAPIController.schemas) { $1 }.merging(PrivacyAPIController.schemas) { $1 }
@@ -19,6 +20,7 @@ enum APIDocumentation {
                 .merging(ObligationsAPIController.schemas) { $1 }.merging(ProceduresAPIController.schemas) { $1 }
                 .merging(ContractTemplatesAPIController.schemas) { $1 }
                 .merging(WorkingCalendarAPIController.schemas) { $1 }.merging(ComplaintsAPIController.schemas) { $1 }.merging(SurveyController.schemas) { $1 }
+                .merging(AssessmentsAPIController.schemas) { $1 }
         )
     }
 }

@@ -63,6 +63,8 @@ public func configure(_ app: Application, _ configuration: KefuConfiguration, cl
     app.scheduler = Scheduler()
     app.drain = DrainState()
     app.bell = NotificationBell()
+    // Issue 13's reader of complaints, surveys and return visits replaces this when it lands.
+    app.serviceQualityFigures = NoServiceQualityFigures()
     try routes(app)
     app.scheduler.register(HousekeepingJobs.purgeExpiredSessions)
     app.scheduler.register(ReminderJobs.scan)
@@ -97,6 +99,7 @@ func routes(_ app: Application) throws {
     try app.register(collection: WorkingCalendarController())
     try app.register(collection: ComplaintsController())
     try app.register(collection: SurveyController())
+    try app.register(collection: AssessmentsController())
     let api = app.grouped("api", "v1")
     try api.register(collection: AuthAPIController())
     try api.register(collection: StaffAPIController())
@@ -114,6 +117,7 @@ func routes(_ app: Application) throws {
     try api.register(collection: ContractTemplatesAPIController())
     try api.register(collection: WorkingCalendarAPIController())
     try api.register(collection: ComplaintsAPIController())
+    try api.register(collection: AssessmentsAPIController())
 }
 
 /// The migrations in the order they run. Append only; never edit or reorder a landed one.
@@ -129,6 +133,7 @@ enum KefuMigrations {
             AddClaimsToWebhookDeliveries(), CreateRecordNumberCounters(), CreateRateLimitHits(),
             CreateContracts(), CreateAttachments(), CreateProcedures(), CreateContractTemplates(),
             CreateWorkingCalendar(), CreateComplaints(), CreateSurveys(),
+            CreateAssessments(),
         ]
     }
 }

@@ -69,6 +69,7 @@ package enum DemoDepartment {
         try await DemoInquiries.load(app)
         try await DemoContracts.load(app)
         try await DemoComplaints.load(app)
+        try await DemoAssessments.load(app)
         return created
     }
 }

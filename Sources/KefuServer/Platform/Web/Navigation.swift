@@ -20,7 +20,7 @@ struct NavigationEntry: Sendable {
         NavigationEntry(key: "nav.complaints", path: "/complaints", action: .viewComplaints, icon: "alert"),
         NavigationEntry(key: "nav.return_visits", path: nil, action: nil, icon: "phone"),
         NavigationEntry(key: "nav.training", path: nil, action: nil, icon: "book"),
-        NavigationEntry(key: "nav.assessment", path: nil, action: nil, icon: "award"),
+        NavigationEntry(key: "nav.assessment", path: "/assessments", action: .viewAssessments, icon: "award"),
         NavigationEntry(key: "nav.attendance", path: nil, action: nil, icon: "clock"),
         NavigationEntry(key: "nav.awards", path: nil, action: nil, icon: "star"),
         NavigationEntry(key: "nav.reports", path: nil, action: nil, icon: "chart"),

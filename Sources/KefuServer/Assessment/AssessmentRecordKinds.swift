@@ -1,0 +1,28 @@
+import Fluent
+import KefuDomain
+
+/// An assessment cycle of a department (R5.3): the supervisor of that department keeps it,
+/// leadership signs it off.
+enum AssessmentCycleKind: LoadableRecordKind {
+    static let recordType = "assessment_cycle", table = "assessment_cycles"
+
+    static func load(_ id: Int, on database: any Database) async throws -> (record: AssessmentStore.CycleRow, facts: RecordFacts)? {
+        try await AssessmentStore(database: database).cycle(id).map { ($0, RecordFacts(departmentID: $0.departmentID)) }
+    }
+}
+
+/// One person's assessment in a cycle: the person sees their own, the supervisor the team's.
+enum AssessmentKind: LoadableRecordKind {
+    static let recordType = "assessment", table = "assessments"
+
+    static func load(_ id: Int, on database: any Database) async throws -> (record: AssessmentStore.AssessmentRow, facts: RecordFacts)? {
+        try await AssessmentStore(database: database).assessment(id).map {
+            ($0, RecordFacts(responsibleStaffID: $0.staffID, departmentID: $0.departmentID))
+        }
+    }
+}
+
+/// A decision that followed an assessment (bonus, promotion, improvement plan …), with its basis.
+enum AssessmentDecisionKind: RecordKind {
+    static let recordType = "assessment_decision", table = "assessment_decisions"
+}
