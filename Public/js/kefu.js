@@ -105,3 +105,23 @@
     }
   });
 })();
+
+/* Issue 10, lists: select every row of the page with one box; the box shows only with script. */
+(() => {
+  'use strict';
+  document.querySelectorAll('input[data-select-all]').forEach((all) => {
+    const form = all.form || all.closest('form');
+    if (!form) return;
+    const boxes = () => [...form.querySelectorAll(`input[type=checkbox][name="${all.dataset.selectAll}"]`)];
+    all.hidden = false;
+    const sync = () => {
+      const list = boxes();
+      const on = list.filter((b) => b.checked).length;
+      all.checked = on > 0 && on === list.length;
+      all.indeterminate = on > 0 && on < list.length;
+    };
+    all.addEventListener('change', () => { boxes().forEach((b) => { b.checked = all.checked; }); });
+    form.addEventListener('change', (e) => { if (e.target !== all && e.target.name === all.dataset.selectAll) sync(); });
+    sync();
+  });
+})();
