@@ -125,3 +125,52 @@
     sync();
   });
 })();
+
+/* Issue 10, the pipeline board: a card dropped on another stage fills its own move form. Moving to intent or
+   negotiation opens the form to ask for the next follow-up; any other stage is sent at once. Without
+   script (or drag and drop) the form on each card does the same. */
+(() => {
+  'use strict';
+  const board = document.getElementById('board');
+  if (!board) return;
+  const asks = ['intent', 'negotiating'];
+  let dragged = null;
+  board.addEventListener('dragstart', (e) => {
+    const card = e.target instanceof Element ? e.target.closest('[data-card]') : null;
+    if (!card) return;
+    dragged = card;
+    card.classList.add('is-dragging');
+    e.dataTransfer.effectAllowed = 'move';
+    e.dataTransfer.setData('text/plain', card.dataset.card);
+  });
+  board.addEventListener('dragend', () => {
+    if (dragged) dragged.classList.remove('is-dragging');
+    board.querySelectorAll('.is-drop-target').forEach((c) => c.classList.remove('is-drop-target'));
+    dragged = null;
+  });
+  board.addEventListener('dragover', (e) => {
+    const column = e.target instanceof Element ? e.target.closest('.board-column') : null;
+    if (!column || !dragged) return;
+    e.preventDefault();
+    board.querySelectorAll('.is-drop-target').forEach((c) => { if (c !== column) c.classList.remove('is-drop-target'); });
+    column.classList.add('is-drop-target');
+  });
+  board.addEventListener('drop', (e) => {
+    const column = e.target instanceof Element ? e.target.closest('.board-column') : null;
+    if (!column || !dragged) return;
+    e.preventDefault();
+    const stage = column.dataset.stage;
+    const form = dragged.querySelector('form.board-move-form');
+    if (!form || dragged.closest('.board-column') === column) return;
+    form.elements.stage.value = stage;
+    if (asks.includes(stage) || stage === 'lost') {
+      column.querySelector('.board-cards').prepend(dragged);
+      const details = dragged.querySelector('details.board-move');
+      details.open = true;
+      const next = stage === 'lost' ? form.elements.lostReason : form.elements.followUpDueAt;
+      if (next) next.focus();
+    } else {
+      form.requestSubmit ? form.requestSubmit() : form.submit();
+    }
+  });
+})();

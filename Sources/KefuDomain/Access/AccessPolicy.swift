@@ -87,6 +87,7 @@ public enum AccessPolicy {
         .reviewContracts: [.liaison: [.forwardedToMyDepartment]],
         .viewPayments: [.supervisor: [.any], .specialist: [.own], .leadership: [.any], .liaison: [.forwardedToMyDepartment]],
         .receivePayments: [.liaison: [.forwardedToMyDepartment]],
+        .viewBoard: [.supervisor: [.any], .specialist: [.own], .leadership: [.any]],
     ]
 
     private static func everyone(_ scopes: Set<Scope>) -> [Role: Set<Scope>] {

@@ -61,6 +61,8 @@ public enum Action: String, CaseIterable, Codable, Sendable {
     case viewPayments = "payments.view"
     /// Mark a payment received (财务部).
     case receivePayments = "payments.receive"
+    /// See the pipeline board by stage (issue 10): a specialist their own files, the supervisor and leadership the team's.
+    case viewBoard = "board.view"
 }
 
 /// How far a grant reaches over records (R4.4, R2.1).

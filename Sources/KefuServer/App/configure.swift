@@ -92,6 +92,7 @@ func routes(_ app: Application) throws {
     try app.register(collection: ObligationsController())
     try app.register(collection: OpenAPIController(document: APIDocumentation.document))
     try app.register(collection: ProceduresController())
+    try app.register(collection: BoardController())
     let api = app.grouped("api", "v1")
     try api.register(collection: AuthAPIController())
     try api.register(collection: StaffAPIController())
@@ -106,6 +107,7 @@ func routes(_ app: Application) throws {
     try api.register(collection: ContractsAPIController())
     try api.register(collection: ObligationsAPIController())
     try api.register(collection: ProceduresAPIController())
+    try api.register(collection: BoardAPIController())
 }
 
 /// The migrations in the order they run. Append only; never edit or reorder a landed one.
