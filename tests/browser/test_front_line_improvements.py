@@ -58,7 +58,6 @@ def test_customer_360(browser, base_url):
     tools.find_element(By.TAG_NAME, "summary").click()
     assert browser.find_element(By.ID, "consents").is_displayed()
     browser.get(base_url + f"/customers/{customer}")
-    doc_shot(browser, "customer-360-zh-1366")
     # A phone: contacts and the open work first, then the timeline, nothing wider than the screen.
     browser.set_window_size(390, 844)
     browser.get(base_url + f"/customers/{customer}")
@@ -68,4 +67,107 @@ def test_customer_360(browser, base_url):
     timeline = browser.find_element(By.ID, "timeline").location["y"]
     profile = browser.find_element(By.ID, "profile-card").location["y"]
     assert contacts < follow_ups < timeline < profile
-    doc_shot(browser, "customer-360-zh-390")
+
+
+def test_lists_that_work(browser, base_url):
+    """Improvement 3: headers sort, one box selects the page, saved filters, the filter kept after a reassignment."""
+    sign_in(browser, base_url, "wangjing")
+    browser.set_window_size(1366, 900)
+    browser.get(base_url + "/customers")
+    browser.find_element(By.ID, "sort-name").click()
+    wait_for(browser, lambda d: "sort=name" in d.current_url)
+    assert browser.find_element(By.CSS_SELECTOR, "th[aria-sort=ascending] #sort-name")
+    browser.find_element(By.ID, "sort-name").click()
+    wait_for(browser, lambda d: "sort=name_desc" in d.current_url)
+    select_page = browser.find_element(By.ID, "select-page")
+    assert select_page.is_displayed(), "the select-all box shows with script"
+    select_page.click()
+    boxes = browser.find_elements(By.CSS_SELECTOR, "#customers-table input[name='customerIDs[]']")
+    assert boxes and all(b.is_selected() for b in boxes)
+    boxes[0].click()
+    assert browser.execute_script("return document.getElementById('select-page').indeterminate")
+    # A built-in filter, then one of our own.
+    browser.find_element(By.LINK_TEXT, "意向无跟进").click()
+    wait_for(browser, lambda d: "withoutFollowUp=1" in d.current_url)
+    browser.get(base_url + "/customers?stage=intent")
+    browser.find_element(By.ID, "filterName").send_keys("全部意向客户")
+    browser.find_element(By.CSS_SELECTOR, "#save-filter-form button[type=submit]").click()
+    wait_for(browser, lambda d: "筛选已保存" in d.page_source, "the filter was not saved")
+    assert browser.find_element(By.LINK_TEXT, "全部意向客户")
+    # Reassign everything matching stage=intent: back on the same list.
+    browser.find_element(By.ID, "allMatching").click()
+    browser.find_element(By.ID, "reassign-reason").send_keys("月度调整")
+    browser.find_element(By.CSS_SELECTOR, "#reassign-form button[data-confirm]").click()
+    browser.switch_to.alert.accept()
+    wait_for(browser, lambda d: "flash-success" in d.page_source or "已调整" in d.page_source, "no confirmation of the reassignment")
+    assert "stage=intent" in browser.current_url, "the filter is kept after the bulk action"
+    assert browser.find_element(By.ID, "stage").get_attribute("value") == "intent"
+    browser.set_window_size(390, 844)
+    browser.get(browser.current_url)
+    no_wider_than_the_screen(browser)
+
+
+def drag(browser, card, column):
+    """HTML5 drag and drop as the browser sends it (Selenium's pointer actions do not start one)."""
+    browser.execute_script("""
+        const [card, column] = arguments;
+        const data = new DataTransfer();
+        card.dispatchEvent(new DragEvent('dragstart', {bubbles: true, dataTransfer: data}));
+        column.dispatchEvent(new DragEvent('dragover', {bubbles: true, cancelable: true, dataTransfer: data}));
+        column.dispatchEvent(new DragEvent('drop', {bubbles: true, cancelable: true, dataTransfer: data}));
+        card.dispatchEvent(new DragEvent('dragend', {bubbles: true, dataTransfer: data}));
+    """, card, column)
+
+
+def test_pipeline_board(browser, base_url):
+    """Improvement 4: a lead dropped on 意向 asks for the next follow-up; saved, it stands in that column."""
+    sign_in(browser, base_url, "lina")
+    browser.set_window_size(1366, 900)
+    browser.get(base_url + "/board")
+    wait_for(browser, lambda d: d.find_elements(By.ID, "board-title"))
+    card = browser.find_element(By.CSS_SELECTOR, "#column-lead .board-card[data-card]")
+    card_id = card.get_attribute("data-card")
+    drag(browser, card, browser.find_element(By.ID, "column-intent"))
+    card = browser.find_element(By.ID, f"card-{card_id}")
+    assert card.find_element(By.CSS_SELECTOR, "details.board-move").get_attribute("open") is not None, "the follow-up is asked for"
+    assert browser.switch_to.active_element.get_attribute("name") == "followUpDueAt"
+    form = card.find_element(By.CSS_SELECTOR, "form.board-move-form")
+    browser.execute_script("arguments[0].value = '2027-01-15T10:00'", form.find_element(By.NAME, "followUpDueAt"))
+    form.find_element(By.NAME, "followUpPurpose").send_keys("介绍园区配套")
+    form.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+    wait_for(browser, lambda d: "客户阶段已更新" in d.page_source, "the move was not saved")
+    assert browser.find_elements(By.CSS_SELECTOR, f"#column-intent #card-{card_id}"), "the card stands under 意向"
+    browser.set_window_size(390, 844)
+    browser.get(base_url + "/board")
+    no_wider_than_the_screen(browser)
+
+
+def set_language(browser, base_url, language):
+    browser.get(base_url + "/")
+    browser.find_element(By.ID, "user-menu").click()
+    browser.find_element(By.CSS_SELECTOR, f"#language option[value='{language}']").click()
+    browser.find_element(By.ID, "save-language").click()
+    wait_for(browser, lambda d: d.find_element(By.TAG_NAME, "html").get_attribute("lang") == language)
+
+
+def test_screenshots(browser, base_url):
+    """Item 9: the customer 360, the intake, the board and the lists, in Chinese and English, at 1366 and 390 px
+    (written to KEFU_DOC_SHOTS when set; otherwise each page is only checked to fit the phone)."""
+    sign_in(browser, base_url, "lina")
+    customer, _ = own_customer(browser, base_url)
+    pages = {"customer-360": f"/customers/{customer}", "intake": "/inquiries/new", "board": "/board",
+             "customers-list": "/customers?stage=intent&sort=name"}
+    try:
+        for language, suffix in (("zh-Hans", "zh"), ("en", "en")):
+            set_language(browser, base_url, language)
+            for width, height in ((1366, 900), (390, 844)):
+                browser.set_window_size(width, height)
+                for name, path in pages.items():
+                    browser.get(base_url + path)
+                    wait_for(browser, lambda d: d.find_elements(By.TAG_NAME, "main"))
+                    if width == 390:
+                        no_wider_than_the_screen(browser)
+                    doc_shot(browser, f"{name}-{suffix}-{width}")
+    finally:
+        browser.set_window_size(1366, 900)
+        set_language(browser, base_url, "zh-Hans")
