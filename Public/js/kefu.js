@@ -174,3 +174,54 @@
     }
   });
 })();
+
+/* Issue 10, one-screen intake: once a whole mainland mobile is typed, ask whether a file has it and offer
+   that file. Nothing typed is lost: 使用该档案 is the form's own button, which keeps every field. */
+(() => {
+  'use strict';
+  const input = document.querySelector('input[data-duplicate-check]');
+  const box = document.getElementById('mobile-duplicates');
+  if (!input || !box) return;
+  let asked = '';
+  const check = () => {
+    const digits = input.value.replace(/[\s-]/g, '').replace(/^\+?86/, '');
+    if (!/^1[3-9]\d{9}$/.test(digits) || digits === asked) {
+      if (!/^1[3-9]\d{9}$/.test(digits)) { box.hidden = true; box.replaceChildren(); asked = ''; }
+      return;
+    }
+    asked = digits;
+    fetch(`${input.dataset.duplicateCheck}?mobile=${encodeURIComponent(digits)}`, { credentials: 'same-origin', headers: { Accept: 'application/json' } })
+      .then((r) => (r.ok ? r.json() : []))
+      .then((matches) => {
+        if (asked !== digits) return;
+        box.replaceChildren();
+        if (!Array.isArray(matches) || matches.length === 0) { box.hidden = true; return; }
+        const p = document.createElement('p');
+        p.textContent = box.dataset.found;
+        box.append(p);
+        const list = document.createElement('ul');
+        list.className = 'plain';
+        matches.forEach((m) => {
+          const li = document.createElement('li');
+          const code = document.createElement('code');
+          code.textContent = m.code;
+          li.append(code, ` ${m.name}${m.companyName ? ` ${m.companyName}` : ''}${m.responsibleName ? ` · ${box.dataset.owner} ${m.responsibleName}` : ''} `);
+          const use = document.createElement('button');
+          use.type = 'submit';
+          use.name = 'useCustomer';
+          use.value = String(m.id);
+          use.formNoValidate = true;
+          use.className = 'btn btn-small use-duplicate';
+          use.textContent = box.dataset.use;
+          li.append(use);
+          list.append(li);
+        });
+        box.append(list);
+        box.hidden = false;
+      })
+      .catch(() => {});
+  };
+  input.addEventListener('input', check);
+  input.addEventListener('change', check);
+  check();
+})();

@@ -454,4 +454,48 @@ struct FrontLineImprovementTests {
             }
         }
     }
+
+    // MARK: - 2. One-screen intake
+
+    @Test("intake: industry, budget, region, timing and consent on the one screen; the agreed next step becomes a follow-up; a bad next step refuses everything")
+    func oneScreenIntake() async throws {
+        try await withApp { (t: TestApp) in
+            let lina = try await t.signIn("lina")
+            let page = try await get(t, "/inquiries/new", as: lina).body.string
+            for id in ["industry", "budgetMinWan", "province", "timing", "consentChannel", "nextStep", "nextStepDueAt", "mobile-duplicates"] {
+                #expect(page.contains("id=\"\(id)\""), "\(id) is on the intake screen")
+            }
+            let count = { (table: String) in try await t.app.db.sql().raw("SELECT COUNT(*) AS n FROM \(unsafeRaw: table)").first()?.decode(column: "n", as: Int.self) ?? 0 }
+            let fields = "channel=phone&question=厂房租金多少？&outcome=answered&answer=每天每平米1.2元&name=周立&mobile=13700001234&companyName=周氏精工有限公司"
+                + "&consentChannel=verbal_phone&industry=manufacturing&budgetMinWan=500&budgetMaxWan=1500&province=江苏省&city=苏州&timing=within_6_months"
+            let refused = try await post(t, "/inquiries", fields + "&nextStep=发送租金方案&nextStepDueAt=2020-01-01T09:00", as: lina)
+            #expect(refused.status == .unprocessableEntity)
+            let html = refused.body.string
+            #expect(html.contains("id=\"nextStepDueAt-error\"") && html.contains("value=\"发送租金方案\"") && html.contains("value=\"1500\""), "all typed is kept")
+            let (customers, inquiries, followUps) = (try await count("customers"), try await count("inquiries"), try await count("follow_ups"))
+            #expect(customers == 0 && inquiries == 0 && followUps == 0, "nothing was created")
+            let saved = try await post(t, "/inquiries", fields + "&nextStep=发送租金方案&nextStepDueAt=2026-12-05T10:00", as: lina)
+            #expect(saved.status == .seeOther)
+            let customer = try #require(try await CustomerModel.query(on: t.app.db).filter(\.$mobile == "13700001234").first())
+            #expect(customer.industries.contains("manufacturing") && customer.city == "苏州" && customer.province == "江苏省" && customer.timing == "within_6_months")
+            #expect(customer.budgetMinYuan == 5_000_000 && customer.budgetMaxYuan == 15_000_000 && customer.consentChannel == "verbal_phone")
+            let plans = try await FollowUpStore(database: t.app.db).list(customerID: try customer.requireID())
+            #expect(plans.map(\.purpose) == ["发送租金方案"] && DisplayFormat.dateTime(plans[0].dueAt) == "2026-12-05 10:00")
+        }
+    }
+
+    @Test("intake: the duplicate check as the mobile is typed answers the page's script with the file and whose it is; leadership may not ask")
+    func duplicateCheckForTheIntakeScript() async throws {
+        try await withApp { (t: TestApp) in
+            let customers = try await threeCustomers(t)
+            let colleague = try await t.signIn("zhangwei")
+            let found = try await get(t, "/customers/duplicate-check?mobile=13800000002", as: colleague)
+            #expect(found.status == .ok)
+            let matches = try found.content.decode([DuplicateMatch].self)
+            #expect(matches.map(\.id) == [customers[1].id] && matches.first?.responsibleName == "李娜")
+            #expect(!found.body.string.contains("13800000002"), "no contact details in the answer")
+            #expect(try await t.auditEntries("customer.duplicate_checked").count == 1, "the check is audited")
+            #expect(try await get(t, "/customers/duplicate-check?mobile=13800000002", as: try await t.signIn("zhaoguoqiang")).status == .forbidden)
+        }
+    }
 }

@@ -142,6 +142,32 @@ def test_pipeline_board(browser, base_url):
     no_wider_than_the_screen(browser)
 
 
+
+def test_one_screen_intake(browser, base_url):
+    """Improvement 2: the mobile of an existing file, typed, offers that file at once; taking it keeps the call notes;
+    the next step agreed becomes a follow-up in the same save."""
+    sign_in(browser, base_url, "lina")
+    _, mobile = own_customer(browser, base_url)
+    browser.get(base_url + "/inquiries/new")
+    browser.find_element(By.ID, "question").send_keys("能否提供人才公寓？")
+    browser.find_element(By.ID, "answer").send_keys("园区有人才公寓，可申请。")
+    browser.find_element(By.ID, "mobile").send_keys(mobile)
+    wait_for(browser, lambda d: d.find_element(By.ID, "mobile-duplicates").is_displayed(), "no file offered as the mobile was typed")
+    browser.find_element(By.ID, "nextStep").send_keys("下周发送人才公寓申请表")
+    browser.execute_script("document.getElementById('nextStepDueAt').value = '2027-01-20T10:00'")
+    use = browser.find_element(By.CSS_SELECTOR, "#mobile-duplicates button.use-duplicate")
+    browser.execute_script("arguments[0].scrollIntoView({block: 'center'})", use)
+    use.click()
+    wait_for(browser, lambda d: d.find_elements(By.ID, "chosen-customer"), "the file was not taken")
+    assert browser.find_element(By.ID, "question").get_attribute("value") == "能否提供人才公寓？"
+    assert browser.find_element(By.ID, "answer").get_attribute("value") == "园区有人才公寓，可申请。"
+    assert browser.find_element(By.ID, "nextStep").get_attribute("value") == "下周发送人才公寓申请表"
+    save = browser.find_element(By.ID, "save-inquiry")
+    browser.execute_script("arguments[0].scrollIntoView({block: 'center'})", save)
+    save.click()
+    wait_for(browser, lambda d: "咨询已记录" in d.page_source, "the inquiry was not recorded")
+
+
 def set_language(browser, base_url, language):
     browser.get(base_url + "/")
     browser.find_element(By.ID, "user-menu").click()

@@ -18,6 +18,7 @@ struct CustomersController: RouteCollection {
         customers.requiring(.editCustomer).post(":id", use: update)
         customers.requiring(.revealCustomerContact).post(":id", "reveal", use: reveal)
         customers.requiring(.recordCommunication).post(":id", "communications", use: recordCommunication)
+        customers.requiring(.createCustomer).get("duplicate-check", use: duplicateCheck)
         customers.requiring(.viewCustomers).post("saved-filters", use: saveFilter)
         customers.requiring(.viewCustomers).post("saved-filters", ":filterID", "delete", use: deleteFilter)
     }
@@ -40,6 +41,12 @@ struct CustomersController: RouteCollection {
             savedFilters: try await SavedFilterStore(database: req.db).list(staffID: staff.id), csrf: req.csrfToken ?? "",
             errors: errors, reason: reason, saveName: saveName)
         return try await req.renderPage("customers/index", titleKey: "customers.title", page, status: errors.isEmpty ? .ok : .unprocessableEntity)
+    }
+
+    /// The intake page's check as the mobile is typed (issue 10, one-screen intake): the same check as
+    /// `GET /api/v1/customers/duplicates` — limited per person and audited — answered as JSON to the page's script.
+    @Sendable func duplicateCheck(req: Request) async throws -> [DuplicateMatch] {
+        try await CustomersAPIController().duplicates(req: req)
     }
 
     /// 保存筛选: the list's filter under a name of the person's choosing.

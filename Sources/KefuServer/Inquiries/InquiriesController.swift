@@ -83,6 +83,10 @@ struct InquiriesController: RouteCollection {
         /// How the caller agreed to their information being kept, for a new file (issue 10 #15).
         var consentChannels: [ChoiceOption] = []
         var noticeVersion = ""
+        /// The profile on the same screen, and the next step's channel (issue 10, one-screen intake).
+        var industries: [ChoiceOption] = []
+        var timings: [ChoiceOption] = []
+        var nextStepChannels: [ChoiceOption] = []
     }
 
     private func intakePage(_ req: Request, input: InquiryInput? = nil, search: String? = nil) async throws -> IntakePage {
@@ -109,6 +113,9 @@ struct InquiriesController: RouteCollection {
             "name": input?.customer?.name ?? "", "mobile": input?.customer?.mobile ?? "", "companyName": input?.customer?.companyName ?? "",
             "duplicateReason": input?.customer?.duplicateReason ?? "", "receivedAt": input?.receivedAt ?? String(DisplayFormat.dateTime(req.now)),
             "question": input?.question ?? "", "needs": input?.needs ?? "", "answer": input?.answer ?? "", "promisedBy": input?.promisedBy ?? "",
+            "budgetMinWan": input?.customer?.budgetMinWan ?? "", "budgetMaxWan": input?.customer?.budgetMaxWan ?? "",
+            "province": input?.customer?.province ?? "", "city": input?.customer?.city ?? "",
+            "nextStep": input?.nextStep ?? "", "nextStepDueAt": input?.nextStepDueAt ?? "",
         ]
         var page = IntakePage(q: q, matches: matches, hasMatches: !matches.isEmpty, searched: !q.isEmpty, chosen: chosen,
                           channels: ChoiceOption.list(InquiryChannel.allCases.map(\.rawValue), labelPrefix: "inquiry.channel", selected: input?.channel ?? "phone"),
@@ -117,6 +124,11 @@ struct InquiriesController: RouteCollection {
         page.consentChannels = [ChoiceOption(value: "", labelKey: "inquiries.consent_not_asked", isSelected: consent.isEmpty)]
             + ChoiceOption.list(CustomerVocabulary.consentChannels.filter { $0 != "web_form" }, labelPrefix: "customer.consent_channel", selected: consent)
         page.noticeVersion = req.kefu.configuration.inquiries.privacyNoticeVersion
+        page.industries = [ChoiceOption(value: "", labelKey: "inquiries.not_asked", isSelected: (input?.customer?.industry ?? "").isEmpty)]
+            + ChoiceOption.list(CustomerVocabulary.industries, labelPrefix: "customer.industry", selected: input?.customer?.industry ?? "")
+        page.timings = ChoiceOption.list(InvestmentTiming.allCases.map(\.rawValue), labelPrefix: "customer.timing",
+                                         selected: input?.customer?.timing ?? InvestmentTiming.undecided.rawValue)
+        page.nextStepChannels = ChoiceOption.list(FollowUpChannel.allCases.map(\.rawValue), labelPrefix: "follow_up.channel", selected: input?.nextStepChannel ?? "phone")
         return page
     }
 
@@ -127,6 +139,8 @@ struct InquiriesController: RouteCollection {
     struct IntakeForm: Content {
         var customerID: Int?; var name: String?; var mobile: String?; var companyName: String?; var duplicateReason: String?
         var consentChannel: String?
+        var industry: String?; var budgetMinWan: String?; var budgetMaxWan: String?; var province: String?; var city: String?; var timing: String?
+        var nextStep: String?; var nextStepDueAt: String?; var nextStepChannel: String?
         var channel: String?; var receivedAt: String?; var question: String?; var needs: String?; var answer: String?
         var outcome: String?; var promisedBy: String?
         /// The page's other buttons, which keep everything typed (issue 10 #3): `search` looks for
@@ -137,9 +151,15 @@ struct InquiriesController: RouteCollection {
         var input: InquiryInput {
             InquiryInput(customerID: customerID,
                          customer: customerID == nil
-                             ? .init(name: name, mobile: mobile, companyName: companyName, duplicateReason: duplicateReason, consentChannel: consentChannel) : nil,
+                             ? newCustomer : nil,
                          channel: channel, receivedAt: receivedAt, question: question, needs: needs, answer: answer,
-                         answeredOnTheSpot: outcome != "promised", promisedBy: promisedBy)
+                         answeredOnTheSpot: outcome != "promised", promisedBy: promisedBy,
+                         nextStep: nextStep, nextStepDueAt: nextStepDueAt, nextStepChannel: nextStepChannel)
+        }
+
+        var newCustomer: InquiryInput.NewCustomer {
+            .init(name: name, mobile: mobile, companyName: companyName, duplicateReason: duplicateReason, consentChannel: consentChannel,
+                  industry: industry, budgetMinWan: budgetMinWan, budgetMaxWan: budgetMaxWan, province: province, city: city, timing: timing)
         }
     }
 
@@ -150,7 +170,8 @@ struct InquiriesController: RouteCollection {
             if form.intent == "change" { input.customerID = nil }
             if let chosen = form.useCustomer { input.customerID = chosen; input.customer = nil }
             if input.customer == nil, input.customerID == nil {
-                input.customer = .init(name: form.name, mobile: form.mobile, companyName: form.companyName, consentChannel: form.consentChannel)
+                input.customer = form.newCustomer
+                input.customer?.duplicateReason = nil
             }
             let page = try await intakePage(req, input: input, search: form.intent == "search" ? form.q ?? "" : nil)
             return try await req.renderPage("inquiries/new", titleKey: "inquiries.new", page)
