@@ -498,4 +498,59 @@ struct FrontLineImprovementTests {
             #expect(try await get(t, "/customers/duplicate-check?mobile=13800000002", as: try await t.signIn("zhaoguoqiang")).status == .forbidden)
         }
     }
+
+    // MARK: - 7. The web-inquiry queue
+
+    @Test("queue: a specialist claims a waiting inquiry, first come — the second is told it is taken and nothing changes; the supervisor sees each person's load")
+    func claimFromTheQueue() async throws {
+        try await withApp { (t: TestApp) in
+            let store = InquiryStore(database: t.app.db)
+            let (id, _) = try await store.submit(PublicInquiry(name: "访客王", mobile: "13900009999", company: "王氏贸易", intent: nil, question: "有无厂房出租？"),
+                                                 noticeVersion: "2026-01", address: "10.0.0.9", context: .console(now: testStart))
+            let lina = try await t.signIn("lina")
+            let queue = try await get(t, "/inquiries?status=waiting", as: lina).body.string
+            #expect(queue.contains("action=\"/inquiries/\(id)/claim\""), "a specialist may claim")
+            #expect(!queue.contains("href=\"/inquiries/\(id)\""), "no link that would answer 403")
+            let claimed = try await post(t, "/inquiries/\(id)/claim", "", as: lina)
+            #expect(claimed.status == .seeOther && claimed.headers.first(name: .location) == "/inquiries/\(id)")
+            let linaID = try await t.staff("lina").requireID()
+            let afterClaim = try await store.find(id)
+            #expect(afterClaim?.staffID == linaID && afterClaim?.status == "open")
+            let auditAfterFirst = try await t.auditEntries("inquiry.assigned").count
+            // Second come: told, nothing changes.
+            let late = try await post(t, "/inquiries/\(id)/claim", "", as: try await t.signIn("zhangwei"))
+            #expect(late.status == .seeOther && late.headers.first(name: .location) == "/inquiries?status=waiting")
+            let afterLate = try await store.find(id)
+            let auditAfterLate = try await t.auditEntries("inquiry.assigned").count
+            #expect(afterLate?.staffID == linaID && auditAfterLate == auditAfterFirst)
+            let token = try await staffToken(t, "zhangwei")
+            let conflict = try await api(t, "/api/v1/inquiries/\(id)/claim", token: token, method: .POST)
+            #expect(conflict.status == .conflict)
+            #expect(try await api(t, "/api/v1/inquiries/\(id)/claim", token: try await staffToken(t, "zhaoguoqiang"), method: .POST).status == .forbidden)
+            // The supervisor's queue shows each person's open load; the API too.
+            let supervisorPage = try await get(t, "/inquiries?status=waiting", as: try await t.signIn(.supervisor)).body.string
+            #expect(supervisorPage.contains("id=\"inquiry-load\"") && supervisorPage.contains("<td>李娜</td><td class=\"num\">1</td>"))
+            let load = try await api(t, "/api/v1/inquiries/load", token: try await t.token(.supervisor)).content.decode([InquiryStore.Load].self)
+            #expect(load == [InquiryStore.Load(staffID: linaID, staffName: "李娜", open: 1, promised: 0)])
+            #expect(try await api(t, "/api/v1/inquiries/load", token: token).status == .forbidden)
+        }
+    }
+
+    @Test("queue: a colleague recording an inquiry on lina's customer tells lina on the bell; her own inquiries do not")
+    func colleagueInquiryTellsTheOwner() async throws {
+        try await withApp { (t: TestApp) in
+            let customers = try await threeCustomers(t)
+            let linaID = try await t.staff("lina").requireID()
+            let lina = try await t.token(.specialist)
+            for token in [lina, try await staffToken(t, "zhangwei")] {
+                try await t.app.testing().test(.POST, "/api/v1/inquiries", beforeRequest: { req in
+                    req.bearer(token)
+                    try req.content.encode(InquiryInput(customerID: customers[1].id, channel: "phone", question: "园区有食堂吗？", answer: "有", answeredOnTheSpot: true))
+                }) { res async throws in #expect(res.status == .created) }
+            }
+            let bell = try await NotificationStore(database: t.app.db).page(staffID: linaID, paging: Paging(number: 1, size: 20)).items
+            #expect(bell.count == 1 && bell.first?.event == "inquiry.colleague_recorded" && bell.first?.link == "/customers/\(customers[1].id)")
+            #expect(bell.first?.title.hasPrefix("同事为您的客户记录了咨询：ZX-") == true && bell.first?.body == "园区有食堂吗？")
+        }
+    }
 }

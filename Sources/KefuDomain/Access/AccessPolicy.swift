@@ -88,6 +88,7 @@ public enum AccessPolicy {
         .viewPayments: [.supervisor: [.any], .specialist: [.own], .leadership: [.any], .liaison: [.forwardedToMyDepartment]],
         .receivePayments: [.liaison: [.forwardedToMyDepartment]],
         .viewBoard: [.supervisor: [.any], .specialist: [.own], .leadership: [.any]],
+        .claimInquiries: [.supervisor: [.any], .specialist: [.any]],
     ]
 
     private static func everyone(_ scopes: Set<Scope>) -> [Role: Set<Scope>] {

@@ -63,6 +63,8 @@ public enum Action: String, CaseIterable, Codable, Sendable {
     case receivePayments = "payments.receive"
     /// See the pipeline board by stage (issue 10): a specialist their own files, the supervisor and leadership the team's.
     case viewBoard = "board.view"
+    /// Take a waiting web inquiry as one's own, first come (issue 10).
+    case claimInquiries = "inquiries.claim"
 }
 
 /// How far a grant reaches over records (R4.4, R2.1).

@@ -136,6 +136,9 @@ extension Request {
             }
         }
         let inquiryID = try await InquiryStore(database: db).create(values, customerID: customerID ?? 0, staffID: staff.id, context: auditContext)
+        if input.customerID != nil, let customerID {
+            try await InquiryStore.notifyOwner(customerID: customerID, inquiryID: inquiryID, context: auditContext, localizer: kefu.localizer, on: db)
+        }
         if let nextStep, let customerID {
             let context = auditContext
             _ = try await db.transaction { tx in try await FollowUpStore.insert(nextStep, customerID: customerID, context: context, on: tx) }
@@ -186,6 +189,18 @@ struct InquiriesAPIController: RouteCollection {
         inquiries.requiring(.viewInquiries).get(":id", use: show)
         inquiries.requiring(.replyInquiry).post(":id", "reply", use: reply)
         inquiries.requiring(.assignInquiries).post(":id", "assign", use: assign)
+        inquiries.requiring(.claimInquiries).post(":id", "claim", use: claim)
+        inquiries.requiring(.assignInquiries).get("load", use: load)
+    }
+
+    /// First come: the waiting inquiry becomes the caller's; 409 when someone was quicker.
+    @Sendable func claim(req: Request) async throws -> InquiryDTO {
+        InquiryDTO(try await req.claimInquiry(), actor: try req.requireStaff().actor, now: req.now)
+    }
+
+    /// Each person's open inquiries and promised replies (supervisor).
+    @Sendable func load(req: Request) async throws -> [InquiryStore.Load] {
+        try await InquiryStore(database: req.db).openLoad()
     }
 
     @Sendable func list(req: Request) async throws -> PageDTO<InquiryDTO> {

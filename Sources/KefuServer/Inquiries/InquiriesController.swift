@@ -13,12 +13,16 @@ struct InquiriesController: RouteCollection {
         inquiries.requiring(.viewInquiries).get(":id", use: show)
         inquiries.requiring(.replyInquiry).post(":id", "reply", use: reply)
         inquiries.requiring(.assignInquiries).post(":id", "assign", use: assign)
+        inquiries.requiring(.claimInquiries).post(":id", "claim", use: claim)
     }
 
     struct Item: Encodable {
         var id: Int; var number: String; var customerID: Int?; var customer: String; var channelKey: String; var receivedAt: String
         var question: String; var statusKey: String; var status: String; var promisedBy: String; var stateKey: String
         var isOverdue: Bool; var isDueSoon: Bool; var staffName: String; var visitor: String
+        /// Whether the viewer may open it (a waiting one is the supervisor's), and claim it (issue 10).
+        var canOpen = true
+        var canClaim = false
 
         init(_ dto: InquiryDTO) {
             id = dto.id; number = dto.number ?? ""; customerID = dto.customerID
@@ -42,6 +46,9 @@ struct InquiriesController: RouteCollection {
         var averageResponse: String
         var punctuality: String
         var waiting: Int
+        /// Each person's open inquiries and promised replies, for the supervisor on the queue (issue 10).
+        var loads: [InquiryStore.Load] = []
+        var hasLoads = false
     }
 
     @Sendable func list(req: Request) async throws -> Response {
@@ -53,7 +60,13 @@ struct InquiriesController: RouteCollection {
         let store = InquiryStore(database: req.db)
         let (rows, total) = try await store.list(filter, paging: paging)
         let now = req.now
-        let items = rows.map { Item(InquiryDTO($0, actor: staff.actor, now: now)) }
+        let mayClaim = AccessPolicy.allows(staff.role, .claimInquiries)
+        let items = rows.map { row in
+            var item = Item(InquiryDTO(row, actor: staff.actor, now: now))
+            item.canOpen = AccessPolicy.permits(staff.actor, .viewInquiries, on: row.recordFacts)
+            item.canClaim = mayClaim && row.status == InquiryStore.Status.waiting.rawValue
+            return item
+        }
         let scope = try req.listScope(for: .viewInquiries)
         let figures = try await store.figures(staffID: scope.staffID, since: now.addingTimeInterval(-30 * 86400))
         let waiting = try await store.list(.init(status: .waiting), paging: Paging(number: 1, size: 1)).total
@@ -64,7 +77,12 @@ struct InquiriesController: RouteCollection {
             averageResponse: figures.averageResponseMinutes.map { req.t("inquiries.minutes", ["minutes": String($0)]) } ?? "—",
             punctuality: figures.punctuality.rate.map { String(format: "%.0f%%", $0 * 100) } ?? "—", waiting: waiting
         )
-        return try await req.renderPage("inquiries/index", titleKey: "inquiries.title", page)
+        var shown = page
+        if tab == "waiting", AccessPolicy.allows(staff.role, .assignInquiries) {
+            shown.loads = try await store.openLoad()
+            shown.hasLoads = !shown.loads.isEmpty
+        }
+        return try await req.renderPage("inquiries/index", titleKey: "inquiries.title", shown)
     }
 
     struct IntakePage: Encodable {
@@ -258,6 +276,16 @@ struct InquiriesController: RouteCollection {
             return req.redirect(to: "/inquiries/\(row.id)", flash: FlashMessage(.success, "flash.inquiry_assigned"))
         } catch let errors as FieldErrors {
             return try await render(req, row, errors: errors.messages, status: .unprocessableEntity)
+        }
+    }
+
+    /// 认领 from the queue: the inquiry is the caller's now, or someone was quicker and the queue says so.
+    @Sendable func claim(req: Request) async throws -> Response {
+        do {
+            let row = try await req.claimInquiry()
+            return req.redirect(to: "/inquiries/\(row.id)", flash: FlashMessage(.success, "flash.inquiry_claimed"))
+        } catch let error as KefuError where error.status == .conflict {
+            return req.redirect(to: "/inquiries?status=waiting", flash: FlashMessage(.warning, "error.inquiry.already_claimed"))
         }
     }
 }
