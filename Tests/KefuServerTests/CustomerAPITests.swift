@@ -280,11 +280,11 @@ struct CustomerAPITests {
             let b = try await createCustomer(t, token: lina, ["name": "李强", "companyName": "杭州西湖贸易有限公司", "mobile": "13900001111"])
             let zhangwei = try await t.staff("zhangwei")
             try await t.app.testing().test(.POST, "/api/v1/customers/reassign", beforeRequest: { req in
-                req.bearer(lina); try req.content.encode(CustomersAPIController.ReassignRequest(customerIDs: [a.id], toStaffID: zhangwei.id!))
+                req.bearer(lina); try req.content.encode(CustomersAPIController.ReassignRequest(customerIDs: [a.id], toStaffID: zhangwei.id!, reason: "李娜调岗"))
             }) { res async throws in #expect(res.status == .forbidden) }
             let supervisor = try await t.token(.supervisor)
             try await t.app.testing().test(.POST, "/api/v1/customers/reassign", beforeRequest: { req in
-                req.bearer(supervisor); try req.content.encode(CustomersAPIController.ReassignRequest(customerIDs: [a.id, b.id], toStaffID: zhangwei.id!))
+                req.bearer(supervisor); try req.content.encode(CustomersAPIController.ReassignRequest(customerIDs: [a.id, b.id], toStaffID: zhangwei.id!, reason: "李娜调岗"))
             }) { res async throws in
                 #expect(try res.content.decode(CustomersAPIController.ReassignResult.self).moved == 2)
             }

@@ -104,6 +104,8 @@ public enum AccessPolicy {
         .respondToAssessment: [.specialist: [.own]],
         .signOffAssessments: [.leadership: [.any]],
         .exportAssessmentDecisions: [.supervisor: [.team], .leadership: [.any]],
+        .viewBoard: [.supervisor: [.any], .specialist: [.own], .leadership: [.any]],
+        .claimInquiries: [.supervisor: [.any], .specialist: [.any]],
     ]
 
     private static func everyone(_ scopes: Set<Scope>) -> [Role: Set<Scope>] {

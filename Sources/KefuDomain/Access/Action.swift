@@ -88,6 +88,10 @@ public enum Action: String, CaseIterable, Codable, Sendable {
     case signOffAssessments = "assessments.sign_off"
     /// The decisions of a signed-off cycle as CSV for payroll (财务部).
     case exportAssessmentDecisions = "assessments.export"
+    /// See the pipeline board by stage (issue 10): a specialist their own files, the supervisor and leadership the team's.
+    case viewBoard = "board.view"
+    /// Take a waiting web inquiry as one's own, first come (issue 10).
+    case claimInquiries = "inquiries.claim"
 }
 
 /// How far a grant reaches over records (R4.4, R2.1).

@@ -100,6 +100,7 @@ func routes(_ app: Application) throws {
     try app.register(collection: ComplaintsController())
     try app.register(collection: SurveyController())
     try app.register(collection: AssessmentsController())
+    try app.register(collection: BoardController())
     let api = app.grouped("api", "v1")
     try api.register(collection: AuthAPIController())
     try api.register(collection: StaffAPIController())
@@ -118,6 +119,7 @@ func routes(_ app: Application) throws {
     try api.register(collection: WorkingCalendarAPIController())
     try api.register(collection: ComplaintsAPIController())
     try api.register(collection: AssessmentsAPIController())
+    try api.register(collection: BoardAPIController())
 }
 
 /// The migrations in the order they run. Append only; never edit or reorder a landed one.
@@ -133,7 +135,7 @@ enum KefuMigrations {
             AddClaimsToWebhookDeliveries(), CreateRecordNumberCounters(), CreateRateLimitHits(),
             CreateContracts(), CreateAttachments(), CreateProcedures(), CreateContractTemplates(),
             CreateWorkingCalendar(), CreateComplaints(), CreateSurveys(),
-            CreateAssessments(),
+            CreateAssessments(), CreateSavedFilters(),
         ]
     }
 }

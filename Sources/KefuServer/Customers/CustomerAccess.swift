@@ -35,20 +35,5 @@ extension Request {
     }
 
     /// The customer filter from the query string, shared by the page and the API.
-    var customerFilter: CustomerFilter {
-        let query = queryParameters
-        func text(_ name: String) -> String? {
-            guard let value = query[name]?.trimmed, !value.isEmpty else { return nil }
-            return String(value.prefix(64))
-        }
-        let searchText = text("q")
-        return CustomerFilter(
-            text: searchText, stage: text("stage").flatMap(CustomerStage.init(rawValue:)), grade: text("grade"),
-            responsibleStaffID: text("specialist").flatMap(Int.init), industry: text("industry"), region: text("region"),
-            source: text("source").flatMap(SourceChannel.init(rawValue:)),
-            notUpdatedDays: text("notUpdatedDays").flatMap(Int.init).map { min(max($0, 1), 3650) },
-            // Search results come newest first unless asked otherwise: the order the index answers at once.
-            sort: text("sort").flatMap(CustomerFilter.Sort.init(rawValue:)) ?? (searchText == nil ? .updated : .created)
-        )
-    }
+    var customerFilter: CustomerFilter { CustomerFilter(parameters: queryParameters, staffID: staff?.id) }
 }

@@ -45,6 +45,10 @@ extension Request {
             canHandleRights: AccessPolicy.allows(staff.role, .handleDataSubjectRequests),
             isAnonymized: customer.anonymizedAt != nil, staffID: staff.id
         )
+        page.glance = CustomerGlance(
+            try await CustomerOverview.load(customerID: id, facts: customer.recordFacts, actor: actor, now: now, on: db), words: words)
+        page.privacyHasPending = page.privacy?.sharing.contains(where: \.isPending) ?? false
+            || errors.keys.contains { $0.hasPrefix("consent_") || $0.hasPrefix("sharing_") || $0.hasPrefix("merge_") || $0.hasPrefix("anonymize_") }
         return try await renderPage("customers/show", titleKey: "customers.file", page, status: status)
     }
 }

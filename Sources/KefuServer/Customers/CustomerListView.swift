@@ -8,7 +8,8 @@ enum CustomerListView {
         var code, name, company, mobile, region, stage, grade, responsible, updatedAt: String
     }
 
-    static func rows(_ rows: [CustomerListPage.Row], canReassign: Bool, maskedLabel: String, maskedHint: String, labels: Labels? = nil) -> HTMLFragment {
+    static func rows(_ rows: [CustomerListPage.Row], canReassign: Bool, maskedLabel: String, maskedHint: String, labels: Labels? = nil,
+                     checked: Set<Int> = []) -> HTMLFragment {
         var html = HTMLWriter(reservingCapacity: rows.count * 900)
         func open(_ label: KeyPath<Labels, String>, nowrap: Bool = false) {
             html.raw("\n        <td")
@@ -20,7 +21,8 @@ enum CustomerListView {
             html.raw("\n      <tr>\n        ")
             if canReassign {
                 html.element("<td class=\"check\"><input type=\"checkbox\" name=\"customerIDs[]\" value=\"", String(row.id), "\"")
-                html.element(" aria-label=\"", row.code, "\"></td>")
+                html.element(" aria-label=\"", row.code, "\"")
+                html.raw(checked.contains(row.id) ? " checked></td>" : "></td>")
             }
             open(\.code, nowrap: true)
             html.element("<a href=\"/customers/", String(row.id), "\">")

@@ -114,8 +114,11 @@ struct CustomerListPage: Encodable {
     var canExport: Bool
     var exportHref: String
     var pager: Pager
+    /// Sortable headers, saved filters, select all, the reassignment's reason (issue 10, improvement 3).
+    var extras: CustomerListExtras?
 
-    init(req: Request, filter: CustomerFilter, rows: [CustomerListRow], total: Int, paging: Paging, staff: SignedInStaff, specialists: [StaffStore.Assignee]) {
+    init(req: Request, filter: CustomerFilter, rows: [CustomerListRow], total: Int, paging: Paging, staff: SignedInStaff, specialists: [StaffStore.Assignee],
+         checked: Set<Int> = [], target: Int? = nil) {
         let actor = staff.actor
         let rows = rows.map { row in
             let masked = ContactVisibility.decide(for: actor, on: RecordFacts(responsibleStaffID: row.responsibleStaffID), revealed: false) == .masked
@@ -133,7 +136,7 @@ struct CustomerListPage: Encodable {
             mobile: req.t("customer.field.mobile"), region: req.t("customer.field.region"), stage: req.t("customer.field.stage"),
             grade: req.t("customer.field.grade"), responsible: req.t("customer.field.responsible"), updatedAt: req.t("customer.field.updatedAt"))
         self.rows = CustomerListView.rows(rows, canReassign: canReassign, maskedLabel: req.t("customers.masked"), maskedHint: req.t("customers.masked_hint"),
-                                          labels: labels)
+                                          labels: labels, checked: checked)
         hasRows = !rows.isEmpty
         q = filter.text ?? ""
         stages = ChoiceOption.list(CustomerStage.allCases.map(\.rawValue), labelPrefix: "customer.stage", selected: filter.stage?.rawValue ?? "")
@@ -145,7 +148,9 @@ struct CustomerListPage: Encodable {
         }
         let localize = { (key: String) in req.t(key) }
         self.specialists = ChoiceOption.fragment(assignees, localize: localize)
-        reassignTo = ChoiceOption.fragment(assignees, marksSelection: false, localize: localize)
+        reassignTo = ChoiceOption.fragment(specialists.map {
+            ChoiceOption(value: String($0.id), labelKey: "", label: $0.displayName, isSelected: $0.id == target)
+        }, marksSelection: target != nil, localize: localize)
         sorts = ChoiceOption.list(CustomerFilter.Sort.allCases.map(\.rawValue), labelPrefix: "customers.sort", selected: filter.sort.rawValue)
         region = filter.region ?? ""
         notUpdatedDays = filter.notUpdatedDays.map(String.init) ?? ""
@@ -154,6 +159,7 @@ struct CustomerListPage: Encodable {
             "q": q, "stage": filter.stage?.rawValue ?? "", "grade": filter.grade ?? "", "industry": filter.industry ?? "",
             "source": filter.source?.rawValue ?? "", "specialist": filter.responsibleStaffID.map(String.init) ?? "", "region": region,
             "notUpdatedDays": notUpdatedDays, "sort": filter.sort.rawValue,
+            "withoutFollowUp": filter.withoutOpenFollowUp ? "1" : "", "notContactedDays": filter.notContactedDays.map(String.init) ?? "",
         ]
         pager = Pager(request: paging, total: total, path: "/customers", query: query, cap: CustomerQueries.countCap)
         canExport = AccessPolicy.allows(staff.role, .exportCustomers)
@@ -206,6 +212,10 @@ struct CustomerFilePage: Encodable {
     var directions: [ChoiceOption]
     var pager: Pager
     var privacy: CustomerPrivacySection?
+    /// Open follow-ups, promised replies and recent recommendations (issue 10, improvement 1).
+    var glance: CustomerGlance?
+    /// Whether the privacy tools hold anything to act on; they are folded away in their own section either way.
+    var privacyHasPending = false
     /// The timeline's filters by kind of entry, the chosen one marked (issue 10, improvement 1).
     struct TimelineFilter: Encodable { var href: String; var labelKey: String; var isCurrent: Bool }
     var timelineFilters: [TimelineFilter] = []
@@ -308,6 +318,7 @@ extension CustomerListPage: LeafDataRepresentable {
             "reassignTo": reassignTo.leafData, "sorts": sorts.leafData,
             "region": .string(region), "notUpdatedDays": .string(notUpdatedDays), "canCreate": .bool(canCreate),
             "canReassign": .bool(canReassign), "canExport": .bool(canExport), "exportHref": .string(exportHref), "pager": pager.leafData,
+            "extras": extras?.leafData ?? .trueNil,
         ])
     }
 }
@@ -322,6 +333,7 @@ extension CustomerFilePage: LeafDataRepresentable {
             "canRecommend": .bool(canRecommend), "canSeeFollowUps": .bool(canSeeFollowUps), "canDraftContract": .bool(canDraftContract), "canSeeProcedures": .bool(canSeeProcedures), "version": .int(version),
             "errors": errors.leafData, "communication": communication.leafData, "channels": channels.leafData,
             "directions": directions.leafData, "pager": pager.leafData, "privacy": privacy?.leafData ?? .trueNil,
+            "glance": glance?.leafData ?? .trueNil, "privacyHasPending": .bool(privacyHasPending),
             "timelineFilters": .array(timelineFilters.map {
                 .dictionary(["href": .string($0.href), "labelKey": .string($0.labelKey), "isCurrent": .bool($0.isCurrent)])
             }),

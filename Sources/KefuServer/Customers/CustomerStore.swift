@@ -134,7 +134,10 @@ struct CustomerStore {
     /// The most files one reassignment moves, on the page and the API alike.
     static let maximumReassignment = 5000
 
-    func reassign(_ ids: [Int], to staffID: Int, context: AuditContext) async throws -> Int {
+    /// Gives the files to `staffID` with the reason (issue 10, improvement 3): each change on the file's
+    /// history, timeline and audit log with the reason; the receiving person gets one notification on
+    /// the bell for the batch, in the same transaction.
+    func reassign(_ ids: [Int], to staffID: Int, reason: String = "", notice: ReassignmentNotice? = nil, context: AuditContext) async throws -> Int {
         try await database.transaction { tx -> Int in
             var moved = 0
             // One query for all of them, not one per customer.
@@ -150,8 +153,17 @@ struct CustomerStore {
                 try await tx.sql().raw("UPDATE follow_ups SET staff_id = \(bind: staffID) WHERE customer_id = \(bind: id) AND completed_at IS NULL").run()
                 try await CustomerChangeModel(customerID: id, change: FieldChange(field: "responsibleStaffID", oldValue: old, newValue: String(staffID)), context: context).create(on: tx)
                 try await Timeline.record(.reassigned, customerID: id, recordType: "customer", recordID: id, summary: "→ \(staffID)", context: context, on: tx)
-                try await AuditLog.record("customer.reassigned", recordType: "customer", recordID: String(id), fields: ["responsibleStaffID"], detail: "\(old) → \(staffID)", context: context, on: tx)
+                try await AuditLog.record("customer.reassigned", recordType: "customer", recordID: String(id), fields: ["responsibleStaffID"],
+                                          detail: reason.isEmpty ? "\(old) → \(staffID)" : "\(old) → \(staffID) · \(reason.prefix(200))", context: context, on: tx)
                 moved += 1
+            }
+            if moved > 0, let notice, staffID != context.actorStaffID {
+                // Not a scheduled reminder (no ReminderEvent, no webhook): a note on the bell only.
+                try await tx.sql().raw("""
+                    INSERT INTO notifications (staff_id, event, title, body, link, dedupe_key, created_at)
+                    VALUES (\(bind: staffID), 'customers.assigned', \(bind: notice.title(moved)), \(bind: reason), \(bind: notice.link),
+                            \(bind: "customers.assigned:\(UUID().uuidString)"), \(bind: context.now))
+                    """).run()
             }
             return moved
         }
@@ -162,6 +174,12 @@ struct CustomerStore {
         let (year, sequence) = try await RecordNumbers.reserve(CustomerFileKind.numbering!, at: now, on: database)
         return codeFormat.code(year: year, sequence: sequence)
     }
+}
+
+/// What the person receiving reassigned files reads on the bell: the title for the number moved, and where their list is.
+struct ReassignmentNotice: Sendable {
+    var title: @Sendable (Int) -> String
+    var link: String
 }
 
 /// Someone saved the customer since the editor read it; carries what is saved now.

@@ -6,7 +6,8 @@ import Vapor
 /// `/api/v1/customers`: customer files, their timeline, history and communications as JSON.
 struct CustomersAPIController: RouteCollection {
     struct RevealRequest: Content { var reason: String? }
-    struct ReassignRequest: Content { var customerIDs: [Int]; var toStaffID: Int }
+    /// The files by id, or every file matching `filter` (the list's query string, e.g. `stage=intent&specialist=5`); a reason.
+    struct ReassignRequest: Content { var customerIDs: [Int]?; var toStaffID: Int; var reason: String?; var filter: String? }
     struct ReassignResult: Content { var moved: Int }
     struct DuplicateBody: Content {
         var error: APIErrorBody.Detail
@@ -38,6 +39,47 @@ struct CustomersAPIController: RouteCollection {
         customers.requiring(.viewCustomers).get(":id", "changes", use: changes)
         customers.requiring(.viewCustomers).get(":id", "communications", use: communications)
         customers.requiring(.recordCommunication).post(":id", "communications", use: createCommunication)
+        customers.requiring(.viewCustomers).get(":id", "overview", use: overview)
+        customers.requiring(.viewCustomers).get("saved-filters", use: savedFilters)
+        customers.requiring(.viewCustomers).post("saved-filters", use: saveFilter)
+        customers.requiring(.viewCustomers).delete("saved-filters", ":filterID", use: deleteFilter)
+    }
+
+    struct SavedFilterDTO: Content { var id: Int?; var name: String; var query: String; var isBuiltIn: Bool }
+    struct SavedFilterInput: Content { var name: String?; var query: String? }
+
+    /// The person's filters of the customer list: the three built-in ones, then their own.
+    @Sendable func savedFilters(req: Request) async throws -> [SavedFilterDTO] {
+        let staff = try req.requireStaff()
+        return SavedFilterStore.builtIns.map { SavedFilterDTO(id: nil, name: req.t($0.key), query: $0.query, isBuiltIn: true) }
+            + (try await SavedFilterStore(database: req.db).list(staffID: staff.id)).map { SavedFilterDTO(id: $0.id, name: $0.name, query: $0.query, isBuiltIn: false) }
+    }
+
+    @Sendable func saveFilter(req: Request) async throws -> Response {
+        let staff = try req.requireStaff()
+        let input = try req.content.decode(SavedFilterInput.self)
+        let filter = CustomerFilter(parameters: QueryParameters(input.query ?? ""), staffID: staff.id)
+        let row = try await SavedFilterStore(database: req.db).save(name: input.name ?? "", filter: filter, staffID: staff.id, context: req.auditContext)
+        return try await SavedFilterDTO(id: row.id, name: row.name, query: row.query, isBuiltIn: false).encodeResponse(status: .created, for: req)
+    }
+
+    @Sendable func deleteFilter(req: Request) async throws -> HTTPStatus {
+        let staff = try req.requireStaff()
+        guard let id = req.parameters.get("filterID", as: Int.self),
+              try await SavedFilterStore(database: req.db).delete(id, staffID: staff.id, context: req.auditContext) else {
+            throw Abort(.notFound)
+        }
+        return .noContent
+    }
+
+    /// The 360's at a glance: open follow-ups, promised replies, recent recommendations — each part only
+    /// where the caller may see it (absent otherwise).
+    @Sendable func overview(req: Request) async throws -> CustomerOverviewDTO {
+        let customer = try await req.customer(for: .viewCustomers)
+        let id = try customer.requireID()
+        let overview = try await CustomerOverview.load(customerID: id, facts: customer.recordFacts, actor: try req.requireStaff().actor, now: req.now, on: req.db)
+        return CustomerOverviewDTO(customerID: id, openFollowUps: overview.openFollowUps, openFollowUpCount: overview.openFollowUpCount,
+                                   promisedReplies: overview.promisedReplies, recommendations: overview.recommendations)
     }
 
     @Sendable func list(req: Request) async throws -> PageDTO<CustomerSummaryDTO> {
@@ -129,7 +171,13 @@ struct CustomersAPIController: RouteCollection {
     @Sendable func timeline(req: Request) async throws -> PageDTO<TimelineEntryDTO> {
         let customer = try await req.customer(for: .viewCustomers)
         let paging = try req.paging
-        let (items, total) = try await Timeline.page(customerID: try customer.requireID(), paging: paging, on: req.db)
+        // The same groups as the file page's filters; an unknown one is bad input, not "all".
+        var group: Timeline.Group?
+        if let kind = req.query[String.self, at: "kind"], !kind.isEmpty {
+            guard let known = Timeline.Group(rawValue: kind) else { throw KefuError.validation(FieldErrors(["kind": "validation.timeline.kind"])) }
+            group = known
+        }
+        let (items, total) = try await Timeline.page(customerID: try customer.requireID(), group: group, paging: paging, on: req.db)
         return PageDTO(items: items.map {
             TimelineEntryDTO(id: $0.id, occurredAt: $0.occurredAt, kind: $0.kind, recordType: $0.recordType, recordID: $0.recordID, actorName: $0.actorName, summary: $0.summary)
         }, request: paging, total: total)
@@ -175,13 +223,24 @@ struct CustomersAPIController: RouteCollection {
 
     @Sendable func reassign(req: Request) async throws -> ReassignResult {
         let input = try req.content.decode(ReassignRequest.self)
+        let staff = try req.requireStaff()
         guard try await StaffStore(database: req.db).isAssignee(input.toStaffID) else {
             throw KefuError.validation(FieldErrors(["toStaffID": "validation.customer.reassign_target"]))
         }
-        guard !input.customerIDs.isEmpty, input.customerIDs.count <= CustomerStore.maximumReassignment else {
+        let reason = (input.reason ?? "").trimmed
+        guard reason.count >= 2, reason.count <= 200 else { throw KefuError.validation(FieldErrors(["reason": "validation.customer.reassign_reason"])) }
+        var ids = input.customerIDs ?? []
+        if let filter = input.filter {
+            guard ids.isEmpty else { throw KefuError.validation(FieldErrors(["filter": "validation.customer.reassign_ids_or_filter"])) }
+            ids = try await CustomerQueries(database: req.db).matchingIDs(
+                CustomerFilter(parameters: QueryParameters(filter), staffID: staff.id), visibleTo: staff.actor, now: req.now,
+                limit: CustomerStore.maximumReassignment + 1)
+        }
+        guard !ids.isEmpty, ids.count <= CustomerStore.maximumReassignment else {
             throw KefuError.validation(FieldErrors(["customerIDs": "validation.customer.reassign_count"]))
         }
-        return ReassignResult(moved: try await CustomerStore(database: req.db).reassign(input.customerIDs, to: input.toStaffID, context: req.auditContext))
+        return ReassignResult(moved: try await CustomerStore(database: req.db).reassign(
+            ids, to: input.toStaffID, reason: reason, notice: req.reassignmentNotice(to: input.toStaffID), context: req.auditContext))
     }
 
     private func duplicateResponse(_ duplicates: PossibleDuplicates, _ req: Request) async throws -> Response {

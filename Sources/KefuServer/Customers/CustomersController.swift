@@ -18,16 +18,57 @@ struct CustomersController: RouteCollection {
         customers.requiring(.editCustomer).post(":id", use: update)
         customers.requiring(.revealCustomerContact).post(":id", "reveal", use: reveal)
         customers.requiring(.recordCommunication).post(":id", "communications", use: recordCommunication)
+        customers.requiring(.createCustomer).get("duplicate-check", use: duplicateCheck)
+        customers.requiring(.viewCustomers).post("saved-filters", use: saveFilter)
+        customers.requiring(.viewCustomers).post("saved-filters", ":filterID", "delete", use: deleteFilter)
     }
 
     @Sendable func list(req: Request) async throws -> Response {
+        try await renderList(req, filter: req.customerFilter)
+    }
+
+    /// The list, or the list again with a refused action's messages and what was typed (422).
+    func renderList(_ req: Request, filter: CustomerFilter, errors: [String: String] = [:], reason: String = "", saveName: String = "",
+                    checked: Set<Int> = [], target: Int? = nil) async throws -> Response {
         let staff = try req.requireStaff()
-        let filter = req.customerFilter
         let paging = try req.paging
         let (rows, total) = try await CustomerQueries(database: req.db).list(filter, visibleTo: staff.actor, paging: paging, now: req.now)
         let specialists = try await req.application.assigneeDirectory.assignees(on: req.db)
-        let page = CustomerListPage(req: req, filter: filter, rows: rows, total: total, paging: paging, staff: staff, specialists: specialists)
-        return try await req.renderPage("customers/index", titleKey: "customers.title", page)
+        var page = CustomerListPage(req: req, filter: filter, rows: rows, total: total, paging: paging, staff: staff, specialists: specialists,
+                                    checked: checked, target: target)
+        page.extras = CustomerListExtras(
+            req: req, filter: filter, total: total, canReassign: page.canReassign,
+            savedFilters: try await SavedFilterStore(database: req.db).list(staffID: staff.id), csrf: req.csrfToken ?? "",
+            errors: errors, reason: reason, saveName: saveName)
+        return try await req.renderPage("customers/index", titleKey: "customers.title", page, status: errors.isEmpty ? .ok : .unprocessableEntity)
+    }
+
+    /// The intake page's check as the mobile is typed (issue 10, one-screen intake): the same check as
+    /// `GET /api/v1/customers/duplicates` — limited per person and audited — answered as JSON to the page's script.
+    @Sendable func duplicateCheck(req: Request) async throws -> [DuplicateMatch] {
+        try await CustomersAPIController().duplicates(req: req)
+    }
+
+    /// 保存筛选: the list's filter under a name of the person's choosing.
+    @Sendable func saveFilter(req: Request) async throws -> Response {
+        let staff = try req.requireStaff()
+        let filter = CustomerFilter(parameters: QueryParameters(req.body.string), staffID: staff.id)
+        let name = ((try? req.content.get(String.self, at: "filterName")) ?? "")
+        do {
+            _ = try await SavedFilterStore(database: req.db).save(name: name, filter: filter, staffID: staff.id, context: req.auditContext)
+            return req.redirect(to: "/customers?" + filter.queryString, flash: FlashMessage(.success, "flash.saved_filter_saved"))
+        } catch let errors as FieldErrors {
+            return try await renderList(req, filter: filter, errors: Dictionary(uniqueKeysWithValues: errors.messages.map { ("filter_" + $0.key, $0.value) }), saveName: name)
+        }
+    }
+
+    @Sendable func deleteFilter(req: Request) async throws -> Response {
+        let staff = try req.requireStaff()
+        guard let id = req.parameters.get("filterID", as: Int.self),
+              try await SavedFilterStore(database: req.db).delete(id, staffID: staff.id, context: req.auditContext) else {
+            throw Abort(.notFound)
+        }
+        return req.redirect(to: "/customers", flash: FlashMessage(.success, "flash.saved_filter_deleted"))
     }
 
     @Sendable func export(req: Request) async throws -> Response {
@@ -137,19 +178,43 @@ struct CustomersController: RouteCollection {
         }
     }
 
+    /// 调整负责人 (issue 10, improvement 3): the rows ticked, or every file matching the list's filter; a
+    /// reason; back to the same list with its filter, and the receiving person told on the bell.
     @Sendable func reassign(req: Request) async throws -> Response {
-        let ids = ((try? req.content.get([Int].self, at: "customerIDs")) ?? [])
+        let staff = try req.requireStaff()
+        // The form carries the list's filter as hidden fields: the list to return to, and "all matching".
+        let filter = CustomerFilter(parameters: QueryParameters(req.body.string), staffID: staff.id)
+        let back = "/customers?" + filter.queryString
         let target = try? req.content.get(Int.self, at: "toStaffID")
+        let reason = ((try? req.content.get(String.self, at: "reason")) ?? "").trimmed
+        let allMatching = (try? req.content.get(String.self, at: "allMatching")) == "1"
+        var ids = ((try? req.content.get([Int].self, at: "customerIDs")) ?? [])
+        if allMatching {
+            ids = try await CustomerQueries(database: req.db).matchingIDs(filter, visibleTo: staff.actor, now: req.now, limit: CustomerStore.maximumReassignment + 1)
+        }
         guard !ids.isEmpty, let target, try await StaffStore(database: req.db).isAssignee(target) else {
-            return req.redirect(to: "/customers", flash: FlashMessage(.error, "flash.reassign_invalid"))
+            return req.redirect(to: back, flash: FlashMessage(.error, "flash.reassign_invalid"))
         }
         // The same limit as the API, refused rather than cut short: taking the first 5,000 silently
         // would leave the rest with the old owner while the page said "reassigned".
         guard ids.count <= CustomerStore.maximumReassignment else {
-            return req.redirect(to: "/customers", flash: FlashMessage(.error, "flash.reassign_too_many"))
+            return req.redirect(to: back, flash: FlashMessage(.error, "flash.reassign_too_many"))
         }
-        _ = try await CustomerStore(database: req.db).reassign(ids, to: target, context: req.auditContext)
-        return req.redirect(to: "/customers", flash: FlashMessage(.success, "flash.customers_reassigned"))
+        guard reason.count >= 2, reason.count <= 200 else {
+            return try await renderList(req, filter: filter, errors: ["reason": "validation.customer.reassign_reason"], reason: reason,
+                                        checked: allMatching ? [] : Set(ids), target: target)
+        }
+        _ = try await CustomerStore(database: req.db).reassign(ids, to: target, reason: reason, notice: req.reassignmentNotice(to: target), context: req.auditContext)
+        return req.redirect(to: back, flash: FlashMessage(.success, "flash.customers_reassigned"))
+    }
+}
+
+extension Request {
+    /// The bell's note for whoever receives files, written in the default language (the bell shows it in the reader's).
+    func reassignmentNotice(to staffID: Int) -> ReassignmentNotice {
+        let localizer = application.kefu.localizer
+        return ReassignmentNotice(title: { count in localizer.text("reminder.title.customers.assigned", .zhHans, ["count": String(count)]) },
+                                  link: "/customers?specialist=\(staffID)")
     }
 }
 

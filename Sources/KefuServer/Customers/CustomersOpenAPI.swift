@@ -10,7 +10,9 @@ extension CustomersAPIController {
                         OpenAPIParameters.query("specialist", "integer", "Responsible staff id"),
                         OpenAPIParameters.query("industry"), OpenAPIParameters.query("region", "string", "Province or city"),
                         OpenAPIParameters.query("source"), OpenAPIParameters.query("notUpdatedDays", "integer", "Not updated for this many days"),
-                        OpenAPIParameters.query("sort", "string", "updated | created | code | name; default updated, or created (newest first) when q is given"),
+                        OpenAPIParameters.query("sort", "string", "updated | updated_asc | created | code | code_desc | name | name_desc; default updated, or created (newest first) when q is given"),
+                        OpenAPIParameters.query("withoutFollowUp", "string", "1: intent or negotiating files without an open follow-up"),
+                        OpenAPIParameters.query("notContactedDays", "integer", "No communication recorded for this many days"),
                      ], responses: [200: "CustomerSummaryPage"]),
         APIOperation(method: .POST, path: "/api/v1/customers", tag: "Customers", summary: "Create a customer file (409 possible_duplicate without duplicateReason)",
                      requestSchema: "CustomerInput", responses: [201: "Customer"]),
@@ -24,7 +26,7 @@ extension CustomersAPIController {
                                   OpenAPIParameters.query("region"), OpenAPIParameters.query("source"),
                                   OpenAPIParameters.query("notUpdatedDays", "integer")],
                      responses: [200: nil]),
-        APIOperation(method: .POST, path: "/api/v1/customers/reassign", tag: "Customers", summary: "Give customers to another specialist (supervisor)",
+        APIOperation(method: .POST, path: "/api/v1/customers/reassign", tag: "Customers", summary: "Give customers to another specialist with a reason (supervisor); the receiver is notified on the bell",
                      requestSchema: "ReassignRequest", responses: [200: "ReassignResult"]),
         APIOperation(method: .GET, path: "/api/v1/customers/{id}", tag: "Customers", summary: "One customer file",
                      parameters: [OpenAPIParameters.id], responses: [200: "Customer"]),
@@ -33,13 +35,26 @@ extension CustomersAPIController {
         APIOperation(method: .POST, path: "/api/v1/customers/{id}/reveal", tag: "Customers", summary: "See contact details unmasked, giving a reason (audited)",
                      parameters: [OpenAPIParameters.id], requestSchema: "RevealRequest", responses: [200: "Customer"]),
         APIOperation(method: .GET, path: "/api/v1/customers/{id}/timeline", tag: "Customers", summary: "Everything that happened with the customer, newest first",
-                     parameters: [OpenAPIParameters.id] + OpenAPIParameters.page, responses: [200: "TimelinePage"]),
+                     parameters: [OpenAPIParameters.id] + OpenAPIParameters.page + [
+                        OpenAPIParameters.query("kind", "string", "Only one group: " + Timeline.Group.allCases.map(\.rawValue).joined(separator: " | ")),
+                     ], responses: [200: "TimelinePage"]),
         APIOperation(method: .GET, path: "/api/v1/customers/{id}/changes", tag: "Customers", summary: "Change history: who, when, field, old → new",
                      parameters: [OpenAPIParameters.id] + OpenAPIParameters.page, responses: [200: "CustomerChangePage"]),
         APIOperation(method: .GET, path: "/api/v1/customers/{id}/communications", tag: "Customers", summary: "Communication records",
                      parameters: [OpenAPIParameters.id] + OpenAPIParameters.page, responses: [200: "CommunicationRecordPage"]),
         APIOperation(method: .POST, path: "/api/v1/customers/{id}/communications", tag: "Customers", summary: "Record a call, e-mail, chat or visit",
                      parameters: [OpenAPIParameters.id], requestSchema: "CommunicationRecord", responses: [201: "CommunicationRecord"]),
+        APIOperation(method: .GET, path: "/api/v1/customers/{id}/overview", tag: "Customers",
+                     summary: "The customer 360 at a glance: open follow-ups, promised replies, recent recommendations (each absent where the caller may not see it)",
+                     parameters: [OpenAPIParameters.id], responses: [200: "CustomerOverview"]),
+        APIOperation(method: .GET, path: "/api/v1/customers/saved-filters", tag: "Customers",
+                     summary: "The caller's filters of the customer list: 我的意向客户, 意向无跟进, 30 天未联系, then their own (each a list query string)",
+                     responses: [200: "SavedFilterList"]),
+        APIOperation(method: .POST, path: "/api/v1/customers/saved-filters", tag: "Customers",
+                     summary: "Save the list's filter under a name (the same name replaces it; at most 30)",
+                     requestSchema: "SavedFilterInput", responses: [201: "SavedFilter"]),
+        APIOperation(method: .DELETE, path: "/api/v1/customers/saved-filters/{filterID}", tag: "Customers", summary: "Delete one of the caller's filters",
+                     parameters: [["name": "filterID", "in": "path", "required": true, "schema": ["type": "integer"]]], responses: [204: nil]),
     ]
 
     static var schemas: [String: JSONValue] {
@@ -85,7 +100,10 @@ extension CustomersAPIController {
             "DuplicateMatch": Schema.object(["id": Schema.integer, "code": text, "name": text, "companyName": nullableText,
                                              "reason": Schema.enumeration(["mobile", "creditCode", "companyName"]), "responsibleName": nullableText], required: ["id", "code", "name", "reason"]),
             "DuplicateMatchList": ["type": "array", "items": Schema.ref("DuplicateMatch")],
-            "ReassignRequest": Schema.object(["customerIDs": ["type": "array", "items": Schema.integer], "toStaffID": Schema.integer], required: ["customerIDs", "toStaffID"]),
+            "ReassignRequest": Schema.object([
+                "customerIDs": ["type": "array", "items": Schema.integer], "toStaffID": Schema.integer, "reason": text,
+                "filter": ["type": "string", "description": "Instead of customerIDs: every file matching this list query string (at most 5,000)"],
+            ], required: ["toStaffID", "reason"]),
             "ReassignResult": Schema.object(["moved": Schema.integer], required: ["moved"]),
             "RevealRequest": Schema.object(["reason": text], required: ["reason"]),
             "TimelineEntry": Schema.object(["id": Schema.integer, "occurredAt": Schema.dateTime, "kind": text, "recordType": text,
@@ -97,6 +115,25 @@ extension CustomersAPIController {
             "CustomerChangePage": Schema.page(of: "CustomerChange"),
             "CommunicationRecord": communication,
             "CommunicationRecordPage": Schema.page(of: "CommunicationRecord"),
+            "SavedFilter": Schema.object(["id": Schema.nullable("integer"), "name": text, "query": text, "isBuiltIn": Schema.boolean],
+                                         required: ["name", "query", "isBuiltIn"]),
+            "SavedFilterList": Schema.array(of: "SavedFilter"),
+            "SavedFilterInput": Schema.object(["name": text, "query": text], required: ["name", "query"]),
+            "CustomerOverview": Schema.object([
+                "customerID": Schema.integer,
+                "openFollowUps": ["type": ["array", "null"], "items": Schema.object([
+                    "id": Schema.integer, "dueAt": Schema.dateTime, "channel": text, "purpose": text, "staffName": nullableText, "isOverdue": Schema.boolean,
+                ], required: ["id", "dueAt", "channel", "purpose", "isOverdue"])],
+                "openFollowUpCount": Schema.nullable("integer"),
+                "promisedReplies": ["type": ["array", "null"], "items": Schema.object([
+                    "id": Schema.integer, "number": nullableText, "question": text, "promisedBy": Schema.nullable("string", format: "date-time"),
+                    "staffName": nullableText, "isOverdue": Schema.boolean,
+                ], required: ["id", "question", "isOverdue"])],
+                "recommendations": ["type": ["array", "null"], "items": Schema.object([
+                    "id": Schema.integer, "projectID": Schema.integer, "projectCode": text, "projectName": text, "recommendedAt": Schema.dateTime,
+                    "reaction": nullableText, "reactionReason": nullableText,
+                ], required: ["id", "projectID", "projectCode", "projectName", "recommendedAt"])],
+            ], required: ["customerID"]),
         ]
     }
 }

@@ -26,6 +26,32 @@ struct FollowUpsAPIController: RouteCollection {
         let customer = routes.grouped("customers", ":id", "follow-ups")
         customer.requiring(.viewFollowUps).get(use: forCustomer)
         customer.requiring(.manageFollowUps).post(use: plan)
+        routes.grouped("follow-ups").requiring(.manageFollowUps).post(":followUpID", "reschedule", use: reschedule)
+        routes.grouped("follow-ups").requiring(.manageFollowUps).post("complete", use: completeAll)
+    }
+
+    /// Another time for an open follow-up, with the reason.
+    @Sendable func reschedule(req: Request) async throws -> FollowUpDTO {
+        let (store, followUp) = try await req.followUp(for: .manageFollowUps)
+        try await store.reschedule(followUp.id, try req.content.decode(FollowUpStore.RescheduleInput.self), context: req.auditContext,
+                                   timeZone: DisplayFormat.timeZone)
+        guard let row = try await store.find(followUp.id) else { throw KefuError.notFound }
+        return Self.dto(row, now: req.now)
+    }
+
+    struct BulkCompletion: Content { var ids: [Int]?; var outcome: String? }
+
+    /// Completes several follow-ups with one outcome; those the rule keeps open are listed with the reason.
+    @Sendable func completeAll(req: Request) async throws -> FollowUpStore.BulkResult {
+        let input = try req.content.decode(BulkCompletion.self)
+        let ids = input.ids ?? []
+        let outcome = (input.outcome ?? "").trimmed
+        var errors = FieldErrors()
+        if ids.isEmpty || ids.count > 200 { errors.add("ids", "validation.follow_up.bulk_count") }
+        if outcome.isEmpty { errors.add("outcome", "validation.follow_up.outcome_required") }
+        guard errors.isEmpty else { throw KefuError.validation(errors) }
+        return try await FollowUpStore(database: req.db).completeAll(ids, outcome: outcome, actor: try req.requireStaff().actor, context: req.auditContext,
+                                                                   timeZone: DisplayFormat.timeZone, localize: { req.t($0) })
     }
 
     /// `scope=mine` (default for specialists) or `team`; `view=overdue` (default), `week` (with `week=-1`,

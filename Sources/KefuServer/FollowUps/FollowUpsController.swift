@@ -1,4 +1,5 @@
 import Foundation
+import SQLKit
 import KefuDomain
 import Vapor
 
@@ -8,6 +9,8 @@ struct FollowUpsController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
         routes.grouped("follow-ups").requiring(.viewFollowUps).get(use: list)
         routes.grouped("follow-ups").requiring(.manageFollowUps).post(":followUpID", "complete", use: complete)
+        routes.grouped("follow-ups").requiring(.manageFollowUps).post(":followUpID", "reschedule", use: reschedule)
+        routes.grouped("follow-ups").requiring(.manageFollowUps).post("complete", use: completeAll)
         let customer = routes.grouped("customers", ":id", "follow-ups")
         customer.requiring(.viewFollowUps).get(use: forCustomer)
         customer.requiring(.manageFollowUps).post(use: plan)
@@ -19,6 +22,9 @@ struct FollowUpsController: RouteCollection {
         var completedAt: String; var outcome: String
         /// Whole calendar days (China time) an open follow-up is past its day; 0 when due earlier today.
         var daysOverdue = 0
+        /// Whether the viewer may tick it for 批量完成, and whether it is ticked.
+        var canComplete = false
+        var isChecked = false
 
         init(_ row: FollowUpStore.Row, now: Date) {
             id = row.id; customerID = row.customerID; customerCode = row.customerCode; customerName = row.customerName
@@ -52,17 +58,55 @@ struct FollowUpsController: RouteCollection {
         var hasCounts: Bool
         var unplanned: [Unplanned]
         var hasUnplanned: Bool
+        var bulk = Bulk()
+        var canBulk = false
+    }
+
+    /// The bulk completion's state on the list: what was typed and ticked, and what came of it.
+    struct Bulk: Encodable {
+        struct Refused: Encodable { var customerID: Int; var customerName: String; var reason: String }
+        var errors: [String: String] = [:]
+        var outcome = ""
+        var checked: Set<Int> = []
+        var completed = 0
+        var refused: [Refused] = []
+        var hasRefused: Bool { !refused.isEmpty }
+        enum CodingKeys: String, CodingKey { case errors, outcome, checked, completed, refused, hasRefused }
+        func encode(to encoder: any Encoder) throws {
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(errors, forKey: .errors); try c.encode(outcome, forKey: .outcome); try c.encode(checked.sorted(), forKey: .checked)
+            try c.encode(completed, forKey: .completed); try c.encode(refused, forKey: .refused); try c.encode(hasRefused, forKey: .hasRefused)
+        }
     }
 
     @Sendable func list(req: Request) async throws -> Response {
+        try await renderList(req, view: req.query[String.self, at: "view"] ?? "", mine: nil, bulk: Bulk())
+    }
+
+    func renderList(_ req: Request, view requestedView: String, mine: Bool?, bulk: Bulk, status: HTTPResponseStatus = .ok) async throws -> Response {
         let now = req.now
-        let scope = try req.listScope(for: .viewFollowUps)
-        let view = FollowUpStore.View(rawValue: req.query[String.self, at: "view"] ?? "") ?? .overdue
+        var scope = try req.listScope(for: .viewFollowUps)
+        // A bulk completion posts the list's scope; the list it returns to is the one it came from.
+        if let mine {
+            let isTeam = scope.canSeeTeam && !mine
+            scope = ListScope(canSeeTeam: scope.canSeeTeam, isTeam: isTeam, staffID: isTeam ? nil : try req.requireStaff().id)
+        }
+        let view = FollowUpStore.View(rawValue: requestedView) ?? .overdue
         let week = min(max(req.query[Int.self, at: "week"] ?? 0, -52), 52)
         let store = FollowUpStore(database: req.db)
         let staffID = scope.staffID
         let (rows, days) = try await store.rows(view, staffID: staffID, now: now, week: week)
-        let items = rows.map { Item($0, now: now) }
+        let actor = try req.requireStaff().actor
+        var items = rows.map { Item($0, now: now) }
+        // Which rows may be ticked for completion: open ones of customers the viewer may act on.
+        let owners = try await req.db.sql().raw("""
+            SELECT id, responsible_staff_id FROM customers WHERE id IN (\(binds: Array(Set(rows.map(\.customerID))) + [0]))
+            """).all().reduce(into: [Int: Int?]()) { $0[try $1.decode(column: "id", as: Int.self)] = try $1.decode(column: "responsible_staff_id", as: Int?.self) }
+        for index in items.indices where items[index].isOpen {
+            let owner = owners[items[index].customerID] ?? nil
+            items[index].canComplete = AccessPolicy.permits(actor, .manageFollowUps, on: RecordFacts(responsibleStaffID: owner))
+            items[index].isChecked = bulk.checked.contains(items[index].id)
+        }
         let today = String(DisplayFormat.dateTime(now).prefix(10))
         var weekDays: [ListPage.Day] = []
         if view == .week {
@@ -81,7 +125,10 @@ struct FollowUpsController: RouteCollection {
         }
         let page = ListPage(view: view.rawValue, isTeam: scope.isTeam, canSeeTeam: scope.canSeeTeam, items: items, hasItems: !items.isEmpty, isWeek: view == .week,
                             days: weekDays, week: week, previousWeek: week - 1, nextWeek: week + 1, counts: counts, hasCounts: !counts.isEmpty, unplanned: unplanned, hasUnplanned: !unplanned.isEmpty)
-        return try await req.renderPage("follow_ups/index", titleKey: "follow_ups.title", page)
+        var shown = page
+        shown.bulk = bulk
+        shown.canBulk = view != .week && items.contains(where: \.canComplete)
+        return try await req.renderPage("follow_ups/index", titleKey: "follow_ups.title", shown, status: status)
     }
 
     struct CustomerPage: Encodable {
@@ -99,7 +146,12 @@ struct FollowUpsController: RouteCollection {
         var errorFor = 0
         /// What was typed into the completion form that failed, shown again in it.
         var completion = CompletionValues()
+        /// The follow-up whose reschedule form failed, and what was typed into it.
+        var rescheduleFor = 0
+        var reschedule = RescheduleValues()
     }
+
+    struct RescheduleValues: Encodable { var dueAt = ""; var reason = "" }
 
     struct CompletionValues: Encodable { var outcome = ""; var nextDueAt = ""; var nextPurpose = "" }
 
@@ -158,5 +210,41 @@ struct FollowUpsController: RouteCollection {
             page.completion = CompletionValues(outcome: form.outcome ?? "", nextDueAt: form.nextDueAt ?? "", nextPurpose: form.nextPurpose ?? "")
             return try await req.renderPage("customers/follow_ups", titleKey: "follow_ups.title", page, status: .unprocessableEntity)
         }
+    }
+
+    /// 改期: another time for an open follow-up, with the reason (issue 10, improvement 5).
+    @Sendable func reschedule(req: Request) async throws -> Response {
+        let (store, followUp) = try await req.followUp(for: .manageFollowUps)
+        let input = try req.content.decode(FollowUpStore.RescheduleInput.self)
+        do {
+            try await store.reschedule(followUp.id, input, context: req.auditContext, timeZone: DisplayFormat.timeZone)
+            return req.redirect(to: "/customers/\(followUp.customerID)/follow-ups", flash: FlashMessage(.success, "flash.follow_up_rescheduled"))
+        } catch let errors as FieldErrors {
+            guard let customer = try await CustomerModel.find(followUp.customerID, on: req.db) else { throw KefuError.notFound }
+            var page = try await customerPage(req, customer)
+            page.errors = errors.messages
+            page.rescheduleFor = followUp.id
+            page.reschedule = RescheduleValues(dueAt: input.dueAt ?? "", reason: input.reason ?? "")
+            return try await req.renderPage("customers/follow_ups", titleKey: "follow_ups.title", page, status: .unprocessableEntity)
+        }
+    }
+
+    /// 批量完成: the ticked follow-ups of the list with one outcome; those the rule keeps open are listed with why.
+    @Sendable func completeAll(req: Request) async throws -> Response {
+        let ids = (try? req.content.get([Int].self, at: "followUpIDs")) ?? []
+        let outcome = ((try? req.content.get(String.self, at: "outcome")) ?? "").trimmed
+        let view = (try? req.content.get(String.self, at: "view")) ?? "overdue"
+        let mine = (try? req.content.get(String.self, at: "scope")) == "mine"
+        var errors: [String: String] = [:]
+        if ids.isEmpty || ids.count > 200 { errors["followUpIDs"] = "validation.follow_up.bulk_count" }
+        if outcome.isEmpty { errors["outcome"] = "validation.follow_up.outcome_required" }
+        guard errors.isEmpty else {
+            return try await renderList(req, view: view, mine: mine, bulk: Bulk(errors: errors, outcome: outcome, checked: Set(ids)), status: .unprocessableEntity)
+        }
+        let result = try await FollowUpStore(database: req.db).completeAll(
+            ids, outcome: outcome, actor: try req.requireStaff().actor, context: req.auditContext, timeZone: DisplayFormat.timeZone, localize: { req.t($0) })
+        return try await renderList(req, view: view, mine: mine, bulk: Bulk(
+            outcome: result.refused.isEmpty ? "" : outcome, checked: Set(result.refused.map(\.id)), completed: result.completed.count,
+            refused: result.refused.map { .init(customerID: $0.customerID ?? 0, customerName: $0.customerName ?? "—", reason: $0.reason) }))
     }
 }

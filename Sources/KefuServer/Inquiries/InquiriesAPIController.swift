@@ -47,6 +47,13 @@ struct InquiryInput: Content {
         /// How the caller agreed to their information being kept (issue 10 #15: files created at intake
         /// had no consent record); empty when they were not asked.
         var consentChannel: String? = nil
+        /// The profile asked on the same screen (issue 10, one-screen intake): industry, budget, region, timing.
+        var industry: String? = nil
+        var budgetMinWan: String? = nil
+        var budgetMaxWan: String? = nil
+        var province: String? = nil
+        var city: String? = nil
+        var timing: String? = nil
     }
     var customerID: Int?
     var customer: NewCustomer?
@@ -57,6 +64,10 @@ struct InquiryInput: Content {
     var answer: String?
     var answeredOnTheSpot: Bool?
     var promisedBy: String?
+    /// 约定的下一步: planned as a follow-up of the customer in the same step, when given with its time.
+    var nextStep: String? = nil
+    var nextStepDueAt: String? = nil
+    var nextStepChannel: String? = nil
 
     var draft: InquiryDraft {
         InquiryDraft(channel: channel ?? "", receivedAt: receivedAt ?? "", question: question ?? "", needs: needs ?? "", answer: answer ?? "",
@@ -87,12 +98,28 @@ extension Request {
                 draft.consentChannel = channel
                 draft.consentNoticeVersion = kefu.configuration.inquiries.privacyNoticeVersion
             }
+            if let industry = input.customer?.industry?.trimmed, !industry.isEmpty { draft.industries = [industry] }
+            draft.budgetMinWan = input.customer?.budgetMinWan ?? ""
+            draft.budgetMaxWan = input.customer?.budgetMaxWan ?? ""
+            draft.province = input.customer?.province ?? ""
+            draft.city = input.customer?.city ?? ""
+            if let timing = input.customer?.timing?.trimmed, !timing.isEmpty { draft.timing = timing }
             switch CustomerValidation.validate(draft) {
             case .success(let valid): customerValues = valid
             case .failure(let problems): for (field, key) in problems.messages { errors.add("customer." + field, key) }
             }
         } else if let id = input.customerID, try await CustomerModel.find(id, on: db) == nil {
             errors.add("customerID", "validation.inquiry.customer_unknown")
+        }
+        var nextStep: FollowUpPlan?
+        let purpose = (input.nextStep ?? "").trimmed, due = (input.nextStepDueAt ?? "").trimmed
+        if !purpose.isEmpty || !due.isEmpty {
+            switch FollowUpRule.validate(FollowUpPlanDraft(dueAt: due, channel: input.nextStepChannel ?? FollowUpChannel.phone.rawValue, purpose: purpose),
+                                         now: now, timeZone: DisplayFormat.timeZone) {
+            case .success(let plan): nextStep = plan
+            case .failure(let problems):
+                for (field, key) in problems.messages { errors.add(field == "purpose" ? "nextStep" : "nextStep" + field.prefix(1).uppercased() + field.dropFirst(), key) }
+            }
         }
         try errors.throwIfAny()
         guard let values else { throw KefuError.validation(errors) }
@@ -108,7 +135,15 @@ extension Request {
                     customerID: try customer.requireID(), context: auditContext)
             }
         }
-        return try await InquiryStore(database: db).create(values, customerID: customerID ?? 0, staffID: staff.id, context: auditContext)
+        let inquiryID = try await InquiryStore(database: db).create(values, customerID: customerID ?? 0, staffID: staff.id, context: auditContext)
+        if input.customerID != nil, let customerID {
+            try await InquiryStore.notifyOwner(customerID: customerID, inquiryID: inquiryID, context: auditContext, localizer: kefu.localizer, on: db)
+        }
+        if let nextStep, let customerID {
+            let context = auditContext
+            _ = try await db.transaction { tx in try await FollowUpStore.insert(nextStep, customerID: customerID, context: context, on: tx) }
+        }
+        return inquiryID
     }
 
     private static func source(for channel: InquiryChannel) -> SourceChannel {
@@ -154,6 +189,18 @@ struct InquiriesAPIController: RouteCollection {
         inquiries.requiring(.viewInquiries).get(":id", use: show)
         inquiries.requiring(.replyInquiry).post(":id", "reply", use: reply)
         inquiries.requiring(.assignInquiries).post(":id", "assign", use: assign)
+        inquiries.requiring(.claimInquiries).post(":id", "claim", use: claim)
+        inquiries.requiring(.assignInquiries).get("load", use: load)
+    }
+
+    /// First come: the waiting inquiry becomes the caller's; 409 when someone was quicker.
+    @Sendable func claim(req: Request) async throws -> InquiryDTO {
+        InquiryDTO(try await req.claimInquiry(), actor: try req.requireStaff().actor, now: req.now)
+    }
+
+    /// Each person's open inquiries and promised replies (supervisor).
+    @Sendable func load(req: Request) async throws -> [InquiryStore.Load] {
+        try await InquiryStore(database: req.db).openLoad()
     }
 
     @Sendable func list(req: Request) async throws -> PageDTO<InquiryDTO> {

@@ -13,12 +13,16 @@ struct InquiriesController: RouteCollection {
         inquiries.requiring(.viewInquiries).get(":id", use: show)
         inquiries.requiring(.replyInquiry).post(":id", "reply", use: reply)
         inquiries.requiring(.assignInquiries).post(":id", "assign", use: assign)
+        inquiries.requiring(.claimInquiries).post(":id", "claim", use: claim)
     }
 
     struct Item: Encodable {
         var id: Int; var number: String; var customerID: Int?; var customer: String; var channelKey: String; var receivedAt: String
         var question: String; var statusKey: String; var status: String; var promisedBy: String; var stateKey: String
         var isOverdue: Bool; var isDueSoon: Bool; var staffName: String; var visitor: String
+        /// Whether the viewer may open it (a waiting one is the supervisor's), and claim it (issue 10).
+        var canOpen = true
+        var canClaim = false
 
         init(_ dto: InquiryDTO) {
             id = dto.id; number = dto.number ?? ""; customerID = dto.customerID
@@ -42,6 +46,9 @@ struct InquiriesController: RouteCollection {
         var averageResponse: String
         var punctuality: String
         var waiting: Int
+        /// Each person's open inquiries and promised replies, for the supervisor on the queue (issue 10).
+        var loads: [InquiryStore.Load] = []
+        var hasLoads = false
     }
 
     @Sendable func list(req: Request) async throws -> Response {
@@ -53,7 +60,13 @@ struct InquiriesController: RouteCollection {
         let store = InquiryStore(database: req.db)
         let (rows, total) = try await store.list(filter, paging: paging)
         let now = req.now
-        let items = rows.map { Item(InquiryDTO($0, actor: staff.actor, now: now)) }
+        let mayClaim = AccessPolicy.allows(staff.role, .claimInquiries)
+        let items = rows.map { row in
+            var item = Item(InquiryDTO(row, actor: staff.actor, now: now))
+            item.canOpen = AccessPolicy.permits(staff.actor, .viewInquiries, on: row.recordFacts)
+            item.canClaim = mayClaim && row.status == InquiryStore.Status.waiting.rawValue
+            return item
+        }
         let scope = try req.listScope(for: .viewInquiries)
         let figures = try await store.figures(staffID: scope.staffID, since: now.addingTimeInterval(-30 * 86400))
         let waiting = try await store.list(.init(status: .waiting), paging: Paging(number: 1, size: 1)).total
@@ -64,7 +77,12 @@ struct InquiriesController: RouteCollection {
             averageResponse: figures.averageResponseMinutes.map { req.t("inquiries.minutes", ["minutes": String($0)]) } ?? "—",
             punctuality: figures.punctuality.rate.map { String(format: "%.0f%%", $0 * 100) } ?? "—", waiting: waiting
         )
-        return try await req.renderPage("inquiries/index", titleKey: "inquiries.title", page)
+        var shown = page
+        if tab == "waiting", AccessPolicy.allows(staff.role, .assignInquiries) {
+            shown.loads = try await store.openLoad()
+            shown.hasLoads = !shown.loads.isEmpty
+        }
+        return try await req.renderPage("inquiries/index", titleKey: "inquiries.title", shown)
     }
 
     struct IntakePage: Encodable {
@@ -83,6 +101,10 @@ struct InquiriesController: RouteCollection {
         /// How the caller agreed to their information being kept, for a new file (issue 10 #15).
         var consentChannels: [ChoiceOption] = []
         var noticeVersion = ""
+        /// The profile on the same screen, and the next step's channel (issue 10, one-screen intake).
+        var industries: [ChoiceOption] = []
+        var timings: [ChoiceOption] = []
+        var nextStepChannels: [ChoiceOption] = []
     }
 
     private func intakePage(_ req: Request, input: InquiryInput? = nil, search: String? = nil) async throws -> IntakePage {
@@ -109,6 +131,9 @@ struct InquiriesController: RouteCollection {
             "name": input?.customer?.name ?? "", "mobile": input?.customer?.mobile ?? "", "companyName": input?.customer?.companyName ?? "",
             "duplicateReason": input?.customer?.duplicateReason ?? "", "receivedAt": input?.receivedAt ?? String(DisplayFormat.dateTime(req.now)),
             "question": input?.question ?? "", "needs": input?.needs ?? "", "answer": input?.answer ?? "", "promisedBy": input?.promisedBy ?? "",
+            "budgetMinWan": input?.customer?.budgetMinWan ?? "", "budgetMaxWan": input?.customer?.budgetMaxWan ?? "",
+            "province": input?.customer?.province ?? "", "city": input?.customer?.city ?? "",
+            "nextStep": input?.nextStep ?? "", "nextStepDueAt": input?.nextStepDueAt ?? "",
         ]
         var page = IntakePage(q: q, matches: matches, hasMatches: !matches.isEmpty, searched: !q.isEmpty, chosen: chosen,
                           channels: ChoiceOption.list(InquiryChannel.allCases.map(\.rawValue), labelPrefix: "inquiry.channel", selected: input?.channel ?? "phone"),
@@ -117,6 +142,11 @@ struct InquiriesController: RouteCollection {
         page.consentChannels = [ChoiceOption(value: "", labelKey: "inquiries.consent_not_asked", isSelected: consent.isEmpty)]
             + ChoiceOption.list(CustomerVocabulary.consentChannels.filter { $0 != "web_form" }, labelPrefix: "customer.consent_channel", selected: consent)
         page.noticeVersion = req.kefu.configuration.inquiries.privacyNoticeVersion
+        page.industries = [ChoiceOption(value: "", labelKey: "inquiries.not_asked", isSelected: (input?.customer?.industry ?? "").isEmpty)]
+            + ChoiceOption.list(CustomerVocabulary.industries, labelPrefix: "customer.industry", selected: input?.customer?.industry ?? "")
+        page.timings = ChoiceOption.list(InvestmentTiming.allCases.map(\.rawValue), labelPrefix: "customer.timing",
+                                         selected: input?.customer?.timing ?? InvestmentTiming.undecided.rawValue)
+        page.nextStepChannels = ChoiceOption.list(FollowUpChannel.allCases.map(\.rawValue), labelPrefix: "follow_up.channel", selected: input?.nextStepChannel ?? "phone")
         return page
     }
 
@@ -127,6 +157,8 @@ struct InquiriesController: RouteCollection {
     struct IntakeForm: Content {
         var customerID: Int?; var name: String?; var mobile: String?; var companyName: String?; var duplicateReason: String?
         var consentChannel: String?
+        var industry: String?; var budgetMinWan: String?; var budgetMaxWan: String?; var province: String?; var city: String?; var timing: String?
+        var nextStep: String?; var nextStepDueAt: String?; var nextStepChannel: String?
         var channel: String?; var receivedAt: String?; var question: String?; var needs: String?; var answer: String?
         var outcome: String?; var promisedBy: String?
         /// The page's other buttons, which keep everything typed (issue 10 #3): `search` looks for
@@ -137,9 +169,15 @@ struct InquiriesController: RouteCollection {
         var input: InquiryInput {
             InquiryInput(customerID: customerID,
                          customer: customerID == nil
-                             ? .init(name: name, mobile: mobile, companyName: companyName, duplicateReason: duplicateReason, consentChannel: consentChannel) : nil,
+                             ? newCustomer : nil,
                          channel: channel, receivedAt: receivedAt, question: question, needs: needs, answer: answer,
-                         answeredOnTheSpot: outcome != "promised", promisedBy: promisedBy)
+                         answeredOnTheSpot: outcome != "promised", promisedBy: promisedBy,
+                         nextStep: nextStep, nextStepDueAt: nextStepDueAt, nextStepChannel: nextStepChannel)
+        }
+
+        var newCustomer: InquiryInput.NewCustomer {
+            .init(name: name, mobile: mobile, companyName: companyName, duplicateReason: duplicateReason, consentChannel: consentChannel,
+                  industry: industry, budgetMinWan: budgetMinWan, budgetMaxWan: budgetMaxWan, province: province, city: city, timing: timing)
         }
     }
 
@@ -150,7 +188,8 @@ struct InquiriesController: RouteCollection {
             if form.intent == "change" { input.customerID = nil }
             if let chosen = form.useCustomer { input.customerID = chosen; input.customer = nil }
             if input.customer == nil, input.customerID == nil {
-                input.customer = .init(name: form.name, mobile: form.mobile, companyName: form.companyName, consentChannel: form.consentChannel)
+                input.customer = form.newCustomer
+                input.customer?.duplicateReason = nil
             }
             let page = try await intakePage(req, input: input, search: form.intent == "search" ? form.q ?? "" : nil)
             return try await req.renderPage("inquiries/new", titleKey: "inquiries.new", page)
@@ -237,6 +276,16 @@ struct InquiriesController: RouteCollection {
             return req.redirect(to: "/inquiries/\(row.id)", flash: FlashMessage(.success, "flash.inquiry_assigned"))
         } catch let errors as FieldErrors {
             return try await render(req, row, errors: errors.messages, status: .unprocessableEntity)
+        }
+    }
+
+    /// 认领 from the queue: the inquiry is the caller's now, or someone was quicker and the queue says so.
+    @Sendable func claim(req: Request) async throws -> Response {
+        do {
+            let row = try await req.claimInquiry()
+            return req.redirect(to: "/inquiries/\(row.id)", flash: FlashMessage(.success, "flash.inquiry_claimed"))
+        } catch let error as KefuError where error.status == .conflict {
+            return req.redirect(to: "/inquiries?status=waiting", flash: FlashMessage(.warning, "error.inquiry.already_claimed"))
         }
     }
 }

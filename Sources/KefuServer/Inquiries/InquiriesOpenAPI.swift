@@ -26,6 +26,11 @@ extension InquiriesAPIController {
         APIOperation(method: .POST, path: "/api/v1/public/inquiries", tag: "Inquiries",
                      summary: "The public inquiry form as JSON (no sign-in; consent required; a few per address in ten minutes)",
                      isPublic: true, requestSchema: "PublicInquiry", responses: [201: "InquiryReceipt"]),
+        APIOperation(method: .POST, path: "/api/v1/inquiries/{id}/claim", tag: "Inquiries",
+                     summary: "Take a waiting web inquiry as your own, first come; 409 when someone claimed it first",
+                     parameters: [OpenAPIParameters.id], responses: [200: "Inquiry"]),
+        APIOperation(method: .GET, path: "/api/v1/inquiries/load", tag: "Inquiries", summary: "Each person's open inquiries and promised replies (supervisor)",
+                     responses: [200: "InquiryLoadList"]),
     ]
 
     static var schemas: [String: JSONValue] {
@@ -43,14 +48,22 @@ extension InquiriesAPIController {
             "InquiryPage": Schema.page(of: "Inquiry"),
             "InquiryInput": ["type": "object", "properties": [
                 "customerID": Schema.nullable("integer"),
-                "customer": ["anyOf": [Schema.object(["name": nullableText, "mobile": nullableText, "companyName": nullableText, "duplicateReason": nullableText], required: []),
+                "customer": ["anyOf": [Schema.object(["name": nullableText, "mobile": nullableText, "companyName": nullableText, "duplicateReason": nullableText,
+                                                      "consentChannel": nullableText, "industry": nullableText, "budgetMinWan": nullableText,
+                                                      "budgetMaxWan": nullableText, "province": nullableText, "city": nullableText, "timing": nullableText], required: []),
                                        ["type": "null"]]],
                 "channel": Schema.enumeration(InquiryChannel.allCases.map(\.rawValue)),
                 "receivedAt": ["type": ["string", "null"], "description": "ISO 8601 or yyyy-MM-dd HH:mm (China time); default now"],
                 "question": text, "needs": nullableText, "answer": nullableText, "answeredOnTheSpot": Schema.nullable("boolean"),
                 "promisedBy": ["type": ["string", "null"], "description": "The deadline told to the customer, when not answered on the spot"],
+                "nextStep": ["type": ["string", "null"], "description": "The agreed next step: planned as the customer's follow-up, with nextStepDueAt"],
+                "nextStepDueAt": ["type": ["string", "null"], "description": "When the next step is due (ISO 8601 or yyyy-MM-ddTHH:mm, China time)"],
+                "nextStepChannel": Schema.nullable("string"),
             ], "required": ["channel", "question"]],
             "InquiryReply": Schema.object(["reply": text], required: ["reply"]),
+            "InquiryLoad": Schema.object(["staffID": Schema.integer, "staffName": text, "open": Schema.integer, "promised": Schema.integer],
+                                         required: ["staffID", "staffName", "open", "promised"]),
+            "InquiryLoadList": Schema.array(of: "InquiryLoad"),
             "InquiryAssignment": Schema.object(["staffID": Schema.integer], required: ["staffID"]),
             "InquiryFigures": Schema.object([
                 "since": Schema.dateTime, "answered": Schema.integer, "averageResponseMinutes": Schema.nullable("integer"),

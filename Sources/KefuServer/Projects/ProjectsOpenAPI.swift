@@ -140,6 +140,13 @@ extension FollowUpsAPIController {
                      parameters: [OpenAPIParameters.id], responses: [200: "FollowUpList"]),
         APIOperation(method: .POST, path: "/api/v1/customers/{id}/follow-ups", tag: "Follow-ups", summary: "Plan a follow-up (due in the future)",
                      parameters: [OpenAPIParameters.id], requestSchema: "FollowUpPlan", responses: [201: "FollowUp"]),
+        APIOperation(method: .POST, path: "/api/v1/follow-ups/{followUpID}/reschedule", tag: "Follow-ups",
+                     summary: "Move an open follow-up to another time (not in the past), giving the reason (on the timeline and in the audit log)",
+                     parameters: [["name": "followUpID", "in": "path", "required": true, "schema": ["type": "integer"]]],
+                     requestSchema: "FollowUpReschedule", responses: [200: "FollowUp"]),
+        APIOperation(method: .POST, path: "/api/v1/follow-ups/complete", tag: "Follow-ups",
+                     summary: "Complete several follow-ups with one outcome; those the follow-up rule keeps open are listed in `refused` with the reason",
+                     requestSchema: "FollowUpBulkCompletion", responses: [200: "FollowUpBulkResult"]),
     ]
 
     static var schemas: [String: JSONValue] {
@@ -157,6 +164,16 @@ extension FollowUpsAPIController {
             "FollowUpList": ["type": "array", "items": Schema.ref("FollowUp")],
             "FollowUpPlan": plan,
             "FollowUpCompletion": Schema.object(["outcome": text, "next": ["anyOf": [Schema.ref("FollowUpPlan"), ["type": "null"]]]], required: ["outcome"]),
+            "FollowUpReschedule": Schema.object([
+                "dueAt": ["type": "string", "description": "ISO 8601, or yyyy-MM-ddTHH:mm in China time"], "reason": text,
+            ], required: ["dueAt", "reason"]),
+            "FollowUpBulkCompletion": Schema.object(["ids": ["type": "array", "items": Schema.integer], "outcome": text], required: ["ids", "outcome"]),
+            "FollowUpBulkResult": Schema.object([
+                "completed": ["type": "array", "items": Schema.integer],
+                "refused": ["type": "array", "items": Schema.object([
+                    "id": Schema.integer, "customerID": Schema.nullable("integer"), "customerName": Schema.nullable("string"), "reason": text,
+                ], required: ["id", "reason"])],
+            ], required: ["completed", "refused"]),
         ]
     }
 }

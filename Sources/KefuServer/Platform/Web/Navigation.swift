@@ -25,6 +25,7 @@ struct NavigationEntry: Sendable {
         NavigationEntry(key: "nav.awards", path: nil, action: nil, icon: "star"),
         NavigationEntry(key: "nav.reports", path: nil, action: nil, icon: "chart"),
         NavigationEntry(key: "nav.complaint_inbox", path: "/complaint-inbox", action: .answerComplaintForwards, icon: "alert"),
+        NavigationEntry(key: "nav.board", path: "/board", action: .viewBoard, icon: "columns"),
     ]
 
     /// 设置: the administration pages, grouped under one heading.
