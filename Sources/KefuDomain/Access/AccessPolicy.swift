@@ -94,6 +94,11 @@ public enum AccessPolicy {
         .respondToAssessment: [.specialist: [.own]],
         .signOffAssessments: [.leadership: [.any]],
         .exportAssessmentDecisions: [.supervisor: [.team], .leadership: [.any]],
+        // R2.2: the supervisor plans for the team and each specialist; a specialist sees and ticks off
+        // their own plan; leadership reads all.
+        .viewWorkPlans: [.supervisor: [.team], .specialist: [.own], .leadership: [.any]],
+        .manageWorkPlans: [.supervisor: [.team]],
+        .markPlanGoals: [.supervisor: [.team], .specialist: [.own]],
     ]
 
     private static func everyone(_ scopes: Set<Scope>) -> [Role: Set<Scope>] {

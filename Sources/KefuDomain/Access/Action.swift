@@ -72,6 +72,12 @@ public enum Action: String, CaseIterable, Codable, Sendable {
     case signOffAssessments = "assessments.sign_off"
     /// The decisions of a signed-off cycle as CSV for payroll (财务部).
     case exportAssessmentDecisions = "assessments.export"
+    /// Read work plans and their live progress.
+    case viewWorkPlans = "work_plans.view"
+    /// Set plans for the team and each specialist, and record their result at the period's end.
+    case manageWorkPlans = "work_plans.manage"
+    /// Mark a plan's goals done.
+    case markPlanGoals = "work_plans.goals"
 }
 
 /// How far a grant reaches over records (R4.4, R2.1).

@@ -7,7 +7,7 @@ extension RecordKinds {
         FollowUpKind.self, ConsentKind.self, SharingRequestKind.self,
         ContractKind.self, ChecklistItemKind.self, ContractClauseKind.self, ContractQuestionKind.self, ObligationRecordKind.self,
         ObligationNoticeKind.self, ProcedureRecordKind.self, ProcedureStepKind.self,
-        AssessmentCycleKind.self, AssessmentKind.self, AssessmentDecisionKind.self,
+        AssessmentCycleKind.self, AssessmentKind.self, AssessmentDecisionKind.self, WorkPlanKind.self, WorkPlanGoalKind.self,
     ]
 
     /// The shared mechanisms' own rows about a customer (the timeline, the change history): not

@@ -95,6 +95,7 @@ func routes(_ app: Application) throws {
     try app.register(collection: OpenAPIController(document: APIDocumentation.document))
     try app.register(collection: ProceduresController())
     try app.register(collection: AssessmentsController())
+    try app.register(collection: WorkPlansController())
     let api = app.grouped("api", "v1")
     try api.register(collection: AuthAPIController())
     try api.register(collection: StaffAPIController())
@@ -110,6 +111,7 @@ func routes(_ app: Application) throws {
     try api.register(collection: ObligationsAPIController())
     try api.register(collection: ProceduresAPIController())
     try api.register(collection: AssessmentsAPIController())
+    try api.register(collection: WorkPlansAPIController())
 }
 
 /// The migrations in the order they run. Append only; never edit or reorder a landed one.
@@ -124,7 +126,7 @@ enum KefuMigrations {
             CreateProjects(), CreateRecommendations(), CreateFollowUps(), CreateInquiries(), CreateNotifications(), CreateProjectFiles(),
             AddClaimsToWebhookDeliveries(), CreateRecordNumberCounters(), CreateRateLimitHits(),
             CreateContracts(), CreateAttachments(), CreateProcedures(),
-            CreateAssessments(),
+            CreateAssessments(), CreateWorkPlans(),
         ]
     }
 }

@@ -24,6 +24,7 @@ struct NavigationEntry: Sendable {
         NavigationEntry(key: "nav.attendance", path: nil, action: nil, icon: "clock"),
         NavigationEntry(key: "nav.awards", path: nil, action: nil, icon: "star"),
         NavigationEntry(key: "nav.reports", path: nil, action: nil, icon: "chart"),
+        NavigationEntry(key: "nav.work_plans", path: "/work-plans", action: .viewWorkPlans, icon: "chart"),
     ]
 
     /// 设置: the administration pages, grouped under one heading.
