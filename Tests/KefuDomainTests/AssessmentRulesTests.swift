@@ -236,3 +236,43 @@ struct AssessmentRulesTests {
         #expect(ConsequenceKind.validate(kind: "holiday", amountYuan: nil, basis: "x") == .failure(FieldErrors(["kind": "validation.choose_from_list"])))
     }
 }
+
+@Suite("Work plans: periods, progress, team figures (R2.2)")
+struct WorkPlanRulesTests {
+    @Test("the month, quarter or year that contains a day")
+    func periods() {
+        let day = CalendarDay("2026-11-15")!
+        #expect(PlanPeriodKind.month.period(containing: day) == AssessmentPeriod(start: CalendarDay("2026-11-01")!, end: CalendarDay("2026-11-30")!))
+        #expect(PlanPeriodKind.quarter.period(containing: day) == AssessmentPeriod(start: CalendarDay("2026-10-01")!, end: CalendarDay("2026-12-31")!))
+        #expect(PlanPeriodKind.year.period(containing: day) == AssessmentPeriod(start: CalendarDay("2026-01-01")!, end: CalendarDay("2026-12-31")!))
+        #expect(PlanPeriodKind.month.period(containing: CalendarDay("2028-02-10")!).end == CalendarDay("2028-02-29")!)
+    }
+
+    @Test("progress is measured ÷ target, at most 100 %; nothing to measure is no progress, not zero")
+    func progress() {
+        #expect(TargetProgress(figure: .inquiriesAnswered, target: 40, value: .count(30)).percent == 75)
+        #expect(TargetProgress(figure: .inquiriesAnswered, target: 40, value: .count(50)).percent == 100)
+        #expect(TargetProgress(figure: .inquiriesAnswered, target: 40, value: .count(50)).isMet)
+        #expect(TargetProgress(figure: .repliesOnTime, target: 95, value: .share(done: 0, of: 0)).percent == nil)
+        #expect(TargetProgress(figure: .satisfaction, target: 4.5, value: nil).measured == nil)
+    }
+
+    @Test("a team's figure: counts add up, shares add their parts, averages weigh by count")
+    func combine() {
+        #expect(WorkPlanRules.combine([.count(3), .count(4)]) == .count(7))
+        #expect(WorkPlanRules.combine([.share(done: 1, of: 2), .share(done: 3, of: 3)]) == .share(done: 4, of: 5))
+        #expect(WorkPlanRules.combine([.average(4, count: 1), .average(5, count: 3)]) == .average(4.75, count: 4))
+        #expect(WorkPlanRules.combine([]) == nil)
+    }
+
+    @Test("a plan needs a title and a target or a goal; targets on existing figures within their scale")
+    func validation() {
+        #expect(WorkPlanRules.validate(title: "十一月计划", targets: [("inquiries_answered", 30)], goals: []) == .success([WorkTarget(figure: .inquiriesAnswered, target: 30)]))
+        #expect(WorkPlanRules.validate(title: "十一月计划", targets: [], goals: []) == .failure(FieldErrors(["targets": "plan.error.empty"])))
+        #expect(WorkPlanRules.validate(title: " ", targets: [("coffee", 1)], goals: []) == .failure(FieldErrors([
+            "title": "validation.required", "targets.0.figure": "assessment.error.unknown_figure",
+        ])))
+        #expect(WorkPlanRules.validate(title: "x", targets: [("contracts_signed", 1), ("contracts_signed", 2)], goals: [])
+            == .failure(FieldErrors(["targets.1.figure": "assessment.error.duplicate_target"])))
+    }
+}

@@ -106,6 +106,11 @@ public enum AccessPolicy {
         .exportAssessmentDecisions: [.supervisor: [.team], .leadership: [.any]],
         .viewBoard: [.supervisor: [.any], .specialist: [.own], .leadership: [.any]],
         .claimInquiries: [.supervisor: [.any], .specialist: [.any]],
+        // R2.2: the supervisor plans for the team and each specialist; a specialist sees and ticks off
+        // their own plan; leadership reads all.
+        .viewWorkPlans: [.supervisor: [.team], .specialist: [.own], .leadership: [.any]],
+        .manageWorkPlans: [.supervisor: [.team]],
+        .markPlanGoals: [.supervisor: [.team], .specialist: [.own]],
     ]
 
     private static func everyone(_ scopes: Set<Scope>) -> [Role: Set<Scope>] {

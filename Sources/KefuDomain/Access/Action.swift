@@ -92,6 +92,12 @@ public enum Action: String, CaseIterable, Codable, Sendable {
     case viewBoard = "board.view"
     /// Take a waiting web inquiry as one's own, first come (issue 10).
     case claimInquiries = "inquiries.claim"
+    /// Read work plans and their live progress.
+    case viewWorkPlans = "work_plans.view"
+    /// Set plans for the team and each specialist, and record their result at the period's end.
+    case manageWorkPlans = "work_plans.manage"
+    /// Mark a plan's goals done.
+    case markPlanGoals = "work_plans.goals"
 }
 
 /// How far a grant reaches over records (R4.4, R2.1).

@@ -10,7 +10,7 @@ enum APIDocumentation {
                 + FollowUpsAPIController.operations + NotificationsAPIController.operations + ContractsAPIController.operations
                 + ObligationsAPIController.operations + ProceduresAPIController.operations + ContractTemplatesAPIController.operations + OpenAPIController.operations
                 + WorkingCalendarAPIController.operations + ComplaintsAPIController.operations + SurveyController.operations
-                + AssessmentsAPIController.operations + BoardAPIController.operations,
+                + AssessmentsAPIController.operations + BoardAPIController.operations + WorkPlansAPIController.operations,
             schemas: AuthAPIController.schemas.merging(StaffAPIController.schemas) { $1 }
                 .merging(DepartmentsController.schemas) { $1 }.merging(AuditController.schemas) { $1 }
                 .merging(CustomersAPIController.schemas) { $1 }.merging(PrivacyAPIController.schemas) { $1 }
@@ -22,6 +22,7 @@ enum APIDocumentation {
                 .merging(WorkingCalendarAPIController.schemas) { $1 }.merging(ComplaintsAPIController.schemas) { $1 }.merging(SurveyController.schemas) { $1 }
                 .merging(AssessmentsAPIController.schemas) { $1 }
                 .merging(BoardAPIController.schemas) { $1 }
+                .merging(WorkPlansAPIController.schemas) { $1 }
         )
     }
 }

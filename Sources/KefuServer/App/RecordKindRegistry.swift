@@ -8,7 +8,7 @@ extension RecordKinds {
         ContractKind.self, ChecklistItemKind.self, ContractClauseKind.self, ContractQuestionKind.self, ObligationRecordKind.self,
         ObligationNoticeKind.self, ProcedureRecordKind.self, ProcedureStepKind.self,
         ComplaintKind.self, ComplaintForwardKind.self, ComplaintUpdateKind.self, ComplaintPauseKind.self, SurveyKind.self, SurveyAttributionKind.self,
-        AssessmentCycleKind.self, AssessmentKind.self, AssessmentDecisionKind.self,
+        AssessmentCycleKind.self, AssessmentKind.self, AssessmentDecisionKind.self, WorkPlanKind.self, WorkPlanGoalKind.self,
     ]
 
     /// The shared mechanisms' own rows about a customer (the timeline, the change history): not

@@ -101,6 +101,7 @@ func routes(_ app: Application) throws {
     try app.register(collection: SurveyController())
     try app.register(collection: AssessmentsController())
     try app.register(collection: BoardController())
+    try app.register(collection: WorkPlansController())
     let api = app.grouped("api", "v1")
     try api.register(collection: AuthAPIController())
     try api.register(collection: StaffAPIController())
@@ -120,6 +121,7 @@ func routes(_ app: Application) throws {
     try api.register(collection: ComplaintsAPIController())
     try api.register(collection: AssessmentsAPIController())
     try api.register(collection: BoardAPIController())
+    try api.register(collection: WorkPlansAPIController())
 }
 
 /// The migrations in the order they run. Append only; never edit or reorder a landed one.
@@ -135,7 +137,7 @@ enum KefuMigrations {
             AddClaimsToWebhookDeliveries(), CreateRecordNumberCounters(), CreateRateLimitHits(),
             CreateContracts(), CreateAttachments(), CreateProcedures(), CreateContractTemplates(),
             CreateWorkingCalendar(), CreateComplaints(), CreateSurveys(),
-            CreateAssessments(), CreateSavedFilters(),
+            CreateAssessments(), CreateSavedFilters(), CreateWorkPlans(),
         ]
     }
 }

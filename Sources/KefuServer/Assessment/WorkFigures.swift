@@ -58,53 +58,68 @@ struct WorkFigureReader {
     let database: any Database
     let serviceQuality: any ServiceQualityFigures
 
+    /// The figures this reader counts itself (the others come from ``ServiceQualityFigures``).
+    static let counted: [WorkFigure] = [.inquiriesAnswered, .repliesOnTime, .followUpsOnTime, .customersToIntent, .contractsSigned]
+
+    /// The one place each figure's rows are chosen: the counts and the lists behind them use the same
+    /// table and condition, so a figure always equals the list it summarizes.
+    static func source(_ figure: WorkFigure, staffIDs: [Int], period: AssessmentPeriod, now: Date) -> (table: String, condition: SQLQueryString)? {
+        let span = PeriodInstants(period)
+        let dueUntil = min(span.until, now)
+        switch figure {
+        case .inquiriesAnswered:
+            return ("inquiries", """
+                staff_id IN (\(binds: staffIDs)) AND received_at >= \(bind: span.from) AND received_at < \(bind: span.until) AND first_answered_at IS NOT NULL
+                """)
+        case .repliesOnTime:
+            return ("inquiries", """
+                staff_id IN (\(binds: staffIDs)) AND promised_by IS NOT NULL AND promised_by >= \(bind: span.from) AND promised_by < \(bind: dueUntil)
+                """)
+        case .followUpsOnTime:
+            return ("follow_ups", "staff_id IN (\(binds: staffIDs)) AND due_at >= \(bind: span.from) AND due_at < \(bind: dueUntil)")
+        case .customersToIntent:
+            return ("customer_changes", """
+                staff_id IN (\(binds: staffIDs)) AND field = 'stage' AND new_value = 'intent' AND changed_at >= \(bind: span.from) AND changed_at < \(bind: span.until)
+                """)
+        case .contractsSigned:
+            return ("contracts", """
+                staff_id IN (\(binds: staffIDs)) AND signed_on IS NOT NULL AND signed_on >= \(bind: period.start.description)
+                AND signed_on <= \(bind: period.end.description) AND state <> 'cancelled'
+                """)
+        case .complaintsInTime, .satisfaction, .returnVisitsDone:
+            return nil
+        }
+    }
+
+    /// What a row counts as: one, or (for shares) whether it was on time.
+    private static func aggregate(_ figure: WorkFigure) -> SQLQueryString {
+        switch figure {
+        case .repliesOnTime: "COUNT(*) AS due, SUM(CASE WHEN replied_at IS NOT NULL AND replied_at <= promised_by THEN 1 ELSE 0 END) AS on_time"
+        case .followUpsOnTime: "COUNT(*) AS due, SUM(CASE WHEN completed_at IS NOT NULL AND completed_at <= due_at THEN 1 ELSE 0 END) AS on_time"
+        case .customersToIntent: "COUNT(DISTINCT customer_id) AS n"
+        default: "COUNT(*) AS n"
+        }
+    }
+
     func figures(staffIDs: [Int], period: AssessmentPeriod, now: Date) async throws -> [Int: [WorkFigure: FigureValue]] {
         guard !staffIDs.isEmpty else { return [:] }
         let sql = try database.sql()
         let span = PeriodInstants(period)
-        let dueUntil = min(span.until, now)
         var result: [Int: [WorkFigure: FigureValue]] = Dictionary(uniqueKeysWithValues: staffIDs.map { ($0, [:]) })
-        for row in try await sql.raw("""
-            SELECT staff_id, COUNT(*) AS n FROM inquiries
-            WHERE staff_id IN (\(binds: staffIDs)) AND received_at >= \(bind: span.from) AND received_at < \(bind: span.until)
-              AND first_answered_at IS NOT NULL
-            GROUP BY staff_id
-            """).all() {
-            result[try row.decode(column: "staff_id", as: Int.self), default: [:]][.inquiriesAnswered] = .count(try row.decode(column: "n", as: Int.self))
-        }
-        for row in try await sql.raw("""
-            SELECT staff_id, COUNT(*) AS due, SUM(CASE WHEN replied_at IS NOT NULL AND replied_at <= promised_by THEN 1 ELSE 0 END) AS on_time
-            FROM inquiries
-            WHERE staff_id IN (\(binds: staffIDs)) AND promised_by IS NOT NULL AND promised_by >= \(bind: span.from) AND promised_by < \(bind: dueUntil)
-            GROUP BY staff_id
-            """).all() {
-            result[try row.decode(column: "staff_id", as: Int.self), default: [:]][.repliesOnTime] =
-                .share(done: try row.decode(column: "on_time", as: Int?.self) ?? 0, of: try row.decode(column: "due", as: Int.self))
-        }
-        for row in try await sql.raw("""
-            SELECT staff_id, COUNT(*) AS due, SUM(CASE WHEN completed_at IS NOT NULL AND completed_at <= due_at THEN 1 ELSE 0 END) AS on_time
-            FROM follow_ups
-            WHERE staff_id IN (\(binds: staffIDs)) AND due_at >= \(bind: span.from) AND due_at < \(bind: dueUntil)
-            GROUP BY staff_id
-            """).all() {
-            result[try row.decode(column: "staff_id", as: Int.self), default: [:]][.followUpsOnTime] =
-                .share(done: try row.decode(column: "on_time", as: Int?.self) ?? 0, of: try row.decode(column: "due", as: Int.self))
-        }
-        for row in try await sql.raw("""
-            SELECT staff_id, COUNT(DISTINCT customer_id) AS n FROM customer_changes
-            WHERE staff_id IN (\(binds: staffIDs)) AND field = 'stage' AND new_value = 'intent'
-              AND changed_at >= \(bind: span.from) AND changed_at < \(bind: span.until)
-            GROUP BY staff_id
-            """).all() {
-            result[try row.decode(column: "staff_id", as: Int.self), default: [:]][.customersToIntent] = .count(try row.decode(column: "n", as: Int.self))
-        }
-        for row in try await sql.raw("""
-            SELECT staff_id, COUNT(*) AS n FROM contracts
-            WHERE staff_id IN (\(binds: staffIDs)) AND signed_on IS NOT NULL AND signed_on >= \(bind: period.start.description)
-              AND signed_on <= \(bind: period.end.description) AND state <> 'cancelled'
-            GROUP BY staff_id
-            """).all() {
-            result[try row.decode(column: "staff_id", as: Int.self), default: [:]][.contractsSigned] = .count(try row.decode(column: "n", as: Int.self))
+        for figure in Self.counted {
+            guard let source = Self.source(figure, staffIDs: staffIDs, period: period, now: now) else { continue }
+            for row in try await sql.raw("""
+                SELECT staff_id, \(Self.aggregate(figure)) FROM \(unsafeRaw: source.table) WHERE \(source.condition) GROUP BY staff_id
+                """).all() {
+                let staffID = try row.decode(column: "staff_id", as: Int.self)
+                switch figure.kind {
+                case .percent:
+                    result[staffID, default: [:]][figure] = .share(done: try row.decode(column: "on_time", as: Int?.self) ?? 0,
+                                                                   of: try row.decode(column: "due", as: Int.self))
+                default:
+                    result[staffID, default: [:]][figure] = .count(try row.decode(column: "n", as: Int.self))
+                }
+            }
         }
         for (staffID, figures) in try await serviceQuality.figures(staffIDs: staffIDs, from: span.from, until: span.until, on: database) {
             result[staffID, default: [:]].merge(figures) { $1 }
@@ -117,5 +132,39 @@ struct WorkFigureReader {
             }
         }
         return result
+    }
+
+    /// One row behind a figure: the record, when, and for shares whether it was on time.
+    struct Item: Codable, Sendable {
+        var recordType: String
+        var id: Int
+        var at: String
+        var isOnTime: Bool?
+    }
+
+    /// The rows a figure counts, for the people and period: the list the figure summarizes.
+    func items(_ figure: WorkFigure, staffIDs: [Int], period: AssessmentPeriod, now: Date) async throws -> [Item] {
+        guard !staffIDs.isEmpty, let source = Self.source(figure, staffIDs: staffIDs, period: period, now: now) else { return [] }
+        let sql = try database.sql()
+        let columns: SQLQueryString
+        let recordType: String
+        switch figure {
+        case .inquiriesAnswered: (columns, recordType) = ("id, received_at AS at, NULL AS on_time", InquiryKind.recordType)
+        case .repliesOnTime:
+            (columns, recordType) = ("id, promised_by AS at, CASE WHEN replied_at IS NOT NULL AND replied_at <= promised_by THEN 1 ELSE 0 END AS on_time",
+                                     InquiryKind.recordType)
+        case .followUpsOnTime:
+            (columns, recordType) = ("id, due_at AS at, CASE WHEN completed_at IS NOT NULL AND completed_at <= due_at THEN 1 ELSE 0 END AS on_time",
+                                     FollowUpKind.recordType)
+        case .customersToIntent: (columns, recordType) = ("customer_id AS id, MIN(changed_at) AS at, NULL AS on_time", CustomerFileKind.recordType)
+        default: (columns, recordType) = ("id, signed_on AS at, NULL AS on_time", ContractKind.recordType)
+        }
+        let grouping: SQLQueryString = figure == .customersToIntent ? "GROUP BY customer_id" : ""
+        return try await sql.raw("SELECT \(columns) FROM \(unsafeRaw: source.table) WHERE \(source.condition) \(grouping) ORDER BY id LIMIT 5000").all().map { row in
+            let at: String
+            if let date = try? row.decode(column: "at", as: Date.self) { at = DisplayFormat.dateTime(date) } else { at = (try? row.decode(column: "at", as: String.self)) ?? "" }
+            let onTime = try row.decode(column: "on_time", as: Int?.self)
+            return Item(recordType: recordType, id: try row.decode(column: "id", as: Int.self), at: at, isOnTime: onTime.map { $0 == 1 })
+        }
     }
 }

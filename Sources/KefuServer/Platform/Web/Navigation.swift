@@ -26,6 +26,7 @@ struct NavigationEntry: Sendable {
         NavigationEntry(key: "nav.reports", path: nil, action: nil, icon: "chart"),
         NavigationEntry(key: "nav.complaint_inbox", path: "/complaint-inbox", action: .answerComplaintForwards, icon: "alert"),
         NavigationEntry(key: "nav.board", path: "/board", action: .viewBoard, icon: "columns"),
+        NavigationEntry(key: "nav.work_plans", path: "/work-plans", action: .viewWorkPlans, icon: "chart"),
     ]
 
     /// 设置: the administration pages, grouped under one heading.

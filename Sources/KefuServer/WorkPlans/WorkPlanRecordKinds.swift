@@ -1,0 +1,16 @@
+import Fluent
+import KefuDomain
+
+/// A work plan (R2.2): a specialist sees their own, the supervisor the department's, leadership all.
+enum WorkPlanKind: LoadableRecordKind {
+    static let recordType = "work_plan", table = "work_plans"
+
+    static func load(_ id: Int, on database: any Database) async throws -> (record: WorkPlanStore.Row, facts: RecordFacts)? {
+        try await WorkPlanStore(database: database).find(id).map { ($0, RecordFacts(responsibleStaffID: $0.staffID, departmentID: $0.departmentID)) }
+    }
+}
+
+/// A free-text goal of a plan with its done mark.
+enum WorkPlanGoalKind: RecordKind {
+    static let recordType = "work_plan_goal", table = "work_plan_goals"
+}
