@@ -553,4 +553,33 @@ struct FrontLineImprovementTests {
             #expect(bell.first?.title.hasPrefix("同事为您的客户记录了咨询：ZX-") == true && bell.first?.body == "园区有食堂吗？")
         }
     }
+
+    // MARK: - 8. The top bar's search
+
+    @Test("search: customers, inquiries by number, projects by number or name from the top bar; masked as the role requires; a liaison searches no customers")
+    func globalSearch() async throws {
+        try await withApp { (t: TestApp) in
+            let (customer, projectName) = try await busyCustomer(t)
+            let colleague = try await t.signIn("zhangwei")
+            let layout = try await get(t, "/customers", as: colleague).body.string
+            #expect(layout.contains("id=\"global-search\"") && layout.contains("action=\"/search\""), "the box is in the top bar")
+            let html = try await get(t, "/search?q=\(customer.code)", as: colleague).body.string
+            #expect(html.contains("href=\"/customers/\(customer.id)\"") && html.contains("138****1111") && !html.contains("13800001111"), "masked for a colleague")
+            let token = try await staffToken(t, "zhangwei")
+            let byName = try await api(t, "/api/v1/search?q=\("吴江精密".addingPercentEncoding(withAllowedCharacters: .urlQueryAllowed)!)", token: token)
+                .content.decode(GlobalSearch.Results.self)
+            #expect(byName.projects?.map(\.name) == [projectName] && byName.customers?.isEmpty == true)
+            let lina = try await t.token(.specialist)
+            let byNumber = try await api(t, "/api/v1/search?q=zx-2026", token: lina).content.decode(GlobalSearch.Results.self)
+            #expect(byNumber.inquiries?.count == 1 && byNumber.inquiries?.first?.canOpen == true)
+            let theirs = try await api(t, "/api/v1/search?q=ZX-2026", token: token).content.decode(GlobalSearch.Results.self)
+            #expect(theirs.inquiries?.isEmpty == true, "a colleague's inquiry is not found by another specialist")
+            let mine = try await api(t, "/api/v1/search?q=13800001111", token: lina).content.decode(GlobalSearch.Results.self)
+            #expect(mine.customers?.first?.mobile == "13800001111" && mine.customers?.first?.contactVisibility == "full")
+            let liaison = try await api(t, "/api/v1/search?q=\(customer.code)", token: try await staffToken(t, "zhoumin")).content.decode(GlobalSearch.Results.self)
+            #expect(liaison.customers?.isEmpty != false && liaison.inquiries == nil, "nothing of the customers' a liaison was not sent")
+            let empty = try await api(t, "/api/v1/search?q=", token: lina).content.decode(GlobalSearch.Results.self)
+            #expect(empty.customers == nil && empty.projects == nil)
+        }
+    }
 }

@@ -9,7 +9,7 @@ enum APIDocumentation {
                 + InquiriesAPIController.operations
                 + FollowUpsAPIController.operations + NotificationsAPIController.operations + ContractsAPIController.operations
                 + ObligationsAPIController.operations + ProceduresAPIController.operations + OpenAPIController.operations
-                + BoardAPIController.operations,
+                + BoardAPIController.operations + GlobalSearch.operations,
             schemas: AuthAPIController.schemas.merging(StaffAPIController.schemas) { $1 }
                 .merging(DepartmentsController.schemas) { $1 }.merging(AuditController.schemas) { $1 }
                 .merging(CustomersAPIController.schemas) { $1 }.merging(PrivacyAPIController.schemas) { $1 }
@@ -17,7 +17,7 @@ enum APIDocumentation {
                 .merging(RecommendationsAPIController.schemas) { $1 }.merging(FollowUpsAPIController.schemas) { $1 }
                 .merging(NotificationsAPIController.schemas) { $1 }.merging(ContractsAPIController.schemas) { $1 }
                 .merging(ObligationsAPIController.schemas) { $1 }.merging(ProceduresAPIController.schemas) { $1 }
-                .merging(BoardAPIController.schemas) { $1 }
+                .merging(BoardAPIController.schemas) { $1 }.merging(GlobalSearch.schemas) { $1 }
         )
     }
 }

@@ -93,6 +93,7 @@ func routes(_ app: Application) throws {
     try app.register(collection: OpenAPIController(document: APIDocumentation.document))
     try app.register(collection: ProceduresController())
     try app.register(collection: BoardController())
+    try app.register(collection: GlobalSearch())
     let api = app.grouped("api", "v1")
     try api.register(collection: AuthAPIController())
     try api.register(collection: StaffAPIController())
