@@ -582,4 +582,39 @@ struct FrontLineImprovementTests {
             #expect(empty.customers == nil && empty.projects == nil)
         }
     }
+
+    // MARK: - 6. Import
+
+    @Test("import: the template downloads and imports as it is; 客户来源 and 投资预算 \"500-1500万\" are understood; a bad budget names its column")
+    func importTemplateAndSynonyms() async throws {
+        try await withApp { (t: TestApp) in
+            let lina = try await t.signIn("lina")
+            let template = try await get(t, "/customers/import/template.csv", as: lina)
+            #expect(template.status == .ok && template.headers.first(name: .contentDisposition)?.contains("attachment") == true)
+            let text = template.body.string
+            #expect(text.hasPrefix("\u{FEFF}客户姓名,手机号码") && text.contains("500-1500万"))
+            let token = try await t.token(.specialist)
+            func post(_ csv: String, dryRun: Bool) async throws -> (HTTPStatus, ImportReport?) {
+                var result: (HTTPStatus, ImportReport?) = (.ok, nil)
+                try await t.app.testing().test(.POST, "/api/v1/customers/imports?dryRun=\(dryRun)", beforeRequest: { req in
+                    req.bearer(token)
+                    req.headers.contentType = HTTPMediaType(type: "text", subType: "csv")
+                    req.body = ByteBuffer(string: csv)
+                }) { res async throws in result = (res.status, try? res.content.decode(ImportReport.self)) }
+                return result
+            }
+            // The template as downloaded is a valid file.
+            let (checked, report) = try await post(text, dryRun: true)
+            #expect(checked == .ok && report?.problems.isEmpty == true)
+            let csv = "姓名,手机,客户来源,投资预算\n陈东,13600001111,转介绍,500-1500万\n林西,13600002222,来访,1500万以上\n"
+            let (status, imported) = try await post(csv, dryRun: false)
+            #expect(status == .ok && imported?.created == 2)
+            let chen = try #require(try await CustomerModel.query(on: t.app.db).filter(\.$name == "陈东").first())
+            #expect(chen.source == "referral" && chen.budgetMinYuan == 5_000_000 && chen.budgetMaxYuan == 15_000_000)
+            let lin = try #require(try await CustomerModel.query(on: t.app.db).filter(\.$name == "林西").first())
+            #expect(lin.budgetMinYuan == 15_000_000 && lin.budgetMaxYuan == nil)
+            let (_, bad) = try await post("姓名,投资预算\n赵北,面议\n", dryRun: true)
+            #expect(bad?.problems.first?.column == "B 投资预算", "the problem names the column people typed")
+        }
+    }
 }

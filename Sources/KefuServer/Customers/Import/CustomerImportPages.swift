@@ -183,6 +183,18 @@ struct CustomerImportController: RouteCollection {
         importing.get(use: form)
         importing.on(.POST, body: .collect(maxSize: "64mb"), use: upload)
         importing.get("jobs", ":job", use: job)
+        importing.get("template.csv", use: template)
+    }
+
+    /// 下载模板: the header the import reads best and one example row, as Excel opens it (UTF-8 with BOM).
+    @Sendable func template(req: Request) async throws -> Response {
+        let header = ["客户姓名", "手机号码", "公司名称", "统一社会信用代码", "邮箱", "省份", "城市", "意向行业", "投资预算", "投资时间", "客户来源", "客户阶段", "客户等级", "备注"]
+        let example = ["王先生", "13800138000", "示例科技有限公司", "", "wang@example.cn", "江苏省", "苏州", "先进制造", "500-1500万", "6 个月内", "电话", "线索", "B", "示例行，导入前请删除"]
+        let csv = "\u{FEFF}" + [header, example].map { $0.joined(separator: ",") }.joined(separator: "\r\n") + "\r\n"
+        var headers = HTTPHeaders()
+        headers.contentType = HTTPMediaType(type: "text", subType: "csv", parameters: ["charset": "utf-8"])
+        headers.replaceOrAdd(name: .contentDisposition, value: "attachment; filename=\"customer-import-template.csv\"; filename*=UTF-8''%E5%AE%A2%E6%88%B7%E5%AF%BC%E5%85%A5%E6%A8%A1%E6%9D%BF.csv")
+        return Response(status: .ok, headers: headers, body: .init(string: csv))
     }
 
     @Sendable func form(req: Request) async throws -> Response {

@@ -28,9 +28,11 @@ struct CustomerImportPlan: Sendable {
         "industries": ["意向行业", "行业", "industries", "industry"],
         "budgetMinWan": ["预算下限（万元）", "预算下限", "budgetmin", "budget from"],
         "budgetMaxWan": ["预算上限（万元）", "预算上限", "budgetmax", "budget to"],
+        // One column with the whole range, "500-1500万" (issue 10): split by `BudgetText`.
+        "budget": ["投资预算", "投资预算（万元）", "预算", "投资额", "budget"],
         "preferredRegions": ["意向区域", "preferredregions"],
         "timing": ["投资时间", "timing"],
-        "source": ["来源渠道", "来源", "source"],
+        "source": ["来源渠道", "客户来源", "来源", "source"],
         "category": ["客户类别", "类别", "category"],
         "grade": ["客户等级", "等级", "grade"],
         "stage": ["客户阶段", "阶段", "stage"],
@@ -57,7 +59,8 @@ struct CustomerImportPlan: Sendable {
         var plan = CustomerImportPlan(header: table.header, mapping: mapping)
         plan.totalRows = table.rows.count
         let columnName = { (field: String) -> String in
-            guard let index = mapping.column(of: field), index < table.header.count else { return field }
+            let source = field.hasPrefix("budget") && mapping.column(of: field) == nil ? "budget" : field
+            guard let index = mapping.column(of: source), index < table.header.count else { return field }
             return "\(Self.columnLetter(index)) \(table.header[index])"
         }
         for row in table.rows {
@@ -87,6 +90,10 @@ struct CustomerImportPlan: Sendable {
             }
             draft.budgetMinWan = value("budgetMinWan")
             draft.budgetMaxWan = value("budgetMaxWan")
+            let budget = value("budget")
+            if !budget.isEmpty, draft.budgetMinWan.isEmpty, draft.budgetMaxWan.isEmpty {
+                (draft.budgetMinWan, draft.budgetMaxWan) = BudgetText.split(budget)
+            }
             draft.preferredRegions = value("preferredRegions")
             let timing = value("timing", prefix: "customer.timing")
             draft.timing = timing.isEmpty ? InvestmentTiming.undecided.rawValue : timing
