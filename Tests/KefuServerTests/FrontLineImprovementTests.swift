@@ -617,4 +617,35 @@ struct FrontLineImprovementTests {
             #expect(bad?.problems.first?.column == "B 投资预算", "the problem names the column people typed")
         }
     }
+
+    @Test("import: partial import writes the good lines and reports the others; the rejected rows download with their problems; all-or-nothing stays the default")
+    func partialImport() async throws {
+        try await withApp { (t: TestApp) in
+            let token = try await t.token(.specialist)
+            let csv = "姓名,手机,投资预算\n陈东,13600001111,500-1500万\n,13600002222,100\n林西,12345,200\n周南,13600003333,\n"
+            func post(_ query: String) async throws -> TestingHTTPResponse {
+                var response: TestingHTTPResponse?
+                try await t.app.testing().test(.POST, "/api/v1/customers/imports?\(query)", beforeRequest: { req in
+                    req.bearer(token)
+                    req.headers.contentType = HTTPMediaType(type: "text", subType: "csv")
+                    req.body = ByteBuffer(string: csv)
+                }) { res async throws in response = res }
+                return try #require(response)
+            }
+            let whole = try await post("")
+            let countAfterWhole = try await CustomerModel.query(on: t.app.db).count()
+            #expect(whole.status == .unprocessableEntity && countAfterWhole == 0, "all or nothing by default")
+            let rejected = try await post("rejected=csv")
+            #expect(rejected.status == .ok && rejected.headers.contentType?.subType == "csv")
+            let file = rejected.body.string
+            #expect(file.hasPrefix("\u{FEFF}行号,姓名,手机,投资预算,问题"))
+            #expect(file.contains("3,,13600002222,100,") && file.contains("4,林西,12345,200,"), "each rejected line as it was")
+            #expect(!file.contains("陈东") && !file.contains("周南"), "good lines are not in it")
+            let partial = try await post("partial=true")
+            let report = try partial.content.decode(ImportReport.self)
+            #expect(partial.status == .ok && report.created == 2 && Set(report.problems.map(\.line)) == [3, 4])
+            let names = try await CustomerModel.query(on: t.app.db).all().map(\.name).sorted()
+            #expect(names == ["周南", "陈东"])
+        }
+    }
 }

@@ -186,6 +186,13 @@ struct CustomerImportController: RouteCollection {
         importing.get("template.csv", use: template)
     }
 
+    static func rejectedResponse(_ plan: CustomerImportPlan, localize: (String) -> String) -> Response {
+        var headers = HTTPHeaders()
+        headers.contentType = HTTPMediaType(type: "text", subType: "csv", parameters: ["charset": "utf-8"])
+        headers.replaceOrAdd(name: .contentDisposition, value: "attachment; filename=\"rejected-rows.csv\"; filename*=UTF-8''%E9%97%AE%E9%A2%98%E8%A1%8C.csv")
+        return Response(status: .ok, headers: headers, body: .init(string: plan.rejectedFile(localize: localize)))
+    }
+
     /// 下载模板: the header the import reads best and one example row, as Excel opens it (UTF-8 with BOM).
     @Sendable func template(req: Request) async throws -> Response {
         let header = ["客户姓名", "手机号码", "公司名称", "统一社会信用代码", "邮箱", "省份", "城市", "意向行业", "投资预算", "投资时间", "客户来源", "客户阶段", "客户等级", "备注"]
@@ -223,7 +230,7 @@ struct CustomerImportController: RouteCollection {
         let chosen = form.mapping.map { choices in
             ColumnMapping(fieldForColumn: choices.fieldForColumn.filter { Self.importFields.contains($0.value) })
         }
-        let plan: CustomerImportPlan, encoding: CSVEncoding
+        var plan: CustomerImportPlan, encoding: CSVEncoding
         do {
             (plan, encoding) = try req.customerImportPlan(bytes: upload.bytes, encoding: upload.encoding, mapping: newFile == nil ? chosen : nil, defaultSource: defaultSource)
         } catch let errors as FieldErrors {
@@ -232,7 +239,12 @@ struct CustomerImportController: RouteCollection {
         let duplicates = try await CustomerImporter(database: req.db).duplicateLines(in: plan)
         try await DuplicateCheck.admitImport(matchingExisting: CustomerImporter.matchesOnRecord(duplicates), rows: plan.rows.count,
                                              actor: staff.actor, context: req.auditContext, on: req.db)
-        let checkOnly = form.step != "import"
+        // 下载问题行: the rejected rows with their problems, as a file (issue 10).
+        if form.step == "rejected" { return Self.rejectedResponse(plan, localize: { req.t($0) }) }
+        // 只导入有效行: the lines without a problem are written, the others left for the file of rejected rows.
+        let partial = form.step == "import_valid"
+        if partial { plan.rows = plan.importableRows; plan.problems = [] }
+        let checkOnly = form.step != "import" && !partial
         if checkOnly || !plan.problems.isEmpty {
             let report = req.importReport(plan, encoding: encoding, duplicates: duplicates, dryRun: true, outcome: nil)
             var page = Page(report: report, form: form)

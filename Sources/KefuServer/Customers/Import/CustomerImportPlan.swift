@@ -50,6 +50,24 @@ struct CustomerImportPlan: Sendable {
     var rows: [Row] = []
     var problems: [ImportProblem] = []
     var totalRows = 0
+    /// The cells of each line with a problem, for the file of rejected rows (issue 10, partial import).
+    var rejectedCells: [Int: [String]] = [:]
+
+    /// Lines with a problem; a partial import leaves them out, valid or not.
+    var problemLines: Set<Int> { Set(problems.map(\.line)) }
+
+    /// The valid rows of lines without any problem: what a partial import writes.
+    var importableRows: [Row] { rows.filter { !problemLines.contains($0.line) } }
+
+    /// The rejected rows as they were, with the line and what is wrong in words, as a CSV Excel opens.
+    func rejectedFile(localize: (String) -> String) -> String {
+        var byLine: [Int: [String]] = [:]
+        for problem in problems { byLine[problem.line, default: []].append((problem.column.isEmpty ? "" : problem.column + "：") + localize(problem.messageKey)) }
+        let rows = byLine.keys.sorted().filter { $0 > 1 }.map { line in
+            [String(line)] + (rejectedCells[line] ?? []) + [byLine[line, default: []].joined(separator: "；")]
+        }
+        return "\u{FEFF}" + CSVTable.write(header: [localize("import.line")] + header + [localize("import.problems_column")], rows: rows)
+    }
 
     /// Reads the table with the mapping, turning labels people type ("电话", "意向") into stored keys
     /// through `labelKeys` (localized label → key), and validates every row.
@@ -109,11 +127,13 @@ struct CustomerImportPlan: Sendable {
             case .success(let values):
                 plan.rows.append(Row(line: row.line, values: values))
             case .failure(let errors):
+                plan.rejectedCells[row.line] = row.fields
                 for (field, key) in errors.messages.sorted(by: { $0.key < $1.key }) {
                     plan.problems.append(ImportProblem(line: row.line, column: columnName(field), field: field, messageKey: key))
                 }
             }
             if row.extraFieldCount > 0 {
+                plan.rejectedCells[row.line] = row.fields
                 plan.problems.append(ImportProblem(line: row.line, column: Self.columnLetter(table.header.count), field: "", messageKey: "import.extra_cells"))
             }
         }
