@@ -648,4 +648,33 @@ struct FrontLineImprovementTests {
             #expect(names == ["周南", "陈东"])
         }
     }
+
+    @Test("import: owner rules — a specialist's files are their own (others refused, nothing written); the supervisor gives them to one person or deals them in turn")
+    func importOwnerRules() async throws {
+        try await withApp { (t: TestApp) in
+            let csv = "姓名,手机\n陈东,13600001111\n林西,13600002222\n周南,13600003333\n吴北,13600004444\n"
+            func post(_ token: String, _ query: String) async throws -> HTTPStatus {
+                var status = HTTPStatus.ok
+                try await t.app.testing().test(.POST, "/api/v1/customers/imports?\(query)", beforeRequest: { req in
+                    req.bearer(token)
+                    req.headers.contentType = HTTPMediaType(type: "text", subType: "csv")
+                    req.body = ByteBuffer(string: csv)
+                }) { res async throws in status = res.status }
+                return status
+            }
+            let lina = try await t.staff("lina").requireID(), zhangwei = try await t.staff("zhangwei").requireID()
+            #expect(try await post(try await t.token(.specialist), "owner=\(zhangwei)") == .unprocessableEntity)
+            #expect(try await CustomerModel.query(on: t.app.db).count() == 0, "refused: nothing written")
+            let supervisor = try await t.token(.supervisor)
+            #expect(try await post(supervisor, "owner=round_robin") == .ok)
+            let owners = try await CustomerModel.query(on: t.app.db).sort(\.$id).all().map(\.responsibleStaffID)
+            #expect(owners == [lina, zhangwei, lina, zhangwei])
+            #expect(try await post(supervisor, "owner=\(zhangwei)&duplicates=import") == .ok)
+            let last = try await CustomerModel.query(on: t.app.db).sort(\.$id, .descending).limit(4).all().map(\.responsibleStaffID)
+            #expect(last == [zhangwei, zhangwei, zhangwei, zhangwei])
+            let page = try await get(t, "/customers/import", as: try await t.signIn(.supervisor)).body.string
+            #expect(page.contains("id=\"owner\"") && page.contains("轮流分配给各专员"))
+            #expect(!(try await get(t, "/customers/import", as: try await t.signIn("lina")).body.string.contains("id=\"owner\"")))
+        }
+    }
 }

@@ -79,7 +79,8 @@ struct CustomerImportAPIController: RouteCollection {
                                   OpenAPIParameters.query("defaultSource", "string", "source channel for rows without one"),
                                   OpenAPIParameters.query("duplicates", "string", "skip | import"),
                                   OpenAPIParameters.query("partial", "boolean", "true: write the lines without a problem, report the others (default: all rows or none)"),
-                                  OpenAPIParameters.query("rejected", "string", "csv: answer the rejected rows with their problems as a CSV file")],
+                                  OpenAPIParameters.query("rejected", "string", "csv: answer the rejected rows with their problems as a CSV file"),
+                                  OpenAPIParameters.query("owner", "string", "me (default) | round_robin | a staff id: whose the new files are (others than me: supervisor)")],
                      responses: [200: "ImportReport"]),
     ]
 
@@ -118,7 +119,9 @@ struct CustomerImportAPIController: RouteCollection {
             let report = req.importReport(plan, encoding: detected, duplicates: duplicates, dryRun: true, outcome: nil)
             return try await report.encodeResponse(status: dryRun ? .ok : .unprocessableEntity, for: req)
         }
-        let outcome = try await importer.run(plan, duplicates: duplicates, handling: handling, responsibleStaffID: staff.id, jobLabel: "api-\(req.requestID.prefix(8))", context: req.auditContext)
+        let owners = try await ImportOwners.resolve(req.query[String.self, at: "owner"], rows: plan.rows, req: req)
+        let outcome = try await importer.run(plan, duplicates: duplicates, handling: handling, responsibleStaffID: owners.everyone, jobLabel: "api-\(req.requestID.prefix(8))",
+                                             context: req.auditContext, owners: owners.byLine)
         var report = req.importReport(plan, encoding: detected, duplicates: duplicates, dryRun: false, outcome: outcome)
         if partial { report.problems = req.importReport(reported, encoding: detected, duplicates: duplicates, dryRun: false, outcome: outcome).problems }
         return try await report.encodeResponse(status: .ok, for: req)
