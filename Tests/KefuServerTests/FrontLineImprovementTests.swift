@@ -208,7 +208,7 @@ struct FrontLineImprovementTests {
                 #expect((owner == zhangwei) == (customer.stage == "intent"), "\(customer.name)")
             }
             let audit = try await t.auditEntries("customer.reassigned")
-            #expect(audit.count == 2 && audit.allSatisfy { $0.detail.contains("李娜休产假") })
+            #expect(audit.count == 2 && audit.allSatisfy { $0.detail == "李娜 → 张伟 · 李娜休产假" }, "people by name, and the reason")
             let bell = try await NotificationStore(database: t.app.db).page(staffID: zhangwei, paging: Paging(number: 1, size: 20)).items
             #expect(bell.count == 1 && bell.first?.event == "customers.assigned" && bell.first?.body == "李娜休产假")
             let zhangweiBrowser = try await t.signIn("zhangwei")
