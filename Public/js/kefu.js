@@ -70,7 +70,8 @@
       return;
     }
     if (e.key !== '/' || e.ctrlKey || e.metaKey || e.altKey || typing) return;
-    const q = d.querySelector('input[name="q"], input[type="search"]');
+    // The page's own search first (a list's filter), else the top bar's.
+    const q = d.querySelector('main input[name="q"], main input[type="search"]') || d.getElementById('global-q');
     if (q && !q.disabled) {
       e.preventDefault();
       q.focus();

@@ -57,9 +57,9 @@ struct FrontLineImprovementTests {
 
     // MARK: - 1. Customer 360
 
-    @Test("360: the timeline leads the file; open follow-ups, promised replies and recommendations at a glance; privacy tools folded away")
-    func customer360Page() async throws {
-        try await withApp { (t: TestApp) in
+    @Test("360: the timeline leads the file; open follow-ups, promised replies and recommendations at a glance; privacy tools folded away", arguments: TestDatabase.available)
+    func customer360Page(database: TestDatabase) async throws {
+        try await withApp(on: database) { (t: TestApp) in
             let (customer, projectName) = try await busyCustomer(t)
             let lina = try await t.signIn("lina")
             let html = try await get(t, "/customers/\(customer.id)", as: lina).body.string
@@ -102,9 +102,9 @@ struct FrontLineImprovementTests {
         }
     }
 
-    @Test("360 API: the overview with what the caller may see; the timeline filtered by group; an unknown group refused")
-    func customer360API() async throws {
-        try await withApp { (t: TestApp) in
+    @Test("360 API: the overview with what the caller may see; the timeline filtered by group; an unknown group refused", arguments: TestDatabase.available)
+    func customer360API(database: TestDatabase) async throws {
+        try await withApp(on: database) { (t: TestApp) in
             let (customer, projectName) = try await busyCustomer(t)
             let lina = try await t.token(.specialist)
             let overview = try await api(t, "/api/v1/customers/\(customer.id)/overview", token: lina)
@@ -192,9 +192,9 @@ struct FrontLineImprovementTests {
         }
     }
 
-    @Test("lists: reassigning every file matching the filter, with a reason: the filter kept, the receiver notified, the reason in the audit log")
-    func reassignAcrossTheFilter() async throws {
-        try await withApp { (t: TestApp) in
+    @Test("lists: reassigning every file matching the filter, with a reason: the filter kept, the receiver notified, the reason in the audit log", arguments: TestDatabase.available)
+    func reassignAcrossTheFilter(database: TestDatabase) async throws {
+        try await withApp(on: database) { (t: TestApp) in
             let customers = try await threeCustomers(t)
             let zhangwei = try await t.staff("zhangwei").requireID()
             let supervisor = try await t.signIn(.supervisor)
@@ -208,7 +208,7 @@ struct FrontLineImprovementTests {
                 #expect((owner == zhangwei) == (customer.stage == "intent"), "\(customer.name)")
             }
             let audit = try await t.auditEntries("customer.reassigned")
-            #expect(audit.count == 2 && audit.allSatisfy { $0.detail.contains("李娜休产假") })
+            #expect(audit.count == 2 && audit.allSatisfy { $0.detail == "李娜 → 张伟 · 李娜休产假" }, "people by name, and the reason")
             let bell = try await NotificationStore(database: t.app.db).page(staffID: zhangwei, paging: Paging(number: 1, size: 20)).items
             #expect(bell.count == 1 && bell.first?.event == "customers.assigned" && bell.first?.body == "李娜休产假")
             let zhangweiBrowser = try await t.signIn("zhangwei")
@@ -250,9 +250,9 @@ struct FrontLineImprovementTests {
         }
     }
 
-    @Test("saved filters: the three built-in ones find what they say; a person saves, uses and deletes their own; nobody else sees or deletes it")
-    func savedFilters() async throws {
-        try await withApp { (t: TestApp) in
+    @Test("saved filters: the three built-in ones find what they say; a person saves, uses and deletes their own; nobody else sees or deletes it", arguments: TestDatabase.available)
+    func savedFilters(database: TestDatabase) async throws {
+        try await withApp(on: database) { (t: TestApp) in
             let customers = try await threeCustomers(t)
             // 丙's follow-up is done without a next one: it becomes 意向无跟进.
             try await t.app.db.sql().raw("UPDATE follow_ups SET completed_at = \(bind: testStart) WHERE customer_id = \(bind: customers[2].id)").run()
@@ -299,9 +299,9 @@ struct FrontLineImprovementTests {
 
     // MARK: - 4. The pipeline board
 
-    @Test("board: a specialist sees their own files by stage, the supervisor the team or one person; a liaison and the administrator not at all")
-    func boardShowsThePipeline() async throws {
-        try await withApp { (t: TestApp) in
+    @Test("board: a specialist sees their own files by stage, the supervisor the team or one person; a liaison and the administrator not at all", arguments: TestDatabase.available)
+    func boardShowsThePipeline(database: TestDatabase) async throws {
+        try await withApp(on: database) { (t: TestApp) in
             let customers = try await threeCustomers(t)
             let zhangweiToken = try await staffToken(t, "zhangwei")
             let theirs = try await createCustomer(t, token: zhangweiToken, ["name": "丁公司联系人", "companyName": "丁方贸易有限公司", "mobile": "13800000004"])
@@ -330,9 +330,9 @@ struct FrontLineImprovementTests {
         }
     }
 
-    @Test("board: moving a card to intent asks for the next follow-up (refused without, nothing changed); with it the stage and the plan are saved; a colleague's card is refused")
-    func boardMoveAsksForTheFollowUp() async throws {
-        try await withApp { (t: TestApp) in
+    @Test("board: moving a card to intent asks for the next follow-up (refused without, nothing changed); with it the stage and the plan are saved; a colleague's card is refused", arguments: TestDatabase.available)
+    func boardMoveAsksForTheFollowUp(database: TestDatabase) async throws {
+        try await withApp(on: database) { (t: TestApp) in
             let customers = try await threeCustomers(t)
             let lead = customers[0]
             let lina = try await t.signIn("lina")
@@ -369,9 +369,9 @@ struct FrontLineImprovementTests {
         try await FollowUpStore(database: t.app.db).list(customerID: customerID).filter { $0.completedAt == nil }.map(\.id)
     }
 
-    @Test("follow-ups: rescheduling needs a new time not in the past and a reason; refused changes nothing; done, the timeline and the audit log say from when to when and why")
-    func reschedule() async throws {
-        try await withApp { (t: TestApp) in
+    @Test("follow-ups: rescheduling needs a new time not in the past and a reason; refused changes nothing; done, the timeline and the audit log say from when to when and why", arguments: TestDatabase.available)
+    func reschedule(database: TestDatabase) async throws {
+        try await withApp(on: database) { (t: TestApp) in
             let customers = try await threeCustomers(t)
             let id = try #require(try await followUpIDs(t, customerID: customers[1].id).first)
             let before = try #require(try await FollowUpStore(database: t.app.db).find(id))
@@ -411,9 +411,9 @@ struct FrontLineImprovementTests {
         }
     }
 
-    @Test("follow-ups: bulk complete finishes those it may; a customer the rule keeps planned and a colleague's are listed with why; no outcome is refused and changes nothing")
-    func bulkComplete() async throws {
-        try await withApp { (t: TestApp) in
+    @Test("follow-ups: bulk complete finishes those it may; a customer the rule keeps planned and a colleague's are listed with why; no outcome is refused and changes nothing", arguments: TestDatabase.available)
+    func bulkComplete(database: TestDatabase) async throws {
+        try await withApp(on: database) { (t: TestApp) in
             let customers = try await threeCustomers(t)
             let token = try await t.token(.specialist)
             // The lead customer gets a follow-up too: completing it leaves nothing the rule needs.
@@ -457,9 +457,9 @@ struct FrontLineImprovementTests {
 
     // MARK: - 2. One-screen intake
 
-    @Test("intake: industry, budget, region, timing and consent on the one screen; the agreed next step becomes a follow-up; a bad next step refuses everything")
-    func oneScreenIntake() async throws {
-        try await withApp { (t: TestApp) in
+    @Test("intake: industry, budget, region, timing and consent on the one screen; the agreed next step becomes a follow-up; a bad next step refuses everything", arguments: TestDatabase.available)
+    func oneScreenIntake(database: TestDatabase) async throws {
+        try await withApp(on: database) { (t: TestApp) in
             let lina = try await t.signIn("lina")
             let page = try await get(t, "/inquiries/new", as: lina).body.string
             for id in ["industry", "budgetMinWan", "province", "timing", "consentChannel", "nextStep", "nextStepDueAt", "mobile-duplicates"] {
@@ -501,9 +501,9 @@ struct FrontLineImprovementTests {
 
     // MARK: - 7. The web-inquiry queue
 
-    @Test("queue: a specialist claims a waiting inquiry, first come — the second is told it is taken and nothing changes; the supervisor sees each person's load")
-    func claimFromTheQueue() async throws {
-        try await withApp { (t: TestApp) in
+    @Test("queue: a specialist claims a waiting inquiry, first come — the second is told it is taken and nothing changes; the supervisor sees each person's load", arguments: TestDatabase.available)
+    func claimFromTheQueue(database: TestDatabase) async throws {
+        try await withApp(on: database) { (t: TestApp) in
             let store = InquiryStore(database: t.app.db)
             let (id, _) = try await store.submit(PublicInquiry(name: "访客王", mobile: "13900009999", company: "王氏贸易", intent: nil, question: "有无厂房出租？"),
                                                  noticeVersion: "2026-01", address: "10.0.0.9", context: .console(now: testStart))
@@ -536,9 +536,9 @@ struct FrontLineImprovementTests {
         }
     }
 
-    @Test("queue: a colleague recording an inquiry on lina's customer tells lina on the bell; her own inquiries do not")
-    func colleagueInquiryTellsTheOwner() async throws {
-        try await withApp { (t: TestApp) in
+    @Test("queue: a colleague recording an inquiry on lina's customer tells lina on the bell; her own inquiries do not", arguments: TestDatabase.available)
+    func colleagueInquiryTellsTheOwner(database: TestDatabase) async throws {
+        try await withApp(on: database) { (t: TestApp) in
             let customers = try await threeCustomers(t)
             let linaID = try await t.staff("lina").requireID()
             let lina = try await t.token(.specialist)
@@ -551,6 +551,130 @@ struct FrontLineImprovementTests {
             let bell = try await NotificationStore(database: t.app.db).page(staffID: linaID, paging: Paging(number: 1, size: 20)).items
             #expect(bell.count == 1 && bell.first?.event == "inquiry.colleague_recorded" && bell.first?.link == "/customers/\(customers[1].id)")
             #expect(bell.first?.title.hasPrefix("同事为您的客户记录了咨询：ZX-") == true && bell.first?.body == "园区有食堂吗？")
+        }
+    }
+
+    // MARK: - 8. The top bar's search
+
+    @Test("search: customers, inquiries by number, projects by number or name from the top bar; masked as the role requires; a liaison searches no customers", arguments: TestDatabase.available)
+    func globalSearch(database: TestDatabase) async throws {
+        try await withApp(on: database) { (t: TestApp) in
+            let (customer, projectName) = try await busyCustomer(t)
+            let colleague = try await t.signIn("zhangwei")
+            let layout = try await get(t, "/customers", as: colleague).body.string
+            #expect(layout.contains("id=\"global-search\"") && layout.contains("action=\"/search\""), "the box is in the top bar")
+            let html = try await get(t, "/search?q=\(customer.code)", as: colleague).body.string
+            #expect(html.contains("href=\"/customers/\(customer.id)\"") && html.contains("138****1111") && !html.contains("13800001111"), "masked for a colleague")
+            let token = try await staffToken(t, "zhangwei")
+            let byName = try await api(t, "/api/v1/search?q=\("吴江精密".addingPercentEncoding(withAllowedCharacters: .urlQueryAllowed)!)", token: token)
+                .content.decode(GlobalSearch.Results.self)
+            #expect(byName.projects?.map(\.name) == [projectName] && byName.customers?.isEmpty == true)
+            let lina = try await t.token(.specialist)
+            let byNumber = try await api(t, "/api/v1/search?q=zx-2026", token: lina).content.decode(GlobalSearch.Results.self)
+            #expect(byNumber.inquiries?.count == 1 && byNumber.inquiries?.first?.canOpen == true)
+            let theirs = try await api(t, "/api/v1/search?q=ZX-2026", token: token).content.decode(GlobalSearch.Results.self)
+            #expect(theirs.inquiries?.isEmpty == true, "a colleague's inquiry is not found by another specialist")
+            let mine = try await api(t, "/api/v1/search?q=13800001111", token: lina).content.decode(GlobalSearch.Results.self)
+            #expect(mine.customers?.first?.mobile == "13800001111" && mine.customers?.first?.contactVisibility == "full")
+            let liaison = try await api(t, "/api/v1/search?q=\(customer.code)", token: try await staffToken(t, "zhoumin")).content.decode(GlobalSearch.Results.self)
+            #expect(liaison.customers?.isEmpty != false && liaison.inquiries == nil, "nothing of the customers' a liaison was not sent")
+            let empty = try await api(t, "/api/v1/search?q=", token: lina).content.decode(GlobalSearch.Results.self)
+            #expect(empty.customers == nil && empty.projects == nil)
+        }
+    }
+
+    // MARK: - 6. Import
+
+    @Test("import: the template downloads and imports as it is; 客户来源 and 投资预算 \"500-1500万\" are understood; a bad budget names its column")
+    func importTemplateAndSynonyms() async throws {
+        try await withApp { (t: TestApp) in
+            let lina = try await t.signIn("lina")
+            let template = try await get(t, "/customers/import/template.csv", as: lina)
+            #expect(template.status == .ok && template.headers.first(name: .contentDisposition)?.contains("attachment") == true)
+            let text = template.body.string
+            #expect(text.hasPrefix("\u{FEFF}客户姓名,手机号码") && text.contains("500-1500万"))
+            let token = try await t.token(.specialist)
+            func post(_ csv: String, dryRun: Bool) async throws -> (HTTPStatus, ImportReport?) {
+                var result: (HTTPStatus, ImportReport?) = (.ok, nil)
+                try await t.app.testing().test(.POST, "/api/v1/customers/imports?dryRun=\(dryRun)", beforeRequest: { req in
+                    req.bearer(token)
+                    req.headers.contentType = HTTPMediaType(type: "text", subType: "csv")
+                    req.body = ByteBuffer(string: csv)
+                }) { res async throws in result = (res.status, try? res.content.decode(ImportReport.self)) }
+                return result
+            }
+            // The template as downloaded is a valid file.
+            let (checked, report) = try await post(text, dryRun: true)
+            #expect(checked == .ok && report?.problems.isEmpty == true)
+            let csv = "姓名,手机,客户来源,投资预算\n陈东,13600001111,转介绍,500-1500万\n林西,13600002222,来访,1500万以上\n"
+            let (status, imported) = try await post(csv, dryRun: false)
+            #expect(status == .ok && imported?.created == 2)
+            let chen = try #require(try await CustomerModel.query(on: t.app.db).filter(\.$name == "陈东").first())
+            #expect(chen.source == "referral" && chen.budgetMinYuan == 5_000_000 && chen.budgetMaxYuan == 15_000_000)
+            let lin = try #require(try await CustomerModel.query(on: t.app.db).filter(\.$name == "林西").first())
+            #expect(lin.budgetMinYuan == 15_000_000 && lin.budgetMaxYuan == nil)
+            let (_, bad) = try await post("姓名,投资预算\n赵北,面议\n", dryRun: true)
+            #expect(bad?.problems.first?.column == "B 投资预算", "the problem names the column people typed")
+        }
+    }
+
+    @Test("import: partial import writes the good lines and reports the others; the rejected rows download with their problems; all-or-nothing stays the default", arguments: TestDatabase.available)
+    func partialImport(database: TestDatabase) async throws {
+        try await withApp(on: database) { (t: TestApp) in
+            let token = try await t.token(.specialist)
+            let csv = "姓名,手机,投资预算\n陈东,13600001111,500-1500万\n,13600002222,100\n林西,12345,200\n周南,13600003333,\n"
+            func post(_ query: String) async throws -> TestingHTTPResponse {
+                var response: TestingHTTPResponse?
+                try await t.app.testing().test(.POST, "/api/v1/customers/imports?\(query)", beforeRequest: { req in
+                    req.bearer(token)
+                    req.headers.contentType = HTTPMediaType(type: "text", subType: "csv")
+                    req.body = ByteBuffer(string: csv)
+                }) { res async throws in response = res }
+                return try #require(response)
+            }
+            let whole = try await post("")
+            let countAfterWhole = try await CustomerModel.query(on: t.app.db).count()
+            #expect(whole.status == .unprocessableEntity && countAfterWhole == 0, "all or nothing by default")
+            let rejected = try await post("rejected=csv")
+            #expect(rejected.status == .ok && rejected.headers.contentType?.subType == "csv")
+            let file = rejected.body.string
+            #expect(file.hasPrefix("\u{FEFF}行号,姓名,手机,投资预算,问题"))
+            #expect(file.contains("3,,13600002222,100,") && file.contains("4,林西,12345,200,"), "each rejected line as it was")
+            #expect(!file.contains("陈东") && !file.contains("周南"), "good lines are not in it")
+            let partial = try await post("partial=true")
+            let report = try partial.content.decode(ImportReport.self)
+            #expect(partial.status == .ok && report.created == 2 && Set(report.problems.map(\.line)) == [3, 4])
+            let names = try await CustomerModel.query(on: t.app.db).all().map(\.name).sorted()
+            #expect(names == ["周南", "陈东"])
+        }
+    }
+
+    @Test("import: owner rules — a specialist's files are their own (others refused, nothing written); the supervisor gives them to one person or deals them in turn", arguments: TestDatabase.available)
+    func importOwnerRules(database: TestDatabase) async throws {
+        try await withApp(on: database) { (t: TestApp) in
+            let csv = "姓名,手机\n陈东,13600001111\n林西,13600002222\n周南,13600003333\n吴北,13600004444\n"
+            func post(_ token: String, _ query: String) async throws -> HTTPStatus {
+                var status = HTTPStatus.ok
+                try await t.app.testing().test(.POST, "/api/v1/customers/imports?\(query)", beforeRequest: { req in
+                    req.bearer(token)
+                    req.headers.contentType = HTTPMediaType(type: "text", subType: "csv")
+                    req.body = ByteBuffer(string: csv)
+                }) { res async throws in status = res.status }
+                return status
+            }
+            let lina = try await t.staff("lina").requireID(), zhangwei = try await t.staff("zhangwei").requireID()
+            #expect(try await post(try await t.token(.specialist), "owner=\(zhangwei)") == .unprocessableEntity)
+            #expect(try await CustomerModel.query(on: t.app.db).count() == 0, "refused: nothing written")
+            let supervisor = try await t.token(.supervisor)
+            #expect(try await post(supervisor, "owner=round_robin") == .ok)
+            let owners = try await CustomerModel.query(on: t.app.db).sort(\.$id).all().map(\.responsibleStaffID)
+            #expect(owners == [lina, zhangwei, lina, zhangwei])
+            #expect(try await post(supervisor, "owner=\(zhangwei)&duplicates=import") == .ok)
+            let last = try await CustomerModel.query(on: t.app.db).sort(\.$id, .descending).limit(4).all().map(\.responsibleStaffID)
+            #expect(last == [zhangwei, zhangwei, zhangwei, zhangwei])
+            let page = try await get(t, "/customers/import", as: try await t.signIn(.supervisor)).body.string
+            #expect(page.contains("id=\"owner\"") && page.contains("轮流分配给各专员"))
+            #expect(!(try await get(t, "/customers/import", as: try await t.signIn("lina")).body.string.contains("id=\"owner\"")))
         }
     }
 }

@@ -89,19 +89,19 @@ def test_lists_that_work(browser, base_url):
     # A built-in filter, then one of our own.
     browser.find_element(By.LINK_TEXT, "意向无跟进").click()
     wait_for(browser, lambda d: "withoutFollowUp=1" in d.current_url)
-    browser.get(base_url + "/customers?stage=intent")
-    browser.find_element(By.ID, "filterName").send_keys("全部意向客户")
+    browser.get(base_url + "/customers?stage=lost")
+    browser.find_element(By.ID, "filterName").send_keys("全部流失客户")
     browser.find_element(By.CSS_SELECTOR, "#save-filter-form button[type=submit]").click()
     wait_for(browser, lambda d: "筛选已保存" in d.page_source, "the filter was not saved")
-    assert browser.find_element(By.LINK_TEXT, "全部意向客户")
-    # Reassign everything matching stage=intent: back on the same list.
+    assert browser.find_element(By.LINK_TEXT, "全部流失客户")
+    # Reassign everything matching stage=lost: back on the same list.
     browser.find_element(By.ID, "allMatching").click()
     browser.find_element(By.ID, "reassign-reason").send_keys("月度调整")
     browser.find_element(By.CSS_SELECTOR, "#reassign-form button[data-confirm]").click()
     browser.switch_to.alert.accept()
     wait_for(browser, lambda d: "flash-success" in d.page_source or "已调整" in d.page_source, "no confirmation of the reassignment")
-    assert "stage=intent" in browser.current_url, "the filter is kept after the bulk action"
-    assert browser.find_element(By.ID, "stage").get_attribute("value") == "intent"
+    assert "stage=lost" in browser.current_url, "the filter is kept after the bulk action"
+    assert browser.find_element(By.ID, "stage").get_attribute("value") == "lost"
     browser.set_window_size(390, 844)
     browser.get(browser.current_url)
     no_wider_than_the_screen(browser)

@@ -10,7 +10,8 @@ enum APIDocumentation {
                 + FollowUpsAPIController.operations + NotificationsAPIController.operations + ContractsAPIController.operations
                 + ObligationsAPIController.operations + ProceduresAPIController.operations + ContractTemplatesAPIController.operations + OpenAPIController.operations
                 + WorkingCalendarAPIController.operations + ComplaintsAPIController.operations + SurveyController.operations
-                + AssessmentsAPIController.operations + BoardAPIController.operations + WorkPlansAPIController.operations,
+                + AssessmentsAPIController.operations + BoardAPIController.operations + WorkPlansAPIController.operations
+                + GlobalSearch.operations,
             schemas: AuthAPIController.schemas.merging(StaffAPIController.schemas) { $1 }
                 .merging(DepartmentsController.schemas) { $1 }.merging(AuditController.schemas) { $1 }
                 .merging(CustomersAPIController.schemas) { $1 }.merging(PrivacyAPIController.schemas) { $1 }
@@ -23,6 +24,7 @@ enum APIDocumentation {
                 .merging(AssessmentsAPIController.schemas) { $1 }
                 .merging(BoardAPIController.schemas) { $1 }
                 .merging(WorkPlansAPIController.schemas) { $1 }
+                .merging(GlobalSearch.schemas) { $1 }
         )
     }
 }

@@ -102,6 +102,7 @@ func routes(_ app: Application) throws {
     try app.register(collection: AssessmentsController())
     try app.register(collection: BoardController())
     try app.register(collection: WorkPlansController())
+    try app.register(collection: GlobalSearch())
     let api = app.grouped("api", "v1")
     try api.register(collection: AuthAPIController())
     try api.register(collection: StaffAPIController())

@@ -142,6 +142,13 @@ struct CustomerStore {
             var moved = 0
             // One query for all of them, not one per customer.
             let customers = try await CustomerModel.query(on: tx).filter(\.$id ~~ Array(Set(ids))).sort(\.$id).all()
+            // The audit log reads the people by name (issue 10 #5), looked up once for the batch.
+            let people = Set(customers.compactMap(\.responsibleStaffID) + [staffID])
+            var names: [Int: String] = [:]
+            for row in try await tx.sql().raw("SELECT id, display_name FROM staff WHERE id IN (\(binds: Array(people)))").all() {
+                names[try row.decode(column: "id", as: Int.self)] = try row.decode(column: "display_name", as: String.self)
+            }
+            let name = { (id: Int?) in id.map { names[$0] ?? String($0) } ?? "—" }
             for customer in customers where customer.responsibleStaffID != staffID {
                 let id = try customer.requireID()
                 let old = customer.responsibleStaffID.map(String.init) ?? ""
@@ -154,7 +161,7 @@ struct CustomerStore {
                 try await CustomerChangeModel(customerID: id, change: FieldChange(field: "responsibleStaffID", oldValue: old, newValue: String(staffID)), context: context).create(on: tx)
                 try await Timeline.record(.reassigned, customerID: id, recordType: "customer", recordID: id, summary: "→ \(staffID)", context: context, on: tx)
                 try await AuditLog.record("customer.reassigned", recordType: "customer", recordID: String(id), fields: ["responsibleStaffID"],
-                                          detail: reason.isEmpty ? "\(old) → \(staffID)" : "\(old) → \(staffID) · \(reason.prefix(200))", context: context, on: tx)
+                                          detail: "\(name(Int(old))) → \(name(staffID))" + (reason.isEmpty ? "" : " · \(reason.prefix(200))"), context: context, on: tx)
                 moved += 1
             }
             if moved > 0, let notice, staffID != context.actorStaffID {

@@ -77,7 +77,10 @@ struct CustomerImportAPIController: RouteCollection {
                      summary: "Import customers from CSV (UTF-8, UTF-8 with BOM or GB18030/GBK; body is the file). dryRun=true only checks.",
                      parameters: [OpenAPIParameters.query("dryRun", "boolean"), OpenAPIParameters.query("encoding", "string", "auto | utf8 | utf8-bom | gb18030"),
                                   OpenAPIParameters.query("defaultSource", "string", "source channel for rows without one"),
-                                  OpenAPIParameters.query("duplicates", "string", "skip | import")],
+                                  OpenAPIParameters.query("duplicates", "string", "skip | import"),
+                                  OpenAPIParameters.query("partial", "boolean", "true: write the lines without a problem, report the others (default: all rows or none)"),
+                                  OpenAPIParameters.query("rejected", "string", "csv: answer the rejected rows with their problems as a CSV file"),
+                                  OpenAPIParameters.query("owner", "string", "me (default) | round_robin | a staff id: whose the new files are (others than me: supervisor)")],
                      responses: [200: "ImportReport"]),
     ]
 
@@ -101,7 +104,13 @@ struct CustomerImportAPIController: RouteCollection {
         let defaultSource = SourceChannel(rawValue: req.query[String.self, at: "defaultSource"] ?? "phone") ?? .phone
         let handling = CustomerImporter.DuplicateHandling(rawValue: req.query[String.self, at: "duplicates"] ?? "skip") ?? .skip
         let dryRun = req.query[String.self, at: "dryRun"].map { $0 == "true" || $0 == "1" } ?? false
-        let (plan, detected) = try req.customerImportPlan(bytes: Array(buffer.readableBytesView), encoding: encoding, mapping: nil, defaultSource: defaultSource)
+        var (plan, detected) = try req.customerImportPlan(bytes: Array(buffer.readableBytesView), encoding: encoding, mapping: nil, defaultSource: defaultSource)
+        // issue 10: `rejected=csv` answers the rejected rows with their problems as a file; `partial=true`
+        // writes the lines without a problem and reports the others (all-or-nothing stays the default).
+        if req.query[String.self, at: "rejected"] == "csv" { return CustomerImportController.rejectedResponse(plan, localize: { req.t($0) }) }
+        let partial = req.query[String.self, at: "partial"].map { $0 == "true" || $0 == "1" } ?? false
+        let reported = plan
+        if partial { plan.rows = plan.importableRows; plan.problems = [] }
         let importer = CustomerImporter(database: req.db)
         let duplicates = try await importer.duplicateLines(in: plan)
         try await DuplicateCheck.admitImport(matchingExisting: CustomerImporter.matchesOnRecord(duplicates), rows: plan.rows.count,
@@ -110,7 +119,11 @@ struct CustomerImportAPIController: RouteCollection {
             let report = req.importReport(plan, encoding: detected, duplicates: duplicates, dryRun: true, outcome: nil)
             return try await report.encodeResponse(status: dryRun ? .ok : .unprocessableEntity, for: req)
         }
-        let outcome = try await importer.run(plan, duplicates: duplicates, handling: handling, responsibleStaffID: staff.id, jobLabel: "api-\(req.requestID.prefix(8))", context: req.auditContext)
-        return try await req.importReport(plan, encoding: detected, duplicates: duplicates, dryRun: false, outcome: outcome).encodeResponse(status: .ok, for: req)
+        let owners = try await ImportOwners.resolve(req.query[String.self, at: "owner"], rows: plan.rows, req: req)
+        let outcome = try await importer.run(plan, duplicates: duplicates, handling: handling, responsibleStaffID: owners.everyone, jobLabel: "api-\(req.requestID.prefix(8))",
+                                             context: req.auditContext, owners: owners.byLine)
+        var report = req.importReport(plan, encoding: detected, duplicates: duplicates, dryRun: false, outcome: outcome)
+        if partial { report.problems = req.importReport(reported, encoding: detected, duplicates: duplicates, dryRun: false, outcome: outcome).problems }
+        return try await report.encodeResponse(status: .ok, for: req)
     }
 }

@@ -80,6 +80,8 @@ struct CustomerImportController: RouteCollection {
         var step: String?
         /// The kept upload to check or import again, instead of a new file.
         var upload: String?
+        /// Whose the imported files are (issue 10): `me`, `round_robin`, or a person's id (supervisor).
+        var owner: String?
         /// Column index → field name ("" leaves the column out).
         var mapping: ColumnChoices?
     }
@@ -159,6 +161,9 @@ struct CustomerImportController: RouteCollection {
         var uploadToken: String?
         var columns: [Column] = []
         var hasColumns = false
+        /// The owner rules the importer may choose from (the supervisor); a specialist's files are their own.
+        var owners: [ChoiceOption] = []
+        var canChooseOwner = false
 
         init(errors: [String: String] = [:], report: ImportReport? = nil, form: UploadForm? = nil) {
             encodings = ChoiceOption.list(["auto", "utf8", "utf8-bom", "gb18030"], labelPrefix: "import.encoding", selected: form?.encoding ?? "auto")
@@ -183,10 +188,44 @@ struct CustomerImportController: RouteCollection {
         importing.get(use: form)
         importing.on(.POST, body: .collect(maxSize: "64mb"), use: upload)
         importing.get("jobs", ":job", use: job)
+        importing.get("template.csv", use: template)
+    }
+
+    static func rejectedResponse(_ plan: CustomerImportPlan, localize: (String) -> String) -> Response {
+        var headers = HTTPHeaders()
+        headers.contentType = HTTPMediaType(type: "text", subType: "csv", parameters: ["charset": "utf-8"])
+        headers.replaceOrAdd(name: .contentDisposition, value: "attachment; filename=\"rejected-rows.csv\"; filename*=UTF-8''%E9%97%AE%E9%A2%98%E8%A1%8C.csv")
+        return Response(status: .ok, headers: headers, body: .init(string: plan.rejectedFile(localize: localize)))
+    }
+
+    static func render(_ req: Request, _ page: Page, status: HTTPResponseStatus = .ok) async throws -> Response {
+        var page = page
+        let staff = try req.requireStaff()
+        if AccessPolicy.allows(staff.role, .reassignCustomers) {
+            let chosen = (try? req.content.get(String.self, at: "owner")) ?? "me"
+            page.canChooseOwner = true
+            page.owners = [ChoiceOption(value: "me", labelKey: "import.owner.me", isSelected: chosen == "me"),
+                           ChoiceOption(value: "round_robin", labelKey: "import.owner.round_robin", isSelected: chosen == "round_robin")]
+                + (try await req.application.assigneeDirectory.assignees(on: req.db)).filter { $0.id != staff.id }.map {
+                    ChoiceOption(value: String($0.id), labelKey: "", label: $0.displayName, isSelected: chosen == String($0.id))
+                }
+        }
+        return try await req.renderPage("customers/import", titleKey: "import.title", page, status: status)
+    }
+
+    /// 下载模板: the header the import reads best and one example row, as Excel opens it (UTF-8 with BOM).
+    @Sendable func template(req: Request) async throws -> Response {
+        let header = ["客户姓名", "手机号码", "公司名称", "统一社会信用代码", "邮箱", "省份", "城市", "意向行业", "投资预算", "投资时间", "客户来源", "客户阶段", "客户等级", "备注"]
+        let example = ["王先生", "13800138000", "示例科技有限公司", "", "wang@example.cn", "江苏省", "苏州", "先进制造", "500-1500万", "6 个月内", "电话", "线索", "B", "示例行，导入前请删除"]
+        let csv = "\u{FEFF}" + [header, example].map { $0.joined(separator: ",") }.joined(separator: "\r\n") + "\r\n"
+        var headers = HTTPHeaders()
+        headers.contentType = HTTPMediaType(type: "text", subType: "csv", parameters: ["charset": "utf-8"])
+        headers.replaceOrAdd(name: .contentDisposition, value: "attachment; filename=\"customer-import-template.csv\"; filename*=UTF-8''%E5%AE%A2%E6%88%B7%E5%AF%BC%E5%85%A5%E6%A8%A1%E6%9D%BF.csv")
+        return Response(status: .ok, headers: headers, body: .init(string: csv))
     }
 
     @Sendable func form(req: Request) async throws -> Response {
-        try await req.renderPage("customers/import", titleKey: "import.title", Page())
+        try await Self.render(req, Page())
     }
 
     @Sendable func upload(req: Request) async throws -> Response {
@@ -204,23 +243,28 @@ struct CustomerImportController: RouteCollection {
         } else if let kept = form.upload, let stored = await jobs.upload(kept, ownerID: staff.id) {
             (token, upload) = (kept, stored)
         } else {
-            return try await req.renderPage("customers/import", titleKey: "import.title", Page(errors: ["file": "import.choose_file"], form: form), status: .unprocessableEntity)
+            return try await Self.render(req, Page(errors: ["file": "import.choose_file"], form: form), status: .unprocessableEntity)
         }
         let defaultSource = SourceChannel(rawValue: form.defaultSource ?? "") ?? .phone
         let handling = CustomerImporter.DuplicateHandling(rawValue: form.duplicates ?? "") ?? .skip
         let chosen = form.mapping.map { choices in
             ColumnMapping(fieldForColumn: choices.fieldForColumn.filter { Self.importFields.contains($0.value) })
         }
-        let plan: CustomerImportPlan, encoding: CSVEncoding
+        var plan: CustomerImportPlan, encoding: CSVEncoding
         do {
             (plan, encoding) = try req.customerImportPlan(bytes: upload.bytes, encoding: upload.encoding, mapping: newFile == nil ? chosen : nil, defaultSource: defaultSource)
         } catch let errors as FieldErrors {
-            return try await req.renderPage("customers/import", titleKey: "import.title", Page(errors: errors.messages, form: form), status: .unprocessableEntity)
+            return try await Self.render(req, Page(errors: errors.messages, form: form), status: .unprocessableEntity)
         }
         let duplicates = try await CustomerImporter(database: req.db).duplicateLines(in: plan)
         try await DuplicateCheck.admitImport(matchingExisting: CustomerImporter.matchesOnRecord(duplicates), rows: plan.rows.count,
                                              actor: staff.actor, context: req.auditContext, on: req.db)
-        let checkOnly = form.step != "import"
+        // 下载问题行: the rejected rows with their problems, as a file (issue 10).
+        if form.step == "rejected" { return Self.rejectedResponse(plan, localize: { req.t($0) }) }
+        // 只导入有效行: the lines without a problem are written, the others left for the file of rejected rows.
+        let partial = form.step == "import_valid"
+        if partial { plan.rows = plan.importableRows; plan.problems = [] }
+        let checkOnly = form.step != "import" && !partial
         if checkOnly || !plan.problems.isEmpty {
             let report = req.importReport(plan, encoding: encoding, duplicates: duplicates, dryRun: true, outcome: nil)
             var page = Page(report: report, form: form)
@@ -231,20 +275,26 @@ struct CustomerImportController: RouteCollection {
                     + Self.importFields.map { ChoiceOption(value: $0, labelKey: "customer.field.\($0)", isSelected: $0 == selected) })
             }
             page.hasColumns = !page.columns.isEmpty
-            return try await req.renderPage("customers/import", titleKey: "import.title", page, status: plan.problems.isEmpty ? .ok : .unprocessableEntity)
+            return try await Self.render(req, page, status: plan.problems.isEmpty ? .ok : .unprocessableEntity)
         }
         // The import runs on after this response; the progress page follows it.
         let jobID = UUID().uuidString.lowercased()
         // Only values cross into the task: models and the request stay with this request.
         let staffID = staff.id
+        let owners: ImportOwners
+        do {
+            owners = try await ImportOwners.resolve(form.owner, rows: plan.rows, req: req)
+        } catch let errors as FieldErrors {
+            return try await Self.render(req, Page(errors: errors.messages, form: form), status: .unprocessableEntity)
+        }
         await jobs.start(jobID, total: plan.rows.count, ownerID: staffID)
         let context = req.auditContext
         let logger = req.logger
         let importer = CustomerImporter(database: req.application.db)
         Task {
             do {
-                let outcome = try await importer.run(plan, duplicates: duplicates, handling: handling, responsibleStaffID: staffID, jobLabel: "import-\(jobID.prefix(8))",
-                                                     context: context) { done in await jobs.progress(jobID, done: done) }
+                let outcome = try await importer.run(plan, duplicates: duplicates, handling: handling, responsibleStaffID: owners.everyone, jobLabel: "import-\(jobID.prefix(8))",
+                                                     context: context, owners: owners.byLine) { done in await jobs.progress(jobID, done: done) }
                 let report = ImportReport(encoding: encoding.rawValue, mapping: [:], totalRows: plan.totalRows, validRows: plan.rows.count,
                                           problems: [], duplicateLines: duplicates.keys.sorted(), dryRun: false, created: outcome.created,
                                           skippedLines: outcome.skippedLines)
@@ -270,6 +320,6 @@ struct CustomerImportController: RouteCollection {
         page.total = snapshot.total
         page.percent = snapshot.total == 0 ? 100 : snapshot.done * 100 / snapshot.total
         if page.isRunning { req.pageRefreshSeconds = 2 }
-        return try await req.renderPage("customers/import", titleKey: "import.title", page)
+        return try await Self.render(req, page)
     }
 }

@@ -28,9 +28,11 @@ struct CustomerImportPlan: Sendable {
         "industries": ["意向行业", "行业", "industries", "industry"],
         "budgetMinWan": ["预算下限（万元）", "预算下限", "budgetmin", "budget from"],
         "budgetMaxWan": ["预算上限（万元）", "预算上限", "budgetmax", "budget to"],
+        // One column with the whole range, "500-1500万" (issue 10): split by `BudgetText`.
+        "budget": ["投资预算", "投资预算（万元）", "预算", "投资额", "budget"],
         "preferredRegions": ["意向区域", "preferredregions"],
         "timing": ["投资时间", "timing"],
-        "source": ["来源渠道", "来源", "source"],
+        "source": ["来源渠道", "客户来源", "来源", "source"],
         "category": ["客户类别", "类别", "category"],
         "grade": ["客户等级", "等级", "grade"],
         "stage": ["客户阶段", "阶段", "stage"],
@@ -48,6 +50,24 @@ struct CustomerImportPlan: Sendable {
     var rows: [Row] = []
     var problems: [ImportProblem] = []
     var totalRows = 0
+    /// The cells of each line with a problem, for the file of rejected rows (issue 10, partial import).
+    var rejectedCells: [Int: [String]] = [:]
+
+    /// Lines with a problem; a partial import leaves them out, valid or not.
+    var problemLines: Set<Int> { Set(problems.map(\.line)) }
+
+    /// The valid rows of lines without any problem: what a partial import writes.
+    var importableRows: [Row] { rows.filter { !problemLines.contains($0.line) } }
+
+    /// The rejected rows as they were, with the line and what is wrong in words, as a CSV Excel opens.
+    func rejectedFile(localize: (String) -> String) -> String {
+        var byLine: [Int: [String]] = [:]
+        for problem in problems { byLine[problem.line, default: []].append((problem.column.isEmpty ? "" : problem.column + "：") + localize(problem.messageKey)) }
+        let rows = byLine.keys.sorted().filter { $0 > 1 }.map { line in
+            [String(line)] + (rejectedCells[line] ?? []) + [byLine[line, default: []].joined(separator: "；")]
+        }
+        return "\u{FEFF}" + CSVTable.write(header: [localize("import.line")] + header + [localize("import.problems_column")], rows: rows)
+    }
 
     /// Reads the table with the mapping, turning labels people type ("电话", "意向") into stored keys
     /// through `labelKeys` (localized label → key), and validates every row.
@@ -57,7 +77,8 @@ struct CustomerImportPlan: Sendable {
         var plan = CustomerImportPlan(header: table.header, mapping: mapping)
         plan.totalRows = table.rows.count
         let columnName = { (field: String) -> String in
-            guard let index = mapping.column(of: field), index < table.header.count else { return field }
+            let source = field.hasPrefix("budget") && mapping.column(of: field) == nil ? "budget" : field
+            guard let index = mapping.column(of: source), index < table.header.count else { return field }
             return "\(Self.columnLetter(index)) \(table.header[index])"
         }
         for row in table.rows {
@@ -87,6 +108,10 @@ struct CustomerImportPlan: Sendable {
             }
             draft.budgetMinWan = value("budgetMinWan")
             draft.budgetMaxWan = value("budgetMaxWan")
+            let budget = value("budget")
+            if !budget.isEmpty, draft.budgetMinWan.isEmpty, draft.budgetMaxWan.isEmpty {
+                (draft.budgetMinWan, draft.budgetMaxWan) = BudgetText.split(budget)
+            }
             draft.preferredRegions = value("preferredRegions")
             let timing = value("timing", prefix: "customer.timing")
             draft.timing = timing.isEmpty ? InvestmentTiming.undecided.rawValue : timing
@@ -102,11 +127,13 @@ struct CustomerImportPlan: Sendable {
             case .success(let values):
                 plan.rows.append(Row(line: row.line, values: values))
             case .failure(let errors):
+                plan.rejectedCells[row.line] = row.fields
                 for (field, key) in errors.messages.sorted(by: { $0.key < $1.key }) {
                     plan.problems.append(ImportProblem(line: row.line, column: columnName(field), field: field, messageKey: key))
                 }
             }
             if row.extraFieldCount > 0 {
+                plan.rejectedCells[row.line] = row.fields
                 plan.problems.append(ImportProblem(line: row.line, column: Self.columnLetter(table.header.count), field: "", messageKey: "import.extra_cells"))
             }
         }

@@ -2,6 +2,7 @@ import Fluent
 import Foundation
 import KefuDomain
 import SQLKit
+import Vapor
 
 /// Writes a checked import plan in one transaction (issue 3 §6): every row is created, or — when
 /// anything fails — none is. Codes are taken as one block; rows go in multi-row statements.
@@ -67,7 +68,7 @@ struct CustomerImporter {
     /// large file is not compared with every file twice.
     func run(
         _ plan: CustomerImportPlan, duplicates: [Int: String], handling: DuplicateHandling, responsibleStaffID: Int?, jobLabel: String,
-        context: AuditContext, progress: @escaping @Sendable (Int) async -> Void = { _ in }
+        context: AuditContext, owners: [Int: Int] = [:], progress: @escaping @Sendable (Int) async -> Void = { _ in }
     ) async throws -> Outcome {
         let rows = handling == .skip ? plan.rows.filter { duplicates[$0.line] == nil } : plan.rows
         let outcome = Outcome(created: rows.count, skippedLines: handling == .skip ? duplicates.keys.sorted() : [])
@@ -81,10 +82,10 @@ struct CustomerImporter {
             for start in stride(from: 0, to: rows.count, by: Self.chunk) {
                 let slice = rows[start..<min(start + Self.chunk, rows.count)]
                 // Values, not models: a Fluent model per row cost a tenth of the import.
-                let written = slice.map { row -> (code: String, values: CustomerValues, derived: CustomerModel.DerivedColumns) in
+                let written = slice.map { row -> (code: String, values: CustomerValues, derived: CustomerModel.DerivedColumns, owner: Int?) in
                     sequence += 1
                     let code = codeFormat.code(year: year, sequence: sequence)
-                    return (code, row.values, CustomerModel.DerivedColumns(row.values, code: code))
+                    return (code, row.values, CustomerModel.DerivedColumns(row.values, code: code), owners[row.line] ?? responsibleStaffID)
                 }
                 let insert = sql.insert(into: "customers").columns(
                     "code", "kind", "name", "company_name", "company_key", "credit_code", "mobile", "mobile_last4", "landline", "email",
@@ -92,21 +93,21 @@ struct CustomerImporter {
                     "preferred_regions", "timing", "source", "category", "grade", "stage", "lost_reason", "responsible_staff_id", "tags",
                     "remarks", "search_text", "created_by_staff_id", "created_at", "updated_at", "version"
                 )
-                for (code, v, d) in written {
+                for (code, v, d, owner) in written {
                     insert.values(
                         SQLBind(code), SQLBind(v.kind.rawValue), SQLBind(v.name), SQLBind(v.companyName), SQLBind(d.companyKey), SQLBind(v.creditCode),
                         SQLBind(v.mobile), SQLBind(d.mobileLast4), SQLBind(v.landline), SQLBind(v.email), SQLBind(v.wechatID),
                         SQLBind(v.province), SQLBind(v.city), SQLBind(v.address), SQLBind(v.businessScope), SQLBind(d.industries),
                         SQLBind(d.budgetMinYuan), SQLBind(d.budgetMaxYuan), SQLBind(v.preferredRegions), SQLBind(v.timing.rawValue),
                         SQLBind(v.source.rawValue), SQLBind(v.category), SQLBind(v.grade), SQLBind(v.stage.rawValue), SQLBind(v.lostReason),
-                        SQLBind(responsibleStaffID), SQLBind(d.tags), SQLBind(v.remarks), SQLBind(d.searchText), SQLBind(context.actorStaffID),
+                        SQLBind(owner), SQLBind(d.tags), SQLBind(v.remarks), SQLBind(d.searchText), SQLBind(context.actorStaffID),
                         SQLBind(context.now), SQLBind(context.now), SQLBind(1)
                     )
                 }
                 let ids = try await insert.returning("id").all().map { try $0.decode(column: "id", as: Int.self) }
                 try await CustomerSearchIndex.insertNew(zip(ids, written).map { (id: $0.0, text: $0.1.derived.searchText) }, on: tx)
                 let timeline = sql.insert(into: "timeline_entries").columns("customer_id", "occurred_at", "kind", "record_type", "record_id", "staff_id", "actor_name", "summary")
-                for ((id, customer), row) in zip(zip(ids, written), slice) {
+                for ((id, customer), row) in zip(zip(ids, written.map { (code: $0.code, values: $0.values, derived: $0.derived) }), slice) {
                     let note = duplicates[row.line].map { " · 疑似重复: \($0)" } ?? ""
                     timeline.values(SQLBind(id), SQLBind(context.now), SQLBind(Timeline.Kind.created.rawValue), SQLBind("customer"), SQLBind(id),
                                     SQLBind(context.actorStaffID), SQLBind(context.actorName), SQLBind("\(customer.code) · \(jobLabel) line \(row.line)\(note)"))
@@ -119,5 +120,40 @@ struct CustomerImporter {
                                       detail: "\(rows.count) created, \(outcome.skippedLines.count) skipped as duplicates", context: context, on: tx)
         }
         return outcome
+    }
+}
+
+/// Whose imported files are (issue 10, owner rules): the importer's own (`me`, the default and the only
+/// rule for a specialist), one person's (a staff id), or dealt in turn among the active specialists
+/// (`round_robin`) — the latter two for whoever may reassign customers.
+struct ImportOwners: Sendable {
+    var everyone: Int?
+    var byLine: [Int: Int] = [:]
+
+    static func resolve(_ rule: String?, rows: [CustomerImportPlan.Row], req: Request) async throws -> ImportOwners {
+        let staff = try req.requireStaff()
+        let rule = (rule ?? "me").trimmed
+        if rule.isEmpty || rule == "me" { return ImportOwners(everyone: staff.id) }
+        guard AccessPolicy.allows(staff.role, .reassignCustomers) else { throw FieldErrors(["owner": "validation.import.owner_not_allowed"]) }
+        let specialists = try await StaffStore(database: req.db).specialistIDs()
+        if rule == "round_robin" {
+            guard !specialists.isEmpty else { throw FieldErrors(["owner": "validation.customer.reassign_target"]) }
+            var owners = ImportOwners(everyone: staff.id)
+            for (index, row) in rows.enumerated() { owners.byLine[row.line] = specialists[index % specialists.count] }
+            return owners
+        }
+        guard let id = Int(rule), try await StaffStore(database: req.db).isAssignee(id) else {
+            throw FieldErrors(["owner": "validation.customer.reassign_target"])
+        }
+        return ImportOwners(everyone: id)
+    }
+}
+
+extension StaffStore {
+    /// The active specialists in a fixed order, for dealing imported files in turn.
+    func specialistIDs() async throws -> [Int] {
+        try await database.sql().raw("""
+            SELECT id FROM staff WHERE is_active = \(bind: true) AND role = \(bind: Role.specialist.rawValue) ORDER BY id
+            """).all().map { try $0.decode(column: "id", as: Int.self) }
     }
 }
