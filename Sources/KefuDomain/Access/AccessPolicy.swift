@@ -96,6 +96,7 @@ public enum AccessPolicy {
         .recordComplaint: [.supervisor: [.any], .specialist: [.any]],
         .manageComplaints: [.supervisor: [.any], .specialist: [.own]],
         .answerComplaintForwards: [.liaison: [.forwardedToMyDepartment]],
+        .configureComplaints: [.supervisor: [.any]],
     ]
 
     private static func everyone(_ scopes: Set<Scope>) -> [Role: Set<Scope>] {

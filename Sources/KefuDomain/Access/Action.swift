@@ -75,6 +75,8 @@ public enum Action: String, CaseIterable, Codable, Sendable {
     case manageComplaints = "complaints.manage"
     /// A department's liaison answers (or sends back) what was forwarded to their department.
     case answerComplaintForwards = "complaints.answer"
+    /// Set the complaint time limits per severity.
+    case configureComplaints = "complaints.configure"
 }
 
 /// How far a grant reaches over records (R4.4, R2.1).

@@ -9,7 +9,8 @@ enum APIDocumentation {
                 + InquiriesAPIController.operations
                 + FollowUpsAPIController.operations + NotificationsAPIController.operations + ContractsAPIController.operations
                 + ObligationsAPIController.operations + ProceduresAPIController.operations + OpenAPIController.operations
-                + WorkingCalendarAPIController.operations + ComplaintsAPIController.operations + SurveyController.operations,
+                + WorkingCalendarAPIController.operations + ComplaintsAPIController.operations + SurveyController.operations
+                + ComplaintAttachmentsController.operations + ComplaintTimeLimitsAPIController.operations,
             schemas: AuthAPIController.schemas.merging(StaffAPIController.schemas) { $1 }
                 .merging(DepartmentsController.schemas) { $1 }.merging(AuditController.schemas) { $1 }
                 .merging(CustomersAPIController.schemas) { $1 }.merging(PrivacyAPIController.schemas) { $1 }
@@ -18,6 +19,7 @@ enum APIDocumentation {
                 .merging(NotificationsAPIController.schemas) { $1 }.merging(ContractsAPIController.schemas) { $1 }
                 .merging(ObligationsAPIController.schemas) { $1 }.merging(ProceduresAPIController.schemas) { $1 }
                 .merging(WorkingCalendarAPIController.schemas) { $1 }.merging(ComplaintsAPIController.schemas) { $1 }.merging(SurveyController.schemas) { $1 }
+                .merging(ComplaintAttachmentsController.schemas) { $1 }.merging(ComplaintTimeLimitsAPIController.schemas) { $1 }
         )
     }
 }

@@ -96,6 +96,7 @@ func routes(_ app: Application) throws {
     try app.register(collection: WorkingCalendarController())
     try app.register(collection: ComplaintsController())
     try app.register(collection: SurveyController())
+    try app.register(collection: ComplaintAttachmentsController())
     let api = app.grouped("api", "v1")
     try api.register(collection: AuthAPIController())
     try api.register(collection: StaffAPIController())
@@ -112,6 +113,7 @@ func routes(_ app: Application) throws {
     try api.register(collection: ProceduresAPIController())
     try api.register(collection: WorkingCalendarAPIController())
     try api.register(collection: ComplaintsAPIController())
+    try api.register(collection: ComplaintTimeLimitsAPIController())
 }
 
 /// The migrations in the order they run. Append only; never edit or reorder a landed one.
