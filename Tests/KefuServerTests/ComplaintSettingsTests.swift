@@ -67,3 +67,29 @@ private extension JSONDecoder {
         return try decode(type, from: data)
     }
 }
+
+/// Issue 13 §8: the figures page and its CSV.
+@Suite("Complaint figures (R3.5)")
+struct ComplaintFiguresTests {
+    @Test("the supervisor sees complaints by category, severity and month and the satisfaction per person, with CSV; a specialist may not")
+    func figures() async throws {
+        try await withApp { t in
+            _ = try await SurveyTests.closedComplaint(t)
+            let supervisor = try await t.signIn(.supervisor)
+            try await t.app.testing().test(.GET, "/complaints/figures", beforeRequest: { req in supervisor.apply(to: &req) }) { res async throws in
+                #expect(res.status == .ok)
+                #expect(res.body.string.contains("物业/现场"))
+                #expect(res.body.string.contains("id=\"figures-satisfaction\""))
+            }
+            try await t.app.testing().test(.GET, "/complaints/figures?csv=severity", beforeRequest: { req in supervisor.apply(to: &req) }) { res async throws in
+                #expect(res.status == .ok)
+                #expect(res.headers.contentType?.description.hasPrefix("text/csv") == true)
+                #expect(res.body.string.contains("一般,1,"))
+            }
+            let specialist = try await t.signIn(.specialist)
+            try await t.app.testing().test(.GET, "/complaints/figures", beforeRequest: { req in specialist.apply(to: &req) }) { res async throws in
+                #expect(res.status == .forbidden)
+            }
+        }
+    }
+}

@@ -97,6 +97,7 @@ public enum AccessPolicy {
         .manageComplaints: [.supervisor: [.any], .specialist: [.own]],
         .answerComplaintForwards: [.liaison: [.forwardedToMyDepartment]],
         .configureComplaints: [.supervisor: [.any]],
+        .viewComplaintFigures: [.supervisor: [.any], .leadership: [.any]],
     ]
 
     private static func everyone(_ scopes: Set<Scope>) -> [Role: Set<Scope>] {

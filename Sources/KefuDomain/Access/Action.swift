@@ -77,6 +77,8 @@ public enum Action: String, CaseIterable, Codable, Sendable {
     case answerComplaintForwards = "complaints.answer"
     /// Set the complaint time limits per severity.
     case configureComplaints = "complaints.configure"
+    /// Read the complaint figures and satisfaction per person.
+    case viewComplaintFigures = "complaints.figures"
 }
 
 /// How far a grant reaches over records (R4.4, R2.1).

@@ -97,6 +97,7 @@ func routes(_ app: Application) throws {
     try app.register(collection: ComplaintsController())
     try app.register(collection: SurveyController())
     try app.register(collection: ComplaintAttachmentsController())
+    try app.register(collection: ComplaintFiguresController())
     let api = app.grouped("api", "v1")
     try api.register(collection: AuthAPIController())
     try api.register(collection: StaffAPIController())

@@ -40,6 +40,7 @@ struct ComplaintsController: RouteCollection {
             var level: Int; var hasLevel: Bool; var isSilent: Bool
         }
         var items: [Item]; var hasItems: Bool; var pager: Pager; var states: [ChoiceOption]; var severities: [ChoiceOption]; var canCreate: Bool
+        var canSeeFigures = false
     }
 
     @Sendable func list(req: Request) async throws -> Response {
@@ -76,7 +77,8 @@ struct ComplaintsController: RouteCollection {
                 + ChoiceOption.list(ComplaintState.allCases.map(\.rawValue), labelPrefix: "complaint.state", selected: state?.rawValue ?? "-"),
             severities: [ChoiceOption(value: "", labelKey: "complaints.all_severities", isSelected: severity == nil)]
                 + ChoiceOption.list(ComplaintSeverity.allCases.map(\.rawValue), labelPrefix: "complaint.severity", selected: severity?.rawValue ?? "-"),
-            canCreate: AccessPolicy.allows(staff.role, .recordComplaint)
+            canCreate: AccessPolicy.allows(staff.role, .recordComplaint),
+            canSeeFigures: AccessPolicy.allows(staff.role, .viewComplaintFigures)
         )
         return try await req.renderPage("complaints/index", titleKey: "complaints.title", page)
     }
