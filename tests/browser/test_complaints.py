@@ -44,12 +44,15 @@ def test_complaint_filed_forwarded_answered_told_and_closed_on_a_phone(browser, 
     due.clear()
     due.send_keys("2099-12-31 17:00")
     submit(browser, "forward-form")
-    wait_for(browser, lambda d: "工程管理部" in d.find_element(By.ID, "forwards").text, "not forwarded")
+    wait_for(browser, lambda d: d.find_elements(By.CSS_SELECTOR, "#forwards table") and "请督促物业" in d.find_element(By.CSS_SELECTOR, "#forwards table").text,
+             "not forwarded")
 
     browser.delete_all_cookies()
     sign_in(browser, base_url, "zhenghao")
     browser.get(base_url + "/complaint-inbox")
-    item = [e for e in browser.find_elements(By.CSS_SELECTOR, ".inbox-item") if number in e.text][0]
+    items = [e for e in browser.find_elements(By.CSS_SELECTOR, ".inbox-item") if number in e.text]
+    assert items, browser.find_element(By.ID, "inbox").text[:2000]
+    item = items[0]
     item.find_element(By.NAME, "answer").send_keys("已责令物业两日内清运完毕。")
     click(browser, item.find_element(By.CSS_SELECTOR, ".answer-submit"))
     wait_for(browser, lambda d: "已回复" in d.page_source, "the answer was not recorded")
@@ -70,3 +73,20 @@ def test_complaint_filed_forwarded_answered_told_and_closed_on_a_phone(browser, 
     submit(browser, "step-form")
     wait_for(browser, lambda d: "已关闭" in d.find_element(By.ID, "complaint-state").text, "not closed")
     shot(browser, "complaint-closed-phone")
+
+    click(browser, browser.find_element(By.ID, "issue-survey"))
+    wait_for(browser, lambda d: d.find_elements(By.ID, "survey-text"), "no survey text to copy")
+    assert number in browser.find_element(By.ID, "survey-text").get_attribute("value")
+    survey = browser.find_element(By.ID, "survey-link").get_attribute("href")
+    browser.delete_all_cookies()
+    browser.get(survey)
+    assert browser.find_elements(By.ID, "survey-form"), "the survey opens without signing in"
+    assert browser.execute_script("return document.documentElement.scrollWidth") <= 390 + 1, "no sideways scrolling"
+    browser.find_element(By.CSS_SELECTOR, "input[name=score][value='5']").click()
+    browser.find_element(By.CSS_SELECTOR, "input[name=resolved][value='yes']").click()
+    browser.find_element(By.ID, "comment").send_keys("处理很及时，谢谢")
+    submit(browser, "survey-form")
+    wait_for(browser, lambda d: d.find_elements(By.ID, "survey-thanks"), "the answer was not taken")
+    shot(browser, "survey-answered-phone")
+    browser.get(survey)
+    assert browser.find_elements(By.ID, "survey-state") and not browser.find_elements(By.ID, "survey-form"), "a link works once"

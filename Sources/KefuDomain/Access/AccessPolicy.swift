@@ -111,6 +111,8 @@ public enum AccessPolicy {
         .viewWorkPlans: [.supervisor: [.team], .specialist: [.own], .leadership: [.any]],
         .manageWorkPlans: [.supervisor: [.team]],
         .markPlanGoals: [.supervisor: [.team], .specialist: [.own]],
+        .configureComplaints: [.supervisor: [.any]],
+        .viewComplaintFigures: [.supervisor: [.any], .leadership: [.any]],
     ]
 
     private static func everyone(_ scopes: Set<Scope>) -> [Role: Set<Scope>] {

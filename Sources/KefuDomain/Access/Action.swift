@@ -98,6 +98,10 @@ public enum Action: String, CaseIterable, Codable, Sendable {
     case manageWorkPlans = "work_plans.manage"
     /// Mark a plan's goals done.
     case markPlanGoals = "work_plans.goals"
+    /// Set the complaint time limits per severity.
+    case configureComplaints = "complaints.configure"
+    /// Read the complaint figures and satisfaction per person.
+    case viewComplaintFigures = "complaints.figures"
 }
 
 /// How far a grant reaches over records (R4.4, R2.1).

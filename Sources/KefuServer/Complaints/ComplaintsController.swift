@@ -40,6 +40,7 @@ struct ComplaintsController: RouteCollection {
             var level: Int; var hasLevel: Bool; var isSilent: Bool
         }
         var items: [Item]; var hasItems: Bool; var pager: Pager; var states: [ChoiceOption]; var severities: [ChoiceOption]; var canCreate: Bool
+        var canSeeFigures = false
     }
 
     @Sendable func list(req: Request) async throws -> Response {
@@ -76,7 +77,8 @@ struct ComplaintsController: RouteCollection {
                 + ChoiceOption.list(ComplaintState.allCases.map(\.rawValue), labelPrefix: "complaint.state", selected: state?.rawValue ?? "-"),
             severities: [ChoiceOption(value: "", labelKey: "complaints.all_severities", isSelected: severity == nil)]
                 + ChoiceOption.list(ComplaintSeverity.allCases.map(\.rawValue), labelPrefix: "complaint.severity", selected: severity?.rawValue ?? "-"),
-            canCreate: AccessPolicy.allows(staff.role, .recordComplaint)
+            canCreate: AccessPolicy.allows(staff.role, .recordComplaint),
+            canSeeFigures: AccessPolicy.allows(staff.role, .viewComplaintFigures)
         )
         return try await req.renderPage("complaints/index", titleKey: "complaints.title", page)
     }
@@ -171,6 +173,9 @@ struct ComplaintsController: RouteCollection {
         var surveyText: String?
         var surveyLink: String?
         var canIssueSurvey = false
+        struct File: Encodable { var id: Int; var name: String; var uploadedAt: String }
+        var files: [File] = []
+        var hasFiles = false
     }
 
     func showPage(_ req: Request, _ row: ComplaintStore.Row) async throws -> ShowPage {
@@ -184,7 +189,7 @@ struct ComplaintsController: RouteCollection {
             if case .success = ComplaintStateMachine.apply($0, to: ComplaintFacts(state: state, outcomeToldAt: row.outcomeToldAt, customerAccepts: row.customerAccepts)) { return true }
             return false
         }
-        return ShowPage(
+        var page = ShowPage(
             id: row.id, number: row.number, customerID: row.customerID, customerName: row.customerName, channelKey: "complaint.channel.\(row.channel)",
             receivedAt: DisplayFormat.dateTime(row.receivedAt), description: row.description, demands: req.words.orDash(row.demands),
             categoryName: row.categoryName ?? "—", severityKey: "complaint.severity.\(row.severity)", severity: row.severity, state: row.state,
@@ -208,8 +213,13 @@ struct ComplaintsController: RouteCollection {
             departments: departments.map { ChoiceOption(value: String($0.id ?? 0), labelKey: "", label: $0.name, isSelected: false) },
             updateChannels: ChoiceOption.list(FollowUpChannel.allCases.map(\.rawValue), labelPrefix: "follow_up.channel", selected: "phone"),
             steps: steps.map { ChoiceOption(value: $0.rawValue, labelKey: "complaint.step.\($0.rawValue)", isSelected: false) },
-            canIssueSurvey: canManage && state == .closed
+            canIssueSurvey: canManage && state == .closed,
+            files: try await ComplaintAttachmentsController.store(req).list(ComplaintKind.self, recordIDs: [row.id]).map {
+                .init(id: $0.id, name: $0.fileName, uploadedAt: DisplayFormat.dateTime($0.uploadedAt))
+            }
         )
+        page.hasFiles = !page.files.isEmpty
+        return page
     }
 
     @Sendable func show(req: Request) async throws -> Response {
@@ -221,6 +231,14 @@ struct ComplaintsController: RouteCollection {
     /// at the field (and what was typed) on a refusal, 409 on a stale version.
     private func act(_ req: Request, _ row: ComplaintStore.Row, draft: [String: String], flash: String,
                      _ body: @Sendable () async throws -> Void) async throws -> Response {
+        func showPage(_ req: Request, _ row: ComplaintStore.Row) async throws -> ShowPage {
+            var page = try await self.showPage(req, row)
+            // The department chosen stays chosen when the form comes back with a message.
+            if let chosen = draft["departmentID"] {
+                page.departments = page.departments.map { ChoiceOption(value: $0.value, labelKey: $0.labelKey, label: $0.label, isSelected: $0.value == chosen) }
+            }
+            return page
+        }
         do {
             try await body()
             return req.redirect(to: "/complaints/\(row.id)", flash: FlashMessage(.success, flash))
@@ -253,7 +271,7 @@ struct ComplaintsController: RouteCollection {
         let input = ComplaintWorkflow.ForwardInput(departmentID: form.departmentID, request: form.request, dueAt: form.dueAt, needsContact: form.needsContact == "on", version: form.version)
         let calendar = try await WorkingCalendarStore(database: req.db).load()
         let context = req.auditContext, database = req.db
-        return try await act(req, row, draft: ["request": form.request ?? "", "dueAt": form.dueAt ?? ""], flash: "flash.complaint_forwarded") {
+        return try await act(req, row, draft: ["request": form.request ?? "", "dueAt": form.dueAt ?? "", "departmentID": form.departmentID.map(String.init) ?? ""], flash: "flash.complaint_forwarded") {
             _ = try await ComplaintWorkflow(database: database).forward(row, input, context: context, calendar: calendar)
         }
     }

@@ -1,0 +1,87 @@
+import Foundation
+import KefuDomain
+import SQLKit
+import Vapor
+
+/// 投诉统计 (issue 13 §8): complaints by category, severity and month of the last twelve months, the
+/// average first-response and resolution times in working hours, the share resolved within the
+/// time limit, and the satisfaction per person — each a table with its CSV (`?csv=<table>`).
+/// Times are counted on the working calendar without the paused spans (an approximation noted on the page).
+struct ComplaintFiguresController: RouteCollection {
+    func boot(routes: any RoutesBuilder) throws {
+        routes.grouped("complaints").requiring(.viewComplaintFigures).get("figures", use: figures)
+    }
+
+    struct Table: Encodable { var id: String; var titleKey: String; var header: [String]; var rows: [[String]] }
+    struct Page: Encodable { var tables: [Table] }
+
+    private struct Fact: Decodable {
+        var category: String, categoryName: String?, severity: String, receivedAt: Date, firstRespondedAt: Date?, resolvedAt: Date?
+        enum CodingKeys: String, CodingKey {
+            case category, severity, categoryName = "category_name", receivedAt = "received_at", firstRespondedAt = "first_responded_at", resolvedAt = "resolved_at"
+        }
+    }
+
+    static func tables(_ req: Request) async throws -> [Table] {
+        let since = req.now.addingTimeInterval(-365 * 86400)
+        let facts = try await req.db.sql().raw("""
+            SELECT complaints.category, complaint_categories.name AS category_name, complaints.severity, complaints.received_at, complaints.first_responded_at,
+                   complaints.resolved_at
+            FROM complaints LEFT JOIN complaint_categories ON complaint_categories.code = complaints.category
+            WHERE complaints.received_at >= \(bind: since)
+            """).all(decoding: Fact.self)
+        let calendar = try await WorkingCalendarStore(database: req.db).load()
+        let limits = try await ComplaintStore(database: req.db).limits()
+        let china = TimeZone(secondsFromGMT: WorkingCalendar.chinaOffset)!
+        func count<Key: Hashable>(_ key: (Fact) -> Key) -> [Key: Int] { facts.reduce(into: [:]) { $0[key($1), default: 0] += 1 } }
+        let hours = { (value: Double) in String(format: "%.1f", value) }
+        let byCategory = count { $0.categoryName ?? $0.category }.sorted { $0.value > $1.value }.map { [$0.key, String($0.value)] }
+        let bySeverity = ComplaintSeverity.allCases.map { severity -> [String] in
+            let rows = facts.filter { $0.severity == severity.rawValue }
+            let responses = rows.compactMap { fact in fact.firstRespondedAt.map { calendar.workingSeconds(from: fact.receivedAt, to: $0) / 3600 } }
+            let resolutions = rows.compactMap { fact in fact.resolvedAt.map { calendar.workingSeconds(from: fact.receivedAt, to: $0) / 3600 } }
+            let limit = limits[severity]?.resolutionHours ?? ComplaintTimeLimits.defaults(severity).resolutionHours
+            let within = resolutions.filter { $0 <= limit }.count
+            return [req.t("complaint.severity.\(severity.rawValue)"), String(rows.count),
+                    responses.isEmpty ? "—" : hours(responses.reduce(0, +) / Double(responses.count)),
+                    resolutions.isEmpty ? "—" : hours(resolutions.reduce(0, +) / Double(resolutions.count)),
+                    resolutions.isEmpty ? "—" : String(format: "%.0f%%", Double(within) * 100 / Double(resolutions.count))]
+        }
+        let byMonth = count { fact -> String in
+            let day = CalendarDay(fact.receivedAt, timeZone: china)
+            return String(format: "%04d-%02d", day.year, day.month)
+        }.sorted { $0.key < $1.key }.map { [$0.key, String($0.value)] }
+        let satisfaction = try await req.db.sql().raw("""
+            SELECT staff.display_name AS name, departments.name AS department, COUNT(*) AS answers, AVG(survey_attributions.score * 1.0) AS average
+            FROM survey_attributions LEFT JOIN staff ON staff.id = survey_attributions.staff_id
+            LEFT JOIN departments ON departments.id = survey_attributions.department_id
+            WHERE survey_attributions.answered_at >= \(bind: since)
+            GROUP BY staff.display_name, departments.name ORDER BY AVG(survey_attributions.score * 1.0) DESC
+            """).all().map { row -> [String] in
+            [try row.decode(column: "name", as: String?.self) ?? "—", try row.decode(column: "department", as: String?.self) ?? "—",
+             String(try row.decode(column: "answers", as: Int.self)), String(format: "%.2f", try row.decode(column: "average", as: Double.self))]
+        }
+        return [
+            Table(id: "category", titleKey: "complaints.figures.by_category", header: [req.t("complaint.field.category"), req.t("complaints.figures.count")], rows: byCategory),
+            Table(id: "severity", titleKey: "complaints.figures.by_severity",
+                  header: [req.t("complaint.field.severity"), req.t("complaints.figures.count"), req.t("complaints.figures.first_response_hours"),
+                           req.t("complaints.figures.resolution_hours"), req.t("complaints.figures.within_limit")], rows: bySeverity),
+            Table(id: "month", titleKey: "complaints.figures.by_month", header: [req.t("complaints.figures.month"), req.t("complaints.figures.count")], rows: byMonth),
+            Table(id: "satisfaction", titleKey: "complaints.figures.satisfaction",
+                  header: [req.t("complaints.figures.person"), req.t("complaints.figures.department"), req.t("complaints.figures.answers"), req.t("complaints.figures.average")],
+                  rows: satisfaction),
+        ]
+    }
+
+    @Sendable func figures(req: Request) async throws -> Response {
+        let tables = try await Self.tables(req)
+        if let wanted = req.query[String.self, at: "csv"] {
+            guard let table = tables.first(where: { $0.id == wanted }) else { throw KefuError.notFound }
+            let response = Response(status: .ok, body: .init(string: "\u{FEFF}" + CSVTable.write(header: table.header, rows: table.rows)))
+            response.headers.replaceOrAdd(name: .contentType, value: "text/csv; charset=utf-8")
+            response.headers.replaceOrAdd(name: .contentDisposition, value: "attachment; filename=\"complaints-\(table.id).csv\"")
+            return response
+        }
+        return try await req.renderPage("complaints/figures", titleKey: "complaints.figures", Page(tables: tables))
+    }
+}
