@@ -64,7 +64,7 @@ public func configure(_ app: Application, _ configuration: KefuConfiguration, cl
     app.drain = DrainState()
     app.bell = NotificationBell()
     // Issue 13's reader of complaints, surveys and return visits replaces this when it lands.
-    app.serviceQualityFigures = NoServiceQualityFigures()
+    app.serviceQualityFigures = ComplaintServiceQualityFigures()
     try routes(app)
     app.scheduler.register(HousekeepingJobs.purgeExpiredSessions)
     app.scheduler.register(ReminderJobs.scan)
