@@ -401,10 +401,14 @@ struct ObligationsController: RouteCollection {
         var canReceive: Bool
         var items: [Row]
         var hasItems: Bool
+        var pager: Pager
     }
 
-    private func page(_ req: Request, _ rows: [ObligationStore.Row], view: ObligationStore.View, isPayments: Bool, canSeeTeam: Bool) async throws -> Response {
-        let today = req.today
+    private func page(_ req: Request, _ filter: ObligationStore.Filter?, view: ObligationStore.View, isPayments: Bool, canSeeTeam: Bool) async throws -> Response {
+        let today = req.today, paging = try req.paging, store = ObligationStore(database: req.db)
+        let rows = try await filter.asyncMap { try await store.list($0, today: today, paging: paging) } ?? []
+        let total = try await filter.asyncMap { try await store.count($0, today: today) } ?? 0
+        let query = req.queryParameters
         let staff = try req.requireStaff()
         let page = ListPage(
             view: view.rawValue, isPayments: isPayments, canSeeTeam: canSeeTeam, isTeam: canSeeTeam && req.query[String.self, at: "scope"] != "mine",
@@ -413,7 +417,9 @@ struct ObligationsController: RouteCollection {
                 .init(id: $0.id, contractID: $0.contractID, contractNumber: $0.contractNumber, customerName: $0.customerName, kindKey: "obligation.kind.\($0.kind)",
                       title: $0.title, dueOn: $0.dueOn, amountWan: $0.amountYuan.map { Yuan($0).wanText } ?? "", staffName: $0.staffName ?? "—",
                       isOverdue: ObligationRules.isOverdue(dueOn: $0.day, isDone: $0.doneAt != nil, today: today), isDone: $0.doneAt != nil, version: $0.version)
-            }, hasItems: !rows.isEmpty)
+            }, hasItems: !rows.isEmpty,
+            pager: Pager(request: paging, total: total, path: isPayments ? SiteURL.payments : "/obligations",
+                         query: ["view": query["view"] ?? "", "scope": query["scope"] ?? "", "staff": query["staff"] ?? ""], cap: 1000))
         return try await req.renderPage("contracts/obligations", titleKey: isPayments ? "payments.title" : "obligations.title", page)
     }
 
@@ -425,9 +431,9 @@ struct ObligationsController: RouteCollection {
         switch scope {
         case .any?: filter.staffID = req.query[String.self, at: "scope"] == "mine" ? staff.id : req.query[Int.self, at: "staff"]
         case .own?: filter.staffID = staff.id
-        default: return try await page(req, [], view: view, isPayments: false, canSeeTeam: false)
+        default: return try await page(req, nil, view: view, isPayments: false, canSeeTeam: false)
         }
-        return try await page(req, try await ObligationStore(database: req.db).list(filter, today: req.today), view: view, isPayments: false, canSeeTeam: scope == .any)
+        return try await page(req, filter, view: view, isPayments: false, canSeeTeam: scope == .any)
     }
 
     @Sendable func payments(req: Request) async throws -> Response {
@@ -440,7 +446,7 @@ struct ObligationsController: RouteCollection {
         case .forwardedToMyDepartment?: filter.paymentsOfDepartment = staff.departmentID
         default: filter.staffID = staff.id
         }
-        return try await page(req, try await ObligationStore(database: req.db).list(filter, today: req.today), view: view, isPayments: true, canSeeTeam: scope == .any)
+        return try await page(req, filter, view: view, isPayments: true, canSeeTeam: scope == .any)
     }
 
     struct VersionForm: Content { var version: Int?; var next: String? }

@@ -64,7 +64,24 @@ struct ObligationStore {
         var paymentsOnly = false
     }
 
-    func list(_ filter: Filter, today: CalendarDay, limit: Int = 500) async throws -> [Row] {
+    /// A page of the list, earliest due first. A supervisor's overdue list can hold tens of thousands;
+    /// a page is read through the partial index over open obligations by due day.
+    func list(_ filter: Filter, today: CalendarDay, paging: Paging = Paging(number: 1, size: 50)) async throws -> [Row] {
+        try await database.sql().raw("""
+            \(Self.select) WHERE \(condition(filter, today: today)) ORDER BY contract_obligations.due_on, contract_obligations.id
+            LIMIT \(bind: paging.size) OFFSET \(bind: paging.offset)
+            """).all(decoding: Row.self)
+    }
+
+    /// How many the list holds, counted to `cap` at most (a pager says "more than" beyond it).
+    func count(_ filter: Filter, today: CalendarDay, cap: Int = 1000) async throws -> Int {
+        try await database.sql().raw("""
+            SELECT COUNT(*) AS n FROM (SELECT 1 FROM contract_obligations JOIN contracts ON contracts.id = contract_obligations.contract_id
+            WHERE \(condition(filter, today: today)) LIMIT \(bind: cap + 1)) AS capped
+            """).first()?.decode(column: "n", as: Int.self) ?? 0
+    }
+
+    private func condition(_ filter: Filter, today: CalendarDay) -> SQLQueryString {
         var condition: SQLQueryString = "contract_obligations.done_at IS NULL"
         switch filter.view {
         case .overdue: condition = condition + " AND contract_obligations.due_on < \(bind: today.description)"
@@ -76,9 +93,7 @@ struct ObligationStore {
         if let staffID = filter.staffID { condition = condition + " AND contract_obligations.staff_id = \(bind: staffID)" }
         if filter.paymentsOnly || filter.paymentsOfDepartment != nil { condition = condition + " AND contract_obligations.kind = 'payment'" }
         if let department = filter.paymentsOfDepartment { condition = condition + " AND contracts.finance_department_id = \(bind: department)" }
-        return try await database.sql().raw("""
-            \(Self.select) WHERE \(condition) ORDER BY contract_obligations.due_on, contract_obligations.id LIMIT \(bind: limit)
-            """).all(decoding: Row.self)
+        return condition
     }
 
     struct Input: Codable, Sendable {

@@ -51,7 +51,7 @@ struct ObligationsAPIController: RouteCollection {
         default: return []
         }
         let today = req.today
-        return try await ObligationStore(database: req.db).list(filter, today: today).map { ObligationDTO($0, today: today) }
+        return try await ObligationStore(database: req.db).list(filter, today: today, paging: try req.paging).map { ObligationDTO($0, today: today) }
     }
 
     /// Payments due: a 财务部 liaison sees those of contracts whose payments go to their department.
@@ -64,7 +64,7 @@ struct ObligationsAPIController: RouteCollection {
         default: filter.staffID = staff.id
         }
         let today = req.today
-        return try await ObligationStore(database: req.db).list(filter, today: today).map { ObligationDTO($0, today: today) }
+        return try await ObligationStore(database: req.db).list(filter, today: today, paging: try req.paging).map { ObligationDTO($0, today: today) }
     }
 
     static func view(_ req: Request, default fallback: ObligationStore.View = .overdue) throws -> ObligationStore.View {
