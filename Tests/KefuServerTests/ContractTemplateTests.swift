@@ -329,4 +329,16 @@ struct ContractTemplateTests {
             #expect(done == nil)
         }
     }
+
+    @Test("a contract's states and coded documents are stored as terms and read in the reader's language on the timeline")
+    func timelineInTheReadersLanguage() throws {
+        let localizer = try Localizer.load(from: packageRoot + "Resources/Localization")
+        let stored = "HT-2026-000001 · \(StoredText.term("contract.state.draft")) → \(StoredText.term("contract.state.documents_complete")) · 客户改投"
+        let english = DisplayWords(localizer: localizer, language: .en).timelineSummary(kind: "contract_state", summary: stored)
+        let chinese = DisplayWords(localizer: localizer, language: .zhHans).timelineSummary(kind: "contract_state", summary: stored)
+        #expect(english == "HT-2026-000001 · \(localizer.text("contract.state.draft", .en)) → \(localizer.text("contract.state.documents_complete", .en)) · 客户改投")
+        #expect(chinese.contains("资料齐全") || chinese.contains(localizer.text("contract.state.documents_complete", .zhHans)))
+        #expect(!english.contains(StoredText.open) && !chinese.contains(StoredText.open))
+        #expect(DisplayWords(localizer: localizer, language: .en).expandingTerms("⟦no.such.key⟧ · x") == "no.such.key · x", "an unknown term shows its key, never the markers")
+    }
 }

@@ -165,7 +165,11 @@ struct ContractPage: Encodable {
         obligationKinds = ChoiceOption.list(ObligationKind.allCases.map(\.rawValue), labelPrefix: "obligation.kind", selected: "payment")
         obligationParties = ChoiceOption.list(ObligationParty.allCases.map(\.rawValue), labelPrefix: "obligation.party", selected: "customer")
         channels = ChoiceOption.list(FollowUpChannel.allCases.map(\.rawValue), labelPrefix: "follow_up.channel", selected: "phone")
-        self.timeline = timeline.map { Entry(time: DisplayFormat.dateTime($0.occurredAt), kindKey: "timeline.kind.\($0.kind)", actor: $0.actorName, summary: $0.summary) }
+        let words = DisplayWords(localizer: labels.localizer, language: labels.language)
+        self.timeline = timeline.map {
+            Entry(time: DisplayFormat.dateTime($0.occurredAt), kindKey: "timeline.kind.\($0.kind)", actor: $0.actorName,
+                  summary: words.timelineSummary(kind: $0.kind, summary: $0.summary))
+        }
         version = row.version
         canChangeTerms = may.manage && ContractStateMachine.termsChangeRefusal(facts) == nil
         terms = ["title": row.title, "amountWan": Yuan(row.amountYuan).wanText, "parties": row.parties]

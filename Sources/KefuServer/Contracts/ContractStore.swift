@@ -27,6 +27,11 @@ struct ContractLabels: Sendable {
     func document(_ code: String, _ name: String?) -> String { name ?? localizer.text("contract.document.\(code)", language) }
     func clause(_ code: String, _ name: String?) -> String { name ?? localizer.text("contract.clause.\(code)", language) }
     func state(_ state: String) -> String { localizer.text("contract.state.\(state)", language) }
+
+    /// The same names as stored terms, for the timeline: shown in the reader's language.
+    func storedDocument(_ code: String, _ name: String?) -> String { name ?? StoredText.term("contract.document.\(code)") }
+    func storedClause(_ code: String, _ name: String?) -> String { name ?? StoredText.term("contract.clause.\(code)") }
+    func storedState(_ state: String) -> String { StoredText.term("contract.state.\(state)") }
 }
 
 extension Request {

@@ -36,10 +36,10 @@ extension ContractWorkflow {
                 title = \(bind: values.title), amount_yuan = \(bind: values.amount.value), payment_plan = \(bind: plan), parties = \(bind: values.parties),
                 terms_confirmed_at = NULL, terms_confirmation = NULL
                 """, context: context, on: tx)
-            let names = changed.map { labels.localizer.text("contract.field.\($0 == "amount" ? "amountWan" : $0)", labels.language) }
-            var summary = [row.number, labels.localizer.text("contract.terms.changed", labels.language, ["fields": names.joined(separator: "、")])]
+            let names = changed.map { StoredText.term("contract.field.\($0 == "amount" ? "amountWan" : $0)") }
+            var summary = [row.number, StoredText.term("contract.terms.changed_short") + " " + names.joined(separator: ", ")]
             if values.amount.value != row.amountYuan { summary.append("\(Yuan(row.amountYuan).wanText) → \(values.amount.wanText)") }
-            if clearsConfirmation { summary.append(labels.localizer.text("contract.terms.confirm_again", labels.language)) }
+            if clearsConfirmation { summary.append(StoredText.term("contract.terms.confirm_again")) }
             try await Timeline.record(.contractTerms, customerID: row.customerID, recordType: ContractKind.recordType, recordID: row.id,
                                       summary: summary.joined(separator: " · "), context: context, on: tx)
             try await AuditLog.record("contract.terms_changed", recordType: ContractKind.recordType, recordID: String(row.id),

@@ -104,7 +104,7 @@ struct ContractWorkflow {
             case .missing: mark = "○"
             case .rejected: mark = "✗ \(reason)"
             }
-            try await touch(row, .contractDocument, summary: "\(row.number) · \(labels.document(item.code, item.name)) \(mark)", context: context, on: tx)
+            try await touch(row, .contractDocument, summary: "\(row.number) · \(labels.storedDocument(item.code, item.name)) \(mark)", context: context, on: tx)
             try await AuditLog.record("contract.document_marked", recordType: ChecklistItemKind.recordType, recordID: String(itemID),
                                       fields: ["status", "reason"], detail: "\(row.number): \(item.code) \(status.rawValue)", context: context, on: tx)
         }
@@ -126,7 +126,7 @@ struct ContractWorkflow {
                 WHERE id = \(bind: clauseID) AND contract_id = \(bind: contractID) AND explained_at IS NULL RETURNING id
                 """).first()
             guard updated != nil else { throw ContractRefused(field: "clause", reason: ContractReason("contract.refusal.already_explained")) }
-            try await touch(row, .contractTerms, summary: "\(row.number) · \(labels.clause(clause.code, clause.name)) ✓", context: context, on: tx)
+            try await touch(row, .contractTerms, summary: "\(row.number) · \(labels.storedClause(clause.code, clause.name)) ✓", context: context, on: tx)
             try await AuditLog.record("contract.clause_explained", recordType: ContractClauseKind.recordType, recordID: String(clauseID),
                                       fields: ["explainedAt", "note"], detail: "\(row.number): \(clause.code)", context: context, on: tx)
         }
@@ -193,7 +193,7 @@ struct ContractWorkflow {
             let cancelReason = target == .cancelled ? reason?.trimmed : nil
             try await claim(row, set: "state = \(bind: target.rawValue), state_changed_at = \(bind: context.now), cancel_reason = \(bind: cancelReason)",
                             context: context, on: tx)
-            let summary = [row.number, "\(labels.state(row.state)) → \(labels.state(target.rawValue))", cancelReason ?? ""].filter { !$0.isEmpty }
+            let summary = [row.number, "\(labels.storedState(row.state)) → \(labels.storedState(target.rawValue))", cancelReason ?? ""].filter { !$0.isEmpty }
             try await Timeline.record(.contractState, customerID: row.customerID, recordType: ContractKind.recordType, recordID: row.id,
                                       summary: summary.joined(separator: " · "), context: context, on: tx)
             try await AuditLog.record("contract.state_changed", recordType: ContractKind.recordType, recordID: String(row.id), fields: ["state"],
@@ -317,7 +317,7 @@ struct ContractWorkflow {
         guard let row = try await store.find(contractID) else { throw KefuError.notFound }
         guard row.contractState == .draft else { throw ContractRefused(field: "file", reason: ContractReason("contract.refusal.checklist_closed")) }
         guard let item = try await store.checklist(contractID).first(where: { $0.id == itemID }) else { throw KefuError.notFound }
-        let summary = "\(row.number) · \(labels.document(item.code, item.name)) · \(fileName)"
+        let summary = "\(row.number) · \(labels.storedDocument(item.code, item.name)) · \(fileName)"
         return try await AttachmentStore(database: database, dataDirectory: dataDirectory).add(
             ChecklistItemKind.self, recordID: itemID, fileName: fileName, bytes: bytes, context: context
         ) { tx, _ in

@@ -115,7 +115,7 @@ struct ProcedureStore {
                     VALUES (\(bind: id), \(bind: position + 1), \(bind: code), 'pending', 1)
                     """).run()
             }
-            let name = labels.localizer.text("procedure.type.\(type.rawValue)", labels.language)
+            let name = StoredText.term("procedure.type.\(type.rawValue)")
             try await Timeline.record(.procedure, customerID: customerID, recordType: ProcedureRecordKind.recordType, recordID: id, summary: name,
                                       context: context, on: tx)
             try await AuditLog.record("procedure.started", recordType: ProcedureRecordKind.recordType, recordID: String(id), fields: ["type"],
@@ -151,9 +151,8 @@ struct ProcedureStore {
                 """).first()
             guard updated != nil else { throw KefuError.conflict() }
             try await tx.sql().raw("UPDATE procedures SET updated_at = \(bind: context.now) WHERE id = \(bind: procedure.id)").run()
-            let summary = [labels.localizer.text("procedure.type.\(procedure.type)", labels.language),
-                           labels.localizer.text("procedure.step.\(step.code)", labels.language),
-                           labels.localizer.text("procedure.status.\(status.rawValue)", labels.language)].joined(separator: " · ")
+            let summary = [StoredText.term("procedure.type.\(procedure.type)"), StoredText.term("procedure.step.\(step.code)"),
+                           StoredText.term("procedure.status.\(status.rawValue)")].joined(separator: " · ")
             try await Timeline.record(.procedure, customerID: procedure.customerID, recordType: ProcedureRecordKind.recordType, recordID: procedure.id,
                                       summary: summary, context: context, on: tx)
             try await AuditLog.record("procedure.step_updated", recordType: ProcedureStepKind.recordType, recordID: String(stepID),

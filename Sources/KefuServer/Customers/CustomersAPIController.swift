@@ -179,7 +179,8 @@ struct CustomersAPIController: RouteCollection {
         }
         let (items, total) = try await Timeline.page(customerID: try customer.requireID(), group: group, paging: paging, on: req.db)
         return PageDTO(items: items.map {
-            TimelineEntryDTO(id: $0.id, occurredAt: $0.occurredAt, kind: $0.kind, recordType: $0.recordType, recordID: $0.recordID, actorName: $0.actorName, summary: $0.summary)
+            TimelineEntryDTO(id: $0.id, occurredAt: $0.occurredAt, kind: $0.kind, recordType: $0.recordType, recordID: $0.recordID, actorName: $0.actorName,
+                             summary: req.words.timelineSummary(kind: $0.kind, summary: $0.summary))
         }, request: paging, total: total)
     }
 

@@ -43,7 +43,8 @@ struct DataSubjectRights {
         let timeline = try await database.sql().raw("""
             SELECT id, occurred_at, kind, record_type, record_id, actor_name, summary FROM timeline_entries WHERE customer_id = \(bind: id) ORDER BY occurred_at, id
             """).all(decoding: Timeline.Entry.self).map {
-            CustomersAPIController.TimelineEntryDTO(id: $0.id, occurredAt: $0.occurredAt, kind: $0.kind, recordType: $0.recordType, recordID: $0.recordID, actorName: $0.actorName, summary: $0.summary)
+            CustomersAPIController.TimelineEntryDTO(id: $0.id, occurredAt: $0.occurredAt, kind: $0.kind, recordType: $0.recordType, recordID: $0.recordID, actorName: $0.actorName,
+                                                    summary: request.words.timelineSummary(kind: $0.kind, summary: $0.summary))
         }
         return DataCopy(
             customer: CustomerDTO(customer, visibility: .full), communications: communications, changes: changes, timeline: timeline,

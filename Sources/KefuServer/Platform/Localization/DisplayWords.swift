@@ -109,6 +109,24 @@ struct DisplayWords: Sendable {
     /// A stored timeline summary in the reader's language. `staffNames` gives display names for the
     /// staff ids a reassignment stored.
     func timelineSummary(kind: String, summary: String, staffNames: [Int: String] = [:]) -> String {
+        expandingTerms(storedSummary(kind: kind, summary: summary, staffNames: staffNames))
+    }
+
+    /// A stored term (``StoredText/term(_:)``) in the reader's language: what a writer stores as a key
+    /// (a contract's state, a coded document) reads in whichever language the page is shown in.
+    func expandingTerms(_ text: String) -> String {
+        guard text.contains(StoredText.open) else { return text }
+        var result = "", rest = Substring(text)
+        while let start = rest.range(of: StoredText.open), let end = rest[start.upperBound...].range(of: StoredText.close) {
+            result += rest[..<start.lowerBound]
+            let key = String(rest[start.upperBound..<end.lowerBound])
+            result += localizer.hasKey(key) ? t(key) : key
+            rest = rest[end.upperBound...]
+        }
+        return result + rest
+    }
+
+    private func storedSummary(kind: String, summary: String, staffNames: [Int: String]) -> String {
         switch Timeline.Kind(rawValue: kind) {
         case .changed:
             return list(summary.split(separator: ",").map { customerField($0.trimmingCharacters(in: .whitespaces)) })
