@@ -111,6 +111,8 @@ public enum AccessPolicy {
         .viewWorkPlans: [.supervisor: [.team], .specialist: [.own], .leadership: [.any]],
         .manageWorkPlans: [.supervisor: [.team]],
         .markPlanGoals: [.supervisor: [.team], .specialist: [.own]],
+        // S5, R6.3: the supervisor reports upward and leadership steers by the department's figures.
+        .viewReports: [.supervisor: [.any], .leadership: [.any]],
     ]
 
     private static func everyone(_ scopes: Set<Scope>) -> [Role: Set<Scope>] {

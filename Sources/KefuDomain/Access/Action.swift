@@ -98,6 +98,8 @@ public enum Action: String, CaseIterable, Codable, Sendable {
     case manageWorkPlans = "work_plans.manage"
     /// Mark a plan's goals done.
     case markPlanGoals = "work_plans.goals"
+    /// Read the dashboards and reports and the records behind their figures (issue 16).
+    case viewReports = "reports.view"
 }
 
 /// How far a grant reaches over records (R4.4, R2.1).

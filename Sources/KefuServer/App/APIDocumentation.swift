@@ -11,7 +11,8 @@ enum APIDocumentation {
                 + ObligationsAPIController.operations + ProceduresAPIController.operations + ContractTemplatesAPIController.operations + OpenAPIController.operations
                 + WorkingCalendarAPIController.operations + ComplaintsAPIController.operations + SurveyController.operations
                 + AssessmentsAPIController.operations + BoardAPIController.operations + WorkPlansAPIController.operations
-                + GlobalSearch.operations,
+                + GlobalSearch.operations
+                + ReportsAPIController.operations,
             schemas: AuthAPIController.schemas.merging(StaffAPIController.schemas) { $1 }
                 .merging(DepartmentsController.schemas) { $1 }.merging(AuditController.schemas) { $1 }
                 .merging(CustomersAPIController.schemas) { $1 }.merging(PrivacyAPIController.schemas) { $1 }
@@ -25,6 +26,7 @@ enum APIDocumentation {
                 .merging(BoardAPIController.schemas) { $1 }
                 .merging(WorkPlansAPIController.schemas) { $1 }
                 .merging(GlobalSearch.schemas) { $1 }
+                .merging(ReportsAPIController.schemas) { $1 }
         )
     }
 }

@@ -103,6 +103,7 @@ func routes(_ app: Application) throws {
     try app.register(collection: BoardController())
     try app.register(collection: WorkPlansController())
     try app.register(collection: GlobalSearch())
+    try app.register(collection: ReportsController())
     let api = app.grouped("api", "v1")
     try api.register(collection: AuthAPIController())
     try api.register(collection: StaffAPIController())
@@ -123,6 +124,7 @@ func routes(_ app: Application) throws {
     try api.register(collection: AssessmentsAPIController())
     try api.register(collection: BoardAPIController())
     try api.register(collection: WorkPlansAPIController())
+    try api.register(collection: ReportsAPIController())
 }
 
 /// The migrations in the order they run. Append only; never edit or reorder a landed one.
