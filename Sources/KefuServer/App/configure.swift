@@ -141,6 +141,7 @@ enum KefuMigrations {
             CreateContracts(), CreateAttachments(), CreateProcedures(), CreateContractTemplates(),
             CreateWorkingCalendar(), CreateComplaints(), CreateSurveys(),
             CreateAssessments(), CreateSavedFilters(), CreateWorkPlans(),
+            CreateReportIndexes(),
         ]
     }
 }
