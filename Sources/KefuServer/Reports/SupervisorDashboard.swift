@@ -23,6 +23,9 @@ struct SupervisorDashboard: Sendable {
     var followUps: [DashboardFigures.PersonFollowUps]
     var complaints: [(code: String, name: String, count: Int)]
 
+    /// The characters a query value keeps as they are (RFC 3986 unreserved).
+    static let unreserved = CharacterSet(charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
+
     static let chartIDs = ["funnel", "inquiries-by-channel", "follow-ups-on-time", "complaints-by-category"]
 
     static func load(_ period: ReportPeriod, now: Date, database: any Database, t: (String) -> String) async throws -> SupervisorDashboard {
@@ -34,7 +37,7 @@ struct SupervisorDashboard: Sendable {
         let complaints = try await figures.complaintsByCategory(span)
         let range = "from=\(period.from)&to=\(period.to)"
         func records(_ figure: DashboardFigures.Figure, _ key: String) -> String {
-            "/reports/records/\(figure.rawValue)?key=\(key.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")&\(range)"
+            "/reports/records/\(figure.rawValue)?key=\(key.addingPercentEncoding(withAllowedCharacters: Self.unreserved) ?? "")&\(range)"
         }
         let active = funnel.filter { $0.key != CustomerStage.lost.rawValue }
         typealias Point = (label: String, value: Double, link: String?)
