@@ -38,8 +38,8 @@ def test_dashboard_draws_every_chart_for_supervisor_and_leadership(browser, base
         shot(browser, f"reports-{username}-390")
     browser.set_window_size(1366, 900)
     mark = browser.find_element(By.CSS_SELECTOR, "#chart-funnel svg a")
-    target = mark.get_attribute("href")
-    browser.get(target)
+    target = mark.get_dom_attribute("href")  # an SVG link's href as written: relative
+    browser.get(target if target.startswith("http") else base_url + target)
     wait_for(browser, lambda d: "/customers" in d.current_url, "the mark did not lead to the customers")
     browser.get(base_url + "/reports?from=2026-12-01&to=2026-11-01")
     wait_for(browser, lambda d: d.find_elements(By.ID, "to-error"), "a reversed period was accepted")
