@@ -113,6 +113,8 @@ public enum AccessPolicy {
         .markPlanGoals: [.supervisor: [.team], .specialist: [.own]],
         .configureComplaints: [.supervisor: [.any]],
         .viewComplaintFigures: [.supervisor: [.any], .leadership: [.any]],
+        // S5, R6.3: the supervisor reports upward and leadership steers by the department's figures.
+        .viewReports: [.supervisor: [.any], .leadership: [.any]],
     ]
 
     private static func everyone(_ scopes: Set<Scope>) -> [Role: Set<Scope>] {

@@ -102,6 +102,8 @@ public enum Action: String, CaseIterable, Codable, Sendable {
     case configureComplaints = "complaints.configure"
     /// Read the complaint figures and satisfaction per person.
     case viewComplaintFigures = "complaints.figures"
+    /// Read the dashboards and reports and the records behind their figures (issue 16).
+    case viewReports = "reports.view"
 }
 
 /// How far a grant reaches over records (R4.4, R2.1).

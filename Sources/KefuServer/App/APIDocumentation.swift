@@ -11,7 +11,8 @@ enum APIDocumentation {
                 + ObligationsAPIController.operations + ProceduresAPIController.operations + ContractTemplatesAPIController.operations + OpenAPIController.operations
                 + WorkingCalendarAPIController.operations + ComplaintsAPIController.operations + SurveyController.operations
                 + AssessmentsAPIController.operations + BoardAPIController.operations + WorkPlansAPIController.operations
-                + GlobalSearch.operations + ComplaintAttachmentsController.operations + ComplaintTimeLimitsAPIController.operations,
+                + GlobalSearch.operations + ComplaintAttachmentsController.operations + ComplaintTimeLimitsAPIController.operations
+                + ReportsAPIController.operations,
             schemas: AuthAPIController.schemas.merging(StaffAPIController.schemas) { $1 }
                 .merging(DepartmentsController.schemas) { $1 }.merging(AuditController.schemas) { $1 }
                 .merging(CustomersAPIController.schemas) { $1 }.merging(PrivacyAPIController.schemas) { $1 }
@@ -26,6 +27,7 @@ enum APIDocumentation {
                 .merging(WorkPlansAPIController.schemas) { $1 }
                 .merging(GlobalSearch.schemas) { $1 }
                 .merging(ComplaintAttachmentsController.schemas) { $1 }.merging(ComplaintTimeLimitsAPIController.schemas) { $1 }
+                .merging(ReportsAPIController.schemas) { $1 }
         )
     }
 }

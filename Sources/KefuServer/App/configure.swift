@@ -105,6 +105,7 @@ func routes(_ app: Application) throws {
     try app.register(collection: GlobalSearch())
     try app.register(collection: ComplaintAttachmentsController())
     try app.register(collection: ComplaintFiguresController())
+    try app.register(collection: ReportsController())
     let api = app.grouped("api", "v1")
     try api.register(collection: AuthAPIController())
     try api.register(collection: StaffAPIController())
@@ -126,6 +127,7 @@ func routes(_ app: Application) throws {
     try api.register(collection: BoardAPIController())
     try api.register(collection: WorkPlansAPIController())
     try api.register(collection: ComplaintTimeLimitsAPIController())
+    try api.register(collection: ReportsAPIController())
 }
 
 /// The migrations in the order they run. Append only; never edit or reorder a landed one.
@@ -142,6 +144,7 @@ enum KefuMigrations {
             CreateContracts(), CreateAttachments(), CreateProcedures(), CreateContractTemplates(),
             CreateWorkingCalendar(), CreateComplaints(), CreateSurveys(),
             CreateAssessments(), CreateSavedFilters(), CreateWorkPlans(),
+            CreateReportIndexes(),
         ]
     }
 }

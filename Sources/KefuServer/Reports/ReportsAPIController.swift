@@ -1,0 +1,73 @@
+import Foundation
+import KefuDomain
+import Vapor
+
+/// `/api/v1/reports` (issue 16 §7): the figures behind the dashboard's charts, for the company's own BI tools,
+/// and the records behind each figure.
+struct ReportsAPIController: RouteCollection {
+    func boot(routes: any RoutesBuilder) throws {
+        let reports = routes.grouped("reports")
+        reports.requiring(.viewReports).get("dashboard", use: dashboard)
+        reports.requiring(.viewReports).get("records", ":figure", use: records)
+    }
+
+    @Sendable func dashboard(req: Request) async throws -> SupervisorDashboard.DTO {
+        let period = try ReportsController.validPeriod(req)
+        let t: (String) -> String = { req.t($0) }
+        return try await SupervisorDashboard.load(period, now: req.now, database: req.db, t: t).dto(t: t)
+    }
+
+    struct RecordList: Content { var items: [DashboardFigures.Item]; var total: Int }
+
+    @Sendable func records(req: Request) async throws -> RecordList {
+        guard let figure = req.parameters.get("figure").flatMap(DashboardFigures.Figure.init(rawValue:)) else { throw KefuError.notFound }
+        guard let key = req.query[String.self, at: "key"], !key.isEmpty, key.count <= 64 else {
+            throw KefuError.validation(FieldErrors(["key": "validation.required"]))
+        }
+        let period = try ReportsController.validPeriod(req)
+        let (items, total) = try await DashboardFigures(database: req.db).items(figure, key: key, span: period.instants(in: DisplayFormat.timeZone), now: req.now)
+        return RecordList(items: items, total: total)
+    }
+
+    static let periodParameters: [JSONValue] = [
+        ["name": "from", "in": "query", "schema": ["type": "string", "format": "date"],
+         "description": "First day (default: 29 days before `to`); reversed or longer than two years is 422"],
+        ["name": "to", "in": "query", "schema": ["type": "string", "format": "date"], "description": "Last day, included (default: today)"],
+    ]
+
+    static let operations: [APIOperation] = [
+        APIOperation(method: .GET, path: "/api/v1/reports/dashboard", tag: "Reports",
+                     summary: "The supervisor's dashboard figures for a period: customers by stage (now), inquiries by channel, follow-ups on time and late per person, complaints by category",
+                     parameters: periodParameters, responses: [200: "ReportDashboard"]),
+        APIOperation(method: .GET, path: "/api/v1/reports/records/{figure}", tag: "Reports",
+                     summary: "The records behind one value of a figure (key: a channel, a person's id or 'none', a complaint category), at most 500, newest first",
+                     parameters: [["name": "figure", "in": "path", "required": true,
+                                   "schema": Schema.enumeration(DashboardFigures.Figure.allCases.map(\.rawValue))],
+                                  ["name": "key", "in": "query", "required": true, "schema": ["type": "string", "maxLength": 64]]] + periodParameters,
+                     responses: [200: "ReportRecordList"]),
+    ]
+
+    static var schemas: [String: JSONValue] {
+        let text = Schema.string, count = Schema.integer
+        return [
+            "ReportDashboard": Schema.object([
+                "from": text, "to": text,
+                "funnel": ["type": "array", "items": Schema.object(["stage": text, "label": text, "count": count], required: ["stage", "label", "count"])],
+                "inquiriesByChannel": ["type": "array", "items": Schema.object(["channel": text, "label": text, "count": count],
+                                                                              required: ["channel", "label", "count"])],
+                "followUps": ["type": "array", "items": Schema.object([
+                    "staffID": Schema.nullable("integer"), "staffName": Schema.nullable("string"), "onTime": count, "late": count,
+                ], required: ["onTime", "late"])],
+                "complaintsByCategory": ["type": "array", "items": Schema.object(["category": text, "label": text, "count": count],
+                                                                                required: ["category", "label", "count"])],
+            ], required: ["from", "to", "funnel", "inquiriesByChannel", "followUps", "complaintsByCategory"]),
+            "ReportRecordList": Schema.object([
+                "items": ["type": "array", "items": Schema.object([
+                    "recordType": text, "id": count, "number": Schema.nullable("string"), "at": Schema.nullable("string", format: "date-time"),
+                    "staffName": Schema.nullable("string"), "link": text,
+                ], required: ["recordType", "id", "at", "link"])],
+                "total": count,
+            ], required: ["items", "total"]),
+        ]
+    }
+}

@@ -1,0 +1,47 @@
+"""The supervisor's dashboard in a real browser (issue 16): the supervisor and leadership open /reports on the
+demo department, every chart rendered as an SVG with linked marks, no console errors; at 390 px no chart is wider
+than the page; a mark leads to the records behind it; a reversed period is refused at the field."""
+from selenium.webdriver.common.by import By
+
+from test_sign_in import shot, sign_in, wait_for
+
+CHARTS = ["funnel", "inquiries-by-channel", "follow-ups-on-time", "complaints-by-category"]
+
+
+def console_errors(browser):
+    try:
+        return [entry for entry in browser.get_log("browser") if entry.get("level") == "SEVERE"]
+    except Exception:  # a driver without logs
+        return []
+
+
+def test_dashboard_draws_every_chart_for_supervisor_and_leadership(browser, base_url):
+    for username in ["wangjing", "zhaoguoqiang"]:
+        browser.delete_all_cookies()
+        sign_in(browser, base_url, username)
+        browser.set_window_size(1366, 900)
+        browser.get(base_url + "/reports?from=2026-01-01&to=2026-12-31")
+        wait_for(browser, lambda d: d.find_elements(By.ID, "chart-funnel"), "no dashboard: " + browser.page_source[-2000:])
+        for chart in CHARTS:
+            svgs = browser.find_elements(By.CSS_SELECTOR, f"#chart-{chart} svg.chart")
+            assert len(svgs) == 1, chart
+            assert svgs[0].size["width"] > 100, chart
+        assert browser.find_elements(By.CSS_SELECTOR, "#chart-funnel svg a[href^='/customers?stage=']"), "funnel marks link to customers"
+        assert not console_errors(browser), console_errors(browser)
+        shot(browser, f"reports-{username}-1366")
+        browser.set_window_size(390, 844)
+        browser.get(base_url + "/reports?from=2026-01-01&to=2026-12-31")
+        width = browser.execute_script("return document.documentElement.clientWidth")
+        for svg in browser.find_elements(By.CSS_SELECTOR, "svg.chart"):
+            assert svg.size["width"] <= width, "a chart is wider than the phone's page"
+        assert browser.execute_script("return document.documentElement.scrollWidth") <= width + 1
+        shot(browser, f"reports-{username}-390")
+    browser.set_window_size(1366, 900)
+    mark = browser.find_element(By.CSS_SELECTOR, "#chart-funnel svg a")
+    target = mark.get_dom_attribute("href")  # an SVG link's href as written: relative
+    browser.get(target if target.startswith("http") else base_url + target)
+    wait_for(browser, lambda d: "/customers" in d.current_url, "the mark did not lead to the customers")
+    browser.get(base_url + "/reports?from=2026-12-01&to=2026-11-01")
+    wait_for(browser, lambda d: d.find_elements(By.ID, "to-error"), "a reversed period was accepted")
+    assert "结束日期不能早于开始日期" in browser.find_element(By.ID, "to-error").text
+    assert browser.find_element(By.ID, "from").get_attribute("value") == "2026-12-01"
