@@ -111,6 +111,10 @@ public enum AccessPolicy {
         .viewWorkPlans: [.supervisor: [.team], .specialist: [.own], .leadership: [.any]],
         .manageWorkPlans: [.supervisor: [.team]],
         .markPlanGoals: [.supervisor: [.team], .specialist: [.own]],
+        // R2.2, R6.5: the supervisor inspects the team; a specialist sees and answers only their own inspections.
+        .viewInspections: [.supervisor: [.team], .specialist: [.own], .leadership: [.any]],
+        .manageInspections: [.supervisor: [.team]],
+        .respondToInspection: [.specialist: [.own]],
     ]
 
     private static func everyone(_ scopes: Set<Scope>) -> [Role: Set<Scope>] {

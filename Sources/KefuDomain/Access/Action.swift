@@ -98,6 +98,12 @@ public enum Action: String, CaseIterable, Codable, Sendable {
     case manageWorkPlans = "work_plans.manage"
     /// Mark a plan's goals done.
     case markPlanGoals = "work_plans.goals"
+    /// Read quality inspections: the supervisor the team's, a specialist only their own.
+    case viewInspections = "inspections.view"
+    /// Keep the checklist, sample records of the team and score them, answer disputes.
+    case manageInspections = "inspections.manage"
+    /// Acknowledge or dispute one's own inspection.
+    case respondToInspection = "inspections.respond"
 }
 
 /// How far a grant reaches over records (R4.4, R2.1).

@@ -11,6 +11,7 @@ enum APIDocumentation {
                 + ObligationsAPIController.operations + ProceduresAPIController.operations + ContractTemplatesAPIController.operations + OpenAPIController.operations
                 + WorkingCalendarAPIController.operations + ComplaintsAPIController.operations + SurveyController.operations
                 + AssessmentsAPIController.operations + BoardAPIController.operations + WorkPlansAPIController.operations
+                + InspectionsAPIController.operations
                 + GlobalSearch.operations,
             schemas: AuthAPIController.schemas.merging(StaffAPIController.schemas) { $1 }
                 .merging(DepartmentsController.schemas) { $1 }.merging(AuditController.schemas) { $1 }
@@ -24,6 +25,7 @@ enum APIDocumentation {
                 .merging(AssessmentsAPIController.schemas) { $1 }
                 .merging(BoardAPIController.schemas) { $1 }
                 .merging(WorkPlansAPIController.schemas) { $1 }
+                .merging(InspectionsAPIController.schemas) { $1 }
                 .merging(GlobalSearch.schemas) { $1 }
         )
     }

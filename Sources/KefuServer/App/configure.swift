@@ -102,6 +102,7 @@ func routes(_ app: Application) throws {
     try app.register(collection: AssessmentsController())
     try app.register(collection: BoardController())
     try app.register(collection: WorkPlansController())
+    try app.register(collection: InspectionsController())
     try app.register(collection: GlobalSearch())
     let api = app.grouped("api", "v1")
     try api.register(collection: AuthAPIController())
@@ -123,6 +124,7 @@ func routes(_ app: Application) throws {
     try api.register(collection: AssessmentsAPIController())
     try api.register(collection: BoardAPIController())
     try api.register(collection: WorkPlansAPIController())
+    try api.register(collection: InspectionsAPIController())
 }
 
 /// The migrations in the order they run. Append only; never edit or reorder a landed one.
@@ -139,6 +141,7 @@ enum KefuMigrations {
             CreateContracts(), CreateAttachments(), CreateProcedures(), CreateContractTemplates(),
             CreateWorkingCalendar(), CreateComplaints(), CreateSurveys(),
             CreateAssessments(), CreateSavedFilters(), CreateWorkPlans(),
+            CreateInspections(), CreateCommunicationPhraseMarks(),
         ]
     }
 }
