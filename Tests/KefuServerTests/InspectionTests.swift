@@ -229,4 +229,36 @@ struct InspectionTests {
             }
         }
     }
+
+    @Test("the period's inspection scores enter the assessment's service quality with their line; a disputed score waits for the answer",
+          arguments: TestDatabase.available)
+    func inspectionInAssessment(database: TestDatabase) async throws {
+        try await withApp(on: database) { t in
+            let (lina, _) = try await Self.seed(t)
+            let sampled = try await Self.sample(t, ["periodStart": "2026-11-01", "periodEnd": "2026-11-30", "perPerson": 3, "seed": 11])
+            let linas = sampled.filter { $0.staffID == lina }
+            #expect(linas.count == 3)
+            let supervisor = try await t.token(.supervisor), specialist = try await t.token(.specialist)
+            var low = Self.fullScores
+            low["accurate"] = 0
+            for (inspection, scores) in zip(linas, [Self.fullScores, ["polite": 100, "clear": 100, "accurate": 100, "complete": 70, "proactive": 70], low]) {
+                let (status, text) = try await AssessmentTests.call(t, .POST, "/api/v1/inspections/\(inspection.id)/score", token: supervisor,
+                                                                    ["scores": .object(scores), "version": 1])
+                #expect(status == .ok, "\(text)")
+            }
+            // The third (56.5) is disputed: it does not count until answered.
+            let (status, text) = try await AssessmentTests.call(t, .POST, "/api/v1/inspections/\(linas[2].id)/dispute", token: specialist,
+                                                                ["reason": "信息无误，已核对政策原文。", "version": 2])
+            #expect(status == .ok, "\(text)")
+            #expect(try await InspectionStore(database: t.app.db).scores(staffIDs: [lina], period: AssessmentPeriod(start: CalendarDay("2026-11-01")!,
+                                                                                                                   end: CalendarDay("2026-11-30")!)!)[lina] == [81.5, 89.5])
+            let cycle = try await AssessmentTests.openCycle(t)
+            let linaID = try #require(cycle.assessments.first { $0.staffName == "李娜" }).id
+            let (evaluated, body) = try await AssessmentTests.call(t, .POST, "/api/v1/assessments/\(linaID)/supervisor-evaluation", token: supervisor,
+                                                                   ["skillsRating": 80, "teamworkRating": 90, "version": 1])
+            #expect(evaluated == .ok, "\(body)")
+            let lines = try AssessmentTests.decode(AssessmentDTO.self, body).calculation.map(\.text)
+            #expect(lines.contains("质检 2 次，平均 85.5 分"), "\(lines)")
+        }
+    }
 }
