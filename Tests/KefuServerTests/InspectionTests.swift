@@ -261,4 +261,56 @@ struct InspectionTests {
             #expect(lines.contains("质检 2 次，平均 85.5 分"), "\(lines)")
         }
     }
+
+    @Test("the pages: the supervisor samples and scores (a bad score is shown at its field, keeping what was typed), the specialist disputes, another specialist is refused")
+    func pages() async throws {
+        try await withApp { t in
+            let (lina, _) = try await Self.seed(t)
+            let supervisor = try await t.signIn(.supervisor)
+            try await t.app.testing().test(.POST, "/inspections/sample", beforeRequest: { req in
+                try req.form(["periodStart": "2026-11-01", "periodEnd": "2026-11-30", "perPerson": "2", "seed": "3", "rule": "random"], browser: supervisor)
+            }) { res async throws in #expect(res.status == .seeOther || res.status == .found, "\(res.body.string)") }
+            let id = try #require(try await t.app.db.sql().raw("SELECT id FROM inspections WHERE staff_id = \(bind: lina) ORDER BY id").first()?
+                .decode(column: "id", as: Int.self))
+            try await t.app.testing().test(.GET, "/inspections", beforeRequest: { req in supervisor.apply(to: &req) }) { res async throws in
+                #expect(res.status == .ok)
+                #expect(res.body.string.contains("id=\"inspection-\(id)\""))
+                #expect(res.body.string.contains("待评分"))
+            }
+            let before = try await t.app.db.sql().raw("SELECT version FROM inspections WHERE id = \(bind: id)").first()?.decode(column: "version", as: Int.self)
+            try await t.app.testing().test(.POST, "/inspections/\(id)/score", beforeRequest: { req in
+                try req.form(["score_polite": "90", "score_clear": "150", "score_accurate": "100", "score_complete": "60", "score_proactive": "70",
+                              "comment": "开场问候规范", "version": "1"], browser: supervisor)
+            }) { res async throws in
+                #expect(res.status == .unprocessableEntity)
+                #expect(res.body.string.contains("value=\"150\""))
+                #expect(res.body.string.contains("开场问候规范"))
+                #expect(res.body.string.contains("field-error"))
+            }
+            #expect(try await t.app.db.sql().raw("SELECT version FROM inspections WHERE id = \(bind: id)").first()?.decode(column: "version", as: Int.self) == before)
+            try await t.app.testing().test(.POST, "/inspections/\(id)/score", beforeRequest: { req in
+                try req.form(["score_polite": "90", "score_clear": "80", "score_accurate": "100", "score_complete": "60", "score_proactive": "70",
+                              "comment": "开场问候规范", "version": "1"], browser: supervisor)
+            }) { res async throws in #expect(res.status == .seeOther || res.status == .found) }
+            let lina2 = try await t.signIn(.specialist)
+            try await t.app.testing().test(.GET, "/inspections/\(id)", beforeRequest: { req in lina2.apply(to: &req) }) { res async throws in
+                #expect(res.status == .ok)
+                #expect(res.body.string.contains("81.5"))
+                #expect(res.body.string.contains("id=\"dispute-form\""))
+            }
+            try await t.app.testing().test(.POST, "/inspections/\(id)/dispute", beforeRequest: { req in
+                try req.form(["reason": "记录完整，客户资料在另一条记录中。", "version": "2"], browser: lina2)
+            }) { res async throws in #expect(res.status == .seeOther || res.status == .found) }
+            #expect(try await t.app.db.sql().raw("SELECT status FROM inspections WHERE id = \(bind: id)").first()?.decode(column: "status", as: String.self) == "disputed")
+            let zhangwei = try await t.signIn("zhangwei")
+            try await t.app.testing().test(.GET, "/inspections/\(id)", beforeRequest: { req in zhangwei.apply(to: &req) }) { res async throws in
+                #expect(res.status == .forbidden)
+            }
+            try await t.app.testing().test(.GET, "/inspections/settings", beforeRequest: { req in supervisor.apply(to: &req) }) { res async throws in
+                #expect(res.status == .ok)
+                #expect(res.body.string.contains("value=\"礼貌用语\""))
+                #expect(res.body.string.contains("不归我管"))
+            }
+        }
+    }
 }
