@@ -63,3 +63,14 @@ run "own plan page (HTML), specialist"             ""             "/work-plans/$
 run "own plan (JSON), specialist"                  "$SPECIALIST"  "/api/v1/work-plans/$OWN_PLAN"
 run "department plan page (HTML), supervisor"      ""             "/work-plans/$TEAM_PLAN" "$SUPERVISOR_COOKIE"
 run "department plan (JSON), supervisor"           "$SUPERVISOR"  "/api/v1/work-plans/$TEAM_PLAN"
+# Quality inspection (issue 14 §2): one sample of 5 records per specialist for last month (one request,
+# 200 people), then the inspection list under 8 clients.
+MONTH_START=$(date -u -d "$(date -u +%Y-%m-01) -1 month" +%F)
+MONTH_END=$(date -u -d "$(date -u +%Y-%m-01) -1 day" +%F)
+START=$(date +%s.%N)
+curl -sf -o /dev/null -X POST -H "Authorization: Bearer $SUPERVISOR" -H 'Content-Type: application/json' \
+  -d "{\"periodStart\": \"$MONTH_START\", \"periodEnd\": \"$MONTH_END\", \"perPerson\": 5, \"seed\": 2026}" "$URL/api/v1/inspections/sample" || true
+END=$(date +%s.%N)
+printf '%-44s %s s\n' "inspection sample, 5 per person (one request)" "$(python3 -c "print(round($END - $START, 2))")" | tee -a "$OUT"
+run "inspection list (JSON), supervisor"           "$SUPERVISOR"  "/api/v1/inspections"
+run "inspection list page (HTML), supervisor"      ""             "/inspections" "$SUPERVISOR_COOKIE"

@@ -115,6 +115,10 @@ public enum AccessPolicy {
         .viewComplaintFigures: [.supervisor: [.any], .leadership: [.any]],
         // S5, R6.3: the supervisor reports upward and leadership steers by the department's figures.
         .viewReports: [.supervisor: [.any], .leadership: [.any]],
+        // R2.2, R6.5: the supervisor inspects the team; a specialist sees and answers only their own inspections.
+        .viewInspections: [.supervisor: [.team], .specialist: [.own], .leadership: [.any]],
+        .manageInspections: [.supervisor: [.team]],
+        .respondToInspection: [.specialist: [.own]],
     ]
 
     private static func everyone(_ scopes: Set<Scope>) -> [Role: Set<Scope>] {

@@ -104,6 +104,12 @@ public enum Action: String, CaseIterable, Codable, Sendable {
     case viewComplaintFigures = "complaints.figures"
     /// Read the dashboards and reports and the records behind their figures (issue 16).
     case viewReports = "reports.view"
+    /// Read quality inspections: the supervisor the team's, a specialist only their own.
+    case viewInspections = "inspections.view"
+    /// Keep the checklist, sample records of the team and score them, answer disputes.
+    case manageInspections = "inspections.manage"
+    /// Acknowledge or dispute one's own inspection.
+    case respondToInspection = "inspections.respond"
 }
 
 /// How far a grant reaches over records (R4.4, R2.1).

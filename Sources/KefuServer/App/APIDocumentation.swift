@@ -12,7 +12,7 @@ enum APIDocumentation {
                 + WorkingCalendarAPIController.operations + ComplaintsAPIController.operations + SurveyController.operations
                 + AssessmentsAPIController.operations + BoardAPIController.operations + WorkPlansAPIController.operations
                 + GlobalSearch.operations + ComplaintAttachmentsController.operations + ComplaintTimeLimitsAPIController.operations
-                + ReportsAPIController.operations,
+                + ReportsAPIController.operations + InspectionsAPIController.operations,
             schemas: AuthAPIController.schemas.merging(StaffAPIController.schemas) { $1 }
                 .merging(DepartmentsController.schemas) { $1 }.merging(AuditController.schemas) { $1 }
                 .merging(CustomersAPIController.schemas) { $1 }.merging(PrivacyAPIController.schemas) { $1 }
@@ -25,6 +25,7 @@ enum APIDocumentation {
                 .merging(AssessmentsAPIController.schemas) { $1 }
                 .merging(BoardAPIController.schemas) { $1 }
                 .merging(WorkPlansAPIController.schemas) { $1 }
+                .merging(InspectionsAPIController.schemas) { $1 }
                 .merging(GlobalSearch.schemas) { $1 }
                 .merging(ComplaintAttachmentsController.schemas) { $1 }.merging(ComplaintTimeLimitsAPIController.schemas) { $1 }
                 .merging(ReportsAPIController.schemas) { $1 }

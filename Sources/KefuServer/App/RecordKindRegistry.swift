@@ -9,6 +9,7 @@ extension RecordKinds {
         ObligationNoticeKind.self, ProcedureRecordKind.self, ProcedureStepKind.self,
         ComplaintKind.self, ComplaintForwardKind.self, ComplaintUpdateKind.self, ComplaintPauseKind.self, SurveyKind.self, SurveyAttributionKind.self,
         AssessmentCycleKind.self, AssessmentKind.self, AssessmentDecisionKind.self, WorkPlanKind.self, WorkPlanGoalKind.self,
+        InspectionKind.self, InspectionSettingsKind.self, CommunicationPhraseMarkKind.self,
     ]
 
     /// The shared mechanisms' own rows about a customer (the timeline, the change history): not

@@ -102,6 +102,7 @@ func routes(_ app: Application) throws {
     try app.register(collection: AssessmentsController())
     try app.register(collection: BoardController())
     try app.register(collection: WorkPlansController())
+    try app.register(collection: InspectionsController())
     try app.register(collection: GlobalSearch())
     try app.register(collection: ComplaintAttachmentsController())
     try app.register(collection: ComplaintFiguresController())
@@ -128,6 +129,7 @@ func routes(_ app: Application) throws {
     try api.register(collection: WorkPlansAPIController())
     try api.register(collection: ComplaintTimeLimitsAPIController())
     try api.register(collection: ReportsAPIController())
+    try api.register(collection: InspectionsAPIController())
 }
 
 /// The migrations in the order they run. Append only; never edit or reorder a landed one.
@@ -145,6 +147,7 @@ enum KefuMigrations {
             CreateWorkingCalendar(), CreateComplaints(), CreateSurveys(),
             CreateAssessments(), CreateSavedFilters(), CreateWorkPlans(),
             CreateReportIndexes(),
+            CreateInspections(), CreateCommunicationPhraseMarks(),
         ]
     }
 }

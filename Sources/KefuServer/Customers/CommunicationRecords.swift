@@ -61,6 +61,7 @@ struct CommunicationStore {
             try await tx.sql().raw("UPDATE customers SET updated_at = \(bind: context.now) WHERE id = \(bind: customerID)").run()
             try await AuditLog.record("communication.created", recordType: "communication_record", recordID: String(id),
                                       fields: ["channel", "summary"], detail: "customer \(customerID)", context: context, on: tx)
+            try await PhraseMarks.mark(recordID: id, staffID: staffID, summary: input.summary.trimmed, content: input.content ?? "", context: context, on: tx)
             return id
         }
     }

@@ -26,6 +26,9 @@ struct DashboardController: RouteCollection {
         struct Place: Encodable { var href: String; var labelKey: String; var helpKey: String }
         var places: [Place] = []
         var emptyReasonKey = ""
+        /// The plans of the current period with their live progress (issue 14 §1): one's own, or the department's.
+        var plans: [WorkPlansController.PlanView] = []
+        var hasPlans = false
     }
 
     func boot(routes: any RoutesBuilder) throws {
@@ -77,6 +80,8 @@ struct DashboardController: RouteCollection {
             hasFigures: !figures.isEmpty, hasRecentEvents: !events.isEmpty, work: work, hasWork: work != nil
         )
         var shown = page
+        shown.plans = try await Self.currentPlans(req, staff: staff)
+        shown.hasPlans = !shown.plans.isEmpty
         if work == nil {
             let entries = (NavigationEntry.all + NavigationEntry.settings).filter { $0.key != "nav.dashboard" && $0.isVisible(to: staff.role) }
             shown.places = entries.compactMap { entry in
@@ -85,5 +90,22 @@ struct DashboardController: RouteCollection {
             shown.emptyReasonKey = "dashboard.why_empty.\(staff.role.rawValue)"
         }
         return try await req.renderPage("dashboard/index", titleKey: "dashboard.title", shown)
+    }
+
+    /// The plans whose period contains today: a specialist's own, the supervisor's for the department.
+    static func currentPlans(_ req: Request, staff: SignedInStaff) async throws -> [WorkPlansController.PlanView] {
+        let store = WorkPlanStore(database: req.db)
+        let rows: [WorkPlanStore.Row]
+        switch AccessPolicy.widestScope(of: staff.role, for: .viewWorkPlans) {
+        case .team?: rows = try await store.list(departmentID: staff.departmentID, staffID: nil).filter { $0.staffID == nil }
+        case .own?: rows = try await store.list(departmentID: nil, staffID: staff.id)
+        default: return []
+        }
+        let today = CalendarDay(req.now, timeZone: DisplayFormat.timeZone)
+        var views: [WorkPlansController.PlanView] = []
+        for row in rows.filter({ $0.period.map { $0.start <= today && today <= $0.end } ?? false }).prefix(2) {
+            views.append(try await WorkPlansController.view(req, row))
+        }
+        return views
     }
 }

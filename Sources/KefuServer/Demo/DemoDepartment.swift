@@ -70,6 +70,7 @@ package enum DemoDepartment {
         try await DemoContracts.load(app)
         try await DemoComplaints.load(app)
         try await DemoAssessments.load(app)
+        try await DemoInspections.load(app)
         return created
     }
 }

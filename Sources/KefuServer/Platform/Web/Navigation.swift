@@ -27,6 +27,7 @@ struct NavigationEntry: Sendable {
         NavigationEntry(key: "nav.complaint_inbox", path: "/complaint-inbox", action: .answerComplaintForwards, icon: "alert"),
         NavigationEntry(key: "nav.board", path: "/board", action: .viewBoard, icon: "columns"),
         NavigationEntry(key: "nav.work_plans", path: "/work-plans", action: .viewWorkPlans, icon: "chart"),
+        NavigationEntry(key: "nav.inspections", path: "/inspections", action: .viewInspections, icon: "check"),
     ]
 
     /// 设置: the administration pages, grouped under one heading.

@@ -1,0 +1,23 @@
+import Fluent
+import KefuDomain
+
+/// A quality inspection of one record (R2.2, R6.5): the specialist it concerns sees it, the
+/// supervisor the team's, leadership all.
+enum InspectionKind: LoadableRecordKind {
+    static let recordType = "inspection", table = "inspections"
+
+    static func load(_ id: Int, on database: any Database) async throws -> (record: InspectionStore.Row, facts: RecordFacts)? {
+        try await InspectionStore(database: database).find(id).map { ($0, RecordFacts(responsibleStaffID: $0.staffID, departmentID: $0.departmentID)) }
+    }
+}
+
+/// The department's inspection checklist and phrases to avoid.
+enum InspectionSettingsKind: RecordKind {
+    static let recordType = "inspection_settings", table = "inspection_settings"
+}
+
+/// The phrases to avoid marked in a communication record (part of it: they go with it).
+enum CommunicationPhraseMarkKind: RecordKind {
+    static let recordType = "communication_phrase_mark", table = "communication_phrase_marks"
+    static var owner: RecordOwner? { RecordOwner(kind: CommunicationKind.self, column: "communication_record_id") }
+}
