@@ -4,6 +4,7 @@ import Foundation
 import KefuDomain
 import KefuTesting
 import NIOConcurrencyHelpers
+import SQLKit
 import Testing
 import Vapor
 import VaporTesting
@@ -113,6 +114,36 @@ struct ReminderTests {
             // Scanning again queues nothing new.
             _ = try await Reminders(app: t.app).scan(now: later.addingTimeInterval(120))
             #expect(try await store.deliveries(webhookID: webhookID).count == 1)
+        }
+    }
+
+    @Test("a batch of reminders past one statement's rows: every one on the bell and queued for each webhook that takes its event, once, however often recorded", arguments: TestDatabase.available)
+    func batchedReminders(on database: TestDatabase) async throws {
+        try await withApp(on: database) { t in
+            let webhooks = WebhookStore(database: t.app.db)
+            let url = try #require(URL(string: "https://hooks.example.com/kefu"))
+            let subscribed = try await webhooks.create(WebhookSettings(name: "订阅", platform: .json, url: url, secret: nil, events: [.obligationOverdue], isActive: true), context: .console(now: testStart))
+            let otherEvent = try await webhooks.create(WebhookSettings(name: "别的事件", platform: .json, url: url, secret: nil, events: [.followUpOverdue], isActive: true), context: .console(now: testStart))
+            let inactive = try await webhooks.create(WebhookSettings(name: "停用", platform: .json, url: url, secret: nil, events: [.obligationOverdue], isActive: false), context: .console(now: testStart))
+            let lina = try await t.staff("lina").requireID(), wangjing = try await t.staff("wangjing").requireID()
+            let messages = (1...250).map { index in
+                Reminders.Message(reminder: Reminder(event: .obligationOverdue, recordType: "contract_obligation", recordID: index, staffID: lina, dueAt: testStart,
+                                                     dedupeKey: "obligation.overdue:\(index)"),
+                                  titleKey: "reminder.title.obligation.overdue", arguments: ["title": "第\(index)期款"], lines: ["HT-2026-\(index)"],
+                                  path: "/contracts/\(index)", recipients: [lina, wangjing, lina])
+            }
+            let reminders = Reminders(app: t.app)
+            try await reminders.record(messages, now: testStart)
+            try await reminders.record(messages, now: testStart.addingTimeInterval(60))
+            let sql = try t.app.db.sql()
+            func count(_ query: SQLQueryString) async throws -> Int { try await sql.raw(query).first()?.decode(column: "n", as: Int.self) ?? -1 }
+            #expect(try await count("SELECT COUNT(*) AS n FROM notifications WHERE staff_id = \(bind: lina)") == 250)
+            #expect(try await count("SELECT COUNT(*) AS n FROM notifications WHERE staff_id = \(bind: wangjing)") == 250)
+            #expect(try await count("SELECT COUNT(DISTINCT dedupe_key) AS n FROM notifications") == 250)
+            #expect(try await count("SELECT COUNT(*) AS n FROM webhook_deliveries WHERE webhook_id = \(bind: subscribed)") == 250)
+            #expect(try await count("SELECT COUNT(*) AS n FROM webhook_deliveries WHERE webhook_id IN (\(bind: otherEvent), \(bind: inactive))") == 0)
+            let first = try #require(try await webhooks.deliveries(webhookID: subscribed, limit: 300).first { $0.title.contains("第7期款") })
+            #expect(first.lineList == ["HT-2026-7"] && first.status == "pending")
         }
     }
 

@@ -63,7 +63,7 @@ enum ObligationReminderJob {
         try await Reminders(app: app).record(messages, now: now)
         for (event, column) in [(ReminderEvent.obligationDueSoon, "due_soon_reminded_on"), (.obligationOverdue, "overdue_reminded_on")] {
             let ids = reminders.filter { $0.event == event }.map(\.recordID)
-            for chunk in stride(from: 0, to: ids.count, by: 500).map({ Array(ids[$0..<min($0 + 500, ids.count)]) }) {
+            for chunk in ids.slices(of: 500) {
                 try await sql.raw("""
                     UPDATE contract_obligations SET \(unsafeRaw: column) = \(bind: today.description) WHERE id IN (\(binds: chunk))
                     """).run()

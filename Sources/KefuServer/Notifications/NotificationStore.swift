@@ -22,6 +22,26 @@ struct NotificationStore {
         return !rows.isEmpty
     }
 
+    /// A notification to add.
+    struct New: Sendable {
+        var staffID: Int, event: ReminderEvent, title: String, body: String, link: String?, dedupeKey: String
+    }
+
+    /// Adds many at once, skipping each one its person already has (the same key); a statement per
+    /// hundred rows keeps within both databases' limits on bound values.
+    func addAll(_ notifications: [New], now: Date) async throws {
+        let sql = try database.sql()
+        for chunk in notifications.slices(of: 100) {
+            let values = chunk.map { row -> SQLQueryString in
+                "(\(bind: row.staffID), \(bind: row.event.rawValue), \(bind: row.title), \(bind: row.body), \(bind: row.link), \(bind: row.dedupeKey), \(bind: now))"
+            }.joined(separator: ", ")
+            try await sql.raw("""
+                INSERT INTO notifications (staff_id, event, title, body, link, dedupe_key, created_at) VALUES \(values)
+                ON CONFLICT (staff_id, dedupe_key) DO NOTHING
+                """).run()
+        }
+    }
+
     /// One of the person's notifications.
     func find(_ id: Int, staffID: Int) async throws -> Row? {
         try await database.sql().raw("""

@@ -78,6 +78,31 @@ struct WebhookStore {
             """).all().map { try $0.decode(column: "id", as: Int.self) }
     }
 
+    /// Queues many notices at once: the active webhooks are read once, and each notice is queued for
+    /// those that take its event, skipping a delivery already queued with the key.
+    func enqueueAll(_ notices: [(WebhookNotice, dedupeKey: String)], now: Date) async throws {
+        let sql = try database.sql()
+        let webhooks = try await sql.raw("SELECT id, events FROM webhooks WHERE is_active = \(bind: true)").all().map {
+            (id: try $0.decode(column: "id", as: Int.self), events: try $0.decode(column: "events", as: String.self))
+        }
+        guard !webhooks.isEmpty else { return }
+        var rows: [SQLQueryString] = []
+        for (notice, dedupeKey) in notices {
+            let lines = String(decoding: try JSONEncoder().encode(notice.lines), as: UTF8.self)
+            for webhook in webhooks where webhook.events.contains("," + notice.event.rawValue + ",") {
+                rows.append("""
+                    (\(bind: webhook.id), \(bind: notice.event.rawValue), \(bind: dedupeKey), \(bind: notice.title), \(bind: lines), \(bind: notice.link), 'pending', 0, \(bind: now), \(bind: now))
+                    """)
+            }
+        }
+        for chunk in rows.slices(of: 100) {
+            try await sql.raw("""
+                INSERT INTO webhook_deliveries (webhook_id, event, dedupe_key, title, lines, link, status, attempts, next_attempt_at, created_at)
+                VALUES \(chunk.joined(separator: ", ")) ON CONFLICT (webhook_id, dedupe_key) DO NOTHING
+                """).run()
+        }
+    }
+
     struct Delivery: Decodable, Sendable {
         var id: Int, webhookID: Int, event: String, title: String, lines: String, link: String?, status: String, attempts: Int
         var nextAttemptAt: Date?, lastStatusCode: Int?, lastError: String?, createdAt: Date, deliveredAt: Date?
