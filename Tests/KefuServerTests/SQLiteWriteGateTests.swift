@@ -5,7 +5,8 @@ import KefuTesting
 import SQLKit
 import Testing
 
-/// Issue 18 §9: writers on SQLite queue at one gate instead of polling the lock or failing.
+/// Issue 18 §9: writers on SQLite queue at one writer, which commits them in batches (group commit),
+/// instead of polling the lock or failing.
 @Suite("SQLite writes take turns")
 struct SQLiteWriteGateTests {
     @Test("statements that change the database are told from reads")
@@ -45,6 +46,57 @@ struct SQLiteWriteGateTests {
             }
             let rows = try await sql.raw("SELECT seen FROM gate_test ORDER BY id").all().map { try $0.decode(column: "seen", as: Int.self) }
             #expect(rows == Array(0..<40), "each transaction saw every one committed before it")
+        }
+    }
+
+    struct Refused: Error {}
+
+    @Test("group commit: a request that fails in a batch loses only its own writes and hears its own error; the others commit and are answered")
+    func failuresStayInTheirSavepoint() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("kefu-gate-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        var configuration = KefuConfiguration.testing()
+        configuration.database = .sqlite(path: directory + "/kefu.sqlite3")
+        try await withApp(configuration: configuration) { (t: TestApp) in
+            let sql = try t.app.db.sql()
+            try await sql.raw("CREATE TABLE batch_test (id INTEGER PRIMARY KEY, label TEXT NOT NULL UNIQUE)").run()
+            let outcomes = try await withThrowingTaskGroup(of: (Int, String).self) { group in
+                for index in 0..<60 {
+                    group.addTask {
+                        do {
+                            switch index % 3 {
+                            case 0: // a transaction that writes twice, then fails: neither write stays
+                                try await t.app.db.transaction { tx in
+                                    try await tx.sql().raw("INSERT INTO batch_test (label) VALUES (\(bind: "failed-\(index)-a"))").run()
+                                    try await tx.sql().raw("INSERT INTO batch_test (label) VALUES (\(bind: "failed-\(index)-b"))").run()
+                                    throw Refused()
+                                }
+                            case 1: // a transaction that commits
+                                try await t.app.db.transaction { tx in
+                                    try await tx.sql().raw("INSERT INTO batch_test (label) VALUES (\(bind: "kept-\(index)"))").run()
+                                }
+                            default: // a write outside a transaction that breaks a constraint
+                                try await sql.raw("INSERT INTO batch_test (label) VALUES ('duplicate')").run()
+                            }
+                            return (index, "ok")
+                        } catch is Refused {
+                            return (index, "refused")
+                        } catch {
+                            return (index, "error")
+                        }
+                    }
+                }
+                return try await group.reduce(into: [Int: String]()) { $0[$1.0] = $1.1 }
+            }
+            let labels = Set(try await sql.raw("SELECT label FROM batch_test").all().map { try $0.decode(column: "label", as: String.self) })
+            #expect(labels == Set((0..<60).filter { $0 % 3 == 1 }.map { "kept-\($0)" } + ["duplicate"]))
+            #expect((0..<60).filter { $0 % 3 == 0 }.allSatisfy { outcomes[$0] == "refused" })
+            #expect((0..<60).filter { $0 % 3 == 1 }.allSatisfy { outcomes[$0] == "ok" })
+            let duplicates = (0..<60).filter { $0 % 3 == 2 }.map { outcomes[$0] }
+            #expect(duplicates.filter { $0 == "ok" }.count == 1 && duplicates.filter { $0 == "error" }.count == 19, "one duplicate is kept, the other 19 hear their error")
+            // The writer is idle again and takes new work.
+            try await sql.raw("INSERT INTO batch_test (label) VALUES ('after')").run()
+            #expect(try await sql.raw("SELECT COUNT(*) AS n FROM batch_test WHERE label = 'after'").first()?.decode(column: "n", as: Int.self) == 1)
         }
     }
 }

@@ -1,0 +1,150 @@
+import Fluent
+import Foundation
+import Logging
+import NIOConcurrencyHelpers
+import NIOCore
+import SQLKit
+
+/// SQLite lets one connection write at a time, and with `synchronous=FULL` every commit waits for the
+/// disk. Left to itself, a second writer polls the lock with growing sleeps (the busy handler — the
+/// 1-second p99 of issue 18 §9), a transaction that read before another committed cannot write at all
+/// (SQLITE_BUSY_SNAPSHOT), and each request pays a disk flush of its own.
+///
+/// Kefu queues its writers at one writer instead. The writer takes the queued work in order and runs
+/// it on one connection inside one transaction, each request's work in a savepoint of its own, and
+/// commits the batch when the queue is empty (or the batch is full): one flush for all of them — group
+/// commit. A request is answered only after the commit that holds its writes, so nothing acknowledged
+/// is lost to a crash; a request whose work fails is rolled back to its savepoint and answered at once,
+/// without disturbing the others. Readers never wait (WAL lets them read beside the writer).
+/// PostgreSQL keeps its own concurrency; this sits only in front of SQLite.
+final class SQLiteWriter: Sendable {
+    /// One request's work: `work` runs on the batch's connection and says whether it succeeded; `finish`
+    /// answers the request once its batch has committed (nil) or failed.
+    struct Job: Sendable {
+        /// Where a batch opened by this job takes its connection from.
+        let database: any Database & SQLDatabase
+        let work: @Sendable (SerializedSQLiteDatabase) async -> Bool
+        let finish: @Sendable ((any Error)?) -> Void
+    }
+
+    /// Requests answered together at most: a steady stream still sees a commit this often.
+    static let batchLimit = 64
+
+    private struct State {
+        var queue: [Job] = []
+        var head = 0
+        var isDraining = false
+    }
+    private let state = NIOLockedValueBox(State())
+
+    /// Queues `job`; the first job after an idle spell starts the writer.
+    func submit(_ job: Job) {
+        let start = state.withLockedValue { state -> Bool in
+            state.queue.append(job)
+            guard !state.isDraining else { return false }
+            state.isDraining = true
+            return true
+        }
+        if start { Task { await drain(from: job.database) } }
+    }
+
+    private func take() -> Job? {
+        state.withLockedValue { state in
+            guard state.head < state.queue.count else { return nil }
+            defer { state.head += 1 }
+            return state.queue[state.head]
+        }
+    }
+
+    /// Stops the writer when nothing is queued; otherwise it opens the next batch.
+    private func stopIfIdle() -> Bool {
+        state.withLockedValue { state in
+            guard state.head >= state.queue.count else { return false }
+            state.queue.removeAll(keepingCapacity: true)
+            state.head = 0
+            state.isDraining = false
+            return true
+        }
+    }
+
+    private func drain(from database: any Database & SQLDatabase) async {
+        repeat {
+            do {
+                try await database.withConnection { connection -> EventLoopFuture<Void> in
+                    guard let connection = connection as? any Database & SQLDatabase else {
+                        return connection.eventLoop.makeFailedFuture(DatabaseSetupError(message: "SQLite connection without SQL"))
+                    }
+                    return connection.eventLoop.makeFutureWithTask { await self.batch(on: connection) }
+                }.get()
+            } catch {
+                // No connection: everyone waiting hears why, rather than waiting for ever.
+                while let job = take() { job.finish(error) }
+            }
+        } while !stopIfIdle()
+    }
+
+    /// Runs up to `batchLimit` queued jobs in one transaction and answers them after its commit.
+    private func batch(on connection: any Database & SQLDatabase) async {
+        let transaction = SerializedSQLiteDatabase(inner: connection, writer: self, inTransaction: true)
+        var committing: [Job] = []
+        do {
+            try await connection.raw("BEGIN IMMEDIATE").run()
+            while committing.count < Self.batchLimit, let job = take() {
+                try await connection.raw("SAVEPOINT kefu_request").run()
+                if await job.work(transaction) {
+                    committing.append(job)
+                    try await connection.raw("RELEASE kefu_request").run()
+                } else {
+                    // The job has its answer (its error); its writes go, the batch's stay.
+                    try await connection.raw("ROLLBACK TO kefu_request").run()
+                    try await connection.raw("RELEASE kefu_request").run()
+                }
+            }
+            try await connection.raw("COMMIT").run()
+        } catch {
+            // The transaction itself failed (the disk, an interrupted statement): none of it was kept.
+            try? await connection.raw("ROLLBACK").run()
+            connection.logger.error("SQLite batch of \(committing.count) failed: \(String(reflecting: error))")
+            for job in committing { job.finish(error) }
+            return
+        }
+        for job in committing { job.finish(nil) }
+    }
+}
+
+/// The SQLite configuration with its writes queued at `writer`.
+struct SerializedSQLiteConfiguration: DatabaseConfiguration {
+    var inner: any DatabaseConfiguration
+    let writer: SQLiteWriter
+
+    var middleware: [any AnyModelMiddleware] {
+        get { inner.middleware }
+        set { inner.middleware = newValue }
+    }
+
+    func makeDriver(for databases: Databases) -> any DatabaseDriver {
+        SerializedSQLiteDriver(inner: inner.makeDriver(for: databases), writer: writer)
+    }
+}
+
+extension DatabaseConfigurationFactory {
+    /// `factory`'s SQLite database with its writes queued at one writer for the whole application.
+    static func serialized(_ factory: DatabaseConfigurationFactory) -> DatabaseConfigurationFactory {
+        let writer = SQLiteWriter()
+        return DatabaseConfigurationFactory { SerializedSQLiteConfiguration(inner: factory.make(), writer: writer) }
+    }
+}
+
+struct SerializedSQLiteDriver: DatabaseDriver {
+    let inner: any DatabaseDriver
+    let writer: SQLiteWriter
+
+    func makeDatabase(with context: DatabaseContext) -> any Database {
+        let database = inner.makeDatabase(with: context)
+        guard let sql = database as? any Database & SQLDatabase else { return database }
+        return SerializedSQLiteDatabase(inner: sql, writer: writer, inTransaction: false)
+    }
+
+    func shutdown() { inner.shutdown() }
+    func shutdownAsync() async { await inner.shutdownAsync() }
+}
