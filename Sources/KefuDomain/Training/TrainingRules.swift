@@ -109,7 +109,7 @@ public enum TrainingRules {
         } else { errors.add("hours", "validation.required") }
         if let costYuan {
             if costYuan < 0 { errors.add("costYuan", "training.error.not_negative") }
-            else if totals.costYuan + costYuan > plan.budgetYuan { errors.add("costYuan", "training.error.over_budget") }
+            else if costYuan > plan.budgetYuan || totals.costYuan + costYuan > plan.budgetYuan { errors.add("costYuan", "training.error.over_budget") }
         } else { errors.add("costYuan", "validation.required") }
         if aimedFigures.contains(where: { code in !TrainingAimedFigure.all.contains { $0.rawValue == code } }) {
             errors.add("aimedFigures", "validation.choose_from_list")

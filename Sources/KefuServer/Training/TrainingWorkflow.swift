@@ -203,6 +203,7 @@ struct TrainingWorkflow {
                   AND is_active = \(bind: true)
                 """).first()
             guard let member else { throw FieldErrors(["staffID": "training.error.outside_team"]) }
+            let name = try member.decode(column: "display_name", as: String.self)
             if try await store.enrolment(sessionID: sessionID, staffID: staffID, on: tx) != nil { throw FieldErrors(["staffID": "training.error.already_enrolled"]) }
             let id = try await tx.sql().raw("""
                 INSERT INTO training_enrolments (session_id, staff_id, is_outstanding, created_at, updated_at, version)
@@ -210,7 +211,7 @@ struct TrainingWorkflow {
                 RETURNING id
                 """).first()?.decode(column: "id", as: Int.self) ?? 0
             try await AuditLog.record("training_enrolment.created", recordType: TrainingEnrolmentKind.recordType, recordID: String(id), fields: ["staffID"],
-                                      detail: "\(session.title): \(try member.decode(column: "display_name", as: String.self))", context: context, on: tx)
+                                      detail: "\(session.title): \(name)", context: context, on: tx)
             return id
         }
     }
