@@ -14,7 +14,10 @@ import VaporTesting
 /// what; bad input refused with nothing changed.
 @Suite("Training: annual plan, approval, sessions, effect, outstanding trainees, colleague ratings (R5.1, R5.2, R5.3)")
 struct TrainingTests {
-    static let call = AssessmentTests.call
+    @discardableResult
+    static func call(_ t: TestApp, _ method: HTTPMethod, _ path: String, token: String, _ body: [String: JSONValue]? = nil) async throws -> (HTTPStatus, String) {
+        try await AssessmentTests.call(t, method, path, token: token, body)
+    }
     static let planBody: [String: JSONValue] = [
         "year": 2026, "title": "2026 年度客服培训计划", "goals": "提升政策解读与投诉处理能力", "areas": ["service_skills", "laws_and_regulations"],
         "methods": ["internal", "simulation_drill"], "hours": 20, "budgetYuan": 10_000,
