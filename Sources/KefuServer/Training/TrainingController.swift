@@ -37,6 +37,15 @@ struct TrainingController: RouteCollection {
     static func number(_ value: Double?) -> String { value.map(AssessmentCalculation.text) ?? "—" }
     static func messages(_ req: Request, _ problems: FieldErrors) -> [String: String] { problems.messages.mapValues { req.t($0) } }
 
+    /// A number field with text that is not a number says so, rather than the rule the unreadable value broke.
+    static func messages(_ req: Request, _ problems: FieldErrors, numbers: [String: String?]) -> [String: String] {
+        var messages = messages(req, problems)
+        for case let (field, text?) in numbers where messages[field] != nil && !text.trimmed.isEmpty && Double(text.trimmed) == nil {
+            messages[field] = req.t("validation.number")
+        }
+        return messages
+    }
+
     // MARK: The list and a new plan
 
     struct PlanForm: Content {
@@ -118,7 +127,8 @@ struct TrainingController: RouteCollection {
             let id = try await TrainingAPIController.workflow(req).createPlan(form.input, departmentID: staff.departmentID, context: req.auditContext)
             return req.redirect(to: SiteURL.trainingPlan(id), flash: FlashMessage(.success, "training.flash.saved"))
         } catch let problems as FieldErrors {
-            return try await renderIndex(req, form: form, errors: Self.messages(req, problems), status: .unprocessableEntity)
+            return try await renderIndex(req, form: form, errors: Self.messages(req, problems, numbers: ["hours": form.hours, "budgetYuan": form.budgetYuan]),
+                                         status: .unprocessableEntity)
         }
     }
 
@@ -216,7 +226,8 @@ struct TrainingController: RouteCollection {
             return req.redirect(to: SiteURL.trainingPlan(row.id), flash: FlashMessage(.success, flash))
         } catch let problems as FieldErrors {
             let fresh = try await TrainingStore(database: req.db).plan(row.id) ?? row
-            return try await Self.renderPlan(req, fresh, form: form, errors: Self.messages(req, problems), status: .unprocessableEntity)
+            return try await Self.renderPlan(req, fresh, form: form, errors: Self.messages(req, problems, numbers: ["hours": form?.hours, "budgetYuan": form?.budgetYuan]),
+                                             status: .unprocessableEntity)
         } catch let error as KefuError where error.status == .conflict {
             let fresh = try await TrainingStore(database: req.db).plan(row.id) ?? row
             return try await Self.renderPlan(req, fresh, form: form, errors: ["plan": req.t(error.messageKey)], status: .conflict)
@@ -253,7 +264,9 @@ struct TrainingController: RouteCollection {
             let id = try await TrainingAPIController.workflow(req).addSession(planID: row.id, form.input, context: req.auditContext)
             return req.redirect(to: SiteURL.trainingSession(id), flash: FlashMessage(.success, "training.flash.saved"))
         } catch let problems as FieldErrors {
-            return try await Self.renderPlan(req, row, sessionForm: form, sessionErrors: Self.messages(req, problems), status: .unprocessableEntity)
+            return try await Self.renderPlan(req, row, sessionForm: form,
+                                             sessionErrors: Self.messages(req, problems, numbers: ["hours": form.hours, "costYuan": form.costYuan]),
+                                             status: .unprocessableEntity)
         }
     }
 
@@ -261,12 +274,12 @@ struct TrainingController: RouteCollection {
 
     struct SessionPage: Encodable {
         struct Row: Encodable {
-            var id: Int, name: String, attended: String, attendedYes: Bool, attendedNo: Bool, scoreBefore: String, scoreAfter: String, gain: String
-            var rating: String, comment: String, isOutstanding: Bool, version: Int, error: String?
+            var id: Int, name: String, attended: String, attendedYes: Bool, attendedNo: Bool, scoreBefore: String, scoreAfter: String, beforeText: String, afterText: String, gain: String
+            var rating: String, comment: String?, isOutstanding: Bool, version: Int, error: String?
         }
         struct Material: Encodable { var id: Int; var name: String; var size: String; var uploadedBy: String }
         var session: TrainingSessionDTO, hours: String, cost: String, aimed: String, rows: [Row], hasRows: Bool, materials: [Material], hasMaterials: Bool
-        var canManage: Bool, canRecordOutcome: Bool, canEnrol: Bool, canScore: Bool, canRate: Bool, isHeld: Bool, people: [ChoiceOption]
+        var canManage: Bool, canRecordOutcome: Bool, canEnrol: Bool, canScore: Bool, canRate: Bool, isHeld: Bool, people: [ChoiceOption], hasPeople: Bool
         var form: [String: String], errors: [String: String], rowErrors: [String: String]
     }
 
@@ -282,8 +295,9 @@ struct TrainingController: RouteCollection {
                             attendedYes: e.attended == true, attendedNo: e.attended == false,
                             scoreBefore: form["enrolment_\(e.id)_scoreBefore"] ?? e.scoreBefore.map(AssessmentCalculation.text) ?? "",
                             scoreAfter: form["enrolment_\(e.id)_scoreAfter"] ?? e.scoreAfter.map(AssessmentCalculation.text) ?? "",
+                            beforeText: number(e.scoreBefore), afterText: number(e.scoreAfter),
                             gain: e.scoreGain.map { ($0 > 0 ? "+" : "") + AssessmentCalculation.text($0) } ?? "—",
-                            rating: e.rating.map { "\($0) / 5" } ?? "—", comment: e.ratingComment ?? "", isOutstanding: e.isOutstanding, version: e.version,
+                            rating: e.rating.map { "\($0) / 5" } ?? "—", comment: e.ratingComment, isOutstanding: e.isOutstanding, version: e.version,
                             error: errors["enrolment_\(e.id)"])
         }
         let own = dto.enrolments.first { $0.staffID == staff.id }
@@ -309,7 +323,7 @@ struct TrainingController: RouteCollection {
             rows: rows, hasRows: !rows.isEmpty, materials: materials, hasMaterials: !materials.isEmpty, canManage: manages,
             canRecordOutcome: manages && row.planState == TrainingPlanState.approved.rawValue, canEnrol: manages && row.sessionState != .cancelled,
             canScore: manages && held,
-            canRate: AccessPolicy.allows(staff.role, .rateTraining) && held && own?.attended == true && own?.rating == nil, isHeld: held, people: people,
+            canRate: AccessPolicy.allows(staff.role, .rateTraining) && held && own?.attended == true && own?.rating == nil, isHeld: held, people: people, hasPeople: !people.isEmpty,
             form: ["heldOn": row.heldOn ?? row.scheduledOn, "supervisorNote": row.supervisorNote ?? "", "rating": "", "comment": ""].merging(form) { $1 },
             errors: errors, rowErrors: [:])
         return try await req.renderPage("training/session", titleKey: "training.session", page, status: status)
