@@ -7,12 +7,21 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select
 
 from test_contracts import click, submit
-from test_sign_in import shot, sign_in, wait_for
+from test_sign_in import page_language, shot, sign_in, wait_for
+
+
+def in_chinese(browser):
+    """The sign-in test leaves 王静 reading English on the shared server; these checks read Chinese."""
+    browser.find_element(By.ID, "user-menu").click()
+    browser.find_element(By.CSS_SELECTOR, "#language option[value='zh-Hans']").click()
+    browser.find_element(By.ID, "save-language").click()
+    wait_for(browser, lambda d: page_language(d) == "zh-Hans", "the page did not switch to Chinese")
 
 
 def test_plan_approved_session_held_and_rated_at_390(browser, base_url):
     today = datetime.date.today()
     sign_in(browser, base_url, "wangjing")
+    in_chinese(browser)
     browser.get(base_url + "/training")
     wait_for(browser, lambda d: d.find_elements(By.ID, "plan-form"), "no plan form")
     year = browser.find_element(By.ID, "year")
