@@ -330,7 +330,9 @@ struct AssessmentTests {
             let browser = try await t.signIn(.specialist)
             var checked = 0
             for route in routes where route.path.contains(where: { if case .parameter = $0 { true } else { false } }) {
-                guard case .action(let action)? = route.permission, AccessPolicy.allows(.specialist, action) else { continue }
+                // Rating a colleague's teamwork is meant for a colleague's record (team scope); its own suite checks who may.
+                guard case .action(let action)? = route.permission, AccessPolicy.allows(.specialist, action),
+                      !AccessPolicy.scopes(of: .specialist, for: action).contains(.team) else { continue }
                 let target = path(route, id: route.path.string.contains("cycles") ? cycle.id : zhangweiID)
                 try await t.app.testing().test(route.method, target, beforeRequest: { req in
                     if target.hasPrefix("/api/") { req.bearer(lina) } else {

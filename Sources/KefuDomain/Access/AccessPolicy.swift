@@ -119,6 +119,14 @@ public enum AccessPolicy {
         .viewInspections: [.supervisor: [.team], .specialist: [.own], .leadership: [.any]],
         .manageInspections: [.supervisor: [.team]],
         .respondToInspection: [.specialist: [.own]],
+        // R5.1, R5.2: the supervisor runs the team's training; leadership approves the plan and reads
+        // all; a specialist sees the sessions they are enrolled in and rates those they attended.
+        .viewTraining: [.supervisor: [.team], .specialist: [.own], .leadership: [.any]],
+        .manageTraining: [.supervisor: [.team]],
+        .approveTrainingPlans: [.leadership: [.any]],
+        .rateTraining: [.specialist: [.own]],
+        // R5.3: colleagues of one team rate each other's teamwork; nobody sees who rated.
+        .rateColleagues: [.specialist: [.team]],
     ]
 
     private static func everyone(_ scopes: Set<Scope>) -> [Role: Set<Scope>] {

@@ -110,6 +110,17 @@ public enum Action: String, CaseIterable, Codable, Sendable {
     case manageInspections = "inspections.manage"
     /// Acknowledge or dispute one's own inspection.
     case respondToInspection = "inspections.respond"
+    /// Read training plans and sessions: the supervisor the team's, a specialist only the sessions
+    /// they are enrolled in (and only their own scores), leadership all (R5.1, R5.2).
+    case viewTraining = "training.view"
+    /// Make the annual plan and its sessions, enrol, record attendance, scores and notes, add materials.
+    case manageTraining = "training.manage"
+    /// Approve or return a submitted training plan.
+    case approveTrainingPlans = "training.approve"
+    /// Rate a session one attended.
+    case rateTraining = "training.rate"
+    /// Rate a colleague of one's team in an assessment cycle, anonymously (R5.3 teamwork).
+    case rateColleagues = "assessments.rate_colleagues"
 }
 
 /// How far a grant reaches over records (R4.4, R2.1).

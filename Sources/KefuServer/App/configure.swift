@@ -107,6 +107,9 @@ func routes(_ app: Application) throws {
     try app.register(collection: ComplaintAttachmentsController())
     try app.register(collection: ComplaintFiguresController())
     try app.register(collection: ReportsController())
+    try app.register(collection: TrainingController())
+    try app.register(collection: TrainingMaterialsController())
+    try app.register(collection: ColleagueRatingsController())
     let api = app.grouped("api", "v1")
     try api.register(collection: AuthAPIController())
     try api.register(collection: StaffAPIController())
@@ -130,6 +133,7 @@ func routes(_ app: Application) throws {
     try api.register(collection: ComplaintTimeLimitsAPIController())
     try api.register(collection: ReportsAPIController())
     try api.register(collection: InspectionsAPIController())
+    try api.register(collection: TrainingAPIController())
 }
 
 /// The migrations in the order they run. Append only; never edit or reorder a landed one.
@@ -148,6 +152,7 @@ enum KefuMigrations {
             CreateAssessments(), CreateSavedFilters(), CreateWorkPlans(),
             CreateReportIndexes(),
             CreateInspections(), CreateCommunicationPhraseMarks(),
+            CreateTraining(), CreateColleagueRatings(),
         ]
     }
 }

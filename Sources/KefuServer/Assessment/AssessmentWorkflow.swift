@@ -296,6 +296,11 @@ struct AssessmentWorkflow {
         var joinedOn: String?
         /// The quality-inspection scores of the person's records of the period (issue 14 §2).
         var inspectionScores: [Double]?
+        /// The after-test scores of the sessions the person attended in the period (issue 14 §3).
+        var trainingScores: [Double]?
+        /// Colleagues' anonymous teamwork ratings: only how many and their average (issue 14 §4).
+        var colleagueRatingCount: Int?
+        var colleagueRatingAverage: Double?
     }
 
     /// Reads the inputs of the given assessments in bulk (one grouped query per figure) and computes each.
@@ -310,16 +315,21 @@ struct AssessmentWorkflow {
             if day > period.start { joined[try row.decode(column: "id", as: Int.self)] = day }
         }
         let inspections = try await InspectionStore(database: tx).scores(staffIDs: staffIDs, period: period)
+        let training = try await TrainingStore(database: tx).scores(staffIDs: staffIDs, period: period)
+        let colleagues = try await ColleagueRatingStore(database: tx).ratings(assessmentIDs: rows.map(\.id))
         var results: [Int: (inputs: String, result: AssessmentResult)] = [:]
         for row in rows {
             let personFigures = figures[row.staffID] ?? [:]
             let inputs = AssessmentInputs(
                 period: period, joinedOn: joined[row.staffID], targets: cycle.workTargets, figures: personFigures, inspectionScores: inspections[row.staffID] ?? [],
-                supervisorSkillsRating: row.skillsRating, supervisorTeamworkRating: row.teamworkRating, selfEvaluation: row.selfScore
+                trainingScores: training[row.staffID] ?? [], supervisorSkillsRating: row.skillsRating, supervisorTeamworkRating: row.teamworkRating,
+                colleagueRatings: colleagues[row.id] ?? [], selfEvaluation: row.selfScore
             )
             let result = AssessmentCalculation.compute(inputs, weights: cycle.assessmentWeights, thresholds: cycle.gradeThresholds)
             let stored = StoredInputs(figures: personFigures.reduce(into: [:]) { $0[$1.key.rawValue] = $1.value }, joinedOn: joined[row.staffID]?.description,
-                                     inspectionScores: inspections[row.staffID])
+                                     inspectionScores: inspections[row.staffID], trainingScores: training[row.staffID],
+                                     colleagueRatingCount: colleagues[row.id]?.count,
+                                     colleagueRatingAverage: colleagues[row.id].flatMap { $0.isEmpty ? nil : AssessmentCalculation.round2($0.reduce(0, +) / Double($0.count)) })
             results[row.id] = (try Self.json(stored), result)
         }
         return results

@@ -27,11 +27,16 @@ struct AssessmentsController: RouteCollection {
 
     struct IndexPage: Encodable {
         struct Cycle: Encodable { var id: Int; var name: String; var period: String; var state: String; var stateLabel: String; var people: Int }
-        struct Own: Encodable { var id: Int; var cycleName: String; var stateLabel: String; var total: String; var gradeLabel: String }
+        struct Own: Encodable {
+            var id: Int; var cycleName: String; var stateLabel: String; var total: String; var gradeLabel: String
+            /// The cycle, for rating colleagues in it (R5.3 teamwork) while it is open.
+            var cycleID: Int = 0; var isOpen: Bool = false
+        }
         struct WeightRow: Encodable { var code: String; var label: String; var value: String; var error: String? }
         struct TargetRow: Encodable { var code: String; var label: String; var value: String; var error: String? }
         struct PersonChoice: Encodable { var id: Int; var name: String; var isChecked: Bool }
         var cycles: [Cycle], hasCycles: Bool, own: [Own], hasOwn: Bool, canCreate: Bool, team: [PersonChoice]
+        var canRateColleagues = false
         var form: [String: String], errors: [String: String], weights: [WeightRow], targets: [TargetRow]
     }
 
@@ -49,7 +54,7 @@ struct AssessmentsController: RouteCollection {
         }
         let own = try await store.assessments(ofStaff: staff.id).map {
             IndexPage.Own(id: $0.id, cycleName: $0.cycleName, stateLabel: words.state($0.state), total: $0.total.map(AssessmentCalculation.text) ?? "—",
-                          gradeLabel: words.grade($0.grade))
+                          gradeLabel: words.grade($0.grade), cycleID: $0.cycleID, isOpen: $0.frozen == .open)
         }
         let standard = AssessmentWeights.standard
         let weights = AssessmentDimension.allCases.map {
@@ -73,9 +78,10 @@ struct AssessmentsController: RouteCollection {
                                               isChecked: form.isEmpty || form["person_\(id)"] != nil)
             }
         }
-        let page = IndexPage(cycles: cycles, hasCycles: !cycles.isEmpty, own: own, hasOwn: !own.isEmpty,
+        var page = IndexPage(cycles: cycles, hasCycles: !cycles.isEmpty, own: own, hasOwn: !own.isEmpty,
                              canCreate: canCreate, team: team, form: defaults.merging(form) { $1 }, errors: errors,
                              weights: weights, targets: targets)
+        page.canRateColleagues = AccessPolicy.allows(staff.role, .rateColleagues)
         return try await req.renderPage("assessment/index", titleKey: "assessment.title", page, status: status)
     }
 

@@ -19,7 +19,7 @@ struct NavigationEntry: Sendable {
         NavigationEntry(key: "nav.contracts", path: SiteURL.contracts, action: .viewContracts, icon: "file"),
         NavigationEntry(key: "nav.complaints", path: "/complaints", action: .viewComplaints, icon: "alert"),
         NavigationEntry(key: "nav.return_visits", path: nil, action: nil, icon: "phone"),
-        NavigationEntry(key: "nav.training", path: nil, action: nil, icon: "book"),
+        NavigationEntry(key: "nav.training", path: SiteURL.training, action: .viewTraining, icon: "book"),
         NavigationEntry(key: "nav.assessment", path: "/assessments", action: .viewAssessments, icon: "award"),
         NavigationEntry(key: "nav.attendance", path: nil, action: nil, icon: "clock"),
         NavigationEntry(key: "nav.awards", path: nil, action: nil, icon: "star"),
