@@ -107,6 +107,10 @@ func routes(_ app: Application) throws {
     try app.register(collection: ComplaintAttachmentsController())
     try app.register(collection: ComplaintFiguresController())
     try app.register(collection: ReportsController())
+    try app.register(collection: ConductController())
+    try app.register(collection: PenaltiesController())
+    try app.register(collection: AwardsController())
+    try app.register(collection: PersonRecordController())
     let api = app.grouped("api", "v1")
     try api.register(collection: AuthAPIController())
     try api.register(collection: StaffAPIController())
@@ -130,6 +134,7 @@ func routes(_ app: Application) throws {
     try api.register(collection: ComplaintTimeLimitsAPIController())
     try api.register(collection: ReportsAPIController())
     try api.register(collection: InspectionsAPIController())
+    try api.register(collection: ConductAPIController())
 }
 
 /// The migrations in the order they run. Append only; never edit or reorder a landed one.
@@ -148,6 +153,7 @@ enum KefuMigrations {
             CreateAssessments(), CreateSavedFilters(), CreateWorkPlans(),
             CreateReportIndexes(),
             CreateInspections(), CreateCommunicationPhraseMarks(),
+            CreateConduct(),
         ]
     }
 }
