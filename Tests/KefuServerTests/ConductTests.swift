@@ -26,8 +26,8 @@ struct ConductTests {
         var state: [String] = []
         for query: SQLQueryString in [
             "SELECT COUNT(*) AS n FROM violations", "SELECT COUNT(*) AS n FROM violation_links", "SELECT COUNT(*) AS n FROM penalties",
-            "SELECT COUNT(*) AS n FROM awards", "SELECT COUNT(*) AS n FROM notifications", "SELECT COALESCE(SUM(version), 0) AS n FROM penalties",
-            "SELECT COALESCE(SUM(version), 0) AS n FROM violations", "SELECT COALESCE(SUM(version), 0) AS n FROM awards",
+            "SELECT COUNT(*) AS n FROM awards", "SELECT COUNT(*) AS n FROM notifications", "SELECT CAST(COALESCE(SUM(version), 0) AS BIGINT) AS n FROM penalties",
+            "SELECT CAST(COALESCE(SUM(version), 0) AS BIGINT) AS n FROM violations", "SELECT CAST(COALESCE(SUM(version), 0) AS BIGINT) AS n FROM awards",
             "SELECT COUNT(*) AS n FROM audit_entries WHERE action <> 'auth.permission_denied'",
         ] {
             state.append(String(try await sql.raw(query).first()?.decode(column: "n", as: Int.self) ?? -1))
@@ -172,8 +172,8 @@ struct ConductTests {
             #expect(deduction.appealDecidedBy == "leadership")
 
             // By someone else: 张伟 may not appeal 李娜's penalty (403, audited as a refusal).
-            before = try await Self.state(t)
             let colleague = try await staffToken(t, "zhangwei")
+            before = try await Self.state(t)
             (status, text) = try await Self.call(t, .POST, "/api/v1/penalties/\(warning.id)/appeal", token: colleague, ["reason": "代为申诉。", "version": 1])
             #expect(status == .forbidden, "\(text)")
             #expect(try await Self.state(t) == before)
@@ -205,7 +205,8 @@ struct ConductTests {
                 #expect(res.status == .ok)
                 #expect(res.body.string.contains("id=\"appeal-closed\"") && !res.body.string.contains("id=\"appeal-form\""))
             }
-            // A violation's response after its outcome is decided: refused.
+            // A violation's response after its outcome is decided: refused (the sign-in above is audited, so count from here).
+            before = try await Self.state(t)
             (status, text) = try await Self.call(t, .POST, "/api/v1/violations/\(linas)/response", token: specialist, ["response": "补充说明。", "version": 2])
             #expect(status == .conflict, "\(text)")
             #expect(try await Self.state(t) == before)
