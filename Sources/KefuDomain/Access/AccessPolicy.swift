@@ -127,6 +127,19 @@ public enum AccessPolicy {
         .rateTraining: [.specialist: [.own]],
         // R5.3: colleagues of one team rate each other's teamwork; nobody sees who rated.
         .rateColleagues: [.specialist: [.team]],
+        // R6.2, R7.1, R7.2, R5.3: the supervisor keeps the team's discipline, awards and penalties; each
+        // person sees their own, responds and appeals; leadership reads all, approves awards and
+        // decides appeals above the configured level. A person's record: the person, their
+        // supervisor and leadership only.
+        .viewConduct: [.supervisor: [.team], .specialist: [.own], .leadership: [.any]],
+        .manageViolations: [.supervisor: [.team]],
+        .respondToViolation: [.specialist: [.own]],
+        .imposePenalties: [.supervisor: [.team]],
+        .appealPenalty: [.specialist: [.own]],
+        .decideAppeals: [.supervisor: [.team], .leadership: [.any]],
+        .grantAwards: [.supervisor: [.team]],
+        .approveAwards: [.leadership: [.any]],
+        .viewPersonRecord: [.supervisor: [.team], .specialist: [.own], .leadership: [.any]],
     ]
 
     private static func everyone(_ scopes: Set<Scope>) -> [Role: Set<Scope>] {

@@ -121,6 +121,25 @@ public enum Action: String, CaseIterable, Codable, Sendable {
     case rateTraining = "training.rate"
     /// Rate a colleague of one's team in an assessment cycle, anonymously (R5.3 teamwork).
     case rateColleagues = "assessments.rate_colleagues"
+    // Discipline, awards and penalties (R6.2, R6.4, R7.1, R7.2) and a person's record (R5.3)
+    /// Read violations, penalties and awards: one's own, the supervisor the team's, leadership all.
+    case viewConduct = "conduct.view"
+    /// Record a violation of the team with its evidence, and decide its outcome.
+    case manageViolations = "violations.manage"
+    /// Give one's response to a violation recorded about oneself.
+    case respondToViolation = "violations.respond"
+    /// Impose a penalty on someone of the team, citing its cause.
+    case imposePenalties = "penalties.manage"
+    /// Appeal a penalty imposed on oneself, once, within the window.
+    case appealPenalty = "penalties.appeal"
+    /// Decide an appeal: the supervisor, or leadership for penalties above the configured level.
+    case decideAppeals = "penalties.decide_appeal"
+    /// Propose the monthly shortlist and grant awards to the team.
+    case grantAwards = "awards.manage"
+    /// Approve or decline an award that waits for leadership.
+    case approveAwards = "awards.approve"
+    /// A person's record (attendance, violations, awards, penalties, assessments, plans) and its CSV.
+    case viewPersonRecord = "person_record.view"
 }
 
 /// How far a grant reaches over records (R4.4, R2.1).

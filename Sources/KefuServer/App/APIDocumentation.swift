@@ -13,7 +13,8 @@ enum APIDocumentation {
                 + AssessmentsAPIController.operations + BoardAPIController.operations + WorkPlansAPIController.operations
                 + GlobalSearch.operations + ComplaintAttachmentsController.operations + ComplaintTimeLimitsAPIController.operations
                 + ReportsAPIController.operations + InspectionsAPIController.operations
-                + TrainingAPIController.operations + ColleagueRatingsController.operations,
+                + TrainingAPIController.operations + ColleagueRatingsController.operations
+                + ConductAPIController.operations,
             schemas: AuthAPIController.schemas.merging(StaffAPIController.schemas) { $1 }
                 .merging(DepartmentsController.schemas) { $1 }.merging(AuditController.schemas) { $1 }
                 .merging(CustomersAPIController.schemas) { $1 }.merging(PrivacyAPIController.schemas) { $1 }
@@ -31,6 +32,7 @@ enum APIDocumentation {
                 .merging(ComplaintAttachmentsController.schemas) { $1 }.merging(ComplaintTimeLimitsAPIController.schemas) { $1 }
                 .merging(ReportsAPIController.schemas) { $1 }
                 .merging(TrainingAPIController.schemas) { $1 }.merging(ColleagueRatingsController.schemas) { $1 }
+                .merging(ConductAPIController.schemas) { $1 }
         )
     }
 }

@@ -11,6 +11,7 @@ extension RecordKinds {
         AssessmentCycleKind.self, AssessmentKind.self, AssessmentDecisionKind.self, WorkPlanKind.self, WorkPlanGoalKind.self,
         InspectionKind.self, InspectionSettingsKind.self, CommunicationPhraseMarkKind.self,
         TrainingPlanKind.self, TrainingSessionKind.self, TrainingEnrolmentKind.self, ColleagueRatingKind.self,
+        ViolationRecordKind.self, ViolationLinkRecordKind.self, PenaltyRecordKind.self, AwardRecordKind.self,
     ]
 
     /// The shared mechanisms' own rows about a customer (the timeline, the change history): not

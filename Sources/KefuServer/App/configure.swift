@@ -110,6 +110,10 @@ func routes(_ app: Application) throws {
     try app.register(collection: TrainingController())
     try app.register(collection: TrainingMaterialsController())
     try app.register(collection: ColleagueRatingsController())
+    try app.register(collection: ConductController())
+    try app.register(collection: PenaltiesController())
+    try app.register(collection: AwardsController())
+    try app.register(collection: PersonRecordController())
     let api = app.grouped("api", "v1")
     try api.register(collection: AuthAPIController())
     try api.register(collection: StaffAPIController())
@@ -134,6 +138,7 @@ func routes(_ app: Application) throws {
     try api.register(collection: ReportsAPIController())
     try api.register(collection: InspectionsAPIController())
     try api.register(collection: TrainingAPIController())
+    try api.register(collection: ConductAPIController())
 }
 
 /// The migrations in the order they run. Append only; never edit or reorder a landed one.
@@ -153,6 +158,7 @@ enum KefuMigrations {
             CreateReportIndexes(),
             CreateInspections(), CreateCommunicationPhraseMarks(),
             CreateTraining(), CreateColleagueRatings(),
+            CreateConduct(),
         ]
     }
 }

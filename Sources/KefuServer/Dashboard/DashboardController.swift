@@ -29,6 +29,10 @@ struct DashboardController: RouteCollection {
         /// The plans of the current period with their live progress (issue 14 §1): one's own, or the department's.
         var plans: [WorkPlansController.PlanView] = []
         var hasPlans = false
+        /// R7.1: awards granted with public praise in the last 30 days, on everyone's workbench.
+        struct Praise: Encodable { var person: String; var award: String; var citation: String; var at: String }
+        var praise: [Praise] = []
+        var hasPraise = false
     }
 
     func boot(routes: any RoutesBuilder) throws {
@@ -82,6 +86,11 @@ struct DashboardController: RouteCollection {
         var shown = page
         shown.plans = try await Self.currentPlans(req, staff: staff)
         shown.hasPlans = !shown.plans.isEmpty
+        let words = req.words
+        shown.praise = try await AwardStore(database: req.db).praise(since: req.now.addingTimeInterval(-30 * 86_400)).map {
+            Page.Praise(person: $0.staffName, award: words.label("conduct.award_kind", $0.kind), citation: $0.citation, at: String(DisplayFormat.dateTime($0.decidedAt).prefix(10)))
+        }
+        shown.hasPraise = !shown.praise.isEmpty
         if work == nil {
             let entries = (NavigationEntry.all + NavigationEntry.settings).filter { $0.key != "nav.dashboard" && $0.isVisible(to: staff.role) }
             shown.places = entries.compactMap { entry in

@@ -72,6 +72,7 @@ package enum DemoDepartment {
         try await DemoAssessments.load(app)
         try await DemoInspections.load(app)
         try await DemoTraining.load(app)
+        try await DemoConduct.load(app)
         return created
     }
 }

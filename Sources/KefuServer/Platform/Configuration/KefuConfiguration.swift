@@ -40,6 +40,9 @@ public struct KefuConfiguration: Sendable {
     /// On SIGTERM, how long Kefu keeps serving — answering `/readyz` with 503 and asking every client
     /// to close its connection — before it stops accepting and closes idle connections (issue 17 §6).
     public var drainSeconds = 2
+    /// Penalties and appeals (R7.2): the days within which a penalty may be appealed, and the penalty from
+    /// which leadership, not the supervisor, decides the appeal.
+    public var conduct = ConductSettings()
 
     public struct InquirySettings: Sendable {
         /// Who gets a public-form inquiry: the supervisor by hand (default), round robin, or by industry.
@@ -120,6 +123,12 @@ public struct KefuConfiguration: Sendable {
         if let base = reader.string("KEFU_BASE_URL") {
             if base.hasPrefix("http://") || base.hasPrefix("https://") { configuration.baseURL = base.trimmingSuffix("/") } else {
                 reader.fail("KEFU_BASE_URL", "expected the address people open, e.g. https://kefu.example.cn")
+            }
+        }
+        configuration.conduct.appealDays = reader.integer("KEFU_PENALTY_APPEAL_DAYS", in: 1...90) ?? 7
+        if let level = reader.string("KEFU_PENALTY_LEADERSHIP_FROM") {
+            if let kind = PenaltyKind(rawValue: level) { configuration.conduct.leadershipDecidesFrom = kind } else {
+                reader.fail("KEFU_PENALTY_LEADERSHIP_FROM", "expected warning, criticism, bonus_deduction or reassignment")
             }
         }
         if !reader.problems.isEmpty { throw ConfigurationError(problems: reader.problems) }

@@ -4,7 +4,7 @@ import Vapor
 
 /// A kind whose records routes address by id: how one is read, with the facts its access is decided
 /// on (the responsible person, the department, where it was forwarded).
-protocol LoadableRecordKind: RecordKind {
+protocol LoadableRecordKind: RecordKind, RecordFactsLoading {
     associatedtype Loaded: Sendable
     static func load(_ id: Int, on database: any Database) async throws -> (record: Loaded, facts: RecordFacts)?
 }

@@ -22,7 +22,7 @@ struct NavigationEntry: Sendable {
         NavigationEntry(key: "nav.training", path: SiteURL.training, action: .viewTraining, icon: "book"),
         NavigationEntry(key: "nav.assessment", path: "/assessments", action: .viewAssessments, icon: "award"),
         NavigationEntry(key: "nav.attendance", path: nil, action: nil, icon: "clock"),
-        NavigationEntry(key: "nav.awards", path: nil, action: nil, icon: "star"),
+        NavigationEntry(key: "nav.awards", path: "/conduct", action: .viewConduct, icon: "star"),
         NavigationEntry(key: "nav.reports", path: "/reports", action: .viewReports, icon: "chart"),
         NavigationEntry(key: "nav.complaint_inbox", path: "/complaint-inbox", action: .answerComplaintForwards, icon: "alert"),
         NavigationEntry(key: "nav.board", path: "/board", action: .viewBoard, icon: "columns"),

@@ -1,0 +1,38 @@
+import Fluent
+import KefuDomain
+
+/// A violation of work discipline (R6.2, R6.4): the person it concerns sees it and responds; the
+/// supervisor the team's; leadership all. Its evidence files attach to it.
+enum ViolationRecordKind: LoadableRecordKind {
+    static let recordType = "violation", table = "violations"
+    /// Screenshots, statements, scans of the evidence.
+    static let attachments: AttachmentRules? = AttachmentRules(types: [.pdf, .jpg, .png, .docx], maxBytes: 20 << 20)
+
+    static func load(_ id: Int, on database: any Database) async throws -> (record: ViolationStore.Row, facts: RecordFacts)? {
+        try await ViolationStore(database: database).find(id).map { ($0, RecordFacts(responsibleStaffID: $0.staffID, departmentID: $0.departmentID)) }
+    }
+}
+
+/// A record linked to a violation as evidence (an overdue promised reply, a complaint, audit entries).
+enum ViolationLinkRecordKind: RecordKind {
+    static let recordType = "violation_link", table = "violation_links"
+    static var owner: RecordOwner? { RecordOwner(kind: ViolationRecordKind.self, column: "violation_id") }
+}
+
+/// A penalty (R7.2), citing its cause: the person penalized sees it and may appeal.
+enum PenaltyRecordKind: LoadableRecordKind {
+    static let recordType = "penalty", table = "penalties"
+
+    static func load(_ id: Int, on database: any Database) async throws -> (record: PenaltyStore.Row, facts: RecordFacts)? {
+        try await PenaltyStore(database: database).find(id).map { ($0, RecordFacts(responsibleStaffID: $0.staffID, departmentID: $0.departmentID)) }
+    }
+}
+
+/// An award (R7.1): monthly from the shortlist, annual from the assessment, or for a special contribution.
+enum AwardRecordKind: LoadableRecordKind {
+    static let recordType = "award", table = "awards"
+
+    static func load(_ id: Int, on database: any Database) async throws -> (record: AwardStore.Row, facts: RecordFacts)? {
+        try await AwardStore(database: database).find(id).map { ($0, RecordFacts(responsibleStaffID: $0.staffID, departmentID: $0.departmentID)) }
+    }
+}

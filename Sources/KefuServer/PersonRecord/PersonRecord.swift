@@ -1,0 +1,179 @@
+import Fluent
+import Foundation
+import KefuDomain
+import SQLKit
+import Vapor
+
+/// A person's record (R5.3, R6, R7): the basis for pay and promotion — attendance, violations, awards,
+/// penalties, assessments and plans, each a section of rows in words. Visible to the person, their
+/// supervisor and leadership only; the page, the JSON and the CSV are the same document.
+struct PersonRecordDocument: Content {
+    struct Cell: Content {
+        var text: String
+        var link: String?
+    }
+
+    struct Section: Content {
+        /// `attendance`, `violations`, `awards`, `penalties`, `assessments`, `plans`.
+        var key: String
+        var title: String
+        var columns: [String]
+        var rows: [[Cell]]
+        /// Why the section has no rows when its part records nothing yet (attendance before it lands).
+        var note: String?
+    }
+
+    var staffID: Int
+    var name: String
+    var department: String
+    var role: String
+    var sections: [Section]
+}
+
+/// A section another part adds to the record (attendance; training when it lands): registered in
+/// `app.personRecordSections` by its key; a key the record expects but nobody provides shows a note,
+/// never made-up rows.
+protocol PersonRecordSectionProvider: Sendable {
+    var key: String { get }
+    func section(staffID: Int, words: DisplayWords, on database: any Database) async throws -> PersonRecordDocument.Section
+}
+
+extension Application {
+    private struct PersonRecordSectionsKey: StorageKey { typealias Value = [any PersonRecordSectionProvider] }
+
+    /// The parts that add a section to a person's record. Issue 15's attendance part registers its
+    /// provider with key `attendance` here.
+    var personRecordSections: [any PersonRecordSectionProvider] {
+        get { storage[PersonRecordSectionsKey.self] ?? [] }
+        set { storage[PersonRecordSectionsKey.self] = newValue }
+    }
+}
+
+/// Reads a person's record: one indexed query per section, on the `(staff_id, …)` index of each part.
+struct PersonRecordReader {
+    let database: any Database
+    let words: DisplayWords
+    let providers: [any PersonRecordSectionProvider]
+
+    /// The sections in the order the regulation lists them; provided sections by key.
+    static let order = ["attendance", "violations", "awards", "penalties", "assessments", "plans"]
+
+    func read(_ person: ConductPerson) async throws -> PersonRecordDocument {
+        var sections: [PersonRecordDocument.Section] = []
+        for key in Self.order {
+            if let provider = providers.first(where: { $0.key == key }) {
+                sections.append(try await provider.section(staffID: person.id, words: words, on: database))
+                continue
+            }
+            switch key {
+            case "violations": sections.append(try await violations(person.id))
+            case "awards": sections.append(try await awards(person.id))
+            case "penalties": sections.append(try await penalties(person.id))
+            case "assessments": sections.append(try await assessments(person.id))
+            case "plans": sections.append(try await plans(person.id))
+            default:
+                sections.append(.init(key: key, title: words.t("person_record.section.\(key)"), columns: [], rows: [],
+                                      note: words.t("person_record.not_recorded.\(key)")))
+            }
+        }
+        let department = try await database.sql().raw("SELECT name FROM departments WHERE id = \(bind: person.departmentID)").first()?
+            .decode(column: "name", as: String.self) ?? "—"
+        return PersonRecordDocument(staffID: person.id, name: person.displayName, department: department, role: words.label("role", person.role),
+                                    sections: sections)
+    }
+
+    private func cell(_ text: String?, _ link: String? = nil) -> PersonRecordDocument.Cell { .init(text: words.orDash(text), link: link) }
+
+    private func section(_ key: String, _ columns: [String], _ rows: [[PersonRecordDocument.Cell]]) -> PersonRecordDocument.Section {
+        .init(key: key, title: words.t("person_record.section.\(key)"), columns: columns.map { words.t("conduct.field.\($0)") }, rows: rows,
+              note: rows.isEmpty ? words.t("person_record.empty") : nil)
+    }
+
+    func violations(_ staffID: Int) async throws -> PersonRecordDocument.Section {
+        let rows = try await ViolationStore(database: database).list(ConductFilter(departmentID: nil, staffID: staffID))
+        return section("violations", ["occurred_at", "type", "description", "response", "outcome"], rows.map {
+            [cell(DisplayFormat.dateTime($0.occurredAt), "/conduct/violations/\($0.id)"), cell(words.label("conduct.violation_type", $0.type)),
+             cell($0.description), cell($0.response), cell(words.label("conduct.outcome", $0.outcome))]
+        })
+    }
+
+    func awards(_ staffID: Int) async throws -> PersonRecordDocument.Section {
+        let rows = try await AwardStore(database: database).list(ConductFilter(departmentID: nil, staffID: staffID))
+        return section("awards", ["decided_at", "award_kind", "forms", "bonus", "citation", "status"], rows.map {
+            [cell(DisplayFormat.dateTime($0.decidedAt), "/conduct/awards/\($0.id)"),
+             cell(words.label("conduct.award_kind", $0.kind) + ($0.period.map { " \($0)" } ?? "")),
+             cell(words.list($0.formList.map { words.label("conduct.form", $0) })), cell($0.bonus.map { "¥\($0)" }), cell($0.citation),
+             cell(words.label("conduct.award_status", $0.status))]
+        })
+    }
+
+    func penalties(_ staffID: Int) async throws -> PersonRecordDocument.Section {
+        let rows = try await PenaltyStore(database: database).list(ConductFilter(departmentID: nil, staffID: staffID))
+        return section("penalties", ["imposed_at", "penalty_kind", "amount", "cause", "reason", "status"], rows.map {
+            [cell(DisplayFormat.dateTime($0.imposedAt), "/conduct/penalties/\($0.id)"), cell(words.label("conduct.penalty_kind", $0.kind)),
+             cell($0.amount.map { "¥\($0)" }), cell(ConductWords(words: words).cause($0.cause)), cell($0.reason),
+             cell(words.label("conduct.penalty_status", $0.status))]
+        })
+    }
+
+    func assessments(_ staffID: Int) async throws -> PersonRecordDocument.Section {
+        let rows = try await database.sql().raw("""
+            SELECT a.id, c.name, c.period_start, c.period_end, a.total, a.grade, a.state FROM assessments a JOIN assessment_cycles c ON c.id = a.cycle_id
+            WHERE a.staff_id = \(bind: staffID) ORDER BY c.period_start DESC, a.id DESC LIMIT 100
+            """).all()
+        return section("assessments", ["cycle", "period", "total", "grade", "state"], try rows.map { row in
+            let id = try row.decode(column: "id", as: Int.self)
+            return [cell(try row.decode(column: "name", as: String.self), "/assessments/\(id)"),
+                    cell("\(try row.decode(column: "period_start", as: String.self)) – \(try row.decode(column: "period_end", as: String.self))"),
+                    cell(try row.decode(column: "total", as: Double?.self).map(AssessmentCalculation.text)),
+                    cell(try row.decode(column: "grade", as: String?.self).map { words.label("assessment.grade", $0) }),
+                    cell(words.label("assessment.state", try row.decode(column: "state", as: String.self)))]
+        })
+    }
+
+    func plans(_ staffID: Int) async throws -> PersonRecordDocument.Section {
+        let rows = try await database.sql().raw("""
+            SELECT id, title, period_start, period_end, result_note FROM work_plans WHERE staff_id = \(bind: staffID)
+            ORDER BY period_start DESC, id DESC LIMIT 100
+            """).all()
+        return section("plans", ["plan", "period", "result"], try rows.map { row in
+            [cell(try row.decode(column: "title", as: String.self), "/work-plans/\(try row.decode(column: "id", as: Int.self))"),
+             cell("\(try row.decode(column: "period_start", as: String.self)) – \(try row.decode(column: "period_end", as: String.self))"),
+             cell(try row.decode(column: "result_note", as: String?.self))]
+        })
+    }
+
+    /// The record as CSV: one line per row, the section's title first.
+    static func csv(_ document: PersonRecordDocument, words: DisplayWords) -> String {
+        var rows: [[String]] = []
+        for section in document.sections {
+            rows.append([section.title] + section.columns)
+            if section.rows.isEmpty { rows.append([section.title, section.note ?? ""]) }
+            for row in section.rows { rows.append([section.title] + row.map(\.text)) }
+        }
+        return CSVTable.write(header: [words.t("person_record.csv.name"), document.name, document.department, document.role], rows: rows)
+    }
+}
+
+/// Conduct's codes in words: types, kinds, statuses, and a cited record as "投诉 #12".
+struct ConductWords {
+    let words: DisplayWords
+
+    func cause(_ reference: RecordReference?) -> String {
+        guard let reference else { return "—" }
+        return "\(words.label("audit.record_type", reference.type)) #\(reference.id)"
+    }
+
+    /// Where a cited record is read, for the kinds that have a page.
+    static func link(_ reference: RecordReference?) -> String? {
+        guard let reference else { return nil }
+        switch reference.type {
+        case ViolationRecordKind.recordType: return "/conduct/violations/\(reference.id)"
+        case "complaint": return "/complaints/\(reference.id)"
+        case "contract": return "/contracts/\(reference.id)"
+        case "assessment": return "/assessments/\(reference.id)"
+        case "inquiry": return "/inquiries/\(reference.id)"
+        default: return nil
+        }
+    }
+}

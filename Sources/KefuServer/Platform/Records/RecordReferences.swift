@@ -1,0 +1,38 @@
+import Fluent
+import KefuDomain
+import SQLKit
+
+/// A reference from one record to a record of any declared kind (a penalty's cause, a violation's
+/// evidence), checked through the registry: the kind must be declared and the record must exist. A
+/// kind that lands later (attendance marks) can be cited the day it is added to `RecordKinds.all`.
+enum RecordReferences {
+    static func kind(named type: String, in kinds: [any RecordKind.Type] = RecordKinds.all) -> (any RecordKind.Type)? {
+        kinds.first { $0.recordType == type }
+    }
+
+    /// The facts of the record referred to, read by its kind's loader (or, for a kind no route
+    /// addresses, found by id in its table); nil when no such kind or record exists.
+    static func facts(of reference: RecordReference, on database: any Database) async throws -> RecordFacts? {
+        guard let kind = kind(named: reference.type) else { return nil }
+        if let loadable = kind as? any RecordFactsLoading.Type {
+            return try await loadable.facts(of: reference.id, on: database)
+        }
+        let row = try await database.sql().raw("SELECT id FROM \(unsafeRaw: kind.table) WHERE id = \(bind: reference.id)").first()
+        return row == nil ? nil : RecordFacts()
+    }
+
+    /// Whether routes address records of the kind (and so a reference to one can be shown and checked by its loader).
+    static func isLoadable(_ kind: any RecordKind.Type) -> Bool { kind is any RecordFactsLoading.Type }
+}
+
+/// A kind whose record's facts can be read by id without knowing its record type: every
+/// `LoadableRecordKind`, through its loader. It lets a reference be checked from the kind's name alone.
+protocol RecordFactsLoading {
+    static func facts(of id: Int, on database: any Database) async throws -> RecordFacts?
+}
+
+extension LoadableRecordKind {
+    static func facts(of id: Int, on database: any Database) async throws -> RecordFacts? {
+        try await load(id, on: database)?.facts
+    }
+}
