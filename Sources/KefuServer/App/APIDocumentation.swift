@@ -12,7 +12,9 @@ enum APIDocumentation {
                 + WorkingCalendarAPIController.operations + ComplaintsAPIController.operations + SurveyController.operations
                 + AssessmentsAPIController.operations + BoardAPIController.operations + WorkPlansAPIController.operations
                 + GlobalSearch.operations + ComplaintAttachmentsController.operations + ComplaintTimeLimitsAPIController.operations
-                + ReportsAPIController.operations + InspectionsAPIController.operations,
+                + ReportsAPIController.operations + InspectionsAPIController.operations
+                + ReturnVisitsAPIController.operations + FeedbackAPIController.operations + SurveySubjectsController.operations
+                + ComplaintChaseController.operations + ComplaintSettingsController.operations,
             schemas: AuthAPIController.schemas.merging(StaffAPIController.schemas) { $1 }
                 .merging(DepartmentsController.schemas) { $1 }.merging(AuditController.schemas) { $1 }
                 .merging(CustomersAPIController.schemas) { $1 }.merging(PrivacyAPIController.schemas) { $1 }
@@ -29,6 +31,8 @@ enum APIDocumentation {
                 .merging(GlobalSearch.schemas) { $1 }
                 .merging(ComplaintAttachmentsController.schemas) { $1 }.merging(ComplaintTimeLimitsAPIController.schemas) { $1 }
                 .merging(ReportsAPIController.schemas) { $1 }
+                .merging(ReturnVisitsAPIController.schemas) { $1 }.merging(FeedbackAPIController.schemas) { $1 }
+                .merging(ComplaintSettingsController.schemas) { $1 }
         )
     }
 }

@@ -10,6 +10,8 @@ extension RecordKinds {
         ComplaintKind.self, ComplaintForwardKind.self, ComplaintUpdateKind.self, ComplaintPauseKind.self, SurveyKind.self, SurveyAttributionKind.self,
         AssessmentCycleKind.self, AssessmentKind.self, AssessmentDecisionKind.self, WorkPlanKind.self, WorkPlanGoalKind.self,
         InspectionKind.self, InspectionSettingsKind.self, CommunicationPhraseMarkKind.self,
+        ReturnVisitKind.self, ReturnVisitProblemKind.self, ReturnVisitSettingsKind.self, FeedbackRecordKind.self,
+        ComplaintEscalationLevelKind.self, ComplaintCategoryKind.self,
     ]
 
     /// The shared mechanisms' own rows about a customer (the timeline, the change history): not

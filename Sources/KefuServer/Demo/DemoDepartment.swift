@@ -71,6 +71,7 @@ package enum DemoDepartment {
         try await DemoComplaints.load(app)
         try await DemoAssessments.load(app)
         try await DemoInspections.load(app)
+        try await DemoReturnVisits.load(app)
         return created
     }
 }
