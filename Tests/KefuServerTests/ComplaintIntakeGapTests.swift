@@ -122,7 +122,7 @@ struct ComplaintIntakeGapTests {
             #expect(try await ContractTests.call(t, .POST, "/api/v1/complaint-categories", token: supervisor, ["code": "Parking!", "name": "停车管理"]).0 == .unprocessableEntity)
             #expect(try await ContractTests.call(t, .PUT, "/api/v1/complaint-categories/other", token: supervisor, ["name": "其他问题", "isActive": false, "version": 1]).0 == .ok)
             #expect(try await ContractTests.call(t, .PUT, "/api/v1/complaint-categories/other", token: supervisor, ["name": "其他", "version": 1]).0 == .conflict)
-            let customer = try await createCustomer(t, token: lina, ["name": "陈晓东", "mobile": "13912345678"])
+            let customer = try await createCustomer(t, token: lina, ["name": "陈晓东", "companyName": "陈晓东的精密制造有限公司", "mobile": "13912345678"])
             (status, body) = try await ContractTests.call(t, .POST, "/api/v1/complaints", token: lina, [
                 "customerID": .number(Double(customer.id)), "channel": "phone", "description": "停车位不足", "category": "other", "severity": "normal",
             ])
