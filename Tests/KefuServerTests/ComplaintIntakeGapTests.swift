@@ -135,4 +135,30 @@ struct ComplaintIntakeGapTests {
                 .decode(column: "n", as: Int.self) == 3)
         }
     }
+
+    @Test("the public form's complaint choice files a complaint on the visitor's file (new, with their consent, or the one with their mobile); a bad choice stores nothing")
+    func publicComplaint() async throws {
+        try await withApp { t in
+            func send(_ body: [String: String]) async throws -> (HTTPStatus, String) {
+                var result: (HTTPStatus, String) = (.ok, "")
+                try await t.app.testing().test(.POST, "/api/v1/public/inquiries", beforeRequest: { req in try req.content.encode(body, as: .json) }) { res async throws in
+                    result = (res.status, res.body.string)
+                }
+                return result
+            }
+            let visitor = ["kind": "complaint", "name": "吴静", "mobile": "13712340000", "question": "园区门口道路施工，三天无人清扫", "consent": "on"]
+            var (status, body) = try await send(visitor)
+            #expect(status == .created && body.contains("TS-2026-000001"), "\(body)")
+            let row = try #require(try await ComplaintStore(database: t.app.db).find(1))
+            #expect(row.channel == "public_form" && row.customerName == "吴静" && row.staffID == nil && row.acknowledged)
+            #expect(try await t.app.db.sql().raw("SELECT COUNT(*) AS n FROM consents WHERE customer_id = \(bind: row.customerID)").first()!.decode(column: "n", as: Int.self) == 1)
+            (status, body) = try await send(visitor.merging(["question": "仍然无人清扫"]) { $1 })
+            #expect(status == .created && body.contains("TS-2026-000002"), "\(body)")
+            #expect(try await Self.count(t, "customers") == 1, "the second complaint is filed on the same customer")
+            (status, body) = try await send(visitor.merging(["kind": "praise"]) { $1 })
+            #expect(status == .unprocessableEntity && body.contains("kind"), "\(body)")
+            let complaints = try await Self.count(t, "complaints"), inquiries = try await Self.count(t, "inquiries")
+            #expect(complaints == 2 && inquiries == 0)
+        }
+    }
 }
