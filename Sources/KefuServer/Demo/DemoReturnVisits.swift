@@ -24,11 +24,11 @@ enum DemoReturnVisits {
         }
         let calendar = try await WorkingCalendarStore(database: app.db).load()
         let notes = ["厂房运行正常，对物业服务满意", "希望园区增加员工宿舍配套", "对税收优惠兑现进度有疑问", "计划明年扩大产能，想了解二期地块"]
-        for (index, visit) in due.enumerated() where index % 4 == 1 {
+        for (index, visit) in due.enumerated() where index % 12 == 1 {
             guard let row = try await store.find(visit.id), let staffID = row.staffID else { continue }
             let username = try await sql.raw("SELECT username FROM staff WHERE id = \(bind: staffID)").first()?.decode(column: "username", as: String.self) ?? "demo"
             let context = AuditContext(actorStaffID: staffID, actorName: username, address: "demo", requestID: "demo", now: now.addingTimeInterval(-Double(index) * 3600))
-            let problems: [ReturnVisitProblem] = switch index % 3 {
+            let problems: [ReturnVisitProblem] = switch index / 12 % 3 {
             case 0: [ReturnVisitProblem(text: "园区班车班次太少，员工通勤不便", route: .feedback)]
             case 1: [ReturnVisitProblem(text: "承诺的配套道路仍未完工", route: .complaint)]
             default: []
