@@ -41,6 +41,7 @@ struct RecordKindTests {
                                       context: .console(now: testStart)).create(on: t.app.db)
         try await contractRecords(t, token: token, customerID: customer.id, name: name, mobile: mobile)
         try await ComplaintTests.records(t, token: token, customerID: customer.id, name: name)
+        try await ReturnVisitTests.records(t, token: token, customerID: customer.id, name: name)
         return customer.id
     }
 

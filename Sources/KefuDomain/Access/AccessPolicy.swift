@@ -140,6 +140,15 @@ public enum AccessPolicy {
         .grantAwards: [.supervisor: [.team]],
         .approveAwards: [.leadership: [.any]],
         .viewPersonRecord: [.supervisor: [.team], .specialist: [.own], .leadership: [.any]],
+        // R4.3, issue 13 §7: a specialist visits their own partners; the supervisor sees every visit due.
+        .viewReturnVisits: [.supervisor: [.any], .specialist: [.own], .leadership: [.any]],
+        .manageReturnVisits: [.supervisor: [.any], .specialist: [.own]],
+        .configureReturnVisits: [.supervisor: [.any]],
+        // Issue 13 §6, R1.3: feedback is forwarded like complaints; the liaison sees only their department's.
+        .viewFeedback: [.supervisor: [.any], .specialist: [.own], .leadership: [.any], .liaison: [.forwardedToMyDepartment]],
+        .recordFeedback: [.supervisor: [.any], .specialist: [.any]],
+        .manageFeedback: [.supervisor: [.any], .specialist: [.own]],
+        .answerFeedback: [.liaison: [.forwardedToMyDepartment]],
     ]
 
     private static func everyone(_ scopes: Set<Scope>) -> [Role: Set<Scope>] {

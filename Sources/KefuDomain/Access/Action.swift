@@ -140,6 +140,21 @@ public enum Action: String, CaseIterable, Codable, Sendable {
     case approveAwards = "awards.approve"
     /// A person's record (attendance, violations, awards, penalties, assessments, plans) and its CSV.
     case viewPersonRecord = "person_record.view"
+    // Return visits, feedback and suggestions (issue 13 §6, §7; R4.3)
+    /// Read return visits: a specialist their own customers', the supervisor and leadership all.
+    case viewReturnVisits = "return_visits.view"
+    /// Record a visit's result, opening a complaint or a feedback for each problem raised.
+    case manageReturnVisits = "return_visits.manage"
+    /// Set the visit interval per grade and the low survey score.
+    case configureReturnVisits = "return_visits.configure"
+    /// Read feedback and suggestions (a liaison only what was forwarded to their department).
+    case viewFeedback = "feedback.view"
+    /// Record a customer's opinion or suggestion.
+    case recordFeedback = "feedback.record"
+    /// Forward a feedback to a department, chase it, close it.
+    case manageFeedback = "feedback.manage"
+    /// Answer a feedback forwarded to one's department.
+    case answerFeedback = "feedback.answer"
 }
 
 /// How far a grant reaches over records (R4.4, R2.1).

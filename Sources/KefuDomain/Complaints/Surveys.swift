@@ -78,4 +78,16 @@ public enum SurveyRules {
     }
 
     public static func isLow(_ score: Int, threshold: Int = defaultLowScore) -> Bool { score <= threshold }
+
+    /// Issue 13 §5: a survey is sent once the matter is finished — a complaint closed, an inquiry
+    /// answered, a contract signed (or beyond, not cancelled), a return visit done. The refusal's key, or nil.
+    public static func refusal(_ subject: SurveySubject, complaintClosed: Bool = false, inquiryAnswered: Bool = false,
+                               contractState: String? = nil, visitDone: Bool = false) -> String? {
+        switch subject {
+        case .complaint: complaintClosed ? nil : "survey.complaint_not_closed"
+        case .inquiry: inquiryAnswered ? nil : "survey.inquiry_not_answered"
+        case .contract: ["signed", "in_execution", "completed"].contains(contractState ?? "") ? nil : "survey.contract_not_signed"
+        case .returnVisit: visitDone ? nil : "survey.return_visit_not_done"
+        }
+    }
 }

@@ -27,6 +27,12 @@ public enum ReminderEvent: String, CaseIterable, Codable, Sendable {
     case complaintEscalated = "complaint.escalated"
     /// Issue 13 §5: a customer gave a low satisfaction score — the supervisor reviews the matter.
     case surveyLowScore = "survey.low_score"
+    /// Issue 13 §6: a feedback was forwarded to a department — its liaisons hear of it.
+    case feedbackForwarded = "feedback.forwarded"
+    /// Issue 13 §2, §6: the specialist chases a department that has not answered yet.
+    case feedbackChased = "feedback.chased"
+    /// Issue 13 §2: the specialist chases a department on a complaint's forwarded request.
+    case complaintChased = "complaint.chased"
 }
 
 /// A record that may need a reminder, as the scheduler's query gives it: its deadline (or, for a web

@@ -14,7 +14,9 @@ enum APIDocumentation {
                 + GlobalSearch.operations + ComplaintAttachmentsController.operations + ComplaintTimeLimitsAPIController.operations
                 + ReportsAPIController.operations + InspectionsAPIController.operations
                 + TrainingAPIController.operations + ColleagueRatingsController.operations
-                + ConductAPIController.operations,
+                + ConductAPIController.operations
+                + ReturnVisitsAPIController.operations + FeedbackAPIController.operations + SurveySubjectsController.operations
+                + ComplaintChaseController.operations + ComplaintSettingsController.operations,
             schemas: AuthAPIController.schemas.merging(StaffAPIController.schemas) { $1 }
                 .merging(DepartmentsController.schemas) { $1 }.merging(AuditController.schemas) { $1 }
                 .merging(CustomersAPIController.schemas) { $1 }.merging(PrivacyAPIController.schemas) { $1 }
@@ -33,6 +35,8 @@ enum APIDocumentation {
                 .merging(ReportsAPIController.schemas) { $1 }
                 .merging(TrainingAPIController.schemas) { $1 }.merging(ColleagueRatingsController.schemas) { $1 }
                 .merging(ConductAPIController.schemas) { $1 }
+                .merging(ReturnVisitsAPIController.schemas) { $1 }.merging(FeedbackAPIController.schemas) { $1 }
+                .merging(ComplaintSettingsController.schemas) { $1 }
         )
     }
 }

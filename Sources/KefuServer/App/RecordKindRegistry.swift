@@ -12,6 +12,8 @@ extension RecordKinds {
         InspectionKind.self, InspectionSettingsKind.self, CommunicationPhraseMarkKind.self,
         TrainingPlanKind.self, TrainingSessionKind.self, TrainingEnrolmentKind.self, ColleagueRatingKind.self,
         ViolationRecordKind.self, ViolationLinkRecordKind.self, PenaltyRecordKind.self, AwardRecordKind.self,
+        ReturnVisitKind.self, ReturnVisitProblemKind.self, ReturnVisitSettingsKind.self, FeedbackRecordKind.self,
+        ComplaintEscalationLevelKind.self, ComplaintCategoryKind.self,
     ]
 
     /// The shared mechanisms' own rows about a customer (the timeline, the change history): not

@@ -71,6 +71,7 @@ public func configure(_ app: Application, _ configuration: KefuConfiguration, cl
     app.scheduler.register(ReminderJobs.deliver)
     app.scheduler.register(ObligationReminderJob.scan)
     app.scheduler.register(ComplaintEscalation.scan)
+    app.scheduler.register(ReturnVisitStore.scan)
 }
 
 /// Every part's routes. Each part is one or two controllers; each route declares its permission.
@@ -114,6 +115,11 @@ func routes(_ app: Application) throws {
     try app.register(collection: PenaltiesController())
     try app.register(collection: AwardsController())
     try app.register(collection: PersonRecordController())
+    try app.register(collection: ReturnVisitsController())
+    try app.register(collection: FeedbackController())
+    try app.register(collection: SurveySubjectsController())
+    try app.register(collection: ComplaintChaseController())
+    try app.register(collection: ComplaintSettingsController())
     let api = app.grouped("api", "v1")
     try api.register(collection: AuthAPIController())
     try api.register(collection: StaffAPIController())
@@ -139,6 +145,8 @@ func routes(_ app: Application) throws {
     try api.register(collection: InspectionsAPIController())
     try api.register(collection: TrainingAPIController())
     try api.register(collection: ConductAPIController())
+    try api.register(collection: ReturnVisitsAPIController())
+    try api.register(collection: FeedbackAPIController())
 }
 
 /// The migrations in the order they run. Append only; never edit or reorder a landed one.
@@ -159,6 +167,7 @@ enum KefuMigrations {
             CreateInspections(), CreateCommunicationPhraseMarks(),
             CreateTraining(), CreateColleagueRatings(),
             CreateConduct(),
+            CreateReturnVisits(), CreateComplaintEscalationLevels(),
         ]
     }
 }

@@ -55,6 +55,7 @@ enum ComplaintEscalation {
                 TimeSpan(start: try row.decode(column: "started_at", as: Date.self), end: try row.decode(column: "ended_at", as: Date?.self)))
         }
         let limits = try await ComplaintStore(database: app.db).limits()
+        let ladder = try await ComplaintSettingsStore(database: app.db).ladder().levels
         let people = try await sql.raw("SELECT id, role FROM staff WHERE is_active = \(bind: true) AND role IN ('supervisor', 'leadership')").all()
         var supervisors: [Int] = [], leaders: [Int] = []
         for person in people {
@@ -69,8 +70,8 @@ enum ComplaintEscalation {
                                             firstRespondedAt: row.first_responded_at, lastToldAt: row.last_told_at, resolvedAt: row.resolved_at,
                                             pauses: pauses[row.id] ?? [])
             let deadlines = ComplaintClock.openDeadlines(facts, limits: limits[severity] ?? .defaults(severity), calendar: calendar, now: now)
-            levels.append((row.id, EscalationLadder.level(deadlines: deadlines, ladder: EscalationLevel.defaults)))
-            for notice in EscalationLadder.notices(complaintID: row.id, severity: severity, deadlines: deadlines, ladder: EscalationLevel.defaults,
+            levels.append((row.id, EscalationLadder.level(deadlines: deadlines, ladder: ladder)))
+            for notice in EscalationLadder.notices(complaintID: row.id, severity: severity, deadlines: deadlines, ladder: ladder,
                                                    calendar: calendar, now: now) {
                 let event: ReminderEvent = notice.target == nil ? .complaintReceived : notice.isBreach ? .complaintEscalated : .complaintWarning
                 let to = recipients(notice.role, named: notice.staffID, specialist: row.staff_id, supervisors: supervisors, leaders: leaders)

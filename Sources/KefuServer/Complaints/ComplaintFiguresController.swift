@@ -61,6 +61,7 @@ struct ComplaintFiguresController: RouteCollection {
             [try row.decode(column: "name", as: String?.self) ?? "—", try row.decode(column: "department", as: String?.self) ?? "—",
              String(try row.decode(column: "answers", as: Int.self)), String(format: "%.2f", try row.decode(column: "average", as: Double.self))]
         }
+        let trend = try await satisfactionTrend(req, since: since, china: china)
         return [
             Table(id: "category", titleKey: "complaints.figures.by_category", header: [req.t("complaint.field.category"), req.t("complaints.figures.count")], rows: byCategory),
             Table(id: "severity", titleKey: "complaints.figures.by_severity",
@@ -70,7 +71,49 @@ struct ComplaintFiguresController: RouteCollection {
             Table(id: "satisfaction", titleKey: "complaints.figures.satisfaction",
                   header: [req.t("complaints.figures.person"), req.t("complaints.figures.department"), req.t("complaints.figures.answers"), req.t("complaints.figures.average")],
                   rows: satisfaction),
+            trend,
         ]
+    }
+
+    /// The satisfaction trend (issue 13 §8): the average score per month of the last twelve, for the
+    /// team (every survey answered, once) and for each person the scores were given to.
+    static func satisfactionTrend(_ req: Request, since: Date, china: TimeZone) async throws -> Table {
+        func month(_ date: Date) -> String {
+            let day = CalendarDay(date, timeZone: china)
+            return String(format: "%04d-%02d", day.year, day.month)
+        }
+        var months: [String] = []
+        var cursor = since
+        while cursor <= req.now {
+            let label = month(cursor)
+            if months.last != label { months.append(label) }
+            cursor = cursor.addingTimeInterval(86400 * 7)
+        }
+        if months.last != month(req.now) { months.append(month(req.now)) }
+        months = Array(months.suffix(12))
+        let sql = try req.db.sql()
+        var team: [String: (Int, Int)] = [:]
+        for row in try await sql.raw("SELECT answered_at, score FROM surveys WHERE answered_at >= \(bind: since) AND score IS NOT NULL").all() {
+            let key = month(try row.decode(column: "answered_at", as: Date.self))
+            let score = try row.decode(column: "score", as: Int.self)
+            let old = team[key] ?? (0, 0)
+            team[key] = (old.0 + score, old.1 + 1)
+        }
+        var people: [String: [String: (Int, Int)]] = [:]
+        for row in try await sql.raw("""
+            SELECT staff.display_name AS name, survey_attributions.answered_at, survey_attributions.score FROM survey_attributions
+            JOIN staff ON staff.id = survey_attributions.staff_id WHERE survey_attributions.answered_at >= \(bind: since)
+            """).all() {
+            let name = try row.decode(column: "name", as: String.self), key = month(try row.decode(column: "answered_at", as: Date.self))
+            let score = try row.decode(column: "score", as: Int.self)
+            let old = people[name]?[key] ?? (0, 0)
+            people[name, default: [:]][key] = (old.0 + score, old.1 + 1)
+        }
+        func cells(_ sums: [String: (Int, Int)]) -> [String] {
+            months.map { key in sums[key].map { String(format: "%.2f (%d)", Double($0.0) / Double($0.1), $0.1) } ?? "—" }
+        }
+        let rows = [[req.t("complaints.figures.team")] + cells(team)] + people.keys.sorted().map { [$0] + cells(people[$0] ?? [:]) }
+        return Table(id: "satisfaction_trend", titleKey: "complaints.figures.satisfaction_trend", header: [req.t("complaints.figures.person")] + months, rows: rows)
     }
 
     @Sendable func figures(req: Request) async throws -> Response {

@@ -26,6 +26,8 @@ struct ComplaintWorkflow {
         var acknowledged: Bool?
         var apologised: Bool?
         var staffID: Int?
+        /// A customer without a file, created with the complaint (issue 13 §1).
+        var customer: InquiryInput.NewCustomer? = nil
     }
 
     /// Checks an intake; the problems by field.
@@ -293,7 +295,7 @@ struct ComplaintWorkflow {
         let deadlines = ComplaintClock.openDeadlines(ComplaintEscalation.clockFacts(row, pauses: try await store.pauses(id, on: tx)),
                                                      limits: limits, calendar: calendar, now: now)
         let next = deadlines.compactMap(\.dueAt).min()
-        let level = EscalationLadder.level(deadlines: deadlines, ladder: EscalationLevel.defaults)
+        let level = EscalationLadder.level(deadlines: deadlines, ladder: try await ComplaintSettingsStore(database: tx).ladder().levels)
         try await tx.sql().raw("""
             UPDATE complaints SET next_due_at = \(bind: next), escalation_level = \(bind: level) WHERE id = \(bind: id)
             """).run()

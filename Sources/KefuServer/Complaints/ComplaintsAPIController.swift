@@ -108,7 +108,15 @@ struct ComplaintsAPIController: RouteCollection {
     @Sendable func create(req: Request) async throws -> Response {
         let input = try req.content.decode(ComplaintWorkflow.Intake.self)
         let calendar = try await WorkingCalendarStore(database: req.db).load()
-        let id = try await ComplaintWorkflow(database: req.db).create(input, context: req.auditContext, calendar: calendar)
+        let id: Int
+        do {
+            id = try await req.recordComplaint(input)
+        } catch let duplicates as PossibleDuplicates {
+            let body = CustomersAPIController.DuplicateBody(
+                error: .init(code: "possible_duplicate", message: req.t("error.customer.possible_duplicate"), fields: ["customer.duplicateReason": req.t("validation.required")]),
+                duplicates: duplicates.matches)
+            return try await body.encodeResponse(status: .conflict, for: req)
+        }
         let store = ComplaintStore(database: req.db)
         let row = try await store.find(id)!
         return try await Self.dto(row, store: store, calendar: calendar, now: req.now, detail: true).encodeResponse(status: .created, for: req)

@@ -41,6 +41,7 @@ struct ComplaintsController: RouteCollection {
         }
         var items: [Item]; var hasItems: Bool; var pager: Pager; var states: [ChoiceOption]; var severities: [ChoiceOption]; var canCreate: Bool
         var canSeeFigures = false
+        var canConfigure = false
     }
 
     @Sendable func list(req: Request) async throws -> Response {
@@ -78,7 +79,8 @@ struct ComplaintsController: RouteCollection {
             severities: [ChoiceOption(value: "", labelKey: "complaints.all_severities", isSelected: severity == nil)]
                 + ChoiceOption.list(ComplaintSeverity.allCases.map(\.rawValue), labelPrefix: "complaint.severity", selected: severity?.rawValue ?? "-"),
             canCreate: AccessPolicy.allows(staff.role, .recordComplaint),
-            canSeeFigures: AccessPolicy.allows(staff.role, .viewComplaintFigures)
+            canSeeFigures: AccessPolicy.allows(staff.role, .viewComplaintFigures),
+            canConfigure: AccessPolicy.allows(staff.role, .configureComplaints)
         )
         return try await req.renderPage("complaints/index", titleKey: "complaints.title", page)
     }
@@ -92,11 +94,20 @@ struct ComplaintsController: RouteCollection {
         var channels: [ChoiceOption]; var categories: [ChoiceOption]; var severities: [ChoiceOption]
         var description: String; var demands: String; var receivedAt: String; var acknowledged: Bool; var apologised: Bool
         var errors: [String: String] = [:]
+        /// A new customer typed at intake (issue 13 §1), kept when the form comes back.
+        var newName = ""; var newMobile = ""; var newCompany = ""; var duplicates: [Match] = []; var hasDuplicates = false
     }
 
     struct IntakeForm: Content {
         var q: String?; var intent: String?; var useCustomer: Int?; var customerID: Int?; var channel: String?; var receivedAt: String?
         var description: String?; var demands: String?; var category: String?; var severity: String?; var acknowledged: String?; var apologised: String?
+        var newName: String?; var newMobile: String?; var newCompany: String?; var duplicateReason: String?
+
+        /// The new customer's part, when a name or a mobile was typed and no file was chosen.
+        var newCustomer: InquiryInput.NewCustomer? {
+            guard customerID == nil, !(newName ?? "").trimmed.isEmpty || !(newMobile ?? "").trimmed.isEmpty else { return nil }
+            return .init(name: newName, mobile: newMobile, companyName: newCompany, duplicateReason: duplicateReason)
+        }
     }
 
     func newPage(_ req: Request, form: IntakeForm?) async throws -> NewPage {
@@ -116,7 +127,7 @@ struct ComplaintsController: RouteCollection {
             chosenID = nil
         }
         let categories = try await ComplaintStore(database: req.db).categories()
-        return NewPage(
+        var page = NewPage(
             q: q, matches: matches, hasMatches: !matches.isEmpty, searched: searched, chosenID: chosenID, chosenName: chosenName,
             channels: ChoiceOption.list(ComplaintChannel.allCases.map(\.rawValue), labelPrefix: "complaint.channel", selected: form?.channel ?? "phone"),
             categories: categories.map { ChoiceOption(value: $0.code, labelKey: "", label: $0.name, isSelected: $0.code == (form?.category ?? "")) },
@@ -124,6 +135,10 @@ struct ComplaintsController: RouteCollection {
             description: form?.description ?? "", demands: form?.demands ?? "",
             receivedAt: form?.receivedAt ?? DisplayFormat.dateTime(req.now), acknowledged: form?.acknowledged == "on", apologised: form?.apologised == "on"
         )
+        page.newName = form?.newName ?? ""
+        page.newMobile = form?.newMobile ?? ""
+        page.newCompany = form?.newCompany ?? ""
+        return page
     }
 
     @Sendable func newComplaint(req: Request) async throws -> Response {
@@ -140,14 +155,21 @@ struct ComplaintsController: RouteCollection {
         let intake = ComplaintWorkflow.Intake(
             customerID: form.customerID, channel: form.channel, receivedAt: form.receivedAt, description: form.description, demands: form.demands,
             category: form.category, severity: form.severity, projectID: nil, contractID: nil,
-            acknowledged: form.acknowledged == "on", apologised: form.apologised == "on", staffID: nil)
+            acknowledged: form.acknowledged == "on", apologised: form.apologised == "on", staffID: nil, customer: form.newCustomer)
         do {
-            let id = try await ComplaintWorkflow(database: req.db).create(intake, context: req.auditContext, calendar: try await WorkingCalendarStore(database: req.db).load())
+            let id = try await req.recordComplaint(intake)
             return req.redirect(to: "/complaints/\(id)", flash: FlashMessage(.success, "flash.complaint_recorded"))
         } catch let errors as FieldErrors {
             var page = try await newPage(req, form: form)
-            page.errors = errors.messages
+            // Leaf reads `customer_name` for the new customer's `customer.name`.
+            page.errors = Dictionary(uniqueKeysWithValues: errors.messages.map { ($0.key.replacingOccurrences(of: ".", with: "_"), $0.value) })
             return try await req.renderPage("complaints/new", titleKey: "complaints.new", page, status: .unprocessableEntity)
+        } catch let duplicates as PossibleDuplicates {
+            var page = try await newPage(req, form: form)
+            page.duplicates = duplicates.matches.map { NewPage.Match(id: $0.id, code: $0.code, name: $0.name, company: $0.companyName ?? "") }
+            page.hasDuplicates = true
+            page.errors = ["customer_duplicateReason": "complaints.duplicate_customer"]
+            return try await req.renderPage("complaints/new", titleKey: "complaints.new", page, status: .conflict)
         }
     }
 
@@ -157,6 +179,7 @@ struct ComplaintsController: RouteCollection {
         struct Deadline: Encodable { var labelKey: String; var dueAt: String; var timeLeft: String; var isLate: Bool }
         struct Forward: Encodable {
             var department: String; var request: String; var dueAt: String; var statusKey: String; var answer: String; var answeredBy: String
+            var id = 0; var version = 0; var isOpen = false; var chasedAt = ""
         }
         struct Update: Encodable { var kindKey: String; var channelKey: String; var content: String; var toldAt: String; var acceptance: String; var staffName: String }
         var id: Int; var number: String; var customerID: Int; var customerName: String; var channelKey: String; var receivedAt: String
@@ -200,9 +223,10 @@ struct ComplaintsController: RouteCollection {
                 return .init(labelKey: "complaint.target.\(d.target)", dueAt: d.dueAt.map(DisplayFormat.dateTime) ?? req.t("complaint.paused"), timeLeft: left.text, isLate: left.isLate)
             },
             hasDeadlines: !dto.deadlines.isEmpty,
-            forwards: (dto.forwards ?? []).map { .init(department: $0.departmentName, request: $0.request, dueAt: DisplayFormat.dateTime($0.dueAt),
-                                                       statusKey: "complaint.forward.status.\($0.status)", answer: req.words.orDash($0.answer ?? ""),
-                                                       answeredBy: $0.answeredBy ?? "—") },
+            forwards: try await store.forwards(row.id).map { .init(department: $0.departmentName, request: $0.request, dueAt: DisplayFormat.dateTime($0.dueAt),
+                                                                 statusKey: "complaint.forward.status.\($0.status)", answer: req.words.orDash($0.answer ?? ""),
+                                                                 answeredBy: $0.answeredByName ?? "—", id: $0.id, version: $0.version, isOpen: $0.status == "open",
+                                                                 chasedAt: $0.chasedAt.map(DisplayFormat.dateTime) ?? "") },
             hasForwards: !(dto.forwards ?? []).isEmpty,
             updates: (dto.updates ?? []).map { .init(kindKey: "complaint.update.kind.\($0.kind)", channelKey: "follow_up.channel.\($0.channel)", content: $0.content,
                                                      toldAt: DisplayFormat.dateTime($0.toldAt),

@@ -1,3 +1,4 @@
+import Fluent
 import Foundation
 import KefuDomain
 import SQLKit
@@ -57,23 +58,50 @@ struct SurveyController: RouteCollection {
             guard state == .open else {
                 return try await req.renderPage("surveys/show", titleKey: "survey.title", page(token: token, state: state), status: .gone)
             }
-            if SurveyRules.isLow(answer.score) { try await Self.lowScore(req, survey: survey, score: answer.score) }
+            let threshold = try await ReturnVisitStore(database: req.db).settings().settings.lowScore
+            if SurveyRules.isLow(answer.score, threshold: threshold) { try await Self.lowScore(req, survey: survey, score: answer.score) }
             return try await req.renderPage("surveys/show", titleKey: "survey.title", page(token: token, state: .answered, done: true), status: .created)
         }
     }
 
-    /// A low score: the supervisor is told at once to review the matter (and arrange a return visit).
+    /// A low score: a return visit is opened for the customer (once per survey) and the supervisor is
+    /// told at once to review the matter.
     static func lowScore(_ req: Request, survey: SurveyStore.Row, score: Int) async throws {
-        guard survey.subjectType == SurveySubject.complaint.rawValue, let complaint = try await ComplaintStore(database: req.db).find(survey.subjectID) else { return }
+        try await ReturnVisitStore(database: req.db).openForLowScore(surveyID: survey.id, customerID: survey.customerID, score: score, now: req.now)
+        guard let matter = try await Self.matter(of: survey, on: req.db) else { return }
         let supervisors = try await req.db.sql().raw("SELECT id FROM staff WHERE role = 'supervisor' AND is_active = \(bind: true)").all()
             .map { try $0.decode(column: "id", as: Int.self) }
         guard !supervisors.isEmpty else { return }
         let message = Reminders.Message(
             reminder: Reminder(event: .surveyLowScore, recordType: SurveyKind.recordType, recordID: survey.id, staffID: supervisors.first, dueAt: req.now,
                                dedupeKey: "survey:\(survey.id):low"),
-            titleKey: "reminder.title.survey.low_score", arguments: ["number": complaint.number], lines: [complaint.number, complaint.customerName, "\(score)/5"],
-            path: "/complaints/\(complaint.id)", recipients: supervisors)
+            titleKey: "reminder.title.survey.low_score", arguments: ["number": matter.label], lines: [matter.label, matter.customerName, "\(score)/5"],
+            path: matter.path, recipients: supervisors)
         try await Reminders(app: req.application).record([message], now: req.now)
+    }
+
+    /// What the supervisor is told a low score was about: the number, the customer, the page.
+    static func matter(of survey: SurveyStore.Row, on database: any Database) async throws -> (label: String, customerName: String, path: String)? {
+        let id = survey.subjectID
+        let query: SQLQueryString
+        let path: String
+        switch SurveySubject(rawValue: survey.subjectType) {
+        case .complaint:
+            query = "SELECT complaints.number AS label, customers.name FROM complaints JOIN customers ON customers.id = complaints.customer_id WHERE complaints.id = \(bind: id)"
+            path = "/complaints/\(id)"
+        case .inquiry:
+            query = "SELECT inquiries.number AS label, customers.name FROM inquiries JOIN customers ON customers.id = inquiries.customer_id WHERE inquiries.id = \(bind: id)"
+            path = "/inquiries/\(id)"
+        case .contract:
+            query = "SELECT contracts.number AS label, customers.name FROM contracts JOIN customers ON customers.id = contracts.customer_id WHERE contracts.id = \(bind: id)"
+            path = "/contracts/\(id)"
+        case .returnVisit:
+            query = "SELECT customers.code AS label, customers.name FROM return_visits JOIN customers ON customers.id = return_visits.customer_id WHERE return_visits.id = \(bind: id)"
+            path = "/return-visits/\(id)"
+        case nil: return nil
+        }
+        guard let row = try await database.sql().raw(query).first() else { return nil }
+        return (try row.decode(column: "label", as: String?.self) ?? "", try row.decode(column: "name", as: String.self), path)
     }
 
     @Sendable func issuePage(req: Request) async throws -> Response {

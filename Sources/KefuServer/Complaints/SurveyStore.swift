@@ -24,26 +24,43 @@ struct SurveyStore {
 
     struct Issued: Content { var link: String; var text: String; var expiresAt: Date }
 
+    /// What a survey is about: the matter, its customer and the number the customer knows it by.
+    struct Matter: Sendable {
+        var subject: SurveySubject
+        var id: Int
+        var customerID: Int
+        var label: String
+        var recordType: String
+    }
+
     /// Issues a new link for a closed complaint; an earlier unanswered link of the same complaint
     /// expires at once (only the newest one sent counts).
     func issue(forComplaint row: ComplaintStore.Row, baseURL: String?, expiryDays: Int, localizer: Localizer, context: AuditContext) async throws -> Issued {
-        guard row.complaintState == .closed else { throw ComplaintRefusal("state", "survey.complaint_not_closed") }
+        if let refusal = SurveyRules.refusal(.complaint, complaintClosed: row.complaintState == .closed) { throw ComplaintRefusal("state", refusal) }
+        return try await issue(for: Matter(subject: .complaint, id: row.id, customerID: row.customerID, label: row.number, recordType: ComplaintKind.recordType),
+                               baseURL: baseURL, expiryDays: expiryDays, localizer: localizer, context: context)
+    }
+
+    /// Issues a new link for any finished matter (issue 13 §5); the caller has checked it is finished.
+    func issue(for matter: Matter, baseURL: String?, expiryDays: Int, localizer: Localizer, context: AuditContext) async throws -> Issued {
+        let row = (id: matter.id, customerID: matter.customerID, number: matter.label)
+        let subject = matter.subject.rawValue
         let token = Secrets.randomToken()
         let expires = context.now.addingTimeInterval(Double(expiryDays) * 86400)
         try await database.transaction { tx in
             try await tx.sql().raw("""
-                UPDATE surveys SET expires_at = \(bind: context.now) WHERE subject_type = 'complaint' AND subject_id = \(bind: row.id)
+                UPDATE surveys SET expires_at = \(bind: context.now) WHERE subject_type = \(bind: subject) AND subject_id = \(bind: row.id)
                 AND answered_at IS NULL AND expires_at > \(bind: context.now)
                 """).run()
             try await tx.sql().raw("""
                 INSERT INTO surveys (subject_type, subject_id, customer_id, token_hash, created_at, created_by_staff_id, expires_at)
-                VALUES ('complaint', \(bind: row.id), \(bind: row.customerID), \(bind: Secrets.fingerprint(token)), \(bind: context.now),
+                VALUES (\(bind: subject), \(bind: row.id), \(bind: row.customerID), \(bind: Secrets.fingerprint(token)), \(bind: context.now),
                         \(bind: context.actorStaffID), \(bind: expires))
                 """).run()
-            try await AuditLog.record("survey.issued", recordType: ComplaintKind.recordType, recordID: String(row.id), detail: row.number, context: context, on: tx)
+            try await AuditLog.record("survey.issued", recordType: matter.recordType, recordID: String(row.id), detail: row.number, context: context, on: tx)
         }
         let link = (baseURL ?? "") + "/survey/" + token
-        let text = localizer.text("survey.message", .zhHans, ["number": row.number, "link": link, "days": String(expiryDays)])
+        let text = localizer.text(matter.subject == .complaint ? "survey.message" : "survey.message.\(subject)", .zhHans, ["number": row.number, "link": link, "days": String(expiryDays)])
         return Issued(link: link, text: text, expiresAt: expires)
     }
 
@@ -79,6 +96,31 @@ struct SurveyStore {
         return try rows.map { SurveyHandler(staffID: try $0.decode(column: "staff_id", as: Int?.self), departmentID: try $0.decode(column: "department_id", as: Int?.self)) }
     }
 
+    /// Who handled any matter: a complaint's people and departments; an inquiry's and a contract's
+    /// specialist; a return visit's assigned person and who made the visit.
+    func handlers(of subjectType: String, id: Int, on database: any Database) async throws -> [SurveyHandler] {
+        let query: SQLQueryString
+        switch SurveySubject(rawValue: subjectType) {
+        case .complaint: return try await handlers(ofComplaint: id, on: database)
+        case .inquiry:
+            query = "SELECT staff.id AS staff_id, staff.department_id AS department_id FROM inquiries JOIN staff ON staff.id = inquiries.staff_id WHERE inquiries.id = \(bind: id)"
+        case .contract:
+            query = "SELECT staff.id AS staff_id, staff.department_id AS department_id FROM contracts JOIN staff ON staff.id = contracts.staff_id WHERE contracts.id = \(bind: id)"
+        case .returnVisit:
+            query = """
+                SELECT staff.id AS staff_id, staff.department_id AS department_id, 1 AS position FROM return_visits JOIN staff ON staff.id = return_visits.staff_id
+                  WHERE return_visits.id = \(bind: id)
+                UNION ALL
+                SELECT staff.id, staff.department_id, 2 FROM return_visits JOIN staff ON staff.id = return_visits.done_by_staff_id WHERE return_visits.id = \(bind: id)
+                ORDER BY position
+                """
+        case nil: return []
+        }
+        return try await database.sql().raw(query).all().map {
+            SurveyHandler(staffID: try $0.decode(column: "staff_id", as: Int?.self), departmentID: try $0.decode(column: "department_id", as: Int?.self))
+        }
+    }
+
     /// Records the answer once: the conditional UPDATE claims the unanswered, unexpired survey, so a
     /// link used twice (even at the same moment) records one answer. Answers the state it found.
     func answer(_ survey: Row, _ answer: SurveyAnswer, now: Date) async throws -> SurveyLinkState {
@@ -90,7 +132,7 @@ struct SurveyStore {
                 WHERE id = \(bind: survey.id) AND answered_at IS NULL AND expires_at > \(bind: now) RETURNING id
                 """).first()
             guard claimed != nil else { return SurveyLinkState.answered }
-            let handlers = survey.subjectType == SurveySubject.complaint.rawValue ? try await handlers(ofComplaint: survey.subjectID, on: tx) : []
+            let handlers = try await handlers(of: survey.subjectType, id: survey.subjectID, on: tx)
             for handler in SurveyRules.attributions(handlers) {
                 try await tx.sql().raw("""
                     INSERT INTO survey_attributions (survey_id, subject_type, subject_id, staff_id, department_id, score, answered_at)

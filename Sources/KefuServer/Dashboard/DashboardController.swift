@@ -33,6 +33,11 @@ struct DashboardController: RouteCollection {
         struct Praise: Encodable { var person: String; var award: String; var citation: String; var at: String }
         var praise: [Praise] = []
         var hasPraise = false
+        /// R4.3 #3: overdue return visits — a specialist's own, the supervisor's all.
+        struct Visit: Encodable { var id: Int; var customerName: String; var dueAt: String }
+        var overdueVisits: [Visit] = []
+        var overdueVisitsTotal = 0
+        var showsReturnVisits = false
     }
 
     func boot(routes: any RoutesBuilder) throws {
@@ -91,6 +96,14 @@ struct DashboardController: RouteCollection {
             Page.Praise(person: $0.staffName, award: words.label("conduct.award_kind", $0.kind), citation: $0.citation, at: String(DisplayFormat.dateTime($0.decidedAt).prefix(10)))
         }
         shown.hasPraise = !shown.praise.isEmpty
+        if AccessPolicy.allows(staff.role, .manageReturnVisits) {
+            let scope = AccessPolicy.widestScope(of: staff.role, for: .viewReturnVisits)
+            let (visits, total) = try await ReturnVisitStore(database: req.db).page(view: .overdue, staffID: scope == .own ? staff.id : nil, now: req.now,
+                                                                                   paging: Paging(number: 1, size: 5))
+            shown.overdueVisits = visits.map { .init(id: $0.id, customerName: $0.customerName, dueAt: ReturnVisitsController.day($0.dueAt)) }
+            shown.overdueVisitsTotal = total
+            shown.showsReturnVisits = true
+        }
         if work == nil {
             let entries = (NavigationEntry.all + NavigationEntry.settings).filter { $0.key != "nav.dashboard" && $0.isVisible(to: staff.role) }
             shown.places = entries.compactMap { entry in

@@ -73,6 +73,7 @@ package enum DemoDepartment {
         try await DemoInspections.load(app)
         try await DemoTraining.load(app)
         try await DemoConduct.load(app)
+        try await DemoReturnVisits.load(app)
         return created
     }
 }

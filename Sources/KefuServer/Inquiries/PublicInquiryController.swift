@@ -19,6 +19,8 @@ struct PublicInquiryController: RouteCollection {
         var consent: String?
         /// The honeypot: hidden from people by CSS, named to tempt robots.
         var website: String?
+        /// `inquiry` (the default) or `complaint` (issue 13 §1: 我要投诉).
+        var kind: String?
 
         var draft: PublicInquiryDraft {
             PublicInquiryDraft(name: name ?? "", mobile: mobile ?? "", company: company ?? "", intent: intent ?? "", question: question ?? "",
@@ -36,6 +38,8 @@ struct PublicInquiryController: RouteCollection {
         var number: String?
         var hasNumber: Bool
         var limited = false
+        var kinds: [ChoiceOption] = []
+        var isComplaint = false
     }
 
     func boot(routes: any RoutesBuilder) throws {
@@ -46,11 +50,14 @@ struct PublicInquiryController: RouteCollection {
     }
 
     private func page(_ req: Request, form: Form = Form(), number: String? = nil) -> Page {
-        Page(
+        var page = Page(
             form: ["name": form.name ?? "", "mobile": form.mobile ?? "", "company": form.company ?? "", "question": form.question ?? ""],
             intents: ChoiceOption.list(CustomerVocabulary.industries, labelPrefix: "customer.industry", selected: form.intent ?? ""),
             noticeVersion: req.kefu.configuration.inquiries.privacyNoticeVersion, number: number, hasNumber: number != nil
         )
+        page.kinds = ChoiceOption.list(["inquiry", "complaint"], labelPrefix: "public_inquiry.kind", selected: form.kind ?? "inquiry")
+        page.isComplaint = form.kind == "complaint"
+        return page
     }
 
     @Sendable func show(req: Request) async throws -> Response {
@@ -68,8 +75,10 @@ struct PublicInquiryController: RouteCollection {
         try checkSize(req)
         let form = try req.content.decode(Form.self)
         do {
-            let number = try await submit(form.draft, req)
-            return try await req.renderPage("inquiries/public", titleKey: "public_inquiry.title", page(req, number: number), status: .created)
+            let number = try await submit(form.draft, kind: form.kind, req)
+            var done = page(req, number: number)
+            done.isComplaint = form.kind == "complaint"
+            return try await req.renderPage("inquiries/public", titleKey: "public_inquiry.title", done, status: .created)
         } catch let errors as FieldErrors {
             var page = page(req, form: form)
             page.errors = errors.messages
@@ -86,12 +95,20 @@ struct PublicInquiryController: RouteCollection {
     @Sendable func submitAPI(req: Request) async throws -> Response {
         try checkSize(req)
         let form = try req.content.decode(Form.self)
-        return try await Receipt(number: try await submit(form.draft, req)).encodeResponse(status: .created, for: req)
+        return try await Receipt(number: try await submit(form.draft, kind: form.kind, req)).encodeResponse(status: .created, for: req)
     }
 
     /// Checks, counts and stores a submission; returns the number the visitor is given.
-    private func submit(_ draft: PublicInquiryDraft, _ req: Request) async throws -> String {
-        let inquiry = try PublicInquiryValidation.validate(draft).get()
+    private func submit(_ draft: PublicInquiryDraft, kind: String?, _ req: Request) async throws -> String {
+        let inquiry: PublicInquiry
+        switch PublicInquiryValidation.validate(draft) {
+        case .success(let valid):
+            guard ["", "inquiry", "complaint"].contains(kind ?? "") else { throw FieldErrors(["kind": "validation.choose_from_list"]) }
+            inquiry = valid
+        case .failure(var errors):
+            if !["", "inquiry", "complaint"].contains(kind ?? "") { errors.add("kind", "validation.choose_from_list") }
+            throw errors
+        }
         // Counted in the database: the limit holds however many instances serve the form (issue 11 #6).
         let limit = RateLimit(bucket: "public_form", limit: req.kefu.configuration.inquiries.submissionsPerAddress, window: 600)
         guard try await limit.admit(req.clientAddress, now: req.now, on: req.db) else {
@@ -101,7 +118,10 @@ struct PublicInquiryController: RouteCollection {
         // A robot gets a number that looks real and nothing is stored.
         if PublicInquiryValidation.isRobot(draft) {
             req.logger.info("public inquiry honeypot filled", metadata: ["address": .string(req.clientAddress)])
-            return InquiryKind.numbering!.format(year: RecordNumbers.year(of: req.now), value: Int.random(in: 100_000...999_999))
+            return (kind == "complaint" ? ComplaintKind.numbering! : InquiryKind.numbering!).format(year: RecordNumbers.year(of: req.now), value: Int.random(in: 100_000...999_999))
+        }
+        if kind == "complaint" {
+            return try await PublicComplaint(database: req.db).file(inquiry, noticeVersion: req.kefu.configuration.inquiries.privacyNoticeVersion, context: req.auditContext)
         }
         let store = InquiryStore(database: req.db)
         let settings = req.kefu.configuration.inquiries

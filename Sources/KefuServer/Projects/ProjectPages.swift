@@ -52,6 +52,11 @@ struct ProjectFilePage: Encodable {
             try container.encode(figures, forKey: .figures); try container.encode(hasFigures, forKey: .hasFigures)
         }
     }
+    /// Issue 13 §6: the customers' feedback about the project, newest first, as the viewer may see it.
+    struct Feedback: Encodable { var id: Int; var number: String; var content: String; var stateKey: String }
+    var feedback: [Feedback] = []
+    var feedbackTotal = 0
+    var canSeeFeedback = false
     var id: Int
     var code: String
     var name: String

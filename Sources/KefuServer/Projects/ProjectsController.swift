@@ -65,6 +65,13 @@ struct ProjectsController: RouteCollection {
                   uploadedAt: DisplayFormat.dateTime($0.uploadedAt))
         }
         page.hasFiles = !page.files.isEmpty
+        if let staff = req.staff, AccessPolicy.allows(staff.role, .viewFeedback) {
+            let (rows, total) = try await FeedbackStore(database: req.db).page(try FeedbackController.filter(req, state: nil, projectID: record.id),
+                                                                              paging: Paging(number: 1, size: 5))
+            page.feedback = rows.map { .init(id: $0.id, number: $0.number, content: String($0.content.prefix(80)), stateKey: "feedback.state.\($0.state)") }
+            page.feedbackTotal = total
+            page.canSeeFeedback = true
+        }
         page.errors = errors
         if let caseDraft { page.caseDraft = caseDraft }
         return try await req.renderPage("projects/show", titleKey: "projects.title", page, status: status)

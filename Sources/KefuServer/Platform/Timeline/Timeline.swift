@@ -20,6 +20,8 @@ enum Timeline {
         case contractSigned = "contract_signed", obligation, procedure
         case complaintReceived = "complaint_received", complaintForwarded = "complaint_forwarded", complaintAnswered = "complaint_answered"
         case complaintUpdate = "complaint_update", complaintState = "complaint_state"
+        case returnVisitOpened = "return_visit_opened", returnVisitDone = "return_visit_done"
+        case feedbackRecorded = "feedback_recorded", feedbackForwarded = "feedback_forwarded", feedbackAnswered = "feedback_answered"
     }
 
     static func record(

@@ -18,8 +18,8 @@ struct NavigationEntry: Sendable {
         NavigationEntry(key: "nav.follow_ups", path: "/follow-ups", action: .viewFollowUps, icon: "repeat"),
         NavigationEntry(key: "nav.contracts", path: SiteURL.contracts, action: .viewContracts, icon: "file"),
         NavigationEntry(key: "nav.complaints", path: "/complaints", action: .viewComplaints, icon: "alert"),
-        NavigationEntry(key: "nav.return_visits", path: nil, action: nil, icon: "phone"),
         NavigationEntry(key: "nav.training", path: SiteURL.training, action: .viewTraining, icon: "book"),
+        NavigationEntry(key: "nav.return_visits", path: "/return-visits", action: .viewReturnVisits, icon: "phone"),
         NavigationEntry(key: "nav.assessment", path: "/assessments", action: .viewAssessments, icon: "award"),
         NavigationEntry(key: "nav.attendance", path: nil, action: nil, icon: "clock"),
         NavigationEntry(key: "nav.awards", path: "/conduct", action: .viewConduct, icon: "star"),
@@ -28,6 +28,7 @@ struct NavigationEntry: Sendable {
         NavigationEntry(key: "nav.board", path: "/board", action: .viewBoard, icon: "columns"),
         NavigationEntry(key: "nav.work_plans", path: "/work-plans", action: .viewWorkPlans, icon: "chart"),
         NavigationEntry(key: "nav.inspections", path: "/inspections", action: .viewInspections, icon: "check"),
+        NavigationEntry(key: "nav.feedback", path: "/feedback", action: .viewFeedback, icon: "message"),
     ]
 
     /// 设置: the administration pages, grouped under one heading.

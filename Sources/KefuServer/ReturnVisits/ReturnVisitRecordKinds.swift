@@ -1,0 +1,41 @@
+import Fluent
+import KefuDomain
+
+/// A return visit (回访): it belongs to its customer; what was noted is personal.
+enum ReturnVisitKind: LoadableRecordKind {
+    static let recordType = "return_visit", table = "return_visits"
+    static let customerColumn: String? = "customer_id"
+    static let personal: [PersonalColumn] = [.init("notes", .null)]
+
+    /// The specialist the visit is assigned to owns it.
+    static func load(_ id: Int, on database: any Database) async throws -> (record: ReturnVisitStore.Row, facts: RecordFacts)? {
+        try await ReturnVisitStore(database: database).find(id).map { ($0, RecordFacts(responsibleStaffID: $0.staffID)) }
+    }
+}
+
+/// A problem the customer raised at a visit, and the complaint or feedback it opened.
+enum ReturnVisitProblemKind: RecordKind {
+    static let recordType = "return_visit_problem", table = "return_visit_problems"
+    static let customerColumn: String? = "customer_id"
+    static let personal: [PersonalColumn] = [.init("text", .marker)]
+}
+
+/// The supervisor's visit intervals per grade and the low survey score.
+enum ReturnVisitSettingsKind: RecordKind {
+    static let recordType = "return_visit_settings", table = "return_visit_settings"
+}
+
+/// A customer's opinion or suggestion about a project or the service, forwarded to a department.
+enum FeedbackRecordKind: LoadableRecordKind {
+    static let recordType = "feedback", table = "feedback"
+    static let customerColumn: String? = "customer_id"
+    static let numbering: Numbering? = .yearly(prefix: "YJ")
+    static let personal: [PersonalColumn] = [.init("content", .marker), .init("response", .markerIfPresent)]
+
+    /// R1.3: the specialist responsible owns it; the department it was forwarded to sees it.
+    static func load(_ id: Int, on database: any Database) async throws -> (record: FeedbackStore.Row, facts: RecordFacts)? {
+        try await FeedbackStore(database: database).find(id).map {
+            ($0, RecordFacts(responsibleStaffID: $0.staffID, forwardedToDepartmentIDs: $0.departmentID.map { [$0] } ?? []))
+        }
+    }
+}

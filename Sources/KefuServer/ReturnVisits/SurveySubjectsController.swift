@@ -1,0 +1,72 @@
+import Foundation
+import KefuDomain
+import Vapor
+
+/// Issue 13 §5: the satisfaction survey after an inquiry is answered, a contract is signed and a return
+/// visit is done — the same single-use, expiring, hash-only link as after a complaint, its score given to
+/// each person who handled the matter. The API for all three; the return visit's page has the button.
+struct SurveySubjectsController: RouteCollection {
+    func boot(routes: any RoutesBuilder) throws {
+        let api = routes.grouped("api", "v1")
+        api.grouped("inquiries").requiring(.replyInquiry).post(":id", "survey", use: inquiry)
+        api.grouped("contracts").requiring(.manageContracts).post(":id", "survey", use: contract)
+        api.grouped("return-visits").requiring(.manageReturnVisits).post(":id", "survey", use: returnVisit)
+        routes.grouped("return-visits").requiring(.manageReturnVisits).post(":id", "survey", use: returnVisitPage)
+    }
+
+    static func issue(_ req: Request, _ matter: SurveyStore.Matter, refusal: String?) async throws -> SurveyStore.Issued {
+        if let refusal { throw KefuError(.unprocessableEntity, code: "refused", messageKey: refusal, fields: ["state": refusal]) }
+        return try await SurveyStore(database: req.db).issue(for: matter, baseURL: req.kefu.configuration.baseURL, expiryDays: SurveyRules.defaultExpiryDays,
+                                                             localizer: req.kefu.localizer, context: req.auditContext)
+    }
+
+    @Sendable func inquiry(req: Request) async throws -> Response {
+        let row = try await req.record(InquiryKind.self, for: .replyInquiry)
+        guard let customerID = row.customerID else { throw KefuError(.unprocessableEntity, code: "refused", messageKey: "survey.inquiry_not_answered") }
+        let issued = try await Self.issue(req, .init(subject: .inquiry, id: row.id, customerID: customerID, label: row.number ?? "", recordType: InquiryKind.recordType),
+                                          refusal: SurveyRules.refusal(.inquiry, inquiryAnswered: row.firstAnsweredAt != nil || row.repliedAt != nil))
+        return try await issued.encodeResponse(status: .created, for: req)
+    }
+
+    @Sendable func contract(req: Request) async throws -> Response {
+        let row = try await req.contract(for: .manageContracts)
+        let issued = try await Self.issue(req, .init(subject: .contract, id: row.id, customerID: row.customerID, label: row.number, recordType: ContractKind.recordType),
+                                          refusal: SurveyRules.refusal(.contract, contractState: row.state))
+        return try await issued.encodeResponse(status: .created, for: req)
+    }
+
+    static func visitMatter(_ row: ReturnVisitStore.Row) -> SurveyStore.Matter {
+        .init(subject: .returnVisit, id: row.id, customerID: row.customerID, label: row.doneAt.map(ReturnVisitsController.day) ?? "", recordType: ReturnVisitKind.recordType)
+    }
+
+    @Sendable func returnVisit(req: Request) async throws -> Response {
+        let row = try await req.record(ReturnVisitKind.self, for: .manageReturnVisits)
+        let issued = try await Self.issue(req, Self.visitMatter(row), refusal: SurveyRules.refusal(.returnVisit, visitDone: row.visitState == .done))
+        return try await issued.encodeResponse(status: .created, for: req)
+    }
+
+    @Sendable func returnVisitPage(req: Request) async throws -> Response {
+        let row = try await req.record(ReturnVisitKind.self, for: .manageReturnVisits)
+        var page = try await ReturnVisitsController().showPage(req, row)
+        do {
+            let issued = try await Self.issue(req, Self.visitMatter(row), refusal: SurveyRules.refusal(.returnVisit, visitDone: row.visitState == .done))
+            page.surveyText = issued.text
+            return try await req.renderPage("return-visits/show", titleKey: "return_visits.title", page, status: .created)
+        } catch let error as KefuError where error.status == .unprocessableEntity {
+            page.formErrorKey = error.messageKey
+            return try await req.renderPage("return-visits/show", titleKey: "return_visits.title", page, status: .unprocessableEntity)
+        }
+    }
+
+    static let operations: [APIOperation] = [
+        APIOperation(method: .POST, path: "/api/v1/inquiries/{id}/survey", tag: "Inquiries",
+                     summary: "Issue a satisfaction-survey link for an answered inquiry (single use, expires in 14 days) with the text to send",
+                     parameters: [OpenAPIParameters.id], responses: [201: "SurveyLink"]),
+        APIOperation(method: .POST, path: "/api/v1/contracts/{id}/survey", tag: "Contracts",
+                     summary: "Issue a satisfaction-survey link for a signed contract (single use, expires in 14 days) with the text to send",
+                     parameters: [OpenAPIParameters.id], responses: [201: "SurveyLink"]),
+        APIOperation(method: .POST, path: "/api/v1/return-visits/{id}/survey", tag: "Return visits",
+                     summary: "Issue a satisfaction-survey link for a return visit done (single use, expires in 14 days) with the text to send",
+                     parameters: [OpenAPIParameters.id], responses: [201: "SurveyLink"]),
+    ]
+}
