@@ -10,6 +10,7 @@ extension RecordKinds {
         ComplaintKind.self, ComplaintForwardKind.self, ComplaintUpdateKind.self, ComplaintPauseKind.self, SurveyKind.self, SurveyAttributionKind.self,
         AssessmentCycleKind.self, AssessmentKind.self, AssessmentDecisionKind.self, WorkPlanKind.self, WorkPlanGoalKind.self,
         InspectionKind.self, InspectionSettingsKind.self, CommunicationPhraseMarkKind.self,
+        AttendanceMarkRecordKind.self, LeaveRequestKind.self, ClockCorrectionKind.self, ClockRecordKind.self,
     ]
 
     /// The shared mechanisms' own rows about a customer (the timeline, the change history): not

@@ -71,6 +71,7 @@ public func configure(_ app: Application, _ configuration: KefuConfiguration, cl
     app.scheduler.register(ReminderJobs.deliver)
     app.scheduler.register(ObligationReminderJob.scan)
     app.scheduler.register(ComplaintEscalation.scan)
+    app.scheduler.register(AttendanceJobs.settle)
 }
 
 /// Every part's routes. Each part is one or two controllers; each route declares its permission.
@@ -107,6 +108,7 @@ func routes(_ app: Application) throws {
     try app.register(collection: ComplaintAttachmentsController())
     try app.register(collection: ComplaintFiguresController())
     try app.register(collection: ReportsController())
+    try app.register(collection: AttendanceController())
     let api = app.grouped("api", "v1")
     try api.register(collection: AuthAPIController())
     try api.register(collection: StaffAPIController())
@@ -130,6 +132,7 @@ func routes(_ app: Application) throws {
     try api.register(collection: ComplaintTimeLimitsAPIController())
     try api.register(collection: ReportsAPIController())
     try api.register(collection: InspectionsAPIController())
+    try api.register(collection: AttendanceAPIController())
 }
 
 /// The migrations in the order they run. Append only; never edit or reorder a landed one.
@@ -148,6 +151,7 @@ enum KefuMigrations {
             CreateAssessments(), CreateSavedFilters(), CreateWorkPlans(),
             CreateReportIndexes(),
             CreateInspections(), CreateCommunicationPhraseMarks(),
+            CreateAttendance(),
         ]
     }
 }

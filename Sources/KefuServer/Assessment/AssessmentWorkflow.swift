@@ -296,6 +296,8 @@ struct AssessmentWorkflow {
         var joinedOn: String?
         /// The quality-inspection scores of the person's records of the period (issue 14 §2).
         var inspectionScores: [Double]?
+        /// The attendance score of the period (R6.1), for a person whose attendance is kept.
+        var attendance: Double?
     }
 
     /// Reads the inputs of the given assessments in bulk (one grouped query per figure) and computes each.
@@ -310,16 +312,18 @@ struct AssessmentWorkflow {
             if day > period.start { joined[try row.decode(column: "id", as: Int.self)] = day }
         }
         let inspections = try await InspectionStore(database: tx).scores(staffIDs: staffIDs, period: period)
+        let attendance = try await AttendanceStore(database: tx).scores(staffIDs: staffIDs, period: period)
         var results: [Int: (inputs: String, result: AssessmentResult)] = [:]
         for row in rows {
             let personFigures = figures[row.staffID] ?? [:]
             let inputs = AssessmentInputs(
                 period: period, joinedOn: joined[row.staffID], targets: cycle.workTargets, figures: personFigures, inspectionScores: inspections[row.staffID] ?? [],
-                supervisorSkillsRating: row.skillsRating, supervisorTeamworkRating: row.teamworkRating, selfEvaluation: row.selfScore
+                supervisorSkillsRating: row.skillsRating, supervisorTeamworkRating: row.teamworkRating, selfEvaluation: row.selfScore,
+                attendance: attendance[row.staffID]
             )
             let result = AssessmentCalculation.compute(inputs, weights: cycle.assessmentWeights, thresholds: cycle.gradeThresholds)
             let stored = StoredInputs(figures: personFigures.reduce(into: [:]) { $0[$1.key.rawValue] = $1.value }, joinedOn: joined[row.staffID]?.description,
-                                     inspectionScores: inspections[row.staffID])
+                                     inspectionScores: inspections[row.staffID], attendance: attendance[row.staffID])
             results[row.id] = (try Self.json(stored), result)
         }
         return results

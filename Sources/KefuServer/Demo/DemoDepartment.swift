@@ -71,6 +71,7 @@ package enum DemoDepartment {
         try await DemoComplaints.load(app)
         try await DemoAssessments.load(app)
         try await DemoInspections.load(app)
+        try await DemoAttendance.load(app)
         return created
     }
 }

@@ -21,7 +21,7 @@ struct NavigationEntry: Sendable {
         NavigationEntry(key: "nav.return_visits", path: nil, action: nil, icon: "phone"),
         NavigationEntry(key: "nav.training", path: nil, action: nil, icon: "book"),
         NavigationEntry(key: "nav.assessment", path: "/assessments", action: .viewAssessments, icon: "award"),
-        NavigationEntry(key: "nav.attendance", path: nil, action: nil, icon: "clock"),
+        NavigationEntry(key: "nav.attendance", path: "/attendance", action: .viewAttendance, icon: "clock"),
         NavigationEntry(key: "nav.awards", path: nil, action: nil, icon: "star"),
         NavigationEntry(key: "nav.reports", path: "/reports", action: .viewReports, icon: "chart"),
         NavigationEntry(key: "nav.complaint_inbox", path: "/complaint-inbox", action: .answerComplaintForwards, icon: "alert"),
