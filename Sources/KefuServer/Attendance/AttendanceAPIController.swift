@@ -29,7 +29,9 @@ struct AttendanceAPIController: RouteCollection {
     // MARK: DTOs
 
     struct MarkDTO: Content {
-        var id: Int?, number: String?, staffID: Int, day: String, kind: String, minutes: Int, deductionDays: Double
+        var id: Int?
+        var number: String?
+        var staffID: Int, day: String, kind: String, minutes: Int, deductionDays: Double
         var cause: String, causeArguments: [String: String], causeText: String, excusedReason: String?, excusedBy: String?, version: Int?
     }
 
@@ -274,7 +276,11 @@ struct AttendanceAPIController: RouteCollection {
 
     struct ImportInput: Content { var text: String?; var skipProblems: Bool? }
     struct ProblemDTO: Content { var line: Int, code: String, message: String }
-    struct PreviewDTO: Content { var layout: String?, importable: Int, problems: [ProblemDTO] }
+    struct PreviewDTO: Content {
+        var layout: String?
+        var importable: Int
+        var problems: [ProblemDTO]
+    }
     struct ImportResultDTO: Content { var imported: Int, skipped: Int }
 
     static func problems(_ preview: TimeClockImport.Preview, words: DisplayWords) -> [ProblemDTO] {

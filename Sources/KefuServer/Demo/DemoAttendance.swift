@@ -18,12 +18,13 @@ enum DemoAttendance {
         let now = app.kefu.clock.now
         let today = calendar.day(of: now)
         let first = AttendanceSheet.Month(today).previous.previous.first
-        var people: [(id: Int, department: Int, username: String)] = []
+        var found: [(id: Int, department: Int, username: String)] = []
         for username in team {
             if let row = try await sql.raw("SELECT id, department_id FROM staff WHERE username = \(bind: username)").first() {
-                people.append((try row.decode(column: "id", as: Int.self), try row.decode(column: "department_id", as: Int.self), username))
+                found.append((try row.decode(column: "id", as: Int.self), try row.decode(column: "department_id", as: Int.self), username))
             }
         }
+        let people = found
         guard let supervisor = people.first(where: { $0.username == "wangjing" }) else { return }
         // Approved leave: 李娜 two days of annual leave, 刘洋 a day of sick leave, in the first month.
         let leave: [String: (LeaveKind, Int, Int)] = ["lina": (.annual, 12, 13), "liuyang": (.sick, 20, 20)]
