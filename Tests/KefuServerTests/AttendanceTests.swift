@@ -133,7 +133,7 @@ struct AttendanceTests {
             let before = try await Self.snapshot(t)
             let (overlap, overlapText) = try await AssessmentTests.call(t, .POST, "/api/v1/attendance/leave-requests", token: specialist,
                                                                         ["kind": "personal", "startDay": "2026-11-27", "endDay": "2026-12-01", "reason": "家中有事"])
-            #expect(overlap == .unprocessableEntity && AssessmentTests.fields(overlapText) == ["startDay": "attendance.error.leave_overlaps"])
+            #expect(overlap == .unprocessableEntity && AssessmentTests.fields(overlapText) == ["startDay": Self.message(t, "attendance.error.leave_overlaps")])
             #expect(try await Self.snapshot(t) == before)
 
             // A stale version is refused and changes nothing.
@@ -180,7 +180,7 @@ struct AttendanceTests {
                 (["day": "2026-11-27", "time": "9点", "direction": "in", "reason": ""], "time", "attendance.error.time"),
             ] as [([String: JSONValue], String, String)] {
                 let (status, text) = try await AssessmentTests.call(t, .POST, "/api/v1/attendance/corrections", token: specialist, body)
-                #expect(status == .unprocessableEntity && AssessmentTests.fields(text)[field] == key, "\(text)")
+                #expect(status == .unprocessableEntity && AssessmentTests.fields(text)[field] == Self.message(t, key), "\(text)")
             }
             #expect(try await Self.snapshot(t) == before)
 
@@ -194,7 +194,7 @@ struct AttendanceTests {
             let full = try await Self.snapshot(t)
             let (beyond, beyondText) = try await AssessmentTests.call(t, .POST, "/api/v1/attendance/corrections", token: specialist,
                                                                       ["day": "2026-11-27", "time": "08:58", "direction": "in", "reason": "忘记打上班卡"])
-            #expect(beyond == .unprocessableEntity && AssessmentTests.fields(beyondText) == ["day": "attendance.error.correction_allowance"])
+            #expect(beyond == .unprocessableEntity && AssessmentTests.fields(beyondText) == ["day": Self.message(t, "attendance.error.correction_allowance")])
             #expect(try await Self.snapshot(t) == full)
 
             let (approved, text) = try await AssessmentTests.call(t, .POST, "/api/v1/attendance/corrections/\(ids[0])/decision", token: supervisor,
@@ -223,7 +223,7 @@ struct AttendanceTests {
 
             let before = try await Self.snapshot(t)
             let (refused, refusedText) = try await AssessmentTests.call(t, .POST, "/api/v1/attendance/imports", token: supervisor, ["text": .string(text)])
-            #expect(refused == .unprocessableEntity && AssessmentTests.fields(refusedText)["line.4"] == "attendance.import.unknown_person")
+            #expect(refused == .unprocessableEntity && AssessmentTests.fields(refusedText)["line.4"] == "工号「nobody」不是系统中的人员。")
             #expect(try await Self.snapshot(t) == before)
 
             let (imported, importedText) = try await AssessmentTests.call(t, .POST, "/api/v1/attendance/imports", token: supervisor,
@@ -282,7 +282,7 @@ struct AttendanceTests {
             rules.rules.graceMinutes = 120
             let before = try await Self.snapshot(t)
             let (bad, badText) = try await AssessmentTests.call(t, .PUT, "/api/v1/attendance/rules", token: admin, try Self.json(rules))
-            #expect(bad == .unprocessableEntity && AssessmentTests.fields(badText)["graceMinutes"] == "attendance.error.out_of_range")
+            #expect(bad == .unprocessableEntity && AssessmentTests.fields(badText)["graceMinutes"] == Self.message(t, "attendance.error.out_of_range"))
             rules.rules.graceMinutes = 10
             rules.version += 1
             let (stale, _) = try await AssessmentTests.call(t, .PUT, "/api/v1/attendance/rules", token: admin, try Self.json(rules))
@@ -294,6 +294,9 @@ struct AttendanceTests {
             #expect(try AssessmentTests.decode(AttendanceAPIController.RulesDTO.self, savedText).rules.graceMinutes == 10)
         }
     }
+
+    /// A field's message as the API gives it: in the person's language (Chinese).
+    static func message(_ t: TestApp, _ key: String) -> String { t.app.kefu.localizer.text(key, .zhHans, [:]) }
 
     static func json(_ value: some Encodable) throws -> [String: JSONValue] {
         try JSONDecoder().decode([String: JSONValue].self, from: try JSONEncoder().encode(value))

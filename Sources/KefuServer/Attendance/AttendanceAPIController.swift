@@ -302,7 +302,10 @@ struct AttendanceAPIController: RouteCollection {
         let preview = try await store.preview(input.text ?? "", calendar: calendar)
         guard let layout = preview.layout, !preview.lines.isEmpty, preview.problems.isEmpty || input.skipProblems == true else {
             var error = KefuError(.unprocessableEntity, code: "import_problems", messageKey: "attendance.import.fix_or_skip")
-            for problem in preview.problems.prefix(50) { error.fields["line.\(problem.line)"] = problem.messageKey }
+            for problem in preview.problems.prefix(50) {
+                error.fields["line.\(problem.line)"] = problem.messageKey
+                error.fieldArguments["line.\(problem.line)"] = problem.arguments
+            }
             throw error
         }
         let imported = try await store.importLines(preview.lines, layout: layout, calendar: calendar, context: req.auditContext)
