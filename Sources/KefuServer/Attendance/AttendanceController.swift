@@ -30,10 +30,10 @@ struct AttendanceController: RouteCollection {
     // MARK: A person's month
 
     struct MarkView: Encodable {
-        var id: Int, number: String, kind: String, cause: String, deduction: String, excusedReason: String, isExcused: Bool, version: Int, canExcuse: Bool
+        var id: Int, number: String, hasNumber: Bool, kind: String, cause: String, deduction: String, excusedReason: String, isExcused: Bool, version: Int, canExcuse: Bool
     }
     struct DayView: Encodable {
-        var day: String, weekday: String, isWorkingDay: Bool, isToday: Bool, arrival: String, departure: String, leave: String, marks: [MarkView]
+        var day: String, weekday: String, isWorkingDay: Bool, isToday: Bool, arrival: String, departure: String, leave: String, hasLeave: Bool, marks: [MarkView]
     }
     struct RequestView: Encodable {
         var id: Int, staffName: String, what: String, reason: String, status: String, statusKey: String, isPending: Bool, version: Int
@@ -46,7 +46,7 @@ struct AttendanceController: RouteCollection {
         var name: String, month: String, previous: String, next: String, isMine: Bool, days: [DayView], summary: SummaryView
         var leave: [RequestView], hasLeave: Bool, corrections: [RequestView], hasCorrections: Bool, leaveKinds: [ChoiceOption], directions: [ChoiceOption]
         var form: [String: String], errors: [String: String], error: String?, canSeeTeam: Bool, canConfigure: Bool, canImport: Bool
-        var basePath: String, lastClock: String
+        var basePath: String, lastClock: String, hasLastClock: Bool
     }
 
     static func summaryView(_ s: AttendanceSummary) -> SummaryView {
@@ -83,10 +83,10 @@ struct AttendanceController: RouteCollection {
         let weekdays = ["", "mon", "tue", "wed", "thu", "fri", "sat", "sun"]
         let days = sheet.days.map { day in
             DayView(day: day.day.description, weekday: req.t("attendance.weekday.\(weekdays[WorkingCalendar.weekday(of: day.day)])"), isWorkingDay: day.isWorkingDay,
-                    isToday: day.day == today, arrival: time(day.arrival), departure: time(day.departure), leave: day.leave.map { req.t("attendance.leave.\($0.rawValue)") } ?? "",
+                    isToday: day.day == today, arrival: time(day.arrival), departure: time(day.departure), leave: day.leave.map { req.t("attendance.leave.\($0.rawValue)") } ?? "", hasLeave: day.leave != nil,
                     marks: day.findings.map { finding in
                         let stored = sheet.marks[MarkKey(day: finding.day, kind: finding.kind)]
-                        return MarkView(id: stored?.id ?? 0, number: stored?.number ?? "", kind: req.t("attendance.mark.\(finding.kind.rawValue)"),
+                        return MarkView(id: stored?.id ?? 0, number: stored?.number ?? "", hasNumber: stored != nil, kind: req.t("attendance.mark.\(finding.kind.rawValue)"),
                                         cause: AttendanceAPIController.causeText(finding.cause, finding.causeArguments, words: req.words),
                                         deduction: Self.days(finding.deductionDays), excusedReason: stored?.excusedReason ?? "",
                                         isExcused: stored?.excusedReason != nil, version: stored?.version ?? 0, canExcuse: canExcuse && stored != nil && stored?.excusedReason == nil)
@@ -109,7 +109,8 @@ struct AttendanceController: RouteCollection {
             errors: errors, error: error, canSeeTeam: seesTeam,
             canConfigure: AccessPolicy.allows(staff.role, .configureAttendance), canImport: AccessPolicy.allows(staff.role, .importAttendance),
             basePath: isMine ? "/attendance" : "/attendance/people/\(person.id)",
-            lastClock: lastClock.map { "\(req.t("attendance.direction.\($0.direction)")) \(DisplayFormat.dateTime($0.at).suffix(5))" } ?? ""
+            lastClock: lastClock.map { "\(req.t("attendance.direction.\($0.direction)")) \(DisplayFormat.dateTime($0.at).suffix(5))" } ?? "",
+            hasLastClock: lastClock != nil
         )
         return try await req.renderPage("attendance/month", titleKey: isMine ? "attendance.mine" : "attendance.person_title", page, status: status)
     }
