@@ -295,6 +295,21 @@ struct AttendanceTests {
         }
     }
 
+    @Test("the assessment's attendance input: 100 less 10 points per day deducted, only for a person who clocked in the period",
+          arguments: TestDatabase.available)
+    func assessmentInput(database: TestDatabase) async throws {
+        try await withApp(on: database) { t in
+            let lina = try await Self.seedNovember(t)
+            let zhangwei = try await t.staff("zhangwei").requireID()
+            let store = AttendanceStore(database: t.app.db)
+            let november = try #require(AssessmentPeriod(start: CalendarDay("2026-11-01")!, end: CalendarDay("2026-11-30")!))
+            // 3.75 days deducted in November (see monthToSheet); 张伟 never clocked: no data rather than a zero.
+            #expect(try await store.scores(staffIDs: [lina, zhangwei], period: november) == [lina: 62.5])
+            let october = try #require(AssessmentPeriod(start: CalendarDay("2026-10-01")!, end: CalendarDay("2026-10-31")!))
+            #expect(try await store.scores(staffIDs: [lina], period: october).isEmpty)
+        }
+    }
+
     /// A field's message as the API gives it: in the person's language (Chinese).
     static func message(_ t: TestApp, _ key: String) -> String { t.app.kefu.localizer.text(key, .zhHans, [:]) }
 
