@@ -310,6 +310,23 @@ struct AttendanceTests {
         }
     }
 
+    @Test("the team's sheet and a person's clock events are read through their indexes (EXPLAIN QUERY PLAN)")
+    func sheetQueriesUseIndexes() async throws {
+        try await withApp { t in
+            for (statement, index) in [
+                ("SELECT staff_id, kind, deduction_days FROM attendance_marks WHERE department_id = 1 AND day >= '2026-11-01' AND day <= '2026-11-30'",
+                 "attendance_marks_department_day"),
+                ("SELECT staff_id FROM leave_requests WHERE department_id = 1 AND status = 'approved' AND start_day <= '2026-11-30' AND end_day >= '2026-11-01'",
+                 "leave_requests_department"),
+                ("SELECT at FROM clock_records WHERE staff_id = 1 AND at >= 0 AND at <= 1 ORDER BY at", "clock_records_staff_at"),
+            ] {
+                let plan = try await t.app.db.sql().raw("EXPLAIN QUERY PLAN \(unsafeRaw: statement)").all()
+                    .map { try $0.decode(column: "detail", as: String.self) }.joined(separator: " | ")
+                #expect(plan.contains(index) && !plan.contains("TEMP B-TREE"), "\(plan)")
+            }
+        }
+    }
+
     /// A field's message as the API gives it: in the person's language (Chinese).
     static func message(_ t: TestApp, _ key: String) -> String { t.app.kefu.localizer.text(key, .zhHans, [:]) }
 
