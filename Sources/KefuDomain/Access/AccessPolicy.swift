@@ -149,6 +149,14 @@ public enum AccessPolicy {
         .recordFeedback: [.supervisor: [.any], .specialist: [.any]],
         .manageFeedback: [.supervisor: [.any], .specialist: [.own]],
         .answerFeedback: [.liaison: [.forwardedToMyDepartment]],
+        // R6.1: every staff member clocks and asks for leave for themselves and sees their own month; the
+        // supervisor sees and decides for the team; leadership reads every sheet; the rules are kept by
+        // the supervisor or the administrator, who also imports the time clock's export.
+        .viewAttendance: everyone([.own]).merging([.supervisor: [.own, .team], .leadership: [.own, .any]]) { $1 },
+        .recordAttendance: everyone([.own]),
+        .approveAttendance: [.supervisor: [.team]],
+        .configureAttendance: [.supervisor: [.any], .administrator: [.any]],
+        .importAttendance: [.supervisor: [.any], .administrator: [.any]],
     ]
 
     private static func everyone(_ scopes: Set<Scope>) -> [Role: Set<Scope>] {

@@ -155,6 +155,17 @@ public enum Action: String, CaseIterable, Codable, Sendable {
     case manageFeedback = "feedback.manage"
     /// Answer a feedback forwarded to one's department.
     case answerFeedback = "feedback.answer"
+    // Attendance (R6.1)
+    /// Read attendance: one's own month; the supervisor the team's sheet; leadership every sheet.
+    case viewAttendance = "attendance.view"
+    /// Clock in and out, ask for leave and for missed-clock corrections (补卡) for oneself.
+    case recordAttendance = "attendance.record"
+    /// Approve or reject the team's leave and corrections, excuse a mark with a reason.
+    case approveAttendance = "attendance.approve"
+    /// Set the attendance rules and each person's shift.
+    case configureAttendance = "attendance.configure"
+    /// Import a time clock's export (a documented layout, or 钉钉考勤's).
+    case importAttendance = "attendance.import"
 }
 
 /// How far a grant reaches over records (R4.4, R2.1).

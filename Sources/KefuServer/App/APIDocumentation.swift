@@ -16,7 +16,8 @@ enum APIDocumentation {
                 + TrainingAPIController.operations + ColleagueRatingsController.operations
                 + ConductAPIController.operations
                 + ReturnVisitsAPIController.operations + FeedbackAPIController.operations + SurveySubjectsController.operations
-                + ComplaintChaseController.operations + ComplaintSettingsController.operations,
+                + ComplaintChaseController.operations + ComplaintSettingsController.operations
+                + AttendanceAPIController.operations,
             schemas: AuthAPIController.schemas.merging(StaffAPIController.schemas) { $1 }
                 .merging(DepartmentsController.schemas) { $1 }.merging(AuditController.schemas) { $1 }
                 .merging(CustomersAPIController.schemas) { $1 }.merging(PrivacyAPIController.schemas) { $1 }
@@ -37,6 +38,7 @@ enum APIDocumentation {
                 .merging(ConductAPIController.schemas) { $1 }
                 .merging(ReturnVisitsAPIController.schemas) { $1 }.merging(FeedbackAPIController.schemas) { $1 }
                 .merging(ComplaintSettingsController.schemas) { $1 }
+                .merging(AttendanceAPIController.schemas) { $1 }
         )
     }
 }

@@ -14,6 +14,7 @@ extension RecordKinds {
         ViolationRecordKind.self, ViolationLinkRecordKind.self, PenaltyRecordKind.self, AwardRecordKind.self,
         ReturnVisitKind.self, ReturnVisitProblemKind.self, ReturnVisitSettingsKind.self, FeedbackRecordKind.self,
         ComplaintEscalationLevelKind.self, ComplaintCategoryKind.self,
+        AttendanceMarkRecordKind.self, LeaveRequestKind.self, ClockCorrectionKind.self, ClockRecordKind.self,
     ]
 
     /// The shared mechanisms' own rows about a customer (the timeline, the change history): not

@@ -72,6 +72,7 @@ public func configure(_ app: Application, _ configuration: KefuConfiguration, cl
     app.scheduler.register(ObligationReminderJob.scan)
     app.scheduler.register(ComplaintEscalation.scan)
     app.scheduler.register(ReturnVisitStore.scan)
+    app.scheduler.register(AttendanceJobs.settle)
 }
 
 /// Every part's routes. Each part is one or two controllers; each route declares its permission.
@@ -120,6 +121,7 @@ func routes(_ app: Application) throws {
     try app.register(collection: SurveySubjectsController())
     try app.register(collection: ComplaintChaseController())
     try app.register(collection: ComplaintSettingsController())
+    try app.register(collection: AttendanceController())
     let api = app.grouped("api", "v1")
     try api.register(collection: AuthAPIController())
     try api.register(collection: StaffAPIController())
@@ -147,6 +149,7 @@ func routes(_ app: Application) throws {
     try api.register(collection: ConductAPIController())
     try api.register(collection: ReturnVisitsAPIController())
     try api.register(collection: FeedbackAPIController())
+    try api.register(collection: AttendanceAPIController())
 }
 
 /// The migrations in the order they run. Append only; never edit or reorder a landed one.
@@ -168,6 +171,7 @@ enum KefuMigrations {
             CreateTraining(), CreateColleagueRatings(),
             CreateConduct(),
             CreateReturnVisits(), CreateComplaintEscalationLevels(),
+            CreateAttendance(),
         ]
     }
 }

@@ -301,6 +301,8 @@ struct AssessmentWorkflow {
         /// Colleagues' anonymous teamwork ratings: only how many and their average (issue 14 §4).
         var colleagueRatingCount: Int?
         var colleagueRatingAverage: Double?
+        /// The attendance score of the period (R6.1), for a person whose attendance is kept.
+        var attendance: Double?
     }
 
     /// Reads the inputs of the given assessments in bulk (one grouped query per figure) and computes each.
@@ -317,19 +319,21 @@ struct AssessmentWorkflow {
         let inspections = try await InspectionStore(database: tx).scores(staffIDs: staffIDs, period: period)
         let training = try await TrainingStore(database: tx).scores(staffIDs: staffIDs, period: period)
         let colleagues = try await ColleagueRatingStore(database: tx).ratings(assessmentIDs: rows.map(\.id))
+        let attendance = try await AttendanceStore(database: tx).scores(staffIDs: staffIDs, period: period)
         var results: [Int: (inputs: String, result: AssessmentResult)] = [:]
         for row in rows {
             let personFigures = figures[row.staffID] ?? [:]
             let inputs = AssessmentInputs(
                 period: period, joinedOn: joined[row.staffID], targets: cycle.workTargets, figures: personFigures, inspectionScores: inspections[row.staffID] ?? [],
                 trainingScores: training[row.staffID] ?? [], supervisorSkillsRating: row.skillsRating, supervisorTeamworkRating: row.teamworkRating,
-                colleagueRatings: colleagues[row.id] ?? [], selfEvaluation: row.selfScore
+                colleagueRatings: colleagues[row.id] ?? [], selfEvaluation: row.selfScore, attendance: attendance[row.staffID]
             )
             let result = AssessmentCalculation.compute(inputs, weights: cycle.assessmentWeights, thresholds: cycle.gradeThresholds)
             let stored = StoredInputs(figures: personFigures.reduce(into: [:]) { $0[$1.key.rawValue] = $1.value }, joinedOn: joined[row.staffID]?.description,
                                      inspectionScores: inspections[row.staffID], trainingScores: training[row.staffID],
                                      colleagueRatingCount: colleagues[row.id]?.count,
-                                     colleagueRatingAverage: colleagues[row.id].flatMap { $0.isEmpty ? nil : AssessmentCalculation.round2($0.reduce(0, +) / Double($0.count)) })
+                                     colleagueRatingAverage: colleagues[row.id].flatMap { $0.isEmpty ? nil : AssessmentCalculation.round2($0.reduce(0, +) / Double($0.count)) },
+                                     attendance: attendance[row.staffID])
             results[row.id] = (try Self.json(stored), result)
         }
         return results

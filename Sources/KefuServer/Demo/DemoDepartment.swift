@@ -74,6 +74,7 @@ package enum DemoDepartment {
         try await DemoTraining.load(app)
         try await DemoConduct.load(app)
         try await DemoReturnVisits.load(app)
+        try await DemoAttendance.load(app)
         return created
     }
 }
