@@ -12,7 +12,8 @@ enum APIDocumentation {
                 + WorkingCalendarAPIController.operations + ComplaintsAPIController.operations + SurveyController.operations
                 + AssessmentsAPIController.operations + BoardAPIController.operations + WorkPlansAPIController.operations
                 + GlobalSearch.operations + ComplaintAttachmentsController.operations + ComplaintTimeLimitsAPIController.operations
-                + ReportsAPIController.operations + InspectionsAPIController.operations,
+                + ReportsAPIController.operations + InspectionsAPIController.operations
+                + StepTimesAPIController.operations + NeedsAPIController.operations,
             schemas: AuthAPIController.schemas.merging(StaffAPIController.schemas) { $1 }
                 .merging(DepartmentsController.schemas) { $1 }.merging(AuditController.schemas) { $1 }
                 .merging(CustomersAPIController.schemas) { $1 }.merging(PrivacyAPIController.schemas) { $1 }
@@ -29,6 +30,8 @@ enum APIDocumentation {
                 .merging(GlobalSearch.schemas) { $1 }
                 .merging(ComplaintAttachmentsController.schemas) { $1 }.merging(ComplaintTimeLimitsAPIController.schemas) { $1 }
                 .merging(ReportsAPIController.schemas) { $1 }
+                .merging(StepTimesAPIController.schemas) { $1 }
+                .merging(NeedsAPIController.schemas) { $1 }
         )
     }
 }

@@ -107,6 +107,8 @@ func routes(_ app: Application) throws {
     try app.register(collection: ComplaintAttachmentsController())
     try app.register(collection: ComplaintFiguresController())
     try app.register(collection: ReportsController())
+    try app.register(collection: StepTimesController())
+    try app.register(collection: NeedsController())
     let api = app.grouped("api", "v1")
     try api.register(collection: AuthAPIController())
     try api.register(collection: StaffAPIController())
@@ -130,6 +132,8 @@ func routes(_ app: Application) throws {
     try api.register(collection: ComplaintTimeLimitsAPIController())
     try api.register(collection: ReportsAPIController())
     try api.register(collection: InspectionsAPIController())
+    try api.register(collection: StepTimesAPIController())
+    try api.register(collection: NeedsAPIController())
 }
 
 /// The migrations in the order they run. Append only; never edit or reorder a landed one.
@@ -148,6 +152,7 @@ enum KefuMigrations {
             CreateAssessments(), CreateSavedFilters(), CreateWorkPlans(),
             CreateReportIndexes(),
             CreateInspections(), CreateCommunicationPhraseMarks(),
+            CreateServiceReportIndexes(),
         ]
     }
 }
