@@ -66,3 +66,21 @@ def test_step_times_draw_every_step(browser, base_url):
     link = browser.find_element(By.CSS_SELECTOR, "#chart-step-inquiry-first-answer table a")
     browser.get(link.get_attribute("href"))
     wait_for(browser, lambda d: d.find_elements(By.ID, "report-records"), "the month did not lead to its records")
+
+
+def test_needs_analysis_draws_every_dimension(browser, base_url):
+    """R2.2: the needs analysis draws one SVG per dimension with the rises and falls in words, for leadership too."""
+    sign_in(browser, base_url, "zhaoguoqiang")
+    for width in [1366, 390]:
+        browser.set_window_size(width, 900)
+        browser.get(base_url + "/reports/needs?from=2026-01-01&to=2026-12-31")
+        wait_for(browser, lambda d: d.find_elements(By.ID, "chart-needs-industry"), "no needs analysis: " + browser.page_source[-2000:])
+        for dimension in ["industry", "region", "budget", "timing", "project-type", "rejection-reason"]:
+            assert len(browser.find_elements(By.CSS_SELECTOR, f"#chart-needs-{dimension} svg.chart")) == 1, dimension
+            assert browser.find_element(By.CSS_SELECTOR, f"#chart-needs-{dimension} .report-summary").text.strip(), dimension
+        page = browser.execute_script("return document.documentElement.clientWidth")
+        assert browser.execute_script("return document.documentElement.scrollWidth") <= page + 1
+        assert not console_errors(browser), console_errors(browser)
+        shot(browser, f"needs-{width}")
+    browser.get(base_url + "/reports/needs?from=2026-12-01&to=2026-11-01")
+    wait_for(browser, lambda d: d.find_elements(By.ID, "to-error"), "a reversed period was accepted")
