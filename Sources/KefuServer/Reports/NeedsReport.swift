@@ -45,16 +45,17 @@ struct NeedsReport: Sendable {
         ])
     }
 
-    /// The needs that grew and fell most, in words: "增长最快：科技（+8）；下降最快：零售（−6）".
+    /// The needs that grew and fell most, in words ("Grew most: Technology (+8); fell most: Retail (−6)"), punctuated for the reader's language.
     func summary(_ dimension: NeedsFigures.Dimension, t: (String) -> String) -> String {
         let (growing, falling) = NeedsTrend.callouts(changes(dimension))
         func names(_ list: [NeedChange]) -> String {
-            list.map { Self.label(dimension, $0.key, t: t) + "（" + ($0.change > 0 ? "+" : "−") + String(abs($0.change)) + "）" }.joined(separator: "、")
+            list.map { Self.label(dimension, $0.key, t: t) + t("report.needs.open") + ($0.change > 0 ? "+" : "−") + String(abs($0.change)) + t("report.needs.close") }
+                .joined(separator: t("report.needs.list_separator"))
         }
         var parts: [String] = []
-        if !growing.isEmpty { parts.append(t("report.needs.growing") + "：" + names(growing)) }
-        if !falling.isEmpty { parts.append(t("report.needs.falling") + "：" + names(falling)) }
-        return parts.isEmpty ? t("report.needs.steady") : parts.joined(separator: "；")
+        if !growing.isEmpty { parts.append(t("report.needs.growing") + t("report.needs.colon") + names(growing)) }
+        if !falling.isEmpty { parts.append(t("report.needs.falling") + t("report.needs.colon") + names(falling)) }
+        return parts.isEmpty ? t("report.needs.steady") : parts.joined(separator: t("report.needs.clause_separator"))
     }
 
     func header(t: (String) -> String) -> [String] {
