@@ -13,7 +13,7 @@ enum APIDocumentation {
                 + AssessmentsAPIController.operations + BoardAPIController.operations + WorkPlansAPIController.operations
                 + GlobalSearch.operations + ComplaintAttachmentsController.operations + ComplaintTimeLimitsAPIController.operations
                 + ReportsAPIController.operations + InspectionsAPIController.operations
-                + StepTimesAPIController.operations + NeedsAPIController.operations,
+                + StepTimesAPIController.operations + NeedsAPIController.operations + LeadershipAPIController.operations,
             schemas: AuthAPIController.schemas.merging(StaffAPIController.schemas) { $1 }
                 .merging(DepartmentsController.schemas) { $1 }.merging(AuditController.schemas) { $1 }
                 .merging(CustomersAPIController.schemas) { $1 }.merging(PrivacyAPIController.schemas) { $1 }
@@ -32,6 +32,7 @@ enum APIDocumentation {
                 .merging(ReportsAPIController.schemas) { $1 }
                 .merging(StepTimesAPIController.schemas) { $1 }
                 .merging(NeedsAPIController.schemas) { $1 }
+                .merging(LeadershipAPIController.schemas) { $1 }
         )
     }
 }

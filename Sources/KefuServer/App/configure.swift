@@ -109,6 +109,7 @@ func routes(_ app: Application) throws {
     try app.register(collection: ReportsController())
     try app.register(collection: StepTimesController())
     try app.register(collection: NeedsController())
+    try app.register(collection: LeadershipController())
     let api = app.grouped("api", "v1")
     try api.register(collection: AuthAPIController())
     try api.register(collection: StaffAPIController())
@@ -134,6 +135,7 @@ func routes(_ app: Application) throws {
     try api.register(collection: InspectionsAPIController())
     try api.register(collection: StepTimesAPIController())
     try api.register(collection: NeedsAPIController())
+    try api.register(collection: LeadershipAPIController())
 }
 
 /// The migrations in the order they run. Append only; never edit or reorder a landed one.

@@ -37,7 +37,7 @@ struct CreateServiceReportIndexes: AsyncMigration {
         ("complaints_first_responded", "complaints (first_responded_at, received_at)"),
         ("complaints_resolved", "complaints (resolved_at, received_at)"),
         ("complaint_forwards_answered", "complaint_forwards (answered_at, created_at)"),
-        ("contracts_signed_on", "contracts (signed_on, customer_id, state)"),
+        ("contracts_signed_on", "contracts (signed_on, customer_id, state, project_id, amount_yuan)"),
         ("customer_changes_field_value", "customer_changes (field, new_value, customer_id, changed_at)"),
         ("customers_created_needs", "customers (created_at, merged_into_id, province, timing, budget_max_yuan, budget_min_yuan, industries)"),
         ("recommendations_reaction_at", "recommendations (reaction_at, reaction, project_id)"),
