@@ -74,3 +74,9 @@ run "step times page, twelve months (HTML)"          ""             "/reports/st
 run "step times, twelve months (JSON)"               "$SUPERVISOR"  "/api/v1/reports/step-times"
 run "drill-down: this month's first answers (JSON)"  "$SUPERVISOR"  "/api/v1/reports/step-times/records/inquiry-first-answer?month=$YEAR_MONTH"
 run "drill-down: inquiries on Mondays, a year"       "$SUPERVISOR"  "/api/v1/reports/records/inquiries-by-weekday?key=0&from=$YEAR_FROM&to=$TO"
+# The needs and market analysis (R2.2) and leadership's dashboard for a year, and their lists.
+run "needs analysis, a year (JSON)"                  "$SUPERVISOR"  "/api/v1/reports/needs?from=$YEAR_FROM&to=$TO"
+run "needs analysis page, a year (HTML)"             ""             "/reports/needs?from=$YEAR_FROM&to=$TO" "$SUPERVISOR_COOKIE"
+run "drill-down: technology customers, a year"       "$SUPERVISOR"  "/api/v1/reports/needs/records/industry?key=technology&from=$YEAR_FROM&to=$TO"
+run "leadership dashboard, a year (JSON)"            "$SUPERVISOR"  "/api/v1/reports/leadership?from=$YEAR_FROM&to=$TO"
+run "drill-down: this month's contracts"             "$SUPERVISOR"  "/api/v1/reports/leadership/records?month=$YEAR_MONTH&from=$YEAR_FROM&to=$TO"

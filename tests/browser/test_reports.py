@@ -84,3 +84,21 @@ def test_needs_analysis_draws_every_dimension(browser, base_url):
         shot(browser, f"needs-{width}")
     browser.get(base_url + "/reports/needs?from=2026-12-01&to=2026-11-01")
     wait_for(browser, lambda d: d.find_elements(By.ID, "to-error"), "a reversed period was accepted")
+
+
+def test_leadership_dashboard_draws_every_chart(browser, base_url):
+    """Leadership's dashboard: one SVG per chart at both widths, no console errors, a bar leads to its contracts."""
+    sign_in(browser, base_url, "zhaoguoqiang")
+    for width in [1366, 390]:
+        browser.set_window_size(width, 900)
+        browser.get(base_url + "/reports/leadership?from=2026-01-01&to=2026-12-31")
+        wait_for(browser, lambda d: d.find_elements(By.ID, "chart-department"), "no leadership dashboard: " + browser.page_source[-2000:])
+        for chart in ["department", "contracts-by-month", "contracts-by-project"]:
+            assert len(browser.find_elements(By.CSS_SELECTOR, f"#chart-{chart} svg.chart")) == 1, chart
+        page = browser.execute_script("return document.documentElement.clientWidth")
+        assert browser.execute_script("return document.documentElement.scrollWidth") <= page + 1
+        assert not console_errors(browser), console_errors(browser)
+        shot(browser, f"leadership-{width}")
+    link = browser.find_element(By.CSS_SELECTOR, "#chart-contracts-by-month table a")
+    browser.get(link.get_attribute("href"))
+    wait_for(browser, lambda d: d.find_elements(By.ID, "report-records"), "the month did not lead to its contracts")
