@@ -53,7 +53,12 @@ echo "Kefu reports benchmark — $(date -u +%F\ %H:%M) UTC — $(sqlite3 "$DB" "
 for q in "SELECT channel, COUNT(*) FROM inquiries WHERE received_at >= 0 AND received_at < 1e12 GROUP BY channel" \
          "SELECT staff_id, COUNT(*) FROM follow_ups WHERE due_at >= 0 AND due_at < 1e12 AND completed_at IS NOT NULL AND completed_at <= due_at GROUP BY staff_id" \
          "SELECT category, COUNT(*) FROM complaints WHERE received_at >= 0 AND received_at < 1e12 GROUP BY category" \
-         "SELECT stage, COUNT(*) FROM customers WHERE merged_into_id IS NULL GROUP BY stage"; do
+         "SELECT stage, COUNT(*) FROM customers WHERE merged_into_id IS NULL GROUP BY stage" \
+         "SELECT (CAST((received_at + 28800) / 3600 AS INTEGER) % 24) AS k, COUNT(*) FROM inquiries WHERE received_at >= 0 AND received_at < 1e12 GROUP BY k" \
+         "SELECT staff_id, COUNT(*), AVG(first_answered_at - received_at) FROM inquiries WHERE received_at >= 0 AND received_at < 1e12 AND first_answered_at IS NOT NULL GROUP BY staff_id" \
+         "SELECT staff_id, COUNT(*) FROM inquiries WHERE promised_by >= 0 AND promised_by < 1e12 AND (replied_at IS NULL OR replied_at > promised_by) GROUP BY staff_id" \
+         "SELECT received_at, first_answered_at FROM inquiries WHERE first_answered_at >= 0 AND first_answered_at < 1e12" \
+         "SELECT received_at, resolved_at FROM complaints WHERE resolved_at >= 0 AND resolved_at < 1e12"; do
   echo "plan: $q" | tee -a "$OUT"; sqlite3 "$DB" "EXPLAIN QUERY PLAN $q" | tee -a "$OUT"
 done
 run "healthz"                                        ""             "/healthz"
@@ -62,3 +67,16 @@ run "dashboard page, a year (HTML)"                  ""             "/reports?fr
 run "dashboard figures, a year (JSON)"               "$SUPERVISOR"  "/api/v1/reports/dashboard?from=$YEAR_FROM&to=$TO"
 run "drill-down: phone inquiries, 30 days (JSON)"    "$SUPERVISOR"  "/api/v1/reports/records/inquiries-by-channel?key=phone&from=$MONTH_FROM&to=$TO"
 run "drill-down: lina's late follow-ups, a year"     "$SUPERVISOR"  "/api/v1/reports/records/follow-ups-late?key=$LINA&from=$YEAR_FROM&to=$TO"
+# Issue 16 second part: the dashboard with its comparison, weekday/hour, response-time and promised-reply
+# figures is measured above (same URLs); the step times (R1.4) for a year and a month's records behind them.
+YEAR_MONTH=$(date -u +%Y-%m)
+run "step times page, twelve months (HTML)"          ""             "/reports/step-times" "$SUPERVISOR_COOKIE"
+run "step times, twelve months (JSON)"               "$SUPERVISOR"  "/api/v1/reports/step-times"
+run "drill-down: this month's first answers (JSON)"  "$SUPERVISOR"  "/api/v1/reports/step-times/records/inquiry-first-answer?month=$YEAR_MONTH"
+run "drill-down: inquiries on Mondays, a year"       "$SUPERVISOR"  "/api/v1/reports/records/inquiries-by-weekday?key=0&from=$YEAR_FROM&to=$TO"
+# The needs and market analysis (R2.2) and leadership's dashboard for a year, and their lists.
+run "needs analysis, a year (JSON)"                  "$SUPERVISOR"  "/api/v1/reports/needs?from=$YEAR_FROM&to=$TO"
+run "needs analysis page, a year (HTML)"             ""             "/reports/needs?from=$YEAR_FROM&to=$TO" "$SUPERVISOR_COOKIE"
+run "drill-down: technology customers, a year"       "$SUPERVISOR"  "/api/v1/reports/needs/records/industry?key=technology&from=$YEAR_FROM&to=$TO"
+run "leadership dashboard, a year (JSON)"            "$SUPERVISOR"  "/api/v1/reports/leadership?from=$YEAR_FROM&to=$TO"
+run "drill-down: this month's contracts"             "$SUPERVISOR"  "/api/v1/reports/leadership/records?month=$YEAR_MONTH&from=$YEAR_FROM&to=$TO"

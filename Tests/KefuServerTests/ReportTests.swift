@@ -149,7 +149,7 @@ struct ReportTests {
             try await t.app.testing().test(.GET, "/reports?\(range)", beforeRequest: { $0.headers.cookie = browser.cookies }) { res async throws in
                 #expect(res.status == .ok)
                 let html = res.body.string
-                #expect(html.components(separatedBy: "<svg xmlns=").count - 1 == 4)
+                #expect(html.components(separatedBy: "<svg xmlns=").count - 1 == SupervisorDashboard.chartIDs.count)
                 for id in SupervisorDashboard.chartIDs { #expect(html.contains("id=\"chart-\(id)\""), "chart \(id)") }
                 #expect(html.contains("href=\"/customers?stage=intent\""))
                 #expect(html.contains("/reports/records/complaints-by-category?key=service_attitude&amp;from=2026-11-01&amp;to=2026-11-30"))

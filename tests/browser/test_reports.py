@@ -5,7 +5,9 @@ from selenium.webdriver.common.by import By
 
 from test_sign_in import shot, sign_in, wait_for
 
-CHARTS = ["funnel", "inquiries-by-channel", "follow-ups-on-time", "complaints-by-category"]
+CHARTS = ["funnel", "period-comparison", "inquiries-by-channel", "inquiries-by-weekday", "inquiries-by-hour", "response-times",
+          "replies-on-time", "follow-ups-on-time", "complaints-by-category"]
+STEPS = ["inquiry-first-answer", "promise-reply", "intent-signed", "complaint-first-response", "complaint-resolution", "forward-answer"]
 
 
 def console_errors(browser):
@@ -45,3 +47,58 @@ def test_dashboard_draws_every_chart_for_supervisor_and_leadership(browser, base
     wait_for(browser, lambda d: d.find_elements(By.ID, "to-error"), "a reversed period was accepted")
     assert "结束日期不能早于开始日期" in browser.find_element(By.ID, "to-error").text
     assert browser.find_element(By.ID, "from").get_attribute("value") == "2026-12-01"
+
+
+def test_step_times_draw_every_step(browser, base_url):
+    """R1.4: the step-times page draws one SVG per step with linked months, in both widths; a month leads to its records."""
+    sign_in(browser, base_url, "wangjing")
+    for width in [1366, 390]:
+        browser.set_window_size(width, 900)
+        browser.get(base_url + "/reports/step-times")
+        wait_for(browser, lambda d: d.find_elements(By.ID, "chart-step-inquiry-first-answer"), "no step times: " + browser.page_source[-2000:])
+        for step in STEPS:
+            svgs = browser.find_elements(By.CSS_SELECTOR, f"#chart-step-{step} svg.chart")
+            assert len(svgs) == 1, step
+        page = browser.execute_script("return document.documentElement.clientWidth")
+        assert browser.execute_script("return document.documentElement.scrollWidth") <= page + 1
+        assert not console_errors(browser), console_errors(browser)
+        shot(browser, f"step-times-{width}")
+    link = browser.find_element(By.CSS_SELECTOR, "#chart-step-inquiry-first-answer table a")
+    browser.get(link.get_attribute("href"))
+    wait_for(browser, lambda d: d.find_elements(By.ID, "report-records"), "the month did not lead to its records")
+
+
+def test_needs_analysis_draws_every_dimension(browser, base_url):
+    """R2.2: the needs analysis draws one SVG per dimension with the rises and falls in words, for leadership too."""
+    sign_in(browser, base_url, "zhaoguoqiang")
+    for width in [1366, 390]:
+        browser.set_window_size(width, 900)
+        browser.get(base_url + "/reports/needs?from=2026-01-01&to=2026-12-31")
+        wait_for(browser, lambda d: d.find_elements(By.ID, "chart-needs-industry"), "no needs analysis: " + browser.page_source[-2000:])
+        for dimension in ["industry", "region", "budget", "timing", "project-type", "rejection-reason"]:
+            assert len(browser.find_elements(By.CSS_SELECTOR, f"#chart-needs-{dimension} svg.chart")) == 1, dimension
+            assert browser.find_element(By.CSS_SELECTOR, f"#chart-needs-{dimension} .report-summary").text.strip(), dimension
+        page = browser.execute_script("return document.documentElement.clientWidth")
+        assert browser.execute_script("return document.documentElement.scrollWidth") <= page + 1
+        assert not console_errors(browser), console_errors(browser)
+        shot(browser, f"needs-{width}")
+    browser.get(base_url + "/reports/needs?from=2026-12-01&to=2026-11-01")
+    wait_for(browser, lambda d: d.find_elements(By.ID, "to-error"), "a reversed period was accepted")
+
+
+def test_leadership_dashboard_draws_every_chart(browser, base_url):
+    """Leadership's dashboard: one SVG per chart at both widths, no console errors, a bar leads to its contracts."""
+    sign_in(browser, base_url, "zhaoguoqiang")
+    for width in [1366, 390]:
+        browser.set_window_size(width, 900)
+        browser.get(base_url + "/reports/leadership?from=2026-01-01&to=2026-12-31")
+        wait_for(browser, lambda d: d.find_elements(By.ID, "chart-department"), "no leadership dashboard: " + browser.page_source[-2000:])
+        for chart in ["department", "contracts-by-month", "contracts-by-project"]:
+            assert len(browser.find_elements(By.CSS_SELECTOR, f"#chart-{chart} svg.chart")) == 1, chart
+        page = browser.execute_script("return document.documentElement.clientWidth")
+        assert browser.execute_script("return document.documentElement.scrollWidth") <= page + 1
+        assert not console_errors(browser), console_errors(browser)
+        shot(browser, f"leadership-{width}")
+    link = browser.find_element(By.CSS_SELECTOR, "#chart-contracts-by-month table a")
+    browser.get(link.get_attribute("href"))
+    wait_for(browser, lambda d: d.find_elements(By.ID, "report-records"), "the month did not lead to its contracts")

@@ -17,7 +17,8 @@ enum APIDocumentation {
                 + ConductAPIController.operations
                 + ReturnVisitsAPIController.operations + FeedbackAPIController.operations + SurveySubjectsController.operations
                 + ComplaintChaseController.operations + ComplaintSettingsController.operations
-                + AttendanceAPIController.operations,
+                + AttendanceAPIController.operations
+                + StepTimesAPIController.operations + NeedsAPIController.operations + LeadershipAPIController.operations,
             schemas: AuthAPIController.schemas.merging(StaffAPIController.schemas) { $1 }
                 .merging(DepartmentsController.schemas) { $1 }.merging(AuditController.schemas) { $1 }
                 .merging(CustomersAPIController.schemas) { $1 }.merging(PrivacyAPIController.schemas) { $1 }
@@ -39,6 +40,9 @@ enum APIDocumentation {
                 .merging(ReturnVisitsAPIController.schemas) { $1 }.merging(FeedbackAPIController.schemas) { $1 }
                 .merging(ComplaintSettingsController.schemas) { $1 }
                 .merging(AttendanceAPIController.schemas) { $1 }
+                .merging(StepTimesAPIController.schemas) { $1 }
+                .merging(NeedsAPIController.schemas) { $1 }
+                .merging(LeadershipAPIController.schemas) { $1 }
         )
     }
 }

@@ -122,6 +122,9 @@ func routes(_ app: Application) throws {
     try app.register(collection: ComplaintChaseController())
     try app.register(collection: ComplaintSettingsController())
     try app.register(collection: AttendanceController())
+    try app.register(collection: StepTimesController())
+    try app.register(collection: NeedsController())
+    try app.register(collection: LeadershipController())
     let api = app.grouped("api", "v1")
     try api.register(collection: AuthAPIController())
     try api.register(collection: StaffAPIController())
@@ -150,6 +153,9 @@ func routes(_ app: Application) throws {
     try api.register(collection: ReturnVisitsAPIController())
     try api.register(collection: FeedbackAPIController())
     try api.register(collection: AttendanceAPIController())
+    try api.register(collection: StepTimesAPIController())
+    try api.register(collection: NeedsAPIController())
+    try api.register(collection: LeadershipAPIController())
 }
 
 /// The migrations in the order they run. Append only; never edit or reorder a landed one.
@@ -172,6 +178,7 @@ enum KefuMigrations {
             CreateConduct(),
             CreateReturnVisits(), CreateComplaintEscalationLevels(),
             CreateAttendance(),
+            CreateServiceReportIndexes(),
         ]
     }
 }

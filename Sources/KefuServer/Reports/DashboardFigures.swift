@@ -6,7 +6,7 @@ import Vapor
 
 /// The supervisor's dashboard figures (issue 16 §2, first part): the customer funnel, inquiries by
 /// channel, follow-ups done on time per specialist and complaints by category. Each figure's rows are
-/// chosen in one place (``source(_:key:span:now:)``): the grouped counts and the list behind a mark read
+/// chosen in one place (``source(_:key:span:now:dialect:)``): the grouped counts and the list behind a mark read
 /// the same table and condition, so a bar always equals the records it drills down to.
 struct DashboardFigures {
     let database: any Database
@@ -17,6 +17,24 @@ struct DashboardFigures {
         case followUpsOnTime = "follow-ups-on-time"
         case followUpsLate = "follow-ups-late"
         case complaintsByCategory = "complaints-by-category"
+        case inquiriesByWeekday = "inquiries-by-weekday"
+        case inquiriesByHour = "inquiries-by-hour"
+        /// Inquiries received in the period and answered, per person (their response time).
+        case inquiriesAnswered = "inquiries-answered"
+        case repliesOnTime = "replies-on-time"
+        case repliesLate = "replies-late"
+        /// All of a kind in the period (key "all"): what the comparison with other periods counts.
+        case inquiriesReceived = "inquiries-received"
+        case complaintsReceived = "complaints-received"
+        case followUpsDue = "follow-ups-due"
+
+        var recordType: String {
+            switch self {
+            case .complaintsByCategory, .complaintsReceived: "complaint"
+            case .followUpsOnTime, .followUpsLate, .followUpsDue: "follow_up"
+            default: "inquiry"
+            }
+        }
     }
 
     /// A count under a key (a stage, a channel, a person's id, a category code).
@@ -36,8 +54,35 @@ struct DashboardFigures {
     static let nobody = "none"
 
     /// The table and condition of a figure's rows: a bar's key narrows it to the bar (nil: all of the figure).
-    static func source(_ figure: Figure, key: String?, span: (start: Date, end: Date), now: Date) -> (table: String, condition: SQLQueryString) {
+    static func source(_ figure: Figure, key: String?, span: (start: Date, end: Date), now: Date,
+                       dialect: DatabaseDialect) -> (table: String, condition: SQLQueryString) {
+        let received: SQLQueryString = "received_at >= \(bind: span.start) AND received_at < \(bind: span.end)"
+        func person(_ key: String?) -> SQLQueryString {
+            guard let key else { return "" }
+            return key == nobody ? " AND staff_id IS NULL" : " AND staff_id = \(bind: Int(key) ?? -1)"
+        }
         switch figure {
+        case .inquiriesByWeekday:
+            guard let key else { return ("inquiries", received) }
+            return ("inquiries", received + " AND \(ReportSQL.localWeekday("received_at", dialect)) = \(bind: Int(key) ?? -1)")
+        case .inquiriesByHour:
+            guard let key else { return ("inquiries", received) }
+            return ("inquiries", received + " AND \(ReportSQL.localHour("received_at", dialect)) = \(bind: Int(key) ?? -1)")
+        case .inquiriesAnswered:
+            return ("inquiries", received + " AND first_answered_at IS NOT NULL" + person(key))
+        case .repliesOnTime, .repliesLate:
+            // Replies promised for a time in the period that has come: given by then, or late (after it, or not yet).
+            var condition: SQLQueryString = "promised_by >= \(bind: span.start) AND promised_by < \(bind: min(span.end, now))"
+            condition = condition + (figure == .repliesOnTime
+                ? " AND replied_at IS NOT NULL AND replied_at <= promised_by"
+                : " AND (replied_at IS NULL OR replied_at > promised_by)")
+            return ("inquiries", condition + person(key))
+        case .inquiriesReceived:
+            return ("inquiries", received)
+        case .complaintsReceived:
+            return ("complaints", received)
+        case .followUpsDue:
+            return ("follow_ups", "due_at >= \(bind: span.start) AND due_at < \(bind: span.end)")
         case .inquiriesByChannel:
             var condition: SQLQueryString = "received_at >= \(bind: span.start) AND received_at < \(bind: span.end)"
             if let key { condition = condition + " AND channel = \(bind: key)" }
@@ -49,10 +94,7 @@ struct DashboardFigures {
             condition = condition + (figure == .followUpsOnTime
                 ? " AND completed_at IS NOT NULL AND completed_at <= due_at"
                 : " AND (completed_at IS NULL OR completed_at > due_at)")
-            if let key {
-                if key == nobody { condition = condition + " AND staff_id IS NULL" } else { condition = condition + " AND staff_id = \(bind: Int(key) ?? -1)" }
-            }
-            return ("follow_ups", condition)
+            return ("follow_ups", condition + person(key))
         case .complaintsByCategory:
             var condition: SQLQueryString = "received_at >= \(bind: span.start) AND received_at < \(bind: span.end)"
             if let key { condition = condition + " AND category = \(bind: key)" }
@@ -70,7 +112,7 @@ struct DashboardFigures {
 
     /// Inquiries received in the period by channel, every channel listed (zero too).
     func inquiriesByChannel(_ span: (start: Date, end: Date)) async throws -> [Count] {
-        let source = Self.source(.inquiriesByChannel, key: nil, span: span, now: span.end)
+        let source = Self.source(.inquiriesByChannel, key: nil, span: span, now: span.end, dialect: database.dialect)
         var counts: [String: Int] = [:]
         for row in try await database.sql().raw("SELECT channel, COUNT(*) AS n FROM inquiries WHERE \(source.condition) GROUP BY channel").all() {
             counts[try row.decode(column: "channel", as: String.self)] = try row.decode(column: "n", as: Int.self)
@@ -83,7 +125,7 @@ struct DashboardFigures {
     func followUps(_ span: (start: Date, end: Date), now: Date) async throws -> [PersonFollowUps] {
         var people: [Int?: PersonFollowUps] = [:]
         for figure in [Figure.followUpsOnTime, .followUpsLate] {
-            let source = Self.source(figure, key: nil, span: span, now: now)
+            let source = Self.source(figure, key: nil, span: span, now: now, dialect: database.dialect)
             for row in try await database.sql().raw("""
                 SELECT follow_ups.staff_id AS staff_id, staff.display_name AS name, COUNT(*) AS n FROM follow_ups
                 LEFT JOIN staff ON staff.id = follow_ups.staff_id
@@ -102,7 +144,7 @@ struct DashboardFigures {
 
     /// Complaints received in the period by category, with the category's name; categories in their order.
     func complaintsByCategory(_ span: (start: Date, end: Date)) async throws -> [(code: String, name: String, count: Int)] {
-        let source = Self.source(.complaintsByCategory, key: nil, span: span, now: span.end)
+        let source = Self.source(.complaintsByCategory, key: nil, span: span, now: span.end, dialect: database.dialect)
         var counts: [String: Int] = [:]
         for row in try await database.sql().raw("SELECT category, COUNT(*) AS n FROM complaints WHERE \(source.condition) GROUP BY category").all() {
             counts[try row.decode(column: "category", as: String.self)] = try row.decode(column: "n", as: Int.self)
@@ -131,15 +173,15 @@ struct DashboardFigures {
 
     /// The records a mark counts: the same table and condition as its figure, newest first, at most `limit`.
     func items(_ figure: Figure, key: String, span: (start: Date, end: Date), now: Date, limit: Int = 500) async throws -> (items: [Item], total: Int) {
-        let source = Self.source(figure, key: key, span: span, now: now)
+        let source = Self.source(figure, key: key, span: span, now: now, dialect: database.dialect)
         let sql = try database.sql()
         let total = try await sql.raw("SELECT COUNT(*) AS n FROM \(unsafeRaw: source.table) WHERE \(source.condition)").first()?.decode(column: "n", as: Int.self) ?? 0
         let columns: SQLQueryString
         let at: String
         switch figure {
-        case .inquiriesByChannel: (columns, at) = ("t.id, t.number, t.received_at AS at, t.customer_id", "received_at")
-        case .followUpsOnTime, .followUpsLate: (columns, at) = ("t.id, NULL AS number, t.due_at AS at, t.customer_id", "due_at")
-        case .complaintsByCategory: (columns, at) = ("t.id, t.number, t.received_at AS at, t.customer_id", "received_at")
+        case .followUpsOnTime, .followUpsLate, .followUpsDue: (columns, at) = ("t.id, NULL AS number, t.due_at AS at, t.customer_id", "due_at")
+        case .repliesOnTime, .repliesLate: (columns, at) = ("t.id, t.number, t.promised_by AS at, t.customer_id", "promised_by")
+        default: (columns, at) = ("t.id, t.number, t.received_at AS at, t.customer_id", "received_at")
         }
         let rows = try await sql.raw("""
             SELECT \(columns), staff.display_name AS staff_name FROM (SELECT * FROM \(unsafeRaw: source.table) WHERE \(source.condition)) t
@@ -149,12 +191,12 @@ struct DashboardFigures {
             let id = try row.decode(column: "id", as: Int.self)
             let customerID = try row.decode(column: "customer_id", as: Int?.self)
             let link: String
-            switch figure {
-            case .inquiriesByChannel: (link) = customerID.map { "/customers/\($0)" } ?? "/inquiries?status=all"
-            case .followUpsOnTime, .followUpsLate: link = customerID.map { "/customers/\($0)/follow-ups" } ?? "/follow-ups"
-            case .complaintsByCategory: link = "/complaints/\(id)"
+            switch figure.recordType {
+            case "complaint": link = "/complaints/\(id)"
+            case "follow_up": link = customerID.map { "/customers/\($0)/follow-ups" } ?? "/follow-ups"
+            default: link = customerID.map { "/customers/\($0)" } ?? "/inquiries?status=all"
             }
-            return Item(recordType: figure == .complaintsByCategory ? "complaint" : figure == .inquiriesByChannel ? "inquiry" : "follow_up",
+            return Item(recordType: figure.recordType,
                         id: id, number: try row.decode(column: "number", as: String?.self), at: try row.decode(column: "at", as: Date.self),
                         staffName: try row.decode(column: "staff_name", as: String?.self), link: link)
         }, total)

@@ -37,10 +37,10 @@ struct ReportsAPIController: RouteCollection {
 
     static let operations: [APIOperation] = [
         APIOperation(method: .GET, path: "/api/v1/reports/dashboard", tag: "Reports",
-                     summary: "The supervisor's dashboard figures for a period: customers by stage (now), inquiries by channel, follow-ups on time and late per person, complaints by category",
+                     summary: "The supervisor's dashboard figures for a period: customers by stage (now), inquiries by channel, follow-ups on time and late per person, complaints by category; the counts compared with the previous period and the same days last year, inquiries by weekday (Monday first) and hour, each person's mean time to first answer, promised replies on time and late per person",
                      parameters: periodParameters, responses: [200: "ReportDashboard"]),
         APIOperation(method: .GET, path: "/api/v1/reports/records/{figure}", tag: "Reports",
-                     summary: "The records behind one value of a figure (key: a channel, a person's id or 'none', a complaint category), at most 500, newest first",
+                     summary: "The records behind one value of a figure (key: a channel, a person's id or 'none', a complaint category, a weekday 0–6 from Monday, an hour 0–23, or 'all'), at most 500, newest first",
                      parameters: [["name": "figure", "in": "path", "required": true,
                                    "schema": Schema.enumeration(DashboardFigures.Figure.allCases.map(\.rawValue))],
                                   ["name": "key", "in": "query", "required": true, "schema": ["type": "string", "maxLength": 64]]] + periodParameters,
@@ -60,7 +60,19 @@ struct ReportsAPIController: RouteCollection {
                 ], required: ["onTime", "late"])],
                 "complaintsByCategory": ["type": "array", "items": Schema.object(["category": text, "label": text, "count": count],
                                                                                 required: ["category", "label", "count"])],
-            ], required: ["from", "to", "funnel", "inquiriesByChannel", "followUps", "complaintsByCategory"]),
+                "comparison": ["type": "array", "items": Schema.object([
+                    "from": text, "to": text, "inquiries": count, "complaints": count, "followUpsDue": count,
+                ], required: ["from", "to", "inquiries", "complaints", "followUpsDue"])],
+                "inquiriesByWeekday": ["type": "array", "items": count],
+                "inquiriesByHour": ["type": "array", "items": count],
+                "responseTimes": ["type": "array", "items": Schema.object([
+                    "staffID": Schema.nullable("integer"), "staffName": Schema.nullable("string"), "answered": count, "averageMinutes": ["type": "number"],
+                ], required: ["answered", "averageMinutes"])],
+                "promisedReplies": ["type": "array", "items": Schema.object([
+                    "staffID": Schema.nullable("integer"), "staffName": Schema.nullable("string"), "onTime": count, "late": count,
+                ], required: ["onTime", "late"])],
+            ], required: ["from", "to", "funnel", "inquiriesByChannel", "followUps", "complaintsByCategory", "comparison", "inquiriesByWeekday",
+                          "inquiriesByHour", "responseTimes", "promisedReplies"]),
             "ReportRecordList": Schema.object([
                 "items": ["type": "array", "items": Schema.object([
                     "recordType": text, "id": count, "number": Schema.nullable("string"), "at": Schema.nullable("string", format: "date-time"),

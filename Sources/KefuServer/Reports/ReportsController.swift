@@ -65,8 +65,10 @@ struct ReportsController: RouteCollection {
     }
 
     struct RecordsPage: Encodable {
-        struct Row: Encodable { var number: String; var at: String; var staffName: String; var link: String }
+        struct Row: Encodable { var number: String; var at: String; var staffName: String; var link: String; var duration: String = "" }
         var title: String, period: String, rows: [Row], hasRows: Bool, total: Int, isCut: Bool, back: String
+        /// Step-time lists show how long each step took.
+        var hasDuration = false
     }
 
     /// The records behind a mark, read with the figure's own condition.
@@ -80,10 +82,20 @@ struct ReportsController: RouteCollection {
         switch figure {
         case .inquiriesByChannel: label = req.t("inquiry.channel.\(key)")
         case .complaintsByCategory: label = try await DashboardFigures(database: req.db).complaintsByCategory(span).first { $0.code == key }?.name ?? key
-        case .followUpsOnTime, .followUpsLate:
+        case .followUpsOnTime, .followUpsLate, .repliesOnTime, .repliesLate, .inquiriesAnswered:
             let name = try await req.db.sql().raw("SELECT display_name FROM staff WHERE id = \(bind: Int(key) ?? -1)").first()?
                 .decode(column: "display_name", as: String.self)
-            label = (name ?? req.t("report.nobody")) + " · " + req.t(figure == .followUpsOnTime ? "report.series.on_time" : "report.series.late")
+            let series: [DashboardFigures.Figure: String] = [
+                .followUpsOnTime: "report.series.on_time", .followUpsLate: "report.series.late", .repliesOnTime: "report.series.replied_on_time",
+                .repliesLate: "report.series.replied_late", .inquiriesAnswered: "report.series.answered",
+            ]
+            label = (name ?? req.t("report.nobody")) + " · " + req.t(series[figure] ?? "")
+        case .inquiriesByWeekday:
+            label = Int(key).map { (0..<7).contains($0) ? req.t("report.weekday.\($0)") : key } ?? key
+        case .inquiriesByHour:
+            label = Int(key).map { String(format: "%02d:00", $0) } ?? key
+        case .inquiriesReceived, .complaintsReceived, .followUpsDue:
+            label = req.t("report.all")
         }
         let page = RecordsPage(
             title: req.t("report.figure.\(figure.rawValue)") + "：" + label, period: "\(period.from) – \(period.to)",

@@ -22,11 +22,17 @@ struct SupervisorDashboard: Sendable {
     var inquiries: [DashboardFigures.Count]
     var followUps: [DashboardFigures.PersonFollowUps]
     var complaints: [(code: String, name: String, count: Int)]
+    var comparison: [(period: ReportPeriod, counts: DashboardFigures.PeriodCounts)]
+    var weekdays: [Int]
+    var hours: [Int]
+    var responses: [DashboardFigures.PersonResponse]
+    var replies: [DashboardFigures.PersonFollowUps]
 
     /// The characters a query value keeps as they are (RFC 3986 unreserved).
     static let unreserved = CharacterSet(charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
 
-    static let chartIDs = ["funnel", "inquiries-by-channel", "follow-ups-on-time", "complaints-by-category"]
+    static let chartIDs = ["funnel", "period-comparison", "inquiries-by-channel", "inquiries-by-weekday", "inquiries-by-hour", "response-times",
+                           "replies-on-time", "follow-ups-on-time", "complaints-by-category"]
 
     static func load(_ period: ReportPeriod, now: Date, database: any Database, t: (String) -> String) async throws -> SupervisorDashboard {
         let figures = DashboardFigures(database: database)
@@ -35,6 +41,14 @@ struct SupervisorDashboard: Sendable {
         let inquiries = try await figures.inquiriesByChannel(span)
         let followUps = try await figures.followUps(span, now: now)
         let complaints = try await figures.complaintsByCategory(span)
+        var comparison: [(period: ReportPeriod, counts: DashboardFigures.PeriodCounts)] = []
+        for compared in [period, period.previous, period.sameDaysLastYear] {
+            comparison.append((compared, try await figures.counts(compared.instants(in: DisplayFormat.timeZone))))
+        }
+        let weekdays = try await figures.inquiriesByWeekday(span)
+        let hours = try await figures.inquiriesByHour(span)
+        let responses = try await figures.responseTimes(span)
+        let replies = try await figures.replies(span, now: now)
         let range = "from=\(period.from)&to=\(period.to)"
         func records(_ figure: DashboardFigures.Figure, _ key: String) -> String {
             "/reports/records/\(figure.rawValue)?key=\(key.addingPercentEncoding(withAllowedCharacters: Self.unreserved) ?? "")&\(range)"
@@ -54,16 +68,51 @@ struct SupervisorDashboard: Sendable {
                                  links: personKeys.map { key in records(.followUpsOnTime, key) })
         let late = ChartSeries(name: t("report.series.late"), values: followUps.map { Double($0.late) },
                                links: personKeys.map { key in records(.followUpsLate, key) })
+        let comparisonSeries = comparison.enumerated().map { index, row in
+            let range = "from=\(row.period.from)&to=\(row.period.to)"
+            return ChartSeries(name: t(["report.series.this_period", "report.series.previous_period", "report.series.last_year"][index]),
+                               values: [row.counts.inquiries, row.counts.complaints, row.counts.followUpsDue].map(Double.init),
+                               links: DashboardFigures.comparedFigures.map { "/reports/records/\($0.rawValue)?key=all&\(range)" })
+        }
+        let comparisonData = ChartData(categories: [t("report.compared.inquiries"), t("report.compared.complaints"), t("report.compared.follow_ups_due")],
+                                       series: comparisonSeries)
+        let weekdayPoints: [Point] = weekdays.enumerated().map { day, count in
+            (t("report.weekday.\(day)"), Double(count), records(.inquiriesByWeekday, String(day)))
+        }
+        let hourPoints: [Point] = hours.enumerated().map { hour, count in
+            (String(format: "%02d:00", hour), Double(count), records(.inquiriesByHour, String(hour)))
+        }
+        let responsePoints: [Point] = responses.map { person in
+            (person.name ?? t("report.nobody"), (person.averageMinutes * 10).rounded() / 10,
+             records(.inquiriesAnswered, person.staffID.map(String.init) ?? DashboardFigures.nobody))
+        }
+        let replyKeys: [String] = replies.map { person in person.staffID.map(String.init) ?? DashboardFigures.nobody }
+        let replyOnTime = ChartSeries(name: t("report.series.replied_on_time"), values: replies.map { Double($0.onTime) },
+                                      links: replyKeys.map { key in records(.repliesOnTime, key) })
+        let replyLate = ChartSeries(name: t("report.series.replied_late"), values: replies.map { Double($0.late) },
+                                    links: replyKeys.map { key in records(.repliesLate, key) })
         let charts: [Chart] = [
             Chart(id: "funnel", titleKey: "report.chart.funnel", kind: .funnel, data: ChartData(stagePoints), columns: [t("report.column.customers")]),
+            Chart(id: "period-comparison", titleKey: "report.chart.period_comparison", kind: .bar, data: comparisonData,
+                  columns: comparisonSeries.map(\.name)),
             Chart(id: "inquiries-by-channel", titleKey: "report.chart.inquiries_by_channel", kind: .bar, data: ChartData(channelPoints),
                   columns: [t("report.column.inquiries")]),
+            Chart(id: "inquiries-by-weekday", titleKey: "report.chart.inquiries_by_weekday", kind: .bar, data: ChartData(weekdayPoints),
+                  columns: [t("report.column.inquiries")]),
+            Chart(id: "inquiries-by-hour", titleKey: "report.chart.inquiries_by_hour", kind: .line, data: ChartData(hourPoints, name: t("report.column.inquiries")),
+                  columns: [t("report.column.inquiries")]),
+            Chart(id: "response-times", titleKey: "report.chart.response_times", kind: .bar, data: ChartData(responsePoints),
+                  columns: [t("report.column.average_minutes")]),
+            Chart(id: "replies-on-time", titleKey: "report.chart.replies", kind: .stackedBar,
+                  data: ChartData(categories: replies.map { $0.name ?? t("report.nobody") }, series: [replyOnTime, replyLate]),
+                  columns: [replyOnTime.name, replyLate.name]),
             Chart(id: "follow-ups-on-time", titleKey: "report.chart.follow_ups", kind: .stackedBar,
                   data: ChartData(categories: names, series: [onTime, late]), columns: [t("report.series.on_time"), t("report.series.late")]),
             Chart(id: "complaints-by-category", titleKey: "report.chart.complaints_by_category", kind: .bar, data: ChartData(categoryPoints),
                   columns: [t("report.column.complaints")]),
         ]
-        return SupervisorDashboard(period: period, charts: charts, funnel: funnel, inquiries: inquiries, followUps: followUps, complaints: complaints)
+        return SupervisorDashboard(period: period, charts: charts, funnel: funnel, inquiries: inquiries, followUps: followUps, complaints: complaints,
+                                   comparison: comparison, weekdays: weekdays, hours: hours, responses: responses, replies: replies)
     }
 
     /// The funnel's table also shows lost files, which the funnel itself leaves out.
@@ -125,6 +174,15 @@ struct SupervisorDashboard: Sendable {
         var inquiriesByChannel: [ChannelCount]
         var followUps: [PersonFollowUps]
         var complaintsByCategory: [CategoryCount]
+        struct ComparedPeriod: Content, Equatable { var from: String; var to: String; var inquiries: Int; var complaints: Int; var followUpsDue: Int }
+        struct PersonResponse: Content, Equatable { var staffID: Int?; var staffName: String?; var answered: Int; var averageMinutes: Double }
+        /// This period, the one before and the same days last year.
+        var comparison: [ComparedPeriod]
+        /// Monday first.
+        var inquiriesByWeekday: [Int]
+        var inquiriesByHour: [Int]
+        var responseTimes: [PersonResponse]
+        var promisedReplies: [PersonFollowUps]
     }
 
     func dto(t: (String) -> String) -> DTO {
@@ -132,6 +190,11 @@ struct SupervisorDashboard: Sendable {
             funnel: funnel.map { .init(stage: $0.key, label: t("customer.stage.\($0.key)"), count: $0.count) },
             inquiriesByChannel: inquiries.map { .init(channel: $0.key, label: t("inquiry.channel.\($0.key)"), count: $0.count) },
             followUps: followUps.map { .init(staffID: $0.staffID, staffName: $0.name, onTime: $0.onTime, late: $0.late) },
-            complaintsByCategory: complaints.map { .init(category: $0.code, label: $0.name, count: $0.count) })
+            complaintsByCategory: complaints.map { .init(category: $0.code, label: $0.name, count: $0.count) },
+            comparison: comparison.map { .init(from: $0.period.from.description, to: $0.period.to.description, inquiries: $0.counts.inquiries,
+                                               complaints: $0.counts.complaints, followUpsDue: $0.counts.followUpsDue) },
+            inquiriesByWeekday: weekdays, inquiriesByHour: hours,
+            responseTimes: responses.map { .init(staffID: $0.staffID, staffName: $0.name, answered: $0.answered, averageMinutes: $0.averageMinutes) },
+            promisedReplies: replies.map { .init(staffID: $0.staffID, staffName: $0.name, onTime: $0.onTime, late: $0.late) })
     }
 }

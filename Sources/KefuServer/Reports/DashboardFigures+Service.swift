@@ -1,0 +1,98 @@
+import Fluent
+import Foundation
+import KefuDomain
+import SQLKit
+
+/// The dashboard's service figures (issue 16 §2, second part): when inquiries arrive (weekday, hour),
+/// how fast each person answers, whether promised replies came on time, and the counts compared with
+/// other periods. Each reads its rows through ``DashboardFigures/source(_:key:span:now:dialect:)``.
+extension DashboardFigures {
+    /// Counts grouped by an expression of a figure's rows.
+    private func grouped(_ figure: Figure, by expression: SQLQueryString, span: (start: Date, end: Date), now: Date) async throws -> [Int: Int] {
+        let source = Self.source(figure, key: nil, span: span, now: now, dialect: database.dialect)
+        var counts: [Int: Int] = [:]
+        for row in try await database.sql().raw("""
+            SELECT \(expression) AS k, COUNT(*) AS n FROM \(unsafeRaw: source.table) WHERE \(source.condition) GROUP BY \(expression)
+            """).all() {
+            counts[try row.decode(column: "k", as: Int.self)] = try row.decode(column: "n", as: Int.self)
+        }
+        return counts
+    }
+
+    /// Inquiries received in the period on each weekday, Monday first.
+    func inquiriesByWeekday(_ span: (start: Date, end: Date)) async throws -> [Int] {
+        let counts = try await grouped(.inquiriesByWeekday, by: ReportSQL.localWeekday("received_at", database.dialect), span: span, now: span.end)
+        return (0..<7).map { counts[$0] ?? 0 }
+    }
+
+    /// Inquiries received in the period in each hour of the office's day, 0 to 23.
+    func inquiriesByHour(_ span: (start: Date, end: Date)) async throws -> [Int] {
+        let counts = try await grouped(.inquiriesByHour, by: ReportSQL.localHour("received_at", database.dialect), span: span, now: span.end)
+        return (0..<24).map { counts[$0] ?? 0 }
+    }
+
+    struct PersonResponse: Equatable, Sendable {
+        var staffID: Int?
+        var name: String?
+        var answered: Int
+        /// The mean time from receiving an inquiry to its first answer.
+        var averageMinutes: Double
+    }
+
+    /// Per person: inquiries received in the period and answered, and their mean response time.
+    func responseTimes(_ span: (start: Date, end: Date)) async throws -> [PersonResponse] {
+        let dialect = database.dialect
+        let source = Self.source(.inquiriesAnswered, key: nil, span: span, now: span.end, dialect: dialect)
+        let seconds: SQLQueryString = ReportSQL.epoch("inquiries.first_answered_at", dialect) + " - " + ReportSQL.epoch("inquiries.received_at", dialect)
+        let rows = try await database.sql().raw("""
+            SELECT inquiries.staff_id AS staff_id, staff.display_name AS name, COUNT(*) AS n, CAST(AVG(\(seconds)) AS DOUBLE PRECISION) AS seconds
+            FROM inquiries LEFT JOIN staff ON staff.id = inquiries.staff_id
+            WHERE \(source.condition) GROUP BY inquiries.staff_id, staff.display_name
+            """).all()
+        return try rows.map { row in
+            PersonResponse(staffID: try row.decode(column: "staff_id", as: Int?.self), name: try row.decode(column: "name", as: String?.self),
+                           answered: try row.decode(column: "n", as: Int.self),
+                           averageMinutes: max(0, try row.decode(column: "seconds", as: Double?.self) ?? 0) / 60)
+        }.sorted { ($0.name ?? "\u{10FFFF}", $0.staffID ?? 0) < ($1.name ?? "\u{10FFFF}", $1.staffID ?? 0) }
+    }
+
+    /// Promised replies due in the period (and by now), per person: given on time, and late or not yet given.
+    func replies(_ span: (start: Date, end: Date), now: Date) async throws -> [PersonFollowUps] {
+        var people: [Int?: PersonFollowUps] = [:]
+        for figure in [Figure.repliesOnTime, .repliesLate] {
+            let source = Self.source(figure, key: nil, span: span, now: now, dialect: database.dialect)
+            for row in try await database.sql().raw("""
+                SELECT inquiries.staff_id AS staff_id, staff.display_name AS name, COUNT(*) AS n FROM inquiries
+                LEFT JOIN staff ON staff.id = inquiries.staff_id
+                WHERE \(source.condition) GROUP BY inquiries.staff_id, staff.display_name
+                """).all() {
+                let staffID = try row.decode(column: "staff_id", as: Int?.self)
+                let name = try row.decode(column: "name", as: String?.self)
+                var person = people[staffID] ?? PersonFollowUps(staffID: staffID, name: name, onTime: 0, late: 0)
+                let n = try row.decode(column: "n", as: Int.self)
+                if figure == .repliesOnTime { person.onTime += n } else { person.late += n }
+                people[staffID] = person
+            }
+        }
+        return people.values.sorted { ($0.name ?? "\u{10FFFF}", $0.staffID ?? 0) < ($1.name ?? "\u{10FFFF}", $1.staffID ?? 0) }
+    }
+
+    /// What the comparison of periods counts: inquiries and complaints received, follow-ups due.
+    struct PeriodCounts: Equatable, Sendable {
+        var inquiries: Int
+        var complaints: Int
+        var followUpsDue: Int
+    }
+
+    static let comparedFigures: [Figure] = [.inquiriesReceived, .complaintsReceived, .followUpsDue]
+
+    func counts(_ span: (start: Date, end: Date)) async throws -> PeriodCounts {
+        var values: [Int] = []
+        for figure in Self.comparedFigures {
+            let source = Self.source(figure, key: nil, span: span, now: span.end, dialect: database.dialect)
+            let row = try await database.sql().raw("SELECT COUNT(*) AS n FROM \(unsafeRaw: source.table) WHERE \(source.condition)").first()
+            values.append(try row?.decode(column: "n", as: Int.self) ?? 0)
+        }
+        return PeriodCounts(inquiries: values[0], complaints: values[1], followUpsDue: values[2])
+    }
+}
