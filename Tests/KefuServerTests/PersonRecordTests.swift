@@ -40,11 +40,11 @@ struct PersonRecordTests {
         }
     }
 
-    @Test("the record's sections: attendance left to its part, violations, awards, penalties, assessments, plans; the CSV carries the same rows",
+    @Test("the record's sections: attendance marks with their causes, violations, awards, penalties, assessments, plans; the CSV carries the same rows",
           arguments: TestDatabase.available)
     func sections(database: TestDatabase) async throws {
         try await withApp(on: database) { t in
-            let lina = try await t.staff(.specialist).requireID()
+            let lina = try await AttendanceTests.seedNovember(t)
             let violation = try await ConductTests.confirmedViolation(t, staffID: lina)
             let (status, text) = try await ContractTests.call(t, .POST, "/api/v1/penalties", token: try await t.token(.supervisor), [
                 "staffID": .number(Double(lina)), "kind": "bonus_deduction", "amount": 200, "causeType": "violation", "causeID": .number(Double(violation)),
@@ -54,7 +54,12 @@ struct PersonRecordTests {
             let (_, body) = try await Self.status(t, "/api/v1/people/\(lina)/record", token: try await t.token(.specialist))
             let record = try AssessmentTests.decode(PersonRecordDocument.self, body)
             #expect(record.sections.map(\.key) == ["attendance", "violations", "awards", "penalties", "assessments", "plans"])
-            #expect(record.sections[0].rows.isEmpty && record.sections[0].note == "考勤模块尚未启用，启用后考勤记录显示在此处")
+            // The attendance part's marks, newest first, each with its cause in words (the same as the attendance page).
+            let attendance = record.sections[0]
+            #expect(attendance.note == nil && attendance.rows.count == 7)
+            #expect(attendance.rows.first?.first?.text == "2026-11-27" && attendance.rows.first?.first?.link == "/attendance/people/\(lina)?month=2026-11")
+            let fifth = try #require(attendance.rows.first { $0.first?.text == "2026-11-05" })
+            #expect(fifth[1].text == "迟到" && fifth[3].text == "迟到 15 分钟（超过宽限 5 分钟），本月第 3 次，扣减" && fifth[4].text == "—")
             #expect(record.sections[1].rows.first?.map(\.text) == ["2026-11-20 14:10", "擅离岗位", "工作时间离开座席40分钟，未报备。", "—", "已认定"])
             #expect(record.sections[3].rows.first?.map(\.text) == ["2026-11-30 09:00", "扣减奖金", "¥200", "违纪记录 #\(violation)", "擅离岗位，扣减奖金200元。", "已处罚"])
             let browser = try await t.signIn(.supervisor)

@@ -73,6 +73,7 @@ public func configure(_ app: Application, _ configuration: KefuConfiguration, cl
     app.scheduler.register(ComplaintEscalation.scan)
     app.scheduler.register(ReturnVisitStore.scan)
     app.scheduler.register(AttendanceJobs.settle)
+    app.personRecordSections.append(AttendanceRecordSection())
 }
 
 /// Every part's routes. Each part is one or two controllers; each route declares its permission.
