@@ -119,6 +119,31 @@ struct AttendanceTests {
         }
     }
 
+    @Test("a penalty by the attendance rules cites the person's attendance mark; a colleague's mark is refused as its cause, nothing changed (R7.2)")
+    func penaltyCitesAMark() async throws {
+        try await withApp { t in
+            let lina = try await Self.seedNovember(t)
+            let mark = try #require(try await AttendanceStore(database: t.app.db).marks(staffID: lina, from: CalendarDay("2026-11-01")!, to: CalendarDay("2026-11-30")!)
+                .first { $0.kind == "absence" })
+            let supervisor = try await t.token(.supervisor)
+            let zhangwei = try await t.staff("zhangwei").requireID()
+            let before = try await Self.count(t, "penalties")
+            let (refused, refusal) = try await ContractTests.call(t, .POST, "/api/v1/penalties", token: supervisor, [
+                "staffID": .number(Double(zhangwei)), "kind": "warning", "causeType": "attendance_mark", "causeID": .number(Double(mark.id)),
+                "reason": "旷工一天。",
+            ])
+            #expect(refused == .unprocessableEntity && refusal.contains("cause"), "\(refusal)")
+            #expect(try await Self.count(t, "penalties") == before)
+            let (status, text) = try await ContractTests.call(t, .POST, "/api/v1/penalties", token: supervisor, [
+                "staffID": .number(Double(lina)), "kind": "warning", "causeType": "attendance_mark", "causeID": .number(Double(mark.id)),
+                "reason": "11月26日旷工一天。",
+            ])
+            #expect(status == .created, "\(text)")
+            let penalty = try AssessmentTests.decode(ConductAPIController.PenaltyDTO.self, text)
+            #expect(penalty.cause == RecordReference(type: "attendance_mark", id: mark.id) && penalty.staffID == lina)
+        }
+    }
+
     @Test("leave: overlapping leave refused with nothing changed; approval clears the days' absences; a stale or repeated decision is refused",
           arguments: TestDatabase.available)
     func leave(database: TestDatabase) async throws {
