@@ -106,6 +106,30 @@ struct ReturnVisitTests {
         }
     }
 
+    @Test("merging two files that each have a visit due keeps one: the earlier due time, the other folded in; the merge succeeds",
+          arguments: TestDatabase.available)
+    func mergeFoldsDueVisits(database: TestDatabase) async throws {
+        try await withApp(on: database) { t in
+            let lina = try await t.token(.specialist)
+            let survivor = try await Self.customer(t, token: lina, name: "陈晓东", mobile: "13912345601", stage: "partner", grade: "A", daysAgo: 25)
+            let duplicate = try await Self.customer(t, token: lina, name: "陈晓冬", mobile: "13912345611", stage: "signed", grade: nil, daysAgo: 100)
+            let now = t.clock.clock.now
+            #expect(try await ReturnVisitStore(database: t.app.db).scheduleDue(now: now) == 2)
+            let survivorVisit = try await Self.visit(t, customerID: survivor), duplicateVisit = try await Self.visit(t, customerID: duplicate)
+            let versions = try await t.app.db.sql().raw("SELECT id, version FROM customers WHERE id IN (\(bind: survivor), \(bind: duplicate))").all()
+                .reduce(into: [Int: Int]()) { $0[try $1.decode(column: "id", as: Int.self)] = try $1.decode(column: "version", as: Int.self) }
+            let (status, body) = try await ContractTests.call(t, .POST, "/api/v1/customers/\(survivor)/merge", token: try await t.token(.supervisor), [
+                "duplicateID": .number(Double(duplicate)), "version": .number(Double(versions[survivor] ?? 0)),
+                "duplicateVersion": .number(Double(versions[duplicate] ?? 0)), "reason": "同一客户的两份档案",
+            ])
+            #expect(status == .ok, "\(body)")
+            #expect(try await Self.count(t, "SELECT COUNT(*) AS n FROM return_visits WHERE state = 'due' AND customer_id = \(bind: survivor)") == 1)
+            #expect(try await Self.count(t, "SELECT COUNT(*) AS n FROM return_visits WHERE customer_id = \(bind: duplicate)") == 0)
+            let kept = try await Self.visit(t, customerID: survivor)
+            #expect(kept.dueAt == min(survivorVisit.dueAt, duplicateVisit.dueAt))
+        }
+    }
+
     @Test("the overdue lists read the partial indexes over visits still due (EXPLAIN QUERY PLAN)")
     func overdueScanUsesAnIndex() async throws {
         try await withApp { t in

@@ -67,6 +67,7 @@ struct CustomerMerge {
             survivor.updatedAt = context.now
             if survivor.consentAt == nil { survivor.consentAt = duplicate.consentAt }
             try await survivor.update(on: tx)
+            try await ReturnVisitStore.foldDueVisits(from: duplicateID, into: survivorID, on: tx)
             // Every kind that belongs to a customer, from the declarations: a part cannot be forgotten.
             try await RecordKinds.moveRecords(ofCustomer: duplicateID, to: survivorID, kinds: RecordKinds.ownedByCustomers, on: tx)
             try await sql.raw("""
