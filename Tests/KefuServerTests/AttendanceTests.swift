@@ -141,6 +141,11 @@ struct AttendanceTests {
             #expect(status == .created, "\(text)")
             let penalty = try AssessmentTests.decode(ConductAPIController.PenaltyDTO.self, text)
             #expect(penalty.cause == RecordReference(type: "attendance_mark", id: mark.id) && penalty.staffID == lina)
+            // The person's record names the cited mark by its number, not its id.
+            let (_, record) = try await AssessmentTests.call(t, .GET, "/api/v1/people/\(lina)/record", token: supervisor)
+            let document = try AssessmentTests.decode(PersonRecordDocument.self, record)
+            let cause = try #require(document.sections.first { $0.key == "penalties" }?.rows.first?[3].text)
+            #expect(cause.hasSuffix(mark.number) && mark.number.hasPrefix("KQ-2026-"), "\(cause)")
         }
     }
 

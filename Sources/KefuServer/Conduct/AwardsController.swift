@@ -93,7 +93,7 @@ struct AwardsController: RouteCollection {
         let reasons = row.reasons.map { ConductText.reason($0, words: words) }
         let page = ShowPage(
             id: row.id, person: row.staffName, kind: words.label("conduct.award_kind", row.kind), period: words.orDash(row.period),
-            cause: ConductWords(words: words).cause(row.cause), causeLink: ConductWords.link(row.cause),
+            cause: ConductWords(words: words, numbers: try await RecordReferences.numbers(of: [row.cause].compactMap { $0 }, on: req.db)).cause(row.cause), causeLink: ConductWords.link(row.cause),
             forms: words.list(row.formList.map { words.label("conduct.form", $0) }), bonus: row.bonus.map { "¥\($0)" } ?? "—", citation: row.citation,
             place: row.shortlistPlace.map(String.init) ?? "—", reasons: reasons, hasReasons: !reasons.isEmpty,
             status: words.label("conduct.award_status", row.status), decidedBy: words.orDash(row.decidedByName), decidedAt: DisplayFormat.dateTime(row.decidedAt),

@@ -80,13 +80,15 @@ struct ConductController: RouteCollection {
         let staff = try req.requireStaff()
         let selected = try? req.query.get(String.self, at: "staffID")
         let filter = ConductFilter(actor: staff.actor, staffID: selected.flatMap { Int($0) })
-        let words = req.words, conduct = ConductWords(words: words)
+        let words = req.words
         let violations = try await ViolationStore(database: req.db).list(filter, limit: 100).map {
             Row(id: $0.id, link: "/conduct/violations/\($0.id)", person: $0.staffName, at: DisplayFormat.dateTime($0.occurredAt),
                 what: words.label("conduct.violation_type", $0.type), detail: String($0.description.prefix(60)),
                 status: words.label("conduct.outcome", $0.outcome), tag: $0.outcome == "confirmed" ? "tag-red" : $0.outcome == "dismissed" ? "tag-grey" : "tag-orange")
         }
-        let penalties = try await PenaltyStore(database: req.db).list(filter, limit: 100).map {
+        let penaltyRows = try await PenaltyStore(database: req.db).list(filter, limit: 100)
+        let conduct = ConductWords(words: words, numbers: try await RecordReferences.numbers(of: penaltyRows.map(\.cause), on: req.db))
+        let penalties = penaltyRows.map {
             Row(id: $0.id, link: "/conduct/penalties/\($0.id)", person: $0.staffName, at: DisplayFormat.dateTime($0.imposedAt),
                 what: words.label("conduct.penalty_kind", $0.kind) + ($0.amount.map { " ¥\($0)" } ?? ""), detail: conduct.cause($0.cause),
                 status: words.label("conduct.penalty_status", $0.status), tag: $0.status == "appealed" ? "tag-orange" : $0.status == "revoked" ? "tag-grey" : "tag-red")
@@ -166,7 +168,9 @@ struct ConductController: RouteCollection {
         let staff = try req.requireStaff(), words = req.words
         let facts = RecordFacts(responsibleStaffID: row.staffID, departmentID: row.departmentID)
         let manage = AccessPolicy.permits(staff.actor, .manageViolations, on: facts) && staff.id != row.staffID
-        let links = try await ViolationStore(database: req.db).links(row.id).map { Link(text: ConductWords(words: words).cause($0), href: ConductWords.link($0)) }
+        let cited = try await ViolationStore(database: req.db).links(row.id)
+        let conduct = ConductWords(words: words, numbers: try await RecordReferences.numbers(of: cited, on: req.db))
+        let links = cited.map { Link(text: conduct.cause($0), href: ConductWords.link($0)) }
         let files = try await Self.files(req).list(ViolationRecordKind.self, recordIDs: [row.id]).map {
             FileLink(name: $0.fileName, href: "/conduct/violations/\(row.id)/attachments/\($0.id)", size: "\(max(1, $0.byteCount / 1024)) KB")
         }

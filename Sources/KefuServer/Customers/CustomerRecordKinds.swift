@@ -7,6 +7,7 @@ enum CustomerFileKind: LoadableRecordKind {
     static let recordType = "customer", table = "customers"
     static let customerColumn: String? = "id"
     static let numbering: Numbering? = .yearly(prefix: "KH")
+    static let numberColumn = "code"
     static let personal: [PersonalColumn] = [
         .init("name", .marker), .init("company_name", .null), .init("company_key", .null), .init("credit_code", .null),
         .init("mobile", .null), .init("mobile_last4", .null), .init("landline", .null), .init("email", .null),

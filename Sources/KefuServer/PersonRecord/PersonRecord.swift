@@ -109,9 +109,10 @@ struct PersonRecordReader {
 
     func penalties(_ staffID: Int) async throws -> PersonRecordDocument.Section {
         let rows = try await PenaltyStore(database: database).list(ConductFilter(departmentID: nil, staffID: staffID))
+        let conduct = ConductWords(words: words, numbers: try await RecordReferences.numbers(of: rows.map(\.cause), on: database))
         return section("penalties", ["imposed_at", "penalty_kind", "amount", "cause", "reason", "status"], rows.map {
             [cell(DisplayFormat.dateTime($0.imposedAt), "/conduct/penalties/\($0.id)"), cell(words.label("conduct.penalty_kind", $0.kind)),
-             cell($0.amount.map { "¥\($0)" }), cell(ConductWords(words: words).cause($0.cause)), cell($0.reason),
+             cell($0.amount.map { "¥\($0)" }), cell(conduct.cause($0.cause)), cell($0.reason),
              cell(words.label("conduct.penalty_status", $0.status))]
         })
     }
@@ -155,13 +156,16 @@ struct PersonRecordReader {
     }
 }
 
-/// Conduct's codes in words: types, kinds, statuses, and a cited record as "投诉 #12".
+/// Conduct's codes in words: types, kinds, statuses, and a cited record by its number ("投诉 TS-2026-000012").
 struct ConductWords {
     let words: DisplayWords
+    /// The numbers of the records cited (``RecordReferences/numbers(of:on:)``): a cited complaint reads
+    /// as 投诉 TS-2026-000002; a record without a number by its id.
+    var numbers: [RecordReference: String] = [:]
 
     func cause(_ reference: RecordReference?) -> String {
         guard let reference else { return "—" }
-        return "\(words.label("audit.record_type", reference.type)) #\(reference.id)"
+        return "\(words.label("audit.record_type", reference.type)) " + (numbers[reference] ?? "#\(reference.id)")
     }
 
     /// Where a cited record is read, for the kinds that have a page.

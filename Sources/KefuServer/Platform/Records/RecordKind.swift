@@ -16,6 +16,8 @@ protocol RecordKind {
     static var personal: [PersonalColumn] { get }
     /// The record's number (`KH-2026-000123`), when it has one.
     static var numbering: Numbering? { get }
+    /// The column that holds the number, when the kind has one.
+    static var numberColumn: String { get }
     /// The files a record of the kind may carry (scans, signed copies); nil when it carries none.
     static var attachments: AttachmentRules? { get }
     /// The record of another kind this one is part of (a checklist item of its contract): it
@@ -33,6 +35,7 @@ extension RecordKind {
     static var customerColumn: String? { nil }
     static var personal: [PersonalColumn] { [] }
     static var numbering: Numbering? { nil }
+    static var numberColumn: String { "number" }
     static var attachments: AttachmentRules? { nil }
     static var owner: RecordOwner? { nil }
 }

@@ -21,6 +21,25 @@ enum RecordReferences {
         return row == nil ? nil : RecordFacts()
     }
 
+    /// The numbers (`TS-2026-000002`) of the records referred to whose kind numbers its records, read
+    /// with one statement per kind; a reference without a number is left out.
+    static func numbers(of references: [RecordReference], on database: any Database) async throws -> [RecordReference: String] {
+        let sql = try database.sql()
+        var numbers: [RecordReference: String] = [:]
+        for (type, group) in Dictionary(grouping: Set(references), by: \.type) {
+            guard let kind = kind(named: type), kind.numbering != nil else { continue }
+            let rows = try await sql.raw("""
+                SELECT id, \(unsafeRaw: kind.numberColumn) AS number FROM \(unsafeRaw: kind.table) WHERE id IN (\(binds: group.map(\.id)))
+                """).all()
+            for row in rows {
+                if let number = try row.decode(column: "number", as: String?.self) {
+                    numbers[RecordReference(type: type, id: try row.decode(column: "id", as: Int.self))] = number
+                }
+            }
+        }
+        return numbers
+    }
+
     /// Whether routes address records of the kind (and so a reference to one can be shown and checked by its loader).
     static func isLoadable(_ kind: any RecordKind.Type) -> Bool { kind is any RecordFactsLoading.Type }
 }
