@@ -39,7 +39,8 @@ def main():
     if db.execute("SELECT COUNT(*) FROM return_visits").fetchone()[0] > 1000:
         sys.exit("return visits are already there")
     started = now = time.time()
-    partners = db.execute("SELECT id, responsible_staff_id FROM customers WHERE stage IN ('signed', 'partner') AND merged_into_id IS NULL").fetchall()
+    partners = db.execute("SELECT id, responsible_staff_id FROM customers WHERE stage IN ('signed', 'partner') AND merged_into_id IS NULL"
+                          " AND id NOT IN (SELECT customer_id FROM return_visits WHERE state = 'due')").fetchall()  # the demo's own visits stay
     visits = []
     for customer, staff in partners:
         last = now - rng.uniform(200, 900) * 86400

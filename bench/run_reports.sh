@@ -7,33 +7,9 @@
 #   bash bench/run_reports.sh                  # prints the table; also bench/out/reports.txt
 set -euo pipefail
 cd "$(dirname "$0")/.."
-BIN=${KEFU_BINARY:-.build-release/release/kefu}
-DATA=${KEFU_BENCH_DATA:-bench/out/data}
-DB=$DATA/kefu.sqlite3
-PORT=${KEFU_BENCH_PORT:-8186}
-DURATION=${KEFU_BENCH_DURATION:-15s}
-URL=http://127.0.0.1:$PORT
 OUT=bench/out/reports.txt
-mkdir -p bench/out
-KEFU_DATA_DIR=$DATA KEFU_LOG_LEVEL=error "$BIN" serve --port "$PORT" --no-migrate > bench/out/server-reports.log 2>&1 &
-SERVER=$!
-trap 'kill $SERVER 2>/dev/null; wait $SERVER 2>/dev/null || true' EXIT
-for _ in $(seq 1 100); do curl -sf "$URL/healthz" >/dev/null && break; sleep 0.2; done
-
-token() {
-  curl -sf -X POST -H 'Content-Type: application/json' \
-    -d "{\"username\":\"$1\",\"password\":\"kefu-demo-2026\",\"name\":\"bench\"}" "$URL/api/v1/auth/tokens" |
-    python3 -c 'import json,sys; print(json.load(sys.stdin)["token"])'
-}
-session() {
-  local jar=bench/out/cookies-reports-$1.txt
-  curl -sf -c "$jar" "$URL/login" >/dev/null
-  local csrf
-  csrf=$(awk '$6 == "kefu_csrf" {print $7}' "$jar")
-  curl -sf -b "$jar" -c "$jar" -o /dev/null --data-urlencode "username=$1" --data-urlencode "password=kefu-demo-2026" \
-    --data-urlencode "_csrf=$csrf" "$URL/login"
-  awk '$6 ~ /kefu_session/ {print $6 "=" $7}' "$jar"
-}
+source bench/lib.sh
+start_server reports "${KEFU_BENCH_PORT:-8186}"
 SUPERVISOR=$(token wangjing)
 SUPERVISOR_COOKIE=$(session wangjing)
 TO=$(date -u +%F)
@@ -41,15 +17,7 @@ MONTH_FROM=$(date -u -d "$TO - 29 days" +%F)
 YEAR_FROM=$(date -u -d "$TO - 364 days" +%F)
 LINA=$(sqlite3 "$DB" "SELECT id FROM staff WHERE username = 'lina'")
 
-run() { # name token path [cookie]
-  sleep 3
-  local line
-  line=$(KEFU_TOKEN=$2 KEFU_COOKIE=${4:-} wrk -t2 -c8 -d"$DURATION" --timeout 5s -s bench/p95.lua "$URL$3" | grep RESULT)
-  printf '%-48s %s\n' "$1" "${line#RESULT }" | tee -a "$OUT"
-}
-
-: > "$OUT"
-echo "Kefu reports benchmark — $(date -u +%F\ %H:%M) UTC — $(sqlite3 "$DB" "SELECT (SELECT count(*) FROM customers) || ' customers, ' || (SELECT count(*) FROM inquiries) || ' inquiries, ' || (SELECT count(*) FROM follow_ups) || ' follow-ups, ' || (SELECT count(*) FROM complaints) || ' complaints'")" | tee -a "$OUT"
+begin_table "Kefu reports benchmark" "SELECT (SELECT count(*) FROM customers) || ' customers, ' || (SELECT count(*) FROM inquiries) || ' inquiries, ' || (SELECT count(*) FROM follow_ups) || ' follow-ups, ' || (SELECT count(*) FROM complaints) || ' complaints'"
 for q in "SELECT channel, COUNT(*) FROM inquiries WHERE received_at >= 0 AND received_at < 1e12 GROUP BY channel" \
          "SELECT staff_id, COUNT(*) FROM follow_ups WHERE due_at >= 0 AND due_at < 1e12 AND completed_at IS NOT NULL AND completed_at <= due_at GROUP BY staff_id" \
          "SELECT category, COUNT(*) FROM complaints WHERE received_at >= 0 AND received_at < 1e12 GROUP BY category" \
@@ -61,22 +29,21 @@ for q in "SELECT channel, COUNT(*) FROM inquiries WHERE received_at >= 0 AND rec
          "SELECT received_at, resolved_at FROM complaints WHERE resolved_at >= 0 AND resolved_at < 1e12"; do
   echo "plan: $q" | tee -a "$OUT"; sqlite3 "$DB" "EXPLAIN QUERY PLAN $q" | tee -a "$OUT"
 done
-run "healthz"                                        ""             "/healthz"
-run "dashboard page, 30 days (HTML)"                 ""             "/reports?from=$MONTH_FROM&to=$TO" "$SUPERVISOR_COOKIE"
-run "dashboard page, a year (HTML)"                  ""             "/reports?from=$YEAR_FROM&to=$TO" "$SUPERVISOR_COOKIE"
-run "dashboard figures, a year (JSON)"               "$SUPERVISOR"  "/api/v1/reports/dashboard?from=$YEAR_FROM&to=$TO"
-run "drill-down: phone inquiries, 30 days (JSON)"    "$SUPERVISOR"  "/api/v1/reports/records/inquiries-by-channel?key=phone&from=$MONTH_FROM&to=$TO"
-run "drill-down: lina's late follow-ups, a year"     "$SUPERVISOR"  "/api/v1/reports/records/follow-ups-late?key=$LINA&from=$YEAR_FROM&to=$TO"
+measure "dashboard page, 30 days (HTML)"                 ""             "/reports?from=$MONTH_FROM&to=$TO" "$SUPERVISOR_COOKIE"
+measure "dashboard page, a year (HTML)"                  ""             "/reports?from=$YEAR_FROM&to=$TO" "$SUPERVISOR_COOKIE"
+measure "dashboard figures, a year (JSON)"               "$SUPERVISOR"  "/api/v1/reports/dashboard?from=$YEAR_FROM&to=$TO"
+measure "drill-down: phone inquiries, 30 days (JSON)"    "$SUPERVISOR"  "/api/v1/reports/records/inquiries-by-channel?key=phone&from=$MONTH_FROM&to=$TO"
+measure "drill-down: lina's late follow-ups, a year"     "$SUPERVISOR"  "/api/v1/reports/records/follow-ups-late?key=$LINA&from=$YEAR_FROM&to=$TO"
 # Issue 16 second part: the dashboard with its comparison, weekday/hour, response-time and promised-reply
 # figures is measured above (same URLs); the step times (R1.4) for a year and a month's records behind them.
 YEAR_MONTH=$(date -u +%Y-%m)
-run "step times page, twelve months (HTML)"          ""             "/reports/step-times" "$SUPERVISOR_COOKIE"
-run "step times, twelve months (JSON)"               "$SUPERVISOR"  "/api/v1/reports/step-times"
-run "drill-down: this month's first answers (JSON)"  "$SUPERVISOR"  "/api/v1/reports/step-times/records/inquiry-first-answer?month=$YEAR_MONTH"
-run "drill-down: inquiries on Mondays, a year"       "$SUPERVISOR"  "/api/v1/reports/records/inquiries-by-weekday?key=0&from=$YEAR_FROM&to=$TO"
+measure "step times page, twelve months (HTML)"          ""             "/reports/step-times" "$SUPERVISOR_COOKIE"
+measure "step times, twelve months (JSON)"               "$SUPERVISOR"  "/api/v1/reports/step-times"
+measure "drill-down: this month's first answers (JSON)"  "$SUPERVISOR"  "/api/v1/reports/step-times/records/inquiry-first-answer?month=$YEAR_MONTH"
+measure "drill-down: inquiries on Mondays, a year"       "$SUPERVISOR"  "/api/v1/reports/records/inquiries-by-weekday?key=0&from=$YEAR_FROM&to=$TO"
 # The needs and market analysis (R2.2) and leadership's dashboard for a year, and their lists.
-run "needs analysis, a year (JSON)"                  "$SUPERVISOR"  "/api/v1/reports/needs?from=$YEAR_FROM&to=$TO"
-run "needs analysis page, a year (HTML)"             ""             "/reports/needs?from=$YEAR_FROM&to=$TO" "$SUPERVISOR_COOKIE"
-run "drill-down: technology customers, a year"       "$SUPERVISOR"  "/api/v1/reports/needs/records/industry?key=technology&from=$YEAR_FROM&to=$TO"
-run "leadership dashboard, a year (JSON)"            "$SUPERVISOR"  "/api/v1/reports/leadership?from=$YEAR_FROM&to=$TO"
-run "drill-down: this month's contracts"             "$SUPERVISOR"  "/api/v1/reports/leadership/records?month=$YEAR_MONTH&from=$YEAR_FROM&to=$TO"
+measure "needs analysis, a year (JSON)"                  "$SUPERVISOR"  "/api/v1/reports/needs?from=$YEAR_FROM&to=$TO"
+measure "needs analysis page, a year (HTML)"             ""             "/reports/needs?from=$YEAR_FROM&to=$TO" "$SUPERVISOR_COOKIE"
+measure "drill-down: technology customers, a year"       "$SUPERVISOR"  "/api/v1/reports/needs/records/industry?key=technology&from=$YEAR_FROM&to=$TO"
+measure "leadership dashboard, a year (JSON)"            "$SUPERVISOR"  "/api/v1/reports/leadership?from=$YEAR_FROM&to=$TO"
+measure "drill-down: this month's contracts"             "$SUPERVISOR"  "/api/v1/reports/leadership/records?month=$YEAR_MONTH&from=$YEAR_FROM&to=$TO"
