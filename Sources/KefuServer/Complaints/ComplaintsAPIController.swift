@@ -58,8 +58,23 @@ struct ComplaintsAPIController: RouteCollection {
 
     /// A complaint as JSON, with its deadlines computed on the working calendar at `now`.
     static func dto(_ row: ComplaintStore.Row, store: ComplaintStore, calendar: WorkingCalendar, now: Date, detail: Bool) async throws -> ComplaintDTO {
-        let limits = try await store.limits()[row.complaintSeverity] ?? .defaults(row.complaintSeverity)
-        let pauses = try await store.pauses(row.id)
+        try await dto(row, limits: try await store.limits(), pauses: try await store.pauses(row.id), store: store, calendar: calendar, now: now, detail: detail)
+    }
+
+    /// A page of complaints: the time limits and every row's pauses read once for the page, not per row.
+    static func dtos(_ rows: [ComplaintStore.Row], store: ComplaintStore, calendar: WorkingCalendar, now: Date) async throws -> [ComplaintDTO] {
+        let limits = try await store.limits()
+        let pauses = try await store.pauses(of: rows.map(\.id))
+        var items: [ComplaintDTO] = []
+        for row in rows {
+            items.append(try await dto(row, limits: limits, pauses: pauses[row.id] ?? [], store: store, calendar: calendar, now: now, detail: false))
+        }
+        return items
+    }
+
+    private static func dto(_ row: ComplaintStore.Row, limits all: [ComplaintSeverity: ComplaintTimeLimits], pauses: [TimeSpan], store: ComplaintStore,
+                            calendar: WorkingCalendar, now: Date, detail: Bool) async throws -> ComplaintDTO {
+        let limits = all[row.complaintSeverity] ?? .defaults(row.complaintSeverity)
         let deadlines = ComplaintClock.openDeadlines(ComplaintEscalation.clockFacts(row, pauses: pauses), limits: limits, calendar: calendar, now: now)
         let nearest = ComplaintClock.nearest(deadlines)
         let silence = row.complaintState.isOpen && row.complaintState != .resolved
@@ -100,9 +115,7 @@ struct ComplaintsAPIController: RouteCollection {
             return PageDTO(items: rows, request: paging, total: ids.count)
         }
         let (rows, total) = try await store.page(staffID: scope == .own ? staff.id : nil, state: state, severity: severity, paging: paging)
-        var items: [ComplaintDTO] = []
-        for row in rows { items.append(try await Self.dto(row, store: store, calendar: calendar, now: req.now, detail: false)) }
-        return PageDTO(items: items, request: paging, total: total)
+        return PageDTO(items: try await Self.dtos(rows, store: store, calendar: calendar, now: req.now), request: paging, total: total)
     }
 
     @Sendable func create(req: Request) async throws -> Response {

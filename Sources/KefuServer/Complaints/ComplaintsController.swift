@@ -62,8 +62,7 @@ struct ComplaintsController: RouteCollection {
             (rows, total) = try await store.page(staffID: scope == .own ? staff.id : nil, state: state, severity: severity, paging: paging)
         }
         var items: [ListPage.Item] = []
-        for row in rows {
-            let dto = try await ComplaintsAPIController.dto(row, store: store, calendar: calendar, now: req.now, detail: false)
+        for (row, dto) in zip(rows, try await ComplaintsAPIController.dtos(rows, store: store, calendar: calendar, now: req.now)) {
             let left = Self.remaining(dto.remainingWorkingMinutes, req)
             items.append(.init(id: row.id, number: row.number, customerName: row.customerName, categoryName: row.categoryName ?? "—", severity: row.severity,
                                severityKey: "complaint.severity.\(row.severity)", state: row.state, stateKey: "complaint.state.\(row.state)",

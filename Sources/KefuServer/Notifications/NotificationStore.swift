@@ -22,6 +22,18 @@ struct NotificationStore {
         return !rows.isEmpty
     }
 
+    /// Which of these keys each person already holds, as "staffID:key" — what a scan need not give again.
+    func given(keys: Set<String>) async throws -> Set<String> {
+        var given: Set<String> = []
+        for chunk in keys.sorted().slices(of: 500) {
+            let list = chunk.map { "\(bind: $0)" as SQLQueryString }.joined(separator: ", ")
+            for row in try await database.sql().raw("SELECT staff_id, dedupe_key FROM notifications WHERE dedupe_key IN (\(list))").all() {
+                given.insert("\(try row.decode(column: "staff_id", as: Int.self)):\(try row.decode(column: "dedupe_key", as: String.self))")
+            }
+        }
+        return given
+    }
+
     /// A notification to add.
     struct New: Sendable {
         var staffID: Int, event: ReminderEvent, title: String, body: String, link: String?, dedupeKey: String

@@ -114,10 +114,16 @@ struct Reminders {
         // One transaction and a few multi-row statements for the whole batch: on SQLite with
         // synchronous=FULL a day's obligation reminders (thousands at 100,000 contracts) took seconds
         // as a commit per insert, and still most of a second as two statements per message.
+        // What each person was already given is left out before anything is rendered: the keys
+        // still drop duplicates, but a scan that finds only old reminders writes nothing.
+        let given = try await NotificationStore(database: database).given(keys: Set(messages.map(\.reminder.dedupeKey)))
         var notifications: [NotificationStore.New] = []
         var notices: [(WebhookNotice, dedupeKey: String)] = []
         for message in messages {
-            for staffID in Set(message.recipients).sorted() {
+            let recipients = Set(message.recipients).filter { !given.contains("\($0):\(message.reminder.dedupeKey)") }
+            // Given to everyone it was for; a message for nobody still reaches the group robots.
+            guard !recipients.isEmpty || message.recipients.isEmpty else { continue }
+            for staffID in recipients.sorted() {
                 let language = languages[staffID] ?? .zhHans
                 notifications.append(NotificationStore.New(
                     staffID: staffID, event: message.reminder.event, title: localizer.text(message.titleKey, language, message.arguments),
@@ -128,6 +134,7 @@ struct Reminders {
                                           lines: message.lines, link: base.map { $0 + message.path }, linkText: localizer.text("webhook.link_text", .zhHans),
                                           occurredAt: now), message.reminder.dedupeKey))
         }
+        guard !notifications.isEmpty || !notices.isEmpty else { return }
         try await database.transaction { [notifications, notices] tx in
             try await NotificationStore(database: tx).addAll(notifications, now: now)
             try await WebhookStore(database: tx).enqueueAll(notices, now: now)

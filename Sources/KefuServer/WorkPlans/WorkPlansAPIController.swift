@@ -28,7 +28,10 @@ struct WorkPlansAPIController: RouteCollection {
     static func dto(_ req: Request, _ row: WorkPlanStore.Row) async throws -> PlanDTO {
         let store = WorkPlanStore(database: req.db)
         let words = req.assessmentWords
-        let progress = try await store.progress(row, now: req.now, serviceQuality: req.application.serviceQualityFigures)
+        let now = req.now, serviceQuality = req.application.serviceQualityFigures
+        let progress = try await req.application.figureCache.value(
+            "work_plan:\(row.id):\(row.version)", now: now, maxAge: TimeInterval(req.kefu.configuration.figureCacheSeconds)
+        ) { try await store.progress(row, now: now, serviceQuality: serviceQuality) }
         return PlanDTO(
             id: row.id, title: row.title, staffID: row.staffID, staffName: row.staffName, periodKind: row.periodKind, periodStart: row.periodStart,
             periodEnd: row.periodEnd,

@@ -43,6 +43,9 @@ public struct KefuConfiguration: Sendable {
     /// Penalties and appeals (R7.2): the days within which a penalty may be appealed, and the penalty from
     /// which leadership, not the supervisor, decides the appeal.
     public var conduct = ConductSettings()
+    /// How long computed figures that read a department's records (a plan's live progress) are kept;
+    /// 0 computes them on every request, as tests do.
+    public var figureCacheSeconds = 0
 
     public struct InquirySettings: Sendable {
         /// Who gets a public-form inquiry: the supervisor by hand (default), round robin, or by industry.
@@ -126,6 +129,7 @@ public struct KefuConfiguration: Sendable {
             }
         }
         configuration.conduct.appealDays = reader.integer("KEFU_PENALTY_APPEAL_DAYS", in: 1...90) ?? 7
+        configuration.figureCacheSeconds = reader.integer("KEFU_FIGURE_CACHE_SECONDS", in: 0...3600) ?? 60
         if let level = reader.string("KEFU_PENALTY_LEADERSHIP_FROM") {
             if let kind = PenaltyKind(rawValue: level) { configuration.conduct.leadershipDecidesFrom = kind } else {
                 reader.fail("KEFU_PENALTY_LEADERSHIP_FROM", "expected warning, criticism, bonus_deduction or reassignment")
