@@ -180,6 +180,7 @@ enum KefuMigrations {
             CreateReturnVisits(), CreateComplaintEscalationLevels(),
             CreateAttendance(),
             CreateServiceReportIndexes(),
+            AddPartToLeaveRequests(),
         ]
     }
 }
