@@ -142,6 +142,60 @@ struct AttendanceRulesTests {
         #expect(problems("2026-11-13", "2026-11-13", reason: " ", kind: "holiday") == ["reason": "validation.required", "kind": "validation.choose_from_list"])
     }
 
+    @Test("half a day's leave: the morning off expects arrival after the lunch break, the afternoon off departure at its start; no clock is half a day's absence")
+    func halfDayLeave() {
+        let morning = LeaveSpan(kind: .personal, start: Self.day("2026-11-02"), end: Self.day("2026-11-02"), part: .morning)
+        let afternoon = LeaveSpan(kind: .sick, start: Self.day("2026-11-03"), end: Self.day("2026-11-03"), part: .afternoon)
+        func day(_ text: String, _ punches: [(String, ClockDirection)], leave: [LeaveSpan]) -> AttendanceDay {
+            AttendanceRules.evaluate(days: [Self.day(text)], through: Self.day(text), shift: Self.office,
+                                     punches: punches.map { ClockPunch(at: Self.at(text, $0.0), direction: $0.1) }, leave: leave, rules: Self.rules,
+                                     calendar: Self.calendar)[0]
+        }
+        // The standard day's lunch break is 12:00–13:30: 13:35 is within the grace, 13:36 a lateness; 09:00 would be no lateness either.
+        #expect(day("2026-11-02", [("13:35", .clockIn), ("18:00", .clockOut)], leave: [morning]).findings.isEmpty)
+        let late = day("2026-11-02", [("13:36", .clockIn), ("18:00", .clockOut)], leave: [morning])
+        #expect(late.findings.map(\.kind) == [.late] && late.findings[0].minutes == 6 && late.leave == .personal && late.leavePart == .morning)
+        // The afternoon off: leaving at 12:00 is on time, at 11:59 one minute early.
+        #expect(day("2026-11-03", [("08:58", .clockIn), ("12:00", .clockOut)], leave: [afternoon]).findings.isEmpty)
+        #expect(day("2026-11-03", [("08:58", .clockIn), ("11:59", .clockOut)], leave: [afternoon]).findings.map(\.kind) == [.earlyLeave])
+        // No clock at all on a half day off: half a day's absence, not a whole one.
+        let absent = day("2026-11-02", [], leave: [morning])
+        #expect(absent.findings == [AttendanceFinding(day: Self.day("2026-11-02"), kind: .halfDayAbsence, minutes: 0, deductionDays: 0.5,
+                                                      cause: "attendance.cause.no_clock_half_leave")])
+        // The morning and the afternoon of one day off make a whole day: nothing is asked.
+        let both = day("2026-11-02", [], leave: [morning, LeaveSpan(kind: .annual, start: Self.day("2026-11-02"), end: Self.day("2026-11-02"), part: .afternoon)])
+        #expect(both.findings.isEmpty && both.leavePart == .whole)
+        // A night shift has no lunch break: its halves meet at the middle (02:00).
+        let night = Shift(start: DayTime("22:00")!, end: DayTime("06:00")!)
+        let nightDay = AttendanceRules.evaluate(days: [Self.day("2026-11-02")], through: Self.day("2026-11-03"), shift: night,
+                                                punches: [ClockPunch(at: Self.at("2026-11-03", "02:00"), direction: .clockIn),
+                                                          ClockPunch(at: Self.at("2026-11-03", "06:00"), direction: .clockOut)],
+                                                leave: [morning], rules: Self.rules, calendar: Self.calendar)[0]
+        #expect(nightDay.findings.isEmpty)
+        // The month's figures: half a day of leave each, both days attended.
+        let summary = AttendanceSummary(days: [late, day("2026-11-03", [("08:58", .clockIn), ("12:00", .clockOut)], leave: [afternoon])], marks: late.findings)
+        #expect(summary.leaveDays == [.personal: 0.5, .sick: 0.5] && summary.totalLeaveDays == 1 && summary.attendedDays == 2)
+        #expect(AttendanceSheetCSV.text(header: Array(repeating: "h", count: 13), lines: [.init(username: "lina", name: "李娜", summary: summary)])
+            .contains("lina,李娜,2,2,1,0,0,0,0,0.5,0.5,0,0"))
+    }
+
+    @Test("half a day is one day; a morning and an afternoon of one day do not overlap, two mornings do, and a whole day overlaps either half")
+    func halfDayLeaveValidation() {
+        let morning = LeaveSpan(kind: .personal, start: Self.day("2026-11-10"), end: Self.day("2026-11-10"), part: .morning)
+        func problems(_ start: String, _ end: String, part: String, existing: [LeaveSpan] = []) -> [String: String] {
+            switch AttendanceRequestRules.validateLeave(kind: "annual", start: start, end: end, part: part, reason: "看病", existing: existing) {
+            case .success(let span): #expect(span.part.rawValue == (part.isEmpty ? "whole" : part)); return [:]
+            case .failure(let errors): return errors.messages
+            }
+        }
+        #expect(problems("2026-11-10", "2026-11-11", part: "morning") == ["endDay": "attendance.error.half_day_one_day"])
+        #expect(problems("2026-11-10", "2026-11-10", part: "evening") == ["part": "validation.choose_from_list"])
+        #expect(problems("2026-11-10", "2026-11-10", part: "afternoon", existing: [morning]).isEmpty)
+        #expect(problems("2026-11-10", "2026-11-10", part: "morning", existing: [morning]) == ["startDay": "attendance.error.leave_overlaps"])
+        #expect(problems("2026-11-09", "2026-11-10", part: "", existing: [morning]) == ["startDay": "attendance.error.leave_overlaps"])
+        #expect(problems("2026-11-11", "2026-11-11", part: "morning", existing: [morning]).isEmpty)
+    }
+
     @Test("a correction (补卡) within three days and the month's three is accepted; after the deadline or beyond the allowance refused")
     func corrections() {
         func problems(_ day: String, used: Int, time: String = "09:00", direction: String = "in") -> [String: String] {

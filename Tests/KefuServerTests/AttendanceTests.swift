@@ -149,6 +149,81 @@ struct AttendanceTests {
         }
     }
 
+    @Test("the administrator's system account keeps no attendance: no marks, no line on the team's sheet, no payroll row, no shortlist place")
+    func administratorKeepsNoAttendance() async throws {
+        try await withApp { t in
+            // Even a clock event from the administrator's account (testing the app) judges nothing.
+            let admin = try await t.staff(.administrator).requireID()
+            try await t.app.db.sql().raw("""
+                INSERT INTO clock_records (staff_id, at, direction, source, address, network, version, created_at, updated_at)
+                VALUES (\(bind: admin), \(bind: Self.at("2026-11-02", "10:30")), 'in', 'app', '公司', '10.0.0.9', 1, \(bind: testStart), \(bind: testStart))
+                """).run()
+            let lina = try await Self.seedNovember(t)
+            #expect(try await Self.count(t, "attendance_marks", "staff_id = \(admin)") == 0)
+            #expect(try await Self.count(t, "attendance_marks", "staff_id = \(lina)") == 7)
+            let supervisor = try await t.token(.supervisor)
+            let sheet = try await Self.team(t, token: supervisor)
+            #expect(sheet[admin] == nil && sheet[lina] != nil && sheet.count == 3, "王静, 李娜, 张伟 — not 系统管理员")
+            let browser = try await t.signIn(.supervisor)
+            try await t.app.testing().test(.GET, "/attendance/team/export?month=2026-11", beforeRequest: { browser.apply(to: &$0) }) { res async in
+                let text = String(decoding: Array(res.body.readableBytesView).dropFirst(3), as: UTF8.self)
+                #expect(res.status == .ok && text.contains("lina,李娜") && !text.contains("系统管理员") && !text.contains("admin,"), "\(text)")
+            }
+            let (status, body) = try await AssessmentTests.call(t, .GET, "/api/v1/awards/shortlist?month=2026-11", token: supervisor)
+            #expect(status == .ok, "\(body)")
+            let shortlist = try AssessmentTests.decode(ConductAPIController.ShortlistDTO.self, body)
+            #expect(!shortlist.places.contains { $0.staffID == admin } && shortlist.places.contains { $0.staffID == lina })
+        }
+    }
+
+    @Test("pages: a deducting mark offers 依规处罚 with its number filled in; the penalty cites the mark, which opens on its day; an unknown number is refused at the field, nothing changed")
+    func penaltyFromTheMarkPage() async throws {
+        try await withApp { t in
+            let lina = try await Self.seedNovember(t)
+            let mark = try #require(try await AttendanceStore(database: t.app.db).marks(staffID: lina, from: CalendarDay("2026-11-01")!, to: CalendarDay("2026-11-30")!)
+                .first { $0.day == "2026-11-26" })
+            let browser = try await t.signIn(.supervisor)
+            func get(_ path: String, _ browser: Browser) async throws -> (HTTPStatus, String, String) {
+                var result: (HTTPStatus, String, String) = (.ok, "", "")
+                try await t.app.testing().test(.GET, path, beforeRequest: { browser.apply(to: &$0) }) { res async in
+                    result = (res.status, res.body.string, res.headers.first(name: .location) ?? "")
+                }
+                return result
+            }
+            func post(_ fields: [String: String]) async throws -> (HTTPStatus, String) {
+                var result: (HTTPStatus, String) = (.ok, "")
+                try await t.app.testing().test(.POST, "/conduct/penalties", beforeRequest: { try $0.form(fields, browser: browser) }) { res async in
+                    result = (res.status, res.body.string)
+                }
+                return result
+            }
+            let month = try await get("/attendance/people/\(lina)?month=2026-11", browser).1
+            #expect(month.contains("causeType=attendance_mark&amp;causeID=\(mark.number)") && month.contains("依规处罚"), "\(month)")
+            let form = try await get("/conduct/penalties/new?staffID=\(lina)&causeType=attendance_mark&causeID=\(mark.number)", browser).1
+            #expect(form.contains("value=\"\(mark.number)\""))
+
+            let before = try await Self.count(t, "penalties")
+            var fields = ["staffID": String(lina), "kind": "warning", "causeType": "attendance_mark", "causeID": "KQ-2026-999999", "reason": "11月26日旷工一天。"]
+            let (refused, html) = try await post(fields)
+            #expect(refused == .unprocessableEntity && html.contains("找不到该记录，请核对类型和编号") && html.contains("value=\"KQ-2026-999999\""), "\(html)")
+            #expect(try await Self.count(t, "penalties") == before)
+            fields["causeID"] = mark.number.lowercased()
+            #expect(try await post(fields).0 == .seeOther)
+            let cited = try await t.app.db.sql().raw("SELECT cause_type, cause_id FROM penalties").all()
+            #expect(try cited.map { try $0.decode(column: "cause_id", as: Int.self) } == [mark.id])
+
+            // The cited mark opens on its day: the supervisor's view of the person's month, the person's own month.
+            #expect(try await get("/attendance/marks/\(mark.id)", browser).2 == "/attendance/people/\(lina)?month=2026-11#day-2026-11-26")
+            let own = try await t.signIn(.specialist)
+            #expect(try await get("/attendance/marks/\(mark.id)", own).2 == "/attendance?month=2026-11#day-2026-11-26")
+            #expect(try await get("/attendance/marks/\(mark.id)", try await t.signIn("zhangwei")).0 == .forbidden)
+            // The person's record: the penalty's cause reads 考勤记录 KQ-… and links to the mark; the mark carries its number.
+            let record = try await get("/people/\(lina)/record", own).1
+            #expect(record.contains("<a href=\"/attendance/marks/\(mark.id)\">考勤记录 \(mark.number)</a>"), "\(record)")
+            #expect(record.contains("<a href=\"/attendance/marks/\(mark.id)\">\(mark.number)</a>"))
+        }
+    }
+
     @Test("leave: overlapping leave refused with nothing changed; approval clears the days' absences; a stale or repeated decision is refused",
           arguments: TestDatabase.available)
     func leave(database: TestDatabase) async throws {
@@ -189,6 +264,35 @@ struct AttendanceTests {
                                                                     ["approve": false, "version": .number(Double(request.version + 1))])
             #expect(again == .conflict, "\(againText)")
             #expect(try await Self.snapshot(t) == afterApproval)
+        }
+    }
+
+    @Test("half a day's leave: approved, the day's absence becomes half a day; a half day over two days is refused at the field, nothing changed",
+          arguments: TestDatabase.available)
+    func halfDayLeave(database: TestDatabase) async throws {
+        try await withApp(on: database) { t in
+            let lina = try await Self.seedNovember(t)
+            let specialist = try await t.token(.specialist), supervisor = try await t.token(.supervisor)
+            let before = try await Self.snapshot(t)
+            let (refused, refusal) = try await AssessmentTests.call(t, .POST, "/api/v1/attendance/leave-requests", token: specialist,
+                                                                    ["kind": "personal", "startDay": "2026-11-26", "endDay": "2026-11-27", "part": "morning", "reason": "办证"])
+            #expect(refused == .unprocessableEntity && AssessmentTests.fields(refusal) == ["endDay": Self.message(t, "attendance.error.half_day_one_day")])
+            #expect(try await Self.snapshot(t) == before)
+            let (created, text) = try await AssessmentTests.call(t, .POST, "/api/v1/attendance/leave-requests", token: specialist,
+                                                                 ["kind": "personal", "startDay": "2026-11-26", "endDay": "2026-11-26", "part": "morning", "reason": "办证"])
+            #expect(created == .created, "\(text)")
+            let request = try AssessmentTests.decode(AttendanceAPIController.RequestDTO.self, text)
+            #expect(request.part == "morning")
+            // The afternoon of the same day is no overlap.
+            #expect(try await AssessmentTests.call(t, .POST, "/api/v1/attendance/leave-requests", token: specialist,
+                                                   ["kind": "sick", "startDay": "2026-11-27", "endDay": "2026-11-27", "part": "afternoon", "reason": "复诊"]).0 == .created)
+            let (approved, approvedText) = try await AssessmentTests.call(t, .POST, "/api/v1/attendance/leave-requests/\(request.id)/decision", token: supervisor,
+                                                                          ["approve": true, "version": .number(Double(request.version))])
+            #expect(approved == .ok, "\(approvedText)")
+            let marks = try await AttendanceStore(database: t.app.db).marks(staffID: lina, from: CalendarDay("2026-11-26")!, to: CalendarDay("2026-11-26")!)
+            #expect(marks.map { "\($0.kind) \($0.deductionDays) \($0.cause)" } == ["half_day_absence 0.5 attendance.cause.no_clock_half_leave"])
+            let summary = try #require(try await Self.team(t, token: supervisor)[lina])
+            #expect(summary.leaveDays["personal"] == 0.5 && summary.absenceDays == 2.5 && summary.deductionDays == 3.25)
         }
     }
 

@@ -1,7 +1,8 @@
 """A complaint through its whole flow on a phone-sized window (issue 13): filed by the specialist with
 the apology script shown, forwarded to the 工程管理部 with a due time (a past one refused at the field,
 what was typed kept), answered by that department's liaison in their inbox, the customer told the
-outcome and accepting it, and closed. (The satisfaction survey of issue 13 §5 is not built yet.)"""
+outcome and accepting it, and closed; then the satisfaction survey's link is created with its text to copy
+and answered by the customer without signing in, once (issue 13 §5)."""
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select
 

@@ -44,6 +44,12 @@ def test_an_inquiry_promised_during_a_call_is_answered_later(browser, base_url):
     browser.find_element(By.ID, "reply").send_keys("增容费按每千伏安 200 元计，已发报价单。")
     browser.find_element(By.CSS_SELECTOR, "#reply-form button[type=submit]").click()
     wait_for(browser, lambda d: "已答复" in d.page_source and not d.find_elements(By.ID, "reply-form"), "the reply did not close it")
+    # Answered: the satisfaction survey's link with the text to send by WeChat, SMS or e-mail (issue 13 §5).
+    browser.find_element(By.ID, "issue-survey").click()
+    wait_for(browser, lambda d: d.find_elements(By.ID, "survey-text"), "no survey text to copy after the answer")
+    assert "您咨询的问题（ZX-" in browser.find_element(By.ID, "survey-text").get_attribute("value")
+    assert "/survey/" in browser.find_element(By.ID, "survey-link").get_attribute("href")
+    shot(browser, "inquiry-survey")
 
 
 def test_a_recommendation_and_the_customers_reaction(browser, base_url):

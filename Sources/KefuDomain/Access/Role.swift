@@ -11,3 +11,12 @@ public enum Role: String, CaseIterable, Codable, Sendable {
     /// 相关部门对接人: sees and answers only what was forwarded to their department.
     case liaison
 }
+
+extension Role {
+    /// Whether the account is a member of staff at work (R6.1, R7.1): the administrator is a system
+    /// account, so it has no attendance sheet line, no payroll row, no marks and no award place.
+    public var keepsAttendance: Bool { self != .administrator }
+
+    /// The roles whose people are on the attendance sheet, as stored (`staff.role`).
+    public static var attendanceRoles: [String] { allCases.filter(\.keepsAttendance).map(\.rawValue) }
+}

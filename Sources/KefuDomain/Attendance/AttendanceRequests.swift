@@ -7,12 +7,16 @@ public enum AttendanceRequestStatus: String, CaseIterable, Codable, Sendable {
 
 /// Leave requests and missed-clock corrections (补卡) as typed (R6.1): every problem at its field.
 public enum AttendanceRequestRules {
-    /// A leave request: a kind, a first day not after the last, at most 60 days, a reason, and no day
-    /// shared with another pending or approved leave of the same person.
-    public static func validateLeave(kind: String, start: String, end: String, reason: String, existing: [LeaveSpan]) -> Result<LeaveSpan, FieldErrors> {
+    /// A leave request: a kind, a first day not after the last, at most 60 days, a reason, and no time
+    /// shared with another pending or approved leave of the same person; half a day (morning or
+    /// afternoon) is one day.
+    public static func validateLeave(kind: String, start: String, end: String, part: String = LeavePart.whole.rawValue, reason: String,
+                                     existing: [LeaveSpan]) -> Result<LeaveSpan, FieldErrors> {
         var errors = FieldErrors()
         let leaveKind = LeaveKind(rawValue: kind)
         if leaveKind == nil { errors.add("kind", "validation.choose_from_list") }
+        let leavePart = LeavePart(rawValue: part.isEmpty ? LeavePart.whole.rawValue : part)
+        if leavePart == nil { errors.add("part", "validation.choose_from_list") }
         let first = CalendarDay(start), last = CalendarDay(end)
         if first == nil { errors.add("startDay", "validation.date") }
         if last == nil { errors.add("endDay", "validation.date") }
@@ -22,12 +26,14 @@ public enum AttendanceRequestRules {
                 errors.add("endDay", "attendance.error.end_before_start")
             } else if first.days(until: last) >= 60 {
                 errors.add("endDay", "attendance.error.leave_too_long")
-            } else if existing.contains(where: { $0.start <= last && first <= $0.end }) {
+            } else if let leavePart, leavePart != .whole, first != last {
+                errors.add("endDay", "attendance.error.half_day_one_day")
+            } else if existing.contains(where: { $0.overlaps(LeaveSpan(kind: leaveKind ?? .personal, start: first, end: last, part: leavePart ?? .whole)) }) {
                 errors.add("startDay", "attendance.error.leave_overlaps")
             }
         }
-        guard errors.isEmpty, let leaveKind, let first, let last else { return .failure(errors) }
-        return .success(LeaveSpan(kind: leaveKind, start: first, end: last))
+        guard errors.isEmpty, let leaveKind, let leavePart, let first, let last else { return .failure(errors) }
+        return .success(LeaveSpan(kind: leaveKind, start: first, end: last, part: leavePart))
     }
 
     /// A missed-clock correction: the day and time of the clock event that was missed, its direction and
@@ -74,7 +80,8 @@ public struct AttendanceSummary: Equatable, Sendable, Codable {
     public var missingClocks = 0
     /// Absence in days: whole and half days, latenesses turned into an absence included.
     public var absenceDays = 0.0
-    public var leaveDays: [LeaveKind: Int] = [:]
+    /// Days of leave by kind; half a day counts 0.5.
+    public var leaveDays: [LeaveKind: Double] = [:]
     public var deductionDays = 0.0
     public var excused = 0
 
@@ -84,7 +91,9 @@ public struct AttendanceSummary: Equatable, Sendable, Codable {
     public init(days: [AttendanceDay], marks: [AttendanceFinding]) {
         for day in days where day.isWorkingDay {
             workingDays += 1
-            if let leave = day.leave { leaveDays[leave, default: 0] += 1 } else if day.arrival != nil || day.departure != nil { attendedDays += 1 }
+            if let leave = day.leave { leaveDays[leave, default: 0] += (day.leavePart ?? .whole).dayFraction }
+            // Half a day off: the other half is attended when the person clocked.
+            if day.leavePart != .whole, day.arrival != nil || day.departure != nil { attendedDays += 1 }
         }
         for mark in marks {
             switch mark.kind {
@@ -99,7 +108,7 @@ public struct AttendanceSummary: Equatable, Sendable, Codable {
         }
     }
 
-    public var totalLeaveDays: Int { leaveDays.values.reduce(0, +) }
+    public var totalLeaveDays: Double { leaveDays.values.reduce(0, +) }
 
     /// The attendance input of an assessment (0–100): 100 less 10 points per day deducted; nil for a
     /// period without a working day.
@@ -128,7 +137,7 @@ public enum AttendanceSheetCSV {
             let s = line.summary
             return [line.username, line.name, String(s.workingDays), String(s.attendedDays), String(s.latenesses), String(s.earlyLeaves),
                     String(s.missingClocks), number(s.absenceDays)]
-                + LeaveKind.allCases.map { String(s.leaveDays[$0] ?? 0) } + [number(s.deductionDays)]
+                + LeaveKind.allCases.map { number(s.leaveDays[$0] ?? 0) } + [number(s.deductionDays)]
         })
     }
 

@@ -110,6 +110,15 @@ public enum LeaveKind: String, CaseIterable, Codable, Sendable {
     case annual, sick, personal, compensatory
 }
 
+/// How much of each day a leave takes (R6.1): whole days, or the morning or the afternoon of one day.
+/// The halves meet at the lunch break of the calendar's hours (at the middle of any other shift).
+public enum LeavePart: String, CaseIterable, Codable, Sendable {
+    case whole, morning, afternoon
+
+    /// The share of a working day the leave takes.
+    public var dayFraction: Double { self == .whole ? 1 : 0.5 }
+}
+
 /// What an attendance mark says happened.
 public enum AttendanceMarkKind: String, CaseIterable, Codable, Sendable {
     case late, earlyLeave = "early_leave", halfDayAbsence = "half_day_absence", absence, missingClock = "missing_clock"
@@ -144,22 +153,33 @@ public struct AttendanceDay: Equatable, Sendable {
     public var arrival: Date?
     public var departure: Date?
     public var leave: LeaveKind?
+    /// How much of the day the leave takes; nil without leave.
+    public var leavePart: LeavePart?
     public var findings: [AttendanceFinding]
 }
 
-/// A leave on whole days, as approved.
+/// A leave on whole days or half a day, as approved.
 public struct LeaveSpan: Hashable, Sendable, Codable {
     public var kind: LeaveKind
     public var start: CalendarDay
     public var end: CalendarDay
+    /// A half day is one day (`start == end`).
+    public var part: LeavePart
 
-    public init(kind: LeaveKind, start: CalendarDay, end: CalendarDay) {
+    public init(kind: LeaveKind, start: CalendarDay, end: CalendarDay, part: LeavePart = .whole) {
         self.kind = kind
         self.start = start
         self.end = end
+        self.part = part
     }
 
     public func contains(_ day: CalendarDay) -> Bool { start <= day && day <= end }
+
+    /// Whether the two leaves share time: days in common, unless they are the morning and the afternoon of one day.
+    public func overlaps(_ other: LeaveSpan) -> Bool {
+        guard start <= other.end && other.start <= end else { return false }
+        return part == .whole || other.part == .whole || part == other.part
+    }
 }
 
 /// The attendance rules as one pure function (R6.1): days, clock events, approved leave and the
@@ -211,11 +231,19 @@ public enum AttendanceRules {
             let shiftStart = calendar.instant(day, shift.start)
             let shiftEnd = shiftStart.addingTimeInterval(Double(shift.minutes * 60))
             let (arrival, departure) = arrivalAndDeparture(punches.filter { $0.at >= from && $0.at <= to }, shiftStart: shiftStart, shiftEnd: shiftEnd)
-            let onLeave = leave.first { $0.contains(day) }?.kind
-            var result = AttendanceDay(day: day, isWorkingDay: isWorkingDay, shift: shift, arrival: arrival, departure: departure, leave: onLeave, findings: [])
-            guard isWorkingDay, onLeave == nil, day <= through, since.map({ $0 <= day }) ?? true else { return result }
+            let (onLeave, part) = leaveOf(day, leave)
+            var result = AttendanceDay(day: day, isWorkingDay: isWorkingDay, shift: shift, arrival: arrival, departure: departure, leave: onLeave,
+                                       leavePart: part, findings: [])
+            guard isWorkingDay, part != .whole, day <= through, since.map({ $0 <= day }) ?? true else { return result }
+            // Half a day's leave: the morning off moves the expected arrival to the afternoon's start,
+            // the afternoon off the expected departure to the morning's end.
+            let (morningEnd, afternoonStart) = halves(of: day, shift: shift, start: shiftStart, end: shiftEnd, calendar: calendar)
+            let expectedStart = part == .morning ? afternoonStart : shiftStart
+            let expectedEnd = part == .afternoon ? morningEnd : shiftEnd
             var findings: [AttendanceFinding] = []
             switch (arrival, departure) {
+            case (nil, nil) where part != nil:
+                findings.append(AttendanceFinding(day: day, kind: .halfDayAbsence, minutes: 0, deductionDays: 0.5, cause: "attendance.cause.no_clock_half_leave"))
             case (nil, nil):
                 findings.append(AttendanceFinding(day: day, kind: .absence, minutes: 0, deductionDays: 1, cause: "attendance.cause.no_clock"))
             case (nil, _?), (_?, nil):
@@ -224,7 +252,7 @@ public enum AttendanceRules {
             default: break
             }
             if let arrival {
-                let late = Int((arrival.timeIntervalSince(shiftStart) / 60).rounded(.down))
+                let late = Int((arrival.timeIntervalSince(expectedStart) / 60).rounded(.down))
                 if late >= rules.halfDayMinutes {
                     findings.append(AttendanceFinding(day: day, kind: .halfDayAbsence, minutes: late, deductionDays: 0.5, cause: "attendance.cause.late_half_day",
                                                       causeArguments: ["minutes": String(late), "threshold": String(rules.halfDayMinutes)]))
@@ -240,7 +268,7 @@ public enum AttendanceRules {
                 }
             }
             if let departure {
-                let early = Int((shiftEnd.timeIntervalSince(departure) / 60).rounded(.up))
+                let early = Int((expectedEnd.timeIntervalSince(departure) / 60).rounded(.up))
                 if early >= rules.halfDayMinutes {
                     findings.append(AttendanceFinding(day: day, kind: .halfDayAbsence, minutes: early, deductionDays: 0.5, cause: "attendance.cause.early_half_day",
                                                       causeArguments: ["minutes": String(early), "threshold": String(rules.halfDayMinutes)]))
@@ -261,6 +289,25 @@ public enum AttendanceRules {
             }
             return result
         }
+    }
+
+    /// The leave of a day: its kind and how much of the day it takes; a morning and an afternoon of
+    /// leave on one day make a whole day.
+    static func leaveOf(_ day: CalendarDay, _ leave: [LeaveSpan]) -> (LeaveKind?, LeavePart?) {
+        let spans = leave.filter { $0.contains(day) }
+        guard let first = spans.first else { return (nil, nil) }
+        if spans.contains(where: { $0.part == .whole }) || Set(spans.map(\.part)).count > 1 {
+            return ((spans.first { $0.part == .whole } ?? first).kind, .whole)
+        }
+        return (first.kind, first.part)
+    }
+
+    /// Where the morning ends and the afternoon starts: at the lunch break when the shift is the
+    /// calendar's working day, otherwise both at the middle of the shift.
+    static func halves(of day: CalendarDay, shift: Shift, start: Date, end: Date, calendar: WorkingCalendar) -> (morningEnd: Date, afternoonStart: Date) {
+        if shift == Shift(calendar.hours) { return (calendar.instant(day, calendar.hours.lunchStart), calendar.instant(day, calendar.hours.lunchEnd)) }
+        let middle = start.addingTimeInterval(end.timeIntervalSince(start) / 2)
+        return (middle, middle)
     }
 
     /// The tiers of lateness: free passes first, then a deduction each, and every n-th deducted one an absence.

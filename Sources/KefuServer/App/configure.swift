@@ -181,6 +181,7 @@ enum KefuMigrations {
             CreateAttendance(),
             CreateServiceReportIndexes(),
             CreateNotificationDedupeIndex(),
+            AddPartToLeaveRequests(),
         ]
     }
 }

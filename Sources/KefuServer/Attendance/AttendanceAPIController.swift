@@ -36,12 +36,13 @@ struct AttendanceAPIController: RouteCollection {
     }
 
     struct DayDTO: Content {
-        var day: String, isWorkingDay: Bool, shiftStart: String, shiftEnd: String, arrival: Date?, departure: Date?, leave: String?, marks: [MarkDTO]
+        var day: String, isWorkingDay: Bool, shiftStart: String, shiftEnd: String, arrival: Date?, departure: Date?, leave: String?, leavePart: String?
+        var marks: [MarkDTO]
     }
 
     struct SummaryDTO: Content {
         var workingDays: Int, attendedDays: Int, latenesses: Int, earlyLeaves: Int, missingClocks: Int, absenceDays: Double
-        var leaveDays: [String: Int], deductionDays: Double, score: Double?
+        var leaveDays: [String: Double], deductionDays: Double, score: Double?
 
         init(_ s: AttendanceSummary) {
             workingDays = s.workingDays
@@ -57,7 +58,7 @@ struct AttendanceAPIController: RouteCollection {
     }
 
     struct RequestDTO: Content {
-        var id: Int, type: String, staffID: Int, staffName: String, kind: String?, startDay: String?, endDay: String?, day: String?, time: String?
+        var id: Int, type: String, staffID: Int, staffName: String, kind: String?, startDay: String?, endDay: String?, part: String?, day: String?, time: String?
         var direction: String?, reason: String, status: String, decidedBy: String?, decidedAt: Date?, decisionNote: String?, version: Int
 
         init(_ row: AttendanceStore.RequestRow, _ table: AttendanceStore.RequestTable) {
@@ -68,6 +69,7 @@ struct AttendanceAPIController: RouteCollection {
             kind = row.kind
             startDay = row.startDay
             endDay = row.endDay
+            part = row.part
             day = row.day
             time = row.time
             direction = row.direction
@@ -106,7 +108,7 @@ struct AttendanceAPIController: RouteCollection {
             staffID: month.person.id, staffName: month.person.displayName, month: month.month.text,
             days: month.days.map { day in
                 DayDTO(day: day.day.description, isWorkingDay: day.isWorkingDay, shiftStart: day.shift.start.description, shiftEnd: day.shift.end.description,
-                       arrival: day.arrival, departure: day.departure, leave: day.leave?.rawValue,
+                       arrival: day.arrival, departure: day.departure, leave: day.leave?.rawValue, leavePart: day.leavePart?.rawValue,
                        marks: day.findings.map { markDTO($0, stored: month.marks[MarkKey(day: $0.day, kind: $0.kind)], staffID: month.person.id, words: words) })
             },
             summary: SummaryDTO(month.summary), leaveRequests: month.leave.map { RequestDTO($0, .leave) },

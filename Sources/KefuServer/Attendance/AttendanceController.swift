@@ -14,6 +14,7 @@ struct AttendanceController: RouteCollection {
         pages.requiring(.recordAttendance).post("leave", use: requestLeave)
         pages.requiring(.recordAttendance).post("corrections", use: requestCorrection)
         pages.requiring(.viewAttendance).get("people", ":staffID", use: person)
+        pages.requiring(.viewAttendance).get("marks", ":id", use: mark)
         pages.requiring(.approveAttendance).post("marks", ":id", "excuse", use: excuse)
         pages.requiring(.viewAttendance).get("team", use: team)
         pages.requiring(.viewAttendance).get("team", "export", use: export)
@@ -31,6 +32,8 @@ struct AttendanceController: RouteCollection {
 
     struct MarkView: Encodable {
         var id: Int, number: String, hasNumber: Bool, kind: String, cause: String, deduction: String, excusedReason: String, isExcused: Bool, version: Int, canExcuse: Bool
+        /// R7.2: the penalty form with this mark as its cause, for the supervisor, when it deducts.
+        var penalizeLink: String?
     }
     struct DayView: Encodable {
         var day: String, weekday: String, isWorkingDay: Bool, isToday: Bool, arrival: String, departure: String, leave: String, hasLeave: Bool, marks: [MarkView]
@@ -39,19 +42,20 @@ struct AttendanceController: RouteCollection {
         var id: Int, staffName: String, what: String, reason: String, status: String, statusKey: String, isPending: Bool, version: Int
     }
     struct SummaryView: Encodable {
-        var workingDays: Int, attendedDays: Int, latenesses: Int, earlyLeaves: Int, missingClocks: Int, absenceDays: String, leaveDays: Int
+        var workingDays: Int, attendedDays: Int, latenesses: Int, earlyLeaves: Int, missingClocks: Int, absenceDays: String, leaveDays: String
         var deductionDays: String, score: String
     }
     struct MonthPage: Encodable {
         var name: String, month: String, previous: String, next: String, isMine: Bool, days: [DayView], summary: SummaryView
-        var leave: [RequestView], hasLeave: Bool, corrections: [RequestView], hasCorrections: Bool, leaveKinds: [ChoiceOption], directions: [ChoiceOption]
+        var leave: [RequestView], hasLeave: Bool, corrections: [RequestView], hasCorrections: Bool, leaveKinds: [ChoiceOption], leaveParts: [ChoiceOption]
+        var directions: [ChoiceOption]
         var form: [String: String], errors: [String: String], error: String?, canSeeTeam: Bool, canConfigure: Bool, canImport: Bool
         var basePath: String, lastClock: String, hasLastClock: Bool
     }
 
     static func summaryView(_ s: AttendanceSummary) -> SummaryView {
         SummaryView(workingDays: s.workingDays, attendedDays: s.attendedDays, latenesses: s.latenesses, earlyLeaves: s.earlyLeaves, missingClocks: s.missingClocks,
-                    absenceDays: days(s.absenceDays), leaveDays: s.totalLeaveDays, deductionDays: days(s.deductionDays), score: s.score.map(days) ?? "—")
+                    absenceDays: days(s.absenceDays), leaveDays: days(s.totalLeaveDays), deductionDays: days(s.deductionDays), score: s.score.map(days) ?? "—")
     }
 
     /// 0.25 · 1 · 1.5: a number of days without needless zeros.
@@ -65,6 +69,7 @@ struct AttendanceController: RouteCollection {
     static func requestView(_ req: Request, _ row: AttendanceStore.RequestRow, _ table: AttendanceStore.RequestTable) -> RequestView {
         let what = table == .leave
             ? "\(req.t("attendance.leave.\(row.kind ?? "")")) \(row.startDay ?? "") – \(row.endDay ?? "")"
+                + (row.part.flatMap { $0 == LeavePart.whole.rawValue ? nil : " " + req.t("attendance.leave_part.\($0)") } ?? "")
             : "\(row.day ?? "") \(row.time ?? "") \(req.t("attendance.direction.\(row.direction ?? "any")"))"
         return RequestView(id: row.id, staffName: row.staffName, what: what, reason: row.reason, status: req.t("attendance.status.\(row.status)"),
                            statusKey: row.status, isPending: row.status == "pending", version: row.version)
@@ -78,18 +83,24 @@ struct AttendanceController: RouteCollection {
         let sheet = try await AttendanceSheet(database: req.db).person(person, month: month, calendar: calendar, now: req.now)
         let facts = RecordFacts(responsibleStaffID: person.id, departmentID: person.departmentID)
         let canExcuse = AccessPolicy.permits(staff.actor, .approveAttendance, on: facts) && person.id != staff.id
+        let canPenalize = AccessPolicy.permits(staff.actor, .imposePenalties, on: facts) && person.id != staff.id
         let today = calendar.day(of: req.now)
         let time = { (date: Date?) in date.map { DisplayFormat.dateTime($0).suffix(5).description } ?? "" }
         let weekdays = ["", "mon", "tue", "wed", "thu", "fri", "sat", "sun"]
         let days = sheet.days.map { day in
             DayView(day: day.day.description, weekday: req.t("attendance.weekday.\(weekdays[WorkingCalendar.weekday(of: day.day)])"), isWorkingDay: day.isWorkingDay,
-                    isToday: day.day == today, arrival: time(day.arrival), departure: time(day.departure), leave: day.leave.map { req.t("attendance.leave.\($0.rawValue)") } ?? "", hasLeave: day.leave != nil,
+                    isToday: day.day == today, arrival: time(day.arrival), departure: time(day.departure), leave: day.leave.map { req.t("attendance.leave.\($0.rawValue)") + (day.leavePart == .whole ? "" : " " + req.t("attendance.leave_part.\(day.leavePart?.rawValue ?? "")")) } ?? "",
+                    hasLeave: day.leave != nil,
                     marks: day.findings.map { finding in
                         let stored = sheet.marks[MarkKey(day: finding.day, kind: finding.kind)]
                         return MarkView(id: stored?.id ?? 0, number: stored?.number ?? "", hasNumber: stored != nil, kind: req.t("attendance.mark.\(finding.kind.rawValue)"),
                                         cause: AttendanceAPIController.causeText(finding.cause, finding.causeArguments, words: req.words),
                                         deduction: Self.days(finding.deductionDays), excusedReason: stored?.excusedReason ?? "",
-                                        isExcused: stored?.excusedReason != nil, version: stored?.version ?? 0, canExcuse: canExcuse && stored != nil && stored?.excusedReason == nil)
+                                        isExcused: stored?.excusedReason != nil, version: stored?.version ?? 0, canExcuse: canExcuse && stored != nil && stored?.excusedReason == nil,
+                                        penalizeLink: stored.flatMap { mark in
+                                            guard canPenalize, mark.excusedReason == nil, mark.deductionDays > 0 else { return nil }
+                                            return "/conduct/penalties/new?staffID=\(person.id)&causeType=\(AttendanceMarkRecordKind.recordType)&causeID=\(mark.number)"
+                                        })
                     })
         }
         let lastClock = try await AttendanceStore(database: req.db).punches(staffID: person.id, from: calendar.instant(today, DayTime(minutes: 0)!), to: req.now).last
@@ -101,6 +112,9 @@ struct AttendanceController: RouteCollection {
             summary: Self.summaryView(sheet.summary), leave: sheet.leave.map { Self.requestView(req, $0, .leave) }, hasLeave: !sheet.leave.isEmpty,
             corrections: sheet.corrections.map { Self.requestView(req, $0, .correction) }, hasCorrections: !sheet.corrections.isEmpty,
             leaveKinds: LeaveKind.allCases.map { ChoiceOption(value: $0.rawValue, labelKey: "attendance.leave.\($0.rawValue)", isSelected: form["kind"] == $0.rawValue) },
+            leaveParts: LeavePart.allCases.map {
+                ChoiceOption(value: $0.rawValue, labelKey: "attendance.leave_part.\($0.rawValue)", isSelected: (form["part"] ?? LeavePart.whole.rawValue) == $0.rawValue)
+            },
             directions: [ClockDirection.clockIn, .clockOut].map {
                 ChoiceOption(value: $0.rawValue, labelKey: "attendance.direction.\($0.rawValue)", isSelected: form["direction"] == $0.rawValue)
             },
@@ -143,7 +157,7 @@ struct AttendanceController: RouteCollection {
         let person = try await AttendanceAPIController.signedInPerson(req)
         do {
             _ = try await AttendanceStore(database: req.db).requestLeave(
-                .init(kind: form["kind"] ?? "", startDay: form["startDay"] ?? "", endDay: form["endDay"] ?? "", reason: form["reason"] ?? ""),
+                .init(kind: form["kind"] ?? "", startDay: form["startDay"] ?? "", endDay: form["endDay"] ?? "", reason: form["reason"] ?? "", part: form["part"]),
                 for: person, context: req.auditContext)
             return req.redirect(to: "/attendance", flash: FlashMessage(.success, "attendance.flash.leave_requested"))
         } catch let problems as FieldErrors {
@@ -164,6 +178,13 @@ struct AttendanceController: RouteCollection {
             if let reason = messages.removeValue(forKey: "reason") { messages["correctionReason"] = reason }
             return try await renderMonth(req, person: person, form: form, errors: messages.mapValues { req.t($0) }, status: .unprocessableEntity)
         }
+    }
+
+    /// Where a cited mark is read (a penalty's cause, R7.2): its day on the person's month.
+    @Sendable func mark(req: Request) async throws -> Response {
+        let mark = try await req.record(AttendanceMarkRecordKind.self, for: .viewAttendance)
+        let base = mark.staffID == (try req.requireStaff().id) ? "/attendance" : "/attendance/people/\(mark.staffID)"
+        return req.redirect(to: "\(base)?month=\(mark.day.prefix(7))#day-\(mark.day)")
     }
 
     struct ExcuseForm: Content { var reason: String?; var version: Int? }

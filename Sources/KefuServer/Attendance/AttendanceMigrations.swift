@@ -98,3 +98,15 @@ struct CreateAttendance: AsyncMigration {
         }
     }
 }
+
+/// Half a day's leave (R6.1): the part of the day a leave takes — `whole`, `morning` or `afternoon`
+/// (a half day is one day). Leave requested before keeps whole days.
+struct AddPartToLeaveRequests: AsyncMigration {
+    func prepare(on database: any Database) async throws {
+        try await database.schema("leave_requests").field("part", .string, .required, .sql(.default("whole"))).update()
+    }
+
+    func revert(on database: any Database) async throws {
+        try await database.schema("leave_requests").deleteField("part").update()
+    }
+}

@@ -58,13 +58,13 @@ extension AttendanceAPIController {
         let text = Schema.string, nullableText = Schema.nullable("string"), number: JSONValue = ["type": "number"], integer = Schema.integer
         let request = Schema.object([
             "id": integer, "type": Schema.enumeration(["leave", "correction"]), "staffID": integer, "staffName": text,
-            "kind": Schema.nullable("string"), "startDay": nullableText, "endDay": nullableText, "day": nullableText, "time": nullableText,
+            "kind": Schema.nullable("string"), "startDay": nullableText, "endDay": nullableText, "part": nullableText, "day": nullableText, "time": nullableText,
             "direction": nullableText, "reason": text, "status": Schema.enumeration(AttendanceRequestStatus.allCases.map(\.rawValue)),
             "decidedBy": nullableText, "decidedAt": Schema.nullable("string", format: "date-time"), "decisionNote": nullableText, "version": integer,
         ], required: ["id", "type", "staffID", "staffName", "reason", "status", "version"])
         let summary = Schema.object([
             "workingDays": integer, "attendedDays": integer, "latenesses": integer, "earlyLeaves": integer, "missingClocks": integer,
-            "absenceDays": number, "leaveDays": ["type": "object", "additionalProperties": integer], "deductionDays": number,
+            "absenceDays": number, "leaveDays": ["type": "object", "additionalProperties": number], "deductionDays": number,
             "score": Schema.nullable("number"),
         ], required: ["workingDays", "attendedDays", "latenesses", "earlyLeaves", "missingClocks", "absenceDays", "leaveDays", "deductionDays"])
         var ruleProperties: [String: JSONValue] = [:]
@@ -87,7 +87,7 @@ extension AttendanceAPIController {
                 "days": ["type": "array", "items": Schema.object([
                     "day": text, "isWorkingDay": Schema.boolean, "shiftStart": text, "shiftEnd": text,
                     "arrival": Schema.nullable("string", format: "date-time"), "departure": Schema.nullable("string", format: "date-time"),
-                    "leave": Schema.nullable("string"), "marks": Schema.array(of: "AttendanceMark"),
+                    "leave": Schema.nullable("string"), "leavePart": Schema.nullable("string"), "marks": Schema.array(of: "AttendanceMark"),
                 ], required: ["day", "isWorkingDay", "shiftStart", "shiftEnd", "marks"])],
                 "summary": Schema.ref("AttendanceSummary"), "leaveRequests": Schema.array(of: "AttendanceRequest"),
                 "corrections": Schema.array(of: "AttendanceRequest"),
@@ -98,6 +98,8 @@ extension AttendanceAPIController {
             "AttendanceLeaveInput": Schema.object([
                 "kind": Schema.enumeration(LeaveKind.allCases.map(\.rawValue)), "startDay": ["type": "string", "format": "date"],
                 "endDay": ["type": "string", "format": "date"], "reason": text,
+                // Half a day: the morning or the afternoon of one day (startDay = endDay).
+                "part": Schema.enumeration(LeavePart.allCases.map(\.rawValue)),
             ], required: ["kind", "startDay", "endDay", "reason"]),
             "AttendanceCorrectionInput": Schema.object([
                 "day": ["type": "string", "format": "date"], "time": ["type": "string", "pattern": "^[0-9]{1,2}:[0-9]{2}$"],

@@ -62,7 +62,7 @@ struct AttendanceSheet {
     }
 
     struct MarkFigures: Decodable, Sendable { var staffID: Int, day: String, kind: String, minutes: Int, deductionDays: Double, cause: String }
-    struct LeaveFigures: Decodable, Sendable { var staffID: Int, kind: String, startDay: String, endDay: String }
+    struct LeaveFigures: Decodable, Sendable { var staffID: Int, kind: String, startDay: String, endDay: String, part: String }
 
     /// The department's month: a line per active person from the settled marks and the approved leave.
     func team(departmentID: Int, month: Month, calendar: WorkingCalendar, now: Date) async throws -> [TeamLine] {
@@ -73,7 +73,7 @@ struct AttendanceSheet {
             FROM attendance_marks WHERE department_id = \(bind: departmentID) AND day >= \(bind: month.first.description) AND day <= \(bind: month.last.description)
             """).all(decoding: MarkFigures.self)
         let leave = try await sql.raw("""
-            SELECT staff_id AS "staffID", kind AS "kind", start_day AS "startDay", end_day AS "endDay" FROM leave_requests
+            SELECT staff_id AS "staffID", kind AS "kind", start_day AS "startDay", end_day AS "endDay", part AS "part" FROM leave_requests
             WHERE department_id = \(bind: departmentID) AND status = 'approved' AND start_day <= \(bind: month.last.description)
             AND end_day >= \(bind: month.first.description)
             """).all(decoding: LeaveFigures.self)
@@ -88,7 +88,7 @@ struct AttendanceSheet {
         var spans: [Int: [LeaveSpan]] = [:]
         for row in leave {
             guard let kind = LeaveKind(rawValue: row.kind), let start = CalendarDay(row.startDay), let end = CalendarDay(row.endDay) else { continue }
-            spans[row.staffID, default: []].append(LeaveSpan(kind: kind, start: start, end: end))
+            spans[row.staffID, default: []].append(LeaveSpan(kind: kind, start: start, end: end, part: LeavePart(rawValue: row.part) ?? .whole))
         }
         return people.map { person in
             var summary = AttendanceSummary(days: [], marks: findings[person.id] ?? [])
@@ -96,11 +96,12 @@ struct AttendanceSheet {
             var onLeave = 0
             for span in spans[person.id] ?? [] {
                 for day in workingDays where span.contains(day) {
-                    summary.leaveDays[span.kind, default: 0] += 1
-                    if day <= through { onLeave += 1 }
+                    summary.leaveDays[span.kind, default: 0] += span.part.dayFraction
+                    // Half a day off leaves the other half to attend.
+                    if day <= through && span.part == .whole { onLeave += 1 }
                 }
             }
-            let noClock = (findings[person.id] ?? []).filter { $0.cause == "attendance.cause.no_clock" }.count
+            let noClock = (findings[person.id] ?? []).filter { ["attendance.cause.no_clock", "attendance.cause.no_clock_half_leave"].contains($0.cause) }.count
             summary.attendedDays = max(0, judged.count - onLeave - noClock)
             return TeamLine(person: person, summary: summary)
         }

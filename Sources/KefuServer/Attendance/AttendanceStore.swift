@@ -41,14 +41,14 @@ struct AttendanceStore {
     /// A leave request or a correction: the columns of the other kind are nil.
     struct RequestRow: Decodable, Sendable {
         var id: Int, staffID: Int, staffName: String, departmentID: Int
-        var kind: String?, startDay: String?, endDay: String?, day: String?, time: String?, direction: String?
+        var kind: String?, startDay: String?, endDay: String?, part: String?, day: String?, time: String?, direction: String?
         var reason: String, status: String, decidedByName: String?, decidedAt: Date?, decisionNote: String?, version: Int, createdAt: Date
     }
 
     static func requestSelect(_ table: RequestTable) -> SQLQueryString {
         let columns: SQLQueryString = table == .leave
-            ? #"r.kind AS "kind", r.start_day AS "startDay", r.end_day AS "endDay", NULL AS "day", NULL AS "time", NULL AS "direction""#
-            : #"NULL AS "kind", NULL AS "startDay", NULL AS "endDay", r.day AS "day", r.time AS "time", r.direction AS "direction""#
+            ? #"r.kind AS "kind", r.start_day AS "startDay", r.end_day AS "endDay", r.part AS "part", NULL AS "day", NULL AS "time", NULL AS "direction""#
+            : #"NULL AS "kind", NULL AS "startDay", NULL AS "endDay", NULL AS "part", r.day AS "day", r.time AS "time", r.direction AS "direction""#
         return """
             SELECT r.id AS "id", r.staff_id AS "staffID", p.display_name AS "staffName", r.department_id AS "departmentID", \(columns),
                    r.reason AS "reason", r.status AS "status", d.display_name AS "decidedByName", r.decided_at AS "decidedAt",
@@ -64,11 +64,12 @@ struct AttendanceStore {
             """).first(decoding: Person.self)
     }
 
-    /// The active people of a department, by name.
+    /// The active people of a department who keep attendance (not the administrator's system account), by name.
     func people(departmentID: Int) async throws -> [Person] {
         try await database.sql().raw("""
             SELECT id AS "id", username AS "username", display_name AS "displayName", department_id AS "departmentID", role AS "role"
-            FROM staff WHERE department_id = \(bind: departmentID) AND is_active = \(bind: true) ORDER BY display_name, id
+            FROM staff WHERE department_id = \(bind: departmentID) AND is_active = \(bind: true) AND role IN (\(binds: Role.attendanceRoles))
+            ORDER BY display_name, id
             """).all(decoding: Person.self)
     }
 
@@ -193,26 +194,34 @@ struct AttendanceStore {
 
     // MARK: Leave and corrections
 
-    struct LeaveInput: Codable, Sendable { var kind: String; var startDay: String; var endDay: String; var reason: String }
+    /// `part`: `whole` (the default), or `morning` / `afternoon` of a one-day leave.
+    struct LeaveInput: Codable, Sendable { var kind: String; var startDay: String; var endDay: String; var reason: String; var part: String? = nil }
+
+    /// A person's leave in the given states as spans, only those touching `days` when given.
+    static func leaveSpans(staffID: Int, statuses: [String], touching days: (first: CalendarDay, last: CalendarDay)? = nil, on db: any Database) async throws -> [LeaveSpan] {
+        let period: SQLQueryString = days.map { "AND start_day <= \(bind: $0.last.description) AND end_day >= \(bind: $0.first.description)" } ?? ""
+        return try await db.sql().raw("""
+            SELECT kind, start_day, end_day, part FROM leave_requests WHERE staff_id = \(bind: staffID) AND status IN (\(binds: statuses)) \(period)
+            """).all().compactMap { row -> LeaveSpan? in
+            guard let kind = LeaveKind(rawValue: try row.decode(column: "kind", as: String.self)),
+                  let start = CalendarDay(try row.decode(column: "start_day", as: String.self)),
+                  let end = CalendarDay(try row.decode(column: "end_day", as: String.self)) else { return nil }
+            return LeaveSpan(kind: kind, start: start, end: end, part: LeavePart(rawValue: try row.decode(column: "part", as: String.self)) ?? .whole)
+        }
+    }
 
     func requestLeave(_ input: LeaveInput, for person: Person, context: AuditContext) async throws -> Int {
         try await database.transaction { tx in
-            let existing = try await tx.sql().raw("""
-                SELECT kind, start_day, end_day FROM leave_requests WHERE staff_id = \(bind: person.id) AND status IN ('pending', 'approved')
-                """).all().compactMap { row -> LeaveSpan? in
-                guard let kind = LeaveKind(rawValue: try row.decode(column: "kind", as: String.self)),
-                      let start = CalendarDay(try row.decode(column: "start_day", as: String.self)),
-                      let end = CalendarDay(try row.decode(column: "end_day", as: String.self)) else { return nil }
-                return LeaveSpan(kind: kind, start: start, end: end)
-            }
-            let span = try AttendanceRequestRules.validateLeave(kind: input.kind, start: input.startDay, end: input.endDay, reason: input.reason, existing: existing).get()
+            let existing = try await Self.leaveSpans(staffID: person.id, statuses: ["pending", "approved"], on: tx)
+            let span = try AttendanceRequestRules.validateLeave(kind: input.kind, start: input.startDay, end: input.endDay, part: input.part ?? "", reason: input.reason,
+                                                                existing: existing).get()
             let id = try await tx.sql().raw("""
-                INSERT INTO leave_requests (staff_id, department_id, kind, start_day, end_day, reason, status, version, created_at, updated_at)
+                INSERT INTO leave_requests (staff_id, department_id, kind, start_day, end_day, part, reason, status, version, created_at, updated_at)
                 VALUES (\(bind: person.id), \(bind: person.departmentID), \(bind: span.kind.rawValue), \(bind: span.start.description), \(bind: span.end.description),
-                        \(bind: input.reason.trimmed), 'pending', 1, \(bind: context.now), \(bind: context.now)) RETURNING id
+                        \(bind: span.part.rawValue), \(bind: input.reason.trimmed), 'pending', 1, \(bind: context.now), \(bind: context.now)) RETURNING id
                 """).first()?.decode(column: "id", as: Int.self) ?? 0
-            try await AuditLog.record("attendance.leave_requested", recordType: LeaveRequestKind.recordType, recordID: String(id), fields: ["kind", "startDay", "endDay"],
-                                      detail: "\(span.kind.rawValue) \(span.start)–\(span.end)", context: context, on: tx)
+            try await AuditLog.record("attendance.leave_requested", recordType: LeaveRequestKind.recordType, recordID: String(id), fields: ["kind", "startDay", "endDay", "part"],
+                                      detail: "\(span.kind.rawValue) \(span.start)–\(span.end) \(span.part.rawValue)", context: context, on: tx)
             return id
         }
     }
@@ -320,15 +329,7 @@ struct AttendanceStore {
         let first = days.first!, last = days.last!
         let punches = try await self.punches(staffID: staffID, from: calendar.instant(first.adding(days: -1), DayTime(minutes: 0)!),
                                         to: calendar.instant(last.adding(days: 2), DayTime(minutes: 0)!), on: db).map(\.punch)
-        let leave = try await db.sql().raw("""
-            SELECT kind, start_day, end_day FROM leave_requests WHERE staff_id = \(bind: staffID) AND status = 'approved'
-            AND start_day <= \(bind: last.description) AND end_day >= \(bind: first.description)
-            """).all().compactMap { row -> LeaveSpan? in
-            guard let kind = LeaveKind(rawValue: try row.decode(column: "kind", as: String.self)),
-                  let start = CalendarDay(try row.decode(column: "start_day", as: String.self)),
-                  let end = CalendarDay(try row.decode(column: "end_day", as: String.self)) else { return nil }
-            return LeaveSpan(kind: kind, start: start, end: end)
-        }
+        let leave = try await Self.leaveSpans(staffID: staffID, statuses: ["approved"], touching: (first, last), on: db)
         let excused = try await db.sql().raw("""
             SELECT day, kind FROM attendance_marks WHERE staff_id = \(bind: staffID) AND day >= \(bind: first.description) AND day <= \(bind: last.description)
             AND excused_reason IS NOT NULL
@@ -350,7 +351,7 @@ struct AttendanceStore {
     /// and inserted, changed ones updated (their excuse kept), vanished ones removed. Days not over
     /// yet are not judged.
     func settle(staffID: Int, year: Int, month: Int, calendar: WorkingCalendar, context: AuditContext, on tx: any Database) async throws {
-        guard let person = try await AttendanceStore(database: tx).person(staffID) else { return }
+        guard let person = try await AttendanceStore(database: tx).person(staffID), Role(rawValue: person.role)?.keepsAttendance ?? true else { return }
         let findings = try await evaluate(staffID: staffID, year: year, month: month, calendar: calendar, now: context.now, on: tx).flatMap(\.findings)
         let days = AttendanceRules.days(ofMonth: year, month)
         let stored = try await AttendanceStore(database: tx).marks(staffID: staffID, from: days.first!, to: days.last!)
@@ -388,13 +389,15 @@ struct AttendanceStore {
     }
 
     /// Settles every active person's current month (and the last one while corrections for it may
-    /// still come): what the scheduled job runs.
+    /// still come): what the scheduled job runs. The administrator's system account keeps no attendance.
     func settleAll(calendar: WorkingCalendar, context: AuditContext) async throws {
         let today = calendar.day(of: context.now)
         let rules = try await self.rules().rules
         var months = [today]
         if today.day <= rules.correctionDeadlineDays + 1 { months.append(today.adding(days: -today.day)) }
-        let ids = try await database.sql().raw("SELECT id FROM staff WHERE is_active = \(bind: true) ORDER BY id").all().map { try $0.decode(column: "id", as: Int.self) }
+        let ids = try await database.sql().raw("""
+            SELECT id FROM staff WHERE is_active = \(bind: true) AND role IN (\(binds: Role.attendanceRoles)) ORDER BY id
+            """).all().map { try $0.decode(column: "id", as: Int.self) }
         for id in ids {
             for month in months {
                 try await database.transaction { tx in

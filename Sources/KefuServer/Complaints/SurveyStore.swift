@@ -96,16 +96,35 @@ struct SurveyStore {
         return try rows.map { SurveyHandler(staffID: try $0.decode(column: "staff_id", as: Int?.self), departmentID: try $0.decode(column: "department_id", as: Int?.self)) }
     }
 
-    /// Who handled any matter: a complaint's people and departments; an inquiry's and a contract's
-    /// specialist; a return visit's assigned person and who made the visit.
+    /// Who handled any matter: a complaint's people and departments; an inquiry's specialist and who
+    /// took it in; a contract's specialist, the 法务部 reviewer, who explained its clauses and who
+    /// answered the customer's questions; a return visit's assigned person and who made the visit.
     func handlers(of subjectType: String, id: Int, on database: any Database) async throws -> [SurveyHandler] {
         let query: SQLQueryString
         switch SurveySubject(rawValue: subjectType) {
         case .complaint: return try await handlers(ofComplaint: id, on: database)
         case .inquiry:
-            query = "SELECT staff.id AS staff_id, staff.department_id AS department_id FROM inquiries JOIN staff ON staff.id = inquiries.staff_id WHERE inquiries.id = \(bind: id)"
+            query = """
+                SELECT staff.id AS staff_id, staff.department_id AS department_id, 1 AS position FROM inquiries JOIN staff ON staff.id = inquiries.staff_id
+                  WHERE inquiries.id = \(bind: id)
+                UNION ALL
+                SELECT staff.id, staff.department_id, 2 FROM inquiries JOIN staff ON staff.id = inquiries.created_by_staff_id WHERE inquiries.id = \(bind: id)
+                ORDER BY position
+                """
         case .contract:
-            query = "SELECT staff.id AS staff_id, staff.department_id AS department_id FROM contracts JOIN staff ON staff.id = contracts.staff_id WHERE contracts.id = \(bind: id)"
+            query = """
+                SELECT staff.id AS staff_id, staff.department_id AS department_id, 1 AS position FROM contracts JOIN staff ON staff.id = contracts.staff_id
+                  WHERE contracts.id = \(bind: id)
+                UNION ALL
+                SELECT staff.id, staff.department_id, 2 FROM contracts JOIN staff ON staff.id = contracts.review_staff_id WHERE contracts.id = \(bind: id)
+                UNION ALL
+                SELECT staff.id, staff.department_id, 3 FROM contract_clauses JOIN staff ON staff.id = contract_clauses.explained_by_staff_id
+                  WHERE contract_clauses.contract_id = \(bind: id)
+                UNION ALL
+                SELECT staff.id, staff.department_id, 4 FROM contract_questions JOIN staff ON staff.id = contract_questions.staff_id
+                  WHERE contract_questions.contract_id = \(bind: id) AND contract_questions.answer IS NOT NULL
+                ORDER BY position
+                """
         case .returnVisit:
             query = """
                 SELECT staff.id AS staff_id, staff.department_id AS department_id, 1 AS position FROM return_visits JOIN staff ON staff.id = return_visits.staff_id

@@ -136,7 +136,11 @@ struct ConductController: RouteCollection {
         for index in 0..<3 {
             let type = form["linkType\(index)"] ?? "", id = form["linkID\(index)"] ?? ""
             if type.isEmpty && id.trimmed.isEmpty { continue }
-            if let reference = RecordReference(type: type, id: id) { links.append(reference) } else { errors.add("links", "conduct.error.unknown_record") }
+            if let reference = try await RecordReferences.typed(type: type, text: id, on: req.db) {
+                links.append(reference)
+            } else {
+                errors.add("links", "conduct.error.unknown_record")
+            }
         }
         let input = ViolationStore.Input(staffID: Int(form["staffID"] ?? ""), type: form["type"], occurredAt: form["occurredAt"],
                                          description: form["description"], links: links)

@@ -36,14 +36,19 @@ struct PenaltiesController: RouteCollection {
     @Sendable func create(req: Request) async throws -> Response {
         let form = try ConductController.form(req)
         let amountText = (form["amount"] ?? "").trimmed
+        // The cause is typed as the number printed on its record (KQ-2026-000012), never as an id.
+        let causeText = (form["causeID"] ?? "").trimmed
+        let cause = try await RecordReferences.typed(type: form["causeType"], text: causeText, on: req.db)
         let input = PenaltyStore.Input(staffID: Int(form["staffID"] ?? ""), kind: form["kind"], causeType: form["causeType"],
-                                       causeID: Int((form["causeID"] ?? "").trimmed), amount: amountText.isEmpty ? nil : Int(amountText) ?? -1, reason: form["reason"])
+                                       causeID: cause?.id, amount: amountText.isEmpty ? nil : Int(amountText) ?? -1, reason: form["reason"])
         do {
             let person = try await ConductPerson.target(input.staffID, actor: try req.requireStaff().actor, action: .imposePenalties, on: req.db)
             let id = try await ConductAPIController.penaltyStore(req).impose(input, person: person, context: req.auditContext)
             return req.redirect(to: "/conduct/penalties/\(id)", flash: FlashMessage(.success, "conduct.flash.penalty_imposed"))
         } catch let problems as FieldErrors {
-            return try await renderNew(req, form: form, errors: ConductController.messages(req, problems), status: .unprocessableEntity)
+            var messages = ConductController.messages(req, problems)
+            if cause == nil && !causeText.isEmpty { messages["cause"] = req.t("conduct.error.unknown_record") }
+            return try await renderNew(req, form: form, errors: messages, status: .unprocessableEntity)
         }
     }
 

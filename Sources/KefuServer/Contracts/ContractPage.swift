@@ -88,6 +88,8 @@ struct ContractPage: Encodable {
     /// Messages of the form that failed, by field, already in words; `typed` keeps what was typed.
     var errors: [String: String] = [:]
     var typed: [String: String] = ContractPage.untyped
+    /// Issue 13 §5: once signed, the satisfaction survey's card.
+    var survey: SurveyOffer?
 
     /// Every field a form on the page keeps, empty until a refused form fills it.
     static let untyped: [String: String] = Dictionary(uniqueKeysWithValues: [

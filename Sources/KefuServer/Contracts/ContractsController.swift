@@ -156,7 +156,8 @@ struct ContractsController: RouteCollection {
 
     func render(_ req: Request, _ row: ContractStore.Row, errors: [String: String] = [:], typed: [String: String] = [:],
                         typedTerms: TermsForm? = nil, failedNotice: (id: Int, message: String, typed: String)? = nil,
-                        failedItem: (id: Int, message: String, reason: String)? = nil, status: HTTPResponseStatus = .ok) async throws -> Response {
+                        failedItem: (id: Int, message: String, reason: String)? = nil, survey outcome: SurveyOffer.Outcome? = nil,
+                        status: HTTPResponseStatus = .ok) async throws -> Response {
         let staff = try req.requireStaff()
         let labels = req.contractLabels
         let detail = try await ContractDetail.load(row, labels: labels, on: req.db)
@@ -180,6 +181,9 @@ struct ContractsController: RouteCollection {
         if let typedTerms {
             page.terms = ["title": typedTerms.title ?? "", "amountWan": typedTerms.amountWan ?? "", "parties": typedTerms.parties ?? ""]
             page.termsPlan = ContractPage.planRows(typedTerms.installments)
+        }
+        if (may.manage && SurveyRules.refusal(.contract, contractState: row.state) == nil) || outcome != nil {
+            page.survey = try await SurveyOffer.load(.contract, id: row.id, action: "/contracts/\(row.id)/survey", outcome: outcome, now: req.now, on: req.db)
         }
         return try await req.renderPage("contracts/show", titleKey: "contracts.title", page, status: status)
     }

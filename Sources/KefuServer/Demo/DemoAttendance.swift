@@ -62,12 +62,12 @@ enum DemoAttendance {
                         """).run()
                 }
             }
-            // Waiting for the supervisor: 张伟's personal leave next week and 杨帆's forgotten clock-out yesterday.
+            // Waiting for the supervisor: 张伟's half a day of personal leave next week and 杨帆's forgotten clock-out yesterday.
             if let zhangwei = people.first(where: { $0.username == "zhangwei" }), let yangfan = people.first(where: { $0.username == "yangfan" }) {
                 try await sql.raw("""
-                    INSERT INTO leave_requests (staff_id, department_id, kind, start_day, end_day, reason, status, version, created_at, updated_at)
+                    INSERT INTO leave_requests (staff_id, department_id, kind, start_day, end_day, part, reason, status, version, created_at, updated_at)
                     VALUES (\(bind: zhangwei.id), \(bind: zhangwei.department), 'personal', \(bind: today.adding(days: 7).description),
-                            \(bind: today.adding(days: 7).description), '孩子学校家长会', 'pending', 1, \(bind: now), \(bind: now))
+                            \(bind: today.adding(days: 7).description), 'morning', '孩子学校家长会（上午）', 'pending', 1, \(bind: now), \(bind: now))
                     """).run()
                 try await sql.raw("""
                     INSERT INTO clock_corrections (staff_id, department_id, day, time, direction, reason, status, version, created_at, updated_at)

@@ -223,10 +223,12 @@ struct InquiriesController: RouteCollection {
         var assignees: [ChoiceOption]
         var errors: [String: String] = [:]
         var draftReply = ""
+        /// Issue 13 §5: once answered, the satisfaction survey's card.
+        var survey: SurveyOffer?
     }
 
-    private func render(_ req: Request, _ row: InquiryStore.Row, errors: [String: String] = [:], draftReply: String = "",
-                        status: HTTPResponseStatus = .ok) async throws -> Response {
+    func render(_ req: Request, _ row: InquiryStore.Row, errors: [String: String] = [:], draftReply: String = "",
+                survey outcome: SurveyOffer.Outcome? = nil, status: HTTPResponseStatus = .ok) async throws -> Response {
         let staff = try req.requireStaff()
         let dto = InquiryDTO(row, actor: staff.actor, now: req.now)
         let isOpen = ["open", "promised"].contains(row.status)
@@ -242,6 +244,11 @@ struct InquiriesController: RouteCollection {
         )
         page.errors = errors
         page.draftReply = draftReply
+        let maySurvey = row.customerID != nil && SurveySubjectsController.refusal(of: row) == nil
+            && AccessPolicy.permits(staff.actor, .replyInquiry, on: row.recordFacts)
+        if maySurvey || outcome != nil {
+            page.survey = try await SurveyOffer.load(.inquiry, id: row.id, action: "/inquiries/\(row.id)/survey", outcome: outcome, now: req.now, on: req.db)
+        }
         return try await req.renderPage("inquiries/show", titleKey: "inquiries.title", page, status: status)
     }
 

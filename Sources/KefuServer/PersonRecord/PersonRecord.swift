@@ -112,7 +112,7 @@ struct PersonRecordReader {
         let conduct = ConductWords(words: words, numbers: try await RecordReferences.numbers(of: rows.map(\.cause), on: database))
         return section("penalties", ["imposed_at", "penalty_kind", "amount", "cause", "reason", "status"], rows.map {
             [cell(DisplayFormat.dateTime($0.imposedAt), "/conduct/penalties/\($0.id)"), cell(words.label("conduct.penalty_kind", $0.kind)),
-             cell($0.amount.map { "¥\($0)" }), cell(conduct.cause($0.cause)), cell($0.reason),
+             cell($0.amount.map { "¥\($0)" }), cell(conduct.cause($0.cause), ConductWords.link($0.cause)), cell($0.reason),
              cell(words.label("conduct.penalty_status", $0.status))]
         })
     }
@@ -177,6 +177,7 @@ struct ConductWords {
         case "contract": return "/contracts/\(reference.id)"
         case "assessment": return "/assessments/\(reference.id)"
         case "inquiry": return "/inquiries/\(reference.id)"
+        case AttendanceMarkRecordKind.recordType: return "/attendance/marks/\(reference.id)"
         default: return nil
         }
     }

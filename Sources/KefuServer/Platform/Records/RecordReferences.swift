@@ -40,6 +40,19 @@ enum RecordReferences {
         return numbers
     }
 
+    /// A reference as a person types it on a page: the kind chosen and the record's number as printed on
+    /// it (`KQ-2026-000003`, `TS-2026-000002`) — or, for a kind without numbers, its id. Nil when the
+    /// kind is unknown or no record of it carries that number; existence of an id is checked later.
+    static func typed(type: String?, text: String?, on database: any Database) async throws -> RecordReference? {
+        let text = (text ?? "").trimmingCharacters(in: .whitespaces)
+        if let reference = RecordReference(type: type, id: text) { return reference }
+        guard let type, let kind = kind(named: type), kind.numbering != nil, !text.isEmpty, text.count <= 40 else { return nil }
+        let row = try await database.sql().raw("""
+            SELECT id FROM \(unsafeRaw: kind.table) WHERE \(unsafeRaw: kind.numberColumn) = \(bind: text.uppercased())
+            """).first()
+        return try row.map { RecordReference(type: type, id: try $0.decode(column: "id", as: Int.self)) }
+    }
+
     /// Whether routes address records of the kind (and so a reference to one can be shown and checked by its loader).
     static func isLoadable(_ kind: any RecordKind.Type) -> Bool { kind is any RecordFactsLoading.Type }
 }
