@@ -26,7 +26,7 @@ struct ProcedureTemplateTests {
     static func state(_ t: TestApp) async throws -> [Int] {
         let sql = try t.app.db.sql()
         var counts: [Int] = []
-        for query in ["SELECT COALESCE(SUM(version), 0) AS n FROM procedure_templates", "SELECT COUNT(*) AS n FROM procedure_templates",
+        for query in ["SELECT CAST(COALESCE(SUM(version), 0) AS INTEGER) AS n FROM procedure_templates", "SELECT COUNT(*) AS n FROM procedure_templates",
                       "SELECT COUNT(*) AS n FROM audit_entries WHERE action LIKE 'procedure_template.%'", "SELECT COUNT(*) AS n FROM procedures"] {
             counts.append(try await sql.raw(SQLQueryString(stringLiteral: query)).first()?.decode(column: "n", as: Int.self) ?? -1)
         }
