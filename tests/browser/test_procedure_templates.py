@@ -53,6 +53,7 @@ def test_supervisor_adds_a_procedure_type_and_a_specialist_starts_it(browser, ba
     assert "安全生产责任制文件、安全评价报告" in browser.page_source
     assert not browser.find_elements(By.ID, "procedure-templates-link"), "a specialist is not offered the types"
     browser.set_window_size(390, 844)
+    browser.get(browser.current_url)
     fits_phone(browser)
     shot(browser, "procedure-started-390")
     browser.set_window_size(1366, 900)
