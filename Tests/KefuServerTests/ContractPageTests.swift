@@ -55,6 +55,37 @@ struct ContractPageTests {
         }
     }
 
+    @Test("the list of missing documents to send the customer: greeting, the required ones still missing, numbered, signed; gone once complete")
+    func missingDocumentsText() async throws {
+        try await withApp { t in
+            let lina = try await t.token(.specialist)
+            var contract = try await ContractTests.draft(t, token: lina)
+            let head = "张伟您好！签订《苏州工业园新材料项目投资协议》（\(contract.number)）还需要您提供以下资料："
+            let tail = "资料齐全后我们会尽快安排后续手续。如有疑问请随时联系我。李娜"
+            // The optional credit report is not asked for.
+            #expect(contract.missingDocumentsText == [head, "1. 营业执照", "2. 法定代表人身份证", "3. 近三年财务报表", "4. 项目计划书", "5. 授权委托书", tail]
+                .joined(separator: "\n"))
+            // Received ones leave the list, a rejected one says why; the numbers follow what is left.
+            let (license, id) = (contract.checklist[0], contract.checklist[1])
+            #expect(try await ContractTests.call(t, .PATCH, "/api/v1/contracts/\(contract.id)/checklist/\(license.id)", token: lina,
+                                                 ["status": "received", "version": .number(Double(license.version))]).0 == .ok)
+            #expect(try await ContractTests.call(t, .PATCH, "/api/v1/contracts/\(contract.id)/checklist/\(id.id)", token: lina,
+                                                 ["status": "rejected", "reason": "身份证已过期", "version": .number(Double(id.version))]).0 == .ok)
+            contract = try await ContractTests.contract(t, contract.id, token: lina)
+            let text = [head, "1. 法定代表人身份证（上次提交未通过：身份证已过期）", "2. 近三年财务报表", "3. 项目计划书", "4. 授权委托书", tail].joined(separator: "\n")
+            #expect(contract.missingDocumentsText == text)
+            // The page offers the same text to copy.
+            let browser = try await t.signIn(.specialist)
+            let html = try await page(t, "/contracts/\(contract.id)", browser).1
+            #expect(html.contains("id=\"missing-text\""))
+            #expect(html.contains("1. 法定代表人身份证（上次提交未通过：身份证已过期）"))
+            // Every required document received: nothing to send.
+            try await ContractTests.markAll(t, try await ContractTests.contract(t, contract.id, token: lina), token: lina)
+            #expect(try await ContractTests.contract(t, contract.id, token: lina).missingDocumentsText == nil)
+            #expect(!(try await page(t, "/contracts/\(contract.id)", browser).1.contains("id=\"missing-text\"")))
+        }
+    }
+
     @Test("the contract's page says what is needed next; refusals come back at the field with what was typed")
     func contractPage() async throws {
         try await withApp { t in

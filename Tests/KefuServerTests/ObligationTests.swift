@@ -88,6 +88,49 @@ struct ObligationTests {
         }
     }
 
+    @Test("a lead of 3 days reminds from 3 days before, not 4; the specialist and the responsible colleague each once, the same person once")
+    func configuredLeadAndResponsiblePerson() async throws {
+        try await withApp { t in
+            let lina = try await t.token(.specialist)
+            let contract = try await Self.signed(t, token: lina)
+            let zhangwei = try await t.staff("zhangwei").requireID(), linaID = try await t.staff(.specialist).requireID()
+            // Due 2026-12-20 with a 3-day lead: 张伟 lays the foundation stone, 李娜 reports herself.
+            for (title, staffID) in [("开工奠基", zhangwei), ("提交开工报告", linaID)] {
+                let (status, text) = try await ContractTests.call(t, .POST, "/api/v1/contracts/\(contract.id)/obligations", token: lina, [
+                    "kind": "construction_start", "party": "company", "title": .string(title), "dueOn": "2026-12-20", "remindDaysBefore": 3,
+                    "staffID": .number(Double(staffID)),
+                ])
+                #expect(status == .created, "\(text)")
+                #expect(text.contains("\"remindDaysBefore\":3"))
+            }
+            // A lead beyond 90 days is refused at its field, nothing added.
+            let (status, text) = try await ContractTests.call(t, .POST, "/api/v1/contracts/\(contract.id)/obligations", token: lina, [
+                "kind": "report", "party": "customer", "title": "年度报告", "dueOn": "2027-06-30", "remindDaysBefore": 91,
+            ])
+            #expect(status == .unprocessableEntity)
+            #expect(text.contains("remindDaysBefore"))
+            #expect(try await t.app.db.sql().raw("SELECT COUNT(*) AS n FROM contract_obligations").first()?.decode(column: "n", as: Int.self) == 2)
+            // 2026-12-16 (4 days before), Beijing time: nothing.
+            let december16: TimeInterval = 1_797_350_400
+            t.clock.set(Date(timeIntervalSince1970: december16))
+            try await ObligationReminderJob.scan(app: t.app, now: t.clock.clock.now)
+            #expect(try await Self.notifications(t, "lina").isEmpty)
+            #expect(try await Self.notifications(t, "zhangwei").isEmpty)
+            // 2026-12-17 (3 days before), however many scans: 李娜 once per obligation (her own
+            // obligation once, not twice), 张伟 once for his.
+            t.clock.set(Date(timeIntervalSince1970: december16 + 86_400))
+            for _ in 0..<3 { try await ObligationReminderJob.scan(app: t.app, now: t.clock.clock.now) }
+            #expect(try await Self.notifications(t, "lina") == ["obligation.due_soon", "obligation.due_soon"])
+            #expect(try await Self.notifications(t, "zhangwei") == ["obligation.due_soon"])
+            // 2026-12-21: overdue, once each.
+            t.clock.set(Date(timeIntervalSince1970: december16 + 5 * 86_400))
+            for _ in 0..<2 { try await ObligationReminderJob.scan(app: t.app, now: t.clock.clock.now) }
+            #expect(try await Self.notifications(t, "lina") == ["obligation.due_soon", "obligation.due_soon", "obligation.overdue", "obligation.overdue"])
+            #expect(try await Self.notifications(t, "zhangwei") == ["obligation.due_soon", "obligation.overdue"])
+            #expect(try await Self.notifications(t, "wangjing").isEmpty)
+        }
+    }
+
     @Test("the 财务部 liaison sees only payments and marks them received; the specialist cannot; a stale version changes nothing")
     func payments() async throws {
         try await withApp { t in

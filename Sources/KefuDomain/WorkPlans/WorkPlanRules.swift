@@ -60,6 +60,12 @@ public enum WorkPlanRules {
         return errors.isEmpty ? .success(valid) : .failure(errors)
     }
 
+    /// The result of a plan is its account at the end of the period: recorded from the period's last
+    /// day on, when the figures are (nearly) final.
+    public static func resultProblem(period: AssessmentPeriod, today: CalendarDay) -> String? {
+        today < period.end ? "plan.error.result_before_end" : nil
+    }
+
     /// A team plan's figure from its people's: counts add up, shares add their parts, averages weigh by count.
     public static func combine(_ values: [FigureValue]) -> FigureValue? {
         guard let first = values.first else { return nil }

@@ -8,7 +8,8 @@ enum APIDocumentation {
                 + CustomerImportAPIController.operations + ProjectsAPIController.operations + RecommendationsAPIController.operations
                 + InquiriesAPIController.operations
                 + FollowUpsAPIController.operations + NotificationsAPIController.operations + ContractsAPIController.operations
-                + ObligationsAPIController.operations + ProceduresAPIController.operations + ContractTemplatesAPIController.operations + OpenAPIController.operations
+                + ObligationsAPIController.operations + ProceduresAPIController.operations + ContractTemplatesAPIController.operations + ProcedureTemplatesAPIController.operations
+                + OpenAPIController.operations
                 + WorkingCalendarAPIController.operations + ComplaintsAPIController.operations + SurveyController.operations
                 + AssessmentsAPIController.operations + BoardAPIController.operations + WorkPlansAPIController.operations
                 + GlobalSearch.operations + ComplaintAttachmentsController.operations + ComplaintTimeLimitsAPIController.operations
@@ -27,6 +28,7 @@ enum APIDocumentation {
                 .merging(NotificationsAPIController.schemas) { $1 }.merging(ContractsAPIController.schemas) { $1 }
                 .merging(ObligationsAPIController.schemas) { $1 }.merging(ProceduresAPIController.schemas) { $1 }
                 .merging(ContractTemplatesAPIController.schemas) { $1 }
+                .merging(ProcedureTemplatesAPIController.schemas) { $1 }
                 .merging(WorkingCalendarAPIController.schemas) { $1 }.merging(ComplaintsAPIController.schemas) { $1 }.merging(SurveyController.schemas) { $1 }
                 .merging(AssessmentsAPIController.schemas) { $1 }
                 .merging(BoardAPIController.schemas) { $1 }

@@ -6,7 +6,7 @@ extension RecordKinds {
         CustomerFileKind.self, CommunicationKind.self, InquiryKind.self, ProjectKind.self, RecommendationKind.self,
         FollowUpKind.self, ConsentKind.self, SharingRequestKind.self,
         ContractKind.self, ChecklistItemKind.self, ContractClauseKind.self, ContractQuestionKind.self, ObligationRecordKind.self,
-        ObligationNoticeKind.self, ProcedureRecordKind.self, ProcedureStepKind.self,
+        ObligationNoticeKind.self, ProcedureRecordKind.self, ProcedureStepKind.self, ProcedureTemplateKind.self,
         ComplaintKind.self, ComplaintForwardKind.self, ComplaintUpdateKind.self, ComplaintPauseKind.self, SurveyKind.self, SurveyAttributionKind.self,
         AssessmentCycleKind.self, AssessmentKind.self, AssessmentDecisionKind.self, WorkPlanKind.self, WorkPlanGoalKind.self,
         InspectionKind.self, InspectionSettingsKind.self, CommunicationPhraseMarkKind.self,

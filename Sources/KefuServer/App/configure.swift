@@ -95,6 +95,7 @@ func routes(_ app: Application) throws {
     try app.register(collection: FollowUpsController())
     try app.register(collection: NotificationsController())
     try app.register(collection: ContractTemplatesController())
+    try app.register(collection: ProcedureTemplatesController())
     try app.register(collection: ContractsController())
     try app.register(collection: ObligationsController())
     try app.register(collection: OpenAPIController(document: APIDocumentation.document))
@@ -141,6 +142,7 @@ func routes(_ app: Application) throws {
     try api.register(collection: ObligationsAPIController())
     try api.register(collection: ProceduresAPIController())
     try api.register(collection: ContractTemplatesAPIController())
+    try api.register(collection: ProcedureTemplatesAPIController())
     try api.register(collection: WorkingCalendarAPIController())
     try api.register(collection: ComplaintsAPIController())
     try api.register(collection: AssessmentsAPIController())
@@ -182,6 +184,7 @@ enum KefuMigrations {
             CreateServiceReportIndexes(),
             CreateNotificationDedupeIndex(),
             AddPartToLeaveRequests(),
+            CreateProcedureTemplates(), AddTextsToProcedureSteps(), CreateReturnVisitsDoneIndex(), AddResultProgressToWorkPlans(),
         ]
     }
 }

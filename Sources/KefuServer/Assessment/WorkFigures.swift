@@ -53,13 +53,17 @@ struct PeriodInstants: Sendable {
 /// - replies on time: promised replies whose deadline fell in the period (up to now), given by it;
 /// - follow-ups on time: follow-ups of the person due in the period (up to now), completed by their due time;
 /// - customers moved to intent: files the person moved to the intent stage in the period (distinct);
-/// - contracts signed: the person's contracts signed on a day of the period, not cancelled.
+/// - contracts signed: the person's contracts signed on a day of the period, not cancelled;
+/// - return visits done: return visits the person did (done by them) in the period.
 struct WorkFigureReader {
     let database: any Database
     let serviceQuality: any ServiceQualityFigures
 
     /// The figures this reader counts itself (the others come from ``ServiceQualityFigures``).
-    static let counted: [WorkFigure] = [.inquiriesAnswered, .repliesOnTime, .followUpsOnTime, .customersToIntent, .contractsSigned]
+    static let counted: [WorkFigure] = [.inquiriesAnswered, .repliesOnTime, .followUpsOnTime, .customersToIntent, .contractsSigned, .returnVisitsDone]
+
+    /// The column naming whose a row is: a return visit is the one who did it, whoever's customer it was.
+    static func staffColumn(_ figure: WorkFigure) -> String { figure == .returnVisitsDone ? "done_by_staff_id" : "staff_id" }
 
     /// The one place each figure's rows are chosen: the counts and the lists behind them use the same
     /// table and condition, so a figure always equals the list it summarizes.
@@ -86,7 +90,11 @@ struct WorkFigureReader {
                 staff_id IN (\(binds: staffIDs)) AND signed_on IS NOT NULL AND signed_on >= \(bind: period.start.description)
                 AND signed_on <= \(bind: period.end.description) AND state <> 'cancelled'
                 """)
-        case .complaintsInTime, .satisfaction, .returnVisitsDone:
+        case .returnVisitsDone:
+            return ("return_visits", """
+                done_by_staff_id IN (\(binds: staffIDs)) AND state = 'done' AND done_at >= \(bind: span.from) AND done_at < \(bind: span.until)
+                """)
+        case .complaintsInTime, .satisfaction:
             return nil
         }
     }
@@ -109,7 +117,8 @@ struct WorkFigureReader {
         for figure in Self.counted {
             guard let source = Self.source(figure, staffIDs: staffIDs, period: period, now: now) else { continue }
             for row in try await sql.raw("""
-                SELECT staff_id, \(Self.aggregate(figure)) FROM \(unsafeRaw: source.table) WHERE \(source.condition) GROUP BY staff_id
+                SELECT \(unsafeRaw: Self.staffColumn(figure)) AS staff_id, \(Self.aggregate(figure)) FROM \(unsafeRaw: source.table) WHERE \(source.condition)
+                GROUP BY \(unsafeRaw: Self.staffColumn(figure))
                 """).all() {
                 let staffID = try row.decode(column: "staff_id", as: Int.self)
                 switch figure.kind {
@@ -127,7 +136,7 @@ struct WorkFigureReader {
         // A count with nothing recorded is a real zero (the person answered none); a share with
         // nothing due stays absent, which the calculation shows as missing.
         for staffID in staffIDs {
-            for figure in [WorkFigure.inquiriesAnswered, .customersToIntent, .contractsSigned] where result[staffID]?[figure] == nil {
+            for figure in [WorkFigure.inquiriesAnswered, .customersToIntent, .contractsSigned, .returnVisitsDone] where result[staffID]?[figure] == nil {
                 result[staffID, default: [:]][figure] = .count(0)
             }
         }
@@ -157,6 +166,7 @@ struct WorkFigureReader {
             (columns, recordType) = ("id, due_at AS at, CASE WHEN completed_at IS NOT NULL AND completed_at <= due_at THEN 1 ELSE 0 END AS on_time",
                                      FollowUpKind.recordType)
         case .customersToIntent: (columns, recordType) = ("customer_id AS id, MIN(changed_at) AS at, NULL AS on_time", CustomerFileKind.recordType)
+        case .returnVisitsDone: (columns, recordType) = ("id, done_at AS at, NULL AS on_time", ReturnVisitKind.recordType)
         default: (columns, recordType) = ("id, signed_on AS at, NULL AS on_time", ContractKind.recordType)
         }
         let grouping: SQLQueryString = figure == .customersToIntent ? "GROUP BY customer_id" : ""

@@ -4,9 +4,9 @@ import KefuDomain
 import SQLKit
 import Vapor
 
-/// S4, R3.4: the scheduler reminds the person responsible for each open obligation N days before it
-/// is due and once it is overdue, through the bell and the webhooks (``Reminders/record(_:now:)``),
-/// once per person, event and due day.
+/// S4, R3.4: the scheduler reminds the contract's specialist and the obligation's responsible person
+/// (when someone else) N days before it is due — N set per obligation — and once it is overdue, through
+/// the bell and the webhooks (``Reminders/record(_:now:)``), once per person, event and due day.
 enum ObligationReminderJob {
     static let scan = ScheduledJob(name: "obligations.scan", interval: 300) { app, now in
         try await scan(app: app, now: now)
@@ -48,17 +48,21 @@ enum ObligationReminderJob {
         let rows = dueSoon + overdue
         let byID = Dictionary(rows.map { ($0.id, $0) }) { first, _ in first }
         let candidates = rows.compactMap { row in
-            CalendarDay(row.due_on).map { ObligationCandidate(id: row.id, staffID: row.staff_id ?? row.contract_staff_id, dueOn: $0, remindDaysBefore: row.remind_days_before) }
+            CalendarDay(row.due_on).map { ObligationCandidate(id: row.id, staffID: row.contract_staff_id ?? row.staff_id, dueOn: $0, remindDaysBefore: row.remind_days_before) }
         }
         let reminders = ObligationReminderRules.reminders(candidates, today: today)
         let messages = reminders.compactMap { reminder -> Reminders.Message? in
-            guard let row = byID[reminder.recordID], let staffID = reminder.staffID else { return nil }
+            guard let row = byID[reminder.recordID] else { return nil }
+            // The specialist follows the whole contract; the responsible person does the duty. Both
+            // are told, one notification each even when they are the same person.
+            let recipients = [row.contract_staff_id, row.staff_id].compactMap { $0 }
+            guard !recipients.isEmpty else { return nil }
             // Group robots and the bell read the department's language.
             let amount = row.amount_yuan.map { app.kefu.localizer.text("contract.amount_wan", .zhHans, ["amount": Yuan($0).wanText]) }
             return Reminders.Message(
                 reminder: reminder, titleKey: "reminder.title.\(reminder.event.rawValue)", arguments: ["title": row.title],
                 lines: [row.contract_number, row.customer_name, amount, "⏰ " + row.due_on].compactMap { $0 },
-                path: "/contracts/\(row.contract_id)", recipients: [staffID])
+                path: "/contracts/\(row.contract_id)", recipients: Array(Set(recipients)).sorted())
         }
         try await Reminders(app: app).record(messages, now: now)
         for (event, column) in [(ReminderEvent.obligationDueSoon, "due_soon_reminded_on"), (.obligationOverdue, "overdue_reminded_on")] {

@@ -45,8 +45,10 @@ struct ProcedureStore {
     struct Step: Decodable, Sendable {
         var id: Int, procedureID: Int, position: Int, code: String, status: String, startedOn: String?, doneOn: String?
         var helperStaffID: Int?, helperName: String?, note: String?, version: Int
+        /// The step's own texts when its type's step was written by the supervisor; nil for a built-in step.
+        var name: String?, guidance: String?, documents: String?
         enum CodingKeys: String, CodingKey {
-            case id, position, code, status, note, version
+            case id, position, code, status, note, version, name, guidance, documents
             case procedureID = "procedure_id", startedOn = "started_on", doneOn = "done_on", helperStaffID = "helper_staff_id", helperName = "helper_name"
         }
         var stepStatus: ProcedureStepStatus { ProcedureStepStatus(rawValue: status) ?? .pending }
@@ -72,7 +74,7 @@ struct ProcedureStore {
         let steps = try await sql.raw("""
             SELECT procedure_steps.id, procedure_steps.procedure_id, procedure_steps.position, procedure_steps.code, procedure_steps.status,
                    procedure_steps.started_on, procedure_steps.done_on, procedure_steps.helper_staff_id, staff.display_name AS helper_name,
-                   procedure_steps.note, procedure_steps.version
+                   procedure_steps.note, procedure_steps.version, procedure_steps.name, procedure_steps.guidance, procedure_steps.documents
             FROM procedure_steps LEFT JOIN staff ON staff.id = procedure_steps.helper_staff_id
             WHERE procedure_steps.procedure_id IN (\(binds: procedures.map(\.id))) ORDER BY procedure_steps.procedure_id, procedure_steps.position
             """).all(decoding: Step.self)
@@ -90,12 +92,16 @@ struct ProcedureStore {
 
     struct StartInput: Codable, Sendable { var type: String; var contractID: Int? }
 
-    /// Starts a procedure for the customer with its type's steps, all pending; one of each type per customer.
+    /// Starts a procedure for the customer with its type's steps (a type in use: built-in or added by
+    /// the supervisor), all pending; one of each type per customer. The steps keep the texts they
+    /// start with.
     func start(customerID: Int, _ input: StartInput, labels: ContractLabels, context: AuditContext) async throws -> Int {
-        guard let type = ProcedureType(rawValue: input.type) else { throw FieldErrors(["type": "validation.choose_from_list"]) }
+        guard let type = try await ProcedureTemplateStore(database: database).entry(input.type)?.template, type.isActive else {
+            throw FieldErrors(["type": "validation.choose_from_list"])
+        }
         return try await database.transaction { tx in
             let sql = try tx.sql()
-            if try await sql.raw("SELECT id FROM procedures WHERE customer_id = \(bind: customerID) AND type = \(bind: type.rawValue)").first() != nil {
+            if try await sql.raw("SELECT id FROM procedures WHERE customer_id = \(bind: customerID) AND type = \(bind: type.code)").first() != nil {
                 throw FieldErrors(["type": "validation.procedure.exists"])
             }
             if let contractID = input.contractID,
@@ -104,22 +110,22 @@ struct ProcedureStore {
             }
             let id = try await sql.raw("""
                 INSERT INTO procedures (customer_id, contract_id, type, staff_id, created_at, updated_at)
-                SELECT id, \(bind: input.contractID), \(bind: type.rawValue), COALESCE(responsible_staff_id, \(bind: context.actorStaffID)),
+                SELECT id, \(bind: input.contractID), \(bind: type.code), COALESCE(responsible_staff_id, \(bind: context.actorStaffID)),
                        \(bind: context.now), \(bind: context.now)
                 FROM customers WHERE id = \(bind: customerID) RETURNING id
                 """).first()?.decode(column: "id", as: Int.self)
             guard let id else { throw KefuError.notFound }
-            for (position, code) in type.steps.enumerated() {
+            for (position, step) in type.steps.enumerated() {
                 try await sql.raw("""
-                    INSERT INTO procedure_steps (procedure_id, position, code, status, version)
-                    VALUES (\(bind: id), \(bind: position + 1), \(bind: code), 'pending', 1)
+                    INSERT INTO procedure_steps (procedure_id, position, code, status, version, name, guidance, documents)
+                    VALUES (\(bind: id), \(bind: position + 1), \(bind: step.code), 'pending', 1, \(bind: step.name), \(bind: step.guidance), \(bind: step.documents))
                     """).run()
             }
-            let name = StoredText.term("procedure.type.\(type.rawValue)")
+            let name = type.name ?? StoredText.term("procedure.type.\(type.code)")
             try await Timeline.record(.procedure, customerID: customerID, recordType: ProcedureRecordKind.recordType, recordID: id, summary: name,
                                       context: context, on: tx)
             try await AuditLog.record("procedure.started", recordType: ProcedureRecordKind.recordType, recordID: String(id), fields: ["type"],
-                                      detail: "customer \(customerID), \(type.rawValue)", context: context, on: tx)
+                                      detail: "customer \(customerID), \(type.code)", context: context, on: tx)
             return id
         }
     }
@@ -151,7 +157,8 @@ struct ProcedureStore {
                 """).first()
             guard updated != nil else { throw KefuError.conflict() }
             try await tx.sql().raw("UPDATE procedures SET updated_at = \(bind: context.now) WHERE id = \(bind: procedure.id)").run()
-            let summary = [StoredText.term("procedure.type.\(procedure.type)"), StoredText.term("procedure.step.\(step.code)"),
+            let typeName = try await ProcedureTemplateStore(database: tx).entry(procedure.type)?.template.name
+            let summary = [typeName ?? StoredText.term("procedure.type.\(procedure.type)"), step.name ?? StoredText.term("procedure.step.\(step.code)"),
                            StoredText.term("procedure.status.\(status.rawValue)")].joined(separator: " · ")
             try await Timeline.record(.procedure, customerID: procedure.customerID, recordType: ProcedureRecordKind.recordType, recordID: procedure.id,
                                       summary: summary, context: context, on: tx)

@@ -18,16 +18,17 @@ struct ProcedureDTO: Content {
     var standingLabel: String
     var steps: [StepDTO]
 
-    init(_ procedure: ProcedureStore.Procedure, steps: [ProcedureStore.Step], labels: ContractLabels) {
+    /// `types` are the procedure types in use, which name an added type.
+    init(_ procedure: ProcedureStore.Procedure, steps: [ProcedureStore.Step], labels: ContractLabels, types: [ProcedureTypeTemplate]) {
         func text(_ key: String) -> String { labels.localizer.text(key, labels.language) }
         let statuses = steps.map(\.stepStatus)
         let current = ProcedureRules.currentStep(statuses)
-        id = procedure.id; type = procedure.type; name = text("procedure.type.\(procedure.type)"); contractID = procedure.contractID
+        id = procedure.id; type = procedure.type; name = labels.procedureType(procedure.type, among: types); contractID = procedure.contractID
         contractNumber = procedure.contractNumber; standing = ProcedureRules.standing(statuses).rawValue
         standingLabel = text("procedure.standing.\(standing)")
         self.steps = steps.enumerated().map { index, step in
-            StepDTO(id: step.id, code: step.code, name: text("procedure.step.\(step.code)"), guidance: text("procedure.guidance.\(step.code)"),
-                    documents: text("procedure.documents.\(step.code)"), status: step.status,
+            let texts = labels.procedureStep(ProcedureStepTemplate(code: step.code, name: step.name, guidance: step.guidance, documents: step.documents))
+            return StepDTO(id: step.id, code: step.code, name: texts.name, guidance: texts.guidance, documents: texts.documents, status: step.status,
                     statusLabel: text("procedure.status.\(step.status)"), startedOn: step.startedOn, doneOn: step.doneOn,
                     helper: step.helperName, note: step.note, version: step.version, isCurrent: index == current)
         }
@@ -55,8 +56,9 @@ struct ProceduresAPIController: RouteCollection {
 
     @Sendable func list(req: Request) async throws -> [ProcedureDTO] {
         let customer = try await req.customerToShow(for: .viewContracts)
-        let labels = req.contractLabels
-        return try await ProcedureStore(database: req.db).procedures(customerID: try customer.requireID()).map { ProcedureDTO($0.0, steps: $0.1, labels: labels) }
+        let labels = req.contractLabels, types = try await ProcedureTemplateStore(database: req.db).all().map(\.template)
+        return try await ProcedureStore(database: req.db).procedures(customerID: try customer.requireID())
+            .map { ProcedureDTO($0.0, steps: $0.1, labels: labels, types: types) }
     }
 
     @Sendable func start(req: Request) async throws -> Response {
@@ -65,7 +67,8 @@ struct ProceduresAPIController: RouteCollection {
         let store = ProcedureStore(database: req.db)
         let id = try await store.start(customerID: try customer.requireID(), input, labels: req.contractLabels, context: req.auditContext)
         guard let found = try await store.procedures(customerID: try customer.requireID()).first(where: { $0.0.id == id }) else { throw KefuError.notFound }
-        return try await ProcedureDTO(found.0, steps: found.1, labels: req.contractLabels).encodeResponse(status: .created, for: req)
+        let types = try await ProcedureTemplateStore(database: req.db).all().map(\.template)
+        return try await ProcedureDTO(found.0, steps: found.1, labels: req.contractLabels, types: types).encodeResponse(status: .created, for: req)
     }
 
     @Sendable func updateStep(req: Request) async throws -> ProcedureDTO {
@@ -75,7 +78,7 @@ struct ProceduresAPIController: RouteCollection {
         let store = ProcedureStore(database: req.db)
         try await store.update(procedure, stepID: stepID, input, today: req.today, labels: req.contractLabels, context: req.auditContext)
         guard let found = try await store.procedures(customerID: procedure.customerID).first(where: { $0.0.id == procedure.id }) else { throw KefuError.notFound }
-        return ProcedureDTO(found.0, steps: found.1, labels: req.contractLabels)
+        return ProcedureDTO(found.0, steps: found.1, labels: req.contractLabels, types: try await ProcedureTemplateStore(database: req.db).all().map(\.template))
     }
 
     static let operations: [APIOperation] = [
@@ -95,7 +98,8 @@ struct ProceduresAPIController: RouteCollection {
         let text = Schema.string, nullableText = Schema.nullable("string")
         return [
             "Procedure": Schema.object([
-                "id": Schema.integer, "type": Schema.enumeration(ProcedureType.allCases.map(\.rawValue)), "name": text, "contractID": Schema.nullable("integer"),
+                "id": Schema.integer, "type": ["type": "string", "description": .string("A built-in type (\(ProcedureType.allCases.map(\.rawValue).joined(separator: ", "))) or one the supervisor added (GET /api/v1/procedure-templates)")],
+                "name": text, "contractID": Schema.nullable("integer"),
                 "contractNumber": nullableText, "standing": Schema.enumeration(["not_started", "in_progress", "completed"]), "standingLabel": text,
                 "steps": ["type": "array", "items": Schema.object([
                     "id": Schema.integer, "code": text, "name": text, "guidance": text, "documents": text,
@@ -104,7 +108,7 @@ struct ProceduresAPIController: RouteCollection {
                 ], required: ["id", "code", "name", "guidance", "documents", "status", "version", "isCurrent"])],
             ], required: ["id", "type", "name", "standing", "steps"]),
             "ProcedureList": ["type": "array", "items": Schema.ref("Procedure")],
-            "ProcedureInput": Schema.object(["type": Schema.enumeration(ProcedureType.allCases.map(\.rawValue)), "contractID": Schema.nullable("integer")],
+            "ProcedureInput": Schema.object(["type": ["type": "string", "description": "The code of an active procedure type (GET /api/v1/procedure-templates)"], "contractID": Schema.nullable("integer")],
                                             required: ["type"]),
             "ProcedureStepInput": Schema.object(["status": Schema.enumeration(ProcedureStepStatus.allCases.map(\.rawValue)), "note": nullableText,
                                                  "helperStaffID": Schema.nullable("integer"), "version": Schema.integer], required: ["status", "version"]),
@@ -129,6 +133,7 @@ struct ProceduresController: RouteCollection {
         var hasProcedures: Bool
         var canManage: Bool
         var types: [ChoiceOption]
+        var canConfigure: Bool
         var statuses: [ChoiceOption]
         var error: String?
         var errorStepID: Int
@@ -137,15 +142,16 @@ struct ProceduresController: RouteCollection {
     private func render(_ req: Request, _ customer: CustomerModel, error: String? = nil, errorStepID: Int = 0, status: HTTPResponseStatus = .ok) async throws -> Response {
         let staff = try req.requireStaff()
         let id = try customer.requireID()
-        let labels = req.contractLabels
-        let procedures = try await ProcedureStore(database: req.db).procedures(customerID: id).map { ProcedureDTO($0.0, steps: $0.1, labels: labels) }
+        let labels = req.contractLabels, types = try await ProcedureTemplateStore(database: req.db).all().map(\.template)
+        let procedures = try await ProcedureStore(database: req.db).procedures(customerID: id).map { ProcedureDTO($0.0, steps: $0.1, labels: labels, types: types) }
         let started = Set(procedures.map(\.type))
         let page = Page(
             customerID: id, customerCode: customer.code, customerName: customer.name, procedures: procedures, hasProcedures: !procedures.isEmpty,
             canManage: AccessPolicy.permits(staff.actor, .manageContracts, on: customer.recordFacts),
-            types: ProcedureType.allCases.filter { !started.contains($0.rawValue) }.map {
-                ChoiceOption(value: $0.rawValue, labelKey: "procedure.type.\($0.rawValue)", isSelected: false)
+            types: types.filter { $0.isActive && !started.contains($0.code) }.map {
+                ChoiceOption(value: $0.code, labelKey: "", label: labels.procedureType($0.code, among: types), isSelected: false)
             },
+            canConfigure: AccessPolicy.allows(staff.role, .configureContracts),
             statuses: ChoiceOption.list(ProcedureStepStatus.allCases.map(\.rawValue), labelPrefix: "procedure.status", selected: "in_progress"),
             error: error, errorStepID: errorStepID
         )

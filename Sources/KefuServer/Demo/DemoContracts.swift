@@ -42,6 +42,17 @@ enum DemoContracts {
         let today = CalendarDay(now, timeZone: DisplayFormat.timeZone)
         let workflow = ContractWorkflow(database: app.db, labels: labels)
         let store = ContractStore(database: app.db)
+        // The supervisor added a procedure the department often helps with (R3.4: configurable others).
+        var supervisor = AuditContext.console(now: now.addingTimeInterval(-120 * 86400))
+        (supervisor.actorStaffID, supervisor.actorName) = (try await person("wangjing")?.0, "wangjing")
+        let energyReview = ProcedureTemplateStore.newCode()
+        try await ProcedureTemplateStore(database: app.db).save(ProcedureTypeTemplate(code: energyReview, name: "节能审查", steps: [
+            ProcedureStepTemplate(code: "custom", name: "编制节能报告", guidance: "年综合能耗1000吨标准煤以上的项目须编制节能报告，园区可推荐有经验的咨询机构。",
+                                  documents: "可行性研究报告、用能设备清单、能源消费测算"),
+            ProcedureStepTemplate(code: "custom", name: "提交节能审查申请", guidance: "通过投资项目在线审批监管平台提交，工程管理部可协助填报。",
+                                  documents: "节能报告、申请函、项目备案证明"),
+            ProcedureStepTemplate(code: "custom", name: "取得节能审查意见", guidance: "一般20个工作日内出具意见，取得后方可开工建设。", documents: "受理通知书"),
+        ]), version: 0, context: supervisor)
         for (index, row) in customers.enumerated() {
             let target = Target.allCases[index % Target.allCases.count]
             let customerID = try row.decode(column: "id", as: Int.self)
@@ -120,11 +131,12 @@ enum DemoContracts {
             try await workflow.move(contractID: id, to: "in_execution", reason: nil, version: try await version(id), context: context)
             // Registration under way after signing: the first steps done (all of them once the contract is completed).
             let procedures = ProcedureStore(database: app.db)
-            for type in [ProcedureType.businessRegistration, .taxRegistration] {
-                let procedureID = try await procedures.start(customerID: customerID, .init(type: type.rawValue, contractID: id), labels: labels, context: context)
+            let types = [ProcedureType.businessRegistration.rawValue, ProcedureType.taxRegistration.rawValue] + (index % 3 == 0 ? [energyReview] : [])
+            for type in types {
+                let procedureID = try await procedures.start(customerID: customerID, .init(type: type, contractID: id), labels: labels, context: context)
                 guard let procedure = try await procedures.find(procedureID) else { continue }
                 let steps = try await procedures.procedures(customerID: customerID).first { $0.0.id == procedureID }?.1 ?? []
-                for (position, step) in steps.enumerated() where target == .completed || (type == .businessRegistration && position < 2) {
+                for (position, step) in steps.enumerated() where target == .completed || (type != ProcedureType.taxRegistration.rawValue && position < 2) {
                     try await procedures.update(procedure, stepID: step.id, .init(status: "done", note: nil, helperStaffID: nil, version: step.version),
                                                 today: today, labels: labels, context: context)
                 }

@@ -6,7 +6,7 @@ import Vapor
 
 /// Quality inspections (issue 14 §6): three communication records per specialist of the last year,
 /// sampled with a fixed seed and taken through the same steps people use — scored with a comment,
-/// acknowledged, one disputed and answered, one left to score.
+/// acknowledged, one disputed and answered, one left to score — and records sampled by rule.
 enum DemoInspections {
     static let comments = ["开场问候规范，答复准确；记录可再补充客户的顾虑。", "政策说明清楚，主动约定了回访时间。", "信息准确，但未记录下一步安排。"]
 
@@ -38,6 +38,13 @@ enum DemoInspections {
             } else if index % 2 == 0 {
                 try await store.acknowledge(scored, version: scored.version, context: own)
             }
+        }
+        // By rule: the inquiries and complaint updates behind low survey scores, then a complaint
+        // update per person, left to score.
+        for rule in [InspectionStore.Rule.lowScores, .complaints] {
+            _ = try await store.sample(.init(periodStart: today.adding(days: -365).description, periodEnd: today.description, perPerson: 1, seed: 2026,
+                                             rule: rule.rawValue),
+                                       departmentID: departmentID, context: context(supervisorID, "wangjing"))
         }
     }
 }

@@ -3,18 +3,29 @@ import Foundation
 import KefuDomain
 import SQLKit
 
-/// Quality inspection (R2.2, R6.5): the department's checklist, sampling communication records of the
-/// team per period (random N per person with a seed, or by rule), scoring, the specialist's
+/// Quality inspection (R2.2, R6.5): the department's checklist, sampling the team's communication
+/// records, inquiries and complaint updates per period (random N per person with a seed, or by rule:
+/// long calls, complaints, low survey scores), scoring, the specialist's
 /// acknowledgement or dispute and the supervisor's answer. Every write in one transaction with its
 /// audit entry; edits carry the version they were made on (stale → 409).
 struct InspectionStore {
     let database: any Database
 
     enum Status: String, CaseIterable, Sendable { case sampled, scored, acknowledged, disputed, answered }
-    enum Rule: String, CaseIterable, Sendable { case random, longCalls = "long_calls" }
+    /// Which records a sample draws from: communication records at random or only long calls, the
+    /// inquiries answered, the updates told to complaining customers, or the inquiries and complaint
+    /// updates behind a low survey score attributed to the person.
+    enum Rule: String, CaseIterable, Sendable {
+        case random, longCalls = "long_calls", inquiries, complaints, lowScores = "low_scores"
+    }
+
+    /// What an inspection looks at: `record_type` with the record's id.
+    enum RecordType: String, CaseIterable, Sendable { case communication, inquiry, complaintUpdate = "complaint_update" }
 
     /// A call this long or longer is a "long call" for the rule.
     static let longCallMinutes = 20
+    /// A survey score this low or lower (on 1–5) is a "low score" for the rule.
+    static let lowSurveyScore = 2
 
     // MARK: Settings
 
@@ -71,7 +82,8 @@ struct InspectionStore {
         var id: Int, departmentID: Int, staffID: Int, staffName: String?, recordType: String, recordID: Int, periodStart: String, periodEnd: String
         var sampleRule: String, seed: Int64, checklist: String, scores: String?, score: Double?, comment: String?, scoredByName: String?, scoredAt: Date?
         var status: String, disputeReason: String?, answer: String?, createdAt: Date, updatedAt: Date, version: Int
-        // The communication record inspected.
+        // The record inspected: a communication record, an inquiry (question and answer) or a
+        // complaint update (the complaint's number and what the customer was told).
         var recordAt: Date?, recordChannel: String?, recordDuration: Int?, recordSummary: String?, recordContent: String?, customerID: Int?, phrasesFound: String?
 
         var checklistItems: [ChecklistItem] { (try? JSONDecoder().decode([ChecklistItem].self, from: Data(checklist.utf8))) ?? [] }
@@ -90,11 +102,16 @@ struct InspectionStore {
                i.sample_rule AS "sampleRule", i.seed AS "seed", i.checklist AS "checklist", i.scores AS "scores", i.score AS "score",
                i.comment AS "comment", scorer.display_name AS "scoredByName", i.scored_at AS "scoredAt", i.status AS "status",
                i.dispute_reason AS "disputeReason", i.answer AS "answer", i.created_at AS "createdAt", i.updated_at AS "updatedAt", i.version AS "version",
-               c.occurred_at AS "recordAt", c.channel AS "recordChannel", c.duration_minutes AS "recordDuration", c.summary AS "recordSummary",
-               c.content AS "recordContent", c.customer_id AS "customerID", m.phrases AS "phrasesFound"
+               COALESCE(c.occurred_at, q.received_at, u.told_at) AS "recordAt", COALESCE(c.channel, q.channel, u.channel) AS "recordChannel",
+               c.duration_minutes AS "recordDuration", COALESCE(c.summary, q.question, k.number) AS "recordSummary",
+               COALESCE(c.content, CASE WHEN q.reply IS NULL THEN q.answer ELSE COALESCE(q.answer, '') || ' / ' || q.reply END, u.content) AS "recordContent",
+               COALESCE(c.customer_id, q.customer_id, u.customer_id) AS "customerID", m.phrases AS "phrasesFound"
         FROM inspections i JOIN staff person ON person.id = i.staff_id LEFT JOIN staff scorer ON scorer.id = i.scored_by_staff_id
         LEFT JOIN communication_records c ON i.record_type = 'communication' AND c.id = i.record_id
         LEFT JOIN communication_phrase_marks m ON i.record_type = 'communication' AND m.communication_record_id = i.record_id
+        LEFT JOIN inquiries q ON i.record_type = 'inquiry' AND q.id = i.record_id
+        LEFT JOIN complaint_updates u ON i.record_type = 'complaint_update' AND u.id = i.record_id
+        LEFT JOIN complaints k ON k.id = u.complaint_id
         """
 
     func find(_ id: Int) async throws -> Row? {
@@ -121,9 +138,12 @@ struct InspectionStore {
         let instants = PeriodInstants(period)
         let rows = try await database.sql().raw("""
             SELECT i.staff_id AS "staffID", i.score AS "score" FROM inspections i
-            JOIN communication_records c ON i.record_type = 'communication' AND c.id = i.record_id
+            LEFT JOIN communication_records c ON i.record_type = 'communication' AND c.id = i.record_id
+            LEFT JOIN inquiries q ON i.record_type = 'inquiry' AND q.id = i.record_id
+            LEFT JOIN complaint_updates u ON i.record_type = 'complaint_update' AND u.id = i.record_id
             WHERE i.staff_id IN (\(binds: staffIDs)) AND i.score IS NOT NULL AND i.status IN ('scored', 'acknowledged', 'answered')
-              AND c.occurred_at >= \(bind: instants.from) AND c.occurred_at < \(bind: instants.until)
+              AND COALESCE(c.occurred_at, q.received_at, u.told_at) >= \(bind: instants.from)
+              AND COALESCE(c.occurred_at, q.received_at, u.told_at) < \(bind: instants.until)
             ORDER BY i.id
             """).all()
         var result: [Int: [Double]] = [:]
@@ -138,11 +158,75 @@ struct InspectionStore {
         var periodEnd: String
         var perPerson: Int
         var seed: Int64?
-        /// random (default) or long_calls.
+        /// random (default), long_calls, inquiries, complaints or low_scores.
         var rule: String?
     }
 
-    /// Samples up to N communication records per active specialist of the department in the period,
+    /// A record a rule may draw: what it is, whose, and whether phrases to avoid were marked in it.
+    struct Candidate: Sendable { var recordType: RecordType; var recordID: Int; var staffID: Int; var marked: Bool }
+
+    /// The records of the department's active specialists in the period that `rule` draws from,
+    /// leaving out records already inspected, in a stable order.
+    func candidates(_ rule: Rule, departmentID: Int, period: AssessmentPeriod) async throws -> [Candidate] {
+        let instants = PeriodInstants(period)
+        let sql = try database.sql()
+        let team: SQLQueryString = "s.department_id = \(bind: departmentID) AND s.role = 'specialist' AND s.is_active = \(bind: true)"
+        func notInspected(_ type: RecordType, _ column: String) -> SQLQueryString {
+            "NOT EXISTS (SELECT 1 FROM inspections i WHERE i.record_type = \(bind: type.rawValue) AND i.record_id = \(unsafeRaw: column))"
+        }
+        func rows(_ type: RecordType, _ query: SQLQueryString) async throws -> [Candidate] {
+            try await sql.raw(query).all().map {
+                Candidate(recordType: type, recordID: try $0.decode(column: "recordID", as: Int.self), staffID: try $0.decode(column: "staffID", as: Int.self),
+                          marked: try $0.decode(column: "marked", as: Int.self) == 1)
+            }
+        }
+        switch rule {
+        case .random, .longCalls:
+            var longCalls: SQLQueryString = ""
+            if rule == .longCalls { longCalls = " AND c.duration_minutes >= \(bind: Self.longCallMinutes)" }
+            return try await rows(.communication, """
+                SELECT c.id AS "recordID", c.staff_id AS "staffID", CASE WHEN m.id IS NULL THEN 0 ELSE 1 END AS "marked"
+                FROM communication_records c JOIN staff s ON s.id = c.staff_id
+                LEFT JOIN communication_phrase_marks m ON m.communication_record_id = c.id
+                WHERE \(team) AND c.occurred_at >= \(bind: instants.from) AND c.occurred_at < \(bind: instants.until)\(longCalls)
+                  AND \(notInspected(.communication, "c.id")) ORDER BY c.id
+                """)
+        case .inquiries:
+            // As the work figure counts them: received in the period and answered.
+            return try await rows(.inquiry, """
+                SELECT q.id AS "recordID", q.staff_id AS "staffID", 0 AS "marked" FROM inquiries q JOIN staff s ON s.id = q.staff_id
+                WHERE \(team) AND q.received_at >= \(bind: instants.from) AND q.received_at < \(bind: instants.until)
+                  AND q.first_answered_at IS NOT NULL AND \(notInspected(.inquiry, "q.id")) ORDER BY q.id
+                """)
+        case .complaints:
+            return try await rows(.complaintUpdate, """
+                SELECT u.id AS "recordID", u.staff_id AS "staffID", 0 AS "marked" FROM complaint_updates u JOIN staff s ON s.id = u.staff_id
+                WHERE \(team) AND u.told_at >= \(bind: instants.from) AND u.told_at < \(bind: instants.until)
+                  AND \(notInspected(.complaintUpdate, "u.id")) ORDER BY u.id
+                """)
+        case .lowScores:
+            // The surveys answered in the period with a low score given to the person: the inquiry
+            // they answered, or what they told the customer about the complaint.
+            let inquiries = try await rows(.inquiry, """
+                SELECT DISTINCT q.id AS "recordID", a.staff_id AS "staffID", 0 AS "marked"
+                FROM survey_attributions a JOIN staff s ON s.id = a.staff_id JOIN inquiries q ON a.subject_type = 'inquiry' AND q.id = a.subject_id
+                WHERE \(team) AND a.score <= \(bind: Self.lowSurveyScore) AND a.answered_at >= \(bind: instants.from) AND a.answered_at < \(bind: instants.until)
+                  AND \(notInspected(.inquiry, "q.id")) ORDER BY 1, 2
+                """)
+            let updates = try await rows(.complaintUpdate, """
+                SELECT DISTINCT u.id AS "recordID", a.staff_id AS "staffID", 0 AS "marked"
+                FROM survey_attributions a JOIN staff s ON s.id = a.staff_id
+                JOIN complaint_updates u ON a.subject_type = 'complaint' AND u.complaint_id = a.subject_id AND u.staff_id = a.staff_id
+                WHERE \(team) AND a.score <= \(bind: Self.lowSurveyScore) AND a.answered_at >= \(bind: instants.from) AND a.answered_at < \(bind: instants.until)
+                  AND \(notInspected(.complaintUpdate, "u.id")) ORDER BY 1, 2
+                """)
+            // An inquiry scored low for two people who handled it is inspected once, for the first.
+            var seen = Set<Int>()
+            return inquiries.filter { seen.insert($0.recordID).inserted } + updates
+        }
+    }
+
+    /// Samples up to N records per active specialist of the department in the period by the rule,
     /// reproducibly with the seed, leaving out records already inspected. Returns the new inspections' ids.
     func sample(_ input: SampleInput, departmentID: Int, context: AuditContext) async throws -> [Int] {
         var errors = FieldErrors()
@@ -155,41 +239,36 @@ struct InspectionStore {
         if rule == nil { errors.add("rule", "validation.choose_from_list") }
         try errors.throwIfAny()
         let period = AssessmentPeriod(start: start!, end: end!)!
-        let instants = PeriodInstants(period)
         let seed = input.seed ?? Int64(context.now.timeIntervalSince1970)
         let settings = try await settings(departmentID: departmentID)
         return try await database.transaction { tx in
             let sql = try tx.sql()
-            var longCalls: SQLQueryString = ""
-            if rule == .longCalls { longCalls = " AND c.duration_minutes >= \(bind: Self.longCallMinutes)" }
-            let candidates = try await sql.raw("""
-                SELECT c.id AS "recordID", c.staff_id AS "staffID", CASE WHEN m.id IS NULL THEN 0 ELSE 1 END AS "marked"
-                FROM communication_records c JOIN staff s ON s.id = c.staff_id
-                LEFT JOIN communication_phrase_marks m ON m.communication_record_id = c.id
-                WHERE s.department_id = \(bind: departmentID) AND s.role = 'specialist' AND s.is_active = \(bind: true)
-                  AND c.occurred_at >= \(bind: instants.from) AND c.occurred_at < \(bind: instants.until)\(longCalls)
-                  AND NOT EXISTS (SELECT 1 FROM inspections i WHERE i.record_type = 'communication' AND i.record_id = c.id)
-                """).all().map { (recordID: try $0.decode(column: "recordID", as: Int.self), staffID: try $0.decode(column: "staffID", as: Int.self),
-                                  marked: try $0.decode(column: "marked", as: Int.self) == 1) }
+            // The sampling draws positions in a list ordered by record type and id, so that records
+            // of two types (a low-score rule) never share a number and the draw does not depend on
+            // the order the database returned them in.
+            let candidates = try await InspectionStore(database: tx).candidates(rule!, departmentID: departmentID, period: period)
+                .sorted { ($0.recordType.rawValue, $0.recordID) < ($1.recordType.rawValue, $1.recordID) }
+            let indexed = Array(candidates.enumerated())
             // Records where phrases to avoid were marked are offered first; the rest of each person's N at random.
-            let marked = InspectionSampling.sample(candidates.filter(\.marked).map { ($0.recordID, $0.staffID) }, perPerson: input.perPerson,
+            let marked = InspectionSampling.sample(indexed.filter(\.element.marked).map { ($0.offset, $0.element.staffID) }, perPerson: input.perPerson,
                                                    seed: UInt64(bitPattern: seed))
             var picks = marked
             let markedCount = Dictionary(grouping: marked, by: \.staffID).mapValues(\.count)
-            let rest = Dictionary(grouping: candidates.filter { !$0.marked }, by: \.staffID)
+            let rest = Dictionary(grouping: indexed.filter { !$0.element.marked }, by: \.element.staffID)
             for staffID in rest.keys.sorted() {
                 let remaining = input.perPerson - markedCount[staffID, default: 0]
-                picks += InspectionSampling.sample(rest[staffID]!.map { ($0.recordID, $0.staffID) }, perPerson: remaining, seed: UInt64(bitPattern: seed))
+                picks += InspectionSampling.sample(rest[staffID]!.map { ($0.offset, $0.element.staffID) }, perPerson: remaining, seed: UInt64(bitPattern: seed))
             }
             let checklist = try Self.json(settings.checklist)
             var ids: [Int] = []
             for pick in picks {
+                let record = candidates[pick.recordID]
                 let id = try await sql.raw("""
                     INSERT INTO inspections (department_id, staff_id, record_type, record_id, period_start, period_end, sample_rule, seed, checklist,
                         status, created_at, updated_at, version)
-                    VALUES (\(bind: departmentID), \(bind: pick.staffID), 'communication', \(bind: pick.recordID), \(bind: period.start.description),
-                            \(bind: period.end.description), \(bind: rule!.rawValue), \(bind: seed), \(bind: checklist), 'sampled',
-                            \(bind: context.now), \(bind: context.now), 1)
+                    VALUES (\(bind: departmentID), \(bind: record.staffID), \(bind: record.recordType.rawValue), \(bind: record.recordID),
+                            \(bind: period.start.description), \(bind: period.end.description), \(bind: rule!.rawValue), \(bind: seed), \(bind: checklist),
+                            'sampled', \(bind: context.now), \(bind: context.now), 1)
                     RETURNING id
                     """).first()?.decode(column: "id", as: Int.self) ?? 0
                 ids.append(id)

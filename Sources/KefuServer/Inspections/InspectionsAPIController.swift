@@ -139,7 +139,7 @@ struct InspectionsAPIController: RouteCollection {
                      summary: "Inspections: the team's for the supervisor, all for leadership, one's own for a specialist; filter by staffID, status, periodStart",
                      responses: [200: "InspectionList"]),
         APIOperation(method: .POST, path: "/api/v1/inspections/sample", tag: "Quality inspection",
-                     summary: "Sample N communication records per specialist of the team in a period, reproducibly with a seed (rule: random or long_calls)",
+                     summary: "Sample N records per specialist of the team in a period, reproducibly with a seed (rule: random or long_calls — communication records; inquiries; complaints — complaint updates; low_scores — the inquiries and complaint updates behind a survey scored 2 or less)",
                      requestSchema: "InspectionSampleInput", responses: [201: "InspectionList"]),
         APIOperation(method: .GET, path: "/api/v1/inspections/settings", tag: "Quality inspection", summary: "The department's checklist and phrases to avoid",
                      responses: [200: "InspectionSettings"]),
@@ -167,7 +167,7 @@ struct InspectionsAPIController: RouteCollection {
             "Inspection": Schema.object([
                 "id": Schema.integer, "staffID": Schema.integer, "staffName": nullableText, "periodStart": text, "periodEnd": text, "rule": text,
                 "seed": Schema.integer, "status": Schema.enumeration(InspectionStore.Status.allCases.map(\.rawValue)),
-                "record": Schema.object(["type": text, "id": Schema.integer, "at": Schema.nullable("string", format: "date-time"), "channel": nullableText,
+                "record": Schema.object(["type": Schema.enumeration(InspectionStore.RecordType.allCases.map(\.rawValue)), "id": Schema.integer, "at": Schema.nullable("string", format: "date-time"), "channel": nullableText,
                                          "durationMinutes": Schema.nullable("integer"), "summary": nullableText, "content": nullableText],
                                         required: ["type", "id"]),
                 "phrasesFound": ["type": "array", "items": text, "description": "Phrases to avoid marked in the record when it was saved"],

@@ -133,7 +133,7 @@ struct InspectionsController: RouteCollection {
 
     struct ShowPage: Encodable {
         struct Item: Encodable { var code: String; var name: String; var weight: Int; var score: String; var value: String; var error: String? }
-        var id: Int, person: String, period: String, rule: String, status: String, recordAt: String, channel: String, duration: String
+        var id: Int, person: String, period: String, rule: String, status: String, recordType: String, recordAt: String, channel: String, duration: String
         var summary: String, content: String, phrases: [String], hasPhrases: Bool, items: [Item], score: String, comment: String, scoredBy: String, disputeReason: String, answer: String
         var version: Int, canScore: Bool, canRespond: Bool, canAnswer: Bool, error: String?, errors: [String: String], form: [String: String]
     }
@@ -146,8 +146,10 @@ struct InspectionsController: RouteCollection {
         let manage = AccessPolicy.permits(staff.actor, .manageInspections, on: facts)
         let page = ShowPage(
             id: row.id, person: row.staffName ?? "—", period: "\(row.periodStart) – \(row.periodEnd)", rule: req.t("inspection.rule.\(row.sampleRule)"),
-            status: req.t("inspection.status.\(row.status)"), recordAt: row.recordAt.map(DisplayFormat.dateTime) ?? "—",
-            channel: row.recordChannel.map { req.t("communication.channel.\($0)") } ?? "—", duration: row.recordDuration.map(String.init) ?? "—",
+            status: req.t("inspection.status.\(row.status)"), recordType: req.t("inspection.record_type.\(row.recordType)"),
+            recordAt: row.recordAt.map(DisplayFormat.dateTime) ?? "—",
+            channel: row.recordChannel.map { req.t("\(Self.channelLabelPrefix(row.recordType)).\($0)") } ?? "—",
+            duration: row.recordDuration.map(String.init) ?? "—",
             summary: row.recordSummary ?? "—", content: row.recordContent ?? "—", phrases: row.avoidedPhrases, hasPhrases: !row.avoidedPhrases.isEmpty,
             items: row.checklistItems.map { item in
                 .init(code: item.code, name: item.name, weight: item.weight, score: scores[item.code].map(AssessmentCalculation.text) ?? "—",
@@ -160,6 +162,15 @@ struct InspectionsController: RouteCollection {
             canAnswer: manage && row.status == "disputed", error: error, errors: errors, form: form
         )
         return try await req.renderPage("inspections/show", titleKey: "inspection.title", page, status: status)
+    }
+
+    /// Each kind of record has its own list of channels (an inquiry's web form, a complaint update's meeting).
+    static func channelLabelPrefix(_ recordType: String) -> String {
+        switch InspectionStore.RecordType(rawValue: recordType) {
+        case .inquiry?: "inquiry.channel"
+        case .complaintUpdate?: "follow_up.channel"
+        default: "communication.channel"
+        }
     }
 
     @Sendable func show(req: Request) async throws -> Response {

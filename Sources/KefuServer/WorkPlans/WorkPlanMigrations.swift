@@ -40,3 +40,26 @@ struct CreateWorkPlans: AsyncMigration {
         try await database.schema("work_plans").delete()
     }
 }
+
+/// A plan's result keeps the progress of each target as it stood when the result was recorded, so
+/// records changed later do not rewrite it.
+struct AddResultProgressToWorkPlans: AsyncMigration {
+    func prepare(on database: any Database) async throws {
+        try await database.schema("work_plans").field("result_progress", .string).update()
+    }
+
+    func revert(on database: any Database) async throws {
+        try await database.schema("work_plans").deleteField("result_progress").update()
+    }
+}
+
+/// The return visits a person did in a period, read for plans and assessments (R2.2, R5.3).
+struct CreateReturnVisitsDoneIndex: AsyncMigration {
+    func prepare(on database: any Database) async throws {
+        try await database.sql().raw("CREATE INDEX return_visits_done_by ON return_visits (done_by_staff_id, done_at) WHERE state = 'done'").run()
+    }
+
+    func revert(on database: any Database) async throws {
+        try await database.sql().raw("DROP INDEX return_visits_done_by").run()
+    }
+}

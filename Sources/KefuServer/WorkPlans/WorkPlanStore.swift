@@ -11,19 +11,22 @@ struct WorkPlanStore {
     struct Row: Decodable, Sendable {
         var id: Int, departmentID: Int, staffID: Int?, staffName: String?, periodKind: String, periodStart: String, periodEnd: String
         var title: String, targets: String, resultNote: String?, resultAt: Date?, createdByName: String?, updatedAt: Date, version: Int
+        /// Each target's progress when the result was recorded (JSON), nil before.
+        var resultProgress: String?
 
         var period: AssessmentPeriod? {
             guard let start = CalendarDay(periodStart), let end = CalendarDay(periodEnd) else { return nil }
             return AssessmentPeriod(start: start, end: end)
         }
         var workTargets: [WorkTarget] { (try? JSONDecoder().decode([WorkTarget].self, from: Data(targets.utf8))) ?? [] }
+        var recordedProgress: [TargetProgress]? { resultProgress.flatMap { try? JSONDecoder().decode([TargetProgress].self, from: Data($0.utf8)) } }
     }
 
     static let select: SQLQueryString = """
         SELECT p.id AS "id", p.department_id AS "departmentID", p.staff_id AS "staffID", person.display_name AS "staffName",
                p.period_kind AS "periodKind", p.period_start AS "periodStart", p.period_end AS "periodEnd", p.title AS "title",
                p.targets AS "targets", p.result_note AS "resultNote", p.result_at AS "resultAt", creator.display_name AS "createdByName",
-               p.updated_at AS "updatedAt", p.version AS "version"
+               p.updated_at AS "updatedAt", p.version AS "version", p.result_progress AS "resultProgress"
         FROM work_plans p LEFT JOIN staff person ON person.id = p.staff_id LEFT JOIN staff creator ON creator.id = p.created_by_staff_id
         """
 
@@ -135,14 +138,21 @@ struct WorkPlanStore {
         }
     }
 
-    /// The supervisor's account of the plan's result at the end of the period.
-    func recordResult(planID: Int, note: String, version: Int, context: AuditContext) async throws {
+    /// The supervisor's account of the plan's result at the end of the period (from its last day on),
+    /// kept with each target's progress as it stands now.
+    func recordResult(_ plan: Row, note: String, version: Int, serviceQuality: any ServiceQualityFigures, context: AuditContext) async throws {
         let note = note.trimmed
         if note.isEmpty { throw FieldErrors(["resultNote": "validation.required"]) }
         if note.count > 4000 { throw FieldErrors(["resultNote": "validation.too_long"]) }
+        if let period = plan.period, let problem = WorkPlanRules.resultProblem(period: period, today: CalendarDay(context.now, timeZone: DisplayFormat.timeZone)) {
+            throw FieldErrors(["resultNote": problem])
+        }
+        let progress = String(decoding: try JSONEncoder().encode(try await self.progress(plan, now: context.now, serviceQuality: serviceQuality)), as: UTF8.self)
+        let planID = plan.id
         try await database.transaction { tx in
             let updated = try await tx.sql().raw("""
-                UPDATE work_plans SET result_note = \(bind: note), result_at = \(bind: context.now), updated_at = \(bind: context.now), version = version + 1
+                UPDATE work_plans SET result_note = \(bind: note), result_at = \(bind: context.now), result_progress = \(bind: progress),
+                    updated_at = \(bind: context.now), version = version + 1
                 WHERE id = \(bind: planID) AND version = \(bind: version) RETURNING id
                 """).first()
             guard updated != nil else { throw KefuError.conflict() }

@@ -22,7 +22,10 @@ struct WorkPlansAPIController: RouteCollection {
         }
         struct Goal: Content { var id: Int; var text: String; var isDone: Bool; var doneAt: Date?; var doneBy: String? }
         var id: Int, title: String, staffID: Int?, staffName: String?, periodKind: String, periodStart: String, periodEnd: String
-        var progress: [Progress], goals: [Goal], resultNote: String?, resultAt: Date?, version: Int
+        var progress: [Progress], goals: [Goal], resultNote: String?, resultAt: Date?
+        /// Each target's progress as it stood when the result was recorded.
+        var resultProgress: [Progress]?
+        var version: Int
     }
 
     static func dto(_ req: Request, _ row: WorkPlanStore.Row) async throws -> PlanDTO {
@@ -32,14 +35,16 @@ struct WorkPlansAPIController: RouteCollection {
         let progress = try await req.application.figureCache.value(
             "work_plan:\(row.id):\(row.version)", now: now, maxAge: TimeInterval(req.kefu.configuration.figureCacheSeconds)
         ) { try await store.progress(row, now: now, serviceQuality: serviceQuality) }
+        func view(_ progress: TargetProgress) -> PlanDTO.Progress {
+            .init(figure: progress.figure.rawValue, label: words.figure(progress.figure.rawValue), target: progress.target, measured: progress.measured,
+                  percent: progress.percent, isMet: progress.isMet)
+        }
         return PlanDTO(
             id: row.id, title: row.title, staffID: row.staffID, staffName: row.staffName, periodKind: row.periodKind, periodStart: row.periodStart,
             periodEnd: row.periodEnd,
-            progress: progress.map {
-                .init(figure: $0.figure.rawValue, label: words.figure($0.figure.rawValue), target: $0.target, measured: $0.measured, percent: $0.percent, isMet: $0.isMet)
-            },
+            progress: progress.map(view),
             goals: try await store.goals(row.id).map { .init(id: $0.id, text: $0.text, isDone: $0.doneAt != nil, doneAt: $0.doneAt, doneBy: $0.doneByName) },
-            resultNote: row.resultNote, resultAt: row.resultAt, version: row.version
+            resultNote: row.resultNote, resultAt: row.resultAt, resultProgress: row.recordedProgress?.map(view), version: row.version
         )
     }
 
@@ -95,7 +100,8 @@ struct WorkPlansAPIController: RouteCollection {
         let row = try await req.record(WorkPlanKind.self, for: .manageWorkPlans)
         let input = try req.content.decode(ResultInput.self)
         guard let version = input.version else { throw KefuError.validation(FieldErrors(["version": "validation.required"])) }
-        try await WorkPlanStore(database: req.db).recordResult(planID: row.id, note: input.resultNote ?? "", version: version, context: req.auditContext)
+        try await WorkPlanStore(database: req.db).recordResult(row, note: input.resultNote ?? "", version: version,
+                                                               serviceQuality: req.application.serviceQualityFigures, context: req.auditContext)
         return try await Self.dto(req, try await WorkPlanStore(database: req.db).find(row.id) ?? row)
     }
 
@@ -139,7 +145,12 @@ struct WorkPlansAPIController: RouteCollection {
                 "goals": ["type": "array", "items": Schema.object([
                     "id": Schema.integer, "text": text, "isDone": Schema.boolean, "doneAt": Schema.nullable("string", format: "date-time"), "doneBy": nullableText,
                 ], required: ["id", "text", "isDone"])],
-                "resultNote": nullableText, "resultAt": Schema.nullable("string", format: "date-time"), "version": Schema.integer,
+                "resultNote": nullableText, "resultAt": Schema.nullable("string", format: "date-time"),
+                "resultProgress": ["type": ["array", "null"], "description": "Each target's progress when the result was recorded (from the period's last day on)",
+                                   "items": Schema.object([
+                                       "figure": text, "label": text, "target": number, "measured": nullableNumber, "percent": nullableNumber, "isMet": Schema.boolean,
+                                   ], required: ["figure", "label", "target", "isMet"])],
+                "version": Schema.integer,
             ], required: ["id", "title", "periodKind", "periodStart", "periodEnd", "progress", "goals", "version"]),
             "WorkPlanList": ["type": "array", "items": Schema.ref("WorkPlan")],
             "WorkFigureItemList": ["type": "array", "items": Schema.object([

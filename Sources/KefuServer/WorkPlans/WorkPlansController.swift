@@ -20,19 +20,20 @@ struct WorkPlansController: RouteCollection {
         struct Progress: Encodable { var figure: String; var label: String; var target: String; var measured: String; var percent: Int; var isMet: Bool }
         struct Goal: Encodable { var id: Int; var text: String; var isDone: Bool; var doneBy: String }
         var id: Int, title: String, owner: String, period: String, progress: [Progress], goals: [Goal], hasGoals: Bool
-        var resultNote: String, hasResult: Bool, version: Int
+        var resultNote: String, hasResult: Bool, result: [Progress], version: Int
     }
 
     static func view(_ req: Request, _ row: WorkPlanStore.Row) async throws -> PlanView {
         let dto = try await WorkPlansAPIController.dto(req, row)
+        func line(_ progress: WorkPlansAPIController.PlanDTO.Progress) -> PlanView.Progress {
+            .init(figure: progress.figure, label: progress.label, target: AssessmentCalculation.text(progress.target),
+                  measured: progress.measured.map(AssessmentCalculation.text) ?? "—", percent: Int((progress.percent ?? 0).rounded()), isMet: progress.isMet)
+        }
         return PlanView(
             id: dto.id, title: dto.title, owner: dto.staffName ?? req.t("plan.team"), period: "\(dto.periodStart) – \(dto.periodEnd)",
-            progress: dto.progress.map {
-                .init(figure: $0.figure, label: $0.label, target: AssessmentCalculation.text($0.target), measured: $0.measured.map(AssessmentCalculation.text) ?? "—",
-                      percent: Int(($0.percent ?? 0).rounded()), isMet: $0.isMet)
-            },
+            progress: dto.progress.map(line),
             goals: dto.goals.map { .init(id: $0.id, text: $0.text, isDone: $0.isDone, doneBy: $0.doneBy ?? "") }, hasGoals: !dto.goals.isEmpty,
-            resultNote: dto.resultNote ?? "", hasResult: dto.resultNote != nil, version: dto.version
+            resultNote: dto.resultNote ?? "", hasResult: dto.resultNote != nil, result: (dto.resultProgress ?? []).map(line), version: dto.version
         )
     }
 
@@ -129,7 +130,8 @@ struct WorkPlansController: RouteCollection {
         let row = try await req.record(WorkPlanKind.self, for: .manageWorkPlans)
         let form = try req.content.decode(ResultForm.self)
         do {
-            try await WorkPlanStore(database: req.db).recordResult(planID: row.id, note: form.resultNote ?? "", version: form.version ?? -1, context: req.auditContext)
+            try await WorkPlanStore(database: req.db).recordResult(row, note: form.resultNote ?? "", version: form.version ?? -1,
+                                                                   serviceQuality: req.application.serviceQualityFigures, context: req.auditContext)
             return req.redirect(to: "/work-plans/\(row.id)", flash: FlashMessage(.success, "assessment.flash.saved"))
         } catch let problems as FieldErrors {
             return try await renderShow(req, row, error: problems.messages.values.map { req.t($0) }.joined(separator: " "), status: .unprocessableEntity)
