@@ -75,6 +75,7 @@ package enum DemoDepartment {
         try await DemoConduct.load(app)
         try await DemoReturnVisits.load(app)
         try await DemoAttendance.load(app)
+        try await DemoMonthlyReports.load(app)
         return created
     }
 }

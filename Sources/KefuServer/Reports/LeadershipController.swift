@@ -1,3 +1,4 @@
+import Fluent
 import Foundation
 import KefuDomain
 import Vapor
@@ -22,11 +23,15 @@ struct LeadershipController: RouteCollection {
         var projects: [ContractFigures.Sum]
 
         static func load(_ period: ReportPeriod, req: Request) async throws -> Board {
+            try await load(period, database: req.db)
+        }
+
+        static func load(_ period: ReportPeriod, database: any Database) async throws -> Board {
             var comparison: [(period: ReportPeriod, counts: DashboardFigures.PeriodCounts)] = []
             for compared in [period, period.previous, period.sameDaysLastYear] {
-                comparison.append((compared, try await DashboardFigures(database: req.db).counts(compared.instants(in: DisplayFormat.timeZone))))
+                comparison.append((compared, try await DashboardFigures(database: database).counts(compared.instants(in: DisplayFormat.timeZone))))
             }
-            let contracts = ContractFigures(database: req.db)
+            let contracts = ContractFigures(database: database)
             return Board(period: period, comparison: comparison, months: try await contracts.byMonth(period), projects: try await contracts.byProject(period))
         }
 
