@@ -94,7 +94,7 @@ def test_leadership_dashboard_draws_every_chart(browser, base_url):
         browser.set_window_size(width, 900)
         browser.get(base_url + "/reports/leadership?from=2026-01-01&to=2026-12-31")
         wait_for(browser, lambda d: d.find_elements(By.ID, "chart-department"), "no leadership dashboard: " + browser.page_source[-2000:])
-        for chart in ["department", "contracts-by-month", "contracts-by-project"]:
+        for chart in ["department", "contracts-by-month", "contracts-by-project", "partner-satisfaction"]:
             assert len(browser.find_elements(By.CSS_SELECTOR, f"#chart-{chart} svg.chart")) == 1, chart
         page = browser.execute_script("return document.documentElement.clientWidth")
         assert browser.execute_script("return document.documentElement.scrollWidth") <= page + 1
