@@ -226,3 +226,12 @@
   input.addEventListener('change', check);
   check();
 })();
+
+/* Issue 16 §6: a print button where script runs (without it, the browser's own print prints the same page). */
+(() => {
+  'use strict';
+  document.querySelectorAll('button[data-print]').forEach((button) => {
+    button.hidden = false;
+    button.addEventListener('click', () => window.print());
+  });
+})();

@@ -176,7 +176,7 @@ struct ReportTests {
         }
     }
 
-    @Test("the supervisor and leadership see the dashboard (with its navigation entry); specialists, liaisons and the administrator are refused")
+    @Test("the supervisor and leadership see the dashboard (with its navigation entry); a specialist only their own; liaisons and the administrator are refused")
     func access() async throws {
         try await withApp { t in
             for role in [Role.supervisor, .leadership] {
@@ -189,7 +189,18 @@ struct ReportTests {
                 let (status, _) = try await ContractTests.call(t, .GET, "/api/v1/reports/dashboard", token: try await t.token(role))
                 #expect(status == .ok)
             }
-            for role in [Role.specialist, .liaison, .administrator] {
+            let specialist = try await t.signIn(.specialist)
+            try await t.app.testing().test(.GET, "/reports", beforeRequest: { $0.headers.cookie = specialist.cookies }) { res async throws in
+                #expect(res.status == .ok)
+                #expect(res.body.string.contains("id=\"own-figures\""), "a specialist's own figures")
+                #expect(!res.body.string.contains("href=\"/reports/leadership\""), "no links to the team's reports")
+            }
+            for path in ["/reports/leadership", "/reports/needs", "/reports/step-times", "/reports/monthly"] {
+                try await t.app.testing().test(.GET, path, beforeRequest: { $0.headers.cookie = specialist.cookies }) { res async throws in
+                    #expect(res.status == .forbidden, "\(path)")
+                }
+            }
+            for role in [Role.liaison, .administrator] {
                 let browser = try await t.signIn(role)
                 try await t.app.testing().test(.GET, "/reports", beforeRequest: { $0.headers.cookie = browser.cookies }) { res async throws in
                     #expect(res.status == .forbidden, "\(role)")

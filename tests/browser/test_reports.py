@@ -6,7 +6,8 @@ from selenium.webdriver.common.by import By
 from test_sign_in import shot, sign_in, wait_for
 
 CHARTS = ["funnel", "period-comparison", "inquiries-by-channel", "inquiries-by-weekday", "inquiries-by-hour", "response-times",
-          "replies-on-time", "follow-ups-on-time", "complaints-by-category"]
+          "replies-on-time", "follow-ups-on-time", "complaints-by-category", "complaints-by-severity", "complaints-by-department",
+          "overdue-by-person"]
 STEPS = ["inquiry-first-answer", "promise-reply", "intent-signed", "complaint-first-response", "complaint-resolution", "forward-answer"]
 
 
@@ -93,7 +94,7 @@ def test_leadership_dashboard_draws_every_chart(browser, base_url):
         browser.set_window_size(width, 900)
         browser.get(base_url + "/reports/leadership?from=2026-01-01&to=2026-12-31")
         wait_for(browser, lambda d: d.find_elements(By.ID, "chart-department"), "no leadership dashboard: " + browser.page_source[-2000:])
-        for chart in ["department", "contracts-by-month", "contracts-by-project"]:
+        for chart in ["department", "contracts-by-month", "contracts-by-project", "partner-satisfaction"]:
             assert len(browser.find_elements(By.CSS_SELECTOR, f"#chart-{chart} svg.chart")) == 1, chart
         page = browser.execute_script("return document.documentElement.clientWidth")
         assert browser.execute_script("return document.documentElement.scrollWidth") <= page + 1
@@ -102,3 +103,65 @@ def test_leadership_dashboard_draws_every_chart(browser, base_url):
     link = browser.find_element(By.CSS_SELECTOR, "#chart-contracts-by-month table a")
     browser.get(link.get_attribute("href"))
     wait_for(browser, lambda d: d.find_elements(By.ID, "report-records"), "the month did not lead to its contracts")
+
+
+MONTHLY_CHARTS = CHARTS + ["contracts-by-project"]
+
+
+def test_monthly_report_issued_and_draft(browser, base_url):
+    """Issue 16 §6: last month's issued report and this month's draft draw an SVG per chart for the supervisor and
+    leadership, with no console errors; the draft's form is the supervisor's only; printed (A4 media), the form and
+    the navigation are gone and the sections are there."""
+    for username in ["wangjing", "zhaoguoqiang"]:
+        browser.delete_all_cookies()
+        sign_in(browser, base_url, username)
+        browser.set_window_size(1366, 900)
+        browser.get(base_url + "/reports/monthly")
+        wait_for(browser, lambda d: d.find_elements(By.ID, "monthly-reports"), "no monthly reports: " + browser.page_source[-2000:])
+        links = [a.get_attribute("href") for a in browser.find_elements(By.CSS_SELECTOR, "#monthly-reports tbody a")]
+        assert len(links) == 2, links
+        assert bool(browser.find_elements(By.ID, "monthly-report-form")) == (username == "wangjing")
+        for link in links:
+            browser.get(link)
+            wait_for(browser, lambda d: d.find_elements(By.ID, "monthly-report"), "no report: " + browser.page_source[-2000:])
+            for chart in MONTHLY_CHARTS:
+                assert len(browser.find_elements(By.CSS_SELECTOR, f"#chart-{chart} svg.chart")) == 1, chart
+            state = browser.find_element(By.ID, "report-state").text
+            has_form = bool(browser.find_elements(By.ID, "report-sections-form"))
+            assert has_form == (username == "wangjing" and state == "草稿"), (username, state)
+            assert not console_errors(browser), console_errors(browser)
+            shot(browser, f"monthly-{username}-{'draft' if state == '草稿' else 'issued'}")
+            if state == "已签发":
+                assert "物业" in browser.find_element(By.ID, "report-sections").text
+    browser.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": "print"})
+    try:
+        for nav in browser.find_elements(By.CSS_SELECTOR, ".sidenav, .topbar"):
+            assert not nav.is_displayed(), "navigation printed"
+        assert browser.find_element(By.ID, "report-sections").is_displayed()
+        shot(browser, "monthly-print")
+    finally:
+        browser.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": ""})
+    browser.set_window_size(390, 844)
+    browser.get(links[0])
+    wait_for(browser, lambda d: d.find_elements(By.ID, "monthly-report"), "no report at phone width")
+    width = browser.execute_script("return document.documentElement.clientWidth")
+    assert browser.execute_script("return document.documentElement.scrollWidth") <= width + 1
+    shot(browser, "monthly-390")
+
+
+def test_specialist_sees_only_own_figures(browser, base_url):
+    """Issue 16 §2: a specialist's dashboard is their own; asking for the team's is refused; an unknown channel is a message."""
+    browser.delete_all_cookies()
+    sign_in(browser, base_url, "lina")
+    browser.set_window_size(1366, 900)
+    browser.get(base_url + "/reports?from=2026-01-01&to=2026-12-31")
+    wait_for(browser, lambda d: d.find_elements(By.ID, "own-figures"), "no own dashboard: " + browser.page_source[-2000:])
+    for chart in CHARTS:
+        assert len(browser.find_elements(By.CSS_SELECTOR, f"#chart-{chart} svg.chart")) == 1, chart
+    assert not browser.find_elements(By.ID, "staff")
+    assert not console_errors(browser), console_errors(browser)
+    shot(browser, "reports-specialist")
+    browser.get(base_url + "/reports?staff=all")
+    wait_for(browser, lambda d: not d.find_elements(By.ID, "chart-funnel"), "the team's figures were shown to a specialist")
+    browser.get(base_url + "/reports?channel=pigeon")
+    wait_for(browser, lambda d: d.find_elements(By.ID, "channel-error"), "an unknown channel was accepted")

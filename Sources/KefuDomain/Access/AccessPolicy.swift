@@ -115,6 +115,10 @@ public enum AccessPolicy {
         .viewComplaintFigures: [.supervisor: [.any], .leadership: [.any]],
         // S5, R6.3: the supervisor reports upward and leadership steers by the department's figures.
         .viewReports: [.supervisor: [.any], .leadership: [.any]],
+        // Issue 16 §6: the supervisor writes and issues the department's monthly report; leadership reads it.
+        .writeMonthlyReports: [.supervisor: [.team]],
+        // Issue 16 §2: a specialist reads the dashboard's figures of their own work only, never another's or the team's.
+        .viewDashboardFigures: [.supervisor: [.any], .leadership: [.any], .specialist: [.own]],
         // R2.2, R6.5: the supervisor inspects the team; a specialist sees and answers only their own inspections.
         .viewInspections: [.supervisor: [.team], .specialist: [.own], .leadership: [.any]],
         .manageInspections: [.supervisor: [.team]],

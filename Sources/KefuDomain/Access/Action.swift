@@ -104,6 +104,10 @@ public enum Action: String, CaseIterable, Codable, Sendable {
     case viewComplaintFigures = "complaints.figures"
     /// Read the dashboards and reports and the records behind their figures (issue 16).
     case viewReports = "reports.view"
+    /// Draft the department's monthly report and issue it (issue 16 §6).
+    case writeMonthlyReports = "monthly_reports.write"
+    /// Read the supervisor's dashboard: the team's figures or one person's (a specialist only their own).
+    case viewDashboardFigures = "reports.dashboard"
     /// Read quality inspections: the supervisor the team's, a specialist only their own.
     case viewInspections = "inspections.view"
     /// Keep the checklist, sample records of the team and score them, answer disputes.

@@ -19,7 +19,8 @@ enum APIDocumentation {
                 + ReturnVisitsAPIController.operations + FeedbackAPIController.operations + SurveySubjectsController.operations
                 + ComplaintChaseController.operations + ComplaintSettingsController.operations
                 + AttendanceAPIController.operations
-                + StepTimesAPIController.operations + NeedsAPIController.operations + LeadershipAPIController.operations,
+                + StepTimesAPIController.operations + NeedsAPIController.operations + LeadershipAPIController.operations
+                + MonthlyReportsAPIController.operations,
             schemas: AuthAPIController.schemas.merging(StaffAPIController.schemas) { $1 }
                 .merging(DepartmentsController.schemas) { $1 }.merging(AuditController.schemas) { $1 }
                 .merging(CustomersAPIController.schemas) { $1 }.merging(PrivacyAPIController.schemas) { $1 }
@@ -45,6 +46,7 @@ enum APIDocumentation {
                 .merging(StepTimesAPIController.schemas) { $1 }
                 .merging(NeedsAPIController.schemas) { $1 }
                 .merging(LeadershipAPIController.schemas) { $1 }
+                .merging(MonthlyReportsAPIController.schemas) { $1 }
         )
     }
 }

@@ -15,6 +15,7 @@ extension RecordKinds {
         ReturnVisitKind.self, ReturnVisitProblemKind.self, ReturnVisitSettingsKind.self, FeedbackRecordKind.self,
         ComplaintEscalationLevelKind.self, ComplaintCategoryKind.self,
         AttendanceMarkRecordKind.self, LeaveRequestKind.self, ClockCorrectionKind.self, ClockRecordKind.self,
+        MonthlyReportKind.self,
     ]
 
     /// The shared mechanisms' own rows about a customer (the timeline, the change history): not

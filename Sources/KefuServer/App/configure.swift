@@ -127,6 +127,7 @@ func routes(_ app: Application) throws {
     try app.register(collection: StepTimesController())
     try app.register(collection: NeedsController())
     try app.register(collection: LeadershipController())
+    try app.register(collection: MonthlyReportsController())
     let api = app.grouped("api", "v1")
     try api.register(collection: AuthAPIController())
     try api.register(collection: StaffAPIController())
@@ -159,6 +160,7 @@ func routes(_ app: Application) throws {
     try api.register(collection: StepTimesAPIController())
     try api.register(collection: NeedsAPIController())
     try api.register(collection: LeadershipAPIController())
+    try api.register(collection: MonthlyReportsAPIController())
 }
 
 /// The migrations in the order they run. Append only; never edit or reorder a landed one.
@@ -185,6 +187,7 @@ enum KefuMigrations {
             CreateNotificationDedupeIndex(),
             AddPartToLeaveRequests(),
             CreateProcedureTemplates(), AddTextsToProcedureSteps(), CreateReturnVisitsDoneIndex(), AddResultProgressToWorkPlans(),
+            CreateMonthlyReports(),
         ]
     }
 }

@@ -76,6 +76,7 @@ package enum DemoDepartment {
         try await DemoReturnVisits.load(app)
         try await DemoAttendance.load(app)
         try await DemoWorkPlans.load(app)
+        try await DemoMonthlyReports.load(app)
         return created
     }
 }

@@ -9,7 +9,7 @@ import SQLKit
 extension DashboardFigures {
     /// Counts grouped by an expression of a figure's rows.
     private func grouped(_ figure: Figure, by expression: SQLQueryString, span: (start: Date, end: Date), now: Date) async throws -> [Int: Int] {
-        let source = Self.source(figure, key: nil, span: span, now: now, dialect: database.dialect)
+        let source = Self.source(figure, key: nil, span: span, now: now, dialect: database.dialect, filter: filter)
         var counts: [Int: Int] = [:]
         for row in try await database.sql().raw("""
             SELECT \(expression) AS k, COUNT(*) AS n FROM \(unsafeRaw: source.table) WHERE \(source.condition) GROUP BY \(expression)
@@ -42,7 +42,7 @@ extension DashboardFigures {
     /// Per person: inquiries received in the period and answered, and their mean response time.
     func responseTimes(_ span: (start: Date, end: Date)) async throws -> [PersonResponse] {
         let dialect = database.dialect
-        let source = Self.source(.inquiriesAnswered, key: nil, span: span, now: span.end, dialect: dialect)
+        let source = Self.source(.inquiriesAnswered, key: nil, span: span, now: span.end, dialect: dialect, filter: filter)
         let seconds: SQLQueryString = ReportSQL.epoch("inquiries.first_answered_at", dialect) + " - " + ReportSQL.epoch("inquiries.received_at", dialect)
         let rows = try await database.sql().raw("""
             SELECT inquiries.staff_id AS staff_id, staff.display_name AS name, COUNT(*) AS n, CAST(AVG(\(seconds)) AS DOUBLE PRECISION) AS seconds
@@ -60,7 +60,7 @@ extension DashboardFigures {
     func replies(_ span: (start: Date, end: Date), now: Date) async throws -> [PersonFollowUps] {
         var people: [Int?: PersonFollowUps] = [:]
         for figure in [Figure.repliesOnTime, .repliesLate] {
-            let source = Self.source(figure, key: nil, span: span, now: now, dialect: database.dialect)
+            let source = Self.source(figure, key: nil, span: span, now: now, dialect: database.dialect, filter: filter)
             for row in try await database.sql().raw("""
                 SELECT inquiries.staff_id AS staff_id, staff.display_name AS name, COUNT(*) AS n FROM inquiries
                 LEFT JOIN staff ON staff.id = inquiries.staff_id
@@ -89,7 +89,7 @@ extension DashboardFigures {
     func counts(_ span: (start: Date, end: Date)) async throws -> PeriodCounts {
         var values: [Int] = []
         for figure in Self.comparedFigures {
-            let source = Self.source(figure, key: nil, span: span, now: span.end, dialect: database.dialect)
+            let source = Self.source(figure, key: nil, span: span, now: span.end, dialect: database.dialect, filter: filter)
             let row = try await database.sql().raw("SELECT COUNT(*) AS n FROM \(unsafeRaw: source.table) WHERE \(source.condition)").first()
             values.append(try row?.decode(column: "n", as: Int.self) ?? 0)
         }

@@ -10,6 +10,8 @@ import Vapor
 /// the same table and condition, so a bar always equals the records it drills down to.
 struct DashboardFigures {
     let database: any Database
+    /// The dashboard's filters beside the period; every figure and list reads through them.
+    var filter: DashboardFilter = .none
 
     /// A figure of the dashboard whose records can be listed.
     enum Figure: String, CaseIterable, Sendable {
@@ -27,11 +29,19 @@ struct DashboardFigures {
         case inquiriesReceived = "inquiries-received"
         case complaintsReceived = "complaints-received"
         case followUpsDue = "follow-ups-due"
+        /// Complaints received in the period of one severity (key: the severity).
+        case complaintsBySeverity = "complaints-by-severity"
+        /// Complaints received in the period and forwarded to a department (key: its id).
+        case complaintsByDepartment = "complaints-by-department"
+        /// R6.3: open follow-ups past their due time now, per person.
+        case followUpsOverdue = "follow-ups-overdue"
+        /// R6.3: promised replies past their deadline and not given, now, per person.
+        case repliesOverdue = "replies-overdue"
 
         var recordType: String {
             switch self {
-            case .complaintsByCategory, .complaintsReceived: "complaint"
-            case .followUpsOnTime, .followUpsLate, .followUpsDue: "follow_up"
+            case .complaintsByCategory, .complaintsReceived, .complaintsBySeverity, .complaintsByDepartment: "complaint"
+            case .followUpsOnTime, .followUpsLate, .followUpsDue, .followUpsOverdue: "follow_up"
             default: "inquiry"
             }
         }
@@ -54,8 +64,14 @@ struct DashboardFigures {
     static let nobody = "none"
 
     /// The table and condition of a figure's rows: a bar's key narrows it to the bar (nil: all of the figure).
-    static func source(_ figure: Figure, key: String?, span: (start: Date, end: Date), now: Date,
-                       dialect: DatabaseDialect) -> (table: String, condition: SQLQueryString) {
+    static func source(_ figure: Figure, key: String?, span: (start: Date, end: Date), now: Date, dialect: DatabaseDialect,
+                       filter: DashboardFilter) -> (table: String, condition: SQLQueryString) {
+        let source = unfilteredSource(figure, key: key, span: span, now: now, dialect: dialect)
+        return (source.table, source.condition + filter.condition(for: source.table))
+    }
+
+    private static func unfilteredSource(_ figure: Figure, key: String?, span: (start: Date, end: Date), now: Date,
+                                         dialect: DatabaseDialect) -> (table: String, condition: SQLQueryString) {
         let received: SQLQueryString = "received_at >= \(bind: span.start) AND received_at < \(bind: span.end)"
         func person(_ key: String?) -> SQLQueryString {
             guard let key else { return "" }
@@ -99,12 +115,24 @@ struct DashboardFigures {
             var condition: SQLQueryString = "received_at >= \(bind: span.start) AND received_at < \(bind: span.end)"
             if let key { condition = condition + " AND category = \(bind: key)" }
             return ("complaints", condition)
+        case .complaintsBySeverity:
+            guard let key else { return ("complaints", received) }
+            return ("complaints", received + " AND severity = \(bind: key)")
+        case .complaintsByDepartment:
+            guard let key else { return ("complaints", received + " AND id IN (SELECT complaint_id FROM complaint_forwards)") }
+            return ("complaints", received + " AND id IN (SELECT complaint_id FROM complaint_forwards WHERE department_id = \(bind: Int(key) ?? -1))")
+        case .followUpsOverdue:
+            return ("follow_ups", "completed_at IS NULL AND due_at < \(bind: now)" + person(key))
+        case .repliesOverdue:
+            return ("inquiries", "status = 'promised' AND promised_by < \(bind: now)" + person(key))
         }
     }
 
     /// Live customer files by their stage now (merged files are not counted), the same as `/customers?stage=…` lists.
     func funnel() async throws -> [Count] {
-        let rows = try await database.sql().raw("SELECT stage, COUNT(*) AS n FROM customers WHERE merged_into_id IS NULL GROUP BY stage").all()
+        let rows = try await database.sql().raw("""
+            SELECT stage, COUNT(*) AS n FROM customers WHERE merged_into_id IS NULL\(filter.condition(for: "customers")) GROUP BY stage
+            """).all()
         var counts: [String: Int] = [:]
         for row in rows { counts[try row.decode(column: "stage", as: String.self)] = try row.decode(column: "n", as: Int.self) }
         return CustomerStage.allCases.map { Count(key: $0.rawValue, count: counts[$0.rawValue] ?? 0) }
@@ -112,7 +140,7 @@ struct DashboardFigures {
 
     /// Inquiries received in the period by channel, every channel listed (zero too).
     func inquiriesByChannel(_ span: (start: Date, end: Date)) async throws -> [Count] {
-        let source = Self.source(.inquiriesByChannel, key: nil, span: span, now: span.end, dialect: database.dialect)
+        let source = Self.source(.inquiriesByChannel, key: nil, span: span, now: span.end, dialect: database.dialect, filter: filter)
         var counts: [String: Int] = [:]
         for row in try await database.sql().raw("SELECT channel, COUNT(*) AS n FROM inquiries WHERE \(source.condition) GROUP BY channel").all() {
             counts[try row.decode(column: "channel", as: String.self)] = try row.decode(column: "n", as: Int.self)
@@ -125,7 +153,7 @@ struct DashboardFigures {
     func followUps(_ span: (start: Date, end: Date), now: Date) async throws -> [PersonFollowUps] {
         var people: [Int?: PersonFollowUps] = [:]
         for figure in [Figure.followUpsOnTime, .followUpsLate] {
-            let source = Self.source(figure, key: nil, span: span, now: now, dialect: database.dialect)
+            let source = Self.source(figure, key: nil, span: span, now: now, dialect: database.dialect, filter: filter)
             for row in try await database.sql().raw("""
                 SELECT follow_ups.staff_id AS staff_id, staff.display_name AS name, COUNT(*) AS n FROM follow_ups
                 LEFT JOIN staff ON staff.id = follow_ups.staff_id
@@ -144,7 +172,7 @@ struct DashboardFigures {
 
     /// Complaints received in the period by category, with the category's name; categories in their order.
     func complaintsByCategory(_ span: (start: Date, end: Date)) async throws -> [(code: String, name: String, count: Int)] {
-        let source = Self.source(.complaintsByCategory, key: nil, span: span, now: span.end, dialect: database.dialect)
+        let source = Self.source(.complaintsByCategory, key: nil, span: span, now: span.end, dialect: database.dialect, filter: filter)
         var counts: [String: Int] = [:]
         for row in try await database.sql().raw("SELECT category, COUNT(*) AS n FROM complaints WHERE \(source.condition) GROUP BY category").all() {
             counts[try row.decode(column: "category", as: String.self)] = try row.decode(column: "n", as: Int.self)
@@ -173,14 +201,14 @@ struct DashboardFigures {
 
     /// The records a mark counts: the same table and condition as its figure, newest first, at most `limit`.
     func items(_ figure: Figure, key: String, span: (start: Date, end: Date), now: Date, limit: Int = 500) async throws -> (items: [Item], total: Int) {
-        let source = Self.source(figure, key: key, span: span, now: now, dialect: database.dialect)
+        let source = Self.source(figure, key: key, span: span, now: now, dialect: database.dialect, filter: filter)
         let sql = try database.sql()
         let total = try await sql.raw("SELECT COUNT(*) AS n FROM \(unsafeRaw: source.table) WHERE \(source.condition)").first()?.decode(column: "n", as: Int.self) ?? 0
         let columns: SQLQueryString
         let at: String
         switch figure {
-        case .followUpsOnTime, .followUpsLate, .followUpsDue: (columns, at) = ("t.id, NULL AS number, t.due_at AS at, t.customer_id", "due_at")
-        case .repliesOnTime, .repliesLate: (columns, at) = ("t.id, t.number, t.promised_by AS at, t.customer_id", "promised_by")
+        case .followUpsOnTime, .followUpsLate, .followUpsDue, .followUpsOverdue: (columns, at) = ("t.id, NULL AS number, t.due_at AS at, t.customer_id", "due_at")
+        case .repliesOnTime, .repliesLate, .repliesOverdue: (columns, at) = ("t.id, t.number, t.promised_by AS at, t.customer_id", "promised_by")
         default: (columns, at) = ("t.id, t.number, t.received_at AS at, t.customer_id", "received_at")
         }
         let rows = try await sql.raw("""

@@ -1,3 +1,4 @@
+import Fluent
 import Foundation
 import KefuDomain
 import Vapor
@@ -11,23 +12,30 @@ struct LeadershipController: RouteCollection {
         leadership.requiring(.viewReports).get(use: page)
         leadership.requiring(.viewReports).get("export", ":chart", use: export)
         leadership.requiring(.viewReports).get("records", use: records)
+        leadership.requiring(.viewReports).get("visits", use: visits)
     }
 
-    static let chartIDs = ["department", "contracts-by-month", "contracts-by-project"]
+    static let chartIDs = ["department", "contracts-by-month", "contracts-by-project", "partner-satisfaction"]
 
     struct Board: Sendable {
         var period: ReportPeriod
         var comparison: [(period: ReportPeriod, counts: DashboardFigures.PeriodCounts)]
         var months: [ContractFigures.Sum]
         var projects: [ContractFigures.Sum]
+        var partners: [PartnerFigures.Month]
 
         static func load(_ period: ReportPeriod, req: Request) async throws -> Board {
+            try await load(period, database: req.db)
+        }
+
+        static func load(_ period: ReportPeriod, database: any Database) async throws -> Board {
             var comparison: [(period: ReportPeriod, counts: DashboardFigures.PeriodCounts)] = []
             for compared in [period, period.previous, period.sameDaysLastYear] {
-                comparison.append((compared, try await DashboardFigures(database: req.db).counts(compared.instants(in: DisplayFormat.timeZone))))
+                comparison.append((compared, try await DashboardFigures(database: database).counts(compared.instants(in: DisplayFormat.timeZone))))
             }
-            let contracts = ContractFigures(database: req.db)
-            return Board(period: period, comparison: comparison, months: try await contracts.byMonth(period), projects: try await contracts.byProject(period))
+            let contracts = ContractFigures(database: database)
+            return Board(period: period, comparison: comparison, months: try await contracts.byMonth(period), projects: try await contracts.byProject(period),
+                         partners: try await PartnerFigures(database: database).byMonth(period))
         }
 
         func link(project: String?, month: String?) -> String {
@@ -51,6 +59,22 @@ struct LeadershipController: RouteCollection {
                     ReportCard.Row(label: categories[c], values: series.map { ChartValueFormat.count.text($0.values[c]) }, link: series[0].links[c])
                 }
                 return (.bar, ChartData(categories: categories, series: series), [t("report.column.label")] + series.map(\.name), rows)
+            case "partner-satisfaction":
+                let links = partners.map { "/reports/leadership/visits?from=\(period.from)&to=\(period.to)&month=\($0.month)" }
+                let average: (Double?) -> String = { $0.map { ChartValueFormat.count.text(($0 * 10).rounded() / 10) } ?? "—" }
+                let data = ChartData(categories: partners.map(\.month.description), series: [
+                    ChartSeries(name: t("report.leadership.visit_satisfaction"), values: partners.map { (($0.visitSatisfaction ?? 0) * 10).rounded() / 10 },
+                                links: links),
+                    ChartSeries(name: t("report.leadership.survey_score"), values: partners.map { (($0.surveyScore ?? 0) * 10).rounded() / 10 },
+                                links: links),
+                ])
+                let rows = partners.indices.map { i in
+                    ReportCard.Row(label: partners[i].month.description,
+                                   values: [String(partners[i].visits), average(partners[i].visitSatisfaction), String(partners[i].surveys),
+                                            average(partners[i].surveyScore)], link: links[i])
+                }
+                return (.line, data, [t("report.step.month"), t("report.leadership.visits_done"), t("report.leadership.visit_satisfaction"),
+                                      t("report.leadership.surveys_answered"), t("report.leadership.survey_score")], rows)
             default:
                 let sums = id == "contracts-by-month" ? months : projects
                 let byMonth = id == "contracts-by-month"
@@ -75,6 +99,11 @@ struct LeadershipController: RouteCollection {
             var comparison: [SupervisorDashboard.DTO.ComparedPeriod]
             var contractsByMonth: [Sum]
             var contractsByProject: [Sum]
+            struct PartnerMonth: Content, Equatable {
+                var month: String; var visitsDone: Int; var visitSatisfaction: Double?; var surveysAnswered: Int; var surveyScore: Double?
+            }
+            /// Return visits done and surveys answered by signed customers and partners, per month, with their averages (1–5).
+            var partners: [PartnerMonth]
         }
 
         var dto: DTO {
@@ -82,7 +111,9 @@ struct LeadershipController: RouteCollection {
                 comparison: comparison.map { .init(from: $0.period.from.description, to: $0.period.to.description, inquiries: $0.counts.inquiries,
                                                    complaints: $0.counts.complaints, followUpsDue: $0.counts.followUpsDue) },
                 contractsByMonth: months.map { .init(key: $0.key, label: $0.label, contracts: $0.count, amountYuan: $0.amountYuan) },
-                contractsByProject: projects.map { .init(key: $0.key, label: $0.label, contracts: $0.count, amountYuan: $0.amountYuan) })
+                contractsByProject: projects.map { .init(key: $0.key, label: $0.label, contracts: $0.count, amountYuan: $0.amountYuan) },
+                partners: partners.map { .init(month: $0.month.description, visitsDone: $0.visits, visitSatisfaction: $0.visitSatisfaction,
+                                               surveysAnswered: $0.surveys, surveyScore: $0.surveyScore) })
         }
     }
 
@@ -140,6 +171,27 @@ struct LeadershipController: RouteCollection {
             hasRows: !items.isEmpty, total: total, isCut: total > items.count, back: "/reports/leadership?from=\(period.from)&to=\(period.to)")
         return try await req.renderPage("reports/records", titleKey: "report.leadership.title", page)
     }
+
+    /// The month of a partner figure's list: required, and within the period.
+    static func visitMonth(_ req: Request, _ period: ReportPeriod) throws -> ReportMonth {
+        guard let text = req.query[String.self, at: "month"], let month = ReportMonth(text), period.months.contains(month) else {
+            throw KefuError.validation(FieldErrors(["month": "validation.report.month"]))
+        }
+        return month
+    }
+
+    /// The return visits done in a month: the records behind the partners' picture.
+    @Sendable func visits(req: Request) async throws -> Response {
+        let period = try ReportsController.validPeriod(req)
+        let month = try Self.visitMonth(req, period)
+        let (items, total) = try await PartnerFigures(database: req.db).visitItems(period, month: month)
+        let page = ReportsController.RecordsPage(
+            title: req.t("report.leadership.visits_done") + "：\(month)", period: "\(period.from) – \(period.to)",
+            rows: items.map { ReportsController.RecordsPage.Row(number: req.t("report.leadership.visit"), at: DisplayFormat.dateTime($0.at),
+                                                                staffName: $0.staffName ?? "—", link: $0.link) },
+            hasRows: !items.isEmpty, total: total, isCut: total > items.count, back: "/reports/leadership?from=\(period.from)&to=\(period.to)")
+        return try await req.renderPage("reports/records", titleKey: "report.leadership.title", page)
+    }
 }
 
 /// `/api/v1/reports/leadership` (issue 16 "领导看板"): the department's counts compared, contracts and amounts by month and project.
@@ -148,6 +200,7 @@ struct LeadershipAPIController: RouteCollection {
         let leadership = routes.grouped("reports", "leadership")
         leadership.requiring(.viewReports).get(use: board)
         leadership.requiring(.viewReports).get("records", use: records)
+        leadership.requiring(.viewReports).get("visits", use: visits)
     }
 
     @Sendable func board(req: Request) async throws -> LeadershipController.Board.DTO {
@@ -161,6 +214,12 @@ struct LeadershipAPIController: RouteCollection {
         return ReportsAPIController.RecordList(items: items, total: total)
     }
 
+    @Sendable func visits(req: Request) async throws -> ReportsAPIController.RecordList {
+        let period = try ReportsController.validPeriod(req)
+        let (items, total) = try await PartnerFigures(database: req.db).visitItems(period, month: try LeadershipController.visitMonth(req, period))
+        return ReportsAPIController.RecordList(items: items, total: total)
+    }
+
     static let operations: [APIOperation] = [
         APIOperation(method: .GET, path: "/api/v1/reports/leadership", tag: "Reports",
                      summary: "Leadership's dashboard: inquiries, complaints and follow-ups due against the previous period and the same days last year; contracts signed (not cancelled) and their amounts in yuan by month and by project",
@@ -169,6 +228,11 @@ struct LeadershipAPIController: RouteCollection {
                      summary: "The contracts signed in the period, optionally of one project ('none': without a project) and one month of the period, at most 500",
                      parameters: [["name": "project", "in": "query", "schema": Schema.string],
                                   ["name": "month", "in": "query", "schema": ["type": "string", "pattern": "^[0-9]{4}-[0-9]{2}$"]]] + ReportsAPIController.periodParameters,
+                     responses: [200: "ReportRecordList"]),
+        APIOperation(method: .GET, path: "/api/v1/reports/leadership/visits", tag: "Reports",
+                     summary: "The return visits done in one month of the period, at most 500, newest first",
+                     parameters: [["name": "month", "in": "query", "required": true, "schema": ["type": "string", "pattern": "^[0-9]{4}-[0-9]{2}$"]]]
+                        + ReportsAPIController.periodParameters,
                      responses: [200: "ReportRecordList"]),
     ]
 
@@ -184,7 +248,11 @@ struct LeadershipAPIController: RouteCollection {
                 ], required: ["from", "to", "inquiries", "complaints", "followUpsDue"])],
                 "contractsByMonth": ["type": "array", "items": sum],
                 "contractsByProject": ["type": "array", "items": sum],
-            ], required: ["from", "to", "comparison", "contractsByMonth", "contractsByProject"]),
+                "partners": ["type": "array", "items": Schema.object([
+                    "month": text, "visitsDone": count, "visitSatisfaction": Schema.nullable("number"), "surveysAnswered": count,
+                    "surveyScore": Schema.nullable("number"),
+                ], required: ["month", "visitsDone", "surveysAnswered"])],
+            ], required: ["from", "to", "comparison", "contractsByMonth", "contractsByProject", "partners"]),
         ]
     }
 }

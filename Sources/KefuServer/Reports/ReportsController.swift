@@ -7,9 +7,9 @@ import Vapor
 struct ReportsController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
         let reports = routes.grouped("reports")
-        reports.requiring(.viewReports).get(use: dashboard)
-        reports.requiring(.viewReports).get("export", ":chart", use: export)
-        reports.requiring(.viewReports).get("records", ":figure", use: records)
+        reports.requiring(.viewDashboardFigures).get(use: dashboard)
+        reports.requiring(.viewDashboardFigures).get("export", ":chart", use: export)
+        reports.requiring(.viewDashboardFigures).get("records", ":figure", use: records)
     }
 
     /// The period of the request's `from` and `to`, or the fields' messages.
@@ -26,37 +26,83 @@ struct ReportsController: RouteCollection {
         }
     }
 
+    /// The filter, or a 422 with the fields' messages (the API, the files and the lists).
+    static func validFilter(_ req: Request) async throws -> DashboardFilter {
+        do { return try await DashboardFilter.parse(req) } catch let errors as FieldErrors { throw KefuError.validation(errors) }
+    }
+
     struct ChartCard: Encodable { var id: String; var title: String; var body: HTMLFragment; var csvPath: String; var isFunnel: Bool }
     struct Page: Encodable {
         var from: String, to: String
         var errors: [String: String]
         var charts: [ChartCard]
         var hasCharts: Bool
+        /// The dashboard's filters beside the period; absent on the other report pages.
+        var filters: FilterFields? = nil
+    }
+
+    /// The filter fields of the supervisor's dashboard with what was chosen or typed.
+    struct FilterFields: Encodable {
+        var people: [ChoiceOption], channels: [ChoiceOption], projects: [ChoiceOption]
+        /// A specialist sees only their own figures: no choice of person, no links to the team's reports.
+        var isOwnOnly: Bool
+        var ownName: String
+    }
+
+    static func filterFields(_ req: Request) async throws -> FilterFields {
+        let staff = try req.requireStaff()
+        let isOwnOnly = AccessPolicy.widestScope(of: staff.role, for: .viewDashboardFigures) == .own
+        func chosen(_ name: String) -> String { String((req.query[String.self, at: name] ?? "").prefix(20)) }
+        var people = [ChoiceOption(value: "", labelKey: "report.filter.team", isSelected: chosen("staff").isEmpty || chosen("staff") == "all")]
+        if !isOwnOnly {
+            for row in try await req.db.sql().raw("""
+                SELECT id, display_name FROM staff WHERE department_id = \(bind: staff.departmentID) AND role IN ('specialist', 'supervisor')
+                ORDER BY is_active DESC, display_name, id LIMIT 200
+                """).all() {
+                let id = String(try row.decode(column: "id", as: Int.self))
+                people.append(ChoiceOption(value: id, labelKey: "", label: try row.decode(column: "display_name", as: String.self), isSelected: chosen("staff") == id))
+            }
+        }
+        let channels = [ChoiceOption(value: "", labelKey: "report.filter.all_channels", isSelected: chosen("channel").isEmpty)]
+            + InquiryChannel.allCases.map { ChoiceOption(value: $0.rawValue, labelKey: "inquiry.channel.\($0.rawValue)", isSelected: chosen("channel") == $0.rawValue) }
+        var projects = [ChoiceOption(value: "", labelKey: "report.filter.all_projects", isSelected: chosen("project").isEmpty)]
+        for row in try await req.db.sql().raw("SELECT id, name FROM projects ORDER BY name, id LIMIT 300").all() {
+            let id = String(try row.decode(column: "id", as: Int.self))
+            projects.append(ChoiceOption(value: id, labelKey: "", label: try row.decode(column: "name", as: String.self), isSelected: chosen("project") == id))
+        }
+        return FilterFields(people: people, channels: channels, projects: projects, isOwnOnly: isOwnOnly, ownName: staff.displayName)
     }
 
     @Sendable func dashboard(req: Request) async throws -> Response {
         let t: (String) -> String = { req.t($0) }
+        var problems = FieldErrors()
+        var filter = DashboardFilter.none
+        do { filter = try await DashboardFilter.parse(req) } catch let errors as FieldErrors { problems.merge(errors) }
+        let fields = try await Self.filterFields(req)
         switch Self.period(req) {
-        case .failure(let problems):
-            let page = Page(from: String((req.query[String.self, at: "from"] ?? "").prefix(20)), to: String((req.query[String.self, at: "to"] ?? "").prefix(20)),
-                            errors: problems.messages.mapValues { req.t($0, ["days": String(ReportPeriod.maximumDays)]) }, charts: [], hasCharts: false)
-            return try await req.renderPage("reports/dashboard", titleKey: "report.title", page, status: .unprocessableEntity)
-        case .success(let period):
-            let board = try await SupervisorDashboard.load(period, now: req.now, database: req.db, t: t)
+        case .success(let period) where problems.isEmpty:
+            let board = try await SupervisorDashboard.load(period, filter: filter, now: req.now, database: req.db, t: t)
             let cards = board.charts.map {
                 ChartCard(id: $0.id, title: t($0.titleKey), body: board.card($0, t: t),
-                          csvPath: "/reports/export/\($0.id)?from=\(period.from)&to=\(period.to)", isFunnel: $0.kind == .funnel)
+                          csvPath: "/reports/export/\($0.id)?from=\(period.from)&to=\(period.to)" + filter.query, isFunnel: $0.kind == .funnel)
             }
-            let page = Page(from: period.from.description, to: period.to.description, errors: [:], charts: cards, hasCharts: true)
+            let page = Page(from: period.from.description, to: period.to.description, errors: [:], charts: cards, hasCharts: true, filters: fields)
             return try await req.renderPage("reports/dashboard", titleKey: "report.title", page)
+        case .success, .failure:
+            if case .failure(let errors) = Self.period(req) { problems.merge(errors) }
+            let page = Page(from: String((req.query[String.self, at: "from"] ?? "").prefix(20)), to: String((req.query[String.self, at: "to"] ?? "").prefix(20)),
+                            errors: problems.messages.mapValues { req.t($0, ["days": String(ReportPeriod.maximumDays)]) }, charts: [], hasCharts: false,
+                            filters: fields)
+            return try await req.renderPage("reports/dashboard", titleKey: "report.title", page, status: .unprocessableEntity)
         }
     }
 
     @Sendable func export(req: Request) async throws -> Response {
         guard let id = req.parameters.get("chart"), SupervisorDashboard.chartIDs.contains(id) else { throw KefuError.notFound }
         let period = try Self.validPeriod(req)
+        let filter = try await Self.validFilter(req)
         let t: (String) -> String = { req.t($0) }
-        let board = try await SupervisorDashboard.load(period, now: req.now, database: req.db, t: t)
+        let board = try await SupervisorDashboard.load(period, filter: filter, now: req.now, database: req.db, t: t)
         guard let chart = board.charts.first(where: { $0.id == id }) else { throw KefuError.notFound }
         var headers = HTTPHeaders()
         headers.contentType = HTTPMediaType(type: "text", subType: "csv", parameters: ["charset": "utf-8"])
@@ -76,8 +122,9 @@ struct ReportsController: RouteCollection {
         guard let figure = req.parameters.get("figure").flatMap(DashboardFigures.Figure.init(rawValue:)),
               let key = req.query[String.self, at: "key"], !key.isEmpty, key.count <= 64 else { throw KefuError.notFound }
         let period = try Self.validPeriod(req)
+        let filter = try await Self.validFilter(req)
         let span = period.instants(in: DisplayFormat.timeZone)
-        let (items, total) = try await DashboardFigures(database: req.db).items(figure, key: key, span: span, now: req.now)
+        let (items, total) = try await DashboardFigures(database: req.db, filter: filter).items(figure, key: key, span: span, now: req.now)
         let label: String
         switch figure {
         case .inquiriesByChannel: label = req.t("inquiry.channel.\(key)")
@@ -96,11 +143,20 @@ struct ReportsController: RouteCollection {
             label = Int(key).map { String(format: "%02d:00", $0) } ?? key
         case .inquiriesReceived, .complaintsReceived, .followUpsDue:
             label = req.t("report.all")
+        case .complaintsBySeverity:
+            label = ComplaintSeverity(rawValue: key).map { req.t("complaint.severity.\($0.rawValue)") } ?? key
+        case .complaintsByDepartment:
+            label = try await req.db.sql().raw("SELECT name FROM departments WHERE id = \(bind: Int(key) ?? -1)").first()?
+                .decode(column: "name", as: String.self) ?? key
+        case .followUpsOverdue, .repliesOverdue:
+            let name = try await req.db.sql().raw("SELECT display_name FROM staff WHERE id = \(bind: Int(key) ?? -1)").first()?
+                .decode(column: "display_name", as: String.self)
+            label = (name ?? req.t("report.nobody")) + " · " + req.t(figure == .followUpsOverdue ? "report.series.follow_ups_overdue" : "report.series.replies_overdue")
         }
         let page = RecordsPage(
             title: req.t("report.figure.\(figure.rawValue)") + "：" + label, period: "\(period.from) – \(period.to)",
             rows: items.map { RecordsPage.Row(number: $0.number ?? "—", at: DisplayFormat.dateTime($0.at), staffName: $0.staffName ?? "—", link: $0.link) },
-            hasRows: !items.isEmpty, total: total, isCut: total > items.count, back: "/reports?from=\(period.from)&to=\(period.to)")
+            hasRows: !items.isEmpty, total: total, isCut: total > items.count, back: "/reports?from=\(period.from)&to=\(period.to)" + filter.query)
         return try await req.renderPage("reports/records", titleKey: "report.title", page)
     }
 }

@@ -14,9 +14,17 @@ struct SupervisorDashboard: Sendable {
         var data: ChartData
         /// The table's column headings after the first (one per series).
         var columns: [String]
+        /// A column the table shows beside the series' values (the share within the time limit), not drawn.
+        var extra: Extra? = nil
+
+        struct Extra: Sendable { var column: String; var values: [String] }
+
+        /// Every column heading after the first.
+        var tableColumns: [String] { columns + (extra.map { [$0.column] } ?? []) }
     }
 
     var period: ReportPeriod
+    var filter: DashboardFilter
     var charts: [Chart]
     var funnel: [DashboardFigures.Count]
     var inquiries: [DashboardFigures.Count]
@@ -27,15 +35,20 @@ struct SupervisorDashboard: Sendable {
     var hours: [Int]
     var responses: [DashboardFigures.PersonResponse]
     var replies: [DashboardFigures.PersonFollowUps]
+    var severities: [DashboardFigures.SeverityCount]
+    var departments: [DashboardFigures.DepartmentCount]
+    var overdue: [DashboardFigures.PersonOverdue]
 
     /// The characters a query value keeps as they are (RFC 3986 unreserved).
     static let unreserved = CharacterSet(charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
 
     static let chartIDs = ["funnel", "period-comparison", "inquiries-by-channel", "inquiries-by-weekday", "inquiries-by-hour", "response-times",
-                           "replies-on-time", "follow-ups-on-time", "complaints-by-category"]
+                           "replies-on-time", "follow-ups-on-time", "complaints-by-category", "complaints-by-severity",
+                           "complaints-by-department", "overdue-by-person"]
 
-    static func load(_ period: ReportPeriod, now: Date, database: any Database, t: (String) -> String) async throws -> SupervisorDashboard {
-        let figures = DashboardFigures(database: database)
+    static func load(_ period: ReportPeriod, filter: DashboardFilter = .none, now: Date, database: any Database,
+                     t: (String) -> String) async throws -> SupervisorDashboard {
+        let figures = DashboardFigures(database: database, filter: filter)
         let span = period.instants(in: DisplayFormat.timeZone)
         let funnel = try await figures.funnel()
         let inquiries = try await figures.inquiriesByChannel(span)
@@ -49,14 +62,18 @@ struct SupervisorDashboard: Sendable {
         let hours = try await figures.inquiriesByHour(span)
         let responses = try await figures.responseTimes(span)
         let replies = try await figures.replies(span, now: now)
-        let range = "from=\(period.from)&to=\(period.to)"
+        let severities = try await figures.complaintsBySeverity(span)
+        let departments = try await figures.complaintsByDepartment(span)
+        let overdue = try await figures.overdue(now: now)
+        let range = "from=\(period.from)&to=\(period.to)" + filter.query
         func records(_ figure: DashboardFigures.Figure, _ key: String) -> String {
             "/reports/records/\(figure.rawValue)?key=\(key.addingPercentEncoding(withAllowedCharacters: Self.unreserved) ?? "")&\(range)"
         }
+        let specialist = filter.staffID.map { "&specialist=\($0)" } ?? ""
         let active = funnel.filter { $0.key != CustomerStage.lost.rawValue }
         typealias Point = (label: String, value: Double, link: String?)
         let stagePoints: [Point] = active.map { count in
-            (t("customer.stage.\(count.key)"), Double(count.count), "/customers?stage=\(count.key)")
+            (t("customer.stage.\(count.key)"), Double(count.count), "/customers?stage=\(count.key)" + specialist)
         }
         let channelPoints: [Point] = inquiries.map { count in
             (t("inquiry.channel.\(count.key)"), Double(count.count), records(.inquiriesByChannel, count.key))
@@ -69,7 +86,7 @@ struct SupervisorDashboard: Sendable {
         let late = ChartSeries(name: t("report.series.late"), values: followUps.map { Double($0.late) },
                                links: personKeys.map { key in records(.followUpsLate, key) })
         let comparisonSeries = comparison.enumerated().map { index, row in
-            let range = "from=\(row.period.from)&to=\(row.period.to)"
+            let range = "from=\(row.period.from)&to=\(row.period.to)" + filter.query
             return ChartSeries(name: t(["report.series.this_period", "report.series.previous_period", "report.series.last_year"][index]),
                                values: [row.counts.inquiries, row.counts.complaints, row.counts.followUpsDue].map(Double.init),
                                links: DashboardFigures.comparedFigures.map { "/reports/records/\($0.rawValue)?key=all&\(range)" })
@@ -91,6 +108,20 @@ struct SupervisorDashboard: Sendable {
                                       links: replyKeys.map { key in records(.repliesOnTime, key) })
         let replyLate = ChartSeries(name: t("report.series.replied_late"), values: replies.map { Double($0.late) },
                                     links: replyKeys.map { key in records(.repliesLate, key) })
+        let severityLinks = severities.map { records(.complaintsBySeverity, $0.severity) }
+        let severityData = ChartData(categories: severities.map { t("complaint.severity.\($0.severity)") }, series: [
+            ChartSeries(name: t("report.column.complaints"), values: severities.map { Double($0.count) }, links: severityLinks),
+            ChartSeries(name: t("report.series.resolved_in_time"), values: severities.map { Double($0.inTime) }, links: severityLinks),
+        ])
+        let shares = severities.map { $0.resolved == 0 ? "—" : ChartValueFormat.share.text(Double($0.inTime) / Double($0.resolved)) }
+        let departmentPoints: [Point] = departments.map { row in (row.name, Double(row.count), records(.complaintsByDepartment, String(row.departmentID))) }
+        let overdueKeys = overdue.map { person in person.staffID.map(String.init) ?? DashboardFigures.nobody }
+        let overdueData = ChartData(categories: overdue.map { $0.name ?? t("report.nobody") }, series: [
+            ChartSeries(name: t("report.series.follow_ups_overdue"), values: overdue.map { Double($0.followUps) },
+                        links: overdueKeys.map { records(.followUpsOverdue, $0) }),
+            ChartSeries(name: t("report.series.replies_overdue"), values: overdue.map { Double($0.replies) },
+                        links: overdueKeys.map { records(.repliesOverdue, $0) }),
+        ])
         let charts: [Chart] = [
             Chart(id: "funnel", titleKey: "report.chart.funnel", kind: .funnel, data: ChartData(stagePoints), columns: [t("report.column.customers")]),
             Chart(id: "period-comparison", titleKey: "report.chart.period_comparison", kind: .bar, data: comparisonData,
@@ -110,19 +141,27 @@ struct SupervisorDashboard: Sendable {
                   data: ChartData(categories: names, series: [onTime, late]), columns: [t("report.series.on_time"), t("report.series.late")]),
             Chart(id: "complaints-by-category", titleKey: "report.chart.complaints_by_category", kind: .bar, data: ChartData(categoryPoints),
                   columns: [t("report.column.complaints")]),
+            Chart(id: "complaints-by-severity", titleKey: "report.chart.complaints_by_severity", kind: .bar, data: severityData,
+                  columns: severityData.series.map(\.name), extra: .init(column: t("report.column.share_in_time"), values: shares)),
+            Chart(id: "complaints-by-department", titleKey: "report.chart.complaints_by_department", kind: .bar, data: ChartData(departmentPoints),
+                  columns: [t("report.column.complaints")]),
+            Chart(id: "overdue-by-person", titleKey: "report.chart.overdue_by_person", kind: .stackedBar, data: overdueData,
+                  columns: overdueData.series.map(\.name)),
         ]
-        return SupervisorDashboard(period: period, charts: charts, funnel: funnel, inquiries: inquiries, followUps: followUps, complaints: complaints,
-                                   comparison: comparison, weekdays: weekdays, hours: hours, responses: responses, replies: replies)
+        return SupervisorDashboard(period: period, filter: filter, charts: charts, funnel: funnel, inquiries: inquiries, followUps: followUps, complaints: complaints,
+                                   comparison: comparison, weekdays: weekdays, hours: hours, responses: responses, replies: replies,
+                                   severities: severities, departments: departments, overdue: overdue)
     }
 
     /// The funnel's table also shows lost files, which the funnel itself leaves out.
     func tableRows(_ chart: Chart, t: (String) -> String) -> [(label: String, values: [String], link: String?)] {
         var rows = chart.data.categories.indices.map { c in
-            (label: chart.data.categories[c], values: chart.data.series.indices.map { chart.data.format.text(chart.data.value($0, c)) },
+            (label: chart.data.categories[c],
+             values: chart.data.series.indices.map { chart.data.format.text(chart.data.value($0, c)) } + (chart.extra.map { [$0.values[c]] } ?? []),
              link: chart.data.link(0, c))
         }
         if chart.id == "funnel", let lost = funnel.first(where: { $0.key == CustomerStage.lost.rawValue }) {
-            rows.append((t("customer.stage.lost"), [ChartValueFormat.count.text(Double(lost.count))], "/customers?stage=lost"))
+            rows.append((t("customer.stage.lost"), [ChartValueFormat.count.text(Double(lost.count))], "/customers?stage=lost" + (filter.staffID.map { "&specialist=\($0)" } ?? "")))
         }
         return rows
     }
@@ -132,7 +171,7 @@ struct SupervisorDashboard: Sendable {
         let rows = tableRows(chart, t: t).map { row in
             [row.label] + row.values.map { $0.replacingOccurrences(of: ",", with: "") }
         }
-        return "\u{FEFF}" + CSVTable.write(header: [t("report.column.label")] + chart.columns, rows: rows)
+        return "\u{FEFF}" + CSVTable.write(header: [t("report.column.label")] + chart.tableColumns, rows: rows)
     }
 
     /// The card of a chart: the SVG and, beside it, its table whose labels lead to the same records.
@@ -143,7 +182,7 @@ struct SupervisorDashboard: Sendable {
         w.raw("</div><div class=\"table-wrap report-table\"><table class=\"table\"><thead><tr><th scope=\"col\">")
         w.text(t("report.column.label"))
         w.raw("</th>")
-        for column in chart.columns { w.element("<th scope=\"col\" class=\"num\">", column, "</th>") }
+        for column in chart.tableColumns { w.element("<th scope=\"col\" class=\"num\">", column, "</th>") }
         w.raw("</tr></thead><tbody>")
         for row in tableRows(chart, t: t) {
             w.raw("<tr><th scope=\"row\">")
@@ -183,6 +222,14 @@ struct SupervisorDashboard: Sendable {
         var inquiriesByHour: [Int]
         var responseTimes: [PersonResponse]
         var promisedReplies: [PersonFollowUps]
+        struct SeverityCount: Content, Equatable { var severity: String; var label: String; var count: Int; var resolved: Int; var resolvedInTime: Int }
+        struct DepartmentCount: Content, Equatable { var departmentID: Int; var departmentName: String; var count: Int }
+        struct PersonOverdue: Content, Equatable { var staffID: Int?; var staffName: String?; var followUps: Int; var promisedReplies: Int }
+        /// Complaints received by severity; of them resolved, and resolved within the severity's time limit.
+        var complaintsBySeverity: [SeverityCount]
+        var complaintsByDepartment: [DepartmentCount]
+        /// R6.3: open follow-ups and promised replies past their time now, per person.
+        var overdue: [PersonOverdue]
     }
 
     func dto(t: (String) -> String) -> DTO {
@@ -195,6 +242,10 @@ struct SupervisorDashboard: Sendable {
                                                complaints: $0.counts.complaints, followUpsDue: $0.counts.followUpsDue) },
             inquiriesByWeekday: weekdays, inquiriesByHour: hours,
             responseTimes: responses.map { .init(staffID: $0.staffID, staffName: $0.name, answered: $0.answered, averageMinutes: $0.averageMinutes) },
-            promisedReplies: replies.map { .init(staffID: $0.staffID, staffName: $0.name, onTime: $0.onTime, late: $0.late) })
+            promisedReplies: replies.map { .init(staffID: $0.staffID, staffName: $0.name, onTime: $0.onTime, late: $0.late) },
+            complaintsBySeverity: severities.map { .init(severity: $0.severity, label: t("complaint.severity.\($0.severity)"), count: $0.count,
+                                                         resolved: $0.resolved, resolvedInTime: $0.inTime) },
+            complaintsByDepartment: departments.map { .init(departmentID: $0.departmentID, departmentName: $0.name, count: $0.count) },
+            overdue: overdue.map { .init(staffID: $0.staffID, staffName: $0.name, followUps: $0.followUps, promisedReplies: $0.replies) })
     }
 }

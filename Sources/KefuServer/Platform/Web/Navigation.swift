@@ -23,7 +23,7 @@ struct NavigationEntry: Sendable {
         NavigationEntry(key: "nav.assessment", path: "/assessments", action: .viewAssessments, icon: "award"),
         NavigationEntry(key: "nav.awards", path: "/conduct", action: .viewConduct, icon: "star"),
         NavigationEntry(key: "nav.attendance", path: "/attendance", action: .viewAttendance, icon: "clock"),
-        NavigationEntry(key: "nav.reports", path: "/reports", action: .viewReports, icon: "chart"),
+        NavigationEntry(key: "nav.reports", path: "/reports", action: .viewDashboardFigures, icon: "chart"),
         NavigationEntry(key: "nav.complaint_inbox", path: "/complaint-inbox", action: .answerComplaintForwards, icon: "alert"),
         NavigationEntry(key: "nav.board", path: "/board", action: .viewBoard, icon: "columns"),
         NavigationEntry(key: "nav.work_plans", path: "/work-plans", action: .viewWorkPlans, icon: "chart"),

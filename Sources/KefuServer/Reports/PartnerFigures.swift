@@ -1,0 +1,72 @@
+import Fluent
+import Foundation
+import KefuDomain
+import SQLKit
+
+/// Leadership's picture of the partners (issue 16 §3): return visits done per month with their average
+/// satisfaction (1–5), and the satisfaction surveys answered by signed customers and partners with their
+/// average score. One condition per figure serves the monthly figures and the list behind a month.
+struct PartnerFigures {
+    let database: any Database
+
+    struct Month: Equatable, Sendable {
+        var month: ReportMonth
+        var visits: Int
+        var visitSatisfaction: Double?
+        var surveys: Int
+        var surveyScore: Double?
+    }
+
+    /// The part of `month` inside `period`, as instants.
+    static func span(_ month: ReportMonth, in period: ReportPeriod) -> (start: Date, end: Date) {
+        let days = month.period
+        return ReportPeriod(from: max(days.from, period.from), to: min(days.to, period.to)).instants(in: DisplayFormat.timeZone)
+    }
+
+    static func visits(_ span: (start: Date, end: Date)) -> SQLQueryString {
+        "return_visits.state = 'done' AND return_visits.done_at >= \(bind: span.start) AND return_visits.done_at < \(bind: span.end)"
+    }
+
+    static func surveys(_ span: (start: Date, end: Date)) -> SQLQueryString {
+        """
+        surveys.answered_at >= \(bind: span.start) AND surveys.answered_at < \(bind: span.end) AND surveys.score IS NOT NULL
+        AND surveys.customer_id IN (SELECT id FROM customers WHERE stage IN ('signed', 'partner'))
+        """
+    }
+
+    func byMonth(_ period: ReportPeriod) async throws -> [Month] {
+        let sql = try database.sql()
+        var result: [Month] = []
+        for month in period.months {
+            let span = Self.span(month, in: period)
+            let visits = try await sql.raw("""
+                SELECT COUNT(*) AS n, CAST(AVG(CAST(satisfaction AS DOUBLE PRECISION)) AS DOUBLE PRECISION) AS average FROM return_visits WHERE \(Self.visits(span))
+                """).first()
+            let surveys = try await sql.raw("""
+                SELECT COUNT(*) AS n, CAST(AVG(CAST(score AS DOUBLE PRECISION)) AS DOUBLE PRECISION) AS average FROM surveys WHERE \(Self.surveys(span))
+                """).first()
+            result.append(Month(month: month, visits: try visits?.decode(column: "n", as: Int.self) ?? 0,
+                                visitSatisfaction: try visits?.decode(column: "average", as: Double?.self),
+                                surveys: try surveys?.decode(column: "n", as: Int.self) ?? 0,
+                                surveyScore: try surveys?.decode(column: "average", as: Double?.self)))
+        }
+        return result
+    }
+
+    /// The return visits done in a month of the period, newest first, at most `limit`.
+    func visitItems(_ period: ReportPeriod, month: ReportMonth, limit: Int = 500) async throws -> (items: [DashboardFigures.Item], total: Int) {
+        let condition = Self.visits(Self.span(month, in: period))
+        let sql = try database.sql()
+        let total = try await sql.raw("SELECT COUNT(*) AS n FROM return_visits WHERE \(condition)").first()?.decode(column: "n", as: Int.self) ?? 0
+        let rows = try await sql.raw("""
+            SELECT return_visits.id AS id, return_visits.customer_id AS customer_id, return_visits.done_at AS at, staff.display_name AS staff_name
+            FROM return_visits LEFT JOIN staff ON staff.id = return_visits.staff_id
+            WHERE \(condition) ORDER BY return_visits.done_at DESC, return_visits.id DESC LIMIT \(literal: limit)
+            """).all()
+        return (try rows.map { row in
+            DashboardFigures.Item(recordType: "return_visit", id: try row.decode(column: "id", as: Int.self), number: nil,
+                                  at: try row.decode(column: "at", as: Date.self), staffName: try row.decode(column: "staff_name", as: String?.self),
+                                  link: "/customers/\(try row.decode(column: "customer_id", as: Int.self))")
+        }, total)
+    }
+}
