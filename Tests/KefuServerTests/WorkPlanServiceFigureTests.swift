@@ -13,11 +13,10 @@ import VaporTesting
 /// complaints, surveys and return visits record, the return visits equal to the list behind them.
 @Suite("Work plans: complaints in time, satisfaction and return visits done (R2.2)")
 struct WorkPlanServiceFigureTests {
-    // SQLite only for now: on PostgreSQL the complaints part's satisfaction reader decodes SUM(score)
-    // (NUMERIC there) as an integer and fails — reported to that part (Complaints/ComplaintServiceQuality.swift).
-    @Test("a plan's targets on the service figures measure what was recorded in the period, the person's own only")
-    func serviceFigures() async throws {
-        try await withApp { t in
+    // On both databases: PostgreSQL sums integers as NUMERIC, which the satisfaction reader once failed to decode.
+    @Test("a plan's targets on the service figures measure what was recorded in the period, the person's own only", arguments: TestDatabase.available)
+    func serviceFigures(database: TestDatabase) async throws {
+        try await withApp(on: database) { t in
             let lina = try await t.staff(.specialist).requireID(), zhangwei = try await t.staff("zhangwei").requireID()
             let customer = try await createCustomer(t, token: try await t.token(.specialist), ["name": "陈立", "companyName": "苏州陈氏精密机械有限公司", "mobile": "13700001234"])
             let sql = try t.app.db.sql()

@@ -13,7 +13,7 @@ struct ComplaintServiceQualityFigures: ServiceQualityFigures {
         let sql = try database.sql()
         var figures: [Int: [WorkFigure: FigureValue]] = [:]
         let scores = try await sql.raw("""
-            SELECT staff_id, SUM(score) AS total, COUNT(*) AS n FROM survey_attributions
+            SELECT staff_id, CAST(SUM(score) AS INTEGER) AS total, COUNT(*) AS n FROM survey_attributions
             WHERE staff_id IN (\(binds: staffIDs)) AND answered_at >= \(bind: from) AND answered_at < \(bind: until)
             GROUP BY staff_id
             """).all()
