@@ -24,6 +24,7 @@ struct ServeCommand: AsyncCommand {
         let app = context.application
         if !signature.noMigrate { try await ConsoleOperations.migrate(app) }
         try await announceAdministrator(app, context)
+        try await ConsoleOperations.refreshStatistics(app)
         if signature.demo { try await DemoCommand.load(app, context) }
         if let hostname = signature.hostname { app.http.server.configuration.hostname = hostname }
         if let port = signature.port {

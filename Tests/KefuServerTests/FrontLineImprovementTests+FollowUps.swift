@@ -16,6 +16,32 @@ extension FrontLineImprovementTests {
         try await FollowUpStore(database: t.app.db).list(customerID: customerID).filter { $0.completedAt == nil }.map(\.id)
     }
 
+    @Test("follow-ups: the API's open list is paged in due order, with the total; a page past the end is empty, a bad page number is a 400", arguments: TestDatabase.available)
+    func openListPaged(database: TestDatabase) async throws {
+        try await withApp(on: database) { (t: TestApp) in
+            _ = try await threeCustomers(t)
+            let token = try await t.token(.specialist)
+            let all = try await FollowUpStore(database: t.app.db).rows(.open, staffID: nil, now: t.clock.clock.now).rows
+            #expect(all.count >= 2)
+            func page(_ query: String) async throws -> PageDTO<FollowUpsAPIController.FollowUpDTO> {
+                var page: PageDTO<FollowUpsAPIController.FollowUpDTO>?
+                try await t.app.testing().test(.GET, "/api/v1/follow-ups?view=open&\(query)", beforeRequest: { req in req.bearer(token) }) { res async throws in
+                    #expect(res.status == .ok)
+                    page = try res.content.decode(PageDTO<FollowUpsAPIController.FollowUpDTO>.self)
+                }
+                return try #require(page)
+            }
+            var pages: [PageDTO<FollowUpsAPIController.FollowUpDTO>] = []
+            for number in 1...all.count + 1 { pages.append(try await page("perPage=1&page=\(number)")) }
+            #expect(pages.flatMap { $0.items.map(\.id) } == all.map(\.id), "one per page, in due order, none twice")
+            #expect(pages.allSatisfy { $0.page.totalItems == all.count && $0.page.totalPages == all.count && $0.page.totalIsCapped == false })
+            #expect(pages.last?.items.isEmpty == true)
+            try await t.app.testing().test(.GET, "/api/v1/follow-ups?view=open&page=0", beforeRequest: { req in req.bearer(token) }) { res async throws in
+                #expect(res.status == .badRequest)
+            }
+        }
+    }
+
     @Test("follow-ups: rescheduling needs a new time not in the past and a reason; refused changes nothing; done, the timeline and the audit log say from when to when and why", arguments: TestDatabase.available)
     func reschedule(database: TestDatabase) async throws {
         try await withApp(on: database) { (t: TestApp) in

@@ -52,6 +52,16 @@ extension FrontLineImprovementTests {
         }
     }
 
+    @Test("search: a short number reads the first and last code from the ends of the code index, not a scan of every file")
+    func codeBoundsSearchTheIndex() async throws {
+        try await withApp { (t: TestApp) in
+            let rows = try await t.app.db.sql().raw("EXPLAIN QUERY PLAN " + CustomerQueries.codeBounds).all()
+            let plan = try rows.map { try $0.decode(column: "detail", as: String.self) }.joined(separator: " | ")
+            #expect(!plan.contains("SCAN customers"), "\(plan)")
+            #expect(plan.contains("SEARCH customers USING COVERING INDEX"), "\(plan)")
+        }
+    }
+
     @Test("lists: a column header sorts both ways, marked; the API sorts the same")
     func headersSort() async throws {
         try await withApp { (t: TestApp) in

@@ -180,11 +180,13 @@ struct FrontLineTests {
             // Not overdue at its due time, overdue a second later.
             t.clock.advance(by: 3600)
             try await t.app.testing().test(.GET, "/api/v1/follow-ups?view=overdue", beforeRequest: { req in req.bearer(lina) }) { res async throws in
-                #expect(try res.content.decode([FollowUpsAPIController.FollowUpDTO].self).isEmpty)
+                #expect(try res.content.decode(PageDTO<FollowUpsAPIController.FollowUpDTO>.self).items.isEmpty)
             }
             t.clock.advance(by: 1)
             try await t.app.testing().test(.GET, "/api/v1/follow-ups?view=overdue", beforeRequest: { req in req.bearer(lina) }) { res async throws in
-                #expect(try res.content.decode([FollowUpsAPIController.FollowUpDTO].self).map(\.id) == [followUpID])
+                let page = try res.content.decode(PageDTO<FollowUpsAPIController.FollowUpDTO>.self)
+                #expect(page.items.map(\.id) == [followUpID])
+                #expect(page.page.totalItems == 1 && page.page.totalIsCapped == false)
             }
             // A colleague may not complete it.
             let colleague = try await staffToken(t, "zhangwei")

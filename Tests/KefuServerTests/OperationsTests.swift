@@ -183,6 +183,32 @@ struct SchedulerTests {
         }
     }
 
+    @Test("the statistics job re-analyses a table that grew tenfold: the bell's count then reads the index of unread notifications")
+    func statisticsFollowGrowth() async throws {
+        try await withApp { t in
+            let lina = try #require(try await StaffModel.query(on: t.app.db).filter(\.$username == "lina").first()?.id)
+            func insert(_ range: Range<Int>) async throws {
+                for n in range {
+                    try await t.app.db.sql().raw("""
+                        INSERT INTO notifications (staff_id, event, title, body, dedupe_key, created_at, read_at)
+                        VALUES (\(bind: lina), 'test', 't', 'b', \(bind: "k\(n)"), 0, \(bind: n % 10 == 0 ? nil : 1.0))
+                        """).run()
+                }
+            }
+            try await insert(0..<6)
+            try await t.app.db.sql().raw("ANALYZE").run()
+            try await insert(6..<600)
+            try await DatabaseStatistics.refresh.run(t.app, t.clock.clock.now)
+            let stat = try await t.app.db.sql().raw("SELECT stat FROM sqlite_stat1 WHERE idx = 'notifications_staff'").first()?
+                .decode(column: "stat", as: String.self)
+            #expect(stat?.hasPrefix("600 ") == true, "\(stat ?? "no statistics")")
+            let plan = try await t.app.db.sql().raw("""
+                EXPLAIN QUERY PLAN SELECT COUNT(*) FROM notifications n WHERE n.staff_id = \(bind: lina) AND n.read_at IS NULL
+                """).all().map { try $0.decode(column: "detail", as: String.self) }.joined(separator: " | ")
+            #expect(plan.contains("notifications_unread"), "\(plan)")
+        }
+    }
+
     @Test("the housekeeping job removes ended sessions")
     func housekeeping() async throws {
         try await withApp { t in

@@ -73,6 +73,7 @@ public func configure(_ app: Application, _ configuration: KefuConfiguration, cl
     app.scheduler.register(ComplaintEscalation.scan)
     app.scheduler.register(ReturnVisitStore.scan)
     app.scheduler.register(AttendanceJobs.settle)
+    app.scheduler.register(DatabaseStatistics.refresh)
     app.personRecordSections.append(AttendanceRecordSection())
 }
 

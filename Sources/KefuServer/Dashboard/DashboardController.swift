@@ -49,11 +49,10 @@ struct DashboardController: RouteCollection {
         let department = try await DepartmentModel.find(staff.departmentID, on: req.db)
         var figures: [Page.Figure] = []
         if let scope = AccessPolicy.widestScope(of: staff.role, for: .viewStaff) {
-            let team = StaffModel.query(on: req.db).filter(\.$isActive == true)
-            if scope != .any { team.filter(\.$department.$id == staff.departmentID) }
-            let members = try await team.all()
-            figures.append(.init(labelKey: "dashboard.figure.active_staff", value: members.count, href: SiteURL.staff))
-            figures.append(.init(labelKey: "dashboard.figure.specialists", value: members.filter { $0.role == Role.specialist.rawValue }.count, href: SiteURL.staff + "?role=specialist"))
+            // Counted in SQL: a team of 200 decoded as models to be counted cost a quarter of the supervisor's workbench.
+            let members = try await StaffStore(database: req.db).activeCountsByRole(departmentID: scope == .any ? nil : staff.departmentID)
+            figures.append(.init(labelKey: "dashboard.figure.active_staff", value: members.values.reduce(0, +), href: SiteURL.staff))
+            figures.append(.init(labelKey: "dashboard.figure.specialists", value: members[Role.specialist.rawValue] ?? 0, href: SiteURL.staff + "?role=specialist"))
         }
         let canSeeAudit = AccessPolicy.allows(staff.role, .viewAuditLog)
         var events: [Page.Event] = []

@@ -107,12 +107,27 @@ struct FollowUpStore {
     }
 
     /// Open follow-ups due before `until` (overdue and due), for one person or the whole team.
-    func open(staffID: Int?, from: Date? = nil, until: Date, limit: Int = 500) async throws -> [Row] {
+    func open(staffID: Int?, from: Date? = nil, until: Date, limit: Int = 500, offset: Int = 0) async throws -> [Row] {
+        let condition = Self.openCondition(staffID: staffID, from: from, until: until)
+        return try await database.sql().raw("""
+            \(Self.select) WHERE \(condition) ORDER BY follow_ups.due_at LIMIT \(bind: limit) OFFSET \(bind: offset)
+            """).all(decoding: Row.self)
+    }
+
+    /// How many open follow-ups a view holds, counted up to `cap + 1` (a specialist may have thousands overdue:
+    /// the API pages them and says when the count stopped).
+    func countOpen(staffID: Int?, from: Date? = nil, until: Date, cap: Int) async throws -> Int {
+        let condition = Self.openCondition(staffID: staffID, from: from, until: until)
+        return try await database.sql().raw("""
+            SELECT COUNT(*) AS n FROM (SELECT 1 FROM follow_ups WHERE \(condition) LIMIT \(bind: cap + 1)) AS capped
+            """).first()?.decode(column: "n", as: Int.self) ?? 0
+    }
+
+    private static func openCondition(staffID: Int?, from: Date?, until: Date) -> SQLQueryString {
         var condition: SQLQueryString = "follow_ups.completed_at IS NULL AND follow_ups.due_at < \(bind: until)"
         if let from { condition = condition + " AND follow_ups.due_at >= \(bind: from)" }
         if let staffID { condition = condition + " AND follow_ups.staff_id = \(bind: staffID)" }
-        return try await database.sql().raw("\(Self.select) WHERE \(condition) ORDER BY follow_ups.due_at LIMIT \(bind: limit)")
-            .all(decoding: Row.self)
+        return condition
     }
 
     /// The lists the pages and the API offer: overdue, one week (weeks from this one), or all open.
@@ -120,13 +135,26 @@ struct FollowUpStore {
 
     /// The open follow-ups of a view; for the week view also its seven days.
     func rows(_ view: View, staffID: Int?, now: Date, week: Int = 0) async throws -> (rows: [Row], days: [Date]) {
+        let range = Self.range(view, now: now, week: week)
+        return (try await open(staffID: staffID, from: range.from, until: range.until), range.days)
+    }
+
+    /// A page of a view's follow-ups, and how many the view holds (capped), for the API.
+    func page(_ view: View, staffID: Int?, now: Date, week: Int = 0, paging: Paging, cap: Int) async throws -> (rows: [Row], total: Int) {
+        let range = Self.range(view, now: now, week: week)
+        let rows = try await open(staffID: staffID, from: range.from, until: range.until, limit: paging.size, offset: paging.offset)
+        return (rows, try await countOpen(staffID: staffID, from: range.from, until: range.until, cap: cap))
+    }
+
+    /// The due times a view covers; for the week view also its seven days.
+    private static func range(_ view: View, now: Date, week: Int) -> (from: Date?, until: Date, days: [Date]) {
         switch view {
-        case .overdue: return (try await open(staffID: staffID, until: now), [])
-        case .open: return (try await open(staffID: staffID, until: .distantFuture), [])
+        case .overdue: return (nil, now, [])
+        case .open: return (nil, .distantFuture, [])
         case .week:
             let offset = Double(min(max(week, -52), 52)) * 7 * 86400
             let days = FollowUpRule.weekDays(containing: now.addingTimeInterval(offset), timeZone: DisplayFormat.timeZone)
-            return (try await open(staffID: staffID, from: days[0], until: days[6].addingTimeInterval(86400)), days)
+            return (days[0], days[6].addingTimeInterval(86400), days)
         }
     }
 

@@ -55,16 +55,21 @@ struct FollowUpsAPIController: RouteCollection {
     }
 
     /// `scope=mine` (default for specialists) or `team`; `view=overdue` (default), `week` (with `week=-1`,
-    /// `1` … to move) or `open`.
-    @Sendable func list(req: Request) async throws -> [FollowUpDTO] {
+    /// `1` … to move) or `open`; paged like every list (a specialist may have thousands overdue).
+    @Sendable func list(req: Request) async throws -> PageDTO<FollowUpDTO> {
         let now = req.now
         guard let view = FollowUpStore.View(rawValue: req.query[String.self, at: "view"] ?? "overdue") else {
             throw KefuError.validation(FieldErrors(["view": "validation.choose_from_list"]))
         }
-        let rows = try await FollowUpStore(database: req.db).rows(view, staffID: try req.listScope(for: .viewFollowUps).staffID, now: now,
-                                                                  week: req.query[Int.self, at: "week"] ?? 0).rows
-        return rows.map { Self.dto($0, now: now) }
+        let paging = try req.paging
+        let (rows, total) = try await FollowUpStore(database: req.db).page(
+            view, staffID: try req.listScope(for: .viewFollowUps).staffID, now: now, week: req.query[Int.self, at: "week"] ?? 0,
+            paging: paging, cap: Self.countCap
+        )
+        return PageDTO(items: rows.map { Self.dto($0, now: now) }, request: paging, total: total, cap: Self.countCap)
     }
+
+    static let countCap = 1_000
 
     @Sendable func forCustomer(req: Request) async throws -> [FollowUpDTO] {
         let customer = try await req.customer(for: .viewFollowUps)

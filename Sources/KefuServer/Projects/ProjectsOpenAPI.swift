@@ -130,8 +130,9 @@ extension FollowUpsAPIController {
                      summary: "Open follow-ups: overdue (default), this week, or all open; yours, or the team's for the supervisor and leadership",
                      parameters: [OpenAPIParameters.query("view", "string", "overdue | week | open"), OpenAPIParameters.query("scope", "string", "mine | team"),
                                   OpenAPIParameters.query("week", "integer", "With view=week: weeks from this one (-1 last week, 1 next week)"),
-                                  OpenAPIParameters.query("staff", "integer", "One person's list (supervisor and leadership)")],
-                     responses: [200: "FollowUpList"]),
+                                  OpenAPIParameters.query("staff", "integer", "One person's list (supervisor and leadership)")]
+                         + OpenAPIParameters.page,
+                     responses: [200: "FollowUpPage"]),
         APIOperation(method: .POST, path: "/api/v1/follow-ups/{followUpID}/complete", tag: "Follow-ups",
                      summary: "Complete a follow-up; the last open one of a customer with intent or in negotiation needs `next` planned",
                      parameters: [["name": "followUpID", "in": "path", "required": true, "schema": ["type": "integer"]]],
@@ -162,6 +163,7 @@ extension FollowUpsAPIController {
                 "completedAt": Schema.nullable("string", format: "date-time"), "outcome": Schema.nullable("string"),
             ], required: ["id", "customerID", "customerCode", "customerName", "dueAt", "channel", "purpose", "isOverdue"]),
             "FollowUpList": ["type": "array", "items": Schema.ref("FollowUp")],
+            "FollowUpPage": Schema.page(of: "FollowUp"),
             "FollowUpPlan": plan,
             "FollowUpCompletion": Schema.object(["outcome": text, "next": ["anyOf": [Schema.ref("FollowUpPlan"), ["type": "null"]]]], required: ["outcome"]),
             "FollowUpReschedule": Schema.object([

@@ -114,6 +114,15 @@ struct StaffStore {
         return (role, language, department)
     }
 
+    /// Active people per role, in one department or everywhere.
+    func activeCountsByRole(departmentID: Int?) async throws -> [String: Int] {
+        let department: SQLQueryString = departmentID.map { "AND department_id = \(bind: $0)" } ?? ""
+        let rows = try await database.sql().raw("""
+            SELECT role, COUNT(*) AS n FROM staff WHERE is_active = \(bind: true) \(department) GROUP BY role
+            """).all()
+        return try Dictionary(uniqueKeysWithValues: rows.map { (try $0.decode(column: "role", as: String.self), try $0.decode(column: "n", as: Int.self)) })
+    }
+
     /// R2.1: refuses a change that would give a department a second active supervisor.
     private func checkSupervisor(_ candidate: StaffFacts) async throws {
         guard candidate.role == .supervisor, candidate.isActive else { return }

@@ -20,6 +20,11 @@ package enum ConsoleOperations {
         case existed
     }
 
+    /// Brings the query planner's statistics up to date before serving (see ``DatabaseStatistics``).
+    package static func refreshStatistics(_ app: Application) async throws {
+        try await DatabaseStatistics.refreshAtStart(app.db)
+    }
+
     /// Runs pending migrations; returns how many ran.
     @discardableResult
     package static func migrate(_ app: Application) async throws -> Int {
