@@ -10,7 +10,7 @@ import Vapor
 @main
 enum Kefu {
     static func main() async throws {
-        var environment = try Environment.detect()
+        let environment = try Environment.detect()
         let configuration: KefuConfiguration
         do {
             configuration = try KefuConfiguration.fromEnvironment(ProcessInfo.processInfo.environment)

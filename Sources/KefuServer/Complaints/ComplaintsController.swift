@@ -39,7 +39,7 @@ struct ComplaintsController: RouteCollection {
             var state: String; var stateKey: String; var staffName: String; var receivedAt: String; var timeLeft: String; var isLate: Bool
             var level: Int; var hasLevel: Bool; var isSilent: Bool
         }
-        var items: [Item]; var hasItems: Bool; var pager: Pager; var states: [ChoiceOption]; var severities: [ChoiceOption]; var canCreate: Bool
+        var rows: HTMLFragment; var hasItems: Bool; var pager: Pager; var states: [ChoiceOption]; var severities: [ChoiceOption]; var canCreate: Bool
         var canSeeFigures = false
         var canConfigure = false
     }
@@ -71,7 +71,7 @@ struct ComplaintsController: RouteCollection {
         }
         let query = req.queryParameters
         let page = ListPage(
-            items: items, hasItems: !items.isEmpty,
+            rows: ComplaintListView.rows(items, t: { req.t($0, $1) }), hasItems: !items.isEmpty,
             pager: Pager(request: paging, total: total, path: "/complaints", query: ["state": query["state"] ?? "", "severity": query["severity"] ?? ""], cap: 1000),
             states: [ChoiceOption(value: "", labelKey: "complaints.all_states", isSelected: state == nil)]
                 + ChoiceOption.list(ComplaintState.allCases.map(\.rawValue), labelPrefix: "complaint.state", selected: state?.rawValue ?? "-"),

@@ -35,7 +35,7 @@ struct ContractsController: RouteCollection {
             var amountWan: String; var staffName: String; var state: String; var stateKey: String; var overdue: Int
             var reviewKey: String; var isForwarded: Bool; var updatedAt: String
         }
-        var items: [Row]
+        var rows: HTMLFragment
         var hasItems: Bool
         var pager: Pager
         var states: [ChoiceOption]
@@ -59,13 +59,14 @@ struct ContractsController: RouteCollection {
         } : []
         let query = req.queryParameters
         let labels = req.contractLabels, templates = try await ContractTemplateStore(database: req.db).all().map(\.template)
-        let page = ListPage(
-            items: rows.map {
+        let items: [ListPage.Row] = rows.map {
                 .init(id: $0.id, number: $0.number, customerName: $0.customerName, projectName: $0.projectName ?? "—", typeLabel: labels.type($0.type, among: templates),
                       title: $0.title, amountWan: Yuan($0.amountYuan).wanText, staffName: $0.staffName ?? "—", state: $0.state,
                       stateKey: "contract.state.\($0.state)", overdue: $0.overdue, reviewKey: "contract.review.\($0.reviewStatus)",
                       isForwarded: $0.reviewStatus == LegalReviewStatus.forwarded.rawValue, updatedAt: DisplayFormat.dateTime($0.updatedAt))
-            },
+            }
+        let page = ListPage(
+            rows: ContractListView.rows(items, t: { req.t($0, $1) }),
             hasItems: !rows.isEmpty,
             pager: Pager(request: paging, total: total, path: SiteURL.contracts,
                          query: ["state": query["state"] ?? "", "specialist": query["specialist"] ?? "", "project": query["project"] ?? "",
@@ -403,7 +404,7 @@ struct ObligationsController: RouteCollection {
         var canSeeTeam: Bool
         var isTeam: Bool
         var canReceive: Bool
-        var items: [Row]
+        var rows: HTMLFragment
         var hasItems: Bool
         var pager: Pager
     }
@@ -414,14 +415,17 @@ struct ObligationsController: RouteCollection {
         let total = try await filter.asyncMap { try await store.count($0, today: today) } ?? 0
         let query = req.queryParameters
         let staff = try req.requireStaff()
-        let page = ListPage(
-            view: view.rawValue, isPayments: isPayments, canSeeTeam: canSeeTeam, isTeam: canSeeTeam && req.query[String.self, at: "scope"] != "mine",
-            canReceive: isPayments && AccessPolicy.allows(staff.role, .receivePayments),
-            items: rows.map {
+        let canReceive = isPayments && AccessPolicy.allows(staff.role, .receivePayments)
+        let items: [ListPage.Row] = rows.map {
                 .init(id: $0.id, contractID: $0.contractID, contractNumber: $0.contractNumber, customerName: $0.customerName, kindKey: "obligation.kind.\($0.kind)",
                       title: $0.title, dueOn: $0.dueOn, amountWan: $0.amountYuan.map { Yuan($0).wanText } ?? "", staffName: $0.staffName ?? "—",
                       isOverdue: ObligationRules.isOverdue(dueOn: $0.day, isDone: $0.doneAt != nil, today: today), isDone: $0.doneAt != nil, version: $0.version)
-            }, hasItems: !rows.isEmpty,
+            }
+        let page = ListPage(
+            view: view.rawValue, isPayments: isPayments, canSeeTeam: canSeeTeam, isTeam: canSeeTeam && req.query[String.self, at: "scope"] != "mine",
+            canReceive: canReceive,
+            rows: ObligationListView.rows(items, isPayments: isPayments, canReceive: canReceive, csrf: req.csrfToken ?? "", t: { req.t($0, $1) }),
+            hasItems: !rows.isEmpty,
             pager: Pager(request: paging, total: total, path: isPayments ? SiteURL.payments : "/obligations",
                          query: ["view": query["view"] ?? "", "scope": query["scope"] ?? "", "staff": query["staff"] ?? ""], cap: 1000))
         return try await req.renderPage("contracts/obligations", titleKey: isPayments ? "payments.title" : "obligations.title", page)

@@ -118,7 +118,7 @@ struct DashboardController: RouteCollection {
         let store = WorkPlanStore(database: req.db)
         let rows: [WorkPlanStore.Row]
         switch AccessPolicy.widestScope(of: staff.role, for: .viewWorkPlans) {
-        case .team?: rows = try await store.list(departmentID: staff.departmentID, staffID: nil).filter { $0.staffID == nil }
+        case .team?: rows = try await store.list(departmentID: staff.departmentID, staffID: nil, departmentOnly: true)
         case .own?: rows = try await store.list(departmentID: nil, staffID: staff.id)
         default: return []
         }

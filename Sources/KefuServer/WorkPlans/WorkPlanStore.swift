@@ -35,10 +35,12 @@ struct WorkPlanStore {
     }
 
     /// Plans of a department (nil: all), or one person's own; newest period first.
-    func list(departmentID: Int?, staffID: Int?) async throws -> [Row] {
+    /// `departmentOnly`: the department's own plans, not its people's (200 personal plans would fill the page).
+    func list(departmentID: Int?, staffID: Int?, departmentOnly: Bool = false) async throws -> [Row] {
         var condition: SQLQueryString = "1 = 1"
         if let departmentID { condition = condition + " AND p.department_id = \(bind: departmentID)" }
         if let staffID { condition = condition + " AND p.staff_id = \(bind: staffID)" }
+        if departmentOnly { condition = condition + " AND p.staff_id IS NULL" }
         return try await database.sql().raw("\(Self.select) WHERE \(condition) ORDER BY p.period_start DESC, p.id DESC LIMIT 200").all(decoding: Row.self)
     }
 
