@@ -20,8 +20,9 @@ struct ListViewTests {
         var quiet = row
         quiet.id = 8; quiet.overdue = 0; quiet.isForwarded = false
         let html = ContractListView.rows([row, quiet], t: words).html
-        #expect(html.contains("<a href=\"/contracts/7\"><code>HT-2026-000007</code></a>"))
-        #expect(html.contains("<td>张&lt;伟&gt;</td>") && html.contains("厂房 &amp; 仓库"))
+        #expect(html.contains("<td class=\"nowrap\" data-label=\"«contract.field.number»\"><a href=\"/contracts/7\"><code>HT-2026-000007</code></a>"))
+        #expect(html.contains("<td data-label=\"«contract.field.customer»\">张&lt;伟&gt;</td>") && html.contains("厂房 &amp; 仓库"))
+        #expect(html.components(separatedBy: "data-label=").count == 1 + 2 * 8, "every cell labelled for a phone")
         #expect(html.contains("<span class=\"tag contract-signed\">«contract.state.signed»</span>"))
         #expect(html.components(separatedBy: "«contract.review.forwarded»").count == 2)
         #expect(html.components(separatedBy: "«contracts.overdue_count count=2»").count == 2)
@@ -37,7 +38,8 @@ struct ListViewTests {
         var done = due
         done.id = 4; done.isOverdue = false; done.isDone = true
         let duties = ObligationListView.rows([due, done], isPayments: false, canReceive: false, csrf: "tok", t: words).html
-        #expect(duties.contains("<td class=\"nowrap overdue\">2026-11-30 · «obligations.overdue»</td>"))
+        #expect(duties.contains("<td class=\"nowrap overdue\" data-label=\"«obligation.field.dueOn»\">2026-11-30 · «obligations.overdue»</td>"))
+        #expect(duties.components(separatedBy: "data-label=").count == 1 + 2 * 6)
         #expect(duties.contains("<a href=\"/contracts/9\"><code>HT-2026-000009</code></a>") && duties.contains("王&lt;芳&gt;"))
         #expect(!duties.contains("receipt"))
         let payments = ObligationListView.rows([due, done], isPayments: true, canReceive: true, csrf: "t\"ok", t: words).html

@@ -1,8 +1,9 @@
 extension RecordKinds {
     /// Every kind of record the department keeps. A new part adds its kinds here; merge,
     /// anonymization and the checks that no table with a `customer_id` is forgotten follow from the
-    /// declarations.
-    static let all: [any RecordKind.Type] = [
+    /// declarations. A constant list of types, never mutated (Swift 6 does not treat metatypes of a
+    /// non-`Sendable` protocol as `Sendable`, hence the annotation).
+    nonisolated(unsafe) static let all: [any RecordKind.Type] = [
         CustomerFileKind.self, CommunicationKind.self, InquiryKind.self, ProjectKind.self, RecommendationKind.self,
         FollowUpKind.self, ConsentKind.self, SharingRequestKind.self,
         ContractKind.self, ChecklistItemKind.self, ContractClauseKind.self, ContractQuestionKind.self, ObligationRecordKind.self,
@@ -20,7 +21,7 @@ extension RecordKinds {
 
     /// The shared mechanisms' own rows about a customer (the timeline, the change history): not
     /// records anyone edits, but they move with a merge and are cleared by an anonymization.
-    static let mechanisms: [any RecordKind.Type] = [TimelineEntryKind.self, CustomerChangeKind.self]
+    nonisolated(unsafe) static let mechanisms: [any RecordKind.Type] = [TimelineEntryKind.self, CustomerChangeKind.self]
 
     /// What belongs to a customer, records and mechanisms alike.
     static var ownedByCustomers: [any RecordKind.Type] { all + mechanisms }
