@@ -70,13 +70,16 @@ struct ContractDetail: Sendable {
         let store = ContractStore(database: database)
         let files = AttachmentStore(database: database, dataDirectory: "")
         let checklist = try await store.checklist(row.id)
+        let clauses = try await store.clauses(row.id)
         let obligations = try await ObligationStore(database: database).list(contractID: row.id)
+        let signedFiles = try await files.list(ContractKind.self, recordIDs: [row.id])
         return ContractDetail(
-            row: row, checklist: checklist, clauses: try await store.clauses(row.id), questions: try await store.questions(row.id),
+            row: row, checklist: checklist, clauses: clauses, questions: try await store.questions(row.id),
             scans: try await files.list(ChecklistItemKind.self, recordIDs: checklist.map(\.id)),
-            signedFiles: try await files.list(ContractKind.self, recordIDs: [row.id]), obligations: obligations,
+            signedFiles: signedFiles, obligations: obligations,
             notices: try await ObligationStore(database: database).notices(obligationIDs: obligations.map(\.id)),
-            facts: try await store.facts(of: row, labels: labels, on: database)
+            facts: ContractStore.facts(of: row, labels: labels, checklist: checklist, clauses: clauses,
+                                       openObligations: obligations.filter { $0.doneAt == nil }.count, signedFiles: signedFiles.count)
         )
     }
 

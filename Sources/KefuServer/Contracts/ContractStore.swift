@@ -142,15 +142,24 @@ struct ContractStore {
     /// What the state machine looks at, read in the transaction that will act on it.
     func facts(of row: Row, labels: ContractLabels, on database: any Database) async throws -> ContractFacts {
         let sql = try database.sql()
-        let checklist = try await self.checklist(row.id, on: database).map {
-            ChecklistItemFacts(name: labels.document($0.code, $0.name), isRequired: $0.isRequired, status: ChecklistStatus(rawValue: $0.status) ?? .missing)
-        }
-        let clauses = try await self.clauses(row.id, on: database).map { ClauseFacts(title: labels.clause($0.code, $0.name), isExplained: $0.explainedAt != nil) }
         let open = try await sql.raw("SELECT COUNT(*) AS n FROM contract_obligations WHERE contract_id = \(bind: row.id) AND done_at IS NULL")
             .first()?.decode(column: "n", as: Int.self) ?? 0
         let files = try await AttachmentStore(database: database, dataDirectory: "").count(ContractKind.self, recordID: row.id, on: database)
-        return ContractFacts(state: row.contractState, checklist: checklist, clauses: clauses, termsConfirmed: row.termsConfirmedAt != nil,
-                             review: row.review, isSigningRecorded: row.signedOn != nil, hasSignedFile: files > 0, openObligations: open)
+        return Self.facts(of: row, labels: labels, checklist: try await checklist(row.id, on: database), clauses: try await clauses(row.id, on: database),
+                          openObligations: open, signedFiles: files)
+    }
+
+    /// The facts from what the caller has already read (the contract page reads all of it anyway).
+    static func facts(of row: Row, labels: ContractLabels, checklist: [ChecklistItem], clauses: [Clause], openObligations: Int, signedFiles: Int) -> ContractFacts {
+        ContractFacts(
+            state: row.contractState,
+            checklist: checklist.map {
+                ChecklistItemFacts(name: labels.document($0.code, $0.name), isRequired: $0.isRequired, status: ChecklistStatus(rawValue: $0.status) ?? .missing)
+            },
+            clauses: clauses.map { ClauseFacts(title: labels.clause($0.code, $0.name), isExplained: $0.explainedAt != nil) },
+            termsConfirmed: row.termsConfirmedAt != nil, review: row.review, isSigningRecorded: row.signedOn != nil,
+            hasSignedFile: signedFiles > 0, openObligations: openObligations
+        )
     }
 
     struct Filter: Sendable {
