@@ -24,11 +24,26 @@ struct AddReminderMarks: AsyncMigration {
         }
         let sql = try database.sql()
         for index in Self.indexes { try await sql.raw("CREATE INDEX \(unsafeRaw: index)").run() }
+        try await SQLiteStatistics.analyze(indexes: Self.indexes.map { String($0.prefix { $0 != " " }) }, on: database)
     }
 
     func revert(on database: any Database) async throws {
         let sql = try database.sql()
         for index in Self.indexes { try await sql.raw("DROP INDEX \(unsafeRaw: String(index.prefix { $0 != " " }))").run() }
         for (table, column) in Self.columns { try await database.schema(table).deleteField(FieldKey(stringLiteral: column)).update() }
+    }
+}
+
+/// SQLite plans from the statistics `ANALYZE` left (`sqlite_stat1`); an index added later has none and
+/// loses to the older, broader ones it was made to replace (the scan read the old index of every
+/// promised reply and checked each row's mark). A migration that adds such an index analyzes it — only
+/// when the database has statistics at all, so a database never analyzed keeps planning without.
+/// PostgreSQL gathers its own statistics.
+enum SQLiteStatistics {
+    static func analyze(indexes: [String], on database: any Database) async throws {
+        let sql = try database.sql()
+        guard sql.dialect.name == "sqlite",
+              try await sql.raw("SELECT 1 AS present FROM sqlite_master WHERE name = 'sqlite_stat1'").first() != nil else { return }
+        for index in indexes { try await sql.raw("ANALYZE \(unsafeRaw: index)").run() }
     }
 }

@@ -116,6 +116,7 @@ struct CreateReturnVisitCandidateIndex: AsyncMigration {
             ON customers (stage, merged_into_id, anonymized_at, id, grade, created_at, responsible_staff_id)
             WHERE stage IN ('signed', 'partner') AND merged_into_id IS NULL AND anonymized_at IS NULL
             """).run()
+        try await SQLiteStatistics.analyze(indexes: ["customers_return_visit_candidates"], on: database)
     }
 
     func revert(on database: any Database) async throws {
