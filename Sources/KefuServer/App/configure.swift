@@ -188,7 +188,7 @@ enum KefuMigrations {
             AddPartToLeaveRequests(),
             CreateProcedureTemplates(), AddTextsToProcedureSteps(), CreateReturnVisitsDoneIndex(), AddResultProgressToWorkPlans(),
             CreateMonthlyReports(),
-            AddReminderMarks(), CreateReturnVisitCandidateIndex(), CreateWorkFigureIndexes(),
+            AddReminderMarks(), CreateReturnVisitCandidateIndex(), CreateWorkFigureIndexes(), AddNumbersToViolations(),
         ]
     }
 }
