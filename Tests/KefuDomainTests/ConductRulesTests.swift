@@ -48,6 +48,18 @@ struct ConductRulesTests {
         #expect(AwardShortlist.rank([Self.lina, Self.zhaolei, Self.zhangwei, Self.chenming, Self.wangfang]) == places)
     }
 
+    @Test("an outstanding trainee of the month is a reason on the shortlist and wins a tie of scores, adding no points")
+    func outstandingTrainee() {
+        var zhangwei = Self.zhangwei
+        zhangwei.outstandingTraining = ["招商政策与园区优惠解读（2026-11-12）"]
+        let places = AwardShortlist.rank([Self.chenming, zhangwei, Self.wangfang, Self.lina, Self.zhaolei])
+        // 张伟 and 赵磊 both score 95: the training result now puts 张伟 ahead, though 赵磊 has more surveys.
+        #expect(places.map(\.name) == ["李娜", "张伟", "赵磊", "王芳", "陈明"])
+        #expect(places.map(\.score) == [95.4, 95, 95, 90, 0])
+        #expect(places[1].reasons.contains(CalculationLine("shortlist.reason.outstanding_trainee", ["sessions": "招商政策与园区优惠解读（2026-11-12）"])))
+        #expect(!places[0].reasons.contains { $0.key == "shortlist.reason.outstanding_trainee" })
+    }
+
     @Test("a penalty cannot be typed without its cause; a bonus deduction names its amount, other penalties none")
     func penaltyInput() {
         let cause = RecordReference(type: "violation", id: 12)

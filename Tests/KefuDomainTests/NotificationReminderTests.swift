@@ -81,6 +81,24 @@ struct NotificationReminderTests {
             == Self.nineOClock.addingTimeInterval(8 * 3600))
     }
 
+    @Test("the scan's horizon for due reminders: every planned time up to it has begun its reminder, none after it", arguments: [
+        1_796_169_599, 1_796_169_600, 1_796_173_199, 1_796_173_200, 1_796_191_200, 1_796_230_799,
+    ] as [TimeInterval])
+    func followUpDueHorizon(now: TimeInterval) {
+        let now = Date(timeIntervalSince1970: now)
+        let horizon = ReminderRules.followUpDueHorizon(now: now, timeZone: Self.shanghai)
+        // Planned times from now to two days ahead, every quarter of an hour and at the edges.
+        let planned = stride(from: 0.0, through: 2 * 86_400, by: 900).map { now.addingTimeInterval($0) } + [horizon, horizon.addingTimeInterval(1)]
+        for dueAt in planned {
+            let begun = ReminderRules.followUpReminderMoment(dueAt: dueAt, timeZone: Self.shanghai) <= now
+            let midnight = dueAt == horizon && dueAt > now
+            #expect(begun == (dueAt <= horizon && !midnight), "planned \(dueAt), now \(now), horizon \(horizon)")
+        }
+        // From 09:00 the horizon is the day's end (midnight after 2026-12-02 in Shanghai); before, now itself.
+        #expect(ReminderRules.followUpDueHorizon(now: Self.nineOClock, timeZone: Self.shanghai) == Date(timeIntervalSince1970: 1_796_227_200))
+        #expect(ReminderRules.followUpDueHorizon(now: Self.eightOClock, timeZone: Self.shanghai) == Self.eightOClock)
+    }
+
     @Test("a completed follow-up reminds no more, and each open one gets its own reminder")
     func completedFollowUps() {
         let done = ReminderCandidate(recordType: "follow_up", recordID: 11, staffID: 3, dueAt: Self.followUpAt, doneAt: Self.nineOClock)

@@ -89,6 +89,14 @@ struct ConductTests {
             #expect(penalty.appealDecidedBy == "supervisor")
             let bell = try await NotificationStore(database: t.app.db).page(staffID: lina, paging: Paging(number: 1, size: 20)).items
             #expect(bell.contains { $0.event == "penalty.imposed" && $0.link == "/conduct/penalties/\(penalty.id)" })
+            // The violation carries a record number, and the penalty names its cause by it.
+            let cause = RecordReference(type: "violation", id: violation.id)
+            let number = try #require(try await RecordReferences.numbers(of: [cause], on: t.app.db)[cause])
+            #expect(number.hasPrefix("WJ-2026-"), "\(number)")
+            let browser = try await t.signIn("wangjing")
+            try await t.app.testing().test(.GET, "/conduct/penalties/\(penalty.id)", beforeRequest: { req in browser.apply(to: &req) }) { res async throws in
+                #expect(res.status == .ok && res.body.string.contains(number) && !res.body.string.contains("#\(violation.id)"))
+            }
 
             // The appeal on the last day of the window is accepted; a second one is refused.
             t.clock.advance(by: 7 * 86_400)

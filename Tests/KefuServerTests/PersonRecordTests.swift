@@ -61,7 +61,10 @@ struct PersonRecordTests {
             let fifth = try #require(attendance.rows.first { $0.first?.text == "2026-11-05" })
             #expect(fifth[1].text == "迟到" && fifth[3].text == "迟到 15 分钟（超过宽限 5 分钟），本月第 3 次，扣减" && fifth[4].text == "—")
             #expect(record.sections[1].rows.first?.map(\.text) == ["2026-11-20 14:10", "擅离岗位", "工作时间离开座席40分钟，未报备。", "—", "已认定"])
-            #expect(record.sections[3].rows.first?.map(\.text) == ["2026-11-30 09:00", "扣减奖金", "¥200", "违纪记录 #\(violation)", "擅离岗位，扣减奖金200元。", "已处罚"])
+            // The cause is named by the violation's record number, as other kinds are.
+            let number = try await t.app.db.sql().raw("SELECT number FROM violations WHERE id = \(bind: violation)").first()?.decode(column: "number", as: String.self)
+            #expect(number == "WJ-2026-000001")
+            #expect(record.sections[3].rows.first?.map(\.text) == ["2026-11-30 09:00", "扣减奖金", "¥200", "违纪记录 WJ-2026-000001", "擅离岗位，扣减奖金200元。", "已处罚"])
             let browser = try await t.signIn(.supervisor)
             try await t.app.testing().test(.GET, "/people/\(lina)/record.csv", beforeRequest: { browser.apply(to: &$0) }) { res async throws in
                 #expect(res.status == .ok)

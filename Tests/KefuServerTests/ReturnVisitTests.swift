@@ -130,6 +130,16 @@ struct ReturnVisitTests {
         }
     }
 
+    @Test("the scan reads the covering index of partners and signed customers, never the customers' rows (EXPLAIN QUERY PLAN)")
+    func scheduleScanUsesTheCandidateIndex() async throws {
+        try await withApp { t in
+            let plan = try await t.app.db.sql().raw("EXPLAIN QUERY PLAN \(ReturnVisitStore.candidates)").all()
+                .map { try $0.decode(column: "detail", as: String.self) }.joined(separator: " | ")
+            #expect(plan.contains("COVERING INDEX customers_return_visit_candidates"), "\(plan)")
+            #expect(plan.contains("return_visits_one_due") && !plan.contains("SCAN customers"), "\(plan)")
+        }
+    }
+
     @Test("the overdue lists read the partial indexes over visits still due (EXPLAIN QUERY PLAN)")
     func overdueScanUsesAnIndex() async throws {
         try await withApp { t in

@@ -102,6 +102,37 @@ struct SurveyTests {
         }
     }
 
+    @Test("a low score is one write: the answer, its attributions, the return visit and the supervisor's notice commit together or not at all")
+    func lowScoreIsOneTransaction() async throws {
+        try await withApp { t in
+            let complaint = try await Self.closedComplaint(t)
+            let token = try await Self.issue(t, complaint.id)
+            let sql = try t.app.db.sql()
+            func count(_ table: String) async throws -> Int {
+                try await sql.raw("SELECT COUNT(*) AS n FROM \(unsafeRaw: table)").first()?.decode(column: "n", as: Int.self) ?? -1
+            }
+            let tables = ["survey_attributions", "return_visits", "notifications", "timeline_entries", "audit_entries"]
+            var before: [String: Int] = [:]
+            for table in tables { before[table] = try await count(table) }
+            // The notice, the last write, fails: nothing of the answer stays, and the link still works.
+            try await sql.raw("CREATE TRIGGER refuse_notice BEFORE INSERT ON notifications BEGIN SELECT RAISE(ABORT, 'refused'); END").run()
+            #expect(try await Self.post(t, token, ["score": "1", "comment": "拖得太久"]).0 == .internalServerError)
+            for table in tables { #expect(try await count(table) == before[table], "\(table)") }
+            #expect(try await sql.raw("SELECT answered_at FROM surveys").first()?.decode(column: "answered_at", as: Date?.self) == nil)
+            try await sql.raw("DROP TRIGGER refuse_notice").run()
+            #expect(try await Self.post(t, token, ["score": "1", "comment": "拖得太久"]).0 == .created)
+            #expect(try await count("survey_attributions") == before["survey_attributions"]! + 3)
+            let visit = try await sql.raw("SELECT reason, state FROM return_visits WHERE survey_id IS NOT NULL").all()
+                .map { "\(try $0.decode(column: "reason", as: String.self))/\(try $0.decode(column: "state", as: String.self))" }
+            #expect(visit == ["low_score/due"])
+            #expect(try await ComplaintTests.events(t, "wangjing").filter { $0 == "survey.low_score" }.count == 1)
+            // Used twice: refused, nothing more written.
+            #expect(try await Self.post(t, token, ["score": "1"]).0 == .gone)
+            #expect(try await count("return_visits") == before["return_visits"]! + 1)
+            #expect(try await ComplaintTests.events(t, "wangjing").filter { $0 == "survey.low_score" }.count == 1)
+        }
+    }
+
     @Test("a survey for a complaint not yet closed is refused")
     func notClosed() async throws {
         try await withApp { t in

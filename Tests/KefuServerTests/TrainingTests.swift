@@ -181,6 +181,18 @@ struct TrainingTests {
             #expect(replies.before == 50 && replies.after == 100 && replies.delta == 50)
             #expect(replies.label == "承诺按时答复率" || !replies.label.isEmpty)
             #expect(effect.trainees.first?.scoreGain == 30)
+            // The effect reads only the figures a session aims at; each is what the full reading gives.
+            let reader = WorkFigureReader(database: t.app.db, serviceQuality: t.app.serviceQualityFigures)
+            for days in TrainingEffect.spans {
+                let windows = TrainingEffect.windows(heldOn: CalendarDay("2026-09-15")!, days: days)
+                for period in [windows.before, windows.after] {
+                    let full = try await reader.figures(staffIDs: [linaID], period: period, now: t.clock.clock.now)
+                    for aimed in [Set<WorkFigure>([.repliesOnTime]), [.repliesOnTime, .complaintsInTime, .satisfaction], [.inquiriesAnswered, .returnVisitsDone]] {
+                        let only = try await reader.figures(staffIDs: [linaID], period: period, now: t.clock.clock.now, only: aimed)
+                        #expect(only[linaID] == full[linaID]?.filter { aimed.contains($0.key) }, "\(aimed) over \(period)")
+                    }
+                }
+            }
 
             // A specialist sees their own sessions and only their own scores; not the plan, not a colleague's line.
             (status, text) = try await Self.call(t, .GET, "/api/v1/training/sessions/\(september)", token: zhangwei)

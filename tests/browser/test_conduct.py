@@ -34,7 +34,7 @@ def test_violation_penalty_appeal_and_decision(browser, base_url):
     browser.find_element(By.ID, "reason").send_keys("擅离岗位40分钟，给予警告。")
     submit(browser, "penalty-form")
     wait_for(browser, lambda d: d.find_elements(By.ID, "penalty-cause"), "the penalty was not imposed")
-    assert "违纪记录 #" in browser.find_element(By.ID, "penalty-cause").text
+    assert "违纪记录 WJ-" in browser.find_element(By.ID, "penalty-cause").text, "the cause is named by its record number"
     penalty_url = browser.current_url
 
     browser.delete_all_cookies()

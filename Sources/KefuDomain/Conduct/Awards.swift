@@ -77,18 +77,22 @@ public struct MonthPeriod: Equatable, Hashable, Sendable, CustomStringConvertibl
 }
 
 /// One person's month as the shortlist reads it (R7.1): satisfaction, replies and follow-ups on time,
-/// complaints resolved within the limit, confirmed violations. Absent figures had nothing to measure.
+/// complaints resolved within the limit, confirmed violations, and the training sessions of the month
+/// where they were marked an outstanding trainee (R5.2 → R7.1). Absent figures had nothing to measure.
 public struct ShortlistCandidate: Equatable, Sendable {
     public var staffID: Int
     public var name: String
     public var figures: [WorkFigure: FigureValue]
     public var violations: Int
+    /// The sessions (as shown: title and day) where the person was an outstanding trainee this month.
+    public var outstandingTraining: [String]
 
-    public init(staffID: Int, name: String, figures: [WorkFigure: FigureValue], violations: Int) {
+    public init(staffID: Int, name: String, figures: [WorkFigure: FigureValue], violations: Int, outstandingTraining: [String] = []) {
         self.staffID = staffID
         self.name = name
         self.figures = figures
         self.violations = violations
+        self.outstandingTraining = outstandingTraining
     }
 }
 
@@ -109,14 +113,16 @@ public struct ShortlistPlace: Equatable, Sendable, Codable {
 /// on time and complaints resolved in time (their share). A figure with nothing to measure is no part of
 /// the score: the weights of those that were measured are scaled up to 100, as the assessment does. A
 /// confirmed violation in the month leaves the person off the list (the regulation asks for none).
-/// Ties go to more surveys, then to the name, so the order is the same every time.
+/// Being an outstanding trainee in the month is a reason on the list and breaks a tie of scores (it adds
+/// no points: the weights stay those of the regulation's figures). Ties then go to more surveys, then to
+/// the name, so the order is the same every time.
 public enum AwardShortlist {
     public static let weights: [(figure: WorkFigure, weight: Double)] = [
         (.satisfaction, 40), (.repliesOnTime, 20), (.followUpsOnTime, 20), (.complaintsInTime, 20),
     ]
 
     public static func rank(_ candidates: [ShortlistCandidate]) -> [ShortlistPlace] {
-        var eligible: [(place: ShortlistPlace, surveys: Int)] = []
+        var eligible: [(place: ShortlistPlace, surveys: Int, outstanding: Int)] = []
         var leftOut: [ShortlistPlace] = []
         for candidate in candidates {
             var reasons: [CalculationLine] = []
@@ -132,6 +138,9 @@ public enum AwardShortlist {
                 reasons.append(CalculationLine("shortlist.reason.\(figure.rawValue)", Self.arguments(value, points: share * weight, weight: weight)))
             }
             let score = measuredWeight == 0 ? 0 : AssessmentCalculation.round2(earned * 100 / measuredWeight)
+            if !candidate.outstandingTraining.isEmpty {
+                reasons.append(CalculationLine("shortlist.reason.outstanding_trainee", ["sessions": candidate.outstandingTraining.joined(separator: "、")]))
+            }
             if candidate.violations > 0 {
                 reasons.insert(CalculationLine("shortlist.reason.violations", ["count": String(candidate.violations)]), at: 0)
                 leftOut.append(ShortlistPlace(staffID: candidate.staffID, name: candidate.name, place: nil, score: score, reasons: reasons))
@@ -146,11 +155,13 @@ public enum AwardShortlist {
                 reasons.append(CalculationLine("shortlist.reason.total", ["score": AssessmentCalculation.text(score)]))
                 let surveys: Int
                 if case .average(_, let count)? = candidate.figures[.satisfaction] { surveys = count } else { surveys = 0 }
-                eligible.append((ShortlistPlace(staffID: candidate.staffID, name: candidate.name, place: nil, score: score, reasons: reasons), surveys))
+                eligible.append((ShortlistPlace(staffID: candidate.staffID, name: candidate.name, place: nil, score: score, reasons: reasons), surveys,
+                                 candidate.outstandingTraining.count))
             }
         }
         eligible.sort { a, b in
             if a.place.score != b.place.score { return a.place.score > b.place.score }
+            if a.outstanding != b.outstanding { return a.outstanding > b.outstanding }
             if a.surveys != b.surveys { return a.surveys > b.surveys }
             if a.place.name != b.place.name { return a.place.name < b.place.name }
             return a.place.staffID < b.place.staffID

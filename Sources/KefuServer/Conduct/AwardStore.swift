@@ -51,7 +51,8 @@ struct AwardStore {
     // MARK: The shortlist
 
     /// R7.1: the month's shortlist for a department, ranked from the figures assessments read (satisfaction,
-    /// replies and follow-ups on time, complaints in time) and the month's confirmed violations.
+    /// replies and follow-ups on time, complaints in time), the month's confirmed violations and the
+    /// month's outstanding-trainee results of training.
     func shortlist(departmentID: Int, month: MonthPeriod, now: Date, serviceQuality: any ServiceQualityFigures) async throws -> [ShortlistPlace] {
         let people = try await database.sql().raw("""
             SELECT id, display_name FROM staff WHERE department_id = \(bind: departmentID) AND role = 'specialist' AND is_active = \(bind: true) ORDER BY id
@@ -60,8 +61,12 @@ struct AwardStore {
         let figures = try await WorkFigureReader(database: database, serviceQuality: serviceQuality).figures(staffIDs: ids, period: month.period, now: now)
         let span = PeriodInstants(month.period)
         let violations = try await ViolationStore(database: database).confirmedCounts(staffIDs: ids, from: span.from, until: span.until)
+        // R7.1 reads training's results too: the sessions of the month where each was an outstanding trainee.
+        let outstanding = Dictionary(grouping: try await TrainingStore(database: database).outstandingTrainees(
+            departmentID: departmentID, from: month.period.start, through: month.period.end), by: \.staffID)
         return AwardShortlist.rank(people.map {
-            ShortlistCandidate(staffID: $0.id, name: $0.name, figures: figures[$0.id] ?? [:], violations: violations[$0.id] ?? 0)
+            ShortlistCandidate(staffID: $0.id, name: $0.name, figures: figures[$0.id] ?? [:], violations: violations[$0.id] ?? 0,
+                               outstandingTraining: (outstanding[$0.id] ?? []).reversed().map { "\($0.sessionTitle)（\($0.heldOn)）" })
         })
     }
 

@@ -34,8 +34,8 @@ struct ConductAPIController: RouteCollection {
     struct FileDTO: Content { var id: Int; var fileName: String; var byteCount: Int; var uploadedAt: Date }
 
     struct ViolationDTO: Content {
-        var id: Int, staffID: Int, staffName: String, type: String, occurredAt: Date, description: String, response: String?, respondedAt: Date?
-        var outcome: String, outcomeNote: String?, decidedAt: Date?, recordedBy: String?, links: [RecordReference], files: [FileDTO], version: Int
+        var id: Int, number: String?, staffID: Int, staffName: String, type: String, occurredAt: Date, description: String, response: String?
+        var respondedAt: Date?, outcome: String, outcomeNote: String?, decidedAt: Date?, recordedBy: String?, links: [RecordReference], files: [FileDTO], version: Int
     }
 
     struct PenaltyDTO: Content {
@@ -61,7 +61,7 @@ struct ConductAPIController: RouteCollection {
 
     static func violationDTO(_ req: Request, _ row: ViolationStore.Row) async throws -> ViolationDTO {
         let files = try await ConductController.files(req).list(ViolationRecordKind.self, recordIDs: [row.id])
-        return ViolationDTO(id: row.id, staffID: row.staffID, staffName: row.staffName, type: row.type, occurredAt: row.occurredAt, description: row.description,
+        return ViolationDTO(id: row.id, number: row.number, staffID: row.staffID, staffName: row.staffName, type: row.type, occurredAt: row.occurredAt, description: row.description,
                             response: row.response, respondedAt: row.respondedAt, outcome: row.outcome, outcomeNote: row.outcomeNote, decidedAt: row.decidedAt,
                             recordedBy: row.recordedByName, links: try await ViolationStore(database: req.db).links(row.id),
                             files: files.map { FileDTO(id: $0.id, fileName: $0.fileName, byteCount: $0.byteCount, uploadedAt: $0.uploadedAt) },

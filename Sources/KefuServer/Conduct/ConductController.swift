@@ -160,7 +160,7 @@ struct ConductController: RouteCollection {
     struct FileLink: Encodable { var name: String; var href: String; var size: String }
 
     struct ViolationPage: Encodable {
-        var id: Int, person: String, type: String, occurredAt: String, description: String, response: String, respondedAt: String
+        var id: Int, number: String, person: String, type: String, occurredAt: String, description: String, response: String, respondedAt: String
         var outcome: String, outcomeCode: String, outcomeNote: String, recordedBy: String, links: [Link], files: [FileLink], hasLinks: Bool, hasFiles: Bool
         var version: Int
         var canRespond: Bool, canDecide: Bool, canAttach: Bool, canPenalize: Bool, penalizeLink: String, outcomes: [ChoiceOption]
@@ -179,7 +179,7 @@ struct ConductController: RouteCollection {
             FileLink(name: $0.fileName, href: "/conduct/violations/\(row.id)/attachments/\($0.id)", size: "\(max(1, $0.byteCount / 1024)) KB")
         }
         let page = ViolationPage(
-            id: row.id, person: row.staffName, type: words.label("conduct.violation_type", row.type), occurredAt: DisplayFormat.dateTime(row.occurredAt),
+            id: row.id, number: row.number ?? "", person: row.staffName, type: words.label("conduct.violation_type", row.type), occurredAt: DisplayFormat.dateTime(row.occurredAt),
             description: row.description, response: words.orDash(row.response), respondedAt: row.respondedAt.map(DisplayFormat.dateTime) ?? "—",
             outcome: words.label("conduct.outcome", row.outcome), outcomeCode: row.outcome, outcomeNote: words.orDash(row.outcomeNote),
             recordedBy: words.orDash(row.recordedByName), links: links,

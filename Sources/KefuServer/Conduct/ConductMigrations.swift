@@ -1,4 +1,5 @@
 import Fluent
+import Foundation
 import FluentSQL
 import SQLKit
 
@@ -103,5 +104,26 @@ struct CreateConduct: AsyncMigration {
         try await database.schema("penalties").delete()
         try await database.schema("violation_links").delete()
         try await database.schema("violations").delete()
+    }
+}
+
+/// Violations get record numbers (`WJ-YYYY-NNNNNN`, issue 15): the violations recorded before are
+/// numbered in the order they were recorded, in the year they were recorded, from the shared counters.
+struct AddNumbersToViolations: AsyncMigration {
+    func prepare(on database: any Database) async throws {
+        try await database.schema("violations").field("number", .string).update()
+        let sql = try database.sql()
+        let rows = try await sql.raw("SELECT id, created_at FROM violations ORDER BY id").all()
+        for row in rows {
+            let id = try row.decode(column: "id", as: Int.self), createdAt = try row.decode(column: "created_at", as: Date.self)
+            let number = try await RecordNumbers.next(ViolationRecordKind.numbering!, at: createdAt, on: database)
+            try await sql.raw("UPDATE violations SET number = \(bind: number) WHERE id = \(bind: id)").run()
+        }
+        try await sql.raw("CREATE UNIQUE INDEX violations_number ON violations (number)").run()
+    }
+
+    func revert(on database: any Database) async throws {
+        try await database.sql().raw("DROP INDEX violations_number").run()
+        try await database.schema("violations").deleteField("number").update()
     }
 }

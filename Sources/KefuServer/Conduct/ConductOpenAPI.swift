@@ -65,7 +65,8 @@ extension ConductAPIController {
                                          required: ["id", "fileName", "byteCount", "uploadedAt"]),
             "ConductFileUpload": Schema.object(["file": ["type": "string", "format": "binary"]], required: ["file"]),
             "Violation": Schema.object([
-                "id": Schema.integer, "staffID": Schema.integer, "staffName": text, "type": Schema.enumeration(ViolationType.allCases.map(\.rawValue)),
+                "id": Schema.integer, "number": nullableText, "staffID": Schema.integer, "staffName": text,
+                "type": Schema.enumeration(ViolationType.allCases.map(\.rawValue)),
                 "occurredAt": date, "description": text, "response": nullableText, "respondedAt": nullableDate,
                 "outcome": Schema.enumeration(ViolationOutcome.allCases.map(\.rawValue)), "outcomeNote": nullableText, "decidedAt": nullableDate,
                 "recordedBy": nullableText, "links": ["type": "array", "items": Schema.ref("RecordReference")],

@@ -5,6 +5,8 @@ import KefuDomain
 /// supervisor the team's; leadership all. Its evidence files attach to it.
 enum ViolationRecordKind: LoadableRecordKind {
     static let recordType = "violation", table = "violations"
+    /// Numbered like every other kind a penalty cites (`WJ-2026-000003`), so a penalty names its cause.
+    static let numbering: Numbering? = .yearly(prefix: "WJ")
     /// Screenshots, statements, scans of the evidence.
     static let attachments: AttachmentRules? = AttachmentRules(types: [.pdf, .jpg, .png, .docx], maxBytes: 20 << 20)
 

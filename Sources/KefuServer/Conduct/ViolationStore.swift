@@ -13,13 +13,13 @@ struct ViolationStore {
     static let auditEntryType = "audit_entry"
 
     struct Row: Decodable, Sendable {
-        var id: Int, staffID: Int, staffName: String, departmentID: Int, type: String, occurredAt: Date, description: String
+        var id: Int, number: String?, staffID: Int, staffName: String, departmentID: Int, type: String, occurredAt: Date, description: String
         var response: String?, respondedAt: Date?, outcome: String, outcomeNote: String?, decidedAt: Date?, recordedByName: String?
         var createdAt: Date, updatedAt: Date, version: Int
     }
 
     static let select: SQLQueryString = """
-        SELECT v.id AS "id", v.staff_id AS "staffID", person.display_name AS "staffName", v.department_id AS "departmentID", v.type AS "type",
+        SELECT v.id AS "id", v.number AS "number", v.staff_id AS "staffID", person.display_name AS "staffName", v.department_id AS "departmentID", v.type AS "type",
                v.occurred_at AS "occurredAt", v.description AS "description", v.response AS "response", v.responded_at AS "respondedAt",
                v.outcome AS "outcome", v.outcome_note AS "outcomeNote", v.decided_at AS "decidedAt", recorder.display_name AS "recordedByName",
                v.created_at AS "createdAt", v.updated_at AS "updatedAt", v.version AS "version"
@@ -84,10 +84,12 @@ struct ViolationStore {
         try errors.throwIfAny()
         return try await database.transaction { tx in
             let sql = try tx.sql()
+            let number = try await RecordNumbers.next(ViolationRecordKind.numbering!, at: context.now, on: tx)
             let id = try await sql.raw("""
-                INSERT INTO violations (staff_id, department_id, type, occurred_at, description, outcome, recorded_by_staff_id, created_at, updated_at, version)
-                VALUES (\(bind: person.id), \(bind: person.departmentID), \(bind: input.type ?? ""), \(bind: occurredAt!), \(bind: description), 'pending',
-                        \(bind: context.actorStaffID ?? 0), \(bind: context.now), \(bind: context.now), 1)
+                INSERT INTO violations (number, staff_id, department_id, type, occurred_at, description, outcome, recorded_by_staff_id, created_at, updated_at,
+                                        version)
+                VALUES (\(bind: number), \(bind: person.id), \(bind: person.departmentID), \(bind: input.type ?? ""), \(bind: occurredAt!), \(bind: description),
+                        'pending', \(bind: context.actorStaffID ?? 0), \(bind: context.now), \(bind: context.now), 1)
                 RETURNING id
                 """).first()?.decode(column: "id", as: Int.self) ?? 0
             for link in links {

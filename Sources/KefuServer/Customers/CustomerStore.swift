@@ -156,8 +156,12 @@ struct CustomerStore {
                 customer.version += 1
                 customer.updatedAt = context.now
                 try await customer.update(on: tx)
-                // Open follow-ups go with the customer to the new specialist's lists.
-                try await tx.sql().raw("UPDATE follow_ups SET staff_id = \(bind: staffID) WHERE customer_id = \(bind: id) AND completed_at IS NULL").run()
+                // Open follow-ups go with the customer to the new specialist's lists, and their
+                // reminder marks are cleared: the new specialist is reminded of what is due or overdue.
+                try await tx.sql().raw("""
+                    UPDATE follow_ups SET staff_id = \(bind: staffID), due_reminded_at = NULL, overdue_reminded_at = NULL
+                    WHERE customer_id = \(bind: id) AND completed_at IS NULL
+                    """).run()
                 try await CustomerChangeModel(customerID: id, change: FieldChange(field: "responsibleStaffID", oldValue: old, newValue: String(staffID)), context: context).create(on: tx)
                 try await Timeline.record(.reassigned, customerID: id, recordType: "customer", recordID: id, summary: "→ \(staffID)", context: context, on: tx)
                 try await AuditLog.record("customer.reassigned", recordType: "customer", recordID: String(id), fields: ["responsibleStaffID"],

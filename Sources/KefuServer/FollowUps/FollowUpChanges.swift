@@ -25,9 +25,10 @@ extension FollowUpStore {
         case .failure(let problems): for (field, key) in problems.messages where field == "dueAt" { errors.add("dueAt", key) }
         }
         guard errors.isEmpty, let plan else { throw errors }
+        // The reminder marks are cleared: the new time is reminded again, due and overdue.
         try await database.transaction { tx in
             let moved = try await tx.sql().raw("""
-                UPDATE follow_ups SET due_at = \(bind: plan.dueAt) WHERE id = \(bind: followUpID) AND completed_at IS NULL RETURNING id
+                UPDATE follow_ups SET due_at = \(bind: plan.dueAt), due_reminded_at = NULL, overdue_reminded_at = NULL WHERE id = \(bind: followUpID) AND completed_at IS NULL RETURNING id
                 """).first()
             guard moved != nil else { throw FieldErrors(["dueAt": "validation.follow_up.already_completed"]) }
             let change = "\(DisplayFormat.dateTime(followUp.dueAt)) → \(DisplayFormat.dateTime(plan.dueAt))"

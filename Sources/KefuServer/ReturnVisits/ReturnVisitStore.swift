@@ -88,6 +88,17 @@ struct ReturnVisitStore {
         var id: Int, grade: String?, created_at: Date, responsible_staff_id: Int?, last_visit_at: Date?
     }
 
+    /// The partners and signed customers without a visit due, with their last visit: read from the
+    /// partial covering index `customers_return_visit_candidates` (only those customers, only these
+    /// columns) and the partial index of due visits, never the customers' rows.
+    static let candidates: SQLQueryString = """
+        SELECT customers.id, customers.grade, customers.created_at, customers.responsible_staff_id,
+               (SELECT MAX(done_at) FROM return_visits WHERE return_visits.customer_id = customers.id AND return_visits.state = 'done') AS last_visit_at
+        FROM customers
+        WHERE customers.stage IN ('signed', 'partner') AND customers.merged_into_id IS NULL AND customers.anonymized_at IS NULL
+          AND NOT EXISTS (SELECT 1 FROM return_visits WHERE return_visits.customer_id = customers.id AND return_visits.state = 'due')
+        """
+
     /// Opens the visits falling due for partners and signed customers without one already due;
     /// answers how many were opened. The partial unique index keeps a second due visit out even when
     /// two instances scan at once.
@@ -95,13 +106,7 @@ struct ReturnVisitStore {
     func scheduleDue(now: Date) async throws -> Int {
         let settings = try await settings().settings
         let sql = try database.sql()
-        let rows = try await sql.raw("""
-            SELECT customers.id, customers.grade, customers.created_at, customers.responsible_staff_id,
-                   (SELECT MAX(done_at) FROM return_visits WHERE return_visits.customer_id = customers.id AND return_visits.state = 'done') AS last_visit_at
-            FROM customers
-            WHERE customers.stage IN ('signed', 'partner') AND customers.merged_into_id IS NULL AND customers.anonymized_at IS NULL
-              AND NOT EXISTS (SELECT 1 FROM return_visits WHERE return_visits.customer_id = customers.id AND return_visits.state = 'due')
-            """).all(decoding: Candidate.self)
+        let rows = try await sql.raw(Self.candidates).all(decoding: Candidate.self)
         let owners = Dictionary(rows.map { ($0.id, $0.responsible_staff_id) }, uniquingKeysWith: { first, _ in first })
         let visits = ReturnVisitSchedule.visitsToOpen(
             rows.map { ReturnVisitCandidate(customerID: $0.id, grade: $0.grade, since: $0.created_at, lastVisitAt: $0.last_visit_at, hasOpenVisit: false) },
@@ -237,34 +242,39 @@ struct ReturnVisitStore {
     /// for the customer, that one is brought forward and marked as the low score's. Answers the visit's id.
     @discardableResult
     func openForLowScore(surveyID: Int, customerID: Int, score: Int, now: Date) async throws -> Int? {
-        try await database.transaction { tx in
-            let sql = try tx.sql()
-            if let existing = try await sql.raw("SELECT id FROM return_visits WHERE survey_id = \(bind: surveyID)").first() {
-                return try existing.decode(column: "id", as: Int.self)
-            }
-            let context = AuditContext(actorStaffID: nil, actorName: "customer", address: "-", requestID: "-", now: now)
-            let responsible = try await sql.raw("SELECT responsible_staff_id FROM customers WHERE id = \(bind: customerID)").first()?
-                .decode(column: "responsible_staff_id", as: Int?.self) ?? nil
-            var id: Int
-            if let due = try await sql.raw("SELECT id FROM return_visits WHERE customer_id = \(bind: customerID) AND state = 'due'").first() {
-                id = try due.decode(column: "id", as: Int.self)
-                try await sql.raw("""
-                    UPDATE return_visits SET reason = 'low_score', survey_id = \(bind: surveyID),
-                        due_at = CASE WHEN due_at < \(bind: now) THEN due_at ELSE \(bind: now) END, updated_at = \(bind: now), version = version + 1
-                    WHERE id = \(bind: id)
-                    """).run()
-            } else {
-                id = try await sql.raw("""
-                    INSERT INTO return_visits (customer_id, staff_id, reason, survey_id, due_at, state, created_at, updated_at, version)
-                    VALUES (\(bind: customerID), \(bind: responsible), 'low_score', \(bind: surveyID), \(bind: now), 'due', \(bind: now), \(bind: now), 1)
-                    RETURNING id
-                    """).first()!.decode(column: "id", as: Int.self)
-            }
-            try await Timeline.record(.returnVisitOpened, customerID: customerID, recordType: ReturnVisitKind.recordType, recordID: id,
-                                      summary: StoredText.term("return_visit.reason.low_score") + " \(score)/5", context: context, on: tx)
-            try await AuditLog.record("return_visit.opened", recordType: ReturnVisitKind.recordType, recordID: String(id), detail: "survey \(surveyID): \(score)/5",
-                                      context: context, on: tx)
-            return id
+        try await database.transaction { tx in try await Self.openForLowScore(surveyID: surveyID, customerID: customerID, score: score, now: now, on: tx) }
+    }
+
+    /// The same inside the caller's transaction: the public survey answer records the answer, its
+    /// attributions, this visit and the supervisor's notice as one write.
+    @discardableResult
+    static func openForLowScore(surveyID: Int, customerID: Int, score: Int, now: Date, on tx: any Database) async throws -> Int? {
+        let sql = try tx.sql()
+        if let existing = try await sql.raw("SELECT id FROM return_visits WHERE survey_id = \(bind: surveyID)").first() {
+            return try existing.decode(column: "id", as: Int.self)
         }
+        let context = AuditContext(actorStaffID: nil, actorName: "customer", address: "-", requestID: "-", now: now)
+        let responsible = try await sql.raw("SELECT responsible_staff_id FROM customers WHERE id = \(bind: customerID)").first()?
+            .decode(column: "responsible_staff_id", as: Int?.self) ?? nil
+        var id: Int
+        if let due = try await sql.raw("SELECT id FROM return_visits WHERE customer_id = \(bind: customerID) AND state = 'due'").first() {
+            id = try due.decode(column: "id", as: Int.self)
+            try await sql.raw("""
+                UPDATE return_visits SET reason = 'low_score', survey_id = \(bind: surveyID),
+                    due_at = CASE WHEN due_at < \(bind: now) THEN due_at ELSE \(bind: now) END, updated_at = \(bind: now), version = version + 1
+                WHERE id = \(bind: id)
+                """).run()
+        } else {
+            id = try await sql.raw("""
+                INSERT INTO return_visits (customer_id, staff_id, reason, survey_id, due_at, state, created_at, updated_at, version)
+                VALUES (\(bind: customerID), \(bind: responsible), 'low_score', \(bind: surveyID), \(bind: now), 'due', \(bind: now), \(bind: now), 1)
+                RETURNING id
+                """).first()!.decode(column: "id", as: Int.self)
+        }
+        try await Timeline.record(.returnVisitOpened, customerID: customerID, recordType: ReturnVisitKind.recordType, recordID: id,
+                                  summary: StoredText.term("return_visit.reason.low_score") + " \(score)/5", context: context, on: tx)
+        try await AuditLog.record("return_visit.opened", recordType: ReturnVisitKind.recordType, recordID: String(id), detail: "survey \(surveyID): \(score)/5",
+                                  context: context, on: tx)
+        return id
     }
 }

@@ -43,8 +43,7 @@ struct TrainingAPIController: RouteCollection {
     static func sessionDTO(_ req: Request, _ id: Int) async throws -> TrainingSessionDTO {
         let store = TrainingStore(database: req.db)
         guard let session = try await store.session(id) else { throw KefuError.notFound }
-        var enrolments = try await store.enrolments(sessionIDs: [id])
-        if req.seesOnlyOwnTraining { let me = try req.requireStaff().id; enrolments = enrolments.filter { $0.staffID == me } }
+        let enrolments = try await store.enrolments(sessionIDs: [id], staffID: req.seesOnlyOwnTraining ? try req.requireStaff().id : nil)
         return TrainingSessionDTO(session, enrolments: enrolments, words: req.trainingWords)
     }
 
@@ -109,8 +108,8 @@ struct TrainingAPIController: RouteCollection {
             for plan in try await store.plans(departmentID: scope == .any ? nil : staff.departmentID).prefix(5) { all += try await store.sessions(planID: plan.id) }
             sessions = all
         }
-        var enrolments = Dictionary(grouping: try await store.enrolments(sessionIDs: sessions.map(\.id)), by: \.sessionID)
-        if req.seesOnlyOwnTraining { enrolments = enrolments.mapValues { $0.filter { $0.staffID == staff.id } } }
+        let enrolments = Dictionary(grouping: try await store.enrolments(sessionIDs: sessions.map(\.id), staffID: req.seesOnlyOwnTraining ? staff.id : nil),
+                                    by: \.sessionID)
         return sessions.map { TrainingSessionDTO($0, enrolments: enrolments[$0.id] ?? [], words: req.trainingWords) }
     }
 
@@ -148,8 +147,8 @@ struct TrainingAPIController: RouteCollection {
 
     /// The effect on the trainees' work; a specialist reads only their own line.
     static func effectDTO(_ req: Request, _ row: TrainingStore.SessionRow) async throws -> TrainingEffectDTO {
-        var enrolments = try await TrainingStore(database: req.db).enrolments(sessionIDs: [row.id])
-        if req.seesOnlyOwnTraining { let me = try req.requireStaff().id; enrolments = enrolments.filter { $0.staffID == me } }
+        let enrolments = try await TrainingStore(database: req.db).enrolments(sessionIDs: [row.id],
+                                                                              staffID: req.seesOnlyOwnTraining ? try req.requireStaff().id : nil)
         let trainees = try await TrainingEffectReader(database: req.db, serviceQuality: req.application.serviceQualityFigures)
             .read(row, enrolments: enrolments, now: req.now)
         return TrainingEffectDTO(row, trainees: trainees, words: req.trainingWords)

@@ -93,7 +93,7 @@ struct TrainingController: RouteCollection {
         var mine: [IndexPage.Mine] = []
         if scope == .own {
             let sessions = try await store.sessions(enrolledStaffID: staff.id)
-            let own = Dictionary(uniqueKeysWithValues: try await store.enrolments(sessionIDs: sessions.map(\.id)).filter { $0.staffID == staff.id }.map { ($0.sessionID, $0) })
+            let own = Dictionary(uniqueKeysWithValues: try await store.enrolments(sessionIDs: sessions.map(\.id), staffID: staff.id).map { ($0.sessionID, $0) })
             mine = sessions.map { session in
                 let enrolment = own[session.id]
                 let canRate = session.sessionState == .held && enrolment?.attended == true && enrolment?.ratedAt == nil

@@ -36,8 +36,9 @@ struct TrainingEffectReader {
         var perSpan: [(days: Int, before: AssessmentPeriod, after: AssessmentPeriod, read: ([Int: [WorkFigure: FigureValue]], [Int: [WorkFigure: FigureValue]]))] = []
         for days in TrainingEffect.spans {
             let windows = TrainingEffect.windows(heldOn: heldOn, days: days)
-            let before = try await reader.figures(staffIDs: people, period: windows.before, now: now)
-            let after = try await reader.figures(staffIDs: people, period: windows.after, now: now)
+            // Only the figures the session aimed at are read: each costs a pass over a period's records.
+            let before = try await reader.figures(staffIDs: people, period: windows.before, now: now, only: Set(figures))
+            let after = try await reader.figures(staffIDs: people, period: windows.after, now: now, only: Set(figures))
             perSpan.append((days, windows.before, windows.after, (before, after)))
         }
         return attended.map { enrolment in

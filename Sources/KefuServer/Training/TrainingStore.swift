@@ -86,10 +86,13 @@ struct TrainingStore {
         FROM training_enrolments e JOIN staff st ON st.id = e.staff_id
         """
 
-    func enrolments(sessionIDs: [Int], on db: (any Database)? = nil) async throws -> [EnrolmentRow] {
+    /// The enrolments of the sessions; `staffID` keeps one person's (a specialist's own list reads its
+    /// own rows, not every colleague's of each session).
+    func enrolments(sessionIDs: [Int], staffID: Int? = nil, on db: (any Database)? = nil) async throws -> [EnrolmentRow] {
         guard !sessionIDs.isEmpty else { return [] }
+        let person: SQLQueryString = staffID.map { " AND e.staff_id = \(bind: $0)" } ?? ""
         return try await (db ?? database).sql().raw("""
-            \(Self.enrolmentSelect) WHERE e.session_id IN (\(binds: sessionIDs)) ORDER BY e.session_id, st.display_name, e.id
+            \(Self.enrolmentSelect) WHERE e.session_id IN (\(binds: sessionIDs))\(person) ORDER BY e.session_id, st.display_name, e.id
             """).all(decoding: EnrolmentRow.self)
     }
 
