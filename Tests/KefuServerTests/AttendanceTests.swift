@@ -146,6 +146,18 @@ struct AttendanceTests {
             let document = try AssessmentTests.decode(PersonRecordDocument.self, record)
             let cause = try #require(document.sections.first { $0.key == "penalties" }?.rows.first?[3].text)
             #expect(cause.hasSuffix(mark.number) && mark.number.hasPrefix("KQ-2026-"), "\(cause)")
+            // The rules withdraw the mark (a correction approved later): the penalty keeps its citation, says the
+            // record was withdrawn and links nowhere, instead of to a page that no longer exists.
+            try await t.app.db.sql().raw("DELETE FROM attendance_marks WHERE id = \(bind: mark.id)").run()
+            let browser = try await t.signIn(.supervisor)
+            try await t.app.testing().test(.GET, "/conduct/penalties/\(penalty.id)", beforeRequest: { browser.apply(to: &$0) }) { page async in
+                #expect(page.status == .ok)
+                #expect(page.body.string.contains("#\(mark.id)（该记录已撤销）"), "\(page.body.string)")
+                #expect(!page.body.string.contains("/attendance/marks/\(mark.id)"))
+            }
+            let (_, after) = try await AssessmentTests.call(t, .GET, "/api/v1/people/\(lina)/record", token: supervisor)
+            let withdrawn = try #require(try AssessmentTests.decode(PersonRecordDocument.self, after).sections.first { $0.key == "penalties" }?.rows.first?[3])
+            #expect(withdrawn.text.contains("已撤销") && withdrawn.link == nil, "\(withdrawn)")
         }
     }
 

@@ -91,9 +91,10 @@ struct AwardsController: RouteCollection {
     private func renderShow(_ req: Request, _ row: AwardStore.Row, error: String? = nil, status: HTTPResponseStatus = .ok) async throws -> Response {
         let staff = try req.requireStaff(), words = req.words
         let reasons = row.reasons.map { ConductText.reason($0, words: words) }
+        let conduct = ConductWords(words: words, numbers: try await RecordReferences.numbers(of: [row.cause].compactMap { $0 }, on: req.db))
         let page = ShowPage(
             id: row.id, person: row.staffName, kind: words.label("conduct.award_kind", row.kind), period: words.orDash(row.period),
-            cause: ConductWords(words: words, numbers: try await RecordReferences.numbers(of: [row.cause].compactMap { $0 }, on: req.db)).cause(row.cause), causeLink: ConductWords.link(row.cause),
+            cause: conduct.cause(row.cause), causeLink: conduct.link(row.cause),
             forms: words.list(row.formList.map { words.label("conduct.form", $0) }), bonus: row.bonus.map { "¥\($0)" } ?? "—", citation: row.citation,
             place: row.shortlistPlace.map(String.init) ?? "—", reasons: reasons, hasReasons: !reasons.isEmpty,
             status: words.label("conduct.award_status", row.status), decidedBy: words.orDash(row.decidedByName), decidedAt: DisplayFormat.dateTime(row.decidedAt),

@@ -174,7 +174,7 @@ struct ConductController: RouteCollection {
         let manage = AccessPolicy.permits(staff.actor, .manageViolations, on: facts) && staff.id != row.staffID
         let cited = try await ViolationStore(database: req.db).links(row.id)
         let conduct = ConductWords(words: words, numbers: try await RecordReferences.numbers(of: cited, on: req.db))
-        let links = cited.map { Link(text: conduct.cause($0), href: ConductWords.link($0)) }
+        let links = cited.map { Link(text: conduct.cause($0), href: conduct.link($0)) }
         let files = try await Self.files(req).list(ViolationRecordKind.self, recordIDs: [row.id]).map {
             FileLink(name: $0.fileName, href: "/conduct/violations/\(row.id)/attachments/\($0.id)", size: "\(max(1, $0.byteCount / 1024)) KB")
         }

@@ -68,9 +68,10 @@ struct PenaltiesController: RouteCollection {
                                                        now: req.now)
         let decisionRefusal = ConductRules.decisionRefusal(kind: row.penaltyKind, status: row.penaltyStatus, deciderIsLeadership: staff.role == .leadership,
                                                            settings: settings)
+        let conduct = ConductWords(words: words, numbers: try await RecordReferences.numbers(of: [row.cause], on: req.db))
         let page = ShowPage(
             id: row.id, person: row.staffName, kind: words.label("conduct.penalty_kind", row.kind), amount: row.amount.map { "¥\($0)" } ?? "—",
-            cause: ConductWords(words: words, numbers: try await RecordReferences.numbers(of: [row.cause], on: req.db)).cause(row.cause), causeLink: ConductWords.link(row.cause), reason: row.reason,
+            cause: conduct.cause(row.cause), causeLink: conduct.link(row.cause), reason: row.reason,
             imposedAt: DisplayFormat.dateTime(row.imposedAt), imposedBy: words.orDash(row.imposedByName), appealUntil: DisplayFormat.dateTime(row.appealUntil),
             status: words.label("conduct.penalty_status", row.status), statusCode: row.status, appealReason: words.orDash(row.appealReason),
             appealedAt: row.appealedAt.map(DisplayFormat.dateTime) ?? "—", decisionNote: words.orDash(row.decisionNote), decidedBy: words.orDash(row.decidedByName),

@@ -112,7 +112,7 @@ struct PersonRecordReader {
         let conduct = ConductWords(words: words, numbers: try await RecordReferences.numbers(of: rows.map(\.cause), on: database))
         return section("penalties", ["imposed_at", "penalty_kind", "amount", "cause", "reason", "status"], rows.map {
             [cell(DisplayFormat.dateTime($0.imposedAt), "/conduct/penalties/\($0.id)"), cell(words.label("conduct.penalty_kind", $0.kind)),
-             cell($0.amount.map { "¥\($0)" }), cell(conduct.cause($0.cause), ConductWords.link($0.cause)), cell($0.reason),
+             cell($0.amount.map { "¥\($0)" }), cell(conduct.cause($0.cause), conduct.link($0.cause)), cell($0.reason),
              cell(words.label("conduct.penalty_status", $0.status))]
         })
     }
@@ -165,12 +165,24 @@ struct ConductWords {
 
     func cause(_ reference: RecordReference?) -> String {
         guard let reference else { return "—" }
-        return "\(words.label("audit.record_type", reference.type)) " + (numbers[reference] ?? "#\(reference.id)")
+        let kind = words.label("audit.record_type", reference.type)
+        if isWithdrawn(reference) { return words.t("conduct.cause_withdrawn", ["cause": "\(kind) #\(reference.id)"]) }
+        return "\(kind) " + (numbers[reference] ?? "#\(reference.id)")
     }
 
-    /// Where a cited record is read, for the kinds that have a page.
-    static func link(_ reference: RecordReference?) -> String? {
-        guard let reference else { return nil }
+    /// A cited record of a numbered kind that no longer has a number no longer exists: an attendance mark the
+    /// rules withdrew when a correction or leave was approved. Its penalty keeps the citation, said so, unlinked.
+    func isWithdrawn(_ reference: RecordReference) -> Bool {
+        RecordReferences.kind(named: reference.type)?.numbering != nil && numbers[reference] == nil
+    }
+
+    /// Where a cited record is read, for the kinds that have a page and records that still exist.
+    func link(_ reference: RecordReference?) -> String? {
+        guard let reference, !isWithdrawn(reference) else { return nil }
+        return Self.path(reference)
+    }
+
+    private static func path(_ reference: RecordReference) -> String? {
         switch reference.type {
         case ViolationRecordKind.recordType: return "/conduct/violations/\(reference.id)"
         case "complaint": return "/complaints/\(reference.id)"
