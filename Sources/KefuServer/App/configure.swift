@@ -188,6 +188,7 @@ enum KefuMigrations {
             AddPartToLeaveRequests(),
             CreateProcedureTemplates(), AddTextsToProcedureSteps(), CreateReturnVisitsDoneIndex(), AddResultProgressToWorkPlans(),
             CreateMonthlyReports(),
+            CreateReportSummaries(),
         ]
     }
 }
