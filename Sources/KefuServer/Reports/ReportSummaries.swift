@@ -155,10 +155,17 @@ struct ReportSummary: Sendable {
 
     /// Recounts the summary from its records.
     func fill(_ dialect: DatabaseDialect) -> String {
-        let groups = keys.indices.map { String($0 + 1) }.joined(separator: ", ")
-        let selected = keys.map { $0.value(source, dialect) } + values.map { "SUM(\($0.value(source, dialect)))" }
-        return "INSERT INTO \(table) (\(columnNames)) SELECT \(selected.joined(separator: ", ")) FROM \(source) WHERE \(condition(source)) GROUP BY \(groups)"
+        "INSERT INTO \(table) (\(columnNames)) \(recount(dialect))"
     }
+
+    /// The summary's rows counted from the records, its columns by name.
+    func recount(_ dialect: DatabaseDialect) -> String {
+        let groups = keys.indices.map { String($0 + 1) }.joined(separator: ", ")
+        let selected = keys.map { "\($0.value(source, dialect)) AS \($0.name)" } + values.map { "CAST(SUM(\($0.value(source, dialect))) AS \($0.type)) AS \($0.name)" }
+        return "SELECT \(selected.joined(separator: ", ")) FROM \(source) WHERE \(condition(source)) GROUP BY \(groups)"
+    }
+
+    var columns: [String] { keys.map(\.name) + values.map(\.name) }
 
     /// Recounts every summary from the records (`kefu summaries rebuild`), in one transaction.
     static func rebuild(on database: any Database) async throws {
