@@ -55,8 +55,19 @@ struct ReportSummaryTests {
     func summariesInStep(_ database: TestDatabase) async throws {
         try await withApp(on: database) { t in
             _ = try await ReportTests.generate(t)
-            try await Self.expectInStep(t, "after records inserted as an import does")
             let sql = try t.app.db.sql()
+            // Forwards to departments, some complaints forwarded twice to the same one (counted once).
+            let departments = try await sql.raw("SELECT id FROM departments ORDER BY id").all().map { try $0.decode(column: "id", as: Int.self) }
+            for row in try await sql.raw("SELECT id, received_at FROM complaints WHERE id % 3 = 0 ORDER BY id").all() {
+                let id = try row.decode(column: "id", as: Int.self), received = try row.decode(column: "received_at", as: Date.self)
+                for department in [departments[id % departments.count], departments[id % departments.count], departments[(id + 1) % departments.count]].prefix(id % 2 == 0 ? 3 : 1) {
+                    try await sql.raw("""
+                        INSERT INTO complaint_forwards (complaint_id, department_id, request, due_at, needs_contact, status, created_at, version)
+                        VALUES (\(bind: id), \(bind: department), '请核实', \(bind: received), \(bind: false), 'open', \(bind: received), 1)
+                        """).run()
+                }
+            }
+            try await Self.expectInStep(t, "after records inserted as an import does")
             let lina = try await t.token(.specialist)
             let linaID = try await t.staff("lina").requireID(), zhangwei = try await t.staff("zhangwei").requireID()
             // Through the API and the stores: two files of one person, an inquiry answered at intake, a follow-up planned.
@@ -99,6 +110,8 @@ struct ReportSummaryTests {
             try await Self.expectInStep(t, "after changes")
             // Deletions.
             try await sql.raw("DELETE FROM follow_ups WHERE id % 5 = 0").run()
+            // Forwards are answered and never deleted or moved to another department (no write path does).
+            try await sql.raw("UPDATE complaint_forwards SET status = 'answered', answer = '已核实', answered_at = due_at WHERE id % 2 = 0").run()
             try await sql.raw("DELETE FROM inquiries WHERE id % 6 = 0 AND created_by_staff_id IS NULL").run()
             try await Self.expectInStep(t, "after deletions")
             try await ReportSummary.rebuild(on: t.app.db)

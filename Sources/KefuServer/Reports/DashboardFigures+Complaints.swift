@@ -59,6 +59,17 @@ extension DashboardFigures {
     /// Complaints received in the period and forwarded to each department (a complaint forwarded to two counts for both).
     func complaintsByDepartment(_ span: (start: Date, end: Date)) async throws -> [DepartmentCount] {
         let sql = try database.sql()
+        if filter.staffID == nil, filter.projectID == nil, let days = Self.days(span) {
+            return try await sql.raw("""
+                SELECT s.department_id AS id, departments.name AS name, s.n AS n
+                FROM (SELECT department_id, CAST(SUM(complaints) AS BIGINT) AS n FROM report_complaint_forward_days
+                      WHERE day >= \(bind: days.first) AND day < \(bind: days.end) GROUP BY department_id) s
+                JOIN departments ON departments.id = s.department_id WHERE s.n > 0 ORDER BY departments.name, s.department_id
+                """).all().map { row in
+                DepartmentCount(departmentID: try row.decode(column: "id", as: Int.self), name: try row.decode(column: "name", as: String.self),
+                                count: try row.decode(column: "n", as: Int.self))
+            }
+        }
         var result: [DepartmentCount] = []
         for row in try await sql.raw("""
             SELECT id, name FROM departments WHERE id IN (SELECT department_id FROM complaint_forwards) ORDER BY name, id

@@ -272,6 +272,8 @@ struct DashboardFigures {
             return try await overdue(now: now).first { $0.staffID == person }?.followUps ?? 0
         case .complaintsByCategory where Self.days(span) != nil && filter.staffID == nil && filter.projectID == nil:
             return try await complaintsByCategory(span).first { $0.code == key }?.count ?? 0
+        case .complaintsByDepartment where Self.days(span) != nil && filter.staffID == nil && filter.projectID == nil:
+            return try await complaintsByDepartment(span).first { String($0.departmentID) == key }?.count ?? 0
         case .inquiriesReceived, .complaintsReceived, .followUpsDue:
             if let count = try await summaryCount(figure, span) { return count }
         default:

@@ -81,6 +81,23 @@ struct ReportSummary: Sendable {
         values: [("received", "BIGINT", one)],
         table: "report_complaint_days", source: "complaints", condition: { _ in "TRUE" }, watched: ["received_at", "category", "severity"])
 
+    /// Complaints forwarded to each department, per office day of the complaint's receipt: a complaint
+    /// counts once per department, by its first forward there. Forwards are added and answered, never
+    /// deleted or moved to another department, and a complaint's receipt never changes; a write that did
+    /// so by hand would need `kefu summaries rebuild`.
+    static let complaintForwards = ReportSummary(
+        keys: [("day", "BIGINT", { row, dialect in
+                    ReportSQL.localDayText("(SELECT received_at FROM complaints WHERE complaints.id = \(row).complaint_id)", dialect)
+                }),
+               ("department_id", "BIGINT", plain("department_id"))],
+        values: [("complaints", "BIGINT", one)],
+        table: "report_complaint_forward_days", source: "complaint_forwards",
+        condition: { row in
+            "NOT EXISTS (SELECT 1 FROM complaint_forwards earlier WHERE earlier.complaint_id = \(row).complaint_id "
+                + "AND earlier.department_id = \(row).department_id AND earlier.id < \(row).id)"
+        },
+        watched: ["complaint_id", "department_id"])
+
     /// Office days whose complaints changed since their severity figures (``ComplaintSeverityDays``) were
     /// counted: a change count per day, so a recount that raced with a write is not taken as current.
     static let complaintChanges = ReportSummary(
@@ -89,7 +106,7 @@ struct ReportSummary: Sendable {
         table: "report_complaint_changed_days", source: "complaints", condition: { _ in "TRUE" },
         watched: ["received_at", "severity", "resolved_at"], countsChanges: true)
 
-    static let all = [customerStages, inquiryChannels, inquiryHours, inquiryAnswers, followUps, complaints, complaintChanges]
+    static let all = [customerStages, inquiryChannels, inquiryHours, inquiryAnswers, followUps, complaints, complaintForwards, complaintChanges]
 
     // MARK: Statements
 
