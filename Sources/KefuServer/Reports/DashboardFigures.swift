@@ -120,7 +120,8 @@ struct DashboardFigures {
             return ("complaints", received + " AND severity = \(bind: key)")
         case .complaintsByDepartment:
             guard let key else { return ("complaints", received + " AND id IN (SELECT complaint_id FROM complaint_forwards)") }
-            return ("complaints", received + " AND id IN (SELECT complaint_id FROM complaint_forwards WHERE department_id = \(bind: Int(key) ?? -1))")
+            // EXISTS rather than IN: the newest of a year's complaints are listed without building the department's whole list first.
+            return ("complaints", received + " AND EXISTS (SELECT 1 FROM complaint_forwards f WHERE f.complaint_id = complaints.id AND f.department_id = \(bind: Int(key) ?? -1))")
         case .followUpsOverdue:
             return ("follow_ups", "completed_at IS NULL AND due_at < \(bind: now)" + person(key))
         case .repliesOverdue:
@@ -272,6 +273,8 @@ struct DashboardFigures {
             return try await overdue(now: now).first { $0.staffID == person }?.followUps ?? 0
         case .complaintsByCategory where Self.days(span) != nil && filter.staffID == nil && filter.projectID == nil:
             return try await complaintsByCategory(span).first { $0.code == key }?.count ?? 0
+        case .complaintsBySeverity where Self.days(span) != nil && filter.staffID == nil && filter.projectID == nil:
+            return try await complaintsBySeverity(span).first { $0.severity == key }?.count ?? 0
         case .complaintsByDepartment where Self.days(span) != nil && filter.staffID == nil && filter.projectID == nil:
             return try await complaintsByDepartment(span).first { String($0.departmentID) == key }?.count ?? 0
         case .inquiriesReceived, .complaintsReceived, .followUpsDue:
