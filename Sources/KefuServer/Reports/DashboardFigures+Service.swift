@@ -73,9 +73,9 @@ extension DashboardFigures {
         for figure in [Figure.repliesOnTime, .repliesLate] {
             let source = Self.source(figure, key: nil, span: span, now: now, dialect: database.dialect, filter: filter)
             for row in try await database.sql().raw("""
-                SELECT inquiries.staff_id AS staff_id, staff.display_name AS name, COUNT(*) AS n FROM inquiries
-                LEFT JOIN staff ON staff.id = inquiries.staff_id
-                WHERE \(source.condition) GROUP BY inquiries.staff_id, staff.display_name
+                SELECT s.staff_id AS staff_id, staff.display_name AS name, s.n AS n
+                FROM (SELECT staff_id, COUNT(*) AS n FROM inquiries WHERE \(source.condition) GROUP BY staff_id) s
+                LEFT JOIN staff ON staff.id = s.staff_id
                 """).all() {
                 let staffID = try row.decode(column: "staff_id", as: Int?.self)
                 let name = try row.decode(column: "name", as: String?.self)

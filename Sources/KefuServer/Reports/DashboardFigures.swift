@@ -162,9 +162,9 @@ struct DashboardFigures {
             for figure in [Figure.followUpsOnTime, .followUpsLate] {
                 let source = Self.source(figure, key: nil, span: recordSpan, now: now, dialect: database.dialect, filter: filter)
                 for row in try await database.sql().raw("""
-                    SELECT follow_ups.staff_id AS staff_id, staff.display_name AS name, COUNT(*) AS n FROM follow_ups
-                    LEFT JOIN staff ON staff.id = follow_ups.staff_id
-                    WHERE \(source.condition) GROUP BY follow_ups.staff_id, staff.display_name
+                    SELECT s.staff_id AS staff_id, staff.display_name AS name, s.n AS n
+                    FROM (SELECT staff_id, COUNT(*) AS n FROM follow_ups WHERE \(source.condition) GROUP BY staff_id) s
+                    LEFT JOIN staff ON staff.id = s.staff_id
                     """).all() {
                     let staffID = try row.decode(column: "staff_id", as: Int?.self)
                     let name = try row.decode(column: "name", as: String?.self)
