@@ -38,6 +38,7 @@ enum Kefu {
             app.asyncCommands.use(UserCommands(), as: "user")
             app.asyncCommands.use(DemoCommand(), as: "demo")
             app.asyncCommands.use(BackupCommand(), as: "backup")
+            app.asyncCommands.use(SummariesCommand(), as: "summaries")
             try await app.execute()
         } catch {
             app.logger.report(error: error)

@@ -54,3 +54,22 @@ struct BackupCommand: AsyncCommand {
         context.console.print("Backup written to \(signature.file).")
     }
 }
+
+/// `kefu summaries rebuild`: recounts the reports' per-day summaries from the records. Triggers keep them in
+/// step with every write; this is for a database whose triggers were off while rows were loaded, or to check.
+struct SummariesCommand: AsyncCommandGroup {
+    var help: String { "Maintains the reports' summaries (migrating the database first if needed)." }
+    var commands: [String: any AnyAsyncCommand] { ["rebuild": Rebuild()] }
+
+    struct Rebuild: AsyncCommand {
+        struct Signature: CommandSignature {}
+        var help: String { "Recounts the dashboard's per-day summaries from the records." }
+
+        func run(using context: CommandContext, signature: Signature) async throws {
+            try await ConsoleOperations.migrate(context.application)
+            let started = Date()
+            try await ConsoleOperations.rebuildReportSummaries(context.application)
+            context.console.print(String(format: "Recounted the report summaries in %.1f s.", Date().timeIntervalSince(started)))
+        }
+    }
+}

@@ -190,6 +190,7 @@ enum KefuMigrations {
             CreateProcedureTemplates(), AddTextsToProcedureSteps(), CreateReturnVisitsDoneIndex(), AddResultProgressToWorkPlans(),
             CreateMonthlyReports(),
             AddReminderMarks(), CreateReturnVisitCandidateIndex(), CreateWorkFigureIndexes(), AddNumbersToViolations(),
+            CreateReportSummaries(),
         ]
     }
 }

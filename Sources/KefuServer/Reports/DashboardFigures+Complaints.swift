@@ -19,6 +19,13 @@ extension DashboardFigures {
     /// assessments count it (`ComplaintServiceQualityFigures`): working hours from receipt to resolution
     /// within the severity's resolution limit.
     func complaintsBySeverity(_ span: (start: Date, end: Date)) async throws -> [SeverityCount] {
+        if filter.staffID == nil, filter.projectID == nil, let days = Self.days(span) {
+            var counts = try await ComplaintSeverityDays(database: database).counts(fromDay: days.first, toDay: days.end)
+            let known = ComplaintSeverity.allCases.map(\.rawValue)
+            let unknown = counts.keys.filter { !known.contains($0) && counts[$0]!.count > 0 }.sorted()
+            for code in known where counts[code] == nil { counts[code] = SeverityCount(severity: code, count: 0, resolved: 0, inTime: 0) }
+            return (known + unknown).map { counts[$0]! }
+        }
         let source = Self.source(.complaintsBySeverity, key: nil, span: span, now: span.end, dialect: database.dialect, filter: filter)
         let rows = try await database.sql().raw("""
             SELECT severity, received_at, resolved_at FROM complaints WHERE \(source.condition)
@@ -52,6 +59,17 @@ extension DashboardFigures {
     /// Complaints received in the period and forwarded to each department (a complaint forwarded to two counts for both).
     func complaintsByDepartment(_ span: (start: Date, end: Date)) async throws -> [DepartmentCount] {
         let sql = try database.sql()
+        if filter.staffID == nil, filter.projectID == nil, let days = Self.days(span) {
+            return try await sql.raw("""
+                SELECT s.department_id AS id, departments.name AS name, s.n AS n
+                FROM (SELECT department_id, CAST(SUM(complaints) AS BIGINT) AS n FROM report_complaint_forward_days
+                      WHERE day >= \(bind: days.first) AND day < \(bind: days.end) GROUP BY department_id) s
+                JOIN departments ON departments.id = s.department_id WHERE s.n > 0 ORDER BY departments.name, s.department_id
+                """).all().map { row in
+                DepartmentCount(departmentID: try row.decode(column: "id", as: Int.self), name: try row.decode(column: "name", as: String.self),
+                                count: try row.decode(column: "n", as: Int.self))
+            }
+        }
         var result: [DepartmentCount] = []
         for row in try await sql.raw("""
             SELECT id, name FROM departments WHERE id IN (SELECT department_id FROM complaint_forwards) ORDER BY name, id
@@ -74,8 +92,15 @@ extension DashboardFigures {
     /// R6.3: each person's work past its time now — open follow-ups and promised replies not given.
     func overdue(now: Date) async throws -> [PersonOverdue] {
         var people: [Int?: PersonOverdue] = [:]
-        for figure in [Figure.followUpsOverdue, .repliesOverdue] {
-            let source = Self.source(figure, key: nil, span: (now, now), now: now, dialect: database.dialect, filter: filter)
+        // Follow-ups due before today from the summary; today's from the records.
+        let today = ReportSQL.localDay(now)
+        for open in try await summaryOpenFollowUps(beforeDay: today) {
+            people[open.staffID] = PersonOverdue(staffID: open.staffID, name: open.name, followUps: open.count, replies: 0)
+        }
+        let todayFollowUps: SQLQueryString = "completed_at IS NULL AND due_at >= \(bind: Self.start(ofDay: today)) AND due_at < \(bind: now)"
+            + filter.condition(for: "follow_ups")
+        let replies = Self.source(.repliesOverdue, key: nil, span: (now, now), now: now, dialect: database.dialect, filter: filter)
+        for (figure, source) in [(Figure.followUpsOverdue, (table: "follow_ups", condition: todayFollowUps)), (.repliesOverdue, replies)] {
             for row in try await database.sql().raw("""
                 SELECT t.staff_id AS staff_id, staff.display_name AS name, COUNT(*) AS n FROM \(unsafeRaw: source.table) t
                 LEFT JOIN staff ON staff.id = t.staff_id WHERE t.id IN (SELECT id FROM \(unsafeRaw: source.table) WHERE \(source.condition))

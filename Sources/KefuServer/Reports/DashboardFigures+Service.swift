@@ -21,14 +21,20 @@ extension DashboardFigures {
 
     /// Inquiries received in the period on each weekday, Monday first.
     func inquiriesByWeekday(_ span: (start: Date, end: Date)) async throws -> [Int] {
-        let counts = try await grouped(.inquiriesByWeekday, by: ReportSQL.localWeekday("received_at", database.dialect), span: span, now: span.end)
-        return (0..<7).map { counts[$0] ?? 0 }
+        var counts = try await summaryInquiriesByWeekday(span)
+        if counts == nil {
+            counts = try await grouped(.inquiriesByWeekday, by: ReportSQL.localWeekday("received_at", database.dialect), span: span, now: span.end)
+        }
+        return (0..<7).map { counts?[$0] ?? 0 }
     }
 
     /// Inquiries received in the period in each hour of the office's day, 0 to 23.
     func inquiriesByHour(_ span: (start: Date, end: Date)) async throws -> [Int] {
-        let counts = try await grouped(.inquiriesByHour, by: ReportSQL.localHour("received_at", database.dialect), span: span, now: span.end)
-        return (0..<24).map { counts[$0] ?? 0 }
+        var counts = try await summaryInquiriesByHour(span)
+        if counts == nil {
+            counts = try await grouped(.inquiriesByHour, by: ReportSQL.localHour("received_at", database.dialect), span: span, now: span.end)
+        }
+        return (0..<24).map { counts?[$0] ?? 0 }
     }
 
     struct PersonResponse: Equatable, Sendable {
@@ -41,6 +47,7 @@ extension DashboardFigures {
 
     /// Per person: inquiries received in the period and answered, and their mean response time.
     func responseTimes(_ span: (start: Date, end: Date)) async throws -> [PersonResponse] {
+        if let summary = try await summaryResponseTimes(span) { return Self.sorted(summary) }
         let dialect = database.dialect
         let source = Self.source(.inquiriesAnswered, key: nil, span: span, now: span.end, dialect: dialect, filter: filter)
         let seconds: SQLQueryString = ReportSQL.epoch("inquiries.first_answered_at", dialect) + " - " + ReportSQL.epoch("inquiries.received_at", dialect)
@@ -49,11 +56,15 @@ extension DashboardFigures {
             FROM inquiries LEFT JOIN staff ON staff.id = inquiries.staff_id
             WHERE \(source.condition) GROUP BY inquiries.staff_id, staff.display_name
             """).all()
-        return try rows.map { row in
+        return Self.sorted(try rows.map { row in
             PersonResponse(staffID: try row.decode(column: "staff_id", as: Int?.self), name: try row.decode(column: "name", as: String?.self),
                            answered: try row.decode(column: "n", as: Int.self),
                            averageMinutes: max(0, try row.decode(column: "seconds", as: Double?.self) ?? 0) / 60)
-        }.sorted { ($0.name ?? "\u{10FFFF}", $0.staffID ?? 0) < ($1.name ?? "\u{10FFFF}", $1.staffID ?? 0) }
+        })
+    }
+
+    private static func sorted(_ people: [PersonResponse]) -> [PersonResponse] {
+        people.sorted { ($0.name ?? "\u{10FFFF}", $0.staffID ?? 0) < ($1.name ?? "\u{10FFFF}", $1.staffID ?? 0) }
     }
 
     /// Promised replies due in the period (and by now), per person: given on time, and late or not yet given.
@@ -62,9 +73,9 @@ extension DashboardFigures {
         for figure in [Figure.repliesOnTime, .repliesLate] {
             let source = Self.source(figure, key: nil, span: span, now: now, dialect: database.dialect, filter: filter)
             for row in try await database.sql().raw("""
-                SELECT inquiries.staff_id AS staff_id, staff.display_name AS name, COUNT(*) AS n FROM inquiries
-                LEFT JOIN staff ON staff.id = inquiries.staff_id
-                WHERE \(source.condition) GROUP BY inquiries.staff_id, staff.display_name
+                SELECT s.staff_id AS staff_id, staff.display_name AS name, s.n AS n
+                FROM (SELECT staff_id, COUNT(*) AS n FROM inquiries WHERE \(source.condition) GROUP BY staff_id) s
+                LEFT JOIN staff ON staff.id = s.staff_id
                 """).all() {
                 let staffID = try row.decode(column: "staff_id", as: Int?.self)
                 let name = try row.decode(column: "name", as: String?.self)
@@ -89,6 +100,10 @@ extension DashboardFigures {
     func counts(_ span: (start: Date, end: Date)) async throws -> PeriodCounts {
         var values: [Int] = []
         for figure in Self.comparedFigures {
+            if let count = try await summaryCount(figure, span) {
+                values.append(count)
+                continue
+            }
             let source = Self.source(figure, key: nil, span: span, now: span.end, dialect: database.dialect, filter: filter)
             let row = try await database.sql().raw("SELECT COUNT(*) AS n FROM \(unsafeRaw: source.table) WHERE \(source.condition)").first()
             values.append(try row?.decode(column: "n", as: Int.self) ?? 0)

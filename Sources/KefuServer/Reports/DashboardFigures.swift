@@ -120,7 +120,8 @@ struct DashboardFigures {
             return ("complaints", received + " AND severity = \(bind: key)")
         case .complaintsByDepartment:
             guard let key else { return ("complaints", received + " AND id IN (SELECT complaint_id FROM complaint_forwards)") }
-            return ("complaints", received + " AND id IN (SELECT complaint_id FROM complaint_forwards WHERE department_id = \(bind: Int(key) ?? -1))")
+            // EXISTS rather than IN: the newest of a year's complaints are listed without building the department's whole list first.
+            return ("complaints", received + " AND EXISTS (SELECT 1 FROM complaint_forwards f WHERE f.complaint_id = complaints.id AND f.department_id = \(bind: Int(key) ?? -1))")
         case .followUpsOverdue:
             return ("follow_ups", "completed_at IS NULL AND due_at < \(bind: now)" + person(key))
         case .repliesOverdue:
@@ -130,20 +131,18 @@ struct DashboardFigures {
 
     /// Live customer files by their stage now (merged files are not counted), the same as `/customers?stage=…` lists.
     func funnel() async throws -> [Count] {
-        let rows = try await database.sql().raw("""
-            SELECT stage, COUNT(*) AS n FROM customers WHERE merged_into_id IS NULL\(filter.condition(for: "customers")) GROUP BY stage
-            """).all()
-        var counts: [String: Int] = [:]
-        for row in rows { counts[try row.decode(column: "stage", as: String.self)] = try row.decode(column: "n", as: Int.self) }
+        let counts = try await summaryFunnel()
         return CustomerStage.allCases.map { Count(key: $0.rawValue, count: counts[$0.rawValue] ?? 0) }
     }
 
     /// Inquiries received in the period by channel, every channel listed (zero too).
     func inquiriesByChannel(_ span: (start: Date, end: Date)) async throws -> [Count] {
-        let source = Self.source(.inquiriesByChannel, key: nil, span: span, now: span.end, dialect: database.dialect, filter: filter)
-        var counts: [String: Int] = [:]
-        for row in try await database.sql().raw("SELECT channel, COUNT(*) AS n FROM inquiries WHERE \(source.condition) GROUP BY channel").all() {
-            counts[try row.decode(column: "channel", as: String.self)] = try row.decode(column: "n", as: Int.self)
+        var counts: [String: Int] = try await summaryInquiriesByChannel(span)?.filter { $0.value > 0 } ?? [:]
+        if Self.days(span) == nil || filter.staffID != nil {
+            let source = Self.source(.inquiriesByChannel, key: nil, span: span, now: span.end, dialect: database.dialect, filter: filter)
+            for row in try await database.sql().raw("SELECT channel, COUNT(*) AS n FROM inquiries WHERE \(source.condition) GROUP BY channel").all() {
+                counts[try row.decode(column: "channel", as: String.self)] = try row.decode(column: "n", as: Int.self)
+            }
         }
         let known = InquiryChannel.allCases.map(\.rawValue)
         return known.map { Count(key: $0, count: counts[$0] ?? 0) } + counts.keys.filter { !known.contains($0) }.sorted().map { Count(key: $0, count: counts[$0]!) }
@@ -152,30 +151,49 @@ struct DashboardFigures {
     /// Follow-ups due in the period (and by now), per person: done on time and late; people by name.
     func followUps(_ span: (start: Date, end: Date), now: Date) async throws -> [PersonFollowUps] {
         var people: [Int?: PersonFollowUps] = [:]
-        for figure in [Figure.followUpsOnTime, .followUpsLate] {
-            let source = Self.source(figure, key: nil, span: span, now: now, dialect: database.dialect, filter: filter)
-            for row in try await database.sql().raw("""
-                SELECT follow_ups.staff_id AS staff_id, staff.display_name AS name, COUNT(*) AS n FROM follow_ups
-                LEFT JOIN staff ON staff.id = follow_ups.staff_id
-                WHERE \(source.condition) GROUP BY follow_ups.staff_id, staff.display_name
-                """).all() {
-                let staffID = try row.decode(column: "staff_id", as: Int?.self)
-                let name = try row.decode(column: "name", as: String?.self)
-                var person = people[staffID] ?? PersonFollowUps(staffID: staffID, name: name, onTime: 0, late: 0)
-                let n = try row.decode(column: "n", as: Int.self)
-                if figure == .followUpsOnTime { person.onTime += n } else { person.late += n }
-                people[staffID] = person
+        var recordSpan = span
+        if let days = Self.days(span) {
+            // Whole days before today from the summary, today's follow-ups (due by now) from the records.
+            let today = ReportSQL.localDay(now)
+            people = try await summaryFollowUps(fromDay: days.first, toDay: min(days.end, today))
+            recordSpan.start = max(span.start, Self.start(ofDay: today))
+        }
+        if recordSpan.start < min(span.end, now) {
+            for figure in [Figure.followUpsOnTime, .followUpsLate] {
+                let source = Self.source(figure, key: nil, span: recordSpan, now: now, dialect: database.dialect, filter: filter)
+                for row in try await database.sql().raw("""
+                    SELECT s.staff_id AS staff_id, staff.display_name AS name, s.n AS n
+                    FROM (SELECT staff_id, COUNT(*) AS n FROM follow_ups WHERE \(source.condition) GROUP BY staff_id) s
+                    LEFT JOIN staff ON staff.id = s.staff_id
+                    """).all() {
+                    let staffID = try row.decode(column: "staff_id", as: Int?.self)
+                    let name = try row.decode(column: "name", as: String?.self)
+                    var person = people[staffID] ?? PersonFollowUps(staffID: staffID, name: name, onTime: 0, late: 0)
+                    let n = try row.decode(column: "n", as: Int.self)
+                    if figure == .followUpsOnTime { person.onTime += n } else { person.late += n }
+                    people[staffID] = person
+                }
             }
         }
         return people.values.sorted { ($0.name ?? "\u{10FFFF}", $0.staffID ?? 0) < ($1.name ?? "\u{10FFFF}", $1.staffID ?? 0) }
     }
 
+    /// The first instant of an office day.
+    static func start(ofDay day: Int) -> Date {
+        Date(timeIntervalSince1970: Double(day * 86_400 - ReportSQL.offsetSeconds))
+    }
+
     /// Complaints received in the period by category, with the category's name; categories in their order.
     func complaintsByCategory(_ span: (start: Date, end: Date)) async throws -> [(code: String, name: String, count: Int)] {
-        let source = Self.source(.complaintsByCategory, key: nil, span: span, now: span.end, dialect: database.dialect, filter: filter)
-        var counts: [String: Int] = [:]
-        for row in try await database.sql().raw("SELECT category, COUNT(*) AS n FROM complaints WHERE \(source.condition) GROUP BY category").all() {
-            counts[try row.decode(column: "category", as: String.self)] = try row.decode(column: "n", as: Int.self)
+        var counts: [String: Int]
+        if let summary = try await summaryComplaintsByCategory(span) {
+            counts = summary
+        } else {
+            counts = [:]
+            let source = Self.source(.complaintsByCategory, key: nil, span: span, now: span.end, dialect: database.dialect, filter: filter)
+            for row in try await database.sql().raw("SELECT category, COUNT(*) AS n FROM complaints WHERE \(source.condition) GROUP BY category").all() {
+                counts[try row.decode(column: "category", as: String.self)] = try row.decode(column: "n", as: Int.self)
+            }
         }
         var result: [(code: String, name: String, count: Int)] = []
         for row in try await database.sql().raw("SELECT code, name, is_active FROM complaint_categories ORDER BY position, id").all() {
@@ -203,7 +221,7 @@ struct DashboardFigures {
     func items(_ figure: Figure, key: String, span: (start: Date, end: Date), now: Date, limit: Int = 500) async throws -> (items: [Item], total: Int) {
         let source = Self.source(figure, key: key, span: span, now: now, dialect: database.dialect, filter: filter)
         let sql = try database.sql()
-        let total = try await sql.raw("SELECT COUNT(*) AS n FROM \(unsafeRaw: source.table) WHERE \(source.condition)").first()?.decode(column: "n", as: Int.self) ?? 0
+        let total = try await total(figure, key: key, span: span, now: now, source: source)
         let columns: SQLQueryString
         let at: String
         switch figure {
@@ -228,5 +246,43 @@ struct DashboardFigures {
                         id: id, number: try row.decode(column: "number", as: String?.self), at: try row.decode(column: "at", as: Date.self),
                         staffName: try row.decode(column: "staff_name", as: String?.self), link: link)
         }, total)
+    }
+
+    /// How many records a mark counts: the mark's own value where the figure reads a summary (a year's
+    /// rows are not counted again per list), a count of the records otherwise.
+    private func total(_ figure: Figure, key: String, span: (start: Date, end: Date), now: Date,
+                       source: (table: String, condition: SQLQueryString)) async throws -> Int {
+        let person: Int?? = key == Self.nobody ? .some(nil) : Int(key).map { .some($0) }
+        switch figure {
+        case .inquiriesByChannel where Self.days(span) != nil && filter.staffID == nil:
+            return try await inquiriesByChannel(span).first { $0.key == key }?.count ?? 0
+        case .inquiriesByWeekday where Self.days(span) != nil && filter.staffID == nil:
+            guard let day = Int(key), (0..<7).contains(day) else { return 0 }
+            return try await inquiriesByWeekday(span)[day]
+        case .inquiriesByHour where Self.days(span) != nil && filter.staffID == nil && filter.channel == nil:
+            guard let hour = Int(key), (0..<24).contains(hour) else { return 0 }
+            return try await inquiriesByHour(span)[hour]
+        case .inquiriesAnswered where Self.days(span) != nil && filter.channel == nil:
+            guard let person else { return 0 }
+            return try await responseTimes(span).first { $0.staffID == person }?.answered ?? 0
+        case .followUpsOnTime where Self.days(span) != nil, .followUpsLate where Self.days(span) != nil:
+            guard let person, let row = try await followUps(span, now: now).first(where: { $0.staffID == person }) else { return 0 }
+            return figure == .followUpsOnTime ? row.onTime : row.late
+        case .followUpsOverdue:
+            guard let person else { return 0 }
+            return try await overdue(now: now).first { $0.staffID == person }?.followUps ?? 0
+        case .complaintsByCategory where Self.days(span) != nil && filter.staffID == nil && filter.projectID == nil:
+            return try await complaintsByCategory(span).first { $0.code == key }?.count ?? 0
+        case .complaintsBySeverity where Self.days(span) != nil && filter.staffID == nil && filter.projectID == nil:
+            return try await complaintsBySeverity(span).first { $0.severity == key }?.count ?? 0
+        case .complaintsByDepartment where Self.days(span) != nil && filter.staffID == nil && filter.projectID == nil:
+            return try await complaintsByDepartment(span).first { String($0.departmentID) == key }?.count ?? 0
+        case .inquiriesReceived, .complaintsReceived, .followUpsDue:
+            if let count = try await summaryCount(figure, span) { return count }
+        default:
+            break
+        }
+        return try await database.sql().raw("SELECT COUNT(*) AS n FROM \(unsafeRaw: source.table) WHERE \(source.condition)").first()?
+            .decode(column: "n", as: Int.self) ?? 0
     }
 }

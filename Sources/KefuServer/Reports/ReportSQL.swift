@@ -34,4 +34,38 @@ enum ReportSQL {
     static func localWeekday(_ column: String, _ dialect: DatabaseDialect) -> SQLQueryString {
         "((" + localUnits(column, 86_400, dialect) + " + 3) % 7)"
     }
+
+    /// The office's day of a time (days since 1970 on its clock), as statement text for the summaries'
+    /// triggers, which take no bound values; the same arithmetic as ``localWeekday(_:_:)``.
+    static func localDayText(_ column: String, _ dialect: DatabaseDialect) -> String {
+        localUnitsText(column, 86_400, dialect)
+    }
+
+    static func localHourText(_ column: String, _ dialect: DatabaseDialect) -> String {
+        "(" + localUnitsText(column, 3_600, dialect) + " % 24)"
+    }
+
+    static func epochText(_ column: String, _ dialect: DatabaseDialect) -> String {
+        switch dialect {
+        case .sqlite: column
+        case .postgres: "EXTRACT(EPOCH FROM \(column))"
+        }
+    }
+
+    private static func localUnitsText(_ column: String, _ seconds: Int, _ dialect: DatabaseDialect) -> String {
+        switch dialect {
+        case .sqlite: "CAST((\(column) + \(offsetSeconds)) / \(seconds) AS INTEGER)"
+        case .postgres: "CAST(FLOOR((EXTRACT(EPOCH FROM \(column)) + \(offsetSeconds)) / \(seconds)) AS BIGINT)"
+        }
+    }
+
+    /// The office's day an instant falls on (days since 1970 on its clock).
+    static func localDay(_ instant: Date) -> Int {
+        Int(((instant.timeIntervalSince1970 + Double(offsetSeconds)) / 86_400).rounded(.down))
+    }
+
+    /// Whether an instant is the office's midnight, where a summary's days begin and end.
+    static func isMidnight(_ instant: Date) -> Bool {
+        (instant.timeIntervalSince1970 + Double(offsetSeconds)).truncatingRemainder(dividingBy: 86_400) == 0
+    }
 }
