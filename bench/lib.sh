@@ -89,7 +89,7 @@ timed() {
 # one job measures that job and the pages beside it, not the other scans of a million-customer database
 only_jobs() {
   local job
-  for job in attendance.settle auth.purge-expired complaints.escalation obligations.scan reminders.scan return_visits.schedule webhooks.deliver; do
+  for job in attendance.settle auth.purge-expired complaints.escalation database.statistics obligations.scan reminders.scan return_visits.schedule webhooks.deliver; do
     sqlite3 "$DB" "INSERT OR IGNORE INTO scheduled_jobs (name, next_run_at, run_count) VALUES ('$job', 4000000000, 0)"
   done
   sqlite3 "$DB" "UPDATE scheduled_jobs SET next_run_at = 4000000000, locked_by = NULL, locked_until = NULL
