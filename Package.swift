@@ -5,7 +5,7 @@ let package = Package(
     name: "kefu",
     platforms: [.macOS(.v13)],
     products: [
-        .executable(name: "kefu", targets: ["kefu"]),
+        .executable(name: "kefu", targets: ["kefu"])
     ],
     dependencies: [
         .package(url: "https://github.com/vapor/vapor", from: "4.122.3"),

@@ -21,7 +21,8 @@ enum Kefu {
         let level = configuration.logLevel
         let json = ProcessInfo.processInfo.environment["KEFU_LOG_FORMAT"] == "json"
         LoggingSystem.bootstrap { label in
-            var handler: any LogHandler = json ? JSONLogHandler(label: label) : StreamLogHandler.standardError(label: label)
+            var handler: any LogHandler =
+                json ? JSONLogHandler(label: label) : StreamLogHandler.standardError(label: label)
             handler.logLevel = level
             return handler
         }

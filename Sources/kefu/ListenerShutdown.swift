@@ -1,7 +1,8 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import Foundation
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// Stops the server's listening socket from accepting, leaving every accepted connection open.
 ///
@@ -17,40 +18,50 @@ enum ListenerShutdown {
     @discardableResult
     static func stopAccepting(port: Int) -> Int {
         #if os(Linux)
-        guard let descriptors = try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd") else { return 0 }
-        var stopped = 0
-        for name in descriptors {
-            guard let fd = Int32(name), isListening(fd), boundPort(fd) == port else { continue }
-            if shutdown(fd, Int32(SHUT_RD)) == 0 { stopped += 1 }
-        }
-        return stopped
+            guard let descriptors = try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd") else {
+                return 0
+            }
+            var stopped = 0
+            for name in descriptors {
+                guard let fd = Int32(name), isListening(fd), boundPort(fd) == port else { continue }
+                if shutdown(fd, Int32(SHUT_RD)) == 0 { stopped += 1 }
+            }
+            return stopped
         #else
-        return 0
+            return 0
         #endif
     }
 
     #if os(Linux)
-    private static func isListening(_ fd: Int32) -> Bool {
-        var accepting: Int32 = 0
-        var length = socklen_t(MemoryLayout<Int32>.size)
-        return getsockopt(fd, SOL_SOCKET, SO_ACCEPTCONN, &accepting, &length) == 0 && accepting == 1
-    }
+        private static func isListening(_ fd: Int32) -> Bool {
+            var accepting: Int32 = 0
+            var length = socklen_t(MemoryLayout<Int32>.size)
+            return getsockopt(fd, SOL_SOCKET, SO_ACCEPTCONN, &accepting, &length) == 0 && accepting == 1
+        }
 
-    private static func boundPort(_ fd: Int32) -> Int? {
-        var storage = sockaddr_storage()
-        var length = socklen_t(MemoryLayout<sockaddr_storage>.size)
-        let found = withUnsafeMutablePointer(to: &storage) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
+        private static func boundPort(_ fd: Int32) -> Int? {
+            var storage = sockaddr_storage()
+            var length = socklen_t(MemoryLayout<sockaddr_storage>.size)
+            let found = withUnsafeMutablePointer(to: &storage) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
+            }
+            guard found == 0 else { return nil }
+            switch Int32(storage.ss_family) {
+            case AF_INET:
+                return withUnsafePointer(to: &storage) {
+                    $0.withMemoryRebound(to: sockaddr_in.self, capacity: 1) {
+                        Int(UInt16(bigEndian: $0.pointee.sin_port))
+                    }
+                }
+            case AF_INET6:
+                return withUnsafePointer(to: &storage) {
+                    $0.withMemoryRebound(to: sockaddr_in6.self, capacity: 1) {
+                        Int(UInt16(bigEndian: $0.pointee.sin6_port))
+                    }
+                }
+            default:
+                return nil
+            }
         }
-        guard found == 0 else { return nil }
-        switch Int32(storage.ss_family) {
-        case AF_INET:
-            return withUnsafePointer(to: &storage) { $0.withMemoryRebound(to: sockaddr_in.self, capacity: 1) { Int(UInt16(bigEndian: $0.pointee.sin_port)) } }
-        case AF_INET6:
-            return withUnsafePointer(to: &storage) { $0.withMemoryRebound(to: sockaddr_in6.self, capacity: 1) { Int(UInt16(bigEndian: $0.pointee.sin6_port)) } }
-        default:
-            return nil
-        }
-    }
     #endif
 }

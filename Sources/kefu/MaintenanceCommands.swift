@@ -9,7 +9,8 @@ struct MigrateCommand: AsyncCommand {
 
     func run(using context: CommandContext, signature: Signature) async throws {
         let count = try await ConsoleOperations.migrate(context.application)
-        context.console.print(count == 0 ? "The database is up to date." : "Ran \(count) migration(s); the database is up to date.")
+        context.console.print(
+            count == 0 ? "The database is up to date." : "Ran \(count) migration(s); the database is up to date.")
     }
 }
 
@@ -36,7 +37,9 @@ struct DemoCommand: AsyncCommand {
         }
         context.console.print("Demo accounts (password for all: \(password)):")
         for account in created {
-            context.console.print("  \(account.username.padding(toLength: 14, withPad: " ", startingAt: 0)) \(account.displayName)  \(account.role.rawValue)  \(account.departmentCode)")
+            context.console.print(
+                "  \(account.username.padding(toLength: 14, withPad: " ", startingAt: 0)) \(account.displayName)  \(account.role.rawValue)  \(account.departmentCode)"
+            )
         }
     }
 }
@@ -69,7 +72,8 @@ struct SummariesCommand: AsyncCommandGroup {
             try await ConsoleOperations.migrate(context.application)
             let started = Date()
             try await ConsoleOperations.rebuildReportSummaries(context.application)
-            context.console.print(String(format: "Recounted the report summaries in %.1f s.", Date().timeIntervalSince(started)))
+            context.console.print(
+                String(format: "Recounted the report summaries in %.1f s.", Date().timeIntervalSince(started)))
         }
     }
 }

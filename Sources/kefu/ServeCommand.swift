@@ -1,6 +1,6 @@
 import Foundation
-import Synchronization
 import KefuServer
+import Synchronization
 import Vapor
 
 /// `kefu serve`: migrates, makes sure an administrator exists, optionally loads the demo department,
@@ -52,16 +52,20 @@ struct ServeCommand: AsyncCommand {
     }
 
     private func announceAdministrator(_ app: Application, _ context: CommandContext) async throws {
-        if case .created(let username, let password, let generated) = try await ConsoleOperations.ensureAdministrator(app) {
+        if case .created(let username, let password, let generated) = try await ConsoleOperations.ensureAdministrator(
+            app)
+        {
             if generated {
-                context.console.print("""
+                context.console.print(
+                    """
                     Created the first administrator account.
                       username: \(username)
                       password: \(password)
                     This password is shown once. Sign in and change it on your profile page.
                     """)
             } else {
-                context.console.print("Created the first administrator '\(username)' with the password from KEFU_ADMIN_PASSWORD.")
+                context.console.print(
+                    "Created the first administrator '\(username)' with the password from KEFU_ADMIN_PASSWORD.")
             }
         }
     }

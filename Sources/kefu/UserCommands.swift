@@ -28,7 +28,8 @@ struct UserCommands: AsyncCommandGroup {
 
         func run(using context: CommandContext, signature: Signature) async throws {
             try await ConsoleOperations.migrate(context.application)
-            let password = signature.password ?? context.console.ask("Password for \(signature.username): ", isSecure: true)
+            let password =
+                signature.password ?? context.console.ask("Password for \(signature.username): ", isSecure: true)
             try await ConsoleOperations.createStaff(
                 context.application, username: signature.username, displayName: signature.name ?? signature.username,
                 departmentCode: signature.department ?? "customer_service", role: signature.role ?? "specialist",
@@ -45,7 +46,9 @@ struct UserCommands: AsyncCommandGroup {
         func run(using context: CommandContext, signature: Signature) async throws {
             try await ConsoleOperations.migrate(context.application)
             for line in try await ConsoleOperations.listStaff(context.application) {
-                context.console.print("\(line.id)\t\(line.username)\t\(line.displayName)\t\(line.department)\t\(line.role)\t\(line.isActive ? "active" : "inactive")")
+                context.console.print(
+                    "\(line.id)\t\(line.username)\t\(line.displayName)\t\(line.department)\t\(line.role)\t\(line.isActive ? "active" : "inactive")"
+                )
             }
         }
     }
@@ -58,8 +61,10 @@ struct UserCommands: AsyncCommandGroup {
         var help: String { "Sets a new password and ends the account's sessions." }
 
         func run(using context: CommandContext, signature: Signature) async throws {
-            let password = signature.password ?? context.console.ask("New password for \(signature.username): ", isSecure: true)
-            try await ConsoleOperations.setPassword(context.application, username: signature.username, password: password)
+            let password =
+                signature.password ?? context.console.ask("New password for \(signature.username): ", isSecure: true)
+            try await ConsoleOperations.setPassword(
+                context.application, username: signature.username, password: password)
             context.console.print("Password changed; \(signature.username)'s sessions have ended.")
         }
     }

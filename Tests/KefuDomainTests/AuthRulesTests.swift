@@ -27,7 +27,8 @@ struct AuthRulesTests {
     func lifetime() {
         let lifetime = SessionLifetime(idleTimeout: 120 * 60, absoluteTimeout: 12 * 3600)
         let created = now
-        #expect(!lifetime.isExpired(createdAt: created, lastSeenAt: created, now: created.addingTimeInterval(120 * 60 - 1)))
+        #expect(
+            !lifetime.isExpired(createdAt: created, lastSeenAt: created, now: created.addingTimeInterval(120 * 60 - 1)))
         #expect(lifetime.isExpired(createdAt: created, lastSeenAt: created, now: created.addingTimeInterval(120 * 60)))
         let active = created.addingTimeInterval(12 * 3600 - 60)
         #expect(lifetime.isExpired(createdAt: created, lastSeenAt: active, now: created.addingTimeInterval(12 * 3600)))

@@ -75,20 +75,22 @@ struct CSVTests {
             """
         let table = try CSVTable.parse(text)
         #expect(table.header == ["客户姓名", "地址", "备注"])
-        #expect(table.rows == [
-            CSVRow(line: 2, fields: ["张伟", "上海市浦东新区\n张江路88号", "VIP"]),
-            CSVRow(line: 4, fields: ["李娜", "北京市朝阳区建国路1号,2号楼", "客户说\"尽快\"回电"]),
-            CSVRow(line: 5, fields: ["王芳", "广州市天河区", ""]),
-        ])
+        #expect(
+            table.rows == [
+                CSVRow(line: 2, fields: ["张伟", "上海市浦东新区\n张江路88号", "VIP"]),
+                CSVRow(line: 4, fields: ["李娜", "北京市朝阳区建国路1号,2号楼", "客户说\"尽快\"回电"]),
+                CSVRow(line: 5, fields: ["王芳", "广州市天河区", ""]),
+            ])
     }
 
     @Test("CRLF and bare CR line endings, blank lines skipped but counted")
     func lineEndings() throws {
         let crlf = try CSVTable.parse("客户姓名,手机\r\n张伟,13812345678\r\n\r\n李娜,13987654321\r\n")
-        #expect(crlf.rows == [
-            CSVRow(line: 2, fields: ["张伟", "13812345678"]),
-            CSVRow(line: 4, fields: ["李娜", "13987654321"]),
-        ])
+        #expect(
+            crlf.rows == [
+                CSVRow(line: 2, fields: ["张伟", "13812345678"]),
+                CSVRow(line: 4, fields: ["李娜", "13987654321"]),
+            ])
         let cr = try CSVTable.parse("客户姓名,手机\r张伟,13812345678\r李娜,13987654321")
         #expect(cr.rows.map(\.line) == [2, 3])
         #expect(cr.rows.last?.fields == ["李娜", "13987654321"])
@@ -112,11 +114,12 @@ struct CSVTests {
     @Test("short rows are padded, extra filled cells are counted, trailing empty cells and empty rows dropped")
     func rowWidths() throws {
         let table = try CSVTable.parse("客户姓名,手机,公司\n张伟\n李娜,13987654321,北京华信,多出来的,\n王芳,13700001111,,,,\n,,,\n")
-        #expect(table.rows == [
-            CSVRow(line: 2, fields: ["张伟", "", ""]),
-            CSVRow(line: 3, fields: ["李娜", "13987654321", "北京华信", "多出来的"], extraFieldCount: 1),
-            CSVRow(line: 4, fields: ["王芳", "13700001111", ""]),
-        ])
+        #expect(
+            table.rows == [
+                CSVRow(line: 2, fields: ["张伟", "", ""]),
+                CSVRow(line: 3, fields: ["李娜", "13987654321", "北京华信", "多出来的"], extraFieldCount: 1),
+                CSVRow(line: 4, fields: ["王芳", "13700001111", ""]),
+            ])
     }
 
     @Test("an unterminated quote is reported on the line where it opens")
@@ -155,7 +158,9 @@ struct CSVTests {
 
     @Test("formula-looking cells are neutralized, other cells untouched")
     func formulaNeutralization() {
-        #expect(CSVTable.neutralizeFormula("=HYPERLINK(\"http://evil.example\",\"点击\")") == "'=HYPERLINK(\"http://evil.example\",\"点击\")")
+        #expect(
+            CSVTable.neutralizeFormula("=HYPERLINK(\"http://evil.example\",\"点击\")")
+                == "'=HYPERLINK(\"http://evil.example\",\"点击\")")
         #expect(CSVTable.neutralizeFormula("+86 138 1234 5678") == "'+86 138 1234 5678")
         #expect(CSVTable.neutralizeFormula("-5") == "'-5")
         #expect(CSVTable.neutralizeFormula("@SUM(A1:A9)") == "'@SUM(A1:A9)")
@@ -172,9 +177,10 @@ struct CSVTests {
             header: ["客户姓名", "地址", "备注"],
             rows: [["张伟", "上海市浦东新区张江路88号,2号楼", "客户说\"尽快\"回电"], ["李娜", "北京市\n朝阳区", "=1+1"]]
         )
-        #expect(text == "客户姓名,地址,备注\r\n"
-            + "张伟,\"上海市浦东新区张江路88号,2号楼\",\"客户说\"\"尽快\"\"回电\"\r\n"
-            + "李娜,\"北京市\n朝阳区\",'=1+1\r\n")
+        #expect(
+            text == "客户姓名,地址,备注\r\n"
+                + "张伟,\"上海市浦东新区张江路88号,2号楼\",\"客户说\"\"尽快\"\"回电\"\r\n"
+                + "李娜,\"北京市\n朝阳区\",'=1+1\r\n")
     }
 
     @Test("what write produces, parse reads back (neutralized cells keep their quote)")
@@ -210,14 +216,16 @@ struct CSVTests {
         #expect(mapping.column(of: "mobile") == 2)
         #expect(mapping.column(of: "email") == nil)
         let row = CSVRow(line: 2, fields: ["1", "张伟", "13812345678", "上海浦江科技有限公司", "91310115MA1K4C2X3E", ""])
-        #expect(mapping.values(in: row) == [
-            "name": "张伟", "mobile": "13812345678", "company": "上海浦江科技有限公司", "creditCode": "91310115MA1K4C2X3E",
-        ])
+        #expect(
+            mapping.values(in: row) == [
+                "name": "张伟", "mobile": "13812345678", "company": "上海浦江科技有限公司", "creditCode": "91310115MA1K4C2X3E",
+            ])
     }
 
     @Test("matching ignores case, spaces, full-width forms and a required-column star")
     func mappingNormalization() {
-        let mapping = ColumnMapping.guess(header: ["＊客户 姓名", "ＭＯＢＩＬＥ", " Company\u{3000}", "creditcode"], fields: customerFields)
+        let mapping = ColumnMapping.guess(
+            header: ["＊客户 姓名", "ＭＯＢＩＬＥ", " Company\u{3000}", "creditcode"], fields: customerFields)
         #expect(mapping.fieldForColumn == [0: "name", 1: "mobile", 2: "company", 3: "creditCode"])
     }
 

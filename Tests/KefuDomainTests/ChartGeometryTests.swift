@@ -43,7 +43,7 @@ struct ChartGeometryTests {
     @Test("Values read as people write them: 1,234 · 12.5万 · 3.2亿 · 33.3%")
     func formats() {
         #expect(ChartValueFormat.count.text(1234) == "1,234")
-        #expect(ChartValueFormat.count.text(-1234567) == "-1,234,567")
+        #expect(ChartValueFormat.count.text(-1_234_567) == "-1,234,567")
         #expect(ChartValueFormat.amount.text(125_000) == "12.5万")
         #expect(ChartValueFormat.amount.text(9_999) == "9,999")
         #expect(ChartValueFormat.amount.text(320_000_000) == "3.2亿")
@@ -59,7 +59,8 @@ struct ChartGeometryTests {
         let layout = ChartLayoutEngine.bar(data)
         #expect(layout.marks.count == 3)
         guard case .rect(let phone) = layout.marks[0].shape, case .rect(let wechat) = layout.marks[1].shape,
-              case .rect(let visit) = layout.marks[2].shape else { Issue.record("bars are rects"); return }
+            case .rect(let visit) = layout.marks[2].shape
+        else { Issue.record("bars are rects"); return }
         #expect(abs(phone.x - layout.zero) < 0.001)
         #expect(abs(wechat.x + wechat.width - layout.zero) < 0.001)
         #expect(abs(phone.width - 2 * wechat.width) < 0.001)
@@ -70,11 +71,14 @@ struct ChartGeometryTests {
 
     @Test("Stacked parts follow each other and add up to the total")
     func stackedLayout() {
-        let data = ChartData(categories: ["李娜", "张伟"], series: [
-            ChartSeries(name: "按时", values: [6, 2]), ChartSeries(name: "逾期", values: [2, 2]),
-        ])
+        let data = ChartData(
+            categories: ["李娜", "张伟"],
+            series: [
+                ChartSeries(name: "按时", values: [6, 2]), ChartSeries(name: "逾期", values: [2, 2]),
+            ])
         let layout = ChartLayoutEngine.stackedBar(data)
-        let rects = layout.marks.compactMap { mark -> ChartRect? in if case .rect(let r) = mark.shape { r } else { nil } }
+        let rects = layout.marks.compactMap { mark -> ChartRect? in if case .rect(let r) = mark.shape { r } else { nil }
+        }
         #expect(rects.count == 4)
         #expect(abs(rects[0].x + rects[0].width - rects[1].x) < 0.001)
         #expect(abs((rects[0].width + rects[1].width) - 2 * (rects[2].width + rects[3].width)) < 0.001)
@@ -91,7 +95,9 @@ struct ChartGeometryTests {
         #expect(widths[0] > widths[1] && widths[1] > widths[2])
         let donut = ChartLayoutEngine.donut(ChartData([("A", 1, nil), ("B", 3, nil), ("C", 0, nil), ("D", -2, nil)]))
         #expect(donut.marks.count == 2)
-        if case .arc(_, _, _, let start, _) = donut.marks.first?.shape, case .arc(_, _, _, _, let end) = donut.marks.last?.shape {
+        if case .arc(_, _, _, let start, _) = donut.marks.first?.shape,
+            case .arc(_, _, _, _, let end) = donut.marks.last?.shape
+        {
             #expect(start == 0)
             #expect(abs(end - 2 * Double.pi) < 1e-9)
         } else {
@@ -104,7 +110,10 @@ struct ChartGeometryTests {
     @Test("One value and empty data lay out without a fault")
     func oneAndEmpty() {
         let one = ChartData([("投诉", 7, "/x")])
-        for layout in [ChartLayoutEngine.bar(one), ChartLayoutEngine.line(one), ChartLayoutEngine.funnel(one), ChartLayoutEngine.donut(one)] {
+        for layout in [
+            ChartLayoutEngine.bar(one), ChartLayoutEngine.line(one), ChartLayoutEngine.funnel(one),
+            ChartLayoutEngine.donut(one),
+        ] {
             #expect(layout.marks.count == 1)
         }
         let empty = ChartData([])
@@ -127,9 +136,13 @@ struct ChartGeometryTests {
         let long = ReportPeriod.parse(from: "2024-01-01", to: "2026-01-02", today: today)
         #expect(failure(long) == ["to": "validation.report.too_long"])
         #expect(failure(ReportPeriod.parse(from: "2024-01-02", to: "2026-01-01", today: today)) == nil)
-        #expect(failure(ReportPeriod.parse(from: "2026-02-30", to: "明天", today: today)) == ["from": "validation.report.date", "to": "validation.report.date"])
+        #expect(
+            failure(ReportPeriod.parse(from: "2026-02-30", to: "明天", today: today)) == [
+                "from": "validation.report.date", "to": "validation.report.date",
+            ])
         let shanghai = try #require(TimeZone(identifier: "Asia/Shanghai"))
-        let range = try ReportPeriod.parse(from: "2026-11-01", to: "2026-11-30", today: today).get().instants(in: shanghai)
+        let range = try ReportPeriod.parse(from: "2026-11-01", to: "2026-11-30", today: today).get().instants(
+            in: shanghai)
         #expect(range.start == Date(timeIntervalSince1970: 1_793_462_400))  // 2026-10-31 16:00 UTC
         #expect(range.end.timeIntervalSince(range.start) == 30 * 86_400)
     }

@@ -25,7 +25,7 @@ struct FrontLineCatalogTests {
     }
 
     static func errors(_ draft: ProjectDraft) -> [String: String] {
-        guard case let .failure(errors) = ProjectValidation.validate(draft) else { return [:] }
+        guard case .failure(let errors) = ProjectValidation.validate(draft) else { return [:] }
         return errors.messages
     }
 
@@ -61,10 +61,11 @@ struct FrontLineCatalogTests {
     func everyProblem() {
         var draft = ProjectDraft()
         draft.status = "archived"
-        #expect(Self.errors(draft) == [
-            "code": "validation.required", "name": "validation.required", "type": "validation.required",
-            "industries": "validation.required", "status": "validation.choose_from_list",
-        ])
+        #expect(
+            Self.errors(draft) == [
+                "code": "validation.required", "name": "validation.required", "type": "validation.required",
+                "industries": "validation.required", "status": "validation.choose_from_list",
+            ])
     }
 
     @Test("an investment minimum above the maximum is refused on the maximum")
@@ -78,11 +79,13 @@ struct FrontLineCatalogTests {
         #expect(Self.errors(draft) == ["investmentMinWan": "validation.customer.amount"])
     }
 
-    @Test("project codes: uppercase letters, digits and dashes, 2 to 32 long", arguments: [
-        ("XM-2026-001", true), ("xm-2026-001", true), ("A1", true), (String(repeating: "A", count: 32), true),
-        ("A", false), (String(repeating: "A", count: 33), false), ("XM 2026", false), ("XM_2026", false),
-        ("项目-001", false), ("-XM", false), ("XM-", false),
-    ])
+    @Test(
+        "project codes: uppercase letters, digits and dashes, 2 to 32 long",
+        arguments: [
+            ("XM-2026-001", true), ("xm-2026-001", true), ("A1", true), (String(repeating: "A", count: 32), true),
+            ("A", false), (String(repeating: "A", count: 33), false), ("XM 2026", false), ("XM_2026", false),
+            ("项目-001", false), ("-XM", false), ("XM-", false),
+        ])
     func codes(code: String, valid: Bool) {
         var draft = Self.draft()
         draft.code = code
@@ -97,21 +100,26 @@ struct FrontLineCatalogTests {
         draft.type = "warehouse"
         draft.incentives = String(repeating: "惠", count: 2001)
         draft.responsibleDepartment = String(repeating: "部", count: 65)
-        #expect(Self.errors(draft) == [
-            "industries": "validation.choose_from_list", "name": "validation.too_long", "type": "validation.choose_from_list",
-            "incentives": "validation.too_long", "responsibleDepartment": "validation.too_long",
-        ])
+        #expect(
+            Self.errors(draft) == [
+                "industries": "validation.choose_from_list", "name": "validation.too_long",
+                "type": "validation.choose_from_list",
+                "incentives": "validation.too_long", "responsibleDepartment": "validation.too_long",
+            ])
         draft = Self.draft()
         draft.name = String(repeating: "园", count: 128)
         #expect(Self.errors(draft).isEmpty)
     }
 
-    @Test("return, payback and area must be numbers within their range", arguments: [
-        ("annualReturnPercent", "100", nil), ("annualReturnPercent", "100.01", "validation.number_range"),
-        ("annualReturnPercent", "-2", "validation.number_range"), ("annualReturnPercent", "八", "validation.number"),
-        ("paybackYears", "50", nil), ("paybackYears", "51", "validation.number_range"), ("paybackYears", "3.125", "validation.number"),
-        ("areaSquareMeters", "1.2.3", "validation.number"), ("areaSquareMeters", "0", nil),
-    ] as [(String, String, String?)])
+    @Test(
+        "return, payback and area must be numbers within their range",
+        arguments: [
+            ("annualReturnPercent", "100", nil), ("annualReturnPercent", "100.01", "validation.number_range"),
+            ("annualReturnPercent", "-2", "validation.number_range"), ("annualReturnPercent", "八", "validation.number"),
+            ("paybackYears", "50", nil), ("paybackYears", "51", "validation.number_range"),
+            ("paybackYears", "3.125", "validation.number"),
+            ("areaSquareMeters", "1.2.3", "validation.number"), ("areaSquareMeters", "0", nil),
+        ] as [(String, String, String?)])
     func numbers(field: String, text: String, key: String?) {
         var draft = Self.draft()
         switch field {
@@ -147,21 +155,29 @@ struct FrontLineCatalogTests {
     func cases() throws {
         let valid = try ProjectCase.validate(title: " 某新能源企业落户案例 ", summary: "2024 年入驻", figures: "年产值 2.3 亿元").get()
         #expect(valid == ProjectCase(title: "某新能源企业落户案例", summary: "2024 年入驻", figures: "年产值 2.3 亿元"))
-        guard case let .failure(errors) = ProjectCase.validate(
-            title: "  ", summary: String(repeating: "字", count: 2001), figures: String(repeating: "1", count: 501)
-        ) else {
+        guard
+            case .failure(let errors) = ProjectCase.validate(
+                title: "  ", summary: String(repeating: "字", count: 2001), figures: String(repeating: "1", count: 501)
+            )
+        else {
             Issue.record("an empty title must be refused")
             return
         }
-        #expect(errors.messages == ["title": "validation.required", "summary": "validation.too_long", "figures": "validation.too_long"])
+        #expect(
+            errors.messages == [
+                "title": "validation.required", "summary": "validation.too_long", "figures": "validation.too_long",
+            ])
     }
 
-    @Test("brochures: documents and pictures up to 20 MiB", arguments: [
-        ("招商手册.pdf", 1_000, nil), ("园区照片.JPG", 1_000, nil), ("方案.pptx", 20 * 1024 * 1024, nil),
-        ("方案.pptx", 20 * 1024 * 1024 + 1, "validation.file.too_large"), ("脚本.exe", 1_000, "validation.file.type"),
-        ("说明", 1_000, "validation.file.type"), ("旧版.doc", 1_000, "validation.file.type"), ("", 1_000, "validation.required"),
-        ("空文件.pdf", 0, "validation.required"),
-    ] as [(String, Int, String?)])
+    @Test(
+        "brochures: documents and pictures up to 20 MiB",
+        arguments: [
+            ("招商手册.pdf", 1_000, nil), ("园区照片.JPG", 1_000, nil), ("方案.pptx", 20 * 1024 * 1024, nil),
+            ("方案.pptx", 20 * 1024 * 1024 + 1, "validation.file.too_large"), ("脚本.exe", 1_000, "validation.file.type"),
+            ("说明", 1_000, "validation.file.type"), ("旧版.doc", 1_000, "validation.file.type"),
+            ("", 1_000, "validation.required"),
+            ("空文件.pdf", 0, "validation.required"),
+        ] as [(String, Int, String?)])
     func brochures(fileName: String, byteCount: Int, problem: String?) {
         #expect(BrochureRules.problem(fileName: fileName, byteCount: byteCount) == problem)
     }
@@ -169,11 +185,15 @@ struct FrontLineCatalogTests {
 
 @Suite("Brochure contents")
 struct BrochureContentTests {
-    @Test("the first bytes must match the extension", arguments: [
-        ("册子.pdf", Array("%PDF-1.7".utf8), true), ("册子.pdf", Array("<html>".utf8), false),
-        ("图.png", [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0], true), ("图.jpg", [0xFF, 0xD8, 0xFF, 0xE0], true),
-        ("表.xlsx", [0x50, 0x4B, 0x03, 0x04, 0x14], true), ("表.xlsx", Array("MZ\u{90}".utf8), false), ("无扩展名", Array("%PDF-".utf8), false),
-    ] as [(String, [UInt8], Bool)])
+    @Test(
+        "the first bytes must match the extension",
+        arguments: [
+            ("册子.pdf", Array("%PDF-1.7".utf8), true), ("册子.pdf", Array("<html>".utf8), false),
+            ("图.png", [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0], true),
+            ("图.jpg", [0xFF, 0xD8, 0xFF, 0xE0], true),
+            ("表.xlsx", [0x50, 0x4B, 0x03, 0x04, 0x14], true), ("表.xlsx", Array("MZ\u{90}".utf8), false),
+            ("无扩展名", Array("%PDF-".utf8), false),
+        ] as [(String, [UInt8], Bool)])
     func sniff(name: String, prefix: [UInt8], allowed: Bool) {
         #expect(BrochureRules.contentMatches(fileName: name, prefix: prefix) == allowed)
     }

@@ -13,10 +13,12 @@ struct InputRulesTests {
         #expect(try Paging.parse(number: " 3 ", size: "1").get() == Paging(number: 3, size: 1))
     }
 
-    @Test("paging: extreme, negative, zero, fractional and twenty-digit values are problems named by parameter", arguments: [
-        "9223372036854775807", "-9223372036854775808", "4611686018427387904", "1000000000000000001",
-        "99999999999999999999", "-1", "0", "+1", "1.5", "1e3", "abc", "１",
-    ])
+    @Test(
+        "paging: extreme, negative, zero, fractional and twenty-digit values are problems named by parameter",
+        arguments: [
+            "9223372036854775807", "-9223372036854775808", "4611686018427387904", "1000000000000000001",
+            "99999999999999999999", "-1", "0", "+1", "1.5", "1e3", "abc", "１",
+        ])
     func pagingRefusals(value: String) {
         guard case .failure(let pageErrors) = Paging.parse(number: value, size: nil) else {
             Issue.record("page=\(value) accepted")
@@ -45,7 +47,9 @@ struct InputRulesTests {
     func controlCharacters() {
         for scalar in (0..<0x20).compactMap(Unicode.Scalar.init) + [Unicode.Scalar(0x7F)!] {
             let text = "询问\(Character(scalar))政策"
-            #expect(TextInput.hasControlCharacters(text) == ![0x09, 0x0A, 0x0D].contains(scalar.value), "U+\(String(scalar.value, radix: 16))")
+            #expect(
+                TextInput.hasControlCharacters(text) == ![0x09, 0x0A, 0x0D].contains(scalar.value),
+                "U+\(String(scalar.value, radix: 16))")
         }
         #expect(!TextInput.hasControlCharacters("上海浦东新区　招商 Project №1 😀"))
     }
@@ -53,20 +57,28 @@ struct InputRulesTests {
     @Test("query values: a search over 100 characters, any value over 2048, control characters")
     func queryValues() {
         #expect(TextInput.queryValueProblem(name: "q", value: String(repeating: "张", count: 100)) == nil)
-        #expect(TextInput.queryValueProblem(name: "q", value: String(repeating: "张", count: 101)) == "validation.search_too_long")
+        #expect(
+            TextInput.queryValueProblem(name: "q", value: String(repeating: "张", count: 101))
+                == "validation.search_too_long")
         #expect(TextInput.queryValueProblem(name: "stage", value: String(repeating: "a", count: 2048)) == nil)
-        #expect(TextInput.queryValueProblem(name: "stage", value: String(repeating: "a", count: 2049)) == "validation.too_long")
+        #expect(
+            TextInput.queryValueProblem(name: "stage", value: String(repeating: "a", count: 2049))
+                == "validation.too_long")
         #expect(TextInput.queryValueProblem(name: "next", value: "/customers\u{0}") == "validation.control_characters")
     }
 
     @Test("dates: nothing happened before 2000; nothing is planned more than five years ahead")
     func plausibleDates() {
         let now = Date(timeIntervalSince1970: 1_796_000_400)
-        #expect(PlausibleTime.pastProblem(Date(timeIntervalSince1970: -62_167_219_200)) == "validation.datetime.too_early")
-        #expect(PlausibleTime.pastProblem(PlausibleTime.earliest.addingTimeInterval(-1)) == "validation.datetime.too_early")
+        #expect(
+            PlausibleTime.pastProblem(Date(timeIntervalSince1970: -62_167_219_200)) == "validation.datetime.too_early")
+        #expect(
+            PlausibleTime.pastProblem(PlausibleTime.earliest.addingTimeInterval(-1)) == "validation.datetime.too_early")
         #expect(PlausibleTime.pastProblem(PlausibleTime.earliest) == nil)
         #expect(PlausibleTime.planProblem(now.addingTimeInterval(4 * 365 * 86_400), now: now) == nil)
-        #expect(PlausibleTime.planProblem(now.addingTimeInterval(6 * 365 * 86_400), now: now) == "validation.datetime.too_far")
+        #expect(
+            PlausibleTime.planProblem(now.addingTimeInterval(6 * 365 * 86_400), now: now)
+                == "validation.datetime.too_far")
         #expect(PlausibleTime.planProblem(Date.distantFuture, now: now) == "validation.datetime.too_far")
     }
 }

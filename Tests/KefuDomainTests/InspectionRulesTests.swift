@@ -19,22 +19,29 @@ struct InspectionRulesTests {
         var missing = scores
         missing["proactive"] = nil
         missing["tone"] = 50
-        #expect(InspectionChecklist.score(InspectionChecklist.standard, scores: missing) == .failure(FieldErrors([
-            "scores.proactive": "validation.required", "scores.tone": "inspection.error.unknown_item",
-        ])))
+        #expect(
+            InspectionChecklist.score(InspectionChecklist.standard, scores: missing)
+                == .failure(
+                    FieldErrors([
+                        "scores.proactive": "validation.required", "scores.tone": "inspection.error.unknown_item",
+                    ])))
         var outside = scores
         outside["clear"] = 120
-        #expect(InspectionChecklist.score(InspectionChecklist.standard, scores: outside) == .failure(FieldErrors(["scores.clear": "assessment.error.score_range"])))
+        #expect(
+            InspectionChecklist.score(InspectionChecklist.standard, scores: outside)
+                == .failure(FieldErrors(["scores.clear": "assessment.error.score_range"])))
     }
 
-    static let candidates: [(recordID: Int, staffID: Int)] = (1...40).map { ($0, 1) } + (41...50).map { ($0, 2) } + (51...52).map { ($0, 3) }
+    static let candidates: [(recordID: Int, staffID: Int)] =
+        (1...40).map { ($0, 1) } + (41...50).map { ($0, 2) } + (51...52).map { ($0, 3) }
 
     @Test("the same candidates and seed give the same sample, whatever their order; another seed another sample")
     func reproducible() {
-        let first = InspectionSampling.sample(Self.candidates, perPerson: 5, seed: 20261202)
-        let shuffled = InspectionSampling.sample(Self.candidates.reversed(), perPerson: 5, seed: 20261202)
+        let first = InspectionSampling.sample(Self.candidates, perPerson: 5, seed: 20_261_202)
+        let shuffled = InspectionSampling.sample(Self.candidates.reversed(), perPerson: 5, seed: 20_261_202)
         #expect(first.map(\.recordID) == shuffled.map(\.recordID))
-        #expect(first.map(\.recordID) != InspectionSampling.sample(Self.candidates, perPerson: 5, seed: 7).map(\.recordID))
+        #expect(
+            first.map(\.recordID) != InspectionSampling.sample(Self.candidates, perPerson: 5, seed: 7).map(\.recordID))
         // N per person, at most what the person has, no record twice, only the person's own.
         #expect(first.filter { $0.staffID == 1 }.count == 5)
         #expect(first.filter { $0.staffID == 2 }.count == 5)
@@ -49,7 +56,9 @@ struct InspectionRulesTests {
         var counts = [Int: Int]()
         let runs = 4000
         for seed in 0..<UInt64(runs) {
-            for pick in InspectionSampling.sample(Self.candidates, perPerson: 5, seed: seed) where pick.staffID == 1 { counts[pick.recordID, default: 0] += 1 }
+            for pick in InspectionSampling.sample(Self.candidates, perPerson: 5, seed: seed) where pick.staffID == 1 {
+                counts[pick.recordID, default: 0] += 1
+            }
         }
         // Each of 40 records: expected 4000 × 5/40 = 500 draws; allow ±20 %.
         #expect(counts.count == 40)
@@ -60,10 +69,12 @@ struct InspectionRulesTests {
     func phrases() {
         let text = "这个我不知道，不归我管，你自己看吧。我真的不知道。Whatever."
         let found = PhrasesToAvoid.find(in: text, phrases: PhrasesToAvoid.standard + ["whatever", " "])
-        #expect(found == [
-            AvoidedPhrase(phrase: "不知道", offset: 3), AvoidedPhrase(phrase: "不归我管", offset: 7), AvoidedPhrase(phrase: "你自己看", offset: 12),
-            AvoidedPhrase(phrase: "不知道", offset: 21), AvoidedPhrase(phrase: "whatever", offset: 25),
-        ])
+        #expect(
+            found == [
+                AvoidedPhrase(phrase: "不知道", offset: 3), AvoidedPhrase(phrase: "不归我管", offset: 7),
+                AvoidedPhrase(phrase: "你自己看", offset: 12),
+                AvoidedPhrase(phrase: "不知道", offset: 21), AvoidedPhrase(phrase: "whatever", offset: 25),
+            ])
         #expect(PhrasesToAvoid.find(in: "您好，请问有什么可以帮您？", phrases: PhrasesToAvoid.standard).isEmpty)
     }
 }

@@ -23,10 +23,12 @@ struct NotificationReminderTests {
 
     // MARK: Promised replies (R3.1)
 
-    @Test("a promised reply is due soon from exactly two hours before its deadline up to the deadline", arguments: [
-        (-7201, nil), (-7200, .promisedReplyDueSoon), (-3600, .promisedReplyDueSoon), (0, .promisedReplyDueSoon),
-        (1, .promisedReplyOverdue), (86_400, .promisedReplyOverdue),
-    ] as [(TimeInterval, ReminderEvent?)])
+    @Test(
+        "a promised reply is due soon from exactly two hours before its deadline up to the deadline",
+        arguments: [
+            (-7201, nil), (-7200, .promisedReplyDueSoon), (-3600, .promisedReplyDueSoon), (0, .promisedReplyDueSoon),
+            (1, .promisedReplyOverdue), (86_400, .promisedReplyOverdue),
+        ] as [(TimeInterval, ReminderEvent?)])
     func promisedReplyBoundaries(offset: TimeInterval, expected: ReminderEvent?) {
         let reminders = ReminderRules.promisedReplies([Self.promise()], now: Self.deadline.addingTimeInterval(offset))
         #expect(Self.events(reminders) == (expected.map { [$0] } ?? []))
@@ -35,73 +37,103 @@ struct NotificationReminderTests {
     @Test("a promised reply reminds the specialist who promised it, with a key for its event and deadline")
     func promisedReplyReminder() {
         let reminders = ReminderRules.promisedReplies([Self.promise()], now: Self.deadline.addingTimeInterval(1))
-        #expect(reminders == [Reminder(
-            event: .promisedReplyOverdue, recordType: "promised_reply", recordID: 42, staffID: 7, dueAt: Self.deadline,
-            dedupeKey: "promised_reply.overdue:promised_reply:42:1796004000"
-        )])
+        #expect(
+            reminders == [
+                Reminder(
+                    event: .promisedReplyOverdue, recordType: "promised_reply", recordID: 42, staffID: 7,
+                    dueAt: Self.deadline,
+                    dedupeKey: "promised_reply.overdue:promised_reply:42:1796004000"
+                )
+            ])
     }
 
     @Test("nothing is sent once the reply was given, on time or late")
     func nothingAfterReply() {
         for repliedAt in [Self.deadline.addingTimeInterval(-3 * 3600), Self.deadline.addingTimeInterval(600)] {
             for offset: TimeInterval in [-3600, 0, 1, 86_400] {
-                #expect(ReminderRules.promisedReplies([Self.promise(repliedAt: repliedAt)], now: Self.deadline.addingTimeInterval(offset)).isEmpty)
+                #expect(
+                    ReminderRules.promisedReplies(
+                        [Self.promise(repliedAt: repliedAt)], now: Self.deadline.addingTimeInterval(offset)
+                    ).isEmpty)
             }
         }
     }
 
     // MARK: Follow-ups (R3.3)
 
-    @Test("a follow-up at 14:00 is reminded from 09:00 China time of its day, overdue after 14:00", arguments: [
-        (1_796_173_199, nil), (1_796_173_200, .followUpDue), (1_796_191_200, .followUpDue), (1_796_191_201, .followUpOverdue),
-        (1_796_086_800, nil),
-    ] as [(TimeInterval, ReminderEvent?)])
+    @Test(
+        "a follow-up at 14:00 is reminded from 09:00 China time of its day, overdue after 14:00",
+        arguments: [
+            (1_796_173_199, nil), (1_796_173_200, .followUpDue), (1_796_191_200, .followUpDue),
+            (1_796_191_201, .followUpOverdue),
+            (1_796_086_800, nil),
+        ] as [(TimeInterval, ReminderEvent?)])
     func followUpBoundaries(now: TimeInterval, expected: ReminderEvent?) {
         let candidate = ReminderCandidate(recordType: "follow_up", recordID: 9, staffID: 3, dueAt: Self.followUpAt)
-        let reminders = ReminderRules.followUps([candidate], now: Date(timeIntervalSince1970: now), timeZone: Self.shanghai)
+        let reminders = ReminderRules.followUps(
+            [candidate], now: Date(timeIntervalSince1970: now), timeZone: Self.shanghai)
         #expect(Self.events(reminders) == (expected.map { [$0] } ?? []))
     }
 
     @Test("a follow-up planned for 08:00 is reminded from 08:00, not only after it is missed")
     func earlyFollowUp() {
         let candidate = ReminderCandidate(recordType: "follow_up", recordID: 10, staffID: 3, dueAt: Self.eightOClock)
-        #expect(ReminderRules.followUpReminderMoment(dueAt: Self.eightOClock, timeZone: Self.shanghai) == Self.eightOClock)
-        #expect(ReminderRules.followUpReminderMoment(dueAt: Self.followUpAt, timeZone: Self.shanghai) == Self.nineOClock)
-        #expect(ReminderRules.followUps([candidate], now: Self.eightOClock.addingTimeInterval(-1), timeZone: Self.shanghai).isEmpty)
-        #expect(Self.events(ReminderRules.followUps([candidate], now: Self.eightOClock, timeZone: Self.shanghai)) == [.followUpDue])
-        #expect(Self.events(ReminderRules.followUps([candidate], now: Self.eightOClock.addingTimeInterval(1), timeZone: Self.shanghai))
-            == [.followUpOverdue])
+        #expect(
+            ReminderRules.followUpReminderMoment(dueAt: Self.eightOClock, timeZone: Self.shanghai) == Self.eightOClock)
+        #expect(
+            ReminderRules.followUpReminderMoment(dueAt: Self.followUpAt, timeZone: Self.shanghai) == Self.nineOClock)
+        #expect(
+            ReminderRules.followUps([candidate], now: Self.eightOClock.addingTimeInterval(-1), timeZone: Self.shanghai)
+                .isEmpty)
+        #expect(
+            Self.events(ReminderRules.followUps([candidate], now: Self.eightOClock, timeZone: Self.shanghai)) == [
+                .followUpDue
+            ])
+        #expect(
+            Self.events(
+                ReminderRules.followUps(
+                    [candidate], now: Self.eightOClock.addingTimeInterval(1), timeZone: Self.shanghai))
+                == [.followUpOverdue])
     }
 
     @Test("09:00 is the office's 09:00: the same follow-up reminds eight hours later when the office is in UTC")
     func reminderMomentFollowsTimeZone() {
         let evening = Date(timeIntervalSince1970: 1_796_212_800)  // 2026-12-02T12:00:00Z, 20:00 in Shanghai.
         #expect(ReminderRules.followUpReminderMoment(dueAt: evening, timeZone: Self.shanghai) == Self.nineOClock)
-        #expect(ReminderRules.followUpReminderMoment(dueAt: evening, timeZone: TimeZone(identifier: "UTC")!)
-            == Self.nineOClock.addingTimeInterval(8 * 3600))
+        #expect(
+            ReminderRules.followUpReminderMoment(dueAt: evening, timeZone: TimeZone(identifier: "UTC")!)
+                == Self.nineOClock.addingTimeInterval(8 * 3600))
     }
 
-    @Test("the scan's horizon for due reminders: every planned time up to it has begun its reminder, none after it", arguments: [
-        1_796_169_599, 1_796_169_600, 1_796_173_199, 1_796_173_200, 1_796_191_200, 1_796_230_799,
-    ] as [TimeInterval])
+    @Test(
+        "the scan's horizon for due reminders: every planned time up to it has begun its reminder, none after it",
+        arguments: [
+            1_796_169_599, 1_796_169_600, 1_796_173_199, 1_796_173_200, 1_796_191_200, 1_796_230_799,
+        ] as [TimeInterval])
     func followUpDueHorizon(now: TimeInterval) {
         let now = Date(timeIntervalSince1970: now)
         let horizon = ReminderRules.followUpDueHorizon(now: now, timeZone: Self.shanghai)
         // Planned times from now to two days ahead, every quarter of an hour and at the edges.
-        let planned = stride(from: 0.0, through: 2 * 86_400, by: 900).map { now.addingTimeInterval($0) } + [horizon, horizon.addingTimeInterval(1)]
+        let planned =
+            stride(from: 0.0, through: 2 * 86_400, by: 900).map { now.addingTimeInterval($0) } + [
+                horizon, horizon.addingTimeInterval(1),
+            ]
         for dueAt in planned {
             let begun = ReminderRules.followUpReminderMoment(dueAt: dueAt, timeZone: Self.shanghai) <= now
             let midnight = dueAt == horizon && dueAt > now
             #expect(begun == (dueAt <= horizon && !midnight), "planned \(dueAt), now \(now), horizon \(horizon)")
         }
         // From 09:00 the horizon is the day's end (midnight after 2026-12-02 in Shanghai); before, now itself.
-        #expect(ReminderRules.followUpDueHorizon(now: Self.nineOClock, timeZone: Self.shanghai) == Date(timeIntervalSince1970: 1_796_227_200))
+        #expect(
+            ReminderRules.followUpDueHorizon(now: Self.nineOClock, timeZone: Self.shanghai)
+                == Date(timeIntervalSince1970: 1_796_227_200))
         #expect(ReminderRules.followUpDueHorizon(now: Self.eightOClock, timeZone: Self.shanghai) == Self.eightOClock)
     }
 
     @Test("a completed follow-up reminds no more, and each open one gets its own reminder")
     func completedFollowUps() {
-        let done = ReminderCandidate(recordType: "follow_up", recordID: 11, staffID: 3, dueAt: Self.followUpAt, doneAt: Self.nineOClock)
+        let done = ReminderCandidate(
+            recordType: "follow_up", recordID: 11, staffID: 3, dueAt: Self.followUpAt, doneAt: Self.nineOClock)
         let open = ReminderCandidate(recordType: "follow_up", recordID: 12, staffID: 4, dueAt: Self.eightOClock)
         let reminders = ReminderRules.followUps([done, open], now: Self.followUpAt, timeZone: Self.shanghai)
         #expect(reminders.map(\.recordID) == [12])
@@ -114,11 +146,15 @@ struct NotificationReminderTests {
     func webInquiryWaiting() {
         let waiting = ReminderCandidate(recordType: "inquiry", recordID: 5, dueAt: Self.deadline)
         #expect(ReminderRules.webInquiries([waiting], now: Self.deadline.addingTimeInterval(1799)).isEmpty)
-        #expect(ReminderRules.webInquiries([waiting], now: Self.deadline.addingTimeInterval(1800)) == [Reminder(
-            event: .webInquiryWaiting, recordType: "inquiry", recordID: 5, staffID: nil, dueAt: Self.deadline,
-            dedupeKey: "web_inquiry.waiting:inquiry:5:1796004000"
-        )])
-        let assigned = ReminderCandidate(recordType: "inquiry", recordID: 5, dueAt: Self.deadline, doneAt: Self.deadline.addingTimeInterval(600))
+        #expect(
+            ReminderRules.webInquiries([waiting], now: Self.deadline.addingTimeInterval(1800)) == [
+                Reminder(
+                    event: .webInquiryWaiting, recordType: "inquiry", recordID: 5, staffID: nil, dueAt: Self.deadline,
+                    dedupeKey: "web_inquiry.waiting:inquiry:5:1796004000"
+                )
+            ])
+        let assigned = ReminderCandidate(
+            recordType: "inquiry", recordID: 5, dueAt: Self.deadline, doneAt: Self.deadline.addingTimeInterval(600))
         #expect(ReminderRules.webInquiries([assigned], now: Self.deadline.addingTimeInterval(3600)).isEmpty)
     }
 
@@ -126,19 +162,25 @@ struct NotificationReminderTests {
 
     @Test("the dedupe key is stable minute after minute and changes when the deadline moves")
     func dedupeKeys() {
-        let key = ReminderRules.dedupeKey(event: .promisedReplyOverdue, recordType: "promised_reply", recordID: 42, dueAt: Self.deadline)
+        let key = ReminderRules.dedupeKey(
+            event: .promisedReplyOverdue, recordType: "promised_reply", recordID: 42, dueAt: Self.deadline)
         #expect(key == "promised_reply.overdue:promised_reply:42:1796004000")
         let minuteAfterMinute = [60.0, 120, 3600].flatMap {
             ReminderRules.promisedReplies([Self.promise()], now: Self.deadline.addingTimeInterval($0)).map(\.dedupeKey)
         }
         #expect(minuteAfterMinute == [key, key, key])
         let moved = ReminderRules.dedupeKey(
-            event: .promisedReplyOverdue, recordType: "promised_reply", recordID: 42, dueAt: Self.deadline.addingTimeInterval(86_400)
+            event: .promisedReplyOverdue, recordType: "promised_reply", recordID: 42,
+            dueAt: Self.deadline.addingTimeInterval(86_400)
         )
         #expect(moved == "promised_reply.overdue:promised_reply:42:1796090400")
-        #expect(ReminderRules.dedupeKey(event: .promisedReplyDueSoon, recordType: "promised_reply", recordID: 42, dueAt: Self.deadline)
-            == "promised_reply.due_soon:promised_reply:42:1796004000")
-        #expect(ReminderRules.dedupeKey(event: .promisedReplyOverdue, recordType: "promised_reply", recordID: 43, dueAt: Self.deadline) != key)
+        #expect(
+            ReminderRules.dedupeKey(
+                event: .promisedReplyDueSoon, recordType: "promised_reply", recordID: 42, dueAt: Self.deadline)
+                == "promised_reply.due_soon:promised_reply:42:1796004000")
+        #expect(
+            ReminderRules.dedupeKey(
+                event: .promisedReplyOverdue, recordType: "promised_reply", recordID: 43, dueAt: Self.deadline) != key)
     }
 
     @Test("the server looks two hours and a day ahead, which covers every reminder rule")
@@ -159,10 +201,13 @@ struct NotificationReminderTests {
         #expect(DeliveryRetry.delay(afterFailedAttempts: 0) == 0)
     }
 
-    @Test("throttling, server errors and transport errors are retried; success and other client errors are not", arguments: [
-        (200, false), (204, false), (301, false), (400, false), (404, false), (408, false), (429, true), (500, true),
-        (503, true), (599, true), (nil, true),
-    ] as [(Int?, Bool)])
+    @Test(
+        "throttling, server errors and transport errors are retried; success and other client errors are not",
+        arguments: [
+            (200, false), (204, false), (301, false), (400, false), (404, false), (408, false), (429, true),
+            (500, true),
+            (503, true), (599, true), (nil, true),
+        ] as [(Int?, Bool)])
     func retryStatuses(status: Int?, retried: Bool) {
         #expect(DeliveryRetry.shouldRetry(status: status) == retried)
     }

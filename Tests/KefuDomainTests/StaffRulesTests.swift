@@ -9,15 +9,28 @@ struct StaffRulesTests {
         let candidate = StaffFacts(id: nil, role: .supervisor, departmentID: 1, isActive: true)
         #expect(StaffRules.supervisorConflict(candidate: candidate, activeSupervisors: [current]))
         #expect(!StaffRules.supervisorConflict(candidate: current, activeSupervisors: [current]))
-        #expect(!StaffRules.supervisorConflict(candidate: StaffFacts(id: 5, role: .supervisor, departmentID: 1, isActive: false), activeSupervisors: [current]))
-        #expect(!StaffRules.supervisorConflict(candidate: StaffFacts(id: 5, role: .supervisor, departmentID: 3, isActive: true), activeSupervisors: [current]))
-        #expect(!StaffRules.supervisorConflict(candidate: StaffFacts(id: 5, role: .specialist, departmentID: 1, isActive: true), activeSupervisors: [current]))
+        #expect(
+            !StaffRules.supervisorConflict(
+                candidate: StaffFacts(id: 5, role: .supervisor, departmentID: 1, isActive: false),
+                activeSupervisors: [current]))
+        #expect(
+            !StaffRules.supervisorConflict(
+                candidate: StaffFacts(id: 5, role: .supervisor, departmentID: 3, isActive: true),
+                activeSupervisors: [current]))
+        #expect(
+            !StaffRules.supervisorConflict(
+                candidate: StaffFacts(id: 5, role: .specialist, departmentID: 1, isActive: true),
+                activeSupervisors: [current]))
     }
 
-    @Test("usernames", arguments: [
-        ("lina", nil), ("li.na_2", nil), ("ab", "validation.username.length"), ("1lina", "validation.username.start"),
-        ("Lina", "validation.username.characters"), ("李娜娜", "validation.username.start"), ("li na", "validation.username.characters"),
-    ] as [(String, String?)])
+    @Test(
+        "usernames",
+        arguments: [
+            ("lina", nil), ("li.na_2", nil), ("ab", "validation.username.length"),
+            ("1lina", "validation.username.start"),
+            ("Lina", "validation.username.characters"), ("李娜娜", "validation.username.start"),
+            ("li na", "validation.username.characters"),
+        ] as [(String, String?)])
     func usernames(username: String, problem: String?) {
         #expect(StaffRules.validateUsername(username) == problem)
     }
@@ -68,6 +81,7 @@ struct PasswordPolicyTests {
     @Test("blank or equal to the username is refused")
     func weak() {
         #expect(PasswordPolicy.problem(with: String(repeating: " ", count: 12)) == "validation.password.blank")
-        #expect(PasswordPolicy.problem(with: "zhangwei2026", username: "ZhangWei2026") == "validation.password.is_username")
+        #expect(
+            PasswordPolicy.problem(with: "zhangwei2026", username: "ZhangWei2026") == "validation.password.is_username")
     }
 }

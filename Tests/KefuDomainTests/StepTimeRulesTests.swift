@@ -6,7 +6,9 @@ import Testing
 struct StepTimeRulesTests {
     func day(_ text: String) -> CalendarDay { CalendarDay(text)! }
 
-    @Test("the previous period has the same length and ends the day before; last year's keeps the days, 29 February reads as 28")
+    @Test(
+        "the previous period has the same length and ends the day before; last year's keeps the days, 29 February reads as 28"
+    )
     func comparedPeriods() {
         let november = ReportPeriod(from: day("2026-11-01"), to: day("2026-11-30"))
         #expect(november.previous == ReportPeriod(from: day("2026-10-02"), to: day("2026-10-31")))
@@ -19,7 +21,9 @@ struct StepTimeRulesTests {
         #expect(oneDay.previous == ReportPeriod(from: day("2026-02-28"), to: day("2026-02-28")))
     }
 
-    @Test("the twelve months to today start on the first of the month eleven months back; a period lists the months it touches")
+    @Test(
+        "the twelve months to today start on the first of the month eleven months back; a period lists the months it touches"
+    )
     func months() {
         let year = ReportPeriod.lastTwelveMonths(endingOn: day("2026-12-02"))
         #expect(year == ReportPeriod(from: day("2026-01-01"), to: day("2026-12-02")))
@@ -29,7 +33,9 @@ struct StepTimeRulesTests {
         #expect(span.months.map(\.description) == ["2025-11", "2025-12", "2026-01", "2026-02"])
         #expect(ReportPeriod.lastTwelveMonths(endingOn: day("2026-03-31")).from == day("2025-04-01"))
         #expect(ReportMonth("2026-11") == ReportMonth(year: 2026, month: 11))
-        for bad in ["2026-13", "2026-1", "26-11", "2026-11-01", "", "abcd-ef"] { #expect(ReportMonth(bad) == nil, "\(bad)") }
+        for bad in ["2026-13", "2026-1", "26-11", "2026-11-01", "", "abcd-ef"] {
+            #expect(ReportMonth(bad) == nil, "\(bad)")
+        }
         #expect(ReportMonth(year: 2026, month: 1).adding(months: -1).description == "2025-12")
     }
 
@@ -82,11 +88,14 @@ struct NeedsAnalysisRulesTests {
         #expect(BudgetBand.of(minYuan: 1, maxYuan: 50_000_000) == .from50m)
     }
 
-    @Test("changes list every need of either period; the callouts name the largest rises and falls, not the needs that stayed")
+    @Test(
+        "changes list every need of either period; the callouts name the largest rises and falls, not the needs that stayed"
+    )
     func callouts() {
-        let changes = NeedsTrend.changes(current: ["technology": 12, "retail": 3, "logistics": 5, "finance": 4],
-                                         previous: ["technology": 4, "retail": 9, "logistics": 5, "agriculture": 2],
-                                         order: ["technology", "retail", "logistics"])
+        let changes = NeedsTrend.changes(
+            current: ["technology": 12, "retail": 3, "logistics": 5, "finance": 4],
+            previous: ["technology": 4, "retail": 9, "logistics": 5, "agriculture": 2],
+            order: ["technology", "retail", "logistics"])
         #expect(changes.map(\.key) == ["technology", "retail", "logistics", "agriculture", "finance"])
         #expect(changes.map(\.change) == [8, -6, 0, -2, 4])
         #expect(changes[0].ratio == 2)

@@ -12,7 +12,9 @@ struct WorkingCalendarTests {
     /// National Day 2026 as these tests fix it: 1–7 October off, Sunday 20 September and Saturday
     /// 10 October worked.
     static let calendar: WorkingCalendar = {
-        var entries = (1...7).map { CalendarException(day: CalendarDay(year: 2026, month: 10, day: $0)!, kind: .holiday, name: "国庆节") }
+        var entries = (1...7).map {
+            CalendarException(day: CalendarDay(year: 2026, month: 10, day: $0)!, kind: .holiday, name: "国庆节")
+        }
         entries.append(CalendarException(day: CalendarDay("2026-09-20")!, kind: .workday, name: "国庆节补班"))
         entries.append(CalendarException(day: CalendarDay("2026-10-10")!, kind: .workday, name: "国庆节补班"))
         return WorkingCalendar(exceptions: entries)
@@ -20,9 +22,13 @@ struct WorkingCalendarTests {
 
     static func at(_ text: String) -> Date { LocalDateTime.parse(text, timeZone: china)! }
 
-    func plus(_ hours: Double, _ start: String) -> Date? { Self.calendar.adding(workingHours: hours, to: Self.at(start)) }
+    func plus(_ hours: Double, _ start: String) -> Date? {
+        Self.calendar.adding(workingHours: hours, to: Self.at(start))
+    }
 
-    func hours(_ from: String, _ to: String) -> Double { Self.calendar.workingSeconds(from: Self.at(from), to: Self.at(to)) / 3600 }
+    func hours(_ from: String, _ to: String) -> Double {
+        Self.calendar.workingSeconds(from: Self.at(from), to: Self.at(to)) / 3600
+    }
 
     // MARK: Days
 
@@ -60,7 +66,8 @@ struct WorkingCalendarTests {
         #expect(!calendar.isWorkingTime(Self.at("2026-11-30 18:00")))
         #expect(!calendar.isWorkingTime(Self.at("2026-10-02 10:00")))
         #expect(calendar.isWorkingTime(Self.at("2026-10-10 10:00")))
-        #expect(calendar.isWorkingTime(Date(timeIntervalSince1970: 1_796_002_200)))  // 2026-11-30T01:30Z = 09:30 in China
+        // 2026-11-30T01:30Z = 09:30 in China
+        #expect(calendar.isWorkingTime(Date(timeIntervalSince1970: 1_796_002_200)))
     }
 
     @Test("the next working instant: itself in working time, else the next period's start")
@@ -112,14 +119,16 @@ struct WorkingCalendarTests {
         #expect(plain.adding(workingHours: 2, to: Self.at("2026-10-09 17:00")) == Self.at("2026-10-12 10:00"))
     }
 
-    @Test("the default targets land where a person counting on the wall calendar expects", arguments: [
-        (2.0, "2026-11-30 09:00", "2026-11-30 11:00"),
-        (4.0, "2026-11-30 16:00", "2026-12-01 11:00"),
-        (8.0, "2026-11-30 09:00", "2026-12-01 09:30"),
-        (24.0, "2026-11-30 09:00", "2026-12-03 10:30"),
-        (72.0, "2026-11-30 09:00", "2026-12-11 15:00"),
-        (120.0, "2026-09-28 09:00", "2026-10-23 18:00"),
-    ])
+    @Test(
+        "the default targets land where a person counting on the wall calendar expects",
+        arguments: [
+            (2.0, "2026-11-30 09:00", "2026-11-30 11:00"),
+            (4.0, "2026-11-30 16:00", "2026-12-01 11:00"),
+            (8.0, "2026-11-30 09:00", "2026-12-01 09:30"),
+            (24.0, "2026-11-30 09:00", "2026-12-03 10:30"),
+            (72.0, "2026-11-30 09:00", "2026-12-11 15:00"),
+            (120.0, "2026-09-28 09:00", "2026-10-23 18:00"),
+        ])
     func targets(hours: Double, start: String, expected: String) {
         #expect(plus(hours, start) == Self.at(expected))
     }
@@ -145,7 +154,9 @@ struct WorkingCalendarTests {
         #expect(hours("2026-11-30 10:00", "2026-11-30 09:00") == 0)
     }
 
-    @Test("adding and then measuring gives back the hours added, from any start", arguments: [0.25, 1, 2, 4, 7.5, 8, 24, 72, 120])
+    @Test(
+        "adding and then measuring gives back the hours added, from any start",
+        arguments: [0.25, 1, 2, 4, 7.5, 8, 24, 72, 120])
     func roundTrip(hours: Double) throws {
         var start = Self.at("2026-09-17 06:10")
         while start < Self.at("2026-10-13 00:00") {
@@ -164,17 +175,23 @@ struct WorkingCalendarTests {
         #expect(deadline == Self.at("2026-12-01 14:30"))
         // A pause entirely outside working time changes nothing.
         let night = TimeSpan(start: Self.at("2026-11-30 18:30"), end: Self.at("2026-12-01 08:30"))
-        #expect(Self.calendar.deadline(after: 8 * 3600, from: Self.at("2026-11-30 09:00"), pausedDuring: [night]) == Self.at("2026-12-01 09:30"))
+        #expect(
+            Self.calendar.deadline(after: 8 * 3600, from: Self.at("2026-11-30 09:00"), pausedDuring: [night])
+                == Self.at("2026-12-01 09:30"))
         // A pause after the deadline would have passed changes nothing either.
         let late = TimeSpan(start: Self.at("2026-12-02 09:00"), end: Self.at("2026-12-03 09:00"))
-        #expect(Self.calendar.deadline(after: 2 * 3600, from: Self.at("2026-11-30 09:00"), pausedDuring: [late]) == Self.at("2026-11-30 11:00"))
+        #expect(
+            Self.calendar.deadline(after: 2 * 3600, from: Self.at("2026-11-30 09:00"), pausedDuring: [late])
+                == Self.at("2026-11-30 11:00"))
     }
 
     @Test("while the customer is being waited for there is no deadline, and elapsed time stops at the pause")
     func openPause() {
         let waiting = TimeSpan(start: Self.at("2026-11-30 11:00"), end: nil)
-        #expect(Self.calendar.deadline(after: 4 * 3600, from: Self.at("2026-11-30 09:00"), pausedDuring: [waiting]) == nil)
-        let elapsed = Self.calendar.workingSeconds(from: Self.at("2026-11-30 09:00"), to: Self.at("2026-12-02 16:00"), pausedDuring: [waiting])
+        #expect(
+            Self.calendar.deadline(after: 4 * 3600, from: Self.at("2026-11-30 09:00"), pausedDuring: [waiting]) == nil)
+        let elapsed = Self.calendar.workingSeconds(
+            from: Self.at("2026-11-30 09:00"), to: Self.at("2026-12-02 16:00"), pausedDuring: [waiting])
         #expect(elapsed == 2 * 3600)
     }
 
@@ -186,18 +203,26 @@ struct WorkingCalendarTests {
             TimeSpan(start: Self.at("2026-11-30 10:30"), end: Self.at("2026-11-30 14:30")),
         ]
         // Paused 10:00–14:30: 3 working hours (10–12, 13:30–14:30).
-        #expect(Self.calendar.workingSeconds(from: start, to: Self.at("2026-11-30 18:00"), pausedDuring: pauses) == 4.5 * 3600)
+        #expect(
+            Self.calendar.workingSeconds(from: start, to: Self.at("2026-11-30 18:00"), pausedDuring: pauses) == 4.5
+                * 3600)
         // Normal (8 h) then major (4 h): both deadlines are pushed by the same 3 paused hours.
-        #expect(Self.calendar.deadline(after: 8 * 3600, from: start, pausedDuring: pauses) == Self.at("2026-12-01 14:00"))
-        #expect(Self.calendar.deadline(after: 4 * 3600, from: start, pausedDuring: pauses) == Self.at("2026-11-30 17:30"))
+        #expect(
+            Self.calendar.deadline(after: 8 * 3600, from: start, pausedDuring: pauses) == Self.at("2026-12-01 14:00"))
+        #expect(
+            Self.calendar.deadline(after: 4 * 3600, from: start, pausedDuring: pauses) == Self.at("2026-11-30 17:30"))
         #expect(Self.calendar.deadline(after: 4 * 3600, from: start, pausedDuring: []) == Self.at("2026-11-30 14:30"))
     }
 
     @Test("a pause that began before the clock started is counted only from the start")
     func pauseBeforeStart() {
         let pause = TimeSpan(start: Self.at("2026-11-30 08:00"), end: Self.at("2026-11-30 10:00"))
-        #expect(Self.calendar.deadline(after: 1 * 3600, from: Self.at("2026-11-30 09:30"), pausedDuring: [pause]) == Self.at("2026-11-30 11:00"))
-        #expect(Self.calendar.workingSeconds(from: Self.at("2026-11-30 09:30"), to: Self.at("2026-11-30 11:00"), pausedDuring: [pause]) == 3600)
+        #expect(
+            Self.calendar.deadline(after: 1 * 3600, from: Self.at("2026-11-30 09:30"), pausedDuring: [pause])
+                == Self.at("2026-11-30 11:00"))
+        #expect(
+            Self.calendar.workingSeconds(
+                from: Self.at("2026-11-30 09:30"), to: Self.at("2026-11-30 11:00"), pausedDuring: [pause]) == 3600)
     }
 
     // MARK: Settings
@@ -206,10 +231,14 @@ struct WorkingCalendarTests {
     func hoursValidation() {
         #expect(WorkingHours.standard.problems.isEmpty)
         #expect(WorkingHours.standard.secondsPerDay == 27_000)
-        let noLunch = WorkingHours(start: DayTime("08:30")!, lunchStart: DayTime("12:00")!, lunchEnd: DayTime("12:00")!, end: DayTime("17:30")!)
+        let noLunch = WorkingHours(
+            start: DayTime("08:30")!, lunchStart: DayTime("12:00")!, lunchEnd: DayTime("12:00")!, end: DayTime("17:30")!
+        )
         #expect(noLunch.problems.isEmpty)
         #expect(noLunch.secondsPerDay == 9 * 3600)
-        let backwards = WorkingHours(start: DayTime("09:00")!, lunchStart: DayTime("13:00")!, lunchEnd: DayTime("12:00")!, end: DayTime("18:00")!)
+        let backwards = WorkingHours(
+            start: DayTime("09:00")!, lunchStart: DayTime("13:00")!, lunchEnd: DayTime("12:00")!, end: DayTime("18:00")!
+        )
         #expect(backwards.problems.messages.keys.contains("lunch_end"))
         #expect(DayTime("24:30") == nil)
         #expect(DayTime("9:05")?.minutes == 545)
@@ -222,20 +251,27 @@ struct WorkingCalendarTests {
     func csvImport() throws {
         let text = "日期,类型,名称\n2026-10-01,休,国庆节\n20261010,班,国庆节补班\n2026-10-02,holiday,\n"
         let entries = try CalendarImport.parseCSV(text).get()
-        #expect(entries == [
-            CalendarException(day: CalendarDay("2026-10-01")!, kind: .holiday, name: "国庆节"),
-            CalendarException(day: CalendarDay("2026-10-10")!, kind: .workday, name: "国庆节补班"),
-            CalendarException(day: CalendarDay("2026-10-02")!, kind: .holiday, name: ""),
-        ])
+        #expect(
+            entries == [
+                CalendarException(day: CalendarDay("2026-10-01")!, kind: .holiday, name: "国庆节"),
+                CalendarException(day: CalendarDay("2026-10-10")!, kind: .workday, name: "国庆节补班"),
+                CalendarException(day: CalendarDay("2026-10-02")!, kind: .holiday, name: ""),
+            ])
     }
 
     @Test("a CSV with a bad line names the line and imports nothing")
     func csvImportRefused() {
-        guard case .failure(let problems) = CalendarImport.parseCSV("date,kind,name\n2026-10-01,holiday,x\n2026-02-30,holiday,y\n2026-10-03,maybe,z\n") else {
+        guard
+            case .failure(let problems) = CalendarImport.parseCSV(
+                "date,kind,name\n2026-10-01,holiday,x\n2026-02-30,holiday,y\n2026-10-03,maybe,z\n")
+        else {
             Issue.record("expected a refusal")
             return
         }
-        #expect(problems.problems == [.init(line: 3, messageKey: "calendar.import.date"), .init(line: 4, messageKey: "calendar.import.kind")])
+        #expect(
+            problems.problems == [
+                .init(line: 3, messageKey: "calendar.import.date"), .init(line: 4, messageKey: "calendar.import.kind"),
+            ])
         guard case .failure(let header) = CalendarImport.parseCSV("when,what\n2026-10-01,holiday\n") else {
             Issue.record("expected a refusal")
             return

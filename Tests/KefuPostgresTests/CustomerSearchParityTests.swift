@@ -1,10 +1,11 @@
 import Fluent
 import Foundation
-@testable import KefuServer
 import KefuDomain
 import KefuTesting
 import Testing
 import Vapor
+
+@testable import KefuServer
 
 /// Search must give the same results on SQLite and PostgreSQL (issue 3 §5): the same customers are
 /// stored in both, the same queries asked of both.
@@ -18,17 +19,21 @@ struct CustomerSearchParityTests {
         ("欧阳娜娜", "ABC Trading Co., Ltd.", "15000001111", "nana@abc-trading.com"),
         ("赵强", "成都天府软件园发展有限公司", "18600002222", nil),
     ]
-    static let queries = ["张伟", "张伟明", "浦江科技", "工业园", "5678", "13700001234", "KH-2026-000004", "wangfang@", "前海 王芳",
-                          "伟明科技", "abc", "trading", "欧阳", "软件园", "天府软件", "张", "有限公司"]
+    static let queries = [
+        "张伟", "张伟明", "浦江科技", "工业园", "5678", "13700001234", "KH-2026-000004", "wangfang@", "前海 王芳",
+        "伟明科技", "abc", "trading", "欧阳", "软件园", "天府软件", "张", "有限公司",
+    ]
 
     func results(_ t: TestApp) async throws -> [String: Set<String>] {
         let context = AuditContext.console(now: testStart)
         for (name, company, mobile, email) in Self.people {
             var draft = CustomerDraft()
-            draft.kind = "company"; draft.name = name; draft.companyName = company; draft.mobile = mobile; draft.email = email ?? ""
+            draft.kind = "company"; draft.name = name; draft.companyName = company; draft.mobile = mobile;
+            draft.email = email ?? ""
             draft.source = "phone"
-            let created = try await CustomerStore(database: t.app.db).create(try CustomerValidation.validate(draft).get(), responsibleStaffID: nil,
-                                                                  duplicateReason: "parity", context: context)
+            let created = try await CustomerStore(database: t.app.db).create(
+                try CustomerValidation.validate(draft).get(), responsibleStaffID: nil,
+                duplicateReason: "parity", context: context)
             // The file page reads a customer with its own statement; it must see what Fluent sees.
             let id = try created.requireID()
             let encoder = JSONEncoder()
@@ -40,8 +45,9 @@ struct CustomerSearchParityTests {
         let supervisor = Actor(staffID: 2, role: .supervisor, departmentID: 1)
         var answers: [String: Set<String>] = [:]
         for query in Self.queries {
-            let (rows, _) = try await CustomerQueries(database: t.app.db).list(CustomerFilter(text: query), visibleTo: supervisor,
-                                                                                 paging: Paging(number: 1, size: 100), now: testStart)
+            let (rows, _) = try await CustomerQueries(database: t.app.db).list(
+                CustomerFilter(text: query), visibleTo: supervisor,
+                paging: Paging(number: 1, size: 100), now: testStart)
             answers[query] = Set(rows.map(\.name))
         }
         return answers
@@ -54,7 +60,9 @@ struct CustomerSearchParityTests {
         try await withApp { t in sqlite = try await results(t) }
         try await withPostgresApp { t in postgres = try await results(t) }
         for query in Self.queries {
-            #expect(sqlite[query] == postgres[query], "\(query): SQLite \(sqlite[query] ?? []) vs PostgreSQL \(postgres[query] ?? [])")
+            #expect(
+                sqlite[query] == postgres[query],
+                "\(query): SQLite \(sqlite[query] ?? []) vs PostgreSQL \(postgres[query] ?? [])")
         }
         #expect(sqlite["张伟"] == ["张伟", "张伟明", "李伟"])
         #expect(sqlite["abc"] == ["欧阳娜娜"])

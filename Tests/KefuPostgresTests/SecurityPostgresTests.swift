@@ -1,12 +1,13 @@
 import Fluent
 import Foundation
-@testable import KefuServer
 import KefuDomain
 import KefuTesting
 import SQLKit
 import Testing
 import Vapor
 import VaporTesting
+
+@testable import KefuServer
 
 /// Issue 11 #4 and #6 on PostgreSQL, where each statement reads its own snapshot: the counted insert
 /// must still admit no more than the limit.
@@ -20,17 +21,24 @@ struct SecurityPostgresTests {
                 for index in 0..<30 {
                     group.addTask {
                         var status = HTTPStatus.internalServerError
-                        try await app.testing().test(.POST, "/api/v1/auth/tokens", beforeRequest: { req in
-                            try req.content.encode(AuthAPIController.CreateTokenRequest(
-                                username: "lina", password: index == 29 ? TestApp.password : "wrong-password-\(index)", name: "猜"
-                            ))
-                        }) { res async throws in status = res.status }
+                        try await app.testing().test(
+                            .POST, "/api/v1/auth/tokens",
+                            beforeRequest: { req in
+                                try req.content.encode(
+                                    AuthAPIController.CreateTokenRequest(
+                                        username: "lina",
+                                        password: index == 29 ? TestApp.password : "wrong-password-\(index)", name: "猜"
+                                    ))
+                            }
+                        ) { res async throws in status = res.status }
                         return status
                     }
                 }
                 return try await group.reduce(into: [HTTPStatus]()) { $0.append($1) }
             }
-            #expect(statuses.filter { $0 == .unauthorized || $0 == .created }.count <= SignInThrottle.perAccount.maximumFailures, "\(statuses.map(\.code))")
+            #expect(
+                statuses.filter { $0 == .unauthorized || $0 == .created }.count
+                    <= SignInThrottle.perAccount.maximumFailures, "\(statuses.map(\.code))")
             #expect(!statuses.contains(.internalServerError), "\(statuses.map(\.code))")
         }
         try await withTwoPostgresInstances { first, second in

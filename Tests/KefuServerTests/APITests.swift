@@ -1,11 +1,12 @@
 import Fluent
 import Foundation
-@testable import KefuServer
 import KefuDomain
 import KefuTesting
 import Testing
 import Vapor
 import VaporTesting
+
+@testable import KefuServer
 
 @Suite("JSON API: tokens, errors, OpenAPI")
 struct APITests {
@@ -19,9 +20,12 @@ struct APITests {
         try await withApp { t in
             var token = ""
             var id = 0
-            try await t.app.testing().test(.POST, "/api/v1/auth/tokens", beforeRequest: { req in
-                try req.content.encode(["username": "lina", "password": TestApp.password, "name": "周报脚本"])
-            }) { res async throws in
+            try await t.app.testing().test(
+                .POST, "/api/v1/auth/tokens",
+                beforeRequest: { req in
+                    try req.content.encode(["username": "lina", "password": TestApp.password, "name": "周报脚本"])
+                }
+            ) { res async throws in
                 #expect(res.status == .created)
                 let dto = try res.content.decode(APITokenDTO.self)
                 token = try #require(dto.token)
@@ -29,20 +33,25 @@ struct APITests {
                 #expect(token.hasPrefix("kefu_"))
             }
             #expect(try await APITokenModel.query(on: t.app.db).first()?.tokenHash != token)
-            try await t.app.testing().test(.GET, "/api/v1/me", beforeRequest: { req in req.bearer(token) }) { res async throws in
+            try await t.app.testing().test(.GET, "/api/v1/me", beforeRequest: { req in req.bearer(token) }) {
+                res async throws in
                 #expect(res.status == .ok)
                 let me = try res.content.decode(AuthAPIController.MeDTO.self)
                 #expect(me.staff.username == "lina")
                 #expect(me.permissions.contains("dashboard.view"))
                 #expect(!me.permissions.contains("audit.view"))
             }
-            try await t.app.testing().test(.GET, "/api/v1/auth/tokens", beforeRequest: { req in req.bearer(token) }) { res async throws in
+            try await t.app.testing().test(.GET, "/api/v1/auth/tokens", beforeRequest: { req in req.bearer(token) }) {
+                res async throws in
                 #expect(!res.body.string.contains(token))
             }
-            try await t.app.testing().test(.DELETE, "/api/v1/auth/tokens/\(id)", beforeRequest: { req in req.bearer(token) }) { res async throws in
+            try await t.app.testing().test(
+                .DELETE, "/api/v1/auth/tokens/\(id)", beforeRequest: { req in req.bearer(token) }
+            ) { res async throws in
                 #expect(res.status == .noContent)
             }
-            try await t.app.testing().test(.GET, "/api/v1/me", beforeRequest: { req in req.bearer(token) }) { res async throws in
+            try await t.app.testing().test(.GET, "/api/v1/me", beforeRequest: { req in req.bearer(token) }) {
+                res async throws in
                 #expect(res.status == .unauthorized)
                 #expect(try res.content.decode(ErrorBody.self).error.code == "invalid_token")
             }
@@ -56,7 +65,9 @@ struct APITests {
             _ = try await t.token(.specialist)
             let foreign = try #require(try await APITokenModel.query(on: t.app.db).first())
             let mine = try await t.token(.supervisor)
-            try await t.app.testing().test(.DELETE, "/api/v1/auth/tokens/\(foreign.id!)", beforeRequest: { req in req.bearer(mine) }) { res async throws in
+            try await t.app.testing().test(
+                .DELETE, "/api/v1/auth/tokens/\(foreign.id!)", beforeRequest: { req in req.bearer(mine) }
+            ) { res async throws in
                 #expect(res.status == .notFound)
             }
             #expect(try await APITokenModel.find(foreign.id, on: t.app.db)?.revokedAt == nil)
@@ -66,15 +77,21 @@ struct APITests {
     @Test("wrong credentials for a token answer 401 in the error shape; missing fields 422 with fields")
     func tokenErrors() async throws {
         try await withApp { t in
-            try await t.app.testing().test(.POST, "/api/v1/auth/tokens", beforeRequest: { req in
-                try req.content.encode(["username": "lina", "password": "wrong-password-1", "name": "x"])
-            }) { res async throws in
+            try await t.app.testing().test(
+                .POST, "/api/v1/auth/tokens",
+                beforeRequest: { req in
+                    try req.content.encode(["username": "lina", "password": "wrong-password-1", "name": "x"])
+                }
+            ) { res async throws in
                 #expect(res.status == .unauthorized)
                 #expect(try res.content.decode(ErrorBody.self).error.code == "invalid_credentials")
             }
-            try await t.app.testing().test(.POST, "/api/v1/auth/tokens", beforeRequest: { req in
-                try req.content.encode(["username": "lina"])
-            }) { res async throws in
+            try await t.app.testing().test(
+                .POST, "/api/v1/auth/tokens",
+                beforeRequest: { req in
+                    try req.content.encode(["username": "lina"])
+                }
+            ) { res async throws in
                 #expect(res.status == .unprocessableEntity)
                 let body = try res.content.decode(ErrorBody.self)
                 #expect(Set(body.error.fields.keys) == ["password", "name"])
@@ -86,11 +103,14 @@ struct APITests {
     func malformedJSON() async throws {
         try await withApp { t in
             let token = try await t.token(.administrator)
-            try await t.app.testing().test(.POST, "/api/v1/staff", beforeRequest: { req in
-                req.bearer(token)
-                req.headers.contentType = .json
-                req.body = ByteBuffer(string: "{\"username\": ")
-            }) { res async throws in
+            try await t.app.testing().test(
+                .POST, "/api/v1/staff",
+                beforeRequest: { req in
+                    req.bearer(token)
+                    req.headers.contentType = .json
+                    req.body = ByteBuffer(string: "{\"username\": ")
+                }
+            ) { res async throws in
                 #expect(res.status == .badRequest)
                 #expect(try res.content.decode(ErrorBody.self).error.code == "malformed_body")
             }
@@ -116,11 +136,14 @@ struct APITests {
         try await withApp { t in
             let token = try await t.token(.administrator)
             // Through a real socket: the in-memory tester hands the body over already collected.
-            try await t.app.testing(method: .running(port: 0)).test(.POST, "/api/v1/departments", beforeRequest: { req in
-                req.bearer(token)
-                req.headers.contentType = .json
-                req.body = ByteBuffer(string: "{\"name\": \"" + String(repeating: "部", count: 400_000) + "\"}")
-            }) { res async throws in
+            try await t.app.testing(method: .running(port: 0)).test(
+                .POST, "/api/v1/departments",
+                beforeRequest: { req in
+                    req.bearer(token)
+                    req.headers.contentType = .json
+                    req.body = ByteBuffer(string: "{\"name\": \"" + String(repeating: "部", count: 400_000) + "\"}")
+                }
+            ) { res async throws in
                 #expect(res.status == .payloadTooLarge)
             }
             #expect(try await DepartmentModel.query(on: t.app.db).count() == 3)
@@ -131,17 +154,23 @@ struct APITests {
     func paging() async throws {
         try await withApp { t in
             let token = try await t.token(.administrator)
-            try await t.app.testing().test(.GET, "/api/v1/staff?page=2&perPage=4", beforeRequest: { req in req.bearer(token) }) { res async throws in
+            try await t.app.testing().test(
+                .GET, "/api/v1/staff?page=2&perPage=4", beforeRequest: { req in req.bearer(token) }
+            ) { res async throws in
                 let page = try res.content.decode(PageDTO<StaffDTO>.self)
                 #expect(page.items.count == 2)
                 #expect(page.page.number == 2)
                 #expect(page.page.totalItems == 6)
                 #expect(page.page.totalPages == 2)
             }
-            try await t.app.testing().test(.GET, "/api/v1/staff?perPage=100", beforeRequest: { req in req.bearer(token) }) { res async throws in
+            try await t.app.testing().test(
+                .GET, "/api/v1/staff?perPage=100", beforeRequest: { req in req.bearer(token) }
+            ) { res async throws in
                 #expect(try res.content.decode(PageDTO<StaffDTO>.self).page.size == 100)
             }
-            try await t.app.testing().test(.GET, "/api/v1/staff?perPage=100000", beforeRequest: { req in req.bearer(token) }) { res async throws in
+            try await t.app.testing().test(
+                .GET, "/api/v1/staff?perPage=100000", beforeRequest: { req in req.bearer(token) }
+            ) { res async throws in
                 #expect(res.status == .badRequest)
                 #expect(res.body.string.contains("perPage"))
             }

@@ -1,12 +1,13 @@
 import Fluent
 import Foundation
-@testable import KefuServer
 import KefuDomain
 import KefuTesting
 import SQLKit
 import Testing
 import Vapor
 import VaporTesting
+
+@testable import KefuServer
 
 /// Issue 15 §1 (R6.1): a month of clock events settled into numbered marks and the team's sheet;
 /// leave and corrections (补卡) with the supervisor's decisions; the time clock's import; who sees a
@@ -29,10 +30,12 @@ struct AttendanceTests {
             var punches = [(at(text, arrivals[text] ?? "08:55"), "in")]
             if text != "2026-11-09" { punches.append((at(text, "18:05"), "out")) }
             for (instant, direction) in punches {
-                try await sql.raw("""
+                try await sql.raw(
+                    """
                     INSERT INTO clock_records (staff_id, at, direction, source, address, network, version, created_at, updated_at)
                     VALUES (\(bind: lina), \(bind: instant), \(bind: direction), 'app', '公司', '10.0.0.8', 1, \(bind: instant), \(bind: instant))
-                    """).run()
+                    """
+                ).run()
             }
         }
         try await settle(t)
@@ -40,66 +43,85 @@ struct AttendanceTests {
     }
 
     static func settle(_ t: TestApp) async throws {
-        try await AttendanceStore(database: t.app.db).settleAll(calendar: try await WorkingCalendarStore(database: t.app.db).load(), context: .console(now: t.clock.clock.now))
+        try await AttendanceStore(database: t.app.db).settleAll(
+            calendar: try await WorkingCalendarStore(database: t.app.db).load(),
+            context: .console(now: t.clock.clock.now))
     }
 
     static func team(_ t: TestApp, token: String) async throws -> [Int: AttendanceAPIController.SummaryDTO] {
-        let (status, text) = try await AssessmentTests.call(t, .GET, "/api/v1/attendance/team?month=2026-11", token: token)
+        let (status, text) = try await AssessmentTests.call(
+            t, .GET, "/api/v1/attendance/team?month=2026-11", token: token)
         #expect(status == .ok, "\(text)")
         let sheet = try AssessmentTests.decode(AttendanceAPIController.TeamSheetDTO.self, text)
         return Dictionary(uniqueKeysWithValues: sheet.lines.map { ($0.staffID, $0.summary) })
     }
 
     static func count(_ t: TestApp, _ table: String, _ condition: String = "1 = 1") async throws -> Int {
-        try await t.app.db.sql().raw("SELECT COUNT(*) AS n FROM \(unsafeRaw: table) WHERE \(unsafeRaw: condition)").first()?.decode(column: "n", as: Int.self) ?? 0
+        try await t.app.db.sql().raw("SELECT COUNT(*) AS n FROM \(unsafeRaw: table) WHERE \(unsafeRaw: condition)")
+            .first()?.decode(column: "n", as: Int.self) ?? 0
     }
 
     /// What a refusal must leave as it was: every attendance table and the attendance audit entries.
     static func snapshot(_ t: TestApp) async throws -> [Int] {
         var counts: [Int] = []
-        for table in ["clock_records", "leave_requests", "clock_corrections", "attendance_marks"] { counts.append(try await count(t, table)) }
+        for table in ["clock_records", "leave_requests", "clock_corrections", "attendance_marks"] {
+            counts.append(try await count(t, table))
+        }
         counts.append(try await count(t, "audit_entries", "action LIKE 'attendance.%'"))
         counts.append(try await count(t, "leave_requests", "status <> 'pending'"))
         counts.append(try await count(t, "attendance_marks", "excused_reason IS NOT NULL"))
         return counts
     }
 
-    @Test("a month settles into numbered marks with their causes; the team's sheet and the payroll CSV sum them; an excuse deducts nothing",
-          arguments: TestDatabase.available)
+    @Test(
+        "a month settles into numbered marks with their causes; the team's sheet and the payroll CSV sum them; an excuse deducts nothing",
+        arguments: TestDatabase.available)
     func monthToSheet(database: TestDatabase) async throws {
         try await withApp(on: database) { t in
             let lina = try await Self.seedNovember(t)
             let supervisor = try await t.token(.supervisor)
-            let marks = try await AttendanceStore(database: t.app.db).marks(staffID: lina, from: CalendarDay("2026-11-01")!, to: CalendarDay("2026-11-30")!)
-            #expect(marks.map { "\($0.day) \($0.kind) \($0.deductionDays)" } == [
-                "2026-11-03 late 0.0", "2026-11-04 late 0.0", "2026-11-05 late 0.25", "2026-11-06 absence 1.0", "2026-11-09 missing_clock 0.5",
-                "2026-11-26 absence 1.0", "2026-11-27 absence 1.0",
-            ])
+            let marks = try await AttendanceStore(database: t.app.db).marks(
+                staffID: lina, from: CalendarDay("2026-11-01")!, to: CalendarDay("2026-11-30")!)
+            #expect(
+                marks.map { "\($0.day) \($0.kind) \($0.deductionDays)" } == [
+                    "2026-11-03 late 0.0", "2026-11-04 late 0.0", "2026-11-05 late 0.25", "2026-11-06 absence 1.0",
+                    "2026-11-09 missing_clock 0.5",
+                    "2026-11-26 absence 1.0", "2026-11-27 absence 1.0",
+                ])
             #expect(Set(marks.map(\.number)).count == 7 && marks.allSatisfy { $0.number.hasPrefix("KQ-2026-") })
-            #expect(marks[2].cause == "attendance.cause.late" && marks[2].arguments == ["grace": "5", "minutes": "15", "number": "3"])
+            #expect(
+                marks[2].cause == "attendance.cause.late"
+                    && marks[2].arguments == ["grace": "5", "minutes": "15", "number": "3"])
             // Settling again changes nothing: the same marks keep their numbers.
             try await Self.settle(t)
-            #expect(try await AttendanceStore(database: t.app.db).marks(staffID: lina, from: CalendarDay("2026-11-01")!, to: CalendarDay("2026-11-30")!)
+            #expect(
+                try await AttendanceStore(database: t.app.db).marks(
+                    staffID: lina, from: CalendarDay("2026-11-01")!, to: CalendarDay("2026-11-30")!
+                )
                 .map(\.number) == marks.map(\.number))
 
             let sheet = try await Self.team(t, token: supervisor)
             let summary = try #require(sheet[lina])
-            #expect(summary.workingDays == 21 && summary.attendedDays == 17 && summary.latenesses == 3 && summary.missingClocks == 1)
+            #expect(
+                summary.workingDays == 21 && summary.attendedDays == 17 && summary.latenesses == 3
+                    && summary.missingClocks == 1)
             #expect(summary.absenceDays == 3 && summary.deductionDays == 3.75)
             // 张伟 has never clocked: nothing is judged for him.
             let zhangwei = try await t.staff("zhangwei").requireID()
             #expect(sheet[zhangwei]?.deductionDays == 0)
 
             // The person's own month shows the same marks, with the cause in words.
-            let (status, text) = try await AssessmentTests.call(t, .GET, "/api/v1/attendance/me?month=2026-11", token: try await t.token(.specialist))
+            let (status, text) = try await AssessmentTests.call(
+                t, .GET, "/api/v1/attendance/me?month=2026-11", token: try await t.token(.specialist))
             #expect(status == .ok, "\(text)")
             let month = try AssessmentTests.decode(AttendanceAPIController.PersonMonthDTO.self, text)
             let fifth = try #require(month.days.first { $0.day == "2026-11-05" }?.marks.first)
             #expect(fifth.number == marks[2].number && fifth.causeText == "迟到 15 分钟（超过宽限 5 分钟），本月第 3 次，扣减")
 
             // The supervisor excuses the lateness of the 5th: it stays, deducts nothing, and its audit entry is written.
-            let (excused, body) = try await AssessmentTests.call(t, .POST, "/api/v1/attendance/marks/\(marks[2].id)/excuse", token: supervisor,
-                                                                 ["reason": "地铁故障，有延误证明", "version": .number(Double(marks[2].version))])
+            let (excused, body) = try await AssessmentTests.call(
+                t, .POST, "/api/v1/attendance/marks/\(marks[2].id)/excuse", token: supervisor,
+                ["reason": "地铁故障，有延误证明", "version": .number(Double(marks[2].version))])
             #expect(excused == .ok, "\(body)")
             let mark = try AssessmentTests.decode(AttendanceAPIController.MarkDTO.self, body)
             #expect(mark.deductionDays == 0 && mark.excusedReason == "地铁故障，有延误证明" && mark.number == marks[2].number)
@@ -108,7 +130,10 @@ struct AttendanceTests {
 
             // The payroll CSV: UTF-8 with BOM, a row per person.
             let browser = try await t.signIn(.supervisor)
-            try await t.app.testing().test(.GET, "/attendance/team/export?month=2026-11", beforeRequest: { req in req.headers.cookie = browser.cookies }) { res async in
+            try await t.app.testing().test(
+                .GET, "/attendance/team/export?month=2026-11",
+                beforeRequest: { req in req.headers.cookie = browser.cookies }
+            ) { res async in
                 #expect(res.status == .ok)
                 let bytes = Array(res.body.readableBytesView)
                 #expect(bytes.starts(with: [0xEF, 0xBB, 0xBF]))
@@ -119,30 +144,42 @@ struct AttendanceTests {
         }
     }
 
-    @Test("a penalty by the attendance rules cites the person's attendance mark; a colleague's mark is refused as its cause, nothing changed (R7.2)")
+    @Test(
+        "a penalty by the attendance rules cites the person's attendance mark; a colleague's mark is refused as its cause, nothing changed (R7.2)"
+    )
     func penaltyCitesAMark() async throws {
         try await withApp { t in
             let lina = try await Self.seedNovember(t)
-            let mark = try #require(try await AttendanceStore(database: t.app.db).marks(staffID: lina, from: CalendarDay("2026-11-01")!, to: CalendarDay("2026-11-30")!)
+            let mark = try #require(
+                try await AttendanceStore(database: t.app.db).marks(
+                    staffID: lina, from: CalendarDay("2026-11-01")!, to: CalendarDay("2026-11-30")!
+                )
                 .first { $0.kind == "absence" })
             let supervisor = try await t.token(.supervisor)
             let zhangwei = try await t.staff("zhangwei").requireID()
             let before = try await Self.count(t, "penalties")
-            let (refused, refusal) = try await ContractTests.call(t, .POST, "/api/v1/penalties", token: supervisor, [
-                "staffID": .number(Double(zhangwei)), "kind": "warning", "causeType": "attendance_mark", "causeID": .number(Double(mark.id)),
-                "reason": "旷工一天。",
-            ])
+            let (refused, refusal) = try await ContractTests.call(
+                t, .POST, "/api/v1/penalties", token: supervisor,
+                [
+                    "staffID": .number(Double(zhangwei)), "kind": "warning", "causeType": "attendance_mark",
+                    "causeID": .number(Double(mark.id)),
+                    "reason": "旷工一天。",
+                ])
             #expect(refused == .unprocessableEntity && refusal.contains("cause"), "\(refusal)")
             #expect(try await Self.count(t, "penalties") == before)
-            let (status, text) = try await ContractTests.call(t, .POST, "/api/v1/penalties", token: supervisor, [
-                "staffID": .number(Double(lina)), "kind": "warning", "causeType": "attendance_mark", "causeID": .number(Double(mark.id)),
-                "reason": "11月26日旷工一天。",
-            ])
+            let (status, text) = try await ContractTests.call(
+                t, .POST, "/api/v1/penalties", token: supervisor,
+                [
+                    "staffID": .number(Double(lina)), "kind": "warning", "causeType": "attendance_mark",
+                    "causeID": .number(Double(mark.id)),
+                    "reason": "11月26日旷工一天。",
+                ])
             #expect(status == .created, "\(text)")
             let penalty = try AssessmentTests.decode(ConductAPIController.PenaltyDTO.self, text)
             #expect(penalty.cause == RecordReference(type: "attendance_mark", id: mark.id) && penalty.staffID == lina)
             // The person's record names the cited mark by its number, not its id.
-            let (_, record) = try await AssessmentTests.call(t, .GET, "/api/v1/people/\(lina)/record", token: supervisor)
+            let (_, record) = try await AssessmentTests.call(
+                t, .GET, "/api/v1/people/\(lina)/record", token: supervisor)
             let document = try AssessmentTests.decode(PersonRecordDocument.self, record)
             let cause = try #require(document.sections.first { $0.key == "penalties" }?.rows.first?[3].text)
             #expect(cause.hasSuffix(mark.number) && mark.number.hasPrefix("KQ-2026-"), "\(cause)")
@@ -150,26 +187,34 @@ struct AttendanceTests {
             // record was withdrawn and links nowhere, instead of to a page that no longer exists.
             try await t.app.db.sql().raw("DELETE FROM attendance_marks WHERE id = \(bind: mark.id)").run()
             let browser = try await t.signIn(.supervisor)
-            try await t.app.testing().test(.GET, "/conduct/penalties/\(penalty.id)", beforeRequest: { browser.apply(to: &$0) }) { page async in
+            try await t.app.testing().test(
+                .GET, "/conduct/penalties/\(penalty.id)", beforeRequest: { browser.apply(to: &$0) }
+            ) { page async in
                 #expect(page.status == .ok)
                 #expect(page.body.string.contains("#\(mark.id)（该记录已撤销）"), "\(page.body.string)")
                 #expect(!page.body.string.contains("/attendance/marks/\(mark.id)"))
             }
             let (_, after) = try await AssessmentTests.call(t, .GET, "/api/v1/people/\(lina)/record", token: supervisor)
-            let withdrawn = try #require(try AssessmentTests.decode(PersonRecordDocument.self, after).sections.first { $0.key == "penalties" }?.rows.first?[3])
+            let withdrawn = try #require(
+                try AssessmentTests.decode(PersonRecordDocument.self, after).sections.first { $0.key == "penalties" }?
+                    .rows.first?[3])
             #expect(withdrawn.text.contains("已撤销") && withdrawn.link == nil, "\(withdrawn)")
         }
     }
 
-    @Test("the administrator's system account keeps no attendance: no marks, no line on the team's sheet, no payroll row, no shortlist place")
+    @Test(
+        "the administrator's system account keeps no attendance: no marks, no line on the team's sheet, no payroll row, no shortlist place"
+    )
     func administratorKeepsNoAttendance() async throws {
         try await withApp { t in
             // Even a clock event from the administrator's account (testing the app) judges nothing.
             let admin = try await t.staff(.administrator).requireID()
-            try await t.app.db.sql().raw("""
+            try await t.app.db.sql().raw(
+                """
                 INSERT INTO clock_records (staff_id, at, direction, source, address, network, version, created_at, updated_at)
                 VALUES (\(bind: admin), \(bind: Self.at("2026-11-02", "10:30")), 'in', 'app', '公司', '10.0.0.9', 1, \(bind: testStart), \(bind: testStart))
-                """).run()
+                """
+            ).run()
             let lina = try await Self.seedNovember(t)
             #expect(try await Self.count(t, "attendance_marks", "staff_id = \(admin)") == 0)
             #expect(try await Self.count(t, "attendance_marks", "staff_id = \(lina)") == 7)
@@ -177,22 +222,33 @@ struct AttendanceTests {
             let sheet = try await Self.team(t, token: supervisor)
             #expect(sheet[admin] == nil && sheet[lina] != nil && sheet.count == 3, "王静, 李娜, 张伟 — not 系统管理员")
             let browser = try await t.signIn(.supervisor)
-            try await t.app.testing().test(.GET, "/attendance/team/export?month=2026-11", beforeRequest: { browser.apply(to: &$0) }) { res async in
+            try await t.app.testing().test(
+                .GET, "/attendance/team/export?month=2026-11", beforeRequest: { browser.apply(to: &$0) }
+            ) { res async in
                 let text = String(decoding: Array(res.body.readableBytesView).dropFirst(3), as: UTF8.self)
-                #expect(res.status == .ok && text.contains("lina,李娜") && !text.contains("系统管理员") && !text.contains("admin,"), "\(text)")
+                #expect(
+                    res.status == .ok && text.contains("lina,李娜") && !text.contains("系统管理员")
+                        && !text.contains("admin,"), "\(text)")
             }
-            let (status, body) = try await AssessmentTests.call(t, .GET, "/api/v1/awards/shortlist?month=2026-11", token: supervisor)
+            let (status, body) = try await AssessmentTests.call(
+                t, .GET, "/api/v1/awards/shortlist?month=2026-11", token: supervisor)
             #expect(status == .ok, "\(body)")
             let shortlist = try AssessmentTests.decode(ConductAPIController.ShortlistDTO.self, body)
-            #expect(!shortlist.places.contains { $0.staffID == admin } && shortlist.places.contains { $0.staffID == lina })
+            #expect(
+                !shortlist.places.contains { $0.staffID == admin } && shortlist.places.contains { $0.staffID == lina })
         }
     }
 
-    @Test("pages: a deducting mark offers 依规处罚 with its number filled in; the penalty cites the mark, which opens on its day; an unknown number is refused at the field, nothing changed")
+    @Test(
+        "pages: a deducting mark offers 依规处罚 with its number filled in; the penalty cites the mark, which opens on its day; an unknown number is refused at the field, nothing changed"
+    )
     func penaltyFromTheMarkPage() async throws {
         try await withApp { t in
             let lina = try await Self.seedNovember(t)
-            let mark = try #require(try await AttendanceStore(database: t.app.db).marks(staffID: lina, from: CalendarDay("2026-11-01")!, to: CalendarDay("2026-11-30")!)
+            let mark = try #require(
+                try await AttendanceStore(database: t.app.db).marks(
+                    staffID: lina, from: CalendarDay("2026-11-01")!, to: CalendarDay("2026-11-30")!
+                )
                 .first { $0.day == "2026-11-26" })
             let browser = try await t.signIn(.supervisor)
             func get(_ path: String, _ browser: Browser) async throws -> (HTTPStatus, String, String) {
@@ -204,20 +260,31 @@ struct AttendanceTests {
             }
             func post(_ fields: [String: String]) async throws -> (HTTPStatus, String) {
                 var result: (HTTPStatus, String) = (.ok, "")
-                try await t.app.testing().test(.POST, "/conduct/penalties", beforeRequest: { try $0.form(fields, browser: browser) }) { res async in
+                try await t.app.testing().test(
+                    .POST, "/conduct/penalties", beforeRequest: { try $0.form(fields, browser: browser) }
+                ) { res async in
                     result = (res.status, res.body.string)
                 }
                 return result
             }
             let month = try await get("/attendance/people/\(lina)?month=2026-11", browser).1
-            #expect(month.contains("causeType=attendance_mark&amp;causeID=\(mark.number)") && month.contains("依规处罚"), "\(month)")
-            let form = try await get("/conduct/penalties/new?staffID=\(lina)&causeType=attendance_mark&causeID=\(mark.number)", browser).1
+            #expect(
+                month.contains("causeType=attendance_mark&amp;causeID=\(mark.number)") && month.contains("依规处罚"),
+                "\(month)")
+            let form = try await get(
+                "/conduct/penalties/new?staffID=\(lina)&causeType=attendance_mark&causeID=\(mark.number)", browser
+            ).1
             #expect(form.contains("value=\"\(mark.number)\""))
 
             let before = try await Self.count(t, "penalties")
-            var fields = ["staffID": String(lina), "kind": "warning", "causeType": "attendance_mark", "causeID": "KQ-2026-999999", "reason": "11月26日旷工一天。"]
+            var fields = [
+                "staffID": String(lina), "kind": "warning", "causeType": "attendance_mark", "causeID": "KQ-2026-999999",
+                "reason": "11月26日旷工一天。",
+            ]
             let (refused, html) = try await post(fields)
-            #expect(refused == .unprocessableEntity && html.contains("找不到该记录，请核对类型和编号") && html.contains("value=\"KQ-2026-999999\""), "\(html)")
+            #expect(
+                refused == .unprocessableEntity && html.contains("找不到该记录，请核对类型和编号")
+                    && html.contains("value=\"KQ-2026-999999\""), "\(html)")
             #expect(try await Self.count(t, "penalties") == before)
             fields["causeID"] = mark.number.lowercased()
             #expect(try await post(fields).0 == .seeOther)
@@ -225,7 +292,9 @@ struct AttendanceTests {
             #expect(try cited.map { try $0.decode(column: "cause_id", as: Int.self) } == [mark.id])
 
             // The cited mark opens on its day: the supervisor's view of the person's month, the person's own month.
-            #expect(try await get("/attendance/marks/\(mark.id)", browser).2 == "/attendance/people/\(lina)?month=2026-11#day-2026-11-26")
+            #expect(
+                try await get("/attendance/marks/\(mark.id)", browser).2
+                    == "/attendance/people/\(lina)?month=2026-11#day-2026-11-26")
             let own = try await t.signIn(.specialist)
             #expect(try await get("/attendance/marks/\(mark.id)", own).2 == "/attendance?month=2026-11#day-2026-11-26")
             #expect(try await get("/attendance/marks/\(mark.id)", try await t.signIn("zhangwei")).0 == .forbidden)
@@ -236,168 +305,252 @@ struct AttendanceTests {
         }
     }
 
-    @Test("leave: overlapping leave refused with nothing changed; approval clears the days' absences; a stale or repeated decision is refused",
-          arguments: TestDatabase.available)
+    @Test(
+        "leave: overlapping leave refused with nothing changed; approval clears the days' absences; a stale or repeated decision is refused",
+        arguments: TestDatabase.available)
     func leave(database: TestDatabase) async throws {
         try await withApp(on: database) { t in
             let lina = try await Self.seedNovember(t)
             let specialist = try await t.token(.specialist), supervisor = try await t.token(.supervisor)
-            let (created, text) = try await AssessmentTests.call(t, .POST, "/api/v1/attendance/leave-requests", token: specialist,
-                                                                 ["kind": "sick", "startDay": "2026-11-26", "endDay": "2026-11-27", "reason": "发烧，有病历"])
+            let (created, text) = try await AssessmentTests.call(
+                t, .POST, "/api/v1/attendance/leave-requests", token: specialist,
+                ["kind": "sick", "startDay": "2026-11-26", "endDay": "2026-11-27", "reason": "发烧，有病历"])
             #expect(created == .created, "\(text)")
             let request = try AssessmentTests.decode(AttendanceAPIController.RequestDTO.self, text)
 
             let before = try await Self.snapshot(t)
-            let (overlap, overlapText) = try await AssessmentTests.call(t, .POST, "/api/v1/attendance/leave-requests", token: specialist,
-                                                                        ["kind": "personal", "startDay": "2026-11-27", "endDay": "2026-12-01", "reason": "家中有事"])
-            #expect(overlap == .unprocessableEntity && AssessmentTests.fields(overlapText) == ["startDay": Self.message(t, "attendance.error.leave_overlaps")])
+            let (overlap, overlapText) = try await AssessmentTests.call(
+                t, .POST, "/api/v1/attendance/leave-requests", token: specialist,
+                ["kind": "personal", "startDay": "2026-11-27", "endDay": "2026-12-01", "reason": "家中有事"])
+            #expect(
+                overlap == .unprocessableEntity
+                    && AssessmentTests.fields(overlapText) == [
+                        "startDay": Self.message(t, "attendance.error.leave_overlaps")
+                    ])
             #expect(try await Self.snapshot(t) == before)
 
             // A stale version is refused and changes nothing.
-            let (stale, _) = try await AssessmentTests.call(t, .POST, "/api/v1/attendance/leave-requests/\(request.id)/decision", token: supervisor,
-                                                            ["approve": true, "version": .number(Double(request.version + 1))])
+            let (stale, _) = try await AssessmentTests.call(
+                t, .POST, "/api/v1/attendance/leave-requests/\(request.id)/decision", token: supervisor,
+                ["approve": true, "version": .number(Double(request.version + 1))])
             #expect(stale == .conflict)
             #expect(try await Self.snapshot(t) == before)
             // The person cannot approve their own request (a specialist may not decide at all).
-            let (own, _) = try await AssessmentTests.call(t, .POST, "/api/v1/attendance/leave-requests/\(request.id)/decision", token: specialist,
-                                                          ["approve": true, "version": .number(Double(request.version))])
+            let (own, _) = try await AssessmentTests.call(
+                t, .POST, "/api/v1/attendance/leave-requests/\(request.id)/decision", token: specialist,
+                ["approve": true, "version": .number(Double(request.version))])
             #expect(own == .forbidden)
 
-            let (approved, approvedText) = try await AssessmentTests.call(t, .POST, "/api/v1/attendance/leave-requests/\(request.id)/decision", token: supervisor,
-                                                                          ["approve": true, "note": "注意休息", "version": .number(Double(request.version))])
+            let (approved, approvedText) = try await AssessmentTests.call(
+                t, .POST, "/api/v1/attendance/leave-requests/\(request.id)/decision", token: supervisor,
+                ["approve": true, "note": "注意休息", "version": .number(Double(request.version))])
             #expect(approved == .ok, "\(approvedText)")
-            #expect(try AssessmentTests.decode(AttendanceAPIController.RequestDTO.self, approvedText).status == "approved")
+            #expect(
+                try AssessmentTests.decode(AttendanceAPIController.RequestDTO.self, approvedText).status == "approved")
             let summary = try #require(try await Self.team(t, token: supervisor)[lina])
             #expect(summary.leaveDays["sick"] == 2 && summary.absenceDays == 1 && summary.deductionDays == 1.75)
             #expect(try await Self.count(t, "attendance_marks", "day IN ('2026-11-26', '2026-11-27')") == 0)
 
             let afterApproval = try await Self.snapshot(t)
-            let (again, againText) = try await AssessmentTests.call(t, .POST, "/api/v1/attendance/leave-requests/\(request.id)/decision", token: supervisor,
-                                                                    ["approve": false, "version": .number(Double(request.version + 1))])
+            let (again, againText) = try await AssessmentTests.call(
+                t, .POST, "/api/v1/attendance/leave-requests/\(request.id)/decision", token: supervisor,
+                ["approve": false, "version": .number(Double(request.version + 1))])
             #expect(again == .conflict, "\(againText)")
             #expect(try await Self.snapshot(t) == afterApproval)
         }
     }
 
-    @Test("half a day's leave: approved, the day's absence becomes half a day; a half day over two days is refused at the field, nothing changed",
-          arguments: TestDatabase.available)
+    @Test(
+        "half a day's leave: approved, the day's absence becomes half a day; a half day over two days is refused at the field, nothing changed",
+        arguments: TestDatabase.available)
     func halfDayLeave(database: TestDatabase) async throws {
         try await withApp(on: database) { t in
             let lina = try await Self.seedNovember(t)
             let specialist = try await t.token(.specialist), supervisor = try await t.token(.supervisor)
             let before = try await Self.snapshot(t)
-            let (refused, refusal) = try await AssessmentTests.call(t, .POST, "/api/v1/attendance/leave-requests", token: specialist,
-                                                                    ["kind": "personal", "startDay": "2026-11-26", "endDay": "2026-11-27", "part": "morning", "reason": "办证"])
-            #expect(refused == .unprocessableEntity && AssessmentTests.fields(refusal) == ["endDay": Self.message(t, "attendance.error.half_day_one_day")])
+            let (refused, refusal) = try await AssessmentTests.call(
+                t, .POST, "/api/v1/attendance/leave-requests", token: specialist,
+                [
+                    "kind": "personal", "startDay": "2026-11-26", "endDay": "2026-11-27", "part": "morning",
+                    "reason": "办证",
+                ])
+            #expect(
+                refused == .unprocessableEntity
+                    && AssessmentTests.fields(refusal) == [
+                        "endDay": Self.message(t, "attendance.error.half_day_one_day")
+                    ])
             #expect(try await Self.snapshot(t) == before)
-            let (created, text) = try await AssessmentTests.call(t, .POST, "/api/v1/attendance/leave-requests", token: specialist,
-                                                                 ["kind": "personal", "startDay": "2026-11-26", "endDay": "2026-11-26", "part": "morning", "reason": "办证"])
+            let (created, text) = try await AssessmentTests.call(
+                t, .POST, "/api/v1/attendance/leave-requests", token: specialist,
+                [
+                    "kind": "personal", "startDay": "2026-11-26", "endDay": "2026-11-26", "part": "morning",
+                    "reason": "办证",
+                ])
             #expect(created == .created, "\(text)")
             let request = try AssessmentTests.decode(AttendanceAPIController.RequestDTO.self, text)
             #expect(request.part == "morning")
             // The afternoon of the same day is no overlap.
-            #expect(try await AssessmentTests.call(t, .POST, "/api/v1/attendance/leave-requests", token: specialist,
-                                                   ["kind": "sick", "startDay": "2026-11-27", "endDay": "2026-11-27", "part": "afternoon", "reason": "复诊"]).0 == .created)
-            let (approved, approvedText) = try await AssessmentTests.call(t, .POST, "/api/v1/attendance/leave-requests/\(request.id)/decision", token: supervisor,
-                                                                          ["approve": true, "version": .number(Double(request.version))])
+            #expect(
+                try await AssessmentTests.call(
+                    t, .POST, "/api/v1/attendance/leave-requests", token: specialist,
+                    [
+                        "kind": "sick", "startDay": "2026-11-27", "endDay": "2026-11-27", "part": "afternoon",
+                        "reason": "复诊",
+                    ]
+                ).0 == .created)
+            let (approved, approvedText) = try await AssessmentTests.call(
+                t, .POST, "/api/v1/attendance/leave-requests/\(request.id)/decision", token: supervisor,
+                ["approve": true, "version": .number(Double(request.version))])
             #expect(approved == .ok, "\(approvedText)")
-            let marks = try await AttendanceStore(database: t.app.db).marks(staffID: lina, from: CalendarDay("2026-11-26")!, to: CalendarDay("2026-11-26")!)
-            #expect(marks.map { "\($0.kind) \($0.deductionDays) \($0.cause)" } == ["half_day_absence 0.5 attendance.cause.no_clock_half_leave"])
+            let marks = try await AttendanceStore(database: t.app.db).marks(
+                staffID: lina, from: CalendarDay("2026-11-26")!, to: CalendarDay("2026-11-26")!)
+            #expect(
+                marks.map { "\($0.kind) \($0.deductionDays) \($0.cause)" } == [
+                    "half_day_absence 0.5 attendance.cause.no_clock_half_leave"
+                ])
             let summary = try #require(try await Self.team(t, token: supervisor)[lina])
             #expect(summary.leaveDays["personal"] == 0.5 && summary.absenceDays == 2.5 && summary.deductionDays == 3.25)
         }
     }
 
-    @Test("corrections (补卡): after the deadline, beyond the month's allowance, or a clock-out before the clock-in refused; an approved one becomes a clock event",
-          arguments: TestDatabase.available)
+    @Test(
+        "corrections (补卡): after the deadline, beyond the month's allowance, or a clock-out before the clock-in refused; an approved one becomes a clock event",
+        arguments: TestDatabase.available)
     func corrections(database: TestDatabase) async throws {
         try await withApp(on: database) { t in
             let lina = try await Self.seedNovember(t)
             let specialist = try await t.token(.specialist), supervisor = try await t.token(.supervisor)
-            try await t.app.db.sql().raw("""
+            try await t.app.db.sql().raw(
+                """
                 INSERT INTO clock_records (staff_id, at, direction, source, address, network, version, created_at, updated_at)
                 VALUES (\(bind: lina), \(bind: Self.at("2026-11-29", "10:00")), 'in', 'app', '', '', 1, \(bind: testStart), \(bind: testStart))
-                """).run()
+                """
+            ).run()
             let before = try await Self.snapshot(t)
             for (body, field, key) in [
-                (["day": "2026-11-26", "time": "18:00", "direction": "out", "reason": "忘记打卡"], "day", "attendance.error.correction_deadline"),
-                (["day": "2026-11-29", "time": "09:00", "direction": "out", "reason": "忘记打卡"], "time", "attendance.error.out_before_in"),
-                (["day": "2026-12-01", "time": "09:00", "direction": "in", "reason": "忘记打卡"], "day", "attendance.error.future_day"),
-                (["day": "2026-11-27", "time": "9点", "direction": "in", "reason": ""], "time", "attendance.error.time"),
+                (
+                    ["day": "2026-11-26", "time": "18:00", "direction": "out", "reason": "忘记打卡"], "day",
+                    "attendance.error.correction_deadline"
+                ),
+                (
+                    ["day": "2026-11-29", "time": "09:00", "direction": "out", "reason": "忘记打卡"], "time",
+                    "attendance.error.out_before_in"
+                ),
+                (
+                    ["day": "2026-12-01", "time": "09:00", "direction": "in", "reason": "忘记打卡"], "day",
+                    "attendance.error.future_day"
+                ),
+                (
+                    ["day": "2026-11-27", "time": "9点", "direction": "in", "reason": ""], "time",
+                    "attendance.error.time"
+                ),
             ] as [([String: JSONValue], String, String)] {
-                let (status, text) = try await AssessmentTests.call(t, .POST, "/api/v1/attendance/corrections", token: specialist, body)
-                #expect(status == .unprocessableEntity && AssessmentTests.fields(text)[field] == Self.message(t, key), "\(text)")
+                let (status, text) = try await AssessmentTests.call(
+                    t, .POST, "/api/v1/attendance/corrections", token: specialist, body)
+                #expect(
+                    status == .unprocessableEntity && AssessmentTests.fields(text)[field] == Self.message(t, key),
+                    "\(text)")
             }
             #expect(try await Self.snapshot(t) == before)
 
             var ids: [Int] = []
             for day in ["2026-11-27", "2026-11-28", "2026-11-29"] {
-                let (status, text) = try await AssessmentTests.call(t, .POST, "/api/v1/attendance/corrections", token: specialist,
-                                                                    ["day": .string(day), "time": "18:00", "direction": "out", "reason": "忘记打下班卡"])
+                let (status, text) = try await AssessmentTests.call(
+                    t, .POST, "/api/v1/attendance/corrections", token: specialist,
+                    ["day": .string(day), "time": "18:00", "direction": "out", "reason": "忘记打下班卡"])
                 #expect(status == .created, "\(text)")
                 ids.append(try AssessmentTests.decode(AttendanceAPIController.RequestDTO.self, text).id)
             }
             let full = try await Self.snapshot(t)
-            let (beyond, beyondText) = try await AssessmentTests.call(t, .POST, "/api/v1/attendance/corrections", token: specialist,
-                                                                      ["day": "2026-11-27", "time": "08:58", "direction": "in", "reason": "忘记打上班卡"])
-            #expect(beyond == .unprocessableEntity && AssessmentTests.fields(beyondText) == ["day": Self.message(t, "attendance.error.correction_allowance")])
+            let (beyond, beyondText) = try await AssessmentTests.call(
+                t, .POST, "/api/v1/attendance/corrections", token: specialist,
+                ["day": "2026-11-27", "time": "08:58", "direction": "in", "reason": "忘记打上班卡"])
+            #expect(
+                beyond == .unprocessableEntity
+                    && AssessmentTests.fields(beyondText) == [
+                        "day": Self.message(t, "attendance.error.correction_allowance")
+                    ])
             #expect(try await Self.snapshot(t) == full)
 
-            let (approved, text) = try await AssessmentTests.call(t, .POST, "/api/v1/attendance/corrections/\(ids[0])/decision", token: supervisor,
-                                                                  ["approve": true, "version": 1])
+            let (approved, text) = try await AssessmentTests.call(
+                t, .POST, "/api/v1/attendance/corrections/\(ids[0])/decision", token: supervisor,
+                ["approve": true, "version": 1])
             #expect(approved == .ok, "\(text)")
             #expect(try await Self.count(t, "clock_records", "source = 'correction'") == 1)
             // The 27th now has a clock-out but no clock-in: a missing clock instead of an absence.
-            let marks = try await AttendanceStore(database: t.app.db).marks(staffID: lina, from: CalendarDay("2026-11-27")!, to: CalendarDay("2026-11-27")!)
+            let marks = try await AttendanceStore(database: t.app.db).marks(
+                staffID: lina, from: CalendarDay("2026-11-27")!, to: CalendarDay("2026-11-27")!)
             #expect(marks.map(\.cause) == ["attendance.cause.no_clock_in"])
         }
     }
 
-    @Test("a time clock's CSV: problems listed line by line; nothing imported until fixed or skipped", arguments: TestDatabase.available)
+    @Test(
+        "a time clock's CSV: problems listed line by line; nothing imported until fixed or skipped",
+        arguments: TestDatabase.available)
     func importFile(database: TestDatabase) async throws {
         try await withApp(on: database) { t in
             let supervisor = try await t.token(.supervisor)
-            let text = "工号,日期,时间,方向\nlina,2026-11-27,08:57,上班\nlina,2026-11-27,18:02,下班\nnobody,2026-11-27,08:50,上班\nzhangwei,2026-11-27,8点,上班\nlina,2026-11-27,08:57,上班\n"
-            let (previewStatus, previewText) = try await AssessmentTests.call(t, .POST, "/api/v1/attendance/imports/preview", token: supervisor, ["text": .string(text)])
+            let text =
+                "工号,日期,时间,方向\nlina,2026-11-27,08:57,上班\nlina,2026-11-27,18:02,下班\nnobody,2026-11-27,08:50,上班\nzhangwei,2026-11-27,8点,上班\nlina,2026-11-27,08:57,上班\n"
+            let (previewStatus, previewText) = try await AssessmentTests.call(
+                t, .POST, "/api/v1/attendance/imports/preview", token: supervisor, ["text": .string(text)])
             #expect(previewStatus == .ok, "\(previewText)")
             let preview = try AssessmentTests.decode(AttendanceAPIController.PreviewDTO.self, previewText)
             #expect(preview.layout == "kefu" && preview.importable == 2)
-            #expect(preview.problems.map { "\($0.line) \($0.code)" } == [
-                "4 attendance.import.unknown_person", "5 attendance.import.bad_time", "6 attendance.import.duplicate_line",
-            ])
+            #expect(
+                preview.problems.map { "\($0.line) \($0.code)" } == [
+                    "4 attendance.import.unknown_person", "5 attendance.import.bad_time",
+                    "6 attendance.import.duplicate_line",
+                ])
             #expect(preview.problems[0].message == "工号「nobody」不是系统中的人员。")
 
             let before = try await Self.snapshot(t)
-            let (refused, refusedText) = try await AssessmentTests.call(t, .POST, "/api/v1/attendance/imports", token: supervisor, ["text": .string(text)])
-            #expect(refused == .unprocessableEntity && AssessmentTests.fields(refusedText)["line.4"] == "工号「nobody」不是系统中的人员。")
+            let (refused, refusedText) = try await AssessmentTests.call(
+                t, .POST, "/api/v1/attendance/imports", token: supervisor, ["text": .string(text)])
+            #expect(
+                refused == .unprocessableEntity
+                    && AssessmentTests.fields(refusedText)["line.4"] == "工号「nobody」不是系统中的人员。")
             #expect(try await Self.snapshot(t) == before)
 
-            let (imported, importedText) = try await AssessmentTests.call(t, .POST, "/api/v1/attendance/imports", token: supervisor,
-                                                                          ["text": .string(text), "skipProblems": true])
+            let (imported, importedText) = try await AssessmentTests.call(
+                t, .POST, "/api/v1/attendance/imports", token: supervisor,
+                ["text": .string(text), "skipProblems": true])
             #expect(imported == .created, "\(importedText)")
-            #expect(try AssessmentTests.decode(AttendanceAPIController.ImportResultDTO.self, importedText).imported == 2)
+            #expect(
+                try AssessmentTests.decode(AttendanceAPIController.ImportResultDTO.self, importedText).imported == 2)
             #expect(try await Self.count(t, "clock_records", "source = 'import'") == 2)
             // The same file again: its lines are duplicates of what is stored now.
-            let (_, againText) = try await AssessmentTests.call(t, .POST, "/api/v1/attendance/imports/preview", token: supervisor, ["text": .string(text)])
+            let (_, againText) = try await AssessmentTests.call(
+                t, .POST, "/api/v1/attendance/imports/preview", token: supervisor, ["text": .string(text)])
             #expect(try AssessmentTests.decode(AttendanceAPIController.PreviewDTO.self, againText).importable == 0)
             // A specialist may not import.
-            let (forbidden, _) = try await AssessmentTests.call(t, .POST, "/api/v1/attendance/imports", token: try await t.token(.specialist), ["text": .string(text)])
+            let (forbidden, _) = try await AssessmentTests.call(
+                t, .POST, "/api/v1/attendance/imports", token: try await t.token(.specialist), ["text": .string(text)])
             #expect(forbidden == .forbidden)
         }
     }
 
-    @Test("only the person, their supervisor and leadership see a person's attendance and marks", arguments: TestDatabase.available)
+    @Test(
+        "only the person, their supervisor and leadership see a person's attendance and marks",
+        arguments: TestDatabase.available)
     func access(database: TestDatabase) async throws {
         try await withApp(on: database) { t in
             let lina = try await Self.seedNovember(t)
-            let mark = try #require(try await AttendanceStore(database: t.app.db).marks(staffID: lina, from: CalendarDay("2026-11-01")!,
-                                                                                         to: CalendarDay("2026-11-30")!).first)
+            let mark = try #require(
+                try await AttendanceStore(database: t.app.db).marks(
+                    staffID: lina, from: CalendarDay("2026-11-01")!,
+                    to: CalendarDay("2026-11-30")!
+                ).first)
             var seen: [String: [HTTPStatus]] = [:]
             for username in ["lina", "zhangwei", "wangjing", "zhaoguoqiang", "zhoumin", "admin"] {
                 let staff = try await t.staff(username)
-                let (_, plain) = try await APITokenStore(database: t.app.db).create(for: try staff.requireID(), name: "walk", context: .console(now: testStart))
+                let (_, plain) = try await APITokenStore(database: t.app.db).create(
+                    for: try staff.requireID(), name: "walk", context: .console(now: testStart))
                 var statuses: [HTTPStatus] = []
-                for path in ["/api/v1/attendance/people/\(lina)?month=2026-11", "/api/v1/attendance/marks/\(mark.id)", "/api/v1/attendance/team?month=2026-11"] {
+                for path in [
+                    "/api/v1/attendance/people/\(lina)?month=2026-11", "/api/v1/attendance/marks/\(mark.id)",
+                    "/api/v1/attendance/team?month=2026-11",
+                ] {
                     statuses.append(try await AssessmentTests.call(t, .GET, path, token: plain).0)
                 }
                 seen[username] = statuses
@@ -411,14 +564,17 @@ struct AttendanceTests {
             // The refusals are audited; a colleague's excuse attempt changes nothing.
             #expect(try await Self.count(t, "audit_entries", "action = 'auth.permission_denied'") >= 9)
             let before = try await Self.snapshot(t)
-            let (excuse, _) = try await AssessmentTests.call(t, .POST, "/api/v1/attendance/marks/\(mark.id)/excuse", token: try await t.token(.specialist),
-                                                             ["reason": "自己免责", "version": 1])
+            let (excuse, _) = try await AssessmentTests.call(
+                t, .POST, "/api/v1/attendance/marks/\(mark.id)/excuse", token: try await t.token(.specialist),
+                ["reason": "自己免责", "version": 1])
             #expect(excuse == .forbidden)
             #expect(try await Self.snapshot(t) == before)
         }
     }
 
-    @Test("rules: out of range refused at the field, a stale version refused, nothing changed", arguments: TestDatabase.available)
+    @Test(
+        "rules: out of range refused at the field, a stale version refused, nothing changed",
+        arguments: TestDatabase.available)
     func rules(database: TestDatabase) async throws {
         try await withApp(on: database) { t in
             let admin = try await t.token(.administrator)
@@ -427,31 +583,42 @@ struct AttendanceTests {
             var rules = try AssessmentTests.decode(AttendanceAPIController.RulesDTO.self, text)
             rules.rules.graceMinutes = 120
             let before = try await Self.snapshot(t)
-            let (bad, badText) = try await AssessmentTests.call(t, .PUT, "/api/v1/attendance/rules", token: admin, try Self.json(rules))
-            #expect(bad == .unprocessableEntity && AssessmentTests.fields(badText)["graceMinutes"] == Self.message(t, "attendance.error.out_of_range"))
+            let (bad, badText) = try await AssessmentTests.call(
+                t, .PUT, "/api/v1/attendance/rules", token: admin, try Self.json(rules))
+            #expect(
+                bad == .unprocessableEntity
+                    && AssessmentTests.fields(badText)["graceMinutes"]
+                        == Self.message(t, "attendance.error.out_of_range")
+            )
             rules.rules.graceMinutes = 10
             rules.version += 1
-            let (stale, _) = try await AssessmentTests.call(t, .PUT, "/api/v1/attendance/rules", token: admin, try Self.json(rules))
+            let (stale, _) = try await AssessmentTests.call(
+                t, .PUT, "/api/v1/attendance/rules", token: admin, try Self.json(rules))
             #expect(stale == .conflict)
             #expect(try await Self.snapshot(t) == before)
             rules.version -= 1
-            let (saved, savedText) = try await AssessmentTests.call(t, .PUT, "/api/v1/attendance/rules", token: try await t.token(.supervisor), try Self.json(rules))
+            let (saved, savedText) = try await AssessmentTests.call(
+                t, .PUT, "/api/v1/attendance/rules", token: try await t.token(.supervisor), try Self.json(rules))
             #expect(saved == .ok, "\(savedText)")
-            #expect(try AssessmentTests.decode(AttendanceAPIController.RulesDTO.self, savedText).rules.graceMinutes == 10)
+            #expect(
+                try AssessmentTests.decode(AttendanceAPIController.RulesDTO.self, savedText).rules.graceMinutes == 10)
         }
     }
 
-    @Test("the assessment's attendance input: 100 less 10 points per day deducted, only for a person who clocked in the period",
-          arguments: TestDatabase.available)
+    @Test(
+        "the assessment's attendance input: 100 less 10 points per day deducted, only for a person who clocked in the period",
+        arguments: TestDatabase.available)
     func assessmentInput(database: TestDatabase) async throws {
         try await withApp(on: database) { t in
             let lina = try await Self.seedNovember(t)
             let zhangwei = try await t.staff("zhangwei").requireID()
             let store = AttendanceStore(database: t.app.db)
-            let november = try #require(AssessmentPeriod(start: CalendarDay("2026-11-01")!, end: CalendarDay("2026-11-30")!))
+            let november = try #require(
+                AssessmentPeriod(start: CalendarDay("2026-11-01")!, end: CalendarDay("2026-11-30")!))
             // 3.75 days deducted in November (see monthToSheet); 张伟 never clocked: no data rather than a zero.
             #expect(try await store.scores(staffIDs: [lina, zhangwei], period: november) == [lina: 62.5])
-            let october = try #require(AssessmentPeriod(start: CalendarDay("2026-10-01")!, end: CalendarDay("2026-10-31")!))
+            let october = try #require(
+                AssessmentPeriod(start: CalendarDay("2026-10-01")!, end: CalendarDay("2026-10-31")!))
             #expect(try await store.scores(staffIDs: [lina], period: october).isEmpty)
         }
     }
@@ -460,11 +627,18 @@ struct AttendanceTests {
     func sheetQueriesUseIndexes() async throws {
         try await withApp { t in
             for (statement, index) in [
-                ("SELECT staff_id, kind, deduction_days FROM attendance_marks WHERE department_id = 1 AND day >= '2026-11-01' AND day <= '2026-11-30'",
-                 "attendance_marks_department_day"),
-                ("SELECT staff_id FROM leave_requests WHERE department_id = 1 AND status = 'approved' AND start_day <= '2026-11-30' AND end_day >= '2026-11-01'",
-                 "leave_requests_department"),
-                ("SELECT at FROM clock_records WHERE staff_id = 1 AND at >= 0 AND at <= 1 ORDER BY at", "clock_records_staff_at"),
+                (
+                    "SELECT staff_id, kind, deduction_days FROM attendance_marks WHERE department_id = 1 AND day >= '2026-11-01' AND day <= '2026-11-30'",
+                    "attendance_marks_department_day"
+                ),
+                (
+                    "SELECT staff_id FROM leave_requests WHERE department_id = 1 AND status = 'approved' AND start_day <= '2026-11-30' AND end_day >= '2026-11-01'",
+                    "leave_requests_department"
+                ),
+                (
+                    "SELECT at FROM clock_records WHERE staff_id = 1 AND at >= 0 AND at <= 1 ORDER BY at",
+                    "clock_records_staff_at"
+                ),
             ] {
                 let plan = try await t.app.db.sql().raw("EXPLAIN QUERY PLAN \(unsafeRaw: statement)").all()
                     .map { try $0.decode(column: "detail", as: String.self) }.joined(separator: " | ")
@@ -480,23 +654,34 @@ struct AttendanceTests {
         try JSONDecoder().decode([String: JSONValue].self, from: try JSONEncoder().encode(value))
     }
 
-    @Test("pages: 我的考勤 clocks in; a leave form with an overlapping range shows the message at the field and keeps what was typed")
+    @Test(
+        "pages: 我的考勤 clocks in; a leave form with an overlapping range shows the message at the field and keeps what was typed"
+    )
     func pages() async throws {
         try await withApp { t in
             var browser = try await t.signIn(.specialist)
-            try await t.app.testing().test(.POST, "/attendance/clock", beforeRequest: { req in try req.form(["direction": "in", "address": "公司"], browser: browser) }) { res async in
+            try await t.app.testing().test(
+                .POST, "/attendance/clock",
+                beforeRequest: { req in try req.form(["direction": "in", "address": "公司"], browser: browser) }
+            ) { res async in
                 #expect(res.status == .seeOther || res.status == .found, "\(res.body.string)")
                 browser.take(res)
             }
             #expect(try await Self.count(t, "clock_records", "source = 'app' AND address = '公司'") == 1)
-            try await t.app.testing().test(.GET, "/attendance", beforeRequest: { req in req.headers.cookie = browser.cookies }) { res async in
+            try await t.app.testing().test(
+                .GET, "/attendance", beforeRequest: { req in req.headers.cookie = browser.cookies }
+            ) { res async in
                 #expect(res.status == .ok)
                 #expect(res.body.string.contains("我的考勤") && res.body.string.contains("id=\"last-clock\""))
             }
             for (start, end) in [("2026-12-01", "2026-12-02"), ("2026-12-02", "2026-12-03")] {
-                try await t.app.testing().test(.POST, "/attendance/leave", beforeRequest: { req in
-                    try req.form(["kind": "annual", "startDay": start, "endDay": end, "reason": "回老家探亲"], browser: browser)
-                }) { res async in
+                try await t.app.testing().test(
+                    .POST, "/attendance/leave",
+                    beforeRequest: { req in
+                        try req.form(
+                            ["kind": "annual", "startDay": start, "endDay": end, "reason": "回老家探亲"], browser: browser)
+                    }
+                ) { res async in
                     if start == "2026-12-01" {
                         #expect(res.status == .seeOther || res.status == .found)
                     } else {

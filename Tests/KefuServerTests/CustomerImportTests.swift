@@ -1,11 +1,12 @@
 import Fluent
 import Foundation
-@testable import KefuServer
 import KefuDomain
 import KefuTesting
 import Testing
 import Vapor
 import VaporTesting
+
+@testable import KefuServer
 
 @Suite("Customer import (issue 3 §6)")
 struct CustomerImportTests {
@@ -17,13 +18,18 @@ struct CustomerImportTests {
 
         """#
 
-    func post(_ t: TestApp, _ token: String, _ bytes: [UInt8], query: String) async throws -> (HTTPStatus, ImportReport?) {
+    func post(_ t: TestApp, _ token: String, _ bytes: [UInt8], query: String) async throws -> (
+        HTTPStatus, ImportReport?
+    ) {
         var result: (HTTPStatus, ImportReport?) = (.ok, nil)
-        try await t.app.testing().test(.POST, "/api/v1/customers/imports?\(query)", beforeRequest: { req in
-            req.bearer(token)
-            req.headers.contentType = HTTPMediaType(type: "text", subType: "csv")
-            req.body = ByteBuffer(bytes: bytes)
-        }) { res async throws in
+        try await t.app.testing().test(
+            .POST, "/api/v1/customers/imports?\(query)",
+            beforeRequest: { req in
+                req.bearer(token)
+                req.headers.contentType = HTTPMediaType(type: "text", subType: "csv")
+                req.body = ByteBuffer(bytes: bytes)
+            }
+        ) { res async throws in
             result = (res.status, try? res.content.decode(ImportReport.self))
         }
         return result
@@ -39,10 +45,14 @@ struct CustomerImportTests {
             #expect(report?.encoding == "gb18030")
             #expect(report?.created == 3)
             let zhang = try #require(try await CustomerModel.query(on: t.app.db).filter(\.$name == "张伟").first())
-            #expect(zhang.mobile == "13812345678" && zhang.source == "phone" && zhang.stage == "intent" && zhang.industries == ",technology,")
+            #expect(
+                zhang.mobile == "13812345678" && zhang.source == "phone" && zhang.stage == "intent"
+                    && zhang.industries == ",technology,")
             let li = try #require(try await CustomerModel.query(on: t.app.db).filter(\.$name == "李娜").first())
             #expect(li.industries == ",retail,catering,")
-            #expect(try await CustomerModel.query(on: t.app.db).filter(\.$name == "王芳").first()?.remarks == "备注里有逗号,也有\"引号\"")
+            #expect(
+                try await CustomerModel.query(on: t.app.db).filter(\.$name == "王芳").first()?.remarks
+                    == "备注里有逗号,也有\"引号\"")
             #expect(try await t.auditEntries("customer.imported").count == 1)
         }
     }
@@ -50,12 +60,15 @@ struct CustomerImportTests {
     @Test("UTF-8 with a BOM imports the same")
     func utf8BOM() async throws {
         try await withApp { t in
-            let (status, report) = try await post(t, try await t.token(.specialist), CSVText.encodeForExcel(csv), query: "")
+            let (status, report) = try await post(
+                t, try await t.token(.specialist), CSVText.encodeForExcel(csv), query: "")
             #expect(status == .ok && report?.encoding == "utf8-bom" && report?.created == 3)
         }
     }
 
-    @Test("a dry run reports every bad row with line and column, and writes nothing; a real run with bad rows writes nothing either")
+    @Test(
+        "a dry run reports every bad row with line and column, and writes nothing; a real run with bad rows writes nothing either"
+    )
     func dryRun() async throws {
         try await withApp { t in
             let token = try await t.token(.specialist)
@@ -89,7 +102,8 @@ struct CustomerImportTests {
     func duplicates() async throws {
         try await withApp { t in
             let token = try await t.token(.specialist)
-            _ = try await createCustomer(t, token: token, ["name": "张伟", "companyName": "上海浦江科技有限公司", "mobile": "13812345678"])
+            _ = try await createCustomer(
+                t, token: token, ["name": "张伟", "companyName": "上海浦江科技有限公司", "mobile": "13812345678"])
             let twice = csv + "张伟伟,13900001111,,电话,,,,\n"
             let (status, report) = try await post(t, token, Array(twice.utf8), query: "")
             #expect(status == .ok)
@@ -114,14 +128,18 @@ struct CustomerImportTests {
 struct CustomerImportPageTests {
     func upload(_ t: TestApp, _ browser: Browser, _ text: String, step: String) async throws -> TestingHTTPResponse {
         var response: TestingHTTPResponse?
-        try await t.app.testing().test(.POST, "/customers/import", beforeRequest: { req in
-            req.headers.cookie = browser.cookies
-            let form = CustomerImportController.UploadForm(
-                file: File(data: ByteBuffer(bytes: CSVText.encodeForExcel(text)), filename: "客户.csv"), encoding: "auto",
-                defaultSource: "phone", duplicates: "skip", step: step)
-            try req.content.encode(form, as: .formData)
-            req.headers.replaceOrAdd(name: "X-CSRF-Token", value: browser.csrf)
-        }) { res async throws in response = res }
+        try await t.app.testing().test(
+            .POST, "/customers/import",
+            beforeRequest: { req in
+                req.headers.cookie = browser.cookies
+                let form = CustomerImportController.UploadForm(
+                    file: File(data: ByteBuffer(bytes: CSVText.encodeForExcel(text)), filename: "客户.csv"),
+                    encoding: "auto",
+                    defaultSource: "phone", duplicates: "skip", step: step)
+                try req.content.encode(form, as: .formData)
+                req.headers.replaceOrAdd(name: "X-CSRF-Token", value: browser.csrf)
+            }
+        ) { res async throws in response = res }
         return try #require(response)
     }
 
@@ -138,7 +156,8 @@ struct CustomerImportPageTests {
             let location = try #require(good.headers.first(name: .location))
             var finished = false
             for _ in 0..<50 where !finished {
-                try await t.app.testing().test(.GET, location, beforeRequest: { req in lina.apply(to: &req) }) { res async throws in
+                try await t.app.testing().test(.GET, location, beforeRequest: { req in lina.apply(to: &req) }) {
+                    res async throws in
                     finished = res.body.string.contains("import-result")
                     if finished { #expect(res.body.string.contains("新建 2 个客户档案")) }
                 }
@@ -157,18 +176,35 @@ struct CustomerImportPageTests {
             #expect(first.status == .unprocessableEntity)
             #expect(first.body.string.contains("没有找到“姓名”列"))
             let html = first.body.string
-            let token = try #require(html.firstRange(of: "name=\"upload\" value=\"").map { String(html[$0.upperBound...].prefix(36)) })
+            let token = try #require(
+                html.firstRange(of: "name=\"upload\" value=\"").map { String(html[$0.upperBound...].prefix(36)) })
             var response: TestingHTTPResponse?
-            try await t.app.testing().test(.POST, "/customers/import", beforeRequest: { req in
-                try req.form(["upload": token, "mapping[0]": "name", "mapping[1]": "mobile", "step": "check", "defaultSource": "phone", "duplicates": "skip"], browser: lina)
-            }) { res async throws in response = res }
+            try await t.app.testing().test(
+                .POST, "/customers/import",
+                beforeRequest: { req in
+                    try req.form(
+                        [
+                            "upload": token, "mapping[0]": "name", "mapping[1]": "mobile", "step": "check",
+                            "defaultSource": "phone", "duplicates": "skip",
+                        ], browser: lina)
+                }
+            ) { res async throws in response = res }
             #expect(response?.status == .ok)
             #expect(response?.body.string.contains("没有发现问题") == true)
             #expect(try await CustomerModel.query(on: t.app.db).count() == 0)
-            try await t.app.testing().test(.POST, "/customers/import", beforeRequest: { req in
-                try req.form(["upload": token, "mapping[0]": "name", "mapping[1]": "mobile", "step": "import", "defaultSource": "phone", "duplicates": "skip"], browser: lina)
-            }) { res async throws in #expect(res.status == .seeOther) }
-            for _ in 0..<50 where try await CustomerModel.query(on: t.app.db).count() == 0 { try await Task.sleep(for: .milliseconds(50)) }
+            try await t.app.testing().test(
+                .POST, "/customers/import",
+                beforeRequest: { req in
+                    try req.form(
+                        [
+                            "upload": token, "mapping[0]": "name", "mapping[1]": "mobile", "step": "import",
+                            "defaultSource": "phone", "duplicates": "skip",
+                        ], browser: lina)
+                }
+            ) { res async throws in #expect(res.status == .seeOther) }
+            for _ in 0..<50 where try await CustomerModel.query(on: t.app.db).count() == 0 {
+                try await Task.sleep(for: .milliseconds(50))
+            }
             #expect(try await CustomerModel.query(on: t.app.db).first()?.mobile == "13812345678")
         }
     }
@@ -181,33 +217,44 @@ struct CustomerImportPageTests {
         for (name, value) in [("_csrf", browser.csrf)] + fields {
             body += "--\(boundary)\r\nContent-Disposition: form-data; name=\"\(name)\"\r\n\r\n\(value)\r\n"
         }
-        body += "--\(boundary)\r\nContent-Disposition: form-data; name=\"file\"; filename=\"\"\r\nContent-Type: application/octet-stream\r\n\r\n\r\n"
+        body +=
+            "--\(boundary)\r\nContent-Disposition: form-data; name=\"file\"; filename=\"\"\r\nContent-Type: application/octet-stream\r\n\r\n\r\n"
         body += "--\(boundary)--\r\n"
         var response: TestingHTTPResponse?
-        try await t.app.testing().test(.POST, "/customers/import", beforeRequest: { req in
-            req.headers.cookie = browser.cookies
-            req.headers.replaceOrAdd(name: .contentType, value: "multipart/form-data; boundary=\(boundary)")
-            req.body = ByteBuffer(string: body)
-        }) { res async throws in response = res }
+        try await t.app.testing().test(
+            .POST, "/customers/import",
+            beforeRequest: { req in
+                req.headers.cookie = browser.cookies
+                req.headers.replaceOrAdd(name: .contentType, value: "multipart/form-data; boundary=\(boundary)")
+                req.body = ByteBuffer(string: body)
+            }
+        ) { res async throws in response = res }
         return try #require(response)
     }
 
-    @Test("issue 10 #1: a browser's multipart post with mapping[N] is read — checking again and importing with a changed mapping work")
+    @Test(
+        "issue 10 #1: a browser's multipart post with mapping[N] is read — checking again and importing with a changed mapping work"
+    )
     func mappingFromTheBrowser() async throws {
         try await withApp { t in
             let lina = try await t.signIn("lina")
             let first = try await upload(t, lina, "联络人,移动号码\n张伟,13812345678\n", step: "check")
             let html = first.body.string
-            let token = try #require(html.firstRange(of: "name=\"upload\" value=\"").map { String(html[$0.upperBound...].prefix(36)) })
+            let token = try #require(
+                html.firstRange(of: "name=\"upload\" value=\"").map { String(html[$0.upperBound...].prefix(36)) })
             let common = [("upload", token), ("encoding", "auto"), ("defaultSource", "phone"), ("duplicates", "skip")]
-            let check = try await browserPost(t, lina, fields: common + [("mapping[0]", "name"), ("mapping[1]", "mobile"), ("step", "check")])
+            let check = try await browserPost(
+                t, lina, fields: common + [("mapping[0]", "name"), ("mapping[1]", "mobile"), ("step", "check")])
             #expect(check.status == .ok, "\(check.body.string.prefix(300))")
             #expect(check.body.string.contains("没有发现问题"))
             #expect(!check.body.string.contains("JSON"))
             #expect(try await CustomerModel.query(on: t.app.db).count() == 0)
-            let run = try await browserPost(t, lina, fields: common + [("mapping[0]", "name"), ("mapping[1]", "mobile"), ("step", "import")])
+            let run = try await browserPost(
+                t, lina, fields: common + [("mapping[0]", "name"), ("mapping[1]", "mobile"), ("step", "import")])
             #expect(run.status == .seeOther)
-            for _ in 0..<50 where try await CustomerModel.query(on: t.app.db).count() == 0 { try await Task.sleep(for: .milliseconds(50)) }
+            for _ in 0..<50 where try await CustomerModel.query(on: t.app.db).count() == 0 {
+                try await Task.sleep(for: .milliseconds(50))
+            }
             #expect(try await CustomerModel.query(on: t.app.db).first()?.mobile == "13812345678")
         }
     }
@@ -216,25 +263,34 @@ struct CustomerImportPageTests {
 /// Issue 11 #2, the import's side: a file of guessed numbers must not confirm them wholesale.
 @Suite("Import checks count as duplicate checks for those who see files masked")
 struct ImportDuplicateCheckTests {
-    @Test("a specialist's check counts each row matching a file on record, is audited, and is refused whole beyond the hour's allowance; the supervisor's is not limited")
+    @Test(
+        "a specialist's check counts each row matching a file on record, is audited, and is refused whole beyond the hour's allowance; the supervisor's is not limited"
+    )
     func importCheckIsLimited() async throws {
         try await withApp { (t: TestApp) in
             let supervisor = try await t.token(.supervisor)
             // Files on record, another specialist's.
             for index in 0..<62 {
                 var draft = CustomerDraft()
-                draft.kind = "individual"; draft.name = "客户\(index)"; draft.mobile = "1390000\(String(format: "%04d", index))"; draft.source = "phone"
+                draft.kind = "individual"; draft.name = "客户\(index)";
+                draft.mobile = "1390000\(String(format: "%04d", index))"; draft.source = "phone"
                 _ = try await CustomerStore(database: t.app.db).create(
                     try CustomerValidation.validate(draft).get(),
-                    responsibleStaffID: try await t.staff("zhangwei").requireID(), duplicateReason: nil, context: .console(now: testStart))
+                    responsibleStaffID: try await t.staff("zhangwei").requireID(), duplicateReason: nil,
+                    context: .console(now: testStart))
             }
             func csv(_ count: Int) -> [UInt8] {
-                Array(("客户姓名,手机号码\n" + (0..<count).map { "猜测\($0),1390000\(String(format: "%04d", $0))" }.joined(separator: "\n")).utf8)
+                Array(
+                    ("客户姓名,手机号码\n"
+                        + (0..<count).map { "猜测\($0),1390000\(String(format: "%04d", $0))" }.joined(separator: "\n"))
+                        .utf8)
             }
             let lina = try await t.token(.specialist)
             let small = try await CustomerImportTests().post(t, lina, csv(2), query: "dryRun=true")
             #expect(small.0 == .ok && small.1?.duplicateLines.count == 2)
-            let hits = try await t.app.db.sql().raw("SELECT COUNT(*) AS n FROM rate_limit_hits WHERE bucket = 'duplicate_check'").first()?.decode(column: "n", as: Int.self)
+            let hits = try await t.app.db.sql().raw(
+                "SELECT COUNT(*) AS n FROM rate_limit_hits WHERE bucket = 'duplicate_check'"
+            ).first()?.decode(column: "n", as: Int.self)
             #expect(hits == 2)
             #expect(try await t.auditEntries("customer.import_checked").count == 1)
             let large = try await CustomerImportTests().post(t, lina, csv(61), query: "dryRun=true")

@@ -1,11 +1,12 @@
 import Fluent
 import Foundation
-@testable import KefuServer
 import KefuDomain
 import KefuTesting
 import Testing
 import Vapor
 import VaporTesting
+
+@testable import KefuServer
 
 @Suite("Customer pages")
 struct CustomerPageTests {
@@ -19,28 +20,36 @@ struct CustomerPageTests {
         try await withApp { t in
             let lina = try await t.signIn("lina")
             var location = ""
-            try await t.app.testing().test(.POST, "/customers", beforeRequest: { req in try req.form(fields, browser: lina) }) { res async throws in
+            try await t.app.testing().test(
+                .POST, "/customers", beforeRequest: { req in try req.form(fields, browser: lina) }
+            ) { res async throws in
                 #expect(res.status == .seeOther)
                 location = res.headers.first(name: .location) ?? ""
             }
             #expect(location.hasPrefix("/customers/"))
-            try await t.app.testing().test(.GET, "/customers", beforeRequest: { req in lina.apply(to: &req) }) { res async throws in
+            try await t.app.testing().test(.GET, "/customers", beforeRequest: { req in lina.apply(to: &req) }) {
+                res async throws in
                 #expect(res.body.string.contains("13812345678"))
                 #expect(res.body.string.contains("KH-2026-000001"))
             }
             let zhangwei = try await t.signIn("zhangwei")
-            try await t.app.testing().test(.GET, "/customers", beforeRequest: { req in zhangwei.apply(to: &req) }) { res async throws in
+            try await t.app.testing().test(.GET, "/customers", beforeRequest: { req in zhangwei.apply(to: &req) }) {
+                res async throws in
                 #expect(res.body.string.contains("138****5678"))
                 #expect(!res.body.string.contains("13812345678"))
             }
-            try await t.app.testing().test(.GET, location, beforeRequest: { req in zhangwei.apply(to: &req) }) { res async throws in
+            try await t.app.testing().test(.GET, location, beforeRequest: { req in zhangwei.apply(to: &req) }) {
+                res async throws in
                 let html = res.body.string
                 #expect(html.contains("138****5678") && !html.contains("13812345678"))
                 #expect(!html.contains("zhangwei@pujiang.cn"))
                 #expect(html.contains("reveal-form"))
                 #expect(!html.contains("edit-customer"), "a colleague may not edit")
             }
-            try await t.app.testing().test(.POST, location + "/reveal", beforeRequest: { req in try req.form(["reason": "客户来电要求回拨"], browser: zhangwei) }) { res async throws in
+            try await t.app.testing().test(
+                .POST, location + "/reveal",
+                beforeRequest: { req in try req.form(["reason": "客户来电要求回拨"], browser: zhangwei) }
+            ) { res async throws in
                 #expect(res.status == .ok)
                 #expect(res.body.string.contains("13812345678"))
             }
@@ -56,17 +65,25 @@ struct CustomerPageTests {
             intent["stage"] = "intent"
             intent["followUpDueAt"] = "2026-12-07T10:00"
             intent["followUpPurpose"] = "确认考察时间"
-            try await t.app.testing().test(.POST, "/customers", beforeRequest: { req in try req.form(intent, browser: owner) }) { res async throws in
+            try await t.app.testing().test(
+                .POST, "/customers", beforeRequest: { req in try req.form(intent, browser: owner) }
+            ) { res async throws in
                 #expect(res.status == .seeOther)
             }
             let supervisor = try await t.signIn("wangjing")
             let lina = try #require(try await StaffModel.query(on: t.app.db).filter(\.$username == "lina").first()?.id)
-            try await t.app.testing().test(.GET, "/customers?stage=intent&specialist=\(lina)", beforeRequest: { req in supervisor.apply(to: &req) }) { res async throws in
+            try await t.app.testing().test(
+                .GET, "/customers?stage=intent&specialist=\(lina)", beforeRequest: { req in supervisor.apply(to: &req) }
+            ) { res async throws in
                 let html = res.body.string
                 #expect(html.contains(#"<option value="intent" selected>意向</option>"#))
                 #expect(html.contains(#"<option value="lead">线索</option>"#))
-                #expect(html.components(separatedBy: #"<option value="\#(lina)" selected>"#).count == 2, "marked in the filter only")
-                #expect(html.components(separatedBy: #"<option value="\#(lina)">"#).count == 2, "listed unmarked for reassignment")
+                #expect(
+                    html.components(separatedBy: #"<option value="\#(lina)" selected>"#).count == 2,
+                    "marked in the filter only")
+                #expect(
+                    html.components(separatedBy: #"<option value="\#(lina)">"#).count == 2,
+                    "listed unmarked for reassignment")
             }
         }
     }
@@ -77,7 +94,9 @@ struct CustomerPageTests {
             let lina = try await t.signIn("lina")
             var intent = fields
             intent["stage"] = "intent"
-            try await t.app.testing().test(.POST, "/customers", beforeRequest: { req in try req.form(intent, browser: lina) }) { res async throws in
+            try await t.app.testing().test(
+                .POST, "/customers", beforeRequest: { req in try req.form(intent, browser: lina) }
+            ) { res async throws in
                 #expect(res.status == .unprocessableEntity)
                 let html = res.body.string
                 #expect(html.contains("id=\"followUp-error\"") && html.contains("上海浦江科技有限公司"))
@@ -85,10 +104,14 @@ struct CustomerPageTests {
             #expect(try await CustomerModel.query(on: t.app.db).count() == 0)
             intent["followUpDueAt"] = "2026-12-07T10:00"
             intent["followUpPurpose"] = "确认考察时间"
-            try await t.app.testing().test(.POST, "/customers", beforeRequest: { req in try req.form(intent, browser: lina) }) { res async throws in
+            try await t.app.testing().test(
+                .POST, "/customers", beforeRequest: { req in try req.form(intent, browser: lina) }
+            ) { res async throws in
                 #expect(res.status == .seeOther)
             }
-            #expect(try await FollowUpStore(database: t.app.db).open(staffID: nil, until: .distantFuture).map(\.purpose) == ["确认考察时间"])
+            #expect(
+                try await FollowUpStore(database: t.app.db).open(staffID: nil, until: .distantFuture).map(\.purpose)
+                    == ["确认考察时间"])
         }
     }
 
@@ -100,7 +123,9 @@ struct CustomerPageTests {
             bad["mobile"] = "1381234"
             bad["budgetMinWan"] = "800"
             bad["budgetMaxWan"] = "200"
-            try await t.app.testing().test(.POST, "/customers", beforeRequest: { req in try req.form(bad, browser: lina) }) { res async throws in
+            try await t.app.testing().test(
+                .POST, "/customers", beforeRequest: { req in try req.form(bad, browser: lina) }
+            ) { res async throws in
                 #expect(res.status == .unprocessableEntity)
                 let html = res.body.string
                 #expect(html.contains("请输入有效的中国大陆手机号码"))
@@ -116,16 +141,22 @@ struct CustomerPageTests {
     func duplicate() async throws {
         try await withApp { t in
             let lina = try await t.signIn("lina")
-            try await t.app.testing().test(.POST, "/customers", beforeRequest: { req in try req.form(fields, browser: lina) }) { _ in }
+            try await t.app.testing().test(
+                .POST, "/customers", beforeRequest: { req in try req.form(fields, browser: lina) }
+            ) { _ in }
             var again = fields
             again["name"] = "张总"
-            try await t.app.testing().test(.POST, "/customers", beforeRequest: { req in try req.form(again, browser: lina) }) { res async throws in
+            try await t.app.testing().test(
+                .POST, "/customers", beforeRequest: { req in try req.form(again, browser: lina) }
+            ) { res async throws in
                 #expect(res.status == .conflict)
                 #expect(res.body.string.contains("疑似重复"))
                 #expect(res.body.string.contains("KH-2026-000001"))
             }
             again["duplicateReason"] = "同公司不同联系人"
-            try await t.app.testing().test(.POST, "/customers", beforeRequest: { req in try req.form(again, browser: lina) }) { res async throws in
+            try await t.app.testing().test(
+                .POST, "/customers", beforeRequest: { req in try req.form(again, browser: lina) }
+            ) { res async throws in
                 #expect(res.status == .seeOther)
             }
             #expect(try await CustomerModel.query(on: t.app.db).count() == 2)
@@ -136,18 +167,24 @@ struct CustomerPageTests {
     func conflict() async throws {
         try await withApp { t in
             let lina = try await t.signIn("lina")
-            try await t.app.testing().test(.POST, "/customers", beforeRequest: { req in try req.form(fields, browser: lina) }) { _ in }
+            try await t.app.testing().test(
+                .POST, "/customers", beforeRequest: { req in try req.form(fields, browser: lina) }
+            ) { _ in }
             let customer = try #require(try await CustomerModel.query(on: t.app.db).first())
             var first = fields
             first["version"] = "1"
             first["grade"] = "A"
-            try await t.app.testing().test(.POST, "/customers/\(customer.id!)", beforeRequest: { req in try req.form(first, browser: lina) }) { res async throws in
+            try await t.app.testing().test(
+                .POST, "/customers/\(customer.id!)", beforeRequest: { req in try req.form(first, browser: lina) }
+            ) { res async throws in
                 #expect(res.status == .seeOther)
             }
             var second = fields
             second["version"] = "1"
             second["grade"] = "C"
-            try await t.app.testing().test(.POST, "/customers/\(customer.id!)", beforeRequest: { req in try req.form(second, browser: lina) }) { res async throws in
+            try await t.app.testing().test(
+                .POST, "/customers/\(customer.id!)", beforeRequest: { req in try req.form(second, browser: lina) }
+            ) { res async throws in
                 #expect(res.status == .conflict)
                 #expect(res.body.string.contains("已被他人修改"))
                 #expect(res.body.string.contains("<option value=\"A\" selected>"))
@@ -160,17 +197,32 @@ struct CustomerPageTests {
     func communication() async throws {
         try await withApp { t in
             let lina = try await t.signIn("lina")
-            try await t.app.testing().test(.POST, "/customers", beforeRequest: { req in try req.form(fields, browser: lina) }) { _ in }
+            try await t.app.testing().test(
+                .POST, "/customers", beforeRequest: { req in try req.form(fields, browser: lina) }
+            ) { _ in }
             let customer = try #require(try await CustomerModel.query(on: t.app.db).first())
-            let record = ["channel": "phone", "direction": "outbound", "summary": "介绍临港新片区政策", "durationMinutes": "15", "nextStep": "下周安排实地考察"]
-            try await t.app.testing().test(.POST, "/customers/\(customer.id!)/communications", beforeRequest: { req in try req.form(record, browser: lina) }) { res async throws in
+            let record = [
+                "channel": "phone", "direction": "outbound", "summary": "介绍临港新片区政策", "durationMinutes": "15",
+                "nextStep": "下周安排实地考察",
+            ]
+            try await t.app.testing().test(
+                .POST, "/customers/\(customer.id!)/communications",
+                beforeRequest: { req in try req.form(record, browser: lina) }
+            ) { res async throws in
                 #expect(res.status == .seeOther)
             }
-            try await t.app.testing().test(.POST, "/customers/\(customer.id!)/communications", beforeRequest: { req in try req.form(["channel": "phone", "direction": "outbound", "summary": ""], browser: lina) }) { res async throws in
+            try await t.app.testing().test(
+                .POST, "/customers/\(customer.id!)/communications",
+                beforeRequest: { req in
+                    try req.form(["channel": "phone", "direction": "outbound", "summary": ""], browser: lina)
+                }
+            ) { res async throws in
                 #expect(res.status == .unprocessableEntity)
                 #expect(res.body.string.contains("此项为必填项"))
             }
-            try await t.app.testing().test(.GET, "/customers/\(customer.id!)", beforeRequest: { req in lina.apply(to: &req) }) { res async throws in
+            try await t.app.testing().test(
+                .GET, "/customers/\(customer.id!)", beforeRequest: { req in lina.apply(to: &req) }
+            ) { res async throws in
                 #expect(res.body.string.contains("介绍临港新片区政策"))
             }
         }
@@ -180,10 +232,14 @@ struct CustomerPageTests {
     func refused(role: Role) async throws {
         try await withApp { t in
             let lina = try await t.signIn("lina")
-            try await t.app.testing().test(.POST, "/customers", beforeRequest: { req in try req.form(fields, browser: lina) }) { _ in }
+            try await t.app.testing().test(
+                .POST, "/customers", beforeRequest: { req in try req.form(fields, browser: lina) }
+            ) { _ in }
             let customer = try #require(try await CustomerModel.query(on: t.app.db).first())
             let browser = try await t.signIn(role)
-            try await t.app.testing().test(.GET, "/customers/\(customer.id!)", beforeRequest: { req in browser.apply(to: &req) }) { res async throws in
+            try await t.app.testing().test(
+                .GET, "/customers/\(customer.id!)", beforeRequest: { req in browser.apply(to: &req) }
+            ) { res async throws in
                 #expect(res.status == .forbidden)
                 #expect(!res.body.string.contains("13812345678"))
             }

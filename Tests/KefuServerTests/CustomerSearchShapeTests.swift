@@ -1,11 +1,12 @@
 import Fluent
 import Foundation
-@testable import KefuServer
 import KefuDomain
 import KefuTesting
 import Testing
 import Vapor
 import VaporTesting
+
+@testable import KefuServer
 
 /// Issue 18 §10: search shapes found wanting at a million customers (`bench/run_search.sh`).
 @Suite("Customer search shapes (issue 18 §10)")
@@ -13,21 +14,27 @@ struct CustomerSearchShapeTests {
     func search(_ t: TestApp, _ query: String, token: String) async throws -> [String] {
         let encoded = query.addingPercentEncoding(withAllowedCharacters: .urlQueryAllowed) ?? query
         var names: [String] = []
-        try await t.app.testing().test(.GET, "/api/v1/customers?q=\(encoded)&perPage=100", beforeRequest: { req in req.bearer(token) }) { res async throws in
+        try await t.app.testing().test(
+            .GET, "/api/v1/customers?q=\(encoded)&perPage=100", beforeRequest: { req in req.bearer(token) }
+        ) { res async throws in
             #expect(res.status == .ok)
             names = try res.content.decode(PageDTO<CustomerSummaryDTO>.self).items.map(\.name).sorted()
         }
         return names
     }
 
-    @Test("a name with a mobile's last four digits finds the file whose name and mobile tail both match, as masked viewers see them too",
-          arguments: TestDatabase.available)
+    @Test(
+        "a name with a mobile's last four digits finds the file whose name and mobile tail both match, as masked viewers see them too",
+        arguments: TestDatabase.available)
     func nameAndLastFour(database: TestDatabase) async throws {
         try await withApp(on: database) { (t: TestApp) in
             let lina = try await t.token(.specialist)
-            _ = try await createCustomer(t, token: lina, ["name": "张伟", "companyName": "甲方科技有限公司", "mobile": "13800005678"])
-            _ = try await createCustomer(t, token: lina, ["name": "张伟", "companyName": "乙方科技有限公司", "mobile": "13900001234"])
-            _ = try await createCustomer(t, token: lina, ["name": "李娜", "companyName": "丙方物流有限公司", "mobile": "13700005678"])
+            _ = try await createCustomer(
+                t, token: lina, ["name": "张伟", "companyName": "甲方科技有限公司", "mobile": "13800005678"])
+            _ = try await createCustomer(
+                t, token: lina, ["name": "张伟", "companyName": "乙方科技有限公司", "mobile": "13900001234"])
+            _ = try await createCustomer(
+                t, token: lina, ["name": "李娜", "companyName": "丙方物流有限公司", "mobile": "13700005678"])
             let supervisor = try await t.token(.supervisor)
             let before = try await search(t, "张伟", token: supervisor)
             #expect(before == ["张伟", "张伟"])

@@ -1,6 +1,5 @@
 import Fluent
 import Foundation
-@testable import KefuServer
 import KefuDomain
 import KefuTesting
 import SQLKit
@@ -8,52 +7,82 @@ import Testing
 import Vapor
 import VaporTesting
 
+@testable import KefuServer
+
 /// The front line's defects found by trying it as its users would (issue 10, "Defects"): each test
 /// failed before its fix.
 @Suite("Front line defects (issue 10)")
 struct FrontLineDefectTests {
-    func post(_ t: TestApp, _ path: String, _ fields: [String: String], as browser: Browser) async throws -> TestingHTTPResponse {
+    func post(_ t: TestApp, _ path: String, _ fields: [String: String], as browser: Browser) async throws
+        -> TestingHTTPResponse
+    {
         var response: TestingHTTPResponse?
-        try await t.app.testing().test(.POST, path, beforeRequest: { req in try req.form(fields, browser: browser) }) { res async throws in response = res }
+        try await t.app.testing().test(.POST, path, beforeRequest: { req in try req.form(fields, browser: browser) }) {
+            res async throws in response = res
+        }
         return try #require(response)
     }
 
     func get(_ t: TestApp, _ path: String, as browser: Browser) async throws -> TestingHTTPResponse {
         var response: TestingHTTPResponse?
-        try await t.app.testing().test(.GET, path, beforeRequest: { req in browser.apply(to: &req) }) { res async throws in response = res }
+        try await t.app.testing().test(.GET, path, beforeRequest: { req in browser.apply(to: &req) }) {
+            res async throws in response = res
+        }
         return try #require(response)
     }
 
-    func project(_ t: TestApp, _ code: String, _ name: String, industries: [String], city: String = "苏州") async throws -> ProjectDTO {
+    func project(_ t: TestApp, _ code: String, _ name: String, industries: [String], city: String = "苏州") async throws
+        -> ProjectDTO
+    {
         var created: ProjectDTO?
         let token = try await t.token(.supervisor)
-        try await t.app.testing().test(.POST, "/api/v1/projects", beforeRequest: { req in
-            req.bearer(token)
-            try req.content.encode(ProjectInput(code: code, name: name, type: "industrial_park", industries: industries, province: "江苏省", city: city,
-                                                investmentMinWan: "100", investmentMaxWan: "1000", status: "open"))
-        }) { res async throws in created = try? res.content.decode(ProjectDTO.self) }
+        try await t.app.testing().test(
+            .POST, "/api/v1/projects",
+            beforeRequest: { req in
+                req.bearer(token)
+                try req.content.encode(
+                    ProjectInput(
+                        code: code, name: name, type: "industrial_park", industries: industries, province: "江苏省",
+                        city: city,
+                        investmentMinWan: "100", investmentMaxWan: "1000", status: "open"))
+            }
+        ) { res async throws in created = try? res.content.decode(ProjectDTO.self) }
         return try #require(created)
     }
 
     func recommend(_ t: TestApp, customerID: Int, projectID: Int, token: String) async throws -> Int {
         var id = 0
-        try await t.app.testing().test(.POST, "/api/v1/customers/\(customerID)/recommendations", beforeRequest: { req in
-            req.bearer(token); try req.content.encode(RecommendationStore.Input(projectID: projectID, presentation: "phone", material: nil))
-        }) { res async throws in id = (try? res.content.decode(RecommendationsAPIController.RecommendationDTO.self).id) ?? 0 }
+        try await t.app.testing().test(
+            .POST, "/api/v1/customers/\(customerID)/recommendations",
+            beforeRequest: { req in
+                req.bearer(token);
+                try req.content.encode(
+                    RecommendationStore.Input(projectID: projectID, presentation: "phone", material: nil))
+            }
+        ) { res async throws in
+            id = (try? res.content.decode(RecommendationsAPIController.RecommendationDTO.self).id) ?? 0
+        }
         return id
     }
 
-    @Test("#2: a refused reaction keeps the choice and the reason typed; nothing is preselected; a reaction can be corrected")
+    @Test(
+        "#2: a refused reaction keeps the choice and the reason typed; nothing is preselected; a reaction can be corrected"
+    )
     func reactionKeepsItsChoice() async throws {
         try await withApp { t in
             let token = try await t.token(.specialist)
             let park = try await project(t, "XM-2026-001", "苏州科技园", industries: ["technology"])
-            let customer = try await createCustomer(t, token: token, ["name": "张伟", "companyName": "上海浦江科技有限公司", "mobile": "13812345678"])
+            let customer = try await createCustomer(
+                t, token: token, ["name": "张伟", "companyName": "上海浦江科技有限公司", "mobile": "13812345678"])
             let id = try await recommend(t, customerID: customer.id, projectID: park.id, token: token)
             let lina = try await t.signIn("lina")
             let form = try await get(t, "/customers/\(customer.id)/recommendations", as: lina)
-            #expect(form.body.string.contains("<option value=\"\" selected>请选择反馈</option>"), "no reaction is chosen for the user")
-            let refused = try await post(t, "/customers/\(customer.id)/recommendations/\(id)/reaction", ["reaction": "not_interested", "reason": ""], as: lina)
+            #expect(
+                form.body.string.contains("<option value=\"\" selected>请选择反馈</option>"),
+                "no reaction is chosen for the user")
+            let refused = try await post(
+                t, "/customers/\(customer.id)/recommendations/\(id)/reaction",
+                ["reaction": "not_interested", "reason": ""], as: lina)
             #expect(refused.status == .unprocessableEntity)
             let html = refused.body.string
             #expect(html.contains("客户不感兴趣时请填写原因"))
@@ -61,16 +90,24 @@ struct FrontLineDefectTests {
             #expect(!html.contains("<option value=\"interested\" selected>"))
             let stored = try await RecommendationStore(database: t.app.db).find(id, customerID: customer.id)
             #expect(stored?.reaction == nil, "the refusal changed nothing")
-            let saved = try await post(t, "/customers/\(customer.id)/recommendations/\(id)/reaction", ["reaction": "not_interested", "reason": "投资额太大"], as: lina)
+            let saved = try await post(
+                t, "/customers/\(customer.id)/recommendations/\(id)/reaction",
+                ["reaction": "not_interested", "reason": "投资额太大"], as: lina)
             #expect(saved.status == .seeOther)
-            #expect(try await RecommendationStore(database: t.app.db).find(id, customerID: customer.id)?.reaction == "not_interested")
+            #expect(
+                try await RecommendationStore(database: t.app.db).find(id, customerID: customer.id)?.reaction
+                    == "not_interested")
             // Recorded: the page shows it with a form to correct it, the recorded choice selected.
             let after = try await get(t, "/customers/\(customer.id)/recommendations", as: lina).body.string
             #expect(after.contains("不感兴趣</strong> · 投资额太大"))
             #expect(after.contains("id=\"reaction-form-\(id)\"") && after.contains("更正反馈"))
-            let corrected = try await post(t, "/customers/\(customer.id)/recommendations/\(id)/reaction", ["reaction": "interested", "reason": ""], as: lina)
+            let corrected = try await post(
+                t, "/customers/\(customer.id)/recommendations/\(id)/reaction",
+                ["reaction": "interested", "reason": ""], as: lina)
             #expect(corrected.status == .seeOther)
-            #expect(try await RecommendationStore(database: t.app.db).find(id, customerID: customer.id)?.reaction == "interested")
+            #expect(
+                try await RecommendationStore(database: t.app.db).find(id, customerID: customer.id)?.reaction
+                    == "interested")
         }
     }
 
@@ -78,26 +115,39 @@ struct FrontLineDefectTests {
     func intakeKeepsTheCallNotes() async throws {
         try await withApp { t in
             let token = try await t.token(.specialist)
-            let existing = try await createCustomer(t, token: token, ["name": "张伟", "companyName": "上海浦江科技有限公司", "mobile": "13812345678"])
+            let existing = try await createCustomer(
+                t, token: token, ["name": "张伟", "companyName": "上海浦江科技有限公司", "mobile": "13812345678"])
             let lina = try await t.signIn("lina")
-            let typed = ["name": "张伟", "mobile": "13812345678", "channel": "phone", "receivedAt": "2026-11-30 08:50",
-                         "question": "电力增容费用多少？", "answer": "按每千伏安 200 元", "outcome": "answered"]
+            let typed = [
+                "name": "张伟", "mobile": "13812345678", "channel": "phone", "receivedAt": "2026-11-30 08:50",
+                "question": "电力增容费用多少？", "answer": "按每千伏安 200 元", "outcome": "answered",
+            ]
             let duplicate = try await post(t, "/inquiries", typed, as: lina)
             #expect(duplicate.status == .conflict)
             #expect(duplicate.body.string.contains("name=\"useCustomer\" value=\"\(existing.id)\""))
-            let chosen = try await post(t, "/inquiries", typed.merging(["useCustomer": String(existing.id), "duplicateReason": ""]) { $1 }, as: lina)
+            let chosen = try await post(
+                t, "/inquiries", typed.merging(["useCustomer": String(existing.id), "duplicateReason": ""]) { $1 },
+                as: lina)
             #expect(chosen.status == .ok)
             let html = chosen.body.string
             #expect(html.contains("id=\"chosen-customer\"") && html.contains(existing.code))
-            #expect(html.contains(">电力增容费用多少？</textarea>") && html.contains(">按每千伏安 200 元</textarea>"), "the notes are kept")
+            #expect(
+                html.contains(">电力增容费用多少？</textarea>") && html.contains(">按每千伏安 200 元</textarea>"), "the notes are kept"
+            )
             #expect(html.contains("name=\"customerID\" value=\"\(existing.id)\""))
-            #expect(try await t.app.db.sql().raw("SELECT COUNT(*) AS n FROM inquiries").first()?.decode(column: "n", as: Int.self) == 0, "nothing saved yet")
+            #expect(
+                try await t.app.db.sql().raw("SELECT COUNT(*) AS n FROM inquiries").first()?.decode(
+                    column: "n", as: Int.self) == 0, "nothing saved yet")
             // Searching (Enter in 查找客户 submits the same button) keeps them too.
-            let searched = try await post(t, "/inquiries", ["intent": "search", "q": "浦江", "question": "电力增容费用多少？", "answer": "按每千伏安 200 元"], as: lina)
+            let searched = try await post(
+                t, "/inquiries", ["intent": "search", "q": "浦江", "question": "电力增容费用多少？", "answer": "按每千伏安 200 元"],
+                as: lina)
             #expect(searched.status == .ok)
-            #expect(searched.body.string.contains(">电力增容费用多少？</textarea>") && searched.body.string.contains(existing.code))
+            #expect(
+                searched.body.string.contains(">电力增容费用多少？</textarea>") && searched.body.string.contains(existing.code))
             // Saved on the chosen file, with the notes.
-            let saved = try await post(t, "/inquiries", typed.merging(["customerID": String(existing.id)]) { $1 }, as: lina)
+            let saved = try await post(
+                t, "/inquiries", typed.merging(["customerID": String(existing.id)]) { $1 }, as: lina)
             #expect(saved.status == .seeOther)
             let answer = try await t.app.db.sql().raw("SELECT answer, customer_id FROM inquiries").first()
             #expect(try answer?.decode(column: "answer", as: String.self) == "按每千伏安 200 元")
@@ -109,31 +159,46 @@ struct FrontLineDefectTests {
     func duplicateReasonMessage() async throws {
         try await withApp { t in
             let token = try await t.token(.specialist)
-            _ = try await createCustomer(t, token: token, ["name": "张伟", "companyName": "上海浦江科技有限公司", "mobile": "13812345678"])
+            _ = try await createCustomer(
+                t, token: token, ["name": "张伟", "companyName": "上海浦江科技有限公司", "mobile": "13812345678"])
             let lina = try await t.signIn("lina")
-            let fields = ["kind": "individual", "name": "张伟", "mobile": "13812345678", "source": "phone", "stage": "lead", "timing": "undecided"]
+            let fields = [
+                "kind": "individual", "name": "张伟", "mobile": "13812345678", "source": "phone", "stage": "lead",
+                "timing": "undecided",
+            ]
             let first = try await post(t, "/customers", fields, as: lina)
             #expect(first.status == .conflict)
             #expect(!first.body.string.contains("duplicateReason-error"), "the first time only the card shows")
             let again = try await post(t, "/customers", fields.merging(["duplicateReason": " "]) { $1 }, as: lina)
             #expect(again.status == .conflict)
-            #expect(again.body.string.contains("id=\"duplicateReason-error\"") && again.body.string.contains("仍要保存时请填写原因"))
+            #expect(
+                again.body.string.contains("id=\"duplicateReason-error\"") && again.body.string.contains("仍要保存时请填写原因"))
             #expect(try await CustomerModel.query(on: t.app.db).count() == 1)
-            let intake = try await post(t, "/inquiries", ["name": "张伟", "mobile": "13812345678", "channel": "phone", "receivedAt": "2026-11-30 08:50", "question": "电费？", "answer": "按峰谷电价", "outcome": "answered", "duplicateReason": ""], as: lina)
+            let intake = try await post(
+                t, "/inquiries",
+                [
+                    "name": "张伟", "mobile": "13812345678", "channel": "phone", "receivedAt": "2026-11-30 08:50",
+                    "question": "电费？", "answer": "按峰谷电价", "outcome": "answered", "duplicateReason": "",
+                ], as: lina)
             #expect(intake.status == .conflict && intake.body.string.contains("id=\"duplicateReason-error\""))
         }
     }
 
-    @Test("#4: what is typed into 记录沟通 — content, next step, duration — shows on the file, and the next step offers a follow-up")
+    @Test(
+        "#4: what is typed into 记录沟通 — content, next step, duration — shows on the file, and the next step offers a follow-up"
+    )
     func communicationShown() async throws {
         try await withApp { t in
             let token = try await t.token(.specialist)
-            let customer = try await createCustomer(t, token: token, ["name": "张伟", "companyName": "上海浦江科技有限公司", "mobile": "13812345678"])
+            let customer = try await createCustomer(
+                t, token: token, ["name": "张伟", "companyName": "上海浦江科技有限公司", "mobile": "13812345678"])
             let lina = try await t.signIn("lina")
-            let saved = try await post(t, "/customers/\(customer.id)/communications", [
-                "channel": "phone", "direction": "outbound", "durationMinutes": "25", "summary": "介绍苏州园区",
-                "content": "客户关心用电指标和人才公寓", "nextStep": "下周三发园区资料",
-            ], as: lina)
+            let saved = try await post(
+                t, "/customers/\(customer.id)/communications",
+                [
+                    "channel": "phone", "direction": "outbound", "durationMinutes": "25", "summary": "介绍苏州园区",
+                    "content": "客户关心用电指标和人才公寓", "nextStep": "下周三发园区资料",
+                ], as: lina)
             #expect(saved.status == .seeOther)
             let html = try await get(t, "/customers/\(customer.id)", as: lina).body.string
             #expect(html.contains("介绍苏州园区"))
@@ -141,7 +206,9 @@ struct FrontLineDefectTests {
             #expect(html.contains("下周三发园区资料"), "the next step")
             #expect(html.contains("25 分钟"), "the duration")
             let purpose = "下周三发园区资料".addingPercentEncoding(withAllowedCharacters: .urlQueryValueAllowed) ?? ""
-            #expect(html.contains("/customers/\(customer.id)/follow-ups?purpose=\(purpose)"), "the next step offers to become a follow-up")
+            #expect(
+                html.contains("/customers/\(customer.id)/follow-ups?purpose=\(purpose)"),
+                "the next step offers to become a follow-up")
             // Improvement 1: the timeline filtered by kind keeps the communication and drops the rest.
             let onlyTalks = try await get(t, "/customers/\(customer.id)?kind=communication", as: lina).body.string
             #expect(onlyTalks.contains("介绍苏州园区") && !onlyTalks.contains("<span class=\"tag\">建档</span>"))
@@ -153,12 +220,14 @@ struct FrontLineDefectTests {
         }
     }
 
-    @Test("#5: the timeline, the change history and the audit log show labels and display names, not codes and usernames")
+    @Test(
+        "#5: the timeline, the change history and the audit log show labels and display names, not codes and usernames")
     func labelsNotCodes() async throws {
         try await withApp { t in
             let token = try await t.token(.specialist)
             let park = try await project(t, "XM-2026-001", "苏州科技园", industries: ["technology"])
-            let customer = try await createCustomer(t, token: token, ["name": "张伟", "companyName": "上海浦江科技有限公司", "mobile": "13812345678"])
+            let customer = try await createCustomer(
+                t, token: token, ["name": "张伟", "companyName": "上海浦江科技有限公司", "mobile": "13812345678"])
             var input = CustomerInput()
             input.version = customer.version
             input.stage = "intent"
@@ -166,35 +235,52 @@ struct FrontLineDefectTests {
             input.industries = ["manufacturing"]
             input.followUpDueAt = "2026-12-07T10:00"
             input.followUpPurpose = "确认考察时间"
-            try await t.app.testing().test(.PATCH, "/api/v1/customers/\(customer.id)", beforeRequest: { req in
-                req.bearer(token); try req.content.encode(input)
-            }) { res async throws in #expect(res.status == .ok, "\(res.body.string)") }
+            try await t.app.testing().test(
+                .PATCH, "/api/v1/customers/\(customer.id)",
+                beforeRequest: { req in
+                    req.bearer(token); try req.content.encode(input)
+                }
+            ) { res async throws in #expect(res.status == .ok, "\(res.body.string)") }
             let id = try await recommend(t, customerID: customer.id, projectID: park.id, token: token)
-            try await t.app.testing().test(.POST, "/api/v1/customers/\(customer.id)/recommendations/\(id)/reaction", beforeRequest: { req in
-                req.bearer(token); try req.content.encode(RecommendationStore.ReactionInput(reaction: "interested", reason: "靠近上海"))
-            }) { res async throws in #expect(res.status == .ok) }
+            try await t.app.testing().test(
+                .POST, "/api/v1/customers/\(customer.id)/recommendations/\(id)/reaction",
+                beforeRequest: { req in
+                    req.bearer(token);
+                    try req.content.encode(RecommendationStore.ReactionInput(reaction: "interested", reason: "靠近上海"))
+                }
+            ) { res async throws in #expect(res.status == .ok) }
             let lina = try await t.signIn("lina")
             let html = try await get(t, "/customers/\(customer.id)", as: lina).body.string
             let timeline = String(html[html.range(of: "id=\"timeline\"")!.lowerBound...])
-            #expect(timeline.contains("客户阶段") && timeline.contains("投资时间") && !timeline.contains(" stage"), "changed fields by name")
+            #expect(
+                timeline.contains("客户阶段") && timeline.contains("投资时间") && !timeline.contains(" stage"),
+                "changed fields by name")
             #expect(timeline.contains("感兴趣 · 靠近上海") && !timeline.contains("interested"))
             #expect(timeline.contains("李娜") && !timeline.contains("· lina"), "people by display name")
             #expect(html.contains("<td>线索</td><td>意向</td>"), "stages in words in the history")
             #expect(html.contains("6 个月内") || html.contains("半年内"), "timing in words")
             #expect(html.contains("制造") && !html.contains(">manufacturing<") && !html.contains("<td>lina</td>"))
-            #expect(!html.contains("within_6_months"), "\(html.components(separatedBy: "within_6_months").first?.suffix(300) ?? "")")
+            #expect(
+                !html.contains("within_6_months"),
+                "\(html.components(separatedBy: "within_6_months").first?.suffix(300) ?? "")")
             let supervisor = try await t.signIn("wangjing")
             let audit = try await get(t, "/audit", as: supervisor).body.string
-            #expect(audit.contains("推荐项目") && audit.contains("记录推荐反馈") && audit.contains("安排跟进"), "every action with a label")
+            #expect(
+                audit.contains("推荐项目") && audit.contains("记录推荐反馈") && audit.contains("安排跟进"),
+                "every action with a label")
             #expect(audit.contains("<td class=\"nowrap\">李娜</td>"), "the actor by name")
             #expect(audit.contains("<option value=\"lina\">李娜</option>"), "the actor filter by name")
             #expect(audit.contains("<option value=\"auth.sign_in_failed\">登录失败</option>"), "the action filter by label")
             #expect(audit.contains("客户阶段") && !audit.contains(">stage,"), "fields by name")
             // Project versions: who changed it by name, industries in words.
             let supervisorToken = try await t.token(.supervisor)
-            try await t.app.testing().test(.PATCH, "/api/v1/projects/\(park.id)", beforeRequest: { req in
-                req.bearer(supervisorToken); try req.content.encode(ProjectInput(version: park.version, industries: ["manufacturing"]))
-            }) { res async throws in #expect(res.status == .ok, "\(res.body.string)") }
+            try await t.app.testing().test(
+                .PATCH, "/api/v1/projects/\(park.id)",
+                beforeRequest: { req in
+                    req.bearer(supervisorToken);
+                    try req.content.encode(ProjectInput(version: park.version, industries: ["manufacturing"]))
+                }
+            ) { res async throws in #expect(res.status == .ok, "\(res.body.string)") }
             let versions = try await get(t, "/projects/\(park.id)", as: supervisor).body.string
             #expect(versions.contains("王静") && !versions.contains("wangjing"), "the person, not the username")
             #expect(versions.contains("信息技术 → 先进制造") || versions.contains("→ 先进制造"), "industries in words")
@@ -204,28 +290,45 @@ struct FrontLineDefectTests {
         }
     }
 
-    @Test("#8–#10: today's promised replies are on the workbench; cards and team columns are named and counted alike; the queue opens only for who may")
+    @Test(
+        "#8–#10: today's promised replies are on the workbench; cards and team columns are named and counted alike; the queue opens only for who may"
+    )
     func workbenchCounts() async throws {
         try await withApp { t in
             let token = try await t.token(.specialist)
-            let customer = try await createCustomer(t, token: token, ["name": "张伟", "companyName": "上海浦江科技有限公司", "mobile": "13812345678"])
+            let customer = try await createCustomer(
+                t, token: token, ["name": "张伟", "companyName": "上海浦江科技有限公司", "mobile": "13812345678"])
             // 09:00 now; the reply is promised for 12:39 today — beyond the two-hour reminder lead.
-            try await t.app.testing().test(.POST, "/api/v1/inquiries", beforeRequest: { req in
-                req.bearer(token)
-                try req.content.encode(InquiryInput(customerID: customer.id, channel: "phone", question: "电费怎么算？", answeredOnTheSpot: false,
-                                                    promisedBy: ISO8601DateFormatter().string(from: testStart.addingTimeInterval(3 * 3600 + 39 * 60))))
-            }) { res async throws in #expect(res.status == .created) }
-            try await t.app.testing().test(.POST, "/api/v1/public/inquiries", beforeRequest: { req in
-                try req.content.encode(["name": "陈先生", "mobile": "13912345678", "question": "有没有冷库？", "consent": "true"])
-            }) { res async throws in #expect(res.status == .created) }
-            let waitingID = try await t.app.db.sql().raw("SELECT id FROM inquiries WHERE status = 'waiting'").first()?.decode(column: "id", as: Int.self) ?? 0
+            try await t.app.testing().test(
+                .POST, "/api/v1/inquiries",
+                beforeRequest: { req in
+                    req.bearer(token)
+                    try req.content.encode(
+                        InquiryInput(
+                            customerID: customer.id, channel: "phone", question: "电费怎么算？", answeredOnTheSpot: false,
+                            promisedBy: ISO8601DateFormatter().string(
+                                from: testStart.addingTimeInterval(3 * 3600 + 39 * 60))))
+                }
+            ) { res async throws in #expect(res.status == .created) }
+            try await t.app.testing().test(
+                .POST, "/api/v1/public/inquiries",
+                beforeRequest: { req in
+                    try req.content.encode([
+                        "name": "陈先生", "mobile": "13912345678", "question": "有没有冷库？", "consent": "true",
+                    ])
+                }
+            ) { res async throws in #expect(res.status == .created) }
+            let waitingID =
+                try await t.app.db.sql().raw("SELECT id FROM inquiries WHERE status = 'waiting'").first()?.decode(
+                    column: "id", as: Int.self) ?? 0
             let lina = try await t.signIn("lina")
             let html = try await get(t, "/", as: lina).body.string
             #expect(html.contains("电费怎么算？"), "a reply due at 12:39 is on the 09:00 list")
             #expect(!html.contains("没有即将到期或逾期的承诺答复") && !html.contains("今天没有到期或逾期的承诺答复"))
             #expect(html.contains("今日及逾期承诺答复") && html.contains("今日及逾期跟进"), "the cards say what they count")
             #expect(html.contains("有没有冷库？"), "the queue shows")
-            #expect(!html.contains("href=\"/inquiries/\(waitingID)\""), "but a specialist gets no link that ends in 没有权限")
+            #expect(
+                !html.contains("href=\"/inquiries/\(waitingID)\""), "but a specialist gets no link that ends in 没有权限")
             #expect(html.contains("id=\"waiting-help\""))
             let supervisor = try await t.signIn("wangjing")
             let team = try await get(t, "/", as: supervisor).body.string
@@ -233,17 +336,23 @@ struct FrontLineDefectTests {
             #expect(!team.contains(">今日跟进<"), "no two different things called 今日跟进")
             #expect(team.contains("href=\"/inquiries/\(waitingID)\""), "the supervisor opens the queue to assign")
             let linaID = try await t.staff("lina").id ?? 0
-            #expect(team.contains("/inquiries?status=promised&staff=\(linaID)\">1</a>") || team.contains("/inquiries?status=promised&amp;staff=\(linaID)\">1</a>"),
-                    "the team table counts the reply due today")
+            #expect(
+                team.contains("/inquiries?status=promised&staff=\(linaID)\">1</a>")
+                    || team.contains("/inquiries?status=promised&amp;staff=\(linaID)\">1</a>"),
+                "the team table counts the reply due today")
         }
     }
 
-    @Test("#11: leadership and liaisons see what they can do and why the rest is empty; a liaison is not told to create customers")
+    @Test(
+        "#11: leadership and liaisons see what they can do and why the rest is empty; a liaison is not told to create customers"
+    )
     func workbenchWithoutFrontLineWork() async throws {
         try await withApp { t in
             let leadership = try await t.signIn("zhaoguoqiang")
             let html = try await get(t, "/", as: leadership).body.string
-            #expect(html.contains("id=\"what-you-can-do\"") && html.contains("href=\"/projects\"") && html.contains("id=\"why-empty\""))
+            #expect(
+                html.contains("id=\"what-you-can-do\"") && html.contains("href=\"/projects\"")
+                    && html.contains("id=\"why-empty\""))
             #expect(html.contains("统计报表模块上线后"))
             let liaison = try await t.signIn("zhoumin")
             let home = try await get(t, "/", as: liaison).body.string
@@ -259,7 +368,8 @@ struct FrontLineDefectTests {
             let token = try await t.token(.specialist)
             let park = try await project(t, "XM-2026-001", "苏州科技园", industries: ["technology"])
             _ = try await project(t, "XM-2026-002", "南京物流园", industries: ["logistics"], city: "南京")
-            let customer = try await createCustomer(t, token: token, ["name": "张伟", "companyName": "上海浦江科技有限公司", "mobile": "13812345678"], industries: [])
+            let customer = try await createCustomer(
+                t, token: token, ["name": "张伟", "companyName": "上海浦江科技有限公司", "mobile": "13812345678"], industries: [])
             let lina = try await t.signIn("lina")
             let before = try await get(t, "/customers/\(customer.id)/recommendations", as: lina).body.string
             #expect(!before.contains("+10</span> 客户未填写关注行业") && before.contains("客户未填写关注行业"))
@@ -272,7 +382,9 @@ struct FrontLineDefectTests {
         }
     }
 
-    @Test("#5: every audit action the code records has a label in both languages, and every place on the leadership page a description")
+    @Test(
+        "#5: every audit action the code records has a label in both languages, and every place on the leadership page a description"
+    )
     func everyAuditActionLabelled() throws {
         let localizer = try Localizer.load(from: packageRoot + "Resources/Localization")
         let recorded = try Regex(#"AuditLog\.record\(\s*"([a-z_]+\.[a-z_.]+)""#)
@@ -285,59 +397,90 @@ struct FrontLineDefectTests {
         }
         #expect(actions.count > 20)
         for action in actions.sorted() {
-            #expect(localizer.tables[.zhHans]?["audit.action.\(action)"] != nil && localizer.tables[.en]?["audit.action.\(action)"] != nil, "\(action) has no label")
+            #expect(
+                localizer.tables[.zhHans]?["audit.action.\(action)"] != nil
+                    && localizer.tables[.en]?["audit.action.\(action)"] != nil, "\(action) has no label")
         }
-        for entry in NavigationEntry.all + NavigationEntry.settings where entry.path != nil && entry.key != "nav.dashboard" {
+        for entry in NavigationEntry.all + NavigationEntry.settings
+        where entry.path != nil && entry.key != "nav.dashboard" {
             #expect(localizer.hasKey("dashboard.can.\(entry.key.dropFirst(4))"), "\(entry.key)")
         }
     }
 
-    @Test("#13: in English — notification titles, the timeline's promised reply, list separators and ×10k CNY — no Chinese left")
+    @Test(
+        "#13: in English — notification titles, the timeline's promised reply, list separators and ×10k CNY — no Chinese left"
+    )
     func englishReadsEnglish() async throws {
         try await withApp { t in
             let token = try await t.token(.specialist)
-            let customer = try await createCustomer(t, token: token, ["name": "Zhang Wei", "companyName": "Pujiang Tech", "mobile": "13812345678"],
-                                                    industries: ["technology", "manufacturing"])
-            try await t.app.testing().test(.POST, "/api/v1/inquiries", beforeRequest: { req in
-                req.bearer(token)
-                try req.content.encode(InquiryInput(customerID: customer.id, channel: "phone", question: "Power fees?", answeredOnTheSpot: false,
-                                                    promisedBy: ISO8601DateFormatter().string(from: testStart.addingTimeInterval(3600))))
-            }) { res async throws in #expect(res.status == .created) }
+            let customer = try await createCustomer(
+                t, token: token, ["name": "Zhang Wei", "companyName": "Pujiang Tech", "mobile": "13812345678"],
+                industries: ["technology", "manufacturing"])
+            try await t.app.testing().test(
+                .POST, "/api/v1/inquiries",
+                beforeRequest: { req in
+                    req.bearer(token)
+                    try req.content.encode(
+                        InquiryInput(
+                            customerID: customer.id, channel: "phone", question: "Power fees?",
+                            answeredOnTheSpot: false,
+                            promisedBy: ISO8601DateFormatter().string(from: testStart.addingTimeInterval(3600))))
+                }
+            ) { res async throws in #expect(res.status == .created) }
             // A notification written in Chinese while lina read Chinese.
             let linaID = try await t.staff("lina").id ?? 0
-            _ = try await NotificationStore(database: t.app.db).add(staffID: linaID, event: .followUpDue, title: "今日跟进：Zhang Wei", body: "⏰ 2026-11-30 10:00",
-                                                                    link: "/", dedupeKey: "t1", now: testStart)
+            _ = try await NotificationStore(database: t.app.db).add(
+                staffID: linaID, event: .followUpDue, title: "今日跟进：Zhang Wei", body: "⏰ 2026-11-30 10:00",
+                link: "/", dedupeKey: "t1", now: testStart)
             let lina = try await t.signIn("lina")
             _ = try await post(t, "/profile/language", ["language": "en"], as: lina)
             let bell = try await get(t, "/notifications", as: lina).body.string
             #expect(bell.contains("Follow-up due: Zhang Wei") && !bell.contains("今日跟进") && !bell.contains("⏰"))
             let file = try await get(t, "/customers/\(customer.id)", as: lina).body.string
             #expect(file.contains("reply promised by 2026-11-30 10:00") && !file.contains("前答复"))
-            #expect(file.contains("Manufacturing, Technology") || file.contains("Technology, Manufacturing"), "an English list separator")
+            #expect(
+                file.contains("Manufacturing, Technology") || file.contains("Technology, Manufacturing"),
+                "an English list separator")
             #expect(!file.contains("、"))
             let form = try await get(t, "/customers/new", as: lina).body.string
             #expect(form.contains("×10k CNY") && !form.contains("万元"))
         }
     }
 
-    @Test("#15: a file created at intake can record consent; 301 finds KH-2026-000301; units said once; empty as —; focus on the password after a failed sign-in")
+    @Test(
+        "#15: a file created at intake can record consent; 301 finds KH-2026-000301; units said once; empty as —; focus on the password after a failed sign-in"
+    )
     func smallerDefects() async throws {
         try await withApp { t in
             let lina = try await t.signIn("lina")
             let intake = try await get(t, "/inquiries/new", as: lina).body.string
             #expect(intake.contains("id=\"consentChannel\""), "the consent step is offered at intake")
-            let saved = try await post(t, "/inquiries", ["name": "王芳", "mobile": "13700002222", "consentChannel": "verbal_phone", "channel": "phone", "receivedAt": "2026-11-30 08:50",
-                                                         "question": "有没有厂房？", "answer": "有，标准厂房", "outcome": "answered"], as: lina)
+            let saved = try await post(
+                t, "/inquiries",
+                [
+                    "name": "王芳", "mobile": "13700002222", "consentChannel": "verbal_phone", "channel": "phone",
+                    "receivedAt": "2026-11-30 08:50",
+                    "question": "有没有厂房？", "answer": "有，标准厂房", "outcome": "answered",
+                ], as: lina)
             #expect(saved.status == .seeOther)
             let customer = try #require(try await CustomerModel.query(on: t.app.db).filter(\.$name == "王芳").first())
             let consents = try await ConsentStore(database: t.app.db).all(customerID: try customer.requireID())
             #expect(consents.map(\.channel) == ["verbal_phone"] && consents.map(\.purpose) == ["collection"])
             #expect(customer.consentAt != nil)
-            let refused = try await post(t, "/inquiries", ["name": "赵强", "mobile": "13600003333", "consentChannel": "telepathy", "channel": "phone", "receivedAt": "2026-11-30 08:50", "question": "？", "answer": "—", "outcome": "answered"], as: lina)
+            let refused = try await post(
+                t, "/inquiries",
+                [
+                    "name": "赵强", "mobile": "13600003333", "consentChannel": "telepathy", "channel": "phone",
+                    "receivedAt": "2026-11-30 08:50", "question": "？", "answer": "—", "outcome": "answered",
+                ], as: lina)
             #expect(refused.status == .unprocessableEntity)
-            #expect(try await CustomerModel.query(on: t.app.db).filter(\.$name == "赵强").count() == 0, "bad input changes nothing")
+            #expect(
+                try await CustomerModel.query(on: t.app.db).filter(\.$name == "赵强").count() == 0,
+                "bad input changes nothing")
             // The inquiry page: what is empty reads —.
-            let inquiryID = try await t.app.db.sql().raw("SELECT id FROM inquiries").first()?.decode(column: "id", as: Int.self) ?? 0
+            let inquiryID =
+                try await t.app.db.sql().raw("SELECT id FROM inquiries").first()?.decode(column: "id", as: Int.self)
+                ?? 0
             let inquiry = try await get(t, "/inquiries/\(inquiryID)", as: lina).body.string
             #expect(inquiry.contains("<dd class=\"prewrap\">—</dd>"), "needs left empty")
             // A short number finds the code.
@@ -346,12 +489,19 @@ struct FrontLineDefectTests {
             #expect(found.contains(customer.code))
             // Units: the value carries the unit, the label does not repeat it.
             let supervisorToken = try await t.token(.supervisor)
-            var input = ProjectInput(code: "XM-2026-001", name: "苏州科技园", type: "industrial_park", industries: ["technology"], province: "江苏省", city: "苏州",
-                                     investmentMinWan: "100", investmentMaxWan: "1000", status: "open")
+            var input = ProjectInput(
+                code: "XM-2026-001", name: "苏州科技园", type: "industrial_park", industries: ["technology"],
+                province: "江苏省", city: "苏州",
+                investmentMinWan: "100", investmentMaxWan: "1000", status: "open")
             input.annualReturnPercent = "7.5"
             input.paybackYears = "9"
             var projectID = 0
-            try await t.app.testing().test(.POST, "/api/v1/projects", beforeRequest: { req in req.bearer(supervisorToken); try req.content.encode(input) }) { res async throws in
+            try await t.app.testing().test(
+                .POST, "/api/v1/projects",
+                beforeRequest: { req in
+                    req.bearer(supervisorToken); try req.content.encode(input)
+                }
+            ) { res async throws in
                 projectID = (try? res.content.decode(ProjectDTO.self).id) ?? 0
             }
             let project = try await get(t, "/projects/\(projectID)", as: lina).body.string
@@ -360,10 +510,15 @@ struct FrontLineDefectTests {
             // A failed sign-in puts the cursor in the password.
             let browser = try await Browser.anonymous(t.app)
             var html = ""
-            try await t.app.testing().test(.POST, "/login", beforeRequest: { req in
-                req.headers.cookie = browser.cookies
-                try req.content.encode(["username": "lina", "password": "wrong-password", "_csrf": browser.csrf, "next": "/"], as: .urlEncodedForm)
-            }) { res async throws in html = res.body.string }
+            try await t.app.testing().test(
+                .POST, "/login",
+                beforeRequest: { req in
+                    req.headers.cookie = browser.cookies
+                    try req.content.encode(
+                        ["username": "lina", "password": "wrong-password", "_csrf": browser.csrf, "next": "/"],
+                        as: .urlEncodedForm)
+                }
+            ) { res async throws in html = res.body.string }
             #expect(html.contains("autocomplete=\"current-password\" required autofocus"))
             #expect(!html.contains("spellcheck=\"false\" required autofocus"))
         }
@@ -373,9 +528,13 @@ struct FrontLineDefectTests {
     func followUpDays() async throws {
         try await withApp { t in
             let token = try await t.token(.specialist)
-            _ = try await createCustomer(t, token: token, ["name": "张伟", "companyName": "上海浦江科技有限公司", "mobile": "13812345678", "stage": "intent",
-                                                           "followUpDueAt": ISO8601DateFormatter().string(from: testStart.addingTimeInterval(1800)),
-                                                           "followUpPurpose": "确认考察时间"])
+            _ = try await createCustomer(
+                t, token: token,
+                [
+                    "name": "张伟", "companyName": "上海浦江科技有限公司", "mobile": "13812345678", "stage": "intent",
+                    "followUpDueAt": ISO8601DateFormatter().string(from: testStart.addingTimeInterval(1800)),
+                    "followUpPurpose": "确认考察时间",
+                ])
             let lina = try await t.signIn("lina")
             let week = try await get(t, "/follow-ups?view=week&scope=mine", as: lina).body.string
             #expect(week.contains("周一 <span class=\"muted\">2026-11-30</span>") && week.contains("周日"))

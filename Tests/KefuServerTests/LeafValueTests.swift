@@ -1,25 +1,30 @@
 import Foundation
 import KefuDomain
-@testable import KefuServer
 import KefuTesting
 import LeafKit
 import SQLKit
 import Testing
 import Vapor
 
+@testable import KefuServer
+
 /// The view values that give Leaf their `LeafData` by hand must say exactly what their `Encodable`
 /// form says; otherwise a field added to one would silently render empty on a page.
 @Suite("Leaf values written by hand match their Encodable form")
 struct LeafValueTests {
     /// Encodes `value` to JSON and to LeafData and compares the two trees: same keys, same values.
-    static func expectSame<T: Encodable & LeafDataRepresentable>(_ value: T, sourceLocation: SourceLocation = #_sourceLocation) throws {
+    static func expectSame<T: Encodable & LeafDataRepresentable>(
+        _ value: T, sourceLocation: SourceLocation = #_sourceLocation
+    ) throws {
         let json = try JSONDecoder().decode(JSONValue.self, from: JSONEncoder().encode(value))
         #expect(Self.json(value.leafData) == json, sourceLocation: sourceLocation)
     }
 
     /// LeafData as the JSON its `Encodable` twin would give: nil left out, as `encodeIfPresent` does.
     static func json(_ data: LeafData) -> JSONValue {
-        if let dictionary = data.dictionary { return .object(dictionary.filter { !$0.value.isNil }.mapValues(Self.json)) }
+        if let dictionary = data.dictionary {
+            return .object(dictionary.filter { !$0.value.isNil }.mapValues(Self.json))
+        }
         if let array = data.array { return .array(array.map(Self.json)) }
         switch data.celf {
         case .bool: return data.bool.map(JSONValue.bool) ?? .null
@@ -33,28 +38,49 @@ struct LeafValueTests {
     func layoutValues() throws {
         try Self.expectSame(ChoiceOption(value: "7", labelKey: "role.specialist", label: "李娜", isSelected: true))
         try Self.expectSame(HTMLFragment.empty)
-        try Self.expectSame(LayoutUser(displayName: "王静", username: "wangjing", roleKey: "role.supervisor", initial: "王"))
+        try Self.expectSame(
+            LayoutUser(displayName: "王静", username: "wangjing", roleKey: "role.supervisor", initial: "王"))
     }
 
     @Test("the customer file page with its privacy section, as the supervisor sees it")
     func customerFilePage() async throws {
         try await withApp { t in
             let token = try await t.token(.supervisor)
-            let dto = try await createCustomer(t, token: token, ["name": "张伟", "companyName": "苏州传媒有限公司", "mobile": "13812345678", "city": "苏州"])
+            let dto = try await createCustomer(
+                t, token: token, ["name": "张伟", "companyName": "苏州传媒有限公司", "mobile": "13812345678", "city": "苏州"])
             let customer = try #require(try await CustomerModel.find(dto.id, on: t.app.db))
             let req = Request(application: t.app, on: t.app.eventLoopGroup.next())
-            req.staff = SignedInStaff(id: 1, username: "wangjing", displayName: "王静", departmentID: 1, role: .supervisor, language: .zhHans)
+            req.staff = SignedInStaff(
+                id: 1, username: "wangjing", displayName: "王静", departmentID: 1, role: .supervisor, language: .zhHans)
             var page = CustomerFilePage(
-                req: req, customer: customer, visibility: .full, responsibleName: "李娜", timeline: [Timeline.Entry(id: 1, occurredAt: Date(timeIntervalSince1970: 1_796_000_400), kind: "communication", recordType: "communication", recordID: 3, actorName: "李娜", summary: "电话 <回访>")], timelineTotal: 1,
+                req: req, customer: customer, visibility: .full, responsibleName: "李娜",
+                timeline: [
+                    Timeline.Entry(
+                        id: 1, occurredAt: Date(timeIntervalSince1970: 1_796_000_400), kind: "communication",
+                        recordType: "communication", recordID: 3, actorName: "李娜", summary: "电话 <回访>")
+                ], timelineTotal: 1,
                 paging: Paging(number: 1, size: 20), changes: [], canEdit: true, canReveal: false, canRecord: true,
-                errors: ["summary": "请填写摘要"], communication: CommunicationForm(channel: "phone", direction: "inbound", durationMinutes: "5", summary: "回访", content: "内容", nextStep: "下周再联系")
+                errors: ["summary": "请填写摘要"],
+                communication: CommunicationForm(
+                    channel: "phone", direction: "inbound", durationMinutes: "5", summary: "回访", content: "内容",
+                    nextStep: "下周再联系")
             )
             let now = Date(timeIntervalSince1970: 1_796_000_400)
             page.privacy = CustomerPrivacySection(
                 req: req,
-                consents: [ConsentStore.Row(id: 1, purpose: "collection", status: "granted", effectiveAt: now, channel: "written", evidence: "签字", noticeVersion: "2026-01", recordedAt: now, actorName: "李娜")],
-                sharing: [SharingStore.Row(id: 2, customerID: dto.id, recipient: "律所", purpose: "sharing_legal", fields: "name,mobile", note: "", status: "pending", requestedByStaffID: 1, requestedAt: now, decidedAt: nil, decisionNote: nil, releaseData: nil, version: 1)],
-                canRecordConsent: true, canRequestSharing: true, canApprove: true, canMerge: true, canHandleRights: true, isAnonymized: false, staffID: 1
+                consents: [
+                    ConsentStore.Row(
+                        id: 1, purpose: "collection", status: "granted", effectiveAt: now, channel: "written",
+                        evidence: "签字", noticeVersion: "2026-01", recordedAt: now, actorName: "李娜")
+                ],
+                sharing: [
+                    SharingStore.Row(
+                        id: 2, customerID: dto.id, recipient: "律所", purpose: "sharing_legal", fields: "name,mobile",
+                        note: "", status: "pending", requestedByStaffID: 1, requestedAt: now, decidedAt: nil,
+                        decisionNote: nil, releaseData: nil, version: 1)
+                ],
+                canRecordConsent: true, canRequestSharing: true, canApprove: true, canMerge: true,
+                canHandleRights: true, isAnonymized: false, staffID: 1
             )
             try Self.expectSame(page)
         }
@@ -64,18 +90,24 @@ struct LeafValueTests {
     func customerListPage() async throws {
         try await withApp { t in
             let req = Request(application: t.app, on: t.app.eventLoopGroup.next())
-            let staff = SignedInStaff(id: 7, username: "wangjing", displayName: "王静", departmentID: 1, role: .supervisor, language: .zhHans)
+            let staff = SignedInStaff(
+                id: 7, username: "wangjing", displayName: "王静", departmentID: 1, role: .supervisor, language: .zhHans)
             req.staff = staff
             let row = CustomerListRow(
-                id: 42, code: "KH-2026-000042", kind: "company", name: "张伟", companyName: "苏州传媒有限公司", mobile: "13812345678", email: nil, province: "江苏", city: "苏州",
-                stage: "intent", grade: "A", responsibleStaffID: 9, responsibleName: "李娜", updatedAt: Date(timeIntervalSince1970: 1_790_000_000)
+                id: 42, code: "KH-2026-000042", kind: "company", name: "张伟", companyName: "苏州传媒有限公司",
+                mobile: "13812345678", email: nil, province: "江苏", city: "苏州",
+                stage: "intent", grade: "A", responsibleStaffID: 9, responsibleName: "李娜",
+                updatedAt: Date(timeIntervalSince1970: 1_790_000_000)
             )
             var filter = CustomerFilter()
             filter.text = "张伟"
             filter.responsibleStaffID = 9
             let page = CustomerListPage(
                 req: req, filter: filter, rows: [row], total: 1_200, paging: Paging(number: 2, size: 50), staff: staff,
-                specialists: [StaffStore.Assignee(id: 9, displayName: "李娜"), StaffStore.Assignee(id: 10, displayName: "O'Brien <b>")]
+                specialists: [
+                    StaffStore.Assignee(id: 9, displayName: "李娜"),
+                    StaffStore.Assignee(id: 10, displayName: "O'Brien <b>"),
+                ]
             )
             try Self.expectSame(page.pager)
             try Self.expectSame(page)
@@ -93,13 +125,17 @@ struct DisplayFormatTests {
     func dateTimeMatchesCalendar() {
         var generator = SystemRandomNumberGenerator()
         var samples: [Double] = [694_224_000, 951_753_600, 1_709_164_800, 1_798_732_799, 1_798_732_800, 4_102_415_999]
-        for _ in 0..<5_000 { samples.append(Double(Int.random(in: 694_224_000...4_102_444_800, using: &generator)) + 0.75) }
+        for _ in 0..<5_000 {
+            samples.append(Double(Int.random(in: 694_224_000...4_102_444_800, using: &generator)) + 0.75)
+        }
         for seconds in samples {
             let date = Date(timeIntervalSince1970: seconds)
             #expect(DisplayFormat.dateTime(date) == DisplayFormat.calendarDateTime(date), "\(seconds)")
         }
         #expect(DisplayFormat.dateTime(Date(timeIntervalSince1970: 1_798_732_800)) == "2027-01-01 00:00")
-        #expect(DisplayFormat.dateTime(Date(timeIntervalSince1970: 600_000_000)) == DisplayFormat.calendarDateTime(Date(timeIntervalSince1970: 600_000_000)))
+        #expect(
+            DisplayFormat.dateTime(Date(timeIntervalSince1970: 600_000_000))
+                == DisplayFormat.calendarDateTime(Date(timeIntervalSince1970: 600_000_000)))
     }
 }
 
@@ -110,7 +146,9 @@ struct HTMLFragmentTests {
         var html = HTMLWriter()
         html.element("<td title=\"", "O'Brien & \"Sons\"", "\">")
         html.element("", "<script>alert(1)</script>", "</td>")
-        #expect(html.fragment.html == "<td title=\"O&#39;Brien &amp; &quot;Sons&quot;\">&lt;script&gt;alert(1)&lt;/script&gt;</td>")
+        #expect(
+            html.fragment.html
+                == "<td title=\"O&#39;Brien &amp; &quot;Sons&quot;\">&lt;script&gt;alert(1)&lt;/script&gt;</td>")
         #expect("张伟 <b>".escapedForHTML == "张伟 &lt;b&gt;")
         #expect("张伟".escapedForHTML == "张伟")
     }
@@ -119,9 +157,12 @@ struct HTMLFragmentTests {
     func localizeTagEscapes() async throws {
         try await withApp { t in
             let username = try #require(TestApp.usernames[.specialist])
-            try await t.app.db.sql().raw("UPDATE staff SET display_name = \(bind: "<b>王 & 静</b>") WHERE username = \(bind: username)").run()
+            try await t.app.db.sql().raw(
+                "UPDATE staff SET display_name = \(bind: "<b>王 & 静</b>") WHERE username = \(bind: username)"
+            ).run()
             let browser = try await t.signIn(.specialist)
-            try await t.app.testing().test(.GET, "/", beforeRequest: { req in browser.apply(to: &req) }) { res async throws in
+            try await t.app.testing().test(.GET, "/", beforeRequest: { req in browser.apply(to: &req) }) {
+                res async throws in
                 #expect(res.status == .ok)
                 #expect(res.body.string.contains("&lt;b&gt;王 &amp; 静&lt;/b&gt;"))
                 #expect(!res.body.string.contains("<b>王"))
@@ -133,13 +174,15 @@ struct HTMLFragmentTests {
     func customerRows() {
         let masked = CustomerListPage.Row(
             id: 42, code: "KH-2026-000042", name: "张<伟>", companyName: nil, mobile: "138****5678", region: "江苏 苏州",
-            stageLabel: "意向", stage: "intent", grade: "A", responsibleName: "李娜", updatedAt: "2026-11-29 10:00", isMasked: true
+            stageLabel: "意向", stage: "intent", grade: "A", responsibleName: "李娜", updatedAt: "2026-11-29 10:00",
+            isMasked: true
         )
         var open = masked
         open.id = 43
         open.isMasked = false
         open.mobile = "13812345678"
-        let withBoxes = CustomerListView.rows([masked, open], canReassign: true, maskedLabel: "已隐藏", maskedHint: "无权查看")
+        let withBoxes = CustomerListView.rows(
+            [masked, open], canReassign: true, maskedLabel: "已隐藏", maskedHint: "无权查看")
         let without = CustomerListView.rows([masked, open], canReassign: false, maskedLabel: "已隐藏", maskedHint: "无权查看")
         #expect(withBoxes.html.components(separatedBy: "name=\"customerIDs[]\" value=\"42\"").count == 2)
         #expect(!without.html.contains("customerIDs[]"))
@@ -152,15 +195,23 @@ struct HTMLFragmentTests {
     @Test("workbench: overdue counts and items marked, values escaped, links to each person's lists")
     func workbench() {
         let team = WorkbenchView.team([
-            WorkbenchPage.Member(staffID: 7, name: "李<娜>", promisedOverdue: 2, promisedDue: 3, followUpsOverdue: 0, followUpsToday: 1, hasOverdue: true),
+            WorkbenchPage.Member(
+                staffID: 7, name: "李<娜>", promisedOverdue: 2, promisedDue: 3, followUpsOverdue: 0, followUpsToday: 1,
+                hasOverdue: true)
         ]).html
         #expect(team.contains("<td>李&lt;娜&gt;</td>"))
         #expect(team.contains("<td class=\"num overdue\"><a href=\"/inquiries?status=promised&staff=7\">2</a></td>"))
         #expect(team.contains("<td class=\"num\"><a href=\"/follow-ups?view=overdue&staff=7\">0</a></td>"))
-        let promises = WorkbenchView.promises([
-            WorkbenchPage.Promise(id: 5, number: "ZX-2026-000005", customer: "张伟", question: "税收 & 补贴?", promisedBy: "2026-11-29 10:00", isOverdue: true),
-            WorkbenchPage.Promise(id: 6, number: "ZX-2026-000006", customer: "王芳", question: "厂房", promisedBy: "2026-11-30 10:00", isOverdue: false),
-        ], overdueLabel: "已逾期").html
+        let promises = WorkbenchView.promises(
+            [
+                WorkbenchPage.Promise(
+                    id: 5, number: "ZX-2026-000005", customer: "张伟", question: "税收 & 补贴?",
+                    promisedBy: "2026-11-29 10:00", isOverdue: true),
+                WorkbenchPage.Promise(
+                    id: 6, number: "ZX-2026-000006", customer: "王芳", question: "厂房", promisedBy: "2026-11-30 10:00",
+                    isOverdue: false),
+            ], overdueLabel: "已逾期"
+        ).html
         #expect(promises.contains("税收 &amp; 补贴?"))
         #expect(promises.components(separatedBy: "已逾期").count == 2)
         #expect(promises.contains("<span class=\"overdue\">2026-11-29 10:00 · 已逾期</span>"))
@@ -173,8 +224,12 @@ struct HTMLFragmentTests {
             ChoiceOption(value: "lead", labelKey: "customer.stage.lead", isSelected: false),
         ]
         let localize = { (key: String) in key == "customer.stage.lead" ? "线索" : key }
-        #expect(ChoiceOption.fragment(options, localize: localize).html == "<option value=\"9\" selected>李娜</option><option value=\"lead\">线索</option>")
-        #expect(ChoiceOption.fragment(options, marksSelection: false, localize: localize).html == "<option value=\"9\">李娜</option><option value=\"lead\">线索</option>")
+        #expect(
+            ChoiceOption.fragment(options, localize: localize).html
+                == "<option value=\"9\" selected>李娜</option><option value=\"lead\">线索</option>")
+        #expect(
+            ChoiceOption.fragment(options, marksSelection: false, localize: localize).html
+                == "<option value=\"9\">李娜</option><option value=\"lead\">线索</option>")
     }
 }
 
@@ -184,23 +239,31 @@ struct CustomerReadTests {
     func readMatchesFind() async throws {
         try await withApp { t in
             let token = try await t.token(.supervisor)
-            let dto = try await createCustomer(t, token: token, [
-                "name": "张伟", "companyName": "苏州传媒有限公司", "mobile": "13812345678", "email": "zw@example.cn",
-                "city": "苏州",
-            ], industries: ["technology", "retail"])
+            let dto = try await createCustomer(
+                t, token: token,
+                [
+                    "name": "张伟", "companyName": "苏州传媒有限公司", "mobile": "13812345678", "email": "zw@example.cn",
+                    "city": "苏州",
+                ], industries: ["technology", "retail"])
             // Fill what the API form leaves empty, so no field is compared as nil on both sides.
             let stored = try #require(try await CustomerModel.find(dto.id, on: t.app.db))
-            stored.budgetMinYuan = 1_000_000; stored.budgetMaxYuan = 5_000_000; stored.landline = "0512-66668888"; stored.creditCode = "91320505MA1MXXXX0X"; stored.wechatID = "zhangwei"
-            stored.province = "江苏"; stored.address = "工业园区 1 号"; stored.businessScope = "传媒"; stored.preferredRegions = "苏州"
-            stored.category = "enterprise"; stored.grade = "A"; stored.lostReason = "—"; stored.remarks = "备注"; stored.tags = "重点,传媒"
-            stored.consentAt = Date(timeIntervalSince1970: 1_796_000_000); stored.consentChannel = "written"; stored.consentNoticeVersion = "2026-01"
+            stored.budgetMinYuan = 1_000_000; stored.budgetMaxYuan = 5_000_000; stored.landline = "0512-66668888";
+            stored.creditCode = "91320505MA1MXXXX0X"; stored.wechatID = "zhangwei"
+            stored.province = "江苏"; stored.address = "工业园区 1 号"; stored.businessScope = "传媒";
+            stored.preferredRegions = "苏州"
+            stored.category = "enterprise"; stored.grade = "A"; stored.lostReason = "—"; stored.remarks = "备注";
+            stored.tags = "重点,传媒"
+            stored.consentAt = Date(timeIntervalSince1970: 1_796_000_000); stored.consentChannel = "written";
+            stored.consentNoticeVersion = "2026-01"
             stored.mergedIntoID = nil; stored.anonymizedAt = Date(timeIntervalSince1970: 1_796_000_100)
             try await stored.update(on: t.app.db)
             let found = try #require(try await CustomerModel.find(dto.id, on: t.app.db))
             let read = try #require(try await CustomerModel.read(dto.id, on: t.app.db))
             let encoder = JSONEncoder()
             encoder.outputFormatting = .sortedKeys
-            #expect(String(decoding: try encoder.encode(read), as: UTF8.self) == String(decoding: try encoder.encode(found), as: UTF8.self))
+            #expect(
+                String(decoding: try encoder.encode(read), as: UTF8.self)
+                    == String(decoding: try encoder.encode(found), as: UTF8.self))
             #expect(try await CustomerModel.read(999_999, on: t.app.db) == nil)
         }
     }

@@ -1,12 +1,13 @@
 import Fluent
 import Foundation
-@testable import KefuServer
 import KefuDomain
 import KefuTesting
 import SQLKit
 import Testing
 import Vapor
 import VaporTesting
+
+@testable import KefuServer
 
 /// A person's record (issue 15 §5, R5.3): the person, their supervisor and leadership reach it — nobody
 /// else, checked on this record, page, JSON and CSV alike; its sections read what the parts recorded.
@@ -16,57 +17,88 @@ struct PersonRecordTests {
         try await ContractTests.call(t, .GET, path, token: token)
     }
 
-    @Test("only the person, their supervisor and leadership reach a person's record; a colleague, a liaison and the administrator are refused, audited",
-          arguments: TestDatabase.available)
+    @Test(
+        "only the person, their supervisor and leadership reach a person's record; a colleague, a liaison and the administrator are refused, audited",
+        arguments: TestDatabase.available)
     func access(database: TestDatabase) async throws {
         try await withApp(on: database) { t in
             let lina = try await t.staff(.specialist).requireID()
             _ = try await ConductTests.confirmedViolation(t, staffID: lina)
-            for (token, expected) in [(try await t.token(.specialist), HTTPStatus.ok), (try await t.token(.supervisor), .ok), (try await t.token(.leadership), .ok),
-                                      (try await staffToken(t, "zhangwei"), .forbidden), (try await t.token(.liaison), .forbidden),
-                                      (try await t.token(.administrator), .forbidden)] {
+            for (token, expected) in [
+                (try await t.token(.specialist), HTTPStatus.ok), (try await t.token(.supervisor), .ok),
+                (try await t.token(.leadership), .ok),
+                (try await staffToken(t, "zhangwei"), .forbidden), (try await t.token(.liaison), .forbidden),
+                (try await t.token(.administrator), .forbidden),
+            ] {
                 let (status, text) = try await Self.status(t, "/api/v1/people/\(lina)/record", token: token)
                 #expect(status == expected, "\(text)")
             }
-            #expect(try await t.auditEntries("auth.permission_denied").contains { $0.recordType == "person_record" && $0.recordID == String(lina) })
+            #expect(
+                try await t.auditEntries("auth.permission_denied").contains {
+                    $0.recordType == "person_record" && $0.recordID == String(lina)
+                })
             // Pages and the CSV the same way: 张伟 is refused 李娜's; 李娜 reads her own.
             let colleague = try await t.signIn("zhangwei"), own = try await t.signIn(.specialist)
             for path in ["/people/\(lina)/record", "/people/\(lina)/record.csv"] {
-                try await t.app.testing().test(.GET, path, beforeRequest: { colleague.apply(to: &$0) }) { res async throws in #expect(res.status == .forbidden) }
-                try await t.app.testing().test(.GET, path, beforeRequest: { own.apply(to: &$0) }) { res async throws in #expect(res.status == .ok) }
+                try await t.app.testing().test(.GET, path, beforeRequest: { colleague.apply(to: &$0) }) {
+                    res async throws in #expect(res.status == .forbidden)
+                }
+                try await t.app.testing().test(.GET, path, beforeRequest: { own.apply(to: &$0) }) { res async throws in
+                    #expect(res.status == .ok)
+                }
             }
-            let (status, _) = try await Self.status(t, "/api/v1/people/9999/record", token: try await t.token(.leadership))
+            let (status, _) = try await Self.status(
+                t, "/api/v1/people/9999/record", token: try await t.token(.leadership))
             #expect(status == .notFound)
         }
     }
 
-    @Test("the record's sections: attendance marks with their causes, violations, awards, penalties, assessments, plans; the CSV carries the same rows",
-          arguments: TestDatabase.available)
+    @Test(
+        "the record's sections: attendance marks with their causes, violations, awards, penalties, assessments, plans; the CSV carries the same rows",
+        arguments: TestDatabase.available)
     func sections(database: TestDatabase) async throws {
         try await withApp(on: database) { t in
             let lina = try await AttendanceTests.seedNovember(t)
             let violation = try await ConductTests.confirmedViolation(t, staffID: lina)
-            let (status, text) = try await ContractTests.call(t, .POST, "/api/v1/penalties", token: try await t.token(.supervisor), [
-                "staffID": .number(Double(lina)), "kind": "bonus_deduction", "amount": 200, "causeType": "violation", "causeID": .number(Double(violation)),
-                "reason": "擅离岗位，扣减奖金200元。",
-            ])
+            let (status, text) = try await ContractTests.call(
+                t, .POST, "/api/v1/penalties", token: try await t.token(.supervisor),
+                [
+                    "staffID": .number(Double(lina)), "kind": "bonus_deduction", "amount": 200,
+                    "causeType": "violation", "causeID": .number(Double(violation)),
+                    "reason": "擅离岗位，扣减奖金200元。",
+                ])
             #expect(status == .created, "\(text)")
-            let (_, body) = try await Self.status(t, "/api/v1/people/\(lina)/record", token: try await t.token(.specialist))
+            let (_, body) = try await Self.status(
+                t, "/api/v1/people/\(lina)/record", token: try await t.token(.specialist))
             let record = try AssessmentTests.decode(PersonRecordDocument.self, body)
-            #expect(record.sections.map(\.key) == ["attendance", "violations", "awards", "penalties", "assessments", "plans"])
+            #expect(
+                record.sections.map(\.key) == [
+                    "attendance", "violations", "awards", "penalties", "assessments", "plans",
+                ])
             // The attendance part's marks, newest first, each with its cause in words (the same as the attendance page).
             let attendance = record.sections[0]
             #expect(attendance.note == nil && attendance.rows.count == 7)
-            #expect(attendance.rows.first?.first?.text == "2026-11-27" && attendance.rows.first?.first?.link == "/attendance/people/\(lina)?month=2026-11")
+            #expect(
+                attendance.rows.first?.first?.text == "2026-11-27"
+                    && attendance.rows.first?.first?.link == "/attendance/people/\(lina)?month=2026-11")
             let fifth = try #require(attendance.rows.first { $0.first?.text == "2026-11-05" })
             #expect(fifth[1].text == "迟到" && fifth[3].text == "迟到 15 分钟（超过宽限 5 分钟），本月第 3 次，扣减" && fifth[4].text == "—")
-            #expect(record.sections[1].rows.first?.map(\.text) == ["2026-11-20 14:10", "擅离岗位", "工作时间离开座席40分钟，未报备。", "—", "已认定"])
+            #expect(
+                record.sections[1].rows.first?.map(\.text) == [
+                    "2026-11-20 14:10", "擅离岗位", "工作时间离开座席40分钟，未报备。", "—", "已认定",
+                ])
             // The cause is named by the violation's record number, as other kinds are.
-            let number = try await t.app.db.sql().raw("SELECT number FROM violations WHERE id = \(bind: violation)").first()?.decode(column: "number", as: String.self)
+            let number = try await t.app.db.sql().raw("SELECT number FROM violations WHERE id = \(bind: violation)")
+                .first()?.decode(column: "number", as: String.self)
             #expect(number == "WJ-2026-000001")
-            #expect(record.sections[3].rows.first?.map(\.text) == ["2026-11-30 09:00", "扣减奖金", "¥200", "违纪记录 WJ-2026-000001", "擅离岗位，扣减奖金200元。", "已处罚"])
+            #expect(
+                record.sections[3].rows.first?.map(\.text) == [
+                    "2026-11-30 09:00", "扣减奖金", "¥200", "违纪记录 WJ-2026-000001", "擅离岗位，扣减奖金200元。", "已处罚",
+                ])
             let browser = try await t.signIn(.supervisor)
-            try await t.app.testing().test(.GET, "/people/\(lina)/record.csv", beforeRequest: { browser.apply(to: &$0) }) { res async throws in
+            try await t.app.testing().test(
+                .GET, "/people/\(lina)/record.csv", beforeRequest: { browser.apply(to: &$0) }
+            ) { res async throws in
                 #expect(res.status == .ok)
                 #expect(res.headers.contentType?.subType == "csv")
                 let csv = res.body.string

@@ -1,12 +1,13 @@
 import Fluent
 import Foundation
-@testable import KefuServer
 import KefuDomain
 import KefuTesting
 import SQLKit
 import Testing
 import Vapor
 import VaporTesting
+
+@testable import KefuServer
 
 @Suite("Platform: routes, OpenAPI, localization")
 struct PlatformTests {
@@ -33,9 +34,16 @@ struct PlatformTests {
         try await withApp { t in
             let document = APIDocumentation.document
             let documented = Set(document.operations.map { "\($0.method.rawValue) \($0.routePath)" })
-            let routes = Set(t.app.routes.all.filter { $0.path.string.hasPrefix("api/v1") }.map { "\($0.method.rawValue) /\($0.path.string)" })
-            #expect(routes.subtracting(documented).isEmpty, "missing from OpenAPI: \(routes.subtracting(documented).sorted())")
-            #expect(documented.subtracting(routes).isEmpty, "documented but not routed: \(documented.subtracting(routes).sorted())")
+            let routes = Set(
+                t.app.routes.all.filter { $0.path.string.hasPrefix("api/v1") }.map {
+                    "\($0.method.rawValue) /\($0.path.string)"
+                })
+            #expect(
+                routes.subtracting(documented).isEmpty,
+                "missing from OpenAPI: \(routes.subtracting(documented).sorted())")
+            #expect(
+                documented.subtracting(routes).isEmpty,
+                "documented but not routed: \(documented.subtracting(routes).sorted())")
         }
     }
 
@@ -66,7 +74,8 @@ struct PlatformTests {
                 let paths = try #require(document["paths"]?.objectValue)
                 for (path, item) in paths {
                     for (method, operation) in item.objectValue ?? [:] {
-                        #expect(operation["responses"]?.objectValue?.isEmpty == false, "\(method) \(path) has no responses")
+                        #expect(
+                            operation["responses"]?.objectValue?.isEmpty == false, "\(method) \(path) has no responses")
                         #expect(operation["operationId"]?.stringValue != nil)
                     }
                 }
@@ -99,8 +108,11 @@ struct PlatformTests {
         let localizer = try Localizer.load(from: packageRoot + "Resources/Localization")
         var used: Set<String> = []
         let templateKey = try Regex(#"#t\("([a-z0-9_.\-]+)""#)
-        let codeKey = try Regex(#""((?:error|validation|flash|dashboard|staff|auth|ranking|workbench|reminder)\.[a-z0-9_.]+)""#)
-        for (folder, pattern) in [("Resources/Views", templateKey), ("Sources/KefuServer", codeKey), ("Sources/KefuDomain", codeKey)] {
+        let codeKey = try Regex(
+            #""((?:error|validation|flash|dashboard|staff|auth|ranking|workbench|reminder)\.[a-z0-9_.]+)""#)
+        for (folder, pattern) in [
+            ("Resources/Views", templateKey), ("Sources/KefuServer", codeKey), ("Sources/KefuDomain", codeKey),
+        ] {
             let enumerator = FileManager.default.enumerator(atPath: packageRoot + folder)
             while let file = enumerator?.nextObject() as? String {
                 // Action names (`staff.view`) look like keys but are not texts.
@@ -115,8 +127,10 @@ struct PlatformTests {
         used.formUnion([400, 401, 403, 404, 405, 409, 413, 415, 422, 429, 500].map { "error.title.\($0)" })
         // Audit action names look like keys but are data, not text.
         // Label prefixes completed at run time ("staff.filter.active" + ".true") are not keys either.
-        let auditActions: Set<String> = ["staff.filter.active","auth.signed_in", "auth.sign_in_failed", "auth.signed_out", "auth.permission_denied",
-                                         "staff.created", "staff.updated", "staff.activated", "staff.deactivated", "staff.password_reset"]
+        let auditActions: Set<String> = [
+            "staff.filter.active", "auth.signed_in", "auth.sign_in_failed", "auth.signed_out", "auth.permission_denied",
+            "staff.created", "staff.updated", "staff.activated", "staff.deactivated", "staff.password_reset",
+        ]
         let missing = used.subtracting(auditActions).filter { !localizer.hasKey($0) }
         #expect(missing.isEmpty, "keys without text: \(missing.sorted())")
     }
@@ -125,8 +139,10 @@ struct PlatformTests {
     func siteURLsRouted() async throws {
         try await withApp { t in
             let paths = Set(t.app.routes.all.filter { $0.method == .GET }.map { "/" + $0.path.string })
-            for address in [SiteURL.dashboard, SiteURL.loginPath, SiteURL.profile, SiteURL.staff, SiteURL.newStaff,
-                            SiteURL.departments, SiteURL.auditLog, SiteURL.apiDocs, SiteURL.openAPIDocument, SiteURL.language] {
+            for address in [
+                SiteURL.dashboard, SiteURL.loginPath, SiteURL.profile, SiteURL.staff, SiteURL.newStaff,
+                SiteURL.departments, SiteURL.auditLog, SiteURL.apiDocs, SiteURL.openAPIDocument, SiteURL.language,
+            ] {
                 #expect(paths.contains(address) || (address == "/" && paths.contains("/")), "\(address) has no route")
             }
             #expect(paths.contains("/staff/:id"))

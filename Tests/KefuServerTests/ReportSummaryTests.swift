@@ -1,12 +1,13 @@
 import Fluent
 import Foundation
-@testable import KefuServer
 import KefuDomain
 import KefuTesting
 import SQLKit
 import Testing
 import Vapor
 import VaporTesting
+
+@testable import KefuServer
 
 /// The reports' per-day summaries (issue 16 "Speed"): after writes of every kind — records inserted as
 /// imports do, created and changed through the API and the stores, a merge of two files, an anonymization,
@@ -17,14 +18,19 @@ struct ReportSummaryTests {
     /// A summary's rows (those that count anything) as comparable lines.
     static func lines(_ t: TestApp, _ summary: ReportSummary, recounted: Bool) async throws -> [String] {
         let sql = try t.app.db.sql()
-        let statement = recounted ? summary.recount(t.app.db.dialect) : "SELECT \(summary.columns.joined(separator: ", ")) FROM \(summary.table)"
+        let statement =
+            recounted
+            ? summary.recount(t.app.db.dialect)
+            : "SELECT \(summary.columns.joined(separator: ", ")) FROM \(summary.table)"
         var lines: [String] = []
         for row in try await sql.raw(SQLQueryString(statement)).all() {
             var fields: [String] = []
             var counts = false
             for column in summary.columns {
                 let isValue = summary.values.contains { $0.name == column }
-                if let number = try? row.decode(column: column, as: Int.self), summary.values.first(where: { $0.name == column })?.type != "DOUBLE PRECISION" {
+                if let number = try? row.decode(column: column, as: Int.self),
+                    summary.values.first(where: { $0.name == column })?.type != "DOUBLE PRECISION"
+                {
                     fields.append(String(number))
                     if isValue, number != 0 { counts = true }
                 } else if let number = try? row.decode(column: column, as: Double.self) {
@@ -44,74 +50,107 @@ struct ReportSummaryTests {
         for summary in ReportSummary.all where !summary.countsChanges {
             let kept = try await lines(t, summary, recounted: false)
             let recounted = try await lines(t, summary, recounted: true)
-            #expect(!recounted.isEmpty || summary.table == "report_inquiry_answer_days" && moment.contains("import"),
-                    "\(summary.table) has records to count (\(moment))")
+            #expect(
+                !recounted.isEmpty || summary.table == "report_inquiry_answer_days" && moment.contains("import"),
+                "\(summary.table) has records to count (\(moment))")
             #expect(kept == recounted, "\(summary.table) equals a recount from the records (\(moment))")
         }
     }
 
-    @Test("every summary equals a recount after inserts, API writes, a merge, an anonymization, changes and deletions; a rebuild gives the same",
-          arguments: TestDatabase.available)
+    @Test(
+        "every summary equals a recount after inserts, API writes, a merge, an anonymization, changes and deletions; a rebuild gives the same",
+        arguments: TestDatabase.available)
     func summariesInStep(_ database: TestDatabase) async throws {
         try await withApp(on: database) { t in
             _ = try await ReportTests.generate(t)
             let sql = try t.app.db.sql()
             // Forwards to departments, some complaints forwarded twice to the same one (counted once).
-            let departments = try await sql.raw("SELECT id FROM departments ORDER BY id").all().map { try $0.decode(column: "id", as: Int.self) }
+            let departments = try await sql.raw("SELECT id FROM departments ORDER BY id").all().map {
+                try $0.decode(column: "id", as: Int.self)
+            }
             for row in try await sql.raw("SELECT id, received_at FROM complaints WHERE id % 3 = 0 ORDER BY id").all() {
-                let id = try row.decode(column: "id", as: Int.self), received = try row.decode(column: "received_at", as: Date.self)
-                for department in [departments[id % departments.count], departments[id % departments.count], departments[(id + 1) % departments.count]].prefix(id % 2 == 0 ? 3 : 1) {
-                    try await sql.raw("""
+                let id = try row.decode(column: "id", as: Int.self),
+                    received = try row.decode(column: "received_at", as: Date.self)
+                for department in [
+                    departments[id % departments.count], departments[id % departments.count],
+                    departments[(id + 1) % departments.count],
+                ].prefix(id % 2 == 0 ? 3 : 1) {
+                    try await sql.raw(
+                        """
                         INSERT INTO complaint_forwards (complaint_id, department_id, request, due_at, needs_contact, status, created_at, version)
                         VALUES (\(bind: id), \(bind: department), '请核实', \(bind: received), \(bind: false), 'open', \(bind: received), 1)
-                        """).run()
+                        """
+                    ).run()
                 }
             }
             try await Self.expectInStep(t, "after records inserted as an import does")
             let lina = try await t.token(.specialist)
             let linaID = try await t.staff("lina").requireID(), zhangwei = try await t.staff("zhangwei").requireID()
             // Through the API and the stores: two files of one person, an inquiry answered at intake, a follow-up planned.
-            let survivor = try await createCustomer(t, token: lina, ["name": "孙立", "companyName": "苏州立信精密有限公司", "mobile": "13912345670"])
-            let duplicate = try await createCustomer(t, token: lina, ["name": "孙立", "companyName": "苏州立信精密有限公司", "email": "sl@lixin.cn"],
-                                                     duplicateReason: "邮件来询，未留手机")
-            try await t.app.testing().test(.POST, "/api/v1/inquiries", beforeRequest: { req in
-                req.bearer(lina)
-                try req.content.encode(InquiryInput(customerID: duplicate.id, channel: "email", question: "厂房租金多少？", answer: "每平方米每月 28 元"))
-            }) { res async throws in #expect(res.status == .created, "\(res.body.string)") }
-            _ = try await FollowUpStore(database: t.app.db).plan(.init(dueAt: "2026-12-07T10:00", channel: "phone", purpose: "约看厂房"),
-                                                                 customerID: duplicate.id, context: .console(now: testStart), timeZone: DisplayFormat.timeZone)
+            let survivor = try await createCustomer(
+                t, token: lina, ["name": "孙立", "companyName": "苏州立信精密有限公司", "mobile": "13912345670"])
+            let duplicate = try await createCustomer(
+                t, token: lina, ["name": "孙立", "companyName": "苏州立信精密有限公司", "email": "sl@lixin.cn"],
+                duplicateReason: "邮件来询，未留手机")
+            try await t.app.testing().test(
+                .POST, "/api/v1/inquiries",
+                beforeRequest: { req in
+                    req.bearer(lina)
+                    try req.content.encode(
+                        InquiryInput(
+                            customerID: duplicate.id, channel: "email", question: "厂房租金多少？", answer: "每平方米每月 28 元"))
+                }
+            ) { res async throws in #expect(res.status == .created, "\(res.body.string)") }
+            _ = try await FollowUpStore(database: t.app.db).plan(
+                .init(dueAt: "2026-12-07T10:00", channel: "phone", purpose: "约看厂房"),
+                customerID: duplicate.id, context: .console(now: testStart), timeZone: DisplayFormat.timeZone)
             try await Self.expectInStep(t, "after writes through the API and the stores")
             // The merge moves the duplicate's records and leaves one live file.
             let supervisor = try await t.token(.supervisor)
             let currentSurvivor = try #require(try await CustomerModel.find(survivor.id, on: t.app.db))
             let currentDuplicate = try #require(try await CustomerModel.find(duplicate.id, on: t.app.db))
-            try await t.app.testing().test(.POST, "/api/v1/customers/\(survivor.id)/merge", beforeRequest: { req in
-                req.bearer(supervisor)
-                try req.content.encode(PrivacyAPIController.MergeRequest(duplicateID: duplicate.id, version: currentSurvivor.version,
-                                                                         duplicateVersion: currentDuplicate.version, reason: "同一客户的两份档案"))
-            }) { res async throws in #expect(res.status == .ok, "\(res.body.string)") }
+            try await t.app.testing().test(
+                .POST, "/api/v1/customers/\(survivor.id)/merge",
+                beforeRequest: { req in
+                    req.bearer(supervisor)
+                    try req.content.encode(
+                        PrivacyAPIController.MergeRequest(
+                            duplicateID: duplicate.id, version: currentSurvivor.version,
+                            duplicateVersion: currentDuplicate.version, reason: "同一客户的两份档案"))
+                }
+            ) { res async throws in #expect(res.status == .ok, "\(res.body.string)") }
             try await Self.expectInStep(t, "after a merge")
             // Erasure under PIPL: the file is anonymized, its statistics stay.
-            try await t.app.testing().test(.POST, "/api/v1/customers/\(survivor.id)/anonymize", beforeRequest: { req in
-                req.bearer(supervisor); try req.content.encode(["reason": "客户 2026-11-30 书面申请删除个人信息"])
-            }) { res async throws in #expect(res.status == .ok, "\(res.body.string)") }
+            try await t.app.testing().test(
+                .POST, "/api/v1/customers/\(survivor.id)/anonymize",
+                beforeRequest: { req in
+                    req.bearer(supervisor); try req.content.encode(["reason": "客户 2026-11-30 书面申请删除个人信息"])
+                }
+            ) { res async throws in #expect(res.status == .ok, "\(res.body.string)") }
             try await Self.expectInStep(t, "after an anonymization")
             // Changes as any write path makes them: reassigned, answered, done, moved, reclassified, a stage reached.
             try await sql.raw("UPDATE inquiries SET staff_id = \(bind: zhangwei) WHERE id % 3 = 0").run()
             try await sql.raw("UPDATE inquiries SET staff_id = NULL WHERE id % 7 = 0").run()
-            try await sql.raw("UPDATE inquiries SET first_answered_at = received_at + \(unsafeRaw: database == .postgres ? "INTERVAL '90 seconds'" : "90") WHERE first_answered_at IS NULL AND id % 2 = 0").run()
+            try await sql.raw(
+                "UPDATE inquiries SET first_answered_at = received_at + \(unsafeRaw: database == .postgres ? "INTERVAL '90 seconds'" : "90") WHERE first_answered_at IS NULL AND id % 2 = 0"
+            ).run()
             try await sql.raw("UPDATE inquiries SET first_answered_at = NULL WHERE id % 5 = 0").run()
             try await sql.raw("UPDATE inquiries SET channel = 'wechat' WHERE id % 4 = 1").run()
-            try await sql.raw("UPDATE follow_ups SET completed_at = due_at WHERE completed_at IS NULL AND id % 2 = 0").run()
+            try await sql.raw("UPDATE follow_ups SET completed_at = due_at WHERE completed_at IS NULL AND id % 2 = 0")
+                .run()
             try await sql.raw("UPDATE follow_ups SET staff_id = \(bind: linaID) WHERE id % 3 = 1").run()
-            try await sql.raw("UPDATE complaints SET severity = 'urgent', category = 'service_attitude' WHERE id % 3 = 2").run()
+            try await sql.raw(
+                "UPDATE complaints SET severity = 'urgent', category = 'service_attitude' WHERE id % 3 = 2"
+            ).run()
             try await sql.raw("UPDATE customers SET stage = 'intent' WHERE id % 2 = 0 AND merged_into_id IS NULL").run()
             try await sql.raw("UPDATE customers SET responsible_staff_id = \(bind: zhangwei) WHERE id % 3 = 0").run()
             try await Self.expectInStep(t, "after changes")
             // Deletions.
             try await sql.raw("DELETE FROM follow_ups WHERE id % 5 = 0").run()
             // Forwards are answered and never deleted or moved to another department (no write path does).
-            try await sql.raw("UPDATE complaint_forwards SET status = 'answered', answer = '已核实', answered_at = due_at WHERE id % 2 = 0").run()
+            try await sql.raw(
+                "UPDATE complaint_forwards SET status = 'answered', answer = '已核实', answered_at = due_at WHERE id % 2 = 0"
+            ).run()
             try await sql.raw("DELETE FROM inquiries WHERE id % 6 = 0 AND created_by_staff_id IS NULL").run()
             try await Self.expectInStep(t, "after deletions")
             try await ReportSummary.rebuild(on: t.app.db)
@@ -119,21 +158,28 @@ struct ReportSummaryTests {
         }
     }
 
-    @Test("the severity figures follow a change of a complaint and of the time limits", arguments: TestDatabase.available)
+    @Test(
+        "the severity figures follow a change of a complaint and of the time limits", arguments: TestDatabase.available)
     func severityFollowsChanges(_ database: TestDatabase) async throws {
         try await withApp(on: database) { t in
             _ = try await ReportTests.generate(t)
             let sql = try t.app.db.sql()
-            let span = ReportPeriod(from: CalendarDay(ReportTests.start, timeZone: DisplayFormat.timeZone),
-                                    to: CalendarDay(ReportTests.end.addingTimeInterval(-1), timeZone: DisplayFormat.timeZone)).instants(in: DisplayFormat.timeZone)
+            let span = ReportPeriod(
+                from: CalendarDay(ReportTests.start, timeZone: DisplayFormat.timeZone),
+                to: CalendarDay(ReportTests.end.addingTimeInterval(-1), timeZone: DisplayFormat.timeZone)
+            ).instants(in: DisplayFormat.timeZone)
             // Every complaint resolved a minute after receipt: in time under any limit.
-            try await sql.raw("UPDATE complaints SET resolved_at = received_at + \(unsafeRaw: database == .postgres ? "INTERVAL '60 seconds'" : "60")").run()
+            try await sql.raw(
+                "UPDATE complaints SET resolved_at = received_at + \(unsafeRaw: database == .postgres ? "INTERVAL '60 seconds'" : "60")"
+            ).run()
             let figures = DashboardFigures(database: t.app.db)
             func direct(_ severity: String) async throws -> (count: Int, resolved: Int) {
-                let row = try await sql.raw("""
+                let row = try await sql.raw(
+                    """
                     SELECT COUNT(*) AS n, COUNT(resolved_at) AS r FROM complaints
                     WHERE severity = \(bind: severity) AND received_at >= \(bind: span.start) AND received_at < \(bind: span.end)
-                    """).first()!
+                    """
+                ).first()!
                 return (try row.decode(column: "n", as: Int.self), try row.decode(column: "r", as: Int.self))
             }
             let first = try await figures.complaintsBySeverity(span)
@@ -142,22 +188,31 @@ struct ReportSummaryTests {
             #expect((normal.count, normal.resolved) == (try await direct("normal")))
             #expect(normal.inTime == normal.resolved)
             // One complaint reopened: the next read has one resolved less.
-            try await sql.raw("""
+            try await sql.raw(
+                """
                 UPDATE complaints SET resolved_at = NULL WHERE id = (SELECT MIN(id) FROM complaints WHERE severity = 'normal'
                   AND received_at >= \(bind: span.start) AND received_at < \(bind: span.end))
-                """).run()
+                """
+            ).run()
             let second = try #require(try await figures.complaintsBySeverity(span).first { $0.severity == "normal" })
-            #expect(second.count == normal.count && second.resolved == normal.resolved - 1 && second.inTime == normal.inTime - 1)
+            #expect(
+                second.count == normal.count && second.resolved == normal.resolved - 1
+                    && second.inTime == normal.inTime - 1)
             // A limit of no time at all: nothing resolved a minute later is in time any more.
-            try await sql.raw("UPDATE complaint_time_limits SET resolution_hours = 0.001 WHERE severity = 'normal'").run()
+            try await sql.raw("UPDATE complaint_time_limits SET resolution_hours = 0.001 WHERE severity = 'normal'")
+                .run()
             let third = try #require(try await figures.complaintsBySeverity(span).first { $0.severity == "normal" })
             let calendar = try await WorkingCalendarStore(database: t.app.db).load()
             var inTime = 0
-            for row in try await sql.raw("""
+            for row in try await sql.raw(
+                """
                 SELECT received_at, resolved_at FROM complaints WHERE severity = 'normal' AND resolved_at IS NOT NULL
                   AND received_at >= \(bind: span.start) AND received_at < \(bind: span.end)
-                """).all() {
-                let seconds = calendar.workingSeconds(from: try row.decode(column: "received_at", as: Date.self), to: try row.decode(column: "resolved_at", as: Date.self))
+                """
+            ).all() {
+                let seconds = calendar.workingSeconds(
+                    from: try row.decode(column: "received_at", as: Date.self),
+                    to: try row.decode(column: "resolved_at", as: Date.self))
                 if seconds / 3600 <= 0.001 { inTime += 1 }
             }
             #expect(third.resolved == second.resolved && third.inTime == inTime && inTime < second.inTime)

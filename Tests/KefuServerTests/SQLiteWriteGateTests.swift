@@ -1,9 +1,10 @@
 import Fluent
 import Foundation
-@testable import KefuServer
 import KefuTesting
 import SQLKit
 import Testing
+
+@testable import KefuServer
 
 /// Issue 18 §9: writers on SQLite queue at one writer, which commits them in batches (group commit),
 /// instead of polling the lock or failing.
@@ -11,7 +12,10 @@ import Testing
 struct SQLiteWriteGateTests {
     @Test("statements that change the database are told from reads")
     func classification() {
-        for write in ["INSERT INTO x VALUES (1)", "  update x set a = 1", "DELETE FROM x", "\nCREATE INDEX i ON x (a)", "REPLACE INTO x VALUES (1)"] {
+        for write in [
+            "INSERT INTO x VALUES (1)", "  update x set a = 1", "DELETE FROM x", "\nCREATE INDEX i ON x (a)",
+            "REPLACE INTO x VALUES (1)",
+        ] {
             #expect(SerializedSQLiteDatabase.writes(write), "\(write)")
         }
         for read in ["SELECT 1", "PRAGMA journal_mode", "EXPLAIN QUERY PLAN SELECT 1", " select * from x"] {
@@ -19,9 +23,12 @@ struct SQLiteWriteGateTests {
         }
     }
 
-    @Test("40 concurrent transactions that read and then write all commit, in a file database with a connection per event loop")
+    @Test(
+        "40 concurrent transactions that read and then write all commit, in a file database with a connection per event loop"
+    )
     func readThenWrite() async throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("kefu-gate-\(UUID().uuidString)").path
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("kefu-gate-\(UUID().uuidString)")
+            .path
         defer { try? FileManager.default.removeItem(atPath: directory) }
         var configuration = KefuConfiguration.testing()
         configuration.database = .sqlite(path: directory + "/kefu.sqlite3")
@@ -33,7 +40,9 @@ struct SQLiteWriteGateTests {
                     group.addTask {
                         try await t.app.db.transaction { tx in
                             // Read first, then write: without the gate, a commit in between is SQLITE_BUSY_SNAPSHOT.
-                            let seen = try await tx.sql().raw("SELECT COUNT(*) AS n FROM gate_test").first()?.decode(column: "n", as: Int.self) ?? -1
+                            let seen =
+                                try await tx.sql().raw("SELECT COUNT(*) AS n FROM gate_test").first()?.decode(
+                                    column: "n", as: Int.self) ?? -1
                             try await tx.sql().raw("INSERT INTO gate_test (seen) VALUES (\(bind: seen))").run()
                         }
                     }
@@ -44,16 +53,21 @@ struct SQLiteWriteGateTests {
                 }
                 try await group.waitForAll()
             }
-            let rows = try await sql.raw("SELECT seen FROM gate_test ORDER BY id").all().map { try $0.decode(column: "seen", as: Int.self) }
+            let rows = try await sql.raw("SELECT seen FROM gate_test ORDER BY id").all().map {
+                try $0.decode(column: "seen", as: Int.self)
+            }
             #expect(rows == Array(0..<40), "each transaction saw every one committed before it")
         }
     }
 
     struct Refused: Error {}
 
-    @Test("group commit: a request that fails in a batch loses only its own writes and hears its own error; the others commit and are answered")
+    @Test(
+        "group commit: a request that fails in a batch loses only its own writes and hears its own error; the others commit and are answered"
+    )
     func failuresStayInTheirSavepoint() async throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("kefu-gate-\(UUID().uuidString)").path
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("kefu-gate-\(UUID().uuidString)")
+            .path
         defer { try? FileManager.default.removeItem(atPath: directory) }
         var configuration = KefuConfiguration.testing()
         configuration.database = .sqlite(path: directory + "/kefu.sqlite3")
@@ -65,17 +79,23 @@ struct SQLiteWriteGateTests {
                     group.addTask {
                         do {
                             switch index % 3 {
-                            case 0: // a transaction that writes twice, then fails: neither write stays
+                            case 0:  // a transaction that writes twice, then fails: neither write stays
                                 try await t.app.db.transaction { tx in
-                                    try await tx.sql().raw("INSERT INTO batch_test (label) VALUES (\(bind: "failed-\(index)-a"))").run()
-                                    try await tx.sql().raw("INSERT INTO batch_test (label) VALUES (\(bind: "failed-\(index)-b"))").run()
+                                    try await tx.sql().raw(
+                                        "INSERT INTO batch_test (label) VALUES (\(bind: "failed-\(index)-a"))"
+                                    ).run()
+                                    try await tx.sql().raw(
+                                        "INSERT INTO batch_test (label) VALUES (\(bind: "failed-\(index)-b"))"
+                                    ).run()
                                     throw Refused()
                                 }
-                            case 1: // a transaction that commits
+                            case 1:  // a transaction that commits
                                 try await t.app.db.transaction { tx in
-                                    try await tx.sql().raw("INSERT INTO batch_test (label) VALUES (\(bind: "kept-\(index)"))").run()
+                                    try await tx.sql().raw(
+                                        "INSERT INTO batch_test (label) VALUES (\(bind: "kept-\(index)"))"
+                                    ).run()
                                 }
-                            default: // a write outside a transaction that breaks a constraint
+                            default:  // a write outside a transaction that breaks a constraint
                                 try await sql.raw("INSERT INTO batch_test (label) VALUES ('duplicate')").run()
                             }
                             return (index, "ok")
@@ -88,15 +108,22 @@ struct SQLiteWriteGateTests {
                 }
                 return try await group.reduce(into: [Int: String]()) { $0[$1.0] = $1.1 }
             }
-            let labels = Set(try await sql.raw("SELECT label FROM batch_test").all().map { try $0.decode(column: "label", as: String.self) })
+            let labels = Set(
+                try await sql.raw("SELECT label FROM batch_test").all().map {
+                    try $0.decode(column: "label", as: String.self)
+                })
             #expect(labels == Set((0..<60).filter { $0 % 3 == 1 }.map { "kept-\($0)" } + ["duplicate"]))
             #expect((0..<60).filter { $0 % 3 == 0 }.allSatisfy { outcomes[$0] == "refused" })
             #expect((0..<60).filter { $0 % 3 == 1 }.allSatisfy { outcomes[$0] == "ok" })
             let duplicates = (0..<60).filter { $0 % 3 == 2 }.map { outcomes[$0] }
-            #expect(duplicates.filter { $0 == "ok" }.count == 1 && duplicates.filter { $0 == "error" }.count == 19, "one duplicate is kept, the other 19 hear their error")
+            #expect(
+                duplicates.filter { $0 == "ok" }.count == 1 && duplicates.filter { $0 == "error" }.count == 19,
+                "one duplicate is kept, the other 19 hear their error")
             // The writer is idle again and takes new work.
             try await sql.raw("INSERT INTO batch_test (label) VALUES ('after')").run()
-            #expect(try await sql.raw("SELECT COUNT(*) AS n FROM batch_test WHERE label = 'after'").first()?.decode(column: "n", as: Int.self) == 1)
+            #expect(
+                try await sql.raw("SELECT COUNT(*) AS n FROM batch_test WHERE label = 'after'").first()?.decode(
+                    column: "n", as: Int.self) == 1)
         }
     }
 }

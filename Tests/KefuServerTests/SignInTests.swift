@@ -1,11 +1,12 @@
 import Fluent
 import Foundation
-@testable import KefuServer
 import KefuDomain
 import KefuTesting
 import Testing
 import Vapor
 import VaporTesting
+
+@testable import KefuServer
 
 @Suite("Sign-in, sessions and CSRF")
 struct SignInTests {
@@ -17,9 +18,12 @@ struct SignInTests {
                 #expect(res.body.string.contains("<html lang=\"zh-Hans\">"))
                 #expect(res.body.string.contains("用户名"))
             }
-            try await t.app.testing().test(.GET, "/login", beforeRequest: { req in
-                req.headers.cookie = [CookieName.language: "en"]
-            }) { res async throws in
+            try await t.app.testing().test(
+                .GET, "/login",
+                beforeRequest: { req in
+                    req.headers.cookie = [CookieName.language: "en"]
+                }
+            ) { res async throws in
                 #expect(res.body.string.contains("<html lang=\"en\">"))
                 #expect(res.body.string.contains("Username"))
             }
@@ -34,10 +38,14 @@ struct SignInTests {
             // Signing in again from the same browser replaces the session instead of keeping the old id.
             // A browser that still holds a session posts the sign-in form again (with that session's token).
             let again = browser
-            try await t.app.testing().test(.POST, "/login", beforeRequest: { req in
-                req.headers.cookie = again.cookies
-                try req.content.encode(["username": "lina", "password": TestApp.password, "_csrf": again.csrf], as: .urlEncodedForm)
-            }) { res async throws in
+            try await t.app.testing().test(
+                .POST, "/login",
+                beforeRequest: { req in
+                    req.headers.cookie = again.cookies
+                    try req.content.encode(
+                        ["username": "lina", "password": TestApp.password, "_csrf": again.csrf], as: .urlEncodedForm)
+                }
+            ) { res async throws in
                 #expect(res.status == .seeOther)
                 let cookie = try #require(res.headers.setCookie?[CookieName.session])
                 #expect(cookie.isHTTPOnly)
@@ -45,7 +53,9 @@ struct SignInTests {
                 #expect(cookie.string != first)
                 browser.take(res)
             }
-            #expect(try await WebSessionModel.query(on: t.app.db).filter(\.$tokenHash == Secrets.fingerprint(first)).count() == 0)
+            #expect(
+                try await WebSessionModel.query(on: t.app.db).filter(\.$tokenHash == Secrets.fingerprint(first)).count()
+                    == 0)
             #expect(try await t.auditEntries("auth.signed_in").count == 2)
         }
     }
@@ -56,9 +66,12 @@ struct SignInTests {
             let browser = try await Browser.anonymous(t.app)
             var bodies: [String] = []
             for username in ["lina", "nobody"] {
-                try await t.app.testing().test(.POST, "/login", beforeRequest: { req in
-                    try req.form(["username": username, "password": "wrong-password-123"], browser: browser)
-                }) { res async throws in
+                try await t.app.testing().test(
+                    .POST, "/login",
+                    beforeRequest: { req in
+                        try req.form(["username": username, "password": "wrong-password-123"], browser: browser)
+                    }
+                ) { res async throws in
                     #expect(res.status == .unauthorized)
                     #expect(res.body.string.contains("用户名或密码错误"))
                     bodies.append(res.body.string.replacingOccurrences(of: username, with: "X"))
@@ -76,9 +89,12 @@ struct SignInTests {
             let browser = try await Browser.anonymous(t.app)
             func attempt(_ password: String) async throws -> TestingHTTPResponse {
                 var response: TestingHTTPResponse?
-                try await t.app.testing().test(.POST, "/login", beforeRequest: { req in
-                    try req.form(["username": "lina", "password": password], browser: browser)
-                }) { res async throws in response = res }
+                try await t.app.testing().test(
+                    .POST, "/login",
+                    beforeRequest: { req in
+                        try req.form(["username": "lina", "password": password], browser: browser)
+                    }
+                ) { res async throws in response = res }
                 return try #require(response)
             }
             for _ in 0..<10 {
@@ -98,17 +114,23 @@ struct SignInTests {
     func csrf() async throws {
         try await withApp { t in
             let browser = try await t.signIn("lina")
-            try await t.app.testing().test(.POST, "/profile/language", beforeRequest: { req in
-                try req.form(["language": "en", "_csrf": "forged"], browser: browser)
-            }) { res async throws in
+            try await t.app.testing().test(
+                .POST, "/profile/language",
+                beforeRequest: { req in
+                    try req.form(["language": "en", "_csrf": "forged"], browser: browser)
+                }
+            ) { res async throws in
                 #expect(res.status == .forbidden)
                 #expect(res.body.string.contains("表单已过期"))
             }
             #expect(try await t.staff("lina").language == "zh-Hans")
             // Without any token the login form is refused too.
-            try await t.app.testing().test(.POST, "/login", beforeRequest: { req in
-                try req.content.encode(["username": "lina", "password": TestApp.password], as: .urlEncodedForm)
-            }) { res async throws in
+            try await t.app.testing().test(
+                .POST, "/login",
+                beforeRequest: { req in
+                    try req.content.encode(["username": "lina", "password": TestApp.password], as: .urlEncodedForm)
+                }
+            ) { res async throws in
                 #expect(res.status == .forbidden)
                 #expect(res.headers.setCookie?[CookieName.session] == nil)
             }
@@ -119,11 +141,15 @@ struct SignInTests {
     func idleTimeout() async throws {
         try await withApp { t in
             let browser = try await t.signIn("wangjing")
-            try await t.app.testing().test(.GET, "/staff?role=specialist", beforeRequest: { req in browser.apply(to: &req) }) { res async throws in
+            try await t.app.testing().test(
+                .GET, "/staff?role=specialist", beforeRequest: { req in browser.apply(to: &req) }
+            ) { res async throws in
                 #expect(res.status == .ok)
             }
             t.clock.advance(by: 121 * 60)
-            try await t.app.testing().test(.GET, "/staff?role=specialist", beforeRequest: { req in browser.apply(to: &req) }) { res async throws in
+            try await t.app.testing().test(
+                .GET, "/staff?role=specialist", beforeRequest: { req in browser.apply(to: &req) }
+            ) { res async throws in
                 #expect(res.status == .seeOther)
                 #expect(res.headers.first(name: .location) == "/login?next=/staff%3Frole%3Dspecialist")
             }
@@ -139,7 +165,8 @@ struct SignInTests {
                 t.clock.advance(by: 59 * 60)
                 try await t.app.testing().test(.GET, "/", beforeRequest: { req in browser.apply(to: &req) }) { _ in }
             }
-            try await t.app.testing().test(.GET, "/", beforeRequest: { req in browser.apply(to: &req) }) { res async throws in
+            try await t.app.testing().test(.GET, "/", beforeRequest: { req in browser.apply(to: &req) }) {
+                res async throws in
                 #expect(res.status == .seeOther)
             }
         }
@@ -150,16 +177,25 @@ struct SignInTests {
         try await withApp { t in
             let other = try await t.signIn("lina")
             var current = try await t.signIn("lina")
-            try await t.app.testing().test(.POST, "/profile/password", beforeRequest: { req in
-                try req.form(["currentPassword": TestApp.password, "newPassword": "新的密码已经足够长了吗", "confirmPassword": "新的密码已经足够长了吗"], browser: current)
-            }) { res async throws in
+            try await t.app.testing().test(
+                .POST, "/profile/password",
+                beforeRequest: { req in
+                    try req.form(
+                        [
+                            "currentPassword": TestApp.password, "newPassword": "新的密码已经足够长了吗",
+                            "confirmPassword": "新的密码已经足够长了吗",
+                        ], browser: current)
+                }
+            ) { res async throws in
                 #expect(res.status == .seeOther)
                 current.take(res)
             }
-            try await t.app.testing().test(.GET, "/profile", beforeRequest: { req in other.apply(to: &req) }) { res async throws in
+            try await t.app.testing().test(.GET, "/profile", beforeRequest: { req in other.apply(to: &req) }) {
+                res async throws in
                 #expect(res.status == .seeOther)
             }
-            try await t.app.testing().test(.GET, "/profile", beforeRequest: { req in current.apply(to: &req) }) { res async throws in
+            try await t.app.testing().test(.GET, "/profile", beforeRequest: { req in current.apply(to: &req) }) {
+                res async throws in
                 #expect(res.status == .ok)
                 #expect(res.body.string.contains("密码已修改"))
             }
@@ -173,9 +209,14 @@ struct SignInTests {
         try await withApp { t in
             let browser = try await t.signIn("lina")
             let before = try await t.staff("lina").passwordHash
-            try await t.app.testing().test(.POST, "/profile/password", beforeRequest: { req in
-                try req.form(["currentPassword": "not-my-password", "newPassword": "short", "confirmPassword": "other"], browser: browser)
-            }) { res async throws in
+            try await t.app.testing().test(
+                .POST, "/profile/password",
+                beforeRequest: { req in
+                    try req.form(
+                        ["currentPassword": "not-my-password", "newPassword": "short", "confirmPassword": "other"],
+                        browser: browser)
+                }
+            ) { res async throws in
                 #expect(res.status == .unprocessableEntity)
                 #expect(res.body.string.contains("当前密码不正确"))
                 #expect(res.body.string.contains("密码至少需要 10 个字符"))
@@ -189,11 +230,14 @@ struct SignInTests {
     func signOut() async throws {
         try await withApp { t in
             let browser = try await t.signIn("lina")
-            try await t.app.testing().test(.POST, "/logout", beforeRequest: { req in try req.form([:], browser: browser) }) { res async throws in
+            try await t.app.testing().test(
+                .POST, "/logout", beforeRequest: { req in try req.form([:], browser: browser) }
+            ) { res async throws in
                 #expect(res.status == .seeOther)
                 #expect(res.headers.first(name: .location) == "/login")
             }
-            try await t.app.testing().test(.GET, "/", beforeRequest: { req in browser.apply(to: &req) }) { res async throws in
+            try await t.app.testing().test(.GET, "/", beforeRequest: { req in browser.apply(to: &req) }) {
+                res async throws in
                 #expect(res.status == .seeOther)
             }
             #expect(try await t.auditEntries("auth.signed_out").count == 1)
@@ -203,11 +247,15 @@ struct SignInTests {
     @Test("a deactivated account cannot sign in and gets the same message as a wrong password")
     func deactivated() async throws {
         try await withApp { t in
-            try await StaffStore(database: t.app.db).setActive(try await t.staff("zhangwei"), false, version: nil, context: .console(now: testStart))
+            try await StaffStore(database: t.app.db).setActive(
+                try await t.staff("zhangwei"), false, version: nil, context: .console(now: testStart))
             let browser = try await Browser.anonymous(t.app)
-            try await t.app.testing().test(.POST, "/login", beforeRequest: { req in
-                try req.form(["username": "zhangwei", "password": TestApp.password], browser: browser)
-            }) { res async throws in
+            try await t.app.testing().test(
+                .POST, "/login",
+                beforeRequest: { req in
+                    try req.form(["username": "zhangwei", "password": TestApp.password], browser: browser)
+                }
+            ) { res async throws in
                 #expect(res.status == .unauthorized)
                 #expect(res.body.string.contains("用户名或密码错误"))
             }

@@ -1,11 +1,12 @@
 import Fluent
 import Foundation
-@testable import KefuServer
 import KefuDomain
 import KefuTesting
 import Testing
 import Vapor
 import VaporTesting
+
+@testable import KefuServer
 
 @Suite("Departments and staff (R2.1)")
 struct StaffTests {
@@ -14,8 +15,11 @@ struct StaffTests {
         var error: Detail
     }
 
-    func newSpecialist(departmentID: Int, role: String = "specialist", username: String = "wuxia") -> CreateStaffRequest {
-        CreateStaffRequest(username: username, displayName: "吴霞", departmentID: departmentID, role: role, language: "zh-Hans", password: "吴霞的初始密码2026")
+    func newSpecialist(departmentID: Int, role: String = "specialist", username: String = "wuxia") -> CreateStaffRequest
+    {
+        CreateStaffRequest(
+            username: username, displayName: "吴霞", departmentID: departmentID, role: role, language: "zh-Hans",
+            password: "吴霞的初始密码2026")
     }
 
     @Test("the administrator creates an account through the API, and the creation is audited")
@@ -23,10 +27,13 @@ struct StaffTests {
         try await withApp { t in
             let token = try await t.token(.administrator)
             let department = try await t.staff("lina").$department.id
-            try await t.app.testing().test(.POST, "/api/v1/staff", beforeRequest: { req in
-                req.bearer(token)
-                try req.content.encode(newSpecialist(departmentID: department))
-            }) { res async throws in
+            try await t.app.testing().test(
+                .POST, "/api/v1/staff",
+                beforeRequest: { req in
+                    req.bearer(token)
+                    try req.content.encode(newSpecialist(departmentID: department))
+                }
+            ) { res async throws in
                 #expect(res.status == .created)
                 let staff = try res.content.decode(StaffDTO.self)
                 #expect(staff.username == "wuxia")
@@ -44,10 +51,13 @@ struct StaffTests {
             let token = try await t.token(.administrator)
             let department = try await t.staff("lina").$department.id
             let before = try await StaffModel.query(on: t.app.db).count()
-            try await t.app.testing().test(.POST, "/api/v1/staff", beforeRequest: { req in
-                req.bearer(token)
-                try req.content.encode(newSpecialist(departmentID: department, role: "supervisor"))
-            }) { res async throws in
+            try await t.app.testing().test(
+                .POST, "/api/v1/staff",
+                beforeRequest: { req in
+                    req.bearer(token)
+                    try req.content.encode(newSpecialist(departmentID: department, role: "supervisor"))
+                }
+            ) { res async throws in
                 #expect(res.status == .unprocessableEntity)
                 let body = try res.content.decode(ErrorBody.self)
                 #expect(body.error.code == "validation_failed")
@@ -55,10 +65,13 @@ struct StaffTests {
             }
             // Promoting a specialist is refused the same way.
             let lina = try await t.staff("lina")
-            try await t.app.testing().test(.PATCH, "/api/v1/staff/\(lina.id!)", beforeRequest: { req in
-                req.bearer(token)
-                try req.content.encode(UpdateStaffRequest(version: lina.version, role: "supervisor"))
-            }) { res async throws in
+            try await t.app.testing().test(
+                .PATCH, "/api/v1/staff/\(lina.id!)",
+                beforeRequest: { req in
+                    req.bearer(token)
+                    try req.content.encode(UpdateStaffRequest(version: lina.version, role: "supervisor"))
+                }
+            ) { res async throws in
                 #expect(res.status == .unprocessableEntity)
             }
             #expect(try await StaffModel.query(on: t.app.db).count() == before)
@@ -81,17 +94,31 @@ struct StaffTests {
             let token = try await t.token(.supervisor)
             let customerService = try await t.staff("lina").$department.id
             let legal = try await t.staff("zhoumin").$department.id
-            try await t.app.testing().test(.POST, "/api/v1/staff", beforeRequest: { req in
-                req.bearer(token); try req.content.encode(newSpecialist(departmentID: customerService))
-            }) { res async throws in #expect(res.status == .created) }
-            try await t.app.testing().test(.POST, "/api/v1/staff", beforeRequest: { req in
-                req.bearer(token); try req.content.encode(newSpecialist(departmentID: customerService, role: "administrator", username: "boss"))
-            }) { res async throws in #expect(res.status == .forbidden) }
-            try await t.app.testing().test(.POST, "/api/v1/staff", beforeRequest: { req in
-                req.bearer(token); try req.content.encode(newSpecialist(departmentID: legal, role: "liaison", username: "legal2"))
-            }) { res async throws in #expect(res.status == .forbidden) }
+            try await t.app.testing().test(
+                .POST, "/api/v1/staff",
+                beforeRequest: { req in
+                    req.bearer(token); try req.content.encode(newSpecialist(departmentID: customerService))
+                }
+            ) { res async throws in #expect(res.status == .created) }
+            try await t.app.testing().test(
+                .POST, "/api/v1/staff",
+                beforeRequest: { req in
+                    req.bearer(token);
+                    try req.content.encode(
+                        newSpecialist(departmentID: customerService, role: "administrator", username: "boss"))
+                }
+            ) { res async throws in #expect(res.status == .forbidden) }
+            try await t.app.testing().test(
+                .POST, "/api/v1/staff",
+                beforeRequest: { req in
+                    req.bearer(token);
+                    try req.content.encode(newSpecialist(departmentID: legal, role: "liaison", username: "legal2"))
+                }
+            ) { res async throws in #expect(res.status == .forbidden) }
             let admin = try await t.staff("admin")
-            try await t.app.testing().test(.POST, "/api/v1/staff/\(admin.id!)/deactivate", beforeRequest: { req in req.bearer(token) }) { res async throws in
+            try await t.app.testing().test(
+                .POST, "/api/v1/staff/\(admin.id!)/deactivate", beforeRequest: { req in req.bearer(token) }
+            ) { res async throws in
                 #expect(res.status == .forbidden)
             }
             #expect(try await t.staff("admin").isActive)
@@ -102,32 +129,43 @@ struct StaffTests {
     func supervisorSeesTeam() async throws {
         try await withApp { t in
             let token = try await t.token(.supervisor)
-            try await t.app.testing().test(.GET, "/api/v1/staff?perPage=50", beforeRequest: { req in req.bearer(token) }) { res async throws in
+            try await t.app.testing().test(
+                .GET, "/api/v1/staff?perPage=50", beforeRequest: { req in req.bearer(token) }
+            ) { res async throws in
                 #expect(res.status == .ok)
                 let page = try res.content.decode(PageDTO<StaffDTO>.self)
                 #expect(Set(page.items.map(\.username)) == ["admin", "wangjing", "lina", "zhangwei"])
                 #expect(page.page.totalItems == 4)
             }
             let liaison = try await t.staff("zhoumin")
-            try await t.app.testing().test(.GET, "/api/v1/staff/\(liaison.id!)", beforeRequest: { req in req.bearer(token) }) { res async throws in
+            try await t.app.testing().test(
+                .GET, "/api/v1/staff/\(liaison.id!)", beforeRequest: { req in req.bearer(token) }
+            ) { res async throws in
                 #expect(res.status == .forbidden)
             }
             #expect(try await t.auditEntries("auth.permission_denied").last?.recordID == String(liaison.id!))
         }
     }
 
-    @Test("roles without staff access are refused on every staff route, and the refusal is audited", arguments: [Role.specialist, .liaison])
+    @Test(
+        "roles without staff access are refused on every staff route, and the refusal is audited",
+        arguments: [Role.specialist, .liaison])
     func refusedRoles(role: Role) async throws {
         try await withApp { t in
             let token = try await t.token(role)
             let lina = try await t.staff("lina")
-            for (method, path) in [(HTTPMethod.GET, "/api/v1/staff"), (.GET, "/api/v1/staff/\(lina.id!)"), (.POST, "/api/v1/staff/\(lina.id!)/deactivate")] {
-                try await t.app.testing().test(method, path, beforeRequest: { req in req.bearer(token) }) { res async throws in
+            for (method, path) in [
+                (HTTPMethod.GET, "/api/v1/staff"), (.GET, "/api/v1/staff/\(lina.id!)"),
+                (.POST, "/api/v1/staff/\(lina.id!)/deactivate"),
+            ] {
+                try await t.app.testing().test(method, path, beforeRequest: { req in req.bearer(token) }) {
+                    res async throws in
                     #expect(res.status == .forbidden, "\(role) reached \(method) \(path)")
                 }
             }
             let browser = try await t.signIn(role)
-            try await t.app.testing().test(.GET, "/staff", beforeRequest: { req in browser.apply(to: &req) }) { res async throws in
+            try await t.app.testing().test(.GET, "/staff", beforeRequest: { req in browser.apply(to: &req) }) {
+                res async throws in
                 #expect(res.status == .forbidden)
                 #expect(res.body.string.contains("没有权限"))
             }
@@ -140,15 +178,23 @@ struct StaffTests {
         try await withApp { t in
             let token = try await t.token(.administrator)
             let lina = try await t.staff("lina")
-            try await t.app.testing().test(.PATCH, "/api/v1/staff/\(lina.id!)", beforeRequest: { req in
-                req.bearer(token); try req.content.encode(UpdateStaffRequest(version: lina.version, displayName: "李娜（组长）"))
-            }) { res async throws in
+            try await t.app.testing().test(
+                .PATCH, "/api/v1/staff/\(lina.id!)",
+                beforeRequest: { req in
+                    req.bearer(token);
+                    try req.content.encode(UpdateStaffRequest(version: lina.version, displayName: "李娜（组长）"))
+                }
+            ) { res async throws in
                 #expect(res.status == .ok)
                 #expect(try res.content.decode(StaffDTO.self).version == lina.version + 1)
             }
-            try await t.app.testing().test(.PATCH, "/api/v1/staff/\(lina.id!)", beforeRequest: { req in
-                req.bearer(token); try req.content.encode(UpdateStaffRequest(version: lina.version, displayName: "李娜娜"))
-            }) { res async throws in
+            try await t.app.testing().test(
+                .PATCH, "/api/v1/staff/\(lina.id!)",
+                beforeRequest: { req in
+                    req.bearer(token);
+                    try req.content.encode(UpdateStaffRequest(version: lina.version, displayName: "李娜娜"))
+                }
+            ) { res async throws in
                 #expect(res.status == .conflict)
                 #expect(try res.content.decode(ErrorBody.self).error.code == "conflict")
             }
@@ -162,8 +208,13 @@ struct StaffTests {
         try await withApp { t in
             let browser = try await t.signIn(.administrator)
             let lina = try await t.staff("lina")
-            let fields = ["displayName": "李娜二号", "departmentID": String(lina.$department.id), "role": "specialist", "language": "zh-Hans", "version": String(lina.version - 1)]
-            try await t.app.testing().test(.POST, "/staff/\(lina.id!)", beforeRequest: { req in try req.form(fields, browser: browser) }) { res async throws in
+            let fields = [
+                "displayName": "李娜二号", "departmentID": String(lina.$department.id), "role": "specialist",
+                "language": "zh-Hans", "version": String(lina.version - 1),
+            ]
+            try await t.app.testing().test(
+                .POST, "/staff/\(lina.id!)", beforeRequest: { req in try req.form(fields, browser: browser) }
+            ) { res async throws in
                 #expect(res.status == .conflict)
                 #expect(res.body.string.contains("已被他人修改"))
                 #expect(res.body.string.contains("value=\"李娜\""))
@@ -176,8 +227,13 @@ struct StaffTests {
         try await withApp { t in
             let browser = try await t.signIn(.administrator)
             let before = try await StaffModel.query(on: t.app.db).count()
-            let fields = ["username": "9zhang", "displayName": "新同事", "role": "specialist", "departmentID": "999", "language": "zh-Hans", "password": "short"]
-            try await t.app.testing().test(.POST, "/staff", beforeRequest: { req in try req.form(fields, browser: browser) }) { res async throws in
+            let fields = [
+                "username": "9zhang", "displayName": "新同事", "role": "specialist", "departmentID": "999",
+                "language": "zh-Hans", "password": "short",
+            ]
+            try await t.app.testing().test(
+                .POST, "/staff", beforeRequest: { req in try req.form(fields, browser: browser) }
+            ) { res async throws in
                 #expect(res.status == .unprocessableEntity)
                 let html = res.body.string
                 #expect(html.contains("用户名需以英文字母开头"))
@@ -195,18 +251,23 @@ struct StaffTests {
             let lina = try await t.signIn("lina")
             let admin = try await t.signIn(.administrator)
             let linaModel = try await t.staff("lina")
-            try await t.app.testing().test(.POST, "/staff/\(linaModel.id!)/deactivate", beforeRequest: { req in
-                try req.form(["version": String(linaModel.version)], browser: admin)
-            }) { res async throws in
+            try await t.app.testing().test(
+                .POST, "/staff/\(linaModel.id!)/deactivate",
+                beforeRequest: { req in
+                    try req.form(["version": String(linaModel.version)], browser: admin)
+                }
+            ) { res async throws in
                 #expect(res.status == .seeOther)
             }
-            try await t.app.testing().test(.GET, "/", beforeRequest: { req in lina.apply(to: &req) }) { res async throws in
+            try await t.app.testing().test(.GET, "/", beforeRequest: { req in lina.apply(to: &req) }) {
+                res async throws in
                 #expect(res.status == .seeOther)
             }
             #expect(try await t.staff("lina").isActive == false)
             #expect(t.app.routes.all.allSatisfy { $0.method != .DELETE || !$0.path.description.contains("staff") })
             await #expect(throws: KefuError.self) {
-                try await StaffStore(database: t.app.db).setActive(try await t.staff("admin"), false, version: nil, context: .console(now: testStart))
+                try await StaffStore(database: t.app.db).setActive(
+                    try await t.staff("admin"), false, version: nil, context: .console(now: testStart))
             }
         }
     }
@@ -216,9 +277,13 @@ struct StaffTests {
         try await withApp { t in
             let token = try await t.token(.administrator)
             let customerService = try await t.staff("lina").$department.id
-            try await t.app.testing().test(.POST, "/api/v1/staff", beforeRequest: { req in
-                req.bearer(token); try req.content.encode(newSpecialist(departmentID: customerService, role: "liaison"))
-            }) { res async throws in
+            try await t.app.testing().test(
+                .POST, "/api/v1/staff",
+                beforeRequest: { req in
+                    req.bearer(token);
+                    try req.content.encode(newSpecialist(departmentID: customerService, role: "liaison"))
+                }
+            ) { res async throws in
                 #expect(res.status == .unprocessableEntity)
                 #expect(try res.content.decode(ErrorBody.self).error.fields["departmentID"] != nil)
             }
@@ -229,18 +294,31 @@ struct StaffTests {
     func departments() async throws {
         try await withApp { t in
             let admin = try await t.token(.administrator)
-            try await t.app.testing().test(.POST, "/api/v1/departments", beforeRequest: { req in
-                req.bearer(admin); try req.content.encode(DepartmentInput(code: "finance", name: "财务部"))
-            }) { res async throws in #expect(res.status == .created) }
-            try await t.app.testing().test(.POST, "/api/v1/departments", beforeRequest: { req in
-                req.bearer(admin); try req.content.encode(DepartmentInput(code: "finance", name: "财务二部"))
-            }) { res async throws in #expect(res.status == .unprocessableEntity) }
+            try await t.app.testing().test(
+                .POST, "/api/v1/departments",
+                beforeRequest: { req in
+                    req.bearer(admin); try req.content.encode(DepartmentInput(code: "finance", name: "财务部"))
+                }
+            ) { res async throws in #expect(res.status == .created) }
+            try await t.app.testing().test(
+                .POST, "/api/v1/departments",
+                beforeRequest: { req in
+                    req.bearer(admin); try req.content.encode(DepartmentInput(code: "finance", name: "财务二部"))
+                }
+            ) { res async throws in #expect(res.status == .unprocessableEntity) }
             let supervisor = try await t.token(.supervisor)
-            try await t.app.testing().test(.POST, "/api/v1/departments", beforeRequest: { req in
-                req.bearer(supervisor); try req.content.encode(DepartmentInput(code: "hr", name: "人事部"))
-            }) { res async throws in #expect(res.status == .forbidden) }
-            try await t.app.testing().test(.GET, "/api/v1/departments", beforeRequest: { req in req.bearer(supervisor) }) { res async throws in
-                #expect(try res.content.decode(DepartmentsController.DepartmentList.self).items.map(\.code).contains("finance"))
+            try await t.app.testing().test(
+                .POST, "/api/v1/departments",
+                beforeRequest: { req in
+                    req.bearer(supervisor); try req.content.encode(DepartmentInput(code: "hr", name: "人事部"))
+                }
+            ) { res async throws in #expect(res.status == .forbidden) }
+            try await t.app.testing().test(
+                .GET, "/api/v1/departments", beforeRequest: { req in req.bearer(supervisor) }
+            ) { res async throws in
+                #expect(
+                    try res.content.decode(DepartmentsController.DepartmentList.self).items.map(\.code).contains(
+                        "finance"))
             }
         }
     }

@@ -1,7 +1,8 @@
 import Foundation
-@testable import KefuServer
 import SQLKit
 import Vapor
+
+@testable import KefuServer
 
 /// The PostgreSQL server of the PostgreSQL suite, from `KEFU_TEST_POSTGRES_URL`
 /// (for example `postgres://postgres@127.0.0.1:5433/postgres`).
@@ -71,8 +72,9 @@ private func administer(_ base: String, _ statement: String) async throws {
     do {
         var configuration = KefuConfiguration.testing()
         configuration.database = .postgres(url: base)
-        app.kefu = KefuServices(configuration: configuration, clock: .system, localizer: Localizer(tables: [:]), decoyPasswordHash: "",
-                                passwordHashing: PasswordHashing(cost: 4, threads: 1))
+        app.kefu = KefuServices(
+            configuration: configuration, clock: .system, localizer: Localizer(tables: [:]), decoyPasswordHash: "",
+            passwordHashing: PasswordHashing(cost: 4, threads: 1))
         app.lifecycle.use(PasswordHashingLifecycle(hashing: app.kefu.passwordHashing))
         try await DatabaseSetup.configure(app, configuration)
         try await app.db.sql().raw(SQLQueryString(statement)).run()

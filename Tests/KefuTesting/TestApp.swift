@@ -1,10 +1,11 @@
 import Fluent
 import Foundation
-@testable import KefuServer
 import KefuDomain
 import Testing
 import Vapor
 import VaporTesting
+
+@testable import KefuServer
 
 /// The fixed moment every test starts at: 2026-11-30 09:00 China Standard Time.
 package let testStart = Date(timeIntervalSince1970: 1_796_000_400)
@@ -16,22 +17,29 @@ package struct TestApp {
     /// username by role: administrator `admin`, supervisor `wangjing`, specialists `lina` and `zhangwei`,
     /// leadership `zhaoguoqiang`, liaison `zhoumin` (法务部).
     package static let usernames: [Role: String] = [
-        .administrator: "admin", .supervisor: "wangjing", .specialist: "lina", .leadership: "zhaoguoqiang", .liaison: "zhoumin",
+        .administrator: "admin", .supervisor: "wangjing", .specialist: "lina", .leadership: "zhaoguoqiang",
+        .liaison: "zhoumin",
     ]
     package static let password = "客服测试密码-2026"
 
     /// Signs in through the real login form and returns the browser's cookies and CSRF token.
     package func signIn(_ username: String, password: String = TestApp.password) async throws -> Browser {
         var browser = try await Browser.anonymous(app)
-        try await app.testing().test(.POST, "/login", beforeRequest: { req in
-            req.headers.cookie = browser.cookies
-            try req.content.encode(["username": username, "password": password, "_csrf": browser.csrf, "next": "/"], as: .urlEncodedForm)
-        }, afterResponse: { res async throws in
-            #expect(res.status == .seeOther, "sign-in as \(username) failed: \(res.body.string)")
-            browser.take(res)
-        })
+        try await app.testing().test(
+            .POST, "/login",
+            beforeRequest: { req in
+                req.headers.cookie = browser.cookies
+                try req.content.encode(
+                    ["username": username, "password": password, "_csrf": browser.csrf, "next": "/"],
+                    as: .urlEncodedForm)
+            },
+            afterResponse: { res async throws in
+                #expect(res.status == .seeOther, "sign-in as \(username) failed: \(res.body.string)")
+                browser.take(res)
+            })
         let token = try #require(browser.cookies[CookieName.session]?.string)
-        let session = try #require(try await WebSessionModel.query(on: app.db).filter(\.$tokenHash == Secrets.fingerprint(token)).first())
+        let session = try #require(
+            try await WebSessionModel.query(on: app.db).filter(\.$tokenHash == Secrets.fingerprint(token)).first())
         browser.csrf = session.csrfToken
         return browser
     }
@@ -42,8 +50,10 @@ package struct TestApp {
 
     /// A personal API token for the account.
     package func token(_ role: Role) async throws -> String {
-        let staff = try #require(try await StaffModel.query(on: app.db).filter(\.$username == Self.usernames[role]!).first())
-        let (_, plain) = try await APITokenStore(database: app.db).create(for: try staff.requireID(), name: "test", context: .console(now: clock.clock.now))
+        let staff = try #require(
+            try await StaffModel.query(on: app.db).filter(\.$username == Self.usernames[role]!).first())
+        let (_, plain) = try await APITokenStore(database: app.db).create(
+            for: try staff.requireID(), name: "test", context: .console(now: clock.clock.now))
         return plain
     }
 }
@@ -64,7 +74,11 @@ package struct Browser {
 
     package mutating func take(_ response: TestingHTTPResponse) {
         for (name, value) in response.headers.setCookie?.all ?? [:] {
-            if value.string.isEmpty { cookies[name] = nil } else { cookies[name] = HTTPCookies.Value(string: value.string) }
+            if value.string.isEmpty {
+                cookies[name] = nil
+            } else {
+                cookies[name] = HTTPCookies.Value(string: value.string)
+            }
         }
     }
 
@@ -108,9 +122,12 @@ package let packageRoot: String = {
 private func seedAccounts(_ app: Application) async throws {
     let context = AuditContext.console(now: testStart)
     let store = StaffStore(database: app.db)
-    let customerService = try #require(try await DepartmentModel.query(on: app.db).filter(\.$code == "customer_service").first())
-    let legal = try await DepartmentStore(database: app.db).create(DepartmentInput(code: "legal", name: "法务部"), context: context)
-    let management = try await DepartmentStore(database: app.db).create(DepartmentInput(code: "management", name: "公司领导"), context: context)
+    let customerService = try #require(
+        try await DepartmentModel.query(on: app.db).filter(\.$code == "customer_service").first())
+    let legal = try await DepartmentStore(database: app.db).create(
+        DepartmentInput(code: "legal", name: "法务部"), context: context)
+    let management = try await DepartmentStore(database: app.db).create(
+        DepartmentInput(code: "management", name: "公司领导"), context: context)
     let accounts: [(String, String, DepartmentModel, Role)] = [
         ("admin", "系统管理员", customerService, .administrator),
         ("wangjing", "王静", customerService, .supervisor),
@@ -121,7 +138,9 @@ private func seedAccounts(_ app: Application) async throws {
     ]
     for (username, name, department, role) in accounts {
         _ = try await store.create(
-            StaffDraft(username: username, displayName: name, departmentID: department.id, role: role.rawValue, language: "zh-Hans", password: TestApp.password),
+            StaffDraft(
+                username: username, displayName: name, departmentID: department.id, role: role.rawValue,
+                language: "zh-Hans", password: TestApp.password),
             by: nil, hashing: app.passwordHashing, common: app.kefu.commonPasswords, context: context
         )
     }

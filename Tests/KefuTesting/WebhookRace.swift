@@ -1,8 +1,9 @@
 import Foundation
 import KefuDomain
-@testable import KefuServer
 import NIOConcurrencyHelpers
 import Vapor
+
+@testable import KefuServer
 
 /// Issue 17 §2: two instances sending the same queue to a slow receiver. Queues `count` deliveries
 /// through `first`'s database, runs a sender on each instance at once, and returns how many POSTs
@@ -11,12 +12,15 @@ package func postsPerDeliveryWithTwoSenders(
     first: Application, second: Application, count: Int, receiverDelay: Duration, now: Date
 ) async throws -> [String: Int] {
     let store = WebhookStore(database: first.db)
-    let settings = try WebhookValidation.validate(WebhookDraft(
-        name: "接收端", platform: "json", url: "https://hooks.example.com/kefu", secret: "", events: ["follow_up.due"]
-    )).get()
+    let settings = try WebhookValidation.validate(
+        WebhookDraft(
+            name: "接收端", platform: "json", url: "https://hooks.example.com/kefu", secret: "", events: ["follow_up.due"]
+        )
+    ).get()
     _ = try await store.create(settings, context: .console(now: now))
     for index in 0..<count {
-        let notice = WebhookNotice(event: .followUpDue, title: "今日跟进 \(index)", lines: ["回访"], link: nil, linkText: "查看详情", occurredAt: now)
+        let notice = WebhookNotice(
+            event: .followUpDue, title: "今日跟进 \(index)", lines: ["回访"], link: nil, linkText: "查看详情", occurredAt: now)
         _ = try await store.enqueue(notice, dedupeKey: "race-\(index)", now: now)
     }
     let posts = NIOLockedValueBox([String: Int]())
@@ -27,7 +31,8 @@ package func postsPerDeliveryWithTwoSenders(
         return 200
     }
     let senders = [("a", first), ("b", second)].map { instance, app in
-        WebhookSender(store: WebhookStore(database: app.db), transport: transport, linkText: "查看详情", instanceID: instance)
+        WebhookSender(
+            store: WebhookStore(database: app.db), transport: transport, linkText: "查看详情", instanceID: instance)
     }
     try await withThrowingTaskGroup(of: Int.self) { group in
         for sender in senders {

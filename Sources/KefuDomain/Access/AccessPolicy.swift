@@ -48,7 +48,9 @@ public enum AccessPolicy {
         // R4.4: specialists see every file (contact details masked unless it is theirs), edit their
         // own; the supervisor sees and edits all; leadership reads masked lists; a liaison sees only
         // customers of matters forwarded to their department; the administrator none.
-        .viewCustomers: [.supervisor: [.any], .specialist: [.any], .leadership: [.any], .liaison: [.forwardedToMyDepartment]],
+        .viewCustomers: [
+            .supervisor: [.any], .specialist: [.any], .leadership: [.any], .liaison: [.forwardedToMyDepartment],
+        ],
         .createCustomer: [.supervisor: [.any], .specialist: [.any]],
         .editCustomer: [.supervisor: [.any], .specialist: [.own]],
         .revealCustomerContact: [.supervisor: [.any], .specialist: [.any]],
@@ -82,10 +84,14 @@ public enum AccessPolicy {
         // R3.4, R1.3: the specialist takes their own customers' contracts through; the supervisor sees
         // and acts on the team's; the 法务部 liaison sees only contracts forwarded to it and answers
         // them; the 财务部 liaison sees only payments, and marks them received.
-        .viewContracts: [.supervisor: [.any], .specialist: [.own], .leadership: [.any], .liaison: [.forwardedToMyDepartment]],
+        .viewContracts: [
+            .supervisor: [.any], .specialist: [.own], .leadership: [.any], .liaison: [.forwardedToMyDepartment],
+        ],
         .manageContracts: [.supervisor: [.any], .specialist: [.own]],
         .reviewContracts: [.liaison: [.forwardedToMyDepartment]],
-        .viewPayments: [.supervisor: [.any], .specialist: [.own], .leadership: [.any], .liaison: [.forwardedToMyDepartment]],
+        .viewPayments: [
+            .supervisor: [.any], .specialist: [.own], .leadership: [.any], .liaison: [.forwardedToMyDepartment],
+        ],
         .receivePayments: [.liaison: [.forwardedToMyDepartment]],
         .configureContracts: [.supervisor: [.any]],
         // Issue 13: everyone's working time is counted on one calendar; the administrator keeps it.
@@ -93,7 +99,9 @@ public enum AccessPolicy {
         .manageWorkingCalendar: [.administrator: [.any]],
         // R3.5, R1.3: the specialist handles their own complaints, the supervisor any; leadership reads
         // (escalations reach it); a liaison sees and answers only what was forwarded to their department.
-        .viewComplaints: [.supervisor: [.any], .specialist: [.own], .leadership: [.any], .liaison: [.forwardedToMyDepartment]],
+        .viewComplaints: [
+            .supervisor: [.any], .specialist: [.own], .leadership: [.any], .liaison: [.forwardedToMyDepartment],
+        ],
         .recordComplaint: [.supervisor: [.any], .specialist: [.any]],
         .manageComplaints: [.supervisor: [.any], .specialist: [.own]],
         .answerComplaintForwards: [.liaison: [.forwardedToMyDepartment]],
@@ -149,7 +157,9 @@ public enum AccessPolicy {
         .manageReturnVisits: [.supervisor: [.any], .specialist: [.own]],
         .configureReturnVisits: [.supervisor: [.any]],
         // Issue 13 §6, R1.3: feedback is forwarded like complaints; the liaison sees only their department's.
-        .viewFeedback: [.supervisor: [.any], .specialist: [.own], .leadership: [.any], .liaison: [.forwardedToMyDepartment]],
+        .viewFeedback: [
+            .supervisor: [.any], .specialist: [.own], .leadership: [.any], .liaison: [.forwardedToMyDepartment],
+        ],
         .recordFeedback: [.supervisor: [.any], .specialist: [.any]],
         .manageFeedback: [.supervisor: [.any], .specialist: [.own]],
         .answerFeedback: [.liaison: [.forwardedToMyDepartment]],

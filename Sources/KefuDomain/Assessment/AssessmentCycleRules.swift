@@ -38,7 +38,9 @@ public enum AssessmentRules {
     }
 
     /// The person acknowledges (with an optional comment) or appeals (with a reason) a result.
-    public static func responseProblem(cycle: AssessmentCycleState, state: AssessmentState, appeal: Bool, text: String) -> FieldErrors {
+    public static func responseProblem(cycle: AssessmentCycleState, state: AssessmentState, appeal: Bool, text: String)
+        -> FieldErrors
+    {
         if cycle == .signedOff { return FieldErrors(["response": frozen]) }
         guard state == .evaluated else { return FieldErrors(["response": "assessment.error.no_result_to_answer"]) }
         if appeal, text.trimmed.isEmpty { return FieldErrors(["comment": "assessment.error.appeal_reason"]) }
@@ -46,7 +48,9 @@ public enum AssessmentRules {
         return FieldErrors()
     }
 
-    public static func appealAnswerProblem(cycle: AssessmentCycleState, state: AssessmentState, answer: String) -> FieldErrors {
+    public static func appealAnswerProblem(cycle: AssessmentCycleState, state: AssessmentState, answer: String)
+        -> FieldErrors
+    {
         if cycle == .signedOff { return FieldErrors(["answer": frozen]) }
         guard state == .appealed else { return FieldErrors(["answer": "assessment.error.no_appeal"]) }
         if answer.trimmed.isEmpty { return FieldErrors(["answer": "validation.required"]) }
@@ -93,15 +97,26 @@ public enum ConsequenceKind: String, CaseIterable, Codable, Sendable {
 
     /// A decision as typed: the kind known, a basis given, an amount (whole 元, 1–1,000,000) exactly
     /// where the kind carries one.
-    public static func validate(kind code: String, amountYuan: Int?, basis: String) -> Result<ConsequenceKind, FieldErrors> {
+    public static func validate(kind code: String, amountYuan: Int?, basis: String) -> Result<
+        ConsequenceKind, FieldErrors
+    > {
         var errors = FieldErrors()
         let kind = ConsequenceKind(rawValue: code)
         if kind == nil { errors.add("kind", "validation.choose_from_list") }
-        if basis.trimmed.isEmpty { errors.add("basis", "validation.required") } else if basis.count > 2000 { errors.add("basis", "validation.too_long") }
+        if basis.trimmed.isEmpty {
+            errors.add("basis", "validation.required")
+        } else if basis.count > 2000 {
+            errors.add("basis", "validation.too_long")
+        }
         if let kind {
             if kind.hasAmount {
-                if let amountYuan { if !(1...1_000_000).contains(amountYuan) { errors.add("amountYuan", "assessment.error.amount_range") } }
-                else { errors.add("amountYuan", "validation.required") }
+                if let amountYuan {
+                    if !(1...1_000_000).contains(amountYuan) {
+                        errors.add("amountYuan", "assessment.error.amount_range")
+                    }
+                } else {
+                    errors.add("amountYuan", "validation.required")
+                }
             } else if amountYuan != nil {
                 errors.add("amountYuan", "assessment.error.amount_not_applicable")
             }

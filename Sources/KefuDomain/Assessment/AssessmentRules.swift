@@ -24,7 +24,8 @@ public struct AssessmentWeights: Equatable, Sendable, Codable {
 
     /// The department's default: work results 40, service quality 30, skills 15, teamwork 10, self 5.
     public static let standard = AssessmentWeights(checked: [
-        .workResults: 40, .serviceQuality: 30, .professionalSkills: 15, .teamwork: 10, .selfEvaluation: 5, .attendance: 0,
+        .workResults: 40, .serviceQuality: 30, .professionalSkills: 15, .teamwork: 10, .selfEvaluation: 5,
+        .attendance: 0,
     ])
 
     private init(checked: [AssessmentDimension: Int]) { percents = checked }
@@ -76,11 +77,15 @@ public struct GradeThresholds: Equatable, Sendable, Codable {
     /// Each threshold within 0–100, strictly rising from pass to excellent.
     public var problems: FieldErrors {
         var errors = FieldErrors()
-        for (field, value) in [("thresholds.excellent", excellent), ("thresholds.good", good), ("thresholds.pass", pass)]
+        for (field, value) in [
+            ("thresholds.excellent", excellent), ("thresholds.good", good), ("thresholds.pass", pass),
+        ]
         where !(0...100).contains(value) || !value.isFinite {
             errors.add(field, "assessment.error.score_range")
         }
-        if errors.isEmpty, !(pass < good && good < excellent) { errors.add("thresholds", "assessment.error.thresholds_order") }
+        if errors.isEmpty, !(pass < good && good < excellent) {
+            errors.add("thresholds", "assessment.error.thresholds_order")
+        }
         return errors
     }
 
@@ -172,8 +177,11 @@ public struct WorkTarget: Equatable, Sendable, Codable {
     }
 
     /// Reads a target as typed: the figure must exist and the value must fit its scale.
-    public static func validate(figure code: String, target: Double?, field: String) -> Result<WorkTarget, FieldErrors> {
-        guard let figure = WorkFigure(rawValue: code) else { return .failure(FieldErrors(["\(field).figure": "assessment.error.unknown_figure"])) }
+    public static func validate(figure code: String, target: Double?, field: String) -> Result<WorkTarget, FieldErrors>
+    {
+        guard let figure = WorkFigure(rawValue: code) else {
+            return .failure(FieldErrors(["\(field).figure": "assessment.error.unknown_figure"]))
+        }
         guard let target, target.isFinite, figure.targetRange.contains(target) else {
             return .failure(FieldErrors(["\(field).target": "assessment.error.target_range"]))
         }
@@ -207,9 +215,12 @@ public enum ScoreScale {
     public static let hundred: ClosedRange<Double> = 0...100
 
     /// A score as typed, refused outside 0–100 at the field.
-    public static func validate(_ value: Double?, field: String, required: Bool = true) -> Result<Double?, FieldErrors> {
+    public static func validate(_ value: Double?, field: String, required: Bool = true) -> Result<Double?, FieldErrors>
+    {
         guard let value else { return required ? .failure(FieldErrors([field: "validation.required"])) : .success(nil) }
-        guard value.isFinite, hundred.contains(value) else { return .failure(FieldErrors([field: "assessment.error.score_range"])) }
+        guard value.isFinite, hundred.contains(value) else {
+            return .failure(FieldErrors([field: "assessment.error.score_range"]))
+        }
         return .success(value)
     }
 }
@@ -234,9 +245,13 @@ public struct AssessmentInputs: Equatable, Sendable {
     /// Attendance and discipline (0–100), once attendance is recorded.
     public var attendance: Double?
 
-    public init(period: AssessmentPeriod, joinedOn: CalendarDay? = nil, targets: [WorkTarget] = [], figures: [WorkFigure: FigureValue] = [:],
-                inspectionScores: [Double] = [], trainingScores: [Double] = [], supervisorSkillsRating: Double? = nil,
-                supervisorTeamworkRating: Double? = nil, colleagueRatings: [Double] = [], selfEvaluation: Double? = nil, attendance: Double? = nil) {
+    public init(
+        period: AssessmentPeriod, joinedOn: CalendarDay? = nil, targets: [WorkTarget] = [],
+        figures: [WorkFigure: FigureValue] = [:],
+        inspectionScores: [Double] = [], trainingScores: [Double] = [], supervisorSkillsRating: Double? = nil,
+        supervisorTeamworkRating: Double? = nil, colleagueRatings: [Double] = [], selfEvaluation: Double? = nil,
+        attendance: Double? = nil
+    ) {
         self.period = period
         self.joinedOn = joinedOn
         self.targets = targets
@@ -303,43 +318,62 @@ public enum AssessmentCalculation {
         .teamwork: [("supervisor", 70), ("colleagues", 30)],
     ]
 
-    public static func compute(_ inputs: AssessmentInputs, weights: AssessmentWeights, thresholds: GradeThresholds) -> AssessmentResult {
+    public static func compute(_ inputs: AssessmentInputs, weights: AssessmentWeights, thresholds: GradeThresholds)
+        -> AssessmentResult
+    {
         var lines: [CalculationLine] = []
         var scores: [AssessmentDimension: Double] = [:]
         for dimension in AssessmentDimension.allCases where weights.percent(dimension) > 0 {
-            lines.append(CalculationLine("assessment.line.dimension_heading", ["dimension": dimension.rawValue, "weight": String(weights.percent(dimension))]))
+            lines.append(
+                CalculationLine(
+                    "assessment.line.dimension_heading",
+                    ["dimension": dimension.rawValue, "weight": String(weights.percent(dimension))]))
             let score: Double?
             switch dimension {
             case .workResults: score = workResults(inputs, lines: &lines)
             case .serviceQuality:
                 let inspection = mean(inputs.inspectionScores)
                 if let inspection {
-                    lines.append(CalculationLine("assessment.line.inspection", ["count": String(inputs.inspectionScores.count), "average": text(inspection)]))
+                    lines.append(
+                        CalculationLine(
+                            "assessment.line.inspection",
+                            ["count": String(inputs.inspectionScores.count), "average": text(inspection)]))
                 }
                 var satisfaction: Double?
                 if let value = inputs.figures[.satisfaction], case .average(let average, let count) = value, count > 0 {
                     satisfaction = round2(average * 20)
-                    lines.append(CalculationLine("assessment.line.satisfaction", ["count": String(count), "average": text(average), "score": text(satisfaction!)]))
+                    lines.append(
+                        CalculationLine(
+                            "assessment.line.satisfaction",
+                            ["count": String(count), "average": text(average), "score": text(satisfaction!)]))
                 }
                 score = combine(dimension, ["inspection": inspection, "satisfaction": satisfaction], lines: &lines)
             case .professionalSkills:
                 let training = mean(inputs.trainingScores)
                 if let training {
-                    lines.append(CalculationLine("assessment.line.training", ["count": String(inputs.trainingScores.count), "average": text(training)]))
+                    lines.append(
+                        CalculationLine(
+                            "assessment.line.training",
+                            ["count": String(inputs.trainingScores.count), "average": text(training)]))
                 }
                 if let rating = inputs.supervisorSkillsRating {
                     lines.append(CalculationLine("assessment.line.supervisor_rating", ["score": text(rating)]))
                 }
-                score = combine(dimension, ["training": training, "supervisor": inputs.supervisorSkillsRating], lines: &lines)
+                score = combine(
+                    dimension, ["training": training, "supervisor": inputs.supervisorSkillsRating], lines: &lines)
             case .teamwork:
                 if let rating = inputs.supervisorTeamworkRating {
                     lines.append(CalculationLine("assessment.line.supervisor_rating", ["score": text(rating)]))
                 }
                 let colleagues = mean(inputs.colleagueRatings)
                 if let colleagues {
-                    lines.append(CalculationLine("assessment.line.colleagues", ["count": String(inputs.colleagueRatings.count), "average": text(colleagues)]))
+                    lines.append(
+                        CalculationLine(
+                            "assessment.line.colleagues",
+                            ["count": String(inputs.colleagueRatings.count), "average": text(colleagues)]))
                 }
-                score = combine(dimension, ["supervisor": inputs.supervisorTeamworkRating, "colleagues": colleagues], lines: &lines)
+                score = combine(
+                    dimension, ["supervisor": inputs.supervisorTeamworkRating, "colleagues": colleagues], lines: &lines)
             case .selfEvaluation:
                 score = inputs.selfEvaluation
                 if let score { lines.append(CalculationLine("assessment.line.self", ["score": text(score)])) }
@@ -349,9 +383,14 @@ public enum AssessmentCalculation {
             }
             if let score {
                 scores[dimension] = score
-                lines.append(CalculationLine("assessment.line.dimension_score", ["dimension": dimension.rawValue, "score": text(score)]))
+                lines.append(
+                    CalculationLine(
+                        "assessment.line.dimension_score", ["dimension": dimension.rawValue, "score": text(score)]))
             } else {
-                lines.append(CalculationLine("assessment.line.dimension_missing", ["dimension": dimension.rawValue, "weight": String(weights.percent(dimension))]))
+                lines.append(
+                    CalculationLine(
+                        "assessment.line.dimension_missing",
+                        ["dimension": dimension.rawValue, "weight": String(weights.percent(dimension))]))
             }
         }
 
@@ -364,16 +403,25 @@ public enum AssessmentCalculation {
         for dimension in AssessmentDimension.allCases where weights.percent(dimension) > 0 {
             let weight = weights.percent(dimension)
             guard let score = scores[dimension], presentWeight > 0 else {
-                dimensions.append(DimensionScore(dimension: dimension, score: nil, weight: weight, effectiveWeight: 0, contribution: 0))
+                dimensions.append(
+                    DimensionScore(
+                        dimension: dimension, score: nil, weight: weight, effectiveWeight: 0, contribution: 0))
                 continue
             }
             let effective = round2(Double(weight) * 100 / Double(presentWeight))
             let contribution = round2(score * effective / 100)
             total += contribution
-            dimensions.append(DimensionScore(dimension: dimension, score: score, weight: weight, effectiveWeight: effective, contribution: contribution))
-            lines.append(CalculationLine("assessment.line.contribution", [
-                "dimension": dimension.rawValue, "score": text(score), "weight": text(effective), "contribution": text(contribution),
-            ]))
+            dimensions.append(
+                DimensionScore(
+                    dimension: dimension, score: score, weight: weight, effectiveWeight: effective,
+                    contribution: contribution))
+            lines.append(
+                CalculationLine(
+                    "assessment.line.contribution",
+                    [
+                        "dimension": dimension.rawValue, "score": text(score), "weight": text(effective),
+                        "contribution": text(contribution),
+                    ]))
         }
         guard presentWeight > 0 else {
             lines.append(CalculationLine("assessment.line.no_inputs"))
@@ -382,7 +430,9 @@ public enum AssessmentCalculation {
         let final = min(100, round2(total))
         let grade = thresholds.grade(for: final)
         lines.append(CalculationLine("assessment.line.total", ["total": text(final)]))
-        lines.append(CalculationLine("assessment.line.grade", ["grade": grade.rawValue, "threshold": text(thresholds.threshold(of: grade))]))
+        lines.append(
+            CalculationLine(
+                "assessment.line.grade", ["grade": grade.rawValue, "threshold": text(thresholds.threshold(of: grade))]))
         return AssessmentResult(dimensions: dimensions, total: final, grade: grade, lines: lines)
     }
 
@@ -394,35 +444,50 @@ public enum AssessmentCalculation {
         }
         let present = inputs.period.daysPresent(joinedOn: inputs.joinedOn), days = inputs.period.days
         if present < days {
-            lines.append(CalculationLine("assessment.line.prorated", [
-                "joined": inputs.joinedOn?.description ?? "", "present": String(present), "days": String(days),
-            ]))
+            lines.append(
+                CalculationLine(
+                    "assessment.line.prorated",
+                    [
+                        "joined": inputs.joinedOn?.description ?? "", "present": String(present), "days": String(days),
+                    ]))
         }
         var attainments: [Double] = []
         for target in inputs.targets {
             var goal = target.target
             if target.figure.kind == .count, present < days { goal = round2(goal * Double(present) / Double(days)) }
             guard goal > 0, let measured = inputs.figures[target.figure]?.measured else {
-                lines.append(CalculationLine("assessment.line.figure_missing", ["figure": target.figure.rawValue, "target": text(goal)]))
+                lines.append(
+                    CalculationLine(
+                        "assessment.line.figure_missing", ["figure": target.figure.rawValue, "target": text(goal)]))
                 continue
             }
             let attainment = round2(min(100, measured / goal * 100))
             attainments.append(attainment)
-            lines.append(CalculationLine("assessment.line.figure", [
-                "figure": target.figure.rawValue, "measured": text(round2(measured)), "target": text(goal), "attainment": text(attainment),
-            ]))
+            lines.append(
+                CalculationLine(
+                    "assessment.line.figure",
+                    [
+                        "figure": target.figure.rawValue, "measured": text(round2(measured)), "target": text(goal),
+                        "attainment": text(attainment),
+                    ]))
         }
         guard let work = mean(attainments) else { return nil }
-        lines.append(CalculationLine("assessment.line.work_mean", ["count": String(attainments.count), "score": text(work)]))
+        lines.append(
+            CalculationLine("assessment.line.work_mean", ["count": String(attainments.count), "score": text(work)]))
         return work
     }
 
     /// Combines a dimension's parts by their shares, moving a missing part's share to the others.
-    static func combine(_ dimension: AssessmentDimension, _ values: [String: Double?], lines: inout [CalculationLine]) -> Double? {
+    static func combine(_ dimension: AssessmentDimension, _ values: [String: Double?], lines: inout [CalculationLine])
+        -> Double?
+    {
         let parts = Self.parts[dimension] ?? []
         let present = parts.filter { values[$0.part].flatMap { $0 } != nil }
         for part in parts where values[part.part].flatMap({ $0 }) == nil {
-            lines.append(CalculationLine("assessment.line.part_missing", ["part": "\(dimension.rawValue).\(part.part)", "share": text(part.share)]))
+            lines.append(
+                CalculationLine(
+                    "assessment.line.part_missing",
+                    ["part": "\(dimension.rawValue).\(part.part)", "share": text(part.share)]))
         }
         let shares = present.reduce(0) { $0 + $1.share }
         guard shares > 0 else { return nil }

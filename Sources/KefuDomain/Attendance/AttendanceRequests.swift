@@ -10,8 +10,10 @@ public enum AttendanceRequestRules {
     /// A leave request: a kind, a first day not after the last, at most 60 days, a reason, and no time
     /// shared with another pending or approved leave of the same person; half a day (morning or
     /// afternoon) is one day.
-    public static func validateLeave(kind: String, start: String, end: String, part: String = LeavePart.whole.rawValue, reason: String,
-                                     existing: [LeaveSpan]) -> Result<LeaveSpan, FieldErrors> {
+    public static func validateLeave(
+        kind: String, start: String, end: String, part: String = LeavePart.whole.rawValue, reason: String,
+        existing: [LeaveSpan]
+    ) -> Result<LeaveSpan, FieldErrors> {
         var errors = FieldErrors()
         let leaveKind = LeaveKind(rawValue: kind)
         if leaveKind == nil { errors.add("kind", "validation.choose_from_list") }
@@ -20,7 +22,11 @@ public enum AttendanceRequestRules {
         let first = CalendarDay(start), last = CalendarDay(end)
         if first == nil { errors.add("startDay", "validation.date") }
         if last == nil { errors.add("endDay", "validation.date") }
-        if reason.trimmed.isEmpty { errors.add("reason", "validation.required") } else if reason.count > 500 { errors.add("reason", "validation.too_long") }
+        if reason.trimmed.isEmpty {
+            errors.add("reason", "validation.required")
+        } else if reason.count > 500 {
+            errors.add("reason", "validation.too_long")
+        }
         if let first, let last {
             if last < first {
                 errors.add("endDay", "attendance.error.end_before_start")
@@ -28,7 +34,9 @@ public enum AttendanceRequestRules {
                 errors.add("endDay", "attendance.error.leave_too_long")
             } else if let leavePart, leavePart != .whole, first != last {
                 errors.add("endDay", "attendance.error.half_day_one_day")
-            } else if existing.contains(where: { $0.overlaps(LeaveSpan(kind: leaveKind ?? .personal, start: first, end: last, part: leavePart ?? .whole)) }) {
+            } else if existing.contains(where: {
+                $0.overlaps(LeaveSpan(kind: leaveKind ?? .personal, start: first, end: last, part: leavePart ?? .whole))
+            }) {
                 errors.add("startDay", "attendance.error.leave_overlaps")
             }
         }
@@ -39,15 +47,21 @@ public enum AttendanceRequestRules {
     /// A missed-clock correction: the day and time of the clock event that was missed, its direction and
     /// a reason; not a day in the future, asked for within the deadline after the day, and within the
     /// month's allowance (`used`: the person's pending and approved corrections of that month).
-    public static func validateCorrection(day: String, time: String, direction: String, reason: String, today: CalendarDay, used: Int,
-                                          rules: AttendanceRuleSet) -> Result<(day: CalendarDay, time: DayTime, direction: ClockDirection), FieldErrors> {
+    public static func validateCorrection(
+        day: String, time: String, direction: String, reason: String, today: CalendarDay, used: Int,
+        rules: AttendanceRuleSet
+    ) -> Result<(day: CalendarDay, time: DayTime, direction: ClockDirection), FieldErrors> {
         var errors = FieldErrors()
         let parsedDay = CalendarDay(day), parsedTime = DayTime(time)
         let parsedDirection = ClockDirection(rawValue: direction).flatMap { $0 == .any ? nil : $0 }
         if parsedDay == nil { errors.add("day", "validation.date") }
         if parsedTime == nil { errors.add("time", "attendance.error.time") }
         if parsedDirection == nil { errors.add("direction", "validation.choose_from_list") }
-        if reason.trimmed.isEmpty { errors.add("reason", "validation.required") } else if reason.count > 500 { errors.add("reason", "validation.too_long") }
+        if reason.trimmed.isEmpty {
+            errors.add("reason", "validation.required")
+        } else if reason.count > 500 {
+            errors.add("reason", "validation.too_long")
+        }
         if let parsedDay {
             if parsedDay > today {
                 errors.add("day", "attendance.error.future_day")
@@ -103,7 +117,9 @@ public struct AttendanceSummary: Equatable, Sendable, Codable {
             case .absence: absenceDays += mark.deductionDays > 0 ? 1 : 0
             case .halfDayAbsence: absenceDays += mark.deductionDays > 0 ? 0.5 : 0
             }
-            if mark.cause == "attendance.cause.excused" || mark.cause == "attendance.cause.late_excused" { excused += 1 }
+            if mark.cause == "attendance.cause.excused" || mark.cause == "attendance.cause.late_excused" {
+                excused += 1
+            }
             deductionDays += mark.deductionDays
         }
     }
@@ -133,15 +149,22 @@ public enum AttendanceSheetCSV {
 
     /// One row per person; `header` holds the localized column titles (13 of them).
     public static func text(header: [String], lines: [Line]) -> String {
-        CSVTable.write(header: header, rows: lines.map { line in
-            let s = line.summary
-            return [line.username, line.name, String(s.workingDays), String(s.attendedDays), String(s.latenesses), String(s.earlyLeaves),
-                    String(s.missingClocks), number(s.absenceDays)]
-                + LeaveKind.allCases.map { number(s.leaveDays[$0] ?? 0) } + [number(s.deductionDays)]
-        })
+        CSVTable.write(
+            header: header,
+            rows: lines.map { line in
+                let s = line.summary
+                return [
+                    line.username, line.name, String(s.workingDays), String(s.attendedDays), String(s.latenesses),
+                    String(s.earlyLeaves),
+                    String(s.missingClocks), number(s.absenceDays),
+                ]
+                    + LeaveKind.allCases.map { number(s.leaveDays[$0] ?? 0) } + [number(s.deductionDays)]
+            })
     }
 
     static func number(_ value: Double) -> String {
-        value == value.rounded() ? String(Int(value)) : String(format: "%.2f", value).replacingOccurrences(of: #"0+$"#, with: "", options: .regularExpression)
+        value == value.rounded()
+            ? String(Int(value))
+            : String(format: "%.2f", value).replacingOccurrences(of: #"0+$"#, with: "", options: .regularExpression)
     }
 }

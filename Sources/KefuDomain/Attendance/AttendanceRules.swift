@@ -51,12 +51,16 @@ public struct AttendanceRuleSet: Codable, Equatable, Sendable {
     public var correctionDeadlineDays: Int
 
     public static let standard = AttendanceRuleSet(
-        graceMinutes: 5, freeLatenessesPerMonth: 2, lateDeductionDays: 0.25, latenessesPerAbsence: 3, halfDayMinutes: 120,
+        graceMinutes: 5, freeLatenessesPerMonth: 2, lateDeductionDays: 0.25, latenessesPerAbsence: 3,
+        halfDayMinutes: 120,
         clockInWindowMinutes: 120, clockOutWindowMinutes: 240, correctionsPerMonth: 3, correctionDeadlineDays: 3
     )
 
-    public init(graceMinutes: Int, freeLatenessesPerMonth: Int, lateDeductionDays: Double, latenessesPerAbsence: Int, halfDayMinutes: Int,
-                clockInWindowMinutes: Int, clockOutWindowMinutes: Int, correctionsPerMonth: Int, correctionDeadlineDays: Int) {
+    public init(
+        graceMinutes: Int, freeLatenessesPerMonth: Int, lateDeductionDays: Double, latenessesPerAbsence: Int,
+        halfDayMinutes: Int,
+        clockInWindowMinutes: Int, clockOutWindowMinutes: Int, correctionsPerMonth: Int, correctionDeadlineDays: Int
+    ) {
         self.graceMinutes = graceMinutes
         self.freeLatenessesPerMonth = freeLatenessesPerMonth
         self.lateDeductionDays = lateDeductionDays
@@ -83,8 +87,12 @@ public struct AttendanceRuleSet: Codable, Equatable, Sendable {
         check("clockOutWindowMinutes", clockOutWindowMinutes, 0...720)
         check("correctionsPerMonth", correctionsPerMonth, 0...31)
         check("correctionDeadlineDays", correctionDeadlineDays, 0...31)
-        if !(lateDeductionDays >= 0 && lateDeductionDays <= 1) { errors.add("lateDeductionDays", "attendance.error.out_of_range") }
-        if errors.messages["halfDayMinutes"] == nil, halfDayMinutes <= graceMinutes { errors.add("halfDayMinutes", "attendance.error.half_day_within_grace") }
+        if !(lateDeductionDays >= 0 && lateDeductionDays <= 1) {
+            errors.add("lateDeductionDays", "attendance.error.out_of_range")
+        }
+        if errors.messages["halfDayMinutes"] == nil, halfDayMinutes <= graceMinutes {
+            errors.add("halfDayMinutes", "attendance.error.half_day_within_grace")
+        }
         return errors
     }
 }
@@ -135,7 +143,10 @@ public struct AttendanceFinding: Hashable, Sendable, Codable {
     public var cause: String
     public var causeArguments: [String: String]
 
-    public init(day: CalendarDay, kind: AttendanceMarkKind, minutes: Int, deductionDays: Double, cause: String, causeArguments: [String: String] = [:]) {
+    public init(
+        day: CalendarDay, kind: AttendanceMarkKind, minutes: Int, deductionDays: Double, cause: String,
+        causeArguments: [String: String] = [:]
+    ) {
         self.day = day
         self.kind = kind
         self.minutes = minutes
@@ -187,16 +198,23 @@ public struct LeaveSpan: Hashable, Sendable, Codable {
 public enum AttendanceRules {
     /// The stretch of time whose clock events count for `day`: from the clock-in window before the
     /// shift's start to the clock-out window after its end (the next morning for a night shift).
-    public static func window(of day: CalendarDay, shift: Shift, rules: AttendanceRuleSet, calendar: WorkingCalendar) -> (start: Date, end: Date) {
+    public static func window(of day: CalendarDay, shift: Shift, rules: AttendanceRuleSet, calendar: WorkingCalendar)
+        -> (start: Date, end: Date)
+    {
         let start = calendar.instant(day, shift.start)
         let end = start.addingTimeInterval(Double(shift.minutes * 60))
-        return (start.addingTimeInterval(Double(-rules.clockInWindowMinutes * 60)), end.addingTimeInterval(Double(rules.clockOutWindowMinutes * 60)))
+        return (
+            start.addingTimeInterval(Double(-rules.clockInWindowMinutes * 60)),
+            end.addingTimeInterval(Double(rules.clockOutWindowMinutes * 60))
+        )
     }
 
     /// The day's arrival and departure from its clock events: the earliest clock-in (or undirected
     /// event) and the latest clock-out (or undirected event) after it. A single undirected event is an
     /// arrival when it falls in the shift's first half, otherwise a departure.
-    public static func arrivalAndDeparture(_ punches: [ClockPunch], shiftStart: Date, shiftEnd: Date) -> (arrival: Date?, departure: Date?) {
+    public static func arrivalAndDeparture(_ punches: [ClockPunch], shiftStart: Date, shiftEnd: Date) -> (
+        arrival: Date?, departure: Date?
+    ) {
         let sorted = punches.sorted { $0.at < $1.at }
         guard sorted.count > 1 else {
             guard let only = sorted.first else { return (nil, nil) }
@@ -216,8 +234,11 @@ public enum AttendanceRules {
     /// supervisor excused: they are kept with no deduction and take no free pass nor tier place.
     /// Days after `through` (today and later: not over yet) are read but give no findings, and so are
     /// days before `since` (before the person's attendance was first kept).
-    public static func evaluate(days: [CalendarDay], through: CalendarDay, since: CalendarDay? = nil, shift: Shift, punches: [ClockPunch], leave: [LeaveSpan],
-                                excused: Set<MarkKey> = [], rules: AttendanceRuleSet, calendar: WorkingCalendar) -> [AttendanceDay] {
+    public static func evaluate(
+        days: [CalendarDay], through: CalendarDay, since: CalendarDay? = nil, shift: Shift, punches: [ClockPunch],
+        leave: [LeaveSpan],
+        excused: Set<MarkKey> = [], rules: AttendanceRuleSet, calendar: WorkingCalendar
+    ) -> [AttendanceDay] {
         var latenessesThisMonth = 0, deductedLatenesses = 0
         var month = days.first.map { ($0.year, $0.month) }
         return days.map { day in
@@ -230,51 +251,76 @@ public enum AttendanceRules {
             let (from, to) = window(of: day, shift: shift, rules: rules, calendar: calendar)
             let shiftStart = calendar.instant(day, shift.start)
             let shiftEnd = shiftStart.addingTimeInterval(Double(shift.minutes * 60))
-            let (arrival, departure) = arrivalAndDeparture(punches.filter { $0.at >= from && $0.at <= to }, shiftStart: shiftStart, shiftEnd: shiftEnd)
+            let (arrival, departure) = arrivalAndDeparture(
+                punches.filter { $0.at >= from && $0.at <= to }, shiftStart: shiftStart, shiftEnd: shiftEnd)
             let (onLeave, part) = leaveOf(day, leave)
-            var result = AttendanceDay(day: day, isWorkingDay: isWorkingDay, shift: shift, arrival: arrival, departure: departure, leave: onLeave,
-                                       leavePart: part, findings: [])
+            var result = AttendanceDay(
+                day: day, isWorkingDay: isWorkingDay, shift: shift, arrival: arrival, departure: departure,
+                leave: onLeave,
+                leavePart: part, findings: [])
             guard isWorkingDay, part != .whole, day <= through, since.map({ $0 <= day }) ?? true else { return result }
             // Half a day's leave: the morning off moves the expected arrival to the afternoon's start,
             // the afternoon off the expected departure to the morning's end.
-            let (morningEnd, afternoonStart) = halves(of: day, shift: shift, start: shiftStart, end: shiftEnd, calendar: calendar)
+            let (morningEnd, afternoonStart) = halves(
+                of: day, shift: shift, start: shiftStart, end: shiftEnd, calendar: calendar)
             let expectedStart = part == .morning ? afternoonStart : shiftStart
             let expectedEnd = part == .afternoon ? morningEnd : shiftEnd
             var findings: [AttendanceFinding] = []
             switch (arrival, departure) {
             case (nil, nil) where part != nil:
-                findings.append(AttendanceFinding(day: day, kind: .halfDayAbsence, minutes: 0, deductionDays: 0.5, cause: "attendance.cause.no_clock_half_leave"))
+                findings.append(
+                    AttendanceFinding(
+                        day: day, kind: .halfDayAbsence, minutes: 0, deductionDays: 0.5,
+                        cause: "attendance.cause.no_clock_half_leave"))
             case (nil, nil):
-                findings.append(AttendanceFinding(day: day, kind: .absence, minutes: 0, deductionDays: 1, cause: "attendance.cause.no_clock"))
+                findings.append(
+                    AttendanceFinding(
+                        day: day, kind: .absence, minutes: 0, deductionDays: 1, cause: "attendance.cause.no_clock"))
             case (nil, _?), (_?, nil):
-                findings.append(AttendanceFinding(day: day, kind: .missingClock, minutes: 0, deductionDays: 0.5,
-                                                  cause: arrival == nil ? "attendance.cause.no_clock_in" : "attendance.cause.no_clock_out"))
+                findings.append(
+                    AttendanceFinding(
+                        day: day, kind: .missingClock, minutes: 0, deductionDays: 0.5,
+                        cause: arrival == nil ? "attendance.cause.no_clock_in" : "attendance.cause.no_clock_out"))
             default: break
             }
             if let arrival {
                 let late = Int((arrival.timeIntervalSince(expectedStart) / 60).rounded(.down))
                 if late >= rules.halfDayMinutes {
-                    findings.append(AttendanceFinding(day: day, kind: .halfDayAbsence, minutes: late, deductionDays: 0.5, cause: "attendance.cause.late_half_day",
-                                                      causeArguments: ["minutes": String(late), "threshold": String(rules.halfDayMinutes)]))
+                    findings.append(
+                        AttendanceFinding(
+                            day: day, kind: .halfDayAbsence, minutes: late, deductionDays: 0.5,
+                            cause: "attendance.cause.late_half_day",
+                            causeArguments: ["minutes": String(late), "threshold": String(rules.halfDayMinutes)]))
                 } else if late > rules.graceMinutes {
                     let key = MarkKey(day: day, kind: .late)
                     if excused.contains(key) {
-                        findings.append(AttendanceFinding(day: day, kind: .late, minutes: late, deductionDays: 0, cause: "attendance.cause.late_excused",
-                                                          causeArguments: ["minutes": String(late)]))
+                        findings.append(
+                            AttendanceFinding(
+                                day: day, kind: .late, minutes: late, deductionDays: 0,
+                                cause: "attendance.cause.late_excused",
+                                causeArguments: ["minutes": String(late)]))
                     } else {
                         latenessesThisMonth += 1
-                        findings.append(lateness(day: day, minutes: late, number: latenessesThisMonth, deducted: &deductedLatenesses, rules: rules))
+                        findings.append(
+                            lateness(
+                                day: day, minutes: late, number: latenessesThisMonth, deducted: &deductedLatenesses,
+                                rules: rules))
                     }
                 }
             }
             if let departure {
                 let early = Int((expectedEnd.timeIntervalSince(departure) / 60).rounded(.up))
                 if early >= rules.halfDayMinutes {
-                    findings.append(AttendanceFinding(day: day, kind: .halfDayAbsence, minutes: early, deductionDays: 0.5, cause: "attendance.cause.early_half_day",
-                                                      causeArguments: ["minutes": String(early), "threshold": String(rules.halfDayMinutes)]))
+                    findings.append(
+                        AttendanceFinding(
+                            day: day, kind: .halfDayAbsence, minutes: early, deductionDays: 0.5,
+                            cause: "attendance.cause.early_half_day",
+                            causeArguments: ["minutes": String(early), "threshold": String(rules.halfDayMinutes)]))
                 } else if early > 0 {
-                    findings.append(AttendanceFinding(day: day, kind: .earlyLeave, minutes: early, deductionDays: rules.lateDeductionDays,
-                                                      cause: "attendance.cause.early", causeArguments: ["minutes": String(early)]))
+                    findings.append(
+                        AttendanceFinding(
+                            day: day, kind: .earlyLeave, minutes: early, deductionDays: rules.lateDeductionDays,
+                            cause: "attendance.cause.early", causeArguments: ["minutes": String(early)]))
                 }
             }
             // Two half-day findings of one day (late and early) are one absence, counted once.
@@ -283,7 +329,9 @@ public enum AttendanceRules {
                 var finding = finding
                 if excused.contains(MarkKey(day: day, kind: finding.kind)) {
                     finding.deductionDays = 0
-                    if !finding.cause.hasSuffix("_excused") { finding.causeArguments["was"] = finding.cause; finding.cause = "attendance.cause.excused" }
+                    if !finding.cause.hasSuffix("_excused") {
+                        finding.causeArguments["was"] = finding.cause; finding.cause = "attendance.cause.excused"
+                    }
                 }
                 return finding
             }
@@ -304,26 +352,37 @@ public enum AttendanceRules {
 
     /// Where the morning ends and the afternoon starts: at the lunch break when the shift is the
     /// calendar's working day, otherwise both at the middle of the shift.
-    static func halves(of day: CalendarDay, shift: Shift, start: Date, end: Date, calendar: WorkingCalendar) -> (morningEnd: Date, afternoonStart: Date) {
-        if shift == Shift(calendar.hours) { return (calendar.instant(day, calendar.hours.lunchStart), calendar.instant(day, calendar.hours.lunchEnd)) }
+    static func halves(of day: CalendarDay, shift: Shift, start: Date, end: Date, calendar: WorkingCalendar) -> (
+        morningEnd: Date, afternoonStart: Date
+    ) {
+        if shift == Shift(calendar.hours) {
+            return (calendar.instant(day, calendar.hours.lunchStart), calendar.instant(day, calendar.hours.lunchEnd))
+        }
         let middle = start.addingTimeInterval(end.timeIntervalSince(start) / 2)
         return (middle, middle)
     }
 
     /// The tiers of lateness: free passes first, then a deduction each, and every n-th deducted one an absence.
-    static func lateness(day: CalendarDay, minutes: Int, number: Int, deducted: inout Int, rules: AttendanceRuleSet) -> AttendanceFinding {
+    static func lateness(day: CalendarDay, minutes: Int, number: Int, deducted: inout Int, rules: AttendanceRuleSet)
+        -> AttendanceFinding
+    {
         let arguments = ["minutes": String(minutes), "grace": String(rules.graceMinutes), "number": String(number)]
         if number <= rules.freeLatenessesPerMonth {
-            return AttendanceFinding(day: day, kind: .late, minutes: minutes, deductionDays: 0, cause: "attendance.cause.late_free",
-                                     causeArguments: arguments.merging(["free": String(rules.freeLatenessesPerMonth)]) { $1 })
+            return AttendanceFinding(
+                day: day, kind: .late, minutes: minutes, deductionDays: 0, cause: "attendance.cause.late_free",
+                causeArguments: arguments.merging(["free": String(rules.freeLatenessesPerMonth)]) { $1 })
         }
         deducted += 1
         if rules.latenessesPerAbsence > 0, deducted % rules.latenessesPerAbsence == 0 {
-            return AttendanceFinding(day: day, kind: .absence, minutes: minutes, deductionDays: 1, cause: "attendance.cause.late_makes_absence",
-                                     causeArguments: arguments.merging(["every": String(rules.latenessesPerAbsence)]) { $1 })
+            return AttendanceFinding(
+                day: day, kind: .absence, minutes: minutes, deductionDays: 1,
+                cause: "attendance.cause.late_makes_absence",
+                causeArguments: arguments.merging(["every": String(rules.latenessesPerAbsence)]) { $1 })
         }
-        return AttendanceFinding(day: day, kind: .late, minutes: minutes, deductionDays: rules.lateDeductionDays, cause: "attendance.cause.late",
-                                 causeArguments: arguments)
+        return AttendanceFinding(
+            day: day, kind: .late, minutes: minutes, deductionDays: rules.lateDeductionDays,
+            cause: "attendance.cause.late",
+            causeArguments: arguments)
     }
 
     /// Every day of a month, in order.

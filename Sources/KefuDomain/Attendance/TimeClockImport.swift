@@ -51,12 +51,16 @@ public enum TimeClockImport {
         public var problems: [TimeClockProblem]
     }
 
-    public static func preview(_ text: String, people: [String: Int], existing: Set<ExistingPunch> = [], calendar: WorkingCalendar) -> Preview {
+    public static func preview(
+        _ text: String, people: [String: Int], existing: Set<ExistingPunch> = [], calendar: WorkingCalendar
+    ) -> Preview {
         let table: CSVTable
         do {
             table = try CSVTable.parse(text, maximumRows: 100_000, maximumFieldLength: 500)
         } catch {
-            return Preview(layout: nil, lines: [], problems: [TimeClockProblem(line: 1, messageKey: "attendance.import.unreadable")])
+            return Preview(
+                layout: nil, lines: [],
+                problems: [TimeClockProblem(line: 1, messageKey: "attendance.import.unreadable")])
         }
         let header = table.header.map { $0.trimmed.lowercased() }
         func column(_ names: String...) -> Int? { header.firstIndex { names.contains($0) } }
@@ -68,20 +72,25 @@ public enum TimeClockImport {
             (person, date, time) = (p, d, t)
             direction = column("打卡类型", "打卡结果类型")
             address = column("打卡地址")
-        } else if let p = column("工号", "employee", "username"), let d = column("日期", "date"), let t = column("时间", "time") {
+        } else if let p = column("工号", "employee", "username"), let d = column("日期", "date"),
+            let t = column("时间", "time")
+        {
             layout = .kefu
             (person, date, time) = (p, d, t)
             direction = column("方向", "direction")
             address = column("地址", "address")
         } else {
-            return Preview(layout: nil, lines: [], problems: [TimeClockProblem(line: 1, messageKey: "attendance.import.header")])
+            return Preview(
+                layout: nil, lines: [], problems: [TimeClockProblem(line: 1, messageKey: "attendance.import.header")])
         }
         var lines: [TimeClockLine] = [], problems: [TimeClockProblem] = []
         var seen: [ExistingPunch: Int] = [:]
         for row in table.rows {
             let number = row.fields[person].trimmed
             guard let staffID = people[number] else {
-                problems.append(.init(line: row.line, messageKey: "attendance.import.unknown_person", arguments: ["person": number]))
+                problems.append(
+                    .init(line: row.line, messageKey: "attendance.import.unknown_person", arguments: ["person": number])
+                )
                 continue
             }
             guard let day = parseDay(row.fields[date]), let clock = parseTime(row.fields[time]) else {
@@ -95,7 +104,10 @@ public enum TimeClockImport {
             let at = calendar.instant(day, clock.time).addingTimeInterval(Double(clock.seconds))
             let key = ExistingPunch(staffID: staffID, at: at)
             if let first = seen[key] {
-                problems.append(.init(line: row.line, messageKey: "attendance.import.duplicate_line", arguments: ["line": String(first)]))
+                problems.append(
+                    .init(
+                        line: row.line, messageKey: "attendance.import.duplicate_line",
+                        arguments: ["line": String(first)]))
                 continue
             }
             if existing.contains(key) {
@@ -103,11 +115,16 @@ public enum TimeClockImport {
                 continue
             }
             seen[key] = row.line
-            lines.append(TimeClockLine(line: row.line, staffID: staffID, at: at, direction: way, address: address.map { row.fields[$0].trimmed } ?? ""))
+            lines.append(
+                TimeClockLine(
+                    line: row.line, staffID: staffID, at: at, direction: way,
+                    address: address.map { row.fields[$0].trimmed } ?? ""))
         }
         problems += clockOutsBeforeClockIns(lines, calendar: calendar)
         let refused = Set(problems.map(\.line))
-        return Preview(layout: layout, lines: lines.filter { !refused.contains($0.line) }, problems: problems.sorted { $0.line < $1.line })
+        return Preview(
+            layout: layout, lines: lines.filter { !refused.contains($0.line) },
+            problems: problems.sorted { $0.line < $1.line })
     }
 
     /// A clock-out of a person's day earlier than that day's clock-in in the same file.
@@ -118,7 +135,9 @@ public enum TimeClockImport {
             firstIn[key] = min(firstIn[key] ?? line.at, line.at)
         }
         return lines.compactMap { line in
-            guard line.direction == .clockOut, let arrival = firstIn["\(line.staffID) \(calendar.day(of: line.at))"], line.at < arrival else { return nil }
+            guard line.direction == .clockOut, let arrival = firstIn["\(line.staffID) \(calendar.day(of: line.at))"],
+                line.at < arrival
+            else { return nil }
             return TimeClockProblem(line: line.line, messageKey: "attendance.import.out_before_in")
         }
     }
@@ -129,7 +148,9 @@ public enum TimeClockImport {
         let normalized = first.replacingOccurrences(of: "/", with: "-")
         if let day = CalendarDay(normalized) { return day }
         let parts = normalized.split(separator: "-")
-        if parts.count == 3, parts[0].count == 2, let year = Int(parts[0]), let month = Int(parts[1]), let day = Int(parts[2]) {
+        if parts.count == 3, parts[0].count == 2, let year = Int(parts[0]), let month = Int(parts[1]),
+            let day = Int(parts[2])
+        {
             return CalendarDay(year: 2000 + year, month: month, day: day)
         }
         if first.count == 8, first.allSatisfy(\.isNumber), let value = Int(first) {
@@ -142,7 +163,9 @@ public enum TimeClockImport {
     static func parseTime(_ text: String) -> (time: DayTime, seconds: Int)? {
         let last = String(text.trimmed.split(separator: " ").last ?? "")
         let parts = last.split(separator: ":", omittingEmptySubsequences: false)
-        guard parts.count == 2 || parts.count == 3, let time = DayTime("\(parts[0]):\(parts[1])"), time.minutes < 24 * 60 else { return nil }
+        guard parts.count == 2 || parts.count == 3, let time = DayTime("\(parts[0]):\(parts[1])"),
+            time.minutes < 24 * 60
+        else { return nil }
         guard parts.count == 3 else { return (time, 0) }
         guard parts[2].count == 2, let seconds = Int(parts[2]), (0..<60).contains(seconds) else { return nil }
         return (time, seconds)

@@ -43,12 +43,14 @@ public enum CalendarImport {
         do {
             table = try CSVTable.parse(text, maximumRows: 5_000, maximumFieldLength: 200)
         } catch {
-            return .failure(CalendarImportProblems([CalendarImportProblem(line: 1, messageKey: "calendar.import.unreadable")]))
+            return .failure(
+                CalendarImportProblems([CalendarImportProblem(line: 1, messageKey: "calendar.import.unreadable")]))
         }
         let header = table.header.map { $0.trimmed.lowercased() }
         func column(_ names: String...) -> Int? { header.firstIndex { names.contains($0) } }
         guard let dateColumn = column("date", "day", "日期"), let kindColumn = column("kind", "type", "类型") else {
-            return .failure(CalendarImportProblems([CalendarImportProblem(line: 1, messageKey: "calendar.import.header")]))
+            return .failure(
+                CalendarImportProblems([CalendarImportProblem(line: 1, messageKey: "calendar.import.header")]))
         }
         let nameColumn = column("name", "名称", "节日", "说明")
         var entries: [CalendarException] = []
@@ -76,7 +78,8 @@ public enum CalendarImport {
     public static func parseICS(_ text: String) -> Result<[CalendarException], CalendarImportProblems> {
         let lines = unfold(text)
         guard lines.contains(where: { $0.text.uppercased().hasPrefix("BEGIN:VCALENDAR") }) else {
-            return .failure(CalendarImportProblems([CalendarImportProblem(line: 1, messageKey: "calendar.import.unreadable")]))
+            return .failure(
+                CalendarImportProblems([CalendarImportProblem(line: 1, messageKey: "calendar.import.unreadable")]))
         }
         var entries: [CalendarException] = []
         var problems: [CalendarImportProblem] = []
@@ -140,7 +143,8 @@ public enum CalendarImport {
     static func isWorkdayLabel(_ label: String) -> Bool {
         let lower = label.lowercased()
         return lower.contains("补班") || lower.contains("上班") || lower.contains("(班)") || lower.contains("（班）")
-            || lower.trimmed == "班" || lower.contains("workday") || lower.contains("working day") || lower.contains("make-up")
+            || lower.trimmed == "班" || lower.contains("workday") || lower.contains("working day")
+            || lower.contains("make-up")
     }
 
     /// The festival's name without the (休)/(班) marker feeds put after it.

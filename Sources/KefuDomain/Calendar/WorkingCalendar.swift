@@ -18,8 +18,9 @@ public struct DayTime: Hashable, Comparable, Sendable, Codable, CustomStringConv
     public init?(_ text: String) {
         let parts = text.trimmed.split(separator: ":", omittingEmptySubsequences: false)
         guard parts.count == 2, (1...2).contains(parts[0].count), parts[1].count == 2,
-              parts.allSatisfy({ $0.allSatisfy { $0.isASCII && $0.isNumber } }),
-              let hour = Int(parts[0]), let minute = Int(parts[1]) else { return nil }
+            parts.allSatisfy({ $0.allSatisfy { $0.isASCII && $0.isNumber } }),
+            let hour = Int(parts[0]), let minute = Int(parts[1])
+        else { return nil }
         self.init(hour: hour, minute: minute)
     }
 
@@ -50,7 +51,8 @@ public struct WorkingHours: Hashable, Sendable, Codable {
     public var end: DayTime
 
     public static let standard = WorkingHours(
-        start: DayTime(hour: 9)!, lunchStart: DayTime(hour: 12)!, lunchEnd: DayTime(hour: 13, minute: 30)!, end: DayTime(hour: 18)!
+        start: DayTime(hour: 9)!, lunchStart: DayTime(hour: 12)!, lunchEnd: DayTime(hour: 13, minute: 30)!,
+        end: DayTime(hour: 18)!
     )
 
     public init(start: DayTime, lunchStart: DayTime, lunchEnd: DayTime, end: DayTime) {
@@ -177,7 +179,10 @@ public struct WorkingCalendar: Hashable, Sendable {
         guard isWorkingDay(day) else { return [] }
         let base = Double(day.daysSinceEpoch * 86_400 - utcOffset)
         return hours.periods.map {
-            (Date(timeIntervalSince1970: base + Double($0.start * 60)), Date(timeIntervalSince1970: base + Double($0.end * 60)))
+            (
+                Date(timeIntervalSince1970: base + Double($0.start * 60)),
+                Date(timeIntervalSince1970: base + Double($0.end * 60))
+            )
         }
     }
 

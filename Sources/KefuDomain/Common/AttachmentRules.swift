@@ -26,7 +26,9 @@ public enum AttachmentFileType: String, CaseIterable, Codable, Sendable {
     /// Whether the first bytes are what the extension claims: a renamed executable or HTML page is
     /// refused even with a .pdf name.
     public func matches(prefix: [UInt8]) -> Bool {
-        func starts(_ magic: [UInt8]) -> Bool { prefix.count >= magic.count && Array(prefix.prefix(magic.count)) == magic }
+        func starts(_ magic: [UInt8]) -> Bool {
+            prefix.count >= magic.count && Array(prefix.prefix(magic.count)) == magic
+        }
         switch self {
         case .pdf: return starts(Array("%PDF-".utf8))
         case .png: return starts([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A])
@@ -54,7 +56,9 @@ public struct AttachmentRules: Equatable, Sendable {
         let name = fileName.trimmed
         if name.isEmpty || byteCount <= 0 { return "validation.required" }
         if name.count > 200 { return "validation.too_long" }
-        guard let type = AttachmentFileType(fileName: name), types.contains(type) else { return "validation.attachment.type" }
+        guard let type = AttachmentFileType(fileName: name), types.contains(type) else {
+            return "validation.attachment.type"
+        }
         if byteCount > maxBytes { return "validation.attachment.too_large" }
         return type.matches(prefix: prefix) ? nil : "validation.file.content"
     }

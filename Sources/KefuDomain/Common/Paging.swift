@@ -20,10 +20,14 @@ public struct Paging: Equatable, Sendable {
     /// What a client sent, as text: absent means the default, anything else must be a whole number in
     /// range. Refused rather than guessed, so a client learns its request was not what it meant.
     /// The keys of the problems are the query's names ("page", "perPage").
-    public static func parse(number: String?, size: String?, sizeName: String = "perPage") -> Result<Paging, FieldErrors> {
+    public static func parse(number: String?, size: String?, sizeName: String = "perPage") -> Result<
+        Paging, FieldErrors
+    > {
         var errors = FieldErrors()
-        let parsedNumber = parseWhole(number, in: 1...maximumNumber, field: "page", problem: "validation.paging.page", &errors)
-        let parsedSize = parseWhole(size, in: 1...maximumSize, field: sizeName, problem: "validation.paging.size", &errors)
+        let parsedNumber = parseWhole(
+            number, in: 1...maximumNumber, field: "page", problem: "validation.paging.page", &errors)
+        let parsedSize = parseWhole(
+            size, in: 1...maximumSize, field: sizeName, problem: "validation.paging.size", &errors)
         guard errors.isEmpty else { return .failure(errors) }
         return .success(Paging(number: parsedNumber ?? 1, size: parsedSize ?? defaultSize))
     }
@@ -42,7 +46,9 @@ public struct Paging: Equatable, Sendable {
         _ text: String?, in range: ClosedRange<Int>, field: String, problem: String, _ errors: inout FieldErrors
     ) -> Int? {
         guard let text = text?.trimmed, !text.isEmpty else { return nil }
-        guard text.utf8.count <= 9, text.utf8.allSatisfy({ (48...57).contains($0) }), let value = Int(text), range.contains(value) else {
+        guard text.utf8.count <= 9, text.utf8.allSatisfy({ (48...57).contains($0) }), let value = Int(text),
+            range.contains(value)
+        else {
             errors.add(field, problem)
             return nil
         }

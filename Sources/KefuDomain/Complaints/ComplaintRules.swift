@@ -15,7 +15,9 @@ public enum ComplaintChannel: String, CaseIterable, Codable, Sendable {
 
 /// The default categories (the supervisor may add others): 服务态度, 项目信息, 合同履行, 办事流程, 物业/现场, 其他.
 public enum ComplaintCategoryDefaults {
-    public static let codes = ["service_attitude", "project_facts", "contract_performance", "procedures", "property_site", "other"]
+    public static let codes = [
+        "service_attitude", "project_facts", "contract_performance", "procedures", "property_site", "other",
+    ]
 }
 
 /// Where a complaint stands (R3.5).
@@ -64,7 +66,8 @@ public struct ComplaintFacts: Equatable, Sendable {
     /// Open forwarded requests (not yet answered or sent back).
     public var openForwards: Int
 
-    public init(state: ComplaintState, outcomeToldAt: Date? = nil, customerAccepts: Bool? = nil, openForwards: Int = 0) {
+    public init(state: ComplaintState, outcomeToldAt: Date? = nil, customerAccepts: Bool? = nil, openForwards: Int = 0)
+    {
         self.state = state
         self.outcomeToldAt = outcomeToldAt
         self.customerAccepts = customerAccepts
@@ -88,7 +91,9 @@ public struct ComplaintRefusal: Error, Equatable, Sendable {
 /// progress when they do not. A closed complaint takes no step.
 public enum ComplaintStateMachine {
     /// The state after the step, or why it is refused.
-    public static func apply(_ step: ComplaintStep, to facts: ComplaintFacts) -> Result<ComplaintState, ComplaintRefusal> {
+    public static func apply(_ step: ComplaintStep, to facts: ComplaintFacts) -> Result<
+        ComplaintState, ComplaintRefusal
+    > {
         let state = facts.state
         if state == .closed { return .failure(.init("state", "complaint.refused.closed")) }
         switch step {
@@ -99,7 +104,9 @@ public enum ComplaintStateMachine {
             guard state == .received else { return .failure(.init("state", "complaint.refused.already_started")) }
             return .success(.inProgress)
         case .waitForCustomer:
-            guard state == .received || state == .inProgress else { return .failure(.init("state", "complaint.refused.not_running")) }
+            guard state == .received || state == .inProgress else {
+                return .failure(.init("state", "complaint.refused.not_running"))
+            }
             return .success(.waitingForCustomer)
         case .resume:
             guard state == .waitingForCustomer else { return .failure(.init("state", "complaint.refused.not_waiting")) }
@@ -110,8 +117,12 @@ public enum ComplaintStateMachine {
             return .success(.resolved)
         case .close:
             // R3.5: a complaint closes only after the customer was told the outcome and accepts it.
-            guard state == .resolved, facts.outcomeToldAt != nil else { return .failure(.init("state", "complaint.refused.outcome_not_told")) }
-            guard facts.customerAccepts == true else { return .failure(.init("acceptance", "complaint.refused.not_accepted")) }
+            guard state == .resolved, facts.outcomeToldAt != nil else {
+                return .failure(.init("state", "complaint.refused.outcome_not_told"))
+            }
+            guard facts.customerAccepts == true else {
+                return .failure(.init("acceptance", "complaint.refused.not_accepted"))
+            }
             return .success(.closed)
         case .reopen:
             guard state == .resolved else { return .failure(.init("state", "complaint.refused.not_resolved")) }
@@ -144,7 +155,10 @@ public struct ComplaintTimeLimits: Hashable, Codable, Sendable {
 
     public var problems: FieldErrors {
         var errors = FieldErrors()
-        for (field, value) in [("first_response_hours", firstResponseHours), ("update_hours", updateHours), ("resolution_hours", resolutionHours)]
+        for (field, value) in [
+            ("first_response_hours", firstResponseHours), ("update_hours", updateHours),
+            ("resolution_hours", resolutionHours),
+        ]
         where !(value > 0 && value <= 2000) {
             errors.add(field, "validation.number_range")
         }
@@ -171,8 +185,11 @@ public struct ComplaintClockFacts: Equatable, Sendable {
     /// The spans waiting for the customer; the last one open while waiting.
     public var pauses: [TimeSpan]
 
-    public init(receivedAt: Date, severity: ComplaintSeverity, state: ComplaintState, firstRespondedAt: Date? = nil, lastToldAt: Date? = nil,
-                resolvedAt: Date? = nil, pauses: [TimeSpan] = []) {
+    public init(
+        receivedAt: Date, severity: ComplaintSeverity, state: ComplaintState, firstRespondedAt: Date? = nil,
+        lastToldAt: Date? = nil,
+        resolvedAt: Date? = nil, pauses: [TimeSpan] = []
+    ) {
         self.receivedAt = receivedAt
         self.severity = severity
         self.state = state
@@ -204,14 +221,17 @@ public enum ComplaintClock {
     /// The deadlines still open at `now`: the first response until someone responded, the
     /// resolution until resolved, and telling the customer an update (counted from the last time
     /// they were told, or from receipt) while the complaint is open and not resolved.
-    public static func openDeadlines(_ facts: ComplaintClockFacts, limits: ComplaintTimeLimits, calendar: WorkingCalendar, now: Date) -> [ComplaintDeadline] {
+    public static func openDeadlines(
+        _ facts: ComplaintClockFacts, limits: ComplaintTimeLimits, calendar: WorkingCalendar, now: Date
+    ) -> [ComplaintDeadline] {
         guard facts.state != .closed else { return [] }
         var result: [ComplaintDeadline] = []
         func deadline(_ target: ComplaintTarget, from start: Date, hours: Double) -> ComplaintDeadline {
             let pauses = facts.pauses.filter { ($0.end ?? .distantFuture) > start }
             let limit = hours * 3600
             return ComplaintDeadline(
-                target: target, startedAt: start, dueAt: calendar.deadline(after: limit, from: start, pausedDuring: pauses), limitSeconds: limit,
+                target: target, startedAt: start,
+                dueAt: calendar.deadline(after: limit, from: start, pausedDuring: pauses), limitSeconds: limit,
                 usedSeconds: calendar.workingSeconds(from: start, to: now, pausedDuring: pauses)
             )
         }
@@ -281,15 +301,20 @@ public enum EscalationLadder {
         guard calendar.isWorkingTime(now) else { return [] }
         var result: [EscalationNotice] = []
         if severity.notifiesSupervisorAtOnce {
-            result.append(EscalationNotice(level: 2, role: .supervisor, staffID: ladder.first { $0.role == .supervisor }?.staffID, target: nil,
-                                           isBreach: false, dedupeKey: "complaint:\(complaintID):intake:\(severity.rawValue)"))
+            result.append(
+                EscalationNotice(
+                    level: 2, role: .supervisor, staffID: ladder.first { $0.role == .supervisor }?.staffID, target: nil,
+                    isBreach: false, dedupeKey: "complaint:\(complaintID):intake:\(severity.rawValue)"))
         }
         for deadline in deadlines where deadline.dueAt != nil {
             for level in ladder.sorted(by: { $0.level < $1.level }) where deadline.share >= level.atShare {
-                result.append(EscalationNotice(
-                    level: level.level, role: level.role, staffID: level.staffID, target: deadline.target, isBreach: level.atShare >= 1,
-                    dedupeKey: "complaint:\(complaintID):\(deadline.target.rawValue):\(Int(deadline.startedAt.timeIntervalSince1970)):L\(level.level)"
-                ))
+                result.append(
+                    EscalationNotice(
+                        level: level.level, role: level.role, staffID: level.staffID, target: deadline.target,
+                        isBreach: level.atShare >= 1,
+                        dedupeKey:
+                            "complaint:\(complaintID):\(deadline.target.rawValue):\(Int(deadline.startedAt.timeIntervalSince1970)):L\(level.level)"
+                    ))
             }
         }
         return result

@@ -49,10 +49,13 @@ public enum SurveyRules {
     }
 
     /// Reads a form's or API's answer; the problems by field.
-    public static func answer(score: String?, resolved: String?, comment: String?) -> Result<SurveyAnswer, FieldErrors> {
+    public static func answer(score: String?, resolved: String?, comment: String?) -> Result<SurveyAnswer, FieldErrors>
+    {
         var errors = FieldErrors()
         let value = Int((score ?? "").trimmed)
-        if (score ?? "").trimmed.isEmpty { errors.add("score", "validation.required") } else if value == nil || !(1...5).contains(value!) {
+        if (score ?? "").trimmed.isEmpty {
+            errors.add("score", "validation.required")
+        } else if value == nil || !(1...5).contains(value!) {
             errors.add("score", "survey.score_range")
         }
         var isResolved: Bool?
@@ -71,7 +74,8 @@ public enum SurveyRules {
     /// Each distinct person and department that handled the matter, in the order given, once.
     public static func attributions(_ handlers: [SurveyHandler]) -> [SurveyHandler] {
         var seen: Set<SurveyHandler> = [], result: [SurveyHandler] = []
-        for handler in handlers where (handler.staffID != nil || handler.departmentID != nil) && seen.insert(handler).inserted {
+        for handler in handlers
+        where (handler.staffID != nil || handler.departmentID != nil) && seen.insert(handler).inserted {
             result.append(handler)
         }
         return result
@@ -81,12 +85,15 @@ public enum SurveyRules {
 
     /// Issue 13 §5: a survey is sent once the matter is finished — a complaint closed, an inquiry
     /// answered, a contract signed (or beyond, not cancelled), a return visit done. The refusal's key, or nil.
-    public static func refusal(_ subject: SurveySubject, complaintClosed: Bool = false, inquiryAnswered: Bool = false,
-                               contractState: String? = nil, visitDone: Bool = false) -> String? {
+    public static func refusal(
+        _ subject: SurveySubject, complaintClosed: Bool = false, inquiryAnswered: Bool = false,
+        contractState: String? = nil, visitDone: Bool = false
+    ) -> String? {
         switch subject {
         case .complaint: complaintClosed ? nil : "survey.complaint_not_closed"
         case .inquiry: inquiryAnswered ? nil : "survey.inquiry_not_answered"
-        case .contract: ["signed", "in_execution", "completed"].contains(contractState ?? "") ? nil : "survey.contract_not_signed"
+        case .contract:
+            ["signed", "in_execution", "completed"].contains(contractState ?? "") ? nil : "survey.contract_not_signed"
         case .returnVisit: visitDone ? nil : "survey.return_visit_not_done"
         }
     }

@@ -31,7 +31,9 @@ public enum AwardRules {
     public static let maxBonus = 100_000
 
     /// R7.1: the annual and special-contribution awards cite their cause; a bonus names its amount.
-    public static func check(kind: String, forms: [String], bonus: Int?, cause: RecordReference?, period: String?, citation: String) -> FieldErrors {
+    public static func check(
+        kind: String, forms: [String], bonus: Int?, cause: RecordReference?, period: String?, citation: String
+    ) -> FieldErrors {
         var errors = FieldErrors()
         let kind = AwardKind(rawValue: kind)
         if kind == nil { errors.add("kind", "validation.choose_from_list") }
@@ -47,7 +49,9 @@ public enum AwardRules {
             errors.add("bonus", "conduct.error.bonus_only_with_form")
         }
         if (kind == .annual || kind == .special) && cause == nil { errors.add("cause", "conduct.error.cause_required") }
-        if kind == .monthly && (period.map(MonthPeriod.init) ?? nil) == nil { errors.add("period", "conduct.error.month") }
+        if kind == .monthly && (period.map(MonthPeriod.init) ?? nil) == nil {
+            errors.add("period", "conduct.error.month")
+        }
         ConductRules.text(citation, field: "citation", required: true, into: &errors)
         return errors
     }
@@ -60,8 +64,10 @@ public struct MonthPeriod: Equatable, Hashable, Sendable, CustomStringConvertibl
 
     public init?(_ text: String) {
         let parts = text.split(separator: "-")
-        guard parts.count == 2, parts[0].count == 4, parts[1].count == 2, let year = Int(parts[0]), let month = Int(parts[1]),
-              (2000...2100).contains(year), (1...12).contains(month) else { return nil }
+        guard parts.count == 2, parts[0].count == 4, parts[1].count == 2, let year = Int(parts[0]),
+            let month = Int(parts[1]),
+            (2000...2100).contains(year), (1...12).contains(month)
+        else { return nil }
         self.year = year
         self.month = month
     }
@@ -73,7 +79,9 @@ public struct MonthPeriod: Equatable, Hashable, Sendable, CustomStringConvertibl
 
     public var description: String { "\(year)-\(month < 10 ? "0" : "")\(month)" }
 
-    public var period: AssessmentPeriod { PlanPeriodKind.month.period(containing: CalendarDay(year: year, month: month, day: 1)!) }
+    public var period: AssessmentPeriod {
+        PlanPeriodKind.month.period(containing: CalendarDay(year: year, month: month, day: 1)!)
+    }
 }
 
 /// One person's month as the shortlist reads it (R7.1): satisfaction, replies and follow-ups on time,
@@ -87,7 +95,10 @@ public struct ShortlistCandidate: Equatable, Sendable {
     /// The sessions (as shown: title and day) where the person was an outstanding trainee this month.
     public var outstandingTraining: [String]
 
-    public init(staffID: Int, name: String, figures: [WorkFigure: FigureValue], violations: Int, outstandingTraining: [String] = []) {
+    public init(
+        staffID: Int, name: String, figures: [WorkFigure: FigureValue], violations: Int,
+        outstandingTraining: [String] = []
+    ) {
         self.staffID = staffID
         self.name = name
         self.figures = figures
@@ -135,28 +146,50 @@ public enum AwardShortlist {
                 let share = figure == .satisfaction ? measured / 5 : measured / 100
                 earned += share * weight
                 measuredWeight += weight
-                reasons.append(CalculationLine("shortlist.reason.\(figure.rawValue)", Self.arguments(value, points: share * weight, weight: weight)))
+                reasons.append(
+                    CalculationLine(
+                        "shortlist.reason.\(figure.rawValue)",
+                        Self.arguments(value, points: share * weight, weight: weight)))
             }
             let score = measuredWeight == 0 ? 0 : AssessmentCalculation.round2(earned * 100 / measuredWeight)
             if !candidate.outstandingTraining.isEmpty {
-                reasons.append(CalculationLine("shortlist.reason.outstanding_trainee", ["sessions": candidate.outstandingTraining.joined(separator: "、")]))
+                reasons.append(
+                    CalculationLine(
+                        "shortlist.reason.outstanding_trainee",
+                        ["sessions": candidate.outstandingTraining.joined(separator: "、")]))
             }
             if candidate.violations > 0 {
-                reasons.insert(CalculationLine("shortlist.reason.violations", ["count": String(candidate.violations)]), at: 0)
-                leftOut.append(ShortlistPlace(staffID: candidate.staffID, name: candidate.name, place: nil, score: score, reasons: reasons))
+                reasons.insert(
+                    CalculationLine("shortlist.reason.violations", ["count": String(candidate.violations)]), at: 0)
+                leftOut.append(
+                    ShortlistPlace(
+                        staffID: candidate.staffID, name: candidate.name, place: nil, score: score, reasons: reasons))
             } else if measuredWeight == 0 {
                 reasons.insert(CalculationLine("shortlist.reason.nothing_measured"), at: 0)
-                leftOut.append(ShortlistPlace(staffID: candidate.staffID, name: candidate.name, place: nil, score: 0, reasons: reasons))
+                leftOut.append(
+                    ShortlistPlace(
+                        staffID: candidate.staffID, name: candidate.name, place: nil, score: 0, reasons: reasons))
             } else {
                 reasons.append(CalculationLine("shortlist.reason.no_violations"))
                 if measuredWeight < 100 {
-                    reasons.append(CalculationLine("shortlist.reason.scaled", ["measured": AssessmentCalculation.text(measuredWeight)]))
+                    reasons.append(
+                        CalculationLine(
+                            "shortlist.reason.scaled", ["measured": AssessmentCalculation.text(measuredWeight)]))
                 }
                 reasons.append(CalculationLine("shortlist.reason.total", ["score": AssessmentCalculation.text(score)]))
                 let surveys: Int
-                if case .average(_, let count)? = candidate.figures[.satisfaction] { surveys = count } else { surveys = 0 }
-                eligible.append((ShortlistPlace(staffID: candidate.staffID, name: candidate.name, place: nil, score: score, reasons: reasons), surveys,
-                                 candidate.outstandingTraining.count))
+                if case .average(_, let count)? = candidate.figures[.satisfaction] {
+                    surveys = count
+                } else {
+                    surveys = 0
+                }
+                eligible.append(
+                    (
+                        ShortlistPlace(
+                            staffID: candidate.staffID, name: candidate.name, place: nil, score: score, reasons: reasons
+                        ), surveys,
+                        candidate.outstandingTraining.count
+                    ))
             }
         }
         eligible.sort { a, b in
@@ -176,12 +209,16 @@ public enum AwardShortlist {
     }
 
     static func arguments(_ value: FigureValue, points: Double, weight: Double) -> [String: String] {
-        var arguments = ["points": AssessmentCalculation.text(AssessmentCalculation.round2(points)), "weight": AssessmentCalculation.text(weight)]
+        var arguments = [
+            "points": AssessmentCalculation.text(AssessmentCalculation.round2(points)),
+            "weight": AssessmentCalculation.text(weight),
+        ]
         switch value {
         case .share(let done, let of):
             arguments["done"] = String(done)
             arguments["of"] = String(of)
-            arguments["percent"] = AssessmentCalculation.text(AssessmentCalculation.round2(Double(done) * 100 / Double(max(of, 1))))
+            arguments["percent"] = AssessmentCalculation.text(
+                AssessmentCalculation.round2(Double(done) * 100 / Double(max(of, 1))))
         case .average(let average, let count):
             arguments["average"] = AssessmentCalculation.text(AssessmentCalculation.round2(average))
             arguments["count"] = String(count)

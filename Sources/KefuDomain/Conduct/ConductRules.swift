@@ -58,7 +58,9 @@ public struct ConductSettings: Equatable, Sendable {
     /// The last instant an appeal is accepted.
     public func appealDeadline(imposedAt: Date) -> Date { imposedAt.addingTimeInterval(Double(appealDays) * 86_400) }
 
-    public func decider(for kind: PenaltyKind) -> AppealDecider { kind >= leadershipDecidesFrom ? .leadership : .supervisor }
+    public func decider(for kind: PenaltyKind) -> AppealDecider {
+        kind >= leadershipDecidesFrom ? .leadership : .supervisor
+    }
 }
 
 /// A record another record points at: a kind's name (`complaint`, `violation`, an attendance mark …)
@@ -74,8 +76,11 @@ public struct RecordReference: Equatable, Hashable, Sendable, Codable {
 
     /// Reads `complaint:12` or the two parts as typed; nil when either is missing or malformed.
     public init?(type: String?, id: String?) {
-        let type = (type ?? "").trimmingCharacters(in: .whitespaces), id = Int((id ?? "").trimmingCharacters(in: .whitespaces))
-        guard !type.isEmpty, type.count <= 40, type.allSatisfy({ $0.isLetter || $0 == "_" }), let id, id > 0 else { return nil }
+        let type = (type ?? "").trimmingCharacters(in: .whitespaces),
+            id = Int((id ?? "").trimmingCharacters(in: .whitespaces))
+        guard !type.isEmpty, type.count <= 40, type.allSatisfy({ $0.isLetter || $0 == "_" }), let id, id > 0 else {
+            return nil
+        }
         self.init(type: type, id: id)
     }
 }
@@ -107,7 +112,8 @@ public enum ConductRules {
     }
 
     /// R7.2: a penalty cites its cause; a bonus deduction names its amount (and only it does).
-    public static func checkPenalty(kind: String, cause: RecordReference?, amount: Int?, reason: String) -> FieldErrors {
+    public static func checkPenalty(kind: String, cause: RecordReference?, amount: Int?, reason: String) -> FieldErrors
+    {
         var errors = FieldErrors()
         let kind = PenaltyKind(rawValue: kind)
         if kind == nil { errors.add("kind", "validation.choose_from_list") }
@@ -128,7 +134,9 @@ public enum ConductRules {
     /// Whether this person may appeal this penalty now; nil when they may, else the refusal's key.
     /// R7.2: only the person penalized, once, within the window.
     /// `deadline` is the one stored with the penalty when it was imposed (``ConductSettings/appealDeadline(imposedAt:)``).
-    public static func appealRefusal(staffID: Int, appellantID: Int, status: PenaltyStatus, deadline: Date, now: Date) -> String? {
+    public static func appealRefusal(staffID: Int, appellantID: Int, status: PenaltyStatus, deadline: Date, now: Date)
+        -> String?
+    {
         if staffID != appellantID { return "conduct.error.not_yours" }
         if status != .imposed { return "conduct.error.already_appealed" }
         if now > deadline { return "conduct.error.appeal_late" }
@@ -136,7 +144,9 @@ public enum ConductRules {
     }
 
     /// Whether someone of this role answers the appeal of a penalty of this kind; nil when they do.
-    public static func decisionRefusal(kind: PenaltyKind, status: PenaltyStatus, deciderIsLeadership: Bool, settings: ConductSettings) -> String? {
+    public static func decisionRefusal(
+        kind: PenaltyKind, status: PenaltyStatus, deciderIsLeadership: Bool, settings: ConductSettings
+    ) -> String? {
         if status != .appealed { return "conduct.error.no_appeal" }
         switch settings.decider(for: kind) {
         case .leadership: return deciderIsLeadership ? nil : "conduct.error.leadership_decides"

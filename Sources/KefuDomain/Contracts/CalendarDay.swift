@@ -8,7 +8,9 @@ public struct CalendarDay: Hashable, Comparable, Sendable, Codable, CustomString
     public var day: Int
 
     public init?(year: Int, month: Int, day: Int) {
-        guard (1900...2999).contains(year), (1...12).contains(month), (1...LocalDateTime.daysInMonth(month, year: year)).contains(day) else {
+        guard (1900...2999).contains(year), (1...12).contains(month),
+            (1...LocalDateTime.daysInMonth(month, year: year)).contains(day)
+        else {
             return nil
         }
         self.year = year
@@ -20,8 +22,9 @@ public struct CalendarDay: Hashable, Comparable, Sendable, Codable, CustomString
     public init?(_ text: String) {
         let parts = text.trimmed.split(separator: "-", omittingEmptySubsequences: false)
         guard parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
-              parts.allSatisfy({ $0.allSatisfy { $0.isASCII && $0.isNumber } }),
-              let year = Int(parts[0]), let month = Int(parts[1]), let day = Int(parts[2]) else { return nil }
+            parts.allSatisfy({ $0.allSatisfy { $0.isASCII && $0.isNumber } }),
+            let year = Int(parts[0]), let month = Int(parts[1]), let day = Int(parts[2])
+        else { return nil }
         self.init(year: year, month: month, day: day)
     }
 
@@ -62,7 +65,8 @@ public struct CalendarDay: Hashable, Comparable, Sendable, Codable, CustomString
     public init(from decoder: any Decoder) throws {
         let text = try decoder.singleValueContainer().decode(String.self)
         guard let day = CalendarDay(text) else {
-            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "expected yyyy-MM-dd"))
+            throw DecodingError.dataCorrupted(
+                .init(codingPath: decoder.codingPath, debugDescription: "expected yyyy-MM-dd"))
         }
         self = day
     }

@@ -13,10 +13,13 @@ public struct Yuan: Hashable, Comparable, Sendable, Codable {
         let trimmed = text.trimmed.replacingOccurrences(of: ",", with: "")
         let parts = trimmed.split(separator: ".", omittingEmptySubsequences: false)
         guard !trimmed.isEmpty, parts.count <= 2, parts.allSatisfy({ $0.allSatisfy { $0.isASCII && $0.isNumber } }),
-              !parts[0].isEmpty, parts[0].count <= 8 else { return nil }
+            !parts[0].isEmpty, parts[0].count <= 8
+        else { return nil }
         let fraction = parts.count == 2 ? String(parts[1]) : ""
         guard fraction.count <= 4, parts.count == 1 || !fraction.isEmpty else { return nil }
-        guard let whole = Int64(parts[0]), let decimals = Int64(fraction.padding(toLength: 4, withPad: "0", startingAt: 0)) else { return nil }
+        guard let whole = Int64(parts[0]),
+            let decimals = Int64(fraction.padding(toLength: 4, withPad: "0", startingAt: 0))
+        else { return nil }
         value = whole * 10_000 + decimals
     }
 
@@ -80,17 +83,25 @@ public enum PaymentPlan {
     /// Checks the amount and its plan; problems on `amountWan`, `paymentPlan` (the sum, the count)
     /// and `paymentPlan.N` (one installment, numbered from 1). An empty plan is allowed (paid in one
     /// sum, or not yet agreed); a plan that is given must add up.
-    public static func validate(amountWan: String, installments drafts: [InstallmentDraft]) -> Result<(Yuan, [Installment]), FieldErrors> {
+    public static func validate(amountWan: String, installments drafts: [InstallmentDraft]) -> Result<
+        (Yuan, [Installment]), FieldErrors
+    > {
         var errors = FieldErrors()
         let amount = Yuan(wan: amountWan)
-        if amount == nil { errors.add("amountWan", amountWan.trimmed.isEmpty ? "validation.required" : "validation.contract.amount") }
+        if amount == nil {
+            errors.add("amountWan", amountWan.trimmed.isEmpty ? "validation.required" : "validation.contract.amount")
+        }
         if drafts.count > maximumInstallments { errors.add("paymentPlan", "validation.contract.too_many_installments") }
         var installments: [Installment] = []
         for (index, draft) in drafts.enumerated() {
             let field = "paymentPlan.\(index + 1)"
             let label = draft.label.trimmed
-            guard !label.isEmpty, label.count <= 100 else { errors.add(field, "validation.contract.installment_label"); continue }
-            guard let value = Yuan(wan: draft.amountWan), value > .zero else { errors.add(field, "validation.contract.amount"); continue }
+            guard !label.isEmpty, label.count <= 100 else {
+                errors.add(field, "validation.contract.installment_label"); continue
+            }
+            guard let value = Yuan(wan: draft.amountWan), value > .zero else {
+                errors.add(field, "validation.contract.amount"); continue
+            }
             var dueOn: CalendarDay?
             if let text = draft.dueOn, !text.trimmed.isEmpty {
                 guard let day = CalendarDay(text) else { errors.add(field, "validation.date"); continue }

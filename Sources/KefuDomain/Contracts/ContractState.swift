@@ -13,7 +13,9 @@ public enum ContractState: String, CaseIterable, Codable, Sendable {
     case cancelled
 
     /// The forward order; `cancelled` is outside it.
-    public static let order: [ContractState] = [.draft, .documentsComplete, .termsExplained, .legalReviewPassed, .signed, .inExecution, .completed]
+    public static let order: [ContractState] = [
+        .draft, .documentsComplete, .termsExplained, .legalReviewPassed, .signed, .inExecution, .completed,
+    ]
 
     /// The state that follows this one, nil at the end (completed, cancelled).
     public var next: ContractState? {
@@ -26,7 +28,9 @@ public enum ContractState: String, CaseIterable, Codable, Sendable {
 
     /// Whether the state lies at or after `other` in the order (false for cancelled).
     public func hasReached(_ other: ContractState) -> Bool {
-        guard let mine = Self.order.firstIndex(of: self), let theirs = Self.order.firstIndex(of: other) else { return false }
+        guard let mine = Self.order.firstIndex(of: self), let theirs = Self.order.firstIndex(of: other) else {
+            return false
+        }
         return mine >= theirs
     }
 }
@@ -92,8 +96,10 @@ public struct ContractFacts: Equatable, Sendable {
     public var openObligations: Int
 
     public init(
-        state: ContractState, checklist: [ChecklistItemFacts] = [], clauses: [ClauseFacts] = [], termsConfirmed: Bool = false,
-        review: LegalReviewStatus = .none, isSigningRecorded: Bool = false, hasSignedFile: Bool = false, openObligations: Int = 0
+        state: ContractState, checklist: [ChecklistItemFacts] = [], clauses: [ClauseFacts] = [],
+        termsConfirmed: Bool = false,
+        review: LegalReviewStatus = .none, isSigningRecorded: Bool = false, hasSignedFile: Bool = false,
+        openObligations: Int = 0
     ) {
         self.state = state
         self.checklist = checklist
@@ -144,7 +150,9 @@ public enum TermsExplanation {
     /// Clauses are explained once the documents are complete and until the contract is signed.
     public static func explainProblem(state: ContractState) -> ContractReason? {
         if state == .draft { return ContractReason("contract.refusal.documents_first") }
-        if state.hasReached(.signed) || state == .cancelled { return ContractReason("contract.refusal.closed_for_terms") }
+        if state.hasReached(.signed) || state == .cancelled {
+            return ContractReason("contract.refusal.closed_for_terms")
+        }
         return nil
     }
 
@@ -155,7 +163,10 @@ public enum TermsExplanation {
         if let problem = explainProblem(state: state) { return problem }
         let open = unexplained(clauses)
         if clauses.isEmpty { return ContractReason("contract.refusal.no_clauses") }
-        if !open.isEmpty { return ContractReason("contract.refusal.clauses_unexplained", ["clauses": open.map(\.title).joined(separator: "、")]) }
+        if !open.isEmpty {
+            return ContractReason(
+                "contract.refusal.clauses_unexplained", ["clauses": open.map(\.title).joined(separator: "、")])
+        }
         return nil
     }
 }
@@ -165,15 +176,21 @@ public enum TermsExplanation {
 public enum ContractStateMachine {
     /// Why moving to `target` is refused now, or nil when it is allowed. Moves go one step forward at
     /// a time; cancelling needs a reason and is possible until the contract is completed.
-    public static func refusal(_ facts: ContractFacts, to target: ContractState, cancelReason: String = "") -> ContractReason? {
+    public static func refusal(_ facts: ContractFacts, to target: ContractState, cancelReason: String = "")
+        -> ContractReason?
+    {
         if target == .cancelled {
-            guard facts.state.isOpen else { return ContractReason("contract.refusal.closed", ["state": facts.state.rawValue]) }
+            guard facts.state.isOpen else {
+                return ContractReason("contract.refusal.closed", ["state": facts.state.rawValue])
+            }
             let reason = cancelReason.trimmed
             if reason.isEmpty { return ContractReason("contract.refusal.cancel_reason") }
             if reason.count > 500 { return ContractReason("validation.too_long") }
             return nil
         }
-        guard facts.state.isOpen else { return ContractReason("contract.refusal.closed", ["state": facts.state.rawValue]) }
+        guard facts.state.isOpen else {
+            return ContractReason("contract.refusal.closed", ["state": facts.state.rawValue])
+        }
         guard facts.state.next == target else {
             return ContractReason("contract.refusal.order", ["from": facts.state.rawValue, "to": target.rawValue])
         }
@@ -189,11 +206,14 @@ public enum ContractStateMachine {
             if facts.checklist.isEmpty { return ContractReason("contract.refusal.no_checklist") }
             let outstanding = DocumentChecklist.outstanding(facts.checklist)
             guard outstanding.isEmpty else {
-                return ContractReason("contract.refusal.documents_missing", ["documents": outstanding.map(\.name).joined(separator: "、")])
+                return ContractReason(
+                    "contract.refusal.documents_missing", ["documents": outstanding.map(\.name).joined(separator: "、")])
             }
             return nil
         case .termsExplained:
-            if let problem = TermsExplanation.confirmProblem(state: facts.state, clauses: facts.clauses) { return problem }
+            if let problem = TermsExplanation.confirmProblem(state: facts.state, clauses: facts.clauses) {
+                return problem
+            }
             return facts.termsConfirmed ? nil : ContractReason("contract.refusal.terms_not_confirmed")
         case .legalReviewPassed:
             // Entered only by the 法务部's approval.
@@ -203,7 +223,8 @@ public enum ContractStateMachine {
         case .inExecution:
             return facts.hasSignedFile ? nil : ContractReason("contract.refusal.signed_file")
         case .completed:
-            return facts.openObligations == 0 ? nil : ContractReason("contract.refusal.obligations_open", ["count": String(facts.openObligations)])
+            return facts.openObligations == 0
+                ? nil : ContractReason("contract.refusal.obligations_open", ["count": String(facts.openObligations)])
         }
     }
 
@@ -223,14 +244,18 @@ public enum ContractStateMachine {
     /// The terms (title, amount, payment plan, parties) may change until the 法务部 passes them —
     /// typically to correct what a returned review asked for — but not while a review is pending.
     public static func termsChangeRefusal(_ facts: ContractFacts) -> ContractReason? {
-        if !facts.state.isOpen || facts.state.hasReached(.legalReviewPassed) { return ContractReason("contract.refusal.terms_locked") }
+        if !facts.state.isOpen || facts.state.hasReached(.legalReviewPassed) {
+            return ContractReason("contract.refusal.terms_locked")
+        }
         if facts.review == .forwarded { return ContractReason("contract.refusal.review_pending") }
         return nil
     }
 
     /// The liaison answers a contract forwarded and waiting; a return needs its comments.
     public static func reviewRefusal(_ facts: ContractFacts, approve: Bool, comment: String) -> ContractReason? {
-        guard facts.state == .termsExplained, facts.review == .forwarded else { return ContractReason("contract.refusal.not_waiting_review") }
+        guard facts.state == .termsExplained, facts.review == .forwarded else {
+            return ContractReason("contract.refusal.not_waiting_review")
+        }
         if !approve, comment.trimmed.isEmpty { return ContractReason("contract.refusal.return_comment") }
         if comment.trimmed.count > 2000 { return ContractReason("validation.too_long") }
         return nil
@@ -243,13 +268,24 @@ public enum ContractStateMachine {
         case .draft:
             let outstanding = DocumentChecklist.outstanding(facts.checklist)
             if facts.checklist.isEmpty { return [ContractReason("contract.refusal.no_checklist")] }
-            return outstanding.isEmpty ? [ContractReason("contract.next.mark_documents_complete")]
-                : [ContractReason("contract.refusal.documents_missing", ["documents": outstanding.map(\.name).joined(separator: "、")])]
+            return outstanding.isEmpty
+                ? [ContractReason("contract.next.mark_documents_complete")]
+                : [
+                    ContractReason(
+                        "contract.refusal.documents_missing",
+                        ["documents": outstanding.map(\.name).joined(separator: "、")])
+                ]
         case .documentsComplete:
-            if let problem = TermsExplanation.confirmProblem(state: facts.state, clauses: facts.clauses) { return [problem] }
-            return facts.termsConfirmed ? [ContractReason("contract.next.mark_terms_explained")] : [ContractReason("contract.refusal.terms_not_confirmed")]
+            if let problem = TermsExplanation.confirmProblem(state: facts.state, clauses: facts.clauses) {
+                return [problem]
+            }
+            return facts.termsConfirmed
+                ? [ContractReason("contract.next.mark_terms_explained")]
+                : [ContractReason("contract.refusal.terms_not_confirmed")]
         case .termsExplained:
-            if !facts.termsConfirmed && facts.review != .forwarded { return [ContractReason("contract.refusal.terms_not_confirmed")] }
+            if !facts.termsConfirmed && facts.review != .forwarded {
+                return [ContractReason("contract.refusal.terms_not_confirmed")]
+            }
             switch facts.review {
             case .none: return [ContractReason("contract.next.forward")]
             case .forwarded: return [ContractReason("contract.refusal.review_pending")]
@@ -258,9 +294,11 @@ public enum ContractStateMachine {
             }
         case .legalReviewPassed: return [ContractReason("contract.next.sign")]
         case .signed:
-            return facts.hasSignedFile ? [ContractReason("contract.next.start_execution")] : [ContractReason("contract.refusal.signed_file")]
+            return facts.hasSignedFile
+                ? [ContractReason("contract.next.start_execution")] : [ContractReason("contract.refusal.signed_file")]
         case .inExecution:
-            return facts.openObligations == 0 ? [ContractReason("contract.next.complete")]
+            return facts.openObligations == 0
+                ? [ContractReason("contract.next.complete")]
                 : [ContractReason("contract.refusal.obligations_open", ["count": String(facts.openObligations)])]
         case .completed, .cancelled: return []
         }
@@ -290,13 +328,24 @@ public enum SigningRule {
     public static func validate(_ draft: SigningDraft, today: CalendarDay) -> Result<Signing, FieldErrors> {
         var errors = FieldErrors()
         let day = CalendarDay(draft.signedOn)
-        if draft.signedOn.trimmed.isEmpty { errors.add("signedOn", "validation.required") }
-        else if day == nil { errors.add("signedOn", "validation.date") }
-        else if let day, day > today { errors.add("signedOn", "validation.contract.signed_in_future") }
+        if draft.signedOn.trimmed.isEmpty {
+            errors.add("signedOn", "validation.required")
+        } else if day == nil {
+            errors.add("signedOn", "validation.date")
+        } else if let day, day > today {
+            errors.add("signedOn", "validation.contract.signed_in_future")
+        }
         let place = draft.place.trimmed, signatories = draft.signatories.trimmed
-        if place.isEmpty { errors.add("place", "validation.required") } else if place.count > 200 { errors.add("place", "validation.too_long") }
-        if signatories.isEmpty { errors.add("signatories", "validation.required") }
-        else if signatories.count > 500 { errors.add("signatories", "validation.too_long") }
+        if place.isEmpty {
+            errors.add("place", "validation.required")
+        } else if place.count > 200 {
+            errors.add("place", "validation.too_long")
+        }
+        if signatories.isEmpty {
+            errors.add("signatories", "validation.required")
+        } else if signatories.count > 500 {
+            errors.add("signatories", "validation.too_long")
+        }
         guard errors.isEmpty, let day else { return .failure(errors) }
         return .success(Signing(signedOn: day, place: place, signatories: signatories))
     }

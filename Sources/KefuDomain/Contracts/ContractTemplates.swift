@@ -21,14 +21,20 @@ public enum ContractTemplates {
         let common = [TemplateLine(code: "business_license"), TemplateLine(code: "legal_representative_id")]
         switch type {
         case .investmentAgreement:
-            return common + [TemplateLine(code: "financial_statements"), TemplateLine(code: "project_plan"),
-                             TemplateLine(code: "authorization_letter"), TemplateLine(code: "credit_report", isRequired: false)]
+            return common + [
+                TemplateLine(code: "financial_statements"), TemplateLine(code: "project_plan"),
+                TemplateLine(code: "authorization_letter"), TemplateLine(code: "credit_report", isRequired: false),
+            ]
         case .lease:
-            return common + [TemplateLine(code: "site_plan"), TemplateLine(code: "authorization_letter"),
-                             TemplateLine(code: "fire_safety_commitment", isRequired: false)]
+            return common + [
+                TemplateLine(code: "site_plan"), TemplateLine(code: "authorization_letter"),
+                TemplateLine(code: "fire_safety_commitment", isRequired: false),
+            ]
         case .franchise:
-            return common + [TemplateLine(code: "financial_statements"), TemplateLine(code: "site_plan"),
-                             TemplateLine(code: "franchise_application")]
+            return common + [
+                TemplateLine(code: "financial_statements"), TemplateLine(code: "site_plan"),
+                TemplateLine(code: "franchise_application"),
+            ]
         case .other:
             return common
         }
@@ -36,18 +42,26 @@ public enum ContractTemplates {
 
     public static func clauses(for type: ContractType) -> [TemplateLine] {
         let head = [TemplateLine(code: "subject"), TemplateLine(code: "price_payment")]
-        let tail = [TemplateLine(code: "breach"), TemplateLine(code: "termination"), TemplateLine(code: "confidentiality"),
-                    TemplateLine(code: "dispute")]
+        let tail = [
+            TemplateLine(code: "breach"), TemplateLine(code: "termination"), TemplateLine(code: "confidentiality"),
+            TemplateLine(code: "dispute"),
+        ]
         switch type {
         case .investmentAgreement:
-            return head + [TemplateLine(code: "investment_commitment"), TemplateLine(code: "tax_output"),
-                           TemplateLine(code: "preferential_policy"), TemplateLine(code: "land_use")] + tail
+            return head + [
+                TemplateLine(code: "investment_commitment"), TemplateLine(code: "tax_output"),
+                TemplateLine(code: "preferential_policy"), TemplateLine(code: "land_use"),
+            ] + tail
         case .lease:
-            return head + [TemplateLine(code: "lease_term"), TemplateLine(code: "deposit"), TemplateLine(code: "site_handover"),
-                           TemplateLine(code: "renovation")] + tail
+            return head + [
+                TemplateLine(code: "lease_term"), TemplateLine(code: "deposit"), TemplateLine(code: "site_handover"),
+                TemplateLine(code: "renovation"),
+            ] + tail
         case .franchise:
-            return head + [TemplateLine(code: "franchise_fee"), TemplateLine(code: "brand_use"), TemplateLine(code: "territory"),
-                           TemplateLine(code: "training_support")] + tail
+            return head + [
+                TemplateLine(code: "franchise_fee"), TemplateLine(code: "brand_use"), TemplateLine(code: "territory"),
+                TemplateLine(code: "training_support"),
+            ] + tail
         case .other:
             return head + tail
         }
@@ -62,7 +76,9 @@ public struct ContractDraft: Equatable, Sendable, Codable {
     public var paymentPlan: [InstallmentDraft]
     public var parties: String
 
-    public init(type: String, title: String, amountWan: String, paymentPlan: [InstallmentDraft] = [], parties: String = "") {
+    public init(
+        type: String, title: String, amountWan: String, paymentPlan: [InstallmentDraft] = [], parties: String = ""
+    ) {
         self.type = type
         self.title = title
         self.amountWan = amountWan
@@ -84,13 +100,19 @@ public enum ContractValidation {
     /// Checks a new contract (or its edited terms): type from the list, a title, the amount and a
     /// payment plan that adds up (``PaymentPlan``), the parties (≤ 500).
     /// `types` are the codes a new contract may take (the active templates); the built-in types by default.
-    public static func validate(_ draft: ContractDraft,
-                                types: Set<String> = Set(ContractType.allCases.map(\.rawValue))) -> Result<ContractValues, FieldErrors> {
+    public static func validate(
+        _ draft: ContractDraft,
+        types: Set<String> = Set(ContractType.allCases.map(\.rawValue))
+    ) -> Result<ContractValues, FieldErrors> {
         var errors = FieldErrors()
         let type = types.contains(draft.type) ? draft.type : nil
         if type == nil { errors.add("type", "validation.choose_from_list") }
         let title = draft.title.trimmed, parties = draft.parties.trimmed
-        if title.isEmpty { errors.add("title", "validation.required") } else if title.count > 200 { errors.add("title", "validation.too_long") }
+        if title.isEmpty {
+            errors.add("title", "validation.required")
+        } else if title.count > 200 {
+            errors.add("title", "validation.too_long")
+        }
         if parties.count > 500 { errors.add("parties", "validation.too_long") }
         var plan: (Yuan, [Installment])?
         switch PaymentPlan.validate(amountWan: draft.amountWan, installments: draft.paymentPlan) {
@@ -112,7 +134,9 @@ public struct ContractTypeTemplate: Equatable, Sendable, Codable {
     public var clauses: [TemplateLine]
     public var isActive: Bool
 
-    public init(code: String, name: String? = nil, documents: [TemplateLine], clauses: [TemplateLine], isActive: Bool = true) {
+    public init(
+        code: String, name: String? = nil, documents: [TemplateLine], clauses: [TemplateLine], isActive: Bool = true
+    ) {
         self.code = code
         self.name = name
         self.documents = documents
@@ -126,7 +150,9 @@ public struct ContractTypeTemplate: Equatable, Sendable, Codable {
 extension ContractTemplates {
     /// The templates a new installation starts with, one per built-in type.
     public static var builtIn: [ContractTypeTemplate] {
-        ContractType.allCases.map { ContractTypeTemplate(code: $0.rawValue, documents: documents(for: $0), clauses: clauses(for: $0)) }
+        ContractType.allCases.map {
+            ContractTypeTemplate(code: $0.rawValue, documents: documents(for: $0), clauses: clauses(for: $0))
+        }
     }
 
     /// The templates in use: the stored ones replace the built-in of the same code; added types follow.
@@ -158,7 +184,9 @@ public struct ContractTemplateDraft: Equatable, Sendable, Codable {
     public var clauses: [TemplateLineDraft]
     public var isActive: Bool?
 
-    public init(name: String? = nil, documents: [TemplateLineDraft], clauses: [TemplateLineDraft], isActive: Bool? = nil) {
+    public init(
+        name: String? = nil, documents: [TemplateLineDraft], clauses: [TemplateLineDraft], isActive: Bool? = nil
+    ) {
         self.name = name
         self.documents = documents
         self.clauses = clauses
@@ -172,23 +200,35 @@ public enum ContractTemplateEditing {
     /// Checks an edited template. `label` gives a coded line's shown name, so that a line whose
     /// name was left as shown keeps its code; blank rows are dropped; names are unique within a
     /// list; a type needs at least one clause to explain; an added type needs its own name.
-    public static func validate(_ draft: ContractTemplateDraft, code: String, isBuiltIn: Bool,
-                                label: (_ code: String, _ isClause: Bool) -> String) -> Result<ContractTypeTemplate, FieldErrors> {
+    public static func validate(
+        _ draft: ContractTemplateDraft, code: String, isBuiltIn: Bool,
+        label: (_ code: String, _ isClause: Bool) -> String
+    ) -> Result<ContractTypeTemplate, FieldErrors> {
         var errors = FieldErrors()
         let name = (draft.name ?? "").trimmed
         if !isBuiltIn {
-            if name.isEmpty { errors.add("name", "validation.required") } else if name.count > maxTypeNameLength { errors.add("name", "validation.too_long") }
+            if name.isEmpty {
+                errors.add("name", "validation.required")
+            } else if name.count > maxTypeNameLength {
+                errors.add("name", "validation.too_long")
+            }
         }
         let documents = lines(draft.documents, field: "documents", isClause: false, label: label, errors: &errors)
         let clauses = lines(draft.clauses, field: "clauses", isClause: true, label: label, errors: &errors)
-        if clauses.isEmpty && errors.messages["clauses"] == nil { errors.add("clauses", "validation.contract.template_needs_clause") }
+        if clauses.isEmpty && errors.messages["clauses"] == nil {
+            errors.add("clauses", "validation.contract.template_needs_clause")
+        }
         guard errors.isEmpty else { return .failure(errors) }
-        return .success(ContractTypeTemplate(code: code, name: isBuiltIn ? nil : name, documents: documents, clauses: clauses,
-                                             isActive: draft.isActive ?? true))
+        return .success(
+            ContractTypeTemplate(
+                code: code, name: isBuiltIn ? nil : name, documents: documents, clauses: clauses,
+                isActive: draft.isActive ?? true))
     }
 
-    private static func lines(_ drafts: [TemplateLineDraft], field: String, isClause: Bool,
-                              label: (String, Bool) -> String, errors: inout FieldErrors) -> [TemplateLine] {
+    private static func lines(
+        _ drafts: [TemplateLineDraft], field: String, isClause: Bool,
+        label: (String, Bool) -> String, errors: inout FieldErrors
+    ) -> [TemplateLine] {
         var result: [TemplateLine] = [], seen = Set<String>()
         for draft in drafts {
             let name = (draft.name ?? "").trimmed
@@ -197,7 +237,10 @@ public enum ContractTemplateEditing {
             if !seen.insert(name).inserted { errors.add(field, "validation.contract.template_duplicate"); continue }
             let code = (draft.code ?? "").trimmed
             let keepsCode = !code.isEmpty && label(code, isClause) == name
-            result.append(TemplateLine(code: keepsCode ? code : "custom", name: keepsCode ? nil : name, isRequired: isClause || (draft.isRequired ?? false)))
+            result.append(
+                TemplateLine(
+                    code: keepsCode ? code : "custom", name: keepsCode ? nil : name,
+                    isRequired: isClause || (draft.isRequired ?? false)))
         }
         if result.count > maxLines { errors.add(field, "validation.contract.template_too_many") }
         return result

@@ -40,7 +40,9 @@ public struct ProcedureTypeTemplate: Equatable, Sendable, Codable {
 public enum ProcedureTemplates {
     /// The types a new installation starts with.
     public static var builtIn: [ProcedureTypeTemplate] {
-        ProcedureType.allCases.map { ProcedureTypeTemplate(code: $0.rawValue, steps: $0.steps.map { ProcedureStepTemplate(code: $0) }) }
+        ProcedureType.allCases.map {
+            ProcedureTypeTemplate(code: $0.rawValue, steps: $0.steps.map { ProcedureStepTemplate(code: $0) })
+        }
     }
 
     /// The types in use: a stored one replaces the built-in of the same code; added types follow.
@@ -79,7 +81,8 @@ public struct ProcedureTemplateDraft: Equatable, Sendable, Codable {
 }
 
 public enum ProcedureTemplateEditing {
-    public static let maxSteps = 20, maxTypeNameLength = 50, maxStepNameLength = 100, maxGuidanceLength = 1000, maxDocumentsLength = 500
+    public static let maxSteps = 20, maxTypeNameLength = 50, maxStepNameLength = 100, maxGuidanceLength = 1000,
+        maxDocumentsLength = 500
 
     /// The shown texts of a coded step: its name, guidance and documents in the reader's language.
     public typealias ShownTexts = (_ code: String) -> (name: String, guidance: String, documents: String)
@@ -87,20 +90,29 @@ public enum ProcedureTemplateEditing {
     /// Checks an edited procedure type. Rows left wholly blank are dropped; a step needs its name
     /// (problems at `steps.N`, numbered from 1), names are unique within the type, and a type needs
     /// at least one step; an added type needs its own name.
-    public static func validate(_ draft: ProcedureTemplateDraft, code: String, isBuiltIn: Bool,
-                                shown: ShownTexts) -> Result<ProcedureTypeTemplate, FieldErrors> {
+    public static func validate(
+        _ draft: ProcedureTemplateDraft, code: String, isBuiltIn: Bool,
+        shown: ShownTexts
+    ) -> Result<ProcedureTypeTemplate, FieldErrors> {
         var errors = FieldErrors()
         let name = (draft.name ?? "").trimmed
         if !isBuiltIn {
-            if name.isEmpty { errors.add("name", "validation.required") } else if name.count > maxTypeNameLength { errors.add("name", "validation.too_long") }
+            if name.isEmpty {
+                errors.add("name", "validation.required")
+            } else if name.count > maxTypeNameLength {
+                errors.add("name", "validation.too_long")
+            }
         }
         var steps: [ProcedureStepTemplate] = [], seen = Set<String>()
         for (index, step) in draft.steps.enumerated() {
             let field = "steps.\(index + 1)"
-            let stepName = (step.name ?? "").trimmed, guidance = (step.guidance ?? "").trimmed, documents = (step.documents ?? "").trimmed
+            let stepName = (step.name ?? "").trimmed, guidance = (step.guidance ?? "").trimmed,
+                documents = (step.documents ?? "").trimmed
             if stepName.isEmpty && guidance.isEmpty && documents.isEmpty { continue }
             if stepName.isEmpty { errors.add(field, "validation.procedure.step_name"); continue }
-            if stepName.count > maxStepNameLength || guidance.count > maxGuidanceLength || documents.count > maxDocumentsLength {
+            if stepName.count > maxStepNameLength || guidance.count > maxGuidanceLength
+                || documents.count > maxDocumentsLength
+            {
                 errors.add(field, "validation.too_long"); continue
             }
             if !seen.insert(stepName).inserted { errors.add(field, "validation.procedure.step_duplicate"); continue }
@@ -108,12 +120,15 @@ public enum ProcedureTemplateEditing {
             if !stepCode.isEmpty, stepCode != "custom", shown(stepCode) == (stepName, guidance, documents) {
                 steps.append(ProcedureStepTemplate(code: stepCode))
             } else {
-                steps.append(ProcedureStepTemplate(code: "custom", name: stepName, guidance: guidance, documents: documents))
+                steps.append(
+                    ProcedureStepTemplate(code: "custom", name: stepName, guidance: guidance, documents: documents))
             }
         }
         if steps.count > maxSteps { errors.add("steps", "validation.procedure.too_many_steps") }
         if steps.isEmpty && errors.isEmpty { errors.add("steps", "validation.procedure.needs_step") }
         guard errors.isEmpty else { return .failure(errors) }
-        return .success(ProcedureTypeTemplate(code: code, name: isBuiltIn ? nil : name, steps: steps, isActive: draft.isActive ?? true))
+        return .success(
+            ProcedureTypeTemplate(
+                code: code, name: isBuiltIn ? nil : name, steps: steps, isActive: draft.isActive ?? true))
     }
 }

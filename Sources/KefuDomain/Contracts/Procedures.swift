@@ -16,7 +16,8 @@ public enum ProcedureType: String, CaseIterable, Codable, Sendable {
     /// it needs are texts (`procedure.step.<code>`, `procedure.guidance.<code>`, `procedure.documents.<code>`).
     public var steps: [String] {
         switch self {
-        case .businessRegistration: ["name_check", "establishment_application", "license_issued", "seal_engraving", "bank_account"]
+        case .businessRegistration:
+            ["name_check", "establishment_application", "license_issued", "seal_engraving", "bank_account"]
         case .taxRegistration: ["tax_information", "invoice_application", "tax_filing_setup"]
         case .environmentalAssessment: ["eia_report", "eia_approval"]
         case .fireSafety: ["fire_design_review", "fire_acceptance"]
@@ -42,7 +43,9 @@ public enum ProcedureStanding: String, Codable, Sendable {
 public enum ProcedureRules {
     /// A step is done only after the steps before it (the authorities take them in order); a done
     /// step is not reopened.
-    public static func stepProblem(_ statuses: [ProcedureStepStatus], index: Int, to status: ProcedureStepStatus) -> String? {
+    public static func stepProblem(_ statuses: [ProcedureStepStatus], index: Int, to status: ProcedureStepStatus)
+        -> String?
+    {
         guard statuses.indices.contains(index) else { return "validation.choose_from_list" }
         if statuses[index] == .done, status != .done { return "validation.procedure.reopen" }
         if status == .done, statuses[..<index].contains(where: { $0 != .done }) { return "validation.procedure.order" }

@@ -11,7 +11,8 @@ public enum BudgetText {
             for unit in ["万元", "万"] where part.hasSuffix(unit) { part.removeLast(unit.count) }
             return part.replacingOccurrences(of: ",", with: "").replacingOccurrences(of: "，", with: "")
         }
-        for (suffix, isMinimum) in [("及以上", true), ("以上", true), ("及以下", false), ("以下", false), ("以内", false)] where value.hasSuffix(suffix) {
+        for (suffix, isMinimum) in [("及以上", true), ("以上", true), ("及以下", false), ("以下", false), ("以内", false)]
+        where value.hasSuffix(suffix) {
             let amount = number(value.dropLast(suffix.count))
             return isMinimum ? (amount, "") : ("", amount)
         }

@@ -14,7 +14,7 @@ public enum MainlandMobile {
             .map(String.init).joined()
         if digits.hasPrefix("+86") { digits.removeFirst(3) } else if digits.hasPrefix("0086") { digits.removeFirst(4) }
         guard digits.count == 11, digits.allSatisfy(\.isASCII), digits.allSatisfy(\.isNumber),
-              digits.first == "1", let second = digits.dropFirst().first, ("3"..."9").contains(second)
+            digits.first == "1", let second = digits.dropFirst().first, ("3"..."9").contains(second)
         else { return nil }
         return digits
     }
@@ -64,11 +64,11 @@ public enum EmailAddress {
         let email = text.trimmed.lowercased()
         let parts = email.split(separator: "@", omittingEmptySubsequences: false)
         guard email.count <= 254, parts.count == 2, !parts[0].isEmpty, parts[0].count <= 64,
-              !email.contains(where: { $0.isWhitespace || $0 == "," || $0 == ";" })
+            !email.contains(where: { $0.isWhitespace || $0 == "," || $0 == ";" })
         else { return nil }
         let labels = parts[1].split(separator: ".", omittingEmptySubsequences: false)
         guard labels.count >= 2, labels.allSatisfy({ !$0.isEmpty && $0.count <= 63 }),
-              let top = labels.last, top.count >= 2, top.allSatisfy(\.isLetter)
+            let top = labels.last, top.count >= 2, top.allSatisfy(\.isLetter)
         else { return nil }
         return email
     }
@@ -86,7 +86,8 @@ public enum ContactMasking {
     public static func maskMiddle(_ text: String) -> String {
         guard text.count > 2 else { return String(repeating: "*", count: text.count) }
         let keep = max(1, text.count / 4)
-        return String(text.prefix(keep)) + String(repeating: "*", count: max(2, text.count - 2 * keep)) + String(text.suffix(keep))
+        return String(text.prefix(keep)) + String(repeating: "*", count: max(2, text.count - 2 * keep))
+            + String(text.suffix(keep))
     }
 
     /// A landline 021-6888****: the area code and exchange stay, the line does not.

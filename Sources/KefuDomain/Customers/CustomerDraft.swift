@@ -74,7 +74,11 @@ public struct CustomerValues: Equatable, Sendable {
     public var consentNoticeVersion: String?
 
     public init(
-        kind: CustomerKind, name: String, companyName: String?, creditCode: String?, mobile: String?, landline: String?, email: String?, wechatID: String?, province: String?, city: String?, address: String?, businessScope: String?, industries: [String], budgetMinWan: Decimal?, budgetMaxWan: Decimal?, preferredRegions: String?, timing: InvestmentTiming, source: SourceChannel, category: String?, grade: String?, stage: CustomerStage, lostReason: String?, tags: [String], remarks: String?, consentChannel: String?, consentNoticeVersion: String?
+        kind: CustomerKind, name: String, companyName: String?, creditCode: String?, mobile: String?, landline: String?,
+        email: String?, wechatID: String?, province: String?, city: String?, address: String?, businessScope: String?,
+        industries: [String], budgetMinWan: Decimal?, budgetMaxWan: Decimal?, preferredRegions: String?,
+        timing: InvestmentTiming, source: SourceChannel, category: String?, grade: String?, stage: CustomerStage,
+        lostReason: String?, tags: [String], remarks: String?, consentChannel: String?, consentNoticeVersion: String?
     ) {
         self.kind = kind
         self.name = name
@@ -116,8 +120,10 @@ public struct CustomerValues: Equatable, Sendable {
         return [
             "kind": kind.rawValue, "name": name, "companyName": companyName ?? "", "creditCode": creditCode ?? "",
             "mobile": mobile ?? "", "landline": landline ?? "", "email": email ?? "", "wechatID": wechatID ?? "",
-            "province": province ?? "", "city": city ?? "", "address": address ?? "", "businessScope": businessScope ?? "",
-            "industries": industries.joined(separator: ","), "budgetMinWan": text(budgetMinWan), "budgetMaxWan": text(budgetMaxWan),
+            "province": province ?? "", "city": city ?? "", "address": address ?? "",
+            "businessScope": businessScope ?? "",
+            "industries": industries.joined(separator: ","), "budgetMinWan": text(budgetMinWan),
+            "budgetMaxWan": text(budgetMaxWan),
             "preferredRegions": preferredRegions ?? "", "timing": timing.rawValue, "source": source.rawValue,
             "category": category ?? "", "grade": grade ?? "", "stage": stage.rawValue, "lostReason": lostReason ?? "",
             "tags": tags.joined(separator: ","), "remarks": remarks ?? "", "consentChannel": consentChannel ?? "",

@@ -1,7 +1,9 @@
 /// What two customer files are compared on to find duplicates (R4.3): the normalized mobile, the
 /// credit code, or the company name without its legal-form suffix.
 public enum CompanyName {
-    static let suffixes = ["股份有限公司", "有限责任公司", "有限公司", "集团公司", "集团", "公司", "co.,ltd.", "co., ltd.", "co.ltd", "ltd.", "ltd", "inc.", "inc"]
+    static let suffixes = [
+        "股份有限公司", "有限责任公司", "有限公司", "集团公司", "集团", "公司", "co.,ltd.", "co., ltd.", "co.ltd", "ltd.", "ltd", "inc.", "inc",
+    ]
 
     /// 上海 浦江科技 有限公司 → 上海浦江科技: full-width letters folded, spaces and brackets dropped,
     /// legal-form suffixes removed.
@@ -11,13 +13,16 @@ public enum CompanyName {
         var key: [Character] = []
         key.reserveCapacity(name.count)
         for scalar in name.lowercased().unicodeScalars {
-            let folded = (0xFF01...0xFF5E).contains(scalar.value) ? Character(Unicode.Scalar(scalar.value - 0xFEE0)!) : Character(scalar)
+            let folded =
+                (0xFF01...0xFF5E).contains(scalar.value)
+                ? Character(Unicode.Scalar(scalar.value - 0xFEE0)!) : Character(scalar)
             if !folded.isWhitespace, !dropped.contains(folded) { key.append(folded) }
         }
         var changed = true
         while changed {
             changed = false
-            for suffix in suffixCharacters where key.count > suffix.count + 1 && key.suffix(suffix.count).elementsEqual(suffix) {
+            for suffix in suffixCharacters
+            where key.count > suffix.count + 1 && key.suffix(suffix.count).elementsEqual(suffix) {
                 key.removeLast(suffix.count)
                 changed = true
             }
@@ -97,7 +102,8 @@ public enum SearchGrams {
 
     static func isCJK(_ character: Character) -> Bool {
         guard let value = character.unicodeScalars.first?.value else { return false }
-        return (0x4E00...0x9FFF).contains(value) || (0x3400...0x4DBF).contains(value) || (0x20000...0x2A6DF).contains(value)
+        return (0x4E00...0x9FFF).contains(value) || (0x3400...0x4DBF).contains(value)
+            || (0x20000...0x2A6DF).contains(value)
             || (0xF900...0xFAFF).contains(value)
     }
 }

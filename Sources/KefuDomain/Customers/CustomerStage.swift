@@ -76,7 +76,9 @@ public struct CustomerCodeFormat: Equatable, Sendable {
     /// customer's number without its prefix and year (issue 10 #15). Nil for anything else.
     public func sequence(fromShortNumber text: String) -> Int? {
         let trimmed = text.trimmingCharacters(in: .whitespaces)
-        guard (1...digits).contains(trimmed.count), trimmed.allSatisfy({ $0.isASCII && $0.isNumber }), let number = Int(trimmed), number > 0 else {
+        guard (1...digits).contains(trimmed.count), trimmed.allSatisfy({ $0.isASCII && $0.isNumber }),
+            let number = Int(trimmed), number > 0
+        else {
             return nil
         }
         return number

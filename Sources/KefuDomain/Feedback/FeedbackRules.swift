@@ -37,7 +37,11 @@ public enum FeedbackRules {
         if topic == nil { errors.add("topic", "validation.choose_from_list") }
         if topic == .project, projectID == nil { errors.add("projectID", "feedback.project_required") }
         let text = (content ?? "").trimmed
-        if text.isEmpty { errors.add("content", "validation.required") } else if text.count > 5000 { errors.add("content", "validation.too_long") }
+        if text.isEmpty {
+            errors.add("content", "validation.required")
+        } else if text.count > 5000 {
+            errors.add("content", "validation.too_long")
+        }
         return errors
     }
 
@@ -66,11 +70,21 @@ public enum FeedbackRules {
     }
 
     /// A forward's due date must lie ahead; the request may be short but not absent.
-    public static func validateForward(departmentID: Int?, departmentExists: Bool, request: String?, dueAt: Date?, dueText: String?, now: Date) -> FieldErrors {
+    public static func validateForward(
+        departmentID: Int?, departmentExists: Bool, request: String?, dueAt: Date?, dueText: String?, now: Date
+    ) -> FieldErrors {
         var errors = FieldErrors()
-        if departmentID == nil { errors.add("departmentID", "validation.required") } else if !departmentExists { errors.add("departmentID", "validation.choose_from_list") }
+        if departmentID == nil {
+            errors.add("departmentID", "validation.required")
+        } else if !departmentExists {
+            errors.add("departmentID", "validation.choose_from_list")
+        }
         let request = (request ?? "").trimmed
-        if request.isEmpty { errors.add("request", "validation.required") } else if request.count > 2000 { errors.add("request", "validation.too_long") }
+        if request.isEmpty {
+            errors.add("request", "validation.required")
+        } else if request.count > 2000 {
+            errors.add("request", "validation.too_long")
+        }
         if let dueAt {
             if dueAt <= now { errors.add("dueAt", "complaint.forward.due_past") }
         } else {

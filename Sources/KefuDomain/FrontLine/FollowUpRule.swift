@@ -43,7 +43,9 @@ public enum FollowUpRule {
     /// the list, a purpose of at most 500 characters.
     ///
     /// The form gives minutes only, so a plan due in the current minute counts as now, not the past.
-    public static func validate(_ draft: FollowUpPlanDraft, now: Date, timeZone: TimeZone) -> Result<FollowUpPlan, FieldErrors> {
+    public static func validate(_ draft: FollowUpPlanDraft, now: Date, timeZone: TimeZone) -> Result<
+        FollowUpPlan, FieldErrors
+    > {
         validate(draft, now: now, timeZone: timeZone, fieldPrefix: nil)
     }
 
@@ -65,8 +67,8 @@ public enum FollowUpRule {
         var plan: FollowUpPlan?
         if let next, !next.isEmpty {
             switch validate(next, now: now, timeZone: timeZone, fieldPrefix: "next") {
-            case let .success(valid): plan = valid
-            case let .failure(planErrors): errors.merge(planErrors)
+            case .success(let valid): plan = valid
+            case .failure(let planErrors): errors.merge(planErrors)
             }
         } else if openFollowUpsAfter <= 0, stageAfter.needsFollowUp {
             errors.add("next", "validation.follow_up.next_required")
@@ -96,7 +98,9 @@ public enum FollowUpRule {
         return (0..<7).compactMap { calendar.date(byAdding: .day, value: $0 - daysSinceMonday, to: day) }
     }
 
-    static func validate(_ draft: FollowUpPlanDraft, now: Date, timeZone: TimeZone, fieldPrefix: String?) -> Result<FollowUpPlan, FieldErrors> {
+    static func validate(_ draft: FollowUpPlanDraft, now: Date, timeZone: TimeZone, fieldPrefix: String?) -> Result<
+        FollowUpPlan, FieldErrors
+    > {
         var errors = FieldErrors()
         func field(_ name: String) -> String {
             guard let fieldPrefix else { return name }
@@ -110,7 +114,8 @@ public enum FollowUpRule {
 
         let channel = FollowUpChannel(rawValue: draft.channel.trimmed)
         if channel == nil {
-            errors.add(field("channel"), draft.channel.trimmed.isEmpty ? "validation.required" : "validation.choose_from_list")
+            errors.add(
+                field("channel"), draft.channel.trimmed.isEmpty ? "validation.required" : "validation.choose_from_list")
         }
         let purpose = draft.purpose.trimmed
         if purpose.isEmpty { errors.add(field("purpose"), "validation.required") }

@@ -12,10 +12,10 @@ public enum LocalDateTime {
     public static func parse(_ text: String, timeZone: TimeZone) -> Date? {
         var scanner = DigitScanner(Array(text.trimmed.utf8))
         guard let year = scanner.number(digits: 4), scanner.skip("-"),
-              let month = scanner.number(digits: 2), scanner.skip("-"),
-              let day = scanner.number(digits: 2), scanner.skip("T") || scanner.skip("t") || scanner.skip(" "),
-              let hour = scanner.number(digits: 2), scanner.skip(":"),
-              let minute = scanner.number(digits: 2)
+            let month = scanner.number(digits: 2), scanner.skip("-"),
+            let day = scanner.number(digits: 2), scanner.skip("T") || scanner.skip("t") || scanner.skip(" "),
+            let hour = scanner.number(digits: 2), scanner.skip(":"),
+            let minute = scanner.number(digits: 2)
         else { return nil }
         var second = 0
         var fraction = 0.0
@@ -28,9 +28,10 @@ public enum LocalDateTime {
             }
         }
         guard (1...12).contains(month), (1...daysInMonth(month, year: year)).contains(day),
-              (0...23).contains(hour), (0...59).contains(minute), (0...59).contains(second)
+            (0...23).contains(hour), (0...59).contains(minute), (0...59).contains(second)
         else { return nil }
-        let wallClock = Double(daysSinceEpoch(year: year, month: month, day: day)) * 86_400
+        let wallClock =
+            Double(daysSinceEpoch(year: year, month: month, day: day)) * 86_400
             + Double(hour * 3600 + minute * 60 + second) + fraction
 
         if scanner.isAtEnd { return localInstant(wallClock: wallClock, timeZone: timeZone) }
@@ -52,7 +53,9 @@ public enum LocalDateTime {
     /// The instant a wall-clock time names in a zone. The zone's offset is looked up twice so that a
     /// zone with daylight saving gets the offset in force at that time, not at the guess.
     static func localInstant(wallClock: TimeInterval, timeZone: TimeZone) -> Date {
-        let firstGuess = Date(timeIntervalSince1970: wallClock - Double(timeZone.secondsFromGMT(for: Date(timeIntervalSince1970: wallClock))))
+        let firstGuess = Date(
+            timeIntervalSince1970: wallClock
+                - Double(timeZone.secondsFromGMT(for: Date(timeIntervalSince1970: wallClock))))
         let offset = timeZone.secondsFromGMT(for: firstGuess)
         return Date(timeIntervalSince1970: wallClock - Double(offset))
     }

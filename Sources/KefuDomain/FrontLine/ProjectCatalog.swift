@@ -61,9 +61,12 @@ public struct ProjectFacts: Equatable, Codable, Sendable {
     public var responsibleDepartment: String?
 
     public init(
-        code: String, name: String, type: ProjectType, industries: [String], province: String? = nil, city: String? = nil,
-        address: String? = nil, areaSquareMeters: Decimal? = nil, investmentMinWan: Decimal? = nil, investmentMaxWan: Decimal? = nil,
-        annualReturnPercent: Decimal? = nil, paybackYears: Decimal? = nil, incentives: String? = nil, highlights: String? = nil,
+        code: String, name: String, type: ProjectType, industries: [String], province: String? = nil,
+        city: String? = nil,
+        address: String? = nil, areaSquareMeters: Decimal? = nil, investmentMinWan: Decimal? = nil,
+        investmentMaxWan: Decimal? = nil,
+        annualReturnPercent: Decimal? = nil, paybackYears: Decimal? = nil, incentives: String? = nil,
+        highlights: String? = nil,
         status: ProjectStatus = .open, responsibleDepartment: String? = nil
     ) {
         self.code = code
@@ -130,7 +133,9 @@ public enum ProjectValidation {
         let name = clean("name", draft.name)
         if name == nil { errors.add("name", "validation.required") }
         let type = ProjectType(rawValue: draft.type)
-        if type == nil { errors.add("type", draft.type.isEmpty ? "validation.required" : "validation.choose_from_list") }
+        if type == nil {
+            errors.add("type", draft.type.isEmpty ? "validation.required" : "validation.choose_from_list")
+        }
 
         var industries: [String] = []
         for industry in draft.industries.map(\.trimmed) where !industry.isEmpty && !industries.contains(industry) {
@@ -148,22 +153,29 @@ public enum ProjectValidation {
         if let investmentMin, let investmentMax, investmentMin > investmentMax {
             errors.add("investmentMaxWan", "validation.project.investment_range")
         }
-        let annualReturn = parseNumber("annualReturnPercent", draft.annualReturnPercent, within: 0...100, allowPercentSign: true, &errors)
+        let annualReturn = parseNumber(
+            "annualReturnPercent", draft.annualReturnPercent, within: 0...100, allowPercentSign: true, &errors)
         let payback = parseNumber("paybackYears", draft.paybackYears, within: 0...50, &errors)
 
         let status = ProjectStatus(rawValue: draft.status)
-        if status == nil { errors.add("status", draft.status.isEmpty ? "validation.required" : "validation.choose_from_list") }
-        let province = clean("province", draft.province), city = clean("city", draft.city), address = clean("address", draft.address)
+        if status == nil {
+            errors.add("status", draft.status.isEmpty ? "validation.required" : "validation.choose_from_list")
+        }
+        let province = clean("province", draft.province), city = clean("city", draft.city),
+            address = clean("address", draft.address)
         let incentives = clean("incentives", draft.incentives), highlights = clean("highlights", draft.highlights)
         let department = clean("responsibleDepartment", draft.responsibleDepartment)
 
         guard errors.isEmpty, let name, let type, let status else { return .failure(errors) }
-        return .success(ProjectFacts(
-            code: code, name: name, type: type, industries: industries, province: province, city: city, address: address,
-            areaSquareMeters: area, investmentMinWan: investmentMin, investmentMaxWan: investmentMax,
-            annualReturnPercent: annualReturn, paybackYears: payback, incentives: incentives, highlights: highlights,
-            status: status, responsibleDepartment: department
-        ))
+        return .success(
+            ProjectFacts(
+                code: code, name: name, type: type, industries: industries, province: province, city: city,
+                address: address,
+                areaSquareMeters: area, investmentMinWan: investmentMin, investmentMaxWan: investmentMax,
+                annualReturnPercent: annualReturn, paybackYears: payback, incentives: incentives,
+                highlights: highlights,
+                status: status, responsibleDepartment: department
+            ))
     }
 
     /// 2–32 of A–Z, 0–9 and `-`, starting and ending with a letter or digit: codes appear in URLs,
@@ -172,7 +184,7 @@ public enum ProjectValidation {
         let bytes = Array(code.utf8)
         func isAlphanumeric(_ byte: UInt8) -> Bool { (65...90).contains(byte) || (48...57).contains(byte) }
         guard (2...32).contains(bytes.count), let first = bytes.first, let last = bytes.last,
-              isAlphanumeric(first), isAlphanumeric(last)
+            isAlphanumeric(first), isAlphanumeric(last)
         else { return false }
         return bytes.allSatisfy { isAlphanumeric($0) || $0 == UInt8(ascii: "-") }
     }
@@ -189,9 +201,9 @@ public enum ProjectValidation {
         guard !trimmed.isEmpty else { return nil }
         let unsigned = trimmed.hasPrefix("-") ? trimmed.dropFirst() : Substring(trimmed)
         guard !unsigned.isEmpty, unsigned.allSatisfy({ $0.isASCII && ($0.isNumber || $0 == ".") }),
-              unsigned.filter({ $0 == "." }).count <= 1, unsigned.first != ".", unsigned.last != ".",
-              (unsigned.split(separator: ".").dropFirst().first?.count ?? 0) <= 2,
-              let value = Decimal(string: trimmed)
+            unsigned.filter({ $0 == "." }).count <= 1, unsigned.first != ".", unsigned.last != ".",
+            (unsigned.split(separator: ".").dropFirst().first?.count ?? 0) <= 2,
+            let value = Decimal(string: trimmed)
         else {
             errors.add(field, "validation.number")
             return nil
@@ -225,7 +237,8 @@ public struct ProjectCase: Codable, Equatable, Sendable {
         if title.count > 128 { errors.add("title", "validation.too_long") }
         if summary.count > 2000 { errors.add("summary", "validation.too_long") }
         if figures.count > 500 { errors.add("figures", "validation.too_long") }
-        return errors.isEmpty ? .success(ProjectCase(title: title, summary: summary, figures: figures)) : .failure(errors)
+        return errors.isEmpty
+            ? .success(ProjectCase(title: title, summary: summary, figures: figures)) : .failure(errors)
     }
 }
 
@@ -239,7 +252,7 @@ public enum BrochureRules {
         let name = fileName.trimmed
         if name.isEmpty || byteCount <= 0 { return "validation.required" }
         guard let dot = name.lastIndex(of: "."),
-              allowedExtensions.contains(name[name.index(after: dot)...].lowercased())
+            allowedExtensions.contains(name[name.index(after: dot)...].lowercased())
         else { return "validation.file.type" }
         return byteCount > maximumBytes ? "validation.file.too_large" : nil
     }
@@ -248,7 +261,9 @@ public enum BrochureRules {
     /// refused ("validation.file.type") even with a .pdf name.
     public static func contentMatches(fileName: String, prefix: [UInt8]) -> Bool {
         guard let dot = fileName.lastIndex(of: ".") else { return false }
-        func starts(_ magic: [UInt8]) -> Bool { prefix.count >= magic.count && Array(prefix.prefix(magic.count)) == magic }
+        func starts(_ magic: [UInt8]) -> Bool {
+            prefix.count >= magic.count && Array(prefix.prefix(magic.count)) == magic
+        }
         switch fileName[fileName.index(after: dot)...].lowercased() {
         case "pdf": return starts(Array("%PDF-".utf8))
         case "png": return starts([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A])

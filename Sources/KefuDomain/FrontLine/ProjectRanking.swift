@@ -53,17 +53,23 @@ public enum ProjectRanking {
     /// gives the same list. Work is projects × reactions at most, with no string hashing or decimal
     /// arithmetic inside that product: 200 projects and 50 reactions rank in a fraction of a
     /// millisecond.
-    public static func rank(_ projects: [RankableProject], for customer: CustomerProfile, reactions: [PastReaction]) -> [RankedProject] {
+    public static func rank(_ projects: [RankableProject], for customer: CustomerProfile, reactions: [PastReaction])
+        -> [RankedProject]
+    {
         var industryNumbers = IndustryNumbers()
         let needs = CustomerNeeds(customer, &industryNumbers)
         let latest = latestReactionByProject(reactions)
         var projectsByID: [Int: RankableProject] = [:]
-        for project in projects where latest[project.id] != nil && projectsByID[project.id] == nil { projectsByID[project.id] = project }
+        for project in projects where latest[project.id] != nil && projectsByID[project.id] == nil {
+            projectsByID[project.id] = project
+        }
         let reactionParts = latest.mapValues(reactionPart)
         let reacted = latest.values
             .sorted { $0.at != $1.at ? $0.at > $1.at : $0.projectID < $1.projectID }
             .compactMap { reaction in
-                projectsByID[reaction.projectID].map { ReactedProject($0, reaction, SimilarityTraits($0, &industryNumbers)) }
+                projectsByID[reaction.projectID].map {
+                    ReactedProject($0, reaction, SimilarityTraits($0, &industryNumbers))
+                }
             }
         let interests = ReactedProjects(reacted.filter(\.showsInterest))
         let rejections = ReactedProjects(reacted.filter { !$0.showsInterest })
@@ -106,7 +112,9 @@ public enum ProjectRanking {
     static func reactionPart(_ reaction: PastReaction) -> ScorePart {
         switch reaction.reaction {
         case .notInterested:
-            ScorePart(kind: .reaction, points: rejectedPoints, messageKey: "ranking.rejected", arguments: ["reason": reaction.reason?.trimmed ?? ""])
+            ScorePart(
+                kind: .reaction, points: rejectedPoints, messageKey: "ranking.rejected",
+                arguments: ["reason": reaction.reason?.trimmed ?? ""])
         case .interested:
             ScorePart(kind: .reaction, points: interestedBeforePoints, messageKey: "ranking.interested_before")
         case .wantsMoreInformation:
@@ -149,9 +157,10 @@ public enum ProjectRanking {
     /// A budget or investment range as an explanation shows it: "100–300", "≥100", "≤300", or empty.
     static func rangeText(_ minimum: Int64?, _ maximum: Int64?) -> String {
         switch (minimum, maximum) {
-        case let (minimum?, maximum?): minimum == maximum ? amountText(minimum) : amountText(minimum) + "–" + amountText(maximum)
-        case let (minimum?, nil): "≥" + amountText(minimum)
-        case let (nil, maximum?): "≤" + amountText(maximum)
+        case (let minimum?, let maximum?):
+            minimum == maximum ? amountText(minimum) : amountText(minimum) + "–" + amountText(maximum)
+        case (let minimum?, nil): "≥" + amountText(minimum)
+        case (nil, let maximum?): "≤" + amountText(maximum)
         case (nil, nil): ""
         }
     }

@@ -47,7 +47,10 @@ public struct InquiryValues: Equatable, Sendable {
     public var answer: String?
     public var outcome: InquiryOutcome
 
-    public init(channel: InquiryChannel, receivedAt: Date, question: String, needs: String?, answer: String?, outcome: InquiryOutcome) {
+    public init(
+        channel: InquiryChannel, receivedAt: Date, question: String, needs: String?, answer: String?,
+        outcome: InquiryOutcome
+    ) {
         self.channel = channel
         self.receivedAt = receivedAt
         self.question = question
@@ -64,12 +67,17 @@ public enum InquiryValidation {
     /// runs a little fast, a time tomorrow is a typing mistake.
     public static let allowedClockSkew: TimeInterval = 5 * 60
 
-    public static func validate(_ draft: InquiryDraft, now: Date, timeZone: TimeZone) -> Result<InquiryValues, FieldErrors> {
+    public static func validate(_ draft: InquiryDraft, now: Date, timeZone: TimeZone) -> Result<
+        InquiryValues, FieldErrors
+    > {
         var errors = FieldErrors()
         let channel = InquiryChannel(rawValue: draft.channel.trimmed)
-        if channel == nil { errors.add("channel", draft.channel.trimmed.isEmpty ? "validation.required" : "validation.choose_from_list") }
+        if channel == nil {
+            errors.add("channel", draft.channel.trimmed.isEmpty ? "validation.required" : "validation.choose_from_list")
+        }
 
-        let receivedAt = draft.receivedAt.trimmed.isEmpty
+        let receivedAt =
+            draft.receivedAt.trimmed.isEmpty
             ? now
             : LocalDateTime.parse("receivedAt", draft.receivedAt, timeZone: timeZone, &errors)
         if let receivedAt, receivedAt > now.addingTimeInterval(allowedClockSkew) {
@@ -85,7 +93,11 @@ public enum InquiryValidation {
 
         var outcome: InquiryOutcome?
         if draft.answeredOnTheSpot {
-            if answer.isEmpty { errors.add("answer", "validation.inquiry.answer_required") } else { outcome = .answered }
+            if answer.isEmpty {
+                errors.add("answer", "validation.inquiry.answer_required")
+            } else {
+                outcome = .answered
+            }
         } else if draft.promisedBy.trimmed.isEmpty {
             errors.add("promisedBy", "validation.inquiry.deadline_required")
         } else if let deadline = LocalDateTime.parse("promisedBy", draft.promisedBy, timeZone: timeZone, &errors) {
@@ -99,10 +111,11 @@ public enum InquiryValidation {
         }
 
         guard errors.isEmpty, let channel, let receivedAt, let outcome else { return .failure(errors) }
-        return .success(InquiryValues(
-            channel: channel, receivedAt: receivedAt, question: question, needs: needs.isEmpty ? nil : needs,
-            answer: answer.isEmpty ? nil : answer, outcome: outcome
-        ))
+        return .success(
+            InquiryValues(
+                channel: channel, receivedAt: receivedAt, question: question, needs: needs.isEmpty ? nil : needs,
+                answer: answer.isEmpty ? nil : answer, outcome: outcome
+            ))
     }
 }
 
@@ -158,6 +171,7 @@ public enum PromisedReplyRule {
             replied += 1
             if repliedAt <= reply.deadline { onTime += 1 }
         }
-        return Punctuality(replied: replied, onTime: onTime, rate: replied == 0 ? nil : Double(onTime) / Double(replied))
+        return Punctuality(
+            replied: replied, onTime: onTime, rate: replied == 0 ? nil : Double(onTime) / Double(replied))
     }
 }

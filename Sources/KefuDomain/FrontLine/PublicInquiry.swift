@@ -12,8 +12,10 @@ public struct PublicInquiryDraft: Equatable, Sendable {
     /// The hidden field people do not see; robots fill it.
     public var honeypot: String
 
-    public init(name: String = "", mobile: String = "", company: String = "", intent: String = "", question: String = "",
-                consent: Bool = false, honeypot: String = "") {
+    public init(
+        name: String = "", mobile: String = "", company: String = "", intent: String = "", question: String = "",
+        consent: Bool = false, honeypot: String = ""
+    ) {
         self.name = name
         self.mobile = mobile
         self.company = company
@@ -48,19 +50,35 @@ public enum PublicInquiryValidation {
     public static func validate(_ draft: PublicInquiryDraft) -> Result<PublicInquiry, FieldErrors> {
         var errors = FieldErrors()
         let name = draft.name.trimmed
-        if name.isEmpty { errors.add("name", "validation.required") } else if name.count > 64 { errors.add("name", "validation.too_long") }
+        if name.isEmpty {
+            errors.add("name", "validation.required")
+        } else if name.count > 64 {
+            errors.add("name", "validation.too_long")
+        }
         let mobile = MainlandMobile.normalize(draft.mobile)
-        if draft.mobile.trimmed.isEmpty { errors.add("mobile", "validation.required") } else if mobile == nil { errors.add("mobile", "validation.customer.mobile") }
+        if draft.mobile.trimmed.isEmpty {
+            errors.add("mobile", "validation.required")
+        } else if mobile == nil {
+            errors.add("mobile", "validation.customer.mobile")
+        }
         let company = draft.company.trimmed
         if company.count > 128 { errors.add("company", "validation.too_long") }
         let intent = draft.intent.trimmed
-        if !intent.isEmpty, !CustomerVocabulary.industries.contains(intent) { errors.add("intent", "validation.choose_from_list") }
+        if !intent.isEmpty, !CustomerVocabulary.industries.contains(intent) {
+            errors.add("intent", "validation.choose_from_list")
+        }
         let question = draft.question.trimmed
-        if question.isEmpty { errors.add("question", "validation.required") } else if question.count > 2000 { errors.add("question", "validation.too_long") }
+        if question.isEmpty {
+            errors.add("question", "validation.required")
+        } else if question.count > 2000 {
+            errors.add("question", "validation.too_long")
+        }
         if !draft.consent { errors.add("consent", "validation.inquiry.consent_required") }
         guard errors.isEmpty, let mobile else { return .failure(errors) }
-        return .success(PublicInquiry(name: name, mobile: mobile, company: company.isEmpty ? nil : company,
-                                      intent: intent.isEmpty ? nil : intent, question: question))
+        return .success(
+            PublicInquiry(
+                name: name, mobile: mobile, company: company.isEmpty ? nil : company,
+                intent: intent.isEmpty ? nil : intent, question: question))
     }
 
     /// Whether a submission is a robot's: the honeypot field is filled. It is answered like a real
@@ -105,7 +123,10 @@ public enum InquiryAssignment {
 
     /// The assignee for an inquiry under a rule: the industry's specialist when the rule is by
     /// industry and that person is active, otherwise round robin; nil for manual assignment.
-    public static func assignee(rule: InquiryAssignmentRule, intent: String?, industryMap: [String: Int], lastAssigned: Int?, activeSpecialists: [Int]) -> Int? {
+    public static func assignee(
+        rule: InquiryAssignmentRule, intent: String?, industryMap: [String: Int], lastAssigned: Int?,
+        activeSpecialists: [Int]
+    ) -> Int? {
         switch rule {
         case .manual:
             return nil

@@ -55,8 +55,11 @@ struct CustomerNeeds {
         case .later, .undecided:
             timingPart = ScorePart(kind: .timing, points: 0, messageKey: "ranking.timing_later", arguments: timing)
         case .withinThreeMonths, .withinSixMonths:
-            timingPart = customer.stage.needsFollowUp
-                ? ScorePart(kind: .timing, points: ProjectRanking.timingSoonPoints, messageKey: "ranking.timing_soon", arguments: timing)
+            timingPart =
+                customer.stage.needsFollowUp
+                ? ScorePart(
+                    kind: .timing, points: ProjectRanking.timingSoonPoints, messageKey: "ranking.timing_soon",
+                    arguments: timing)
                 : nil
         case .withinYear:
             timingPart = nil
@@ -65,7 +68,8 @@ struct CustomerNeeds {
 
     func industryPart(_ project: RankableProject, _ traits: SimilarityTraits) -> ScorePart {
         guard !industries.isEmpty else {
-            return ScorePart(kind: .industry, points: ProjectRanking.industryUnknownPoints, messageKey: "ranking.industry_unknown")
+            return ScorePart(
+                kind: .industry, points: ProjectRanking.industryUnknownPoints, messageKey: "ranking.industry_unknown")
         }
         let shared = industryNumbers.indices.filter { traits.allIndustries.contains(industryNumbers[$0]) }
         guard let first = shared.first else {
@@ -84,26 +88,42 @@ struct CustomerNeeds {
     func budgetPart(_ project: RankableProject) -> ScorePart {
         let projectMinimum = ProjectRanking.hundredths(project.investmentMinWan)
         let projectMaximum = ProjectRanking.hundredths(project.investmentMaxWan)
-        let arguments = ["customerRange": budgetText, "projectRange": ProjectRanking.rangeText(projectMinimum, projectMaximum)]
+        let arguments = [
+            "customerRange": budgetText, "projectRange": ProjectRanking.rangeText(projectMinimum, projectMaximum),
+        ]
         guard budgetMinimum != nil || budgetMaximum != nil, projectMinimum != nil || projectMaximum != nil else {
-            return ScorePart(kind: .budget, points: ProjectRanking.budgetUnknownPoints, messageKey: "ranking.budget_unknown", arguments: arguments)
+            return ScorePart(
+                kind: .budget, points: ProjectRanking.budgetUnknownPoints, messageKey: "ranking.budget_unknown",
+                arguments: arguments)
         }
         // An open end reaches as far as it needs to.
-        let overlaps = (budgetMinimum ?? .min) <= (projectMaximum ?? .max) && (projectMinimum ?? .min) <= (budgetMaximum ?? .max)
+        let overlaps =
+            (budgetMinimum ?? .min) <= (projectMaximum ?? .max) && (projectMinimum ?? .min) <= (budgetMaximum ?? .max)
         return overlaps
-            ? ScorePart(kind: .budget, points: ProjectRanking.budgetWithinPoints, messageKey: "ranking.budget_within", arguments: arguments)
-            : ScorePart(kind: .budget, points: ProjectRanking.budgetOutsidePoints, messageKey: "ranking.budget_outside", arguments: arguments)
+            ? ScorePart(
+                kind: .budget, points: ProjectRanking.budgetWithinPoints, messageKey: "ranking.budget_within",
+                arguments: arguments)
+            : ScorePart(
+                kind: .budget, points: ProjectRanking.budgetOutsidePoints, messageKey: "ranking.budget_outside",
+                arguments: arguments)
     }
 
     func regionPart(_ project: RankableProject) -> ScorePart {
         guard !regions.isEmpty else {
-            return ScorePart(kind: .region, points: ProjectRanking.regionUnknownPoints, messageKey: "ranking.region_unknown")
+            return ScorePart(
+                kind: .region, points: ProjectRanking.regionUnknownPoints, messageKey: "ranking.region_unknown")
         }
         let city = project.city ?? "", province = project.province ?? ""
-        if let match = !city.isEmpty && regions.matches(city) ? city : !province.isEmpty && regions.matches(province) ? province : nil {
-            return ScorePart(kind: .region, points: ProjectRanking.regionMatchPoints, messageKey: "ranking.region_match", arguments: ["region": match])
+        if let match = !city.isEmpty && regions.matches(city)
+            ? city : !province.isEmpty && regions.matches(province) ? province : nil
+        {
+            return ScorePart(
+                kind: .region, points: ProjectRanking.regionMatchPoints, messageKey: "ranking.region_match",
+                arguments: ["region": match])
         }
-        return ScorePart(kind: .region, points: 0, messageKey: "ranking.region_other", arguments: ["region": city.isEmpty ? province : city])
+        return ScorePart(
+            kind: .region, points: 0, messageKey: "ranking.region_other",
+            arguments: ["region": city.isEmpty ? province : city])
     }
 }
 
@@ -127,7 +147,8 @@ struct RegionMatcher {
         let result = place.withUTF8 { bytes -> Bool? in
             if bytes.contains(where: { (65...90).contains($0) }) { return nil }
             var end = bytes.count
-            for suffix in Self.suffixes where bytes.count > suffix.count && bytes[(bytes.count - suffix.count)...].elementsEqual(suffix) {
+            for suffix in Self.suffixes
+            where bytes.count > suffix.count && bytes[(bytes.count - suffix.count)...].elementsEqual(suffix) {
                 end -= suffix.count
                 break
             }
@@ -173,7 +194,11 @@ struct IndustrySet {
     var numbersBeyondBits: [Int] = []
 
     mutating func insert(_ number: Int) {
-        if number < 64 { bits |= 1 << UInt64(number) } else if !numbersBeyondBits.contains(number) { numbersBeyondBits.append(number) }
+        if number < 64 {
+            bits |= 1 << UInt64(number)
+        } else if !numbersBeyondBits.contains(number) {
+            numbersBeyondBits.append(number)
+        }
     }
 
     func contains(_ number: Int) -> Bool {
@@ -202,7 +227,8 @@ struct ReactedProjects {
 
     /// What the most recent reaction to another, similar project adds to this one.
     func mostRecentSimilar(to projectID: Int, _ projectTraits: SimilarityTraits) -> ScorePart? {
-        for index in projectIDs.indices where projectIDs[index] != projectID && traits[index].isSimilar(to: projectTraits) {
+        for index in projectIDs.indices
+        where projectIDs[index] != projectID && traits[index].isSimilar(to: projectTraits) {
             return similarityParts[index]
         }
         return nil
@@ -220,13 +246,16 @@ struct ReactedProject {
         projectID = project.id
         showsInterest = reaction.reaction.showsInterest
         self.traits = traits
-        similarityPart = showsInterest
+        similarityPart =
+            showsInterest
             ? ScorePart(
-                kind: .similarity, points: ProjectRanking.similarToInterestPoints, messageKey: "ranking.similar_to_interest",
+                kind: .similarity, points: ProjectRanking.similarToInterestPoints,
+                messageKey: "ranking.similar_to_interest",
                 arguments: ["project": project.name]
             )
             : ScorePart(
-                kind: .similarity, points: ProjectRanking.similarToRejectedPoints, messageKey: "ranking.similar_to_rejected",
+                kind: .similarity, points: ProjectRanking.similarToRejectedPoints,
+                messageKey: "ranking.similar_to_rejected",
                 arguments: ["project": project.name, "reason": reaction.reason?.trimmed ?? ""]
             )
     }

@@ -27,7 +27,8 @@ public struct CustomerProfile: Sendable {
     public init(_ customer: CustomerValues) {
         self.init(
             industries: customer.industries, budgetMinWan: customer.budgetMinWan, budgetMaxWan: customer.budgetMaxWan,
-            preferredRegions: Self.regions(from: customer.preferredRegions ?? ""), stage: customer.stage, timing: customer.timing
+            preferredRegions: Self.regions(from: customer.preferredRegions ?? ""), stage: customer.stage,
+            timing: customer.timing
         )
     }
 

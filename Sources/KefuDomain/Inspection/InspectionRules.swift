@@ -18,7 +18,8 @@ public enum InspectionChecklist {
     /// The department's default: 礼貌用语, 表达清晰, 信息准确, 记录完整, 主动跟进.
     public static let standard = [
         ChecklistItem(code: "polite", name: "礼貌用语", weight: 20), ChecklistItem(code: "clear", name: "表达清晰", weight: 20),
-        ChecklistItem(code: "accurate", name: "信息准确", weight: 25), ChecklistItem(code: "complete", name: "记录完整", weight: 20),
+        ChecklistItem(code: "accurate", name: "信息准确", weight: 25),
+        ChecklistItem(code: "complete", name: "记录完整", weight: 20),
         ChecklistItem(code: "proactive", name: "主动跟进", weight: 15),
     ]
 
@@ -29,10 +30,14 @@ public enum InspectionChecklist {
         var codes: Set<String> = []
         for (index, item) in items.enumerated() {
             if item.name.trimmed.isEmpty { errors.add("items.\(index).name", "validation.required") }
-            if !codes.insert(item.code).inserted { errors.add("items.\(index).code", "inspection.error.duplicate_item") }
+            if !codes.insert(item.code).inserted {
+                errors.add("items.\(index).code", "inspection.error.duplicate_item")
+            }
             if !(1...100).contains(item.weight) { errors.add("items.\(index).weight", "assessment.error.weight_range") }
         }
-        if errors.isEmpty, items.reduce(0, { $0 + $1.weight }) != 100 { errors.add("items", "assessment.error.weights_sum") }
+        if errors.isEmpty, items.reduce(0, { $0 + $1.weight }) != 100 {
+            errors.add("items", "assessment.error.weights_sum")
+        }
         return errors
     }
 
@@ -41,11 +46,17 @@ public enum InspectionChecklist {
         var errors = FieldErrors()
         var total = 0.0
         for item in items {
-            guard let value = scores[item.code] else { errors.add("scores.\(item.code)", "validation.required"); continue }
-            guard value.isFinite, (0...100).contains(value) else { errors.add("scores.\(item.code)", "assessment.error.score_range"); continue }
+            guard let value = scores[item.code] else {
+                errors.add("scores.\(item.code)", "validation.required"); continue
+            }
+            guard value.isFinite, (0...100).contains(value) else {
+                errors.add("scores.\(item.code)", "assessment.error.score_range"); continue
+            }
             total += value * Double(item.weight) / 100
         }
-        for code in scores.keys where !items.contains(where: { $0.code == code }) { errors.add("scores.\(code)", "inspection.error.unknown_item") }
+        for code in scores.keys where !items.contains(where: { $0.code == code }) {
+            errors.add("scores.\(code)", "inspection.error.unknown_item")
+        }
         return errors.isEmpty ? .success(AssessmentCalculation.round2(total)) : .failure(errors)
     }
 }
@@ -70,7 +81,9 @@ public enum InspectionSampling {
     /// Up to `perPerson` records of each person, drawn uniformly without replacement with the seed:
     /// every record of a person has the same chance, and the same candidates and seed give the same
     /// sample. Candidates are (record id, person id); the order they come in does not matter.
-    public static func sample(_ candidates: [(recordID: Int, staffID: Int)], perPerson: Int, seed: UInt64) -> [(recordID: Int, staffID: Int)] {
+    public static func sample(_ candidates: [(recordID: Int, staffID: Int)], perPerson: Int, seed: UInt64) -> [(
+        recordID: Int, staffID: Int
+    )] {
         guard perPerson > 0 else { return [] }
         var generator = SeededGenerator(seed: seed)
         let byPerson = Dictionary(grouping: candidates, by: \.staffID)
@@ -111,7 +124,8 @@ public enum PhrasesToAvoid {
         for phrase in Set(phrases.map { $0.trimmed.lowercased() }) where !phrase.isEmpty {
             let needle = Array(phrase)
             guard needle.count <= haystack.count else { continue }
-            for start in 0...(haystack.count - needle.count) where haystack[start..<start + needle.count].elementsEqual(needle) {
+            for start in 0...(haystack.count - needle.count)
+            where haystack[start..<start + needle.count].elementsEqual(needle) {
                 found.append(AvoidedPhrase(phrase: phrase, offset: start))
             }
         }

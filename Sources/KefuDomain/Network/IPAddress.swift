@@ -17,7 +17,13 @@ public struct IPAddress: Hashable, Sendable, CustomStringConvertible {
     public init?(_ text: String) {
         var text = Substring(text)
         if text.hasPrefix("["), text.hasSuffix("]") { text = text.dropFirst().dropLast() }
-        if let v4 = Self.parseIPv4(text) { bytes = v4 } else if let v6 = Self.parseIPv6(text) { bytes = v6 } else { return nil }
+        if let v4 = Self.parseIPv4(text) {
+            bytes = v4
+        } else if let v6 = Self.parseIPv6(text) {
+            bytes = v6
+        } else {
+            return nil
+        }
     }
 
     static func parseIPv4(_ text: Substring) -> [UInt8]? {
@@ -26,7 +32,7 @@ public struct IPAddress: Hashable, Sendable, CustomStringConvertible {
         var bytes: [UInt8] = []
         for part in parts {
             guard (1...3).contains(part.count), part.allSatisfy({ $0.isASCII && $0.isNumber }),
-                  part.count == 1 || part.first != "0", let value = Int(part), value <= 255
+                part.count == 1 || part.first != "0", let value = Int(part), value <= 255
             else { return nil }
             bytes.append(UInt8(value))
         }
@@ -59,13 +65,16 @@ public struct IPAddress: Hashable, Sendable, CustomStringConvertible {
 
     /// The IPv4 address inside an IPv4-mapped (`::ffff:a.b.c.d`) IPv6 address, else nil.
     public var embeddedIPv4: IPAddress? {
-        guard bytes.count == 16, bytes[0..<10].allSatisfy({ $0 == 0 }), bytes[10] == 0xFF, bytes[11] == 0xFF else { return nil }
+        guard bytes.count == 16, bytes[0..<10].allSatisfy({ $0 == 0 }), bytes[10] == 0xFF, bytes[11] == 0xFF else {
+            return nil
+        }
         return IPAddress(bytes: Array(bytes[12...]))
     }
 
     public var description: String {
         if isIPv4 { return bytes.map(String.init).joined(separator: ".") }
-        return stride(from: 0, to: 16, by: 2).map { String(UInt16(bytes[$0]) << 8 | UInt16(bytes[$0 + 1]), radix: 16) }.joined(separator: ":")
+        return stride(from: 0, to: 16, by: 2).map { String(UInt16(bytes[$0]) << 8 | UInt16(bytes[$0 + 1]), radix: 16) }
+            .joined(separator: ":")
     }
 
     /// Whether the address may be reached on the public internet: not loopback, private, link-local

@@ -69,7 +69,8 @@ public struct Reminder: Equatable, Sendable {
     public var dueAt: Date
     public var dedupeKey: String
 
-    public init(event: ReminderEvent, recordType: String, recordID: Int, staffID: Int?, dueAt: Date, dedupeKey: String) {
+    public init(event: ReminderEvent, recordType: String, recordID: Int, staffID: Int?, dueAt: Date, dedupeKey: String)
+    {
         self.event = event
         self.recordType = recordType
         self.recordID = recordID
@@ -139,7 +140,8 @@ public enum ReminderRules {
     public static func followUpDueHorizon(now: Date, timeZone: TimeZone) -> Date {
         let localSeconds = now.timeIntervalSince1970 + Double(timeZone.secondsFromGMT(for: now))
         let localMidnight = (localSeconds / 86_400).rounded(.down) * 86_400
-        let nineOClock = LocalDateTime.localInstant(wallClock: localMidnight + Double(followUpReminderHour * 3600), timeZone: timeZone)
+        let nineOClock = LocalDateTime.localInstant(
+            wallClock: localMidnight + Double(followUpReminderHour * 3600), timeZone: timeZone)
         guard now >= nineOClock else { return now }
         return LocalDateTime.localInstant(wallClock: localMidnight + 86_400, timeZone: timeZone)
     }
@@ -148,7 +150,9 @@ public enum ReminderRules {
     /// assignment in `doneAt`): waiting once ``webInquiryWaitingLimit`` has passed unassigned.
     public static func webInquiries(_ candidates: [ReminderCandidate], now: Date) -> [Reminder] {
         candidates.compactMap { candidate in
-            guard candidate.doneAt == nil, now >= candidate.dueAt.addingTimeInterval(webInquiryWaitingLimit) else { return nil }
+            guard candidate.doneAt == nil, now >= candidate.dueAt.addingTimeInterval(webInquiryWaitingLimit) else {
+                return nil
+            }
             return reminder(.webInquiryWaiting, for: candidate)
         }
     }
@@ -167,7 +171,8 @@ public enum ReminderRules {
         Reminder(
             event: event, recordType: candidate.recordType, recordID: candidate.recordID, staffID: candidate.staffID,
             dueAt: candidate.dueAt,
-            dedupeKey: dedupeKey(event: event, recordType: candidate.recordType, recordID: candidate.recordID, dueAt: candidate.dueAt)
+            dedupeKey: dedupeKey(
+                event: event, recordType: candidate.recordType, recordID: candidate.recordID, dueAt: candidate.dueAt)
         )
     }
 }

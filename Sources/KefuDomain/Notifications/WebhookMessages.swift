@@ -21,7 +21,8 @@ public struct WebhookNotice: Equatable, Sendable {
     public var occurredAt: Date
 
     public init(
-        event: ReminderEvent, title: String, lines: [String], link: String?, linkText: String = WebhookNotice.defaultLinkText,
+        event: ReminderEvent, title: String, lines: [String], link: String?,
+        linkText: String = WebhookNotice.defaultLinkText,
         occurredAt: Date
     ) {
         self.event = event
@@ -57,7 +58,9 @@ public enum WebhookMessages {
 
     /// The request body as JSON (UTF-8, sorted keys, "/" not escaped) for `platform`. Only Feishu
     /// carries the signature in the body; DingTalk's goes in the URL, the JSON receiver's in a header.
-    public static func body(_ notice: WebhookNotice, platform: WebhookPlatform, signature: WebhookSignature?) throws -> Data {
+    public static func body(_ notice: WebhookNotice, platform: WebhookPlatform, signature: WebhookSignature?) throws
+        -> Data
+    {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         switch platform {
@@ -77,7 +80,9 @@ public enum WebhookMessages {
     /// - WeCom group robot: not signed (the key is part of the URL) → nil.
     /// - JSON receiver: the message contains the body → nil here; use
     ///   ``jsonSigningMessage(timestamp:body:)`` with the secret as key.
-    public static func signingInput(platform: WebhookPlatform, secret: String, timestamp: Date) -> (key: String, message: String)? {
+    public static func signingInput(platform: WebhookPlatform, secret: String, timestamp: Date) -> (
+        key: String, message: String
+    )? {
         switch platform {
         case .dingtalk: (key: secret, message: "\(unixMilliseconds(timestamp))\n\(secret)")
         case .feishu: (key: "\(unixSeconds(timestamp))\n\(secret)", message: "")
@@ -102,14 +107,15 @@ public enum WebhookMessages {
     /// left from a pasted signed URL and keeping `access_token`; the others post to the configured URL.
     public static func url(_ configured: URL, platform: WebhookPlatform, signature: WebhookSignature?) -> URL {
         guard platform == .dingtalk, let signature,
-              var components = URLComponents(url: configured, resolvingAgainstBaseURL: false)
+            var components = URLComponents(url: configured, resolvingAgainstBaseURL: false)
         else { return configured }
         var items = (components.percentEncodedQuery ?? "").split(separator: "&").map(String.init).filter { item in
             let name = item.split(separator: "=", maxSplits: 1).first.map(String.init) ?? item
             return name != "timestamp" && name != "sign"
         }
         items.append("timestamp=\(unixMilliseconds(signature.timestamp))")
-        items.append("sign=" + (signature.value.addingPercentEncoding(withAllowedCharacters: unreserved) ?? signature.value))
+        items.append(
+            "sign=" + (signature.value.addingPercentEncoding(withAllowedCharacters: unreserved) ?? signature.value))
         components.percentEncodedQuery = items.joined(separator: "&")
         return components.url ?? configured
     }
@@ -125,7 +131,8 @@ public enum WebhookMessages {
     }
 
     /// RFC 3986 unreserved characters: what form-style URL encoding (DingTalk's `urlEncode`) leaves as is.
-    private static let unreserved = CharacterSet(charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
+    private static let unreserved = CharacterSet(
+        charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
 }
 
 // MARK: - Platform formats
@@ -161,7 +168,11 @@ private struct WeComMarkdown: Encodable {
     init(_ notice: WebhookNotice) {
         let ellipsis = "…", quote = "\n> "
         let footer = notice.link.map { "\n[\(markdownLine(notice.linkText))](\($0))" } ?? ""
-        let header = "**" + utf8Prefix(markdownLine(notice.title), maxBytes: max(0, WebhookMessages.weComMarkdownLimit - 4 - footer.utf8.count)) + "**"
+        let header =
+            "**"
+            + utf8Prefix(
+                markdownLine(notice.title), maxBytes: max(0, WebhookMessages.weComMarkdownLimit - 4 - footer.utf8.count)
+            ) + "**"
         var content = header
         var room = WebhookMessages.weComMarkdownLimit - header.utf8.count - footer.utf8.count
         for line in notice.lines.map(markdownLine) {
@@ -193,7 +204,9 @@ private struct DingTalkMarkdown: Encodable {
 
     init(_ notice: WebhookNotice) {
         var sections = ["#### " + markdownLine(notice.title)]
-        if !notice.lines.isEmpty { sections.append(notice.lines.map { "- " + markdownLine($0) }.joined(separator: "\n")) }
+        if !notice.lines.isEmpty {
+            sections.append(notice.lines.map { "- " + markdownLine($0) }.joined(separator: "\n"))
+        }
         if let link = notice.link { sections.append("[\(markdownLine(notice.linkText))](\(link))") }
         markdown = Markdown(title: notice.title, text: sections.joined(separator: "\n\n"))
     }
@@ -252,7 +265,11 @@ private struct JSONNotice: Encodable {
         try container.encode(notice.event.rawValue, forKey: .event)
         try container.encode(notice.title, forKey: .title)
         try container.encode(notice.lines, forKey: .lines)
-        if let link = notice.link { try container.encode(link, forKey: .link) } else { try container.encodeNil(forKey: .link) }
+        if let link = notice.link {
+            try container.encode(link, forKey: .link)
+        } else {
+            try container.encodeNil(forKey: .link)
+        }
         try container.encode(Self.utcTimestamp(notice.occurredAt), forKey: .occurredAt)
     }
 
@@ -273,7 +290,8 @@ private struct JSONNotice: Encodable {
         let year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0)
         func two(_ value: Int) -> String { value < 10 ? "0\(value)" : "\(value)" }
         let yearText = String(repeating: "0", count: max(0, 4 - String(year).count)) + String(year)
-        return "\(yearText)-\(two(month))-\(two(day))T\(two(secondOfDay / 3600)):\(two(secondOfDay % 3600 / 60)):\(two(secondOfDay % 60))Z"
+        return
+            "\(yearText)-\(two(month))-\(two(day))T\(two(secondOfDay / 3600)):\(two(secondOfDay % 3600 / 60)):\(two(secondOfDay % 60))Z"
     }
 }
 
@@ -289,7 +307,10 @@ public struct WebhookDraft: Sendable {
     public var events: [String]
     public var isActive: Bool
 
-    public init(name: String = "", platform: String = "", url: String = "", secret: String = "", events: [String] = [], isActive: Bool = true) {
+    public init(
+        name: String = "", platform: String = "", url: String = "", secret: String = "", events: [String] = [],
+        isActive: Bool = true
+    ) {
         self.name = name
         self.platform = platform
         self.url = url
@@ -310,7 +331,9 @@ public struct WebhookSettings: Equatable, Sendable {
     public var events: [ReminderEvent]
     public var isActive: Bool
 
-    public init(name: String, platform: WebhookPlatform, url: URL, secret: String?, events: [ReminderEvent], isActive: Bool) {
+    public init(
+        name: String, platform: WebhookPlatform, url: URL, secret: String?, events: [ReminderEvent], isActive: Bool
+    ) {
         self.name = name
         self.platform = platform
         self.url = url
@@ -342,7 +365,8 @@ public enum WebhookValidation {
 
         let platform = WebhookPlatform(rawValue: draft.platform.trimmed)
         if platform == nil {
-            errors.add("platform", draft.platform.trimmed.isEmpty ? "validation.required" : "validation.choose_from_list")
+            errors.add(
+                "platform", draft.platform.trimmed.isEmpty ? "validation.required" : "validation.choose_from_list")
         }
 
         let urlText = draft.url.trimmed
@@ -370,18 +394,21 @@ public enum WebhookValidation {
         if events.isEmpty || events.count != chosen.count { errors.add("events", "validation.webhook.events") }
 
         guard errors.isEmpty, let platform, let url else { return .failure(errors) }
-        return .success(WebhookSettings(
-            name: name, platform: platform, url: url, secret: secret.isEmpty ? nil : secret, events: events, isActive: draft.isActive
-        ))
+        return .success(
+            WebhookSettings(
+                name: name, platform: platform, url: url, secret: secret.isEmpty ? nil : secret, events: events,
+                isActive: draft.isActive
+            ))
     }
 
     /// An absolute https URL with a host and nothing that a browser would have to repair (spaces,
     /// control characters), without user or password.
     static func webhookURL(_ text: String) -> (url: URL, host: String, port: Int?)? {
-        guard !text.unicodeScalars.contains(where: { $0.properties.isWhitespace || $0.value < 0x20 || $0.value == 0x7F }),
-              let components = URLComponents(string: text), components.scheme?.lowercased() == "https",
-              let host = components.host?.lowercased(), !host.isEmpty, components.user == nil, components.password == nil,
-              let url = components.url
+        guard
+            !text.unicodeScalars.contains(where: { $0.properties.isWhitespace || $0.value < 0x20 || $0.value == 0x7F }),
+            let components = URLComponents(string: text), components.scheme?.lowercased() == "https",
+            let host = components.host?.lowercased(), !host.isEmpty, components.user == nil, components.password == nil,
+            let url = components.url
         else { return nil }
         return (url, host, components.port)
     }
@@ -397,7 +424,8 @@ public enum WebhookDestination {
 
     /// Name suffixes that never lead to the public internet.
     static let internalSuffixes = [
-        "localhost", "local", "localdomain", "internal", "intranet", "lan", "home", "corp", "private", "arpa", "test", "invalid",
+        "localhost", "local", "localdomain", "internal", "intranet", "lan", "home", "corp", "private", "arpa", "test",
+        "invalid",
     ]
 
     /// The localization key of what is wrong with the host and port, or nil when Kefu may post there.
@@ -409,8 +437,9 @@ public enum WebhookDestination {
         if let address = IPAddress(host) { return address.isPublic ? nil : "validation.webhook.destination" }
         // Anything else must be a plain DNS name of at least two labels.
         let labels = host.split(separator: ".", omittingEmptySubsequences: false)
-        guard labels.count >= 2, host.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == ".") }),
-              labels.allSatisfy({ !$0.isEmpty && $0.count <= 63 }), let last = labels.last
+        guard labels.count >= 2,
+            host.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == ".") }),
+            labels.allSatisfy({ !$0.isEmpty && $0.count <= 63 }), let last = labels.last
         else { return "validation.webhook.destination" }
         // A numeric last label is an address in another spelling (127.1, 2130706433, 0x7f.0.0.1,
         // 0177.0.0.1): resolvers accept those, so only the canonical form above is allowed.

@@ -49,20 +49,28 @@ public enum SharingRules {
     public static func validate(recipient: String, purpose: String, fields: [String], note: String) -> FieldErrors {
         var errors = FieldErrors()
         let recipient = recipient.trimmed
-        if recipient.isEmpty { errors.add("recipient", "validation.required") } else if recipient.count > 128 { errors.add("recipient", "validation.too_long") }
+        if recipient.isEmpty {
+            errors.add("recipient", "validation.required")
+        } else if recipient.count > 128 {
+            errors.add("recipient", "validation.too_long")
+        }
         if let purpose = ConsentPurpose(rawValue: purpose) {
             if !ConsentPurpose.sharing.contains(purpose) { errors.add("purpose", "validation.choose_from_list") }
         } else {
             errors.add("purpose", "validation.choose_from_list")
         }
         if fields.isEmpty { errors.add("fields", "validation.sharing.no_fields") }
-        if fields.contains(where: { !shareableFields.contains($0) }) { errors.add("fields", "validation.choose_from_list") }
+        if fields.contains(where: { !shareableFields.contains($0) }) {
+            errors.add("fields", "validation.choose_from_list")
+        }
         if note.count > 500 { errors.add("note", "validation.too_long") }
         return errors
     }
 
     /// Why a request cannot be approved now, as a localization key, or nil.
-    public static func approvalProblem(status: String, purpose: ConsentPurpose, consents: [ConsentEvent], now: Date) -> String? {
+    public static func approvalProblem(status: String, purpose: ConsentPurpose, consents: [ConsentEvent], now: Date)
+        -> String?
+    {
         guard status == "pending" else { return "validation.sharing.not_pending" }
         guard ConsentEvent.isGranted(purpose, in: consents, at: now) else { return "validation.sharing.no_consent" }
         return nil

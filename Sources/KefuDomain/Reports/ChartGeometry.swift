@@ -15,9 +15,12 @@ public struct ChartData: Equatable, Sendable {
     }
 
     /// One series with a value and a link per category.
-    public init(_ points: [(label: String, value: Double, link: String?)], name: String = "", format: ChartValueFormat = .count) {
-        self.init(categories: points.map(\.label),
-                  series: [ChartSeries(name: name, values: points.map(\.value), links: points.map(\.link))], format: format)
+    public init(
+        _ points: [(label: String, value: Double, link: String?)], name: String = "", format: ChartValueFormat = .count
+    ) {
+        self.init(
+            categories: points.map(\.label),
+            series: [ChartSeries(name: name, values: points.map(\.value), links: points.map(\.link))], format: format)
     }
 
     /// Whether there is nothing to draw: no category, or no value that is not zero.
@@ -27,13 +30,17 @@ public struct ChartData: Equatable, Sendable {
 
     /// The value of a series at a category; missing or not finite reads as zero.
     public func value(_ series: Int, _ category: Int) -> Double {
-        guard self.series.indices.contains(series), self.series[series].values.indices.contains(category) else { return 0 }
+        guard self.series.indices.contains(series), self.series[series].values.indices.contains(category) else {
+            return 0
+        }
         let value = self.series[series].values[category]
         return value.isFinite ? value : 0
     }
 
     public func link(_ series: Int, _ category: Int) -> String? {
-        guard self.series.indices.contains(series), self.series[series].links.indices.contains(category) else { return nil }
+        guard self.series.indices.contains(series), self.series[series].links.indices.contains(category) else {
+            return nil
+        }
         return self.series[series].links[category]
     }
 }
@@ -67,8 +74,13 @@ public enum ChartValueFormat: Sendable, Equatable {
             return ChartNumber.grouped(value, decimals: value == value.rounded() ? 0 : 1)
         case .amount:
             let magnitude = abs(value)
-            if magnitude >= 100_000_000 { return ChartNumber.grouped(value / 100_000_000, decimals: ChartNumber.decimals(value / 100_000_000)) + "亿" }
-            if magnitude >= 10_000 { return ChartNumber.grouped(value / 10_000, decimals: ChartNumber.decimals(value / 10_000)) + "万" }
+            if magnitude >= 100_000_000 {
+                return ChartNumber.grouped(value / 100_000_000, decimals: ChartNumber.decimals(value / 100_000_000))
+                    + "亿"
+            }
+            if magnitude >= 10_000 {
+                return ChartNumber.grouped(value / 10_000, decimals: ChartNumber.decimals(value / 10_000)) + "万"
+            }
             return ChartNumber.grouped(value, decimals: 0)
         case .share:
             let percent = value * 100
@@ -219,8 +231,10 @@ public enum ChartLayoutEngine {
                     let value = data.value(s, c)
                     let end = scale.position(value, from: plot.x, to: plot.x + plot.width)
                     let y = plot.y + Double(c) * rowHeight + (rowHeight - band) / 2 + Double(s) * barHeight
-                    marks.append(ChartMark(shape: .rect(ChartRect(x: min(zero, end), y: y, width: abs(end - zero), height: barHeight)),
-                                           series: s, category: c, value: value))
+                    marks.append(
+                        ChartMark(
+                            shape: .rect(ChartRect(x: min(zero, end), y: y, width: abs(end - zero), height: barHeight)),
+                            series: s, category: c, value: value))
                 }
             }
             return marks
@@ -247,26 +261,38 @@ public enum ChartLayoutEngine {
                     if value >= 0 { positive = to } else { negative = to }
                     let a = scale.position(from, from: plot.x, to: plot.x + plot.width)
                     let b = scale.position(to, from: plot.x, to: plot.x + plot.width)
-                    marks.append(ChartMark(shape: .rect(ChartRect(x: min(a, b), y: plot.y + Double(c) * rowHeight + (rowHeight - band) / 2,
-                                                                  width: abs(b - a), height: band)),
-                                           series: s, category: c, value: value))
+                    marks.append(
+                        ChartMark(
+                            shape: .rect(
+                                ChartRect(
+                                    x: min(a, b), y: plot.y + Double(c) * rowHeight + (rowHeight - band) / 2,
+                                    width: abs(b - a), height: band)),
+                            series: s, category: c, value: value))
                 }
             }
             return marks
         }
     }
 
-    private static func rows(_ data: ChartData, values: [Double],
-                             marks: (NiceScale, ChartRect, Double) -> [ChartMark]) -> ChartLayout {
+    private static func rows(
+        _ data: ChartData, values: [Double],
+        marks: (NiceScale, ChartRect, Double) -> [ChartMark]
+    ) -> ChartLayout {
         let scale = NiceScale(values: values, tickCount: 4, format: data.format)
-        let plot = ChartRect(x: labelWidth, y: margin, width: width - labelWidth - margin * 2,
-                             height: Double(max(1, data.categories.count)) * rowHeight)
+        let plot = ChartRect(
+            x: labelWidth, y: margin, width: width - labelWidth - margin * 2,
+            height: Double(max(1, data.categories.count)) * rowHeight)
         let zero = scale.position(0, from: plot.x, to: plot.x + plot.width)
-        let ticks = scale.ticks.map { ChartTick(position: scale.position($0, from: plot.x, to: plot.x + plot.width), label: data.format.text($0)) }
-        let labels = data.categories.indices.map { ChartTick(position: plot.y + (Double($0) + 0.5) * rowHeight, label: data.categories[$0]) }
+        let ticks = scale.ticks.map {
+            ChartTick(position: scale.position($0, from: plot.x, to: plot.x + plot.width), label: data.format.text($0))
+        }
+        let labels = data.categories.indices.map {
+            ChartTick(position: plot.y + (Double($0) + 0.5) * rowHeight, label: data.categories[$0])
+        }
         let legend = data.series.count > 1 ? legendHeight : 0
-        return ChartLayout(width: width, height: plot.y + plot.height + axisHeight + margin + legend, plot: plot, ticks: ticks,
-                           categoryLabels: labels, marks: data.categories.isEmpty ? [] : marks(scale, plot, zero), zero: zero)
+        return ChartLayout(
+            width: width, height: plot.y + plot.height + axisHeight + margin + legend, plot: plot, ticks: ticks,
+            categoryLabels: labels, marks: data.categories.isEmpty ? [] : marks(scale, plot, zero), zero: zero)
     }
 
     /// A line per series over the categories (months, weeks), the value axis upright.
@@ -274,22 +300,30 @@ public enum ChartLayoutEngine {
         let values = data.series.indices.flatMap { s in data.categories.indices.map { data.value(s, $0) } }
         let scale = NiceScale(values: values, tickCount: 4, format: data.format)
         let left = 64.0, height = 280.0 + (data.series.count > 1 ? legendHeight : 0)
-        let plot = ChartRect(x: left, y: margin, width: width - left - margin * 2, height: 280 - margin - axisHeight - margin)
+        let plot = ChartRect(
+            x: left, y: margin, width: width - left - margin * 2, height: 280 - margin - axisHeight - margin)
         let count = data.categories.count
-        func x(_ c: Int) -> Double { count <= 1 ? plot.x + plot.width / 2 : plot.x + Double(c) / Double(count - 1) * plot.width }
+        func x(_ c: Int) -> Double {
+            count <= 1 ? plot.x + plot.width / 2 : plot.x + Double(c) / Double(count - 1) * plot.width
+        }
         let bottom = plot.y + plot.height
         var marks: [ChartMark] = []
         for s in data.series.indices {
             for c in data.categories.indices {
                 let value = data.value(s, c)
-                marks.append(ChartMark(shape: .point(ChartPoint(x: x(c), y: scale.position(value, from: bottom, to: plot.y))),
-                                       series: s, category: c, value: value))
+                marks.append(
+                    ChartMark(
+                        shape: .point(ChartPoint(x: x(c), y: scale.position(value, from: bottom, to: plot.y))),
+                        series: s, category: c, value: value))
             }
         }
-        return ChartLayout(width: width, height: height, plot: plot,
-                           ticks: scale.ticks.map { ChartTick(position: scale.position($0, from: bottom, to: plot.y), label: data.format.text($0)) },
-                           categoryLabels: data.categories.indices.map { ChartTick(position: x($0), label: data.categories[$0]) },
-                           marks: marks, zero: scale.position(0, from: bottom, to: plot.y))
+        return ChartLayout(
+            width: width, height: height, plot: plot,
+            ticks: scale.ticks.map {
+                ChartTick(position: scale.position($0, from: bottom, to: plot.y), label: data.format.text($0))
+            },
+            categoryLabels: data.categories.indices.map { ChartTick(position: x($0), label: data.categories[$0]) },
+            marks: marks, zero: scale.position(0, from: bottom, to: plot.y))
     }
 
     /// A funnel of the first series: each stage a band centred on the middle, its width in proportion to
@@ -297,22 +331,28 @@ public enum ChartLayoutEngine {
     public static func funnel(_ data: ChartData) -> ChartLayout {
         let values = data.categories.indices.map { max(0, data.value(0, $0)) }
         let largest = values.max() ?? 0
-        let plot = ChartRect(x: labelWidth, y: margin, width: width - labelWidth - margin * 2,
-                             height: Double(max(1, values.count)) * rowHeight * 1.25)
+        let plot = ChartRect(
+            x: labelWidth, y: margin, width: width - labelWidth - margin * 2,
+            height: Double(max(1, values.count)) * rowHeight * 1.25)
         let step = plot.height / Double(max(1, values.count)), centre = plot.x + plot.width / 2
         func half(_ value: Double) -> Double { largest > 0 ? max(1, value / largest * plot.width / 2) : 1 }
         var marks: [ChartMark] = []
         for (c, value) in values.enumerated() {
             let top = plot.y + Double(c) * step + 2, bottom = plot.y + Double(c + 1) * step - 2
             let upper = half(value), lower = half(c + 1 < values.count ? min(value, values[c + 1]) : value)
-            marks.append(ChartMark(shape: .polygon([
-                ChartPoint(x: centre - upper, y: top), ChartPoint(x: centre + upper, y: top),
-                ChartPoint(x: centre + lower, y: bottom), ChartPoint(x: centre - lower, y: bottom),
-            ]), series: 0, category: c, value: data.value(0, c)))
+            marks.append(
+                ChartMark(
+                    shape: .polygon([
+                        ChartPoint(x: centre - upper, y: top), ChartPoint(x: centre + upper, y: top),
+                        ChartPoint(x: centre + lower, y: bottom), ChartPoint(x: centre - lower, y: bottom),
+                    ]), series: 0, category: c, value: data.value(0, c)))
         }
-        return ChartLayout(width: width, height: plot.y + plot.height + margin, plot: plot, ticks: [],
-                           categoryLabels: values.indices.map { ChartTick(position: plot.y + (Double($0) + 0.5) * step, label: data.categories[$0]) },
-                           marks: marks, zero: centre)
+        return ChartLayout(
+            width: width, height: plot.y + plot.height + margin, plot: plot, ticks: [],
+            categoryLabels: values.indices.map {
+                ChartTick(position: plot.y + (Double($0) + 0.5) * step, label: data.categories[$0])
+            },
+            marks: marks, zero: centre)
     }
 
     /// A donut of the first series: each category's share of the total as a ring segment. Zero and
@@ -326,14 +366,21 @@ public enum ChartLayoutEngine {
         if total > 0 {
             for (c, value) in values.enumerated() where value > 0 {
                 let sweep = value / total * 2 * Double.pi
-                marks.append(ChartMark(shape: .arc(center: centre, outer: outer, inner: inner, start: angle, end: angle + sweep),
-                                       series: 0, category: c, value: data.value(0, c)))
+                marks.append(
+                    ChartMark(
+                        shape: .arc(center: centre, outer: outer, inner: inner, start: angle, end: angle + sweep),
+                        series: 0, category: c, value: data.value(0, c)))
                 angle += sweep
             }
         }
-        return ChartLayout(width: width, height: height, plot: ChartRect(x: centre.x - outer, y: centre.y - outer, width: outer * 2, height: outer * 2),
-                           ticks: [], categoryLabels: values.indices.map { ChartTick(position: 40 + Double($0) * 24, label: data.categories[$0]) },
-                           marks: marks, zero: 0)
+        return ChartLayout(
+            width: width, height: height,
+            plot: ChartRect(x: centre.x - outer, y: centre.y - outer, width: outer * 2, height: outer * 2),
+            ticks: [],
+            categoryLabels: values.indices.map {
+                ChartTick(position: 40 + Double($0) * 24, label: data.categories[$0])
+            },
+            marks: marks, zero: 0)
     }
 
     /// The point on a circle at an angle measured clockwise from twelve o'clock.

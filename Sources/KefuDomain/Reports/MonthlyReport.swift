@@ -21,13 +21,16 @@ public struct MonthlyReportSections: Equatable, Sendable {
 
     /// The sections trimmed, as they are stored.
     public var trimmed: MonthlyReportSections {
-        MonthlyReportSections(summary: summary.trimmingCharacters(in: .whitespacesAndNewlines),
-                              problems: problems.trimmingCharacters(in: .whitespacesAndNewlines),
-                              nextPlan: nextPlan.trimmingCharacters(in: .whitespacesAndNewlines))
+        MonthlyReportSections(
+            summary: summary.trimmingCharacters(in: .whitespacesAndNewlines),
+            problems: problems.trimmingCharacters(in: .whitespacesAndNewlines),
+            nextPlan: nextPlan.trimmingCharacters(in: .whitespacesAndNewlines))
     }
 
     /// The form fields in order, with their text.
-    public var fields: [(name: String, text: String)] { [("summary", summary), ("problems", problems), ("nextPlan", nextPlan)] }
+    public var fields: [(name: String, text: String)] {
+        [("summary", summary), ("problems", problems), ("nextPlan", nextPlan)]
+    }
 }
 
 /// The rules of the monthly report (issue 16 §6, S5): which month may be reported, what a draft may
@@ -43,8 +46,12 @@ public enum MonthlyReportRules {
     public static func month(_ text: String?, today: CalendarDay) -> Result<ReportMonth, FieldErrors> {
         let trimmed = (text ?? "").trimmingCharacters(in: .whitespaces)
         guard !trimmed.isEmpty else { return .failure(FieldErrors(["month": "validation.required"])) }
-        guard let month = ReportMonth(trimmed), month >= earliestMonth else { return .failure(FieldErrors(["month": "validation.report.month_format"])) }
-        guard month <= ReportMonth(today) else { return .failure(FieldErrors(["month": "validation.monthly_report.future"])) }
+        guard let month = ReportMonth(trimmed), month >= earliestMonth else {
+            return .failure(FieldErrors(["month": "validation.report.month_format"]))
+        }
+        guard month <= ReportMonth(today) else {
+            return .failure(FieldErrors(["month": "validation.monthly_report.future"]))
+        }
         return .success(month)
     }
 
@@ -61,8 +68,10 @@ public enum MonthlyReportRules {
 
     /// Whether the report may be issued now: a draft, of a month that is over (its figures are complete),
     /// with every section written.
-    public static func validateIssue(_ sections: MonthlyReportSections, state: MonthlyReportState, month: ReportMonth,
-                                     today: CalendarDay) -> FieldErrors {
+    public static func validateIssue(
+        _ sections: MonthlyReportSections, state: MonthlyReportState, month: ReportMonth,
+        today: CalendarDay
+    ) -> FieldErrors {
         var errors = validateDraft(sections, state: state)
         guard errors.isEmpty else { return errors }
         if month >= ReportMonth(today) { errors.add("month", "validation.monthly_report.month_not_over") }

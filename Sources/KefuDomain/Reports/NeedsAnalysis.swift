@@ -47,9 +47,15 @@ public enum NeedsTrend {
 
     /// The needs that grew and fell the most, by how many more or fewer (ties: the larger count, then the key),
     /// at most `limit` each; needs that did not move are not named.
-    public static func callouts(_ changes: [NeedChange], limit: Int = 3) -> (growing: [NeedChange], falling: [NeedChange]) {
-        let growing = changes.filter { $0.change > 0 }.sorted { ($1.change, $1.current, $0.key) < ($0.change, $0.current, $1.key) }
-        let falling = changes.filter { $0.change < 0 }.sorted { ($0.change, $1.previous, $0.key) < ($1.change, $0.previous, $1.key) }
+    public static func callouts(_ changes: [NeedChange], limit: Int = 3) -> (
+        growing: [NeedChange], falling: [NeedChange]
+    ) {
+        let growing = changes.filter { $0.change > 0 }.sorted {
+            ($1.change, $1.current, $0.key) < ($0.change, $0.current, $1.key)
+        }
+        let falling = changes.filter { $0.change < 0 }.sorted {
+            ($0.change, $1.previous, $0.key) < ($1.change, $0.previous, $1.key)
+        }
         return (Array(growing.prefix(limit)), Array(falling.prefix(limit)))
     }
 }

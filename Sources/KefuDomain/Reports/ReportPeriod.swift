@@ -16,7 +16,9 @@ public struct ReportPeriod: Equatable, Sendable {
 
     /// Reads the filter's texts. Empty texts take the default: the 30 days ending `today`.
     /// Errors are message keys at the fields `from` and `to`.
-    public static func parse(from fromText: String?, to toText: String?, today: CalendarDay) -> Result<ReportPeriod, FieldErrors> {
+    public static func parse(from fromText: String?, to toText: String?, today: CalendarDay) -> Result<
+        ReportPeriod, FieldErrors
+    > {
         var errors = FieldErrors()
         let fromTrimmed = (fromText ?? "").trimmingCharacters(in: .whitespaces)
         let toTrimmed = (toText ?? "").trimmingCharacters(in: .whitespaces)
@@ -57,7 +59,8 @@ extension ReportPeriod {
 
     public var sameDaysLastYear: ReportPeriod {
         func back(_ day: CalendarDay) -> CalendarDay {
-            CalendarDay(year: day.year - 1, month: day.month, day: day.day) ?? CalendarDay(year: day.year - 1, month: day.month, day: 28)!
+            CalendarDay(year: day.year - 1, month: day.month, day: day.day) ?? CalendarDay(
+                year: day.year - 1, month: day.month, day: 28)!
         }
         return ReportPeriod(from: back(from), to: back(to))
     }
@@ -97,8 +100,10 @@ public struct ReportMonth: Hashable, Comparable, Sendable, CustomStringConvertib
     /// Reads "2026-11"; nil for anything else.
     public init?(_ text: String) {
         let parts = text.split(separator: "-", omittingEmptySubsequences: false)
-        guard parts.count == 2, parts[0].count == 4, parts[1].count == 2, let year = Int(parts[0]), let month = Int(parts[1]),
-              (1...12).contains(month), year >= 1900 else { return nil }
+        guard parts.count == 2, parts[0].count == 4, parts[1].count == 2, let year = Int(parts[0]),
+            let month = Int(parts[1]),
+            (1...12).contains(month), year >= 1900
+        else { return nil }
         self.init(year: year, month: month)
     }
 

@@ -56,7 +56,9 @@ public enum StepTimeStatistics {
     }
 
     /// Each month of `months` with its summary; samples outside those months are left out.
-    public static func monthly(_ samples: [(month: ReportMonth, seconds: Double)], months: [ReportMonth]) -> [(month: ReportMonth, duration: StepDuration)] {
+    public static func monthly(_ samples: [(month: ReportMonth, seconds: Double)], months: [ReportMonth]) -> [(
+        month: ReportMonth, duration: StepDuration
+    )] {
         var byMonth: [ReportMonth: [Double]] = [:]
         for sample in samples { byMonth[sample.month, default: []].append(sample.seconds) }
         return months.map { ($0, summarize(seconds: byMonth[$0] ?? [])) }

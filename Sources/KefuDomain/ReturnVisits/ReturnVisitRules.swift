@@ -40,7 +40,8 @@ public struct ReturnVisitSettings: Codable, Equatable, Sendable {
     }
 
     /// Important partners monthly, the least important twice a year.
-    public static let standard = ReturnVisitSettings(daysByGrade: ["A": 30, "B": 60, "C": 90, "D": 180], ungradedDays: 90, lowScore: SurveyRules.defaultLowScore)
+    public static let standard = ReturnVisitSettings(
+        daysByGrade: ["A": 30, "B": 60, "C": 90, "D": 180], ungradedDays: 90, lowScore: SurveyRules.defaultLowScore)
 
     public func days(forGrade grade: String?) -> Int {
         grade.flatMap { daysByGrade[$0] } ?? ungradedDays
@@ -88,12 +89,15 @@ public enum ReturnVisitSchedule {
 
     /// The grade's interval after the last visit, or after the relationship began when there was none.
     public static func nextDue(_ candidate: ReturnVisitCandidate, settings: ReturnVisitSettings) -> Date {
-        (candidate.lastVisitAt ?? candidate.since).addingTimeInterval(Double(settings.days(forGrade: candidate.grade)) * 86400)
+        (candidate.lastVisitAt ?? candidate.since).addingTimeInterval(
+            Double(settings.days(forGrade: candidate.grade)) * 86400)
     }
 
     /// The visits to open at `now`: one for each customer without a visit already due whose next
     /// visit falls within the lead. A customer listed twice is opened once.
-    public static func visitsToOpen(_ candidates: [ReturnVisitCandidate], settings: ReturnVisitSettings, now: Date) -> [ScheduledVisit] {
+    public static func visitsToOpen(_ candidates: [ReturnVisitCandidate], settings: ReturnVisitSettings, now: Date)
+        -> [ScheduledVisit]
+    {
         let horizon = now.addingTimeInterval(Double(leadDays) * 86400)
         var seen: Set<Int> = [], result: [ScheduledVisit] = []
         for candidate in candidates where !candidate.hasOpenVisit && seen.insert(candidate.customerID).inserted {
@@ -127,7 +131,10 @@ public struct ReturnVisitResult: Equatable, Sendable {
     public var notes: String
     public var problems: [ReturnVisitProblem]
 
-    public init(channel: String, satisfaction: Int, cooperation: CooperationStatus, notes: String, problems: [ReturnVisitProblem]) {
+    public init(
+        channel: String, satisfaction: Int, cooperation: CooperationStatus, notes: String,
+        problems: [ReturnVisitProblem]
+    ) {
         self.channel = channel
         self.satisfaction = satisfaction
         self.cooperation = cooperation
@@ -153,18 +160,27 @@ public enum ReturnVisitRules {
 
     /// Reads a visit's result; the problems by field (`problems.N.text`, `problems.N.route`). A problem
     /// row left wholly empty is no problem; one with a route but no text is refused.
-    public static func result(channel: String?, satisfaction: String?, cooperation: String?, notes: String?, problems: [ProblemInput]) -> Result<ReturnVisitResult, FieldErrors> {
+    public static func result(
+        channel: String?, satisfaction: String?, cooperation: String?, notes: String?, problems: [ProblemInput]
+    ) -> Result<ReturnVisitResult, FieldErrors> {
         var errors = FieldErrors()
         let channel = (channel ?? "").trimmed
-        if !channels.contains(channel) { errors.add("channel", channel.isEmpty ? "validation.required" : "validation.choose_from_list") }
+        if !channels.contains(channel) {
+            errors.add("channel", channel.isEmpty ? "validation.required" : "validation.choose_from_list")
+        }
         let scoreText = (satisfaction ?? "").trimmed
         let score = Int(scoreText)
-        if scoreText.isEmpty { errors.add("satisfaction", "return_visit.result_required") } else if score == nil || !(1...5).contains(score!) {
+        if scoreText.isEmpty {
+            errors.add("satisfaction", "return_visit.result_required")
+        } else if score == nil || !(1...5).contains(score!) {
             errors.add("satisfaction", "survey.score_range")
         }
         let cooperationText = (cooperation ?? "").trimmed
         let status = CooperationStatus(rawValue: cooperationText)
-        if status == nil { errors.add("cooperation", cooperationText.isEmpty ? "return_visit.result_required" : "validation.choose_from_list") }
+        if status == nil {
+            errors.add(
+                "cooperation", cooperationText.isEmpty ? "return_visit.result_required" : "validation.choose_from_list")
+        }
         let notes = (notes ?? "").trimmed
         if notes.count > 5000 { errors.add("notes", "validation.too_long") }
         var read: [ReturnVisitProblem] = []
@@ -173,18 +189,23 @@ public enum ReturnVisitRules {
             let text = (problem.text ?? "").trimmed, routeText = (problem.route ?? "").trimmed
             if text.isEmpty && (routeText.isEmpty || routeText == "none") { continue }
             let route = ProblemRoute(rawValue: routeText)
-            if text.isEmpty { errors.add("problems.\(index).text", "return_visit.problem_text_required") } else if text.count > 2000 {
+            if text.isEmpty {
+                errors.add("problems.\(index).text", "return_visit.problem_text_required")
+            } else if text.count > 2000 {
                 errors.add("problems.\(index).text", "validation.too_long")
             }
             if route == nil { errors.add("problems.\(index).route", "validation.choose_from_list") }
             if let route, !text.isEmpty { read.append(ReturnVisitProblem(text: text, route: route)) }
         }
         guard errors.isEmpty, let score, let status else { return .failure(errors) }
-        return .success(ReturnVisitResult(channel: channel, satisfaction: score, cooperation: status, notes: notes, problems: read))
+        return .success(
+            ReturnVisitResult(channel: channel, satisfaction: score, cooperation: status, notes: notes, problems: read))
     }
 
     /// Reads the supervisor's settings: whole days within the range per grade, a low score 1–4.
-    public static func settings(daysByGrade: [String: String?], ungradedDays: String?, lowScore: String?) -> Result<ReturnVisitSettings, FieldErrors> {
+    public static func settings(daysByGrade: [String: String?], ungradedDays: String?, lowScore: String?) -> Result<
+        ReturnVisitSettings, FieldErrors
+    > {
         var errors = FieldErrors()
         func days(_ field: String, _ text: String?) -> Int? {
             let value = Int((text ?? "").trimmed)

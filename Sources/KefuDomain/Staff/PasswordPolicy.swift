@@ -17,11 +17,13 @@ public enum PasswordPolicy {
         let base = core(of: lowered)
         let compact = base.filter { !$0.isWhitespace }
         if let username = username?.lowercased(), !username.isEmpty,
-           lowered == username || compact == core(of: username) || compact == String(username.reversed()) {
+            lowered == username || compact == core(of: username) || compact == String(username.reversed())
+        {
             return "validation.password.is_username"
         }
         if let name = displayName?.lowercased().filter({ !$0.isWhitespace }), !name.isEmpty,
-           compact == core(of: name) || compact == String(name.reversed()) {
+            compact == core(of: name) || compact == String(name.reversed())
+        {
             return "validation.password.is_name"
         }
         if isRepeat(lowered) || isSequence(lowered) || (base.count >= 3 && (isRepeat(base) || isSequence(base))) {
@@ -72,7 +74,9 @@ public enum PasswordPolicy {
         var best = 0
         for position in line.indices where line[position] == characters[start] {
             var length = 0
-            while start + length < characters.count, position + length < line.count, line[position + length] == characters[start + length] {
+            while start + length < characters.count, position + length < line.count,
+                line[position + length] == characters[start + length]
+            {
                 length += 1
             }
             best = max(best, length)

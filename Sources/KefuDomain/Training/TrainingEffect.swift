@@ -8,8 +8,10 @@ public enum TrainingEffect {
     /// The days before the session and the days after it, each `days` long; the session day itself
     /// belongs to neither.
     public static func windows(heldOn: CalendarDay, days: Int) -> (before: AssessmentPeriod, after: AssessmentPeriod) {
-        (AssessmentPeriod(start: heldOn.adding(days: -days), end: heldOn.adding(days: -1))!,
-         AssessmentPeriod(start: heldOn.adding(days: 1), end: heldOn.adding(days: days))!)
+        (
+            AssessmentPeriod(start: heldOn.adding(days: -days), end: heldOn.adding(days: -1))!,
+            AssessmentPeriod(start: heldOn.adding(days: 1), end: heldOn.adding(days: days))!
+        )
     }
 
     /// Whether the span after the session is over, so its figure is final.
@@ -30,7 +32,11 @@ public enum TrainingEffect {
             self.figure = figure
             self.before = before?.measured.map(AssessmentCalculation.round2)
             self.after = after?.measured.map(AssessmentCalculation.round2)
-            if let b = self.before, let a = self.after { delta = AssessmentCalculation.round2(a - b) } else { delta = nil }
+            if let b = self.before, let a = self.after {
+                delta = AssessmentCalculation.round2(a - b)
+            } else {
+                delta = nil
+            }
         }
     }
 

@@ -51,27 +51,51 @@ public enum TrainingRules {
 
     /// The plan as typed: a year, a title, goals, at least one content area and one method, hours and
     /// a budget that are not negative.
-    public static func validatePlan(year: Int?, title: String, goals: String, areas: [String], methods: [String], hours: Double?,
-                                    budgetYuan: Int?) -> FieldErrors {
+    public static func validatePlan(
+        year: Int?, title: String, goals: String, areas: [String], methods: [String], hours: Double?,
+        budgetYuan: Int?
+    ) -> FieldErrors {
         var errors = FieldErrors()
-        if let year { if !(2000...2100).contains(year) { errors.add("year", "training.error.year") } } else { errors.add("year", "validation.required") }
-        if title.trimmed.isEmpty { errors.add("title", "validation.required") } else if title.trimmed.count > 100 { errors.add("title", "validation.too_long") }
-        if goals.trimmed.isEmpty { errors.add("goals", "validation.required") } else if goals.count > 4000 { errors.add("goals", "validation.too_long") }
+        if let year {
+            if !(2000...2100).contains(year) { errors.add("year", "training.error.year") }
+        } else {
+            errors.add("year", "validation.required")
+        }
+        if title.trimmed.isEmpty {
+            errors.add("title", "validation.required")
+        } else if title.trimmed.count > 100 {
+            errors.add("title", "validation.too_long")
+        }
+        if goals.trimmed.isEmpty {
+            errors.add("goals", "validation.required")
+        } else if goals.count > 4000 {
+            errors.add("goals", "validation.too_long")
+        }
         if areas.isEmpty { errors.add("areas", "training.error.choose_one") }
-        if areas.contains(where: { TrainingContentArea(rawValue: $0) == nil }) { errors.add("areas", "validation.choose_from_list") }
+        if areas.contains(where: { TrainingContentArea(rawValue: $0) == nil }) {
+            errors.add("areas", "validation.choose_from_list")
+        }
         if methods.isEmpty { errors.add("methods", "training.error.choose_one") }
-        if methods.contains(where: { TrainingMethod(rawValue: $0) == nil }) { errors.add("methods", "validation.choose_from_list") }
-        if let hours { if !hours.isFinite || hours < 0 || hours > 10_000 { errors.add("hours", "training.error.not_negative") } } else {
+        if methods.contains(where: { TrainingMethod(rawValue: $0) == nil }) {
+            errors.add("methods", "validation.choose_from_list")
+        }
+        if let hours {
+            if !hours.isFinite || hours < 0 || hours > 10_000 { errors.add("hours", "training.error.not_negative") }
+        } else {
             errors.add("hours", "validation.required")
         }
-        if let budgetYuan { if budgetYuan < 0 || budgetYuan > 100_000_000 { errors.add("budgetYuan", "training.error.not_negative") } } else {
+        if let budgetYuan {
+            if budgetYuan < 0 || budgetYuan > 100_000_000 { errors.add("budgetYuan", "training.error.not_negative") }
+        } else {
             errors.add("budgetYuan", "validation.required")
         }
         return errors
     }
 
     /// The state a plan moves to by a step, or the message why it may not.
-    public static func transition(_ state: TrainingPlanState, _ step: TrainingPlanStep, sessionCount: Int) -> Result<TrainingPlanState, FieldErrors> {
+    public static func transition(_ state: TrainingPlanState, _ step: TrainingPlanStep, sessionCount: Int) -> Result<
+        TrainingPlanState, FieldErrors
+    > {
         switch (state, step) {
         case (.draft, .submit), (.returned, .submit):
             if sessionCount == 0 { return .failure(FieldErrors(["plan": "training.error.no_sessions"])) }
@@ -87,30 +111,55 @@ public enum TrainingRules {
     /// A session of a plan as typed: in the plan's year, within its hours, its content area and
     /// method among the plan's, cost not beyond what is left of the budget.
     public static func validateSession(
-        title: String, trainer: String, area: String, method: String, scheduledOn: CalendarDay?, hours: Double?, costYuan: Int?,
+        title: String, trainer: String, area: String, method: String, scheduledOn: CalendarDay?, hours: Double?,
+        costYuan: Int?,
         aimedFigures: [String], plan: PlanFacts, otherSessions: [SessionFacts]
     ) -> FieldErrors {
         var errors = FieldErrors()
-        if title.trimmed.isEmpty { errors.add("title", "validation.required") } else if title.trimmed.count > 100 { errors.add("title", "validation.too_long") }
-        if trainer.trimmed.isEmpty { errors.add("trainer", "validation.required") } else if trainer.trimmed.count > 100 { errors.add("trainer", "validation.too_long") }
+        if title.trimmed.isEmpty {
+            errors.add("title", "validation.required")
+        } else if title.trimmed.count > 100 {
+            errors.add("title", "validation.too_long")
+        }
+        if trainer.trimmed.isEmpty {
+            errors.add("trainer", "validation.required")
+        } else if trainer.trimmed.count > 100 {
+            errors.add("trainer", "validation.too_long")
+        }
         if let area = TrainingContentArea(rawValue: area) {
             if !plan.areas.contains(area) { errors.add("area", "training.error.not_in_plan") }
-        } else { errors.add("area", "validation.choose_from_list") }
+        } else {
+            errors.add("area", "validation.choose_from_list")
+        }
         if let method = TrainingMethod(rawValue: method) {
             if !plan.methods.contains(method) { errors.add("method", "training.error.not_in_plan") }
-        } else { errors.add("method", "validation.choose_from_list") }
-        if let scheduledOn { if scheduledOn.year != plan.year { errors.add("scheduledOn", "training.error.outside_year") } } else {
+        } else {
+            errors.add("method", "validation.choose_from_list")
+        }
+        if let scheduledOn {
+            if scheduledOn.year != plan.year { errors.add("scheduledOn", "training.error.outside_year") }
+        } else {
             errors.add("scheduledOn", "validation.date")
         }
         let totals = PlanTotals(otherSessions.filter { $0.state != .cancelled })
         if let hours {
-            if !hours.isFinite || hours <= 0 || hours > 1_000 { errors.add("hours", "training.error.hours") }
-            else if totals.hours + hours > plan.hours + 0.001 { errors.add("hours", "training.error.over_hours") }
-        } else { errors.add("hours", "validation.required") }
+            if !hours.isFinite || hours <= 0 || hours > 1_000 {
+                errors.add("hours", "training.error.hours")
+            } else if totals.hours + hours > plan.hours + 0.001 {
+                errors.add("hours", "training.error.over_hours")
+            }
+        } else {
+            errors.add("hours", "validation.required")
+        }
         if let costYuan {
-            if costYuan < 0 { errors.add("costYuan", "training.error.not_negative") }
-            else if costYuan > plan.budgetYuan || totals.costYuan + costYuan > plan.budgetYuan { errors.add("costYuan", "training.error.over_budget") }
-        } else { errors.add("costYuan", "validation.required") }
+            if costYuan < 0 {
+                errors.add("costYuan", "training.error.not_negative")
+            } else if costYuan > plan.budgetYuan || totals.costYuan + costYuan > plan.budgetYuan {
+                errors.add("costYuan", "training.error.over_budget")
+            }
+        } else {
+            errors.add("costYuan", "validation.required")
+        }
         if aimedFigures.contains(where: { code in !TrainingAimedFigure.all.contains { $0.rawValue == code } }) {
             errors.add("aimedFigures", "validation.choose_from_list")
         }
@@ -136,7 +185,9 @@ public enum TrainingRules {
 public struct PlanFacts: Equatable, Sendable {
     public var year: Int, hours: Double, budgetYuan: Int, areas: Set<TrainingContentArea>, methods: Set<TrainingMethod>
 
-    public init(year: Int, hours: Double, budgetYuan: Int, areas: Set<TrainingContentArea>, methods: Set<TrainingMethod>) {
+    public init(
+        year: Int, hours: Double, budgetYuan: Int, areas: Set<TrainingContentArea>, methods: Set<TrainingMethod>
+    ) {
         self.year = year
         self.hours = hours
         self.budgetYuan = budgetYuan
@@ -159,8 +210,11 @@ public struct SessionFacts: Equatable, Sendable {
     public var ratings: [Int]
     public var scoresAfter: [Double]
 
-    public init(state: TrainingSessionState, area: TrainingContentArea? = nil, scheduledOn: CalendarDay, heldOn: CalendarDay? = nil, hours: Double,
-                costYuan: Int, enrolled: Int = 0, attended: Int = 0, ratings: [Int] = [], scoresAfter: [Double] = []) {
+    public init(
+        state: TrainingSessionState, area: TrainingContentArea? = nil, scheduledOn: CalendarDay,
+        heldOn: CalendarDay? = nil, hours: Double,
+        costYuan: Int, enrolled: Int = 0, attended: Int = 0, ratings: [Int] = [], scoresAfter: [Double] = []
+    ) {
         self.state = state
         self.area = area
         self.scheduledOn = scheduledOn
@@ -207,21 +261,31 @@ public struct PlanProgress: Equatable, Sendable {
     public var averageScoreAfter: Double?
 
     /// held ÷ due and held on time ÷ held, in percent; nil when nothing was due or held.
-    public var quantityPercent: Double? { due == 0 ? nil : AssessmentCalculation.round2(Double(held) * 100 / Double(due)) }
-    public var onTimePercent: Double? { held == 0 ? nil : AssessmentCalculation.round2(Double(heldOnTime) * 100 / Double(held)) }
+    public var quantityPercent: Double? {
+        due == 0 ? nil : AssessmentCalculation.round2(Double(held) * 100 / Double(due))
+    }
+    public var onTimePercent: Double? {
+        held == 0 ? nil : AssessmentCalculation.round2(Double(heldOnTime) * 100 / Double(held))
+    }
 
     public init(_ sessions: [SessionFacts], today: CalendarDay) {
         let held = sessions.filter { $0.state == .held }
         due = sessions.filter { $0.state != .cancelled && ($0.scheduledOn <= today || $0.state == .held) }.count
         self.held = held.count
-        heldOnTime = held.filter { ($0.heldOn ?? $0.scheduledOn) <= $0.scheduledOn.adding(days: TrainingRules.onTimeToleranceDays) }.count
+        heldOnTime =
+            held.filter {
+                ($0.heldOn ?? $0.scheduledOn) <= $0.scheduledOn.adding(days: TrainingRules.onTimeToleranceDays)
+            }.count
         cancelled = sessions.filter { $0.state == .cancelled }.count
         hoursDone = held.reduce(0) { $0 + $1.hours }
         costDone = held.reduce(0) { $0 + $1.costYuan }
         let enrolled = held.reduce(0) { $0 + $1.enrolled }, attended = held.reduce(0) { $0 + $1.attended }
-        attendancePercent = enrolled == 0 ? nil : AssessmentCalculation.round2(Double(attended) * 100 / Double(enrolled))
+        attendancePercent =
+            enrolled == 0 ? nil : AssessmentCalculation.round2(Double(attended) * 100 / Double(enrolled))
         let ratings = held.flatMap(\.ratings), scores = held.flatMap(\.scoresAfter)
-        averageRating = ratings.isEmpty ? nil : AssessmentCalculation.round2(Double(ratings.reduce(0, +)) / Double(ratings.count))
-        averageScoreAfter = scores.isEmpty ? nil : AssessmentCalculation.round2(scores.reduce(0, +) / Double(scores.count))
+        averageRating =
+            ratings.isEmpty ? nil : AssessmentCalculation.round2(Double(ratings.reduce(0, +)) / Double(ratings.count))
+        averageScoreAfter =
+            scores.isEmpty ? nil : AssessmentCalculation.round2(scores.reduce(0, +) / Double(scores.count))
     }
 }

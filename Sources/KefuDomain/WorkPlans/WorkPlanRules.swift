@@ -8,13 +8,21 @@ public enum PlanPeriodKind: String, CaseIterable, Codable, Sendable {
         switch self {
         case .month:
             let start = CalendarDay(year: day.year, month: day.month, day: 1)!
-            return AssessmentPeriod(start: start, end: CalendarDay(year: day.year, month: day.month, day: LocalDateTime.daysInMonth(day.month, year: day.year))!)!
+            return AssessmentPeriod(
+                start: start,
+                end: CalendarDay(
+                    year: day.year, month: day.month, day: LocalDateTime.daysInMonth(day.month, year: day.year))!)!
         case .quarter:
             let first = (day.month - 1) / 3 * 3 + 1
             let start = CalendarDay(year: day.year, month: first, day: 1)!
-            return AssessmentPeriod(start: start, end: CalendarDay(year: day.year, month: first + 2, day: LocalDateTime.daysInMonth(first + 2, year: day.year))!)!
+            return AssessmentPeriod(
+                start: start,
+                end: CalendarDay(
+                    year: day.year, month: first + 2, day: LocalDateTime.daysInMonth(first + 2, year: day.year))!)!
         case .year:
-            return AssessmentPeriod(start: CalendarDay(year: day.year, month: 1, day: 1)!, end: CalendarDay(year: day.year, month: 12, day: 31)!)!
+            return AssessmentPeriod(
+                start: CalendarDay(year: day.year, month: 1, day: 1)!,
+                end: CalendarDay(year: day.year, month: 12, day: 31)!)!
         }
     }
 }
@@ -42,21 +50,33 @@ public struct TargetProgress: Equatable, Sendable, Codable {
 public enum WorkPlanRules {
     /// A plan as typed: a title, targets on existing figures within their scale (one per figure), goals
     /// of at most 500 characters (at most 30); every problem at its field.
-    public static func validate(title: String, targets: [(figure: String, target: Double?)], goals: [String]) -> Result<[WorkTarget], FieldErrors> {
+    public static func validate(title: String, targets: [(figure: String, target: Double?)], goals: [String]) -> Result<
+        [WorkTarget], FieldErrors
+    > {
         var errors = FieldErrors()
-        if title.trimmed.isEmpty { errors.add("title", "validation.required") } else if title.count > 100 { errors.add("title", "validation.too_long") }
+        if title.trimmed.isEmpty {
+            errors.add("title", "validation.required")
+        } else if title.count > 100 {
+            errors.add("title", "validation.too_long")
+        }
         var valid: [WorkTarget] = []
         for (index, target) in targets.enumerated() {
             switch WorkTarget.validate(figure: target.figure, target: target.target, field: "targets.\(index)") {
             case .success(let target):
-                if valid.contains(where: { $0.figure == target.figure }) { errors.add("targets.\(index).figure", "assessment.error.duplicate_target") }
+                if valid.contains(where: { $0.figure == target.figure }) {
+                    errors.add("targets.\(index).figure", "assessment.error.duplicate_target")
+                }
                 valid.append(target)
             case .failure(let problems): errors.merge(problems)
             }
         }
         if goals.count > 30 { errors.add("goals", "validation.too_long") }
-        for (index, goal) in goals.enumerated() where goal.trimmed.count > 500 { errors.add("goals.\(index)", "validation.too_long") }
-        if valid.isEmpty, goals.allSatisfy({ $0.trimmed.isEmpty }), errors.isEmpty { errors.add("targets", "plan.error.empty") }
+        for (index, goal) in goals.enumerated() where goal.trimmed.count > 500 {
+            errors.add("goals.\(index)", "validation.too_long")
+        }
+        if valid.isEmpty, goals.allSatisfy({ $0.trimmed.isEmpty }), errors.isEmpty {
+            errors.add("targets", "plan.error.empty")
+        }
         return errors.isEmpty ? .success(valid) : .failure(errors)
     }
 

@@ -6,10 +6,13 @@ extension RecordKinds {
     nonisolated(unsafe) static let all: [any RecordKind.Type] = [
         CustomerFileKind.self, CommunicationKind.self, InquiryKind.self, ProjectKind.self, RecommendationKind.self,
         FollowUpKind.self, ConsentKind.self, SharingRequestKind.self,
-        ContractKind.self, ChecklistItemKind.self, ContractClauseKind.self, ContractQuestionKind.self, ObligationRecordKind.self,
+        ContractKind.self, ChecklistItemKind.self, ContractClauseKind.self, ContractQuestionKind.self,
+        ObligationRecordKind.self,
         ObligationNoticeKind.self, ProcedureRecordKind.self, ProcedureStepKind.self, ProcedureTemplateKind.self,
-        ComplaintKind.self, ComplaintForwardKind.self, ComplaintUpdateKind.self, ComplaintPauseKind.self, SurveyKind.self, SurveyAttributionKind.self,
-        AssessmentCycleKind.self, AssessmentKind.self, AssessmentDecisionKind.self, WorkPlanKind.self, WorkPlanGoalKind.self,
+        ComplaintKind.self, ComplaintForwardKind.self, ComplaintUpdateKind.self, ComplaintPauseKind.self,
+        SurveyKind.self, SurveyAttributionKind.self,
+        AssessmentCycleKind.self, AssessmentKind.self, AssessmentDecisionKind.self, WorkPlanKind.self,
+        WorkPlanGoalKind.self,
         InspectionKind.self, InspectionSettingsKind.self, CommunicationPhraseMarkKind.self,
         TrainingPlanKind.self, TrainingSessionKind.self, TrainingEnrolmentKind.self, ColleagueRatingKind.self,
         ViolationRecordKind.self, ViolationLinkRecordKind.self, PenaltyRecordKind.self, AwardRecordKind.self,
@@ -21,7 +24,9 @@ extension RecordKinds {
 
     /// The shared mechanisms' own rows about a customer (the timeline, the change history): not
     /// records anyone edits, but they move with a merge and are cleared by an anonymization.
-    nonisolated(unsafe) static let mechanisms: [any RecordKind.Type] = [TimelineEntryKind.self, CustomerChangeKind.self]
+    nonisolated(unsafe) static let mechanisms: [any RecordKind.Type] = [
+        TimelineEntryKind.self, CustomerChangeKind.self,
+    ]
 
     /// What belongs to a customer, records and mechanisms alike.
     static var ownedByCustomers: [any RecordKind.Type] { all + mechanisms }

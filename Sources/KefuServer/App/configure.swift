@@ -14,7 +14,8 @@ public func configure(_ app: Application, _ configuration: KefuConfiguration, cl
         configuration: configuration, clock: clock, localizer: localizer,
         decoyPasswordHash: try PasswordHashing.makeDecoyHash(cost: configuration.bcryptCost),
         passwordHashing: PasswordHashing(cost: configuration.bcryptCost),
-        commonPasswords: try CommonPasswords.load(from: app.directory.resourcesDirectory + "Security/common-passwords.txt")
+        commonPasswords: try CommonPasswords.load(
+            from: app.directory.resourcesDirectory + "Security/common-passwords.txt")
     )
     app.lifecycle.use(PasswordHashingLifecycle(hashing: app.kefu.passwordHashing))
     app.logger.logLevel = configuration.logLevel
@@ -35,7 +36,8 @@ public func configure(_ app: Application, _ configuration: KefuConfiguration, cl
     app.leaf.cache.isEnabled = Environment.get("KEFU_RELOAD_TEMPLATES") != "1"
     app.views.use { app in
         LeafRenderer(
-            configuration: app.leaf.configuration, tags: app.leaf.tags, cache: app.leaf.cache, sources: app.leaf.sources,
+            configuration: app.leaf.configuration, tags: app.leaf.tags, cache: app.leaf.cache,
+            sources: app.leaf.sources,
             eventLoop: app.eventLoopGroup.next(), userInfo: app.leaf.userInfo.merging(["application": app]) { $1 }
         )
     }
@@ -173,7 +175,8 @@ enum KefuMigrations {
             CreateAuditEntries(), CreateScheduledJobs(),
             CreateCustomers(), CreateCustomerCodeSequences(), CreateCustomerChanges(), CreateCommunicationRecords(),
             CreateTimelineEntries(), CreateConsents(), CreateSharingRequests(),
-            CreateProjects(), CreateRecommendations(), CreateFollowUps(), CreateInquiries(), CreateNotifications(), CreateProjectFiles(),
+            CreateProjects(), CreateRecommendations(), CreateFollowUps(), CreateInquiries(), CreateNotifications(),
+            CreateProjectFiles(),
             AddClaimsToWebhookDeliveries(), CreateRecordNumberCounters(), CreateRateLimitHits(),
             CreateContracts(), CreateAttachments(), CreateProcedures(), CreateContractTemplates(),
             CreateWorkingCalendar(), CreateComplaints(), CreateSurveys(),
@@ -187,7 +190,8 @@ enum KefuMigrations {
             CreateServiceReportIndexes(),
             CreateNotificationDedupeIndex(),
             AddPartToLeaveRequests(),
-            CreateProcedureTemplates(), AddTextsToProcedureSteps(), CreateReturnVisitsDoneIndex(), AddResultProgressToWorkPlans(),
+            CreateProcedureTemplates(), AddTextsToProcedureSteps(), CreateReturnVisitsDoneIndex(),
+            AddResultProgressToWorkPlans(),
             CreateMonthlyReports(),
             AddReminderMarks(), CreateReturnVisitCandidateIndex(), CreateWorkFigureIndexes(), AddNumbersToViolations(),
             CreateReportSummaries(),

@@ -64,21 +64,33 @@ struct CreateAssessments: AsyncMigration {
             .field("decided_at", .datetime, .required)
             .create()
         let sql = try database.sql()
-        try await sql.raw("CREATE INDEX assessment_cycles_department ON assessment_cycles (department_id, period_end, id)").run()
+        try await sql.raw(
+            "CREATE INDEX assessment_cycles_department ON assessment_cycles (department_id, period_end, id)"
+        ).run()
         try await sql.raw("CREATE INDEX assessments_staff ON assessments (staff_id, cycle_id)").run()
-        try await sql.raw("CREATE INDEX assessment_decisions_cycle ON assessment_decisions (cycle_id, staff_id, id)").run()
-        try await sql.raw("CREATE INDEX assessment_decisions_assessment ON assessment_decisions (assessment_id, id)").run()
+        try await sql.raw("CREATE INDEX assessment_decisions_cycle ON assessment_decisions (cycle_id, staff_id, id)")
+            .run()
+        try await sql.raw("CREATE INDEX assessment_decisions_assessment ON assessment_decisions (assessment_id, id)")
+            .run()
         // The figures a cycle reads per person and period (customers moved to intent by whom, contracts
         // signed by whom, follow-ups due per person) are served by these.
-        try await sql.raw("CREATE INDEX customer_changes_staff_field ON customer_changes (staff_id, field, changed_at)").run()
-        try await sql.raw("CREATE INDEX contracts_staff_signed ON contracts (staff_id, signed_on) WHERE signed_on IS NOT NULL").run()
+        try await sql.raw("CREATE INDEX customer_changes_staff_field ON customer_changes (staff_id, field, changed_at)")
+            .run()
+        try await sql.raw(
+            "CREATE INDEX contracts_staff_signed ON contracts (staff_id, signed_on) WHERE signed_on IS NOT NULL"
+        ).run()
         try await sql.raw("CREATE INDEX follow_ups_staff_due ON follow_ups (staff_id, due_at)").run()
-        try await sql.raw("CREATE INDEX inquiries_staff_promised ON inquiries (staff_id, promised_by) WHERE promised_by IS NOT NULL").run()
+        try await sql.raw(
+            "CREATE INDEX inquiries_staff_promised ON inquiries (staff_id, promised_by) WHERE promised_by IS NOT NULL"
+        ).run()
     }
 
     func revert(on database: any Database) async throws {
         let sql = try database.sql()
-        for index in ["customer_changes_staff_field", "contracts_staff_signed", "follow_ups_staff_due", "inquiries_staff_promised"] {
+        for index in [
+            "customer_changes_staff_field", "contracts_staff_signed", "follow_ups_staff_due",
+            "inquiries_staff_promised",
+        ] {
             try await sql.raw("DROP INDEX IF EXISTS \(unsafeRaw: index)").run()
         }
         try await database.schema("assessment_decisions").delete()
@@ -105,6 +117,8 @@ struct CreateWorkFigureIndexes: AsyncMigration {
     }
 
     func revert(on database: any Database) async throws {
-        for index in Self.indexes { try await database.sql().raw("DROP INDEX \(unsafeRaw: String(index.prefix { $0 != " " }))").run() }
+        for index in Self.indexes {
+            try await database.sql().raw("DROP INDEX \(unsafeRaw: String(index.prefix { $0 != " " }))").run()
+        }
     }
 }

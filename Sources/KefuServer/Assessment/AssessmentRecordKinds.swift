@@ -6,7 +6,9 @@ import KefuDomain
 enum AssessmentCycleKind: LoadableRecordKind {
     static let recordType = "assessment_cycle", table = "assessment_cycles"
 
-    static func load(_ id: Int, on database: any Database) async throws -> (record: AssessmentStore.CycleRow, facts: RecordFacts)? {
+    static func load(_ id: Int, on database: any Database) async throws -> (
+        record: AssessmentStore.CycleRow, facts: RecordFacts
+    )? {
         try await AssessmentStore(database: database).cycle(id).map { ($0, RecordFacts(departmentID: $0.departmentID)) }
     }
 }
@@ -15,7 +17,9 @@ enum AssessmentCycleKind: LoadableRecordKind {
 enum AssessmentKind: LoadableRecordKind {
     static let recordType = "assessment", table = "assessments"
 
-    static func load(_ id: Int, on database: any Database) async throws -> (record: AssessmentStore.AssessmentRow, facts: RecordFacts)? {
+    static func load(_ id: Int, on database: any Database) async throws -> (
+        record: AssessmentStore.AssessmentRow, facts: RecordFacts
+    )? {
         try await AssessmentStore(database: database).assessment(id).map {
             ($0, RecordFacts(responsibleStaffID: $0.staffID, departmentID: $0.departmentID))
         }

@@ -11,16 +11,23 @@ struct AssessmentStore {
     struct CycleRow: Decodable, Sendable {
         var id: Int, name: String, departmentID: Int, periodStart: String, periodEnd: String
         var weights: String, thresholds: String, targets: String, state: String
-        var createdByName: String?, signedOffAt: Date?, signedOffByName: String?, createdAt: Date, updatedAt: Date, version: Int
+        var createdByName: String?, signedOffAt: Date?, signedOffByName: String?, createdAt: Date, updatedAt: Date,
+            version: Int
 
         var cycleState: AssessmentCycleState { AssessmentCycleState(rawValue: state) ?? .open }
         var period: AssessmentPeriod? {
             guard let start = CalendarDay(periodStart), let end = CalendarDay(periodEnd) else { return nil }
             return AssessmentPeriod(start: start, end: end)
         }
-        var weightPercents: [String: Int] { (try? JSONDecoder().decode([String: Int].self, from: Data(weights.utf8))) ?? [:] }
-        var assessmentWeights: AssessmentWeights { (try? AssessmentWeights.validate(weightPercents).get()) ?? .standard }
-        var gradeThresholds: GradeThresholds { (try? JSONDecoder().decode(GradeThresholds.self, from: Data(thresholds.utf8))) ?? .standard }
+        var weightPercents: [String: Int] {
+            (try? JSONDecoder().decode([String: Int].self, from: Data(weights.utf8))) ?? [:]
+        }
+        var assessmentWeights: AssessmentWeights {
+            (try? AssessmentWeights.validate(weightPercents).get()) ?? .standard
+        }
+        var gradeThresholds: GradeThresholds {
+            (try? JSONDecoder().decode(GradeThresholds.self, from: Data(thresholds.utf8))) ?? .standard
+        }
         var workTargets: [WorkTarget] { (try? JSONDecoder().decode([WorkTarget].self, from: Data(targets.utf8))) ?? [] }
     }
 
@@ -34,26 +41,34 @@ struct AssessmentStore {
         """
 
     func cycle(_ id: Int, on db: (any Database)? = nil) async throws -> CycleRow? {
-        try await (db ?? database).sql().raw("\(Self.cycleSelect) WHERE c.id = \(bind: id)").first(decoding: CycleRow.self)
+        try await (db ?? database).sql().raw("\(Self.cycleSelect) WHERE c.id = \(bind: id)").first(
+            decoding: CycleRow.self)
     }
 
     /// Cycles of a department (nil: every department), newest period first.
     func cycles(departmentID: Int?) async throws -> [CycleRow] {
         let condition: SQLQueryString = departmentID.map { "WHERE c.department_id = \(bind: $0)" } ?? ""
-        return try await database.sql().raw("\(Self.cycleSelect) \(condition) ORDER BY c.period_end DESC, c.id DESC LIMIT 200")
-            .all(decoding: CycleRow.self)
+        return try await database.sql().raw(
+            "\(Self.cycleSelect) \(condition) ORDER BY c.period_end DESC, c.id DESC LIMIT 200"
+        )
+        .all(decoding: CycleRow.self)
     }
 
     struct AssessmentRow: Decodable, Sendable {
-        var id: Int, cycleID: Int, cycleName: String, cycleState: String, staffID: Int, staffName: String, departmentID: Int, state: String
-        var selfScore: Double?, selfSummary: String?, selfEvaluatedAt: Date?, skillsRating: Double?, teamworkRating: Double?
+        var id: Int, cycleID: Int, cycleName: String, cycleState: String, staffID: Int, staffName: String,
+            departmentID: Int, state: String
+        var selfScore: Double?, selfSummary: String?, selfEvaluatedAt: Date?, skillsRating: Double?,
+            teamworkRating: Double?
         var supervisorComment: String?, evaluatedAt: Date?, evaluatedByName: String?, inputs: String?, result: String?
-        var total: Double?, grade: String?, responseComment: String?, isAppeal: Bool, respondedAt: Date?, appealAnswer: String?
+        var total: Double?, grade: String?, responseComment: String?, isAppeal: Bool, respondedAt: Date?,
+            appealAnswer: String?
         var answeredAt: Date?, answeredByName: String?, updatedAt: Date, version: Int
 
         var assessmentState: AssessmentState { AssessmentState(rawValue: state) ?? .pending }
         var frozen: AssessmentCycleState { AssessmentCycleState(rawValue: cycleState) ?? .open }
-        var calculation: AssessmentResult? { result.flatMap { try? JSONDecoder().decode(AssessmentResult.self, from: Data($0.utf8)) } }
+        var calculation: AssessmentResult? {
+            result.flatMap { try? JSONDecoder().decode(AssessmentResult.self, from: Data($0.utf8)) }
+        }
     }
 
     static let assessmentSelect: SQLQueryString = """
@@ -70,26 +85,33 @@ struct AssessmentStore {
         """
 
     func assessment(_ id: Int, on db: (any Database)? = nil) async throws -> AssessmentRow? {
-        try await (db ?? database).sql().raw("\(Self.assessmentSelect) WHERE a.id = \(bind: id)").first(decoding: AssessmentRow.self)
+        try await (db ?? database).sql().raw("\(Self.assessmentSelect) WHERE a.id = \(bind: id)").first(
+            decoding: AssessmentRow.self)
     }
 
     /// A cycle's assessments, by the person's name; `staffID` limits them to one person's own.
     func assessments(cycleID: Int, staffID: Int? = nil, on db: (any Database)? = nil) async throws -> [AssessmentRow] {
         var condition: SQLQueryString = "a.cycle_id = \(bind: cycleID)"
         if let staffID { condition = condition + " AND a.staff_id = \(bind: staffID)" }
-        return try await (db ?? database).sql().raw("\(Self.assessmentSelect) WHERE \(condition) ORDER BY person.display_name, a.id")
-            .all(decoding: AssessmentRow.self)
+        return try await (db ?? database).sql().raw(
+            "\(Self.assessmentSelect) WHERE \(condition) ORDER BY person.display_name, a.id"
+        )
+        .all(decoding: AssessmentRow.self)
     }
 
     /// One person's assessments over all cycles, newest first.
     func assessments(ofStaff staffID: Int) async throws -> [AssessmentRow] {
-        try await database.sql().raw("\(Self.assessmentSelect) WHERE a.staff_id = \(bind: staffID) ORDER BY c.period_end DESC, a.id DESC LIMIT 100")
-            .all(decoding: AssessmentRow.self)
+        try await database.sql().raw(
+            "\(Self.assessmentSelect) WHERE a.staff_id = \(bind: staffID) ORDER BY c.period_end DESC, a.id DESC LIMIT 100"
+        )
+        .all(decoding: AssessmentRow.self)
     }
 
     struct DecisionRow: Decodable, Sendable {
-        var id: Int, assessmentID: Int, cycleID: Int, cycleName: String, periodStart: String, periodEnd: String, staffID: Int
-        var staffName: String, username: String, kind: String, amountYuan: Int?, basis: String, decidedByName: String?, decidedAt: Date
+        var id: Int, assessmentID: Int, cycleID: Int, cycleName: String, periodStart: String, periodEnd: String,
+            staffID: Int
+        var staffName: String, username: String, kind: String, amountYuan: Int?, basis: String, decidedByName: String?,
+            decidedAt: Date
         var total: Double?, grade: String?
     }
 
@@ -103,11 +125,15 @@ struct AssessmentStore {
         """
 
     func decisions(assessmentID: Int) async throws -> [DecisionRow] {
-        try await database.sql().raw("\(Self.decisionSelect) WHERE d.assessment_id = \(bind: assessmentID) ORDER BY d.id").all(decoding: DecisionRow.self)
+        try await database.sql().raw(
+            "\(Self.decisionSelect) WHERE d.assessment_id = \(bind: assessmentID) ORDER BY d.id"
+        ).all(decoding: DecisionRow.self)
     }
 
     func decisions(cycleID: Int) async throws -> [DecisionRow] {
-        try await database.sql().raw("\(Self.decisionSelect) WHERE d.cycle_id = \(bind: cycleID) ORDER BY person.display_name, d.id")
-            .all(decoding: DecisionRow.self)
+        try await database.sql().raw(
+            "\(Self.decisionSelect) WHERE d.cycle_id = \(bind: cycleID) ORDER BY person.display_name, d.id"
+        )
+        .all(decoding: DecisionRow.self)
     }
 }

@@ -31,13 +31,18 @@ struct AssessmentWorkflow {
     }
 
     struct ValidCycle: Sendable {
-        var name: String, period: AssessmentPeriod, weights: [String: Int], thresholds: GradeThresholds, targets: [WorkTarget]
+        var name: String, period: AssessmentPeriod, weights: [String: Int], thresholds: GradeThresholds,
+            targets: [WorkTarget]
     }
 
     static func validate(_ input: CycleInput) -> Result<ValidCycle, FieldErrors> {
         var errors = FieldErrors()
         let name = input.name.trimmed
-        if name.isEmpty { errors.add("name", "validation.required") } else if name.count > 100 { errors.add("name", "validation.too_long") }
+        if name.isEmpty {
+            errors.add("name", "validation.required")
+        } else if name.count > 100 {
+            errors.add("name", "validation.too_long")
+        }
         let start = CalendarDay(input.periodStart), end = CalendarDay(input.periodEnd)
         if start == nil { errors.add("periodStart", "validation.date") }
         if end == nil { errors.add("periodEnd", "validation.date") }
@@ -46,23 +51,28 @@ struct AssessmentWorkflow {
             period = AssessmentPeriod(start: start, end: end)
             if period == nil || period!.days > 366 { errors.add("periodEnd", "assessment.error.period") }
         }
-        let weightInput = input.weights ?? AssessmentWeights.standard.percents.reduce(into: [:]) { $0[$1.key.rawValue] = $1.value }
+        let weightInput =
+            input.weights ?? AssessmentWeights.standard.percents.reduce(into: [:]) { $0[$1.key.rawValue] = $1.value }
         if case .failure(let problems) = AssessmentWeights.validate(weightInput) { errors.merge(problems) }
         let standard = GradeThresholds.standard
-        let thresholds = GradeThresholds(excellent: input.thresholds?.excellent ?? standard.excellent, good: input.thresholds?.good ?? standard.good,
-                                         pass: input.thresholds?.pass ?? standard.pass)
+        let thresholds = GradeThresholds(
+            excellent: input.thresholds?.excellent ?? standard.excellent, good: input.thresholds?.good ?? standard.good,
+            pass: input.thresholds?.pass ?? standard.pass)
         errors.merge(thresholds.problems)
         var targets: [WorkTarget] = []
         for (index, target) in (input.targets ?? []).enumerated() {
             switch WorkTarget.validate(figure: target.figure, target: target.target, field: "targets.\(index)") {
             case .success(let valid):
-                if targets.contains(where: { $0.figure == valid.figure }) { errors.add("targets.\(index).figure", "assessment.error.duplicate_target") }
+                if targets.contains(where: { $0.figure == valid.figure }) {
+                    errors.add("targets.\(index).figure", "assessment.error.duplicate_target")
+                }
                 targets.append(valid)
             case .failure(let problems): errors.merge(problems)
             }
         }
         guard errors.isEmpty, let period else { return .failure(errors) }
-        return .success(ValidCycle(name: name, period: period, weights: weightInput, thresholds: thresholds, targets: targets))
+        return .success(
+            ValidCycle(name: name, period: period, weights: weightInput, thresholds: thresholds, targets: targets))
     }
 
     /// Opens a cycle for the supervisor's department with an assessment per person. People outside
@@ -71,13 +81,17 @@ struct AssessmentWorkflow {
         let valid = try Self.validate(input).get()
         return try await database.transaction { tx in
             let sql = try tx.sql()
-            let team = try await sql.raw("""
+            let team = try await sql.raw(
+                """
                 SELECT id FROM staff WHERE department_id = \(bind: departmentID) AND role = 'specialist' AND is_active = \(bind: true) ORDER BY id
-                """).all().map { try $0.decode(column: "id", as: Int.self) }
+                """
+            ).all().map { try $0.decode(column: "id", as: Int.self) }
             let people: [Int]
             if let chosen = input.staffIDs {
                 if chosen.isEmpty { throw FieldErrors(["staffIDs": "assessment.error.no_people"]) }
-                if chosen.contains(where: { !team.contains($0) }) { throw FieldErrors(["staffIDs": "assessment.error.outside_team"]) }
+                if chosen.contains(where: { !team.contains($0) }) {
+                    throw FieldErrors(["staffIDs": "assessment.error.outside_team"])
+                }
                 people = Array(Set(chosen)).sorted()
             } else {
                 people = team
@@ -88,24 +102,31 @@ struct AssessmentWorkflow {
             let weights = String(decoding: try encoder.encode(valid.weights), as: UTF8.self)
             let thresholds = String(decoding: try encoder.encode(valid.thresholds), as: UTF8.self)
             let targets = String(decoding: try encoder.encode(valid.targets), as: UTF8.self)
-            let id = try await sql.raw("""
-                INSERT INTO assessment_cycles (name, department_id, period_start, period_end, weights, thresholds, targets, state,
-                    created_by_staff_id, created_at, updated_at, version)
-                VALUES (\(bind: valid.name), \(bind: departmentID), \(bind: valid.period.start.description), \(bind: valid.period.end.description),
-                        \(bind: weights), \(bind: thresholds), \(bind: targets), 'open', \(bind: context.actorStaffID), \(bind: context.now),
-                        \(bind: context.now), 1)
-                RETURNING id
-                """).first()?.decode(column: "id", as: Int.self) ?? 0
+            let id =
+                try await sql.raw(
+                    """
+                    INSERT INTO assessment_cycles (name, department_id, period_start, period_end, weights, thresholds, targets, state,
+                        created_by_staff_id, created_at, updated_at, version)
+                    VALUES (\(bind: valid.name), \(bind: departmentID), \(bind: valid.period.start.description), \(bind: valid.period.end.description),
+                            \(bind: weights), \(bind: thresholds), \(bind: targets), 'open', \(bind: context.actorStaffID), \(bind: context.now),
+                            \(bind: context.now), 1)
+                    RETURNING id
+                    """
+                ).first()?.decode(column: "id", as: Int.self) ?? 0
             for person in people {
-                try await sql.raw("""
+                try await sql.raw(
+                    """
                     INSERT INTO assessments (cycle_id, staff_id, department_id, state, is_appeal, created_at, updated_at, version)
                     VALUES (\(bind: id), \(bind: person), \(bind: departmentID), 'pending', \(bind: false), \(bind: context.now), \(bind: context.now), 1)
-                    """).run()
+                    """
+                ).run()
             }
-            try await AuditLog.record("assessment_cycle.created", recordType: AssessmentCycleKind.recordType, recordID: String(id),
-                                      fields: ["name", "period", "weights", "thresholds", "targets", "staffIDs"],
-                                      detail: "\(valid.name) \(valid.period.start)–\(valid.period.end), weights \(weights), \(people.count) people",
-                                      context: context, on: tx)
+            try await AuditLog.record(
+                "assessment_cycle.created", recordType: AssessmentCycleKind.recordType, recordID: String(id),
+                fields: ["name", "period", "weights", "thresholds", "targets", "staffIDs"],
+                detail:
+                    "\(valid.name) \(valid.period.start)–\(valid.period.end), weights \(weights), \(people.count) people",
+                context: context, on: tx)
             return id
         }
     }
@@ -125,32 +146,45 @@ struct AssessmentWorkflow {
         try errors.throwIfAny()
         try await database.transaction { tx in
             let row = try await load(id, on: tx)
-            if let problem = AssessmentRules.selfEvaluationProblem(cycle: row.frozen, state: row.assessmentState) { throw FieldErrors(["score": problem]) }
-            try await claim(id, version: version, on: tx, set: """
-                self_score = \(bind: input.score), self_summary = \(bind: summary.isEmpty ? nil : summary), self_evaluated_at = \(bind: context.now),
-                state = 'self_evaluated'
-                """, now: context.now)
-            try await AuditLog.record("assessment.self_evaluated", recordType: AssessmentKind.recordType, recordID: String(id),
-                                      fields: ["selfScore", "selfSummary"], detail: "\(row.cycleName): \(AssessmentCalculation.text(input.score ?? 0))",
-                                      context: context, on: tx)
+            if let problem = AssessmentRules.selfEvaluationProblem(cycle: row.frozen, state: row.assessmentState) {
+                throw FieldErrors(["score": problem])
+            }
+            try await claim(
+                id, version: version, on: tx,
+                set: """
+                    self_score = \(bind: input.score), self_summary = \(bind: summary.isEmpty ? nil : summary), self_evaluated_at = \(bind: context.now),
+                    state = 'self_evaluated'
+                    """, now: context.now)
+            try await AuditLog.record(
+                "assessment.self_evaluated", recordType: AssessmentKind.recordType, recordID: String(id),
+                fields: ["selfScore", "selfSummary"],
+                detail: "\(row.cycleName): \(AssessmentCalculation.text(input.score ?? 0))",
+                context: context, on: tx)
         }
     }
 
-    struct SupervisorInput: Codable, Sendable { var skillsRating: Double?; var teamworkRating: Double?; var comment: String?; var version: Int? }
+    struct SupervisorInput: Codable, Sendable {
+        var skillsRating: Double?; var teamworkRating: Double?; var comment: String?; var version: Int?
+    }
 
     /// The supervisor's ratings and comment; the score is computed from the period's figures at once
     /// and the person sees it.
     func supervisorEvaluate(_ id: Int, _ input: SupervisorInput, now: Date, context: AuditContext) async throws {
         var errors = FieldErrors()
-        if case .failure(let problem) = ScoreScale.validate(input.skillsRating, field: "skillsRating") { errors.merge(problem) }
-        if case .failure(let problem) = ScoreScale.validate(input.teamworkRating, field: "teamworkRating") { errors.merge(problem) }
+        if case .failure(let problem) = ScoreScale.validate(input.skillsRating, field: "skillsRating") {
+            errors.merge(problem)
+        }
+        if case .failure(let problem) = ScoreScale.validate(input.teamworkRating, field: "teamworkRating") {
+            errors.merge(problem)
+        }
         let comment = (input.comment ?? "").trimmed
         if comment.count > 4000 { errors.add("comment", "validation.too_long") }
         let version = try required(input.version)
         try errors.throwIfAny()
         try await database.transaction { tx in
             let row = try await load(id, on: tx)
-            if let problem = AssessmentRules.supervisorEvaluationProblem(cycle: row.frozen, state: row.assessmentState) {
+            if let problem = AssessmentRules.supervisorEvaluationProblem(cycle: row.frozen, state: row.assessmentState)
+            {
                 throw FieldErrors(["skillsRating": problem])
             }
             guard let cycle = try await store.cycle(row.cycleID, on: tx) else { throw KefuError.notFound }
@@ -158,16 +192,20 @@ struct AssessmentWorkflow {
             rated.skillsRating = input.skillsRating
             rated.teamworkRating = input.teamworkRating
             let (inputs, result) = try await calculate([rated], cycle: cycle, now: now, on: tx)[rated.id]!
-            try await claim(id, version: version, on: tx, set: """
-                skills_rating = \(bind: input.skillsRating), teamwork_rating = \(bind: input.teamworkRating),
-                supervisor_comment = \(bind: comment.isEmpty ? nil : comment), evaluated_at = \(bind: context.now),
-                evaluated_by_staff_id = \(bind: context.actorStaffID), state = 'evaluated', inputs = \(bind: inputs), result = \(bind: try Self.json(result)),
-                total = \(bind: result.total), grade = \(bind: result.grade?.rawValue)
-                """, now: context.now)
-            try await AuditLog.record("assessment.evaluated", recordType: AssessmentKind.recordType, recordID: String(id),
-                                      fields: ["skillsRating", "teamworkRating", "supervisorComment", "total", "grade"],
-                                      detail: "\(row.cycleName), \(row.staffName): \(result.total.map(AssessmentCalculation.text) ?? "—") \(result.grade?.rawValue ?? "")",
-                                      context: context, on: tx)
+            try await claim(
+                id, version: version, on: tx,
+                set: """
+                    skills_rating = \(bind: input.skillsRating), teamwork_rating = \(bind: input.teamworkRating),
+                    supervisor_comment = \(bind: comment.isEmpty ? nil : comment), evaluated_at = \(bind: context.now),
+                    evaluated_by_staff_id = \(bind: context.actorStaffID), state = 'evaluated', inputs = \(bind: inputs), result = \(bind: try Self.json(result)),
+                    total = \(bind: result.total), grade = \(bind: result.grade?.rawValue)
+                    """, now: context.now)
+            try await AuditLog.record(
+                "assessment.evaluated", recordType: AssessmentKind.recordType, recordID: String(id),
+                fields: ["skillsRating", "teamworkRating", "supervisorComment", "total", "grade"],
+                detail:
+                    "\(row.cycleName), \(row.staffName): \(result.total.map(AssessmentCalculation.text) ?? "—") \(result.grade?.rawValue ?? "")",
+                context: context, on: tx)
         }
     }
 
@@ -179,45 +217,63 @@ struct AssessmentWorkflow {
         let version = try required(input.version)
         try await database.transaction { tx in
             let row = try await load(id, on: tx)
-            try AssessmentRules.responseProblem(cycle: row.frozen, state: row.assessmentState, appeal: appeal, text: comment).throwIfAny()
-            try await claim(id, version: version, on: tx, set: """
-                response_comment = \(bind: comment.isEmpty ? nil : comment), is_appeal = \(bind: appeal), responded_at = \(bind: context.now),
-                state = \(bind: appeal ? AssessmentState.appealed.rawValue : AssessmentState.acknowledged.rawValue)
-                """, now: context.now)
-            try await AuditLog.record(appeal ? "assessment.appealed" : "assessment.acknowledged", recordType: AssessmentKind.recordType,
-                                      recordID: String(id), fields: ["responseComment"], detail: row.cycleName, context: context, on: tx)
+            try AssessmentRules.responseProblem(
+                cycle: row.frozen, state: row.assessmentState, appeal: appeal, text: comment
+            ).throwIfAny()
+            try await claim(
+                id, version: version, on: tx,
+                set: """
+                    response_comment = \(bind: comment.isEmpty ? nil : comment), is_appeal = \(bind: appeal), responded_at = \(bind: context.now),
+                    state = \(bind: appeal ? AssessmentState.appealed.rawValue : AssessmentState.acknowledged.rawValue)
+                    """, now: context.now)
+            try await AuditLog.record(
+                appeal ? "assessment.appealed" : "assessment.acknowledged", recordType: AssessmentKind.recordType,
+                recordID: String(id), fields: ["responseComment"], detail: row.cycleName, context: context, on: tx)
         }
     }
 
-    struct AppealAnswerInput: Codable, Sendable { var answer: String?; var skillsRating: Double?; var teamworkRating: Double?; var version: Int? }
+    struct AppealAnswerInput: Codable, Sendable {
+        var answer: String?; var skillsRating: Double?; var teamworkRating: Double?; var version: Int?
+    }
 
     /// The supervisor answers an appeal; revised ratings recompute the score (the lines show the new one).
     func answerAppeal(_ id: Int, _ input: AppealAnswerInput, now: Date, context: AuditContext) async throws {
         var errors = FieldErrors()
-        if case .failure(let problem) = ScoreScale.validate(input.skillsRating, field: "skillsRating", required: false) { errors.merge(problem) }
-        if case .failure(let problem) = ScoreScale.validate(input.teamworkRating, field: "teamworkRating", required: false) { errors.merge(problem) }
+        if case .failure(let problem) = ScoreScale.validate(input.skillsRating, field: "skillsRating", required: false)
+        {
+            errors.merge(problem)
+        }
+        if case .failure(let problem) = ScoreScale.validate(
+            input.teamworkRating, field: "teamworkRating", required: false)
+        {
+            errors.merge(problem)
+        }
         let answer = (input.answer ?? "").trimmed
         let version = try required(input.version)
         let early = errors
         try await database.transaction { tx in
             let row = try await load(id, on: tx)
             var errors = early
-            errors.merge(AssessmentRules.appealAnswerProblem(cycle: row.frozen, state: row.assessmentState, answer: answer))
+            errors.merge(
+                AssessmentRules.appealAnswerProblem(cycle: row.frozen, state: row.assessmentState, answer: answer))
             try errors.throwIfAny()
             guard let cycle = try await store.cycle(row.cycleID, on: tx) else { throw KefuError.notFound }
             var rated = row
             rated.skillsRating = input.skillsRating ?? row.skillsRating
             rated.teamworkRating = input.teamworkRating ?? row.teamworkRating
             let (inputs, result) = try await calculate([rated], cycle: cycle, now: now, on: tx)[rated.id]!
-            try await claim(id, version: version, on: tx, set: """
-                appeal_answer = \(bind: answer), answered_at = \(bind: context.now), answered_by_staff_id = \(bind: context.actorStaffID),
-                skills_rating = \(bind: rated.skillsRating), teamwork_rating = \(bind: rated.teamworkRating), state = 'answered',
-                inputs = \(bind: inputs), result = \(bind: try Self.json(result)), total = \(bind: result.total), grade = \(bind: result.grade?.rawValue)
-                """, now: context.now)
-            try await AuditLog.record("assessment.appeal_answered", recordType: AssessmentKind.recordType, recordID: String(id),
-                                      fields: ["appealAnswer", "skillsRating", "teamworkRating", "total", "grade"],
-                                      detail: "\(row.cycleName), \(row.staffName): \(result.total.map(AssessmentCalculation.text) ?? "—")",
-                                      context: context, on: tx)
+            try await claim(
+                id, version: version, on: tx,
+                set: """
+                    appeal_answer = \(bind: answer), answered_at = \(bind: context.now), answered_by_staff_id = \(bind: context.actorStaffID),
+                    skills_rating = \(bind: rated.skillsRating), teamwork_rating = \(bind: rated.teamworkRating), state = 'answered',
+                    inputs = \(bind: inputs), result = \(bind: try Self.json(result)), total = \(bind: result.total), grade = \(bind: result.grade?.rawValue)
+                    """, now: context.now)
+            try await AuditLog.record(
+                "assessment.appeal_answered", recordType: AssessmentKind.recordType, recordID: String(id),
+                fields: ["appealAnswer", "skillsRating", "teamworkRating", "total", "grade"],
+                detail: "\(row.cycleName), \(row.staffName): \(result.total.map(AssessmentCalculation.text) ?? "—")",
+                context: context, on: tx)
         }
     }
 
@@ -233,15 +289,20 @@ struct AssessmentWorkflow {
             let sql = try tx.sql()
             for row in rows {
                 guard let (inputs, result) = results[row.id] else { continue }
-                try await sql.raw("""
+                try await sql.raw(
+                    """
                     UPDATE assessments SET inputs = \(bind: inputs), result = \(bind: try Self.json(result)), total = \(bind: result.total),
                         grade = \(bind: result.grade?.rawValue), updated_at = \(bind: context.now), version = version + 1
                     WHERE id = \(bind: row.id)
-                    """).run()
+                    """
+                ).run()
             }
-            try await sql.raw("UPDATE assessment_cycles SET updated_at = \(bind: context.now), version = version + 1 WHERE id = \(bind: cycleID)").run()
-            try await AuditLog.record("assessment_cycle.recomputed", recordType: AssessmentCycleKind.recordType, recordID: String(cycleID),
-                                      fields: ["total", "grade"], detail: "\(cycle.name): \(rows.count)", context: context, on: tx)
+            try await sql.raw(
+                "UPDATE assessment_cycles SET updated_at = \(bind: context.now), version = version + 1 WHERE id = \(bind: cycleID)"
+            ).run()
+            try await AuditLog.record(
+                "assessment_cycle.recomputed", recordType: AssessmentCycleKind.recordType, recordID: String(cycleID),
+                fields: ["total", "grade"], detail: "\(cycle.name): \(rows.count)", context: context, on: tx)
             return rows.count
         }
     }
@@ -253,15 +314,20 @@ struct AssessmentWorkflow {
         try await database.transaction { tx in
             guard let cycle = try await store.cycle(cycleID, on: tx) else { throw KefuError.notFound }
             let states = try await store.assessments(cycleID: cycleID, on: tx).map(\.assessmentState)
-            if let problem = AssessmentRules.signOffProblem(cycle: cycle.cycleState, states: states) { throw FieldErrors(["cycle": problem]) }
-            let claimed = try await tx.sql().raw("""
+            if let problem = AssessmentRules.signOffProblem(cycle: cycle.cycleState, states: states) {
+                throw FieldErrors(["cycle": problem])
+            }
+            let claimed = try await tx.sql().raw(
+                """
                 UPDATE assessment_cycles SET state = 'signed_off', signed_off_at = \(bind: context.now), signed_off_by_staff_id = \(bind: context.actorStaffID),
                     updated_at = \(bind: context.now), version = version + 1
                 WHERE id = \(bind: cycleID) AND version = \(bind: version) AND state = 'open' RETURNING id
-                """).first()
+                """
+            ).first()
             guard claimed != nil else { throw KefuError.conflict() }
-            try await AuditLog.record("assessment_cycle.signed_off", recordType: AssessmentCycleKind.recordType, recordID: String(cycleID),
-                                      fields: ["state"], detail: "\(cycle.name): \(states.count) people", context: context, on: tx)
+            try await AuditLog.record(
+                "assessment_cycle.signed_off", recordType: AssessmentCycleKind.recordType, recordID: String(cycleID),
+                fields: ["state"], detail: "\(cycle.name): \(states.count) people", context: context, on: tx)
         }
     }
 
@@ -270,20 +336,28 @@ struct AssessmentWorkflow {
     /// Records what follows from a result — bonus, promotion, certificate, improvement plan, bonus
     /// deduction, reassignment — with its basis, for pay, promotion and training.
     func addDecision(assessmentID: Int, _ input: DecisionInput, context: AuditContext) async throws -> Int {
-        let kind = try ConsequenceKind.validate(kind: input.kind, amountYuan: input.amountYuan, basis: input.basis).get()
+        let kind = try ConsequenceKind.validate(kind: input.kind, amountYuan: input.amountYuan, basis: input.basis)
+            .get()
         return try await database.transaction { tx in
             let row = try await load(assessmentID, on: tx)
-            if let problem = AssessmentRules.decisionProblem(cycle: row.frozen, state: row.assessmentState) { throw FieldErrors(["kind": problem]) }
-            let id = try await tx.sql().raw("""
-                INSERT INTO assessment_decisions (assessment_id, cycle_id, staff_id, kind, amount_yuan, basis, decided_by_staff_id, decided_at)
-                VALUES (\(bind: assessmentID), \(bind: row.cycleID), \(bind: row.staffID), \(bind: kind.rawValue), \(bind: input.amountYuan),
-                        \(bind: input.basis.trimmed), \(bind: context.actorStaffID), \(bind: context.now))
-                RETURNING id
-                """).first()?.decode(column: "id", as: Int.self) ?? 0
-            try await AuditLog.record("assessment.decision_recorded", recordType: AssessmentDecisionKind.recordType, recordID: String(id),
-                                      fields: ["kind", "amountYuan", "basis"],
-                                      detail: "\(row.cycleName), \(row.staffName): \(kind.rawValue) \(input.amountYuan.map(String.init) ?? "")",
-                                      context: context, on: tx)
+            if let problem = AssessmentRules.decisionProblem(cycle: row.frozen, state: row.assessmentState) {
+                throw FieldErrors(["kind": problem])
+            }
+            let id =
+                try await tx.sql().raw(
+                    """
+                    INSERT INTO assessment_decisions (assessment_id, cycle_id, staff_id, kind, amount_yuan, basis, decided_by_staff_id, decided_at)
+                    VALUES (\(bind: assessmentID), \(bind: row.cycleID), \(bind: row.staffID), \(bind: kind.rawValue), \(bind: input.amountYuan),
+                            \(bind: input.basis.trimmed), \(bind: context.actorStaffID), \(bind: context.now))
+                    RETURNING id
+                    """
+                ).first()?.decode(column: "id", as: Int.self) ?? 0
+            try await AuditLog.record(
+                "assessment.decision_recorded", recordType: AssessmentDecisionKind.recordType, recordID: String(id),
+                fields: ["kind", "amountYuan", "basis"],
+                detail:
+                    "\(row.cycleName), \(row.staffName): \(kind.rawValue) \(input.amountYuan.map(String.init) ?? "")",
+                context: context, on: tx)
             return id
         }
     }
@@ -306,11 +380,14 @@ struct AssessmentWorkflow {
     }
 
     /// Reads the inputs of the given assessments in bulk (one grouped query per figure) and computes each.
-    func calculate(_ rows: [AssessmentStore.AssessmentRow], cycle: AssessmentStore.CycleRow, now: Date,
-                   on tx: any Database) async throws -> [Int: (inputs: String, result: AssessmentResult)] {
+    func calculate(
+        _ rows: [AssessmentStore.AssessmentRow], cycle: AssessmentStore.CycleRow, now: Date,
+        on tx: any Database
+    ) async throws -> [Int: (inputs: String, result: AssessmentResult)] {
         guard let period = cycle.period, !rows.isEmpty else { return [:] }
         let staffIDs = rows.map(\.staffID)
-        let figures = try await WorkFigureReader(database: tx, serviceQuality: serviceQuality).figures(staffIDs: staffIDs, period: period, now: now)
+        let figures = try await WorkFigureReader(database: tx, serviceQuality: serviceQuality).figures(
+            staffIDs: staffIDs, period: period, now: now)
         var joined: [Int: CalendarDay] = [:]
         for row in try await tx.sql().raw("SELECT id, created_at FROM staff WHERE id IN (\(binds: staffIDs))").all() {
             let day = CalendarDay(try row.decode(column: "created_at", as: Date.self), timeZone: DisplayFormat.timeZone)
@@ -324,16 +401,24 @@ struct AssessmentWorkflow {
         for row in rows {
             let personFigures = figures[row.staffID] ?? [:]
             let inputs = AssessmentInputs(
-                period: period, joinedOn: joined[row.staffID], targets: cycle.workTargets, figures: personFigures, inspectionScores: inspections[row.staffID] ?? [],
-                trainingScores: training[row.staffID] ?? [], supervisorSkillsRating: row.skillsRating, supervisorTeamworkRating: row.teamworkRating,
-                colleagueRatings: colleagues[row.id] ?? [], selfEvaluation: row.selfScore, attendance: attendance[row.staffID]
+                period: period, joinedOn: joined[row.staffID], targets: cycle.workTargets, figures: personFigures,
+                inspectionScores: inspections[row.staffID] ?? [],
+                trainingScores: training[row.staffID] ?? [], supervisorSkillsRating: row.skillsRating,
+                supervisorTeamworkRating: row.teamworkRating,
+                colleagueRatings: colleagues[row.id] ?? [], selfEvaluation: row.selfScore,
+                attendance: attendance[row.staffID]
             )
-            let result = AssessmentCalculation.compute(inputs, weights: cycle.assessmentWeights, thresholds: cycle.gradeThresholds)
-            let stored = StoredInputs(figures: personFigures.reduce(into: [:]) { $0[$1.key.rawValue] = $1.value }, joinedOn: joined[row.staffID]?.description,
-                                     inspectionScores: inspections[row.staffID], trainingScores: training[row.staffID],
-                                     colleagueRatingCount: colleagues[row.id]?.count,
-                                     colleagueRatingAverage: colleagues[row.id].flatMap { $0.isEmpty ? nil : AssessmentCalculation.round2($0.reduce(0, +) / Double($0.count)) },
-                                     attendance: attendance[row.staffID])
+            let result = AssessmentCalculation.compute(
+                inputs, weights: cycle.assessmentWeights, thresholds: cycle.gradeThresholds)
+            let stored = StoredInputs(
+                figures: personFigures.reduce(into: [:]) { $0[$1.key.rawValue] = $1.value },
+                joinedOn: joined[row.staffID]?.description,
+                inspectionScores: inspections[row.staffID], trainingScores: training[row.staffID],
+                colleagueRatingCount: colleagues[row.id]?.count,
+                colleagueRatingAverage: colleagues[row.id].flatMap {
+                    $0.isEmpty ? nil : AssessmentCalculation.round2($0.reduce(0, +) / Double($0.count))
+                },
+                attendance: attendance[row.staffID])
             results[row.id] = (try Self.json(stored), result)
         }
         return results
@@ -359,10 +444,12 @@ struct AssessmentWorkflow {
 
     /// Claims the assessment's version in the same UPDATE that changes it: a stale version is a 409.
     private func claim(_ id: Int, version: Int, on tx: any Database, set: SQLQueryString, now: Date) async throws {
-        let claimed = try await tx.sql().raw("""
+        let claimed = try await tx.sql().raw(
+            """
             UPDATE assessments SET \(set), updated_at = \(bind: now), version = version + 1
             WHERE id = \(bind: id) AND version = \(bind: version) RETURNING id
-            """).first()
+            """
+        ).first()
         guard claimed != nil else { throw KefuError.conflict() }
     }
 }

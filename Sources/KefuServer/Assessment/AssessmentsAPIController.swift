@@ -33,13 +33,19 @@ struct AssessmentsAPIController: RouteCollection {
         let store = AssessmentStore(database: req.db)
         switch AccessPolicy.widestScope(of: staff.role, for: .viewAssessments) {
         case .any?:
-            return try await store.cycles(departmentID: nil).map { AssessmentCycleDTO($0, assessments: [], words: req.assessmentWords) }
+            return try await store.cycles(departmentID: nil).map {
+                AssessmentCycleDTO($0, assessments: [], words: req.assessmentWords)
+            }
         case .team?:
-            return try await store.cycles(departmentID: staff.departmentID).map { AssessmentCycleDTO($0, assessments: [], words: req.assessmentWords) }
+            return try await store.cycles(departmentID: staff.departmentID).map {
+                AssessmentCycleDTO($0, assessments: [], words: req.assessmentWords)
+            }
         default:
             var result: [AssessmentCycleDTO] = []
             for own in try await store.assessments(ofStaff: staff.id) {
-                if let cycle = try await store.cycle(own.cycleID) { result.append(AssessmentCycleDTO(cycle, assessments: [own], words: req.assessmentWords)) }
+                if let cycle = try await store.cycle(own.cycleID) {
+                    result.append(AssessmentCycleDTO(cycle, assessments: [own], words: req.assessmentWords))
+                }
             }
             return result
         }
@@ -62,14 +68,16 @@ struct AssessmentsAPIController: RouteCollection {
     @Sendable func recompute(req: Request) async throws -> AssessmentCycleDTO {
         let cycle = try await req.record(AssessmentCycleKind.self, for: .manageAssessments)
         let input = try req.content.decode(VersionInput.self)
-        _ = try await workflow(req).recompute(cycleID: cycle.id, version: try required(input.version), now: req.now, context: req.auditContext)
+        _ = try await workflow(req).recompute(
+            cycleID: cycle.id, version: try required(input.version), now: req.now, context: req.auditContext)
         return try await cycleDTO(req, cycle.id)
     }
 
     @Sendable func signOff(req: Request) async throws -> AssessmentCycleDTO {
         let cycle = try await req.record(AssessmentCycleKind.self, for: .signOffAssessments)
         let input = try req.content.decode(VersionInput.self)
-        try await workflow(req).signOff(cycleID: cycle.id, version: try required(input.version), context: req.auditContext)
+        try await workflow(req).signOff(
+            cycleID: cycle.id, version: try required(input.version), context: req.auditContext)
         return try await cycleDTO(req, cycle.id)
     }
 
@@ -85,7 +93,9 @@ struct AssessmentsAPIController: RouteCollection {
         let store = AssessmentStore(database: req.db)
         var result: [AssessmentDTO] = []
         for row in try await store.assessments(ofStaff: staff.id) {
-            result.append(AssessmentDTO(row, decisions: try await store.decisions(assessmentID: row.id), words: req.assessmentWords))
+            result.append(
+                AssessmentDTO(
+                    row, decisions: try await store.decisions(assessmentID: row.id), words: req.assessmentWords))
         }
         return result
     }
@@ -97,33 +107,39 @@ struct AssessmentsAPIController: RouteCollection {
 
     @Sendable func selfEvaluate(req: Request) async throws -> AssessmentDTO {
         let row = try await req.record(AssessmentKind.self, for: .respondToAssessment)
-        try await workflow(req).selfEvaluate(row.id, try req.content.decode(AssessmentWorkflow.SelfInput.self), context: req.auditContext)
+        try await workflow(req).selfEvaluate(
+            row.id, try req.content.decode(AssessmentWorkflow.SelfInput.self), context: req.auditContext)
         return try await assessmentDTO(req, row.id)
     }
 
     @Sendable func supervisorEvaluate(req: Request) async throws -> AssessmentDTO {
         let row = try await req.record(AssessmentKind.self, for: .manageAssessments)
-        try await workflow(req).supervisorEvaluate(row.id, try req.content.decode(AssessmentWorkflow.SupervisorInput.self), now: req.now,
-                                                   context: req.auditContext)
+        try await workflow(req).supervisorEvaluate(
+            row.id, try req.content.decode(AssessmentWorkflow.SupervisorInput.self), now: req.now,
+            context: req.auditContext)
         return try await assessmentDTO(req, row.id)
     }
 
     @Sendable func respond(req: Request) async throws -> AssessmentDTO {
         let row = try await req.record(AssessmentKind.self, for: .respondToAssessment)
-        try await workflow(req).respond(row.id, try req.content.decode(AssessmentWorkflow.ResponseInput.self), context: req.auditContext)
+        try await workflow(req).respond(
+            row.id, try req.content.decode(AssessmentWorkflow.ResponseInput.self), context: req.auditContext)
         return try await assessmentDTO(req, row.id)
     }
 
     @Sendable func answerAppeal(req: Request) async throws -> AssessmentDTO {
         let row = try await req.record(AssessmentKind.self, for: .manageAssessments)
-        try await workflow(req).answerAppeal(row.id, try req.content.decode(AssessmentWorkflow.AppealAnswerInput.self), now: req.now,
-                                             context: req.auditContext)
+        try await workflow(req).answerAppeal(
+            row.id, try req.content.decode(AssessmentWorkflow.AppealAnswerInput.self), now: req.now,
+            context: req.auditContext)
         return try await assessmentDTO(req, row.id)
     }
 
     @Sendable func addDecision(req: Request) async throws -> Response {
         let row = try await req.record(AssessmentKind.self, for: .manageAssessments)
-        _ = try await workflow(req).addDecision(assessmentID: row.id, try req.content.decode(AssessmentWorkflow.DecisionInput.self), context: req.auditContext)
+        _ = try await workflow(req).addDecision(
+            assessmentID: row.id, try req.content.decode(AssessmentWorkflow.DecisionInput.self),
+            context: req.auditContext)
         return try await assessmentDTO(req, row.id).encodeResponse(status: .created, for: req)
     }
 
@@ -141,7 +157,8 @@ struct AssessmentsAPIController: RouteCollection {
     private func cycleDTO(_ req: Request, _ id: Int) async throws -> AssessmentCycleDTO {
         let store = AssessmentStore(database: req.db)
         guard let cycle = try await store.cycle(id) else { throw KefuError.notFound }
-        return AssessmentCycleDTO(cycle, assessments: try await store.assessments(cycleID: id), words: req.assessmentWords)
+        return AssessmentCycleDTO(
+            cycle, assessments: try await store.assessments(cycleID: id), words: req.assessmentWords)
     }
 
     private func assessmentDTO(_ req: Request, _ id: Int) async throws -> AssessmentDTO {
@@ -160,13 +177,21 @@ extension AssessmentWorkflow.DecisionInput: Content {}
 
 /// The decisions of a signed-off cycle as CSV for payroll (R5.3: "exportable to CSV for the payroll of 财务部").
 enum AssessmentExport {
-    static func csv(_ cycle: AssessmentStore.CycleRow, decisions: [AssessmentStore.DecisionRow], words: AssessmentWords) -> String {
-        let header = ["cycle", "period", "username", "name", "total", "grade", "decision", "amount_yuan", "basis", "decided_by", "decided_at"]
-            .map { words.words.t("assessment.csv.\($0)") }
+    static func csv(_ cycle: AssessmentStore.CycleRow, decisions: [AssessmentStore.DecisionRow], words: AssessmentWords)
+        -> String
+    {
+        let header = [
+            "cycle", "period", "username", "name", "total", "grade", "decision", "amount_yuan", "basis", "decided_by",
+            "decided_at",
+        ]
+        .map { words.words.t("assessment.csv.\($0)") }
         let rows = decisions.map { row in
-            [row.cycleName, "\(row.periodStart)–\(row.periodEnd)", row.username, row.staffName, row.total.map(AssessmentCalculation.text) ?? "",
-             words.grade(row.grade), words.consequence(row.kind), row.amountYuan.map(String.init) ?? "",
-             row.basis, row.decidedByName ?? "", DisplayFormat.dateTime(row.decidedAt)]
+            [
+                row.cycleName, "\(row.periodStart)–\(row.periodEnd)", row.username, row.staffName,
+                row.total.map(AssessmentCalculation.text) ?? "",
+                words.grade(row.grade), words.consequence(row.kind), row.amountYuan.map(String.init) ?? "",
+                row.basis, row.decidedByName ?? "", DisplayFormat.dateTime(row.decidedAt),
+            ]
         }
         return CSVTable.write(header: header, rows: rows)
     }
@@ -177,11 +202,14 @@ enum AssessmentExport {
         }
         let decisions = try await AssessmentStore(database: req.db).decisions(cycleID: cycle.id)
         let text = csv(cycle, decisions: decisions, words: req.assessmentWords)
-        try await AuditLog.record("assessment_cycle.exported", recordType: AssessmentCycleKind.recordType, recordID: String(cycle.id),
-                                  fields: ["decisions"], detail: "\(cycle.name): \(decisions.count) rows", context: req.auditContext, on: req.db)
+        try await AuditLog.record(
+            "assessment_cycle.exported", recordType: AssessmentCycleKind.recordType, recordID: String(cycle.id),
+            fields: ["decisions"], detail: "\(cycle.name): \(decisions.count) rows", context: req.auditContext,
+            on: req.db)
         let response = Response(status: .ok, body: .init(data: Data(CSVText.encodeForExcel(text))))
         response.headers.contentType = HTTPMediaType(type: "text", subType: "csv", parameters: ["charset": "utf-8"])
-        response.headers.replaceOrAdd(name: .contentDisposition, value: "attachment; filename=\"assessment-\(cycle.id)-decisions.csv\"")
+        response.headers.replaceOrAdd(
+            name: .contentDisposition, value: "attachment; filename=\"assessment-\(cycle.id)-decisions.csv\"")
         response.headers.replaceOrAdd(name: .cacheControl, value: "no-store")
         return response
     }

@@ -26,7 +26,10 @@ struct AssessmentsController: RouteCollection {
     // MARK: The list and a new cycle
 
     struct IndexPage: Encodable {
-        struct Cycle: Encodable { var id: Int; var name: String; var period: String; var state: String; var stateLabel: String; var people: Int }
+        struct Cycle: Encodable {
+            var id: Int; var name: String; var period: String; var state: String; var stateLabel: String;
+            var people: Int
+        }
         struct Own: Encodable {
             var id: Int; var cycleName: String; var stateLabel: String; var total: String; var gradeLabel: String
             /// The cycle, for rating colleagues in it (R5.3 teamwork) while it is open.
@@ -40,7 +43,9 @@ struct AssessmentsController: RouteCollection {
         var form: [String: String], errors: [String: String], weights: [WeightRow], targets: [TargetRow]
     }
 
-    private func renderIndex(_ req: Request, form: [String: String] = [:], errors: [String: String] = [:], status: HTTPResponseStatus = .ok) async throws -> Response {
+    private func renderIndex(
+        _ req: Request, form: [String: String] = [:], errors: [String: String] = [:], status: HTTPResponseStatus = .ok
+    ) async throws -> Response {
         let staff = try req.requireStaff()
         let words = req.assessmentWords
         let store = AssessmentStore(database: req.db)
@@ -48,39 +53,53 @@ struct AssessmentsController: RouteCollection {
         var cycles: [IndexPage.Cycle] = []
         if scope == .any || scope == .team {
             for cycle in try await store.cycles(departmentID: scope == .any ? nil : staff.departmentID) {
-                cycles.append(.init(id: cycle.id, name: cycle.name, period: "\(cycle.periodStart) – \(cycle.periodEnd)", state: cycle.state,
-                                    stateLabel: words.cycleState(cycle.state), people: try await store.assessments(cycleID: cycle.id).count))
+                cycles.append(
+                    .init(
+                        id: cycle.id, name: cycle.name, period: "\(cycle.periodStart) – \(cycle.periodEnd)",
+                        state: cycle.state,
+                        stateLabel: words.cycleState(cycle.state),
+                        people: try await store.assessments(cycleID: cycle.id).count))
             }
         }
         let own = try await store.assessments(ofStaff: staff.id).map {
-            IndexPage.Own(id: $0.id, cycleName: $0.cycleName, stateLabel: words.state($0.state), total: $0.total.map(AssessmentCalculation.text) ?? "—",
-                          gradeLabel: words.grade($0.grade), cycleID: $0.cycleID, isOpen: $0.frozen == .open)
+            IndexPage.Own(
+                id: $0.id, cycleName: $0.cycleName, stateLabel: words.state($0.state),
+                total: $0.total.map(AssessmentCalculation.text) ?? "—",
+                gradeLabel: words.grade($0.grade), cycleID: $0.cycleID, isOpen: $0.frozen == .open)
         }
         let standard = AssessmentWeights.standard
         let weights = AssessmentDimension.allCases.map {
-            IndexPage.WeightRow(code: $0.rawValue, label: words.dimension($0.rawValue), value: form["weight_\($0.rawValue)"] ?? String(standard.percent($0)),
-                                error: errors["weights.\($0.rawValue)"])
+            IndexPage.WeightRow(
+                code: $0.rawValue, label: words.dimension($0.rawValue),
+                value: form["weight_\($0.rawValue)"] ?? String(standard.percent($0)),
+                error: errors["weights.\($0.rawValue)"])
         }
         let targetErrors = targetFieldErrors(errors, form: form)
         let targets = WorkFigure.allCases.map {
-            IndexPage.TargetRow(code: $0.rawValue, label: words.figure($0.rawValue), value: form["target_\($0.rawValue)"] ?? "", error: targetErrors[$0.rawValue])
+            IndexPage.TargetRow(
+                code: $0.rawValue, label: words.figure($0.rawValue), value: form["target_\($0.rawValue)"] ?? "",
+                error: targetErrors[$0.rawValue])
         }
         let defaults = ["name": "", "periodStart": "", "periodEnd": "", "excellent": "90", "good": "80", "pass": "60"]
         let canCreate = AccessPolicy.allows(staff.role, .manageAssessments)
         var team: [IndexPage.PersonChoice] = []
         if canCreate {
-            team = try await req.db.sql().raw("""
+            team = try await req.db.sql().raw(
+                """
                 SELECT id, display_name FROM staff WHERE department_id = \(bind: staff.departmentID) AND role = 'specialist' AND is_active = \(bind: true)
                 ORDER BY display_name, id
-                """).all().map {
+                """
+            ).all().map {
                 let id = try $0.decode(column: "id", as: Int.self)
-                return IndexPage.PersonChoice(id: id, name: try $0.decode(column: "display_name", as: String.self),
-                                              isChecked: form.isEmpty || form["person_\(id)"] != nil)
+                return IndexPage.PersonChoice(
+                    id: id, name: try $0.decode(column: "display_name", as: String.self),
+                    isChecked: form.isEmpty || form["person_\(id)"] != nil)
             }
         }
-        var page = IndexPage(cycles: cycles, hasCycles: !cycles.isEmpty, own: own, hasOwn: !own.isEmpty,
-                             canCreate: canCreate, team: team, form: defaults.merging(form) { $1 }, errors: errors,
-                             weights: weights, targets: targets)
+        var page = IndexPage(
+            cycles: cycles, hasCycles: !cycles.isEmpty, own: own, hasOwn: !own.isEmpty,
+            canCreate: canCreate, team: team, form: defaults.merging(form) { $1 }, errors: errors,
+            weights: weights, targets: targets)
         page.canRateColleagues = AccessPolicy.allows(staff.role, .rateColleagues)
         return try await req.renderPage("assessment/index", titleKey: "assessment.title", page, status: status)
     }
@@ -90,7 +109,9 @@ struct AssessmentsController: RouteCollection {
         let sent = WorkFigure.allCases.filter { !(form["target_\($0.rawValue)"] ?? "").trimmed.isEmpty }
         var result: [String: String] = [:]
         for (index, figure) in sent.enumerated() {
-            if let message = errors["targets.\(index).target"] ?? errors["targets.\(index).figure"] { result[figure.rawValue] = message }
+            if let message = errors["targets.\(index).target"] ?? errors["targets.\(index).figure"] {
+                result[figure.rawValue] = message
+            }
         }
         return result
     }
@@ -105,7 +126,11 @@ struct AssessmentsController: RouteCollection {
         for dimension in AssessmentDimension.allCases {
             let text = (form["weight_\(dimension.rawValue)"] ?? "").trimmed
             if text.isEmpty { continue }
-            if let value = Int(text) { weights[dimension.rawValue] = value } else { errors["weights.\(dimension.rawValue)"] = req.t("assessment.error.weight_range") }
+            if let value = Int(text) {
+                weights[dimension.rawValue] = value
+            } else {
+                errors["weights.\(dimension.rawValue)"] = req.t("assessment.error.weight_range")
+            }
         }
         var targets: [AssessmentWorkflow.TargetInput] = []
         for figure in WorkFigure.allCases {
@@ -114,29 +139,43 @@ struct AssessmentsController: RouteCollection {
         }
         func number(_ key: String) -> Double? { Double((form[key] ?? "").trimmed) }
         let input = AssessmentWorkflow.CycleInput(
-            name: form["name"] ?? "", periodStart: form["periodStart"] ?? "", periodEnd: form["periodEnd"] ?? "", weights: weights,
-            thresholds: .init(excellent: number("excellent") ?? -1, good: number("good") ?? -1, pass: number("pass") ?? -1), targets: targets,
+            name: form["name"] ?? "", periodStart: form["periodStart"] ?? "", periodEnd: form["periodEnd"] ?? "",
+            weights: weights,
+            thresholds: .init(
+                excellent: number("excellent") ?? -1, good: number("good") ?? -1, pass: number("pass") ?? -1),
+            targets: targets,
             staffIDs: form.keys.compactMap { $0.hasPrefix("person_") ? Int($0.dropFirst(7)) : nil }.sorted()
         )
         do {
             if !errors.isEmpty { throw FieldErrors(errors.mapValues { _ in "assessment.error.weight_range" }) }
-            let id = try await AssessmentWorkflow(database: req.db, serviceQuality: req.application.serviceQualityFigures)
-                .createCycle(input, departmentID: staff.departmentID, context: req.auditContext)
-            return req.redirect(to: "/assessments/cycles/\(id)", flash: FlashMessage(.success, "assessment.flash.saved"))
+            let id = try await AssessmentWorkflow(
+                database: req.db, serviceQuality: req.application.serviceQualityFigures
+            )
+            .createCycle(input, departmentID: staff.departmentID, context: req.auditContext)
+            return req.redirect(
+                to: "/assessments/cycles/\(id)", flash: FlashMessage(.success, "assessment.flash.saved"))
         } catch let problems as FieldErrors {
-            return try await renderIndex(req, form: form, errors: problems.messages.mapValues { req.t($0) }, status: .unprocessableEntity)
+            return try await renderIndex(
+                req, form: form, errors: problems.messages.mapValues { req.t($0) }, status: .unprocessableEntity)
         }
     }
 
     // MARK: A cycle
 
     struct CyclePage: Encodable {
-        struct Person: Encodable { var id: Int; var name: String; var stateLabel: String; var total: String; var gradeLabel: String; var grade: String }
-        var id: Int, name: String, period: String, state: String, stateLabel: String, version: Int, weights: [String], targets: [String]
-        var thresholds: String, signedOff: String?, people: [Person], canRecompute: Bool, canSignOff: Bool, canExport: Bool, error: String?
+        struct Person: Encodable {
+            var id: Int; var name: String; var stateLabel: String; var total: String; var gradeLabel: String;
+            var grade: String
+        }
+        var id: Int, name: String, period: String, state: String, stateLabel: String, version: Int, weights: [String],
+            targets: [String]
+        var thresholds: String, signedOff: String?, people: [Person], canRecompute: Bool, canSignOff: Bool,
+            canExport: Bool, error: String?
     }
 
-    private func renderCycle(_ req: Request, _ id: Int, error: String? = nil, status: HTTPResponseStatus = .ok) async throws -> Response {
+    private func renderCycle(_ req: Request, _ id: Int, error: String? = nil, status: HTTPResponseStatus = .ok)
+        async throws -> Response
+    {
         let staff = try req.requireStaff()
         let store = AssessmentStore(database: req.db)
         guard let cycle = try await store.cycle(id) else { throw KefuError.notFound }
@@ -144,8 +183,10 @@ struct AssessmentsController: RouteCollection {
         let facts = RecordFacts(departmentID: cycle.departmentID)
         let isOpen = cycle.cycleState == .open
         let people = try await store.assessments(cycleID: id).map {
-            CyclePage.Person(id: $0.id, name: $0.staffName, stateLabel: words.state($0.state), total: $0.total.map(AssessmentCalculation.text) ?? "—",
-                             gradeLabel: words.grade($0.grade), grade: $0.grade ?? "none")
+            CyclePage.Person(
+                id: $0.id, name: $0.staffName, stateLabel: words.state($0.state),
+                total: $0.total.map(AssessmentCalculation.text) ?? "—",
+                gradeLabel: words.grade($0.grade), grade: $0.grade ?? "none")
         }
         let weights = AssessmentDimension.allCases.compactMap { dimension -> String? in
             let percent = cycle.assessmentWeights.percent(dimension)
@@ -153,12 +194,18 @@ struct AssessmentsController: RouteCollection {
         }
         let thresholds = cycle.gradeThresholds
         let page = CyclePage(
-            id: id, name: cycle.name, period: "\(cycle.periodStart) – \(cycle.periodEnd)", state: cycle.state, stateLabel: words.cycleState(cycle.state),
+            id: id, name: cycle.name, period: "\(cycle.periodStart) – \(cycle.periodEnd)", state: cycle.state,
+            stateLabel: words.cycleState(cycle.state),
             version: cycle.version, weights: weights,
-            targets: cycle.workTargets.map { "\(words.figure($0.figure.rawValue)) \(AssessmentCalculation.text($0.target))" },
-            thresholds: [AssessmentGrade.excellent, .good, .pass].map { "\(words.grade($0.rawValue)) ≥ \(AssessmentCalculation.text(thresholds.threshold(of: $0)))" }
-                .joined(separator: words.words.listSeparator),
-            signedOff: cycle.signedOffAt.map { "\(DisplayFormat.dateTime($0)) · \(cycle.signedOffByName ?? "—")" }, people: people,
+            targets: cycle.workTargets.map {
+                "\(words.figure($0.figure.rawValue)) \(AssessmentCalculation.text($0.target))"
+            },
+            thresholds: [AssessmentGrade.excellent, .good, .pass].map {
+                "\(words.grade($0.rawValue)) ≥ \(AssessmentCalculation.text(thresholds.threshold(of: $0)))"
+            }
+            .joined(separator: words.words.listSeparator),
+            signedOff: cycle.signedOffAt.map { "\(DisplayFormat.dateTime($0)) · \(cycle.signedOffByName ?? "—")" },
+            people: people,
             canRecompute: isOpen && AccessPolicy.permits(staff.actor, .manageAssessments, on: facts),
             canSignOff: isOpen && AccessPolicy.permits(staff.actor, .signOffAssessments, on: facts),
             canExport: !isOpen && AccessPolicy.permits(staff.actor, .exportAssessmentDecisions, on: facts), error: error
@@ -176,9 +223,12 @@ struct AssessmentsController: RouteCollection {
     private func cycleAction(_ req: Request, _ id: Int, _ step: () async throws -> Void) async throws -> Response {
         do {
             try await step()
-            return req.redirect(to: "/assessments/cycles/\(id)", flash: FlashMessage(.success, "assessment.flash.saved"))
+            return req.redirect(
+                to: "/assessments/cycles/\(id)", flash: FlashMessage(.success, "assessment.flash.saved"))
         } catch let problems as FieldErrors {
-            return try await renderCycle(req, id, error: problems.messages.values.map { req.t($0) }.sorted().joined(separator: " "), status: .unprocessableEntity)
+            return try await renderCycle(
+                req, id, error: problems.messages.values.map { req.t($0) }.sorted().joined(separator: " "),
+                status: .unprocessableEntity)
         } catch let error as KefuError where error.status == .conflict {
             return try await renderCycle(req, id, error: req.t(error.messageKey), status: .conflict)
         }
@@ -188,7 +238,8 @@ struct AssessmentsController: RouteCollection {
         let cycle = try await req.record(AssessmentCycleKind.self, for: .manageAssessments)
         let form = try req.content.decode(VersionForm.self)
         return try await cycleAction(req, cycle.id) {
-            _ = try await workflow(req).recompute(cycleID: cycle.id, version: form.version ?? -1, now: req.now, context: req.auditContext)
+            _ = try await workflow(req).recompute(
+                cycleID: cycle.id, version: form.version ?? -1, now: req.now, context: req.auditContext)
         }
     }
 
@@ -205,26 +256,34 @@ struct AssessmentsController: RouteCollection {
         do {
             return try await AssessmentExport.response(cycle, on: req)
         } catch let error as KefuError where error.status == .unprocessableEntity {
-            return try await renderCycle(req, cycle.id, error: req.t("assessment.error.export_before_sign_off"), status: .unprocessableEntity)
+            return try await renderCycle(
+                req, cycle.id, error: req.t("assessment.error.export_before_sign_off"), status: .unprocessableEntity)
         }
     }
 
     // MARK: One assessment
 
     struct AssessmentPage: Encodable {
-        struct Dimension: Encodable { var label: String; var score: String; var weight: String; var contribution: String }
-        struct Decision: Encodable { var kindLabel: String; var amount: String; var basis: String; var decidedBy: String; var decidedAt: String }
+        struct Dimension: Encodable {
+            var label: String; var score: String; var weight: String; var contribution: String
+        }
+        struct Decision: Encodable {
+            var kindLabel: String; var amount: String; var basis: String; var decidedBy: String; var decidedAt: String
+        }
         var id: Int, cycleID: Int, cycleName: String, staffName: String, state: String, stateLabel: String, version: Int
         var total: String, grade: String, gradeLabel: String, hasResult: Bool, dimensions: [Dimension], lines: [String]
-        var selfScore: String, selfSummary: String, skillsRating: String, teamworkRating: String, supervisorComment: String, evaluatedBy: String
+        var selfScore: String, selfSummary: String, skillsRating: String, teamworkRating: String,
+            supervisorComment: String, evaluatedBy: String
         var responseComment: String, isAppeal: Bool, hasResponse: Bool, appealAnswer: String, hasAppealAnswer: Bool
         var proposals: [String], decisions: [Decision], hasDecisions: Bool, consequenceOptions: [ChoiceOption]
         var canSelfEvaluate: Bool, canEvaluate: Bool, canRespond: Bool, canAnswer: Bool, canDecide: Bool, isFrozen: Bool
         var form: [String: String], errors: [String: String]
     }
 
-    private func renderAssessment(_ req: Request, _ id: Int, form: [String: String] = [:], errors: [String: String] = [:],
-                                  status: HTTPResponseStatus = .ok) async throws -> Response {
+    private func renderAssessment(
+        _ req: Request, _ id: Int, form: [String: String] = [:], errors: [String: String] = [:],
+        status: HTTPResponseStatus = .ok
+    ) async throws -> Response {
         let staff = try req.requireStaff()
         let store = AssessmentStore(database: req.db)
         guard let row = try await store.assessment(id) else { throw KefuError.notFound }
@@ -236,36 +295,52 @@ struct AssessmentsController: RouteCollection {
         let respond = AccessPolicy.permits(staff.actor, .respondToAssessment, on: facts)
         func number(_ value: Double?) -> String { value.map(AssessmentCalculation.text) ?? "—" }
         let decisions = try await store.decisions(assessmentID: id).map {
-            AssessmentPage.Decision(kindLabel: words.consequence($0.kind), amount: $0.amountYuan.map { "\($0)" } ?? "—", basis: $0.basis,
-                                    decidedBy: $0.decidedByName ?? "—", decidedAt: DisplayFormat.dateTime($0.decidedAt))
+            AssessmentPage.Decision(
+                kindLabel: words.consequence($0.kind), amount: $0.amountYuan.map { "\($0)" } ?? "—", basis: $0.basis,
+                decidedBy: $0.decidedByName ?? "—", decidedAt: DisplayFormat.dateTime($0.decidedAt))
         }
         let chosen = form["kind"] ?? ""
-        let options = [ChoiceOption(value: "", labelKey: "", label: "—", isSelected: chosen.isEmpty)] + ConsequenceKind.allCases.map {
-            ChoiceOption(value: $0.rawValue, labelKey: "assessment.consequence.\($0.rawValue)", isSelected: chosen == $0.rawValue)
-        }
+        let options =
+            [ChoiceOption(value: "", labelKey: "", label: "—", isSelected: chosen.isEmpty)]
+            + ConsequenceKind.allCases.map {
+                ChoiceOption(
+                    value: $0.rawValue, labelKey: "assessment.consequence.\($0.rawValue)",
+                    isSelected: chosen == $0.rawValue)
+            }
         let defaults = [
             "score": row.selfScore.map(AssessmentCalculation.text) ?? "", "summary": row.selfSummary ?? "",
-            "skillsRating": row.skillsRating.map(AssessmentCalculation.text) ?? "", "teamworkRating": row.teamworkRating.map(AssessmentCalculation.text) ?? "",
+            "skillsRating": row.skillsRating.map(AssessmentCalculation.text) ?? "",
+            "teamworkRating": row.teamworkRating.map(AssessmentCalculation.text) ?? "",
             "comment": "", "answer": "", "amountYuan": "", "basis": "",
         ]
         let page = AssessmentPage(
-            id: row.id, cycleID: row.cycleID, cycleName: row.cycleName, staffName: row.staffName, state: row.state, stateLabel: words.state(row.state),
-            version: row.version, total: number(row.total), grade: row.grade ?? "none", gradeLabel: words.grade(row.grade), hasResult: result != nil,
+            id: row.id, cycleID: row.cycleID, cycleName: row.cycleName, staffName: row.staffName, state: row.state,
+            stateLabel: words.state(row.state),
+            version: row.version, total: number(row.total), grade: row.grade ?? "none",
+            gradeLabel: words.grade(row.grade), hasResult: result != nil,
             dimensions: (result?.dimensions ?? []).map {
-                AssessmentPage.Dimension(label: words.dimension($0.dimension.rawValue), score: number($0.score),
-                                         weight: "\($0.weight)% → \(AssessmentCalculation.text($0.effectiveWeight))%", contribution: AssessmentCalculation.text($0.contribution))
+                AssessmentPage.Dimension(
+                    label: words.dimension($0.dimension.rawValue), score: number($0.score),
+                    weight: "\($0.weight)% → \(AssessmentCalculation.text($0.effectiveWeight))%",
+                    contribution: AssessmentCalculation.text($0.contribution))
             },
-            lines: (result?.lines ?? []).map(words.line), selfScore: number(row.selfScore), selfSummary: words.words.orDash(row.selfSummary),
-            skillsRating: number(row.skillsRating), teamworkRating: number(row.teamworkRating), supervisorComment: words.words.orDash(row.supervisorComment),
-            evaluatedBy: words.words.orDash(row.evaluatedByName), responseComment: words.words.orDash(row.responseComment), isAppeal: row.isAppeal,
-            hasResponse: row.respondedAt != nil, appealAnswer: words.words.orDash(row.appealAnswer), hasAppealAnswer: row.answeredAt != nil,
-            proposals: (result?.grade).map { ConsequenceKind.proposals(for: $0).map { words.consequence($0.rawValue) } } ?? [],
+            lines: (result?.lines ?? []).map(words.line), selfScore: number(row.selfScore),
+            selfSummary: words.words.orDash(row.selfSummary),
+            skillsRating: number(row.skillsRating), teamworkRating: number(row.teamworkRating),
+            supervisorComment: words.words.orDash(row.supervisorComment),
+            evaluatedBy: words.words.orDash(row.evaluatedByName),
+            responseComment: words.words.orDash(row.responseComment), isAppeal: row.isAppeal,
+            hasResponse: row.respondedAt != nil, appealAnswer: words.words.orDash(row.appealAnswer),
+            hasAppealAnswer: row.answeredAt != nil,
+            proposals: (result?.grade).map { ConsequenceKind.proposals(for: $0).map { words.consequence($0.rawValue) } }
+                ?? [],
             decisions: decisions, hasDecisions: !decisions.isEmpty, consequenceOptions: options,
             canSelfEvaluate: respond && AssessmentRules.selfEvaluationProblem(cycle: cycle, state: state) == nil,
             canEvaluate: manage && AssessmentRules.supervisorEvaluationProblem(cycle: cycle, state: state) == nil,
             canRespond: respond && cycle == .open && state == .evaluated,
             canAnswer: manage && cycle == .open && state == .appealed,
-            canDecide: manage && AssessmentRules.decisionProblem(cycle: cycle, state: state) == nil, isFrozen: cycle == .signedOff,
+            canDecide: manage && AssessmentRules.decisionProblem(cycle: cycle, state: state) == nil,
+            isFrozen: cycle == .signedOff,
             form: defaults.merging(form) { $1 }, errors: errors
         )
         return try await req.renderPage("assessment/show", titleKey: "assessment.title", page, status: status)
@@ -281,14 +356,18 @@ struct AssessmentsController: RouteCollection {
     }
 
     /// Runs a form's step; a problem re-renders the page with the messages at their fields and the typed values.
-    private func act(_ req: Request, _ id: Int, form: [String: String], _ step: () async throws -> Void) async throws -> Response {
+    private func act(_ req: Request, _ id: Int, form: [String: String], _ step: () async throws -> Void) async throws
+        -> Response
+    {
         do {
             try await step()
             return req.redirect(to: "/assessments/\(id)", flash: FlashMessage(.success, "assessment.flash.saved"))
         } catch let problems as FieldErrors {
-            return try await renderAssessment(req, id, form: form, errors: problems.messages.mapValues { req.t($0) }, status: .unprocessableEntity)
+            return try await renderAssessment(
+                req, id, form: form, errors: problems.messages.mapValues { req.t($0) }, status: .unprocessableEntity)
         } catch let error as KefuError where error.status == .conflict {
-            return try await renderAssessment(req, id, form: form, errors: ["version": req.t(error.messageKey)], status: .conflict)
+            return try await renderAssessment(
+                req, id, form: form, errors: ["version": req.t(error.messageKey)], status: .conflict)
         }
     }
 
@@ -306,8 +385,10 @@ struct AssessmentsController: RouteCollection {
         let row = try await req.record(AssessmentKind.self, for: .respondToAssessment)
         let form = try formValues(req)
         return try await act(req, row.id, form: form) {
-            try await workflow(req).selfEvaluate(row.id, .init(score: score(form["score"]), summary: form["summary"], version: Int(form["version"] ?? "")),
-                                                 context: req.auditContext)
+            try await workflow(req).selfEvaluate(
+                row.id,
+                .init(score: score(form["score"]), summary: form["summary"], version: Int(form["version"] ?? "")),
+                context: req.auditContext)
         }
     }
 
@@ -315,9 +396,12 @@ struct AssessmentsController: RouteCollection {
         let row = try await req.record(AssessmentKind.self, for: .manageAssessments)
         let form = try formValues(req)
         return try await act(req, row.id, form: form) {
-            try await workflow(req).supervisorEvaluate(row.id, .init(skillsRating: score(form["skillsRating"]), teamworkRating: score(form["teamworkRating"]),
-                                                                     comment: form["comment"], version: Int(form["version"] ?? "")),
-                                                       now: req.now, context: req.auditContext)
+            try await workflow(req).supervisorEvaluate(
+                row.id,
+                .init(
+                    skillsRating: score(form["skillsRating"]), teamworkRating: score(form["teamworkRating"]),
+                    comment: form["comment"], version: Int(form["version"] ?? "")),
+                now: req.now, context: req.auditContext)
         }
     }
 
@@ -325,8 +409,10 @@ struct AssessmentsController: RouteCollection {
         let row = try await req.record(AssessmentKind.self, for: .respondToAssessment)
         let form = try formValues(req)
         return try await act(req, row.id, form: form) {
-            try await workflow(req).respond(row.id, .init(appeal: form["appeal"] == "1", comment: form["comment"], version: Int(form["version"] ?? "")),
-                                            context: req.auditContext)
+            try await workflow(req).respond(
+                row.id,
+                .init(appeal: form["appeal"] == "1", comment: form["comment"], version: Int(form["version"] ?? "")),
+                context: req.auditContext)
         }
     }
 
@@ -334,9 +420,12 @@ struct AssessmentsController: RouteCollection {
         let row = try await req.record(AssessmentKind.self, for: .manageAssessments)
         let form = try formValues(req)
         return try await act(req, row.id, form: form) {
-            try await workflow(req).answerAppeal(row.id, .init(answer: form["answer"], skillsRating: score(form["skillsRating"]),
-                                                               teamworkRating: score(form["teamworkRating"]), version: Int(form["version"] ?? "")),
-                                                 now: req.now, context: req.auditContext)
+            try await workflow(req).answerAppeal(
+                row.id,
+                .init(
+                    answer: form["answer"], skillsRating: score(form["skillsRating"]),
+                    teamworkRating: score(form["teamworkRating"]), version: Int(form["version"] ?? "")),
+                now: req.now, context: req.auditContext)
         }
     }
 
@@ -345,9 +434,13 @@ struct AssessmentsController: RouteCollection {
         let form = try formValues(req)
         let amountText = (form["amountYuan"] ?? "").trimmed
         return try await act(req, row.id, form: form) {
-            if !amountText.isEmpty, Int(amountText) == nil { throw FieldErrors(["amountYuan": "assessment.error.amount_range"]) }
-            _ = try await workflow(req).addDecision(assessmentID: row.id, .init(kind: form["kind"] ?? "", amountYuan: Int(amountText), basis: form["basis"] ?? ""),
-                                                    context: req.auditContext)
+            if !amountText.isEmpty, Int(amountText) == nil {
+                throw FieldErrors(["amountYuan": "assessment.error.amount_range"])
+            }
+            _ = try await workflow(req).addDecision(
+                assessmentID: row.id,
+                .init(kind: form["kind"] ?? "", amountYuan: Int(amountText), basis: form["basis"] ?? ""),
+                context: req.auditContext)
         }
     }
 }

@@ -21,7 +21,9 @@ struct CreateColleagueRatings: AsyncMigration {
             .field("version", .int, .required)
             .unique(on: "assessment_id", "rater_staff_id")
             .create()
-        try await database.sql().raw("CREATE INDEX assessment_colleague_ratings_rater ON assessment_colleague_ratings (rater_staff_id, cycle_id)").run()
+        try await database.sql().raw(
+            "CREATE INDEX assessment_colleague_ratings_rater ON assessment_colleague_ratings (rater_staff_id, cycle_id)"
+        ).run()
     }
 
     func revert(on database: any Database) async throws {
@@ -41,19 +43,25 @@ struct ColleagueRatingStore {
     func ratings(assessmentIDs: [Int], on db: (any Database)? = nil) async throws -> [Int: [Double]] {
         guard !assessmentIDs.isEmpty else { return [:] }
         var ratings: [Int: [Double]] = [:]
-        for row in try await (db ?? database).sql().raw("""
+        for row in try await (db ?? database).sql().raw(
+            """
             SELECT assessment_id, score FROM assessment_colleague_ratings WHERE assessment_id IN (\(binds: assessmentIDs)) ORDER BY assessment_id, score
-            """).all() {
-            ratings[try row.decode(column: "assessment_id", as: Int.self), default: []].append(try row.decode(column: "score", as: Double.self))
+            """
+        ).all() {
+            ratings[try row.decode(column: "assessment_id", as: Int.self), default: []].append(
+                try row.decode(column: "score", as: Double.self))
         }
         return ratings
     }
 
     /// The assessments of a cycle the rater has rated already.
     func rated(cycleID: Int, raterStaffID: Int) async throws -> Set<Int> {
-        Set(try await database.sql().raw("""
-            SELECT assessment_id FROM assessment_colleague_ratings WHERE rater_staff_id = \(bind: raterStaffID) AND cycle_id = \(bind: cycleID)
-            """).all().map { try $0.decode(column: "assessment_id", as: Int.self) })
+        Set(
+            try await database.sql().raw(
+                """
+                SELECT assessment_id FROM assessment_colleague_ratings WHERE rater_staff_id = \(bind: raterStaffID) AND cycle_id = \(bind: cycleID)
+                """
+            ).all().map { try $0.decode(column: "assessment_id", as: Int.self) })
     }
 
     struct Input: Content { var score: Double? }
@@ -63,20 +71,30 @@ struct ColleagueRatingStore {
     func rate(assessmentID: Int, rater: Actor, _ input: Input, context: AuditContext) async throws {
         if case .failure(let problem) = ScoreScale.validate(input.score, field: "score") { throw problem }
         try await database.transaction { tx in
-            guard let row = try await AssessmentStore(database: tx).assessment(assessmentID, on: tx) else { throw KefuError.notFound }
+            guard let row = try await AssessmentStore(database: tx).assessment(assessmentID, on: tx) else {
+                throw KefuError.notFound
+            }
             if row.staffID == rater.staffID { throw FieldErrors(["score": "assessment.error.rate_self"]) }
-            if row.departmentID != rater.departmentID { throw FieldErrors(["score": "assessment.error.rate_outside_team"]) }
+            if row.departmentID != rater.departmentID {
+                throw FieldErrors(["score": "assessment.error.rate_outside_team"])
+            }
             if row.frozen == .signedOff { throw FieldErrors(["score": AssessmentRules.frozen]) }
-            let exists = try await tx.sql().raw("""
+            let exists = try await tx.sql().raw(
+                """
                 SELECT id FROM assessment_colleague_ratings WHERE assessment_id = \(bind: assessmentID) AND rater_staff_id = \(bind: rater.staffID)
-                """).first()
+                """
+            ).first()
             if exists != nil { throw FieldErrors(["score": "assessment.error.already_rated"]) }
-            try await tx.sql().raw("""
+            try await tx.sql().raw(
+                """
                 INSERT INTO assessment_colleague_ratings (assessment_id, cycle_id, rater_staff_id, score, created_at, updated_at, version)
                 VALUES (\(bind: assessmentID), \(bind: row.cycleID), \(bind: rater.staffID), \(bind: input.score!), \(bind: context.now), \(bind: context.now), 1)
-                """).run()
-            try await AuditLog.record("assessment_cycle.colleague_rated", recordType: AssessmentCycleKind.recordType, recordID: String(row.cycleID),
-                                      fields: ["colleagueRating"], detail: row.cycleName, context: context, on: tx)
+                """
+            ).run()
+            try await AuditLog.record(
+                "assessment_cycle.colleague_rated", recordType: AssessmentCycleKind.recordType,
+                recordID: String(row.cycleID),
+                fields: ["colleagueRating"], detail: row.cycleName, context: context, on: tx)
         }
     }
 }
@@ -108,24 +126,35 @@ struct ColleagueRatingsController: RouteCollection {
 
     @Sendable func rateAPI(req: Request) async throws -> Response {
         let row = try await req.record(AssessmentKind.self, for: .rateColleagues)
-        try await ColleagueRatingStore(database: req.db).rate(assessmentID: row.id, rater: try req.requireStaff().actor,
-                                                              try req.content.decode(ColleagueRatingStore.Input.self), context: req.auditContext)
+        try await ColleagueRatingStore(database: req.db).rate(
+            assessmentID: row.id, rater: try req.requireStaff().actor,
+            try req.content.decode(ColleagueRatingStore.Input.self), context: req.auditContext)
         return Response(status: .noContent)
     }
 
     struct Page: Encodable {
-        struct Colleague: Encodable { var assessmentID: Int; var name: String; var isRated: Bool; var value: String; var error: String? }
-        var cycleID: Int, cycleName: String, period: String, isFrozen: Bool, colleagues: [Colleague], hasColleagues: Bool
+        struct Colleague: Encodable {
+            var assessmentID: Int; var name: String; var isRated: Bool; var value: String; var error: String?
+        }
+        var cycleID: Int, cycleName: String, period: String, isFrozen: Bool, colleagues: [Colleague],
+            hasColleagues: Bool
     }
 
-    static func render(_ req: Request, _ cycle: AssessmentStore.CycleRow, typed: [Int: String] = [:], errors: [Int: String] = [:],
-                       status: HTTPResponseStatus = .ok) async throws -> Response {
+    static func render(
+        _ req: Request, _ cycle: AssessmentStore.CycleRow, typed: [Int: String] = [:], errors: [Int: String] = [:],
+        status: HTTPResponseStatus = .ok
+    ) async throws -> Response {
         let colleagues = try await Self.colleagues(req, cycle).map {
-            Page.Colleague(assessmentID: $0.assessmentID, name: $0.staffName, isRated: $0.isRated, value: typed[$0.assessmentID] ?? "", error: errors[$0.assessmentID])
+            Page.Colleague(
+                assessmentID: $0.assessmentID, name: $0.staffName, isRated: $0.isRated,
+                value: typed[$0.assessmentID] ?? "", error: errors[$0.assessmentID])
         }
-        let page = Page(cycleID: cycle.id, cycleName: cycle.name, period: "\(cycle.periodStart) – \(cycle.periodEnd)", isFrozen: cycle.cycleState == .signedOff,
-                        colleagues: colleagues, hasColleagues: !colleagues.isEmpty)
-        return try await req.renderPage("assessment/colleagues", titleKey: "assessment.colleagues.title", page, status: status)
+        let page = Page(
+            cycleID: cycle.id, cycleName: cycle.name, period: "\(cycle.periodStart) – \(cycle.periodEnd)",
+            isFrozen: cycle.cycleState == .signedOff,
+            colleagues: colleagues, hasColleagues: !colleagues.isEmpty)
+        return try await req.renderPage(
+            "assessment/colleagues", titleKey: "assessment.colleagues.title", page, status: status)
     }
 
     @Sendable func page(req: Request) async throws -> Response {
@@ -139,31 +168,47 @@ struct ColleagueRatingsController: RouteCollection {
         let typed = (try? req.content.decode(Form.self))?.score ?? ""
         do {
             let text = typed.trimmed
-            try await ColleagueRatingStore(database: req.db).rate(assessmentID: row.id, rater: try req.requireStaff().actor,
-                                                                  .init(score: text.isEmpty ? nil : (Double(text) ?? .nan)), context: req.auditContext)
-            return req.redirect(to: "/assessments/cycles/\(row.cycleID)/colleagues", flash: FlashMessage(.success, "assessment.colleagues.saved"))
+            try await ColleagueRatingStore(database: req.db).rate(
+                assessmentID: row.id, rater: try req.requireStaff().actor,
+                .init(score: text.isEmpty ? nil : (Double(text) ?? .nan)), context: req.auditContext)
+            return req.redirect(
+                to: "/assessments/cycles/\(row.cycleID)/colleagues",
+                flash: FlashMessage(.success, "assessment.colleagues.saved"))
         } catch let problems as FieldErrors {
-            guard let cycle = try await AssessmentStore(database: req.db).cycle(row.cycleID) else { throw KefuError.notFound }
-            return try await Self.render(req, cycle, typed: [row.id: typed], errors: [row.id: problems.messages.values.map { req.t($0) }.joined(separator: " ")],
-                                         status: .unprocessableEntity)
+            guard let cycle = try await AssessmentStore(database: req.db).cycle(row.cycleID) else {
+                throw KefuError.notFound
+            }
+            return try await Self.render(
+                req, cycle, typed: [row.id: typed],
+                errors: [row.id: problems.messages.values.map { req.t($0) }.joined(separator: " ")],
+                status: .unprocessableEntity)
         }
     }
 
     static let operations: [APIOperation] = [
-        APIOperation(method: .GET, path: "/api/v1/assessment-cycles/{id}/colleagues", tag: "Assessment",
-                     summary: "The colleagues of my team in a cycle and whether I rated each (R5.3)", parameters: [OpenAPIParameters.id],
-                     responses: [200: "ColleagueList"]),
-        APIOperation(method: .POST, path: "/api/v1/assessments/{id}/colleague-rating", tag: "Assessment",
-                     summary: "Rate a colleague's teamwork once per cycle, anonymously (0–100)", parameters: [OpenAPIParameters.id],
-                     requestSchema: "ColleagueRating", responses: [204: nil]),
+        APIOperation(
+            method: .GET, path: "/api/v1/assessment-cycles/{id}/colleagues", tag: "Assessment",
+            summary: "The colleagues of my team in a cycle and whether I rated each (R5.3)",
+            parameters: [OpenAPIParameters.id],
+            responses: [200: "ColleagueList"]),
+        APIOperation(
+            method: .POST, path: "/api/v1/assessments/{id}/colleague-rating", tag: "Assessment",
+            summary: "Rate a colleague's teamwork once per cycle, anonymously (0–100)",
+            parameters: [OpenAPIParameters.id],
+            requestSchema: "ColleagueRating", responses: [204: nil]),
     ]
 
     static var schemas: [String: JSONValue] {
         [
-            "ColleagueList": ["type": "array", "items": Schema.object([
-                "assessmentID": Schema.integer, "staffName": Schema.string, "isRated": Schema.boolean,
-            ], required: ["assessmentID", "staffName", "isRated"])],
-            "ColleagueRating": Schema.object(["score": ["type": "number", "minimum": 0, "maximum": 100]], required: ["score"]),
+            "ColleagueList": [
+                "type": "array",
+                "items": Schema.object(
+                    [
+                        "assessmentID": Schema.integer, "staffName": Schema.string, "isRated": Schema.boolean,
+                    ], required: ["assessmentID", "staffName", "isRated"]),
+            ],
+            "ColleagueRating": Schema.object(
+                ["score": ["type": "number", "minimum": 0, "maximum": 100]], required: ["score"]),
         ]
     }
 }

@@ -7,21 +7,33 @@ extension AttendanceController {
     struct RuleField: Encodable { var name: String, label: String, help: String, value: String, error: String? }
     struct ShiftRow: Encodable { var staffID: Int, name: String, start: String, end: String, isOwn: Bool }
     struct SettingsPage: Encodable {
-        var fields: [RuleField], version: Int, error: String?, shifts: [ShiftRow], defaultShift: String, shiftErrors: [String: String], shiftForm: [String: String]
+        var fields: [RuleField], version: Int, error: String?, shifts: [ShiftRow], defaultShift: String,
+            shiftErrors: [String: String], shiftForm: [String: String]
     }
 
-    static let ruleNames = ["graceMinutes", "freeLatenessesPerMonth", "lateDeductionDays", "latenessesPerAbsence", "halfDayMinutes", "clockInWindowMinutes",
-                            "clockOutWindowMinutes", "correctionsPerMonth", "correctionDeadlineDays"]
+    static let ruleNames = [
+        "graceMinutes", "freeLatenessesPerMonth", "lateDeductionDays", "latenessesPerAbsence", "halfDayMinutes",
+        "clockInWindowMinutes",
+        "clockOutWindowMinutes", "correctionsPerMonth", "correctionDeadlineDays",
+    ]
 
     static func values(_ rules: AttendanceRuleSet) -> [String: String] {
-        ["graceMinutes": String(rules.graceMinutes), "freeLatenessesPerMonth": String(rules.freeLatenessesPerMonth), "lateDeductionDays": days(rules.lateDeductionDays),
-         "latenessesPerAbsence": String(rules.latenessesPerAbsence), "halfDayMinutes": String(rules.halfDayMinutes),
-         "clockInWindowMinutes": String(rules.clockInWindowMinutes), "clockOutWindowMinutes": String(rules.clockOutWindowMinutes),
-         "correctionsPerMonth": String(rules.correctionsPerMonth), "correctionDeadlineDays": String(rules.correctionDeadlineDays)]
+        [
+            "graceMinutes": String(rules.graceMinutes), "freeLatenessesPerMonth": String(rules.freeLatenessesPerMonth),
+            "lateDeductionDays": days(rules.lateDeductionDays),
+            "latenessesPerAbsence": String(rules.latenessesPerAbsence), "halfDayMinutes": String(rules.halfDayMinutes),
+            "clockInWindowMinutes": String(rules.clockInWindowMinutes),
+            "clockOutWindowMinutes": String(rules.clockOutWindowMinutes),
+            "correctionsPerMonth": String(rules.correctionsPerMonth),
+            "correctionDeadlineDays": String(rules.correctionDeadlineDays),
+        ]
     }
 
-    func renderSettings(_ req: Request, form: [String: String]? = nil, errors: [String: String] = [:], error: String? = nil, shiftForm: [String: String] = [:],
-                        shiftErrors: [String: String] = [:], status: HTTPResponseStatus = .ok) async throws -> Response {
+    func renderSettings(
+        _ req: Request, form: [String: String]? = nil, errors: [String: String] = [:], error: String? = nil,
+        shiftForm: [String: String] = [:],
+        shiftErrors: [String: String] = [:], status: HTTPResponseStatus = .ok
+    ) async throws -> Response {
         let staff = try req.requireStaff()
         let store = AttendanceStore(database: req.db)
         let (rules, version) = try await store.rules()
@@ -30,17 +42,24 @@ extension AttendanceController {
         var shifts: [ShiftRow] = []
         for person in try await store.people(departmentID: staff.departmentID) {
             let shift = try await store.shift(staffID: person.id, calendar: calendar)
-            shifts.append(ShiftRow(staffID: person.id, name: person.displayName, start: shift.start.description, end: shift.end.description,
-                                   isOwn: shift != Shift(calendar.hours)))
+            shifts.append(
+                ShiftRow(
+                    staffID: person.id, name: person.displayName, start: shift.start.description,
+                    end: shift.end.description,
+                    isOwn: shift != Shift(calendar.hours)))
         }
         let page = SettingsPage(
             fields: Self.ruleNames.map {
-                RuleField(name: $0, label: req.t("attendance.rule.\($0)"), help: req.t("attendance.rule.\($0).help"), value: values[$0] ?? "", error: errors[$0])
+                RuleField(
+                    name: $0, label: req.t("attendance.rule.\($0)"), help: req.t("attendance.rule.\($0).help"),
+                    value: values[$0] ?? "", error: errors[$0])
             },
             version: Int(form?["version"] ?? "") ?? version, error: error, shifts: shifts,
-            defaultShift: "\(calendar.hours.start)–\(calendar.hours.end)", shiftErrors: shiftErrors, shiftForm: shiftForm
+            defaultShift: "\(calendar.hours.start)–\(calendar.hours.end)", shiftErrors: shiftErrors,
+            shiftForm: shiftForm
         )
-        return try await req.renderPage("attendance/settings", titleKey: "attendance.settings_title", page, status: status)
+        return try await req.renderPage(
+            "attendance/settings", titleKey: "attendance.settings_title", page, status: status)
     }
 
     @Sendable func settings(req: Request) async throws -> Response { try await renderSettings(req) }
@@ -49,25 +68,34 @@ extension AttendanceController {
         let form = try req.content.decode([String: String].self).filter { $0.key != "_csrf" }
         var errors = FieldErrors()
         func int(_ name: String) -> Int {
-            guard let value = Int((form[name] ?? "").trimmed) else { errors.add(name, "attendance.error.whole_number"); return 0 }
+            guard let value = Int((form[name] ?? "").trimmed) else {
+                errors.add(name, "attendance.error.whole_number"); return 0
+            }
             return value
         }
         let deduction = Double((form["lateDeductionDays"] ?? "").trimmed)
         if deduction == nil { errors.add("lateDeductionDays", "attendance.error.number") }
         let rules = AttendanceRuleSet(
-            graceMinutes: int("graceMinutes"), freeLatenessesPerMonth: int("freeLatenessesPerMonth"), lateDeductionDays: deduction ?? 0,
-            latenessesPerAbsence: int("latenessesPerAbsence"), halfDayMinutes: int("halfDayMinutes"), clockInWindowMinutes: int("clockInWindowMinutes"),
-            clockOutWindowMinutes: int("clockOutWindowMinutes"), correctionsPerMonth: int("correctionsPerMonth"), correctionDeadlineDays: int("correctionDeadlineDays")
+            graceMinutes: int("graceMinutes"), freeLatenessesPerMonth: int("freeLatenessesPerMonth"),
+            lateDeductionDays: deduction ?? 0,
+            latenessesPerAbsence: int("latenessesPerAbsence"), halfDayMinutes: int("halfDayMinutes"),
+            clockInWindowMinutes: int("clockInWindowMinutes"),
+            clockOutWindowMinutes: int("clockOutWindowMinutes"), correctionsPerMonth: int("correctionsPerMonth"),
+            correctionDeadlineDays: int("correctionDeadlineDays")
         )
         if errors.isEmpty { errors.merge(rules.problems) }
         guard errors.isEmpty else {
-            return try await renderSettings(req, form: form, errors: errors.messages.mapValues { req.t($0) }, status: .unprocessableEntity)
+            return try await renderSettings(
+                req, form: form, errors: errors.messages.mapValues { req.t($0) }, status: .unprocessableEntity)
         }
         do {
-            try await AttendanceStore(database: req.db).saveRules(rules, version: Int(form["version"] ?? "") ?? -1, context: req.auditContext)
-            return req.redirect(to: "/attendance/settings", flash: FlashMessage(.success, "attendance.flash.rules_saved"))
+            try await AttendanceStore(database: req.db).saveRules(
+                rules, version: Int(form["version"] ?? "") ?? -1, context: req.auditContext)
+            return req.redirect(
+                to: "/attendance/settings", flash: FlashMessage(.success, "attendance.flash.rules_saved"))
         } catch let error as KefuError where error.status == .conflict {
-            return try await renderSettings(req, form: form, error: req.t("attendance.error.rules_changed"), status: .conflict)
+            return try await renderSettings(
+                req, form: form, error: req.t("attendance.error.rules_changed"), status: .conflict)
         }
     }
 
@@ -77,15 +105,23 @@ extension AttendanceController {
         let staff = try req.requireStaff()
         let form = try req.content.decode(ShiftForm.self)
         let store = AttendanceStore(database: req.db)
-        guard let id = form.staffID, let person = try await store.person(id), person.departmentID == staff.departmentID || staff.role == .administrator else {
+        guard let id = form.staffID, let person = try await store.person(id),
+            person.departmentID == staff.departmentID || staff.role == .administrator
+        else {
             throw KefuError.notFound
         }
         do {
-            try await store.setShift(staffID: id, start: form.shiftStart ?? "", end: form.shiftEnd ?? "", context: req.auditContext)
-            return req.redirect(to: "/attendance/settings", flash: FlashMessage(.success, "attendance.flash.shift_saved"))
+            try await store.setShift(
+                staffID: id, start: form.shiftStart ?? "", end: form.shiftEnd ?? "", context: req.auditContext)
+            return req.redirect(
+                to: "/attendance/settings", flash: FlashMessage(.success, "attendance.flash.shift_saved"))
         } catch let problems as FieldErrors {
-            return try await renderSettings(req, shiftForm: ["staffID": String(id), "shiftStart": form.shiftStart ?? "", "shiftEnd": form.shiftEnd ?? ""],
-                                            shiftErrors: problems.messages.mapValues { req.t($0) }, status: .unprocessableEntity)
+            return try await renderSettings(
+                req,
+                shiftForm: [
+                    "staffID": String(id), "shiftStart": form.shiftStart ?? "", "shiftEnd": form.shiftEnd ?? "",
+                ],
+                shiftErrors: problems.messages.mapValues { req.t($0) }, status: .unprocessableEntity)
         }
     }
 
@@ -93,15 +129,21 @@ extension AttendanceController {
 
     struct ProblemView: Encodable { var line: Int, message: String }
     struct ImportPage: Encodable {
-        var text: String, hasPreview: Bool, layout: String, importable: Int, problems: [ProblemView], hasProblems: Bool, error: String?
+        var text: String, hasPreview: Bool, layout: String, importable: Int, problems: [ProblemView], hasProblems: Bool,
+            error: String?
     }
 
-    func renderImport(_ req: Request, text: String = "", preview: TimeClockImport.Preview? = nil, error: String? = nil,
-                      status: HTTPResponseStatus = .ok) async throws -> Response {
+    func renderImport(
+        _ req: Request, text: String = "", preview: TimeClockImport.Preview? = nil, error: String? = nil,
+        status: HTTPResponseStatus = .ok
+    ) async throws -> Response {
         let page = ImportPage(
-            text: text, hasPreview: preview != nil, layout: preview?.layout.map { req.t("attendance.import.layout.\($0.rawValue)") } ?? "",
+            text: text, hasPreview: preview != nil,
+            layout: preview?.layout.map { req.t("attendance.import.layout.\($0.rawValue)") } ?? "",
             importable: preview?.lines.count ?? 0,
-            problems: (preview?.problems ?? []).prefix(200).map { ProblemView(line: $0.line, message: req.t($0.messageKey, $0.arguments)) },
+            problems: (preview?.problems ?? []).prefix(200).map {
+                ProblemView(line: $0.line, message: req.t($0.messageKey, $0.arguments))
+            },
             hasProblems: !(preview?.problems ?? []).isEmpty, error: error
         )
         return try await req.renderPage("attendance/import", titleKey: "attendance.import_title", page, status: status)
@@ -114,7 +156,9 @@ extension AttendanceController {
     static func text(of form: ImportForm) throws -> String {
         if let file = form.file, file.data.readableBytes > 0 {
             let bytes = Array(file.data.readableBytesView)
-            do { return try CSVText.decode(bytes).text } catch { throw FieldErrors(["file": "attendance.import.unreadable"]) }
+            do { return try CSVText.decode(bytes).text } catch {
+                throw FieldErrors(["file": "attendance.import.unreadable"])
+            }
         }
         return form.text ?? ""
     }
@@ -122,10 +166,17 @@ extension AttendanceController {
     @Sendable func previewImport(req: Request) async throws -> Response {
         let form = try req.content.decode(ImportForm.self)
         let text: String
-        do { text = try Self.text(of: form) } catch { return try await renderImport(req, error: req.t("attendance.import.unreadable"), status: .unprocessableEntity) }
-        if text.trimmed.isEmpty { return try await renderImport(req, error: req.t("attendance.import.empty"), status: .unprocessableEntity) }
-        let preview = try await AttendanceStore(database: req.db).preview(text, calendar: try await WorkingCalendarStore(database: req.db).load())
-        return try await renderImport(req, text: text, preview: preview, status: preview.problems.isEmpty ? .ok : .unprocessableEntity)
+        do { text = try Self.text(of: form) } catch {
+            return try await renderImport(
+                req, error: req.t("attendance.import.unreadable"), status: .unprocessableEntity)
+        }
+        if text.trimmed.isEmpty {
+            return try await renderImport(req, error: req.t("attendance.import.empty"), status: .unprocessableEntity)
+        }
+        let preview = try await AttendanceStore(database: req.db).preview(
+            text, calendar: try await WorkingCalendarStore(database: req.db).load())
+        return try await renderImport(
+            req, text: text, preview: preview, status: preview.problems.isEmpty ? .ok : .unprocessableEntity)
     }
 
     @Sendable func confirmImport(req: Request) async throws -> Response {
@@ -134,8 +185,11 @@ extension AttendanceController {
         let calendar = try await WorkingCalendarStore(database: req.db).load()
         let store = AttendanceStore(database: req.db)
         let preview = try await store.preview(text, calendar: calendar)
-        guard let layout = preview.layout, !preview.lines.isEmpty, preview.problems.isEmpty || form.skipProblems == "1" else {
-            return try await renderImport(req, text: text, preview: preview, error: req.t("attendance.import.fix_or_skip"), status: .unprocessableEntity)
+        guard let layout = preview.layout, !preview.lines.isEmpty, preview.problems.isEmpty || form.skipProblems == "1"
+        else {
+            return try await renderImport(
+                req, text: text, preview: preview, error: req.t("attendance.import.fix_or_skip"),
+                status: .unprocessableEntity)
         }
         _ = try await store.importLines(preview.lines, layout: layout, calendar: calendar, context: req.auditContext)
         return req.redirect(to: "/attendance/team", flash: FlashMessage(.success, "attendance.flash.imported"))

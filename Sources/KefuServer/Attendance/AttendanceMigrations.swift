@@ -44,9 +44,11 @@ struct CreateAttendance: AsyncMigration {
                 .field("staff_id", .int, .required, .references("staff", "id"))
                 .field("department_id", .int, .required, .references("departments", "id"))
             if table == "leave_requests" {
-                schema = schema.field("kind", .string, .required).field("start_day", .string, .required).field("end_day", .string, .required)
+                schema = schema.field("kind", .string, .required).field("start_day", .string, .required).field(
+                    "end_day", .string, .required)
             } else {
-                schema = schema.field("day", .string, .required).field("time", .string, .required).field("direction", .string, .required)
+                schema = schema.field("day", .string, .required).field("time", .string, .required).field(
+                    "direction", .string, .required)
             }
             try await schema
                 .field("reason", .string, .required)
@@ -81,19 +83,26 @@ struct CreateAttendance: AsyncMigration {
             .create()
         let sql = try database.sql()
         let rules = String(decoding: try JSONEncoder().encode(AttendanceRuleSet.standard), as: UTF8.self)
-        try await sql.raw("""
+        try await sql.raw(
+            """
             INSERT INTO attendance_settings (id, rules, version, created_at, updated_at) VALUES (1, \(bind: rules), 1, \(bind: Date()), \(bind: Date()))
-            """).run()
+            """
+        ).run()
         try await sql.raw("CREATE INDEX clock_records_staff_at ON clock_records (staff_id, at)").run()
         try await sql.raw("CREATE INDEX leave_requests_staff ON leave_requests (staff_id, start_day)").run()
-        try await sql.raw("CREATE INDEX leave_requests_department ON leave_requests (department_id, status, start_day)").run()
+        try await sql.raw("CREATE INDEX leave_requests_department ON leave_requests (department_id, status, start_day)")
+            .run()
         try await sql.raw("CREATE INDEX clock_corrections_staff ON clock_corrections (staff_id, day)").run()
-        try await sql.raw("CREATE INDEX clock_corrections_department ON clock_corrections (department_id, status, day)").run()
+        try await sql.raw("CREATE INDEX clock_corrections_department ON clock_corrections (department_id, status, day)")
+            .run()
         try await sql.raw("CREATE INDEX attendance_marks_department_day ON attendance_marks (department_id, day)").run()
     }
 
     func revert(on database: any Database) async throws {
-        for table in ["attendance_marks", "clock_corrections", "leave_requests", "clock_records", "attendance_schedules", "attendance_settings"] {
+        for table in [
+            "attendance_marks", "clock_corrections", "leave_requests", "clock_records", "attendance_schedules",
+            "attendance_settings",
+        ] {
             try await database.schema(table).delete()
         }
     }

@@ -8,8 +8,12 @@ enum AttendanceMarkRecordKind: LoadableRecordKind {
     static let recordType = "attendance_mark", table = "attendance_marks"
     static let numbering: Numbering? = .yearly(prefix: "KQ")
 
-    static func load(_ id: Int, on database: any Database) async throws -> (record: AttendanceStore.MarkRow, facts: RecordFacts)? {
-        try await AttendanceStore(database: database).mark(id).map { ($0, RecordFacts(responsibleStaffID: $0.staffID, departmentID: $0.departmentID)) }
+    static func load(_ id: Int, on database: any Database) async throws -> (
+        record: AttendanceStore.MarkRow, facts: RecordFacts
+    )? {
+        try await AttendanceStore(database: database).mark(id).map {
+            ($0, RecordFacts(responsibleStaffID: $0.staffID, departmentID: $0.departmentID))
+        }
     }
 }
 
@@ -17,8 +21,12 @@ enum AttendanceMarkRecordKind: LoadableRecordKind {
 enum LeaveRequestKind: LoadableRecordKind {
     static let recordType = "leave_request", table = "leave_requests"
 
-    static func load(_ id: Int, on database: any Database) async throws -> (record: AttendanceStore.RequestRow, facts: RecordFacts)? {
-        try await AttendanceStore(database: database).request(.leave, id).map { ($0, RecordFacts(responsibleStaffID: $0.staffID, departmentID: $0.departmentID)) }
+    static func load(_ id: Int, on database: any Database) async throws -> (
+        record: AttendanceStore.RequestRow, facts: RecordFacts
+    )? {
+        try await AttendanceStore(database: database).request(.leave, id).map {
+            ($0, RecordFacts(responsibleStaffID: $0.staffID, departmentID: $0.departmentID))
+        }
     }
 }
 
@@ -26,8 +34,12 @@ enum LeaveRequestKind: LoadableRecordKind {
 enum ClockCorrectionKind: LoadableRecordKind {
     static let recordType = "clock_correction", table = "clock_corrections"
 
-    static func load(_ id: Int, on database: any Database) async throws -> (record: AttendanceStore.RequestRow, facts: RecordFacts)? {
-        try await AttendanceStore(database: database).request(.correction, id).map { ($0, RecordFacts(responsibleStaffID: $0.staffID, departmentID: $0.departmentID)) }
+    static func load(_ id: Int, on database: any Database) async throws -> (
+        record: AttendanceStore.RequestRow, facts: RecordFacts
+    )? {
+        try await AttendanceStore(database: database).request(.correction, id).map {
+            ($0, RecordFacts(responsibleStaffID: $0.staffID, departmentID: $0.departmentID))
+        }
     }
 }
 

@@ -10,13 +10,20 @@ struct AttendanceRecordSection: PersonRecordSectionProvider {
     let key = "attendance"
     static let limit = 200
 
-    func section(staffID: Int, words: DisplayWords, on database: any Database) async throws -> PersonRecordDocument.Section {
-        let marks = try await database.sql().raw("""
+    func section(staffID: Int, words: DisplayWords, on database: any Database) async throws
+        -> PersonRecordDocument.Section
+    {
+        let marks = try await database.sql().raw(
+            """
             \(AttendanceStore.markSelect) WHERE m.staff_id = \(bind: staffID)
             ORDER BY m.day DESC, m.kind LIMIT \(bind: Self.limit)
-            """).all(decoding: AttendanceStore.MarkRow.self)
-        let columns = ["attendance.field.day", "attendance.field.marks", "attendance.csv.deduction_days", "conduct.field.cause", "attendance.excused",
-                       "attendance.field.number"]
+            """
+        ).all(decoding: AttendanceStore.MarkRow.self)
+        let columns = [
+            "attendance.field.day", "attendance.field.marks", "attendance.csv.deduction_days", "conduct.field.cause",
+            "attendance.excused",
+            "attendance.field.number",
+        ]
         let rows = marks.map { mark -> [PersonRecordDocument.Cell] in
             let month = String(mark.day.prefix(7))
             return [
@@ -29,8 +36,10 @@ struct AttendanceRecordSection: PersonRecordSectionProvider {
                 .init(text: mark.number, link: "/attendance/marks/\(mark.id)"),
             ]
         }
-        return .init(key: key, title: words.t("person_record.section.attendance"), columns: columns.map { words.t($0) }, rows: rows,
-                     note: rows.isEmpty ? words.t("person_record.empty") : nil)
+        return .init(
+            key: key, title: words.t("person_record.section.attendance"), columns: columns.map { words.t($0) },
+            rows: rows,
+            note: rows.isEmpty ? words.t("person_record.empty") : nil)
     }
 
     static func days(_ value: Double) -> String {

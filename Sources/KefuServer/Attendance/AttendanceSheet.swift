@@ -18,8 +18,10 @@ struct AttendanceSheet {
         /// `2026-11`; nil for anything else.
         init?(_ text: String) {
             let parts = text.split(separator: "-")
-            guard parts.count == 2, parts[0].count == 4, parts[1].count == 2, let year = Int(parts[0]), let month = Int(parts[1]),
-                  CalendarDay(year: year, month: month, day: 1) != nil else { return nil }
+            guard parts.count == 2, parts[0].count == 4, parts[1].count == 2, let year = Int(parts[0]),
+                let month = Int(parts[1]),
+                CalendarDay(year: year, month: month, day: 1) != nil
+            else { return nil }
             self.year = year
             self.month = month
         }
@@ -44,14 +46,21 @@ struct AttendanceSheet {
         var corrections: [AttendanceStore.RequestRow]
     }
 
-    func person(_ person: AttendanceStore.Person, month: Month, calendar: WorkingCalendar, now: Date) async throws -> PersonMonth {
+    func person(_ person: AttendanceStore.Person, month: Month, calendar: WorkingCalendar, now: Date) async throws
+        -> PersonMonth
+    {
         let store = AttendanceStore(database: database)
-        let days = try await store.evaluate(staffID: person.id, year: month.year, month: month.month, calendar: calendar, now: now)
+        let days = try await store.evaluate(
+            staffID: person.id, year: month.year, month: month.month, calendar: calendar, now: now)
         var marks: [MarkKey: AttendanceStore.MarkRow] = [:]
-        for row in try await store.marks(staffID: person.id, from: month.first, to: month.last) { if let key = row.key { marks[key] = row } }
+        for row in try await store.marks(staffID: person.id, from: month.first, to: month.last) {
+            if let key = row.key { marks[key] = row }
+        }
         return PersonMonth(
-            person: person, month: month, days: days, marks: marks, summary: AttendanceSummary(days: days, marks: days.flatMap(\.findings)),
-            leave: try await store.requests(.leave, staffID: person.id, from: month.first.adding(days: -31), to: month.last.adding(days: 62)),
+            person: person, month: month, days: days, marks: marks,
+            summary: AttendanceSummary(days: days, marks: days.flatMap(\.findings)),
+            leave: try await store.requests(
+                .leave, staffID: person.id, from: month.first.adding(days: -31), to: month.last.adding(days: 62)),
             corrections: try await store.requests(.correction, staffID: person.id, from: month.first, to: month.last)
         )
     }
@@ -61,34 +70,47 @@ struct AttendanceSheet {
         var summary: AttendanceSummary
     }
 
-    struct MarkFigures: Decodable, Sendable { var staffID: Int, day: String, kind: String, minutes: Int, deductionDays: Double, cause: String }
-    struct LeaveFigures: Decodable, Sendable { var staffID: Int, kind: String, startDay: String, endDay: String, part: String }
+    struct MarkFigures: Decodable, Sendable {
+        var staffID: Int, day: String, kind: String, minutes: Int, deductionDays: Double, cause: String
+    }
+    struct LeaveFigures: Decodable, Sendable {
+        var staffID: Int, kind: String, startDay: String, endDay: String, part: String
+    }
 
     /// The department's month: a line per active person from the settled marks and the approved leave.
     func team(departmentID: Int, month: Month, calendar: WorkingCalendar, now: Date) async throws -> [TeamLine] {
         let sql = try database.sql()
         let people = try await AttendanceStore(database: database).people(departmentID: departmentID)
-        let marks = try await sql.raw("""
+        let marks = try await sql.raw(
+            """
             SELECT staff_id AS "staffID", day AS "day", kind AS "kind", minutes AS "minutes", deduction_days AS "deductionDays", cause AS "cause"
             FROM attendance_marks WHERE department_id = \(bind: departmentID) AND day >= \(bind: month.first.description) AND day <= \(bind: month.last.description)
-            """).all(decoding: MarkFigures.self)
-        let leave = try await sql.raw("""
+            """
+        ).all(decoding: MarkFigures.self)
+        let leave = try await sql.raw(
+            """
             SELECT staff_id AS "staffID", kind AS "kind", start_day AS "startDay", end_day AS "endDay", part AS "part" FROM leave_requests
             WHERE department_id = \(bind: departmentID) AND status = 'approved' AND start_day <= \(bind: month.last.description)
             AND end_day >= \(bind: month.first.description)
-            """).all(decoding: LeaveFigures.self)
+            """
+        ).all(decoding: LeaveFigures.self)
         let through = calendar.day(of: now).adding(days: -1)
         let workingDays = AttendanceRules.days(ofMonth: month.year, month.month).filter(calendar.isWorkingDay)
         let judged = workingDays.filter { $0 <= through }
         var findings: [Int: [AttendanceFinding]] = [:]
         for row in marks {
             guard let day = CalendarDay(row.day), let kind = AttendanceMarkKind(rawValue: row.kind) else { continue }
-            findings[row.staffID, default: []].append(AttendanceFinding(day: day, kind: kind, minutes: row.minutes, deductionDays: row.deductionDays, cause: row.cause))
+            findings[row.staffID, default: []].append(
+                AttendanceFinding(
+                    day: day, kind: kind, minutes: row.minutes, deductionDays: row.deductionDays, cause: row.cause))
         }
         var spans: [Int: [LeaveSpan]] = [:]
         for row in leave {
-            guard let kind = LeaveKind(rawValue: row.kind), let start = CalendarDay(row.startDay), let end = CalendarDay(row.endDay) else { continue }
-            spans[row.staffID, default: []].append(LeaveSpan(kind: kind, start: start, end: end, part: LeavePart(rawValue: row.part) ?? .whole))
+            guard let kind = LeaveKind(rawValue: row.kind), let start = CalendarDay(row.startDay),
+                let end = CalendarDay(row.endDay)
+            else { continue }
+            spans[row.staffID, default: []].append(
+                LeaveSpan(kind: kind, start: start, end: end, part: LeavePart(rawValue: row.part) ?? .whole))
         }
         return people.map { person in
             var summary = AttendanceSummary(days: [], marks: findings[person.id] ?? [])
@@ -101,7 +123,9 @@ struct AttendanceSheet {
                     if day <= through && span.part == .whole { onLeave += 1 }
                 }
             }
-            let noClock = (findings[person.id] ?? []).filter { ["attendance.cause.no_clock", "attendance.cause.no_clock_half_leave"].contains($0.cause) }.count
+            let noClock = (findings[person.id] ?? []).filter {
+                ["attendance.cause.no_clock", "attendance.cause.no_clock_half_leave"].contains($0.cause)
+            }.count
             summary.attendedDays = max(0, judged.count - onLeave - noClock)
             return TeamLine(person: person, summary: summary)
         }
@@ -112,7 +136,9 @@ struct AttendanceSheet {
     func department(for staff: SignedInStaff, asked: Int?, scope: Scope?) async throws -> Int {
         if scope == .any {
             if let asked { return asked }
-            let row = try await database.sql().raw("SELECT id FROM departments WHERE is_customer_service = \(bind: true) ORDER BY id LIMIT 1").first()
+            let row = try await database.sql().raw(
+                "SELECT id FROM departments WHERE is_customer_service = \(bind: true) ORDER BY id LIMIT 1"
+            ).first()
             return try row?.decode(column: "id", as: Int.self) ?? staff.departmentID
         }
         return staff.departmentID
@@ -126,16 +152,21 @@ extension AttendanceStore {
         guard !staffIDs.isEmpty else { return [:] }
         let calendar = WorkingCalendar()
         let sql = try database.sql()
-        let clocked = try await sql.raw("""
+        let clocked = try await sql.raw(
+            """
             SELECT DISTINCT staff_id FROM clock_records WHERE staff_id IN (\(binds: staffIDs)) AND at >= \(bind: calendar.instant(period.start, DayTime(minutes: 0)!))
             AND at < \(bind: calendar.instant(period.end.adding(days: 1), DayTime(minutes: 0)!))
-            """).all().map { try $0.decode(column: "staff_id", as: Int.self) }
+            """
+        ).all().map { try $0.decode(column: "staff_id", as: Int.self) }
         var deducted: [Int: Double] = [:]
-        for row in try await sql.raw("""
+        for row in try await sql.raw(
+            """
             SELECT staff_id, SUM(deduction_days) AS deducted FROM attendance_marks WHERE staff_id IN (\(binds: staffIDs))
             AND day >= \(bind: period.start.description) AND day <= \(bind: period.end.description) GROUP BY staff_id
-            """).all() {
-            deducted[try row.decode(column: "staff_id", as: Int.self)] = try row.decode(column: "deducted", as: Double?.self) ?? 0
+            """
+        ).all() {
+            deducted[try row.decode(column: "staff_id", as: Int.self)] =
+                try row.decode(column: "deducted", as: Double?.self) ?? 0
         }
         return clocked.reduce(into: [:]) { scores, id in
             var summary = AttendanceSummary()

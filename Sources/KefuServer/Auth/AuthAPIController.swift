@@ -29,21 +29,30 @@ struct AuthAPIController: RouteCollection {
     struct TokenList: Content { var items: [APITokenDTO] }
 
     static let operations: [APIOperation] = [
-        APIOperation(method: .GET, path: "/api/v1/me", tag: "Auth", summary: "The signed-in staff member and what they may do", responses: [200: "Me"]),
-        APIOperation(method: .POST, path: "/api/v1/auth/tokens", tag: "Auth", summary: "Exchange username and password for a personal API token (shown once)",
-                     isPublic: true, requestSchema: "CreateTokenRequest", responses: [201: "APIToken"]),
-        APIOperation(method: .GET, path: "/api/v1/auth/tokens", tag: "Auth", summary: "My API tokens", responses: [200: "APITokenList"]),
-        APIOperation(method: .DELETE, path: "/api/v1/auth/tokens/{id}", tag: "Auth", summary: "Revoke one of my API tokens",
-                     parameters: [OpenAPIParameters.id], responses: [204: nil]),
+        APIOperation(
+            method: .GET, path: "/api/v1/me", tag: "Auth", summary: "The signed-in staff member and what they may do",
+            responses: [200: "Me"]),
+        APIOperation(
+            method: .POST, path: "/api/v1/auth/tokens", tag: "Auth",
+            summary: "Exchange username and password for a personal API token (shown once)",
+            isPublic: true, requestSchema: "CreateTokenRequest", responses: [201: "APIToken"]),
+        APIOperation(
+            method: .GET, path: "/api/v1/auth/tokens", tag: "Auth", summary: "My API tokens",
+            responses: [200: "APITokenList"]),
+        APIOperation(
+            method: .DELETE, path: "/api/v1/auth/tokens/{id}", tag: "Auth", summary: "Revoke one of my API tokens",
+            parameters: [OpenAPIParameters.id], responses: [204: nil]),
     ]
 
     static let schemas: [String: JSONValue] = [
         "Me": MeDTO.schema, "CreateTokenRequest": CreateTokenRequest.schema,
-        "APIToken": Schema.object([
-            "id": Schema.integer, "name": Schema.string, "prefix": Schema.string, "createdAt": Schema.dateTime,
-            "lastUsedAt": Schema.nullable("string", format: "date-time"), "revokedAt": Schema.nullable("string", format: "date-time"),
-            "token": ["type": "string", "description": "The token itself, only in the response that created it"],
-        ], required: ["id", "name", "prefix", "createdAt"]),
+        "APIToken": Schema.object(
+            [
+                "id": Schema.integer, "name": Schema.string, "prefix": Schema.string, "createdAt": Schema.dateTime,
+                "lastUsedAt": Schema.nullable("string", format: "date-time"),
+                "revokedAt": Schema.nullable("string", format: "date-time"),
+                "token": ["type": "string", "description": "The token itself, only in the response that created it"],
+            ], required: ["id", "name", "prefix", "createdAt"]),
         "APITokenList": Schema.object(["items": Schema.array(of: "APIToken")], required: ["items"]),
     ]
 
@@ -57,10 +66,14 @@ struct AuthAPIController: RouteCollection {
 
     @Sendable func me(req: Request) async throws -> MeDTO {
         let signedIn = try req.requireStaff()
-        guard let staff = try await StaffModel.query(on: req.db).filter(\.$id == signedIn.id).with(\.$department).first() else {
+        guard
+            let staff = try await StaffModel.query(on: req.db).filter(\.$id == signedIn.id).with(\.$department).first()
+        else {
             throw KefuError.unauthorized
         }
-        return MeDTO(staff: StaffDTO(staff), permissions: Action.allCases.filter { AccessPolicy.allows(signedIn.role, $0) }.map(\.rawValue))
+        return MeDTO(
+            staff: StaffDTO(staff),
+            permissions: Action.allCases.filter { AccessPolicy.allows(signedIn.role, $0) }.map(\.rawValue))
     }
 
     @Sendable func createToken(req: Request) async throws -> Response {
@@ -70,9 +83,11 @@ struct AuthAPIController: RouteCollection {
         if (body.password ?? "").isEmpty { missing.add("password", "validation.required") }
         if (body.name ?? "").trimmed.isEmpty { missing.add("name", "validation.required") }
         try missing.throwIfAny()
-        let staff = try await SignIn(request: req).authenticate(username: body.username ?? "", password: body.password ?? "")
+        let staff = try await SignIn(request: req).authenticate(
+            username: body.username ?? "", password: body.password ?? "")
         req.staff = SignedInStaff(staff)
-        let (token, plain) = try await APITokenStore(database: req.db).create(for: try staff.requireID(), name: body.name ?? "", context: req.auditContext)
+        let (token, plain) = try await APITokenStore(database: req.db).create(
+            for: try staff.requireID(), name: body.name ?? "", context: req.auditContext)
         return try await APITokenDTO(token, plain: plain).encodeResponse(status: .created, for: req)
     }
 

@@ -36,15 +36,20 @@ struct AuthController: RouteCollection {
     @Sendable func showLogin(req: Request) async throws -> Response {
         if req.staff != nil { return req.redirect(to: SiteURL.dashboard) }
         let next = req.safeRedirect(req.query[String.self, at: "next"]) ?? SiteURL.dashboard
-        return try await renderLogin(req, LoginPage(username: "", next: next, errorKey: nil, minutes: "", languages: languageLinks(req, next: next)))
+        return try await renderLogin(
+            req,
+            LoginPage(username: "", next: next, errorKey: nil, minutes: "", languages: languageLinks(req, next: next)))
     }
 
     @Sendable func login(req: Request) async throws -> Response {
         let form = try req.content.decode(LoginForm.self)
         let next = req.safeRedirect(form.next) ?? SiteURL.dashboard
-        var page = LoginPage(username: form.username ?? "", next: next, errorKey: nil, minutes: "", languages: languageLinks(req, next: next))
+        var page = LoginPage(
+            username: form.username ?? "", next: next, errorKey: nil, minutes: "",
+            languages: languageLinks(req, next: next))
         do {
-            let staff = try await SignIn(request: req).authenticate(username: form.username ?? "", password: form.password ?? "")
+            let staff = try await SignIn(request: req).authenticate(
+                username: form.username ?? "", password: form.password ?? "")
             let response = req.redirect(to: next, redirectType: .normal)
             try await SignIn(request: req).startSession(for: staff, response: response)
             return response
@@ -62,7 +67,8 @@ struct AuthController: RouteCollection {
             let context = req.auditContext
             try await req.db.transaction { tx in
                 try await SignedInLookup(database: try tx.sql()).deleteSession(session.id)
-                try await AuditLog.record("auth.signed_out", recordType: "staff", recordID: String(session.staffID), context: context, on: tx)
+                try await AuditLog.record(
+                    "auth.signed_out", recordType: "staff", recordID: String(session.staffID), context: context, on: tx)
             }
         }
         let response = req.redirect(to: SiteURL.loginPath, redirectType: .normal)
@@ -79,7 +85,9 @@ struct AuthController: RouteCollection {
         return response
     }
 
-    private func renderLogin(_ req: Request, _ page: LoginPage, status: HTTPResponseStatus = .ok) async throws -> Response {
+    private func renderLogin(_ req: Request, _ page: LoginPage, status: HTTPResponseStatus = .ok) async throws
+        -> Response
+    {
         try await req.renderPage("auth/login", titleKey: "auth.title", page, status: status)
     }
 

@@ -33,20 +33,25 @@ struct BoardController: RouteCollection {
         return staff.id
     }
 
-    func render(_ req: Request, specialist: String?, moving: (id: Int, form: MoveForm, errors: [String: String])? = nil,
-                status: HTTPResponseStatus = .ok) async throws -> Response {
+    func render(
+        _ req: Request, specialist: String?, moving: (id: Int, form: MoveForm, errors: [String: String])? = nil,
+        status: HTTPResponseStatus = .ok
+    ) async throws -> Response {
         let staff = try req.requireStaff()
         let owner = try Self.owner(req, specialist: specialist)
         let columns = try await BoardStore(database: req.db).columns(staffID: owner)
         let isTeam = AccessPolicy.scopes(of: staff.role, for: .viewBoard).contains(.any)
         let specialists = isTeam ? try await req.application.assigneeDirectory.assignees(on: req.db) : []
         let page = BoardPage(
-            columns: BoardView.columns(columns, actor: staff.actor, now: req.now, csrf: req.csrfToken ?? "", specialist: owner.map(String.init) ?? "",
-                                       showOwner: isTeam, moving: moving, words: req.words),
+            columns: BoardView.columns(
+                columns, actor: staff.actor, now: req.now, csrf: req.csrfToken ?? "",
+                specialist: owner.map(String.init) ?? "",
+                showOwner: isTeam, moving: moving, words: req.words),
             isTeam: isTeam,
-            specialists: ChoiceOption.fragment(specialists.map {
-                ChoiceOption(value: String($0.id), labelKey: "", label: $0.displayName, isSelected: $0.id == owner)
-            }, localize: { req.t($0) }))
+            specialists: ChoiceOption.fragment(
+                specialists.map {
+                    ChoiceOption(value: String($0.id), labelKey: "", label: $0.displayName, isSelected: $0.id == owner)
+                }, localize: { req.t($0) }))
         return try await req.renderPage("board/index", titleKey: "board.title", page, status: status)
     }
 
@@ -56,7 +61,9 @@ struct BoardController: RouteCollection {
         let form = try req.content.decode(MoveForm.self)
         let back = "/board" + (form.specialist.flatMap { Int($0) }.map { "?specialist=\($0)" } ?? "") + "#card-\(id)"
         guard let version = form.version else {
-            return try await render(req, specialist: form.specialist, moving: (id, form, ["stage": "validation.version_missing"]), status: .unprocessableEntity)
+            return try await render(
+                req, specialist: form.specialist, moving: (id, form, ["stage": "validation.version_missing"]),
+                status: .unprocessableEntity)
         }
         do {
             let values = try Self.moved(customer, form: form).get()
@@ -64,14 +71,18 @@ struct BoardController: RouteCollection {
             input.followUpDueAt = form.followUpDueAt
             input.followUpChannel = form.followUpChannel
             input.followUpPurpose = form.followUpPurpose
-            let followUp = try await req.followUpPlan(for: input, newStage: values.stage, oldStage: CustomerStage(rawValue: customer.stage), customerID: id)
-            _ = try await CustomerStore(database: req.db).update(customer, with: values, version: version, duplicateReason: nil,
-                                                                 context: req.auditContext, followUp: followUp)
+            let followUp = try await req.followUpPlan(
+                for: input, newStage: values.stage, oldStage: CustomerStage(rawValue: customer.stage), customerID: id)
+            _ = try await CustomerStore(database: req.db).update(
+                customer, with: values, version: version, duplicateReason: nil,
+                context: req.auditContext, followUp: followUp)
             return req.redirect(to: back, flash: FlashMessage(.success, "flash.board_moved"))
         } catch let errors as FieldErrors {
-            return try await render(req, specialist: form.specialist, moving: (id, form, errors.messages), status: .unprocessableEntity)
+            return try await render(
+                req, specialist: form.specialist, moving: (id, form, errors.messages), status: .unprocessableEntity)
         } catch is CustomerConflict {
-            return try await render(req, specialist: form.specialist, moving: (id, form, ["stage": "error.conflict"]), status: .conflict)
+            return try await render(
+                req, specialist: form.specialist, moving: (id, form, ["stage": "error.conflict"]), status: .conflict)
         }
     }
 
@@ -92,28 +103,38 @@ struct BoardAPIController: RouteCollection {
     }
 
     @Sendable func board(req: Request) async throws -> [BoardStore.Column] {
-        try await BoardStore(database: req.db).columns(staffID: try BoardController.owner(req, specialist: req.queryParameters["specialist"]))
+        try await BoardStore(database: req.db).columns(
+            staffID: try BoardController.owner(req, specialist: req.queryParameters["specialist"]))
     }
 
     static let operations: [APIOperation] = [
-        APIOperation(method: .GET, path: "/api/v1/board", tag: "Customers",
-                     summary: "The pipeline by stage: a specialist's own files, or the team's (optionally one specialist's); counts capped at 1,000",
-                     parameters: [OpenAPIParameters.query("specialist", "integer", "Only this person's files (supervisor, leadership)")],
-                     responses: [200: "BoardColumnList"]),
+        APIOperation(
+            method: .GET, path: "/api/v1/board", tag: "Customers",
+            summary:
+                "The pipeline by stage: a specialist's own files, or the team's (optionally one specialist's); counts capped at 1,000",
+            parameters: [
+                OpenAPIParameters.query("specialist", "integer", "Only this person's files (supervisor, leadership)")
+            ],
+            responses: [200: "BoardColumnList"])
     ]
 
     static var schemas: [String: JSONValue] {
         let text = Schema.string, nullableText = Schema.nullable("string")
         return [
-            "BoardCard": Schema.object([
-                "id": Schema.integer, "code": text, "name": text, "companyName": nullableText, "stage": text, "version": Schema.integer,
-                "updatedAt": Schema.dateTime, "responsibleStaffID": Schema.nullable("integer"), "responsibleName": nullableText,
-                "nextFollowUpAt": Schema.nullable("string", format: "date-time"),
-            ], required: ["id", "code", "name", "stage", "version", "updatedAt"]),
-            "BoardColumn": Schema.object([
-                "stage": Schema.enumeration(CustomerStage.allCases.map(\.rawValue)), "count": Schema.integer, "isCapped": Schema.boolean,
-                "cards": Schema.array(of: "BoardCard"),
-            ], required: ["stage", "count", "isCapped", "cards"]),
+            "BoardCard": Schema.object(
+                [
+                    "id": Schema.integer, "code": text, "name": text, "companyName": nullableText, "stage": text,
+                    "version": Schema.integer,
+                    "updatedAt": Schema.dateTime, "responsibleStaffID": Schema.nullable("integer"),
+                    "responsibleName": nullableText,
+                    "nextFollowUpAt": Schema.nullable("string", format: "date-time"),
+                ], required: ["id", "code", "name", "stage", "version", "updatedAt"]),
+            "BoardColumn": Schema.object(
+                [
+                    "stage": Schema.enumeration(CustomerStage.allCases.map(\.rawValue)), "count": Schema.integer,
+                    "isCapped": Schema.boolean,
+                    "cards": Schema.array(of: "BoardCard"),
+                ], required: ["stage", "count", "isCapped", "cards"]),
             "BoardColumnList": Schema.array(of: "BoardColumn"),
         ]
     }
@@ -133,8 +154,10 @@ extension BoardPage: LeafDataRepresentable {
 
 /// The board's columns and cards, written by Swift (up to 180 cards with a form each).
 enum BoardView {
-    static func columns(_ columns: [BoardStore.Column], actor: Actor, now: Date, csrf: String, specialist: String, showOwner: Bool,
-                        moving: (id: Int, form: BoardController.MoveForm, errors: [String: String])?, words: DisplayWords) -> HTMLFragment {
+    static func columns(
+        _ columns: [BoardStore.Column], actor: Actor, now: Date, csrf: String, specialist: String, showOwner: Bool,
+        moving: (id: Int, form: BoardController.MoveForm, errors: [String: String])?, words: DisplayWords
+    ) -> HTMLFragment {
         var html = HTMLWriter(reservingCapacity: 40_000)
         let stages = CustomerStage.allCases.map(\.rawValue)
         for column in columns {
@@ -143,10 +166,12 @@ enum BoardView {
             html.element(" aria-label=\"", words.label("customer.stage", column.stage), "\">")
             html.element("<h2 class=\"board-column-title\"><span class=\"tag stage-", column.stage, "\">")
             html.element("", words.label("customer.stage", column.stage), "</span>")
-            html.element(" <span class=\"count\">", column.isCapped ? "\(column.count)+" : String(column.count), "</span></h2>")
+            html.element(
+                " <span class=\"count\">", column.isCapped ? "\(column.count)+" : String(column.count), "</span></h2>")
             html.raw("<ol class=\"board-cards\">")
             for card in column.cards {
-                let canMove = AccessPolicy.permits(actor, .editCustomer, on: RecordFacts(responsibleStaffID: card.responsibleStaffID))
+                let canMove = AccessPolicy.permits(
+                    actor, .editCustomer, on: RecordFacts(responsibleStaffID: card.responsibleStaffID))
                 let error = moving?.id == card.id ? moving : nil
                 html.element("<li class=\"board-card\" id=\"card-", String(card.id), "\"")
                 if canMove { html.element(" draggable=\"true\" data-card=\"", String(card.id), "\"") }
@@ -157,20 +182,27 @@ enum BoardView {
                 if showOwner { html.element(" · ", words.orDash(card.responsibleName), "") }
                 html.raw("</div>")
                 if let due = card.nextFollowUpAt {
-                    html.raw(due < now ? "<div class=\"small board-due is-overdue\">" : "<div class=\"small board-due\">")
+                    html.raw(
+                        due < now ? "<div class=\"small board-due is-overdue\">" : "<div class=\"small board-due\">")
                     html.element("", words.t("board.next_follow_up", ["due": DisplayFormat.dateTime(due)]), "</div>")
-                } else if card.stage == CustomerStage.intent.rawValue || card.stage == CustomerStage.negotiating.rawValue {
+                } else if card.stage == CustomerStage.intent.rawValue
+                    || card.stage == CustomerStage.negotiating.rawValue
+                {
                     html.element("<div class=\"small board-due is-overdue\">", words.t("board.no_follow_up"), "</div>")
                 }
                 if canMove {
                     html.raw(error == nil ? "<details class=\"board-move\">" : "<details class=\"board-move\" open>")
                     html.element("<summary>", words.t("board.move"), "</summary>")
-                    html.element("<form method=\"post\" action=\"/board/", String(card.id), "/move\" class=\"form board-move-form\" novalidate>")
+                    html.element(
+                        "<form method=\"post\" action=\"/board/", String(card.id),
+                        "/move\" class=\"form board-move-form\" novalidate>")
                     html.element("<input type=\"hidden\" name=\"_csrf\" value=\"", csrf, "\">")
                     html.element("<input type=\"hidden\" name=\"version\" value=\"", String(card.version), "\">")
                     html.element("<input type=\"hidden\" name=\"specialist\" value=\"", specialist, "\">")
                     let chosen = error?.form.stage ?? card.stage
-                    field(&html, card.id, "stage", label: words.t("customer.field.stage"), error: error?.errors["stage"], words: words)
+                    field(
+                        &html, card.id, "stage", label: words.t("customer.field.stage"), error: error?.errors["stage"],
+                        words: words)
                     html.element("<select id=\"move-", String(card.id), "-stage\" name=\"stage\">")
                     for stage in stages {
                         html.element("<option value=\"", stage, "\"")
@@ -181,34 +213,56 @@ enum BoardView {
                     closeField(&html, error: error?.errors["stage"], words: words)
                     html.element("<p class=\"help board-follow-up-help\">", words.t("board.follow_up_help"), "</p>")
                     let followUpError = error?.errors["followUp"] ?? error?.errors["followUpDueAt"]
-                    field(&html, card.id, "followUpDueAt", label: words.t("follow_up.field.dueAt"), error: followUpError, words: words)
-                    html.element("<input type=\"datetime-local\" id=\"move-", String(card.id), "-followUpDueAt\" name=\"followUpDueAt\"")
+                    field(
+                        &html, card.id, "followUpDueAt", label: words.t("follow_up.field.dueAt"), error: followUpError,
+                        words: words)
+                    html.element(
+                        "<input type=\"datetime-local\" id=\"move-", String(card.id),
+                        "-followUpDueAt\" name=\"followUpDueAt\"")
                     html.element(" value=\"", error?.form.followUpDueAt ?? "", "\">")
                     closeField(&html, error: followUpError, words: words)
-                    field(&html, card.id, "followUpPurpose", label: words.t("follow_up.field.purpose"), error: error?.errors["followUpPurpose"], words: words)
-                    html.element("<input id=\"move-", String(card.id), "-followUpPurpose\" name=\"followUpPurpose\" maxlength=\"200\"")
+                    field(
+                        &html, card.id, "followUpPurpose", label: words.t("follow_up.field.purpose"),
+                        error: error?.errors["followUpPurpose"], words: words)
+                    html.element(
+                        "<input id=\"move-", String(card.id),
+                        "-followUpPurpose\" name=\"followUpPurpose\" maxlength=\"200\"")
                     html.element(" value=\"", error?.form.followUpPurpose ?? "", "\">")
                     closeField(&html, error: error?.errors["followUpPurpose"], words: words)
-                    field(&html, card.id, "lostReason", label: words.t("customer.field.lostReason"), error: error?.errors["lostReason"], words: words)
-                    html.element("<input id=\"move-", String(card.id), "-lostReason\" name=\"lostReason\" maxlength=\"500\"")
+                    field(
+                        &html, card.id, "lostReason", label: words.t("customer.field.lostReason"),
+                        error: error?.errors["lostReason"], words: words)
+                    html.element(
+                        "<input id=\"move-", String(card.id), "-lostReason\" name=\"lostReason\" maxlength=\"500\"")
                     html.element(" value=\"", error?.form.lostReason ?? "", "\">")
                     closeField(&html, error: error?.errors["lostReason"], words: words)
-                    html.element("<button class=\"btn btn-small btn-primary\" type=\"submit\">", words.t("board.move_submit"), "</button></form></details>")
+                    html.element(
+                        "<button class=\"btn btn-small btn-primary\" type=\"submit\">", words.t("board.move_submit"),
+                        "</button></form></details>")
                 }
                 html.raw("</li>")
             }
-            if column.cards.isEmpty { html.element("<li class=\"board-empty muted small\">", words.t("board.empty_column"), "</li>") }
+            if column.cards.isEmpty {
+                html.element("<li class=\"board-empty muted small\">", words.t("board.empty_column"), "</li>")
+            }
             if column.count > column.cards.count {
                 html.element("<li class=\"board-more small\"><a href=\"/customers?stage=", column.stage, "")
                 if !specialist.isEmpty { html.element("&amp;specialist=", specialist, "") }
-                html.element("\">", words.t("board.more", ["count": String(column.count - column.cards.count) + (column.isCapped ? "+" : "")]), "</a></li>")
+                html.element(
+                    "\">",
+                    words.t(
+                        "board.more",
+                        ["count": String(column.count - column.cards.count) + (column.isCapped ? "+" : "")]),
+                    "</a></li>")
             }
             html.raw("</ol></section>")
         }
         return html.fragment
     }
 
-    private static func field(_ html: inout HTMLWriter, _ id: Int, _ name: String, label: String, error: String?, words: DisplayWords) {
+    private static func field(
+        _ html: inout HTMLWriter, _ id: Int, _ name: String, label: String, error: String?, words: DisplayWords
+    ) {
         html.raw(error == nil ? "<div class=\"field\">" : "<div class=\"field has-error\">")
         html.element("<label for=\"move-", String(id), "-")
         html.element("", name, "\">")

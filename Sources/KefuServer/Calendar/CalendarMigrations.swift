@@ -19,10 +19,12 @@ struct CreateWorkingCalendar: AsyncMigration {
             .field("updated_by_staff_id", .int, .references("staff", "id"))
             .field("version", .int, .required)
             .create()
-        try await database.sql().raw("""
+        try await database.sql().raw(
+            """
             INSERT INTO working_calendar_settings (id, day_start, lunch_start, lunch_end, day_end, weekdays, updated_at, version)
             VALUES (1, 540, 720, 810, 1080, '1,2,3,4,5', CURRENT_TIMESTAMP, 1)
-            """).run()
+            """
+        ).run()
         try await database.schema("calendar_days")
             .field("id", .int, .identifier(auto: true))
             // yyyy-MM-dd, compared as text.

@@ -21,12 +21,16 @@ struct WorkingCalendarStore {
         var dayStart: Int, lunchStart: Int, lunchEnd: Int, dayEnd: Int, weekdays: String, updatedAt: Date, version: Int
         enum CodingKeys: String, CodingKey {
             case weekdays, version
-            case dayStart = "day_start", lunchStart = "lunch_start", lunchEnd = "lunch_end", dayEnd = "day_end", updatedAt = "updated_at"
+            case dayStart = "day_start", lunchStart = "lunch_start", lunchEnd = "lunch_end", dayEnd = "day_end",
+                updatedAt = "updated_at"
         }
 
         var hours: WorkingHours {
-            WorkingHours(start: DayTime(minutes: dayStart) ?? WorkingHours.standard.start, lunchStart: DayTime(minutes: lunchStart) ?? WorkingHours.standard.lunchStart,
-                         lunchEnd: DayTime(minutes: lunchEnd) ?? WorkingHours.standard.lunchEnd, end: DayTime(minutes: dayEnd) ?? WorkingHours.standard.end)
+            WorkingHours(
+                start: DayTime(minutes: dayStart) ?? WorkingHours.standard.start,
+                lunchStart: DayTime(minutes: lunchStart) ?? WorkingHours.standard.lunchStart,
+                lunchEnd: DayTime(minutes: lunchEnd) ?? WorkingHours.standard.lunchEnd,
+                end: DayTime(minutes: dayEnd) ?? WorkingHours.standard.end)
         }
 
         var weekdaySet: Set<Int> { Set(weekdays.split(separator: ",").compactMap { Int($0) }) }
@@ -43,72 +47,94 @@ struct WorkingCalendarStore {
     }
 
     func settings(on database: (any Database)? = nil) async throws -> Settings {
-        guard let row = try await (database ?? self.database).sql().raw("""
-            SELECT day_start, lunch_start, lunch_end, day_end, weekdays, updated_at, version FROM working_calendar_settings WHERE id = 1
-            """).first(decoding: Settings.self) else { throw KefuError.notFound }
+        guard
+            let row = try await (database ?? self.database).sql().raw(
+                """
+                SELECT day_start, lunch_start, lunch_end, day_end, weekdays, updated_at, version FROM working_calendar_settings WHERE id = 1
+                """
+            ).first(decoding: Settings.self)
+        else { throw KefuError.notFound }
         return row
     }
 
     /// The dated entries, all or those of one year, in day order.
     func days(year: Int? = nil) async throws -> [DayRow] {
         if let year {
-            return try await database.sql().raw("""
+            return try await database.sql().raw(
+                """
                 SELECT day, kind, name, updated_at FROM calendar_days WHERE day >= \(bind: String(format: "%04d-01-01", year))
                 AND day <= \(bind: String(format: "%04d-12-31", year)) ORDER BY day
-                """).all(decoding: DayRow.self)
+                """
+            ).all(decoding: DayRow.self)
         }
-        return try await database.sql().raw("SELECT day, kind, name, updated_at FROM calendar_days ORDER BY day").all(decoding: DayRow.self)
+        return try await database.sql().raw("SELECT day, kind, name, updated_at FROM calendar_days ORDER BY day").all(
+            decoding: DayRow.self)
     }
 
     /// The calendar as a value, for the arithmetic.
     func load() async throws -> WorkingCalendar {
         let settings = try await settings()
         let days = try await days()
-        return WorkingCalendar(hours: settings.hours, weekdays: settings.weekdaySet, exceptions: days.compactMap(\.exception))
+        return WorkingCalendar(
+            hours: settings.hours, weekdays: settings.weekdaySet, exceptions: days.compactMap(\.exception))
     }
 
     /// The problems with a change of hours and weekdays, by field.
     static func validate(hours: WorkingHours, weekdays: Set<Int>) -> FieldErrors {
         var errors = hours.problems
-        if weekdays.isEmpty || !weekdays.allSatisfy({ (1...7).contains($0) }) { errors.add("weekdays", "calendar.weekdays.required") }
+        if weekdays.isEmpty || !weekdays.allSatisfy({ (1...7).contains($0) }) {
+            errors.add("weekdays", "calendar.weekdays.required")
+        }
         return errors
     }
 
     func updateHours(_ hours: WorkingHours, weekdays: Set<Int>, version: Int, context: AuditContext) async throws {
         try Self.validate(hours: hours, weekdays: weekdays).throwIfAny()
         try await database.transaction { tx in
-            let updated = try await tx.sql().raw("""
+            let updated = try await tx.sql().raw(
+                """
                 UPDATE working_calendar_settings SET day_start = \(bind: hours.start.minutes), lunch_start = \(bind: hours.lunchStart.minutes),
                     lunch_end = \(bind: hours.lunchEnd.minutes), day_end = \(bind: hours.end.minutes),
                     weekdays = \(bind: weekdays.sorted().map(String.init).joined(separator: ",")), updated_at = \(bind: context.now),
                     updated_by_staff_id = \(bind: context.actorStaffID), version = version + 1
                 WHERE id = 1 AND version = \(bind: version) RETURNING id
-                """).first()
+                """
+            ).first()
             guard updated != nil else { throw KefuError.conflict("error.conflict.calendar") }
-            try await AuditLog.record("calendar.hours_changed", recordType: "working_calendar", recordID: "1",
-                                      fields: ["day_start", "lunch_start", "lunch_end", "day_end", "weekdays"],
-                                      detail: "\(hours.start)–\(hours.lunchStart), \(hours.lunchEnd)–\(hours.end)", context: context, on: tx)
+            try await AuditLog.record(
+                "calendar.hours_changed", recordType: "working_calendar", recordID: "1",
+                fields: ["day_start", "lunch_start", "lunch_end", "day_end", "weekdays"],
+                detail: "\(hours.start)–\(hours.lunchStart), \(hours.lunchEnd)–\(hours.end)", context: context, on: tx)
         }
     }
 
     /// Sets the entries of these days (a new one or a changed one), in one transaction with one
     /// audit entry. Answers how many days were written.
     @discardableResult
-    func setDays(_ entries: [CalendarException], action: String = "calendar.day_set", context: AuditContext) async throws -> Int {
+    func setDays(_ entries: [CalendarException], action: String = "calendar.day_set", context: AuditContext)
+        async throws -> Int
+    {
         guard !entries.isEmpty else { return 0 }
         return try await database.transaction { tx in
             let sql = try tx.sql()
             for entry in entries {
-                try await sql.raw("""
+                try await sql.raw(
+                    """
                     INSERT INTO calendar_days (day, kind, name, updated_at, updated_by_staff_id)
                     VALUES (\(bind: entry.day.description), \(bind: entry.kind.rawValue), \(bind: entry.name), \(bind: context.now), \(bind: context.actorStaffID))
                     ON CONFLICT (day) DO UPDATE SET kind = excluded.kind, name = excluded.name, updated_at = excluded.updated_at,
                         updated_by_staff_id = excluded.updated_by_staff_id
-                    """).run()
+                    """
+                ).run()
             }
             let sorted = entries.map(\.day).sorted()
-            let detail = entries.count == 1 ? "\(entries[0].day) \(entries[0].kind.rawValue) \(entries[0].name)" : "\(entries.count): \(sorted.first!)…\(sorted.last!)"
-            try await AuditLog.record(action, recordType: "working_calendar", recordID: "1", fields: ["calendar_days"], detail: detail, context: context, on: tx)
+            let detail =
+                entries.count == 1
+                ? "\(entries[0].day) \(entries[0].kind.rawValue) \(entries[0].name)"
+                : "\(entries.count): \(sorted.first!)…\(sorted.last!)"
+            try await AuditLog.record(
+                action, recordType: "working_calendar", recordID: "1", fields: ["calendar_days"], detail: detail,
+                context: context, on: tx)
             return entries.count
         }
     }
@@ -116,10 +142,13 @@ struct WorkingCalendarStore {
     /// Removes a day's entry (it follows the usual weekdays again); false when it had none.
     func removeDay(_ day: CalendarDay, context: AuditContext) async throws -> Bool {
         try await database.transaction { tx in
-            let removed = try await tx.sql().raw("DELETE FROM calendar_days WHERE day = \(bind: day.description) RETURNING id").first()
+            let removed = try await tx.sql().raw(
+                "DELETE FROM calendar_days WHERE day = \(bind: day.description) RETURNING id"
+            ).first()
             guard removed != nil else { return false }
-            try await AuditLog.record("calendar.day_removed", recordType: "working_calendar", recordID: "1", fields: ["calendar_days"],
-                                      detail: day.description, context: context, on: tx)
+            try await AuditLog.record(
+                "calendar.day_removed", recordType: "working_calendar", recordID: "1", fields: ["calendar_days"],
+                detail: day.description, context: context, on: tx)
             return true
         }
     }

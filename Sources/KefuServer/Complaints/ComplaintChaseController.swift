@@ -9,8 +9,10 @@ import Vapor
 /// audit log, and the department's liaisons are told on the bell.
 struct ComplaintChaseController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
-        routes.grouped("complaints").requiring(.manageComplaints).post(":id", "forwards", ":forward", "chase", use: chasePage)
-        routes.grouped("api", "v1", "complaints").requiring(.manageComplaints).post(":id", "forwards", ":forward", "chase", use: chaseAPI)
+        routes.grouped("complaints").requiring(.manageComplaints).post(
+            ":id", "forwards", ":forward", "chase", use: chasePage)
+        routes.grouped("api", "v1", "complaints").requiring(.manageComplaints).post(
+            ":id", "forwards", ":forward", "chase", use: chaseAPI)
     }
 
     struct Input: Content { var version: Int? }
@@ -19,30 +21,44 @@ struct ComplaintChaseController: RouteCollection {
     static func chase(_ req: Request) async throws -> (ComplaintStore.Row, ComplaintStore.Forward) {
         let complaint = try await req.record(ComplaintKind.self, for: .manageComplaints)
         let store = ComplaintStore(database: req.db)
-        guard let id = req.parameters.get("forward", as: Int.self), let forward = try await store.forward(id), forward.complaintID == complaint.id else {
+        guard let id = req.parameters.get("forward", as: Int.self), let forward = try await store.forward(id),
+            forward.complaintID == complaint.id
+        else {
             throw KefuError.notFound
         }
         let version = try requireFormVersion(try req.content.decode(Input.self).version)
         guard forward.status == "open" else { throw ComplaintRefusal("forward", "complaint.chase.not_open") }
         let context = req.auditContext
         try await req.db.transaction { tx in
-            let claimed = try await tx.sql().raw("""
+            let claimed = try await tx.sql().raw(
+                """
                 UPDATE complaint_forwards SET chased_at = \(bind: context.now), version = version + 1
                 WHERE id = \(bind: forward.id) AND version = \(bind: version) AND status = 'open' RETURNING id
-                """).first()
+                """
+            ).first()
             guard claimed != nil else { throw KefuError.conflict("error.conflict.complaint") }
-            try await Timeline.record(.complaintForwarded, customerID: complaint.customerID, recordType: ComplaintKind.recordType, recordID: complaint.id,
-                                      summary: "\(complaint.number) · \(StoredText.term("complaint.chased")) → \(forward.departmentName)", context: context, on: tx)
-            try await AuditLog.record("complaint.chased", recordType: ComplaintForwardKind.recordType, recordID: String(forward.id),
-                                      detail: "\(complaint.number) → \(forward.departmentName)", context: context, on: tx)
+            try await Timeline.record(
+                .complaintForwarded, customerID: complaint.customerID, recordType: ComplaintKind.recordType,
+                recordID: complaint.id,
+                summary: "\(complaint.number) · \(StoredText.term("complaint.chased")) → \(forward.departmentName)",
+                context: context, on: tx)
+            try await AuditLog.record(
+                "complaint.chased", recordType: ComplaintForwardKind.recordType, recordID: String(forward.id),
+                detail: "\(complaint.number) → \(forward.departmentName)", context: context, on: tx)
         }
         let liaisons = try await FeedbackStore(database: req.db).liaisons(of: forward.departmentID)
         if !liaisons.isEmpty {
-            try await Reminders(app: req.application).record([Reminders.Message(
-                reminder: Reminder(event: .complaintChased, recordType: ComplaintForwardKind.recordType, recordID: forward.id, staffID: liaisons.first,
-                                   dueAt: forward.dueAt, dedupeKey: "complaint_forward:\(forward.id):chase:\(version)"),
-                titleKey: "reminder.title.complaint.chased", arguments: ["number": complaint.number],
-                lines: [complaint.number, forward.request, "⏰ " + DisplayFormat.dateTime(forward.dueAt)], path: "/complaint-inbox", recipients: liaisons)], now: req.now)
+            try await Reminders(app: req.application).record(
+                [
+                    Reminders.Message(
+                        reminder: Reminder(
+                            event: .complaintChased, recordType: ComplaintForwardKind.recordType, recordID: forward.id,
+                            staffID: liaisons.first,
+                            dueAt: forward.dueAt, dedupeKey: "complaint_forward:\(forward.id):chase:\(version)"),
+                        titleKey: "reminder.title.complaint.chased", arguments: ["number": complaint.number],
+                        lines: [complaint.number, forward.request, "⏰ " + DisplayFormat.dateTime(forward.dueAt)],
+                        path: "/complaint-inbox", recipients: liaisons)
+                ], now: req.now)
         }
         return (complaint, try await store.forward(forward.id) ?? forward)
     }
@@ -50,7 +66,8 @@ struct ComplaintChaseController: RouteCollection {
     @Sendable func chasePage(req: Request) async throws -> Response {
         do {
             let (complaint, _) = try await Self.chase(req)
-            return req.redirect(to: "/complaints/\(complaint.id)", flash: FlashMessage(.success, "flash.complaint_chased"))
+            return req.redirect(
+                to: "/complaints/\(complaint.id)", flash: FlashMessage(.success, "flash.complaint_chased"))
         } catch let error as KefuError where error.status == .conflict || error.status == .unprocessableEntity {
             let row = try await req.record(ComplaintKind.self, for: .manageComplaints)
             var page = try await ComplaintsController().showPage(req, row)
@@ -60,7 +77,8 @@ struct ComplaintChaseController: RouteCollection {
             let row = try await req.record(ComplaintKind.self, for: .manageComplaints)
             var page = try await ComplaintsController().showPage(req, row)
             page.formErrorKey = refusal.messageKey
-            return try await req.renderPage("complaints/show", titleKey: "complaints.title", page, status: .unprocessableEntity)
+            return try await req.renderPage(
+                "complaints/show", titleKey: "complaints.title", page, status: .unprocessableEntity)
         }
     }
 
@@ -69,9 +87,14 @@ struct ComplaintChaseController: RouteCollection {
     }
 
     static let operations: [APIOperation] = [
-        APIOperation(method: .POST, path: "/api/v1/complaints/{id}/forwards/{forward}/chase", tag: "Complaints",
-                     summary: "Chase the department on an open forwarded request (its liaisons are told); version of the request",
-                     parameters: [OpenAPIParameters.id, ["name": "forward", "in": "path", "required": true, "schema": ["type": "integer"]]],
-                     requestSchema: "FeedbackVersionInput", responses: [200: "ComplaintAnswerResult"]),
+        APIOperation(
+            method: .POST, path: "/api/v1/complaints/{id}/forwards/{forward}/chase", tag: "Complaints",
+            summary:
+                "Chase the department on an open forwarded request (its liaisons are told); version of the request",
+            parameters: [
+                OpenAPIParameters.id,
+                ["name": "forward", "in": "path", "required": true, "schema": ["type": "integer"]],
+            ],
+            requestSchema: "FeedbackVersionInput", responses: [200: "ComplaintAnswerResult"])
     ]
 }

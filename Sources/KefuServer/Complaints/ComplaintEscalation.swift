@@ -14,17 +14,22 @@ enum ComplaintEscalation {
     }
 
     static func clockFacts(_ row: ComplaintStore.Row, pauses: [TimeSpan]) -> ComplaintClockFacts {
-        ComplaintClockFacts(receivedAt: row.receivedAt, severity: row.complaintSeverity, state: row.complaintState, firstRespondedAt: row.firstRespondedAt,
-                            lastToldAt: row.lastToldAt, resolvedAt: row.resolvedAt, pauses: pauses)
+        ComplaintClockFacts(
+            receivedAt: row.receivedAt, severity: row.complaintSeverity, state: row.complaintState,
+            firstRespondedAt: row.firstRespondedAt,
+            lastToldAt: row.lastToldAt, resolvedAt: row.resolvedAt, pauses: pauses)
     }
 
     private struct Candidate: Decodable {
-        var id: Int, number: String, severity: String, state: String, received_at: Date, first_responded_at: Date?, last_told_at: Date?
+        var id: Int, number: String, severity: String, state: String, received_at: Date, first_responded_at: Date?,
+            last_told_at: Date?
         var resolved_at: Date?, staff_id: Int?, customer_name: String, escalation_level: Int
     }
 
     /// Who holds a role of the ladder: the complaint's specialist, the active supervisor, leadership.
-    private static func recipients(_ role: EscalationRole, named: Int?, specialist: Int?, supervisors: [Int], leaders: [Int]) -> [Int] {
+    private static func recipients(
+        _ role: EscalationRole, named: Int?, specialist: Int?, supervisors: [Int], leaders: [Int]
+    ) -> [Int] {
         if let named { return [named] }
         switch role {
         case .specialist: return specialist.map { [$0] } ?? supervisors
@@ -39,52 +44,78 @@ enum ComplaintEscalation {
         // Outside working time nothing goes out (R3.5); the same keys are given at the next working minute.
         guard calendar.isWorkingTime(now) else { return [] }
         let sql = try app.db.sql()
-        let rows = try await sql.raw("""
+        let rows = try await sql.raw(
+            """
             SELECT complaints.id, complaints.number, complaints.severity, complaints.state, complaints.received_at, complaints.first_responded_at,
                    complaints.last_told_at, complaints.resolved_at, complaints.staff_id, customers.name AS customer_name, complaints.escalation_level
             FROM complaints JOIN customers ON customers.id = complaints.customer_id
             WHERE complaints.state <> 'closed'
-            """).all(decoding: Candidate.self)
+            """
+        ).all(decoding: Candidate.self)
         guard !rows.isEmpty else { return [] }
         var pauses: [Int: [TimeSpan]] = [:]
-        for row in try await sql.raw("""
+        for row in try await sql.raw(
+            """
             SELECT complaint_pauses.complaint_id, complaint_pauses.started_at, complaint_pauses.ended_at FROM complaint_pauses
             JOIN complaints ON complaints.id = complaint_pauses.complaint_id WHERE complaints.state <> 'closed'
-            """).all() {
+            """
+        ).all() {
             pauses[try row.decode(column: "complaint_id", as: Int.self), default: []].append(
-                TimeSpan(start: try row.decode(column: "started_at", as: Date.self), end: try row.decode(column: "ended_at", as: Date?.self)))
+                TimeSpan(
+                    start: try row.decode(column: "started_at", as: Date.self),
+                    end: try row.decode(column: "ended_at", as: Date?.self)))
         }
         let limits = try await ComplaintStore(database: app.db).limits()
         let ladder = try await ComplaintSettingsStore(database: app.db).ladder().levels
-        let people = try await sql.raw("SELECT id, role FROM staff WHERE is_active = \(bind: true) AND role IN ('supervisor', 'leadership')").all()
+        let people = try await sql.raw(
+            "SELECT id, role FROM staff WHERE is_active = \(bind: true) AND role IN ('supervisor', 'leadership')"
+        ).all()
         var supervisors: [Int] = [], leaders: [Int] = []
         for person in people {
             let id = try person.decode(column: "id", as: Int.self)
-            if try person.decode(column: "role", as: String.self) == "supervisor" { supervisors.append(id) } else { leaders.append(id) }
+            if try person.decode(column: "role", as: String.self) == "supervisor" {
+                supervisors.append(id)
+            } else {
+                leaders.append(id)
+            }
         }
         var messages: [Reminders.Message] = []
         var changedLevels: [Int: [Int]] = [:]
         for row in rows {
             let severity = ComplaintSeverity(rawValue: row.severity) ?? .normal
-            let facts = ComplaintClockFacts(receivedAt: row.received_at, severity: severity, state: ComplaintState(rawValue: row.state) ?? .received,
-                                            firstRespondedAt: row.first_responded_at, lastToldAt: row.last_told_at, resolvedAt: row.resolved_at,
-                                            pauses: pauses[row.id] ?? [])
-            let deadlines = ComplaintClock.openDeadlines(facts, limits: limits[severity] ?? .defaults(severity), calendar: calendar, now: now)
+            let facts = ComplaintClockFacts(
+                receivedAt: row.received_at, severity: severity,
+                state: ComplaintState(rawValue: row.state) ?? .received,
+                firstRespondedAt: row.first_responded_at, lastToldAt: row.last_told_at, resolvedAt: row.resolved_at,
+                pauses: pauses[row.id] ?? [])
+            let deadlines = ComplaintClock.openDeadlines(
+                facts, limits: limits[severity] ?? .defaults(severity), calendar: calendar, now: now)
             let level = EscalationLadder.level(deadlines: deadlines, ladder: ladder)
             if level != row.escalation_level { changedLevels[level, default: []].append(row.id) }
-            for notice in EscalationLadder.notices(complaintID: row.id, severity: severity, deadlines: deadlines, ladder: ladder,
-                                                   calendar: calendar, now: now) {
-                let event: ReminderEvent = notice.target == nil ? .complaintReceived : notice.isBreach ? .complaintEscalated : .complaintWarning
-                let to = recipients(notice.role, named: notice.staffID, specialist: row.staff_id, supervisors: supervisors, leaders: leaders)
+            for notice in EscalationLadder.notices(
+                complaintID: row.id, severity: severity, deadlines: deadlines, ladder: ladder,
+                calendar: calendar, now: now)
+            {
+                let event: ReminderEvent =
+                    notice.target == nil
+                    ? .complaintReceived : notice.isBreach ? .complaintEscalated : .complaintWarning
+                let to = recipients(
+                    notice.role, named: notice.staffID, specialist: row.staff_id, supervisors: supervisors,
+                    leaders: leaders)
                 guard !to.isEmpty else { continue }
                 let due = deadlines.first { $0.target == notice.target }?.dueAt
-                messages.append(Reminders.Message(
-                    reminder: Reminder(event: event, recordType: ComplaintKind.recordType, recordID: row.id, staffID: to.first,
-                                       dueAt: due ?? now, dedupeKey: notice.dedupeKey),
-                    titleKey: "reminder.title.\(event.rawValue)", arguments: ["number": row.number],
-                    lines: [row.number, row.customer_name, notice.target.map { app.kefu.localizer.text("complaint.target.\($0.rawValue)", .zhHans) },
-                            due.map { "⏰ " + DisplayFormat.dateTime($0) }].compactMap { $0 },
-                    path: "/complaints/\(row.id)", recipients: to))
+                messages.append(
+                    Reminders.Message(
+                        reminder: Reminder(
+                            event: event, recordType: ComplaintKind.recordType, recordID: row.id, staffID: to.first,
+                            dueAt: due ?? now, dedupeKey: notice.dedupeKey),
+                        titleKey: "reminder.title.\(event.rawValue)", arguments: ["number": row.number],
+                        lines: [
+                            row.number, row.customer_name,
+                            notice.target.map { app.kefu.localizer.text("complaint.target.\($0.rawValue)", .zhHans) },
+                            due.map { "⏰ " + DisplayFormat.dateTime($0) },
+                        ].compactMap { $0 },
+                        path: "/complaints/\(row.id)", recipients: to))
             }
         }
         try await Reminders(app: app).record(messages, now: now)

@@ -11,7 +11,9 @@ extension Request {
         var input = input
         let workflow = ComplaintWorkflow(database: db)
         let calendar = try await WorkingCalendarStore(database: db).load()
-        guard input.customerID == nil, let new = input.customer else { return try await workflow.create(input, context: auditContext, calendar: calendar) }
+        guard input.customerID == nil, let new = input.customer else {
+            return try await workflow.create(input, context: auditContext, calendar: calendar)
+        }
         let staff = try requireStaff()
         let (complaintErrors, _) = try await workflow.validate(input, now: now)
         var errors = FieldErrors(complaintErrors.messages.filter { $0.key != "customerID" })
@@ -19,8 +21,10 @@ extension Request {
         draft.name = new.name ?? ""
         draft.mobile = new.mobile ?? ""
         draft.companyName = new.companyName ?? ""
-        draft.kind = draft.companyName.trimmed.isEmpty ? CustomerKind.individual.rawValue : CustomerKind.company.rawValue
-        draft.source = ComplaintChannel(rawValue: input.channel ?? "").map(Self.source)?.rawValue ?? SourceChannel.phone.rawValue
+        draft.kind =
+            draft.companyName.trimmed.isEmpty ? CustomerKind.individual.rawValue : CustomerKind.company.rawValue
+        draft.source =
+            ComplaintChannel(rawValue: input.channel ?? "").map(Self.source)?.rawValue ?? SourceChannel.phone.rawValue
         var values: CustomerValues?
         switch CustomerValidation.validate(draft) {
         case .success(let valid): values = valid
@@ -28,8 +32,9 @@ extension Request {
         }
         try errors.throwIfAny()
         guard let values else { throw KefuError.validation(errors) }
-        let customer = try await CustomerStore(database: db).create(values, responsibleStaffID: input.staffID ?? staff.id, duplicateReason: new.duplicateReason,
-                                                                    context: auditContext)
+        let customer = try await CustomerStore(database: db).create(
+            values, responsibleStaffID: input.staffID ?? staff.id, duplicateReason: new.duplicateReason,
+            context: auditContext)
         input.customerID = try customer.requireID()
         input.customer = nil
         return try await workflow.create(input, context: auditContext, calendar: calendar)

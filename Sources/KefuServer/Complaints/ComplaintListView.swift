@@ -1,11 +1,15 @@
 /// The complaint list's table rows, written by Swift (see ``HTMLFragment``); the table around them is in
 /// `complaints/index.leaf`. Each cell carries its column's name as `data-label`, so a phone shows a row as a card.
 enum ComplaintListView {
-    static func rows(_ items: [ComplaintsController.ListPage.Item], t: (String, [String: String]) -> String) -> HTMLFragment {
+    static func rows(_ items: [ComplaintsController.ListPage.Item], t: (String, [String: String]) -> String)
+        -> HTMLFragment
+    {
         var html = HTMLWriter(reservingCapacity: items.count * 1_100)
         let label = [
-            "number": t("complaint.field.number", [:]), "customer": t("complaint.field.customer", [:]), "category": t("complaint.field.category", [:]),
-            "severity": t("complaint.field.severity", [:]), "state": t("complaint.field.state", [:]), "timeLeft": t("complaint.field.time_left", [:]),
+            "number": t("complaint.field.number", [:]), "customer": t("complaint.field.customer", [:]),
+            "category": t("complaint.field.category", [:]),
+            "severity": t("complaint.field.severity", [:]), "state": t("complaint.field.state", [:]),
+            "timeLeft": t("complaint.field.time_left", [:]),
             "staff": t("complaint.field.staff", [:]), "receivedAt": t("complaint.field.receivedAt", [:]),
         ]
         let silent = t("complaint.silent", [:])
@@ -31,7 +35,10 @@ enum ComplaintListView {
             if item.isLate { html.raw(" text-danger") }
             html.element("\" data-label=\"", label["timeLeft"]!, "\">")
             html.text(item.timeLeft)
-            if item.hasLevel { html.element(" <span class=\"tag tag-red\">", t("complaint.level", ["level": String(item.level)]), "</span>") }
+            if item.hasLevel {
+                html.element(
+                    " <span class=\"tag tag-red\">", t("complaint.level", ["level": String(item.level)]), "</span>")
+            }
             html.raw("</td>\n      ")
             html.element("<td data-label=\"", label["staff"]!, "\">")
             html.element("", item.staffName, "</td>")

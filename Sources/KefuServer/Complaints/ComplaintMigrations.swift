@@ -23,11 +23,15 @@ struct CreateComplaints: AsyncMigration {
             .unique(on: "severity")
             .create()
         let sql = try database.sql()
-        for (severity, first, update, resolution) in [("urgent", 2.0, 4.0, 24.0), ("major", 4.0, 8.0, 72.0), ("normal", 8.0, 24.0, 120.0)] {
-            try await sql.raw("""
+        for (severity, first, update, resolution) in [
+            ("urgent", 2.0, 4.0, 24.0), ("major", 4.0, 8.0, 72.0), ("normal", 8.0, 24.0, 120.0),
+        ] {
+            try await sql.raw(
+                """
                 INSERT INTO complaint_time_limits (severity, first_response_hours, update_hours, resolution_hours, version)
                 VALUES (\(bind: severity), \(bind: first), \(bind: update), \(bind: resolution), 1)
-                """).run()
+                """
+            ).run()
         }
         try await database.schema("complaints")
             .field("id", .int, .identifier(auto: true))
@@ -68,7 +72,8 @@ struct CreateComplaints: AsyncMigration {
         try await sql.raw("CREATE INDEX complaints_customer ON complaints (customer_id, received_at)").run()
         try await sql.raw("CREATE INDEX complaints_staff ON complaints (staff_id, received_at, id)").run()
         try await sql.raw("CREATE INDEX complaints_received ON complaints (received_at, id)").run()
-        try await sql.raw("CREATE INDEX complaints_open ON complaints (state, received_at) WHERE state <> 'closed'").run()
+        try await sql.raw("CREATE INDEX complaints_open ON complaints (state, received_at) WHERE state <> 'closed'")
+            .run()
         try await database.schema("complaint_pauses")
             .field("id", .int, .identifier(auto: true))
             .field("complaint_id", .int, .required, .references("complaints", "id"))
@@ -76,7 +81,8 @@ struct CreateComplaints: AsyncMigration {
             .field("ended_at", .datetime)
             .field("reason", .string, .required)
             .create()
-        try await sql.raw("CREATE INDEX complaint_pauses_complaint ON complaint_pauses (complaint_id, started_at)").run()
+        try await sql.raw("CREATE INDEX complaint_pauses_complaint ON complaint_pauses (complaint_id, started_at)")
+            .run()
         try await database.schema("complaint_forwards")
             .field("id", .int, .identifier(auto: true))
             .field("complaint_id", .int, .required, .references("complaints", "id"))
@@ -97,7 +103,9 @@ struct CreateComplaints: AsyncMigration {
             .field("version", .int, .required)
             .create()
         try await sql.raw("CREATE INDEX complaint_forwards_complaint ON complaint_forwards (complaint_id, id)").run()
-        try await sql.raw("CREATE INDEX complaint_forwards_department ON complaint_forwards (department_id, status, due_at)").run()
+        try await sql.raw(
+            "CREATE INDEX complaint_forwards_department ON complaint_forwards (department_id, status, due_at)"
+        ).run()
         try await database.schema("complaint_updates")
             .field("id", .int, .identifier(auto: true))
             .field("complaint_id", .int, .required, .references("complaints", "id"))
@@ -113,16 +121,23 @@ struct CreateComplaints: AsyncMigration {
             .field("created_at", .datetime, .required)
             .create()
         try await sql.raw("CREATE INDEX complaint_updates_complaint ON complaint_updates (complaint_id, told_at)").run()
-        for (position, (code, name)) in [("service_attitude", "服务态度"), ("project_facts", "项目信息"), ("contract_performance", "合同履行"),
-                                         ("procedures", "办事流程"), ("property_site", "物业/现场"), ("other", "其他")].enumerated() {
-            try await sql.raw("""
+        for (position, (code, name)) in [
+            ("service_attitude", "服务态度"), ("project_facts", "项目信息"), ("contract_performance", "合同履行"),
+            ("procedures", "办事流程"), ("property_site", "物业/现场"), ("other", "其他"),
+        ].enumerated() {
+            try await sql.raw(
+                """
                 INSERT INTO complaint_categories (code, name, position, is_active) VALUES (\(bind: code), \(bind: name), \(bind: position + 1), \(bind: true))
-                """).run()
+                """
+            ).run()
         }
     }
 
     func revert(on database: any Database) async throws {
-        for table in ["complaint_updates", "complaint_forwards", "complaint_pauses", "complaints", "complaint_time_limits", "complaint_categories"] {
+        for table in [
+            "complaint_updates", "complaint_forwards", "complaint_pauses", "complaints", "complaint_time_limits",
+            "complaint_categories",
+        ] {
             try await database.schema(table).delete()
         }
     }

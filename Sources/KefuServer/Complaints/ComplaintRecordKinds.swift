@@ -6,15 +6,24 @@ enum ComplaintKind: LoadableRecordKind {
     static let recordType = "complaint", table = "complaints"
     static let customerColumn: String? = "customer_id"
     static let numbering: Numbering? = .yearly(prefix: "TS")
-    static let personal: [PersonalColumn] = [.init("description", .marker), .init("demands", .marker), .init("reopen_reason", .null)]
+    static let personal: [PersonalColumn] = [
+        .init("description", .marker), .init("demands", .marker), .init("reopen_reason", .null),
+    ]
     /// Photos, letters and documents the customer gave.
     static let attachments: AttachmentRules? = AttachmentRules(types: [.pdf, .jpg, .png, .docx], maxBytes: 20 << 20)
 
     /// R4.4, R1.3: the specialist responsible owns it; every department it was forwarded to sees it.
-    static func load(_ id: Int, on database: any Database) async throws -> (record: ComplaintStore.Row, facts: RecordFacts)? {
+    static func load(_ id: Int, on database: any Database) async throws -> (
+        record: ComplaintStore.Row, facts: RecordFacts
+    )? {
         let store = ComplaintStore(database: database)
         guard let row = try await store.find(id) else { return nil }
-        return (row, RecordFacts(responsibleStaffID: row.staffID, forwardedToDepartmentIDs: Set(try await store.forwardedDepartments(id))))
+        return (
+            row,
+            RecordFacts(
+                responsibleStaffID: row.staffID, forwardedToDepartmentIDs: Set(try await store.forwardedDepartments(id))
+            )
+        )
     }
 }
 

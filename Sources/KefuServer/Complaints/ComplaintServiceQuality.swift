@@ -17,19 +17,26 @@ struct ComplaintServiceQualityFigures: ServiceQualityFigures {
         """
     }
 
-    func figures(staffIDs: [Int], from: Date, until: Date, on database: any Database) async throws -> [Int: [WorkFigure: FigureValue]] {
+    func figures(staffIDs: [Int], from: Date, until: Date, on database: any Database) async throws -> [Int: [WorkFigure:
+        FigureValue]]
+    {
         guard !staffIDs.isEmpty else { return [:] }
         let sql = try database.sql()
         var figures: [Int: [WorkFigure: FigureValue]] = [:]
-        let scores = try await sql.raw("""
+        let scores = try await sql.raw(
+            """
             SELECT staff_id, CAST(SUM(score) AS INTEGER) AS total, COUNT(*) AS n FROM survey_attributions
             WHERE staff_id IN (\(binds: staffIDs)) AND answered_at >= \(bind: from) AND answered_at < \(bind: until)
             GROUP BY staff_id
-            """).all()
+            """
+        ).all()
         for row in scores {
-            let staff = try row.decode(column: "staff_id", as: Int.self), count = try row.decode(column: "n", as: Int.self)
+            let staff = try row.decode(column: "staff_id", as: Int.self),
+                count = try row.decode(column: "n", as: Int.self)
             let total = try row.decode(column: "total", as: Int.self)
-            if count > 0 { figures[staff, default: [:]][.satisfaction] = .average(Double(total) / Double(count), count: count) }
+            if count > 0 {
+                figures[staff, default: [:]][.satisfaction] = .average(Double(total) / Double(count), count: count)
+            }
         }
         // Complaints resolved in the period, per responsible specialist: in time when the working hours
         // from receipt to resolution are within the severity's resolution limit.
@@ -40,14 +47,20 @@ struct ComplaintServiceQualityFigures: ServiceQualityFigures {
         var shares: [Int: (done: Int, of: Int)] = [:]
         for row in resolved {
             let staff = try row.decode(column: "staff_id", as: Int.self)
-            guard let severity = ComplaintSeverity(rawValue: try row.decode(column: "severity", as: String.self)) else { continue }
-            let hours = calendar.workingSeconds(from: try row.decode(column: "received_at", as: Date.self),
-                                                to: try row.decode(column: "resolved_at", as: Date.self)) / 3600
+            guard let severity = ComplaintSeverity(rawValue: try row.decode(column: "severity", as: String.self)) else {
+                continue
+            }
+            let hours =
+                calendar.workingSeconds(
+                    from: try row.decode(column: "received_at", as: Date.self),
+                    to: try row.decode(column: "resolved_at", as: Date.self)) / 3600
             let limit = limits[severity]?.resolutionHours ?? ComplaintTimeLimits.defaults(severity).resolutionHours
             shares[staff, default: (0, 0)].of += 1
             if hours <= limit { shares[staff, default: (0, 0)].done += 1 }
         }
-        for (staff, share) in shares { figures[staff, default: [:]][.complaintsInTime] = .share(done: share.done, of: share.of) }
+        for (staff, share) in shares {
+            figures[staff, default: [:]][.complaintsInTime] = .share(done: share.done, of: share.of)
+        }
         return figures
     }
 }

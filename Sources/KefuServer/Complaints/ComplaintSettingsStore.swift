@@ -23,13 +23,18 @@ struct ComplaintSettingsStore {
     /// The ladder as set, the standard levels where nothing was saved; and the version of the saved
     /// rows (0 before the first save).
     func ladder() async throws -> (levels: [EscalationLevel], version: Int) {
-        let rows = try await database.sql().raw("SELECT id, role, staff_id, at_share, version FROM complaint_escalation_levels ORDER BY id").all()
+        let rows = try await database.sql().raw(
+            "SELECT id, role, staff_id, at_share, version FROM complaint_escalation_levels ORDER BY id"
+        ).all()
         var saved: [Int: EscalationLevel] = [:]
         var version = 0
         for row in rows {
             let level = try row.decode(column: "id", as: Int.self)
-            saved[level] = EscalationLevel(level: level, role: EscalationRole(rawValue: try row.decode(column: "role", as: String.self)) ?? .supervisor,
-                                           staffID: try row.decode(column: "staff_id", as: Int?.self), atShare: try row.decode(column: "at_share", as: Double.self))
+            saved[level] = EscalationLevel(
+                level: level,
+                role: EscalationRole(rawValue: try row.decode(column: "role", as: String.self)) ?? .supervisor,
+                staffID: try row.decode(column: "staff_id", as: Int?.self),
+                atShare: try row.decode(column: "at_share", as: Double.self))
             version = max(version, try row.decode(column: "version", as: Int.self))
         }
         return (EscalationLevel.defaults.map { saved[$0.level] ?? $0 }, version)
@@ -39,37 +44,54 @@ struct ComplaintSettingsStore {
     func saveLadder(_ levels: [EscalationLevel], version: Int, context: AuditContext) async throws {
         try await database.transaction { tx in
             let sql = try tx.sql()
-            let current = try await sql.raw("SELECT MAX(version) AS v FROM complaint_escalation_levels").first()?.decode(column: "v", as: Int?.self) ?? nil
+            let current =
+                try await sql.raw("SELECT MAX(version) AS v FROM complaint_escalation_levels").first()?.decode(
+                    column: "v", as: Int?.self) ?? nil
             guard (current ?? 0) == version else { throw KefuError.conflict() }
             for level in levels {
-                let updated = try await sql.raw("""
+                let updated = try await sql.raw(
+                    """
                     UPDATE complaint_escalation_levels SET staff_id = \(bind: level.staffID), at_share = \(bind: level.atShare), updated_at = \(bind: context.now),
                         version = \(bind: version + 1)
                     WHERE id = \(bind: level.level) AND version = \(bind: version) RETURNING id
-                    """).first()
+                    """
+                ).first()
                 if updated == nil {
-                    let inserted = try await sql.raw("""
+                    let inserted = try await sql.raw(
+                        """
                         INSERT INTO complaint_escalation_levels (id, role, staff_id, at_share, created_at, updated_at, version)
                         VALUES (\(bind: level.level), \(bind: level.role.rawValue), \(bind: level.staffID), \(bind: level.atShare), \(bind: context.now),
                                 \(bind: context.now), \(bind: version + 1))
                         ON CONFLICT (id) DO NOTHING RETURNING id
-                        """).first()
+                        """
+                    ).first()
                     guard inserted != nil else { throw KefuError.conflict() }
                 }
             }
-            try await AuditLog.record("complaint.ladder", recordType: ComplaintEscalationLevelKind.recordType, recordID: "-", fields: ["staffID", "atShare"],
-                                      detail: levels.map { "L\($0.level) \(Int(($0.atShare * 100).rounded()))% \($0.staffID.map(String.init) ?? $0.role.rawValue)" }
-                                          .joined(separator: " · "), context: context, on: tx)
+            try await AuditLog.record(
+                "complaint.ladder", recordType: ComplaintEscalationLevelKind.recordType, recordID: "-",
+                fields: ["staffID", "atShare"],
+                detail: levels.map {
+                    "L\($0.level) \(Int(($0.atShare * 100).rounded()))% \($0.staffID.map(String.init) ?? $0.role.rawValue)"
+                }
+                .joined(separator: " · "), context: context, on: tx)
         }
     }
 
-    struct Category: Content { var code: String; var name: String; var isActive: Bool; var position: Int; var version: Int }
+    struct Category: Content {
+        var code: String; var name: String; var isActive: Bool; var position: Int; var version: Int
+    }
 
     func categories() async throws -> [Category] {
-        try await database.sql().raw("SELECT code, name, is_active, position, version FROM complaint_categories ORDER BY position, id").all().map {
-            Category(code: try $0.decode(column: "code", as: String.self), name: try $0.decode(column: "name", as: String.self),
-                     isActive: try $0.decode(column: "is_active", as: Bool.self), position: try $0.decode(column: "position", as: Int.self),
-                     version: try $0.decode(column: "version", as: Int.self))
+        try await database.sql().raw(
+            "SELECT code, name, is_active, position, version FROM complaint_categories ORDER BY position, id"
+        ).all().map {
+            Category(
+                code: try $0.decode(column: "code", as: String.self),
+                name: try $0.decode(column: "name", as: String.self),
+                isActive: try $0.decode(column: "is_active", as: Bool.self),
+                position: try $0.decode(column: "position", as: Int.self),
+                version: try $0.decode(column: "version", as: Int.self))
         }
     }
 
@@ -78,16 +100,23 @@ struct ComplaintSettingsStore {
     /// Adds a category at the end of the list.
     func addCategory(_ input: CategoryInput, context: AuditContext) async throws {
         let all = try await categories()
-        try ComplaintSettingsRules.category(code: input.code, name: input.name, otherNames: Set(all.map(\.name)), existingCodes: Set(all.map(\.code)), isNew: true)
-            .throwIfAny()
+        try ComplaintSettingsRules.category(
+            code: input.code, name: input.name, otherNames: Set(all.map(\.name)), existingCodes: Set(all.map(\.code)),
+            isNew: true
+        )
+        .throwIfAny()
         let code = (input.code ?? "").trimmed, name = (input.name ?? "").trimmed
         try await database.transaction { tx in
-            try await tx.sql().raw("""
+            try await tx.sql().raw(
+                """
                 INSERT INTO complaint_categories (code, name, position, is_active, version) VALUES (\(bind: code), \(bind: name), \(bind: (all.map(\.position).max() ?? 0) + 1),
                     \(bind: input.isActive ?? true), 1)
-                """).run()
-            try await AuditLog.record("complaint.category.added", recordType: ComplaintCategoryKind.recordType, recordID: code, fields: ["name"], detail: name,
-                                      context: context, on: tx)
+                """
+            ).run()
+            try await AuditLog.record(
+                "complaint.category.added", recordType: ComplaintCategoryKind.recordType, recordID: code,
+                fields: ["name"], detail: name,
+                context: context, on: tx)
         }
     }
 
@@ -96,17 +125,24 @@ struct ComplaintSettingsStore {
         let version = try requireFormVersion(input.version)
         let all = try await categories()
         guard let current = all.first(where: { $0.code == code }) else { throw KefuError.notFound }
-        try ComplaintSettingsRules.category(code: code, name: input.name, otherNames: Set(all.filter { $0.code != code }.map(\.name)), existingCodes: [], isNew: false)
-            .throwIfAny()
+        try ComplaintSettingsRules.category(
+            code: code, name: input.name, otherNames: Set(all.filter { $0.code != code }.map(\.name)),
+            existingCodes: [], isNew: false
+        )
+        .throwIfAny()
         let name = (input.name ?? "").trimmed, isActive = input.isActive ?? current.isActive
         try await database.transaction { tx in
-            let updated = try await tx.sql().raw("""
+            let updated = try await tx.sql().raw(
+                """
                 UPDATE complaint_categories SET name = \(bind: name), is_active = \(bind: isActive), version = version + 1
                 WHERE code = \(bind: code) AND version = \(bind: version) RETURNING code
-                """).first()
+                """
+            ).first()
             guard updated != nil else { throw KefuError.conflict() }
-            try await AuditLog.record("complaint.category.changed", recordType: ComplaintCategoryKind.recordType, recordID: code, fields: ["name", "isActive"],
-                                      detail: "\(current.name) → \(name)\(isActive ? "" : " (停用)")", context: context, on: tx)
+            try await AuditLog.record(
+                "complaint.category.changed", recordType: ComplaintCategoryKind.recordType, recordID: code,
+                fields: ["name", "isActive"],
+                detail: "\(current.name) → \(name)\(isActive ? "" : " (停用)")", context: context, on: tx)
         }
     }
 }

@@ -15,20 +15,30 @@ struct ComplaintStore {
     let database: any Database
 
     struct Row: Decodable, Sendable {
-        var id: Int, number: String, customerID: Int, customerName: String, customerCompany: String?, channel: String, receivedAt: Date
-        var description: String, demands: String, category: String, categoryName: String?, severity: String, projectID: Int?, projectName: String?
-        var contractID: Int?, contractNumber: String?, acknowledged: Bool, apologised: Bool, staffID: Int?, staffName: String?, state: String
-        var stateChangedAt: Date, firstRespondedAt: Date?, lastToldAt: Date?, outcomeToldAt: Date?, customerAccepts: Bool?, resolvedAt: Date?
-        var closedAt: Date?, reopenCount: Int, reopenReason: String?, nextDueAt: Date?, escalationLevel: Int, createdAt: Date, updatedAt: Date, version: Int
+        var id: Int, number: String, customerID: Int, customerName: String, customerCompany: String?, channel: String,
+            receivedAt: Date
+        var description: String, demands: String, category: String, categoryName: String?, severity: String,
+            projectID: Int?, projectName: String?
+        var contractID: Int?, contractNumber: String?, acknowledged: Bool, apologised: Bool, staffID: Int?,
+            staffName: String?, state: String
+        var stateChangedAt: Date, firstRespondedAt: Date?, lastToldAt: Date?, outcomeToldAt: Date?,
+            customerAccepts: Bool?, resolvedAt: Date?
+        var closedAt: Date?, reopenCount: Int, reopenReason: String?, nextDueAt: Date?, escalationLevel: Int,
+            createdAt: Date, updatedAt: Date, version: Int
 
         enum CodingKeys: String, CodingKey {
             case id, number, channel, description, demands, category, severity, acknowledged, apologised, state, version
-            case customerID = "customer_id", customerName = "customer_name", customerCompany = "customer_company", receivedAt = "received_at"
-            case categoryName = "category_name", projectID = "project_id", projectName = "project_name", contractID = "contract_id"
-            case contractNumber = "contract_number", staffID = "staff_id", staffName = "staff_name", stateChangedAt = "state_changed_at"
+            case customerID = "customer_id", customerName = "customer_name", customerCompany = "customer_company",
+                receivedAt = "received_at"
+            case categoryName = "category_name", projectID = "project_id", projectName = "project_name", contractID =
+                "contract_id"
+            case contractNumber = "contract_number", staffID = "staff_id", staffName = "staff_name", stateChangedAt =
+                "state_changed_at"
             case firstRespondedAt = "first_responded_at", lastToldAt = "last_told_at", outcomeToldAt = "outcome_told_at"
-            case customerAccepts = "customer_accepts", resolvedAt = "resolved_at", closedAt = "closed_at", reopenCount = "reopen_count"
-            case reopenReason = "reopen_reason", nextDueAt = "next_due_at", escalationLevel = "escalation_level", createdAt = "created_at"
+            case customerAccepts = "customer_accepts", resolvedAt = "resolved_at", closedAt = "closed_at", reopenCount =
+                "reopen_count"
+            case reopenReason = "reopen_reason", nextDueAt = "next_due_at", escalationLevel = "escalation_level",
+                createdAt = "created_at"
             case updatedAt = "updated_at"
         }
 
@@ -51,41 +61,58 @@ struct ComplaintStore {
         """
 
     func find(_ id: Int, on database: (any Database)? = nil) async throws -> Row? {
-        try await (database ?? self.database).sql().raw("\(Self.select) WHERE complaints.id = \(bind: id)").first(decoding: Row.self)
+        try await (database ?? self.database).sql().raw("\(Self.select) WHERE complaints.id = \(bind: id)").first(
+            decoding: Row.self)
     }
 
     /// The departments a complaint was forwarded to (any status): their liaisons may see it.
     func forwardedDepartments(_ id: Int) async throws -> [Int] {
-        try await database.sql().raw("SELECT DISTINCT department_id FROM complaint_forwards WHERE complaint_id = \(bind: id)").all()
+        try await database.sql().raw(
+            "SELECT DISTINCT department_id FROM complaint_forwards WHERE complaint_id = \(bind: id)"
+        ).all()
             .map { try $0.decode(column: "department_id", as: Int.self) }
     }
 
     func pauses(_ id: Int, on database: (any Database)? = nil) async throws -> [TimeSpan] {
-        try await (database ?? self.database).sql().raw("""
+        try await (database ?? self.database).sql().raw(
+            """
             SELECT started_at, ended_at FROM complaint_pauses WHERE complaint_id = \(bind: id) ORDER BY started_at
-            """).all().map { TimeSpan(start: try $0.decode(column: "started_at", as: Date.self), end: try $0.decode(column: "ended_at", as: Date?.self)) }
+            """
+        ).all().map {
+            TimeSpan(
+                start: try $0.decode(column: "started_at", as: Date.self),
+                end: try $0.decode(column: "ended_at", as: Date?.self))
+        }
     }
 
     /// The pauses of several complaints in one query, by complaint.
     func pauses(of ids: [Int]) async throws -> [Int: [TimeSpan]] {
         guard !ids.isEmpty else { return [:] }
         var result: [Int: [TimeSpan]] = [:]
-        for row in try await database.sql().raw("""
+        for row in try await database.sql().raw(
+            """
             SELECT complaint_id, started_at, ended_at FROM complaint_pauses WHERE complaint_id IN (\(binds: ids)) ORDER BY complaint_id, started_at
-            """).all() {
+            """
+        ).all() {
             result[try row.decode(column: "complaint_id", as: Int.self), default: []].append(
-                TimeSpan(start: try row.decode(column: "started_at", as: Date.self), end: try row.decode(column: "ended_at", as: Date?.self)))
+                TimeSpan(
+                    start: try row.decode(column: "started_at", as: Date.self),
+                    end: try row.decode(column: "ended_at", as: Date?.self)))
         }
         return result
     }
 
     struct Forward: Decodable, Sendable {
-        var id: Int, complaintID: Int, departmentID: Int, departmentName: String, request: String, dueAt: Date, needsContact: Bool, status: String
-        var answer: String?, answeredAt: Date?, answeredByName: String?, chasedAt: Date?, forwardedByName: String?, createdAt: Date, version: Int
+        var id: Int, complaintID: Int, departmentID: Int, departmentName: String, request: String, dueAt: Date,
+            needsContact: Bool, status: String
+        var answer: String?, answeredAt: Date?, answeredByName: String?, chasedAt: Date?, forwardedByName: String?,
+            createdAt: Date, version: Int
         enum CodingKeys: String, CodingKey {
             case id, request, status, answer, version
-            case complaintID = "complaint_id", departmentID = "department_id", departmentName = "department_name", dueAt = "due_at"
-            case needsContact = "needs_contact", answeredAt = "answered_at", answeredByName = "answered_by_name", chasedAt = "chased_at"
+            case complaintID = "complaint_id", departmentID = "department_id", departmentName = "department_name",
+                dueAt = "due_at"
+            case needsContact = "needs_contact", answeredAt = "answered_at", answeredByName = "answered_by_name",
+                chasedAt = "chased_at"
             case forwardedByName = "forwarded_by_name", createdAt = "created_at"
         }
     }
@@ -101,16 +128,21 @@ struct ComplaintStore {
         """
 
     func forwards(_ complaintID: Int, on database: (any Database)? = nil) async throws -> [Forward] {
-        try await (database ?? self.database).sql().raw("\(Self.forwardSelect) WHERE complaint_forwards.complaint_id = \(bind: complaintID) ORDER BY complaint_forwards.id")
-            .all(decoding: Forward.self)
+        try await (database ?? self.database).sql().raw(
+            "\(Self.forwardSelect) WHERE complaint_forwards.complaint_id = \(bind: complaintID) ORDER BY complaint_forwards.id"
+        )
+        .all(decoding: Forward.self)
     }
 
     func forward(_ id: Int, on database: (any Database)? = nil) async throws -> Forward? {
-        try await (database ?? self.database).sql().raw("\(Self.forwardSelect) WHERE complaint_forwards.id = \(bind: id)").first(decoding: Forward.self)
+        try await (database ?? self.database).sql().raw(
+            "\(Self.forwardSelect) WHERE complaint_forwards.id = \(bind: id)"
+        ).first(decoding: Forward.self)
     }
 
     struct Update: Decodable, Sendable {
-        var id: Int, kind: String, channel: String, content: String, customerAccepts: Bool?, toldAt: Date, staffName: String?
+        var id: Int, kind: String, channel: String, content: String, customerAccepts: Bool?, toldAt: Date,
+            staffName: String?
         enum CodingKeys: String, CodingKey {
             case id, kind, channel, content
             case customerAccepts = "customer_accepts", toldAt = "told_at", staffName = "staff_name"
@@ -118,26 +150,33 @@ struct ComplaintStore {
     }
 
     func updates(_ complaintID: Int) async throws -> [Update] {
-        try await database.sql().raw("""
+        try await database.sql().raw(
+            """
             SELECT complaint_updates.id, complaint_updates.kind, complaint_updates.channel, complaint_updates.content, complaint_updates.customer_accepts,
                    complaint_updates.told_at, staff.display_name AS staff_name
             FROM complaint_updates LEFT JOIN staff ON staff.id = complaint_updates.staff_id
             WHERE complaint_updates.complaint_id = \(bind: complaintID) ORDER BY complaint_updates.told_at, complaint_updates.id
-            """).all(decoding: Update.self)
+            """
+        ).all(decoding: Update.self)
     }
 
     /// The time limits per severity as configured.
     func limits(on database: (any Database)? = nil) async throws -> [ComplaintSeverity: ComplaintTimeLimits] {
-        let rows = try await (database ?? self.database).sql().raw("""
+        let rows = try await (database ?? self.database).sql().raw(
+            """
             SELECT severity, first_response_hours, update_hours, resolution_hours FROM complaint_time_limits
-            """).all()
+            """
+        ).all()
         var result: [ComplaintSeverity: ComplaintTimeLimits] = [:]
         for severity in ComplaintSeverity.allCases { result[severity] = .defaults(severity) }
         for row in rows {
-            guard let severity = ComplaintSeverity(rawValue: try row.decode(column: "severity", as: String.self)) else { continue }
-            result[severity] = ComplaintTimeLimits(firstResponseHours: try row.decode(column: "first_response_hours", as: Double.self),
-                                                   updateHours: try row.decode(column: "update_hours", as: Double.self),
-                                                   resolutionHours: try row.decode(column: "resolution_hours", as: Double.self))
+            guard let severity = ComplaintSeverity(rawValue: try row.decode(column: "severity", as: String.self)) else {
+                continue
+            }
+            result[severity] = ComplaintTimeLimits(
+                firstResponseHours: try row.decode(column: "first_response_hours", as: Double.self),
+                updateHours: try row.decode(column: "update_hours", as: Double.self),
+                resolutionHours: try row.decode(column: "resolution_hours", as: Double.self))
         }
         return result
     }
@@ -145,12 +184,16 @@ struct ComplaintStore {
     struct Category: Decodable, Sendable { var code: String; var name: String }
 
     func categories() async throws -> [Category] {
-        try await database.sql().raw("SELECT code, name FROM complaint_categories WHERE is_active = \(bind: true) ORDER BY position, id").all(decoding: Category.self)
+        try await database.sql().raw(
+            "SELECT code, name FROM complaint_categories WHERE is_active = \(bind: true) ORDER BY position, id"
+        ).all(decoding: Category.self)
     }
 
     /// A page of complaints, newest first; `staffID` limits to one person's (a specialist's own),
     /// `openOnly` to those not closed.
-    func page(staffID: Int?, state: ComplaintState?, severity: ComplaintSeverity?, paging: Paging) async throws -> (items: [Row], total: Int) {
+    func page(staffID: Int?, state: ComplaintState?, severity: ComplaintSeverity?, paging: Paging) async throws -> (
+        items: [Row], total: Int
+    ) {
         var conditions: [SQLQueryString] = []
         if let staffID { conditions.append("complaints.staff_id = \(bind: staffID)") }
         if let state {
@@ -163,16 +206,22 @@ struct ComplaintStore {
         var filter: SQLQueryString = "1 = 1"
         for condition in conditions { filter = "\(filter) AND \(condition)" }
         let sql = try database.sql()
-        let total = try await sql.raw("SELECT COUNT(*) AS n FROM (SELECT 1 FROM complaints WHERE \(filter) LIMIT 1001) AS counted").first()?
+        let total =
+            try await sql.raw(
+                "SELECT COUNT(*) AS n FROM (SELECT 1 FROM complaints WHERE \(filter) LIMIT 1001) AS counted"
+            ).first()?
             .decode(column: "n", as: Int.self) ?? 0
-        let items = try await sql.raw("""
+        let items = try await sql.raw(
+            """
             \(Self.select) WHERE \(filter) ORDER BY complaints.received_at DESC, complaints.id DESC LIMIT \(bind: paging.size) OFFSET \(bind: paging.offset)
-            """).all(decoding: Row.self)
+            """
+        ).all(decoding: Row.self)
         return (items, total)
     }
 
     struct InboxRow: Decodable, Sendable {
-        var forwardID: Int, complaintID: Int, number: String, severity: String, request: String, dueAt: Date, status: String, receivedAt: Date
+        var forwardID: Int, complaintID: Int, number: String, severity: String, request: String, dueAt: Date,
+            status: String, receivedAt: Date
         enum CodingKeys: String, CodingKey {
             case number, severity, request, status
             case forwardID = "forward_id", complaintID = "complaint_id", dueAt = "due_at", receivedAt = "received_at"
@@ -181,12 +230,14 @@ struct ComplaintStore {
 
     /// R1.3: a liaison's inbox — only the requests forwarded to their department, open ones first by due time.
     func inbox(departmentID: Int, limit: Int = 200) async throws -> [InboxRow] {
-        try await database.sql().raw("""
+        try await database.sql().raw(
+            """
             SELECT complaint_forwards.id AS forward_id, complaints.id AS complaint_id, complaints.number, complaints.severity, complaint_forwards.request,
                    complaint_forwards.due_at, complaint_forwards.status, complaints.received_at
             FROM complaint_forwards JOIN complaints ON complaints.id = complaint_forwards.complaint_id
             WHERE complaint_forwards.department_id = \(bind: departmentID)
             ORDER BY CASE WHEN complaint_forwards.status = 'open' THEN 0 ELSE 1 END, complaint_forwards.due_at, complaint_forwards.id LIMIT \(bind: limit)
-            """).all(decoding: InboxRow.self)
+            """
+        ).all(decoding: InboxRow.self)
     }
 }

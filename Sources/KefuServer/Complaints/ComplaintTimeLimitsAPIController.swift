@@ -9,8 +9,13 @@ import Vapor
 /// handles complaints and changed by the supervisor with a version check. Open complaints' deadlines
 /// follow at the next scan and on their next change.
 struct ComplaintTimeLimitsAPIController: RouteCollection {
-    struct LimitDTO: Content { var severity: String; var firstResponseHours: Double; var updateHours: Double; var resolutionHours: Double; var version: Int }
-    struct LimitInput: Content { var firstResponseHours: Double?; var updateHours: Double?; var resolutionHours: Double?; var version: Int? }
+    struct LimitDTO: Content {
+        var severity: String; var firstResponseHours: Double; var updateHours: Double; var resolutionHours: Double;
+        var version: Int
+    }
+    struct LimitInput: Content {
+        var firstResponseHours: Double?; var updateHours: Double?; var resolutionHours: Double?; var version: Int?
+    }
 
     func boot(routes: any RoutesBuilder) throws {
         let limits = routes.grouped("complaint-time-limits")
@@ -19,58 +24,89 @@ struct ComplaintTimeLimitsAPIController: RouteCollection {
     }
 
     static func all(_ db: any Database) async throws -> [LimitDTO] {
-        try await db.sql().raw("""
+        try await db.sql().raw(
+            """
             SELECT severity, first_response_hours, update_hours, resolution_hours, version FROM complaint_time_limits ORDER BY severity
-            """).all().map {
-            LimitDTO(severity: try $0.decode(column: "severity", as: String.self), firstResponseHours: try $0.decode(column: "first_response_hours", as: Double.self),
-                     updateHours: try $0.decode(column: "update_hours", as: Double.self), resolutionHours: try $0.decode(column: "resolution_hours", as: Double.self),
-                     version: try $0.decode(column: "version", as: Int.self))
+            """
+        ).all().map {
+            LimitDTO(
+                severity: try $0.decode(column: "severity", as: String.self),
+                firstResponseHours: try $0.decode(column: "first_response_hours", as: Double.self),
+                updateHours: try $0.decode(column: "update_hours", as: Double.self),
+                resolutionHours: try $0.decode(column: "resolution_hours", as: Double.self),
+                version: try $0.decode(column: "version", as: Int.self))
         }
     }
 
     @Sendable func list(req: Request) async throws -> [LimitDTO] { try await Self.all(req.db) }
 
     @Sendable func update(req: Request) async throws -> LimitDTO {
-        guard let severity = ComplaintSeverity(rawValue: req.parameters.get("severity") ?? "") else { throw KefuError.notFound }
+        guard let severity = ComplaintSeverity(rawValue: req.parameters.get("severity") ?? "") else {
+            throw KefuError.notFound
+        }
         let input = try req.content.decode(LimitInput.self)
         let version = try requireFormVersion(input.version)
-        let limits = ComplaintTimeLimits(firstResponseHours: input.firstResponseHours ?? 0, updateHours: input.updateHours ?? 0, resolutionHours: input.resolutionHours ?? 0)
+        let limits = ComplaintTimeLimits(
+            firstResponseHours: input.firstResponseHours ?? 0, updateHours: input.updateHours ?? 0,
+            resolutionHours: input.resolutionHours ?? 0)
         var errors = limits.problems
-        if limits.firstResponseHours > limits.resolutionHours { errors.add("first_response_hours", "complaint.limits.order") }
+        if limits.firstResponseHours > limits.resolutionHours {
+            errors.add("first_response_hours", "complaint.limits.order")
+        }
         try errors.throwIfAny()
         let context = req.auditContext
         try await req.db.transaction { tx in
-            let updated = try await tx.sql().raw("""
+            let updated = try await tx.sql().raw(
+                """
                 UPDATE complaint_time_limits SET first_response_hours = \(bind: limits.firstResponseHours), update_hours = \(bind: limits.updateHours),
                     resolution_hours = \(bind: limits.resolutionHours), version = version + 1
                 WHERE severity = \(bind: severity.rawValue) AND version = \(bind: version) RETURNING severity
-                """).first()
+                """
+            ).first()
             guard updated != nil else { throw KefuError.conflict("error.conflict.complaint_limits") }
-            try await AuditLog.record("complaint.limits_changed", recordType: "complaint_time_limits", recordID: severity.rawValue,
-                                      fields: ["first_response_hours", "update_hours", "resolution_hours"],
-                                      detail: "\(limits.firstResponseHours)/\(limits.updateHours)/\(limits.resolutionHours)", context: context, on: tx)
+            try await AuditLog.record(
+                "complaint.limits_changed", recordType: "complaint_time_limits", recordID: severity.rawValue,
+                fields: ["first_response_hours", "update_hours", "resolution_hours"],
+                detail: "\(limits.firstResponseHours)/\(limits.updateHours)/\(limits.resolutionHours)",
+                context: context, on: tx)
         }
         return try await Self.all(req.db).first { $0.severity == severity.rawValue }!
     }
 
     static let operations: [APIOperation] = [
-        APIOperation(method: .GET, path: "/api/v1/complaint-time-limits", tag: "Complaints", summary: "Time limits per severity in working hours",
-                     responses: [200: "ComplaintTimeLimitList"]),
-        APIOperation(method: .PUT, path: "/api/v1/complaint-time-limits/{severity}", tag: "Complaints",
-                     summary: "Change a severity's time limits (supervisor; version checked)",
-                     parameters: [["name": "severity", "in": "path", "required": true, "schema": Schema.enumeration(ComplaintSeverity.allCases.map(\.rawValue))]],
-                     requestSchema: "ComplaintTimeLimitInput", responses: [200: "ComplaintTimeLimit"]),
+        APIOperation(
+            method: .GET, path: "/api/v1/complaint-time-limits", tag: "Complaints",
+            summary: "Time limits per severity in working hours",
+            responses: [200: "ComplaintTimeLimitList"]),
+        APIOperation(
+            method: .PUT, path: "/api/v1/complaint-time-limits/{severity}", tag: "Complaints",
+            summary: "Change a severity's time limits (supervisor; version checked)",
+            parameters: [
+                [
+                    "name": "severity", "in": "path", "required": true,
+                    "schema": Schema.enumeration(ComplaintSeverity.allCases.map(\.rawValue)),
+                ]
+            ],
+            requestSchema: "ComplaintTimeLimitInput", responses: [200: "ComplaintTimeLimit"]),
     ]
 
     static var schemas: [String: JSONValue] {
         let hours: JSONValue = ["type": "number", "exclusiveMinimum": 0, "maximum": 2000]
         return [
-            "ComplaintTimeLimit": Schema.object(["severity": Schema.enumeration(ComplaintSeverity.allCases.map(\.rawValue)), "firstResponseHours": hours,
-                                                 "updateHours": hours, "resolutionHours": hours, "version": Schema.integer],
-                                                required: ["severity", "firstResponseHours", "updateHours", "resolutionHours", "version"]),
+            "ComplaintTimeLimit": Schema.object(
+                [
+                    "severity": Schema.enumeration(ComplaintSeverity.allCases.map(\.rawValue)),
+                    "firstResponseHours": hours,
+                    "updateHours": hours, "resolutionHours": hours, "version": Schema.integer,
+                ],
+                required: ["severity", "firstResponseHours", "updateHours", "resolutionHours", "version"]),
             "ComplaintTimeLimitList": Schema.array(of: "ComplaintTimeLimit"),
-            "ComplaintTimeLimitInput": Schema.object(["firstResponseHours": hours, "updateHours": hours, "resolutionHours": hours, "version": Schema.integer],
-                                                     required: ["firstResponseHours", "updateHours", "resolutionHours", "version"]),
+            "ComplaintTimeLimitInput": Schema.object(
+                [
+                    "firstResponseHours": hours, "updateHours": hours, "resolutionHours": hours,
+                    "version": Schema.integer,
+                ],
+                required: ["firstResponseHours", "updateHours", "resolutionHours", "version"]),
         ]
     }
 }

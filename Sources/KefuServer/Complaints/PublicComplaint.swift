@@ -15,14 +15,17 @@ struct PublicComplaint {
     func file(_ inquiry: PublicInquiry, noticeVersion: String, context: AuditContext) async throws -> String {
         let calendar = try await WorkingCalendarStore(database: database).load()
         return try await database.transaction { tx in
-            let existing = try await tx.sql().raw("""
+            let existing = try await tx.sql().raw(
+                """
                 SELECT id, responsible_staff_id FROM customers WHERE mobile = \(bind: inquiry.mobile) AND merged_into_id IS NULL ORDER BY id LIMIT 1
-                """).first()
+                """
+            ).first()
             var customerID = try existing?.decode(column: "id", as: Int.self)
             let owner = try existing?.decode(column: "responsible_staff_id", as: Int?.self) ?? nil
             if customerID == nil {
                 var draft = CustomerDraft()
-                draft.kind = (inquiry.company ?? "").isEmpty ? CustomerKind.individual.rawValue : CustomerKind.company.rawValue
+                draft.kind =
+                    (inquiry.company ?? "").isEmpty ? CustomerKind.individual.rawValue : CustomerKind.company.rawValue
                 draft.name = inquiry.name
                 draft.companyName = inquiry.company ?? ""
                 draft.mobile = inquiry.mobile
@@ -31,18 +34,24 @@ struct PublicComplaint {
                 draft.consentChannel = "web_form"
                 draft.consentNoticeVersion = noticeVersion
                 let values = try CustomerValidation.validate(draft).get()
-                let customer = try await CustomerStore(database: tx).create(values, responsibleStaffID: nil, duplicateReason: "网页投诉", context: context)
+                let customer = try await CustomerStore(database: tx).create(
+                    values, responsibleStaffID: nil, duplicateReason: "网页投诉", context: context)
                 let newID = try customer.requireID()
                 customerID = newID
                 _ = try await ConsentStore(database: tx).record(
-                    ConsentDTO(purpose: ConsentPurpose.collection.rawValue, status: ConsentStatus.granted.rawValue, effectiveAt: context.now,
-                               channel: "web_form", evidence: "网页投诉表单勾选同意", noticeVersion: noticeVersion),
+                    ConsentDTO(
+                        purpose: ConsentPurpose.collection.rawValue, status: ConsentStatus.granted.rawValue,
+                        effectiveAt: context.now,
+                        channel: "web_form", evidence: "网页投诉表单勾选同意", noticeVersion: noticeVersion),
                     customerID: newID, context: context)
             }
             let id = try await ComplaintWorkflow(database: tx).create(
-                .init(customerID: customerID, channel: ComplaintChannel.publicForm.rawValue, receivedAt: nil, description: inquiry.question, demands: "",
-                      category: "other", severity: ComplaintSeverity.normal.rawValue, projectID: nil, contractID: nil, acknowledged: true, apologised: false,
-                      staffID: owner),
+                .init(
+                    customerID: customerID, channel: ComplaintChannel.publicForm.rawValue, receivedAt: nil,
+                    description: inquiry.question, demands: "",
+                    category: "other", severity: ComplaintSeverity.normal.rawValue, projectID: nil, contractID: nil,
+                    acknowledged: true, apologised: false,
+                    staffID: owner),
                 context: context, calendar: calendar)
             return try await ComplaintStore(database: tx).find(id, on: tx)?.number ?? ""
         }

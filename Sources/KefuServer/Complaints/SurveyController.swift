@@ -10,7 +10,9 @@ struct SurveyController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
         let open = routes.open()
         open.get("survey", ":token", use: show)
-        open.on(.POST, "survey", ":token", body: .collect(maxSize: ByteCount(value: CSRFMiddleware.anonymousBodyLimit)), use: submit)
+        open.on(
+            .POST, "survey", ":token", body: .collect(maxSize: ByteCount(value: CSRFMiddleware.anonymousBodyLimit)),
+            use: submit)
         routes.grouped("complaints").requiring(.manageComplaints).post(":id", "survey", use: issuePage)
         routes.grouped("api", "v1", "complaints").requiring(.manageComplaints).post(":id", "survey", use: issueAPI)
     }
@@ -23,17 +25,24 @@ struct SurveyController: RouteCollection {
     }
 
     private func page(token: String, state: SurveyLinkState?, done: Bool = false) -> Page {
-        Page(token: token, stateKey: state.flatMap { $0 == .open ? nil : "survey.state.\($0.rawValue)" } ?? (state == nil ? "survey.state.invalid" : nil),
-             isOpen: state == .open && !done, isDone: done, score: "", resolved: "", comment: "", scores: [5, 4, 3, 2, 1].map { .init(value: $0, labelKey: "survey.score.\($0)", isSelected: false) })
+        Page(
+            token: token,
+            stateKey: state.flatMap { $0 == .open ? nil : "survey.state.\($0.rawValue)" }
+                ?? (state == nil ? "survey.state.invalid" : nil),
+            isOpen: state == .open && !done, isDone: done, score: "", resolved: "", comment: "",
+            scores: [5, 4, 3, 2, 1].map { .init(value: $0, labelKey: "survey.score.\($0)", isSelected: false) })
     }
 
     @Sendable func show(req: Request) async throws -> Response {
         let token = req.parameters.get("token") ?? ""
         guard let survey = try await SurveyStore(database: req.db).find(token: token) else {
-            return try await req.renderPage("surveys/show", titleKey: "survey.title", page(token: token, state: nil), status: .notFound)
+            return try await req.renderPage(
+                "surveys/show", titleKey: "survey.title", page(token: token, state: nil), status: .notFound)
         }
         let state = SurveyRules.state(expiresAt: survey.expiresAt, answeredAt: survey.answeredAt, now: req.now)
-        return try await req.renderPage("surveys/show", titleKey: "survey.title", page(token: token, state: state), status: state == .open ? .ok : .gone)
+        return try await req.renderPage(
+            "surveys/show", titleKey: "survey.title", page(token: token, state: state),
+            status: state == .open ? .ok : .gone)
     }
 
     struct Form: Content { var score: String?; var resolved: String?; var comment: String? }
@@ -42,7 +51,8 @@ struct SurveyController: RouteCollection {
         let token = req.parameters.get("token") ?? ""
         let store = SurveyStore(database: req.db)
         guard let survey = try await store.find(token: token) else {
-            return try await req.renderPage("surveys/show", titleKey: "survey.title", page(token: token, state: nil), status: .notFound)
+            return try await req.renderPage(
+                "surveys/show", titleKey: "survey.title", page(token: token, state: nil), status: .notFound)
         }
         let form = try req.content.decode(Form.self)
         switch SurveyRules.answer(score: form.score, resolved: form.resolved, comment: form.comment) {
@@ -50,68 +60,98 @@ struct SurveyController: RouteCollection {
             let state = SurveyRules.state(expiresAt: survey.expiresAt, answeredAt: survey.answeredAt, now: req.now)
             var page = page(token: token, state: state)
             page.errors = errors.messages
-            page.scores = page.scores.map { .init(value: $0.value, labelKey: $0.labelKey, isSelected: String($0.value) == form.score) }
+            page.scores = page.scores.map {
+                .init(value: $0.value, labelKey: $0.labelKey, isSelected: String($0.value) == form.score)
+            }
             page.score = form.score ?? ""; page.resolved = form.resolved ?? ""; page.comment = form.comment ?? ""
-            return try await req.renderPage("surveys/show", titleKey: "survey.title", page, status: state == .open ? .unprocessableEntity : .gone)
+            return try await req.renderPage(
+                "surveys/show", titleKey: "survey.title", page, status: state == .open ? .unprocessableEntity : .gone)
         case .success(let answer):
             // What a low score brings is read before and written with the answer, in one transaction.
             let threshold = try await ReturnVisitStore(database: req.db).settings().settings.lowScore
-            let lowScore = SurveyRules.isLow(answer.score, threshold: threshold) ? try await Self.lowScore(req, survey: survey, score: answer.score) : nil
+            let lowScore =
+                SurveyRules.isLow(answer.score, threshold: threshold)
+                ? try await Self.lowScore(req, survey: survey, score: answer.score) : nil
             let state = try await store.answer(survey, answer, now: req.now, then: lowScore)
             guard state == .open else {
-                return try await req.renderPage("surveys/show", titleKey: "survey.title", page(token: token, state: state), status: .gone)
+                return try await req.renderPage(
+                    "surveys/show", titleKey: "survey.title", page(token: token, state: state), status: .gone)
             }
-            return try await req.renderPage("surveys/show", titleKey: "survey.title", page(token: token, state: .answered, done: true), status: .created)
+            return try await req.renderPage(
+                "surveys/show", titleKey: "survey.title", page(token: token, state: .answered, done: true),
+                status: .created)
         }
     }
 
     /// A low score: a return visit is opened for the customer (once per survey) and the supervisor is
     /// told at once to review the matter — written by the answer's transaction (`tx`).
-    static func lowScore(_ req: Request, survey: SurveyStore.Row, score: Int) async throws -> @Sendable (any Database) async throws -> Void {
+    static func lowScore(_ req: Request, survey: SurveyStore.Row, score: Int) async throws
+        -> @Sendable (any Database) async throws -> Void
+    {
         let matter = try await Self.matter(of: survey, on: req.db)
-        let supervisors = try await req.db.sql().raw("SELECT id FROM staff WHERE role = 'supervisor' AND is_active = \(bind: true)").all()
+        let supervisors = try await req.db.sql().raw(
+            "SELECT id FROM staff WHERE role = 'supervisor' AND is_active = \(bind: true)"
+        ).all()
             .map { try $0.decode(column: "id", as: Int.self) }
         let now = req.now, reminders = Reminders(app: req.application)
-        let message = matter.flatMap { matter in supervisors.isEmpty ? nil : Reminders.Message(
-            reminder: Reminder(event: .surveyLowScore, recordType: SurveyKind.recordType, recordID: survey.id, staffID: supervisors.first, dueAt: now,
-                               dedupeKey: "survey:\(survey.id):low"),
-            titleKey: "reminder.title.survey.low_score", arguments: ["number": matter.label], lines: [matter.label, matter.customerName, "\(score)/5"],
-            path: matter.path, recipients: supervisors) }
+        let message = matter.flatMap { matter in
+            supervisors.isEmpty
+                ? nil
+                : Reminders.Message(
+                    reminder: Reminder(
+                        event: .surveyLowScore, recordType: SurveyKind.recordType, recordID: survey.id,
+                        staffID: supervisors.first, dueAt: now,
+                        dedupeKey: "survey:\(survey.id):low"),
+                    titleKey: "reminder.title.survey.low_score", arguments: ["number": matter.label],
+                    lines: [matter.label, matter.customerName, "\(score)/5"],
+                    path: matter.path, recipients: supervisors)
+        }
         return { tx in
-            try await ReturnVisitStore.openForLowScore(surveyID: survey.id, customerID: survey.customerID, score: score, now: now, on: tx)
+            try await ReturnVisitStore.openForLowScore(
+                surveyID: survey.id, customerID: survey.customerID, score: score, now: now, on: tx)
             if let message { try await reminders.record([message], now: now, on: tx) }
         }
     }
 
     /// What the supervisor is told a low score was about: the number, the customer, the page.
-    static func matter(of survey: SurveyStore.Row, on database: any Database) async throws -> (label: String, customerName: String, path: String)? {
+    static func matter(of survey: SurveyStore.Row, on database: any Database) async throws -> (
+        label: String, customerName: String, path: String
+    )? {
         let id = survey.subjectID
         let query: SQLQueryString
         let path: String
         switch SurveySubject(rawValue: survey.subjectType) {
         case .complaint:
-            query = "SELECT complaints.number AS label, customers.name FROM complaints JOIN customers ON customers.id = complaints.customer_id WHERE complaints.id = \(bind: id)"
+            query =
+                "SELECT complaints.number AS label, customers.name FROM complaints JOIN customers ON customers.id = complaints.customer_id WHERE complaints.id = \(bind: id)"
             path = "/complaints/\(id)"
         case .inquiry:
-            query = "SELECT inquiries.number AS label, customers.name FROM inquiries JOIN customers ON customers.id = inquiries.customer_id WHERE inquiries.id = \(bind: id)"
+            query =
+                "SELECT inquiries.number AS label, customers.name FROM inquiries JOIN customers ON customers.id = inquiries.customer_id WHERE inquiries.id = \(bind: id)"
             path = "/inquiries/\(id)"
         case .contract:
-            query = "SELECT contracts.number AS label, customers.name FROM contracts JOIN customers ON customers.id = contracts.customer_id WHERE contracts.id = \(bind: id)"
+            query =
+                "SELECT contracts.number AS label, customers.name FROM contracts JOIN customers ON customers.id = contracts.customer_id WHERE contracts.id = \(bind: id)"
             path = "/contracts/\(id)"
         case .returnVisit:
-            query = "SELECT customers.code AS label, customers.name FROM return_visits JOIN customers ON customers.id = return_visits.customer_id WHERE return_visits.id = \(bind: id)"
+            query =
+                "SELECT customers.code AS label, customers.name FROM return_visits JOIN customers ON customers.id = return_visits.customer_id WHERE return_visits.id = \(bind: id)"
             path = "/return-visits/\(id)"
         case nil: return nil
         }
         guard let row = try await database.sql().raw(query).first() else { return nil }
-        return (try row.decode(column: "label", as: String?.self) ?? "", try row.decode(column: "name", as: String.self), path)
+        return (
+            try row.decode(column: "label", as: String?.self) ?? "", try row.decode(column: "name", as: String.self),
+            path
+        )
     }
 
     @Sendable func issuePage(req: Request) async throws -> Response {
         let row = try await req.record(ComplaintKind.self, for: .manageComplaints)
         do {
-            let issued = try await SurveyStore(database: req.db).issue(forComplaint: row, baseURL: req.kefu.configuration.baseURL, expiryDays: SurveyRules.defaultExpiryDays,
-                                                                      localizer: req.kefu.localizer, context: req.auditContext)
+            let issued = try await SurveyStore(database: req.db).issue(
+                forComplaint: row, baseURL: req.kefu.configuration.baseURL, expiryDays: SurveyRules.defaultExpiryDays,
+                localizer: req.kefu.localizer, context: req.auditContext)
             var page = try await ComplaintsController().showPage(req, row)
             page.surveyText = issued.text
             page.surveyLink = issued.link
@@ -119,24 +159,32 @@ struct SurveyController: RouteCollection {
         } catch let refusal as ComplaintRefusal {
             var page = try await ComplaintsController().showPage(req, row)
             page.formErrorKey = refusal.messageKey
-            return try await req.renderPage("complaints/show", titleKey: "complaints.title", page, status: .unprocessableEntity)
+            return try await req.renderPage(
+                "complaints/show", titleKey: "complaints.title", page, status: .unprocessableEntity)
         }
     }
 
     @Sendable func issueAPI(req: Request) async throws -> Response {
         let row = try await req.record(ComplaintKind.self, for: .manageComplaints)
-        let issued = try await SurveyStore(database: req.db).issue(forComplaint: row, baseURL: req.kefu.configuration.baseURL, expiryDays: SurveyRules.defaultExpiryDays,
-                                                                  localizer: req.kefu.localizer, context: req.auditContext)
+        let issued = try await SurveyStore(database: req.db).issue(
+            forComplaint: row, baseURL: req.kefu.configuration.baseURL, expiryDays: SurveyRules.defaultExpiryDays,
+            localizer: req.kefu.localizer, context: req.auditContext)
         return try await issued.encodeResponse(status: .created, for: req)
     }
 
     static let operations: [APIOperation] = [
-        APIOperation(method: .POST, path: "/api/v1/complaints/{id}/survey", tag: "Complaints",
-                     summary: "Issue a satisfaction-survey link for a closed complaint (single use, expires in 14 days) with the text to send",
-                     parameters: [OpenAPIParameters.id], responses: [201: "SurveyLink"]),
+        APIOperation(
+            method: .POST, path: "/api/v1/complaints/{id}/survey", tag: "Complaints",
+            summary:
+                "Issue a satisfaction-survey link for a closed complaint (single use, expires in 14 days) with the text to send",
+            parameters: [OpenAPIParameters.id], responses: [201: "SurveyLink"])
     ]
 
     static var schemas: [String: JSONValue] {
-        ["SurveyLink": Schema.object(["link": Schema.string, "text": Schema.string, "expiresAt": Schema.dateTime], required: ["link", "text", "expiresAt"])]
+        [
+            "SurveyLink": Schema.object(
+                ["link": Schema.string, "text": Schema.string, "expiresAt": Schema.dateTime],
+                required: ["link", "text", "expiresAt"])
+        ]
     }
 }

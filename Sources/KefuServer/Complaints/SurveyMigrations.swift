@@ -34,7 +34,9 @@ struct CreateSurveys: AsyncMigration {
             .field("answered_at", .datetime, .required)
             .create()
         try await sql.raw("CREATE INDEX survey_attributions_staff ON survey_attributions (staff_id, answered_at)").run()
-        try await sql.raw("CREATE INDEX survey_attributions_department ON survey_attributions (department_id, answered_at)").run()
+        try await sql.raw(
+            "CREATE INDEX survey_attributions_department ON survey_attributions (department_id, answered_at)"
+        ).run()
     }
 
     func revert(on database: any Database) async throws {

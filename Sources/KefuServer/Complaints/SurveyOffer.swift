@@ -29,16 +29,22 @@ struct SurveyOffer: Encodable {
     var hasSent: Bool
 
     /// The card for one matter; the latest five links sent for it, newest first (`surveys_subject` index).
-    static func load(_ subject: SurveySubject, id: Int, action: String, outcome: Outcome?, now: Date, on database: any Database) async throws -> SurveyOffer {
+    static func load(
+        _ subject: SurveySubject, id: Int, action: String, outcome: Outcome?, now: Date, on database: any Database
+    ) async throws -> SurveyOffer {
         struct Row: Decodable { var createdAt: Date; var expiresAt: Date; var answeredAt: Date?; var score: Int? }
-        let rows = try await database.sql().raw("""
+        let rows = try await database.sql().raw(
+            """
             SELECT created_at AS "createdAt", expires_at AS "expiresAt", answered_at AS "answeredAt", score AS "score" FROM surveys
             WHERE subject_type = \(bind: subject.rawValue) AND subject_id = \(bind: id) ORDER BY id DESC LIMIT 5
-            """).all(decoding: Row.self)
+            """
+        ).all(decoding: Row.self)
         let sent = rows.map { row in
             let state = SurveyRules.state(expiresAt: row.expiresAt, answeredAt: row.answeredAt, now: now)
-            return Sent(sentAt: DisplayFormat.dateTime(row.createdAt), stateKey: "survey.sent.\(state.rawValue)", isAnswered: state == .answered,
-                        scoreKey: row.score.map { "survey.score.\($0)" } ?? "")
+            return Sent(
+                sentAt: DisplayFormat.dateTime(row.createdAt), stateKey: "survey.sent.\(state.rawValue)",
+                isAnswered: state == .answered,
+                scoreKey: row.score.map { "survey.score.\($0)" } ?? "")
         }
         var offer = SurveyOffer(action: action, sent: sent, hasSent: !sent.isEmpty)
         switch outcome {

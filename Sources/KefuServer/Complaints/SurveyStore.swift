@@ -35,54 +35,76 @@ struct SurveyStore {
 
     /// Issues a new link for a closed complaint; an earlier unanswered link of the same complaint
     /// expires at once (only the newest one sent counts).
-    func issue(forComplaint row: ComplaintStore.Row, baseURL: String?, expiryDays: Int, localizer: Localizer, context: AuditContext) async throws -> Issued {
-        if let refusal = SurveyRules.refusal(.complaint, complaintClosed: row.complaintState == .closed) { throw ComplaintRefusal("state", refusal) }
-        return try await issue(for: Matter(subject: .complaint, id: row.id, customerID: row.customerID, label: row.number, recordType: ComplaintKind.recordType),
-                               baseURL: baseURL, expiryDays: expiryDays, localizer: localizer, context: context)
+    func issue(
+        forComplaint row: ComplaintStore.Row, baseURL: String?, expiryDays: Int, localizer: Localizer,
+        context: AuditContext
+    ) async throws -> Issued {
+        if let refusal = SurveyRules.refusal(.complaint, complaintClosed: row.complaintState == .closed) {
+            throw ComplaintRefusal("state", refusal)
+        }
+        return try await issue(
+            for: Matter(
+                subject: .complaint, id: row.id, customerID: row.customerID, label: row.number,
+                recordType: ComplaintKind.recordType),
+            baseURL: baseURL, expiryDays: expiryDays, localizer: localizer, context: context)
     }
 
     /// Issues a new link for any finished matter (issue 13 §5); the caller has checked it is finished.
-    func issue(for matter: Matter, baseURL: String?, expiryDays: Int, localizer: Localizer, context: AuditContext) async throws -> Issued {
+    func issue(for matter: Matter, baseURL: String?, expiryDays: Int, localizer: Localizer, context: AuditContext)
+        async throws -> Issued
+    {
         let row = (id: matter.id, customerID: matter.customerID, number: matter.label)
         let subject = matter.subject.rawValue
         let token = Secrets.randomToken()
         let expires = context.now.addingTimeInterval(Double(expiryDays) * 86400)
         try await database.transaction { tx in
-            try await tx.sql().raw("""
+            try await tx.sql().raw(
+                """
                 UPDATE surveys SET expires_at = \(bind: context.now) WHERE subject_type = \(bind: subject) AND subject_id = \(bind: row.id)
                 AND answered_at IS NULL AND expires_at > \(bind: context.now)
-                """).run()
-            try await tx.sql().raw("""
+                """
+            ).run()
+            try await tx.sql().raw(
+                """
                 INSERT INTO surveys (subject_type, subject_id, customer_id, token_hash, created_at, created_by_staff_id, expires_at)
                 VALUES (\(bind: subject), \(bind: row.id), \(bind: row.customerID), \(bind: Secrets.fingerprint(token)), \(bind: context.now),
                         \(bind: context.actorStaffID), \(bind: expires))
-                """).run()
-            try await AuditLog.record("survey.issued", recordType: matter.recordType, recordID: String(row.id), detail: row.number, context: context, on: tx)
+                """
+            ).run()
+            try await AuditLog.record(
+                "survey.issued", recordType: matter.recordType, recordID: String(row.id), detail: row.number,
+                context: context, on: tx)
         }
         let link = (baseURL ?? "") + "/survey/" + token
-        let text = localizer.text(matter.subject == .complaint ? "survey.message" : "survey.message.\(subject)", .zhHans, ["number": row.number, "link": link, "days": String(expiryDays)])
+        let text = localizer.text(
+            matter.subject == .complaint ? "survey.message" : "survey.message.\(subject)", .zhHans,
+            ["number": row.number, "link": link, "days": String(expiryDays)])
         return Issued(link: link, text: text, expiresAt: expires)
     }
 
     struct Row: Decodable, Sendable {
         var id: Int, subjectType: String, subjectID: Int, customerID: Int, expiresAt: Date, answeredAt: Date?
         enum CodingKeys: String, CodingKey {
-            case id, subjectType = "subject_type", subjectID = "subject_id", customerID = "customer_id", expiresAt = "expires_at", answeredAt = "answered_at"
+            case id, subjectType = "subject_type", subjectID = "subject_id", customerID = "customer_id", expiresAt =
+                "expires_at", answeredAt = "answered_at"
         }
     }
 
     /// The survey a link names; nil for an altered or unknown link.
     func find(token: String) async throws -> Row? {
         guard token.count == 64, token.allSatisfy(\.isHexDigit) else { return nil }
-        return try await database.sql().raw("""
+        return try await database.sql().raw(
+            """
             SELECT id, subject_type, subject_id, customer_id, expires_at, answered_at FROM surveys WHERE token_hash = \(bind: Secrets.fingerprint(token))
-            """).first(decoding: Row.self)
+            """
+        ).first(decoding: Row.self)
     }
 
     /// Who handled a complaint: its specialist, every liaison who answered a request (with the
     /// department it was forwarded to) and everyone who told the customer an update.
     func handlers(ofComplaint id: Int, on database: any Database) async throws -> [SurveyHandler] {
-        let rows = try await database.sql().raw("""
+        let rows = try await database.sql().raw(
+            """
             SELECT staff.id AS staff_id, staff.department_id AS department_id, 1 AS position FROM complaints JOIN staff ON staff.id = complaints.staff_id
               WHERE complaints.id = \(bind: id)
             UNION ALL
@@ -92,8 +114,13 @@ struct SurveyStore {
             SELECT staff.id, staff.department_id, 3 FROM complaint_updates JOIN staff ON staff.id = complaint_updates.staff_id
               WHERE complaint_updates.complaint_id = \(bind: id)
             ORDER BY position
-            """).all()
-        return try rows.map { SurveyHandler(staffID: try $0.decode(column: "staff_id", as: Int?.self), departmentID: try $0.decode(column: "department_id", as: Int?.self)) }
+            """
+        ).all()
+        return try rows.map {
+            SurveyHandler(
+                staffID: try $0.decode(column: "staff_id", as: Int?.self),
+                departmentID: try $0.decode(column: "department_id", as: Int?.self))
+        }
     }
 
     /// Who handled any matter: a complaint's people and departments; an inquiry's specialist and who
@@ -136,7 +163,9 @@ struct SurveyStore {
         case nil: return []
         }
         return try await database.sql().raw(query).all().map {
-            SurveyHandler(staffID: try $0.decode(column: "staff_id", as: Int?.self), departmentID: try $0.decode(column: "department_id", as: Int?.self))
+            SurveyHandler(
+                staffID: try $0.decode(column: "staff_id", as: Int?.self),
+                departmentID: try $0.decode(column: "department_id", as: Int?.self))
         }
     }
 
@@ -144,15 +173,19 @@ struct SurveyStore {
     /// link used twice (even at the same moment) records one answer. Answers the state it found.
     /// `then` writes what the answer brings (a low score's visit and notice) in the same transaction:
     /// on SQLite's one writer a single short job per answer instead of three.
-    func answer(_ survey: Row, _ answer: SurveyAnswer, now: Date,
-                then: (@Sendable (any Database) async throws -> Void)? = nil) async throws -> SurveyLinkState {
+    func answer(
+        _ survey: Row, _ answer: SurveyAnswer, now: Date,
+        then: (@Sendable (any Database) async throws -> Void)? = nil
+    ) async throws -> SurveyLinkState {
         let state = SurveyRules.state(expiresAt: survey.expiresAt, answeredAt: survey.answeredAt, now: now)
         guard state == .open else { return state }
         return try await database.transaction { tx in
-            let claimed = try await tx.sql().raw("""
+            let claimed = try await tx.sql().raw(
+                """
                 UPDATE surveys SET answered_at = \(bind: now), score = \(bind: answer.score), resolved = \(bind: answer.resolved), comment = \(bind: answer.comment)
                 WHERE id = \(bind: survey.id) AND answered_at IS NULL AND expires_at > \(bind: now) RETURNING id
-                """).first()
+                """
+            ).first()
             guard claimed != nil else { return SurveyLinkState.answered }
             let handlers = try await handlers(of: survey.subjectType, id: survey.subjectID, on: tx)
             // One statement for all the attributions.
@@ -160,17 +193,24 @@ struct SurveyStore {
             if !attributions.isEmpty {
                 var values: SQLQueryString = ""
                 for (index, handler) in attributions.enumerated() {
-                    values = values + (index == 0 ? "" : ", ") + """
-                        (\(bind: survey.id), \(bind: survey.subjectType), \(bind: survey.subjectID), \(bind: handler.staffID), \(bind: handler.departmentID), \
-                        \(bind: answer.score), \(bind: now))
-                        """
+                    values =
+                        values + (index == 0 ? "" : ", ") + """
+                            (\(bind: survey.id), \(bind: survey.subjectType), \(bind: survey.subjectID), \(bind: handler.staffID), \(bind: handler.departmentID), \
+                            \(bind: answer.score), \(bind: now))
+                            """
                 }
-                try await tx.sql().raw("""
+                try await tx.sql().raw(
+                    """
                     INSERT INTO survey_attributions (survey_id, subject_type, subject_id, staff_id, department_id, score, answered_at) VALUES \(values)
-                    """).run()
+                    """
+                ).run()
             }
-            try await AuditLog.record("survey.answered", recordType: SurveyKind.recordType, recordID: String(survey.id), fields: ["score", "resolved", "comment"],
-                                      detail: "\(answer.score)", context: AuditContext(actorStaffID: nil, actorName: "customer", address: "-", requestID: "-", now: now), on: tx)
+            try await AuditLog.record(
+                "survey.answered", recordType: SurveyKind.recordType, recordID: String(survey.id),
+                fields: ["score", "resolved", "comment"],
+                detail: "\(answer.score)",
+                context: AuditContext(actorStaffID: nil, actorName: "customer", address: "-", requestID: "-", now: now),
+                on: tx)
             try await then?(tx)
             return .open
         }

@@ -15,25 +15,33 @@ struct ConductController: RouteCollection {
         pages.requiring(.viewConduct).get("violations", ":id", use: showViolation)
         pages.requiring(.respondToViolation).post("violations", ":id", "response", use: respond)
         pages.requiring(.manageViolations).post("violations", ":id", "outcome", use: decide)
-        pages.requiring(.manageViolations).on(.POST, "violations", ":id", "attachments", body: .collect(maxSize: "21mb"), use: attach)
+        pages.requiring(.manageViolations).on(
+            .POST, "violations", ":id", "attachments", body: .collect(maxSize: "21mb"), use: attach)
         pages.requiring(.viewConduct).get("violations", ":id", "attachments", ":attachmentID", use: download)
     }
 
     // MARK: Shared
 
-    static func files(_ req: Request) -> AttachmentStore { AttachmentStore(database: req.db, dataDirectory: req.kefu.configuration.dataDirectory) }
+    static func files(_ req: Request) -> AttachmentStore {
+        AttachmentStore(database: req.db, dataDirectory: req.kefu.configuration.dataDirectory)
+    }
 
     struct Upload: Content { var file: File? }
 
     static func addFile(_ req: Request, _ row: ViolationStore.Row) async throws -> Int {
-        guard let file = (try? req.content.decode(Upload.self))?.file else { throw FieldErrors(["file": "validation.required"]) }
-        return try await files(req).add(ViolationRecordKind.self, recordID: row.id, fileName: file.filename, bytes: file.data, context: req.auditContext)
+        guard let file = (try? req.content.decode(Upload.self))?.file else {
+            throw FieldErrors(["file": "validation.required"])
+        }
+        return try await files(req).add(
+            ViolationRecordKind.self, recordID: row.id, fileName: file.filename, bytes: file.data,
+            context: req.auditContext)
     }
 
     static func downloadFile(_ req: Request) async throws -> Response {
         let row = try await req.record(ViolationRecordKind.self, for: .viewConduct)
         guard let id = req.parameters.get("attachmentID", as: Int.self), let file = try await files(req).find(id),
-              file.recordType == ViolationRecordKind.recordType, file.recordID == row.id else { throw KefuError.notFound }
+            file.recordType == ViolationRecordKind.recordType, file.recordID == row.id
+        else { throw KefuError.notFound }
         return try await req.attachmentResponse(file)
     }
 
@@ -46,7 +54,8 @@ struct ConductController: RouteCollection {
         let staff = try req.requireStaff()
         return [ChoiceOption(value: "", labelKey: "conduct.choose_person", isSelected: (selected ?? "").isEmpty)]
             + (try await ConductPerson.team(departmentID: staff.departmentID, except: staff.id, on: req.db)).map {
-                ChoiceOption(value: String($0.id), labelKey: "", label: $0.displayName, isSelected: selected == String($0.id))
+                ChoiceOption(
+                    value: String($0.id), labelKey: "", label: $0.displayName, isSelected: selected == String($0.id))
             }
     }
 
@@ -62,17 +71,26 @@ struct ConductController: RouteCollection {
         var kinds = RecordKinds.all.filter { RecordReferences.isLoadable($0) }.map { $0.recordType }
         if withAuditEntries { kinds.append(ViolationStore.auditEntryType) }
         return [ChoiceOption(value: "", labelKey: "conduct.choose_kind", isSelected: (selected ?? "").isEmpty)]
-            + kinds.map { ChoiceOption(value: $0, labelKey: "", label: words.label("audit.record_type", $0), isSelected: selected == $0) }
+            + kinds.map {
+                ChoiceOption(
+                    value: $0, labelKey: "", label: words.label("audit.record_type", $0), isSelected: selected == $0)
+            }
     }
 
-    static func messages(_ req: Request, _ errors: FieldErrors) -> [String: String] { errors.messages.mapValues { req.t($0) } }
+    static func messages(_ req: Request, _ errors: FieldErrors) -> [String: String] {
+        errors.messages.mapValues { req.t($0) }
+    }
 
     // MARK: Overview
 
-    struct Row: Encodable { var id: Int; var link: String; var person: String; var at: String; var what: String; var detail: String; var status: String; var tag: String }
+    struct Row: Encodable {
+        var id: Int; var link: String; var person: String; var at: String; var what: String; var detail: String;
+        var status: String; var tag: String
+    }
 
     struct IndexPage: Encodable {
-        var violations: [Row], penalties: [Row], awards: [Row], hasViolations: Bool, hasPenalties: Bool, hasAwards: Bool, people: [ChoiceOption], canFilter: Bool
+        var violations: [Row], penalties: [Row], awards: [Row], hasViolations: Bool, hasPenalties: Bool,
+            hasAwards: Bool, people: [ChoiceOption], canFilter: Bool
         var canRecord: Bool, canPenalize: Bool, canAward: Bool, ownRecord: String?
     }
 
@@ -82,29 +100,43 @@ struct ConductController: RouteCollection {
         let filter = ConductFilter(actor: staff.actor, staffID: selected.flatMap { Int($0) })
         let words = req.words
         let violations = try await ViolationStore(database: req.db).list(filter, limit: 100).map {
-            Row(id: $0.id, link: "/conduct/violations/\($0.id)", person: $0.staffName, at: DisplayFormat.dateTime($0.occurredAt),
+            Row(
+                id: $0.id, link: "/conduct/violations/\($0.id)", person: $0.staffName,
+                at: DisplayFormat.dateTime($0.occurredAt),
                 what: words.label("conduct.violation_type", $0.type), detail: String($0.description.prefix(60)),
-                status: words.label("conduct.outcome", $0.outcome), tag: $0.outcome == "confirmed" ? "tag-red" : $0.outcome == "dismissed" ? "tag-grey" : "tag-orange")
+                status: words.label("conduct.outcome", $0.outcome),
+                tag: $0.outcome == "confirmed" ? "tag-red" : $0.outcome == "dismissed" ? "tag-grey" : "tag-orange")
         }
         let penaltyRows = try await PenaltyStore(database: req.db).list(filter, limit: 100)
-        let conduct = ConductWords(words: words, numbers: try await RecordReferences.numbers(of: penaltyRows.map(\.cause), on: req.db))
+        let conduct = ConductWords(
+            words: words, numbers: try await RecordReferences.numbers(of: penaltyRows.map(\.cause), on: req.db))
         let penalties = penaltyRows.map {
-            Row(id: $0.id, link: "/conduct/penalties/\($0.id)", person: $0.staffName, at: DisplayFormat.dateTime($0.imposedAt),
-                what: words.label("conduct.penalty_kind", $0.kind) + ($0.amount.map { " ¥\($0)" } ?? ""), detail: conduct.cause($0.cause),
-                status: words.label("conduct.penalty_status", $0.status), tag: $0.status == "appealed" ? "tag-orange" : $0.status == "revoked" ? "tag-grey" : "tag-red")
+            Row(
+                id: $0.id, link: "/conduct/penalties/\($0.id)", person: $0.staffName,
+                at: DisplayFormat.dateTime($0.imposedAt),
+                what: words.label("conduct.penalty_kind", $0.kind) + ($0.amount.map { " ¥\($0)" } ?? ""),
+                detail: conduct.cause($0.cause),
+                status: words.label("conduct.penalty_status", $0.status),
+                tag: $0.status == "appealed" ? "tag-orange" : $0.status == "revoked" ? "tag-grey" : "tag-red")
         }
         let awards = try await AwardStore(database: req.db).list(filter, limit: 100).map {
-            Row(id: $0.id, link: "/conduct/awards/\($0.id)", person: $0.staffName, at: DisplayFormat.dateTime($0.decidedAt),
+            Row(
+                id: $0.id, link: "/conduct/awards/\($0.id)", person: $0.staffName,
+                at: DisplayFormat.dateTime($0.decidedAt),
                 what: words.label("conduct.award_kind", $0.kind) + ($0.period.map { " \($0)" } ?? ""),
                 detail: words.list($0.formList.map { words.label("conduct.form", $0) }),
-                status: words.label("conduct.award_status", $0.status), tag: $0.status == "granted" ? "tag-green" : $0.status == "declined" ? "tag-grey" : "tag-orange")
+                status: words.label("conduct.award_status", $0.status),
+                tag: $0.status == "granted" ? "tag-green" : $0.status == "declined" ? "tag-grey" : "tag-orange")
         }
         let canFilter = AccessPolicy.widestScope(of: staff.role, for: .viewConduct) != .own
         let page = IndexPage(
-            violations: violations, penalties: penalties, awards: awards, hasViolations: !violations.isEmpty, hasPenalties: !penalties.isEmpty,
+            violations: violations, penalties: penalties, awards: awards, hasViolations: !violations.isEmpty,
+            hasPenalties: !penalties.isEmpty,
             hasAwards: !awards.isEmpty,
-            people: canFilter && staff.role == .supervisor ? try await Self.people(req, selected: selected) : [], canFilter: canFilter && staff.role == .supervisor,
-            canRecord: AccessPolicy.allows(staff.role, .manageViolations), canPenalize: AccessPolicy.allows(staff.role, .imposePenalties),
+            people: canFilter && staff.role == .supervisor ? try await Self.people(req, selected: selected) : [],
+            canFilter: canFilter && staff.role == .supervisor,
+            canRecord: AccessPolicy.allows(staff.role, .manageViolations),
+            canPenalize: AccessPolicy.allows(staff.role, .imposePenalties),
             canAward: AccessPolicy.allows(staff.role, .grantAwards),
             ownRecord: AccessPolicy.allows(staff.role, .viewPersonRecord) ? "/people/\(staff.id)/record" : nil)
         return try await req.renderPage("conduct/index", titleKey: "conduct.title", page)
@@ -115,16 +147,27 @@ struct ConductController: RouteCollection {
     struct LinkRow: Encodable { var index: Int; var kinds: [ChoiceOption]; var id: String }
 
     struct ViolationForm: Encodable {
-        var people: [ChoiceOption], types: [ChoiceOption], links: [LinkRow], form: [String: String], errors: [String: String]
+        var people: [ChoiceOption], types: [ChoiceOption], links: [LinkRow], form: [String: String],
+            errors: [String: String]
     }
 
-    private func renderNew(_ req: Request, form: [String: String] = [:], errors: [String: String] = [:], status: HTTPResponseStatus = .ok) async throws -> Response {
+    private func renderNew(
+        _ req: Request, form: [String: String] = [:], errors: [String: String] = [:], status: HTTPResponseStatus = .ok
+    ) async throws -> Response {
         let page = ViolationForm(
-            people: try await Self.people(req, selected: form["staffID"] ?? (try? req.query.get(String.self, at: "staffID"))),
-            types: Self.choices(ViolationType.allCases.map(\.rawValue), prefix: "conduct.violation_type", selected: form["type"], empty: "conduct.choose_type"),
-            links: (0..<3).map { LinkRow(index: $0, kinds: Self.referenceKinds(req, selected: form["linkType\($0)"], withAuditEntries: true), id: form["linkID\($0)"] ?? "") },
+            people: try await Self.people(
+                req, selected: form["staffID"] ?? (try? req.query.get(String.self, at: "staffID"))),
+            types: Self.choices(
+                ViolationType.allCases.map(\.rawValue), prefix: "conduct.violation_type", selected: form["type"],
+                empty: "conduct.choose_type"),
+            links: (0..<3).map {
+                LinkRow(
+                    index: $0, kinds: Self.referenceKinds(req, selected: form["linkType\($0)"], withAuditEntries: true),
+                    id: form["linkID\($0)"] ?? "")
+            },
             form: form, errors: errors)
-        return try await req.renderPage("conduct/violation_form", titleKey: "conduct.record_violation", page, status: status)
+        return try await req.renderPage(
+            "conduct/violation_form", titleKey: "conduct.record_violation", page, status: status)
     }
 
     @Sendable func newViolation(req: Request) async throws -> Response { try await renderNew(req) }
@@ -142,15 +185,19 @@ struct ConductController: RouteCollection {
                 errors.add("links", "conduct.error.unknown_record")
             }
         }
-        let input = ViolationStore.Input(staffID: Int(form["staffID"] ?? ""), type: form["type"], occurredAt: form["occurredAt"],
-                                         description: form["description"], links: links)
+        let input = ViolationStore.Input(
+            staffID: Int(form["staffID"] ?? ""), type: form["type"], occurredAt: form["occurredAt"],
+            description: form["description"], links: links)
         do {
             try errors.throwIfAny()
-            let person = try await ConductPerson.target(input.staffID, actor: try req.requireStaff().actor, action: .manageViolations, on: req.db)
+            let person = try await ConductPerson.target(
+                input.staffID, actor: try req.requireStaff().actor, action: .manageViolations, on: req.db)
             let id = try await ViolationStore(database: req.db).record(input, person: person, context: req.auditContext)
-            return req.redirect(to: "/conduct/violations/\(id)", flash: FlashMessage(.success, "conduct.flash.violation_recorded"))
+            return req.redirect(
+                to: "/conduct/violations/\(id)", flash: FlashMessage(.success, "conduct.flash.violation_recorded"))
         } catch let problems as FieldErrors {
-            return try await renderNew(req, form: form, errors: Self.messages(req, problems), status: .unprocessableEntity)
+            return try await renderNew(
+                req, form: form, errors: Self.messages(req, problems), status: .unprocessableEntity)
         }
     }
 
@@ -160,15 +207,21 @@ struct ConductController: RouteCollection {
     struct FileLink: Encodable { var name: String; var href: String; var size: String }
 
     struct ViolationPage: Encodable {
-        var id: Int, number: String, person: String, type: String, occurredAt: String, description: String, response: String, respondedAt: String
-        var outcome: String, outcomeCode: String, outcomeNote: String, recordedBy: String, links: [Link], files: [FileLink], hasLinks: Bool, hasFiles: Bool
+        var id: Int, number: String, person: String, type: String, occurredAt: String, description: String,
+            response: String, respondedAt: String
+        var outcome: String, outcomeCode: String, outcomeNote: String, recordedBy: String, links: [Link],
+            files: [FileLink], hasLinks: Bool, hasFiles: Bool
         var version: Int
-        var canRespond: Bool, canDecide: Bool, canAttach: Bool, canPenalize: Bool, penalizeLink: String, outcomes: [ChoiceOption]
+        var canRespond: Bool, canDecide: Bool, canAttach: Bool, canPenalize: Bool, penalizeLink: String,
+            outcomes: [ChoiceOption]
         var error: String?, errors: [String: String], form: [String: String]
     }
 
-    private func renderShow(_ req: Request, _ row: ViolationStore.Row, form: [String: String] = [:], errors: [String: String] = [:], error: String? = nil,
-                            status: HTTPResponseStatus = .ok) async throws -> Response {
+    private func renderShow(
+        _ req: Request, _ row: ViolationStore.Row, form: [String: String] = [:], errors: [String: String] = [:],
+        error: String? = nil,
+        status: HTTPResponseStatus = .ok
+    ) async throws -> Response {
         let staff = try req.requireStaff(), words = req.words
         let facts = RecordFacts(responsibleStaffID: row.staffID, departmentID: row.departmentID)
         let manage = AccessPolicy.permits(staff.actor, .manageViolations, on: facts) && staff.id != row.staffID
@@ -176,17 +229,24 @@ struct ConductController: RouteCollection {
         let conduct = ConductWords(words: words, numbers: try await RecordReferences.numbers(of: cited, on: req.db))
         let links = cited.map { Link(text: conduct.cause($0), href: conduct.link($0)) }
         let files = try await Self.files(req).list(ViolationRecordKind.self, recordIDs: [row.id]).map {
-            FileLink(name: $0.fileName, href: "/conduct/violations/\(row.id)/attachments/\($0.id)", size: "\(max(1, $0.byteCount / 1024)) KB")
+            FileLink(
+                name: $0.fileName, href: "/conduct/violations/\(row.id)/attachments/\($0.id)",
+                size: "\(max(1, $0.byteCount / 1024)) KB")
         }
         let page = ViolationPage(
-            id: row.id, number: row.number ?? "", person: row.staffName, type: words.label("conduct.violation_type", row.type), occurredAt: DisplayFormat.dateTime(row.occurredAt),
-            description: row.description, response: words.orDash(row.response), respondedAt: row.respondedAt.map(DisplayFormat.dateTime) ?? "—",
-            outcome: words.label("conduct.outcome", row.outcome), outcomeCode: row.outcome, outcomeNote: words.orDash(row.outcomeNote),
+            id: row.id, number: row.number ?? "", person: row.staffName,
+            type: words.label("conduct.violation_type", row.type), occurredAt: DisplayFormat.dateTime(row.occurredAt),
+            description: row.description, response: words.orDash(row.response),
+            respondedAt: row.respondedAt.map(DisplayFormat.dateTime) ?? "—",
+            outcome: words.label("conduct.outcome", row.outcome), outcomeCode: row.outcome,
+            outcomeNote: words.orDash(row.outcomeNote),
             recordedBy: words.orDash(row.recordedByName), links: links,
             files: files, hasLinks: !links.isEmpty, hasFiles: !files.isEmpty, version: row.version,
-            canRespond: AccessPolicy.permits(staff.actor, .respondToViolation, on: facts) && row.response == nil && row.outcome == "pending",
+            canRespond: AccessPolicy.permits(staff.actor, .respondToViolation, on: facts) && row.response == nil
+                && row.outcome == "pending",
             canDecide: manage && row.outcome == "pending", canAttach: manage,
-            canPenalize: AccessPolicy.permits(staff.actor, .imposePenalties, on: facts) && staff.id != row.staffID && row.outcome == "confirmed",
+            canPenalize: AccessPolicy.permits(staff.actor, .imposePenalties, on: facts) && staff.id != row.staffID
+                && row.outcome == "confirmed",
             penalizeLink: "/conduct/penalties/new?staffID=\(row.staffID)&causeType=violation&causeID=\(row.id)",
             outcomes: Self.choices(["confirmed", "dismissed"], prefix: "conduct.outcome", selected: form["outcome"]),
             error: error, errors: errors, form: form)
@@ -197,12 +257,16 @@ struct ConductController: RouteCollection {
         try await renderShow(req, try await req.record(ViolationRecordKind.self, for: .viewConduct))
     }
 
-    private func act(_ req: Request, _ row: ViolationStore.Row, form: [String: String], _ body: () async throws -> Void) async throws -> Response {
+    private func act(_ req: Request, _ row: ViolationStore.Row, form: [String: String], _ body: () async throws -> Void)
+        async throws -> Response
+    {
         do {
             try await body()
-            return req.redirect(to: "/conduct/violations/\(row.id)", flash: FlashMessage(.success, "assessment.flash.saved"))
+            return req.redirect(
+                to: "/conduct/violations/\(row.id)", flash: FlashMessage(.success, "assessment.flash.saved"))
         } catch let problems as FieldErrors {
-            return try await renderShow(req, row, form: form, errors: Self.messages(req, problems), status: .unprocessableEntity)
+            return try await renderShow(
+                req, row, form: form, errors: Self.messages(req, problems), status: .unprocessableEntity)
         } catch let error as KefuError where error.status == .conflict {
             let current = try await ViolationStore(database: req.db).find(row.id) ?? row
             return try await renderShow(req, current, form: form, error: req.t(error.messageKey), status: .conflict)
@@ -213,8 +277,9 @@ struct ConductController: RouteCollection {
         let row = try await req.record(ViolationRecordKind.self, for: .respondToViolation)
         let form = try Self.form(req)
         return try await act(req, row, form: form) {
-            try await ViolationStore(database: req.db).respond(row, response: form["response"] ?? "", version: Int(form["version"] ?? "") ?? -1,
-                                                               context: req.auditContext)
+            try await ViolationStore(database: req.db).respond(
+                row, response: form["response"] ?? "", version: Int(form["version"] ?? "") ?? -1,
+                context: req.auditContext)
         }
     }
 
@@ -222,8 +287,9 @@ struct ConductController: RouteCollection {
         let row = try await req.record(ViolationRecordKind.self, for: .manageViolations)
         let form = try Self.form(req)
         return try await act(req, row, form: form) {
-            try await ViolationStore(database: req.db).decide(row, outcome: form["outcome"] ?? "", note: form["note"] ?? "",
-                                                              version: Int(form["version"] ?? "") ?? -1, context: req.auditContext)
+            try await ViolationStore(database: req.db).decide(
+                row, outcome: form["outcome"] ?? "", note: form["note"] ?? "",
+                version: Int(form["version"] ?? "") ?? -1, context: req.auditContext)
         }
     }
 

@@ -1,6 +1,6 @@
 import Fluent
-import Foundation
 import FluentSQL
+import Foundation
 import SQLKit
 
 /// Discipline, awards and penalties (R6.2, R6.4, R7.1, R7.2): violations with their linked evidence,
@@ -115,7 +115,8 @@ struct AddNumbersToViolations: AsyncMigration {
         let sql = try database.sql()
         let rows = try await sql.raw("SELECT id, created_at FROM violations ORDER BY id").all()
         for row in rows {
-            let id = try row.decode(column: "id", as: Int.self), createdAt = try row.decode(column: "created_at", as: Date.self)
+            let id = try row.decode(column: "id", as: Int.self),
+                createdAt = try row.decode(column: "created_at", as: Date.self)
             let number = try await RecordNumbers.next(ViolationRecordKind.numbering!, at: createdAt, on: database)
             try await sql.raw("UPDATE violations SET number = \(bind: number) WHERE id = \(bind: id)").run()
         }

@@ -8,20 +8,26 @@ import SQLKit
 struct ConductNotices: Sendable {
     let localizer: Localizer
 
-    func add(to staffID: Int, event: String, arguments: [String: String], body: String, link: String, context: AuditContext,
-             on database: any Database) async throws {
+    func add(
+        to staffID: Int, event: String, arguments: [String: String], body: String, link: String, context: AuditContext,
+        on database: any Database
+    ) async throws {
         let title = localizer.text("reminder.title.\(event)", .zhHans, arguments)
-        try await database.sql().raw("""
+        try await database.sql().raw(
+            """
             INSERT INTO notifications (staff_id, event, title, body, link, dedupe_key, created_at)
             VALUES (\(bind: staffID), \(bind: event), \(bind: title), \(bind: String(body.prefix(500))), \(bind: link),
                     \(bind: "\(event):\(UUID().uuidString)"), \(bind: context.now))
-            """).run()
+            """
+        ).run()
     }
 
     /// The active people of a role (leadership, the department's supervisor) who decide or approve.
     static func people(role: String, departmentID: Int?, on database: any Database) async throws -> [Int] {
         var condition: SQLQueryString = "role = \(bind: role) AND is_active = \(bind: true)"
         if let departmentID { condition = condition + " AND department_id = \(bind: departmentID)" }
-        return try await database.sql().raw("SELECT id FROM staff WHERE \(condition) ORDER BY id").all().map { try $0.decode(column: "id", as: Int.self) }
+        return try await database.sql().raw("SELECT id FROM staff WHERE \(condition) ORDER BY id").all().map {
+            try $0.decode(column: "id", as: Int.self)
+        }
     }
 }

@@ -10,28 +10,39 @@ struct ConductPerson: Decodable, Sendable {
     var facts: RecordFacts { RecordFacts(responsibleStaffID: id, departmentID: departmentID) }
 
     static func find(_ id: Int, on database: any Database) async throws -> ConductPerson? {
-        try await database.sql().raw("""
+        try await database.sql().raw(
+            """
             SELECT id AS "id", display_name AS "displayName", department_id AS "departmentID", role AS "role", is_active AS "isActive"
             FROM staff WHERE id = \(bind: id)
-            """).first(decoding: ConductPerson.self)
+            """
+        ).first(decoding: ConductPerson.self)
     }
 
     /// The active people of a department other than the supervisor themself (whom one does not reward or penalize).
-    static func team(departmentID: Int, except staffID: Int, on database: any Database) async throws -> [ConductPerson] {
-        try await database.sql().raw("""
+    static func team(departmentID: Int, except staffID: Int, on database: any Database) async throws -> [ConductPerson]
+    {
+        try await database.sql().raw(
+            """
             SELECT id AS "id", display_name AS "displayName", department_id AS "departmentID", role AS "role", is_active AS "isActive"
             FROM staff WHERE department_id = \(bind: departmentID) AND is_active = \(bind: true) AND id <> \(bind: staffID)
               AND role IN ('specialist', 'supervisor') ORDER BY display_name, id
-            """).all(decoding: ConductPerson.self)
+            """
+        ).all(decoding: ConductPerson.self)
     }
 
     /// The person named in the input, when the actor may act on them for `action`: someone of the
     /// supervisor's team other than themself; otherwise a refusal at the field.
-    static func target(_ id: Int?, actor: Actor, action: Action, on database: any Database) async throws -> ConductPerson {
+    static func target(_ id: Int?, actor: Actor, action: Action, on database: any Database) async throws
+        -> ConductPerson
+    {
         guard let id else { throw FieldErrors(["staffID": "validation.required"]) }
-        guard let person = try await find(id, on: database), person.isActive else { throw FieldErrors(["staffID": "conduct.error.unknown_person"]) }
+        guard let person = try await find(id, on: database), person.isActive else {
+            throw FieldErrors(["staffID": "conduct.error.unknown_person"])
+        }
         if person.id == actor.staffID { throw FieldErrors(["staffID": "conduct.error.self"]) }
-        guard AccessPolicy.permits(actor, action, on: person.facts) else { throw FieldErrors(["staffID": "conduct.error.outside_team"]) }
+        guard AccessPolicy.permits(actor, action, on: person.facts) else {
+            throw FieldErrors(["staffID": "conduct.error.outside_team"])
+        }
         return person
     }
 }

@@ -10,8 +10,12 @@ enum ViolationRecordKind: LoadableRecordKind {
     /// Screenshots, statements, scans of the evidence.
     static let attachments: AttachmentRules? = AttachmentRules(types: [.pdf, .jpg, .png, .docx], maxBytes: 20 << 20)
 
-    static func load(_ id: Int, on database: any Database) async throws -> (record: ViolationStore.Row, facts: RecordFacts)? {
-        try await ViolationStore(database: database).find(id).map { ($0, RecordFacts(responsibleStaffID: $0.staffID, departmentID: $0.departmentID)) }
+    static func load(_ id: Int, on database: any Database) async throws -> (
+        record: ViolationStore.Row, facts: RecordFacts
+    )? {
+        try await ViolationStore(database: database).find(id).map {
+            ($0, RecordFacts(responsibleStaffID: $0.staffID, departmentID: $0.departmentID))
+        }
     }
 }
 
@@ -25,8 +29,12 @@ enum ViolationLinkRecordKind: RecordKind {
 enum PenaltyRecordKind: LoadableRecordKind {
     static let recordType = "penalty", table = "penalties"
 
-    static func load(_ id: Int, on database: any Database) async throws -> (record: PenaltyStore.Row, facts: RecordFacts)? {
-        try await PenaltyStore(database: database).find(id).map { ($0, RecordFacts(responsibleStaffID: $0.staffID, departmentID: $0.departmentID)) }
+    static func load(_ id: Int, on database: any Database) async throws -> (
+        record: PenaltyStore.Row, facts: RecordFacts
+    )? {
+        try await PenaltyStore(database: database).find(id).map {
+            ($0, RecordFacts(responsibleStaffID: $0.staffID, departmentID: $0.departmentID))
+        }
     }
 }
 
@@ -34,7 +42,10 @@ enum PenaltyRecordKind: LoadableRecordKind {
 enum AwardRecordKind: LoadableRecordKind {
     static let recordType = "award", table = "awards"
 
-    static func load(_ id: Int, on database: any Database) async throws -> (record: AwardStore.Row, facts: RecordFacts)? {
-        try await AwardStore(database: database).find(id).map { ($0, RecordFacts(responsibleStaffID: $0.staffID, departmentID: $0.departmentID)) }
+    static func load(_ id: Int, on database: any Database) async throws -> (record: AwardStore.Row, facts: RecordFacts)?
+    {
+        try await AwardStore(database: database).find(id).map {
+            ($0, RecordFacts(responsibleStaffID: $0.staffID, departmentID: $0.departmentID))
+        }
     }
 }

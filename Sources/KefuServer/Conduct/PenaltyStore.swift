@@ -14,9 +14,12 @@ struct PenaltyStore {
     var notices: ConductNotices?
 
     struct Row: Decodable, Sendable {
-        var id: Int, staffID: Int, staffName: String, departmentID: Int, kind: String, causeType: String, causeID: Int, reason: String, amount: Int?
-        var imposedAt: Date, imposedByName: String?, appealUntil: Date, status: String, appealReason: String?, appealedAt: Date?
-        var decisionNote: String?, decidedByName: String?, decidedAt: Date?, createdAt: Date, updatedAt: Date, version: Int
+        var id: Int, staffID: Int, staffName: String, departmentID: Int, kind: String, causeType: String, causeID: Int,
+            reason: String, amount: Int?
+        var imposedAt: Date, imposedByName: String?, appealUntil: Date, status: String, appealReason: String?,
+            appealedAt: Date?
+        var decisionNote: String?, decidedByName: String?, decidedAt: Date?, createdAt: Date, updatedAt: Date,
+            version: Int
 
         var cause: RecordReference { RecordReference(type: causeType, id: causeID) }
         var penaltyKind: PenaltyKind { PenaltyKind(rawValue: kind) ?? .warning }
@@ -38,8 +41,10 @@ struct PenaltyStore {
     }
 
     func list(_ filter: ConductFilter, limit: Int = 200) async throws -> [Row] {
-        try await database.sql().raw("\(Self.select) WHERE \(filter.condition("p")) ORDER BY p.imposed_at DESC, p.id DESC LIMIT \(unsafeRaw: String(limit))")
-            .all(decoding: Row.self)
+        try await database.sql().raw(
+            "\(Self.select) WHERE \(filter.condition("p")) ORDER BY p.imposed_at DESC, p.id DESC LIMIT \(unsafeRaw: String(limit))"
+        )
+        .all(decoding: Row.self)
     }
 
     struct Input: Codable, Sendable {
@@ -55,10 +60,13 @@ struct PenaltyStore {
     func impose(_ input: Input, person: ConductPerson, context: AuditContext) async throws -> Int {
         let reason = (input.reason ?? "").trimmed
         let cause = RecordReference(type: input.causeType, id: input.causeID.map(String.init))
-        var errors = ConductRules.checkPenalty(kind: input.kind ?? "", cause: cause, amount: input.amount, reason: reason)
+        var errors = ConductRules.checkPenalty(
+            kind: input.kind ?? "", cause: cause, amount: input.amount, reason: reason)
         if let cause {
             if let facts = try await RecordReferences.facts(of: cause, on: database) {
-                if let responsible = facts.responsibleStaffID, responsible != person.id { errors.add("cause", "conduct.error.cause_other_person") }
+                if let responsible = facts.responsibleStaffID, responsible != person.id {
+                    errors.add("cause", "conduct.error.cause_other_person")
+                }
             } else {
                 errors.add("cause", "conduct.error.unknown_record")
             }
@@ -66,34 +74,48 @@ struct PenaltyStore {
         try errors.throwIfAny()
         let kind = PenaltyKind(rawValue: input.kind ?? "")!
         return try await database.transaction { tx in
-            let id = try await tx.sql().raw("""
-                INSERT INTO penalties (staff_id, department_id, kind, cause_type, cause_id, reason, amount, imposed_at, imposed_by_staff_id, appeal_until,
-                    status, created_at, updated_at, version)
-                VALUES (\(bind: person.id), \(bind: person.departmentID), \(bind: kind.rawValue), \(bind: cause!.type), \(bind: cause!.id), \(bind: reason),
-                        \(bind: input.amount), \(bind: context.now), \(bind: context.actorStaffID ?? 0),
-                        \(bind: settings.appealDeadline(imposedAt: context.now)), 'imposed', \(bind: context.now), \(bind: context.now), 1)
-                RETURNING id
-                """).first()?.decode(column: "id", as: Int.self) ?? 0
-            try await AuditLog.record("penalty.imposed", recordType: PenaltyRecordKind.recordType, recordID: String(id),
-                                      fields: ["staffID", "kind", "cause", "amount", "reason"],
-                                      detail: "\(person.displayName): \(kind.rawValue) \(input.amount.map { "¥\($0) " } ?? "")← \(cause!.type):\(cause!.id)",
-                                      context: context, on: tx)
-            try await notices?.add(to: person.id, event: "penalty.imposed", arguments: ["number": String(id)], body: reason, link: "/conduct/penalties/\(id)",
-                                   context: context, on: tx)
+            let id =
+                try await tx.sql().raw(
+                    """
+                    INSERT INTO penalties (staff_id, department_id, kind, cause_type, cause_id, reason, amount, imposed_at, imposed_by_staff_id, appeal_until,
+                        status, created_at, updated_at, version)
+                    VALUES (\(bind: person.id), \(bind: person.departmentID), \(bind: kind.rawValue), \(bind: cause!.type), \(bind: cause!.id), \(bind: reason),
+                            \(bind: input.amount), \(bind: context.now), \(bind: context.actorStaffID ?? 0),
+                            \(bind: settings.appealDeadline(imposedAt: context.now)), 'imposed', \(bind: context.now), \(bind: context.now), 1)
+                    RETURNING id
+                    """
+                ).first()?.decode(column: "id", as: Int.self) ?? 0
+            try await AuditLog.record(
+                "penalty.imposed", recordType: PenaltyRecordKind.recordType, recordID: String(id),
+                fields: ["staffID", "kind", "cause", "amount", "reason"],
+                detail:
+                    "\(person.displayName): \(kind.rawValue) \(input.amount.map { "¥\($0) " } ?? "")← \(cause!.type):\(cause!.id)",
+                context: context, on: tx)
+            try await notices?.add(
+                to: person.id, event: "penalty.imposed", arguments: ["number": String(id)], body: reason,
+                link: "/conduct/penalties/\(id)",
+                context: context, on: tx)
             return id
         }
     }
 
-    private func update(_ row: Row, from: PenaltyStatus, set: SQLQueryString, version: Int, audit: String, fields: [String], detail: String,
-                        context: AuditContext, alongside: @escaping @Sendable (any Database) async throws -> Void) async throws {
+    private func update(
+        _ row: Row, from: PenaltyStatus, set: SQLQueryString, version: Int, audit: String, fields: [String],
+        detail: String,
+        context: AuditContext, alongside: @escaping @Sendable (any Database) async throws -> Void
+    ) async throws {
         try await database.transaction { tx in
-            let updated = try await tx.sql().raw("""
+            let updated = try await tx.sql().raw(
+                """
                 UPDATE penalties SET \(set), updated_at = \(bind: context.now), version = version + 1
                 WHERE id = \(bind: row.id) AND version = \(bind: version) AND status = \(bind: from.rawValue) RETURNING id
-                """).first()
+                """
+            ).first()
             guard updated != nil else { throw KefuError.conflict() }
-            try await AuditLog.record(audit, recordType: PenaltyRecordKind.recordType, recordID: String(row.id), fields: fields, detail: detail,
-                                      context: context, on: tx)
+            try await AuditLog.record(
+                audit, recordType: PenaltyRecordKind.recordType, recordID: String(row.id), fields: fields,
+                detail: detail,
+                context: context, on: tx)
             try await alongside(tx)
         }
     }
@@ -104,45 +126,63 @@ struct PenaltyStore {
         var errors = FieldErrors()
         ConductRules.text(reason, field: "reason", required: true, into: &errors)
         try errors.throwIfAny()
-        if let refusal = ConductRules.appealRefusal(staffID: row.staffID, appellantID: context.actorStaffID ?? 0, status: row.penaltyStatus,
-                                                     deadline: row.appealUntil, now: context.now) {
+        if let refusal = ConductRules.appealRefusal(
+            staffID: row.staffID, appellantID: context.actorStaffID ?? 0, status: row.penaltyStatus,
+            deadline: row.appealUntil, now: context.now)
+        {
             throw refusal == "conduct.error.not_yours" ? KefuError.forbidden : KefuError.conflict(refusal)
         }
         guard row.version == version else { throw KefuError.conflict() }
-        let deciders = try await ConductNotices.people(role: settings.decider(for: row.penaltyKind) == .leadership ? "leadership" : "supervisor",
-                                                       departmentID: settings.decider(for: row.penaltyKind) == .leadership ? nil : row.departmentID,
-                                                       on: database)
+        let deciders = try await ConductNotices.people(
+            role: settings.decider(for: row.penaltyKind) == .leadership ? "leadership" : "supervisor",
+            departmentID: settings.decider(for: row.penaltyKind) == .leadership ? nil : row.departmentID,
+            on: database)
         let notices = self.notices
-        try await update(row, from: .imposed, set: "status = 'appealed', appeal_reason = \(bind: reason), appealed_at = \(bind: context.now)",
-                         version: version, audit: "penalty.appealed", fields: ["status", "appealReason"], detail: reason, context: context) { tx in
+        try await update(
+            row, from: .imposed,
+            set: "status = 'appealed', appeal_reason = \(bind: reason), appealed_at = \(bind: context.now)",
+            version: version, audit: "penalty.appealed", fields: ["status", "appealReason"], detail: reason,
+            context: context
+        ) { tx in
             for decider in deciders {
-                try await notices?.add(to: decider, event: "penalty.appealed", arguments: ["name": row.staffName], body: reason,
-                                       link: "/conduct/penalties/\(row.id)", context: context, on: tx)
+                try await notices?.add(
+                    to: decider, event: "penalty.appealed", arguments: ["name": row.staffName], body: reason,
+                    link: "/conduct/penalties/\(row.id)", context: context, on: tx)
             }
         }
     }
 
     /// The decision on an appeal: upheld (the penalty stands) or revoked, with a note; by the supervisor,
     /// or by leadership for penalties at or above the configured level.
-    func decide(_ row: Row, decision: String, note: String, deciderIsLeadership: Bool, version: Int, context: AuditContext) async throws {
+    func decide(
+        _ row: Row, decision: String, note: String, deciderIsLeadership: Bool, version: Int, context: AuditContext
+    ) async throws {
         let note = note.trimmed
         var errors = FieldErrors()
         let decision = PenaltyStatus(rawValue: decision)
         if decision != .upheld && decision != .revoked { errors.add("decision", "validation.choose_from_list") }
         ConductRules.text(note, field: "note", required: true, into: &errors)
         try errors.throwIfAny()
-        if let refusal = ConductRules.decisionRefusal(kind: row.penaltyKind, status: row.penaltyStatus, deciderIsLeadership: deciderIsLeadership,
-                                                      settings: settings) {
-            throw refusal == "conduct.error.no_appeal" ? KefuError.conflict(refusal) : KefuError(.forbidden, code: "forbidden", messageKey: refusal)
+        if let refusal = ConductRules.decisionRefusal(
+            kind: row.penaltyKind, status: row.penaltyStatus, deciderIsLeadership: deciderIsLeadership,
+            settings: settings)
+        {
+            throw refusal == "conduct.error.no_appeal"
+                ? KefuError.conflict(refusal) : KefuError(.forbidden, code: "forbidden", messageKey: refusal)
         }
         guard row.version == version else { throw KefuError.conflict() }
         let notices = self.notices
-        try await update(row, from: .appealed,
-                         set: "status = \(bind: decision!.rawValue), decision_note = \(bind: note), decided_by_staff_id = \(bind: context.actorStaffID), decided_at = \(bind: context.now)",
-                         version: version, audit: "penalty.appeal_decided", fields: ["status", "decisionNote"], detail: "\(decision!.rawValue): \(note)",
-                         context: context) { tx in
-            try await notices?.add(to: row.staffID, event: "penalty.appeal_decided", arguments: ["number": String(row.id)], body: note,
-                                   link: "/conduct/penalties/\(row.id)", context: context, on: tx)
+        try await update(
+            row, from: .appealed,
+            set:
+                "status = \(bind: decision!.rawValue), decision_note = \(bind: note), decided_by_staff_id = \(bind: context.actorStaffID), decided_at = \(bind: context.now)",
+            version: version, audit: "penalty.appeal_decided", fields: ["status", "decisionNote"],
+            detail: "\(decision!.rawValue): \(note)",
+            context: context
+        ) { tx in
+            try await notices?.add(
+                to: row.staffID, event: "penalty.appeal_decided", arguments: ["number": String(row.id)], body: note,
+                link: "/conduct/penalties/\(row.id)", context: context, on: tx)
         }
     }
 }

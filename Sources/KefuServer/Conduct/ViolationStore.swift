@@ -13,8 +13,10 @@ struct ViolationStore {
     static let auditEntryType = "audit_entry"
 
     struct Row: Decodable, Sendable {
-        var id: Int, number: String?, staffID: Int, staffName: String, departmentID: Int, type: String, occurredAt: Date, description: String
-        var response: String?, respondedAt: Date?, outcome: String, outcomeNote: String?, decidedAt: Date?, recordedByName: String?
+        var id: Int, number: String?, staffID: Int, staffName: String, departmentID: Int, type: String,
+            occurredAt: Date, description: String
+        var response: String?, respondedAt: Date?, outcome: String, outcomeNote: String?, decidedAt: Date?,
+            recordedByName: String?
         var createdAt: Date, updatedAt: Date, version: Int
     }
 
@@ -32,13 +34,19 @@ struct ViolationStore {
 
     /// Newest first, at most `limit`.
     func list(_ filter: ConductFilter, limit: Int = 200) async throws -> [Row] {
-        try await database.sql().raw("\(Self.select) WHERE \(filter.condition("v")) ORDER BY v.occurred_at DESC, v.id DESC LIMIT \(unsafeRaw: String(limit))")
-            .all(decoding: Row.self)
+        try await database.sql().raw(
+            "\(Self.select) WHERE \(filter.condition("v")) ORDER BY v.occurred_at DESC, v.id DESC LIMIT \(unsafeRaw: String(limit))"
+        )
+        .all(decoding: Row.self)
     }
 
     func links(_ id: Int) async throws -> [RecordReference] {
-        try await database.sql().raw("SELECT record_type, record_id FROM violation_links WHERE violation_id = \(bind: id) ORDER BY id").all().map {
-            RecordReference(type: try $0.decode(column: "record_type", as: String.self), id: try $0.decode(column: "record_id", as: Int.self))
+        try await database.sql().raw(
+            "SELECT record_type, record_id FROM violation_links WHERE violation_id = \(bind: id) ORDER BY id"
+        ).all().map {
+            RecordReference(
+                type: try $0.decode(column: "record_type", as: String.self),
+                id: try $0.decode(column: "record_id", as: Int.self))
         }
     }
 
@@ -46,10 +54,12 @@ struct ViolationStore {
     func confirmedCounts(staffIDs: [Int], from: Date, until: Date) async throws -> [Int: Int] {
         guard !staffIDs.isEmpty else { return [:] }
         var counts: [Int: Int] = [:]
-        for row in try await database.sql().raw("""
+        for row in try await database.sql().raw(
+            """
             SELECT staff_id, COUNT(*) AS n FROM violations WHERE staff_id IN (\(binds: staffIDs)) AND outcome = 'confirmed'
               AND occurred_at >= \(bind: from) AND occurred_at < \(bind: until) GROUP BY staff_id
-            """).all() {
+            """
+        ).all() {
             counts[try row.decode(column: "staff_id", as: Int.self)] = try row.decode(column: "n", as: Int.self)
         }
         return counts
@@ -67,7 +77,8 @@ struct ViolationStore {
     /// Whether a linked record exists: a record of a declared kind, or an audit entry.
     static func linkExists(_ reference: RecordReference, on database: any Database) async throws -> Bool {
         if reference.type == auditEntryType {
-            return try await database.sql().raw("SELECT id FROM audit_entries WHERE id = \(bind: reference.id)").first() != nil
+            return try await database.sql().raw("SELECT id FROM audit_entries WHERE id = \(bind: reference.id)").first()
+                != nil
         }
         return try await RecordReferences.facts(of: reference, on: database) != nil
     }
@@ -75,7 +86,8 @@ struct ViolationStore {
     func record(_ input: Input, person: ConductPerson, context: AuditContext) async throws -> Int {
         let occurredAt = input.occurredAt.flatMap { LocalDateTime.parse($0, timeZone: DisplayFormat.timeZone) }
         let description = (input.description ?? "").trimmed
-        var errors = ConductRules.checkViolation(type: input.type ?? "", occurredAt: occurredAt, description: description, now: context.now)
+        var errors = ConductRules.checkViolation(
+            type: input.type ?? "", occurredAt: occurredAt, description: description, now: context.now)
         let links = Array(Set(input.links ?? [])).sorted { ($0.type, $0.id) < ($1.type, $1.id) }
         if links.count > 20 { errors.add("links", "conduct.error.too_many_links") }
         for link in links.prefix(20) {
@@ -85,36 +97,50 @@ struct ViolationStore {
         return try await database.transaction { tx in
             let sql = try tx.sql()
             let number = try await RecordNumbers.next(ViolationRecordKind.numbering!, at: context.now, on: tx)
-            let id = try await sql.raw("""
-                INSERT INTO violations (number, staff_id, department_id, type, occurred_at, description, outcome, recorded_by_staff_id, created_at, updated_at,
-                                        version)
-                VALUES (\(bind: number), \(bind: person.id), \(bind: person.departmentID), \(bind: input.type ?? ""), \(bind: occurredAt!), \(bind: description),
-                        'pending', \(bind: context.actorStaffID ?? 0), \(bind: context.now), \(bind: context.now), 1)
-                RETURNING id
-                """).first()?.decode(column: "id", as: Int.self) ?? 0
+            let id =
+                try await sql.raw(
+                    """
+                    INSERT INTO violations (number, staff_id, department_id, type, occurred_at, description, outcome, recorded_by_staff_id, created_at, updated_at,
+                                            version)
+                    VALUES (\(bind: number), \(bind: person.id), \(bind: person.departmentID), \(bind: input.type ?? ""), \(bind: occurredAt!), \(bind: description),
+                            'pending', \(bind: context.actorStaffID ?? 0), \(bind: context.now), \(bind: context.now), 1)
+                    RETURNING id
+                    """
+                ).first()?.decode(column: "id", as: Int.self) ?? 0
             for link in links {
-                try await sql.raw("""
+                try await sql.raw(
+                    """
                     INSERT INTO violation_links (violation_id, record_type, record_id, created_at)
                     VALUES (\(bind: id), \(bind: link.type), \(bind: link.id), \(bind: context.now))
-                    """).run()
+                    """
+                ).run()
             }
-            try await AuditLog.record("violation.recorded", recordType: ViolationRecordKind.recordType, recordID: String(id),
-                                      fields: ["staffID", "type", "occurredAt", "description", "links"],
-                                      detail: "\(person.displayName): \(input.type ?? ""); links \(links.map { "\($0.type):\($0.id)" }.joined(separator: ","))",
-                                      context: context, on: tx)
+            try await AuditLog.record(
+                "violation.recorded", recordType: ViolationRecordKind.recordType, recordID: String(id),
+                fields: ["staffID", "type", "occurredAt", "description", "links"],
+                detail:
+                    "\(person.displayName): \(input.type ?? ""); links \(links.map { "\($0.type):\($0.id)" }.joined(separator: ","))",
+                context: context, on: tx)
             return id
         }
     }
 
-    private func update(_ row: Row, set: SQLQueryString, version: Int, audit: String, fields: [String], detail: String, context: AuditContext) async throws {
+    private func update(
+        _ row: Row, set: SQLQueryString, version: Int, audit: String, fields: [String], detail: String,
+        context: AuditContext
+    ) async throws {
         try await database.transaction { tx in
-            let updated = try await tx.sql().raw("""
+            let updated = try await tx.sql().raw(
+                """
                 UPDATE violations SET \(set), updated_at = \(bind: context.now), version = version + 1
                 WHERE id = \(bind: row.id) AND version = \(bind: version) RETURNING id
-                """).first()
+                """
+            ).first()
             guard updated != nil else { throw KefuError.conflict() }
-            try await AuditLog.record(audit, recordType: ViolationRecordKind.recordType, recordID: String(row.id), fields: fields, detail: detail,
-                                      context: context, on: tx)
+            try await AuditLog.record(
+                audit, recordType: ViolationRecordKind.recordType, recordID: String(row.id), fields: fields,
+                detail: detail,
+                context: context, on: tx)
         }
     }
 
@@ -124,10 +150,13 @@ struct ViolationStore {
         var errors = FieldErrors()
         ConductRules.text(response, field: "response", required: true, into: &errors)
         try errors.throwIfAny()
-        guard row.response == nil, row.outcome == ViolationOutcome.pending.rawValue else { throw KefuError.conflict("conduct.error.already_responded") }
+        guard row.response == nil, row.outcome == ViolationOutcome.pending.rawValue else {
+            throw KefuError.conflict("conduct.error.already_responded")
+        }
         guard row.version == version else { throw KefuError.conflict() }
-        try await update(row, set: "response = \(bind: response), responded_at = \(bind: context.now)", version: version,
-                         audit: "violation.responded", fields: ["response"], detail: response, context: context)
+        try await update(
+            row, set: "response = \(bind: response), responded_at = \(bind: context.now)", version: version,
+            audit: "violation.responded", fields: ["response"], detail: response, context: context)
     }
 
     /// The supervisor's outcome: confirmed or dismissed, with a note.
@@ -138,9 +167,15 @@ struct ViolationStore {
         if outcome == nil || outcome == .pending { errors.add("outcome", "validation.choose_from_list") }
         ConductRules.text(note, field: "note", required: false, into: &errors)
         try errors.throwIfAny()
-        guard row.outcome == ViolationOutcome.pending.rawValue else { throw KefuError.conflict("conduct.error.already_decided") }
+        guard row.outcome == ViolationOutcome.pending.rawValue else {
+            throw KefuError.conflict("conduct.error.already_decided")
+        }
         guard row.version == version else { throw KefuError.conflict() }
-        try await update(row, set: "outcome = \(bind: outcome!.rawValue), outcome_note = \(bind: note.isEmpty ? nil : note), decided_at = \(bind: context.now)",
-                         version: version, audit: "violation.decided", fields: ["outcome", "outcomeNote"], detail: "\(outcome!.rawValue) \(note)", context: context)
+        try await update(
+            row,
+            set:
+                "outcome = \(bind: outcome!.rawValue), outcome_note = \(bind: note.isEmpty ? nil : note), decided_at = \(bind: context.now)",
+            version: version, audit: "violation.decided", fields: ["outcome", "outcomeNote"],
+            detail: "\(outcome!.rawValue) \(note)", context: context)
     }
 }

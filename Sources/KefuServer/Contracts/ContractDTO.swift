@@ -8,14 +8,26 @@ import Vapor
 /// signing. No contact details: a liaison reads it too.
 struct ContractDTO: Content {
     struct InstallmentDTO: Content { var label: String; var amountWan: String; var dueOn: String? }
-    struct FileDTO: Content { var id: Int; var fileName: String; var byteCount: Int; var sha256: String; var uploadedAt: Date; var uploadedBy: String? }
+    struct FileDTO: Content {
+        var id: Int; var fileName: String; var byteCount: Int; var sha256: String; var uploadedAt: Date;
+        var uploadedBy: String?
+    }
     struct ChecklistItemDTO: Content {
-        var id: Int; var code: String; var name: String; var isRequired: Bool; var status: String; var reason: String?; var version: Int
+        var id: Int; var code: String; var name: String; var isRequired: Bool; var status: String; var reason: String?;
+        var version: Int
         var files: [FileDTO]
     }
-    struct ClauseDTO: Content { var id: Int; var code: String; var title: String; var explainedAt: Date?; var explainedBy: String?; var note: String? }
-    struct QuestionDTO: Content { var id: Int; var clauseID: Int?; var question: String; var answer: String?; var askedAt: Date; var recordedBy: String? }
-    struct ReviewDTO: Content { var status: String; var forwardedAt: Date?; var answeredAt: Date?; var reviewer: String?; var comment: String? }
+    struct ClauseDTO: Content {
+        var id: Int; var code: String; var title: String; var explainedAt: Date?; var explainedBy: String?;
+        var note: String?
+    }
+    struct QuestionDTO: Content {
+        var id: Int; var clauseID: Int?; var question: String; var answer: String?; var askedAt: Date;
+        var recordedBy: String?
+    }
+    struct ReviewDTO: Content {
+        var status: String; var forwardedAt: Date?; var answeredAt: Date?; var reviewer: String?; var comment: String?
+    }
     struct SigningDTO: Content { var signedOn: String; var place: String; var signatories: String }
 
     var id: Int
@@ -66,7 +78,9 @@ struct ContractDetail: Sendable {
     var notices: [ObligationStore.Notice]
     var facts: ContractFacts
 
-    static func load(_ row: ContractStore.Row, labels: ContractLabels, on database: any Database) async throws -> ContractDetail {
+    static func load(_ row: ContractStore.Row, labels: ContractLabels, on database: any Database) async throws
+        -> ContractDetail
+    {
         let store = ContractStore(database: database)
         let files = AttachmentStore(database: database, dataDirectory: "")
         let checklist = try await store.checklist(row.id)
@@ -78,8 +92,9 @@ struct ContractDetail: Sendable {
             scans: try await files.list(ChecklistItemKind.self, recordIDs: checklist.map(\.id)),
             signedFiles: signedFiles, obligations: obligations,
             notices: try await ObligationStore(database: database).notices(obligationIDs: obligations.map(\.id)),
-            facts: ContractStore.facts(of: row, labels: labels, checklist: checklist, clauses: clauses,
-                                       openObligations: obligations.filter { $0.doneAt == nil }.count, signedFiles: signedFiles.count)
+            facts: ContractStore.facts(
+                of: row, labels: labels, checklist: checklist, clauses: clauses,
+                openObligations: obligations.filter { $0.doneAt == nil }.count, signedFiles: signedFiles.count)
         )
     }
 
@@ -90,41 +105,67 @@ struct ContractDetail: Sendable {
         let lines = outstanding.enumerated().map { index, item in
             let name = labels.document(item.code, item.name)
             return item.status == ChecklistStatus.rejected.rawValue
-                ? labels.localizer.text("contract.missing_text.rejected", labels.language, ["n": String(index + 1), "name": name, "reason": item.reason ?? ""])
+                ? labels.localizer.text(
+                    "contract.missing_text.rejected", labels.language,
+                    ["n": String(index + 1), "name": name, "reason": item.reason ?? ""])
                 : "\(index + 1). \(name)"
         }
-        let head = labels.localizer.text("contract.missing_text.head", labels.language,
-                                         ["customer": row.customerName, "title": row.title, "number": row.number])
+        let head = labels.localizer.text(
+            "contract.missing_text.head", labels.language,
+            ["customer": row.customerName, "title": row.title, "number": row.number])
         let tail = labels.localizer.text("contract.missing_text.tail", labels.language, ["staff": row.staffName ?? ""])
         return ([head] + lines + [tail]).joined(separator: "\n")
     }
 
     func dto(labels: ContractLabels, today: CalendarDay) -> ContractDTO {
         func file(_ row: AttachmentStore.Row) -> ContractDTO.FileDTO {
-            .init(id: row.id, fileName: row.fileName, byteCount: row.byteCount, sha256: row.sha256, uploadedAt: row.uploadedAt, uploadedBy: row.uploaderName)
+            .init(
+                id: row.id, fileName: row.fileName, byteCount: row.byteCount, sha256: row.sha256,
+                uploadedAt: row.uploadedAt, uploadedBy: row.uploaderName)
         }
         let scansByItem = Dictionary(grouping: scans, by: \.recordID)
         return ContractDTO(
-            id: row.id, number: row.number, customerID: row.customerID, customerCode: row.customerCode, customerName: row.customerName,
-            projectID: row.projectID, projectName: row.projectName, projectVersion: row.projectVersion, type: row.type, title: row.title,
+            id: row.id, number: row.number, customerID: row.customerID, customerCode: row.customerCode,
+            customerName: row.customerName,
+            projectID: row.projectID, projectName: row.projectName, projectVersion: row.projectVersion, type: row.type,
+            title: row.title,
             amountWan: Yuan(row.amountYuan).wanText,
-            paymentPlan: row.installments.map { .init(label: $0.label, amountWan: $0.amount.wanText, dueOn: $0.dueOn?.description) },
-            parties: row.parties, staffID: row.staffID, staffName: row.staffName, state: row.state, stateChangedAt: row.stateChangedAt,
+            paymentPlan: row.installments.map {
+                .init(label: $0.label, amountWan: $0.amount.wanText, dueOn: $0.dueOn?.description)
+            },
+            parties: row.parties, staffID: row.staffID, staffName: row.staffName, state: row.state,
+            stateChangedAt: row.stateChangedAt,
             cancelReason: row.cancelReason,
-            nextNeeds: ContractStateMachine.nextNeeds(facts).map { labels.localizer.text($0.key, labels.language, $0.arguments) },
+            nextNeeds: ContractStateMachine.nextNeeds(facts).map {
+                labels.localizer.text($0.key, labels.language, $0.arguments)
+            },
             missingDocumentsText: missingDocumentsText(labels: labels),
             checklist: checklist.map {
-                .init(id: $0.id, code: $0.code, name: labels.document($0.code, $0.name), isRequired: $0.isRequired, status: $0.status, reason: $0.reason,
-                      version: $0.version, files: (scansByItem[$0.id] ?? []).map(file))
+                .init(
+                    id: $0.id, code: $0.code, name: labels.document($0.code, $0.name), isRequired: $0.isRequired,
+                    status: $0.status, reason: $0.reason,
+                    version: $0.version, files: (scansByItem[$0.id] ?? []).map(file))
             },
-            clauses: clauses.map { .init(id: $0.id, code: $0.code, title: labels.clause($0.code, $0.name), explainedAt: $0.explainedAt,
-                                         explainedBy: $0.explainedByName, note: $0.note) },
-            questions: questions.map { .init(id: $0.id, clauseID: $0.clauseID, question: $0.question, answer: $0.answer, askedAt: $0.askedAt, recordedBy: $0.staffName) },
+            clauses: clauses.map {
+                .init(
+                    id: $0.id, code: $0.code, title: labels.clause($0.code, $0.name), explainedAt: $0.explainedAt,
+                    explainedBy: $0.explainedByName, note: $0.note)
+            },
+            questions: questions.map {
+                .init(
+                    id: $0.id, clauseID: $0.clauseID, question: $0.question, answer: $0.answer, askedAt: $0.askedAt,
+                    recordedBy: $0.staffName)
+            },
             termsConfirmedAt: row.termsConfirmedAt, termsConfirmation: row.termsConfirmation,
-            review: .init(status: row.reviewStatus, forwardedAt: row.reviewForwardedAt, answeredAt: row.reviewAnsweredAt, reviewer: row.reviewStaffName,
-                          comment: row.reviewComment),
-            signing: row.signedOn.map { .init(signedOn: $0, place: row.signedPlace ?? "", signatories: row.signatories ?? "") },
-            signedFiles: signedFiles.map(file), obligations: obligations.map { .init($0, today: today) }, createdAt: row.createdAt, updatedAt: row.updatedAt, version: row.version
+            review: .init(
+                status: row.reviewStatus, forwardedAt: row.reviewForwardedAt, answeredAt: row.reviewAnsweredAt,
+                reviewer: row.reviewStaffName,
+                comment: row.reviewComment),
+            signing: row.signedOn.map {
+                .init(signedOn: $0, place: row.signedPlace ?? "", signatories: row.signatories ?? "")
+            },
+            signedFiles: signedFiles.map(file), obligations: obligations.map { .init($0, today: today) },
+            createdAt: row.createdAt, updatedAt: row.updatedAt, version: row.version
         )
     }
 }
@@ -133,7 +174,8 @@ extension Request {
     /// The contract addressed by `:id` if the caller may perform `action` on it; 404 when there is
     /// none, 403 (audited) when it is not the caller's to touch.
     func contract(for action: Action) async throws -> ContractStore.Row {
-        guard let id = parameters.get("id", as: Int.self), let row = try await ContractStore(database: db).find(id) else { throw KefuError.notFound }
+        guard let id = parameters.get("id", as: Int.self), let row = try await ContractStore(database: db).find(id)
+        else { throw KefuError.notFound }
         try await authorize(action, on: row.recordFacts, recordType: ContractKind.recordType, recordID: String(id))
         return row
     }
@@ -145,7 +187,9 @@ extension Request {
         let query = queryParameters
         var filter = ContractStore.Filter()
         if let text = query["state"], !text.isEmpty {
-            guard let state = ContractState(rawValue: text) else { throw KefuError.invalidQuery(FieldErrors(["state": "validation.choose_from_list"])) }
+            guard let state = ContractState(rawValue: text) else {
+                throw KefuError.invalidQuery(FieldErrors(["state": "validation.choose_from_list"]))
+            }
             filter.state = state
         }
         filter.projectID = query["project"].flatMap(Int.init)

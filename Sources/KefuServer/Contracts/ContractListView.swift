@@ -2,10 +2,14 @@
 /// rows was most of what Leaf evaluated on these pages. The tables around them are in `contracts/index.leaf` and
 /// `contracts/obligations.leaf`.
 enum ContractListView {
-    static func rows(_ rows: [ContractsController.ListPage.Row], t: (String, [String: String]) -> String) -> HTMLFragment {
+    static func rows(_ rows: [ContractsController.ListPage.Row], t: (String, [String: String]) -> String)
+        -> HTMLFragment
+    {
         var html = HTMLWriter(reservingCapacity: rows.count * 1_000)
         // Each cell names its column, so a phone shows a row as a card of labelled values.
-        let label = ["number", "title", "customer", "project", "amountWan", "staff", "state", "updatedAt"].reduce(into: [String: String]()) {
+        let label = ["number", "title", "customer", "project", "amountWan", "staff", "state", "updatedAt"].reduce(
+            into: [String: String]()
+        ) {
             $0[$1] = t("contract.field.\($1)", [:])
         }
         func cell(_ column: String, _ attributes: StaticString = "") {
@@ -33,7 +37,11 @@ enum ContractListView {
             html.element("<span class=\"tag contract-", row.state, "\">")
             html.element("", t(row.stateKey, [:]), "</span>")
             if row.isForwarded { html.element(" <span class=\"tag tag-orange\">", t(row.reviewKey, [:]), "</span>") }
-            if row.overdue > 0 { html.element(" <span class=\"tag tag-red\">", t("contracts.overdue_count", ["count": String(row.overdue)]), "</span>") }
+            if row.overdue > 0 {
+                html.element(
+                    " <span class=\"tag tag-red\">", t("contracts.overdue_count", ["count": String(row.overdue)]),
+                    "</span>")
+            }
             html.raw("</td>\n      ")
             cell("updatedAt", " class=\"nowrap muted\"")
             html.element("", row.updatedAt, "</td></tr>")
@@ -43,13 +51,17 @@ enum ContractListView {
 }
 
 enum ObligationListView {
-    static func rows(_ rows: [ObligationsController.ListPage.Row], isPayments: Bool, canReceive: Bool, csrf: String,
-                     t: (String, [String: String]) -> String) -> HTMLFragment {
+    static func rows(
+        _ rows: [ObligationsController.ListPage.Row], isPayments: Bool, canReceive: Bool, csrf: String,
+        t: (String, [String: String]) -> String
+    ) -> HTMLFragment {
         var html = HTMLWriter(reservingCapacity: rows.count * 1_000)
         let overdue = t("obligations.overdue", [:])
         let label = [
-            "dueOn": t("obligation.field.dueOn", [:]), "title": t("obligation.field.title", [:]), "number": t("contract.field.number", [:]),
-            "customer": t("contract.field.customer", [:]), "amountWan": t("obligation.field.amountWan", [:]), "staff": t("obligation.field.staff", [:]),
+            "dueOn": t("obligation.field.dueOn", [:]), "title": t("obligation.field.title", [:]),
+            "number": t("contract.field.number", [:]),
+            "customer": t("contract.field.customer", [:]), "amountWan": t("obligation.field.amountWan", [:]),
+            "staff": t("obligation.field.staff", [:]),
         ]
         func labelled(_ column: String) { html.element(" data-label=\"", label[column] ?? "", "\">") }
         for row in rows {
@@ -81,10 +93,14 @@ enum ObligationListView {
                 if row.isDone {
                     html.element("<td><span class=\"tag tag-green\">", t("payments.received", [:]), "</span></td>")
                 } else {
-                    html.element("<td><form method=\"post\" action=\"/payments/", String(row.id), "/receipt\" class=\"inline-form\">\n        ")
+                    html.element(
+                        "<td><form method=\"post\" action=\"/payments/", String(row.id),
+                        "/receipt\" class=\"inline-form\">\n        ")
                     html.element("<input type=\"hidden\" name=\"_csrf\" value=\"", csrf, "\">")
                     html.element("<input type=\"hidden\" name=\"version\" value=\"", String(row.version), "\">")
-                    html.element("<button class=\"btn btn-small\" type=\"submit\">", t("payments.receive", [:]), "</button></form></td>")
+                    html.element(
+                        "<button class=\"btn btn-small\" type=\"submit\">", t("payments.receive", [:]),
+                        "</button></form></td>")
                 }
             }
             html.raw("\n    </tr>")

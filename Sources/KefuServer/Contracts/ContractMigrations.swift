@@ -114,28 +114,46 @@ struct CreateContracts: AsyncMigration {
         try await sql.raw("CREATE INDEX contracts_updated ON contracts (updated_at, id)").run()
         try await sql.raw("CREATE INDEX contracts_customer ON contracts (customer_id)").run()
         try await sql.raw("CREATE INDEX contracts_project ON contracts (project_id, updated_at)").run()
-        try await sql.raw("CREATE INDEX contracts_review ON contracts (legal_department_id, review_forwarded_at) WHERE review_status <> 'none'").run()
-        try await sql.raw("CREATE INDEX contract_checklist_items_contract ON contract_checklist_items (contract_id, position)").run()
+        try await sql.raw(
+            "CREATE INDEX contracts_review ON contracts (legal_department_id, review_forwarded_at) WHERE review_status <> 'none'"
+        ).run()
+        try await sql.raw(
+            "CREATE INDEX contract_checklist_items_contract ON contract_checklist_items (contract_id, position)"
+        ).run()
         try await sql.raw("CREATE INDEX contract_clauses_contract ON contract_clauses (contract_id, position)").run()
-        try await sql.raw("CREATE INDEX contract_questions_contract ON contract_questions (contract_id, asked_at)").run()
+        try await sql.raw("CREATE INDEX contract_questions_contract ON contract_questions (contract_id, asked_at)")
+            .run()
         try await sql.raw("CREATE INDEX contract_questions_customer ON contract_questions (customer_id)").run()
         // Open obligations by due day (the overdue and this-week lists, the scheduler's scan), per person too.
-        try await sql.raw("CREATE INDEX contract_obligations_open_due ON contract_obligations (due_on, id) WHERE done_at IS NULL").run()
-        try await sql.raw("CREATE INDEX contract_obligations_staff_due ON contract_obligations (staff_id, due_on) WHERE done_at IS NULL").run()
-        try await sql.raw("""
+        try await sql.raw(
+            "CREATE INDEX contract_obligations_open_due ON contract_obligations (due_on, id) WHERE done_at IS NULL"
+        ).run()
+        try await sql.raw(
+            "CREATE INDEX contract_obligations_staff_due ON contract_obligations (staff_id, due_on) WHERE done_at IS NULL"
+        ).run()
+        try await sql.raw(
+            """
             CREATE INDEX contract_obligations_due_soon ON contract_obligations (remind_on) WHERE done_at IS NULL AND due_soon_reminded_on IS NULL
-            """).run()
-        try await sql.raw("""
+            """
+        ).run()
+        try await sql.raw(
+            """
             CREATE INDEX contract_obligations_overdue ON contract_obligations (due_on) WHERE done_at IS NULL AND overdue_reminded_on IS NULL
-            """).run()
-        try await sql.raw("CREATE INDEX contract_obligations_contract ON contract_obligations (contract_id, due_on)").run()
+            """
+        ).run()
+        try await sql.raw("CREATE INDEX contract_obligations_contract ON contract_obligations (contract_id, due_on)")
+            .run()
         try await sql.raw("CREATE INDEX contract_obligations_customer ON contract_obligations (customer_id)").run()
-        try await sql.raw("CREATE INDEX obligation_notices_obligation ON obligation_notices (obligation_id, given_at)").run()
+        try await sql.raw("CREATE INDEX obligation_notices_obligation ON obligation_notices (obligation_id, given_at)")
+            .run()
         try await sql.raw("CREATE INDEX obligation_notices_customer ON obligation_notices (customer_id)").run()
     }
 
     func revert(on database: any Database) async throws {
-        for table in ["obligation_notices", "contract_obligations", "contract_questions", "contract_clauses", "contract_checklist_items", "contracts"] {
+        for table in [
+            "obligation_notices", "contract_obligations", "contract_questions", "contract_clauses",
+            "contract_checklist_items", "contracts",
+        ] {
             try await database.schema(table).delete()
         }
     }

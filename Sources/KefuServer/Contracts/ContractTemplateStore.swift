@@ -42,19 +42,25 @@ struct ContractTemplateStore {
     }
 
     func all() async throws -> [Entry] {
-        let rows = try await database.sql().raw("""
+        let rows = try await database.sql().raw(
+            """
             SELECT code, name, documents, clauses, is_active, version, updated_at FROM contract_templates ORDER BY code
-            """).all()
+            """
+        ).all()
         var stored: [String: Entry] = [:]
         for row in rows {
             let decoder = JSONDecoder()
             let template = ContractTypeTemplate(
-                code: try row.decode(column: "code", as: String.self), name: try row.decode(column: "name", as: String?.self),
-                documents: try decoder.decode([TemplateLine].self, from: Data(try row.decode(column: "documents", as: String.self).utf8)),
-                clauses: try decoder.decode([TemplateLine].self, from: Data(try row.decode(column: "clauses", as: String.self).utf8)),
+                code: try row.decode(column: "code", as: String.self),
+                name: try row.decode(column: "name", as: String?.self),
+                documents: try decoder.decode(
+                    [TemplateLine].self, from: Data(try row.decode(column: "documents", as: String.self).utf8)),
+                clauses: try decoder.decode(
+                    [TemplateLine].self, from: Data(try row.decode(column: "clauses", as: String.self).utf8)),
                 isActive: try row.decode(column: "is_active", as: Bool.self))
-            stored[template.code] = Entry(template: template, version: try row.decode(column: "version", as: Int.self),
-                                          updatedAt: try row.decode(column: "updated_at", as: Date.self))
+            stored[template.code] = Entry(
+                template: template, version: try row.decode(column: "version", as: Int.self),
+                updatedAt: try row.decode(column: "updated_at", as: Date.self))
         }
         return ContractTemplates.merged(stored: stored.values.map(\.template)).map {
             stored[$0.code] ?? Entry(template: $0, version: 0, updatedAt: nil)
@@ -81,25 +87,32 @@ struct ContractTemplateStore {
             let sql = try tx.sql()
             let claimed: (any SQLRow)?
             if version == 0 {
-                claimed = try await sql.raw("""
+                claimed = try await sql.raw(
+                    """
                     INSERT INTO contract_templates (code, name, documents, clauses, is_active, updated_by_staff_id, created_at, updated_at, version)
                     VALUES (\(bind: template.code), \(bind: template.name), \(bind: documents), \(bind: clauses), \(bind: template.isActive),
                             \(bind: context.actorStaffID), \(bind: context.now), \(bind: context.now), 1)
                     ON CONFLICT (code) DO NOTHING RETURNING id
-                    """).first()
+                    """
+                ).first()
             } else {
-                claimed = try await sql.raw("""
+                claimed = try await sql.raw(
+                    """
                     UPDATE contract_templates SET name = \(bind: template.name), documents = \(bind: documents), clauses = \(bind: clauses),
                         is_active = \(bind: template.isActive), updated_by_staff_id = \(bind: context.actorStaffID), updated_at = \(bind: context.now),
                         version = version + 1
                     WHERE code = \(bind: template.code) AND version = \(bind: version) RETURNING id
-                    """).first()
+                    """
+                ).first()
             }
             guard let claimed else { throw KefuError.conflict() }
-            try await AuditLog.record(version == 0 ? "contract_template.created" : "contract_template.updated", recordType: "contract_template",
-                                      recordID: String(try claimed.decode(column: "id", as: Int.self)),
-                                      fields: ["name", "documents", "clauses", "isActive"],
-                                      detail: "\(template.code): \(template.documents.count) / \(template.clauses.count)", context: context, on: tx)
+            try await AuditLog.record(
+                version == 0 ? "contract_template.created" : "contract_template.updated",
+                recordType: "contract_template",
+                recordID: String(try claimed.decode(column: "id", as: Int.self)),
+                fields: ["name", "documents", "clauses", "isActive"],
+                detail: "\(template.code): \(template.documents.count) / \(template.clauses.count)", context: context,
+                on: tx)
         }
     }
 

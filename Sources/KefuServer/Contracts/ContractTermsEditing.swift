@@ -19,11 +19,16 @@ extension ContractWorkflow {
         guard let version = input.version else { throw FieldErrors(["version": "validation.required"]) }
         try await database.transaction { tx in
             let row = try await contract(contractID, version: version, on: tx)
-            let values = try ContractValidation.validate(ContractDraft(type: row.type, title: input.title, amountWan: input.amountWan,
-                                                                       paymentPlan: input.paymentPlan ?? [], parties: input.parties ?? ""),
-                                                         types: [row.type]).get()
+            let values = try ContractValidation.validate(
+                ContractDraft(
+                    type: row.type, title: input.title, amountWan: input.amountWan,
+                    paymentPlan: input.paymentPlan ?? [], parties: input.parties ?? ""),
+                types: [row.type]
+            ).get()
             let facts = try await store.facts(of: row, labels: labels, on: tx)
-            if let refusal = ContractStateMachine.termsChangeRefusal(facts) { throw ContractRefused(field: "terms", reason: refusal) }
+            if let refusal = ContractStateMachine.termsChangeRefusal(facts) {
+                throw ContractRefused(field: "terms", reason: refusal)
+            }
             let plan = String(decoding: try JSONEncoder().encode(values.paymentPlan), as: UTF8.self)
             var changed: [String] = []
             if values.title != row.title { changed.append("title") }
@@ -32,18 +37,27 @@ extension ContractWorkflow {
             if values.parties != row.parties { changed.append("parties") }
             guard !changed.isEmpty else { return }
             let clearsConfirmation = row.termsConfirmedAt != nil
-            try await claim(row, set: """
-                title = \(bind: values.title), amount_yuan = \(bind: values.amount.value), payment_plan = \(bind: plan), parties = \(bind: values.parties),
-                terms_confirmed_at = NULL, terms_confirmation = NULL
-                """, context: context, on: tx)
+            try await claim(
+                row,
+                set: """
+                    title = \(bind: values.title), amount_yuan = \(bind: values.amount.value), payment_plan = \(bind: plan), parties = \(bind: values.parties),
+                    terms_confirmed_at = NULL, terms_confirmation = NULL
+                    """, context: context, on: tx)
             let names = changed.map { StoredText.term("contract.field.\($0 == "amount" ? "amountWan" : $0)") }
-            var summary = [row.number, StoredText.term("contract.terms.changed_short") + " " + names.joined(separator: ", ")]
-            if values.amount.value != row.amountYuan { summary.append("\(Yuan(row.amountYuan).wanText) → \(values.amount.wanText)") }
+            var summary = [
+                row.number, StoredText.term("contract.terms.changed_short") + " " + names.joined(separator: ", "),
+            ]
+            if values.amount.value != row.amountYuan {
+                summary.append("\(Yuan(row.amountYuan).wanText) → \(values.amount.wanText)")
+            }
             if clearsConfirmation { summary.append(StoredText.term("contract.terms.confirm_again")) }
-            try await Timeline.record(.contractTerms, customerID: row.customerID, recordType: ContractKind.recordType, recordID: row.id,
-                                      summary: summary.joined(separator: " · "), context: context, on: tx)
-            try await AuditLog.record("contract.terms_changed", recordType: ContractKind.recordType, recordID: String(row.id),
-                                      fields: changed + (clearsConfirmation ? ["termsConfirmedAt"] : []), detail: row.number, context: context, on: tx)
+            try await Timeline.record(
+                .contractTerms, customerID: row.customerID, recordType: ContractKind.recordType, recordID: row.id,
+                summary: summary.joined(separator: " · "), context: context, on: tx)
+            try await AuditLog.record(
+                "contract.terms_changed", recordType: ContractKind.recordType, recordID: String(row.id),
+                fields: changed + (clearsConfirmation ? ["termsConfirmedAt"] : []), detail: row.number,
+                context: context, on: tx)
         }
     }
 }

@@ -29,54 +29,81 @@ struct ContractWorkflow {
     /// with the checklist and clauses of its type's template and the departments involved.
     func create(_ input: CreateInput, context: AuditContext) async throws -> Int {
         let templates = try await ContractTemplateStore(database: database).all().map(\.template).filter(\.isActive)
-        let values = try ContractValidation.validate(ContractDraft(type: input.type, title: input.title, amountWan: input.amountWan,
-                                                                   paymentPlan: input.paymentPlan ?? [], parties: input.parties ?? ""),
-                                                     types: Set(templates.map(\.code))).get()
-        guard let template = templates.first(where: { $0.code == values.type }) else { throw FieldErrors(["type": "validation.choose_from_list"]) }
+        let values = try ContractValidation.validate(
+            ContractDraft(
+                type: input.type, title: input.title, amountWan: input.amountWan,
+                paymentPlan: input.paymentPlan ?? [], parties: input.parties ?? ""),
+            types: Set(templates.map(\.code))
+        ).get()
+        guard let template = templates.first(where: { $0.code == values.type }) else {
+            throw FieldErrors(["type": "validation.choose_from_list"])
+        }
         let plan = String(decoding: try JSONEncoder().encode(values.paymentPlan), as: UTF8.self)
         return try await database.transaction { tx in
             let sql = try tx.sql()
-            guard let customer = try await sql.raw("""
-                SELECT responsible_staff_id FROM customers WHERE id = \(bind: input.customerID) AND merged_into_id IS NULL
-                """).first() else { throw KefuError.notFound }
+            guard
+                let customer = try await sql.raw(
+                    """
+                    SELECT responsible_staff_id FROM customers WHERE id = \(bind: input.customerID) AND merged_into_id IS NULL
+                    """
+                ).first()
+            else { throw KefuError.notFound }
             let owner = try customer.decode(column: "responsible_staff_id", as: Int?.self) ?? context.actorStaffID
             var projectVersion: Int?
             if let projectID = input.projectID {
-                guard let project = try await sql.raw("SELECT version FROM projects WHERE id = \(bind: projectID)").first() else {
+                guard
+                    let project = try await sql.raw("SELECT version FROM projects WHERE id = \(bind: projectID)")
+                        .first()
+                else {
                     throw FieldErrors(["projectID": "validation.choose_from_list"])
                 }
                 projectVersion = try project.decode(column: "version", as: Int.self)
             }
-            let departments = try await sql.raw("SELECT id, code FROM departments WHERE code IN ('legal', 'finance', 'engineering')").all()
-                .reduce(into: [String: Int]()) { $0[try $1.decode(column: "code", as: String.self)] = try $1.decode(column: "id", as: Int.self) }
+            let departments = try await sql.raw(
+                "SELECT id, code FROM departments WHERE code IN ('legal', 'finance', 'engineering')"
+            ).all()
+                .reduce(into: [String: Int]()) {
+                    $0[try $1.decode(column: "code", as: String.self)] = try $1.decode(column: "id", as: Int.self)
+                }
             let number = try await RecordNumbers.next(ContractKind.numbering!, at: context.now, on: tx)
-            let id = try await sql.raw("""
-                INSERT INTO contracts (number, customer_id, project_id, project_version, type, title, amount_yuan, payment_plan, parties, staff_id,
-                    legal_department_id, finance_department_id, engineering_department_id, state, state_changed_at, review_status,
-                    created_by_staff_id, created_at, updated_at, version)
-                VALUES (\(bind: number), \(bind: input.customerID), \(bind: input.projectID), \(bind: projectVersion), \(bind: values.type),
-                        \(bind: values.title), \(bind: values.amount.value), \(bind: plan), \(bind: values.parties), \(bind: owner),
-                        \(bind: departments["legal"]), \(bind: departments["finance"]), \(bind: departments["engineering"]), 'draft', \(bind: context.now),
-                        'none', \(bind: context.actorStaffID), \(bind: context.now), \(bind: context.now), 1)
-                RETURNING id
-                """).first()?.decode(column: "id", as: Int.self) ?? 0
+            let id =
+                try await sql.raw(
+                    """
+                    INSERT INTO contracts (number, customer_id, project_id, project_version, type, title, amount_yuan, payment_plan, parties, staff_id,
+                        legal_department_id, finance_department_id, engineering_department_id, state, state_changed_at, review_status,
+                        created_by_staff_id, created_at, updated_at, version)
+                    VALUES (\(bind: number), \(bind: input.customerID), \(bind: input.projectID), \(bind: projectVersion), \(bind: values.type),
+                            \(bind: values.title), \(bind: values.amount.value), \(bind: plan), \(bind: values.parties), \(bind: owner),
+                            \(bind: departments["legal"]), \(bind: departments["finance"]), \(bind: departments["engineering"]), 'draft', \(bind: context.now),
+                            'none', \(bind: context.actorStaffID), \(bind: context.now), \(bind: context.now), 1)
+                    RETURNING id
+                    """
+                ).first()?.decode(column: "id", as: Int.self) ?? 0
             for (position, line) in template.documents.enumerated() {
-                try await sql.raw("""
+                try await sql.raw(
+                    """
                     INSERT INTO contract_checklist_items (contract_id, position, code, name, is_required, status, updated_at, version)
                     VALUES (\(bind: id), \(bind: position + 1), \(bind: line.code), \(bind: line.name), \(bind: line.isRequired), 'missing', \(bind: context.now), 1)
-                    """).run()
+                    """
+                ).run()
             }
             for (position, line) in template.clauses.enumerated() {
-                try await sql.raw("""
+                try await sql.raw(
+                    """
                     INSERT INTO contract_clauses (contract_id, position, code, name) VALUES (\(bind: id), \(bind: position + 1), \(bind: line.code), \(bind: line.name))
-                    """).run()
+                    """
+                ).run()
             }
-            try await Timeline.record(.contractCreated, customerID: input.customerID, recordType: ContractKind.recordType, recordID: id,
-                                      summary: "\(number) · \(values.title) · \(values.amount.wanText)", context: context, on: tx)
-            try await sql.raw("UPDATE customers SET updated_at = \(bind: context.now) WHERE id = \(bind: input.customerID)").run()
-            try await AuditLog.record("contract.created", recordType: ContractKind.recordType, recordID: String(id),
-                                      fields: ["type", "title", "amount", "paymentPlan", "parties", "projectID"],
-                                      detail: "\(number), customer \(input.customerID)", context: context, on: tx)
+            try await Timeline.record(
+                .contractCreated, customerID: input.customerID, recordType: ContractKind.recordType, recordID: id,
+                summary: "\(number) · \(values.title) · \(values.amount.wanText)", context: context, on: tx)
+            try await sql.raw(
+                "UPDATE customers SET updated_at = \(bind: context.now) WHERE id = \(bind: input.customerID)"
+            ).run()
+            try await AuditLog.record(
+                "contract.created", recordType: ContractKind.recordType, recordID: String(id),
+                fields: ["type", "title", "amount", "paymentPlan", "parties", "projectID"],
+                detail: "\(number), customer \(input.customerID)", context: context, on: tx)
             return id
         }
     }
@@ -84,19 +111,31 @@ struct ContractWorkflow {
     // MARK: The checklist
 
     /// Marks a document received, missing or rejected (with the reason), while the contract is a draft.
-    func setChecklistItem(contractID: Int, itemID: Int, status: String, reason: String?, version: Int, context: AuditContext) async throws {
-        guard let status = ChecklistStatus(rawValue: status) else { throw FieldErrors(["status": "validation.choose_from_list"]) }
+    func setChecklistItem(
+        contractID: Int, itemID: Int, status: String, reason: String?, version: Int, context: AuditContext
+    ) async throws {
+        guard let status = ChecklistStatus(rawValue: status) else {
+            throw FieldErrors(["status": "validation.choose_from_list"])
+        }
         let reason = (reason ?? "").trimmed
-        if let problem = DocumentChecklist.problem(status: status, reason: reason) { throw FieldErrors(["reason": problem]) }
+        if let problem = DocumentChecklist.problem(status: status, reason: reason) {
+            throw FieldErrors(["reason": problem])
+        }
         try await database.transaction { tx in
             let row = try await contract(contractID, on: tx)
-            guard row.contractState == .draft else { throw ContractRefused(field: "status", reason: ContractReason("contract.refusal.checklist_closed")) }
-            guard let item = try await store.checklist(contractID, on: tx).first(where: { $0.id == itemID }) else { throw KefuError.notFound }
-            let updated = try await tx.sql().raw("""
+            guard row.contractState == .draft else {
+                throw ContractRefused(field: "status", reason: ContractReason("contract.refusal.checklist_closed"))
+            }
+            guard let item = try await store.checklist(contractID, on: tx).first(where: { $0.id == itemID }) else {
+                throw KefuError.notFound
+            }
+            let updated = try await tx.sql().raw(
+                """
                 UPDATE contract_checklist_items SET status = \(bind: status.rawValue), reason = \(bind: reason.isEmpty ? nil : reason),
                     updated_by_staff_id = \(bind: context.actorStaffID), updated_at = \(bind: context.now), version = version + 1
                 WHERE id = \(bind: itemID) AND contract_id = \(bind: contractID) AND version = \(bind: version) RETURNING id
-                """).first()
+                """
+            ).first()
             guard updated != nil else { throw KefuError.conflict() }
             let mark: String
             switch status {
@@ -104,9 +143,14 @@ struct ContractWorkflow {
             case .missing: mark = "○"
             case .rejected: mark = "✗ \(reason)"
             }
-            try await touch(row, .contractDocument, summary: "\(row.number) · \(labels.storedDocument(item.code, item.name)) \(mark)", context: context, on: tx)
-            try await AuditLog.record("contract.document_marked", recordType: ChecklistItemKind.recordType, recordID: String(itemID),
-                                      fields: ["status", "reason"], detail: "\(row.number): \(item.code) \(status.rawValue)", context: context, on: tx)
+            try await touch(
+                row, .contractDocument,
+                summary: "\(row.number) · \(labels.storedDocument(item.code, item.name)) \(mark)", context: context,
+                on: tx)
+            try await AuditLog.record(
+                "contract.document_marked", recordType: ChecklistItemKind.recordType, recordID: String(itemID),
+                fields: ["status", "reason"], detail: "\(row.number): \(item.code) \(status.rawValue)",
+                context: context, on: tx)
         }
     }
 
@@ -118,17 +162,28 @@ struct ContractWorkflow {
         if note.count > 2000 { throw FieldErrors(["note": "validation.too_long"]) }
         try await database.transaction { tx in
             let row = try await contract(contractID, on: tx)
-            if let refusal = TermsExplanation.explainProblem(state: row.contractState) { throw ContractRefused(field: "clause", reason: refusal) }
-            guard let clause = try await store.clauses(contractID, on: tx).first(where: { $0.id == clauseID }) else { throw KefuError.notFound }
-            let updated = try await tx.sql().raw("""
+            if let refusal = TermsExplanation.explainProblem(state: row.contractState) {
+                throw ContractRefused(field: "clause", reason: refusal)
+            }
+            guard let clause = try await store.clauses(contractID, on: tx).first(where: { $0.id == clauseID }) else {
+                throw KefuError.notFound
+            }
+            let updated = try await tx.sql().raw(
+                """
                 UPDATE contract_clauses SET explained_at = \(bind: context.now), explained_by_staff_id = \(bind: context.actorStaffID),
                     note = \(bind: note.isEmpty ? nil : note)
                 WHERE id = \(bind: clauseID) AND contract_id = \(bind: contractID) AND explained_at IS NULL RETURNING id
-                """).first()
-            guard updated != nil else { throw ContractRefused(field: "clause", reason: ContractReason("contract.refusal.already_explained")) }
-            try await touch(row, .contractTerms, summary: "\(row.number) · \(labels.storedClause(clause.code, clause.name)) ✓", context: context, on: tx)
-            try await AuditLog.record("contract.clause_explained", recordType: ContractClauseKind.recordType, recordID: String(clauseID),
-                                      fields: ["explainedAt", "note"], detail: "\(row.number): \(clause.code)", context: context, on: tx)
+                """
+            ).first()
+            guard updated != nil else {
+                throw ContractRefused(field: "clause", reason: ContractReason("contract.refusal.already_explained"))
+            }
+            try await touch(
+                row, .contractTerms, summary: "\(row.number) · \(labels.storedClause(clause.code, clause.name)) ✓",
+                context: context, on: tx)
+            try await AuditLog.record(
+                "contract.clause_explained", recordType: ContractClauseKind.recordType, recordID: String(clauseID),
+                fields: ["explainedAt", "note"], detail: "\(row.number): \(clause.code)", context: context, on: tx)
         }
     }
 
@@ -138,24 +193,36 @@ struct ContractWorkflow {
     func addQuestion(contractID: Int, _ input: QuestionInput, context: AuditContext) async throws {
         var errors = FieldErrors()
         let question = input.question.trimmed, answer = (input.answer ?? "").trimmed
-        if question.isEmpty { errors.add("question", "validation.required") } else if question.count > 2000 { errors.add("question", "validation.too_long") }
+        if question.isEmpty {
+            errors.add("question", "validation.required")
+        } else if question.count > 2000 {
+            errors.add("question", "validation.too_long")
+        }
         if answer.count > 2000 { errors.add("answer", "validation.too_long") }
         try errors.throwIfAny()
         try await database.transaction { tx in
             let row = try await contract(contractID, on: tx)
-            if let refusal = TermsExplanation.explainProblem(state: row.contractState) { throw ContractRefused(field: "question", reason: refusal) }
-            if let clauseID = input.clauseID, try await store.clauses(contractID, on: tx).contains(where: { $0.id == clauseID }) == false {
+            if let refusal = TermsExplanation.explainProblem(state: row.contractState) {
+                throw ContractRefused(field: "question", reason: refusal)
+            }
+            if let clauseID = input.clauseID,
+                try await store.clauses(contractID, on: tx).contains(where: { $0.id == clauseID }) == false
+            {
                 throw FieldErrors(["clauseID": "validation.choose_from_list"])
             }
-            let id = try await tx.sql().raw("""
-                INSERT INTO contract_questions (contract_id, customer_id, clause_id, question, answer, asked_at, staff_id)
-                VALUES (\(bind: contractID), \(bind: row.customerID), \(bind: input.clauseID), \(bind: question), \(bind: answer.isEmpty ? nil : answer),
-                        \(bind: context.now), \(bind: context.actorStaffID))
-                RETURNING id
-                """).first()?.decode(column: "id", as: Int.self) ?? 0
+            let id =
+                try await tx.sql().raw(
+                    """
+                    INSERT INTO contract_questions (contract_id, customer_id, clause_id, question, answer, asked_at, staff_id)
+                    VALUES (\(bind: contractID), \(bind: row.customerID), \(bind: input.clauseID), \(bind: question), \(bind: answer.isEmpty ? nil : answer),
+                            \(bind: context.now), \(bind: context.actorStaffID))
+                    RETURNING id
+                    """
+                ).first()?.decode(column: "id", as: Int.self) ?? 0
             try await touch(row, .contractTerms, summary: "\(row.number) · ? \(question)", context: context, on: tx)
-            try await AuditLog.record("contract.question_recorded", recordType: ContractQuestionKind.recordType, recordID: String(id),
-                                      fields: ["question", "answer"], detail: row.number, context: context, on: tx)
+            try await AuditLog.record(
+                "contract.question_recorded", recordType: ContractQuestionKind.recordType, recordID: String(id),
+                fields: ["question", "answer"], detail: row.number, context: context, on: tx)
         }
     }
 
@@ -166,13 +233,24 @@ struct ContractWorkflow {
         try await database.transaction { tx in
             let row = try await contract(contractID, version: version, on: tx)
             let facts = try await store.facts(of: row, labels: labels, on: tx)
-            if let refusal = TermsExplanation.confirmProblem(state: row.contractState, clauses: facts.clauses) { throw ContractRefused(field: "confirmation", reason: refusal) }
-            if row.termsConfirmedAt != nil { throw ContractRefused(field: "confirmation", reason: ContractReason("contract.refusal.already_confirmed")) }
-            try await claim(row, set: "terms_confirmed_at = \(bind: context.now), terms_confirmation = \(bind: note.isEmpty ? nil : note)", context: context, on: tx)
-            try await Timeline.record(.contractTerms, customerID: row.customerID, recordType: ContractKind.recordType, recordID: row.id,
-                                      summary: "\(row.number) · ✓ \(note)", context: context, on: tx)
-            try await AuditLog.record("contract.terms_confirmed", recordType: ContractKind.recordType, recordID: String(row.id),
-                                      fields: ["termsConfirmedAt", "termsConfirmation"], detail: row.number, context: context, on: tx)
+            if let refusal = TermsExplanation.confirmProblem(state: row.contractState, clauses: facts.clauses) {
+                throw ContractRefused(field: "confirmation", reason: refusal)
+            }
+            if row.termsConfirmedAt != nil {
+                throw ContractRefused(
+                    field: "confirmation", reason: ContractReason("contract.refusal.already_confirmed"))
+            }
+            try await claim(
+                row,
+                set:
+                    "terms_confirmed_at = \(bind: context.now), terms_confirmation = \(bind: note.isEmpty ? nil : note)",
+                context: context, on: tx)
+            try await Timeline.record(
+                .contractTerms, customerID: row.customerID, recordType: ContractKind.recordType, recordID: row.id,
+                summary: "\(row.number) · ✓ \(note)", context: context, on: tx)
+            try await AuditLog.record(
+                "contract.terms_confirmed", recordType: ContractKind.recordType, recordID: String(row.id),
+                fields: ["termsConfirmedAt", "termsConfirmation"], detail: row.number, context: context, on: tx)
         }
     }
 
@@ -181,9 +259,15 @@ struct ContractWorkflow {
     /// Moves the contract one state on (documents complete, terms explained, in execution, completed)
     /// or cancels it with a reason. The legal review and signing have their own steps.
     func move(contractID: Int, to target: String, reason: String?, version: Int, context: AuditContext) async throws {
-        guard let target = ContractState(rawValue: target) else { throw FieldErrors(["to": "validation.choose_from_list"]) }
-        if target == .legalReviewPassed { throw ContractRefused(field: "to", reason: ContractReason("contract.refusal.review_not_passed")) }
-        if target == .signed { throw ContractRefused(field: "to", reason: ContractReason("contract.refusal.signing_details")) }
+        guard let target = ContractState(rawValue: target) else {
+            throw FieldErrors(["to": "validation.choose_from_list"])
+        }
+        if target == .legalReviewPassed {
+            throw ContractRefused(field: "to", reason: ContractReason("contract.refusal.review_not_passed"))
+        }
+        if target == .signed {
+            throw ContractRefused(field: "to", reason: ContractReason("contract.refusal.signing_details"))
+        }
         try await database.transaction { tx in
             let row = try await contract(contractID, version: version, on: tx)
             let facts = try await store.facts(of: row, labels: labels, on: tx)
@@ -191,13 +275,22 @@ struct ContractWorkflow {
                 throw ContractRefused(field: target == .cancelled ? "reason" : "to", reason: refusal)
             }
             let cancelReason = target == .cancelled ? reason?.trimmed : nil
-            try await claim(row, set: "state = \(bind: target.rawValue), state_changed_at = \(bind: context.now), cancel_reason = \(bind: cancelReason)",
-                            context: context, on: tx)
-            let summary = [row.number, "\(labels.storedState(row.state)) → \(labels.storedState(target.rawValue))", cancelReason ?? ""].filter { !$0.isEmpty }
-            try await Timeline.record(.contractState, customerID: row.customerID, recordType: ContractKind.recordType, recordID: row.id,
-                                      summary: summary.joined(separator: " · "), context: context, on: tx)
-            try await AuditLog.record("contract.state_changed", recordType: ContractKind.recordType, recordID: String(row.id), fields: ["state"],
-                                      detail: "\(row.number): \(row.state) → \(target.rawValue)", context: context, on: tx)
+            try await claim(
+                row,
+                set:
+                    "state = \(bind: target.rawValue), state_changed_at = \(bind: context.now), cancel_reason = \(bind: cancelReason)",
+                context: context, on: tx)
+            let summary = [
+                row.number, "\(labels.storedState(row.state)) → \(labels.storedState(target.rawValue))",
+                cancelReason ?? "",
+            ].filter { !$0.isEmpty }
+            try await Timeline.record(
+                .contractState, customerID: row.customerID, recordType: ContractKind.recordType, recordID: row.id,
+                summary: summary.joined(separator: " · "), context: context, on: tx)
+            try await AuditLog.record(
+                "contract.state_changed", recordType: ContractKind.recordType, recordID: String(row.id),
+                fields: ["state"],
+                detail: "\(row.number): \(row.state) → \(target.rawValue)", context: context, on: tx)
         }
     }
 
@@ -208,15 +301,24 @@ struct ContractWorkflow {
         try await database.transaction { tx in
             let row = try await contract(contractID, version: version, on: tx)
             let facts = try await store.facts(of: row, labels: labels, on: tx)
-            if let refusal = ContractStateMachine.forwardRefusal(facts) { throw ContractRefused(field: "review", reason: refusal) }
+            if let refusal = ContractStateMachine.forwardRefusal(facts) {
+                throw ContractRefused(field: "review", reason: refusal)
+            }
             guard let department = row.legalDepartmentID else {
                 throw ContractRefused(field: "review", reason: ContractReason("contract.refusal.no_legal_department"))
             }
-            try await claim(row, set: "review_status = 'forwarded', review_forwarded_at = \(bind: context.now), review_answered_at = NULL", context: context, on: tx)
-            try await Timeline.record(.contractForwarded, customerID: row.customerID, recordType: ContractKind.recordType, recordID: row.id,
-                                      summary: row.number, context: context, on: tx)
-            try await AuditLog.record("contract.forwarded", recordType: ContractKind.recordType, recordID: String(row.id), fields: ["reviewStatus"],
-                                      detail: "\(row.number) → department \(department)", context: context, on: tx)
+            try await claim(
+                row,
+                set:
+                    "review_status = 'forwarded', review_forwarded_at = \(bind: context.now), review_answered_at = NULL",
+                context: context, on: tx)
+            try await Timeline.record(
+                .contractForwarded, customerID: row.customerID, recordType: ContractKind.recordType, recordID: row.id,
+                summary: row.number, context: context, on: tx)
+            try await AuditLog.record(
+                "contract.forwarded", recordType: ContractKind.recordType, recordID: String(row.id),
+                fields: ["reviewStatus"],
+                detail: "\(row.number) → department \(department)", context: context, on: tx)
         }
     }
 
@@ -226,18 +328,26 @@ struct ContractWorkflow {
         try await database.transaction { tx in
             let row = try await contract(contractID, version: version, on: tx)
             let facts = try await store.facts(of: row, labels: labels, on: tx)
-            if let refusal = ContractStateMachine.reviewRefusal(facts, approve: approve, comment: comment) { throw ContractRefused(field: "comment", reason: refusal) }
+            if let refusal = ContractStateMachine.reviewRefusal(facts, approve: approve, comment: comment) {
+                throw ContractRefused(field: "comment", reason: refusal)
+            }
             let status = approve ? LegalReviewStatus.approved : .returned
             let state = approve ? ContractState.legalReviewPassed.rawValue : row.state
-            try await claim(row, set: """
-                review_status = \(bind: status.rawValue), review_answered_at = \(bind: context.now), review_staff_id = \(bind: context.actorStaffID),
-                review_comment = \(bind: comment.isEmpty ? nil : comment), state = \(bind: state),
-                state_changed_at = \(bind: approve ? context.now : row.stateChangedAt)
-                """, context: context, on: tx)
-            try await Timeline.record(.contractReviewed, customerID: row.customerID, recordType: ContractKind.recordType, recordID: row.id,
-                                      summary: [row.number, approve ? "✓" : "✗", comment].filter { !$0.isEmpty }.joined(separator: " · "), context: context, on: tx)
-            try await AuditLog.record(approve ? "contract.review_approved" : "contract.review_returned", recordType: ContractKind.recordType,
-                                      recordID: String(row.id), fields: ["reviewStatus", "reviewComment"], detail: row.number, context: context, on: tx)
+            try await claim(
+                row,
+                set: """
+                    review_status = \(bind: status.rawValue), review_answered_at = \(bind: context.now), review_staff_id = \(bind: context.actorStaffID),
+                    review_comment = \(bind: comment.isEmpty ? nil : comment), state = \(bind: state),
+                    state_changed_at = \(bind: approve ? context.now : row.stateChangedAt)
+                    """, context: context, on: tx)
+            try await Timeline.record(
+                .contractReviewed, customerID: row.customerID, recordType: ContractKind.recordType, recordID: row.id,
+                summary: [row.number, approve ? "✓" : "✗", comment].filter { !$0.isEmpty }.joined(separator: " · "),
+                context: context, on: tx)
+            try await AuditLog.record(
+                approve ? "contract.review_approved" : "contract.review_returned", recordType: ContractKind.recordType,
+                recordID: String(row.id), fields: ["reviewStatus", "reviewComment"], detail: row.number,
+                context: context, on: tx)
         }
     }
 
@@ -245,42 +355,62 @@ struct ContractWorkflow {
 
     /// Records the signing and moves the customer to the signed stage (R3.4, R4.2): a customer at an
     /// earlier active stage becomes signed, with the change in the file's history.
-    func sign(contractID: Int, _ draft: SigningDraft, version: Int, today: CalendarDay, context: AuditContext) async throws {
+    func sign(contractID: Int, _ draft: SigningDraft, version: Int, today: CalendarDay, context: AuditContext)
+        async throws
+    {
         let signing = try SigningRule.validate(draft, today: today).get()
         try await database.transaction { tx in
             let row = try await contract(contractID, version: version, on: tx)
             var facts = try await store.facts(of: row, labels: labels, on: tx)
             facts.isSigningRecorded = true
-            if let refusal = ContractStateMachine.refusal(facts, to: .signed) { throw ContractRefused(field: "signedOn", reason: refusal) }
-            let earliest = try await tx.sql().raw("SELECT MIN(due_on) AS due FROM contract_obligations WHERE contract_id = \(bind: row.id)")
-                .first()?.decode(column: "due", as: String?.self)
+            if let refusal = ContractStateMachine.refusal(facts, to: .signed) {
+                throw ContractRefused(field: "signedOn", reason: refusal)
+            }
+            let earliest = try await tx.sql().raw(
+                "SELECT MIN(due_on) AS due FROM contract_obligations WHERE contract_id = \(bind: row.id)"
+            )
+            .first()?.decode(column: "due", as: String?.self)
             if let earliest, let day = CalendarDay(earliest), day < signing.signedOn {
                 throw FieldErrors(["signedOn": "validation.contract.obligation_before_signing"])
             }
-            try await claim(row, set: """
-                state = 'signed', state_changed_at = \(bind: context.now), signed_on = \(bind: signing.signedOn.description),
-                signed_place = \(bind: signing.place), signatories = \(bind: signing.signatories)
-                """, context: context, on: tx)
-            try await Timeline.record(.contractSigned, customerID: row.customerID, recordType: ContractKind.recordType, recordID: row.id,
-                                      summary: "\(row.number) · \(signing.signedOn) · \(signing.place)", context: context, on: tx)
+            try await claim(
+                row,
+                set: """
+                    state = 'signed', state_changed_at = \(bind: context.now), signed_on = \(bind: signing.signedOn.description),
+                    signed_place = \(bind: signing.place), signatories = \(bind: signing.signatories)
+                    """, context: context, on: tx)
+            try await Timeline.record(
+                .contractSigned, customerID: row.customerID, recordType: ContractKind.recordType, recordID: row.id,
+                summary: "\(row.number) · \(signing.signedOn) · \(signing.place)", context: context, on: tx)
             try await moveCustomerToSigned(row.customerID, context: context, on: tx)
-            try await AuditLog.record("contract.signed", recordType: ContractKind.recordType, recordID: String(row.id),
-                                      fields: ["state", "signedOn", "signedPlace", "signatories"], detail: row.number, context: context, on: tx)
+            try await AuditLog.record(
+                "contract.signed", recordType: ContractKind.recordType, recordID: String(row.id),
+                fields: ["state", "signedOn", "signedPlace", "signatories"], detail: row.number, context: context,
+                on: tx)
         }
     }
 
     private func moveCustomerToSigned(_ customerID: Int, context: AuditContext, on tx: any Database) async throws {
         let sql = try tx.sql()
-        guard let stage = try await sql.raw("SELECT stage FROM customers WHERE id = \(bind: customerID)").first()?.decode(column: "stage", as: String.self),
-              let current = CustomerStage(rawValue: stage), [.lead, .intent, .negotiating].contains(current),
-              CustomerStage.problem(from: current, to: .signed, lostReason: nil) == nil else { return }
-        try await sql.raw("""
+        guard
+            let stage = try await sql.raw("SELECT stage FROM customers WHERE id = \(bind: customerID)").first()?.decode(
+                column: "stage", as: String.self),
+            let current = CustomerStage(rawValue: stage), [.lead, .intent, .negotiating].contains(current),
+            CustomerStage.problem(from: current, to: .signed, lostReason: nil) == nil
+        else { return }
+        try await sql.raw(
+            """
             UPDATE customers SET stage = 'signed', version = version + 1, updated_at = \(bind: context.now) WHERE id = \(bind: customerID)
-            """).run()
-        try await CustomerChangeModel(customerID: customerID, change: FieldChange(field: "stage", oldValue: stage, newValue: CustomerStage.signed.rawValue),
-                                      context: context).create(on: tx)
-        try await AuditLog.record("customer.updated", recordType: "customer", recordID: String(customerID), fields: ["stage"],
-                                  detail: "\(stage) → signed (contract signed)", context: context, on: tx)
+            """
+        ).run()
+        try await CustomerChangeModel(
+            customerID: customerID,
+            change: FieldChange(field: "stage", oldValue: stage, newValue: CustomerStage.signed.rawValue),
+            context: context
+        ).create(on: tx)
+        try await AuditLog.record(
+            "customer.updated", recordType: "customer", recordID: String(customerID), fields: ["stage"],
+            detail: "\(stage) → signed (contract signed)", context: context, on: tx)
     }
 
     // MARK: Shared steps
@@ -293,41 +423,60 @@ struct ContractWorkflow {
     }
 
     /// Claims the version read and applies the change in one UPDATE; none claimed is a conflict (S6).
-    func claim(_ row: ContractStore.Row, set assignments: SQLQueryString, context: AuditContext, on tx: any Database) async throws {
-        let claimed = try await tx.sql().raw("""
+    func claim(_ row: ContractStore.Row, set assignments: SQLQueryString, context: AuditContext, on tx: any Database)
+        async throws
+    {
+        let claimed = try await tx.sql().raw(
+            """
             UPDATE contracts SET \(assignments), updated_at = \(bind: context.now), version = version + 1
             WHERE id = \(bind: row.id) AND version = \(bind: row.version) RETURNING id
-            """).first()
+            """
+        ).first()
         guard claimed != nil else { throw KefuError.conflict() }
-        try await tx.sql().raw("UPDATE customers SET updated_at = \(bind: context.now) WHERE id = \(bind: row.customerID)").run()
+        try await tx.sql().raw(
+            "UPDATE customers SET updated_at = \(bind: context.now) WHERE id = \(bind: row.customerID)"
+        ).run()
     }
 
     /// A change to a part of the contract (a document, a clause): on the timeline, and the contract
     /// counts as changed for the lists, without claiming its version.
-    private func touch(_ row: ContractStore.Row, _ kind: Timeline.Kind, summary: String, context: AuditContext, on tx: any Database) async throws {
-        try await tx.sql().raw("UPDATE contracts SET updated_at = \(bind: context.now) WHERE id = \(bind: row.id)").run()
-        try await Timeline.record(kind, customerID: row.customerID, recordType: ContractKind.recordType, recordID: row.id, summary: summary,
-                                  context: context, on: tx)
+    private func touch(
+        _ row: ContractStore.Row, _ kind: Timeline.Kind, summary: String, context: AuditContext, on tx: any Database
+    ) async throws {
+        try await tx.sql().raw("UPDATE contracts SET updated_at = \(bind: context.now) WHERE id = \(bind: row.id)")
+            .run()
+        try await Timeline.record(
+            kind, customerID: row.customerID, recordType: ContractKind.recordType, recordID: row.id, summary: summary,
+            context: context, on: tx)
     }
 
     // MARK: Files
 
     /// A scan of a checklist document, while the contract is a draft.
-    func addScan(contractID: Int, itemID: Int, fileName: String, bytes: ByteBuffer, dataDirectory: String, context: AuditContext) async throws -> Int {
+    func addScan(
+        contractID: Int, itemID: Int, fileName: String, bytes: ByteBuffer, dataDirectory: String, context: AuditContext
+    ) async throws -> Int {
         guard let row = try await store.find(contractID) else { throw KefuError.notFound }
-        guard row.contractState == .draft else { throw ContractRefused(field: "file", reason: ContractReason("contract.refusal.checklist_closed")) }
-        guard let item = try await store.checklist(contractID).first(where: { $0.id == itemID }) else { throw KefuError.notFound }
+        guard row.contractState == .draft else {
+            throw ContractRefused(field: "file", reason: ContractReason("contract.refusal.checklist_closed"))
+        }
+        guard let item = try await store.checklist(contractID).first(where: { $0.id == itemID }) else {
+            throw KefuError.notFound
+        }
         let summary = "\(row.number) · \(labels.storedDocument(item.code, item.name)) · \(fileName)"
         return try await AttachmentStore(database: database, dataDirectory: dataDirectory).add(
             ChecklistItemKind.self, recordID: itemID, fileName: fileName, bytes: bytes, context: context
         ) { tx, _ in
-            try await Timeline.record(.contractDocument, customerID: row.customerID, recordType: ContractKind.recordType, recordID: row.id,
-                                      summary: summary, context: context, on: tx)
+            try await Timeline.record(
+                .contractDocument, customerID: row.customerID, recordType: ContractKind.recordType, recordID: row.id,
+                summary: summary, context: context, on: tx)
         }
     }
 
     /// The signed contract's file, once it is signed and until it is closed.
-    func addSignedFile(contractID: Int, fileName: String, bytes: ByteBuffer, dataDirectory: String, context: AuditContext) async throws -> Int {
+    func addSignedFile(
+        contractID: Int, fileName: String, bytes: ByteBuffer, dataDirectory: String, context: AuditContext
+    ) async throws -> Int {
         guard let row = try await store.find(contractID) else { throw KefuError.notFound }
         guard row.contractState.hasReached(.signed), row.contractState.isOpen else {
             throw ContractRefused(field: "file", reason: ContractReason("contract.refusal.sign_first"))
@@ -336,8 +485,9 @@ struct ContractWorkflow {
         return try await AttachmentStore(database: database, dataDirectory: dataDirectory).add(
             ContractKind.self, recordID: contractID, fileName: fileName, bytes: bytes, context: context
         ) { tx, _ in
-            try await Timeline.record(.contractSigned, customerID: row.customerID, recordType: ContractKind.recordType, recordID: row.id,
-                                      summary: summary, context: context, on: tx)
+            try await Timeline.record(
+                .contractSigned, customerID: row.customerID, recordType: ContractKind.recordType, recordID: row.id,
+                summary: summary, context: context, on: tx)
         }
     }
 }

@@ -17,7 +17,8 @@ enum ObligationReminderJob {
     static let overdueLookBackDays = 30
 
     private struct Candidate: Decodable {
-        var id: Int, staff_id: Int?, contract_staff_id: Int?, due_on: String, remind_days_before: Int, title: String, amount_yuan: Int64?
+        var id: Int, staff_id: Int?, contract_staff_id: Int?, due_on: String, remind_days_before: Int, title: String,
+            amount_yuan: Int64?
         var contract_id: Int, contract_number: String, customer_name: String
     }
 
@@ -36,19 +37,27 @@ enum ObligationReminderJob {
             JOIN customers ON customers.id = contract_obligations.customer_id
             """
         let signed: SQLQueryString = "contracts.state IN ('signed', 'in_execution')"
-        let dueSoon = try await sql.raw("""
+        let dueSoon = try await sql.raw(
+            """
             \(select) WHERE contract_obligations.done_at IS NULL AND contract_obligations.due_soon_reminded_on IS NULL
               AND contract_obligations.remind_on <= \(bind: today.description) AND contract_obligations.due_on >= \(bind: today.description) AND \(signed)
-            """).all(decoding: Candidate.self)
-        let overdue = try await sql.raw("""
+            """
+        ).all(decoding: Candidate.self)
+        let overdue = try await sql.raw(
+            """
             \(select) WHERE contract_obligations.done_at IS NULL AND contract_obligations.overdue_reminded_on IS NULL
               AND contract_obligations.due_on < \(bind: today.description)
               AND contract_obligations.due_on >= \(bind: today.adding(days: -overdueLookBackDays).description) AND \(signed)
-            """).all(decoding: Candidate.self)
+            """
+        ).all(decoding: Candidate.self)
         let rows = dueSoon + overdue
         let byID = Dictionary(rows.map { ($0.id, $0) }) { first, _ in first }
         let candidates = rows.compactMap { row in
-            CalendarDay(row.due_on).map { ObligationCandidate(id: row.id, staffID: row.contract_staff_id ?? row.staff_id, dueOn: $0, remindDaysBefore: row.remind_days_before) }
+            CalendarDay(row.due_on).map {
+                ObligationCandidate(
+                    id: row.id, staffID: row.contract_staff_id ?? row.staff_id, dueOn: $0,
+                    remindDaysBefore: row.remind_days_before)
+            }
         }
         let reminders = ObligationReminderRules.reminders(candidates, today: today)
         let messages = reminders.compactMap { reminder -> Reminders.Message? in
@@ -58,19 +67,26 @@ enum ObligationReminderJob {
             let recipients = [row.contract_staff_id, row.staff_id].compactMap { $0 }
             guard !recipients.isEmpty else { return nil }
             // Group robots and the bell read the department's language.
-            let amount = row.amount_yuan.map { app.kefu.localizer.text("contract.amount_wan", .zhHans, ["amount": Yuan($0).wanText]) }
+            let amount = row.amount_yuan.map {
+                app.kefu.localizer.text("contract.amount_wan", .zhHans, ["amount": Yuan($0).wanText])
+            }
             return Reminders.Message(
-                reminder: reminder, titleKey: "reminder.title.\(reminder.event.rawValue)", arguments: ["title": row.title],
+                reminder: reminder, titleKey: "reminder.title.\(reminder.event.rawValue)",
+                arguments: ["title": row.title],
                 lines: [row.contract_number, row.customer_name, amount, "⏰ " + row.due_on].compactMap { $0 },
                 path: "/contracts/\(row.contract_id)", recipients: Array(Set(recipients)).sorted())
         }
         try await Reminders(app: app).record(messages, now: now)
-        for (event, column) in [(ReminderEvent.obligationDueSoon, "due_soon_reminded_on"), (.obligationOverdue, "overdue_reminded_on")] {
+        for (event, column) in [
+            (ReminderEvent.obligationDueSoon, "due_soon_reminded_on"), (.obligationOverdue, "overdue_reminded_on"),
+        ] {
             let ids = reminders.filter { $0.event == event }.map(\.recordID)
             for chunk in ids.slices(of: 500) {
-                try await sql.raw("""
+                try await sql.raw(
+                    """
                     UPDATE contract_obligations SET \(unsafeRaw: column) = \(bind: today.description) WHERE id IN (\(binds: chunk))
-                    """).run()
+                    """
+                ).run()
             }
         }
         return messages

@@ -9,15 +9,20 @@ struct ObligationStore {
     let database: any Database
 
     struct Row: Decodable, Sendable {
-        var id: Int, contractID: Int, contractNumber: String, contractState: String, customerID: Int, customerName: String, kind: String
-        var party: String, title: String, dueOn: String, amountYuan: Int64?, remindDaysBefore: Int, staffID: Int?, staffName: String?
+        var id: Int, contractID: Int, contractNumber: String, contractState: String, customerID: Int,
+            customerName: String, kind: String
+        var party: String, title: String, dueOn: String, amountYuan: Int64?, remindDaysBefore: Int, staffID: Int?,
+            staffName: String?
         var contractStaffID: Int?, financeDepartmentID: Int?, doneAt: Date?, doneByName: String?, version: Int
 
         enum CodingKeys: String, CodingKey {
             case id, kind, party, title, version
-            case contractID = "contract_id", contractNumber = "contract_number", contractState = "contract_state", customerID = "customer_id"
-            case customerName = "customer_name", dueOn = "due_on", amountYuan = "amount_yuan", remindDaysBefore = "remind_days_before"
-            case staffID = "staff_id", staffName = "staff_name", contractStaffID = "contract_staff_id", financeDepartmentID = "finance_department_id"
+            case contractID = "contract_id", contractNumber = "contract_number", contractState = "contract_state",
+                customerID = "customer_id"
+            case customerName = "customer_name", dueOn = "due_on", amountYuan = "amount_yuan", remindDaysBefore =
+                "remind_days_before"
+            case staffID = "staff_id", staffName = "staff_name", contractStaffID = "contract_staff_id",
+                financeDepartmentID = "finance_department_id"
             case doneAt = "done_at", doneByName = "done_by_name"
         }
 
@@ -26,7 +31,9 @@ struct ObligationStore {
 
         /// The contract's specialist owns it; a payment is the 财务部's business too.
         var recordFacts: RecordFacts {
-            RecordFacts(responsibleStaffID: contractStaffID, forwardedToDepartmentIDs: isPayment ? Set([financeDepartmentID].compactMap { $0 }) : [])
+            RecordFacts(
+                responsibleStaffID: contractStaffID,
+                forwardedToDepartmentIDs: isPayment ? Set([financeDepartmentID].compactMap { $0 }) : [])
         }
     }
 
@@ -42,13 +49,16 @@ struct ObligationStore {
         """
 
     func find(_ id: Int) async throws -> Row? {
-        try await database.sql().raw("\(Self.select) WHERE contract_obligations.id = \(bind: id)").first(decoding: Row.self)
+        try await database.sql().raw("\(Self.select) WHERE contract_obligations.id = \(bind: id)").first(
+            decoding: Row.self)
     }
 
     func list(contractID: Int) async throws -> [Row] {
-        try await database.sql().raw("""
+        try await database.sql().raw(
+            """
             \(Self.select) WHERE contract_obligations.contract_id = \(bind: contractID) ORDER BY contract_obligations.due_on, contract_obligations.id
-            """).all(decoding: Row.self)
+            """
+        ).all(decoding: Row.self)
     }
 
     /// The lists: overdue (open, due before today), this week (open, due from Monday through Sunday
@@ -66,19 +76,24 @@ struct ObligationStore {
 
     /// A page of the list, earliest due first. A supervisor's overdue list can hold tens of thousands;
     /// a page is read through the partial index over open obligations by due day.
-    func list(_ filter: Filter, today: CalendarDay, paging: Paging = Paging(number: 1, size: 50)) async throws -> [Row] {
-        try await database.sql().raw("""
+    func list(_ filter: Filter, today: CalendarDay, paging: Paging = Paging(number: 1, size: 50)) async throws -> [Row]
+    {
+        try await database.sql().raw(
+            """
             \(Self.select) WHERE \(condition(filter, today: today)) ORDER BY contract_obligations.due_on, contract_obligations.id
             LIMIT \(bind: paging.size) OFFSET \(bind: paging.offset)
-            """).all(decoding: Row.self)
+            """
+        ).all(decoding: Row.self)
     }
 
     /// How many the list holds, counted to `cap` at most (a pager says "more than" beyond it).
     func count(_ filter: Filter, today: CalendarDay, cap: Int = 1000) async throws -> Int {
-        try await database.sql().raw("""
+        try await database.sql().raw(
+            """
             SELECT COUNT(*) AS n FROM (SELECT 1 FROM contract_obligations JOIN contracts ON contracts.id = contract_obligations.contract_id
             WHERE \(condition(filter, today: today)) LIMIT \(bind: cap + 1)) AS capped
-            """).first()?.decode(column: "n", as: Int.self) ?? 0
+            """
+        ).first()?.decode(column: "n", as: Int.self) ?? 0
     }
 
     private func condition(_ filter: Filter, today: CalendarDay) -> SQLQueryString {
@@ -90,51 +105,73 @@ struct ObligationStore {
             condition = condition + " AND contract_obligations.due_on <= \(bind: sunday.description)"
         case .open: break
         }
-        if let staffID = filter.staffID { condition = condition + " AND contract_obligations.staff_id = \(bind: staffID)" }
-        if filter.paymentsOnly || filter.paymentsOfDepartment != nil { condition = condition + " AND contract_obligations.kind = 'payment'" }
-        if let department = filter.paymentsOfDepartment { condition = condition + " AND contracts.finance_department_id = \(bind: department)" }
+        if let staffID = filter.staffID {
+            condition = condition + " AND contract_obligations.staff_id = \(bind: staffID)"
+        }
+        if filter.paymentsOnly || filter.paymentsOfDepartment != nil {
+            condition = condition + " AND contract_obligations.kind = 'payment'"
+        }
+        if let department = filter.paymentsOfDepartment {
+            condition = condition + " AND contracts.finance_department_id = \(bind: department)"
+        }
         return condition
     }
 
     struct Input: Codable, Sendable {
-        var kind: String; var party: String; var title: String; var dueOn: String; var amountWan: String?; var remindDaysBefore: Int?
+        var kind: String; var party: String; var title: String; var dueOn: String; var amountWan: String?;
+        var remindDaysBefore: Int?
         var staffID: Int?
     }
 
     /// Adds an obligation to an open contract; its due day is not before the signing day.
     func add(contractID: Int, _ input: Input, context: AuditContext) async throws -> Int {
         try await database.transaction { tx in
-            guard let contract = try await ContractStore(database: tx).find(contractID) else { throw KefuError.notFound }
+            guard let contract = try await ContractStore(database: tx).find(contractID) else {
+                throw KefuError.notFound
+            }
             guard contract.contractState.isOpen else {
-                throw ContractRefused(field: "dueOn", reason: ContractReason("contract.refusal.closed", ["state": contract.state]))
+                throw ContractRefused(
+                    field: "dueOn", reason: ContractReason("contract.refusal.closed", ["state": contract.state]))
             }
             let values = try ObligationRules.validate(
-                ObligationDraft(kind: input.kind, party: input.party, title: input.title, dueOn: input.dueOn, amountWan: input.amountWan,
-                                remindDaysBefore: input.remindDaysBefore),
-                signedOn: contract.signedOn.flatMap(CalendarDay.init)).get()
+                ObligationDraft(
+                    kind: input.kind, party: input.party, title: input.title, dueOn: input.dueOn,
+                    amountWan: input.amountWan,
+                    remindDaysBefore: input.remindDaysBefore),
+                signedOn: contract.signedOn.flatMap(CalendarDay.init)
+            ).get()
             let sql = try tx.sql()
             var staffID = contract.staffID
             if let chosen = input.staffID {
-                guard try await sql.raw("SELECT id FROM staff WHERE id = \(bind: chosen) AND is_active = \(bind: true)").first() != nil else {
+                guard
+                    try await sql.raw("SELECT id FROM staff WHERE id = \(bind: chosen) AND is_active = \(bind: true)")
+                        .first() != nil
+                else {
                     throw FieldErrors(["staffID": "validation.choose_from_list"])
                 }
                 staffID = chosen
             }
-            let id = try await sql.raw("""
-                INSERT INTO contract_obligations (contract_id, customer_id, kind, party, title, due_on, amount_yuan, remind_days_before, remind_on,
-                    staff_id, created_at, version)
-                VALUES (\(bind: contractID), \(bind: contract.customerID), \(bind: values.kind.rawValue), \(bind: values.party.rawValue), \(bind: values.title),
-                        \(bind: values.dueOn.description), \(bind: values.amount?.value), \(bind: values.remindDaysBefore),
-                        \(bind: values.dueOn.adding(days: -values.remindDaysBefore).description), \(bind: staffID), \(bind: context.now), 1)
-                RETURNING id
-                """).first()?.decode(column: "id", as: Int.self) ?? 0
-            try await sql.raw("UPDATE contracts SET updated_at = \(bind: context.now) WHERE id = \(bind: contractID)").run()
+            let id =
+                try await sql.raw(
+                    """
+                    INSERT INTO contract_obligations (contract_id, customer_id, kind, party, title, due_on, amount_yuan, remind_days_before, remind_on,
+                        staff_id, created_at, version)
+                    VALUES (\(bind: contractID), \(bind: contract.customerID), \(bind: values.kind.rawValue), \(bind: values.party.rawValue), \(bind: values.title),
+                            \(bind: values.dueOn.description), \(bind: values.amount?.value), \(bind: values.remindDaysBefore),
+                            \(bind: values.dueOn.adding(days: -values.remindDaysBefore).description), \(bind: staffID), \(bind: context.now), 1)
+                    RETURNING id
+                    """
+                ).first()?.decode(column: "id", as: Int.self) ?? 0
+            try await sql.raw("UPDATE contracts SET updated_at = \(bind: context.now) WHERE id = \(bind: contractID)")
+                .run()
             let amount = values.amount.map { " · \($0.wanText)" } ?? ""
-            try await Timeline.record(.obligation, customerID: contract.customerID, recordType: ObligationRecordKind.recordType, recordID: id,
-                                      summary: "\(contract.number) · \(values.title) · \(values.dueOn)\(amount)", context: context, on: tx)
-            try await AuditLog.record("obligation.added", recordType: ObligationRecordKind.recordType, recordID: String(id),
-                                      fields: ["kind", "party", "title", "dueOn", "amount", "remindDaysBefore", "staffID"],
-                                      detail: contract.number, context: context, on: tx)
+            try await Timeline.record(
+                .obligation, customerID: contract.customerID, recordType: ObligationRecordKind.recordType, recordID: id,
+                summary: "\(contract.number) · \(values.title) · \(values.dueOn)\(amount)", context: context, on: tx)
+            try await AuditLog.record(
+                "obligation.added", recordType: ObligationRecordKind.recordType, recordID: String(id),
+                fields: ["kind", "party", "title", "dueOn", "amount", "remindDaysBefore", "staffID"],
+                detail: contract.number, context: context, on: tx)
             return id
         }
     }
@@ -142,16 +179,23 @@ struct ObligationStore {
     /// Marks an obligation fulfilled (a payment: received, by the 财务部) with the version read.
     func fulfil(_ row: Row, version: Int, context: AuditContext) async throws {
         try await database.transaction { tx in
-            let done = try await tx.sql().raw("""
+            let done = try await tx.sql().raw(
+                """
                 UPDATE contract_obligations SET done_at = \(bind: context.now), done_by_staff_id = \(bind: context.actorStaffID), version = version + 1
                 WHERE id = \(bind: row.id) AND version = \(bind: version) AND done_at IS NULL RETURNING id
-                """).first()
+                """
+            ).first()
             guard done != nil else { throw KefuError.conflict() }
-            try await tx.sql().raw("UPDATE contracts SET updated_at = \(bind: context.now) WHERE id = \(bind: row.contractID)").run()
-            try await Timeline.record(.obligation, customerID: row.customerID, recordType: ObligationRecordKind.recordType, recordID: row.id,
-                                      summary: "\(row.contractNumber) · \(row.title) ✓", context: context, on: tx)
-            try await AuditLog.record(row.isPayment ? "obligation.payment_received" : "obligation.fulfilled", recordType: ObligationRecordKind.recordType,
-                                      recordID: String(row.id), fields: ["doneAt"], detail: row.contractNumber, context: context, on: tx)
+            try await tx.sql().raw(
+                "UPDATE contracts SET updated_at = \(bind: context.now) WHERE id = \(bind: row.contractID)"
+            ).run()
+            try await Timeline.record(
+                .obligation, customerID: row.customerID, recordType: ObligationRecordKind.recordType, recordID: row.id,
+                summary: "\(row.contractNumber) · \(row.title) ✓", context: context, on: tx)
+            try await AuditLog.record(
+                row.isPayment ? "obligation.payment_received" : "obligation.fulfilled",
+                recordType: ObligationRecordKind.recordType,
+                recordID: String(row.id), fields: ["doneAt"], detail: row.contractNumber, context: context, on: tx)
         }
     }
 
@@ -162,18 +206,27 @@ struct ObligationStore {
         var errors = FieldErrors()
         if FollowUpChannel(rawValue: input.channel) == nil { errors.add("channel", "validation.choose_from_list") }
         let content = input.content.trimmed
-        if content.isEmpty { errors.add("content", "validation.required") } else if content.count > 2000 { errors.add("content", "validation.too_long") }
+        if content.isEmpty {
+            errors.add("content", "validation.required")
+        } else if content.count > 2000 {
+            errors.add("content", "validation.too_long")
+        }
         try errors.throwIfAny()
         return try await database.transaction { tx in
-            let id = try await tx.sql().raw("""
-                INSERT INTO obligation_notices (obligation_id, customer_id, channel, content, given_at, staff_id)
-                VALUES (\(bind: row.id), \(bind: row.customerID), \(bind: input.channel), \(bind: content), \(bind: context.now), \(bind: context.actorStaffID))
-                RETURNING id
-                """).first()?.decode(column: "id", as: Int.self) ?? 0
-            try await Timeline.record(.obligation, customerID: row.customerID, recordType: ObligationRecordKind.recordType, recordID: row.id,
-                                      summary: "\(row.contractNumber) · \(row.title) · \(content)", context: context, on: tx)
-            try await AuditLog.record("obligation.customer_reminded", recordType: ObligationRecordKind.recordType, recordID: String(row.id),
-                                      fields: ["channel", "content"], detail: row.contractNumber, context: context, on: tx)
+            let id =
+                try await tx.sql().raw(
+                    """
+                    INSERT INTO obligation_notices (obligation_id, customer_id, channel, content, given_at, staff_id)
+                    VALUES (\(bind: row.id), \(bind: row.customerID), \(bind: input.channel), \(bind: content), \(bind: context.now), \(bind: context.actorStaffID))
+                    RETURNING id
+                    """
+                ).first()?.decode(column: "id", as: Int.self) ?? 0
+            try await Timeline.record(
+                .obligation, customerID: row.customerID, recordType: ObligationRecordKind.recordType, recordID: row.id,
+                summary: "\(row.contractNumber) · \(row.title) · \(content)", context: context, on: tx)
+            try await AuditLog.record(
+                "obligation.customer_reminded", recordType: ObligationRecordKind.recordType, recordID: String(row.id),
+                fields: ["channel", "content"], detail: row.contractNumber, context: context, on: tx)
             return id
         }
     }
@@ -188,11 +241,13 @@ struct ObligationStore {
 
     func notices(obligationIDs: [Int]) async throws -> [Notice] {
         guard !obligationIDs.isEmpty else { return [] }
-        return try await database.sql().raw("""
+        return try await database.sql().raw(
+            """
             SELECT obligation_notices.id, obligation_notices.obligation_id, obligation_notices.channel, obligation_notices.content,
                    obligation_notices.given_at, staff.display_name AS staff_name
             FROM obligation_notices LEFT JOIN staff ON staff.id = obligation_notices.staff_id
             WHERE obligation_notices.obligation_id IN (\(binds: obligationIDs)) ORDER BY obligation_notices.given_at, obligation_notices.id
-            """).all(decoding: Notice.self)
+            """
+        ).all(decoding: Notice.self)
     }
 }

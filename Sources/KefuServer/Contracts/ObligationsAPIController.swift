@@ -18,15 +18,20 @@ struct ObligationsAPIController: RouteCollection {
     }
 
     struct ObligationDTO: Content {
-        var id: Int; var contractID: Int; var contractNumber: String; var customerID: Int; var customerName: String; var kind: String
-        var party: String; var title: String; var dueOn: String; var amountWan: String?; var remindDaysBefore: Int; var staffID: Int?
+        var id: Int; var contractID: Int; var contractNumber: String; var customerID: Int; var customerName: String;
+        var kind: String
+        var party: String; var title: String; var dueOn: String; var amountWan: String?; var remindDaysBefore: Int;
+        var staffID: Int?
         var staffName: String?; var isOverdue: Bool; var doneAt: Date?; var doneBy: String?; var version: Int
 
         init(_ row: ObligationStore.Row, today: CalendarDay) {
-            id = row.id; contractID = row.contractID; contractNumber = row.contractNumber; customerID = row.customerID; customerName = row.customerName
-            kind = row.kind; party = row.party; title = row.title; dueOn = row.dueOn; amountWan = row.amountYuan.map { Yuan($0).wanText }
+            id = row.id; contractID = row.contractID; contractNumber = row.contractNumber; customerID = row.customerID;
+            customerName = row.customerName
+            kind = row.kind; party = row.party; title = row.title; dueOn = row.dueOn;
+            amountWan = row.amountYuan.map { Yuan($0).wanText }
             remindDaysBefore = row.remindDaysBefore; staffID = row.staffID; staffName = row.staffName
-            isOverdue = ObligationRules.isOverdue(dueOn: row.day, isDone: row.doneAt != nil, today: today); doneAt = row.doneAt
+            isOverdue = ObligationRules.isOverdue(dueOn: row.day, isDone: row.doneAt != nil, today: today);
+            doneAt = row.doneAt
             doneBy = row.doneByName; version = row.version
         }
     }
@@ -45,13 +50,16 @@ struct ObligationsAPIController: RouteCollection {
         let staff = try req.requireStaff()
         var filter = ObligationStore.Filter(view: try Self.view(req))
         switch AccessPolicy.widestScope(of: staff.role, for: .viewContracts) {
-        case .any?: filter.staffID = req.query[String.self, at: "scope"] == "mine" ? staff.id : req.query[Int.self, at: "staff"]
+        case .any?:
+            filter.staffID = req.query[String.self, at: "scope"] == "mine" ? staff.id : req.query[Int.self, at: "staff"]
         case .own?: filter.staffID = staff.id
         // A liaison of the 法务部 has contracts to review, not obligations to follow.
         default: return []
         }
         let today = req.today
-        return try await ObligationStore(database: req.db).list(filter, today: today, paging: try req.paging).map { ObligationDTO($0, today: today) }
+        return try await ObligationStore(database: req.db).list(filter, today: today, paging: try req.paging).map {
+            ObligationDTO($0, today: today)
+        }
     }
 
     /// Payments due: a 财务部 liaison sees those of contracts whose payments go to their department.
@@ -64,12 +72,16 @@ struct ObligationsAPIController: RouteCollection {
         default: filter.staffID = staff.id
         }
         let today = req.today
-        return try await ObligationStore(database: req.db).list(filter, today: today, paging: try req.paging).map { ObligationDTO($0, today: today) }
+        return try await ObligationStore(database: req.db).list(filter, today: today, paging: try req.paging).map {
+            ObligationDTO($0, today: today)
+        }
     }
 
     static func view(_ req: Request, default fallback: ObligationStore.View = .overdue) throws -> ObligationStore.View {
         guard let text = req.query[String.self, at: "view"] else { return fallback }
-        guard let view = ObligationStore.View(rawValue: text) else { throw KefuError.invalidQuery(FieldErrors(["view": "validation.choose_from_list"])) }
+        guard let view = ObligationStore.View(rawValue: text) else {
+            throw KefuError.invalidQuery(FieldErrors(["view": "validation.choose_from_list"]))
+        }
         return view
     }
 
@@ -77,7 +89,9 @@ struct ObligationsAPIController: RouteCollection {
 
     @Sendable func fulfil(req: Request) async throws -> ObligationDTO {
         let row = try await req.obligation(for: .manageContracts)
-        if row.isPayment { throw ContractRefused(field: "version", reason: ContractReason("obligation.refusal.payment_by_finance")) }
+        if row.isPayment {
+            throw ContractRefused(field: "version", reason: ContractReason("obligation.refusal.payment_by_finance"))
+        }
         return try await done(req, row)
     }
 
@@ -88,7 +102,9 @@ struct ObligationsAPIController: RouteCollection {
     }
 
     private func done(_ req: Request, _ row: ObligationStore.Row) async throws -> ObligationDTO {
-        guard let version = try req.content.decode(VersionOnly.self).version else { throw KefuError.validation(FieldErrors(["version": "validation.required"])) }
+        guard let version = try req.content.decode(VersionOnly.self).version else {
+            throw KefuError.validation(FieldErrors(["version": "validation.required"]))
+        }
         let store = ObligationStore(database: req.db)
         try await store.fulfil(row, version: version, context: req.auditContext)
         guard let saved = try await store.find(row.id) else { throw KefuError.notFound }
@@ -106,8 +122,10 @@ struct ObligationsAPIController: RouteCollection {
 extension Request {
     /// The obligation addressed by `:id` if the caller may perform `action` on it.
     func obligation(for action: Action) async throws -> ObligationStore.Row {
-        guard let id = parameters.get("id", as: Int.self), let row = try await ObligationStore(database: db).find(id) else { throw KefuError.notFound }
-        try await authorize(action, on: row.recordFacts, recordType: ObligationRecordKind.recordType, recordID: String(id))
+        guard let id = parameters.get("id", as: Int.self), let row = try await ObligationStore(database: db).find(id)
+        else { throw KefuError.notFound }
+        try await authorize(
+            action, on: row.recordFacts, recordType: ObligationRecordKind.recordType, recordID: String(id))
         return row
     }
 }

@@ -49,45 +49,54 @@ struct ProcedureStore {
         var name: String?, guidance: String?, documents: String?
         enum CodingKeys: String, CodingKey {
             case id, position, code, status, note, version, name, guidance, documents
-            case procedureID = "procedure_id", startedOn = "started_on", doneOn = "done_on", helperStaffID = "helper_staff_id", helperName = "helper_name"
+            case procedureID = "procedure_id", startedOn = "started_on", doneOn = "done_on", helperStaffID =
+                "helper_staff_id", helperName = "helper_name"
         }
         var stepStatus: ProcedureStepStatus { ProcedureStepStatus(rawValue: status) ?? .pending }
     }
 
     struct Procedure: Decodable, Sendable {
-        var id: Int, customerID: Int, contractID: Int?, contractNumber: String?, type: String, staffID: Int?, createdAt: Date
+        var id: Int, customerID: Int, contractID: Int?, contractNumber: String?, type: String, staffID: Int?,
+            createdAt: Date
         enum CodingKeys: String, CodingKey {
             case id, type
-            case customerID = "customer_id", contractID = "contract_id", contractNumber = "contract_number", staffID = "staff_id", createdAt = "created_at"
+            case customerID = "customer_id", contractID = "contract_id", contractNumber = "contract_number", staffID =
+                "staff_id", createdAt = "created_at"
         }
     }
 
     func procedures(customerID: Int) async throws -> [(Procedure, [Step])] {
         let sql = try database.sql()
-        let procedures = try await sql.raw("""
+        let procedures = try await sql.raw(
+            """
             SELECT procedures.id, procedures.customer_id, procedures.contract_id, contracts.number AS contract_number, procedures.type,
                    procedures.staff_id, procedures.created_at
             FROM procedures LEFT JOIN contracts ON contracts.id = procedures.contract_id
             WHERE procedures.customer_id = \(bind: customerID) ORDER BY procedures.id
-            """).all(decoding: Procedure.self)
+            """
+        ).all(decoding: Procedure.self)
         guard !procedures.isEmpty else { return [] }
-        let steps = try await sql.raw("""
+        let steps = try await sql.raw(
+            """
             SELECT procedure_steps.id, procedure_steps.procedure_id, procedure_steps.position, procedure_steps.code, procedure_steps.status,
                    procedure_steps.started_on, procedure_steps.done_on, procedure_steps.helper_staff_id, staff.display_name AS helper_name,
                    procedure_steps.note, procedure_steps.version, procedure_steps.name, procedure_steps.guidance, procedure_steps.documents
             FROM procedure_steps LEFT JOIN staff ON staff.id = procedure_steps.helper_staff_id
             WHERE procedure_steps.procedure_id IN (\(binds: procedures.map(\.id))) ORDER BY procedure_steps.procedure_id, procedure_steps.position
-            """).all(decoding: Step.self)
+            """
+        ).all(decoding: Step.self)
         let byProcedure = Dictionary(grouping: steps, by: \.procedureID)
         return procedures.map { ($0, byProcedure[$0.id] ?? []) }
     }
 
     func find(_ id: Int) async throws -> Procedure? {
-        try await database.sql().raw("""
+        try await database.sql().raw(
+            """
             SELECT procedures.id, procedures.customer_id, procedures.contract_id, contracts.number AS contract_number, procedures.type,
                    procedures.staff_id, procedures.created_at
             FROM procedures LEFT JOIN contracts ON contracts.id = procedures.contract_id WHERE procedures.id = \(bind: id)
-            """).first(decoding: Procedure.self)
+            """
+        ).first(decoding: Procedure.self)
     }
 
     struct StartInput: Codable, Sendable { var type: String; var contractID: Int? }
@@ -95,75 +104,114 @@ struct ProcedureStore {
     /// Starts a procedure for the customer with its type's steps (a type in use: built-in or added by
     /// the supervisor), all pending; one of each type per customer. The steps keep the texts they
     /// start with.
-    func start(customerID: Int, _ input: StartInput, labels: ContractLabels, context: AuditContext) async throws -> Int {
-        guard let type = try await ProcedureTemplateStore(database: database).entry(input.type)?.template, type.isActive else {
+    func start(customerID: Int, _ input: StartInput, labels: ContractLabels, context: AuditContext) async throws -> Int
+    {
+        guard let type = try await ProcedureTemplateStore(database: database).entry(input.type)?.template, type.isActive
+        else {
             throw FieldErrors(["type": "validation.choose_from_list"])
         }
         return try await database.transaction { tx in
             let sql = try tx.sql()
-            if try await sql.raw("SELECT id FROM procedures WHERE customer_id = \(bind: customerID) AND type = \(bind: type.code)").first() != nil {
+            if try await sql.raw(
+                "SELECT id FROM procedures WHERE customer_id = \(bind: customerID) AND type = \(bind: type.code)"
+            ).first() != nil {
                 throw FieldErrors(["type": "validation.procedure.exists"])
             }
             if let contractID = input.contractID,
-               try await sql.raw("SELECT id FROM contracts WHERE id = \(bind: contractID) AND customer_id = \(bind: customerID)").first() == nil {
+                try await sql.raw(
+                    "SELECT id FROM contracts WHERE id = \(bind: contractID) AND customer_id = \(bind: customerID)"
+                ).first() == nil
+            {
                 throw FieldErrors(["contractID": "validation.choose_from_list"])
             }
-            let id = try await sql.raw("""
+            let id = try await sql.raw(
+                """
                 INSERT INTO procedures (customer_id, contract_id, type, staff_id, created_at, updated_at)
                 SELECT id, \(bind: input.contractID), \(bind: type.code), COALESCE(responsible_staff_id, \(bind: context.actorStaffID)),
                        \(bind: context.now), \(bind: context.now)
                 FROM customers WHERE id = \(bind: customerID) RETURNING id
-                """).first()?.decode(column: "id", as: Int.self)
+                """
+            ).first()?.decode(column: "id", as: Int.self)
             guard let id else { throw KefuError.notFound }
             for (position, step) in type.steps.enumerated() {
-                try await sql.raw("""
+                try await sql.raw(
+                    """
                     INSERT INTO procedure_steps (procedure_id, position, code, status, version, name, guidance, documents)
                     VALUES (\(bind: id), \(bind: position + 1), \(bind: step.code), 'pending', 1, \(bind: step.name), \(bind: step.guidance), \(bind: step.documents))
-                    """).run()
+                    """
+                ).run()
             }
             let name = type.name ?? StoredText.term("procedure.type.\(type.code)")
-            try await Timeline.record(.procedure, customerID: customerID, recordType: ProcedureRecordKind.recordType, recordID: id, summary: name,
-                                      context: context, on: tx)
-            try await AuditLog.record("procedure.started", recordType: ProcedureRecordKind.recordType, recordID: String(id), fields: ["type"],
-                                      detail: "customer \(customerID), \(type.code)", context: context, on: tx)
+            try await Timeline.record(
+                .procedure, customerID: customerID, recordType: ProcedureRecordKind.recordType, recordID: id,
+                summary: name,
+                context: context, on: tx)
+            try await AuditLog.record(
+                "procedure.started", recordType: ProcedureRecordKind.recordType, recordID: String(id), fields: ["type"],
+                detail: "customer \(customerID), \(type.code)", context: context, on: tx)
             return id
         }
     }
 
-    struct StepInput: Codable, Sendable { var status: String; var note: String?; var helperStaffID: Int?; var version: Int? }
+    struct StepInput: Codable, Sendable {
+        var status: String; var note: String?; var helperStaffID: Int?; var version: Int?
+    }
 
     /// Moves a step on (pending → in progress → done, in order), with the date of each and who helps.
-    func update(_ procedure: Procedure, stepID: Int, _ input: StepInput, today: CalendarDay, labels: ContractLabels, context: AuditContext) async throws {
-        guard let status = ProcedureStepStatus(rawValue: input.status) else { throw FieldErrors(["status": "validation.choose_from_list"]) }
+    func update(
+        _ procedure: Procedure, stepID: Int, _ input: StepInput, today: CalendarDay, labels: ContractLabels,
+        context: AuditContext
+    ) async throws {
+        guard let status = ProcedureStepStatus(rawValue: input.status) else {
+            throw FieldErrors(["status": "validation.choose_from_list"])
+        }
         guard let version = input.version else { throw FieldErrors(["version": "validation.required"]) }
         let note = (input.note ?? "").trimmed
         if note.count > 1000 { throw FieldErrors(["note": "validation.too_long"]) }
         try await database.transaction { tx in
             if let helper = input.helperStaffID,
-               try await tx.sql().raw("SELECT id FROM staff WHERE id = \(bind: helper) AND is_active = \(bind: true)").first() == nil {
+                try await tx.sql().raw("SELECT id FROM staff WHERE id = \(bind: helper) AND is_active = \(bind: true)")
+                    .first() == nil
+            {
                 throw FieldErrors(["helperStaffID": "validation.choose_from_list"])
             }
-            let steps = try await ProcedureStore(database: tx).procedures(customerID: procedure.customerID).first { $0.0.id == procedure.id }?.1 ?? []
+            let steps =
+                try await ProcedureStore(database: tx).procedures(customerID: procedure.customerID).first {
+                    $0.0.id == procedure.id
+                }?.1 ?? []
             guard let index = steps.firstIndex(where: { $0.id == stepID }) else { throw KefuError.notFound }
-            if let problem = ProcedureRules.stepProblem(steps.map(\.stepStatus), index: index, to: status) { throw FieldErrors(["status": problem]) }
+            if let problem = ProcedureRules.stepProblem(steps.map(\.stepStatus), index: index, to: status) {
+                throw FieldErrors(["status": problem])
+            }
             let step = steps[index]
             let startedOn = step.startedOn ?? (status == .pending ? nil : today.description)
             let doneOn = status == .done ? (step.doneOn ?? today.description) : nil
-            let updated = try await tx.sql().raw("""
+            let updated = try await tx.sql().raw(
+                """
                 UPDATE procedure_steps SET status = \(bind: status.rawValue), started_on = \(bind: startedOn), done_on = \(bind: doneOn),
                     helper_staff_id = COALESCE(\(bind: input.helperStaffID), helper_staff_id, \(bind: context.actorStaffID)),
                     note = \(bind: note.isEmpty ? step.note : note), version = version + 1
                 WHERE id = \(bind: stepID) AND version = \(bind: version) RETURNING id
-                """).first()
+                """
+            ).first()
             guard updated != nil else { throw KefuError.conflict() }
-            try await tx.sql().raw("UPDATE procedures SET updated_at = \(bind: context.now) WHERE id = \(bind: procedure.id)").run()
+            try await tx.sql().raw(
+                "UPDATE procedures SET updated_at = \(bind: context.now) WHERE id = \(bind: procedure.id)"
+            ).run()
             let typeName = try await ProcedureTemplateStore(database: tx).entry(procedure.type)?.template.name
-            let summary = [typeName ?? StoredText.term("procedure.type.\(procedure.type)"), step.name ?? StoredText.term("procedure.step.\(step.code)"),
-                           StoredText.term("procedure.status.\(status.rawValue)")].joined(separator: " · ")
-            try await Timeline.record(.procedure, customerID: procedure.customerID, recordType: ProcedureRecordKind.recordType, recordID: procedure.id,
-                                      summary: summary, context: context, on: tx)
-            try await AuditLog.record("procedure.step_updated", recordType: ProcedureStepKind.recordType, recordID: String(stepID),
-                                      fields: ["status", "note", "helperStaffID"], detail: "\(step.code) \(status.rawValue)", context: context, on: tx)
+            let summary = [
+                typeName ?? StoredText.term("procedure.type.\(procedure.type)"),
+                step.name ?? StoredText.term("procedure.step.\(step.code)"),
+                StoredText.term("procedure.status.\(status.rawValue)"),
+            ].joined(separator: " · ")
+            try await Timeline.record(
+                .procedure, customerID: procedure.customerID, recordType: ProcedureRecordKind.recordType,
+                recordID: procedure.id,
+                summary: summary, context: context, on: tx)
+            try await AuditLog.record(
+                "procedure.step_updated", recordType: ProcedureStepKind.recordType, recordID: String(stepID),
+                fields: ["status", "note", "helperStaffID"], detail: "\(step.code) \(status.rawValue)",
+                context: context, on: tx)
         }
     }
 }

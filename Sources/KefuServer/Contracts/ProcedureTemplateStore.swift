@@ -56,17 +56,24 @@ struct ProcedureTemplateStore {
     }
 
     func all() async throws -> [Entry] {
-        let rows = try await database.sql().raw("SELECT code, name, steps, is_active, version, updated_at FROM procedure_templates ORDER BY code").all()
+        let rows = try await database.sql().raw(
+            "SELECT code, name, steps, is_active, version, updated_at FROM procedure_templates ORDER BY code"
+        ).all()
         var stored: [String: Entry] = [:]
         for row in rows {
             let template = ProcedureTypeTemplate(
-                code: try row.decode(column: "code", as: String.self), name: try row.decode(column: "name", as: String?.self),
-                steps: try JSONDecoder().decode([ProcedureStepTemplate].self, from: Data(try row.decode(column: "steps", as: String.self).utf8)),
+                code: try row.decode(column: "code", as: String.self),
+                name: try row.decode(column: "name", as: String?.self),
+                steps: try JSONDecoder().decode(
+                    [ProcedureStepTemplate].self, from: Data(try row.decode(column: "steps", as: String.self).utf8)),
                 isActive: try row.decode(column: "is_active", as: Bool.self))
-            stored[template.code] = Entry(template: template, version: try row.decode(column: "version", as: Int.self),
-                                          updatedAt: try row.decode(column: "updated_at", as: Date.self))
+            stored[template.code] = Entry(
+                template: template, version: try row.decode(column: "version", as: Int.self),
+                updatedAt: try row.decode(column: "updated_at", as: Date.self))
         }
-        return ProcedureTemplates.merged(stored: stored.values.map(\.template)).map { stored[$0.code] ?? Entry(template: $0, version: 0, updatedAt: nil) }
+        return ProcedureTemplates.merged(stored: stored.values.map(\.template)).map {
+            stored[$0.code] ?? Entry(template: $0, version: 0, updatedAt: nil)
+        }
     }
 
     func entry(_ code: String) async throws -> Entry? {
@@ -81,23 +88,30 @@ struct ProcedureTemplateStore {
             let sql = try tx.sql()
             let claimed: (any SQLRow)?
             if version == 0 {
-                claimed = try await sql.raw("""
+                claimed = try await sql.raw(
+                    """
                     INSERT INTO procedure_templates (code, name, steps, is_active, updated_by_staff_id, created_at, updated_at, version)
                     VALUES (\(bind: template.code), \(bind: template.name), \(bind: steps), \(bind: template.isActive), \(bind: context.actorStaffID),
                             \(bind: context.now), \(bind: context.now), 1)
                     ON CONFLICT (code) DO NOTHING RETURNING id
-                    """).first()
+                    """
+                ).first()
             } else {
-                claimed = try await sql.raw("""
+                claimed = try await sql.raw(
+                    """
                     UPDATE procedure_templates SET name = \(bind: template.name), steps = \(bind: steps), is_active = \(bind: template.isActive),
                         updated_by_staff_id = \(bind: context.actorStaffID), updated_at = \(bind: context.now), version = version + 1
                     WHERE code = \(bind: template.code) AND version = \(bind: version) RETURNING id
-                    """).first()
+                    """
+                ).first()
             }
             guard let claimed else { throw KefuError.conflict() }
-            try await AuditLog.record(version == 0 ? "procedure_template.created" : "procedure_template.updated", recordType: ProcedureTemplateKind.recordType,
-                                      recordID: String(try claimed.decode(column: "id", as: Int.self)), fields: ["name", "steps", "isActive"],
-                                      detail: "\(template.code): \(template.steps.count) steps", context: context, on: tx)
+            try await AuditLog.record(
+                version == 0 ? "procedure_template.created" : "procedure_template.updated",
+                recordType: ProcedureTemplateKind.recordType,
+                recordID: String(try claimed.decode(column: "id", as: Int.self)),
+                fields: ["name", "steps", "isActive"],
+                detail: "\(template.code): \(template.steps.count) steps", context: context, on: tx)
         }
     }
 
@@ -121,8 +135,10 @@ extension ContractLabels {
 
     /// A coded step's texts in the reader's language, which the editing rule compares with what comes back.
     func procedureStepTexts(_ code: String) -> (name: String, guidance: String, documents: String) {
-        (localizer.text("procedure.step.\(code)", language), localizer.text("procedure.guidance.\(code)", language),
-         localizer.text("procedure.documents.\(code)", language))
+        (
+            localizer.text("procedure.step.\(code)", language), localizer.text("procedure.guidance.\(code)", language),
+            localizer.text("procedure.documents.\(code)", language)
+        )
     }
 
     /// A step's texts as shown: its own when written by the supervisor, else its code's.

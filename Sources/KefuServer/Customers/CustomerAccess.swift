@@ -28,9 +28,12 @@ extension Request {
         try await db.transaction { tx in
             try await AuditLog.record(
                 "customer.contact_revealed", recordType: "customer", recordID: String(id),
-                fields: Array(CustomerValues.contactFields), detail: String(reason.prefix(500)), context: context, on: tx
+                fields: Array(CustomerValues.contactFields), detail: String(reason.prefix(500)), context: context,
+                on: tx
             )
-            try await Timeline.record(.revealed, customerID: id, recordType: "customer", recordID: id, summary: reason, context: context, on: tx)
+            try await Timeline.record(
+                .revealed, customerID: id, recordType: "customer", recordID: id, summary: reason, context: context,
+                on: tx)
         }
     }
 

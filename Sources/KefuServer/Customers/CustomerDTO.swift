@@ -152,24 +152,32 @@ struct CustomerInput: Content {
     var followUpPurpose: String?
 
     init(
-        version: Int? = nil, kind: String? = nil, name: String? = nil, companyName: String? = nil, creditCode: String? = nil,
-        mobile: String? = nil, landline: String? = nil, email: String? = nil, wechatID: String? = nil, province: String? = nil,
+        version: Int? = nil, kind: String? = nil, name: String? = nil, companyName: String? = nil,
+        creditCode: String? = nil,
+        mobile: String? = nil, landline: String? = nil, email: String? = nil, wechatID: String? = nil,
+        province: String? = nil,
         city: String? = nil, address: String? = nil, businessScope: String? = nil, industries: [String]? = nil,
-        budgetMinWan: String? = nil, budgetMaxWan: String? = nil, preferredRegions: String? = nil, timing: String? = nil,
-        source: String? = nil, category: String? = nil, grade: String? = nil, stage: String? = nil, lostReason: String? = nil,
+        budgetMinWan: String? = nil, budgetMaxWan: String? = nil, preferredRegions: String? = nil,
+        timing: String? = nil,
+        source: String? = nil, category: String? = nil, grade: String? = nil, stage: String? = nil,
+        lostReason: String? = nil,
         tags: String? = nil, remarks: String? = nil, consentChannel: String? = nil, consentNoticeVersion: String? = nil,
-        duplicateReason: String? = nil, responsibleStaffID: Int? = nil, followUpDueAt: String? = nil, followUpChannel: String? = nil,
+        duplicateReason: String? = nil, responsibleStaffID: Int? = nil, followUpDueAt: String? = nil,
+        followUpChannel: String? = nil,
         followUpPurpose: String? = nil
     ) {
-        self.version = version; self.kind = kind; self.name = name; self.companyName = companyName; self.creditCode = creditCode
-        self.mobile = mobile; self.landline = landline; self.email = email; self.wechatID = wechatID; self.province = province
+        self.version = version; self.kind = kind; self.name = name; self.companyName = companyName;
+        self.creditCode = creditCode
+        self.mobile = mobile; self.landline = landline; self.email = email; self.wechatID = wechatID;
+        self.province = province
         self.city = city; self.address = address; self.businessScope = businessScope; self.industries = industries
         self.budgetMinWan = budgetMinWan; self.budgetMaxWan = budgetMaxWan; self.preferredRegions = preferredRegions
         self.timing = timing; self.source = source; self.category = category; self.grade = grade; self.stage = stage
         self.lostReason = lostReason; self.tags = tags; self.remarks = remarks; self.consentChannel = consentChannel
         self.consentNoticeVersion = consentNoticeVersion; self.duplicateReason = duplicateReason
         self.responsibleStaffID = responsibleStaffID
-        self.followUpDueAt = followUpDueAt; self.followUpChannel = followUpChannel; self.followUpPurpose = followUpPurpose
+        self.followUpDueAt = followUpDueAt; self.followUpChannel = followUpChannel;
+        self.followUpPurpose = followUpPurpose
     }
 
     /// The draft this input describes, starting from `base` (the stored file on PATCH).

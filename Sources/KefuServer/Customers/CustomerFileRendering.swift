@@ -21,17 +21,27 @@ extension Request {
         // What was said, agreed and how long, for the communications on this page of the timeline (issue 10 #4).
         let communications = try await CommunicationStore(database: db).rows(
             ids: entries.filter { $0.recordType == "communication_record" }.compactMap(\.recordID), customerID: id)
-        let reassignedTo = entries.filter { $0.kind == Timeline.Kind.reassigned.rawValue }.compactMap { Int($0.summary.dropFirst(2)) }
+        let reassignedTo = entries.filter { $0.kind == Timeline.Kind.reassigned.rawValue }.compactMap {
+            Int($0.summary.dropFirst(2))
+        }
         var staffNames: [Int: String] = [:]
-        for staffID in Set(reassignedTo) { staffNames[staffID] = try await StaffStore(database: db).displayName(of: staffID) }
-        let responsibleName = try await customer.responsibleStaffID.asyncMap { try await StaffStore(database: self.db).displayName(of: $0) } ?? nil
+        for staffID in Set(reassignedTo) {
+            staffNames[staffID] = try await StaffStore(database: db).displayName(of: staffID)
+        }
+        let responsibleName =
+            try await customer.responsibleStaffID.asyncMap {
+                try await StaffStore(database: self.db).displayName(of: $0)
+            } ?? nil
         let staff = try requireStaff()
         let actor = staff.actor
         var page = CustomerFilePage(
             req: self, customer: customer, visibility: visibility, responsibleName: responsibleName,
-            timeline: entries, timelineTotal: total, paging: paging, changes: changes, communications: communications, staffNames: staffNames, group: group,
-            canEdit: AccessPolicy.permits(actor, .editCustomer, on: customer.recordFacts) && customer.anonymizedAt == nil,
-            canReveal: visibility == .masked && AccessPolicy.permits(actor, .revealCustomerContact, on: customer.recordFacts),
+            timeline: entries, timelineTotal: total, paging: paging, changes: changes, communications: communications,
+            staffNames: staffNames, group: group,
+            canEdit: AccessPolicy.permits(actor, .editCustomer, on: customer.recordFacts)
+                && customer.anonymizedAt == nil,
+            canReveal: visibility == .masked
+                && AccessPolicy.permits(actor, .revealCustomerContact, on: customer.recordFacts),
             canRecord: AccessPolicy.permits(actor, .recordCommunication, on: customer.recordFacts),
             errors: errors, communication: communication ?? CommunicationForm()
         )
@@ -46,18 +56,27 @@ extension Request {
             isAnonymized: customer.anonymizedAt != nil, staffID: staff.id
         )
         page.glance = CustomerGlance(
-            try await CustomerOverview.load(customerID: id, facts: customer.recordFacts, actor: actor, now: now, on: db), words: words)
-        page.privacyHasPending = page.privacy?.sharing.contains(where: \.isPending) ?? false
-            || errors.keys.contains { $0.hasPrefix("consent_") || $0.hasPrefix("sharing_") || $0.hasPrefix("merge_") || $0.hasPrefix("anonymize_") }
+            try await CustomerOverview.load(
+                customerID: id, facts: customer.recordFacts, actor: actor, now: now, on: db), words: words)
+        page.privacyHasPending =
+            page.privacy?.sharing.contains(where: \.isPending) ?? false
+            || errors.keys.contains {
+                $0.hasPrefix("consent_") || $0.hasPrefix("sharing_") || $0.hasPrefix("merge_")
+                    || $0.hasPrefix("anonymize_")
+            }
         return try await renderPage("customers/show", titleKey: "customers.file", page, status: status)
     }
 }
 
 /// The consent, sharing, merge and rights parts of the file page.
 struct CustomerPrivacySection: Encodable {
-    struct Consent: Encodable { var effectiveAt: String; var purposeKey: String; var statusKey: String; var status: String; var channelKey: String; var noticeVersion: String; var actorName: String }
+    struct Consent: Encodable {
+        var effectiveAt: String; var purposeKey: String; var statusKey: String; var status: String;
+        var channelKey: String; var noticeVersion: String; var actorName: String
+    }
     struct Sharing: Encodable {
-        var id: Int; var recipient: String; var purposeKey: String; var fields: String; var status: String; var statusKey: String
+        var id: Int; var recipient: String; var purposeKey: String; var fields: String; var status: String;
+        var statusKey: String
         var requestedAt: String; var version: Int; var canDownload: Bool; var isPending: Bool
     }
     var consents: [Consent]
@@ -75,18 +94,28 @@ struct CustomerPrivacySection: Encodable {
     var consentChannels: [ChoiceOption]
     var shareableFields: [ChoiceOption]
 
-    init(req: Request, consents: [ConsentStore.Row], sharing: [SharingStore.Row], canRecordConsent: Bool, canRequestSharing: Bool,
-         canApprove: Bool, canMerge: Bool, canHandleRights: Bool, isAnonymized: Bool, staffID: Int?) {
+    init(
+        req: Request, consents: [ConsentStore.Row], sharing: [SharingStore.Row], canRecordConsent: Bool,
+        canRequestSharing: Bool,
+        canApprove: Bool, canMerge: Bool, canHandleRights: Bool, isAnonymized: Bool, staffID: Int?
+    ) {
         self.consents = consents.map {
-            Consent(effectiveAt: DisplayFormat.dateTime($0.effectiveAt), purposeKey: "consent.purpose.\($0.purpose)", statusKey: "consent.status.\($0.status)",
-                    status: $0.status, channelKey: "customer.consent_channel.\($0.channel)", noticeVersion: $0.noticeVersion, actorName: $0.actorName)
+            Consent(
+                effectiveAt: DisplayFormat.dateTime($0.effectiveAt), purposeKey: "consent.purpose.\($0.purpose)",
+                statusKey: "consent.status.\($0.status)",
+                status: $0.status, channelKey: "customer.consent_channel.\($0.channel)",
+                noticeVersion: $0.noticeVersion, actorName: $0.actorName)
         }
         hasConsents = !consents.isEmpty
         self.sharing = sharing.map {
-            Sharing(id: $0.id, recipient: $0.recipient, purposeKey: "consent.purpose.\($0.purpose)",
-                    fields: $0.fields.split(separator: ",").map { req.t("customer.field.\($0)") }.joined(separator: req.words.listSeparator),
-                    status: $0.status, statusKey: "sharing.status.\($0.status)", requestedAt: DisplayFormat.dateTime($0.requestedAt), version: $0.version,
-                    canDownload: $0.status == "approved" && (canApprove || $0.requestedByStaffID == staffID), isPending: $0.status == "pending")
+            Sharing(
+                id: $0.id, recipient: $0.recipient, purposeKey: "consent.purpose.\($0.purpose)",
+                fields: $0.fields.split(separator: ",").map { req.t("customer.field.\($0)") }.joined(
+                    separator: req.words.listSeparator),
+                status: $0.status, statusKey: "sharing.status.\($0.status)",
+                requestedAt: DisplayFormat.dateTime($0.requestedAt), version: $0.version,
+                canDownload: $0.status == "approved" && (canApprove || $0.requestedByStaffID == staffID),
+                isPending: $0.status == "pending")
         }
         hasSharing = !sharing.isEmpty
         self.canRecordConsent = canRecordConsent && !isAnonymized
@@ -95,9 +124,12 @@ struct CustomerPrivacySection: Encodable {
         self.canMerge = canMerge && !isAnonymized
         self.canHandleRights = canHandleRights
         self.isAnonymized = isAnonymized
-        purposes = ChoiceOption.list(ConsentPurpose.allCases.map(\.rawValue), labelPrefix: "consent.purpose", selected: "collection")
-        sharingPurposes = ChoiceOption.list(ConsentPurpose.sharing.map(\.rawValue), labelPrefix: "consent.purpose", selected: "")
-        consentChannels = ChoiceOption.list(CustomerVocabulary.consentChannels, labelPrefix: "customer.consent_channel", selected: "written")
+        purposes = ChoiceOption.list(
+            ConsentPurpose.allCases.map(\.rawValue), labelPrefix: "consent.purpose", selected: "collection")
+        sharingPurposes = ChoiceOption.list(
+            ConsentPurpose.sharing.map(\.rawValue), labelPrefix: "consent.purpose", selected: "")
+        consentChannels = ChoiceOption.list(
+            CustomerVocabulary.consentChannels, labelPrefix: "customer.consent_channel", selected: "written")
         shareableFields = ChoiceOption.list(SharingRules.shareableFields, labelPrefix: "customer.field", selected: "")
     }
 }
@@ -105,10 +137,13 @@ struct CustomerPrivacySection: Encodable {
 extension CustomerPrivacySection: LeafDataRepresentable {
     var leafData: LeafData {
         .dictionary([
-            "consents": consents.leafData, "hasConsents": .bool(hasConsents), "sharing": sharing.leafData, "hasSharing": .bool(hasSharing),
-            "canRecordConsent": .bool(canRecordConsent), "canRequestSharing": .bool(canRequestSharing), "canApprove": .bool(canApprove),
+            "consents": consents.leafData, "hasConsents": .bool(hasConsents), "sharing": sharing.leafData,
+            "hasSharing": .bool(hasSharing),
+            "canRecordConsent": .bool(canRecordConsent), "canRequestSharing": .bool(canRequestSharing),
+            "canApprove": .bool(canApprove),
             "canMerge": .bool(canMerge), "canHandleRights": .bool(canHandleRights), "isAnonymized": .bool(isAnonymized),
-            "purposes": purposes.leafData, "sharingPurposes": sharingPurposes.leafData, "consentChannels": consentChannels.leafData,
+            "purposes": purposes.leafData, "sharingPurposes": sharingPurposes.leafData,
+            "consentChannels": consentChannels.leafData,
             "shareableFields": shareableFields.leafData,
         ])
     }
@@ -117,7 +152,8 @@ extension CustomerPrivacySection: LeafDataRepresentable {
 extension CustomerPrivacySection.Consent: LeafDataRepresentable {
     var leafData: LeafData {
         .dictionary([
-            "effectiveAt": .string(effectiveAt), "purposeKey": .string(purposeKey), "statusKey": .string(statusKey), "status": .string(status),
+            "effectiveAt": .string(effectiveAt), "purposeKey": .string(purposeKey), "statusKey": .string(statusKey),
+            "status": .string(status),
             "channelKey": .string(channelKey), "noticeVersion": .string(noticeVersion), "actorName": .string(actorName),
         ])
     }
@@ -126,8 +162,10 @@ extension CustomerPrivacySection.Consent: LeafDataRepresentable {
 extension CustomerPrivacySection.Sharing: LeafDataRepresentable {
     var leafData: LeafData {
         .dictionary([
-            "id": .int(id), "recipient": .string(recipient), "purposeKey": .string(purposeKey), "fields": .string(fields),
-            "status": .string(status), "statusKey": .string(statusKey), "requestedAt": .string(requestedAt), "version": .int(version),
+            "id": .int(id), "recipient": .string(recipient), "purposeKey": .string(purposeKey),
+            "fields": .string(fields),
+            "status": .string(status), "statusKey": .string(statusKey), "requestedAt": .string(requestedAt),
+            "version": .int(version),
             "canDownload": .bool(canDownload), "isPending": .bool(isPending),
         ])
     }

@@ -19,7 +19,9 @@ enum CustomerFileView {
             html.element(" ", entry.summary, "")
             html.element(" <span class=\"muted\">· ", entry.actorName, "</span>")
             if let record = entry.communication {
-                html.element("<details class=\"timeline-detail\"><summary>", localize("communication.more"), "</summary><dl class=\"fields\">")
+                html.element(
+                    "<details class=\"timeline-detail\"><summary>", localize("communication.more"),
+                    "</summary><dl class=\"fields\">")
                 html.element("<dt>", localize("communication.field.channel"), "</dt>")
                 html.element("<dd>", record.channel, "")
                 html.element(" · ", record.direction, "</dd>")

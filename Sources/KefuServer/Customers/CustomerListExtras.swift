@@ -24,8 +24,11 @@ struct CustomerListExtras: Encodable {
         ("code", .code, .codeDescending), ("name", .name, .nameDescending), ("updatedAt", .updated, .updatedAscending),
     ]
 
-    init(req: Request, filter: CustomerFilter, total: Int, canReassign: Bool, savedFilters: [SavedFilterStore.Row], csrf: String,
-         errors: [String: String] = [:], reason: String = "", saveName: String = "") {
+    init(
+        req: Request, filter: CustomerFilter, total: Int, canReassign: Bool, savedFilters: [SavedFilterStore.Row],
+        csrf: String,
+        errors: [String: String] = [:], reason: String = "", saveName: String = ""
+    ) {
         let words = req.words
         self.errors = errors
         self.reason = reason
@@ -33,7 +36,8 @@ struct CustomerListExtras: Encodable {
         withoutFollowUp = filter.withoutOpenFollowUp
         notContactedDays = filter.notContactedDays.map(String.init) ?? ""
         headers = Self.headers(filter: filter, canReassign: canReassign, words: words)
-        self.savedFilters = Self.chips(filter: filter, saved: savedFilters, staffID: req.staff?.id, csrf: csrf, words: words)
+        self.savedFilters = Self.chips(
+            filter: filter, saved: savedFilters, staffID: req.staff?.id, csrf: csrf, words: words)
         var fields = HTMLWriter(reservingCapacity: 256)
         let parameters = filter.parameters
         for name in CustomerFilter.parameterNames {
@@ -50,16 +54,19 @@ struct CustomerListExtras: Encodable {
     static func headers(filter: CustomerFilter, canReassign: Bool, words: DisplayWords) -> HTMLFragment {
         var html = HTMLWriter(reservingCapacity: 1_500)
         if canReassign {
-            html.element("<th class=\"check\"><input type=\"checkbox\" id=\"select-page\" data-select-all=\"customerIDs[]\" aria-label=\"",
-                         words.t("customers.select_page"), "\" hidden></th>")
+            html.element(
+                "<th class=\"check\"><input type=\"checkbox\" id=\"select-page\" data-select-all=\"customerIDs[]\" aria-label=\"",
+                words.t("customers.select_page"), "\" hidden></th>")
         }
-        for column in ["code", "name", "companyName", "mobile", "region", "stage", "grade", "responsible", "updatedAt"] {
+        for column in ["code", "name", "companyName", "mobile", "region", "stage", "grade", "responsible", "updatedAt"]
+        {
             let label = words.customerField(column)
             guard let sortable = sortable.first(where: { $0.column == column }) else {
                 html.element("<th>", label, "</th>")
                 continue
             }
-            let current: CustomerFilter.Sort? = filter.sort == sortable.first ? sortable.first : filter.sort == sortable.second ? sortable.second : nil
+            let current: CustomerFilter.Sort? =
+                filter.sort == sortable.first ? sortable.first : filter.sort == sortable.second ? sortable.second : nil
             var next = filter
             next.sort = current == sortable.first ? sortable.second : sortable.first
             let ascending: Set<CustomerFilter.Sort> = [.code, .name, .updatedAscending]
@@ -73,14 +80,18 @@ struct CustomerListExtras: Encodable {
             html.element(" title=\"", words.t("customers.sort_by", ["column": label]), "\">")
             html.text(label)
             if let current {
-                html.raw(ascending.contains(current) ? " <span aria-hidden=\"true\">▲</span>" : " <span aria-hidden=\"true\">▼</span>")
+                html.raw(
+                    ascending.contains(current)
+                        ? " <span aria-hidden=\"true\">▲</span>" : " <span aria-hidden=\"true\">▼</span>")
             }
             html.raw("</a></th>")
         }
         return html.fragment
     }
 
-    static func chips(filter: CustomerFilter, saved: [SavedFilterStore.Row], staffID: Int?, csrf: String, words: DisplayWords) -> HTMLFragment {
+    static func chips(
+        filter: CustomerFilter, saved: [SavedFilterStore.Row], staffID: Int?, csrf: String, words: DisplayWords
+    ) -> HTMLFragment {
         var html = HTMLWriter(reservingCapacity: 1_200)
         func chip(_ label: String, query: String) {
             let target = CustomerFilter(parameters: QueryParameters(query), staffID: staffID)
@@ -93,10 +104,15 @@ struct CustomerListExtras: Encodable {
         for row in saved {
             html.raw("<span class=\"chip-group\">")
             chip(row.name, query: row.query)
-            html.element("<form method=\"post\" action=\"/customers/saved-filters/", String(row.id), "/delete\" class=\"inline-form\">")
+            html.element(
+                "<form method=\"post\" action=\"/customers/saved-filters/", String(row.id),
+                "/delete\" class=\"inline-form\">")
             html.element("<input type=\"hidden\" name=\"_csrf\" value=\"", csrf, "\">")
-            html.element("<button class=\"chip-remove\" type=\"submit\" title=\"", words.t("saved_filters.delete", ["name": row.name]), "\"")
-            html.element(" aria-label=\"", words.t("saved_filters.delete", ["name": row.name]), "\">×</button></form></span>")
+            html.element(
+                "<button class=\"chip-remove\" type=\"submit\" title=\"",
+                words.t("saved_filters.delete", ["name": row.name]), "\"")
+            html.element(
+                " aria-label=\"", words.t("saved_filters.delete", ["name": row.name]), "\">×</button></form></span>")
         }
         return html.fragment
     }
@@ -106,7 +122,8 @@ extension CustomerListExtras: LeafDataRepresentable {
     var leafData: LeafData {
         .dictionary([
             "headers": headers.leafData, "savedFilters": savedFilters.leafData, "filterFields": filterFields.leafData,
-            "allMatchingLabel": .string(allMatchingLabel), "canSaveFilter": .bool(canSaveFilter), "reason": .string(reason),
+            "allMatchingLabel": .string(allMatchingLabel), "canSaveFilter": .bool(canSaveFilter),
+            "reason": .string(reason),
             "errors": errors.leafData, "saveName": .string(saveName),
             "withoutFollowUp": .bool(withoutFollowUp), "notContactedDays": .string(notContactedDays),
         ])

@@ -9,7 +9,10 @@ import Vapor
 /// so a bulk action returns to the list it was taken from, and a saved filter is the list's own URL.
 extension CustomerFilter {
     /// The names the filter reads, in the order a query string is written.
-    static let parameterNames = ["q", "stage", "grade", "specialist", "industry", "region", "source", "notUpdatedDays", "withoutFollowUp", "notContactedDays", "sort"]
+    static let parameterNames = [
+        "q", "stage", "grade", "specialist", "industry", "region", "source", "notUpdatedDays", "withoutFollowUp",
+        "notContactedDays", "sort",
+    ]
 
     init(parameters: QueryParameters, staffID: Int?) {
         func text(_ name: String) -> String? {
@@ -25,7 +28,8 @@ extension CustomerFilter {
             source: text("source").flatMap(SourceChannel.init(rawValue:)),
             notUpdatedDays: text("notUpdatedDays").flatMap(Int.init).map { min(max($0, 1), 3650) },
             // Search results come newest first unless asked otherwise: the order the index answers at once.
-            sort: text("sort").flatMap(CustomerFilter.Sort.init(rawValue:)) ?? (searchText == nil ? .updated : .created),
+            sort: text("sort").flatMap(CustomerFilter.Sort.init(rawValue:))
+                ?? (searchText == nil ? .updated : .created),
             withoutOpenFollowUp: text("withoutFollowUp") == "1",
             notContactedDays: text("notContactedDays").flatMap(Int.init).map { min(max($0, 1), 3650) }
         )
@@ -51,7 +55,9 @@ extension CustomerFilter {
     var queryString: String {
         let values = parameters
         return Self.parameterNames.compactMap { name in
-            values[name].map { "\(name)=\($0.addingPercentEncoding(withAllowedCharacters: .urlQueryValueAllowed) ?? "")" }
+            values[name].map {
+                "\(name)=\($0.addingPercentEncoding(withAllowedCharacters: .urlQueryValueAllowed) ?? "")"
+            }
         }.joined(separator: "&")
     }
 
@@ -82,9 +88,11 @@ struct SavedFilterStore {
     ]
 
     func list(staffID: Int) async throws -> [Row] {
-        try await database.sql().raw("""
+        try await database.sql().raw(
+            """
             SELECT id, name, query FROM saved_filters WHERE staff_id = \(bind: staffID) ORDER BY name, id
-            """).all(decoding: Row.self)
+            """
+        ).all(decoding: Row.self)
     }
 
     /// Saves the filter under a name; the same name again replaces that filter. Refused: an empty or
@@ -98,20 +106,31 @@ struct SavedFilterStore {
         guard errors.isEmpty else { throw FieldErrors(errors) }
         return try await database.transaction { tx in
             let sql = try tx.sql()
-            if let existing = try await sql.raw("""
+            if let existing = try await sql.raw(
+                """
                 SELECT id FROM saved_filters WHERE staff_id = \(bind: staffID) AND name = \(bind: name)
-                """).first()?.decode(column: "id", as: Int.self) {
+                """
+            ).first()?.decode(column: "id", as: Int.self) {
                 try await sql.raw("UPDATE saved_filters SET query = \(bind: query) WHERE id = \(bind: existing)").run()
-                try await AuditLog.record("saved_filter.saved", recordType: "saved_filter", recordID: String(existing), fields: ["query"], detail: name, context: context, on: tx)
+                try await AuditLog.record(
+                    "saved_filter.saved", recordType: "saved_filter", recordID: String(existing), fields: ["query"],
+                    detail: name, context: context, on: tx)
                 return Row(id: existing, name: name, query: query)
             }
-            let count = try await sql.raw("SELECT COUNT(*) AS n FROM saved_filters WHERE staff_id = \(bind: staffID)").first()?.decode(column: "n", as: Int.self) ?? 0
+            let count =
+                try await sql.raw("SELECT COUNT(*) AS n FROM saved_filters WHERE staff_id = \(bind: staffID)").first()?
+                .decode(column: "n", as: Int.self) ?? 0
             guard count < Self.maximumPerPerson else { throw FieldErrors(["name": "validation.saved_filter.too_many"]) }
-            let id = try await sql.raw("""
-                INSERT INTO saved_filters (staff_id, name, query, created_at) VALUES (\(bind: staffID), \(bind: name), \(bind: query), \(bind: context.now))
-                RETURNING id
-                """).first()?.decode(column: "id", as: Int.self) ?? 0
-            try await AuditLog.record("saved_filter.saved", recordType: "saved_filter", recordID: String(id), fields: ["query"], detail: name, context: context, on: tx)
+            let id =
+                try await sql.raw(
+                    """
+                    INSERT INTO saved_filters (staff_id, name, query, created_at) VALUES (\(bind: staffID), \(bind: name), \(bind: query), \(bind: context.now))
+                    RETURNING id
+                    """
+                ).first()?.decode(column: "id", as: Int.self) ?? 0
+            try await AuditLog.record(
+                "saved_filter.saved", recordType: "saved_filter", recordID: String(id), fields: ["query"], detail: name,
+                context: context, on: tx)
             return Row(id: id, name: name, query: query)
         }
     }
@@ -119,9 +138,13 @@ struct SavedFilterStore {
     /// Deletes one of the person's own filters; false when they have none with this id.
     func delete(_ id: Int, staffID: Int, context: AuditContext) async throws -> Bool {
         try await database.transaction { tx in
-            let rows = try await tx.sql().raw("DELETE FROM saved_filters WHERE id = \(bind: id) AND staff_id = \(bind: staffID) RETURNING id").all()
+            let rows = try await tx.sql().raw(
+                "DELETE FROM saved_filters WHERE id = \(bind: id) AND staff_id = \(bind: staffID) RETURNING id"
+            ).all()
             guard !rows.isEmpty else { return false }
-            try await AuditLog.record("saved_filter.deleted", recordType: "saved_filter", recordID: String(id), fields: [], detail: "", context: context, on: tx)
+            try await AuditLog.record(
+                "saved_filter.deleted", recordType: "saved_filter", recordID: String(id), fields: [], detail: "",
+                context: context, on: tx)
             return true
         }
     }
@@ -139,7 +162,8 @@ struct CreateSavedFilters: AsyncMigration {
             .field("created_at", .datetime, .required)
             .unique(on: "staff_id", "name")
             .create()
-        try await database.sql().raw("CREATE INDEX customers_name ON customers (name, id) WHERE merged_into_id IS NULL").run()
+        try await database.sql().raw("CREATE INDEX customers_name ON customers (name, id) WHERE merged_into_id IS NULL")
+            .run()
     }
 
     func revert(on database: any Database) async throws {
@@ -153,7 +177,9 @@ extension CustomerQueries {
     /// across the filter): one indexed read of ids, no rows.
     func matchingIDs(_ filter: CustomerFilter, visibleTo actor: Actor, now: Date, limit: Int) async throws -> [Int] {
         let condition = try await whereClause(filter, visibleTo: actor, now: now)
-        return try await database.sql().raw("SELECT customers.id FROM customers WHERE \(condition) LIMIT \(bind: limit)")
-            .all().map { try $0.decode(column: "id", as: Int.self) }
+        return try await database.sql().raw(
+            "SELECT customers.id FROM customers WHERE \(condition) LIMIT \(bind: limit)"
+        )
+        .all().map { try $0.decode(column: "id", as: Int.self) }
     }
 }

@@ -8,8 +8,11 @@ enum CustomerListView {
         var code, name, company, mobile, region, stage, grade, responsible, updatedAt: String
     }
 
-    static func rows(_ rows: [CustomerListPage.Row], canReassign: Bool, maskedLabel: String, maskedHint: String, labels: Labels? = nil,
-                     checked: Set<Int> = []) -> HTMLFragment {
+    static func rows(
+        _ rows: [CustomerListPage.Row], canReassign: Bool, maskedLabel: String, maskedHint: String,
+        labels: Labels? = nil,
+        checked: Set<Int> = []
+    ) -> HTMLFragment {
         var html = HTMLWriter(reservingCapacity: rows.count * 900)
         func open(_ label: KeyPath<Labels, String>, nowrap: Bool = false) {
             html.raw("\n        <td")
@@ -20,7 +23,9 @@ enum CustomerListView {
         for row in rows {
             html.raw("\n      <tr>\n        ")
             if canReassign {
-                html.element("<td class=\"check\"><input type=\"checkbox\" name=\"customerIDs[]\" value=\"", String(row.id), "\"")
+                html.element(
+                    "<td class=\"check\"><input type=\"checkbox\" name=\"customerIDs[]\" value=\"", String(row.id), "\""
+                )
                 html.element(" aria-label=\"", row.code, "\"")
                 html.raw(checked.contains(row.id) ? " checked></td>" : "></td>")
             }

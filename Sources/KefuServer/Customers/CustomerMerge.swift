@@ -13,12 +13,15 @@ struct CustomerMerge {
 
     @discardableResult
     func merge(
-        _ duplicate: CustomerModel, into survivor: CustomerModel, duplicateVersion: Int, survivorVersion: Int, reason: String,
+        _ duplicate: CustomerModel, into survivor: CustomerModel, duplicateVersion: Int, survivorVersion: Int,
+        reason: String,
         context: AuditContext
     ) async throws -> [FieldChange] {
         let survivorID = try survivor.requireID(), duplicateID = try duplicate.requireID()
         guard survivorID != duplicateID else { throw Refusal(messageKey: "validation.customer.merge_self") }
-        guard survivor.mergedIntoID == nil, duplicate.mergedIntoID == nil else { throw Refusal(messageKey: "validation.customer.merge_merged") }
+        guard survivor.mergedIntoID == nil, duplicate.mergedIntoID == nil else {
+            throw Refusal(messageKey: "validation.customer.merge_merged")
+        }
         let reason = reason.trimmed
         guard reason.count >= 2 else { throw FieldErrors(["reason": "validation.customer.merge_reason"]) }
         guard survivor.version == survivorVersion else { throw CustomerConflict(current: survivor) }
@@ -59,8 +62,12 @@ struct CustomerMerge {
         try await database.transaction { tx in
             let sql = try tx.sql()
             for (id, version) in [(survivorID, survivorVersion), (duplicateID, duplicateVersion)] {
-                let claimed = try await sql.raw("UPDATE customers SET version = version + 1 WHERE id = \(bind: id) AND version = \(bind: version) RETURNING id").all()
-                guard !claimed.isEmpty else { throw CustomerConflict(current: try await CustomerModel.find(id, on: tx) ?? survivor) }
+                let claimed = try await sql.raw(
+                    "UPDATE customers SET version = version + 1 WHERE id = \(bind: id) AND version = \(bind: version) RETURNING id"
+                ).all()
+                guard !claimed.isEmpty else {
+                    throw CustomerConflict(current: try await CustomerModel.find(id, on: tx) ?? survivor)
+                }
             }
             survivor.apply(values)
             survivor.version = survivorVersion + 1
@@ -69,21 +76,29 @@ struct CustomerMerge {
             try await survivor.update(on: tx)
             try await ReturnVisitStore.foldDueVisits(from: duplicateID, into: survivorID, on: tx)
             // Every kind that belongs to a customer, from the declarations: a part cannot be forgotten.
-            try await RecordKinds.moveRecords(ofCustomer: duplicateID, to: survivorID, kinds: RecordKinds.ownedByCustomers, on: tx)
-            try await sql.raw("""
+            try await RecordKinds.moveRecords(
+                ofCustomer: duplicateID, to: survivorID, kinds: RecordKinds.ownedByCustomers, on: tx)
+            try await sql.raw(
+                """
                 UPDATE customers SET merged_into_id = \(bind: survivorID), updated_at = \(bind: context.now) WHERE id = \(bind: duplicateID)
-                """).run()
+                """
+            ).run()
             for change in changes {
                 try await CustomerChangeModel(customerID: survivorID, change: change, context: context).create(on: tx)
             }
-            try await CustomerChangeModel(customerID: survivorID, change: FieldChange(field: "mergedFrom", oldValue: "", newValue: duplicate.code), context: context).create(on: tx)
+            try await CustomerChangeModel(
+                customerID: survivorID,
+                change: FieldChange(field: "mergedFrom", oldValue: "", newValue: duplicate.code), context: context
+            ).create(on: tx)
             try await CustomerSearchIndex.remove(customerID: duplicateID, on: tx)
             try await CustomerSearchIndex.update(customerID: survivorID, text: survivor.searchText, on: tx)
-            try await Timeline.record(.merged, customerID: survivorID, recordType: "customer", recordID: duplicateID,
-                                      summary: "\(duplicate.code) → \(survivor.code) · \(reason)", context: context, on: tx)
+            try await Timeline.record(
+                .merged, customerID: survivorID, recordType: "customer", recordID: duplicateID,
+                summary: "\(duplicate.code) → \(survivor.code) · \(reason)", context: context, on: tx)
             for id in [survivorID, duplicateID] {
-                try await AuditLog.record("customer.merged", recordType: "customer", recordID: String(id), fields: changes.map(\.field),
-                                          detail: "\(duplicate.code) into \(survivor.code): \(reason)", context: context, on: tx)
+                try await AuditLog.record(
+                    "customer.merged", recordType: "customer", recordID: String(id), fields: changes.map(\.field),
+                    detail: "\(duplicate.code) into \(survivor.code): \(reason)", context: context, on: tx)
             }
         }
         duplicate.mergedIntoID = survivorID

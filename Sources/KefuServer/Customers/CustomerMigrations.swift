@@ -99,7 +99,9 @@ struct CreateCustomerChanges: AsyncMigration {
             .field("old_value", .string, .required)
             .field("new_value", .string, .required)
             .create()
-        try await database.sql().raw("CREATE INDEX customer_changes_customer ON customer_changes (customer_id, changed_at, id)").run()
+        try await database.sql().raw(
+            "CREATE INDEX customer_changes_customer ON customer_changes (customer_id, changed_at, id)"
+        ).run()
     }
 
     func revert(on database: any Database) async throws {
@@ -124,7 +126,9 @@ struct CreateCommunicationRecords: AsyncMigration {
             .field("created_at", .datetime, .required)
             .field("version", .int, .required)
             .create()
-        try await database.sql().raw("CREATE INDEX communication_records_customer ON communication_records (customer_id, occurred_at, id)").run()
+        try await database.sql().raw(
+            "CREATE INDEX communication_records_customer ON communication_records (customer_id, occurred_at, id)"
+        ).run()
     }
 
     func revert(on database: any Database) async throws {

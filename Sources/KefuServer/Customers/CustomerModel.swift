@@ -114,7 +114,8 @@ final class CustomerModel: Model, @unchecked Sendable {
     /// The values as stored, for change history and for the edit form.
     var values: CustomerValues {
         CustomerValues(
-            kind: CustomerKind(rawValue: kind) ?? .company, name: name, companyName: companyName, creditCode: creditCode,
+            kind: CustomerKind(rawValue: kind) ?? .company, name: name, companyName: companyName,
+            creditCode: creditCode,
             mobile: mobile, landline: landline, email: email, wechatID: wechatID, province: province, city: city,
             address: address, businessScope: businessScope, industries: industryList,
             budgetMinWan: budgetMinYuan.map(Self.wan), budgetMaxWan: budgetMaxYuan.map(Self.wan),
@@ -176,17 +177,21 @@ extension CustomerChangeModel {
 
     /// The latest changes of a customer, newest first, read into values (the file page shows twenty).
     static func recent(customerID: Int, limit: Int, on database: any Database) async throws -> [Row] {
-        try await database.sql().raw("""
+        try await database.sql().raw(
+            """
             SELECT changed_at, COALESCE(staff.display_name, customer_changes.actor_name) AS actor_name, field, old_value, new_value
             FROM customer_changes LEFT JOIN staff ON staff.id = customer_changes.staff_id
             WHERE customer_id = \(bind: customerID) ORDER BY changed_at DESC, customer_changes.id DESC LIMIT \(bind: limit)
-            """).all().map { row in
-                Row(
-                    changedAt: try row.decode(column: "changed_at", as: Date.self), actorName: try row.decode(column: "actor_name", as: String.self),
-                    field: try row.decode(column: "field", as: String.self), oldValue: try row.decode(column: "old_value", as: String.self),
-                    newValue: try row.decode(column: "new_value", as: String.self)
-                )
-            }
+            """
+        ).all().map { row in
+            Row(
+                changedAt: try row.decode(column: "changed_at", as: Date.self),
+                actorName: try row.decode(column: "actor_name", as: String.self),
+                field: try row.decode(column: "field", as: String.self),
+                oldValue: try row.decode(column: "old_value", as: String.self),
+                newValue: try row.decode(column: "new_value", as: String.self)
+            )
+        }
     }
 }
 
@@ -196,7 +201,9 @@ extension CustomerModel {
     /// file page. Changes load the model with Fluent (`find`), which tracks what was read.
     /// A test compares the two readings field by field.
     static func read(_ id: Int, on database: any Database) async throws -> CustomerModel? {
-        guard let row = try await database.sql().raw("SELECT * FROM customers WHERE id = \(bind: id)").first() else { return nil }
+        guard let row = try await database.sql().raw("SELECT * FROM customers WHERE id = \(bind: id)").first() else {
+            return nil
+        }
         func text(_ column: String) throws -> String { try row.decode(column: column, as: String.self) }
         func optional(_ column: String) throws -> String? { try row.decode(column: column, as: String?.self) }
         let customer = CustomerModel()

@@ -35,13 +35,16 @@ struct CustomerFormPage: Encodable {
     /// The next follow-up, asked for when the customer moves to intent or negotiation (R3.3).
     var followUpDueAt = ""
     var followUpPurpose = ""
-    var followUpChannels = ChoiceOption.list(FollowUpChannel.allCases.map(\.rawValue), labelPrefix: "follow_up.channel", selected: "phone")
+    var followUpChannels = ChoiceOption.list(
+        FollowUpChannel.allCases.map(\.rawValue), labelPrefix: "follow_up.channel", selected: "phone")
 
     /// Keeps what was typed into the follow-up fields.
     mutating func keepFollowUp(_ input: CustomerInput) {
         followUpDueAt = input.followUpDueAt ?? ""
         followUpPurpose = input.followUpPurpose ?? ""
-        followUpChannels = ChoiceOption.list(FollowUpChannel.allCases.map(\.rawValue), labelPrefix: "follow_up.channel", selected: input.followUpChannel ?? "phone")
+        followUpChannels = ChoiceOption.list(
+            FollowUpChannel.allCases.map(\.rawValue), labelPrefix: "follow_up.channel",
+            selected: input.followUpChannel ?? "phone")
     }
 
     struct DuplicateView: Encodable {
@@ -51,8 +54,9 @@ struct CustomerFormPage: Encodable {
 
         static func list(_ matches: [DuplicateMatch]) -> [DuplicateView] {
             matches.map {
-                DuplicateView(id: $0.id, code: $0.code, name: $0.name, companyName: $0.companyName,
-                              reasonKey: "customers.duplicate_reason.\($0.reason.rawValue)", responsibleName: $0.responsibleName)
+                DuplicateView(
+                    id: $0.id, code: $0.code, name: $0.name, companyName: $0.companyName,
+                    reasonKey: "customers.duplicate_reason.\($0.reason.rawValue)", responsibleName: $0.responsibleName)
             }
         }
     }
@@ -60,7 +64,8 @@ struct CustomerFormPage: Encodable {
     /// The draft's text fields, as the template reads them.
     struct DraftView: Encodable {
         var name, companyName, creditCode, mobile, landline, email, wechatID, province, city, address: String
-        var businessScope, budgetMinWan, budgetMaxWan, preferredRegions, lostReason, tags, remarks, consentNoticeVersion: String
+        var businessScope, budgetMinWan, budgetMaxWan, preferredRegions, lostReason, tags, remarks,
+            consentNoticeVersion: String
     }
 
     init(draft: CustomerDraft, customer: CustomerModel?) {
@@ -69,22 +74,31 @@ struct CustomerFormPage: Encodable {
         code = customer?.code
         version = customer?.version ?? 0
         self.draft = DraftView(
-            name: draft.name, companyName: draft.companyName, creditCode: draft.creditCode, mobile: draft.mobile, landline: draft.landline,
-            email: draft.email, wechatID: draft.wechatID, province: draft.province, city: draft.city, address: draft.address,
+            name: draft.name, companyName: draft.companyName, creditCode: draft.creditCode, mobile: draft.mobile,
+            landline: draft.landline,
+            email: draft.email, wechatID: draft.wechatID, province: draft.province, city: draft.city,
+            address: draft.address,
             businessScope: draft.businessScope, budgetMinWan: draft.budgetMinWan, budgetMaxWan: draft.budgetMaxWan,
-            preferredRegions: draft.preferredRegions, lostReason: draft.lostReason, tags: draft.tags, remarks: draft.remarks,
+            preferredRegions: draft.preferredRegions, lostReason: draft.lostReason, tags: draft.tags,
+            remarks: draft.remarks,
             consentNoticeVersion: draft.consentNoticeVersion
         )
-        kinds = ChoiceOption.list(CustomerKind.allCases.map(\.rawValue), labelPrefix: "customer.kind", selected: draft.kind)
-        sources = ChoiceOption.list(SourceChannel.allCases.map(\.rawValue), labelPrefix: "customer.source", selected: draft.source)
-        stages = ChoiceOption.list(CustomerStage.allCases.map(\.rawValue), labelPrefix: "customer.stage", selected: draft.stage)
-        timings = ChoiceOption.list(InvestmentTiming.allCases.map(\.rawValue), labelPrefix: "customer.timing", selected: draft.timing)
+        kinds = ChoiceOption.list(
+            CustomerKind.allCases.map(\.rawValue), labelPrefix: "customer.kind", selected: draft.kind)
+        sources = ChoiceOption.list(
+            SourceChannel.allCases.map(\.rawValue), labelPrefix: "customer.source", selected: draft.source)
+        stages = ChoiceOption.list(
+            CustomerStage.allCases.map(\.rawValue), labelPrefix: "customer.stage", selected: draft.stage)
+        timings = ChoiceOption.list(
+            InvestmentTiming.allCases.map(\.rawValue), labelPrefix: "customer.timing", selected: draft.timing)
         grades = ChoiceOption.list(CustomerVocabulary.grades, labelPrefix: "customer.grade", selected: draft.grade)
-        categories = ChoiceOption.list(CustomerVocabulary.categories, labelPrefix: "customer.category", selected: draft.category)
+        categories = ChoiceOption.list(
+            CustomerVocabulary.categories, labelPrefix: "customer.category", selected: draft.category)
         industries = CustomerVocabulary.industries.map {
             ChoiceOption(value: $0, labelKey: "customer.industry.\($0)", isSelected: draft.industries.contains($0))
         }
-        consentChannels = ChoiceOption.list(CustomerVocabulary.consentChannels, labelPrefix: "customer.consent_channel", selected: draft.consentChannel)
+        consentChannels = ChoiceOption.list(
+            CustomerVocabulary.consentChannels, labelPrefix: "customer.consent_channel", selected: draft.consentChannel)
     }
 }
 
@@ -117,54 +131,82 @@ struct CustomerListPage: Encodable {
     /// Sortable headers, saved filters, select all, the reassignment's reason (issue 10, improvement 3).
     var extras: CustomerListExtras?
 
-    init(req: Request, filter: CustomerFilter, rows: [CustomerListRow], total: Int, paging: Paging, staff: SignedInStaff, specialists: [StaffStore.Assignee],
-         checked: Set<Int> = [], target: Int? = nil) {
+    init(
+        req: Request, filter: CustomerFilter, rows: [CustomerListRow], total: Int, paging: Paging, staff: SignedInStaff,
+        specialists: [StaffStore.Assignee],
+        checked: Set<Int> = [], target: Int? = nil
+    ) {
         let actor = staff.actor
         let rows = rows.map { row in
-            let masked = ContactVisibility.decide(for: actor, on: RecordFacts(responsibleStaffID: row.responsibleStaffID), revealed: false) == .masked
+            let masked =
+                ContactVisibility.decide(
+                    for: actor, on: RecordFacts(responsibleStaffID: row.responsibleStaffID), revealed: false) == .masked
             return Row(
                 id: row.id, code: row.code, name: row.name, companyName: row.companyName,
                 mobile: masked ? row.mobile.map(MainlandMobile.masked) : row.mobile,
-                region: [row.province, row.city].compactMap { $0 }.joined(separator: " "), stageLabel: req.t("customer.stage.\(row.stage)"),
-                stage: row.stage, grade: row.grade, responsibleName: row.responsibleName, updatedAt: DisplayFormat.dateTime(row.updatedAt),
+                region: [row.province, row.city].compactMap { $0 }.joined(separator: " "),
+                stageLabel: req.t("customer.stage.\(row.stage)"),
+                stage: row.stage, grade: row.grade, responsibleName: row.responsibleName,
+                updatedAt: DisplayFormat.dateTime(row.updatedAt),
                 isMasked: masked
             )
         }
         canReassign = AccessPolicy.allows(staff.role, .reassignCustomers)
         let labels = CustomerListView.Labels(
-            code: req.t("customer.field.code"), name: req.t("customer.field.name"), company: req.t("customer.field.companyName"),
-            mobile: req.t("customer.field.mobile"), region: req.t("customer.field.region"), stage: req.t("customer.field.stage"),
-            grade: req.t("customer.field.grade"), responsible: req.t("customer.field.responsible"), updatedAt: req.t("customer.field.updatedAt"))
-        self.rows = CustomerListView.rows(rows, canReassign: canReassign, maskedLabel: req.t("customers.masked"), maskedHint: req.t("customers.masked_hint"),
-                                          labels: labels, checked: checked)
+            code: req.t("customer.field.code"), name: req.t("customer.field.name"),
+            company: req.t("customer.field.companyName"),
+            mobile: req.t("customer.field.mobile"), region: req.t("customer.field.region"),
+            stage: req.t("customer.field.stage"),
+            grade: req.t("customer.field.grade"), responsible: req.t("customer.field.responsible"),
+            updatedAt: req.t("customer.field.updatedAt"))
+        self.rows = CustomerListView.rows(
+            rows, canReassign: canReassign, maskedLabel: req.t("customers.masked"),
+            maskedHint: req.t("customers.masked_hint"),
+            labels: labels, checked: checked)
         hasRows = !rows.isEmpty
         q = filter.text ?? ""
-        stages = ChoiceOption.list(CustomerStage.allCases.map(\.rawValue), labelPrefix: "customer.stage", selected: filter.stage?.rawValue ?? "")
-        grades = ChoiceOption.list(CustomerVocabulary.grades, labelPrefix: "customer.grade", selected: filter.grade ?? "")
-        industries = ChoiceOption.list(CustomerVocabulary.industries, labelPrefix: "customer.industry", selected: filter.industry ?? "")
-        sources = ChoiceOption.list(SourceChannel.allCases.map(\.rawValue), labelPrefix: "customer.source", selected: filter.source?.rawValue ?? "")
+        stages = ChoiceOption.list(
+            CustomerStage.allCases.map(\.rawValue), labelPrefix: "customer.stage",
+            selected: filter.stage?.rawValue ?? "")
+        grades = ChoiceOption.list(
+            CustomerVocabulary.grades, labelPrefix: "customer.grade", selected: filter.grade ?? "")
+        industries = ChoiceOption.list(
+            CustomerVocabulary.industries, labelPrefix: "customer.industry", selected: filter.industry ?? "")
+        sources = ChoiceOption.list(
+            SourceChannel.allCases.map(\.rawValue), labelPrefix: "customer.source",
+            selected: filter.source?.rawValue ?? "")
         let assignees = specialists.map {
-            ChoiceOption(value: String($0.id), labelKey: "", label: $0.displayName, isSelected: $0.id == filter.responsibleStaffID)
+            ChoiceOption(
+                value: String($0.id), labelKey: "", label: $0.displayName,
+                isSelected: $0.id == filter.responsibleStaffID)
         }
         let localize = { (key: String) in req.t(key) }
         self.specialists = ChoiceOption.fragment(assignees, localize: localize)
-        reassignTo = ChoiceOption.fragment(specialists.map {
-            ChoiceOption(value: String($0.id), labelKey: "", label: $0.displayName, isSelected: $0.id == target)
-        }, marksSelection: target != nil, localize: localize)
-        sorts = ChoiceOption.list(CustomerFilter.Sort.allCases.map(\.rawValue), labelPrefix: "customers.sort", selected: filter.sort.rawValue)
+        reassignTo = ChoiceOption.fragment(
+            specialists.map {
+                ChoiceOption(value: String($0.id), labelKey: "", label: $0.displayName, isSelected: $0.id == target)
+            }, marksSelection: target != nil, localize: localize)
+        sorts = ChoiceOption.list(
+            CustomerFilter.Sort.allCases.map(\.rawValue), labelPrefix: "customers.sort", selected: filter.sort.rawValue)
         region = filter.region ?? ""
         notUpdatedDays = filter.notUpdatedDays.map(String.init) ?? ""
         canCreate = AccessPolicy.allows(staff.role, .createCustomer)
         let query = [
-            "q": q, "stage": filter.stage?.rawValue ?? "", "grade": filter.grade ?? "", "industry": filter.industry ?? "",
-            "source": filter.source?.rawValue ?? "", "specialist": filter.responsibleStaffID.map(String.init) ?? "", "region": region,
+            "q": q, "stage": filter.stage?.rawValue ?? "", "grade": filter.grade ?? "",
+            "industry": filter.industry ?? "",
+            "source": filter.source?.rawValue ?? "", "specialist": filter.responsibleStaffID.map(String.init) ?? "",
+            "region": region,
             "notUpdatedDays": notUpdatedDays, "sort": filter.sort.rawValue,
-            "withoutFollowUp": filter.withoutOpenFollowUp ? "1" : "", "notContactedDays": filter.notContactedDays.map(String.init) ?? "",
+            "withoutFollowUp": filter.withoutOpenFollowUp ? "1" : "",
+            "notContactedDays": filter.notContactedDays.map(String.init) ?? "",
         ]
         pager = Pager(request: paging, total: total, path: "/customers", query: query, cap: CustomerQueries.countCap)
         canExport = AccessPolicy.allows(staff.role, .exportCustomers)
-        exportHref = "/customers/export.csv?" + query.filter { !$0.value.isEmpty }.sorted { $0.key < $1.key }
-            .map { "\($0.key)=\($0.value.addingPercentEncoding(withAllowedCharacters: .urlQueryValueAllowed) ?? "")" }.joined(separator: "&")
+        exportHref =
+            "/customers/export.csv?"
+            + query.filter { !$0.value.isEmpty }.sorted { $0.key < $1.key }
+            .map { "\($0.key)=\($0.value.addingPercentEncoding(withAllowedCharacters: .urlQueryValueAllowed) ?? "")" }
+            .joined(separator: "&")
     }
 }
 
@@ -181,7 +223,9 @@ struct CustomerFilePage: Encodable {
         /// Where the next step becomes a follow-up, when the viewer may plan one.
         var followUpHref: String?
     }
-    struct Change { var changedAt: String; var actorName: String; var fieldKey: String; var oldValue: String; var newValue: String }
+    struct Change {
+        var changedAt: String; var actorName: String; var fieldKey: String; var oldValue: String; var newValue: String
+    }
     var id: Int
     var code: String
     var name: String
@@ -221,8 +265,10 @@ struct CustomerFilePage: Encodable {
     var timelineFilters: [TimelineFilter] = []
 
     init(
-        req: Request, customer: CustomerModel, visibility: ContactVisibility, responsibleName: String?, timeline: [Timeline.Entry],
-        timelineTotal: Int, paging: Paging, changes: [CustomerChangeModel.Row], communications: [Int: CommunicationStore.Row] = [:],
+        req: Request, customer: CustomerModel, visibility: ContactVisibility, responsibleName: String?,
+        timeline: [Timeline.Entry],
+        timelineTotal: Int, paging: Paging, changes: [CustomerChangeModel.Row],
+        communications: [Int: CommunicationStore.Row] = [:],
         staffNames: [Int: String] = [:], group: Timeline.Group? = nil, canEdit: Bool, canReveal: Bool, canRecord: Bool,
         errors: [String: String], communication: CommunicationForm
     ) {
@@ -240,53 +286,88 @@ struct CustomerFilePage: Encodable {
             return Field(labelKey: "customer.field.\(key)", value: value)
         }
         let localize = { (key: String) in req.t(key) }
-        contacts = CustomerFileView.fields([
-            field("mobile", dto.mobile), field("landline", dto.landline), field("email", dto.email), field("wechatID", dto.wechatID),
-            field("address", dto.address), field("creditCode", dto.creditCode),
-        ].compactMap { $0 }, localize: localize)
+        contacts = CustomerFileView.fields(
+            [
+                field("mobile", dto.mobile), field("landline", dto.landline), field("email", dto.email),
+                field("wechatID", dto.wechatID),
+                field("address", dto.address), field("creditCode", dto.creditCode),
+            ].compactMap { $0 }, localize: localize)
         let words = req.words
-        let budget: String? = switch (dto.budgetMinWan, dto.budgetMaxWan) {
-        case let (min?, max?): "\(DisplayFormat.wan(min)) – \(DisplayFormat.wan(max)) \(req.t("unit.wan"))"
-        case let (min?, nil): "≥ \(DisplayFormat.wan(min)) \(req.t("unit.wan"))"
-        case let (nil, max?): "≤ \(DisplayFormat.wan(max)) \(req.t("unit.wan"))"
-        case (nil, nil): nil
-        }
-        details = CustomerFileView.fields([
-            field("kind", req.t("customer.kind.\(dto.kind)")), field("region", [dto.province, dto.city].compactMap { $0 }.joined(separator: " ")),
-            field("industries", dto.industries.map { req.t("customer.industry.\($0)") }.joined(separator: words.listSeparator)),
-            field("budget", budget), field("preferredRegions", dto.preferredRegions), field("timing", req.t("customer.timing.\(dto.timing)")),
-            field("source", req.t("customer.source.\(dto.source)")), field("category", dto.category.map { req.t("customer.category.\($0)") }),
-            field("responsible", responsibleName), field("businessScope", dto.businessScope), field("tags", dto.tags.joined(separator: words.listSeparator)),
-            field("lostReason", dto.lostReason), field("remarks", dto.remarks),
-            field("consent", dto.consentAt.map { DisplayFormat.dateTime($0) + " · " + req.t("customer.consent_channel.\(dto.consentChannel ?? "")") + " · " + (dto.consentNoticeVersion ?? "") }),
-            field("createdAt", DisplayFormat.dateTime(dto.createdAt)), field("updatedAt", DisplayFormat.dateTime(dto.updatedAt)),
-        ].compactMap { $0 }, localize: localize)
-        let canPlanFollowUp = req.staff.map { AccessPolicy.permits($0.actor, .manageFollowUps, on: RecordFacts(responsibleStaffID: dto.responsibleStaffID)) } ?? false
-        self.timeline = CustomerFileView.timeline(timeline.map { entry in
-            var item = Entry(occurredAt: DisplayFormat.dateTime(entry.occurredAt), kindKey: "timeline.kind.\(entry.kind)", actorName: words.actor(entry.actorName),
-                             summary: words.timelineSummary(kind: entry.kind, summary: entry.summary, staffNames: staffNames))
-            if entry.recordType == "communication_record", let id = entry.recordID, let record = communications[id] {
-                let nextStep = record.nextStep.trimmed
-                item.communication = CommunicationDetail(
-                    channel: words.label("communication.channel", record.channel), direction: words.label("communication.direction", record.direction),
-                    duration: record.durationMinutes.map { words.t("communication.duration_minutes", ["minutes": String($0)]) } ?? "—",
-                    content: words.orDash(record.content), nextStep: words.orDash(nextStep),
-                    followUpHref: canPlanFollowUp && !nextStep.isEmpty
-                        ? "/customers/\(dto.id)/follow-ups?purpose=\(nextStep.addingPercentEncoding(withAllowedCharacters: .urlQueryValueAllowed) ?? "")#plan-form" : nil
-                )
+        let budget: String? =
+            switch (dto.budgetMinWan, dto.budgetMaxWan) {
+            case (let min?, let max?): "\(DisplayFormat.wan(min)) – \(DisplayFormat.wan(max)) \(req.t("unit.wan"))"
+            case (let min?, nil): "≥ \(DisplayFormat.wan(min)) \(req.t("unit.wan"))"
+            case (nil, let max?): "≤ \(DisplayFormat.wan(max)) \(req.t("unit.wan"))"
+            case (nil, nil): nil
             }
-            return item
-        }, localize: localize)
+        details = CustomerFileView.fields(
+            [
+                field("kind", req.t("customer.kind.\(dto.kind)")),
+                field("region", [dto.province, dto.city].compactMap { $0 }.joined(separator: " ")),
+                field(
+                    "industries",
+                    dto.industries.map { req.t("customer.industry.\($0)") }.joined(separator: words.listSeparator)),
+                field("budget", budget), field("preferredRegions", dto.preferredRegions),
+                field("timing", req.t("customer.timing.\(dto.timing)")),
+                field("source", req.t("customer.source.\(dto.source)")),
+                field("category", dto.category.map { req.t("customer.category.\($0)") }),
+                field("responsible", responsibleName), field("businessScope", dto.businessScope),
+                field("tags", dto.tags.joined(separator: words.listSeparator)),
+                field("lostReason", dto.lostReason), field("remarks", dto.remarks),
+                field(
+                    "consent",
+                    dto.consentAt.map {
+                        DisplayFormat.dateTime($0) + " · "
+                            + req.t("customer.consent_channel.\(dto.consentChannel ?? "")") + " · "
+                            + (dto.consentNoticeVersion ?? "")
+                    }),
+                field("createdAt", DisplayFormat.dateTime(dto.createdAt)),
+                field("updatedAt", DisplayFormat.dateTime(dto.updatedAt)),
+            ].compactMap { $0 }, localize: localize)
+        let canPlanFollowUp =
+            req.staff.map {
+                AccessPolicy.permits(
+                    $0.actor, .manageFollowUps, on: RecordFacts(responsibleStaffID: dto.responsibleStaffID))
+            } ?? false
+        self.timeline = CustomerFileView.timeline(
+            timeline.map { entry in
+                var item = Entry(
+                    occurredAt: DisplayFormat.dateTime(entry.occurredAt), kindKey: "timeline.kind.\(entry.kind)",
+                    actorName: words.actor(entry.actorName),
+                    summary: words.timelineSummary(kind: entry.kind, summary: entry.summary, staffNames: staffNames))
+                if entry.recordType == "communication_record", let id = entry.recordID, let record = communications[id]
+                {
+                    let nextStep = record.nextStep.trimmed
+                    item.communication = CommunicationDetail(
+                        channel: words.label("communication.channel", record.channel),
+                        direction: words.label("communication.direction", record.direction),
+                        duration: record.durationMinutes.map {
+                            words.t("communication.duration_minutes", ["minutes": String($0)])
+                        } ?? "—",
+                        content: words.orDash(record.content), nextStep: words.orDash(nextStep),
+                        followUpHref: canPlanFollowUp && !nextStep.isEmpty
+                            ? "/customers/\(dto.id)/follow-ups?purpose=\(nextStep.addingPercentEncoding(withAllowedCharacters: .urlQueryValueAllowed) ?? "")#plan-form"
+                            : nil
+                    )
+                }
+                return item
+            }, localize: localize)
         hasTimeline = !timeline.isEmpty
         let masked = visibility == .masked
-        self.changes = CustomerFileView.changes(changes.map { change in
-            let hide = masked && CustomerValues.contactFields.contains(change.field)
-            return Change(
-                changedAt: DisplayFormat.dateTime(change.changedAt), actorName: words.actor(change.actorName), fieldKey: "customer.field.\(change.field)",
-                oldValue: hide ? ContactMasking.maskMiddle(change.oldValue) : words.customerValue(field: change.field, value: change.oldValue),
-                newValue: hide ? ContactMasking.maskMiddle(change.newValue) : words.customerValue(field: change.field, value: change.newValue)
-            )
-        }, localize: localize)
+        self.changes = CustomerFileView.changes(
+            changes.map { change in
+                let hide = masked && CustomerValues.contactFields.contains(change.field)
+                return Change(
+                    changedAt: DisplayFormat.dateTime(change.changedAt), actorName: words.actor(change.actorName),
+                    fieldKey: "customer.field.\(change.field)",
+                    oldValue: hide
+                        ? ContactMasking.maskMiddle(change.oldValue)
+                        : words.customerValue(field: change.field, value: change.oldValue),
+                    newValue: hide
+                        ? ContactMasking.maskMiddle(change.newValue)
+                        : words.customerValue(field: change.field, value: change.newValue)
+                )
+            }, localize: localize)
         hasChanges = !changes.isEmpty
         self.canEdit = canEdit
         self.canReveal = canReveal
@@ -300,12 +381,24 @@ struct CustomerFilePage: Encodable {
         version = dto.version
         self.errors = errors
         self.communication = communication
-        channels = ChoiceOption.list(CommunicationChannel.allCases.map(\.rawValue), labelPrefix: "communication.channel", selected: communication.channel ?? "phone")
-        directions = ChoiceOption.list(["inbound", "outbound"], labelPrefix: "communication.direction", selected: communication.direction ?? "inbound")
-        pager = Pager(request: paging, total: timelineTotal, path: "/customers/\(dto.id)", query: group.map { ["kind": $0.rawValue] } ?? [:])
-        timelineFilters = [TimelineFilter(href: "/customers/\(dto.id)#timeline", labelKey: "timeline.group.all", isCurrent: group == nil)]
+        channels = ChoiceOption.list(
+            CommunicationChannel.allCases.map(\.rawValue), labelPrefix: "communication.channel",
+            selected: communication.channel ?? "phone")
+        directions = ChoiceOption.list(
+            ["inbound", "outbound"], labelPrefix: "communication.direction",
+            selected: communication.direction ?? "inbound")
+        pager = Pager(
+            request: paging, total: timelineTotal, path: "/customers/\(dto.id)",
+            query: group.map { ["kind": $0.rawValue] } ?? [:])
+        timelineFilters =
+            [
+                TimelineFilter(
+                    href: "/customers/\(dto.id)#timeline", labelKey: "timeline.group.all", isCurrent: group == nil)
+            ]
             + Timeline.Group.allCases.map {
-                TimelineFilter(href: "/customers/\(dto.id)?kind=\($0.rawValue)#timeline", labelKey: "timeline.group.\($0.rawValue)", isCurrent: $0 == group)
+                TimelineFilter(
+                    href: "/customers/\(dto.id)?kind=\($0.rawValue)#timeline",
+                    labelKey: "timeline.group.\($0.rawValue)", isCurrent: $0 == group)
             }
     }
 }
@@ -313,11 +406,13 @@ struct CustomerFilePage: Encodable {
 extension CustomerListPage: LeafDataRepresentable {
     var leafData: LeafData {
         .dictionary([
-            "rows": rows.leafData, "hasRows": .bool(hasRows), "q": .string(q), "stages": stages.leafData, "grades": grades.leafData,
+            "rows": rows.leafData, "hasRows": .bool(hasRows), "q": .string(q), "stages": stages.leafData,
+            "grades": grades.leafData,
             "industries": industries.leafData, "sources": sources.leafData, "specialists": specialists.leafData,
             "reassignTo": reassignTo.leafData, "sorts": sorts.leafData,
             "region": .string(region), "notUpdatedDays": .string(notUpdatedDays), "canCreate": .bool(canCreate),
-            "canReassign": .bool(canReassign), "canExport": .bool(canExport), "exportHref": .string(exportHref), "pager": pager.leafData,
+            "canReassign": .bool(canReassign), "canExport": .bool(canExport), "exportHref": .string(exportHref),
+            "pager": pager.leafData,
             "extras": extras?.leafData ?? .trueNil,
         ])
     }
@@ -326,17 +421,26 @@ extension CustomerListPage: LeafDataRepresentable {
 extension CustomerFilePage: LeafDataRepresentable {
     var leafData: LeafData {
         .dictionary([
-            "id": .int(id), "code": .string(code), "name": .string(name), "companyName": .string(companyName), "stageKey": .string(stageKey),
-            "stage": .string(stage), "grade": .string(grade), "isMasked": .bool(isMasked), "contacts": contacts.leafData,
-            "details": details.leafData, "timeline": timeline.leafData, "hasTimeline": .bool(hasTimeline), "changes": changes.leafData,
-            "hasChanges": .bool(hasChanges), "canEdit": .bool(canEdit), "canReveal": .bool(canReveal), "canRecord": .bool(canRecord),
-            "canRecommend": .bool(canRecommend), "canSeeFollowUps": .bool(canSeeFollowUps), "canDraftContract": .bool(canDraftContract), "canSeeProcedures": .bool(canSeeProcedures), "version": .int(version),
+            "id": .int(id), "code": .string(code), "name": .string(name), "companyName": .string(companyName),
+            "stageKey": .string(stageKey),
+            "stage": .string(stage), "grade": .string(grade), "isMasked": .bool(isMasked),
+            "contacts": contacts.leafData,
+            "details": details.leafData, "timeline": timeline.leafData, "hasTimeline": .bool(hasTimeline),
+            "changes": changes.leafData,
+            "hasChanges": .bool(hasChanges), "canEdit": .bool(canEdit), "canReveal": .bool(canReveal),
+            "canRecord": .bool(canRecord),
+            "canRecommend": .bool(canRecommend), "canSeeFollowUps": .bool(canSeeFollowUps),
+            "canDraftContract": .bool(canDraftContract), "canSeeProcedures": .bool(canSeeProcedures),
+            "version": .int(version),
             "errors": errors.leafData, "communication": communication.leafData, "channels": channels.leafData,
             "directions": directions.leafData, "pager": pager.leafData, "privacy": privacy?.leafData ?? .trueNil,
             "glance": glance?.leafData ?? .trueNil, "privacyHasPending": .bool(privacyHasPending),
-            "timelineFilters": .array(timelineFilters.map {
-                .dictionary(["href": .string($0.href), "labelKey": .string($0.labelKey), "isCurrent": .bool($0.isCurrent)])
-            }),
+            "timelineFilters": .array(
+                timelineFilters.map {
+                    .dictionary([
+                        "href": .string($0.href), "labelKey": .string($0.labelKey), "isCurrent": .bool($0.isCurrent),
+                    ])
+                }),
         ])
     }
 }

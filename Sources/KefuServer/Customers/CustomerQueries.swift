@@ -35,11 +35,14 @@ extension CustomerListRow {
         func text(_ key: CodingKeys) throws -> String { try row.decode(column: key.rawValue, as: String.self) }
         func optional(_ key: CodingKeys) throws -> String? { try row.decode(column: key.rawValue, as: String?.self) }
         self.init(
-            id: try row.decode(column: CodingKeys.id.rawValue, as: Int.self), code: try text(.code), kind: try text(.kind), name: try text(.name),
-            companyName: try optional(.companyName), mobile: try optional(.mobile), email: try optional(.email), province: try optional(.province),
+            id: try row.decode(column: CodingKeys.id.rawValue, as: Int.self), code: try text(.code),
+            kind: try text(.kind), name: try text(.name),
+            companyName: try optional(.companyName), mobile: try optional(.mobile), email: try optional(.email),
+            province: try optional(.province),
             city: try optional(.city), stage: try text(.stage), grade: try optional(.grade),
             responsibleStaffID: try row.decode(column: CodingKeys.responsibleStaffID.rawValue, as: Int?.self),
-            responsibleName: try optional(.responsibleName), updatedAt: try row.decode(column: CodingKeys.updatedAt.rawValue, as: Date.self)
+            responsibleName: try optional(.responsibleName),
+            updatedAt: try row.decode(column: CodingKeys.updatedAt.rawValue, as: Date.self)
         )
     }
 }
@@ -84,19 +87,26 @@ struct CustomerQueries {
     var indexedSearchLimit = 1_000
 
     /// A page of customers matching the filter among those the viewer may list.
-    func list(_ filter: CustomerFilter, visibleTo actor: Actor, paging: Paging, now: Date) async throws -> (items: [CustomerListRow], total: Int) {
+    func list(_ filter: CustomerFilter, visibleTo actor: Actor, paging: Paging, now: Date) async throws -> (
+        items: [CustomerListRow], total: Int
+    ) {
         let sql = try database.sql()
         let plan = try await plan(filter, visibleTo: actor, now: now, indexOrderAllowed: true)
-        let total = try await sql.raw("""
-            SELECT COUNT(*) AS n FROM (SELECT 1 FROM \(plan.from) WHERE \(plan.where) LIMIT \(bind: Self.countCap + 1)) AS capped
-            """).first()?.decode(column: "n", as: Int.self) ?? 0
-        let items = try await sql.raw("""
+        let total =
+            try await sql.raw(
+                """
+                SELECT COUNT(*) AS n FROM (SELECT 1 FROM \(plan.from) WHERE \(plan.where) LIMIT \(bind: Self.countCap + 1)) AS capped
+                """
+            ).first()?.decode(column: "n", as: Int.self) ?? 0
+        let items = try await sql.raw(
+            """
             SELECT customers.id, customers.code, customers.kind, customers.name, customers.company_name, customers.mobile,
                    customers.email, customers.province, customers.city, customers.stage, customers.grade,
                    customers.responsible_staff_id, staff.display_name AS responsible_name, customers.updated_at
             FROM \(plan.from) LEFT JOIN staff ON staff.id = customers.responsible_staff_id
             WHERE \(plan.where) ORDER BY \(plan.order) LIMIT \(bind: paging.size) OFFSET \(bind: paging.offset)
-            """).all().map(CustomerListRow.init(row:))
+            """
+        ).all().map(CustomerListRow.init(row:))
         return (items, total)
     }
 
@@ -119,9 +129,13 @@ struct CustomerQueries {
     }
 
     /// Where the rows come from, which of them match, and in what order.
-    private struct Plan { var from: SQLQueryString = "customers"; var `where`: SQLQueryString; var order: SQLQueryString }
+    private struct Plan {
+        var from: SQLQueryString = "customers"; var `where`: SQLQueryString; var order: SQLQueryString
+    }
 
-    private func plan(_ filter: CustomerFilter, visibleTo actor: Actor, now: Date, indexOrderAllowed: Bool) async throws -> Plan {
+    private func plan(_ filter: CustomerFilter, visibleTo actor: Actor, now: Date, indexOrderAllowed: Bool) async throws
+        -> Plan
+    {
         // Merged files live on only as pointers to their survivor.
         var conditions: [SQLQueryString] = ["customers.merged_into_id IS NULL"]
         var plan = Plan(where: "TRUE", order: Self.order(filter.sort))
@@ -149,16 +163,21 @@ struct CustomerQueries {
         }
         if let stage = filter.stage { conditions.append("customers.stage = \(bind: stage.rawValue)") }
         if let grade = filter.grade { conditions.append("customers.grade = \(bind: grade)") }
-        if let staffID = filter.responsibleStaffID { conditions.append("customers.responsible_staff_id = \(bind: staffID)") }
+        if let staffID = filter.responsibleStaffID {
+            conditions.append("customers.responsible_staff_id = \(bind: staffID)")
+        }
         if let industry = filter.industry { conditions.append("customers.industries LIKE \(bind: "%,\(industry),%")") }
-        if let region = filter.region { conditions.append("(customers.province = \(bind: region) OR customers.city = \(bind: region))") }
+        if let region = filter.region {
+            conditions.append("(customers.province = \(bind: region) OR customers.city = \(bind: region))")
+        }
         if let source = filter.source { conditions.append("customers.source = \(bind: source.rawValue)") }
         if let days = filter.notUpdatedDays {
             conditions.append("customers.updated_at < \(bind: now.addingTimeInterval(-Double(days) * 86400))")
         }
         if filter.withoutOpenFollowUp {
             // Served per file by follow_ups_customer (customer_id, due_at).
-            conditions.append("""
+            conditions.append(
+                """
                 customers.stage IN ('intent', 'negotiating') AND NOT EXISTS (SELECT 1 FROM follow_ups \
                 WHERE follow_ups.customer_id = customers.id AND follow_ups.completed_at IS NULL)
                 """)
@@ -166,7 +185,8 @@ struct CustomerQueries {
         if let days = filter.notContactedDays {
             let since = now.addingTimeInterval(-Double(days) * 86400)
             // Served per file by communication_records_customer (customer_id, occurred_at, id).
-            conditions.append("""
+            conditions.append(
+                """
                 customers.created_at < \(bind: since) AND NOT EXISTS (SELECT 1 FROM communication_records \
                 WHERE communication_records.customer_id = customers.id AND communication_records.occurred_at >= \(bind: since))
                 """)
@@ -187,7 +207,8 @@ struct CustomerQueries {
 
     /// The first and last customer code. Two subqueries, not MIN and MAX in one SELECT: SQLite answers a lone
     /// MIN or MAX from an end of the code index but scans the whole index for the pair (130 ms at a million files).
-    static let codeBounds: SQLQueryString = "SELECT (SELECT MIN(code) FROM customers) AS first, (SELECT MAX(code) FROM customers) AS last"
+    static let codeBounds: SQLQueryString =
+        "SELECT (SELECT MIN(code) FROM customers) AS first, (SELECT MAX(code) FROM customers) AS last"
 
     /// What one search box means (issue 3 §5): a code, a whole mobile or its last four digits, an
     /// e-mail, or text (names and companies, Chinese substrings of two characters and more). On files
@@ -223,17 +244,22 @@ struct CustomerQueries {
             return .condition("customers.mobile = \(bind: mobile) AND " + onlyUnmasked(.wholeMobile))
         }
         if text.contains("@") {
-            return .condition("customers.email >= \(bind: lowered) AND customers.email < \(bind: lowered + "\u{FFFF}") AND " + onlyUnmasked(.email))
+            return .condition(
+                "customers.email >= \(bind: lowered) AND customers.email < \(bind: lowered + "\u{FFFF}") AND "
+                    + onlyUnmasked(.email))
         }
         if let found = Self.nameAndLastFour(text) {
             // "张伟 5678": a name with a mobile's last four digits, as callers give them. The last-four
             // index narrows to about a hundred files at a million, the text search checks each; the
             // digits as a word of the index would look for them in codes and e-mails only.
-            let byName: SQLQueryString = switch try await textSearch(found.name, unmasked: unmasked) {
-            case .condition(let condition): condition
-            case .commonFragment(_, _, let scan): scan
-            }
-            return .condition("customers.mobile_last4 = \(bind: found.lastFour) AND " + onlyUnmasked(.mobileLastFour) + " AND " + byName)
+            let byName: SQLQueryString =
+                switch try await textSearch(found.name, unmasked: unmasked) {
+                case .condition(let condition): condition
+                case .commonFragment(_, _, let scan): scan
+                }
+            return .condition(
+                "customers.mobile_last4 = \(bind: found.lastFour) AND " + onlyUnmasked(.mobileLastFour) + " AND "
+                    + byName)
         }
         let guarded = Self.maskedTextGuard(lowered, unmasked: unmasked)
         switch try await indexedTextSearch(lowered) {
@@ -285,7 +311,8 @@ struct CustomerQueries {
         for segment in SearchGrams.segments(lowered) {
             switch segment {
             case .cjk(let run): visible = visible + " AND " + unmaskedText + " LIKE \(bind: "%" + String(run) + "%")"
-            case .word(let word): visible = visible + " AND " + unmaskedText + " LIKE \(bind: "% " + escapeLike(word) + "%")"
+            case .word(let word):
+                visible = visible + " AND " + unmaskedText + " LIKE \(bind: "% " + escapeLike(word) + "%")"
             }
         }
         return "(" + unmaskedCondition(unmasked) + " OR (" + visible + "))"
@@ -303,13 +330,16 @@ struct CustomerQueries {
             // Nothing the index can use (one Chinese character): a plain substring scan.
             return .condition("customers.search_text LIKE \(bind: "%" + escapeLike(lowered) + "%")")
         }
-        let matches = try await CustomerSearchIndex.matches(upTo: indexedSearchLimit, phrases, indexed: indexed, on: database)
+        let matches = try await CustomerSearchIndex.matches(
+            upTo: indexedSearchLimit, phrases, indexed: indexed, on: database)
         if matches > indexedSearchLimit {
             var scan: SQLQueryString = "TRUE"
             for case .word(let word) in SearchGrams.segments(lowered) where word.count >= 2 {
                 scan = scan + " AND customers.search_text LIKE \(bind: "%" + escapeLike(word) + "%")"
             }
-            return .commonFragment(match: CustomerSearchIndex.matchExpression(phrases), check: confirmation, scan: scan + " AND " + confirmation)
+            return .commonFragment(
+                match: CustomerSearchIndex.matchExpression(phrases), check: confirmation,
+                scan: scan + " AND " + confirmation)
         }
         return .condition(indexed + " AND " + confirmation)
     }

@@ -11,11 +11,13 @@ enum CustomerFileKind: LoadableRecordKind {
     static let personal: [PersonalColumn] = [
         .init("name", .marker), .init("company_name", .null), .init("company_key", .null), .init("credit_code", .null),
         .init("mobile", .null), .init("mobile_last4", .null), .init("landline", .null), .init("email", .null),
-        .init("wechat_id", .null), .init("address", .null), .init("business_scope", .null), .init("preferred_regions", .null),
+        .init("wechat_id", .null), .init("address", .null), .init("business_scope", .null),
+        .init("preferred_regions", .null),
         .init("tags", .empty), .init("remarks", .null), .init("lost_reason", .null),
     ]
 
-    static func load(_ id: Int, on database: any Database) async throws -> (record: CustomerModel, facts: RecordFacts)? {
+    static func load(_ id: Int, on database: any Database) async throws -> (record: CustomerModel, facts: RecordFacts)?
+    {
         try await CustomerModel.find(id, on: database).map { ($0, $0.recordFacts) }
     }
 }
@@ -25,7 +27,8 @@ enum CustomerFileKind: LoadableRecordKind {
 enum CustomerFileToShow: LoadableRecordKind {
     static let recordType = CustomerFileKind.recordType, table = CustomerFileKind.table
 
-    static func load(_ id: Int, on database: any Database) async throws -> (record: CustomerModel, facts: RecordFacts)? {
+    static func load(_ id: Int, on database: any Database) async throws -> (record: CustomerModel, facts: RecordFacts)?
+    {
         try await CustomerModel.read(id, on: database).map { ($0, $0.recordFacts) }
     }
 }
@@ -34,7 +37,9 @@ enum CustomerFileToShow: LoadableRecordKind {
 enum CommunicationKind: RecordKind {
     static let recordType = "communication_record", table = "communication_records"
     static let customerColumn: String? = "customer_id"
-    static let personal: [PersonalColumn] = [.init("summary", .marker), .init("content", .empty), .init("next_step", .empty)]
+    static let personal: [PersonalColumn] = [
+        .init("summary", .marker), .init("content", .empty), .init("next_step", .empty),
+    ]
 }
 
 /// The file's change history (R4.3): the old and new values of contact fields are personal.

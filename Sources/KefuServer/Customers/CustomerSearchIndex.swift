@@ -17,9 +17,12 @@ enum CustomerSearchIndex {
         let sql = try database.sql()
         switch database.dialect {
         case .sqlite:
-            try await sql.raw("CREATE VIRTUAL TABLE customer_search USING fts5(terms, tokenize = 'unicode61 remove_diacritics 0')").run()
+            try await sql.raw(
+                "CREATE VIRTUAL TABLE customer_search USING fts5(terms, tokenize = 'unicode61 remove_diacritics 0')"
+            ).run()
             // Term statistics; search no longer reads them (see `matches(upTo:)`), the table stays for its migration.
-            try await sql.raw("CREATE VIRTUAL TABLE customer_search_terms USING fts5vocab(customer_search, 'row')").run()
+            try await sql.raw("CREATE VIRTUAL TABLE customer_search_terms USING fts5vocab(customer_search, 'row')")
+                .run()
         case .postgres:
             try await sql.raw("ALTER TABLE customers ADD COLUMN search_terms text[] NOT NULL DEFAULT '{}'").run()
             try await sql.raw("CREATE INDEX customers_search_terms ON customers USING GIN (search_terms)").run()
@@ -40,10 +43,13 @@ enum CustomerSearchIndex {
         switch database.dialect {
         case .sqlite:
             try await sql.raw("DELETE FROM customer_search WHERE rowid = \(bind: customerID)").run()
-            try await sql.raw("INSERT INTO customer_search (rowid, terms) VALUES (\(bind: customerID), \(bind: terms))").run()
+            try await sql.raw("INSERT INTO customer_search (rowid, terms) VALUES (\(bind: customerID), \(bind: terms))")
+                .run()
         case .postgres:
             let array = terms.split(separator: " ").map(String.init)
-            try await sql.raw("UPDATE customers SET search_terms = \(bind: Array(Set(array)).sorted()) WHERE id = \(bind: customerID)").run()
+            try await sql.raw(
+                "UPDATE customers SET search_terms = \(bind: Array(Set(array)).sorted()) WHERE id = \(bind: customerID)"
+            ).run()
         }
     }
 
@@ -53,7 +59,9 @@ enum CustomerSearchIndex {
         switch database.dialect {
         case .sqlite:
             let insert = try database.sql().insert(into: "customer_search").columns("rowid", "terms")
-            for customer in customers { insert.values(SQLBind(customer.id), SQLBind(SearchGrams.indexTerms(customer.text))) }
+            for customer in customers {
+                insert.values(SQLBind(customer.id), SQLBind(SearchGrams.indexTerms(customer.text)))
+            }
             try await insert.run()
         case .postgres:
             for customer in customers { try await update(customerID: customer.id, text: customer.text, on: database) }
@@ -64,12 +72,17 @@ enum CustomerSearchIndex {
     /// fragment from a rare one. FTS5 stops at the limit and drives a phrase by its rarest pair, so the
     /// probe costs well under a millisecond either way (term statistics from `fts5vocab` would read a
     /// common term's whole list: 50 ms for 有限 at a million files).
-    static func matches(upTo limit: Int, _ phrases: [[String]], indexed: SQLQueryString, on database: any Database) async throws -> Int {
-        let probe: SQLQueryString = switch database.dialect {
-        case .sqlite: "SELECT rowid FROM customer_search WHERE customer_search MATCH \(bind: matchExpression(phrases)) LIMIT \(bind: limit + 1)"
-        case .postgres: "SELECT customers.id FROM customers WHERE \(indexed) LIMIT \(bind: limit + 1)"
-        }
-        return try await database.sql().raw("SELECT COUNT(*) AS n FROM (\(probe)) AS probe").first()?.decode(column: "n", as: Int.self) ?? 0
+    static func matches(upTo limit: Int, _ phrases: [[String]], indexed: SQLQueryString, on database: any Database)
+        async throws -> Int
+    {
+        let probe: SQLQueryString =
+            switch database.dialect {
+            case .sqlite:
+                "SELECT rowid FROM customer_search WHERE customer_search MATCH \(bind: matchExpression(phrases)) LIMIT \(bind: limit + 1)"
+            case .postgres: "SELECT customers.id FROM customers WHERE \(indexed) LIMIT \(bind: limit + 1)"
+            }
+        return try await database.sql().raw("SELECT COUNT(*) AS n FROM (\(probe)) AS probe").first()?.decode(
+            column: "n", as: Int.self) ?? 0
     }
 
     /// Takes a customer out of search (merged or anonymized files).
@@ -77,7 +90,8 @@ enum CustomerSearchIndex {
         let sql = try database.sql()
         switch database.dialect {
         case .sqlite: try await sql.raw("DELETE FROM customer_search WHERE rowid = \(bind: customerID)").run()
-        case .postgres: try await sql.raw("UPDATE customers SET search_terms = '{}' WHERE id = \(bind: customerID)").run()
+        case .postgres:
+            try await sql.raw("UPDATE customers SET search_terms = '{}' WHERE id = \(bind: customerID)").run()
         }
     }
 
@@ -96,14 +110,18 @@ enum CustomerSearchIndex {
         guard !phrases.isEmpty else { return nil }
         switch dialect {
         case .sqlite:
-            return "customers.id IN (SELECT rowid FROM customer_search WHERE customer_search MATCH \(bind: matchExpression(phrases)))"
+            return
+                "customers.id IN (SELECT rowid FROM customer_search WHERE customer_search MATCH \(bind: matchExpression(phrases)))"
         case .postgres:
             var condition: SQLQueryString = "TRUE"
             for phrase in phrases {
                 if phrase.count == 1, !phrase[0].unicodeScalars.contains(where: { $0.value > 0x2FFF }) {
-                    condition = condition + " AND EXISTS (SELECT 1 FROM unnest(customers.search_terms) AS term WHERE term LIKE \(bind: phrase[0] + "%"))"
+                    condition =
+                        condition
+                        + " AND EXISTS (SELECT 1 FROM unnest(customers.search_terms) AS term WHERE term LIKE \(bind: phrase[0] + "%"))"
                 } else {
-                    condition = condition + " AND customers.search_terms @> \(bind: Array(Set(phrase)).sorted())::text[]"
+                    condition =
+                        condition + " AND customers.search_terms @> \(bind: Array(Set(phrase)).sorted())::text[]"
                 }
             }
             return condition

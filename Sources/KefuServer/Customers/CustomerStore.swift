@@ -32,23 +32,29 @@ struct CustomerStore {
         var conditions: [(SQLQueryString, DuplicateMatch.Reason)] = []
         if let mobile = values.mobile { conditions.append(("customers.mobile = \(bind: mobile)", .mobile)) }
         if let code = values.creditCode { conditions.append(("customers.credit_code = \(bind: code)", .creditCode)) }
-        if let key = values.companyName.flatMap(CompanyName.matchKey) { conditions.append(("customers.company_key = \(bind: key)", .companyName)) }
+        if let key = values.companyName.flatMap(CompanyName.matchKey) {
+            conditions.append(("customers.company_key = \(bind: key)", .companyName))
+        }
         var matches: [DuplicateMatch] = []
         let sql = try database.sql()
         for (condition, reason) in conditions {
-            let rows = try await sql.raw("""
+            let rows = try await sql.raw(
+                """
                 SELECT customers.id, customers.code, customers.name, customers.company_name, staff.display_name AS responsible_name
                 FROM customers LEFT JOIN staff ON staff.id = customers.responsible_staff_id
                 WHERE \(condition) AND customers.id <> \(bind: id ?? 0) AND customers.merged_into_id IS NULL ORDER BY customers.id LIMIT 5
-                """).all()
+                """
+            ).all()
             for row in rows {
                 let matchID = try row.decode(column: "id", as: Int.self)
                 guard !matches.contains(where: { $0.id == matchID }) else { continue }
-                matches.append(DuplicateMatch(
-                    id: matchID, code: try row.decode(column: "code", as: String.self), name: try row.decode(column: "name", as: String.self),
-                    companyName: try row.decode(column: "company_name", as: String?.self), reason: reason,
-                    responsibleName: try row.decode(column: "responsible_name", as: String?.self)
-                ))
+                matches.append(
+                    DuplicateMatch(
+                        id: matchID, code: try row.decode(column: "code", as: String.self),
+                        name: try row.decode(column: "name", as: String.self),
+                        companyName: try row.decode(column: "company_name", as: String?.self), reason: reason,
+                        responsibleName: try row.decode(column: "responsible_name", as: String?.self)
+                    ))
             }
         }
         return matches
@@ -58,11 +64,14 @@ struct CustomerStore {
     /// Creates a file; `followUp` is the plan the follow-up rule asks for at the intent and
     /// negotiating stages (R3.3), written in the same transaction.
     func create(
-        _ values: CustomerValues, responsibleStaffID: Int?, duplicateReason: String?, context: AuditContext, followUp: FollowUpPlan? = nil
+        _ values: CustomerValues, responsibleStaffID: Int?, duplicateReason: String?, context: AuditContext,
+        followUp: FollowUpPlan? = nil
     ) async throws -> CustomerModel {
         let duplicates = try await duplicates(of: values)
         let reason = duplicateReason?.trimmed ?? ""
-        if !duplicates.isEmpty, reason.isEmpty { try await DuplicateCheck.refuse(duplicates, for: values, context: context, on: database) }
+        if !duplicates.isEmpty, reason.isEmpty {
+            try await DuplicateCheck.refuse(duplicates, for: values, context: context, on: database)
+        }
         let customer = CustomerModel()
         try await database.transaction { tx in
             customer.code = try await nextCode(on: tx, now: context.now)
@@ -76,12 +85,18 @@ struct CustomerStore {
             try await customer.create(on: tx)
             let id = try customer.requireID()
             try await CustomerSearchIndex.update(customerID: id, text: customer.searchText, on: tx)
-            let note = reason.isEmpty ? customer.code : "\(customer.code) · 疑似重复: \(duplicates.map(\.code).joined(separator: ", ")) · \(reason)"
-            try await Timeline.record(.created, customerID: id, recordType: "customer", recordID: id, summary: note, context: context, on: tx)
+            let note =
+                reason.isEmpty
+                ? customer.code
+                : "\(customer.code) · 疑似重复: \(duplicates.map(\.code).joined(separator: ", ")) · \(reason)"
+            try await Timeline.record(
+                .created, customerID: id, recordType: "customer", recordID: id, summary: note, context: context, on: tx)
             if let followUp { _ = try await FollowUpStore.insert(followUp, customerID: id, context: context, on: tx) }
             try await AuditLog.record(
-                "customer.created", recordType: "customer", recordID: String(id), fields: Array(values.historyFields.filter { !$0.value.isEmpty }.keys),
-                detail: reason.isEmpty ? customer.code : "duplicate of \(duplicates.map(\.code).joined(separator: ",")): \(reason)",
+                "customer.created", recordType: "customer", recordID: String(id),
+                fields: Array(values.historyFields.filter { !$0.value.isEmpty }.keys),
+                detail: reason.isEmpty
+                    ? customer.code : "duplicate of \(duplicates.map(\.code).joined(separator: ",")): \(reason)",
                 context: context, on: tx
             )
         }
@@ -91,7 +106,8 @@ struct CustomerStore {
     /// Saves new values over the version the editor read; a stale version is a conflict (S6).
     @discardableResult
     func update(
-        _ customer: CustomerModel, with values: CustomerValues, version: Int, duplicateReason: String?, context: AuditContext,
+        _ customer: CustomerModel, with values: CustomerValues, version: Int, duplicateReason: String?,
+        context: AuditContext,
         followUp: FollowUpPlan? = nil
     ) async throws -> [FieldChange] {
         guard customer.version == version else { throw CustomerConflict(current: customer) }
@@ -111,9 +127,11 @@ struct CustomerStore {
         try await database.transaction { tx in
             // Claim the version first: of two saves from one version, only one finds the row. The
             // claim holds the row until the transaction ends, on SQLite and PostgreSQL alike.
-            let claimed = try await tx.sql().raw("""
+            let claimed = try await tx.sql().raw(
+                """
                 UPDATE customers SET version = version + 1 WHERE id = \(bind: id) AND version = \(bind: version) RETURNING id
-                """).all()
+                """
+            ).all()
             guard !claimed.isEmpty else {
                 throw CustomerConflict(current: try await CustomerModel.find(id, on: tx) ?? customer)
             }
@@ -123,9 +141,13 @@ struct CustomerStore {
             }
             try await CustomerSearchIndex.update(customerID: id, text: customer.searchText, on: tx)
             let summary = changes.map(\.field).joined(separator: ", ")
-            try await Timeline.record(.changed, customerID: id, recordType: "customer", recordID: id, summary: summary, context: context, on: tx)
+            try await Timeline.record(
+                .changed, customerID: id, recordType: "customer", recordID: id, summary: summary, context: context,
+                on: tx)
             if let followUp { _ = try await FollowUpStore.insert(followUp, customerID: id, context: context, on: tx) }
-            try await AuditLog.record("customer.updated", recordType: "customer", recordID: String(id), fields: changes.map(\.field), context: context, on: tx)
+            try await AuditLog.record(
+                "customer.updated", recordType: "customer", recordID: String(id), fields: changes.map(\.field),
+                context: context, on: tx)
         }
         return changes
     }
@@ -137,7 +159,9 @@ struct CustomerStore {
     /// Gives the files to `staffID` with the reason (issue 10, improvement 3): each change on the file's
     /// history, timeline and audit log with the reason; the receiving person gets one notification on
     /// the bell for the batch, in the same transaction.
-    func reassign(_ ids: [Int], to staffID: Int, reason: String = "", notice: ReassignmentNotice? = nil, context: AuditContext) async throws -> Int {
+    func reassign(
+        _ ids: [Int], to staffID: Int, reason: String = "", notice: ReassignmentNotice? = nil, context: AuditContext
+    ) async throws -> Int {
         try await database.transaction { tx -> Int in
             var moved = 0
             // One query for all of them, not one per customer.
@@ -145,8 +169,11 @@ struct CustomerStore {
             // The audit log reads the people by name (issue 10 #5), looked up once for the batch.
             let people = Set(customers.compactMap(\.responsibleStaffID) + [staffID])
             var names: [Int: String] = [:]
-            for row in try await tx.sql().raw("SELECT id, display_name FROM staff WHERE id IN (\(binds: Array(people)))").all() {
-                names[try row.decode(column: "id", as: Int.self)] = try row.decode(column: "display_name", as: String.self)
+            for row in try await tx.sql().raw(
+                "SELECT id, display_name FROM staff WHERE id IN (\(binds: Array(people)))"
+            ).all() {
+                names[try row.decode(column: "id", as: Int.self)] = try row.decode(
+                    column: "display_name", as: String.self)
             }
             let name = { (id: Int?) in id.map { names[$0] ?? String($0) } ?? "—" }
             for customer in customers where customer.responsibleStaffID != staffID {
@@ -158,23 +185,35 @@ struct CustomerStore {
                 try await customer.update(on: tx)
                 // Open follow-ups go with the customer to the new specialist's lists, and their
                 // reminder marks are cleared: the new specialist is reminded of what is due or overdue.
-                try await tx.sql().raw("""
+                try await tx.sql().raw(
+                    """
                     UPDATE follow_ups SET staff_id = \(bind: staffID), due_reminded_at = NULL, overdue_reminded_at = NULL
                     WHERE customer_id = \(bind: id) AND completed_at IS NULL
-                    """).run()
-                try await CustomerChangeModel(customerID: id, change: FieldChange(field: "responsibleStaffID", oldValue: old, newValue: String(staffID)), context: context).create(on: tx)
-                try await Timeline.record(.reassigned, customerID: id, recordType: "customer", recordID: id, summary: "→ \(staffID)", context: context, on: tx)
-                try await AuditLog.record("customer.reassigned", recordType: "customer", recordID: String(id), fields: ["responsibleStaffID"],
-                                          detail: "\(name(Int(old))) → \(name(staffID))" + (reason.isEmpty ? "" : " · \(reason.prefix(200))"), context: context, on: tx)
+                    """
+                ).run()
+                try await CustomerChangeModel(
+                    customerID: id,
+                    change: FieldChange(field: "responsibleStaffID", oldValue: old, newValue: String(staffID)),
+                    context: context
+                ).create(on: tx)
+                try await Timeline.record(
+                    .reassigned, customerID: id, recordType: "customer", recordID: id, summary: "→ \(staffID)",
+                    context: context, on: tx)
+                try await AuditLog.record(
+                    "customer.reassigned", recordType: "customer", recordID: String(id), fields: ["responsibleStaffID"],
+                    detail: "\(name(Int(old))) → \(name(staffID))" + (reason.isEmpty ? "" : " · \(reason.prefix(200))"),
+                    context: context, on: tx)
                 moved += 1
             }
             if moved > 0, let notice, staffID != context.actorStaffID {
                 // Not a scheduled reminder (no ReminderEvent, no webhook): a note on the bell only.
-                try await tx.sql().raw("""
+                try await tx.sql().raw(
+                    """
                     INSERT INTO notifications (staff_id, event, title, body, link, dedupe_key, created_at)
                     VALUES (\(bind: staffID), 'customers.assigned', \(bind: notice.title(moved)), \(bind: reason), \(bind: notice.link),
                             \(bind: "customers.assigned:\(UUID().uuidString)"), \(bind: context.now))
-                    """).run()
+                    """
+                ).run()
             }
             return moved
         }

@@ -28,19 +28,26 @@ struct CustomersController: RouteCollection {
     }
 
     /// The list, or the list again with a refused action's messages and what was typed (422).
-    func renderList(_ req: Request, filter: CustomerFilter, errors: [String: String] = [:], reason: String = "", saveName: String = "",
-                    checked: Set<Int> = [], target: Int? = nil) async throws -> Response {
+    func renderList(
+        _ req: Request, filter: CustomerFilter, errors: [String: String] = [:], reason: String = "",
+        saveName: String = "",
+        checked: Set<Int> = [], target: Int? = nil
+    ) async throws -> Response {
         let staff = try req.requireStaff()
         let paging = try req.paging
-        let (rows, total) = try await CustomerQueries(database: req.db).list(filter, visibleTo: staff.actor, paging: paging, now: req.now)
+        let (rows, total) = try await CustomerQueries(database: req.db).list(
+            filter, visibleTo: staff.actor, paging: paging, now: req.now)
         let specialists = try await req.application.assigneeDirectory.assignees(on: req.db)
-        var page = CustomerListPage(req: req, filter: filter, rows: rows, total: total, paging: paging, staff: staff, specialists: specialists,
-                                    checked: checked, target: target)
+        var page = CustomerListPage(
+            req: req, filter: filter, rows: rows, total: total, paging: paging, staff: staff, specialists: specialists,
+            checked: checked, target: target)
         page.extras = CustomerListExtras(
             req: req, filter: filter, total: total, canReassign: page.canReassign,
-            savedFilters: try await SavedFilterStore(database: req.db).list(staffID: staff.id), csrf: req.csrfToken ?? "",
+            savedFilters: try await SavedFilterStore(database: req.db).list(staffID: staff.id),
+            csrf: req.csrfToken ?? "",
             errors: errors, reason: reason, saveName: saveName)
-        return try await req.renderPage("customers/index", titleKey: "customers.title", page, status: errors.isEmpty ? .ok : .unprocessableEntity)
+        return try await req.renderPage(
+            "customers/index", titleKey: "customers.title", page, status: errors.isEmpty ? .ok : .unprocessableEntity)
     }
 
     /// The intake page's check as the mobile is typed (issue 10, one-screen intake): the same check as
@@ -55,17 +62,23 @@ struct CustomersController: RouteCollection {
         let filter = CustomerFilter(parameters: QueryParameters(req.body.string), staffID: staff.id)
         let name = ((try? req.content.get(String.self, at: "filterName")) ?? "")
         do {
-            _ = try await SavedFilterStore(database: req.db).save(name: name, filter: filter, staffID: staff.id, context: req.auditContext)
-            return req.redirect(to: "/customers?" + filter.queryString, flash: FlashMessage(.success, "flash.saved_filter_saved"))
+            _ = try await SavedFilterStore(database: req.db).save(
+                name: name, filter: filter, staffID: staff.id, context: req.auditContext)
+            return req.redirect(
+                to: "/customers?" + filter.queryString, flash: FlashMessage(.success, "flash.saved_filter_saved"))
         } catch let errors as FieldErrors {
-            return try await renderList(req, filter: filter, errors: Dictionary(uniqueKeysWithValues: errors.messages.map { ("filter_" + $0.key, $0.value) }), saveName: name)
+            return try await renderList(
+                req, filter: filter,
+                errors: Dictionary(uniqueKeysWithValues: errors.messages.map { ("filter_" + $0.key, $0.value) }),
+                saveName: name)
         }
     }
 
     @Sendable func deleteFilter(req: Request) async throws -> Response {
         let staff = try req.requireStaff()
         guard let id = req.parameters.get("filterID", as: Int.self),
-              try await SavedFilterStore(database: req.db).delete(id, staffID: staff.id, context: req.auditContext) else {
+            try await SavedFilterStore(database: req.db).delete(id, staffID: staff.id, context: req.auditContext)
+        else {
             throw Abort(.notFound)
         }
         return req.redirect(to: "/customers", flash: FlashMessage(.success, "flash.saved_filter_deleted"))
@@ -78,7 +91,8 @@ struct CustomersController: RouteCollection {
     @Sendable func newForm(req: Request) async throws -> Response {
         var draft = CustomerDraft()
         draft.source = SourceChannel.phone.rawValue
-        return try await req.renderPage("customers/form", titleKey: "customers.new", CustomerFormPage(draft: draft, customer: nil))
+        return try await req.renderPage(
+            "customers/form", titleKey: "customers.new", CustomerFormPage(draft: draft, customer: nil))
     }
 
     @Sendable func create(req: Request) async throws -> Response {
@@ -93,18 +107,24 @@ struct CustomersController: RouteCollection {
             let values = try CustomerValidation.validate(draft).get()
             let followUp = try await req.followUpPlan(for: form, newStage: values.stage, oldStage: nil, customerID: nil)
             let customer = try await CustomerStore(database: req.db).create(
-                values, responsibleStaffID: staff.id, duplicateReason: form.duplicateReason, context: req.auditContext, followUp: followUp
+                values, responsibleStaffID: staff.id, duplicateReason: form.duplicateReason, context: req.auditContext,
+                followUp: followUp
             )
-            return req.redirect(to: "/customers/\(try customer.requireID())", flash: FlashMessage(.success, "flash.customer_created"))
+            return req.redirect(
+                to: "/customers/\(try customer.requireID())", flash: FlashMessage(.success, "flash.customer_created"))
         } catch let errors as FieldErrors {
             page.errors = errors.messages
         } catch let duplicates as PossibleDuplicates {
             page.duplicates = CustomerFormPage.DuplicateView.list(duplicates.matches)
             page.hasDuplicates = true
             // Saved again from the duplicates card without a reason: say so at the field (issue 10 #15).
-            if form.duplicateReason != nil { page.errors["duplicateReason"] = "validation.customer.duplicate_reason_required" }
+            if form.duplicateReason != nil {
+                page.errors["duplicateReason"] = "validation.customer.duplicate_reason_required"
+            }
         }
-        return try await req.renderPage("customers/form", titleKey: "customers.new", page, status: page.hasDuplicates ? .conflict : .unprocessableEntity)
+        return try await req.renderPage(
+            "customers/form", titleKey: "customers.new", page,
+            status: page.hasDuplicates ? .conflict : .unprocessableEntity)
     }
 
     @Sendable func show(req: Request) async throws -> Response {
@@ -116,16 +136,21 @@ struct CustomersController: RouteCollection {
         let customer = try await req.customer(for: .viewCustomers)
         let reason = ((try? req.content.get(String.self, at: "reason")) ?? "").trimmed
         guard reason.count >= 2 else {
-            return try await req.renderCustomerFile(customer, revealed: false, errors: ["reason": "validation.customer.reveal_reason"], status: .unprocessableEntity)
+            return try await req.renderCustomerFile(
+                customer, revealed: false, errors: ["reason": "validation.customer.reveal_reason"],
+                status: .unprocessableEntity)
         }
-        try await req.authorize(.revealCustomerContact, on: customer.recordFacts, recordType: "customer", recordID: String(try customer.requireID()))
+        try await req.authorize(
+            .revealCustomerContact, on: customer.recordFacts, recordType: "customer",
+            recordID: String(try customer.requireID()))
         try await req.recordReveal(of: customer, reason: reason)
         return try await req.renderCustomerFile(customer, revealed: true)
     }
 
     @Sendable func editForm(req: Request) async throws -> Response {
         let customer = try await req.customer(for: .editCustomer)
-        return try await req.renderPage("customers/form", titleKey: "customers.edit", CustomerFormPage(draft: customer.draft, customer: customer))
+        return try await req.renderPage(
+            "customers/form", titleKey: "customers.edit", CustomerFormPage(draft: customer.draft, customer: customer))
     }
 
     @Sendable func update(req: Request) async throws -> Response {
@@ -138,26 +163,35 @@ struct CustomersController: RouteCollection {
         page.duplicateReason = form.duplicateReason ?? ""
         page.keepFollowUp(form)
         do {
-            let values = try CustomerValidation.validate(draft, currentStage: CustomerStage(rawValue: customer.stage)).get()
-            let followUp = try await req.followUpPlan(for: form, newStage: values.stage, oldStage: CustomerStage(rawValue: customer.stage), customerID: customer.id)
+            let values = try CustomerValidation.validate(draft, currentStage: CustomerStage(rawValue: customer.stage))
+                .get()
+            let followUp = try await req.followUpPlan(
+                for: form, newStage: values.stage, oldStage: CustomerStage(rawValue: customer.stage),
+                customerID: customer.id)
             try await CustomerStore(database: req.db).update(
-                customer, with: values, version: try requireFormVersion(form.version), duplicateReason: form.duplicateReason, context: req.auditContext, followUp: followUp
+                customer, with: values, version: try requireFormVersion(form.version),
+                duplicateReason: form.duplicateReason, context: req.auditContext, followUp: followUp
             )
-            return req.redirect(to: "/customers/\(try customer.requireID())", flash: FlashMessage(.success, "flash.saved"))
+            return req.redirect(
+                to: "/customers/\(try customer.requireID())", flash: FlashMessage(.success, "flash.saved"))
         } catch let errors as FieldErrors {
             page.errors = errors.messages
         } catch let duplicates as PossibleDuplicates {
             page.duplicates = CustomerFormPage.DuplicateView.list(duplicates.matches)
             page.hasDuplicates = true
             // Saved again from the duplicates card without a reason: say so at the field (issue 10 #15).
-            if form.duplicateReason != nil { page.errors["duplicateReason"] = "validation.customer.duplicate_reason_required" }
+            if form.duplicateReason != nil {
+                page.errors["duplicateReason"] = "validation.customer.duplicate_reason_required"
+            }
         } catch let conflict as CustomerConflict {
             // Show what is saved now; the person re-applies their change knowingly (S6).
             page = CustomerFormPage(draft: conflict.current.draft, customer: conflict.current)
             page.formErrorKey = "error.conflict.customer"
             return try await req.renderPage("customers/form", titleKey: "customers.edit", page, status: .conflict)
         }
-        return try await req.renderPage("customers/form", titleKey: "customers.edit", page, status: page.hasDuplicates ? .conflict : .unprocessableEntity)
+        return try await req.renderPage(
+            "customers/form", titleKey: "customers.edit", page,
+            status: page.hasDuplicates ? .conflict : .unprocessableEntity)
     }
 
     @Sendable func recordCommunication(req: Request) async throws -> Response {
@@ -170,11 +204,15 @@ struct CustomersController: RouteCollection {
         )
         do {
             _ = try await CommunicationStore(database: req.db).create(
-                input, customerID: try customer.requireID(), staffID: try req.requireStaff().id, context: req.auditContext
+                input, customerID: try customer.requireID(), staffID: try req.requireStaff().id,
+                context: req.auditContext
             )
-            return req.redirect(to: "/customers/\(try customer.requireID())", flash: FlashMessage(.success, "flash.communication_recorded"))
+            return req.redirect(
+                to: "/customers/\(try customer.requireID())",
+                flash: FlashMessage(.success, "flash.communication_recorded"))
         } catch let errors as FieldErrors {
-            return try await req.renderCustomerFile(customer, revealed: false, errors: errors.messages, communication: form, status: .unprocessableEntity)
+            return try await req.renderCustomerFile(
+                customer, revealed: false, errors: errors.messages, communication: form, status: .unprocessableEntity)
         }
     }
 
@@ -190,7 +228,8 @@ struct CustomersController: RouteCollection {
         let allMatching = (try? req.content.get(String.self, at: "allMatching")) == "1"
         var ids = ((try? req.content.get([Int].self, at: "customerIDs")) ?? [])
         if allMatching {
-            ids = try await CustomerQueries(database: req.db).matchingIDs(filter, visibleTo: staff.actor, now: req.now, limit: CustomerStore.maximumReassignment + 1)
+            ids = try await CustomerQueries(database: req.db).matchingIDs(
+                filter, visibleTo: staff.actor, now: req.now, limit: CustomerStore.maximumReassignment + 1)
         }
         guard !ids.isEmpty, let target, try await StaffStore(database: req.db).isAssignee(target) else {
             return req.redirect(to: back, flash: FlashMessage(.error, "flash.reassign_invalid"))
@@ -201,10 +240,12 @@ struct CustomersController: RouteCollection {
             return req.redirect(to: back, flash: FlashMessage(.error, "flash.reassign_too_many"))
         }
         guard reason.count >= 2, reason.count <= 200 else {
-            return try await renderList(req, filter: filter, errors: ["reason": "validation.customer.reassign_reason"], reason: reason,
-                                        checked: allMatching ? [] : Set(ids), target: target)
+            return try await renderList(
+                req, filter: filter, errors: ["reason": "validation.customer.reassign_reason"], reason: reason,
+                checked: allMatching ? [] : Set(ids), target: target)
         }
-        _ = try await CustomerStore(database: req.db).reassign(ids, to: target, reason: reason, notice: req.reassignmentNotice(to: target), context: req.auditContext)
+        _ = try await CustomerStore(database: req.db).reassign(
+            ids, to: target, reason: reason, notice: req.reassignmentNotice(to: target), context: req.auditContext)
         return req.redirect(to: back, flash: FlashMessage(.success, "flash.customers_reassigned"))
     }
 }
@@ -213,8 +254,9 @@ extension Request {
     /// The bell's note for whoever receives files, written in the default language (the bell shows it in the reader's).
     func reassignmentNotice(to staffID: Int) -> ReassignmentNotice {
         let localizer = application.kefu.localizer
-        return ReassignmentNotice(title: { count in localizer.text("reminder.title.customers.assigned", .zhHans, ["count": String(count)]) },
-                                  link: "/customers?specialist=\(staffID)")
+        return ReassignmentNotice(
+            title: { count in localizer.text("reminder.title.customers.assigned", .zhHans, ["count": String(count)]) },
+            link: "/customers?specialist=\(staffID)")
     }
 }
 

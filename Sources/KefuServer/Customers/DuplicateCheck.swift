@@ -18,11 +18,15 @@ enum DuplicateCheck {
 
     /// Counts a check for the person acting; 429 when their hour's allowance is used up.
     static func admit(_ context: AuditContext, on database: any Database) async throws {
-        guard try await limit.admit("staff:\(context.actorStaffID ?? 0)", now: context.now, on: database) else { throw tooMany }
+        guard try await limit.admit("staff:\(context.actorStaffID ?? 0)", now: context.now, on: database) else {
+            throw tooMany
+        }
     }
 
     /// Writes the audit entry of a check: what was asked (the mobile masked) and which files matched.
-    static func record(_ matches: [DuplicateMatch], for values: CustomerValues, context: AuditContext, on database: any Database) async throws {
+    static func record(
+        _ matches: [DuplicateMatch], for values: CustomerValues, context: AuditContext, on database: any Database
+    ) async throws {
         var asked: [String] = []
         if let mobile = values.mobile { asked.append(MainlandMobile.masked(mobile)) }
         if let code = values.creditCode { asked.append(ContactMasking.maskMiddle(code)) }
@@ -30,13 +34,17 @@ enum DuplicateCheck {
         try await AuditLog.record(
             "customer.duplicate_checked", recordType: "customer",
             recordID: matches.isEmpty ? "-" : matches.map { String($0.id) }.joined(separator: ","),
-            fields: [values.mobile.map { _ in "mobile" }, values.creditCode.map { _ in "creditCode" }].compactMap { $0 },
+            fields: [values.mobile.map { _ in "mobile" }, values.creditCode.map { _ in "creditCode" }].compactMap {
+                $0
+            },
             detail: asked.joined(separator: " · ") + " → \(matches.count)", context: context, on: database
         )
     }
 
     /// Counts, audits and throws the possible duplicates of a file being saved.
-    static func refuse(_ matches: [DuplicateMatch], for values: CustomerValues, context: AuditContext, on database: any Database) async throws -> Never {
+    static func refuse(
+        _ matches: [DuplicateMatch], for values: CustomerValues, context: AuditContext, on database: any Database
+    ) async throws -> Never {
         try await admit(context, on: database)
         try await record(matches, for: values, context: context, on: database)
         throw PossibleDuplicates(matches: matches)
@@ -47,9 +55,13 @@ enum DuplicateCheck {
     /// row matching a file on record counts against the same hourly allowance, and the check is
     /// audited with its counts; over the allowance the check is refused whole (the supervisor, who
     /// sees every file, imports such a list).
-    static func admitImport(matchingExisting matches: Int, rows: Int, actor: Actor, context: AuditContext, on database: any Database) async throws {
-        try await AuditLog.record("customer.import_checked", recordType: "customer", recordID: "-", fields: ["mobile", "creditCode", "companyName"],
-                                  detail: "rows \(rows), matching files on record \(matches)", context: context, on: database)
+    static func admitImport(
+        matchingExisting matches: Int, rows: Int, actor: Actor, context: AuditContext, on database: any Database
+    ) async throws {
+        try await AuditLog.record(
+            "customer.import_checked", recordType: "customer", recordID: "-",
+            fields: ["mobile", "creditCode", "companyName"],
+            detail: "rows \(rows), matching files on record \(matches)", context: context, on: database)
         guard ContactVisibility.unmaskedRows(for: actor) != .all, matches > 0 else { return }
         guard matches <= limit.limit else { throw tooMany }
         for _ in 0..<matches { try await admit(context, on: database) }

@@ -7,7 +7,9 @@ import Vapor
 struct DashboardController: RouteCollection {
     struct Page: Encodable {
         struct Figure: Encodable { var labelKey: String; var value: Int; var href: String? }
-        struct Event: Encodable { var occurredAt: String; var actorName: String; var action: String; var actionLabel: String }
+        struct Event: Encodable {
+            var occurredAt: String; var actorName: String; var action: String; var actionLabel: String
+        }
         var displayName: String
         var roleKey: String
         var departmentName: String
@@ -50,9 +52,15 @@ struct DashboardController: RouteCollection {
         var figures: [Page.Figure] = []
         if let scope = AccessPolicy.widestScope(of: staff.role, for: .viewStaff) {
             // Counted in SQL: a team of 200 decoded as models to be counted cost a quarter of the supervisor's workbench.
-            let members = try await StaffStore(database: req.db).activeCountsByRole(departmentID: scope == .any ? nil : staff.departmentID)
-            figures.append(.init(labelKey: "dashboard.figure.active_staff", value: members.values.reduce(0, +), href: SiteURL.staff))
-            figures.append(.init(labelKey: "dashboard.figure.specialists", value: members[Role.specialist.rawValue] ?? 0, href: SiteURL.staff + "?role=specialist"))
+            let members = try await StaffStore(database: req.db).activeCountsByRole(
+                departmentID: scope == .any ? nil : staff.departmentID)
+            figures.append(
+                .init(
+                    labelKey: "dashboard.figure.active_staff", value: members.values.reduce(0, +), href: SiteURL.staff))
+            figures.append(
+                .init(
+                    labelKey: "dashboard.figure.specialists", value: members[Role.specialist.rawValue] ?? 0,
+                    href: SiteURL.staff + "?role=specialist"))
         }
         let canSeeAudit = AccessPolicy.allows(staff.role, .viewAuditLog)
         var events: [Page.Event] = []
@@ -60,17 +68,28 @@ struct DashboardController: RouteCollection {
             let since = req.now.addingTimeInterval(-24 * 3600)
             let failures = try await AuditEntryModel.query(on: req.db)
                 .filter(\.$action == "auth.sign_in_failed").filter(\.$occurredAt >= since).count()
-            figures.append(.init(labelKey: "dashboard.figure.failed_sign_ins", value: failures, href: SiteURL.auditLog + "?action=auth.sign_in_failed"))
-            let recent = try await AuditEntryModel.query(on: req.db).sort(\.$occurredAt, .descending).sort(\.$id, .descending).limit(8).all()
+            figures.append(
+                .init(
+                    labelKey: "dashboard.figure.failed_sign_ins", value: failures,
+                    href: SiteURL.auditLog + "?action=auth.sign_in_failed"))
+            let recent = try await AuditEntryModel.query(on: req.db).sort(\.$occurredAt, .descending).sort(
+                \.$id, .descending
+            ).limit(8).all()
             // People by display name (issue 10 #5).
             let ids = Array(Set(recent.compactMap(\.actorStaffID)))
-            let names = ids.isEmpty ? [:] : Dictionary(try await StaffModel.query(on: req.db).filter(\.$id ~~ ids).all().compactMap { person in
-                person.id.map { ($0, person.displayName) }
-            }, uniquingKeysWith: { first, _ in first })
+            let names =
+                ids.isEmpty
+                ? [:]
+                : Dictionary(
+                    try await StaffModel.query(on: req.db).filter(\.$id ~~ ids).all().compactMap { person in
+                        person.id.map { ($0, person.displayName) }
+                    }, uniquingKeysWith: { first, _ in first })
             let words = req.words
             events = recent.map {
-                .init(occurredAt: DisplayFormat.dateTime($0.occurredAt), actorName: $0.actorStaffID.flatMap { names[$0] } ?? words.actor($0.actorName),
-                      action: $0.action, actionLabel: words.auditAction($0.action))
+                .init(
+                    occurredAt: DisplayFormat.dateTime($0.occurredAt),
+                    actorName: $0.actorStaffID.flatMap { names[$0] } ?? words.actor($0.actorName),
+                    action: $0.action, actionLabel: words.auditAction($0.action))
             }
         }
         // The sign-in before this one: a person who did not make it learns of it here.
@@ -91,23 +110,34 @@ struct DashboardController: RouteCollection {
         shown.plans = try await Self.currentPlans(req, staff: staff)
         shown.hasPlans = !shown.plans.isEmpty
         let words = req.words
-        shown.praise = try await AwardStore(database: req.db).praise(since: req.now.addingTimeInterval(-30 * 86_400)).map {
-            Page.Praise(person: $0.staffName, award: words.label("conduct.award_kind", $0.kind), citation: $0.citation, at: String(DisplayFormat.dateTime($0.decidedAt).prefix(10)))
-        }
+        shown.praise = try await AwardStore(database: req.db).praise(since: req.now.addingTimeInterval(-30 * 86_400))
+            .map {
+                Page.Praise(
+                    person: $0.staffName, award: words.label("conduct.award_kind", $0.kind), citation: $0.citation,
+                    at: String(DisplayFormat.dateTime($0.decidedAt).prefix(10)))
+            }
         shown.hasPraise = !shown.praise.isEmpty
         if AccessPolicy.allows(staff.role, .manageReturnVisits) {
             let scope = AccessPolicy.widestScope(of: staff.role, for: .viewReturnVisits)
-            let (visits, total) = try await ReturnVisitStore(database: req.db).page(view: .overdue, staffID: scope == .own ? staff.id : nil, now: req.now,
-                                                                                   paging: Paging(number: 1, size: 5))
-            shown.overdueVisits = visits.map { .init(id: $0.id, customerName: $0.customerName, dueAt: ReturnVisitsController.day($0.dueAt)) }
+            let (visits, total) = try await ReturnVisitStore(database: req.db).page(
+                view: .overdue, staffID: scope == .own ? staff.id : nil, now: req.now,
+                paging: Paging(number: 1, size: 5))
+            shown.overdueVisits = visits.map {
+                .init(id: $0.id, customerName: $0.customerName, dueAt: ReturnVisitsController.day($0.dueAt))
+            }
             shown.overdueVisitsTotal = total
             shown.showsReturnVisits = true
         }
         if work == nil {
-            let entries = (NavigationEntry.all + NavigationEntry.settings).filter { $0.key != "nav.dashboard" && $0.isVisible(to: staff.role) }
-            shown.places = entries.compactMap { entry in
-                entry.path.map { Page.Place(href: $0, labelKey: entry.key, helpKey: "dashboard.can.\(entry.key.dropFirst(4))") }
-            } + [Page.Place(href: "/profile", labelKey: "dashboard.open_profile", helpKey: "dashboard.can.profile")]
+            let entries = (NavigationEntry.all + NavigationEntry.settings).filter {
+                $0.key != "nav.dashboard" && $0.isVisible(to: staff.role)
+            }
+            shown.places =
+                entries.compactMap { entry in
+                    entry.path.map {
+                        Page.Place(href: $0, labelKey: entry.key, helpKey: "dashboard.can.\(entry.key.dropFirst(4))")
+                    }
+                } + [Page.Place(href: "/profile", labelKey: "dashboard.open_profile", helpKey: "dashboard.can.profile")]
             shown.emptyReasonKey = "dashboard.why_empty.\(staff.role.rawValue)"
         }
         return try await req.renderPage("dashboard/index", titleKey: "dashboard.title", shown)

@@ -32,11 +32,16 @@ struct Workbench {
     }
 
     /// Open follow-ups due by the end of today (overdue ones included).
-    func followUps(staffID: Int?, limit: Int = 10, counted: Bool = true) async throws -> (items: [FollowUpStore.Row], total: Int) {
+    func followUps(staffID: Int?, limit: Int = 10, counted: Bool = true) async throws -> (
+        items: [FollowUpStore.Row], total: Int
+    ) {
         let store = FollowUpStore(database: database)
         var condition: SQLQueryString = "completed_at IS NULL AND due_at < \(bind: endOfDay)"
         if let staffID { condition = condition + " AND staff_id = \(bind: staffID)" }
-        let total = counted ? try await database.sql().raw("SELECT COUNT(*) AS n FROM follow_ups WHERE \(condition)").first()?.decode(column: "n", as: Int.self) ?? 0 : 0
+        let total =
+            counted
+            ? try await database.sql().raw("SELECT COUNT(*) AS n FROM follow_ups WHERE \(condition)").first()?.decode(
+                column: "n", as: Int.self) ?? 0 : 0
         return (try await store.open(staffID: staffID, until: endOfDay, limit: limit), total)
     }
 
@@ -44,36 +49,51 @@ struct Workbench {
         try await InquiryStore(database: database).list(.init(status: .waiting), paging: Paging(number: 1, size: limit))
     }
 
-    struct AssignedCustomer: Decodable, Sendable { var id: Int; var code: String; var name: String; var company_name: String?; var stage: String }
+    struct AssignedCustomer: Decodable, Sendable {
+        var id: Int; var code: String; var name: String; var company_name: String?; var stage: String
+    }
 
     /// Customers that became this person's today: created for them, or reassigned to them. Both
     /// touch `updated_at`, so the (responsible, updated) index narrows it to today's changes first.
     func assignedToday(staffID: Int, limit: Int = 10) async throws -> [AssignedCustomer] {
-        try await database.sql().raw("""
+        try await database.sql().raw(
+            """
             SELECT id, code, name, company_name, stage FROM customers
             WHERE responsible_staff_id = \(bind: staffID) AND merged_into_id IS NULL AND updated_at >= \(bind: startOfDay)
               AND (created_at >= \(bind: startOfDay) OR EXISTS (SELECT 1 FROM customer_changes WHERE customer_changes.customer_id = customers.id
                    AND customer_changes.field = 'responsibleStaffID' AND customer_changes.changed_at >= \(bind: startOfDay)))
             ORDER BY updated_at DESC LIMIT \(bind: limit)
-            """).all(decoding: AssignedCustomer.self)
+            """
+        ).all(decoding: AssignedCustomer.self)
     }
 
     /// The supervisor's team: for each active specialist, what is overdue and due today.
-    struct TeamRow: Sendable { var staffID: Int; var name: String; var promisedOverdue: Int; var promisedDue: Int; var followUpsOverdue: Int; var followUpsToday: Int }
+    struct TeamRow: Sendable {
+        var staffID: Int; var name: String; var promisedOverdue: Int; var promisedDue: Int; var followUpsOverdue: Int;
+        var followUpsToday: Int
+    }
 
     func team() async throws -> [TeamRow] {
         let sql = try database.sql()
-        let staff = try await sql.raw("""
+        let staff = try await sql.raw(
+            """
             SELECT id, display_name FROM staff WHERE role = 'specialist' AND is_active = \(bind: true) ORDER BY display_name
-            """).all().map { (try $0.decode(column: "id", as: Int.self), try $0.decode(column: "display_name", as: String.self)) }
-        let promised = try await sql.raw("""
+            """
+        ).all().map {
+            (try $0.decode(column: "id", as: Int.self), try $0.decode(column: "display_name", as: String.self))
+        }
+        let promised = try await sql.raw(
+            """
             SELECT staff_id, SUM(CASE WHEN promised_by < \(bind: now) THEN 1 ELSE 0 END) AS overdue, COUNT(*) AS due FROM inquiries
             WHERE status = 'promised' AND promised_by < \(bind: promisedHorizon) GROUP BY staff_id
-            """).all()
-        let followUps = try await sql.raw("""
+            """
+        ).all()
+        let followUps = try await sql.raw(
+            """
             SELECT staff_id, SUM(CASE WHEN due_at < \(bind: now) THEN 1 ELSE 0 END) AS overdue, COUNT(*) AS due FROM follow_ups
             WHERE completed_at IS NULL AND due_at < \(bind: endOfDay) GROUP BY staff_id
-            """).all()
+            """
+        ).all()
         func counts(_ rows: [any SQLRow]) throws -> [Int: (Int, Int)] {
             var result: [Int: (Int, Int)] = [:]
             for row in rows {
@@ -85,8 +105,10 @@ struct Workbench {
         }
         let promisedCounts = try counts(promised), followUpCounts = try counts(followUps)
         return staff.map { id, name in
-            TeamRow(staffID: id, name: name, promisedOverdue: promisedCounts[id]?.0 ?? 0, promisedDue: promisedCounts[id]?.1 ?? 0,
-                    followUpsOverdue: followUpCounts[id]?.0 ?? 0, followUpsToday: followUpCounts[id]?.1 ?? 0)
+            TeamRow(
+                staffID: id, name: name, promisedOverdue: promisedCounts[id]?.0 ?? 0,
+                promisedDue: promisedCounts[id]?.1 ?? 0,
+                followUpsOverdue: followUpCounts[id]?.0 ?? 0, followUpsToday: followUpCounts[id]?.1 ?? 0)
         }
     }
 }
@@ -99,8 +121,12 @@ actor TeamFigures {
     private var running: Task<[Workbench.TeamRow], any Error>?
     static let maximumAge: TimeInterval = 60
 
-    func rows(now: Date, compute: @escaping @Sendable () async throws -> [Workbench.TeamRow]) async throws -> (takenAt: Date, rows: [Workbench.TeamRow]) {
-        if let snapshot, now.timeIntervalSince(snapshot.takenAt) < Self.maximumAge, snapshot.takenAt <= now { return snapshot }
+    func rows(now: Date, compute: @escaping @Sendable () async throws -> [Workbench.TeamRow]) async throws -> (
+        takenAt: Date, rows: [Workbench.TeamRow]
+    ) {
+        if let snapshot, now.timeIntervalSince(snapshot.takenAt) < Self.maximumAge, snapshot.takenAt <= now {
+            return snapshot
+        }
         if let running { return (now, try await running.value) }
         let task = Task { try await compute() }
         running = task
@@ -117,7 +143,9 @@ extension Application {
     /// Set once in `configure`.
     var rankableProjects: RankableProjectCache {
         get {
-            guard let cache = storage[RankableProjectsKey.self] else { fatalError("rankableProjects is used before configure(_:) set it") }
+            guard let cache = storage[RankableProjectsKey.self] else {
+                fatalError("rankableProjects is used before configure(_:) set it")
+            }
             return cache
         }
         set { storage[RankableProjectsKey.self] = newValue }
@@ -128,7 +156,9 @@ extension Application {
     /// Set once in `configure`: the application's storage must not change while requests read it.
     var teamFigures: TeamFigures {
         get {
-            guard let figures = storage[TeamFiguresKey.self] else { fatalError("teamFigures is used before configure(_:) set it") }
+            guard let figures = storage[TeamFiguresKey.self] else {
+                fatalError("teamFigures is used before configure(_:) set it")
+            }
             return figures
         }
         set { storage[TeamFiguresKey.self] = newValue }

@@ -42,21 +42,27 @@ package enum DemoDepartment {
     @discardableResult
     package static func load(_ app: Application, password: String) async throws -> [Account] {
         let context = AuditContext.console(now: app.kefu.clock.now)
-        for (code, name) in departments where try await DepartmentModel.query(on: app.db).filter(\.$code == code).count() == 0 {
-            _ = try await DepartmentStore(database: app.db).create(DepartmentInput(code: code, name: name), context: context)
+        for (code, name) in departments
+        where try await DepartmentModel.query(on: app.db).filter(\.$code == code).count() == 0 {
+            _ = try await DepartmentStore(database: app.db).create(
+                DepartmentInput(code: code, name: name), context: context)
         }
         var created: [Account] = []
-        for account in accounts where try await StaffModel.query(on: app.db).filter(\.$username == account.username).count() == 0 {
-            let department = try await DepartmentModel.query(on: app.db).filter(\.$code == account.departmentCode).first()
+        for account in accounts
+        where try await StaffModel.query(on: app.db).filter(\.$username == account.username).count() == 0 {
+            let department = try await DepartmentModel.query(on: app.db).filter(\.$code == account.departmentCode)
+                .first()
             let draft = StaffDraft(
                 username: account.username, displayName: account.displayName, departmentID: department?.id,
                 role: account.role.rawValue, language: Language.zhHans.rawValue, password: password
             )
             do {
-                _ = try await StaffStore(database: app.db).create(draft, by: nil, hashing: app.passwordHashing, common: app.kefu.commonPasswords, context: context)
+                _ = try await StaffStore(database: app.db).create(
+                    draft, by: nil, hashing: app.passwordHashing, common: app.kefu.commonPasswords, context: context)
                 created.append(account)
             } catch let errors as FieldErrors where errors.messages["role"] == "validation.staff.second_supervisor" {
-                app.logger.warning("demo: \(account.username) not created, the department already has an active supervisor")
+                app.logger.warning(
+                    "demo: \(account.username) not created, the department already has an active supervisor")
             }
         }
         return created

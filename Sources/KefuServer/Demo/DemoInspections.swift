@@ -12,28 +12,41 @@ enum DemoInspections {
 
     static func load(_ app: Application) async throws {
         let sql = try app.db.sql()
-        guard try await sql.raw("SELECT COUNT(*) AS n FROM inspections").first()?.decode(column: "n", as: Int.self) == 0,
-              let supervisor = try await sql.raw("SELECT id, department_id FROM staff WHERE username = 'wangjing'").first() else { return }
-        let supervisorID = try supervisor.decode(column: "id", as: Int.self), departmentID = try supervisor.decode(column: "department_id", as: Int.self)
+        guard
+            try await sql.raw("SELECT COUNT(*) AS n FROM inspections").first()?.decode(column: "n", as: Int.self) == 0,
+            let supervisor = try await sql.raw("SELECT id, department_id FROM staff WHERE username = 'wangjing'")
+                .first()
+        else { return }
+        let supervisorID = try supervisor.decode(column: "id", as: Int.self),
+            departmentID = try supervisor.decode(column: "department_id", as: Int.self)
         let now = app.kefu.clock.now
         func context(_ staffID: Int, _ name: String) -> AuditContext {
             AuditContext(actorStaffID: staffID, actorName: name, address: "demo", requestID: "demo", now: now)
         }
         let today = CalendarDay(now, timeZone: DisplayFormat.timeZone)
         let store = InspectionStore(database: app.db)
-        let ids = try await store.sample(.init(periodStart: today.adding(days: -365).description, periodEnd: today.description, perPerson: 3, seed: 2026, rule: nil),
-                                         departmentID: departmentID, context: context(supervisorID, "wangjing"))
+        let ids = try await store.sample(
+            .init(
+                periodStart: today.adding(days: -365).description, periodEnd: today.description, perPerson: 3,
+                seed: 2026, rule: nil),
+            departmentID: departmentID, context: context(supervisorID, "wangjing"))
         for (index, id) in ids.enumerated() where index % 3 != 2 {
             guard let row = try await store.find(id) else { continue }
-            let scores = Dictionary(uniqueKeysWithValues: row.checklistItems.enumerated().map { ($1.code, Double(70 + (index * 7 + $0 * 5) % 30)) })
-            try await store.score(row, scores: scores, comment: comments[index % comments.count], version: row.version, context: context(supervisorID, "wangjing"))
+            let scores = Dictionary(
+                uniqueKeysWithValues: row.checklistItems.enumerated().map {
+                    ($1.code, Double(70 + (index * 7 + $0 * 5) % 30))
+                })
+            try await store.score(
+                row, scores: scores, comment: comments[index % comments.count], version: row.version,
+                context: context(supervisorID, "wangjing"))
             guard let scored = try await store.find(id) else { continue }
             let own = context(scored.staffID, scored.staffName ?? "")
             if index == 1 {
                 try await store.dispute(scored, reason: "该客户的顾虑已记录在下一条沟通记录中。", version: scored.version, context: own)
                 if let disputed = try await store.find(id) {
-                    try await store.answer(disputed, answer: "已核对，记录完整项维持原分；请在同一条记录中写全。", scores: nil, version: disputed.version,
-                                           context: context(supervisorID, "wangjing"))
+                    try await store.answer(
+                        disputed, answer: "已核对，记录完整项维持原分；请在同一条记录中写全。", scores: nil, version: disputed.version,
+                        context: context(supervisorID, "wangjing"))
                 }
             } else if index % 2 == 0 {
                 try await store.acknowledge(scored, version: scored.version, context: own)
@@ -42,9 +55,12 @@ enum DemoInspections {
         // By rule: the inquiries and complaint updates behind low survey scores, then a complaint
         // update per person, left to score.
         for rule in [InspectionStore.Rule.lowScores, .complaints] {
-            _ = try await store.sample(.init(periodStart: today.adding(days: -365).description, periodEnd: today.description, perPerson: 1, seed: 2026,
-                                             rule: rule.rawValue),
-                                       departmentID: departmentID, context: context(supervisorID, "wangjing"))
+            _ = try await store.sample(
+                .init(
+                    periodStart: today.adding(days: -365).description, periodEnd: today.description, perPerson: 1,
+                    seed: 2026,
+                    rule: rule.rawValue),
+                departmentID: departmentID, context: context(supervisorID, "wangjing"))
         }
     }
 }

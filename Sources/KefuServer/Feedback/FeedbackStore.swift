@@ -19,17 +19,24 @@ struct FeedbackStore {
     static let china = TimeZone(secondsFromGMT: WorkingCalendar.chinaOffset)!
 
     struct Row: Decodable, Sendable {
-        var id: Int, number: String, customerID: Int, customerName: String, kind: String, topic: String, projectID: Int?, projectName: String?
-        var content: String, staffID: Int?, staffName: String?, returnVisitID: Int?, state: String, departmentID: Int?, departmentName: String?
-        var request: String?, dueAt: Date?, forwardedAt: Date?, chasedAt: Date?, response: String?, respondedAt: Date?, respondedByName: String?
+        var id: Int, number: String, customerID: Int, customerName: String, kind: String, topic: String,
+            projectID: Int?, projectName: String?
+        var content: String, staffID: Int?, staffName: String?, returnVisitID: Int?, state: String, departmentID: Int?,
+            departmentName: String?
+        var request: String?, dueAt: Date?, forwardedAt: Date?, chasedAt: Date?, response: String?, respondedAt: Date?,
+            respondedByName: String?
         var closedAt: Date?, createdAt: Date, version: Int
 
         enum CodingKeys: String, CodingKey {
             case id, number, kind, topic, content, state, request, response, version
-            case customerID = "customer_id", customerName = "customer_name", projectID = "project_id", projectName = "project_name"
-            case staffID = "staff_id", staffName = "staff_name", returnVisitID = "return_visit_id", departmentID = "department_id"
-            case departmentName = "department_name", dueAt = "due_at", forwardedAt = "forwarded_at", chasedAt = "chased_at"
-            case respondedAt = "responded_at", respondedByName = "responded_by_name", closedAt = "closed_at", createdAt = "created_at"
+            case customerID = "customer_id", customerName = "customer_name", projectID = "project_id", projectName =
+                "project_name"
+            case staffID = "staff_id", staffName = "staff_name", returnVisitID = "return_visit_id", departmentID =
+                "department_id"
+            case departmentName = "department_name", dueAt = "due_at", forwardedAt = "forwarded_at", chasedAt =
+                "chased_at"
+            case respondedAt = "responded_at", respondedByName = "responded_by_name", closedAt = "closed_at",
+                createdAt = "created_at"
         }
 
         var feedbackState: FeedbackState { FeedbackState(rawValue: state) ?? .recorded }
@@ -61,16 +68,20 @@ struct FeedbackStore {
 
     /// Records a feedback; answers its id. `returnVisitID` names the visit where it was raised.
     func create(_ input: Input, returnVisitID: Int? = nil, context: AuditContext) async throws -> Int {
-        var errors = FeedbackRules.validate(kind: input.kind, topic: input.topic, projectID: input.projectID, content: input.content)
+        var errors = FeedbackRules.validate(
+            kind: input.kind, topic: input.topic, projectID: input.projectID, content: input.content)
         let sql = try database.sql()
         if let id = input.customerID {
-            if try await sql.raw("SELECT id FROM customers WHERE id = \(bind: id) AND merged_into_id IS NULL").first() == nil {
+            if try await sql.raw("SELECT id FROM customers WHERE id = \(bind: id) AND merged_into_id IS NULL").first()
+                == nil
+            {
                 errors.add("customerID", "validation.inquiry.customer_unknown")
             }
         } else {
             errors.add("customerID", "validation.required")
         }
-        if let id = input.projectID, try await sql.raw("SELECT id FROM projects WHERE id = \(bind: id)").first() == nil {
+        if let id = input.projectID, try await sql.raw("SELECT id FROM projects WHERE id = \(bind: id)").first() == nil
+        {
             errors.add("projectID", "validation.choose_from_list")
         }
         try errors.throwIfAny()
@@ -78,27 +89,34 @@ struct FeedbackStore {
         let projectID = input.topic == FeedbackTopic.project.rawValue ? input.projectID : nil
         return try await database.transaction { tx in
             let number = try await RecordNumbers.next(FeedbackRecordKind.numbering!, at: context.now, on: tx)
-            let id = try await tx.sql().raw("""
+            let id = try await tx.sql().raw(
+                """
                 INSERT INTO feedback (number, customer_id, kind, topic, project_id, content, staff_id, return_visit_id, state, created_by_staff_id,
                     created_at, updated_at, version)
                 VALUES (\(bind: number), \(bind: input.customerID!), \(bind: input.kind!), \(bind: input.topic!), \(bind: projectID), \(bind: content),
                     \(bind: input.staffID ?? context.actorStaffID), \(bind: returnVisitID), 'recorded', \(bind: context.actorStaffID), \(bind: context.now),
                     \(bind: context.now), 1)
                 RETURNING id
-                """).first()!.decode(column: "id", as: Int.self)
-            try await Timeline.record(.feedbackRecorded, customerID: input.customerID!, recordType: FeedbackRecordKind.recordType, recordID: id,
-                                      summary: "\(number) · \(content.prefix(80))", context: context, on: tx)
-            try await AuditLog.record("feedback.created", recordType: FeedbackRecordKind.recordType, recordID: String(id),
-                                      fields: ["kind", "topic", "projectID", "content"], detail: number, context: context, on: tx)
+                """
+            ).first()!.decode(column: "id", as: Int.self)
+            try await Timeline.record(
+                .feedbackRecorded, customerID: input.customerID!, recordType: FeedbackRecordKind.recordType,
+                recordID: id,
+                summary: "\(number) · \(content.prefix(80))", context: context, on: tx)
+            try await AuditLog.record(
+                "feedback.created", recordType: FeedbackRecordKind.recordType, recordID: String(id),
+                fields: ["kind", "topic", "projectID", "content"], detail: number, context: context, on: tx)
             return id
         }
     }
 
     /// Claims the version read and sets the columns; 409 when someone changed it meanwhile.
     private func claim(_ id: Int, version: Int, set: SQLQueryString, now: Date, on tx: any Database) async throws {
-        let updated = try await tx.sql().raw("""
+        let updated = try await tx.sql().raw(
+            """
             UPDATE feedback SET \(set), updated_at = \(bind: now), version = version + 1 WHERE id = \(bind: id) AND version = \(bind: version) RETURNING id
-            """).first()
+            """
+        ).first()
         guard updated != nil else { throw KefuError.conflict("error.conflict.feedback") }
     }
 
@@ -108,23 +126,33 @@ struct FeedbackStore {
     func forward(_ row: Row, _ input: ForwardInput, context: AuditContext) async throws {
         let version = try requireFormVersion(input.version)
         if let refusal = FeedbackRules.mayForward(row.feedbackState) { throw refusal }
-        let department = try await input.departmentID.asyncMap { id in
-            try await database.sql().raw("SELECT name FROM departments WHERE id = \(bind: id)").first()?.decode(column: "name", as: String.self)
-        } ?? nil
+        let department =
+            try await input.departmentID.asyncMap { id in
+                try await database.sql().raw("SELECT name FROM departments WHERE id = \(bind: id)").first()?.decode(
+                    column: "name", as: String.self)
+            } ?? nil
         let dueText = input.dueAt ?? ""
         let dueAt = dueText.trimmed.isEmpty ? nil : LocalDateTime.parse(dueText, timeZone: Self.china)
         let request = (input.request ?? "").trimmed
-        try FeedbackRules.validateForward(departmentID: input.departmentID, departmentExists: department != nil, request: request, dueAt: dueAt,
-                                          dueText: dueText, now: context.now).throwIfAny()
+        try FeedbackRules.validateForward(
+            departmentID: input.departmentID, departmentExists: department != nil, request: request, dueAt: dueAt,
+            dueText: dueText, now: context.now
+        ).throwIfAny()
         try await database.transaction { tx in
-            try await claim(row.id, version: version, set: """
-                state = 'forwarded', department_id = \(bind: input.departmentID!), request = \(bind: request), due_at = \(bind: dueAt!),
-                forwarded_at = \(bind: context.now), chased_at = NULL, response = NULL, responded_at = NULL, responded_by_staff_id = NULL
-                """, now: context.now, on: tx)
-            try await Timeline.record(.feedbackForwarded, customerID: row.customerID, recordType: FeedbackRecordKind.recordType, recordID: row.id,
-                                      summary: "\(row.number) → \(department ?? "")", context: context, on: tx)
-            try await AuditLog.record("feedback.forwarded", recordType: FeedbackRecordKind.recordType, recordID: String(row.id),
-                                      fields: ["departmentID", "request", "dueAt"], detail: "\(row.number) → \(department ?? "")", context: context, on: tx)
+            try await claim(
+                row.id, version: version,
+                set: """
+                    state = 'forwarded', department_id = \(bind: input.departmentID!), request = \(bind: request), due_at = \(bind: dueAt!),
+                    forwarded_at = \(bind: context.now), chased_at = NULL, response = NULL, responded_at = NULL, responded_by_staff_id = NULL
+                    """, now: context.now, on: tx)
+            try await Timeline.record(
+                .feedbackForwarded, customerID: row.customerID, recordType: FeedbackRecordKind.recordType,
+                recordID: row.id,
+                summary: "\(row.number) → \(department ?? "")", context: context, on: tx)
+            try await AuditLog.record(
+                "feedback.forwarded", recordType: FeedbackRecordKind.recordType, recordID: String(row.id),
+                fields: ["departmentID", "request", "dueAt"], detail: "\(row.number) → \(department ?? "")",
+                context: context, on: tx)
         }
     }
 
@@ -134,8 +162,9 @@ struct FeedbackStore {
         if let refusal = FeedbackRules.mayChase(row.feedbackState) { throw refusal }
         try await database.transaction { tx in
             try await claim(row.id, version: version, set: "chased_at = \(bind: context.now)", now: context.now, on: tx)
-            try await AuditLog.record("feedback.chased", recordType: FeedbackRecordKind.recordType, recordID: String(row.id),
-                                      detail: "\(row.number) → \(row.departmentName ?? "")", context: context, on: tx)
+            try await AuditLog.record(
+                "feedback.chased", recordType: FeedbackRecordKind.recordType, recordID: String(row.id),
+                detail: "\(row.number) → \(row.departmentName ?? "")", context: context, on: tx)
         }
     }
 
@@ -147,16 +176,26 @@ struct FeedbackStore {
         if let refusal = FeedbackRules.mayAnswer(row.feedbackState) { throw refusal }
         let response = (input.response ?? "").trimmed
         var errors = FieldErrors()
-        if response.isEmpty { errors.add("response", "validation.required") } else if response.count > 5000 { errors.add("response", "validation.too_long") }
+        if response.isEmpty {
+            errors.add("response", "validation.required")
+        } else if response.count > 5000 {
+            errors.add("response", "validation.too_long")
+        }
         try errors.throwIfAny()
         try await database.transaction { tx in
-            try await claim(row.id, version: version, set: """
-                state = 'answered', response = \(bind: response), responded_at = \(bind: context.now), responded_by_staff_id = \(bind: context.actorStaffID)
-                """, now: context.now, on: tx)
-            try await Timeline.record(.feedbackAnswered, customerID: row.customerID, recordType: FeedbackRecordKind.recordType, recordID: row.id,
-                                      summary: "\(row.number) · \(row.departmentName ?? "")", context: context, on: tx)
-            try await AuditLog.record("feedback.answered", recordType: FeedbackRecordKind.recordType, recordID: String(row.id), fields: ["response"],
-                                      detail: row.number, context: context, on: tx)
+            try await claim(
+                row.id, version: version,
+                set: """
+                    state = 'answered', response = \(bind: response), responded_at = \(bind: context.now), responded_by_staff_id = \(bind: context.actorStaffID)
+                    """, now: context.now, on: tx)
+            try await Timeline.record(
+                .feedbackAnswered, customerID: row.customerID, recordType: FeedbackRecordKind.recordType,
+                recordID: row.id,
+                summary: "\(row.number) · \(row.departmentName ?? "")", context: context, on: tx)
+            try await AuditLog.record(
+                "feedback.answered", recordType: FeedbackRecordKind.recordType, recordID: String(row.id),
+                fields: ["response"],
+                detail: row.number, context: context, on: tx)
         }
     }
 
@@ -164,9 +203,13 @@ struct FeedbackStore {
         let version = try requireFormVersion(version)
         if let refusal = FeedbackRules.mayClose(row.feedbackState) { throw refusal }
         try await database.transaction { tx in
-            try await claim(row.id, version: version, set: "state = 'closed', closed_at = \(bind: context.now)", now: context.now, on: tx)
-            try await AuditLog.record("feedback.closed", recordType: FeedbackRecordKind.recordType, recordID: String(row.id), detail: row.number,
-                                      context: context, on: tx)
+            try await claim(
+                row.id, version: version, set: "state = 'closed', closed_at = \(bind: context.now)", now: context.now,
+                on: tx)
+            try await AuditLog.record(
+                "feedback.closed", recordType: FeedbackRecordKind.recordType, recordID: String(row.id),
+                detail: row.number,
+                context: context, on: tx)
         }
     }
 
@@ -186,21 +229,28 @@ struct FeedbackStore {
         if let id = filter.departmentID { condition = condition + " AND feedback.department_id = \(bind: id)" }
         if let id = filter.projectID { condition = condition + " AND feedback.project_id = \(bind: id)" }
         if let state = filter.state { condition = condition + " AND feedback.state = \(bind: state.rawValue)" }
-        let order: SQLQueryString = filter.departmentID != nil
+        let order: SQLQueryString =
+            filter.departmentID != nil
             ? "CASE WHEN feedback.state = 'forwarded' THEN 0 ELSE 1 END, feedback.due_at, feedback.id"
             : "feedback.created_at DESC, feedback.id DESC"
         let sql = try database.sql()
-        let total = try await sql.raw("SELECT COUNT(*) AS n FROM (SELECT 1 FROM feedback WHERE \(condition) LIMIT 1001) AS counted").first()?
+        let total =
+            try await sql.raw(
+                "SELECT COUNT(*) AS n FROM (SELECT 1 FROM feedback WHERE \(condition) LIMIT 1001) AS counted"
+            ).first()?
             .decode(column: "n", as: Int.self) ?? 0
-        let items = try await sql.raw("\(Self.select) WHERE \(condition) ORDER BY \(order) LIMIT \(bind: paging.size) OFFSET \(bind: paging.offset)")
-            .all(decoding: Row.self)
+        let items = try await sql.raw(
+            "\(Self.select) WHERE \(condition) ORDER BY \(order) LIMIT \(bind: paging.size) OFFSET \(bind: paging.offset)"
+        )
+        .all(decoding: Row.self)
         return (items, total)
     }
 
     /// The liaisons of a department, to tell them of a forward or a chase.
     func liaisons(of departmentID: Int) async throws -> [Int] {
-        try await database.sql().raw("SELECT id FROM staff WHERE role = 'liaison' AND is_active = \(bind: true) AND department_id = \(bind: departmentID)").all()
+        try await database.sql().raw(
+            "SELECT id FROM staff WHERE role = 'liaison' AND is_active = \(bind: true) AND department_id = \(bind: departmentID)"
+        ).all()
             .map { try $0.decode(column: "id", as: Int.self) }
     }
 }
-

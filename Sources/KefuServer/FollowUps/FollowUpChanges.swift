@@ -11,7 +11,8 @@ extension FollowUpStore {
 
     /// Moves an open follow-up to a new time (not in the past, as when planning), giving the reason;
     /// on the timeline and in the audit log with the old and new time.
-    func reschedule(_ followUpID: Int, _ input: RescheduleInput, context: AuditContext, timeZone: TimeZone) async throws {
+    func reschedule(_ followUpID: Int, _ input: RescheduleInput, context: AuditContext, timeZone: TimeZone) async throws
+    {
         guard let followUp = try await find(followUpID), followUp.completedAt == nil else {
             throw FieldErrors(["dueAt": "validation.follow_up.already_completed"])
         }
@@ -19,23 +20,30 @@ extension FollowUpStore {
         let reason = (input.reason ?? "").trimmed
         if reason.count < 2 || reason.count > 200 { errors.add("reason", "validation.follow_up.reschedule_reason") }
         var plan: FollowUpPlan?
-        switch FollowUpRule.validate(FollowUpPlanDraft(dueAt: input.dueAt ?? "", channel: followUp.channel, purpose: followUp.purpose),
-                                     now: context.now, timeZone: timeZone) {
+        switch FollowUpRule.validate(
+            FollowUpPlanDraft(dueAt: input.dueAt ?? "", channel: followUp.channel, purpose: followUp.purpose),
+            now: context.now, timeZone: timeZone)
+        {
         case .success(let valid): plan = valid
-        case .failure(let problems): for (field, key) in problems.messages where field == "dueAt" { errors.add("dueAt", key) }
+        case .failure(let problems):
+            for (field, key) in problems.messages where field == "dueAt" { errors.add("dueAt", key) }
         }
         guard errors.isEmpty, let plan else { throw errors }
         // The reminder marks are cleared: the new time is reminded again, due and overdue.
         try await database.transaction { tx in
-            let moved = try await tx.sql().raw("""
+            let moved = try await tx.sql().raw(
+                """
                 UPDATE follow_ups SET due_at = \(bind: plan.dueAt), due_reminded_at = NULL, overdue_reminded_at = NULL WHERE id = \(bind: followUpID) AND completed_at IS NULL RETURNING id
-                """).first()
+                """
+            ).first()
             guard moved != nil else { throw FieldErrors(["dueAt": "validation.follow_up.already_completed"]) }
             let change = "\(DisplayFormat.dateTime(followUp.dueAt)) → \(DisplayFormat.dateTime(plan.dueAt))"
-            try await Timeline.record(.followUpPlanned, customerID: followUp.customerID, recordType: "follow_up", recordID: followUpID,
-                                      summary: "\(change) · \(followUp.purpose) · \(reason)", context: context, on: tx)
-            try await AuditLog.record("follow_up.rescheduled", recordType: "follow_up", recordID: String(followUpID), fields: ["dueAt"],
-                                      detail: "\(change) · \(reason)", context: context, on: tx)
+            try await Timeline.record(
+                .followUpPlanned, customerID: followUp.customerID, recordType: "follow_up", recordID: followUpID,
+                summary: "\(change) · \(followUp.purpose) · \(reason)", context: context, on: tx)
+            try await AuditLog.record(
+                "follow_up.rescheduled", recordType: "follow_up", recordID: String(followUpID), fields: ["dueAt"],
+                detail: "\(change) · \(reason)", context: context, on: tx)
         }
     }
 
@@ -48,24 +56,32 @@ extension FollowUpStore {
     /// Completes each follow-up the actor may manage with the one outcome. Each is completed on its own
     /// under the rule, so one whose customer would be left without a plan (intent, negotiation) is
     /// refused with that reason and the others still complete — the answer lists both.
-    func completeAll(_ ids: [Int], outcome: String, actor: Actor, context: AuditContext, timeZone: TimeZone,
-                     localize: (String) -> String) async throws -> BulkResult {
+    func completeAll(
+        _ ids: [Int], outcome: String, actor: Actor, context: AuditContext, timeZone: TimeZone,
+        localize: (String) -> String
+    ) async throws -> BulkResult {
         var result = BulkResult(completed: [], refused: [])
         for id in Array(Set(ids)).sorted() {
             guard let loaded = try await FollowUpKind.load(id, on: database) else {
-                result.refused.append(.init(id: id, customerID: nil, customerName: nil, reason: localize("error.not_found")))
+                result.refused.append(
+                    .init(id: id, customerID: nil, customerName: nil, reason: localize("error.not_found")))
                 continue
             }
             guard AccessPolicy.permits(actor, .manageFollowUps, on: loaded.facts) else {
-                result.refused.append(.init(id: id, customerID: nil, customerName: nil, reason: localize("error.forbidden")))
+                result.refused.append(
+                    .init(id: id, customerID: nil, customerName: nil, reason: localize("error.forbidden")))
                 continue
             }
             do {
                 try await complete(id, .init(outcome: outcome, next: nil), context: context, timeZone: timeZone)
                 result.completed.append(id)
             } catch let errors as FieldErrors {
-                let reason = errors.messages.sorted { $0.key < $1.key }.map { localize($0.value) }.joined(separator: " ")
-                result.refused.append(.init(id: id, customerID: loaded.record.customerID, customerName: loaded.record.customerName, reason: reason))
+                let reason = errors.messages.sorted { $0.key < $1.key }.map { localize($0.value) }.joined(
+                    separator: " ")
+                result.refused.append(
+                    .init(
+                        id: id, customerID: loaded.record.customerID, customerName: loaded.record.customerName,
+                        reason: reason))
             }
         }
         return result

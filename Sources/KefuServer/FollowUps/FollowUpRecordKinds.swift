@@ -8,9 +8,12 @@ enum FollowUpKind: LoadableRecordKind {
     static let customerColumn: String? = "customer_id"
     static let personal: [PersonalColumn] = [.init("purpose", .marker), .init("outcome", .markerIfPresent)]
 
-    static func load(_ id: Int, on database: any Database) async throws -> (record: FollowUpStore.Row, facts: RecordFacts)? {
+    static func load(_ id: Int, on database: any Database) async throws -> (
+        record: FollowUpStore.Row, facts: RecordFacts
+    )? {
         guard let row = try await FollowUpStore(database: database).find(id),
-              let customer = try await CustomerModel.find(row.customerID, on: database) else { return nil }
+            let customer = try await CustomerModel.find(row.customerID, on: database)
+        else { return nil }
         return (row, customer.recordFacts)
     }
 }

@@ -13,33 +13,44 @@ struct FollowUpStore {
 
     /// How many follow-ups of the customer are open.
     func openCount(customerID: Int) async throws -> Int {
-        try await database.sql().raw("SELECT COUNT(*) AS n FROM follow_ups WHERE customer_id = \(bind: customerID) AND completed_at IS NULL")
-            .first()?.decode(column: "n", as: Int.self) ?? 0
+        try await database.sql().raw(
+            "SELECT COUNT(*) AS n FROM follow_ups WHERE customer_id = \(bind: customerID) AND completed_at IS NULL"
+        )
+        .first()?.decode(column: "n", as: Int.self) ?? 0
     }
 
     /// Plans a follow-up for the customer's responsible specialist (or the planner when none).
     func plan(_ input: PlanInput, customerID: Int, context: AuditContext, timeZone: TimeZone) async throws -> Int {
         let plan = try FollowUpRule.validate(Self.draft(input), now: context.now, timeZone: timeZone).get()
-        return try await database.transaction { tx in try await Self.insert(plan, customerID: customerID, context: context, on: tx) }
+        return try await database.transaction { tx in
+            try await Self.insert(plan, customerID: customerID, context: context, on: tx)
+        }
     }
 
     private static func draft(_ input: PlanInput) -> FollowUpPlanDraft {
         FollowUpPlanDraft(dueAt: input.dueAt, channel: input.channel, purpose: input.purpose)
     }
 
-    static func insert(_ plan: FollowUpPlan, customerID: Int, context: AuditContext, on tx: any Database) async throws -> Int {
-        let id = try await tx.sql().raw("""
+    static func insert(_ plan: FollowUpPlan, customerID: Int, context: AuditContext, on tx: any Database) async throws
+        -> Int
+    {
+        let id = try await tx.sql().raw(
+            """
             INSERT INTO follow_ups (customer_id, staff_id, due_at, channel, purpose, created_at, created_by_staff_id)
             SELECT id, COALESCE(responsible_staff_id, \(bind: context.actorStaffID)), \(bind: plan.dueAt), \(bind: plan.channel.rawValue),
                    \(bind: plan.purpose), \(bind: context.now), \(bind: context.actorStaffID)
             FROM customers WHERE id = \(bind: customerID)
             RETURNING id
-            """).first()?.decode(column: "id", as: Int.self)
+            """
+        ).first()?.decode(column: "id", as: Int.self)
         guard let id else { throw KefuError.notFound }
-        try await Timeline.record(.followUpPlanned, customerID: customerID, recordType: "follow_up", recordID: id,
-                                  summary: "\(DisplayFormat.dateTime(plan.dueAt)) · \(plan.purpose)", context: context, on: tx)
-        try await AuditLog.record("follow_up.planned", recordType: "follow_up", recordID: String(id), fields: ["dueAt", "channel", "purpose"],
-                                  detail: "customer \(customerID)", context: context, on: tx)
+        try await Timeline.record(
+            .followUpPlanned, customerID: customerID, recordType: "follow_up", recordID: id,
+            summary: "\(DisplayFormat.dateTime(plan.dueAt)) · \(plan.purpose)", context: context, on: tx)
+        try await AuditLog.record(
+            "follow_up.planned", recordType: "follow_up", recordID: String(id),
+            fields: ["dueAt", "channel", "purpose"],
+            detail: "customer \(customerID)", context: context, on: tx)
         return id
     }
 
@@ -50,27 +61,38 @@ struct FollowUpStore {
             throw FieldErrors(["outcome": "validation.follow_up.already_completed"])
         }
         let sql = try database.sql()
-        let openCount = try await sql.raw("""
-            SELECT COUNT(*) AS n FROM follow_ups WHERE customer_id = \(bind: followUp.customerID) AND completed_at IS NULL
-            """).first()?.decode(column: "n", as: Int.self) ?? 0
-        let stage = try await sql.raw("SELECT stage FROM customers WHERE id = \(bind: followUp.customerID)").first()?.decode(column: "stage", as: String.self)
+        let openCount =
+            try await sql.raw(
+                """
+                SELECT COUNT(*) AS n FROM follow_ups WHERE customer_id = \(bind: followUp.customerID) AND completed_at IS NULL
+                """
+            ).first()?.decode(column: "n", as: Int.self) ?? 0
+        let stage = try await sql.raw("SELECT stage FROM customers WHERE id = \(bind: followUp.customerID)").first()?
+            .decode(column: "stage", as: String.self)
         let next = try FollowUpRule.completionProblems(
-            outcome: input.outcome, openFollowUpsAfter: openCount - 1, stageAfter: CustomerStage(rawValue: stage ?? "") ?? .lead,
+            outcome: input.outcome, openFollowUpsAfter: openCount - 1,
+            stageAfter: CustomerStage(rawValue: stage ?? "") ?? .lead,
             next: input.next.map(Self.draft), now: context.now, timeZone: timeZone
         ).get()
         try await database.transaction { tx in
-            let done = try await tx.sql().raw("""
+            let done = try await tx.sql().raw(
+                """
                 UPDATE follow_ups SET completed_at = \(bind: context.now), completed_by_staff_id = \(bind: context.actorStaffID),
                     outcome = \(bind: input.outcome.trimmed)
                 WHERE id = \(bind: followUpID) AND completed_at IS NULL RETURNING id
-                """).first()
+                """
+            ).first()
             // Completed by someone else a moment ago.
             guard done != nil else { throw FieldErrors(["outcome": "validation.follow_up.already_completed"]) }
-            try await Timeline.record(.followUpCompleted, customerID: followUp.customerID, recordType: "follow_up", recordID: followUpID,
-                                      summary: input.outcome.trimmed, context: context, on: tx)
-            try await tx.sql().raw("UPDATE customers SET updated_at = \(bind: context.now) WHERE id = \(bind: followUp.customerID)").run()
-            try await AuditLog.record("follow_up.completed", recordType: "follow_up", recordID: String(followUpID), fields: ["outcome"],
-                                      detail: "customer \(followUp.customerID)", context: context, on: tx)
+            try await Timeline.record(
+                .followUpCompleted, customerID: followUp.customerID, recordType: "follow_up", recordID: followUpID,
+                summary: input.outcome.trimmed, context: context, on: tx)
+            try await tx.sql().raw(
+                "UPDATE customers SET updated_at = \(bind: context.now) WHERE id = \(bind: followUp.customerID)"
+            ).run()
+            try await AuditLog.record(
+                "follow_up.completed", recordType: "follow_up", recordID: String(followUpID), fields: ["outcome"],
+                detail: "customer \(followUp.customerID)", context: context, on: tx)
             if let next { _ = try await Self.insert(next, customerID: followUp.customerID, context: context, on: tx) }
         }
     }
@@ -82,7 +104,8 @@ struct FollowUpStore {
 
         enum CodingKeys: String, CodingKey {
             case id, channel, purpose, outcome
-            case customerID = "customer_id", customerCode = "customer_code", customerName = "customer_name", customerStage = "customer_stage"
+            case customerID = "customer_id", customerCode = "customer_code", customerName = "customer_name",
+                customerStage = "customer_stage"
             case staffID = "staff_id", staffName = "staff_name", dueAt = "due_at", completedAt = "completed_at"
         }
     }
@@ -100,27 +123,33 @@ struct FollowUpStore {
 
     /// A customer's follow-ups, open ones first by due time, then the completed ones newest first.
     func list(customerID: Int) async throws -> [Row] {
-        try await database.sql().raw("""
+        try await database.sql().raw(
+            """
             \(Self.select) WHERE follow_ups.customer_id = \(bind: customerID)
             ORDER BY follow_ups.completed_at IS NOT NULL, follow_ups.due_at DESC LIMIT 200
-            """).all(decoding: Row.self)
+            """
+        ).all(decoding: Row.self)
     }
 
     /// Open follow-ups due before `until` (overdue and due), for one person or the whole team.
     func open(staffID: Int?, from: Date? = nil, until: Date, limit: Int = 500, offset: Int = 0) async throws -> [Row] {
         let condition = Self.openCondition(staffID: staffID, from: from, until: until)
-        return try await database.sql().raw("""
+        return try await database.sql().raw(
+            """
             \(Self.select) WHERE \(condition) ORDER BY follow_ups.due_at LIMIT \(bind: limit) OFFSET \(bind: offset)
-            """).all(decoding: Row.self)
+            """
+        ).all(decoding: Row.self)
     }
 
     /// How many open follow-ups a view holds, counted up to `cap + 1` (a specialist may have thousands overdue:
     /// the API pages them and says when the count stopped).
     func countOpen(staffID: Int?, from: Date? = nil, until: Date, cap: Int) async throws -> Int {
         let condition = Self.openCondition(staffID: staffID, from: from, until: until)
-        return try await database.sql().raw("""
+        return try await database.sql().raw(
+            """
             SELECT COUNT(*) AS n FROM (SELECT 1 FROM follow_ups WHERE \(condition) LIMIT \(bind: cap + 1)) AS capped
-            """).first()?.decode(column: "n", as: Int.self) ?? 0
+            """
+        ).first()?.decode(column: "n", as: Int.self) ?? 0
     }
 
     private static func openCondition(staffID: Int?, from: Date?, until: Date) -> SQLQueryString {
@@ -140,9 +169,12 @@ struct FollowUpStore {
     }
 
     /// A page of a view's follow-ups, and how many the view holds (capped), for the API.
-    func page(_ view: View, staffID: Int?, now: Date, week: Int = 0, paging: Paging, cap: Int) async throws -> (rows: [Row], total: Int) {
+    func page(_ view: View, staffID: Int?, now: Date, week: Int = 0, paging: Paging, cap: Int) async throws -> (
+        rows: [Row], total: Int
+    ) {
         let range = Self.range(view, now: now, week: week)
-        let rows = try await open(staffID: staffID, from: range.from, until: range.until, limit: paging.size, offset: paging.offset)
+        let rows = try await open(
+            staffID: staffID, from: range.from, until: range.until, limit: paging.size, offset: paging.offset)
         return (rows, try await countOpen(staffID: staffID, from: range.from, until: range.until, cap: cap))
     }
 
@@ -153,30 +185,47 @@ struct FollowUpStore {
         case .open: return (nil, .distantFuture, [])
         case .week:
             let offset = Double(min(max(week, -52), 52)) * 7 * 86400
-            let days = FollowUpRule.weekDays(containing: now.addingTimeInterval(offset), timeZone: DisplayFormat.timeZone)
+            let days = FollowUpRule.weekDays(
+                containing: now.addingTimeInterval(offset), timeZone: DisplayFormat.timeZone)
             return (days[0], days[6].addingTimeInterval(86400), days)
         }
     }
 
     /// Overdue open follow-ups counted per person: the supervisor's team view.
     func overdueCounts(now: Date) async throws -> [(staffID: Int, name: String, overdue: Int)] {
-        try await database.sql().raw("""
+        try await database.sql().raw(
+            """
             SELECT follow_ups.staff_id, staff.display_name, COUNT(*) AS n FROM follow_ups JOIN staff ON staff.id = follow_ups.staff_id
             WHERE follow_ups.completed_at IS NULL AND follow_ups.due_at < \(bind: now)
             GROUP BY follow_ups.staff_id, staff.display_name ORDER BY n DESC
-            """).all().map { (try $0.decode(column: "staff_id", as: Int.self), try $0.decode(column: "display_name", as: String.self), try $0.decode(column: "n", as: Int.self)) }
+            """
+        ).all().map {
+            (
+                try $0.decode(column: "staff_id", as: Int.self), try $0.decode(column: "display_name", as: String.self),
+                try $0.decode(column: "n", as: Int.self)
+            )
+        }
     }
 
     /// Customers with intent or in negotiation that have no open follow-up: the rule is broken for
     /// them (files imported or changed before planning), so the lists show them to be planned.
-    func customersWithoutPlan(staffID: Int?, limit: Int = 100) async throws -> [(id: Int, code: String, name: String, stage: String)] {
-        var condition: SQLQueryString = "customers.stage IN ('intent', 'negotiating') AND customers.merged_into_id IS NULL"
+    func customersWithoutPlan(staffID: Int?, limit: Int = 100) async throws -> [(
+        id: Int, code: String, name: String, stage: String
+    )] {
+        var condition: SQLQueryString =
+            "customers.stage IN ('intent', 'negotiating') AND customers.merged_into_id IS NULL"
         if let staffID { condition = condition + " AND customers.responsible_staff_id = \(bind: staffID)" }
-        return try await database.sql().raw("""
+        return try await database.sql().raw(
+            """
             SELECT customers.id, customers.code, customers.name, customers.stage FROM customers
             WHERE \(condition) AND NOT EXISTS (SELECT 1 FROM follow_ups WHERE follow_ups.customer_id = customers.id AND follow_ups.completed_at IS NULL)
             ORDER BY customers.updated_at LIMIT \(bind: limit)
-            """).all().map { (try $0.decode(column: "id", as: Int.self), try $0.decode(column: "code", as: String.self),
-                              try $0.decode(column: "name", as: String.self), try $0.decode(column: "stage", as: String.self)) }
+            """
+        ).all().map {
+            (
+                try $0.decode(column: "id", as: Int.self), try $0.decode(column: "code", as: String.self),
+                try $0.decode(column: "name", as: String.self), try $0.decode(column: "stage", as: String.self)
+            )
+        }
     }
 }

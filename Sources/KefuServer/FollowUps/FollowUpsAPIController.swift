@@ -33,8 +33,9 @@ struct FollowUpsAPIController: RouteCollection {
     /// Another time for an open follow-up, with the reason.
     @Sendable func reschedule(req: Request) async throws -> FollowUpDTO {
         let (store, followUp) = try await req.followUp(for: .manageFollowUps)
-        try await store.reschedule(followUp.id, try req.content.decode(FollowUpStore.RescheduleInput.self), context: req.auditContext,
-                                   timeZone: DisplayFormat.timeZone)
+        try await store.reschedule(
+            followUp.id, try req.content.decode(FollowUpStore.RescheduleInput.self), context: req.auditContext,
+            timeZone: DisplayFormat.timeZone)
         guard let row = try await store.find(followUp.id) else { throw KefuError.notFound }
         return Self.dto(row, now: req.now)
     }
@@ -50,8 +51,9 @@ struct FollowUpsAPIController: RouteCollection {
         if ids.isEmpty || ids.count > 200 { errors.add("ids", "validation.follow_up.bulk_count") }
         if outcome.isEmpty { errors.add("outcome", "validation.follow_up.outcome_required") }
         guard errors.isEmpty else { throw KefuError.validation(errors) }
-        return try await FollowUpStore(database: req.db).completeAll(ids, outcome: outcome, actor: try req.requireStaff().actor, context: req.auditContext,
-                                                                   timeZone: DisplayFormat.timeZone, localize: { req.t($0) })
+        return try await FollowUpStore(database: req.db).completeAll(
+            ids, outcome: outcome, actor: try req.requireStaff().actor, context: req.auditContext,
+            timeZone: DisplayFormat.timeZone, localize: { req.t($0) })
     }
 
     /// `scope=mine` (default for specialists) or `team`; `view=overdue` (default), `week` (with `week=-1`,
@@ -63,7 +65,8 @@ struct FollowUpsAPIController: RouteCollection {
         }
         let paging = try req.paging
         let (rows, total) = try await FollowUpStore(database: req.db).page(
-            view, staffID: try req.listScope(for: .viewFollowUps).staffID, now: now, week: req.query[Int.self, at: "week"] ?? 0,
+            view, staffID: try req.listScope(for: .viewFollowUps).staffID, now: now,
+            week: req.query[Int.self, at: "week"] ?? 0,
             paging: paging, cap: Self.countCap
         )
         return PageDTO(items: rows.map { Self.dto($0, now: now) }, request: paging, total: total, cap: Self.countCap)
@@ -74,14 +77,17 @@ struct FollowUpsAPIController: RouteCollection {
     @Sendable func forCustomer(req: Request) async throws -> [FollowUpDTO] {
         let customer = try await req.customer(for: .viewFollowUps)
         let now = req.now
-        return try await FollowUpStore(database: req.db).list(customerID: try customer.requireID()).map { Self.dto($0, now: now) }
+        return try await FollowUpStore(database: req.db).list(customerID: try customer.requireID()).map {
+            Self.dto($0, now: now)
+        }
     }
 
     @Sendable func plan(req: Request) async throws -> Response {
         let customer = try await req.customer(for: .manageFollowUps)
         let input = try req.content.decode(FollowUpStore.PlanInput.self)
         let store = FollowUpStore(database: req.db)
-        let id = try await store.plan(input, customerID: try customer.requireID(), context: req.auditContext, timeZone: DisplayFormat.timeZone)
+        let id = try await store.plan(
+            input, customerID: try customer.requireID(), context: req.auditContext, timeZone: DisplayFormat.timeZone)
         guard let row = try await store.find(id) else { throw KefuError.notFound }
         return try await Self.dto(row, now: req.now).encodeResponse(status: .created, for: req)
     }
@@ -96,7 +102,8 @@ struct FollowUpsAPIController: RouteCollection {
 
     static func dto(_ row: FollowUpStore.Row, now: Date) -> FollowUpDTO {
         FollowUpDTO(
-            id: row.id, customerID: row.customerID, customerCode: row.customerCode, customerName: row.customerName, staffID: row.staffID,
+            id: row.id, customerID: row.customerID, customerCode: row.customerCode, customerName: row.customerName,
+            staffID: row.staffID,
             staffName: row.staffName, dueAt: row.dueAt, channel: row.channel, purpose: row.purpose,
             isOverdue: FollowUpRule.isOverdue(dueAt: row.dueAt, completedAt: row.completedAt, now: now),
             completedAt: row.completedAt, outcome: row.outcome

@@ -1,6 +1,6 @@
 import Foundation
-import SQLKit
 import KefuDomain
+import SQLKit
 import Vapor
 
 /// The follow-up pages (跟进): overdue and this week's lists per specialist and for the team, the
@@ -18,7 +18,8 @@ struct FollowUpsController: RouteCollection {
 
     struct Item: Encodable {
         var id: Int; var customerID: Int; var customerCode: String; var customerName: String; var staffName: String
-        var dueAt: String; var dueTime: String; var channelKey: String; var purpose: String; var isOverdue: Bool; var isOpen: Bool
+        var dueAt: String; var dueTime: String; var channelKey: String; var purpose: String; var isOverdue: Bool;
+        var isOpen: Bool
         var completedAt: String; var outcome: String
         /// Whole calendar days (China time) an open follow-up is past its day; 0 when due earlier today.
         var daysOverdue = 0
@@ -28,13 +29,20 @@ struct FollowUpsController: RouteCollection {
 
         init(_ row: FollowUpStore.Row, now: Date) {
             id = row.id; customerID = row.customerID; customerCode = row.customerCode; customerName = row.customerName
-            staffName = row.staffName ?? "—"; dueAt = DisplayFormat.dateTime(row.dueAt); dueTime = String(dueAt.suffix(5)); channelKey = "follow_up.channel.\(row.channel)"
-            purpose = row.purpose; isOverdue = FollowUpRule.isOverdue(dueAt: row.dueAt, completedAt: row.completedAt, now: now)
-            isOpen = row.completedAt == nil; completedAt = row.completedAt.map(DisplayFormat.dateTime) ?? ""; outcome = row.outcome ?? ""
+            staffName = row.staffName ?? "—"; dueAt = DisplayFormat.dateTime(row.dueAt);
+            dueTime = String(dueAt.suffix(5)); channelKey = "follow_up.channel.\(row.channel)"
+            purpose = row.purpose;
+            isOverdue = FollowUpRule.isOverdue(dueAt: row.dueAt, completedAt: row.completedAt, now: now)
+            isOpen = row.completedAt == nil; completedAt = row.completedAt.map(DisplayFormat.dateTime) ?? "";
+            outcome = row.outcome ?? ""
             if isOverdue {
                 var calendar = Calendar(identifier: .gregorian)
                 calendar.timeZone = DisplayFormat.timeZone
-                daysOverdue = max(0, calendar.dateComponents([.day], from: calendar.startOfDay(for: row.dueAt), to: calendar.startOfDay(for: now)).day ?? 0)
+                daysOverdue = max(
+                    0,
+                    calendar.dateComponents(
+                        [.day], from: calendar.startOfDay(for: row.dueAt), to: calendar.startOfDay(for: now)
+                    ).day ?? 0)
             }
         }
     }
@@ -74,8 +82,10 @@ struct FollowUpsController: RouteCollection {
         enum CodingKeys: String, CodingKey { case errors, outcome, checked, completed, refused, hasRefused }
         func encode(to encoder: any Encoder) throws {
             var c = encoder.container(keyedBy: CodingKeys.self)
-            try c.encode(errors, forKey: .errors); try c.encode(outcome, forKey: .outcome); try c.encode(checked.sorted(), forKey: .checked)
-            try c.encode(completed, forKey: .completed); try c.encode(refused, forKey: .refused); try c.encode(hasRefused, forKey: .hasRefused)
+            try c.encode(errors, forKey: .errors); try c.encode(outcome, forKey: .outcome);
+            try c.encode(checked.sorted(), forKey: .checked)
+            try c.encode(completed, forKey: .completed); try c.encode(refused, forKey: .refused);
+            try c.encode(hasRefused, forKey: .hasRefused)
         }
     }
 
@@ -83,13 +93,16 @@ struct FollowUpsController: RouteCollection {
         try await renderList(req, view: req.query[String.self, at: "view"] ?? "", mine: nil, bulk: Bulk())
     }
 
-    func renderList(_ req: Request, view requestedView: String, mine: Bool?, bulk: Bulk, status: HTTPResponseStatus = .ok) async throws -> Response {
+    func renderList(
+        _ req: Request, view requestedView: String, mine: Bool?, bulk: Bulk, status: HTTPResponseStatus = .ok
+    ) async throws -> Response {
         let now = req.now
         var scope = try req.listScope(for: .viewFollowUps)
         // A bulk completion posts the list's scope; the list it returns to is the one it came from.
         if let mine {
             let isTeam = scope.canSeeTeam && !mine
-            scope = ListScope(canSeeTeam: scope.canSeeTeam, isTeam: isTeam, staffID: isTeam ? nil : try req.requireStaff().id)
+            scope = ListScope(
+                canSeeTeam: scope.canSeeTeam, isTeam: isTeam, staffID: isTeam ? nil : try req.requireStaff().id)
         }
         let view = FollowUpStore.View(rawValue: requestedView) ?? .overdue
         let week = min(max(req.query[Int.self, at: "week"] ?? 0, -52), 52)
@@ -99,12 +112,17 @@ struct FollowUpsController: RouteCollection {
         let actor = try req.requireStaff().actor
         var items = rows.map { Item($0, now: now) }
         // Which rows may be ticked for completion: open ones of customers the viewer may act on.
-        let owners = try await req.db.sql().raw("""
+        let owners = try await req.db.sql().raw(
+            """
             SELECT id, responsible_staff_id FROM customers WHERE id IN (\(binds: Array(Set(rows.map(\.customerID))) + [0]))
-            """).all().reduce(into: [Int: Int?]()) { $0[try $1.decode(column: "id", as: Int.self)] = try $1.decode(column: "responsible_staff_id", as: Int?.self) }
+            """
+        ).all().reduce(into: [Int: Int?]()) {
+            $0[try $1.decode(column: "id", as: Int.self)] = try $1.decode(column: "responsible_staff_id", as: Int?.self)
+        }
         for index in items.indices where items[index].isOpen {
             let owner = owners[items[index].customerID] ?? nil
-            items[index].canComplete = AccessPolicy.permits(actor, .manageFollowUps, on: RecordFacts(responsibleStaffID: owner))
+            items[index].canComplete = AccessPolicy.permits(
+                actor, .manageFollowUps, on: RecordFacts(responsibleStaffID: owner))
             items[index].isChecked = bulk.checked.contains(items[index].id)
         }
         let today = String(DisplayFormat.dateTime(now).prefix(10))
@@ -112,19 +130,30 @@ struct FollowUpsController: RouteCollection {
         if view == .week {
             for day in days {
                 let label = String(DisplayFormat.dateTime(day).prefix(10))
-                let dayItems = zip(rows, items).filter { String(DisplayFormat.dateTime($0.0.dueAt).prefix(10)) == label }.map(\.1)
+                let dayItems = zip(rows, items).filter {
+                    String(DisplayFormat.dateTime($0.0.dueAt).prefix(10)) == label
+                }.map(\.1)
                 var calendar = Calendar(identifier: .gregorian)
                 calendar.timeZone = DisplayFormat.timeZone
-                weekDays.append(ListPage.Day(label: label, weekdayKey: "weekday.\(calendar.component(.weekday, from: day))", isToday: label == today,
-                                             items: dayItems))
+                weekDays.append(
+                    ListPage.Day(
+                        label: label, weekdayKey: "weekday.\(calendar.component(.weekday, from: day))",
+                        isToday: label == today,
+                        items: dayItems))
             }
         }
-        let counts = scope.isTeam ? try await store.overdueCounts(now: now).map { ListPage.Count(staffName: $0.name, overdue: $0.overdue) } : []
+        let counts =
+            scope.isTeam
+            ? try await store.overdueCounts(now: now).map { ListPage.Count(staffName: $0.name, overdue: $0.overdue) }
+            : []
         let unplanned = try await store.customersWithoutPlan(staffID: staffID).map {
             ListPage.Unplanned(id: $0.id, code: $0.code, name: $0.name, stageKey: "customer.stage.\($0.stage)")
         }
-        let page = ListPage(view: view.rawValue, isTeam: scope.isTeam, canSeeTeam: scope.canSeeTeam, items: items, hasItems: !items.isEmpty, isWeek: view == .week,
-                            days: weekDays, week: week, previousWeek: week - 1, nextWeek: week + 1, counts: counts, hasCounts: !counts.isEmpty, unplanned: unplanned, hasUnplanned: !unplanned.isEmpty)
+        let page = ListPage(
+            view: view.rawValue, isTeam: scope.isTeam, canSeeTeam: scope.canSeeTeam, items: items,
+            hasItems: !items.isEmpty, isWeek: view == .week,
+            days: weekDays, week: week, previousWeek: week - 1, nextWeek: week + 1, counts: counts,
+            hasCounts: !counts.isEmpty, unplanned: unplanned, hasUnplanned: !unplanned.isEmpty)
         var shown = page
         shown.bulk = bulk
         shown.canBulk = view != .week && items.contains(where: \.canComplete)
@@ -155,7 +184,9 @@ struct FollowUpsController: RouteCollection {
 
     struct CompletionValues: Encodable { var outcome = ""; var nextDueAt = ""; var nextPurpose = "" }
 
-    private func customerPage(_ req: Request, _ customer: CustomerModel, plan: FollowUpStore.PlanInput? = nil) async throws -> CustomerPage {
+    private func customerPage(_ req: Request, _ customer: CustomerModel, plan: FollowUpStore.PlanInput? = nil)
+        async throws -> CustomerPage
+    {
         let id = try customer.requireID()
         let rows = try await FollowUpStore(database: req.db).list(customerID: id)
         let open = rows.filter { $0.completedAt == nil }.count
@@ -165,7 +196,9 @@ struct FollowUpsController: RouteCollection {
             needsPlan: (CustomerStage(rawValue: customer.stage)?.needsFollowUp ?? false) && open == 0,
             items: rows.map { Item($0, now: req.now) }, hasItems: !rows.isEmpty,
             canManage: AccessPolicy.permits(staff.actor, .manageFollowUps, on: customer.recordFacts),
-            channels: ChoiceOption.list(FollowUpChannel.allCases.map(\.rawValue), labelPrefix: "follow_up.channel", selected: plan?.channel ?? "phone"),
+            channels: ChoiceOption.list(
+                FollowUpChannel.allCases.map(\.rawValue), labelPrefix: "follow_up.channel",
+                selected: plan?.channel ?? "phone"),
             plan: plan ?? .init(dueAt: "", channel: "phone", purpose: "")
         )
     }
@@ -175,7 +208,8 @@ struct FollowUpsController: RouteCollection {
         // A communication's agreed next step arrives as the purpose (issue 10 #4).
         let purpose = String((req.query[String.self, at: "purpose"] ?? "").prefix(500))
         let plan = purpose.isEmpty ? nil : FollowUpStore.PlanInput(dueAt: "", channel: "phone", purpose: purpose)
-        return try await req.renderPage("customers/follow_ups", titleKey: "follow_ups.title", try await customerPage(req, customer, plan: plan))
+        return try await req.renderPage(
+            "customers/follow_ups", titleKey: "follow_ups.title", try await customerPage(req, customer, plan: plan))
     }
 
     @Sendable func plan(req: Request) async throws -> Response {
@@ -183,32 +217,48 @@ struct FollowUpsController: RouteCollection {
         let input = try req.content.decode(FollowUpStore.PlanInput.self)
         let id = try customer.requireID()
         do {
-            _ = try await FollowUpStore(database: req.db).plan(input, customerID: id, context: req.auditContext, timeZone: DisplayFormat.timeZone)
-            return req.redirect(to: "/customers/\(id)/follow-ups", flash: FlashMessage(.success, "flash.follow_up_planned"))
+            _ = try await FollowUpStore(database: req.db).plan(
+                input, customerID: id, context: req.auditContext, timeZone: DisplayFormat.timeZone)
+            return req.redirect(
+                to: "/customers/\(id)/follow-ups", flash: FlashMessage(.success, "flash.follow_up_planned"))
         } catch let errors as FieldErrors {
             var page = try await customerPage(req, customer, plan: input)
             page.errors = errors.messages
-            return try await req.renderPage("customers/follow_ups", titleKey: "follow_ups.title", page, status: .unprocessableEntity)
+            return try await req.renderPage(
+                "customers/follow_ups", titleKey: "follow_ups.title", page, status: .unprocessableEntity)
         }
     }
 
-    struct CompletionForm: Content { var outcome: String?; var nextDueAt: String?; var nextChannel: String?; var nextPurpose: String? }
+    struct CompletionForm: Content {
+        var outcome: String?; var nextDueAt: String?; var nextChannel: String?; var nextPurpose: String?
+    }
 
     @Sendable func complete(req: Request) async throws -> Response {
         let (store, followUp) = try await req.followUp(for: .manageFollowUps)
         let form = try req.content.decode(CompletionForm.self)
         let hasNext = !(form.nextDueAt ?? "").trimmed.isEmpty || !(form.nextPurpose ?? "").trimmed.isEmpty
-        let next = hasNext ? FollowUpStore.PlanInput(dueAt: form.nextDueAt ?? "", channel: form.nextChannel ?? "", purpose: form.nextPurpose ?? "") : nil
+        let next =
+            hasNext
+            ? FollowUpStore.PlanInput(
+                dueAt: form.nextDueAt ?? "", channel: form.nextChannel ?? "", purpose: form.nextPurpose ?? "") : nil
         do {
-            try await store.complete(followUp.id, .init(outcome: form.outcome ?? "", next: next), context: req.auditContext, timeZone: DisplayFormat.timeZone)
-            return req.redirect(to: "/customers/\(followUp.customerID)/follow-ups", flash: FlashMessage(.success, "flash.follow_up_completed"))
+            try await store.complete(
+                followUp.id, .init(outcome: form.outcome ?? "", next: next), context: req.auditContext,
+                timeZone: DisplayFormat.timeZone)
+            return req.redirect(
+                to: "/customers/\(followUp.customerID)/follow-ups",
+                flash: FlashMessage(.success, "flash.follow_up_completed"))
         } catch let errors as FieldErrors {
-            guard let customer = try await CustomerModel.find(followUp.customerID, on: req.db) else { throw KefuError.notFound }
+            guard let customer = try await CustomerModel.find(followUp.customerID, on: req.db) else {
+                throw KefuError.notFound
+            }
             var page = try await customerPage(req, customer)
             page.errors = errors.messages
             page.errorFor = followUp.id
-            page.completion = CompletionValues(outcome: form.outcome ?? "", nextDueAt: form.nextDueAt ?? "", nextPurpose: form.nextPurpose ?? "")
-            return try await req.renderPage("customers/follow_ups", titleKey: "follow_ups.title", page, status: .unprocessableEntity)
+            page.completion = CompletionValues(
+                outcome: form.outcome ?? "", nextDueAt: form.nextDueAt ?? "", nextPurpose: form.nextPurpose ?? "")
+            return try await req.renderPage(
+                "customers/follow_ups", titleKey: "follow_ups.title", page, status: .unprocessableEntity)
         }
     }
 
@@ -218,14 +268,19 @@ struct FollowUpsController: RouteCollection {
         let input = try req.content.decode(FollowUpStore.RescheduleInput.self)
         do {
             try await store.reschedule(followUp.id, input, context: req.auditContext, timeZone: DisplayFormat.timeZone)
-            return req.redirect(to: "/customers/\(followUp.customerID)/follow-ups", flash: FlashMessage(.success, "flash.follow_up_rescheduled"))
+            return req.redirect(
+                to: "/customers/\(followUp.customerID)/follow-ups",
+                flash: FlashMessage(.success, "flash.follow_up_rescheduled"))
         } catch let errors as FieldErrors {
-            guard let customer = try await CustomerModel.find(followUp.customerID, on: req.db) else { throw KefuError.notFound }
+            guard let customer = try await CustomerModel.find(followUp.customerID, on: req.db) else {
+                throw KefuError.notFound
+            }
             var page = try await customerPage(req, customer)
             page.errors = errors.messages
             page.rescheduleFor = followUp.id
             page.reschedule = RescheduleValues(dueAt: input.dueAt ?? "", reason: input.reason ?? "")
-            return try await req.renderPage("customers/follow_ups", titleKey: "follow_ups.title", page, status: .unprocessableEntity)
+            return try await req.renderPage(
+                "customers/follow_ups", titleKey: "follow_ups.title", page, status: .unprocessableEntity)
         }
     }
 
@@ -239,12 +294,20 @@ struct FollowUpsController: RouteCollection {
         if ids.isEmpty || ids.count > 200 { errors["followUpIDs"] = "validation.follow_up.bulk_count" }
         if outcome.isEmpty { errors["outcome"] = "validation.follow_up.outcome_required" }
         guard errors.isEmpty else {
-            return try await renderList(req, view: view, mine: mine, bulk: Bulk(errors: errors, outcome: outcome, checked: Set(ids)), status: .unprocessableEntity)
+            return try await renderList(
+                req, view: view, mine: mine, bulk: Bulk(errors: errors, outcome: outcome, checked: Set(ids)),
+                status: .unprocessableEntity)
         }
         let result = try await FollowUpStore(database: req.db).completeAll(
-            ids, outcome: outcome, actor: try req.requireStaff().actor, context: req.auditContext, timeZone: DisplayFormat.timeZone, localize: { req.t($0) })
-        return try await renderList(req, view: view, mine: mine, bulk: Bulk(
-            outcome: result.refused.isEmpty ? "" : outcome, checked: Set(result.refused.map(\.id)), completed: result.completed.count,
-            refused: result.refused.map { .init(customerID: $0.customerID ?? 0, customerName: $0.customerName ?? "—", reason: $0.reason) }))
+            ids, outcome: outcome, actor: try req.requireStaff().actor, context: req.auditContext,
+            timeZone: DisplayFormat.timeZone, localize: { req.t($0) })
+        return try await renderList(
+            req, view: view, mine: mine,
+            bulk: Bulk(
+                outcome: result.refused.isEmpty ? "" : outcome, checked: Set(result.refused.map(\.id)),
+                completed: result.completed.count,
+                refused: result.refused.map {
+                    .init(customerID: $0.customerID ?? 0, customerName: $0.customerName ?? "—", reason: $0.reason)
+                }))
     }
 }

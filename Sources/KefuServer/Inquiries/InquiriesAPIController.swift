@@ -28,10 +28,14 @@ struct InquiryDTO: Content {
     var visitorIntent: String?
 
     init(_ row: InquiryStore.Row, actor: Actor, now: Date) {
-        id = row.id; number = row.number; customerID = row.customerID; customerCode = row.customerCode; customerName = row.customerName
-        channel = row.channel; receivedAt = row.receivedAt; question = row.question; needs = row.needs; answer = row.answer
+        id = row.id; number = row.number; customerID = row.customerID; customerCode = row.customerCode;
+        customerName = row.customerName
+        channel = row.channel; receivedAt = row.receivedAt; question = row.question; needs = row.needs;
+        answer = row.answer
         firstAnsweredAt = row.firstAnsweredAt; status = row.status; promisedBy = row.promisedBy
-        promiseState = row.promisedBy.map { PromisedReplyRule.state(deadline: $0, repliedAt: row.repliedAt, now: now).rawValue }
+        promiseState = row.promisedBy.map {
+            PromisedReplyRule.state(deadline: $0, repliedAt: row.repliedAt, now: now).rawValue
+        }
         repliedAt = row.repliedAt; reply = row.reply; staffID = row.staffID; staffName = row.staffName
         visitorName = row.visitorName; visitorCompany = row.visitorCompany; visitorIntent = row.visitorIntent
         let masked = ContactVisibility.decide(for: actor, on: row.recordFacts, revealed: false) == .masked
@@ -70,8 +74,10 @@ struct InquiryInput: Content {
     var nextStepChannel: String? = nil
 
     var draft: InquiryDraft {
-        InquiryDraft(channel: channel ?? "", receivedAt: receivedAt ?? "", question: question ?? "", needs: needs ?? "", answer: answer ?? "",
-                     answeredOnTheSpot: answeredOnTheSpot ?? true, promisedBy: promisedBy ?? "")
+        InquiryDraft(
+            channel: channel ?? "", receivedAt: receivedAt ?? "", question: question ?? "", needs: needs ?? "",
+            answer: answer ?? "",
+            answeredOnTheSpot: answeredOnTheSpot ?? true, promisedBy: promisedBy ?? "")
     }
 }
 
@@ -92,7 +98,8 @@ extension Request {
             draft.name = input.customer?.name ?? ""
             draft.mobile = input.customer?.mobile ?? ""
             draft.companyName = input.customer?.companyName ?? ""
-            draft.kind = draft.companyName.trimmed.isEmpty ? CustomerKind.individual.rawValue : CustomerKind.company.rawValue
+            draft.kind =
+                draft.companyName.trimmed.isEmpty ? CustomerKind.individual.rawValue : CustomerKind.company.rawValue
             draft.source = values.map { Self.source(for: $0.channel) }?.rawValue ?? SourceChannel.phone.rawValue
             if let channel = input.customer?.consentChannel?.trimmed, !channel.isEmpty {
                 draft.consentChannel = channel
@@ -114,11 +121,18 @@ extension Request {
         var nextStep: FollowUpPlan?
         let purpose = (input.nextStep ?? "").trimmed, due = (input.nextStepDueAt ?? "").trimmed
         if !purpose.isEmpty || !due.isEmpty {
-            switch FollowUpRule.validate(FollowUpPlanDraft(dueAt: due, channel: input.nextStepChannel ?? FollowUpChannel.phone.rawValue, purpose: purpose),
-                                         now: now, timeZone: DisplayFormat.timeZone) {
+            switch FollowUpRule.validate(
+                FollowUpPlanDraft(
+                    dueAt: due, channel: input.nextStepChannel ?? FollowUpChannel.phone.rawValue, purpose: purpose),
+                now: now, timeZone: DisplayFormat.timeZone)
+            {
             case .success(let plan): nextStep = plan
             case .failure(let problems):
-                for (field, key) in problems.messages { errors.add(field == "purpose" ? "nextStep" : "nextStep" + field.prefix(1).uppercased() + field.dropFirst(), key) }
+                for (field, key) in problems.messages {
+                    errors.add(
+                        field == "purpose" ? "nextStep" : "nextStep" + field.prefix(1).uppercased() + field.dropFirst(),
+                        key)
+                }
             }
         }
         try errors.throwIfAny()
@@ -126,22 +140,29 @@ extension Request {
         var customerID = input.customerID
         if let customerValues {
             let customer = try await CustomerStore(database: db).create(
-                customerValues, responsibleStaffID: staff.id, duplicateReason: input.customer?.duplicateReason, context: auditContext)
+                customerValues, responsibleStaffID: staff.id, duplicateReason: input.customer?.duplicateReason,
+                context: auditContext)
             customerID = try customer.requireID()
             if let channel = customerValues.consentChannel {
                 _ = try await ConsentStore(database: db).record(
-                    ConsentDTO(purpose: ConsentPurpose.collection.rawValue, status: ConsentStatus.granted.rawValue, effectiveAt: now, channel: channel,
-                               evidence: nil, noticeVersion: kefu.configuration.inquiries.privacyNoticeVersion),
+                    ConsentDTO(
+                        purpose: ConsentPurpose.collection.rawValue, status: ConsentStatus.granted.rawValue,
+                        effectiveAt: now, channel: channel,
+                        evidence: nil, noticeVersion: kefu.configuration.inquiries.privacyNoticeVersion),
                     customerID: try customer.requireID(), context: auditContext)
             }
         }
-        let inquiryID = try await InquiryStore(database: db).create(values, customerID: customerID ?? 0, staffID: staff.id, context: auditContext)
+        let inquiryID = try await InquiryStore(database: db).create(
+            values, customerID: customerID ?? 0, staffID: staff.id, context: auditContext)
         if input.customerID != nil, let customerID {
-            try await InquiryStore.notifyOwner(customerID: customerID, inquiryID: inquiryID, context: auditContext, localizer: kefu.localizer, on: db)
+            try await InquiryStore.notifyOwner(
+                customerID: customerID, inquiryID: inquiryID, context: auditContext, localizer: kefu.localizer, on: db)
         }
         if let nextStep, let customerID {
             let context = auditContext
-            _ = try await db.transaction { tx in try await FollowUpStore.insert(nextStep, customerID: customerID, context: context, on: tx) }
+            _ = try await db.transaction { tx in
+                try await FollowUpStore.insert(nextStep, customerID: customerID, context: context, on: tx)
+            }
         }
         return inquiryID
     }
@@ -167,7 +188,9 @@ extension Request {
         filter.status = query[String.self, at: "status"].flatMap(InquiryStore.Status.init(rawValue:))
         // The queue is everyone's to see (its contacts masked); otherwise a specialist sees their own.
         if filter.status != .waiting { filter.staffID = scope?.staffID }
-        if query[String.self, at: "due"] == "1" { filter.dueBefore = now.addingTimeInterval(PromisedReplyRule.reminderLead) }
+        if query[String.self, at: "due"] == "1" {
+            filter.dueBefore = now.addingTimeInterval(PromisedReplyRule.reminderLead)
+        }
         return filter
     }
 }
@@ -178,7 +201,8 @@ struct InquiriesAPIController: RouteCollection {
     struct ReplyRequest: Content { var reply: String? }
     struct AssignRequest: Content { var staffID: Int? }
     struct FiguresDTO: Content {
-        var since: Date; var answered: Int; var averageResponseMinutes: Int?; var promisedReplied: Int; var promisedOnTime: Int; var punctualityRate: Double?
+        var since: Date; var answered: Int; var averageResponseMinutes: Int?; var promisedReplied: Int;
+        var promisedOnTime: Int; var punctualityRate: Double?
     }
 
     func boot(routes: any RoutesBuilder) throws {
@@ -216,10 +240,13 @@ struct InquiriesAPIController: RouteCollection {
         do {
             let id = try await req.recordInquiry(input)
             guard let row = try await InquiryStore(database: req.db).find(id) else { throw KefuError.notFound }
-            return try await InquiryDTO(row, actor: try req.requireStaff().actor, now: req.now).encodeResponse(status: .created, for: req)
+            return try await InquiryDTO(row, actor: try req.requireStaff().actor, now: req.now).encodeResponse(
+                status: .created, for: req)
         } catch let duplicates as PossibleDuplicates {
             let body = CustomersAPIController.DuplicateBody(
-                error: .init(code: "possible_duplicate", message: req.t("error.customer.possible_duplicate"), fields: ["customer.duplicateReason": req.t("validation.required")]),
+                error: .init(
+                    code: "possible_duplicate", message: req.t("error.customer.possible_duplicate"),
+                    fields: ["customer.duplicateReason": req.t("validation.required")]),
                 duplicates: duplicates.matches)
             return try await body.encodeResponse(status: .conflict, for: req)
         }
@@ -243,7 +270,8 @@ struct InquiriesAPIController: RouteCollection {
         let row = try await req.inquiry(for: .assignInquiries)
         let input = try req.content.decode(AssignRequest.self)
         guard let staffID = input.staffID, let staff = try await StaffModel.find(staffID, on: req.db), staff.isActive,
-              [.specialist, .supervisor].contains(staff.roleValue) else {
+            [.specialist, .supervisor].contains(staff.roleValue)
+        else {
             throw KefuError.validation(FieldErrors(["staffID": "validation.choose_from_list"]))
         }
         let store = InquiryStore(database: req.db)
@@ -257,7 +285,9 @@ struct InquiriesAPIController: RouteCollection {
         let days = min(max(req.query[Int.self, at: "days"] ?? 30, 1), 365)
         let since = req.now.addingTimeInterval(-Double(days) * 86400)
         let figures = try await InquiryStore(database: req.db).figures(staffID: req.inquiryFilter.staffID, since: since)
-        return FiguresDTO(since: since, answered: figures.answered, averageResponseMinutes: figures.averageResponseMinutes,
-                          promisedReplied: figures.punctuality.replied, promisedOnTime: figures.punctuality.onTime, punctualityRate: figures.punctuality.rate)
+        return FiguresDTO(
+            since: since, answered: figures.answered, averageResponseMinutes: figures.averageResponseMinutes,
+            promisedReplied: figures.punctuality.replied, promisedOnTime: figures.punctuality.onTime,
+            punctualityRate: figures.punctuality.rate)
     }
 }

@@ -17,7 +17,8 @@ struct InquiriesController: RouteCollection {
     }
 
     struct Item: Encodable {
-        var id: Int; var number: String; var customerID: Int?; var customer: String; var channelKey: String; var receivedAt: String
+        var id: Int; var number: String; var customerID: Int?; var customer: String; var channelKey: String;
+        var receivedAt: String
         var question: String; var statusKey: String; var status: String; var promisedBy: String; var stateKey: String
         var isOverdue: Bool; var isDueSoon: Bool; var staffName: String; var visitor: String
         /// Whether the viewer may open it (a waiting one is the supervisor's), and claim it (issue 10).
@@ -27,11 +28,15 @@ struct InquiriesController: RouteCollection {
         init(_ dto: InquiryDTO) {
             id = dto.id; number = dto.number ?? ""; customerID = dto.customerID
             customer = [dto.customerCode, dto.customerName].compactMap { $0 }.joined(separator: " ")
-            channelKey = "inquiry.channel.\(dto.channel)"; receivedAt = DisplayFormat.dateTime(dto.receivedAt); question = dto.question
-            statusKey = "inquiry.status.\(dto.status)"; status = dto.status; promisedBy = dto.promisedBy.map(DisplayFormat.dateTime) ?? ""
-            stateKey = "inquiry.promise.\(dto.promiseState ?? "none")"; isOverdue = dto.promiseState == PromisedReplyState.overdue.rawValue
+            channelKey = "inquiry.channel.\(dto.channel)"; receivedAt = DisplayFormat.dateTime(dto.receivedAt);
+            question = dto.question
+            statusKey = "inquiry.status.\(dto.status)"; status = dto.status;
+            promisedBy = dto.promisedBy.map(DisplayFormat.dateTime) ?? ""
+            stateKey = "inquiry.promise.\(dto.promiseState ?? "none")";
+            isOverdue = dto.promiseState == PromisedReplyState.overdue.rawValue
             isDueSoon = dto.promiseState == PromisedReplyState.dueSoon.rawValue; staffName = dto.staffName ?? "—"
-            visitor = [dto.visitorName, dto.visitorMobile, dto.visitorCompany].compactMap { $0 }.joined(separator: " · ")
+            visitor = [dto.visitorName, dto.visitorMobile, dto.visitorCompany].compactMap { $0 }.joined(
+                separator: " · ")
         }
     }
 
@@ -53,7 +58,9 @@ struct InquiriesController: RouteCollection {
 
     @Sendable func list(req: Request) async throws -> Response {
         let staff = try req.requireStaff()
-        let tab = ["promised", "waiting", "all"].contains(req.query[String.self, at: "status"] ?? "") ? req.query[String.self, at: "status"]! : "promised"
+        let tab =
+            ["promised", "waiting", "all"].contains(req.query[String.self, at: "status"] ?? "")
+            ? req.query[String.self, at: "status"]! : "promised"
         var filter = req.inquiryFilter
         filter.status = tab == "all" ? nil : InquiryStore.Status(rawValue: tab)
         let paging = try req.paging
@@ -73,8 +80,11 @@ struct InquiriesController: RouteCollection {
         let page = ListPage(
             tab: tab, isTeam: scope.isTeam, canSeeTeam: scope.canSeeTeam,
             canRecord: AccessPolicy.allows(staff.role, .recordInquiry), items: items, hasItems: !items.isEmpty,
-            pager: Pager(request: paging, total: total, path: "/inquiries", query: ["status": tab, "scope": req.query[String.self, at: "scope"] ?? ""]),
-            averageResponse: figures.averageResponseMinutes.map { req.t("inquiries.minutes", ["minutes": String($0)]) } ?? "—",
+            pager: Pager(
+                request: paging, total: total, path: "/inquiries",
+                query: ["status": tab, "scope": req.query[String.self, at: "scope"] ?? ""]),
+            averageResponse: figures.averageResponseMinutes.map { req.t("inquiries.minutes", ["minutes": String($0)]) }
+                ?? "—",
             punctuality: figures.punctuality.rate.map { String(format: "%.0f%%", $0 * 100) } ?? "—", waiting: waiting
         )
         var shown = page
@@ -86,7 +96,9 @@ struct InquiriesController: RouteCollection {
     }
 
     struct IntakePage: Encodable {
-        struct Match: Encodable { var id: Int; var code: String; var name: String; var company: String; var mobile: String }
+        struct Match: Encodable {
+            var id: Int; var code: String; var name: String; var company: String; var mobile: String
+        }
         var q: String
         var matches: [Match]
         var hasMatches: Bool
@@ -107,46 +119,74 @@ struct InquiriesController: RouteCollection {
         var nextStepChannels: [ChoiceOption] = []
     }
 
-    private func intakePage(_ req: Request, input: InquiryInput? = nil, search: String? = nil) async throws -> IntakePage {
+    private func intakePage(_ req: Request, input: InquiryInput? = nil, search: String? = nil) async throws
+        -> IntakePage
+    {
         let actor = try req.requireStaff().actor
         let q = (search ?? req.query[String.self, at: "q"])?.trimmed ?? ""
         var matches: [IntakePage.Match] = []
         func match(_ row: CustomerListRow) -> IntakePage.Match {
-            let masked = ContactVisibility.decide(for: actor, on: RecordFacts(responsibleStaffID: row.responsibleStaffID), revealed: false) == .masked
-            return IntakePage.Match(id: row.id, code: row.code, name: row.name, company: row.companyName ?? "",
-                                    mobile: (masked ? row.mobile.map(MainlandMobile.masked) : row.mobile) ?? "")
+            let masked =
+                ContactVisibility.decide(
+                    for: actor, on: RecordFacts(responsibleStaffID: row.responsibleStaffID), revealed: false) == .masked
+            return IntakePage.Match(
+                id: row.id, code: row.code, name: row.name, company: row.companyName ?? "",
+                mobile: (masked ? row.mobile.map(MainlandMobile.masked) : row.mobile) ?? "")
         }
         if !q.isEmpty {
-            matches = try await CustomerQueries(database: req.db).list(CustomerFilter(text: q), visibleTo: actor, paging: Paging(number: 1, size: 8), now: req.now)
-                .items.map(match)
+            matches = try await CustomerQueries(database: req.db).list(
+                CustomerFilter(text: q), visibleTo: actor, paging: Paging(number: 1, size: 8), now: req.now
+            )
+            .items.map(match)
         }
         var chosen: IntakePage.Match?
-        if let id = input?.customerID ?? req.query[Int.self, at: "customer"], let customer = try await CustomerModel.find(id, on: req.db),
-           customer.mergedIntoID == nil {
+        if let id = input?.customerID ?? req.query[Int.self, at: "customer"],
+            let customer = try await CustomerModel.find(id, on: req.db),
+            customer.mergedIntoID == nil
+        {
             let masked = ContactVisibility.decide(for: actor, on: customer.recordFacts, revealed: false) == .masked
-            chosen = IntakePage.Match(id: id, code: customer.code, name: customer.name, company: customer.companyName ?? "",
-                                      mobile: (masked ? customer.mobile.map(MainlandMobile.masked) : customer.mobile) ?? "")
+            chosen = IntakePage.Match(
+                id: id, code: customer.code, name: customer.name, company: customer.companyName ?? "",
+                mobile: (masked ? customer.mobile.map(MainlandMobile.masked) : customer.mobile) ?? "")
         }
         let form: [String: String] = [
-            "name": input?.customer?.name ?? "", "mobile": input?.customer?.mobile ?? "", "companyName": input?.customer?.companyName ?? "",
-            "duplicateReason": input?.customer?.duplicateReason ?? "", "receivedAt": input?.receivedAt ?? String(DisplayFormat.dateTime(req.now)),
-            "question": input?.question ?? "", "needs": input?.needs ?? "", "answer": input?.answer ?? "", "promisedBy": input?.promisedBy ?? "",
+            "name": input?.customer?.name ?? "", "mobile": input?.customer?.mobile ?? "",
+            "companyName": input?.customer?.companyName ?? "",
+            "duplicateReason": input?.customer?.duplicateReason ?? "",
+            "receivedAt": input?.receivedAt ?? String(DisplayFormat.dateTime(req.now)),
+            "question": input?.question ?? "", "needs": input?.needs ?? "", "answer": input?.answer ?? "",
+            "promisedBy": input?.promisedBy ?? "",
             "budgetMinWan": input?.customer?.budgetMinWan ?? "", "budgetMaxWan": input?.customer?.budgetMaxWan ?? "",
             "province": input?.customer?.province ?? "", "city": input?.customer?.city ?? "",
             "nextStep": input?.nextStep ?? "", "nextStepDueAt": input?.nextStepDueAt ?? "",
         ]
-        var page = IntakePage(q: q, matches: matches, hasMatches: !matches.isEmpty, searched: !q.isEmpty, chosen: chosen,
-                          channels: ChoiceOption.list(InquiryChannel.allCases.map(\.rawValue), labelPrefix: "inquiry.channel", selected: input?.channel ?? "phone"),
-                          form: form, answeredOnTheSpot: input?.answeredOnTheSpot ?? true)
+        var page = IntakePage(
+            q: q, matches: matches, hasMatches: !matches.isEmpty, searched: !q.isEmpty, chosen: chosen,
+            channels: ChoiceOption.list(
+                InquiryChannel.allCases.map(\.rawValue), labelPrefix: "inquiry.channel",
+                selected: input?.channel ?? "phone"),
+            form: form, answeredOnTheSpot: input?.answeredOnTheSpot ?? true)
         let consent = input?.customer?.consentChannel ?? ""
-        page.consentChannels = [ChoiceOption(value: "", labelKey: "inquiries.consent_not_asked", isSelected: consent.isEmpty)]
-            + ChoiceOption.list(CustomerVocabulary.consentChannels.filter { $0 != "web_form" }, labelPrefix: "customer.consent_channel", selected: consent)
+        page.consentChannels =
+            [ChoiceOption(value: "", labelKey: "inquiries.consent_not_asked", isSelected: consent.isEmpty)]
+            + ChoiceOption.list(
+                CustomerVocabulary.consentChannels.filter { $0 != "web_form" }, labelPrefix: "customer.consent_channel",
+                selected: consent)
         page.noticeVersion = req.kefu.configuration.inquiries.privacyNoticeVersion
-        page.industries = [ChoiceOption(value: "", labelKey: "inquiries.not_asked", isSelected: (input?.customer?.industry ?? "").isEmpty)]
-            + ChoiceOption.list(CustomerVocabulary.industries, labelPrefix: "customer.industry", selected: input?.customer?.industry ?? "")
-        page.timings = ChoiceOption.list(InvestmentTiming.allCases.map(\.rawValue), labelPrefix: "customer.timing",
-                                         selected: input?.customer?.timing ?? InvestmentTiming.undecided.rawValue)
-        page.nextStepChannels = ChoiceOption.list(FollowUpChannel.allCases.map(\.rawValue), labelPrefix: "follow_up.channel", selected: input?.nextStepChannel ?? "phone")
+        page.industries =
+            [
+                ChoiceOption(
+                    value: "", labelKey: "inquiries.not_asked", isSelected: (input?.customer?.industry ?? "").isEmpty)
+            ]
+            + ChoiceOption.list(
+                CustomerVocabulary.industries, labelPrefix: "customer.industry",
+                selected: input?.customer?.industry ?? "")
+        page.timings = ChoiceOption.list(
+            InvestmentTiming.allCases.map(\.rawValue), labelPrefix: "customer.timing",
+            selected: input?.customer?.timing ?? InvestmentTiming.undecided.rawValue)
+        page.nextStepChannels = ChoiceOption.list(
+            FollowUpChannel.allCases.map(\.rawValue), labelPrefix: "follow_up.channel",
+            selected: input?.nextStepChannel ?? "phone")
         return page
     }
 
@@ -155,9 +195,11 @@ struct InquiriesController: RouteCollection {
     }
 
     struct IntakeForm: Content {
-        var customerID: Int?; var name: String?; var mobile: String?; var companyName: String?; var duplicateReason: String?
+        var customerID: Int?; var name: String?; var mobile: String?; var companyName: String?;
+        var duplicateReason: String?
         var consentChannel: String?
-        var industry: String?; var budgetMinWan: String?; var budgetMaxWan: String?; var province: String?; var city: String?; var timing: String?
+        var industry: String?; var budgetMinWan: String?; var budgetMaxWan: String?; var province: String?;
+        var city: String?; var timing: String?
         var nextStep: String?; var nextStepDueAt: String?; var nextStepChannel: String?
         var channel: String?; var receivedAt: String?; var question: String?; var needs: String?; var answer: String?
         var outcome: String?; var promisedBy: String?
@@ -167,17 +209,21 @@ struct InquiriesController: RouteCollection {
         var intent: String?; var q: String?; var useCustomer: Int?
 
         var input: InquiryInput {
-            InquiryInput(customerID: customerID,
-                         customer: customerID == nil
-                             ? newCustomer : nil,
-                         channel: channel, receivedAt: receivedAt, question: question, needs: needs, answer: answer,
-                         answeredOnTheSpot: outcome != "promised", promisedBy: promisedBy,
-                         nextStep: nextStep, nextStepDueAt: nextStepDueAt, nextStepChannel: nextStepChannel)
+            InquiryInput(
+                customerID: customerID,
+                customer: customerID == nil
+                    ? newCustomer : nil,
+                channel: channel, receivedAt: receivedAt, question: question, needs: needs, answer: answer,
+                answeredOnTheSpot: outcome != "promised", promisedBy: promisedBy,
+                nextStep: nextStep, nextStepDueAt: nextStepDueAt, nextStepChannel: nextStepChannel)
         }
 
         var newCustomer: InquiryInput.NewCustomer {
-            .init(name: name, mobile: mobile, companyName: companyName, duplicateReason: duplicateReason, consentChannel: consentChannel,
-                  industry: industry, budgetMinWan: budgetMinWan, budgetMaxWan: budgetMaxWan, province: province, city: city, timing: timing)
+            .init(
+                name: name, mobile: mobile, companyName: companyName, duplicateReason: duplicateReason,
+                consentChannel: consentChannel,
+                industry: industry, budgetMinWan: budgetMinWan, budgetMaxWan: budgetMaxWan, province: province,
+                city: city, timing: timing)
         }
     }
 
@@ -200,13 +246,19 @@ struct InquiriesController: RouteCollection {
         } catch let errors as FieldErrors {
             var page = try await intakePage(req, input: input)
             // Leaf reads dots as a path: customer.name is shown as customer_name.
-            page.errors = Dictionary(uniqueKeysWithValues: errors.messages.map { ($0.key.replacingOccurrences(of: ".", with: "_"), $0.value) })
-            return try await req.renderPage("inquiries/new", titleKey: "inquiries.new", page, status: .unprocessableEntity)
+            page.errors = Dictionary(
+                uniqueKeysWithValues: errors.messages.map {
+                    ($0.key.replacingOccurrences(of: ".", with: "_"), $0.value)
+                })
+            return try await req.renderPage(
+                "inquiries/new", titleKey: "inquiries.new", page, status: .unprocessableEntity)
         } catch let duplicates as PossibleDuplicates {
             var page = try await intakePage(req, input: input)
             page.duplicates = CustomerFormPage.DuplicateView.list(duplicates.matches)
             page.hasDuplicates = true
-            if form.duplicateReason != nil { page.errors["duplicateReason"] = "validation.customer.duplicate_reason_required" }
+            if form.duplicateReason != nil {
+                page.errors["duplicateReason"] = "validation.customer.duplicate_reason_required"
+            }
             return try await req.renderPage("inquiries/new", titleKey: "inquiries.new", page, status: .conflict)
         }
     }
@@ -227,27 +279,36 @@ struct InquiriesController: RouteCollection {
         var survey: SurveyOffer?
     }
 
-    func render(_ req: Request, _ row: InquiryStore.Row, errors: [String: String] = [:], draftReply: String = "",
-                survey outcome: SurveyOffer.Outcome? = nil, status: HTTPResponseStatus = .ok) async throws -> Response {
+    func render(
+        _ req: Request, _ row: InquiryStore.Row, errors: [String: String] = [:], draftReply: String = "",
+        survey outcome: SurveyOffer.Outcome? = nil, status: HTTPResponseStatus = .ok
+    ) async throws -> Response {
         let staff = try req.requireStaff()
         let dto = InquiryDTO(row, actor: staff.actor, now: req.now)
         let isOpen = ["open", "promised"].contains(row.status)
         let canAssign = row.status == "waiting" && AccessPolicy.allows(staff.role, .assignInquiries)
-        let assignees = canAssign ? try await req.application.assigneeDirectory.assignees(on: req.db).map {
-            ChoiceOption(value: String($0.id), labelKey: "", label: $0.displayName, isSelected: false)
-        } : []
+        let assignees =
+            canAssign
+            ? try await req.application.assigneeDirectory.assignees(on: req.db).map {
+                ChoiceOption(value: String($0.id), labelKey: "", label: $0.displayName, isSelected: false)
+            } : []
         var page = ShowPage(
             // An empty field reads "—", not blank (issue 10 #15).
-            item: Item(dto), needs: req.words.orDash(row.needs), answer: req.words.orDash(row.answer), reply: req.words.orDash(row.reply),
-            repliedAt: row.repliedAt.map(DisplayFormat.dateTime) ?? "", firstAnsweredAt: row.firstAnsweredAt.map(DisplayFormat.dateTime) ?? "—",
-            canReply: isOpen && AccessPolicy.permits(staff.actor, .replyInquiry, on: row.recordFacts), canAssign: canAssign, assignees: assignees
+            item: Item(dto), needs: req.words.orDash(row.needs), answer: req.words.orDash(row.answer),
+            reply: req.words.orDash(row.reply),
+            repliedAt: row.repliedAt.map(DisplayFormat.dateTime) ?? "",
+            firstAnsweredAt: row.firstAnsweredAt.map(DisplayFormat.dateTime) ?? "—",
+            canReply: isOpen && AccessPolicy.permits(staff.actor, .replyInquiry, on: row.recordFacts),
+            canAssign: canAssign, assignees: assignees
         )
         page.errors = errors
         page.draftReply = draftReply
-        let maySurvey = row.customerID != nil && SurveySubjectsController.refusal(of: row) == nil
+        let maySurvey =
+            row.customerID != nil && SurveySubjectsController.refusal(of: row) == nil
             && AccessPolicy.permits(staff.actor, .replyInquiry, on: row.recordFacts)
         if maySurvey || outcome != nil {
-            page.survey = try await SurveyOffer.load(.inquiry, id: row.id, action: "/inquiries/\(row.id)/survey", outcome: outcome, now: req.now, on: req.db)
+            page.survey = try await SurveyOffer.load(
+                .inquiry, id: row.id, action: "/inquiries/\(row.id)/survey", outcome: outcome, now: req.now, on: req.db)
         }
         return try await req.renderPage("inquiries/show", titleKey: "inquiries.title", page, status: status)
     }
@@ -265,7 +326,8 @@ struct InquiriesController: RouteCollection {
             try await InquiryStore(database: req.db).reply(row.id, reply: form.reply ?? "", context: req.auditContext)
             return req.redirect(to: "/inquiries/\(row.id)", flash: FlashMessage(.success, "flash.inquiry_replied"))
         } catch let errors as FieldErrors {
-            return try await render(req, row, errors: errors.messages, draftReply: form.reply ?? "", status: .unprocessableEntity)
+            return try await render(
+                req, row, errors: errors.messages, draftReply: form.reply ?? "", status: .unprocessableEntity)
         }
     }
 
@@ -275,11 +337,14 @@ struct InquiriesController: RouteCollection {
         let row = try await req.inquiry(for: .assignInquiries)
         let form = try req.content.decode(AssignForm.self)
         guard let staffID = form.staffID, let staff = try await StaffModel.find(staffID, on: req.db), staff.isActive,
-              [.specialist, .supervisor].contains(staff.roleValue) else {
-            return try await render(req, row, errors: ["staffID": "validation.choose_from_list"], status: .unprocessableEntity)
+            [.specialist, .supervisor].contains(staff.roleValue)
+        else {
+            return try await render(
+                req, row, errors: ["staffID": "validation.choose_from_list"], status: .unprocessableEntity)
         }
         do {
-            _ = try await InquiryStore(database: req.db).assign(row.id, to: staffID, keepOwner: false, context: req.auditContext)
+            _ = try await InquiryStore(database: req.db).assign(
+                row.id, to: staffID, keepOwner: false, context: req.auditContext)
             return req.redirect(to: "/inquiries/\(row.id)", flash: FlashMessage(.success, "flash.inquiry_assigned"))
         } catch let errors as FieldErrors {
             return try await render(req, row, errors: errors.messages, status: .unprocessableEntity)
@@ -292,7 +357,8 @@ struct InquiriesController: RouteCollection {
             let row = try await req.claimInquiry()
             return req.redirect(to: "/inquiries/\(row.id)", flash: FlashMessage(.success, "flash.inquiry_claimed"))
         } catch let error as KefuError where error.status == .conflict {
-            return req.redirect(to: "/inquiries?status=waiting", flash: FlashMessage(.warning, "error.inquiry.already_claimed"))
+            return req.redirect(
+                to: "/inquiries?status=waiting", flash: FlashMessage(.warning, "error.inquiry.already_claimed"))
         }
     }
 }

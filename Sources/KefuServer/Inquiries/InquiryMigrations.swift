@@ -39,8 +39,11 @@ struct CreateInquiries: AsyncMigration {
         let sql = try database.sql()
         try await sql.raw("CREATE INDEX inquiries_status_staff ON inquiries (status, staff_id, promised_by)").run()
         // The team's promised replies by deadline, and the queue by arrival: read in order, stop at the page.
-        try await sql.raw("CREATE INDEX inquiries_promised_due ON inquiries (promised_by, id) WHERE status = 'promised'").run()
-        try await sql.raw("CREATE INDEX inquiries_waiting ON inquiries (received_at, id) WHERE status = 'waiting'").run()
+        try await sql.raw(
+            "CREATE INDEX inquiries_promised_due ON inquiries (promised_by, id) WHERE status = 'promised'"
+        ).run()
+        try await sql.raw("CREATE INDEX inquiries_waiting ON inquiries (received_at, id) WHERE status = 'waiting'")
+            .run()
         try await sql.raw("CREATE INDEX inquiries_customer ON inquiries (customer_id, received_at)").run()
         try await sql.raw("CREATE INDEX inquiries_staff_received ON inquiries (staff_id, received_at)").run()
     }

@@ -14,31 +14,43 @@ extension InquiryStore {
     /// Each person's inquiries still to deal with: open and promised replies.
     func openLoad() async throws -> [Load] {
         struct Row: Decodable { var staff_id: Int; var staff_name: String; var open: Int; var promised: Int }
-        return try await database.sql().raw("""
+        return try await database.sql().raw(
+            """
             SELECT inquiries.staff_id, staff.display_name AS staff_name,
                    SUM(CASE WHEN inquiries.status = 'open' THEN 1 ELSE 0 END) AS open,
                    SUM(CASE WHEN inquiries.status = 'promised' THEN 1 ELSE 0 END) AS promised
             FROM inquiries JOIN staff ON staff.id = inquiries.staff_id
             WHERE inquiries.status IN ('open', 'promised')
             GROUP BY inquiries.staff_id, staff.display_name ORDER BY staff.display_name
-            """).all(decoding: Row.self).map { Load(staffID: $0.staff_id, staffName: $0.staff_name, open: $0.open, promised: $0.promised) }
+            """
+        ).all(decoding: Row.self).map {
+            Load(staffID: $0.staff_id, staffName: $0.staff_name, open: $0.open, promised: $0.promised)
+        }
     }
 
     /// Tells a customer's owner that a colleague recorded an inquiry on their customer.
-    static func notifyOwner(customerID: Int, inquiryID: Int, context: AuditContext, localizer: Localizer, on database: any Database) async throws {
-        guard let row = try await database.sql().raw("""
-            SELECT customers.responsible_staff_id, inquiries.number, inquiries.question FROM inquiries
-            JOIN customers ON customers.id = inquiries.customer_id WHERE inquiries.id = \(bind: inquiryID)
-            """).first(),
-            let owner = try row.decode(column: "responsible_staff_id", as: Int?.self), owner != context.actorStaffID else { return }
+    static func notifyOwner(
+        customerID: Int, inquiryID: Int, context: AuditContext, localizer: Localizer, on database: any Database
+    ) async throws {
+        guard
+            let row = try await database.sql().raw(
+                """
+                SELECT customers.responsible_staff_id, inquiries.number, inquiries.question FROM inquiries
+                JOIN customers ON customers.id = inquiries.customer_id WHERE inquiries.id = \(bind: inquiryID)
+                """
+            ).first(),
+            let owner = try row.decode(column: "responsible_staff_id", as: Int?.self), owner != context.actorStaffID
+        else { return }
         let number = try row.decode(column: "number", as: String?.self) ?? ""
         let question = try row.decode(column: "question", as: String.self)
-        try await database.sql().raw("""
+        try await database.sql().raw(
+            """
             INSERT INTO notifications (staff_id, event, title, body, link, dedupe_key, created_at)
             VALUES (\(bind: owner), 'inquiry.colleague_recorded', \(bind: localizer.text("reminder.title.inquiry.colleague_recorded", .zhHans, ["number": number])),
                     \(bind: String(question.prefix(200))), \(bind: "/customers/\(customerID)"), \(bind: "inquiry.colleague_recorded:\(inquiryID)"), \(bind: context.now))
             ON CONFLICT (staff_id, dedupe_key) DO NOTHING
-            """).run()
+            """
+        ).run()
     }
 }
 

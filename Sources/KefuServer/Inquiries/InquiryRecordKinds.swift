@@ -9,10 +9,13 @@ enum InquiryKind: LoadableRecordKind {
     static let numbering: Numbering? = .yearly(prefix: "ZX")
     static let personal: [PersonalColumn] = [
         .init("question", .marker), .init("needs", .null), .init("answer", .null), .init("reply", .null),
-        .init("visitor_name", .null), .init("visitor_mobile", .null), .init("visitor_company", .null), .init("source_address", .null),
+        .init("visitor_name", .null), .init("visitor_mobile", .null), .init("visitor_company", .null),
+        .init("source_address", .null),
     ]
 
-    static func load(_ id: Int, on database: any Database) async throws -> (record: InquiryStore.Row, facts: RecordFacts)? {
+    static func load(_ id: Int, on database: any Database) async throws -> (
+        record: InquiryStore.Row, facts: RecordFacts
+    )? {
         try await InquiryStore(database: database).find(id).map { ($0, $0.recordFacts) }
     }
 }

@@ -18,27 +18,37 @@ struct InquiryStore {
     /// Records an inquiry taken by `staffID` for a customer: closed when answered on the spot, a
     /// promised reply otherwise.
     func create(_ values: InquiryValues, customerID: Int, staffID: Int?, context: AuditContext) async throws -> Int {
-        let (status, promisedBy, answeredAt): (Status, Date?, Date?) = switch values.outcome {
-        case .answered: (.closed, nil, context.now)
-        case .promised(let deadline): (.promised, deadline, nil)
-        }
+        let (status, promisedBy, answeredAt): (Status, Date?, Date?) =
+            switch values.outcome {
+            case .answered: (.closed, nil, context.now)
+            case .promised(let deadline): (.promised, deadline, nil)
+            }
         return try await database.transaction { tx in
-            let id = try await tx.sql().raw("""
-                INSERT INTO inquiries (customer_id, channel, received_at, question, needs, answer, first_answered_at, status, promised_by,
-                    staff_id, created_by_staff_id, created_at, updated_at, version)
-                VALUES (\(bind: customerID), \(bind: values.channel.rawValue), \(bind: values.receivedAt), \(bind: values.question),
-                        \(bind: values.needs), \(bind: values.answer), \(bind: answeredAt), \(bind: status.rawValue), \(bind: promisedBy),
-                        \(bind: staffID), \(bind: context.actorStaffID), \(bind: context.now), \(bind: context.now), 1)
-                RETURNING id
-                """).first()?.decode(column: "id", as: Int.self) ?? 0
+            let id =
+                try await tx.sql().raw(
+                    """
+                    INSERT INTO inquiries (customer_id, channel, received_at, question, needs, answer, first_answered_at, status, promised_by,
+                        staff_id, created_by_staff_id, created_at, updated_at, version)
+                    VALUES (\(bind: customerID), \(bind: values.channel.rawValue), \(bind: values.receivedAt), \(bind: values.question),
+                            \(bind: values.needs), \(bind: values.answer), \(bind: answeredAt), \(bind: status.rawValue), \(bind: promisedBy),
+                            \(bind: staffID), \(bind: context.actorStaffID), \(bind: context.now), \(bind: context.now), 1)
+                    RETURNING id
+                    """
+                ).first()?.decode(column: "id", as: Int.self) ?? 0
             let number = try await Self.nextNumber(receivedAt: values.receivedAt, on: tx)
             try await tx.sql().raw("UPDATE inquiries SET number = \(bind: number) WHERE id = \(bind: id)").run()
-            let summary = promisedBy.map { "\(number) · \(values.question) · 承诺 \(DisplayFormat.dateTime($0)) 前答复" } ?? "\(number) · \(values.question)"
-            try await Timeline.record(.inquiry, customerID: customerID, recordType: "inquiry", recordID: id, summary: summary,
-                                      occurredAt: values.receivedAt, context: context, on: tx)
-            try await tx.sql().raw("UPDATE customers SET updated_at = \(bind: context.now) WHERE id = \(bind: customerID)").run()
-            try await AuditLog.record("inquiry.created", recordType: "inquiry", recordID: String(id), fields: ["question", "status"],
-                                      detail: "customer \(customerID), \(status.rawValue)", context: context, on: tx)
+            let summary =
+                promisedBy.map { "\(number) · \(values.question) · 承诺 \(DisplayFormat.dateTime($0)) 前答复" }
+                ?? "\(number) · \(values.question)"
+            try await Timeline.record(
+                .inquiry, customerID: customerID, recordType: "inquiry", recordID: id, summary: summary,
+                occurredAt: values.receivedAt, context: context, on: tx)
+            try await tx.sql().raw(
+                "UPDATE customers SET updated_at = \(bind: context.now) WHERE id = \(bind: customerID)"
+            ).run()
+            try await AuditLog.record(
+                "inquiry.created", recordType: "inquiry", recordID: String(id), fields: ["question", "status"],
+                detail: "customer \(customerID), \(status.rawValue)", context: context, on: tx)
             return id
         }
     }
@@ -50,38 +60,53 @@ struct InquiryStore {
         if text.isEmpty { throw FieldErrors(["reply": "validation.required"]) }
         if text.count > 4000 { throw FieldErrors(["reply": "validation.too_long"]) }
         try await database.transaction { tx in
-            let row = try await tx.sql().raw("""
+            let row = try await tx.sql().raw(
+                """
                 UPDATE inquiries SET status = 'closed', reply = \(bind: text), replied_at = \(bind: context.now),
                     first_answered_at = COALESCE(first_answered_at, \(bind: context.now)), updated_at = \(bind: context.now), version = version + 1
                 WHERE id = \(bind: id) AND status IN ('open', 'promised')
                 RETURNING customer_id, number
-                """).first()
+                """
+            ).first()
             guard let row else { throw FieldErrors(["reply": "validation.inquiry.already_closed"]) }
             if let customerID = try row.decode(column: "customer_id", as: Int?.self) {
-                try await Timeline.record(.reply, customerID: customerID, recordType: "inquiry", recordID: id,
-                                          summary: "\(try row.decode(column: "number", as: String?.self) ?? "") · \(text)", context: context, on: tx)
-                try await tx.sql().raw("UPDATE customers SET updated_at = \(bind: context.now) WHERE id = \(bind: customerID)").run()
+                try await Timeline.record(
+                    .reply, customerID: customerID, recordType: "inquiry", recordID: id,
+                    summary: "\(try row.decode(column: "number", as: String?.self) ?? "") · \(text)", context: context,
+                    on: tx)
+                try await tx.sql().raw(
+                    "UPDATE customers SET updated_at = \(bind: context.now) WHERE id = \(bind: customerID)"
+                ).run()
             }
-            try await AuditLog.record("inquiry.replied", recordType: "inquiry", recordID: String(id), fields: ["reply"], context: context, on: tx)
+            try await AuditLog.record(
+                "inquiry.replied", recordType: "inquiry", recordID: String(id), fields: ["reply"], context: context,
+                on: tx)
         }
     }
 
     /// A public-form submission: waits in the queue, with the visitor's consent and the address it
     /// came from. Returns its id and number.
-    func submit(_ inquiry: PublicInquiry, noticeVersion: String, address: String, context: AuditContext) async throws -> (id: Int, number: String) {
+    func submit(_ inquiry: PublicInquiry, noticeVersion: String, address: String, context: AuditContext) async throws
+        -> (id: Int, number: String)
+    {
         try await database.transaction { tx in
-            let id = try await tx.sql().raw("""
-                INSERT INTO inquiries (channel, received_at, question, status, visitor_name, visitor_mobile, visitor_company, visitor_intent,
-                    consent_notice_version, consent_at, source_address, created_at, updated_at, version)
-                VALUES ('web_form', \(bind: context.now), \(bind: inquiry.question), 'waiting', \(bind: inquiry.name), \(bind: inquiry.mobile),
-                        \(bind: inquiry.company), \(bind: inquiry.intent), \(bind: noticeVersion), \(bind: context.now), \(bind: address),
-                        \(bind: context.now), \(bind: context.now), 1)
-                RETURNING id
-                """).first()?.decode(column: "id", as: Int.self) ?? 0
+            let id =
+                try await tx.sql().raw(
+                    """
+                    INSERT INTO inquiries (channel, received_at, question, status, visitor_name, visitor_mobile, visitor_company, visitor_intent,
+                        consent_notice_version, consent_at, source_address, created_at, updated_at, version)
+                    VALUES ('web_form', \(bind: context.now), \(bind: inquiry.question), 'waiting', \(bind: inquiry.name), \(bind: inquiry.mobile),
+                            \(bind: inquiry.company), \(bind: inquiry.intent), \(bind: noticeVersion), \(bind: context.now), \(bind: address),
+                            \(bind: context.now), \(bind: context.now), 1)
+                    RETURNING id
+                    """
+                ).first()?.decode(column: "id", as: Int.self) ?? 0
             let number = try await Self.nextNumber(receivedAt: context.now, on: tx)
             try await tx.sql().raw("UPDATE inquiries SET number = \(bind: number) WHERE id = \(bind: id)").run()
-            try await AuditLog.record("inquiry.submitted", recordType: "inquiry", recordID: String(id), fields: ["name", "mobile", "question", "consent"],
-                                      detail: "public form, notice \(noticeVersion)", context: context, on: tx)
+            try await AuditLog.record(
+                "inquiry.submitted", recordType: "inquiry", recordID: String(id),
+                fields: ["name", "mobile", "question", "consent"],
+                detail: "public form, notice \(noticeVersion)", context: context, on: tx)
             return (id, number)
         }
     }
@@ -92,20 +117,30 @@ struct InquiryStore {
     /// supervisor's explicit choice does not. All of it in one transaction: a race leaves nothing.
     func assign(_ id: Int, to requestedStaffID: Int, keepOwner: Bool, context: AuditContext) async throws -> Int {
         try await database.transaction { tx in
-            guard let row = try await tx.sql().raw("""
-                SELECT visitor_name, visitor_mobile, visitor_company, visitor_intent, consent_notice_version, consent_at, question, status, number
-                FROM inquiries WHERE id = \(bind: id)
-                """).first(decoding: QueuedRow.self) else { throw KefuError.notFound }
-            guard row.status == Status.waiting.rawValue else { throw FieldErrors(["staffID": "validation.inquiry.not_waiting"]) }
-            let existing = try await tx.sql().raw("""
+            guard
+                let row = try await tx.sql().raw(
+                    """
+                    SELECT visitor_name, visitor_mobile, visitor_company, visitor_intent, consent_notice_version, consent_at, question, status, number
+                    FROM inquiries WHERE id = \(bind: id)
+                    """
+                ).first(decoding: QueuedRow.self)
+            else { throw KefuError.notFound }
+            guard row.status == Status.waiting.rawValue else {
+                throw FieldErrors(["staffID": "validation.inquiry.not_waiting"])
+            }
+            let existing = try await tx.sql().raw(
+                """
                 SELECT id, responsible_staff_id FROM customers WHERE mobile = \(bind: row.visitor_mobile ?? "") AND merged_into_id IS NULL ORDER BY id LIMIT 1
-                """).first()
+                """
+            ).first()
             var customerID = try existing?.decode(column: "id", as: Int.self)
             let owner = try existing?.decode(column: "responsible_staff_id", as: Int?.self)
             let staffID = keepOwner ? owner ?? requestedStaffID : requestedStaffID
             if customerID == nil {
                 var draft = CustomerDraft()
-                draft.kind = (row.visitor_company ?? "").isEmpty ? CustomerKind.individual.rawValue : CustomerKind.company.rawValue
+                draft.kind =
+                    (row.visitor_company ?? "").isEmpty
+                    ? CustomerKind.individual.rawValue : CustomerKind.company.rawValue
                 draft.name = row.visitor_name ?? ""
                 draft.companyName = row.visitor_company ?? ""
                 draft.mobile = row.visitor_mobile ?? ""
@@ -114,26 +149,34 @@ struct InquiryStore {
                 draft.consentChannel = "web_form"
                 draft.consentNoticeVersion = row.consent_notice_version ?? ""
                 let values = try CustomerValidation.validate(draft).get()
-                let customer = try await CustomerStore(database: tx).create(values, responsibleStaffID: staffID,
-                                                                             duplicateReason: "网页咨询 \(row.number ?? "")", context: context)
+                let customer = try await CustomerStore(database: tx).create(
+                    values, responsibleStaffID: staffID,
+                    duplicateReason: "网页咨询 \(row.number ?? "")", context: context)
                 let newID = try customer.requireID()
                 customerID = newID
                 _ = try await ConsentStore(database: tx).record(
-                    ConsentDTO(purpose: ConsentPurpose.collection.rawValue, status: ConsentStatus.granted.rawValue, effectiveAt: row.consent_at,
-                               channel: "web_form", evidence: "网页咨询表单勾选同意 \(row.number ?? "")", noticeVersion: row.consent_notice_version),
+                    ConsentDTO(
+                        purpose: ConsentPurpose.collection.rawValue, status: ConsentStatus.granted.rawValue,
+                        effectiveAt: row.consent_at,
+                        channel: "web_form", evidence: "网页咨询表单勾选同意 \(row.number ?? "")",
+                        noticeVersion: row.consent_notice_version),
                     customerID: newID, context: context)
             }
             guard let customerID else { throw KefuError.notFound }
-            let updated = try await tx.sql().raw("""
+            let updated = try await tx.sql().raw(
+                """
                 UPDATE inquiries SET customer_id = \(bind: customerID), staff_id = \(bind: staffID), status = 'open',
                     updated_at = \(bind: context.now), version = version + 1
                 WHERE id = \(bind: id) AND status = 'waiting' RETURNING id
-                """).first()
+                """
+            ).first()
             guard updated != nil else { throw FieldErrors(["staffID": "validation.inquiry.not_waiting"]) }
-            try await Timeline.record(.inquiry, customerID: customerID, recordType: "inquiry", recordID: id,
-                                      summary: "\(row.number ?? "") · 网页咨询 · \(row.question)", context: context, on: tx)
-            try await AuditLog.record("inquiry.assigned", recordType: "inquiry", recordID: String(id), fields: ["staffID", "customerID"],
-                                      detail: "staff \(staffID), customer \(customerID)", context: context, on: tx)
+            try await Timeline.record(
+                .inquiry, customerID: customerID, recordType: "inquiry", recordID: id,
+                summary: "\(row.number ?? "") · 网页咨询 · \(row.question)", context: context, on: tx)
+            try await AuditLog.record(
+                "inquiry.assigned", recordType: "inquiry", recordID: String(id), fields: ["staffID", "customerID"],
+                detail: "staff \(staffID), customer \(customerID)", context: context, on: tx)
             return staffID
         }
     }
@@ -145,22 +188,28 @@ struct InquiryStore {
 
     /// The last specialist a public-form inquiry went to, for round robin.
     func lastAssignedStaffID() async throws -> Int? {
-        try await database.sql().raw("""
+        try await database.sql().raw(
+            """
             SELECT staff_id FROM inquiries WHERE channel = 'web_form' AND staff_id IS NOT NULL ORDER BY updated_at DESC, id DESC LIMIT 1
-            """).first()?.decode(column: "staff_id", as: Int?.self)
+            """
+        ).first()?.decode(column: "staff_id", as: Int?.self)
     }
 
     struct Row: Decodable, Sendable {
-        var id: Int, number: String?, customerID: Int?, customerCode: String?, customerName: String?, customerOwnerID: Int?
+        var id: Int, number: String?, customerID: Int?, customerCode: String?, customerName: String?,
+            customerOwnerID: Int?
         var channel: String, receivedAt: Date, question: String, needs: String?, answer: String?, firstAnsweredAt: Date?
         var status: String, promisedBy: Date?, repliedAt: Date?, reply: String?, staffID: Int?, staffName: String?
         var visitorName: String?, visitorMobile: String?, visitorCompany: String?, visitorIntent: String?
 
         enum CodingKeys: String, CodingKey {
             case id, number, channel, question, needs, answer, status, reply
-            case customerID = "customer_id", customerCode = "customer_code", customerName = "customer_name", customerOwnerID = "customer_owner_id"
-            case receivedAt = "received_at", firstAnsweredAt = "first_answered_at", promisedBy = "promised_by", repliedAt = "replied_at"
-            case staffID = "staff_id", staffName = "staff_name", visitorName = "visitor_name", visitorMobile = "visitor_mobile"
+            case customerID = "customer_id", customerCode = "customer_code", customerName = "customer_name",
+                customerOwnerID = "customer_owner_id"
+            case receivedAt = "received_at", firstAnsweredAt = "first_answered_at", promisedBy = "promised_by",
+                repliedAt = "replied_at"
+            case staffID = "staff_id", staffName = "staff_name", visitorName = "visitor_name", visitorMobile =
+                "visitor_mobile"
             case visitorCompany = "visitor_company", visitorIntent = "visitor_intent"
         }
 
@@ -194,35 +243,48 @@ struct InquiryStore {
         var condition: SQLQueryString = "TRUE"
         // The status is one of four words, written into the SQL so the partial indexes (`WHERE status = 'promised'`,
         // `'waiting'`) apply: SQLite cannot match a bound value to an index's condition.
-        if let status = filter.status { condition = condition + " AND inquiries.status = '\(unsafeRaw: status.rawValue)'" }
+        if let status = filter.status {
+            condition = condition + " AND inquiries.status = '\(unsafeRaw: status.rawValue)'"
+        }
         if let staffID = filter.staffID { condition = condition + " AND inquiries.staff_id = \(bind: staffID)" }
-        if let customerID = filter.customerID { condition = condition + " AND inquiries.customer_id = \(bind: customerID)" }
+        if let customerID = filter.customerID {
+            condition = condition + " AND inquiries.customer_id = \(bind: customerID)"
+        }
         if let dueBefore = filter.dueBefore {
             condition = condition + " AND inquiries.status = 'promised' AND inquiries.promised_by < \(bind: dueBefore)"
         }
-        let order: SQLQueryString = filter.status == .promised || filter.dueBefore != nil
+        let order: SQLQueryString =
+            filter.status == .promised || filter.dueBefore != nil
             ? "inquiries.promised_by ASC, inquiries.id" : "inquiries.received_at DESC, inquiries.id DESC"
         let sql = try database.sql()
-        let total = try await sql.raw("SELECT COUNT(*) AS n FROM inquiries WHERE \(condition)").first()?.decode(column: "n", as: Int.self) ?? 0
+        let total =
+            try await sql.raw("SELECT COUNT(*) AS n FROM inquiries WHERE \(condition)").first()?.decode(
+                column: "n", as: Int.self) ?? 0
         // The page's ids first, from the inquiries table alone (an index in the list's order answers
         // it), then the joins for those rows only.
-        let items = try await sql.raw("""
+        let items = try await sql.raw(
+            """
             \(Self.select) WHERE inquiries.id IN (SELECT inquiries.id FROM inquiries WHERE \(condition) ORDER BY \(order)
                 LIMIT \(bind: paging.size) OFFSET \(bind: paging.offset))
             ORDER BY \(order)
-            """).all(decoding: Row.self)
+            """
+        ).all(decoding: Row.self)
         return (items, total)
     }
 
     /// Response time and punctuality over inquiries received since `since` (R3.1).
-    struct Figures: Sendable { var answered: Int; var averageResponseMinutes: Int?; var punctuality: PromisedReplyRule.Punctuality }
+    struct Figures: Sendable {
+        var answered: Int; var averageResponseMinutes: Int?; var punctuality: PromisedReplyRule.Punctuality
+    }
 
     func figures(staffID: Int?, since: Date) async throws -> Figures {
         var condition: SQLQueryString = "received_at >= \(bind: since)"
         if let staffID { condition = condition + " AND staff_id = \(bind: staffID)" }
-        let rows = try await database.sql().raw("""
+        let rows = try await database.sql().raw(
+            """
             SELECT received_at, first_answered_at, promised_by, replied_at FROM inquiries WHERE \(condition) AND status <> 'waiting'
-            """).all()
+            """
+        ).all()
         var minutes: [Int] = []
         var replies: [(deadline: Date, repliedAt: Date?)] = []
         for row in rows {
@@ -234,7 +296,9 @@ struct InquiryStore {
                 replies.append((deadline, try row.decode(column: "replied_at", as: Date?.self)))
             }
         }
-        return Figures(answered: minutes.count, averageResponseMinutes: minutes.isEmpty ? nil : minutes.reduce(0, +) / minutes.count,
-                       punctuality: PromisedReplyRule.punctuality(replies))
+        return Figures(
+            answered: minutes.count,
+            averageResponseMinutes: minutes.isEmpty ? nil : minutes.reduce(0, +) / minutes.count,
+            punctuality: PromisedReplyRule.punctuality(replies))
     }
 }

@@ -47,7 +47,9 @@ struct CreateInspections: AsyncMigration {
         let sql = try database.sql()
         try await sql.raw("CREATE INDEX inspections_department ON inspections (department_id, period_start, id)").run()
         try await sql.raw("CREATE INDEX inspections_staff ON inspections (staff_id, period_start, id)").run()
-        try await sql.raw("CREATE INDEX communication_records_staff ON communication_records (staff_id, occurred_at, id)").run()
+        try await sql.raw(
+            "CREATE INDEX communication_records_staff ON communication_records (staff_id, occurred_at, id)"
+        ).run()
     }
 
     func revert(on database: any Database) async throws {

@@ -6,8 +6,12 @@ import KefuDomain
 enum InspectionKind: LoadableRecordKind {
     static let recordType = "inspection", table = "inspections"
 
-    static func load(_ id: Int, on database: any Database) async throws -> (record: InspectionStore.Row, facts: RecordFacts)? {
-        try await InspectionStore(database: database).find(id).map { ($0, RecordFacts(responsibleStaffID: $0.staffID, departmentID: $0.departmentID)) }
+    static func load(_ id: Int, on database: any Database) async throws -> (
+        record: InspectionStore.Row, facts: RecordFacts
+    )? {
+        try await InspectionStore(database: database).find(id).map {
+            ($0, RecordFacts(responsibleStaffID: $0.staffID, departmentID: $0.departmentID))
+        }
     }
 }
 

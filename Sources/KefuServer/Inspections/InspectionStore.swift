@@ -20,7 +20,9 @@ struct InspectionStore {
     }
 
     /// What an inspection looks at: `record_type` with the record's id.
-    enum RecordType: String, CaseIterable, Sendable { case communication, inquiry, complaintUpdate = "complaint_update" }
+    enum RecordType: String, CaseIterable, Sendable {
+        case communication, inquiry, complaintUpdate = "complaint_update"
+    }
 
     /// A call this long or longer is a "long call" for the rule.
     static let longCallMinutes = 20
@@ -32,13 +34,20 @@ struct InspectionStore {
     struct Settings: Sendable { var checklist: [ChecklistItem]; var phrases: [String]; var version: Int }
 
     func settings(departmentID: Int) async throws -> Settings {
-        guard let row = try await database.sql().raw("""
-            SELECT checklist, phrases, version FROM inspection_settings WHERE department_id = \(bind: departmentID)
-            """).first() else { return Settings(checklist: InspectionChecklist.standard, phrases: PhrasesToAvoid.standard, version: 0) }
-        let checklist = try row.decode(column: "checklist", as: String.self), phrases = try row.decode(column: "phrases", as: String.self)
-        return Settings(checklist: (try? JSONDecoder().decode([ChecklistItem].self, from: Data(checklist.utf8))) ?? InspectionChecklist.standard,
-                        phrases: (try? JSONDecoder().decode([String].self, from: Data(phrases.utf8))) ?? [],
-                        version: try row.decode(column: "version", as: Int.self))
+        guard
+            let row = try await database.sql().raw(
+                """
+                SELECT checklist, phrases, version FROM inspection_settings WHERE department_id = \(bind: departmentID)
+                """
+            ).first()
+        else { return Settings(checklist: InspectionChecklist.standard, phrases: PhrasesToAvoid.standard, version: 0) }
+        let checklist = try row.decode(column: "checklist", as: String.self),
+            phrases = try row.decode(column: "phrases", as: String.self)
+        return Settings(
+            checklist: (try? JSONDecoder().decode([ChecklistItem].self, from: Data(checklist.utf8)))
+                ?? InspectionChecklist.standard,
+            phrases: (try? JSONDecoder().decode([String].self, from: Data(phrases.utf8))) ?? [],
+            version: try row.decode(column: "version", as: Int.self))
     }
 
     static func json<T: Encodable>(_ value: T) throws -> String {
@@ -48,7 +57,9 @@ struct InspectionStore {
     }
 
     /// Saves the checklist (weights adding up to 100) and, when given, the phrases to avoid.
-    func saveSettings(departmentID: Int, checklist: [ChecklistItem], phrases: [String]?, version: Int, context: AuditContext) async throws {
+    func saveSettings(
+        departmentID: Int, checklist: [ChecklistItem], phrases: [String]?, version: Int, context: AuditContext
+    ) async throws {
         var errors = InspectionChecklist.problems(checklist)
         let phrases = phrases.map { $0.map(\.trimmed).filter { !$0.isEmpty } }
         if let phrases, phrases.contains(where: { $0.count > 50 }) { errors.add("phrases", "validation.too_long") }
@@ -59,41 +70,55 @@ struct InspectionStore {
             guard current.version == version else { throw KefuError.conflict() }
             let checklistJSON = try Self.json(checklist), phrasesJSON = try Self.json(phrases ?? current.phrases)
             if version == 0 {
-                try await sql.raw("""
+                try await sql.raw(
+                    """
                     INSERT INTO inspection_settings (department_id, checklist, phrases, updated_at, version)
                     VALUES (\(bind: departmentID), \(bind: checklistJSON), \(bind: phrasesJSON), \(bind: context.now), 1)
-                    """).run()
+                    """
+                ).run()
             } else {
-                let updated = try await sql.raw("""
+                let updated = try await sql.raw(
+                    """
                     UPDATE inspection_settings SET checklist = \(bind: checklistJSON), phrases = \(bind: phrasesJSON), updated_at = \(bind: context.now),
                         version = version + 1 WHERE department_id = \(bind: departmentID) AND version = \(bind: version) RETURNING id
-                    """).first()
+                    """
+                ).first()
                 guard updated != nil else { throw KefuError.conflict() }
             }
-            try await AuditLog.record("inspection.settings_saved", recordType: InspectionSettingsKind.recordType, recordID: String(departmentID),
-                                      fields: phrases == nil ? ["checklist"] : ["checklist", "phrases"],
-                                      detail: checklist.map { "\($0.name) \($0.weight)%" }.joined(separator: ", "), context: context, on: tx)
+            try await AuditLog.record(
+                "inspection.settings_saved", recordType: InspectionSettingsKind.recordType,
+                recordID: String(departmentID),
+                fields: phrases == nil ? ["checklist"] : ["checklist", "phrases"],
+                detail: checklist.map { "\($0.name) \($0.weight)%" }.joined(separator: ", "), context: context, on: tx)
         }
     }
 
     // MARK: Reads
 
     struct Row: Decodable, Sendable {
-        var id: Int, departmentID: Int, staffID: Int, staffName: String?, recordType: String, recordID: Int, periodStart: String, periodEnd: String
-        var sampleRule: String, seed: Int64, checklist: String, scores: String?, score: Double?, comment: String?, scoredByName: String?, scoredAt: Date?
+        var id: Int, departmentID: Int, staffID: Int, staffName: String?, recordType: String, recordID: Int,
+            periodStart: String, periodEnd: String
+        var sampleRule: String, seed: Int64, checklist: String, scores: String?, score: Double?, comment: String?,
+            scoredByName: String?, scoredAt: Date?
         var status: String, disputeReason: String?, answer: String?, createdAt: Date, updatedAt: Date, version: Int
         // The record inspected: a communication record, an inquiry (question and answer) or a
         // complaint update (the complaint's number and what the customer was told).
-        var recordAt: Date?, recordChannel: String?, recordDuration: Int?, recordSummary: String?, recordContent: String?, customerID: Int?, phrasesFound: String?
+        var recordAt: Date?, recordChannel: String?, recordDuration: Int?, recordSummary: String?,
+            recordContent: String?, customerID: Int?, phrasesFound: String?
 
-        var checklistItems: [ChecklistItem] { (try? JSONDecoder().decode([ChecklistItem].self, from: Data(checklist.utf8))) ?? [] }
+        var checklistItems: [ChecklistItem] {
+            (try? JSONDecoder().decode([ChecklistItem].self, from: Data(checklist.utf8))) ?? []
+        }
         /// The phrases to avoid marked in the record when it was saved, each once, in the order found.
         var avoidedPhrases: [String] {
-            let found = phrasesFound.flatMap { try? JSONDecoder().decode([AvoidedPhrase].self, from: Data($0.utf8)) } ?? []
+            let found =
+                phrasesFound.flatMap { try? JSONDecoder().decode([AvoidedPhrase].self, from: Data($0.utf8)) } ?? []
             var seen: Set<String> = []
             return found.map(\.phrase).filter { seen.insert($0).inserted }
         }
-        var itemScores: [String: Double] { scores.flatMap { try? JSONDecoder().decode([String: Double].self, from: Data($0.utf8)) } ?? [:] }
+        var itemScores: [String: Double] {
+            scores.flatMap { try? JSONDecoder().decode([String: Double].self, from: Data($0.utf8)) } ?? [:]
+        }
     }
 
     static let select: SQLQueryString = """
@@ -123,12 +148,16 @@ struct InspectionStore {
     /// Inspections of a department (nil: all) or of one person, newest first.
     func list(_ filter: Filter, limit: Int = 200) async throws -> [Row] {
         var condition: SQLQueryString = "1 = 1"
-        if let departmentID = filter.departmentID { condition = condition + " AND i.department_id = \(bind: departmentID)" }
+        if let departmentID = filter.departmentID {
+            condition = condition + " AND i.department_id = \(bind: departmentID)"
+        }
         if let staffID = filter.staffID { condition = condition + " AND i.staff_id = \(bind: staffID)" }
         if let status = filter.status { condition = condition + " AND i.status = \(bind: status)" }
         if let start = filter.periodStart { condition = condition + " AND i.period_start = \(bind: start)" }
-        return try await database.sql().raw("\(Self.select) WHERE \(condition) ORDER BY i.period_start DESC, i.id DESC LIMIT \(unsafeRaw: String(limit))")
-            .all(decoding: Row.self)
+        return try await database.sql().raw(
+            "\(Self.select) WHERE \(condition) ORDER BY i.period_start DESC, i.id DESC LIMIT \(unsafeRaw: String(limit))"
+        )
+        .all(decoding: Row.self)
     }
 
     /// The inspection scores of each person's records of the period, for the assessment's service
@@ -136,7 +165,8 @@ struct InspectionStore {
     func scores(staffIDs: [Int], period: AssessmentPeriod) async throws -> [Int: [Double]] {
         guard !staffIDs.isEmpty else { return [:] }
         let instants = PeriodInstants(period)
-        let rows = try await database.sql().raw("""
+        let rows = try await database.sql().raw(
+            """
             SELECT i.staff_id AS "staffID", i.score AS "score" FROM inspections i
             LEFT JOIN communication_records c ON i.record_type = 'communication' AND c.id = i.record_id
             LEFT JOIN inquiries q ON i.record_type = 'inquiry' AND q.id = i.record_id
@@ -145,9 +175,13 @@ struct InspectionStore {
               AND COALESCE(c.occurred_at, q.received_at, u.told_at) >= \(bind: instants.from)
               AND COALESCE(c.occurred_at, q.received_at, u.told_at) < \(bind: instants.until)
             ORDER BY i.id
-            """).all()
+            """
+        ).all()
         var result: [Int: [Double]] = [:]
-        for row in rows { result[try row.decode(column: "staffID", as: Int.self), default: []].append(try row.decode(column: "score", as: Double.self)) }
+        for row in rows {
+            result[try row.decode(column: "staffID", as: Int.self), default: []].append(
+                try row.decode(column: "score", as: Double.self))
+        }
         return result
     }
 
@@ -170,21 +204,26 @@ struct InspectionStore {
     func candidates(_ rule: Rule, departmentID: Int, period: AssessmentPeriod) async throws -> [Candidate] {
         let instants = PeriodInstants(period)
         let sql = try database.sql()
-        let team: SQLQueryString = "s.department_id = \(bind: departmentID) AND s.role = 'specialist' AND s.is_active = \(bind: true)"
+        let team: SQLQueryString =
+            "s.department_id = \(bind: departmentID) AND s.role = 'specialist' AND s.is_active = \(bind: true)"
         func notInspected(_ type: RecordType, _ column: String) -> SQLQueryString {
             "NOT EXISTS (SELECT 1 FROM inspections i WHERE i.record_type = \(bind: type.rawValue) AND i.record_id = \(unsafeRaw: column))"
         }
         func rows(_ type: RecordType, _ query: SQLQueryString) async throws -> [Candidate] {
             try await sql.raw(query).all().map {
-                Candidate(recordType: type, recordID: try $0.decode(column: "recordID", as: Int.self), staffID: try $0.decode(column: "staffID", as: Int.self),
-                          marked: try $0.decode(column: "marked", as: Int.self) == 1)
+                Candidate(
+                    recordType: type, recordID: try $0.decode(column: "recordID", as: Int.self),
+                    staffID: try $0.decode(column: "staffID", as: Int.self),
+                    marked: try $0.decode(column: "marked", as: Int.self) == 1)
             }
         }
         switch rule {
         case .random, .longCalls:
             var longCalls: SQLQueryString = ""
             if rule == .longCalls { longCalls = " AND c.duration_minutes >= \(bind: Self.longCallMinutes)" }
-            return try await rows(.communication, """
+            return try await rows(
+                .communication,
+                """
                 SELECT c.id AS "recordID", c.staff_id AS "staffID", CASE WHEN m.id IS NULL THEN 0 ELSE 1 END AS "marked"
                 FROM communication_records c JOIN staff s ON s.id = c.staff_id
                 LEFT JOIN communication_phrase_marks m ON m.communication_record_id = c.id
@@ -193,13 +232,17 @@ struct InspectionStore {
                 """)
         case .inquiries:
             // As the work figure counts them: received in the period and answered.
-            return try await rows(.inquiry, """
+            return try await rows(
+                .inquiry,
+                """
                 SELECT q.id AS "recordID", q.staff_id AS "staffID", 0 AS "marked" FROM inquiries q JOIN staff s ON s.id = q.staff_id
                 WHERE \(team) AND q.received_at >= \(bind: instants.from) AND q.received_at < \(bind: instants.until)
                   AND q.first_answered_at IS NOT NULL AND \(notInspected(.inquiry, "q.id")) ORDER BY q.id
                 """)
         case .complaints:
-            return try await rows(.complaintUpdate, """
+            return try await rows(
+                .complaintUpdate,
+                """
                 SELECT u.id AS "recordID", u.staff_id AS "staffID", 0 AS "marked" FROM complaint_updates u JOIN staff s ON s.id = u.staff_id
                 WHERE \(team) AND u.told_at >= \(bind: instants.from) AND u.told_at < \(bind: instants.until)
                   AND \(notInspected(.complaintUpdate, "u.id")) ORDER BY u.id
@@ -207,13 +250,17 @@ struct InspectionStore {
         case .lowScores:
             // The surveys answered in the period with a low score given to the person: the inquiry
             // they answered, or what they told the customer about the complaint.
-            let inquiries = try await rows(.inquiry, """
+            let inquiries = try await rows(
+                .inquiry,
+                """
                 SELECT DISTINCT q.id AS "recordID", a.staff_id AS "staffID", 0 AS "marked"
                 FROM survey_attributions a JOIN staff s ON s.id = a.staff_id JOIN inquiries q ON a.subject_type = 'inquiry' AND q.id = a.subject_id
                 WHERE \(team) AND a.score <= \(bind: Self.lowSurveyScore) AND a.answered_at >= \(bind: instants.from) AND a.answered_at < \(bind: instants.until)
                   AND \(notInspected(.inquiry, "q.id")) ORDER BY 1, 2
                 """)
-            let updates = try await rows(.complaintUpdate, """
+            let updates = try await rows(
+                .complaintUpdate,
+                """
                 SELECT DISTINCT u.id AS "recordID", a.staff_id AS "staffID", 0 AS "marked"
                 FROM survey_attributions a JOIN staff s ON s.id = a.staff_id
                 JOIN complaint_updates u ON a.subject_type = 'complaint' AND u.complaint_id = a.subject_id AND u.staff_id = a.staff_id
@@ -246,37 +293,48 @@ struct InspectionStore {
             // The sampling draws positions in a list ordered by record type and id, so that records
             // of two types (a low-score rule) never share a number and the draw does not depend on
             // the order the database returned them in.
-            let candidates = try await InspectionStore(database: tx).candidates(rule!, departmentID: departmentID, period: period)
-                .sorted { ($0.recordType.rawValue, $0.recordID) < ($1.recordType.rawValue, $1.recordID) }
+            let candidates = try await InspectionStore(database: tx).candidates(
+                rule!, departmentID: departmentID, period: period
+            )
+            .sorted { ($0.recordType.rawValue, $0.recordID) < ($1.recordType.rawValue, $1.recordID) }
             let indexed = Array(candidates.enumerated())
             // Records where phrases to avoid were marked are offered first; the rest of each person's N at random.
-            let marked = InspectionSampling.sample(indexed.filter(\.element.marked).map { ($0.offset, $0.element.staffID) }, perPerson: input.perPerson,
-                                                   seed: UInt64(bitPattern: seed))
+            let marked = InspectionSampling.sample(
+                indexed.filter(\.element.marked).map { ($0.offset, $0.element.staffID) }, perPerson: input.perPerson,
+                seed: UInt64(bitPattern: seed))
             var picks = marked
             let markedCount = Dictionary(grouping: marked, by: \.staffID).mapValues(\.count)
             let rest = Dictionary(grouping: indexed.filter { !$0.element.marked }, by: \.element.staffID)
             for staffID in rest.keys.sorted() {
                 let remaining = input.perPerson - markedCount[staffID, default: 0]
-                picks += InspectionSampling.sample(rest[staffID]!.map { ($0.offset, $0.element.staffID) }, perPerson: remaining, seed: UInt64(bitPattern: seed))
+                picks += InspectionSampling.sample(
+                    rest[staffID]!.map { ($0.offset, $0.element.staffID) }, perPerson: remaining,
+                    seed: UInt64(bitPattern: seed))
             }
             let checklist = try Self.json(settings.checklist)
             var ids: [Int] = []
             for pick in picks {
                 let record = candidates[pick.recordID]
-                let id = try await sql.raw("""
-                    INSERT INTO inspections (department_id, staff_id, record_type, record_id, period_start, period_end, sample_rule, seed, checklist,
-                        status, created_at, updated_at, version)
-                    VALUES (\(bind: departmentID), \(bind: record.staffID), \(bind: record.recordType.rawValue), \(bind: record.recordID),
-                            \(bind: period.start.description), \(bind: period.end.description), \(bind: rule!.rawValue), \(bind: seed), \(bind: checklist),
-                            'sampled', \(bind: context.now), \(bind: context.now), 1)
-                    RETURNING id
-                    """).first()?.decode(column: "id", as: Int.self) ?? 0
+                let id =
+                    try await sql.raw(
+                        """
+                        INSERT INTO inspections (department_id, staff_id, record_type, record_id, period_start, period_end, sample_rule, seed, checklist,
+                            status, created_at, updated_at, version)
+                        VALUES (\(bind: departmentID), \(bind: record.staffID), \(bind: record.recordType.rawValue), \(bind: record.recordID),
+                                \(bind: period.start.description), \(bind: period.end.description), \(bind: rule!.rawValue), \(bind: seed), \(bind: checklist),
+                                'sampled', \(bind: context.now), \(bind: context.now), 1)
+                        RETURNING id
+                        """
+                    ).first()?.decode(column: "id", as: Int.self) ?? 0
                 ids.append(id)
             }
-            try await AuditLog.record("inspection.sampled", recordType: InspectionKind.recordType, recordID: ids.map(String.init).joined(separator: ","),
-                                      fields: ["period", "perPerson", "rule", "seed"],
-                                      detail: "\(period.start)–\(period.end), \(input.perPerson) per person, \(rule!.rawValue), seed \(seed): \(ids.count) records",
-                                      context: context, on: tx)
+            try await AuditLog.record(
+                "inspection.sampled", recordType: InspectionKind.recordType,
+                recordID: ids.map(String.init).joined(separator: ","),
+                fields: ["period", "perPerson", "rule", "seed"],
+                detail:
+                    "\(period.start)–\(period.end), \(input.perPerson) per person, \(rule!.rawValue), seed \(seed): \(ids.count) records",
+                context: context, on: tx)
             return ids
         }
     }
@@ -284,22 +342,30 @@ struct InspectionStore {
     // MARK: Decisions
 
     /// Moves an inspection from one of `from` to `to` with the given columns, at the version it was read.
-    private func transition(_ row: Row, from: Set<Status>, to: Status, set: SQLQueryString, version: Int, audit: String, fields: [String],
-                            detail: String = "", context: AuditContext) async throws {
-        guard let current = Status(rawValue: row.status), from.contains(current) else { throw KefuError.conflict("inspection.error.state") }
+    private func transition(
+        _ row: Row, from: Set<Status>, to: Status, set: SQLQueryString, version: Int, audit: String, fields: [String],
+        detail: String = "", context: AuditContext
+    ) async throws {
+        guard let current = Status(rawValue: row.status), from.contains(current) else {
+            throw KefuError.conflict("inspection.error.state")
+        }
         try await database.transaction { tx in
-            let updated = try await tx.sql().raw("""
+            let updated = try await tx.sql().raw(
+                """
                 UPDATE inspections SET \(set), status = \(bind: to.rawValue), updated_at = \(bind: context.now), version = version + 1
                 WHERE id = \(bind: row.id) AND version = \(bind: version) AND status = \(bind: row.status) RETURNING id
-                """).first()
+                """
+            ).first()
             guard updated != nil else { throw KefuError.conflict() }
-            try await AuditLog.record(audit, recordType: InspectionKind.recordType, recordID: String(row.id), fields: fields, detail: detail,
-                                      context: context, on: tx)
+            try await AuditLog.record(
+                audit, recordType: InspectionKind.recordType, recordID: String(row.id), fields: fields, detail: detail,
+                context: context, on: tx)
         }
     }
 
     /// The supervisor scores each item of the checklist (0–100) and comments.
-    func score(_ row: Row, scores: [String: Double], comment: String, version: Int, context: AuditContext) async throws {
+    func score(_ row: Row, scores: [String: Double], comment: String, version: Int, context: AuditContext) async throws
+    {
         let comment = comment.trimmed
         var errors = FieldErrors()
         var total = 0.0
@@ -309,15 +375,19 @@ struct InspectionStore {
         }
         if comment.count > 4000 { errors.add("comment", "validation.too_long") }
         try errors.throwIfAny()
-        try await transition(row, from: [.sampled, .scored], to: .scored,
-                             set: "scores = \(bind: try Self.json(scores)), score = \(bind: total), comment = \(bind: comment.isEmpty ? nil : comment), scored_by_staff_id = \(bind: context.actorStaffID), scored_at = \(bind: context.now)",
-                             version: version, audit: "inspection.scored", fields: ["scores", "score", "comment"], detail: "\(total)", context: context)
+        try await transition(
+            row, from: [.sampled, .scored], to: .scored,
+            set:
+                "scores = \(bind: try Self.json(scores)), score = \(bind: total), comment = \(bind: comment.isEmpty ? nil : comment), scored_by_staff_id = \(bind: context.actorStaffID), scored_at = \(bind: context.now)",
+            version: version, audit: "inspection.scored", fields: ["scores", "score", "comment"], detail: "\(total)",
+            context: context)
     }
 
     /// The specialist accepts the result.
     func acknowledge(_ row: Row, version: Int, context: AuditContext) async throws {
-        try await transition(row, from: [.scored], to: .acknowledged, set: "dispute_reason = dispute_reason", version: version,
-                             audit: "inspection.acknowledged", fields: ["status"], context: context)
+        try await transition(
+            row, from: [.scored], to: .acknowledged, set: "dispute_reason = dispute_reason", version: version,
+            audit: "inspection.acknowledged", fields: ["status"], context: context)
     }
 
     /// The specialist disputes the result, with a reason.
@@ -325,12 +395,14 @@ struct InspectionStore {
         let reason = reason.trimmed
         if reason.isEmpty { throw FieldErrors(["reason": "validation.required"]) }
         if reason.count > 4000 { throw FieldErrors(["reason": "validation.too_long"]) }
-        try await transition(row, from: [.scored], to: .disputed, set: "dispute_reason = \(bind: reason)", version: version,
-                             audit: "inspection.disputed", fields: ["disputeReason"], detail: reason, context: context)
+        try await transition(
+            row, from: [.scored], to: .disputed, set: "dispute_reason = \(bind: reason)", version: version,
+            audit: "inspection.disputed", fields: ["disputeReason"], detail: reason, context: context)
     }
 
     /// The supervisor answers a dispute (and may correct the scores at the same time).
-    func answer(_ row: Row, answer: String, scores: [String: Double]?, version: Int, context: AuditContext) async throws {
+    func answer(_ row: Row, answer: String, scores: [String: Double]?, version: Int, context: AuditContext) async throws
+    {
         let answer = answer.trimmed
         var errors = FieldErrors()
         if answer.isEmpty { errors.add("answer", "validation.required") }
@@ -344,9 +416,10 @@ struct InspectionStore {
         }
         try errors.throwIfAny()
         let newScores = try scores.map(Self.json) ?? row.scores
-        try await transition(row, from: [.disputed], to: .answered,
-                             set: "answer = \(bind: answer), scores = \(bind: newScores), score = \(bind: total)", version: version,
-                             audit: "inspection.answered", fields: scores == nil ? ["answer"] : ["answer", "scores", "score"],
-                             detail: "\(row.score.map { "\($0)" } ?? "—") → \(total)", context: context)
+        try await transition(
+            row, from: [.disputed], to: .answered,
+            set: "answer = \(bind: answer), scores = \(bind: newScores), score = \(bind: total)", version: version,
+            audit: "inspection.answered", fields: scores == nil ? ["answer"] : ["answer", "scores", "score"],
+            detail: "\(row.score.map { "\($0)" } ?? "—") → \(total)", context: context)
     }
 }

@@ -9,23 +9,35 @@ enum PhraseMarks {
     /// The text a record is checked in: its summary, then its content.
     static func text(summary: String, content: String) -> String { summary + "\n" + content }
 
-    static func mark(recordID: Int, staffID: Int, summary: String, content: String, context: AuditContext, on database: any Database) async throws {
-        guard let departmentID = try await database.sql().raw("SELECT department_id FROM staff WHERE id = \(bind: staffID)").first()?
-            .decode(column: "department_id", as: Int?.self) else { return }
+    static func mark(
+        recordID: Int, staffID: Int, summary: String, content: String, context: AuditContext, on database: any Database
+    ) async throws {
+        guard
+            let departmentID = try await database.sql().raw(
+                "SELECT department_id FROM staff WHERE id = \(bind: staffID)"
+            ).first()?
+            .decode(column: "department_id", as: Int?.self)
+        else { return }
         let phrases = try await InspectionStore(database: database).settings(departmentID: departmentID).phrases
         let found = PhrasesToAvoid.find(in: text(summary: summary, content: content), phrases: phrases)
         guard !found.isEmpty else { return }
-        try await database.sql().raw("""
+        try await database.sql().raw(
+            """
             INSERT INTO communication_phrase_marks (communication_record_id, staff_id, phrases, created_at)
             VALUES (\(bind: recordID), \(bind: staffID), \(bind: try InspectionStore.json(found)), \(bind: context.now))
-            """).run()
+            """
+        ).run()
     }
 
     /// The phrases marked in a record, in order.
     static func found(recordID: Int, on database: any Database) async throws -> [AvoidedPhrase] {
-        guard let text = try await database.sql().raw("""
-            SELECT phrases FROM communication_phrase_marks WHERE communication_record_id = \(bind: recordID)
-            """).first()?.decode(column: "phrases", as: String.self) else { return [] }
+        guard
+            let text = try await database.sql().raw(
+                """
+                SELECT phrases FROM communication_phrase_marks WHERE communication_record_id = \(bind: recordID)
+                """
+            ).first()?.decode(column: "phrases", as: String.self)
+        else { return [] }
         return (try? JSONDecoder().decode([AvoidedPhrase].self, from: Data(text.utf8))) ?? []
     }
 }

@@ -19,7 +19,8 @@ struct CreateNotifications: AsyncMigration {
             .unique(on: "staff_id", "dedupe_key")
             .create()
         let sql = try database.sql()
-        try await sql.raw("CREATE INDEX notifications_unread ON notifications (staff_id, id) WHERE read_at IS NULL").run()
+        try await sql.raw("CREATE INDEX notifications_unread ON notifications (staff_id, id) WHERE read_at IS NULL")
+            .run()
         try await sql.raw("CREATE INDEX notifications_staff ON notifications (staff_id, created_at)").run()
 
         try await database.schema("webhooks")
@@ -54,7 +55,9 @@ struct CreateNotifications: AsyncMigration {
             .field("delivered_at", .datetime)
             .unique(on: "webhook_id", "dedupe_key")
             .create()
-        try await sql.raw("CREATE INDEX webhook_deliveries_due ON webhook_deliveries (next_attempt_at) WHERE status = 'pending'").run()
+        try await sql.raw(
+            "CREATE INDEX webhook_deliveries_due ON webhook_deliveries (next_attempt_at) WHERE status = 'pending'"
+        ).run()
         try await sql.raw("CREATE INDEX webhook_deliveries_webhook ON webhook_deliveries (webhook_id, id)").run()
     }
 

@@ -9,16 +9,22 @@ struct NotificationStore {
 
     struct Row: Decodable, Sendable {
         var id: Int, event: String, title: String, body: String, link: String?, createdAt: Date, readAt: Date?
-        enum CodingKeys: String, CodingKey { case id, event, title, body, link, createdAt = "created_at", readAt = "read_at" }
+        enum CodingKeys: String, CodingKey {
+            case id, event, title, body, link, createdAt = "created_at", readAt = "read_at"
+        }
     }
 
     /// Adds a notification unless this person already has one with the key; true when added.
-    func add(staffID: Int, event: ReminderEvent, title: String, body: String, link: String?, dedupeKey: String, now: Date) async throws -> Bool {
-        let rows = try await database.sql().raw("""
+    func add(
+        staffID: Int, event: ReminderEvent, title: String, body: String, link: String?, dedupeKey: String, now: Date
+    ) async throws -> Bool {
+        let rows = try await database.sql().raw(
+            """
             INSERT INTO notifications (staff_id, event, title, body, link, dedupe_key, created_at)
             VALUES (\(bind: staffID), \(bind: event.rawValue), \(bind: title), \(bind: body), \(bind: link), \(bind: dedupeKey), \(bind: now))
             ON CONFLICT (staff_id, dedupe_key) DO NOTHING RETURNING id
-            """).all()
+            """
+        ).all()
         return !rows.isEmpty
     }
 
@@ -27,8 +33,12 @@ struct NotificationStore {
         var given: Set<String> = []
         for chunk in keys.sorted().slices(of: 500) {
             let list = chunk.map { "\(bind: $0)" as SQLQueryString }.joined(separator: ", ")
-            for row in try await database.sql().raw("SELECT staff_id, dedupe_key FROM notifications WHERE dedupe_key IN (\(list))").all() {
-                given.insert("\(try row.decode(column: "staff_id", as: Int.self)):\(try row.decode(column: "dedupe_key", as: String.self))")
+            for row in try await database.sql().raw(
+                "SELECT staff_id, dedupe_key FROM notifications WHERE dedupe_key IN (\(list))"
+            ).all() {
+                given.insert(
+                    "\(try row.decode(column: "staff_id", as: Int.self)):\(try row.decode(column: "dedupe_key", as: String.self))"
+                )
             }
         }
         return given
@@ -47,32 +57,42 @@ struct NotificationStore {
             let values = chunk.map { row -> SQLQueryString in
                 "(\(bind: row.staffID), \(bind: row.event.rawValue), \(bind: row.title), \(bind: row.body), \(bind: row.link), \(bind: row.dedupeKey), \(bind: now))"
             }.joined(separator: ", ")
-            try await sql.raw("""
+            try await sql.raw(
+                """
                 INSERT INTO notifications (staff_id, event, title, body, link, dedupe_key, created_at) VALUES \(values)
                 ON CONFLICT (staff_id, dedupe_key) DO NOTHING
-                """).run()
+                """
+            ).run()
         }
     }
 
     /// One of the person's notifications.
     func find(_ id: Int, staffID: Int) async throws -> Row? {
-        try await database.sql().raw("""
+        try await database.sql().raw(
+            """
             SELECT id, event, title, body, link, created_at, read_at FROM notifications WHERE id = \(bind: id) AND staff_id = \(bind: staffID)
-            """).first(decoding: Row.self)
+            """
+        ).first(decoding: Row.self)
     }
 
     func unreadCount(staffID: Int) async throws -> Int {
-        try await database.sql().raw("SELECT COUNT(*) AS n FROM notifications WHERE staff_id = \(bind: staffID) AND read_at IS NULL")
-            .first()?.decode(column: "n", as: Int.self) ?? 0
+        try await database.sql().raw(
+            "SELECT COUNT(*) AS n FROM notifications WHERE staff_id = \(bind: staffID) AND read_at IS NULL"
+        )
+        .first()?.decode(column: "n", as: Int.self) ?? 0
     }
 
     func page(staffID: Int, paging: Paging) async throws -> (items: [Row], total: Int) {
         let sql = try database.sql()
-        let total = try await sql.raw("SELECT COUNT(*) AS n FROM notifications WHERE staff_id = \(bind: staffID)").first()?.decode(column: "n", as: Int.self) ?? 0
-        let items = try await sql.raw("""
+        let total =
+            try await sql.raw("SELECT COUNT(*) AS n FROM notifications WHERE staff_id = \(bind: staffID)").first()?
+            .decode(column: "n", as: Int.self) ?? 0
+        let items = try await sql.raw(
+            """
             SELECT id, event, title, body, link, created_at, read_at FROM notifications WHERE staff_id = \(bind: staffID)
             ORDER BY read_at IS NOT NULL, id DESC LIMIT \(bind: paging.size) OFFSET \(bind: paging.offset)
-            """).all(decoding: Row.self)
+            """
+        ).all(decoding: Row.self)
         return (items, total)
     }
 
@@ -80,7 +100,9 @@ struct NotificationStore {
     func markRead(staffID: Int, ids: [Int]?, now: Date) async throws -> Int {
         var condition: SQLQueryString = "staff_id = \(bind: staffID) AND read_at IS NULL"
         if let ids { condition = condition + " AND id IN (\(binds: ids.isEmpty ? [0] : ids))" }
-        return try await database.sql().raw("UPDATE notifications SET read_at = \(bind: now) WHERE \(condition) RETURNING id").all().count
+        return try await database.sql().raw(
+            "UPDATE notifications SET read_at = \(bind: now) WHERE \(condition) RETURNING id"
+        ).all().count
     }
 }
 

@@ -7,8 +7,10 @@ import SQLKit
 /// minute. A follow-up's reschedule or reassignment clears its marks (the new time or the new person
 /// is reminded); an inquiry's deadline and owner do not change while it is promised or waiting.
 struct AddReminderMarks: AsyncMigration {
-    static let columns = [("follow_ups", "due_reminded_at"), ("follow_ups", "overdue_reminded_at"), ("inquiries", "due_soon_reminded_at"),
-                          ("inquiries", "overdue_reminded_at"), ("inquiries", "waiting_reminded_at")]
+    static let columns = [
+        ("follow_ups", "due_reminded_at"), ("follow_ups", "overdue_reminded_at"), ("inquiries", "due_soon_reminded_at"),
+        ("inquiries", "overdue_reminded_at"), ("inquiries", "waiting_reminded_at"),
+    ]
 
     static let indexes = [
         "follow_ups_due_unreminded ON follow_ups (due_at) WHERE completed_at IS NULL AND due_reminded_at IS NULL",
@@ -29,8 +31,12 @@ struct AddReminderMarks: AsyncMigration {
 
     func revert(on database: any Database) async throws {
         let sql = try database.sql()
-        for index in Self.indexes { try await sql.raw("DROP INDEX \(unsafeRaw: String(index.prefix { $0 != " " }))").run() }
-        for (table, column) in Self.columns { try await database.schema(table).deleteField(FieldKey(stringLiteral: column)).update() }
+        for index in Self.indexes {
+            try await sql.raw("DROP INDEX \(unsafeRaw: String(index.prefix { $0 != " " }))").run()
+        }
+        for (table, column) in Self.columns {
+            try await database.schema(table).deleteField(FieldKey(stringLiteral: column)).update()
+        }
     }
 }
 
@@ -43,7 +49,8 @@ enum SQLiteStatistics {
     static func analyze(indexes: [String], on database: any Database) async throws {
         let sql = try database.sql()
         guard sql.dialect.name == "sqlite",
-              try await sql.raw("SELECT 1 AS present FROM sqlite_master WHERE name = 'sqlite_stat1'").first() != nil else { return }
+            try await sql.raw("SELECT 1 AS present FROM sqlite_master WHERE name = 'sqlite_stat1'").first() != nil
+        else { return }
         for index in indexes { try await sql.raw("ANALYZE \(unsafeRaw: index)").run() }
     }
 }

@@ -1,12 +1,13 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import Foundation
 import KefuDomain
 import NIOCore
 import Vapor
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 
 /// Why a delivery did not reach its target, as the delivery log says it: a localization key, never the
 /// socket's own words — "connection refused on 10.0.0.7:6379" would make the log a port scanner
@@ -48,9 +49,9 @@ struct HostResolver: Sendable {
         var hints = addrinfo()
         hints.ai_family = AF_UNSPEC
         #if canImport(Glibc)
-        hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
+            hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
         #else
-        hints.ai_socktype = SOCK_STREAM
+            hints.ai_socktype = SOCK_STREAM
         #endif
         var result: UnsafeMutablePointer<addrinfo>?
         guard getaddrinfo(host, nil, &hints, &result) == 0, let first = result else { return [] }
@@ -85,9 +86,13 @@ extension WebhookSender {
     /// Posts over HTTPS to a public destination only: the host is checked as written, then every
     /// address it resolves to, and the connection goes to the address that was checked (a second
     /// lookup could answer differently — DNS rebinding). Redirects are not followed.
-    static func safeTransport(eventLoopGroup: any EventLoopGroup, resolver: HostResolver, timeout: TimeAmount = .seconds(10)) -> Transport {
+    static func safeTransport(
+        eventLoopGroup: any EventLoopGroup, resolver: HostResolver, timeout: TimeAmount = .seconds(10)
+    ) -> Transport {
         { url, headers, body in
-            guard url.scheme?.lowercased() == "https", let host = url.host, !host.isEmpty else { throw WebhookFailure.refusedDestination }
+            guard url.scheme?.lowercased() == "https", let host = url.host, !host.isEmpty else {
+                throw WebhookFailure.refusedDestination
+            }
             if WebhookDestination.problem(host: host, port: url.port) != nil { throw WebhookFailure.refusedDestination }
             let literal = IPAddress(host)
             let addresses: [IPAddress]
@@ -95,12 +100,14 @@ extension WebhookSender {
             guard !addresses.isEmpty else { throw WebhookFailure.unresolvable }
             guard WebhookDestination.allowsResolved(addresses) else { throw WebhookFailure.refusedDestination }
             var configuration = HTTPClient.Configuration(
-                redirectConfiguration: .disallow, timeout: HTTPClient.Configuration.Timeout(connect: timeout, read: timeout)
+                redirectConfiguration: .disallow,
+                timeout: HTTPClient.Configuration.Timeout(connect: timeout, read: timeout)
             )
             if literal == nil { configuration.dnsOverride = [host: addresses[0].description] }
             let client = HTTPClient(eventLoopGroup: eventLoopGroup, configuration: configuration)
             do {
-                let request = try HTTPClient.Request(url: url.absoluteString, method: .POST, headers: headers, body: .bytes(body))
+                let request = try HTTPClient.Request(
+                    url: url.absoluteString, method: .POST, headers: headers, body: .bytes(body))
                 let response = try await client.execute(request: request, deadline: .now() + timeout).get()
                 try? await client.shutdown()
                 return Int(response.status.code)

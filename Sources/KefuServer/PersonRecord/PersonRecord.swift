@@ -35,7 +35,8 @@ struct PersonRecordDocument: Content {
 /// never made-up rows.
 protocol PersonRecordSectionProvider: Sendable {
     var key: String { get }
-    func section(staffID: Int, words: DisplayWords, on database: any Database) async throws -> PersonRecordDocument.Section
+    func section(staffID: Int, words: DisplayWords, on database: any Database) async throws
+        -> PersonRecordDocument.Section
 }
 
 extension Application {
@@ -72,76 +73,123 @@ struct PersonRecordReader {
             case "assessments": sections.append(try await assessments(person.id))
             case "plans": sections.append(try await plans(person.id))
             default:
-                sections.append(.init(key: key, title: words.t("person_record.section.\(key)"), columns: [], rows: [],
-                                      note: words.t("person_record.not_recorded.\(key)")))
+                sections.append(
+                    .init(
+                        key: key, title: words.t("person_record.section.\(key)"), columns: [], rows: [],
+                        note: words.t("person_record.not_recorded.\(key)")))
             }
         }
-        let department = try await database.sql().raw("SELECT name FROM departments WHERE id = \(bind: person.departmentID)").first()?
+        let department =
+            try await database.sql().raw("SELECT name FROM departments WHERE id = \(bind: person.departmentID)")
+            .first()?
             .decode(column: "name", as: String.self) ?? "—"
-        return PersonRecordDocument(staffID: person.id, name: person.displayName, department: department, role: words.label("role", person.role),
-                                    sections: sections)
+        return PersonRecordDocument(
+            staffID: person.id, name: person.displayName, department: department,
+            role: words.label("role", person.role),
+            sections: sections)
     }
 
-    private func cell(_ text: String?, _ link: String? = nil) -> PersonRecordDocument.Cell { .init(text: words.orDash(text), link: link) }
+    private func cell(_ text: String?, _ link: String? = nil) -> PersonRecordDocument.Cell {
+        .init(text: words.orDash(text), link: link)
+    }
 
-    private func section(_ key: String, _ columns: [String], _ rows: [[PersonRecordDocument.Cell]]) -> PersonRecordDocument.Section {
-        .init(key: key, title: words.t("person_record.section.\(key)"), columns: columns.map { words.t("conduct.field.\($0)") }, rows: rows,
-              note: rows.isEmpty ? words.t("person_record.empty") : nil)
+    private func section(_ key: String, _ columns: [String], _ rows: [[PersonRecordDocument.Cell]])
+        -> PersonRecordDocument.Section
+    {
+        .init(
+            key: key, title: words.t("person_record.section.\(key)"),
+            columns: columns.map { words.t("conduct.field.\($0)") }, rows: rows,
+            note: rows.isEmpty ? words.t("person_record.empty") : nil)
     }
 
     func violations(_ staffID: Int) async throws -> PersonRecordDocument.Section {
         let rows = try await ViolationStore(database: database).list(ConductFilter(departmentID: nil, staffID: staffID))
-        return section("violations", ["occurred_at", "type", "description", "response", "outcome"], rows.map {
-            [cell(DisplayFormat.dateTime($0.occurredAt), "/conduct/violations/\($0.id)"), cell(words.label("conduct.violation_type", $0.type)),
-             cell($0.description), cell($0.response), cell(words.label("conduct.outcome", $0.outcome))]
-        })
+        return section(
+            "violations", ["occurred_at", "type", "description", "response", "outcome"],
+            rows.map {
+                [
+                    cell(DisplayFormat.dateTime($0.occurredAt), "/conduct/violations/\($0.id)"),
+                    cell(words.label("conduct.violation_type", $0.type)),
+                    cell($0.description), cell($0.response), cell(words.label("conduct.outcome", $0.outcome)),
+                ]
+            })
     }
 
     func awards(_ staffID: Int) async throws -> PersonRecordDocument.Section {
         let rows = try await AwardStore(database: database).list(ConductFilter(departmentID: nil, staffID: staffID))
-        return section("awards", ["decided_at", "award_kind", "forms", "bonus", "citation", "status"], rows.map {
-            [cell(DisplayFormat.dateTime($0.decidedAt), "/conduct/awards/\($0.id)"),
-             cell(words.label("conduct.award_kind", $0.kind) + ($0.period.map { " \($0)" } ?? "")),
-             cell(words.list($0.formList.map { words.label("conduct.form", $0) })), cell($0.bonus.map { "¥\($0)" }), cell($0.citation),
-             cell(words.label("conduct.award_status", $0.status))]
-        })
+        return section(
+            "awards", ["decided_at", "award_kind", "forms", "bonus", "citation", "status"],
+            rows.map {
+                [
+                    cell(DisplayFormat.dateTime($0.decidedAt), "/conduct/awards/\($0.id)"),
+                    cell(words.label("conduct.award_kind", $0.kind) + ($0.period.map { " \($0)" } ?? "")),
+                    cell(words.list($0.formList.map { words.label("conduct.form", $0) })),
+                    cell($0.bonus.map { "¥\($0)" }), cell($0.citation),
+                    cell(words.label("conduct.award_status", $0.status)),
+                ]
+            })
     }
 
     func penalties(_ staffID: Int) async throws -> PersonRecordDocument.Section {
         let rows = try await PenaltyStore(database: database).list(ConductFilter(departmentID: nil, staffID: staffID))
-        let conduct = ConductWords(words: words, numbers: try await RecordReferences.numbers(of: rows.map(\.cause), on: database))
-        return section("penalties", ["imposed_at", "penalty_kind", "amount", "cause", "reason", "status"], rows.map {
-            [cell(DisplayFormat.dateTime($0.imposedAt), "/conduct/penalties/\($0.id)"), cell(words.label("conduct.penalty_kind", $0.kind)),
-             cell($0.amount.map { "¥\($0)" }), cell(conduct.cause($0.cause), conduct.link($0.cause)), cell($0.reason),
-             cell(words.label("conduct.penalty_status", $0.status))]
-        })
+        let conduct = ConductWords(
+            words: words, numbers: try await RecordReferences.numbers(of: rows.map(\.cause), on: database))
+        return section(
+            "penalties", ["imposed_at", "penalty_kind", "amount", "cause", "reason", "status"],
+            rows.map {
+                [
+                    cell(DisplayFormat.dateTime($0.imposedAt), "/conduct/penalties/\($0.id)"),
+                    cell(words.label("conduct.penalty_kind", $0.kind)),
+                    cell($0.amount.map { "¥\($0)" }), cell(conduct.cause($0.cause), conduct.link($0.cause)),
+                    cell($0.reason),
+                    cell(words.label("conduct.penalty_status", $0.status)),
+                ]
+            })
     }
 
     func assessments(_ staffID: Int) async throws -> PersonRecordDocument.Section {
-        let rows = try await database.sql().raw("""
+        let rows = try await database.sql().raw(
+            """
             SELECT a.id, c.name, c.period_start, c.period_end, a.total, a.grade, a.state FROM assessments a JOIN assessment_cycles c ON c.id = a.cycle_id
             WHERE a.staff_id = \(bind: staffID) ORDER BY c.period_start DESC, a.id DESC LIMIT 100
-            """).all()
-        return section("assessments", ["cycle", "period", "total", "grade", "state"], try rows.map { row in
-            let id = try row.decode(column: "id", as: Int.self)
-            return [cell(try row.decode(column: "name", as: String.self), "/assessments/\(id)"),
-                    cell("\(try row.decode(column: "period_start", as: String.self)) – \(try row.decode(column: "period_end", as: String.self))"),
+            """
+        ).all()
+        return section(
+            "assessments", ["cycle", "period", "total", "grade", "state"],
+            try rows.map { row in
+                let id = try row.decode(column: "id", as: Int.self)
+                return [
+                    cell(try row.decode(column: "name", as: String.self), "/assessments/\(id)"),
+                    cell(
+                        "\(try row.decode(column: "period_start", as: String.self)) – \(try row.decode(column: "period_end", as: String.self))"
+                    ),
                     cell(try row.decode(column: "total", as: Double?.self).map(AssessmentCalculation.text)),
                     cell(try row.decode(column: "grade", as: String?.self).map { words.label("assessment.grade", $0) }),
-                    cell(words.label("assessment.state", try row.decode(column: "state", as: String.self)))]
-        })
+                    cell(words.label("assessment.state", try row.decode(column: "state", as: String.self))),
+                ]
+            })
     }
 
     func plans(_ staffID: Int) async throws -> PersonRecordDocument.Section {
-        let rows = try await database.sql().raw("""
+        let rows = try await database.sql().raw(
+            """
             SELECT id, title, period_start, period_end, result_note FROM work_plans WHERE staff_id = \(bind: staffID)
             ORDER BY period_start DESC, id DESC LIMIT 100
-            """).all()
-        return section("plans", ["plan", "period", "result"], try rows.map { row in
-            [cell(try row.decode(column: "title", as: String.self), "/work-plans/\(try row.decode(column: "id", as: Int.self))"),
-             cell("\(try row.decode(column: "period_start", as: String.self)) – \(try row.decode(column: "period_end", as: String.self))"),
-             cell(try row.decode(column: "result_note", as: String?.self))]
-        })
+            """
+        ).all()
+        return section(
+            "plans", ["plan", "period", "result"],
+            try rows.map { row in
+                [
+                    cell(
+                        try row.decode(column: "title", as: String.self),
+                        "/work-plans/\(try row.decode(column: "id", as: Int.self))"),
+                    cell(
+                        "\(try row.decode(column: "period_start", as: String.self)) – \(try row.decode(column: "period_end", as: String.self))"
+                    ),
+                    cell(try row.decode(column: "result_note", as: String?.self)),
+                ]
+            })
     }
 
     /// The record as CSV: one line per row, the section's title first.
@@ -152,7 +200,8 @@ struct PersonRecordReader {
             if section.rows.isEmpty { rows.append([section.title, section.note ?? ""]) }
             for row in section.rows { rows.append([section.title] + row.map(\.text)) }
         }
-        return CSVTable.write(header: [words.t("person_record.csv.name"), document.name, document.department, document.role], rows: rows)
+        return CSVTable.write(
+            header: [words.t("person_record.csv.name"), document.name, document.department, document.role], rows: rows)
     }
 }
 

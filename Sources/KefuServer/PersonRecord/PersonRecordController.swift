@@ -14,7 +14,8 @@ struct PersonRecordController: RouteCollection {
     /// The person named in the path, when the caller may read their record: 404 for no such person,
     /// 403 (audited) for anyone but the person, their supervisor and leadership.
     static func person(_ req: Request) async throws -> ConductPerson {
-        guard let id = req.parameters.get("id", as: Int.self), let person = try await ConductPerson.find(id, on: req.db) else { throw KefuError.notFound }
+        guard let id = req.parameters.get("id", as: Int.self), let person = try await ConductPerson.find(id, on: req.db)
+        else { throw KefuError.notFound }
         try await req.authorize(.viewPersonRecord, on: person.facts, recordType: "person_record", recordID: String(id))
         return person
     }
@@ -24,20 +25,28 @@ struct PersonRecordController: RouteCollection {
     @Sendable func show(req: Request) async throws -> Response {
         let person = try await Self.person(req)
         let viewer = try req.requireStaff().id
-        let record = try await PersonRecordReader(database: req.db, words: req.words, providers: req.application.personRecordSections).read(person)
-        return try await req.renderPage("person_record/show", titleKey: "person_record.title",
-                                        Page(record: record, csvLink: "/people/\(person.id)/record.csv", isOwn: person.id == viewer))
+        let record = try await PersonRecordReader(
+            database: req.db, words: req.words, providers: req.application.personRecordSections
+        ).read(person)
+        return try await req.renderPage(
+            "person_record/show", titleKey: "person_record.title",
+            Page(record: record, csvLink: "/people/\(person.id)/record.csv", isOwn: person.id == viewer))
     }
 
     @Sendable func export(req: Request) async throws -> Response {
         let person = try await Self.person(req)
         let words = req.words
-        let record = try await PersonRecordReader(database: req.db, words: words, providers: req.application.personRecordSections).read(person)
-        try await AuditLog.record("person_record.exported", recordType: "person_record", recordID: String(person.id), fields: ["sections"],
-                                  detail: person.displayName, context: req.auditContext, on: req.db)
-        let response = Response(status: .ok, body: .init(data: Data(CSVText.encodeForExcel(PersonRecordReader.csv(record, words: words)))))
+        let record = try await PersonRecordReader(
+            database: req.db, words: words, providers: req.application.personRecordSections
+        ).read(person)
+        try await AuditLog.record(
+            "person_record.exported", recordType: "person_record", recordID: String(person.id), fields: ["sections"],
+            detail: person.displayName, context: req.auditContext, on: req.db)
+        let response = Response(
+            status: .ok, body: .init(data: Data(CSVText.encodeForExcel(PersonRecordReader.csv(record, words: words)))))
         response.headers.contentType = HTTPMediaType(type: "text", subType: "csv", parameters: ["charset": "utf-8"])
-        response.headers.replaceOrAdd(name: .contentDisposition, value: "attachment; filename=\"person-\(person.id)-record.csv\"")
+        response.headers.replaceOrAdd(
+            name: .contentDisposition, value: "attachment; filename=\"person-\(person.id)-record.csv\"")
         response.headers.replaceOrAdd(name: .cacheControl, value: "no-store")
         return response
     }

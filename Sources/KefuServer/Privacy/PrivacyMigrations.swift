@@ -17,7 +17,8 @@ struct CreateConsents: AsyncMigration {
             .field("recorded_by_staff_id", .int)
             .field("actor_name", .string, .required)
             .create()
-        try await database.sql().raw("CREATE INDEX consents_customer ON consents (customer_id, purpose, effective_at)").run()
+        try await database.sql().raw("CREATE INDEX consents_customer ON consents (customer_id, purpose, effective_at)")
+            .run()
     }
 
     func revert(on database: any Database) async throws {
@@ -45,7 +46,8 @@ struct CreateSharingRequests: AsyncMigration {
             .field("version", .int, .required)
             .create()
         let sql = try database.sql()
-        try await sql.raw("CREATE INDEX sharing_requests_customer ON sharing_requests (customer_id, requested_at)").run()
+        try await sql.raw("CREATE INDEX sharing_requests_customer ON sharing_requests (customer_id, requested_at)")
+            .run()
         try await sql.raw("CREATE INDEX sharing_requests_status ON sharing_requests (status, requested_at)").run()
     }
 

@@ -25,8 +25,10 @@ struct SharingStore {
     let database: any Database
 
     struct Row: Decodable {
-        var id: Int; var customerID: Int; var recipient: String; var purpose: String; var fields: String; var note: String
-        var status: String; var requestedByStaffID: Int; var requestedAt: Date; var decidedAt: Date?; var decisionNote: String?
+        var id: Int; var customerID: Int; var recipient: String; var purpose: String; var fields: String;
+        var note: String
+        var status: String; var requestedByStaffID: Int; var requestedAt: Date; var decidedAt: Date?;
+        var decisionNote: String?
         var releaseData: String?; var version: Int
         enum CodingKeys: String, CodingKey {
             case id, recipient, purpose, fields, note, status, version
@@ -34,9 +36,10 @@ struct SharingStore {
             case decidedAt = "decided_at", decisionNote = "decision_note", releaseData = "release_data"
         }
         var dto: SharingRequestDTO {
-            SharingRequestDTO(id: id, customerID: customerID, recipient: recipient, purpose: purpose,
-                              fields: fields.split(separator: ",").map(String.init), note: note, status: status,
-                              requestedAt: requestedAt, decidedAt: decidedAt, decisionNote: decisionNote, version: version)
+            SharingRequestDTO(
+                id: id, customerID: customerID, recipient: recipient, purpose: purpose,
+                fields: fields.split(separator: ",").map(String.init), note: note, status: status,
+                requestedAt: requestedAt, decidedAt: decidedAt, decisionNote: decisionNote, version: version)
         }
     }
 
@@ -45,67 +48,92 @@ struct SharingStore {
         """
 
     func find(_ id: Int) async throws -> Row? {
-        try await database.sql().raw("SELECT \(Self.columns) FROM sharing_requests WHERE id = \(bind: id)").first(decoding: Row.self)
+        try await database.sql().raw("SELECT \(Self.columns) FROM sharing_requests WHERE id = \(bind: id)").first(
+            decoding: Row.self)
     }
 
     func all(customerID: Int) async throws -> [Row] {
-        try await database.sql().raw("SELECT \(Self.columns) FROM sharing_requests WHERE customer_id = \(bind: customerID) ORDER BY requested_at DESC, id DESC")
-            .all(decoding: Row.self)
+        try await database.sql().raw(
+            "SELECT \(Self.columns) FROM sharing_requests WHERE customer_id = \(bind: customerID) ORDER BY requested_at DESC, id DESC"
+        )
+        .all(decoding: Row.self)
     }
 
     func pending(limit: Int = 100) async throws -> [Row] {
-        try await database.sql().raw("SELECT \(Self.columns) FROM sharing_requests WHERE status = 'pending' ORDER BY requested_at, id LIMIT \(bind: limit)")
-            .all(decoding: Row.self)
+        try await database.sql().raw(
+            "SELECT \(Self.columns) FROM sharing_requests WHERE status = 'pending' ORDER BY requested_at, id LIMIT \(bind: limit)"
+        )
+        .all(decoding: Row.self)
     }
 
     func request(_ input: SharingRequestDTO, customerID: Int, context: AuditContext) async throws -> Int {
-        try SharingRules.validate(recipient: input.recipient, purpose: input.purpose, fields: input.fields, note: input.note ?? "").throwIfAny()
+        try SharingRules.validate(
+            recipient: input.recipient, purpose: input.purpose, fields: input.fields, note: input.note ?? ""
+        ).throwIfAny()
         // Withdrawn or missing consent stops a request at once, not only at approval.
         let purpose = ConsentPurpose(rawValue: input.purpose)!
-        guard ConsentEvent.isGranted(purpose, in: try await ConsentStore(database: database).events(customerID: customerID), at: context.now) else {
+        guard
+            ConsentEvent.isGranted(
+                purpose, in: try await ConsentStore(database: database).events(customerID: customerID), at: context.now)
+        else {
             throw FieldErrors(["purpose": "validation.sharing.no_consent"])
         }
         let fields = SharingRules.shareableFields.filter(input.fields.contains).joined(separator: ",")
         return try await database.transaction { tx -> Int in
-            let row = try await tx.sql().raw("""
+            let row = try await tx.sql().raw(
+                """
                 INSERT INTO sharing_requests (customer_id, recipient, purpose, fields, note, status, requested_by_staff_id, requested_at, version)
                 VALUES (\(bind: customerID), \(bind: input.recipient.trimmed), \(bind: input.purpose),
                         \(bind: fields), \(bind: input.note ?? ""), 'pending', \(bind: context.actorStaffID ?? 0), \(bind: context.now), 1)
                 RETURNING id
-                """).first()
+                """
+            ).first()
             let id = try row?.decode(column: "id", as: Int.self) ?? 0
-            try await Timeline.record(.sharing, customerID: customerID, recordType: "sharing_request", recordID: id,
-                                      summary: "\(input.recipient) · \(input.purpose)", context: context, on: tx)
-            try await AuditLog.record("sharing.requested", recordType: "sharing_request", recordID: String(id), fields: input.fields,
-                                      detail: "customer \(customerID) → \(input.recipient) (\(input.purpose))", context: context, on: tx)
+            try await Timeline.record(
+                .sharing, customerID: customerID, recordType: "sharing_request", recordID: id,
+                summary: "\(input.recipient) · \(input.purpose)", context: context, on: tx)
+            try await AuditLog.record(
+                "sharing.requested", recordType: "sharing_request", recordID: String(id), fields: input.fields,
+                detail: "customer \(customerID) → \(input.recipient) (\(input.purpose))", context: context, on: tx)
             return id
         }
     }
 
     /// Approves (releasing exactly the requested fields) or rejects a pending request.
-    func decide(_ request: Row, approve: Bool, note: String, version: Int, customer: CustomerModel, context: AuditContext) async throws {
+    func decide(
+        _ request: Row, approve: Bool, note: String, version: Int, customer: CustomerModel, context: AuditContext
+    ) async throws {
         guard request.version == version else { throw KefuError.conflict() }
         if approve {
             let events = try await ConsentStore(database: database).events(customerID: request.customerID)
-            if let problem = SharingRules.approvalProblem(status: request.status, purpose: ConsentPurpose(rawValue: request.purpose) ?? .collection, consents: events, now: context.now) {
+            if let problem = SharingRules.approvalProblem(
+                status: request.status, purpose: ConsentPurpose(rawValue: request.purpose) ?? .collection,
+                consents: events, now: context.now)
+            {
                 throw FieldErrors(["decision": problem])
             }
         } else if request.status != "pending" {
             throw FieldErrors(["decision": "validation.sharing.not_pending"])
         }
-        let release = approve ? Self.release(of: customer, fields: request.fields.split(separator: ",").map(String.init)) : nil
+        let release =
+            approve ? Self.release(of: customer, fields: request.fields.split(separator: ",").map(String.init)) : nil
         try await database.transaction { tx in
-            let rows = try await tx.sql().raw("""
+            let rows = try await tx.sql().raw(
+                """
                 UPDATE sharing_requests SET status = \(bind: approve ? "approved" : "rejected"), decided_by_staff_id = \(bind: context.actorStaffID),
                     decided_at = \(bind: context.now), decision_note = \(bind: note), release_data = \(bind: release), version = version + 1
                 WHERE id = \(bind: request.id) AND version = \(bind: version) AND status = 'pending' RETURNING id
-                """).all()
+                """
+            ).all()
             guard !rows.isEmpty else { throw KefuError.conflict() }
-            try await Timeline.record(.sharing, customerID: request.customerID, recordType: "sharing_request", recordID: request.id,
-                                      summary: "\(request.recipient) · \(approve ? "approved" : "rejected")", context: context, on: tx)
-            try await AuditLog.record(approve ? "sharing.released" : "sharing.rejected", recordType: "sharing_request", recordID: String(request.id),
-                                      fields: request.fields.split(separator: ",").map(String.init),
-                                      detail: "customer \(request.customerID) → \(request.recipient): \(note)", context: context, on: tx)
+            try await Timeline.record(
+                .sharing, customerID: request.customerID, recordType: "sharing_request", recordID: request.id,
+                summary: "\(request.recipient) · \(approve ? "approved" : "rejected")", context: context, on: tx)
+            try await AuditLog.record(
+                approve ? "sharing.released" : "sharing.rejected", recordType: "sharing_request",
+                recordID: String(request.id),
+                fields: request.fields.split(separator: ",").map(String.init),
+                detail: "customer \(request.customerID) → \(request.recipient): \(note)", context: context, on: tx)
         }
     }
 
@@ -127,7 +155,9 @@ struct SharingStore {
             case "address": values[field] = dto.address ?? ""
             case "businessScope": values[field] = dto.businessScope ?? ""
             case "industries": values[field] = dto.industries.joined(separator: ",")
-            case "budget": values[field] = [dto.budgetMinWan, dto.budgetMaxWan].map { $0.map { "\($0)" } ?? "" }.joined(separator: "-")
+            case "budget":
+                values[field] = [dto.budgetMinWan, dto.budgetMaxWan].map { $0.map { "\($0)" } ?? "" }.joined(
+                    separator: "-")
             case "preferredRegions": values[field] = dto.preferredRegions ?? ""
             case "timing": values[field] = dto.timing
             default: break

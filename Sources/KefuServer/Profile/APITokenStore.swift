@@ -38,14 +38,16 @@ struct APITokenStore {
     /// Revokes one of the owner's tokens; another person's token is "not found", not "forbidden", so
     /// ids cannot be probed.
     func revoke(_ id: Int, ownedBy staffID: Int, context: AuditContext) async throws {
-        guard let token = try await APITokenModel.query(on: database)
-            .filter(\.$id == id).filter(\.$staff.$id == staffID).first()
+        guard
+            let token = try await APITokenModel.query(on: database)
+                .filter(\.$id == id).filter(\.$staff.$id == staffID).first()
         else { throw KefuError.notFound }
         guard token.revokedAt == nil else { return }
         token.revokedAt = context.now
         try await database.transaction { tx in
             try await token.update(on: tx)
-            try await AuditLog.record("token.revoked", recordType: "api_token", recordID: String(id), context: context, on: tx)
+            try await AuditLog.record(
+                "token.revoked", recordType: "api_token", recordID: String(id), context: context, on: tx)
         }
     }
 }

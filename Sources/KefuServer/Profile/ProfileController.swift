@@ -47,8 +47,12 @@ struct ProfileController: RouteCollection {
             let context = req.auditContext
             let id = staff.id
             try await req.db.transaction { tx in
-                try await tx.sql().raw("UPDATE staff SET language = \(bind: language.rawValue), version = version + 1 WHERE id = \(bind: id)").run()
-                try await AuditLog.record("profile.language_changed", recordType: "staff", recordID: String(id), fields: ["language"], detail: language.rawValue, context: context, on: tx)
+                try await tx.sql().raw(
+                    "UPDATE staff SET language = \(bind: language.rawValue), version = version + 1 WHERE id = \(bind: id)"
+                ).run()
+                try await AuditLog.record(
+                    "profile.language_changed", recordType: "staff", recordID: String(id), fields: ["language"],
+                    detail: language.rawValue, context: context, on: tx)
             }
             req.language = language
         }
@@ -57,7 +61,9 @@ struct ProfileController: RouteCollection {
     }
 
     @Sendable func changePassword(req: Request) async throws -> Response {
-        guard let staff = try await StaffModel.find(try req.requireStaff().id, on: req.db) else { throw KefuError.unauthorized }
+        guard let staff = try await StaffModel.find(try req.requireStaff().id, on: req.db) else {
+            throw KefuError.unauthorized
+        }
         let current = (try? req.content.get(String.self, at: "currentPassword")) ?? ""
         let new = (try? req.content.get(String.self, at: "newPassword")) ?? ""
         let confirmation = (try? req.content.get(String.self, at: "confirmPassword")) ?? ""
@@ -65,7 +71,11 @@ struct ProfileController: RouteCollection {
         if !(try await req.passwords.verify(current, against: staff.passwordHash)) {
             errors.add("currentPassword", "validation.password.wrong_current")
         }
-        if let problem = PasswordPolicy.problem(with: new, username: staff.username, displayName: staff.displayName, common: req.kefu.commonPasswords) { errors.add("newPassword", problem) }
+        if let problem = PasswordPolicy.problem(
+            with: new, username: staff.username, displayName: staff.displayName, common: req.kefu.commonPasswords)
+        {
+            errors.add("newPassword", problem)
+        }
         if new != confirmation { errors.add("confirmPassword", "validation.password.mismatch") }
         if !errors.isEmpty {
             var page = try await page(req)
@@ -73,7 +83,8 @@ struct ProfileController: RouteCollection {
             return try await render(req, page: page, status: .unprocessableEntity)
         }
         try await StaffStore(database: req.db).setPassword(
-            staff, to: new, hashing: req.passwords, common: req.kefu.commonPasswords, action: "profile.password_changed", context: req.auditContext
+            staff, to: new, hashing: req.passwords, common: req.kefu.commonPasswords,
+            action: "profile.password_changed", context: req.auditContext
         )
         // Every session ended with the change, this one too; the person stays signed in on a new one.
         req.webSession = nil
@@ -86,7 +97,8 @@ struct ProfileController: RouteCollection {
         let staff = try req.requireStaff()
         let name = (try? req.content.get(String.self, at: "name")) ?? ""
         do {
-            let (_, plain) = try await APITokenStore(database: req.db).create(for: staff.id, name: name, context: req.auditContext)
+            let (_, plain) = try await APITokenStore(database: req.db).create(
+                for: staff.id, name: name, context: req.auditContext)
             var page = try await page(req)
             page.newToken = plain
             return try await render(req, page: page)
@@ -112,10 +124,12 @@ struct ProfileController: RouteCollection {
         return ProfilePage(
             displayName: staff.displayName, username: staff.username, roleKey: "role.\(staff.role)",
             departmentName: department?.name ?? "",
-            languages: ChoiceOption.list(Language.allCases.map(\.rawValue), labelPrefix: "language", selected: staff.language.rawValue),
+            languages: ChoiceOption.list(
+                Language.allCases.map(\.rawValue), labelPrefix: "language", selected: staff.language.rawValue),
             tokens: tokens.map {
                 .init(
-                    id: $0.id ?? 0, name: $0.name, prefix: $0.tokenPrefix, createdAt: DisplayFormat.dateTime($0.createdAt),
+                    id: $0.id ?? 0, name: $0.name, prefix: $0.tokenPrefix,
+                    createdAt: DisplayFormat.dateTime($0.createdAt),
                     lastUsedAt: $0.lastUsedAt.map(DisplayFormat.dateTime) ?? "", isRevoked: $0.revokedAt != nil
                 )
             },

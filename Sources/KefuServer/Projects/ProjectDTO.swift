@@ -36,11 +36,14 @@ struct ProjectDTO: Content {
         id = record.id; code = facts.code; name = facts.name; type = facts.type.rawValue; industries = facts.industries
         province = facts.province; city = facts.city; address = facts.address; areaSquareMeters = facts.areaSquareMeters
         investmentMinWan = facts.investmentMinWan; investmentMaxWan = facts.investmentMaxWan
-        annualReturnPercent = facts.annualReturnPercent; paybackYears = facts.paybackYears; incentives = facts.incentives
-        highlights = facts.highlights; status = facts.status.rawValue; responsibleDepartment = facts.responsibleDepartment
+        annualReturnPercent = facts.annualReturnPercent; paybackYears = facts.paybackYears;
+        incentives = facts.incentives
+        highlights = facts.highlights; status = facts.status.rawValue;
+        responsibleDepartment = facts.responsibleDepartment
         version = record.version; createdAt = record.createdAt; updatedAt = record.updatedAt
         recommended = statistics.recommended; interestRate = statistics.interestRate
-        rejectionReasons = withReasons ? statistics.rejectionReasons.map { ReasonCount(reason: $0.reason, count: $0.count) } : nil
+        rejectionReasons =
+            withReasons ? statistics.rejectionReasons.map { ReasonCount(reason: $0.reason, count: $0.count) } : nil
     }
 }
 
@@ -144,12 +147,15 @@ extension Request {
         // Arguments that are vocabulary values read in words too.
         if let industry = arguments["industry"] { localized["industry"] = t("customer.industry.\(industry)") }
         if let industries = arguments["industries"] {
-            localized["industries"] = industries.split(separator: ",").map { t("customer.industry.\($0)") }.joined(separator: words.listSeparator)
+            localized["industries"] = industries.split(separator: ",").map { t("customer.industry.\($0)") }.joined(
+                separator: words.listSeparator)
         }
         if let timing = arguments["timing"] { localized["timing"] = t("customer.timing.\(timing)") }
         if let stage = arguments["stage"] { localized["stage"] = t("customer.stage.\(stage)") }
         if arguments["reason"]?.isEmpty == true { localized["reason"] = t("ranking.no_reason") }
-        for name in ["customerRange", "projectRange"] where arguments[name]?.isEmpty == true { localized[name] = t("ranking.range_unknown") }
+        for name in ["customerRange", "projectRange"] where arguments[name]?.isEmpty == true {
+            localized[name] = t("ranking.range_unknown")
+        }
         return t(key, localized)
     }
 }

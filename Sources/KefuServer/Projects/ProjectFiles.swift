@@ -38,44 +38,61 @@ struct ProjectFileStore {
     struct Row: Decodable, Sendable {
         var id: Int, projectID: Int, fileName: String, storedName: String, byteCount: Int, uploadedAt: Date
         enum CodingKeys: String, CodingKey {
-            case id, projectID = "project_id", fileName = "file_name", storedName = "stored_name", byteCount = "byte_count", uploadedAt = "uploaded_at"
+            case id, projectID = "project_id", fileName = "file_name", storedName = "stored_name", byteCount =
+                "byte_count", uploadedAt = "uploaded_at"
         }
     }
 
     func list(projectID: Int) async throws -> [Row] {
-        try await database.sql().raw("""
+        try await database.sql().raw(
+            """
             SELECT id, project_id, file_name, stored_name, byte_count, uploaded_at FROM project_files WHERE project_id = \(bind: projectID) ORDER BY id
-            """).all(decoding: Row.self)
+            """
+        ).all(decoding: Row.self)
     }
 
     func find(_ id: Int, projectID: Int) async throws -> Row? {
-        try await database.sql().raw("""
+        try await database.sql().raw(
+            """
             SELECT id, project_id, file_name, stored_name, byte_count, uploaded_at FROM project_files WHERE id = \(bind: id) AND project_id = \(bind: projectID)
-            """).first(decoding: Row.self)
+            """
+        ).first(decoding: Row.self)
     }
 
     /// Checks and stores a file; the name on disk is random, the person's name for it kept in the row.
     func add(projectID: Int, fileName: String, bytes: ByteBuffer, context: AuditContext) async throws -> Int {
         let name = String(fileName.trimmed.split(separator: "/").last ?? "").replacingOccurrences(of: "\\", with: "_")
-        if let problem = BrochureRules.problem(fileName: name, byteCount: bytes.readableBytes) { throw FieldErrors(["file": problem]) }
+        if let problem = BrochureRules.problem(fileName: name, byteCount: bytes.readableBytes) {
+            throw FieldErrors(["file": problem])
+        }
         if name.count > 200 { throw FieldErrors(["file": "validation.too_long"]) }
-        guard BrochureRules.contentMatches(fileName: name, prefix: bytes.getBytes(at: bytes.readerIndex, length: min(16, bytes.readableBytes)) ?? []) else {
+        guard
+            BrochureRules.contentMatches(
+                fileName: name,
+                prefix: bytes.getBytes(at: bytes.readerIndex, length: min(16, bytes.readableBytes)) ?? [])
+        else {
             throw FieldErrors(["file": "validation.file.type"])
         }
         let stored = UUID().uuidString.lowercased()
         let folder = directory + "/\(projectID)"
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         let path = folder + "/" + stored
-        guard FileManager.default.createFile(atPath: path, contents: Data(buffer: bytes)) else { throw KefuError(.internalServerError, code: "storage", messageKey: "error.internal") }
+        guard FileManager.default.createFile(atPath: path, contents: Data(buffer: bytes)) else {
+            throw KefuError(.internalServerError, code: "storage", messageKey: "error.internal")
+        }
         do {
             return try await database.transaction { tx in
-                let id = try await tx.sql().raw("""
-                    INSERT INTO project_files (project_id, file_name, stored_name, byte_count, staff_id, uploaded_at)
-                    VALUES (\(bind: projectID), \(bind: name), \(bind: stored), \(bind: bytes.readableBytes), \(bind: context.actorStaffID), \(bind: context.now))
-                    RETURNING id
-                    """).first()?.decode(column: "id", as: Int.self) ?? 0
-                try await AuditLog.record("project.file_added", recordType: "project", recordID: String(projectID), fields: ["file"],
-                                          detail: "\(name) (\(bytes.readableBytes) bytes)", context: context, on: tx)
+                let id =
+                    try await tx.sql().raw(
+                        """
+                        INSERT INTO project_files (project_id, file_name, stored_name, byte_count, staff_id, uploaded_at)
+                        VALUES (\(bind: projectID), \(bind: name), \(bind: stored), \(bind: bytes.readableBytes), \(bind: context.actorStaffID), \(bind: context.now))
+                        RETURNING id
+                        """
+                    ).first()?.decode(column: "id", as: Int.self) ?? 0
+                try await AuditLog.record(
+                    "project.file_added", recordType: "project", recordID: String(projectID), fields: ["file"],
+                    detail: "\(name) (\(bytes.readableBytes) bytes)", context: context, on: tx)
                 return id
             }
         } catch {

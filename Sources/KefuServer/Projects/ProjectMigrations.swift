@@ -81,7 +81,8 @@ struct CreateRecommendations: AsyncMigration {
             .field("reaction_at", .datetime)
             .create()
         let sql = try database.sql()
-        try await sql.raw("CREATE INDEX recommendations_customer ON recommendations (customer_id, recommended_at)").run()
+        try await sql.raw("CREATE INDEX recommendations_customer ON recommendations (customer_id, recommended_at)")
+            .run()
         try await sql.raw("CREATE INDEX recommendations_project ON recommendations (project_id, reaction)").run()
     }
 
@@ -108,7 +109,9 @@ struct CreateFollowUps: AsyncMigration {
             .create()
         let sql = try database.sql()
         // Open follow-ups are what every list reads: by person and due time, and per customer.
-        try await sql.raw("CREATE INDEX follow_ups_open_by_staff ON follow_ups (staff_id, due_at) WHERE completed_at IS NULL").run()
+        try await sql.raw(
+            "CREATE INDEX follow_ups_open_by_staff ON follow_ups (staff_id, due_at) WHERE completed_at IS NULL"
+        ).run()
         try await sql.raw("CREATE INDEX follow_ups_open_by_due ON follow_ups (due_at) WHERE completed_at IS NULL").run()
         try await sql.raw("CREATE INDEX follow_ups_customer ON follow_ups (customer_id, due_at)").run()
     }

@@ -6,7 +6,8 @@ import Vapor
 struct ProjectListPage: Encodable {
     struct Row: Encodable {
         var id: Int; var code: String; var name: String; var typeKey: String; var industries: String; var region: String
-        var investment: String; var status: String; var statusKey: String; var recommended: Int; var interestRate: String
+        var investment: String; var status: String; var statusKey: String; var recommended: Int;
+        var interestRate: String
     }
     var rows: [Row]
     var hasRows: Bool
@@ -16,24 +17,32 @@ struct ProjectListPage: Encodable {
     var industries: [ChoiceOption]
     var canManage: Bool
 
-    init(req: Request, records: [ProjectRecord], statistics: [Int: ProjectStore.Statistics], filter: ProjectStore.Filter) {
+    init(
+        req: Request, records: [ProjectRecord], statistics: [Int: ProjectStore.Statistics], filter: ProjectStore.Filter
+    ) {
         rows = records.map { record in
             let facts = record.facts
             let stats = statistics[record.id] ?? .init()
             return Row(
                 id: record.id, code: facts.code, name: facts.name, typeKey: "project.type.\(facts.type.rawValue)",
-                industries: facts.industries.map { req.t("customer.industry.\($0)") }.joined(separator: req.words.listSeparator),
+                industries: facts.industries.map { req.t("customer.industry.\($0)") }.joined(
+                    separator: req.words.listSeparator),
                 region: [facts.province, facts.city].compactMap { $0 }.joined(separator: " "),
                 investment: ProjectFilePage.range(facts.investmentMinWan, facts.investmentMaxWan, req),
-                status: facts.status.rawValue, statusKey: "project.status.\(facts.status.rawValue)", recommended: stats.recommended,
+                status: facts.status.rawValue, statusKey: "project.status.\(facts.status.rawValue)",
+                recommended: stats.recommended,
                 interestRate: stats.interestRate.map { String(format: "%.0f%%", $0 * 100) } ?? "—"
             )
         }
         hasRows = !rows.isEmpty
         q = filter.text ?? ""
-        statuses = ChoiceOption.list(ProjectStatus.allCases.map(\.rawValue), labelPrefix: "project.status", selected: filter.status?.rawValue ?? "")
-        types = ChoiceOption.list(ProjectType.allCases.map(\.rawValue), labelPrefix: "project.type", selected: filter.type?.rawValue ?? "")
-        industries = ChoiceOption.list(CustomerVocabulary.industries, labelPrefix: "customer.industry", selected: filter.industry ?? "")
+        statuses = ChoiceOption.list(
+            ProjectStatus.allCases.map(\.rawValue), labelPrefix: "project.status",
+            selected: filter.status?.rawValue ?? "")
+        types = ChoiceOption.list(
+            ProjectType.allCases.map(\.rawValue), labelPrefix: "project.type", selected: filter.type?.rawValue ?? "")
+        industries = ChoiceOption.list(
+            CustomerVocabulary.industries, labelPrefix: "customer.industry", selected: filter.industry ?? "")
         canManage = AccessPolicy.allows(req.staff?.role ?? .liaison, .manageProjects)
     }
 }
@@ -41,7 +50,9 @@ struct ProjectListPage: Encodable {
 /// One project's page: its facts, cases, statistics and every version of its facts.
 struct ProjectFilePage: Encodable {
     struct Field: Encodable { var labelKey: String; var value: String }
-    struct Version: Encodable { var version: Int; var changedAt: String; var actorName: String; var changes: [String]; var isFirst: Bool }
+    struct Version: Encodable {
+        var version: Int; var changedAt: String; var actorName: String; var changes: [String]; var isFirst: Bool
+    }
     struct Case: Encodable {
         var title: String; var summary: String; var figures: String
         var hasFigures: Bool { !figures.isEmpty }
@@ -86,11 +97,14 @@ struct ProjectFilePage: Encodable {
     var asOfRequested: Bool
     var asOfVersion: Int
 
-    init(req: Request, record: ProjectRecord, statistics: ProjectStore.Statistics, cases: [ProjectStore.CaseRow],
-         versions: [ProjectStore.Version], asOf: (date: String, version: ProjectStore.Version?)?) {
+    init(
+        req: Request, record: ProjectRecord, statistics: ProjectStore.Statistics, cases: [ProjectStore.CaseRow],
+        versions: [ProjectStore.Version], asOf: (date: String, version: ProjectStore.Version?)?
+    ) {
         let facts = record.facts
         id = record.id; code = facts.code; name = facts.name; status = facts.status.rawValue
-        statusKey = "project.status.\(facts.status.rawValue)"; typeKey = "project.type.\(facts.type.rawValue)"; version = record.version
+        statusKey = "project.status.\(facts.status.rawValue)"; typeKey = "project.type.\(facts.type.rawValue)";
+        version = record.version
         fields = Self.fields(facts, req)
         self.cases = cases.map { Case(title: $0.title, summary: $0.summary, figures: $0.figures) }
         hasCases = !cases.isEmpty
@@ -100,8 +114,10 @@ struct ProjectFilePage: Encodable {
             let changes = version.fieldChanges.map { change in
                 "\(req.t(Self.labelKey(change.field)))：\(words.projectValue(field: change.field, value: change.oldValue)) → \(words.projectValue(field: change.field, value: change.newValue))"
             }
-            return Version(version: version.version, changedAt: DisplayFormat.dateTime(version.changedAt), actorName: words.actor(version.actorName),
-                           changes: changes, isFirst: changes.isEmpty)
+            return Version(
+                version: version.version, changedAt: DisplayFormat.dateTime(version.changedAt),
+                actorName: words.actor(version.actorName),
+                changes: changes, isFirst: changes.isEmpty)
         }
         recommended = statistics.recommended
         interestRate = statistics.interestRate.map { String(format: "%.0f%%", $0 * 100) } ?? "—"
@@ -130,10 +146,16 @@ struct ProjectFilePage: Encodable {
         func number(_ value: Decimal?, _ unit: String) -> String { value.map { DisplayFormat.wan($0) + unit } ?? "—" }
         return [
             Field(labelKey: "project.field.type", value: req.t("project.type.\(facts.type.rawValue)")),
-            Field(labelKey: "project.field.industries", value: facts.industries.map { req.t("customer.industry.\($0)") }.joined(separator: req.words.listSeparator)),
-            Field(labelKey: "project.field.region", value: [facts.province, facts.city, facts.address].compactMap { $0 }.joined(separator: " ")),
+            Field(
+                labelKey: "project.field.industries",
+                value: facts.industries.map { req.t("customer.industry.\($0)") }.joined(
+                    separator: req.words.listSeparator)),
+            Field(
+                labelKey: "project.field.region",
+                value: [facts.province, facts.city, facts.address].compactMap { $0 }.joined(separator: " ")),
             Field(labelKey: "project.field.area", value: number(facts.areaSquareMeters, " ㎡")),
-            Field(labelKey: "project.field.investment", value: range(facts.investmentMinWan, facts.investmentMaxWan, req)),
+            Field(
+                labelKey: "project.field.investment", value: range(facts.investmentMinWan, facts.investmentMaxWan, req)),
             // The value carries its unit, so the label does not repeat it (issue 10 #15: "（%） 7.5%").
             Field(labelKey: "project.label.annualReturn", value: number(facts.annualReturnPercent, "%")),
             Field(labelKey: "project.label.payback", value: number(facts.paybackYears, req.t("project.unit.years"))),
@@ -148,9 +170,9 @@ struct ProjectFilePage: Encodable {
     static func range(_ low: Decimal?, _ high: Decimal?, _ req: Request) -> String {
         let unit = req.t("unit.wan")
         switch (low, high) {
-        case let (low?, high?): return "\(DisplayFormat.wan(low))–\(DisplayFormat.wan(high)) \(unit)"
-        case let (low?, nil): return "≥ \(DisplayFormat.wan(low)) \(unit)"
-        case let (nil, high?): return "≤ \(DisplayFormat.wan(high)) \(unit)"
+        case (let low?, let high?): return "\(DisplayFormat.wan(low))–\(DisplayFormat.wan(high)) \(unit)"
+        case (let low?, nil): return "≥ \(DisplayFormat.wan(low)) \(unit)"
+        case (nil, let high?): return "≤ \(DisplayFormat.wan(high)) \(unit)"
         case (nil, nil): return "—"
         }
     }
@@ -181,12 +203,16 @@ struct ProjectFormPage: Encodable {
         version = record?.version ?? 0
         self.draft = Draft(
             code: draft.code, name: draft.name, province: draft.province, city: draft.city, address: draft.address,
-            areaSquareMeters: draft.areaSquareMeters, investmentMinWan: draft.investmentMinWan, investmentMaxWan: draft.investmentMaxWan,
-            annualReturnPercent: draft.annualReturnPercent, paybackYears: draft.paybackYears, incentives: draft.incentives,
+            areaSquareMeters: draft.areaSquareMeters, investmentMinWan: draft.investmentMinWan,
+            investmentMaxWan: draft.investmentMaxWan,
+            annualReturnPercent: draft.annualReturnPercent, paybackYears: draft.paybackYears,
+            incentives: draft.incentives,
             highlights: draft.highlights, responsibleDepartment: draft.responsibleDepartment
         )
-        types = ChoiceOption.list(ProjectType.allCases.map(\.rawValue), labelPrefix: "project.type", selected: draft.type)
-        statuses = ChoiceOption.list(ProjectStatus.allCases.map(\.rawValue), labelPrefix: "project.status", selected: draft.status)
+        types = ChoiceOption.list(
+            ProjectType.allCases.map(\.rawValue), labelPrefix: "project.type", selected: draft.type)
+        statuses = ChoiceOption.list(
+            ProjectStatus.allCases.map(\.rawValue), labelPrefix: "project.status", selected: draft.status)
         industries = CustomerVocabulary.industries.map {
             ChoiceOption(value: $0, labelKey: "customer.industry.\($0)", isSelected: draft.industries.contains($0))
         }

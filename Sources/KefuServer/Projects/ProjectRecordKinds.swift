@@ -5,7 +5,8 @@ import KefuDomain
 enum ProjectKind: LoadableRecordKind {
     static let recordType = "project", table = "projects"
 
-    static func load(_ id: Int, on database: any Database) async throws -> (record: ProjectRecord, facts: RecordFacts)? {
+    static func load(_ id: Int, on database: any Database) async throws -> (record: ProjectRecord, facts: RecordFacts)?
+    {
         try await ProjectStore(database: database).find(id).map { ($0, RecordFacts()) }
     }
 }

@@ -25,17 +25,24 @@ struct ProjectsAPIController: RouteCollection {
 
     @Sendable func files(req: Request) async throws -> [ProjectFileDTO] {
         let record = try await req.project()
-        return try await ProjectFileStore(database: req.db, dataDirectory: req.kefu.configuration.dataDirectory).list(projectID: record.id)
-            .map { ProjectFileDTO(id: $0.id, fileName: $0.fileName, byteCount: $0.byteCount, uploadedAt: $0.uploadedAt) }
+        return try await ProjectFileStore(database: req.db, dataDirectory: req.kefu.configuration.dataDirectory).list(
+            projectID: record.id
+        )
+        .map { ProjectFileDTO(id: $0.id, fileName: $0.fileName, byteCount: $0.byteCount, uploadedAt: $0.uploadedAt) }
     }
 
     @Sendable func addFile(req: Request) async throws -> Response {
         let record = try await req.project()
-        guard let file = (try? req.content.decode(UploadForm.self))?.file else { throw KefuError.validation(FieldErrors(["file": "validation.required"])) }
+        guard let file = (try? req.content.decode(UploadForm.self))?.file else {
+            throw KefuError.validation(FieldErrors(["file": "validation.required"]))
+        }
         let store = ProjectFileStore(database: req.db, dataDirectory: req.kefu.configuration.dataDirectory)
-        let id = try await store.add(projectID: record.id, fileName: file.filename, bytes: file.data, context: req.auditContext)
+        let id = try await store.add(
+            projectID: record.id, fileName: file.filename, bytes: file.data, context: req.auditContext)
         guard let row = try await store.find(id, projectID: record.id) else { throw KefuError.notFound }
-        return try await ProjectFileDTO(id: row.id, fileName: row.fileName, byteCount: row.byteCount, uploadedAt: row.uploadedAt).encodeResponse(status: .created, for: req)
+        return try await ProjectFileDTO(
+            id: row.id, fileName: row.fileName, byteCount: row.byteCount, uploadedAt: row.uploadedAt
+        ).encodeResponse(status: .created, for: req)
     }
 
     @Sendable func download(req: Request) async throws -> Response {
@@ -59,21 +66,26 @@ struct ProjectsAPIController: RouteCollection {
 
     @Sendable func show(req: Request) async throws -> ProjectDTO {
         let record = try await req.project()
-        return ProjectDTO(record, statistics: try await ProjectStore(database: req.db).statistics(of: record.id), withReasons: true)
+        return ProjectDTO(
+            record, statistics: try await ProjectStore(database: req.db).statistics(of: record.id), withReasons: true)
     }
 
     @Sendable func update(req: Request) async throws -> Response {
         let record = try await req.project()
         let input = try req.content.decode(ProjectInput.self)
-        guard let version = input.version else { throw KefuError.validation(FieldErrors(["version": "validation.required"])) }
+        guard let version = input.version else {
+            throw KefuError.validation(FieldErrors(["version": "validation.required"]))
+        }
         let facts = try ProjectValidation.validate(input.draft(over: record.facts.draft)).get()
         let store = ProjectStore(database: req.db)
         do {
             let saved = try await store.update(record.id, with: facts, version: version, context: req.auditContext)
-            return try await ProjectDTO(saved, statistics: try await store.statistics(of: saved.id), withReasons: true).encodeResponse(for: req)
+            return try await ProjectDTO(saved, statistics: try await store.statistics(of: saved.id), withReasons: true)
+                .encodeResponse(for: req)
         } catch let conflict as ProjectConflict {
-            let body = ConflictBody(error: .init(code: "conflict", message: req.t("error.conflict.project"), fields: [:]),
-                                    current: ProjectDTO(conflict.current, statistics: try await store.statistics(of: record.id)))
+            let body = ConflictBody(
+                error: .init(code: "conflict", message: req.t("error.conflict.project"), fields: [:]),
+                current: ProjectDTO(conflict.current, statistics: try await store.statistics(of: record.id)))
             return try await body.encodeResponse(status: .conflict, for: req)
         }
     }
@@ -81,8 +93,9 @@ struct ProjectsAPIController: RouteCollection {
     @Sendable func versions(req: Request) async throws -> [ProjectVersionDTO] {
         let record = try await req.project()
         return try await ProjectStore(database: req.db).versions(of: record.id).map {
-            ProjectVersionDTO(version: $0.version, changedAt: $0.changedAt, actorName: $0.actorName,
-                              changes: $0.fieldChanges, facts: $0.decodedFacts)
+            ProjectVersionDTO(
+                version: $0.version, changedAt: $0.changedAt, actorName: $0.actorName,
+                changes: $0.fieldChanges, facts: $0.decodedFacts)
         }
     }
 
@@ -96,10 +109,14 @@ struct ProjectsAPIController: RouteCollection {
     @Sendable func addCase(req: Request) async throws -> Response {
         let record = try await req.project()
         let input = try req.content.decode(ProjectCaseDTO.self)
-        let projectCase = try ProjectCase.validate(title: input.title, summary: input.summary, figures: input.figures ?? "").get()
+        let projectCase = try ProjectCase.validate(
+            title: input.title, summary: input.summary, figures: input.figures ?? ""
+        ).get()
         let id = try await ProjectStore(database: req.db).addCase(projectCase, to: record.id, context: req.auditContext)
-        return try await ProjectCaseDTO(id: id, title: projectCase.title, summary: projectCase.summary, figures: projectCase.figures)
-            .encodeResponse(status: .created, for: req)
+        return try await ProjectCaseDTO(
+            id: id, title: projectCase.title, summary: projectCase.summary, figures: projectCase.figures
+        )
+        .encodeResponse(status: .created, for: req)
     }
 }
 

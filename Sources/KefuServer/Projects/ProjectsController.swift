@@ -28,7 +28,9 @@ struct ProjectsController: RouteCollection {
                 .add(projectID: record.id, fileName: file.filename, bytes: file.data, context: req.auditContext)
             return req.redirect(to: "/projects/\(record.id)", flash: FlashMessage(.success, "flash.file_uploaded"))
         } catch let errors as FieldErrors {
-            return try await render(req, record, errors: errors.messages.reduce(into: [:]) { $0["file_" + $1.key] = $1.value }, status: .unprocessableEntity)
+            return try await render(
+                req, record, errors: errors.messages.reduce(into: [:]) { $0["file_" + $1.key] = $1.value },
+                status: .unprocessableEntity)
         }
     }
 
@@ -41,7 +43,8 @@ struct ProjectsController: RouteCollection {
     @Sendable func list(req: Request) async throws -> Response {
         let filter = req.projectFilter
         let store = ProjectStore(database: req.db)
-        let page = ProjectListPage(req: req, records: try await store.list(filter), statistics: try await store.statistics(), filter: filter)
+        let page = ProjectListPage(
+            req: req, records: try await store.list(filter), statistics: try await store.statistics(), filter: filter)
         return try await req.renderPage("projects/index", titleKey: "projects.title", page)
     }
 
@@ -49,26 +52,39 @@ struct ProjectsController: RouteCollection {
         try await render(req, try await req.project())
     }
 
-    private func render(_ req: Request, _ record: ProjectRecord, errors: [String: String] = [:], caseDraft: ProjectFilePage.Case? = nil,
-                        status: HTTPResponseStatus = .ok) async throws -> Response {
+    private func render(
+        _ req: Request, _ record: ProjectRecord, errors: [String: String] = [:], caseDraft: ProjectFilePage.Case? = nil,
+        status: HTTPResponseStatus = .ok
+    ) async throws -> Response {
         let store = ProjectStore(database: req.db)
         var asOf: (String, ProjectStore.Version?)?
         if let text = req.query[String.self, at: "asOf"]?.trimmed, !text.isEmpty {
             // The end of the chosen day: what had been saved by then.
-            let moment = LocalDateTime.parse(text + "T23:59", timeZone: DisplayFormat.timeZone) ?? LocalDateTime.parse(text, timeZone: DisplayFormat.timeZone)
+            let moment =
+                LocalDateTime.parse(text + "T23:59", timeZone: DisplayFormat.timeZone)
+                ?? LocalDateTime.parse(text, timeZone: DisplayFormat.timeZone)
             asOf = (text, try await moment.asyncMap { try await store.facts(of: record.id, at: $0) } ?? nil)
         }
-        var page = ProjectFilePage(req: req, record: record, statistics: try await store.statistics(of: record.id),
-                                   cases: try await store.cases(of: record.id), versions: try await store.versions(of: record.id), asOf: asOf)
-        page.files = try await ProjectFileStore(database: req.db, dataDirectory: req.kefu.configuration.dataDirectory).list(projectID: record.id).map {
-            .init(id: $0.id, name: $0.fileName, size: ByteCountFormatter.string(fromByteCount: Int64($0.byteCount), countStyle: .file),
-                  uploadedAt: DisplayFormat.dateTime($0.uploadedAt))
-        }
+        var page = ProjectFilePage(
+            req: req, record: record, statistics: try await store.statistics(of: record.id),
+            cases: try await store.cases(of: record.id), versions: try await store.versions(of: record.id), asOf: asOf)
+        page.files = try await ProjectFileStore(database: req.db, dataDirectory: req.kefu.configuration.dataDirectory)
+            .list(projectID: record.id).map {
+                .init(
+                    id: $0.id, name: $0.fileName,
+                    size: ByteCountFormatter.string(fromByteCount: Int64($0.byteCount), countStyle: .file),
+                    uploadedAt: DisplayFormat.dateTime($0.uploadedAt))
+            }
         page.hasFiles = !page.files.isEmpty
         if let staff = req.staff, AccessPolicy.allows(staff.role, .viewFeedback) {
-            let (rows, total) = try await FeedbackStore(database: req.db).page(try FeedbackController.filter(req, state: nil, projectID: record.id),
-                                                                              paging: Paging(number: 1, size: 5))
-            page.feedback = rows.map { .init(id: $0.id, number: $0.number, content: String($0.content.prefix(80)), stateKey: "feedback.state.\($0.state)") }
+            let (rows, total) = try await FeedbackStore(database: req.db).page(
+                try FeedbackController.filter(req, state: nil, projectID: record.id),
+                paging: Paging(number: 1, size: 5))
+            page.feedback = rows.map {
+                .init(
+                    id: $0.id, number: $0.number, content: String($0.content.prefix(80)),
+                    stateKey: "feedback.state.\($0.state)")
+            }
             page.feedbackTotal = total
             page.canSeeFeedback = true
         }
@@ -80,7 +96,8 @@ struct ProjectsController: RouteCollection {
     @Sendable func newForm(req: Request) async throws -> Response {
         var draft = ProjectDraft()
         draft.type = ProjectType.industrialPark.rawValue
-        return try await req.renderPage("projects/form", titleKey: "projects.new", ProjectFormPage(draft: draft, record: nil))
+        return try await req.renderPage(
+            "projects/form", titleKey: "projects.new", ProjectFormPage(draft: draft, record: nil))
     }
 
     @Sendable func create(req: Request) async throws -> Response {
@@ -92,13 +109,15 @@ struct ProjectsController: RouteCollection {
         } catch let errors as FieldErrors {
             var page = ProjectFormPage(draft: draft, record: nil)
             page.errors = errors.messages
-            return try await req.renderPage("projects/form", titleKey: "projects.new", page, status: .unprocessableEntity)
+            return try await req.renderPage(
+                "projects/form", titleKey: "projects.new", page, status: .unprocessableEntity)
         }
     }
 
     @Sendable func editForm(req: Request) async throws -> Response {
         let record = try await req.project()
-        return try await req.renderPage("projects/form", titleKey: "projects.edit", ProjectFormPage(draft: record.facts.draft, record: record))
+        return try await req.renderPage(
+            "projects/form", titleKey: "projects.edit", ProjectFormPage(draft: record.facts.draft, record: record))
     }
 
     @Sendable func update(req: Request) async throws -> Response {
@@ -111,7 +130,8 @@ struct ProjectsController: RouteCollection {
         page.version = input.version ?? record.version
         do {
             let facts = try ProjectValidation.validate(draft).get()
-            _ = try await ProjectStore(database: req.db).update(record.id, with: facts, version: try requireFormVersion(input.version), context: req.auditContext)
+            _ = try await ProjectStore(database: req.db).update(
+                record.id, with: facts, version: try requireFormVersion(input.version), context: req.auditContext)
             return req.redirect(to: "/projects/\(record.id)", flash: FlashMessage(.success, "flash.saved"))
         } catch let errors as FieldErrors {
             page.errors = errors.messages
@@ -127,13 +147,16 @@ struct ProjectsController: RouteCollection {
         let record = try await req.project()
         let input = try req.content.decode(ProjectCaseDTO.self)
         do {
-            let projectCase = try ProjectCase.validate(title: input.title, summary: input.summary, figures: input.figures ?? "").get()
+            let projectCase = try ProjectCase.validate(
+                title: input.title, summary: input.summary, figures: input.figures ?? ""
+            ).get()
             _ = try await ProjectStore(database: req.db).addCase(projectCase, to: record.id, context: req.auditContext)
             return req.redirect(to: "/projects/\(record.id)", flash: FlashMessage(.success, "flash.saved"))
         } catch let errors as FieldErrors {
             let draft = ProjectFilePage.Case(title: input.title, summary: input.summary, figures: input.figures ?? "")
-            return try await render(req, record, errors: errors.messages.reduce(into: [:]) { $0["case_" + $1.key] = $1.value },
-                                    caseDraft: draft, status: .unprocessableEntity)
+            return try await render(
+                req, record, errors: errors.messages.reduce(into: [:]) { $0["case_" + $1.key] = $1.value },
+                caseDraft: draft, status: .unprocessableEntity)
         }
     }
 }

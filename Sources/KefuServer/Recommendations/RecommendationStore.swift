@@ -16,7 +16,8 @@ struct RecommendationStore {
     var cache: RankableProjectCache?
 
     private struct ProfileRow: Decodable {
-        var industries: String, budget_min_yuan: Int64?, budget_max_yuan: Int64?, preferred_regions: String?, stage: String, timing: String
+        var industries: String, budget_min_yuan: Int64?, budget_max_yuan: Int64?, preferred_regions: String?,
+            stage: String, timing: String
     }
 
     private struct ProjectRow: Decodable {
@@ -24,30 +25,43 @@ struct RecommendationStore {
         var investment_min_yuan: Int64?, investment_max_yuan: Int64?, status: String
     }
 
-    private struct ReactionRow: Decodable { var project_id: Int; var reaction: String; var reaction_reason: String?; var reaction_at: Date }
+    private struct ReactionRow: Decodable {
+        var project_id: Int; var reaction: String; var reaction_reason: String?; var reaction_at: Date
+    }
 
     /// The open projects ranked for the customer, each with its score in parts.
     func ranking(for customerID: Int) async throws -> [RankedProject] {
         let sql = try database.sql()
-        guard let profile = try await sql.raw("""
-            SELECT industries, budget_min_yuan, budget_max_yuan, preferred_regions, stage, timing FROM customers WHERE id = \(bind: customerID)
-            """).first(decoding: ProfileRow.self) else { throw KefuError.notFound }
+        guard
+            let profile = try await sql.raw(
+                """
+                SELECT industries, budget_min_yuan, budget_max_yuan, preferred_regions, stage, timing FROM customers WHERE id = \(bind: customerID)
+                """
+            ).first(decoding: ProfileRow.self)
+        else { throw KefuError.notFound }
         let rankable = try await rankableProjects()
-        let reactions = try await sql.raw("""
+        let reactions = try await sql.raw(
+            """
             SELECT project_id, reaction, reaction_reason, reaction_at FROM recommendations
             WHERE customer_id = \(bind: customerID) AND reaction IS NOT NULL
-            """).all(decoding: ReactionRow.self)
+            """
+        ).all(decoding: ReactionRow.self)
         let customer = CustomerProfile(
             industries: profile.industries.split(separator: ",").map(String.init),
-            budgetMinWan: profile.budget_min_yuan.map(CustomerModel.wan), budgetMaxWan: profile.budget_max_yuan.map(CustomerModel.wan),
+            budgetMinWan: profile.budget_min_yuan.map(CustomerModel.wan),
+            budgetMaxWan: profile.budget_max_yuan.map(CustomerModel.wan),
             preferredRegions: CustomerProfile.regions(from: profile.preferred_regions ?? ""),
-            stage: CustomerStage(rawValue: profile.stage) ?? .lead, timing: InvestmentTiming(rawValue: profile.timing) ?? .undecided
+            stage: CustomerStage(rawValue: profile.stage) ?? .lead,
+            timing: InvestmentTiming(rawValue: profile.timing) ?? .undecided
         )
         return ProjectRanking.rank(
             rankable,
             for: customer,
             reactions: reactions.compactMap { row in
-                Reaction(rawValue: row.reaction).map { PastReaction(projectID: row.project_id, reaction: $0, reason: row.reaction_reason, at: row.reaction_at) }
+                Reaction(rawValue: row.reaction).map {
+                    PastReaction(
+                        projectID: row.project_id, reaction: $0, reason: row.reaction_reason, at: row.reaction_at)
+                }
             }
         )
     }
@@ -58,17 +72,26 @@ struct RecommendationStore {
     private func rankableProjects() async throws -> [RankableProject] {
         let sql = try database.sql()
         // Every change raises a project's version, so the sum moves even when two changes share a moment.
-        let stamp = try await sql.raw("SELECT COUNT(*) AS n, MAX(updated_at) AS latest, CAST(SUM(version) AS BIGINT) AS versions FROM projects").first()
-        let key = [try stamp?.decode(column: "n", as: Int.self) ?? 0, try stamp?.decode(column: "versions", as: Int?.self) ?? 0].map(String.init).joined(separator: "-")
+        let stamp = try await sql.raw(
+            "SELECT COUNT(*) AS n, MAX(updated_at) AS latest, CAST(SUM(version) AS BIGINT) AS versions FROM projects"
+        ).first()
+        let key =
+            [
+                try stamp?.decode(column: "n", as: Int.self) ?? 0,
+                try stamp?.decode(column: "versions", as: Int?.self) ?? 0,
+            ].map(String.init).joined(separator: "-")
             + "-\(try stamp?.decode(column: "latest", as: Date?.self)?.timeIntervalSince1970 ?? 0)"
         if let cached = await cache?.projects(for: key) { return cached }
-        let projects = try await sql.raw("""
+        let projects = try await sql.raw(
+            """
             SELECT id, code, name, type, industries, province, city, investment_min_yuan, investment_max_yuan, status FROM projects
-            """).all(decoding: ProjectRow.self).map {
+            """
+        ).all(decoding: ProjectRow.self).map {
             RankableProject(
                 id: $0.id, code: $0.code, name: $0.name, type: ProjectType(rawValue: $0.type) ?? .other,
                 industries: $0.industries.split(separator: ",").map(String.init), province: $0.province, city: $0.city,
-                investmentMinWan: $0.investment_min_yuan.map(CustomerModel.wan), investmentMaxWan: $0.investment_max_yuan.map(CustomerModel.wan),
+                investmentMinWan: $0.investment_min_yuan.map(CustomerModel.wan),
+                investmentMaxWan: $0.investment_max_yuan.map(CustomerModel.wan),
                 status: ProjectStatus(rawValue: $0.status) ?? .closed
             )
         }
@@ -86,25 +109,38 @@ struct RecommendationStore {
     /// that moment, how it was presented and what material was sent.
     func record(_ input: Input, customerID: Int, context: AuditContext) async throws -> Int {
         var errors = FieldErrors()
-        if RecommendationPresentation(rawValue: input.presentation) == nil { errors.add("presentation", "validation.choose_from_list") }
+        if RecommendationPresentation(rawValue: input.presentation) == nil {
+            errors.add("presentation", "validation.choose_from_list")
+        }
         if (input.material ?? "").count > 500 { errors.add("material", "validation.too_long") }
         let ranked = try await ranking(for: customerID).first { $0.project.id == input.projectID }
         if ranked == nil { errors.add("projectID", "validation.recommendation.project_not_open") }
         try errors.throwIfAny()
-        guard let ranked, let project = try await ProjectStore(database: database).find(input.projectID) else { throw KefuError.notFound }
-        let explanation = String(decoding: try JSONEncoder().encode(ranked.parts.map(ExplanationPart.init)), as: UTF8.self)
+        guard let ranked, let project = try await ProjectStore(database: database).find(input.projectID) else {
+            throw KefuError.notFound
+        }
+        let explanation = String(
+            decoding: try JSONEncoder().encode(ranked.parts.map(ExplanationPart.init)), as: UTF8.self)
         return try await database.transaction { tx in
-            let id = try await tx.sql().raw("""
-                INSERT INTO recommendations (customer_id, project_id, project_version, staff_id, recommended_at, presentation, material, score, explanation)
-                VALUES (\(bind: customerID), \(bind: project.id), \(bind: project.version), \(bind: context.actorStaffID), \(bind: context.now),
-                        \(bind: input.presentation), \(bind: (input.material ?? "").trimmed), \(bind: ranked.score), \(bind: explanation))
-                RETURNING id
-                """).first()?.decode(column: "id", as: Int.self) ?? 0
-            try await Timeline.record(.recommendation, customerID: customerID, recordType: "recommendation", recordID: id,
-                                      summary: "\(project.facts.code) \(project.facts.name) (v\(project.version))", context: context, on: tx)
-            try await tx.sql().raw("UPDATE customers SET updated_at = \(bind: context.now) WHERE id = \(bind: customerID)").run()
-            try await AuditLog.record("recommendation.created", recordType: "recommendation", recordID: String(id), fields: ["projectID"],
-                                      detail: "customer \(customerID), project \(project.facts.code) v\(project.version)", context: context, on: tx)
+            let id =
+                try await tx.sql().raw(
+                    """
+                    INSERT INTO recommendations (customer_id, project_id, project_version, staff_id, recommended_at, presentation, material, score, explanation)
+                    VALUES (\(bind: customerID), \(bind: project.id), \(bind: project.version), \(bind: context.actorStaffID), \(bind: context.now),
+                            \(bind: input.presentation), \(bind: (input.material ?? "").trimmed), \(bind: ranked.score), \(bind: explanation))
+                    RETURNING id
+                    """
+                ).first()?.decode(column: "id", as: Int.self) ?? 0
+            try await Timeline.record(
+                .recommendation, customerID: customerID, recordType: "recommendation", recordID: id,
+                summary: "\(project.facts.code) \(project.facts.name) (v\(project.version))", context: context, on: tx)
+            try await tx.sql().raw(
+                "UPDATE customers SET updated_at = \(bind: context.now) WHERE id = \(bind: customerID)"
+            ).run()
+            try await AuditLog.record(
+                "recommendation.created", recordType: "recommendation", recordID: String(id), fields: ["projectID"],
+                detail: "customer \(customerID), project \(project.facts.code) v\(project.version)", context: context,
+                on: tx)
             return id
         }
     }
@@ -112,7 +148,9 @@ struct RecommendationStore {
     /// One part of a score as stored with the recommendation.
     struct ExplanationPart: Codable, Sendable {
         var kind: String, points: Int, messageKey: String, arguments: [String: String]
-        init(_ part: ScorePart) { kind = part.kind.rawValue; points = part.points; messageKey = part.messageKey; arguments = part.arguments }
+        init(_ part: ScorePart) {
+            kind = part.kind.rawValue; points = part.points; messageKey = part.messageKey; arguments = part.arguments
+        }
     }
 
     struct ReactionInput: Codable, Sendable { var reaction: String; var reason: String? }
@@ -124,36 +162,49 @@ struct RecommendationStore {
         let reaction = Reaction(rawValue: input.reaction)
         let reason = (input.reason ?? "").trimmed
         if reaction == nil { errors.add("reaction", "validation.choose_from_list") }
-        if reaction == .notInterested, reason.isEmpty { errors.add("reason", "validation.recommendation.reason_required") }
+        if reaction == .notInterested, reason.isEmpty {
+            errors.add("reason", "validation.recommendation.reason_required")
+        }
         if reason.count > 500 { errors.add("reason", "validation.too_long") }
         try errors.throwIfAny()
         try await database.transaction { tx in
-            let updated = try await tx.sql().raw("""
+            let updated = try await tx.sql().raw(
+                """
                 UPDATE recommendations SET reaction = \(bind: input.reaction), reaction_reason = \(bind: reason.isEmpty ? nil : reason),
                     reaction_at = \(bind: context.now)
                 WHERE id = \(bind: recommendationID) AND customer_id = \(bind: customerID)
                 RETURNING project_id
-                """).first()
-            guard let projectID = try updated?.decode(column: "project_id", as: Int.self) else { throw KefuError.notFound }
-            try await Timeline.record(.reaction, customerID: customerID, recordType: "recommendation", recordID: recommendationID,
-                                      summary: "\(input.reaction)\(reason.isEmpty ? "" : ": " + reason)", context: context, on: tx)
-            try await AuditLog.record("recommendation.reaction", recordType: "recommendation", recordID: String(recommendationID),
-                                      fields: ["reaction"], detail: "project \(projectID)", context: context, on: tx)
+                """
+            ).first()
+            guard let projectID = try updated?.decode(column: "project_id", as: Int.self) else {
+                throw KefuError.notFound
+            }
+            try await Timeline.record(
+                .reaction, customerID: customerID, recordType: "recommendation", recordID: recommendationID,
+                summary: "\(input.reaction)\(reason.isEmpty ? "" : ": " + reason)", context: context, on: tx)
+            try await AuditLog.record(
+                "recommendation.reaction", recordType: "recommendation", recordID: String(recommendationID),
+                fields: ["reaction"], detail: "project \(projectID)", context: context, on: tx)
         }
     }
 
     struct Row: Decodable, Sendable {
         var id: Int, projectID: Int, projectCode: String, projectName: String, projectVersion: Int
-        var staffName: String?, recommendedAt: Date, presentation: String, material: String, score: Int, explanation: String
+        var staffName: String?, recommendedAt: Date, presentation: String, material: String, score: Int,
+            explanation: String
         var reaction: String?, reactionReason: String?, reactionAt: Date?
 
         enum CodingKeys: String, CodingKey {
             case id, presentation, material, score, explanation, reaction
-            case projectID = "project_id", projectCode = "project_code", projectName = "project_name", projectVersion = "project_version"
-            case staffName = "staff_name", recommendedAt = "recommended_at", reactionReason = "reaction_reason", reactionAt = "reaction_at"
+            case projectID = "project_id", projectCode = "project_code", projectName = "project_name", projectVersion =
+                "project_version"
+            case staffName = "staff_name", recommendedAt = "recommended_at", reactionReason = "reaction_reason",
+                reactionAt = "reaction_at"
         }
 
-        var parts: [ExplanationPart] { (try? JSONDecoder().decode([ExplanationPart].self, from: Data(explanation.utf8))) ?? [] }
+        var parts: [ExplanationPart] {
+            (try? JSONDecoder().decode([ExplanationPart].self, from: Data(explanation.utf8))) ?? []
+        }
     }
 
     func list(customerID: Int) async throws -> [Row] { try await rows(customerID: customerID, id: nil) }
@@ -163,13 +214,15 @@ struct RecommendationStore {
 
     private func rows(customerID: Int, id: Int?) async throws -> [Row] {
         let only: SQLQueryString = id.map { "AND recommendations.id = \(bind: $0)" } ?? ""
-        return try await database.sql().raw("""
+        return try await database.sql().raw(
+            """
             SELECT recommendations.id, project_id, projects.code AS project_code, projects.name AS project_name, project_version,
                    staff.display_name AS staff_name, recommended_at, presentation, material, score, explanation, reaction, reaction_reason, reaction_at
             FROM recommendations JOIN projects ON projects.id = recommendations.project_id
             LEFT JOIN staff ON staff.id = recommendations.staff_id
             WHERE customer_id = \(bind: customerID) \(only) ORDER BY recommended_at DESC, recommendations.id DESC LIMIT 200
-            """).all(decoding: Row.self)
+            """
+        ).all(decoding: Row.self)
     }
 }
 

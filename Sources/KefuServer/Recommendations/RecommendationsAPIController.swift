@@ -35,18 +35,27 @@ struct RecommendationsAPIController: RouteCollection {
     @Sendable func ranking(req: Request) async throws -> [RankedProjectDTO] {
         let customer = try await req.customer(for: .recommendProjects)
         let limit = min(max(req.query[Int.self, at: "limit"] ?? 20, 1), 200)
-        return try await RecommendationStore(database: req.db, cache: req.application.rankableProjects).ranking(for: try customer.requireID()).prefix(limit).map { ranked in
+        return try await RecommendationStore(database: req.db, cache: req.application.rankableProjects).ranking(
+            for: try customer.requireID()
+        ).prefix(limit).map { ranked in
             RankedProjectDTO(
-                projectID: ranked.project.id, code: ranked.project.code, name: ranked.project.name, type: ranked.project.type.rawValue,
+                projectID: ranked.project.id, code: ranked.project.code, name: ranked.project.name,
+                type: ranked.project.type.rawValue,
                 score: ranked.score,
-                parts: ranked.parts.map { .init(kind: $0.kind.rawValue, points: $0.points, explanation: req.explain($0.messageKey, $0.arguments)) }
+                parts: ranked.parts.map {
+                    .init(
+                        kind: $0.kind.rawValue, points: $0.points, explanation: req.explain($0.messageKey, $0.arguments)
+                    )
+                }
             )
         }
     }
 
     @Sendable func list(req: Request) async throws -> [RecommendationDTO] {
         let customer = try await req.customer(for: .recommendProjects)
-        return try await RecommendationStore(database: req.db, cache: req.application.rankableProjects).list(customerID: try customer.requireID()).map { Self.dto($0, req) }
+        return try await RecommendationStore(database: req.db, cache: req.application.rankableProjects).list(
+            customerID: try customer.requireID()
+        ).map { Self.dto($0, req) }
     }
 
     @Sendable func create(req: Request) async throws -> Response {
@@ -61,20 +70,27 @@ struct RecommendationsAPIController: RouteCollection {
 
     @Sendable func react(req: Request) async throws -> RecommendationDTO {
         let customer = try await req.customer(for: .recommendProjects)
-        guard let recommendationID = req.parameters.get("recommendationID", as: Int.self) else { throw KefuError.notFound }
+        guard let recommendationID = req.parameters.get("recommendationID", as: Int.self) else {
+            throw KefuError.notFound
+        }
         let input = try req.content.decode(RecommendationStore.ReactionInput.self)
         let store = RecommendationStore(database: req.db, cache: req.application.rankableProjects)
         let customerID = try customer.requireID()
-        try await store.react(input, recommendationID: recommendationID, customerID: customerID, context: req.auditContext)
+        try await store.react(
+            input, recommendationID: recommendationID, customerID: customerID, context: req.auditContext)
         guard let row = try await store.find(recommendationID, customerID: customerID) else { throw KefuError.notFound }
         return Self.dto(row, req)
     }
 
     static func dto(_ row: RecommendationStore.Row, _ req: Request) -> RecommendationDTO {
         RecommendationDTO(
-            id: row.id, projectID: row.projectID, projectCode: row.projectCode, projectName: row.projectName, projectVersion: row.projectVersion,
-            staffName: row.staffName, recommendedAt: row.recommendedAt, presentation: row.presentation, material: row.material, score: row.score,
-            parts: row.parts.map { .init(kind: $0.kind, points: $0.points, explanation: req.explain($0.messageKey, $0.arguments)) },
+            id: row.id, projectID: row.projectID, projectCode: row.projectCode, projectName: row.projectName,
+            projectVersion: row.projectVersion,
+            staffName: row.staffName, recommendedAt: row.recommendedAt, presentation: row.presentation,
+            material: row.material, score: row.score,
+            parts: row.parts.map {
+                .init(kind: $0.kind, points: $0.points, explanation: req.explain($0.messageKey, $0.arguments))
+            },
             reaction: row.reaction, reactionReason: row.reactionReason, reactionAt: row.reactionAt
         )
     }

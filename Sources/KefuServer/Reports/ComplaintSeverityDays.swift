@@ -14,14 +14,16 @@ struct ComplaintSeverityDays {
     let database: any Database
 
     static let tables = [
-        "CREATE TABLE report_complaint_severity_days (day BIGINT NOT NULL PRIMARY KEY, changes BIGINT NOT NULL, stamp TEXT NOT NULL, figures TEXT NOT NULL)",
+        "CREATE TABLE report_complaint_severity_days (day BIGINT NOT NULL PRIMARY KEY, changes BIGINT NOT NULL, stamp TEXT NOT NULL, figures TEXT NOT NULL)"
     ]
 
     /// What the figures depend on beside the complaints: the calendar and the limits, written out in a fixed order.
     static func stamp(_ calendar: WorkingCalendar, _ limits: [ComplaintSeverity: ComplaintTimeLimits]) -> String {
         let weekdays = calendar.weekdays.sorted().map(String.init).joined(separator: ",")
         let exceptions = calendar.sortedExceptions.map { "\($0)" }.joined(separator: ";")
-        let hours = ComplaintSeverity.allCases.map { "\($0.rawValue)=\(limits[$0]?.resolutionHours ?? ComplaintTimeLimits.defaults($0).resolutionHours)" }
+        let hours = ComplaintSeverity.allCases.map {
+            "\($0.rawValue)=\(limits[$0]?.resolutionHours ?? ComplaintTimeLimits.defaults($0).resolutionHours)"
+        }
         return "\(calendar.hours)|\(weekdays)|\(calendar.utcOffset)|\(exceptions)|\(hours.joined(separator: ","))"
     }
 
@@ -29,9 +31,11 @@ struct ComplaintSeverityDays {
     func counts(fromDay first: Int, toDay end: Int) async throws -> [String: DashboardFigures.SeverityCount] {
         let sql = try database.sql()
         var changes: [Int: Int] = [:]
-        for row in try await sql.raw("""
+        for row in try await sql.raw(
+            """
             SELECT day, changes FROM report_complaint_changed_days WHERE day >= \(bind: first) AND day < \(bind: end)
-            """).all() {
+            """
+        ).all() {
             changes[try row.decode(column: "day", as: Int.self)] = try row.decode(column: "changes", as: Int.self)
         }
         guard !changes.isEmpty else { return [:] }
@@ -39,11 +43,15 @@ struct ComplaintSeverityDays {
         let limits = try await ComplaintStore(database: database).limits()
         let stamp = Self.stamp(calendar, limits)
         var figures: [Int: [String: DashboardFigures.SeverityCount]] = [:]
-        for row in try await sql.raw("""
+        for row in try await sql.raw(
+            """
             SELECT day, changes, stamp, figures FROM report_complaint_severity_days WHERE day >= \(bind: first) AND day < \(bind: end)
-            """).all() {
+            """
+        ).all() {
             let day = try row.decode(column: "day", as: Int.self)
-            guard try row.decode(column: "changes", as: Int.self) == changes[day], try row.decode(column: "stamp", as: String.self) == stamp else { continue }
+            guard try row.decode(column: "changes", as: Int.self) == changes[day],
+                try row.decode(column: "stamp", as: String.self) == stamp
+            else { continue }
             figures[day] = Self.decode(try row.decode(column: "figures", as: String.self))
         }
         let stale = changes.keys.filter { figures[$0] == nil }.sorted()
@@ -53,10 +61,12 @@ struct ComplaintSeverityDays {
             try await database.transaction { tx in
                 for day in stale {
                     let text = Self.encode(counted[day] ?? [:])
-                    try await tx.sql().raw("""
+                    try await tx.sql().raw(
+                        """
                         INSERT INTO report_complaint_severity_days (day, changes, stamp, figures) VALUES (\(bind: day), \(bind: changes[day]!), \(bind: stamp), \(bind: text))
                         ON CONFLICT (day) DO UPDATE SET changes = excluded.changes, stamp = excluded.stamp, figures = excluded.figures
-                        """).run()
+                        """
+                    ).run()
                 }
             }
             for day in stale { figures[day] = counted[day] ?? [:] }
@@ -64,7 +74,9 @@ struct ComplaintSeverityDays {
         var total: [String: DashboardFigures.SeverityCount] = [:]
         for day in figures.values {
             for (severity, count) in day {
-                var sum = total[severity] ?? DashboardFigures.SeverityCount(severity: severity, count: 0, resolved: 0, inTime: 0)
+                var sum =
+                    total[severity]
+                    ?? DashboardFigures.SeverityCount(severity: severity, count: 0, resolved: 0, inTime: 0)
                 sum.count += count.count
                 sum.resolved += count.resolved
                 sum.inTime += count.inTime
@@ -76,29 +88,43 @@ struct ComplaintSeverityDays {
 
     /// Counts the complaints of the given days as the assessments count in time: working hours from
     /// receipt to resolution within the severity's resolution limit.
-    private func recount(_ days: [Int], calendar: WorkingCalendar, limits: [ComplaintSeverity: ComplaintTimeLimits]) async throws
-        -> [Int: [String: DashboardFigures.SeverityCount]] {
+    private func recount(_ days: [Int], calendar: WorkingCalendar, limits: [ComplaintSeverity: ComplaintTimeLimits])
+        async throws
+        -> [Int: [String: DashboardFigures.SeverityCount]]
+    {
         var result: [Int: [String: DashboardFigures.SeverityCount]] = [:]
         // Consecutive days are read as one range.
         var runs: [(first: Int, end: Int)] = []
         for day in days {
-            if let last = runs.last, last.end == day { runs[runs.count - 1].end = day + 1 } else { runs.append((day, day + 1)) }
+            if let last = runs.last, last.end == day {
+                runs[runs.count - 1].end = day + 1
+            } else {
+                runs.append((day, day + 1))
+            }
         }
         for run in runs {
-            for row in try await database.sql().raw("""
+            for row in try await database.sql().raw(
+                """
                 SELECT severity, received_at, resolved_at FROM complaints
                 WHERE received_at >= \(bind: DashboardFigures.start(ofDay: run.first)) AND received_at < \(bind: DashboardFigures.start(ofDay: run.end))
-                """).all() {
+                """
+            ).all() {
                 let code = try row.decode(column: "severity", as: String.self)
                 let receivedAt = try row.decode(column: "received_at", as: Date.self)
                 let day = ReportSQL.localDay(receivedAt)
-                var count = result[day]?[code] ?? DashboardFigures.SeverityCount(severity: code, count: 0, resolved: 0, inTime: 0)
+                var count =
+                    result[day]?[code]
+                    ?? DashboardFigures.SeverityCount(severity: code, count: 0, resolved: 0, inTime: 0)
                 count.count += 1
                 if let resolved = try row.decode(column: "resolved_at", as: Date?.self) {
                     count.resolved += 1
                     let hours = calendar.workingSeconds(from: receivedAt, to: resolved) / 3600
                     let severity = ComplaintSeverity(rawValue: code) ?? .normal
-                    if hours <= limits[severity]?.resolutionHours ?? ComplaintTimeLimits.defaults(severity).resolutionHours { count.inTime += 1 }
+                    if hours <= limits[severity]?.resolutionHours
+                        ?? ComplaintTimeLimits.defaults(severity).resolutionHours
+                    {
+                        count.inTime += 1
+                    }
                 }
                 result[day, default: [:]][code] = count
             }
@@ -118,8 +144,10 @@ struct ComplaintSeverityDays {
         var result: [String: DashboardFigures.SeverityCount] = [:]
         for part in text.split(separator: ";") {
             let fields = part.split(separator: ":", omittingEmptySubsequences: false)
-            guard fields.count == 4, let n = Int(fields[1]), let resolved = Int(fields[2]), let inTime = Int(fields[3]) else { continue }
-            result[String(fields[0])] = DashboardFigures.SeverityCount(severity: String(fields[0]), count: n, resolved: resolved, inTime: inTime)
+            guard fields.count == 4, let n = Int(fields[1]), let resolved = Int(fields[2]), let inTime = Int(fields[3])
+            else { continue }
+            result[String(fields[0])] = DashboardFigures.SeverityCount(
+                severity: String(fields[0]), count: n, resolved: resolved, inTime: inTime)
         }
         return result
     }

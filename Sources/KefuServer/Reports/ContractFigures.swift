@@ -25,55 +25,79 @@ struct ContractFigures {
             from = max(from, first)
             to = min(to, CalendarDay(year: next.year, month: next.month, day: 1)!.adding(days: -1))
         }
-        var condition: SQLQueryString = "contracts.signed_on >= \(bind: from.description) AND contracts.signed_on <= \(bind: to.description) AND contracts.state <> 'cancelled'"
+        var condition: SQLQueryString =
+            "contracts.signed_on >= \(bind: from.description) AND contracts.signed_on <= \(bind: to.description) AND contracts.state <> 'cancelled'"
         if let project {
-            condition = condition + (project == NeedsFigures.none ? " AND contracts.project_id IS NULL" : " AND contracts.project_id = \(bind: Int(project) ?? -1)")
+            condition =
+                condition
+                + (project == NeedsFigures.none
+                    ? " AND contracts.project_id IS NULL" : " AND contracts.project_id = \(bind: Int(project) ?? -1)")
         }
         return condition
     }
 
     func byMonth(_ period: ReportPeriod) async throws -> [Sum] {
         var sums: [String: Sum] = [:]
-        for row in try await database.sql().raw("""
+        for row in try await database.sql().raw(
+            """
             SELECT SUBSTR(contracts.signed_on, 1, 7) AS k, COUNT(*) AS n, CAST(SUM(contracts.amount_yuan) AS BIGINT) AS amount FROM contracts
             WHERE \(Self.condition(period, project: nil, month: nil)) GROUP BY SUBSTR(contracts.signed_on, 1, 7)
-            """).all() {
+            """
+        ).all() {
             let key = try row.decode(column: "k", as: String.self)
-            sums[key] = Sum(key: key, label: key, count: try row.decode(column: "n", as: Int.self), amountYuan: try row.decode(column: "amount", as: Int64?.self) ?? 0)
+            sums[key] = Sum(
+                key: key, label: key, count: try row.decode(column: "n", as: Int.self),
+                amountYuan: try row.decode(column: "amount", as: Int64?.self) ?? 0)
         }
-        return period.months.map { sums[$0.description] ?? Sum(key: $0.description, label: $0.description, count: 0, amountYuan: 0) }
+        return period.months.map {
+            sums[$0.description] ?? Sum(key: $0.description, label: $0.description, count: 0, amountYuan: 0)
+        }
     }
 
     /// Projects with contracts signed in the period, the largest amount first.
     func byProject(_ period: ReportPeriod) async throws -> [Sum] {
-        try await database.sql().raw("""
+        try await database.sql().raw(
+            """
             SELECT contracts.project_id AS project_id, projects.name AS name, COUNT(*) AS n, CAST(SUM(contracts.amount_yuan) AS BIGINT) AS amount
             FROM contracts LEFT JOIN projects ON projects.id = contracts.project_id
             WHERE \(Self.condition(period, project: nil, month: nil)) GROUP BY contracts.project_id, projects.name
-            """).all().map { row in
+            """
+        ).all().map { row in
             let id = try row.decode(column: "project_id", as: Int?.self)
-            return Sum(key: id.map(String.init) ?? NeedsFigures.none, label: try row.decode(column: "name", as: String?.self),
-                       count: try row.decode(column: "n", as: Int.self), amountYuan: try row.decode(column: "amount", as: Int64?.self) ?? 0)
+            return Sum(
+                key: id.map(String.init) ?? NeedsFigures.none, label: try row.decode(column: "name", as: String?.self),
+                count: try row.decode(column: "n", as: Int.self),
+                amountYuan: try row.decode(column: "amount", as: Int64?.self) ?? 0)
         }.sorted { ($1.amountYuan, $0.key) < ($0.amountYuan, $1.key) }
     }
 
     /// The contracts behind a bar, newest signing first, at most `limit`.
-    func items(_ period: ReportPeriod, project: String?, month: ReportMonth?, limit: Int = 500) async throws -> (items: [DashboardFigures.Item], total: Int) {
+    func items(_ period: ReportPeriod, project: String?, month: ReportMonth?, limit: Int = 500) async throws -> (
+        items: [DashboardFigures.Item], total: Int
+    ) {
         let condition = Self.condition(period, project: project, month: month)
         let sql = try database.sql()
-        let total = try await sql.raw("SELECT COUNT(*) AS n FROM contracts WHERE \(condition)").first()?.decode(column: "n", as: Int.self) ?? 0
-        let rows = try await sql.raw("""
+        let total =
+            try await sql.raw("SELECT COUNT(*) AS n FROM contracts WHERE \(condition)").first()?.decode(
+                column: "n", as: Int.self) ?? 0
+        let rows = try await sql.raw(
+            """
             SELECT contracts.id AS id, contracts.number AS number, contracts.signed_on AS signed_on, staff.display_name AS staff_name
             FROM contracts LEFT JOIN staff ON staff.id = contracts.staff_id
             WHERE \(condition) ORDER BY contracts.signed_on DESC, contracts.id DESC LIMIT \(literal: limit)
-            """).all()
-        return (try rows.map { row in
-            let id = try row.decode(column: "id", as: Int.self)
-            // The signing is a day: listed at its first instant in the office's calendar.
-            let day = CalendarDay(try row.decode(column: "signed_on", as: String.self)) ?? period.from
-            return DashboardFigures.Item(recordType: "contract", id: id, number: try row.decode(column: "number", as: String?.self),
-                                         at: ReportPeriod(from: day, to: day).instants(in: DisplayFormat.timeZone).start, staffName: try row.decode(column: "staff_name", as: String?.self),
-                                         link: "/contracts/\(id)")
-        }, total)
+            """
+        ).all()
+        return (
+            try rows.map { row in
+                let id = try row.decode(column: "id", as: Int.self)
+                // The signing is a day: listed at its first instant in the office's calendar.
+                let day = CalendarDay(try row.decode(column: "signed_on", as: String.self)) ?? period.from
+                return DashboardFigures.Item(
+                    recordType: "contract", id: id, number: try row.decode(column: "number", as: String?.self),
+                    at: ReportPeriod(from: day, to: day).instants(in: DisplayFormat.timeZone).start,
+                    staffName: try row.decode(column: "staff_name", as: String?.self),
+                    link: "/contracts/\(id)")
+            }, total
+        )
     }
 }

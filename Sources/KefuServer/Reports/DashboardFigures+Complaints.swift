@@ -20,17 +20,26 @@ extension DashboardFigures {
     /// within the severity's resolution limit.
     func complaintsBySeverity(_ span: (start: Date, end: Date)) async throws -> [SeverityCount] {
         if filter.staffID == nil, filter.projectID == nil, let days = Self.days(span) {
-            var counts = try await ComplaintSeverityDays(database: database).counts(fromDay: days.first, toDay: days.end)
+            var counts = try await ComplaintSeverityDays(database: database).counts(
+                fromDay: days.first, toDay: days.end)
             let known = ComplaintSeverity.allCases.map(\.rawValue)
             let unknown = counts.keys.filter { !known.contains($0) && counts[$0]!.count > 0 }.sorted()
-            for code in known where counts[code] == nil { counts[code] = SeverityCount(severity: code, count: 0, resolved: 0, inTime: 0) }
+            for code in known where counts[code] == nil {
+                counts[code] = SeverityCount(severity: code, count: 0, resolved: 0, inTime: 0)
+            }
             return (known + unknown).map { counts[$0]! }
         }
-        let source = Self.source(.complaintsBySeverity, key: nil, span: span, now: span.end, dialect: database.dialect, filter: filter)
-        let rows = try await database.sql().raw("""
+        let source = Self.source(
+            .complaintsBySeverity, key: nil, span: span, now: span.end, dialect: database.dialect, filter: filter)
+        let rows = try await database.sql().raw(
+            """
             SELECT severity, received_at, resolved_at FROM complaints WHERE \(source.condition)
-            """).all()
-        var counts = Dictionary(uniqueKeysWithValues: ComplaintSeverity.allCases.map { ($0.rawValue, SeverityCount(severity: $0.rawValue, count: 0, resolved: 0, inTime: 0)) })
+            """
+        ).all()
+        var counts = Dictionary(
+            uniqueKeysWithValues: ComplaintSeverity.allCases.map {
+                ($0.rawValue, SeverityCount(severity: $0.rawValue, count: 0, resolved: 0, inTime: 0))
+            })
         guard !rows.isEmpty else { return ComplaintSeverity.allCases.map { counts[$0.rawValue]! } }
         let calendar = try await WorkingCalendarStore(database: database).load()
         let limits = try await ComplaintStore(database: database).limits()
@@ -40,9 +49,14 @@ extension DashboardFigures {
             count.count += 1
             if let resolved = try row.decode(column: "resolved_at", as: Date?.self) {
                 count.resolved += 1
-                let hours = calendar.workingSeconds(from: try row.decode(column: "received_at", as: Date.self), to: resolved) / 3600
+                let hours =
+                    calendar.workingSeconds(from: try row.decode(column: "received_at", as: Date.self), to: resolved)
+                    / 3600
                 let severity = ComplaintSeverity(rawValue: code) ?? .normal
-                if hours <= limits[severity]?.resolutionHours ?? ComplaintTimeLimits.defaults(severity).resolutionHours { count.inTime += 1 }
+                if hours <= limits[severity]?.resolutionHours ?? ComplaintTimeLimits.defaults(severity).resolutionHours
+                {
+                    count.inTime += 1
+                }
             }
             counts[code] = count
         }
@@ -60,24 +74,38 @@ extension DashboardFigures {
     func complaintsByDepartment(_ span: (start: Date, end: Date)) async throws -> [DepartmentCount] {
         let sql = try database.sql()
         if filter.staffID == nil, filter.projectID == nil, let days = Self.days(span) {
-            return try await sql.raw("""
+            return try await sql.raw(
+                """
                 SELECT s.department_id AS id, departments.name AS name, s.n AS n
                 FROM (SELECT department_id, CAST(SUM(complaints) AS BIGINT) AS n FROM report_complaint_forward_days
                       WHERE day >= \(bind: days.first) AND day < \(bind: days.end) GROUP BY department_id) s
                 JOIN departments ON departments.id = s.department_id WHERE s.n > 0 ORDER BY departments.name, s.department_id
-                """).all().map { row in
-                DepartmentCount(departmentID: try row.decode(column: "id", as: Int.self), name: try row.decode(column: "name", as: String.self),
-                                count: try row.decode(column: "n", as: Int.self))
+                """
+            ).all().map { row in
+                DepartmentCount(
+                    departmentID: try row.decode(column: "id", as: Int.self),
+                    name: try row.decode(column: "name", as: String.self),
+                    count: try row.decode(column: "n", as: Int.self))
             }
         }
         var result: [DepartmentCount] = []
-        for row in try await sql.raw("""
+        for row in try await sql.raw(
+            """
             SELECT id, name FROM departments WHERE id IN (SELECT department_id FROM complaint_forwards) ORDER BY name, id
-            """).all() {
+            """
+        ).all() {
             let id = try row.decode(column: "id", as: Int.self)
-            let source = Self.source(.complaintsByDepartment, key: String(id), span: span, now: span.end, dialect: database.dialect, filter: filter)
-            let count = try await sql.raw("SELECT COUNT(*) AS n FROM complaints WHERE \(source.condition)").first()?.decode(column: "n", as: Int.self) ?? 0
-            if count > 0 { result.append(DepartmentCount(departmentID: id, name: try row.decode(column: "name", as: String.self), count: count)) }
+            let source = Self.source(
+                .complaintsByDepartment, key: String(id), span: span, now: span.end, dialect: database.dialect,
+                filter: filter)
+            let count =
+                try await sql.raw("SELECT COUNT(*) AS n FROM complaints WHERE \(source.condition)").first()?.decode(
+                    column: "n", as: Int.self) ?? 0
+            if count > 0 {
+                result.append(
+                    DepartmentCount(
+                        departmentID: id, name: try row.decode(column: "name", as: String.self), count: count))
+            }
         }
         return result
     }
@@ -95,17 +123,24 @@ extension DashboardFigures {
         // Follow-ups due before today from the summary; today's from the records.
         let today = ReportSQL.localDay(now)
         for open in try await summaryOpenFollowUps(beforeDay: today) {
-            people[open.staffID] = PersonOverdue(staffID: open.staffID, name: open.name, followUps: open.count, replies: 0)
+            people[open.staffID] = PersonOverdue(
+                staffID: open.staffID, name: open.name, followUps: open.count, replies: 0)
         }
-        let todayFollowUps: SQLQueryString = "completed_at IS NULL AND due_at >= \(bind: Self.start(ofDay: today)) AND due_at < \(bind: now)"
+        let todayFollowUps: SQLQueryString =
+            "completed_at IS NULL AND due_at >= \(bind: Self.start(ofDay: today)) AND due_at < \(bind: now)"
             + filter.condition(for: "follow_ups")
-        let replies = Self.source(.repliesOverdue, key: nil, span: (now, now), now: now, dialect: database.dialect, filter: filter)
-        for (figure, source) in [(Figure.followUpsOverdue, (table: "follow_ups", condition: todayFollowUps)), (.repliesOverdue, replies)] {
-            for row in try await database.sql().raw("""
+        let replies = Self.source(
+            .repliesOverdue, key: nil, span: (now, now), now: now, dialect: database.dialect, filter: filter)
+        for (figure, source) in [
+            (Figure.followUpsOverdue, (table: "follow_ups", condition: todayFollowUps)), (.repliesOverdue, replies),
+        ] {
+            for row in try await database.sql().raw(
+                """
                 SELECT t.staff_id AS staff_id, staff.display_name AS name, COUNT(*) AS n FROM \(unsafeRaw: source.table) t
                 LEFT JOIN staff ON staff.id = t.staff_id WHERE t.id IN (SELECT id FROM \(unsafeRaw: source.table) WHERE \(source.condition))
                 GROUP BY t.staff_id, staff.display_name
-                """).all() {
+                """
+            ).all() {
                 let staffID = try row.decode(column: "staff_id", as: Int?.self)
                 let name = try row.decode(column: "name", as: String?.self)
                 var person = people[staffID] ?? PersonOverdue(staffID: staffID, name: name, followUps: 0, replies: 0)
@@ -114,6 +149,8 @@ extension DashboardFigures {
                 people[staffID] = person
             }
         }
-        return people.values.sorted { ($0.name ?? "\u{10FFFF}", $0.staffID ?? 0) < ($1.name ?? "\u{10FFFF}", $1.staffID ?? 0) }
+        return people.values.sorted {
+            ($0.name ?? "\u{10FFFF}", $0.staffID ?? 0) < ($1.name ?? "\u{10FFFF}", $1.staffID ?? 0)
+        }
     }
 }

@@ -8,12 +8,16 @@ import SQLKit
 /// other periods. Each reads its rows through ``DashboardFigures/source(_:key:span:now:dialect:)``.
 extension DashboardFigures {
     /// Counts grouped by an expression of a figure's rows.
-    private func grouped(_ figure: Figure, by expression: SQLQueryString, span: (start: Date, end: Date), now: Date) async throws -> [Int: Int] {
+    private func grouped(_ figure: Figure, by expression: SQLQueryString, span: (start: Date, end: Date), now: Date)
+        async throws -> [Int: Int]
+    {
         let source = Self.source(figure, key: nil, span: span, now: now, dialect: database.dialect, filter: filter)
         var counts: [Int: Int] = [:]
-        for row in try await database.sql().raw("""
+        for row in try await database.sql().raw(
+            """
             SELECT \(expression) AS k, COUNT(*) AS n FROM \(unsafeRaw: source.table) WHERE \(source.condition) GROUP BY \(expression)
-            """).all() {
+            """
+        ).all() {
             counts[try row.decode(column: "k", as: Int.self)] = try row.decode(column: "n", as: Int.self)
         }
         return counts
@@ -23,7 +27,9 @@ extension DashboardFigures {
     func inquiriesByWeekday(_ span: (start: Date, end: Date)) async throws -> [Int] {
         var counts = try await summaryInquiriesByWeekday(span)
         if counts == nil {
-            counts = try await grouped(.inquiriesByWeekday, by: ReportSQL.localWeekday("received_at", database.dialect), span: span, now: span.end)
+            counts = try await grouped(
+                .inquiriesByWeekday, by: ReportSQL.localWeekday("received_at", database.dialect), span: span,
+                now: span.end)
         }
         return (0..<7).map { counts?[$0] ?? 0 }
     }
@@ -32,7 +38,8 @@ extension DashboardFigures {
     func inquiriesByHour(_ span: (start: Date, end: Date)) async throws -> [Int] {
         var counts = try await summaryInquiriesByHour(span)
         if counts == nil {
-            counts = try await grouped(.inquiriesByHour, by: ReportSQL.localHour("received_at", database.dialect), span: span, now: span.end)
+            counts = try await grouped(
+                .inquiriesByHour, by: ReportSQL.localHour("received_at", database.dialect), span: span, now: span.end)
         }
         return (0..<24).map { counts?[$0] ?? 0 }
     }
@@ -49,18 +56,26 @@ extension DashboardFigures {
     func responseTimes(_ span: (start: Date, end: Date)) async throws -> [PersonResponse] {
         if let summary = try await summaryResponseTimes(span) { return Self.sorted(summary) }
         let dialect = database.dialect
-        let source = Self.source(.inquiriesAnswered, key: nil, span: span, now: span.end, dialect: dialect, filter: filter)
-        let seconds: SQLQueryString = ReportSQL.epoch("inquiries.first_answered_at", dialect) + " - " + ReportSQL.epoch("inquiries.received_at", dialect)
-        let rows = try await database.sql().raw("""
+        let source = Self.source(
+            .inquiriesAnswered, key: nil, span: span, now: span.end, dialect: dialect, filter: filter)
+        let seconds: SQLQueryString =
+            ReportSQL.epoch("inquiries.first_answered_at", dialect) + " - "
+            + ReportSQL.epoch("inquiries.received_at", dialect)
+        let rows = try await database.sql().raw(
+            """
             SELECT inquiries.staff_id AS staff_id, staff.display_name AS name, COUNT(*) AS n, CAST(AVG(\(seconds)) AS DOUBLE PRECISION) AS seconds
             FROM inquiries LEFT JOIN staff ON staff.id = inquiries.staff_id
             WHERE \(source.condition) GROUP BY inquiries.staff_id, staff.display_name
-            """).all()
-        return Self.sorted(try rows.map { row in
-            PersonResponse(staffID: try row.decode(column: "staff_id", as: Int?.self), name: try row.decode(column: "name", as: String?.self),
-                           answered: try row.decode(column: "n", as: Int.self),
-                           averageMinutes: max(0, try row.decode(column: "seconds", as: Double?.self) ?? 0) / 60)
-        })
+            """
+        ).all()
+        return Self.sorted(
+            try rows.map { row in
+                PersonResponse(
+                    staffID: try row.decode(column: "staff_id", as: Int?.self),
+                    name: try row.decode(column: "name", as: String?.self),
+                    answered: try row.decode(column: "n", as: Int.self),
+                    averageMinutes: max(0, try row.decode(column: "seconds", as: Double?.self) ?? 0) / 60)
+            })
     }
 
     private static func sorted(_ people: [PersonResponse]) -> [PersonResponse] {
@@ -72,11 +87,13 @@ extension DashboardFigures {
         var people: [Int?: PersonFollowUps] = [:]
         for figure in [Figure.repliesOnTime, .repliesLate] {
             let source = Self.source(figure, key: nil, span: span, now: now, dialect: database.dialect, filter: filter)
-            for row in try await database.sql().raw("""
+            for row in try await database.sql().raw(
+                """
                 SELECT s.staff_id AS staff_id, staff.display_name AS name, s.n AS n
                 FROM (SELECT staff_id, COUNT(*) AS n FROM inquiries WHERE \(source.condition) GROUP BY staff_id) s
                 LEFT JOIN staff ON staff.id = s.staff_id
-                """).all() {
+                """
+            ).all() {
                 let staffID = try row.decode(column: "staff_id", as: Int?.self)
                 let name = try row.decode(column: "name", as: String?.self)
                 var person = people[staffID] ?? PersonFollowUps(staffID: staffID, name: name, onTime: 0, late: 0)
@@ -85,7 +102,9 @@ extension DashboardFigures {
                 people[staffID] = person
             }
         }
-        return people.values.sorted { ($0.name ?? "\u{10FFFF}", $0.staffID ?? 0) < ($1.name ?? "\u{10FFFF}", $1.staffID ?? 0) }
+        return people.values.sorted {
+            ($0.name ?? "\u{10FFFF}", $0.staffID ?? 0) < ($1.name ?? "\u{10FFFF}", $1.staffID ?? 0)
+        }
     }
 
     /// What the comparison of periods counts: inquiries and complaints received, follow-ups due.
@@ -104,8 +123,11 @@ extension DashboardFigures {
                 values.append(count)
                 continue
             }
-            let source = Self.source(figure, key: nil, span: span, now: span.end, dialect: database.dialect, filter: filter)
-            let row = try await database.sql().raw("SELECT COUNT(*) AS n FROM \(unsafeRaw: source.table) WHERE \(source.condition)").first()
+            let source = Self.source(
+                figure, key: nil, span: span, now: span.end, dialect: database.dialect, filter: filter)
+            let row = try await database.sql().raw(
+                "SELECT COUNT(*) AS n FROM \(unsafeRaw: source.table) WHERE \(source.condition)"
+            ).first()
             values.append(try row?.decode(column: "n", as: Int.self) ?? 0)
         }
         return PeriodCounts(inquiries: values[0], complaints: values[1], followUpsDue: values[2])

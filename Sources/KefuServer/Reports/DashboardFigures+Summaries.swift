@@ -29,9 +29,11 @@ extension DashboardFigures {
 
     func summaryFunnel() async throws -> [String: Int] {
         var counts: [String: Int] = [:]
-        for row in try await database.sql().raw("""
+        for row in try await database.sql().raw(
+            """
             SELECT stage, CAST(SUM(n) AS BIGINT) AS n FROM report_customer_stages WHERE 1 = 1\(staffCondition) GROUP BY stage
-            """).all() {
+            """
+        ).all() {
             counts[try row.decode(column: "stage", as: String.self)] = try row.decode(column: "n", as: Int.self)
         }
         return counts
@@ -41,10 +43,12 @@ extension DashboardFigures {
     func summaryInquiriesByChannel(_ span: (start: Date, end: Date)) async throws -> [String: Int]? {
         guard filter.staffID == nil, let days = Self.days(span) else { return nil }
         var counts: [String: Int] = [:]
-        for row in try await database.sql().raw("""
+        for row in try await database.sql().raw(
+            """
             SELECT channel, CAST(SUM(received) AS BIGINT) AS n FROM report_inquiry_channel_days
             WHERE day >= \(bind: days.first) AND day < \(bind: days.end)\(channelCondition) GROUP BY channel
-            """).all() {
+            """
+        ).all() {
             counts[try row.decode(column: "channel", as: String.self)] = try row.decode(column: "n", as: Int.self)
         }
         return counts
@@ -57,19 +61,23 @@ extension DashboardFigures {
     /// Inquiries by the office's weekday (Monday 0), from the summary.
     func summaryInquiriesByWeekday(_ span: (start: Date, end: Date)) async throws -> [Int: Int]? {
         guard filter.staffID == nil, let days = Self.days(span) else { return nil }
-        return Dictionary(try await sums("""
-            SELECT ((day + 3) % 7) AS k, CAST(SUM(received) AS BIGINT) AS n FROM report_inquiry_channel_days
-            WHERE day >= \(bind: days.first) AND day < \(bind: days.end)\(channelCondition) GROUP BY ((day + 3) % 7)
-            """), uniquingKeysWith: +)
+        return Dictionary(
+            try await sums(
+                """
+                SELECT ((day + 3) % 7) AS k, CAST(SUM(received) AS BIGINT) AS n FROM report_inquiry_channel_days
+                WHERE day >= \(bind: days.first) AND day < \(bind: days.end)\(channelCondition) GROUP BY ((day + 3) % 7)
+                """), uniquingKeysWith: +)
     }
 
     /// Inquiries by the office's hour, from the summary (which keeps no person and no channel).
     func summaryInquiriesByHour(_ span: (start: Date, end: Date)) async throws -> [Int: Int]? {
         guard filter.staffID == nil, filter.channel == nil, let days = Self.days(span) else { return nil }
-        return Dictionary(try await sums("""
-            SELECT hour AS k, CAST(SUM(received) AS BIGINT) AS n FROM report_inquiry_hour_days
-            WHERE day >= \(bind: days.first) AND day < \(bind: days.end) GROUP BY hour
-            """), uniquingKeysWith: +)
+        return Dictionary(
+            try await sums(
+                """
+                SELECT hour AS k, CAST(SUM(received) AS BIGINT) AS n FROM report_inquiry_hour_days
+                WHERE day >= \(bind: days.first) AND day < \(bind: days.end) GROUP BY hour
+                """), uniquingKeysWith: +)
     }
 
     /// The count of a compared figure in the span, from its summary; nil when the filter is one it does not keep.
@@ -80,12 +88,14 @@ extension DashboardFigures {
         switch figure {
         case .inquiriesReceived:
             guard filter.staffID == nil else { return nil }
-            statement = "SELECT 0 AS k, CAST(SUM(received) AS BIGINT) AS n FROM report_inquiry_channel_days WHERE \(range)\(channelCondition)"
+            statement =
+                "SELECT 0 AS k, CAST(SUM(received) AS BIGINT) AS n FROM report_inquiry_channel_days WHERE \(range)\(channelCondition)"
         case .complaintsReceived:
             guard filter.staffID == nil, filter.projectID == nil else { return nil }
             statement = "SELECT 0 AS k, CAST(SUM(received) AS BIGINT) AS n FROM report_complaint_days WHERE \(range)"
         case .followUpsDue:
-            statement = "SELECT 0 AS k, CAST(SUM(due) AS BIGINT) AS n FROM report_follow_up_days WHERE \(range)\(staffCondition)"
+            statement =
+                "SELECT 0 AS k, CAST(SUM(due) AS BIGINT) AS n FROM report_follow_up_days WHERE \(range)\(staffCondition)"
         default:
             return nil
         }
@@ -96,10 +106,12 @@ extension DashboardFigures {
     func summaryComplaintsByCategory(_ span: (start: Date, end: Date)) async throws -> [String: Int]? {
         guard filter.staffID == nil, filter.projectID == nil, let days = Self.days(span) else { return nil }
         var counts: [String: Int] = [:]
-        for row in try await database.sql().raw("""
+        for row in try await database.sql().raw(
+            """
             SELECT category, CAST(SUM(received) AS BIGINT) AS n FROM report_complaint_days
             WHERE day >= \(bind: days.first) AND day < \(bind: days.end) GROUP BY category
-            """).all() {
+            """
+        ).all() {
             counts[try row.decode(column: "category", as: String.self)] = try row.decode(column: "n", as: Int.self)
         }
         return counts.filter { $0.value > 0 }
@@ -108,17 +120,21 @@ extension DashboardFigures {
     /// Each person's answered inquiries and their mean time to the first answer, from the summary.
     func summaryResponseTimes(_ span: (start: Date, end: Date)) async throws -> [PersonResponse]? {
         guard filter.channel == nil, let days = Self.days(span) else { return nil }
-        let rows = try await database.sql().raw("""
+        let rows = try await database.sql().raw(
+            """
             SELECT s.staff_id AS staff_id, staff.display_name AS name, s.n AS n, s.seconds AS seconds
             FROM (SELECT staff_id, CAST(SUM(answered) AS BIGINT) AS n, CAST(SUM(seconds) AS DOUBLE PRECISION) AS seconds FROM report_inquiry_answer_days
                   WHERE day >= \(bind: days.first) AND day < \(bind: days.end)\(staffCondition) GROUP BY staff_id) s
             LEFT JOIN staff ON staff.id = s.staff_id WHERE s.n > 0
-            """).all()
+            """
+        ).all()
         return try rows.map { row in
             let staffID = try row.decode(column: "staff_id", as: Int.self)
             let n = try row.decode(column: "n", as: Int.self)
-            return PersonResponse(staffID: staffID == 0 ? nil : staffID, name: try row.decode(column: "name", as: String?.self), answered: n,
-                                  averageMinutes: max(0, try row.decode(column: "seconds", as: Double.self) / Double(n)) / 60)
+            return PersonResponse(
+                staffID: staffID == 0 ? nil : staffID, name: try row.decode(column: "name", as: String?.self),
+                answered: n,
+                averageMinutes: max(0, try row.decode(column: "seconds", as: Double.self) / Double(n)) / 60)
         }
     }
 
@@ -127,29 +143,39 @@ extension DashboardFigures {
     func summaryFollowUps(fromDay first: Int, toDay end: Int) async throws -> [Int?: PersonFollowUps] {
         guard first < end else { return [:] }
         var people: [Int?: PersonFollowUps] = [:]
-        for row in try await database.sql().raw("""
+        for row in try await database.sql().raw(
+            """
             SELECT s.staff_id AS staff_id, staff.display_name AS name, s.due AS due, s.on_time AS on_time
             FROM (SELECT staff_id, CAST(SUM(due) AS BIGINT) AS due, CAST(SUM(on_time) AS BIGINT) AS on_time FROM report_follow_up_days
                   WHERE day >= \(bind: first) AND day < \(bind: end)\(staffCondition) GROUP BY staff_id) s
             LEFT JOIN staff ON staff.id = s.staff_id WHERE s.due > 0
-            """).all() {
+            """
+        ).all() {
             let id = try row.decode(column: "staff_id", as: Int.self)
             let staffID: Int? = id == 0 ? nil : id
-            let due = try row.decode(column: "due", as: Int.self), onTime = try row.decode(column: "on_time", as: Int.self)
-            people[staffID] = PersonFollowUps(staffID: staffID, name: try row.decode(column: "name", as: String?.self), onTime: onTime, late: due - onTime)
+            let due = try row.decode(column: "due", as: Int.self),
+                onTime = try row.decode(column: "on_time", as: Int.self)
+            people[staffID] = PersonFollowUps(
+                staffID: staffID, name: try row.decode(column: "name", as: String?.self), onTime: onTime,
+                late: due - onTime)
         }
         return people
     }
 
     /// Open follow-ups due before `day`, per person.
     func summaryOpenFollowUps(beforeDay day: Int) async throws -> [(staffID: Int?, name: String?, count: Int)] {
-        try await database.sql().raw("""
+        try await database.sql().raw(
+            """
             SELECT s.staff_id AS staff_id, staff.display_name AS name, s.n AS n
             FROM (SELECT staff_id, CAST(SUM(pending) AS BIGINT) AS n FROM report_follow_up_days WHERE day < \(bind: day)\(staffCondition) GROUP BY staff_id) s
             LEFT JOIN staff ON staff.id = s.staff_id WHERE s.n > 0
-            """).all().map { row in
+            """
+        ).all().map { row in
             let id = try row.decode(column: "staff_id", as: Int.self)
-            return (id == 0 ? nil : id, try row.decode(column: "name", as: String?.self), try row.decode(column: "n", as: Int.self))
+            return (
+                id == 0 ? nil : id, try row.decode(column: "name", as: String?.self),
+                try row.decode(column: "n", as: Int.self)
+            )
         }
     }
 }

@@ -64,14 +64,18 @@ struct DashboardFigures {
     static let nobody = "none"
 
     /// The table and condition of a figure's rows: a bar's key narrows it to the bar (nil: all of the figure).
-    static func source(_ figure: Figure, key: String?, span: (start: Date, end: Date), now: Date, dialect: DatabaseDialect,
-                       filter: DashboardFilter) -> (table: String, condition: SQLQueryString) {
+    static func source(
+        _ figure: Figure, key: String?, span: (start: Date, end: Date), now: Date, dialect: DatabaseDialect,
+        filter: DashboardFilter
+    ) -> (table: String, condition: SQLQueryString) {
         let source = unfilteredSource(figure, key: key, span: span, now: now, dialect: dialect)
         return (source.table, source.condition + filter.condition(for: source.table))
     }
 
-    private static func unfilteredSource(_ figure: Figure, key: String?, span: (start: Date, end: Date), now: Date,
-                                         dialect: DatabaseDialect) -> (table: String, condition: SQLQueryString) {
+    private static func unfilteredSource(
+        _ figure: Figure, key: String?, span: (start: Date, end: Date), now: Date,
+        dialect: DatabaseDialect
+    ) -> (table: String, condition: SQLQueryString) {
         let received: SQLQueryString = "received_at >= \(bind: span.start) AND received_at < \(bind: span.end)"
         func person(_ key: String?) -> SQLQueryString {
             guard let key else { return "" }
@@ -80,18 +84,26 @@ struct DashboardFigures {
         switch figure {
         case .inquiriesByWeekday:
             guard let key else { return ("inquiries", received) }
-            return ("inquiries", received + " AND \(ReportSQL.localWeekday("received_at", dialect)) = \(bind: Int(key) ?? -1)")
+            return (
+                "inquiries",
+                received + " AND \(ReportSQL.localWeekday("received_at", dialect)) = \(bind: Int(key) ?? -1)"
+            )
         case .inquiriesByHour:
             guard let key else { return ("inquiries", received) }
-            return ("inquiries", received + " AND \(ReportSQL.localHour("received_at", dialect)) = \(bind: Int(key) ?? -1)")
+            return (
+                "inquiries", received + " AND \(ReportSQL.localHour("received_at", dialect)) = \(bind: Int(key) ?? -1)"
+            )
         case .inquiriesAnswered:
             return ("inquiries", received + " AND first_answered_at IS NOT NULL" + person(key))
         case .repliesOnTime, .repliesLate:
             // Replies promised for a time in the period that has come: given by then, or late (after it, or not yet).
-            var condition: SQLQueryString = "promised_by >= \(bind: span.start) AND promised_by < \(bind: min(span.end, now))"
-            condition = condition + (figure == .repliesOnTime
-                ? " AND replied_at IS NOT NULL AND replied_at <= promised_by"
-                : " AND (replied_at IS NULL OR replied_at > promised_by)")
+            var condition: SQLQueryString =
+                "promised_by >= \(bind: span.start) AND promised_by < \(bind: min(span.end, now))"
+            condition =
+                condition
+                + (figure == .repliesOnTime
+                    ? " AND replied_at IS NOT NULL AND replied_at <= promised_by"
+                    : " AND (replied_at IS NULL OR replied_at > promised_by)")
             return ("inquiries", condition + person(key))
         case .inquiriesReceived:
             return ("inquiries", received)
@@ -107,9 +119,11 @@ struct DashboardFigures {
             // Follow-ups due in the period and already due: done on time, or late (done after the due time or not yet done).
             let dueUntil = min(span.end, now)
             var condition: SQLQueryString = "due_at >= \(bind: span.start) AND due_at < \(bind: dueUntil)"
-            condition = condition + (figure == .followUpsOnTime
-                ? " AND completed_at IS NOT NULL AND completed_at <= due_at"
-                : " AND (completed_at IS NULL OR completed_at > due_at)")
+            condition =
+                condition
+                + (figure == .followUpsOnTime
+                    ? " AND completed_at IS NOT NULL AND completed_at <= due_at"
+                    : " AND (completed_at IS NULL OR completed_at > due_at)")
             return ("follow_ups", condition + person(key))
         case .complaintsByCategory:
             var condition: SQLQueryString = "received_at >= \(bind: span.start) AND received_at < \(bind: span.end)"
@@ -119,9 +133,15 @@ struct DashboardFigures {
             guard let key else { return ("complaints", received) }
             return ("complaints", received + " AND severity = \(bind: key)")
         case .complaintsByDepartment:
-            guard let key else { return ("complaints", received + " AND id IN (SELECT complaint_id FROM complaint_forwards)") }
+            guard let key else {
+                return ("complaints", received + " AND id IN (SELECT complaint_id FROM complaint_forwards)")
+            }
             // EXISTS rather than IN: the newest of a year's complaints are listed without building the department's whole list first.
-            return ("complaints", received + " AND EXISTS (SELECT 1 FROM complaint_forwards f WHERE f.complaint_id = complaints.id AND f.department_id = \(bind: Int(key) ?? -1))")
+            return (
+                "complaints",
+                received
+                    + " AND EXISTS (SELECT 1 FROM complaint_forwards f WHERE f.complaint_id = complaints.id AND f.department_id = \(bind: Int(key) ?? -1))"
+            )
         case .followUpsOverdue:
             return ("follow_ups", "completed_at IS NULL AND due_at < \(bind: now)" + person(key))
         case .repliesOverdue:
@@ -139,13 +159,17 @@ struct DashboardFigures {
     func inquiriesByChannel(_ span: (start: Date, end: Date)) async throws -> [Count] {
         var counts: [String: Int] = try await summaryInquiriesByChannel(span)?.filter { $0.value > 0 } ?? [:]
         if Self.days(span) == nil || filter.staffID != nil {
-            let source = Self.source(.inquiriesByChannel, key: nil, span: span, now: span.end, dialect: database.dialect, filter: filter)
-            for row in try await database.sql().raw("SELECT channel, COUNT(*) AS n FROM inquiries WHERE \(source.condition) GROUP BY channel").all() {
+            let source = Self.source(
+                .inquiriesByChannel, key: nil, span: span, now: span.end, dialect: database.dialect, filter: filter)
+            for row in try await database.sql().raw(
+                "SELECT channel, COUNT(*) AS n FROM inquiries WHERE \(source.condition) GROUP BY channel"
+            ).all() {
                 counts[try row.decode(column: "channel", as: String.self)] = try row.decode(column: "n", as: Int.self)
             }
         }
         let known = InquiryChannel.allCases.map(\.rawValue)
-        return known.map { Count(key: $0, count: counts[$0] ?? 0) } + counts.keys.filter { !known.contains($0) }.sorted().map { Count(key: $0, count: counts[$0]!) }
+        return known.map { Count(key: $0, count: counts[$0] ?? 0) }
+            + counts.keys.filter { !known.contains($0) }.sorted().map { Count(key: $0, count: counts[$0]!) }
     }
 
     /// Follow-ups due in the period (and by now), per person: done on time and late; people by name.
@@ -160,12 +184,15 @@ struct DashboardFigures {
         }
         if recordSpan.start < min(span.end, now) {
             for figure in [Figure.followUpsOnTime, .followUpsLate] {
-                let source = Self.source(figure, key: nil, span: recordSpan, now: now, dialect: database.dialect, filter: filter)
-                for row in try await database.sql().raw("""
+                let source = Self.source(
+                    figure, key: nil, span: recordSpan, now: now, dialect: database.dialect, filter: filter)
+                for row in try await database.sql().raw(
+                    """
                     SELECT s.staff_id AS staff_id, staff.display_name AS name, s.n AS n
                     FROM (SELECT staff_id, COUNT(*) AS n FROM follow_ups WHERE \(source.condition) GROUP BY staff_id) s
                     LEFT JOIN staff ON staff.id = s.staff_id
-                    """).all() {
+                    """
+                ).all() {
                     let staffID = try row.decode(column: "staff_id", as: Int?.self)
                     let name = try row.decode(column: "name", as: String?.self)
                     var person = people[staffID] ?? PersonFollowUps(staffID: staffID, name: name, onTime: 0, late: 0)
@@ -175,7 +202,9 @@ struct DashboardFigures {
                 }
             }
         }
-        return people.values.sorted { ($0.name ?? "\u{10FFFF}", $0.staffID ?? 0) < ($1.name ?? "\u{10FFFF}", $1.staffID ?? 0) }
+        return people.values.sorted {
+            ($0.name ?? "\u{10FFFF}", $0.staffID ?? 0) < ($1.name ?? "\u{10FFFF}", $1.staffID ?? 0)
+        }
     }
 
     /// The first instant of an office day.
@@ -184,19 +213,26 @@ struct DashboardFigures {
     }
 
     /// Complaints received in the period by category, with the category's name; categories in their order.
-    func complaintsByCategory(_ span: (start: Date, end: Date)) async throws -> [(code: String, name: String, count: Int)] {
+    func complaintsByCategory(_ span: (start: Date, end: Date)) async throws -> [(
+        code: String, name: String, count: Int
+    )] {
         var counts: [String: Int]
         if let summary = try await summaryComplaintsByCategory(span) {
             counts = summary
         } else {
             counts = [:]
-            let source = Self.source(.complaintsByCategory, key: nil, span: span, now: span.end, dialect: database.dialect, filter: filter)
-            for row in try await database.sql().raw("SELECT category, COUNT(*) AS n FROM complaints WHERE \(source.condition) GROUP BY category").all() {
+            let source = Self.source(
+                .complaintsByCategory, key: nil, span: span, now: span.end, dialect: database.dialect, filter: filter)
+            for row in try await database.sql().raw(
+                "SELECT category, COUNT(*) AS n FROM complaints WHERE \(source.condition) GROUP BY category"
+            ).all() {
                 counts[try row.decode(column: "category", as: String.self)] = try row.decode(column: "n", as: Int.self)
             }
         }
         var result: [(code: String, name: String, count: Int)] = []
-        for row in try await database.sql().raw("SELECT code, name, is_active FROM complaint_categories ORDER BY position, id").all() {
+        for row in try await database.sql().raw(
+            "SELECT code, name, is_active FROM complaint_categories ORDER BY position, id"
+        ).all() {
             let code = try row.decode(column: "code", as: String.self)
             let count = counts.removeValue(forKey: code) ?? 0
             let isActive = try row.decode(column: "is_active", as: Bool.self)
@@ -218,40 +254,52 @@ struct DashboardFigures {
     }
 
     /// The records a mark counts: the same table and condition as its figure, newest first, at most `limit`.
-    func items(_ figure: Figure, key: String, span: (start: Date, end: Date), now: Date, limit: Int = 500) async throws -> (items: [Item], total: Int) {
+    func items(_ figure: Figure, key: String, span: (start: Date, end: Date), now: Date, limit: Int = 500) async throws
+        -> (items: [Item], total: Int)
+    {
         let source = Self.source(figure, key: key, span: span, now: now, dialect: database.dialect, filter: filter)
         let sql = try database.sql()
         let total = try await total(figure, key: key, span: span, now: now, source: source)
         let columns: SQLQueryString
         let at: String
         switch figure {
-        case .followUpsOnTime, .followUpsLate, .followUpsDue, .followUpsOverdue: (columns, at) = ("t.id, NULL AS number, t.due_at AS at, t.customer_id", "due_at")
-        case .repliesOnTime, .repliesLate, .repliesOverdue: (columns, at) = ("t.id, t.number, t.promised_by AS at, t.customer_id", "promised_by")
+        case .followUpsOnTime, .followUpsLate, .followUpsDue, .followUpsOverdue:
+            (columns, at) = ("t.id, NULL AS number, t.due_at AS at, t.customer_id", "due_at")
+        case .repliesOnTime, .repliesLate, .repliesOverdue:
+            (columns, at) = ("t.id, t.number, t.promised_by AS at, t.customer_id", "promised_by")
         default: (columns, at) = ("t.id, t.number, t.received_at AS at, t.customer_id", "received_at")
         }
-        let rows = try await sql.raw("""
+        let rows = try await sql.raw(
+            """
             SELECT \(columns), staff.display_name AS staff_name FROM (SELECT * FROM \(unsafeRaw: source.table) WHERE \(source.condition)) t
             LEFT JOIN staff ON staff.id = t.staff_id ORDER BY t.\(unsafeRaw: at) DESC, t.id DESC LIMIT \(literal: limit)
-            """).all()
-        return (try rows.map { row in
-            let id = try row.decode(column: "id", as: Int.self)
-            let customerID = try row.decode(column: "customer_id", as: Int?.self)
-            let link: String
-            switch figure.recordType {
-            case "complaint": link = "/complaints/\(id)"
-            case "follow_up": link = customerID.map { "/customers/\($0)/follow-ups" } ?? "/follow-ups"
-            default: link = customerID.map { "/customers/\($0)" } ?? "/inquiries?status=all"
-            }
-            return Item(recordType: figure.recordType,
-                        id: id, number: try row.decode(column: "number", as: String?.self), at: try row.decode(column: "at", as: Date.self),
-                        staffName: try row.decode(column: "staff_name", as: String?.self), link: link)
-        }, total)
+            """
+        ).all()
+        return (
+            try rows.map { row in
+                let id = try row.decode(column: "id", as: Int.self)
+                let customerID = try row.decode(column: "customer_id", as: Int?.self)
+                let link: String
+                switch figure.recordType {
+                case "complaint": link = "/complaints/\(id)"
+                case "follow_up": link = customerID.map { "/customers/\($0)/follow-ups" } ?? "/follow-ups"
+                default: link = customerID.map { "/customers/\($0)" } ?? "/inquiries?status=all"
+                }
+                return Item(
+                    recordType: figure.recordType,
+                    id: id, number: try row.decode(column: "number", as: String?.self),
+                    at: try row.decode(column: "at", as: Date.self),
+                    staffName: try row.decode(column: "staff_name", as: String?.self), link: link)
+            }, total
+        )
     }
 
     /// How many records a mark counts: the mark's own value where the figure reads a summary (a year's
     /// rows are not counted again per list), a count of the records otherwise.
-    private func total(_ figure: Figure, key: String, span: (start: Date, end: Date), now: Date,
-                       source: (table: String, condition: SQLQueryString)) async throws -> Int {
+    private func total(
+        _ figure: Figure, key: String, span: (start: Date, end: Date), now: Date,
+        source: (table: String, condition: SQLQueryString)
+    ) async throws -> Int {
         let person: Int?? = key == Self.nobody ? .some(nil) : Int(key).map { .some($0) }
         switch figure {
         case .inquiriesByChannel where Self.days(span) != nil && filter.staffID == nil:
@@ -266,7 +314,8 @@ struct DashboardFigures {
             guard let person else { return 0 }
             return try await responseTimes(span).first { $0.staffID == person }?.answered ?? 0
         case .followUpsOnTime where Self.days(span) != nil, .followUpsLate where Self.days(span) != nil:
-            guard let person, let row = try await followUps(span, now: now).first(where: { $0.staffID == person }) else { return 0 }
+            guard let person, let row = try await followUps(span, now: now).first(where: { $0.staffID == person })
+            else { return 0 }
             return figure == .followUpsOnTime ? row.onTime : row.late
         case .followUpsOverdue:
             guard let person else { return 0 }
@@ -282,7 +331,9 @@ struct DashboardFigures {
         default:
             break
         }
-        return try await database.sql().raw("SELECT COUNT(*) AS n FROM \(unsafeRaw: source.table) WHERE \(source.condition)").first()?
-            .decode(column: "n", as: Int.self) ?? 0
+        return try await database.sql().raw(
+            "SELECT COUNT(*) AS n FROM \(unsafeRaw: source.table) WHERE \(source.condition)"
+        ).first()?
+        .decode(column: "n", as: Int.self) ?? 0
     }
 }

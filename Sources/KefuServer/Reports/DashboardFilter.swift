@@ -60,7 +60,8 @@ struct DashboardFilter: Equatable, Sendable {
             filter.staffID = ownOnly ? staff.id : nil
         } else if staffText != "all" {
             if let id = Int(staffText), id > 0,
-               try await req.db.sql().raw("SELECT id FROM staff WHERE id = \(bind: id)").first() != nil {
+                try await req.db.sql().raw("SELECT id FROM staff WHERE id = \(bind: id)").first() != nil
+            {
                 filter.staffID = id
             } else {
                 errors.add("staff", "validation.choose_from_list")
@@ -68,11 +69,17 @@ struct DashboardFilter: Equatable, Sendable {
         }
         let channelText = (req.query[String.self, at: "channel"] ?? "").trimmingCharacters(in: .whitespaces)
         if !channelText.isEmpty {
-            if InquiryChannel(rawValue: channelText) != nil { filter.channel = channelText } else { errors.add("channel", "validation.choose_from_list") }
+            if InquiryChannel(rawValue: channelText) != nil {
+                filter.channel = channelText
+            } else {
+                errors.add("channel", "validation.choose_from_list")
+            }
         }
         let projectText = (req.query[String.self, at: "project"] ?? "").trimmingCharacters(in: .whitespaces)
         if !projectText.isEmpty {
-            if let id = Int(projectText), id > 0, try await req.db.sql().raw("SELECT id FROM projects WHERE id = \(bind: id)").first() != nil {
+            if let id = Int(projectText), id > 0,
+                try await req.db.sql().raw("SELECT id FROM projects WHERE id = \(bind: id)").first() != nil
+            {
                 filter.projectID = id
             } else {
                 errors.add("project", "validation.choose_from_list")
@@ -80,8 +87,9 @@ struct DashboardFilter: Equatable, Sendable {
         }
         try errors.throwIfAny()
         // The team's figures have no responsible person, so only a role that sees the team's passes.
-        try await req.authorize(.viewDashboardFigures, on: RecordFacts(responsibleStaffID: filter.staffID), recordType: "staff",
-                                recordID: filter.staffID.map(String.init) ?? "all")
+        try await req.authorize(
+            .viewDashboardFigures, on: RecordFacts(responsibleStaffID: filter.staffID), recordType: "staff",
+            recordID: filter.staffID.map(String.init) ?? "all")
         return filter
     }
 }

@@ -46,21 +46,27 @@ struct MonthlyReportFigures: Codable, Equatable, Sendable {
         let t: (String) -> String = StoredText.term
         let board = try await SupervisorDashboard.load(period, now: now, database: database, t: t)
         var charts = board.charts.map { chart in
-            Chart(id: chart.id, title: t(chart.titleKey), kind: chart.kind.rawValue, format: Self.code(chart.data.format),
-                  categories: chart.data.categories,
-                  series: chart.data.series.map { Series(name: $0.name, values: $0.values, links: $0.links) },
-                  header: [t("report.column.label")] + chart.tableColumns,
-                  rows: board.tableRows(chart, t: t).map { Row(label: $0.label, values: $0.values, link: $0.link) })
+            Chart(
+                id: chart.id, title: t(chart.titleKey), kind: chart.kind.rawValue, format: Self.code(chart.data.format),
+                categories: chart.data.categories,
+                series: chart.data.series.map { Series(name: $0.name, values: $0.values, links: $0.links) },
+                header: [t("report.column.label")] + chart.tableColumns,
+                rows: board.tableRows(chart, t: t).map { Row(label: $0.label, values: $0.values, link: $0.link) })
         }
         let leadership = try await LeadershipController.Board.load(period, database: database)
         for id in leadershipCharts {
             let chart = leadership.chart(id, t: t)
-            charts.append(Chart(id: id, title: t("report.leadership.\(id)"), kind: chart.kind.rawValue, format: Self.code(chart.data.format),
-                                categories: chart.data.categories,
-                                series: chart.data.series.map { Series(name: $0.name, values: $0.values, links: $0.links) },
-                                header: chart.header, rows: chart.rows.map { Row(label: $0.label, values: $0.values, link: $0.link) }))
+            charts.append(
+                Chart(
+                    id: id, title: t("report.leadership.\(id)"), kind: chart.kind.rawValue,
+                    format: Self.code(chart.data.format),
+                    categories: chart.data.categories,
+                    series: chart.data.series.map { Series(name: $0.name, values: $0.values, links: $0.links) },
+                    header: chart.header,
+                    rows: chart.rows.map { Row(label: $0.label, values: $0.values, link: $0.link) }))
         }
-        return MonthlyReportFigures(month: month.description, from: period.from.description, to: period.to.description, charts: charts)
+        return MonthlyReportFigures(
+            month: month.description, from: period.from.description, to: period.to.description, charts: charts)
     }
 
     static func code(_ format: ChartValueFormat) -> String {
@@ -96,11 +102,13 @@ struct MonthlyReportFigures: Codable, Equatable, Sendable {
 
     /// A chart's card (the SVG and its table), from figures already in the reader's language.
     static func card(_ chart: Chart, t: (String) -> String) -> HTMLFragment {
-        let data = ChartData(categories: chart.categories,
-                             series: chart.series.map { ChartSeries(name: $0.name, values: $0.values, links: $0.links) },
-                             format: format(chart.format))
-        return ReportCard.render(SVGChart.Kind(rawValue: chart.kind) ?? .bar, data, title: chart.title, header: chart.header,
-                                 rows: chart.rows.map { ReportCard.Row(label: $0.label, values: $0.values, link: $0.link) }, t: t)
+        let data = ChartData(
+            categories: chart.categories,
+            series: chart.series.map { ChartSeries(name: $0.name, values: $0.values, links: $0.links) },
+            format: format(chart.format))
+        return ReportCard.render(
+            SVGChart.Kind(rawValue: chart.kind) ?? .bar, data, title: chart.title, header: chart.header,
+            rows: chart.rows.map { ReportCard.Row(label: $0.label, values: $0.values, link: $0.link) }, t: t)
     }
 
     /// The stored form: JSON with its keys sorted, so the same figures are the same text.

@@ -10,8 +10,12 @@ enum MonthlyReportKind: LoadableRecordKind {
     static let recordType = "monthly_report", table = "monthly_reports"
     static let numbering: Numbering? = .yearly(prefix: "YB")
 
-    static func load(_ id: Int, on database: any Database) async throws -> (record: MonthlyReportStore.Row, facts: RecordFacts)? {
-        try await MonthlyReportStore(database: database).find(id).map { ($0, RecordFacts(departmentID: $0.departmentID)) }
+    static func load(_ id: Int, on database: any Database) async throws -> (
+        record: MonthlyReportStore.Row, facts: RecordFacts
+    )? {
+        try await MonthlyReportStore(database: database).find(id).map {
+            ($0, RecordFacts(departmentID: $0.departmentID))
+        }
     }
 }
 
@@ -23,17 +27,22 @@ struct MonthlyReportStore {
     struct Row: Decodable, Sendable {
         var id: Int, number: String, departmentID: Int, departmentName: String, month: String
         var summary: String, problems: String, nextPlan: String, state: String, figures: String?
-        var issuedAt: Date?, issuedByName: String?, createdByName: String?, createdAt: Date, updatedAt: Date, version: Int
+        var issuedAt: Date?, issuedByName: String?, createdByName: String?, createdAt: Date, updatedAt: Date,
+            version: Int
 
         enum CodingKeys: String, CodingKey {
             case id, number, month, summary, problems, state, figures, version
-            case departmentID = "department_id", departmentName = "department_name", nextPlan = "next_plan", issuedAt = "issued_at"
-            case issuedByName = "issued_by_name", createdByName = "created_by_name", createdAt = "created_at", updatedAt = "updated_at"
+            case departmentID = "department_id", departmentName = "department_name", nextPlan = "next_plan", issuedAt =
+                "issued_at"
+            case issuedByName = "issued_by_name", createdByName = "created_by_name", createdAt = "created_at",
+                updatedAt = "updated_at"
         }
 
         var reportState: MonthlyReportState { MonthlyReportState(rawValue: state) ?? .draft }
         var reportMonth: ReportMonth { ReportMonth(month) ?? MonthlyReportRules.earliestMonth }
-        var sections: MonthlyReportSections { MonthlyReportSections(summary: summary, problems: problems, nextPlan: nextPlan) }
+        var sections: MonthlyReportSections {
+            MonthlyReportSections(summary: summary, problems: problems, nextPlan: nextPlan)
+        }
     }
 
     static let select: SQLQueryString = """
@@ -53,9 +62,11 @@ struct MonthlyReportStore {
     /// The reports of one department (nil: every department), the latest month first, at most 120 (ten years).
     func list(departmentID: Int?) async throws -> [Row] {
         let condition: SQLQueryString = departmentID.map { "monthly_reports.department_id = \(bind: $0)" } ?? "1 = 1"
-        return try await database.sql().raw("""
+        return try await database.sql().raw(
+            """
             \(Self.select) WHERE \(condition) ORDER BY monthly_reports.month DESC, monthly_reports.id DESC LIMIT 120
-            """).all(decoding: Row.self)
+            """
+        ).all(decoding: Row.self)
     }
 
     /// Starts the draft of a month for the department; 422 at `month` when the department already has one.
@@ -66,24 +77,32 @@ struct MonthlyReportStore {
         case .failure(let errors): throw errors
         }
         let exists = FieldErrors(["month": "validation.monthly_report.exists"])
-        if try await database.sql().raw("""
+        if try await database.sql().raw(
+            """
             SELECT id FROM monthly_reports WHERE department_id = \(bind: departmentID) AND month = \(bind: month.description)
-            """).first() != nil {
+            """
+        ).first() != nil {
             throw exists
         }
         return try await database.transaction { tx in
             let number = try await RecordNumbers.next(MonthlyReportKind.numbering!, at: context.now, on: tx)
             // Two drafts of one month started at once: the unique (department, month) keeps the first.
-            guard let row = try await tx.sql().raw("""
-                INSERT INTO monthly_reports (number, department_id, month, summary, problems, next_plan, state, created_by_staff_id, created_at,
-                    updated_at, version)
-                VALUES (\(bind: number), \(bind: departmentID), \(bind: month.description), '', '', '', 'draft', \(bind: context.actorStaffID),
-                    \(bind: context.now), \(bind: context.now), 1)
-                ON CONFLICT (department_id, month) DO NOTHING RETURNING id
-                """).first() else { throw exists }
+            guard
+                let row = try await tx.sql().raw(
+                    """
+                    INSERT INTO monthly_reports (number, department_id, month, summary, problems, next_plan, state, created_by_staff_id, created_at,
+                        updated_at, version)
+                    VALUES (\(bind: number), \(bind: departmentID), \(bind: month.description), '', '', '', 'draft', \(bind: context.actorStaffID),
+                        \(bind: context.now), \(bind: context.now), 1)
+                    ON CONFLICT (department_id, month) DO NOTHING RETURNING id
+                    """
+                ).first()
+            else { throw exists }
             let id = try row.decode(column: "id", as: Int.self)
-            try await AuditLog.record("monthly_report.created", recordType: MonthlyReportKind.recordType, recordID: String(id), fields: ["month"],
-                                      detail: "\(number) · \(month)", context: context, on: tx)
+            try await AuditLog.record(
+                "monthly_report.created", recordType: MonthlyReportKind.recordType, recordID: String(id),
+                fields: ["month"],
+                detail: "\(number) · \(month)", context: context, on: tx)
             return id
         }
     }
@@ -91,13 +110,18 @@ struct MonthlyReportStore {
     /// Claims the version read and sets the columns of a draft; 409 when someone changed it meanwhile,
     /// 422 when it was issued meanwhile.
     private func claim(_ row: Row, version: Int, set: SQLQueryString, now: Date, on tx: any Database) async throws {
-        let updated = try await tx.sql().raw("""
+        let updated = try await tx.sql().raw(
+            """
             UPDATE monthly_reports SET \(set), updated_at = \(bind: now), version = version + 1
             WHERE id = \(bind: row.id) AND version = \(bind: version) AND state = 'draft' RETURNING id
-            """).first()
+            """
+        ).first()
         guard updated == nil else { return }
-        let current = try await tx.sql().raw("SELECT state FROM monthly_reports WHERE id = \(bind: row.id)").first()?.decode(column: "state", as: String.self)
-        if current == MonthlyReportState.issued.rawValue { throw FieldErrors(["state": "validation.monthly_report.issued"]) }
+        let current = try await tx.sql().raw("SELECT state FROM monthly_reports WHERE id = \(bind: row.id)").first()?
+            .decode(column: "state", as: String.self)
+        if current == MonthlyReportState.issued.rawValue {
+            throw FieldErrors(["state": "validation.monthly_report.issued"])
+        }
         throw KefuError.conflict("error.conflict.monthly_report")
     }
 
@@ -108,26 +132,35 @@ struct MonthlyReportStore {
         let text = sections.trimmed
         let changed = zip(text.fields, row.sections.fields).filter { $0.0.text != $0.1.text }.map { $0.0.name }
         try await database.transaction { tx in
-            try await claim(row, version: version, set: """
-                summary = \(bind: text.summary), problems = \(bind: text.problems), next_plan = \(bind: text.nextPlan)
-                """, now: context.now, on: tx)
-            try await AuditLog.record("monthly_report.updated", recordType: MonthlyReportKind.recordType, recordID: String(row.id), fields: changed,
-                                      detail: "\(row.number) · \(row.month)", context: context, on: tx)
+            try await claim(
+                row, version: version,
+                set: """
+                    summary = \(bind: text.summary), problems = \(bind: text.problems), next_plan = \(bind: text.nextPlan)
+                    """, now: context.now, on: tx)
+            try await AuditLog.record(
+                "monthly_report.updated", recordType: MonthlyReportKind.recordType, recordID: String(row.id),
+                fields: changed,
+                detail: "\(row.number) · \(row.month)", context: context, on: tx)
         }
     }
 
     /// Issues the report with the figures read for it: from now on it is the frozen copy.
     func issue(_ row: Row, version: Int?, figures: MonthlyReportFigures, context: AuditContext) async throws {
-        try MonthlyReportRules.validateIssue(row.sections, state: row.reportState, month: row.reportMonth,
-                                             today: CalendarDay(context.now, timeZone: DisplayFormat.timeZone)).throwIfAny()
+        try MonthlyReportRules.validateIssue(
+            row.sections, state: row.reportState, month: row.reportMonth,
+            today: CalendarDay(context.now, timeZone: DisplayFormat.timeZone)
+        ).throwIfAny()
         let version = try requireFormVersion(version)
         let json = try figures.json()
         try await database.transaction { tx in
-            try await claim(row, version: version, set: """
-                state = 'issued', figures = \(bind: json), issued_at = \(bind: context.now), issued_by_staff_id = \(bind: context.actorStaffID)
-                """, now: context.now, on: tx)
-            try await AuditLog.record("monthly_report.issued", recordType: MonthlyReportKind.recordType, recordID: String(row.id),
-                                      detail: "\(row.number) · \(row.month)", context: context, on: tx)
+            try await claim(
+                row, version: version,
+                set: """
+                    state = 'issued', figures = \(bind: json), issued_at = \(bind: context.now), issued_by_staff_id = \(bind: context.actorStaffID)
+                    """, now: context.now, on: tx)
+            try await AuditLog.record(
+                "monthly_report.issued", recordType: MonthlyReportKind.recordType, recordID: String(row.id),
+                detail: "\(row.number) · \(row.month)", context: context, on: tx)
         }
     }
 

@@ -24,16 +24,22 @@ struct MonthlyReportsAPIController: RouteCollection {
     }
 
     struct ListItem: Content {
-        var id: Int, number: String, departmentName: String, month: String, state: String, issuedAt: Date?, issuedBy: String?, version: Int
+        var id: Int, number: String, departmentName: String, month: String, state: String, issuedAt: Date?,
+            issuedBy: String?, version: Int
     }
 
     /// The report with its figures in the reader's language.
     static func dto(_ req: Request, _ row: MonthlyReportStore.Row) async throws -> DTO {
-        let figures = try await MonthlyReportStore(database: req.db).figures(row, now: req.now).expanded(req.words.expandingTerms)
-        return DTO(id: row.id, number: row.number, departmentID: row.departmentID, departmentName: row.departmentName, month: row.month,
-                   from: figures.from, to: figures.to, state: row.state, summary: row.summary, problems: row.problems, nextPlan: row.nextPlan,
-                   createdBy: row.createdByName, createdAt: row.createdAt, updatedAt: row.updatedAt, issuedAt: row.issuedAt, issuedBy: row.issuedByName,
-                   version: row.version, figuresAsOf: row.issuedAt ?? req.now, charts: figures.charts)
+        let figures = try await MonthlyReportStore(database: req.db).figures(row, now: req.now).expanded(
+            req.words.expandingTerms)
+        return DTO(
+            id: row.id, number: row.number, departmentID: row.departmentID, departmentName: row.departmentName,
+            month: row.month,
+            from: figures.from, to: figures.to, state: row.state, summary: row.summary, problems: row.problems,
+            nextPlan: row.nextPlan,
+            createdBy: row.createdByName, createdAt: row.createdAt, updatedAt: row.updatedAt, issuedAt: row.issuedAt,
+            issuedBy: row.issuedByName,
+            version: row.version, figuresAsOf: row.issuedAt ?? req.now, charts: figures.charts)
     }
 
     /// The reports the caller reads: the supervisor's own department's, every department's for leadership.
@@ -45,8 +51,10 @@ struct MonthlyReportsAPIController: RouteCollection {
 
     @Sendable func list(req: Request) async throws -> [ListItem] {
         try await Self.rows(req).map {
-            ListItem(id: $0.id, number: $0.number, departmentName: $0.departmentName, month: $0.month, state: $0.state, issuedAt: $0.issuedAt,
-                     issuedBy: $0.issuedByName, version: $0.version)
+            ListItem(
+                id: $0.id, number: $0.number, departmentName: $0.departmentName, month: $0.month, state: $0.state,
+                issuedAt: $0.issuedAt,
+                issuedBy: $0.issuedByName, version: $0.version)
         }
     }
 
@@ -55,7 +63,8 @@ struct MonthlyReportsAPIController: RouteCollection {
     @Sendable func create(req: Request) async throws -> Response {
         let staff = try req.requireStaff()
         let input = try req.content.decode(CreateInput.self)
-        let id = try await MonthlyReportStore(database: req.db).create(month: input.month, departmentID: staff.departmentID, context: req.auditContext)
+        let id = try await MonthlyReportStore(database: req.db).create(
+            month: input.month, departmentID: staff.departmentID, context: req.auditContext)
         return try await fresh(req, id).encodeResponse(status: .created, for: req)
     }
 
@@ -74,9 +83,11 @@ struct MonthlyReportsAPIController: RouteCollection {
     @Sendable func save(req: Request) async throws -> DTO {
         let row = try await req.record(MonthlyReportKind.self, for: .writeMonthlyReports)
         let input = try req.content.decode(SaveInput.self)
-        let sections = MonthlyReportSections(summary: input.summary ?? row.summary, problems: input.problems ?? row.problems,
-                                             nextPlan: input.nextPlan ?? row.nextPlan)
-        try await MonthlyReportStore(database: req.db).save(row, sections, version: input.version, context: req.auditContext)
+        let sections = MonthlyReportSections(
+            summary: input.summary ?? row.summary, problems: input.problems ?? row.problems,
+            nextPlan: input.nextPlan ?? row.nextPlan)
+        try await MonthlyReportStore(database: req.db).save(
+            row, sections, version: input.version, context: req.auditContext)
         return try await fresh(req, row.id)
     }
 
@@ -86,63 +97,103 @@ struct MonthlyReportsAPIController: RouteCollection {
         let row = try await req.record(MonthlyReportKind.self, for: .writeMonthlyReports)
         let input = try req.content.decode(VersionInput.self)
         let figures = try await MonthlyReportFigures.build(row.reportMonth, now: req.now, database: req.db)
-        try await MonthlyReportStore(database: req.db).issue(row, version: input.version, figures: figures, context: req.auditContext)
+        try await MonthlyReportStore(database: req.db).issue(
+            row, version: input.version, figures: figures, context: req.auditContext)
         return try await fresh(req, row.id)
     }
 
     static let operations: [APIOperation] = {
         let id = OpenAPIParameters.id
         return [
-            APIOperation(method: .GET, path: "/api/v1/reports/monthly", tag: "Reports",
-                         summary: "Monthly reports, the latest month first: the supervisor's department's, every department's for leadership",
-                         responses: [200: "MonthlyReportList"]),
-            APIOperation(method: .POST, path: "/api/v1/reports/monthly", tag: "Reports",
-                         summary: "Start the draft of a month's report (YB-YYYY-NNNNNN); one per department and month, not for a month still to come",
-                         requestSchema: "MonthlyReportCreateInput", responses: [201: "MonthlyReport"]),
-            APIOperation(method: .GET, path: "/api/v1/reports/monthly/{id}", tag: "Reports",
-                         summary: "A monthly report: the supervisor's sections and the month's charts — read now for a draft, as they were at issue time once issued",
-                         parameters: [id], responses: [200: "MonthlyReport"]),
-            APIOperation(method: .PATCH, path: "/api/v1/reports/monthly/{id}", tag: "Reports",
-                         summary: "Save a draft's sections with the version read (409 when it changed meanwhile; an issued report is refused, 422)",
-                         parameters: [id], requestSchema: "MonthlyReportSectionsInput", responses: [200: "MonthlyReport"]),
-            APIOperation(method: .POST, path: "/api/v1/reports/monthly/{id}/issue", tag: "Reports",
-                         summary: "Issue a draft of a month that is over with every section written: its figures are frozen as they are now and it can no longer change",
-                         parameters: [id], requestSchema: "MonthlyReportVersionInput", responses: [200: "MonthlyReport"]),
+            APIOperation(
+                method: .GET, path: "/api/v1/reports/monthly", tag: "Reports",
+                summary:
+                    "Monthly reports, the latest month first: the supervisor's department's, every department's for leadership",
+                responses: [200: "MonthlyReportList"]),
+            APIOperation(
+                method: .POST, path: "/api/v1/reports/monthly", tag: "Reports",
+                summary:
+                    "Start the draft of a month's report (YB-YYYY-NNNNNN); one per department and month, not for a month still to come",
+                requestSchema: "MonthlyReportCreateInput", responses: [201: "MonthlyReport"]),
+            APIOperation(
+                method: .GET, path: "/api/v1/reports/monthly/{id}", tag: "Reports",
+                summary:
+                    "A monthly report: the supervisor's sections and the month's charts — read now for a draft, as they were at issue time once issued",
+                parameters: [id], responses: [200: "MonthlyReport"]),
+            APIOperation(
+                method: .PATCH, path: "/api/v1/reports/monthly/{id}", tag: "Reports",
+                summary:
+                    "Save a draft's sections with the version read (409 when it changed meanwhile; an issued report is refused, 422)",
+                parameters: [id], requestSchema: "MonthlyReportSectionsInput", responses: [200: "MonthlyReport"]),
+            APIOperation(
+                method: .POST, path: "/api/v1/reports/monthly/{id}/issue", tag: "Reports",
+                summary:
+                    "Issue a draft of a month that is over with every section written: its figures are frozen as they are now and it can no longer change",
+                parameters: [id], requestSchema: "MonthlyReportVersionInput", responses: [200: "MonthlyReport"]),
         ]
     }()
 
     static var schemas: [String: JSONValue] {
-        let text = Schema.string, count = Schema.integer, nullableText = Schema.nullable("string"), nullableTime = Schema.nullable("string", format: "date-time")
+        let text = Schema.string, count = Schema.integer, nullableText = Schema.nullable("string"),
+            nullableTime = Schema.nullable("string", format: "date-time")
         let state = Schema.enumeration(MonthlyReportState.allCases.map(\.rawValue))
-        let chart = Schema.object([
-            "id": text, "title": text, "kind": Schema.enumeration(["bar", "stacked-bar", "line", "funnel", "donut"]),
-            "format": Schema.enumeration(["count", "amount", "share"]), "categories": ["type": "array", "items": text],
-            "series": ["type": "array", "items": Schema.object([
-                "name": text, "values": ["type": "array", "items": ["type": "number"]], "links": ["type": "array", "items": Schema.nullable("string")],
-            ], required: ["name", "values", "links"])],
-            "header": ["type": "array", "items": text],
-            "rows": ["type": "array", "items": Schema.object([
-                "label": text, "values": ["type": "array", "items": text], "link": nullableText,
-            ], required: ["label", "values"])],
-        ], required: ["id", "title", "kind", "format", "categories", "series", "header", "rows"])
+        let chart = Schema.object(
+            [
+                "id": text, "title": text,
+                "kind": Schema.enumeration(["bar", "stacked-bar", "line", "funnel", "donut"]),
+                "format": Schema.enumeration(["count", "amount", "share"]),
+                "categories": ["type": "array", "items": text],
+                "series": [
+                    "type": "array",
+                    "items": Schema.object(
+                        [
+                            "name": text, "values": ["type": "array", "items": ["type": "number"]],
+                            "links": ["type": "array", "items": Schema.nullable("string")],
+                        ], required: ["name", "values", "links"]),
+                ],
+                "header": ["type": "array", "items": text],
+                "rows": [
+                    "type": "array",
+                    "items": Schema.object(
+                        [
+                            "label": text, "values": ["type": "array", "items": text], "link": nullableText,
+                        ], required: ["label", "values"]),
+                ],
+            ], required: ["id", "title", "kind", "format", "categories", "series", "header", "rows"])
         return [
-            "MonthlyReport": Schema.object([
-                "id": count, "number": text, "departmentID": count, "departmentName": text, "month": text, "from": text, "to": text, "state": state,
-                "summary": text, "problems": text, "nextPlan": text, "createdBy": nullableText, "createdAt": Schema.dateTime, "updatedAt": Schema.dateTime,
-                "issuedAt": nullableTime, "issuedBy": nullableText, "version": count, "figuresAsOf": Schema.dateTime,
-                "charts": ["type": "array", "items": chart],
-            ], required: ["id", "number", "departmentID", "departmentName", "month", "from", "to", "state", "summary", "problems", "nextPlan",
-                          "createdAt", "updatedAt", "version", "figuresAsOf", "charts"]),
-            "MonthlyReportList": ["type": "array", "items": Schema.object([
-                "id": count, "number": text, "departmentName": text, "month": text, "state": state, "issuedAt": nullableTime, "issuedBy": nullableText,
-                "version": count,
-            ], required: ["id", "number", "departmentName", "month", "state", "version"])],
-            "MonthlyReportCreateInput": Schema.object(["month": ["type": "string", "pattern": "^[0-9]{4}-[0-9]{2}$"]], required: ["month"]),
-            "MonthlyReportSectionsInput": Schema.object([
-                "summary": ["type": "string", "maxLength": .number(Double(MonthlyReportRules.maximumLength))],
-                "problems": ["type": "string", "maxLength": .number(Double(MonthlyReportRules.maximumLength))],
-                "nextPlan": ["type": "string", "maxLength": .number(Double(MonthlyReportRules.maximumLength))], "version": count,
-            ], required: ["version"]),
+            "MonthlyReport": Schema.object(
+                [
+                    "id": count, "number": text, "departmentID": count, "departmentName": text, "month": text,
+                    "from": text, "to": text, "state": state,
+                    "summary": text, "problems": text, "nextPlan": text, "createdBy": nullableText,
+                    "createdAt": Schema.dateTime, "updatedAt": Schema.dateTime,
+                    "issuedAt": nullableTime, "issuedBy": nullableText, "version": count,
+                    "figuresAsOf": Schema.dateTime,
+                    "charts": ["type": "array", "items": chart],
+                ],
+                required: [
+                    "id", "number", "departmentID", "departmentName", "month", "from", "to", "state", "summary",
+                    "problems", "nextPlan",
+                    "createdAt", "updatedAt", "version", "figuresAsOf", "charts",
+                ]),
+            "MonthlyReportList": [
+                "type": "array",
+                "items": Schema.object(
+                    [
+                        "id": count, "number": text, "departmentName": text, "month": text, "state": state,
+                        "issuedAt": nullableTime, "issuedBy": nullableText,
+                        "version": count,
+                    ], required: ["id", "number", "departmentName", "month", "state", "version"]),
+            ],
+            "MonthlyReportCreateInput": Schema.object(
+                ["month": ["type": "string", "pattern": "^[0-9]{4}-[0-9]{2}$"]], required: ["month"]),
+            "MonthlyReportSectionsInput": Schema.object(
+                [
+                    "summary": ["type": "string", "maxLength": .number(Double(MonthlyReportRules.maximumLength))],
+                    "problems": ["type": "string", "maxLength": .number(Double(MonthlyReportRules.maximumLength))],
+                    "nextPlan": ["type": "string", "maxLength": .number(Double(MonthlyReportRules.maximumLength))],
+                    "version": count,
+                ], required: ["version"]),
             "MonthlyReportVersionInput": Schema.object(["version": count], required: ["version"]),
         ]
     }

@@ -13,7 +13,9 @@ struct NeedsController: RouteCollection {
     }
 
     static func dimension(_ req: Request) throws -> NeedsFigures.Dimension {
-        guard let dimension = req.parameters.get("dimension").flatMap(NeedsFigures.Dimension.init(rawValue:)) else { throw KefuError.notFound }
+        guard let dimension = req.parameters.get("dimension").flatMap(NeedsFigures.Dimension.init(rawValue:)) else {
+            throw KefuError.notFound
+        }
         return dimension
     }
 
@@ -25,7 +27,9 @@ struct NeedsController: RouteCollection {
         return key
     }
 
-    struct Card: Encodable { var id: String; var title: String; var body: HTMLFragment; var csvPath: String; var note: String }
+    struct Card: Encodable {
+        var id: String; var title: String; var body: HTMLFragment; var csvPath: String; var note: String
+    }
     struct Page: Encodable {
         var from: String, to: String, previous: String
         var errors: [String: String]
@@ -37,17 +41,27 @@ struct NeedsController: RouteCollection {
         let t: (String) -> String = { req.t($0) }
         switch ReportsController.period(req) {
         case .failure(let problems):
-            let page = Page(from: String((req.query[String.self, at: "from"] ?? "").prefix(20)), to: String((req.query[String.self, at: "to"] ?? "").prefix(20)),
-                            previous: "", errors: problems.messages.mapValues { req.t($0, ["days": String(ReportPeriod.maximumDays)]) }, charts: [], hasCharts: false)
-            return try await req.renderPage("reports/needs", titleKey: "report.needs.title", page, status: .unprocessableEntity)
+            let page = Page(
+                from: String((req.query[String.self, at: "from"] ?? "").prefix(20)),
+                to: String((req.query[String.self, at: "to"] ?? "").prefix(20)),
+                previous: "",
+                errors: problems.messages.mapValues { req.t($0, ["days": String(ReportPeriod.maximumDays)]) },
+                charts: [], hasCharts: false)
+            return try await req.renderPage(
+                "reports/needs", titleKey: "report.needs.title", page, status: .unprocessableEntity)
         case .success(let period):
             let report = try await NeedsReport.load(period, database: req.db)
             let cards = NeedsFigures.Dimension.allCases.map { dimension in
-                Card(id: "needs-\(dimension.rawValue)", title: t("report.needs.\(dimension.rawValue)"), body: report.card(dimension, t: t),
-                     csvPath: "/reports/needs/export/\(dimension.rawValue)?from=\(period.from)&to=\(period.to)", note: report.summary(dimension, t: t))
+                Card(
+                    id: "needs-\(dimension.rawValue)", title: t("report.needs.\(dimension.rawValue)"),
+                    body: report.card(dimension, t: t),
+                    csvPath: "/reports/needs/export/\(dimension.rawValue)?from=\(period.from)&to=\(period.to)",
+                    note: report.summary(dimension, t: t))
             }
-            let page = Page(from: period.from.description, to: period.to.description, previous: "\(period.previous.from) – \(period.previous.to)",
-                            errors: [:], charts: cards, hasCharts: true)
+            let page = Page(
+                from: period.from.description, to: period.to.description,
+                previous: "\(period.previous.from) – \(period.previous.to)",
+                errors: [:], charts: cards, hasCharts: true)
             return try await req.renderPage("reports/needs", titleKey: "report.needs.title", page)
         }
     }
@@ -59,20 +73,31 @@ struct NeedsController: RouteCollection {
         let report = try await NeedsReport.load(period, database: req.db)
         var headers = HTTPHeaders()
         headers.contentType = HTTPMediaType(type: "text", subType: "csv", parameters: ["charset": "utf-8"])
-        headers.replaceOrAdd(name: .contentDisposition, value: "attachment; filename=\"needs-\(dimension.rawValue)-\(period.from)-\(period.to).csv\"")
-        return Response(status: .ok, headers: headers, body: .init(string: ReportCard.csv(header: report.header(t: t), rows: report.rows(dimension, t: t))))
+        headers.replaceOrAdd(
+            name: .contentDisposition,
+            value: "attachment; filename=\"needs-\(dimension.rawValue)-\(period.from)-\(period.to).csv\"")
+        return Response(
+            status: .ok, headers: headers,
+            body: .init(string: ReportCard.csv(header: report.header(t: t), rows: report.rows(dimension, t: t))))
     }
 
     @Sendable func records(req: Request) async throws -> Response {
         let dimension = try Self.dimension(req)
         let key = try Self.key(req)
         let period = try ReportsController.validPeriod(req)
-        let (items, total) = try await NeedsFigures(database: req.db).items(dimension, key: key, span: period.instants(in: DisplayFormat.timeZone))
+        let (items, total) = try await NeedsFigures(database: req.db).items(
+            dimension, key: key, span: period.instants(in: DisplayFormat.timeZone))
         let page = ReportsController.RecordsPage(
-            title: req.t("report.needs.\(dimension.rawValue)") + "：" + NeedsReport.label(dimension, key, t: { req.t($0) }),
+            title: req.t("report.needs.\(dimension.rawValue)") + "："
+                + NeedsReport.label(dimension, key, t: { req.t($0) }),
             period: "\(period.from) – \(period.to)",
-            rows: items.map { ReportsController.RecordsPage.Row(number: $0.number ?? "—", at: DisplayFormat.dateTime($0.at), staffName: $0.staffName ?? "—", link: $0.link) },
-            hasRows: !items.isEmpty, total: total, isCut: total > items.count, back: "/reports/needs?from=\(period.from)&to=\(period.to)")
+            rows: items.map {
+                ReportsController.RecordsPage.Row(
+                    number: $0.number ?? "—", at: DisplayFormat.dateTime($0.at), staffName: $0.staffName ?? "—",
+                    link: $0.link)
+            },
+            hasRows: !items.isEmpty, total: total, isCut: total > items.count,
+            back: "/reports/needs?from=\(period.from)&to=\(period.to)")
         return try await req.renderPage("reports/records", titleKey: "report.needs.title", page)
     }
 }
@@ -93,35 +118,53 @@ struct NeedsAPIController: RouteCollection {
         let dimension = try NeedsController.dimension(req)
         let key = try NeedsController.key(req)
         let period = try ReportsController.validPeriod(req)
-        let (items, total) = try await NeedsFigures(database: req.db).items(dimension, key: key, span: period.instants(in: DisplayFormat.timeZone))
+        let (items, total) = try await NeedsFigures(database: req.db).items(
+            dimension, key: key, span: period.instants(in: DisplayFormat.timeZone))
         return ReportsAPIController.RecordList(items: items, total: total)
     }
 
     static let operations: [APIOperation] = [
-        APIOperation(method: .GET, path: "/api/v1/reports/needs", tag: "Reports",
-                     summary: "Customer needs and the market (R2.2): industries, regions, budget bands and timing of the customers who came in the period, project types they showed interest in and their reasons for turning projects down, each against the previous period, with the largest rises and falls in words",
-                     parameters: ReportsAPIController.periodParameters, responses: [200: "ReportNeeds"]),
-        APIOperation(method: .GET, path: "/api/v1/reports/needs/records/{dimension}", tag: "Reports",
-                     summary: "The customers (by code) or reactions behind one value of a dimension, at most 500, newest first",
-                     parameters: [["name": "dimension", "in": "path", "required": true,
-                                   "schema": Schema.enumeration(NeedsFigures.Dimension.allCases.map(\.rawValue))],
-                                  ["name": "key", "in": "query", "required": true, "schema": ["type": "string", "maxLength": 200]]]
-                         + ReportsAPIController.periodParameters,
-                     responses: [200: "ReportRecordList"]),
+        APIOperation(
+            method: .GET, path: "/api/v1/reports/needs", tag: "Reports",
+            summary:
+                "Customer needs and the market (R2.2): industries, regions, budget bands and timing of the customers who came in the period, project types they showed interest in and their reasons for turning projects down, each against the previous period, with the largest rises and falls in words",
+            parameters: ReportsAPIController.periodParameters, responses: [200: "ReportNeeds"]),
+        APIOperation(
+            method: .GET, path: "/api/v1/reports/needs/records/{dimension}", tag: "Reports",
+            summary: "The customers (by code) or reactions behind one value of a dimension, at most 500, newest first",
+            parameters: [
+                [
+                    "name": "dimension", "in": "path", "required": true,
+                    "schema": Schema.enumeration(NeedsFigures.Dimension.allCases.map(\.rawValue)),
+                ],
+                ["name": "key", "in": "query", "required": true, "schema": ["type": "string", "maxLength": 200]],
+            ]
+                + ReportsAPIController.periodParameters,
+            responses: [200: "ReportRecordList"]),
     ]
 
     static var schemas: [String: JSONValue] {
         let text = Schema.string, count = Schema.integer
         return [
-            "ReportNeeds": Schema.object([
-                "from": text, "to": text, "previousFrom": text, "previousTo": text,
-                "dimensions": ["type": "array", "items": Schema.object([
-                    "dimension": text, "summary": text,
-                    "values": ["type": "array", "items": Schema.object([
-                        "key": text, "label": text, "current": count, "previous": count, "change": count,
-                    ], required: ["key", "label", "current", "previous", "change"])],
-                ], required: ["dimension", "summary", "values"])],
-            ], required: ["from", "to", "previousFrom", "previousTo", "dimensions"]),
+            "ReportNeeds": Schema.object(
+                [
+                    "from": text, "to": text, "previousFrom": text, "previousTo": text,
+                    "dimensions": [
+                        "type": "array",
+                        "items": Schema.object(
+                            [
+                                "dimension": text, "summary": text,
+                                "values": [
+                                    "type": "array",
+                                    "items": Schema.object(
+                                        [
+                                            "key": text, "label": text, "current": count, "previous": count,
+                                            "change": count,
+                                        ], required: ["key", "label", "current", "previous", "change"]),
+                                ],
+                            ], required: ["dimension", "summary", "values"]),
+                    ],
+                ], required: ["from", "to", "previousFrom", "previousTo", "dimensions"])
         ]
     }
 }

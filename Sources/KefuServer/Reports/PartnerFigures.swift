@@ -20,7 +20,8 @@ struct PartnerFigures {
     /// The part of `month` inside `period`, as instants.
     static func span(_ month: ReportMonth, in period: ReportPeriod) -> (start: Date, end: Date) {
         let days = month.period
-        return ReportPeriod(from: max(days.from, period.from), to: min(days.to, period.to)).instants(in: DisplayFormat.timeZone)
+        return ReportPeriod(from: max(days.from, period.from), to: min(days.to, period.to)).instants(
+            in: DisplayFormat.timeZone)
     }
 
     static func visits(_ span: (start: Date, end: Date)) -> SQLQueryString {
@@ -39,34 +40,50 @@ struct PartnerFigures {
         var result: [Month] = []
         for month in period.months {
             let span = Self.span(month, in: period)
-            let visits = try await sql.raw("""
+            let visits = try await sql.raw(
+                """
                 SELECT COUNT(*) AS n, CAST(AVG(CAST(satisfaction AS DOUBLE PRECISION)) AS DOUBLE PRECISION) AS average FROM return_visits WHERE \(Self.visits(span))
-                """).first()
-            let surveys = try await sql.raw("""
+                """
+            ).first()
+            let surveys = try await sql.raw(
+                """
                 SELECT COUNT(*) AS n, CAST(AVG(CAST(score AS DOUBLE PRECISION)) AS DOUBLE PRECISION) AS average FROM surveys WHERE \(Self.surveys(span))
-                """).first()
-            result.append(Month(month: month, visits: try visits?.decode(column: "n", as: Int.self) ?? 0,
-                                visitSatisfaction: try visits?.decode(column: "average", as: Double?.self),
-                                surveys: try surveys?.decode(column: "n", as: Int.self) ?? 0,
-                                surveyScore: try surveys?.decode(column: "average", as: Double?.self)))
+                """
+            ).first()
+            result.append(
+                Month(
+                    month: month, visits: try visits?.decode(column: "n", as: Int.self) ?? 0,
+                    visitSatisfaction: try visits?.decode(column: "average", as: Double?.self),
+                    surveys: try surveys?.decode(column: "n", as: Int.self) ?? 0,
+                    surveyScore: try surveys?.decode(column: "average", as: Double?.self)))
         }
         return result
     }
 
     /// The return visits done in a month of the period, newest first, at most `limit`.
-    func visitItems(_ period: ReportPeriod, month: ReportMonth, limit: Int = 500) async throws -> (items: [DashboardFigures.Item], total: Int) {
+    func visitItems(_ period: ReportPeriod, month: ReportMonth, limit: Int = 500) async throws -> (
+        items: [DashboardFigures.Item], total: Int
+    ) {
         let condition = Self.visits(Self.span(month, in: period))
         let sql = try database.sql()
-        let total = try await sql.raw("SELECT COUNT(*) AS n FROM return_visits WHERE \(condition)").first()?.decode(column: "n", as: Int.self) ?? 0
-        let rows = try await sql.raw("""
+        let total =
+            try await sql.raw("SELECT COUNT(*) AS n FROM return_visits WHERE \(condition)").first()?.decode(
+                column: "n", as: Int.self) ?? 0
+        let rows = try await sql.raw(
+            """
             SELECT return_visits.id AS id, return_visits.customer_id AS customer_id, return_visits.done_at AS at, staff.display_name AS staff_name
             FROM return_visits LEFT JOIN staff ON staff.id = return_visits.staff_id
             WHERE \(condition) ORDER BY return_visits.done_at DESC, return_visits.id DESC LIMIT \(literal: limit)
-            """).all()
-        return (try rows.map { row in
-            DashboardFigures.Item(recordType: "return_visit", id: try row.decode(column: "id", as: Int.self), number: nil,
-                                  at: try row.decode(column: "at", as: Date.self), staffName: try row.decode(column: "staff_name", as: String?.self),
-                                  link: "/customers/\(try row.decode(column: "customer_id", as: Int.self))")
-        }, total)
+            """
+        ).all()
+        return (
+            try rows.map { row in
+                DashboardFigures.Item(
+                    recordType: "return_visit", id: try row.decode(column: "id", as: Int.self), number: nil,
+                    at: try row.decode(column: "at", as: Date.self),
+                    staffName: try row.decode(column: "staff_name", as: String?.self),
+                    link: "/customers/\(try row.decode(column: "customer_id", as: Int.self))")
+            }, total
+        )
     }
 }

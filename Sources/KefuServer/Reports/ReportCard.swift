@@ -10,7 +10,9 @@ enum ReportCard {
         var link: String?
     }
 
-    static func render(_ kind: SVGChart.Kind, _ data: ChartData, title: String, header: [String], rows: [Row], t: (String) -> String) -> HTMLFragment {
+    static func render(
+        _ kind: SVGChart.Kind, _ data: ChartData, title: String, header: [String], rows: [Row], t: (String) -> String
+    ) -> HTMLFragment {
         var w = HTMLWriter(reservingCapacity: 8_192)
         w.raw("<div class=\"report-chart\">")
         w.fragment(SVGChart.render(kind, data, title: title, emptyText: t("report.empty")))
@@ -37,6 +39,9 @@ enum ReportCard {
     }
 
     static func csv(header: [String], rows: [Row]) -> String {
-        "\u{FEFF}" + CSVTable.write(header: header, rows: rows.map { [$0.label] + $0.values.map { $0.replacingOccurrences(of: ",", with: "") } })
+        "\u{FEFF}"
+            + CSVTable.write(
+                header: header,
+                rows: rows.map { [$0.label] + $0.values.map { $0.replacingOccurrences(of: ",", with: "") } })
     }
 }

@@ -39,13 +39,18 @@ struct CreateServiceReportIndexes: AsyncMigration {
         ("complaint_forwards_answered", "complaint_forwards (answered_at, created_at)"),
         ("contracts_signed_on", "contracts (signed_on, customer_id, state, project_id, amount_yuan)"),
         ("customer_changes_field_value", "customer_changes (field, new_value, customer_id, changed_at)"),
-        ("customers_created_needs", "customers (created_at, merged_into_id, province, timing, budget_max_yuan, budget_min_yuan, industries)"),
+        (
+            "customers_created_needs",
+            "customers (created_at, merged_into_id, province, timing, budget_max_yuan, budget_min_yuan, industries)"
+        ),
         ("recommendations_reaction_at", "recommendations (reaction_at, reaction, project_id)"),
     ]
 
     func prepare(on database: any Database) async throws {
         let sql = try database.sql()
-        for (name, target) in Self.indexes { try await sql.raw("CREATE INDEX \(unsafeRaw: name) ON \(unsafeRaw: target)").run() }
+        for (name, target) in Self.indexes {
+            try await sql.raw("CREATE INDEX \(unsafeRaw: name) ON \(unsafeRaw: target)").run()
+        }
     }
 
     func revert(on database: any Database) async throws {

@@ -7,7 +7,9 @@ import SQLKit
 /// (SQLiteNIO), PostgreSQL as `timestamptz`. The office's clock is China Standard Time, which has no
 /// daylight saving, so a fixed offset gives its hour and day.
 enum ReportSQL {
-    static var offsetSeconds: Int { DisplayFormat.timeZone.secondsFromGMT(for: Date(timeIntervalSince1970: 1_767_225_600)) }
+    static var offsetSeconds: Int {
+        DisplayFormat.timeZone.secondsFromGMT(for: Date(timeIntervalSince1970: 1_767_225_600))
+    }
 
     /// Seconds since 1970 of a time column (a column name from this file's callers, never input).
     static func epoch(_ column: String, _ dialect: DatabaseDialect) -> SQLQueryString {
@@ -21,7 +23,9 @@ enum ReportSQL {
     private static func localUnits(_ column: String, _ seconds: Int, _ dialect: DatabaseDialect) -> SQLQueryString {
         switch dialect {
         case .sqlite: return "CAST((\(unsafeRaw: column) + \(literal: offsetSeconds)) / \(literal: seconds) AS INTEGER)"
-        case .postgres: return "CAST(FLOOR((EXTRACT(EPOCH FROM \(unsafeRaw: column)) + \(literal: offsetSeconds)) / \(literal: seconds)) AS BIGINT)"
+        case .postgres:
+            return
+                "CAST(FLOOR((EXTRACT(EPOCH FROM \(unsafeRaw: column)) + \(literal: offsetSeconds)) / \(literal: seconds)) AS BIGINT)"
         }
     }
 

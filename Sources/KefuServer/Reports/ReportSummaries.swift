@@ -48,48 +48,75 @@ struct ReportSummary: Sendable {
     static let inquiryChannels = ReportSummary(
         keys: [("day", "BIGINT", day("received_at")), ("channel", "TEXT", plain("channel"))],
         values: [("received", "BIGINT", one)],
-        table: "report_inquiry_channel_days", source: "inquiries", condition: { _ in "TRUE" }, watched: ["received_at", "channel"])
+        table: "report_inquiry_channel_days", source: "inquiries", condition: { _ in "TRUE" },
+        watched: ["received_at", "channel"])
 
     /// Inquiries received per office day and hour.
     static let inquiryHours = ReportSummary(
-        keys: [("day", "BIGINT", day("received_at")), ("hour", "BIGINT", { row, dialect in ReportSQL.localHourText("\(row).received_at", dialect) })],
+        keys: [
+            ("day", "BIGINT", day("received_at")),
+            ("hour", "BIGINT", { row, dialect in ReportSQL.localHourText("\(row).received_at", dialect) }),
+        ],
         values: [("received", "BIGINT", one)],
         table: "report_inquiry_hour_days", source: "inquiries", condition: { _ in "TRUE" }, watched: ["received_at"])
 
     /// Inquiries received per office day and person (0: nobody) that were answered, and the seconds to their first answers.
     static let inquiryAnswers = ReportSummary(
         keys: [("day", "BIGINT", day("received_at")), ("staff_id", "BIGINT", nonNull("staff_id"))],
-        values: [("answered", "BIGINT", one),
-                 ("seconds", "DOUBLE PRECISION", { row, dialect in
-                     "(" + ReportSQL.epochText("\(row).first_answered_at", dialect) + " - " + ReportSQL.epochText("\(row).received_at", dialect) + ")"
-                 })],
+        values: [
+            ("answered", "BIGINT", one),
+            (
+                "seconds", "DOUBLE PRECISION",
+                { row, dialect in
+                    "(" + ReportSQL.epochText("\(row).first_answered_at", dialect) + " - "
+                        + ReportSQL.epochText("\(row).received_at", dialect) + ")"
+                }
+            ),
+        ],
         table: "report_inquiry_answer_days", source: "inquiries", condition: { "\($0).first_answered_at IS NOT NULL" },
         watched: ["received_at", "staff_id", "first_answered_at"])
 
     /// Follow-ups per due day and person (0: nobody): due, done by their due time, not done yet.
     static let followUps = ReportSummary(
         keys: [("day", "BIGINT", day("due_at")), ("staff_id", "BIGINT", nonNull("staff_id"))],
-        values: [("due", "BIGINT", one),
-                 ("on_time", "BIGINT", { row, _ in "CASE WHEN \(row).completed_at IS NOT NULL AND \(row).completed_at <= \(row).due_at THEN 1 ELSE 0 END" }),
-                 ("pending", "BIGINT", { row, _ in "CASE WHEN \(row).completed_at IS NULL THEN 1 ELSE 0 END" })],
+        values: [
+            ("due", "BIGINT", one),
+            (
+                "on_time", "BIGINT",
+                { row, _ in
+                    "CASE WHEN \(row).completed_at IS NOT NULL AND \(row).completed_at <= \(row).due_at THEN 1 ELSE 0 END"
+                }
+            ),
+            ("pending", "BIGINT", { row, _ in "CASE WHEN \(row).completed_at IS NULL THEN 1 ELSE 0 END" }),
+        ],
         table: "report_follow_up_days", source: "follow_ups", condition: { "\($0).due_at IS NOT NULL" },
         watched: ["due_at", "staff_id", "completed_at"])
 
     /// Complaints received per office day, category and severity.
     static let complaints = ReportSummary(
-        keys: [("day", "BIGINT", day("received_at")), ("category", "TEXT", plain("category")), ("severity", "TEXT", plain("severity"))],
+        keys: [
+            ("day", "BIGINT", day("received_at")), ("category", "TEXT", plain("category")),
+            ("severity", "TEXT", plain("severity")),
+        ],
         values: [("received", "BIGINT", one)],
-        table: "report_complaint_days", source: "complaints", condition: { _ in "TRUE" }, watched: ["received_at", "category", "severity"])
+        table: "report_complaint_days", source: "complaints", condition: { _ in "TRUE" },
+        watched: ["received_at", "category", "severity"])
 
     /// Complaints forwarded to each department, per office day of the complaint's receipt: a complaint
     /// counts once per department, by its first forward there. Forwards are added and answered, never
     /// deleted or moved to another department, and a complaint's receipt never changes; a write that did
     /// so by hand would need `kefu summaries rebuild`.
     static let complaintForwards = ReportSummary(
-        keys: [("day", "BIGINT", { row, dialect in
-                    ReportSQL.localDayText("(SELECT received_at FROM complaints WHERE complaints.id = \(row).complaint_id)", dialect)
-                }),
-               ("department_id", "BIGINT", plain("department_id"))],
+        keys: [
+            (
+                "day", "BIGINT",
+                { row, dialect in
+                    ReportSQL.localDayText(
+                        "(SELECT received_at FROM complaints WHERE complaints.id = \(row).complaint_id)", dialect)
+                }
+            ),
+            ("department_id", "BIGINT", plain("department_id")),
+        ],
         values: [("complaints", "BIGINT", one)],
         table: "report_complaint_forward_days", source: "complaint_forwards",
         condition: { row in
@@ -106,7 +133,10 @@ struct ReportSummary: Sendable {
         table: "report_complaint_changed_days", source: "complaints", condition: { _ in "TRUE" },
         watched: ["received_at", "severity", "resolved_at"], countsChanges: true)
 
-    static let all = [customerStages, inquiryChannels, inquiryHours, inquiryAnswers, followUps, complaints, complaintForwards, complaintChanges]
+    static let all = [
+        customerStages, inquiryChannels, inquiryHours, inquiryAnswers, followUps, complaints, complaintForwards,
+        complaintChanges,
+    ]
 
     // MARK: Statements
 
@@ -123,7 +153,10 @@ struct ReportSummary: Sendable {
         let selected = keys.map { $0.value(row, dialect) } + values.map { "\(sign)(\($0.value(row, dialect)))" }
         let add = values.map { "\($0.name) = \(table).\($0.name) + excluded.\($0.name)" }.joined(separator: ", ")
         // SQLite's trigger body has no IF: the row's condition is the SELECT's WHERE.
-        let body = guarded ? "SELECT \(selected.joined(separator: ", ")) WHERE \(condition(row))" : "VALUES (\(selected.joined(separator: ", ")))"
+        let body =
+            guarded
+            ? "SELECT \(selected.joined(separator: ", ")) WHERE \(condition(row))"
+            : "VALUES (\(selected.joined(separator: ", ")))"
         return "INSERT INTO \(table) (\(columnNames)) \(body) ON CONFLICT (\(keyNames)) DO UPDATE SET \(add)"
     }
 
@@ -166,7 +199,8 @@ struct ReportSummary: Sendable {
     func dropTriggers(_ dialect: DatabaseDialect) -> [String] {
         switch dialect {
         case .sqlite: ["insert", "delete", "update"].map { "DROP TRIGGER IF EXISTS \(table)_\($0)" }
-        case .postgres: ["DROP TRIGGER IF EXISTS \(table)_keep ON \(source)", "DROP FUNCTION IF EXISTS \(table)_keep()"]
+        case .postgres:
+            ["DROP TRIGGER IF EXISTS \(table)_keep ON \(source)", "DROP FUNCTION IF EXISTS \(table)_keep()"]
         }
     }
 
@@ -178,7 +212,9 @@ struct ReportSummary: Sendable {
     /// The summary's rows counted from the records, its columns by name.
     func recount(_ dialect: DatabaseDialect) -> String {
         let groups = keys.indices.map { String($0 + 1) }.joined(separator: ", ")
-        let selected = keys.map { "\($0.value(source, dialect)) AS \($0.name)" } + values.map { "CAST(SUM(\($0.value(source, dialect))) AS \($0.type)) AS \($0.name)" }
+        let selected =
+            keys.map { "\($0.value(source, dialect)) AS \($0.name)" }
+            + values.map { "CAST(SUM(\($0.value(source, dialect))) AS \($0.type)) AS \($0.name)" }
         return "SELECT \(selected.joined(separator: ", ")) FROM \(source) WHERE \(condition(source)) GROUP BY \(groups)"
     }
 
@@ -213,7 +249,9 @@ struct CreateReportSummaries: AsyncMigration {
     func revert(on database: any Database) async throws {
         let sql = try database.sql()
         for summary in ReportSummary.all {
-            for statement in summary.dropTriggers(database.dialect) { try await sql.raw(SQLQueryString(statement)).run() }
+            for statement in summary.dropTriggers(database.dialect) {
+                try await sql.raw(SQLQueryString(statement)).run()
+            }
             try await sql.raw("DROP TABLE IF EXISTS \(unsafeRaw: summary.table)").run()
         }
         for table in ["report_complaint_severity_days", "report_summary_stamps"] {

@@ -15,89 +15,170 @@ struct ReportsAPIController: RouteCollection {
         let period = try ReportsController.validPeriod(req)
         let filter = try await ReportsController.validFilter(req)
         let t: (String) -> String = { req.t($0) }
-        return try await SupervisorDashboard.load(period, filter: filter, now: req.now, database: req.db, t: t).dto(t: t)
+        return try await SupervisorDashboard.load(period, filter: filter, now: req.now, database: req.db, t: t).dto(
+            t: t)
     }
 
     struct RecordList: Content { var items: [DashboardFigures.Item]; var total: Int }
 
     @Sendable func records(req: Request) async throws -> RecordList {
-        guard let figure = req.parameters.get("figure").flatMap(DashboardFigures.Figure.init(rawValue:)) else { throw KefuError.notFound }
+        guard let figure = req.parameters.get("figure").flatMap(DashboardFigures.Figure.init(rawValue:)) else {
+            throw KefuError.notFound
+        }
         guard let key = req.query[String.self, at: "key"], !key.isEmpty, key.count <= 64 else {
             throw KefuError.validation(FieldErrors(["key": "validation.required"]))
         }
         let period = try ReportsController.validPeriod(req)
         let filter = try await ReportsController.validFilter(req)
-        let (items, total) = try await DashboardFigures(database: req.db, filter: filter).items(figure, key: key, span: period.instants(in: DisplayFormat.timeZone), now: req.now)
+        let (items, total) = try await DashboardFigures(database: req.db, filter: filter).items(
+            figure, key: key, span: period.instants(in: DisplayFormat.timeZone), now: req.now)
         return RecordList(items: items, total: total)
     }
 
     static let periodParameters: [JSONValue] = [
-        ["name": "from", "in": "query", "schema": ["type": "string", "format": "date"],
-         "description": "First day (default: 29 days before `to`); reversed or longer than two years is 422"],
-        ["name": "to", "in": "query", "schema": ["type": "string", "format": "date"], "description": "Last day, included (default: today)"],
+        [
+            "name": "from", "in": "query", "schema": ["type": "string", "format": "date"],
+            "description": "First day (default: 29 days before `to`); reversed or longer than two years is 422",
+        ],
+        [
+            "name": "to", "in": "query", "schema": ["type": "string", "format": "date"],
+            "description": "Last day, included (default: today)",
+        ],
     ]
 
     /// The dashboard's filters beside the period (issue 16 §2); an unknown value is 422 at its name.
     static let filterParameters: [JSONValue] = [
-        ["name": "staff", "in": "query", "schema": Schema.string,
-         "description": "A person's id, or 'all' for the team (the default; a specialist gets their own figures and is refused another's or the team's, 403)"],
-        ["name": "channel", "in": "query", "schema": Schema.enumeration(InquiryChannel.allCases.map(\.rawValue)), "description": "Inquiries of one channel"],
+        [
+            "name": "staff", "in": "query", "schema": Schema.string,
+            "description":
+                "A person's id, or 'all' for the team (the default; a specialist gets their own figures and is refused another's or the team's, 403)",
+        ],
+        [
+            "name": "channel", "in": "query", "schema": Schema.enumeration(InquiryChannel.allCases.map(\.rawValue)),
+            "description": "Inquiries of one channel",
+        ],
         ["name": "project", "in": "query", "schema": Schema.integer, "description": "Complaints about one project"],
     ]
 
     static let operations: [APIOperation] = [
-        APIOperation(method: .GET, path: "/api/v1/reports/dashboard", tag: "Reports",
-                     summary: "The supervisor's dashboard figures for a period: customers by stage (now), inquiries by channel, follow-ups on time and late per person, complaints by category; the counts compared with the previous period and the same days last year, inquiries by weekday (Monday first) and hour, each person's mean time to first answer, promised replies on time and late per person; complaints by severity with those resolved within the time limit, by the department forwarded to; each person's overdue follow-ups and promised replies now (R6.3)",
-                     parameters: periodParameters + filterParameters, responses: [200: "ReportDashboard"]),
-        APIOperation(method: .GET, path: "/api/v1/reports/records/{figure}", tag: "Reports",
-                     summary: "The records behind one value of a figure (key: a channel, a person's id or 'none', a complaint category or severity, a department's id, a weekday 0–6 from Monday, an hour 0–23, or 'all'), at most 500, newest first",
-                     parameters: [["name": "figure", "in": "path", "required": true,
-                                   "schema": Schema.enumeration(DashboardFigures.Figure.allCases.map(\.rawValue))],
-                                  ["name": "key", "in": "query", "required": true, "schema": ["type": "string", "maxLength": 64]]] + periodParameters + filterParameters,
-                     responses: [200: "ReportRecordList"]),
+        APIOperation(
+            method: .GET, path: "/api/v1/reports/dashboard", tag: "Reports",
+            summary:
+                "The supervisor's dashboard figures for a period: customers by stage (now), inquiries by channel, follow-ups on time and late per person, complaints by category; the counts compared with the previous period and the same days last year, inquiries by weekday (Monday first) and hour, each person's mean time to first answer, promised replies on time and late per person; complaints by severity with those resolved within the time limit, by the department forwarded to; each person's overdue follow-ups and promised replies now (R6.3)",
+            parameters: periodParameters + filterParameters, responses: [200: "ReportDashboard"]),
+        APIOperation(
+            method: .GET, path: "/api/v1/reports/records/{figure}", tag: "Reports",
+            summary:
+                "The records behind one value of a figure (key: a channel, a person's id or 'none', a complaint category or severity, a department's id, a weekday 0–6 from Monday, an hour 0–23, or 'all'), at most 500, newest first",
+            parameters: [
+                [
+                    "name": "figure", "in": "path", "required": true,
+                    "schema": Schema.enumeration(DashboardFigures.Figure.allCases.map(\.rawValue)),
+                ],
+                ["name": "key", "in": "query", "required": true, "schema": ["type": "string", "maxLength": 64]],
+            ] + periodParameters + filterParameters,
+            responses: [200: "ReportRecordList"]),
     ]
 
     static var schemas: [String: JSONValue] {
         let text = Schema.string, count = Schema.integer
         return [
-            "ReportDashboard": Schema.object([
-                "from": text, "to": text,
-                "funnel": ["type": "array", "items": Schema.object(["stage": text, "label": text, "count": count], required: ["stage", "label", "count"])],
-                "inquiriesByChannel": ["type": "array", "items": Schema.object(["channel": text, "label": text, "count": count],
-                                                                              required: ["channel", "label", "count"])],
-                "followUps": ["type": "array", "items": Schema.object([
-                    "staffID": Schema.nullable("integer"), "staffName": Schema.nullable("string"), "onTime": count, "late": count,
-                ], required: ["onTime", "late"])],
-                "complaintsByCategory": ["type": "array", "items": Schema.object(["category": text, "label": text, "count": count],
-                                                                                required: ["category", "label", "count"])],
-                "comparison": ["type": "array", "items": Schema.object([
-                    "from": text, "to": text, "inquiries": count, "complaints": count, "followUpsDue": count,
-                ], required: ["from", "to", "inquiries", "complaints", "followUpsDue"])],
-                "inquiriesByWeekday": ["type": "array", "items": count],
-                "inquiriesByHour": ["type": "array", "items": count],
-                "responseTimes": ["type": "array", "items": Schema.object([
-                    "staffID": Schema.nullable("integer"), "staffName": Schema.nullable("string"), "answered": count, "averageMinutes": ["type": "number"],
-                ], required: ["answered", "averageMinutes"])],
-                "promisedReplies": ["type": "array", "items": Schema.object([
-                    "staffID": Schema.nullable("integer"), "staffName": Schema.nullable("string"), "onTime": count, "late": count,
-                ], required: ["onTime", "late"])],
-                "complaintsBySeverity": ["type": "array", "items": Schema.object([
-                    "severity": text, "label": text, "count": count, "resolved": count, "resolvedInTime": count,
-                ], required: ["severity", "label", "count", "resolved", "resolvedInTime"])],
-                "complaintsByDepartment": ["type": "array", "items": Schema.object(["departmentID": count, "departmentName": text, "count": count],
-                                                                                  required: ["departmentID", "departmentName", "count"])],
-                "overdue": ["type": "array", "items": Schema.object([
-                    "staffID": Schema.nullable("integer"), "staffName": Schema.nullable("string"), "followUps": count, "promisedReplies": count,
-                ], required: ["followUps", "promisedReplies"])],
-            ], required: ["from", "to", "funnel", "inquiriesByChannel", "followUps", "complaintsByCategory", "comparison", "inquiriesByWeekday",
-                          "inquiriesByHour", "responseTimes", "promisedReplies", "complaintsBySeverity", "complaintsByDepartment", "overdue"]),
-            "ReportRecordList": Schema.object([
-                "items": ["type": "array", "items": Schema.object([
-                    "recordType": text, "id": count, "number": Schema.nullable("string"), "at": Schema.nullable("string", format: "date-time"),
-                    "staffName": Schema.nullable("string"), "link": text,
-                ], required: ["recordType", "id", "at", "link"])],
-                "total": count,
-            ], required: ["items", "total"]),
+            "ReportDashboard": Schema.object(
+                [
+                    "from": text, "to": text,
+                    "funnel": [
+                        "type": "array",
+                        "items": Schema.object(
+                            ["stage": text, "label": text, "count": count], required: ["stage", "label", "count"]),
+                    ],
+                    "inquiriesByChannel": [
+                        "type": "array",
+                        "items": Schema.object(
+                            ["channel": text, "label": text, "count": count],
+                            required: ["channel", "label", "count"]),
+                    ],
+                    "followUps": [
+                        "type": "array",
+                        "items": Schema.object(
+                            [
+                                "staffID": Schema.nullable("integer"), "staffName": Schema.nullable("string"),
+                                "onTime": count, "late": count,
+                            ], required: ["onTime", "late"]),
+                    ],
+                    "complaintsByCategory": [
+                        "type": "array",
+                        "items": Schema.object(
+                            ["category": text, "label": text, "count": count],
+                            required: ["category", "label", "count"]),
+                    ],
+                    "comparison": [
+                        "type": "array",
+                        "items": Schema.object(
+                            [
+                                "from": text, "to": text, "inquiries": count, "complaints": count,
+                                "followUpsDue": count,
+                            ], required: ["from", "to", "inquiries", "complaints", "followUpsDue"]),
+                    ],
+                    "inquiriesByWeekday": ["type": "array", "items": count],
+                    "inquiriesByHour": ["type": "array", "items": count],
+                    "responseTimes": [
+                        "type": "array",
+                        "items": Schema.object(
+                            [
+                                "staffID": Schema.nullable("integer"), "staffName": Schema.nullable("string"),
+                                "answered": count, "averageMinutes": ["type": "number"],
+                            ], required: ["answered", "averageMinutes"]),
+                    ],
+                    "promisedReplies": [
+                        "type": "array",
+                        "items": Schema.object(
+                            [
+                                "staffID": Schema.nullable("integer"), "staffName": Schema.nullable("string"),
+                                "onTime": count, "late": count,
+                            ], required: ["onTime", "late"]),
+                    ],
+                    "complaintsBySeverity": [
+                        "type": "array",
+                        "items": Schema.object(
+                            [
+                                "severity": text, "label": text, "count": count, "resolved": count,
+                                "resolvedInTime": count,
+                            ], required: ["severity", "label", "count", "resolved", "resolvedInTime"]),
+                    ],
+                    "complaintsByDepartment": [
+                        "type": "array",
+                        "items": Schema.object(
+                            ["departmentID": count, "departmentName": text, "count": count],
+                            required: ["departmentID", "departmentName", "count"]),
+                    ],
+                    "overdue": [
+                        "type": "array",
+                        "items": Schema.object(
+                            [
+                                "staffID": Schema.nullable("integer"), "staffName": Schema.nullable("string"),
+                                "followUps": count, "promisedReplies": count,
+                            ], required: ["followUps", "promisedReplies"]),
+                    ],
+                ],
+                required: [
+                    "from", "to", "funnel", "inquiriesByChannel", "followUps", "complaintsByCategory", "comparison",
+                    "inquiriesByWeekday",
+                    "inquiriesByHour", "responseTimes", "promisedReplies", "complaintsBySeverity",
+                    "complaintsByDepartment", "overdue",
+                ]),
+            "ReportRecordList": Schema.object(
+                [
+                    "items": [
+                        "type": "array",
+                        "items": Schema.object(
+                            [
+                                "recordType": text, "id": count, "number": Schema.nullable("string"),
+                                "at": Schema.nullable("string", format: "date-time"),
+                                "staffName": Schema.nullable("string"), "link": text,
+                            ], required: ["recordType", "id", "at", "link"]),
+                    ],
+                    "total": count,
+                ], required: ["items", "total"]),
         ]
     }
 }

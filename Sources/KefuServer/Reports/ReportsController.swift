@@ -14,8 +14,9 @@ struct ReportsController: RouteCollection {
 
     /// The period of the request's `from` and `to`, or the fields' messages.
     static func period(_ req: Request) -> Result<ReportPeriod, FieldErrors> {
-        ReportPeriod.parse(from: req.query[String.self, at: "from"], to: req.query[String.self, at: "to"],
-                           today: CalendarDay(req.now, timeZone: DisplayFormat.timeZone))
+        ReportPeriod.parse(
+            from: req.query[String.self, at: "from"], to: req.query[String.self, at: "to"],
+            today: CalendarDay(req.now, timeZone: DisplayFormat.timeZone))
     }
 
     /// The period, or a 422 with the fields' messages (the API and the files).
@@ -28,10 +29,14 @@ struct ReportsController: RouteCollection {
 
     /// The filter, or a 422 with the fields' messages (the API, the files and the lists).
     static func validFilter(_ req: Request) async throws -> DashboardFilter {
-        do { return try await DashboardFilter.parse(req) } catch let errors as FieldErrors { throw KefuError.validation(errors) }
+        do { return try await DashboardFilter.parse(req) } catch let errors as FieldErrors {
+            throw KefuError.validation(errors)
+        }
     }
 
-    struct ChartCard: Encodable { var id: String; var title: String; var body: HTMLFragment; var csvPath: String; var isFunnel: Bool }
+    struct ChartCard: Encodable {
+        var id: String; var title: String; var body: HTMLFragment; var csvPath: String; var isFunnel: Bool
+    }
     struct Page: Encodable {
         var from: String, to: String
         var errors: [String: String]
@@ -53,24 +58,44 @@ struct ReportsController: RouteCollection {
         let staff = try req.requireStaff()
         let isOwnOnly = AccessPolicy.widestScope(of: staff.role, for: .viewDashboardFigures) == .own
         func chosen(_ name: String) -> String { String((req.query[String.self, at: name] ?? "").prefix(20)) }
-        var people = [ChoiceOption(value: "", labelKey: "report.filter.team", isSelected: chosen("staff").isEmpty || chosen("staff") == "all")]
+        var people = [
+            ChoiceOption(
+                value: "", labelKey: "report.filter.team",
+                isSelected: chosen("staff").isEmpty || chosen("staff") == "all")
+        ]
         if !isOwnOnly {
-            for row in try await req.db.sql().raw("""
+            for row in try await req.db.sql().raw(
+                """
                 SELECT id, display_name FROM staff WHERE department_id = \(bind: staff.departmentID) AND role IN ('specialist', 'supervisor')
                 ORDER BY is_active DESC, display_name, id LIMIT 200
-                """).all() {
+                """
+            ).all() {
                 let id = String(try row.decode(column: "id", as: Int.self))
-                people.append(ChoiceOption(value: id, labelKey: "", label: try row.decode(column: "display_name", as: String.self), isSelected: chosen("staff") == id))
+                people.append(
+                    ChoiceOption(
+                        value: id, labelKey: "", label: try row.decode(column: "display_name", as: String.self),
+                        isSelected: chosen("staff") == id))
             }
         }
-        let channels = [ChoiceOption(value: "", labelKey: "report.filter.all_channels", isSelected: chosen("channel").isEmpty)]
-            + InquiryChannel.allCases.map { ChoiceOption(value: $0.rawValue, labelKey: "inquiry.channel.\($0.rawValue)", isSelected: chosen("channel") == $0.rawValue) }
-        var projects = [ChoiceOption(value: "", labelKey: "report.filter.all_projects", isSelected: chosen("project").isEmpty)]
+        let channels =
+            [ChoiceOption(value: "", labelKey: "report.filter.all_channels", isSelected: chosen("channel").isEmpty)]
+            + InquiryChannel.allCases.map {
+                ChoiceOption(
+                    value: $0.rawValue, labelKey: "inquiry.channel.\($0.rawValue)",
+                    isSelected: chosen("channel") == $0.rawValue)
+            }
+        var projects = [
+            ChoiceOption(value: "", labelKey: "report.filter.all_projects", isSelected: chosen("project").isEmpty)
+        ]
         for row in try await req.db.sql().raw("SELECT id, name FROM projects ORDER BY name, id LIMIT 300").all() {
             let id = String(try row.decode(column: "id", as: Int.self))
-            projects.append(ChoiceOption(value: id, labelKey: "", label: try row.decode(column: "name", as: String.self), isSelected: chosen("project") == id))
+            projects.append(
+                ChoiceOption(
+                    value: id, labelKey: "", label: try row.decode(column: "name", as: String.self),
+                    isSelected: chosen("project") == id))
         }
-        return FilterFields(people: people, channels: channels, projects: projects, isOwnOnly: isOwnOnly, ownName: staff.displayName)
+        return FilterFields(
+            people: people, channels: channels, projects: projects, isOwnOnly: isOwnOnly, ownName: staff.displayName)
     }
 
     @Sendable func dashboard(req: Request) async throws -> Response {
@@ -83,22 +108,32 @@ struct ReportsController: RouteCollection {
         case .success(let period) where problems.isEmpty:
             let board = try await SupervisorDashboard.load(period, filter: filter, now: req.now, database: req.db, t: t)
             let cards = board.charts.map {
-                ChartCard(id: $0.id, title: t($0.titleKey), body: board.card($0, t: t),
-                          csvPath: "/reports/export/\($0.id)?from=\(period.from)&to=\(period.to)" + filter.query, isFunnel: $0.kind == .funnel)
+                ChartCard(
+                    id: $0.id, title: t($0.titleKey), body: board.card($0, t: t),
+                    csvPath: "/reports/export/\($0.id)?from=\(period.from)&to=\(period.to)" + filter.query,
+                    isFunnel: $0.kind == .funnel)
             }
-            let page = Page(from: period.from.description, to: period.to.description, errors: [:], charts: cards, hasCharts: true, filters: fields)
+            let page = Page(
+                from: period.from.description, to: period.to.description, errors: [:], charts: cards, hasCharts: true,
+                filters: fields)
             return try await req.renderPage("reports/dashboard", titleKey: "report.title", page)
         case .success, .failure:
             if case .failure(let errors) = Self.period(req) { problems.merge(errors) }
-            let page = Page(from: String((req.query[String.self, at: "from"] ?? "").prefix(20)), to: String((req.query[String.self, at: "to"] ?? "").prefix(20)),
-                            errors: problems.messages.mapValues { req.t($0, ["days": String(ReportPeriod.maximumDays)]) }, charts: [], hasCharts: false,
-                            filters: fields)
-            return try await req.renderPage("reports/dashboard", titleKey: "report.title", page, status: .unprocessableEntity)
+            let page = Page(
+                from: String((req.query[String.self, at: "from"] ?? "").prefix(20)),
+                to: String((req.query[String.self, at: "to"] ?? "").prefix(20)),
+                errors: problems.messages.mapValues { req.t($0, ["days": String(ReportPeriod.maximumDays)]) },
+                charts: [], hasCharts: false,
+                filters: fields)
+            return try await req.renderPage(
+                "reports/dashboard", titleKey: "report.title", page, status: .unprocessableEntity)
         }
     }
 
     @Sendable func export(req: Request) async throws -> Response {
-        guard let id = req.parameters.get("chart"), SupervisorDashboard.chartIDs.contains(id) else { throw KefuError.notFound }
+        guard let id = req.parameters.get("chart"), SupervisorDashboard.chartIDs.contains(id) else {
+            throw KefuError.notFound
+        }
         let period = try Self.validPeriod(req)
         let filter = try await Self.validFilter(req)
         let t: (String) -> String = { req.t($0) }
@@ -106,12 +141,15 @@ struct ReportsController: RouteCollection {
         guard let chart = board.charts.first(where: { $0.id == id }) else { throw KefuError.notFound }
         var headers = HTTPHeaders()
         headers.contentType = HTTPMediaType(type: "text", subType: "csv", parameters: ["charset": "utf-8"])
-        headers.replaceOrAdd(name: .contentDisposition, value: "attachment; filename=\"\(id)-\(period.from)-\(period.to).csv\"")
+        headers.replaceOrAdd(
+            name: .contentDisposition, value: "attachment; filename=\"\(id)-\(period.from)-\(period.to).csv\"")
         return Response(status: .ok, headers: headers, body: .init(string: board.csv(chart, t: t)))
     }
 
     struct RecordsPage: Encodable {
-        struct Row: Encodable { var number: String; var at: String; var staffName: String; var link: String; var duration: String = "" }
+        struct Row: Encodable {
+            var number: String; var at: String; var staffName: String; var link: String; var duration: String = ""
+        }
         var title: String, period: String, rows: [Row], hasRows: Bool, total: Int, isCut: Bool, back: String
         /// Step-time lists show how long each step took.
         var hasDuration = false
@@ -120,20 +158,27 @@ struct ReportsController: RouteCollection {
     /// The records behind a mark, read with the figure's own condition.
     @Sendable func records(req: Request) async throws -> Response {
         guard let figure = req.parameters.get("figure").flatMap(DashboardFigures.Figure.init(rawValue:)),
-              let key = req.query[String.self, at: "key"], !key.isEmpty, key.count <= 64 else { throw KefuError.notFound }
+            let key = req.query[String.self, at: "key"], !key.isEmpty, key.count <= 64
+        else { throw KefuError.notFound }
         let period = try Self.validPeriod(req)
         let filter = try await Self.validFilter(req)
         let span = period.instants(in: DisplayFormat.timeZone)
-        let (items, total) = try await DashboardFigures(database: req.db, filter: filter).items(figure, key: key, span: span, now: req.now)
+        let (items, total) = try await DashboardFigures(database: req.db, filter: filter).items(
+            figure, key: key, span: span, now: req.now)
         let label: String
         switch figure {
         case .inquiriesByChannel: label = req.t("inquiry.channel.\(key)")
-        case .complaintsByCategory: label = try await DashboardFigures(database: req.db).complaintsByCategory(span).first { $0.code == key }?.name ?? key
+        case .complaintsByCategory:
+            label =
+                try await DashboardFigures(database: req.db).complaintsByCategory(span).first { $0.code == key }?.name
+                ?? key
         case .followUpsOnTime, .followUpsLate, .repliesOnTime, .repliesLate, .inquiriesAnswered:
-            let name = try await req.db.sql().raw("SELECT display_name FROM staff WHERE id = \(bind: Int(key) ?? -1)").first()?
+            let name = try await req.db.sql().raw("SELECT display_name FROM staff WHERE id = \(bind: Int(key) ?? -1)")
+                .first()?
                 .decode(column: "display_name", as: String.self)
             let series: [DashboardFigures.Figure: String] = [
-                .followUpsOnTime: "report.series.on_time", .followUpsLate: "report.series.late", .repliesOnTime: "report.series.replied_on_time",
+                .followUpsOnTime: "report.series.on_time", .followUpsLate: "report.series.late",
+                .repliesOnTime: "report.series.replied_on_time",
                 .repliesLate: "report.series.replied_late", .inquiriesAnswered: "report.series.answered",
             ]
             label = (name ?? req.t("report.nobody")) + " · " + req.t(series[figure] ?? "")
@@ -146,17 +191,27 @@ struct ReportsController: RouteCollection {
         case .complaintsBySeverity:
             label = ComplaintSeverity(rawValue: key).map { req.t("complaint.severity.\($0.rawValue)") } ?? key
         case .complaintsByDepartment:
-            label = try await req.db.sql().raw("SELECT name FROM departments WHERE id = \(bind: Int(key) ?? -1)").first()?
+            label =
+                try await req.db.sql().raw("SELECT name FROM departments WHERE id = \(bind: Int(key) ?? -1)").first()?
                 .decode(column: "name", as: String.self) ?? key
         case .followUpsOverdue, .repliesOverdue:
-            let name = try await req.db.sql().raw("SELECT display_name FROM staff WHERE id = \(bind: Int(key) ?? -1)").first()?
+            let name = try await req.db.sql().raw("SELECT display_name FROM staff WHERE id = \(bind: Int(key) ?? -1)")
+                .first()?
                 .decode(column: "display_name", as: String.self)
-            label = (name ?? req.t("report.nobody")) + " · " + req.t(figure == .followUpsOverdue ? "report.series.follow_ups_overdue" : "report.series.replies_overdue")
+            label =
+                (name ?? req.t("report.nobody")) + " · "
+                + req.t(
+                    figure == .followUpsOverdue ? "report.series.follow_ups_overdue" : "report.series.replies_overdue")
         }
         let page = RecordsPage(
             title: req.t("report.figure.\(figure.rawValue)") + "：" + label, period: "\(period.from) – \(period.to)",
-            rows: items.map { RecordsPage.Row(number: $0.number ?? "—", at: DisplayFormat.dateTime($0.at), staffName: $0.staffName ?? "—", link: $0.link) },
-            hasRows: !items.isEmpty, total: total, isCut: total > items.count, back: "/reports?from=\(period.from)&to=\(period.to)" + filter.query)
+            rows: items.map {
+                RecordsPage.Row(
+                    number: $0.number ?? "—", at: DisplayFormat.dateTime($0.at), staffName: $0.staffName ?? "—",
+                    link: $0.link)
+            },
+            hasRows: !items.isEmpty, total: total, isCut: total > items.count,
+            back: "/reports?from=\(period.from)&to=\(period.to)" + filter.query)
         return try await req.renderPage("reports/records", titleKey: "report.title", page)
     }
 }

@@ -240,7 +240,9 @@ enum SVGChart {
             w.number(layout.zero)
             w.raw("\" y=\"")
             w.number(label.position + 4)
-            w.raw("\" text-anchor=\"middle\" fill=\"#1d2129\" stroke=\"#ffffff\" stroke-width=\"3\" paint-order=\"stroke\">")
+            w.raw(
+                "\" text-anchor=\"middle\" fill=\"#1d2129\" stroke=\"#ffffff\" stroke-width=\"3\" paint-order=\"stroke\">"
+            )
             w.text(data.format.text(mark.value))
             w.raw("</text>")
         }
@@ -255,11 +257,15 @@ enum SVGChart {
             openLink(&w, data.link(mark.series, mark.category))
             w.raw("<path class=\"chart-mark\" fill-rule=\"evenodd\" d=\"")
             // A whole ring is two half arcs: one arc cannot start and end at the same point.
-            let pieces = end - start >= 2 * Double.pi - 1e-9 ? [(start, start + Double.pi), (start + Double.pi, end)] : [(start, end)]
+            let pieces =
+                end - start >= 2 * Double.pi - 1e-9
+                ? [(start, start + Double.pi), (start + Double.pi, end)] : [(start, end)]
             for (a, b) in pieces {
                 let large = b - a > Double.pi ? "1" : "0"
-                let p1 = ChartLayoutEngine.point(on: centre, radius: outer, angle: a), p2 = ChartLayoutEngine.point(on: centre, radius: outer, angle: b)
-                let p3 = ChartLayoutEngine.point(on: centre, radius: inner, angle: b), p4 = ChartLayoutEngine.point(on: centre, radius: inner, angle: a)
+                let p1 = ChartLayoutEngine.point(on: centre, radius: outer, angle: a),
+                    p2 = ChartLayoutEngine.point(on: centre, radius: outer, angle: b)
+                let p3 = ChartLayoutEngine.point(on: centre, radius: inner, angle: b),
+                    p4 = ChartLayoutEngine.point(on: centre, radius: inner, angle: a)
                 w.raw("M")
                 w.number(p1.x); w.raw(","); w.number(p1.y)
                 w.raw("A"); w.number(outer); w.raw(","); w.number(outer); w.raw(" 0 "); w.text(large); w.raw(" 1 ")
@@ -286,7 +292,9 @@ enum SVGChart {
             w.raw("\"/><text class=\"chart-label\" x=\"310\" y=\"")
             w.number(label.position)
             w.raw("\" fill=\"#1d2129\">")
-            w.text(shortLabel(label.label) + " " + data.format.text(data.value(0, index)) + " · " + ChartValueFormat.share.text(shares[index]))
+            w.text(
+                shortLabel(label.label) + " " + data.format.text(data.value(0, index)) + " · "
+                    + ChartValueFormat.share.text(shares[index]))
             w.raw("</text>")
         }
         w.raw("</g>")

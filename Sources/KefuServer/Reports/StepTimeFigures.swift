@@ -24,7 +24,9 @@ struct StepTimeFigures {
     /// The statement of a step's rows completed in the span; its columns are id, number, started_at,
     /// ended_at, staff_name and link_id. The contract's signing is a date: it ends at the office's midnight
     /// after that day, so a signing on the day the customer became an intent counts up to one day.
-    private static func statement(_ step: ReportStep, span: (start: Date, end: Date), period: ReportPeriod) -> SQLQueryString {
+    private static func statement(_ step: ReportStep, span: (start: Date, end: Date), period: ReportPeriod)
+        -> SQLQueryString
+    {
         switch step {
         case .inquiryToFirstAnswer:
             return """
@@ -78,19 +80,25 @@ struct StepTimeFigures {
             }
             guard let startedAt = try row.decode(column: "started_at", as: Date?.self) else { return nil }
             let linkID = try row.decode(column: "link_id", as: Int.self)
-            let link = switch step {
-            case .inquiryToFirstAnswer, .promiseToReply: "/inquiries/\(linkID)"
-            case .intentToSigned: "/contracts/\(linkID)"
-            default: "/complaints/\(linkID)"
-            }
-            return Row(id: try row.decode(column: "id", as: Int.self), number: try row.decode(column: "number", as: String?.self),
-                       startedAt: startedAt, endedAt: endedAt, staffName: try row.decode(column: "staff_name", as: String?.self), link: link,
-                       month: month)
+            let link =
+                switch step {
+                case .inquiryToFirstAnswer, .promiseToReply: "/inquiries/\(linkID)"
+                case .intentToSigned: "/contracts/\(linkID)"
+                default: "/complaints/\(linkID)"
+                }
+            return Row(
+                id: try row.decode(column: "id", as: Int.self),
+                number: try row.decode(column: "number", as: String?.self),
+                startedAt: startedAt, endedAt: endedAt,
+                staffName: try row.decode(column: "staff_name", as: String?.self), link: link,
+                month: month)
         }
     }
 
     /// Each step's median and 90th percentile per month of the period.
-    func monthly(_ period: ReportPeriod) async throws -> [(step: ReportStep, months: [(month: ReportMonth, duration: StepDuration)])] {
+    func monthly(_ period: ReportPeriod) async throws -> [(
+        step: ReportStep, months: [(month: ReportMonth, duration: StepDuration)]
+    )] {
         var result: [(step: ReportStep, months: [(month: ReportMonth, duration: StepDuration)])] = []
         for step in ReportStep.allCases {
             let samples = try await rows(step, period: period).map { (month: $0.month, seconds: $0.seconds) }

@@ -30,7 +30,9 @@ struct StepTimesController: RouteCollection {
     }
 
     static func step(_ req: Request) throws -> ReportStep {
-        guard let step = req.parameters.get("step").flatMap(ReportStep.init(rawValue:)) else { throw KefuError.notFound }
+        guard let step = req.parameters.get("step").flatMap(ReportStep.init(rawValue:)) else {
+            throw KefuError.notFound
+        }
         return step
     }
 
@@ -39,16 +41,23 @@ struct StepTimesController: RouteCollection {
         switch Self.period(req) {
         case .failure(let problems):
             let page = ReportsController.Page(
-                from: String((req.query[String.self, at: "from"] ?? "").prefix(20)), to: String((req.query[String.self, at: "to"] ?? "").prefix(20)),
-                errors: problems.messages.mapValues { req.t($0, ["days": String(ReportPeriod.maximumDays)]) }, charts: [], hasCharts: false)
-            return try await req.renderPage("reports/step_times", titleKey: "report.step.title", page, status: .unprocessableEntity)
+                from: String((req.query[String.self, at: "from"] ?? "").prefix(20)),
+                to: String((req.query[String.self, at: "to"] ?? "").prefix(20)),
+                errors: problems.messages.mapValues { req.t($0, ["days": String(ReportPeriod.maximumDays)]) },
+                charts: [], hasCharts: false)
+            return try await req.renderPage(
+                "reports/step_times", titleKey: "report.step.title", page, status: .unprocessableEntity)
         case .success(let period):
             let report = try await StepTimesReport.load(period, database: req.db)
             let cards = ReportStep.allCases.map { step in
-                ReportsController.ChartCard(id: "step-\(step.rawValue)", title: t("report.step.\(step.rawValue)"), body: report.card(step, t: t),
-                                            csvPath: "/reports/step-times/export/\(step.rawValue)?from=\(period.from)&to=\(period.to)", isFunnel: false)
+                ReportsController.ChartCard(
+                    id: "step-\(step.rawValue)", title: t("report.step.\(step.rawValue)"),
+                    body: report.card(step, t: t),
+                    csvPath: "/reports/step-times/export/\(step.rawValue)?from=\(period.from)&to=\(period.to)",
+                    isFunnel: false)
             }
-            let page = ReportsController.Page(from: period.from.description, to: period.to.description, errors: [:], charts: cards, hasCharts: true)
+            let page = ReportsController.Page(
+                from: period.from.description, to: period.to.description, errors: [:], charts: cards, hasCharts: true)
             return try await req.renderPage("reports/step_times", titleKey: "report.step.title", page)
         }
     }
@@ -59,22 +68,29 @@ struct StepTimesController: RouteCollection {
         let report = try await StepTimesReport.load(period, database: req.db)
         var headers = HTTPHeaders()
         headers.contentType = HTTPMediaType(type: "text", subType: "csv", parameters: ["charset": "utf-8"])
-        headers.replaceOrAdd(name: .contentDisposition, value: "attachment; filename=\"step-\(step.rawValue)-\(period.from)-\(period.to).csv\"")
+        headers.replaceOrAdd(
+            name: .contentDisposition,
+            value: "attachment; filename=\"step-\(step.rawValue)-\(period.from)-\(period.to).csv\"")
         return Response(status: .ok, headers: headers, body: .init(string: report.csv(step, t: { req.t($0) })))
     }
 
     /// The steps completed in one month of the period, longest first: what the month's median and 90th percentile were read from.
-    static func monthRows(_ req: Request) async throws -> (step: ReportStep, period: ReportPeriod, month: ReportMonth, rows: [StepTimeFigures.Row]) {
+    static func monthRows(_ req: Request) async throws -> (
+        step: ReportStep, period: ReportPeriod, month: ReportMonth, rows: [StepTimeFigures.Row]
+    ) {
         let step = try Self.step(req)
         let period = try Self.validPeriod(req)
-        guard let month = req.query[String.self, at: "month"].flatMap(ReportMonth.init), period.months.contains(month) else {
+        guard let month = req.query[String.self, at: "month"].flatMap(ReportMonth.init), period.months.contains(month)
+        else {
             throw KefuError.validation(FieldErrors(["month": "validation.report.month"]))
         }
         let first = CalendarDay(year: month.year, month: month.month, day: 1)!
         let next = month.adding(months: 1)
         let last = CalendarDay(year: next.year, month: next.month, day: 1)!.adding(days: -1)
         let within = ReportPeriod(from: max(first, period.from), to: min(last, period.to))
-        let rows = try await StepTimeFigures(database: req.db).rows(step, period: within).sorted { ($0.seconds, $0.id) > ($1.seconds, $1.id) }
+        let rows = try await StepTimeFigures(database: req.db).rows(step, period: within).sorted {
+            ($0.seconds, $0.id) > ($1.seconds, $1.id)
+        }
         return (step, period, month, rows)
     }
 
@@ -82,10 +98,12 @@ struct StepTimesController: RouteCollection {
         let (step, period, month, rows) = try await Self.monthRows(req)
         let shown = rows.prefix(500)
         let page = ReportsController.RecordsPage(
-            title: req.t("report.step.\(step.rawValue)") + "：" + month.description, period: "\(period.from) – \(period.to)",
+            title: req.t("report.step.\(step.rawValue)") + "：" + month.description,
+            period: "\(period.from) – \(period.to)",
             rows: shown.map {
-                ReportsController.RecordsPage.Row(number: $0.number ?? "—", at: DisplayFormat.dateTime($0.endedAt), staffName: $0.staffName ?? "—",
-                                                  link: $0.link, duration: StepTimesReport.hours($0.seconds / 3_600))
+                ReportsController.RecordsPage.Row(
+                    number: $0.number ?? "—", at: DisplayFormat.dateTime($0.endedAt), staffName: $0.staffName ?? "—",
+                    link: $0.link, duration: StepTimesReport.hours($0.seconds / 3_600))
             },
             hasRows: !rows.isEmpty, total: rows.count, isCut: rows.count > shown.count,
             back: "/reports/step-times?from=\(period.from)&to=\(period.to)", hasDuration: true)
@@ -119,43 +137,74 @@ struct StepTimesAPIController: RouteCollection {
 
     @Sendable func records(req: Request) async throws -> RecordList {
         let rows = try await StepTimesController.monthRows(req).rows
-        return RecordList(items: rows.prefix(500).map {
-            Item(id: $0.id, number: $0.number, startedAt: $0.startedAt, endedAt: $0.endedAt, hours: max(0, $0.seconds) / 3_600,
-                 staffName: $0.staffName, link: $0.link)
-        }, total: rows.count)
+        return RecordList(
+            items: rows.prefix(500).map {
+                Item(
+                    id: $0.id, number: $0.number, startedAt: $0.startedAt, endedAt: $0.endedAt,
+                    hours: max(0, $0.seconds) / 3_600,
+                    staffName: $0.staffName, link: $0.link)
+            }, total: rows.count)
     }
 
     static let operations: [APIOperation] = [
-        APIOperation(method: .GET, path: "/api/v1/reports/step-times", tag: "Reports",
-                     summary: "Step times (R1.4): per step, the steps completed in each month of the period with their median and 90th percentile in hours (default period: the twelve months to today)",
-                     parameters: ReportsAPIController.periodParameters, responses: [200: "ReportStepTimes"]),
-        APIOperation(method: .GET, path: "/api/v1/reports/step-times/records/{step}", tag: "Reports",
-                     summary: "The steps completed in one month of the period, longest first, at most 500",
-                     parameters: [["name": "step", "in": "path", "required": true, "schema": Schema.enumeration(ReportStep.allCases.map(\.rawValue))],
-                                  ["name": "month", "in": "query", "required": true, "schema": ["type": "string", "pattern": "^[0-9]{4}-[0-9]{2}$"],
-                                   "description": "A month within the period, e.g. 2026-11"]] + ReportsAPIController.periodParameters,
-                     responses: [200: "ReportStepRecordList"]),
+        APIOperation(
+            method: .GET, path: "/api/v1/reports/step-times", tag: "Reports",
+            summary:
+                "Step times (R1.4): per step, the steps completed in each month of the period with their median and 90th percentile in hours (default period: the twelve months to today)",
+            parameters: ReportsAPIController.periodParameters, responses: [200: "ReportStepTimes"]),
+        APIOperation(
+            method: .GET, path: "/api/v1/reports/step-times/records/{step}", tag: "Reports",
+            summary: "The steps completed in one month of the period, longest first, at most 500",
+            parameters: [
+                [
+                    "name": "step", "in": "path", "required": true,
+                    "schema": Schema.enumeration(ReportStep.allCases.map(\.rawValue)),
+                ],
+                [
+                    "name": "month", "in": "query", "required": true,
+                    "schema": ["type": "string", "pattern": "^[0-9]{4}-[0-9]{2}$"],
+                    "description": "A month within the period, e.g. 2026-11",
+                ],
+            ] + ReportsAPIController.periodParameters,
+            responses: [200: "ReportStepRecordList"]),
     ]
 
     static var schemas: [String: JSONValue] {
         let text = Schema.string, count = Schema.integer
         return [
-            "ReportStepTimes": Schema.object([
-                "from": text, "to": text,
-                "steps": ["type": "array", "items": Schema.object([
-                    "step": text, "label": text,
-                    "months": ["type": "array", "items": Schema.object([
-                        "month": text, "count": count, "medianHours": Schema.nullable("number"), "p90Hours": Schema.nullable("number"),
-                    ], required: ["month", "count"])],
-                ], required: ["step", "label", "months"])],
-            ], required: ["from", "to", "steps"]),
-            "ReportStepRecordList": Schema.object([
-                "items": ["type": "array", "items": Schema.object([
-                    "id": count, "number": Schema.nullable("string"), "startedAt": ["type": "string", "format": "date-time"],
-                    "endedAt": ["type": "string", "format": "date-time"], "hours": ["type": "number"], "staffName": Schema.nullable("string"), "link": text,
-                ], required: ["id", "startedAt", "endedAt", "hours", "link"])],
-                "total": count,
-            ], required: ["items", "total"]),
+            "ReportStepTimes": Schema.object(
+                [
+                    "from": text, "to": text,
+                    "steps": [
+                        "type": "array",
+                        "items": Schema.object(
+                            [
+                                "step": text, "label": text,
+                                "months": [
+                                    "type": "array",
+                                    "items": Schema.object(
+                                        [
+                                            "month": text, "count": count, "medianHours": Schema.nullable("number"),
+                                            "p90Hours": Schema.nullable("number"),
+                                        ], required: ["month", "count"]),
+                                ],
+                            ], required: ["step", "label", "months"]),
+                    ],
+                ], required: ["from", "to", "steps"]),
+            "ReportStepRecordList": Schema.object(
+                [
+                    "items": [
+                        "type": "array",
+                        "items": Schema.object(
+                            [
+                                "id": count, "number": Schema.nullable("string"),
+                                "startedAt": ["type": "string", "format": "date-time"],
+                                "endedAt": ["type": "string", "format": "date-time"], "hours": ["type": "number"],
+                                "staffName": Schema.nullable("string"), "link": text,
+                            ], required: ["id", "startedAt", "endedAt", "hours", "link"]),
+                    ],
+                    "total": count,
+                ], required: ["items", "total"]),
         ]
     }
 }

@@ -40,14 +40,20 @@ struct SupervisorDashboard: Sendable {
     var overdue: [DashboardFigures.PersonOverdue]
 
     /// The characters a query value keeps as they are (RFC 3986 unreserved).
-    static let unreserved = CharacterSet(charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
+    static let unreserved = CharacterSet(
+        charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
 
-    static let chartIDs = ["funnel", "period-comparison", "inquiries-by-channel", "inquiries-by-weekday", "inquiries-by-hour", "response-times",
-                           "replies-on-time", "follow-ups-on-time", "complaints-by-category", "complaints-by-severity",
-                           "complaints-by-department", "overdue-by-person"]
+    static let chartIDs = [
+        "funnel", "period-comparison", "inquiries-by-channel", "inquiries-by-weekday", "inquiries-by-hour",
+        "response-times",
+        "replies-on-time", "follow-ups-on-time", "complaints-by-category", "complaints-by-severity",
+        "complaints-by-department", "overdue-by-person",
+    ]
 
-    static func load(_ period: ReportPeriod, filter: DashboardFilter = .none, now: Date, database: any Database,
-                     t: (String) -> String) async throws -> SupervisorDashboard {
+    static func load(
+        _ period: ReportPeriod, filter: DashboardFilter = .none, now: Date, database: any Database,
+        t: (String) -> String
+    ) async throws -> SupervisorDashboard {
         let figures = DashboardFigures(database: database, filter: filter)
         let span = period.instants(in: DisplayFormat.timeZone)
         let funnel = try await figures.funnel()
@@ -78,21 +84,31 @@ struct SupervisorDashboard: Sendable {
         let channelPoints: [Point] = inquiries.map { count in
             (t("inquiry.channel.\(count.key)"), Double(count.count), records(.inquiriesByChannel, count.key))
         }
-        let categoryPoints: [Point] = complaints.map { row in (row.name, Double(row.count), records(.complaintsByCategory, row.code)) }
-        let personKeys: [String] = followUps.map { person in person.staffID.map(String.init) ?? DashboardFigures.nobody }
+        let categoryPoints: [Point] = complaints.map { row in
+            (row.name, Double(row.count), records(.complaintsByCategory, row.code))
+        }
+        let personKeys: [String] = followUps.map { person in person.staffID.map(String.init) ?? DashboardFigures.nobody
+        }
         let names: [String] = followUps.map { person in person.name ?? t("report.nobody") }
-        let onTime = ChartSeries(name: t("report.series.on_time"), values: followUps.map { Double($0.onTime) },
-                                 links: personKeys.map { key in records(.followUpsOnTime, key) })
-        let late = ChartSeries(name: t("report.series.late"), values: followUps.map { Double($0.late) },
-                               links: personKeys.map { key in records(.followUpsLate, key) })
+        let onTime = ChartSeries(
+            name: t("report.series.on_time"), values: followUps.map { Double($0.onTime) },
+            links: personKeys.map { key in records(.followUpsOnTime, key) })
+        let late = ChartSeries(
+            name: t("report.series.late"), values: followUps.map { Double($0.late) },
+            links: personKeys.map { key in records(.followUpsLate, key) })
         let comparisonSeries = comparison.enumerated().map { index, row in
             let range = "from=\(row.period.from)&to=\(row.period.to)" + filter.query
-            return ChartSeries(name: t(["report.series.this_period", "report.series.previous_period", "report.series.last_year"][index]),
-                               values: [row.counts.inquiries, row.counts.complaints, row.counts.followUpsDue].map(Double.init),
-                               links: DashboardFigures.comparedFigures.map { "/reports/records/\($0.rawValue)?key=all&\(range)" })
+            return ChartSeries(
+                name: t(
+                    ["report.series.this_period", "report.series.previous_period", "report.series.last_year"][index]),
+                values: [row.counts.inquiries, row.counts.complaints, row.counts.followUpsDue].map(Double.init),
+                links: DashboardFigures.comparedFigures.map { "/reports/records/\($0.rawValue)?key=all&\(range)" })
         }
-        let comparisonData = ChartData(categories: [t("report.compared.inquiries"), t("report.compared.complaints"), t("report.compared.follow_ups_due")],
-                                       series: comparisonSeries)
+        let comparisonData = ChartData(
+            categories: [
+                t("report.compared.inquiries"), t("report.compared.complaints"), t("report.compared.follow_ups_due"),
+            ],
+            series: comparisonSeries)
         let weekdayPoints: [Point] = weekdays.enumerated().map { day, count in
             (t("report.weekday.\(day)"), Double(count), records(.inquiriesByWeekday, String(day)))
         }
@@ -100,68 +116,119 @@ struct SupervisorDashboard: Sendable {
             (String(format: "%02d:00", hour), Double(count), records(.inquiriesByHour, String(hour)))
         }
         let responsePoints: [Point] = responses.map { person in
-            (person.name ?? t("report.nobody"), (person.averageMinutes * 10).rounded() / 10,
-             records(.inquiriesAnswered, person.staffID.map(String.init) ?? DashboardFigures.nobody))
+            (
+                person.name ?? t("report.nobody"), (person.averageMinutes * 10).rounded() / 10,
+                records(.inquiriesAnswered, person.staffID.map(String.init) ?? DashboardFigures.nobody)
+            )
         }
         let replyKeys: [String] = replies.map { person in person.staffID.map(String.init) ?? DashboardFigures.nobody }
-        let replyOnTime = ChartSeries(name: t("report.series.replied_on_time"), values: replies.map { Double($0.onTime) },
-                                      links: replyKeys.map { key in records(.repliesOnTime, key) })
-        let replyLate = ChartSeries(name: t("report.series.replied_late"), values: replies.map { Double($0.late) },
-                                    links: replyKeys.map { key in records(.repliesLate, key) })
+        let replyOnTime = ChartSeries(
+            name: t("report.series.replied_on_time"), values: replies.map { Double($0.onTime) },
+            links: replyKeys.map { key in records(.repliesOnTime, key) })
+        let replyLate = ChartSeries(
+            name: t("report.series.replied_late"), values: replies.map { Double($0.late) },
+            links: replyKeys.map { key in records(.repliesLate, key) })
         let severityLinks = severities.map { records(.complaintsBySeverity, $0.severity) }
-        let severityData = ChartData(categories: severities.map { t("complaint.severity.\($0.severity)") }, series: [
-            ChartSeries(name: t("report.column.complaints"), values: severities.map { Double($0.count) }, links: severityLinks),
-            ChartSeries(name: t("report.series.resolved_in_time"), values: severities.map { Double($0.inTime) }, links: severityLinks),
-        ])
-        let shares = severities.map { $0.resolved == 0 ? "—" : ChartValueFormat.share.text(Double($0.inTime) / Double($0.resolved)) }
-        let departmentPoints: [Point] = departments.map { row in (row.name, Double(row.count), records(.complaintsByDepartment, String(row.departmentID))) }
+        let severityData = ChartData(
+            categories: severities.map { t("complaint.severity.\($0.severity)") },
+            series: [
+                ChartSeries(
+                    name: t("report.column.complaints"), values: severities.map { Double($0.count) },
+                    links: severityLinks),
+                ChartSeries(
+                    name: t("report.series.resolved_in_time"), values: severities.map { Double($0.inTime) },
+                    links: severityLinks),
+            ])
+        let shares = severities.map {
+            $0.resolved == 0 ? "—" : ChartValueFormat.share.text(Double($0.inTime) / Double($0.resolved))
+        }
+        let departmentPoints: [Point] = departments.map { row in
+            (row.name, Double(row.count), records(.complaintsByDepartment, String(row.departmentID)))
+        }
         let overdueKeys = overdue.map { person in person.staffID.map(String.init) ?? DashboardFigures.nobody }
-        let overdueData = ChartData(categories: overdue.map { $0.name ?? t("report.nobody") }, series: [
-            ChartSeries(name: t("report.series.follow_ups_overdue"), values: overdue.map { Double($0.followUps) },
-                        links: overdueKeys.map { records(.followUpsOverdue, $0) }),
-            ChartSeries(name: t("report.series.replies_overdue"), values: overdue.map { Double($0.replies) },
-                        links: overdueKeys.map { records(.repliesOverdue, $0) }),
-        ])
+        let overdueData = ChartData(
+            categories: overdue.map { $0.name ?? t("report.nobody") },
+            series: [
+                ChartSeries(
+                    name: t("report.series.follow_ups_overdue"), values: overdue.map { Double($0.followUps) },
+                    links: overdueKeys.map { records(.followUpsOverdue, $0) }),
+                ChartSeries(
+                    name: t("report.series.replies_overdue"), values: overdue.map { Double($0.replies) },
+                    links: overdueKeys.map { records(.repliesOverdue, $0) }),
+            ])
         let charts: [Chart] = [
-            Chart(id: "funnel", titleKey: "report.chart.funnel", kind: .funnel, data: ChartData(stagePoints), columns: [t("report.column.customers")]),
-            Chart(id: "period-comparison", titleKey: "report.chart.period_comparison", kind: .bar, data: comparisonData,
-                  columns: comparisonSeries.map(\.name)),
-            Chart(id: "inquiries-by-channel", titleKey: "report.chart.inquiries_by_channel", kind: .bar, data: ChartData(channelPoints),
-                  columns: [t("report.column.inquiries")]),
-            Chart(id: "inquiries-by-weekday", titleKey: "report.chart.inquiries_by_weekday", kind: .bar, data: ChartData(weekdayPoints),
-                  columns: [t("report.column.inquiries")]),
-            Chart(id: "inquiries-by-hour", titleKey: "report.chart.inquiries_by_hour", kind: .line, data: ChartData(hourPoints, name: t("report.column.inquiries")),
-                  columns: [t("report.column.inquiries")]),
-            Chart(id: "response-times", titleKey: "report.chart.response_times", kind: .bar, data: ChartData(responsePoints),
-                  columns: [t("report.column.average_minutes")]),
-            Chart(id: "replies-on-time", titleKey: "report.chart.replies", kind: .stackedBar,
-                  data: ChartData(categories: replies.map { $0.name ?? t("report.nobody") }, series: [replyOnTime, replyLate]),
-                  columns: [replyOnTime.name, replyLate.name]),
-            Chart(id: "follow-ups-on-time", titleKey: "report.chart.follow_ups", kind: .stackedBar,
-                  data: ChartData(categories: names, series: [onTime, late]), columns: [t("report.series.on_time"), t("report.series.late")]),
-            Chart(id: "complaints-by-category", titleKey: "report.chart.complaints_by_category", kind: .bar, data: ChartData(categoryPoints),
-                  columns: [t("report.column.complaints")]),
-            Chart(id: "complaints-by-severity", titleKey: "report.chart.complaints_by_severity", kind: .bar, data: severityData,
-                  columns: severityData.series.map(\.name), extra: .init(column: t("report.column.share_in_time"), values: shares)),
-            Chart(id: "complaints-by-department", titleKey: "report.chart.complaints_by_department", kind: .bar, data: ChartData(departmentPoints),
-                  columns: [t("report.column.complaints")]),
-            Chart(id: "overdue-by-person", titleKey: "report.chart.overdue_by_person", kind: .stackedBar, data: overdueData,
-                  columns: overdueData.series.map(\.name)),
+            Chart(
+                id: "funnel", titleKey: "report.chart.funnel", kind: .funnel, data: ChartData(stagePoints),
+                columns: [t("report.column.customers")]),
+            Chart(
+                id: "period-comparison", titleKey: "report.chart.period_comparison", kind: .bar, data: comparisonData,
+                columns: comparisonSeries.map(\.name)),
+            Chart(
+                id: "inquiries-by-channel", titleKey: "report.chart.inquiries_by_channel", kind: .bar,
+                data: ChartData(channelPoints),
+                columns: [t("report.column.inquiries")]),
+            Chart(
+                id: "inquiries-by-weekday", titleKey: "report.chart.inquiries_by_weekday", kind: .bar,
+                data: ChartData(weekdayPoints),
+                columns: [t("report.column.inquiries")]),
+            Chart(
+                id: "inquiries-by-hour", titleKey: "report.chart.inquiries_by_hour", kind: .line,
+                data: ChartData(hourPoints, name: t("report.column.inquiries")),
+                columns: [t("report.column.inquiries")]),
+            Chart(
+                id: "response-times", titleKey: "report.chart.response_times", kind: .bar,
+                data: ChartData(responsePoints),
+                columns: [t("report.column.average_minutes")]),
+            Chart(
+                id: "replies-on-time", titleKey: "report.chart.replies", kind: .stackedBar,
+                data: ChartData(
+                    categories: replies.map { $0.name ?? t("report.nobody") }, series: [replyOnTime, replyLate]),
+                columns: [replyOnTime.name, replyLate.name]),
+            Chart(
+                id: "follow-ups-on-time", titleKey: "report.chart.follow_ups", kind: .stackedBar,
+                data: ChartData(categories: names, series: [onTime, late]),
+                columns: [t("report.series.on_time"), t("report.series.late")]),
+            Chart(
+                id: "complaints-by-category", titleKey: "report.chart.complaints_by_category", kind: .bar,
+                data: ChartData(categoryPoints),
+                columns: [t("report.column.complaints")]),
+            Chart(
+                id: "complaints-by-severity", titleKey: "report.chart.complaints_by_severity", kind: .bar,
+                data: severityData,
+                columns: severityData.series.map(\.name),
+                extra: .init(column: t("report.column.share_in_time"), values: shares)),
+            Chart(
+                id: "complaints-by-department", titleKey: "report.chart.complaints_by_department", kind: .bar,
+                data: ChartData(departmentPoints),
+                columns: [t("report.column.complaints")]),
+            Chart(
+                id: "overdue-by-person", titleKey: "report.chart.overdue_by_person", kind: .stackedBar,
+                data: overdueData,
+                columns: overdueData.series.map(\.name)),
         ]
-        return SupervisorDashboard(period: period, filter: filter, charts: charts, funnel: funnel, inquiries: inquiries, followUps: followUps, complaints: complaints,
-                                   comparison: comparison, weekdays: weekdays, hours: hours, responses: responses, replies: replies,
-                                   severities: severities, departments: departments, overdue: overdue)
+        return SupervisorDashboard(
+            period: period, filter: filter, charts: charts, funnel: funnel, inquiries: inquiries, followUps: followUps,
+            complaints: complaints,
+            comparison: comparison, weekdays: weekdays, hours: hours, responses: responses, replies: replies,
+            severities: severities, departments: departments, overdue: overdue)
     }
 
     /// The funnel's table also shows lost files, which the funnel itself leaves out.
     func tableRows(_ chart: Chart, t: (String) -> String) -> [(label: String, values: [String], link: String?)] {
         var rows = chart.data.categories.indices.map { c in
-            (label: chart.data.categories[c],
-             values: chart.data.series.indices.map { chart.data.format.text(chart.data.value($0, c)) } + (chart.extra.map { [$0.values[c]] } ?? []),
-             link: chart.data.link(0, c))
+            (
+                label: chart.data.categories[c],
+                values: chart.data.series.indices.map { chart.data.format.text(chart.data.value($0, c)) }
+                    + (chart.extra.map { [$0.values[c]] } ?? []),
+                link: chart.data.link(0, c)
+            )
         }
         if chart.id == "funnel", let lost = funnel.first(where: { $0.key == CustomerStage.lost.rawValue }) {
-            rows.append((t("customer.stage.lost"), [ChartValueFormat.count.text(Double(lost.count))], "/customers?stage=lost" + (filter.staffID.map { "&specialist=\($0)" } ?? "")))
+            rows.append(
+                (
+                    t("customer.stage.lost"), [ChartValueFormat.count.text(Double(lost.count))],
+                    "/customers?stage=lost" + (filter.staffID.map { "&specialist=\($0)" } ?? "")
+                ))
         }
         return rows
     }
@@ -206,15 +273,21 @@ struct SupervisorDashboard: Sendable {
     struct DTO: Content, Equatable {
         struct StageCount: Content, Equatable { var stage: String; var label: String; var count: Int }
         struct ChannelCount: Content, Equatable { var channel: String; var label: String; var count: Int }
-        struct PersonFollowUps: Content, Equatable { var staffID: Int?; var staffName: String?; var onTime: Int; var late: Int }
+        struct PersonFollowUps: Content, Equatable {
+            var staffID: Int?; var staffName: String?; var onTime: Int; var late: Int
+        }
         struct CategoryCount: Content, Equatable { var category: String; var label: String; var count: Int }
         var from: String, to: String
         var funnel: [StageCount]
         var inquiriesByChannel: [ChannelCount]
         var followUps: [PersonFollowUps]
         var complaintsByCategory: [CategoryCount]
-        struct ComparedPeriod: Content, Equatable { var from: String; var to: String; var inquiries: Int; var complaints: Int; var followUpsDue: Int }
-        struct PersonResponse: Content, Equatable { var staffID: Int?; var staffName: String?; var answered: Int; var averageMinutes: Double }
+        struct ComparedPeriod: Content, Equatable {
+            var from: String; var to: String; var inquiries: Int; var complaints: Int; var followUpsDue: Int
+        }
+        struct PersonResponse: Content, Equatable {
+            var staffID: Int?; var staffName: String?; var answered: Int; var averageMinutes: Double
+        }
         /// This period, the one before and the same days last year.
         var comparison: [ComparedPeriod]
         /// Monday first.
@@ -222,9 +295,13 @@ struct SupervisorDashboard: Sendable {
         var inquiriesByHour: [Int]
         var responseTimes: [PersonResponse]
         var promisedReplies: [PersonFollowUps]
-        struct SeverityCount: Content, Equatable { var severity: String; var label: String; var count: Int; var resolved: Int; var resolvedInTime: Int }
+        struct SeverityCount: Content, Equatable {
+            var severity: String; var label: String; var count: Int; var resolved: Int; var resolvedInTime: Int
+        }
         struct DepartmentCount: Content, Equatable { var departmentID: Int; var departmentName: String; var count: Int }
-        struct PersonOverdue: Content, Equatable { var staffID: Int?; var staffName: String?; var followUps: Int; var promisedReplies: Int }
+        struct PersonOverdue: Content, Equatable {
+            var staffID: Int?; var staffName: String?; var followUps: Int; var promisedReplies: Int
+        }
         /// Complaints received by severity; of them resolved, and resolved within the severity's time limit.
         var complaintsBySeverity: [SeverityCount]
         var complaintsByDepartment: [DepartmentCount]
@@ -233,19 +310,38 @@ struct SupervisorDashboard: Sendable {
     }
 
     func dto(t: (String) -> String) -> DTO {
-        DTO(from: period.from.description, to: period.to.description,
+        DTO(
+            from: period.from.description, to: period.to.description,
             funnel: funnel.map { .init(stage: $0.key, label: t("customer.stage.\($0.key)"), count: $0.count) },
-            inquiriesByChannel: inquiries.map { .init(channel: $0.key, label: t("inquiry.channel.\($0.key)"), count: $0.count) },
-            followUps: followUps.map { .init(staffID: $0.staffID, staffName: $0.name, onTime: $0.onTime, late: $0.late) },
+            inquiriesByChannel: inquiries.map {
+                .init(channel: $0.key, label: t("inquiry.channel.\($0.key)"), count: $0.count)
+            },
+            followUps: followUps.map {
+                .init(staffID: $0.staffID, staffName: $0.name, onTime: $0.onTime, late: $0.late)
+            },
             complaintsByCategory: complaints.map { .init(category: $0.code, label: $0.name, count: $0.count) },
-            comparison: comparison.map { .init(from: $0.period.from.description, to: $0.period.to.description, inquiries: $0.counts.inquiries,
-                                               complaints: $0.counts.complaints, followUpsDue: $0.counts.followUpsDue) },
+            comparison: comparison.map {
+                .init(
+                    from: $0.period.from.description, to: $0.period.to.description, inquiries: $0.counts.inquiries,
+                    complaints: $0.counts.complaints, followUpsDue: $0.counts.followUpsDue)
+            },
             inquiriesByWeekday: weekdays, inquiriesByHour: hours,
-            responseTimes: responses.map { .init(staffID: $0.staffID, staffName: $0.name, answered: $0.answered, averageMinutes: $0.averageMinutes) },
-            promisedReplies: replies.map { .init(staffID: $0.staffID, staffName: $0.name, onTime: $0.onTime, late: $0.late) },
-            complaintsBySeverity: severities.map { .init(severity: $0.severity, label: t("complaint.severity.\($0.severity)"), count: $0.count,
-                                                         resolved: $0.resolved, resolvedInTime: $0.inTime) },
-            complaintsByDepartment: departments.map { .init(departmentID: $0.departmentID, departmentName: $0.name, count: $0.count) },
-            overdue: overdue.map { .init(staffID: $0.staffID, staffName: $0.name, followUps: $0.followUps, promisedReplies: $0.replies) })
+            responseTimes: responses.map {
+                .init(staffID: $0.staffID, staffName: $0.name, answered: $0.answered, averageMinutes: $0.averageMinutes)
+            },
+            promisedReplies: replies.map {
+                .init(staffID: $0.staffID, staffName: $0.name, onTime: $0.onTime, late: $0.late)
+            },
+            complaintsBySeverity: severities.map {
+                .init(
+                    severity: $0.severity, label: t("complaint.severity.\($0.severity)"), count: $0.count,
+                    resolved: $0.resolved, resolvedInTime: $0.inTime)
+            },
+            complaintsByDepartment: departments.map {
+                .init(departmentID: $0.departmentID, departmentName: $0.name, count: $0.count)
+            },
+            overdue: overdue.map {
+                .init(staffID: $0.staffID, staffName: $0.name, followUps: $0.followUps, promisedReplies: $0.replies)
+            })
     }
 }

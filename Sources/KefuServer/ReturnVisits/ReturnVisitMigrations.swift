@@ -42,12 +42,18 @@ struct CreateReturnVisits: AsyncMigration {
             .field("version", .int, .required)
             .create()
         // One visit due per customer at a time: the scheduler's insert cannot make a second.
-        try await sql.raw("CREATE UNIQUE INDEX return_visits_one_due ON return_visits (customer_id) WHERE state = 'due'").run()
+        try await sql.raw(
+            "CREATE UNIQUE INDEX return_visits_one_due ON return_visits (customer_id) WHERE state = 'due'"
+        ).run()
         // The overdue scan and the lists: visits due by due time, all and per person.
         try await sql.raw("CREATE INDEX return_visits_due ON return_visits (due_at, id) WHERE state = 'due'").run()
-        try await sql.raw("CREATE INDEX return_visits_staff_due ON return_visits (staff_id, due_at, id) WHERE state = 'due'").run()
+        try await sql.raw(
+            "CREATE INDEX return_visits_staff_due ON return_visits (staff_id, due_at, id) WHERE state = 'due'"
+        ).run()
         try await sql.raw("CREATE INDEX return_visits_customer ON return_visits (customer_id, done_at)").run()
-        try await sql.raw("CREATE UNIQUE INDEX return_visits_survey ON return_visits (survey_id) WHERE survey_id IS NOT NULL").run()
+        try await sql.raw(
+            "CREATE UNIQUE INDEX return_visits_survey ON return_visits (survey_id) WHERE survey_id IS NOT NULL"
+        ).run()
         try await database.schema("feedback")
             .field("id", .int, .identifier(auto: true))
             .field("number", .string, .required)
@@ -94,7 +100,8 @@ struct CreateReturnVisits: AsyncMigration {
             .field("feedback_id", .int, .references("feedback", "id"))
             .field("created_at", .datetime, .required)
             .create()
-        try await sql.raw("CREATE INDEX return_visit_problems_visit ON return_visit_problems (return_visit_id, id)").run()
+        try await sql.raw("CREATE INDEX return_visit_problems_visit ON return_visit_problems (return_visit_id, id)")
+            .run()
         try await sql.raw("CREATE INDEX return_visit_problems_customer ON return_visit_problems (customer_id)").run()
     }
 
@@ -111,11 +118,13 @@ struct CreateReturnVisits: AsyncMigration {
 /// million customers, 80 ms with it).
 struct CreateReturnVisitCandidateIndex: AsyncMigration {
     func prepare(on database: any Database) async throws {
-        try await database.sql().raw("""
+        try await database.sql().raw(
+            """
             CREATE INDEX customers_return_visit_candidates
             ON customers (stage, merged_into_id, anonymized_at, id, grade, created_at, responsible_staff_id)
             WHERE stage IN ('signed', 'partner') AND merged_into_id IS NULL AND anonymized_at IS NULL
-            """).run()
+            """
+        ).run()
         try await SQLiteStatistics.analyze(indexes: ["customers_return_visit_candidates"], on: database)
     }
 

@@ -8,8 +8,12 @@ enum ReturnVisitKind: LoadableRecordKind {
     static let personal: [PersonalColumn] = [.init("notes", .null)]
 
     /// The specialist the visit is assigned to owns it.
-    static func load(_ id: Int, on database: any Database) async throws -> (record: ReturnVisitStore.Row, facts: RecordFacts)? {
-        try await ReturnVisitStore(database: database).find(id).map { ($0, RecordFacts(responsibleStaffID: $0.staffID)) }
+    static func load(_ id: Int, on database: any Database) async throws -> (
+        record: ReturnVisitStore.Row, facts: RecordFacts
+    )? {
+        try await ReturnVisitStore(database: database).find(id).map {
+            ($0, RecordFacts(responsibleStaffID: $0.staffID))
+        }
     }
 }
 
@@ -33,9 +37,15 @@ enum FeedbackRecordKind: LoadableRecordKind {
     static let personal: [PersonalColumn] = [.init("content", .marker), .init("response", .markerIfPresent)]
 
     /// R1.3: the specialist responsible owns it; the department it was forwarded to sees it.
-    static func load(_ id: Int, on database: any Database) async throws -> (record: FeedbackStore.Row, facts: RecordFacts)? {
+    static func load(_ id: Int, on database: any Database) async throws -> (
+        record: FeedbackStore.Row, facts: RecordFacts
+    )? {
         try await FeedbackStore(database: database).find(id).map {
-            ($0, RecordFacts(responsibleStaffID: $0.staffID, forwardedToDepartmentIDs: $0.departmentID.map { [$0] } ?? []))
+            (
+                $0,
+                RecordFacts(
+                    responsibleStaffID: $0.staffID, forwardedToDepartmentIDs: $0.departmentID.map { [$0] } ?? [])
+            )
         }
     }
 }

@@ -12,14 +12,18 @@ struct ReturnVisitStore {
     let database: any Database
 
     struct Row: Decodable, Sendable {
-        var id: Int, customerID: Int, customerName: String, customerCompany: String?, customerGrade: String?, customerStage: String
-        var staffID: Int?, staffName: String?, reason: String, surveyID: Int?, dueAt: Date, state: String, doneAt: Date?, channel: String?
+        var id: Int, customerID: Int, customerName: String, customerCompany: String?, customerGrade: String?,
+            customerStage: String
+        var staffID: Int?, staffName: String?, reason: String, surveyID: Int?, dueAt: Date, state: String,
+            doneAt: Date?, channel: String?
         var satisfaction: Int?, cooperation: String?, notes: String?, doneByName: String?, createdAt: Date, version: Int
 
         enum CodingKeys: String, CodingKey {
             case id, reason, state, channel, satisfaction, cooperation, notes, version
-            case customerID = "customer_id", customerName = "customer_name", customerCompany = "customer_company", customerGrade = "customer_grade"
-            case customerStage = "customer_stage", staffID = "staff_id", staffName = "staff_name", surveyID = "survey_id", dueAt = "due_at"
+            case customerID = "customer_id", customerName = "customer_name", customerCompany = "customer_company",
+                customerGrade = "customer_grade"
+            case customerStage = "customer_stage", staffID = "staff_id", staffName = "staff_name", surveyID =
+                "survey_id", dueAt = "due_at"
             case doneAt = "done_at", doneByName = "done_by_name", createdAt = "created_at"
         }
 
@@ -44,41 +48,57 @@ struct ReturnVisitStore {
 
     /// The supervisor's settings and their version (0 before the first save: the standard ones).
     func settings() async throws -> (settings: ReturnVisitSettings, version: Int) {
-        guard let row = try await database.sql().raw("""
-            SELECT days_a, days_b, days_c, days_d, ungraded_days, low_score, version FROM return_visit_settings WHERE id = 1
-            """).first() else { return (.standard, 0) }
-        let byGrade = ["A": try row.decode(column: "days_a", as: Int.self), "B": try row.decode(column: "days_b", as: Int.self),
-                       "C": try row.decode(column: "days_c", as: Int.self), "D": try row.decode(column: "days_d", as: Int.self)]
-        return (ReturnVisitSettings(daysByGrade: byGrade, ungradedDays: try row.decode(column: "ungraded_days", as: Int.self),
-                                    lowScore: try row.decode(column: "low_score", as: Int.self)), try row.decode(column: "version", as: Int.self))
+        guard
+            let row = try await database.sql().raw(
+                """
+                SELECT days_a, days_b, days_c, days_d, ungraded_days, low_score, version FROM return_visit_settings WHERE id = 1
+                """
+            ).first()
+        else { return (.standard, 0) }
+        let byGrade = [
+            "A": try row.decode(column: "days_a", as: Int.self), "B": try row.decode(column: "days_b", as: Int.self),
+            "C": try row.decode(column: "days_c", as: Int.self), "D": try row.decode(column: "days_d", as: Int.self),
+        ]
+        return (
+            ReturnVisitSettings(
+                daysByGrade: byGrade, ungradedDays: try row.decode(column: "ungraded_days", as: Int.self),
+                lowScore: try row.decode(column: "low_score", as: Int.self)),
+            try row.decode(column: "version", as: Int.self)
+        )
     }
 
     /// Saves the settings read at `version`; 409 when someone saved meanwhile. Audited.
     func saveSettings(_ settings: ReturnVisitSettings, version: Int, context: AuditContext) async throws {
-        let a = settings.days(forGrade: "A"), b = settings.days(forGrade: "B"), c = settings.days(forGrade: "C"), d = settings.days(forGrade: "D")
+        let a = settings.days(forGrade: "A"), b = settings.days(forGrade: "B"), c = settings.days(forGrade: "C"),
+            d = settings.days(forGrade: "D")
         try await database.transaction { tx in
             let sql = try tx.sql()
             let saved: (any SQLRow)?
             if version == 0 {
-                saved = try await sql.raw("""
+                saved = try await sql.raw(
+                    """
                     INSERT INTO return_visit_settings (id, days_a, days_b, days_c, days_d, ungraded_days, low_score, created_at, updated_at, version)
                     VALUES (1, \(bind: a), \(bind: b), \(bind: c), \(bind: d), \(bind: settings.ungradedDays),
                             \(bind: settings.lowScore), \(bind: context.now), \(bind: context.now), 1)
                     ON CONFLICT (id) DO NOTHING RETURNING id
-                    """).first()
+                    """
+                ).first()
             } else {
-                saved = try await sql.raw("""
+                saved = try await sql.raw(
+                    """
                     UPDATE return_visit_settings SET days_a = \(bind: a), days_b = \(bind: b), days_c = \(bind: c),
                         days_d = \(bind: d), ungraded_days = \(bind: settings.ungradedDays), low_score = \(bind: settings.lowScore),
                         updated_at = \(bind: context.now), version = version + 1
                     WHERE id = 1 AND version = \(bind: version) RETURNING id
-                    """).first()
+                    """
+                ).first()
             }
             guard saved != nil else { throw KefuError.conflict() }
-            try await AuditLog.record("return_visit.settings", recordType: ReturnVisitSettingsKind.recordType, recordID: "1",
-                                      fields: ["daysByGrade", "ungradedDays", "lowScore"],
-                                      detail: "A=\(a) B=\(b) C=\(c) D=\(d) other=\(settings.ungradedDays) low≤\(settings.lowScore)",
-                                      context: context, on: tx)
+            try await AuditLog.record(
+                "return_visit.settings", recordType: ReturnVisitSettingsKind.recordType, recordID: "1",
+                fields: ["daysByGrade", "ungradedDays", "lowScore"],
+                detail: "A=\(a) B=\(b) C=\(c) D=\(d) other=\(settings.ungradedDays) low≤\(settings.lowScore)",
+                context: context, on: tx)
         }
     }
 
@@ -109,24 +129,32 @@ struct ReturnVisitStore {
         let rows = try await sql.raw(Self.candidates).all(decoding: Candidate.self)
         let owners = Dictionary(rows.map { ($0.id, $0.responsible_staff_id) }, uniquingKeysWith: { first, _ in first })
         let visits = ReturnVisitSchedule.visitsToOpen(
-            rows.map { ReturnVisitCandidate(customerID: $0.id, grade: $0.grade, since: $0.created_at, lastVisitAt: $0.last_visit_at, hasOpenVisit: false) },
+            rows.map {
+                ReturnVisitCandidate(
+                    customerID: $0.id, grade: $0.grade, since: $0.created_at, lastVisitAt: $0.last_visit_at,
+                    hasOpenVisit: false)
+            },
             settings: settings, now: now)
         guard !visits.isEmpty else { return 0 }
         var opened = 0
-        for chunk in stride(from: 0, to: visits.count, by: 500).map({ Array(visits[$0..<min($0 + 500, visits.count)]) }) {
+        for chunk in stride(from: 0, to: visits.count, by: 500).map({ Array(visits[$0..<min($0 + 500, visits.count)]) })
+        {
             opened += try await database.transaction { tx in
                 var count = 0
                 for visit in chunk {
-                    let row = try await tx.sql().raw("""
+                    let row = try await tx.sql().raw(
+                        """
                         INSERT INTO return_visits (customer_id, staff_id, reason, due_at, state, created_at, updated_at, version)
                         VALUES (\(bind: visit.customerID), \(bind: owners[visit.customerID] ?? nil), 'scheduled', \(bind: visit.dueAt), 'due',
                                 \(bind: now), \(bind: now), 1)
                         ON CONFLICT DO NOTHING RETURNING id
-                        """).first()
+                        """
+                    ).first()
                     if row != nil { count += 1 }
                 }
-                try await AuditLog.record("return_visit.scheduled", recordType: ReturnVisitKind.recordType, recordID: "-",
-                                          detail: "\(count)", context: .console(now: now), on: tx)
+                try await AuditLog.record(
+                    "return_visit.scheduled", recordType: ReturnVisitKind.recordType, recordID: "-",
+                    detail: "\(count)", context: .console(now: now), on: tx)
                 return count
             }
         }
@@ -159,36 +187,47 @@ struct ReturnVisitStore {
         }
         if let staffID { filter = filter + " AND return_visits.staff_id = \(bind: staffID)" }
         let sql = try database.sql()
-        let total = try await sql.raw("SELECT COUNT(*) AS n FROM (SELECT 1 FROM return_visits WHERE \(filter) LIMIT 1001) AS counted").first()?
+        let total =
+            try await sql.raw(
+                "SELECT COUNT(*) AS n FROM (SELECT 1 FROM return_visits WHERE \(filter) LIMIT 1001) AS counted"
+            ).first()?
             .decode(column: "n", as: Int.self) ?? 0
-        let items = try await sql.raw("\(Self.select) WHERE \(filter) ORDER BY \(order) LIMIT \(bind: paging.size) OFFSET \(bind: paging.offset)")
-            .all(decoding: Row.self)
+        let items = try await sql.raw(
+            "\(Self.select) WHERE \(filter) ORDER BY \(order) LIMIT \(bind: paging.size) OFFSET \(bind: paging.offset)"
+        )
+        .all(decoding: Row.self)
         return (items, total)
     }
 
     /// The visits of one customer, newest first.
     func forCustomer(_ customerID: Int, limit: Int = 20) async throws -> [Row] {
-        try await database.sql().raw("""
+        try await database.sql().raw(
+            """
             \(Self.select) WHERE return_visits.customer_id = \(bind: customerID) ORDER BY return_visits.due_at DESC, return_visits.id DESC LIMIT \(bind: limit)
-            """).all(decoding: Row.self)
+            """
+        ).all(decoding: Row.self)
     }
 
     struct Problem: Decodable, Sendable {
-        var id: Int, text: String, route: String, complaintID: Int?, complaintNumber: String?, feedbackID: Int?, feedbackNumber: String?
+        var id: Int, text: String, route: String, complaintID: Int?, complaintNumber: String?, feedbackID: Int?,
+            feedbackNumber: String?
         enum CodingKeys: String, CodingKey {
             case id, text, route
-            case complaintID = "complaint_id", complaintNumber = "complaint_number", feedbackID = "feedback_id", feedbackNumber = "feedback_number"
+            case complaintID = "complaint_id", complaintNumber = "complaint_number", feedbackID = "feedback_id",
+                feedbackNumber = "feedback_number"
         }
     }
 
     func problems(_ visitID: Int) async throws -> [Problem] {
-        try await database.sql().raw("""
+        try await database.sql().raw(
+            """
             SELECT return_visit_problems.id, return_visit_problems.text, return_visit_problems.route, return_visit_problems.complaint_id,
                    complaints.number AS complaint_number, return_visit_problems.feedback_id, feedback.number AS feedback_number
             FROM return_visit_problems LEFT JOIN complaints ON complaints.id = return_visit_problems.complaint_id
             LEFT JOIN feedback ON feedback.id = return_visit_problems.feedback_id
             WHERE return_visit_problems.return_visit_id = \(bind: visitID) ORDER BY return_visit_problems.id
-            """).all(decoding: Problem.self)
+            """
+        ).all(decoding: Problem.self)
     }
 
     // MARK: Writes
@@ -196,45 +235,66 @@ struct ReturnVisitStore {
     /// Records a visit's result at the version read; each problem opens a complaint (category
     /// "other", normal severity, the visit's channel) or a feedback about the service, in the same
     /// transaction as the visit, its timeline entry and its audit entry.
-    func record(_ visit: Row, _ result: ReturnVisitResult, version: Int, context: AuditContext, calendar: WorkingCalendar) async throws {
-        guard visit.visitState == .due else { throw KefuError(.unprocessableEntity, code: "refused", messageKey: "return_visit.already_done", fields: ["state": "return_visit.already_done"]) }
+    func record(
+        _ visit: Row, _ result: ReturnVisitResult, version: Int, context: AuditContext, calendar: WorkingCalendar
+    ) async throws {
+        guard visit.visitState == .due else {
+            throw KefuError(
+                .unprocessableEntity, code: "refused", messageKey: "return_visit.already_done",
+                fields: ["state": "return_visit.already_done"])
+        }
         try await database.transaction { tx in
-            let claimed = try await tx.sql().raw("""
+            let claimed = try await tx.sql().raw(
+                """
                 UPDATE return_visits SET state = 'done', done_at = \(bind: context.now), channel = \(bind: result.channel),
                     satisfaction = \(bind: result.satisfaction), cooperation = \(bind: result.cooperation.rawValue), notes = \(bind: result.notes),
                     done_by_staff_id = \(bind: context.actorStaffID), updated_at = \(bind: context.now), version = version + 1
                 WHERE id = \(bind: visit.id) AND version = \(bind: version) AND state = 'due' RETURNING id
-                """).first()
+                """
+            ).first()
             guard claimed != nil else { throw KefuError.conflict("error.conflict.return_visit") }
             for problem in result.problems {
                 var complaintID: Int?, feedbackID: Int?
                 switch problem.route {
                 case .complaint:
-                    let channel = ComplaintChannel(rawValue: result.channel) ?? (result.channel == "meeting" ? .visit : .phone)
+                    let channel =
+                        ComplaintChannel(rawValue: result.channel) ?? (result.channel == "meeting" ? .visit : .phone)
                     complaintID = try await ComplaintWorkflow(database: tx).create(
-                        .init(customerID: visit.customerID, channel: channel.rawValue, receivedAt: nil, description: problem.text, demands: "",
-                              category: "other", severity: ComplaintSeverity.normal.rawValue, projectID: nil, contractID: nil,
-                              acknowledged: true, apologised: false, staffID: visit.staffID ?? context.actorStaffID),
+                        .init(
+                            customerID: visit.customerID, channel: channel.rawValue, receivedAt: nil,
+                            description: problem.text, demands: "",
+                            category: "other", severity: ComplaintSeverity.normal.rawValue, projectID: nil,
+                            contractID: nil,
+                            acknowledged: true, apologised: false, staffID: visit.staffID ?? context.actorStaffID),
                         context: context, calendar: calendar)
                 case .feedback:
                     feedbackID = try await FeedbackStore(database: tx).create(
-                        .init(customerID: visit.customerID, kind: FeedbackKind.opinion.rawValue, topic: FeedbackTopic.service.rawValue, projectID: nil,
-                              content: problem.text, staffID: visit.staffID),
+                        .init(
+                            customerID: visit.customerID, kind: FeedbackKind.opinion.rawValue,
+                            topic: FeedbackTopic.service.rawValue, projectID: nil,
+                            content: problem.text, staffID: visit.staffID),
                         returnVisitID: visit.id, context: context)
                 }
-                try await tx.sql().raw("""
+                try await tx.sql().raw(
+                    """
                     INSERT INTO return_visit_problems (return_visit_id, customer_id, text, route, complaint_id, feedback_id, created_at)
                     VALUES (\(bind: visit.id), \(bind: visit.customerID), \(bind: problem.text), \(bind: problem.route.rawValue), \(bind: complaintID),
                             \(bind: feedbackID), \(bind: context.now))
-                    """).run()
+                    """
+                ).run()
             }
             let summary = StoredText.term("return_visit.cooperation.\(result.cooperation.rawValue)")
-            try await Timeline.record(.returnVisitDone, customerID: visit.customerID, recordType: ReturnVisitKind.recordType, recordID: visit.id,
-                                      summary: "\(result.satisfaction)/5 · \(summary)" + (result.problems.isEmpty ? "" : " · \(result.problems.count)"),
-                                      context: context, on: tx)
-            try await AuditLog.record("return_visit.done", recordType: ReturnVisitKind.recordType, recordID: String(visit.id),
-                                      fields: ["channel", "satisfaction", "cooperation", "notes", "problems"], detail: "\(result.satisfaction)/5",
-                                      context: context, on: tx)
+            try await Timeline.record(
+                .returnVisitDone, customerID: visit.customerID, recordType: ReturnVisitKind.recordType,
+                recordID: visit.id,
+                summary: "\(result.satisfaction)/5 · \(summary)"
+                    + (result.problems.isEmpty ? "" : " · \(result.problems.count)"),
+                context: context, on: tx)
+            try await AuditLog.record(
+                "return_visit.done", recordType: ReturnVisitKind.recordType, recordID: String(visit.id),
+                fields: ["channel", "satisfaction", "cooperation", "notes", "problems"],
+                detail: "\(result.satisfaction)/5",
+                context: context, on: tx)
         }
     }
 
@@ -242,39 +302,54 @@ struct ReturnVisitStore {
     /// for the customer, that one is brought forward and marked as the low score's. Answers the visit's id.
     @discardableResult
     func openForLowScore(surveyID: Int, customerID: Int, score: Int, now: Date) async throws -> Int? {
-        try await database.transaction { tx in try await Self.openForLowScore(surveyID: surveyID, customerID: customerID, score: score, now: now, on: tx) }
+        try await database.transaction { tx in
+            try await Self.openForLowScore(surveyID: surveyID, customerID: customerID, score: score, now: now, on: tx)
+        }
     }
 
     /// The same inside the caller's transaction: the public survey answer records the answer, its
     /// attributions, this visit and the supervisor's notice as one write.
     @discardableResult
-    static func openForLowScore(surveyID: Int, customerID: Int, score: Int, now: Date, on tx: any Database) async throws -> Int? {
+    static func openForLowScore(surveyID: Int, customerID: Int, score: Int, now: Date, on tx: any Database) async throws
+        -> Int?
+    {
         let sql = try tx.sql()
-        if let existing = try await sql.raw("SELECT id FROM return_visits WHERE survey_id = \(bind: surveyID)").first() {
+        if let existing = try await sql.raw("SELECT id FROM return_visits WHERE survey_id = \(bind: surveyID)").first()
+        {
             return try existing.decode(column: "id", as: Int.self)
         }
         let context = AuditContext(actorStaffID: nil, actorName: "customer", address: "-", requestID: "-", now: now)
-        let responsible = try await sql.raw("SELECT responsible_staff_id FROM customers WHERE id = \(bind: customerID)").first()?
+        let responsible =
+            try await sql.raw("SELECT responsible_staff_id FROM customers WHERE id = \(bind: customerID)").first()?
             .decode(column: "responsible_staff_id", as: Int?.self) ?? nil
         var id: Int
-        if let due = try await sql.raw("SELECT id FROM return_visits WHERE customer_id = \(bind: customerID) AND state = 'due'").first() {
+        if let due = try await sql.raw(
+            "SELECT id FROM return_visits WHERE customer_id = \(bind: customerID) AND state = 'due'"
+        ).first() {
             id = try due.decode(column: "id", as: Int.self)
-            try await sql.raw("""
+            try await sql.raw(
+                """
                 UPDATE return_visits SET reason = 'low_score', survey_id = \(bind: surveyID),
                     due_at = CASE WHEN due_at < \(bind: now) THEN due_at ELSE \(bind: now) END, updated_at = \(bind: now), version = version + 1
                 WHERE id = \(bind: id)
-                """).run()
+                """
+            ).run()
         } else {
-            id = try await sql.raw("""
+            id = try await sql.raw(
+                """
                 INSERT INTO return_visits (customer_id, staff_id, reason, survey_id, due_at, state, created_at, updated_at, version)
                 VALUES (\(bind: customerID), \(bind: responsible), 'low_score', \(bind: surveyID), \(bind: now), 'due', \(bind: now), \(bind: now), 1)
                 RETURNING id
-                """).first()!.decode(column: "id", as: Int.self)
+                """
+            ).first()!.decode(column: "id", as: Int.self)
         }
-        try await Timeline.record(.returnVisitOpened, customerID: customerID, recordType: ReturnVisitKind.recordType, recordID: id,
-                                  summary: StoredText.term("return_visit.reason.low_score") + " \(score)/5", context: context, on: tx)
-        try await AuditLog.record("return_visit.opened", recordType: ReturnVisitKind.recordType, recordID: String(id), detail: "survey \(surveyID): \(score)/5",
-                                  context: context, on: tx)
+        try await Timeline.record(
+            .returnVisitOpened, customerID: customerID, recordType: ReturnVisitKind.recordType, recordID: id,
+            summary: StoredText.term("return_visit.reason.low_score") + " \(score)/5", context: context, on: tx)
+        try await AuditLog.record(
+            "return_visit.opened", recordType: ReturnVisitKind.recordType, recordID: String(id),
+            detail: "survey \(surveyID): \(score)/5",
+            context: context, on: tx)
         return id
     }
 }

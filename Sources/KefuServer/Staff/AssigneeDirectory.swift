@@ -20,12 +20,15 @@ actor AssigneeDirectory {
     /// Every write to an account raises its version (optimistic locking, S6); a new account raises the
     /// count; the active count catches a deactivation made outside the store.
     private static func stamp(_ sql: any SQLDatabase) async throws -> String {
-        let row = try await sql.raw("""
+        let row = try await sql.raw(
+            """
             SELECT COUNT(*) AS n, CAST(COALESCE(SUM(version), 0) AS BIGINT) AS versions,
             CAST(COALESCE(SUM(CASE WHEN is_active THEN 1 ELSE 0 END), 0) AS BIGINT) AS active FROM staff
-            """).first()
+            """
+        ).first()
         guard let row else { return "" }
-        return "\(try row.decode(column: "n", as: Int.self))/\(try row.decode(column: "versions", as: Int.self))/\(try row.decode(column: "active", as: Int.self))"
+        return
+            "\(try row.decode(column: "n", as: Int.self))/\(try row.decode(column: "versions", as: Int.self))/\(try row.decode(column: "active", as: Int.self))"
     }
 }
 
@@ -35,7 +38,9 @@ extension Application {
     /// Set once in `configure`: the application's storage must not change while requests read it.
     var assigneeDirectory: AssigneeDirectory {
         get {
-            guard let directory = storage[AssigneeDirectoryKey.self] else { fatalError("assigneeDirectory is used before configure(_:) set it") }
+            guard let directory = storage[AssigneeDirectoryKey.self] else {
+                fatalError("assigneeDirectory is used before configure(_:) set it")
+            }
             return directory
         }
         set { storage[AssigneeDirectoryKey.self] = newValue }

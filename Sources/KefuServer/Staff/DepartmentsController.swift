@@ -19,7 +19,10 @@ struct DepartmentDTO: Content {
     }
 
     static let schema = Schema.object(
-        ["id": Schema.integer, "code": Schema.string, "name": Schema.string, "isCustomerService": Schema.boolean, "version": Schema.integer],
+        [
+            "id": Schema.integer, "code": Schema.string, "name": Schema.string, "isCustomerService": Schema.boolean,
+            "version": Schema.integer,
+        ],
         required: ["id", "code", "name", "isCustomerService", "version"]
     )
 }
@@ -30,7 +33,10 @@ struct DepartmentInput: Content {
     var version: Int?
 
     static let schema = Schema.object(
-        ["code": ["type": "string", "pattern": "^[a-z][a-z0-9_]{1,31}$"], "name": Schema.string, "version": Schema.integer],
+        [
+            "code": ["type": "string", "pattern": "^[a-z][a-z0-9_]{1,31}$"], "name": Schema.string,
+            "version": Schema.integer,
+        ],
         required: ["name"]
     )
 }
@@ -47,16 +53,26 @@ struct DepartmentStore {
         var errors = FieldErrors()
         let code = (input.code ?? "").trimmed
         let name = (input.name ?? "").trimmed
-        if code.range(of: "^[a-z][a-z0-9_]{1,31}$", options: .regularExpression) == nil { errors.add("code", "validation.department.code") }
-        if name.isEmpty { errors.add("name", "validation.required") } else if name.count > 64 { errors.add("name", "validation.too_long") }
-        if errors.messages["code"] == nil, try await DepartmentModel.query(on: database).filter(\.$code == code).count() > 0 {
+        if code.range(of: "^[a-z][a-z0-9_]{1,31}$", options: .regularExpression) == nil {
+            errors.add("code", "validation.department.code")
+        }
+        if name.isEmpty {
+            errors.add("name", "validation.required")
+        } else if name.count > 64 {
+            errors.add("name", "validation.too_long")
+        }
+        if errors.messages["code"] == nil,
+            try await DepartmentModel.query(on: database).filter(\.$code == code).count() > 0
+        {
             errors.add("code", "validation.department.code_taken")
         }
         try errors.throwIfAny()
         let department = DepartmentModel(code: code, name: name, isCustomerService: false, createdAt: context.now)
         try await database.transaction { tx in
             try await department.create(on: tx)
-            try await AuditLog.record("department.created", recordType: "department", recordID: String(try department.requireID()), fields: ["code", "name"], detail: name, context: context, on: tx)
+            try await AuditLog.record(
+                "department.created", recordType: "department", recordID: String(try department.requireID()),
+                fields: ["code", "name"], detail: name, context: context, on: tx)
         }
         return department
     }
@@ -67,12 +83,16 @@ struct DepartmentStore {
         if name.count > 64 { throw FieldErrors(["name": "validation.too_long"]) }
         let id = try department.requireID()
         try await database.transaction { tx in
-            let rows = try await tx.sql().raw("""
+            let rows = try await tx.sql().raw(
+                """
                 UPDATE departments SET name = \(bind: name), version = version + 1
                 WHERE id = \(bind: id) AND version = \(bind: version) RETURNING id
-                """).all()
+                """
+            ).all()
             guard !rows.isEmpty else { throw KefuError.conflict() }
-            try await AuditLog.record("department.updated", recordType: "department", recordID: String(id), fields: ["name"], detail: name, context: context, on: tx)
+            try await AuditLog.record(
+                "department.updated", recordType: "department", recordID: String(id), fields: ["name"], detail: name,
+                context: context, on: tx)
         }
         department.name = name
         department.version = version + 1
@@ -82,7 +102,10 @@ struct DepartmentStore {
 /// `/departments` (page) and `/api/v1/departments` (JSON).
 struct DepartmentsController: RouteCollection {
     struct Page: Encodable {
-        struct Row: Encodable { var id: Int; var code: String; var name: String; var isCustomerService: Bool; var version: Int; var staffCount: Int }
+        struct Row: Encodable {
+            var id: Int; var code: String; var name: String; var isCustomerService: Bool; var version: Int;
+            var staffCount: Int
+        }
         var rows: [Row]
         var canManage: Bool
         var errors: [String: String]
@@ -91,9 +114,15 @@ struct DepartmentsController: RouteCollection {
     }
 
     static let operations: [APIOperation] = [
-        APIOperation(method: .GET, path: "/api/v1/departments", tag: "Departments", summary: "All departments", responses: [200: "DepartmentList"]),
-        APIOperation(method: .POST, path: "/api/v1/departments", tag: "Departments", summary: "Create a department", requestSchema: "DepartmentInput", responses: [201: "Department"]),
-        APIOperation(method: .PATCH, path: "/api/v1/departments/{id}", tag: "Departments", summary: "Rename a department", parameters: [OpenAPIParameters.id], requestSchema: "DepartmentInput", responses: [200: "Department"]),
+        APIOperation(
+            method: .GET, path: "/api/v1/departments", tag: "Departments", summary: "All departments",
+            responses: [200: "DepartmentList"]),
+        APIOperation(
+            method: .POST, path: "/api/v1/departments", tag: "Departments", summary: "Create a department",
+            requestSchema: "DepartmentInput", responses: [201: "Department"]),
+        APIOperation(
+            method: .PATCH, path: "/api/v1/departments/{id}", tag: "Departments", summary: "Rename a department",
+            parameters: [OpenAPIParameters.id], requestSchema: "DepartmentInput", responses: [200: "Department"]),
     ]
     static let schemas: [String: JSONValue] = [
         "Department": DepartmentDTO.schema, "DepartmentInput": DepartmentInput.schema,
@@ -122,7 +151,9 @@ struct DepartmentsController: RouteCollection {
             _ = try await DepartmentStore(database: req.db).create(input, context: req.auditContext)
             return req.redirect(to: SiteURL.departments, flash: FlashMessage(.success, "flash.saved"))
         } catch let errors as FieldErrors {
-            return try await render(req, errors: errors.messages, code: input.code ?? "", name: input.name ?? "", status: .unprocessableEntity)
+            return try await render(
+                req, errors: errors.messages, code: input.code ?? "", name: input.name ?? "",
+                status: .unprocessableEntity)
         }
     }
 
@@ -130,10 +161,14 @@ struct DepartmentsController: RouteCollection {
         let department = try await target(req)
         let input = try req.content.decode(DepartmentInput.self)
         do {
-            try await DepartmentStore(database: req.db).rename(department, to: input.name ?? "", version: try requireFormVersion(input.version), context: req.auditContext)
+            try await DepartmentStore(database: req.db).rename(
+                department, to: input.name ?? "", version: try requireFormVersion(input.version),
+                context: req.auditContext)
             return req.redirect(to: SiteURL.departments, flash: FlashMessage(.success, "flash.saved"))
         } catch let errors as FieldErrors {
-            return req.redirect(to: SiteURL.departments, flash: FlashMessage(.error, errors.messages.values.first ?? "error.validation"))
+            return req.redirect(
+                to: SiteURL.departments, flash: FlashMessage(.error, errors.messages.values.first ?? "error.validation")
+            )
         } catch let error as KefuError where error.status == .conflict {
             return req.redirect(to: SiteURL.departments, flash: FlashMessage(.error, error.messageKey))
         }
@@ -152,26 +187,35 @@ struct DepartmentsController: RouteCollection {
     @Sendable func rename(req: Request) async throws -> DepartmentDTO {
         let department = try await target(req)
         let input = try req.content.decode(DepartmentInput.self)
-        guard let version = input.version else { throw KefuError.validation(FieldErrors(["version": "validation.required"])) }
-        try await DepartmentStore(database: req.db).rename(department, to: input.name ?? "", version: version, context: req.auditContext)
+        guard let version = input.version else {
+            throw KefuError.validation(FieldErrors(["version": "validation.required"]))
+        }
+        try await DepartmentStore(database: req.db).rename(
+            department, to: input.name ?? "", version: version, context: req.auditContext)
         return DepartmentDTO(department)
     }
 
     private func target(_ req: Request) async throws -> DepartmentModel {
-        guard let id = req.parameters.get("id", as: Int.self), let department = try await DepartmentModel.find(id, on: req.db) else {
+        guard let id = req.parameters.get("id", as: Int.self),
+            let department = try await DepartmentModel.find(id, on: req.db)
+        else {
             throw KefuError.notFound
         }
         return department
     }
 
-    private func render(_ req: Request, errors: [String: String], code: String, name: String, status: HTTPResponseStatus = .ok) async throws -> Response {
+    private func render(
+        _ req: Request, errors: [String: String], code: String, name: String, status: HTTPResponseStatus = .ok
+    ) async throws -> Response {
         let staff = try req.requireStaff()
         let departments = try await DepartmentStore(database: req.db).all()
         let counts = try await StaffModel.query(on: req.db).filter(\.$isActive == true).all(\.$department.$id)
         let page = Page(
             rows: departments.map { department in
-                .init(id: department.id ?? 0, code: department.code, name: department.name, isCustomerService: department.isCustomerService,
-                      version: department.version, staffCount: counts.filter { $0 == department.id }.count)
+                .init(
+                    id: department.id ?? 0, code: department.code, name: department.name,
+                    isCustomerService: department.isCustomerService,
+                    version: department.version, staffCount: counts.filter { $0 == department.id }.count)
             },
             canManage: AccessPolicy.allows(staff.role, .manageDepartments), errors: errors, code: code, name: name
         )

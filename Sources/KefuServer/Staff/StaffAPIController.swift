@@ -5,24 +5,34 @@ import Vapor
 /// `/api/v1/staff`: the staff accounts as JSON (R2.1).
 struct StaffAPIController: RouteCollection {
     static let operations: [APIOperation] = [
-        APIOperation(method: .GET, path: "/api/v1/staff", tag: "Staff", summary: "List staff accounts",
-                     parameters: OpenAPIParameters.page + [
-                        OpenAPIParameters.query("q", "string", "Search username or name"),
-                        OpenAPIParameters.query("role"), OpenAPIParameters.query("departmentID", "integer"),
-                        OpenAPIParameters.query("active", "boolean"),
-                     ], responses: [200: "StaffPage"]),
-        APIOperation(method: .POST, path: "/api/v1/staff", tag: "Staff", summary: "Create a staff account",
-                     requestSchema: "CreateStaffRequest", responses: [201: "Staff"]),
-        APIOperation(method: .GET, path: "/api/v1/staff/{id}", tag: "Staff", summary: "One staff account",
-                     parameters: [OpenAPIParameters.id], responses: [200: "Staff"]),
-        APIOperation(method: .PATCH, path: "/api/v1/staff/{id}", tag: "Staff", summary: "Change name, department, role or language",
-                     parameters: [OpenAPIParameters.id], requestSchema: "UpdateStaffRequest", responses: [200: "Staff"]),
-        APIOperation(method: .POST, path: "/api/v1/staff/{id}/deactivate", tag: "Staff", summary: "Deactivate (accounts are never deleted)",
-                     parameters: [OpenAPIParameters.id], requestSchema: "VersionRequest", responses: [200: "Staff"]),
-        APIOperation(method: .POST, path: "/api/v1/staff/{id}/activate", tag: "Staff", summary: "Reactivate",
-                     parameters: [OpenAPIParameters.id], requestSchema: "VersionRequest", responses: [200: "Staff"]),
-        APIOperation(method: .PUT, path: "/api/v1/staff/{id}/password", tag: "Staff", summary: "Set a new password; ends the account's sessions",
-                     parameters: [OpenAPIParameters.id], requestSchema: "SetPasswordRequest", responses: [204: nil]),
+        APIOperation(
+            method: .GET, path: "/api/v1/staff", tag: "Staff", summary: "List staff accounts",
+            parameters: OpenAPIParameters.page + [
+                OpenAPIParameters.query("q", "string", "Search username or name"),
+                OpenAPIParameters.query("role"), OpenAPIParameters.query("departmentID", "integer"),
+                OpenAPIParameters.query("active", "boolean"),
+            ], responses: [200: "StaffPage"]),
+        APIOperation(
+            method: .POST, path: "/api/v1/staff", tag: "Staff", summary: "Create a staff account",
+            requestSchema: "CreateStaffRequest", responses: [201: "Staff"]),
+        APIOperation(
+            method: .GET, path: "/api/v1/staff/{id}", tag: "Staff", summary: "One staff account",
+            parameters: [OpenAPIParameters.id], responses: [200: "Staff"]),
+        APIOperation(
+            method: .PATCH, path: "/api/v1/staff/{id}", tag: "Staff",
+            summary: "Change name, department, role or language",
+            parameters: [OpenAPIParameters.id], requestSchema: "UpdateStaffRequest", responses: [200: "Staff"]),
+        APIOperation(
+            method: .POST, path: "/api/v1/staff/{id}/deactivate", tag: "Staff",
+            summary: "Deactivate (accounts are never deleted)",
+            parameters: [OpenAPIParameters.id], requestSchema: "VersionRequest", responses: [200: "Staff"]),
+        APIOperation(
+            method: .POST, path: "/api/v1/staff/{id}/activate", tag: "Staff", summary: "Reactivate",
+            parameters: [OpenAPIParameters.id], requestSchema: "VersionRequest", responses: [200: "Staff"]),
+        APIOperation(
+            method: .PUT, path: "/api/v1/staff/{id}/password", tag: "Staff",
+            summary: "Set a new password; ends the account's sessions",
+            parameters: [OpenAPIParameters.id], requestSchema: "SetPasswordRequest", responses: [204: nil]),
     ]
 
     static let schemas: [String: JSONValue] = [
@@ -45,8 +55,10 @@ struct StaffAPIController: RouteCollection {
     @Sendable func list(req: Request) async throws -> PageDTO<StaffDTO> {
         let actor = try req.requireStaff().actor
         let filter = StaffStore.Filter(
-            text: req.query[String.self, at: "q"], role: req.query[String.self, at: "role"].flatMap(Role.init(rawValue:)),
-            departmentID: req.query[Int.self, at: "departmentID"], isActive: req.query[String.self, at: "active"].flatMap { Bool($0) }
+            text: req.query[String.self, at: "q"],
+            role: req.query[String.self, at: "role"].flatMap(Role.init(rawValue:)),
+            departmentID: req.query[Int.self, at: "departmentID"],
+            isActive: req.query[String.self, at: "active"].flatMap { Bool($0) }
         )
         let page = try req.paging
         let (items, total) = try await StaffStore(database: req.db).list(filter, visibleTo: actor, page: page)
@@ -56,7 +68,8 @@ struct StaffAPIController: RouteCollection {
     @Sendable func create(req: Request) async throws -> Response {
         let body = try req.content.decode(CreateStaffRequest.self)
         let staff = try await StaffStore(database: req.db).create(
-            body.draft, by: try req.requireStaff().actor, hashing: req.passwords, common: req.kefu.commonPasswords, context: req.auditContext
+            body.draft, by: try req.requireStaff().actor, hashing: req.passwords, common: req.kefu.commonPasswords,
+            context: req.auditContext
         )
         return try await StaffDTO(staff).encodeResponse(status: .created, for: req)
     }
@@ -69,7 +82,8 @@ struct StaffAPIController: RouteCollection {
         let staff = try await target(req, .manageStaff)
         let body = try req.content.decode(UpdateStaffRequest.self)
         try await StaffStore(database: req.db).update(
-            staff, with: body.draft(from: staff), version: body.version, by: try req.requireStaff().actor, context: req.auditContext
+            staff, with: body.draft(from: staff), version: body.version, by: try req.requireStaff().actor,
+            context: req.auditContext
         )
         return StaffDTO(staff)
     }
@@ -87,7 +101,8 @@ struct StaffAPIController: RouteCollection {
         try checkRoleReach(req, staff)
         let body = try req.content.decode(SetPasswordRequest.self)
         try await StaffStore(database: req.db).setPassword(
-            staff, to: body.password, hashing: req.passwords, common: req.kefu.commonPasswords, action: "staff.password_reset", context: req.auditContext
+            staff, to: body.password, hashing: req.passwords, common: req.kefu.commonPasswords,
+            action: "staff.password_reset", context: req.auditContext
         )
         return .noContent
     }
@@ -106,7 +121,7 @@ struct StaffAPIController: RouteCollection {
     /// The account addressed by `:id`, if the caller may act on it; otherwise 404 or 403.
     private func target(_ req: Request, _ action: Action) async throws -> StaffModel {
         guard let id = req.parameters.get("id", as: Int.self),
-              let staff = try await StaffStore(database: req.db).find(id)
+            let staff = try await StaffStore(database: req.db).find(id)
         else { throw KefuError.notFound }
         try await req.authorize(action, on: staff.recordFacts, recordType: "staff", recordID: String(id))
         return staff

@@ -83,20 +83,25 @@ struct StaffController: RouteCollection {
                     lastSignInAt: $0.lastSignInAt.map(DisplayFormat.dateTime) ?? ""
                 )
             },
-            hasRows: !items.isEmpty, q: q, roles: ChoiceOption.list(Role.allCases.map(\.rawValue), labelPrefix: "role", selected: role),
-            activeChoices: ChoiceOption.list(["true", "false", "all"], labelPrefix: "staff.filter.active", selected: active),
+            hasRows: !items.isEmpty, q: q,
+            roles: ChoiceOption.list(Role.allCases.map(\.rawValue), labelPrefix: "role", selected: role),
+            activeChoices: ChoiceOption.list(
+                ["true", "false", "all"], labelPrefix: "staff.filter.active", selected: active),
             canManage: AccessPolicy.allows(staff.role, .manageStaff),
-            pager: Pager(request: paging, total: total, path: SiteURL.staff, query: ["q": q, "role": role, "active": active])
+            pager: Pager(
+                request: paging, total: total, path: SiteURL.staff, query: ["q": q, "role": role, "active": active])
         )
         return try await req.renderPage("staff/index", titleKey: "staff.title", page)
     }
 
     @Sendable func newForm(req: Request) async throws -> Response {
         let actor = try req.requireStaff().actor
-        let page = try await formPage(req, isNew: true, staff: nil, draft: StaffDraft(
-            username: "", displayName: "", departmentID: actor.departmentID, role: Role.specialist.rawValue,
-            language: Language.zhHans.rawValue, password: nil
-        ))
+        let page = try await formPage(
+            req, isNew: true, staff: nil,
+            draft: StaffDraft(
+                username: "", displayName: "", departmentID: actor.departmentID, role: Role.specialist.rawValue,
+                language: Language.zhHans.rawValue, password: nil
+            ))
         return try await req.renderPage("staff/form", titleKey: "staff.new", page)
     }
 
@@ -109,9 +114,11 @@ struct StaffController: RouteCollection {
         )
         do {
             let staff = try await StaffStore(database: req.db).create(
-                draft, by: try req.requireStaff().actor, hashing: req.passwords, common: req.kefu.commonPasswords, context: req.auditContext
+                draft, by: try req.requireStaff().actor, hashing: req.passwords, common: req.kefu.commonPasswords,
+                context: req.auditContext
             )
-            return req.redirect(to: SiteURL.staffMember(try staff.requireID()), flash: FlashMessage(.success, "flash.staff_created"))
+            return req.redirect(
+                to: SiteURL.staffMember(try staff.requireID()), flash: FlashMessage(.success, "flash.staff_created"))
         } catch let errors as FieldErrors {
             var page = try await formPage(req, isNew: true, staff: nil, draft: draft)
             page.errors = errors.messages
@@ -134,9 +141,11 @@ struct StaffController: RouteCollection {
         )
         do {
             try await StaffStore(database: req.db).update(
-                staff, with: draft, version: try requireFormVersion(form.version), by: try req.requireStaff().actor, context: req.auditContext
+                staff, with: draft, version: try requireFormVersion(form.version), by: try req.requireStaff().actor,
+                context: req.auditContext
             )
-            return req.redirect(to: SiteURL.staffMember(try staff.requireID()), flash: FlashMessage(.success, "flash.saved"))
+            return req.redirect(
+                to: SiteURL.staffMember(try staff.requireID()), flash: FlashMessage(.success, "flash.saved"))
         } catch let errors as FieldErrors {
             var page = try await formPage(req, isNew: false, staff: staff, draft: draft)
             page.version = form.version ?? staff.version
@@ -160,9 +169,11 @@ struct StaffController: RouteCollection {
         let password = (try? req.content.get(String.self, at: "password")) ?? ""
         do {
             try await StaffStore(database: req.db).setPassword(
-                staff, to: password, hashing: req.passwords, common: req.kefu.commonPasswords, action: "staff.password_reset", context: req.auditContext
+                staff, to: password, hashing: req.passwords, common: req.kefu.commonPasswords,
+                action: "staff.password_reset", context: req.auditContext
             )
-            return req.redirect(to: SiteURL.staffMember(try staff.requireID()), flash: FlashMessage(.success, "flash.password_reset"))
+            return req.redirect(
+                to: SiteURL.staffMember(try staff.requireID()), flash: FlashMessage(.success, "flash.password_reset"))
         } catch let errors as FieldErrors {
             var page = try await formPage(req, isNew: false, staff: staff, draft: draft(of: staff))
             page.errors = errors.messages
@@ -175,21 +186,29 @@ struct StaffController: RouteCollection {
         try checkRoleReach(req, staff)
         let id = try staff.requireID()
         if try req.requireStaff().id == id, !isActive {
-            return req.redirect(to: SiteURL.staffMember(id), flash: FlashMessage(.error, "error.staff.self_deactivation"))
+            return req.redirect(
+                to: SiteURL.staffMember(id), flash: FlashMessage(.error, "error.staff.self_deactivation"))
         }
         let version = try? req.content.get(Int.self, at: "version")
         do {
-            try await StaffStore(database: req.db).setActive(staff, isActive, version: version, context: req.auditContext)
+            try await StaffStore(database: req.db).setActive(
+                staff, isActive, version: version, context: req.auditContext)
         } catch let errors as FieldErrors {
-            return req.redirect(to: SiteURL.staffMember(id), flash: FlashMessage(.error, errors.messages.values.first ?? "error.validation"))
+            return req.redirect(
+                to: SiteURL.staffMember(id),
+                flash: FlashMessage(.error, errors.messages.values.first ?? "error.validation"))
         } catch let error as KefuError where error.status == .conflict {
             return req.redirect(to: SiteURL.staffMember(id), flash: FlashMessage(.error, error.messageKey))
         }
-        return req.redirect(to: SiteURL.staffMember(id), flash: FlashMessage(.success, isActive ? "flash.staff_activated" : "flash.staff_deactivated"))
+        return req.redirect(
+            to: SiteURL.staffMember(id),
+            flash: FlashMessage(.success, isActive ? "flash.staff_activated" : "flash.staff_deactivated"))
     }
 
     private func target(_ req: Request, _ action: Action) async throws -> StaffModel {
-        guard let id = req.parameters.get("id", as: Int.self), let staff = try await StaffStore(database: req.db).find(id) else {
+        guard let id = req.parameters.get("id", as: Int.self),
+            let staff = try await StaffStore(database: req.db).find(id)
+        else {
             throw KefuError.notFound
         }
         try await req.authorize(action, on: staff.recordFacts, recordType: "staff", recordID: String(id))
@@ -204,27 +223,39 @@ struct StaffController: RouteCollection {
     }
 
     private func draft(of staff: StaffModel) -> StaffDraft {
-        StaffDraft(username: staff.username, displayName: staff.displayName, departmentID: staff.$department.id, role: staff.role, language: staff.language, password: nil)
+        StaffDraft(
+            username: staff.username, displayName: staff.displayName, departmentID: staff.$department.id,
+            role: staff.role, language: staff.language, password: nil)
     }
 
     private func formPage(_ req: Request, isNew: Bool, staff: StaffModel?, draft: StaffDraft) async throws -> FormPage {
         let actor = try req.requireStaff()
         let assignable = StaffRules.assignableRoles(by: actor.role)
         let departments = try await DepartmentModel.query(on: req.db).sort(\.$id).all()
-        let canManage = AccessPolicy.allows(actor.role, .manageStaff)
-            && (staff.map { StaffRules.mayManage(actorRole: actor.role, currentRole: $0.roleValue, newRole: $0.roleValue) } ?? true)
+        let canManage =
+            AccessPolicy.allows(actor.role, .manageStaff)
+            && (staff.map {
+                StaffRules.mayManage(actorRole: actor.role, currentRole: $0.roleValue, newRole: $0.roleValue)
+            } ?? true)
         return FormPage(
             isNew: isNew, id: staff?.id, version: staff?.version ?? 0, username: draft.username,
             displayName: draft.displayName, departmentID: draft.departmentID ?? 0, role: draft.role,
             language: draft.language, isActive: staff?.isActive ?? true,
-            departments: departments
+            departments:
+                departments
                 .filter { actor.role == .administrator || $0.id == actor.departmentID || $0.id == draft.departmentID }
-                .map { ChoiceOption(value: String($0.id ?? 0), labelKey: "", label: $0.name, isSelected: $0.id == draft.departmentID) },
+                .map {
+                    ChoiceOption(
+                        value: String($0.id ?? 0), labelKey: "", label: $0.name, isSelected: $0.id == draft.departmentID
+                    )
+                },
             roles: ChoiceOption.list(
                 Role.allCases.filter { assignable.contains($0) || $0.rawValue == draft.role }.map(\.rawValue),
                 labelPrefix: "role", selected: draft.role
             ),
-            languages: ChoiceOption.list(Language.allCases.map(\.rawValue), labelPrefix: "language", selected: draft.language), errors: [:], formErrorKey: nil, canManage: canManage,
+            languages: ChoiceOption.list(
+                Language.allCases.map(\.rawValue), labelPrefix: "language", selected: draft.language), errors: [:],
+            formErrorKey: nil, canManage: canManage,
             isSelf: staff?.id == actor.id
         )
     }

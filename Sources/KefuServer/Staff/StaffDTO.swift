@@ -27,14 +27,15 @@ struct StaffDTO: Content {
         version = model.version
     }
 
-    static let schema = Schema.object([
-        "id": Schema.integer, "username": Schema.string, "displayName": Schema.string,
-        "departmentID": Schema.integer, "departmentName": Schema.nullable("string"),
-        "role": Schema.enumeration(Role.allCases.map(\.rawValue)),
-        "language": Schema.enumeration(Language.allCases.map(\.rawValue)),
-        "isActive": Schema.boolean, "lastSignInAt": Schema.nullable("string", format: "date-time"),
-        "version": Schema.integer,
-    ], required: ["id", "username", "displayName", "departmentID", "role", "language", "isActive", "version"])
+    static let schema = Schema.object(
+        [
+            "id": Schema.integer, "username": Schema.string, "displayName": Schema.string,
+            "departmentID": Schema.integer, "departmentName": Schema.nullable("string"),
+            "role": Schema.enumeration(Role.allCases.map(\.rawValue)),
+            "language": Schema.enumeration(Language.allCases.map(\.rawValue)),
+            "isActive": Schema.boolean, "lastSignInAt": Schema.nullable("string", format: "date-time"),
+            "version": Schema.integer,
+        ], required: ["id", "username", "displayName", "departmentID", "role", "language", "isActive", "version"])
 }
 
 /// The body of `POST /api/v1/staff`.
@@ -47,15 +48,18 @@ struct CreateStaffRequest: Content {
     var password: String
 
     var draft: StaffDraft {
-        StaffDraft(username: username, displayName: displayName, departmentID: departmentID, role: role, language: language ?? Language.zhHans.rawValue, password: password)
+        StaffDraft(
+            username: username, displayName: displayName, departmentID: departmentID, role: role,
+            language: language ?? Language.zhHans.rawValue, password: password)
     }
 
-    static let schema = Schema.object([
-        "username": Schema.string, "displayName": Schema.string, "departmentID": Schema.integer,
-        "role": Schema.enumeration(Role.allCases.map(\.rawValue)),
-        "language": Schema.enumeration(Language.allCases.map(\.rawValue)),
-        "password": ["type": "string", "minLength": 10, "maxLength": 128],
-    ], required: ["username", "displayName", "departmentID", "role", "password"])
+    static let schema = Schema.object(
+        [
+            "username": Schema.string, "displayName": Schema.string, "departmentID": Schema.integer,
+            "role": Schema.enumeration(Role.allCases.map(\.rawValue)),
+            "language": Schema.enumeration(Language.allCases.map(\.rawValue)),
+            "password": ["type": "string", "minLength": 10, "maxLength": 128],
+        ], required: ["username", "displayName", "departmentID", "role", "password"])
 }
 
 /// The body of `PATCH /api/v1/staff/{id}`: the fields to change and the version they were read at.
@@ -74,11 +78,12 @@ struct UpdateStaffRequest: Content {
         )
     }
 
-    static let schema = Schema.object([
-        "version": Schema.integer, "displayName": Schema.string, "departmentID": Schema.integer,
-        "role": Schema.enumeration(Role.allCases.map(\.rawValue)),
-        "language": Schema.enumeration(Language.allCases.map(\.rawValue)),
-    ], required: ["version"])
+    static let schema = Schema.object(
+        [
+            "version": Schema.integer, "displayName": Schema.string, "departmentID": Schema.integer,
+            "role": Schema.enumeration(Role.allCases.map(\.rawValue)),
+            "language": Schema.enumeration(Language.allCases.map(\.rawValue)),
+        ], required: ["version"])
 }
 
 struct VersionRequest: Content {
@@ -88,5 +93,6 @@ struct VersionRequest: Content {
 
 struct SetPasswordRequest: Content {
     var password: String
-    static let schema = Schema.object(["password": ["type": "string", "minLength": 10, "maxLength": 128]], required: ["password"])
+    static let schema = Schema.object(
+        ["password": ["type": "string", "minLength": 10, "maxLength": 128]], required: ["password"])
 }

@@ -24,7 +24,8 @@ struct CreateDepartments: AsyncMigration {
 /// The customer service department exists from the first start: every other record hangs on it.
 struct SeedCustomerServiceDepartment: AsyncMigration {
     func prepare(on database: any Database) async throws {
-        let department = DepartmentModel(code: "customer_service", name: "客服部", isCustomerService: true, createdAt: Date())
+        let department = DepartmentModel(
+            code: "customer_service", name: "客服部", isCustomerService: true, createdAt: Date())
         try await department.create(on: database)
     }
 

@@ -36,29 +36,35 @@ struct StaffStore {
 
     /// A person's name as records show it, without loading their account.
     func displayName(of staffID: Int) async throws -> String? {
-        try await database.sql().raw("SELECT display_name FROM staff WHERE id = \(bind: staffID)").first()?.decode(column: "display_name", as: String.self)
+        try await database.sql().raw("SELECT display_name FROM staff WHERE id = \(bind: staffID)").first()?.decode(
+            column: "display_name", as: String.self)
     }
 
     /// Whether `staffID` names someone who may be made responsible for customers: an active
     /// specialist or supervisor. Ids from a request are checked here, never trusted.
     func isAssignee(_ staffID: Int) async throws -> Bool {
-        try await database.sql().raw("""
+        try await database.sql().raw(
+            """
             SELECT id FROM staff WHERE id = \(bind: staffID) AND is_active = \(bind: true)
             AND role IN (\(binds: [Role.specialist.rawValue, Role.supervisor.rawValue]))
-            """).first() != nil
+            """
+        ).first() != nil
     }
 
     /// The active specialists and supervisors by name, read straight into values: the customer list
     /// shows them on every page, and building a Fluent model per person cost more than the page.
     func assignees() async throws -> [Assignee] {
-        try await database.sql().raw("""
+        try await database.sql().raw(
+            """
             SELECT id, display_name FROM staff WHERE is_active = \(bind: true)
             AND role IN (\(binds: [Role.specialist.rawValue, Role.supervisor.rawValue])) ORDER BY display_name
-            """).all(decoding: Assignee.self)
+            """
+        ).all(decoding: Assignee.self)
     }
 
     /// A page of accounts the actor may see, ordered by department then name.
-    func list(_ filter: Filter, visibleTo actor: Actor, page: Paging) async throws -> (items: [StaffModel], total: Int) {
+    func list(_ filter: Filter, visibleTo actor: Actor, page: Paging) async throws -> (items: [StaffModel], total: Int)
+    {
         let query = StaffModel.query(on: database).with(\.$department)
         switch AccessPolicy.widestScope(of: actor.role, for: .viewStaff) {
         case .any?: break
@@ -86,7 +92,9 @@ struct StaffStore {
     }
 
     /// Checks a draft against the rules that need no other account; returns the parsed role/language.
-    func validate(_ draft: StaffDraft, isNew: Bool, common: CommonPasswords = .empty) async throws -> (Role, Language, DepartmentModel) {
+    func validate(_ draft: StaffDraft, isNew: Bool, common: CommonPasswords = .empty) async throws -> (
+        Role, Language, DepartmentModel
+    ) {
         var errors = FieldErrors()
         if isNew, let problem = StaffRules.validateUsername(draft.username) { errors.add("username", problem) }
         if let problem = StaffRules.validateDisplayName(draft.displayName) { errors.add("displayName", problem) }
@@ -97,15 +105,23 @@ struct StaffStore {
         var department: DepartmentModel?
         if let id = draft.departmentID { department = try await DepartmentModel.find(id, on: database) }
         if department == nil { errors.add("departmentID", "validation.choose_from_list") }
-        if let role, let department, !StaffRules.departmentFits(role: role, isCustomerServiceDepartment: department.isCustomerService) {
-            errors.add("departmentID", role == .liaison ? "validation.staff.liaison_department" : "validation.staff.customer_service_department")
+        if let role, let department,
+            !StaffRules.departmentFits(role: role, isCustomerServiceDepartment: department.isCustomerService)
+        {
+            errors.add(
+                "departmentID",
+                role == .liaison
+                    ? "validation.staff.liaison_department" : "validation.staff.customer_service_department")
         }
         if isNew {
-            if let problem = PasswordPolicy.problem(with: draft.password ?? "", username: draft.username, displayName: draft.displayName, common: common) {
+            if let problem = PasswordPolicy.problem(
+                with: draft.password ?? "", username: draft.username, displayName: draft.displayName, common: common)
+            {
                 errors.add("password", problem)
             }
             if errors.messages["username"] == nil,
-               try await StaffModel.query(on: database).filter(\.$username == draft.username).count() > 0 {
+                try await StaffModel.query(on: database).filter(\.$username == draft.username).count() > 0
+            {
                 errors.add("username", "validation.username.taken")
             }
         }
@@ -117,10 +133,15 @@ struct StaffStore {
     /// Active people per role, in one department or everywhere.
     func activeCountsByRole(departmentID: Int?) async throws -> [String: Int] {
         let department: SQLQueryString = departmentID.map { "AND department_id = \(bind: $0)" } ?? ""
-        let rows = try await database.sql().raw("""
+        let rows = try await database.sql().raw(
+            """
             SELECT role, COUNT(*) AS n FROM staff WHERE is_active = \(bind: true) \(department) GROUP BY role
-            """).all()
-        return try Dictionary(uniqueKeysWithValues: rows.map { (try $0.decode(column: "role", as: String.self), try $0.decode(column: "n", as: Int.self)) })
+            """
+        ).all()
+        return try Dictionary(
+            uniqueKeysWithValues: rows.map {
+                (try $0.decode(column: "role", as: String.self), try $0.decode(column: "n", as: Int.self))
+            })
     }
 
     /// R2.1: refuses a change that would give a department a second active supervisor.
@@ -144,11 +165,13 @@ struct StaffStore {
         }
     }
 
-    func create(_ draft: StaffDraft, by actor: Actor?, hashing: PasswordHashing, common: CommonPasswords, context: AuditContext) async throws -> StaffModel {
+    func create(
+        _ draft: StaffDraft, by actor: Actor?, hashing: PasswordHashing, common: CommonPasswords, context: AuditContext
+    ) async throws -> StaffModel {
         let (role, language, department) = try await validate(draft, isNew: true, common: common)
         if let actor {
             guard StaffRules.mayManage(actorRole: actor.role, currentRole: nil, newRole: role),
-                  AccessPolicy.permits(actor, .manageStaff, on: RecordFacts(departmentID: department.id))
+                AccessPolicy.permits(actor, .manageStaff, on: RecordFacts(departmentID: department.id))
             else { throw KefuError.forbidden }
         }
         let staff = StaffModel(
@@ -172,19 +195,23 @@ struct StaffStore {
     }
 
     /// Updates name, department, role and language, refusing a stale `version` (S6).
-    func update(_ staff: StaffModel, with draft: StaffDraft, version: Int, by actor: Actor?, context: AuditContext) async throws {
+    func update(_ staff: StaffModel, with draft: StaffDraft, version: Int, by actor: Actor?, context: AuditContext)
+        async throws
+    {
         guard staff.version == version else { throw KefuError.conflict("error.conflict.staff") }
         let (role, language, department) = try await validate(draft, isNew: false)
         let before = staff.facts
         if let actor {
             guard StaffRules.mayManage(actorRole: actor.role, currentRole: before.role, newRole: role),
-                  AccessPolicy.permits(actor, .manageStaff, on: RecordFacts(departmentID: department.id))
+                AccessPolicy.permits(actor, .manageStaff, on: RecordFacts(departmentID: department.id))
             else { throw KefuError.forbidden }
         }
         var touched: [String] = []
         let displayName = draft.displayName.trimmed
         if staff.displayName != displayName { touched.append("displayName"); staff.displayName = displayName }
-        if staff.$department.id != department.id { touched.append("department"); staff.$department.id = try department.requireID() }
+        if staff.$department.id != department.id {
+            touched.append("department"); staff.$department.id = try department.requireID()
+        }
         if staff.role != role.rawValue { touched.append("role"); staff.role = role.rawValue }
         if staff.language != language.rawValue { touched.append("language"); staff.language = language.rawValue }
         guard !touched.isEmpty else { return }
@@ -214,14 +241,18 @@ struct StaffStore {
     /// Sets a new password and ends every session of the account and revokes its API tokens (issue 2
     /// §3, issue 11 #3): whoever knew the old password may have made a token with it.
     func setPassword(
-        _ staff: StaffModel, to password: String, hashing: PasswordHashing, common: CommonPasswords, action: String, context: AuditContext
+        _ staff: StaffModel, to password: String, hashing: PasswordHashing, common: CommonPasswords, action: String,
+        context: AuditContext
     ) async throws {
-        if let problem = PasswordPolicy.problem(with: password, username: staff.username, displayName: staff.displayName, common: common) {
+        if let problem = PasswordPolicy.problem(
+            with: password, username: staff.username, displayName: staff.displayName, common: common)
+        {
             throw FieldErrors(["password": problem])
         }
         staff.passwordHash = try await hashing.hash(password)
         staff.passwordChangedAt = context.now
-        try await save(staff, expectedVersion: staff.version, action: action, fields: ["password"], context: context) { tx in
+        try await save(staff, expectedVersion: staff.version, action: action, fields: ["password"], context: context) {
+            tx in
             try await Self.endAccess(of: staff.requireID(), context: context, on: tx)
         }
     }
@@ -230,11 +261,15 @@ struct StaffStore {
     /// transaction; the revocation is audited with how many tokens it ended.
     static func endAccess(of staffID: Int, context: AuditContext, on tx: any Database) async throws {
         try await WebSessionModel.query(on: tx).filter(\.$staff.$id == staffID).delete()
-        let revoked = try await tx.sql().raw("""
+        let revoked = try await tx.sql().raw(
+            """
             UPDATE api_tokens SET revoked_at = \(bind: context.now) WHERE staff_id = \(bind: staffID) AND revoked_at IS NULL RETURNING id
-            """).all()
+            """
+        ).all()
         if !revoked.isEmpty {
-            try await AuditLog.record("token.revoked_all", recordType: "staff", recordID: String(staffID), detail: String(revoked.count), context: context, on: tx)
+            try await AuditLog.record(
+                "token.revoked_all", recordType: "staff", recordID: String(staffID), detail: String(revoked.count),
+                context: context, on: tx)
         }
     }
 
@@ -249,17 +284,20 @@ struct StaffStore {
         staff.updatedAt = context.now
         try await saving {
             try await database.transaction { tx in
-                let rows = try await tx.sql().raw("""
+                let rows = try await tx.sql().raw(
+                    """
                     UPDATE staff SET display_name = \(bind: staff.displayName), department_id = \(bind: staff.$department.id),
                         role = \(bind: staff.role), language = \(bind: staff.language), is_active = \(bind: staff.isActive),
                         password_hash = \(bind: staff.passwordHash), password_changed_at = \(bind: staff.passwordChangedAt),
                         version = \(bind: staff.version), updated_at = \(bind: staff.updatedAt)
                     WHERE id = \(bind: id) AND version = \(bind: expectedVersion)
                     RETURNING id
-                    """).all()
+                    """
+                ).all()
                 guard !rows.isEmpty else { throw KefuError.conflict("error.conflict.staff") }
                 try await also?(tx)
-                try await AuditLog.record(action, recordType: "staff", recordID: String(id), fields: fields, context: context, on: tx)
+                try await AuditLog.record(
+                    action, recordType: "staff", recordID: String(id), fields: fields, context: context, on: tx)
             }
         }
     }

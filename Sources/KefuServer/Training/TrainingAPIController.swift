@@ -35,15 +35,18 @@ struct TrainingAPIController: RouteCollection {
         let store = TrainingStore(database: req.db)
         guard let plan = try await store.plan(id) else { throw KefuError.notFound }
         let sessions = try await store.sessions(planID: id)
-        return TrainingPlanDTO(plan, sessions: sessions, enrolments: try await store.enrolments(sessionIDs: sessions.map(\.id)), today: today(req),
-                               words: req.trainingWords)
+        return TrainingPlanDTO(
+            plan, sessions: sessions, enrolments: try await store.enrolments(sessionIDs: sessions.map(\.id)),
+            today: today(req),
+            words: req.trainingWords)
     }
 
     /// A session with the enrolments the viewer may see: a specialist only their own.
     static func sessionDTO(_ req: Request, _ id: Int) async throws -> TrainingSessionDTO {
         let store = TrainingStore(database: req.db)
         guard let session = try await store.session(id) else { throw KefuError.notFound }
-        let enrolments = try await store.enrolments(sessionIDs: [id], staffID: req.seesOnlyOwnTraining ? try req.requireStaff().id : nil)
+        let enrolments = try await store.enrolments(
+            sessionIDs: [id], staffID: req.seesOnlyOwnTraining ? try req.requireStaff().id : nil)
         return TrainingSessionDTO(session, enrolments: enrolments, words: req.trainingWords)
     }
 
@@ -63,8 +66,9 @@ struct TrainingAPIController: RouteCollection {
 
     @Sendable func createPlan(req: Request) async throws -> Response {
         let staff = try req.requireStaff()
-        let id = try await Self.workflow(req).createPlan(try req.content.decode(TrainingWorkflow.PlanInput.self), departmentID: staff.departmentID,
-                                                         context: req.auditContext)
+        let id = try await Self.workflow(req).createPlan(
+            try req.content.decode(TrainingWorkflow.PlanInput.self), departmentID: staff.departmentID,
+            context: req.auditContext)
         return try await Self.planDTO(req, id).encodeResponse(status: .created, for: req)
     }
 
@@ -74,24 +78,35 @@ struct TrainingAPIController: RouteCollection {
 
     @Sendable func updatePlan(req: Request) async throws -> TrainingPlanDTO {
         let row = try await req.record(TrainingPlanKind.self, for: .manageTraining)
-        try await Self.workflow(req).updatePlan(row.id, try req.content.decode(TrainingWorkflow.PlanInput.self), context: req.auditContext)
+        try await Self.workflow(req).updatePlan(
+            row.id, try req.content.decode(TrainingWorkflow.PlanInput.self), context: req.auditContext)
         return try await Self.planDTO(req, row.id)
     }
 
     private func step(_ req: Request, _ step: TrainingPlanStep, _ action: Action) async throws -> TrainingPlanDTO {
         let row = try await req.record(TrainingPlanKind.self, for: action)
-        try await Self.workflow(req).step(row.id, step, try req.content.decode(TrainingWorkflow.StepInput.self), context: req.auditContext)
+        try await Self.workflow(req).step(
+            row.id, step, try req.content.decode(TrainingWorkflow.StepInput.self), context: req.auditContext)
         return try await Self.planDTO(req, row.id)
     }
 
-    @Sendable func submit(req: Request) async throws -> TrainingPlanDTO { try await step(req, .submit, .manageTraining) }
-    @Sendable func approve(req: Request) async throws -> TrainingPlanDTO { try await step(req, .approve, .approveTrainingPlans) }
-    @Sendable func giveBack(req: Request) async throws -> TrainingPlanDTO { try await step(req, .return, .approveTrainingPlans) }
-    @Sendable func reopen(req: Request) async throws -> TrainingPlanDTO { try await step(req, .reopen, .manageTraining) }
+    @Sendable func submit(req: Request) async throws -> TrainingPlanDTO {
+        try await step(req, .submit, .manageTraining)
+    }
+    @Sendable func approve(req: Request) async throws -> TrainingPlanDTO {
+        try await step(req, .approve, .approveTrainingPlans)
+    }
+    @Sendable func giveBack(req: Request) async throws -> TrainingPlanDTO {
+        try await step(req, .return, .approveTrainingPlans)
+    }
+    @Sendable func reopen(req: Request) async throws -> TrainingPlanDTO {
+        try await step(req, .reopen, .manageTraining)
+    }
 
     @Sendable func addSession(req: Request) async throws -> Response {
         let row = try await req.record(TrainingPlanKind.self, for: .manageTraining)
-        let id = try await Self.workflow(req).addSession(planID: row.id, try req.content.decode(TrainingWorkflow.SessionInput.self), context: req.auditContext)
+        let id = try await Self.workflow(req).addSession(
+            planID: row.id, try req.content.decode(TrainingWorkflow.SessionInput.self), context: req.auditContext)
         return try await Self.sessionDTO(req, id).encodeResponse(status: .created, for: req)
     }
 
@@ -105,11 +120,15 @@ struct TrainingAPIController: RouteCollection {
         } else {
             var all: [TrainingStore.SessionRow] = []
             let scope = AccessPolicy.widestScope(of: staff.role, for: .viewTraining)
-            for plan in try await store.plans(departmentID: scope == .any ? nil : staff.departmentID).prefix(5) { all += try await store.sessions(planID: plan.id) }
+            for plan in try await store.plans(departmentID: scope == .any ? nil : staff.departmentID).prefix(5) {
+                all += try await store.sessions(planID: plan.id)
+            }
             sessions = all
         }
-        let enrolments = Dictionary(grouping: try await store.enrolments(sessionIDs: sessions.map(\.id), staffID: req.seesOnlyOwnTraining ? staff.id : nil),
-                                    by: \.sessionID)
+        let enrolments = Dictionary(
+            grouping: try await store.enrolments(
+                sessionIDs: sessions.map(\.id), staffID: req.seesOnlyOwnTraining ? staff.id : nil),
+            by: \.sessionID)
         return sessions.map { TrainingSessionDTO($0, enrolments: enrolments[$0.id] ?? [], words: req.trainingWords) }
     }
 
@@ -119,38 +138,46 @@ struct TrainingAPIController: RouteCollection {
 
     @Sendable func recordOutcome(req: Request) async throws -> TrainingSessionDTO {
         let row = try await req.trainingSession(for: .manageTraining)
-        try await Self.workflow(req).recordOutcome(row.id, try req.content.decode(TrainingWorkflow.OutcomeInput.self), today: Self.today(req),
-                                                   context: req.auditContext)
+        try await Self.workflow(req).recordOutcome(
+            row.id, try req.content.decode(TrainingWorkflow.OutcomeInput.self), today: Self.today(req),
+            context: req.auditContext)
         return try await Self.sessionDTO(req, row.id)
     }
 
     @Sendable func enrol(req: Request) async throws -> Response {
         let row = try await req.trainingSession(for: .manageTraining)
-        _ = try await Self.workflow(req).enrol(sessionID: row.id, try req.content.decode(TrainingWorkflow.EnrolInput.self), context: req.auditContext)
+        _ = try await Self.workflow(req).enrol(
+            sessionID: row.id, try req.content.decode(TrainingWorkflow.EnrolInput.self), context: req.auditContext)
         return try await Self.sessionDTO(req, row.id).encodeResponse(status: .created, for: req)
     }
 
     @Sendable func recordEnrolment(req: Request) async throws -> TrainingSessionDTO {
         let row = try await req.trainingSession(for: .manageTraining)
         guard let enrolmentID = req.parameters.get("enrolmentID", as: Int.self) else { throw KefuError.notFound }
-        try await Self.workflow(req).recordEnrolment(sessionID: row.id, enrolmentID: enrolmentID, try req.content.decode(TrainingWorkflow.EnrolmentInput.self),
-                                                     context: req.auditContext)
+        try await Self.workflow(req).recordEnrolment(
+            sessionID: row.id, enrolmentID: enrolmentID, try req.content.decode(TrainingWorkflow.EnrolmentInput.self),
+            context: req.auditContext)
         return try await Self.sessionDTO(req, row.id)
     }
 
     @Sendable func rate(req: Request) async throws -> TrainingSessionDTO {
         let row = try await req.trainingSession(for: .rateTraining)
-        try await Self.workflow(req).rate(sessionID: row.id, staffID: try req.requireStaff().id, try req.content.decode(TrainingWorkflow.RatingInput.self),
-                                          context: req.auditContext)
+        try await Self.workflow(req).rate(
+            sessionID: row.id, staffID: try req.requireStaff().id,
+            try req.content.decode(TrainingWorkflow.RatingInput.self),
+            context: req.auditContext)
         return try await Self.sessionDTO(req, row.id)
     }
 
     /// The effect on the trainees' work; a specialist reads only their own line.
     static func effectDTO(_ req: Request, _ row: TrainingStore.SessionRow) async throws -> TrainingEffectDTO {
-        let enrolments = try await TrainingStore(database: req.db).enrolments(sessionIDs: [row.id],
-                                                                              staffID: req.seesOnlyOwnTraining ? try req.requireStaff().id : nil)
-        let trainees = try await TrainingEffectReader(database: req.db, serviceQuality: req.application.serviceQualityFigures)
-            .read(row, enrolments: enrolments, now: req.now)
+        let enrolments = try await TrainingStore(database: req.db).enrolments(
+            sessionIDs: [row.id],
+            staffID: req.seesOnlyOwnTraining ? try req.requireStaff().id : nil)
+        let trainees = try await TrainingEffectReader(
+            database: req.db, serviceQuality: req.application.serviceQualityFigures
+        )
+        .read(row, enrolments: enrolments, now: req.now)
         return TrainingEffectDTO(row, trainees: trainees, words: req.trainingWords)
     }
 
@@ -165,7 +192,9 @@ struct TrainingAPIController: RouteCollection {
     @Sendable func outstanding(req: Request) async throws -> [TrainingStore.OutstandingTrainee] {
         let staff = try req.requireStaff()
         let year = try req.query.decode(OutstandingQuery.self).year ?? Self.today(req).year
-        guard (2000...2100).contains(year) else { throw KefuError.invalidQuery(FieldErrors(["year": "training.error.year"])) }
+        guard (2000...2100).contains(year) else {
+            throw KefuError.invalidQuery(FieldErrors(["year": "training.error.year"]))
+        }
         let scope = AccessPolicy.widestScope(of: staff.role, for: .viewTraining)
         return try await TrainingStore(database: req.db).outstandingTrainees(
             departmentID: scope == .any ? nil : staff.departmentID, staffID: scope == .own ? staff.id : nil,

@@ -21,11 +21,14 @@ extension Request {
     /// makes it "their own"). 404 when there is none, 403 with an audit entry otherwise.
     func trainingSession(for action: Action) async throws -> TrainingStore.SessionRow {
         let store = TrainingStore(database: db)
-        guard let id = parameters.get("id", as: Int.self), let row = try await store.session(id) else { throw KefuError.notFound }
+        guard let id = parameters.get("id", as: Int.self), let row = try await store.session(id) else {
+            throw KefuError.notFound
+        }
         let staff = try requireStaff()
         let enrolled = try await store.enrolment(sessionID: id, staffID: staff.id) != nil
-        try await authorize(action, on: RecordFacts(responsibleStaffID: enrolled ? staff.id : nil, departmentID: row.departmentID),
-                            recordType: TrainingSessionKind.recordType, recordID: String(id))
+        try await authorize(
+            action, on: RecordFacts(responsibleStaffID: enrolled ? staff.id : nil, departmentID: row.departmentID),
+            recordType: TrainingSessionKind.recordType, recordID: String(id))
         return row
     }
 
@@ -37,7 +40,8 @@ extension Request {
 }
 
 struct TrainingEnrolmentDTO: Content {
-    var id: Int, staffID: Int, staffName: String, attended: Bool?, scoreBefore: Double?, scoreAfter: Double?, scoreGain: Double?
+    var id: Int, staffID: Int, staffName: String, attended: Bool?, scoreBefore: Double?, scoreAfter: Double?,
+        scoreGain: Double?
     var rating: Int?, ratingComment: String?, isOutstanding: Bool, version: Int
 
     init(_ row: TrainingStore.EnrolmentRow) {
@@ -56,7 +60,8 @@ struct TrainingEnrolmentDTO: Content {
 }
 
 struct TrainingSessionDTO: Content {
-    var id: Int, planID: Int, planTitle: String, planYear: Int, title: String, trainer: String, area: String, areaLabel: String
+    var id: Int, planID: Int, planTitle: String, planYear: Int, title: String, trainer: String, area: String,
+        areaLabel: String
     var method: String, methodLabel: String, scheduledOn: String, hours: Double, costYuan: Int, location: String?
     var aimedFigures: [String], state: String, stateLabel: String, heldOn: String?, supervisorNote: String?
     var enrolments: [TrainingEnrolmentDTO], version: Int
@@ -89,15 +94,22 @@ struct TrainingSessionDTO: Content {
 struct TrainingPlanDTO: Content {
     struct Totals: Content { var sessions: Int; var hours: Double; var costYuan: Int }
     struct Progress: Content {
-        var due: Int, held: Int, heldOnTime: Int, cancelled: Int, quantityPercent: Double?, onTimePercent: Double?, hoursDone: Double, costDone: Int
+        var due: Int, held: Int, heldOnTime: Int, cancelled: Int, quantityPercent: Double?, onTimePercent: Double?,
+            hoursDone: Double, costDone: Int
         var attendancePercent: Double?, averageRating: Double?, averageScoreAfter: Double?
     }
-    var id: Int, year: Int, title: String, goals: String, areas: [String], areaLabels: [String], methods: [String], methodLabels: [String]
-    var hours: Double, budgetYuan: Int, state: String, stateLabel: String, submittedAt: Date?, decidedAt: Date?, decidedBy: String?
-    var decisionNote: String?, createdBy: String?, totals: Totals, progress: Progress, sessions: [TrainingSessionDTO], version: Int
+    var id: Int, year: Int, title: String, goals: String, areas: [String], areaLabels: [String], methods: [String],
+        methodLabels: [String]
+    var hours: Double, budgetYuan: Int, state: String, stateLabel: String, submittedAt: Date?, decidedAt: Date?,
+        decidedBy: String?
+    var decisionNote: String?, createdBy: String?, totals: Totals, progress: Progress, sessions: [TrainingSessionDTO],
+        version: Int
 
-    init(_ row: TrainingStore.PlanRow, sessions: [TrainingStore.SessionRow], enrolments: [TrainingStore.EnrolmentRow], today: CalendarDay,
-         words: TrainingWords) {
+    init(
+        _ row: TrainingStore.PlanRow, sessions: [TrainingStore.SessionRow], enrolments: [TrainingStore.EnrolmentRow],
+        today: CalendarDay,
+        words: TrainingWords
+    ) {
         let facts = TrainingStore.sessionFacts(sessions, enrolments: enrolments)
         let totals = PlanTotals(facts.filter { $0.state != .cancelled })
         let progress = PlanProgress(facts, today: today)
@@ -119,10 +131,13 @@ struct TrainingPlanDTO: Content {
         decisionNote = row.decisionNote
         createdBy = row.createdByName
         self.totals = Totals(sessions: totals.sessions, hours: totals.hours, costYuan: totals.costYuan)
-        self.progress = Progress(due: progress.due, held: progress.held, heldOnTime: progress.heldOnTime, cancelled: progress.cancelled,
-                                 quantityPercent: progress.quantityPercent, onTimePercent: progress.onTimePercent, hoursDone: progress.hoursDone,
-                                 costDone: progress.costDone, attendancePercent: progress.attendancePercent, averageRating: progress.averageRating,
-                                 averageScoreAfter: progress.averageScoreAfter)
+        self.progress = Progress(
+            due: progress.due, held: progress.held, heldOnTime: progress.heldOnTime, cancelled: progress.cancelled,
+            quantityPercent: progress.quantityPercent, onTimePercent: progress.onTimePercent,
+            hoursDone: progress.hoursDone,
+            costDone: progress.costDone, attendancePercent: progress.attendancePercent,
+            averageRating: progress.averageRating,
+            averageScoreAfter: progress.averageScoreAfter)
         let bySession = Dictionary(grouping: enrolments, by: \.sessionID)
         self.sessions = sessions.map { TrainingSessionDTO($0, enrolments: bySession[$0.id] ?? [], words: words) }
         version = row.version
@@ -130,12 +145,16 @@ struct TrainingPlanDTO: Content {
 }
 
 struct TrainingEffectDTO: Content {
-    struct Change: Content { var figure: String; var label: String; var before: Double?; var after: Double?; var delta: Double? }
+    struct Change: Content {
+        var figure: String; var label: String; var before: Double?; var after: Double?; var delta: Double?
+    }
     struct Span: Content {
-        var days: Int, beforeStart: String, beforeEnd: String, afterStart: String, afterEnd: String, isComplete: Bool, changes: [Change]
+        var days: Int, beforeStart: String, beforeEnd: String, afterStart: String, afterEnd: String, isComplete: Bool,
+            changes: [Change]
     }
     struct Trainee: Content {
-        var staffID: Int, staffName: String, scoreBefore: Double?, scoreAfter: Double?, scoreGain: Double?, rating: Int?, isOutstanding: Bool
+        var staffID: Int, staffName: String, scoreBefore: Double?, scoreAfter: Double?, scoreGain: Double?,
+            rating: Int?, isOutstanding: Bool
         var spans: [Span]
     }
     var sessionID: Int, title: String, heldOn: String?, trainees: [Trainee]
@@ -145,16 +164,24 @@ struct TrainingEffectDTO: Content {
         title = session.title
         heldOn = session.heldOn
         self.trainees = trainees.map { trainee in
-            Trainee(staffID: trainee.enrolment.staffID, staffName: trainee.enrolment.staffName, scoreBefore: trainee.enrolment.scoreBefore,
-                    scoreAfter: trainee.enrolment.scoreAfter, scoreGain: trainee.scoreGain, rating: trainee.enrolment.rating,
-                    isOutstanding: trainee.enrolment.isOutstanding,
-                    spans: trainee.spans.map { span in
-                        Span(days: span.days, beforeStart: span.before.start.description, beforeEnd: span.before.end.description,
-                             afterStart: span.after.start.description, afterEnd: span.after.end.description, isComplete: span.isComplete,
-                             changes: span.changes.map {
-                                 Change(figure: $0.figure.rawValue, label: words.figure($0.figure.rawValue), before: $0.before, after: $0.after, delta: $0.delta)
-                             })
-                    })
+            Trainee(
+                staffID: trainee.enrolment.staffID, staffName: trainee.enrolment.staffName,
+                scoreBefore: trainee.enrolment.scoreBefore,
+                scoreAfter: trainee.enrolment.scoreAfter, scoreGain: trainee.scoreGain,
+                rating: trainee.enrolment.rating,
+                isOutstanding: trainee.enrolment.isOutstanding,
+                spans: trainee.spans.map { span in
+                    Span(
+                        days: span.days, beforeStart: span.before.start.description,
+                        beforeEnd: span.before.end.description,
+                        afterStart: span.after.start.description, afterEnd: span.after.end.description,
+                        isComplete: span.isComplete,
+                        changes: span.changes.map {
+                            Change(
+                                figure: $0.figure.rawValue, label: words.figure($0.figure.rawValue), before: $0.before,
+                                after: $0.after, delta: $0.delta)
+                        })
+                })
         }
     }
 }

@@ -7,7 +7,10 @@ import Vapor
 /// (`Platform/Records/Attachments.swift`).
 struct TrainingMaterialsController: RouteCollection {
     struct Upload: Content { var file: File? }
-    struct MaterialDTO: Content { var id: Int; var fileName: String; var contentType: String; var byteCount: Int; var uploadedAt: Date; var uploadedBy: String? }
+    struct MaterialDTO: Content {
+        var id: Int; var fileName: String; var contentType: String; var byteCount: Int; var uploadedAt: Date;
+        var uploadedBy: String?
+    }
 
     func boot(routes: any RoutesBuilder) throws {
         let pages = routes.grouped("training", "sessions")
@@ -19,15 +22,23 @@ struct TrainingMaterialsController: RouteCollection {
         api.requiring(.viewTraining).get(":id", "materials", ":attachmentID", use: download)
     }
 
-    static func store(_ req: Request) -> AttachmentStore { AttachmentStore(database: req.db, dataDirectory: req.kefu.configuration.dataDirectory) }
+    static func store(_ req: Request) -> AttachmentStore {
+        AttachmentStore(database: req.db, dataDirectory: req.kefu.configuration.dataDirectory)
+    }
 
     static func dto(_ row: AttachmentStore.Row) -> MaterialDTO {
-        MaterialDTO(id: row.id, fileName: row.fileName, contentType: row.contentType, byteCount: row.byteCount, uploadedAt: row.uploadedAt, uploadedBy: row.uploaderName)
+        MaterialDTO(
+            id: row.id, fileName: row.fileName, contentType: row.contentType, byteCount: row.byteCount,
+            uploadedAt: row.uploadedAt, uploadedBy: row.uploaderName)
     }
 
     private func add(_ req: Request, _ row: TrainingStore.SessionRow) async throws -> Int {
-        guard let file = (try? req.content.decode(Upload.self))?.file else { throw FieldErrors(["file": "validation.required"]) }
-        return try await Self.store(req).add(TrainingSessionKind.self, recordID: row.id, fileName: file.filename, bytes: file.data, context: req.auditContext)
+        guard let file = (try? req.content.decode(Upload.self))?.file else {
+            throw FieldErrors(["file": "validation.required"])
+        }
+        return try await Self.store(req).add(
+            TrainingSessionKind.self, recordID: row.id, fileName: file.filename, bytes: file.data,
+            context: req.auditContext)
     }
 
     @Sendable func addAPI(req: Request) async throws -> Response {
@@ -40,9 +51,11 @@ struct TrainingMaterialsController: RouteCollection {
         let row = try await req.trainingSession(for: .manageTraining)
         do {
             _ = try await add(req, row)
-            return req.redirect(to: SiteURL.trainingSession(row.id), flash: FlashMessage(.success, "flash.file_uploaded"))
+            return req.redirect(
+                to: SiteURL.trainingSession(row.id), flash: FlashMessage(.success, "flash.file_uploaded"))
         } catch let errors as FieldErrors {
-            return try await TrainingController.renderSession(req, row, errors: errors.messages.mapValues { req.t($0) }, status: .unprocessableEntity)
+            return try await TrainingController.renderSession(
+                req, row, errors: errors.messages.mapValues { req.t($0) }, status: .unprocessableEntity)
         }
     }
 
@@ -54,7 +67,8 @@ struct TrainingMaterialsController: RouteCollection {
     @Sendable func download(req: Request) async throws -> Response {
         let row = try await req.trainingSession(for: .viewTraining)
         guard let id = req.parameters.get("attachmentID", as: Int.self), let file = try await Self.store(req).find(id),
-              file.recordType == TrainingSessionKind.recordType, file.recordID == row.id else { throw KefuError.notFound }
+            file.recordType == TrainingSessionKind.recordType, file.recordID == row.id
+        else { throw KefuError.notFound }
         return try await req.attachmentResponse(file)
     }
 }

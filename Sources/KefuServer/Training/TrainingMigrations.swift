@@ -65,9 +65,13 @@ struct CreateTraining: AsyncMigration {
         let sql = try database.sql()
         try await sql.raw("CREATE INDEX training_plans_department ON training_plans (department_id, year, id)").run()
         try await sql.raw("CREATE INDEX training_sessions_plan ON training_sessions (plan_id, scheduled_on, id)").run()
-        try await sql.raw("CREATE INDEX training_sessions_held ON training_sessions (department_id, held_on) WHERE held_on IS NOT NULL").run()
+        try await sql.raw(
+            "CREATE INDEX training_sessions_held ON training_sessions (department_id, held_on) WHERE held_on IS NOT NULL"
+        ).run()
         try await sql.raw("CREATE INDEX training_enrolments_staff ON training_enrolments (staff_id, session_id)").run()
-        try await sql.raw("CREATE INDEX training_enrolments_outstanding ON training_enrolments (staff_id, session_id) WHERE is_outstanding").run()
+        try await sql.raw(
+            "CREATE INDEX training_enrolments_outstanding ON training_enrolments (staff_id, session_id) WHERE is_outstanding"
+        ).run()
     }
 
     func revert(on database: any Database) async throws {

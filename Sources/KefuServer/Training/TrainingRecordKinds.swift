@@ -5,7 +5,9 @@ import KefuDomain
 enum TrainingPlanKind: LoadableRecordKind {
     static let recordType = "training_plan", table = "training_plans"
 
-    static func load(_ id: Int, on database: any Database) async throws -> (record: TrainingStore.PlanRow, facts: RecordFacts)? {
+    static func load(_ id: Int, on database: any Database) async throws -> (
+        record: TrainingStore.PlanRow, facts: RecordFacts
+    )? {
         try await TrainingStore(database: database).plan(id).map { ($0, RecordFacts(departmentID: $0.departmentID)) }
     }
 }

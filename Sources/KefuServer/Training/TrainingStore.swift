@@ -9,14 +9,22 @@ struct TrainingStore {
     let database: any Database
 
     struct PlanRow: Decodable, Sendable {
-        var id: Int, departmentID: Int, year: Int, title: String, goals: String, areas: String, methods: String, hours: Double, budgetYuan: Int
-        var state: String, submittedAt: Date?, decidedAt: Date?, decidedByName: String?, decisionNote: String?, createdByName: String?
+        var id: Int, departmentID: Int, year: Int, title: String, goals: String, areas: String, methods: String,
+            hours: Double, budgetYuan: Int
+        var state: String, submittedAt: Date?, decidedAt: Date?, decidedByName: String?, decisionNote: String?,
+            createdByName: String?
         var updatedAt: Date, version: Int
 
         var planState: TrainingPlanState { TrainingPlanState(rawValue: state) ?? .draft }
-        var areaList: [TrainingContentArea] { areas.split(separator: ",").compactMap { TrainingContentArea(rawValue: String($0)) } }
-        var methodList: [TrainingMethod] { methods.split(separator: ",").compactMap { TrainingMethod(rawValue: String($0)) } }
-        var facts: PlanFacts { PlanFacts(year: year, hours: hours, budgetYuan: budgetYuan, areas: Set(areaList), methods: Set(methodList)) }
+        var areaList: [TrainingContentArea] {
+            areas.split(separator: ",").compactMap { TrainingContentArea(rawValue: String($0)) }
+        }
+        var methodList: [TrainingMethod] {
+            methods.split(separator: ",").compactMap { TrainingMethod(rawValue: String($0)) }
+        }
+        var facts: PlanFacts {
+            PlanFacts(year: year, hours: hours, budgetYuan: budgetYuan, areas: Set(areaList), methods: Set(methodList))
+        }
     }
 
     static let planSelect: SQLQueryString = """
@@ -28,18 +36,23 @@ struct TrainingStore {
         """
 
     func plan(_ id: Int, on db: (any Database)? = nil) async throws -> PlanRow? {
-        try await (db ?? database).sql().raw("\(Self.planSelect) WHERE p.id = \(bind: id)").first(decoding: PlanRow.self)
+        try await (db ?? database).sql().raw("\(Self.planSelect) WHERE p.id = \(bind: id)").first(
+            decoding: PlanRow.self)
     }
 
     /// Plans of a department (nil: every department), newest year first.
     func plans(departmentID: Int?) async throws -> [PlanRow] {
         let condition: SQLQueryString = departmentID.map { "p.department_id = \(bind: $0)" } ?? "1 = 1"
-        return try await database.sql().raw("\(Self.planSelect) WHERE \(condition) ORDER BY p.year DESC, p.id DESC LIMIT 100").all(decoding: PlanRow.self)
+        return try await database.sql().raw(
+            "\(Self.planSelect) WHERE \(condition) ORDER BY p.year DESC, p.id DESC LIMIT 100"
+        ).all(decoding: PlanRow.self)
     }
 
     struct SessionRow: Decodable, Sendable {
-        var id: Int, planID: Int, departmentID: Int, planYear: Int, planTitle: String, planState: String, title: String, trainer: String
-        var contentArea: String, method: String, scheduledOn: String, hours: Double, costYuan: Int, location: String?, aimedFigures: String
+        var id: Int, planID: Int, departmentID: Int, planYear: Int, planTitle: String, planState: String, title: String,
+            trainer: String
+        var contentArea: String, method: String, scheduledOn: String, hours: Double, costYuan: Int, location: String?,
+            aimedFigures: String
         var state: String, heldOn: String?, supervisorNote: String?, updatedAt: Date, version: Int
 
         var sessionState: TrainingSessionState { TrainingSessionState(rawValue: state) ?? .scheduled }
@@ -58,24 +71,30 @@ struct TrainingStore {
         """
 
     func session(_ id: Int, on db: (any Database)? = nil) async throws -> SessionRow? {
-        try await (db ?? database).sql().raw("\(Self.sessionSelect) WHERE s.id = \(bind: id)").first(decoding: SessionRow.self)
+        try await (db ?? database).sql().raw("\(Self.sessionSelect) WHERE s.id = \(bind: id)").first(
+            decoding: SessionRow.self)
     }
 
     /// A plan's sessions in the order of their days.
     func sessions(planID: Int, on db: (any Database)? = nil) async throws -> [SessionRow] {
-        try await (db ?? database).sql().raw("\(Self.sessionSelect) WHERE s.plan_id = \(bind: planID) ORDER BY s.scheduled_on, s.id").all(decoding: SessionRow.self)
+        try await (db ?? database).sql().raw(
+            "\(Self.sessionSelect) WHERE s.plan_id = \(bind: planID) ORDER BY s.scheduled_on, s.id"
+        ).all(decoding: SessionRow.self)
     }
 
     /// The sessions a person is enrolled in, newest first.
     func sessions(enrolledStaffID staffID: Int) async throws -> [SessionRow] {
-        try await database.sql().raw("""
+        try await database.sql().raw(
+            """
             \(Self.sessionSelect) JOIN training_enrolments e ON e.session_id = s.id WHERE e.staff_id = \(bind: staffID)
             ORDER BY s.scheduled_on DESC, s.id DESC LIMIT 200
-            """).all(decoding: SessionRow.self)
+            """
+        ).all(decoding: SessionRow.self)
     }
 
     struct EnrolmentRow: Decodable, Sendable {
-        var id: Int, sessionID: Int, staffID: Int, staffName: String, attended: Bool?, scoreBefore: Double?, scoreAfter: Double?
+        var id: Int, sessionID: Int, staffID: Int, staffName: String, attended: Bool?, scoreBefore: Double?,
+            scoreAfter: Double?
         var rating: Int?, ratingComment: String?, ratedAt: Date?, isOutstanding: Bool, version: Int
     }
 
@@ -88,18 +107,23 @@ struct TrainingStore {
 
     /// The enrolments of the sessions; `staffID` keeps one person's (a specialist's own list reads its
     /// own rows, not every colleague's of each session).
-    func enrolments(sessionIDs: [Int], staffID: Int? = nil, on db: (any Database)? = nil) async throws -> [EnrolmentRow] {
+    func enrolments(sessionIDs: [Int], staffID: Int? = nil, on db: (any Database)? = nil) async throws -> [EnrolmentRow]
+    {
         guard !sessionIDs.isEmpty else { return [] }
         let person: SQLQueryString = staffID.map { " AND e.staff_id = \(bind: $0)" } ?? ""
-        return try await (db ?? database).sql().raw("""
+        return try await (db ?? database).sql().raw(
+            """
             \(Self.enrolmentSelect) WHERE e.session_id IN (\(binds: sessionIDs))\(person) ORDER BY e.session_id, st.display_name, e.id
-            """).all(decoding: EnrolmentRow.self)
+            """
+        ).all(decoding: EnrolmentRow.self)
     }
 
     func enrolment(sessionID: Int, staffID: Int, on db: (any Database)? = nil) async throws -> EnrolmentRow? {
-        try await (db ?? database).sql().raw("""
+        try await (db ?? database).sql().raw(
+            """
             \(Self.enrolmentSelect) WHERE e.session_id = \(bind: sessionID) AND e.staff_id = \(bind: staffID)
-            """).first(decoding: EnrolmentRow.self)
+            """
+        ).first(decoding: EnrolmentRow.self)
     }
 
     /// The sessions of a plan as plan versus done reads them.
@@ -107,10 +131,12 @@ struct TrainingStore {
         let bySession = Dictionary(grouping: enrolments, by: \.sessionID)
         return sessions.map { session in
             let people = bySession[session.id] ?? []
-            return SessionFacts(state: session.sessionState, area: TrainingContentArea(rawValue: session.contentArea), scheduledOn: session.scheduledDay,
-                                heldOn: session.heldDay, hours: session.hours, costYuan: session.costYuan, enrolled: people.count,
-                                attended: people.filter { $0.attended == true }.count, ratings: people.compactMap(\.rating),
-                                scoresAfter: people.filter { $0.attended == true }.compactMap(\.scoreAfter))
+            return SessionFacts(
+                state: session.sessionState, area: TrainingContentArea(rawValue: session.contentArea),
+                scheduledOn: session.scheduledDay,
+                heldOn: session.heldDay, hours: session.hours, costYuan: session.costYuan, enrolled: people.count,
+                attended: people.filter { $0.attended == true }.count, ratings: people.compactMap(\.rating),
+                scoresAfter: people.filter { $0.attended == true }.compactMap(\.scoreAfter))
         }
     }
 
@@ -118,32 +144,43 @@ struct TrainingStore {
     /// attended that were held in the period.
     func scores(staffIDs: [Int], period: AssessmentPeriod) async throws -> [Int: [Double]] {
         guard !staffIDs.isEmpty else { return [:] }
-        let rows = try await database.sql().raw("""
+        let rows = try await database.sql().raw(
+            """
             SELECT e.staff_id AS "staffID", e.score_after AS "score" FROM training_enrolments e JOIN training_sessions s ON s.id = e.session_id
             WHERE e.staff_id IN (\(binds: staffIDs)) AND e.attended = \(bind: true) AND e.score_after IS NOT NULL AND s.state = 'held'
               AND s.held_on >= \(bind: period.start.description) AND s.held_on <= \(bind: period.end.description)
             ORDER BY e.staff_id, s.held_on, e.id
-            """).all()
+            """
+        ).all()
         var scores: [Int: [Double]] = [:]
-        for row in rows { scores[try row.decode(column: "staffID", as: Int.self), default: []].append(try row.decode(column: "score", as: Double.self)) }
+        for row in rows {
+            scores[try row.decode(column: "staffID", as: Int.self), default: []].append(
+                try row.decode(column: "score", as: Double.self))
+        }
         return scores
     }
 
     /// An outstanding trainee of a session (R5.2), for the awards part.
     struct OutstandingTrainee: Codable, Sendable {
-        var staffID: Int, staffName: String, sessionID: Int, sessionTitle: String, heldOn: String, scoreBefore: Double?, scoreAfter: Double
+        var staffID: Int, staffName: String, sessionID: Int, sessionTitle: String, heldOn: String, scoreBefore: Double?,
+            scoreAfter: Double
     }
 
     /// The trainees marked outstanding in sessions of a department held between two days (both included).
-    func outstandingTrainees(departmentID: Int?, staffID: Int? = nil, from: CalendarDay, through: CalendarDay) async throws -> [OutstandingTrainee] {
-        var condition: SQLQueryString = "e.is_outstanding = \(bind: true) AND s.held_on >= \(bind: from.description) AND s.held_on <= \(bind: through.description)"
+    func outstandingTrainees(departmentID: Int?, staffID: Int? = nil, from: CalendarDay, through: CalendarDay)
+        async throws -> [OutstandingTrainee]
+    {
+        var condition: SQLQueryString =
+            "e.is_outstanding = \(bind: true) AND s.held_on >= \(bind: from.description) AND s.held_on <= \(bind: through.description)"
         if let departmentID { condition = condition + " AND s.department_id = \(bind: departmentID)" }
         if let staffID { condition = condition + " AND e.staff_id = \(bind: staffID)" }
-        return try await database.sql().raw("""
+        return try await database.sql().raw(
+            """
             SELECT e.staff_id AS "staffID", st.display_name AS "staffName", s.id AS "sessionID", s.title AS "sessionTitle", s.held_on AS "heldOn",
                    e.score_before AS "scoreBefore", e.score_after AS "scoreAfter"
             FROM training_enrolments e JOIN training_sessions s ON s.id = e.session_id JOIN staff st ON st.id = e.staff_id
             WHERE \(condition) ORDER BY s.held_on DESC, e.score_after DESC, e.id LIMIT 500
-            """).all(decoding: OutstandingTrainee.self)
+            """
+        ).all(decoding: OutstandingTrainee.self)
     }
 }

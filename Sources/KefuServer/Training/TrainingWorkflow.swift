@@ -25,28 +25,37 @@ struct TrainingWorkflow {
     }
 
     private static func validate(_ input: PlanInput) throws {
-        try TrainingRules.validatePlan(year: input.year, title: input.title ?? "", goals: input.goals ?? "", areas: input.areas ?? [],
-                                       methods: input.methods ?? [], hours: input.hours, budgetYuan: input.budgetYuan).throwIfAny()
+        try TrainingRules.validatePlan(
+            year: input.year, title: input.title ?? "", goals: input.goals ?? "", areas: input.areas ?? [],
+            methods: input.methods ?? [], hours: input.hours, budgetYuan: input.budgetYuan
+        ).throwIfAny()
     }
 
     /// Keeps the chosen codes in their declared order, each once.
-    private static func codes(_ chosen: [String], _ all: [String]) -> String { all.filter(chosen.contains).joined(separator: ",") }
+    private static func codes(_ chosen: [String], _ all: [String]) -> String {
+        all.filter(chosen.contains).joined(separator: ",")
+    }
 
     func createPlan(_ input: PlanInput, departmentID: Int, context: AuditContext) async throws -> Int {
         try Self.validate(input)
         return try await database.transaction { tx in
-            let id = try await tx.sql().raw("""
-                INSERT INTO training_plans (department_id, year, title, goals, areas, methods, hours, budget_yuan, state, created_by_staff_id,
-                    created_at, updated_at, version)
-                VALUES (\(bind: departmentID), \(bind: input.year!), \(bind: input.title!.trimmed), \(bind: input.goals!.trimmed),
-                        \(bind: Self.codes(input.areas!, TrainingContentArea.allCases.map(\.rawValue))),
-                        \(bind: Self.codes(input.methods!, TrainingMethod.allCases.map(\.rawValue))), \(bind: input.hours!), \(bind: input.budgetYuan!),
-                        'draft', \(bind: context.actorStaffID), \(bind: context.now), \(bind: context.now), 1)
-                RETURNING id
-                """).first()?.decode(column: "id", as: Int.self) ?? 0
-            try await AuditLog.record("training_plan.created", recordType: TrainingPlanKind.recordType, recordID: String(id),
-                                      fields: ["year", "title", "goals", "areas", "methods", "hours", "budgetYuan"],
-                                      detail: "\(input.year!) \(input.title!.trimmed): \(input.hours!) h, \(input.budgetYuan!) yuan", context: context, on: tx)
+            let id =
+                try await tx.sql().raw(
+                    """
+                    INSERT INTO training_plans (department_id, year, title, goals, areas, methods, hours, budget_yuan, state, created_by_staff_id,
+                        created_at, updated_at, version)
+                    VALUES (\(bind: departmentID), \(bind: input.year!), \(bind: input.title!.trimmed), \(bind: input.goals!.trimmed),
+                            \(bind: Self.codes(input.areas!, TrainingContentArea.allCases.map(\.rawValue))),
+                            \(bind: Self.codes(input.methods!, TrainingMethod.allCases.map(\.rawValue))), \(bind: input.hours!), \(bind: input.budgetYuan!),
+                            'draft', \(bind: context.actorStaffID), \(bind: context.now), \(bind: context.now), 1)
+                    RETURNING id
+                    """
+                ).first()?.decode(column: "id", as: Int.self) ?? 0
+            try await AuditLog.record(
+                "training_plan.created", recordType: TrainingPlanKind.recordType, recordID: String(id),
+                fields: ["year", "title", "goals", "areas", "methods", "hours", "budgetYuan"],
+                detail: "\(input.year!) \(input.title!.trimmed): \(input.hours!) h, \(input.budgetYuan!) yuan",
+                context: context, on: tx)
             return id
         }
     }
@@ -60,21 +69,28 @@ struct TrainingWorkflow {
             if !plan.planState.isEditable { throw FieldErrors(["plan": "training.error.locked"]) }
             let sessions = try await store.sessions(planID: id, on: tx)
             var errors = FieldErrors()
-            if sessions.contains(where: { $0.scheduledDay.year != input.year! }) { errors.add("year", "training.error.sessions_outside_year") }
-            let totals = PlanTotals(TrainingStore.sessionFacts(sessions.filter { $0.sessionState != .cancelled }, enrolments: []))
+            if sessions.contains(where: { $0.scheduledDay.year != input.year! }) {
+                errors.add("year", "training.error.sessions_outside_year")
+            }
+            let totals = PlanTotals(
+                TrainingStore.sessionFacts(sessions.filter { $0.sessionState != .cancelled }, enrolments: []))
             if totals.hours > input.hours! + 0.001 { errors.add("hours", "training.error.below_sessions") }
             if totals.costYuan > input.budgetYuan! { errors.add("budgetYuan", "training.error.below_sessions") }
             try errors.throwIfAny()
-            try await claimPlan(id, version: version, on: tx, set: """
-                year = \(bind: input.year!), title = \(bind: input.title!.trimmed), goals = \(bind: input.goals!.trimmed),
-                areas = \(bind: Self.codes(input.areas!, TrainingContentArea.allCases.map(\.rawValue))),
-                methods = \(bind: Self.codes(input.methods!, TrainingMethod.allCases.map(\.rawValue))), hours = \(bind: input.hours!),
-                budget_yuan = \(bind: input.budgetYuan!)
-                """, now: context.now)
-            try await AuditLog.record("training_plan.changed", recordType: TrainingPlanKind.recordType, recordID: String(id),
-                                      fields: ["year", "title", "goals", "areas", "methods", "hours", "budgetYuan"],
-                                      detail: "\(plan.title) → \(input.title!.trimmed): \(plan.hours) → \(input.hours!) h, \(plan.budgetYuan) → \(input.budgetYuan!) yuan",
-                                      context: context, on: tx)
+            try await claimPlan(
+                id, version: version, on: tx,
+                set: """
+                    year = \(bind: input.year!), title = \(bind: input.title!.trimmed), goals = \(bind: input.goals!.trimmed),
+                    areas = \(bind: Self.codes(input.areas!, TrainingContentArea.allCases.map(\.rawValue))),
+                    methods = \(bind: Self.codes(input.methods!, TrainingMethod.allCases.map(\.rawValue))), hours = \(bind: input.hours!),
+                    budget_yuan = \(bind: input.budgetYuan!)
+                    """, now: context.now)
+            try await AuditLog.record(
+                "training_plan.changed", recordType: TrainingPlanKind.recordType, recordID: String(id),
+                fields: ["year", "title", "goals", "areas", "methods", "hours", "budgetYuan"],
+                detail:
+                    "\(plan.title) → \(input.title!.trimmed): \(plan.hours) → \(input.hours!) h, \(plan.budgetYuan) → \(input.budgetYuan!) yuan",
+                context: context, on: tx)
         }
     }
 
@@ -101,8 +117,11 @@ struct TrainingWorkflow {
             case .reopen: set = "state = \(bind: next.rawValue), decided_at = NULL, decided_by_staff_id = NULL"
             }
             try await claimPlan(id, version: version, on: tx, set: set, now: context.now)
-            try await AuditLog.record("training_plan.\(step.rawValue)", recordType: TrainingPlanKind.recordType, recordID: String(id), fields: ["state"],
-                                      detail: "\(plan.title): \(plan.state) → \(next.rawValue)\(note.isEmpty ? "" : " — \(note)")", context: context, on: tx)
+            try await AuditLog.record(
+                "training_plan.\(step.rawValue)", recordType: TrainingPlanKind.recordType, recordID: String(id),
+                fields: ["state"],
+                detail: "\(plan.title): \(plan.state) → \(next.rawValue)\(note.isEmpty ? "" : " — \(note)")",
+                context: context, on: tx)
         }
     }
 
@@ -127,26 +146,36 @@ struct TrainingWorkflow {
             guard let plan = try await store.plan(planID, on: tx) else { throw KefuError.notFound }
             let others = TrainingStore.sessionFacts(try await store.sessions(planID: planID, on: tx), enrolments: [])
             var errors = TrainingRules.validateSession(
-                title: input.title ?? "", trainer: input.trainer ?? "", area: input.area ?? "", method: input.method ?? "",
-                scheduledOn: CalendarDay(input.scheduledOn ?? ""), hours: input.hours, costYuan: input.costYuan, aimedFigures: input.aimedFigures ?? [],
+                title: input.title ?? "", trainer: input.trainer ?? "", area: input.area ?? "",
+                method: input.method ?? "",
+                scheduledOn: CalendarDay(input.scheduledOn ?? ""), hours: input.hours, costYuan: input.costYuan,
+                aimedFigures: input.aimedFigures ?? [],
                 plan: plan.facts, otherSessions: others)
             let location = (input.location ?? "").trimmed
             if location.count > 200 { errors.add("location", "validation.too_long") }
             if !plan.planState.isEditable { errors.add("plan", "training.error.locked") }
             try errors.throwIfAny()
-            let aimed = TrainingAimedFigure.all.map(\.rawValue).filter { (input.aimedFigures ?? []).contains($0) }.joined(separator: ",")
-            let id = try await tx.sql().raw("""
-                INSERT INTO training_sessions (plan_id, department_id, title, trainer, content_area, method, scheduled_on, hours, cost_yuan, location,
-                    aimed_figures, state, created_at, updated_at, version)
-                VALUES (\(bind: planID), \(bind: plan.departmentID), \(bind: input.title!.trimmed), \(bind: input.trainer!.trimmed), \(bind: input.area!),
-                        \(bind: input.method!), \(bind: CalendarDay(input.scheduledOn!)!.description), \(bind: input.hours!), \(bind: input.costYuan!),
-                        \(bind: location.isEmpty ? nil : location), \(bind: aimed), 'scheduled', \(bind: context.now), \(bind: context.now), 1)
-                RETURNING id
-                """).first()?.decode(column: "id", as: Int.self) ?? 0
-            try await tx.sql().raw("UPDATE training_plans SET updated_at = \(bind: context.now) WHERE id = \(bind: planID)").run()
-            try await AuditLog.record("training_session.scheduled", recordType: TrainingSessionKind.recordType, recordID: String(id),
-                                      fields: ["title", "trainer", "area", "method", "scheduledOn", "hours", "costYuan"],
-                                      detail: "plan \(planID): \(input.title!.trimmed) \(input.scheduledOn!), \(input.hours!) h", context: context, on: tx)
+            let aimed = TrainingAimedFigure.all.map(\.rawValue).filter { (input.aimedFigures ?? []).contains($0) }
+                .joined(separator: ",")
+            let id =
+                try await tx.sql().raw(
+                    """
+                    INSERT INTO training_sessions (plan_id, department_id, title, trainer, content_area, method, scheduled_on, hours, cost_yuan, location,
+                        aimed_figures, state, created_at, updated_at, version)
+                    VALUES (\(bind: planID), \(bind: plan.departmentID), \(bind: input.title!.trimmed), \(bind: input.trainer!.trimmed), \(bind: input.area!),
+                            \(bind: input.method!), \(bind: CalendarDay(input.scheduledOn!)!.description), \(bind: input.hours!), \(bind: input.costYuan!),
+                            \(bind: location.isEmpty ? nil : location), \(bind: aimed), 'scheduled', \(bind: context.now), \(bind: context.now), 1)
+                    RETURNING id
+                    """
+                ).first()?.decode(column: "id", as: Int.self) ?? 0
+            try await tx.sql().raw(
+                "UPDATE training_plans SET updated_at = \(bind: context.now) WHERE id = \(bind: planID)"
+            ).run()
+            try await AuditLog.record(
+                "training_session.scheduled", recordType: TrainingSessionKind.recordType, recordID: String(id),
+                fields: ["title", "trainer", "area", "method", "scheduledOn", "hours", "costYuan"],
+                detail: "plan \(planID): \(input.title!.trimmed) \(input.scheduledOn!), \(input.hours!) h",
+                context: context, on: tx)
             return id
         }
     }
@@ -168,23 +197,34 @@ struct TrainingWorkflow {
             var errors = FieldErrors()
             let state = TrainingSessionState(rawValue: input.state ?? "")
             if state == nil || state == .scheduled { errors.add("state", "validation.choose_from_list") }
-            if session.planState != TrainingPlanState.approved.rawValue { errors.add("state", "training.error.plan_not_approved") }
+            if session.planState != TrainingPlanState.approved.rawValue {
+                errors.add("state", "training.error.plan_not_approved")
+            }
             var heldOn: CalendarDay?
             if state == .held {
                 heldOn = CalendarDay(input.heldOn ?? "")
                 if let day = heldOn {
-                    if day.year != session.planYear { errors.add("heldOn", "training.error.outside_year") } else if day > today { errors.add("heldOn", "training.error.future") }
-                } else { errors.add("heldOn", "validation.date") }
+                    if day.year != session.planYear {
+                        errors.add("heldOn", "training.error.outside_year")
+                    } else if day > today {
+                        errors.add("heldOn", "training.error.future")
+                    }
+                } else {
+                    errors.add("heldOn", "validation.date")
+                }
             }
             let note = (input.supervisorNote ?? "").trimmed
             if note.count > 4000 { errors.add("supervisorNote", "validation.too_long") }
             try errors.throwIfAny()
-            try await claimSession(id, version: version, on: tx, set: """
-                state = \(bind: state!.rawValue), held_on = \(bind: heldOn?.description), supervisor_note = \(bind: note.isEmpty ? nil : note)
-                """, now: context.now)
-            try await AuditLog.record("training_session.\(state!.rawValue)", recordType: TrainingSessionKind.recordType, recordID: String(id),
-                                      fields: ["state", "heldOn", "supervisorNote"], detail: "\(session.title): \(heldOn?.description ?? "")",
-                                      context: context, on: tx)
+            try await claimSession(
+                id, version: version, on: tx,
+                set: """
+                    state = \(bind: state!.rawValue), held_on = \(bind: heldOn?.description), supervisor_note = \(bind: note.isEmpty ? nil : note)
+                    """, now: context.now)
+            try await AuditLog.record(
+                "training_session.\(state!.rawValue)", recordType: TrainingSessionKind.recordType, recordID: String(id),
+                fields: ["state", "heldOn", "supervisorNote"], detail: "\(session.title): \(heldOn?.description ?? "")",
+                context: context, on: tx)
         }
     }
 
@@ -198,49 +238,70 @@ struct TrainingWorkflow {
             guard let session = try await store.session(sessionID, on: tx) else { throw KefuError.notFound }
             guard let staffID = input.staffID else { throw FieldErrors(["staffID": "validation.required"]) }
             if session.sessionState == .cancelled { throw FieldErrors(["staffID": "training.error.cancelled"]) }
-            let member = try await tx.sql().raw("""
+            let member = try await tx.sql().raw(
+                """
                 SELECT display_name FROM staff WHERE id = \(bind: staffID) AND department_id = \(bind: session.departmentID) AND role = 'specialist'
                   AND is_active = \(bind: true)
-                """).first()
+                """
+            ).first()
             guard let member else { throw FieldErrors(["staffID": "training.error.outside_team"]) }
             let name = try member.decode(column: "display_name", as: String.self)
-            if try await store.enrolment(sessionID: sessionID, staffID: staffID, on: tx) != nil { throw FieldErrors(["staffID": "training.error.already_enrolled"]) }
-            let id = try await tx.sql().raw("""
-                INSERT INTO training_enrolments (session_id, staff_id, is_outstanding, created_at, updated_at, version)
-                VALUES (\(bind: sessionID), \(bind: staffID), \(bind: false), \(bind: context.now), \(bind: context.now), 1)
-                RETURNING id
-                """).first()?.decode(column: "id", as: Int.self) ?? 0
-            try await AuditLog.record("training_enrolment.created", recordType: TrainingEnrolmentKind.recordType, recordID: String(id), fields: ["staffID"],
-                                      detail: "\(session.title): \(name)", context: context, on: tx)
+            if try await store.enrolment(sessionID: sessionID, staffID: staffID, on: tx) != nil {
+                throw FieldErrors(["staffID": "training.error.already_enrolled"])
+            }
+            let id =
+                try await tx.sql().raw(
+                    """
+                    INSERT INTO training_enrolments (session_id, staff_id, is_outstanding, created_at, updated_at, version)
+                    VALUES (\(bind: sessionID), \(bind: staffID), \(bind: false), \(bind: context.now), \(bind: context.now), 1)
+                    RETURNING id
+                    """
+                ).first()?.decode(column: "id", as: Int.self) ?? 0
+            try await AuditLog.record(
+                "training_enrolment.created", recordType: TrainingEnrolmentKind.recordType, recordID: String(id),
+                fields: ["staffID"],
+                detail: "\(session.title): \(name)", context: context, on: tx)
             return id
         }
     }
 
-    struct EnrolmentInput: Codable, Sendable { var attended: Bool?; var scoreBefore: Double?; var scoreAfter: Double?; var version: Int? }
+    struct EnrolmentInput: Codable, Sendable {
+        var attended: Bool?; var scoreBefore: Double?; var scoreAfter: Double?; var version: Int?
+    }
 
     /// The supervisor records a trainee's attendance and test scores; the outstanding mark follows the rule.
-    func recordEnrolment(sessionID: Int, enrolmentID: Int, _ input: EnrolmentInput, context: AuditContext) async throws {
+    func recordEnrolment(sessionID: Int, enrolmentID: Int, _ input: EnrolmentInput, context: AuditContext) async throws
+    {
         guard let version = input.version else { throw FieldErrors(["version": "validation.required"]) }
         var errors = TrainingRules.validateScore(input.scoreBefore, field: "scoreBefore")
         errors.merge(TrainingRules.validateScore(input.scoreAfter, field: "scoreAfter"))
         try errors.throwIfAny()
         try await database.transaction { tx in
             guard let session = try await store.session(sessionID, on: tx),
-                  let row = try await store.enrolments(sessionIDs: [sessionID], on: tx).first(where: { $0.id == enrolmentID }) else { throw KefuError.notFound }
+                let row = try await store.enrolments(sessionIDs: [sessionID], on: tx).first(where: {
+                    $0.id == enrolmentID
+                })
+            else { throw KefuError.notFound }
             if session.sessionState != .held { throw FieldErrors(["attended": "training.error.not_held"]) }
-            let outstanding = OutstandingTraineeRule.isOutstanding(attended: input.attended, scoreBefore: input.scoreBefore, scoreAfter: input.scoreAfter)
-            let claimed = try await tx.sql().raw("""
+            let outstanding = OutstandingTraineeRule.isOutstanding(
+                attended: input.attended, scoreBefore: input.scoreBefore, scoreAfter: input.scoreAfter)
+            let claimed = try await tx.sql().raw(
+                """
                 UPDATE training_enrolments SET attended = \(bind: input.attended), score_before = \(bind: input.scoreBefore),
                     score_after = \(bind: input.scoreAfter), is_outstanding = \(bind: outstanding), updated_at = \(bind: context.now), version = version + 1
                 WHERE id = \(bind: enrolmentID) AND version = \(bind: version) RETURNING id
-                """).first()
+                """
+            ).first()
             guard claimed != nil else { throw KefuError.conflict() }
-            try await AuditLog.record("training_enrolment.recorded", recordType: TrainingEnrolmentKind.recordType, recordID: String(enrolmentID),
-                                      fields: ["attended", "scoreBefore", "scoreAfter", "isOutstanding"],
-                                      detail: "\(session.title), \(row.staffName): \(input.attended.map { $0 ? "attended" : "absent" } ?? "—") "
-                                          + "\(input.scoreBefore.map(AssessmentCalculation.text) ?? "—") → \(input.scoreAfter.map(AssessmentCalculation.text) ?? "—")"
-                                          + (outstanding ? ", outstanding" : ""),
-                                      context: context, on: tx)
+            try await AuditLog.record(
+                "training_enrolment.recorded", recordType: TrainingEnrolmentKind.recordType,
+                recordID: String(enrolmentID),
+                fields: ["attended", "scoreBefore", "scoreAfter", "isOutstanding"],
+                detail:
+                    "\(session.title), \(row.staffName): \(input.attended.map { $0 ? "attended" : "absent" } ?? "—") "
+                    + "\(input.scoreBefore.map(AssessmentCalculation.text) ?? "—") → \(input.scoreAfter.map(AssessmentCalculation.text) ?? "—")"
+                    + (outstanding ? ", outstanding" : ""),
+                context: context, on: tx)
         }
     }
 
@@ -252,34 +313,44 @@ struct TrainingWorkflow {
         try await database.transaction { tx in
             guard let session = try await store.session(sessionID, on: tx) else { throw KefuError.notFound }
             let own = try await store.enrolment(sessionID: sessionID, staffID: staffID, on: tx)
-            var errors = TrainingRules.ratingProblem(sessionState: session.sessionState, attended: own?.attended, rating: input.rating)
+            var errors = TrainingRules.ratingProblem(
+                sessionState: session.sessionState, attended: own?.attended, rating: input.rating)
             if comment.count > 2000 { errors.add("comment", "validation.too_long") }
             if errors.isEmpty, own?.ratedAt != nil { errors.add("rating", "training.error.already_rated") }
             try errors.throwIfAny()
-            let claimed = try await tx.sql().raw("""
+            let claimed = try await tx.sql().raw(
+                """
                 UPDATE training_enrolments SET rating = \(bind: input.rating!), rating_comment = \(bind: comment.isEmpty ? nil : comment),
                     rated_at = \(bind: context.now), updated_at = \(bind: context.now), version = version + 1
                 WHERE id = \(bind: own!.id) AND rated_at IS NULL RETURNING id
-                """).first()
+                """
+            ).first()
             guard claimed != nil else { throw KefuError.conflict() }
-            try await AuditLog.record("training_enrolment.rated", recordType: TrainingEnrolmentKind.recordType, recordID: String(own!.id),
-                                      fields: ["rating", "ratingComment"], detail: "\(session.title): \(input.rating!)", context: context, on: tx)
+            try await AuditLog.record(
+                "training_enrolment.rated", recordType: TrainingEnrolmentKind.recordType, recordID: String(own!.id),
+                fields: ["rating", "ratingComment"], detail: "\(session.title): \(input.rating!)", context: context,
+                on: tx)
         }
     }
 
     // MARK: Helpers
 
     private func claimPlan(_ id: Int, version: Int, on tx: any Database, set: SQLQueryString, now: Date) async throws {
-        let claimed = try await tx.sql().raw("""
+        let claimed = try await tx.sql().raw(
+            """
             UPDATE training_plans SET \(set), updated_at = \(bind: now), version = version + 1 WHERE id = \(bind: id) AND version = \(bind: version) RETURNING id
-            """).first()
+            """
+        ).first()
         guard claimed != nil else { throw KefuError.conflict() }
     }
 
-    private func claimSession(_ id: Int, version: Int, on tx: any Database, set: SQLQueryString, now: Date) async throws {
-        let claimed = try await tx.sql().raw("""
+    private func claimSession(_ id: Int, version: Int, on tx: any Database, set: SQLQueryString, now: Date) async throws
+    {
+        let claimed = try await tx.sql().raw(
+            """
             UPDATE training_sessions SET \(set), updated_at = \(bind: now), version = version + 1 WHERE id = \(bind: id) AND version = \(bind: version) RETURNING id
-            """).first()
+            """
+        ).first()
         guard claimed != nil else { throw KefuError.conflict() }
     }
 }

@@ -56,7 +56,9 @@ struct AddResultProgressToWorkPlans: AsyncMigration {
 /// The return visits a person did in a period, read for plans and assessments (R2.2, R5.3).
 struct CreateReturnVisitsDoneIndex: AsyncMigration {
     func prepare(on database: any Database) async throws {
-        try await database.sql().raw("CREATE INDEX return_visits_done_by ON return_visits (done_by_staff_id, done_at) WHERE state = 'done'").run()
+        try await database.sql().raw(
+            "CREATE INDEX return_visits_done_by ON return_visits (done_by_staff_id, done_at) WHERE state = 'done'"
+        ).run()
     }
 
     func revert(on database: any Database) async throws {

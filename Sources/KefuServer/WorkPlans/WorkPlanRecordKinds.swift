@@ -5,8 +5,12 @@ import KefuDomain
 enum WorkPlanKind: LoadableRecordKind {
     static let recordType = "work_plan", table = "work_plans"
 
-    static func load(_ id: Int, on database: any Database) async throws -> (record: WorkPlanStore.Row, facts: RecordFacts)? {
-        try await WorkPlanStore(database: database).find(id).map { ($0, RecordFacts(responsibleStaffID: $0.staffID, departmentID: $0.departmentID)) }
+    static func load(_ id: Int, on database: any Database) async throws -> (
+        record: WorkPlanStore.Row, facts: RecordFacts
+    )? {
+        try await WorkPlanStore(database: database).find(id).map {
+            ($0, RecordFacts(responsibleStaffID: $0.staffID, departmentID: $0.departmentID))
+        }
     }
 }
 

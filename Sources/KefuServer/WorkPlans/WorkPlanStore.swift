@@ -9,8 +9,10 @@ struct WorkPlanStore {
     let database: any Database
 
     struct Row: Decodable, Sendable {
-        var id: Int, departmentID: Int, staffID: Int?, staffName: String?, periodKind: String, periodStart: String, periodEnd: String
-        var title: String, targets: String, resultNote: String?, resultAt: Date?, createdByName: String?, updatedAt: Date, version: Int
+        var id: Int, departmentID: Int, staffID: Int?, staffName: String?, periodKind: String, periodStart: String,
+            periodEnd: String
+        var title: String, targets: String, resultNote: String?, resultAt: Date?, createdByName: String?,
+            updatedAt: Date, version: Int
         /// Each target's progress when the result was recorded (JSON), nil before.
         var resultProgress: String?
 
@@ -19,7 +21,9 @@ struct WorkPlanStore {
             return AssessmentPeriod(start: start, end: end)
         }
         var workTargets: [WorkTarget] { (try? JSONDecoder().decode([WorkTarget].self, from: Data(targets.utf8))) ?? [] }
-        var recordedProgress: [TargetProgress]? { resultProgress.flatMap { try? JSONDecoder().decode([TargetProgress].self, from: Data($0.utf8)) } }
+        var recordedProgress: [TargetProgress]? {
+            resultProgress.flatMap { try? JSONDecoder().decode([TargetProgress].self, from: Data($0.utf8)) }
+        }
     }
 
     static let select: SQLQueryString = """
@@ -41,34 +45,42 @@ struct WorkPlanStore {
         if let departmentID { condition = condition + " AND p.department_id = \(bind: departmentID)" }
         if let staffID { condition = condition + " AND p.staff_id = \(bind: staffID)" }
         if departmentOnly { condition = condition + " AND p.staff_id IS NULL" }
-        return try await database.sql().raw("\(Self.select) WHERE \(condition) ORDER BY p.period_start DESC, p.id DESC LIMIT 200").all(decoding: Row.self)
+        return try await database.sql().raw(
+            "\(Self.select) WHERE \(condition) ORDER BY p.period_start DESC, p.id DESC LIMIT 200"
+        ).all(decoding: Row.self)
     }
 
     struct Goal: Decodable, Sendable { var id: Int, position: Int, text: String, doneAt: Date?, doneByName: String? }
 
     func goals(_ planID: Int) async throws -> [Goal] {
-        try await database.sql().raw("""
+        try await database.sql().raw(
+            """
             SELECT g.id AS "id", g.position AS "position", g.text AS "text", g.done_at AS "doneAt", s.display_name AS "doneByName"
             FROM work_plan_goals g LEFT JOIN staff s ON s.id = g.done_by_staff_id WHERE g.plan_id = \(bind: planID) ORDER BY g.position
-            """).all(decoding: Goal.self)
+            """
+        ).all(decoding: Goal.self)
     }
 
     /// The people a plan's figures are read for: its specialist, or every active specialist of the department.
     func people(of plan: Row) async throws -> [Int] {
         if let staffID = plan.staffID { return [staffID] }
-        return try await database.sql().raw("""
+        return try await database.sql().raw(
+            """
             SELECT id FROM staff WHERE department_id = \(bind: plan.departmentID) AND role = 'specialist' AND is_active = \(bind: true) ORDER BY id
-            """).all().map { try $0.decode(column: "id", as: Int.self) }
+            """
+        ).all().map { try $0.decode(column: "id", as: Int.self) }
     }
 
     /// Each target's progress now, from the figures of the plan's people in its period.
     func progress(_ plan: Row, now: Date, serviceQuality: any ServiceQualityFigures) async throws -> [TargetProgress] {
         guard let period = plan.period else { return [] }
         let people = try await people(of: plan)
-        let figures = try await WorkFigureReader(database: database, serviceQuality: serviceQuality).figures(staffIDs: people, period: period, now: now)
+        let figures = try await WorkFigureReader(database: database, serviceQuality: serviceQuality).figures(
+            staffIDs: people, period: period, now: now)
         return plan.workTargets.map { target in
-            TargetProgress(figure: target.figure, target: target.target,
-                           value: WorkPlanRules.combine(people.compactMap { figures[$0]?[target.figure] }))
+            TargetProgress(
+                figure: target.figure, target: target.target,
+                value: WorkPlanRules.combine(people.compactMap { figures[$0]?[target.figure] }))
         }
     }
 
@@ -91,37 +103,51 @@ struct WorkPlanStore {
         let day = CalendarDay(input.periodDay)
         if day == nil { errors.add("periodDay", "validation.date") }
         let goals = (input.goals ?? []).map(\.trimmed).filter { !$0.isEmpty }
-        switch WorkPlanRules.validate(title: input.title, targets: (input.targets ?? []).map { ($0.figure, $0.target) }, goals: goals) {
+        switch WorkPlanRules.validate(
+            title: input.title, targets: (input.targets ?? []).map { ($0.figure, $0.target) }, goals: goals)
+        {
         case .failure(let problems): errors.merge(problems)
         case .success: break
         }
         try errors.throwIfAny()
-        let targets = try WorkPlanRules.validate(title: input.title, targets: (input.targets ?? []).map { ($0.figure, $0.target) }, goals: goals).get()
+        let targets = try WorkPlanRules.validate(
+            title: input.title, targets: (input.targets ?? []).map { ($0.figure, $0.target) }, goals: goals
+        ).get()
         let period = kind!.period(containing: day!)
         return try await database.transaction { tx in
             let sql = try tx.sql()
             if let staffID = input.staffID {
-                let member = try await sql.raw("""
+                let member = try await sql.raw(
+                    """
                     SELECT id FROM staff WHERE id = \(bind: staffID) AND department_id = \(bind: departmentID) AND role = 'specialist' AND is_active = \(bind: true)
-                    """).first()
+                    """
+                ).first()
                 if member == nil { throw FieldErrors(["staffID": "assessment.error.outside_team"]) }
             }
             let encoder = JSONEncoder()
             encoder.outputFormatting = .sortedKeys
-            let id = try await sql.raw("""
-                INSERT INTO work_plans (department_id, staff_id, period_kind, period_start, period_end, title, targets, created_by_staff_id,
-                    created_at, updated_at, version)
-                VALUES (\(bind: departmentID), \(bind: input.staffID), \(bind: kind!.rawValue), \(bind: period.start.description),
-                        \(bind: period.end.description), \(bind: input.title.trimmed), \(bind: String(decoding: try encoder.encode(targets), as: UTF8.self)),
-                        \(bind: context.actorStaffID), \(bind: context.now), \(bind: context.now), 1)
-                RETURNING id
-                """).first()?.decode(column: "id", as: Int.self) ?? 0
+            let id =
+                try await sql.raw(
+                    """
+                    INSERT INTO work_plans (department_id, staff_id, period_kind, period_start, period_end, title, targets, created_by_staff_id,
+                        created_at, updated_at, version)
+                    VALUES (\(bind: departmentID), \(bind: input.staffID), \(bind: kind!.rawValue), \(bind: period.start.description),
+                            \(bind: period.end.description), \(bind: input.title.trimmed), \(bind: String(decoding: try encoder.encode(targets), as: UTF8.self)),
+                            \(bind: context.actorStaffID), \(bind: context.now), \(bind: context.now), 1)
+                    RETURNING id
+                    """
+                ).first()?.decode(column: "id", as: Int.self) ?? 0
             for (position, goal) in goals.enumerated() {
-                try await sql.raw("INSERT INTO work_plan_goals (plan_id, position, text) VALUES (\(bind: id), \(bind: position + 1), \(bind: goal))").run()
+                try await sql.raw(
+                    "INSERT INTO work_plan_goals (plan_id, position, text) VALUES (\(bind: id), \(bind: position + 1), \(bind: goal))"
+                ).run()
             }
-            try await AuditLog.record("work_plan.created", recordType: WorkPlanKind.recordType, recordID: String(id), fields: ["title", "period", "targets", "goals"],
-                                      detail: "\(input.title.trimmed) \(period.start)–\(period.end), staff \(input.staffID.map(String.init) ?? "team")",
-                                      context: context, on: tx)
+            try await AuditLog.record(
+                "work_plan.created", recordType: WorkPlanKind.recordType, recordID: String(id),
+                fields: ["title", "period", "targets", "goals"],
+                detail:
+                    "\(input.title.trimmed) \(period.start)–\(period.end), staff \(input.staffID.map(String.init) ?? "team")",
+                context: context, on: tx)
             return id
         }
     }
@@ -129,37 +155,51 @@ struct WorkPlanStore {
     /// Marks a goal done or not done.
     func markGoal(planID: Int, goalID: Int, done: Bool, context: AuditContext) async throws {
         try await database.transaction { tx in
-            let updated = try await tx.sql().raw("""
+            let updated = try await tx.sql().raw(
+                """
                 UPDATE work_plan_goals SET done_at = \(bind: done ? context.now : nil), done_by_staff_id = \(bind: done ? context.actorStaffID : nil)
                 WHERE id = \(bind: goalID) AND plan_id = \(bind: planID) RETURNING id
-                """).first()
+                """
+            ).first()
             guard updated != nil else { throw KefuError.notFound }
-            try await tx.sql().raw("UPDATE work_plans SET updated_at = \(bind: context.now) WHERE id = \(bind: planID)").run()
-            try await AuditLog.record(done ? "work_plan.goal_done" : "work_plan.goal_reopened", recordType: WorkPlanGoalKind.recordType,
-                                      recordID: String(goalID), fields: ["doneAt"], detail: "plan \(planID)", context: context, on: tx)
+            try await tx.sql().raw("UPDATE work_plans SET updated_at = \(bind: context.now) WHERE id = \(bind: planID)")
+                .run()
+            try await AuditLog.record(
+                done ? "work_plan.goal_done" : "work_plan.goal_reopened", recordType: WorkPlanGoalKind.recordType,
+                recordID: String(goalID), fields: ["doneAt"], detail: "plan \(planID)", context: context, on: tx)
         }
     }
 
     /// The supervisor's account of the plan's result at the end of the period (from its last day on),
     /// kept with each target's progress as it stands now.
-    func recordResult(_ plan: Row, note: String, version: Int, serviceQuality: any ServiceQualityFigures, context: AuditContext) async throws {
+    func recordResult(
+        _ plan: Row, note: String, version: Int, serviceQuality: any ServiceQualityFigures, context: AuditContext
+    ) async throws {
         let note = note.trimmed
         if note.isEmpty { throw FieldErrors(["resultNote": "validation.required"]) }
         if note.count > 4000 { throw FieldErrors(["resultNote": "validation.too_long"]) }
-        if let period = plan.period, let problem = WorkPlanRules.resultProblem(period: period, today: CalendarDay(context.now, timeZone: DisplayFormat.timeZone)) {
+        if let period = plan.period,
+            let problem = WorkPlanRules.resultProblem(
+                period: period, today: CalendarDay(context.now, timeZone: DisplayFormat.timeZone))
+        {
             throw FieldErrors(["resultNote": problem])
         }
-        let progress = String(decoding: try JSONEncoder().encode(try await self.progress(plan, now: context.now, serviceQuality: serviceQuality)), as: UTF8.self)
+        let progress = String(
+            decoding: try JSONEncoder().encode(
+                try await self.progress(plan, now: context.now, serviceQuality: serviceQuality)), as: UTF8.self)
         let planID = plan.id
         try await database.transaction { tx in
-            let updated = try await tx.sql().raw("""
+            let updated = try await tx.sql().raw(
+                """
                 UPDATE work_plans SET result_note = \(bind: note), result_at = \(bind: context.now), result_progress = \(bind: progress),
                     updated_at = \(bind: context.now), version = version + 1
                 WHERE id = \(bind: planID) AND version = \(bind: version) RETURNING id
-                """).first()
+                """
+            ).first()
             guard updated != nil else { throw KefuError.conflict() }
-            try await AuditLog.record("work_plan.result_recorded", recordType: WorkPlanKind.recordType, recordID: String(planID),
-                                      fields: ["resultNote"], context: context, on: tx)
+            try await AuditLog.record(
+                "work_plan.result_recorded", recordType: WorkPlanKind.recordType, recordID: String(planID),
+                fields: ["resultNote"], context: context, on: tx)
         }
     }
 }

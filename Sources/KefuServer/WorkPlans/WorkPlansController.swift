@@ -17,7 +17,10 @@ struct WorkPlansController: RouteCollection {
     }
 
     struct PlanView: Encodable {
-        struct Progress: Encodable { var figure: String; var label: String; var target: String; var measured: String; var percent: Int; var isMet: Bool }
+        struct Progress: Encodable {
+            var figure: String; var label: String; var target: String; var measured: String; var percent: Int;
+            var isMet: Bool
+        }
         struct Goal: Encodable { var id: Int; var text: String; var isDone: Bool; var doneBy: String }
         var id: Int, title: String, owner: String, period: String, progress: [Progress], goals: [Goal], hasGoals: Bool
         var resultNote: String, hasResult: Bool, result: [Progress], version: Int
@@ -26,14 +29,19 @@ struct WorkPlansController: RouteCollection {
     static func view(_ req: Request, _ row: WorkPlanStore.Row) async throws -> PlanView {
         let dto = try await WorkPlansAPIController.dto(req, row)
         func line(_ progress: WorkPlansAPIController.PlanDTO.Progress) -> PlanView.Progress {
-            .init(figure: progress.figure, label: progress.label, target: AssessmentCalculation.text(progress.target),
-                  measured: progress.measured.map(AssessmentCalculation.text) ?? "—", percent: Int((progress.percent ?? 0).rounded()), isMet: progress.isMet)
+            .init(
+                figure: progress.figure, label: progress.label, target: AssessmentCalculation.text(progress.target),
+                measured: progress.measured.map(AssessmentCalculation.text) ?? "—",
+                percent: Int((progress.percent ?? 0).rounded()), isMet: progress.isMet)
         }
         return PlanView(
-            id: dto.id, title: dto.title, owner: dto.staffName ?? req.t("plan.team"), period: "\(dto.periodStart) – \(dto.periodEnd)",
+            id: dto.id, title: dto.title, owner: dto.staffName ?? req.t("plan.team"),
+            period: "\(dto.periodStart) – \(dto.periodEnd)",
             progress: dto.progress.map(line),
-            goals: dto.goals.map { .init(id: $0.id, text: $0.text, isDone: $0.isDone, doneBy: $0.doneBy ?? "") }, hasGoals: !dto.goals.isEmpty,
-            resultNote: dto.resultNote ?? "", hasResult: dto.resultNote != nil, result: (dto.resultProgress ?? []).map(line), version: dto.version
+            goals: dto.goals.map { .init(id: $0.id, text: $0.text, isDone: $0.isDone, doneBy: $0.doneBy ?? "") },
+            hasGoals: !dto.goals.isEmpty,
+            resultNote: dto.resultNote ?? "", hasResult: dto.resultNote != nil,
+            result: (dto.resultProgress ?? []).map(line), version: dto.version
         )
     }
 
@@ -42,7 +50,9 @@ struct WorkPlansController: RouteCollection {
         var targets: [AssessmentsController.IndexPage.TargetRow], form: [String: String], errors: [String: String]
     }
 
-    private func renderIndex(_ req: Request, form: [String: String] = [:], errors: [String: String] = [:], status: HTTPResponseStatus = .ok) async throws -> Response {
+    private func renderIndex(
+        _ req: Request, form: [String: String] = [:], errors: [String: String] = [:], status: HTTPResponseStatus = .ok
+    ) async throws -> Response {
         let staff = try req.requireStaff()
         let store = WorkPlanStore(database: req.db)
         let rows: [WorkPlanStore.Row]
@@ -56,27 +66,38 @@ struct WorkPlansController: RouteCollection {
         let canCreate = AccessPolicy.allows(staff.role, .manageWorkPlans)
         var people = [ChoiceOption(value: "", labelKey: "plan.team", isSelected: (form["staffID"] ?? "").isEmpty)]
         if canCreate {
-            for row in try await req.db.sql().raw("""
+            for row in try await req.db.sql().raw(
+                """
                 SELECT id, display_name FROM staff WHERE department_id = \(bind: staff.departmentID) AND role = 'specialist' AND is_active = \(bind: true)
                 ORDER BY display_name
-                """).all() {
+                """
+            ).all() {
                 let id = String(try row.decode(column: "id", as: Int.self))
-                people.append(ChoiceOption(value: id, labelKey: "", label: try row.decode(column: "display_name", as: String.self), isSelected: form["staffID"] == id))
+                people.append(
+                    ChoiceOption(
+                        value: id, labelKey: "", label: try row.decode(column: "display_name", as: String.self),
+                        isSelected: form["staffID"] == id))
             }
         }
         let kinds = PlanPeriodKind.allCases.map {
-            ChoiceOption(value: $0.rawValue, labelKey: "plan.period.\($0.rawValue)", isSelected: (form["periodKind"] ?? "month") == $0.rawValue)
+            ChoiceOption(
+                value: $0.rawValue, labelKey: "plan.period.\($0.rawValue)",
+                isSelected: (form["periodKind"] ?? "month") == $0.rawValue)
         }
         let sent = WorkFigure.allCases.filter { !(form["target_\($0.rawValue)"] ?? "").trimmed.isEmpty }
         let targets = WorkFigure.allCases.map { figure in
             let index = sent.firstIndex(of: figure)
-            return AssessmentsController.IndexPage.TargetRow(code: figure.rawValue, label: req.assessmentWords.figure(figure.rawValue),
-                                                             value: form["target_\(figure.rawValue)"] ?? "",
-                                                             error: index.flatMap { errors["targets.\($0).target"] ?? errors["targets.\($0).figure"] })
+            return AssessmentsController.IndexPage.TargetRow(
+                code: figure.rawValue, label: req.assessmentWords.figure(figure.rawValue),
+                value: form["target_\(figure.rawValue)"] ?? "",
+                error: index.flatMap { errors["targets.\($0).target"] ?? errors["targets.\($0).figure"] })
         }
-        let page = IndexPage(plans: plans, hasPlans: !plans.isEmpty, canCreate: canCreate, people: people, kinds: kinds, targets: targets,
-                             form: ["title": "", "periodDay": DisplayFormat.dateTime(req.now).prefix(10).description, "goals": ""].merging(form) { $1 },
-                             errors: errors)
+        let page = IndexPage(
+            plans: plans, hasPlans: !plans.isEmpty, canCreate: canCreate, people: people, kinds: kinds,
+            targets: targets,
+            form: ["title": "", "periodDay": DisplayFormat.dateTime(req.now).prefix(10).description, "goals": ""]
+                .merging(form) { $1 },
+            errors: errors)
         return try await req.renderPage("work_plans/index", titleKey: "plan.title", page, status: status)
     }
 
@@ -89,24 +110,30 @@ struct WorkPlansController: RouteCollection {
             let text = (form["target_\(figure.rawValue)"] ?? "").trimmed
             return text.isEmpty ? nil : .init(figure: figure.rawValue, target: Double(text) ?? .nan)
         }
-        let input = WorkPlanStore.CreateInput(title: form["title"] ?? "", staffID: Int(form["staffID"] ?? ""), periodKind: form["periodKind"] ?? "",
-                                              periodDay: form["periodDay"] ?? "", targets: targets,
-                                              goals: (form["goals"] ?? "").split(whereSeparator: \.isNewline).map(String.init))
+        let input = WorkPlanStore.CreateInput(
+            title: form["title"] ?? "", staffID: Int(form["staffID"] ?? ""), periodKind: form["periodKind"] ?? "",
+            periodDay: form["periodDay"] ?? "", targets: targets,
+            goals: (form["goals"] ?? "").split(whereSeparator: \.isNewline).map(String.init))
         do {
-            let id = try await WorkPlanStore(database: req.db).create(input, departmentID: staff.departmentID, context: req.auditContext)
+            let id = try await WorkPlanStore(database: req.db).create(
+                input, departmentID: staff.departmentID, context: req.auditContext)
             return req.redirect(to: "/work-plans/\(id)", flash: FlashMessage(.success, "assessment.flash.saved"))
         } catch let problems as FieldErrors {
-            return try await renderIndex(req, form: form, errors: problems.messages.mapValues { req.t($0) }, status: .unprocessableEntity)
+            return try await renderIndex(
+                req, form: form, errors: problems.messages.mapValues { req.t($0) }, status: .unprocessableEntity)
         }
     }
 
     struct ShowPage: Encodable { var plan: PlanView; var canMark: Bool; var canRecord: Bool; var error: String? }
 
-    private func renderShow(_ req: Request, _ row: WorkPlanStore.Row, error: String? = nil, status: HTTPResponseStatus = .ok) async throws -> Response {
+    private func renderShow(
+        _ req: Request, _ row: WorkPlanStore.Row, error: String? = nil, status: HTTPResponseStatus = .ok
+    ) async throws -> Response {
         let staff = try req.requireStaff()
         let facts = RecordFacts(responsibleStaffID: row.staffID, departmentID: row.departmentID)
-        let page = ShowPage(plan: try await Self.view(req, row), canMark: AccessPolicy.permits(staff.actor, .markPlanGoals, on: facts),
-                            canRecord: AccessPolicy.permits(staff.actor, .manageWorkPlans, on: facts), error: error)
+        let page = ShowPage(
+            plan: try await Self.view(req, row), canMark: AccessPolicy.permits(staff.actor, .markPlanGoals, on: facts),
+            canRecord: AccessPolicy.permits(staff.actor, .manageWorkPlans, on: facts), error: error)
         return try await req.renderPage("work_plans/show", titleKey: "plan.title", page, status: status)
     }
 
@@ -119,8 +146,9 @@ struct WorkPlansController: RouteCollection {
     @Sendable func markGoal(req: Request) async throws -> Response {
         let row = try await req.record(WorkPlanKind.self, for: .markPlanGoals)
         guard let goalID = req.parameters.get("goalID", as: Int.self) else { throw KefuError.notFound }
-        try await WorkPlanStore(database: req.db).markGoal(planID: row.id, goalID: goalID, done: try req.content.decode(GoalForm.self).done != "0",
-                                                           context: req.auditContext)
+        try await WorkPlanStore(database: req.db).markGoal(
+            planID: row.id, goalID: goalID, done: try req.content.decode(GoalForm.self).done != "0",
+            context: req.auditContext)
         return req.redirect(to: "/work-plans/\(row.id)", flash: FlashMessage(.success, "assessment.flash.saved"))
     }
 
@@ -130,11 +158,14 @@ struct WorkPlansController: RouteCollection {
         let row = try await req.record(WorkPlanKind.self, for: .manageWorkPlans)
         let form = try req.content.decode(ResultForm.self)
         do {
-            try await WorkPlanStore(database: req.db).recordResult(row, note: form.resultNote ?? "", version: form.version ?? -1,
-                                                                   serviceQuality: req.application.serviceQualityFigures, context: req.auditContext)
+            try await WorkPlanStore(database: req.db).recordResult(
+                row, note: form.resultNote ?? "", version: form.version ?? -1,
+                serviceQuality: req.application.serviceQualityFigures, context: req.auditContext)
             return req.redirect(to: "/work-plans/\(row.id)", flash: FlashMessage(.success, "assessment.flash.saved"))
         } catch let problems as FieldErrors {
-            return try await renderShow(req, row, error: problems.messages.values.map { req.t($0) }.joined(separator: " "), status: .unprocessableEntity)
+            return try await renderShow(
+                req, row, error: problems.messages.values.map { req.t($0) }.joined(separator: " "),
+                status: .unprocessableEntity)
         } catch let error as KefuError where error.status == .conflict {
             return try await renderShow(req, row, error: req.t(error.messageKey), status: .conflict)
         }

@@ -1,8 +1,9 @@
 import Fluent
-@testable import KefuServer
 import KefuDomain
 import KefuTesting
 import Testing
+
+@testable import KefuServer
 
 extension TestApp {
     func staff(_ username: String) async throws -> StaffModel {

@@ -84,7 +84,7 @@ public struct CSVTable: Sendable, Equatable {
         let isPadding: (Unicode.Scalar) -> Bool = { $0.properties.isWhitespace || $0 == "\u{FEFF}" }
         let scalars = cell.unicodeScalars
         guard let start = scalars.firstIndex(where: { !isPadding($0) }),
-              let end = scalars.lastIndex(where: { !isPadding($0) })
+            let end = scalars.lastIndex(where: { !isPadding($0) })
         else { return "" }
         return String(scalars[start...end])
     }

@@ -1,9 +1,9 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Musl)
-import Musl
+    import Musl
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// The character encodings a customer file arrives in or leaves as.
@@ -137,10 +137,12 @@ public enum CSVText {
             while true {
                 let flushing = inputLeft == 0
                 let (result, failure, produced) = chunk.withUnsafeMutableBufferPointer { chunkBuffer in
-                    var outputPointer = UnsafeMutableRawPointer(chunkBuffer.baseAddress)?.assumingMemoryBound(to: CChar.self)
+                    var outputPointer = UnsafeMutableRawPointer(chunkBuffer.baseAddress)?.assumingMemoryBound(
+                        to: CChar.self)
                     var outputLeft = chunkBuffer.count
                     // After the input, one call with no input writes any shift state back to the initial one.
-                    let result = flushing
+                    let result =
+                        flushing
                         ? iconv(converter, nil, nil, &outputPointer, &outputLeft)
                         : iconv(converter, &inputPointer, &inputLeft, &outputPointer, &outputLeft)
                     return (result, errno, chunkBuffer.count - outputLeft)

@@ -62,7 +62,9 @@ extension Application {
     /// Set once in `configure`: the application's storage must not change while requests read it.
     var importJobs: ImportJobs {
         get {
-            guard let jobs = storage[ImportJobsKey.self] else { fatalError("importJobs is used before configure(_:) set it") }
+            guard let jobs = storage[ImportJobsKey.self] else {
+                fatalError("importJobs is used before configure(_:) set it")
+            }
             return jobs
         }
         set { storage[ImportJobsKey.self] = newValue }
@@ -133,8 +135,10 @@ struct CustomerImportController: RouteCollection {
 
     /// The fields a column can go to, in the order of the customer form.
     static let importFields = [
-        "name", "kind", "companyName", "creditCode", "mobile", "landline", "email", "wechatID", "province", "city", "address",
-        "businessScope", "industries", "budgetMinWan", "budgetMaxWan", "preferredRegions", "timing", "source", "category", "grade",
+        "name", "kind", "companyName", "creditCode", "mobile", "landline", "email", "wechatID", "province", "city",
+        "address",
+        "businessScope", "industries", "budgetMinWan", "budgetMaxWan", "preferredRegions", "timing", "source",
+        "category", "grade",
         "stage", "tags", "remarks",
     ]
 
@@ -166,9 +170,15 @@ struct CustomerImportController: RouteCollection {
         var canChooseOwner = false
 
         init(errors: [String: String] = [:], report: ImportReport? = nil, form: UploadForm? = nil) {
-            encodings = ChoiceOption.list(["auto", "utf8", "utf8-bom", "gb18030"], labelPrefix: "import.encoding", selected: form?.encoding ?? "auto")
-            sources = ChoiceOption.list(SourceChannel.allCases.map(\.rawValue), labelPrefix: "customer.source", selected: form?.defaultSource ?? "phone")
-            duplicateChoices = ChoiceOption.list(CustomerImporter.DuplicateHandling.allCases.map(\.rawValue), labelPrefix: "import.duplicates", selected: form?.duplicates ?? "skip")
+            encodings = ChoiceOption.list(
+                ["auto", "utf8", "utf8-bom", "gb18030"], labelPrefix: "import.encoding",
+                selected: form?.encoding ?? "auto")
+            sources = ChoiceOption.list(
+                SourceChannel.allCases.map(\.rawValue), labelPrefix: "customer.source",
+                selected: form?.defaultSource ?? "phone")
+            duplicateChoices = ChoiceOption.list(
+                CustomerImporter.DuplicateHandling.allCases.map(\.rawValue), labelPrefix: "import.duplicates",
+                selected: form?.duplicates ?? "skip")
             self.errors = errors
             self.report = report
             hasProblems = !(report?.problems.isEmpty ?? true)
@@ -194,7 +204,9 @@ struct CustomerImportController: RouteCollection {
     static func rejectedResponse(_ plan: CustomerImportPlan, localize: (String) -> String) -> Response {
         var headers = HTTPHeaders()
         headers.contentType = HTTPMediaType(type: "text", subType: "csv", parameters: ["charset": "utf-8"])
-        headers.replaceOrAdd(name: .contentDisposition, value: "attachment; filename=\"rejected-rows.csv\"; filename*=UTF-8''%E9%97%AE%E9%A2%98%E8%A1%8C.csv")
+        headers.replaceOrAdd(
+            name: .contentDisposition,
+            value: "attachment; filename=\"rejected-rows.csv\"; filename*=UTF-8''%E9%97%AE%E9%A2%98%E8%A1%8C.csv")
         return Response(status: .ok, headers: headers, body: .init(string: plan.rejectedFile(localize: localize)))
     }
 
@@ -204,10 +216,15 @@ struct CustomerImportController: RouteCollection {
         if AccessPolicy.allows(staff.role, .reassignCustomers) {
             let chosen = (try? req.content.get(String.self, at: "owner")) ?? "me"
             page.canChooseOwner = true
-            page.owners = [ChoiceOption(value: "me", labelKey: "import.owner.me", isSelected: chosen == "me"),
-                           ChoiceOption(value: "round_robin", labelKey: "import.owner.round_robin", isSelected: chosen == "round_robin")]
+            page.owners =
+                [
+                    ChoiceOption(value: "me", labelKey: "import.owner.me", isSelected: chosen == "me"),
+                    ChoiceOption(
+                        value: "round_robin", labelKey: "import.owner.round_robin", isSelected: chosen == "round_robin"),
+                ]
                 + (try await req.application.assigneeDirectory.assignees(on: req.db)).filter { $0.id != staff.id }.map {
-                    ChoiceOption(value: String($0.id), labelKey: "", label: $0.displayName, isSelected: chosen == String($0.id))
+                    ChoiceOption(
+                        value: String($0.id), labelKey: "", label: $0.displayName, isSelected: chosen == String($0.id))
                 }
         }
         return try await req.renderPage("customers/import", titleKey: "import.title", page, status: status)
@@ -215,12 +232,21 @@ struct CustomerImportController: RouteCollection {
 
     /// 下载模板: the header the import reads best and one example row, as Excel opens it (UTF-8 with BOM).
     @Sendable func template(req: Request) async throws -> Response {
-        let header = ["客户姓名", "手机号码", "公司名称", "统一社会信用代码", "邮箱", "省份", "城市", "意向行业", "投资预算", "投资时间", "客户来源", "客户阶段", "客户等级", "备注"]
-        let example = ["王先生", "13800138000", "示例科技有限公司", "", "wang@example.cn", "江苏省", "苏州", "先进制造", "500-1500万", "6 个月内", "电话", "线索", "B", "示例行，导入前请删除"]
+        let header = [
+            "客户姓名", "手机号码", "公司名称", "统一社会信用代码", "邮箱", "省份", "城市", "意向行业", "投资预算", "投资时间", "客户来源", "客户阶段", "客户等级", "备注",
+        ]
+        let example = [
+            "王先生", "13800138000", "示例科技有限公司", "", "wang@example.cn", "江苏省", "苏州", "先进制造", "500-1500万", "6 个月内", "电话",
+            "线索", "B", "示例行，导入前请删除",
+        ]
         let csv = "\u{FEFF}" + [header, example].map { $0.joined(separator: ",") }.joined(separator: "\r\n") + "\r\n"
         var headers = HTTPHeaders()
         headers.contentType = HTTPMediaType(type: "text", subType: "csv", parameters: ["charset": "utf-8"])
-        headers.replaceOrAdd(name: .contentDisposition, value: "attachment; filename=\"customer-import-template.csv\"; filename*=UTF-8''%E5%AE%A2%E6%88%B7%E5%AF%BC%E5%85%A5%E6%A8%A1%E6%9D%BF.csv")
+        headers.replaceOrAdd(
+            name: .contentDisposition,
+            value:
+                "attachment; filename=\"customer-import-template.csv\"; filename*=UTF-8''%E5%AE%A2%E6%88%B7%E5%AF%BC%E5%85%A5%E6%A8%A1%E6%9D%BF.csv"
+        )
         return Response(status: .ok, headers: headers, body: .init(string: csv))
     }
 
@@ -237,13 +263,15 @@ struct CustomerImportController: RouteCollection {
         // A browser posts the file input even when no file was chosen: an empty part, not a new file.
         let newFile = form.file.flatMap { $0.data.readableBytes > 0 ? $0 : nil }
         if let file = newFile {
-            upload = ImportJobs.Upload(bytes: Array(file.data.readableBytesView), encoding: CSVEncoding(rawValue: form.encoding ?? "auto"),
-                                       ownerID: staff.id, storedAt: req.now)
+            upload = ImportJobs.Upload(
+                bytes: Array(file.data.readableBytesView), encoding: CSVEncoding(rawValue: form.encoding ?? "auto"),
+                ownerID: staff.id, storedAt: req.now)
             token = await jobs.keep(upload)
         } else if let kept = form.upload, let stored = await jobs.upload(kept, ownerID: staff.id) {
             (token, upload) = (kept, stored)
         } else {
-            return try await Self.render(req, Page(errors: ["file": "import.choose_file"], form: form), status: .unprocessableEntity)
+            return try await Self.render(
+                req, Page(errors: ["file": "import.choose_file"], form: form), status: .unprocessableEntity)
         }
         let defaultSource = SourceChannel(rawValue: form.defaultSource ?? "") ?? .phone
         let handling = CustomerImporter.DuplicateHandling(rawValue: form.duplicates ?? "") ?? .skip
@@ -252,13 +280,16 @@ struct CustomerImportController: RouteCollection {
         }
         var plan: CustomerImportPlan, encoding: CSVEncoding
         do {
-            (plan, encoding) = try req.customerImportPlan(bytes: upload.bytes, encoding: upload.encoding, mapping: newFile == nil ? chosen : nil, defaultSource: defaultSource)
+            (plan, encoding) = try req.customerImportPlan(
+                bytes: upload.bytes, encoding: upload.encoding, mapping: newFile == nil ? chosen : nil,
+                defaultSource: defaultSource)
         } catch let errors as FieldErrors {
             return try await Self.render(req, Page(errors: errors.messages, form: form), status: .unprocessableEntity)
         }
         let duplicates = try await CustomerImporter(database: req.db).duplicateLines(in: plan)
-        try await DuplicateCheck.admitImport(matchingExisting: CustomerImporter.matchesOnRecord(duplicates), rows: plan.rows.count,
-                                             actor: staff.actor, context: req.auditContext, on: req.db)
+        try await DuplicateCheck.admitImport(
+            matchingExisting: CustomerImporter.matchesOnRecord(duplicates), rows: plan.rows.count,
+            actor: staff.actor, context: req.auditContext, on: req.db)
         // 下载问题行: the rejected rows with their problems, as a file (issue 10).
         if form.step == "rejected" { return Self.rejectedResponse(plan, localize: { req.t($0) }) }
         // 只导入有效行: the lines without a problem are written, the others left for the file of rejected rows.
@@ -271,8 +302,12 @@ struct CustomerImportController: RouteCollection {
             page.uploadToken = token
             page.columns = plan.header.enumerated().map { index, header in
                 let selected = plan.mapping.fieldForColumn[index] ?? ""
-                return Column(index: index, header: header, options: [ChoiceOption(value: "", labelKey: "import.skip_column", isSelected: selected.isEmpty)]
-                    + Self.importFields.map { ChoiceOption(value: $0, labelKey: "customer.field.\($0)", isSelected: $0 == selected) })
+                return Column(
+                    index: index, header: header,
+                    options: [ChoiceOption(value: "", labelKey: "import.skip_column", isSelected: selected.isEmpty)]
+                        + Self.importFields.map {
+                            ChoiceOption(value: $0, labelKey: "customer.field.\($0)", isSelected: $0 == selected)
+                        })
             }
             page.hasColumns = !page.columns.isEmpty
             return try await Self.render(req, page, status: plan.problems.isEmpty ? .ok : .unprocessableEntity)
@@ -293,11 +328,15 @@ struct CustomerImportController: RouteCollection {
         let importer = CustomerImporter(database: req.application.db)
         Task {
             do {
-                let outcome = try await importer.run(plan, duplicates: duplicates, handling: handling, responsibleStaffID: owners.everyone, jobLabel: "import-\(jobID.prefix(8))",
-                                                     context: context, owners: owners.byLine) { done in await jobs.progress(jobID, done: done) }
-                let report = ImportReport(encoding: encoding.rawValue, mapping: [:], totalRows: plan.totalRows, validRows: plan.rows.count,
-                                          problems: [], duplicateLines: duplicates.keys.sorted(), dryRun: false, created: outcome.created,
-                                          skippedLines: outcome.skippedLines)
+                let outcome = try await importer.run(
+                    plan, duplicates: duplicates, handling: handling, responsibleStaffID: owners.everyone,
+                    jobLabel: "import-\(jobID.prefix(8))",
+                    context: context, owners: owners.byLine
+                ) { done in await jobs.progress(jobID, done: done) }
+                let report = ImportReport(
+                    encoding: encoding.rawValue, mapping: [:], totalRows: plan.totalRows, validRows: plan.rows.count,
+                    problems: [], duplicateLines: duplicates.keys.sorted(), dryRun: false, created: outcome.created,
+                    skippedLines: outcome.skippedLines)
                 await jobs.finish(jobID, report: report)
             } catch {
                 logger.error("import \(jobID) failed: \(error)")
@@ -309,7 +348,7 @@ struct CustomerImportController: RouteCollection {
 
     @Sendable func job(req: Request) async throws -> Response {
         guard let id = req.parameters.get("job"), let snapshot = await req.application.importJobs.snapshot(id),
-              snapshot.ownerID == req.staff?.id || req.staff?.role == .supervisor
+            snapshot.ownerID == req.staff?.id || req.staff?.role == .supervisor
         else { throw KefuError.notFound }
         var page = Page(report: snapshot.report)
         page.jobID = id

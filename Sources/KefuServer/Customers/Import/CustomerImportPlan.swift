@@ -62,11 +62,16 @@ struct CustomerImportPlan: Sendable {
     /// The rejected rows as they were, with the line and what is wrong in words, as a CSV Excel opens.
     func rejectedFile(localize: (String) -> String) -> String {
         var byLine: [Int: [String]] = [:]
-        for problem in problems { byLine[problem.line, default: []].append((problem.column.isEmpty ? "" : problem.column + "：") + localize(problem.messageKey)) }
+        for problem in problems {
+            byLine[problem.line, default: []].append(
+                (problem.column.isEmpty ? "" : problem.column + "：") + localize(problem.messageKey))
+        }
         let rows = byLine.keys.sorted().filter { $0 > 1 }.map { line in
             [String(line)] + (rejectedCells[line] ?? []) + [byLine[line, default: []].joined(separator: "；")]
         }
-        return "\u{FEFF}" + CSVTable.write(header: [localize("import.line")] + header + [localize("import.problems_column")], rows: rows)
+        return "\u{FEFF}"
+            + CSVTable.write(
+                header: [localize("import.line")] + header + [localize("import.problems_column")], rows: rows)
     }
 
     /// Reads the table with the mapping, turning labels people type ("电话", "意向") into stored keys
@@ -90,7 +95,10 @@ struct CustomerImportPlan: Sendable {
             }
             var draft = CustomerDraft()
             draft.kind = value("kind", prefix: "customer.kind")
-            if draft.kind.isEmpty { draft.kind = value("companyName").isEmpty ? CustomerKind.individual.rawValue : CustomerKind.company.rawValue }
+            if draft.kind.isEmpty {
+                draft.kind =
+                    value("companyName").isEmpty ? CustomerKind.individual.rawValue : CustomerKind.company.rawValue
+            }
             draft.name = value("name")
             draft.companyName = value("companyName")
             draft.creditCode = value("creditCode")
@@ -129,16 +137,21 @@ struct CustomerImportPlan: Sendable {
             case .failure(let errors):
                 plan.rejectedCells[row.line] = row.fields
                 for (field, key) in errors.messages.sorted(by: { $0.key < $1.key }) {
-                    plan.problems.append(ImportProblem(line: row.line, column: columnName(field), field: field, messageKey: key))
+                    plan.problems.append(
+                        ImportProblem(line: row.line, column: columnName(field), field: field, messageKey: key))
                 }
             }
             if row.extraFieldCount > 0 {
                 plan.rejectedCells[row.line] = row.fields
-                plan.problems.append(ImportProblem(line: row.line, column: Self.columnLetter(table.header.count), field: "", messageKey: "import.extra_cells"))
+                plan.problems.append(
+                    ImportProblem(
+                        line: row.line, column: Self.columnLetter(table.header.count), field: "",
+                        messageKey: "import.extra_cells"))
             }
         }
         if mapping.column(of: "name") == nil {
-            plan.problems.insert(ImportProblem(line: 1, column: "", field: "name", messageKey: "import.name_not_mapped"), at: 0)
+            plan.problems.insert(
+                ImportProblem(line: 1, column: "", field: "name", messageKey: "import.name_not_mapped"), at: 0)
         }
         return plan
     }

@@ -1,6 +1,6 @@
 import AsyncKit
-import SQLiteNIO
 import KefuDomain
+import SQLiteNIO
 import Vapor
 
 /// An error meant for the person or program that made the request: a status, a stable code for
@@ -29,7 +29,8 @@ public struct KefuError: Error, Sendable {
     }
 
     public static func validation(_ errors: FieldErrors) -> KefuError {
-        KefuError(.unprocessableEntity, code: "validation_failed", messageKey: "error.validation", fields: errors.messages)
+        KefuError(
+            .unprocessableEntity, code: "validation_failed", messageKey: "error.validation", fields: errors.messages)
     }
 
     public static let notFound = KefuError(.notFound, code: "not_found", messageKey: "error.not_found")
@@ -54,7 +55,9 @@ public struct KefuError: Error, Sendable {
     /// The server is saturated for a moment (all database connections or password checks in use):
     /// 503 with `Retry-After`, never a 500 — nothing went wrong and nothing was changed.
     public static func busy(retryAfterSeconds: Int) -> KefuError {
-        KefuError(.serviceUnavailable, code: "busy", messageKey: "error.busy", headers: ["Retry-After": String(retryAfterSeconds)])
+        KefuError(
+            .serviceUnavailable, code: "busy", messageKey: "error.busy",
+            headers: ["Retry-After": String(retryAfterSeconds)])
     }
 
     public static func tooManyRequests(retryAfterSeconds: Int) -> KefuError {
@@ -93,7 +96,8 @@ extension KefuError {
             return .validation(errors)
         case is ConnectionPoolTimeoutError:
             return .busy(retryAfterSeconds: 2)
-        case let error as SQLiteError where [.busy, .busyTimeout, .busyInRecovery, .busyInSnapshot, .locked].contains(error.reason):
+        case let error as SQLiteError
+        where [.busy, .busyTimeout, .busyInRecovery, .busyInSnapshot, .locked].contains(error.reason):
             // SQLite's write lock stayed taken beyond the busy timeout: saturation, and the
             // transaction was rolled back — nothing happened, so the client may try again.
             return .busy(retryAfterSeconds: 1)
@@ -114,7 +118,8 @@ extension KefuError {
         case .payloadTooLarge:
             return KefuError(.payloadTooLarge, code: "payload_too_large", messageKey: "error.payload_too_large")
         case .unsupportedMediaType:
-            return KefuError(.unsupportedMediaType, code: "unsupported_media_type", messageKey: "error.unsupported_media_type")
+            return KefuError(
+                .unsupportedMediaType, code: "unsupported_media_type", messageKey: "error.unsupported_media_type")
         case .methodNotAllowed:
             return KefuError(.methodNotAllowed, code: "method_not_allowed", messageKey: "error.method_not_allowed")
         case .tooManyRequests:

@@ -17,17 +17,20 @@ struct APIOperation: Sendable {
 
     /// The Vapor route path for the same operation (`:id` for `{id}`), for matching routes.
     var routePath: String {
-        "/" + path.split(separator: "/").map { part in
-            part.hasPrefix("{") ? ":" + part.dropFirst().dropLast() : String(part)
-        }.joined(separator: "/")
+        "/"
+            + path.split(separator: "/").map { part in
+                part.hasPrefix("{") ? ":" + part.dropFirst().dropLast() : String(part)
+            }.joined(separator: "/")
     }
 }
 
 enum OpenAPIParameters {
     static let id: JSONValue = ["name": "id", "in": "path", "required": true, "schema": ["type": "integer"]]
     static let page: [JSONValue] = [
-        ["name": "page", "in": "query", "schema": ["type": "integer", "minimum": 1, "maximum": 100_000],
-         "description": "1-based page number; outside 1–100000 the answer is 400 invalid_query"],
+        [
+            "name": "page", "in": "query", "schema": ["type": "integer", "minimum": 1, "maximum": 100_000],
+            "description": "1-based page number; outside 1–100000 the answer is 400 invalid_query",
+        ],
         ["name": "perPage", "in": "query", "schema": ["type": "integer", "minimum": 1, "maximum": 100]],
     ]
 
@@ -56,21 +59,29 @@ struct OpenAPIDocumentBuilder {
         var allSchemas = schemas
         allSchemas["Error"] = [
             "type": "object", "required": ["error"],
-            "properties": ["error": [
-                "type": "object", "required": ["code", "message", "fields"],
-                "properties": [
-                    "code": ["type": "string", "description": "Stable machine-readable code"],
-                    "message": ["type": "string", "description": "Message in the caller's language"],
-                    "fields": ["type": "object", "additionalProperties": ["type": "string"], "description": "Field → message"],
-                ],
-            ]],
+            "properties": [
+                "error": [
+                    "type": "object", "required": ["code", "message", "fields"],
+                    "properties": [
+                        "code": ["type": "string", "description": "Stable machine-readable code"],
+                        "message": ["type": "string", "description": "Message in the caller's language"],
+                        "fields": [
+                            "type": "object", "additionalProperties": ["type": "string"],
+                            "description": "Field → message",
+                        ],
+                    ],
+                ]
+            ],
         ]
         allSchemas["PageInfo"] = [
             "type": "object", "required": ["number", "size", "totalItems", "totalPages"],
             "properties": [
                 "number": ["type": "integer"], "size": ["type": "integer"],
                 "totalItems": ["type": "integer"], "totalPages": ["type": "integer"],
-                "totalIsCapped": ["type": "boolean", "description": "More matches exist than totalItems (long lists count up to a cap)"],
+                "totalIsCapped": [
+                    "type": "boolean",
+                    "description": "More matches exist than totalItems (long lists count up to a cap)",
+                ],
             ],
         ]
         return [
@@ -78,7 +89,8 @@ struct OpenAPIDocumentBuilder {
             "info": [
                 "title": "Kefu API",
                 "version": "1.0.0",
-                "description": "客服部管理系统 JSON API. Authenticate with a personal token: `Authorization: Bearer kefu_…` (create one on your profile page or with POST /api/v1/auth/tokens). Lists are paged with `page` and `perPage` and answer `{items, page}`. Errors answer `{error: {code, message, fields}}`. Updates carry the record's `version`; a stale version answers 409.",
+                "description":
+                    "客服部管理系统 JSON API. Authenticate with a personal token: `Authorization: Bearer kefu_…` (create one on your profile page or with POST /api/v1/auth/tokens). Lists are paged with `page` and `perPage` and answer `{items, page}`. Errors answer `{error: {code, message, fields}}`. Updates carry the record's `version`; a stale version answers 409.",
             ],
             "servers": [["url": "/"]],
             "security": [["bearerToken": []]],
@@ -95,7 +107,9 @@ struct OpenAPIDocumentBuilder {
         for (status, schema) in operation.responses {
             var response: [String: JSONValue] = ["description": status == 204 ? "No content" : "Success"]
             if let schema {
-                response["content"] = ["application/json": ["schema": ["$ref": .string("#/components/schemas/\(schema)")]]]
+                response["content"] = [
+                    "application/json": ["schema": ["$ref": .string("#/components/schemas/\(schema)")]]
+                ]
             }
             responses[String(status)] = .object(response)
         }
@@ -106,9 +120,15 @@ struct OpenAPIDocumentBuilder {
                 "content": ["application/json": ["schema": ["$ref": "#/components/schemas/Error"]]],
             ]
         }
-        let operationID = operation.method.rawValue.lowercased() + operation.path
+        let operationID =
+            operation.method.rawValue.lowercased()
+            + operation.path
             .split(separator: "/").dropFirst(2)
-            .map { $0.hasPrefix("{") ? "By" + $0.dropFirst().dropLast().capitalized : $0.split(separator: "-").map(\.capitalized).joined() }
+            .map {
+                $0.hasPrefix("{")
+                    ? "By" + $0.dropFirst().dropLast().capitalized
+                    : $0.split(separator: "-").map(\.capitalized).joined()
+            }
             .joined()
         var entry: [String: JSONValue] = [
             "tags": [.string(operation.tag)],
@@ -120,7 +140,9 @@ struct OpenAPIDocumentBuilder {
         if let schema = operation.requestSchema {
             entry["requestBody"] = [
                 "required": true,
-                "content": .object([operation.requestContentType: ["schema": ["$ref": .string("#/components/schemas/\(schema)")]]]),
+                "content": .object([
+                    operation.requestContentType: ["schema": ["$ref": .string("#/components/schemas/\(schema)")]]
+                ]),
             ]
         }
         if operation.isPublic { entry["security"] = [] }

@@ -7,7 +7,9 @@ struct OpenAPIController: RouteCollection {
     let document: OpenAPIDocumentBuilder
 
     static let operations: [APIOperation] = [
-        APIOperation(method: .GET, path: "/api/v1/openapi.json", tag: "Meta", summary: "This document", isPublic: true, responses: [200: nil]),
+        APIOperation(
+            method: .GET, path: "/api/v1/openapi.json", tag: "Meta", summary: "This document", isPublic: true,
+            responses: [200: nil])
     ]
 
     struct DocsPage: Encodable {
@@ -33,11 +35,14 @@ struct OpenAPIController: RouteCollection {
         let tags = operations.reduce(into: [String]()) { tags, operation in
             if !tags.contains(operation.tag) { tags.append(operation.tag) }
         }
-        let page = DocsPage(groups: tags.map { tag in
-            .init(tag: req.words.label("api.tag", tag), operations: operations.filter { $0.tag == tag }.map {
-                .init(method: $0.method.rawValue, path: $0.path, summary: $0.summary, isPublic: $0.isPublic)
+        let page = DocsPage(
+            groups: tags.map { tag in
+                .init(
+                    tag: req.words.label("api.tag", tag),
+                    operations: operations.filter { $0.tag == tag }.map {
+                        .init(method: $0.method.rawValue, path: $0.path, summary: $0.summary, isPublic: $0.isPublic)
+                    })
             })
-        })
         return try await req.renderPage("api/docs", titleKey: "api.title", page)
     }
 }

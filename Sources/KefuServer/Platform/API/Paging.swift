@@ -18,8 +18,9 @@ struct PageDTO<Item: Content>: Content {
         self.items = items
         let capped = cap.map { total > $0 } ?? false
         let shown = capped ? cap! : total
-        self.page = Info(number: request.number, size: request.size, totalItems: shown, totalPages: request.pageCount(total: shown),
-                         totalIsCapped: cap == nil ? nil : capped)
+        self.page = Info(
+            number: request.number, size: request.size, totalItems: shown, totalPages: request.pageCount(total: shown),
+            totalIsCapped: cap == nil ? nil : capped)
     }
 }
 

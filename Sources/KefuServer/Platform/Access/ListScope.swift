@@ -17,6 +17,7 @@ extension Request {
         let staff = try requireStaff()
         let canSeeTeam = AccessPolicy.widestScope(of: staff.role, for: action) == .any
         let isTeam = canSeeTeam && query[String.self, at: "scope"] != "mine"
-        return ListScope(canSeeTeam: canSeeTeam, isTeam: isTeam, staffID: isTeam ? query[Int.self, at: "staff"] : staff.id)
+        return ListScope(
+            canSeeTeam: canSeeTeam, isTeam: isTeam, staffID: isTeam ? query[Int.self, at: "staff"] : staff.id)
     }
 }

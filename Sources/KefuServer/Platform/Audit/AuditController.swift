@@ -30,12 +30,17 @@ struct AuditEntryDTO: Content {
         requestID = model.requestID
     }
 
-    static let schema = Schema.object([
-        "id": Schema.integer, "occurredAt": Schema.dateTime, "actorStaffID": Schema.nullable("integer"),
-        "actorName": Schema.string, "action": Schema.string, "recordType": Schema.string, "recordID": Schema.string,
-        "fields": ["type": "array", "items": Schema.string], "detail": Schema.string, "address": Schema.string,
-        "requestID": Schema.string,
-    ], required: ["id", "occurredAt", "actorName", "action", "recordType", "recordID", "fields", "detail", "address", "requestID"])
+    static let schema = Schema.object(
+        [
+            "id": Schema.integer, "occurredAt": Schema.dateTime, "actorStaffID": Schema.nullable("integer"),
+            "actorName": Schema.string, "action": Schema.string, "recordType": Schema.string, "recordID": Schema.string,
+            "fields": ["type": "array", "items": Schema.string], "detail": Schema.string, "address": Schema.string,
+            "requestID": Schema.string,
+        ],
+        required: [
+            "id", "occurredAt", "actorName", "action", "recordType", "recordID", "fields", "detail", "address",
+            "requestID",
+        ])
 }
 
 /// The filters of the audit log, from the page's form or the API's query.
@@ -92,12 +97,14 @@ struct AuditFilter: Sendable {
 struct AuditController: RouteCollection {
     struct Page: Encodable {
         struct Row: Encodable {
-            var occurredAt: String; var actorName: String; var action: String; var actionLabel: String; var recordType: String
+            var occurredAt: String; var actorName: String; var action: String; var actionLabel: String;
+            var recordType: String
             var recordID: String; var fields: String; var detail: String; var address: String; var requestID: String
         }
         var rows: [Row]
         var hasRows: Bool
-        var actor: String; var action: String; var recordType: String; var recordID: String; var from: String; var to: String
+        var actor: String; var action: String; var recordType: String; var recordID: String; var from: String;
+        var to: String
         /// The filters as choices in words (issue 10 #5): people by name, actions and record types by label.
         var actors: [ChoiceOption] = []
         var actions: [ChoiceOption] = []
@@ -107,16 +114,19 @@ struct AuditController: RouteCollection {
     }
 
     static let operations: [APIOperation] = [
-        APIOperation(method: .GET, path: "/api/v1/audit-entries", tag: "Audit", summary: "The audit log, newest first",
-                     parameters: OpenAPIParameters.page + [
-                        OpenAPIParameters.query("actor", "string", "Username of the actor"),
-                        OpenAPIParameters.query("action", "string", "e.g. auth.sign_in_failed"),
-                        OpenAPIParameters.query("recordType"), OpenAPIParameters.query("recordID"),
-                        OpenAPIParameters.query("from", "string", "First day, YYYY-MM-DD"),
-                        OpenAPIParameters.query("to", "string", "Last day, YYYY-MM-DD"),
-                     ], responses: [200: "AuditEntryPage"]),
+        APIOperation(
+            method: .GET, path: "/api/v1/audit-entries", tag: "Audit", summary: "The audit log, newest first",
+            parameters: OpenAPIParameters.page + [
+                OpenAPIParameters.query("actor", "string", "Username of the actor"),
+                OpenAPIParameters.query("action", "string", "e.g. auth.sign_in_failed"),
+                OpenAPIParameters.query("recordType"), OpenAPIParameters.query("recordID"),
+                OpenAPIParameters.query("from", "string", "First day, YYYY-MM-DD"),
+                OpenAPIParameters.query("to", "string", "Last day, YYYY-MM-DD"),
+            ], responses: [200: "AuditEntryPage"])
     ]
-    static let schemas: [String: JSONValue] = ["AuditEntry": AuditEntryDTO.schema, "AuditEntryPage": Schema.page(of: "AuditEntry")]
+    static let schemas: [String: JSONValue] = [
+        "AuditEntry": AuditEntryDTO.schema, "AuditEntryPage": Schema.page(of: "AuditEntry"),
+    ]
 
     func boot(routes: any RoutesBuilder) throws {
         routes.requiring(.viewAuditLog).get("audit", use: page)
@@ -143,39 +153,64 @@ struct AuditController: RouteCollection {
         } catch let problems as FieldErrors {
             errors = problems.messages
         }
-        let query = ["actor": filter.actor ?? "", "action": filter.action ?? "", "recordType": filter.recordType ?? "",
-                     "recordID": filter.recordID ?? "", "from": filter.from ?? "", "to": filter.to ?? ""]
+        let query = [
+            "actor": filter.actor ?? "", "action": filter.action ?? "", "recordType": filter.recordType ?? "",
+            "recordID": filter.recordID ?? "", "from": filter.from ?? "", "to": filter.to ?? "",
+        ]
         let words = req.words
         // People by display name: the actor's id finds today's name; a username stays only for entries without one.
         let people = try await StaffModel.query(on: req.db).sort(\.$displayName).all()
-        let names = Dictionary(people.compactMap { person in person.id.map { ($0, person.displayName) } }, uniquingKeysWith: { first, _ in first })
+        let names = Dictionary(
+            people.compactMap { person in person.id.map { ($0, person.displayName) } },
+            uniquingKeysWith: { first, _ in first })
         let table = req.kefu.localizer.tables[.zhHans] ?? [:]
         func codes(_ prefix: String) -> [String] {
-            table.keys.filter { $0.hasPrefix(prefix) && $0 != prefix + "any" }.map { String($0.dropFirst(prefix.count)) }
+            table.keys.filter { $0.hasPrefix(prefix) && $0 != prefix + "any" }.map {
+                String($0.dropFirst(prefix.count))
+            }
         }
         let actionCodes = codes("audit.action.").sorted { words.auditAction($0) < words.auditAction($1) }
         var page = Page(
             rows: items.map {
-                .init(occurredAt: DisplayFormat.dateTime($0.occurredAt), actorName: $0.actorStaffID.flatMap { names[$0] } ?? words.actor($0.actorName),
-                      action: $0.action, actionLabel: words.auditAction($0.action),
-                      recordType: words.label("audit.record_type", $0.recordType), recordID: $0.recordID, fields: words.auditFields($0.fields),
-                      detail: words.orDash($0.detail), address: $0.address, requestID: $0.requestID)
+                .init(
+                    occurredAt: DisplayFormat.dateTime($0.occurredAt),
+                    actorName: $0.actorStaffID.flatMap { names[$0] } ?? words.actor($0.actorName),
+                    action: $0.action, actionLabel: words.auditAction($0.action),
+                    recordType: words.label("audit.record_type", $0.recordType), recordID: $0.recordID,
+                    fields: words.auditFields($0.fields),
+                    detail: words.orDash($0.detail), address: $0.address, requestID: $0.requestID)
             },
-            hasRows: !items.isEmpty, actor: query["actor"]!, action: query["action"]!, recordType: query["recordType"]!, recordID: query["recordID"]!,
+            hasRows: !items.isEmpty, actor: query["actor"]!, action: query["action"]!, recordType: query["recordType"]!,
+            recordID: query["recordID"]!,
             from: query["from"]!, to: query["to"]!, errors: errors,
             pager: Pager(request: paging, total: total, path: SiteURL.auditLog, query: query)
         )
-        page.actors = [ChoiceOption(value: "", labelKey: "audit.actor.any", isSelected: filter.actor == nil)]
-            + people.map { ChoiceOption(value: $0.username, labelKey: "", label: $0.displayName, isSelected: $0.username == filter.actor) }
-            + ["console", "anonymous"].map { ChoiceOption(value: $0, labelKey: "audit.actor.\($0)", isSelected: $0 == filter.actor) }
-        page.actions = [ChoiceOption(value: "", labelKey: "audit.action.any", isSelected: filter.action == nil)]
-            + actionCodes.map { ChoiceOption(value: $0, labelKey: "audit.action.\($0)", isSelected: $0 == filter.action) }
-        page.recordTypes = [ChoiceOption(value: "", labelKey: "audit.record_type.any", isSelected: filter.recordType == nil)]
-            + codes("audit.record_type.").sorted().map { ChoiceOption(value: $0, labelKey: "audit.record_type.\($0)", isSelected: $0 == filter.recordType) }
-        return try await req.renderPage("audit/index", titleKey: "audit.title", page, status: errors.isEmpty ? .ok : .unprocessableEntity)
+        page.actors =
+            [ChoiceOption(value: "", labelKey: "audit.actor.any", isSelected: filter.actor == nil)]
+            + people.map {
+                ChoiceOption(
+                    value: $0.username, labelKey: "", label: $0.displayName, isSelected: $0.username == filter.actor)
+            }
+            + ["console", "anonymous"].map {
+                ChoiceOption(value: $0, labelKey: "audit.actor.\($0)", isSelected: $0 == filter.actor)
+            }
+        page.actions =
+            [ChoiceOption(value: "", labelKey: "audit.action.any", isSelected: filter.action == nil)]
+            + actionCodes.map {
+                ChoiceOption(value: $0, labelKey: "audit.action.\($0)", isSelected: $0 == filter.action)
+            }
+        page.recordTypes =
+            [ChoiceOption(value: "", labelKey: "audit.record_type.any", isSelected: filter.recordType == nil)]
+            + codes("audit.record_type.").sorted().map {
+                ChoiceOption(value: $0, labelKey: "audit.record_type.\($0)", isSelected: $0 == filter.recordType)
+            }
+        return try await req.renderPage(
+            "audit/index", titleKey: "audit.title", page, status: errors.isEmpty ? .ok : .unprocessableEntity)
     }
 
-    private func fetch(_ filter: AuditFilter, page: Paging, on database: any Database) async throws -> ([AuditEntryModel], Int) {
+    private func fetch(_ filter: AuditFilter, page: Paging, on database: any Database) async throws -> (
+        [AuditEntryModel], Int
+    ) {
         let total = try await filter.query(on: database).count()
         let items = try await filter.query(on: database)
             .sort(\.$occurredAt, .descending).sort(\.$id, .descending)

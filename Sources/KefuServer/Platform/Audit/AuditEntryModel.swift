@@ -41,28 +41,35 @@ struct CreateAuditEntries: AsyncMigration {
             .create()
         let sql = try database.sql()
         try await sql.raw("CREATE INDEX audit_entries_occurred ON audit_entries (occurred_at)").run()
-        try await sql.raw("CREATE INDEX audit_entries_record ON audit_entries (record_type, record_id, occurred_at)").run()
+        try await sql.raw("CREATE INDEX audit_entries_record ON audit_entries (record_type, record_id, occurred_at)")
+            .run()
         try await sql.raw("CREATE INDEX audit_entries_actor ON audit_entries (actor_staff_id, occurred_at)").run()
         try await sql.raw("CREATE INDEX audit_entries_action ON audit_entries (action, occurred_at)").run()
         // R4.4: no one can edit the log — not the app, not a script with the app's credentials.
         switch database.dialect {
         case .sqlite:
             for event in ["UPDATE", "DELETE"] {
-                try await sql.raw("""
+                try await sql.raw(
+                    """
                     CREATE TRIGGER audit_entries_append_only_\(unsafeRaw: event.lowercased())
                     BEFORE \(unsafeRaw: event) ON audit_entries
                     BEGIN SELECT RAISE(ABORT, 'audit entries are append-only'); END
-                    """).run()
+                    """
+                ).run()
             }
         case .postgres:
-            try await sql.raw("""
+            try await sql.raw(
+                """
                 CREATE FUNCTION audit_entries_append_only() RETURNS trigger AS $$
                 BEGIN RAISE EXCEPTION 'audit entries are append-only'; END; $$ LANGUAGE plpgsql
-                """).run()
-            try await sql.raw("""
+                """
+            ).run()
+            try await sql.raw(
+                """
                 CREATE TRIGGER audit_entries_append_only BEFORE UPDATE OR DELETE ON audit_entries
                 FOR EACH ROW EXECUTE FUNCTION audit_entries_append_only()
-                """).run()
+                """
+            ).run()
         }
     }
 

@@ -10,7 +10,9 @@ extension CommonPasswords {
         }
         let list = CommonPasswords(text: String(decoding: data, as: UTF8.self))
         guard list.count >= 10_000 else {
-            throw ConfigurationError(problems: ["the list of common passwords at \(path) holds only \(list.count) entries"])
+            throw ConfigurationError(problems: [
+                "the list of common passwords at \(path) holds only \(list.count) entries"
+            ])
         }
         return list
     }

@@ -16,7 +16,8 @@ struct RateLimit: Sendable {
     /// then nothing is counted).
     func admit(_ subject: String, now: Date, on database: any Database) async throws -> Bool {
         let subject = String(subject.prefix(128))
-        let id = try await database.insertIfUnderLimit("""
+        let id = try await database.insertIfUnderLimit(
+            """
             INSERT INTO rate_limit_hits (bucket, subject, occurred_at)
             SELECT \(bind: bucket), \(bind: subject), \(bind: now)
             WHERE (SELECT COUNT(*) FROM rate_limit_hits WHERE bucket = \(bind: bucket) AND subject = \(bind: subject)
@@ -40,7 +41,9 @@ struct CreateRateLimitHits: AsyncMigration {
             .field("subject", .string, .required)
             .field("occurred_at", .datetime, .required)
             .create()
-        try await database.sql().raw("CREATE INDEX rate_limit_hits_subject ON rate_limit_hits (bucket, subject, occurred_at)").run()
+        try await database.sql().raw(
+            "CREATE INDEX rate_limit_hits_subject ON rate_limit_hits (bucket, subject, occurred_at)"
+        ).run()
     }
 
     func revert(on database: any Database) async throws {

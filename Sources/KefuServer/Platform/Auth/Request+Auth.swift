@@ -55,14 +55,16 @@ extension Request {
     /// `KEFU_SECURE_COOKIES` is on (issue 11 #8). `maxAge` nil is a browser-session cookie.
     func kefuCookie(_ value: String, maxAge: Int?) -> HTTPCookies.Value {
         HTTPCookies.Value(
-            string: value, maxAge: maxAge, path: "/", isSecure: kefu.configuration.secureCookies, isHTTPOnly: true, sameSite: .lax
+            string: value, maxAge: maxAge, path: "/", isSecure: kefu.configuration.secureCookies, isHTTPOnly: true,
+            sameSite: .lax
         )
     }
 
     /// A cookie that removes one of Kefu's cookies from the browser.
     func expiredKefuCookie() -> HTTPCookies.Value {
         HTTPCookies.Value(
-            string: "", expires: Date(timeIntervalSince1970: 0), maxAge: 0, path: "/", isSecure: kefu.configuration.secureCookies,
+            string: "", expires: Date(timeIntervalSince1970: 0), maxAge: 0, path: "/",
+            isSecure: kefu.configuration.secureCookies,
             isHTTPOnly: true, sameSite: .lax
         )
     }

@@ -14,7 +14,9 @@ struct SessionAuthenticator: AsyncMiddleware {
         var expired = false
         if let match = try await lookup.session(tokenHash: Secrets.fingerprint(token)) {
             let session = match.session
-            if lifetime.isExpired(createdAt: session.createdAt, lastSeenAt: session.lastSeenAt, now: now) || !match.isActive {
+            if lifetime.isExpired(createdAt: session.createdAt, lastSeenAt: session.lastSeenAt, now: now)
+                || !match.isActive
+            {
                 try await lookup.deleteSession(session.id)
                 expired = true
             } else {

@@ -8,7 +8,8 @@ import Vapor
 struct SignIn {
     let request: Request
 
-    static let invalidCredentials = KefuError(.unauthorized, code: "invalid_credentials", messageKey: "auth.invalid_credentials")
+    static let invalidCredentials = KefuError(
+        .unauthorized, code: "invalid_credentials", messageKey: "auth.invalid_credentials")
 
     func authenticate(username rawUsername: String, password: String) async throws -> StaffModel {
         let username = String(rawUsername.trimmed.lowercased().prefix(64))
@@ -18,7 +19,8 @@ struct SignIn {
         // the count that admits it: of 30 guesses sent at once, at most the limit are ever checked
         // (issue 11 #4). A success takes its own failure and the earlier ones back.
         guard let reservation = try await reserveAttempt(username: username, address: address, now: now) else {
-            throw KefuError.tooManyRequests(retryAfterSeconds: try await retryAfter(username: username, address: address, now: now))
+            throw KefuError.tooManyRequests(
+                retryAfterSeconds: try await retryAfter(username: username, address: address, now: now))
         }
         let staff = try await StaffModel.query(on: request.db).filter(\.$username == username).first()
         let hash = staff?.passwordHash ?? request.kefu.decoyPasswordHash
@@ -26,13 +28,16 @@ struct SignIn {
         guard let staff, matches, staff.isActive else {
             try await AuditLog.record(
                 "auth.sign_in_failed", recordType: "staff", recordID: username,
-                detail: staff == nil ? "unknown" : (matches ? "inactive" : "password"), context: request.auditContext, on: request.db
+                detail: staff == nil ? "unknown" : (matches ? "inactive" : "password"), context: request.auditContext,
+                on: request.db
             )
             throw Self.invalidCredentials
         }
-        try await request.db.sql().raw("""
+        try await request.db.sql().raw(
+            """
             DELETE FROM sign_in_failures WHERE username = \(bind: username) AND id <= \(bind: reservation)
-            """).run()
+            """
+        ).run()
         return staff
     }
 
@@ -40,7 +45,8 @@ struct SignIn {
     /// returns its id; nil when either is locked.
     private func reserveAttempt(username: String, address: String, now: Date) async throws -> Int? {
         let account = SignInThrottle.perAccount, origin = SignInThrottle.perAddress
-        return try await request.db.insertIfUnderLimit("""
+        return try await request.db.insertIfUnderLimit(
+            """
             INSERT INTO sign_in_failures (username, address, occurred_at)
             SELECT \(bind: username), \(bind: address), \(bind: now)
             WHERE (SELECT COUNT(*) FROM sign_in_failures WHERE username = \(bind: username)
@@ -89,7 +95,8 @@ struct SignIn {
             }
             try await session.create(on: tx)
             try await tx.sql().raw("UPDATE staff SET last_sign_in_at = \(bind: now) WHERE id = \(bind: staffID)").run()
-            try await AuditLog.record("auth.signed_in", recordType: "staff", recordID: String(staffID), context: context, on: tx)
+            try await AuditLog.record(
+                "auth.signed_in", recordType: "staff", recordID: String(staffID), context: context, on: tx)
         }
         response.cookies[request.sessionCookieName] = SessionCookies.make(token, request)
     }

@@ -23,7 +23,8 @@ struct SignedInStaff: Sendable, Equatable {
 extension SignedInStaff {
     init(_ model: StaffModel) {
         self.init(
-            id: model.id ?? 0, username: model.username, displayName: model.displayName, departmentID: model.$department.id,
+            id: model.id ?? 0, username: model.username, displayName: model.displayName,
+            departmentID: model.$department.id,
             role: model.roleValue, language: model.languageValue
         )
     }
@@ -35,7 +36,8 @@ extension SignedInStaff {
 
     fileprivate init(row: any SQLRow) throws {
         self.init(
-            id: try row.decode(column: "staff_id", as: Int.self), username: try row.decode(column: "username", as: String.self),
+            id: try row.decode(column: "staff_id", as: Int.self),
+            username: try row.decode(column: "username", as: String.self),
             displayName: try row.decode(column: "display_name", as: String.self),
             departmentID: try row.decode(column: "department_id", as: Int.self),
             role: Role(rawValue: try row.decode(column: "role", as: String.self)) ?? .specialist,
@@ -73,16 +75,21 @@ struct SignedInLookup {
     }
 
     func session(tokenHash: String) async throws -> SessionMatch? {
-        guard let row = try await database.raw("""
-            SELECT s.id, s.csrf_token, s.created_at, s.last_seen_at, \(unsafeRaw: SignedInStaff.columns),
-            (SELECT COUNT(*) FROM notifications n WHERE n.staff_id = st.id AND n.read_at IS NULL) AS unread
-            FROM web_sessions s JOIN staff st ON st.id = s.staff_id WHERE s.token_hash = \(bind: tokenHash)
-            """).first()
+        guard
+            let row = try await database.raw(
+                """
+                SELECT s.id, s.csrf_token, s.created_at, s.last_seen_at, \(unsafeRaw: SignedInStaff.columns),
+                (SELECT COUNT(*) FROM notifications n WHERE n.staff_id = st.id AND n.read_at IS NULL) AS unread
+                FROM web_sessions s JOIN staff st ON st.id = s.staff_id WHERE s.token_hash = \(bind: tokenHash)
+                """
+            ).first()
         else { return nil }
         let staff = try SignedInStaff(row: row)
         let session = WebSession(
-            id: try row.decode(column: "id", as: Int.self), staffID: staff.id, csrfToken: try row.decode(column: "csrf_token", as: String.self),
-            createdAt: try row.decode(column: "created_at", as: Date.self), lastSeenAt: try row.decode(column: "last_seen_at", as: Date.self)
+            id: try row.decode(column: "id", as: Int.self), staffID: staff.id,
+            csrfToken: try row.decode(column: "csrf_token", as: String.self),
+            createdAt: try row.decode(column: "created_at", as: Date.self),
+            lastSeenAt: try row.decode(column: "last_seen_at", as: Date.self)
         )
         return SessionMatch(
             session: session, staff: staff, isActive: try row.decode(column: "is_active", as: Bool.self),
@@ -91,14 +98,18 @@ struct SignedInLookup {
     }
 
     func token(tokenHash: String) async throws -> TokenMatch? {
-        guard let row = try await database.raw("""
-            SELECT t.id, t.last_used_at, \(unsafeRaw: SignedInStaff.columns)
-            FROM api_tokens t JOIN staff st ON st.id = t.staff_id
-            WHERE t.token_hash = \(bind: tokenHash) AND t.revoked_at IS NULL
-            """).first()
+        guard
+            let row = try await database.raw(
+                """
+                SELECT t.id, t.last_used_at, \(unsafeRaw: SignedInStaff.columns)
+                FROM api_tokens t JOIN staff st ON st.id = t.staff_id
+                WHERE t.token_hash = \(bind: tokenHash) AND t.revoked_at IS NULL
+                """
+            ).first()
         else { return nil }
         return TokenMatch(
-            tokenID: try row.decode(column: "id", as: Int.self), lastUsedAt: try row.decode(column: "last_used_at", as: Date?.self),
+            tokenID: try row.decode(column: "id", as: Int.self),
+            lastUsedAt: try row.decode(column: "last_used_at", as: Date?.self),
             staff: try SignedInStaff(row: row), isActive: try row.decode(column: "is_active", as: Bool.self)
         )
     }

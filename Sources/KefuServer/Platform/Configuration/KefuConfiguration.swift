@@ -72,7 +72,8 @@ public struct KefuConfiguration: Sendable {
     }
 
     /// Reads the configuration from environment variables (`KEFU_*`).
-    public static func fromEnvironment(_ environment: [String: String]) throws(ConfigurationError) -> KefuConfiguration {
+    public static func fromEnvironment(_ environment: [String: String]) throws(ConfigurationError) -> KefuConfiguration
+    {
         var reader = EnvironmentReader(environment)
         let dataDirectory = reader.string("KEFU_DATA_DIR") ?? "./kefu-data"
         let database: DatabaseKind
@@ -82,7 +83,8 @@ public struct KefuConfiguration: Sendable {
             } else if url.hasPrefix("sqlite://") {
                 database = .sqlite(path: String(url.dropFirst("sqlite://".count)))
             } else {
-                reader.fail("KEFU_DATABASE_URL", "expected postgres://user:password@host:port/database or sqlite://path")
+                reader.fail(
+                    "KEFU_DATABASE_URL", "expected postgres://user:password@host:port/database or sqlite://path")
                 database = .sqlite(path: nil)
             }
         } else {
@@ -109,30 +111,42 @@ public struct KefuConfiguration: Sendable {
         )
         var settings = InquirySettings()
         if let rule = reader.string("KEFU_INQUIRY_ASSIGNMENT") {
-            if let parsed = InquiryAssignmentRule(rawValue: rule) { settings.assignment = parsed } else {
+            if let parsed = InquiryAssignmentRule(rawValue: rule) {
+                settings.assignment = parsed
+            } else {
                 reader.fail("KEFU_INQUIRY_ASSIGNMENT", "expected manual, round_robin or industry")
             }
         }
         if let map = reader.string("KEFU_INQUIRY_INDUSTRY_MAP") {
             switch InquiryAssignment.industryMap(map) {
             case .success(let parsed): settings.industryMap = parsed
-            case .failure: reader.fail("KEFU_INQUIRY_INDUSTRY_MAP", "expected industry=username pairs separated by commas, e.g. manufacturing=lina,technology=zhangwei")
+            case .failure:
+                reader.fail(
+                    "KEFU_INQUIRY_INDUSTRY_MAP",
+                    "expected industry=username pairs separated by commas, e.g. manufacturing=lina,technology=zhangwei")
             }
         }
-        if let version = reader.string("KEFU_PRIVACY_NOTICE_VERSION") { settings.privacyNoticeVersion = String(version.prefix(32)) }
+        if let version = reader.string("KEFU_PRIVACY_NOTICE_VERSION") {
+            settings.privacyNoticeVersion = String(version.prefix(32))
+        }
         settings.submissionsPerAddress = reader.integer("KEFU_PUBLIC_FORM_LIMIT", in: 1...10_000) ?? 5
         configuration.inquiries = settings
         configuration.drainSeconds = reader.integer("KEFU_DRAIN_SECONDS", in: 0...60) ?? 2
         if let base = reader.string("KEFU_BASE_URL") {
-            if base.hasPrefix("http://") || base.hasPrefix("https://") { configuration.baseURL = base.trimmingSuffix("/") } else {
+            if base.hasPrefix("http://") || base.hasPrefix("https://") {
+                configuration.baseURL = base.trimmingSuffix("/")
+            } else {
                 reader.fail("KEFU_BASE_URL", "expected the address people open, e.g. https://kefu.example.cn")
             }
         }
         configuration.conduct.appealDays = reader.integer("KEFU_PENALTY_APPEAL_DAYS", in: 1...90) ?? 7
         configuration.figureCacheSeconds = reader.integer("KEFU_FIGURE_CACHE_SECONDS", in: 0...3600) ?? 60
         if let level = reader.string("KEFU_PENALTY_LEADERSHIP_FROM") {
-            if let kind = PenaltyKind(rawValue: level) { configuration.conduct.leadershipDecidesFrom = kind } else {
-                reader.fail("KEFU_PENALTY_LEADERSHIP_FROM", "expected warning, criticism, bonus_deduction or reassignment")
+            if let kind = PenaltyKind(rawValue: level) {
+                configuration.conduct.leadershipDecidesFrom = kind
+            } else {
+                reader.fail(
+                    "KEFU_PENALTY_LEADERSHIP_FROM", "expected warning, criticism, bonus_deduction or reassignment")
             }
         }
         if !reader.problems.isEmpty { throw ConfigurationError(problems: reader.problems) }
@@ -195,14 +209,19 @@ struct EnvironmentReader {
         guard trust != false else { return [] }
         guard let list = string("KEFU_TRUSTED_PROXIES") else {
             if trust == true {
-                fail("KEFU_TRUST_FORWARDED_FOR", "name the proxies whose X-Forwarded-For Kefu may believe in KEFU_TRUSTED_PROXIES, e.g. 10.0.0.5,10.0.1.0/24")
+                fail(
+                    "KEFU_TRUST_FORWARDED_FOR",
+                    "name the proxies whose X-Forwarded-For Kefu may believe in KEFU_TRUSTED_PROXIES, e.g. 10.0.0.5,10.0.1.0/24"
+                )
             }
             return []
         }
         let entries = list.split(separator: ",").map { String($0).trimmed }.filter { !$0.isEmpty }
         let networks = entries.compactMap(IPNetwork.init)
         if networks.count != entries.count || networks.isEmpty {
-            fail("KEFU_TRUSTED_PROXIES", "expected IP addresses or CIDR blocks separated by commas, e.g. 10.0.0.5,10.0.1.0/24")
+            fail(
+                "KEFU_TRUSTED_PROXIES",
+                "expected IP addresses or CIDR blocks separated by commas, e.g. 10.0.0.5,10.0.1.0/24")
         }
         return networks
     }

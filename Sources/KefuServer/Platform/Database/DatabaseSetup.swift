@@ -31,19 +31,28 @@ enum DatabaseSetup {
             if let path {
                 let directory = URL(fileURLWithPath: path).deletingLastPathComponent().path
                 try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-                app.databases.use(.serialized(.sqlite(SQLiteConfiguration(storage: .file(path: path)), maxConnectionsPerEventLoop: connectionsPerEventLoop,
-                                                      connectionPoolTimeout: .seconds(connectionWaitSeconds), sqlLogLevel: .debug)), as: .sqlite)
+                app.databases.use(
+                    .serialized(
+                        .sqlite(
+                            SQLiteConfiguration(storage: .file(path: path)),
+                            maxConnectionsPerEventLoop: connectionsPerEventLoop,
+                            connectionPoolTimeout: .seconds(connectionWaitSeconds), sqlLogLevel: .debug)), as: .sqlite)
             } else {
-                app.databases.use(.serialized(.sqlite(SQLiteConfiguration(storage: .memory), maxConnectionsPerEventLoop: connectionsPerEventLoop,
-                                                      connectionPoolTimeout: .seconds(connectionWaitSeconds), sqlLogLevel: .debug)), as: .sqlite)
+                app.databases.use(
+                    .serialized(
+                        .sqlite(
+                            SQLiteConfiguration(storage: .memory), maxConnectionsPerEventLoop: connectionsPerEventLoop,
+                            connectionPoolTimeout: .seconds(connectionWaitSeconds), sqlLogLevel: .debug)), as: .sqlite)
             }
             try await applySQLitePragmas(app)
         case .postgres(let url):
             do {
                 var postgres = try SQLPostgresConfiguration(url: url)
                 postgres.searchPath = ["public"]
-                app.databases.use(.postgres(configuration: postgres, maxConnectionsPerEventLoop: connectionsPerEventLoop,
-                                            connectionPoolTimeout: .seconds(connectionWaitSeconds), sqlLogLevel: .debug), as: .psql)
+                app.databases.use(
+                    .postgres(
+                        configuration: postgres, maxConnectionsPerEventLoop: connectionsPerEventLoop,
+                        connectionPoolTimeout: .seconds(connectionWaitSeconds), sqlLogLevel: .debug), as: .psql)
             } catch {
                 throw DatabaseSetupError(message: "KEFU_DATABASE_URL is not a usable PostgreSQL URL: \(error)")
             }
@@ -55,7 +64,9 @@ enum DatabaseSetup {
     /// the file.
     static func applySQLitePragmas(_ app: Application) async throws {
         for eventLoop in app.eventLoopGroup.makeIterator() {
-            guard let database = app.databases.database(logger: app.logger, on: eventLoop) as? any SQLDatabase else { continue }
+            guard let database = app.databases.database(logger: app.logger, on: eventLoop) as? any SQLDatabase else {
+                continue
+            }
             for pragma in [
                 "PRAGMA journal_mode = WAL",
                 "PRAGMA synchronous = \(sqliteSynchronous)",
@@ -81,7 +92,8 @@ enum DatabaseSetup {
             let row = try await sql.raw("PRAGMA \(unsafeRaw: name)").first()
             if let row {
                 let column = row.allColumns.first ?? name
-                settings[name] = (try? row.decode(column: column, as: String.self))
+                settings[name] =
+                    (try? row.decode(column: column, as: String.self))
                     ?? (try? row.decode(column: column, as: Int.self)).map(String.init) ?? ""
             }
         }

@@ -72,7 +72,8 @@ final class SQLiteWriter: Sendable {
             do {
                 try await database.withConnection { connection -> EventLoopFuture<Void> in
                     guard let connection = connection as? any Database & SQLDatabase else {
-                        return connection.eventLoop.makeFailedFuture(DatabaseSetupError(message: "SQLite connection without SQL"))
+                        return connection.eventLoop.makeFailedFuture(
+                            DatabaseSetupError(message: "SQLite connection without SQL"))
                     }
                     return connection.eventLoop.makeFutureWithTask { await self.batch(on: connection) }
                 }.get()

@@ -16,7 +16,9 @@ struct SerializedSQLiteDatabase: Database, SQLDatabase {
 
     // MARK: Fluent
 
-    func execute(query: DatabaseQuery, onOutput: @escaping @Sendable (any DatabaseOutput) -> ()) -> EventLoopFuture<Void> {
+    func execute(query: DatabaseQuery, onOutput: @escaping @Sendable (any DatabaseOutput) -> Void) -> EventLoopFuture<
+        Void
+    > {
         switch query.action {
         case .create, .update, .delete: return written { $0.execute(query: query, onOutput: onOutput) }
         default: return inner.execute(query: query, onOutput: onOutput)
@@ -48,50 +50,61 @@ struct SerializedSQLiteDatabase: Database, SQLDatabase {
     var dialect: any SQLDialect { inner.dialect }
     var queryLogLevel: Logger.Level? { inner.queryLogLevel }
 
-    func execute(sql query: any SQLExpression, _ onRow: @escaping @Sendable (any SQLRow) -> ()) -> EventLoopFuture<Void> {
+    func execute(sql query: any SQLExpression, _ onRow: @escaping @Sendable (any SQLRow) -> Void) -> EventLoopFuture<
+        Void
+    > {
         guard !inTransaction, Self.writes(inner.serialize(query).sql) else { return inner.execute(sql: query, onRow) }
         return written { $0.execute(sql: query, onRow) }
     }
 
-    func execute(sql query: any SQLExpression, _ onRow: @escaping @Sendable (any SQLRow) -> ()) async throws {
+    func execute(sql query: any SQLExpression, _ onRow: @escaping @Sendable (any SQLRow) -> Void) async throws {
         try await execute(sql: query, onRow).get()
     }
 
     /// Whether a statement changes the database (and must go through the writer).
     static func writes(_ sql: Substring) -> Bool {
         let statement = sql.drop { $0 == " " || $0 == "\n" || $0 == "\t" || $0 == "(" }.prefix(7).uppercased()
-        return ["INSERT", "UPDATE", "DELETE", "REPLACE", "CREATE", "DROP", "ALTER", "WITH"].contains { statement.hasPrefix($0) }
+        return ["INSERT", "UPDATE", "DELETE", "REPLACE", "CREATE", "DROP", "ALTER", "WITH"].contains {
+            statement.hasPrefix($0)
+        }
     }
 
     static func writes(_ sql: String) -> Bool { writes(Substring(sql)) }
 
     /// A write outside a transaction is a job of its own; inside one it runs on the batch's connection.
-    private func written<T>(_ work: @escaping @Sendable (any Database & SQLDatabase) -> EventLoopFuture<T>) -> EventLoopFuture<T> {
+    private func written<T>(_ work: @escaping @Sendable (any Database & SQLDatabase) -> EventLoopFuture<T>)
+        -> EventLoopFuture<T>
+    {
         if inTransaction { return work(inner) }
         return submitted { transaction in work(transaction.inner) }
     }
 
     /// Queues `work` at the writer; the answer comes after the commit of the batch that ran it.
-    private func submitted<T>(_ work: @escaping @Sendable (SerializedSQLiteDatabase) -> EventLoopFuture<T>) -> EventLoopFuture<T> {
+    private func submitted<T>(_ work: @escaping @Sendable (SerializedSQLiteDatabase) -> EventLoopFuture<T>)
+        -> EventLoopFuture<T>
+    {
         let promise = inner.eventLoop.makePromise(of: UncheckedBox<T>.self)
         let result = NIOLockedValueBox<UncheckedBox<T>?>(nil)
-        writer.submit(SQLiteWriter.Job(
-            database: inner,
-            work: { transaction in
-                do {
-                    let value = try await work(transaction).get()
-                    result.withLockedValue { $0 = UncheckedBox(value: value) }
-                    return true
-                } catch {
-                    promise.fail(error)
-                    return false
-                }
-            },
-            finish: { error in
-                if let error { return promise.fail(error) }
-                guard let value = result.withLockedValue({ $0 }) else { return promise.fail(DatabaseSetupError(message: "SQLite batch answered a job without a result")) }
-                promise.succeed(value)
-            }))
+        writer.submit(
+            SQLiteWriter.Job(
+                database: inner,
+                work: { transaction in
+                    do {
+                        let value = try await work(transaction).get()
+                        result.withLockedValue { $0 = UncheckedBox(value: value) }
+                        return true
+                    } catch {
+                        promise.fail(error)
+                        return false
+                    }
+                },
+                finish: { error in
+                    if let error { return promise.fail(error) }
+                    guard let value = result.withLockedValue({ $0 }) else {
+                        return promise.fail(DatabaseSetupError(message: "SQLite batch answered a job without a result"))
+                    }
+                    promise.succeed(value)
+                }))
         return promise.futureResult.map(\.value)
     }
 }

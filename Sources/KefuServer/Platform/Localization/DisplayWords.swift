@@ -47,20 +47,25 @@ struct DisplayWords: Sendable {
     /// A customer field's stored value in words ("lead" → 线索, ",manufacturing,retail," → 制造业、商业零售).
     func customerValue(field: String, value: String) -> String {
         guard let prefix = Self.customerVocabulary[field] else { return orDash(value) }
-        let codes = value.split(whereSeparator: { $0 == "," || $0 == "、" }).map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        let codes = value.split(whereSeparator: { $0 == "," || $0 == "、" }).map {
+            $0.trimmingCharacters(in: .whitespaces)
+        }.filter { !$0.isEmpty }
         return codes.isEmpty ? "—" : list(codes.map { label(prefix, $0) })
     }
 
     /// A project field's stored value in words.
     func projectValue(field: String, value: String) -> String {
-        let prefix: String? = switch field {
-        case "industries": "customer.industry"
-        case "type": "project.type"
-        case "status": "project.status"
-        default: nil
-        }
+        let prefix: String? =
+            switch field {
+            case "industries": "customer.industry"
+            case "type": "project.type"
+            case "status": "project.status"
+            default: nil
+            }
         guard let prefix else { return orDash(value) }
-        let codes = value.split(whereSeparator: { $0 == "," || $0 == "、" }).map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        let codes = value.split(whereSeparator: { $0 == "," || $0 == "、" }).map {
+            $0.trimmingCharacters(in: .whitespaces)
+        }.filter { !$0.isEmpty }
         return codes.isEmpty ? "—" : list(codes.map { label(prefix, $0) })
     }
 
@@ -70,13 +75,19 @@ struct DisplayWords: Sendable {
     /// The names in an audit entry's field list ("budgetMaxWan,city" → 预算上限（万元）、城市).
     func auditFields(_ fields: String) -> String {
         let names = fields.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
-        return names.isEmpty ? "—" : list(names.map { name in
-            for prefix in ["customer.field", "project.field", "inquiry.field", "follow_up.field", "recommendation.field", "webhook.field",
-                           "communication.field"] where localizer.hasKey("\(prefix).\(name)") {
-                return t("\(prefix).\(name)")
-            }
-            return label("audit.field", name)
-        })
+        return names.isEmpty
+            ? "—"
+            : list(
+                names.map { name in
+                    for prefix in [
+                        "customer.field", "project.field", "inquiry.field", "follow_up.field", "recommendation.field",
+                        "webhook.field",
+                        "communication.field",
+                    ] where localizer.hasKey("\(prefix).\(name)") {
+                        return t("\(prefix).\(name)")
+                    }
+                    return label("audit.field", name)
+                })
     }
 
     /// An actor as stored in the audit log: the console and anonymous visitors in words.
@@ -90,10 +101,14 @@ struct DisplayWords: Sendable {
     func notificationTitle(event: String, title: String) -> String {
         let key = "reminder.title.\(event)"
         for (stored, table) in localizer.tables where stored != language {
-            guard let template = table[key], let open = template.firstIndex(of: "{"), let close = template.firstIndex(of: "}") else { continue }
+            guard let template = table[key], let open = template.firstIndex(of: "{"),
+                let close = template.firstIndex(of: "}")
+            else { continue }
             let prefix = template[..<open], suffix = template[template.index(after: close)...]
             let name = String(template[template.index(after: open)..<close])
-            guard title.hasPrefix(prefix), title.hasSuffix(suffix), title.count >= prefix.count + suffix.count else { continue }
+            guard title.hasPrefix(prefix), title.hasSuffix(suffix), title.count >= prefix.count + suffix.count else {
+                continue
+            }
             let value = String(title.dropFirst(prefix.count).dropLast(suffix.count))
             return t(key, [name: value])
         }
@@ -117,7 +132,9 @@ struct DisplayWords: Sendable {
     func expandingTerms(_ text: String) -> String {
         guard text.contains(StoredText.open) else { return text }
         var result = "", rest = Substring(text)
-        while let start = rest.range(of: StoredText.open), let end = rest[start.upperBound...].range(of: StoredText.close) {
+        while let start = rest.range(of: StoredText.open),
+            let end = rest[start.upperBound...].range(of: StoredText.close)
+        {
             result += rest[..<start.lowerBound]
             let key = String(rest[start.upperBound..<end.lowerBound])
             result += localizer.hasKey(key) ? t(key) : key
@@ -141,7 +158,9 @@ struct DisplayWords: Sendable {
         case .sharing:
             var parts = summary.components(separatedBy: " · ")
             guard parts.count >= 2, let last = parts.last else { return summary }
-            parts[parts.count - 1] = localizer.hasKey("consent.purpose.\(last)") ? t("consent.purpose.\(last)") : label("sharing.status", last)
+            parts[parts.count - 1] =
+                localizer.hasKey("consent.purpose.\(last)")
+                ? t("consent.purpose.\(last)") : label("sharing.status", last)
             return parts.joined(separator: " · ")
         case .reassigned:
             guard summary.hasPrefix("→ "), let id = Int(summary.dropFirst(2)) else { return summary }

@@ -28,9 +28,11 @@ package enum ConsoleOperations {
     /// Runs pending migrations; returns how many ran.
     @discardableResult
     package static func migrate(_ app: Application) async throws -> Int {
-        let before = try? await app.db.sql().raw("SELECT COUNT(*) AS n FROM _fluent_migrations").first()?.decode(column: "n", as: Int.self)
+        let before = try? await app.db.sql().raw("SELECT COUNT(*) AS n FROM _fluent_migrations").first()?.decode(
+            column: "n", as: Int.self)
         try await app.autoMigrate()
-        let after = try await app.db.sql().raw("SELECT COUNT(*) AS n FROM _fluent_migrations").first()?.decode(column: "n", as: Int.self)
+        let after = try await app.db.sql().raw("SELECT COUNT(*) AS n FROM _fluent_migrations").first()?.decode(
+            column: "n", as: Int.self)
         return (after ?? 0) - (before ?? 0)
     }
 
@@ -45,7 +47,9 @@ package enum ConsoleOperations {
             username: "admin", displayName: "系统管理员", departmentID: department?.id, role: Role.administrator.rawValue,
             language: Language.zhHans.rawValue, password: password
         )
-        _ = try await StaffStore(database: app.db).create(draft, by: nil, hashing: app.passwordHashing, common: app.kefu.commonPasswords, context: .console(now: app.kefu.clock.now))
+        _ = try await StaffStore(database: app.db).create(
+            draft, by: nil, hashing: app.passwordHashing, common: app.kefu.commonPasswords,
+            context: .console(now: app.kefu.clock.now))
         return .created(username: "admin", password: password, generated: supplied == nil)
     }
 
@@ -53,12 +57,18 @@ package enum ConsoleOperations {
         _ app: Application, username: String, displayName: String, departmentCode: String, role: String,
         language: String, password: String
     ) async throws {
-        guard let department = try await DepartmentModel.query(on: app.db).filter(\.$code == departmentCode).first() else {
-            throw ConsoleError("no department with code '\(departmentCode)'; existing: \(try await departmentCodes(app))")
+        guard let department = try await DepartmentModel.query(on: app.db).filter(\.$code == departmentCode).first()
+        else {
+            throw ConsoleError(
+                "no department with code '\(departmentCode)'; existing: \(try await departmentCodes(app))")
         }
-        let draft = StaffDraft(username: username.lowercased(), displayName: displayName, departmentID: department.id, role: role, language: language, password: password)
+        let draft = StaffDraft(
+            username: username.lowercased(), displayName: displayName, departmentID: department.id, role: role,
+            language: language, password: password)
         do {
-            _ = try await StaffStore(database: app.db).create(draft, by: nil, hashing: app.passwordHashing, common: app.kefu.commonPasswords, context: .console(now: app.kefu.clock.now))
+            _ = try await StaffStore(database: app.db).create(
+                draft, by: nil, hashing: app.passwordHashing, common: app.kefu.commonPasswords,
+                context: .console(now: app.kefu.clock.now))
         } catch let errors as FieldErrors {
             throw ConsoleError(describe(errors, app))
         }
@@ -66,14 +76,18 @@ package enum ConsoleOperations {
 
     package static func listStaff(_ app: Application) async throws -> [StaffLine] {
         try await StaffModel.query(on: app.db).with(\.$department).sort(\.$id).all().map {
-            StaffLine(id: $0.id ?? 0, username: $0.username, displayName: $0.displayName, department: $0.department.name, role: $0.role, isActive: $0.isActive)
+            StaffLine(
+                id: $0.id ?? 0, username: $0.username, displayName: $0.displayName, department: $0.department.name,
+                role: $0.role, isActive: $0.isActive)
         }
     }
 
     package static func setPassword(_ app: Application, username: String, password: String) async throws {
         let staff = try await find(app, username)
         do {
-            try await StaffStore(database: app.db).setPassword(staff, to: password, hashing: app.passwordHashing, common: app.kefu.commonPasswords, action: "staff.password_reset", context: .console(now: app.kefu.clock.now))
+            try await StaffStore(database: app.db).setPassword(
+                staff, to: password, hashing: app.passwordHashing, common: app.kefu.commonPasswords,
+                action: "staff.password_reset", context: .console(now: app.kefu.clock.now))
         } catch let errors as FieldErrors {
             throw ConsoleError(describe(errors, app))
         }
@@ -82,7 +96,8 @@ package enum ConsoleOperations {
     package static func deactivate(_ app: Application, username: String) async throws {
         let staff = try await find(app, username)
         do {
-            try await StaffStore(database: app.db).setActive(staff, false, version: nil, context: .console(now: app.kefu.clock.now))
+            try await StaffStore(database: app.db).setActive(
+                staff, false, version: nil, context: .console(now: app.kefu.clock.now))
         } catch let error as KefuError {
             throw ConsoleError(app.kefu.localizer.text(error.messageKey, .en))
         }
@@ -92,7 +107,8 @@ package enum ConsoleOperations {
     /// serves requests. PostgreSQL deployments use `pg_dump` instead.
     package static func backup(_ app: Application, to path: String) async throws {
         guard case .sqlite(let source?) = app.kefu.configuration.database else {
-            throw ConsoleError("""
+            throw ConsoleError(
+                """
                 Kefu runs on PostgreSQL here; back it up with PostgreSQL's own tool, for example:
                   pg_dump --format=custom --file=kefu-$(date +%F).dump "$KEFU_DATABASE_URL"
                 and restore with pg_restore --clean --dbname="$KEFU_DATABASE_URL" FILE.
@@ -106,7 +122,8 @@ package enum ConsoleOperations {
     }
 
     private static func find(_ app: Application, _ username: String) async throws -> StaffModel {
-        guard let staff = try await StaffModel.query(on: app.db).filter(\.$username == username.lowercased()).first() else {
+        guard let staff = try await StaffModel.query(on: app.db).filter(\.$username == username.lowercased()).first()
+        else {
             throw ConsoleError("no staff account '\(username)'")
         }
         return staff

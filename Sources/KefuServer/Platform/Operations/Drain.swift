@@ -34,7 +34,9 @@ package final class DrainState: Sendable {
 struct DrainMiddleware: AsyncMiddleware {
     func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
         let response = try await next.respond(to: request)
-        if request.application.drain.isClosingConnections { response.headers.replaceOrAdd(name: .connection, value: "close") }
+        if request.application.drain.isClosingConnections {
+            response.headers.replaceOrAdd(name: .connection, value: "close")
+        }
         return response
     }
 }
@@ -45,7 +47,9 @@ extension Application {
     /// Set once in `configure`.
     package var drain: DrainState {
         get {
-            guard let state = storage[DrainKey.self] else { fatalError("drain state is used before configure(_:) set it") }
+            guard let state = storage[DrainKey.self] else {
+                fatalError("drain state is used before configure(_:) set it")
+            }
             return state
         }
         set { storage[DrainKey.self] = newValue }

@@ -24,16 +24,21 @@ struct HealthController: RouteCollection {
         if req.application.drain.isDraining {
             status.status = "stopping"
         } else {
-          do {
-            let applied = Set(try await req.db.sql().raw("SELECT name FROM _fluent_migrations").all().map { try $0.decode(column: "name", as: String.self) })
-            let pending = KefuMigrations.all.map { String(reflecting: type(of: $0)) }.filter { !applied.contains($0) }
-            status.pendingMigrations = pending
-            if !pending.isEmpty { status.status = "migrations pending" }
-        } catch {
-            req.logger.warning("readiness check failed: \(error)")
-            status.status = "database unavailable"
-            status.database = "unreachable"
-          }
+            do {
+                let applied = Set(
+                    try await req.db.sql().raw("SELECT name FROM _fluent_migrations").all().map {
+                        try $0.decode(column: "name", as: String.self)
+                    })
+                let pending = KefuMigrations.all.map { String(reflecting: type(of: $0)) }.filter {
+                    !applied.contains($0)
+                }
+                status.pendingMigrations = pending
+                if !pending.isEmpty { status.status = "migrations pending" }
+            } catch {
+                req.logger.warning("readiness check failed: \(error)")
+                status.status = "database unavailable"
+                status.database = "unreachable"
+            }
         }
         let response = Response(status: status.status == "ok" ? .ok : .serviceUnavailable)
         try response.content.encode(status)

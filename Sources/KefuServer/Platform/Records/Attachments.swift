@@ -24,7 +24,8 @@ struct CreateAttachments: AsyncMigration {
             .field("uploaded_by_staff_id", .int, .references("staff", "id"))
             .field("uploaded_at", .datetime, .required)
             .create()
-        try await database.sql().raw("CREATE INDEX attachments_record ON attachments (record_type, record_id, id)").run()
+        try await database.sql().raw("CREATE INDEX attachments_record ON attachments (record_type, record_id, id)")
+            .run()
     }
 
     func revert(on database: any Database) async throws {
@@ -42,13 +43,16 @@ struct AttachmentStore {
     }
 
     struct Row: Decodable, Sendable {
-        var id: Int, recordType: String, recordID: Int, fileName: String, contentType: String, byteCount: Int, sha256: String
+        var id: Int, recordType: String, recordID: Int, fileName: String, contentType: String, byteCount: Int,
+            sha256: String
         var storedName: String, uploadedAt: Date, uploaderName: String?
 
         enum CodingKeys: String, CodingKey {
             case id, sha256
-            case recordType = "record_type", recordID = "record_id", fileName = "file_name", contentType = "content_type"
-            case byteCount = "byte_count", storedName = "stored_name", uploadedAt = "uploaded_at", uploaderName = "uploader_name"
+            case recordType = "record_type", recordID = "record_id", fileName = "file_name", contentType =
+                "content_type"
+            case byteCount = "byte_count", storedName = "stored_name", uploadedAt = "uploaded_at", uploaderName =
+                "uploader_name"
         }
     }
 
@@ -65,16 +69,20 @@ struct AttachmentStore {
     /// The files of some records of one kind, oldest first.
     func list(_ kind: any RecordKind.Type, recordIDs: [Int]) async throws -> [Row] {
         guard !recordIDs.isEmpty else { return [] }
-        return try await database.sql().raw("""
+        return try await database.sql().raw(
+            """
             \(Self.select) WHERE attachments.record_type = \(bind: kind.recordType) AND attachments.record_id IN (\(binds: recordIDs))
             ORDER BY attachments.id
-            """).all(decoding: Row.self)
+            """
+        ).all(decoding: Row.self)
     }
 
     func count(_ kind: any RecordKind.Type, recordID: Int, on database: (any Database)? = nil) async throws -> Int {
-        try await (database ?? self.database).sql().raw("""
+        try await (database ?? self.database).sql().raw(
+            """
             SELECT COUNT(*) AS n FROM attachments WHERE record_type = \(bind: kind.recordType) AND record_id = \(bind: recordID)
-            """).first()?.decode(column: "n", as: Int.self) ?? 0
+            """
+        ).first()?.decode(column: "n", as: Int.self) ?? 0
     }
 
     /// Checks the file against the kind's rules, stores it and its row, and runs `alongside` (the
@@ -87,7 +95,9 @@ struct AttachmentStore {
         guard let rules = kind.attachments else { throw KefuError.notFound }
         let name = String(fileName.trimmed.split(separator: "/").last ?? "").replacingOccurrences(of: "\\", with: "_")
         let prefix = bytes.getBytes(at: bytes.readerIndex, length: min(16, bytes.readableBytes)) ?? []
-        if let problem = rules.problem(fileName: name, byteCount: bytes.readableBytes, prefix: prefix) { throw FieldErrors(["file": problem]) }
+        if let problem = rules.problem(fileName: name, byteCount: bytes.readableBytes, prefix: prefix) {
+            throw FieldErrors(["file": problem])
+        }
         let type = AttachmentFileType(fileName: name) ?? .pdf
         let data = Data(buffer: bytes)
         let digest = SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
@@ -100,15 +110,20 @@ struct AttachmentStore {
         }
         do {
             return try await database.transaction { tx in
-                let id = try await tx.sql().raw("""
-                    INSERT INTO attachments (record_type, record_id, file_name, content_type, byte_count, sha256, stored_name,
-                        uploaded_by_staff_id, uploaded_at)
-                    VALUES (\(bind: kind.recordType), \(bind: recordID), \(bind: name), \(bind: type.contentType), \(bind: data.count),
-                            \(bind: digest), \(bind: stored), \(bind: context.actorStaffID), \(bind: context.now))
-                    RETURNING id
-                    """).first()?.decode(column: "id", as: Int.self) ?? 0
-                try await AuditLog.record("attachment.added", recordType: kind.recordType, recordID: String(recordID), fields: ["file"],
-                                          detail: "attachment \(id): \(name) (\(data.count) bytes, sha256 \(digest.prefix(16)))", context: context, on: tx)
+                let id =
+                    try await tx.sql().raw(
+                        """
+                        INSERT INTO attachments (record_type, record_id, file_name, content_type, byte_count, sha256, stored_name,
+                            uploaded_by_staff_id, uploaded_at)
+                        VALUES (\(bind: kind.recordType), \(bind: recordID), \(bind: name), \(bind: type.contentType), \(bind: data.count),
+                                \(bind: digest), \(bind: stored), \(bind: context.actorStaffID), \(bind: context.now))
+                        RETURNING id
+                        """
+                    ).first()?.decode(column: "id", as: Int.self) ?? 0
+                try await AuditLog.record(
+                    "attachment.added", recordType: kind.recordType, recordID: String(recordID), fields: ["file"],
+                    detail: "attachment \(id): \(name) (\(data.count) bytes, sha256 \(digest.prefix(16)))",
+                    context: context, on: tx)
                 try await alongside(tx, id)
                 return id
             }
@@ -127,10 +142,14 @@ struct AttachmentStore {
         var paths: [String] = []
         for kind in kinds where kind.attachments != nil {
             guard let records = RecordKinds.recordIDs(of: kind, customer: id) else { continue }
-            let rows = try await tx.sql().raw("""
+            let rows = try await tx.sql().raw(
+                """
                 DELETE FROM attachments WHERE record_type = \(bind: kind.recordType) AND record_id IN (\(records)) RETURNING stored_name
-                """).all()
-            paths += try rows.map { directory + "/" + kind.recordType + "/" + (try $0.decode(column: "stored_name", as: String.self)) }
+                """
+            ).all()
+            paths += try rows.map {
+                directory + "/" + kind.recordType + "/" + (try $0.decode(column: "stored_name", as: String.self))
+            }
         }
         return paths
     }
@@ -141,8 +160,9 @@ extension Request {
     /// download is written to the audit log (whose scan of an identity card was read, by whom).
     func attachmentResponse(_ row: AttachmentStore.Row) async throws -> Response {
         let store = AttachmentStore(database: db, dataDirectory: kefu.configuration.dataDirectory)
-        try await AuditLog.record("attachment.downloaded", recordType: row.recordType, recordID: String(row.recordID), fields: ["file"],
-                                  detail: "attachment \(row.id): \(row.fileName)", context: auditContext, on: db)
+        try await AuditLog.record(
+            "attachment.downloaded", recordType: row.recordType, recordID: String(row.recordID), fields: ["file"],
+            detail: "attachment \(row.id): \(row.fileName)", context: auditContext, on: db)
         let response = try await fileio.asyncStreamFile(at: store.path(of: row), mediaType: nil)
         response.headers.replaceOrAdd(name: .contentType, value: row.contentType)
         let encoded = row.fileName.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "file"

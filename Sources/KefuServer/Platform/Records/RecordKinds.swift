@@ -15,10 +15,14 @@ enum RecordKinds {
     }
 
     /// Moves every record of `from` to `to`, in every kind that belongs to customers.
-    static func moveRecords(ofCustomer from: Int, to: Int, kinds: [any RecordKind.Type], on database: any Database) async throws {
+    static func moveRecords(ofCustomer from: Int, to: Int, kinds: [any RecordKind.Type], on database: any Database)
+        async throws
+    {
         let sql = try database.sql()
         for (table, column) in ownedByCustomers(in: kinds) {
-            try await sql.raw("UPDATE \(unsafeRaw: table) SET \(unsafeRaw: column) = \(bind: to) WHERE \(unsafeRaw: column) = \(bind: from)").run()
+            try await sql.raw(
+                "UPDATE \(unsafeRaw: table) SET \(unsafeRaw: column) = \(bind: to) WHERE \(unsafeRaw: column) = \(bind: from)"
+            ).run()
         }
     }
 
@@ -36,7 +40,9 @@ enum RecordKinds {
 
     /// Clears the personal columns of every record of the customer, in every kind that declares
     /// some — the customer's own file included. `marker` is what a cleared text reads as.
-    static func clearPersonalData(ofCustomer id: Int, marker: String, kinds: [any RecordKind.Type], on database: any Database) async throws {
+    static func clearPersonalData(
+        ofCustomer id: Int, marker: String, kinds: [any RecordKind.Type], on database: any Database
+    ) async throws {
         let sql = try database.sql()
         for kind in kinds {
             guard let column = kind.customerColumn, !kind.personal.isEmpty else { continue }
@@ -47,10 +53,13 @@ enum RecordKinds {
                 case .stars: return "\(unsafeRaw: personal.column) = '***'"
                 case .marker: return "\(unsafeRaw: personal.column) = \(bind: marker)"
                 case .markerIfPresent:
-                    return "\(unsafeRaw: personal.column) = CASE WHEN \(unsafeRaw: personal.column) IS NULL THEN NULL ELSE \(bind: marker) END"
+                    return
+                        "\(unsafeRaw: personal.column) = CASE WHEN \(unsafeRaw: personal.column) IS NULL THEN NULL ELSE \(bind: marker) END"
                 }
             }
-            try await sql.raw("UPDATE \(unsafeRaw: kind.table) SET \(assignments.joined(separator: ", ")) WHERE \(unsafeRaw: column) = \(bind: id)").run()
+            try await sql.raw(
+                "UPDATE \(unsafeRaw: kind.table) SET \(assignments.joined(separator: ", ")) WHERE \(unsafeRaw: column) = \(bind: id)"
+            ).run()
         }
     }
 }

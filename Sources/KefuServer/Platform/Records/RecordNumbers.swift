@@ -16,17 +16,24 @@ enum RecordNumbers {
 
     /// Reserves `count` consecutive numbers of `numbering` for the year of `date`; returns the year
     /// and the first of them.
-    static func reserve(_ numbering: Numbering, count: Int = 1, at date: Date, on database: any Database) async throws -> (year: Int, first: Int) {
+    static func reserve(_ numbering: Numbering, count: Int = 1, at date: Date, on database: any Database) async throws
+        -> (year: Int, first: Int)
+    {
         let year = year(of: date)
         let sql = try database.sql()
-        try await sql.raw("""
+        try await sql.raw(
+            """
             INSERT INTO record_number_counters (prefix, year, next_value) VALUES (\(bind: numbering.prefix), \(bind: year), 0)
             ON CONFLICT (prefix, year) DO NOTHING
-            """).run()
-        let last = try await sql.raw("""
-            UPDATE record_number_counters SET next_value = next_value + \(bind: count)
-            WHERE prefix = \(bind: numbering.prefix) AND year = \(bind: year) RETURNING next_value
-            """).first()?.decode(column: "next_value", as: Int.self) ?? count
+            """
+        ).run()
+        let last =
+            try await sql.raw(
+                """
+                UPDATE record_number_counters SET next_value = next_value + \(bind: count)
+                WHERE prefix = \(bind: numbering.prefix) AND year = \(bind: year) RETURNING next_value
+                """
+            ).first()?.decode(column: "next_value", as: Int.self) ?? count
         return (year, last - count + 1)
     }
 
@@ -48,14 +55,18 @@ struct CreateRecordNumberCounters: AsyncMigration {
             .unique(on: "prefix", "year")
             .create()
         let sql = try database.sql()
-        try await sql.raw("""
+        try await sql.raw(
+            """
             INSERT INTO record_number_counters (prefix, year, next_value) SELECT 'KH', year, next_value FROM customer_code_sequences
-            """).run()
-        try await sql.raw("""
+            """
+        ).run()
+        try await sql.raw(
+            """
             INSERT INTO record_number_counters (prefix, year, next_value)
             SELECT 'ZX', CAST(substr(number, 4, 4) AS INTEGER), (SELECT MAX(id) FROM inquiries)
             FROM inquiries WHERE number IS NOT NULL GROUP BY CAST(substr(number, 4, 4) AS INTEGER)
-            """).run()
+            """
+        ).run()
     }
 
     func revert(on database: any Database) async throws {

@@ -17,20 +17,26 @@ enum RecordReferences {
         if let loadable = kind as? any RecordFactsLoading.Type {
             return try await loadable.facts(of: reference.id, on: database)
         }
-        let row = try await database.sql().raw("SELECT id FROM \(unsafeRaw: kind.table) WHERE id = \(bind: reference.id)").first()
+        let row = try await database.sql().raw(
+            "SELECT id FROM \(unsafeRaw: kind.table) WHERE id = \(bind: reference.id)"
+        ).first()
         return row == nil ? nil : RecordFacts()
     }
 
     /// The numbers (`TS-2026-000002`) of the records referred to whose kind numbers its records, read
     /// with one statement per kind; a reference without a number is left out.
-    static func numbers(of references: [RecordReference], on database: any Database) async throws -> [RecordReference: String] {
+    static func numbers(of references: [RecordReference], on database: any Database) async throws -> [RecordReference:
+        String]
+    {
         let sql = try database.sql()
         var numbers: [RecordReference: String] = [:]
         for (type, group) in Dictionary(grouping: Set(references), by: \.type) {
             guard let kind = kind(named: type), kind.numbering != nil else { continue }
-            let rows = try await sql.raw("""
+            let rows = try await sql.raw(
+                """
                 SELECT id, \(unsafeRaw: kind.numberColumn) AS number FROM \(unsafeRaw: kind.table) WHERE id IN (\(binds: group.map(\.id)))
-                """).all()
+                """
+            ).all()
             for row in rows {
                 if let number = try row.decode(column: "number", as: String?.self) {
                     numbers[RecordReference(type: type, id: try row.decode(column: "id", as: Int.self))] = number
@@ -46,10 +52,14 @@ enum RecordReferences {
     static func typed(type: String?, text: String?, on database: any Database) async throws -> RecordReference? {
         let text = (text ?? "").trimmingCharacters(in: .whitespaces)
         if let reference = RecordReference(type: type, id: text) { return reference }
-        guard let type, let kind = kind(named: type), kind.numbering != nil, !text.isEmpty, text.count <= 40 else { return nil }
-        let row = try await database.sql().raw("""
+        guard let type, let kind = kind(named: type), kind.numbering != nil, !text.isEmpty, text.count <= 40 else {
+            return nil
+        }
+        let row = try await database.sql().raw(
+            """
             SELECT id FROM \(unsafeRaw: kind.table) WHERE \(unsafeRaw: kind.numberColumn) = \(bind: text.uppercased())
-            """).first()
+            """
+        ).first()
         return try row.map { RecordReference(type: type, id: try $0.decode(column: "id", as: Int.self)) }
     }
 

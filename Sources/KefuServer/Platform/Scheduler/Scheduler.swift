@@ -46,12 +46,14 @@ package final class Scheduler: Sendable {
                     try await job.run(app, now)
                 } catch {
                     failure = String(describing: error)
-                    app.logger.error("scheduled job failed", metadata: ["job": .string(job.name), "error": .string(failure)])
+                    app.logger.error(
+                        "scheduled job failed", metadata: ["job": .string(job.name), "error": .string(failure)])
                 }
                 renewal.cancel()
                 try await finish(job, failure: failure, at: app.kefu.clock.now, on: app.db)
             } catch {
-                app.logger.error("scheduler could not claim a job", metadata: ["job": .string(job.name), "error": "\(error)"])
+                app.logger.error(
+                    "scheduler could not claim a job", metadata: ["job": .string(job.name), "error": "\(error)"])
             }
         }
         return ran
@@ -61,12 +63,15 @@ package final class Scheduler: Sendable {
     /// WHERE clause is the lock — of several instances racing, one sees its row come back.
     private func claim(_ job: ScheduledJob, now: Date, on database: any Database) async throws -> Bool {
         let sql = try database.sql()
-        try await sql.raw("""
+        try await sql.raw(
+            """
             INSERT INTO scheduled_jobs (name, next_run_at, run_count) VALUES (\(bind: job.name), \(bind: now), 0)
             ON CONFLICT (name) DO NOTHING
-            """).run()
+            """
+        ).run()
         let leaseUntil = now.addingTimeInterval(Self.leaseSeconds(of: job))
-        let claimed = try await sql.raw("""
+        let claimed = try await sql.raw(
+            """
             UPDATE scheduled_jobs
             SET locked_by = \(bind: instanceID), locked_until = \(bind: leaseUntil),
                 next_run_at = \(bind: now.addingTimeInterval(job.interval)), last_started_at = \(bind: now),
@@ -74,7 +79,8 @@ package final class Scheduler: Sendable {
             WHERE name = \(bind: job.name) AND next_run_at <= \(bind: now)
               AND (locked_until IS NULL OR locked_until < \(bind: now))
             RETURNING name
-            """).all()
+            """
+        ).all()
         return !claimed.isEmpty
     }
 
@@ -88,21 +94,26 @@ package final class Scheduler: Sendable {
             guard !Task.isCancelled else { return }
             let until = app.kefu.clock.now.addingTimeInterval(lease)
             do {
-                try await app.db.sql().raw("""
+                try await app.db.sql().raw(
+                    """
                     UPDATE scheduled_jobs SET locked_until = \(bind: until) WHERE name = \(bind: job.name) AND locked_by = \(bind: instanceID)
-                    """).run()
+                    """
+                ).run()
             } catch {
-                app.logger.warning("could not renew a job's lease", metadata: ["job": .string(job.name), "error": "\(error)"])
+                app.logger.warning(
+                    "could not renew a job's lease", metadata: ["job": .string(job.name), "error": "\(error)"])
             }
         }
     }
 
     private func finish(_ job: ScheduledJob, failure: String, at now: Date, on database: any Database) async throws {
-        try await database.sql().raw("""
+        try await database.sql().raw(
+            """
             UPDATE scheduled_jobs SET locked_by = NULL, locked_until = NULL, last_finished_at = \(bind: now),
                 last_error = \(bind: failure)
             WHERE name = \(bind: job.name) AND locked_by = \(bind: instanceID)
-            """).run()
+            """
+        ).run()
     }
 
     // MARK: Running inside the server
@@ -118,7 +129,11 @@ package final class Scheduler: Sendable {
             }
         }
         loop.withLockedValue { $0 = task }
-        application.logger.info("scheduler started", metadata: ["instance": .string(instanceID), "jobs": .string(registeredJobs.map(\.name).joined(separator: ","))])
+        application.logger.info(
+            "scheduler started",
+            metadata: [
+                "instance": .string(instanceID), "jobs": .string(registeredJobs.map(\.name).joined(separator: ",")),
+            ])
     }
 
     /// Stops the loop after the job in progress, if any, has finished.
@@ -138,7 +153,9 @@ extension Application {
     /// Set once in `configure`: the application's storage must not change while requests read it.
     package var scheduler: Scheduler {
         get {
-            guard let scheduler = storage[SchedulerKey.self] else { fatalError("scheduler is used before configure(_:) set it") }
+            guard let scheduler = storage[SchedulerKey.self] else {
+                fatalError("scheduler is used before configure(_:) set it")
+            }
             return scheduler
         }
         set { storage[SchedulerKey.self] = newValue }

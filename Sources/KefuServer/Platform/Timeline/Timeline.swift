@@ -15,24 +15,30 @@ enum Timeline {
         case created, changed, communication, reassigned, merged, revealed, consent, sharing, anonymized
         case recommendation, reaction, inquiry, reply
         case followUpPlanned = "follow_up_planned", followUpCompleted = "follow_up_completed"
-        case contractCreated = "contract_created", contractDocument = "contract_document", contractTerms = "contract_terms"
-        case contractState = "contract_state", contractForwarded = "contract_forwarded", contractReviewed = "contract_reviewed"
+        case contractCreated = "contract_created", contractDocument = "contract_document", contractTerms =
+            "contract_terms"
+        case contractState = "contract_state", contractForwarded = "contract_forwarded", contractReviewed =
+            "contract_reviewed"
         case contractSigned = "contract_signed", obligation, procedure
-        case complaintReceived = "complaint_received", complaintForwarded = "complaint_forwarded", complaintAnswered = "complaint_answered"
+        case complaintReceived = "complaint_received", complaintForwarded = "complaint_forwarded", complaintAnswered =
+            "complaint_answered"
         case complaintUpdate = "complaint_update", complaintState = "complaint_state"
         case returnVisitOpened = "return_visit_opened", returnVisitDone = "return_visit_done"
-        case feedbackRecorded = "feedback_recorded", feedbackForwarded = "feedback_forwarded", feedbackAnswered = "feedback_answered"
+        case feedbackRecorded = "feedback_recorded", feedbackForwarded = "feedback_forwarded", feedbackAnswered =
+            "feedback_answered"
     }
 
     static func record(
         _ kind: Kind, customerID: Int, recordType: String, recordID: Int?, summary: String, occurredAt: Date? = nil,
         context: AuditContext, on database: any Database
     ) async throws {
-        try await database.sql().raw("""
+        try await database.sql().raw(
+            """
             INSERT INTO timeline_entries (customer_id, occurred_at, kind, record_type, record_id, staff_id, actor_name, summary)
             VALUES (\(bind: customerID), \(bind: occurredAt ?? context.now), \(bind: kind.rawValue), \(bind: recordType),
                     \(bind: recordID), \(bind: context.actorStaffID), \(bind: context.actorName), \(bind: String(summary.prefix(500))))
-            """).run()
+            """
+        ).run()
     }
 
     struct Entry: Decodable, Sendable {
@@ -46,7 +52,8 @@ enum Timeline {
 
         enum CodingKeys: String, CodingKey {
             case id, kind, summary
-            case occurredAt = "occurred_at", recordType = "record_type", recordID = "record_id", actorName = "actor_name"
+            case occurredAt = "occurred_at", recordType = "record_type", recordID = "record_id", actorName =
+                "actor_name"
         }
     }
 
@@ -68,19 +75,26 @@ enum Timeline {
 
     /// A page of a customer's timeline, newest first, of one group of kinds or all; the
     /// (customer_id, occurred_at, id) index serves it (a group is checked on the customer's rows).
-    static func page(customerID: Int, group: Group? = nil, paging: Paging, on database: any Database) async throws -> (items: [Entry], total: Int) {
+    static func page(customerID: Int, group: Group? = nil, paging: Paging, on database: any Database) async throws -> (
+        items: [Entry], total: Int
+    ) {
         let sql = try database.sql()
         let only: SQLQueryString = group.map { " AND kind IN (\(binds: $0.kinds.map(\.rawValue)))" } ?? ""
-        let total = try await sql.raw("SELECT COUNT(*) AS n FROM timeline_entries WHERE customer_id = \(bind: customerID)" + only)
+        let total =
+            try await sql.raw(
+                "SELECT COUNT(*) AS n FROM timeline_entries WHERE customer_id = \(bind: customerID)" + only
+            )
             .first()?.decode(column: "n", as: Int.self) ?? 0
         // The actor by display name (issue 10 #5): entries written before names were shown keep a username.
-        let items = try await sql.raw("""
+        let items = try await sql.raw(
+            """
             SELECT timeline_entries.id, occurred_at, kind, record_type, record_id,
                    COALESCE(staff.display_name, timeline_entries.actor_name) AS actor_name, summary
             FROM timeline_entries LEFT JOIN staff ON staff.id = timeline_entries.staff_id
             WHERE customer_id = \(bind: customerID) \(only)
             ORDER BY occurred_at DESC, timeline_entries.id DESC LIMIT \(bind: paging.size) OFFSET \(bind: paging.offset)
-            """).all(decoding: Entry.self)
+            """
+        ).all(decoding: Entry.self)
         return (items, total)
     }
 }
@@ -98,7 +112,9 @@ struct CreateTimelineEntries: AsyncMigration {
             .field("actor_name", .string, .required)
             .field("summary", .string, .required)
             .create()
-        try await database.sql().raw("CREATE INDEX timeline_entries_customer ON timeline_entries (customer_id, occurred_at, id)").run()
+        try await database.sql().raw(
+            "CREATE INDEX timeline_entries_customer ON timeline_entries (customer_id, occurred_at, id)"
+        ).run()
     }
 
     func revert(on database: any Database) async throws {

@@ -52,12 +52,16 @@ struct AnonymousCSRFCookieMiddleware: AsyncMiddleware {
     func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
         var issued: String?
         // Only pages get the cookie: health checks and assets are asked for constantly and hold no form.
-        if !request.isAPI, !StaticFilesMiddleware.isAsset(request.url.path), !["/healthz", "/readyz"].contains(request.url.path),
-           request.webSession == nil, request.cookies[CookieName.anonymousCSRF] == nil {
+        if !request.isAPI, !StaticFilesMiddleware.isAsset(request.url.path),
+            !["/healthz", "/readyz"].contains(request.url.path),
+            request.webSession == nil, request.cookies[CookieName.anonymousCSRF] == nil
+        {
             let token = Secrets.randomToken()
             // Only a page being shown holds the new token; a post that arrives without the cookie
             // is refused by `CSRFMiddleware` before its body is read.
-            if [.GET, .HEAD].contains(request.method) { request.cookies[CookieName.anonymousCSRF] = HTTPCookies.Value(string: token) }
+            if [.GET, .HEAD].contains(request.method) {
+                request.cookies[CookieName.anonymousCSRF] = HTTPCookies.Value(string: token)
+            }
             issued = token
         }
         let response = try await next.respond(to: request)

@@ -13,7 +13,8 @@ enum DisplayFormat {
         let local = seconds + 8 * 3600
         let (days, secondOfDay) = local.quotientAndRemainder(dividingBy: 86_400)
         let (year, month, day) = civilDate(daysSinceEpoch: days)
-        return pad(year, 4) + "-" + pad(month, 2) + "-" + pad(day, 2) + " " + pad(secondOfDay / 3600, 2) + ":" + pad(secondOfDay % 3600 / 60, 2)
+        return pad(year, 4) + "-" + pad(month, 2) + "-" + pad(day, 2) + " " + pad(secondOfDay / 3600, 2) + ":"
+            + pad(secondOfDay % 3600 / 60, 2)
     }
 
     static func calendarDateTime(_ date: Date) -> String {

@@ -3,7 +3,12 @@ extension String {
     /// `htmlEscaped()` builds the result scalar by scalar; tags that write many values use this one,
     /// which returns text without those characters as it is.
     var escapedForHTML: String {
-        guard utf8.contains(where: { $0 == UInt8(ascii: "&") || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "'") || $0 == UInt8(ascii: "<") || $0 == UInt8(ascii: ">") }) else {
+        guard
+            utf8.contains(where: {
+                $0 == UInt8(ascii: "&") || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "'")
+                    || $0 == UInt8(ascii: "<") || $0 == UInt8(ascii: ">")
+            })
+        else {
             return self
         }
         var bytes: [UInt8] = []

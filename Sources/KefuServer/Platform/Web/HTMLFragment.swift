@@ -72,7 +72,7 @@ struct HTMLWriter {
 struct FragmentTag: UnsafeUnescapedLeafTag {
     func render(_ ctx: LeafContext) throws -> LeafData {
         guard ctx.parameters.count == 1, let fields = ctx.parameters[0].dictionary, fields.count == 1,
-              let html = fields["fragmentHTML"]?.string
+            let html = fields["fragmentHTML"]?.string
         else {
             throw LeafError(.unknownError("#fragment() takes one HTMLFragment"))
         }

@@ -20,11 +20,13 @@ struct KefuErrorMiddleware: AsyncMiddleware {
             request.logger.error("unhandled error: \(String(reflecting: error))")
         } else if kefuError.status == .serviceUnavailable {
             // Saturation is an operator's concern, not a bug: say what was full and how it is set.
-            request.logger.warning("busy, answered 503", metadata: [
-                "cause": .string(String(reflecting: error)), "path": .string(request.url.path),
-                "databasePool": .string(DatabaseSetup.poolDescription(request.application)),
-                "passwordHashingAdmitted": .stringConvertible(request.kefu.passwordHashing.admittedCount),
-            ])
+            request.logger.warning(
+                "busy, answered 503",
+                metadata: [
+                    "cause": .string(String(reflecting: error)), "path": .string(request.url.path),
+                    "databasePool": .string(DatabaseSetup.poolDescription(request.application)),
+                    "passwordHashingAdmitted": .stringConvertible(request.kefu.passwordHashing.admittedCount),
+                ])
         } else {
             request.logger.debug("refused: \(kefuError.code)")
         }
@@ -37,7 +39,9 @@ struct KefuErrorMiddleware: AsyncMiddleware {
         do {
             // What was wrong with which value, in words: "搜索内容最多 100 个字符。" rather than only
             // "请求参数有误" (the parameter's name is for programs, the message for people).
-            let details = kefuError.fields.sorted { $0.key < $1.key }.map { request.t($0.value, kefuError.fieldArguments[$0.key] ?? [:]) }
+            let details = kefuError.fields.sorted { $0.key < $1.key }.map {
+                request.t($0.value, kefuError.fieldArguments[$0.key] ?? [:])
+            }
             let body = ErrorPage(
                 status: Int(kefuError.status.code), titleKey: "error.title.\(kefuError.status.code)",
                 messageKey: kefuError.messageKey, arguments: kefuError.messageArguments, details: details
@@ -58,13 +62,15 @@ struct KefuErrorMiddleware: AsyncMiddleware {
     private func apiResponse(_ error: KefuError, request: Request) -> Response {
         let localizer = request.kefu.localizer
         let language = request.language
-        let body = APIErrorBody(error: .init(
-            code: error.code,
-            message: localizer.text(error.messageKey, language, error.messageArguments),
-            fields: Dictionary(uniqueKeysWithValues: error.fields.map { field, key in
-                (field, localizer.text(key, language, error.fieldArguments[field] ?? [:]))
-            })
-        ))
+        let body = APIErrorBody(
+            error: .init(
+                code: error.code,
+                message: localizer.text(error.messageKey, language, error.messageArguments),
+                fields: Dictionary(
+                    uniqueKeysWithValues: error.fields.map { field, key in
+                        (field, localizer.text(key, language, error.fieldArguments[field] ?? [:]))
+                    })
+            ))
         let response = Response(status: error.status)
         try? response.content.encode(body, as: .json)
         response.headers.add(contentsOf: error.headers)

@@ -24,7 +24,8 @@ struct NavigationEntry: Sendable {
         NavigationEntry(key: "nav.awards", path: "/conduct", action: .viewConduct, icon: "star"),
         NavigationEntry(key: "nav.attendance", path: "/attendance", action: .viewAttendance, icon: "clock"),
         NavigationEntry(key: "nav.reports", path: "/reports", action: .viewDashboardFigures, icon: "chart"),
-        NavigationEntry(key: "nav.complaint_inbox", path: "/complaint-inbox", action: .answerComplaintForwards, icon: "alert"),
+        NavigationEntry(
+            key: "nav.complaint_inbox", path: "/complaint-inbox", action: .answerComplaintForwards, icon: "alert"),
         NavigationEntry(key: "nav.board", path: "/board", action: .viewBoard, icon: "columns"),
         NavigationEntry(key: "nav.work_plans", path: "/work-plans", action: .viewWorkPlans, icon: "chart"),
         NavigationEntry(key: "nav.inspections", path: "/inspections", action: .viewInspections, icon: "check"),
@@ -37,7 +38,8 @@ struct NavigationEntry: Sendable {
         NavigationEntry(key: "nav.departments", path: SiteURL.departments, action: .viewDepartments, icon: "building"),
         NavigationEntry(key: "nav.audit_log", path: SiteURL.auditLog, action: .viewAuditLog, icon: "shield"),
         NavigationEntry(key: "nav.webhooks", path: "/settings/webhooks", action: .manageWebhooks, icon: "bell"),
-        NavigationEntry(key: "nav.working_calendar", path: "/settings/calendar", action: .manageWorkingCalendar, icon: "clock"),
+        NavigationEntry(
+            key: "nav.working_calendar", path: "/settings/calendar", action: .manageWorkingCalendar, icon: "clock"),
     ]
 
     func isVisible(to role: Role) -> Bool {

@@ -128,8 +128,10 @@ extension Request {
         let settings = items(NavigationEntry.settings)
         let localize = { (key: String) in self.t(key) }
         return PageContext(
-            lang: language.rawValue, titleKey: titleKey, user: user, nav: NavItem.fragment(items(NavigationEntry.all), localize: localize),
-            settingsNav: NavItem.fragment(settings, localize: localize), hasSettingsNav: !settings.isEmpty, flash: flash, csrf: csrfToken ?? "", path: path,
+            lang: language.rawValue, titleKey: titleKey, user: user,
+            nav: NavItem.fragment(items(NavigationEntry.all), localize: localize),
+            settingsNav: NavItem.fragment(settings, localize: localize), hasSettingsNav: !settings.isEmpty,
+            flash: flash, csrf: csrfToken ?? "", path: path,
             refreshSeconds: pageRefreshSeconds, unread: 0, hasUnread: false, page: body
         )
     }
@@ -153,7 +155,9 @@ struct ChoiceOption: Encodable {
 
     /// The `<option>`s of a select, as `#options` writes them, for a list long enough (every person
     /// who can be assigned customers) to be written by Swift rather than by Leaf.
-    static func fragment(_ options: [ChoiceOption], marksSelection: Bool = true, localize: (String) -> String) -> HTMLFragment {
+    static func fragment(_ options: [ChoiceOption], marksSelection: Bool = true, localize: (String) -> String)
+        -> HTMLFragment
+    {
         var html = HTMLWriter(reservingCapacity: options.count * 48)
         for option in options {
             html.element("<option value=\"", option.value, "\"")
@@ -175,13 +179,19 @@ struct ChoiceOption: Encodable {
 
 extension ChoiceOption: LeafDataRepresentable {
     var leafData: LeafData {
-        .dictionary(["value": .string(value), "labelKey": .string(labelKey), "label": .string(label), "isSelected": .bool(isSelected)])
+        .dictionary([
+            "value": .string(value), "labelKey": .string(labelKey), "label": .string(label),
+            "isSelected": .bool(isSelected),
+        ])
     }
 }
 
 extension LayoutUser: LeafDataRepresentable {
     var leafData: LeafData {
-        .dictionary(["displayName": .string(displayName), "username": .string(username), "roleKey": .string(roleKey), "initial": .string(initial)])
+        .dictionary([
+            "displayName": .string(displayName), "username": .string(username), "roleKey": .string(roleKey),
+            "initial": .string(initial),
+        ])
     }
 }
 
@@ -193,9 +203,12 @@ extension FlashMessage: LeafDataRepresentable {
 extension PageContext: LeafDataRepresentable where Body: LeafDataRepresentable {
     var leafData: LeafData {
         .dictionary([
-            "lang": .string(lang), "titleKey": .string(titleKey), "user": user?.leafData ?? .trueNil, "nav": nav.leafData,
-            "settingsNav": settingsNav.leafData, "hasSettingsNav": .bool(hasSettingsNav), "flash": flash?.leafData ?? .trueNil,
-            "csrf": .string(csrf), "path": .string(path), "refreshSeconds": .int(refreshSeconds), "unread": .int(unread),
+            "lang": .string(lang), "titleKey": .string(titleKey), "user": user?.leafData ?? .trueNil,
+            "nav": nav.leafData,
+            "settingsNav": settingsNav.leafData, "hasSettingsNav": .bool(hasSettingsNav),
+            "flash": flash?.leafData ?? .trueNil,
+            "csrf": .string(csrf), "path": .string(path), "refreshSeconds": .int(refreshSeconds),
+            "unread": .int(unread),
             "hasUnread": .bool(hasUnread), "page": page.leafData,
         ])
     }

@@ -18,7 +18,9 @@ struct Pager: Encodable {
         totalPages = request.pageCount(total: totalItems)
         func href(_ page: Int) -> String {
             var items = query.filter { !$0.value.isEmpty }.sorted { $0.key < $1.key }
-                .map { "\($0.key)=\($0.value.addingPercentEncoding(withAllowedCharacters: .urlQueryValueAllowed) ?? "")" }
+                .map {
+                    "\($0.key)=\($0.value.addingPercentEncoding(withAllowedCharacters: .urlQueryValueAllowed) ?? "")"
+                }
             items.append("page=\(page)")
             return path + "?" + items.joined(separator: "&")
         }
@@ -30,7 +32,8 @@ struct Pager: Encodable {
 extension Pager: LeafDataRepresentable {
     var leafData: LeafData {
         .dictionary([
-            "number": .int(number), "totalPages": .int(totalPages), "totalItems": .int(totalItems), "previousHref": .string(previousHref),
+            "number": .int(number), "totalPages": .int(totalPages), "totalItems": .int(totalItems),
+            "previousHref": .string(previousHref),
             "nextHref": .string(nextHref), "isCapped": .bool(isCapped),
         ])
     }

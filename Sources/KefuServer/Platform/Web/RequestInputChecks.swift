@@ -34,7 +34,9 @@ struct TextCheckingQueryDecoder: URLQueryDecoder {
         try checked(base.decode(decodable, from: url))
     }
 
-    func decode<D: Decodable>(_ decodable: D.Type, from url: URI, userInfo: [CodingUserInfoKey: any Sendable]) throws -> D {
+    func decode<D: Decodable>(_ decodable: D.Type, from url: URI, userInfo: [CodingUserInfoKey: any Sendable]) throws
+        -> D
+    {
         try checked(base.decode(decodable, from: url, userInfo: userInfo))
     }
 
@@ -57,19 +59,25 @@ enum DecodedText {
         switch mirror.displayStyle {
         case .optional, .collection, .set:
             for child in mirror.children {
-                if let found = firstFieldWithControlCharacters(in: child.value, path: path, depth: depth + 1) { return found }
+                if let found = firstFieldWithControlCharacters(in: child.value, path: path, depth: depth + 1) {
+                    return found
+                }
             }
         case .dictionary:
             for pair in mirror.children {
                 for part in Mirror(reflecting: pair.value).children {
-                    if let found = firstFieldWithControlCharacters(in: part.value, path: path, depth: depth + 1) { return found }
+                    if let found = firstFieldWithControlCharacters(in: part.value, path: path, depth: depth + 1) {
+                        return found
+                    }
                 }
             }
         case .struct, .class:
             for child in mirror.children {
                 let label = (child.label ?? "").trimmingPrefix("_")
                 let childPath = path.isEmpty ? String(label) : path + "." + label
-                if let found = firstFieldWithControlCharacters(in: child.value, path: childPath, depth: depth + 1) { return found }
+                if let found = firstFieldWithControlCharacters(in: child.value, path: childPath, depth: depth + 1) {
+                    return found
+                }
             }
         default:
             break
@@ -81,7 +89,8 @@ enum DecodedText {
     static func install() {
         var configuration = ContentConfiguration.global
         for mediaType in [HTTPMediaType.json, .jsonAPI, .urlEncodedForm, .formData, .plainText] {
-            guard let decoder = try? configuration.requireDecoder(for: mediaType), !(decoder is TextCheckingDecoder) else { continue }
+            guard let decoder = try? configuration.requireDecoder(for: mediaType), !(decoder is TextCheckingDecoder)
+            else { continue }
             configuration.use(decoder: TextCheckingDecoder(base: decoder), for: mediaType)
         }
         if let query = try? configuration.requireURLDecoder(), !(query is TextCheckingQueryDecoder) {

@@ -53,9 +53,10 @@ enum RequestIdentifier {
     /// 1–64 characters of letters, digits, `-`, `_`, `.` — what proxies and UUIDs produce.
     static func isAcceptable(_ id: String) -> Bool {
         let bytes = id.utf8
-        return (1...64).contains(bytes.count) && bytes.allSatisfy { byte in
-            (0x30...0x39).contains(byte) || (0x41...0x5A).contains(byte) || (0x61...0x7A).contains(byte)
-                || byte == UInt8(ascii: "-") || byte == UInt8(ascii: "_") || byte == UInt8(ascii: ".")
-        }
+        return (1...64).contains(bytes.count)
+            && bytes.allSatisfy { byte in
+                (0x30...0x39).contains(byte) || (0x41...0x5A).contains(byte) || (0x61...0x7A).contains(byte)
+                    || byte == UInt8(ascii: "-") || byte == UInt8(ascii: "_") || byte == UInt8(ascii: ".")
+            }
     }
 }

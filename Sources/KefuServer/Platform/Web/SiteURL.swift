@@ -49,7 +49,9 @@ enum SiteURL {
         while index < bytes.count {
             let byte = bytes[index]
             if byte == UInt8(ascii: "%") {
-                guard index + 2 < bytes.count, isHexDigit(bytes[index + 1]), isHexDigit(bytes[index + 2]) else { return false }
+                guard index + 2 < bytes.count, isHexDigit(bytes[index + 1]), isHexDigit(bytes[index + 2]) else {
+                    return false
+                }
                 index += 3
                 continue
             }
@@ -74,7 +76,9 @@ extension Request {
     /// is one Kefu serves with a page; nil otherwise, so the caller falls back to its default.
     func safeRedirect(_ target: String?) -> String? {
         guard let target, SiteURL.isSafeRedirect(target) else { return nil }
-        let path = target.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init) ?? target
+        let path =
+            target.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init)
+            ?? target
         return application.routes.servesPage(at: path) ? target : nil
     }
 }
@@ -82,12 +86,15 @@ extension Request {
 extension Routes {
     /// Whether a GET route matches the path, segment by segment (`:id` and `*` match any segment).
     func servesPage(at path: String) -> Bool {
-        let segments = path.split(separator: "/", omittingEmptySubsequences: false).dropFirst().map { $0.removingPercentEncoding ?? String($0) }
+        let segments = path.split(separator: "/", omittingEmptySubsequences: false).dropFirst().map {
+            $0.removingPercentEncoding ?? String($0)
+        }
         let wanted = segments == [""] ? [] : segments
         return all.contains { route in
             guard route.method == .GET else { return false }
             if case .catchall? = route.path.last {
-                return route.path.count - 1 <= wanted.count && zip(route.path.dropLast(), wanted).allSatisfy(Self.matches)
+                return route.path.count - 1 <= wanted.count
+                    && zip(route.path.dropLast(), wanted).allSatisfy(Self.matches)
             }
             return route.path.count == wanted.count && zip(route.path, wanted).allSatisfy(Self.matches)
         }
