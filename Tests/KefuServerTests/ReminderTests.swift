@@ -59,6 +59,19 @@ struct ReminderTests {
                 let html = res.body.string
                 #expect(html.contains("id=\"unread-count\">2<") && html.contains("承诺答复已逾期：ZX-2026-000001"))
             }
+            // The bell counts up to a hundred: beyond, it says 99+ (every page reads it with the session).
+            for n in 0..<120 {
+                try await t.app.db.sql().raw(
+                    """
+                    INSERT INTO notifications (staff_id, event, title, body, dedupe_key, created_at)
+                    VALUES (\(bind: linaID), 'test', 't', 'b', \(bind: "bell-cap-\(n)"), 0)
+                    """
+                ).run()
+            }
+            try await t.app.testing().test(.GET, "/notifications", beforeRequest: { req in browser.apply(to: &req) }) {
+                res async throws in
+                #expect(res.body.string.contains("id=\"unread-count\">99+<"))
+            }
             try await t.app.testing().test(
                 .POST, "/api/v1/notifications/read",
                 beforeRequest: { req in
