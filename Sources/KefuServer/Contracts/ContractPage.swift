@@ -54,7 +54,8 @@ struct ContractPage: Encodable {
     var hasNextNeeds: Bool
     var missingText: String
     var hasMissingText: Bool
-    var checklist: [Item]
+    /// The checklist's, the obligations' and the timeline's rows, written by ``ContractPageView``.
+    var checklistRows: HTMLFragment
     var canEditChecklist: Bool
     var clauses: [Clause]
     var canExplain: Bool
@@ -80,14 +81,13 @@ struct ContractPage: Encodable {
     var canSign: Bool
     var canUploadSigned: Bool
     var signedFiles: [File]
-    var obligations: [Obligation]
+    var obligationRows: HTMLFragment
     var hasObligations: Bool
     var canAddObligation: Bool
     var canReceivePayments: Bool
     var obligationKinds: [ChoiceOption]
     var obligationParties: [ChoiceOption]
-    var channels: [ChoiceOption]
-    var timeline: [Entry]
+    var timelineItems: HTMLFragment
     var version: Int
     /// The terms form: shown until the 法务部 passes the terms, filled with the terms or what was typed.
     var canChangeTerms: Bool
@@ -111,9 +111,12 @@ struct ContractPage: Encodable {
 
     init(
         _ detail: ContractDetail, timeline: [Timeline.Entry], may: Permissions, labels: ContractLabels,
-        typeLabel: String, today: CalendarDay,
-        failedItem: (id: Int, message: String, reason: String)? = nil
+        typeLabel: String, today: CalendarDay, csrf: String,
+        failedItem: (id: Int, message: String, reason: String)? = nil,
+        failedNotice: (id: Int, message: String, typed: String)? = nil
     ) {
+        let words = DisplayWords(localizer: labels.localizer, language: labels.language)
+        let t: ContractPageView.Localize = { words.t($0, $1) }
         let row = detail.row, state = row.contractState, facts = detail.facts
         let isOpen = state.isOpen
         func size(_ bytes: Int) -> String {
@@ -144,7 +147,7 @@ struct ContractPage: Encodable {
         hasNextNeeds = !nextNeeds.isEmpty
         missingText = detail.missingDocumentsText(labels: labels) ?? ""; hasMissingText = !missingText.isEmpty
         canEditChecklist = may.manage && state == .draft
-        checklist = detail.checklist.map { item in
+        let checklist = detail.checklist.map { item in
             let failed = failedItem?.id == item.id
             return Item(
                 id: item.id, name: labels.document(item.code, item.name), isRequired: item.isRequired,
@@ -157,6 +160,8 @@ struct ContractPage: Encodable {
                 statuses: ChoiceOption.list(
                     ChecklistStatus.allCases.map(\.rawValue), labelPrefix: "contract.checklist", selected: item.status))
         }
+        checklistRows = ContractPageView.checklistRows(
+            checklist, contractID: row.id, canEdit: canEditChecklist, csrf: csrf, t: t)
         let clauseNames = Dictionary(
             uniqueKeysWithValues: detail.clauses.map { ($0.id, labels.clause($0.code, $0.name)) })
         clauses = detail.clauses.map {
@@ -196,7 +201,7 @@ struct ContractPage: Encodable {
         canUploadSigned = may.manage && state.hasReached(.signed) && isOpen
         signedFiles = detail.signedFiles.map(file)
         let notices = Dictionary(grouping: detail.notices, by: \.obligationID)
-        obligations = detail.obligations.map { o in
+        let obligations = detail.obligations.map { o in
             Obligation(
                 id: o.id, kindKey: "obligation.kind.\(o.kind)", partyKey: "obligation.party.\(o.party)", title: o.title,
                 dueOn: o.dueOn,
@@ -204,7 +209,10 @@ struct ContractPage: Encodable {
                 isOverdue: ObligationRules.isOverdue(dueOn: o.day, isDone: o.doneAt != nil, today: today),
                 isDone: o.doneAt != nil,
                 doneAt: o.doneAt.map(DisplayFormat.dateTime) ?? "", isPayment: o.isPayment, version: o.version,
-                notices: (notices[o.id] ?? []).map { "\(DisplayFormat.dateTime($0.givenAt)) · \($0.content)" })
+                notices: (notices[o.id] ?? []).map { "\(DisplayFormat.dateTime($0.givenAt)) · \($0.content)" },
+                noticeError: failedNotice?.id == o.id ? failedNotice?.message ?? "" : "",
+                typedNotice: failedNotice?.id == o.id ? failedNotice?.typed ?? "" : "",
+                hasNoticeError: failedNotice?.id == o.id)
         }
         hasObligations = !obligations.isEmpty
         canAddObligation = may.manage && isOpen
@@ -213,14 +221,16 @@ struct ContractPage: Encodable {
             ObligationKind.allCases.map(\.rawValue), labelPrefix: "obligation.kind", selected: "payment")
         obligationParties = ChoiceOption.list(
             ObligationParty.allCases.map(\.rawValue), labelPrefix: "obligation.party", selected: "customer")
-        channels = ChoiceOption.list(
+        let channels = ChoiceOption.list(
             FollowUpChannel.allCases.map(\.rawValue), labelPrefix: "follow_up.channel", selected: "phone")
-        let words = DisplayWords(localizer: labels.localizer, language: labels.language)
-        self.timeline = timeline.map {
-            Entry(
-                time: DisplayFormat.dateTime($0.occurredAt), kindKey: "timeline.kind.\($0.kind)", actor: $0.actorName,
-                summary: words.timelineSummary(kind: $0.kind, summary: $0.summary))
-        }
+        obligationRows = ContractPageView.obligationRows(
+            obligations, canAct: canAddObligation, channels: channels, csrf: csrf, t: t)
+        timelineItems = ContractPageView.timelineItems(
+            timeline.map {
+                Entry(
+                    time: DisplayFormat.dateTime($0.occurredAt), kindKey: "timeline.kind.\($0.kind)",
+                    actor: $0.actorName, summary: words.timelineSummary(kind: $0.kind, summary: $0.summary))
+            }, t: t)
         version = row.version
         canChangeTerms = may.manage && ContractStateMachine.termsChangeRefusal(facts) == nil
         terms = ["title": row.title, "amountWan": Yuan(row.amountYuan).wanText, "parties": row.parties]
