@@ -70,12 +70,14 @@ struct ComplaintsAPIController: RouteCollection {
     }
 
     /// A complaint as JSON, with its deadlines computed on the working calendar at `now`.
+    /// `forwards`, when the caller has read them already (the complaint's page), are not read again.
     static func dto(
-        _ row: ComplaintStore.Row, store: ComplaintStore, calendar: WorkingCalendar, now: Date, detail: Bool
+        _ row: ComplaintStore.Row, store: ComplaintStore, calendar: WorkingCalendar, now: Date, detail: Bool,
+        forwards: [ComplaintStore.Forward]? = nil
     ) async throws -> ComplaintDTO {
         try await dto(
             row, limits: try await store.limits(), pauses: try await store.pauses(row.id), store: store,
-            calendar: calendar, now: now, detail: detail)
+            calendar: calendar, now: now, detail: detail, forwards: forwards)
     }
 
     /// A page of complaints: the time limits and every row's pauses read once for the page, not per row.
@@ -97,9 +99,11 @@ struct ComplaintsAPIController: RouteCollection {
     private static func dto(
         _ row: ComplaintStore.Row, limits all: [ComplaintSeverity: ComplaintTimeLimits], pauses: [TimeSpan],
         store: ComplaintStore,
-        calendar: WorkingCalendar, now: Date, detail: Bool
+        calendar: WorkingCalendar, now: Date, detail: Bool, forwards: [ComplaintStore.Forward]? = nil
     ) async throws -> ComplaintDTO {
         let limits = all[row.complaintSeverity] ?? .defaults(row.complaintSeverity)
+        var forwardRows = forwards ?? []
+        if detail, forwards == nil { forwardRows = try await store.forwards(row.id) }
         let deadlines = ComplaintClock.openDeadlines(
             ComplaintEscalation.clockFacts(row, pauses: pauses), limits: limits, calendar: calendar, now: now)
         let nearest = ComplaintClock.nearest(deadlines)
@@ -126,7 +130,7 @@ struct ComplaintsAPIController: RouteCollection {
                     remainingWorkingMinutes: Int(($0.remainingSeconds / 60).rounded(.down)),
                     isBreached: $0.isBreached)
             },
-            forwards: detail ? try await store.forwards(row.id).map(ForwardDTO.init) : nil,
+            forwards: detail ? forwardRows.map(ForwardDTO.init) : nil,
             updates: detail
                 ? try await store.updates(row.id).map {
                     UpdateDTO(

@@ -253,9 +253,10 @@ struct ComplaintsController: RouteCollection {
     func showPage(_ req: Request, _ row: ComplaintStore.Row) async throws -> ShowPage {
         let staff = try req.requireStaff()
         let store = ComplaintStore(database: req.db)
+        let forwards = try await store.forwards(row.id)
         let dto = try await ComplaintsAPIController.dto(
             row, store: store, calendar: try await WorkingCalendarStore(database: req.db).load(), now: req.now,
-            detail: true)
+            detail: true, forwards: forwards)
         let canManage = AccessPolicy.permits(
             staff.actor, .manageComplaints, on: RecordFacts(responsibleStaffID: row.staffID))
         let departments = try await DepartmentStore(database: req.db).all()
@@ -288,7 +289,7 @@ struct ComplaintsController: RouteCollection {
                     isLate: left.isLate)
             },
             hasDeadlines: !dto.deadlines.isEmpty,
-            forwards: try await store.forwards(row.id).map {
+            forwards: forwards.map {
                 .init(
                     department: $0.departmentName, request: $0.request, dueAt: DisplayFormat.dateTime($0.dueAt),
                     statusKey: "complaint.forward.status.\($0.status)", answer: req.words.orDash($0.answer ?? ""),

@@ -140,15 +140,16 @@ struct RankedProjectDTO: Content {
     var parts: [Part]
 }
 
-extension Request {
-    /// A score part in the caller's language.
+extension DisplayWords {
+    /// A score part in the reader's language. A ranking explains a hundred parts: the words are made
+    /// once for the request rather than looked up for every one.
     func explain(_ key: String, _ arguments: [String: String]) -> String {
         var localized = arguments
         // Arguments that are vocabulary values read in words too.
         if let industry = arguments["industry"] { localized["industry"] = t("customer.industry.\(industry)") }
         if let industries = arguments["industries"] {
             localized["industries"] = industries.split(separator: ",").map { t("customer.industry.\($0)") }.joined(
-                separator: words.listSeparator)
+                separator: listSeparator)
         }
         if let timing = arguments["timing"] { localized["timing"] = t("customer.timing.\(timing)") }
         if let stage = arguments["stage"] { localized["stage"] = t("customer.stage.\(stage)") }

@@ -31,14 +31,29 @@ struct RecommendationStore {
 
     /// The open projects ranked for the customer, each with its score in parts.
     func ranking(for customerID: Int) async throws -> [RankedProject] {
-        let sql = try database.sql()
         guard
-            let profile = try await sql.raw(
+            let profile = try await database.sql().raw(
                 """
                 SELECT industries, budget_min_yuan, budget_max_yuan, preferred_regions, stage, timing FROM customers WHERE id = \(bind: customerID)
                 """
             ).first(decoding: ProfileRow.self)
         else { throw KefuError.notFound }
+        return try await ranking(customerID: customerID, profile)
+    }
+
+    /// The ranking for a customer the caller has loaded already (the pages and the API load it to
+    /// check access): its profile is not read a second time.
+    func ranking(for customer: CustomerModel) async throws -> [RankedProject] {
+        try await ranking(
+            customerID: try customer.requireID(),
+            ProfileRow(
+                industries: customer.industries, budget_min_yuan: customer.budgetMinYuan,
+                budget_max_yuan: customer.budgetMaxYuan, preferred_regions: customer.preferredRegions,
+                stage: customer.stage, timing: customer.timing))
+    }
+
+    private func ranking(customerID: Int, _ profile: ProfileRow) async throws -> [RankedProject] {
+        let sql = try database.sql()
         let rankable = try await rankableProjects()
         let reactions = try await sql.raw(
             """

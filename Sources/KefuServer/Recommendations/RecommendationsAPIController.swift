@@ -35,8 +35,9 @@ struct RecommendationsAPIController: RouteCollection {
     @Sendable func ranking(req: Request) async throws -> [RankedProjectDTO] {
         let customer = try await req.customer(for: .recommendProjects)
         let limit = min(max(req.query[Int.self, at: "limit"] ?? 20, 1), 200)
+        let words = req.words
         return try await RecommendationStore(database: req.db, cache: req.application.rankableProjects).ranking(
-            for: try customer.requireID()
+            for: customer
         ).prefix(limit).map { ranked in
             RankedProjectDTO(
                 projectID: ranked.project.id, code: ranked.project.code, name: ranked.project.name,
@@ -44,7 +45,8 @@ struct RecommendationsAPIController: RouteCollection {
                 score: ranked.score,
                 parts: ranked.parts.map {
                     .init(
-                        kind: $0.kind.rawValue, points: $0.points, explanation: req.explain($0.messageKey, $0.arguments)
+                        kind: $0.kind.rawValue, points: $0.points,
+                        explanation: words.explain($0.messageKey, $0.arguments)
                     )
                 }
             )
@@ -83,13 +85,14 @@ struct RecommendationsAPIController: RouteCollection {
     }
 
     static func dto(_ row: RecommendationStore.Row, _ req: Request) -> RecommendationDTO {
-        RecommendationDTO(
+        let words = req.words
+        return RecommendationDTO(
             id: row.id, projectID: row.projectID, projectCode: row.projectCode, projectName: row.projectName,
             projectVersion: row.projectVersion,
             staffName: row.staffName, recommendedAt: row.recommendedAt, presentation: row.presentation,
             material: row.material, score: row.score,
             parts: row.parts.map {
-                .init(kind: $0.kind, points: $0.points, explanation: req.explain($0.messageKey, $0.arguments))
+                .init(kind: $0.kind, points: $0.points, explanation: words.explain($0.messageKey, $0.arguments))
             },
             reaction: row.reaction, reactionReason: row.reactionReason, reactionAt: row.reactionAt
         )

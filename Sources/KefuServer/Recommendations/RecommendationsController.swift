@@ -59,12 +59,13 @@ struct RecommendationsController: RouteCollection {
     private func page(_ req: Request, _ customer: CustomerModel, draft: ReactionDraft? = nil) async throws -> Page {
         let id = try customer.requireID()
         let store = RecommendationStore(database: req.db, cache: req.application.rankableProjects)
-        let ranked = try await store.ranking(for: id)
+        let ranked = try await store.ranking(for: customer)
         let past = try await store.list(customerID: id)
+        let words = req.words
         func part(_ points: Int, _ key: String, _ arguments: [String: String]) -> Page.Part {
             Page.Part(
                 points: points > 0 ? "+\(points)" : "\(points)", isPlus: points > 0, isMinus: points < 0,
-                explanation: req.explain(key, arguments))
+                explanation: words.explain(key, arguments))
         }
         // The latest recommendation of each project (the list is newest first).
         var latest: [Int: RecommendationStore.Row] = [:]
