@@ -46,7 +46,7 @@ struct CustomerListExtras: Encodable {
             fields.element(" value=\"", value, "\">")
         }
         filterFields = fields.fragment
-        let count = total > CustomerQueries.countCap ? "\(CustomerQueries.countCap)+" : String(total)
+        let count = DisplayFormat.count(total, cap: CustomerQueries.countCap)
         allMatchingLabel = words.t("customers.all_matching", ["count": count])
         canSaveFilter = !filter.sameFiles(as: CustomerFilter())
     }

@@ -6,7 +6,10 @@ import Vapor
 /// follow-ups overdue …); the platform shows the person, their team and recent security events.
 struct DashboardController: RouteCollection {
     struct Page: Encodable {
-        struct Figure: Encodable { var labelKey: String; var value: Int; var href: String? }
+        /// A count on a card; `isCapped` when it stopped at a cap (shown as "1000+").
+        struct Figure: Encodable {
+            var labelKey: String; var value: Int; var href: String?; var isCapped = false
+        }
         struct Event: Encodable {
             var occurredAt: String; var actorName: String; var action: String; var actionLabel: String
         }

@@ -29,7 +29,7 @@ struct WorkbenchPage: Encodable {
     var hasFollowUps: Bool
     var waiting: HTMLFragment
     var hasWaiting: Bool
-    var waitingTotal: Int
+    var waitingTotal: String
     var assigned: HTMLFragment
     var hasAssigned: Bool
     var team: HTMLFragment
@@ -94,7 +94,9 @@ struct WorkbenchPage: Encodable {
                 labelKey: isTeam ? "workbench.figure.team_follow_ups" : "workbench.figure.follow_ups_today",
                 value: followUps.total,
                 href: "/follow-ups?view=open" + mineQuery),
-            .init(labelKey: "workbench.figure.waiting", value: waiting.total, href: "/inquiries?status=waiting"),
+            .init(
+                labelKey: "workbench.figure.waiting", value: min(waiting.total, InquiryStore.countCap),
+                href: "/inquiries?status=waiting", isCapped: waiting.total > InquiryStore.countCap),
         ]
         if !isTeam {
             figures.append(
@@ -110,7 +112,8 @@ struct WorkbenchPage: Encodable {
             hasFollowUps: !followUpItems.isEmpty,
             // Only who may assign opens a waiting inquiry; a specialist sees the queue without links (issue 10 #8).
             waiting: WorkbenchView.waiting(waitingItems, linked: AccessPolicy.allows(role, .assignInquiries)),
-            hasWaiting: !waitingItems.isEmpty, waitingTotal: waiting.total,
+            hasWaiting: !waitingItems.isEmpty,
+            waitingTotal: DisplayFormat.count(waiting.total, cap: InquiryStore.countCap),
             assigned: WorkbenchView.assigned(
                 assigned.map {
                     Assigned(

@@ -232,7 +232,9 @@ struct InquiriesAPIController: RouteCollection {
         let paging = try req.paging
         let (rows, total) = try await InquiryStore(database: req.db).list(req.inquiryFilter, paging: paging)
         let now = req.now
-        return PageDTO(items: rows.map { InquiryDTO($0, actor: actor, now: now) }, request: paging, total: total)
+        return PageDTO(
+            items: rows.map { InquiryDTO($0, actor: actor, now: now) }, request: paging, total: total,
+            cap: InquiryStore.countCap)
     }
 
     @Sendable func create(req: Request) async throws -> Response {

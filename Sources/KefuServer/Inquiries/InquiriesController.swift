@@ -50,7 +50,8 @@ struct InquiriesController: RouteCollection {
         var pager: Pager
         var averageResponse: String
         var punctuality: String
-        var waiting: Int
+        /// The queue's length, "1000+" beyond the count's cap.
+        var waiting: String
         /// Each person's open inquiries and promised replies, for the supervisor on the queue (issue 10).
         var loads: [InquiryStore.Load] = []
         var hasLoads = false
@@ -82,10 +83,11 @@ struct InquiriesController: RouteCollection {
             canRecord: AccessPolicy.allows(staff.role, .recordInquiry), items: items, hasItems: !items.isEmpty,
             pager: Pager(
                 request: paging, total: total, path: "/inquiries",
-                query: ["status": tab, "scope": req.query[String.self, at: "scope"] ?? ""]),
+                query: ["status": tab, "scope": req.query[String.self, at: "scope"] ?? ""], cap: InquiryStore.countCap),
             averageResponse: figures.averageResponseMinutes.map { req.t("inquiries.minutes", ["minutes": String($0)]) }
                 ?? "—",
-            punctuality: figures.punctuality.rate.map { String(format: "%.0f%%", $0 * 100) } ?? "—", waiting: waiting
+            punctuality: figures.punctuality.rate.map { String(format: "%.0f%%", $0 * 100) } ?? "—",
+            waiting: DisplayFormat.count(waiting, cap: InquiryStore.countCap)
         )
         var shown = page
         if tab == "waiting", AccessPolicy.allows(staff.role, .assignInquiries) {

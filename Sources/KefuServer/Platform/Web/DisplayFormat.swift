@@ -4,6 +4,9 @@ import Foundation
 enum DisplayFormat {
     static let timeZone = TimeZone(identifier: "Asia/Shanghai") ?? TimeZone(secondsFromGMT: 8 * 3600)!
 
+    /// A count that stopped at a cap: "1000+" rather than a number that only looks exact.
+    static func count(_ total: Int, cap: Int) -> String { total > cap ? "\(cap)+" : String(total) }
+
     static func dateTime(_ date: Date) -> String {
         // China has kept UTC+8 all year since 1992: the fields follow from the seconds with integer
         // arithmetic, a list page's dates without a calendar. Earlier dates (summer time
