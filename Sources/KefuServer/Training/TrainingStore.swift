@@ -134,13 +134,14 @@ struct TrainingStore {
     }
 
     /// The figures of a plan's sessions, counted by the database: a plan of a year carries thousands of
-    /// enrolments, and its page shows only their sums. Sessions without enrolments have no row.
+    /// enrolments, and its page shows only their sums. Sessions without enrolments have no row. (PostgreSQL
+    /// sums whole numbers as NUMERIC, hence the cast.)
     func sessionFigures(planID: Int, on db: (any Database)? = nil) async throws -> [Int: SessionFigures] {
         let attended: SQLQueryString = "e.attended = \(bind: true)"
         let rows = try await (db ?? database).sql().raw(
             """
             SELECT e.session_id AS "sessionID", COUNT(*) AS "enrolled", SUM(CASE WHEN \(attended) THEN 1 ELSE 0 END) AS "attended",
-                   COALESCE(SUM(e.rating), 0) AS "ratingSum", COUNT(e.rating) AS "ratingCount",
+                   CAST(COALESCE(SUM(e.rating), 0) AS INTEGER) AS "ratingSum", COUNT(e.rating) AS "ratingCount",
                    COALESCE(SUM(CASE WHEN \(attended) THEN e.score_after END), 0.0) AS "scoreAfterSum",
                    SUM(CASE WHEN \(attended) AND e.score_after IS NOT NULL THEN 1 ELSE 0 END) AS "scoreAfterCount"
             FROM training_enrolments e
