@@ -85,6 +85,7 @@ def test_plan_approved_session_held_and_rated_at_390(browser, base_url):
     browser.get(plan_url)
     row = browser.find_element(By.CSS_SELECTOR, "#sessions tbody tr").text
     assert "1 / 1" in row and "95" in row, "the plan does not show the session's figures: " + row
+    shot(browser, "training-plan-figures")
 
     browser.delete_all_cookies()
     browser.set_window_size(390, 844)
