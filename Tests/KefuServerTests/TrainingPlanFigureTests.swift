@@ -32,7 +32,8 @@ struct TrainingPlanFigureTests {
         try await withApp(on: database) { t in
             let supervisor = try await t.token(.supervisor), lina = try await t.token(.specialist)
             let (plan, september, november) = try await Call.approvedPlan(t)
-            #expect(plan.sessions.map(\.figures.enrolled) == [2, 2] && plan.sessions.map(\.figures.attended) == [0, 0])
+            #expect(
+                plan.sessions.map(\.figures.enrolled) == [2, 2] && plan.sessions.map(\.figures.attended) == [0, 0])
             #expect(plan.sessions.allSatisfy { $0.figures.averageRating == nil && $0.figures.averageScoreAfter == nil })
 
             try await Call.hold(t, september, on: "2026-09-15", lina: (62, 92))
@@ -66,7 +67,8 @@ struct TrainingPlanFigureTests {
             for sessionID in [september, november] {
                 var rows: [TrainingEnrolmentDTO] = []
                 for number in 1...2 {
-                    let page = try await Self.enrolments(t, sessionID, token: supervisor, query: "?perPage=1&page=\(number)")
+                    let page = try await Self.enrolments(
+                        t, sessionID, token: supervisor, query: "?perPage=1&page=\(number)")
                     #expect(page.page.totalItems == 2 && page.page.totalPages == 2 && page.items.count == 1)
                     rows += page.items
                 }

@@ -39,7 +39,8 @@ struct WorkFigureIndexTests {
         try await withApp { t in
             let sql = try t.app.db.sql()
             let staffIDs = Array(1...200)
-            let year = try #require(AssessmentPeriod(start: CalendarDay("2026-01-01")!, end: CalendarDay("2026-12-31")!))
+            let year = try #require(
+                AssessmentPeriod(start: CalendarDay("2026-01-01")!, end: CalendarDay("2026-12-31")!))
             let expected: [WorkFigure: String] = [
                 .inquiriesAnswered: "inquiries_staff_answered", .repliesOnTime: "inquiries_staff_promised_replied",
                 .followUpsOnTime: "follow_ups_staff_due_completed", .contractsSigned: "contracts_staff_signed_state",

@@ -23,7 +23,8 @@ struct CreateWorkFigureCoveringIndexes: AsyncMigration {
             new: "inquiries_staff_promised_replied",
             definition: "ON inquiries (staff_id, promised_by, replied_at) WHERE promised_by IS NOT NULL"),
         Replacement(
-            old: "contracts_staff_signed", oldDefinition: "ON contracts (staff_id, signed_on) WHERE signed_on IS NOT NULL",
+            old: "contracts_staff_signed",
+            oldDefinition: "ON contracts (staff_id, signed_on) WHERE signed_on IS NOT NULL",
             new: "contracts_staff_signed_state",
             definition: "ON contracts (staff_id, signed_on, state) WHERE signed_on IS NOT NULL"),
         Replacement(

@@ -181,7 +181,8 @@ extension TrainingAPIController {
                 [
                     "id": Schema.integer, "title": text, "trainer": text, "area": areas, "areaLabel": text,
                     "method": methods, "methodLabel": text, "scheduledOn": text, "hours": number,
-                    "costYuan": Schema.integer, "location": nullableText, "aimedFigures": ["type": "array", "items": text],
+                    "costYuan": Schema.integer, "location": nullableText,
+                    "aimedFigures": ["type": "array", "items": text],
                     "state": Schema.enumeration(TrainingSessionState.allCases.map(\.rawValue)),
                     "stateLabel": text, "heldOn": nullableText,
                     "figures": Schema.object(

@@ -177,9 +177,10 @@ struct TrainingStore {
             LIMIT \(bind: paging.size) OFFSET \(bind: paging.offset)
             """
         ).all(decoding: EnrolmentRow.self)
-        let total = try await database.sql().raw(
-            "SELECT COUNT(*) AS \"n\" FROM training_enrolments e WHERE e.session_id = \(bind: sessionID)\(person)"
-        ).first()?.decode(column: "n", as: Int.self) ?? 0
+        let total =
+            try await database.sql().raw(
+                "SELECT COUNT(*) AS \"n\" FROM training_enrolments e WHERE e.session_id = \(bind: sessionID)\(person)"
+            ).first()?.decode(column: "n", as: Int.self) ?? 0
         return (rows, total)
     }
 
