@@ -31,4 +31,33 @@ struct WorkFigureIndexTests {
             #expect(inquiries.contains("COVERING INDEX inquiries_staff_answered"), "\(inquiries)")
         }
     }
+
+    @Test(
+        "an assessment cycle's and the award shortlist's figures read only covering indexes, never the tables' rows (EXPLAIN QUERY PLAN)"
+    )
+    func everyCountedFigureCovered() async throws {
+        try await withApp { t in
+            let sql = try t.app.db.sql()
+            let staffIDs = Array(1...200)
+            let year = try #require(
+                AssessmentPeriod(start: CalendarDay("2026-01-01")!, end: CalendarDay("2026-12-31")!))
+            let expected: [WorkFigure: String] = [
+                .inquiriesAnswered: "inquiries_staff_answered", .repliesOnTime: "inquiries_staff_promised_replied",
+                .followUpsOnTime: "follow_ups_staff_due_completed", .contractsSigned: "contracts_staff_signed_state",
+                .returnVisitsDone: "return_visits_done_by_state",
+            ]
+            for (figure, index) in expected {
+                let plan = try await sql.raw(
+                    "EXPLAIN QUERY PLAN \(WorkFigureReader.query(figure, staffIDs: staffIDs, period: year, now: testStart)!)"
+                ).all().map { try $0.decode(column: "detail", as: String.self) }.joined(separator: " | ")
+                #expect(plan.contains("COVERING INDEX \(index)"), "\(figure): \(plan)")
+                #expect(!plan.contains("SCAN"), "\(figure): \(plan)")
+            }
+            let span = PeriodInstants(year)
+            let surveys = try await sql.raw(
+                "EXPLAIN QUERY PLAN \(ComplaintServiceQualityFigures.satisfaction(staffIDs: staffIDs, from: span.from, until: span.until))"
+            ).all().map { try $0.decode(column: "detail", as: String.self) }.joined(separator: " | ")
+            #expect(surveys.contains("COVERING INDEX survey_attributions_staff_score"), "\(surveys)")
+        }
+    }
 }

@@ -82,6 +82,10 @@ def test_plan_approved_session_held_and_rated_at_390(browser, base_url):
     form.find_element(By.NAME, "scoreAfter").send_keys("95")
     submit(browser, form_id)
     wait_for(browser, lambda d: "优秀学员" in d.find_element(By.ID, "trainees").text, "70 → 95 was not marked outstanding")
+    browser.get(plan_url)
+    row = browser.find_element(By.CSS_SELECTOR, "#sessions tbody tr").text
+    assert "1 / 1" in row and "95" in row, "the plan does not show the session's figures: " + row
+    shot(browser, "training-plan-figures")
 
     browser.delete_all_cookies()
     browser.set_window_size(390, 844)

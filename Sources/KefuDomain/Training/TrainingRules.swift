@@ -206,14 +206,28 @@ public struct SessionFacts: Equatable, Sendable {
     public var costYuan: Int
     public var enrolled: Int
     public var attended: Int
-    /// Trainees' ratings (1–5) and after-test scores (0–100).
-    public var ratings: [Int]
-    public var scoresAfter: [Double]
+    /// Trainees' ratings (1–5) and attended trainees' after-test scores (0–100) as sums and counts:
+    /// what a GROUP BY gives, so a plan's figures need not read every enrolment.
+    public var ratingSum: Int
+    public var ratingCount: Int
+    public var scoreAfterSum: Double
+    public var scoreAfterCount: Int
 
     public init(
         state: TrainingSessionState, area: TrainingContentArea? = nil, scheduledOn: CalendarDay,
         heldOn: CalendarDay? = nil, hours: Double,
         costYuan: Int, enrolled: Int = 0, attended: Int = 0, ratings: [Int] = [], scoresAfter: [Double] = []
+    ) {
+        self.init(
+            state: state, area: area, scheduledOn: scheduledOn, heldOn: heldOn, hours: hours, costYuan: costYuan,
+            enrolled: enrolled, attended: attended, ratingSum: ratings.reduce(0, +), ratingCount: ratings.count,
+            scoreAfterSum: scoresAfter.reduce(0, +), scoreAfterCount: scoresAfter.count)
+    }
+
+    public init(
+        state: TrainingSessionState, area: TrainingContentArea? = nil, scheduledOn: CalendarDay,
+        heldOn: CalendarDay? = nil, hours: Double, costYuan: Int, enrolled: Int, attended: Int, ratingSum: Int,
+        ratingCount: Int, scoreAfterSum: Double, scoreAfterCount: Int
     ) {
         self.state = state
         self.area = area
@@ -223,8 +237,18 @@ public struct SessionFacts: Equatable, Sendable {
         self.costYuan = costYuan
         self.enrolled = enrolled
         self.attended = attended
-        self.ratings = ratings
-        self.scoresAfter = scoresAfter
+        self.ratingSum = ratingSum
+        self.ratingCount = ratingCount
+        self.scoreAfterSum = scoreAfterSum
+        self.scoreAfterCount = scoreAfterCount
+    }
+
+    /// The session's own average rating and after-test score; nil without any.
+    public var averageRating: Double? {
+        ratingCount == 0 ? nil : AssessmentCalculation.round2(Double(ratingSum) / Double(ratingCount))
+    }
+    public var averageScoreAfter: Double? {
+        scoreAfterCount == 0 ? nil : AssessmentCalculation.round2(scoreAfterSum / Double(scoreAfterCount))
     }
 }
 
@@ -282,10 +306,11 @@ public struct PlanProgress: Equatable, Sendable {
         let enrolled = held.reduce(0) { $0 + $1.enrolled }, attended = held.reduce(0) { $0 + $1.attended }
         attendancePercent =
             enrolled == 0 ? nil : AssessmentCalculation.round2(Double(attended) * 100 / Double(enrolled))
-        let ratings = held.flatMap(\.ratings), scores = held.flatMap(\.scoresAfter)
+        let ratings = held.reduce(0) { $0 + $1.ratingCount }, scores = held.reduce(0) { $0 + $1.scoreAfterCount }
         averageRating =
-            ratings.isEmpty ? nil : AssessmentCalculation.round2(Double(ratings.reduce(0, +)) / Double(ratings.count))
+            ratings == 0
+            ? nil : AssessmentCalculation.round2(Double(held.reduce(0) { $0 + $1.ratingSum }) / Double(ratings))
         averageScoreAfter =
-            scores.isEmpty ? nil : AssessmentCalculation.round2(scores.reduce(0, +) / Double(scores.count))
+            scores == 0 ? nil : AssessmentCalculation.round2(held.reduce(0) { $0 + $1.scoreAfterSum } / Double(scores))
     }
 }

@@ -138,6 +138,16 @@ struct WorkFigureReader {
         }
     }
 
+    /// The grouped count of a figure per person, as ``figures(staffIDs:period:now:only:)`` reads it; each
+    /// reads a covering index (`CreateWorkFigureCoveringIndexes`), never the table's rows.
+    static func query(_ figure: WorkFigure, staffIDs: [Int], period: AssessmentPeriod, now: Date) -> SQLQueryString? {
+        guard let source = source(figure, staffIDs: staffIDs, period: period, now: now) else { return nil }
+        return """
+            SELECT \(unsafeRaw: staffColumn(figure)) AS staff_id, \(aggregate(figure)) FROM \(unsafeRaw: source.table) WHERE \(source.condition)
+            GROUP BY \(unsafeRaw: staffColumn(figure))
+            """
+    }
+
     /// `only` limits the reading to those figures (a training session's effect reads the ones it aimed
     /// at); the values of the figures read are the same either way.
     func figures(staffIDs: [Int], period: AssessmentPeriod, now: Date, only: Set<WorkFigure>? = nil) async throws
@@ -149,13 +159,8 @@ struct WorkFigureReader {
         let span = PeriodInstants(period)
         var result: [Int: [WorkFigure: FigureValue]] = Dictionary(uniqueKeysWithValues: staffIDs.map { ($0, [:]) })
         for figure in Self.counted where wanted(figure) {
-            guard let source = Self.source(figure, staffIDs: staffIDs, period: period, now: now) else { continue }
-            for row in try await sql.raw(
-                """
-                SELECT \(unsafeRaw: Self.staffColumn(figure)) AS staff_id, \(Self.aggregate(figure)) FROM \(unsafeRaw: source.table) WHERE \(source.condition)
-                GROUP BY \(unsafeRaw: Self.staffColumn(figure))
-                """
-            ).all() {
+            guard let query = Self.query(figure, staffIDs: staffIDs, period: period, now: now) else { continue }
+            for row in try await sql.raw(query).all() {
                 let staffID = try row.decode(column: "staff_id", as: Int.self)
                 switch figure.kind {
                 case .percent:

@@ -17,19 +17,23 @@ struct ComplaintServiceQualityFigures: ServiceQualityFigures {
         """
     }
 
+    /// The scores of the surveys attributed to the people in the span, summed per person: read from the
+    /// covering index `survey_attributions_staff_score`.
+    static func satisfaction(staffIDs: [Int], from: Date, until: Date) -> SQLQueryString {
+        """
+        SELECT staff_id, CAST(SUM(score) AS INTEGER) AS total, COUNT(*) AS n FROM survey_attributions
+        WHERE staff_id IN (\(binds: staffIDs)) AND answered_at >= \(bind: from) AND answered_at < \(bind: until)
+        GROUP BY staff_id
+        """
+    }
+
     func figures(staffIDs: [Int], from: Date, until: Date, on database: any Database) async throws -> [Int: [WorkFigure:
         FigureValue]]
     {
         guard !staffIDs.isEmpty else { return [:] }
         let sql = try database.sql()
         var figures: [Int: [WorkFigure: FigureValue]] = [:]
-        let scores = try await sql.raw(
-            """
-            SELECT staff_id, CAST(SUM(score) AS INTEGER) AS total, COUNT(*) AS n FROM survey_attributions
-            WHERE staff_id IN (\(binds: staffIDs)) AND answered_at >= \(bind: from) AND answered_at < \(bind: until)
-            GROUP BY staff_id
-            """
-        ).all()
+        let scores = try await sql.raw(Self.satisfaction(staffIDs: staffIDs, from: from, until: until)).all()
         for row in scores {
             let staff = try row.decode(column: "staff_id", as: Int.self),
                 count = try row.decode(column: "n", as: Int.self)

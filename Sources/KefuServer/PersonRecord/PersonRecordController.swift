@@ -20,7 +20,14 @@ struct PersonRecordController: RouteCollection {
         return person
     }
 
-    struct Page: Encodable { var record: PersonRecordDocument; var csvLink: String; var isOwn: Bool }
+    /// The page carries the rows as written markup only: turning hundreds of cells into Leaf's values
+    /// cost as much as evaluating them.
+    struct Page: Encodable {
+        var name: String, department: String, role: String
+        var sections: [PersonRecordView.Section]
+        var csvLink: String
+        var isOwn: Bool
+    }
 
     @Sendable func show(req: Request) async throws -> Response {
         let person = try await Self.person(req)
@@ -30,7 +37,10 @@ struct PersonRecordController: RouteCollection {
         ).read(person)
         return try await req.renderPage(
             "person_record/show", titleKey: "person_record.title",
-            Page(record: record, csvLink: "/people/\(person.id)/record.csv", isOwn: person.id == viewer))
+            Page(
+                name: record.name, department: record.department, role: record.role,
+                sections: PersonRecordView.sections(record), csvLink: "/people/\(person.id)/record.csv",
+                isOwn: person.id == viewer))
     }
 
     @Sendable func export(req: Request) async throws -> Response {

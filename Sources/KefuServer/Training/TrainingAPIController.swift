@@ -20,6 +20,7 @@ struct TrainingAPIController: RouteCollection {
         let sessions = routes.grouped("training", "sessions")
         sessions.requiring(.viewTraining).get(use: listSessions)
         sessions.requiring(.viewTraining).get(":id", use: showSession)
+        sessions.requiring(.viewTraining).get(":id", "enrolments", use: listEnrolments)
         sessions.requiring(.manageTraining).post(":id", "outcome", use: recordOutcome)
         sessions.requiring(.manageTraining).post(":id", "enrolments", use: enrol)
         sessions.requiring(.manageTraining).put(":id", "enrolments", ":enrolmentID", use: recordEnrolment)
@@ -36,8 +37,7 @@ struct TrainingAPIController: RouteCollection {
         guard let plan = try await store.plan(id) else { throw KefuError.notFound }
         let sessions = try await store.sessions(planID: id)
         return TrainingPlanDTO(
-            plan, sessions: sessions, enrolments: try await store.enrolments(sessionIDs: sessions.map(\.id)),
-            today: today(req),
+            plan, sessions: sessions, figures: try await store.sessionFigures(planID: id), today: today(req),
             words: req.trainingWords)
     }
 
@@ -134,6 +134,15 @@ struct TrainingAPIController: RouteCollection {
 
     @Sendable func showSession(req: Request) async throws -> TrainingSessionDTO {
         try await Self.sessionDTO(req, try await req.trainingSession(for: .viewTraining).id)
+    }
+
+    /// A page of a session's enrolments, in the order of the trainees' names: a specialist only their own.
+    @Sendable func listEnrolments(req: Request) async throws -> PageDTO<TrainingEnrolmentDTO> {
+        let row = try await req.trainingSession(for: .viewTraining)
+        let paging = try req.paging
+        let (rows, total) = try await TrainingStore(database: req.db).enrolments(
+            sessionID: row.id, staffID: req.seesOnlyOwnTraining ? try req.requireStaff().id : nil, paging: paging)
+        return PageDTO(items: rows.map(TrainingEnrolmentDTO.init), request: paging, total: total)
     }
 
     @Sendable func recordOutcome(req: Request) async throws -> TrainingSessionDTO {

@@ -208,7 +208,7 @@ struct TrainingController: RouteCollection {
         struct Session: Encodable {
             var id: Int, title: String, trainer: String, areaLabel: String, methodLabel: String, day: String,
                 hours: String, cost: String
-            var state: String, stateLabel: String, people: String, rating: String
+            var state: String, stateLabel: String, people: String, rating: String, score: String
         }
         struct Figure: Encodable { var label: String; var value: String }
         var plan: TrainingPlanDTO, budget: String, hours: String, sessions: [Session], hasSessions: Bool,
@@ -231,14 +231,12 @@ struct TrainingController: RouteCollection {
         let editable = row.planState.isEditable
         let words = req.trainingWords
         let sessions = dto.sessions.map { s in
-            let attended = s.enrolments.filter { $0.attended == true }.count
-            let ratings = s.enrolments.compactMap(\.rating)
-            return PlanPage.Session(
+            PlanPage.Session(
                 id: s.id, title: s.title, trainer: s.trainer, areaLabel: s.areaLabel, methodLabel: s.methodLabel,
                 day: s.heldOn ?? s.scheduledOn,
                 hours: Self.number(s.hours), cost: Self.yuan(s.costYuan), state: s.state, stateLabel: s.stateLabel,
-                people: "\(attended) / \(s.enrolments.count)",
-                rating: ratings.isEmpty ? "—" : Self.number(Double(ratings.reduce(0, +)) / Double(ratings.count)))
+                people: "\(s.figures.attended) / \(s.figures.enrolled)", rating: Self.number(s.figures.averageRating),
+                score: Self.number(s.figures.averageScoreAfter))
         }
         let p = dto.progress
         let percent: (Double?) -> String = { $0.map { AssessmentCalculation.text($0) + "%" } ?? "—" }
@@ -385,7 +383,7 @@ struct TrainingController: RouteCollection {
         }
         struct Material: Encodable { var id: Int; var name: String; var size: String; var uploadedBy: String }
         var session: TrainingSessionDTO, hours: String, cost: String, aimed: String, rows: [Row], hasRows: Bool,
-            materials: [Material], hasMaterials: Bool
+            pager: Pager, hasPages: Bool, materials: [Material], hasMaterials: Bool
         var canManage: Bool, canRecordOutcome: Bool, canEnrol: Bool, canScore: Bool, canRate: Bool, isHeld: Bool,
             people: [ChoiceOption], hasPeople: Bool
         var form: [String: String], errors: [String: String], rowErrors: [String: String]
@@ -396,7 +394,13 @@ struct TrainingController: RouteCollection {
         status: HTTPResponseStatus = .ok
     ) async throws -> Response {
         let staff = try req.requireStaff()
-        let dto = try await TrainingAPIController.sessionDTO(req, row.id)
+        let store = TrainingStore(database: req.db)
+        // A session of the whole department has hundreds of trainees: the page lists them a page at a time.
+        let asked = try req.paging
+        let paging = req.queryParameters["perPage"] == nil ? Paging(number: asked.number, size: 50) : asked
+        let (enrolments, total) = try await store.enrolments(
+            sessionID: row.id, staffID: req.seesOnlyOwnTraining ? staff.id : nil, paging: paging)
+        let dto = TrainingSessionDTO(row, enrolments: enrolments, words: req.trainingWords)
         let facts = RecordFacts(departmentID: row.departmentID)
         let manages = AccessPolicy.permits(staff.actor, .manageTraining, on: facts)
         let held = row.sessionState == .held
@@ -414,18 +418,17 @@ struct TrainingController: RouteCollection {
                 version: e.version,
                 error: errors["enrolment_\(e.id)"])
         }
-        let own = dto.enrolments.first { $0.staffID == staff.id }
+        let own = try await store.enrolment(sessionID: row.id, staffID: staff.id)
         var people: [ChoiceOption] = []
         if manages {
-            let enrolled = Set(dto.enrolments.map(\.staffID))
             for person in try await req.db.sql().raw(
                 """
                 SELECT id, display_name FROM staff WHERE department_id = \(bind: row.departmentID) AND role = 'specialist' AND is_active = \(bind: true)
+                  AND NOT EXISTS (SELECT 1 FROM training_enrolments e WHERE e.session_id = \(bind: row.id) AND e.staff_id = staff.id)
                 ORDER BY display_name
                 """
             ).all() {
                 let id = try person.decode(column: "id", as: Int.self)
-                if enrolled.contains(id) { continue }
                 people.append(
                     ChoiceOption(
                         value: String(id), labelKey: "",
@@ -444,7 +447,11 @@ struct TrainingController: RouteCollection {
         let page = SessionPage(
             session: dto, hours: number(row.hours), cost: yuan(row.costYuan),
             aimed: row.aimed.map { words.figure($0.rawValue) }.joined(separator: "、"),
-            rows: rows, hasRows: !rows.isEmpty, materials: materials, hasMaterials: !materials.isEmpty,
+            rows: rows, hasRows: !rows.isEmpty,
+            pager: Pager(
+                request: paging, total: total, path: SiteURL.trainingSession(row.id),
+                query: asked.size == paging.size ? ["perPage": String(paging.size)] : [:]),
+            hasPages: total > paging.size, materials: materials, hasMaterials: !materials.isEmpty,
             canManage: manages,
             canRecordOutcome: manages && row.planState == TrainingPlanState.approved.rawValue,
             canEnrol: manages && row.sessionState != .cancelled,

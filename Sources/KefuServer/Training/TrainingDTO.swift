@@ -91,6 +91,41 @@ struct TrainingSessionDTO: Content {
     }
 }
 
+/// A session as its plan shows it: the session and its figures, counted by the database. Its
+/// enrolments are on its own endpoint, paged.
+struct TrainingPlanSessionDTO: Content {
+    struct Figures: Content {
+        var enrolled: Int, attended: Int, rated: Int, averageRating: Double?, scored: Int, averageScoreAfter: Double?
+    }
+    var id: Int, title: String, trainer: String, area: String, areaLabel: String, method: String, methodLabel: String
+    var scheduledOn: String, hours: Double, costYuan: Int, location: String?, aimedFigures: [String], state: String,
+        stateLabel: String
+    var heldOn: String?, figures: Figures, version: Int
+
+    init(_ row: TrainingStore.SessionRow, facts: SessionFacts, words: TrainingWords) {
+        id = row.id
+        title = row.title
+        trainer = row.trainer
+        area = row.contentArea
+        areaLabel = words.area(row.contentArea)
+        method = row.method
+        methodLabel = words.method(row.method)
+        scheduledOn = row.scheduledOn
+        hours = row.hours
+        costYuan = row.costYuan
+        location = row.location
+        aimedFigures = row.aimed.map(\.rawValue)
+        state = row.state
+        stateLabel = words.sessionState(row.state)
+        heldOn = row.heldOn
+        figures = Figures(
+            enrolled: facts.enrolled, attended: facts.attended, rated: facts.ratingCount,
+            averageRating: facts.averageRating, scored: facts.scoreAfterCount,
+            averageScoreAfter: facts.averageScoreAfter)
+        version = row.version
+    }
+}
+
 struct TrainingPlanDTO: Content {
     struct Totals: Content { var sessions: Int; var hours: Double; var costYuan: Int }
     struct Progress: Content {
@@ -102,15 +137,14 @@ struct TrainingPlanDTO: Content {
         methodLabels: [String]
     var hours: Double, budgetYuan: Int, state: String, stateLabel: String, submittedAt: Date?, decidedAt: Date?,
         decidedBy: String?
-    var decisionNote: String?, createdBy: String?, totals: Totals, progress: Progress, sessions: [TrainingSessionDTO],
-        version: Int
+    var decisionNote: String?, createdBy: String?, totals: Totals, progress: Progress,
+        sessions: [TrainingPlanSessionDTO], version: Int
 
     init(
-        _ row: TrainingStore.PlanRow, sessions: [TrainingStore.SessionRow], enrolments: [TrainingStore.EnrolmentRow],
-        today: CalendarDay,
-        words: TrainingWords
+        _ row: TrainingStore.PlanRow, sessions: [TrainingStore.SessionRow],
+        figures: [Int: TrainingStore.SessionFigures], today: CalendarDay, words: TrainingWords
     ) {
-        let facts = TrainingStore.sessionFacts(sessions, enrolments: enrolments)
+        let facts = TrainingStore.sessionFacts(sessions, figures: figures)
         let totals = PlanTotals(facts.filter { $0.state != .cancelled })
         let progress = PlanProgress(facts, today: today)
         id = row.id
@@ -138,8 +172,7 @@ struct TrainingPlanDTO: Content {
             costDone: progress.costDone, attendancePercent: progress.attendancePercent,
             averageRating: progress.averageRating,
             averageScoreAfter: progress.averageScoreAfter)
-        let bySession = Dictionary(grouping: enrolments, by: \.sessionID)
-        self.sessions = sessions.map { TrainingSessionDTO($0, enrolments: bySession[$0.id] ?? [], words: words) }
+        self.sessions = zip(sessions, facts).map { TrainingPlanSessionDTO($0, facts: $1, words: words) }
         version = row.version
     }
 }

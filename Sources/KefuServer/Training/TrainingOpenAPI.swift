@@ -17,7 +17,8 @@ extension TrainingAPIController {
             responses: [201: "TrainingPlan"]),
         APIOperation(
             method: .GET, path: plan, tag: "Training",
-            summary: "One plan with its sessions, totals and plan versus done",
+            summary:
+                "One plan with its sessions (each with its figures: enrolled, attended, ratings, after-test scores), totals and plan versus done; a session's enrolments are on its own paged list",
             parameters: [OpenAPIParameters.id], responses: [200: "TrainingPlan"]),
         APIOperation(
             method: .PUT, path: plan, tag: "Training",
@@ -53,6 +54,11 @@ extension TrainingAPIController {
         APIOperation(
             method: .GET, path: session, tag: "Training", summary: "One session with the enrolments the caller may see",
             parameters: [OpenAPIParameters.id], responses: [200: "TrainingSession"]),
+        APIOperation(
+            method: .GET, path: session + "/enrolments", tag: "Training",
+            summary:
+                "A page of a session's enrolments in the order of the trainees' names (a specialist: only their own)",
+            parameters: [OpenAPIParameters.id] + OpenAPIParameters.page, responses: [200: "TrainingEnrolmentPage"]),
         APIOperation(
             method: .POST, path: session + "/outcome", tag: "Training",
             summary:
@@ -170,6 +176,27 @@ extension TrainingAPIController {
                     "enrolments", "version",
                 ]),
             "TrainingSessionList": Schema.array(of: "TrainingSession"),
+            "TrainingEnrolmentPage": Schema.page(of: "TrainingEnrolment"),
+            "TrainingPlanSession": Schema.object(
+                [
+                    "id": Schema.integer, "title": text, "trainer": text, "area": areas, "areaLabel": text,
+                    "method": methods, "methodLabel": text, "scheduledOn": text, "hours": number,
+                    "costYuan": Schema.integer, "location": nullableText,
+                    "aimedFigures": ["type": "array", "items": text],
+                    "state": Schema.enumeration(TrainingSessionState.allCases.map(\.rawValue)),
+                    "stateLabel": text, "heldOn": nullableText,
+                    "figures": Schema.object(
+                        [
+                            "enrolled": Schema.integer, "attended": Schema.integer, "rated": Schema.integer,
+                            "averageRating": nullableNumber, "scored": Schema.integer,
+                            "averageScoreAfter": nullableNumber,
+                        ], required: ["enrolled", "attended", "rated", "scored"]),
+                    "version": Schema.integer,
+                ],
+                required: [
+                    "id", "title", "trainer", "area", "method", "scheduledOn", "hours", "costYuan", "state", "figures",
+                    "version",
+                ]),
             "TrainingPlan": Schema.object(
                 [
                     "id": Schema.integer, "year": Schema.integer, "title": text, "goals": text,
@@ -192,7 +219,7 @@ extension TrainingAPIController {
                             "attendancePercent": nullableNumber,
                             "averageRating": nullableNumber, "averageScoreAfter": nullableNumber,
                         ], required: ["due", "held", "heldOnTime", "cancelled", "hoursDone", "costDone"]),
-                    "sessions": Schema.array(of: "TrainingSession"), "version": Schema.integer,
+                    "sessions": Schema.array(of: "TrainingPlanSession"), "version": Schema.integer,
                 ],
                 required: [
                     "id", "year", "title", "goals", "areas", "methods", "hours", "budgetYuan", "state", "totals",

@@ -126,18 +126,62 @@ struct TrainingStore {
         ).first(decoding: EnrolmentRow.self)
     }
 
+    /// A session's figures over its enrolments: how many enrolled and attended, the sums and counts of
+    /// the ratings and of the attended trainees' after-test scores.
+    struct SessionFigures: Decodable, Sendable {
+        var sessionID: Int, enrolled: Int, attended: Int, ratingSum: Int, ratingCount: Int, scoreAfterSum: Double,
+            scoreAfterCount: Int
+    }
+
+    /// The figures of a plan's sessions, counted by the database: a plan of a year carries thousands of
+    /// enrolments, and its page shows only their sums. Sessions without enrolments have no row. (PostgreSQL
+    /// sums whole numbers as NUMERIC, hence the cast.)
+    func sessionFigures(planID: Int, on db: (any Database)? = nil) async throws -> [Int: SessionFigures] {
+        let attended: SQLQueryString = "e.attended = \(bind: true)"
+        let rows = try await (db ?? database).sql().raw(
+            """
+            SELECT e.session_id AS "sessionID", COUNT(*) AS "enrolled", SUM(CASE WHEN \(attended) THEN 1 ELSE 0 END) AS "attended",
+                   CAST(COALESCE(SUM(e.rating), 0) AS INTEGER) AS "ratingSum", COUNT(e.rating) AS "ratingCount",
+                   COALESCE(SUM(CASE WHEN \(attended) THEN e.score_after END), 0.0) AS "scoreAfterSum",
+                   SUM(CASE WHEN \(attended) AND e.score_after IS NOT NULL THEN 1 ELSE 0 END) AS "scoreAfterCount"
+            FROM training_enrolments e
+            WHERE e.session_id IN (SELECT s.id FROM training_sessions s WHERE s.plan_id = \(bind: planID))
+            GROUP BY e.session_id
+            """
+        ).all(decoding: SessionFigures.self)
+        return Dictionary(uniqueKeysWithValues: rows.map { ($0.sessionID, $0) })
+    }
+
     /// The sessions of a plan as plan versus done reads them.
-    static func sessionFacts(_ sessions: [SessionRow], enrolments: [EnrolmentRow]) -> [SessionFacts] {
-        let bySession = Dictionary(grouping: enrolments, by: \.sessionID)
-        return sessions.map { session in
-            let people = bySession[session.id] ?? []
+    static func sessionFacts(_ sessions: [SessionRow], figures: [Int: SessionFigures]) -> [SessionFacts] {
+        sessions.map { session in
+            let f = figures[session.id]
             return SessionFacts(
                 state: session.sessionState, area: TrainingContentArea(rawValue: session.contentArea),
                 scheduledOn: session.scheduledDay,
-                heldOn: session.heldDay, hours: session.hours, costYuan: session.costYuan, enrolled: people.count,
-                attended: people.filter { $0.attended == true }.count, ratings: people.compactMap(\.rating),
-                scoresAfter: people.filter { $0.attended == true }.compactMap(\.scoreAfter))
+                heldOn: session.heldDay, hours: session.hours, costYuan: session.costYuan, enrolled: f?.enrolled ?? 0,
+                attended: f?.attended ?? 0, ratingSum: f?.ratingSum ?? 0, ratingCount: f?.ratingCount ?? 0,
+                scoreAfterSum: f?.scoreAfterSum ?? 0, scoreAfterCount: f?.scoreAfterCount ?? 0)
         }
+    }
+
+    /// A page of a session's enrolments in the order of the trainees' names; `staffID` keeps one
+    /// person's. Also the count of all of them, for the page's links.
+    func enrolments(sessionID: Int, staffID: Int? = nil, paging: Paging) async throws -> (
+        rows: [EnrolmentRow], total: Int
+    ) {
+        let person: SQLQueryString = staffID.map { " AND e.staff_id = \(bind: $0)" } ?? ""
+        let rows = try await database.sql().raw(
+            """
+            \(Self.enrolmentSelect) WHERE e.session_id = \(bind: sessionID)\(person) ORDER BY st.display_name, e.id
+            LIMIT \(bind: paging.size) OFFSET \(bind: paging.offset)
+            """
+        ).all(decoding: EnrolmentRow.self)
+        let total =
+            try await database.sql().raw(
+                "SELECT COUNT(*) AS \"n\" FROM training_enrolments e WHERE e.session_id = \(bind: sessionID)\(person)"
+            ).first()?.decode(column: "n", as: Int.self) ?? 0
+        return (rows, total)
     }
 
     /// Assessment's professional skills (R5.3): each person's after-test scores of the sessions they

@@ -73,7 +73,7 @@ struct TrainingWorkflow {
                 errors.add("year", "training.error.sessions_outside_year")
             }
             let totals = PlanTotals(
-                TrainingStore.sessionFacts(sessions.filter { $0.sessionState != .cancelled }, enrolments: []))
+                TrainingStore.sessionFacts(sessions.filter { $0.sessionState != .cancelled }, figures: [:]))
             if totals.hours > input.hours! + 0.001 { errors.add("hours", "training.error.below_sessions") }
             if totals.costYuan > input.budgetYuan! { errors.add("budgetYuan", "training.error.below_sessions") }
             try errors.throwIfAny()
@@ -144,7 +144,7 @@ struct TrainingWorkflow {
     func addSession(planID: Int, _ input: SessionInput, context: AuditContext) async throws -> Int {
         try await database.transaction { tx in
             guard let plan = try await store.plan(planID, on: tx) else { throw KefuError.notFound }
-            let others = TrainingStore.sessionFacts(try await store.sessions(planID: planID, on: tx), enrolments: [])
+            let others = TrainingStore.sessionFacts(try await store.sessions(planID: planID, on: tx), figures: [:])
             var errors = TrainingRules.validateSession(
                 title: input.title ?? "", trainer: input.trainer ?? "", area: input.area ?? "",
                 method: input.method ?? "",
