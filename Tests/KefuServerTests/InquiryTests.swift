@@ -275,4 +275,37 @@ struct InquiryTests {
             }
         }
     }
+
+    @Test("the web form's queue counts up to a thousand and says 1000+ beyond: the API, the list's tab, the workbench")
+    func queueCountIsCapped() async throws {
+        try await withApp { t in
+            let sql = try t.app.db.sql()
+            try await t.app.db.transaction { tx in
+                for index in 0...InquiryStore.countCap {
+                    try await tx.sql().raw(
+                        """
+                        INSERT INTO inquiries (channel, received_at, question, status, visitor_name, created_at, updated_at, version)
+                        VALUES ('web_form', \(bind: testStart.addingTimeInterval(Double(-index))), '厂房租金？', 'waiting', '访客', \(bind: testStart), \(bind: testStart), 1)
+                        """
+                    ).run()
+                }
+            }
+            let stored = try await sql.raw("SELECT COUNT(*) AS n FROM inquiries WHERE status = 'waiting'").first()!
+                .decode(column: "n", as: Int.self)
+            #expect(stored == InquiryStore.countCap + 1)
+            let (_, text) = try await ContractTests.call(
+                t, .GET, "/api/v1/inquiries?status=waiting&perPage=5", token: try await t.token(.supervisor))
+            let page = try JSONDecoder().decode(PageDTO<InquiryDTO>.self, from: Data(text.utf8))
+            #expect(page.items.count == 5)
+            #expect(page.page.totalItems == InquiryStore.countCap && page.page.totalIsCapped == true)
+            let browser = try await t.signIn(.supervisor)
+            for path in ["/inquiries?status=waiting", "/"] {
+                try await t.app.testing().test(.GET, path, beforeRequest: { browser.apply(to: &$0) }) { res async in
+                    #expect(res.status == .ok)
+                    #expect(res.body.string.contains("1000+"), "\(path) says the queue is longer than it counted")
+                }
+            }
+            #expect(DisplayFormat.count(999, cap: 1_000) == "999" && DisplayFormat.count(1_001, cap: 1_000) == "1000+")
+        }
+    }
 }
