@@ -195,6 +195,7 @@ enum KefuMigrations {
             CreateMonthlyReports(),
             AddReminderMarks(), CreateReturnVisitCandidateIndex(), CreateWorkFigureIndexes(), AddNumbersToViolations(),
             CreateReportSummaries(),
+            CreateStepTimeSummaries(), CreateNeedsSummaries(), CreateLeadershipSummaries(),
         ]
     }
 }

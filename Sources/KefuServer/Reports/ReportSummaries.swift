@@ -133,10 +133,36 @@ struct ReportSummary: Sendable {
         table: "report_complaint_changed_days", source: "complaints", condition: { _ in "TRUE" },
         watched: ["received_at", "severity", "resolved_at"], countsChanges: true)
 
-    static let all = [
+    /// The dashboard's summaries, created by ``CreateReportSummaries``.
+    static let dashboard = [
         customerStages, inquiryChannels, inquiryHours, inquiryAnswers, followUps, complaints, complaintForwards,
         complaintChanges,
     ]
+
+    /// Every summary, as `kefu summaries rebuild` recounts them.
+    static var all: [ReportSummary] {
+        dashboard + StepTimeSummaries.summaries + NeedsSummaries.summaries + PartnerSummaries.summaries
+    }
+
+    /// Creates the summaries' tables, fills them from the records and adds their triggers (a migration's work).
+    static func create(_ summaries: [ReportSummary], on database: any Database) async throws {
+        let sql = try database.sql()
+        for summary in summaries {
+            try await sql.raw(SQLQueryString(summary.createTable)).run()
+            try await sql.raw(SQLQueryString(summary.fill(database.dialect))).run()
+            for statement in summary.triggers(database.dialect) { try await sql.raw(SQLQueryString(statement)).run() }
+        }
+    }
+
+    static func drop(_ summaries: [ReportSummary], on database: any Database) async throws {
+        let sql = try database.sql()
+        for summary in summaries {
+            for statement in summary.dropTriggers(database.dialect) {
+                try await sql.raw(SQLQueryString(statement)).run()
+            }
+            try await sql.raw("DROP TABLE IF EXISTS \(unsafeRaw: summary.table)").run()
+        }
+    }
 
     // MARK: Statements
 
@@ -237,23 +263,14 @@ struct ReportSummary: Sendable {
 /// Creates the report summaries, their triggers, and fills them from the records already there.
 struct CreateReportSummaries: AsyncMigration {
     func prepare(on database: any Database) async throws {
+        try await ReportSummary.create(ReportSummary.dashboard, on: database)
         let sql = try database.sql()
-        for summary in ReportSummary.all {
-            try await sql.raw(SQLQueryString(summary.createTable)).run()
-            try await sql.raw(SQLQueryString(summary.fill(database.dialect))).run()
-            for statement in summary.triggers(database.dialect) { try await sql.raw(SQLQueryString(statement)).run() }
-        }
         for statement in ComplaintSeverityDays.tables { try await sql.raw(SQLQueryString(statement)).run() }
     }
 
     func revert(on database: any Database) async throws {
+        try await ReportSummary.drop(ReportSummary.dashboard, on: database)
         let sql = try database.sql()
-        for summary in ReportSummary.all {
-            for statement in summary.dropTriggers(database.dialect) {
-                try await sql.raw(SQLQueryString(statement)).run()
-            }
-            try await sql.raw("DROP TABLE IF EXISTS \(unsafeRaw: summary.table)").run()
-        }
         for table in ["report_complaint_severity_days", "report_summary_stamps"] {
             try await sql.raw("DROP TABLE IF EXISTS \(unsafeRaw: table)").run()
         }

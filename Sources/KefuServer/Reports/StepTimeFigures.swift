@@ -95,12 +95,27 @@ struct StepTimeFigures {
         }
     }
 
-    /// Each step's median and 90th percentile per month of the period.
+    /// Each step's median and 90th percentile per month of the period: from the step times' summaries
+    /// (``StepTimeSummaries``), intent → signed from its contracts.
     func monthly(_ period: ReportPeriod) async throws -> [(
         step: ReportStep, months: [(month: ReportMonth, duration: StepDuration)]
     )] {
         var result: [(step: ReportStep, months: [(month: ReportMonth, duration: StepDuration)])] = []
         for step in ReportStep.allCases {
+            if let summarized = StepTimeSummaries.step(step) {
+                var months: [(month: ReportMonth, duration: StepDuration)] = []
+                for month in period.months {
+                    let days = ReportPeriod(from: max(month.period.from, period.from), to: min(month.period.to, period.to))
+                    months.append(
+                        (
+                            month,
+                            try await StepTimeSummaries.duration(
+                                summarized, days: (days.from.daysSinceEpoch, days.to.daysSinceEpoch + 1), on: database)
+                        ))
+                }
+                result.append((step, months))
+                continue
+            }
             let samples = try await rows(step, period: period).map { (month: $0.month, seconds: $0.seconds) }
             result.append((step, StepTimeStatistics.monthly(samples, months: period.months)))
         }
