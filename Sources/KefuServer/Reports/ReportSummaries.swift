@@ -22,6 +22,8 @@ struct ReportSummary: Sendable {
     var watched: [String]
     /// A count of changes rather than of rows: the old row's contribution is added too, not taken back.
     var countsChanges = false
+    /// Rows kept in key order (SQLite's `WITHOUT ROWID`): a range of keys reads its values without a second lookup.
+    var clustered = false
 
     static func day(_ column: String) -> @Sendable (String, DatabaseDialect) -> String {
         { row, dialect in ReportSQL.localDayText("\(row).\(column)", dialect) }
@@ -148,7 +150,7 @@ struct ReportSummary: Sendable {
     static func create(_ summaries: [ReportSummary], on database: any Database) async throws {
         let sql = try database.sql()
         for summary in summaries {
-            try await sql.raw(SQLQueryString(summary.createTable)).run()
+            try await sql.raw(SQLQueryString(summary.createTable(database.dialect))).run()
             try await sql.raw(SQLQueryString(summary.fill(database.dialect))).run()
             for statement in summary.triggers(database.dialect) { try await sql.raw(SQLQueryString(statement)).run() }
         }
@@ -169,9 +171,10 @@ struct ReportSummary: Sendable {
     private var keyNames: String { keys.map(\.name).joined(separator: ", ") }
     private var columnNames: String { (keys.map(\.name) + values.map(\.name)).joined(separator: ", ") }
 
-    var createTable: String {
+    func createTable(_ dialect: DatabaseDialect) -> String {
         let columns = keys.map { "\($0.name) \($0.type) NOT NULL" } + values.map { "\($0.name) \($0.type) NOT NULL" }
-        return "CREATE TABLE \(table) (\(columns.joined(separator: ", ")), PRIMARY KEY (\(keyNames)))"
+        let clustering = clustered && dialect == .sqlite ? " WITHOUT ROWID" : ""
+        return "CREATE TABLE \(table) (\(columns.joined(separator: ", ")), PRIMARY KEY (\(keyNames)))\(clustering)"
     }
 
     /// Adds (sign "+") or takes back (sign "-") a row's contribution: one UPSERT.

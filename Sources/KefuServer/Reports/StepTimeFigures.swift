@@ -103,17 +103,13 @@ struct StepTimeFigures {
         var result: [(step: ReportStep, months: [(month: ReportMonth, duration: StepDuration)])] = []
         for step in ReportStep.allCases {
             if let summarized = StepTimeSummaries.step(step) {
-                var months: [(month: ReportMonth, duration: StepDuration)] = []
-                for month in period.months {
-                    let days = ReportPeriod(from: max(month.period.from, period.from), to: min(month.period.to, period.to))
-                    months.append(
-                        (
-                            month,
-                            try await StepTimeSummaries.duration(
-                                summarized, days: (days.from.daysSinceEpoch, days.to.daysSinceEpoch + 1), on: database)
-                        ))
+                let ranges = period.months.map { month in
+                    let days = ReportPeriod(
+                        from: max(month.period.from, period.from), to: min(month.period.to, period.to))
+                    return (first: days.from.daysSinceEpoch, end: days.to.daysSinceEpoch + 1)
                 }
-                result.append((step, months))
+                let durations = try await StepTimeSummaries.durations(summarized, ranges: ranges, on: database)
+                result.append((step, Array(zip(period.months, durations)).map { (month: $0.0, duration: $0.1) }))
                 continue
             }
             let samples = try await rows(step, period: period).map { (month: $0.month, seconds: $0.seconds) }

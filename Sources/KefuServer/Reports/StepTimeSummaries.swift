@@ -54,8 +54,9 @@ enum StepTimeSummaries {
         }
     }
 
-    /// The band of a duration: minutes below an hour, hours below a day, then days — ascending with the
-    /// duration, and narrow enough that a month's band holds a few hundred distinct durations.
+    /// The band of a duration: ten seconds below ten minutes, minutes below an hour, ten minutes below a
+    /// day, then hours — ascending with the duration, and narrow enough that a month's band holds some
+    /// dozens of distinct durations, so finding a position in it reads little.
     static func band(_ step: Step) -> @Sendable (String, DatabaseDialect) -> String {
         let seconds = seconds(step)
         return { row, dialect in
@@ -66,8 +67,8 @@ enum StepTimeSummaries {
                 case .postgres: "CAST(FLOOR(\(s) / \(length)) AS BIGINT)"
                 }
             }
-            return "(CASE WHEN \(s) < 3600 THEN \(units(60)) WHEN \(s) < 86400 THEN 60 + \(units(3_600)) "
-                + "ELSE 100 + \(units(86_400)) END)"
+            return "(CASE WHEN \(s) < 600 THEN \(units(10)) WHEN \(s) < 3600 THEN 100 + \(units(60)) "
+                + "WHEN \(s) < 86400 THEN 200 + \(units(600)) ELSE 1000 + \(units(3_600)) END)"
         }
     }
 
@@ -83,7 +84,7 @@ enum StepTimeSummaries {
             ],
             values: [("n", "BIGINT", ReportSummary.one)],
             table: "report_step_\(step.name)_times", source: step.source, condition: condition(step),
-            watched: step.watched)
+            watched: step.watched, clustered: true)
     }
 
     static func bands(_ step: Step) -> ReportSummary {
@@ -91,50 +92,77 @@ enum StepTimeSummaries {
             keys: [("day", "BIGINT", ReportSummary.day(step.ended)), ("band", "BIGINT", band(step))],
             values: [("n", "BIGINT", ReportSummary.one)],
             table: "report_step_\(step.name)_bands", source: step.source, condition: condition(step),
-            watched: step.watched)
+            watched: step.watched, clustered: true)
     }
 
     static let summaries: [ReportSummary] = steps.flatMap { [times($0), bands($0)] }
 
     // MARK: Reading
 
-    /// The step's count, median and 90th percentile over the office days `first ..< end`.
-    static func duration(_ step: Step, days: (first: Int, end: Int), on database: any Database) async throws
-        -> StepDuration
+    /// The step's count, median and 90th percentile over each range of office days `first ..< end` (ranges
+    /// in order, not overlapping): one statement counts every range's bands, one reads the durations at the positions.
+    static func durations(_ step: Step, ranges: [(first: Int, end: Int)], on database: any Database) async throws
+        -> [StepDuration]
     {
+        guard let first = ranges.first?.first, let end = ranges.last?.end else { return [] }
         let sql = try database.sql()
-        let bandRows = try await sql.raw(
+        var which: SQLQueryString = "CASE"
+        for (index, range) in ranges.enumerated() {
+            which = which + " WHEN day >= \(bind: range.first) AND day < \(bind: range.end) THEN \(literal: index)"
+        }
+        which = which + " ELSE -1 END"
+        var bands = [[(band: Int, n: Int)]](repeating: [], count: ranges.count)
+        for row in try await sql.raw(
             """
-            SELECT band, CAST(SUM(n) AS BIGINT) AS n FROM \(unsafeRaw: bands(step).table)
-            WHERE day >= \(bind: days.first) AND day < \(bind: days.end) GROUP BY band ORDER BY band
+            SELECT \(which) AS r, band, CAST(SUM(n) AS BIGINT) AS n FROM \(unsafeRaw: Self.bands(step).table)
+            WHERE day >= \(bind: first) AND day < \(bind: end) GROUP BY 1, band ORDER BY 1, band
             """
-        ).all().map { (try $0.decode(column: "band", as: Int.self), try $0.decode(column: "n", as: Int.self)) }
-        let count = bandRows.reduce(0) { $0 + $1.1 }
-        let positions = StepTimeStatistics.positions(count: count)
-        var values: [Int: Double] = [:]
-        var before = 0
-        for (band, n) in bandRows where n > 0 {
-            let wanted = positions.filter { $0 >= before && $0 < before + n }
-            if !wanted.isEmpty {
-                var position = before
-                for row in try await sql.raw(
+        ).all() {
+            let index = try row.decode(column: "r", as: Int.self)
+            guard bands.indices.contains(index) else { continue }
+            bands[index].append((try row.decode(column: "band", as: Int.self), try row.decode(column: "n", as: Int.self)))
+        }
+        // Where each range's median and 90th percentile lie: a band and the position within it.
+        var lookups: [(range: Int, position: Int, band: Int, offset: Int)] = []
+        for (index, bandRows) in bands.enumerated() {
+            let positions = StepTimeStatistics.positions(count: bandRows.reduce(0) { $0 + $1.n })
+            var before = 0
+            for (band, n) in bandRows where n > 0 {
+                for position in positions where position >= before && position < before + n {
+                    lookups.append((index, position, band, position - before))
+                }
+                before += n
+            }
+        }
+        // One statement reads every position: per lookup, the band's durations in order with their running
+        // count, and the first whose count passes the position.
+        var values: [Int: [Int: Double]] = [:]
+        if !lookups.isEmpty {
+            var statement: SQLQueryString = "SELECT "
+            for (index, lookup) in lookups.enumerated() {
+                let range = ranges[lookup.range]
+                statement =
+                    statement + (index == 0 ? "" : ", ")
+                    + """
+                    (SELECT seconds FROM (
+                      SELECT seconds, SUM(SUM(n)) OVER (ORDER BY seconds) AS upto FROM \(unsafeRaw: times(step).table)
+                      WHERE band = \(bind: lookup.band) AND day >= \(bind: range.first) AND day < \(bind: range.end) GROUP BY seconds
+                    ) durations WHERE upto > \(bind: lookup.offset) ORDER BY seconds LIMIT 1) AS v\(unsafeRaw: String(index))
                     """
-                    SELECT seconds, CAST(SUM(n) AS BIGINT) AS n FROM \(unsafeRaw: times(step).table)
-                    WHERE band = \(bind: band) AND day >= \(bind: days.first) AND day < \(bind: days.end)
-                    GROUP BY seconds ORDER BY seconds
-                    """
-                ).all() {
-                    let seconds = try row.decode(column: "seconds", as: Double.self)
-                    let times = try row.decode(column: "n", as: Int.self)
-                    for wanted in wanted where wanted >= position && wanted < position + times {
-                        values[wanted] = seconds
-                    }
-                    position += times
+            }
+            if let row = try await sql.raw(statement).first() {
+                for (index, lookup) in lookups.enumerated() {
+                    values[lookup.range, default: [:]][lookup.position] = try row.decode(
+                        column: "v\(index)", as: Double?.self)
                 }
             }
-            before += n
         }
-        return StepTimeStatistics.summarize(count: count) { values[$0] ?? 0 }
+        var result: [StepDuration] = []
+        for (index, bandRows) in bands.enumerated() {
+            result.append(
+                StepTimeStatistics.summarize(count: bandRows.reduce(0) { $0 + $1.n }) { values[index]?[$0] ?? 0 })
+        }
+        return result
     }
 }
 
