@@ -78,7 +78,9 @@ struct ReportPlanTests {
                 let html = res.body.string
                 #expect(html.contains("id=\"chart-plans-by-person\""))
                 #expect(html.contains("href=\"/work-plans/\(own.id)\""))
-                #expect(html.contains("2 / 4"))
+                #expect(html.contains("李娜 · 李娜11月计划"))
+                // None of 李娜's five targets is met yet.
+                #expect(html.contains("<td class=\"num\">0 / 5</td>"))
             }
             // A specialist's dashboard is their own: only their plan.
             let (ownStatus, ownText) = try await ContractTests.call(

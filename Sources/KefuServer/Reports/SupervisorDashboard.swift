@@ -219,26 +219,27 @@ struct SupervisorDashboard: Sendable {
             severities: severities, departments: departments, overdue: overdue, plans: plans ?? [])
     }
 
-    /// Each target of each specialist's plan as the share of the target reached (at most 100 %), leading to
-    /// the plan; the table beside it says what was measured against what was planned.
+    /// Per specialist, how far their plan is reached: the mean of its targets' shares reached (each at most
+    /// 100 %, as the plan's page shows them; a target with nothing measured counts as 0), leading to the plan
+    /// with every target; the table says how many targets are met.
     static func planChart(_ plans: [PlanFigures.Plan], t: (String) -> String) -> Chart {
-        let rows = plans.flatMap { plan in plan.progress.map { (plan: plan, target: $0) } }
-        let number = { (value: Double) in ChartValueFormat.count.text((value * 100).rounded() / 100) }
-        return Chart(
+        Chart(
             id: "plans-by-person", titleKey: "report.chart.plans_by_person", kind: .bar,
             data: ChartData(
-                categories: rows.map {
-                    ($0.plan.staffName ?? t("report.nobody")) + " · " + t("assessment.figure.\($0.target.figure.rawValue)")
-                },
+                categories: plans.map { ($0.staffName ?? t("report.nobody")) + " · " + $0.title },
                 series: [
                     ChartSeries(
-                        name: t("report.series.share_of_plan"), values: rows.map { ($0.target.percent ?? 0) / 100 },
-                        links: rows.map { "/work-plans/\($0.plan.planID)" })
+                        name: t("report.series.share_of_plan"),
+                        values: plans.map { plan in
+                            plan.progress.isEmpty
+                                ? 0 : plan.progress.reduce(0) { $0 + ($1.percent ?? 0) } / Double(plan.progress.count) / 100
+                        },
+                        links: plans.map { "/work-plans/\($0.planID)" })
                 ], format: .share),
             columns: [t("report.series.share_of_plan")],
             extra: .init(
-                column: t("report.column.measured_of_target"),
-                values: rows.map { ($0.target.measured.map(number) ?? "—") + " / " + number($0.target.target) }))
+                column: t("report.column.targets_met"),
+                values: plans.map { plan in "\(plan.progress.filter(\.isMet).count) / \(plan.progress.count)" }))
     }
 
     /// The funnel's table also shows lost files, which the funnel itself leaves out.
