@@ -135,9 +135,15 @@ struct NeedsFigures {
     ) {
         let source = Self.source(dimension, key: key, span: span)
         let sql = try database.sql()
-        let total =
-            try await sql.raw("SELECT COUNT(*) AS n FROM \(unsafeRaw: source.from) WHERE \(source.condition)").first()?
-            .decode(column: "n", as: Int.self) ?? 0
+        // The total is the bar's own value (from the summaries over whole days), not a count of a year's rows.
+        let total: Int
+        if DashboardFigures.days(span) != nil {
+            total = try await counts(dimension, span: span)[key] ?? 0
+        } else {
+            total =
+                try await sql.raw("SELECT COUNT(*) AS n FROM \(unsafeRaw: source.from) WHERE \(source.condition)")
+                .first()?.decode(column: "n", as: Int.self) ?? 0
+        }
         let rows: [any SQLRow]
         if dimension.readsCustomers {
             rows = try await sql.raw(

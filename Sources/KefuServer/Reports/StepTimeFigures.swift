@@ -65,10 +65,20 @@ struct StepTimeFigures {
         }
     }
 
-    func rows(_ step: ReportStep, period: ReportPeriod) async throws -> [Row] {
+    /// The step's rows completed in the period; with `longest`, only that many, the longest first (the
+    /// database sorts the durations and reads the rest of those rows alone).
+    func rows(_ step: ReportStep, period: ReportPeriod, longest: Int? = nil) async throws -> [Row] {
         let timeZone = DisplayFormat.timeZone
         let span = period.instants(in: timeZone)
-        return try await database.sql().raw(Self.statement(step, span: span, period: period)).all().compactMap { row in
+        var statement = Self.statement(step, span: span, period: period)
+        if let longest, step != .intentToSigned {
+            let dialect = database.dialect
+            statement =
+                "SELECT * FROM (" + statement + ") steps ORDER BY ("
+                + ReportSQL.epoch("steps.ended_at", dialect) + " - " + ReportSQL.epoch("steps.started_at", dialect)
+                + ") DESC, steps.id DESC LIMIT \(literal: longest)"
+        }
+        return try await database.sql().raw(statement).all().compactMap { row in
             let endedAt: Date, month: ReportMonth
             if step == .intentToSigned {
                 guard let day = CalendarDay(try row.decode(column: "signed_on", as: String.self)) else { return nil }

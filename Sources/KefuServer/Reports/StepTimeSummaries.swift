@@ -99,6 +99,16 @@ enum StepTimeSummaries {
 
     // MARK: Reading
 
+    /// How many steps were completed over the office days `first ..< end`.
+    static func count(_ step: Step, days: (first: Int, end: Int), on database: any Database) async throws -> Int {
+        try await database.sql().raw(
+            """
+            SELECT CAST(SUM(n) AS BIGINT) AS n FROM \(unsafeRaw: bands(step).table)
+            WHERE day >= \(bind: days.first) AND day < \(bind: days.end)
+            """
+        ).first()?.decode(column: "n", as: Int?.self) ?? 0
+    }
+
     /// The step's count, median and 90th percentile over each range of office days `first ..< end` (ranges
     /// in order, not overlapping): one statement counts every range's bands, one reads the durations at the positions.
     static func durations(_ step: Step, ranges: [(first: Int, end: Int)], on database: any Database) async throws
