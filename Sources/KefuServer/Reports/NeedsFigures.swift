@@ -144,6 +144,8 @@ struct NeedsFigures {
                 try await sql.raw("SELECT COUNT(*) AS n FROM \(unsafeRaw: source.from) WHERE \(source.condition)")
                 .first()?.decode(column: "n", as: Int.self) ?? 0
         }
+        // A bar of nothing has no list (and reading a year's index for none would cost a full range).
+        if total == 0 { return ([], 0) }
         let rows: [any SQLRow]
         if dimension.readsCustomers {
             rows = try await sql.raw(

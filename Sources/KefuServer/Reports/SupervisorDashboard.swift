@@ -226,7 +226,7 @@ struct SupervisorDashboard: Sendable {
         Chart(
             id: "plans-by-person", titleKey: "report.chart.plans_by_person", kind: .bar,
             data: ChartData(
-                categories: plans.map { ($0.staffName ?? t("report.nobody")) + " · " + $0.title },
+                categories: plans.map { $0.staffName ?? t("report.nobody") },
                 series: [
                     ChartSeries(
                         name: t("report.series.share_of_plan"),
