@@ -162,7 +162,7 @@ struct ReportSummaryTests {
 
     /// The step times', the needs analysis' and the partners' summaries, after the same kinds of writes.
     static var later: [ReportSummary] {
-        StepTimeSummaries.summaries + NeedsSummaries.summaries + PartnerSummaries.summaries
+        StepTimeSummaries.summaries + NeedsSummaries.summaries + PartnerSummaries.summaries + ReplySummaries.summaries
     }
 
     @Test(

@@ -195,7 +195,7 @@ enum KefuMigrations {
             CreateMonthlyReports(),
             AddReminderMarks(), CreateReturnVisitCandidateIndex(), CreateWorkFigureIndexes(), AddNumbersToViolations(),
             CreateReportSummaries(),
-            CreateStepTimeSummaries(), CreateNeedsSummaries(), CreateLeadershipSummaries(),
+            CreateStepTimeSummaries(), CreateNeedsSummaries(), CreateLeadershipSummaries(), CreateReplySummaries(),
         ]
     }
 }
