@@ -28,9 +28,9 @@ struct ReportSummaryTests {
             var counts = false
             for column in summary.columns {
                 let isValue = summary.values.contains { $0.name == column }
-                if let number = try? row.decode(column: column, as: Int.self),
-                    summary.values.first(where: { $0.name == column })?.type != "DOUBLE PRECISION"
-                {
+                let isDouble = (summary.keys.map(\.type) + summary.values.map(\.type))[
+                    summary.columns.firstIndex(of: column)!] == "DOUBLE PRECISION"
+                if !isDouble, let number = try? row.decode(column: column, as: Int.self) {
                     fields.append(String(number))
                     if isValue, number != 0 { counts = true }
                 } else if let number = try? row.decode(column: column, as: Double.self) {
@@ -46,8 +46,10 @@ struct ReportSummaryTests {
         return lines.sorted()
     }
 
-    static func expectInStep(_ t: TestApp, _ moment: String) async throws {
-        for summary in ReportSummary.all where !summary.countsChanges {
+    static func expectInStep(_ t: TestApp, _ moment: String, _ summaries: [ReportSummary] = ReportSummary.dashboard)
+        async throws
+    {
+        for summary in summaries where !summary.countsChanges {
             let kept = try await lines(t, summary, recounted: false)
             let recounted = try await lines(t, summary, recounted: true)
             #expect(
@@ -155,6 +157,110 @@ struct ReportSummaryTests {
             try await Self.expectInStep(t, "after deletions")
             try await ReportSummary.rebuild(on: t.app.db)
             try await Self.expectInStep(t, "after a rebuild")
+        }
+    }
+
+    /// The step times', the needs analysis' and the partners' summaries, after the same kinds of writes.
+    static var later: [ReportSummary] {
+        StepTimeSummaries.summaries + NeedsSummaries.summaries + PartnerSummaries.summaries + ReplySummaries.summaries
+    }
+
+    @Test(
+        "the step times', needs' and partners' summaries equal a recount after inserts, API writes, a merge, an anonymization, changes and deletions",
+        arguments: TestDatabase.available)
+    func laterSummariesInStep(_ database: TestDatabase) async throws {
+        try await withApp(on: database) { t in
+            _ = try await ServiceReportTests.generate(t)
+            _ = try await NeedsReportTests.generate(t)
+            let sql = try t.app.db.sql()
+            let seconds: (Int) -> String = { database == .postgres ? "INTERVAL '\($0) seconds'" : "\($0)" }
+            let customers = try await sql.raw("SELECT id FROM customers WHERE merged_into_id IS NULL ORDER BY id").all()
+                .map { try $0.decode(column: "id", as: Int.self) }
+            let lina = try await t.staff("lina").requireID()
+            for (index, customer) in customers.prefix(12).enumerated() {
+                let at = ReportTests.start.addingTimeInterval(Double(index) * 86_400 - 20 * 86_400)
+                try await sql.raw(
+                    """
+                    INSERT INTO return_visits (customer_id, staff_id, reason, due_at, state, done_at, satisfaction, created_at, updated_at, version)
+                    VALUES (\(bind: customer), \(bind: lina), 'scheduled', \(bind: at), \(bind: index % 4 == 3 ? "due" : "done"),
+                      \(bind: index % 4 == 3 ? nil : at as Date?), \(bind: index % 3 == 0 ? nil : 1 + index % 5 as Int?), \(bind: at), \(bind: at), 1)
+                    """
+                ).run()
+            }
+            try await Self.expectInStep(t, "after records inserted as an import does", Self.later)
+            // Through the API: a new customer (a need) whose inquiry is answered at intake (a step).
+            let token = try await t.token(.specialist)
+            let survivor = try await createCustomer(
+                t, token: token, ["name": "孙立", "companyName": "苏州立信精密有限公司", "mobile": "13912345670"],
+                industries: ["technology"])
+            let duplicate = try await createCustomer(
+                t, token: token, ["name": "孙立", "companyName": "苏州立信精密有限公司", "email": "sl@lixin.cn"],
+                industries: ["manufacturing"], duplicateReason: "邮件来询，未留手机")
+            try await t.app.testing().test(
+                .POST, "/api/v1/inquiries",
+                beforeRequest: { req in
+                    req.bearer(token)
+                    try req.content.encode(
+                        InquiryInput(
+                            customerID: duplicate.id, channel: "email", question: "厂房租金多少？", answer: "每平方米每月 28 元"))
+                }
+            ) { res async throws in #expect(res.status == .created, "\(res.body.string)") }
+            try await Self.expectInStep(t, "after writes through the API", Self.later)
+            let supervisor = try await t.token(.supervisor)
+            let currentSurvivor = try #require(try await CustomerModel.find(survivor.id, on: t.app.db))
+            let currentDuplicate = try #require(try await CustomerModel.find(duplicate.id, on: t.app.db))
+            try await t.app.testing().test(
+                .POST, "/api/v1/customers/\(survivor.id)/merge",
+                beforeRequest: { req in
+                    req.bearer(supervisor)
+                    try req.content.encode(
+                        PrivacyAPIController.MergeRequest(
+                            duplicateID: duplicate.id, version: currentSurvivor.version,
+                            duplicateVersion: currentDuplicate.version, reason: "同一客户的两份档案"))
+                }
+            ) { res async throws in #expect(res.status == .ok, "\(res.body.string)") }
+            try await Self.expectInStep(t, "after a merge", Self.later)
+            try await t.app.testing().test(
+                .POST, "/api/v1/customers/\(survivor.id)/anonymize",
+                beforeRequest: { req in
+                    req.bearer(supervisor); try req.content.encode(["reason": "客户 2026-11-30 书面申请删除个人信息"])
+                }
+            ) { res async throws in #expect(res.status == .ok, "\(res.body.string)") }
+            try await Self.expectInStep(t, "after an anonymization", Self.later)
+            // Changes: answered later, replied, responded, resolved (one before its receipt: counts as zero),
+            // needs restated, reactions changed, visits rated and done.
+            try await sql.raw(
+                "UPDATE inquiries SET first_answered_at = received_at + \(unsafeRaw: seconds(600)) WHERE id % 3 = 0").run()
+            try await sql.raw("UPDATE inquiries SET replied_at = NULL WHERE id % 5 = 0").run()
+            try await sql.raw(
+                "UPDATE complaints SET first_responded_at = received_at + \(unsafeRaw: seconds(7_200)) WHERE id % 2 = 0"
+            ).run()
+            try await sql.raw(
+                "UPDATE complaints SET resolved_at = received_at + \(unsafeRaw: seconds(200_000)) WHERE id % 3 = 1").run()
+            try await sql.raw(
+                "UPDATE complaints SET resolved_at = received_at - \(unsafeRaw: seconds(60)) WHERE id % 7 = 0").run()
+            try await sql.raw(
+                "UPDATE complaint_forwards SET answered_at = created_at + \(unsafeRaw: seconds(4_000)) WHERE id % 2 = 1"
+            ).run()
+            try await sql.raw(
+                "UPDATE customers SET industries = ',retail,', province = NULL, budget_max_yuan = 70000000 WHERE id % 3 = 0"
+            ).run()
+            try await sql.raw("UPDATE customers SET timing = 'within_year', created_at = created_at + \(unsafeRaw: seconds(86_400)) WHERE id % 4 = 1").run()
+            try await sql.raw(
+                "UPDATE recommendations SET reaction = 'not_interested', reaction_reason = '预算不足' WHERE id % 3 = 0").run()
+            try await sql.raw("UPDATE recommendations SET reaction = 'interested', reaction_reason = NULL WHERE id % 4 = 1").run()
+            try await sql.raw("UPDATE projects SET type = \(bind: ProjectType.allCases[0].rawValue) WHERE id % 2 = 0").run()
+            try await sql.raw("UPDATE return_visits SET satisfaction = 5 WHERE satisfaction IS NULL").run()
+            try await sql.raw(
+                "UPDATE return_visits SET state = 'done', done_at = due_at + \(unsafeRaw: seconds(3_600)) WHERE state = 'due'"
+            ).run()
+            try await Self.expectInStep(t, "after changes", Self.later)
+            try await sql.raw("DELETE FROM recommendations WHERE id % 5 = 0").run()
+            try await sql.raw("DELETE FROM return_visits WHERE id % 5 = 0").run()
+            try await sql.raw("DELETE FROM inquiries WHERE id % 6 = 0 AND created_by_staff_id IS NULL").run()
+            try await Self.expectInStep(t, "after deletions", Self.later)
+            try await ReportSummary.rebuild(on: t.app.db)
+            try await Self.expectInStep(t, "after a rebuild", Self.later)
         }
     }
 

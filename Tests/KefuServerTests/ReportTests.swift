@@ -187,8 +187,8 @@ struct ReportTests {
             ) { res async throws in
                 #expect(res.status == .ok)
                 let html = res.body.string
-                #expect(html.components(separatedBy: "<svg xmlns=").count - 1 == SupervisorDashboard.chartIDs.count)
-                for id in SupervisorDashboard.chartIDs { #expect(html.contains("id=\"chart-\(id)\""), "chart \(id)") }
+                #expect(html.components(separatedBy: "<svg xmlns=").count - 1 == SupervisorDashboard.pageChartIDs.count)
+                for id in SupervisorDashboard.pageChartIDs { #expect(html.contains("id=\"chart-\(id)\""), "chart \(id)") }
                 #expect(html.contains("href=\"/customers?stage=intent\""))
                 #expect(
                     html.contains(

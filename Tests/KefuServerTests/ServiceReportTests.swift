@@ -283,7 +283,7 @@ struct ServiceReportTests {
             ) { res async throws in
                 #expect(res.status == .ok)
                 let html = res.body.string
-                #expect(html.components(separatedBy: "<svg xmlns=").count - 1 == SupervisorDashboard.chartIDs.count)
+                #expect(html.components(separatedBy: "<svg xmlns=").count - 1 == SupervisorDashboard.pageChartIDs.count)
                 #expect(
                     html.contains("/reports/records/inquiries-by-weekday?key=0&amp;from=2026-11-01&amp;to=2026-11-30"))
                 #expect(

@@ -51,8 +51,28 @@ public enum StepTimeStatistics {
     /// Durations in seconds → the step's count, median and 90th percentile in hours (negative durations,
     /// from a clock set wrong when recording, count as zero).
     public static func summarize(seconds: [Double]) -> StepDuration {
-        let hours = seconds.map { max(0, $0) / 3_600 }
-        return StepDuration(count: hours.count, medianHours: median(hours), p90Hours: percentile(hours, 90))
+        let sorted = seconds.map { max(0, $0) }.sorted()
+        return summarize(count: sorted.count) { sorted[$0] }
+    }
+
+    /// The positions (from 0, in ascending order of the durations) the median and the 90th percentile of
+    /// `count` durations are read from — all a summary that keeps counts per duration has to look up.
+    public static func positions(count: Int) -> [Int] {
+        guard count > 0 else { return [] }
+        let middle = count / 2
+        let rank = Int((90.0 / 100 * Double(count)).rounded(.up))
+        return Array(Set((count % 2 == 1 ? [middle] : [middle - 1, middle]) + [min(max(rank, 1), count) - 1])).sorted()
+    }
+
+    /// The step's figures from `count` durations, given the (non-negative) seconds at the ``positions(count:)``
+    /// of their ascending order: the same arithmetic as ``median(_:)`` and ``percentile(_:_:)`` on hours.
+    public static func summarize(count: Int, secondsAt value: (Int) -> Double) -> StepDuration {
+        guard count > 0 else { return StepDuration(count: 0, medianHours: nil, p90Hours: nil) }
+        func hours(_ position: Int) -> Double { value(position) / 3_600 }
+        let middle = count / 2
+        let median = count % 2 == 1 ? hours(middle) : (hours(middle - 1) + hours(middle)) / 2
+        let rank = Int((90.0 / 100 * Double(count)).rounded(.up))
+        return StepDuration(count: count, medianHours: median, p90Hours: hours(min(max(rank, 1), count) - 1))
     }
 
     /// Each month of `months` with its summary; samples outside those months are left out.

@@ -196,6 +196,7 @@ enum KefuMigrations {
             AddReminderMarks(), CreateReturnVisitCandidateIndex(), CreateWorkFigureIndexes(), AddNumbersToViolations(),
             CreateReportSummaries(),
             CreateWorkFigureCoveringIndexes(),
+            CreateStepTimeSummaries(), CreateNeedsSummaries(), CreateLeadershipSummaries(), CreateReplySummaries(),
         ]
     }
 }

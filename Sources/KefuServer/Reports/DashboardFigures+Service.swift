@@ -85,8 +85,19 @@ extension DashboardFigures {
     /// Promised replies due in the period (and by now), per person: given on time, and late or not yet given.
     func replies(_ span: (start: Date, end: Date), now: Date) async throws -> [PersonFollowUps] {
         var people: [Int?: PersonFollowUps] = [:]
+        var recordSpan = span
+        // Whole days before today from the summary, today's promises (due by now) from the records.
+        let today = ReportSQL.localDay(now)
+        if let days = Self.days(span),
+            let summarized = try await summaryReplies(fromDay: days.first, toDay: min(days.end, today))
+        {
+            people = summarized
+            recordSpan.start = max(span.start, Self.start(ofDay: today))
+        }
+        guard recordSpan.start < min(span.end, now) else { return Self.sortedPeople(people) }
         for figure in [Figure.repliesOnTime, .repliesLate] {
-            let source = Self.source(figure, key: nil, span: span, now: now, dialect: database.dialect, filter: filter)
+            let source = Self.source(
+                figure, key: nil, span: recordSpan, now: now, dialect: database.dialect, filter: filter)
             for row in try await database.sql().raw(
                 """
                 SELECT s.staff_id AS staff_id, staff.display_name AS name, s.n AS n
@@ -102,7 +113,11 @@ extension DashboardFigures {
                 people[staffID] = person
             }
         }
-        return people.values.sorted {
+        return Self.sortedPeople(people)
+    }
+
+    static func sortedPeople(_ people: [Int?: PersonFollowUps]) -> [PersonFollowUps] {
+        people.values.sorted {
             ($0.name ?? "\u{10FFFF}", $0.staffID ?? 0) < ($1.name ?? "\u{10FFFF}", $1.staffID ?? 0)
         }
     }

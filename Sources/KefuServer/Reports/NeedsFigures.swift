@@ -71,6 +71,26 @@ struct NeedsFigures {
 
     /// Counts of a dimension in the span by key (a customer with two industries counts under both).
     func counts(_ dimension: Dimension, span: (start: Date, end: Date)) async throws -> [String: Int] {
+        var counts: [String: Int] = [:]
+        for (key, n) in try await grouped(dimension, span: span) {
+            let key = key ?? ""
+            if dimension == .industry {
+                for industry in key.split(separator: ",") { counts[String(industry), default: 0] += n }
+            } else {
+                counts[key.trimmingCharacters(in: .whitespaces).isEmpty ? Self.none : key, default: 0] += n
+            }
+        }
+        return counts
+    }
+
+    /// The dimension's counts by the key its rows give it: from the summaries (``NeedsSummaries``) over whole
+    /// office days, otherwise from the records.
+    func grouped(_ dimension: Dimension, span: (start: Date, end: Date), fromRecords: Bool = false) async throws
+        -> [(key: String?, n: Int)]
+    {
+        if !fromRecords, let days = DashboardFigures.days(span) {
+            return try await NeedsSummaries.counts(dimension, days: days, on: database)
+        }
         let source = Self.source(dimension, key: nil, span: span)
         let expression: SQLQueryString =
             switch dimension {
@@ -81,21 +101,11 @@ struct NeedsFigures {
             case .projectType: "projects.type"
             case .rejectionReason: "COALESCE(recommendations.reaction_reason, '')"
             }
-        var counts: [String: Int] = [:]
-        for row in try await database.sql().raw(
+        return try await database.sql().raw(
             """
             SELECT \(expression) AS k, COUNT(*) AS n FROM \(unsafeRaw: source.from) WHERE \(source.condition) GROUP BY \(expression)
             """
-        ).all() {
-            let key = try row.decode(column: "k", as: String?.self) ?? ""
-            let n = try row.decode(column: "n", as: Int.self)
-            if dimension == .industry {
-                for industry in key.split(separator: ",") { counts[String(industry), default: 0] += n }
-            } else {
-                counts[key.trimmingCharacters(in: .whitespaces).isEmpty ? Self.none : key, default: 0] += n
-            }
-        }
-        return counts
+        ).all().map { (try $0.decode(column: "k", as: String?.self), try $0.decode(column: "n", as: Int.self)) }
     }
 
     /// Each dimension in the period against the one before, in the dimension's own order.
@@ -125,9 +135,17 @@ struct NeedsFigures {
     ) {
         let source = Self.source(dimension, key: key, span: span)
         let sql = try database.sql()
-        let total =
-            try await sql.raw("SELECT COUNT(*) AS n FROM \(unsafeRaw: source.from) WHERE \(source.condition)").first()?
-            .decode(column: "n", as: Int.self) ?? 0
+        // The total is the bar's own value (from the summaries over whole days), not a count of a year's rows.
+        let total: Int
+        if DashboardFigures.days(span) != nil {
+            total = try await counts(dimension, span: span)[key] ?? 0
+        } else {
+            total =
+                try await sql.raw("SELECT COUNT(*) AS n FROM \(unsafeRaw: source.from) WHERE \(source.condition)")
+                .first()?.decode(column: "n", as: Int.self) ?? 0
+        }
+        // A bar of nothing has no list (and reading a year's index for none would cost a full range).
+        if total == 0 { return ([], 0) }
         let rows: [any SQLRow]
         if dimension.readsCustomers {
             rows = try await sql.raw(

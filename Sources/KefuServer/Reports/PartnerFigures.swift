@@ -31,20 +31,18 @@ struct PartnerFigures {
     static func surveys(_ span: (start: Date, end: Date)) -> SQLQueryString {
         """
         surveys.answered_at >= \(bind: span.start) AND surveys.answered_at < \(bind: span.end) AND surveys.score IS NOT NULL
-        AND surveys.customer_id IN (SELECT id FROM customers WHERE stage IN ('signed', 'partner'))
+        AND EXISTS (SELECT 1 FROM customers WHERE customers.id = surveys.customer_id AND customers.stage IN ('signed', 'partner'))
         """
     }
 
+    /// Each month's figures: the visits from their summary (``PartnerSummaries``), the surveys counted.
     func byMonth(_ period: ReportPeriod) async throws -> [Month] {
         let sql = try database.sql()
         var result: [Month] = []
         for month in period.months {
             let span = Self.span(month, in: period)
-            let visits = try await sql.raw(
-                """
-                SELECT COUNT(*) AS n, CAST(AVG(CAST(satisfaction AS DOUBLE PRECISION)) AS DOUBLE PRECISION) AS average FROM return_visits WHERE \(Self.visits(span))
-                """
-            ).first()
+            let visits = try await PartnerSummaries.visits(
+                days: (ReportSQL.localDay(span.start), ReportSQL.localDay(span.end)), on: database)
             let surveys = try await sql.raw(
                 """
                 SELECT COUNT(*) AS n, CAST(AVG(CAST(score AS DOUBLE PRECISION)) AS DOUBLE PRECISION) AS average FROM surveys WHERE \(Self.surveys(span))
@@ -52,8 +50,7 @@ struct PartnerFigures {
             ).first()
             result.append(
                 Month(
-                    month: month, visits: try visits?.decode(column: "n", as: Int.self) ?? 0,
-                    visitSatisfaction: try visits?.decode(column: "average", as: Double?.self),
+                    month: month, visits: visits.count, visitSatisfaction: visits.average,
                     surveys: try surveys?.decode(column: "n", as: Int.self) ?? 0,
                     surveyScore: try surveys?.decode(column: "average", as: Double?.self)))
         }

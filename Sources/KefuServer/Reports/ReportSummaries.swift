@@ -22,6 +22,8 @@ struct ReportSummary: Sendable {
     var watched: [String]
     /// A count of changes rather than of rows: the old row's contribution is added too, not taken back.
     var countsChanges = false
+    /// Rows kept in key order (SQLite's `WITHOUT ROWID`): a range of keys reads its values without a second lookup.
+    var clustered = false
 
     static func day(_ column: String) -> @Sendable (String, DatabaseDialect) -> String {
         { row, dialect in ReportSQL.localDayText("\(row).\(column)", dialect) }
@@ -133,19 +135,47 @@ struct ReportSummary: Sendable {
         table: "report_complaint_changed_days", source: "complaints", condition: { _ in "TRUE" },
         watched: ["received_at", "severity", "resolved_at"], countsChanges: true)
 
-    static let all = [
+    /// The dashboard's summaries, created by ``CreateReportSummaries``.
+    static let dashboard = [
         customerStages, inquiryChannels, inquiryHours, inquiryAnswers, followUps, complaints, complaintForwards,
         complaintChanges,
     ]
+
+    /// Every summary, as `kefu summaries rebuild` recounts them.
+    static var all: [ReportSummary] {
+        dashboard + StepTimeSummaries.summaries + NeedsSummaries.summaries + PartnerSummaries.summaries
+            + ReplySummaries.summaries
+    }
+
+    /// Creates the summaries' tables, fills them from the records and adds their triggers (a migration's work).
+    static func create(_ summaries: [ReportSummary], on database: any Database) async throws {
+        let sql = try database.sql()
+        for summary in summaries {
+            try await sql.raw(SQLQueryString(summary.createTable(database.dialect))).run()
+            try await sql.raw(SQLQueryString(summary.fill(database.dialect))).run()
+            for statement in summary.triggers(database.dialect) { try await sql.raw(SQLQueryString(statement)).run() }
+        }
+    }
+
+    static func drop(_ summaries: [ReportSummary], on database: any Database) async throws {
+        let sql = try database.sql()
+        for summary in summaries {
+            for statement in summary.dropTriggers(database.dialect) {
+                try await sql.raw(SQLQueryString(statement)).run()
+            }
+            try await sql.raw("DROP TABLE IF EXISTS \(unsafeRaw: summary.table)").run()
+        }
+    }
 
     // MARK: Statements
 
     private var keyNames: String { keys.map(\.name).joined(separator: ", ") }
     private var columnNames: String { (keys.map(\.name) + values.map(\.name)).joined(separator: ", ") }
 
-    var createTable: String {
+    func createTable(_ dialect: DatabaseDialect) -> String {
         let columns = keys.map { "\($0.name) \($0.type) NOT NULL" } + values.map { "\($0.name) \($0.type) NOT NULL" }
-        return "CREATE TABLE \(table) (\(columns.joined(separator: ", ")), PRIMARY KEY (\(keyNames)))"
+        let clustering = clustered && dialect == .sqlite ? " WITHOUT ROWID" : ""
+        return "CREATE TABLE \(table) (\(columns.joined(separator: ", ")), PRIMARY KEY (\(keyNames)))\(clustering)"
     }
 
     /// Adds (sign "+") or takes back (sign "-") a row's contribution: one UPSERT.
@@ -237,23 +267,14 @@ struct ReportSummary: Sendable {
 /// Creates the report summaries, their triggers, and fills them from the records already there.
 struct CreateReportSummaries: AsyncMigration {
     func prepare(on database: any Database) async throws {
+        try await ReportSummary.create(ReportSummary.dashboard, on: database)
         let sql = try database.sql()
-        for summary in ReportSummary.all {
-            try await sql.raw(SQLQueryString(summary.createTable)).run()
-            try await sql.raw(SQLQueryString(summary.fill(database.dialect))).run()
-            for statement in summary.triggers(database.dialect) { try await sql.raw(SQLQueryString(statement)).run() }
-        }
         for statement in ComplaintSeverityDays.tables { try await sql.raw(SQLQueryString(statement)).run() }
     }
 
     func revert(on database: any Database) async throws {
+        try await ReportSummary.drop(ReportSummary.dashboard, on: database)
         let sql = try database.sql()
-        for summary in ReportSummary.all {
-            for statement in summary.dropTriggers(database.dialect) {
-                try await sql.raw(SQLQueryString(statement)).run()
-            }
-            try await sql.raw("DROP TABLE IF EXISTS \(unsafeRaw: summary.table)").run()
-        }
         for table in ["report_complaint_severity_days", "report_summary_stamps"] {
             try await sql.raw("DROP TABLE IF EXISTS \(unsafeRaw: table)").run()
         }

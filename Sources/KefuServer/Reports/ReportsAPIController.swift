@@ -15,8 +15,10 @@ struct ReportsAPIController: RouteCollection {
         let period = try ReportsController.validPeriod(req)
         let filter = try await ReportsController.validFilter(req)
         let t: (String) -> String = { req.t($0) }
-        return try await SupervisorDashboard.load(period, filter: filter, now: req.now, database: req.db, t: t).dto(
-            t: t)
+        return try await SupervisorDashboard.load(
+            period, filter: filter, now: req.now, database: req.db,
+            plans: try await ReportsController.plans(req, period, filter), t: t
+        ).dto(t: t)
     }
 
     struct RecordList: Content { var items: [DashboardFigures.Item]; var total: Int }
@@ -64,7 +66,7 @@ struct ReportsAPIController: RouteCollection {
         APIOperation(
             method: .GET, path: "/api/v1/reports/dashboard", tag: "Reports",
             summary:
-                "The supervisor's dashboard figures for a period: customers by stage (now), inquiries by channel, follow-ups on time and late per person, complaints by category; the counts compared with the previous period and the same days last year, inquiries by weekday (Monday first) and hour, each person's mean time to first answer, promised replies on time and late per person; complaints by severity with those resolved within the time limit, by the department forwarded to; each person's overdue follow-ups and promised replies now (R6.3)",
+                "The supervisor's dashboard figures for a period: customers by stage (now), inquiries by channel, follow-ups on time and late per person, complaints by category; the counts compared with the previous period and the same days last year, inquiries by weekday (Monday first) and hour, each person's mean time to first answer, promised replies on time and late per person; complaints by severity with those resolved within the time limit, by the department forwarded to; each person's overdue follow-ups and promised replies now (R6.3); each specialist's plan in force in the period (the latest-starting) with every target's progress now, as the plan's page reads it",
             parameters: periodParameters + filterParameters, responses: [200: "ReportDashboard"]),
         APIOperation(
             method: .GET, path: "/api/v1/reports/records/{figure}", tag: "Reports",
@@ -159,12 +161,29 @@ struct ReportsAPIController: RouteCollection {
                                 "followUps": count, "promisedReplies": count,
                             ], required: ["followUps", "promisedReplies"]),
                     ],
+                    "plans": [
+                        "type": "array",
+                        "items": Schema.object(
+                            [
+                                "planID": count, "staffID": count, "staffName": Schema.nullable("string"),
+                                "title": text, "periodStart": text, "periodEnd": text,
+                                "targets": [
+                                    "type": "array",
+                                    "items": Schema.object(
+                                        [
+                                            "figure": text, "label": text, "target": ["type": "number"],
+                                            "measured": Schema.nullable("number"), "percent": Schema.nullable("number"),
+                                            "isMet": ["type": "boolean"],
+                                        ], required: ["figure", "label", "target", "isMet"]),
+                                ],
+                            ], required: ["planID", "staffID", "title", "periodStart", "periodEnd", "targets"]),
+                    ],
                 ],
                 required: [
                     "from", "to", "funnel", "inquiriesByChannel", "followUps", "complaintsByCategory", "comparison",
                     "inquiriesByWeekday",
                     "inquiriesByHour", "responseTimes", "promisedReplies", "complaintsBySeverity",
-                    "complaintsByDepartment", "overdue",
+                    "complaintsByDepartment", "overdue", "plans",
                 ]),
             "ReportRecordList": Schema.object(
                 [

@@ -20,6 +20,15 @@ struct ReportsController: RouteCollection {
     }
 
     /// The period, or a 422 with the fields' messages (the API and the files).
+    /// Each specialist's plan in force in the period with its progress (the whole team's, or the filter's person).
+    static func plans(_ req: Request, _ period: ReportPeriod, _ filter: DashboardFilter) async throws
+        -> [PlanFigures.Plan]
+    {
+        try await PlanFigures(database: req.db, serviceQuality: req.application.serviceQualityFigures).load(
+            period, staffID: filter.staffID, now: req.now, cache: req.application.figureCache,
+            maxAge: TimeInterval(req.kefu.configuration.figureCacheSeconds))
+    }
+
     static func validPeriod(_ req: Request) throws -> ReportPeriod {
         switch period(req) {
         case .success(let period): return period
@@ -106,7 +115,9 @@ struct ReportsController: RouteCollection {
         let fields = try await Self.filterFields(req)
         switch Self.period(req) {
         case .success(let period) where problems.isEmpty:
-            let board = try await SupervisorDashboard.load(period, filter: filter, now: req.now, database: req.db, t: t)
+            let board = try await SupervisorDashboard.load(
+                period, filter: filter, now: req.now, database: req.db,
+                plans: try await Self.plans(req, period, filter), t: t)
             let cards = board.charts.map {
                 ChartCard(
                     id: $0.id, title: t($0.titleKey), body: board.card($0, t: t),
@@ -131,13 +142,15 @@ struct ReportsController: RouteCollection {
     }
 
     @Sendable func export(req: Request) async throws -> Response {
-        guard let id = req.parameters.get("chart"), SupervisorDashboard.chartIDs.contains(id) else {
+        guard let id = req.parameters.get("chart"), SupervisorDashboard.pageChartIDs.contains(id) else {
             throw KefuError.notFound
         }
         let period = try Self.validPeriod(req)
         let filter = try await Self.validFilter(req)
         let t: (String) -> String = { req.t($0) }
-        let board = try await SupervisorDashboard.load(period, filter: filter, now: req.now, database: req.db, t: t)
+        let board = try await SupervisorDashboard.load(
+            period, filter: filter, now: req.now, database: req.db, plans: try await Self.plans(req, period, filter),
+            t: t)
         guard let chart = board.charts.first(where: { $0.id == id }) else { throw KefuError.notFound }
         var headers = HTTPHeaders()
         headers.contentType = HTTPMediaType(type: "text", subType: "csv", parameters: ["charset": "utf-8"])

@@ -65,10 +65,20 @@ struct StepTimeFigures {
         }
     }
 
-    func rows(_ step: ReportStep, period: ReportPeriod) async throws -> [Row] {
+    /// The step's rows completed in the period; with `longest`, only that many, the longest first (the
+    /// database sorts the durations and reads the rest of those rows alone).
+    func rows(_ step: ReportStep, period: ReportPeriod, longest: Int? = nil) async throws -> [Row] {
         let timeZone = DisplayFormat.timeZone
         let span = period.instants(in: timeZone)
-        return try await database.sql().raw(Self.statement(step, span: span, period: period)).all().compactMap { row in
+        var statement = Self.statement(step, span: span, period: period)
+        if let longest, step != .intentToSigned {
+            let dialect = database.dialect
+            statement =
+                "SELECT * FROM (" + statement + ") steps ORDER BY ("
+                + ReportSQL.epoch("steps.ended_at", dialect) + " - " + ReportSQL.epoch("steps.started_at", dialect)
+                + ") DESC, steps.id DESC LIMIT \(literal: longest)"
+        }
+        return try await database.sql().raw(statement).all().compactMap { row in
             let endedAt: Date, month: ReportMonth
             if step == .intentToSigned {
                 guard let day = CalendarDay(try row.decode(column: "signed_on", as: String.self)) else { return nil }
@@ -95,12 +105,23 @@ struct StepTimeFigures {
         }
     }
 
-    /// Each step's median and 90th percentile per month of the period.
+    /// Each step's median and 90th percentile per month of the period: from the step times' summaries
+    /// (``StepTimeSummaries``), intent → signed from its contracts.
     func monthly(_ period: ReportPeriod) async throws -> [(
         step: ReportStep, months: [(month: ReportMonth, duration: StepDuration)]
     )] {
         var result: [(step: ReportStep, months: [(month: ReportMonth, duration: StepDuration)])] = []
         for step in ReportStep.allCases {
+            if let summarized = StepTimeSummaries.step(step) {
+                let ranges = period.months.map { month in
+                    let days = ReportPeriod(
+                        from: max(month.period.from, period.from), to: min(month.period.to, period.to))
+                    return (first: days.from.daysSinceEpoch, end: days.to.daysSinceEpoch + 1)
+                }
+                let durations = try await StepTimeSummaries.durations(summarized, ranges: ranges, on: database)
+                result.append((step, Array(zip(period.months, durations)).map { (month: $0.0, duration: $0.1) }))
+                continue
+            }
             let samples = try await rows(step, period: period).map { (month: $0.month, seconds: $0.seconds) }
             result.append((step, StepTimeStatistics.monthly(samples, months: period.months)))
         }

@@ -76,7 +76,7 @@ struct StepTimesController: RouteCollection {
 
     /// The steps completed in one month of the period, longest first: what the month's median and 90th percentile were read from.
     static func monthRows(_ req: Request) async throws -> (
-        step: ReportStep, period: ReportPeriod, month: ReportMonth, rows: [StepTimeFigures.Row]
+        step: ReportStep, period: ReportPeriod, month: ReportMonth, rows: [StepTimeFigures.Row], total: Int
     ) {
         let step = try Self.step(req)
         let period = try Self.validPeriod(req)
@@ -88,15 +88,24 @@ struct StepTimesController: RouteCollection {
         let next = month.adding(months: 1)
         let last = CalendarDay(year: next.year, month: next.month, day: 1)!.adding(days: -1)
         let within = ReportPeriod(from: max(first, period.from), to: min(last, period.to))
-        let rows = try await StepTimeFigures(database: req.db).rows(step, period: within).sorted {
+        let rows = try await StepTimeFigures(database: req.db).rows(step, period: within, longest: listed).sorted {
             ($0.seconds, $0.id) > ($1.seconds, $1.id)
         }
-        return (step, period, month, rows)
+        // The total is the month's count from the summary (the figure's own), not a count of the month's rows.
+        var total = rows.count
+        if let summarized = StepTimeSummaries.step(step) {
+            total = try await StepTimeSummaries.count(
+                summarized, days: (within.from.daysSinceEpoch, within.to.daysSinceEpoch + 1), on: req.db)
+        }
+        return (step, period, month, Array(rows.prefix(listed)), total)
     }
 
+    /// The most steps a list shows (the longest); the total says how many there are.
+    static let listed = 500
+
     @Sendable func records(req: Request) async throws -> Response {
-        let (step, period, month, rows) = try await Self.monthRows(req)
-        let shown = rows.prefix(500)
+        let (step, period, month, rows, total) = try await Self.monthRows(req)
+        let shown = rows
         let page = ReportsController.RecordsPage(
             title: req.t("report.step.\(step.rawValue)") + "：" + month.description,
             period: "\(period.from) – \(period.to)",
@@ -105,7 +114,7 @@ struct StepTimesController: RouteCollection {
                     number: $0.number ?? "—", at: DisplayFormat.dateTime($0.endedAt), staffName: $0.staffName ?? "—",
                     link: $0.link, duration: StepTimesReport.hours($0.seconds / 3_600))
             },
-            hasRows: !rows.isEmpty, total: rows.count, isCut: rows.count > shown.count,
+            hasRows: !rows.isEmpty, total: total, isCut: total > shown.count,
             back: "/reports/step-times?from=\(period.from)&to=\(period.to)", hasDuration: true)
         return try await req.renderPage("reports/records", titleKey: "report.step.title", page)
     }
@@ -136,14 +145,14 @@ struct StepTimesAPIController: RouteCollection {
     struct RecordList: Content { var items: [Item]; var total: Int }
 
     @Sendable func records(req: Request) async throws -> RecordList {
-        let rows = try await StepTimesController.monthRows(req).rows
+        let (_, _, _, rows, total) = try await StepTimesController.monthRows(req)
         return RecordList(
-            items: rows.prefix(500).map {
+            items: rows.map {
                 Item(
                     id: $0.id, number: $0.number, startedAt: $0.startedAt, endedAt: $0.endedAt,
                     hours: max(0, $0.seconds) / 3_600,
                     staffName: $0.staffName, link: $0.link)
-            }, total: rows.count)
+            }, total: total)
     }
 
     static let operations: [APIOperation] = [

@@ -38,11 +38,17 @@ struct SupervisorDashboard: Sendable {
     var severities: [DashboardFigures.SeverityCount]
     var departments: [DashboardFigures.DepartmentCount]
     var overdue: [DashboardFigures.PersonOverdue]
+    /// Each specialist's plan in force and its targets' progress; empty where the caller read none.
+    var plans: [PlanFigures.Plan] = []
 
     /// The characters a query value keeps as they are (RFC 3986 unreserved).
     static let unreserved = CharacterSet(
         charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
 
+    /// The page's and the API's charts: the monthly report's and each specialist's plan.
+    static var pageChartIDs: [String] { chartIDs + ["plans-by-person"] }
+
+    /// The charts a monthly report keeps.
     static let chartIDs = [
         "funnel", "period-comparison", "inquiries-by-channel", "inquiries-by-weekday", "inquiries-by-hour",
         "response-times",
@@ -52,7 +58,7 @@ struct SupervisorDashboard: Sendable {
 
     static func load(
         _ period: ReportPeriod, filter: DashboardFilter = .none, now: Date, database: any Database,
-        t: (String) -> String
+        plans: [PlanFigures.Plan]? = nil, t: (String) -> String
     ) async throws -> SupervisorDashboard {
         let figures = DashboardFigures(database: database, filter: filter)
         let span = period.instants(in: DisplayFormat.timeZone)
@@ -205,12 +211,35 @@ struct SupervisorDashboard: Sendable {
                 id: "overdue-by-person", titleKey: "report.chart.overdue_by_person", kind: .stackedBar,
                 data: overdueData,
                 columns: overdueData.series.map(\.name)),
-        ]
+        ] + (plans.map { [planChart($0, t: t)] } ?? [])
         return SupervisorDashboard(
             period: period, filter: filter, charts: charts, funnel: funnel, inquiries: inquiries, followUps: followUps,
             complaints: complaints,
             comparison: comparison, weekdays: weekdays, hours: hours, responses: responses, replies: replies,
-            severities: severities, departments: departments, overdue: overdue)
+            severities: severities, departments: departments, overdue: overdue, plans: plans ?? [])
+    }
+
+    /// Per specialist, how far their plan is reached: the mean of its targets' shares reached (each at most
+    /// 100 %, as the plan's page shows them; a target with nothing measured counts as 0), leading to the plan
+    /// with every target; the table says how many targets are met.
+    static func planChart(_ plans: [PlanFigures.Plan], t: (String) -> String) -> Chart {
+        Chart(
+            id: "plans-by-person", titleKey: "report.chart.plans_by_person", kind: .bar,
+            data: ChartData(
+                categories: plans.map { $0.staffName ?? t("report.nobody") },
+                series: [
+                    ChartSeries(
+                        name: t("report.series.share_of_plan"),
+                        values: plans.map { plan in
+                            plan.progress.isEmpty
+                                ? 0 : plan.progress.reduce(0) { $0 + ($1.percent ?? 0) } / Double(plan.progress.count) / 100
+                        },
+                        links: plans.map { "/work-plans/\($0.planID)" })
+                ], format: .share),
+            columns: [t("report.series.share_of_plan")],
+            extra: .init(
+                column: t("report.column.targets_met"),
+                values: plans.map { plan in "\(plan.progress.filter(\.isMet).count) / \(plan.progress.count)" }))
     }
 
     /// The funnel's table also shows lost files, which the funnel itself leaves out.
@@ -307,6 +336,16 @@ struct SupervisorDashboard: Sendable {
         var complaintsByDepartment: [DepartmentCount]
         /// R6.3: open follow-ups and promised replies past their time now, per person.
         var overdue: [PersonOverdue]
+        struct PlanTarget: Content, Equatable {
+            var figure: String; var label: String; var target: Double; var measured: Double?; var percent: Double?
+            var isMet: Bool
+        }
+        struct PersonPlan: Content, Equatable {
+            var planID: Int; var staffID: Int; var staffName: String?; var title: String; var periodStart: String
+            var periodEnd: String; var targets: [PlanTarget]
+        }
+        /// Each specialist's plan in force in the period (the latest-starting) and its targets' progress now.
+        var plans: [PersonPlan]
     }
 
     func dto(t: (String) -> String) -> DTO {
@@ -342,6 +381,16 @@ struct SupervisorDashboard: Sendable {
             },
             overdue: overdue.map {
                 .init(staffID: $0.staffID, staffName: $0.name, followUps: $0.followUps, promisedReplies: $0.replies)
+            },
+            plans: plans.map { plan in
+                .init(
+                    planID: plan.planID, staffID: plan.staffID, staffName: plan.staffName, title: plan.title,
+                    periodStart: plan.periodStart, periodEnd: plan.periodEnd,
+                    targets: plan.progress.map {
+                        .init(
+                            figure: $0.figure.rawValue, label: t("assessment.figure.\($0.figure.rawValue)"),
+                            target: $0.target, measured: $0.measured, percent: $0.percent, isMet: $0.isMet)
+                    })
             })
     }
 }
