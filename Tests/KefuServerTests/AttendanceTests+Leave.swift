@@ -6,6 +6,7 @@ import SQLKit
 import Testing
 import Vapor
 import VaporTesting
+
 @testable import KefuServer
 
 /// Leave, half days, corrections (补卡), the time clock's import, who sees attendance and the rules — on SQLite and PostgreSQL.

@@ -305,7 +305,6 @@ struct AttendanceTests {
         }
     }
 
-
     @Test(
         "the assessment's attendance input: 100 less 10 points per day deducted, only for a person who clocked in the period",
         arguments: TestDatabase.available)

@@ -6,6 +6,7 @@ import SQLKit
 import Testing
 import Vapor
 import VaporTesting
+
 @testable import KefuServer
 
 /// Issue 10's defects of the workbench, the ranking, the audit labels and the English pages.

@@ -120,4 +120,3 @@ public enum ScoreScale {
         return .success(value)
     }
 }
-

@@ -86,10 +86,11 @@ struct ContractDetail: Sendable {
         let checklist = try await store.checklist(row.id)
         let clauses = try await store.clauses(row.id)
         let obligations = try await ObligationStore(database: database).list(contractID: row.id)
-        let signedFiles = try await files.list(ContractKind.self, recordIDs: [row.id])
+        let (signedFiles, scans) = try await files.list(
+            ContractKind.self, recordIDs: [row.id], and: ChecklistItemKind.self, otherIDs: checklist.map(\.id))
         return ContractDetail(
             row: row, checklist: checklist, clauses: clauses, questions: try await store.questions(row.id),
-            scans: try await files.list(ChecklistItemKind.self, recordIDs: checklist.map(\.id)),
+            scans: scans,
             signedFiles: signedFiles, obligations: obligations,
             notices: try await ObligationStore(database: database).notices(obligationIDs: obligations.map(\.id)),
             facts: ContractStore.facts(

@@ -77,6 +77,24 @@ struct AttachmentStore {
         ).all(decoding: Row.self)
     }
 
+    /// The files of two kinds' records in one read (a contract's signed files and its checklist's scans),
+    /// each kind's in id order.
+    func list(
+        _ kind: any RecordKind.Type, recordIDs: [Int], and other: any RecordKind.Type, otherIDs: [Int]
+    ) async throws -> (first: [Row], second: [Row]) {
+        guard !recordIDs.isEmpty, !otherIDs.isEmpty else {
+            return (try await list(kind, recordIDs: recordIDs), try await list(other, recordIDs: otherIDs))
+        }
+        let rows = try await database.sql().raw(
+            """
+            \(Self.select) WHERE (attachments.record_type = \(bind: kind.recordType) AND attachments.record_id IN (\(binds: recordIDs)))
+               OR (attachments.record_type = \(bind: other.recordType) AND attachments.record_id IN (\(binds: otherIDs)))
+            ORDER BY attachments.id
+            """
+        ).all(decoding: Row.self)
+        return (rows.filter { $0.recordType == kind.recordType }, rows.filter { $0.recordType == other.recordType })
+    }
+
     func count(_ kind: any RecordKind.Type, recordID: Int, on database: (any Database)? = nil) async throws -> Int {
         try await (database ?? self.database).sql().raw(
             """
