@@ -154,7 +154,8 @@ struct CustomerSearchShapeTests {
             let queries = CustomerQueries(database: t.app.db, indexedSearchLimit: 1)
             for (text, index) in [("王", "USING INDEX customers_name"), ("pujiang", "VIRTUAL TABLE")] {
                 let plan = try await queries.plan(
-                    CustomerFilter(text: text, sort: .created), visibleTo: actor, now: testStart, indexOrderAllowed: true)
+                    CustomerFilter(text: text, sort: .created), visibleTo: actor, now: testStart,
+                    indexOrderAllowed: true)
                 let sample = try #require(plan.countSample, "\(text)")
                 let rows = try await t.app.db.sql().raw(
                     "EXPLAIN QUERY PLAN SELECT 1 FROM \(sample.from) WHERE \(sample.where) LIMIT 1001"
@@ -167,7 +168,8 @@ struct CustomerSearchShapeTests {
             let plan = try await queries.plan(
                 CustomerFilter(text: "pujiang", sort: .created), visibleTo: actor, now: testStart,
                 indexOrderAllowed: true)
-            let sampled = try await ids(t, from: plan.countSample!.from, where: plan.countSample!.where)
+            let latin = try #require(plan.countSample)
+            let sampled = try await ids(t, from: latin.from, where: latin.where)
             let matched = try await ids(t, from: plan.from, where: plan.where)
             #expect(sampled.count == 2 && matched.count == 3 && sampled.isSubset(of: matched))
         }
