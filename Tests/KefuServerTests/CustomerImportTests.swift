@@ -2,6 +2,7 @@ import Fluent
 import Foundation
 import KefuDomain
 import KefuTesting
+import SQLKit
 import Testing
 import Vapor
 import VaporTesting
@@ -110,6 +111,42 @@ struct CustomerImportTests {
             #expect(report?.created == 2)
             #expect(report?.skippedLines == [2, 5])
             #expect(try await CustomerModel.query(on: t.app.db).count() == 3)
+        }
+    }
+
+    @Test(
+        "a file of more rows than one statement holds is written in chunks: every row once, duplicates skipped and reported by line"
+    )
+    func largerThanAChunk() async throws {
+        try await withApp { t in
+            let supervisor = try await t.token(.supervisor)
+            _ = try await createCustomer(
+                t, token: supervisor, ["name": "张伟", "companyName": "上海浦江科技有限公司", "mobile": "13812345678"])
+            let rows = CustomerImporter.chunk * 2 + 201
+            var text = "客户姓名,手机号码,公司名称,来源\n"
+            for index in 0..<rows {
+                // Line 2 + index; line 1002 repeats line 2's mobile, line 1903 is the file on record.
+                let mobile =
+                    index == 1000
+                    ? "13900000000" : index == 1901 ? "13812345678" : "139\(String(format: "%08d", index))"
+                text += "客户\(index),\(mobile),导入\(index)号贸易有限公司,电话\n"
+            }
+            let (status, report) = try await post(t, supervisor, Array(text.utf8), query: "")
+            #expect(status == .ok)
+            #expect(report?.totalRows == rows && report?.validRows == rows)
+            #expect(report?.duplicateLines == [1002, 1903])
+            #expect(report?.skippedLines == [1002, 1903])
+            #expect(report?.created == rows - 2)
+            #expect(try await CustomerModel.query(on: t.app.db).count() == rows - 1)
+            // Each written row once, with its own line on its timeline entry.
+            let lines = try await t.app.db.sql().raw(
+                "SELECT COUNT(DISTINCT summary) AS n FROM timeline_entries WHERE summary LIKE '% line %'"
+            ).first()?.decode(column: "n", as: Int.self)
+            #expect(lines == rows - 2)
+            // Every code issued once.
+            let codes = try await t.app.db.sql().raw("SELECT COUNT(DISTINCT code) AS n FROM customers").first()?.decode(
+                column: "n", as: Int.self)
+            #expect(codes == rows - 1)
         }
     }
 

@@ -126,4 +126,69 @@ struct SQLiteWriteGateTests {
                     column: "n", as: Int.self) == 1)
         }
     }
+
+    static func largeInsert(_ database: any Database, _ labels: [String], fails: Bool) async throws {
+        try await database.largeTransaction { tx in
+            for label in labels {
+                try await tx.sql().raw("INSERT INTO alone_test (label) VALUES (\(bind: label))").run()
+            }
+            if fails { throw Refused() }
+        }
+    }
+
+    /// Writer `index`: every fourth a large transaction that commits three rows, the next a large one that
+    /// fails after writing, the others ordinary transactions batched around them.
+    static func write(_ index: Int, on database: any Database) async -> String {
+        do {
+            switch index % 4 {
+            case 0: try await largeInsert(database, ["large-\(index)-0", "large-\(index)-1"], fails: false)
+            case 1: try await largeInsert(database, ["lost-\(index)"], fails: true)
+            default: try await largeInsert(database, [], fails: false)
+            }
+            if index % 4 >= 2 {
+                try await database.transaction { tx in
+                    try await tx.sql().raw("INSERT INTO alone_test (label) VALUES (\(bind: "kept-\(index)"))").run()
+                }
+            }
+            return "ok"
+        } catch is Refused {
+            return "refused"
+        } catch {
+            return "error"
+        }
+    }
+
+    @Test(
+        "a large transaction (an import) runs alone, without a savepoint: it commits or rolls back whole among batched writers, and everyone is answered"
+    )
+    func largeTransactionsRunAlone() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("kefu-gate-\(UUID().uuidString)")
+            .path
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        var configuration = KefuConfiguration.testing()
+        configuration.database = .sqlite(path: directory + "/kefu.sqlite3")
+        try await withApp(configuration: configuration) { (t: TestApp) in
+            let database = t.app.db
+            try await database.sql().raw("CREATE TABLE alone_test (id INTEGER PRIMARY KEY, label TEXT NOT NULL UNIQUE)")
+                .run()
+            let outcomes = await withTaskGroup(of: (Int, String).self) { group in
+                for index in 0..<40 { group.addTask { (index, await Self.write(index, on: database)) } }
+                return await group.reduce(into: [Int: String]()) { $0[$1.0] = $1.1 }
+            }
+            var expected: Set<String> = []
+            var answers: [Int: String] = [:]
+            for index in 0..<40 {
+                switch index % 4 {
+                case 0: expected.formUnion(["large-\(index)-0", "large-\(index)-1"]); answers[index] = "ok"
+                case 1: answers[index] = "refused"
+                default: expected.insert("kept-\(index)"); answers[index] = "ok"
+                }
+            }
+            let labels = try await database.sql().raw("SELECT label FROM alone_test").all().map {
+                try $0.decode(column: "label", as: String.self)
+            }
+            #expect(Set(labels) == expected)
+            #expect(outcomes == answers)
+        }
+    }
 }

@@ -100,7 +100,7 @@ public enum SearchGrams {
         return (0..<(run.count - 1)).map { String(run[$0]) + String(run[$0 + 1]) }
     }
 
-    static func isCJK(_ character: Character) -> Bool {
+    public static func isCJK(_ character: Character) -> Bool {
         guard let value = character.unicodeScalars.first?.value else { return false }
         return (0x4E00...0x9FFF).contains(value) || (0x3400...0x4DBF).contains(value)
             || (0x20000...0x2A6DF).contains(value)

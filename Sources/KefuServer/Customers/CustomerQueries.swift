@@ -85,6 +85,8 @@ struct CustomerQueries {
     /// and each row's text checked, which finds a page at once when the fragment is common. Rare
     /// fragments go through the index and sort what they find.
     var indexedSearchLimit = 1_000
+    /// ``countCap`` for this reader (tests lower it to reach the capped count with a handful of files).
+    var cap = Self.countCap
 
     /// A page of customers matching the filter among those the viewer may list.
     func list(_ filter: CustomerFilter, visibleTo actor: Actor, paging: Paging, now: Date) async throws -> (
@@ -92,12 +94,7 @@ struct CustomerQueries {
     ) {
         let sql = try database.sql()
         let plan = try await plan(filter, visibleTo: actor, now: now, indexOrderAllowed: true)
-        let total =
-            try await sql.raw(
-                """
-                SELECT COUNT(*) AS n FROM (SELECT 1 FROM \(plan.from) WHERE \(plan.where) LIMIT \(bind: Self.countCap + 1)) AS capped
-                """
-            ).first()?.decode(column: "n", as: Int.self) ?? 0
+        let total = try await count(plan)
         let items = try await sql.raw(
             """
             SELECT customers.id, customers.code, customers.kind, customers.name, customers.company_name, customers.mobile,
@@ -108,6 +105,25 @@ struct CustomerQueries {
             """
         ).all().map(CustomerListRow.init(row:))
         return (items, total)
+    }
+
+    /// The matches counted up to ``cap`` + 1. A search with a ``Plan/countSample`` counts that part first:
+    /// when it alone holds more than the cap, so does the whole, and the count ends there — the sample is
+    /// read through an index, where the whole match of a common one-character or latin search is read
+    /// row by row (王: ~100,000 rows to find 1,001 at a million files).
+    func count(_ plan: Plan) async throws -> Int {
+        func capped(from: SQLQueryString, where condition: SQLQueryString) async throws -> Int {
+            try await database.sql().raw(
+                """
+                SELECT COUNT(*) AS n FROM (SELECT 1 FROM \(from) WHERE \(condition) LIMIT \(bind: cap + 1)) AS capped
+                """
+            ).first()?.decode(column: "n", as: Int.self) ?? 0
+        }
+        if let sample = plan.countSample {
+            let sampled = try await capped(from: sample.from, where: sample.where)
+            if sampled > cap { return sampled }
+        }
+        return try await capped(from: plan.from, where: plan.where)
     }
 
     /// The WHERE condition for a filter and a viewer, shared by the list and the export.
@@ -129,16 +145,20 @@ struct CustomerQueries {
     }
 
     /// Where the rows come from, which of them match, and in what order.
-    private struct Plan {
+    struct Plan {
         var from: SQLQueryString = "customers"; var `where`: SQLQueryString; var order: SQLQueryString
+        /// Some of the matches, cheap to count (see ``count(_:)``): every row it holds is a match.
+        var countSample: (from: SQLQueryString, where: SQLQueryString)?
     }
 
-    private func plan(_ filter: CustomerFilter, visibleTo actor: Actor, now: Date, indexOrderAllowed: Bool) async throws
+    func plan(_ filter: CustomerFilter, visibleTo actor: Actor, now: Date, indexOrderAllowed: Bool) async throws
         -> Plan
     {
         // Merged files live on only as pointers to their survivor.
         var conditions: [SQLQueryString] = ["customers.merged_into_id IS NULL"]
         var plan = Plan(where: "TRUE", order: Self.order(filter.sort))
+        // The sample: the same conditions with the text's own replaced by a part of its matches.
+        var sample: (from: SQLQueryString, text: SQLQueryString, index: Int)?
         switch AccessPolicy.widestScope(of: actor.role, for: .viewCustomers) {
         case .any?: break
         case .team?, .own?: conditions.append("customers.responsible_staff_id = \(bind: actor.staffID)")
@@ -147,13 +167,19 @@ struct CustomerQueries {
         }
         if let text = filter.text?.trimmed, !text.isEmpty {
             switch try await textSearch(String(text.prefix(64)), unmasked: ContactVisibility.unmaskedRows(for: actor)) {
-            case .condition(let condition):
+            case .condition(let condition, let part):
+                if let part { sample = ("customers", part, conditions.count) }
                 conditions.append(condition)
-            case .commonFragment(let match, let check, let scan):
+            case .commonFragment(let match, let check, let scan, let exactMatch):
+                if let exactMatch {
+                    sample = (
+                        Self.searchJoin, "customer_search MATCH \(bind: exactMatch) AND " + check, conditions.count
+                    )
+                }
                 if indexOrderAllowed, filter.sort == .created, database.dialect == .sqlite {
                     // FTS5 hands out its matches newest first and stops at the page: no scan of files
                     // without the fragment, however many of them come first in the list.
-                    plan.from = "customer_search JOIN customers ON customers.id = customer_search.rowid"
+                    plan.from = Self.searchJoin
                     plan.order = "customer_search.rowid DESC"
                     conditions.append("customer_search MATCH \(bind: match) AND " + check)
                 } else {
@@ -192,17 +218,30 @@ struct CustomerQueries {
                 """)
         }
         for condition in conditions { plan.where = plan.where + " AND (" + condition + ")" }
+        if indexOrderAllowed, let sample {
+            var sampled: SQLQueryString = "TRUE"
+            for (index, condition) in conditions.enumerated() {
+                sampled = sampled + " AND (" + (index == sample.index ? sample.text : condition) + ")"
+            }
+            plan.countSample = (sample.from, sampled)
+        }
         return plan
     }
 
+    static let searchJoin: SQLQueryString = "customer_search JOIN customers ON customers.id = customer_search.rowid"
+
     /// How a search text reaches its rows.
     enum TextSearch {
-        /// A condition on `customers` answered through an index (or, for one character, a scan).
-        case condition(SQLQueryString)
+        /// A condition on `customers` answered through an index (or, for one character, a scan), and
+        /// possibly a `sample`: a condition on `customers` that holds for some of its matches only, read
+        /// through an index (a one-character surname: the names that begin with it).
+        case condition(SQLQueryString, sample: SQLQueryString? = nil)
         /// A fragment found in more files than ``indexedSearchLimit``: the FTS5 `match` expression with
         /// the text `check` that confirms each row, or the `scan` condition that reads the list in its
-        /// order and checks the text alone.
-        case commonFragment(match: String, check: SQLQueryString, scan: SQLQueryString)
+        /// order and checks the text alone. `exactMatch`, when set, is the expression of the latin words
+        /// as whole terms (`pujiang`, not `pujiang*`), itself found in more files than the limit: a part
+        /// of the matches FTS5 reads lazily, where a prefix query first merges every term it covers.
+        case commonFragment(match: String, check: SQLQueryString, scan: SQLQueryString, exactMatch: String? = nil)
     }
 
     /// The first and last customer code. Two subqueries, not MIN and MAX in one SELECT: SQLite answers a lone
@@ -254,8 +293,8 @@ struct CustomerQueries {
             // digits as a word of the index would look for them in codes and e-mails only.
             let byName: SQLQueryString =
                 switch try await textSearch(found.name, unmasked: unmasked) {
-                case .condition(let condition): condition
-                case .commonFragment(_, _, let scan): scan
+                case .condition(let condition, _): condition
+                case .commonFragment(_, _, let scan, _): scan
                 }
             return .condition(
                 "customers.mobile_last4 = \(bind: found.lastFour) AND " + onlyUnmasked(.mobileLastFour) + " AND "
@@ -263,10 +302,12 @@ struct CustomerQueries {
         }
         let guarded = Self.maskedTextGuard(lowered, unmasked: unmasked)
         switch try await indexedTextSearch(lowered) {
-        case .condition(let condition):
-            return .condition(condition + " AND " + guarded)
-        case .commonFragment(let match, let check, let scan):
-            return .commonFragment(match: match, check: check + " AND " + guarded, scan: scan + " AND " + guarded)
+        case .condition(let condition, let sample):
+            // A sample needs no guard: it is built on the name, which everyone who may list a file sees.
+            return .condition(condition + " AND " + guarded, sample: sample)
+        case .commonFragment(let match, let check, let scan, let exactMatch):
+            return .commonFragment(
+                match: match, check: check + " AND " + guarded, scan: scan + " AND " + guarded, exactMatch: exactMatch)
         }
     }
 
@@ -321,26 +362,60 @@ struct CustomerQueries {
     /// Text through the search index: names, companies and the other indexed fields.
     private func indexedTextSearch(_ lowered: String) async throws -> TextSearch {
         let phrases = SearchGrams.queryPhrases(lowered)
-        // The text itself confirms each Chinese run is contiguous (pairs of two fields can touch).
+        // The text itself confirms each Chinese run is contiguous (pairs of two fields can touch), and
+        // holds a lone character the index has no term for ("王 138": the 王 as much as the 138).
         var confirmation: SQLQueryString = "TRUE"
-        for case .cjk(let run) in SearchGrams.segments(lowered) where run.count >= 2 {
+        for case .cjk(let run) in SearchGrams.segments(lowered) {
             confirmation = confirmation + " AND customers.search_text LIKE \(bind: "%" + String(run) + "%")"
         }
         guard let indexed = CustomerSearchIndex.condition(for: phrases, dialect: database.dialect) else {
             // Nothing the index can use (one Chinese character): a plain substring scan.
-            return .condition("customers.search_text LIKE \(bind: "%" + escapeLike(lowered) + "%")")
+            return .condition(
+                "customers.search_text LIKE \(bind: "%" + escapeLike(lowered) + "%")",
+                sample: Self.surnameSample(lowered))
+        }
+        // Latin words as whole terms first: FTS5 reads an exact term lazily and stops at the limit,
+        // where a prefix query (`"pujiang"*`) merges its terms' whole lists first (100,000 entries,
+        // 4 ms). A common whole word makes its prefix common too.
+        let exact = CustomerSearchIndex.matchExpression(phrases, prefixes: false)
+        if database.dialect == .sqlite, exact != CustomerSearchIndex.matchExpression(phrases),
+            try await CustomerSearchIndex.exactMatches(upTo: indexedSearchLimit, exact, on: database)
+                > indexedSearchLimit
+        {
+            return .commonFragment(
+                match: CustomerSearchIndex.matchExpression(phrases), check: confirmation,
+                scan: Self.wordScan(lowered) + " AND " + confirmation, exactMatch: exact)
         }
         let matches = try await CustomerSearchIndex.matches(
             upTo: indexedSearchLimit, phrases, indexed: indexed, on: database)
         if matches > indexedSearchLimit {
-            var scan: SQLQueryString = "TRUE"
-            for case .word(let word) in SearchGrams.segments(lowered) where word.count >= 2 {
-                scan = scan + " AND customers.search_text LIKE \(bind: "%" + escapeLike(word) + "%")"
-            }
             return .commonFragment(
                 match: CustomerSearchIndex.matchExpression(phrases), check: confirmation,
-                scan: scan + " AND " + confirmation)
+                scan: Self.wordScan(lowered) + " AND " + confirmation)
         }
         return .condition(indexed + " AND " + confirmation)
+    }
+
+    /// Each latin word of the query as a substring of the text: the scan of a common fragment.
+    static func wordScan(_ lowered: String) -> SQLQueryString {
+        var scan: SQLQueryString = "TRUE"
+        for case .word(let word) in SearchGrams.segments(lowered) where word.count >= 2 {
+            scan = scan + " AND customers.search_text LIKE \(bind: "%" + escapeLike(word) + "%")"
+        }
+        return scan
+    }
+
+    /// For a query of one Chinese character, the files whose name begins with it — the surname 王 of
+    /// tens of thousands of files — as a range of `customers_name` (name, id): every one of them holds
+    /// the character in its search text (the name is part of it) and in its unmasked fields, so it is a
+    /// part of the search's matches for every viewer. `substr` keeps it so where the database's
+    /// collation does not order the range by code point (PostgreSQL); the range is what the index reads.
+    static func surnameSample(_ lowered: String) -> SQLQueryString? {
+        guard lowered.count == 1, let character = lowered.first, SearchGrams.isCJK(character) else { return nil }
+        let text = String(character)
+        return """
+            customers.name >= \(bind: text) AND customers.name < \(bind: text + "\u{10FFFF}") \
+            AND substr(customers.name, 1, 1) = \(bind: text)
+            """
     }
 }

@@ -95,13 +95,24 @@ enum CustomerSearchIndex {
         }
     }
 
-    /// The FTS5 query for the phrases: each Chinese phrase as adjacent pairs, a latin word as a prefix.
-    static func matchExpression(_ phrases: [[String]]) -> String {
+    /// The FTS5 query for the phrases: each Chinese phrase as adjacent pairs, a latin word as a prefix
+    /// (or, without `prefixes`, as a whole term: a part of the prefix query's matches).
+    static func matchExpression(_ phrases: [[String]], prefixes: Bool = true) -> String {
         phrases.map { phrase in
             phrase.count == 1 && !phrase[0].unicodeScalars.contains { $0.value > 0x2FFF }
-                ? "\"\(phrase[0])\"*"
+                ? "\"\(phrase[0])\"" + (prefixes ? "*" : "")
                 : "\"" + phrase.joined(separator: " ") + "\""
         }.joined(separator: " AND ")
+    }
+
+    /// How many files an FTS5 expression matches, counted up to `limit + 1` (SQLite only).
+    static func exactMatches(upTo limit: Int, _ expression: String, on database: any Database) async throws -> Int {
+        try await database.sql().raw(
+            """
+            SELECT COUNT(*) AS n FROM (SELECT rowid FROM customer_search WHERE customer_search MATCH \(bind: expression) \
+            LIMIT \(bind: limit + 1)) AS probe
+            """
+        ).first()?.decode(column: "n", as: Int.self) ?? 0
     }
 
     /// A condition on `customers` that holds for rows containing every phrase of the query, or nil

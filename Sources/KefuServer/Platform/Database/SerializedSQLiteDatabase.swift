@@ -79,10 +79,18 @@ struct SerializedSQLiteDatabase: Database, SQLDatabase {
         return submitted { transaction in work(transaction.inner) }
     }
 
-    /// Queues `work` at the writer; the answer comes after the commit of the batch that ran it.
-    private func submitted<T>(_ work: @escaping @Sendable (SerializedSQLiteDatabase) -> EventLoopFuture<T>)
-        -> EventLoopFuture<T>
+    /// A transaction the writer runs alone, without a savepoint (``SQLiteWriter/Job/alone``): for work that
+    /// changes much of a large file at once, such as an import.
+    func transactionAlone<T>(_ closure: @escaping @Sendable (any Database) -> EventLoopFuture<T>) -> EventLoopFuture<T>
     {
+        if inTransaction { return closure(self) }
+        return submitted(alone: true) { transaction in closure(transaction) }
+    }
+
+    /// Queues `work` at the writer; the answer comes after the commit of the batch that ran it.
+    private func submitted<T>(
+        alone: Bool = false, _ work: @escaping @Sendable (SerializedSQLiteDatabase) -> EventLoopFuture<T>
+    ) -> EventLoopFuture<T> {
         let promise = inner.eventLoop.makePromise(of: UncheckedBox<T>.self)
         let result = NIOLockedValueBox<UncheckedBox<T>?>(nil)
         writer.submit(
@@ -104,8 +112,20 @@ struct SerializedSQLiteDatabase: Database, SQLDatabase {
                         return promise.fail(DatabaseSetupError(message: "SQLite batch answered a job without a result"))
                     }
                     promise.succeed(value)
-                }))
+                }, alone: alone))
         return promise.futureResult.map(\.value)
+    }
+}
+
+extension Database {
+    /// A transaction that changes much of the database at once (an import): on SQLite the writer runs
+    /// it alone and without a savepoint (``SerializedSQLiteDatabase/transactionAlone(_:)``); elsewhere
+    /// an ordinary transaction.
+    func largeTransaction<T: Sendable>(_ work: @escaping @Sendable (any Database) async throws -> T) async throws -> T {
+        guard let serialized = self as? SerializedSQLiteDatabase else { return try await transaction(work) }
+        return try await serialized.transactionAlone { database in
+            database.eventLoop.makeFutureWithTask { try await work(database) }
+        }.get()
     }
 }
 
