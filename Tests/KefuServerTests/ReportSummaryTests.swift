@@ -28,8 +28,9 @@ struct ReportSummaryTests {
             var counts = false
             for column in summary.columns {
                 let isValue = summary.values.contains { $0.name == column }
-                let isDouble = (summary.keys.map(\.type) + summary.values.map(\.type))[
-                    summary.columns.firstIndex(of: column)!] == "DOUBLE PRECISION"
+                let isDouble =
+                    (summary.keys.map(\.type) + summary.values.map(\.type))[
+                        summary.columns.firstIndex(of: column)!] == "DOUBLE PRECISION"
                 if !isDouble, let number = try? row.decode(column: column, as: Int.self) {
                     fields.append(String(number))
                     if isValue, number != 0 { counts = true }
@@ -230,26 +231,35 @@ struct ReportSummaryTests {
             // Changes: answered later, replied, responded, resolved (one before its receipt: counts as zero),
             // needs restated, reactions changed, visits rated and done.
             try await sql.raw(
-                "UPDATE inquiries SET first_answered_at = received_at + \(unsafeRaw: seconds(600)) WHERE id % 3 = 0").run()
+                "UPDATE inquiries SET first_answered_at = received_at + \(unsafeRaw: seconds(600)) WHERE id % 3 = 0"
+            ).run()
             try await sql.raw("UPDATE inquiries SET replied_at = NULL WHERE id % 5 = 0").run()
             try await sql.raw(
                 "UPDATE complaints SET first_responded_at = received_at + \(unsafeRaw: seconds(7_200)) WHERE id % 2 = 0"
             ).run()
             try await sql.raw(
-                "UPDATE complaints SET resolved_at = received_at + \(unsafeRaw: seconds(200_000)) WHERE id % 3 = 1").run()
+                "UPDATE complaints SET resolved_at = received_at + \(unsafeRaw: seconds(200_000)) WHERE id % 3 = 1"
+            ).run()
             try await sql.raw(
-                "UPDATE complaints SET resolved_at = received_at - \(unsafeRaw: seconds(60)) WHERE id % 7 = 0").run()
+                "UPDATE complaints SET resolved_at = received_at - \(unsafeRaw: seconds(60)) WHERE id % 7 = 0"
+            ).run()
             try await sql.raw(
                 "UPDATE complaint_forwards SET answered_at = created_at + \(unsafeRaw: seconds(4_000)) WHERE id % 2 = 1"
             ).run()
             try await sql.raw(
                 "UPDATE customers SET industries = ',retail,', province = NULL, budget_max_yuan = 70000000 WHERE id % 3 = 0"
             ).run()
-            try await sql.raw("UPDATE customers SET timing = 'within_year', created_at = created_at + \(unsafeRaw: seconds(86_400)) WHERE id % 4 = 1").run()
             try await sql.raw(
-                "UPDATE recommendations SET reaction = 'not_interested', reaction_reason = '预算不足' WHERE id % 3 = 0").run()
-            try await sql.raw("UPDATE recommendations SET reaction = 'interested', reaction_reason = NULL WHERE id % 4 = 1").run()
-            try await sql.raw("UPDATE projects SET type = \(bind: ProjectType.allCases[0].rawValue) WHERE id % 2 = 0").run()
+                "UPDATE customers SET timing = 'within_year', created_at = created_at + \(unsafeRaw: seconds(86_400)) WHERE id % 4 = 1"
+            ).run()
+            try await sql.raw(
+                "UPDATE recommendations SET reaction = 'not_interested', reaction_reason = '预算不足' WHERE id % 3 = 0"
+            ).run()
+            try await sql.raw(
+                "UPDATE recommendations SET reaction = 'interested', reaction_reason = NULL WHERE id % 4 = 1"
+            ).run()
+            try await sql.raw("UPDATE projects SET type = \(bind: ProjectType.allCases[0].rawValue) WHERE id % 2 = 0")
+                .run()
             try await sql.raw("UPDATE return_visits SET satisfaction = 5 WHERE satisfaction IS NULL").run()
             try await sql.raw(
                 "UPDATE return_visits SET state = 'done', done_at = due_at + \(unsafeRaw: seconds(3_600)) WHERE state = 'due'"

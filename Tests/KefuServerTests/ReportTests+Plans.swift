@@ -83,7 +83,8 @@ extension ReportTests {
             }
             // A specialist's dashboard is their own: only their plan.
             let (ownStatus, ownText) = try await ContractTests.call(
-                t, .GET, "/api/v1/reports/dashboard?from=2026-11-01&to=2026-11-30", token: try await t.token(.specialist))
+                t, .GET, "/api/v1/reports/dashboard?from=2026-11-01&to=2026-11-30",
+                token: try await t.token(.specialist))
             #expect(ownStatus == .ok, "\(ownText)")
             let mine = try JSONDecoder().decode(SupervisorDashboard.DTO.self, from: Data(ownText.utf8))
             #expect(mine.plans.map(\.planID) == [own.id])

@@ -188,7 +188,9 @@ struct ReportTests {
                 #expect(res.status == .ok)
                 let html = res.body.string
                 #expect(html.components(separatedBy: "<svg xmlns=").count - 1 == SupervisorDashboard.pageChartIDs.count)
-                for id in SupervisorDashboard.pageChartIDs { #expect(html.contains("id=\"chart-\(id)\""), "chart \(id)") }
+                for id in SupervisorDashboard.pageChartIDs {
+                    #expect(html.contains("id=\"chart-\(id)\""), "chart \(id)")
+                }
                 #expect(html.contains("href=\"/customers?stage=intent\""))
                 #expect(
                     html.contains(

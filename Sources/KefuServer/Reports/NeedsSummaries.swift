@@ -34,7 +34,10 @@ enum NeedsSummaries {
 
     /// Reactions of interest per day and project (the type is the project's when read).
     static let interest = ReportSummary(
-        keys: [("day", "BIGINT", ReportSummary.day("reaction_at")), ("project_id", "BIGINT", ReportSummary.plain("project_id"))],
+        keys: [
+            ("day", "BIGINT", ReportSummary.day("reaction_at")),
+            ("project_id", "BIGINT", ReportSummary.plain("project_id")),
+        ],
         values: [("n", "BIGINT", ReportSummary.one)],
         table: "report_need_interest_days", source: "recommendations",
         condition: { "\($0).reaction_at IS NOT NULL AND \($0).reaction IN ('interested', 'wants_more_information')" },

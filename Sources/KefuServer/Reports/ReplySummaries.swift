@@ -8,7 +8,10 @@ import SQLKit
 /// either given on time or late; today's are counted from the records up to now, as the follow-ups are.
 enum ReplySummaries {
     static let replies = ReportSummary(
-        keys: [("day", "BIGINT", ReportSummary.day("promised_by")), ("staff_id", "BIGINT", ReportSummary.nonNull("staff_id"))],
+        keys: [
+            ("day", "BIGINT", ReportSummary.day("promised_by")),
+            ("staff_id", "BIGINT", ReportSummary.nonNull("staff_id")),
+        ],
         values: [
             ("promised", "BIGINT", ReportSummary.one),
             (

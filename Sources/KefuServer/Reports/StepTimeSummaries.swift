@@ -73,7 +73,9 @@ enum StepTimeSummaries {
     }
 
     static func condition(_ step: Step) -> @Sendable (String) -> String {
-        { row in ([step.started, step.ended] + step.extra).map { "\(row).\($0) IS NOT NULL" }.joined(separator: " AND ") }
+        { row in
+            ([step.started, step.ended] + step.extra).map { "\(row).\($0) IS NOT NULL" }.joined(separator: " AND ")
+        }
     }
 
     static func times(_ step: Step) -> ReportSummary {
@@ -130,7 +132,8 @@ enum StepTimeSummaries {
         ).all() {
             let index = try row.decode(column: "r", as: Int.self)
             guard bands.indices.contains(index) else { continue }
-            bands[index].append((try row.decode(column: "band", as: Int.self), try row.decode(column: "n", as: Int.self)))
+            bands[index].append(
+                (try row.decode(column: "band", as: Int.self), try row.decode(column: "n", as: Int.self)))
         }
         // Where each range's median and 90th percentile lie: a band and the position within it.
         var lookups: [(range: Int, position: Int, band: Int, offset: Int)] = []
@@ -153,12 +156,12 @@ enum StepTimeSummaries {
                 let range = ranges[lookup.range]
                 statement =
                     statement + (index == 0 ? "" : ", ")
-                    + """
-                    (SELECT seconds FROM (
-                      SELECT seconds, SUM(SUM(n)) OVER (ORDER BY seconds) AS upto FROM \(unsafeRaw: times(step).table)
-                      WHERE band = \(bind: lookup.band) AND day >= \(bind: range.first) AND day < \(bind: range.end) GROUP BY seconds
-                    ) durations WHERE upto > \(bind: lookup.offset) ORDER BY seconds LIMIT 1) AS v\(unsafeRaw: String(index))
-                    """
+                        + """
+                        (SELECT seconds FROM (
+                          SELECT seconds, SUM(SUM(n)) OVER (ORDER BY seconds) AS upto FROM \(unsafeRaw: times(step).table)
+                          WHERE band = \(bind: lookup.band) AND day >= \(bind: range.first) AND day < \(bind: range.end) GROUP BY seconds
+                        ) durations WHERE upto > \(bind: lookup.offset) ORDER BY seconds LIMIT 1) AS v\(unsafeRaw: String(index))
+                        """
             }
             if let row = try await sql.raw(statement).first() {
                 for (index, lookup) in lookups.enumerated() {

@@ -162,56 +162,58 @@ struct SupervisorDashboard: Sendable {
                     name: t("report.series.replies_overdue"), values: overdue.map { Double($0.replies) },
                     links: overdueKeys.map { records(.repliesOverdue, $0) }),
             ])
-        let charts: [Chart] = [
-            Chart(
-                id: "funnel", titleKey: "report.chart.funnel", kind: .funnel, data: ChartData(stagePoints),
-                columns: [t("report.column.customers")]),
-            Chart(
-                id: "period-comparison", titleKey: "report.chart.period_comparison", kind: .bar, data: comparisonData,
-                columns: comparisonSeries.map(\.name)),
-            Chart(
-                id: "inquiries-by-channel", titleKey: "report.chart.inquiries_by_channel", kind: .bar,
-                data: ChartData(channelPoints),
-                columns: [t("report.column.inquiries")]),
-            Chart(
-                id: "inquiries-by-weekday", titleKey: "report.chart.inquiries_by_weekday", kind: .bar,
-                data: ChartData(weekdayPoints),
-                columns: [t("report.column.inquiries")]),
-            Chart(
-                id: "inquiries-by-hour", titleKey: "report.chart.inquiries_by_hour", kind: .line,
-                data: ChartData(hourPoints, name: t("report.column.inquiries")),
-                columns: [t("report.column.inquiries")]),
-            Chart(
-                id: "response-times", titleKey: "report.chart.response_times", kind: .bar,
-                data: ChartData(responsePoints),
-                columns: [t("report.column.average_minutes")]),
-            Chart(
-                id: "replies-on-time", titleKey: "report.chart.replies", kind: .stackedBar,
-                data: ChartData(
-                    categories: replies.map { $0.name ?? t("report.nobody") }, series: [replyOnTime, replyLate]),
-                columns: [replyOnTime.name, replyLate.name]),
-            Chart(
-                id: "follow-ups-on-time", titleKey: "report.chart.follow_ups", kind: .stackedBar,
-                data: ChartData(categories: names, series: [onTime, late]),
-                columns: [t("report.series.on_time"), t("report.series.late")]),
-            Chart(
-                id: "complaints-by-category", titleKey: "report.chart.complaints_by_category", kind: .bar,
-                data: ChartData(categoryPoints),
-                columns: [t("report.column.complaints")]),
-            Chart(
-                id: "complaints-by-severity", titleKey: "report.chart.complaints_by_severity", kind: .bar,
-                data: severityData,
-                columns: severityData.series.map(\.name),
-                extra: .init(column: t("report.column.share_in_time"), values: shares)),
-            Chart(
-                id: "complaints-by-department", titleKey: "report.chart.complaints_by_department", kind: .bar,
-                data: ChartData(departmentPoints),
-                columns: [t("report.column.complaints")]),
-            Chart(
-                id: "overdue-by-person", titleKey: "report.chart.overdue_by_person", kind: .stackedBar,
-                data: overdueData,
-                columns: overdueData.series.map(\.name)),
-        ] + (plans.map { [planChart($0, t: t)] } ?? [])
+        let charts: [Chart] =
+            [
+                Chart(
+                    id: "funnel", titleKey: "report.chart.funnel", kind: .funnel, data: ChartData(stagePoints),
+                    columns: [t("report.column.customers")]),
+                Chart(
+                    id: "period-comparison", titleKey: "report.chart.period_comparison", kind: .bar,
+                    data: comparisonData,
+                    columns: comparisonSeries.map(\.name)),
+                Chart(
+                    id: "inquiries-by-channel", titleKey: "report.chart.inquiries_by_channel", kind: .bar,
+                    data: ChartData(channelPoints),
+                    columns: [t("report.column.inquiries")]),
+                Chart(
+                    id: "inquiries-by-weekday", titleKey: "report.chart.inquiries_by_weekday", kind: .bar,
+                    data: ChartData(weekdayPoints),
+                    columns: [t("report.column.inquiries")]),
+                Chart(
+                    id: "inquiries-by-hour", titleKey: "report.chart.inquiries_by_hour", kind: .line,
+                    data: ChartData(hourPoints, name: t("report.column.inquiries")),
+                    columns: [t("report.column.inquiries")]),
+                Chart(
+                    id: "response-times", titleKey: "report.chart.response_times", kind: .bar,
+                    data: ChartData(responsePoints),
+                    columns: [t("report.column.average_minutes")]),
+                Chart(
+                    id: "replies-on-time", titleKey: "report.chart.replies", kind: .stackedBar,
+                    data: ChartData(
+                        categories: replies.map { $0.name ?? t("report.nobody") }, series: [replyOnTime, replyLate]),
+                    columns: [replyOnTime.name, replyLate.name]),
+                Chart(
+                    id: "follow-ups-on-time", titleKey: "report.chart.follow_ups", kind: .stackedBar,
+                    data: ChartData(categories: names, series: [onTime, late]),
+                    columns: [t("report.series.on_time"), t("report.series.late")]),
+                Chart(
+                    id: "complaints-by-category", titleKey: "report.chart.complaints_by_category", kind: .bar,
+                    data: ChartData(categoryPoints),
+                    columns: [t("report.column.complaints")]),
+                Chart(
+                    id: "complaints-by-severity", titleKey: "report.chart.complaints_by_severity", kind: .bar,
+                    data: severityData,
+                    columns: severityData.series.map(\.name),
+                    extra: .init(column: t("report.column.share_in_time"), values: shares)),
+                Chart(
+                    id: "complaints-by-department", titleKey: "report.chart.complaints_by_department", kind: .bar,
+                    data: ChartData(departmentPoints),
+                    columns: [t("report.column.complaints")]),
+                Chart(
+                    id: "overdue-by-person", titleKey: "report.chart.overdue_by_person", kind: .stackedBar,
+                    data: overdueData,
+                    columns: overdueData.series.map(\.name)),
+            ] + (plans.map { [planChart($0, t: t)] } ?? [])
         return SupervisorDashboard(
             period: period, filter: filter, charts: charts, funnel: funnel, inquiries: inquiries, followUps: followUps,
             complaints: complaints,
@@ -232,7 +234,8 @@ struct SupervisorDashboard: Sendable {
                         name: t("report.series.share_of_plan"),
                         values: plans.map { plan in
                             plan.progress.isEmpty
-                                ? 0 : plan.progress.reduce(0) { $0 + ($1.percent ?? 0) } / Double(plan.progress.count) / 100
+                                ? 0
+                                : plan.progress.reduce(0) { $0 + ($1.percent ?? 0) } / Double(plan.progress.count) / 100
                         },
                         links: plans.map { "/work-plans/\($0.planID)" })
                 ], format: .share),
