@@ -13,14 +13,18 @@ enum ContractPageView {
         let optional = t("contract.checklist.optional", [:]), upload = t("contract.checklist.upload", [:])
         let status = t("contract.checklist.status", [:]), reason = t("contract.checklist.reason", [:])
         let save = t("contracts.save", [:]), id = String(contractID)
+        // Each cell names its column, so a phone shows a row as a card of labelled values.
+        let document = t("contract.checklist.document", [:]), files = t("contract.checklist.files", [:])
         for item in items {
-            html.element("<tr id=\"item-", String(item.id), "\">\n      <td>")
+            html.element("<tr id=\"item-", String(item.id), "\">\n      ")
+            html.element("<td data-label=\"", document, "\">")
             html.text(item.name)
             if item.isRequired { html.raw(" *") } else { html.element(" <span class=\"muted\">", optional, "</span>") }
-            html.element("</td>\n      <td><span class=\"tag checklist-", item.status, "\">")
+            html.element("</td>\n      <td data-label=\"", status, "\">")
+            html.element("<span class=\"tag checklist-", item.status, "\">")
             html.element("", t(item.statusKey, [:]), "</span>")
             if item.hasReason { html.element(" <span class=\"muted\">", item.reason, "</span>") }
-            html.raw("</td>\n      <td>")
+            html.element("</td>\n      <td data-label=\"", files, "\">")
             for file in item.files {
                 html.element("<a href=\"/contracts/", id, "/files/")
                 html.element("", String(file.id), "\">")
@@ -39,7 +43,8 @@ enum ContractPageView {
             }
             html.raw("</td>")
             if canEdit {
-                html.element("\n      <td><form method=\"post\" action=\"/contracts/", id, "/checklist/")
+                html.raw("\n      <td class=\"row-forms\">")
+                html.element("<form method=\"post\" action=\"/contracts/", id, "/checklist/")
                 html.element("", String(item.id), "\" class=\"inline-form checklist-form\">\n        ")
                 html.element("<input type=\"hidden\" name=\"_csrf\" value=\"", csrf, "\">")
                 html.element("<input type=\"hidden\" name=\"version\" value=\"", String(item.version), "\">\n        ")
@@ -67,18 +72,25 @@ enum ContractPageView {
         let fulfil = t("obligations.fulfil", [:]), channel = t("follow_up.field.channel", [:])
         let content = t("obligations.notice_content", [:]), log = t("obligations.log_notice", [:])
         let channelOptions = ChoiceOption.fragment(channels) { t($0, [:]) }
+        let label = ["dueOn", "title", "amountWan", "staff"].reduce(into: [String: String]()) {
+            $0[$1] = t("obligation.field.\($1)", [:])
+        }
         for o in obligations {
             let id = String(o.id)
             html.element("<tr id=\"obligation-", id, "\">\n      ")
-            html.raw(o.isOverdue ? "<td class=\"nowrap overdue\">" : "<td class=\"nowrap\">")
+            html.raw(o.isOverdue ? "<td class=\"nowrap overdue\"" : "<td class=\"nowrap\"")
+            html.element(" data-label=\"", label["dueOn"] ?? "", "\">")
             html.text(o.dueOn)
             if o.isOverdue { html.element(" · ", overdue, "") }
-            html.element("</td>\n      <td>", o.title, " ")
+            html.element("</td>\n      <td data-label=\"", label["title"] ?? "", "\">")
+            html.element("", o.title, " ")
             html.element("<span class=\"muted\">", t(o.kindKey, [:]), " · ")
             html.element("", t(o.partyKey, [:]), "</span>")
             for notice in o.notices { html.element("<br><span class=\"muted\">", notice, "</span>") }
-            html.element("</td>\n      <td class=\"num\">", o.amountWan, "</td>")
-            html.element("<td>", o.staffName, "</td>\n      <td>")
+            html.element("</td>\n      <td class=\"num\" data-label=\"", label["amountWan"] ?? "", "\">")
+            html.element("", o.amountWan, "</td>")
+            html.element("<td data-label=\"", label["staff"] ?? "", "\">")
+            html.element("", o.staffName, "</td>\n      <td class=\"row-forms\">")
             if o.isDone {
                 html.element("<span class=\"tag tag-green\">✓ ", o.doneAt, "</span>")
             } else if canAct {
