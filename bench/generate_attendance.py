@@ -84,7 +84,11 @@ def main():
                         late_in_month[key] = late_in_month.get(key, 0) + 1
                         n = late_in_month[key]
                         late = arrival - 9 * 60
-                        args_json = json.dumps({"grace": "5", "minutes": str(late), "number": str(n)}, sort_keys=True)
+                        # As AttendanceRules writes them: a free pass names how many the month allows.
+                        arguments = {"grace": "5", "minutes": str(late), "number": str(n)}
+                        if n <= 2:
+                            arguments["free"] = "2"
+                        args_json = json.dumps(arguments, sort_keys=True)
                         marks.append((number(day), person, department, day.isoformat(), "late", late, 0.0 if n <= 2 else 0.25,
                                       "attendance.cause.late_free" if n <= 2 else "attendance.cause.late", args_json))
                     if roll > 0.995:
