@@ -211,7 +211,7 @@ struct TrainingController: RouteCollection {
             var state: String, stateLabel: String, people: String, rating: String, score: String
         }
         struct Figure: Encodable { var label: String; var value: String }
-        var plan: TrainingPlanDTO, budget: String, hours: String, sessions: [Session], hasSessions: Bool,
+        var plan: TrainingPlanDTO, budget: String, hours: String, sessionRows: HTMLFragment, hasSessions: Bool,
             figures: [Figure], totals: [Figure]
         var isEditable: Bool, canEdit: Bool, canSubmit: Bool, canDecide: Bool, canReopen: Bool, canAddSession: Bool
         var areas: [Check], methods: [Check], form: [String: String], errors: [String: String]
@@ -288,7 +288,8 @@ struct TrainingController: RouteCollection {
                 isChecked: sessionForm?.aimedFigures?.contains($0.rawValue) ?? false)
         }
         let page = PlanPage(
-            plan: dto, budget: Self.yuan(row.budgetYuan), hours: Self.number(row.hours), sessions: sessions,
+            plan: dto, budget: Self.yuan(row.budgetYuan), hours: Self.number(row.hours),
+            sessionRows: TrainingPlanView.sessionRows(sessions) { req.t($0) },
             hasSessions: !sessions.isEmpty, figures: figures,
             totals: totals, isEditable: editable, canEdit: manages && editable, canSubmit: manages && editable,
             canDecide: AccessPolicy.permits(staff.actor, .approveTrainingPlans, on: facts)
