@@ -14,10 +14,11 @@ enum PersonRecordView {
 
     static func rows(_ section: PersonRecordDocument.Section) -> HTMLFragment {
         var html = HTMLWriter(reservingCapacity: section.rows.count * 400)
+        // Each cell names its column, so a phone shows a row as a card of labelled values.
         for row in section.rows {
             html.raw("<tr>")
-            for cell in row {
-                html.raw("<td>")
+            for (index, cell) in row.enumerated() {
+                html.element("<td data-label=\"", index < section.columns.count ? section.columns[index] : "", "\">")
                 if let link = cell.link {
                     html.element("<a href=\"", link, "\">")
                     html.element("", cell.text, "</a>")
