@@ -107,4 +107,28 @@ struct PersonRecordTests {
             #expect(try await t.auditEntries("person_record.exported").count == 1)
         }
     }
+
+    @Test(
+        "a section that reaches its limit says only the latest are listed; one below it says nothing more; cells carry their column's name"
+    )
+    func sectionAtItsLimitSaysSo() async throws {
+        try await withApp { t in
+            let words = DisplayWords(localizer: t.app.kefu.localizer, language: .zhHans)
+            let limit = try #require(PersonRecordReader.shownAtMost["attendance"])
+            func document(rows: Int) -> PersonRecordDocument {
+                PersonRecordDocument(
+                    staffID: 1, name: "李娜", department: "客服部", role: "客服专员",
+                    sections: [
+                        .init(
+                            key: "attendance", title: "考勤", columns: ["日期", "标记"],
+                            rows: Array(repeating: [.init(text: "2026-11-03"), .init(text: "迟到")], count: rows),
+                            note: nil)
+                    ])
+            }
+            let full = PersonRecordView.sections(document(rows: limit), words: words)[0]
+            #expect(full.more == "仅列出最近 \(limit) 条，更早的未列出。")
+            #expect(PersonRecordView.sections(document(rows: limit - 1), words: words)[0].more == nil)
+            #expect(full.rows.html.contains("<td data-label=\"日期\">2026-11-03</td>"))
+        }
+    }
 }

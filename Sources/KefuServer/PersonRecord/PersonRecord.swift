@@ -58,6 +58,11 @@ struct PersonRecordReader {
 
     /// The sections in the order the regulation lists them; provided sections by key.
     static let order = ["attendance", "violations", "awards", "penalties", "assessments", "plans"]
+    /// How many rows each section reads at most, newest first (the page says when a section reaches it).
+    static let shownAtMost = [
+        "attendance": AttendanceRecordSection.limit, "violations": 200, "awards": 200, "penalties": 200,
+        "assessments": 100, "plans": 100,
+    ]
 
     func read(_ person: ConductPerson) async throws -> PersonRecordDocument {
         var sections: [PersonRecordDocument.Section] = []

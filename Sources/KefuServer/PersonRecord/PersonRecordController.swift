@@ -39,7 +39,8 @@ struct PersonRecordController: RouteCollection {
             "person_record/show", titleKey: "person_record.title",
             Page(
                 name: record.name, department: record.department, role: record.role,
-                sections: PersonRecordView.sections(record), csvLink: "/people/\(person.id)/record.csv",
+                sections: PersonRecordView.sections(record, words: req.words),
+                csvLink: "/people/\(person.id)/record.csv",
                 isOwn: person.id == viewer))
     }
 

@@ -4,11 +4,19 @@
 enum PersonRecordView {
     struct Section: Encodable {
         var key: String, title: String, columns: [String], note: String?, rows: HTMLFragment
+        /// Under a section that shows only its latest rows: says so, rather than ending as if complete.
+        var more: String?
     }
 
-    static func sections(_ document: PersonRecordDocument) -> [Section] {
-        document.sections.map {
-            Section(key: $0.key, title: $0.title, columns: $0.columns, note: $0.note, rows: rows($0))
+    static func sections(_ document: PersonRecordDocument, words: DisplayWords) -> [Section] {
+        document.sections.map { section in
+            var more: String?
+            if let limit = PersonRecordReader.shownAtMost[section.key], section.rows.count >= limit {
+                more = words.t("person_record.latest_only", ["count": String(limit)])
+            }
+            return Section(
+                key: section.key, title: section.title, columns: section.columns, note: section.note,
+                rows: rows(section), more: more)
         }
     }
 
