@@ -86,10 +86,20 @@ struct ComplaintIntakeGapTests {
                 ])
             complaint = try ComplaintTests.decode(body)
             let forward = try #require(complaint.forwards?.first)
+            let page = try await t.signIn(.specialist)
+            func saysChased() async throws -> Bool {
+                var html = ""
+                try await t.app.testing().test(
+                    .GET, "/complaints/\(complaint.id)", beforeRequest: { page.apply(to: &$0) }
+                ) { res async in html = res.body.string }
+                return html.contains("class=\"muted chased\"")
+            }
+            #expect(try await saysChased() == false, "a request never chased does not say it was")
             let path = "/api/v1/complaints/\(complaint.id)/forwards/\(forward.id)/chase"
             #expect(
                 try await ContractTests.call(t, .POST, path, token: lina, ["version": .number(Double(forward.version))])
                     .0 == .ok)
+            #expect(try await saysChased())
             #expect(
                 try await t.app.db.sql().raw("SELECT chased_at FROM complaint_forwards").first()!.decode(
                     column: "chased_at", as: Date?.self) == t.clock.clock.now)

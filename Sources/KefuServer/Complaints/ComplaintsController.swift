@@ -223,7 +223,9 @@ struct ComplaintsController: RouteCollection {
         struct Forward: Encodable {
             var department: String; var request: String; var dueAt: String; var statusKey: String; var answer: String;
             var answeredBy: String
-            var id = 0; var version = 0; var isOpen = false; var chasedAt = ""
+            var id = 0; var version = 0; var isOpen = false
+            /// When it was last chased; nil, never (Leaf reads an empty text as true in `#if`).
+            var chasedAt: String?
         }
         struct Update: Encodable {
             var kindKey: String; var channelKey: String; var content: String; var toldAt: String;
@@ -294,7 +296,7 @@ struct ComplaintsController: RouteCollection {
                     department: $0.departmentName, request: $0.request, dueAt: DisplayFormat.dateTime($0.dueAt),
                     statusKey: "complaint.forward.status.\($0.status)", answer: req.words.orDash($0.answer ?? ""),
                     answeredBy: $0.answeredByName ?? "—", id: $0.id, version: $0.version, isOpen: $0.status == "open",
-                    chasedAt: $0.chasedAt.map(DisplayFormat.dateTime) ?? "")
+                    chasedAt: $0.chasedAt.map(DisplayFormat.dateTime))
             },
             hasForwards: !(dto.forwards ?? []).isEmpty,
             updates: (dto.updates ?? []).map {
