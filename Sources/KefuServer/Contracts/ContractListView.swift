@@ -13,9 +13,7 @@ enum ContractListView {
             $0[$1] = t("contract.field.\($1)", [:])
         }
         func cell(_ column: String, _ attributes: StaticString = "") {
-            html.raw("<td")
-            html.raw(attributes)
-            html.element(" data-label=\"", label[column] ?? "", "\">")
+            html.openCell(label: label[column] ?? "", attributes)
         }
         for row in rows {
             html.raw("<tr>\n      ")

@@ -26,7 +26,7 @@ enum PersonRecordView {
         for row in section.rows {
             html.raw("<tr>")
             for (index, cell) in row.enumerated() {
-                html.element("<td data-label=\"", index < section.columns.count ? section.columns[index] : "", "\">")
+                html.openCell(label: index < section.columns.count ? section.columns[index] : "")
                 if let link = cell.link {
                     html.element("<a href=\"", link, "\">")
                     html.element("", cell.text, "</a>")

@@ -10,9 +10,7 @@ enum TrainingPlanView {
         ].reduce(into: [String: String]()) { $0[$1] = t("training.field.\($1)") }
         let scoreAfter = t("training.progress.score_after")
         func cell(_ column: String, _ attributes: StaticString = "") {
-            html.raw("<td")
-            html.raw(attributes)
-            html.element(" data-label=\"", label[column] ?? "", "\">")
+            html.openCell(label: label[column] ?? "", attributes)
         }
         for session in sessions {
             html.raw("<tr>")
@@ -38,7 +36,7 @@ enum TrainingPlanView {
             html.element("", session.people, "</td>")
             cell("rating", " class=\"num\"")
             html.element("", session.rating, "</td>")
-            html.element("<td class=\"num\" data-label=\"", scoreAfter, "\">")
+            html.openCell(label: scoreAfter, " class=\"num\"")
             html.element("", session.score, "</td></tr>")
         }
         return html.fragment

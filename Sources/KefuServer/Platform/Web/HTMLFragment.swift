@@ -47,6 +47,14 @@ struct HTMLWriter {
         raw(close)
     }
 
+    /// A table cell that names its column (`data-label`), so a `table-cards` table shows each row as a card of
+    /// labelled values at phone width: `<td class="num" data-label="金额">`.
+    mutating func openCell(label: String, _ attributes: StaticString = "") {
+        raw("<td")
+        raw(attributes)
+        element(" data-label=\"", label, "\">")
+    }
+
     /// Another fragment, already safe.
     mutating func fragment(_ fragment: HTMLFragment) {
         bytes.append(contentsOf: fragment.html.utf8)
