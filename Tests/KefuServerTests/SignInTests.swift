@@ -262,6 +262,38 @@ struct SignInTests {
         }
     }
 
+    @Test(
+        "the workbench tells the sign-in before this one; the supervisor's counts a day's failed sign-ins and names who acted"
+    )
+    func workbenchSignIns() async throws {
+        try await withApp { t in
+            _ = try await t.signIn("lina")
+            let firstAt = DisplayFormat.dateTime(t.clock.clock.now)
+            t.clock.advance(by: 3600)
+            let anonymous = try await Browser.anonymous(t.app)
+            try await t.app.testing().test(
+                .POST, "/login",
+                beforeRequest: { req in
+                    try req.form(["username": "lina", "password": "wrong-password-123"], browser: anonymous)
+                }
+            ) { res async throws in #expect(res.status == .unauthorized) }
+            let lina = try await t.signIn("lina")
+            try await t.app.testing().test(.GET, "/", beforeRequest: { req in lina.apply(to: &req) }) {
+                res async throws in
+                #expect(res.body.string.contains("上次登录 \(firstAt)"), "the sign-in before this one, not this one")
+                #expect(!res.body.string.contains("24 小时内登录失败"), "a specialist does not read the audit log")
+            }
+            let supervisor = try await t.signIn("wangjing")
+            try await t.app.testing().test(.GET, "/", beforeRequest: { req in supervisor.apply(to: &req) }) {
+                res async throws in
+                let html = res.body.string
+                #expect(html.contains("<span class=\"figure-value\">1</span>"))
+                #expect(html.contains("24 小时内登录失败"))
+                #expect(html.contains("<td>李娜</td>") && !html.contains("<td>lina</td>"), "recent events by name")
+            }
+        }
+    }
+
     @Test("the next address after sign-in must be on this site")
     func safeRedirect() {
         #expect(SiteURL.isSafeRedirect("/staff?q=1"))

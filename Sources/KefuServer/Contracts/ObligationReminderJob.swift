@@ -33,10 +33,13 @@ enum ObligationReminderJob {
             SELECT contract_obligations.id, contract_obligations.staff_id, contracts.staff_id AS contract_staff_id, contract_obligations.due_on,
                    contract_obligations.remind_days_before, contract_obligations.title, contract_obligations.amount_yuan,
                    contract_obligations.contract_id, contracts.number AS contract_number, customers.name AS customer_name
-            FROM contract_obligations JOIN contracts ON contracts.id = contract_obligations.contract_id
-            JOIN customers ON customers.id = contract_obligations.customer_id
+            FROM contract_obligations CROSS JOIN contracts JOIN customers ON customers.id = contract_obligations.customer_id
             """
-        let signed: SQLQueryString = "contracts.state IN ('signed', 'in_execution')"
+        // The obligations drive the join (CROSS JOIN fixes SQLite's order; PostgreSQL plans it as any
+        // join): starting from the signed contracts instead read every open obligation of 52,000
+        // contracts to find a day's 2,400 (0.24 s warm, most of a second cold).
+        let signed: SQLQueryString =
+            "contracts.id = contract_obligations.contract_id AND contracts.state IN ('signed', 'in_execution')"
         let dueSoon = try await sql.raw(
             """
             \(select) WHERE contract_obligations.done_at IS NULL AND contract_obligations.due_soon_reminded_on IS NULL
@@ -77,16 +80,20 @@ enum ObligationReminderJob {
                 path: "/contracts/\(row.contract_id)", recipients: Array(Set(recipients)).sorted())
         }
         try await Reminders(app: app).record(messages, now: now)
-        for (event, column) in [
-            (ReminderEvent.obligationDueSoon, "due_soon_reminded_on"), (.obligationOverdue, "overdue_reminded_on"),
-        ] {
-            let ids = reminders.filter { $0.event == event }.map(\.recordID)
-            for chunk in ids.slices(of: 500) {
-                try await sql.raw(
-                    """
-                    UPDATE contract_obligations SET \(unsafeRaw: column) = \(bind: today.description) WHERE id IN (\(binds: chunk))
-                    """
-                ).run()
+        // The marks in one transaction: a commit per chunk of 500 cost a disk flush each.
+        try await app.db.transaction { tx in
+            let sql = try tx.sql()
+            for (event, column) in [
+                (ReminderEvent.obligationDueSoon, "due_soon_reminded_on"), (.obligationOverdue, "overdue_reminded_on"),
+            ] {
+                let ids = reminders.filter { $0.event == event }.map(\.recordID)
+                for chunk in ids.slices(of: 500) {
+                    try await sql.raw(
+                        """
+                        UPDATE contract_obligations SET \(unsafeRaw: column) = \(bind: today.description) WHERE id IN (\(binds: chunk))
+                        """
+                    ).run()
+                }
             }
         }
         return messages

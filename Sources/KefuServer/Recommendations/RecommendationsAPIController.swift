@@ -33,7 +33,7 @@ struct RecommendationsAPIController: RouteCollection {
     /// The best `limit` projects (default 20, at most 200), each explained: every open project is
     /// ranked, but putting all of them in words is what a request would spend its time on.
     @Sendable func ranking(req: Request) async throws -> [RankedProjectDTO] {
-        let customer = try await req.customer(for: .recommendProjects)
+        let customer = try await req.customerToShow(for: .recommendProjects)
         let limit = min(max(req.query[Int.self, at: "limit"] ?? 20, 1), 200)
         let words = req.words
         return try await RecommendationStore(database: req.db, cache: req.application.rankableProjects).ranking(
@@ -54,14 +54,14 @@ struct RecommendationsAPIController: RouteCollection {
     }
 
     @Sendable func list(req: Request) async throws -> [RecommendationDTO] {
-        let customer = try await req.customer(for: .recommendProjects)
+        let customer = try await req.customerToShow(for: .recommendProjects)
         return try await RecommendationStore(database: req.db, cache: req.application.rankableProjects).list(
             customerID: try customer.requireID()
         ).map { Self.dto($0, req) }
     }
 
     @Sendable func create(req: Request) async throws -> Response {
-        let customer = try await req.customer(for: .recommendProjects)
+        let customer = try await req.customerToShow(for: .recommendProjects)
         let input = try req.content.decode(RecommendationStore.Input.self)
         let store = RecommendationStore(database: req.db, cache: req.application.rankableProjects)
         let customerID = try customer.requireID()
@@ -71,7 +71,7 @@ struct RecommendationsAPIController: RouteCollection {
     }
 
     @Sendable func react(req: Request) async throws -> RecommendationDTO {
-        let customer = try await req.customer(for: .recommendProjects)
+        let customer = try await req.customerToShow(for: .recommendProjects)
         guard let recommendationID = req.parameters.get("recommendationID", as: Int.self) else {
             throw KefuError.notFound
         }

@@ -111,7 +111,7 @@ struct RecommendationsController: RouteCollection {
     }
 
     @Sendable func show(req: Request) async throws -> Response {
-        let customer = try await req.customer(for: .recommendProjects)
+        let customer = try await req.customerToShow(for: .recommendProjects)
         return try await req.renderPage(
             "customers/recommendations", titleKey: "recommendations.title", try await page(req, customer))
     }
@@ -119,7 +119,7 @@ struct RecommendationsController: RouteCollection {
     struct Form: Content { var projectID: Int?; var presentation: String?; var material: String? }
 
     @Sendable func create(req: Request) async throws -> Response {
-        let customer = try await req.customer(for: .recommendProjects)
+        let customer = try await req.customerToShow(for: .recommendProjects)
         let form = try req.content.decode(Form.self)
         let id = try customer.requireID()
         do {
@@ -141,7 +141,7 @@ struct RecommendationsController: RouteCollection {
     struct ReactionForm: Content { var reaction: String?; var reason: String? }
 
     @Sendable func react(req: Request) async throws -> Response {
-        let customer = try await req.customer(for: .recommendProjects)
+        let customer = try await req.customerToShow(for: .recommendProjects)
         guard let recommendationID = req.parameters.get("recommendationID", as: Int.self) else {
             throw KefuError.notFound
         }
