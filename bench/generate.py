@@ -49,12 +49,13 @@ def is_cjk(ch):
 
 
 def index_terms(text):
-    """SearchGrams.indexTerms: Chinese runs as overlapping pairs (a lone character as itself), words whole."""
+    """SearchGrams.indexTerms: Chinese runs as overlapping pairs, then their characters one by one (a lone
+    character as itself), words whole."""
     terms, cjk, word = [], [], []
 
     def flush_cjk():
         if cjk:
-            terms.extend([cjk[0]] if len(cjk) == 1 else [cjk[i] + cjk[i + 1] for i in range(len(cjk) - 1)])
+            terms.extend([cjk[0]] if len(cjk) == 1 else [cjk[i] + cjk[i + 1] for i in range(len(cjk) - 1)] + cjk)
             cjk.clear()
 
     def flush_word():

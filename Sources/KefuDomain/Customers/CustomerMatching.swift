@@ -38,9 +38,11 @@ public enum CompanyName {
 /// Splitting text for Chinese substring search (issue 3 §5).
 ///
 /// Chinese has no spaces between words, and many names have two characters (张伟), below what a
-/// trigram index can find. Kefu indexes overlapping character pairs instead: 张伟明 → 张伟 伟明.
-/// A query of n ≥ 2 characters is the phrase of its own pairs, which matches exactly the texts that
-/// contain it; latin words and digits are kept whole and matched by prefix.
+/// trigram index can find. Kefu indexes overlapping character pairs instead: 张伟明 → 张伟 伟明,
+/// followed by the run's characters one by one (张 伟 明), so that one character — a surname like
+/// 冷 — is a term of its own. A query of n ≥ 2 characters is the phrase of its own pairs, which
+/// matches exactly the texts that contain it (the single characters come after the run's pairs,
+/// so they never sit between two of them); latin words and digits are kept whole and matched by prefix.
 public enum SearchGrams {
     /// The index terms of a text, space separated.
     public static func indexTerms(_ text: String) -> String {
@@ -48,13 +50,12 @@ public enum SearchGrams {
     }
 
     /// The phrase groups of a query: every group must match as a phrase. Empty when the query has
-    /// nothing searchable (a single Chinese character, punctuation).
+    /// nothing searchable (a single latin letter or digit, punctuation).
     public static func queryPhrases(_ query: String) -> [[String]] {
         segments(query).compactMap { segment -> [String]? in
             switch segment {
             case .cjk(let run):
-                guard run.count >= 2 else { return nil }
-                return pairs(run)
+                return run.count == 1 ? [String(run)] : pairs(run)
             case .word(let word):
                 return word.count >= 2 ? [word] : nil
             }
@@ -89,7 +90,7 @@ public enum SearchGrams {
     static func terms(of text: String, forQuery: Bool) -> [String] {
         segments(text).flatMap { segment -> [String] in
             switch segment {
-            case .cjk(let run): return run.count == 1 ? [String(run)] : pairs(run)
+            case .cjk(let run): return run.count == 1 ? [String(run)] : pairs(run) + run.map { String($0) }
             case .word(let word): return [word]
             }
         }

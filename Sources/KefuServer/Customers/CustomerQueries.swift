@@ -167,8 +167,7 @@ struct CustomerQueries {
         }
         if let text = filter.text?.trimmed, !text.isEmpty {
             switch try await textSearch(String(text.prefix(64)), unmasked: ContactVisibility.unmaskedRows(for: actor)) {
-            case .condition(let condition, let part):
-                if let part { sample = ("customers", part, conditions.count) }
+            case .condition(let condition):
                 conditions.append(condition)
             case .commonFragment(let match, let check, let scan, let exactMatch):
                 if let exactMatch {
@@ -232,10 +231,8 @@ struct CustomerQueries {
 
     /// How a search text reaches its rows.
     enum TextSearch {
-        /// A condition on `customers` answered through an index (or, for one character, a scan), and
-        /// possibly a `sample`: a condition on `customers` that holds for some of its matches only, read
-        /// through an index (a one-character surname: the names that begin with it).
-        case condition(SQLQueryString, sample: SQLQueryString? = nil)
+        /// A condition on `customers` answered through an index (or, for one latin letter, a scan).
+        case condition(SQLQueryString)
         /// A fragment found in more files than ``indexedSearchLimit``: the FTS5 `match` expression with
         /// the text `check` that confirms each row, or the `scan` condition that reads the list in its
         /// order and checks the text alone. `exactMatch`, when set, is the expression of the latin words
@@ -293,7 +290,7 @@ struct CustomerQueries {
             // digits as a word of the index would look for them in codes and e-mails only.
             let byName: SQLQueryString =
                 switch try await textSearch(found.name, unmasked: unmasked) {
-                case .condition(let condition, _): condition
+                case .condition(let condition): condition
                 case .commonFragment(_, _, let scan, _): scan
                 }
             return .condition(
@@ -302,9 +299,8 @@ struct CustomerQueries {
         }
         let guarded = Self.maskedTextGuard(lowered, unmasked: unmasked)
         switch try await indexedTextSearch(lowered) {
-        case .condition(let condition, let sample):
-            // A sample needs no guard: it is built on the name, which everyone who may list a file sees.
-            return .condition(condition + " AND " + guarded, sample: sample)
+        case .condition(let condition):
+            return .condition(condition + " AND " + guarded)
         case .commonFragment(let match, let check, let scan, let exactMatch):
             return .commonFragment(
                 match: match, check: check + " AND " + guarded, scan: scan + " AND " + guarded, exactMatch: exactMatch)
@@ -369,10 +365,8 @@ struct CustomerQueries {
             confirmation = confirmation + " AND customers.search_text LIKE \(bind: "%" + String(run) + "%")"
         }
         guard let indexed = CustomerSearchIndex.condition(for: phrases, dialect: database.dialect) else {
-            // Nothing the index can use (one Chinese character): a plain substring scan.
-            return .condition(
-                "customers.search_text LIKE \(bind: "%" + escapeLike(lowered) + "%")",
-                sample: Self.surnameSample(lowered))
+            // Nothing the index can use (one latin letter or digit): a plain substring scan.
+            return .condition("customers.search_text LIKE \(bind: "%" + escapeLike(lowered) + "%")")
         }
         // Latin words as whole terms first: FTS5 reads an exact term lazily and stops at the limit,
         // where a prefix query (`"pujiang"*`) merges its terms' whole lists first (100,000 entries,
@@ -389,9 +383,12 @@ struct CustomerQueries {
         let matches = try await CustomerSearchIndex.matches(
             upTo: indexedSearchLimit, phrases, indexed: indexed, on: database)
         if matches > indexedSearchLimit {
+            let match = CustomerSearchIndex.matchExpression(phrases)
+            // Chinese alone (a surname like 王, 有限公司) has no prefix term, so FTS5 reads it lazily:
+            // the count takes its first 1,001 files from the index instead of scanning the list for them.
             return .commonFragment(
-                match: CustomerSearchIndex.matchExpression(phrases), check: confirmation,
-                scan: Self.wordScan(lowered) + " AND " + confirmation)
+                match: match, check: confirmation, scan: Self.wordScan(lowered) + " AND " + confirmation,
+                exactMatch: database.dialect == .sqlite && match == exact ? match : nil)
         }
         return .condition(indexed + " AND " + confirmation)
     }
@@ -403,19 +400,5 @@ struct CustomerQueries {
             scan = scan + " AND customers.search_text LIKE \(bind: "%" + escapeLike(word) + "%")"
         }
         return scan
-    }
-
-    /// For a query of one Chinese character, the files whose name begins with it — the surname 王 of
-    /// tens of thousands of files — as a range of `customers_name` (name, id): every one of them holds
-    /// the character in its search text (the name is part of it) and in its unmasked fields, so it is a
-    /// part of the search's matches for every viewer. `substr` keeps it so where the database's
-    /// collation does not order the range by code point (PostgreSQL); the range is what the index reads.
-    static func surnameSample(_ lowered: String) -> SQLQueryString? {
-        guard lowered.count == 1, let character = lowered.first, SearchGrams.isCJK(character) else { return nil }
-        let text = String(character)
-        return """
-            customers.name >= \(bind: text) AND customers.name < \(bind: text + "\u{10FFFF}") \
-            AND substr(customers.name, 1, 1) = \(bind: text)
-            """
     }
 }

@@ -139,3 +139,58 @@ enum CustomerSearchIndex {
         }
     }
 }
+
+extension CustomerSearchIndex {
+    /// Writes every indexed customer's terms again from its search text, a chunk at a time: for a
+    /// change of what a text's terms are. Files taken out of search (merged, anonymized) stay out.
+    static func rebuild(on database: any Database, chunk: Int = 2_000) async throws {
+        let sql = try database.sql()
+        var after = 0
+        while true {
+            let rows =
+                switch database.dialect {
+                case .sqlite:
+                    try await sql.raw(
+                        """
+                        SELECT customers.id, customers.search_text FROM customer_search
+                        JOIN customers ON customers.id = customer_search.rowid
+                        WHERE customer_search.rowid > \(bind: after) ORDER BY customer_search.rowid LIMIT \(bind: chunk)
+                        """
+                    ).all(decoding: Indexed.self)
+                case .postgres:
+                    try await sql.raw(
+                        """
+                        SELECT id, search_text FROM customers WHERE id > \(bind: after) AND cardinality(search_terms) > 0
+                        ORDER BY id LIMIT \(bind: chunk)
+                        """
+                    ).all(decoding: Indexed.self)
+                }
+            guard let last = rows.last else { return }
+            try await database.transaction { tx in
+                if tx.dialect == .sqlite {
+                    try await tx.sql().raw("DELETE FROM customer_search WHERE rowid IN (\(binds: rows.map(\.id)))")
+                        .run()
+                    for part in rows.slices(of: 200) {
+                        try await insertNew(part.map { ($0.id, $0.search_text) }, on: tx)
+                    }
+                } else {
+                    for row in rows { try await update(customerID: row.id, text: row.search_text, on: tx) }
+                }
+            }
+            after = last.id
+        }
+    }
+
+    private struct Indexed: Decodable { var id: Int; var search_text: String }
+}
+
+/// One Chinese character became a term of its own (a rare surname like 冷 was found only by reading
+/// every file): the terms of every indexed file are written again.
+struct IndexSearchCharacters: AsyncMigration {
+    func prepare(on database: any Database) async throws {
+        try await CustomerSearchIndex.rebuild(on: database)
+    }
+
+    /// The extra terms do no harm to the older search, which never asks for them.
+    func revert(on database: any Database) async throws {}
+}
