@@ -53,6 +53,7 @@ shape() {
 begin_table "Kefu search shapes (issue 18 §10)" "SELECT (SELECT count(*) FROM customers) || ' customers'"
 echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)" | tee -a "$OUT"
 shape "one character, a surname: 王"          "王"
+shape "one character, a rare surname: 冷"      "冷"
 shape "two-character name: 张伟"               "张伟"
 shape "two-character name: 李娜"               "李娜"
 shape "company fragment: 科技"                 "科技"
