@@ -34,7 +34,7 @@ struct NotificationsController: RouteCollection {
             items: rows.map {
                 .init(
                     id: $0.id, title: words.notificationTitle(event: $0.event, title: $0.title),
-                    body: words.notificationBody($0.body), link: $0.link ?? "/",
+                    body: words.notificationBody($0.body), link: $0.link ?? SiteURL.dashboard.path,
                     createdAt: DisplayFormat.dateTime($0.createdAt), isUnread: $0.readAt == nil)
             },
             hasItems: !rows.isEmpty, pager: Pager(request: paging, total: total, path: .notifications, query: [:]))
