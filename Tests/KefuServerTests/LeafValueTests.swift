@@ -200,8 +200,9 @@ struct HTMLFragmentTests {
                 hasOverdue: true)
         ]).html
         #expect(team.contains("<td>李&lt;娜&gt;</td>"))
-        #expect(team.contains("<td class=\"num overdue\"><a href=\"/inquiries?status=promised&staff=7\">2</a></td>"))
-        #expect(team.contains("<td class=\"num\"><a href=\"/follow-ups?view=overdue&staff=7\">0</a></td>"))
+        #expect(
+            team.contains("<td class=\"num overdue\"><a href=\"/inquiries?status=promised&amp;staff=7\">2</a></td>"))
+        #expect(team.contains("<td class=\"num\"><a href=\"/follow-ups?view=overdue&amp;staff=7\">0</a></td>"))
         let promises = WorkbenchView.promises(
             [
                 WorkbenchPage.Promise(

@@ -140,8 +140,9 @@ struct PlatformTests {
         try await withApp { t in
             let paths = Set(t.app.routes.all.filter { $0.method == .GET }.map { "/" + $0.path.string })
             for address in [
-                SiteURL.dashboard, SiteURL.loginPath, SiteURL.profile, SiteURL.staff, SiteURL.newStaff,
-                SiteURL.departments, SiteURL.auditLog, SiteURL.apiDocs, SiteURL.openAPIDocument, SiteURL.language,
+                SiteURL.dashboard.path, SiteURL.login.path, SiteURL.profile.path, SiteURL.staff.path,
+                SiteURL.newStaff.path,
+                SiteURL.departments.path, SiteURL.auditLog.path, SiteURL.apiDocs, SiteURL.openAPIDocument,
             ] {
                 #expect(paths.contains(address) || (address == "/" && paths.contains("/")), "\(address) has no route")
             }

@@ -8,19 +8,18 @@ import Vapor
 /// of whoever acts next. A refused form comes back with the message at its field and what was typed.
 struct AssessmentsController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
-        let pages = routes.grouped("assessments")
-        pages.requiring(.viewAssessments).get(use: index)
-        pages.requiring(.manageAssessments).post("cycles", use: createCycle)
-        pages.requiring(.viewAssessments).get("cycles", ":id", use: showCycle)
-        pages.requiring(.manageAssessments).post("cycles", ":id", "recomputation", use: recompute)
-        pages.requiring(.signOffAssessments).post("cycles", ":id", "sign-off", use: signOff)
-        pages.requiring(.exportAssessmentDecisions).get("cycles", ":id", "decisions.csv", use: export)
-        pages.requiring(.viewAssessments).get(":id", use: show)
-        pages.requiring(.respondToAssessment).post(":id", "self-evaluation", use: selfEvaluate)
-        pages.requiring(.manageAssessments).post(":id", "supervisor-evaluation", use: supervisorEvaluate)
-        pages.requiring(.respondToAssessment).post(":id", "response", use: respond)
-        pages.requiring(.manageAssessments).post(":id", "appeal-answer", use: answerAppeal)
-        pages.requiring(.manageAssessments).post(":id", "decisions", use: addDecision)
+        routes.requiring(.viewAssessments).get(.assessments, use: index)
+        routes.requiring(.manageAssessments).post(.assessmentCycles, use: createCycle)
+        routes.requiring(.viewAssessments).get(.assessmentCycle, use: showCycle)
+        routes.requiring(.manageAssessments).post(.assessmentCycleRecomputation, use: recompute)
+        routes.requiring(.signOffAssessments).post(.assessmentCycleSignOff, use: signOff)
+        routes.requiring(.exportAssessmentDecisions).get(.assessmentCycleDecisionsCSV, use: export)
+        routes.requiring(.viewAssessments).get(.assessment, use: show)
+        routes.requiring(.respondToAssessment).post(.assessmentSelfEvaluation, use: selfEvaluate)
+        routes.requiring(.manageAssessments).post(.assessmentSupervisorEvaluation, use: supervisorEvaluate)
+        routes.requiring(.respondToAssessment).post(.assessmentResponse, use: respond)
+        routes.requiring(.manageAssessments).post(.assessmentAppealAnswer, use: answerAppeal)
+        routes.requiring(.manageAssessments).post(.assessmentDecisions, use: addDecision)
     }
 
     // MARK: The list and a new cycle
@@ -153,7 +152,7 @@ struct AssessmentsController: RouteCollection {
             )
             .createCycle(input, departmentID: staff.departmentID, context: req.auditContext)
             return req.redirect(
-                to: "/assessments/cycles/\(id)", flash: FlashMessage(.success, "assessment.flash.saved"))
+                to: SiteURL.assessmentCycle(id).path, flash: FlashMessage(.success, "assessment.flash.saved"))
         } catch let problems as FieldErrors {
             return try await renderIndex(
                 req, form: form, errors: problems.messages.mapValues { req.t($0) }, status: .unprocessableEntity)
@@ -224,7 +223,7 @@ struct AssessmentsController: RouteCollection {
         do {
             try await step()
             return req.redirect(
-                to: "/assessments/cycles/\(id)", flash: FlashMessage(.success, "assessment.flash.saved"))
+                to: SiteURL.assessmentCycle(id).path, flash: FlashMessage(.success, "assessment.flash.saved"))
         } catch let problems as FieldErrors {
             return try await renderCycle(
                 req, id, error: problems.messages.values.map { req.t($0) }.sorted().joined(separator: " "),
@@ -361,7 +360,8 @@ struct AssessmentsController: RouteCollection {
     {
         do {
             try await step()
-            return req.redirect(to: "/assessments/\(id)", flash: FlashMessage(.success, "assessment.flash.saved"))
+            return req.redirect(
+                to: SiteURL.assessment(id).path, flash: FlashMessage(.success, "assessment.flash.saved"))
         } catch let problems as FieldErrors {
             return try await renderAssessment(
                 req, id, form: form, errors: problems.messages.mapValues { req.t($0) }, status: .unprocessableEntity)

@@ -102,8 +102,8 @@ struct ColleagueRatingStore {
 /// The page and API where a specialist rates the colleagues of their team in a cycle.
 struct ColleagueRatingsController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
-        routes.grouped("assessments").requiring(.rateColleagues).get("cycles", ":id", "colleagues", use: page)
-        routes.grouped("assessments").requiring(.rateColleagues).post(":id", "colleague-rating", use: ratePage)
+        routes.requiring(.rateColleagues).get(.assessmentCycleColleagues, use: page)
+        routes.requiring(.rateColleagues).post(.assessmentColleagueRating, use: ratePage)
         let api = routes.grouped("api", "v1")
         api.grouped("assessment-cycles").requiring(.rateColleagues).get(":id", "colleagues", use: colleagues)
         api.grouped("assessments").requiring(.rateColleagues).post(":id", "colleague-rating", use: rateAPI)
@@ -172,7 +172,7 @@ struct ColleagueRatingsController: RouteCollection {
                 assessmentID: row.id, rater: try req.requireStaff().actor,
                 .init(score: text.isEmpty ? nil : (Double(text) ?? .nan)), context: req.auditContext)
             return req.redirect(
-                to: "/assessments/cycles/\(row.cycleID)/colleagues",
+                to: SiteURL.assessmentCycleColleagues(row.cycleID).path,
                 flash: FlashMessage(.success, "assessment.colleagues.saved"))
         } catch let problems as FieldErrors {
             guard let cycle = try await AssessmentStore(database: req.db).cycle(row.cycleID) else {

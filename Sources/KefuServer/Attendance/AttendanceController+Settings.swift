@@ -92,7 +92,7 @@ extension AttendanceController {
             try await AttendanceStore(database: req.db).saveRules(
                 rules, version: Int(form["version"] ?? "") ?? -1, context: req.auditContext)
             return req.redirect(
-                to: "/attendance/settings", flash: FlashMessage(.success, "attendance.flash.rules_saved"))
+                to: SiteURL.attendanceSettings.path, flash: FlashMessage(.success, "attendance.flash.rules_saved"))
         } catch let error as KefuError where error.status == .conflict {
             return try await renderSettings(
                 req, form: form, error: req.t("attendance.error.rules_changed"), status: .conflict)
@@ -114,7 +114,7 @@ extension AttendanceController {
             try await store.setShift(
                 staffID: id, start: form.shiftStart ?? "", end: form.shiftEnd ?? "", context: req.auditContext)
             return req.redirect(
-                to: "/attendance/settings", flash: FlashMessage(.success, "attendance.flash.shift_saved"))
+                to: SiteURL.attendanceSettings.path, flash: FlashMessage(.success, "attendance.flash.shift_saved"))
         } catch let problems as FieldErrors {
             return try await renderSettings(
                 req,
@@ -192,6 +192,6 @@ extension AttendanceController {
                 status: .unprocessableEntity)
         }
         _ = try await store.importLines(preview.lines, layout: layout, calendar: calendar, context: req.auditContext)
-        return req.redirect(to: "/attendance/team", flash: FlashMessage(.success, "attendance.flash.imported"))
+        return req.redirect(to: SiteURL.attendanceTeam.path, flash: FlashMessage(.success, "attendance.flash.imported"))
     }
 }

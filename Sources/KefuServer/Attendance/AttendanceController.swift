@@ -8,24 +8,23 @@ import Vapor
 /// and the payroll CSV; the rules and shifts; the time clock's import.
 struct AttendanceController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
-        let pages = routes.grouped("attendance")
-        pages.requiring(.viewAttendance).get(use: mine)
-        pages.requiring(.recordAttendance).post("clock", use: clock)
-        pages.requiring(.recordAttendance).post("leave", use: requestLeave)
-        pages.requiring(.recordAttendance).post("corrections", use: requestCorrection)
-        pages.requiring(.viewAttendance).get("people", ":staffID", use: person)
-        pages.requiring(.viewAttendance).get("marks", ":id", use: mark)
-        pages.requiring(.approveAttendance).post("marks", ":id", "excuse", use: excuse)
-        pages.requiring(.viewAttendance).get("team", use: team)
-        pages.requiring(.viewAttendance).get("team", "export", use: export)
-        pages.requiring(.approveAttendance).post("leave", ":id", "decision", use: decideLeave)
-        pages.requiring(.approveAttendance).post("corrections", ":id", "decision", use: decideCorrection)
-        pages.requiring(.configureAttendance).get("settings", use: settings)
-        pages.requiring(.configureAttendance).post("settings", use: saveSettings)
-        pages.requiring(.configureAttendance).post("settings", "shifts", use: saveShift)
-        pages.requiring(.importAttendance).get("import", use: importPage)
-        pages.requiring(.importAttendance).post("import", use: previewImport)
-        pages.requiring(.importAttendance).post("import", "confirm", use: confirmImport)
+        routes.requiring(.viewAttendance).get(.attendance, use: mine)
+        routes.requiring(.recordAttendance).post(.attendanceClock, use: clock)
+        routes.requiring(.recordAttendance).post(.attendanceLeave, use: requestLeave)
+        routes.requiring(.recordAttendance).post(.attendanceCorrections, use: requestCorrection)
+        routes.requiring(.viewAttendance).get(.attendancePerson, use: person)
+        routes.requiring(.viewAttendance).get(.attendanceMark, use: mark)
+        routes.requiring(.approveAttendance).post(.attendanceMarkExcuse, use: excuse)
+        routes.requiring(.viewAttendance).get(.attendanceTeam, use: team)
+        routes.requiring(.viewAttendance).get(.attendanceTeamExport, use: export)
+        routes.requiring(.approveAttendance).post(.attendanceLeaveDecision, use: decideLeave)
+        routes.requiring(.approveAttendance).post(.attendanceCorrectionDecision, use: decideCorrection)
+        routes.requiring(.configureAttendance).get(.attendanceSettings, use: settings)
+        routes.requiring(.configureAttendance).post(.attendanceSettings, use: saveSettings)
+        routes.requiring(.configureAttendance).post(.attendanceSettingsShifts, use: saveShift)
+        routes.requiring(.importAttendance).get(.attendanceImport, use: importPage)
+        routes.requiring(.importAttendance).post(.attendanceImport, use: previewImport)
+        routes.requiring(.importAttendance).post(.attendanceImportConfirm, use: confirmImport)
     }
 
     // MARK: A person's month
@@ -133,7 +132,10 @@ struct AttendanceController: RouteCollection {
                         penalizeLink: stored.flatMap { mark in
                             guard canPenalize, mark.excusedReason == nil, mark.deductionDays > 0 else { return nil }
                             return
-                                "/conduct/penalties/new?staffID=\(person.id)&causeType=\(AttendanceMarkRecordKind.recordType)&causeID=\(mark.number)"
+                                SiteURL.newConductPenalty.path(
+                                    rawQuery:
+                                        "staffID=\(person.id)&causeType=\(AttendanceMarkRecordKind.recordType)&causeID=\(mark.number)"
+                                )
                         })
                 })
         }
@@ -173,7 +175,7 @@ struct AttendanceController: RouteCollection {
             errors: errors, error: error, canSeeTeam: seesTeam,
             canConfigure: AccessPolicy.allows(staff.role, .configureAttendance),
             canImport: AccessPolicy.allows(staff.role, .importAttendance),
-            basePath: isMine ? "/attendance" : "/attendance/people/\(person.id)",
+            basePath: isMine ? SiteURL.attendance.path : SiteURL.attendancePerson(person.id).path,
             lastClock: lastClock.map {
                 "\(req.t("attendance.direction.\($0.direction)")) \(DisplayFormat.dateTime($0.at).suffix(5))"
             } ?? "",
@@ -201,7 +203,7 @@ struct AttendanceController: RouteCollection {
                 staffID: staff.id, direction: ClockDirection(rawValue: form.direction ?? "") ?? .any,
                 address: form.address ?? "", network: req.clientAddress, context: req.auditContext)
             return req.redirect(
-                to: "/attendance",
+                to: SiteURL.attendance.path,
                 flash: FlashMessage(
                     .success, form.direction == "out" ? "attendance.flash.clocked_out" : "attendance.flash.clocked_in"))
         } catch let problems as FieldErrors {
@@ -221,7 +223,8 @@ struct AttendanceController: RouteCollection {
                     kind: form["kind"] ?? "", startDay: form["startDay"] ?? "", endDay: form["endDay"] ?? "",
                     reason: form["reason"] ?? "", part: form["part"]),
                 for: person, context: req.auditContext)
-            return req.redirect(to: "/attendance", flash: FlashMessage(.success, "attendance.flash.leave_requested"))
+            return req.redirect(
+                to: SiteURL.attendance.path, flash: FlashMessage(.success, "attendance.flash.leave_requested"))
         } catch let problems as FieldErrors {
             return try await renderMonth(
                 req, person: person, form: form, errors: problems.messages.mapValues { req.t($0) },
@@ -240,7 +243,7 @@ struct AttendanceController: RouteCollection {
                 for: person, calendar: try await WorkingCalendarStore(database: req.db).load(),
                 context: req.auditContext)
             return req.redirect(
-                to: "/attendance", flash: FlashMessage(.success, "attendance.flash.correction_requested"))
+                to: SiteURL.attendance.path, flash: FlashMessage(.success, "attendance.flash.correction_requested"))
         } catch let problems as FieldErrors {
             var messages = problems.messages
             if let reason = messages.removeValue(forKey: "reason") { messages["correctionReason"] = reason }
@@ -252,7 +255,9 @@ struct AttendanceController: RouteCollection {
     /// Where a cited mark is read (a penalty's cause, R7.2): its day on the person's month.
     @Sendable func mark(req: Request) async throws -> Response {
         let mark = try await req.record(AttendanceMarkRecordKind.self, for: .viewAttendance)
-        let base = mark.staffID == (try req.requireStaff().id) ? "/attendance" : "/attendance/people/\(mark.staffID)"
+        let base =
+            mark.staffID == (try req.requireStaff().id)
+            ? SiteURL.attendance.path : SiteURL.attendancePerson(mark.staffID).path
         return req.redirect(to: "\(base)?month=\(mark.day.prefix(7))#day-\(mark.day)")
     }
 
@@ -262,7 +267,7 @@ struct AttendanceController: RouteCollection {
         let mark = try await req.record(AttendanceMarkRecordKind.self, for: .approveAttendance)
         let form = try req.content.decode(ExcuseForm.self)
         let month = String(mark.day.prefix(7))
-        let back = "/attendance/people/\(mark.staffID)?month=\(month)"
+        let back = SiteURL.attendancePerson(mark.staffID).path(rawQuery: "month=\(month)")
         do {
             try await AttendanceStore(database: req.db).excuse(
                 mark, reason: form.reason ?? "", version: form.version ?? -1,
@@ -377,14 +382,14 @@ struct AttendanceController: RouteCollection {
                 table, row, approve: form.approve == "1", note: form.note ?? "", version: form.version ?? -1,
                 calendar: try await WorkingCalendarStore(database: req.db).load(), context: req.auditContext)
             return req.redirect(
-                to: "/attendance/team",
+                to: SiteURL.attendanceTeam.path,
                 flash: FlashMessage(
                     .success, form.approve == "1" ? "attendance.flash.approved" : "attendance.flash.rejected"))
         } catch let error as KefuError where error.status == .conflict || error.status == .forbidden {
-            return req.redirect(to: "/attendance/team", flash: FlashMessage(.error, error.messageKey))
+            return req.redirect(to: SiteURL.attendanceTeam.path, flash: FlashMessage(.error, error.messageKey))
         } catch let problems as FieldErrors {
             return req.redirect(
-                to: "/attendance/team",
+                to: SiteURL.attendanceTeam.path,
                 flash: FlashMessage(.error, problems.messages.values.first ?? "error.validation"))
         }
     }

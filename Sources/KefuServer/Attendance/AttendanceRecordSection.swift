@@ -27,13 +27,13 @@ struct AttendanceRecordSection: PersonRecordSectionProvider {
         let rows = marks.map { mark -> [PersonRecordDocument.Cell] in
             let month = String(mark.day.prefix(7))
             return [
-                .init(text: mark.day, link: "/attendance/people/\(mark.staffID)?month=\(month)"),
+                .init(text: mark.day, link: SiteURL.attendancePerson(mark.staffID).path(rawQuery: "month=\(month)")),
                 .init(text: words.t("attendance.mark.\(mark.kind)")),
                 .init(text: mark.excusedReason == nil ? AttendanceRecordSection.days(mark.deductionDays) : "0"),
                 .init(text: AttendanceAPIController.causeText(mark.cause, mark.arguments, words: words)),
                 .init(text: words.orDash(mark.excusedReason)),
                 // The number a penalty cites the mark by (R7.2).
-                .init(text: mark.number, link: "/attendance/marks/\(mark.id)"),
+                .init(text: mark.number, link: SiteURL.attendanceMark(mark.id).path),
             ]
         }
         return .init(

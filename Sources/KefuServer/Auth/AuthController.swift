@@ -26,16 +26,15 @@ struct AuthController: RouteCollection {
     }
 
     func boot(routes: any RoutesBuilder) throws {
-        let open = routes.open()
-        open.get("login", use: showLogin)
-        open.post("login", use: login)
-        open.get("language", use: switchLanguage)
-        routes.requiring(.manageOwnProfile).post("logout", use: logout)
+        routes.open().get(.login, use: showLogin)
+        routes.open().post(.login, use: login)
+        routes.open().get(.language, use: switchLanguage)
+        routes.requiring(.manageOwnProfile).post(.logout, use: logout)
     }
 
     @Sendable func showLogin(req: Request) async throws -> Response {
         if req.staff != nil { return req.redirect(to: SiteURL.dashboard) }
-        let next = req.safeRedirect(req.query[String.self, at: "next"]) ?? SiteURL.dashboard
+        let next = req.safeRedirect(req.query[String.self, at: "next"]) ?? SiteURL.dashboard.path
         return try await renderLogin(
             req,
             LoginPage(username: "", next: next, errorKey: nil, minutes: "", languages: languageLinks(req, next: next)))
@@ -43,7 +42,7 @@ struct AuthController: RouteCollection {
 
     @Sendable func login(req: Request) async throws -> Response {
         let form = try req.content.decode(LoginForm.self)
-        let next = req.safeRedirect(form.next) ?? SiteURL.dashboard
+        let next = req.safeRedirect(form.next) ?? SiteURL.dashboard.path
         var page = LoginPage(
             username: form.username ?? "", next: next, errorKey: nil, minutes: "",
             languages: languageLinks(req, next: next))
@@ -71,7 +70,7 @@ struct AuthController: RouteCollection {
                     "auth.signed_out", recordType: "staff", recordID: String(session.staffID), context: context, on: tx)
             }
         }
-        let response = req.redirect(to: SiteURL.loginPath, redirectType: .normal)
+        let response = req.redirect(to: SiteURL.login.path, redirectType: .normal)
         response.cookies[req.sessionCookieName] = SessionCookies.expired(req)
         return response
     }
@@ -79,7 +78,7 @@ struct AuthController: RouteCollection {
     /// Before sign-in the language is a cookie; after, it is the account's setting.
     @Sendable func switchLanguage(req: Request) async throws -> Response {
         let language = Language(rawValue: req.query[String.self, at: "lang"] ?? "") ?? .zhHans
-        let next = req.safeRedirect(req.query[String.self, at: "next"]) ?? SiteURL.loginPath
+        let next = req.safeRedirect(req.query[String.self, at: "next"]) ?? SiteURL.login.path
         let response = req.redirect(to: next, redirectType: .normal)
         response.cookies[CookieName.language] = req.kefuCookie(language.rawValue, maxAge: 365 * 24 * 3600)
         return response
@@ -96,7 +95,8 @@ struct AuthController: RouteCollection {
         return Language.allCases.map { language in
             LanguageLink(
                 code: language.rawValue, labelKey: "language.\(language.rawValue)",
-                href: "\(SiteURL.language)?lang=\(language.rawValue)&next=\(back)", isCurrent: req.language == language
+                href: "\(SiteURL.language.path)?lang=\(language.rawValue)&next=\(back)",
+                isCurrent: req.language == language
             )
         }
     }

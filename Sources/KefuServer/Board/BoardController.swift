@@ -9,8 +9,8 @@ import Vapor
 /// needed — and moving to intent or negotiation asks for the next follow-up, as the rule wants (R3.3).
 struct BoardController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
-        routes.requiring(.viewBoard).get("board", use: show)
-        routes.requiring(.editCustomer).post("board", ":id", "move", use: move)
+        routes.requiring(.viewBoard).get(.board, use: show)
+        routes.requiring(.editCustomer).post(.boardMove, use: move)
     }
 
     /// What the move form brings: the stage, the card's version, the next follow-up, a lost reason.
@@ -59,7 +59,8 @@ struct BoardController: RouteCollection {
         let customer = try await req.customer(for: .editCustomer)
         let id = try customer.requireID()
         let form = try req.content.decode(MoveForm.self)
-        let back = "/board" + (form.specialist.flatMap { Int($0) }.map { "?specialist=\($0)" } ?? "") + "#card-\(id)"
+        let back =
+            SiteURL.board.path + (form.specialist.flatMap { Int($0) }.map { "?specialist=\($0)" } ?? "") + "#card-\(id)"
         guard let version = form.version else {
             return try await render(
                 req, specialist: form.specialist, moving: (id, form, ["stage": "validation.version_missing"]),
@@ -175,7 +176,7 @@ enum BoardView {
                 let error = moving?.id == card.id ? moving : nil
                 html.element("<li class=\"board-card\" id=\"card-", String(card.id), "\"")
                 if canMove { html.element(" draggable=\"true\" data-card=\"", String(card.id), "\"") }
-                html.element("><a class=\"board-card-name\" href=\"/customers/", String(card.id), "\">")
+                html.element("><a class=\"board-card-name\" href=\"", SiteURL.customer(card.id).path, "\">")
                 html.element("", card.name, "</a>")
                 html.element("<div class=\"muted small\">", words.orDash(card.companyName), "</div>")
                 html.element("<div class=\"board-card-meta small\"><code>", card.code, "</code>")
@@ -194,8 +195,8 @@ enum BoardView {
                     html.raw(error == nil ? "<details class=\"board-move\">" : "<details class=\"board-move\" open>")
                     html.element("<summary>", words.t("board.move"), "</summary>")
                     html.element(
-                        "<form method=\"post\" action=\"/board/", String(card.id),
-                        "/move\" class=\"form board-move-form\" novalidate>")
+                        "<form method=\"post\" action=\"", SiteURL.boardMove(card.id).path,
+                        "\" class=\"form board-move-form\" novalidate>")
                     html.element("<input type=\"hidden\" name=\"_csrf\" value=\"", csrf, "\">")
                     html.element("<input type=\"hidden\" name=\"version\" value=\"", String(card.version), "\">")
                     html.element("<input type=\"hidden\" name=\"specialist\" value=\"", specialist, "\">")
@@ -246,7 +247,9 @@ enum BoardView {
                 html.element("<li class=\"board-empty muted small\">", words.t("board.empty_column"), "</li>")
             }
             if column.count > column.cards.count {
-                html.element("<li class=\"board-more small\"><a href=\"/customers?stage=", column.stage, "")
+                html.element(
+                    "<li class=\"board-more small\"><a href=\"", SiteURL.customers.path(query: ["stage": column.stage]),
+                    "")
                 if !specialist.isEmpty { html.element("&amp;specialist=", specialist, "") }
                 html.element(
                     "\">",

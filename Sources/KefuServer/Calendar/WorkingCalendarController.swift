@@ -8,7 +8,7 @@ import Vapor
 struct WorkingCalendarController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
         let calendar = routes.grouped("settings", "calendar")
-        calendar.requiring(.viewWorkingCalendar).get(use: show)
+        routes.requiring(.viewWorkingCalendar).get(.workingCalendar, use: show)
         let manage = calendar.requiring(.manageWorkingCalendar)
         manage.post("hours", use: updateHours)
         manage.post("days", use: setDay)
@@ -16,7 +16,7 @@ struct WorkingCalendarController: RouteCollection {
         manage.on(.POST, "import", body: .collect(maxSize: "2mb"), use: importSchedule)
     }
 
-    static let path = "/settings/calendar"
+    static let path = SiteURL.workingCalendar.path
 
     struct Page: Encodable {
         struct Day: Encodable {

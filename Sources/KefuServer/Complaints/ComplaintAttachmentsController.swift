@@ -14,10 +14,9 @@ struct ComplaintAttachmentsController: RouteCollection {
     }
 
     func boot(routes: any RoutesBuilder) throws {
-        let pages = routes.grouped("complaints")
-        pages.requiring(.manageComplaints).on(
-            .POST, ":id", "attachments", body: .collect(maxSize: "21mb"), use: addPage)
-        pages.requiring(.viewComplaints).get(":id", "attachments", ":attachmentID", use: download)
+        routes.requiring(.manageComplaints).on(
+            .POST, .complaintAttachments, body: .collect(maxSize: "21mb"), use: addPage)
+        routes.requiring(.viewComplaints).get(.complaintAttachment, use: download)
         let api = routes.grouped("api", "v1", "complaints")
         api.requiring(.manageComplaints).on(.POST, ":id", "attachments", body: .collect(maxSize: "21mb"), use: addAPI)
         api.requiring(.viewComplaints).get(":id", "attachments", use: list)
@@ -57,7 +56,8 @@ struct ComplaintAttachmentsController: RouteCollection {
         let row = try await req.record(ComplaintKind.self, for: .manageComplaints)
         do {
             _ = try await add(req, row)
-            return req.redirect(to: "/complaints/\(row.id)", flash: FlashMessage(.success, "flash.file_uploaded"))
+            return req.redirect(
+                to: SiteURL.complaint(row.id).path, flash: FlashMessage(.success, "flash.file_uploaded"))
         } catch let errors as FieldErrors {
             var page = try await ComplaintsController().showPage(req, row)
             page.errors = errors.messages

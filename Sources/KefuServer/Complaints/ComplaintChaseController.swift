@@ -9,8 +9,7 @@ import Vapor
 /// audit log, and the department's liaisons are told on the bell.
 struct ComplaintChaseController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
-        routes.grouped("complaints").requiring(.manageComplaints).post(
-            ":id", "forwards", ":forward", "chase", use: chasePage)
+        routes.requiring(.manageComplaints).post(.complaintForwardChase, use: chasePage)
         routes.grouped("api", "v1", "complaints").requiring(.manageComplaints).post(
             ":id", "forwards", ":forward", "chase", use: chaseAPI)
     }
@@ -57,7 +56,7 @@ struct ComplaintChaseController: RouteCollection {
                             dueAt: forward.dueAt, dedupeKey: "complaint_forward:\(forward.id):chase:\(version)"),
                         titleKey: "reminder.title.complaint.chased", arguments: ["number": complaint.number],
                         lines: [complaint.number, forward.request, "⏰ " + DisplayFormat.dateTime(forward.dueAt)],
-                        path: "/complaint-inbox", recipients: liaisons)
+                        path: SiteURL.complaintInbox.path, recipients: liaisons)
                 ], now: req.now)
         }
         return (complaint, try await store.forward(forward.id) ?? forward)
@@ -67,7 +66,7 @@ struct ComplaintChaseController: RouteCollection {
         do {
             let (complaint, _) = try await Self.chase(req)
             return req.redirect(
-                to: "/complaints/\(complaint.id)", flash: FlashMessage(.success, "flash.complaint_chased"))
+                to: SiteURL.complaint(complaint.id).path, flash: FlashMessage(.success, "flash.complaint_chased"))
         } catch let error as KefuError where error.status == .conflict || error.status == .unprocessableEntity {
             let row = try await req.record(ComplaintKind.self, for: .manageComplaints)
             var page = try await ComplaintsController().showPage(req, row)

@@ -115,7 +115,7 @@ enum ComplaintEscalation {
                             notice.target.map { app.kefu.localizer.text("complaint.target.\($0.rawValue)", .zhHans) },
                             due.map { "⏰ " + DisplayFormat.dateTime($0) },
                         ].compactMap { $0 },
-                        path: "/complaints/\(row.id)", recipients: to))
+                        path: SiteURL.complaint(row.id).path, recipients: to))
             }
         }
         try await Reminders(app: app).record(messages, now: now)

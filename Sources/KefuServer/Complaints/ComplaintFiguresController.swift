@@ -9,7 +9,7 @@ import Vapor
 /// Times are counted on the working calendar without the paused spans (an approximation noted on the page).
 struct ComplaintFiguresController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
-        routes.grouped("complaints").requiring(.viewComplaintFigures).get("figures", use: figures)
+        routes.requiring(.viewComplaintFigures).get(.complaintFigures, use: figures)
     }
 
     struct Table: Encodable { var id: String; var titleKey: String; var header: [String]; var rows: [[String]] }

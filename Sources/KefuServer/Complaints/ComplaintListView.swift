@@ -15,7 +15,7 @@ enum ComplaintListView {
         let silent = t("complaint.silent", [:])
         for item in items {
             html.element("<tr>\n      <td class=\"nowrap\" data-label=\"", label["number"]!, "\">")
-            html.element("<a href=\"/complaints/", String(item.id), "\">")
+            html.element("<a href=\"", SiteURL.complaint(item.id).path, "\">")
             html.element("<code>", item.number, "</code></a></td>\n      ")
             html.element("<td data-label=\"", label["customer"]!, "\">")
             html.element("", item.customerName, "</td>")

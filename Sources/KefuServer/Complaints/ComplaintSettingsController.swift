@@ -8,11 +8,10 @@ import Vapor
 /// and share of the time limit per level, and the categories (renamed, taken out of use, added).
 struct ComplaintSettingsController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
-        let page = routes.grouped("complaints", "settings").requiring(.configureComplaints)
-        page.get(use: show)
-        page.post("ladder", use: saveLadderPage)
-        page.post("categories", use: addCategoryPage)
-        page.post("categories", ":code", use: updateCategoryPage)
+        routes.requiring(.configureComplaints).get(.complaintSettings, use: show)
+        routes.requiring(.configureComplaints).post(.complaintSettingsLadder, use: saveLadderPage)
+        routes.requiring(.configureComplaints).post(.complaintSettingsCategories, use: addCategoryPage)
+        routes.requiring(.configureComplaints).post(.complaintSettingsCategory, use: updateCategoryPage)
         let api = routes.grouped("api", "v1")
         api.grouped("complaint-escalation-ladder").requiring(.viewComplaints).get(use: ladderAPI)
         api.grouped("complaint-escalation-ladder").requiring(.configureComplaints).put(use: saveLadderAPI)
@@ -189,7 +188,7 @@ struct ComplaintSettingsController: RouteCollection {
         let form = try req.content.decode(LadderForm.self)
         do {
             try await Self.saveLadder(req, form.inputs, version: form.version)
-            return req.redirect(to: "/complaints/settings", flash: FlashMessage(.success, "flash.saved"))
+            return req.redirect(to: SiteURL.complaintSettings.path, flash: FlashMessage(.success, "flash.saved"))
         } catch {
             return try await refused(req, error, ladder: form)
         }
@@ -202,7 +201,7 @@ struct ComplaintSettingsController: RouteCollection {
         do {
             try await ComplaintSettingsStore(database: req.db).addCategory(
                 .init(code: form.code, name: form.name, isActive: true, version: nil), context: req.auditContext)
-            return req.redirect(to: "/complaints/settings", flash: FlashMessage(.success, "flash.saved"))
+            return req.redirect(to: SiteURL.complaintSettings.path, flash: FlashMessage(.success, "flash.saved"))
         } catch {
             return try await refused(req, error, new: (form.code ?? "", form.name ?? ""))
         }
@@ -215,7 +214,7 @@ struct ComplaintSettingsController: RouteCollection {
             try await ComplaintSettingsStore(database: req.db).updateCategory(
                 code, .init(code: code, name: form.name, isActive: form.isActive == "on", version: form.version),
                 context: req.auditContext)
-            return req.redirect(to: "/complaints/settings", flash: FlashMessage(.success, "flash.saved"))
+            return req.redirect(to: SiteURL.complaintSettings.path, flash: FlashMessage(.success, "flash.saved"))
         } catch {
             return try await refused(req, error, edit: (code, form.name ?? ""))
         }

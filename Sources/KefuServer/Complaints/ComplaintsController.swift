@@ -8,17 +8,16 @@ import Vapor
 struct ComplaintsController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
         let complaints = routes.grouped("complaints")
-        complaints.requiring(.viewComplaints).get(use: list)
-        complaints.requiring(.recordComplaint).get("new", use: newComplaint)
-        complaints.requiring(.recordComplaint).post(use: create)
-        complaints.requiring(.viewComplaints).get(":id", use: show)
+        routes.requiring(.viewComplaints).get(.complaints, use: list)
+        routes.requiring(.recordComplaint).get(.newComplaint, use: newComplaint)
+        routes.requiring(.recordComplaint).post(.complaints, use: create)
+        routes.requiring(.viewComplaints).get(.complaint, use: show)
         let manage = complaints.requiring(.manageComplaints)
         manage.post(":id", "forwards", use: forward)
         manage.post(":id", "updates", use: recordUpdate)
         manage.post(":id", "steps", use: step)
-        let inbox = routes.grouped("complaint-inbox").requiring(.answerComplaintForwards)
-        inbox.get(use: inboxPage)
-        inbox.post(":id", "answer", use: answer)
+        routes.requiring(.answerComplaintForwards).get(.complaintInbox, use: inboxPage)
+        routes.requiring(.answerComplaintForwards).post(.complaintInboxAnswer, use: answer)
     }
 
     static let china = TimeZone(secondsFromGMT: WorkingCalendar.chinaOffset)!
@@ -84,7 +83,7 @@ struct ComplaintsController: RouteCollection {
         let page = ListPage(
             rows: ComplaintListView.rows(items, t: { req.t($0, $1) }), hasItems: !items.isEmpty,
             pager: Pager(
-                request: paging, total: total, path: "/complaints",
+                request: paging, total: total, path: .complaints,
                 query: ["state": query["state"] ?? "", "severity": query["severity"] ?? ""], cap: 1000),
             states: [ChoiceOption(value: "", labelKey: "complaints.all_states", isSelected: state == nil)]
                 + ChoiceOption.list(
@@ -195,7 +194,8 @@ struct ComplaintsController: RouteCollection {
             customer: form.newCustomer)
         do {
             let id = try await req.recordComplaint(intake)
-            return req.redirect(to: "/complaints/\(id)", flash: FlashMessage(.success, "flash.complaint_recorded"))
+            return req.redirect(
+                to: SiteURL.complaint(id).path, flash: FlashMessage(.success, "flash.complaint_recorded"))
         } catch let errors as FieldErrors {
             var page = try await newPage(req, form: form)
             // Leaf reads `customer_name` for the new customer's `customer.name`.
@@ -352,7 +352,7 @@ struct ComplaintsController: RouteCollection {
         }
         do {
             try await body()
-            return req.redirect(to: "/complaints/\(row.id)", flash: FlashMessage(.success, flash))
+            return req.redirect(to: SiteURL.complaint(row.id).path, flash: FlashMessage(.success, flash))
         } catch let errors as FieldErrors {
             var page = try await showPage(req, row)
             page.errors = errors.messages
@@ -470,7 +470,8 @@ struct ComplaintsController: RouteCollection {
                 forward, complaint: complaint,
                 .init(answer: form.answer, sendBack: form.sendBack == "on", version: form.version),
                 context: req.auditContext)
-            return req.redirect(to: "/complaint-inbox", flash: FlashMessage(.success, "flash.complaint_answered"))
+            return req.redirect(
+                to: SiteURL.complaintInbox.path, flash: FlashMessage(.success, "flash.complaint_answered"))
         } catch let errors as FieldErrors {
             var page = try await inboxModel(req)
             page.errors = errors.messages

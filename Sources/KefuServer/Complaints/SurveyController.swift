@@ -8,12 +8,11 @@ import Vapor
 /// that issues a link for a closed complaint, with the text to copy into WeChat, SMS or e-mail.
 struct SurveyController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
-        let open = routes.open()
-        open.get("survey", ":token", use: show)
-        open.on(
-            .POST, "survey", ":token", body: .collect(maxSize: ByteCount(value: CSRFMiddleware.anonymousBodyLimit)),
+        routes.open().get(.publicSurvey, use: show)
+        routes.open().on(
+            .POST, .publicSurvey, body: .collect(maxSize: ByteCount(value: CSRFMiddleware.anonymousBodyLimit)),
             use: submit)
-        routes.grouped("complaints").requiring(.manageComplaints).post(":id", "survey", use: issuePage)
+        routes.requiring(.manageComplaints).post(.complaintSurvey, use: issuePage)
         routes.grouped("api", "v1", "complaints").requiring(.manageComplaints).post(":id", "survey", use: issueAPI)
     }
 
@@ -124,19 +123,19 @@ struct SurveyController: RouteCollection {
         case .complaint:
             query =
                 "SELECT complaints.number AS label, customers.name FROM complaints JOIN customers ON customers.id = complaints.customer_id WHERE complaints.id = \(bind: id)"
-            path = "/complaints/\(id)"
+            path = SiteURL.complaint(id).path
         case .inquiry:
             query =
                 "SELECT inquiries.number AS label, customers.name FROM inquiries JOIN customers ON customers.id = inquiries.customer_id WHERE inquiries.id = \(bind: id)"
-            path = "/inquiries/\(id)"
+            path = SiteURL.inquiry(id).path
         case .contract:
             query =
                 "SELECT contracts.number AS label, customers.name FROM contracts JOIN customers ON customers.id = contracts.customer_id WHERE contracts.id = \(bind: id)"
-            path = "/contracts/\(id)"
+            path = SiteURL.contract(id).path
         case .returnVisit:
             query =
                 "SELECT customers.code AS label, customers.name FROM return_visits JOIN customers ON customers.id = return_visits.customer_id WHERE return_visits.id = \(bind: id)"
-            path = "/return-visits/\(id)"
+            path = SiteURL.returnVisit(id).path
         case nil: return nil
         }
         guard let row = try await database.sql().raw(query).first() else { return nil }

@@ -75,7 +75,7 @@ struct SurveyStore {
                 "survey.issued", recordType: matter.recordType, recordID: String(row.id), detail: row.number,
                 context: context, on: tx)
         }
-        let link = (baseURL ?? "") + "/survey/" + token
+        let link = (baseURL ?? "") + SiteURL.publicSurvey(token).path
         let text = localizer.text(
             matter.subject == .complaint ? "survey.message" : "survey.message.\(subject)", .zhHans,
             ["number": row.number, "link": link, "days": String(expiryDays)])

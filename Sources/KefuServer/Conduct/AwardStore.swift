@@ -178,13 +178,13 @@ struct AwardStore {
             if status == .granted {
                 try await notices?.add(
                     to: person.id, event: "award.granted", arguments: ["number": String(id)], body: citation,
-                    link: "/conduct/awards/\(id)", context: context, on: tx)
+                    link: SiteURL.conductAward(id).path, context: context, on: tx)
             }
             for approver in approvers {
                 try await notices?.add(
                     to: approver, event: "award.awaiting_approval", arguments: ["name": person.displayName],
                     body: citation,
-                    link: "/conduct/awards/\(id)", context: context, on: tx)
+                    link: SiteURL.conductAward(id).path, context: context, on: tx)
             }
             return id
         }
@@ -213,7 +213,7 @@ struct AwardStore {
             if approve {
                 try await notices?.add(
                     to: row.staffID, event: "award.granted", arguments: ["number": String(row.id)], body: row.citation,
-                    link: "/conduct/awards/\(row.id)", context: context, on: tx)
+                    link: SiteURL.conductAward(row.id).path, context: context, on: tx)
             }
         }
     }

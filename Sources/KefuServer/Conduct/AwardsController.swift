@@ -7,12 +7,11 @@ import Vapor
 /// with leadership's approval when it was asked for.
 struct AwardsController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
-        let pages = routes.grouped("conduct", "awards")
-        pages.requiring(.grantAwards).get("shortlist", use: shortlist)
-        pages.requiring(.grantAwards).get("new", use: new)
-        pages.requiring(.grantAwards).post(use: create)
-        pages.requiring(.viewConduct).get(":id", use: show)
-        pages.requiring(.approveAwards).post(":id", "approval", use: approve)
+        routes.requiring(.grantAwards).get(.conductAwardShortlist, use: shortlist)
+        routes.requiring(.grantAwards).get(.newConductAward, use: new)
+        routes.requiring(.grantAwards).post(.conductAwards, use: create)
+        routes.requiring(.viewConduct).get(.conductAward, use: show)
+        routes.requiring(.approveAwards).post(.conductAwardApproval, use: approve)
     }
 
     struct Place: Encodable {
@@ -40,7 +39,8 @@ struct AwardsController: RouteCollection {
                     staffID: $0.staffID, name: $0.name, place: $0.place.map(String.init) ?? "—",
                     score: AssessmentCalculation.text($0.score),
                     reasons: $0.reasons.map { ConductText.reason($0, words: words) }, eligible: $0.place != nil,
-                    grantLink: "/conduct/awards/new?kind=monthly&period=\(month)&staffID=\($0.staffID)")
+                    grantLink: SiteURL.newConductAward.path(
+                        rawQuery: "kind=monthly&period=\(month)&staffID=\($0.staffID)"))
             }, hasPlaces: !places.isEmpty, error: nil)
         return try await req.renderPage("conduct/shortlist", titleKey: "conduct.shortlist", page)
     }
@@ -109,7 +109,7 @@ struct AwardsController: RouteCollection {
             let id = try await ConductAPIController.awardStore(req).grant(
                 input, person: person, shortlist: shortlist, context: req.auditContext)
             return req.redirect(
-                to: "/conduct/awards/\(id)", flash: FlashMessage(.success, "conduct.flash.award_decided"))
+                to: SiteURL.conductAward(id).path, flash: FlashMessage(.success, "conduct.flash.award_decided"))
         } catch let problems as FieldErrors {
             return try await renderNew(
                 req, form: form, forms: forms, errors: ConductController.messages(req, problems),
@@ -159,7 +159,7 @@ struct AwardsController: RouteCollection {
                 row, approve: form["approve"] == "yes", version: Int(form["version"] ?? "") ?? -1,
                 context: req.auditContext)
             return req.redirect(
-                to: "/conduct/awards/\(row.id)", flash: FlashMessage(.success, "assessment.flash.saved"))
+                to: SiteURL.conductAward(row.id).path, flash: FlashMessage(.success, "assessment.flash.saved"))
         } catch let error as KefuError where error.status == .conflict {
             return try await renderShow(
                 req, try await AwardStore(database: req.db).find(row.id) ?? row, error: req.t(error.messageKey),

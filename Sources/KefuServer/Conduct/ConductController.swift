@@ -8,16 +8,15 @@ import Vapor
 /// the person's response and the outcome. Penalties and awards have their own controllers.
 struct ConductController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
-        let pages = routes.grouped("conduct")
-        pages.requiring(.viewConduct).get(use: index)
-        pages.requiring(.manageViolations).get("violations", "new", use: newViolation)
-        pages.requiring(.manageViolations).post("violations", use: createViolation)
-        pages.requiring(.viewConduct).get("violations", ":id", use: showViolation)
-        pages.requiring(.respondToViolation).post("violations", ":id", "response", use: respond)
-        pages.requiring(.manageViolations).post("violations", ":id", "outcome", use: decide)
-        pages.requiring(.manageViolations).on(
-            .POST, "violations", ":id", "attachments", body: .collect(maxSize: "21mb"), use: attach)
-        pages.requiring(.viewConduct).get("violations", ":id", "attachments", ":attachmentID", use: download)
+        routes.requiring(.viewConduct).get(.conduct, use: index)
+        routes.requiring(.manageViolations).get(.newConductViolation, use: newViolation)
+        routes.requiring(.manageViolations).post(.conductViolations, use: createViolation)
+        routes.requiring(.viewConduct).get(.conductViolation, use: showViolation)
+        routes.requiring(.respondToViolation).post(.conductViolationResponse, use: respond)
+        routes.requiring(.manageViolations).post(.conductViolationOutcome, use: decide)
+        routes.requiring(.manageViolations).on(
+            .POST, .conductViolationAttachments, body: .collect(maxSize: "21mb"), use: attach)
+        routes.requiring(.viewConduct).get(.conductViolationAttachment, use: download)
     }
 
     // MARK: Shared
@@ -101,7 +100,7 @@ struct ConductController: RouteCollection {
         let words = req.words
         let violations = try await ViolationStore(database: req.db).list(filter, limit: 100).map {
             Row(
-                id: $0.id, link: "/conduct/violations/\($0.id)", person: $0.staffName,
+                id: $0.id, link: SiteURL.conductViolation($0.id).path, person: $0.staffName,
                 at: DisplayFormat.dateTime($0.occurredAt),
                 what: words.label("conduct.violation_type", $0.type), detail: String($0.description.prefix(60)),
                 status: words.label("conduct.outcome", $0.outcome),
@@ -112,7 +111,7 @@ struct ConductController: RouteCollection {
             words: words, numbers: try await RecordReferences.numbers(of: penaltyRows.map(\.cause), on: req.db))
         let penalties = penaltyRows.map {
             Row(
-                id: $0.id, link: "/conduct/penalties/\($0.id)", person: $0.staffName,
+                id: $0.id, link: SiteURL.conductPenalty($0.id).path, person: $0.staffName,
                 at: DisplayFormat.dateTime($0.imposedAt),
                 what: words.label("conduct.penalty_kind", $0.kind) + ($0.amount.map { " ¥\($0)" } ?? ""),
                 detail: conduct.cause($0.cause),
@@ -121,7 +120,7 @@ struct ConductController: RouteCollection {
         }
         let awards = try await AwardStore(database: req.db).list(filter, limit: 100).map {
             Row(
-                id: $0.id, link: "/conduct/awards/\($0.id)", person: $0.staffName,
+                id: $0.id, link: SiteURL.conductAward($0.id).path, person: $0.staffName,
                 at: DisplayFormat.dateTime($0.decidedAt),
                 what: words.label("conduct.award_kind", $0.kind) + ($0.period.map { " \($0)" } ?? ""),
                 detail: words.list($0.formList.map { words.label("conduct.form", $0) }),
@@ -138,7 +137,7 @@ struct ConductController: RouteCollection {
             canRecord: AccessPolicy.allows(staff.role, .manageViolations),
             canPenalize: AccessPolicy.allows(staff.role, .imposePenalties),
             canAward: AccessPolicy.allows(staff.role, .grantAwards),
-            ownRecord: AccessPolicy.allows(staff.role, .viewPersonRecord) ? "/people/\(staff.id)/record" : nil)
+            ownRecord: AccessPolicy.allows(staff.role, .viewPersonRecord) ? SiteURL.personRecord(staff.id).path : nil)
         return try await req.renderPage("conduct/index", titleKey: "conduct.title", page)
     }
 
@@ -194,7 +193,8 @@ struct ConductController: RouteCollection {
                 input.staffID, actor: try req.requireStaff().actor, action: .manageViolations, on: req.db)
             let id = try await ViolationStore(database: req.db).record(input, person: person, context: req.auditContext)
             return req.redirect(
-                to: "/conduct/violations/\(id)", flash: FlashMessage(.success, "conduct.flash.violation_recorded"))
+                to: SiteURL.conductViolation(id).path, flash: FlashMessage(.success, "conduct.flash.violation_recorded")
+            )
         } catch let problems as FieldErrors {
             return try await renderNew(
                 req, form: form, errors: Self.messages(req, problems), status: .unprocessableEntity)
@@ -230,7 +230,7 @@ struct ConductController: RouteCollection {
         let links = cited.map { Link(text: conduct.cause($0), href: conduct.link($0)) }
         let files = try await Self.files(req).list(ViolationRecordKind.self, recordIDs: [row.id]).map {
             FileLink(
-                name: $0.fileName, href: "/conduct/violations/\(row.id)/attachments/\($0.id)",
+                name: $0.fileName, href: SiteURL.conductViolationAttachment(row.id, attachmentID: $0.id).path,
                 size: "\(max(1, $0.byteCount / 1024)) KB")
         }
         let page = ViolationPage(
@@ -247,7 +247,8 @@ struct ConductController: RouteCollection {
             canDecide: manage && row.outcome == "pending", canAttach: manage,
             canPenalize: AccessPolicy.permits(staff.actor, .imposePenalties, on: facts) && staff.id != row.staffID
                 && row.outcome == "confirmed",
-            penalizeLink: "/conduct/penalties/new?staffID=\(row.staffID)&causeType=violation&causeID=\(row.id)",
+            penalizeLink: SiteURL.newConductPenalty.path(
+                rawQuery: "staffID=\(row.staffID)&causeType=violation&causeID=\(row.id)"),
             outcomes: Self.choices(["confirmed", "dismissed"], prefix: "conduct.outcome", selected: form["outcome"]),
             error: error, errors: errors, form: form)
         return try await req.renderPage("conduct/violation", titleKey: "conduct.violation", page, status: status)
@@ -263,7 +264,7 @@ struct ConductController: RouteCollection {
         do {
             try await body()
             return req.redirect(
-                to: "/conduct/violations/\(row.id)", flash: FlashMessage(.success, "assessment.flash.saved"))
+                to: SiteURL.conductViolation(row.id).path, flash: FlashMessage(.success, "assessment.flash.saved"))
         } catch let problems as FieldErrors {
             return try await renderShow(
                 req, row, form: form, errors: Self.messages(req, problems), status: .unprocessableEntity)

@@ -6,12 +6,11 @@ import Vapor
 /// the person's appeal (once, within the window) and the decision on it.
 struct PenaltiesController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
-        let pages = routes.grouped("conduct", "penalties")
-        pages.requiring(.imposePenalties).get("new", use: new)
-        pages.requiring(.imposePenalties).post(use: create)
-        pages.requiring(.viewConduct).get(":id", use: show)
-        pages.requiring(.appealPenalty).post(":id", "appeal", use: appeal)
-        pages.requiring(.decideAppeals).post(":id", "decision", use: decide)
+        routes.requiring(.imposePenalties).get(.newConductPenalty, use: new)
+        routes.requiring(.imposePenalties).post(.conductPenalties, use: create)
+        routes.requiring(.viewConduct).get(.conductPenalty, use: show)
+        routes.requiring(.appealPenalty).post(.conductPenaltyAppeal, use: appeal)
+        routes.requiring(.decideAppeals).post(.conductPenaltyDecision, use: decide)
     }
 
     struct FormPage: Encodable {
@@ -55,7 +54,7 @@ struct PenaltiesController: RouteCollection {
             let id = try await ConductAPIController.penaltyStore(req).impose(
                 input, person: person, context: req.auditContext)
             return req.redirect(
-                to: "/conduct/penalties/\(id)", flash: FlashMessage(.success, "conduct.flash.penalty_imposed"))
+                to: SiteURL.conductPenalty(id).path, flash: FlashMessage(.success, "conduct.flash.penalty_imposed"))
         } catch let problems as FieldErrors {
             var messages = ConductController.messages(req, problems)
             if cause == nil && !causeText.isEmpty { messages["cause"] = req.t("conduct.error.unknown_record") }
@@ -121,7 +120,7 @@ struct PenaltiesController: RouteCollection {
         do {
             try await body()
             return req.redirect(
-                to: "/conduct/penalties/\(row.id)", flash: FlashMessage(.success, "assessment.flash.saved"))
+                to: SiteURL.conductPenalty(row.id).path, flash: FlashMessage(.success, "assessment.flash.saved"))
         } catch let problems as FieldErrors {
             return try await renderShow(
                 req, row, form: form, errors: ConductController.messages(req, problems), status: .unprocessableEntity)

@@ -93,7 +93,7 @@ struct PenaltyStore {
                 context: context, on: tx)
             try await notices?.add(
                 to: person.id, event: "penalty.imposed", arguments: ["number": String(id)], body: reason,
-                link: "/conduct/penalties/\(id)",
+                link: SiteURL.conductPenalty(id).path,
                 context: context, on: tx)
             return id
         }
@@ -147,7 +147,7 @@ struct PenaltyStore {
             for decider in deciders {
                 try await notices?.add(
                     to: decider, event: "penalty.appealed", arguments: ["name": row.staffName], body: reason,
-                    link: "/conduct/penalties/\(row.id)", context: context, on: tx)
+                    link: SiteURL.conductPenalty(row.id).path, context: context, on: tx)
             }
         }
     }
@@ -182,7 +182,7 @@ struct PenaltyStore {
         ) { tx in
             try await notices?.add(
                 to: row.staffID, event: "penalty.appeal_decided", arguments: ["number": String(row.id)], body: note,
-                link: "/conduct/penalties/\(row.id)", context: context, on: tx)
+                link: SiteURL.conductPenalty(row.id).path, context: context, on: tx)
         }
     }
 }

@@ -18,7 +18,7 @@ enum ContractListView {
         for row in rows {
             html.raw("<tr>\n      ")
             cell("number", " class=\"nowrap\"")
-            html.element("<a href=\"/contracts/", String(row.id), "\">")
+            html.element("<a href=\"", SiteURL.contract(row.id).path, "\">")
             html.element("<code>", row.number, "</code></a></td>")
             cell("title")
             html.element("", row.title, " ")
@@ -77,7 +77,7 @@ enum ObligationListView {
             if isPayments {
                 html.element("<code>", row.contractNumber, "</code></td>")
             } else {
-                html.element("<a href=\"/contracts/", String(row.contractID), "\">")
+                html.element("<a href=\"", SiteURL.contract(row.contractID).path, "\">")
                 html.element("<code>", row.contractNumber, "</code></a></td>")
             }
             html.raw("<td")
@@ -92,8 +92,8 @@ enum ObligationListView {
                     html.element("<td><span class=\"tag tag-green\">", t("payments.received", [:]), "</span></td>")
                 } else {
                     html.element(
-                        "<td><form method=\"post\" action=\"/payments/", String(row.id),
-                        "/receipt\" class=\"inline-form\">\n        ")
+                        "<td><form method=\"post\" action=\"", SiteURL.paymentReceipt(row.id).path,
+                        "\" class=\"inline-form\">\n        ")
                     html.element("<input type=\"hidden\" name=\"_csrf\" value=\"", csrf, "\">")
                     html.element("<input type=\"hidden\" name=\"version\" value=\"", String(row.version), "\">")
                     html.element(

@@ -12,7 +12,7 @@ enum ContractPageView {
         var html = HTMLWriter(reservingCapacity: items.count * 1_200)
         let optional = t("contract.checklist.optional", [:]), upload = t("contract.checklist.upload", [:])
         let status = t("contract.checklist.status", [:]), reason = t("contract.checklist.reason", [:])
-        let save = t("contracts.save", [:]), id = String(contractID)
+        let save = t("contracts.save", [:])
         // Each cell names its column, so a phone shows a row as a card of labelled values.
         let document = t("contract.checklist.document", [:]), files = t("contract.checklist.files", [:])
         for item in items {
@@ -26,15 +26,15 @@ enum ContractPageView {
             if item.hasReason { html.element(" <span class=\"muted\">", item.reason, "</span>") }
             html.element("</td>\n      <td data-label=\"", files, "\">")
             for file in item.files {
-                html.element("<a href=\"/contracts/", id, "/files/")
-                html.element("", String(file.id), "\">")
+                html.element("<a href=\"", SiteURL.contractFile(contractID, fileID: file.id).path, "\">")
                 html.element("", file.name, "</a> ")
                 html.element("<span class=\"muted\">", file.size, "</span><br>")
             }
             if canEdit {
-                html.element("<form method=\"post\" action=\"/contracts/", id, "/checklist/")
                 html.element(
-                    "", String(item.id), "/files\" enctype=\"multipart/form-data\" class=\"inline-form\">\n          ")
+                    "<form method=\"post\" action=\"",
+                    SiteURL.contractChecklistItemFiles(contractID, itemID: item.id).path,
+                    "\" enctype=\"multipart/form-data\" class=\"inline-form\">\n          ")
                 html.element("<input type=\"hidden\" name=\"_csrf\" value=\"", csrf, "\">")
                 html.element(
                     "<input type=\"file\" name=\"file\" accept=\".pdf,.jpg,.jpeg,.png,.docx\" aria-label=\"", upload,
@@ -44,8 +44,9 @@ enum ContractPageView {
             html.raw("</td>")
             if canEdit {
                 html.raw("\n      <td class=\"row-forms\">")
-                html.element("<form method=\"post\" action=\"/contracts/", id, "/checklist/")
-                html.element("", String(item.id), "\" class=\"inline-form checklist-form\">\n        ")
+                html.element(
+                    "<form method=\"post\" action=\"", SiteURL.contractChecklistItem(contractID, itemID: item.id).path,
+                    "\" class=\"inline-form checklist-form\">\n        ")
                 html.element("<input type=\"hidden\" name=\"_csrf\" value=\"", csrf, "\">")
                 html.element("<input type=\"hidden\" name=\"version\" value=\"", String(item.version), "\">\n        ")
                 html.element("<select name=\"status\" aria-label=\"", status, "\">")
@@ -98,13 +99,15 @@ enum ContractPageView {
                     html.element("<span class=\"muted\">", byFinance, "</span>")
                 } else {
                     html.element(
-                        "<form method=\"post\" action=\"/obligations/", id, "/fulfilment\" class=\"inline-form\">")
+                        "<form method=\"post\" action=\"", SiteURL.obligationFulfilment(o.id).path,
+                        "\" class=\"inline-form\">")
                     html.element("\n          <input type=\"hidden\" name=\"_csrf\" value=\"", csrf, "\">")
                     html.element("<input type=\"hidden\" name=\"version\" value=\"", String(o.version), "\">")
                     html.element("<button class=\"btn btn-small\" type=\"submit\">", fulfil, "</button></form>")
                 }
                 html.element(
-                    "\n        <form method=\"post\" action=\"/obligations/", id, "/notices\" class=\"inline-form\">")
+                    "\n        <form method=\"post\" action=\"", SiteURL.obligationNotices(o.id).path,
+                    "\" class=\"inline-form\">")
                 html.element("\n          <input type=\"hidden\" name=\"_csrf\" value=\"", csrf, "\">")
                 html.element("<select name=\"channel\" aria-label=\"", channel, "\">")
                 html.fragment(channelOptions)

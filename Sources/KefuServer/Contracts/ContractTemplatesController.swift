@@ -6,11 +6,10 @@ import Vapor
 /// type collects and which clauses are explained. Pages under `/contracts/templates`.
 struct ContractTemplatesController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
-        let templates = routes.grouped("contracts", "templates")
-        templates.requiring(.configureContracts).get(use: list)
-        templates.requiring(.configureContracts).post(use: add)
-        templates.requiring(.configureContracts).get(":code", use: edit)
-        templates.requiring(.configureContracts).post(":code", use: save)
+        routes.requiring(.configureContracts).get(.contractTemplates, use: list)
+        routes.requiring(.configureContracts).post(.contractTemplates, use: add)
+        routes.requiring(.configureContracts).get(.contractTemplate, use: edit)
+        routes.requiring(.configureContracts).post(.contractTemplate, use: save)
     }
 
     struct ListPage: Encodable {
@@ -60,7 +59,7 @@ struct ContractTemplatesController: RouteCollection {
             ).get()
             try await ContractTemplateStore(database: req.db).save(template, version: 0, context: req.auditContext)
             return req.redirect(
-                to: "/contracts/templates/\(code)", flash: FlashMessage(.success, "flash.contract_type_added"))
+                to: SiteURL.contractTemplate(code).path, flash: FlashMessage(.success, "flash.contract_type_added"))
         } catch let errors as FieldErrors {
             return try await renderList(
                 req, newName: form.name ?? "", errors: errors.messages.mapValues { req.t($0) },
@@ -153,7 +152,7 @@ struct ContractTemplatesController: RouteCollection {
             try await ContractTemplateStore(database: req.db).save(
                 template, version: version, context: req.auditContext)
             return req.redirect(
-                to: "/contracts/templates", flash: FlashMessage(.success, "flash.contract_template_saved"))
+                to: SiteURL.contractTemplates.path, flash: FlashMessage(.success, "flash.contract_template_saved"))
         } catch let errors as FieldErrors {
             failed = errors.messages.mapValues { req.t($0) }
         } catch let error as KefuError where error.status == .conflict {

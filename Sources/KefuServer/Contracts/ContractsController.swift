@@ -7,26 +7,25 @@ import Vapor
 /// with the reason at its field and what was typed kept.
 struct ContractsController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
-        let contracts = routes.grouped("contracts")
-        contracts.requiring(.viewContracts).get(use: list)
-        contracts.requiring(.manageContracts).get("new", use: newForm)
-        contracts.requiring(.manageContracts).post(use: create)
-        contracts.requiring(.viewContracts).get(":id", use: show)
-        contracts.requiring(.manageContracts).post(":id", "checklist", ":itemID", use: markDocument)
-        contracts.requiring(.manageContracts).on(
-            .POST, ":id", "checklist", ":itemID", "files", body: .collect(maxSize: "21mb"), use: addScan)
-        contracts.requiring(.manageContracts).post(":id", "clauses", ":clauseID", "explanation", use: explain)
-        contracts.requiring(.manageContracts).post(":id", "questions", use: addQuestion)
-        contracts.requiring(.manageContracts).post(":id", "terms-confirmation", use: confirmTerms)
-        contracts.requiring(.manageContracts).post(":id", "transitions", use: move)
-        contracts.requiring(.manageContracts).post(":id", "forwarding", use: forward)
-        contracts.requiring(.reviewContracts).post(":id", "review", use: review)
-        contracts.requiring(.manageContracts).post(":id", "signing", use: sign)
-        contracts.requiring(.manageContracts).post(":id", "terms", use: changeTerms)
-        contracts.requiring(.manageContracts).on(
-            .POST, ":id", "signed-files", body: .collect(maxSize: "21mb"), use: addSignedFile)
-        contracts.requiring(.viewContracts).get(":id", "files", ":fileID", use: download)
-        contracts.requiring(.manageContracts).post(":id", "obligations", use: addObligation)
+        routes.requiring(.viewContracts).get(.contracts, use: list)
+        routes.requiring(.manageContracts).get(.newContract, use: newForm)
+        routes.requiring(.manageContracts).post(.contracts, use: create)
+        routes.requiring(.viewContracts).get(.contract, use: show)
+        routes.requiring(.manageContracts).post(.contractChecklistItem, use: markDocument)
+        routes.requiring(.manageContracts).on(
+            .POST, .contractChecklistItemFiles, body: .collect(maxSize: "21mb"), use: addScan)
+        routes.requiring(.manageContracts).post(.contractClauseExplanation, use: explain)
+        routes.requiring(.manageContracts).post(.contractQuestions, use: addQuestion)
+        routes.requiring(.manageContracts).post(.contractTermsConfirmation, use: confirmTerms)
+        routes.requiring(.manageContracts).post(.contractTransitions, use: move)
+        routes.requiring(.manageContracts).post(.contractForwarding, use: forward)
+        routes.requiring(.reviewContracts).post(.contractReview, use: review)
+        routes.requiring(.manageContracts).post(.contractSigning, use: sign)
+        routes.requiring(.manageContracts).post(.contractTerms, use: changeTerms)
+        routes.requiring(.manageContracts).on(
+            .POST, .contractSignedFiles, body: .collect(maxSize: "21mb"), use: addSignedFile)
+        routes.requiring(.viewContracts).get(.contractFile, use: download)
+        routes.requiring(.manageContracts).post(.contractObligations, use: addObligation)
     }
 
     // MARK: The list
@@ -228,7 +227,8 @@ struct ContractsController: RouteCollection {
         }
         if (may.manage && SurveyRules.refusal(.contract, contractState: row.state) == nil) || outcome != nil {
             page.survey = try await SurveyOffer.load(
-                .contract, id: row.id, action: "/contracts/\(row.id)/survey", outcome: outcome, now: req.now, on: req.db
+                .contract, id: row.id, action: SiteURL.contractSurvey(row.id).path, outcome: outcome, now: req.now,
+                on: req.db
             )
         }
         return try await req.renderPage("contracts/show", titleKey: "contracts.title", page, status: status)

@@ -77,7 +77,7 @@ enum ObligationReminderJob {
                 reminder: reminder, titleKey: "reminder.title.\(reminder.event.rawValue)",
                 arguments: ["title": row.title],
                 lines: [row.contract_number, row.customer_name, amount, "⏰ " + row.due_on].compactMap { $0 },
-                path: "/contracts/\(row.contract_id)", recipients: Array(Set(recipients)).sorted())
+                path: SiteURL.contract(row.contract_id).path, recipients: Array(Set(recipients)).sorted())
         }
         try await Reminders(app: app).record(messages, now: now)
         // The marks in one transaction: a commit per chunk of 500 cost a disk flush each.

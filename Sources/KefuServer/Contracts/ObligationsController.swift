@@ -6,11 +6,11 @@ import Vapor
 /// fulfil an obligation and to log a reminder given to the customer.
 struct ObligationsController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
-        routes.grouped("obligations").requiring(.viewContracts).get(use: list)
-        routes.grouped("obligations").requiring(.manageContracts).post(":id", "fulfilment", use: fulfil)
-        routes.grouped("obligations").requiring(.manageContracts).post(":id", "notices", use: addNotice)
-        routes.grouped("payments").requiring(.viewPayments).get(use: payments)
-        routes.grouped("payments").requiring(.receivePayments).post(":id", "receipt", use: receive)
+        routes.requiring(.viewContracts).get(.obligations, use: list)
+        routes.requiring(.manageContracts).post(.obligationFulfilment, use: fulfil)
+        routes.requiring(.manageContracts).post(.obligationNotices, use: addNotice)
+        routes.requiring(.viewPayments).get(.payments, use: payments)
+        routes.requiring(.receivePayments).post(.paymentReceipt, use: receive)
     }
 
     struct ListPage: Encodable {
@@ -57,7 +57,7 @@ struct ObligationsController: RouteCollection {
                 items, isPayments: isPayments, canReceive: canReceive, csrf: req.csrfToken ?? "", t: { req.t($0, $1) }),
             hasItems: !rows.isEmpty,
             pager: Pager(
-                request: paging, total: total, path: isPayments ? SiteURL.payments : "/obligations",
+                request: paging, total: total, path: isPayments ? .payments : .obligations,
                 query: ["view": query["view"] ?? "", "scope": query["scope"] ?? "", "staff": query["staff"] ?? ""],
                 cap: 1000))
         return try await req.renderPage(

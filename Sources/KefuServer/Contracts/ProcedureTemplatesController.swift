@@ -7,11 +7,10 @@ import Vapor
 /// Pages under `/procedures/templates`.
 struct ProcedureTemplatesController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
-        let templates = routes.grouped("procedures", "templates")
-        templates.requiring(.configureContracts).get(use: list)
-        templates.requiring(.configureContracts).post(use: add)
-        templates.requiring(.configureContracts).get(":code", use: edit)
-        templates.requiring(.configureContracts).post(":code", use: save)
+        routes.requiring(.configureContracts).get(.procedureTemplates, use: list)
+        routes.requiring(.configureContracts).post(.procedureTemplates, use: add)
+        routes.requiring(.configureContracts).get(.procedureTemplate, use: edit)
+        routes.requiring(.configureContracts).post(.procedureTemplate, use: save)
     }
 
     struct ListPage: Encodable {
@@ -58,7 +57,7 @@ struct ProcedureTemplatesController: RouteCollection {
             ).get()
             try await ProcedureTemplateStore(database: req.db).save(template, version: 0, context: req.auditContext)
             return req.redirect(
-                to: "/procedures/templates/\(code)", flash: FlashMessage(.success, "flash.procedure_type_added"))
+                to: SiteURL.procedureTemplate(code).path, flash: FlashMessage(.success, "flash.procedure_type_added"))
         } catch let errors as FieldErrors {
             return try await renderList(
                 req, newName: form.name ?? "", errors: errors.messages.mapValues { req.t($0) },
@@ -153,7 +152,7 @@ struct ProcedureTemplatesController: RouteCollection {
             try await ProcedureTemplateStore(database: req.db).save(
                 template, version: version, context: req.auditContext)
             return req.redirect(
-                to: "/procedures/templates", flash: FlashMessage(.success, "flash.procedure_type_saved"))
+                to: SiteURL.procedureTemplates.path, flash: FlashMessage(.success, "flash.procedure_type_saved"))
         } catch let errors as FieldErrors {
             failed = errors.messages.mapValues { req.t($0) }
         } catch let error as KefuError where error.status == .conflict {

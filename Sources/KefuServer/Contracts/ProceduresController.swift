@@ -175,10 +175,9 @@ struct ProceduresAPIController: RouteCollection {
 /// The customer's procedures page (手续办理): where each stands, the guidance to give for each step.
 struct ProceduresController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
-        let customer = routes.grouped("customers", ":id", "procedures")
-        customer.requiring(.viewContracts).get(use: show)
-        customer.requiring(.manageContracts).post(use: start)
-        routes.grouped("procedures").requiring(.manageContracts).post(":id", "steps", ":stepID", use: updateStep)
+        routes.requiring(.viewContracts).get(.customerProcedures, use: show)
+        routes.requiring(.manageContracts).post(.customerProcedures, use: start)
+        routes.requiring(.manageContracts).post(.procedureStep, use: updateStep)
     }
 
     struct Page: Encodable {
@@ -234,7 +233,7 @@ struct ProceduresController: RouteCollection {
             _ = try await ProcedureStore(database: req.db).start(
                 customerID: try customer.requireID(), input, labels: req.contractLabels, context: req.auditContext)
             return req.redirect(
-                to: "/customers/\(try customer.requireID())/procedures",
+                to: SiteURL.customerProcedures(try customer.requireID()).path,
                 flash: FlashMessage(.success, "flash.procedure_started"))
         } catch let errors as FieldErrors {
             return try await render(
@@ -259,7 +258,7 @@ struct ProceduresController: RouteCollection {
                     version: form.version), today: req.today, labels: req.contractLabels,
                 context: req.auditContext)
             return req.redirect(
-                to: "/customers/\(procedure.customerID)/procedures",
+                to: SiteURL.customerProcedures(procedure.customerID).path,
                 flash: FlashMessage(.success, "flash.contract_saved"))
         } catch let errors as FieldErrors {
             return try await render(

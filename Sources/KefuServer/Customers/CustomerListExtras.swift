@@ -76,7 +76,7 @@ struct CustomerListExtras: Encodable {
                 html.raw("<th>")
             }
             html.element("<a class=\"sort-link\" id=\"sort-", column, "\"")
-            html.element(" href=\"/customers?", next.queryString, "\"")
+            html.element(" href=\"", SiteURL.customers.path(rawQuery: next.queryString), "\"")
             html.element(" title=\"", words.t("customers.sort_by", ["column": label]), "\">")
             html.text(label)
             if let current {
@@ -97,7 +97,7 @@ struct CustomerListExtras: Encodable {
             let target = CustomerFilter(parameters: QueryParameters(query), staffID: staffID)
             let isCurrent = target.sameFiles(as: filter)
             html.raw(isCurrent ? "<a class=\"chip is-current\" aria-current=\"true\"" : "<a class=\"chip\"")
-            html.element(" href=\"/customers?", target.queryString, "\">")
+            html.element(" href=\"", SiteURL.customers.path(rawQuery: target.queryString), "\">")
             html.element("", label, "</a>")
         }
         for builtIn in SavedFilterStore.builtIns { chip(words.t(builtIn.key), query: builtIn.query) }
@@ -105,8 +105,8 @@ struct CustomerListExtras: Encodable {
             html.raw("<span class=\"chip-group\">")
             chip(row.name, query: row.query)
             html.element(
-                "<form method=\"post\" action=\"/customers/saved-filters/", String(row.id),
-                "/delete\" class=\"inline-form\">")
+                "<form method=\"post\" action=\"", SiteURL.customerSavedFilterDelete(row.id).path,
+                "\" class=\"inline-form\">")
             html.element("<input type=\"hidden\" name=\"_csrf\" value=\"", csrf, "\">")
             html.element(
                 "<button class=\"chip-remove\" type=\"submit\" title=\"",

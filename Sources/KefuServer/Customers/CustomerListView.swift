@@ -30,10 +30,10 @@ enum CustomerListView {
                 html.raw(checked.contains(row.id) ? " checked></td>" : "></td>")
             }
             open(\.code, nowrap: true)
-            html.element("<a href=\"/customers/", String(row.id), "\">")
+            html.element("<a href=\"", SiteURL.customer(row.id).path, "\">")
             html.element("<code>", row.code, "</code></a></td>")
             open(\.name)
-            html.element("<a href=\"/customers/", String(row.id), "\">")
+            html.element("<a href=\"", SiteURL.customer(row.id).path, "\">")
             html.element("", row.name, "</a></td>")
             open(\.company)
             html.element("", row.companyName.flatMap { $0.isEmpty ? nil : $0 } ?? "—", "</td>")

@@ -133,7 +133,7 @@ enum CustomerOverviewView {
         var html = HTMLWriter(reservingCapacity: items.count * 200)
         for item in items {
             if item.isOverdue { html.raw("<li class=\"is-overdue\">") } else { html.raw("<li>") }
-            html.element("<a href=\"/inquiries/", String(item.id), "\">")
+            html.element("<a href=\"", SiteURL.inquiry(item.id).path, "\">")
             html.element("", item.number ?? words.t("inquiries.title"), "</a>")
             html.element(
                 " <span class=\"nowrap\">",
@@ -150,7 +150,7 @@ enum CustomerOverviewView {
     static func recommendations(_ items: [CustomerOverview.Recommendation], words: DisplayWords) -> HTMLFragment {
         var html = HTMLWriter(reservingCapacity: items.count * 200)
         for item in items {
-            html.element("<li><a href=\"/projects/", String(item.projectID), "\">")
+            html.element("<li><a href=\"", SiteURL.project(item.projectID).path, "\">")
             html.element("", item.projectName, "</a>")
             html.element(" <span class=\"muted nowrap\">", DisplayFormat.dateTime(item.recommendedAt), "</span> ")
             if let reaction = item.reaction {

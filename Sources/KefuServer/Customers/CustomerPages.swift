@@ -200,10 +200,10 @@ struct CustomerListPage: Encodable {
             "withoutFollowUp": filter.withoutOpenFollowUp ? "1" : "",
             "notContactedDays": filter.notContactedDays.map(String.init) ?? "",
         ]
-        pager = Pager(request: paging, total: total, path: "/customers", query: query, cap: CustomerQueries.countCap)
+        pager = Pager(request: paging, total: total, path: .customers, query: query, cap: CustomerQueries.countCap)
         canExport = AccessPolicy.allows(staff.role, .exportCustomers)
         exportHref =
-            "/customers/export.csv?"
+            SiteURL.customersExportCSV.path + "?"
             + query.filter { !$0.value.isEmpty }.sorted { $0.key < $1.key }
             .map { "\($0.key)=\($0.value.addingPercentEncoding(withAllowedCharacters: .urlQueryValueAllowed) ?? "")" }
             .joined(separator: "&")
@@ -346,7 +346,10 @@ struct CustomerFilePage: Encodable {
                         } ?? "—",
                         content: words.orDash(record.content), nextStep: words.orDash(nextStep),
                         followUpHref: canPlanFollowUp && !nextStep.isEmpty
-                            ? "/customers/\(dto.id)/follow-ups?purpose=\(nextStep.addingPercentEncoding(withAllowedCharacters: .urlQueryValueAllowed) ?? "")#plan-form"
+                            ? SiteURL.customerFollowUps(dto.id).path(
+                                rawQuery:
+                                    "purpose=\(nextStep.addingPercentEncoding(withAllowedCharacters: .urlQueryValueAllowed) ?? "")",
+                                fragment: "plan-form")
                             : nil
                     )
                 }
@@ -388,16 +391,17 @@ struct CustomerFilePage: Encodable {
             ["inbound", "outbound"], labelPrefix: "communication.direction",
             selected: communication.direction ?? "inbound")
         pager = Pager(
-            request: paging, total: timelineTotal, path: "/customers/\(dto.id)",
+            request: paging, total: timelineTotal, path: .customer(dto.id),
             query: group.map { ["kind": $0.rawValue] } ?? [:])
         timelineFilters =
             [
                 TimelineFilter(
-                    href: "/customers/\(dto.id)#timeline", labelKey: "timeline.group.all", isCurrent: group == nil)
+                    href: SiteURL.customer(dto.id).path(rawQuery: "", fragment: "timeline"),
+                    labelKey: "timeline.group.all", isCurrent: group == nil)
             ]
             + Timeline.Group.allCases.map {
                 TimelineFilter(
-                    href: "/customers/\(dto.id)?kind=\($0.rawValue)#timeline",
+                    href: SiteURL.customer(dto.id).path(rawQuery: "kind=\($0.rawValue)", fragment: "timeline"),
                     labelKey: "timeline.group.\($0.rawValue)", isCurrent: $0 == group)
             }
     }

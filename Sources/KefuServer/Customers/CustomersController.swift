@@ -7,20 +7,19 @@ import Vapor
 /// communications, reassignment.
 struct CustomersController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
-        let customers = routes.grouped("customers")
-        customers.requiring(.viewCustomers).get(use: list)
-        customers.requiring(.createCustomer).get("new", use: newForm)
-        customers.requiring(.createCustomer).post(use: create)
-        customers.requiring(.reassignCustomers).post("reassign", use: reassign)
-        customers.requiring(.exportCustomers).get("export.csv", use: export)
-        customers.requiring(.viewCustomers).get(":id", use: show)
-        customers.requiring(.editCustomer).get(":id", "edit", use: editForm)
-        customers.requiring(.editCustomer).post(":id", use: update)
-        customers.requiring(.revealCustomerContact).post(":id", "reveal", use: reveal)
-        customers.requiring(.recordCommunication).post(":id", "communications", use: recordCommunication)
-        customers.requiring(.createCustomer).get("duplicate-check", use: duplicateCheck)
-        customers.requiring(.viewCustomers).post("saved-filters", use: saveFilter)
-        customers.requiring(.viewCustomers).post("saved-filters", ":filterID", "delete", use: deleteFilter)
+        routes.requiring(.viewCustomers).get(.customers, use: list)
+        routes.requiring(.createCustomer).get(.newCustomer, use: newForm)
+        routes.requiring(.createCustomer).post(.customers, use: create)
+        routes.requiring(.reassignCustomers).post(.customerReassign, use: reassign)
+        routes.requiring(.exportCustomers).get(.customersExportCSV, use: export)
+        routes.requiring(.viewCustomers).get(.customer, use: show)
+        routes.requiring(.editCustomer).get(.customerEdit, use: editForm)
+        routes.requiring(.editCustomer).post(.customer, use: update)
+        routes.requiring(.revealCustomerContact).post(.customerReveal, use: reveal)
+        routes.requiring(.recordCommunication).post(.customerCommunications, use: recordCommunication)
+        routes.requiring(.createCustomer).get(.customerDuplicateCheck, use: duplicateCheck)
+        routes.requiring(.viewCustomers).post(.customerSavedFilters, use: saveFilter)
+        routes.requiring(.viewCustomers).post(.customerSavedFilterDelete, use: deleteFilter)
     }
 
     @Sendable func list(req: Request) async throws -> Response {
@@ -65,7 +64,8 @@ struct CustomersController: RouteCollection {
             _ = try await SavedFilterStore(database: req.db).save(
                 name: name, filter: filter, staffID: staff.id, context: req.auditContext)
             return req.redirect(
-                to: "/customers?" + filter.queryString, flash: FlashMessage(.success, "flash.saved_filter_saved"))
+                to: SiteURL.customers.path + "?" + filter.queryString,
+                flash: FlashMessage(.success, "flash.saved_filter_saved"))
         } catch let errors as FieldErrors {
             return try await renderList(
                 req, filter: filter,
@@ -81,7 +81,7 @@ struct CustomersController: RouteCollection {
         else {
             throw Abort(.notFound)
         }
-        return req.redirect(to: "/customers", flash: FlashMessage(.success, "flash.saved_filter_deleted"))
+        return req.redirect(to: SiteURL.customers.path, flash: FlashMessage(.success, "flash.saved_filter_deleted"))
     }
 
     @Sendable func export(req: Request) async throws -> Response {
@@ -111,7 +111,8 @@ struct CustomersController: RouteCollection {
                 followUp: followUp
             )
             return req.redirect(
-                to: "/customers/\(try customer.requireID())", flash: FlashMessage(.success, "flash.customer_created"))
+                to: SiteURL.customer(try customer.requireID()).path,
+                flash: FlashMessage(.success, "flash.customer_created"))
         } catch let errors as FieldErrors {
             page.errors = errors.messages
         } catch let duplicates as PossibleDuplicates {
@@ -173,7 +174,7 @@ struct CustomersController: RouteCollection {
                 duplicateReason: form.duplicateReason, context: req.auditContext, followUp: followUp
             )
             return req.redirect(
-                to: "/customers/\(try customer.requireID())", flash: FlashMessage(.success, "flash.saved"))
+                to: SiteURL.customer(try customer.requireID()).path, flash: FlashMessage(.success, "flash.saved"))
         } catch let errors as FieldErrors {
             page.errors = errors.messages
         } catch let duplicates as PossibleDuplicates {
@@ -208,7 +209,7 @@ struct CustomersController: RouteCollection {
                 context: req.auditContext
             )
             return req.redirect(
-                to: "/customers/\(try customer.requireID())",
+                to: SiteURL.customer(try customer.requireID()).path,
                 flash: FlashMessage(.success, "flash.communication_recorded"))
         } catch let errors as FieldErrors {
             return try await req.renderCustomerFile(
@@ -222,7 +223,7 @@ struct CustomersController: RouteCollection {
         let staff = try req.requireStaff()
         // The form carries the list's filter as hidden fields: the list to return to, and "all matching".
         let filter = CustomerFilter(parameters: QueryParameters(req.body.string), staffID: staff.id)
-        let back = "/customers?" + filter.queryString
+        let back = SiteURL.customers.path + "?" + filter.queryString
         let target = try? req.content.get(Int.self, at: "toStaffID")
         let reason = ((try? req.content.get(String.self, at: "reason")) ?? "").trimmed
         let allMatching = (try? req.content.get(String.self, at: "allMatching")) == "1"
@@ -256,7 +257,7 @@ extension Request {
         let localizer = application.kefu.localizer
         return ReassignmentNotice(
             title: { count in localizer.text("reminder.title.customers.assigned", .zhHans, ["count": String(count)]) },
-            link: "/customers?specialist=\(staffID)")
+            link: SiteURL.customers.path(rawQuery: "specialist=\(staffID)"))
     }
 }
 

@@ -51,7 +51,7 @@ struct DashboardController: RouteCollection {
     private struct SignIn: Decodable { var occurred_at: Date; var address: String }
 
     func boot(routes: any RoutesBuilder) throws {
-        routes.requiring(.viewDashboard).get(use: show)
+        routes.requiring(.viewDashboard).get(.dashboard, use: show)
     }
 
     @Sendable func show(req: Request) async throws -> Response {
@@ -67,11 +67,12 @@ struct DashboardController: RouteCollection {
                 departmentID: scope == .any ? nil : staff.departmentID)
             figures.append(
                 .init(
-                    labelKey: "dashboard.figure.active_staff", value: members.values.reduce(0, +), href: SiteURL.staff))
+                    labelKey: "dashboard.figure.active_staff", value: members.values.reduce(0, +),
+                    href: SiteURL.staff.path))
             figures.append(
                 .init(
                     labelKey: "dashboard.figure.specialists", value: members[Role.specialist.rawValue] ?? 0,
-                    href: SiteURL.staff + "?role=specialist"))
+                    href: SiteURL.staff.path(query: ["role": "specialist"])))
         }
         let canSeeAudit = AccessPolicy.allows(staff.role, .viewAuditLog)
         var events: [Page.Event] = []
@@ -86,7 +87,7 @@ struct DashboardController: RouteCollection {
             figures.append(
                 .init(
                     labelKey: "dashboard.figure.failed_sign_ins", value: failures,
-                    href: SiteURL.auditLog + "?action=auth.sign_in_failed"))
+                    href: SiteURL.auditLog.path(query: ["action": "auth.sign_in_failed"])))
             // People by display name (issue 10 #5): the actor's current name, else the name recorded.
             let recent = try await sql.raw(
                 """
@@ -148,9 +149,14 @@ struct DashboardController: RouteCollection {
             shown.places =
                 entries.compactMap { entry in
                     entry.path.map {
-                        Page.Place(href: $0, labelKey: entry.key, helpKey: "dashboard.can.\(entry.key.dropFirst(4))")
+                        Page.Place(
+                            href: $0.path, labelKey: entry.key, helpKey: "dashboard.can.\(entry.key.dropFirst(4))")
                     }
-                } + [Page.Place(href: "/profile", labelKey: "dashboard.open_profile", helpKey: "dashboard.can.profile")]
+                } + [
+                    Page.Place(
+                        href: SiteURL.profile.path, labelKey: "dashboard.open_profile", helpKey: "dashboard.can.profile"
+                    )
+                ]
             shown.emptyReasonKey = "dashboard.why_empty.\(staff.role.rawValue)"
         }
         return try await req.renderPage("dashboard/index", titleKey: "dashboard.title", shown)

@@ -89,20 +89,21 @@ struct WorkbenchPage: Encodable {
             .init(
                 labelKey: isTeam ? "workbench.figure.team_promised" : "workbench.figure.promised_due",
                 value: isTeam ? teamPromised : promised.total,
-                href: "/inquiries?status=promised" + mineQuery),
+                href: SiteURL.inquiries.path(rawQuery: "status=promised") + mineQuery),
             .init(
                 labelKey: isTeam ? "workbench.figure.team_follow_ups" : "workbench.figure.follow_ups_today",
                 value: followUps.total,
-                href: "/follow-ups?view=open" + mineQuery),
+                href: SiteURL.followUps.path(rawQuery: "view=open") + mineQuery),
             .init(
                 labelKey: "workbench.figure.waiting", value: min(waiting.total, InquiryStore.countCap),
-                href: "/inquiries?status=waiting", isCapped: waiting.total > InquiryStore.countCap),
+                href: SiteURL.inquiries.path(rawQuery: "status=waiting"),
+                isCapped: waiting.total > InquiryStore.countCap),
         ]
         if !isTeam {
             figures.append(
                 .init(
                     labelKey: "workbench.figure.assigned_today", value: assigned.count,
-                    href: "/customers?specialist=\(staffID)&sort=updated"))
+                    href: SiteURL.customers.path(rawQuery: "specialist=\(staffID)&sort=updated")))
         }
         let localize = { (key: String) in req.t(key) }
         return WorkbenchPage(

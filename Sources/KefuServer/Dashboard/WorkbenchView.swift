@@ -8,14 +8,17 @@ enum WorkbenchView {
             let id = String(m.staffID)
             html.element("<tr>\n      <td>", m.name, "</td>")
             html.raw(m.promisedOverdue > 0 ? "\n      <td class=\"num overdue\">" : "\n      <td class=\"num\">")
-            html.element("<a href=\"/inquiries?status=promised&staff=", id, "\">")
+            let promised = SiteURL.inquiries.path(query: ["status": "promised", "staff": id])
+            html.element("<a href=\"", promised, "\">")
             html.element("", String(m.promisedOverdue), "</a></td>")
-            html.element("\n      <td class=\"num\"><a href=\"/inquiries?status=promised&staff=", id, "\">")
+            html.element("\n      <td class=\"num\"><a href=\"", promised, "\">")
             html.element("", String(m.promisedDue), "</a></td>")
             html.raw(m.followUpsOverdue > 0 ? "\n      <td class=\"num overdue\">" : "\n      <td class=\"num\">")
-            html.element("<a href=\"/follow-ups?view=overdue&staff=", id, "\">")
+            html.element("<a href=\"", SiteURL.followUps.path(query: ["view": "overdue", "staff": id]), "\">")
             html.element("", String(m.followUpsOverdue), "</a></td>")
-            html.element("\n      <td class=\"num\"><a href=\"/follow-ups?view=open&staff=", id, "\">")
+            html.element(
+                "\n      <td class=\"num\"><a href=\"", SiteURL.followUps.path(query: ["view": "open", "staff": id]),
+                "\">")
             html.element("", String(m.followUpsToday), "</a></td></tr>")
         }
         return html.fragment
@@ -24,7 +27,7 @@ enum WorkbenchView {
     static func promises(_ promises: [WorkbenchPage.Promise], overdueLabel: String) -> HTMLFragment {
         var html = HTMLWriter(reservingCapacity: promises.count * 240)
         for p in promises {
-            html.element("<li><a href=\"/inquiries/", String(p.id), "\">")
+            html.element("<li><a href=\"", SiteURL.inquiry(p.id).path, "\">")
             html.element("<code>", p.number, "</code> ")
             html.element("", p.customer, "</a> · ")
             html.text(p.question)
@@ -39,7 +42,7 @@ enum WorkbenchView {
     static func followUps(_ followUps: [WorkbenchPage.FollowUp], overdueLabel: String) -> HTMLFragment {
         var html = HTMLWriter(reservingCapacity: followUps.count * 200)
         for f in followUps {
-            html.element("<li><a href=\"/customers/", String(f.customerID), "/follow-ups\">")
+            html.element("<li><a href=\"", SiteURL.customerFollowUps(f.customerID).path, "\">")
             html.element("", f.customer, "</a> · ")
             html.text(f.purpose)
             html.raw(f.isOverdue ? "\n    <br><span class=\"overdue\">" : "\n    <br><span class=\"muted\">")
@@ -55,7 +58,7 @@ enum WorkbenchView {
         var html = HTMLWriter(reservingCapacity: waiting.count * 200)
         for w in waiting {
             if linked {
-                html.element("<li><a href=\"/inquiries/", String(w.id), "\">")
+                html.element("<li><a href=\"", SiteURL.inquiry(w.id).path, "\">")
                 html.element("<code>", w.number, "</code></a> ")
             } else {
                 html.element("<li><code>", w.number, "</code> ")
@@ -70,7 +73,7 @@ enum WorkbenchView {
     static func assigned(_ assigned: [WorkbenchPage.Assigned], localize: (String) -> String) -> HTMLFragment {
         var html = HTMLWriter(reservingCapacity: assigned.count * 200)
         for c in assigned {
-            html.element("<li><a href=\"/customers/", String(c.id), "\">")
+            html.element("<li><a href=\"", SiteURL.customer(c.id).path, "\">")
             html.element("<code>", c.code, "</code> ")
             html.element("", c.name, "</a> ")
             html.element("", c.company, " <span class=\"tag\">")

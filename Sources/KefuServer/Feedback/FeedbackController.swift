@@ -9,15 +9,15 @@ import Vapor
 struct FeedbackController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
         let feedback = routes.grouped("feedback")
-        feedback.requiring(.viewFeedback).get(use: list)
-        feedback.requiring(.recordFeedback).get("new", use: newFeedback)
-        feedback.requiring(.recordFeedback).post(use: create)
-        feedback.requiring(.viewFeedback).get(":id", use: show)
+        routes.requiring(.viewFeedback).get(.feedback, use: list)
+        routes.requiring(.recordFeedback).get(.newFeedback, use: newFeedback)
+        routes.requiring(.recordFeedback).post(.feedback, use: create)
+        routes.requiring(.viewFeedback).get(.feedbackItem, use: show)
         let manage = feedback.requiring(.manageFeedback)
         manage.post(":id", "forward", use: forward)
         manage.post(":id", "chase", use: chase)
         manage.post(":id", "close", use: close)
-        feedback.requiring(.answerFeedback).post(":id", "answer", use: answer)
+        routes.requiring(.answerFeedback).post(.feedbackAnswer, use: answer)
     }
 
     /// The list's filter as the person's scope allows: own, their department's, or all.
@@ -72,7 +72,7 @@ struct FeedbackController: RouteCollection {
         if let projectID { query["project"] = String(projectID) }
         let page = ListPage(
             items: items, hasItems: !items.isEmpty,
-            pager: Pager(request: paging, total: total, path: "/feedback", query: query, cap: 1000),
+            pager: Pager(request: paging, total: total, path: .feedback, query: query, cap: 1000),
             states: [ChoiceOption(value: "", labelKey: "feedback.all_states", isSelected: state == nil)]
                 + ChoiceOption.list(
                     FeedbackState.allCases.map(\.rawValue), labelPrefix: "feedback.state",
@@ -154,7 +154,8 @@ struct FeedbackController: RouteCollection {
                 .init(
                     customerID: form.customerID, kind: form.kind, topic: form.topic, projectID: projectID,
                     content: form.content, staffID: nil), context: req.auditContext)
-            return req.redirect(to: "/feedback/\(id)", flash: FlashMessage(.success, "flash.feedback_recorded"))
+            return req.redirect(
+                to: SiteURL.feedbackItem(id).path, flash: FlashMessage(.success, "flash.feedback_recorded"))
         } catch let errors as FieldErrors {
             var page = try await newPage(req, form: form)
             page.errors = errors.messages
@@ -225,7 +226,7 @@ struct FeedbackController: RouteCollection {
     ) async throws -> Response {
         do {
             try await body()
-            return req.redirect(to: "/feedback/\(row.id)", flash: FlashMessage(.success, flash))
+            return req.redirect(to: SiteURL.feedbackItem(row.id).path, flash: FlashMessage(.success, flash))
         } catch let errors as FieldErrors {
             var page = try await showPage(req, row, draft: draft)
             page.errors = errors.messages
@@ -262,7 +263,7 @@ struct FeedbackController: RouteCollection {
             lines: [row.number, row.request ?? "", row.dueAt.map { "⏰ " + DisplayFormat.dateTime($0) } ?? ""].filter {
                 !$0.isEmpty
             },
-            path: "/feedback/\(id)", recipients: liaisons)
+            path: SiteURL.feedbackItem(id).path, recipients: liaisons)
         try await Reminders(app: req.application).record([message], now: req.now)
     }
 

@@ -7,13 +7,12 @@ import Vapor
 /// customers the rule says need a plan, and one customer's follow-ups with planning and completion.
 struct FollowUpsController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
-        routes.grouped("follow-ups").requiring(.viewFollowUps).get(use: list)
-        routes.grouped("follow-ups").requiring(.manageFollowUps).post(":followUpID", "complete", use: complete)
-        routes.grouped("follow-ups").requiring(.manageFollowUps).post(":followUpID", "reschedule", use: reschedule)
-        routes.grouped("follow-ups").requiring(.manageFollowUps).post("complete", use: completeAll)
-        let customer = routes.grouped("customers", ":id", "follow-ups")
-        customer.requiring(.viewFollowUps).get(use: forCustomer)
-        customer.requiring(.manageFollowUps).post(use: plan)
+        routes.requiring(.viewFollowUps).get(.followUps, use: list)
+        routes.requiring(.manageFollowUps).post(.followUpComplete, use: complete)
+        routes.requiring(.manageFollowUps).post(.followUpReschedule, use: reschedule)
+        routes.requiring(.manageFollowUps).post(.followUpsComplete, use: completeAll)
+        routes.requiring(.viewFollowUps).get(.customerFollowUps, use: forCustomer)
+        routes.requiring(.manageFollowUps).post(.customerFollowUps, use: plan)
     }
 
     struct Item: Encodable {
@@ -220,7 +219,7 @@ struct FollowUpsController: RouteCollection {
             _ = try await FollowUpStore(database: req.db).plan(
                 input, customerID: id, context: req.auditContext, timeZone: DisplayFormat.timeZone)
             return req.redirect(
-                to: "/customers/\(id)/follow-ups", flash: FlashMessage(.success, "flash.follow_up_planned"))
+                to: SiteURL.customerFollowUps(id).path, flash: FlashMessage(.success, "flash.follow_up_planned"))
         } catch let errors as FieldErrors {
             var page = try await customerPage(req, customer, plan: input)
             page.errors = errors.messages
@@ -246,7 +245,7 @@ struct FollowUpsController: RouteCollection {
                 followUp.id, .init(outcome: form.outcome ?? "", next: next), context: req.auditContext,
                 timeZone: DisplayFormat.timeZone)
             return req.redirect(
-                to: "/customers/\(followUp.customerID)/follow-ups",
+                to: SiteURL.customerFollowUps(followUp.customerID).path,
                 flash: FlashMessage(.success, "flash.follow_up_completed"))
         } catch let errors as FieldErrors {
             guard let customer = try await CustomerModel.find(followUp.customerID, on: req.db) else {
@@ -269,7 +268,7 @@ struct FollowUpsController: RouteCollection {
         do {
             try await store.reschedule(followUp.id, input, context: req.auditContext, timeZone: DisplayFormat.timeZone)
             return req.redirect(
-                to: "/customers/\(followUp.customerID)/follow-ups",
+                to: SiteURL.customerFollowUps(followUp.customerID).path,
                 flash: FlashMessage(.success, "flash.follow_up_rescheduled"))
         } catch let errors as FieldErrors {
             guard let customer = try await CustomerModel.find(followUp.customerID, on: req.db) else {

@@ -6,14 +6,13 @@ import Vapor
 /// page for a call in progress, and one inquiry with its reply or assignment (R3.1, R4.1 #2).
 struct InquiriesController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
-        let inquiries = routes.grouped("inquiries")
-        inquiries.requiring(.viewInquiries).get(use: list)
-        inquiries.requiring(.recordInquiry).get("new", use: intake)
-        inquiries.requiring(.recordInquiry).post(use: create)
-        inquiries.requiring(.viewInquiries).get(":id", use: show)
-        inquiries.requiring(.replyInquiry).post(":id", "reply", use: reply)
-        inquiries.requiring(.assignInquiries).post(":id", "assign", use: assign)
-        inquiries.requiring(.claimInquiries).post(":id", "claim", use: claim)
+        routes.requiring(.viewInquiries).get(.inquiries, use: list)
+        routes.requiring(.recordInquiry).get(.newInquiry, use: intake)
+        routes.requiring(.recordInquiry).post(.inquiries, use: create)
+        routes.requiring(.viewInquiries).get(.inquiry, use: show)
+        routes.requiring(.replyInquiry).post(.inquiryReply, use: reply)
+        routes.requiring(.assignInquiries).post(.inquiryAssign, use: assign)
+        routes.requiring(.claimInquiries).post(.inquiryClaim, use: claim)
     }
 
     struct Item: Encodable {
@@ -82,7 +81,7 @@ struct InquiriesController: RouteCollection {
             tab: tab, isTeam: scope.isTeam, canSeeTeam: scope.canSeeTeam,
             canRecord: AccessPolicy.allows(staff.role, .recordInquiry), items: items, hasItems: !items.isEmpty,
             pager: Pager(
-                request: paging, total: total, path: "/inquiries",
+                request: paging, total: total, path: .inquiries,
                 query: ["status": tab, "scope": req.query[String.self, at: "scope"] ?? ""], cap: InquiryStore.countCap),
             averageResponse: figures.averageResponseMinutes.map { req.t("inquiries.minutes", ["minutes": String($0)]) }
                 ?? "—",
@@ -244,7 +243,7 @@ struct InquiriesController: RouteCollection {
         }
         do {
             let id = try await req.recordInquiry(input)
-            return req.redirect(to: "/inquiries/\(id)", flash: FlashMessage(.success, "flash.inquiry_recorded"))
+            return req.redirect(to: SiteURL.inquiry(id).path, flash: FlashMessage(.success, "flash.inquiry_recorded"))
         } catch let errors as FieldErrors {
             var page = try await intakePage(req, input: input)
             // Leaf reads dots as a path: customer.name is shown as customer_name.
@@ -310,7 +309,8 @@ struct InquiriesController: RouteCollection {
             && AccessPolicy.permits(staff.actor, .replyInquiry, on: row.recordFacts)
         if maySurvey || outcome != nil {
             page.survey = try await SurveyOffer.load(
-                .inquiry, id: row.id, action: "/inquiries/\(row.id)/survey", outcome: outcome, now: req.now, on: req.db)
+                .inquiry, id: row.id, action: SiteURL.inquirySurvey(row.id).path, outcome: outcome, now: req.now,
+                on: req.db)
         }
         return try await req.renderPage("inquiries/show", titleKey: "inquiries.title", page, status: status)
     }
@@ -326,7 +326,8 @@ struct InquiriesController: RouteCollection {
         let form = try req.content.decode(ReplyForm.self)
         do {
             try await InquiryStore(database: req.db).reply(row.id, reply: form.reply ?? "", context: req.auditContext)
-            return req.redirect(to: "/inquiries/\(row.id)", flash: FlashMessage(.success, "flash.inquiry_replied"))
+            return req.redirect(
+                to: SiteURL.inquiry(row.id).path, flash: FlashMessage(.success, "flash.inquiry_replied"))
         } catch let errors as FieldErrors {
             return try await render(
                 req, row, errors: errors.messages, draftReply: form.reply ?? "", status: .unprocessableEntity)
@@ -347,7 +348,8 @@ struct InquiriesController: RouteCollection {
         do {
             _ = try await InquiryStore(database: req.db).assign(
                 row.id, to: staffID, keepOwner: false, context: req.auditContext)
-            return req.redirect(to: "/inquiries/\(row.id)", flash: FlashMessage(.success, "flash.inquiry_assigned"))
+            return req.redirect(
+                to: SiteURL.inquiry(row.id).path, flash: FlashMessage(.success, "flash.inquiry_assigned"))
         } catch let errors as FieldErrors {
             return try await render(req, row, errors: errors.messages, status: .unprocessableEntity)
         }
@@ -357,10 +359,12 @@ struct InquiriesController: RouteCollection {
     @Sendable func claim(req: Request) async throws -> Response {
         do {
             let row = try await req.claimInquiry()
-            return req.redirect(to: "/inquiries/\(row.id)", flash: FlashMessage(.success, "flash.inquiry_claimed"))
+            return req.redirect(
+                to: SiteURL.inquiry(row.id).path, flash: FlashMessage(.success, "flash.inquiry_claimed"))
         } catch let error as KefuError where error.status == .conflict {
             return req.redirect(
-                to: "/inquiries?status=waiting", flash: FlashMessage(.warning, "error.inquiry.already_claimed"))
+                to: SiteURL.inquiries.path(rawQuery: "status=waiting"),
+                flash: FlashMessage(.warning, "error.inquiry.already_claimed"))
         }
     }
 }

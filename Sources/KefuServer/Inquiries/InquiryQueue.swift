@@ -47,7 +47,7 @@ extension InquiryStore {
             """
             INSERT INTO notifications (staff_id, event, title, body, link, dedupe_key, created_at)
             VALUES (\(bind: owner), 'inquiry.colleague_recorded', \(bind: localizer.text("reminder.title.inquiry.colleague_recorded", .zhHans, ["number": number])),
-                    \(bind: String(question.prefix(200))), \(bind: "/customers/\(customerID)"), \(bind: "inquiry.colleague_recorded:\(inquiryID)"), \(bind: context.now))
+                    \(bind: String(question.prefix(200))), \(bind: SiteURL.customer(customerID).path), \(bind: "inquiry.colleague_recorded:\(inquiryID)"), \(bind: context.now))
             ON CONFLICT (staff_id, dedupe_key) DO NOTHING
             """
         ).run()

@@ -45,9 +45,8 @@ struct PublicInquiryController: RouteCollection {
     }
 
     func boot(routes: any RoutesBuilder) throws {
-        let open = routes.open()
-        open.get("inquire", use: show)
-        open.on(.POST, "inquire", body: .collect(maxSize: Self.maximumBody), use: submitPage)
+        routes.open().get(.inquire, use: show)
+        routes.open().on(.POST, .inquire, body: .collect(maxSize: Self.maximumBody), use: submitPage)
         routes.grouped("api", "v1").open().on(
             .POST, "public", "inquiries", body: .collect(maxSize: Self.maximumBody), use: submitAPI)
     }

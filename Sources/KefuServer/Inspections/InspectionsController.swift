@@ -8,16 +8,15 @@ import Vapor
 /// the score form, the acknowledgement or dispute, the answer; the checklist and phrases to avoid.
 struct InspectionsController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
-        let pages = routes.grouped("inspections")
-        pages.requiring(.viewInspections).get(use: index)
-        pages.requiring(.manageInspections).post("sample", use: sample)
-        pages.requiring(.manageInspections).get("settings", use: settings)
-        pages.requiring(.manageInspections).post("settings", use: saveSettings)
-        pages.requiring(.viewInspections).get(":id", use: show)
-        pages.requiring(.manageInspections).post(":id", "score", use: score)
-        pages.requiring(.respondToInspection).post(":id", "acknowledge", use: acknowledge)
-        pages.requiring(.respondToInspection).post(":id", "dispute", use: dispute)
-        pages.requiring(.manageInspections).post(":id", "answer", use: answer)
+        routes.requiring(.viewInspections).get(.inspections, use: index)
+        routes.requiring(.manageInspections).post(.inspectionSample, use: sample)
+        routes.requiring(.manageInspections).get(.inspectionSettings, use: settings)
+        routes.requiring(.manageInspections).post(.inspectionSettings, use: saveSettings)
+        routes.requiring(.viewInspections).get(.inspection, use: show)
+        routes.requiring(.manageInspections).post(.inspectionScore, use: score)
+        routes.requiring(.respondToInspection).post(.inspectionAcknowledge, use: acknowledge)
+        routes.requiring(.respondToInspection).post(.inspectionDispute, use: dispute)
+        routes.requiring(.manageInspections).post(.inspectionAnswer, use: answer)
     }
 
     struct RowView: Encodable {
@@ -104,7 +103,7 @@ struct InspectionsController: RouteCollection {
             let ids = try await InspectionStore(database: req.db).sample(
                 input, departmentID: staff.departmentID, context: req.auditContext)
             return req.redirect(
-                to: "/inspections?status=sampled",
+                to: SiteURL.inspections.path(rawQuery: "status=sampled"),
                 flash: FlashMessage(
                     .success, ids.isEmpty ? "inspection.flash.nothing_sampled" : "inspection.flash.sampled"))
         } catch let problems as FieldErrors {
@@ -162,7 +161,8 @@ struct InspectionsController: RouteCollection {
             try await InspectionStore(database: req.db).saveSettings(
                 departmentID: staff.departmentID, checklist: items, phrases: phrases,
                 version: Int(form["version"] ?? "") ?? -1, context: req.auditContext)
-            return req.redirect(to: "/inspections/settings", flash: FlashMessage(.success, "assessment.flash.saved"))
+            return req.redirect(
+                to: SiteURL.inspectionSettings.path, flash: FlashMessage(.success, "assessment.flash.saved"))
         } catch let problems as FieldErrors {
             return try await renderSettings(
                 req, form: form, errors: problems.messages.mapValues { req.t($0) }, status: .unprocessableEntity)
@@ -241,7 +241,8 @@ struct InspectionsController: RouteCollection {
     ) async throws -> Response {
         do {
             try await body()
-            return req.redirect(to: "/inspections/\(row.id)", flash: FlashMessage(.success, "assessment.flash.saved"))
+            return req.redirect(
+                to: SiteURL.inspection(row.id).path, flash: FlashMessage(.success, "assessment.flash.saved"))
         } catch let problems as FieldErrors {
             return try await renderShow(
                 req, row, form: form, errors: problems.messages.mapValues { req.t($0) }, status: .unprocessableEntity)

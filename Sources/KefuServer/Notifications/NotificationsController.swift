@@ -5,16 +5,14 @@ import Vapor
 /// The bell's page (通知) and the webhook settings pages (消息推送): targets, test-send, delivery log.
 struct NotificationsController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
-        let notifications = routes.grouped("notifications").requiring(.viewNotifications)
-        notifications.get(use: list)
-        notifications.post("read", use: markRead)
-        let webhooks = routes.grouped("settings", "webhooks").requiring(.manageWebhooks)
-        webhooks.get(use: webhookList)
-        webhooks.get("new", use: newWebhook)
-        webhooks.post(use: createWebhook)
-        webhooks.get(":id", use: editWebhook)
-        webhooks.post(":id", use: updateWebhook)
-        webhooks.post(":id", "test", use: testWebhook)
+        routes.requiring(.viewNotifications).get(.notifications, use: list)
+        routes.requiring(.viewNotifications).post(.notificationsRead, use: markRead)
+        routes.requiring(.manageWebhooks).get(.webhooks, use: webhookList)
+        routes.requiring(.manageWebhooks).get(.newWebhook, use: newWebhook)
+        routes.requiring(.manageWebhooks).post(.webhooks, use: createWebhook)
+        routes.requiring(.manageWebhooks).get(.webhook, use: editWebhook)
+        routes.requiring(.manageWebhooks).post(.webhook, use: updateWebhook)
+        routes.requiring(.manageWebhooks).post(.webhookTest, use: testWebhook)
     }
 
     struct ListPage: Encodable {
@@ -36,10 +34,10 @@ struct NotificationsController: RouteCollection {
             items: rows.map {
                 .init(
                     id: $0.id, title: words.notificationTitle(event: $0.event, title: $0.title),
-                    body: words.notificationBody($0.body), link: $0.link ?? "/",
+                    body: words.notificationBody($0.body), link: $0.link ?? SiteURL.dashboard.path,
                     createdAt: DisplayFormat.dateTime($0.createdAt), isUnread: $0.readAt == nil)
             },
-            hasItems: !rows.isEmpty, pager: Pager(request: paging, total: total, path: "/notifications", query: [:]))
+            hasItems: !rows.isEmpty, pager: Pager(request: paging, total: total, path: .notifications, query: [:]))
         return try await req.renderPage("notifications/index", titleKey: "notifications.title", page)
     }
 
@@ -54,7 +52,7 @@ struct NotificationsController: RouteCollection {
         if let id = form.id, let link = try await store.find(id, staffID: staffID)?.link, SiteURL.isSafeRedirect(link) {
             return req.redirect(to: link)
         }
-        return req.redirect(to: "/notifications", flash: FlashMessage(.success, "flash.notifications_read"))
+        return req.redirect(to: SiteURL.notifications.path, flash: FlashMessage(.success, "flash.notifications_read"))
     }
 
     struct WebhookListPage: Encodable {
@@ -164,7 +162,7 @@ struct NotificationsController: RouteCollection {
         switch WebhookValidation.validate(draft) {
         case .success(let settings):
             let id = try await WebhookStore(database: req.db).create(settings, context: req.auditContext)
-            return req.redirect(to: "/settings/webhooks/\(id)", flash: FlashMessage(.success, "flash.saved"))
+            return req.redirect(to: SiteURL.webhook(id).path, flash: FlashMessage(.success, "flash.saved"))
         case .failure(let errors):
             var page = try await formPage(req, draft: draft, row: nil)
             page.errors = errors.messages
@@ -195,7 +193,7 @@ struct NotificationsController: RouteCollection {
                 try await WebhookStore(database: req.db).update(
                     row.id, with: settings, keepSecret: keepSecret, version: try requireFormVersion(form.version),
                     context: req.auditContext)
-                return req.redirect(to: "/settings/webhooks/\(row.id)", flash: FlashMessage(.success, "flash.saved"))
+                return req.redirect(to: SiteURL.webhook(row.id).path, flash: FlashMessage(.success, "flash.saved"))
             } catch let error as KefuError where error.status == .conflict {
                 var page = try await formPage(
                     req,

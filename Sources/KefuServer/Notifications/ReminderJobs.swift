@@ -123,7 +123,7 @@ struct Reminders {
                         row.customer_name ?? row.visitor_name ?? "", row.question,
                         DisplayFormat.dateTime(reminder.dueAt), row.staff_name ?? "",
                     ].filter { !$0.isEmpty },
-                    path: "/inquiries/\(row.id)", recipients: row.staff_id.map { [$0] } ?? supervisors))
+                    path: SiteURL.inquiry(row.id).path, recipients: row.staff_id.map { [$0] } ?? supervisors))
         }
         let waitingByID = Dictionary(uniqueKeysWithValues: waiting.map { ($0.id, $0) })
         for reminder in ReminderRules.webInquiries(
@@ -139,7 +139,7 @@ struct Reminders {
                     lines: [row.visitor_name ?? "", row.question, DisplayFormat.dateTime(row.received_at)].filter {
                         !$0.isEmpty
                     },
-                    path: "/inquiries/\(row.id)", recipients: supervisors))
+                    path: SiteURL.inquiry(row.id).path, recipients: supervisors))
         }
         let followUpByID = Dictionary(followUps.map { ($0.id, $0) }) { first, _ in first }
         for reminder in ReminderRules.followUps(
@@ -155,7 +155,7 @@ struct Reminders {
                     lines: [row.purpose, DisplayFormat.dateTime(row.due_at), row.staff_name ?? ""].filter {
                         !$0.isEmpty
                     },
-                    path: "/customers/\(row.customer_id)/follow-ups",
+                    path: SiteURL.customerFollowUps(row.customer_id).path,
                     recipients: row.staff_id.map { [$0] } ?? supervisors))
         }
         try await record(messages, now: now)

@@ -113,7 +113,7 @@ struct PersonRecordReader {
             "violations", ["occurred_at", "type", "description", "response", "outcome"],
             rows.map {
                 [
-                    cell(DisplayFormat.dateTime($0.occurredAt), "/conduct/violations/\($0.id)"),
+                    cell(DisplayFormat.dateTime($0.occurredAt), SiteURL.conductViolation($0.id).path),
                     cell(words.label("conduct.violation_type", $0.type)),
                     cell($0.description), cell($0.response), cell(words.label("conduct.outcome", $0.outcome)),
                 ]
@@ -126,7 +126,7 @@ struct PersonRecordReader {
             "awards", ["decided_at", "award_kind", "forms", "bonus", "citation", "status"],
             rows.map {
                 [
-                    cell(DisplayFormat.dateTime($0.decidedAt), "/conduct/awards/\($0.id)"),
+                    cell(DisplayFormat.dateTime($0.decidedAt), SiteURL.conductAward($0.id).path),
                     cell(words.label("conduct.award_kind", $0.kind) + ($0.period.map { " \($0)" } ?? "")),
                     cell(words.list($0.formList.map { words.label("conduct.form", $0) })),
                     cell($0.bonus.map { "¥\($0)" }), cell($0.citation),
@@ -143,7 +143,7 @@ struct PersonRecordReader {
             "penalties", ["imposed_at", "penalty_kind", "amount", "cause", "reason", "status"],
             rows.map {
                 [
-                    cell(DisplayFormat.dateTime($0.imposedAt), "/conduct/penalties/\($0.id)"),
+                    cell(DisplayFormat.dateTime($0.imposedAt), SiteURL.conductPenalty($0.id).path),
                     cell(words.label("conduct.penalty_kind", $0.kind)),
                     cell($0.amount.map { "¥\($0)" }), cell(conduct.cause($0.cause), conduct.link($0.cause)),
                     cell($0.reason),
@@ -164,7 +164,7 @@ struct PersonRecordReader {
             try rows.map { row in
                 let id = try row.decode(column: "id", as: Int.self)
                 return [
-                    cell(try row.decode(column: "name", as: String.self), "/assessments/\(id)"),
+                    cell(try row.decode(column: "name", as: String.self), SiteURL.assessment(id).path),
                     cell(
                         "\(try row.decode(column: "period_start", as: String.self)) – \(try row.decode(column: "period_end", as: String.self))"
                     ),
@@ -188,7 +188,7 @@ struct PersonRecordReader {
                 [
                     cell(
                         try row.decode(column: "title", as: String.self),
-                        "/work-plans/\(try row.decode(column: "id", as: Int.self))"),
+                        SiteURL.workPlan(try row.decode(column: "id", as: Int.self)).path),
                     cell(
                         "\(try row.decode(column: "period_start", as: String.self)) – \(try row.decode(column: "period_end", as: String.self))"
                     ),
@@ -238,12 +238,12 @@ struct ConductWords {
 
     private static func path(_ reference: RecordReference) -> String? {
         switch reference.type {
-        case ViolationRecordKind.recordType: return "/conduct/violations/\(reference.id)"
-        case "complaint": return "/complaints/\(reference.id)"
-        case "contract": return "/contracts/\(reference.id)"
-        case "assessment": return "/assessments/\(reference.id)"
-        case "inquiry": return "/inquiries/\(reference.id)"
-        case AttendanceMarkRecordKind.recordType: return "/attendance/marks/\(reference.id)"
+        case ViolationRecordKind.recordType: return SiteURL.conductViolation(reference.id).path
+        case "complaint": return SiteURL.complaint(reference.id).path
+        case "contract": return SiteURL.contract(reference.id).path
+        case "assessment": return SiteURL.assessment(reference.id).path
+        case "inquiry": return SiteURL.inquiry(reference.id).path
+        case AttendanceMarkRecordKind.recordType: return SiteURL.attendanceMark(reference.id).path
         default: return nil
         }
     }

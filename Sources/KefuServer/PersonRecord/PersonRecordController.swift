@@ -6,9 +6,8 @@ import Vapor
 /// the route asks the policy about this person, and a refusal is audited.
 struct PersonRecordController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
-        let people = routes.grouped("people")
-        people.requiring(.viewPersonRecord).get(":id", "record", use: show)
-        people.requiring(.viewPersonRecord).get(":id", "record.csv", use: export)
+        routes.requiring(.viewPersonRecord).get(.personRecord, use: show)
+        routes.requiring(.viewPersonRecord).get(.personRecordCSV, use: export)
     }
 
     /// The person named in the path, when the caller may read their record: 404 for no such person,
@@ -40,7 +39,7 @@ struct PersonRecordController: RouteCollection {
             Page(
                 name: record.name, department: record.department, role: record.role,
                 sections: PersonRecordView.sections(record, words: req.words),
-                csvLink: "/people/\(person.id)/record.csv",
+                csvLink: SiteURL.personRecordCSV(person.id).path,
                 isOwn: person.id == viewer))
     }
 

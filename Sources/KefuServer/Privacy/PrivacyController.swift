@@ -15,17 +15,15 @@ struct PrivacyController: RouteCollection {
     }
 
     func boot(routes: any RoutesBuilder) throws {
-        let customer = routes.grouped("customers", ":id")
-        customer.requiring(.recordConsent).post("consents", use: recordConsent)
-        customer.requiring(.requestSharing).post("sharing-requests", use: requestSharing)
-        customer.requiring(.mergeCustomers).post("merge", use: merge)
-        customer.requiring(.handleDataSubjectRequests).get("data-copy.json", use: copyJSON)
-        customer.requiring(.handleDataSubjectRequests).get("data-copy.csv", use: copyCSV)
-        customer.requiring(.handleDataSubjectRequests).post("anonymize", use: anonymize)
-        let sharing = routes.grouped("sharing-requests")
-        sharing.requiring(.approveSharing).post(":id", "approve", use: approve)
-        sharing.requiring(.approveSharing).post(":id", "reject", use: reject)
-        sharing.requiring(.requestSharing).get(":id", "release.json", use: release)
+        routes.requiring(.recordConsent).post(.customerConsents, use: recordConsent)
+        routes.requiring(.requestSharing).post(.customerSharingRequests, use: requestSharing)
+        routes.requiring(.mergeCustomers).post(.customerMerge, use: merge)
+        routes.requiring(.handleDataSubjectRequests).get(.customerDataCopyJSON, use: copyJSON)
+        routes.requiring(.handleDataSubjectRequests).get(.customerDataCopyCSV, use: copyCSV)
+        routes.requiring(.handleDataSubjectRequests).post(.customerAnonymize, use: anonymize)
+        routes.requiring(.approveSharing).post(.sharingRequestApprove, use: approve)
+        routes.requiring(.approveSharing).post(.sharingRequestReject, use: reject)
+        routes.requiring(.requestSharing).get(.sharingRequestReleaseJSON, use: release)
     }
 
     @Sendable func recordConsent(req: Request) async throws -> Response {
@@ -44,7 +42,8 @@ struct PrivacyController: RouteCollection {
                 status: .unprocessableEntity)
         }
         return req.redirect(
-            to: "/customers/\(try customer.requireID())", flash: FlashMessage(.success, "flash.consent_recorded"))
+            to: SiteURL.customer(try customer.requireID()).path, flash: FlashMessage(.success, "flash.consent_recorded")
+        )
     }
 
     @Sendable func requestSharing(req: Request) async throws -> Response {
@@ -62,7 +61,8 @@ struct PrivacyController: RouteCollection {
                 status: .unprocessableEntity)
         }
         return req.redirect(
-            to: "/customers/\(try customer.requireID())", flash: FlashMessage(.success, "flash.sharing_requested"))
+            to: SiteURL.customer(try customer.requireID()).path,
+            flash: FlashMessage(.success, "flash.sharing_requested"))
     }
 
     @Sendable func approve(req: Request) async throws -> Response { try await decide(req, approve: true) }
@@ -75,7 +75,7 @@ struct PrivacyController: RouteCollection {
         else { throw KefuError.notFound }
         let version = (try? req.content.get(Int.self, at: "version")) ?? -1
         let note = (try? req.content.get(String.self, at: "note")) ?? ""
-        let back = "/customers/\(request.customerID)"
+        let back = SiteURL.customer(request.customerID).path
         do {
             try await SharingStore(database: req.db).decide(
                 request, approve: approve, note: note, version: version, customer: customer, context: req.auditContext)
@@ -116,10 +116,12 @@ struct PrivacyController: RouteCollection {
                 status: .unprocessableEntity)
         } catch is CustomerConflict {
             return req.redirect(
-                to: "/customers/\(try survivor.requireID())", flash: FlashMessage(.error, "error.conflict.customer"))
+                to: SiteURL.customer(try survivor.requireID()).path,
+                flash: FlashMessage(.error, "error.conflict.customer"))
         }
         return req.redirect(
-            to: "/customers/\(try survivor.requireID())", flash: FlashMessage(.success, "flash.customers_merged"))
+            to: SiteURL.customer(try survivor.requireID()).path, flash: FlashMessage(.success, "flash.customers_merged")
+        )
     }
 
     @Sendable func copyJSON(req: Request) async throws -> Response {
@@ -149,6 +151,7 @@ struct PrivacyController: RouteCollection {
                 status: .unprocessableEntity)
         }
         return req.redirect(
-            to: "/customers/\(try customer.requireID())", flash: FlashMessage(.success, "flash.customer_anonymized"))
+            to: SiteURL.customer(try customer.requireID()).path,
+            flash: FlashMessage(.success, "flash.customer_anonymized"))
     }
 }

@@ -27,11 +27,11 @@ struct ProfileController: RouteCollection {
 
     func boot(routes: any RoutesBuilder) throws {
         let profile = routes.grouped("profile")
-        profile.requiring(.manageOwnProfile).get(use: show)
-        profile.requiring(.manageOwnProfile).post("language", use: changeLanguage)
-        profile.requiring(.manageOwnProfile).post("password", use: changePassword)
-        profile.requiring(.manageOwnTokens).post("tokens", use: createToken)
-        profile.requiring(.manageOwnTokens).post("tokens", ":id", "revoke", use: revokeToken)
+        routes.requiring(.manageOwnProfile).get(.profile, use: show)
+        routes.requiring(.manageOwnProfile).post(.profileLanguage, use: changeLanguage)
+        routes.requiring(.manageOwnProfile).post(.profilePassword, use: changePassword)
+        routes.requiring(.manageOwnTokens).post(.profileTokens, use: createToken)
+        routes.requiring(.manageOwnTokens).post(.profileTokenRevoke, use: revokeToken)
     }
 
     @Sendable func show(req: Request) async throws -> Response {
@@ -56,7 +56,7 @@ struct ProfileController: RouteCollection {
             }
             req.language = language
         }
-        let back = req.safeRedirect(try? req.content.get(String.self, at: "next")) ?? SiteURL.profile
+        let back = req.safeRedirect(try? req.content.get(String.self, at: "next")) ?? SiteURL.profile.path
         return req.redirect(to: back, flash: FlashMessage(.success, "flash.language_changed"))
     }
 

@@ -5,16 +5,15 @@ import Vapor
 /// The project catalog pages (项目库): list, a project with its versions, new, edit, cases (R3.2).
 struct ProjectsController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
-        let projects = routes.grouped("projects")
-        projects.requiring(.viewProjects).get(use: list)
-        projects.requiring(.manageProjects).get("new", use: newForm)
-        projects.requiring(.manageProjects).post(use: create)
-        projects.requiring(.viewProjects).get(":id", use: show)
-        projects.requiring(.manageProjects).get(":id", "edit", use: editForm)
-        projects.requiring(.manageProjects).post(":id", use: update)
-        projects.requiring(.manageProjects).post(":id", "cases", use: addCase)
-        projects.requiring(.manageProjects).on(.POST, ":id", "files", body: .collect(maxSize: "21mb"), use: addFile)
-        projects.requiring(.viewProjects).get(":id", "files", ":fileID", use: download)
+        routes.requiring(.viewProjects).get(.projects, use: list)
+        routes.requiring(.manageProjects).get(.newProject, use: newForm)
+        routes.requiring(.manageProjects).post(.projects, use: create)
+        routes.requiring(.viewProjects).get(.project, use: show)
+        routes.requiring(.manageProjects).get(.projectEdit, use: editForm)
+        routes.requiring(.manageProjects).post(.project, use: update)
+        routes.requiring(.manageProjects).post(.projectCases, use: addCase)
+        routes.requiring(.manageProjects).on(.POST, .projectFiles, body: .collect(maxSize: "21mb"), use: addFile)
+        routes.requiring(.viewProjects).get(.projectFile, use: download)
     }
 
     struct UploadForm: Content { var file: File? }
@@ -26,7 +25,8 @@ struct ProjectsController: RouteCollection {
             guard let file = upload?.file else { throw FieldErrors(["file": "validation.required"]) }
             _ = try await ProjectFileStore(database: req.db, dataDirectory: req.kefu.configuration.dataDirectory)
                 .add(projectID: record.id, fileName: file.filename, bytes: file.data, context: req.auditContext)
-            return req.redirect(to: "/projects/\(record.id)", flash: FlashMessage(.success, "flash.file_uploaded"))
+            return req.redirect(
+                to: SiteURL.project(record.id).path, flash: FlashMessage(.success, "flash.file_uploaded"))
         } catch let errors as FieldErrors {
             return try await render(
                 req, record, errors: errors.messages.reduce(into: [:]) { $0["file_" + $1.key] = $1.value },
@@ -105,7 +105,8 @@ struct ProjectsController: RouteCollection {
         do {
             let facts = try ProjectValidation.validate(draft).get()
             let record = try await ProjectStore(database: req.db).create(facts, context: req.auditContext)
-            return req.redirect(to: "/projects/\(record.id)", flash: FlashMessage(.success, "flash.project_created"))
+            return req.redirect(
+                to: SiteURL.project(record.id).path, flash: FlashMessage(.success, "flash.project_created"))
         } catch let errors as FieldErrors {
             var page = ProjectFormPage(draft: draft, record: nil)
             page.errors = errors.messages
@@ -132,7 +133,7 @@ struct ProjectsController: RouteCollection {
             let facts = try ProjectValidation.validate(draft).get()
             _ = try await ProjectStore(database: req.db).update(
                 record.id, with: facts, version: try requireFormVersion(input.version), context: req.auditContext)
-            return req.redirect(to: "/projects/\(record.id)", flash: FlashMessage(.success, "flash.saved"))
+            return req.redirect(to: SiteURL.project(record.id).path, flash: FlashMessage(.success, "flash.saved"))
         } catch let errors as FieldErrors {
             page.errors = errors.messages
         } catch let conflict as ProjectConflict {
@@ -151,7 +152,7 @@ struct ProjectsController: RouteCollection {
                 title: input.title, summary: input.summary, figures: input.figures ?? ""
             ).get()
             _ = try await ProjectStore(database: req.db).addCase(projectCase, to: record.id, context: req.auditContext)
-            return req.redirect(to: "/projects/\(record.id)", flash: FlashMessage(.success, "flash.saved"))
+            return req.redirect(to: SiteURL.project(record.id).path, flash: FlashMessage(.success, "flash.saved"))
         } catch let errors as FieldErrors {
             let draft = ProjectFilePage.Case(title: input.title, summary: input.summary, figures: input.figures ?? "")
             return try await render(

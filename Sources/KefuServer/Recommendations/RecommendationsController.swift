@@ -6,10 +6,9 @@ import Vapor
 /// recording a recommendation, and the customer's reactions (R3.2).
 struct RecommendationsController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
-        let recommendations = routes.grouped("customers", ":id", "recommendations")
-        recommendations.requiring(.recommendProjects).get(use: show)
-        recommendations.requiring(.recommendProjects).post(use: create)
-        recommendations.requiring(.recommendProjects).post(":recommendationID", "reaction", use: react)
+        routes.requiring(.recommendProjects).get(.customerRecommendations, use: show)
+        routes.requiring(.recommendProjects).post(.customerRecommendations, use: create)
+        routes.requiring(.recommendProjects).post(.customerRecommendationReaction, use: react)
     }
 
     struct Page: Encodable {
@@ -128,7 +127,8 @@ struct RecommendationsController: RouteCollection {
                 customerID: id, context: req.auditContext
             )
             return req.redirect(
-                to: "/customers/\(id)/recommendations", flash: FlashMessage(.success, "flash.recommendation_recorded"))
+                to: SiteURL.customerRecommendations(id).path,
+                flash: FlashMessage(.success, "flash.recommendation_recorded"))
         } catch let errors as FieldErrors {
             var page = try await page(req, customer)
             page.errors = errors.messages
@@ -152,7 +152,7 @@ struct RecommendationsController: RouteCollection {
                 .init(reaction: form.reaction ?? "", reason: form.reason),
                 recommendationID: recommendationID, customerID: id, context: req.auditContext)
             return req.redirect(
-                to: "/customers/\(id)/recommendations", flash: FlashMessage(.success, "flash.reaction_recorded"))
+                to: SiteURL.customerRecommendations(id).path, flash: FlashMessage(.success, "flash.reaction_recorded"))
         } catch let errors as FieldErrors {
             var page = try await page(
                 req, customer,

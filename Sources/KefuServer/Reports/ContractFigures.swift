@@ -96,7 +96,7 @@ struct ContractFigures {
                     recordType: "contract", id: id, number: try row.decode(column: "number", as: String?.self),
                     at: ReportPeriod(from: day, to: day).instants(in: DisplayFormat.timeZone).start,
                     staffName: try row.decode(column: "staff_name", as: String?.self),
-                    link: "/contracts/\(id)")
+                    link: SiteURL.contract(id).path)
             }, total
         )
     }

@@ -281,9 +281,11 @@ struct DashboardFigures {
                 let customerID = try row.decode(column: "customer_id", as: Int?.self)
                 let link: String
                 switch figure.recordType {
-                case "complaint": link = "/complaints/\(id)"
-                case "follow_up": link = customerID.map { "/customers/\($0)/follow-ups" } ?? "/follow-ups"
-                default: link = customerID.map { "/customers/\($0)" } ?? "/inquiries?status=all"
+                case "complaint": link = SiteURL.complaint(id).path
+                case "follow_up": link = customerID.map { SiteURL.customerFollowUps($0).path } ?? SiteURL.followUps.path
+                default:
+                    link =
+                        customerID.map { SiteURL.customer($0).path } ?? SiteURL.inquiries.path(rawQuery: "status=all")
                 }
                 return Item(
                     recordType: figure.recordType,

@@ -8,11 +8,10 @@ import Vapor
 /// behind a bar; projects' interest and rejection reasons are in the needs analysis, linked from the page.
 struct LeadershipController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
-        let leadership = routes.grouped("reports", "leadership")
-        leadership.requiring(.viewReports).get(use: page)
-        leadership.requiring(.viewReports).get("export", ":chart", use: export)
-        leadership.requiring(.viewReports).get("records", use: records)
-        leadership.requiring(.viewReports).get("visits", use: visits)
+        routes.requiring(.viewReports).get(.leadershipReport, use: page)
+        routes.requiring(.viewReports).get(.leadershipExport, use: export)
+        routes.requiring(.viewReports).get(.leadershipRecords, use: records)
+        routes.requiring(.viewReports).get(.leadershipVisits, use: visits)
     }
 
     static let chartIDs = ["department", "contracts-by-month", "contracts-by-project", "partner-satisfaction"]
@@ -46,7 +45,7 @@ struct LeadershipController: RouteCollection {
         }
 
         func link(project: String?, month: String?) -> String {
-            var link = "/reports/leadership/records?from=\(period.from)&to=\(period.to)"
+            var link = SiteURL.leadershipRecords.path(rawQuery: "from=\(period.from)&to=\(period.to)")
             if let project { link += "&project=\(project)" }
             if let month { link += "&month=\(month)" }
             return link
@@ -67,7 +66,8 @@ struct LeadershipController: RouteCollection {
                             Double($0)
                         },
                         links: DashboardFigures.comparedFigures.map {
-                            "/reports/records/\($0.rawValue)?key=all&from=\(row.period.from)&to=\(row.period.to)"
+                            SiteURL.reportRecords($0.rawValue).path(
+                                rawQuery: "key=all&from=\(row.period.from)&to=\(row.period.to)")
                         })
                 }
                 let categories = [
@@ -85,7 +85,7 @@ struct LeadershipController: RouteCollection {
                 )
             case "partner-satisfaction":
                 let links = partners.map {
-                    "/reports/leadership/visits?from=\(period.from)&to=\(period.to)&month=\($0.month)"
+                    SiteURL.leadershipVisits.path(rawQuery: "from=\(period.from)&to=\(period.to)&month=\($0.month)")
                 }
                 let average: (Double?) -> String = {
                     $0.map { ChartValueFormat.count.text(($0 * 10).rounded() / 10) } ?? "—"
@@ -209,7 +209,8 @@ struct LeadershipController: RouteCollection {
                     body: ReportCard.render(
                         chart.kind, chart.data, title: title, header: chart.header,
                         rows: chart.rows, t: t),
-                    csvPath: "/reports/leadership/export/\(id)?from=\(period.from)&to=\(period.to)", isFunnel: false)
+                    csvPath: SiteURL.leadershipExport(id).path(rawQuery: "from=\(period.from)&to=\(period.to)"),
+                    isFunnel: false)
             }
             let page = ReportsController.Page(
                 from: period.from.description, to: period.to.description, errors: [:], charts: cards, hasCharts: true)
@@ -258,7 +259,7 @@ struct LeadershipController: RouteCollection {
                     link: $0.link)
             },
             hasRows: !items.isEmpty, total: total, isCut: total > items.count,
-            back: "/reports/leadership?from=\(period.from)&to=\(period.to)")
+            back: SiteURL.leadershipReport.path(rawQuery: "from=\(period.from)&to=\(period.to)"))
         return try await req.renderPage("reports/records", titleKey: "report.leadership.title", page)
     }
 
@@ -285,7 +286,7 @@ struct LeadershipController: RouteCollection {
                     staffName: $0.staffName ?? "—", link: $0.link)
             },
             hasRows: !items.isEmpty, total: total, isCut: total > items.count,
-            back: "/reports/leadership?from=\(period.from)&to=\(period.to)")
+            back: SiteURL.leadershipReport.path(rawQuery: "from=\(period.from)&to=\(period.to)"))
         return try await req.renderPage("reports/records", titleKey: "report.leadership.title", page)
     }
 }

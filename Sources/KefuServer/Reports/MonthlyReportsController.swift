@@ -6,15 +6,14 @@ import Vapor
 /// with the supervisor's sections and the month's charts, printable on A4; saving a draft and issuing it.
 struct MonthlyReportsController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
-        let pages = routes.grouped("reports", "monthly")
-        pages.requiring(.viewReports).get(use: index)
-        pages.requiring(.writeMonthlyReports).post(use: create)
-        pages.requiring(.viewReports).get(":id", use: show)
-        pages.requiring(.writeMonthlyReports).post(":id", use: save)
-        pages.requiring(.writeMonthlyReports).post(":id", "issue", use: issue)
+        routes.requiring(.viewReports).get(.monthlyReports, use: index)
+        routes.requiring(.writeMonthlyReports).post(.monthlyReports, use: create)
+        routes.requiring(.viewReports).get(.monthlyReport, use: show)
+        routes.requiring(.writeMonthlyReports).post(.monthlyReport, use: save)
+        routes.requiring(.writeMonthlyReports).post(.monthlyReportIssue, use: issue)
     }
 
-    static func path(_ id: Int) -> String { "/reports/monthly/\(id)" }
+    static func path(_ id: Int) -> String { SiteURL.monthlyReport(id).path }
 
     struct IndexPage: Encodable {
         struct Item: Encodable {

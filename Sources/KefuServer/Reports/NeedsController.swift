@@ -6,10 +6,9 @@ import Vapor
 /// 30 days) against the one before, each dimension's CSV, and the customers or reactions behind a bar.
 struct NeedsController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
-        let needs = routes.grouped("reports", "needs")
-        needs.requiring(.viewReports).get(use: page)
-        needs.requiring(.viewReports).get("export", ":dimension", use: export)
-        needs.requiring(.viewReports).get("records", ":dimension", use: records)
+        routes.requiring(.viewReports).get(.needsReport, use: page)
+        routes.requiring(.viewReports).get(.needsExport, use: export)
+        routes.requiring(.viewReports).get(.needsRecords, use: records)
     }
 
     static func dimension(_ req: Request) throws -> NeedsFigures.Dimension {
@@ -55,7 +54,8 @@ struct NeedsController: RouteCollection {
                 Card(
                     id: "needs-\(dimension.rawValue)", title: t("report.needs.\(dimension.rawValue)"),
                     body: report.card(dimension, t: t),
-                    csvPath: "/reports/needs/export/\(dimension.rawValue)?from=\(period.from)&to=\(period.to)",
+                    csvPath: SiteURL.needsExport(dimension.rawValue).path(
+                        rawQuery: "from=\(period.from)&to=\(period.to)"),
                     note: report.summary(dimension, t: t))
             }
             let page = Page(
@@ -97,7 +97,7 @@ struct NeedsController: RouteCollection {
                     link: $0.link)
             },
             hasRows: !items.isEmpty, total: total, isCut: total > items.count,
-            back: "/reports/needs?from=\(period.from)&to=\(period.to)")
+            back: SiteURL.needsReport.path(rawQuery: "from=\(period.from)&to=\(period.to)"))
         return try await req.renderPage("reports/records", titleKey: "report.needs.title", page)
     }
 }

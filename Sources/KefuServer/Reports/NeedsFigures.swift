@@ -173,7 +173,8 @@ struct NeedsFigures {
                     id: try row.decode(column: "id", as: Int.self),
                     number: try row.decode(column: "number", as: String?.self),
                     at: try row.decode(column: "at", as: Date.self),
-                    staffName: try row.decode(column: "staff_name", as: String?.self), link: "/customers/\(customerID)")
+                    staffName: try row.decode(column: "staff_name", as: String?.self),
+                    link: SiteURL.customer(customerID).path)
             }, total
         )
     }

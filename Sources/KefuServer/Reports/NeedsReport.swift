@@ -31,7 +31,8 @@ struct NeedsReport: Sendable {
     }
 
     static func link(_ dimension: NeedsFigures.Dimension, _ key: String, _ period: ReportPeriod) -> String {
-        "/reports/needs/records/\(dimension.rawValue)?key=\(key.addingPercentEncoding(withAllowedCharacters: SupervisorDashboard.unreserved) ?? "")"
+        SiteURL.needsRecords(dimension.rawValue).path(
+            rawQuery: "key=\(key.addingPercentEncoding(withAllowedCharacters: SupervisorDashboard.unreserved) ?? "")")
             + "&from=\(period.from)&to=\(period.to)"
     }
 

@@ -79,7 +79,7 @@ struct PartnerFigures {
                     recordType: "return_visit", id: try row.decode(column: "id", as: Int.self), number: nil,
                     at: try row.decode(column: "at", as: Date.self),
                     staffName: try row.decode(column: "staff_name", as: String?.self),
-                    link: "/customers/\(try row.decode(column: "customer_id", as: Int.self))")
+                    link: SiteURL.customer(try row.decode(column: "customer_id", as: Int.self)).path)
             }, total
         )
     }

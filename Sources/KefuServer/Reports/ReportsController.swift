@@ -6,10 +6,9 @@ import Vapor
 /// records behind a mark. Supervisor and leadership only (`viewReports`).
 struct ReportsController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
-        let reports = routes.grouped("reports")
-        reports.requiring(.viewDashboardFigures).get(use: dashboard)
-        reports.requiring(.viewDashboardFigures).get("export", ":chart", use: export)
-        reports.requiring(.viewDashboardFigures).get("records", ":figure", use: records)
+        routes.requiring(.viewDashboardFigures).get(.reports, use: dashboard)
+        routes.requiring(.viewDashboardFigures).get(.reportExport, use: export)
+        routes.requiring(.viewDashboardFigures).get(.reportRecords, use: records)
     }
 
     /// The period of the request's `from` and `to`, or the fields' messages.
@@ -121,7 +120,8 @@ struct ReportsController: RouteCollection {
             let cards = board.charts.map {
                 ChartCard(
                     id: $0.id, title: t($0.titleKey), body: board.card($0, t: t),
-                    csvPath: "/reports/export/\($0.id)?from=\(period.from)&to=\(period.to)" + filter.query,
+                    csvPath: SiteURL.reportExport($0.id).path(rawQuery: "from=\(period.from)&to=\(period.to)")
+                        + filter.query,
                     isFunnel: $0.kind == .funnel)
             }
             let page = Page(
@@ -224,7 +224,7 @@ struct ReportsController: RouteCollection {
                     link: $0.link)
             },
             hasRows: !items.isEmpty, total: total, isCut: total > items.count,
-            back: "/reports?from=\(period.from)&to=\(period.to)" + filter.query)
+            back: SiteURL.reports.path(rawQuery: "from=\(period.from)&to=\(period.to)") + filter.query)
         return try await req.renderPage("reports/records", titleKey: "report.title", page)
     }
 }

@@ -92,9 +92,9 @@ struct StepTimeFigures {
             let linkID = try row.decode(column: "link_id", as: Int.self)
             let link =
                 switch step {
-                case .inquiryToFirstAnswer, .promiseToReply: "/inquiries/\(linkID)"
-                case .intentToSigned: "/contracts/\(linkID)"
-                default: "/complaints/\(linkID)"
+                case .inquiryToFirstAnswer, .promiseToReply: SiteURL.inquiry(linkID).path
+                case .intentToSigned: SiteURL.contract(linkID).path
+                default: SiteURL.complaint(linkID).path
                 }
             return Row(
                 id: try row.decode(column: "id", as: Int.self),

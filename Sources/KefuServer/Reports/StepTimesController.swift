@@ -6,10 +6,9 @@ import Vapor
 /// twelve months to today), each step's CSV, and the steps behind one month's figures, longest first.
 struct StepTimesController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
-        let steps = routes.grouped("reports", "step-times")
-        steps.requiring(.viewReports).get(use: page)
-        steps.requiring(.viewReports).get("export", ":step", use: export)
-        steps.requiring(.viewReports).get("records", ":step", use: records)
+        routes.requiring(.viewReports).get(.stepTimesReport, use: page)
+        routes.requiring(.viewReports).get(.stepTimesExport, use: export)
+        routes.requiring(.viewReports).get(.stepTimesRecords, use: records)
     }
 
     /// The request's period; without `from` and `to`, the twelve months to today.
@@ -53,7 +52,8 @@ struct StepTimesController: RouteCollection {
                 ReportsController.ChartCard(
                     id: "step-\(step.rawValue)", title: t("report.step.\(step.rawValue)"),
                     body: report.card(step, t: t),
-                    csvPath: "/reports/step-times/export/\(step.rawValue)?from=\(period.from)&to=\(period.to)",
+                    csvPath: SiteURL.stepTimesExport(step.rawValue).path(
+                        rawQuery: "from=\(period.from)&to=\(period.to)"),
                     isFunnel: false)
             }
             let page = ReportsController.Page(
@@ -115,7 +115,7 @@ struct StepTimesController: RouteCollection {
                     link: $0.link, duration: StepTimesReport.hours($0.seconds / 3_600))
             },
             hasRows: !rows.isEmpty, total: total, isCut: total > shown.count,
-            back: "/reports/step-times?from=\(period.from)&to=\(period.to)", hasDuration: true)
+            back: SiteURL.stepTimesReport.path(rawQuery: "from=\(period.from)&to=\(period.to)"), hasDuration: true)
         return try await req.renderPage("reports/records", titleKey: "report.step.title", page)
     }
 }

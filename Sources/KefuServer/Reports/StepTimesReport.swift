@@ -14,7 +14,7 @@ struct StepTimesReport: Sendable {
     }
 
     static func recordsLink(_ step: ReportStep, _ month: ReportMonth, _ period: ReportPeriod) -> String {
-        "/reports/step-times/records/\(step.rawValue)?month=\(month)&from=\(period.from)&to=\(period.to)"
+        SiteURL.stepTimesRecords(step.rawValue).path(rawQuery: "month=\(month)&from=\(period.from)&to=\(period.to)")
     }
 
     static func hours(_ value: Double?) -> String {

@@ -79,13 +79,17 @@ struct SupervisorDashboard: Sendable {
         let overdue = try await figures.overdue(now: now)
         let range = "from=\(period.from)&to=\(period.to)" + filter.query
         func records(_ figure: DashboardFigures.Figure, _ key: String) -> String {
-            "/reports/records/\(figure.rawValue)?key=\(key.addingPercentEncoding(withAllowedCharacters: Self.unreserved) ?? "")&\(range)"
+            SiteURL.reportRecords(figure.rawValue).path(
+                rawQuery: "key=\(key.addingPercentEncoding(withAllowedCharacters: Self.unreserved) ?? "")&\(range)")
         }
         let specialist = filter.staffID.map { "&specialist=\($0)" } ?? ""
         let active = funnel.filter { $0.key != CustomerStage.lost.rawValue }
         typealias Point = (label: String, value: Double, link: String?)
         let stagePoints: [Point] = active.map { count in
-            (t("customer.stage.\(count.key)"), Double(count.count), "/customers?stage=\(count.key)" + specialist)
+            (
+                t("customer.stage.\(count.key)"), Double(count.count),
+                SiteURL.customers.path(rawQuery: "stage=\(count.key)") + specialist
+            )
         }
         let channelPoints: [Point] = inquiries.map { count in
             (t("inquiry.channel.\(count.key)"), Double(count.count), records(.inquiriesByChannel, count.key))
@@ -108,7 +112,9 @@ struct SupervisorDashboard: Sendable {
                 name: t(
                     ["report.series.this_period", "report.series.previous_period", "report.series.last_year"][index]),
                 values: [row.counts.inquiries, row.counts.complaints, row.counts.followUpsDue].map(Double.init),
-                links: DashboardFigures.comparedFigures.map { "/reports/records/\($0.rawValue)?key=all&\(range)" })
+                links: DashboardFigures.comparedFigures.map {
+                    SiteURL.reportRecords($0.rawValue).path(rawQuery: "key=all&\(range)")
+                })
         }
         let comparisonData = ChartData(
             categories: [
@@ -237,7 +243,7 @@ struct SupervisorDashboard: Sendable {
                                 ? 0
                                 : plan.progress.reduce(0) { $0 + ($1.percent ?? 0) } / Double(plan.progress.count) / 100
                         },
-                        links: plans.map { "/work-plans/\($0.planID)" })
+                        links: plans.map { SiteURL.workPlan($0.planID).path })
                 ], format: .share),
             columns: [t("report.series.share_of_plan")],
             extra: .init(
@@ -259,7 +265,7 @@ struct SupervisorDashboard: Sendable {
             rows.append(
                 (
                     t("customer.stage.lost"), [ChartValueFormat.count.text(Double(lost.count))],
-                    "/customers?stage=lost" + (filter.staffID.map { "&specialist=\($0)" } ?? "")
+                    SiteURL.customers.path(rawQuery: "stage=lost") + (filter.staffID.map { "&specialist=\($0)" } ?? "")
                 ))
         }
         return rows

@@ -7,12 +7,11 @@ import Vapor
 /// up to five problems, each opened as a complaint or a feedback — and the supervisor's settings.
 struct ReturnVisitsController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
-        let visits = routes.grouped("return-visits")
-        visits.requiring(.viewReturnVisits).get(use: list)
-        visits.requiring(.configureReturnVisits).get("settings", use: settingsPage)
-        visits.requiring(.configureReturnVisits).post("settings", use: saveSettings)
-        visits.requiring(.viewReturnVisits).get(":id", use: show)
-        visits.requiring(.manageReturnVisits).post(":id", use: record)
+        routes.requiring(.viewReturnVisits).get(.returnVisits, use: list)
+        routes.requiring(.configureReturnVisits).get(.returnVisitSettings, use: settingsPage)
+        routes.requiring(.configureReturnVisits).post(.returnVisitSettings, use: saveSettings)
+        routes.requiring(.viewReturnVisits).get(.returnVisit, use: show)
+        routes.requiring(.manageReturnVisits).post(.returnVisit, use: record)
     }
 
     /// A due day as people read it: the date of `DisplayFormat.dateTime`, in China time.
@@ -56,7 +55,7 @@ struct ReturnVisitsController: RouteCollection {
             },
             items: items, hasItems: !items.isEmpty,
             pager: Pager(
-                request: paging, total: total, path: "/return-visits", query: ["view": view.rawValue], cap: 1000),
+                request: paging, total: total, path: .returnVisits, query: ["view": view.rawValue], cap: 1000),
             canConfigure: AccessPolicy.allows(staff.role, .configureReturnVisits), isDone: view == .done)
         return try await req.renderPage("return-visits/index", titleKey: "return_visits.title", page)
     }
@@ -110,7 +109,9 @@ struct ReturnVisitsController: RouteCollection {
         let problems = try await store.problems(row.id).map { p in
             ShowPage.Problem(
                 text: p.text, routeKey: "return_visit.route.\(p.route)",
-                link: p.complaintID.map { "/complaints/\($0)" } ?? p.feedbackID.map { "/feedback/\($0)" } ?? "",
+                link: p.complaintID.map { SiteURL.complaint($0).path } ?? p.feedbackID.map {
+                    SiteURL.feedbackItem($0).path
+                } ?? "",
                 number: p.complaintNumber ?? p.feedbackNumber ?? "")
         }
         let history = try await store.forCustomer(row.customerID).filter { $0.id != row.id && $0.visitState == .done }
@@ -188,7 +189,7 @@ struct ReturnVisitsController: RouteCollection {
                 row, result, version: version, context: req.auditContext,
                 calendar: try await WorkingCalendarStore(database: req.db).load())
             return req.redirect(
-                to: "/return-visits/\(row.id)", flash: FlashMessage(.success, "flash.return_visit_recorded"))
+                to: SiteURL.returnVisit(row.id).path, flash: FlashMessage(.success, "flash.return_visit_recorded"))
         } catch let errors as FieldErrors {
             return try await req.renderPage(
                 "return-visits/show", titleKey: "return_visits.title",
@@ -240,7 +241,7 @@ struct ReturnVisitsController: RouteCollection {
             ).get()
             try await ReturnVisitStore(database: req.db).saveSettings(
                 settings, version: version, context: req.auditContext)
-            return req.redirect(to: "/return-visits/settings", flash: FlashMessage(.success, "flash.saved"))
+            return req.redirect(to: SiteURL.returnVisitSettings.path, flash: FlashMessage(.success, "flash.saved"))
         } catch let errors as FieldErrors {
             page.errors = errors.messages
             return try await req.renderPage(

@@ -12,9 +12,9 @@ struct SurveySubjectsController: RouteCollection {
         api.grouped("inquiries").requiring(.replyInquiry).post(":id", "survey", use: inquiry)
         api.grouped("contracts").requiring(.manageContracts).post(":id", "survey", use: contract)
         api.grouped("return-visits").requiring(.manageReturnVisits).post(":id", "survey", use: returnVisit)
-        routes.grouped("return-visits").requiring(.manageReturnVisits).post(":id", "survey", use: returnVisitPage)
-        routes.grouped("inquiries").requiring(.replyInquiry).post(":id", "survey", use: inquiryPage)
-        routes.grouped("contracts").requiring(.manageContracts).post(":id", "survey", use: contractPage)
+        routes.requiring(.manageReturnVisits).post(.returnVisitSurvey, use: returnVisitPage)
+        routes.requiring(.replyInquiry).post(.inquirySurvey, use: inquiryPage)
+        routes.requiring(.manageContracts).post(.contractSurvey, use: contractPage)
     }
 
     /// Why an inquiry cannot be surveyed yet (not answered), or nil.

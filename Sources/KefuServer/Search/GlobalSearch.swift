@@ -28,7 +28,7 @@ struct GlobalSearch: RouteCollection {
     }
 
     func boot(routes: any RoutesBuilder) throws {
-        routes.requiring(.viewDashboard).get("search", use: page)
+        routes.requiring(.viewDashboard).get(.search, use: page)
         routes.grouped("api", "v1").requiring(.viewDashboard).get("search", use: api)
     }
 
@@ -118,7 +118,7 @@ struct GlobalSearch: RouteCollection {
             if customers.isEmpty { html.element("<p class=\"muted\">", words.t("search.none"), "</p>") }
             html.raw("<ul class=\"glance-list\">")
             for c in customers {
-                html.element("<li><a href=\"/customers/", String(c.id), "\">")
+                html.element("<li><a href=\"", SiteURL.customer(c.id).path, "\">")
                 html.element("<code>", c.code, "</code> ")
                 html.element("", c.name, "</a>")
                 html.element(" <span class=\"muted\">", words.orDash(c.companyName), "")
@@ -136,7 +136,7 @@ struct GlobalSearch: RouteCollection {
             html.raw("<ul class=\"glance-list\">")
             for i in inquiries {
                 if i.canOpen {
-                    html.element("<li><a href=\"/inquiries/", String(i.id), "\">")
+                    html.element("<li><a href=\"", SiteURL.inquiry(i.id).path, "\">")
                     html.element("<code>", i.number, "</code></a>")
                 } else {
                     html.element("<li><code>", i.number, "</code>")
@@ -151,7 +151,7 @@ struct GlobalSearch: RouteCollection {
             if projects.isEmpty { html.element("<p class=\"muted\">", words.t("search.none"), "</p>") }
             html.raw("<ul class=\"glance-list\">")
             for p in projects {
-                html.element("<li><a href=\"/projects/", String(p.id), "\">")
+                html.element("<li><a href=\"", SiteURL.project(p.id).path, "\">")
                 html.element("<code>", p.code, "</code> ")
                 html.element("", p.name, "</a>")
                 html.element(" <span class=\"tag\">", words.label("project.status", p.status), "</span></li>")

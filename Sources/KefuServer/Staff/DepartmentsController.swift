@@ -132,9 +132,9 @@ struct DepartmentsController: RouteCollection {
     struct DepartmentList: Content { var items: [DepartmentDTO] }
 
     func boot(routes: any RoutesBuilder) throws {
-        routes.requiring(.viewDepartments).get("departments", use: page)
-        routes.requiring(.manageDepartments).post("departments", use: createFromForm)
-        routes.requiring(.manageDepartments).post("departments", ":id", use: renameFromForm)
+        routes.requiring(.viewDepartments).get(.departments, use: page)
+        routes.requiring(.manageDepartments).post(.departments, use: createFromForm)
+        routes.requiring(.manageDepartments).post(.department, use: renameFromForm)
         let api = routes.grouped("api", "v1", "departments")
         api.requiring(.viewDepartments).get(use: list)
         api.requiring(.manageDepartments).post(use: create)

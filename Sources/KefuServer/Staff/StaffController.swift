@@ -54,14 +54,14 @@ struct StaffController: RouteCollection {
 
     func boot(routes: any RoutesBuilder) throws {
         let staff = routes.grouped("staff")
-        staff.requiring(.viewStaff).get(use: list)
-        staff.requiring(.manageStaff).get("new", use: newForm)
-        staff.requiring(.manageStaff).post(use: create)
-        staff.requiring(.viewStaff).get(":id", use: show)
-        staff.requiring(.manageStaff).post(":id", use: update)
-        staff.requiring(.manageStaff).post(":id", "deactivate", use: deactivate)
-        staff.requiring(.manageStaff).post(":id", "activate", use: activate)
-        staff.requiring(.manageStaff).post(":id", "password", use: resetPassword)
+        routes.requiring(.viewStaff).get(.staff, use: list)
+        routes.requiring(.manageStaff).get(.newStaff, use: newForm)
+        routes.requiring(.manageStaff).post(.staff, use: create)
+        routes.requiring(.viewStaff).get(.staffMember, use: show)
+        routes.requiring(.manageStaff).post(.staffMember, use: update)
+        routes.requiring(.manageStaff).post(.staffMemberDeactivate, use: deactivate)
+        routes.requiring(.manageStaff).post(.staffMemberActivate, use: activate)
+        routes.requiring(.manageStaff).post(.staffMemberPassword, use: resetPassword)
     }
 
     @Sendable func list(req: Request) async throws -> Response {

@@ -3,34 +3,27 @@ import KefuDomain
 import SQLKit
 import Vapor
 
-extension SiteURL {
-    static let training = "/training"
-    static func trainingPlan(_ id: Int) -> String { "/training/plans/\(id)" }
-    static func trainingSession(_ id: Int) -> String { "/training/sessions/\(id)" }
-}
-
 /// The training pages (培训, R5.1, R5.2): the plans and the form to make one; a plan with its approval,
 /// schedule and plan versus done; a session with enrolment, attendance, scores, ratings and materials;
 /// a session's effect on the trainees' work. A refused form comes back with the message at its field
 /// and what was typed.
 struct TrainingController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
-        let pages = routes.grouped("training")
-        pages.requiring(.viewTraining).get(use: index)
-        pages.requiring(.manageTraining).post("plans", use: createPlan)
-        pages.requiring(.viewTraining).get("plans", ":id", use: showPlan)
-        pages.requiring(.manageTraining).post("plans", ":id", use: updatePlan)
-        pages.requiring(.manageTraining).post("plans", ":id", "submission", use: submit)
-        pages.requiring(.approveTrainingPlans).post("plans", ":id", "approval", use: approve)
-        pages.requiring(.approveTrainingPlans).post("plans", ":id", "return", use: giveBack)
-        pages.requiring(.manageTraining).post("plans", ":id", "reopening", use: reopen)
-        pages.requiring(.manageTraining).post("plans", ":id", "sessions", use: addSession)
-        pages.requiring(.viewTraining).get("sessions", ":id", use: showSession)
-        pages.requiring(.manageTraining).post("sessions", ":id", "outcome", use: recordOutcome)
-        pages.requiring(.manageTraining).post("sessions", ":id", "enrolments", use: enrol)
-        pages.requiring(.manageTraining).post("sessions", ":id", "enrolments", ":enrolmentID", use: recordEnrolment)
-        pages.requiring(.rateTraining).post("sessions", ":id", "rating", use: rate)
-        pages.requiring(.viewTraining).get("sessions", ":id", "effect", use: effect)
+        routes.requiring(.viewTraining).get(.training, use: index)
+        routes.requiring(.manageTraining).post(.trainingPlans, use: createPlan)
+        routes.requiring(.viewTraining).get(.trainingPlan, use: showPlan)
+        routes.requiring(.manageTraining).post(.trainingPlan, use: updatePlan)
+        routes.requiring(.manageTraining).post(.trainingPlanSubmission, use: submit)
+        routes.requiring(.approveTrainingPlans).post(.trainingPlanApproval, use: approve)
+        routes.requiring(.approveTrainingPlans).post(.trainingPlanReturn, use: giveBack)
+        routes.requiring(.manageTraining).post(.trainingPlanReopening, use: reopen)
+        routes.requiring(.manageTraining).post(.trainingPlanSessions, use: addSession)
+        routes.requiring(.viewTraining).get(.trainingSession, use: showSession)
+        routes.requiring(.manageTraining).post(.trainingSessionOutcome, use: recordOutcome)
+        routes.requiring(.manageTraining).post(.trainingSessionEnrolments, use: enrol)
+        routes.requiring(.manageTraining).post(.trainingSessionEnrolment, use: recordEnrolment)
+        routes.requiring(.rateTraining).post(.trainingSessionRating, use: rate)
+        routes.requiring(.viewTraining).get(.trainingSessionEffect, use: effect)
     }
 
     static func yuan(_ value: Int) -> String { DisplayFormat.wan(Decimal(value)) }

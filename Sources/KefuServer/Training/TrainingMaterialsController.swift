@@ -13,9 +13,9 @@ struct TrainingMaterialsController: RouteCollection {
     }
 
     func boot(routes: any RoutesBuilder) throws {
-        let pages = routes.grouped("training", "sessions")
-        pages.requiring(.manageTraining).on(.POST, ":id", "materials", body: .collect(maxSize: "21mb"), use: addPage)
-        pages.requiring(.viewTraining).get(":id", "materials", ":attachmentID", use: download)
+        routes.requiring(.manageTraining).on(
+            .POST, .trainingSessionMaterials, body: .collect(maxSize: "21mb"), use: addPage)
+        routes.requiring(.viewTraining).get(.trainingSessionMaterial, use: download)
         let api = routes.grouped("api", "v1", "training", "sessions")
         api.requiring(.manageTraining).on(.POST, ":id", "materials", body: .collect(maxSize: "21mb"), use: addAPI)
         api.requiring(.viewTraining).get(":id", "materials", use: list)

@@ -17,7 +17,7 @@ enum TrainingPlanView {
             cell("day", " class=\"nowrap\"")
             html.element("", session.day, "</td>")
             cell("session")
-            html.element("<a href=\"/training/sessions/", String(session.id), "\">")
+            html.element("<a href=\"", SiteURL.trainingSession(session.id).path, "\">")
             html.element("", session.title, "</a></td>")
             cell("area")
             html.element("", session.areaLabel, "</td>")

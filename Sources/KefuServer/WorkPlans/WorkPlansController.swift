@@ -8,12 +8,11 @@ import Vapor
 /// supervisor's result at the period's end.
 struct WorkPlansController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
-        let pages = routes.grouped("work-plans")
-        pages.requiring(.viewWorkPlans).get(use: index)
-        pages.requiring(.manageWorkPlans).post(use: create)
-        pages.requiring(.viewWorkPlans).get(":id", use: show)
-        pages.requiring(.markPlanGoals).post(":id", "goals", ":goalID", use: markGoal)
-        pages.requiring(.manageWorkPlans).post(":id", "result", use: recordResult)
+        routes.requiring(.viewWorkPlans).get(.workPlans, use: index)
+        routes.requiring(.manageWorkPlans).post(.workPlans, use: create)
+        routes.requiring(.viewWorkPlans).get(.workPlan, use: show)
+        routes.requiring(.markPlanGoals).post(.workPlanGoal, use: markGoal)
+        routes.requiring(.manageWorkPlans).post(.workPlanResult, use: recordResult)
     }
 
     struct PlanView: Encodable {
@@ -117,7 +116,7 @@ struct WorkPlansController: RouteCollection {
         do {
             let id = try await WorkPlanStore(database: req.db).create(
                 input, departmentID: staff.departmentID, context: req.auditContext)
-            return req.redirect(to: "/work-plans/\(id)", flash: FlashMessage(.success, "assessment.flash.saved"))
+            return req.redirect(to: SiteURL.workPlan(id).path, flash: FlashMessage(.success, "assessment.flash.saved"))
         } catch let problems as FieldErrors {
             return try await renderIndex(
                 req, form: form, errors: problems.messages.mapValues { req.t($0) }, status: .unprocessableEntity)
@@ -149,7 +148,7 @@ struct WorkPlansController: RouteCollection {
         try await WorkPlanStore(database: req.db).markGoal(
             planID: row.id, goalID: goalID, done: try req.content.decode(GoalForm.self).done != "0",
             context: req.auditContext)
-        return req.redirect(to: "/work-plans/\(row.id)", flash: FlashMessage(.success, "assessment.flash.saved"))
+        return req.redirect(to: SiteURL.workPlan(row.id).path, flash: FlashMessage(.success, "assessment.flash.saved"))
     }
 
     struct ResultForm: Content { var resultNote: String?; var version: Int? }
@@ -161,7 +160,8 @@ struct WorkPlansController: RouteCollection {
             try await WorkPlanStore(database: req.db).recordResult(
                 row, note: form.resultNote ?? "", version: form.version ?? -1,
                 serviceQuality: req.application.serviceQualityFigures, context: req.auditContext)
-            return req.redirect(to: "/work-plans/\(row.id)", flash: FlashMessage(.success, "assessment.flash.saved"))
+            return req.redirect(
+                to: SiteURL.workPlan(row.id).path, flash: FlashMessage(.success, "assessment.flash.saved"))
         } catch let problems as FieldErrors {
             return try await renderShow(
                 req, row, error: problems.messages.values.map { req.t($0) }.joined(separator: " "),

@@ -194,11 +194,10 @@ struct CustomerImportController: RouteCollection {
     }
 
     func boot(routes: any RoutesBuilder) throws {
-        let importing = routes.grouped("customers", "import").requiring(.importCustomers)
-        importing.get(use: form)
-        importing.on(.POST, body: .collect(maxSize: "64mb"), use: upload)
-        importing.get("jobs", ":job", use: job)
-        importing.get("template.csv", use: template)
+        routes.requiring(.importCustomers).get(.customerImport, use: form)
+        routes.requiring(.importCustomers).on(.POST, .customerImport, body: .collect(maxSize: "64mb"), use: upload)
+        routes.requiring(.importCustomers).get(.customerImportJob, use: job)
+        routes.requiring(.importCustomers).get(.customerImportTemplateCSV, use: template)
     }
 
     static func rejectedResponse(_ plan: CustomerImportPlan, localize: (String) -> String) -> Response {
@@ -343,7 +342,7 @@ struct CustomerImportController: RouteCollection {
                 await jobs.fail(jobID)
             }
         }
-        return req.redirect(to: "/customers/import/jobs/\(jobID)", redirectType: .normal)
+        return req.redirect(to: SiteURL.customerImportJob(jobID).path, redirectType: .normal)
     }
 
     @Sendable func job(req: Request) async throws -> Response {

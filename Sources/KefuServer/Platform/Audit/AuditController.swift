@@ -129,7 +129,7 @@ struct AuditController: RouteCollection {
     ]
 
     func boot(routes: any RoutesBuilder) throws {
-        routes.requiring(.viewAuditLog).get("audit", use: page)
+        routes.requiring(.viewAuditLog).get(.auditLog, use: page)
         routes.grouped("api", "v1").requiring(.viewAuditLog).get("audit-entries", use: list)
     }
 

@@ -12,9 +12,8 @@ struct HealthController: RouteCollection {
     }
 
     func boot(routes: any RoutesBuilder) throws {
-        let open = routes.open()
-        open.get("healthz", use: alive)
-        open.get("readyz", use: ready)
+        routes.open().get(.healthz, use: alive)
+        routes.open().get(.readyz, use: ready)
     }
 
     @Sendable func alive(req: Request) -> Status { Status(status: "ok") }

@@ -53,7 +53,7 @@ struct AnonymousCSRFCookieMiddleware: AsyncMiddleware {
         var issued: String?
         // Only pages get the cookie: health checks and assets are asked for constantly and hold no form.
         if !request.isAPI, !StaticFilesMiddleware.isAsset(request.url.path),
-            !["/healthz", "/readyz"].contains(request.url.path),
+            ![SiteURL.healthz.path, SiteURL.readyz.path].contains(request.url.path),
             request.webSession == nil, request.cookies[CookieName.anonymousCSRF] == nil
         {
             let token = Secrets.randomToken()

@@ -111,8 +111,8 @@ extension Request {
         func items(_ entries: [NavigationEntry]) -> [NavItem] {
             guard let role = staff?.role else { return [] }
             return entries.filter { $0.isVisible(to: role) }.compactMap { entry in
-                guard let href = entry.path else { return nil }
-                let isActive = href == "/" ? path == "/" : path.hasPrefix(href)
+                guard let href = entry.path?.path else { return nil }
+                let isActive = entry.path == .dashboard ? path == href : path.hasPrefix(href)
                 return NavItem(key: entry.key, href: href, icon: entry.icon, isActive: isActive)
             }
         }

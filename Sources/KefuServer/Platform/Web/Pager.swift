@@ -11,7 +11,7 @@ struct Pager: Encodable {
     var nextHref: String?
     var isCapped: Bool
 
-    init(request: Paging, total: Int, path: String, query: [String: String], cap: Int? = nil) {
+    init(request: Paging, total: Int, path url: SiteURL, query: [String: String], cap: Int? = nil) {
         number = request.number
         isCapped = cap.map { total > $0 } ?? false
         totalItems = isCapped ? cap! : total
@@ -22,7 +22,7 @@ struct Pager: Encodable {
                     "\($0.key)=\($0.value.addingPercentEncoding(withAllowedCharacters: .urlQueryValueAllowed) ?? "")"
                 }
             items.append("page=\(page)")
-            return path + "?" + items.joined(separator: "&")
+            return url.path + "?" + items.joined(separator: "&")
         }
         previousHref = number > 1 ? href(number - 1) : nil
         nextHref = number < totalPages ? href(number + 1) : nil
