@@ -4,8 +4,8 @@ import KefuDomain
 import SQLKit
 
 /// Leadership's contract figures (issue 16 "领导看板"): contracts signed in the period (not cancelled) and
-/// their amounts, by month of signing and by project. One condition (``condition(_:project:month:)``) serves
-/// the sums and the list behind a bar.
+/// their amounts, by month of signing and by project, read through ``ContractSummaries``; the list behind a
+/// bar reads the contracts of ``condition(_:project:month:)``, the same rows the summary counts.
 struct ContractFigures {
     let database: any Database
 
@@ -40,8 +40,8 @@ struct ContractFigures {
         var sums: [String: Sum] = [:]
         for row in try await database.sql().raw(
             """
-            SELECT SUBSTR(contracts.signed_on, 1, 7) AS k, COUNT(*) AS n, CAST(SUM(contracts.amount_yuan) AS BIGINT) AS amount FROM contracts
-            WHERE \(Self.condition(period, project: nil, month: nil)) GROUP BY SUBSTR(contracts.signed_on, 1, 7)
+            SELECT month AS k, CAST(SUM(n) AS BIGINT) AS n, CAST(SUM(amount) AS BIGINT) AS amount
+            FROM \(ContractSummaries.rows(period)) s GROUP BY month HAVING SUM(n) > 0
             """
         ).all() {
             let key = try row.decode(column: "k", as: String.self)
@@ -58,12 +58,14 @@ struct ContractFigures {
     func byProject(_ period: ReportPeriod) async throws -> [Sum] {
         try await database.sql().raw(
             """
-            SELECT contracts.project_id AS project_id, projects.name AS name, COUNT(*) AS n, CAST(SUM(contracts.amount_yuan) AS BIGINT) AS amount
-            FROM contracts LEFT JOIN projects ON projects.id = contracts.project_id
-            WHERE \(Self.condition(period, project: nil, month: nil)) GROUP BY contracts.project_id, projects.name
+            SELECT s.project_id AS project_id, projects.name AS name, s.n AS n, s.amount AS amount
+            FROM (SELECT project_id, CAST(SUM(n) AS BIGINT) AS n, CAST(SUM(amount) AS BIGINT) AS amount
+                  FROM \(ContractSummaries.rows(period)) r GROUP BY project_id) s
+            LEFT JOIN projects ON projects.id = s.project_id WHERE s.n > 0
             """
         ).all().map { row in
-            let id = try row.decode(column: "project_id", as: Int?.self)
+            let stored = try row.decode(column: "project_id", as: Int.self)
+            let id: Int? = stored == 0 ? nil : stored
             return Sum(
                 key: id.map(String.init) ?? NeedsFigures.none, label: try row.decode(column: "name", as: String?.self),
                 count: try row.decode(column: "n", as: Int.self),
