@@ -98,7 +98,23 @@ enum StepTimeSummaries {
             watched: step.watched, clustered: true)
     }
 
-    static let summaries: [ReportSummary] = steps.flatMap { [times($0), bands($0), MonthSummaries.byMonth(bands($0))] }
+    /// How many steps fell in each coarse band — a tenth of the bands, two digits of the duration — per office
+    /// day of completion (and per month): a year of them is few enough to count through in one statement.
+    static func coarseBands(_ step: Step) -> ReportSummary {
+        let band = band(step)
+        return ReportSummary(
+            keys: [("day", "BIGINT", ReportSummary.day(step.ended)), ("band", "BIGINT", { "(\(band($0, $1)) / 10)" })],
+            values: [("n", "BIGINT", ReportSummary.one)],
+            table: "report_step_\(step.name)_coarse_bands", source: step.source, condition: condition(step),
+            watched: step.watched, clustered: true)
+    }
+
+    static let summaries: [ReportSummary] = steps.flatMap {
+        [
+            times($0), bands($0), MonthSummaries.byMonth(bands($0)), coarseBands($0),
+            MonthSummaries.byMonth(coarseBands($0)),
+        ]
+    }
 
     /// The first summaries (``CreateStepTimeSummaries``), replaced by ``summaries`` (``CreateFineStepTimeSummaries``):
     /// bands of ten seconds below ten minutes, minutes below an hour, ten minutes below a day, then hours —
@@ -136,7 +152,7 @@ enum StepTimeSummaries {
     }
 
     /// The step's count, median and 90th percentile over each range of office days `first ..< end` (ranges
-    /// in order, not overlapping): one statement counts every range's bands, one reads the durations at the positions.
+    /// in order, not overlapping): one statement counts every range's coarse bands, one finds the bands within them, one reads the durations at the positions.
     static func durations(_ step: Step, ranges: [(first: Int, end: Int)], on database: any Database) async throws
         -> [StepDuration]
     {
@@ -147,8 +163,8 @@ enum StepTimeSummaries {
             which = which + " WHEN day >= \(bind: range.first) AND day < \(bind: range.end) THEN \(literal: index)"
         }
         which = which + " ELSE -1 END"
-        // Each range's total and, of its bands, only those that can hold the median's or the 90th percentile's
-        // position (a running count per range): a few rows per month rather than every band. The positions
+        // Each range's total and, of its coarse bands, only those that can hold the median's or the 90th
+        // percentile's position (a running count per range): a few rows per month rather than every band. The positions
         // themselves are ``StepTimeStatistics/positions(count:)``'s; the statement keeps a margin around them.
         var totals = [Int](repeating: 0, count: ranges.count)
         var bands = [[(band: Int, below: Int, n: Int)]](repeating: [], count: ranges.count)
@@ -158,7 +174,7 @@ enum StepTimeSummaries {
               SELECT r, band, n, CAST(SUM(n) OVER (PARTITION BY r ORDER BY band) AS BIGINT) - n AS below,
                      CAST(SUM(n) OVER (PARTITION BY r) AS BIGINT) AS total
               FROM (SELECT \(which) AS r, band, CAST(SUM(n) AS BIGINT) AS n
-                    FROM \(MonthSummaries.rows(Self.bands(step), days: (first, end))) s GROUP BY 1, band) b
+                    FROM \(MonthSummaries.rows(coarseBands(step), days: (first, end))) s GROUP BY 1, band) b
             ) c
             WHERE r >= 0 AND n > 0 AND (below <= total / 2 AND below + n > (total - 1) / 2
                   OR below <= (9 * total + 9) / 10 AND below + n > (9 * total + 9) / 10 - 2)
@@ -174,7 +190,7 @@ enum StepTimeSummaries {
                     try row.decode(column: "n", as: Int.self)
                 ))
         }
-        // Where each range's median and 90th percentile lie: a band and the position within it.
+        // Where each range's median and 90th percentile lie: a coarse band and the position within it.
         var lookups: [(range: Int, position: Int, band: Int, offset: Int)] = []
         for (index, bandRows) in bands.enumerated() {
             for position in StepTimeStatistics.positions(count: totals[index]) {
@@ -182,6 +198,31 @@ enum StepTimeSummaries {
                 else { throw StepTimeSummaryError.positionNotFound }
                 lookups.append((index, position, band.band, position - band.below))
             }
+        }
+        // One statement finds each position's band among the ten bands of its coarse band, and the position within it.
+        if !lookups.isEmpty {
+            var statement: SQLQueryString = ""
+            for (index, lookup) in lookups.enumerated() {
+                let range = ranges[lookup.range]
+                statement =
+                    statement + (index == 0 ? "" : " UNION ALL ")
+                        + """
+                        SELECT \(literal: index) AS i, band, below FROM (
+                          SELECT band, n, CAST(SUM(n) OVER (ORDER BY band) AS BIGINT) - n AS below FROM (
+                            SELECT band, CAST(SUM(n) AS BIGINT) AS n FROM \(MonthSummaries.rows(Self.bands(step), days: range)) s
+                            WHERE band >= \(bind: lookup.band * 10) AND band < \(bind: lookup.band * 10 + 10) GROUP BY band) f
+                        ) g WHERE below <= \(bind: lookup.offset) AND below + n > \(bind: lookup.offset)
+                        """
+            }
+            var found = [Int?](repeating: nil, count: lookups.count)
+            for row in try await sql.raw(statement).all() {
+                let index = try row.decode(column: "i", as: Int.self)
+                guard lookups.indices.contains(index) else { continue }
+                lookups[index].band = try row.decode(column: "band", as: Int.self)
+                lookups[index].offset -= try row.decode(column: "below", as: Int.self)
+                found[index] = index
+            }
+            guard !found.contains(nil) else { throw StepTimeSummaryError.positionNotFound }
         }
         // One statement reads every position: per lookup, the band's durations in order with their running
         // count, and the first whose count passes the position.
