@@ -79,9 +79,23 @@ struct ContractFigures {
     ) {
         let condition = Self.condition(period, project: project, month: month)
         let sql = try database.sql()
-        let total =
-            try await sql.raw("SELECT COUNT(*) AS n FROM contracts WHERE \(condition)").first()?.decode(
-                column: "n", as: Int.self) ?? 0
+        // The total is the bar's own value, read as the sums are (``ContractSummaries``), not a count of the contracts.
+        var within = period
+        if let month {
+            let next = month.adding(months: 1)
+            within = ReportPeriod(
+                from: max(period.from, CalendarDay(year: month.year, month: month.month, day: 1)!),
+                to: min(period.to, CalendarDay(year: next.year, month: next.month, day: 1)!.adding(days: -1)))
+        }
+        let projectCondition: SQLQueryString =
+            project.map { " WHERE project_id = \(bind: $0 == NeedsFigures.none ? 0 : Int($0) ?? -1)" } ?? ""
+        var total = 0
+        if within.from <= within.to {
+            total =
+                try await sql.raw(
+                    "SELECT CAST(SUM(n) AS BIGINT) AS n FROM \(ContractSummaries.rows(within)) s\(projectCondition)"
+                ).first()?.decode(column: "n", as: Int?.self) ?? 0
+        }
         let rows = try await sql.raw(
             """
             SELECT contracts.id AS id, contracts.number AS number, contracts.signed_on AS signed_on, staff.display_name AS staff_name
