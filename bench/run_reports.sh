@@ -3,7 +3,7 @@
 # dashboard (page and JSON) for a month and for a year p95 ≤ 300 ms; a drill-down list p95 ≤ 50 ms.
 # Usage (after bench/generate.py, bench/generate_frontline.py and bench/generate_complaints.py):
 #   swift build -c release --product kefu --scratch-path .build-release
-#   KEFU_DATA_DIR=bench/out/data .build-release/release/kefu migrate   # adds the report indexes and every summary table (CreateReportSummaries, CreateStepTimeSummaries, CreateNeedsSummaries, CreateLeadershipSummaries, CreateReplySummaries), filled from the records
+#   KEFU_DATA_DIR=bench/out/data .build-release/release/kefu migrate   # adds the report indexes and every summary table (CreateReportSummaries, CreateStepTimeSummaries, CreateNeedsSummaries, CreateLeadershipSummaries, CreateReplySummaries, CreateMonthSummaries, CreateContractSummaries, CreateFineStepTimeSummaries), filled from the records
 #   KEFU_DATA_DIR=bench/out/data .build-release/release/kefu summaries rebuild   # after generating with triggers off
 #   bash bench/run_reports.sh                  # prints the table; also bench/out/reports.txt
 set -euo pipefail

@@ -164,6 +164,7 @@ struct ReportSummaryTests {
     /// The step times', the needs analysis' and the partners' summaries, after the same kinds of writes.
     static var later: [ReportSummary] {
         StepTimeSummaries.summaries + NeedsSummaries.summaries + PartnerSummaries.summaries + ReplySummaries.summaries
+            + MonthSummaries.summaries + ContractSummaries.summaries
     }
 
     @Test(
@@ -260,6 +261,13 @@ struct ReportSummaryTests {
             ).run()
             try await sql.raw("UPDATE projects SET type = \(bind: ProjectType.allCases[0].rawValue) WHERE id % 2 = 0")
                 .run()
+            try await sql.raw("UPDATE contracts SET state = 'cancelled' WHERE id % 4 = 2").run()
+            try await sql.raw(
+                """
+                UPDATE contracts SET amount_yuan = amount_yuan + 1000, signed_on = '2026-10-30',
+                  project_id = (SELECT MIN(id) FROM projects) WHERE id % 4 = 1
+                """
+            ).run()
             try await sql.raw("UPDATE return_visits SET satisfaction = 5 WHERE satisfaction IS NULL").run()
             try await sql.raw(
                 "UPDATE return_visits SET state = 'done', done_at = due_at + \(unsafeRaw: seconds(3_600)) WHERE state = 'due'"
@@ -267,6 +275,7 @@ struct ReportSummaryTests {
             try await Self.expectInStep(t, "after changes", Self.later)
             try await sql.raw("DELETE FROM recommendations WHERE id % 5 = 0").run()
             try await sql.raw("DELETE FROM return_visits WHERE id % 5 = 0").run()
+            try await sql.raw("DELETE FROM contracts WHERE id % 4 = 0").run()
             try await sql.raw("DELETE FROM inquiries WHERE id % 6 = 0 AND created_by_staff_id IS NULL").run()
             try await Self.expectInStep(t, "after deletions", Self.later)
             try await ReportSummary.rebuild(on: t.app.db)

@@ -198,6 +198,7 @@ enum KefuMigrations {
             CreateWorkFigureCoveringIndexes(),
             CreateStepTimeSummaries(), CreateNeedsSummaries(), CreateLeadershipSummaries(), CreateReplySummaries(),
             IndexSearchCharacters(),
+            CreateMonthSummaries(), CreateContractSummaries(), CreateFineStepTimeSummaries(),
         ]
     }
 }

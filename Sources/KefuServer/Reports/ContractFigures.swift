@@ -4,8 +4,8 @@ import KefuDomain
 import SQLKit
 
 /// Leadership's contract figures (issue 16 "领导看板"): contracts signed in the period (not cancelled) and
-/// their amounts, by month of signing and by project. One condition (``condition(_:project:month:)``) serves
-/// the sums and the list behind a bar.
+/// their amounts, by month of signing and by project, read through ``ContractSummaries``; the list behind a
+/// bar reads the contracts of ``condition(_:project:month:)``, the same rows the summary counts.
 struct ContractFigures {
     let database: any Database
 
@@ -40,8 +40,8 @@ struct ContractFigures {
         var sums: [String: Sum] = [:]
         for row in try await database.sql().raw(
             """
-            SELECT SUBSTR(contracts.signed_on, 1, 7) AS k, COUNT(*) AS n, CAST(SUM(contracts.amount_yuan) AS BIGINT) AS amount FROM contracts
-            WHERE \(Self.condition(period, project: nil, month: nil)) GROUP BY SUBSTR(contracts.signed_on, 1, 7)
+            SELECT month AS k, CAST(SUM(n) AS BIGINT) AS n, CAST(SUM(amount) AS BIGINT) AS amount
+            FROM \(ContractSummaries.rows(period)) s GROUP BY month HAVING SUM(n) > 0
             """
         ).all() {
             let key = try row.decode(column: "k", as: String.self)
@@ -58,12 +58,14 @@ struct ContractFigures {
     func byProject(_ period: ReportPeriod) async throws -> [Sum] {
         try await database.sql().raw(
             """
-            SELECT contracts.project_id AS project_id, projects.name AS name, COUNT(*) AS n, CAST(SUM(contracts.amount_yuan) AS BIGINT) AS amount
-            FROM contracts LEFT JOIN projects ON projects.id = contracts.project_id
-            WHERE \(Self.condition(period, project: nil, month: nil)) GROUP BY contracts.project_id, projects.name
+            SELECT s.project_id AS project_id, projects.name AS name, s.n AS n, s.amount AS amount
+            FROM (SELECT project_id, CAST(SUM(n) AS BIGINT) AS n, CAST(SUM(amount) AS BIGINT) AS amount
+                  FROM \(ContractSummaries.rows(period)) r GROUP BY project_id) s
+            LEFT JOIN projects ON projects.id = s.project_id WHERE s.n > 0
             """
         ).all().map { row in
-            let id = try row.decode(column: "project_id", as: Int?.self)
+            let stored = try row.decode(column: "project_id", as: Int.self)
+            let id: Int? = stored == 0 ? nil : stored
             return Sum(
                 key: id.map(String.init) ?? NeedsFigures.none, label: try row.decode(column: "name", as: String?.self),
                 count: try row.decode(column: "n", as: Int.self),
@@ -77,9 +79,23 @@ struct ContractFigures {
     ) {
         let condition = Self.condition(period, project: project, month: month)
         let sql = try database.sql()
-        let total =
-            try await sql.raw("SELECT COUNT(*) AS n FROM contracts WHERE \(condition)").first()?.decode(
-                column: "n", as: Int.self) ?? 0
+        // The total is the bar's own value, read as the sums are (``ContractSummaries``), not a count of the contracts.
+        var within = period
+        if let month {
+            let next = month.adding(months: 1)
+            within = ReportPeriod(
+                from: max(period.from, CalendarDay(year: month.year, month: month.month, day: 1)!),
+                to: min(period.to, CalendarDay(year: next.year, month: next.month, day: 1)!.adding(days: -1)))
+        }
+        let projectCondition: SQLQueryString =
+            project.map { " WHERE project_id = \(bind: $0 == NeedsFigures.none ? 0 : Int($0) ?? -1)" } ?? ""
+        var total = 0
+        if within.from <= within.to {
+            total =
+                try await sql.raw(
+                    "SELECT CAST(SUM(n) AS BIGINT) AS n FROM \(ContractSummaries.rows(within)) s\(projectCondition)"
+                ).first()?.decode(column: "n", as: Int?.self) ?? 0
+        }
         let rows = try await sql.raw(
             """
             SELECT contracts.id AS id, contracts.number AS number, contracts.signed_on AS signed_on, staff.display_name AS staff_name

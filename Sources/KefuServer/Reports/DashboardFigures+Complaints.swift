@@ -129,16 +129,21 @@ extension DashboardFigures {
         let todayFollowUps: SQLQueryString =
             "completed_at IS NULL AND due_at >= \(bind: Self.start(ofDay: today)) AND due_at < \(bind: now)"
             + filter.condition(for: "follow_ups")
-        let replies = Self.source(
-            .repliesOverdue, key: nil, span: (now, now), now: now, dialect: database.dialect, filter: filter)
+        // The same rows as `.repliesOverdue` lists; the deadline inside COALESCE is no range for the deadlines'
+        // indexes (which hold every promise ever made), so the (status, person, deadline) index is read alone.
+        let replies: SQLQueryString =
+            "status = 'promised' AND COALESCE(promised_by, \(bind: now)) < \(bind: now)"
+            + filter.condition(for: "inquiries")
         for (figure, source) in [
-            (Figure.followUpsOverdue, (table: "follow_ups", condition: todayFollowUps)), (.repliesOverdue, replies),
+            (Figure.followUpsOverdue, (table: "follow_ups", condition: todayFollowUps)),
+            (.repliesOverdue, (table: "inquiries", condition: replies)),
         ] {
+            // Counted per person first, names joined to the counts: no record row is read for its person.
             for row in try await database.sql().raw(
                 """
-                SELECT t.staff_id AS staff_id, staff.display_name AS name, COUNT(*) AS n FROM \(unsafeRaw: source.table) t
-                LEFT JOIN staff ON staff.id = t.staff_id WHERE t.id IN (SELECT id FROM \(unsafeRaw: source.table) WHERE \(source.condition))
-                GROUP BY t.staff_id, staff.display_name
+                SELECT s.staff_id AS staff_id, staff.display_name AS name, s.n AS n
+                FROM (SELECT staff_id, COUNT(*) AS n FROM \(unsafeRaw: source.table) WHERE \(source.condition) GROUP BY staff_id) s
+                LEFT JOIN staff ON staff.id = s.staff_id
                 """
             ).all() {
                 let staffID = try row.decode(column: "staff_id", as: Int?.self)

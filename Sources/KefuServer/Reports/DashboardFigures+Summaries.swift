@@ -92,7 +92,8 @@ extension DashboardFigures {
                 "SELECT 0 AS k, CAST(SUM(received) AS BIGINT) AS n FROM report_inquiry_channel_days WHERE \(range)\(channelCondition)"
         case .complaintsReceived:
             guard filter.staffID == nil, filter.projectID == nil else { return nil }
-            statement = "SELECT 0 AS k, CAST(SUM(received) AS BIGINT) AS n FROM report_complaint_days WHERE \(range)"
+            statement =
+                "SELECT 0 AS k, CAST(SUM(received) AS BIGINT) AS n FROM \(MonthSummaries.rows(ReportSummary.complaints, days: days)) s"
         case .followUpsDue:
             statement =
                 "SELECT 0 AS k, CAST(SUM(due) AS BIGINT) AS n FROM report_follow_up_days WHERE \(range)\(staffCondition)"
@@ -108,8 +109,8 @@ extension DashboardFigures {
         var counts: [String: Int] = [:]
         for row in try await database.sql().raw(
             """
-            SELECT category, CAST(SUM(received) AS BIGINT) AS n FROM report_complaint_days
-            WHERE day >= \(bind: days.first) AND day < \(bind: days.end) GROUP BY category
+            SELECT category, CAST(SUM(received) AS BIGINT) AS n FROM \(MonthSummaries.rows(ReportSummary.complaints, days: days)) s
+            GROUP BY category
             """
         ).all() {
             counts[try row.decode(column: "category", as: String.self)] = try row.decode(column: "n", as: Int.self)
@@ -123,8 +124,8 @@ extension DashboardFigures {
         let rows = try await database.sql().raw(
             """
             SELECT s.staff_id AS staff_id, staff.display_name AS name, s.n AS n, s.seconds AS seconds
-            FROM (SELECT staff_id, CAST(SUM(answered) AS BIGINT) AS n, CAST(SUM(seconds) AS DOUBLE PRECISION) AS seconds FROM report_inquiry_answer_days
-                  WHERE day >= \(bind: days.first) AND day < \(bind: days.end)\(staffCondition) GROUP BY staff_id) s
+            FROM (SELECT staff_id, CAST(SUM(answered) AS BIGINT) AS n, CAST(SUM(seconds) AS DOUBLE PRECISION) AS seconds
+                  FROM \(MonthSummaries.rows(ReportSummary.inquiryAnswers, days: days)) a WHERE 1 = 1\(staffCondition) GROUP BY staff_id) s
             LEFT JOIN staff ON staff.id = s.staff_id WHERE s.n > 0
             """
         ).all()

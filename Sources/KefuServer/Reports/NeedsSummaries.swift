@@ -64,8 +64,8 @@ enum NeedsSummaries {
         let statement: SQLQueryString
         if dimension == .projectType {
             statement = """
-                SELECT projects.type AS k, CAST(SUM(s.n) AS BIGINT) AS n FROM report_need_interest_days s JOIN projects ON projects.id = s.project_id
-                WHERE s.day >= \(bind: days.first) AND s.day < \(bind: days.end) GROUP BY projects.type
+                SELECT projects.type AS k, CAST(SUM(s.n) AS BIGINT) AS n FROM \(MonthSummaries.rows(interest, days: days)) s
+                JOIN projects ON projects.id = s.project_id GROUP BY projects.type
                 """
         } else {
             let summary: ReportSummary =
@@ -77,8 +77,7 @@ enum NeedsSummaries {
                 default: rejection
                 }
             statement = """
-                SELECT k, CAST(SUM(n) AS BIGINT) AS n FROM \(unsafeRaw: summary.table)
-                WHERE day >= \(bind: days.first) AND day < \(bind: days.end) GROUP BY k
+                SELECT k, CAST(SUM(n) AS BIGINT) AS n FROM \(MonthSummaries.rows(summary, days: days)) s GROUP BY k
                 """
         }
         return try await database.sql().raw(statement).all().map {

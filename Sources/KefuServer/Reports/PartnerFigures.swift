@@ -61,11 +61,13 @@ struct PartnerFigures {
     func visitItems(_ period: ReportPeriod, month: ReportMonth, limit: Int = 500) async throws -> (
         items: [DashboardFigures.Item], total: Int
     ) {
-        let condition = Self.visits(Self.span(month, in: period))
+        let span = Self.span(month, in: period)
+        let condition = Self.visits(span)
         let sql = try database.sql()
-        let total =
-            try await sql.raw("SELECT COUNT(*) AS n FROM return_visits WHERE \(condition)").first()?.decode(
-                column: "n", as: Int.self) ?? 0
+        // The total is the month's own figure from the summary, not a count of the month's tens of thousands of visits.
+        let total = try await PartnerSummaries.visits(
+            days: (ReportSQL.localDay(span.start), ReportSQL.localDay(span.end)), on: database
+        ).count
         let rows = try await sql.raw(
             """
             SELECT return_visits.id AS id, return_visits.customer_id AS customer_id, return_visits.done_at AS at, staff.display_name AS staff_name

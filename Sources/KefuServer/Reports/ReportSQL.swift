@@ -45,6 +45,15 @@ enum ReportSQL {
         localUnitsText(column, 86_400, dialect)
     }
 
+    /// The office day a month begins on, of a statement giving an office day: the month summaries' key.
+    static func monthStartText(_ day: String, _ dialect: DatabaseDialect) -> String {
+        switch dialect {
+        case .sqlite: "(CAST(strftime('%s', (\(day)) * 86400, 'unixepoch', 'start of month') AS INTEGER) / 86400)"
+        case .postgres:
+            "CAST(EXTRACT(EPOCH FROM date_trunc('month', to_timestamp((\(day)) * 86400) AT TIME ZONE 'UTC')) / 86400 AS BIGINT)"
+        }
+    }
+
     static func localHourText(_ column: String, _ dialect: DatabaseDialect) -> String {
         "(" + localUnitsText(column, 3_600, dialect) + " % 24)"
     }

@@ -144,7 +144,7 @@ struct ReportSummary: Sendable {
     /// Every summary, as `kefu summaries rebuild` recounts them.
     static var all: [ReportSummary] {
         dashboard + StepTimeSummaries.summaries + NeedsSummaries.summaries + PartnerSummaries.summaries
-            + ReplySummaries.summaries
+            + ReplySummaries.summaries + MonthSummaries.summaries + ContractSummaries.summaries
     }
 
     /// Creates the summaries' tables, fills them from the records and adds their triggers (a migration's work).
