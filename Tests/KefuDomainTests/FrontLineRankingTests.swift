@@ -110,6 +110,11 @@ struct FrontLineRankingTests {
             }
             let reordered = ProjectRanking.rank(projects.reversed(), for: customer, reactions: reactions)
             #expect(reordered.map(\.project.id) == ranking.map(\.project.id), "input order does not change the ranking")
+            // Explaining only the projects returned changes nothing of them: the same order, parts and words.
+            for limit in [0, 1, 20, openCount + 1] {
+                let first = ProjectRanking.rank(projects, for: customer, reactions: reactions, limit: limit)
+                #expect(first == Array(ranking.prefix(limit)), "the first \(limit) in round \(round)")
+            }
         }
     }
 

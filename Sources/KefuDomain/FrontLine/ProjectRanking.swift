@@ -52,10 +52,12 @@ public enum ProjectRanking {
     /// The open projects, best first; equal scores in order of project code, so the same input always
     /// gives the same list. Work is projects × reactions at most, with no string hashing or decimal
     /// arithmetic inside that product: 200 projects and 50 reactions rank in a fraction of a
-    /// millisecond.
-    public static func rank(_ projects: [RankableProject], for customer: CustomerProfile, reactions: [PastReaction])
-        -> [RankedProject]
-    {
+    /// millisecond. With a `limit`, only the first projects are returned, and only they are explained:
+    /// every project is scored by the same parts, but the words of 200 explanations were most of the
+    /// ranking's own time when a page shows 20.
+    public static func rank(
+        _ projects: [RankableProject], for customer: CustomerProfile, reactions: [PastReaction], limit: Int? = nil
+    ) -> [RankedProject] {
         var industryNumbers = IndustryNumbers()
         let needs = CustomerNeeds(customer, &industryNumbers)
         let latest = latestReactionByProject(reactions)
@@ -73,21 +75,31 @@ public enum ProjectRanking {
             }
         let interests = ReactedProjects(reacted.filter(\.showsInterest))
         let rejections = ReactedProjects(reacted.filter { !$0.showsInterest })
-
-        var ranking: [RankedProject] = []
-        ranking.reserveCapacity(projects.count)
-        var order: [(score: Int, index: Int)] = []
-        order.reserveCapacity(projects.count)
-        for project in projects where project.status == .open {
-            let traits = SimilarityTraits(project, &industryNumbers)
-            var parts = [needs.industryPart(project, traits), needs.budgetPart(project), needs.regionPart(project)]
+        func parts(_ project: RankableProject, _ traits: SimilarityTraits, explained: Bool) -> [ScorePart] {
+            var parts = [
+                needs.industryPart(project, traits, explained: explained),
+                needs.budgetPart(project, explained: explained),
+                needs.regionPart(project, explained: explained),
+            ]
             if let timing = needs.timingPart { parts.append(timing) }
             if let reaction = reactionParts[project.id] { parts.append(reaction) }
             if let similar = interests.mostRecentSimilar(to: project.id, traits) { parts.append(similar) }
             if let similar = rejections.mostRecentSimilar(to: project.id, traits) { parts.append(similar) }
-            let ranked = RankedProject(project: project, parts: parts)
+            return parts
+        }
+
+        var ranking: [RankedProject] = []
+        ranking.reserveCapacity(projects.count)
+        var traitsOfRanked: [SimilarityTraits] = []
+        traitsOfRanked.reserveCapacity(projects.count)
+        var order: [(score: Int, index: Int)] = []
+        order.reserveCapacity(projects.count)
+        for project in projects where project.status == .open {
+            let traits = SimilarityTraits(project, &industryNumbers)
+            let ranked = RankedProject(project: project, parts: parts(project, traits, explained: limit == nil))
             order.append((ranked.score, ranking.count))
             ranking.append(ranked)
+            traitsOfRanked.append(traits)
         }
         // Sorting positions rather than the ranked projects themselves saves moving them around.
         order.sort { first, second in
@@ -96,7 +108,11 @@ public enum ProjectRanking {
             if firstProject.code != secondProject.code { return firstProject.code < secondProject.code }
             return firstProject.id < secondProject.id
         }
-        return order.map { ranking[$0.index] }
+        guard let limit else { return order.map { ranking[$0.index] } }
+        return order.prefix(max(limit, 0)).map { entry in
+            let project = ranking[entry.index].project
+            return RankedProject(project: project, parts: parts(project, traitsOfRanked[entry.index], explained: true))
+        }
     }
 
     /// The latest reaction per project; of two at the same moment, the one recorded later.

@@ -66,7 +66,9 @@ struct CustomerNeeds {
         }
     }
 
-    func industryPart(_ project: RankableProject, _ traits: SimilarityTraits) -> ScorePart {
+    /// Each part's points, and its explanation's arguments only when `explained` (the ranking scores
+    /// every project but explains only those it returns).
+    func industryPart(_ project: RankableProject, _ traits: SimilarityTraits, explained: Bool = true) -> ScorePart {
         guard !industries.isEmpty else {
             return ScorePart(
                 kind: .industry, points: ProjectRanking.industryUnknownPoints, messageKey: "ranking.industry_unknown")
@@ -75,8 +77,12 @@ struct CustomerNeeds {
         guard let first = shared.first else {
             return ScorePart(
                 kind: .industry, points: 0, messageKey: "ranking.industry_none",
-                arguments: ["industries": project.industries.joined(separator: ",")]
+                arguments: explained ? ["industries": project.industries.joined(separator: ",")] : [:]
             )
+        }
+        guard explained else {
+            return ScorePart(
+                kind: .industry, points: ProjectRanking.industryMatchPoints, messageKey: "ranking.industry_match")
         }
         let all = shared.count == 1 ? industries[first] : shared.map { industries[$0] }.joined(separator: ",")
         return ScorePart(
@@ -85,12 +91,13 @@ struct CustomerNeeds {
         )
     }
 
-    func budgetPart(_ project: RankableProject) -> ScorePart {
+    func budgetPart(_ project: RankableProject, explained: Bool = true) -> ScorePart {
         let projectMinimum = ProjectRanking.hundredths(project.investmentMinWan)
         let projectMaximum = ProjectRanking.hundredths(project.investmentMaxWan)
-        let arguments = [
-            "customerRange": budgetText, "projectRange": ProjectRanking.rangeText(projectMinimum, projectMaximum),
-        ]
+        let arguments =
+            explained
+            ? ["customerRange": budgetText, "projectRange": ProjectRanking.rangeText(projectMinimum, projectMaximum)]
+            : [:]
         guard budgetMinimum != nil || budgetMaximum != nil, projectMinimum != nil || projectMaximum != nil else {
             return ScorePart(
                 kind: .budget, points: ProjectRanking.budgetUnknownPoints, messageKey: "ranking.budget_unknown",
@@ -108,7 +115,7 @@ struct CustomerNeeds {
                 arguments: arguments)
     }
 
-    func regionPart(_ project: RankableProject) -> ScorePart {
+    func regionPart(_ project: RankableProject, explained: Bool = true) -> ScorePart {
         guard !regions.isEmpty else {
             return ScorePart(
                 kind: .region, points: ProjectRanking.regionUnknownPoints, messageKey: "ranking.region_unknown")
@@ -119,11 +126,11 @@ struct CustomerNeeds {
         {
             return ScorePart(
                 kind: .region, points: ProjectRanking.regionMatchPoints, messageKey: "ranking.region_match",
-                arguments: ["region": match])
+                arguments: explained ? ["region": match] : [:])
         }
         return ScorePart(
             kind: .region, points: 0, messageKey: "ranking.region_other",
-            arguments: ["region": city.isEmpty ? province : city])
+            arguments: explained ? ["region": city.isEmpty ? province : city] : [:])
     }
 }
 

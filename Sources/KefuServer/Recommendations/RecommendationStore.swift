@@ -38,21 +38,21 @@ struct RecommendationStore {
                 """
             ).first(decoding: ProfileRow.self)
         else { throw KefuError.notFound }
-        return try await ranking(customerID: customerID, profile)
+        return try await ranking(customerID: customerID, limit: nil, profile)
     }
 
     /// The ranking for a customer the caller has loaded already (the pages and the API load it to
     /// check access): its profile is not read a second time.
-    func ranking(for customer: CustomerModel) async throws -> [RankedProject] {
+    func ranking(for customer: CustomerModel, limit: Int? = nil) async throws -> [RankedProject] {
         try await ranking(
-            customerID: try customer.requireID(),
+            customerID: try customer.requireID(), limit: limit,
             ProfileRow(
                 industries: customer.industries, budget_min_yuan: customer.budgetMinYuan,
                 budget_max_yuan: customer.budgetMaxYuan, preferred_regions: customer.preferredRegions,
                 stage: customer.stage, timing: customer.timing))
     }
 
-    private func ranking(customerID: Int, _ profile: ProfileRow) async throws -> [RankedProject] {
+    private func ranking(customerID: Int, limit: Int?, _ profile: ProfileRow) async throws -> [RankedProject] {
         let sql = try database.sql()
         let rankable = try await rankableProjects()
         let reactions = try await sql.raw(
@@ -77,7 +77,7 @@ struct RecommendationStore {
                     PastReaction(
                         projectID: row.project_id, reaction: $0, reason: row.reaction_reason, at: row.reaction_at)
                 }
-            }
+            }, limit: limit
         )
     }
 

@@ -37,8 +37,8 @@ struct RecommendationsAPIController: RouteCollection {
         let limit = min(max(req.query[Int.self, at: "limit"] ?? 20, 1), 200)
         let words = req.words
         return try await RecommendationStore(database: req.db, cache: req.application.rankableProjects).ranking(
-            for: customer
-        ).prefix(limit).map { ranked in
+            for: customer, limit: limit
+        ).map { ranked in
             RankedProjectDTO(
                 projectID: ranked.project.id, code: ranked.project.code, name: ranked.project.name,
                 type: ranked.project.type.rawValue,
