@@ -35,7 +35,7 @@ struct FrontLinePostgresTests {
             changed.investmentMinWan = 200
             let saved = try await projects.update(project.id, with: changed, version: 1, context: context)
             #expect(saved.version == 2 && saved.facts.investmentMinWan == 200)
-            await #expect(throws: ProjectConflict.self) {
+            await #expect(throws: RecordConflict.self) {
                 _ = try await projects.update(project.id, with: facts, version: 1, context: context)
             }
             #expect(try await projects.versions(of: project.id).map(\.version) == [2, 1])

@@ -108,7 +108,8 @@ extension FrontLineDefectTests {
     )
     func everyAuditActionLabelled() throws {
         let localizer = try Localizer.load(from: packageRoot + "Resources/Localization")
-        let recorded = try Regex(#"AuditLog\.record\(\s*"([a-z_]+\.[a-z_.]+)""#)
+        // Recorded directly or through the write path (`RecordWrite.AuditNote`).
+        let recorded = try Regex(#"(?:AuditLog\.record\(|audit: \.init\()\s*(?:action: )?"([a-z_]+\.[a-z_.]+)""#)
         var actions: Set<String> = []
         let enumerator = FileManager.default.enumerator(atPath: packageRoot + "Sources/KefuServer")
         while let file = enumerator?.nextObject() as? String {

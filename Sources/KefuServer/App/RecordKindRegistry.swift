@@ -25,7 +25,7 @@ extension RecordKinds {
     /// The shared mechanisms' own rows about a customer (the timeline, the change history): not
     /// records anyone edits, but they move with a merge and are cleared by an anonymization.
     nonisolated(unsafe) static let mechanisms: [any RecordKind.Type] = [
-        TimelineEntryKind.self, CustomerChangeKind.self,
+        TimelineEntryKind.self, CustomerChangeKind.self, RecordChangeKind.self,
     ]
 
     /// What belongs to a customer, records and mechanisms alike.

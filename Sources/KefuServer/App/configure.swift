@@ -199,6 +199,7 @@ enum KefuMigrations {
             CreateStepTimeSummaries(), CreateNeedsSummaries(), CreateLeadershipSummaries(), CreateReplySummaries(),
             IndexSearchCharacters(),
             CreateMonthSummaries(), CreateContractSummaries(), CreateFineStepTimeSummaries(),
+            CreateRecordChanges(),
         ]
     }
 }

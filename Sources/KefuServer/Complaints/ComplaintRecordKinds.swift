@@ -1,5 +1,6 @@
 import Fluent
 import KefuDomain
+import Vapor
 
 /// A complaint (R3.5): it belongs to its customer; what happened and what they demand are personal.
 enum ComplaintKind: LoadableRecordKind {
@@ -9,6 +10,8 @@ enum ComplaintKind: LoadableRecordKind {
     static let personal: [PersonalColumn] = [
         .init("description", .marker), .init("demands", .marker), .init("reopen_reason", .null),
     ]
+    static let tracked = ["state", "customer_accepts", "reopen_reason"]
+    static let conflictMessageKey = "error.conflict.complaint"
     /// Photos, letters and documents the customer gave.
     static let attachments: AttachmentRules? = AttachmentRules(types: [.pdf, .jpg, .png, .docx], maxBytes: 20 << 20)
 
@@ -44,4 +47,14 @@ enum ComplaintUpdateKind: RecordKind {
 /// A span the complaint's clock was paused, waiting for the customer.
 enum ComplaintPauseKind: RecordKind {
     static let recordType = "complaint_pause", table = "complaint_pauses"
+}
+
+extension ComplaintKind: ConflictAnswering {
+    static func current(_ id: Int, for request: Request) async throws -> ComplaintsAPIController.ComplaintDTO? {
+        let store = ComplaintStore(database: request.db)
+        guard let row = try await store.find(id) else { return nil }
+        return try await ComplaintsAPIController.dto(
+            row, store: store, calendar: try await WorkingCalendarStore(database: request.db).load(), now: request.now,
+            detail: true)
+    }
 }

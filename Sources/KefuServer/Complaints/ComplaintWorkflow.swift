@@ -125,16 +125,6 @@ struct ComplaintWorkflow {
         }
     }
 
-    /// Claims the complaint's version and sets the given columns; 409 when someone changed it meanwhile.
-    private func claim(_ id: Int, version: Int, set: SQLQueryString, now: Date, on tx: any Database) async throws {
-        let updated = try await tx.sql().raw(
-            """
-            UPDATE complaints SET \(set), updated_at = \(bind: now), version = version + 1 WHERE id = \(bind: id) AND version = \(bind: version) RETURNING id
-            """
-        ).first()
-        guard updated != nil else { throw KefuError.conflict("error.conflict.complaint") }
-    }
-
     private func facts(_ row: ComplaintStore.Row, on tx: any Database) async throws -> ComplaintFacts {
         let open = try await tx.sql().raw(
             "SELECT COUNT(*) AS n FROM complaint_forwards WHERE complaint_id = \(bind: row.id) AND status = 'open'"
@@ -197,12 +187,17 @@ struct ComplaintWorkflow {
                 throw KefuError.notFound
             }
             let state = try await apply(.forward, current, on: tx)
-            try await claim(
-                row.id, version: version,
-                set: """
-                    state = \(bind: state.rawValue), state_changed_at = CASE WHEN state = \(bind: state.rawValue) THEN state_changed_at ELSE \(bind: context.now) END,
-                    first_responded_at = COALESCE(first_responded_at, \(bind: context.now))
-                    """, now: context.now, on: tx)
+            try await RecordWrites.change(
+                ComplaintKind.self, id: row.id, version: version,
+                RecordWrite(
+                    set: """
+                        state = \(bind: state.rawValue), state_changed_at = CASE WHEN state = \(bind: state.rawValue) THEN state_changed_at ELSE \(bind: context.now) END,
+                        first_responded_at = COALESCE(first_responded_at, \(bind: context.now))
+                        """,
+                    timeline: .init(kind: .complaintForwarded, summary: "\(row.number) → \(department)"),
+                    audit: .init(
+                        action: "complaint.forwarded", fields: ["department_id", "request", "due_at"],
+                        detail: "\(row.number) → \(department)")), context: context, on: tx)
             let inserted = try await tx.sql().raw(
                 """
                 INSERT INTO complaint_forwards (complaint_id, department_id, request, due_at, needs_contact, status, forwarded_by_staff_id, created_at, version)
@@ -213,13 +208,6 @@ struct ComplaintWorkflow {
             ).first()
             let forwardID = try inserted!.decode(column: "id", as: Int.self)
             try await refreshDeadline(row.id, calendar: calendar, now: context.now, on: tx)
-            try await Timeline.record(
-                .complaintForwarded, customerID: row.customerID, recordType: ComplaintKind.recordType, recordID: row.id,
-                summary: "\(row.number) → \(department)", context: context, on: tx)
-            try await AuditLog.record(
-                "complaint.forwarded", recordType: ComplaintKind.recordType, recordID: String(row.id),
-                fields: ["department_id", "request", "due_at"], detail: "\(row.number) → \(department)",
-                context: context, on: tx)
             return forwardID
         }
     }
@@ -312,7 +300,15 @@ struct ComplaintWorkflow {
                     """
                 try await closeOpenPause(row.id, at: told, on: tx)
             }
-            try await claim(row.id, version: version, set: set, now: context.now, on: tx)
+            try await RecordWrites.change(
+                ComplaintKind.self, id: row.id, version: version,
+                RecordWrite(
+                    set: set,
+                    timeline: .init(
+                        kind: .complaintUpdate, summary: "\(row.number) · \(content.prefix(80))", occurredAt: told),
+                    audit: .init(
+                        action: "complaint.customer_told", fields: ["kind", "channel", "content"],
+                        detail: "\(row.number) \(kind)")), context: context, on: tx)
             try await tx.sql().raw(
                 """
                 INSERT INTO complaint_updates (complaint_id, customer_id, kind, channel, content, customer_accepts, told_at, staff_id, created_at)
@@ -321,12 +317,6 @@ struct ComplaintWorkflow {
                 """
             ).run()
             try await refreshDeadline(row.id, calendar: calendar, now: context.now, on: tx)
-            try await Timeline.record(
-                .complaintUpdate, customerID: row.customerID, recordType: ComplaintKind.recordType, recordID: row.id,
-                summary: "\(row.number) · \(content.prefix(80))", occurredAt: told, context: context, on: tx)
-            try await AuditLog.record(
-                "complaint.customer_told", recordType: ComplaintKind.recordType, recordID: String(row.id),
-                fields: ["kind", "channel", "content"], detail: "\(row.number) \(kind)", context: context, on: tx)
         }
     }
 
@@ -368,15 +358,14 @@ struct ComplaintWorkflow {
                     "\(set), reopen_count = reopen_count + 1, reopen_reason = \(bind: reason), outcome_told_at = NULL, customer_accepts = NULL, resolved_at = NULL"
             case .forward, .resolve: break
             }
-            try await claim(row.id, version: version, set: set, now: context.now, on: tx)
+            try await RecordWrites.change(
+                ComplaintKind.self, id: row.id, version: version,
+                RecordWrite(
+                    set: set, timeline: .init(kind: .complaintState, summary: "\(row.number) · \(state.rawValue)"),
+                    audit: .init(
+                        action: "complaint.\(step.rawValue)", fields: ["state"],
+                        detail: "\(row.number) \(current.state) → \(state.rawValue)")), context: context, on: tx)
             try await refreshDeadline(row.id, calendar: calendar, now: context.now, on: tx)
-            try await Timeline.record(
-                .complaintState, customerID: row.customerID, recordType: ComplaintKind.recordType, recordID: row.id,
-                summary: "\(row.number) · \(state.rawValue)", context: context, on: tx)
-            try await AuditLog.record(
-                "complaint.\(step.rawValue)", recordType: ComplaintKind.recordType, recordID: String(row.id),
-                fields: ["state"],
-                detail: "\(row.number) \(current.state) → \(state.rawValue)", context: context, on: tx)
         }
     }
 

@@ -244,6 +244,8 @@ struct ComplaintsController: RouteCollection {
         var errors: [String: String] = [:]
         var draft: [String: String] = [:]
         var formErrorKey: String?
+        /// What someone changed meanwhile, when the form was sent on a stale version.
+        var conflict: ConflictView? = nil
         var surveyText: String?
         var surveyLink: String?
         var canIssueSurvey = false
@@ -366,6 +368,14 @@ struct ComplaintsController: RouteCollection {
             page.draft = draft
             return try await req.renderPage(
                 "complaints/show", titleKey: "complaints.title", page, status: .unprocessableEntity)
+        } catch let conflict as RecordConflict {
+            // The fresh record, what changed since the form was read, and the form as it was typed.
+            let fresh = try await ComplaintStore(database: req.db).find(row.id) ?? row
+            var page = try await showPage(req, fresh)
+            page.formErrorKey = conflict.messageKey
+            page.draft = draft
+            page.conflict = try await conflict.pageView(for: req, keepsTyped: true)
+            return try await req.renderPage("complaints/show", titleKey: "complaints.title", page, status: .conflict)
         } catch let error as KefuError where error.status == .conflict || error.status == .unprocessableEntity {
             let fresh = try await ComplaintStore(database: req.db).find(row.id) ?? row
             var page = try await showPage(req, fresh)

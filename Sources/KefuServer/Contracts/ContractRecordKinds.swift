@@ -1,4 +1,5 @@
 import KefuDomain
+import Vapor
 
 /// Contracts (R3.4): a contract belongs to its customer; the parties and signatories name people.
 enum ContractKind: RecordKind {
@@ -6,6 +7,10 @@ enum ContractKind: RecordKind {
     static let customerColumn: String? = "customer_id"
     static let numbering: Numbering? = .yearly(prefix: "HT")
     static let personal: [PersonalColumn] = [.init("parties", .marker), .init("signatories", .markerIfPresent)]
+    static let tracked = [
+        "state", "title", "amount_yuan", "parties", "review_status", "signed_on", "signed_place", "signatories",
+        "cancel_reason",
+    ]
     /// The signed contract, scanned or as the final file.
     static let attachments: AttachmentRules? = AttachmentRules(types: [.pdf, .jpg, .png, .docx], maxBytes: 20 << 20)
 }
@@ -54,4 +59,12 @@ enum ProcedureRecordKind: RecordKind {
 enum ProcedureStepKind: RecordKind {
     static let recordType = "procedure_step", table = "procedure_steps"
     static var owner: RecordOwner? { RecordOwner(kind: ProcedureRecordKind.self, column: "procedure_id") }
+}
+
+extension ContractKind: ConflictAnswering {
+    static func current(_ id: Int, for request: Request) async throws -> ContractDTO? {
+        guard let row = try await ContractStore(database: request.db).find(id) else { return nil }
+        return try await ContractDetail.load(row, labels: request.contractLabels, on: request.db).dto(
+            labels: request.contractLabels, today: request.today)
+    }
 }

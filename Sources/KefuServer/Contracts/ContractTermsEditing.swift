@@ -37,12 +37,6 @@ extension ContractWorkflow {
             if values.parties != row.parties { changed.append("parties") }
             guard !changed.isEmpty else { return }
             let clearsConfirmation = row.termsConfirmedAt != nil
-            try await claim(
-                row,
-                set: """
-                    title = \(bind: values.title), amount_yuan = \(bind: values.amount.value), payment_plan = \(bind: plan), parties = \(bind: values.parties),
-                    terms_confirmed_at = NULL, terms_confirmation = NULL
-                    """, context: context, on: tx)
             let names = changed.map { StoredText.term("contract.field.\($0 == "amount" ? "amountWan" : $0)") }
             var summary = [
                 row.number, StoredText.term("contract.terms.changed_short") + " " + names.joined(separator: ", "),
@@ -51,12 +45,17 @@ extension ContractWorkflow {
                 summary.append("\(Yuan(row.amountYuan).wanText) → \(values.amount.wanText)")
             }
             if clearsConfirmation { summary.append(StoredText.term("contract.terms.confirm_again")) }
-            try await Timeline.record(
-                .contractTerms, customerID: row.customerID, recordType: ContractKind.recordType, recordID: row.id,
-                summary: summary.joined(separator: " · "), context: context, on: tx)
-            try await AuditLog.record(
-                "contract.terms_changed", recordType: ContractKind.recordType, recordID: String(row.id),
-                fields: changed + (clearsConfirmation ? ["termsConfirmedAt"] : []), detail: row.number,
+            try await claim(
+                row,
+                set: """
+                    title = \(bind: values.title), amount_yuan = \(bind: values.amount.value), payment_plan = \(bind: plan), parties = \(bind: values.parties),
+                    terms_confirmed_at = NULL, terms_confirmation = NULL
+                    """,
+                timeline: .init(kind: .contractTerms, summary: summary.joined(separator: " · ")),
+                audit: .init(
+                    action: "contract.terms_changed",
+                    fields: changed + (clearsConfirmation ? ["termsConfirmedAt"] : []),
+                    detail: row.number),
                 context: context, on: tx)
         }
     }

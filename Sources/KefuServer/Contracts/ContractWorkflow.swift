@@ -244,13 +244,11 @@ struct ContractWorkflow {
                 row,
                 set:
                     "terms_confirmed_at = \(bind: context.now), terms_confirmation = \(bind: note.isEmpty ? nil : note)",
+                timeline: .init(kind: .contractTerms, summary: "\(row.number) · ✓ \(note)"),
+                audit: .init(
+                    action: "contract.terms_confirmed", fields: ["termsConfirmedAt", "termsConfirmation"],
+                    detail: row.number),
                 context: context, on: tx)
-            try await Timeline.record(
-                .contractTerms, customerID: row.customerID, recordType: ContractKind.recordType, recordID: row.id,
-                summary: "\(row.number) · ✓ \(note)", context: context, on: tx)
-            try await AuditLog.record(
-                "contract.terms_confirmed", recordType: ContractKind.recordType, recordID: String(row.id),
-                fields: ["termsConfirmedAt", "termsConfirmation"], detail: row.number, context: context, on: tx)
         }
     }
 
@@ -275,22 +273,19 @@ struct ContractWorkflow {
                 throw ContractRefused(field: target == .cancelled ? "reason" : "to", reason: refusal)
             }
             let cancelReason = target == .cancelled ? reason?.trimmed : nil
-            try await claim(
-                row,
-                set:
-                    "state = \(bind: target.rawValue), state_changed_at = \(bind: context.now), cancel_reason = \(bind: cancelReason)",
-                context: context, on: tx)
             let summary = [
                 row.number, "\(labels.storedState(row.state)) → \(labels.storedState(target.rawValue))",
                 cancelReason ?? "",
             ].filter { !$0.isEmpty }
-            try await Timeline.record(
-                .contractState, customerID: row.customerID, recordType: ContractKind.recordType, recordID: row.id,
-                summary: summary.joined(separator: " · "), context: context, on: tx)
-            try await AuditLog.record(
-                "contract.state_changed", recordType: ContractKind.recordType, recordID: String(row.id),
-                fields: ["state"],
-                detail: "\(row.number): \(row.state) → \(target.rawValue)", context: context, on: tx)
+            try await claim(
+                row,
+                set:
+                    "state = \(bind: target.rawValue), state_changed_at = \(bind: context.now), cancel_reason = \(bind: cancelReason)",
+                timeline: .init(kind: .contractState, summary: summary.joined(separator: " · ")),
+                audit: .init(
+                    action: "contract.state_changed", fields: ["state"],
+                    detail: "\(row.number): \(row.state) → \(target.rawValue)"),
+                context: context, on: tx)
         }
     }
 
@@ -311,14 +306,11 @@ struct ContractWorkflow {
                 row,
                 set:
                     "review_status = 'forwarded', review_forwarded_at = \(bind: context.now), review_answered_at = NULL",
+                timeline: .init(kind: .contractForwarded, summary: row.number),
+                audit: .init(
+                    action: "contract.forwarded", fields: ["reviewStatus"],
+                    detail: "\(row.number) → department \(department)"),
                 context: context, on: tx)
-            try await Timeline.record(
-                .contractForwarded, customerID: row.customerID, recordType: ContractKind.recordType, recordID: row.id,
-                summary: row.number, context: context, on: tx)
-            try await AuditLog.record(
-                "contract.forwarded", recordType: ContractKind.recordType, recordID: String(row.id),
-                fields: ["reviewStatus"],
-                detail: "\(row.number) → department \(department)", context: context, on: tx)
         }
     }
 
@@ -339,14 +331,13 @@ struct ContractWorkflow {
                     review_status = \(bind: status.rawValue), review_answered_at = \(bind: context.now), review_staff_id = \(bind: context.actorStaffID),
                     review_comment = \(bind: comment.isEmpty ? nil : comment), state = \(bind: state),
                     state_changed_at = \(bind: approve ? context.now : row.stateChangedAt)
-                    """, context: context, on: tx)
-            try await Timeline.record(
-                .contractReviewed, customerID: row.customerID, recordType: ContractKind.recordType, recordID: row.id,
-                summary: [row.number, approve ? "✓" : "✗", comment].filter { !$0.isEmpty }.joined(separator: " · "),
-                context: context, on: tx)
-            try await AuditLog.record(
-                approve ? "contract.review_approved" : "contract.review_returned", recordType: ContractKind.recordType,
-                recordID: String(row.id), fields: ["reviewStatus", "reviewComment"], detail: row.number,
+                    """,
+                timeline: .init(
+                    kind: .contractReviewed,
+                    summary: [row.number, approve ? "✓" : "✗", comment].filter { !$0.isEmpty }.joined(separator: " · ")),
+                audit: .init(
+                    action: approve ? "contract.review_approved" : "contract.review_returned",
+                    fields: ["reviewStatus", "reviewComment"], detail: row.number),
                 context: context, on: tx)
         }
     }
@@ -378,15 +369,14 @@ struct ContractWorkflow {
                 set: """
                     state = 'signed', state_changed_at = \(bind: context.now), signed_on = \(bind: signing.signedOn.description),
                     signed_place = \(bind: signing.place), signatories = \(bind: signing.signatories)
-                    """, context: context, on: tx)
-            try await Timeline.record(
-                .contractSigned, customerID: row.customerID, recordType: ContractKind.recordType, recordID: row.id,
-                summary: "\(row.number) · \(signing.signedOn) · \(signing.place)", context: context, on: tx)
+                    """,
+                timeline: .init(
+                    kind: .contractSigned, summary: "\(row.number) · \(signing.signedOn) · \(signing.place)"),
+                audit: .init(
+                    action: "contract.signed", fields: ["state", "signedOn", "signedPlace", "signatories"],
+                    detail: row.number),
+                context: context, on: tx)
             try await moveCustomerToSigned(row.customerID, context: context, on: tx)
-            try await AuditLog.record(
-                "contract.signed", recordType: ContractKind.recordType, recordID: String(row.id),
-                fields: ["state", "signedOn", "signedPlace", "signatories"], detail: row.number, context: context,
-                on: tx)
         }
     }
 
@@ -418,21 +408,21 @@ struct ContractWorkflow {
     /// The contract, read inside the transaction; with `version`, a stale one is a conflict.
     func contract(_ id: Int, version: Int? = nil, on tx: any Database) async throws -> ContractStore.Row {
         guard let row = try await ContractStore(database: tx).find(id) else { throw KefuError.notFound }
-        if let version, row.version != version { throw KefuError.conflict() }
+        if let version, row.version != version {
+            throw RecordConflict(ContractKind.self, id: id, readVersion: version)
+        }
         return row
     }
 
-    /// Claims the version read and applies the change in one UPDATE; none claimed is a conflict (S6).
-    func claim(_ row: ContractStore.Row, set assignments: SQLQueryString, context: AuditContext, on tx: any Database)
-        async throws
-    {
-        let claimed = try await tx.sql().raw(
-            """
-            UPDATE contracts SET \(assignments), updated_at = \(bind: context.now), version = version + 1
-            WHERE id = \(bind: row.id) AND version = \(bind: row.version) RETURNING id
-            """
-        ).first()
-        guard claimed != nil else { throw KefuError.conflict() }
+    /// Claims the version read and applies the change through the write path (S6); the customer's
+    /// file counts as changed for its lists.
+    func claim(
+        _ row: ContractStore.Row, set assignments: SQLQueryString, timeline: RecordWrite.TimelineNote,
+        audit: RecordWrite.AuditNote, context: AuditContext, on tx: any Database
+    ) async throws {
+        try await RecordWrites.change(
+            ContractKind.self, id: row.id, version: row.version,
+            RecordWrite(set: assignments, timeline: timeline, audit: audit), context: context, on: tx)
         try await tx.sql().raw(
             "UPDATE customers SET updated_at = \(bind: context.now) WHERE id = \(bind: row.customerID)"
         ).run()

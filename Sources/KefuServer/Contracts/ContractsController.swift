@@ -269,6 +269,10 @@ struct ContractsController: RouteCollection {
             return try await render(
                 req, try await reload(req, row), errors: [field: message], typed: typed, typedTerms: typedTerms,
                 status: .unprocessableEntity)
+        } catch let conflict as RecordConflict {
+            return try await render(
+                req, try await reload(req, row), errors: [field: req.t(conflict.messageKey)], typed: typed,
+                typedTerms: typedTerms, status: .conflict)
         } catch let error as KefuError where error.status == .conflict {
             return try await render(
                 req, try await reload(req, row), errors: [field: req.t(error.messageKey)], typed: typed,

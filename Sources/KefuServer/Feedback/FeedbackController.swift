@@ -177,6 +177,8 @@ struct FeedbackController: RouteCollection {
         var canForward: Bool; var canChase: Bool; var canClose: Bool; var canAnswer: Bool; var isForwarded: Bool
         var departments: [ChoiceOption]; var draft: [String: String] = [:]; var errors: [String: String] = [:];
         var formErrorKey: String?
+        /// What someone changed meanwhile, when the form was sent on a stale version.
+        var conflict: ConflictView? = nil
     }
 
     func showPage(_ req: Request, _ row: FeedbackStore.Row, draft: [String: String] = [:]) async throws -> ShowPage {
@@ -238,6 +240,13 @@ struct FeedbackController: RouteCollection {
             page.formErrorKey = refusal.messageKey
             return try await req.renderPage(
                 "feedback/show", titleKey: "feedback.title", page, status: .unprocessableEntity)
+        } catch let conflict as RecordConflict {
+            // The fresh record, what changed since the form was read, and the form as it was typed.
+            let fresh = try await FeedbackStore(database: req.db).find(row.id) ?? row
+            var page = try await showPage(req, fresh, draft: draft)
+            page.formErrorKey = conflict.messageKey
+            page.conflict = try await conflict.pageView(for: req, keepsTyped: true)
+            return try await req.renderPage("feedback/show", titleKey: "feedback.title", page, status: .conflict)
         } catch let error as KefuError where error.status == .conflict || error.status == .unprocessableEntity {
             let fresh = try await FeedbackStore(database: req.db).find(row.id) ?? row
             var page = try await showPage(req, fresh, draft: draft)

@@ -110,16 +110,6 @@ struct FeedbackStore {
         }
     }
 
-    /// Claims the version read and sets the columns; 409 when someone changed it meanwhile.
-    private func claim(_ id: Int, version: Int, set: SQLQueryString, now: Date, on tx: any Database) async throws {
-        let updated = try await tx.sql().raw(
-            """
-            UPDATE feedback SET \(set), updated_at = \(bind: now), version = version + 1 WHERE id = \(bind: id) AND version = \(bind: version) RETURNING id
-            """
-        ).first()
-        guard updated != nil else { throw KefuError.conflict("error.conflict.feedback") }
-    }
-
     struct ForwardInput: Content { var departmentID: Int?; var request: String?; var dueAt: String?; var version: Int? }
 
     /// Forwards to the responsible department with a request and a due date in the future.
@@ -139,20 +129,17 @@ struct FeedbackStore {
             dueText: dueText, now: context.now
         ).throwIfAny()
         try await database.transaction { tx in
-            try await claim(
-                row.id, version: version,
-                set: """
-                    state = 'forwarded', department_id = \(bind: input.departmentID!), request = \(bind: request), due_at = \(bind: dueAt!),
-                    forwarded_at = \(bind: context.now), chased_at = NULL, response = NULL, responded_at = NULL, responded_by_staff_id = NULL
-                    """, now: context.now, on: tx)
-            try await Timeline.record(
-                .feedbackForwarded, customerID: row.customerID, recordType: FeedbackRecordKind.recordType,
-                recordID: row.id,
-                summary: "\(row.number) → \(department ?? "")", context: context, on: tx)
-            try await AuditLog.record(
-                "feedback.forwarded", recordType: FeedbackRecordKind.recordType, recordID: String(row.id),
-                fields: ["departmentID", "request", "dueAt"], detail: "\(row.number) → \(department ?? "")",
-                context: context, on: tx)
+            try await RecordWrites.change(
+                FeedbackRecordKind.self, id: row.id, version: version,
+                RecordWrite(
+                    set: """
+                        state = 'forwarded', department_id = \(bind: input.departmentID!), request = \(bind: request), due_at = \(bind: dueAt!),
+                        forwarded_at = \(bind: context.now), chased_at = NULL, response = NULL, responded_at = NULL, responded_by_staff_id = NULL
+                        """,
+                    timeline: .init(kind: .feedbackForwarded, summary: "\(row.number) → \(department ?? "")"),
+                    audit: .init(
+                        action: "feedback.forwarded", fields: ["departmentID", "request", "dueAt"],
+                        detail: "\(row.number) → \(department ?? "")")), context: context, on: tx)
         }
     }
 
@@ -161,10 +148,13 @@ struct FeedbackStore {
         let version = try requireFormVersion(version)
         if let refusal = FeedbackRules.mayChase(row.feedbackState) { throw refusal }
         try await database.transaction { tx in
-            try await claim(row.id, version: version, set: "chased_at = \(bind: context.now)", now: context.now, on: tx)
-            try await AuditLog.record(
-                "feedback.chased", recordType: FeedbackRecordKind.recordType, recordID: String(row.id),
-                detail: "\(row.number) → \(row.departmentName ?? "")", context: context, on: tx)
+            try await RecordWrites.change(
+                FeedbackRecordKind.self, id: row.id, version: version,
+                RecordWrite(
+                    set: "chased_at = \(bind: context.now)",
+                    audit: .init(
+                        action: "feedback.chased", fields: [], detail: "\(row.number) → \(row.departmentName ?? "")")),
+                context: context, on: tx)
         }
     }
 
@@ -183,19 +173,15 @@ struct FeedbackStore {
         }
         try errors.throwIfAny()
         try await database.transaction { tx in
-            try await claim(
-                row.id, version: version,
-                set: """
-                    state = 'answered', response = \(bind: response), responded_at = \(bind: context.now), responded_by_staff_id = \(bind: context.actorStaffID)
-                    """, now: context.now, on: tx)
-            try await Timeline.record(
-                .feedbackAnswered, customerID: row.customerID, recordType: FeedbackRecordKind.recordType,
-                recordID: row.id,
-                summary: "\(row.number) · \(row.departmentName ?? "")", context: context, on: tx)
-            try await AuditLog.record(
-                "feedback.answered", recordType: FeedbackRecordKind.recordType, recordID: String(row.id),
-                fields: ["response"],
-                detail: row.number, context: context, on: tx)
+            try await RecordWrites.change(
+                FeedbackRecordKind.self, id: row.id, version: version,
+                RecordWrite(
+                    set: """
+                        state = 'answered', response = \(bind: response), responded_at = \(bind: context.now), responded_by_staff_id = \(bind: context.actorStaffID)
+                        """,
+                    timeline: .init(kind: .feedbackAnswered, summary: "\(row.number) · \(row.departmentName ?? "")"),
+                    audit: .init(action: "feedback.answered", fields: ["response"], detail: row.number)),
+                context: context, on: tx)
         }
     }
 
@@ -203,13 +189,11 @@ struct FeedbackStore {
         let version = try requireFormVersion(version)
         if let refusal = FeedbackRules.mayClose(row.feedbackState) { throw refusal }
         try await database.transaction { tx in
-            try await claim(
-                row.id, version: version, set: "state = 'closed', closed_at = \(bind: context.now)", now: context.now,
-                on: tx)
-            try await AuditLog.record(
-                "feedback.closed", recordType: FeedbackRecordKind.recordType, recordID: String(row.id),
-                detail: row.number,
-                context: context, on: tx)
+            try await RecordWrites.change(
+                FeedbackRecordKind.self, id: row.id, version: version,
+                RecordWrite(
+                    set: "state = 'closed', closed_at = \(bind: context.now)",
+                    audit: .init(action: "feedback.closed", fields: [], detail: row.number)), context: context, on: tx)
         }
     }
 

@@ -12,9 +12,6 @@ struct ProjectRecord: Sendable {
     var updatedAt: Date
 }
 
-/// Two people changed the same project from the same version; the second sees what is saved now.
-struct ProjectConflict: Error { var current: ProjectRecord }
-
 /// Reads and writes the project catalog (R3.2). Every change of the facts writes a version row in
 /// the same transaction, with the fields that changed, and an audit entry.
 struct ProjectStore {
@@ -107,26 +104,27 @@ struct ProjectStore {
     func update(_ id: Int, with facts: ProjectFacts, version: Int, context: AuditContext) async throws -> ProjectRecord
     {
         guard let current = try await find(id) else { throw KefuError.notFound }
-        if current.version != version { throw ProjectConflict(current: current) }
+        if current.version != version { throw RecordConflict(ProjectKind.self, id: id, readVersion: version) }
         if try await codeTaken(facts.code, except: id) { throw FieldErrors(["code": "validation.project.code_taken"]) }
         let changes = facts.changes(from: current.facts)
         if changes.isEmpty { return current }
         return try await database.transaction { tx in
-            let row = try await tx.sql().raw(
-                """
-                UPDATE projects SET (code, name, type, industries, province, city, address, area_square_meters, investment_min_yuan,
-                    investment_max_yuan, annual_return_percent, payback_years, incentives, highlights, status, responsible_department) =
-                    (\(Self.values(facts))), updated_at = \(bind: context.now), version = version + 1
-                WHERE id = \(bind: id) AND version = \(bind: version)
-                RETURNING \(Self.columns)
-                """
-            ).first(decoding: Row.self)
-            // Someone saved in between the read and this write.
-            guard let record = row?.record else { throw ProjectConflict(current: current) }
+            // Someone saved in between the read and this write: the write path refuses it.
+            let written = try await RecordWrites.change(
+                ProjectKind.self, id: id, version: version,
+                RecordWrite(
+                    set: """
+                        (code, name, type, industries, province, city, address, area_square_meters, investment_min_yuan,
+                        investment_max_yuan, annual_return_percent, payback_years, incentives, highlights, status, responsible_department) =
+                        (\(Self.values(facts)))
+                        """,
+                    audit: .init(
+                        action: "project.changed", fields: changes.map(\.field), detail: "version \(version + 1)")),
+                context: context, on: tx)
+            guard let record = try await ProjectStore(database: tx).find(id), record.version == written.version else {
+                throw RecordConflict(ProjectKind.self, id: id, readVersion: version)
+            }
             try await Self.writeVersion(record, changes: changes, context: context, on: tx)
-            try await AuditLog.record(
-                "project.changed", recordType: "project", recordID: String(id), fields: changes.map(\.field),
-                detail: "version \(record.version)", context: context, on: tx)
             return record
         }
     }

@@ -4,7 +4,6 @@ import Vapor
 
 /// `/api/v1/projects`: the investment-project catalog, its versions and cases (R3.2).
 struct ProjectsAPIController: RouteCollection {
-    struct ConflictBody: Content { var error: APIErrorBody.Detail; var current: ProjectDTO }
 
     func boot(routes: any RoutesBuilder) throws {
         let projects = routes.grouped("projects")
@@ -78,16 +77,10 @@ struct ProjectsAPIController: RouteCollection {
         }
         let facts = try ProjectValidation.validate(input.draft(over: record.facts.draft)).get()
         let store = ProjectStore(database: req.db)
-        do {
-            let saved = try await store.update(record.id, with: facts, version: version, context: req.auditContext)
-            return try await ProjectDTO(saved, statistics: try await store.statistics(of: saved.id), withReasons: true)
-                .encodeResponse(for: req)
-        } catch let conflict as ProjectConflict {
-            let body = ConflictBody(
-                error: .init(code: "conflict", message: req.t("error.conflict.project"), fields: [:]),
-                current: ProjectDTO(conflict.current, statistics: try await store.statistics(of: record.id)))
-            return try await body.encodeResponse(status: .conflict, for: req)
-        }
+        // A conflict is answered by the error middleware with the project as it is now (`ConflictBody`).
+        let saved = try await store.update(record.id, with: facts, version: version, context: req.auditContext)
+        return try await ProjectDTO(saved, statistics: try await store.statistics(of: saved.id), withReasons: true)
+            .encodeResponse(for: req)
     }
 
     @Sendable func versions(req: Request) async throws -> [ProjectVersionDTO] {

@@ -136,8 +136,9 @@ struct ProjectsController: RouteCollection {
             return req.redirect(to: SiteURL.project(record.id).path, flash: FlashMessage(.success, "flash.saved"))
         } catch let errors as FieldErrors {
             page.errors = errors.messages
-        } catch let conflict as ProjectConflict {
-            page = ProjectFormPage(draft: conflict.current.facts.draft, record: conflict.current)
+        } catch is RecordConflict {
+            let current = try await ProjectStore(database: req.db).find(record.id) ?? record
+            page = ProjectFormPage(draft: current.facts.draft, record: current)
             page.formErrorKey = "error.conflict.project"
             return try await req.renderPage("projects/form", titleKey: "projects.edit", page, status: .conflict)
         }

@@ -9,6 +9,8 @@ import Vapor
 enum MonthlyReportKind: LoadableRecordKind {
     static let recordType = "monthly_report", table = "monthly_reports"
     static let numbering: Numbering? = .yearly(prefix: "YB")
+    static let tracked = ["state", "summary", "problems", "next_plan"]
+    static let conflictMessageKey = "error.conflict.monthly_report"
 
     static func load(_ id: Int, on database: any Database) async throws -> (
         record: MonthlyReportStore.Row, facts: RecordFacts
@@ -16,6 +18,13 @@ enum MonthlyReportKind: LoadableRecordKind {
         try await MonthlyReportStore(database: database).find(id).map {
             ($0, RecordFacts(departmentID: $0.departmentID))
         }
+    }
+}
+
+extension MonthlyReportKind: ConflictAnswering {
+    static func current(_ id: Int, for request: Request) async throws -> MonthlyReportsAPIController.DTO? {
+        guard let row = try await MonthlyReportStore(database: request.db).find(id) else { return nil }
+        return try await MonthlyReportsAPIController.dto(request, row)
     }
 }
 
@@ -109,20 +118,22 @@ struct MonthlyReportStore {
 
     /// Claims the version read and sets the columns of a draft; 409 when someone changed it meanwhile,
     /// 422 when it was issued meanwhile.
-    private func claim(_ row: Row, version: Int, set: SQLQueryString, now: Date, on tx: any Database) async throws {
-        let updated = try await tx.sql().raw(
-            """
-            UPDATE monthly_reports SET \(set), updated_at = \(bind: now), version = version + 1
-            WHERE id = \(bind: row.id) AND version = \(bind: version) AND state = 'draft' RETURNING id
-            """
-        ).first()
-        guard updated == nil else { return }
-        let current = try await tx.sql().raw("SELECT state FROM monthly_reports WHERE id = \(bind: row.id)").first()?
-            .decode(column: "state", as: String.self)
-        if current == MonthlyReportState.issued.rawValue {
-            throw FieldErrors(["state": "validation.monthly_report.issued"])
+    private func claim(
+        _ row: Row, version: Int, set: SQLQueryString, audit: RecordWrite.AuditNote, context: AuditContext,
+        on tx: any Database
+    ) async throws {
+        do {
+            try await RecordWrites.change(
+                MonthlyReportKind.self, id: row.id, version: version,
+                RecordWrite(set: set, condition: "state = 'draft'", audit: audit), context: context, on: tx)
+        } catch let conflict as RecordConflict {
+            let current = try await tx.sql().raw("SELECT state FROM monthly_reports WHERE id = \(bind: row.id)")
+                .first()?.decode(column: "state", as: String.self)
+            if current == MonthlyReportState.issued.rawValue {
+                throw FieldErrors(["state": "validation.monthly_report.issued"])
+            }
+            throw conflict
         }
-        throw KefuError.conflict("error.conflict.monthly_report")
     }
 
     /// Saves the supervisor's sections of a draft.
@@ -136,11 +147,9 @@ struct MonthlyReportStore {
                 row, version: version,
                 set: """
                     summary = \(bind: text.summary), problems = \(bind: text.problems), next_plan = \(bind: text.nextPlan)
-                    """, now: context.now, on: tx)
-            try await AuditLog.record(
-                "monthly_report.updated", recordType: MonthlyReportKind.recordType, recordID: String(row.id),
-                fields: changed,
-                detail: "\(row.number) · \(row.month)", context: context, on: tx)
+                    """,
+                audit: .init(action: "monthly_report.updated", fields: changed, detail: "\(row.number) · \(row.month)"),
+                context: context, on: tx)
         }
     }
 
@@ -157,10 +166,9 @@ struct MonthlyReportStore {
                 row, version: version,
                 set: """
                     state = 'issued', figures = \(bind: json), issued_at = \(bind: context.now), issued_by_staff_id = \(bind: context.actorStaffID)
-                    """, now: context.now, on: tx)
-            try await AuditLog.record(
-                "monthly_report.issued", recordType: MonthlyReportKind.recordType, recordID: String(row.id),
-                detail: "\(row.number) · \(row.month)", context: context, on: tx)
+                    """,
+                audit: .init(action: "monthly_report.issued", fields: [], detail: "\(row.number) · \(row.month)"),
+                context: context, on: tx)
         }
     }
 

@@ -127,6 +127,9 @@ struct MonthlyReportsController: RouteCollection {
         } catch let problems as FieldErrors {
             return try await renderShow(
                 req, row, typed: typed, errors: problems.messages.mapValues { req.t($0) }, status: .unprocessableEntity)
+        } catch let conflict as RecordConflict {
+            let fresh = try await MonthlyReportStore(database: req.db).find(row.id) ?? row
+            return try await renderShow(req, fresh, typed: typed, error: req.t(conflict.messageKey), status: .conflict)
         } catch let error as KefuError where error.status == .conflict || error.status == .unprocessableEntity {
             let fresh = try await MonthlyReportStore(database: req.db).find(row.id) ?? row
             return try await renderShow(
@@ -148,6 +151,9 @@ struct MonthlyReportsController: RouteCollection {
         } catch let problems as FieldErrors {
             return try await renderShow(
                 req, row, errors: problems.messages.mapValues { req.t($0) }, status: .unprocessableEntity)
+        } catch let conflict as RecordConflict {
+            let fresh = try await MonthlyReportStore(database: req.db).find(row.id) ?? row
+            return try await renderShow(req, fresh, error: req.t(conflict.messageKey), status: .conflict)
         } catch let error as KefuError where error.status == .conflict || error.status == .unprocessableEntity {
             let fresh = try await MonthlyReportStore(database: req.db).find(row.id) ?? row
             return try await renderShow(

@@ -1,5 +1,6 @@
 import Fluent
 import KefuDomain
+import Vapor
 
 /// A return visit (回访): it belongs to its customer; what was noted is personal.
 enum ReturnVisitKind: LoadableRecordKind {
@@ -35,6 +36,8 @@ enum FeedbackRecordKind: LoadableRecordKind {
     static let customerColumn: String? = "customer_id"
     static let numbering: Numbering? = .yearly(prefix: "YJ")
     static let personal: [PersonalColumn] = [.init("content", .marker), .init("response", .markerIfPresent)]
+    static let tracked = ["state", "department_id", "request", "due_at", "response"]
+    static let conflictMessageKey = "error.conflict.feedback"
 
     /// R1.3: the specialist responsible owns it; the department it was forwarded to sees it.
     static func load(_ id: Int, on database: any Database) async throws -> (
@@ -47,5 +50,11 @@ enum FeedbackRecordKind: LoadableRecordKind {
                     responsibleStaffID: $0.staffID, forwardedToDepartmentIDs: $0.departmentID.map { [$0] } ?? [])
             )
         }
+    }
+}
+
+extension FeedbackRecordKind: ConflictAnswering {
+    static func current(_ id: Int, for request: Request) async throws -> FeedbackAPIController.FeedbackDTO? {
+        try await FeedbackStore(database: request.db).find(id).map(FeedbackAPIController.FeedbackDTO.init)
     }
 }

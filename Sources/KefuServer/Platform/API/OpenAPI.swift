@@ -57,20 +57,28 @@ struct OpenAPIDocumentBuilder {
             paths[operation.path] = .object(entry)
         }
         var allSchemas = schemas
-        allSchemas["Error"] = [
+        let errorDetail: JSONValue = [
+            "type": "object", "required": ["code", "message", "fields"],
+            "properties": [
+                "code": ["type": "string", "description": "Stable machine-readable code"],
+                "message": ["type": "string", "description": "Message in the caller's language"],
+                "fields": [
+                    "type": "object", "additionalProperties": ["type": "string"],
+                    "description": "Field → message",
+                ],
+            ],
+        ]
+        allSchemas["Error"] = ["type": "object", "required": ["error"], "properties": ["error": errorDetail]]
+        // The one conflict shape (S6): the error, and the record as it is now when the caller may read it.
+        allSchemas["Conflict"] = [
             "type": "object", "required": ["error"],
             "properties": [
-                "error": [
-                    "type": "object", "required": ["code", "message", "fields"],
-                    "properties": [
-                        "code": ["type": "string", "description": "Stable machine-readable code"],
-                        "message": ["type": "string", "description": "Message in the caller's language"],
-                        "fields": [
-                            "type": "object", "additionalProperties": ["type": "string"],
-                            "description": "Field → message",
-                        ],
-                    ],
-                ]
+                "error": errorDetail,
+                "current": [
+                    "type": "object",
+                    "description":
+                        "The record as it is now, in the shape its GET answers (absent when a conflict is not about one record's version, e.g. possible_duplicate)",
+                ],
             ],
         ]
         allSchemas["PageInfo"] = [
@@ -98,6 +106,13 @@ struct OpenAPIDocumentBuilder {
             "components": [
                 "securitySchemes": ["bearerToken": ["type": "http", "scheme": "bearer"]],
                 "schemas": .object(allSchemas),
+                "responses": [
+                    "Conflict": [
+                        "description":
+                            "Edited by someone else: nothing was changed; `current` is the record as saved now, to show and to send again on its version",
+                        "content": ["application/json": ["schema": ["$ref": "#/components/schemas/Conflict"]]],
+                    ]
+                ],
             ],
         ]
     }
@@ -115,6 +130,10 @@ struct OpenAPIDocumentBuilder {
         }
         for (status, description) in Self.errorResponses {
             if operation.isPublic, status == 403 { continue }
+            if status == 409 {
+                responses["409"] = ["$ref": "#/components/responses/Conflict"]
+                continue
+            }
             responses[String(status)] = [
                 "description": .string(description),
                 "content": ["application/json": ["schema": ["$ref": "#/components/schemas/Error"]]],

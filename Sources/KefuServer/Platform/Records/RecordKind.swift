@@ -23,6 +23,11 @@ protocol RecordKind {
     /// The record of another kind this one is part of (a checklist item of its contract): it
     /// belongs to that record's customer, so its files go when the customer is anonymized.
     static var owner: RecordOwner? { get }
+    /// The columns whose changes the write path keeps (`record_changes`: old and new value, who, when);
+    /// a personal one among them is masked on read and cleared by anonymization like the column.
+    static var tracked: [String] { get }
+    /// What a conflict on a record of the kind says ("someone changed this complaint meanwhile").
+    static var conflictMessageKey: String { get }
 }
 
 /// The kind a record is part of and the column that names it.
@@ -38,6 +43,8 @@ extension RecordKind {
     static var numberColumn: String { "number" }
     static var attachments: AttachmentRules? { nil }
     static var owner: RecordOwner? { nil }
+    static var tracked: [String] { [] }
+    static var conflictMessageKey: String { "error.conflict" }
 }
 
 /// A column holding personal data and what anonymization leaves in it.

@@ -61,5 +61,7 @@ enum RecordKinds {
                 "UPDATE \(unsafeRaw: kind.table) SET \(assignments.joined(separator: ", ")) WHERE \(unsafeRaw: column) = \(bind: id)"
             ).run()
         }
+        // What the write path kept of those columns' changes.
+        try await RecordChanges.clearPersonal(ofCustomer: id, marker: marker, kinds: kinds, on: database)
     }
 }

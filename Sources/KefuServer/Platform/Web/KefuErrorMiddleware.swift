@@ -30,8 +30,16 @@ struct KefuErrorMiddleware: AsyncMiddleware {
         } else {
             request.logger.debug("refused: \(kefuError.code)")
         }
+        let conflict = error as? RecordConflict
         if request.isAPI || request.headers.accept.mediaTypes.first == .json {
-            return apiResponse(kefuError, request: request)
+            let response = apiResponse(kefuError, request: request)
+            // The one conflict shape: the error and the record as it is now (S6).
+            if let conflict, let detail = try? response.content.decode(APIErrorBody.self).error,
+                let answer = try? await conflict.apiResponse(detail, for: request)
+            {
+                return answer
+            }
+            return response
         }
         if kefuError.status == .unauthorized, request.method == .GET {
             return request.redirect(to: SiteURL.login(next: request.intendedAddress))
@@ -42,10 +50,11 @@ struct KefuErrorMiddleware: AsyncMiddleware {
             let details = kefuError.fields.sorted { $0.key < $1.key }.map {
                 request.t($0.value, kefuError.fieldArguments[$0.key] ?? [:])
             }
-            let body = ErrorPage(
+            var body = ErrorPage(
                 status: Int(kefuError.status.code), titleKey: "error.title.\(kefuError.status.code)",
                 messageKey: kefuError.messageKey, arguments: kefuError.messageArguments, details: details
             )
+            if let conflict { body.conflict = try await conflict.pageView(for: request) }
             let response = try await request.renderPage(
                 "errors/error", titleKey: body.titleKey, body, status: kefuError.status
             )
@@ -84,6 +93,8 @@ struct ErrorPage: Encodable {
     var messageKey: String
     var arguments: [String: String]
     var details: [String] = []
+    /// Someone changed the record meanwhile: what they changed and what was typed.
+    var conflict: ConflictView? = nil
 
     /// The message with its arguments filled in, for templates (`#t` takes fixed argument names).
     var minutes: String { arguments["minutes"] ?? "" }
