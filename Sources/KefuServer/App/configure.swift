@@ -197,6 +197,7 @@ enum KefuMigrations {
             CreateReportSummaries(),
             CreateWorkFigureCoveringIndexes(),
             CreateStepTimeSummaries(), CreateNeedsSummaries(), CreateLeadershipSummaries(), CreateReplySummaries(),
+            AddTimelineMessages(), AddNotificationMessages(),
         ]
     }
 }

@@ -115,8 +115,9 @@ struct ComplaintWorkflow {
             try await refreshDeadline(id, calendar: calendar, now: context.now, on: tx)
             try await Timeline.record(
                 .complaintReceived, customerID: input.customerID!, recordType: ComplaintKind.recordType, recordID: id,
-                summary: "\(number) · \(input.description!.trimmed.prefix(80))", occurredAt: receivedAt,
-                context: context, on: tx)
+                message: StoredMessage("timeline.message.number_text", ["number": "\(number)"]),
+                quoting: String(input.description!.trimmed.prefix(80)), occurredAt: receivedAt, context: context, on: tx
+            )
             try await AuditLog.record(
                 "complaint.created", recordType: ComplaintKind.recordType, recordID: String(id),
                 fields: ["channel", "category", "severity", "description", "demands"], detail: number, context: context,
@@ -215,7 +216,9 @@ struct ComplaintWorkflow {
             try await refreshDeadline(row.id, calendar: calendar, now: context.now, on: tx)
             try await Timeline.record(
                 .complaintForwarded, customerID: row.customerID, recordType: ComplaintKind.recordType, recordID: row.id,
-                summary: "\(row.number) → \(department)", context: context, on: tx)
+                message: StoredMessage(
+                    "timeline.message.forwarded", ["number": "\(row.number)", "department": "\(department)"]),
+                context: context, on: tx)
             try await AuditLog.record(
                 "complaint.forwarded", recordType: ComplaintKind.recordType, recordID: String(row.id),
                 fields: ["department_id", "request", "due_at"], detail: "\(row.number) → \(department)",
@@ -252,7 +255,10 @@ struct ComplaintWorkflow {
             try await Timeline.record(
                 .complaintAnswered, customerID: complaint.customerID, recordType: ComplaintKind.recordType,
                 recordID: complaint.id,
-                summary: "\(complaint.number) ← \(forward.departmentName)", context: context, on: tx)
+                message: StoredMessage(
+                    "timeline.message.complaint_answered",
+                    ["number": "\(complaint.number)", "department": "\(forward.departmentName)"]),
+                context: context, on: tx)
             try await AuditLog.record(
                 status == "answered" ? "complaint.forward_answered" : "complaint.forward_returned",
                 recordType: ComplaintForwardKind.recordType,
@@ -323,7 +329,8 @@ struct ComplaintWorkflow {
             try await refreshDeadline(row.id, calendar: calendar, now: context.now, on: tx)
             try await Timeline.record(
                 .complaintUpdate, customerID: row.customerID, recordType: ComplaintKind.recordType, recordID: row.id,
-                summary: "\(row.number) · \(content.prefix(80))", occurredAt: told, context: context, on: tx)
+                message: StoredMessage("timeline.message.number_text", ["number": "\(row.number)"]),
+                quoting: String(content.prefix(80)), occurredAt: told, context: context, on: tx)
             try await AuditLog.record(
                 "complaint.customer_told", recordType: ComplaintKind.recordType, recordID: String(row.id),
                 fields: ["kind", "channel", "content"], detail: "\(row.number) \(kind)", context: context, on: tx)
@@ -372,7 +379,10 @@ struct ComplaintWorkflow {
             try await refreshDeadline(row.id, calendar: calendar, now: context.now, on: tx)
             try await Timeline.record(
                 .complaintState, customerID: row.customerID, recordType: ComplaintKind.recordType, recordID: row.id,
-                summary: "\(row.number) · \(state.rawValue)", context: context, on: tx)
+                message: StoredMessage(
+                    "timeline.message.state",
+                    ["number": "\(row.number)", "state": .term("complaint.state.\(state.rawValue)")]),
+                context: context, on: tx)
             try await AuditLog.record(
                 "complaint.\(step.rawValue)", recordType: ComplaintKind.recordType, recordID: String(row.id),
                 fields: ["state"],

@@ -43,17 +43,20 @@ extension ContractWorkflow {
                     title = \(bind: values.title), amount_yuan = \(bind: values.amount.value), payment_plan = \(bind: plan), parties = \(bind: values.parties),
                     terms_confirmed_at = NULL, terms_confirmation = NULL
                     """, context: context, on: tx)
-            let names = changed.map { StoredText.term("contract.field.\($0 == "amount" ? "amountWan" : $0)") }
-            var summary = [
-                row.number, StoredText.term("contract.terms.changed_short") + " " + names.joined(separator: ", "),
+            var arguments: [String: StoredArgument] = [
+                "number": "\(row.number)",
+                "fields": .terms(changed.map { "contract.field.\($0 == "amount" ? "amountWan" : $0)" }),
             ]
+            var key = "timeline.message.contract_terms_changed"
             if values.amount.value != row.amountYuan {
-                summary.append("\(Yuan(row.amountYuan).wanText) → \(values.amount.wanText)")
+                key += "_amount"
+                arguments["from"] = "\(Yuan(row.amountYuan).wanText)"
+                arguments["to"] = "\(values.amount.wanText)"
             }
-            if clearsConfirmation { summary.append(StoredText.term("contract.terms.confirm_again")) }
+            if clearsConfirmation { key += "_confirm_again" }
             try await Timeline.record(
                 .contractTerms, customerID: row.customerID, recordType: ContractKind.recordType, recordID: row.id,
-                summary: summary.joined(separator: " · "), context: context, on: tx)
+                message: StoredMessage(key, arguments), context: context, on: tx)
             try await AuditLog.record(
                 "contract.terms_changed", recordType: ContractKind.recordType, recordID: String(row.id),
                 fields: changed + (clearsConfirmation ? ["termsConfirmedAt"] : []), detail: row.number,

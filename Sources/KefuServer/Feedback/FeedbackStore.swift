@@ -102,7 +102,8 @@ struct FeedbackStore {
             try await Timeline.record(
                 .feedbackRecorded, customerID: input.customerID!, recordType: FeedbackRecordKind.recordType,
                 recordID: id,
-                summary: "\(number) · \(content.prefix(80))", context: context, on: tx)
+                message: StoredMessage("timeline.message.number_text", ["number": "\(number)"]),
+                quoting: String(content.prefix(80)), context: context, on: tx)
             try await AuditLog.record(
                 "feedback.created", recordType: FeedbackRecordKind.recordType, recordID: String(id),
                 fields: ["kind", "topic", "projectID", "content"], detail: number, context: context, on: tx)
@@ -148,7 +149,9 @@ struct FeedbackStore {
             try await Timeline.record(
                 .feedbackForwarded, customerID: row.customerID, recordType: FeedbackRecordKind.recordType,
                 recordID: row.id,
-                summary: "\(row.number) → \(department ?? "")", context: context, on: tx)
+                message: StoredMessage(
+                    "timeline.message.forwarded", ["number": "\(row.number)", "department": "\(department ?? "")"]),
+                context: context, on: tx)
             try await AuditLog.record(
                 "feedback.forwarded", recordType: FeedbackRecordKind.recordType, recordID: String(row.id),
                 fields: ["departmentID", "request", "dueAt"], detail: "\(row.number) → \(department ?? "")",
@@ -191,7 +194,10 @@ struct FeedbackStore {
             try await Timeline.record(
                 .feedbackAnswered, customerID: row.customerID, recordType: FeedbackRecordKind.recordType,
                 recordID: row.id,
-                summary: "\(row.number) · \(row.departmentName ?? "")", context: context, on: tx)
+                message: StoredMessage(
+                    "timeline.message.feedback_answered",
+                    ["number": "\(row.number)", "department": "\(row.departmentName ?? "")"]),
+                context: context, on: tx)
             try await AuditLog.record(
                 "feedback.answered", recordType: FeedbackRecordKind.recordType, recordID: String(row.id),
                 fields: ["response"],
