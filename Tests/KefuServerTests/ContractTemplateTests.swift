@@ -472,15 +472,15 @@ struct ContractTemplateTests {
     }
 
     @Test(
-        "a contract's states and coded documents are stored as terms and read in the reader's language on the timeline")
+        "an entry stored before messages with a contract's states as terms reads in the reader's language")
     func timelineInTheReadersLanguage() throws {
         let localizer = try Localizer.load(from: packageRoot + "Resources/Localization")
         let stored =
             "HT-2026-000001 · \(StoredText.term("contract.state.draft")) → \(StoredText.term("contract.state.documents_complete")) · 客户改投"
-        let english = DisplayWords(localizer: localizer, language: .en).timelineSummary(
-            kind: "contract_state", summary: stored)
-        let chinese = DisplayWords(localizer: localizer, language: .zhHans).timelineSummary(
-            kind: "contract_state", summary: stored)
+        let english = DisplayWords(localizer: localizer, language: .en).message(
+            StoredMessage.legacyTimeline, [:], text: stored)
+        let chinese = DisplayWords(localizer: localizer, language: .zhHans).message(
+            StoredMessage.legacyTimeline, [:], text: stored)
         #expect(
             english
                 == "HT-2026-000001 · \(localizer.text("contract.state.draft", .en)) → \(localizer.text("contract.state.documents_complete", .en)) · 客户改投"

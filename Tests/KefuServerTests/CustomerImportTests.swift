@@ -140,7 +140,7 @@ struct CustomerImportTests {
             #expect(try await CustomerModel.query(on: t.app.db).count() == rows - 1)
             // Each written row once, with its own line on its timeline entry.
             let lines = try await t.app.db.sql().raw(
-                "SELECT COUNT(DISTINCT summary) AS n FROM timeline_entries WHERE summary LIKE '% line %'"
+                "SELECT COUNT(DISTINCT message_args) AS n FROM timeline_entries WHERE message_key = 'timeline.message.imported'"
             ).first()?.decode(column: "n", as: Int.self)
             #expect(lines == rows - 2)
             // Every code issued once.

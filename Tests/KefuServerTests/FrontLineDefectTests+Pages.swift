@@ -149,11 +149,14 @@ extension FrontLineDefectTests {
                             promisedBy: ISO8601DateFormatter().string(from: testStart.addingTimeInterval(3600))))
                 }
             ) { res async throws in #expect(res.status == .created) }
-            // A notification written in Chinese while lina read Chinese.
+            // A notification written in Chinese, before titles were stored as keys, while lina read
+            // Chinese; the migration recognises its title.
             let linaID = try await t.staff("lina").id ?? 0
             _ = try await NotificationStore(database: t.app.db).add(
-                staffID: linaID, event: .followUpDue, title: "今日跟进：Zhang Wei", body: "⏰ 2026-11-30 10:00",
+                staffID: linaID, event: .followUpDue, title: "今日跟进：Zhang Wei",
+                message: StoredMessage(StoredMessage.legacyNotification), body: "⏰ 2026-11-30 10:00",
                 link: "/", dedupeKey: "t1", now: testStart)
+            try await AddNotificationMessages.convertLegacyTitles(localizer: t.app.kefu.localizer, on: t.app.db)
             let lina = try await t.signIn("lina")
             _ = try await post(t, "/profile/language", ["language": "en"], as: lina)
             let bell = try await get(t, "/notifications", as: lina).body.string

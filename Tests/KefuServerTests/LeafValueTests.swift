@@ -57,7 +57,8 @@ struct LeafValueTests {
                 timeline: [
                     Timeline.Entry(
                         id: 1, occurredAt: Date(timeIntervalSince1970: 1_796_000_400), kind: "communication",
-                        recordType: "communication", recordID: 3, actorName: "李娜", summary: "电话 <回访>")
+                        recordType: "communication", recordID: 3, actorName: "李娜", summary: "电话 <回访>",
+                        messageKey: "timeline.message.text", messageArgs: "{}")
                 ], timelineTotal: 1,
                 paging: Paging(number: 1, size: 20), changes: [], canEdit: true, canReveal: false, canRecord: true,
                 errors: ["summary": "请填写摘要"],

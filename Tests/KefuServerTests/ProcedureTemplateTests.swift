@@ -77,10 +77,10 @@ struct ProcedureTemplateTests {
             #expect(procedure.steps.first?.documents == "可行性研究报告、用能设备清单")
             let summary = try await t.app.db.sql().raw(
                 """
-                SELECT summary FROM timeline_entries WHERE kind = 'procedure' AND customer_id = \(bind: customer.id)
+                SELECT message_args FROM timeline_entries WHERE kind = 'procedure' AND customer_id = \(bind: customer.id)
                 """
-            ).first()?.decode(column: "summary", as: String.self)
-            #expect(summary == "节能审查")
+            ).first()?.decode(column: "message_args", as: String.self)
+            #expect(summary == #"{"type":"节能审查"}"#, "the type's own name, as a value")
 
             // The supervisor changes the first step's guidance; a second save of the same version is a conflict.
             var changed = Self.energyReview

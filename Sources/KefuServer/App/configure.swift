@@ -200,6 +200,7 @@ enum KefuMigrations {
             IndexSearchCharacters(),
             CreateMonthSummaries(), CreateContractSummaries(), CreateFineStepTimeSummaries(),
             CreateRecordChanges(),
+            AddTimelineMessages(), AddNotificationMessages(),
         ]
     }
 }

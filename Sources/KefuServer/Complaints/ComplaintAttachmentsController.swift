@@ -38,7 +38,9 @@ struct ComplaintAttachmentsController: RouteCollection {
         ) { tx, _ in
             try await Timeline.record(
                 .complaintUpdate, customerID: customerID, recordType: ComplaintKind.recordType, recordID: complaintID,
-                summary: "\(number) · \(file.filename)", context: context, on: tx)
+                message: StoredMessage(
+                    "timeline.message.number_file", ["number": "\(number)", "file": "\(file.filename)"]),
+                context: context, on: tx)
         }
     }
 

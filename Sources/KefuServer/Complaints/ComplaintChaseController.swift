@@ -39,7 +39,9 @@ struct ComplaintChaseController: RouteCollection {
             try await Timeline.record(
                 .complaintForwarded, customerID: complaint.customerID, recordType: ComplaintKind.recordType,
                 recordID: complaint.id,
-                summary: "\(complaint.number) · \(StoredText.term("complaint.chased")) → \(forward.departmentName)",
+                message: StoredMessage(
+                    "timeline.message.complaint_chased",
+                    ["number": "\(complaint.number)", "department": "\(forward.departmentName)"]),
                 context: context, on: tx)
             try await AuditLog.record(
                 "complaint.chased", recordType: ComplaintForwardKind.recordType, recordID: String(forward.id),

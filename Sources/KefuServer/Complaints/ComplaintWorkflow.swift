@@ -115,8 +115,9 @@ struct ComplaintWorkflow {
             try await refreshDeadline(id, calendar: calendar, now: context.now, on: tx)
             try await Timeline.record(
                 .complaintReceived, customerID: input.customerID!, recordType: ComplaintKind.recordType, recordID: id,
-                summary: "\(number) · \(input.description!.trimmed.prefix(80))", occurredAt: receivedAt,
-                context: context, on: tx)
+                message: StoredMessage("timeline.message.number_text", ["number": "\(number)"]),
+                quoting: String(input.description!.trimmed.prefix(80)), occurredAt: receivedAt, context: context, on: tx
+            )
             try await AuditLog.record(
                 "complaint.created", recordType: ComplaintKind.recordType, recordID: String(id),
                 fields: ["channel", "category", "severity", "description", "demands"], detail: number, context: context,
@@ -194,7 +195,10 @@ struct ComplaintWorkflow {
                         state = \(bind: state.rawValue), state_changed_at = CASE WHEN state = \(bind: state.rawValue) THEN state_changed_at ELSE \(bind: context.now) END,
                         first_responded_at = COALESCE(first_responded_at, \(bind: context.now))
                         """,
-                    timeline: .init(kind: .complaintForwarded, summary: "\(row.number) → \(department)"),
+                    timeline: .init(
+                        kind: .complaintForwarded,
+                        message: StoredMessage(
+                            "timeline.message.forwarded", ["number": "\(row.number)", "department": "\(department)"])),
                     audit: .init(
                         action: "complaint.forwarded", fields: ["department_id", "request", "due_at"],
                         detail: "\(row.number) → \(department)")), context: context, on: tx)
@@ -240,7 +244,10 @@ struct ComplaintWorkflow {
             try await Timeline.record(
                 .complaintAnswered, customerID: complaint.customerID, recordType: ComplaintKind.recordType,
                 recordID: complaint.id,
-                summary: "\(complaint.number) ← \(forward.departmentName)", context: context, on: tx)
+                message: StoredMessage(
+                    "timeline.message.complaint_answered",
+                    ["number": "\(complaint.number)", "department": "\(forward.departmentName)"]),
+                context: context, on: tx)
             try await AuditLog.record(
                 status == "answered" ? "complaint.forward_answered" : "complaint.forward_returned",
                 recordType: ComplaintForwardKind.recordType,
@@ -305,7 +312,9 @@ struct ComplaintWorkflow {
                 RecordWrite(
                     set: set,
                     timeline: .init(
-                        kind: .complaintUpdate, summary: "\(row.number) · \(content.prefix(80))", occurredAt: told),
+                        kind: .complaintUpdate,
+                        message: StoredMessage("timeline.message.number_text", ["number": "\(row.number)"]),
+                        quoting: String(content.prefix(80)), occurredAt: told),
                     audit: .init(
                         action: "complaint.customer_told", fields: ["kind", "channel", "content"],
                         detail: "\(row.number) \(kind)")), context: context, on: tx)
@@ -361,7 +370,12 @@ struct ComplaintWorkflow {
             try await RecordWrites.change(
                 ComplaintKind.self, id: row.id, version: version,
                 RecordWrite(
-                    set: set, timeline: .init(kind: .complaintState, summary: "\(row.number) · \(state.rawValue)"),
+                    set: set,
+                    timeline: .init(
+                        kind: .complaintState,
+                        message: StoredMessage(
+                            "timeline.message.state",
+                            ["number": "\(row.number)", "state": .term("complaint.state.\(state.rawValue)")])),
                     audit: .init(
                         action: "complaint.\(step.rawValue)", fields: ["state"],
                         detail: "\(row.number) \(current.state) → \(state.rawValue)")), context: context, on: tx)

@@ -4,7 +4,7 @@ import SQLKit
 
 /// Notes on the bell for the person a penalty or award concerns (R7.2: the person is notified), and
 /// for whoever must decide an appeal. Not scheduled reminders — no webhook; stored in the default
-/// language, shown in the reader's (`DisplayWords.notificationTitle`).
+/// language and as its key and arguments, shown in the reader's (issue 9 §7).
 struct ConductNotices: Sendable {
     let localizer: Localizer
 
@@ -12,12 +12,13 @@ struct ConductNotices: Sendable {
         to staffID: Int, event: String, arguments: [String: String], body: String, link: String, context: AuditContext,
         on database: any Database
     ) async throws {
-        let title = localizer.text("reminder.title.\(event)", .zhHans, arguments)
+        let message = StoredMessage("reminder.title.\(event)", arguments.mapValues { .value($0) })
+        let title = localizer.text(message.key, .zhHans, arguments)
         try await database.sql().raw(
             """
-            INSERT INTO notifications (staff_id, event, title, body, link, dedupe_key, created_at)
+            INSERT INTO notifications (staff_id, event, title, body, link, dedupe_key, created_at, message_key, message_args)
             VALUES (\(bind: staffID), \(bind: event), \(bind: title), \(bind: String(body.prefix(500))), \(bind: link),
-                    \(bind: "\(event):\(UUID().uuidString)"), \(bind: context.now))
+                    \(bind: "\(event):\(UUID().uuidString)"), \(bind: context.now), \(bind: message.key), \(bind: message.argumentsJSON))
             """
         ).run()
     }

@@ -229,7 +229,7 @@ struct ContractPage: Encodable {
             timeline.map {
                 Entry(
                     time: DisplayFormat.dateTime($0.occurredAt), kindKey: "timeline.kind.\($0.kind)",
-                    actor: $0.actorName, summary: words.timelineSummary(kind: $0.kind, summary: $0.summary))
+                    actor: $0.actorName, summary: words.timelineText($0))
             }, t: t)
         version = row.version
         canChangeTerms = may.manage && ContractStateMachine.termsChangeRefusal(facts) == nil

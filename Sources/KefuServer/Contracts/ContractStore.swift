@@ -290,7 +290,8 @@ extension ContractStore {
         return try await database.sql().raw(
             """
             SELECT timeline_entries.id, timeline_entries.occurred_at, timeline_entries.kind, timeline_entries.record_type, timeline_entries.record_id,
-                   COALESCE(staff.display_name, timeline_entries.actor_name) AS actor_name, timeline_entries.summary
+                   COALESCE(staff.display_name, timeline_entries.actor_name) AS actor_name, timeline_entries.summary,
+                   timeline_entries.message_key, timeline_entries.message_args
             FROM timeline_entries LEFT JOIN staff ON staff.id = timeline_entries.staff_id
             WHERE timeline_entries.customer_id = \(bind: row.customerID) AND (\(condition))
             ORDER BY timeline_entries.occurred_at DESC, timeline_entries.id DESC LIMIT 200

@@ -37,21 +37,24 @@ extension ContractWorkflow {
             if values.parties != row.parties { changed.append("parties") }
             guard !changed.isEmpty else { return }
             let clearsConfirmation = row.termsConfirmedAt != nil
-            let names = changed.map { StoredText.term("contract.field.\($0 == "amount" ? "amountWan" : $0)") }
-            var summary = [
-                row.number, StoredText.term("contract.terms.changed_short") + " " + names.joined(separator: ", "),
+            var arguments: [String: StoredArgument] = [
+                "number": "\(row.number)",
+                "fields": .terms(changed.map { "contract.field.\($0 == "amount" ? "amountWan" : $0)" }),
             ]
+            var key = "timeline.message.contract_terms_changed"
             if values.amount.value != row.amountYuan {
-                summary.append("\(Yuan(row.amountYuan).wanText) → \(values.amount.wanText)")
+                key += "_amount"
+                arguments["from"] = "\(Yuan(row.amountYuan).wanText)"
+                arguments["to"] = "\(values.amount.wanText)"
             }
-            if clearsConfirmation { summary.append(StoredText.term("contract.terms.confirm_again")) }
+            if clearsConfirmation { key += "_confirm_again" }
             try await claim(
                 row,
                 set: """
                     title = \(bind: values.title), amount_yuan = \(bind: values.amount.value), payment_plan = \(bind: plan), parties = \(bind: values.parties),
                     terms_confirmed_at = NULL, terms_confirmation = NULL
                     """,
-                timeline: .init(kind: .contractTerms, summary: summary.joined(separator: " · ")),
+                timeline: .init(kind: .contractTerms, message: StoredMessage(key, arguments)),
                 audit: .init(
                     action: "contract.terms_changed",
                     fields: changed + (clearsConfirmation ? ["termsConfirmedAt"] : []),

@@ -96,7 +96,10 @@ struct ContractWorkflow {
             }
             try await Timeline.record(
                 .contractCreated, customerID: input.customerID, recordType: ContractKind.recordType, recordID: id,
-                summary: "\(number) · \(values.title) · \(values.amount.wanText)", context: context, on: tx)
+                message: StoredMessage(
+                    "timeline.message.contract_created",
+                    ["number": "\(number)", "title": "\(values.title)", "amount": "\(values.amount.wanText)"]),
+                context: context, on: tx)
             try await sql.raw(
                 "UPDATE customers SET updated_at = \(bind: context.now) WHERE id = \(bind: input.customerID)"
             ).run()
@@ -137,16 +140,20 @@ struct ContractWorkflow {
                 """
             ).first()
             guard updated != nil else { throw KefuError.conflict() }
-            let mark: String
-            switch status {
-            case .received: mark = "✓"
-            case .missing: mark = "○"
-            case .rejected: mark = "✗ \(reason)"
-            }
+            let key =
+                switch status {
+                case .received: "timeline.message.contract_document_received"
+                case .missing: "timeline.message.contract_document_missing"
+                case .rejected: "timeline.message.contract_document_rejected"
+                }
             try await touch(
                 row, .contractDocument,
-                summary: "\(row.number) · \(labels.storedDocument(item.code, item.name)) \(mark)", context: context,
-                on: tx)
+                message: StoredMessage(
+                    key,
+                    [
+                        "number": "\(row.number)",
+                        "document": .name(item.name, orTerm: "contract.document.\(item.code)"),
+                    ]), quoting: status == .rejected ? reason : "", context: context, on: tx)
             try await AuditLog.record(
                 "contract.document_marked", recordType: ChecklistItemKind.recordType, recordID: String(itemID),
                 fields: ["status", "reason"], detail: "\(row.number): \(item.code) \(status.rawValue)",
@@ -179,7 +186,10 @@ struct ContractWorkflow {
                 throw ContractRefused(field: "clause", reason: ContractReason("contract.refusal.already_explained"))
             }
             try await touch(
-                row, .contractTerms, summary: "\(row.number) · \(labels.storedClause(clause.code, clause.name)) ✓",
+                row, .contractTerms,
+                message: StoredMessage(
+                    "timeline.message.contract_clause_explained",
+                    ["number": "\(row.number)", "clause": .name(clause.name, orTerm: "contract.clause.\(clause.code)")]),
                 context: context, on: tx)
             try await AuditLog.record(
                 "contract.clause_explained", recordType: ContractClauseKind.recordType, recordID: String(clauseID),
@@ -219,7 +229,10 @@ struct ContractWorkflow {
                     RETURNING id
                     """
                 ).first()?.decode(column: "id", as: Int.self) ?? 0
-            try await touch(row, .contractTerms, summary: "\(row.number) · ? \(question)", context: context, on: tx)
+            try await touch(
+                row, .contractTerms,
+                message: StoredMessage("timeline.message.contract_question", ["number": "\(row.number)"]),
+                quoting: question, context: context, on: tx)
             try await AuditLog.record(
                 "contract.question_recorded", recordType: ContractQuestionKind.recordType, recordID: String(id),
                 fields: ["question", "answer"], detail: row.number, context: context, on: tx)
@@ -244,7 +257,10 @@ struct ContractWorkflow {
                 row,
                 set:
                     "terms_confirmed_at = \(bind: context.now), terms_confirmation = \(bind: note.isEmpty ? nil : note)",
-                timeline: .init(kind: .contractTerms, summary: "\(row.number) · ✓ \(note)"),
+                timeline: .init(
+                    kind: .contractTerms,
+                    message: StoredMessage("timeline.message.contract_terms_confirmed", ["number": "\(row.number)"]),
+                    quoting: note),
                 audit: .init(
                     action: "contract.terms_confirmed", fields: ["termsConfirmedAt", "termsConfirmation"],
                     detail: row.number),
@@ -273,15 +289,20 @@ struct ContractWorkflow {
                 throw ContractRefused(field: target == .cancelled ? "reason" : "to", reason: refusal)
             }
             let cancelReason = target == .cancelled ? reason?.trimmed : nil
-            let summary = [
-                row.number, "\(labels.storedState(row.state)) → \(labels.storedState(target.rawValue))",
-                cancelReason ?? "",
-            ].filter { !$0.isEmpty }
+            let reasonText = cancelReason ?? ""
             try await claim(
                 row,
                 set:
                     "state = \(bind: target.rawValue), state_changed_at = \(bind: context.now), cancel_reason = \(bind: cancelReason)",
-                timeline: .init(kind: .contractState, summary: summary.joined(separator: " · ")),
+                timeline: .init(
+                    kind: .contractState,
+                    message: StoredMessage(
+                        reasonText.isEmpty
+                            ? "timeline.message.contract_state" : "timeline.message.contract_state_reason",
+                        [
+                            "number": "\(row.number)", "from": .term("contract.state.\(row.state)"),
+                            "to": .term("contract.state.\(target.rawValue)"),
+                        ]), quoting: reasonText),
                 audit: .init(
                     action: "contract.state_changed", fields: ["state"],
                     detail: "\(row.number): \(row.state) → \(target.rawValue)"),
@@ -306,7 +327,9 @@ struct ContractWorkflow {
                 row,
                 set:
                     "review_status = 'forwarded', review_forwarded_at = \(bind: context.now), review_answered_at = NULL",
-                timeline: .init(kind: .contractForwarded, summary: row.number),
+                timeline: .init(
+                    kind: .contractForwarded,
+                    message: StoredMessage("timeline.message.number", ["number": "\(row.number)"])),
                 audit: .init(
                     action: "contract.forwarded", fields: ["reviewStatus"],
                     detail: "\(row.number) → department \(department)"),
@@ -334,7 +357,9 @@ struct ContractWorkflow {
                     """,
                 timeline: .init(
                     kind: .contractReviewed,
-                    summary: [row.number, approve ? "✓" : "✗", comment].filter { !$0.isEmpty }.joined(separator: " · ")),
+                    message: StoredMessage(
+                        approve ? "timeline.message.contract_approved" : "timeline.message.contract_rejected",
+                        ["number": "\(row.number)"]), quoting: comment),
                 audit: .init(
                     action: approve ? "contract.review_approved" : "contract.review_returned",
                     fields: ["reviewStatus", "reviewComment"], detail: row.number),
@@ -371,7 +396,10 @@ struct ContractWorkflow {
                     signed_place = \(bind: signing.place), signatories = \(bind: signing.signatories)
                     """,
                 timeline: .init(
-                    kind: .contractSigned, summary: "\(row.number) · \(signing.signedOn) · \(signing.place)"),
+                    kind: .contractSigned,
+                    message: StoredMessage(
+                        "timeline.message.contract_signed",
+                        ["number": "\(row.number)", "date": "\(signing.signedOn)", "place": "\(signing.place)"])),
                 audit: .init(
                     action: "contract.signed", fields: ["state", "signedOn", "signedPlace", "signatories"],
                     detail: row.number),
@@ -431,13 +459,14 @@ struct ContractWorkflow {
     /// A change to a part of the contract (a document, a clause): on the timeline, and the contract
     /// counts as changed for the lists, without claiming its version.
     private func touch(
-        _ row: ContractStore.Row, _ kind: Timeline.Kind, summary: String, context: AuditContext, on tx: any Database
+        _ row: ContractStore.Row, _ kind: Timeline.Kind, message: StoredMessage, quoting text: String = "",
+        context: AuditContext, on tx: any Database
     ) async throws {
         try await tx.sql().raw("UPDATE contracts SET updated_at = \(bind: context.now) WHERE id = \(bind: row.id)")
             .run()
         try await Timeline.record(
-            kind, customerID: row.customerID, recordType: ContractKind.recordType, recordID: row.id, summary: summary,
-            context: context, on: tx)
+            kind, customerID: row.customerID, recordType: ContractKind.recordType, recordID: row.id, message: message,
+            quoting: text, context: context, on: tx)
     }
 
     // MARK: Files
@@ -453,13 +482,18 @@ struct ContractWorkflow {
         guard let item = try await store.checklist(contractID).first(where: { $0.id == itemID }) else {
             throw KefuError.notFound
         }
-        let summary = "\(row.number) · \(labels.storedDocument(item.code, item.name)) · \(fileName)"
+        let message = StoredMessage(
+            "timeline.message.contract_scan",
+            [
+                "number": "\(row.number)", "document": .name(item.name, orTerm: "contract.document.\(item.code)"),
+                "file": "\(fileName)",
+            ])
         return try await AttachmentStore(database: database, dataDirectory: dataDirectory).add(
             ChecklistItemKind.self, recordID: itemID, fileName: fileName, bytes: bytes, context: context
         ) { tx, _ in
             try await Timeline.record(
                 .contractDocument, customerID: row.customerID, recordType: ContractKind.recordType, recordID: row.id,
-                summary: summary, context: context, on: tx)
+                message: message, context: context, on: tx)
         }
     }
 
@@ -471,13 +505,13 @@ struct ContractWorkflow {
         guard row.contractState.hasReached(.signed), row.contractState.isOpen else {
             throw ContractRefused(field: "file", reason: ContractReason("contract.refusal.sign_first"))
         }
-        let summary = "\(row.number) · \(fileName)"
+        let message = StoredMessage("timeline.message.number_file", ["number": "\(row.number)", "file": "\(fileName)"])
         return try await AttachmentStore(database: database, dataDirectory: dataDirectory).add(
             ContractKind.self, recordID: contractID, fileName: fileName, bytes: bytes, context: context
         ) { tx, _ in
             try await Timeline.record(
                 .contractSigned, customerID: row.customerID, recordType: ContractKind.recordType, recordID: row.id,
-                summary: summary, context: context, on: tx)
+                message: message, context: context, on: tx)
         }
     }
 }

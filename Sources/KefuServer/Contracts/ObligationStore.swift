@@ -164,10 +164,16 @@ struct ObligationStore {
                 ).first()?.decode(column: "id", as: Int.self) ?? 0
             try await sql.raw("UPDATE contracts SET updated_at = \(bind: context.now) WHERE id = \(bind: contractID)")
                 .run()
-            let amount = values.amount.map { " · \($0.wanText)" } ?? ""
+            var arguments: [String: StoredArgument] = [
+                "number": "\(contract.number)", "title": "\(values.title)", "due": "\(values.dueOn)",
+            ]
+            if let amount = values.amount { arguments["amount"] = "\(amount.wanText)" }
             try await Timeline.record(
                 .obligation, customerID: contract.customerID, recordType: ObligationRecordKind.recordType, recordID: id,
-                summary: "\(contract.number) · \(values.title) · \(values.dueOn)\(amount)", context: context, on: tx)
+                message: StoredMessage(
+                    values.amount == nil
+                        ? "timeline.message.obligation_added" : "timeline.message.obligation_added_amount",
+                    arguments), context: context, on: tx)
             try await AuditLog.record(
                 "obligation.added", recordType: ObligationRecordKind.recordType, recordID: String(id),
                 fields: ["kind", "party", "title", "dueOn", "amount", "remindDaysBefore", "staffID"],
@@ -191,7 +197,9 @@ struct ObligationStore {
             ).run()
             try await Timeline.record(
                 .obligation, customerID: row.customerID, recordType: ObligationRecordKind.recordType, recordID: row.id,
-                summary: "\(row.contractNumber) · \(row.title) ✓", context: context, on: tx)
+                message: StoredMessage(
+                    "timeline.message.obligation_done", ["number": "\(row.contractNumber)", "title": "\(row.title)"]),
+                context: context, on: tx)
             try await AuditLog.record(
                 row.isPayment ? "obligation.payment_received" : "obligation.fulfilled",
                 recordType: ObligationRecordKind.recordType,
@@ -223,7 +231,10 @@ struct ObligationStore {
                 ).first()?.decode(column: "id", as: Int.self) ?? 0
             try await Timeline.record(
                 .obligation, customerID: row.customerID, recordType: ObligationRecordKind.recordType, recordID: row.id,
-                summary: "\(row.contractNumber) · \(row.title) · \(content)", context: context, on: tx)
+                message: StoredMessage(
+                    "timeline.message.obligation_reminded",
+                    ["number": "\(row.contractNumber)", "title": "\(row.title)"]),
+                quoting: content, context: context, on: tx)
             try await AuditLog.record(
                 "obligation.customer_reminded", recordType: ObligationRecordKind.recordType, recordID: String(row.id),
                 fields: ["channel", "content"], detail: row.contractNumber, context: context, on: tx)

@@ -141,10 +141,11 @@ struct ProcedureStore {
                     """
                 ).run()
             }
-            let name = type.name ?? StoredText.term("procedure.type.\(type.code)")
             try await Timeline.record(
                 .procedure, customerID: customerID, recordType: ProcedureRecordKind.recordType, recordID: id,
-                summary: name,
+                message: StoredMessage(
+                    "timeline.message.procedure_started",
+                    ["type": .name(type.name, orTerm: "procedure.type.\(type.code)")]),
                 context: context, on: tx)
             try await AuditLog.record(
                 "procedure.started", recordType: ProcedureRecordKind.recordType, recordID: String(id), fields: ["type"],
@@ -199,15 +200,16 @@ struct ProcedureStore {
                 "UPDATE procedures SET updated_at = \(bind: context.now) WHERE id = \(bind: procedure.id)"
             ).run()
             let typeName = try await ProcedureTemplateStore(database: tx).entry(procedure.type)?.template.name
-            let summary = [
-                typeName ?? StoredText.term("procedure.type.\(procedure.type)"),
-                step.name ?? StoredText.term("procedure.step.\(step.code)"),
-                StoredText.term("procedure.status.\(status.rawValue)"),
-            ].joined(separator: " · ")
+            let message = StoredMessage(
+                "timeline.message.procedure_step",
+                [
+                    "type": .name(typeName, orTerm: "procedure.type.\(procedure.type)"),
+                    "step": .name(step.name, orTerm: "procedure.step.\(step.code)"),
+                    "status": .term("procedure.status.\(status.rawValue)"),
+                ])
             try await Timeline.record(
                 .procedure, customerID: procedure.customerID, recordType: ProcedureRecordKind.recordType,
-                recordID: procedure.id,
-                summary: summary, context: context, on: tx)
+                recordID: procedure.id, message: message, context: context, on: tx)
             try await AuditLog.record(
                 "procedure.step_updated", recordType: ProcedureStepKind.recordType, recordID: String(stepID),
                 fields: ["status", "note", "helperStaffID"], detail: "\(step.code) \(status.rawValue)",

@@ -73,7 +73,8 @@ struct CommunicationStore {
             let id = try row?.decode(column: "id", as: Int.self) ?? 0
             try await Timeline.record(
                 .communication, customerID: customerID, recordType: "communication_record", recordID: id,
-                summary: input.summary, occurredAt: occurredAt, context: context, on: tx)
+                message: StoredMessage("timeline.message.text"), quoting: input.summary, occurredAt: occurredAt,
+                context: context, on: tx)
             // A conversation is an update of the file: it is no longer stale (R4.3).
             try await tx.sql().raw(
                 "UPDATE customers SET updated_at = \(bind: context.now) WHERE id = \(bind: customerID)"

@@ -32,8 +32,8 @@ extension Request {
                 on: tx
             )
             try await Timeline.record(
-                .revealed, customerID: id, recordType: "customer", recordID: id, summary: reason, context: context,
-                on: tx)
+                .revealed, customerID: id, recordType: "customer", recordID: id,
+                message: StoredMessage("timeline.message.revealed"), quoting: reason, context: context, on: tx)
         }
     }
 

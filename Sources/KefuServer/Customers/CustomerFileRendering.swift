@@ -21,13 +21,6 @@ extension Request {
         // What was said, agreed and how long, for the communications on this page of the timeline (issue 10 #4).
         let communications = try await CommunicationStore(database: db).rows(
             ids: entries.filter { $0.recordType == "communication_record" }.compactMap(\.recordID), customerID: id)
-        let reassignedTo = entries.filter { $0.kind == Timeline.Kind.reassigned.rawValue }.compactMap {
-            Int($0.summary.dropFirst(2))
-        }
-        var staffNames: [Int: String] = [:]
-        for staffID in Set(reassignedTo) {
-            staffNames[staffID] = try await StaffStore(database: db).displayName(of: staffID)
-        }
         let responsibleName =
             try await customer.responsibleStaffID.asyncMap {
                 try await StaffStore(database: self.db).displayName(of: $0)
@@ -37,7 +30,7 @@ extension Request {
         var page = CustomerFilePage(
             req: self, customer: customer, visibility: visibility, responsibleName: responsibleName,
             timeline: entries, timelineTotal: total, paging: paging, changes: changes, communications: communications,
-            staffNames: staffNames, group: group,
+            group: group,
             canEdit: AccessPolicy.permits(actor, .editCustomer, on: customer.recordFacts)
                 && customer.anonymizedAt == nil,
             canReveal: visibility == .masked

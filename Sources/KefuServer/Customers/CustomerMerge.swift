@@ -94,7 +94,9 @@ struct CustomerMerge {
             try await CustomerSearchIndex.update(customerID: survivorID, text: survivor.searchText, on: tx)
             try await Timeline.record(
                 .merged, customerID: survivorID, recordType: "customer", recordID: duplicateID,
-                summary: "\(duplicate.code) → \(survivor.code) · \(reason)", context: context, on: tx)
+                message: StoredMessage(
+                    "timeline.message.merged", ["from": "\(duplicate.code)", "to": "\(survivor.code)"]),
+                quoting: reason, context: context, on: tx)
             for id in [survivorID, duplicateID] {
                 try await AuditLog.record(
                     "customer.merged", recordType: "customer", recordID: String(id), fields: changes.map(\.field),

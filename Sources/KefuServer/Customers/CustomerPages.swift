@@ -269,7 +269,7 @@ struct CustomerFilePage: Encodable {
         timeline: [Timeline.Entry],
         timelineTotal: Int, paging: Paging, changes: [CustomerChangeModel.Row],
         communications: [Int: CommunicationStore.Row] = [:],
-        staffNames: [Int: String] = [:], group: Timeline.Group? = nil, canEdit: Bool, canReveal: Bool, canRecord: Bool,
+        group: Timeline.Group? = nil, canEdit: Bool, canReveal: Bool, canRecord: Bool,
         errors: [String: String], communication: CommunicationForm
     ) {
         let dto = CustomerDTO(customer, visibility: visibility)
@@ -334,7 +334,7 @@ struct CustomerFilePage: Encodable {
                 var item = Entry(
                     occurredAt: DisplayFormat.dateTime(entry.occurredAt), kindKey: "timeline.kind.\(entry.kind)",
                     actorName: words.actor(entry.actorName),
-                    summary: words.timelineSummary(kind: entry.kind, summary: entry.summary, staffNames: staffNames))
+                    summary: words.timelineText(entry))
                 if entry.recordType == "communication_record", let id = entry.recordID, let record = communications[id]
                 {
                     let nextStep = record.nextStep.trimmed

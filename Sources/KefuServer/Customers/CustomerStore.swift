@@ -85,12 +85,15 @@ struct CustomerStore {
             try await customer.create(on: tx)
             let id = try customer.requireID()
             try await CustomerSearchIndex.update(customerID: id, text: customer.searchText, on: tx)
-            let note =
+            let message =
                 reason.isEmpty
-                ? customer.code
-                : "\(customer.code) · 疑似重复: \(duplicates.map(\.code).joined(separator: ", ")) · \(reason)"
+                ? StoredMessage("timeline.message.code", ["code": "\(customer.code)"])
+                : StoredMessage(
+                    "timeline.message.created_duplicate",
+                    ["code": "\(customer.code)", "duplicates": "\(duplicates.map(\.code).joined(separator: ", "))"])
             try await Timeline.record(
-                .created, customerID: id, recordType: "customer", recordID: id, summary: note, context: context, on: tx)
+                .created, customerID: id, recordType: "customer", recordID: id, message: message, quoting: reason,
+                context: context, on: tx)
             if let followUp { _ = try await FollowUpStore.insert(followUp, customerID: id, context: context, on: tx) }
             try await AuditLog.record(
                 "customer.created", recordType: "customer", recordID: String(id),
@@ -140,10 +143,11 @@ struct CustomerStore {
                 try await CustomerChangeModel(customerID: id, change: change, context: context).create(on: tx)
             }
             try await CustomerSearchIndex.update(customerID: id, text: customer.searchText, on: tx)
-            let summary = changes.map(\.field).joined(separator: ", ")
             try await Timeline.record(
-                .changed, customerID: id, recordType: "customer", recordID: id, summary: summary, context: context,
-                on: tx)
+                .changed, customerID: id, recordType: "customer", recordID: id,
+                message: StoredMessage(
+                    "timeline.message.changed", ["fields": .terms(changes.map { "customer.field.\($0.field)" })]),
+                context: context, on: tx)
             if let followUp { _ = try await FollowUpStore.insert(followUp, customerID: id, context: context, on: tx) }
             try await AuditLog.record(
                 "customer.updated", recordType: "customer", recordID: String(id), fields: changes.map(\.field),
@@ -197,7 +201,8 @@ struct CustomerStore {
                     context: context
                 ).create(on: tx)
                 try await Timeline.record(
-                    .reassigned, customerID: id, recordType: "customer", recordID: id, summary: "→ \(staffID)",
+                    .reassigned, customerID: id, recordType: "customer", recordID: id,
+                    message: StoredMessage("timeline.message.reassigned", ["staff": "\(name(staffID))"]),
                     context: context, on: tx)
                 try await AuditLog.record(
                     "customer.reassigned", recordType: "customer", recordID: String(id), fields: ["responsibleStaffID"],

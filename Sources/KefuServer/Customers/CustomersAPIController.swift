@@ -22,6 +22,22 @@ struct CustomersAPIController: RouteCollection {
     struct TimelineEntryDTO: Content {
         var id: Int; var occurredAt: Date; var kind: String; var recordType: String; var recordID: Int?
         var actorName: String; var summary: String
+        /// What is stored (issue 9 §7): `summary` is this message in the reader's language.
+        var messageKey: String; var messageArgs: [String: StoredArgument]
+
+        init(_ entry: Timeline.Entry, words: DisplayWords) {
+            id = entry.id
+            occurredAt = entry.occurredAt
+            kind = entry.kind
+            recordType = entry.recordType
+            recordID = entry.recordID
+            actorName = entry.actorName
+            summary = words.timelineText(entry)
+            let message = entry.message
+            messageKey = message.key
+            messageArgs = message.arguments
+            if !entry.summary.isEmpty { messageArgs["text"] = .value(entry.summary) }
+        }
     }
     struct ChangeDTO: Content {
         var id: Int; var changedAt: Date; var actorName: String; var field: String; var oldValue: String;
@@ -213,12 +229,7 @@ struct CustomersAPIController: RouteCollection {
         let (items, total) = try await Timeline.page(
             customerID: try customer.requireID(), group: group, paging: paging, on: req.db)
         return PageDTO(
-            items: items.map {
-                TimelineEntryDTO(
-                    id: $0.id, occurredAt: $0.occurredAt, kind: $0.kind, recordType: $0.recordType,
-                    recordID: $0.recordID, actorName: $0.actorName,
-                    summary: req.words.timelineSummary(kind: $0.kind, summary: $0.summary))
-            }, request: paging, total: total)
+            items: items.map { TimelineEntryDTO($0, words: req.words) }, request: paging, total: total)
     }
 
     @Sendable func changes(req: Request) async throws -> PageDTO<ChangeDTO> {

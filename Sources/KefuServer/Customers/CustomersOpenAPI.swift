@@ -190,9 +190,21 @@ extension CustomersAPIController {
             "TimelineEntry": Schema.object(
                 [
                     "id": Schema.integer, "occurredAt": Schema.dateTime, "kind": text, "recordType": text,
-                    "recordID": Schema.nullable("integer"), "actorName": text, "summary": text,
+                    "recordID": Schema.nullable("integer"), "actorName": text,
+                    "summary": ["type": "string", "description": "The stored message in the reader's language"],
+                    "messageKey": [
+                        "type": "string",
+                        "description": "The localization key stored (timeline.legacy: text written before keys)",
+                    ],
+                    "messageArgs": [
+                        "type": "object",
+                        "description":
+                            "Its arguments: a string is a value shown as is ('text' is what someone typed); {\"term\": key} a term and {\"terms\": [keys]} a list of terms, localized",
+                    ],
                 ],
-                required: ["id", "occurredAt", "kind", "recordType", "actorName", "summary"]),
+                required: [
+                    "id", "occurredAt", "kind", "recordType", "actorName", "summary", "messageKey", "messageArgs",
+                ]),
             "TimelinePage": Schema.page(of: "TimelineEntry"),
             "CustomerChange": Schema.object(
                 [

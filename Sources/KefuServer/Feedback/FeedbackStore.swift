@@ -102,7 +102,8 @@ struct FeedbackStore {
             try await Timeline.record(
                 .feedbackRecorded, customerID: input.customerID!, recordType: FeedbackRecordKind.recordType,
                 recordID: id,
-                summary: "\(number) · \(content.prefix(80))", context: context, on: tx)
+                message: StoredMessage("timeline.message.number_text", ["number": "\(number)"]),
+                quoting: String(content.prefix(80)), context: context, on: tx)
             try await AuditLog.record(
                 "feedback.created", recordType: FeedbackRecordKind.recordType, recordID: String(id),
                 fields: ["kind", "topic", "projectID", "content"], detail: number, context: context, on: tx)
@@ -136,7 +137,11 @@ struct FeedbackStore {
                         state = 'forwarded', department_id = \(bind: input.departmentID!), request = \(bind: request), due_at = \(bind: dueAt!),
                         forwarded_at = \(bind: context.now), chased_at = NULL, response = NULL, responded_at = NULL, responded_by_staff_id = NULL
                         """,
-                    timeline: .init(kind: .feedbackForwarded, summary: "\(row.number) → \(department ?? "")"),
+                    timeline: .init(
+                        kind: .feedbackForwarded,
+                        message: StoredMessage(
+                            "timeline.message.forwarded",
+                            ["number": "\(row.number)", "department": "\(department ?? "")"])),
                     audit: .init(
                         action: "feedback.forwarded", fields: ["departmentID", "request", "dueAt"],
                         detail: "\(row.number) → \(department ?? "")")), context: context, on: tx)
@@ -179,7 +184,11 @@ struct FeedbackStore {
                     set: """
                         state = 'answered', response = \(bind: response), responded_at = \(bind: context.now), responded_by_staff_id = \(bind: context.actorStaffID)
                         """,
-                    timeline: .init(kind: .feedbackAnswered, summary: "\(row.number) · \(row.departmentName ?? "")"),
+                    timeline: .init(
+                        kind: .feedbackAnswered,
+                        message: StoredMessage(
+                            "timeline.message.feedback_answered",
+                            ["number": "\(row.number)", "department": "\(row.departmentName ?? "")"])),
                     audit: .init(action: "feedback.answered", fields: ["response"], detail: row.number)),
                 context: context, on: tx)
         }

@@ -37,13 +37,19 @@ extension FollowUpStore {
                 """
             ).first()
             guard moved != nil else { throw FieldErrors(["dueAt": "validation.follow_up.already_completed"]) }
-            let change = "\(DisplayFormat.dateTime(followUp.dueAt)) → \(DisplayFormat.dateTime(plan.dueAt))"
             try await Timeline.record(
                 .followUpPlanned, customerID: followUp.customerID, recordType: "follow_up", recordID: followUpID,
-                summary: "\(change) · \(followUp.purpose) · \(reason)", context: context, on: tx)
+                message: StoredMessage(
+                    "timeline.message.follow_up_moved",
+                    [
+                        "from": "\(DisplayFormat.dateTime(followUp.dueAt))",
+                        "to": "\(DisplayFormat.dateTime(plan.dueAt))",
+                        "purpose": "\(followUp.purpose)",
+                    ]), quoting: reason, context: context, on: tx)
             try await AuditLog.record(
                 "follow_up.rescheduled", recordType: "follow_up", recordID: String(followUpID), fields: ["dueAt"],
-                detail: "\(change) · \(reason)", context: context, on: tx)
+                detail: "\(DisplayFormat.dateTime(followUp.dueAt)) → \(DisplayFormat.dateTime(plan.dueAt)) · \(reason)",
+                context: context, on: tx)
         }
     }
 

@@ -46,7 +46,10 @@ struct FollowUpStore {
         guard let id else { throw KefuError.notFound }
         try await Timeline.record(
             .followUpPlanned, customerID: customerID, recordType: "follow_up", recordID: id,
-            summary: "\(DisplayFormat.dateTime(plan.dueAt)) · \(plan.purpose)", context: context, on: tx)
+            message: StoredMessage(
+                "timeline.message.follow_up_planned",
+                ["due": "\(DisplayFormat.dateTime(plan.dueAt))", "purpose": "\(plan.purpose)"]),
+            context: context, on: tx)
         try await AuditLog.record(
             "follow_up.planned", recordType: "follow_up", recordID: String(id),
             fields: ["dueAt", "channel", "purpose"],
@@ -86,7 +89,8 @@ struct FollowUpStore {
             guard done != nil else { throw FieldErrors(["outcome": "validation.follow_up.already_completed"]) }
             try await Timeline.record(
                 .followUpCompleted, customerID: followUp.customerID, recordType: "follow_up", recordID: followUpID,
-                summary: input.outcome.trimmed, context: context, on: tx)
+                message: StoredMessage("timeline.message.text"), quoting: input.outcome.trimmed, context: context,
+                on: tx)
             try await tx.sql().raw(
                 "UPDATE customers SET updated_at = \(bind: context.now) WHERE id = \(bind: followUp.customerID)"
             ).run()

@@ -37,12 +37,15 @@ struct InquiryStore {
                 ).first()?.decode(column: "id", as: Int.self) ?? 0
             let number = try await Self.nextNumber(receivedAt: values.receivedAt, on: tx)
             try await tx.sql().raw("UPDATE inquiries SET number = \(bind: number) WHERE id = \(bind: id)").run()
-            let summary =
-                promisedBy.map { "\(number) · \(values.question) · 承诺 \(DisplayFormat.dateTime($0)) 前答复" }
-                ?? "\(number) · \(values.question)"
+            let message =
+                promisedBy.map {
+                    StoredMessage(
+                        "timeline.message.inquiry_promised",
+                        ["number": "\(number)", "deadline": "\(DisplayFormat.dateTime($0))"])
+                } ?? StoredMessage("timeline.message.number_text", ["number": "\(number)"])
             try await Timeline.record(
-                .inquiry, customerID: customerID, recordType: "inquiry", recordID: id, summary: summary,
-                occurredAt: values.receivedAt, context: context, on: tx)
+                .inquiry, customerID: customerID, recordType: "inquiry", recordID: id, message: message,
+                quoting: values.question, occurredAt: values.receivedAt, context: context, on: tx)
             try await tx.sql().raw(
                 "UPDATE customers SET updated_at = \(bind: context.now) WHERE id = \(bind: customerID)"
             ).run()
@@ -72,8 +75,10 @@ struct InquiryStore {
             if let customerID = try row.decode(column: "customer_id", as: Int?.self) {
                 try await Timeline.record(
                     .reply, customerID: customerID, recordType: "inquiry", recordID: id,
-                    summary: "\(try row.decode(column: "number", as: String?.self) ?? "") · \(text)", context: context,
-                    on: tx)
+                    message: StoredMessage(
+                        "timeline.message.number_text",
+                        ["number": "\(try row.decode(column: "number", as: String?.self) ?? "")"]),
+                    quoting: text, context: context, on: tx)
                 try await tx.sql().raw(
                     "UPDATE customers SET updated_at = \(bind: context.now) WHERE id = \(bind: customerID)"
                 ).run()
@@ -173,7 +178,10 @@ struct InquiryStore {
             guard updated != nil else { throw FieldErrors(["staffID": "validation.inquiry.not_waiting"]) }
             try await Timeline.record(
                 .inquiry, customerID: customerID, recordType: "inquiry", recordID: id,
-                summary: "\(row.number ?? "") · 网页咨询 · \(row.question)", context: context, on: tx)
+                message: StoredMessage(
+                    "timeline.message.inquiry_channel",
+                    ["number": "\(row.number ?? "")", "channel": .term("inquiry.channel.web_form")]),
+                quoting: row.question, context: context, on: tx)
             try await AuditLog.record(
                 "inquiry.assigned", recordType: "inquiry", recordID: String(id), fields: ["staffID", "customerID"],
                 detail: "staff \(staffID), customer \(customerID)", context: context, on: tx)

@@ -9,19 +9,26 @@ struct NotificationStore {
 
     struct Row: Decodable, Sendable {
         var id: Int, event: String, title: String, body: String, link: String?, createdAt: Date, readAt: Date?
+        var messageKey: String, messageArgs: String
         enum CodingKeys: String, CodingKey {
             case id, event, title, body, link, createdAt = "created_at", readAt = "read_at"
+            case messageKey = "message_key", messageArgs = "message_args"
         }
+
+        /// The title as stored (issue 9 §7): a key and values; a notification written before keeps its title.
+        var message: StoredMessage { StoredMessage(messageKey, StoredMessage.arguments(fromJSON: messageArgs)) }
     }
 
     /// Adds a notification unless this person already has one with the key; true when added.
     func add(
-        staffID: Int, event: ReminderEvent, title: String, body: String, link: String?, dedupeKey: String, now: Date
+        staffID: Int, event: ReminderEvent, title: String, message: StoredMessage, body: String, link: String?,
+        dedupeKey: String, now: Date
     ) async throws -> Bool {
         let rows = try await database.sql().raw(
             """
-            INSERT INTO notifications (staff_id, event, title, body, link, dedupe_key, created_at)
-            VALUES (\(bind: staffID), \(bind: event.rawValue), \(bind: title), \(bind: body), \(bind: link), \(bind: dedupeKey), \(bind: now))
+            INSERT INTO notifications (staff_id, event, title, body, link, dedupe_key, created_at, message_key, message_args)
+            VALUES (\(bind: staffID), \(bind: event.rawValue), \(bind: title), \(bind: body), \(bind: link), \(bind: dedupeKey), \(bind: now),
+                    \(bind: message.key), \(bind: message.argumentsJSON))
             ON CONFLICT (staff_id, dedupe_key) DO NOTHING RETURNING id
             """
         ).all()
@@ -44,9 +51,11 @@ struct NotificationStore {
         return given
     }
 
-    /// A notification to add.
+    /// A notification to add: its title as a key and arguments, and in its recipient's language for
+    /// whatever reads the table directly.
     struct New: Sendable {
-        var staffID: Int, event: ReminderEvent, title: String, body: String, link: String?, dedupeKey: String
+        var staffID: Int, event: ReminderEvent, title: String, message: StoredMessage, body: String, link: String?,
+            dedupeKey: String
     }
 
     /// Adds many at once, skipping each one its person already has (the same key); a statement per
@@ -55,11 +64,11 @@ struct NotificationStore {
         let sql = try database.sql()
         for chunk in notifications.slices(of: 100) {
             let values = chunk.map { row -> SQLQueryString in
-                "(\(bind: row.staffID), \(bind: row.event.rawValue), \(bind: row.title), \(bind: row.body), \(bind: row.link), \(bind: row.dedupeKey), \(bind: now))"
+                "(\(bind: row.staffID), \(bind: row.event.rawValue), \(bind: row.title), \(bind: row.body), \(bind: row.link), \(bind: row.dedupeKey), \(bind: now), \(bind: row.message.key), \(bind: row.message.argumentsJSON))"
             }.joined(separator: ", ")
             try await sql.raw(
                 """
-                INSERT INTO notifications (staff_id, event, title, body, link, dedupe_key, created_at) VALUES \(values)
+                INSERT INTO notifications (staff_id, event, title, body, link, dedupe_key, created_at, message_key, message_args) VALUES \(values)
                 ON CONFLICT (staff_id, dedupe_key) DO NOTHING
                 """
             ).run()
@@ -70,7 +79,7 @@ struct NotificationStore {
     func find(_ id: Int, staffID: Int) async throws -> Row? {
         try await database.sql().raw(
             """
-            SELECT id, event, title, body, link, created_at, read_at FROM notifications WHERE id = \(bind: id) AND staff_id = \(bind: staffID)
+            SELECT id, event, title, body, link, created_at, read_at, message_key, message_args FROM notifications WHERE id = \(bind: id) AND staff_id = \(bind: staffID)
             """
         ).first(decoding: Row.self)
     }
@@ -89,7 +98,7 @@ struct NotificationStore {
             .decode(column: "n", as: Int.self) ?? 0
         let items = try await sql.raw(
             """
-            SELECT id, event, title, body, link, created_at, read_at FROM notifications WHERE staff_id = \(bind: staffID)
+            SELECT id, event, title, body, link, created_at, read_at, message_key, message_args FROM notifications WHERE staff_id = \(bind: staffID)
             ORDER BY read_at IS NOT NULL, id DESC LIMIT \(bind: paging.size) OFFSET \(bind: paging.offset)
             """
         ).all(decoding: Row.self)

@@ -7,6 +7,8 @@ struct NotificationsAPIController: RouteCollection {
     struct NotificationDTO: Content {
         var id: Int; var event: String; var title: String; var body: String; var link: String?; var createdAt: Date;
         var readAt: Date?
+        /// What is stored (issue 9 §7): `title` is this message in the reader's language.
+        var messageKey: String; var messageArgs: [String: StoredArgument]
     }
     struct ReadRequest: Content { var ids: [Int]? }
     struct ReadResult: Content { var marked: Int; var unread: Int }
@@ -58,11 +60,14 @@ struct NotificationsAPIController: RouteCollection {
         let staffID = try req.requireStaff().id
         let paging = try req.paging
         let (rows, total) = try await NotificationStore(database: req.db).page(staffID: staffID, paging: paging)
+        let words = req.words
         return PageDTO(
             items: rows.map {
                 NotificationDTO(
-                    id: $0.id, event: $0.event, title: $0.title, body: $0.body, link: $0.link, createdAt: $0.createdAt,
-                    readAt: $0.readAt)
+                    id: $0.id, event: $0.event, title: words.notificationTitle($0),
+                    body: words.notificationBody($0.body),
+                    link: $0.link, createdAt: $0.createdAt, readAt: $0.readAt, messageKey: $0.messageKey,
+                    messageArgs: $0.message.arguments)
             },
             request: paging, total: total)
     }

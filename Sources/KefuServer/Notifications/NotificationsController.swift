@@ -33,7 +33,7 @@ struct NotificationsController: RouteCollection {
         let page = ListPage(
             items: rows.map {
                 .init(
-                    id: $0.id, title: words.notificationTitle(event: $0.event, title: $0.title),
+                    id: $0.id, title: words.notificationTitle($0),
                     body: words.notificationBody($0.body), link: $0.link ?? SiteURL.dashboard.path,
                     createdAt: DisplayFormat.dateTime($0.createdAt), isUnread: $0.readAt == nil)
             },

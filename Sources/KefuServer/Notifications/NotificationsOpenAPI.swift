@@ -48,7 +48,15 @@ extension NotificationsAPIController {
                     "id": Schema.integer, "event": Schema.enumeration(events), "title": text, "body": text,
                     "link": nullableText,
                     "createdAt": Schema.dateTime, "readAt": Schema.nullable("string", format: "date-time"),
-                ], required: ["id", "event", "title", "body", "createdAt"]),
+                    "messageKey": [
+                        "type": "string",
+                        "description":
+                            "The title's localization key (notification.legacy: a title written before keys)",
+                    ],
+                    "messageArgs": [
+                        "type": "object", "description": "The title's arguments, values shown as they are",
+                    ],
+                ], required: ["id", "event", "title", "body", "createdAt", "messageKey", "messageArgs"]),
             "NotificationPage": Schema.page(of: "Notification"),
             "UnreadCount": Schema.object(["unread": Schema.integer], required: ["unread"]),
             "NotificationRead": [

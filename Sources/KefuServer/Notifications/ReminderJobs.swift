@@ -258,6 +258,7 @@ struct Reminders {
                     NotificationStore.New(
                         staffID: staffID, event: message.reminder.event,
                         title: localizer.text(message.titleKey, language, message.arguments),
+                        message: StoredMessage(message.titleKey, message.arguments.mapValues { .value($0) }),
                         body: message.lines.joined(separator: " · "), link: message.path,
                         dedupeKey: message.reminder.dedupeKey))
             }

@@ -89,7 +89,13 @@ struct ConsentStore {
             let id = try row?.decode(column: "id", as: Int.self) ?? 0
             try await Timeline.record(
                 .consent, customerID: customerID, recordType: "consent", recordID: id,
-                summary: "\(input.purpose) · \(input.status)", occurredAt: effectiveAt, context: context, on: tx)
+                message: StoredMessage(
+                    "timeline.message.consent",
+                    [
+                        "purpose": .term("consent.purpose.\(input.purpose)"),
+                        "status": .term("consent.status.\(input.status)"),
+                    ]),
+                occurredAt: effectiveAt, context: context, on: tx)
             try await AuditLog.record(
                 "consent.recorded", recordType: "consent", recordID: String(id), fields: ["purpose", "status"],
                 detail: "customer \(customerID): \(input.purpose) \(input.status)", context: context, on: tx)

@@ -49,14 +49,9 @@ struct DataSubjectRights {
             }
         let timeline = try await database.sql().raw(
             """
-            SELECT id, occurred_at, kind, record_type, record_id, actor_name, summary FROM timeline_entries WHERE customer_id = \(bind: id) ORDER BY occurred_at, id
+            SELECT id, occurred_at, kind, record_type, record_id, actor_name, summary, message_key, message_args FROM timeline_entries WHERE customer_id = \(bind: id) ORDER BY occurred_at, id
             """
-        ).all(decoding: Timeline.Entry.self).map {
-            CustomersAPIController.TimelineEntryDTO(
-                id: $0.id, occurredAt: $0.occurredAt, kind: $0.kind, recordType: $0.recordType, recordID: $0.recordID,
-                actorName: $0.actorName,
-                summary: request.words.timelineSummary(kind: $0.kind, summary: $0.summary))
-        }
+        ).all(decoding: Timeline.Entry.self).map { CustomersAPIController.TimelineEntryDTO($0, words: request.words) }
         return DataCopy(
             customer: CustomerDTO(customer, visibility: .full), communications: communications, changes: changes,
             timeline: timeline,
@@ -128,8 +123,8 @@ struct DataSubjectRights {
             ).run()
             try await CustomerSearchIndex.remove(customerID: id, on: tx)
             try await Timeline.record(
-                .anonymized, customerID: id, recordType: "customer", recordID: id, summary: customer.code,
-                context: context, on: tx)
+                .anonymized, customerID: id, recordType: "customer", recordID: id,
+                message: StoredMessage("timeline.message.code", ["code": "\(customer.code)"]), context: context, on: tx)
             try await AuditLog.record(
                 "customer.anonymized", recordType: "customer", recordID: String(id),
                 fields: Array(CustomerValues.contactFields) + ["name", "companyName", "remarks", "communications"],

@@ -91,7 +91,10 @@ struct SharingStore {
             let id = try row?.decode(column: "id", as: Int.self) ?? 0
             try await Timeline.record(
                 .sharing, customerID: customerID, recordType: "sharing_request", recordID: id,
-                summary: "\(input.recipient) · \(input.purpose)", context: context, on: tx)
+                message: StoredMessage(
+                    "timeline.message.sharing",
+                    ["recipient": "\(input.recipient)", "status": .term("consent.purpose.\(input.purpose)")]),
+                context: context, on: tx)
             try await AuditLog.record(
                 "sharing.requested", recordType: "sharing_request", recordID: String(id), fields: input.fields,
                 detail: "customer \(customerID) → \(input.recipient) (\(input.purpose))", context: context, on: tx)
@@ -128,7 +131,13 @@ struct SharingStore {
             guard !rows.isEmpty else { throw KefuError.conflict() }
             try await Timeline.record(
                 .sharing, customerID: request.customerID, recordType: "sharing_request", recordID: request.id,
-                summary: "\(request.recipient) · \(approve ? "approved" : "rejected")", context: context, on: tx)
+                message: StoredMessage(
+                    "timeline.message.sharing",
+                    [
+                        "recipient": "\(request.recipient)",
+                        "status": .term("sharing.status.\(approve ? "approved" : "rejected")"),
+                    ]),
+                context: context, on: tx)
             try await AuditLog.record(
                 approve ? "sharing.released" : "sharing.rejected", recordType: "sharing_request",
                 recordID: String(request.id),

@@ -148,7 +148,10 @@ struct RecommendationStore {
                 ).first()?.decode(column: "id", as: Int.self) ?? 0
             try await Timeline.record(
                 .recommendation, customerID: customerID, recordType: "recommendation", recordID: id,
-                summary: "\(project.facts.code) \(project.facts.name) (v\(project.version))", context: context, on: tx)
+                message: StoredMessage(
+                    "timeline.message.recommendation",
+                    ["code": "\(project.facts.code)", "name": "\(project.facts.name)", "version": "\(project.version)"]),
+                context: context, on: tx)
             try await tx.sql().raw(
                 "UPDATE customers SET updated_at = \(bind: context.now) WHERE id = \(bind: customerID)"
             ).run()
@@ -196,7 +199,10 @@ struct RecommendationStore {
             }
             try await Timeline.record(
                 .reaction, customerID: customerID, recordType: "recommendation", recordID: recommendationID,
-                summary: "\(input.reaction)\(reason.isEmpty ? "" : ": " + reason)", context: context, on: tx)
+                message: StoredMessage(
+                    reason.isEmpty ? "timeline.message.reaction" : "timeline.message.reaction_reason",
+                    ["reaction": .term("recommendation.reaction.\(input.reaction)")]),
+                quoting: reason, context: context, on: tx)
             try await AuditLog.record(
                 "recommendation.reaction", recordType: "recommendation", recordID: String(recommendationID),
                 fields: ["reaction"], detail: "project \(projectID)", context: context, on: tx)

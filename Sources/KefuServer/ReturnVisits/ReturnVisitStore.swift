@@ -283,13 +283,18 @@ struct ReturnVisitStore {
                     """
                 ).run()
             }
-            let summary = StoredText.term("return_visit.cooperation.\(result.cooperation.rawValue)")
+            var arguments: [String: StoredArgument] = [
+                "satisfaction": "\(result.satisfaction)",
+                "cooperation": .term("return_visit.cooperation.\(result.cooperation.rawValue)"),
+            ]
+            if !result.problems.isEmpty { arguments["problems"] = "\(result.problems.count)" }
             try await Timeline.record(
                 .returnVisitDone, customerID: visit.customerID, recordType: ReturnVisitKind.recordType,
                 recordID: visit.id,
-                summary: "\(result.satisfaction)/5 · \(summary)"
-                    + (result.problems.isEmpty ? "" : " · \(result.problems.count)"),
-                context: context, on: tx)
+                message: StoredMessage(
+                    result.problems.isEmpty
+                        ? "timeline.message.return_visit_done" : "timeline.message.return_visit_done_problems",
+                    arguments), context: context, on: tx)
             try await AuditLog.record(
                 "return_visit.done", recordType: ReturnVisitKind.recordType, recordID: String(visit.id),
                 fields: ["channel", "satisfaction", "cooperation", "notes", "problems"],
@@ -345,7 +350,8 @@ struct ReturnVisitStore {
         }
         try await Timeline.record(
             .returnVisitOpened, customerID: customerID, recordType: ReturnVisitKind.recordType, recordID: id,
-            summary: StoredText.term("return_visit.reason.low_score") + " \(score)/5", context: context, on: tx)
+            message: StoredMessage("timeline.message.return_visit_low_score", ["score": "\(score)"]), context: context,
+            on: tx)
         try await AuditLog.record(
             "return_visit.opened", recordType: ReturnVisitKind.recordType, recordID: String(id),
             detail: "survey \(surveyID): \(score)/5",

@@ -145,16 +145,22 @@ struct CustomerImporter {
                     zip(ids, written).map { (id: $0.0, text: $0.1.derived.searchText) }, on: tx)
                 let timeline = sql.insert(into: "timeline_entries").columns(
                     "customer_id", "occurred_at", "kind", "record_type", "record_id", "staff_id", "actor_name",
-                    "summary")
+                    "summary", "message_key", "message_args")
                 for ((id, customer), row) in zip(
                     zip(ids, written.map { (code: $0.code, values: $0.values, derived: $0.derived) }), slice)
                 {
-                    let note = duplicates[row.line].map { " · 疑似重复: \($0)" } ?? ""
+                    var arguments: [String: StoredArgument] = [
+                        "code": "\(customer.code)", "job": "\(jobLabel)", "line": "\(row.line)",
+                    ]
+                    if let duplicate = duplicates[row.line] { arguments["duplicates"] = "\(duplicate)" }
+                    let message = StoredMessage(
+                        arguments["duplicates"] == nil
+                            ? "timeline.message.imported" : "timeline.message.imported_duplicate", arguments)
                     timeline.values(
                         SQLBind(id), SQLBind(context.now), SQLBind(Timeline.Kind.created.rawValue), SQLBind("customer"),
                         SQLBind(id),
-                        SQLBind(context.actorStaffID), SQLBind(context.actorName),
-                        SQLBind("\(customer.code) · \(jobLabel) line \(row.line)\(note)"))
+                        SQLBind(context.actorStaffID), SQLBind(context.actorName), SQLBind(""),
+                        SQLBind(message.key), SQLBind(message.argumentsJSON))
                 }
                 try await timeline.run()
                 done += slice.count

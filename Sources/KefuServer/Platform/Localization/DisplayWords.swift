@@ -4,11 +4,8 @@ import Vapor
 
 /// Puts what is stored as codes into words in the reader's language, at display time (S2; issue 10
 /// #5 and #13): field names, vocabulary values (stages, industries, reactions …), lists with the
-/// language's separator, empty values as "—", and the timeline's stored summaries.
-///
-/// Timeline summaries and audit details are stored as text today; the known shapes are recognised
-/// here and their codes put in words. When stored text becomes a message key with arguments (issue 9),
-/// `timelineSummary` shrinks to the key's lookup.
+/// language's separator, empty values as "—", and stored messages (``StoredMessage``: timeline
+/// entries, notifications) with their arguments.
 struct DisplayWords: Sendable {
     let localizer: Localizer
     let language: Language
@@ -95,24 +92,10 @@ struct DisplayWords: Sendable {
         ["console", "anonymous", "system", "scheduler"].contains(name) ? t("audit.actor.\(name)") : name
     }
 
-    /// A notification's stored title in the reader's language: it was written in its recipient's
-    /// language when it was created; one written in another language is recognised by its event's
-    /// title in that language and written again in this one (issue 10 #13).
-    func notificationTitle(event: String, title: String) -> String {
-        let key = "reminder.title.\(event)"
-        for (stored, table) in localizer.tables where stored != language {
-            guard let template = table[key], let open = template.firstIndex(of: "{"),
-                let close = template.firstIndex(of: "}")
-            else { continue }
-            let prefix = template[..<open], suffix = template[template.index(after: close)...]
-            let name = String(template[template.index(after: open)..<close])
-            guard title.hasPrefix(prefix), title.hasSuffix(suffix), title.count >= prefix.count + suffix.count else {
-                continue
-            }
-            let value = String(title.dropFirst(prefix.count).dropLast(suffix.count))
-            return t(key, [name: value])
-        }
-        return title
+    /// A notification's title in the reader's language; one written before titles were stored as keys
+    /// shows as it was written.
+    func notificationTitle(_ row: NotificationStore.Row) -> String {
+        row.messageKey == StoredMessage.legacyNotification ? row.title : message(row.message)
     }
 
     /// A notification's stored lines without the alarm-clock emoji older ones carry (boxes without an
@@ -121,10 +104,37 @@ struct DisplayWords: Sendable {
         body.replacingOccurrences(of: "⏰ ", with: "")
     }
 
-    /// A stored timeline summary in the reader's language. `staffNames` gives display names for the
-    /// staff ids a reassignment stored.
-    func timelineSummary(kind: String, summary: String, staffNames: [Int: String] = [:]) -> String {
-        expandingTerms(storedSummary(kind: kind, summary: summary, staffNames: staffNames))
+    /// A stored message (``StoredMessage``) in the reader's language; `text` is what someone typed,
+    /// quoted as `{text}`. Text written before messages (`timeline.legacy`) shows as it is, its stored
+    /// terms put in words.
+    func message(_ key: String, _ arguments: [String: StoredArgument], text: String = "") -> String {
+        var words = ["text": text]
+        for (name, argument) in arguments { words[name] = word(argument) }
+        let result = t(key, words)
+        return key == StoredMessage.legacyTimeline ? expandingTerms(result) : result
+    }
+
+    func message(_ message: StoredMessage, text: String = "") -> String {
+        self.message(message.key, message.arguments, text: text)
+    }
+
+    /// A timeline entry's message in the reader's language; one whose arguments an anonymization
+    /// cleared reads as its cleared text.
+    func timelineText(_ entry: Timeline.Entry) -> String {
+        entry.messageArgs.hasPrefix("{") ? message(entry.message, text: entry.summary) : entry.summary
+    }
+
+    /// An argument in words: a value as it is, a term in this language (its last part when no label exists).
+    func word(_ argument: StoredArgument) -> String {
+        switch argument {
+        case .value(let value): value
+        case .term(let key): term(key)
+        case .terms(let keys): list(keys.map(term))
+        }
+    }
+
+    private func term(_ key: String) -> String {
+        localizer.hasKey(key) ? t(key) : String(key.split(separator: ".").last ?? "")
     }
 
     /// A stored term (``StoredText/term(_:)``) in the reader's language: what a writer stores as a key
@@ -141,42 +151,6 @@ struct DisplayWords: Sendable {
             rest = rest[end.upperBound...]
         }
         return result + rest
-    }
-
-    private func storedSummary(kind: String, summary: String, staffNames: [Int: String]) -> String {
-        switch Timeline.Kind(rawValue: kind) {
-        case .changed:
-            return list(summary.split(separator: ",").map { customerField($0.trimmingCharacters(in: .whitespaces)) })
-        case .reaction:
-            let parts = summary.split(separator: ":", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
-            let reaction = label("recommendation.reaction", parts.first ?? "")
-            return parts.count > 1 && !parts[1].isEmpty ? "\(reaction) · \(parts[1])" : reaction
-        case .consent:
-            let parts = summary.components(separatedBy: " · ")
-            guard parts.count == 2 else { return summary }
-            return "\(label("consent.purpose", parts[0])) · \(label("consent.status", parts[1]))"
-        case .sharing:
-            var parts = summary.components(separatedBy: " · ")
-            guard parts.count >= 2, let last = parts.last else { return summary }
-            parts[parts.count - 1] =
-                localizer.hasKey("consent.purpose.\(last)")
-                ? t("consent.purpose.\(last)") : label("sharing.status", last)
-            return parts.joined(separator: " · ")
-        case .reassigned:
-            guard summary.hasPrefix("→ "), let id = Int(summary.dropFirst(2)) else { return summary }
-            return "→ " + (staffNames[id] ?? String(summary.dropFirst(2)))
-        case .inquiry:
-            var text = summary.replacingOccurrences(of: " · 网页咨询 · ", with: " · \(t("inquiry.channel.web_form")) · ")
-            if let promise = text.range(of: #" · 承诺 (.+) 前答复$"#, options: .regularExpression) {
-                let deadline = String(text[promise].dropFirst(" · 承诺 ".count).dropLast(" 前答复".count))
-                text.replaceSubrange(promise, with: " · " + t("timeline.promised_by", ["deadline": deadline]))
-            }
-            return text
-        case .created:
-            return summary.replacingOccurrences(of: "疑似重复:", with: t("timeline.possible_duplicate_of"))
-        default:
-            return summary
-        }
     }
 }
 

@@ -27,7 +27,10 @@ struct RecordConflict: Error, KefuErrorConvertible {
 struct RecordWrite {
     struct TimelineNote {
         var kind: Timeline.Kind
-        var summary: String
+        /// What happened, as a message key and its arguments, put in words when read (S2).
+        var message: StoredMessage
+        /// What someone typed that the entry quotes (cleared by an anonymization with the entry's text).
+        var quoting: String = ""
         var occurredAt: Date? = nil
     }
 
@@ -106,8 +109,8 @@ enum RecordWrites {
             context: context, on: tx)
         if let note = write.timeline, let customerID {
             try await Timeline.record(
-                note.kind, customerID: customerID, recordType: Kind.recordType, recordID: id, summary: note.summary,
-                occurredAt: note.occurredAt, context: context, on: tx)
+                note.kind, customerID: customerID, recordType: Kind.recordType, recordID: id, message: note.message,
+                quoting: note.quoting, occurredAt: note.occurredAt, context: context, on: tx)
         }
         try await AuditLog.record(
             write.audit.action, recordType: Kind.recordType, recordID: String(id), fields: write.audit.fields,

@@ -28,15 +28,20 @@ enum Timeline {
             "feedback_answered"
     }
 
+    /// Writes an entry: its `message` is a key and values, put in words when read (issue 9 §7);
+    /// `text` is what someone typed (a conversation's summary, a reason), quoted by the message as
+    /// `{text}` and kept in the `summary` column — the one personal part, cleared by an anonymization.
     static func record(
-        _ kind: Kind, customerID: Int, recordType: String, recordID: Int?, summary: String, occurredAt: Date? = nil,
-        context: AuditContext, on database: any Database
+        _ kind: Kind, customerID: Int, recordType: String, recordID: Int?, message: StoredMessage,
+        quoting text: String = "", occurredAt: Date? = nil, context: AuditContext, on database: any Database
     ) async throws {
         try await database.sql().raw(
             """
-            INSERT INTO timeline_entries (customer_id, occurred_at, kind, record_type, record_id, staff_id, actor_name, summary)
+            INSERT INTO timeline_entries (customer_id, occurred_at, kind, record_type, record_id, staff_id, actor_name, summary,
+                    message_key, message_args)
             VALUES (\(bind: customerID), \(bind: occurredAt ?? context.now), \(bind: kind.rawValue), \(bind: recordType),
-                    \(bind: recordID), \(bind: context.actorStaffID), \(bind: context.actorName), \(bind: String(summary.prefix(500))))
+                    \(bind: recordID), \(bind: context.actorStaffID), \(bind: context.actorName), \(bind: String(text.prefix(500))),
+                    \(bind: message.key), \(bind: message.argumentsJSON))
             """
         ).run()
     }
@@ -48,12 +53,20 @@ enum Timeline {
         var recordType: String
         var recordID: Int?
         var actorName: String
+        /// What someone typed, quoted by the message (the whole text of an entry written before messages).
         var summary: String
+        var messageKey: String
+        var messageArgs: String
 
         enum CodingKeys: String, CodingKey {
             case id, kind, summary
             case occurredAt = "occurred_at", recordType = "record_type", recordID = "record_id", actorName =
                 "actor_name"
+            case messageKey = "message_key", messageArgs = "message_args"
+        }
+
+        var message: StoredMessage {
+            StoredMessage(messageKey, StoredMessage.arguments(fromJSON: messageArgs))
         }
     }
 
@@ -89,7 +102,7 @@ enum Timeline {
         let items = try await sql.raw(
             """
             SELECT timeline_entries.id, occurred_at, kind, record_type, record_id,
-                   COALESCE(staff.display_name, timeline_entries.actor_name) AS actor_name, summary
+                   COALESCE(staff.display_name, timeline_entries.actor_name) AS actor_name, summary, message_key, message_args
             FROM timeline_entries LEFT JOIN staff ON staff.id = timeline_entries.staff_id
             WHERE customer_id = \(bind: customerID) \(only)
             ORDER BY occurred_at DESC, timeline_entries.id DESC LIMIT \(bind: paging.size) OFFSET \(bind: paging.offset)
