@@ -46,7 +46,7 @@ struct ContractPostgresTests {
                     contractID: id, itemID: item.id, status: "received", reason: nil, version: item.version,
                     context: context)
             }
-            await #expect(throws: KefuError.self) {
+            await #expect(throws: RecordConflict.self, "a stale version is the write path's one conflict") {
                 try await workflow.move(
                     contractID: id, to: "documents_complete", reason: nil, version: 9, context: context)
             }
