@@ -27,7 +27,8 @@ struct StoredMessage: Sendable, Hashable {
 
     /// The arguments read back from their column; a row without any (or unreadable ones) has none.
     static func arguments(fromJSON json: String?) -> [String: StoredArgument] {
-        guard let json, !json.isEmpty,
+        // Most rows have none (every entry kept as text from before messages): no decoder for them.
+        guard let json, json.count > 2,
             let arguments = try? JSONDecoder().decode([String: StoredArgument].self, from: Data(json.utf8))
         else { return [:] }
         return arguments
