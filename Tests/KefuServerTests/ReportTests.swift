@@ -117,11 +117,31 @@ struct ReportTests {
         return (expected, lina, zhangwei)
     }
 
+    /// The count a mark's list gives (`page.totalItems`), after reading every page of the list and
+    /// checking that the pages hold exactly that many records, none twice.
     static func total(_ t: TestApp, _ path: String, token: String) async throws -> Int {
-        let (status, text) = try await ContractTests.call(t, .GET, path, token: token)
-        #expect(status == .ok, "\(path): \(text)")
-        let object = try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
-        return try #require(object["total"] as? Int)
+        var seen: Set<String> = []
+        var listed = 0
+        var number = 1
+        var total = 0
+        repeat {
+            let separator = path.contains("?") ? "&" : "?"
+            let url = path + separator + "perPage=100&page=\(number)"
+            let (status, text) = try await ContractTests.call(t, .GET, url, token: token)
+            #expect(status == .ok, "\(url): \(text)")
+            let object = try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
+            let page = try #require(object["page"] as? [String: Any])
+            let items = try #require(object["items"] as? [[String: Any]])
+            total = try #require(page["totalItems"] as? Int)
+            #expect(items.count <= 100, "\(url): a page holds at most perPage records")
+            for item in items { seen.insert("\(item["recordType"] ?? "")/\(item["id"] ?? "")") }
+            listed += items.count
+            number += 1
+            if number > (try #require(page["totalPages"] as? Int)) { break }
+        } while true
+        #expect(listed == total, "\(path): the pages hold \(listed) records, the figure says \(total)")
+        #expect(seen.count == listed, "\(path): no record is listed twice")
+        return total
     }
 
     @Test(

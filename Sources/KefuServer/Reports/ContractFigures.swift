@@ -73,8 +73,8 @@ struct ContractFigures {
         }.sorted { ($1.amountYuan, $0.key) < ($0.amountYuan, $1.key) }
     }
 
-    /// The contracts behind a bar, newest signing first, at most `limit`.
-    func items(_ period: ReportPeriod, project: String?, month: ReportMonth?, limit: Int = 500) async throws -> (
+    /// One page of the contracts behind a bar, newest signing first.
+    func items(_ period: ReportPeriod, project: String?, month: ReportMonth?, page: Paging) async throws -> (
         items: [DashboardFigures.Item], total: Int
     ) {
         let condition = Self.condition(period, project: project, month: month)
@@ -100,7 +100,8 @@ struct ContractFigures {
             """
             SELECT contracts.id AS id, contracts.number AS number, contracts.signed_on AS signed_on, staff.display_name AS staff_name
             FROM contracts LEFT JOIN staff ON staff.id = contracts.staff_id
-            WHERE \(condition) ORDER BY contracts.signed_on DESC, contracts.id DESC LIMIT \(literal: limit)
+            WHERE \(condition) ORDER BY contracts.signed_on DESC, contracts.id DESC
+            LIMIT \(literal: page.size) OFFSET \(literal: page.offset)
             """
         ).all()
         return (

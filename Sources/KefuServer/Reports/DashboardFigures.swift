@@ -253,8 +253,8 @@ struct DashboardFigures {
         var link: String
     }
 
-    /// The records a mark counts: the same table and condition as its figure, newest first, at most `limit`.
-    func items(_ figure: Figure, key: String, span: (start: Date, end: Date), now: Date, limit: Int = 500) async throws
+    /// One page of the records a mark counts: the same table and condition as its figure, newest first.
+    func items(_ figure: Figure, key: String, span: (start: Date, end: Date), now: Date, page: Paging) async throws
         -> (items: [Item], total: Int)
     {
         let source = Self.source(figure, key: key, span: span, now: now, dialect: database.dialect, filter: filter)
@@ -272,7 +272,8 @@ struct DashboardFigures {
         let rows = try await sql.raw(
             """
             SELECT \(columns), staff.display_name AS staff_name FROM (SELECT * FROM \(unsafeRaw: source.table) WHERE \(source.condition)) t
-            LEFT JOIN staff ON staff.id = t.staff_id ORDER BY t.\(unsafeRaw: at) DESC, t.id DESC LIMIT \(literal: limit)
+            LEFT JOIN staff ON staff.id = t.staff_id ORDER BY t.\(unsafeRaw: at) DESC, t.id DESC
+            LIMIT \(literal: page.size) OFFSET \(literal: page.offset)
             """
         ).all()
         return (

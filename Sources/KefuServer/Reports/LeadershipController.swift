@@ -249,7 +249,9 @@ struct LeadershipController: RouteCollection {
     @Sendable func records(req: Request) async throws -> Response {
         let period = try ReportsController.validPeriod(req)
         let (project, month) = try Self.filters(req, period)
-        let (items, total) = try await ContractFigures(database: req.db).items(period, project: project, month: month)
+        let paging = try req.paging
+        let (items, total) = try await ContractFigures(database: req.db).items(
+            period, project: project, month: month, page: paging)
         let page = ReportsController.RecordsPage(
             title: req.t("report.leadership.contracts") + (month.map { "：\($0)" } ?? ""),
             period: "\(period.from) – \(period.to)",
@@ -258,7 +260,8 @@ struct LeadershipController: RouteCollection {
                     number: $0.number ?? "—", at: DisplayFormat.dateTime($0.at), staffName: $0.staffName ?? "—",
                     link: $0.link)
             },
-            hasRows: !items.isEmpty, total: total, isCut: total > items.count,
+            hasRows: !items.isEmpty,
+            pager: ReportsController.recordsPager(req, paging, total: total, path: .leadershipRecords),
             back: SiteURL.leadershipReport.path(rawQuery: "from=\(period.from)&to=\(period.to)"))
         return try await req.renderPage("reports/records", titleKey: "report.leadership.title", page)
     }
@@ -277,7 +280,8 @@ struct LeadershipController: RouteCollection {
     @Sendable func visits(req: Request) async throws -> Response {
         let period = try ReportsController.validPeriod(req)
         let month = try Self.visitMonth(req, period)
-        let (items, total) = try await PartnerFigures(database: req.db).visitItems(period, month: month)
+        let paging = try req.paging
+        let (items, total) = try await PartnerFigures(database: req.db).visitItems(period, month: month, page: paging)
         let page = ReportsController.RecordsPage(
             title: req.t("report.leadership.visits_done") + "：\(month)", period: "\(period.from) – \(period.to)",
             rows: items.map {
@@ -285,7 +289,8 @@ struct LeadershipController: RouteCollection {
                     number: req.t("report.leadership.visit"), at: DisplayFormat.dateTime($0.at),
                     staffName: $0.staffName ?? "—", link: $0.link)
             },
-            hasRows: !items.isEmpty, total: total, isCut: total > items.count,
+            hasRows: !items.isEmpty,
+            pager: ReportsController.recordsPager(req, paging, total: total, path: .leadershipVisits),
             back: SiteURL.leadershipReport.path(rawQuery: "from=\(period.from)&to=\(period.to)"))
         return try await req.renderPage("reports/records", titleKey: "report.leadership.title", page)
     }
@@ -304,18 +309,21 @@ struct LeadershipAPIController: RouteCollection {
         try await LeadershipController.Board.load(ReportsController.validPeriod(req), req: req).dto
     }
 
-    @Sendable func records(req: Request) async throws -> ReportsAPIController.RecordList {
+    @Sendable func records(req: Request) async throws -> PageDTO<DashboardFigures.Item> {
         let period = try ReportsController.validPeriod(req)
         let (project, month) = try LeadershipController.filters(req, period)
-        let (items, total) = try await ContractFigures(database: req.db).items(period, project: project, month: month)
-        return ReportsAPIController.RecordList(items: items, total: total)
+        let paging = try req.paging
+        let (items, total) = try await ContractFigures(database: req.db).items(
+            period, project: project, month: month, page: paging)
+        return PageDTO(items: items, request: paging, total: total)
     }
 
-    @Sendable func visits(req: Request) async throws -> ReportsAPIController.RecordList {
+    @Sendable func visits(req: Request) async throws -> PageDTO<DashboardFigures.Item> {
         let period = try ReportsController.validPeriod(req)
+        let paging = try req.paging
         let (items, total) = try await PartnerFigures(database: req.db).visitItems(
-            period, month: try LeadershipController.visitMonth(req, period))
-        return ReportsAPIController.RecordList(items: items, total: total)
+            period, month: try LeadershipController.visitMonth(req, period), page: paging)
+        return PageDTO(items: items, request: paging, total: total)
     }
 
     static let operations: [APIOperation] = [
@@ -327,23 +335,24 @@ struct LeadershipAPIController: RouteCollection {
         APIOperation(
             method: .GET, path: "/api/v1/reports/leadership/records", tag: "Reports",
             summary:
-                "The contracts signed in the period, optionally of one project ('none': without a project) and one month of the period, at most 500",
+                "The contracts signed in the period, optionally of one project ('none': without a project) and one month of the period, newest signing first, a page at a time (page, perPage ≤ 100, 20 by default)",
             parameters: [
                 ["name": "project", "in": "query", "schema": Schema.string],
                 ["name": "month", "in": "query", "schema": ["type": "string", "pattern": "^[0-9]{4}-[0-9]{2}$"]],
-            ] + ReportsAPIController.periodParameters,
-            responses: [200: "ReportRecordList"]),
+            ] + ReportsAPIController.periodParameters + OpenAPIParameters.page,
+            responses: [200: "ReportRecordPage"]),
         APIOperation(
             method: .GET, path: "/api/v1/reports/leadership/visits", tag: "Reports",
-            summary: "The return visits done in one month of the period, at most 500, newest first",
+            summary:
+                "The return visits done in one month of the period, newest first, a page at a time (page, perPage ≤ 100, 20 by default)",
             parameters: [
                 [
                     "name": "month", "in": "query", "required": true,
                     "schema": ["type": "string", "pattern": "^[0-9]{4}-[0-9]{2}$"],
                 ]
             ]
-                + ReportsAPIController.periodParameters,
-            responses: [200: "ReportRecordList"]),
+                + ReportsAPIController.periodParameters + OpenAPIParameters.page,
+            responses: [200: "ReportRecordPage"]),
     ]
 
     static var schemas: [String: JSONValue] {

@@ -85,8 +85,9 @@ struct NeedsController: RouteCollection {
         let dimension = try Self.dimension(req)
         let key = try Self.key(req)
         let period = try ReportsController.validPeriod(req)
+        let paging = try req.paging
         let (items, total) = try await NeedsFigures(database: req.db).items(
-            dimension, key: key, span: period.instants(in: DisplayFormat.timeZone))
+            dimension, key: key, span: period.instants(in: DisplayFormat.timeZone), page: paging)
         let page = ReportsController.RecordsPage(
             title: req.t("report.needs.\(dimension.rawValue)") + "："
                 + NeedsReport.label(dimension, key, t: { req.t($0) }),
@@ -96,7 +97,8 @@ struct NeedsController: RouteCollection {
                     number: $0.number ?? "—", at: DisplayFormat.dateTime($0.at), staffName: $0.staffName ?? "—",
                     link: $0.link)
             },
-            hasRows: !items.isEmpty, total: total, isCut: total > items.count,
+            hasRows: !items.isEmpty,
+            pager: ReportsController.recordsPager(req, paging, total: total, path: .needsRecords(dimension.rawValue)),
             back: SiteURL.needsReport.path(rawQuery: "from=\(period.from)&to=\(period.to)"))
         return try await req.renderPage("reports/records", titleKey: "report.needs.title", page)
     }
@@ -114,13 +116,14 @@ struct NeedsAPIController: RouteCollection {
         try await NeedsReport.load(ReportsController.validPeriod(req), database: req.db).dto(t: { req.t($0) })
     }
 
-    @Sendable func records(req: Request) async throws -> ReportsAPIController.RecordList {
+    @Sendable func records(req: Request) async throws -> PageDTO<DashboardFigures.Item> {
         let dimension = try NeedsController.dimension(req)
         let key = try NeedsController.key(req)
         let period = try ReportsController.validPeriod(req)
+        let paging = try req.paging
         let (items, total) = try await NeedsFigures(database: req.db).items(
-            dimension, key: key, span: period.instants(in: DisplayFormat.timeZone))
-        return ReportsAPIController.RecordList(items: items, total: total)
+            dimension, key: key, span: period.instants(in: DisplayFormat.timeZone), page: paging)
+        return PageDTO(items: items, request: paging, total: total)
     }
 
     static let operations: [APIOperation] = [
@@ -131,7 +134,8 @@ struct NeedsAPIController: RouteCollection {
             parameters: ReportsAPIController.periodParameters, responses: [200: "ReportNeeds"]),
         APIOperation(
             method: .GET, path: "/api/v1/reports/needs/records/{dimension}", tag: "Reports",
-            summary: "The customers (by code) or reactions behind one value of a dimension, at most 500, newest first",
+            summary:
+                "The customers (by code) or reactions behind one value of a dimension, newest first, a page at a time (page, perPage ≤ 100, 20 by default)",
             parameters: [
                 [
                     "name": "dimension", "in": "path", "required": true,
@@ -139,8 +143,8 @@ struct NeedsAPIController: RouteCollection {
                 ],
                 ["name": "key", "in": "query", "required": true, "schema": ["type": "string", "maxLength": 200]],
             ]
-                + ReportsAPIController.periodParameters,
-            responses: [200: "ReportRecordList"]),
+                + ReportsAPIController.periodParameters + OpenAPIParameters.page,
+            responses: [200: "ReportRecordPage"]),
     ]
 
     static var schemas: [String: JSONValue] {

@@ -129,8 +129,8 @@ struct NeedsFigures {
         return changes
     }
 
-    /// The customers or reactions behind a bar, newest first, at most `limit`; customers by their code only.
-    func items(_ dimension: Dimension, key: String, span: (start: Date, end: Date), limit: Int = 500) async throws -> (
+    /// One page of the customers or reactions behind a bar, newest first; customers by their code only.
+    func items(_ dimension: Dimension, key: String, span: (start: Date, end: Date), page: Paging) async throws -> (
         items: [DashboardFigures.Item], total: Int
     ) {
         let source = Self.source(dimension, key: key, span: span)
@@ -152,7 +152,8 @@ struct NeedsFigures {
                 """
                 SELECT customers.id AS id, customers.code AS number, customers.created_at AS at, staff.display_name AS staff_name, customers.id AS customer_id
                 FROM customers LEFT JOIN staff ON staff.id = customers.responsible_staff_id
-                WHERE \(source.condition) ORDER BY customers.created_at DESC, customers.id DESC LIMIT \(literal: limit)
+                WHERE \(source.condition) ORDER BY customers.created_at DESC, customers.id DESC
+                LIMIT \(literal: page.size) OFFSET \(literal: page.offset)
                 """
             ).all()
         } else {
@@ -161,7 +162,8 @@ struct NeedsFigures {
                 SELECT recommendations.id AS id, projects.name AS number, recommendations.reaction_at AS at, staff.display_name AS staff_name,
                   recommendations.customer_id AS customer_id
                 FROM recommendations JOIN projects ON projects.id = recommendations.project_id LEFT JOIN staff ON staff.id = recommendations.staff_id
-                WHERE \(source.condition) ORDER BY recommendations.reaction_at DESC, recommendations.id DESC LIMIT \(literal: limit)
+                WHERE \(source.condition) ORDER BY recommendations.reaction_at DESC, recommendations.id DESC
+                LIMIT \(literal: page.size) OFFSET \(literal: page.offset)
                 """
             ).all()
         }

@@ -57,8 +57,8 @@ struct PartnerFigures {
         return result
     }
 
-    /// The return visits done in a month of the period, newest first, at most `limit`.
-    func visitItems(_ period: ReportPeriod, month: ReportMonth, limit: Int = 500) async throws -> (
+    /// One page of the return visits done in a month of the period, newest first.
+    func visitItems(_ period: ReportPeriod, month: ReportMonth, page: Paging) async throws -> (
         items: [DashboardFigures.Item], total: Int
     ) {
         let span = Self.span(month, in: period)
@@ -72,7 +72,8 @@ struct PartnerFigures {
             """
             SELECT return_visits.id AS id, return_visits.customer_id AS customer_id, return_visits.done_at AS at, staff.display_name AS staff_name
             FROM return_visits LEFT JOIN staff ON staff.id = return_visits.staff_id
-            WHERE \(condition) ORDER BY return_visits.done_at DESC, return_visits.id DESC LIMIT \(literal: limit)
+            WHERE \(condition) ORDER BY return_visits.done_at DESC, return_visits.id DESC
+            LIMIT \(literal: page.size) OFFSET \(literal: page.offset)
             """
         ).all()
         return (

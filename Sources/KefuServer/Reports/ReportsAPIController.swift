@@ -21,9 +21,7 @@ struct ReportsAPIController: RouteCollection {
         ).dto(t: t)
     }
 
-    struct RecordList: Content { var items: [DashboardFigures.Item]; var total: Int }
-
-    @Sendable func records(req: Request) async throws -> RecordList {
+    @Sendable func records(req: Request) async throws -> PageDTO<DashboardFigures.Item> {
         guard let figure = req.parameters.get("figure").flatMap(DashboardFigures.Figure.init(rawValue:)) else {
             throw KefuError.notFound
         }
@@ -32,9 +30,10 @@ struct ReportsAPIController: RouteCollection {
         }
         let period = try ReportsController.validPeriod(req)
         let filter = try await ReportsController.validFilter(req)
+        let paging = try req.paging
         let (items, total) = try await DashboardFigures(database: req.db, filter: filter).items(
-            figure, key: key, span: period.instants(in: DisplayFormat.timeZone), now: req.now)
-        return RecordList(items: items, total: total)
+            figure, key: key, span: period.instants(in: DisplayFormat.timeZone), now: req.now, page: paging)
+        return PageDTO(items: items, request: paging, total: total)
     }
 
     static let periodParameters: [JSONValue] = [
@@ -71,15 +70,15 @@ struct ReportsAPIController: RouteCollection {
         APIOperation(
             method: .GET, path: "/api/v1/reports/records/{figure}", tag: "Reports",
             summary:
-                "The records behind one value of a figure (key: a channel, a person's id or 'none', a complaint category or severity, a department's id, a weekday 0–6 from Monday, an hour 0–23, or 'all'), at most 500, newest first",
+                "The records behind one value of a figure (key: a channel, a person's id or 'none', a complaint category or severity, a department's id, a weekday 0–6 from Monday, an hour 0–23, or 'all'), newest first, a page at a time (page, perPage ≤ 100, 20 by default); totalItems is the figure's own value",
             parameters: [
                 [
                     "name": "figure", "in": "path", "required": true,
                     "schema": Schema.enumeration(DashboardFigures.Figure.allCases.map(\.rawValue)),
                 ],
                 ["name": "key", "in": "query", "required": true, "schema": ["type": "string", "maxLength": 64]],
-            ] + periodParameters + filterParameters,
-            responses: [200: "ReportRecordList"]),
+            ] + periodParameters + filterParameters + OpenAPIParameters.page,
+            responses: [200: "ReportRecordPage"]),
     ]
 
     static var schemas: [String: JSONValue] {
@@ -185,19 +184,13 @@ struct ReportsAPIController: RouteCollection {
                     "inquiriesByHour", "responseTimes", "promisedReplies", "complaintsBySeverity",
                     "complaintsByDepartment", "overdue", "plans",
                 ]),
-            "ReportRecordList": Schema.object(
+            "ReportRecord": Schema.object(
                 [
-                    "items": [
-                        "type": "array",
-                        "items": Schema.object(
-                            [
-                                "recordType": text, "id": count, "number": Schema.nullable("string"),
-                                "at": Schema.nullable("string", format: "date-time"),
-                                "staffName": Schema.nullable("string"), "link": text,
-                            ], required: ["recordType", "id", "at", "link"]),
-                    ],
-                    "total": count,
-                ], required: ["items", "total"]),
+                    "recordType": text, "id": count, "number": Schema.nullable("string"),
+                    "at": Schema.nullable("string", format: "date-time"),
+                    "staffName": Schema.nullable("string"), "link": text,
+                ], required: ["recordType", "id", "at", "link"]),
+            "ReportRecordPage": Schema.page(of: "ReportRecord"),
         ]
     }
 }

@@ -163,9 +163,14 @@ struct ReportsController: RouteCollection {
         struct Row: Encodable {
             var number: String; var at: String; var staffName: String; var link: String; var duration: String = ""
         }
-        var title: String, period: String, rows: [Row], hasRows: Bool, total: Int, isCut: Bool, back: String
+        var title: String, period: String, rows: [Row], hasRows: Bool, pager: Pager, back: String
         /// Step-time lists show how long each step took.
         var hasDuration = false
+    }
+
+    /// The pager of a list of records behind a mark: the same list, another page.
+    static func recordsPager(_ req: Request, _ paging: Paging, total: Int, path: SiteURL) -> Pager {
+        Pager(request: paging, total: total, path: path, query: req.queryParameters.all.filter { $0.key != "page" })
     }
 
     /// The records behind a mark, read with the figure's own condition.
@@ -175,9 +180,10 @@ struct ReportsController: RouteCollection {
         else { throw KefuError.notFound }
         let period = try Self.validPeriod(req)
         let filter = try await Self.validFilter(req)
+        let paging = try req.paging
         let span = period.instants(in: DisplayFormat.timeZone)
         let (items, total) = try await DashboardFigures(database: req.db, filter: filter).items(
-            figure, key: key, span: span, now: req.now)
+            figure, key: key, span: span, now: req.now, page: paging)
         let label: String
         switch figure {
         case .inquiriesByChannel: label = req.t("inquiry.channel.\(key)")
@@ -223,7 +229,8 @@ struct ReportsController: RouteCollection {
                     number: $0.number ?? "—", at: DisplayFormat.dateTime($0.at), staffName: $0.staffName ?? "—",
                     link: $0.link)
             },
-            hasRows: !items.isEmpty, total: total, isCut: total > items.count,
+            hasRows: !items.isEmpty,
+            pager: Self.recordsPager(req, paging, total: total, path: .reportRecords(figure.rawValue)),
             back: SiteURL.reports.path(rawQuery: "from=\(period.from)&to=\(period.to)") + filter.query)
         return try await req.renderPage("reports/records", titleKey: "report.title", page)
     }

@@ -65,19 +65,25 @@ struct StepTimeFigures {
         }
     }
 
-    /// The step's rows completed in the period; with `longest`, only that many, the longest first (the
-    /// database sorts the durations and reads the rest of those rows alone).
-    func rows(_ step: ReportStep, period: ReportPeriod, longest: Int? = nil) async throws -> [Row] {
-        let timeZone = DisplayFormat.timeZone
-        let span = period.instants(in: timeZone)
-        var statement = Self.statement(step, span: span, period: period)
-        if let longest, step != .intentToSigned {
+    /// The step's rows completed in the period; with `page`, only that page of them, the longest first
+    /// (the database sorts the durations and reads the rest of those rows alone).
+    func rows(_ step: ReportStep, period: ReportPeriod, page: Paging? = nil) async throws -> [Row] {
+        var statement = Self.statement(step, span: period.instants(in: DisplayFormat.timeZone), period: period)
+        if let page, step != .intentToSigned {
             let dialect = database.dialect
             statement =
                 "SELECT * FROM (" + statement + ") steps ORDER BY ("
                 + ReportSQL.epoch("steps.ended_at", dialect) + " - " + ReportSQL.epoch("steps.started_at", dialect)
-                + ") DESC, steps.id DESC LIMIT \(literal: longest)"
+                + ") DESC, steps.id DESC LIMIT \(literal: page.size) OFFSET \(literal: page.offset)"
         }
+        let rows = try await self.rows(statement, step)
+        guard let page, step == .intentToSigned else { return rows }
+        // A period's signed contracts are few: sorted here, where their start is known.
+        return Array(rows.sorted { ($0.seconds, $0.id) > ($1.seconds, $1.id) }.dropFirst(page.offset).prefix(page.size))
+    }
+
+    private func rows(_ statement: SQLQueryString, _ step: ReportStep) async throws -> [Row] {
+        let timeZone = DisplayFormat.timeZone
         return try await database.sql().raw(statement).all().compactMap { row in
             let endedAt: Date, month: ReportMonth
             if step == .intentToSigned {

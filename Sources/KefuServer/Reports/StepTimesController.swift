@@ -74,12 +74,15 @@ struct StepTimesController: RouteCollection {
         return Response(status: .ok, headers: headers, body: .init(string: report.csv(step, t: { req.t($0) })))
     }
 
-    /// The steps completed in one month of the period, longest first: what the month's median and 90th percentile were read from.
+    /// A page of the steps completed in one month of the period, longest first: what the month's median
+    /// and 90th percentile were read from.
     static func monthRows(_ req: Request) async throws -> (
-        step: ReportStep, period: ReportPeriod, month: ReportMonth, rows: [StepTimeFigures.Row], total: Int
+        step: ReportStep, period: ReportPeriod, month: ReportMonth, rows: [StepTimeFigures.Row], total: Int,
+        paging: Paging
     ) {
         let step = try Self.step(req)
         let period = try Self.validPeriod(req)
+        let paging = try req.paging
         guard let month = req.query[String.self, at: "month"].flatMap(ReportMonth.init), period.months.contains(month)
         else {
             throw KefuError.validation(FieldErrors(["month": "validation.report.month"]))
@@ -88,33 +91,30 @@ struct StepTimesController: RouteCollection {
         let next = month.adding(months: 1)
         let last = CalendarDay(year: next.year, month: next.month, day: 1)!.adding(days: -1)
         let within = ReportPeriod(from: max(first, period.from), to: min(last, period.to))
-        let rows = try await StepTimeFigures(database: req.db).rows(step, period: within, longest: listed).sorted {
-            ($0.seconds, $0.id) > ($1.seconds, $1.id)
-        }
+        let rows = try await StepTimeFigures(database: req.db).rows(step, period: within, page: paging)
         // The total is the month's count from the summary (the figure's own), not a count of the month's rows.
-        var total = rows.count
+        var total = paging.offset + rows.count
         if let summarized = StepTimeSummaries.step(step) {
             total = try await StepTimeSummaries.count(
                 summarized, days: (within.from.daysSinceEpoch, within.to.daysSinceEpoch + 1), on: req.db)
+        } else if step == .intentToSigned {
+            total = try await StepTimeFigures(database: req.db).rows(step, period: within).count
         }
-        return (step, period, month, Array(rows.prefix(listed)), total)
+        return (step, period, month, rows, total, paging)
     }
 
-    /// The most steps a list shows (the longest); the total says how many there are.
-    static let listed = 500
-
     @Sendable func records(req: Request) async throws -> Response {
-        let (step, period, month, rows, total) = try await Self.monthRows(req)
-        let shown = rows
+        let (step, period, month, rows, total, paging) = try await Self.monthRows(req)
         let page = ReportsController.RecordsPage(
             title: req.t("report.step.\(step.rawValue)") + "：" + month.description,
             period: "\(period.from) – \(period.to)",
-            rows: shown.map {
+            rows: rows.map {
                 ReportsController.RecordsPage.Row(
                     number: $0.number ?? "—", at: DisplayFormat.dateTime($0.endedAt), staffName: $0.staffName ?? "—",
                     link: $0.link, duration: StepTimesReport.hours($0.seconds / 3_600))
             },
-            hasRows: !rows.isEmpty, total: total, isCut: total > shown.count,
+            hasRows: !rows.isEmpty,
+            pager: ReportsController.recordsPager(req, paging, total: total, path: .stepTimesRecords(step.rawValue)),
             back: SiteURL.stepTimesReport.path(rawQuery: "from=\(period.from)&to=\(period.to)"), hasDuration: true)
         return try await req.renderPage("reports/records", titleKey: "report.step.title", page)
     }
@@ -142,17 +142,15 @@ struct StepTimesAPIController: RouteCollection {
         var link: String
     }
 
-    struct RecordList: Content { var items: [Item]; var total: Int }
-
-    @Sendable func records(req: Request) async throws -> RecordList {
-        let (_, _, _, rows, total) = try await StepTimesController.monthRows(req)
-        return RecordList(
+    @Sendable func records(req: Request) async throws -> PageDTO<Item> {
+        let (_, _, _, rows, total, paging) = try await StepTimesController.monthRows(req)
+        return PageDTO(
             items: rows.map {
                 Item(
                     id: $0.id, number: $0.number, startedAt: $0.startedAt, endedAt: $0.endedAt,
                     hours: max(0, $0.seconds) / 3_600,
                     staffName: $0.staffName, link: $0.link)
-            }, total: total)
+            }, request: paging, total: total)
     }
 
     static let operations: [APIOperation] = [
@@ -163,7 +161,8 @@ struct StepTimesAPIController: RouteCollection {
             parameters: ReportsAPIController.periodParameters, responses: [200: "ReportStepTimes"]),
         APIOperation(
             method: .GET, path: "/api/v1/reports/step-times/records/{step}", tag: "Reports",
-            summary: "The steps completed in one month of the period, longest first, at most 500",
+            summary:
+                "The steps completed in one month of the period, longest first, a page at a time (page, perPage ≤ 100, 20 by default)",
             parameters: [
                 [
                     "name": "step", "in": "path", "required": true,
@@ -174,8 +173,8 @@ struct StepTimesAPIController: RouteCollection {
                     "schema": ["type": "string", "pattern": "^[0-9]{4}-[0-9]{2}$"],
                     "description": "A month within the period, e.g. 2026-11",
                 ],
-            ] + ReportsAPIController.periodParameters,
-            responses: [200: "ReportStepRecordList"]),
+            ] + ReportsAPIController.periodParameters + OpenAPIParameters.page,
+            responses: [200: "ReportStepRecordPage"]),
     ]
 
     static var schemas: [String: JSONValue] {
@@ -200,20 +199,14 @@ struct StepTimesAPIController: RouteCollection {
                             ], required: ["step", "label", "months"]),
                     ],
                 ], required: ["from", "to", "steps"]),
-            "ReportStepRecordList": Schema.object(
+            "ReportStepRecord": Schema.object(
                 [
-                    "items": [
-                        "type": "array",
-                        "items": Schema.object(
-                            [
-                                "id": count, "number": Schema.nullable("string"),
-                                "startedAt": ["type": "string", "format": "date-time"],
-                                "endedAt": ["type": "string", "format": "date-time"], "hours": ["type": "number"],
-                                "staffName": Schema.nullable("string"), "link": text,
-                            ], required: ["id", "startedAt", "endedAt", "hours", "link"]),
-                    ],
-                    "total": count,
-                ], required: ["items", "total"]),
+                    "id": count, "number": Schema.nullable("string"),
+                    "startedAt": ["type": "string", "format": "date-time"],
+                    "endedAt": ["type": "string", "format": "date-time"], "hours": ["type": "number"],
+                    "staffName": Schema.nullable("string"), "link": text,
+                ], required: ["id", "startedAt", "endedAt", "hours", "link"]),
+            "ReportStepRecordPage": Schema.page(of: "ReportStepRecord"),
         ]
     }
 }
