@@ -31,12 +31,24 @@ enum DatabaseSetup {
             if let path {
                 let directory = URL(fileURLWithPath: path).deletingLastPathComponent().path
                 try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+                let writer = SQLiteWriter()
                 app.databases.use(
                     .serialized(
                         .sqlite(
                             SQLiteConfiguration(storage: .file(path: path)),
                             maxConnectionsPerEventLoop: connectionsPerEventLoop,
-                            connectionPoolTimeout: .seconds(connectionWaitSeconds), sqlLogLevel: .debug)), as: .sqlite)
+                            connectionPoolTimeout: .seconds(connectionWaitSeconds), sqlLogLevel: .debug),
+                        writer: writer), as: .sqlite, isDefault: true)
+                // The writer's batches run on connections of their own: readers keep theirs (issue 18 §9).
+                app.databases.use(
+                    .sqlite(
+                        SQLiteConfiguration(storage: .file(path: path)), maxConnectionsPerEventLoop: 1,
+                        connectionPoolTimeout: .seconds(connectionWaitSeconds), sqlLogLevel: .debug),
+                    as: .sqliteWriter, isDefault: false)
+                let databases = app.databases, logger = app.logger
+                writer.useOwnConnections { eventLoop in
+                    databases.database(.sqliteWriter, logger: logger, on: eventLoop) as? any Database & SQLDatabase
+                }
             } else {
                 app.databases.use(
                     .serialized(
@@ -59,28 +71,34 @@ enum DatabaseSetup {
         }
     }
 
-    /// Pragmas are per connection. Fluent's SQLite driver keeps one connection per event loop, so
-    /// they are applied through each loop's database once at start-up; WAL mode itself is stored in
-    /// the file.
+    /// Pragmas are per connection. Fluent's SQLite driver keeps one connection per event loop (for the
+    /// requests, and for the writer), so they are applied through each loop's databases once at
+    /// start-up; WAL mode itself is stored in the file.
     static func applySQLitePragmas(_ app: Application) async throws {
+        let writer: [DatabaseID?] = app.databases.ids().contains(.sqliteWriter) ? [.sqliteWriter] : []
         for eventLoop in app.eventLoopGroup.makeIterator() {
-            guard let database = app.databases.database(logger: app.logger, on: eventLoop) as? any SQLDatabase else {
-                continue
+            for id in [nil] + writer {
+                guard let database = app.databases.database(id, logger: app.logger, on: eventLoop) as? any SQLDatabase
+                else { continue }
+                try await applySQLitePragmas(to: database)
             }
-            for pragma in [
-                "PRAGMA journal_mode = WAL",
-                "PRAGMA synchronous = \(sqliteSynchronous)",
-                "PRAGMA busy_timeout = \(sqliteBusyTimeoutMilliseconds)",
-                "PRAGMA foreign_keys = ON",
-                // A million customers make a database of gigabytes: keep the hot pages in memory, and
-                // read the file through a mapping (up to SQLite's default ceiling of 2 GB) rather than
-                // a read call per page — an import spent a sixth of its time in those calls.
-                "PRAGMA cache_size = -65536",
-                "PRAGMA mmap_size = 2147418112",
-                "PRAGMA temp_store = MEMORY",
-            ] {
-                try await database.raw(SQLQueryString(pragma)).run()
-            }
+        }
+    }
+
+    private static func applySQLitePragmas(to database: any SQLDatabase) async throws {
+        for pragma in [
+            "PRAGMA journal_mode = WAL",
+            "PRAGMA synchronous = \(sqliteSynchronous)",
+            "PRAGMA busy_timeout = \(sqliteBusyTimeoutMilliseconds)",
+            "PRAGMA foreign_keys = ON",
+            // A million customers make a database of gigabytes: keep the hot pages in memory, and
+            // read the file through a mapping (up to SQLite's default ceiling of 2 GB) rather than
+            // a read call per page — an import spent a sixth of its time in those calls.
+            "PRAGMA cache_size = -65536",
+            "PRAGMA mmap_size = 2147418112",
+            "PRAGMA temp_store = MEMORY",
+        ] {
+            try await database.raw(SQLQueryString(pragma)).run()
         }
     }
 

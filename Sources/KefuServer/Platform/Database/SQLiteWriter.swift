@@ -41,6 +41,17 @@ final class SQLiteWriter: Sendable {
     }
     private let state = NIOLockedValueBox(State())
 
+    /// Where a batch takes its connection: the writer's own connections when the database is a file, so a
+    /// batch never holds the connection a reader of the same event loop is waiting for; otherwise the pool
+    /// of the request that opened the batch (an in-memory database, whose connections share one cache).
+    typealias ConnectionSource = @Sendable (any EventLoop) -> (any Database & SQLDatabase)?
+    private let ownConnections = NIOLockedValueBox<ConnectionSource?>(nil)
+
+    /// Gives the writer connections of its own (``DatabaseSetup``).
+    func useOwnConnections(_ source: @escaping ConnectionSource) {
+        ownConnections.withLockedValue { $0 = source }
+    }
+
     /// Queues `job`; the first job after an idle spell starts the writer.
     func submit(_ job: Job) {
         let start = state.withLockedValue { state -> Bool in
@@ -72,7 +83,8 @@ final class SQLiteWriter: Sendable {
         }
     }
 
-    private func drain(from database: any Database & SQLDatabase) async {
+    private func drain(from requestDatabase: any Database & SQLDatabase) async {
+        let database = ownConnections.withLockedValue { $0 }?(requestDatabase.eventLoop) ?? requestDatabase
         repeat {
             do {
                 try await database.withConnection { connection -> EventLoopFuture<Void> in
@@ -145,11 +157,17 @@ struct SerializedSQLiteConfiguration: DatabaseConfiguration {
 }
 
 extension DatabaseConfigurationFactory {
-    /// `factory`'s SQLite database with its writes queued at one writer for the whole application.
-    static func serialized(_ factory: DatabaseConfigurationFactory) -> DatabaseConfigurationFactory {
-        let writer = SQLiteWriter()
-        return DatabaseConfigurationFactory { SerializedSQLiteConfiguration(inner: factory.make(), writer: writer) }
+    /// `factory`'s SQLite database with its writes queued at `writer`, one for the whole application.
+    static func serialized(_ factory: DatabaseConfigurationFactory, writer: SQLiteWriter = SQLiteWriter())
+        -> DatabaseConfigurationFactory
+    {
+        DatabaseConfigurationFactory { SerializedSQLiteConfiguration(inner: factory.make(), writer: writer) }
     }
+}
+
+extension DatabaseID {
+    /// The SQLite writer's own connections (a file database): not for requests, which read through `.sqlite`.
+    static let sqliteWriter = DatabaseID(string: "sqlite-writer")
 }
 
 struct SerializedSQLiteDriver: DatabaseDriver {
