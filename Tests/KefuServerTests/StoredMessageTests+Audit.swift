@@ -146,15 +146,15 @@ struct StoredAuditMessageTests {
             try await AddAuditMessages.convertLegacyEntries(on: t.app.db)
 
             let read = try await Self.entries(t, query: "actor=zhaolei", in: .en)
-            #expect(old.indices.map { read[String($0)]?.messageKey } == old.map(\.key))
-            #expect(old.indices.map { read[String($0)]?.detail } == old.map(\.english))
+            #expect(old.indices.map { read[String($0)]?.messageKey ?? "—" } == old.map(\.key))
+            #expect(old.indices.map { read[String($0)]?.detail ?? "—" } == old.map(\.english))
             let chinese = try await Self.entries(t, query: "actor=zhaolei", in: .zhHans)
             #expect(chinese["2"]?.detail == "用户名不存在")
             #expect(chinese["7"]?.detail == "李娜 → 张伟 · 李娜休产假")
             // Converting again changes nothing: converted entries are no longer text, the others stay as they are.
             try await AddAuditMessages.convertLegacyEntries(on: t.app.db)
             let twice = try await Self.entries(t, query: "actor=zhaolei", in: .en)
-            #expect(old.indices.map { twice[String($0)]?.detail } == old.map(\.english))
+            #expect(old.indices.map { twice[String($0)]?.detail ?? "—" } == old.map(\.english))
 
             // The triggers were dropped and created again inside the conversion: the log is still append-only.
             let sql = try t.app.db.sql()

@@ -45,7 +45,7 @@ struct AddAuditMessages: AsyncMigration {
                 converted.append((try row.decode(column: "id", as: Int.self), message, text))
             }
             guard !converted.isEmpty else { continue }
-            try await database.transaction { tx in
+            try await database.transaction { [converted] tx in
                 let sql = try tx.sql()
                 try await AuditAppendOnly.drop(on: sql, dialect: tx.dialect)
                 for entry in converted {
