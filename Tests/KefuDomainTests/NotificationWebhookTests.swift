@@ -10,7 +10,8 @@ struct NotificationWebhookTests {
     static let notice = WebhookNotice(
         event: .promisedReplyOverdue, title: "待回复承诺已超时",
         lines: ["客户：苏州恒达精密机械有限公司", "承诺回复时间：2026-11-29 09:30"],
-        link: "https://kefu.example.com/promised-replies/42", occurredAt: occurredAt
+        link: "https://kefu.example.com/promised-replies/42", occurredAt: occurredAt,
+        messageKey: "reminder.title.promised_reply.overdue", messageArgs: ["number": "ZX-2026-000042"]
     )
 
     static func body(_ notice: WebhookNotice, _ platform: WebhookPlatform, signature: WebhookSignature? = nil) throws
@@ -114,11 +115,13 @@ struct NotificationWebhookTests {
                 """#)
     }
 
-    @Test("JSON: the event, title, lines, link and the time in UTC")
+    @Test(
+        "JSON: the event, title, lines, link, the time in UTC and the title's key and arguments (null and none before keys)"
+    )
     func jsonBody() throws {
         #expect(
             try Self.body(.json) == #"""
-                {"event":"promised_reply.overdue","lines":["客户：苏州恒达精密机械有限公司","承诺回复时间：2026-11-29 09:30"],"link":"https://kefu.example.com/promised-replies/42","occurredAt":"2026-11-29T01:30:00Z","title":"待回复承诺已超时"}
+                {"event":"promised_reply.overdue","lines":["客户：苏州恒达精密机械有限公司","承诺回复时间：2026-11-29 09:30"],"link":"https://kefu.example.com/promised-replies/42","messageArgs":{"number":"ZX-2026-000042"},"messageKey":"reminder.title.promised_reply.overdue","occurredAt":"2026-11-29T01:30:00Z","title":"待回复承诺已超时"}
                 """#)
         let quoted = WebhookNotice(
             event: .webInquiryWaiting, title: "网站咨询\"待分配\"", lines: [], link: nil,
@@ -126,7 +129,7 @@ struct NotificationWebhookTests {
         )
         #expect(
             try Self.body(quoted, .json)
-                == #"{"event":"web_inquiry.waiting","lines":[],"link":null,"occurredAt":"2024-02-29T03:59:59Z","title":"网站咨询\"待分配\""}"#
+                == #"{"event":"web_inquiry.waiting","lines":[],"link":null,"messageArgs":{},"messageKey":null,"occurredAt":"2024-02-29T03:59:59Z","title":"网站咨询\"待分配\""}"#
         )
     }
 

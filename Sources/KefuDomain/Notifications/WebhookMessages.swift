@@ -19,11 +19,16 @@ public struct WebhookNotice: Equatable, Sendable {
     /// The label of ``link`` in the chat messages (the localized "view details").
     public var linkText: String
     public var occurredAt: Date
+    /// The title as Kefu stores it (issue 9 §7): its localization key, so that a receiver can put it in
+    /// words of its own; nil for a notice queued before titles were stored as keys.
+    public var messageKey: String?
+    /// The title's arguments, values shown as they are (names, numbers, dates).
+    public var messageArgs: [String: String]
 
     public init(
         event: ReminderEvent, title: String, lines: [String], link: String?,
         linkText: String = WebhookNotice.defaultLinkText,
-        occurredAt: Date
+        occurredAt: Date, messageKey: String? = nil, messageArgs: [String: String] = [:]
     ) {
         self.event = event
         self.title = title
@@ -31,6 +36,20 @@ public struct WebhookNotice: Equatable, Sendable {
         self.link = link
         self.linkText = linkText
         self.occurredAt = occurredAt
+        self.messageKey = messageKey
+        self.messageArgs = messageArgs
+    }
+
+    /// ``messageArgs`` as a JSON object with sorted keys, as the delivery queue stores it.
+    public var messageArgsJSON: String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return (try? encoder.encode(messageArgs)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
+    }
+
+    /// Arguments read back from their stored JSON; unreadable ones as none.
+    public static func messageArgs(fromJSON json: String) -> [String: String] {
+        (try? JSONDecoder().decode([String: String].self, from: Data(json.utf8))) ?? [:]
     }
 }
 
@@ -251,14 +270,17 @@ private struct FeishuPost: Encodable {
     }
 }
 
-/// Kefu's own format for any receiver: `{"event","title","lines","link" (or null),"occurredAt"}`,
-/// the time in ISO 8601 UTC to the second ("2026-11-29T01:30:00Z").
+/// Kefu's own format for any receiver: `{"event","title","lines","link" (or null),"occurredAt",
+/// "messageKey" (or null),"messageArgs"}`, the time in ISO 8601 UTC to the second
+/// ("2026-11-29T01:30:00Z"); the title's key and arguments next to its text (issue 9 §7), so that a
+/// receiver can show it in a language of its own. The chat robots' formats are the platforms' own and
+/// carry the text only.
 private struct JSONNotice: Encodable {
     var notice: WebhookNotice
 
     init(_ notice: WebhookNotice) { self.notice = notice }
 
-    enum CodingKeys: String, CodingKey { case event, title, lines, link, occurredAt }
+    enum CodingKeys: String, CodingKey { case event, title, lines, link, occurredAt, messageKey, messageArgs }
 
     func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
@@ -271,6 +293,12 @@ private struct JSONNotice: Encodable {
             try container.encodeNil(forKey: .link)
         }
         try container.encode(Self.utcTimestamp(notice.occurredAt), forKey: .occurredAt)
+        if let key = notice.messageKey {
+            try container.encode(key, forKey: .messageKey)
+        } else {
+            try container.encodeNil(forKey: .messageKey)
+        }
+        try container.encode(notice.messageArgs, forKey: .messageArgs)
     }
 
     /// `yyyy-MM-dd'T'HH:mm:ss'Z'`, by arithmetic rather than a shared formatter (Howard Hinnant's

@@ -200,7 +200,7 @@ enum KefuMigrations {
             IndexSearchCharacters(),
             CreateMonthSummaries(), CreateContractSummaries(), CreateFineStepTimeSummaries(),
             CreateRecordChanges(),
-            AddTimelineMessages(), AddNotificationMessages(),
+            AddTimelineMessages(), AddNotificationMessages(), AddAuditMessages(), AddWebhookDeliveryMessages(),
         ]
     }
 }

@@ -45,7 +45,8 @@ struct ComplaintChaseController: RouteCollection {
                 context: context, on: tx)
             try await AuditLog.record(
                 "complaint.chased", recordType: ComplaintForwardKind.recordType, recordID: String(forward.id),
-                detail: "\(complaint.number) → \(forward.departmentName)", context: context, on: tx)
+                message: AuditMessage.forwarded(number: complaint.number, department: forward.departmentName),
+                context: context, on: tx)
         }
         let liaisons = try await FeedbackStore(database: req.db).liaisons(of: forward.departmentID)
         if !liaisons.isEmpty {

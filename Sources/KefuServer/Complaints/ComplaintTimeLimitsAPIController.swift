@@ -67,7 +67,9 @@ struct ComplaintTimeLimitsAPIController: RouteCollection {
             try await AuditLog.record(
                 "complaint.limits_changed", recordType: "complaint_time_limits", recordID: severity.rawValue,
                 fields: ["first_response_hours", "update_hours", "resolution_hours"],
-                detail: "\(limits.firstResponseHours)/\(limits.updateHours)/\(limits.resolutionHours)",
+                message: AuditMessage.complaintLimits(
+                    first: "\(limits.firstResponseHours)", update: "\(limits.updateHours)",
+                    resolution: "\(limits.resolutionHours)"),
                 context: context, on: tx)
         }
         return try await Self.all(req.db).first { $0.severity == severity.rawValue }!

@@ -120,8 +120,8 @@ struct ComplaintWorkflow {
             )
             try await AuditLog.record(
                 "complaint.created", recordType: ComplaintKind.recordType, recordID: String(id),
-                fields: ["channel", "category", "severity", "description", "demands"], detail: number, context: context,
-                on: tx)
+                fields: ["channel", "category", "severity", "description", "demands"],
+                message: AuditMessage.number(number), context: context, on: tx)
             return id
         }
     }
@@ -201,7 +201,8 @@ struct ComplaintWorkflow {
                             "timeline.message.forwarded", ["number": "\(row.number)", "department": "\(department)"])),
                     audit: .init(
                         action: "complaint.forwarded", fields: ["department_id", "request", "due_at"],
-                        detail: "\(row.number) → \(department)")), context: context, on: tx)
+                        message: AuditMessage.forwarded(number: row.number, department: department))),
+                context: context, on: tx)
             let inserted = try await tx.sql().raw(
                 """
                 INSERT INTO complaint_forwards (complaint_id, department_id, request, due_at, needs_contact, status, forwarded_by_staff_id, created_at, version)
@@ -251,7 +252,8 @@ struct ComplaintWorkflow {
             try await AuditLog.record(
                 status == "answered" ? "complaint.forward_answered" : "complaint.forward_returned",
                 recordType: ComplaintForwardKind.recordType,
-                recordID: String(forward.id), fields: ["answer"], detail: complaint.number, context: context, on: tx)
+                recordID: String(forward.id), fields: ["answer"], message: AuditMessage.number(complaint.number),
+                context: context, on: tx)
         }
     }
 
@@ -317,7 +319,8 @@ struct ComplaintWorkflow {
                         quoting: String(content.prefix(80)), occurredAt: told),
                     audit: .init(
                         action: "complaint.customer_told", fields: ["kind", "channel", "content"],
-                        detail: "\(row.number) \(kind)")), context: context, on: tx)
+                        message: AuditMessage.numbered(row.number, .term("complaint.update.kind.\(kind)")))),
+                context: context, on: tx)
             try await tx.sql().raw(
                 """
                 INSERT INTO complaint_updates (complaint_id, customer_id, kind, channel, content, customer_accepts, told_at, staff_id, created_at)
@@ -378,7 +381,9 @@ struct ComplaintWorkflow {
                             ["number": "\(row.number)", "state": .term("complaint.state.\(state.rawValue)")])),
                     audit: .init(
                         action: "complaint.\(step.rawValue)", fields: ["state"],
-                        detail: "\(row.number) \(current.state) → \(state.rawValue)")), context: context, on: tx)
+                        message: AuditMessage.stateChanged(
+                            number: row.number, from: current.state, to: state.rawValue, in: "complaint.state"))),
+                context: context, on: tx)
             try await refreshDeadline(row.id, calendar: calendar, now: context.now, on: tx)
         }
     }

@@ -284,7 +284,8 @@ struct ComplaintsAPIController: RouteCollection {
         try await AuditLog.record(
             "complaint.contact_revealed", recordType: ComplaintKind.recordType, recordID: String(complaint.id),
             fields: ["mobile", "landline", "email"],
-            detail: "\(complaint.number) → \(forward.departmentName)", context: req.auditContext, on: req.db)
+            message: AuditMessage.forwarded(number: complaint.number, department: forward.departmentName),
+            context: req.auditContext, on: req.db)
         return ContactDTO(
             customerName: try row.decode(column: "name", as: String.self),
             mobile: try row.decode(column: "mobile", as: String?.self),

@@ -72,7 +72,8 @@ struct SurveyStore {
                 """
             ).run()
             try await AuditLog.record(
-                "survey.issued", recordType: matter.recordType, recordID: String(row.id), detail: row.number,
+                "survey.issued", recordType: matter.recordType, recordID: String(row.id),
+                message: AuditMessage.number(row.number),
                 context: context, on: tx)
         }
         let link = (baseURL ?? "") + SiteURL.publicSurvey(token).path
@@ -208,7 +209,7 @@ struct SurveyStore {
             try await AuditLog.record(
                 "survey.answered", recordType: SurveyKind.recordType, recordID: String(survey.id),
                 fields: ["score", "resolved", "comment"],
-                detail: "\(answer.score)",
+                message: AuditMessage.surveyScore("\(answer.score)"),
                 context: AuditContext(actorStaffID: nil, actorName: "customer", address: "-", requestID: "-", now: now),
                 on: tx)
             try await then?(tx)

@@ -58,7 +58,7 @@ extension ContractWorkflow {
                 audit: .init(
                     action: "contract.terms_changed",
                     fields: changed + (clearsConfirmation ? ["termsConfirmedAt"] : []),
-                    detail: row.number),
+                    message: AuditMessage.number(row.number)),
                 context: context, on: tx)
         }
     }

@@ -27,7 +27,7 @@ extension ContractWorkflow {
                     message: StoredMessage("timeline.message.number", ["number": "\(row.number)"])),
                 audit: .init(
                     action: "contract.forwarded", fields: ["reviewStatus"],
-                    detail: "\(row.number) → department \(department)"),
+                    message: AuditMessage.forwarded(number: row.number, departmentID: "\(department)")),
                 context: context, on: tx)
         }
     }
@@ -57,7 +57,7 @@ extension ContractWorkflow {
                         ["number": "\(row.number)"]), quoting: comment),
                 audit: .init(
                     action: approve ? "contract.review_approved" : "contract.review_returned",
-                    fields: ["reviewStatus", "reviewComment"], detail: row.number),
+                    fields: ["reviewStatus", "reviewComment"], message: AuditMessage.number(row.number)),
                 context: context, on: tx)
         }
     }
@@ -97,7 +97,7 @@ extension ContractWorkflow {
                         ["number": "\(row.number)", "date": "\(signing.signedOn)", "place": "\(signing.place)"])),
                 audit: .init(
                     action: "contract.signed", fields: ["state", "signedOn", "signedPlace", "signatories"],
-                    detail: row.number),
+                    message: AuditMessage.number(row.number)),
                 context: context, on: tx)
             try await moveCustomerToSigned(row.customerID, context: context, on: tx)
         }
@@ -123,6 +123,6 @@ extension ContractWorkflow {
         ).create(on: tx)
         try await AuditLog.record(
             "customer.updated", recordType: "customer", recordID: String(customerID), fields: ["stage"],
-            detail: "\(stage) → signed (contract signed)", context: context, on: tx)
+            message: AuditMessage.stageOnSigning(from: stage), context: context, on: tx)
     }
 }

@@ -37,7 +37,10 @@ extension ContractWorkflow {
                 context: context, on: tx)
             try await AuditLog.record(
                 "contract.clause_explained", recordType: ContractClauseKind.recordType, recordID: String(clauseID),
-                fields: ["explainedAt", "note"], detail: "\(row.number): \(clause.code)", context: context, on: tx)
+                fields: ["explainedAt", "note"],
+                message: AuditMessage.numbered(
+                    row.number, .name(clause.name, orTerm: "contract.clause.\(clause.code)")),
+                context: context, on: tx)
         }
     }
 
@@ -79,7 +82,7 @@ extension ContractWorkflow {
                 quoting: question, context: context, on: tx)
             try await AuditLog.record(
                 "contract.question_recorded", recordType: ContractQuestionKind.recordType, recordID: String(id),
-                fields: ["question", "answer"], detail: row.number, context: context, on: tx)
+                fields: ["question", "answer"], message: AuditMessage.number(row.number), context: context, on: tx)
         }
     }
 
@@ -107,7 +110,7 @@ extension ContractWorkflow {
                     quoting: note),
                 audit: .init(
                     action: "contract.terms_confirmed", fields: ["termsConfirmedAt", "termsConfirmation"],
-                    detail: row.number),
+                    message: AuditMessage.number(row.number)),
                 context: context, on: tx)
         }
     }

@@ -106,7 +106,7 @@ struct ContractWorkflow {
             try await AuditLog.record(
                 "contract.created", recordType: ContractKind.recordType, recordID: String(id),
                 fields: ["type", "title", "amount", "paymentPlan", "parties", "projectID"],
-                detail: "\(number), customer \(input.customerID)", context: context, on: tx)
+                message: AuditMessage.numberCustomer(number, customer: "\(input.customerID)"), context: context, on: tx)
             return id
         }
     }
@@ -156,7 +156,10 @@ struct ContractWorkflow {
                     ]), quoting: status == .rejected ? reason : "", context: context, on: tx)
             try await AuditLog.record(
                 "contract.document_marked", recordType: ChecklistItemKind.recordType, recordID: String(itemID),
-                fields: ["status", "reason"], detail: "\(row.number): \(item.code) \(status.rawValue)",
+                fields: ["status", "reason"],
+                message: AuditMessage.contractDocument(
+                    row.number, document: .name(item.name, orTerm: "contract.document.\(item.code)"),
+                    status: status.rawValue),
                 context: context, on: tx)
         }
     }
@@ -198,7 +201,8 @@ struct ContractWorkflow {
                         ]), quoting: reasonText),
                 audit: .init(
                     action: "contract.state_changed", fields: ["state"],
-                    detail: "\(row.number): \(row.state) → \(target.rawValue)"),
+                    message: AuditMessage.stateChanged(
+                        number: row.number, from: row.state, to: target.rawValue, in: "contract.state")),
                 context: context, on: tx)
         }
     }

@@ -177,7 +177,7 @@ struct ObligationStore {
             try await AuditLog.record(
                 "obligation.added", recordType: ObligationRecordKind.recordType, recordID: String(id),
                 fields: ["kind", "party", "title", "dueOn", "amount", "remindDaysBefore", "staffID"],
-                detail: contract.number, context: context, on: tx)
+                message: AuditMessage.number(contract.number), context: context, on: tx)
             return id
         }
     }
@@ -203,7 +203,8 @@ struct ObligationStore {
             try await AuditLog.record(
                 row.isPayment ? "obligation.payment_received" : "obligation.fulfilled",
                 recordType: ObligationRecordKind.recordType,
-                recordID: String(row.id), fields: ["doneAt"], detail: row.contractNumber, context: context, on: tx)
+                recordID: String(row.id), fields: ["doneAt"], message: AuditMessage.number(row.contractNumber),
+                context: context, on: tx)
         }
     }
 
@@ -237,7 +238,8 @@ struct ObligationStore {
                 quoting: content, context: context, on: tx)
             try await AuditLog.record(
                 "obligation.customer_reminded", recordType: ObligationRecordKind.recordType, recordID: String(row.id),
-                fields: ["channel", "content"], detail: row.contractNumber, context: context, on: tx)
+                fields: ["channel", "content"], message: AuditMessage.number(row.contractNumber), context: context,
+                on: tx)
             return id
         }
     }

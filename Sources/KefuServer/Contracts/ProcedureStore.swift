@@ -149,7 +149,9 @@ struct ProcedureStore {
                 context: context, on: tx)
             try await AuditLog.record(
                 "procedure.started", recordType: ProcedureRecordKind.recordType, recordID: String(id), fields: ["type"],
-                detail: "customer \(customerID), \(type.code)", context: context, on: tx)
+                message: AuditMessage.procedureStarted(
+                    customer: "\(customerID)", type: .name(type.name, orTerm: "procedure.type.\(type.code)")),
+                context: context, on: tx)
             return id
         }
     }
@@ -212,7 +214,9 @@ struct ProcedureStore {
                 recordID: procedure.id, message: message, context: context, on: tx)
             try await AuditLog.record(
                 "procedure.step_updated", recordType: ProcedureStepKind.recordType, recordID: String(stepID),
-                fields: ["status", "note", "helperStaffID"], detail: "\(step.code) \(status.rawValue)",
+                fields: ["status", "note", "helperStaffID"],
+                message: AuditMessage.procedureStep(
+                    .name(step.name, orTerm: "procedure.step.\(step.code)"), status: status.rawValue),
                 context: context, on: tx)
         }
     }

@@ -59,3 +59,17 @@ struct AddNotificationMessages: AsyncMigration {
         try await database.schema("notifications").deleteField("message_args").deleteField("message_key").update()
     }
 }
+
+/// Webhook deliveries keep their title's message key and arguments (issue 9 §7), sent to the JSON
+/// receiver next to the text. Deliveries queued before have none (NULL): they are sent as they were.
+struct AddWebhookDeliveryMessages: AsyncMigration {
+    func prepare(on database: any Database) async throws {
+        let sql = try database.sql()
+        try await sql.raw("ALTER TABLE webhook_deliveries ADD COLUMN message_key TEXT").run()
+        try await sql.raw("ALTER TABLE webhook_deliveries ADD COLUMN message_args TEXT NOT NULL DEFAULT '{}'").run()
+    }
+
+    func revert(on database: any Database) async throws {
+        try await database.schema("webhook_deliveries").deleteField("message_args").deleteField("message_key").update()
+    }
+}

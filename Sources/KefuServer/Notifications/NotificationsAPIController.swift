@@ -148,7 +148,8 @@ extension Request {
         let store = WebhookStore(database: db)
         let notice = WebhookNotice(
             event: .test, title: t("webhook.test_title"), lines: [t("webhook.test_line", ["name": row.name])],
-            link: kefu.configuration.baseURL, linkText: t("webhook.link_text"), occurredAt: now)
+            link: kefu.configuration.baseURL, linkText: t("webhook.link_text"), occurredAt: now,
+            messageKey: "webhook.test_title")
         guard
             let id = try await store.enqueue(
                 notice, dedupeKey: "test:\(UUID().uuidString)", now: now, onlyWebhook: row.id

@@ -270,7 +270,8 @@ struct Reminders {
                         title: localizer.text(message.titleKey, .zhHans, message.arguments),
                         lines: message.lines, link: base.map { $0 + message.path },
                         linkText: localizer.text("webhook.link_text", .zhHans),
-                        occurredAt: now), message.reminder.dedupeKey
+                        occurredAt: now, messageKey: message.titleKey, messageArgs: message.arguments),
+                    message.reminder.dedupeKey
                 ))
         }
         guard !notifications.isEmpty || !notices.isEmpty else { return nil }

@@ -61,7 +61,8 @@ struct WebhookSender {
         }
         let notice = WebhookNotice(
             event: event, title: delivery.title, lines: delivery.lineList, link: delivery.link, linkText: linkText,
-            occurredAt: delivery.createdAt)
+            occurredAt: delivery.createdAt, messageKey: delivery.messageKey,
+            messageArgs: WebhookNotice.messageArgs(fromJSON: delivery.messageArgs))
         do {
             var (url, headers, body) = try Self.request(for: notice, settings: settings, now: now)
             headers.replaceOrAdd(name: Self.deliveryHeaderName, value: String(delivery.id))

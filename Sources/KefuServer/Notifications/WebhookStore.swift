@@ -90,9 +90,10 @@ struct WebhookStore {
         let lines = String(decoding: try JSONEncoder().encode(notice.lines), as: UTF8.self)
         return try await database.sql().raw(
             """
-            INSERT INTO webhook_deliveries (webhook_id, event, dedupe_key, title, lines, link, status, attempts, next_attempt_at, created_at)
+            INSERT INTO webhook_deliveries (webhook_id, event, dedupe_key, title, lines, link, status, attempts, next_attempt_at, created_at,
+                    message_key, message_args)
             SELECT id, \(bind: notice.event.rawValue), \(bind: dedupeKey), \(bind: notice.title), \(bind: lines), \(bind: notice.link), 'pending', 0,
-                   \(bind: now), \(bind: now)
+                   \(bind: now), \(bind: now), \(bind: notice.messageKey), \(bind: notice.messageArgsJSON)
             FROM webhooks WHERE \(condition)
             ON CONFLICT (webhook_id, dedupe_key) DO NOTHING RETURNING id
             """
@@ -113,14 +114,15 @@ struct WebhookStore {
             for webhook in webhooks where webhook.events.contains("," + notice.event.rawValue + ",") {
                 rows.append(
                     """
-                    (\(bind: webhook.id), \(bind: notice.event.rawValue), \(bind: dedupeKey), \(bind: notice.title), \(bind: lines), \(bind: notice.link), 'pending', 0, \(bind: now), \(bind: now))
+                    (\(bind: webhook.id), \(bind: notice.event.rawValue), \(bind: dedupeKey), \(bind: notice.title), \(bind: lines), \(bind: notice.link), 'pending', 0, \(bind: now), \(bind: now), \(bind: notice.messageKey), \(bind: notice.messageArgsJSON))
                     """)
             }
         }
         for chunk in rows.slices(of: 100) {
             try await sql.raw(
                 """
-                INSERT INTO webhook_deliveries (webhook_id, event, dedupe_key, title, lines, link, status, attempts, next_attempt_at, created_at)
+                INSERT INTO webhook_deliveries (webhook_id, event, dedupe_key, title, lines, link, status, attempts, next_attempt_at, created_at,
+                        message_key, message_args)
                 VALUES \(chunk.joined(separator: ", ")) ON CONFLICT (webhook_id, dedupe_key) DO NOTHING
                 """
             ).run()
@@ -131,8 +133,11 @@ struct WebhookStore {
         var id: Int, webhookID: Int, event: String, title: String, lines: String, link: String?, status: String,
             attempts: Int
         var nextAttemptAt: Date?, lastStatusCode: Int?, lastError: String?, createdAt: Date, deliveredAt: Date?
+        /// The title as a message key and its arguments' JSON (issue 9 §7); nil when queued before.
+        var messageKey: String?, messageArgs: String
         enum CodingKeys: String, CodingKey {
             case id, event, title, lines, link, status, attempts
+            case messageKey = "message_key", messageArgs = "message_args"
             case webhookID = "webhook_id", nextAttemptAt = "next_attempt_at", lastStatusCode = "last_status_code",
                 lastError = "last_error"
             case createdAt = "created_at", deliveredAt = "delivered_at"
@@ -141,7 +146,8 @@ struct WebhookStore {
     }
 
     private static let deliveryColumns: SQLQueryString = """
-        id, webhook_id, event, title, lines, link, status, attempts, next_attempt_at, last_status_code, last_error, created_at, delivered_at
+        id, webhook_id, event, title, lines, link, status, attempts, next_attempt_at, last_status_code, last_error, created_at, delivered_at,
+        message_key, message_args
         """
 
     func dueDeliveries(now: Date, limit: Int = 50) async throws -> [Delivery] {

@@ -51,7 +51,7 @@ struct PersonRecordController: RouteCollection {
         ).read(person)
         try await AuditLog.record(
             "person_record.exported", recordType: "person_record", recordID: String(person.id), fields: ["sections"],
-            detail: person.displayName, context: req.auditContext, on: req.db)
+            message: AuditMessage.name(person.displayName), context: req.auditContext, on: req.db)
         let response = Response(
             status: .ok, body: .init(data: Data(CSVText.encodeForExcel(PersonRecordReader.csv(record, words: words)))))
         response.headers.contentType = HTTPMediaType(type: "text", subType: "csv", parameters: ["charset": "utf-8"])

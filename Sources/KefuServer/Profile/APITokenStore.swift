@@ -29,7 +29,7 @@ struct APITokenStore {
             try await token.create(on: tx)
             try await AuditLog.record(
                 "token.created", recordType: "api_token", recordID: String(try token.requireID()), fields: ["name"],
-                detail: name, context: context, on: tx
+                message: AuditMessage.name(name), context: context, on: tx
             )
         }
         return (token, plain)

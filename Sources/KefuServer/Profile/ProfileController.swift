@@ -52,7 +52,7 @@ struct ProfileController: RouteCollection {
                 ).run()
                 try await AuditLog.record(
                     "profile.language_changed", recordType: "staff", recordID: String(id), fields: ["language"],
-                    detail: language.rawValue, context: context, on: tx)
+                    message: AuditMessage.language(language.rawValue), context: context, on: tx)
             }
             req.language = language
         }

@@ -111,7 +111,7 @@ struct MonthlyReportStore {
             try await AuditLog.record(
                 "monthly_report.created", recordType: MonthlyReportKind.recordType, recordID: String(id),
                 fields: ["month"],
-                detail: "\(number) · \(month)", context: context, on: tx)
+                message: AuditMessage.numberMonth(number, month: "\(month)"), context: context, on: tx)
             return id
         }
     }
@@ -148,7 +148,9 @@ struct MonthlyReportStore {
                 set: """
                     summary = \(bind: text.summary), problems = \(bind: text.problems), next_plan = \(bind: text.nextPlan)
                     """,
-                audit: .init(action: "monthly_report.updated", fields: changed, detail: "\(row.number) · \(row.month)"),
+                audit: .init(
+                    action: "monthly_report.updated", fields: changed,
+                    message: AuditMessage.numberMonth(row.number, month: "\(row.month)")),
                 context: context, on: tx)
         }
     }
@@ -167,7 +169,9 @@ struct MonthlyReportStore {
                 set: """
                     state = 'issued', figures = \(bind: json), issued_at = \(bind: context.now), issued_by_staff_id = \(bind: context.actorStaffID)
                     """,
-                audit: .init(action: "monthly_report.issued", fields: [], detail: "\(row.number) · \(row.month)"),
+                audit: .init(
+                    action: "monthly_report.issued", fields: [],
+                    message: AuditMessage.numberMonth(row.number, month: "\(row.month)")),
                 context: context, on: tx)
         }
     }

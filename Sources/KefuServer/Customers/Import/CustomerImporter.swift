@@ -170,8 +170,8 @@ struct CustomerImporter {
             try await AuditLog.record(
                 "customer.imported", recordType: "customer", recordID: jobLabel,
                 fields: Array(plan.mapping.fieldForColumn.values),
-                detail: "\(rows.count) created, \(outcome.skippedLines.count) skipped as duplicates", context: context,
-                on: tx)
+                message: AuditMessage.imported(created: "\(rows.count)", skipped: "\(outcome.skippedLines.count)"),
+                context: context, on: tx)
         }
         return outcome
     }

@@ -82,7 +82,7 @@ extension Request {
     func recordDenial(of action: String, recordType: String = "route", recordID: String? = nil) async throws {
         try await AuditLog.record(
             "auth.permission_denied", recordType: recordType, recordID: recordID ?? "\(method) \(url.path)",
-            detail: action, context: auditContext, on: db
+            message: AuditMessage.permission(action), context: auditContext, on: db
         )
     }
 

@@ -12,11 +12,15 @@ struct AuditEntryDTO: Content {
     var recordType: String
     var recordID: String
     var fields: [String]
+    /// The detail in the reader's language.
     var detail: String
+    /// What is stored (issue 9 §7): `detail` is this message in the reader's language.
+    var messageKey: String
+    var messageArgs: [String: StoredArgument]
     var address: String
     var requestID: String
 
-    init(_ model: AuditEntryModel) {
+    init(_ model: AuditEntryModel, words: DisplayWords) {
         id = model.id ?? 0
         occurredAt = model.occurredAt
         actorStaffID = model.actorStaffID
@@ -25,7 +29,11 @@ struct AuditEntryDTO: Content {
         recordType = model.recordType
         recordID = model.recordID
         fields = model.fields.isEmpty ? [] : model.fields.split(separator: ",").map(String.init)
-        detail = model.detail
+        detail = words.auditDetail(model)
+        let message = model.message
+        messageKey = message.key
+        messageArgs = message.arguments
+        if !model.detail.isEmpty { messageArgs["text"] = .value(model.detail) }
         address = model.address
         requestID = model.requestID
     }
@@ -34,12 +42,22 @@ struct AuditEntryDTO: Content {
         [
             "id": Schema.integer, "occurredAt": Schema.dateTime, "actorStaffID": Schema.nullable("integer"),
             "actorName": Schema.string, "action": Schema.string, "recordType": Schema.string, "recordID": Schema.string,
-            "fields": ["type": "array", "items": Schema.string], "detail": Schema.string, "address": Schema.string,
-            "requestID": Schema.string,
+            "fields": ["type": "array", "items": Schema.string],
+            "detail": ["type": "string", "description": "The stored message in the reader's language"],
+            "messageKey": [
+                "type": "string",
+                "description": "The localization key stored (audit.detail.text: plain text, shown as it is)",
+            ],
+            "messageArgs": [
+                "type": "object",
+                "description":
+                    "Its arguments: a string is a value shown as is ('text' is the plain text or what someone typed); {\"term\": key} a term and {\"terms\": [keys]} a list of terms, localized",
+            ],
+            "address": Schema.string, "requestID": Schema.string,
         ],
         required: [
-            "id", "occurredAt", "actorName", "action", "recordType", "recordID", "fields", "detail", "address",
-            "requestID",
+            "id", "occurredAt", "actorName", "action", "recordType", "recordID", "fields", "detail", "messageKey",
+            "messageArgs", "address", "requestID",
         ])
 }
 
@@ -138,7 +156,8 @@ struct AuditController: RouteCollection {
         try filter.validate()
         let page = try req.paging
         let (items, total) = try await fetch(filter, page: page, on: req.db)
-        return PageDTO(items: items.map(AuditEntryDTO.init), request: page, total: total)
+        let words = req.words
+        return PageDTO(items: items.map { AuditEntryDTO($0, words: words) }, request: page, total: total)
     }
 
     @Sendable func page(req: Request) async throws -> Response {
@@ -178,7 +197,7 @@ struct AuditController: RouteCollection {
                     action: $0.action, actionLabel: words.auditAction($0.action),
                     recordType: words.label("audit.record_type", $0.recordType), recordID: $0.recordID,
                     fields: words.auditFields($0.fields),
-                    detail: words.orDash($0.detail), address: $0.address, requestID: $0.requestID)
+                    detail: words.orDash(words.auditDetail($0)), address: $0.address, requestID: $0.requestID)
             },
             hasRows: !items.isEmpty, actor: query["actor"]!, action: query["action"]!, recordType: query["recordType"]!,
             recordID: query["recordID"]!,

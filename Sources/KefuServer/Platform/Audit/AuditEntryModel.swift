@@ -16,11 +16,17 @@ final class AuditEntryModel: Model, @unchecked Sendable {
     @Field(key: "record_id") var recordID: String
     /// The names of the fields the action touched, comma separated.
     @Field(key: "fields") var fields: String
+    /// What someone typed that the message quotes as `{text}`; the whole text of a plain-text entry.
     @Field(key: "detail") var detail: String
+    /// What happened, as a message key and its arguments (``AddAuditMessages``), put in words when read.
+    @Field(key: "message_key") var messageKey: String
+    @Field(key: "message_args") var messageArgs: String
     @Field(key: "address") var address: String
     @Field(key: "request_id") var requestID: String
 
     init() {}
+
+    var message: StoredMessage { StoredMessage(messageKey, StoredMessage.arguments(fromJSON: messageArgs)) }
 }
 
 /// Frozen: never edit once landed.

@@ -28,9 +28,12 @@ extension Request {
 /// Writes audit entries. Call it with the transaction of the change it records, so the entry and the
 /// change are committed together or not at all.
 enum AuditLog {
+    /// Records `action` with its detail as a message key and arguments (issue 9 §7), put in the
+    /// reader's language on the audit page and the API; `text` is what someone typed that the message
+    /// quotes as `{text}` (a reason, a name given).
     static func record(
-        _ action: String, recordType: String, recordID: String, fields: [String] = [], detail: String = "",
-        context: AuditContext, on database: any Database
+        _ action: String, recordType: String, recordID: String, fields: [String] = [], message: StoredMessage,
+        quoting text: String = "", context: AuditContext, on database: any Database
     ) async throws {
         let entry = AuditEntryModel()
         entry.occurredAt = context.now
@@ -40,10 +43,23 @@ enum AuditLog {
         entry.recordType = recordType
         entry.recordID = recordID
         entry.fields = fields.sorted().joined(separator: ",")
-        entry.detail = String(detail.prefix(1000))
+        entry.detail = String(text.prefix(1000))
+        entry.messageKey = message.key
+        entry.messageArgs = message.argumentsJSON
         entry.address = context.address
         entry.requestID = context.requestID
         try await entry.create(on: database)
+    }
+
+    /// Records `action` with a detail of plain text, shown as it is in every language. Writers not yet
+    /// moved to messages use it; a detail of Kefu's own words belongs in a message instead.
+    static func record(
+        _ action: String, recordType: String, recordID: String, fields: [String] = [], detail: String = "",
+        context: AuditContext, on database: any Database
+    ) async throws {
+        try await record(
+            action, recordType: recordType, recordID: recordID, fields: fields,
+            message: StoredMessage(StoredMessage.auditText), quoting: detail, context: context, on: database)
     }
 }
 

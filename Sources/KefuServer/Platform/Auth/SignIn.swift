@@ -28,7 +28,8 @@ struct SignIn {
         guard let staff, matches, staff.isActive else {
             try await AuditLog.record(
                 "auth.sign_in_failed", recordType: "staff", recordID: username,
-                detail: staff == nil ? "unknown" : (matches ? "inactive" : "password"), context: request.auditContext,
+                message: AuditMessage.signInFailed(staff == nil ? "unknown" : (matches ? "inactive" : "password")),
+                context: request.auditContext,
                 on: request.db
             )
             throw Self.invalidCredentials

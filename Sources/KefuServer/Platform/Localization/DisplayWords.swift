@@ -5,7 +5,7 @@ import Vapor
 /// Puts what is stored as codes into words in the reader's language, at display time (S2; issue 10
 /// #5 and #13): field names, vocabulary values (stages, industries, reactions …), lists with the
 /// language's separator, empty values as "—", and stored messages (``StoredMessage``: timeline
-/// entries, notifications) with their arguments.
+/// entries, notifications, audit details) with their arguments.
 struct DisplayWords: Sendable {
     let localizer: Localizer
     let language: Language
@@ -85,6 +85,11 @@ struct DisplayWords: Sendable {
                     }
                     return label("audit.field", name)
                 })
+    }
+
+    /// An audit entry's detail (issue 9 §7) in the reader's language; a plain-text one as it was written.
+    func auditDetail(_ entry: AuditEntryModel) -> String {
+        entry.messageKey == StoredMessage.auditText ? entry.detail : message(entry.message, text: entry.detail)
     }
 
     /// An actor as stored in the audit log: the console and anonymous visitors in words.

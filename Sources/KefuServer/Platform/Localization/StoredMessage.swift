@@ -1,6 +1,6 @@
 import Foundation
 
-/// What a timeline entry or a notification stores instead of words (issue 9 §7): a localization key
+/// What a timeline entry, a notification or an audit entry stores instead of words (issue 9 §7): a localization key
 /// and its arguments, put in the reader's language when it is shown — an entry written by a Chinese
 /// colleague reads in English for an English one. Arguments are values (numbers, names, dates, what
 /// someone typed) or terms of Kefu's own (a stage, a channel), never rendered words.
@@ -16,6 +16,9 @@ struct StoredMessage: Sendable, Hashable {
     /// Rows written before messages were stored keep their text under this key, shown as it is.
     static let legacyTimeline = "timeline.legacy"
     static let legacyNotification = "notification.legacy"
+    /// An audit entry whose detail is plain text, shown as it is: written before messages, or by a
+    /// writer that still passes `detail:`.
+    static let auditText = "audit.detail.text"
 
     /// The arguments as a JSON object with sorted keys (the column `message_args`).
     var argumentsJSON: String {

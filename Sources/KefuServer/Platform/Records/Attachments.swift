@@ -140,7 +140,8 @@ struct AttachmentStore {
                     ).first()?.decode(column: "id", as: Int.self) ?? 0
                 try await AuditLog.record(
                     "attachment.added", recordType: kind.recordType, recordID: String(recordID), fields: ["file"],
-                    detail: "attachment \(id): \(name) (\(data.count) bytes, sha256 \(digest.prefix(16)))",
+                    message: AuditMessage.attachmentAdded(
+                        id: "\(id)", name: name, bytes: "\(data.count)", sha256: String(digest.prefix(16))),
                     context: context, on: tx)
                 try await alongside(tx, id)
                 return id
@@ -180,7 +181,7 @@ extension Request {
         let store = AttachmentStore(database: db, dataDirectory: kefu.configuration.dataDirectory)
         try await AuditLog.record(
             "attachment.downloaded", recordType: row.recordType, recordID: String(row.recordID), fields: ["file"],
-            detail: "attachment \(row.id): \(row.fileName)", context: auditContext, on: db)
+            message: AuditMessage.attachment(id: "\(row.id)", name: row.fileName), context: auditContext, on: db)
         let response = try await fileio.asyncStreamFile(at: store.path(of: row), mediaType: nil)
         response.headers.replaceOrAdd(name: .contentType, value: row.contentType)
         let encoded = row.fileName.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "file"

@@ -37,7 +37,22 @@ struct RecordWrite {
     struct AuditNote {
         var action: String
         var fields: [String]
-        var detail: String
+        /// The detail as a message key and arguments, put in words when read (issue 9 §7).
+        var message: StoredMessage
+        /// What someone typed that the message quotes.
+        var quoting: String = ""
+
+        init(action: String, fields: [String], message: StoredMessage, quoting: String = "") {
+            self.action = action
+            self.fields = fields
+            self.message = message
+            self.quoting = quoting
+        }
+
+        /// A detail of plain text, shown as it is (``AuditLog/record(_:recordType:recordID:fields:detail:context:on:)``).
+        init(action: String, fields: [String], detail: String) {
+            self.init(action: action, fields: fields, message: StoredMessage(StoredMessage.auditText), quoting: detail)
+        }
     }
 
     /// `column = value` assignments; `updated_at` and `version` are the path's.
@@ -114,7 +129,7 @@ enum RecordWrites {
         }
         try await AuditLog.record(
             write.audit.action, recordType: Kind.recordType, recordID: String(id), fields: write.audit.fields,
-            detail: write.audit.detail, context: context, on: tx)
+            message: write.audit.message, quoting: write.audit.quoting, context: context, on: tx)
         return Written(version: claimed, customerID: customerID, changes: changes)
     }
 }
