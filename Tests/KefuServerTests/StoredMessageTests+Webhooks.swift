@@ -10,8 +10,9 @@ import VaporTesting
 @testable import KefuServer
 
 /// A webhook's JSON receiver gets the title's message key and arguments next to its text (issue 9 §7).
+/// Named so that `.ci/run`'s PostgreSQL filter (`StoredMessageTests`) takes it.
 @Suite("Webhook notices carry their message key")
-struct StoredWebhookMessageTests {
+struct WebhookStoredMessageTests {
     struct Sent: Decodable {
         var event: String
         var title: String
