@@ -80,7 +80,9 @@ struct ContractTemplateStore {
     /// Stores an edited template, claiming the version that was read (0: the built-in default);
     /// a concurrent save of the same version is a conflict, never an overwrite.
     func save(_ template: ContractTypeTemplate, version: Int, context: AuditContext) async throws {
+        // Keys in one order: the same lists are the same text, so a change row means a change.
         let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
         let documents = String(decoding: try encoder.encode(template.documents), as: UTF8.self)
         let clauses = String(decoding: try encoder.encode(template.clauses), as: UTF8.self)
         let audit = RecordWrite.AuditNote(

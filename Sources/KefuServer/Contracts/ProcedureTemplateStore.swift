@@ -83,7 +83,10 @@ struct ProcedureTemplateStore {
     /// Stores an edited type, claiming the version that was read (0: the built-in default); a
     /// concurrent save of the same version is a conflict, never an overwrite.
     func save(_ template: ProcedureTypeTemplate, version: Int, context: AuditContext) async throws {
-        let steps = String(decoding: try JSONEncoder().encode(template.steps), as: UTF8.self)
+        // Keys in one order: the same steps are the same text, so a change row means a change.
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        let steps = String(decoding: try encoder.encode(template.steps), as: UTF8.self)
         let audit = RecordWrite.AuditNote(
             action: version == 0 ? "procedure_template.created" : "procedure_template.updated",
             fields: ["name", "steps", "isActive"], detail: "\(template.code): \(template.steps.count) steps")
