@@ -249,7 +249,7 @@ struct CustomerAPITests {
                 }
             ) { res async throws in
                 #expect(res.status == .conflict)
-                let body = try res.content.decode(CustomersAPIController.ConflictBody.self)
+                let body = try res.content.decode(ConflictBody<CustomerDTO>.self)
                 #expect(body.current.grade == "A")
             }
             try await t.app.testing().test(

@@ -163,7 +163,7 @@ struct CustomerPageTests {
         }
     }
 
-    @Test("an edit from a stale version shows the conflict with the saved values")
+    @Test("an edit from a stale version shows what was changed meanwhile and keeps what was typed")
     func conflict() async throws {
         try await withApp { t in
             let lina = try await t.signIn("lina")
@@ -186,8 +186,11 @@ struct CustomerPageTests {
                 .POST, "/customers/\(customer.id!)", beforeRequest: { req in try req.form(second, browser: lina) }
             ) { res async throws in
                 #expect(res.status == .conflict)
-                #expect(res.body.string.contains("已被他人修改"))
-                #expect(res.body.string.contains("<option value=\"A\" selected>"))
+                let page = res.body.string
+                #expect(page.contains("已被他人修改") && page.contains("有人在您编辑期间修改了这条记录"))
+                #expect(page.contains("<option value=\"C\" selected>"), "what was typed is kept")
+                #expect(page.contains("name=\"version\" value=\"2\""), "sent again on the current version")
+                #expect(page.contains("<td data-label=\"字段\">客户等级</td>"), "what they changed, by label")
             }
             #expect(try await CustomerModel.find(customer.id, on: t.app.db)?.grade == "A")
         }

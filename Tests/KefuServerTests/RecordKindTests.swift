@@ -60,7 +60,7 @@ struct RecordKindTests {
             }
         ) { res async throws in #expect(res.status == .created, "\(res.body.string)") }
         try await CustomerChangeModel(
-            customerID: customer.id, change: FieldChange(field: "mobile", oldValue: "", newValue: mobile),
+            customerID: customer.id, change: FieldChange(field: "mobile", oldValue: "", newValue: mobile), version: nil,
             context: .console(now: testStart)
         ).create(on: t.app.db)
         try await contractRecords(t, token: token, customerID: customer.id, name: name, mobile: mobile)

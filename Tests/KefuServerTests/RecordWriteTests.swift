@@ -27,13 +27,18 @@ struct RecordWriteTests {
         /// A change the record's rules allow after `change`, sent on the version read before it; nil:
         /// `change` again (a kind whose rules would refuse a repeated step before its version is read).
         var later: (@Sendable (TestApp, _ id: Int, _ version: Int) async throws -> (HTTPStatus, String))? = nil
+        /// The conflict answers the record as it is now (`ConflictAnswering`); settings and types
+        /// the supervisor keeps answer the error alone.
+        var answersCurrent = true
         var description: String { recordType }
     }
 
     static func number(_ value: Int) -> JSONValue { .number(Double(value)) }
 
     /// One case per kind with tracked fields; `everyWritingKindHasACase` holds the list to the registry.
-    static let cases: [Case] = [
+    static var cases: [Case] { moved + frontLineCases }
+
+    static let moved: [Case] = [
         Case(
             recordType: ComplaintKind.recordType,
             make: { t in
@@ -152,7 +157,8 @@ struct RecordWriteTests {
     @Test("every kind that declares tracked fields has a case here, and each tracked field a label")
     func everyWritingKindHasACase() throws {
         let writing = Set(RecordKinds.all.filter { !$0.tracked.isEmpty }.map { $0.recordType })
-        #expect(writing == Set(Self.cases.map(\.recordType)), "add a case for each kind that tracks fields")
+        #expect(
+            writing.isSubset(of: Set(Self.cases.map(\.recordType))), "add a case for each kind that tracks fields")
         let localizer = try Localizer.load(from: packageRoot + "Resources/Localization")
         for kind in RecordKinds.all {
             for field in kind.tracked {
@@ -188,8 +194,10 @@ struct RecordWriteTests {
             #expect(stale == .conflict, "\(answer)")
             let json = try JSONSerialization.jsonObject(with: Data(answer.utf8)) as? [String: Any]
             #expect((json?["error"] as? [String: Any])?["code"] as? String == "conflict")
-            let current = json?["current"] as? [String: Any]
-            #expect(current?["id"] as? Int == id && current?["version"] as? Int == read + 1, "\(answer)")
+            if example.answersCurrent {
+                let current = json?["current"] as? [String: Any]
+                #expect(current?["id"] as? Int == id && current?["version"] as? Int == read + 1, "\(answer)")
+            }
             #expect(try await Self.snapshot(t, kind, id, customerID: customerID) == after)
         }
     }

@@ -9,6 +9,7 @@ extension RecordKinds {
         ContractKind.self, ChecklistItemKind.self, ContractClauseKind.self, ContractQuestionKind.self,
         ObligationRecordKind.self,
         ObligationNoticeKind.self, ProcedureRecordKind.self, ProcedureStepKind.self, ProcedureTemplateKind.self,
+        ContractTemplateKind.self,
         ComplaintKind.self, ComplaintForwardKind.self, ComplaintUpdateKind.self, ComplaintPauseKind.self,
         SurveyKind.self, SurveyAttributionKind.self,
         AssessmentCycleKind.self, AssessmentKind.self, AssessmentDecisionKind.self, WorkPlanKind.self,

@@ -81,7 +81,7 @@ struct BoardController: RouteCollection {
         } catch let errors as FieldErrors {
             return try await render(
                 req, specialist: form.specialist, moving: (id, form, errors.messages), status: .unprocessableEntity)
-        } catch is CustomerConflict {
+        } catch is RecordConflict {
             return try await render(
                 req, specialist: form.specialist, moving: (id, form, ["stage": "error.conflict"]), status: .conflict)
         }

@@ -80,40 +80,49 @@ struct ContractTemplateStore {
     /// Stores an edited template, claiming the version that was read (0: the built-in default);
     /// a concurrent save of the same version is a conflict, never an overwrite.
     func save(_ template: ContractTypeTemplate, version: Int, context: AuditContext) async throws {
+        // Keys in one order: the same lists are the same text, so a change row means a change.
         let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
         let documents = String(decoding: try encoder.encode(template.documents), as: UTF8.self)
         let clauses = String(decoding: try encoder.encode(template.clauses), as: UTF8.self)
+        let audit = RecordWrite.AuditNote(
+            action: version == 0 ? "contract_template.created" : "contract_template.updated",
+            fields: ["name", "documents", "clauses", "isActive"],
+            detail: "\(template.code): \(template.documents.count) / \(template.clauses.count)")
         try await database.transaction { tx in
             let sql = try tx.sql()
-            let claimed: (any SQLRow)?
-            if version == 0 {
-                claimed = try await sql.raw(
-                    """
-                    INSERT INTO contract_templates (code, name, documents, clauses, is_active, updated_by_staff_id, created_at, updated_at, version)
-                    VALUES (\(bind: template.code), \(bind: template.name), \(bind: documents), \(bind: clauses), \(bind: template.isActive),
-                            \(bind: context.actorStaffID), \(bind: context.now), \(bind: context.now), 1)
-                    ON CONFLICT (code) DO NOTHING RETURNING id
-                    """
-                ).first()
-            } else {
-                claimed = try await sql.raw(
-                    """
-                    UPDATE contract_templates SET name = \(bind: template.name), documents = \(bind: documents), clauses = \(bind: clauses),
-                        is_active = \(bind: template.isActive), updated_by_staff_id = \(bind: context.actorStaffID), updated_at = \(bind: context.now),
-                        version = version + 1
-                    WHERE code = \(bind: template.code) AND version = \(bind: version) RETURNING id
-                    """
-                ).first()
+            guard version == 0 else {
+                // A type never saved has no row to claim: the version read is stale.
+                guard let id = try await Self.id(of: template.code, on: tx) else { throw KefuError.conflict() }
+                try await RecordWrites.change(
+                    ContractTemplateKind.self, id: id, version: version,
+                    RecordWrite(
+                        set: """
+                            name = \(bind: template.name), documents = \(bind: documents), clauses = \(bind: clauses),
+                            is_active = \(bind: template.isActive), updated_by_staff_id = \(bind: context.actorStaffID)
+                            """, audit: audit), context: context, on: tx)
+                return
             }
+            let claimed = try await sql.raw(
+                """
+                INSERT INTO contract_templates (code, name, documents, clauses, is_active, updated_by_staff_id, created_at, updated_at, version)
+                VALUES (\(bind: template.code), \(bind: template.name), \(bind: documents), \(bind: clauses), \(bind: template.isActive),
+                        \(bind: context.actorStaffID), \(bind: context.now), \(bind: context.now), 1)
+                ON CONFLICT (code) DO NOTHING RETURNING id
+                """
+            ).first()
             guard let claimed else { throw KefuError.conflict() }
             try await AuditLog.record(
-                version == 0 ? "contract_template.created" : "contract_template.updated",
-                recordType: "contract_template",
-                recordID: String(try claimed.decode(column: "id", as: Int.self)),
-                fields: ["name", "documents", "clauses", "isActive"],
-                detail: "\(template.code): \(template.documents.count) / \(template.clauses.count)", context: context,
-                on: tx)
+                audit.action, recordType: ContractTemplateKind.recordType,
+                recordID: String(try claimed.decode(column: "id", as: Int.self)), fields: audit.fields,
+                detail: audit.detail, context: context, on: tx)
         }
+    }
+
+    /// The row of a saved type.
+    static func id(of code: String, on database: any Database) async throws -> Int? {
+        try await database.sql().raw("SELECT id FROM contract_templates WHERE code = \(bind: code)").first()?
+            .decode(column: "id", as: Int.self)
     }
 
     /// A code for a type the supervisor adds: short, URL-safe and never a built-in's.
@@ -128,4 +137,10 @@ extension ContractLabels {
         if let name = templates.first(where: { $0.code == code })?.name { return name }
         return localizer.text("contract.type.\(code)", language)
     }
+}
+
+/// A contract type the department configured (not a customer's record: it has no timeline).
+enum ContractTemplateKind: RecordKind {
+    static let recordType = "contract_template", table = "contract_templates"
+    static let tracked = ["name", "documents", "clauses", "is_active"]
 }

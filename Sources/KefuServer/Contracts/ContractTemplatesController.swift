@@ -158,6 +158,9 @@ struct ContractTemplatesController: RouteCollection {
         } catch let error as KefuError where error.status == .conflict {
             failed = ["version": req.t("contract_templates.conflict")]
             status = .conflict
+        } catch is RecordConflict {
+            failed = ["version": req.t("contract_templates.conflict")]
+            status = .conflict
         }
         // What was typed stays, with the message at its list.
         var page = page(entry, labels: labels)

@@ -104,25 +104,25 @@ extension ContractWorkflow {
     }
 
     private func moveCustomerToSigned(_ customerID: Int, context: AuditContext, on tx: any Database) async throws {
-        let sql = try tx.sql()
         guard
-            let stage = try await sql.raw("SELECT stage FROM customers WHERE id = \(bind: customerID)").first()?.decode(
-                column: "stage", as: String.self),
+            let row = try await tx.sql().raw("SELECT stage, version FROM customers WHERE id = \(bind: customerID)")
+                .first(),
+            let stage = try? row.decode(column: "stage", as: String.self),
             let current = CustomerStage(rawValue: stage), [.lead, .intent, .negotiating].contains(current),
             CustomerStage.problem(from: current, to: .signed, lostReason: nil) == nil
         else { return }
-        try await sql.raw(
-            """
-            UPDATE customers SET stage = 'signed', version = version + 1, updated_at = \(bind: context.now) WHERE id = \(bind: customerID)
-            """
-        ).run()
+        // The version just read in this transaction: only a save of the file racing the signing conflicts.
+        let written = try await RecordWrites.change(
+            CustomerFileKind.self, id: customerID, version: try row.decode(column: "version", as: Int.self),
+            RecordWrite(
+                set: "stage = 'signed'",
+                audit: .init(
+                    action: "customer.updated", fields: ["stage"], message: AuditMessage.stageOnSigning(from: stage))),
+            context: context, on: tx)
         try await CustomerChangeModel(
             customerID: customerID,
             change: FieldChange(field: "stage", oldValue: stage, newValue: CustomerStage.signed.rawValue),
-            context: context
+            version: written.version, context: context
         ).create(on: tx)
-        try await AuditLog.record(
-            "customer.updated", recordType: "customer", recordID: String(customerID), fields: ["stage"],
-            message: AuditMessage.stageOnSigning(from: stage), context: context, on: tx)
     }
 }

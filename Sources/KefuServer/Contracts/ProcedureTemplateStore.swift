@@ -83,35 +83,43 @@ struct ProcedureTemplateStore {
     /// Stores an edited type, claiming the version that was read (0: the built-in default); a
     /// concurrent save of the same version is a conflict, never an overwrite.
     func save(_ template: ProcedureTypeTemplate, version: Int, context: AuditContext) async throws {
-        let steps = String(decoding: try JSONEncoder().encode(template.steps), as: UTF8.self)
+        // Keys in one order: the same steps are the same text, so a change row means a change.
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        let steps = String(decoding: try encoder.encode(template.steps), as: UTF8.self)
+        let audit = RecordWrite.AuditNote(
+            action: version == 0 ? "procedure_template.created" : "procedure_template.updated",
+            fields: ["name", "steps", "isActive"], detail: "\(template.code): \(template.steps.count) steps")
         try await database.transaction { tx in
             let sql = try tx.sql()
-            let claimed: (any SQLRow)?
-            if version == 0 {
-                claimed = try await sql.raw(
-                    """
-                    INSERT INTO procedure_templates (code, name, steps, is_active, updated_by_staff_id, created_at, updated_at, version)
-                    VALUES (\(bind: template.code), \(bind: template.name), \(bind: steps), \(bind: template.isActive), \(bind: context.actorStaffID),
-                            \(bind: context.now), \(bind: context.now), 1)
-                    ON CONFLICT (code) DO NOTHING RETURNING id
-                    """
-                ).first()
-            } else {
-                claimed = try await sql.raw(
-                    """
-                    UPDATE procedure_templates SET name = \(bind: template.name), steps = \(bind: steps), is_active = \(bind: template.isActive),
-                        updated_by_staff_id = \(bind: context.actorStaffID), updated_at = \(bind: context.now), version = version + 1
-                    WHERE code = \(bind: template.code) AND version = \(bind: version) RETURNING id
-                    """
-                ).first()
+            guard version == 0 else {
+                // A type never saved has no row to claim: the version read is stale.
+                guard
+                    let id = try await sql.raw("SELECT id FROM procedure_templates WHERE code = \(bind: template.code)")
+                        .first()?.decode(column: "id", as: Int.self)
+                else { throw KefuError.conflict() }
+                try await RecordWrites.change(
+                    ProcedureTemplateKind.self, id: id, version: version,
+                    RecordWrite(
+                        set: """
+                            name = \(bind: template.name), steps = \(bind: steps), is_active = \(bind: template.isActive),
+                            updated_by_staff_id = \(bind: context.actorStaffID)
+                            """, audit: audit), context: context, on: tx)
+                return
             }
+            let claimed = try await sql.raw(
+                """
+                INSERT INTO procedure_templates (code, name, steps, is_active, updated_by_staff_id, created_at, updated_at, version)
+                VALUES (\(bind: template.code), \(bind: template.name), \(bind: steps), \(bind: template.isActive), \(bind: context.actorStaffID),
+                        \(bind: context.now), \(bind: context.now), 1)
+                ON CONFLICT (code) DO NOTHING RETURNING id
+                """
+            ).first()
             guard let claimed else { throw KefuError.conflict() }
             try await AuditLog.record(
-                version == 0 ? "procedure_template.created" : "procedure_template.updated",
-                recordType: ProcedureTemplateKind.recordType,
-                recordID: String(try claimed.decode(column: "id", as: Int.self)),
-                fields: ["name", "steps", "isActive"],
-                detail: "\(template.code): \(template.steps.count) steps", context: context, on: tx)
+                audit.action, recordType: ProcedureTemplateKind.recordType,
+                recordID: String(try claimed.decode(column: "id", as: Int.self)), fields: audit.fields,
+                detail: audit.detail, context: context, on: tx)
         }
     }
 
@@ -124,6 +132,7 @@ struct ProcedureTemplateStore {
 /// A procedure type the department configured (not a customer's record: it has no timeline).
 enum ProcedureTemplateKind: RecordKind {
     static let recordType = "procedure_template", table = "procedure_templates"
+    static let tracked = ["name", "steps", "is_active"]
 }
 
 extension ContractLabels {

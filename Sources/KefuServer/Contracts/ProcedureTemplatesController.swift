@@ -158,6 +158,9 @@ struct ProcedureTemplatesController: RouteCollection {
         } catch let error as KefuError where error.status == .conflict {
             failed = ["version": req.t("procedure_templates.conflict")]
             status = .conflict
+        } catch is RecordConflict {
+            failed = ["version": req.t("procedure_templates.conflict")]
+            status = .conflict
         }
         // What was typed stays, with each message at its row.
         var page = page(entry, labels: labels)

@@ -24,8 +24,12 @@ struct CustomerMerge {
         }
         let reason = reason.trimmed
         guard reason.count >= 2 else { throw FieldErrors(["reason": "validation.customer.merge_reason"]) }
-        guard survivor.version == survivorVersion else { throw CustomerConflict(current: survivor) }
-        guard duplicate.version == duplicateVersion else { throw CustomerConflict(current: duplicate) }
+        guard survivor.version == survivorVersion else {
+            throw RecordConflict(CustomerFileKind.self, id: survivorID, readVersion: survivorVersion)
+        }
+        guard duplicate.version == duplicateVersion else {
+            throw RecordConflict(CustomerFileKind.self, id: duplicateID, readVersion: duplicateVersion)
+        }
 
         // The survivor keeps its own values and takes the other file's where it has none.
         let mine = survivor.values.historyFields, theirs = duplicate.values.historyFields
@@ -59,50 +63,48 @@ struct CustomerMerge {
         let values = try CustomerValidation.validate(draft, currentStage: CustomerStage(rawValue: survivor.stage)).get()
         let changes = FieldChange.between(mine, values.historyFields)
 
-        try await database.transaction { tx in
-            let sql = try tx.sql()
-            for (id, version) in [(survivorID, survivorVersion), (duplicateID, duplicateVersion)] {
-                let claimed = try await sql.raw(
-                    "UPDATE customers SET version = version + 1 WHERE id = \(bind: id) AND version = \(bind: version) RETURNING id"
-                ).all()
-                guard !claimed.isEmpty else {
-                    throw CustomerConflict(current: try await CustomerModel.find(id, on: tx) ?? survivor)
-                }
-            }
-            survivor.apply(values)
-            survivor.version = survivorVersion + 1
-            survivor.updatedAt = context.now
-            if survivor.consentAt == nil { survivor.consentAt = duplicate.consentAt }
-            try await survivor.update(on: tx)
+        let audit = RecordWrite.AuditNote(
+            action: "customer.merged", fields: changes.map(\.field),
+            detail: "\(duplicate.code) into \(survivor.code): \(reason)")
+        survivor.apply(values)
+        if survivor.consentAt == nil { survivor.consentAt = duplicate.consentAt }
+        let survivorWritten = try await database.transaction { tx in
+            // Both files are claimed before anything moves: a save of either since it was read
+            // leaves both as they are.
+            let written = try await RecordWrites.change(
+                CustomerFileKind.self, id: survivorID, version: survivorVersion,
+                RecordWrite(
+                    set: "\(survivor.valueAssignments), consent_at = \(bind: survivor.consentAt)", audit: audit),
+                context: context, on: tx)
+            try await RecordWrites.change(
+                CustomerFileKind.self, id: duplicateID, version: duplicateVersion,
+                RecordWrite(set: "merged_into_id = \(bind: survivorID)", audit: audit), context: context, on: tx)
             try await ReturnVisitStore.foldDueVisits(from: duplicateID, into: survivorID, on: tx)
             // Every kind that belongs to a customer, from the declarations: a part cannot be forgotten.
             try await RecordKinds.moveRecords(
                 ofCustomer: duplicateID, to: survivorID, kinds: RecordKinds.ownedByCustomers, on: tx)
-            try await sql.raw(
-                """
-                UPDATE customers SET merged_into_id = \(bind: survivorID), updated_at = \(bind: context.now) WHERE id = \(bind: duplicateID)
-                """
-            ).run()
             for change in changes {
-                try await CustomerChangeModel(customerID: survivorID, change: change, context: context).create(on: tx)
+                try await CustomerChangeModel(
+                    customerID: survivorID, change: change, version: written.version, context: context
+                ).create(on: tx)
             }
             try await CustomerChangeModel(
                 customerID: survivorID,
-                change: FieldChange(field: "mergedFrom", oldValue: "", newValue: duplicate.code), context: context
+                change: FieldChange(field: "mergedFrom", oldValue: "", newValue: duplicate.code),
+                version: written.version, context: context
             ).create(on: tx)
             try await CustomerSearchIndex.remove(customerID: duplicateID, on: tx)
             try await CustomerSearchIndex.update(customerID: survivorID, text: survivor.searchText, on: tx)
+            // On the survivor's timeline, naming the file merged into it.
             try await Timeline.record(
                 .merged, customerID: survivorID, recordType: "customer", recordID: duplicateID,
                 message: StoredMessage(
                     "timeline.message.merged", ["from": "\(duplicate.code)", "to": "\(survivor.code)"]),
                 quoting: reason, context: context, on: tx)
-            for id in [survivorID, duplicateID] {
-                try await AuditLog.record(
-                    "customer.merged", recordType: "customer", recordID: String(id), fields: changes.map(\.field),
-                    detail: "\(duplicate.code) into \(survivor.code): \(reason)", context: context, on: tx)
-            }
+            return written
         }
+        survivor.version = survivorWritten.version
+        survivor.updatedAt = context.now
         duplicate.mergedIntoID = survivorID
         return changes
     }

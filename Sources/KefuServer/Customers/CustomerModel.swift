@@ -1,6 +1,7 @@
 import Fluent
 import Foundation
 import KefuDomain
+import SQLKit
 
 /// A customer file (客户档案, R4.1–R4.2). Lists and search read rows straight into DTOs
 /// (``CustomerQueries``); this model is for the file page and for writes.
@@ -151,11 +152,15 @@ final class CustomerChangeModel: Model, @unchecked Sendable {
     @Field(key: "field") var field: String
     @Field(key: "old_value") var oldValue: String
     @Field(key: "new_value") var newValue: String
+    /// The file's version the change made (rows from before `AddVersionToCustomerChanges` have none):
+    /// a conflict shows the changes made after the version the form was read at.
+    @OptionalField(key: "version") var version: Int?
 
     init() {}
 
-    init(customerID: Int, change: FieldChange, context: AuditContext) {
+    init(customerID: Int, change: FieldChange, version: Int?, context: AuditContext) {
         self.customerID = customerID
+        self.version = version
         self.changedAt = context.now
         self.staffID = context.actorStaffID
         self.actorName = context.actorName
@@ -175,13 +180,17 @@ extension CustomerChangeModel {
         var newValue: String
     }
 
-    /// The latest changes of a customer, newest first, read into values (the file page shows twenty).
-    static func recent(customerID: Int, limit: Int, on database: any Database) async throws -> [Row] {
-        try await database.sql().raw(
+    /// The latest changes of a customer, newest first, read into values (the file page shows twenty);
+    /// with `version`, only those that made a later version (what a conflict shows).
+    static func recent(customerID: Int, after version: Int? = nil, limit: Int, on database: any Database) async throws
+        -> [Row]
+    {
+        let since: SQLQueryString = version.map { " AND customer_changes.version > \(bind: $0)" } ?? ""
+        return try await database.sql().raw(
             """
             SELECT changed_at, COALESCE(staff.display_name, customer_changes.actor_name) AS actor_name, field, old_value, new_value
             FROM customer_changes LEFT JOIN staff ON staff.id = customer_changes.staff_id
-            WHERE customer_id = \(bind: customerID) ORDER BY changed_at DESC, customer_changes.id DESC LIMIT \(bind: limit)
+            WHERE customer_id = \(bind: customerID)\(since) ORDER BY changed_at DESC, customer_changes.id DESC LIMIT \(bind: limit)
             """
         ).all().map { row in
             Row(

@@ -29,6 +29,8 @@ struct CustomerFormPage: Encodable {
     var consentChannels: [ChoiceOption]
     var errors: [String: String] = [:]
     var formErrorKey: String?
+    /// What was changed since the form was read, when it was sent on a stale version.
+    var conflict: ConflictView?
     var duplicates: [DuplicateView] = []
     var hasDuplicates = false
     var duplicateReason = ""

@@ -1,5 +1,6 @@
 import Fluent
 import KefuDomain
+import Vapor
 
 /// The customer's file itself (R4.1–R4.4). It belongs to itself: anonymization clears it like any
 /// record's personal columns; a merge keeps both files (the duplicate points at the survivor).
@@ -8,6 +9,7 @@ enum CustomerFileKind: LoadableRecordKind {
     static let customerColumn: String? = "id"
     static let numbering: Numbering? = .yearly(prefix: "KH")
     static let numberColumn = "code"
+    static let conflictMessageKey = "error.conflict.customer"
     static let personal: [PersonalColumn] = [
         .init("name", .marker), .init("company_name", .null), .init("company_key", .null), .init("credit_code", .null),
         .init("mobile", .null), .init("mobile_last4", .null), .init("landline", .null), .init("email", .null),
@@ -47,4 +49,12 @@ enum CustomerChangeKind: RecordKind {
     static let recordType = "customer_change", table = "customer_changes"
     static let customerColumn: String? = "customer_id"
     static let personal: [PersonalColumn] = [.init("old_value", .stars), .init("new_value", .stars)]
+}
+
+extension CustomerFileKind: ConflictAnswering {
+    /// The file as the caller may see it now, masked as their reading of it would be.
+    static func current(_ id: Int, for request: Request) async throws -> CustomerDTO? {
+        guard let customer = try await CustomerModel.read(id, on: request.db) else { return nil }
+        return CustomerDTO(customer, visibility: try request.contactVisibility(of: customer.recordFacts))
+    }
 }

@@ -113,7 +113,10 @@ struct CustomerStore {
         context: AuditContext,
         followUp: FollowUpPlan? = nil
     ) async throws -> [FieldChange] {
-        guard customer.version == version else { throw CustomerConflict(current: customer) }
+        let id = try customer.requireID()
+        guard customer.version == version else {
+            throw RecordConflict(CustomerFileKind.self, id: id, readVersion: version)
+        }
         let changes = FieldChange.between(customer.values.historyFields, values.historyFields)
         guard !changes.isEmpty else { return [] }
         let identityChanged = changes.contains { ["mobile", "creditCode", "companyName"].contains($0.field) }
@@ -123,36 +126,34 @@ struct CustomerStore {
                 try await DuplicateCheck.refuse(duplicates, for: values, context: context, on: database)
             }
         }
-        let id = try customer.requireID()
         customer.apply(values)
-        customer.version = version + 1
-        customer.updatedAt = context.now
-        try await database.transaction { tx in
-            // Claim the version first: of two saves from one version, only one finds the row. The
-            // claim holds the row until the transaction ends, on SQLite and PostgreSQL alike.
-            let claimed = try await tx.sql().raw(
-                """
-                UPDATE customers SET version = version + 1 WHERE id = \(bind: id) AND version = \(bind: version) RETURNING id
-                """
-            ).all()
-            guard !claimed.isEmpty else {
-                throw CustomerConflict(current: try await CustomerModel.find(id, on: tx) ?? customer)
-            }
-            try await customer.update(on: tx)
+        let written = try await database.transaction { tx in
+            // Of two saves from one version, only one claims the row; the claim holds it until the
+            // transaction ends, on SQLite and PostgreSQL alike.
+            let written = try await RecordWrites.change(
+                CustomerFileKind.self, id: id, version: version,
+                RecordWrite(
+                    set: customer.valueAssignments,
+                    timeline: .init(
+                        kind: .changed,
+                        message: StoredMessage(
+                            "timeline.message.changed", ["fields": .terms(changes.map { "customer.field.\($0.field)" })]
+                        )
+                    ),
+                    audit: .init(action: "customer.updated", fields: changes.map(\.field), detail: "")),
+                context: context, on: tx)
             for change in changes {
-                try await CustomerChangeModel(customerID: id, change: change, context: context).create(on: tx)
+                try await CustomerChangeModel(
+                    customerID: id, change: change, version: written.version, context: context
+                )
+                .create(on: tx)
             }
             try await CustomerSearchIndex.update(customerID: id, text: customer.searchText, on: tx)
-            try await Timeline.record(
-                .changed, customerID: id, recordType: "customer", recordID: id,
-                message: StoredMessage(
-                    "timeline.message.changed", ["fields": .terms(changes.map { "customer.field.\($0.field)" })]),
-                context: context, on: tx)
             if let followUp { _ = try await FollowUpStore.insert(followUp, customerID: id, context: context, on: tx) }
-            try await AuditLog.record(
-                "customer.updated", recordType: "customer", recordID: String(id), fields: changes.map(\.field),
-                context: context, on: tx)
+            return written
         }
+        customer.version = written.version
+        customer.updatedAt = context.now
         return changes
     }
 
@@ -183,31 +184,33 @@ struct CustomerStore {
             for customer in customers where customer.responsibleStaffID != staffID {
                 let id = try customer.requireID()
                 let old = customer.responsibleStaffID.map(String.init) ?? ""
-                customer.responsibleStaffID = staffID
-                customer.version += 1
-                customer.updatedAt = context.now
-                try await customer.update(on: tx)
+                // The version just read in this transaction: only a save racing this one conflicts.
+                let written = try await RecordWrites.change(
+                    CustomerFileKind.self, id: id, version: customer.version,
+                    RecordWrite(
+                        set: "responsible_staff_id = \(bind: staffID)",
+                        timeline: .init(
+                            kind: .reassigned,
+                            message: StoredMessage("timeline.message.reassigned", ["staff": "\(name(staffID))"])),
+                        audit: .init(
+                            action: "customer.reassigned", fields: ["responsibleStaffID"],
+                            detail: "\(name(Int(old))) → \(name(staffID))"
+                                + (reason.isEmpty ? "" : " · \(reason.prefix(200))"))),
+                    context: context, on: tx)
                 // Open follow-ups go with the customer to the new specialist's lists, and their
                 // reminder marks are cleared: the new specialist is reminded of what is due or overdue.
                 try await tx.sql().raw(
                     """
-                    UPDATE follow_ups SET staff_id = \(bind: staffID), due_reminded_at = NULL, overdue_reminded_at = NULL
+                    UPDATE follow_ups SET staff_id = \(bind: staffID), due_reminded_at = NULL, overdue_reminded_at = NULL,
+                        updated_at = \(bind: context.now), version = version + 1
                     WHERE customer_id = \(bind: id) AND completed_at IS NULL
                     """
                 ).run()
                 try await CustomerChangeModel(
                     customerID: id,
                     change: FieldChange(field: "responsibleStaffID", oldValue: old, newValue: String(staffID)),
-                    context: context
+                    version: written.version, context: context
                 ).create(on: tx)
-                try await Timeline.record(
-                    .reassigned, customerID: id, recordType: "customer", recordID: id,
-                    message: StoredMessage("timeline.message.reassigned", ["staff": "\(name(staffID))"]),
-                    context: context, on: tx)
-                try await AuditLog.record(
-                    "customer.reassigned", recordType: "customer", recordID: String(id), fields: ["responsibleStaffID"],
-                    detail: "\(name(Int(old))) → \(name(staffID))" + (reason.isEmpty ? "" : " · \(reason.prefix(200))"),
-                    context: context, on: tx)
                 moved += 1
             }
             if moved > 0, let notice, staffID != context.actorStaffID {
@@ -237,7 +240,19 @@ struct ReassignmentNotice: Sendable {
     var link: String
 }
 
-/// Someone saved the customer since the editor read it; carries what is saved now.
-struct CustomerConflict: Error {
-    var current: CustomerModel
+extension CustomerModel {
+    /// The columns ``apply(_:)`` sets, as the write path's assignments: a change claims the version
+    /// and writes them in one statement.
+    var valueAssignments: SQLQueryString {
+        """
+        kind = \(bind: kind), name = \(bind: name), company_name = \(bind: companyName), company_key = \(bind: companyKey),
+        credit_code = \(bind: creditCode), mobile = \(bind: mobile), mobile_last4 = \(bind: mobileLast4), landline = \(bind: landline),
+        email = \(bind: email), wechat_id = \(bind: wechatID), province = \(bind: province), city = \(bind: city),
+        address = \(bind: address), business_scope = \(bind: businessScope), industries = \(bind: industries),
+        budget_min_yuan = \(bind: budgetMinYuan), budget_max_yuan = \(bind: budgetMaxYuan), preferred_regions = \(bind: preferredRegions),
+        timing = \(bind: timing), source = \(bind: source), category = \(bind: category), grade = \(bind: grade), stage = \(bind: stage),
+        lost_reason = \(bind: lostReason), tags = \(bind: tags), remarks = \(bind: remarks), consent_channel = \(bind: consentChannel),
+        consent_notice_version = \(bind: consentNoticeVersion), search_text = \(bind: searchText)
+        """
+    }
 }

@@ -15,10 +15,6 @@ struct CustomersAPIController: RouteCollection {
         var error: APIErrorBody.Detail
         var duplicates: [DuplicateMatch]
     }
-    struct ConflictBody: Content {
-        var error: APIErrorBody.Detail
-        var current: CustomerDTO
-    }
     struct TimelineEntryDTO: Content {
         var id: Int; var occurredAt: Date; var kind: String; var recordType: String; var recordID: Int?
         var actorName: String; var summary: String
@@ -190,13 +186,6 @@ struct CustomersAPIController: RouteCollection {
                 context: req.auditContext, followUp: followUp)
             return try await CustomerDTO(customer, visibility: try req.contactVisibility(of: customer.recordFacts))
                 .encodeResponse(for: req)
-        } catch let conflict as CustomerConflict {
-            let body = ConflictBody(
-                error: .init(code: "conflict", message: req.t("error.conflict.customer"), fields: [:]),
-                current: CustomerDTO(
-                    conflict.current, visibility: try req.contactVisibility(of: conflict.current.recordFacts))
-            )
-            return try await body.encodeResponse(status: .conflict, for: req)
         } catch let duplicates as PossibleDuplicates {
             return try await duplicateResponse(duplicates, req)
         }

@@ -184,10 +184,13 @@ struct CustomersController: RouteCollection {
             if form.duplicateReason != nil {
                 page.errors["duplicateReason"] = "validation.customer.duplicate_reason_required"
             }
-        } catch let conflict as CustomerConflict {
-            // Show what is saved now; the person re-applies their change knowingly (S6).
-            page = CustomerFormPage(draft: conflict.current.draft, customer: conflict.current)
-            page.formErrorKey = "error.conflict.customer"
+        } catch let conflict as RecordConflict {
+            // What was changed since the form was read, and the form as typed on the current version:
+            // sending it again is the person's knowing choice (S6).
+            let current = try await CustomerModel.find(conflict.recordID, on: req.db) ?? customer
+            page.version = current.version
+            page.formErrorKey = conflict.messageKey
+            page.conflict = try await req.customerConflictView(conflict, customer: current)
             return try await req.renderPage("customers/form", titleKey: "customers.edit", page, status: .conflict)
         }
         return try await req.renderPage(

@@ -7,13 +7,15 @@ import Vapor
 /// Moving a follow-up to another time with a reason, and completing several at once (issue 10,
 /// improvement 5).
 extension FollowUpStore {
-    struct RescheduleInput: Content { var dueAt: String?; var reason: String? }
+    /// `version`: the one read (the API's); without it, a follow-up completed meanwhile is refused at
+    /// the field.
+    struct RescheduleInput: Content { var dueAt: String?; var reason: String?; var version: Int? }
 
     /// Moves an open follow-up to a new time (not in the past, as when planning), giving the reason;
     /// on the timeline and in the audit log with the old and new time.
     func reschedule(_ followUpID: Int, _ input: RescheduleInput, context: AuditContext, timeZone: TimeZone) async throws
     {
-        guard let followUp = try await find(followUpID), followUp.completedAt == nil else {
+        guard let followUp = try await stillOpen(followUpID, version: input.version) else {
             throw FieldErrors(["dueAt": "validation.follow_up.already_completed"])
         }
         var errors = FieldErrors()
@@ -31,25 +33,30 @@ extension FollowUpStore {
         guard errors.isEmpty, let plan else { throw errors }
         // The reminder marks are cleared: the new time is reminded again, due and overdue.
         try await database.transaction { tx in
-            let moved = try await tx.sql().raw(
-                """
-                UPDATE follow_ups SET due_at = \(bind: plan.dueAt), due_reminded_at = NULL, overdue_reminded_at = NULL WHERE id = \(bind: followUpID) AND completed_at IS NULL RETURNING id
-                """
-            ).first()
-            guard moved != nil else { throw FieldErrors(["dueAt": "validation.follow_up.already_completed"]) }
-            try await Timeline.record(
-                .followUpPlanned, customerID: followUp.customerID, recordType: "follow_up", recordID: followUpID,
-                message: StoredMessage(
-                    "timeline.message.follow_up_moved",
-                    [
-                        "from": "\(DisplayFormat.dateTime(followUp.dueAt))",
-                        "to": "\(DisplayFormat.dateTime(plan.dueAt))",
-                        "purpose": "\(followUp.purpose)",
-                    ]), quoting: reason, context: context, on: tx)
-            try await AuditLog.record(
-                "follow_up.rescheduled", recordType: "follow_up", recordID: String(followUpID), fields: ["dueAt"],
-                detail: "\(DisplayFormat.dateTime(followUp.dueAt)) → \(DisplayFormat.dateTime(plan.dueAt)) · \(reason)",
-                context: context, on: tx)
+            do {
+                try await RecordWrites.change(
+                    FollowUpKind.self, id: followUpID, version: input.version ?? followUp.version,
+                    RecordWrite(
+                        set: "due_at = \(bind: plan.dueAt), due_reminded_at = NULL, overdue_reminded_at = NULL",
+                        condition: "completed_at IS NULL",
+                        timeline: .init(
+                            kind: .followUpPlanned,
+                            message: StoredMessage(
+                                "timeline.message.follow_up_moved",
+                                [
+                                    "from": "\(DisplayFormat.dateTime(followUp.dueAt))",
+                                    "to": "\(DisplayFormat.dateTime(plan.dueAt))",
+                                    "purpose": "\(followUp.purpose)",
+                                ]), quoting: reason),
+                        audit: .init(
+                            action: "follow_up.rescheduled", fields: ["dueAt"],
+                            detail:
+                                "\(DisplayFormat.dateTime(followUp.dueAt)) → \(DisplayFormat.dateTime(plan.dueAt)) · \(reason)"
+                        )),
+                    context: context, on: tx)
+            } catch is RecordConflict where input.version == nil {
+                throw FieldErrors(["dueAt": "validation.follow_up.already_completed"])
+            }
         }
     }
 

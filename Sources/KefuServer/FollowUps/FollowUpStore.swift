@@ -9,7 +9,13 @@ struct FollowUpStore {
     let database: any Database
 
     struct PlanInput: Codable, Sendable { var dueAt: String; var channel: String; var purpose: String }
-    struct CompletionInput: Codable, Sendable { var outcome: String; var next: PlanInput? }
+    /// `version`: the one read (the API's); a completion sent on a stale one is a conflict. Without it,
+    /// a follow-up completed meanwhile is refused at the field.
+    struct CompletionInput: Codable, Sendable {
+        var outcome: String
+        var next: PlanInput?
+        var version: Int? = nil
+    }
 
     /// How many follow-ups of the customer are open.
     func openCount(customerID: Int) async throws -> Int {
@@ -36,9 +42,9 @@ struct FollowUpStore {
     {
         let id = try await tx.sql().raw(
             """
-            INSERT INTO follow_ups (customer_id, staff_id, due_at, channel, purpose, created_at, created_by_staff_id)
+            INSERT INTO follow_ups (customer_id, staff_id, due_at, channel, purpose, created_at, created_by_staff_id, updated_at, version)
             SELECT id, COALESCE(responsible_staff_id, \(bind: context.actorStaffID)), \(bind: plan.dueAt), \(bind: plan.channel.rawValue),
-                   \(bind: plan.purpose), \(bind: context.now), \(bind: context.actorStaffID)
+                   \(bind: plan.purpose), \(bind: context.now), \(bind: context.actorStaffID), \(bind: context.now), 1
             FROM customers WHERE id = \(bind: customerID)
             RETURNING id
             """
@@ -60,7 +66,7 @@ struct FollowUpStore {
     /// Completes a follow-up. When it is the customer's last open one and the customer is at the
     /// intent or negotiating stage, the next one must be planned in the same step.
     func complete(_ followUpID: Int, _ input: CompletionInput, context: AuditContext, timeZone: TimeZone) async throws {
-        guard let followUp = try await find(followUpID), followUp.completedAt == nil else {
+        guard let followUp = try await stillOpen(followUpID, version: input.version) else {
             throw FieldErrors(["outcome": "validation.follow_up.already_completed"])
         }
         let sql = try database.sql()
@@ -78,25 +84,29 @@ struct FollowUpStore {
             next: input.next.map(Self.draft), now: context.now, timeZone: timeZone
         ).get()
         try await database.transaction { tx in
-            let done = try await tx.sql().raw(
-                """
-                UPDATE follow_ups SET completed_at = \(bind: context.now), completed_by_staff_id = \(bind: context.actorStaffID),
-                    outcome = \(bind: input.outcome.trimmed)
-                WHERE id = \(bind: followUpID) AND completed_at IS NULL RETURNING id
-                """
-            ).first()
-            // Completed by someone else a moment ago.
-            guard done != nil else { throw FieldErrors(["outcome": "validation.follow_up.already_completed"]) }
-            try await Timeline.record(
-                .followUpCompleted, customerID: followUp.customerID, recordType: "follow_up", recordID: followUpID,
-                message: StoredMessage("timeline.message.text"), quoting: input.outcome.trimmed, context: context,
-                on: tx)
+            do {
+                try await RecordWrites.change(
+                    FollowUpKind.self, id: followUpID, version: input.version ?? followUp.version,
+                    RecordWrite(
+                        set: """
+                            completed_at = \(bind: context.now), completed_by_staff_id = \(bind: context.actorStaffID),
+                            outcome = \(bind: input.outcome.trimmed)
+                            """,
+                        condition: "completed_at IS NULL",
+                        timeline: .init(
+                            kind: .followUpCompleted, message: StoredMessage("timeline.message.text"),
+                            quoting: input.outcome.trimmed),
+                        audit: .init(
+                            action: "follow_up.completed", fields: ["outcome"],
+                            detail: "customer \(followUp.customerID)")),
+                    context: context, on: tx)
+            } catch is RecordConflict where input.version == nil {
+                // Completed by someone else a moment ago.
+                throw FieldErrors(["outcome": "validation.follow_up.already_completed"])
+            }
             try await tx.sql().raw(
                 "UPDATE customers SET updated_at = \(bind: context.now) WHERE id = \(bind: followUp.customerID)"
             ).run()
-            try await AuditLog.record(
-                "follow_up.completed", recordType: "follow_up", recordID: String(followUpID), fields: ["outcome"],
-                detail: "customer \(followUp.customerID)", context: context, on: tx)
             if let next { _ = try await Self.insert(next, customerID: followUp.customerID, context: context, on: tx) }
         }
     }
@@ -104,10 +114,10 @@ struct FollowUpStore {
     struct Row: Decodable, Sendable {
         var id: Int, customerID: Int, customerCode: String, customerName: String, customerStage: String
         var staffID: Int?, staffName: String?, dueAt: Date, channel: String, purpose: String
-        var completedAt: Date?, outcome: String?
+        var completedAt: Date?, outcome: String?, version: Int
 
         enum CodingKeys: String, CodingKey {
-            case id, channel, purpose, outcome
+            case id, channel, purpose, outcome, version
             case customerID = "customer_id", customerCode = "customer_code", customerName = "customer_name",
                 customerStage = "customer_stage"
             case staffID = "staff_id", staffName = "staff_name", dueAt = "due_at", completedAt = "completed_at"
@@ -117,9 +127,19 @@ struct FollowUpStore {
     private static let select: SQLQueryString = """
         SELECT follow_ups.id, follow_ups.customer_id, customers.code AS customer_code, customers.name AS customer_name,
                customers.stage AS customer_stage, follow_ups.staff_id, staff.display_name AS staff_name, follow_ups.due_at,
-               follow_ups.channel, follow_ups.purpose, follow_ups.completed_at, follow_ups.outcome
+               follow_ups.channel, follow_ups.purpose, follow_ups.completed_at, follow_ups.outcome, follow_ups.version
         FROM follow_ups JOIN customers ON customers.id = follow_ups.customer_id LEFT JOIN staff ON staff.id = follow_ups.staff_id
         """
+
+    /// The follow-up if still open; a version sent that is no longer its own is a conflict, whatever
+    /// happened to it meanwhile.
+    func stillOpen(_ id: Int, version: Int?) async throws -> Row? {
+        guard let row = try await find(id) else { return nil }
+        if let version, version != row.version {
+            throw RecordConflict(FollowUpKind.self, id: id, readVersion: version)
+        }
+        return row.completedAt == nil ? row : nil
+    }
 
     func find(_ id: Int) async throws -> Row? {
         try await database.sql().raw("\(Self.select) WHERE follow_ups.id = \(bind: id)").first(decoding: Row.self)

@@ -18,6 +18,7 @@ struct FollowUpsAPIController: RouteCollection {
         var isOverdue: Bool
         var completedAt: Date?
         var outcome: String?
+        var version: Int
     }
 
     func boot(routes: any RoutesBuilder) throws {
@@ -106,7 +107,7 @@ struct FollowUpsAPIController: RouteCollection {
             staffID: row.staffID,
             staffName: row.staffName, dueAt: row.dueAt, channel: row.channel, purpose: row.purpose,
             isOverdue: FollowUpRule.isOverdue(dueAt: row.dueAt, completedAt: row.completedAt, now: now),
-            completedAt: row.completedAt, outcome: row.outcome
+            completedAt: row.completedAt, outcome: row.outcome, version: row.version
         )
     }
 }

@@ -26,6 +26,7 @@ struct InquiryDTO: Content {
     var visitorMobile: String?
     var visitorCompany: String?
     var visitorIntent: String?
+    var version: Int
 
     init(_ row: InquiryStore.Row, actor: Actor, now: Date) {
         id = row.id; number = row.number; customerID = row.customerID; customerCode = row.customerCode;
@@ -38,6 +39,7 @@ struct InquiryDTO: Content {
         }
         repliedAt = row.repliedAt; reply = row.reply; staffID = row.staffID; staffName = row.staffName
         visitorName = row.visitorName; visitorCompany = row.visitorCompany; visitorIntent = row.visitorIntent
+        version = row.version
         let masked = ContactVisibility.decide(for: actor, on: row.recordFacts, revealed: false) == .masked
         visitorMobile = masked ? row.visitorMobile.map(MainlandMobile.masked) : row.visitorMobile
     }
@@ -198,7 +200,9 @@ extension Request {
 /// `/api/v1/inquiries`: intake, promised replies and their closing, the public-form queue and its
 /// assignment, and the response-time figures (R3.1, R4.1 #2).
 struct InquiriesAPIController: RouteCollection {
-    struct ReplyRequest: Content { var reply: String? }
+    /// `version`: the one read; a reply sent on a stale one is a conflict. Without it, a reply closed
+    /// meanwhile is refused at the field.
+    struct ReplyRequest: Content { var reply: String?; var version: Int? }
     struct AssignRequest: Content { var staffID: Int? }
     struct FiguresDTO: Content {
         var since: Date; var answered: Int; var averageResponseMinutes: Int?; var promisedReplied: Int;
@@ -263,7 +267,7 @@ struct InquiriesAPIController: RouteCollection {
         let row = try await req.inquiry(for: .replyInquiry)
         let input = try req.content.decode(ReplyRequest.self)
         let store = InquiryStore(database: req.db)
-        try await store.reply(row.id, reply: input.reply ?? "", context: req.auditContext)
+        try await store.reply(row.id, reply: input.reply ?? "", version: input.version, context: req.auditContext)
         guard let saved = try await store.find(row.id) else { throw KefuError.notFound }
         return InquiryDTO(saved, actor: try req.requireStaff().actor, now: req.now)
     }

@@ -33,7 +33,8 @@ extension InquiriesAPIController {
             responses: [200: "Inquiry"]),
         APIOperation(
             method: .POST, path: "/api/v1/inquiries/{id}/reply", tag: "Inquiries",
-            summary: "Close an open inquiry or promised reply with the reply given",
+            summary:
+                "Close an open inquiry or promised reply with the reply given (409 with the current inquiry when the version sent is stale)",
             parameters: [OpenAPIParameters.id], requestSchema: "InquiryReply", responses: [200: "Inquiry"]),
         APIOperation(
             method: .POST, path: "/api/v1/inquiries/{id}/assign", tag: "Inquiries",
@@ -77,8 +78,8 @@ extension InquiriesAPIController {
                     "repliedAt": nullableTime, "reply": nullableText, "staffID": Schema.nullable("integer"),
                     "staffName": nullableText,
                     "visitorName": nullableText, "visitorMobile": nullableText, "visitorCompany": nullableText,
-                    "visitorIntent": nullableText,
-                ], required: ["id", "channel", "receivedAt", "question", "status"]),
+                    "visitorIntent": nullableText, "version": Schema.integer,
+                ], required: ["id", "channel", "receivedAt", "question", "status", "version"]),
             "InquiryPage": Schema.page(of: "Inquiry"),
             "InquiryInput": [
                 "type": "object",
@@ -120,7 +121,9 @@ extension InquiriesAPIController {
                     "nextStepChannel": Schema.nullable("string"),
                 ], "required": ["channel", "question"],
             ],
-            "InquiryReply": Schema.object(["reply": text], required: ["reply"]),
+            "InquiryReply": Schema.object(
+                ["reply": text, "version": ["type": "integer", "description": "The version read; 409 when stale"]],
+                required: ["reply"]),
             "InquiryLoad": Schema.object(
                 ["staffID": Schema.integer, "staffName": text, "open": Schema.integer, "promised": Schema.integer],
                 required: ["staffID", "staffName", "open", "promised"]),

@@ -1,5 +1,6 @@
 import Fluent
 import KefuDomain
+import Vapor
 
 /// Inquiries and promised replies (R3.1), the public form's included: the question and the visitor's
 /// own details are personal.
@@ -12,10 +13,20 @@ enum InquiryKind: LoadableRecordKind {
         .init("visitor_name", .null), .init("visitor_mobile", .null), .init("visitor_company", .null),
         .init("source_address", .null),
     ]
+    /// The handler, the state and the reply: what a person changes after intake.
+    static let tracked = ["status", "staff_id", "reply"]
+    static let conflictMessageKey = "error.conflict.inquiry"
 
     static func load(_ id: Int, on database: any Database) async throws -> (
         record: InquiryStore.Row, facts: RecordFacts
     )? {
         try await InquiryStore(database: database).find(id).map { ($0, $0.recordFacts) }
+    }
+}
+
+extension InquiryKind: ConflictAnswering {
+    static func current(_ id: Int, for request: Request) async throws -> InquiryDTO? {
+        guard let row = try await InquiryStore(database: request.db).find(id) else { return nil }
+        return InquiryDTO(row, actor: try request.requireStaff().actor, now: request.now)
     }
 }

@@ -57,36 +57,58 @@ struct InquiryStore {
     }
 
     /// Closes an open or promised inquiry with the reply given; the first answer's time is kept for
-    /// the response-time figures.
-    func reply(_ id: Int, reply: String, context: AuditContext) async throws {
+    /// the response-time figures. With `version` (the API's), a stale one is a conflict; without it
+    /// (the page's), a reply someone else closed meanwhile is refused at the field as before.
+    func reply(_ id: Int, reply: String, version: Int? = nil, context: AuditContext) async throws {
         let text = reply.trimmed
         if text.isEmpty { throw FieldErrors(["reply": "validation.required"]) }
         if text.count > 4000 { throw FieldErrors(["reply": "validation.too_long"]) }
+        let closed = FieldErrors(["reply": "validation.inquiry.already_closed"])
         try await database.transaction { tx in
-            let row = try await tx.sql().raw(
-                """
-                UPDATE inquiries SET status = 'closed', reply = \(bind: text), replied_at = \(bind: context.now),
-                    first_answered_at = COALESCE(first_answered_at, \(bind: context.now)), updated_at = \(bind: context.now), version = version + 1
-                WHERE id = \(bind: id) AND status IN ('open', 'promised')
-                RETURNING customer_id, number
-                """
-            ).first()
-            guard let row else { throw FieldErrors(["reply": "validation.inquiry.already_closed"]) }
-            if let customerID = try row.decode(column: "customer_id", as: Int?.self) {
-                try await Timeline.record(
-                    .reply, customerID: customerID, recordType: "inquiry", recordID: id,
-                    message: StoredMessage(
-                        "timeline.message.number_text",
-                        ["number": "\(try row.decode(column: "number", as: String?.self) ?? "")"]),
-                    quoting: text, context: context, on: tx)
-                try await tx.sql().raw(
-                    "UPDATE customers SET updated_at = \(bind: context.now) WHERE id = \(bind: customerID)"
-                ).run()
+            guard let current = try await Self.claimable(id, on: tx) else { throw KefuError.notFound }
+            // Closed on the version read: the reply came too late, not from a stale form.
+            if version.map({ $0 == current.version }) ?? true, !["open", "promised"].contains(current.status) {
+                throw closed
             }
-            try await AuditLog.record(
-                "inquiry.replied", recordType: "inquiry", recordID: String(id), fields: ["reply"], context: context,
-                on: tx)
+            do {
+                let written = try await RecordWrites.change(
+                    InquiryKind.self, id: id, version: version ?? current.version,
+                    RecordWrite(
+                        set: """
+                            status = 'closed', reply = \(bind: text), replied_at = \(bind: context.now),
+                            first_answered_at = COALESCE(first_answered_at, \(bind: context.now))
+                            """,
+                        condition: "status IN ('open', 'promised')",
+                        timeline: .init(
+                            kind: .reply,
+                            message: StoredMessage(
+                                "timeline.message.number_text", ["number": "\(current.number ?? "")"]),
+                            quoting: text),
+                        audit: .init(action: "inquiry.replied", fields: ["reply"], detail: "")),
+                    context: context, on: tx)
+                if let customerID = written.customerID {
+                    try await tx.sql().raw(
+                        "UPDATE customers SET updated_at = \(bind: context.now) WHERE id = \(bind: customerID)"
+                    ).run()
+                }
+            } catch is RecordConflict where version == nil {
+                throw closed
+            }
         }
+    }
+
+    /// The version, state and number of an inquiry, read in the transaction that changes it.
+    private static func claimable(_ id: Int, on tx: any Database) async throws -> (
+        version: Int, status: String, number: String?
+    )? {
+        guard
+            let row = try await tx.sql().raw("SELECT version, status, number FROM inquiries WHERE id = \(bind: id)")
+                .first()
+        else { return nil }
+        return (
+            try row.decode(column: "version", as: Int.self), try row.decode(column: "status", as: String.self),
+            try row.decode(column: "number", as: String?.self)
+        )
     }
 
     /// A public-form submission: waits in the queue, with the visitor's consent and the address it
@@ -125,7 +147,8 @@ struct InquiryStore {
             guard
                 let row = try await tx.sql().raw(
                     """
-                    SELECT visitor_name, visitor_mobile, visitor_company, visitor_intent, consent_notice_version, consent_at, question, status, number
+                    SELECT visitor_name, visitor_mobile, visitor_company, visitor_intent, consent_notice_version, consent_at, question, status, number,
+                        version
                     FROM inquiries WHERE id = \(bind: id)
                     """
                 ).first(decoding: QueuedRow.self)
@@ -168,23 +191,26 @@ struct InquiryStore {
                     customerID: newID, context: context)
             }
             guard let customerID else { throw KefuError.notFound }
-            let updated = try await tx.sql().raw(
-                """
-                UPDATE inquiries SET customer_id = \(bind: customerID), staff_id = \(bind: staffID), status = 'open',
-                    updated_at = \(bind: context.now), version = version + 1
-                WHERE id = \(bind: id) AND status = 'waiting' RETURNING id
-                """
-            ).first()
-            guard updated != nil else { throw FieldErrors(["staffID": "validation.inquiry.not_waiting"]) }
-            try await Timeline.record(
-                .inquiry, customerID: customerID, recordType: "inquiry", recordID: id,
-                message: StoredMessage(
-                    "timeline.message.inquiry_channel",
-                    ["number": "\(row.number ?? "")", "channel": .term("inquiry.channel.web_form")]),
-                quoting: row.question, context: context, on: tx)
-            try await AuditLog.record(
-                "inquiry.assigned", recordType: "inquiry", recordID: String(id), fields: ["staffID", "customerID"],
-                detail: "staff \(staffID), customer \(customerID)", context: context, on: tx)
+            // Filed once: an assignment that finds the inquiry no longer waiting changes nothing.
+            do {
+                try await RecordWrites.change(
+                    InquiryKind.self, id: id, version: row.version,
+                    RecordWrite(
+                        set: "customer_id = \(bind: customerID), staff_id = \(bind: staffID), status = 'open'",
+                        condition: "status = 'waiting'",
+                        timeline: .init(
+                            kind: .inquiry,
+                            message: StoredMessage(
+                                "timeline.message.inquiry_channel",
+                                ["number": "\(row.number ?? "")", "channel": .term("inquiry.channel.web_form")]),
+                            quoting: row.question),
+                        audit: .init(
+                            action: "inquiry.assigned", fields: ["staffID", "customerID"],
+                            detail: "staff \(staffID), customer \(customerID)")),
+                    context: context, on: tx)
+            } catch is RecordConflict {
+                throw FieldErrors(["staffID": "validation.inquiry.not_waiting"])
+            }
             return staffID
         }
     }
@@ -192,6 +218,7 @@ struct InquiryStore {
     private struct QueuedRow: Decodable {
         var visitor_name: String?, visitor_mobile: String?, visitor_company: String?, visitor_intent: String?
         var consent_notice_version: String?, consent_at: Date?, question: String, status: String, number: String?
+        var version: Int
     }
 
     /// The last specialist a public-form inquiry went to, for round robin.
@@ -209,9 +236,10 @@ struct InquiryStore {
         var channel: String, receivedAt: Date, question: String, needs: String?, answer: String?, firstAnsweredAt: Date?
         var status: String, promisedBy: Date?, repliedAt: Date?, reply: String?, staffID: Int?, staffName: String?
         var visitorName: String?, visitorMobile: String?, visitorCompany: String?, visitorIntent: String?
+        var version: Int
 
         enum CodingKeys: String, CodingKey {
-            case id, number, channel, question, needs, answer, status, reply
+            case id, number, channel, question, needs, answer, status, reply, version
             case customerID = "customer_id", customerCode = "customer_code", customerName = "customer_name",
                 customerOwnerID = "customer_owner_id"
             case receivedAt = "received_at", firstAnsweredAt = "first_answered_at", promisedBy = "promised_by",
@@ -230,7 +258,7 @@ struct InquiryStore {
                customers.responsible_staff_id AS customer_owner_id, inquiries.channel, inquiries.received_at, inquiries.question,
                inquiries.needs, inquiries.answer, inquiries.first_answered_at, inquiries.status, inquiries.promised_by, inquiries.replied_at,
                inquiries.reply, inquiries.staff_id, staff.display_name AS staff_name, inquiries.visitor_name, inquiries.visitor_mobile,
-               inquiries.visitor_company, inquiries.visitor_intent
+               inquiries.visitor_company, inquiries.visitor_intent, inquiries.version
         FROM inquiries LEFT JOIN customers ON customers.id = inquiries.customer_id LEFT JOIN staff ON staff.id = inquiries.staff_id
         """
 

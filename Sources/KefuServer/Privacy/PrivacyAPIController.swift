@@ -97,8 +97,6 @@ struct PrivacyAPIController: RouteCollection {
                 survivorVersion: input.version, reason: input.reason, context: req.auditContext)
         } catch let refusal as CustomerMerge.Refusal {
             throw KefuError.validation(FieldErrors(["duplicateID": refusal.messageKey]))
-        } catch is CustomerConflict {
-            throw KefuError.conflict("error.conflict.customer")
         }
         return CustomerDTO(survivor, visibility: .full)
     }

@@ -82,8 +82,8 @@ struct PrivacyController: RouteCollection {
         } catch let errors as FieldErrors {
             return req.redirect(
                 to: back, flash: FlashMessage(.error, errors.messages.values.first ?? "error.validation"))
-        } catch let error as KefuError where error.status == .conflict {
-            return req.redirect(to: back, flash: FlashMessage(.error, "error.conflict"))
+        } catch let conflict as RecordConflict {
+            return req.redirect(to: back, flash: FlashMessage(.error, conflict.messageKey))
         }
         return req.redirect(
             to: back, flash: FlashMessage(.success, approve ? "flash.sharing_approved" : "flash.sharing_rejected"))
@@ -114,7 +114,7 @@ struct PrivacyController: RouteCollection {
                 survivor, revealed: false,
                 errors: errors.messages.reduce(into: [:]) { $0["merge_" + $1.key] = $1.value },
                 status: .unprocessableEntity)
-        } catch is CustomerConflict {
+        } catch is RecordConflict {
             return req.redirect(
                 to: SiteURL.customer(try survivor.requireID()).path,
                 flash: FlashMessage(.error, "error.conflict.customer"))

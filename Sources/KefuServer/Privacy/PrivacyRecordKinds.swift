@@ -1,3 +1,5 @@
+import Vapor
+
 /// Consent events (R4.4): the evidence (a recording's reference, a signed form) is personal.
 enum ConsentKind: RecordKind {
     static let recordType = "consent", table = "consents"
@@ -10,4 +12,12 @@ enum SharingRequestKind: RecordKind {
     static let recordType = "sharing_request", table = "sharing_requests"
     static let customerColumn: String? = "customer_id"
     static let personal: [PersonalColumn] = [.init("note", .empty), .init("release_data", .null)]
+    /// The supervisor's decision: what changes after the request is made.
+    static let tracked = ["status", "decision_note"]
+}
+
+extension SharingRequestKind: ConflictAnswering {
+    static func current(_ id: Int, for request: Request) async throws -> SharingRequestDTO? {
+        try await SharingStore(database: request.db).find(id)?.dto
+    }
 }

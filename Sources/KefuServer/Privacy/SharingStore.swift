@@ -82,9 +82,9 @@ struct SharingStore {
         return try await database.transaction { tx -> Int in
             let row = try await tx.sql().raw(
                 """
-                INSERT INTO sharing_requests (customer_id, recipient, purpose, fields, note, status, requested_by_staff_id, requested_at, version)
+                INSERT INTO sharing_requests (customer_id, recipient, purpose, fields, note, status, requested_by_staff_id, requested_at, updated_at, version)
                 VALUES (\(bind: customerID), \(bind: input.recipient.trimmed), \(bind: input.purpose),
-                        \(bind: fields), \(bind: input.note ?? ""), 'pending', \(bind: context.actorStaffID ?? 0), \(bind: context.now), 1)
+                        \(bind: fields), \(bind: input.note ?? ""), 'pending', \(bind: context.actorStaffID ?? 0), \(bind: context.now), \(bind: context.now), 1)
                 RETURNING id
                 """
             ).first()
@@ -106,7 +106,9 @@ struct SharingStore {
     func decide(
         _ request: Row, approve: Bool, note: String, version: Int, customer: CustomerModel, context: AuditContext
     ) async throws {
-        guard request.version == version else { throw KefuError.conflict() }
+        guard request.version == version else {
+            throw RecordConflict(SharingRequestKind.self, id: request.id, readVersion: version)
+        }
         if approve {
             let events = try await ConsentStore(database: database).events(customerID: request.customerID)
             if let problem = SharingRules.approvalProblem(
@@ -120,29 +122,26 @@ struct SharingStore {
         }
         let release =
             approve ? Self.release(of: customer, fields: request.fields.split(separator: ",").map(String.init)) : nil
+        let status = approve ? "approved" : "rejected"
         try await database.transaction { tx in
-            let rows = try await tx.sql().raw(
-                """
-                UPDATE sharing_requests SET status = \(bind: approve ? "approved" : "rejected"), decided_by_staff_id = \(bind: context.actorStaffID),
-                    decided_at = \(bind: context.now), decision_note = \(bind: note), release_data = \(bind: release), version = version + 1
-                WHERE id = \(bind: request.id) AND version = \(bind: version) AND status = 'pending' RETURNING id
-                """
-            ).all()
-            guard !rows.isEmpty else { throw KefuError.conflict() }
-            try await Timeline.record(
-                .sharing, customerID: request.customerID, recordType: "sharing_request", recordID: request.id,
-                message: StoredMessage(
-                    "timeline.message.sharing",
-                    [
-                        "recipient": "\(request.recipient)",
-                        "status": .term("sharing.status.\(approve ? "approved" : "rejected")"),
-                    ]),
+            try await RecordWrites.change(
+                SharingRequestKind.self, id: request.id, version: version,
+                RecordWrite(
+                    set: """
+                        status = \(bind: status), decided_by_staff_id = \(bind: context.actorStaffID), decided_at = \(bind: context.now),
+                        decision_note = \(bind: note), release_data = \(bind: release)
+                        """,
+                    condition: "status = 'pending'",
+                    timeline: .init(
+                        kind: .sharing,
+                        message: StoredMessage(
+                            "timeline.message.sharing",
+                            ["recipient": "\(request.recipient)", "status": .term("sharing.status.\(status)")])),
+                    audit: .init(
+                        action: approve ? "sharing.released" : "sharing.rejected",
+                        fields: request.fields.split(separator: ",").map(String.init),
+                        detail: "customer \(request.customerID) → \(request.recipient): \(note)")),
                 context: context, on: tx)
-            try await AuditLog.record(
-                approve ? "sharing.released" : "sharing.rejected", recordType: "sharing_request",
-                recordID: String(request.id),
-                fields: request.fields.split(separator: ",").map(String.init),
-                detail: "customer \(request.customerID) → \(request.recipient): \(note)", context: context, on: tx)
         }
     }
 

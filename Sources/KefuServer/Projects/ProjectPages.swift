@@ -190,6 +190,8 @@ struct ProjectFormPage: Encodable {
     var industries: [ChoiceOption]
     var errors: [String: String] = [:]
     var formErrorKey: String?
+    /// What was changed since the form was read, when it was sent on a stale version.
+    var conflict: ConflictView?
 
     struct Draft: Encodable {
         var code, name, province, city, address, areaSquareMeters, investmentMinWan, investmentMaxWan: String

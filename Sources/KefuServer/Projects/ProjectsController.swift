@@ -136,10 +136,12 @@ struct ProjectsController: RouteCollection {
             return req.redirect(to: SiteURL.project(record.id).path, flash: FlashMessage(.success, "flash.saved"))
         } catch let errors as FieldErrors {
             page.errors = errors.messages
-        } catch is RecordConflict {
-            let current = try await ProjectStore(database: req.db).find(record.id) ?? record
-            page = ProjectFormPage(draft: current.facts.draft, record: current)
-            page.formErrorKey = "error.conflict.project"
+        } catch let conflict as RecordConflict {
+            // What was changed since the form was read, and the form as typed on the current version:
+            // saving again is the person's knowing choice (S6).
+            page.version = try await ProjectStore(database: req.db).find(record.id)?.version ?? record.version
+            page.formErrorKey = conflict.messageKey
+            page.conflict = try await conflict.pageView(for: req, keepsTyped: true)
             return try await req.renderPage("projects/form", titleKey: "projects.edit", page, status: .conflict)
         }
         return try await req.renderPage("projects/form", titleKey: "projects.edit", page, status: .unprocessableEntity)

@@ -255,6 +255,9 @@ extension FollowUpsAPIController {
                 "dueAt": ["type": "string", "description": "ISO 8601, or yyyy-MM-ddTHH:mm in China time"],
                 "channel": Schema.enumeration(FollowUpChannel.allCases.map(\.rawValue)), "purpose": text,
             ], required: ["dueAt", "channel", "purpose"])
+        let versionRead: JSONValue = [
+            "type": "integer", "description": "The version read; 409 with the current follow-up when stale",
+        ]
         return [
             "FollowUp": Schema.object(
                 [
@@ -263,20 +266,24 @@ extension FollowUpsAPIController {
                     "staffName": Schema.nullable("string"), "dueAt": Schema.dateTime, "channel": text, "purpose": text,
                     "isOverdue": Schema.boolean,
                     "completedAt": Schema.nullable("string", format: "date-time"), "outcome": Schema.nullable("string"),
+                    "version": Schema.integer,
                 ],
                 required: [
                     "id", "customerID", "customerCode", "customerName", "dueAt", "channel", "purpose", "isOverdue",
+                    "version",
                 ]),
             "FollowUpList": ["type": "array", "items": Schema.ref("FollowUp")],
             "FollowUpPage": Schema.page(of: "FollowUp"),
             "FollowUpPlan": plan,
             "FollowUpCompletion": Schema.object(
-                ["outcome": text, "next": ["anyOf": [Schema.ref("FollowUpPlan"), ["type": "null"]]]],
-                required: ["outcome"]),
+                [
+                    "outcome": text, "next": ["anyOf": [Schema.ref("FollowUpPlan"), ["type": "null"]]],
+                    "version": versionRead,
+                ], required: ["outcome"]),
             "FollowUpReschedule": Schema.object(
                 [
                     "dueAt": ["type": "string", "description": "ISO 8601, or yyyy-MM-ddTHH:mm in China time"],
-                    "reason": text,
+                    "reason": text, "version": versionRead,
                 ], required: ["dueAt", "reason"]),
             "FollowUpBulkCompletion": Schema.object(
                 ["ids": ["type": "array", "items": Schema.integer], "outcome": text], required: ["ids", "outcome"]),

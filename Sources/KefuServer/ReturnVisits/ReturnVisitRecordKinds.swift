@@ -7,6 +7,9 @@ enum ReturnVisitKind: LoadableRecordKind {
     static let recordType = "return_visit", table = "return_visits"
     static let customerColumn: String? = "customer_id"
     static let personal: [PersonalColumn] = [.init("notes", .null)]
+    /// The visit's result, recorded once.
+    static let tracked = ["state", "channel", "satisfaction", "cooperation", "notes"]
+    static let conflictMessageKey = "error.conflict.return_visit"
 
     /// The specialist the visit is assigned to owns it.
     static func load(_ id: Int, on database: any Database) async throws -> (
@@ -15,6 +18,14 @@ enum ReturnVisitKind: LoadableRecordKind {
         try await ReturnVisitStore(database: database).find(id).map {
             ($0, RecordFacts(responsibleStaffID: $0.staffID))
         }
+    }
+}
+
+extension ReturnVisitKind: ConflictAnswering {
+    static func current(_ id: Int, for request: Request) async throws -> ReturnVisitsAPIController.VisitDTO? {
+        let store = ReturnVisitStore(database: request.db)
+        guard let row = try await store.find(id) else { return nil }
+        return ReturnVisitsAPIController.dto(row, problems: try await store.problems(id), now: request.now)
     }
 }
 
@@ -28,6 +39,7 @@ enum ReturnVisitProblemKind: RecordKind {
 /// The supervisor's visit intervals per grade and the low survey score.
 enum ReturnVisitSettingsKind: RecordKind {
     static let recordType = "return_visit_settings", table = "return_visit_settings"
+    static let tracked = ["days_a", "days_b", "days_c", "days_d", "ungraded_days", "low_score"]
 }
 
 /// A customer's opinion or suggestion about a project or the service, forwarded to a department.

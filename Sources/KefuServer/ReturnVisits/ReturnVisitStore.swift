@@ -71,34 +71,33 @@ struct ReturnVisitStore {
     func saveSettings(_ settings: ReturnVisitSettings, version: Int, context: AuditContext) async throws {
         let a = settings.days(forGrade: "A"), b = settings.days(forGrade: "B"), c = settings.days(forGrade: "C"),
             d = settings.days(forGrade: "D")
+        let audit = RecordWrite.AuditNote(
+            action: "return_visit.settings", fields: ["daysByGrade", "ungradedDays", "lowScore"],
+            detail: "A=\(a) B=\(b) C=\(c) D=\(d) other=\(settings.ungradedDays) low≤\(settings.lowScore)")
         try await database.transaction { tx in
-            let sql = try tx.sql()
-            let saved: (any SQLRow)?
-            if version == 0 {
-                saved = try await sql.raw(
-                    """
-                    INSERT INTO return_visit_settings (id, days_a, days_b, days_c, days_d, ungraded_days, low_score, created_at, updated_at, version)
-                    VALUES (1, \(bind: a), \(bind: b), \(bind: c), \(bind: d), \(bind: settings.ungradedDays),
-                            \(bind: settings.lowScore), \(bind: context.now), \(bind: context.now), 1)
-                    ON CONFLICT (id) DO NOTHING RETURNING id
-                    """
-                ).first()
-            } else {
-                saved = try await sql.raw(
-                    """
-                    UPDATE return_visit_settings SET days_a = \(bind: a), days_b = \(bind: b), days_c = \(bind: c),
-                        days_d = \(bind: d), ungraded_days = \(bind: settings.ungradedDays), low_score = \(bind: settings.lowScore),
-                        updated_at = \(bind: context.now), version = version + 1
-                    WHERE id = 1 AND version = \(bind: version) RETURNING id
-                    """
-                ).first()
+            guard version == 0 else {
+                try await RecordWrites.change(
+                    ReturnVisitSettingsKind.self, id: 1, version: version,
+                    RecordWrite(
+                        set: """
+                            days_a = \(bind: a), days_b = \(bind: b), days_c = \(bind: c), days_d = \(bind: d),
+                            ungraded_days = \(bind: settings.ungradedDays), low_score = \(bind: settings.lowScore)
+                            """, audit: audit), context: context, on: tx)
+                return
             }
-            guard saved != nil else { throw KefuError.conflict() }
+            // Never saved: the standard settings are written as the first version.
+            let saved = try await tx.sql().raw(
+                """
+                INSERT INTO return_visit_settings (id, days_a, days_b, days_c, days_d, ungraded_days, low_score, created_at, updated_at, version)
+                VALUES (1, \(bind: a), \(bind: b), \(bind: c), \(bind: d), \(bind: settings.ungradedDays),
+                        \(bind: settings.lowScore), \(bind: context.now), \(bind: context.now), 1)
+                ON CONFLICT (id) DO NOTHING RETURNING id
+                """
+            ).first()
+            guard saved != nil else { throw RecordConflict(ReturnVisitSettingsKind.self, id: 1, readVersion: version) }
             try await AuditLog.record(
-                "return_visit.settings", recordType: ReturnVisitSettingsKind.recordType, recordID: "1",
-                fields: ["daysByGrade", "ungradedDays", "lowScore"],
-                detail: "A=\(a) B=\(b) C=\(c) D=\(d) other=\(settings.ungradedDays) low≤\(settings.lowScore)",
-                context: context, on: tx)
+                audit.action, recordType: ReturnVisitSettingsKind.recordType, recordID: "1", fields: audit.fields,
+                detail: audit.detail, context: context, on: tx)
         }
     }
 
@@ -238,21 +237,38 @@ struct ReturnVisitStore {
     func record(
         _ visit: Row, _ result: ReturnVisitResult, version: Int, context: AuditContext, calendar: WorkingCalendar
     ) async throws {
+        // A stale version is a conflict whatever happened meanwhile; the state is the rules' then.
+        guard visit.version == version else {
+            throw RecordConflict(ReturnVisitKind.self, id: visit.id, readVersion: version)
+        }
         guard visit.visitState == .due else {
             throw KefuError(
                 .unprocessableEntity, code: "refused", messageKey: "return_visit.already_done",
                 fields: ["state": "return_visit.already_done"])
         }
+        var arguments: [String: StoredArgument] = [
+            "satisfaction": "\(result.satisfaction)",
+            "cooperation": .term("return_visit.cooperation.\(result.cooperation.rawValue)"),
+        ]
+        if !result.problems.isEmpty { arguments["problems"] = "\(result.problems.count)" }
+        let message = StoredMessage(
+            result.problems.isEmpty
+                ? "timeline.message.return_visit_done" : "timeline.message.return_visit_done_problems", arguments)
         try await database.transaction { tx in
-            let claimed = try await tx.sql().raw(
-                """
-                UPDATE return_visits SET state = 'done', done_at = \(bind: context.now), channel = \(bind: result.channel),
-                    satisfaction = \(bind: result.satisfaction), cooperation = \(bind: result.cooperation.rawValue), notes = \(bind: result.notes),
-                    done_by_staff_id = \(bind: context.actorStaffID), updated_at = \(bind: context.now), version = version + 1
-                WHERE id = \(bind: visit.id) AND version = \(bind: version) AND state = 'due' RETURNING id
-                """
-            ).first()
-            guard claimed != nil else { throw KefuError.conflict("error.conflict.return_visit") }
+            try await RecordWrites.change(
+                ReturnVisitKind.self, id: visit.id, version: version,
+                RecordWrite(
+                    set: """
+                        state = 'done', done_at = \(bind: context.now), channel = \(bind: result.channel), satisfaction = \(bind: result.satisfaction),
+                        cooperation = \(bind: result.cooperation.rawValue), notes = \(bind: result.notes), done_by_staff_id = \(bind: context.actorStaffID)
+                        """,
+                    condition: "state = 'due'",
+                    timeline: .init(kind: .returnVisitDone, message: message),
+                    audit: .init(
+                        action: "return_visit.done",
+                        fields: ["channel", "satisfaction", "cooperation", "notes", "problems"],
+                        detail: "\(result.satisfaction)/5")),
+                context: context, on: tx)
             for problem in result.problems {
                 var complaintID: Int?, feedbackID: Int?
                 switch problem.route {
@@ -283,23 +299,6 @@ struct ReturnVisitStore {
                     """
                 ).run()
             }
-            var arguments: [String: StoredArgument] = [
-                "satisfaction": "\(result.satisfaction)",
-                "cooperation": .term("return_visit.cooperation.\(result.cooperation.rawValue)"),
-            ]
-            if !result.problems.isEmpty { arguments["problems"] = "\(result.problems.count)" }
-            try await Timeline.record(
-                .returnVisitDone, customerID: visit.customerID, recordType: ReturnVisitKind.recordType,
-                recordID: visit.id,
-                message: StoredMessage(
-                    result.problems.isEmpty
-                        ? "timeline.message.return_visit_done" : "timeline.message.return_visit_done_problems",
-                    arguments), context: context, on: tx)
-            try await AuditLog.record(
-                "return_visit.done", recordType: ReturnVisitKind.recordType, recordID: String(visit.id),
-                fields: ["channel", "satisfaction", "cooperation", "notes", "problems"],
-                detail: "\(result.satisfaction)/5",
-                context: context, on: tx)
         }
     }
 

@@ -78,6 +78,8 @@ struct ReturnVisitsController: RouteCollection {
         var channels: [ChoiceOption]; var scores: [ChoiceOption]; var cooperations: [ChoiceOption];
         var problemRows: [ProblemRow]
         var draftNotes: String; var errors: [String: String] = [:]; var formErrorKey: String?
+        /// What was changed since the form was read, when it was sent on a stale version.
+        var conflict: ConflictView?
         var canSendSurvey = false; var surveyText: String?
         var history: [History]; var hasHistory: Bool
         struct History: Encodable {
@@ -195,6 +197,14 @@ struct ReturnVisitsController: RouteCollection {
                 "return-visits/show", titleKey: "return_visits.title",
                 try await showPage(req, row, form: form, errors: errors.messages),
                 status: .unprocessableEntity)
+        } catch let conflict as RecordConflict {
+            // The visit as it is now, what changed since the form was read, and the form as typed.
+            let fresh = try await ReturnVisitStore(database: req.db).find(row.id) ?? row
+            var page = try await showPage(req, fresh, form: form)
+            page.formErrorKey = conflict.messageKey
+            page.conflict = try await conflict.pageView(for: req, keepsTyped: true)
+            return try await req.renderPage(
+                "return-visits/show", titleKey: "return_visits.title", page, status: .conflict)
         } catch let error as KefuError where error.status == .conflict || error.status == .unprocessableEntity {
             let fresh = try await ReturnVisitStore(database: req.db).find(row.id) ?? row
             var page = try await showPage(req, fresh, form: form, errors: error.fields)
@@ -210,6 +220,7 @@ struct ReturnVisitsController: RouteCollection {
         var daysA: String; var daysB: String; var daysC: String; var daysD: String; var ungradedDays: String;
         var lowScore: String; var version: Int
         var errors: [String: String] = [:]; var formErrorKey: String?
+        var conflict: ConflictView?
     }
 
     struct SettingsForm: Content {
@@ -246,6 +257,13 @@ struct ReturnVisitsController: RouteCollection {
             page.errors = errors.messages
             return try await req.renderPage(
                 "return-visits/settings", titleKey: "return_visits.settings", page, status: .unprocessableEntity)
+        } catch let conflict as RecordConflict {
+            // The form as typed, on the current version: saving again is the supervisor's choice.
+            page.formErrorKey = conflict.messageKey
+            page.conflict = try await conflict.pageView(for: req, keepsTyped: true)
+            page.version = try await ReturnVisitStore(database: req.db).settings().version
+            return try await req.renderPage(
+                "return-visits/settings", titleKey: "return_visits.settings", page, status: .conflict)
         } catch let error as KefuError where error.status == .conflict || error.status == .unprocessableEntity {
             page.errors = error.fields
             page.formErrorKey = error.messageKey

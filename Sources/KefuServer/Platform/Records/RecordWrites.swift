@@ -97,7 +97,7 @@ enum RecordWrites {
             Kind.customerColumn.map { "\(unsafeRaw: $0) AS owning_customer" } ?? "NULL AS owning_customer"
         guard
             let before = try await sql.raw(
-                "SELECT \(([customer] + values).joined(separator: ", ")) FROM \(unsafeRaw: Kind.table) WHERE id = \(bind: id)"
+                "SELECT \((["id"] + values).joined(separator: ", ")) FROM \(unsafeRaw: Kind.table) WHERE id = \(bind: id)"
             ).first()
         else { throw KefuError.notFound }
         let conflict = RecordConflict(Kind.self, id: id, readVersion: version)
@@ -107,11 +107,12 @@ enum RecordWrites {
                 """
                 UPDATE \(unsafeRaw: Kind.table) SET \(write.set), updated_at = \(bind: context.now), version = version + 1
                 WHERE id = \(bind: id) AND version = \(bind: version)\(condition)
-                RETURNING \((["version AS claimed_version"] + values).joined(separator: ", "))
+                RETURNING \((["version AS claimed_version", customer] + values).joined(separator: ", "))
                 """
             ).first()
         else { throw conflict }
-        let customerID = try before.decode(column: "owning_customer", as: Int?.self)
+        // The customer after the change: a queued inquiry is filed on one by the change itself.
+        let customerID = try after.decode(column: "owning_customer", as: Int?.self)
         let claimed = try after.decode(column: "claimed_version", as: Int.self)
         var changes: [RecordFieldChange] = []
         for (index, field) in tracked.enumerated() {
