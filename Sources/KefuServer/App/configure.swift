@@ -201,6 +201,7 @@ enum KefuMigrations {
             CreateMonthSummaries(), CreateContractSummaries(), CreateFineStepTimeSummaries(),
             CreateRecordChanges(),
             AddTimelineMessages(), AddNotificationMessages(),
+            AddUpdatedAtToDepartments(),
         ]
     }
 }
