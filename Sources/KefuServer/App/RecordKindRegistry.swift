@@ -20,7 +20,8 @@ extension RecordKinds {
         ReturnVisitKind.self, ReturnVisitProblemKind.self, ReturnVisitSettingsKind.self, FeedbackRecordKind.self,
         ComplaintEscalationLevelKind.self, ComplaintCategoryKind.self,
         AttendanceMarkRecordKind.self, LeaveRequestKind.self, ClockCorrectionKind.self, ClockRecordKind.self,
-        MonthlyReportKind.self,
+        MonthlyReportKind.self, StaffKind.self, DepartmentKind.self, WebhookKind.self,
+        WorkingCalendarKind.self, AttendanceSettingsKind.self,
     ]
 
     /// The shared mechanisms' own rows about a customer (the timeline, the change history): not

@@ -1,10 +1,12 @@
 import Fluent
 import KefuDomain
+import Vapor
 
 /// An assessment cycle of a department (R5.3): the supervisor of that department keeps it,
 /// leadership signs it off.
 enum AssessmentCycleKind: LoadableRecordKind {
     static let recordType = "assessment_cycle", table = "assessment_cycles"
+    static let tracked = ["state"]
 
     static func load(_ id: Int, on database: any Database) async throws -> (
         record: AssessmentStore.CycleRow, facts: RecordFacts
@@ -13,9 +15,19 @@ enum AssessmentCycleKind: LoadableRecordKind {
     }
 }
 
+extension AssessmentCycleKind: ConflictAnswering {
+    static func current(_ id: Int, for request: Request) async throws -> AssessmentCycleDTO? {
+        try await AssessmentsAPIController.cycleDTO(request, id)
+    }
+}
+
 /// One person's assessment in a cycle: the person sees their own, the supervisor the team's.
 enum AssessmentKind: LoadableRecordKind {
     static let recordType = "assessment", table = "assessments"
+    static let tracked = [
+        "state", "self_score", "self_summary", "skills_rating", "teamwork_rating", "supervisor_comment", "total",
+        "grade", "response_comment", "is_appeal", "appeal_answer",
+    ]
 
     static func load(_ id: Int, on database: any Database) async throws -> (
         record: AssessmentStore.AssessmentRow, facts: RecordFacts
@@ -23,6 +35,12 @@ enum AssessmentKind: LoadableRecordKind {
         try await AssessmentStore(database: database).assessment(id).map {
             ($0, RecordFacts(responsibleStaffID: $0.staffID, departmentID: $0.departmentID))
         }
+    }
+}
+
+extension AssessmentKind: ConflictAnswering {
+    static func current(_ id: Int, for request: Request) async throws -> AssessmentDTO? {
+        try await AssessmentsAPIController.assessmentDTO(request, id)
     }
 }
 

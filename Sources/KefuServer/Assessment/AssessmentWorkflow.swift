@@ -4,7 +4,7 @@ import KefuDomain
 import SQLKit
 
 /// Every change to an assessment cycle (R5.3), each in one transaction that re-reads the record, asks
-/// the rule (`AssessmentRules`), claims the `version` it was given and writes its audit entry. A signed-off
+/// the rule (`AssessmentRules`) and changes the record through the one write path (`RecordWrites`). A signed-off
 /// cycle refuses every change at the field; a stale version is a conflict.
 struct AssessmentWorkflow {
     let database: any Database
@@ -149,17 +149,15 @@ struct AssessmentWorkflow {
             if let problem = AssessmentRules.selfEvaluationProblem(cycle: row.frozen, state: row.assessmentState) {
                 throw FieldErrors(["score": problem])
             }
-            try await claim(
-                id, version: version, on: tx,
+            try await change(
+                id, version: version, on: tx, context: context,
                 set: """
                     self_score = \(bind: input.score), self_summary = \(bind: summary.isEmpty ? nil : summary), self_evaluated_at = \(bind: context.now),
                     state = 'self_evaluated'
-                    """, now: context.now)
-            try await AuditLog.record(
-                "assessment.self_evaluated", recordType: AssessmentKind.recordType, recordID: String(id),
-                fields: ["selfScore", "selfSummary"],
-                detail: "\(row.cycleName): \(AssessmentCalculation.text(input.score ?? 0))",
-                context: context, on: tx)
+                    """,
+                audit: .init(
+                    action: "assessment.self_evaluated", fields: ["selfScore", "selfSummary"],
+                    detail: "\(row.cycleName): \(AssessmentCalculation.text(input.score ?? 0))"))
         }
     }
 
@@ -192,20 +190,20 @@ struct AssessmentWorkflow {
             rated.skillsRating = input.skillsRating
             rated.teamworkRating = input.teamworkRating
             let (inputs, result) = try await calculate([rated], cycle: cycle, now: now, on: tx)[rated.id]!
-            try await claim(
-                id, version: version, on: tx,
+            try await change(
+                id, version: version, on: tx, context: context,
                 set: """
                     skills_rating = \(bind: input.skillsRating), teamwork_rating = \(bind: input.teamworkRating),
                     supervisor_comment = \(bind: comment.isEmpty ? nil : comment), evaluated_at = \(bind: context.now),
                     evaluated_by_staff_id = \(bind: context.actorStaffID), state = 'evaluated', inputs = \(bind: inputs), result = \(bind: try Self.json(result)),
                     total = \(bind: result.total), grade = \(bind: result.grade?.rawValue)
-                    """, now: context.now)
-            try await AuditLog.record(
-                "assessment.evaluated", recordType: AssessmentKind.recordType, recordID: String(id),
-                fields: ["skillsRating", "teamworkRating", "supervisorComment", "total", "grade"],
-                detail:
-                    "\(row.cycleName), \(row.staffName): \(result.total.map(AssessmentCalculation.text) ?? "—") \(result.grade?.rawValue ?? "")",
-                context: context, on: tx)
+                    """,
+                audit: .init(
+                    action: "assessment.evaluated",
+                    fields: ["skillsRating", "teamworkRating", "supervisorComment", "total", "grade"],
+                    detail:
+                        "\(row.cycleName), \(row.staffName): \(result.total.map(AssessmentCalculation.text) ?? "—") \(result.grade?.rawValue ?? "")"
+                ))
         }
     }
 
@@ -220,15 +218,15 @@ struct AssessmentWorkflow {
             try AssessmentRules.responseProblem(
                 cycle: row.frozen, state: row.assessmentState, appeal: appeal, text: comment
             ).throwIfAny()
-            try await claim(
-                id, version: version, on: tx,
+            try await change(
+                id, version: version, on: tx, context: context,
                 set: """
                     response_comment = \(bind: comment.isEmpty ? nil : comment), is_appeal = \(bind: appeal), responded_at = \(bind: context.now),
                     state = \(bind: appeal ? AssessmentState.appealed.rawValue : AssessmentState.acknowledged.rawValue)
-                    """, now: context.now)
-            try await AuditLog.record(
-                appeal ? "assessment.appealed" : "assessment.acknowledged", recordType: AssessmentKind.recordType,
-                recordID: String(id), fields: ["responseComment"], detail: row.cycleName, context: context, on: tx)
+                    """,
+                audit: .init(
+                    action: appeal ? "assessment.appealed" : "assessment.acknowledged", fields: ["responseComment"],
+                    detail: row.cycleName))
         }
     }
 
@@ -262,18 +260,18 @@ struct AssessmentWorkflow {
             rated.skillsRating = input.skillsRating ?? row.skillsRating
             rated.teamworkRating = input.teamworkRating ?? row.teamworkRating
             let (inputs, result) = try await calculate([rated], cycle: cycle, now: now, on: tx)[rated.id]!
-            try await claim(
-                id, version: version, on: tx,
+            try await change(
+                id, version: version, on: tx, context: context,
                 set: """
                     appeal_answer = \(bind: answer), answered_at = \(bind: context.now), answered_by_staff_id = \(bind: context.actorStaffID),
                     skills_rating = \(bind: rated.skillsRating), teamwork_rating = \(bind: rated.teamworkRating), state = 'answered',
                     inputs = \(bind: inputs), result = \(bind: try Self.json(result)), total = \(bind: result.total), grade = \(bind: result.grade?.rawValue)
-                    """, now: context.now)
-            try await AuditLog.record(
-                "assessment.appeal_answered", recordType: AssessmentKind.recordType, recordID: String(id),
-                fields: ["appealAnswer", "skillsRating", "teamworkRating", "total", "grade"],
-                detail: "\(row.cycleName), \(row.staffName): \(result.total.map(AssessmentCalculation.text) ?? "—")",
-                context: context, on: tx)
+                    """,
+                audit: .init(
+                    action: "assessment.appeal_answered",
+                    fields: ["appealAnswer", "skillsRating", "teamworkRating", "total", "grade"],
+                    detail: "\(row.cycleName), \(row.staffName): \(result.total.map(AssessmentCalculation.text) ?? "—")"
+                ))
         }
     }
 
@@ -283,8 +281,16 @@ struct AssessmentWorkflow {
         try await database.transaction { tx in
             guard let cycle = try await store.cycle(cycleID, on: tx) else { throw KefuError.notFound }
             if cycle.cycleState == .signedOff { throw FieldErrors(["cycle": AssessmentRules.frozen]) }
-            guard cycle.version == version else { throw KefuError.conflict() }
             let rows = try await store.assessments(cycleID: cycleID, on: tx).filter { $0.assessmentState == .evaluated }
+            // The recount changes no field of the cycle itself (`state = state`): claiming its version
+            // keeps two recounts, or a recount and a sign-off, from crossing.
+            try await RecordWrites.change(
+                AssessmentCycleKind.self, id: cycleID, version: version,
+                RecordWrite(
+                    set: "state = state",
+                    audit: .init(
+                        action: "assessment_cycle.recomputed", fields: ["total", "grade"],
+                        detail: "\(cycle.name): \(rows.count)")), context: context, on: tx)
             let results = try await calculate(rows, cycle: cycle, now: now, on: tx)
             let sql = try tx.sql()
             for row in rows {
@@ -297,12 +303,6 @@ struct AssessmentWorkflow {
                     """
                 ).run()
             }
-            try await sql.raw(
-                "UPDATE assessment_cycles SET updated_at = \(bind: context.now), version = version + 1 WHERE id = \(bind: cycleID)"
-            ).run()
-            try await AuditLog.record(
-                "assessment_cycle.recomputed", recordType: AssessmentCycleKind.recordType, recordID: String(cycleID),
-                fields: ["total", "grade"], detail: "\(cycle.name): \(rows.count)", context: context, on: tx)
             return rows.count
         }
     }
@@ -317,17 +317,16 @@ struct AssessmentWorkflow {
             if let problem = AssessmentRules.signOffProblem(cycle: cycle.cycleState, states: states) {
                 throw FieldErrors(["cycle": problem])
             }
-            let claimed = try await tx.sql().raw(
-                """
-                UPDATE assessment_cycles SET state = 'signed_off', signed_off_at = \(bind: context.now), signed_off_by_staff_id = \(bind: context.actorStaffID),
-                    updated_at = \(bind: context.now), version = version + 1
-                WHERE id = \(bind: cycleID) AND version = \(bind: version) AND state = 'open' RETURNING id
-                """
-            ).first()
-            guard claimed != nil else { throw KefuError.conflict() }
-            try await AuditLog.record(
-                "assessment_cycle.signed_off", recordType: AssessmentCycleKind.recordType, recordID: String(cycleID),
-                fields: ["state"], detail: "\(cycle.name): \(states.count) people", context: context, on: tx)
+            try await RecordWrites.change(
+                AssessmentCycleKind.self, id: cycleID, version: version,
+                RecordWrite(
+                    set: """
+                        state = 'signed_off', signed_off_at = \(bind: context.now), signed_off_by_staff_id = \(bind: context.actorStaffID)
+                        """,
+                    condition: "state = 'open'",
+                    audit: .init(
+                        action: "assessment_cycle.signed_off", fields: ["state"],
+                        detail: "\(cycle.name): \(states.count) people")), context: context, on: tx)
         }
     }
 
@@ -442,14 +441,13 @@ struct AssessmentWorkflow {
         return row
     }
 
-    /// Claims the assessment's version in the same UPDATE that changes it: a stale version is a 409.
-    private func claim(_ id: Int, version: Int, on tx: any Database, set: SQLQueryString, now: Date) async throws {
-        let claimed = try await tx.sql().raw(
-            """
-            UPDATE assessments SET \(set), updated_at = \(bind: now), version = version + 1
-            WHERE id = \(bind: id) AND version = \(bind: version) RETURNING id
-            """
-        ).first()
-        guard claimed != nil else { throw KefuError.conflict() }
+    /// Changes an assessment through the one write path: a stale version is a 409.
+    private func change(
+        _ id: Int, version: Int, on tx: any Database, context: AuditContext, set: SQLQueryString,
+        audit: RecordWrite.AuditNote
+    ) async throws {
+        try await RecordWrites.change(
+            AssessmentKind.self, id: id, version: version, RecordWrite(set: set, audit: audit), context: context, on: tx
+        )
     }
 }

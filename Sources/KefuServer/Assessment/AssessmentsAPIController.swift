@@ -55,12 +55,12 @@ struct AssessmentsAPIController: RouteCollection {
         let staff = try req.requireStaff()
         let input = try req.content.decode(AssessmentWorkflow.CycleInput.self)
         let id = try await workflow(req).createCycle(input, departmentID: staff.departmentID, context: req.auditContext)
-        return try await cycleDTO(req, id).encodeResponse(status: .created, for: req)
+        return try await Self.cycleDTO(req, id).encodeResponse(status: .created, for: req)
     }
 
     @Sendable func showCycle(req: Request) async throws -> AssessmentCycleDTO {
         let cycle = try await req.record(AssessmentCycleKind.self, for: .viewAssessments)
-        return try await cycleDTO(req, cycle.id)
+        return try await Self.cycleDTO(req, cycle.id)
     }
 
     struct VersionInput: Content { var version: Int? }
@@ -70,7 +70,7 @@ struct AssessmentsAPIController: RouteCollection {
         let input = try req.content.decode(VersionInput.self)
         _ = try await workflow(req).recompute(
             cycleID: cycle.id, version: try required(input.version), now: req.now, context: req.auditContext)
-        return try await cycleDTO(req, cycle.id)
+        return try await Self.cycleDTO(req, cycle.id)
     }
 
     @Sendable func signOff(req: Request) async throws -> AssessmentCycleDTO {
@@ -78,7 +78,7 @@ struct AssessmentsAPIController: RouteCollection {
         let input = try req.content.decode(VersionInput.self)
         try await workflow(req).signOff(
             cycleID: cycle.id, version: try required(input.version), context: req.auditContext)
-        return try await cycleDTO(req, cycle.id)
+        return try await Self.cycleDTO(req, cycle.id)
     }
 
     /// The decisions of a signed-off cycle for the 财务部's payroll: UTF-8 with BOM, formulas neutralized, audited.
@@ -102,14 +102,14 @@ struct AssessmentsAPIController: RouteCollection {
 
     @Sendable func show(req: Request) async throws -> AssessmentDTO {
         let row = try await req.record(AssessmentKind.self, for: .viewAssessments)
-        return try await assessmentDTO(req, row.id)
+        return try await Self.assessmentDTO(req, row.id)
     }
 
     @Sendable func selfEvaluate(req: Request) async throws -> AssessmentDTO {
         let row = try await req.record(AssessmentKind.self, for: .respondToAssessment)
         try await workflow(req).selfEvaluate(
             row.id, try req.content.decode(AssessmentWorkflow.SelfInput.self), context: req.auditContext)
-        return try await assessmentDTO(req, row.id)
+        return try await Self.assessmentDTO(req, row.id)
     }
 
     @Sendable func supervisorEvaluate(req: Request) async throws -> AssessmentDTO {
@@ -117,14 +117,14 @@ struct AssessmentsAPIController: RouteCollection {
         try await workflow(req).supervisorEvaluate(
             row.id, try req.content.decode(AssessmentWorkflow.SupervisorInput.self), now: req.now,
             context: req.auditContext)
-        return try await assessmentDTO(req, row.id)
+        return try await Self.assessmentDTO(req, row.id)
     }
 
     @Sendable func respond(req: Request) async throws -> AssessmentDTO {
         let row = try await req.record(AssessmentKind.self, for: .respondToAssessment)
         try await workflow(req).respond(
             row.id, try req.content.decode(AssessmentWorkflow.ResponseInput.self), context: req.auditContext)
-        return try await assessmentDTO(req, row.id)
+        return try await Self.assessmentDTO(req, row.id)
     }
 
     @Sendable func answerAppeal(req: Request) async throws -> AssessmentDTO {
@@ -132,7 +132,7 @@ struct AssessmentsAPIController: RouteCollection {
         try await workflow(req).answerAppeal(
             row.id, try req.content.decode(AssessmentWorkflow.AppealAnswerInput.self), now: req.now,
             context: req.auditContext)
-        return try await assessmentDTO(req, row.id)
+        return try await Self.assessmentDTO(req, row.id)
     }
 
     @Sendable func addDecision(req: Request) async throws -> Response {
@@ -140,7 +140,7 @@ struct AssessmentsAPIController: RouteCollection {
         _ = try await workflow(req).addDecision(
             assessmentID: row.id, try req.content.decode(AssessmentWorkflow.DecisionInput.self),
             context: req.auditContext)
-        return try await assessmentDTO(req, row.id).encodeResponse(status: .created, for: req)
+        return try await Self.assessmentDTO(req, row.id).encodeResponse(status: .created, for: req)
     }
 
     // MARK: Helpers
@@ -154,14 +154,14 @@ struct AssessmentsAPIController: RouteCollection {
         return version
     }
 
-    private func cycleDTO(_ req: Request, _ id: Int) async throws -> AssessmentCycleDTO {
+    static func cycleDTO(_ req: Request, _ id: Int) async throws -> AssessmentCycleDTO {
         let store = AssessmentStore(database: req.db)
         guard let cycle = try await store.cycle(id) else { throw KefuError.notFound }
         return AssessmentCycleDTO(
             cycle, assessments: try await store.assessments(cycleID: id), words: req.assessmentWords)
     }
 
-    private func assessmentDTO(_ req: Request, _ id: Int) async throws -> AssessmentDTO {
+    static func assessmentDTO(_ req: Request, _ id: Int) async throws -> AssessmentDTO {
         let store = AssessmentStore(database: req.db)
         guard let row = try await store.assessment(id) else { throw KefuError.notFound }
         return AssessmentDTO(row, decisions: try await store.decisions(assessmentID: id), words: req.assessmentWords)

@@ -170,11 +170,13 @@ struct AssessmentsController: RouteCollection {
             targets: [String]
         var thresholds: String, signedOff: String?, people: [Person], canRecompute: Bool, canSignOff: Bool,
             canExport: Bool, error: String?
+        /// What changed meanwhile, when a step was sent on a stale version.
+        var conflict: ConflictView? = nil
     }
 
-    private func renderCycle(_ req: Request, _ id: Int, error: String? = nil, status: HTTPResponseStatus = .ok)
-        async throws -> Response
-    {
+    private func renderCycle(
+        _ req: Request, _ id: Int, error: String? = nil, conflict: ConflictView? = nil, status: HTTPResponseStatus = .ok
+    ) async throws -> Response {
         let staff = try req.requireStaff()
         let store = AssessmentStore(database: req.db)
         guard let cycle = try await store.cycle(id) else { throw KefuError.notFound }
@@ -207,7 +209,9 @@ struct AssessmentsController: RouteCollection {
             people: people,
             canRecompute: isOpen && AccessPolicy.permits(staff.actor, .manageAssessments, on: facts),
             canSignOff: isOpen && AccessPolicy.permits(staff.actor, .signOffAssessments, on: facts),
-            canExport: !isOpen && AccessPolicy.permits(staff.actor, .exportAssessmentDecisions, on: facts), error: error
+            canExport: !isOpen && AccessPolicy.permits(staff.actor, .exportAssessmentDecisions, on: facts),
+            error: error,
+            conflict: conflict
         )
         return try await req.renderPage("assessment/cycle", titleKey: "assessment.title", page, status: status)
     }
@@ -228,8 +232,10 @@ struct AssessmentsController: RouteCollection {
             return try await renderCycle(
                 req, id, error: problems.messages.values.map { req.t($0) }.sorted().joined(separator: " "),
                 status: .unprocessableEntity)
-        } catch let error as KefuError where error.status == .conflict {
-            return try await renderCycle(req, id, error: req.t(error.messageKey), status: .conflict)
+        } catch let conflict as RecordConflict {
+            return try await renderCycle(
+                req, id, error: req.t(conflict.messageKey), conflict: try await conflict.pageView(for: req),
+                status: .conflict)
         }
     }
 
@@ -277,11 +283,13 @@ struct AssessmentsController: RouteCollection {
         var proposals: [String], decisions: [Decision], hasDecisions: Bool, consequenceOptions: [ChoiceOption]
         var canSelfEvaluate: Bool, canEvaluate: Bool, canRespond: Bool, canAnswer: Bool, canDecide: Bool, isFrozen: Bool
         var form: [String: String], errors: [String: String]
+        /// What changed meanwhile, when a form was sent on a stale version.
+        var conflict: ConflictView? = nil
     }
 
     private func renderAssessment(
         _ req: Request, _ id: Int, form: [String: String] = [:], errors: [String: String] = [:],
-        status: HTTPResponseStatus = .ok
+        conflict: ConflictView? = nil, status: HTTPResponseStatus = .ok
     ) async throws -> Response {
         let staff = try req.requireStaff()
         let store = AssessmentStore(database: req.db)
@@ -340,7 +348,7 @@ struct AssessmentsController: RouteCollection {
             canAnswer: manage && cycle == .open && state == .appealed,
             canDecide: manage && AssessmentRules.decisionProblem(cycle: cycle, state: state) == nil,
             isFrozen: cycle == .signedOff,
-            form: defaults.merging(form) { $1 }, errors: errors
+            form: defaults.merging(form) { $1 }, errors: errors, conflict: conflict
         )
         return try await req.renderPage("assessment/show", titleKey: "assessment.title", page, status: status)
     }
@@ -365,9 +373,10 @@ struct AssessmentsController: RouteCollection {
         } catch let problems as FieldErrors {
             return try await renderAssessment(
                 req, id, form: form, errors: problems.messages.mapValues { req.t($0) }, status: .unprocessableEntity)
-        } catch let error as KefuError where error.status == .conflict {
+        } catch let conflict as RecordConflict {
             return try await renderAssessment(
-                req, id, form: form, errors: ["version": req.t(error.messageKey)], status: .conflict)
+                req, id, form: form, errors: ["version": req.t(conflict.messageKey)],
+                conflict: try await conflict.pageView(for: req, keepsTyped: true), status: .conflict)
         }
     }
 

@@ -9,6 +9,8 @@ extension AttendanceController {
     struct SettingsPage: Encodable {
         var fields: [RuleField], version: Int, error: String?, shifts: [ShiftRow], defaultShift: String,
             shiftErrors: [String: String], shiftForm: [String: String]
+        /// What changed meanwhile, when the rules were sent on a stale version.
+        var conflict: ConflictView? = nil
     }
 
     static let ruleNames = [
@@ -32,7 +34,7 @@ extension AttendanceController {
     func renderSettings(
         _ req: Request, form: [String: String]? = nil, errors: [String: String] = [:], error: String? = nil,
         shiftForm: [String: String] = [:],
-        shiftErrors: [String: String] = [:], status: HTTPResponseStatus = .ok
+        shiftErrors: [String: String] = [:], conflict: ConflictView? = nil, status: HTTPResponseStatus = .ok
     ) async throws -> Response {
         let staff = try req.requireStaff()
         let store = AttendanceStore(database: req.db)
@@ -54,9 +56,10 @@ extension AttendanceController {
                     name: $0, label: req.t("attendance.rule.\($0)"), help: req.t("attendance.rule.\($0).help"),
                     value: values[$0] ?? "", error: errors[$0])
             },
-            version: Int(form?["version"] ?? "") ?? version, error: error, shifts: shifts,
+            // After a conflict the typed rules are sent again on the version saved now.
+            version: conflict == nil ? Int(form?["version"] ?? "") ?? version : version, error: error, shifts: shifts,
             defaultShift: "\(calendar.hours.start)–\(calendar.hours.end)", shiftErrors: shiftErrors,
-            shiftForm: shiftForm
+            shiftForm: shiftForm, conflict: conflict
         )
         return try await req.renderPage(
             "attendance/settings", titleKey: "attendance.settings_title", page, status: status)
@@ -93,9 +96,10 @@ extension AttendanceController {
                 rules, version: Int(form["version"] ?? "") ?? -1, context: req.auditContext)
             return req.redirect(
                 to: SiteURL.attendanceSettings.path, flash: FlashMessage(.success, "attendance.flash.rules_saved"))
-        } catch let error as KefuError where error.status == .conflict {
+        } catch let conflict as RecordConflict {
             return try await renderSettings(
-                req, form: form, error: req.t("attendance.error.rules_changed"), status: .conflict)
+                req, form: form, error: req.t("attendance.error.rules_changed"),
+                conflict: try await conflict.pageView(for: req, keepsTyped: true), status: .conflict)
         }
     }
 

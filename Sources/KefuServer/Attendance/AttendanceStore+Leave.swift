@@ -121,19 +121,23 @@ extension AttendanceStore {
         }
         if note.count > 500 { throw FieldErrors(["note": "validation.too_long"]) }
         if row.status != AttendanceRequestStatus.pending.rawValue {
+            // Decided by someone else after this person read it: what they did is the answer (S6).
+            if row.version != version { throw RecordConflict(table.kind, id: row.id, readVersion: version) }
             throw KefuError.conflict("attendance.error.already_decided")
         }
         let status = approve ? AttendanceRequestStatus.approved : .rejected
         try await database.transaction { tx in
-            let updated = try await tx.sql().raw(
-                """
-                UPDATE \(unsafeRaw: table.rawValue) SET status = \(bind: status.rawValue), decided_by_staff_id = \(bind: context.actorStaffID),
-                    decided_at = \(bind: context.now), decision_note = \(bind: note.trimmed.isEmpty ? nil : note.trimmed), version = version + 1,
-                    updated_at = \(bind: context.now)
-                WHERE id = \(bind: row.id) AND version = \(bind: version) AND status = 'pending' RETURNING id
-                """
-            ).first()
-            guard updated != nil else { throw KefuError.conflict() }
+            try await RecordWrites.change(
+                table.kind, id: row.id, version: version,
+                RecordWrite(
+                    set: """
+                        status = \(bind: status.rawValue), decided_by_staff_id = \(bind: context.actorStaffID), decided_at = \(bind: context.now),
+                        decision_note = \(bind: note.trimmed.isEmpty ? nil : note.trimmed)
+                        """,
+                    condition: "status = 'pending'",
+                    audit: .init(
+                        action: "attendance.\(table == .leave ? "leave" : "correction")_\(status.rawValue)",
+                        fields: ["status"], detail: note.trimmed)), context: context, on: tx)
             var months: [CalendarDay] = []
             if table == .correction, let day = row.day.flatMap { CalendarDay($0) },
                 let time = row.time.flatMap { DayTime($0) }
@@ -158,11 +162,6 @@ extension AttendanceStore {
                         year: month.month == 12 ? month.year + 1 : month.year, month: month.month % 12 + 1, day: 1)!
                 }
             }
-            try await AuditLog.record(
-                "attendance.\(table == .leave ? "leave" : "correction")_\(status.rawValue)",
-                recordType: table == .leave ? LeaveRequestKind.recordType : ClockCorrectionKind.recordType,
-                recordID: String(row.id),
-                fields: ["status"], detail: note.trimmed, context: context, on: tx)
             if approve {
                 for month in months {
                     try await settle(
@@ -183,17 +182,16 @@ extension AttendanceStore {
         }
         guard let day = CalendarDay(mark.day) else { throw KefuError.notFound }
         try await database.transaction { tx in
-            let updated = try await tx.sql().raw(
-                """
-                UPDATE attendance_marks SET excused_reason = \(bind: reason.trimmed), excused_by_staff_id = \(bind: context.actorStaffID),
-                    excused_at = \(bind: context.now), version = version + 1, updated_at = \(bind: context.now)
-                WHERE id = \(bind: mark.id) AND version = \(bind: version) AND excused_reason IS NULL RETURNING id
-                """
-            ).first()
-            guard updated != nil else { throw KefuError.conflict() }
-            try await AuditLog.record(
-                "attendance.mark_excused", recordType: AttendanceMarkRecordKind.recordType, recordID: String(mark.id),
-                fields: ["excusedReason"], detail: "\(mark.number) \(reason.trimmed)", context: context, on: tx)
+            try await RecordWrites.change(
+                AttendanceMarkRecordKind.self, id: mark.id, version: version,
+                RecordWrite(
+                    set: """
+                        excused_reason = \(bind: reason.trimmed), excused_by_staff_id = \(bind: context.actorStaffID), excused_at = \(bind: context.now)
+                        """,
+                    condition: "excused_reason IS NULL",
+                    audit: .init(
+                        action: "attendance.mark_excused", fields: ["excusedReason"],
+                        detail: "\(mark.number) \(reason.trimmed)")), context: context, on: tx)
             try await settle(
                 staffID: mark.staffID, year: day.year, month: day.month, calendar: calendar, context: context, on: tx)
         }

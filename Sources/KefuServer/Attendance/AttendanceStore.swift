@@ -44,6 +44,9 @@ struct AttendanceStore {
 
     enum RequestTable: String, Sendable {
         case leave = "leave_requests", correction = "clock_corrections"
+
+        /// The record kind of the table's requests.
+        var kind: any RecordKind.Type { self == .leave ? LeaveRequestKind.self : ClockCorrectionKind.self }
     }
 
     /// A leave request or a correction: the columns of the other kind are nil.
@@ -148,17 +151,12 @@ struct AttendanceStore {
         try rules.problems.throwIfAny()
         let text = String(decoding: try JSONEncoder.sorted.encode(rules), as: UTF8.self)
         try await database.transaction { tx in
-            let updated = try await tx.sql().raw(
-                """
-                UPDATE attendance_settings SET rules = \(bind: text), version = version + 1, updated_at = \(bind: context.now)
-                WHERE id = 1 AND version = \(bind: version) RETURNING id
-                """
-            ).first()
-            guard updated != nil else { throw KefuError.conflict() }
-            try await AuditLog.record(
-                "attendance.rules_saved", recordType: "attendance_settings", recordID: "1", fields: ["rules"],
-                detail: text,
-                context: context, on: tx)
+            try await RecordWrites.change(
+                AttendanceSettingsKind.self, id: 1, version: version,
+                RecordWrite(
+                    set: "rules = \(bind: text)",
+                    audit: .init(action: "attendance.rules_saved", fields: ["rules"], detail: text)), context: context,
+                on: tx)
         }
     }
 

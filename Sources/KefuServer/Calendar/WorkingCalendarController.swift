@@ -36,6 +36,8 @@ struct WorkingCalendarController: RouteCollection {
         var kinds: [ChoiceOption] = []
         var errors: [String: String] = [:]
         var formErrorKey: String?
+        /// What changed meanwhile, when the hours were sent on a stale version.
+        var conflict: ConflictView? = nil
         var problems: [Problem] = []
         var hasProblems = false
     }
@@ -120,7 +122,7 @@ struct WorkingCalendarController: RouteCollection {
         let weekdays = (form.weekdays ?? []).compactMap { Int($0) }
         func again(
             _ status: HTTPResponseStatus, errors: [String: String] = [:], formErrorKey: String? = nil,
-            keepTyped: Bool = true
+            conflict: ConflictView? = nil, keepTyped: Bool = true
         ) async throws -> Response {
             var page = try await page(req, year: year)
             if keepTyped {
@@ -133,6 +135,7 @@ struct WorkingCalendarController: RouteCollection {
             }
             page.errors = errors
             page.formErrorKey = formErrorKey
+            page.conflict = conflict
             return try await req.renderPage("settings/calendar", titleKey: "calendar.title", page, status: status)
         }
         switch Self.hours(
@@ -144,8 +147,10 @@ struct WorkingCalendarController: RouteCollection {
             do {
                 try await WorkingCalendarStore(database: req.db).updateHours(
                     hours, weekdays: set, version: try requireFormVersion(form.version), context: req.auditContext)
-            } catch let error as KefuError where error.status == .conflict {
-                return try await again(.conflict, formErrorKey: "error.conflict.calendar", keepTyped: false)
+            } catch let conflict as RecordConflict {
+                return try await again(
+                    .conflict, formErrorKey: conflict.messageKey, conflict: try await conflict.pageView(for: req),
+                    keepTyped: false)
             }
             return req.redirect(to: "\(Self.path)?year=\(year)", flash: FlashMessage(.success, "flash.saved"))
         }

@@ -91,20 +91,20 @@ struct WorkingCalendarStore {
     func updateHours(_ hours: WorkingHours, weekdays: Set<Int>, version: Int, context: AuditContext) async throws {
         try Self.validate(hours: hours, weekdays: weekdays).throwIfAny()
         try await database.transaction { tx in
-            let updated = try await tx.sql().raw(
-                """
-                UPDATE working_calendar_settings SET day_start = \(bind: hours.start.minutes), lunch_start = \(bind: hours.lunchStart.minutes),
-                    lunch_end = \(bind: hours.lunchEnd.minutes), day_end = \(bind: hours.end.minutes),
-                    weekdays = \(bind: weekdays.sorted().map(String.init).joined(separator: ",")), updated_at = \(bind: context.now),
-                    updated_by_staff_id = \(bind: context.actorStaffID), version = version + 1
-                WHERE id = 1 AND version = \(bind: version) RETURNING id
-                """
-            ).first()
-            guard updated != nil else { throw KefuError.conflict("error.conflict.calendar") }
-            try await AuditLog.record(
-                "calendar.hours_changed", recordType: "working_calendar", recordID: "1",
-                fields: ["day_start", "lunch_start", "lunch_end", "day_end", "weekdays"],
-                detail: "\(hours.start)–\(hours.lunchStart), \(hours.lunchEnd)–\(hours.end)", context: context, on: tx)
+            try await RecordWrites.change(
+                WorkingCalendarKind.self, id: 1, version: version,
+                RecordWrite(
+                    set: """
+                        day_start = \(bind: hours.start.minutes), lunch_start = \(bind: hours.lunchStart.minutes), lunch_end = \(bind: hours.lunchEnd.minutes),
+                        day_end = \(bind: hours.end.minutes), weekdays = \(bind: weekdays.sorted().map(String.init).joined(separator: ",")),
+                        updated_by_staff_id = \(bind: context.actorStaffID)
+                        """,
+                    audit: .init(
+                        action: "calendar.hours_changed",
+                        fields: ["day_start", "lunch_start", "lunch_end", "day_end", "weekdays"],
+                        detail: "\(hours.start)–\(hours.lunchStart), \(hours.lunchEnd)–\(hours.end)")),
+                context: context,
+                on: tx)
         }
     }
 

@@ -193,23 +193,23 @@ struct AwardStore {
     /// Leadership approves (granted) or declines an award waiting for it.
     func approve(_ row: Row, approve: Bool, version: Int, context: AuditContext) async throws {
         guard row.status == AwardStatus.awaitingApproval.rawValue else {
+            // Decided by someone else after this person read it: what they did is the answer (S6).
+            if row.version != version { throw RecordConflict(AwardRecordKind.self, id: row.id, readVersion: version) }
             throw KefuError.conflict("conduct.error.not_awaiting")
         }
         let status: AwardStatus = approve ? .granted : .declined
         let notices = self.notices
         try await database.transaction { tx in
-            let updated = try await tx.sql().raw(
-                """
-                UPDATE awards SET status = \(bind: status.rawValue), approved_by_staff_id = \(bind: context.actorStaffID), approved_at = \(bind: context.now),
-                    updated_at = \(bind: context.now), version = version + 1
-                WHERE id = \(bind: row.id) AND version = \(bind: version) AND status = 'awaiting_approval' RETURNING id
-                """
-            ).first()
-            guard updated != nil else { throw KefuError.conflict() }
-            try await AuditLog.record(
-                approve ? "award.approved" : "award.declined", recordType: AwardRecordKind.recordType,
-                recordID: String(row.id),
-                fields: ["status"], detail: status.rawValue, context: context, on: tx)
+            try await RecordWrites.change(
+                AwardRecordKind.self, id: row.id, version: version,
+                RecordWrite(
+                    set: """
+                        status = \(bind: status.rawValue), approved_by_staff_id = \(bind: context.actorStaffID), approved_at = \(bind: context.now)
+                        """,
+                    condition: "status = 'awaiting_approval'",
+                    audit: .init(
+                        action: approve ? "award.approved" : "award.declined", fields: ["status"],
+                        detail: status.rawValue)), context: context, on: tx)
             if approve {
                 try await notices?.add(
                     to: row.staffID, event: "award.granted", arguments: ["number": String(row.id)], body: row.citation,

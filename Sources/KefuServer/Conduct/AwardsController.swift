@@ -123,10 +123,13 @@ struct AwardsController: RouteCollection {
         var place: String, reasons: [String], hasReasons: Bool, status: String, decidedBy: String, decidedAt: String,
             approvedBy: String
         var version: Int, canApprove: Bool, error: String?
+        /// What changed meanwhile, when a decision was sent on a stale version.
+        var conflict: ConflictView? = nil
     }
 
     private func renderShow(
-        _ req: Request, _ row: AwardStore.Row, error: String? = nil, status: HTTPResponseStatus = .ok
+        _ req: Request, _ row: AwardStore.Row, error: String? = nil, conflict: ConflictView? = nil,
+        status: HTTPResponseStatus = .ok
     ) async throws -> Response {
         let staff = try req.requireStaff(), words = req.words
         let reasons = row.reasons.map { ConductText.reason($0, words: words) }
@@ -143,7 +146,7 @@ struct AwardsController: RouteCollection {
             decidedAt: DisplayFormat.dateTime(row.decidedAt),
             approvedBy: words.orDash(row.approvedByName), version: row.version,
             canApprove: AccessPolicy.allows(staff.role, .approveAwards)
-                && row.status == AwardStatus.awaitingApproval.rawValue, error: error)
+                && row.status == AwardStatus.awaitingApproval.rawValue, error: error, conflict: conflict)
         return try await req.renderPage("conduct/award", titleKey: "conduct.award", page, status: status)
     }
 
@@ -160,6 +163,10 @@ struct AwardsController: RouteCollection {
                 context: req.auditContext)
             return req.redirect(
                 to: SiteURL.conductAward(row.id).path, flash: FlashMessage(.success, "assessment.flash.saved"))
+        } catch let conflict as RecordConflict {
+            return try await renderShow(
+                req, try await AwardStore(database: req.db).find(row.id) ?? row, error: req.t(conflict.messageKey),
+                conflict: try await conflict.pageView(for: req), status: .conflict)
         } catch let error as KefuError where error.status == .conflict {
             return try await renderShow(
                 req, try await AwardStore(database: req.db).find(row.id) ?? row, error: req.t(error.messageKey),

@@ -215,11 +215,13 @@ struct ConductController: RouteCollection {
         var canRespond: Bool, canDecide: Bool, canAttach: Bool, canPenalize: Bool, penalizeLink: String,
             outcomes: [ChoiceOption]
         var error: String?, errors: [String: String], form: [String: String]
+        /// What changed meanwhile, when a form was sent on a stale version.
+        var conflict: ConflictView? = nil
     }
 
     private func renderShow(
         _ req: Request, _ row: ViolationStore.Row, form: [String: String] = [:], errors: [String: String] = [:],
-        error: String? = nil,
+        error: String? = nil, conflict: ConflictView? = nil,
         status: HTTPResponseStatus = .ok
     ) async throws -> Response {
         let staff = try req.requireStaff(), words = req.words
@@ -250,7 +252,7 @@ struct ConductController: RouteCollection {
             penalizeLink: SiteURL.newConductPenalty.path(
                 rawQuery: "staffID=\(row.staffID)&causeType=violation&causeID=\(row.id)"),
             outcomes: Self.choices(["confirmed", "dismissed"], prefix: "conduct.outcome", selected: form["outcome"]),
-            error: error, errors: errors, form: form)
+            error: error, errors: errors, form: form, conflict: conflict)
         return try await req.renderPage("conduct/violation", titleKey: "conduct.violation", page, status: status)
     }
 
@@ -268,6 +270,11 @@ struct ConductController: RouteCollection {
         } catch let problems as FieldErrors {
             return try await renderShow(
                 req, row, form: form, errors: Self.messages(req, problems), status: .unprocessableEntity)
+        } catch let conflict as RecordConflict {
+            let current = try await ViolationStore(database: req.db).find(row.id) ?? row
+            return try await renderShow(
+                req, current, form: form, error: req.t(conflict.messageKey),
+                conflict: try await conflict.pageView(for: req, keepsTyped: true), status: .conflict)
         } catch let error as KefuError where error.status == .conflict {
             let current = try await ViolationStore(database: req.db).find(row.id) ?? row
             return try await renderShow(req, current, form: form, error: req.t(error.messageKey), status: .conflict)

@@ -1,5 +1,6 @@
 import Fluent
 import KefuDomain
+import Vapor
 
 /// A violation of work discipline (R6.2, R6.4): the person it concerns sees it and responds; the
 /// supervisor the team's; leadership all. Its evidence files attach to it.
@@ -9,12 +10,21 @@ enum ViolationRecordKind: LoadableRecordKind {
     static let numbering: Numbering? = .yearly(prefix: "WJ")
     /// Screenshots, statements, scans of the evidence.
     static let attachments: AttachmentRules? = AttachmentRules(types: [.pdf, .jpg, .png, .docx], maxBytes: 20 << 20)
+    static let tracked = ["outcome", "outcome_note", "response"]
 
     static func load(_ id: Int, on database: any Database) async throws -> (
         record: ViolationStore.Row, facts: RecordFacts
     )? {
         try await ViolationStore(database: database).find(id).map {
             ($0, RecordFacts(responsibleStaffID: $0.staffID, departmentID: $0.departmentID))
+        }
+    }
+}
+
+extension ViolationRecordKind: ConflictAnswering {
+    static func current(_ id: Int, for request: Request) async throws -> ConductAPIController.ViolationDTO? {
+        try await ViolationStore(database: request.db).find(id).asyncMap {
+            try await ConductAPIController.violationDTO(request, $0)
         }
     }
 }
@@ -28,6 +38,7 @@ enum ViolationLinkRecordKind: RecordKind {
 /// A penalty (R7.2), citing its cause: the person penalized sees it and may appeal.
 enum PenaltyRecordKind: LoadableRecordKind {
     static let recordType = "penalty", table = "penalties"
+    static let tracked = ["status", "appeal_reason", "decision_note"]
 
     static func load(_ id: Int, on database: any Database) async throws -> (
         record: PenaltyStore.Row, facts: RecordFacts
@@ -38,14 +49,27 @@ enum PenaltyRecordKind: LoadableRecordKind {
     }
 }
 
+extension PenaltyRecordKind: ConflictAnswering {
+    static func current(_ id: Int, for request: Request) async throws -> ConductAPIController.PenaltyDTO? {
+        try await PenaltyStore(database: request.db).find(id).map { ConductAPIController.penaltyDTO(request, $0) }
+    }
+}
+
 /// An award (R7.1): monthly from the shortlist, annual from the assessment, or for a special contribution.
 enum AwardRecordKind: LoadableRecordKind {
     static let recordType = "award", table = "awards"
+    static let tracked = ["status"]
 
     static func load(_ id: Int, on database: any Database) async throws -> (record: AwardStore.Row, facts: RecordFacts)?
     {
         try await AwardStore(database: database).find(id).map {
             ($0, RecordFacts(responsibleStaffID: $0.staffID, departmentID: $0.departmentID))
         }
+    }
+}
+
+extension AwardRecordKind: ConflictAnswering {
+    static func current(_ id: Int, for request: Request) async throws -> ConductAPIController.AwardDTO? {
+        try await AwardStore(database: request.db).find(id).map { ConductAPIController.awardDTO(request, $0) }
     }
 }

@@ -70,11 +70,13 @@ struct PenaltiesController: RouteCollection {
         var decider: String, version: Int, canAppeal: Bool, appealClosed: Bool, canDecide: Bool,
             decisions: [ChoiceOption]
         var error: String?, errors: [String: String], form: [String: String]
+        /// What changed meanwhile, when a form was sent on a stale version.
+        var conflict: ConflictView? = nil
     }
 
     private func renderShow(
         _ req: Request, _ row: PenaltyStore.Row, form: [String: String] = [:], errors: [String: String] = [:],
-        error: String? = nil,
+        error: String? = nil, conflict: ConflictView? = nil,
         status: HTTPResponseStatus = .ok
     ) async throws -> Response {
         let staff = try req.requireStaff(), words = req.words
@@ -106,7 +108,7 @@ struct PenaltiesController: RouteCollection {
                 && staff.id != row.staffID,
             decisions: ConductController.choices(
                 ["upheld", "revoked"], prefix: "conduct.decision", selected: form["decision"]),
-            error: error, errors: errors, form: form)
+            error: error, errors: errors, form: form, conflict: conflict)
         return try await req.renderPage("conduct/penalty", titleKey: "conduct.penalty", page, status: status)
     }
 
@@ -124,6 +126,11 @@ struct PenaltiesController: RouteCollection {
         } catch let problems as FieldErrors {
             return try await renderShow(
                 req, row, form: form, errors: ConductController.messages(req, problems), status: .unprocessableEntity)
+        } catch let conflict as RecordConflict {
+            let current = try await PenaltyStore(database: req.db).find(row.id) ?? row
+            return try await renderShow(
+                req, current, form: form, error: req.t(conflict.messageKey),
+                conflict: try await conflict.pageView(for: req, keepsTyped: true), status: .conflict)
         } catch let error as KefuError where error.status == .conflict || error.status == .forbidden {
             let current = try await PenaltyStore(database: req.db).find(row.id) ?? row
             return try await renderShow(req, current, form: form, error: req.t(error.messageKey), status: error.status)

@@ -105,17 +105,11 @@ struct PenaltyStore {
         context: AuditContext, alongside: @escaping @Sendable (any Database) async throws -> Void
     ) async throws {
         try await database.transaction { tx in
-            let updated = try await tx.sql().raw(
-                """
-                UPDATE penalties SET \(set), updated_at = \(bind: context.now), version = version + 1
-                WHERE id = \(bind: row.id) AND version = \(bind: version) AND status = \(bind: from.rawValue) RETURNING id
-                """
-            ).first()
-            guard updated != nil else { throw KefuError.conflict() }
-            try await AuditLog.record(
-                audit, recordType: PenaltyRecordKind.recordType, recordID: String(row.id), fields: fields,
-                detail: detail,
-                context: context, on: tx)
+            try await RecordWrites.change(
+                PenaltyRecordKind.self, id: row.id, version: version,
+                RecordWrite(
+                    set: set, condition: "status = \(bind: from.rawValue)",
+                    audit: .init(action: audit, fields: fields, detail: detail)), context: context, on: tx)
             try await alongside(tx)
         }
     }
@@ -132,7 +126,6 @@ struct PenaltyStore {
         {
             throw refusal == "conduct.error.not_yours" ? KefuError.forbidden : KefuError.conflict(refusal)
         }
-        guard row.version == version else { throw KefuError.conflict() }
         let deciders = try await ConductNotices.people(
             role: settings.decider(for: row.penaltyKind) == .leadership ? "leadership" : "supervisor",
             departmentID: settings.decider(for: row.penaltyKind) == .leadership ? nil : row.departmentID,
@@ -170,7 +163,6 @@ struct PenaltyStore {
             throw refusal == "conduct.error.no_appeal"
                 ? KefuError.conflict(refusal) : KefuError(.forbidden, code: "forbidden", messageKey: refusal)
         }
-        guard row.version == version else { throw KefuError.conflict() }
         let notices = self.notices
         try await update(
             row, from: .appealed,

@@ -130,17 +130,10 @@ struct ViolationStore {
         context: AuditContext
     ) async throws {
         try await database.transaction { tx in
-            let updated = try await tx.sql().raw(
-                """
-                UPDATE violations SET \(set), updated_at = \(bind: context.now), version = version + 1
-                WHERE id = \(bind: row.id) AND version = \(bind: version) RETURNING id
-                """
-            ).first()
-            guard updated != nil else { throw KefuError.conflict() }
-            try await AuditLog.record(
-                audit, recordType: ViolationRecordKind.recordType, recordID: String(row.id), fields: fields,
-                detail: detail,
-                context: context, on: tx)
+            try await RecordWrites.change(
+                ViolationRecordKind.self, id: row.id, version: version,
+                RecordWrite(set: set, audit: .init(action: audit, fields: fields, detail: detail)), context: context,
+                on: tx)
         }
     }
 
@@ -153,7 +146,6 @@ struct ViolationStore {
         guard row.response == nil, row.outcome == ViolationOutcome.pending.rawValue else {
             throw KefuError.conflict("conduct.error.already_responded")
         }
-        guard row.version == version else { throw KefuError.conflict() }
         try await update(
             row, set: "response = \(bind: response), responded_at = \(bind: context.now)", version: version,
             audit: "violation.responded", fields: ["response"], detail: response, context: context)
@@ -170,7 +162,6 @@ struct ViolationStore {
         guard row.outcome == ViolationOutcome.pending.rawValue else {
             throw KefuError.conflict("conduct.error.already_decided")
         }
-        guard row.version == version else { throw KefuError.conflict() }
         try await update(
             row,
             set:

@@ -1,10 +1,12 @@
 import Fluent
 import KefuDomain
+import Vapor
 
 /// A quality inspection of one record (R2.2, R6.5): the specialist it concerns sees it, the
 /// supervisor the team's, leadership all.
 enum InspectionKind: LoadableRecordKind {
     static let recordType = "inspection", table = "inspections"
+    static let tracked = ["status", "score", "comment", "dispute_reason", "answer"]
 
     static func load(_ id: Int, on database: any Database) async throws -> (
         record: InspectionStore.Row, facts: RecordFacts
@@ -12,6 +14,12 @@ enum InspectionKind: LoadableRecordKind {
         try await InspectionStore(database: database).find(id).map {
             ($0, RecordFacts(responsibleStaffID: $0.staffID, departmentID: $0.departmentID))
         }
+    }
+}
+
+extension InspectionKind: ConflictAnswering {
+    static func current(_ id: Int, for request: Request) async throws -> InspectionsAPIController.InspectionDTO? {
+        try await InspectionStore(database: request.db).find(id).map(InspectionsAPIController.dto)
     }
 }
 

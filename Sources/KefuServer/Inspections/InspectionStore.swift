@@ -350,16 +350,11 @@ struct InspectionStore {
             throw KefuError.conflict("inspection.error.state")
         }
         try await database.transaction { tx in
-            let updated = try await tx.sql().raw(
-                """
-                UPDATE inspections SET \(set), status = \(bind: to.rawValue), updated_at = \(bind: context.now), version = version + 1
-                WHERE id = \(bind: row.id) AND version = \(bind: version) AND status = \(bind: row.status) RETURNING id
-                """
-            ).first()
-            guard updated != nil else { throw KefuError.conflict() }
-            try await AuditLog.record(
-                audit, recordType: InspectionKind.recordType, recordID: String(row.id), fields: fields, detail: detail,
-                context: context, on: tx)
+            try await RecordWrites.change(
+                InspectionKind.self, id: row.id, version: version,
+                RecordWrite(
+                    set: "\(set), status = \(bind: to.rawValue)", condition: "status = \(bind: row.status)",
+                    audit: .init(action: audit, fields: fields, detail: detail)), context: context, on: tx)
         }
     }
 

@@ -184,11 +184,13 @@ struct InspectionsController: RouteCollection {
             comment: String, scoredBy: String, disputeReason: String, answer: String
         var version: Int, canScore: Bool, canRespond: Bool, canAnswer: Bool, error: String?, errors: [String: String],
             form: [String: String]
+        /// What changed meanwhile, when a decision was sent on a stale version.
+        var conflict: ConflictView? = nil
     }
 
     private func renderShow(
         _ req: Request, _ row: InspectionStore.Row, form: [String: String] = [:], errors: [String: String] = [:],
-        error: String? = nil,
+        error: String? = nil, conflict: ConflictView? = nil,
         status: HTTPResponseStatus = .ok
     ) async throws -> Response {
         let staff = try req.requireStaff()
@@ -217,7 +219,8 @@ struct InspectionsController: RouteCollection {
             disputeReason: row.disputeReason ?? "—", answer: row.answer ?? "—", version: row.version,
             canScore: manage && (row.status == "sampled" || row.status == "scored"),
             canRespond: AccessPolicy.permits(staff.actor, .respondToInspection, on: facts) && row.status == "scored",
-            canAnswer: manage && row.status == "disputed", error: error, errors: errors, form: form
+            canAnswer: manage && row.status == "disputed", error: error, errors: errors, form: form,
+            conflict: conflict
         )
         return try await req.renderPage("inspections/show", titleKey: "inspection.title", page, status: status)
     }
@@ -246,6 +249,11 @@ struct InspectionsController: RouteCollection {
         } catch let problems as FieldErrors {
             return try await renderShow(
                 req, row, form: form, errors: problems.messages.mapValues { req.t($0) }, status: .unprocessableEntity)
+        } catch let conflict as RecordConflict {
+            let fresh = try await InspectionStore(database: req.db).find(row.id) ?? row
+            return try await renderShow(
+                req, fresh, form: form, error: req.t(conflict.messageKey),
+                conflict: try await conflict.pageView(for: req, keepsTyped: true), status: .conflict)
         } catch let error as KefuError where error.status == .conflict {
             return try await renderShow(req, row, form: form, error: req.t(error.messageKey), status: .conflict)
         }

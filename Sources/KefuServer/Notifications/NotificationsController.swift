@@ -99,6 +99,8 @@ struct NotificationsController: RouteCollection {
         var errors: [String: String] = [:]
         var formErrorKey: String?
         var attempts: [Attempt] = []
+        /// What changed meanwhile, when the form was sent on a stale version.
+        var conflict: ConflictView? = nil
         var hasAttempts = false
         var testResult: Attempt?
     }
@@ -194,13 +196,16 @@ struct NotificationsController: RouteCollection {
                     row.id, with: settings, keepSecret: keepSecret, version: try requireFormVersion(form.version),
                     context: req.auditContext)
                 return req.redirect(to: SiteURL.webhook(row.id).path, flash: FlashMessage(.success, "flash.saved"))
-            } catch let error as KefuError where error.status == .conflict {
+            } catch let conflict as RecordConflict {
+                let row = try await WebhookStore(database: req.db).find(row.id) ?? row
                 var page = try await formPage(
                     req,
                     draft: WebhookDraft(
                         name: row.name, platform: row.platform, url: row.url, events: row.eventList.map(\.rawValue),
                         isActive: row.isActive), row: row)
-                page.formErrorKey = "error.conflict.webhook"
+                page.formErrorKey = conflict.messageKey
+                // The form shows the saved values; what was typed is not listed (it may carry the secret).
+                page.conflict = try await conflict.pageView(for: req, keepsTyped: true)
                 return try await req.renderPage(
                     "notifications/webhook_form", titleKey: "webhooks.title", page, status: .conflict)
             }

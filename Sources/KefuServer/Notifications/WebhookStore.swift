@@ -66,19 +66,16 @@ struct WebhookStore {
     {
         try await database.transaction { tx in
             let secret: SQLQueryString = keepSecret ? "secret" : "\(bind: settings.secret)"
-            let updated = try await tx.sql().raw(
-                """
-                UPDATE webhooks SET name = \(bind: settings.name), platform = \(bind: settings.platform.rawValue), url = \(bind: settings.url.absoluteString),
-                    secret = \(secret), events = \(bind: Self.events(settings)), is_active = \(bind: settings.isActive),
-                    updated_at = \(bind: context.now), version = version + 1
-                WHERE id = \(bind: id) AND version = \(bind: version) RETURNING id
-                """
-            ).first()
-            guard updated != nil else { throw KefuError.conflict("error.conflict.webhook") }
-            try await AuditLog.record(
-                "webhook.changed", recordType: "webhook", recordID: String(id),
-                fields: ["name", "platform", "url", "events", "isActive"],
-                detail: settings.name, context: context, on: tx)
+            try await RecordWrites.change(
+                WebhookKind.self, id: id, version: version,
+                RecordWrite(
+                    set: """
+                        name = \(bind: settings.name), platform = \(bind: settings.platform.rawValue), url = \(bind: settings.url.absoluteString),
+                        secret = \(secret), events = \(bind: Self.events(settings)), is_active = \(bind: settings.isActive)
+                        """,
+                    audit: .init(
+                        action: "webhook.changed", fields: ["name", "platform", "url", "events", "isActive"],
+                        detail: settings.name)), context: context, on: tx)
         }
     }
 

@@ -82,20 +82,16 @@ struct DepartmentStore {
         if name.isEmpty { throw FieldErrors(["name": "validation.required"]) }
         if name.count > 64 { throw FieldErrors(["name": "validation.too_long"]) }
         let id = try department.requireID()
-        try await database.transaction { tx in
-            let rows = try await tx.sql().raw(
-                """
-                UPDATE departments SET name = \(bind: name), version = version + 1
-                WHERE id = \(bind: id) AND version = \(bind: version) RETURNING id
-                """
-            ).all()
-            guard !rows.isEmpty else { throw KefuError.conflict() }
-            try await AuditLog.record(
-                "department.updated", recordType: "department", recordID: String(id), fields: ["name"], detail: name,
-                context: context, on: tx)
+        let written = try await database.transaction { tx in
+            try await RecordWrites.change(
+                DepartmentKind.self, id: id, version: version,
+                RecordWrite(
+                    set: "name = \(bind: name)",
+                    audit: .init(action: "department.updated", fields: ["name"], detail: name)), context: context,
+                on: tx)
         }
         department.name = name
-        department.version = version + 1
+        department.version = written.version
     }
 }
 
@@ -169,8 +165,8 @@ struct DepartmentsController: RouteCollection {
             return req.redirect(
                 to: SiteURL.departments, flash: FlashMessage(.error, errors.messages.values.first ?? "error.validation")
             )
-        } catch let error as KefuError where error.status == .conflict {
-            return req.redirect(to: SiteURL.departments, flash: FlashMessage(.error, error.messageKey))
+        } catch let conflict as RecordConflict {
+            return req.redirect(to: SiteURL.departments, flash: FlashMessage(.error, conflict.messageKey))
         }
     }
 

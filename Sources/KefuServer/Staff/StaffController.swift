@@ -40,6 +40,8 @@ struct StaffController: RouteCollection {
         var formErrorKey: String?
         var canManage: Bool
         var isSelf: Bool
+        /// What changed meanwhile, when the form was sent on a stale version.
+        var conflict: ConflictView? = nil
     }
 
     struct StaffForm: Content {
@@ -151,11 +153,13 @@ struct StaffController: RouteCollection {
             page.version = form.version ?? staff.version
             page.errors = errors.messages
             return try await req.renderPage("staff/form", titleKey: "staff.edit", page, status: .unprocessableEntity)
-        } catch let error as KefuError where error.status == .conflict {
-            // Show what is saved now, with the message; the person re-applies their change knowingly.
+        } catch let conflict as RecordConflict {
+            // Show what is saved now, what changed meanwhile and what was typed; the person re-applies
+            // their change knowingly.
             let fresh = try await StaffStore(database: req.db).find(try staff.requireID()) ?? staff
             var page = try await formPage(req, isNew: false, staff: fresh, draft: self.draft(of: fresh))
-            page.formErrorKey = error.messageKey
+            page.formErrorKey = conflict.messageKey
+            page.conflict = try await conflict.pageView(for: req)
             return try await req.renderPage("staff/form", titleKey: "staff.edit", page, status: .conflict)
         }
     }
@@ -197,8 +201,8 @@ struct StaffController: RouteCollection {
             return req.redirect(
                 to: SiteURL.staffMember(id),
                 flash: FlashMessage(.error, errors.messages.values.first ?? "error.validation"))
-        } catch let error as KefuError where error.status == .conflict {
-            return req.redirect(to: SiteURL.staffMember(id), flash: FlashMessage(.error, error.messageKey))
+        } catch let conflict as RecordConflict {
+            return req.redirect(to: SiteURL.staffMember(id), flash: FlashMessage(.error, conflict.messageKey))
         }
         return req.redirect(
             to: SiteURL.staffMember(id),

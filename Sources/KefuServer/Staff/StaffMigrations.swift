@@ -65,3 +65,17 @@ struct CreateStaff: AsyncMigration {
         try await database.schema("staff").delete()
     }
 }
+
+/// Issue 9 §2: a department's rename goes through the one write path, which stamps `updated_at` like
+/// every record's. Departments had only `created_at`; existing rows start from it.
+/// Frozen: never edit once landed; add a new migration instead.
+struct AddUpdatedAtToDepartments: AsyncMigration {
+    func prepare(on database: any Database) async throws {
+        try await database.schema("departments").field("updated_at", .datetime).update()
+        try await database.sql().raw("UPDATE departments SET updated_at = created_at").run()
+    }
+
+    func revert(on database: any Database) async throws {
+        try await database.schema("departments").deleteField("updated_at").update()
+    }
+}

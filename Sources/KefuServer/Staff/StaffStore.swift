@@ -198,7 +198,9 @@ struct StaffStore {
     func update(_ staff: StaffModel, with draft: StaffDraft, version: Int, by actor: Actor?, context: AuditContext)
         async throws
     {
-        guard staff.version == version else { throw KefuError.conflict("error.conflict.staff") }
+        guard staff.version == version else {
+            throw RecordConflict(StaffKind.self, id: try staff.requireID(), readVersion: version)
+        }
         let (role, language, department) = try await validate(draft, isNew: false)
         let before = staff.facts
         if let actor {
@@ -224,7 +226,9 @@ struct StaffStore {
     /// Deactivates or reactivates an account; deactivation also ends its sessions and revokes its API
     /// tokens for good, so a reactivated account starts without any (issue 11 #3).
     func setActive(_ staff: StaffModel, _ isActive: Bool, version: Int?, context: AuditContext) async throws {
-        if let version, staff.version != version { throw KefuError.conflict("error.conflict.staff") }
+        if let version, staff.version != version {
+            throw RecordConflict(StaffKind.self, id: try staff.requireID(), readVersion: version)
+        }
         guard staff.isActive != isActive else { return }
         let before = staff.facts
         staff.isActive = isActive
@@ -273,40 +277,37 @@ struct StaffStore {
         }
     }
 
-    /// Writes the account with a version check in the WHERE clause: of two saves from the same
-    /// version, the second finds no row and is refused, even across app instances.
+    /// Writes the account through the one write path: of two saves from the same version, the second
+    /// claims no row and is refused, even across app instances.
     private func save(
         _ staff: StaffModel, expectedVersion: Int, action: String, fields: [String], context: AuditContext,
         also: (@Sendable (any Database) async throws -> Void)? = nil
     ) async throws {
         let id = try staff.requireID()
-        staff.version = expectedVersion + 1
-        staff.updatedAt = context.now
-        try await saving {
+        let written = try await saving {
             try await database.transaction { tx in
-                let rows = try await tx.sql().raw(
-                    """
-                    UPDATE staff SET display_name = \(bind: staff.displayName), department_id = \(bind: staff.$department.id),
-                        role = \(bind: staff.role), language = \(bind: staff.language), is_active = \(bind: staff.isActive),
-                        password_hash = \(bind: staff.passwordHash), password_changed_at = \(bind: staff.passwordChangedAt),
-                        version = \(bind: staff.version), updated_at = \(bind: staff.updatedAt)
-                    WHERE id = \(bind: id) AND version = \(bind: expectedVersion)
-                    RETURNING id
-                    """
-                ).all()
-                guard !rows.isEmpty else { throw KefuError.conflict("error.conflict.staff") }
+                let written = try await RecordWrites.change(
+                    StaffKind.self, id: id, version: expectedVersion,
+                    RecordWrite(
+                        set: """
+                            display_name = \(bind: staff.displayName), department_id = \(bind: staff.$department.id), role = \(bind: staff.role),
+                            language = \(bind: staff.language), is_active = \(bind: staff.isActive), password_hash = \(bind: staff.passwordHash),
+                            password_changed_at = \(bind: staff.passwordChangedAt)
+                            """,
+                        audit: .init(action: action, fields: fields, detail: "")), context: context, on: tx)
                 try await also?(tx)
-                try await AuditLog.record(
-                    action, recordType: "staff", recordID: String(id), fields: fields, context: context, on: tx)
+                return written
             }
         }
+        staff.version = written.version
+        staff.updatedAt = context.now
     }
 
     /// Maps the database's own guards (unique username, one active supervisor) to field messages, for
     /// the case where two requests pass the checks above at the same moment.
-    private func saving(_ work: () async throws -> Void) async throws {
+    private func saving<T>(_ work: () async throws -> T) async throws -> T {
         do {
-            try await work()
+            return try await work()
         } catch let error as any DatabaseError where error.isConstraintFailure {
             let text = String(describing: error)
             if text.contains("supervisor") { throw FieldErrors(["role": "validation.staff.second_supervisor"]) }

@@ -20,11 +20,13 @@ extension TrainingController {
         var canManage: Bool, canRecordOutcome: Bool, canEnrol: Bool, canScore: Bool, canRate: Bool, isHeld: Bool,
             people: [ChoiceOption], hasPeople: Bool
         var form: [String: String], errors: [String: String], rowErrors: [String: String]
+        /// What changed meanwhile, when a change was sent on a stale version.
+        var conflict: ConflictView? = nil
     }
 
     static func renderSession(
         _ req: Request, _ row: TrainingStore.SessionRow, form: [String: String] = [:], errors: [String: String] = [:],
-        status: HTTPResponseStatus = .ok
+        conflict: ConflictView? = nil, status: HTTPResponseStatus = .ok
     ) async throws -> Response {
         let staff = try req.requireStaff()
         let store = TrainingStore(database: req.db)
@@ -95,7 +97,7 @@ extension TrainingController {
                 "heldOn": row.heldOn ?? row.scheduledOn, "supervisorNote": row.supervisorNote ?? "", "rating": "",
                 "comment": "",
             ].merging(form) { $1 },
-            errors: errors, rowErrors: [:])
+            errors: errors, rowErrors: [:], conflict: conflict)
         return try await req.renderPage("training/session", titleKey: "training.session", page, status: status)
     }
 
@@ -118,11 +120,12 @@ extension TrainingController {
             return try await Self.renderSession(
                 req, try await TrainingStore(database: req.db).session(row.id) ?? row, form: form, errors: errors,
                 status: .unprocessableEntity)
-        } catch let error as KefuError where error.status == .conflict {
+        } catch let conflict as RecordConflict {
             let key = prefix.isEmpty ? "session" : prefix
             return try await Self.renderSession(
                 req, try await TrainingStore(database: req.db).session(row.id) ?? row, form: form,
-                errors: [key: req.t(error.messageKey)], status: .conflict)
+                errors: [key: req.t(conflict.messageKey)],
+                conflict: try await conflict.pageView(for: req, keepsTyped: true), status: .conflict)
         }
     }
 

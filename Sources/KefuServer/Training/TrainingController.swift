@@ -210,12 +210,14 @@ struct TrainingController: RouteCollection {
         var areas: [Check], methods: [Check], form: [String: String], errors: [String: String]
         var sessionAreas: [ChoiceOption], sessionMethods: [ChoiceOption], aimed: [Check], sessionForm: [String: String],
             sessionErrors: [String: String]
+        /// What changed meanwhile, when a change was sent on a stale version.
+        var conflict: ConflictView? = nil
     }
 
     static func renderPlan(
         _ req: Request, _ row: TrainingStore.PlanRow, form: PlanForm? = nil, errors: [String: String] = [:],
         sessionForm: SessionForm? = nil,
-        sessionErrors: [String: String] = [:], status: HTTPResponseStatus = .ok
+        sessionErrors: [String: String] = [:], conflict: ConflictView? = nil, status: HTTPResponseStatus = .ok
     ) async throws -> Response {
         let staff = try req.requireStaff()
         let dto = try await TrainingAPIController.planDTO(req, row.id)
@@ -295,7 +297,7 @@ struct TrainingController: RouteCollection {
             sessionForm: [
                 "title": "", "trainer": "", "scheduledOn": "\(row.year)-", "hours": "", "costYuan": "0", "location": "",
             ]
-            .merging(sessionForm?.values ?? [:]) { $1 }, sessionErrors: sessionErrors)
+            .merging(sessionForm?.values ?? [:]) { $1 }, sessionErrors: sessionErrors, conflict: conflict)
         return try await req.renderPage("training/plan", titleKey: "training.plan", page, status: status)
     }
 
@@ -317,10 +319,11 @@ struct TrainingController: RouteCollection {
                 req, fresh, form: form,
                 errors: Self.messages(req, problems, numbers: ["hours": form?.hours, "budgetYuan": form?.budgetYuan]),
                 status: .unprocessableEntity)
-        } catch let error as KefuError where error.status == .conflict {
+        } catch let conflict as RecordConflict {
             let fresh = try await TrainingStore(database: req.db).plan(row.id) ?? row
             return try await Self.renderPlan(
-                req, fresh, form: form, errors: ["plan": req.t(error.messageKey)], status: .conflict)
+                req, fresh, form: form, errors: ["plan": req.t(conflict.messageKey)],
+                conflict: try await conflict.pageView(for: req, keepsTyped: form != nil), status: .conflict)
         }
     }
 

@@ -118,6 +118,11 @@ struct TrainingStore {
         ).all(decoding: EnrolmentRow.self)
     }
 
+    func enrolment(_ id: Int) async throws -> EnrolmentRow? {
+        try await database.sql().raw("\(Self.enrolmentSelect) WHERE e.id = \(bind: id)").first(
+            decoding: EnrolmentRow.self)
+    }
+
     func enrolment(sessionID: Int, staffID: Int, on db: (any Database)? = nil) async throws -> EnrolmentRow? {
         try await (db ?? database).sql().raw(
             """

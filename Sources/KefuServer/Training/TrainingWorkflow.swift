@@ -4,7 +4,7 @@ import KefuDomain
 import SQLKit
 
 /// Every change of the training part (R5.1, R5.2), each in one transaction that re-reads the record,
-/// asks the rule (`TrainingRules`), claims the `version` it was given and writes its audit entry.
+/// asks the rule (`TrainingRules`) and changes the record through the one write path (`RecordWrites`).
 struct TrainingWorkflow {
     let database: any Database
 
@@ -77,20 +77,21 @@ struct TrainingWorkflow {
             if totals.hours > input.hours! + 0.001 { errors.add("hours", "training.error.below_sessions") }
             if totals.costYuan > input.budgetYuan! { errors.add("budgetYuan", "training.error.below_sessions") }
             try errors.throwIfAny()
-            try await claimPlan(
-                id, version: version, on: tx,
-                set: """
-                    year = \(bind: input.year!), title = \(bind: input.title!.trimmed), goals = \(bind: input.goals!.trimmed),
-                    areas = \(bind: Self.codes(input.areas!, TrainingContentArea.allCases.map(\.rawValue))),
-                    methods = \(bind: Self.codes(input.methods!, TrainingMethod.allCases.map(\.rawValue))), hours = \(bind: input.hours!),
-                    budget_yuan = \(bind: input.budgetYuan!)
-                    """, now: context.now)
-            try await AuditLog.record(
-                "training_plan.changed", recordType: TrainingPlanKind.recordType, recordID: String(id),
-                fields: ["year", "title", "goals", "areas", "methods", "hours", "budgetYuan"],
-                detail:
-                    "\(plan.title) → \(input.title!.trimmed): \(plan.hours) → \(input.hours!) h, \(plan.budgetYuan) → \(input.budgetYuan!) yuan",
-                context: context, on: tx)
+            try await RecordWrites.change(
+                TrainingPlanKind.self, id: id, version: version,
+                RecordWrite(
+                    set: """
+                        year = \(bind: input.year!), title = \(bind: input.title!.trimmed), goals = \(bind: input.goals!.trimmed),
+                        areas = \(bind: Self.codes(input.areas!, TrainingContentArea.allCases.map(\.rawValue))),
+                        methods = \(bind: Self.codes(input.methods!, TrainingMethod.allCases.map(\.rawValue))), hours = \(bind: input.hours!),
+                        budget_yuan = \(bind: input.budgetYuan!)
+                        """,
+                    audit: .init(
+                        action: "training_plan.changed",
+                        fields: ["year", "title", "goals", "areas", "methods", "hours", "budgetYuan"],
+                        detail:
+                            "\(plan.title) → \(input.title!.trimmed): \(plan.hours) → \(input.hours!) h, \(plan.budgetYuan) → \(input.budgetYuan!) yuan"
+                    )), context: context, on: tx)
         }
     }
 
@@ -116,11 +117,13 @@ struct TrainingWorkflow {
                     """
             case .reopen: set = "state = \(bind: next.rawValue), decided_at = NULL, decided_by_staff_id = NULL"
             }
-            try await claimPlan(id, version: version, on: tx, set: set, now: context.now)
-            try await AuditLog.record(
-                "training_plan.\(step.rawValue)", recordType: TrainingPlanKind.recordType, recordID: String(id),
-                fields: ["state"],
-                detail: "\(plan.title): \(plan.state) → \(next.rawValue)\(note.isEmpty ? "" : " — \(note)")",
+            try await RecordWrites.change(
+                TrainingPlanKind.self, id: id, version: version,
+                RecordWrite(
+                    set: set,
+                    audit: .init(
+                        action: "training_plan.\(step.rawValue)", fields: ["state"],
+                        detail: "\(plan.title): \(plan.state) → \(next.rawValue)\(note.isEmpty ? "" : " — \(note)")")),
                 context: context, on: tx)
         }
     }
@@ -216,15 +219,15 @@ struct TrainingWorkflow {
             let note = (input.supervisorNote ?? "").trimmed
             if note.count > 4000 { errors.add("supervisorNote", "validation.too_long") }
             try errors.throwIfAny()
-            try await claimSession(
-                id, version: version, on: tx,
-                set: """
-                    state = \(bind: state!.rawValue), held_on = \(bind: heldOn?.description), supervisor_note = \(bind: note.isEmpty ? nil : note)
-                    """, now: context.now)
-            try await AuditLog.record(
-                "training_session.\(state!.rawValue)", recordType: TrainingSessionKind.recordType, recordID: String(id),
-                fields: ["state", "heldOn", "supervisorNote"], detail: "\(session.title): \(heldOn?.description ?? "")",
-                context: context, on: tx)
+            try await RecordWrites.change(
+                TrainingSessionKind.self, id: id, version: version,
+                RecordWrite(
+                    set: """
+                        state = \(bind: state!.rawValue), held_on = \(bind: heldOn?.description), supervisor_note = \(bind: note.isEmpty ? nil : note)
+                        """,
+                    audit: .init(
+                        action: "training_session.\(state!.rawValue)", fields: ["state", "heldOn", "supervisorNote"],
+                        detail: "\(session.title): \(heldOn?.description ?? "")")), context: context, on: tx)
         }
     }
 
@@ -285,23 +288,20 @@ struct TrainingWorkflow {
             if session.sessionState != .held { throw FieldErrors(["attended": "training.error.not_held"]) }
             let outstanding = OutstandingTraineeRule.isOutstanding(
                 attended: input.attended, scoreBefore: input.scoreBefore, scoreAfter: input.scoreAfter)
-            let claimed = try await tx.sql().raw(
-                """
-                UPDATE training_enrolments SET attended = \(bind: input.attended), score_before = \(bind: input.scoreBefore),
-                    score_after = \(bind: input.scoreAfter), is_outstanding = \(bind: outstanding), updated_at = \(bind: context.now), version = version + 1
-                WHERE id = \(bind: enrolmentID) AND version = \(bind: version) RETURNING id
-                """
-            ).first()
-            guard claimed != nil else { throw KefuError.conflict() }
-            try await AuditLog.record(
-                "training_enrolment.recorded", recordType: TrainingEnrolmentKind.recordType,
-                recordID: String(enrolmentID),
-                fields: ["attended", "scoreBefore", "scoreAfter", "isOutstanding"],
-                detail:
-                    "\(session.title), \(row.staffName): \(input.attended.map { $0 ? "attended" : "absent" } ?? "—") "
-                    + "\(input.scoreBefore.map(AssessmentCalculation.text) ?? "—") → \(input.scoreAfter.map(AssessmentCalculation.text) ?? "—")"
-                    + (outstanding ? ", outstanding" : ""),
-                context: context, on: tx)
+            try await RecordWrites.change(
+                TrainingEnrolmentKind.self, id: enrolmentID, version: version,
+                RecordWrite(
+                    set: """
+                        attended = \(bind: input.attended), score_before = \(bind: input.scoreBefore), score_after = \(bind: input.scoreAfter),
+                        is_outstanding = \(bind: outstanding)
+                        """,
+                    audit: .init(
+                        action: "training_enrolment.recorded",
+                        fields: ["attended", "scoreBefore", "scoreAfter", "isOutstanding"],
+                        detail:
+                            "\(session.title), \(row.staffName): \(input.attended.map { $0 ? "attended" : "absent" } ?? "—") "
+                            + "\(input.scoreBefore.map(AssessmentCalculation.text) ?? "—") → \(input.scoreAfter.map(AssessmentCalculation.text) ?? "—")"
+                            + (outstanding ? ", outstanding" : ""))), context: context, on: tx)
         }
     }
 
@@ -318,39 +318,17 @@ struct TrainingWorkflow {
             if comment.count > 2000 { errors.add("comment", "validation.too_long") }
             if errors.isEmpty, own?.ratedAt != nil { errors.add("rating", "training.error.already_rated") }
             try errors.throwIfAny()
-            let claimed = try await tx.sql().raw(
-                """
-                UPDATE training_enrolments SET rating = \(bind: input.rating!), rating_comment = \(bind: comment.isEmpty ? nil : comment),
-                    rated_at = \(bind: context.now), updated_at = \(bind: context.now), version = version + 1
-                WHERE id = \(bind: own!.id) AND rated_at IS NULL RETURNING id
-                """
-            ).first()
-            guard claimed != nil else { throw KefuError.conflict() }
-            try await AuditLog.record(
-                "training_enrolment.rated", recordType: TrainingEnrolmentKind.recordType, recordID: String(own!.id),
-                fields: ["rating", "ratingComment"], detail: "\(session.title): \(input.rating!)", context: context,
-                on: tx)
+            // A rating is given once: the trainee sends no version, the enrolment as read here is claimed.
+            try await RecordWrites.change(
+                TrainingEnrolmentKind.self, id: own!.id, version: own!.version,
+                RecordWrite(
+                    set: """
+                        rating = \(bind: input.rating!), rating_comment = \(bind: comment.isEmpty ? nil : comment), rated_at = \(bind: context.now)
+                        """,
+                    condition: "rated_at IS NULL",
+                    audit: .init(
+                        action: "training_enrolment.rated", fields: ["rating", "ratingComment"],
+                        detail: "\(session.title): \(input.rating!)")), context: context, on: tx)
         }
-    }
-
-    // MARK: Helpers
-
-    private func claimPlan(_ id: Int, version: Int, on tx: any Database, set: SQLQueryString, now: Date) async throws {
-        let claimed = try await tx.sql().raw(
-            """
-            UPDATE training_plans SET \(set), updated_at = \(bind: now), version = version + 1 WHERE id = \(bind: id) AND version = \(bind: version) RETURNING id
-            """
-        ).first()
-        guard claimed != nil else { throw KefuError.conflict() }
-    }
-
-    private func claimSession(_ id: Int, version: Int, on tx: any Database, set: SQLQueryString, now: Date) async throws
-    {
-        let claimed = try await tx.sql().raw(
-            """
-            UPDATE training_sessions SET \(set), updated_at = \(bind: now), version = version + 1 WHERE id = \(bind: id) AND version = \(bind: version) RETURNING id
-            """
-        ).first()
-        guard claimed != nil else { throw KefuError.conflict() }
     }
 }

@@ -1,15 +1,25 @@
 import Fluent
 import KefuDomain
+import Vapor
 
 /// A work plan (R2.2): a specialist sees their own, the supervisor the department's, leadership all.
 enum WorkPlanKind: LoadableRecordKind {
     static let recordType = "work_plan", table = "work_plans"
+    static let tracked = ["result_note"]
 
     static func load(_ id: Int, on database: any Database) async throws -> (
         record: WorkPlanStore.Row, facts: RecordFacts
     )? {
         try await WorkPlanStore(database: database).find(id).map {
             ($0, RecordFacts(responsibleStaffID: $0.staffID, departmentID: $0.departmentID))
+        }
+    }
+}
+
+extension WorkPlanKind: ConflictAnswering {
+    static func current(_ id: Int, for request: Request) async throws -> WorkPlansAPIController.PlanDTO? {
+        try await WorkPlanStore(database: request.db).find(id).asyncMap {
+            try await WorkPlansAPIController.dto(request, $0)
         }
     }
 }

@@ -189,17 +189,14 @@ struct WorkPlanStore {
                 try await self.progress(plan, now: context.now, serviceQuality: serviceQuality)), as: UTF8.self)
         let planID = plan.id
         try await database.transaction { tx in
-            let updated = try await tx.sql().raw(
-                """
-                UPDATE work_plans SET result_note = \(bind: note), result_at = \(bind: context.now), result_progress = \(bind: progress),
-                    updated_at = \(bind: context.now), version = version + 1
-                WHERE id = \(bind: planID) AND version = \(bind: version) RETURNING id
-                """
-            ).first()
-            guard updated != nil else { throw KefuError.conflict() }
-            try await AuditLog.record(
-                "work_plan.result_recorded", recordType: WorkPlanKind.recordType, recordID: String(planID),
-                fields: ["resultNote"], context: context, on: tx)
+            try await RecordWrites.change(
+                WorkPlanKind.self, id: planID, version: version,
+                RecordWrite(
+                    set: """
+                        result_note = \(bind: note), result_at = \(bind: context.now), result_progress = \(bind: progress)
+                        """,
+                    audit: .init(action: "work_plan.result_recorded", fields: ["resultNote"], detail: "")),
+                context: context, on: tx)
         }
     }
 }

@@ -123,16 +123,22 @@ struct WorkPlansController: RouteCollection {
         }
     }
 
-    struct ShowPage: Encodable { var plan: PlanView; var canMark: Bool; var canRecord: Bool; var error: String? }
+    struct ShowPage: Encodable {
+        var plan: PlanView; var canMark: Bool; var canRecord: Bool; var error: String?
+        /// What changed meanwhile, when the result was sent on a stale version.
+        var conflict: ConflictView? = nil
+    }
 
     private func renderShow(
-        _ req: Request, _ row: WorkPlanStore.Row, error: String? = nil, status: HTTPResponseStatus = .ok
+        _ req: Request, _ row: WorkPlanStore.Row, error: String? = nil, conflict: ConflictView? = nil,
+        status: HTTPResponseStatus = .ok
     ) async throws -> Response {
         let staff = try req.requireStaff()
         let facts = RecordFacts(responsibleStaffID: row.staffID, departmentID: row.departmentID)
         let page = ShowPage(
             plan: try await Self.view(req, row), canMark: AccessPolicy.permits(staff.actor, .markPlanGoals, on: facts),
-            canRecord: AccessPolicy.permits(staff.actor, .manageWorkPlans, on: facts), error: error)
+            canRecord: AccessPolicy.permits(staff.actor, .manageWorkPlans, on: facts), error: error,
+            conflict: conflict)
         return try await req.renderPage("work_plans/show", titleKey: "plan.title", page, status: status)
     }
 
@@ -166,8 +172,11 @@ struct WorkPlansController: RouteCollection {
             return try await renderShow(
                 req, row, error: problems.messages.values.map { req.t($0) }.joined(separator: " "),
                 status: .unprocessableEntity)
-        } catch let error as KefuError where error.status == .conflict {
-            return try await renderShow(req, row, error: req.t(error.messageKey), status: .conflict)
+        } catch let conflict as RecordConflict {
+            let fresh = try await WorkPlanStore(database: req.db).find(row.id) ?? row
+            return try await renderShow(
+                req, fresh, error: req.t(conflict.messageKey), conflict: try await conflict.pageView(for: req),
+                status: .conflict)
         }
     }
 }
