@@ -9,17 +9,10 @@ import Vapor
 @testable import KefuServer
 
 /// The view values that give Leaf their `LeafData` by hand must say exactly what their `Encodable`
-/// form says; otherwise a field added to one would silently render empty on a page.
+/// form says; otherwise a field added to one would silently render empty on a page. The values are
+/// registered once, with samples, in ``HandBuiltLeafValues``; a type missing there fails the scan below.
 @Suite("Leaf values written by hand match their Encodable form")
 struct LeafValueTests {
-    /// Encodes `value` to JSON and to LeafData and compares the two trees: same keys, same values.
-    static func expectSame<T: Encodable & LeafDataRepresentable>(
-        _ value: T, sourceLocation: SourceLocation = #_sourceLocation
-    ) throws {
-        let json = try JSONDecoder().decode(JSONValue.self, from: JSONEncoder().encode(value))
-        #expect(Self.json(value.leafData) == json, sourceLocation: sourceLocation)
-    }
-
     /// LeafData as the JSON its `Encodable` twin would give: nil left out, as `encodeIfPresent` does.
     static func json(_ data: LeafData) -> JSONValue {
         if let dictionary = data.dictionary {
@@ -34,89 +27,56 @@ struct LeafValueTests {
         }
     }
 
-    @Test("options, navigation and the signed-in person")
-    func layoutValues() throws {
-        try Self.expectSame(ChoiceOption(value: "7", labelKey: "role.specialist", label: "李娜", isSelected: true))
-        try Self.expectSame(HTMLFragment.empty)
-        try Self.expectSame(
-            LayoutUser(displayName: "王静", username: "wangjing", roleKey: "role.supervisor", initial: "王"))
-    }
-
-    @Test("the customer file page with its privacy section, as the supervisor sees it")
-    func customerFilePage() async throws {
-        try await withApp { t in
-            let token = try await t.token(.supervisor)
-            let dto = try await createCustomer(
-                t, token: token, ["name": "张伟", "companyName": "苏州传媒有限公司", "mobile": "13812345678", "city": "苏州"])
-            let customer = try #require(try await CustomerModel.find(dto.id, on: t.app.db))
-            let req = Request(application: t.app, on: t.app.eventLoopGroup.next())
-            req.staff = SignedInStaff(
-                id: 1, username: "wangjing", displayName: "王静", departmentID: 1, role: .supervisor, language: .zhHans)
-            var page = CustomerFilePage(
-                req: req, customer: customer, visibility: .full, responsibleName: "李娜",
-                timeline: [
-                    Timeline.Entry(
-                        id: 1, occurredAt: Date(timeIntervalSince1970: 1_796_000_400), kind: "communication",
-                        recordType: "communication", recordID: 3, actorName: "李娜", summary: "电话 <回访>",
-                        messageKey: "timeline.message.text", messageArgs: "{}")
-                ], timelineTotal: 1,
-                paging: Paging(number: 1, size: 20), changes: [], canEdit: true, canReveal: false, canRecord: true,
-                errors: ["summary": "请填写摘要"],
-                communication: CommunicationForm(
-                    channel: "phone", direction: "inbound", durationMinutes: "5", summary: "回访", content: "内容",
-                    nextStep: "下周再联系")
-            )
-            let now = Date(timeIntervalSince1970: 1_796_000_400)
-            page.privacy = CustomerPrivacySection(
-                req: req,
-                consents: [
-                    ConsentStore.Row(
-                        id: 1, purpose: "collection", status: "granted", effectiveAt: now, channel: "written",
-                        evidence: "签字", noticeVersion: "2026-01", recordedAt: now, actorName: "李娜")
-                ],
-                sharing: [
-                    SharingStore.Row(
-                        id: 2, customerID: dto.id, recipient: "律所", purpose: "sharing_legal", fields: "name,mobile",
-                        note: "", status: "pending", requestedByStaffID: 1, requestedAt: now, decidedAt: nil,
-                        decisionNote: nil, releaseData: nil, version: 1)
-                ],
-                canRecordConsent: true, canRequestSharing: true, canApprove: true, canMerge: true,
-                canHandleRights: true, isAnonymized: false, staffID: 1
-            )
-            try Self.expectSame(page)
+    /// The types in `text` that write their `LeafData` by hand: declared or extended as `LeafDataRepresentable`.
+    static func handBuiltTypes(in text: String) -> [String] {
+        let pattern = try! NSRegularExpression(
+            pattern:
+                #"\b(?:extension|struct|enum|class)\s+([A-Za-z_][\w.]*)(?:<[^>{]*>)?\s*:[^{]*\bLeafDataRepresentable\b"#
+        )
+        return pattern.matches(in: text, range: NSRange(text.startIndex..., in: text)).compactMap { match in
+            Range(match.range(at: 1), in: text).map { String(text[$0]) }
         }
     }
 
-    @Test("the customer list page, its pager and the layout around it")
-    func customerListPage() async throws {
-        try await withApp { t in
-            let req = Request(application: t.app, on: t.app.eventLoopGroup.next())
-            let staff = SignedInStaff(
-                id: 7, username: "wangjing", displayName: "王静", departmentID: 1, role: .supervisor, language: .zhHans)
-            req.staff = staff
-            let row = CustomerListRow(
-                id: 42, code: "KH-2026-000042", kind: "company", name: "张伟", companyName: "苏州传媒有限公司",
-                mobile: "13812345678", email: nil, province: "江苏", city: "苏州",
-                stage: "intent", grade: "A", responsibleStaffID: 9, responsibleName: "李娜",
-                updatedAt: Date(timeIntervalSince1970: 1_790_000_000)
-            )
-            var filter = CustomerFilter()
-            filter.text = "张伟"
-            filter.responsibleStaffID = 9
-            let page = CustomerListPage(
-                req: req, filter: filter, rows: [row], total: 1_200, paging: Paging(number: 2, size: 50), staff: staff,
-                specialists: [
-                    StaffStore.Assignee(id: 9, displayName: "李娜"),
-                    StaffStore.Assignee(id: 10, displayName: "O'Brien <b>"),
-                ]
-            )
-            try Self.expectSame(page.pager)
-            try Self.expectSame(page)
-            var context = req.pageContext(titleKey: "customers.title", page)
-            context.flash = FlashMessage(.success, "flash.customer_created")
-            context.refreshSeconds = 5
-            try Self.expectSame(context)
+    @Test("every registered sample gives Leaf what its Encodable form says")
+    func samplesMatchTheirEncodableForm() throws {
+        for sample in HandBuiltLeafValues.samples {
+            let json = try JSONDecoder().decode(JSONValue.self, from: try sample.encoded())
+            #expect(Self.json(sample.leafData) == json, "\(sample.typeName)")
         }
+    }
+
+    @Test("the scan finds what it looks for")
+    func scanFindsConformances() {
+        #expect(Self.handBuiltTypes(in: "extension Pager: LeafDataRepresentable {") == ["Pager"])
+        #expect(
+            Self.handBuiltTypes(in: "extension PageContext: LeafDataRepresentable where Body: LeafDataRepresentable {")
+                == ["PageContext"])
+        #expect(
+            Self.handBuiltTypes(in: "extension GlobalSearch.Page: LeafDataRepresentable {") == ["GlobalSearch.Page"])
+        #expect(Self.handBuiltTypes(in: "struct Row: Encodable,\n    LeafDataRepresentable {") == ["Row"])
+        #expect(Self.handBuiltTypes(in: "if let context = context as? any LeafDataRepresentable {").isEmpty)
+        #expect(Self.handBuiltTypes(in: "extension Request {\n    let x: any LeafDataRepresentable").isEmpty)
+        #expect(HandBuiltLeafValues.Sample.name(of: PageContext<BoardPage>.self) == "PageContext")
+        #expect(
+            HandBuiltLeafValues.Sample.name(of: CustomerPrivacySection.Consent.self) == "CustomerPrivacySection.Consent"
+        )
+    }
+
+    @Test("every type in Sources that writes its LeafData by hand has a sample in the registry")
+    func everyHandBuiltTypeIsRegistered() throws {
+        let sources = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+            .appendingPathComponent("../../Sources/KefuServer").standardizedFileURL
+        let files = try #require(FileManager.default.enumerator(at: sources, includingPropertiesForKeys: nil))
+        let registered = Set(HandBuiltLeafValues.samples.map(\.typeName))
+        var declared: [String] = []
+        for case let file as URL in files where file.pathExtension == "swift" {
+            declared += Self.handBuiltTypes(in: try String(contentsOf: file, encoding: .utf8))
+        }
+        // A type nested in an extension is found by its own name (`Page`), registered by its full one.
+        let missing = declared.filter { name in !registered.contains { $0 == name || $0.hasSuffix("." + name) } }
+        #expect(declared.count > 10, "found \(declared.count) hand-built types")
+        #expect(missing.isEmpty, "hand-built LeafData without a sample in HandBuiltLeafValues: \(missing)")
     }
 }
 

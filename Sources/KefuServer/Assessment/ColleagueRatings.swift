@@ -42,14 +42,14 @@ struct ColleagueRatingStore {
     /// The scores given to each assessment — never who gave them — in an order that says nothing about when.
     func ratings(assessmentIDs: [Int], on db: (any Database)? = nil) async throws -> [Int: [Double]] {
         guard !assessmentIDs.isEmpty else { return [:] }
+        struct Rating: Decodable { var assessmentID: Int; var score: Double }
         var ratings: [Int: [Double]] = [:]
         for row in try await (db ?? database).sql().raw(
             """
             SELECT assessment_id, score FROM assessment_colleague_ratings WHERE assessment_id IN (\(binds: assessmentIDs)) ORDER BY assessment_id, score
             """
-        ).all() {
-            ratings[try row.decode(column: "assessment_id", as: Int.self), default: []].append(
-                try row.decode(column: "score", as: Double.self))
+        ).allRows(Rating.self) {
+            ratings[row.assessmentID, default: []].append(row.score)
         }
         return ratings
     }

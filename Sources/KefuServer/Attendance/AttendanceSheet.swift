@@ -158,15 +158,15 @@ extension AttendanceStore {
             AND at < \(bind: calendar.instant(period.end.adding(days: 1), DayTime(minutes: 0)!))
             """
         ).all().map { try $0.decode(column: "staff_id", as: Int.self) }
+        struct Deducted: Decodable { var staffID: Int; var deducted: Double? }
         var deducted: [Int: Double] = [:]
         for row in try await sql.raw(
             """
             SELECT staff_id, SUM(deduction_days) AS deducted FROM attendance_marks WHERE staff_id IN (\(binds: staffIDs))
             AND day >= \(bind: period.start.description) AND day <= \(bind: period.end.description) GROUP BY staff_id
             """
-        ).all() {
-            deducted[try row.decode(column: "staff_id", as: Int.self)] =
-                try row.decode(column: "deducted", as: Double?.self) ?? 0
+        ).allRows(Deducted.self) {
+            deducted[row.staffID] = row.deducted ?? 0
         }
         return clocked.reduce(into: [:]) { scores, id in
             var summary = AttendanceSummary()

@@ -70,17 +70,14 @@ struct BoardStore {
         }
         let ids = columns.flatMap { $0.cards.map(\.id) }
         if !ids.isEmpty {
+            struct Next: Decodable { var customerID: Int; var dueAt: Date }
             let next = try await sql.raw(
                 """
                 SELECT customer_id, MIN(due_at) AS due_at FROM follow_ups
                 WHERE customer_id IN (\(binds: ids)) AND completed_at IS NULL GROUP BY customer_id
                 """
-            ).all()
-            var due: [Int: Date] = [:]
-            for row in next {
-                due[try row.decode(column: "customer_id", as: Int.self)] = try row.decode(
-                    column: "due_at", as: Date.self)
-            }
+            ).allRows(Next.self)
+            let due = Dictionary(next.map { ($0.customerID, $0.dueAt) }, uniquingKeysWith: { first, _ in first })
             for c in columns.indices {
                 for k in columns[c].cards.indices { columns[c].cards[k].nextFollowUpAt = due[columns[c].cards[k].id] }
             }

@@ -53,32 +53,21 @@ enum ComplaintEscalation {
             """
         ).all(decoding: Candidate.self)
         guard !rows.isEmpty else { return [] }
-        var pauses: [Int: [TimeSpan]] = [:]
-        for row in try await sql.raw(
-            """
-            SELECT complaint_pauses.complaint_id, complaint_pauses.started_at, complaint_pauses.ended_at FROM complaint_pauses
-            JOIN complaints ON complaints.id = complaint_pauses.complaint_id WHERE complaints.state <> 'closed'
-            """
-        ).all() {
-            pauses[try row.decode(column: "complaint_id", as: Int.self), default: []].append(
-                TimeSpan(
-                    start: try row.decode(column: "started_at", as: Date.self),
-                    end: try row.decode(column: "ended_at", as: Date?.self)))
-        }
+        let pauses = ComplaintStore.Pause.byComplaint(
+            try await sql.raw(
+                """
+                SELECT complaint_pauses.complaint_id, complaint_pauses.started_at, complaint_pauses.ended_at FROM complaint_pauses
+                JOIN complaints ON complaints.id = complaint_pauses.complaint_id WHERE complaints.state <> 'closed'
+                """
+            ).allRows(ComplaintStore.Pause.self))
         let limits = try await ComplaintStore(database: app.db).limits()
         let ladder = try await ComplaintSettingsStore(database: app.db).ladder().levels
+        struct Person: Decodable { var id: Int; var role: String }
         let people = try await sql.raw(
             "SELECT id, role FROM staff WHERE is_active = \(bind: true) AND role IN ('supervisor', 'leadership')"
-        ).all()
-        var supervisors: [Int] = [], leaders: [Int] = []
-        for person in people {
-            let id = try person.decode(column: "id", as: Int.self)
-            if try person.decode(column: "role", as: String.self) == "supervisor" {
-                supervisors.append(id)
-            } else {
-                leaders.append(id)
-            }
-        }
+        ).allRows(Person.self)
+        let supervisors = people.filter { $0.role == "supervisor" }.map(\.id)
+        let leaders = people.filter { $0.role != "supervisor" }.map(\.id)
         var messages: [Reminders.Message] = []
         var changedLevels: [Int: [Int]] = [:]
         for row in rows {

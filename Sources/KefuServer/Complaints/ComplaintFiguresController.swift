@@ -65,6 +65,9 @@ struct ComplaintFiguresController: RouteCollection {
             let day = CalendarDay(fact.receivedAt, timeZone: china)
             return String(format: "%04d-%02d", day.year, day.month)
         }.sorted { $0.key < $1.key }.map { [$0.key, String($0.value)] }
+        struct Satisfaction: Decodable {
+            var name: String?; var department: String?; var answers: Int; var average: Double
+        }
         let satisfaction = try await req.db.sql().raw(
             """
             SELECT staff.display_name AS name, departments.name AS department, COUNT(*) AS answers, AVG(survey_attributions.score * 1.0) AS average
@@ -73,13 +76,8 @@ struct ComplaintFiguresController: RouteCollection {
             WHERE survey_attributions.answered_at >= \(bind: since)
             GROUP BY staff.display_name, departments.name ORDER BY AVG(survey_attributions.score * 1.0) DESC
             """
-        ).all().map { row -> [String] in
-            [
-                try row.decode(column: "name", as: String?.self) ?? "—",
-                try row.decode(column: "department", as: String?.self) ?? "—",
-                String(try row.decode(column: "answers", as: Int.self)),
-                String(format: "%.2f", try row.decode(column: "average", as: Double.self)),
-            ]
+        ).allRows(Satisfaction.self).map { row -> [String] in
+            [row.name ?? "—", row.department ?? "—", String(row.answers), String(format: "%.2f", row.average)]
         }
         let trend = try await satisfactionTrend(req, since: since, china: china)
         return [
@@ -124,14 +122,14 @@ struct ComplaintFiguresController: RouteCollection {
         if months.last != month(req.now) { months.append(month(req.now)) }
         months = Array(months.suffix(12))
         let sql = try req.db.sql()
+        struct Answer: Decodable { var name: String?; var answeredAt: Date; var score: Int }
         var team: [String: (Int, Int)] = [:]
         for row in try await sql.raw(
             "SELECT answered_at, score FROM surveys WHERE answered_at >= \(bind: since) AND score IS NOT NULL"
-        ).all() {
-            let key = month(try row.decode(column: "answered_at", as: Date.self))
-            let score = try row.decode(column: "score", as: Int.self)
+        ).allRows(Answer.self) {
+            let key = month(row.answeredAt)
             let old = team[key] ?? (0, 0)
-            team[key] = (old.0 + score, old.1 + 1)
+            team[key] = (old.0 + row.score, old.1 + 1)
         }
         var people: [String: [String: (Int, Int)]] = [:]
         for row in try await sql.raw(
@@ -139,12 +137,10 @@ struct ComplaintFiguresController: RouteCollection {
             SELECT staff.display_name AS name, survey_attributions.answered_at, survey_attributions.score FROM survey_attributions
             JOIN staff ON staff.id = survey_attributions.staff_id WHERE survey_attributions.answered_at >= \(bind: since)
             """
-        ).all() {
-            let name = try row.decode(column: "name", as: String.self),
-                key = month(try row.decode(column: "answered_at", as: Date.self))
-            let score = try row.decode(column: "score", as: Int.self)
+        ).allRows(Answer.self) {
+            let name = row.name ?? "", key = month(row.answeredAt)
             let old = people[name]?[key] ?? (0, 0)
-            people[name, default: [:]][key] = (old.0 + score, old.1 + 1)
+            people[name, default: [:]][key] = (old.0 + row.score, old.1 + 1)
         }
         func cells(_ sums: [String: (Int, Int)]) -> [String] {
             months.map { key in sums[key].map { String(format: "%.2f (%d)", Double($0.0) / Double($0.1), $0.1) } ?? "—"

@@ -33,31 +33,28 @@ struct ComplaintServiceQualityFigures: ServiceQualityFigures {
         guard !staffIDs.isEmpty else { return [:] }
         let sql = try database.sql()
         var figures: [Int: [WorkFigure: FigureValue]] = [:]
-        let scores = try await sql.raw(Self.satisfaction(staffIDs: staffIDs, from: from, until: until)).all()
-        for row in scores {
-            let staff = try row.decode(column: "staff_id", as: Int.self),
-                count = try row.decode(column: "n", as: Int.self)
-            let total = try row.decode(column: "total", as: Int.self)
-            if count > 0 {
-                figures[staff, default: [:]][.satisfaction] = .average(Double(total) / Double(count), count: count)
-            }
+        struct Scores: Decodable { var staffID: Int; var n: Int; var total: Int }
+        let scores = try await sql.raw(Self.satisfaction(staffIDs: staffIDs, from: from, until: until))
+            .allRows(Scores.self)
+        for row in scores where row.n > 0 {
+            figures[row.staffID, default: [:]][.satisfaction] = .average(
+                Double(row.total) / Double(row.n), count: row.n)
         }
         // Complaints resolved in the period, per responsible specialist: in time when the working hours
         // from receipt to resolution are within the severity's resolution limit.
-        let resolved = try await sql.raw(Self.resolved(staffIDs: staffIDs, from: from, until: until)).all()
+        struct Resolved: Decodable {
+            var staffID: Int; var severity: String; var receivedAt: Date; var resolvedAt: Date
+        }
+        let resolved = try await sql.raw(Self.resolved(staffIDs: staffIDs, from: from, until: until))
+            .allRows(Resolved.self)
         guard !resolved.isEmpty else { return figures }
         let calendar = try await WorkingCalendarStore(database: database).load()
         let limits = try await ComplaintStore(database: database).limits()
         var shares: [Int: (done: Int, of: Int)] = [:]
         for row in resolved {
-            let staff = try row.decode(column: "staff_id", as: Int.self)
-            guard let severity = ComplaintSeverity(rawValue: try row.decode(column: "severity", as: String.self)) else {
-                continue
-            }
-            let hours =
-                calendar.workingSeconds(
-                    from: try row.decode(column: "received_at", as: Date.self),
-                    to: try row.decode(column: "resolved_at", as: Date.self)) / 3600
+            let staff = row.staffID
+            guard let severity = ComplaintSeverity(rawValue: row.severity) else { continue }
+            let hours = calendar.workingSeconds(from: row.receivedAt, to: row.resolvedAt) / 3600
             let limit = limits[severity]?.resolutionHours ?? ComplaintTimeLimits.defaults(severity).resolutionHours
             shares[staff, default: (0, 0)].of += 1
             if hours <= limit { shares[staff, default: (0, 0)].done += 1 }

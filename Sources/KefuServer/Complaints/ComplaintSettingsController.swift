@@ -41,15 +41,11 @@ struct ComplaintSettingsController: RouteCollection {
     }
 
     static func activeStaff(_ req: Request) async throws -> [(id: Int, name: String, role: String)] {
-        try await req.db.sql().raw(
+        struct Person: Decodable { var id: Int; var displayName: String; var role: String }
+        return try await req.db.sql().raw(
             "SELECT id, display_name, role FROM staff WHERE is_active = \(bind: true) AND role IN ('supervisor', 'specialist', 'leadership') ORDER BY role, display_name"
         )
-        .all().map {
-            (
-                try $0.decode(column: "id", as: Int.self), try $0.decode(column: "display_name", as: String.self),
-                try $0.decode(column: "role", as: String.self)
-            )
-        }
+        .allRows(Person.self).map { ($0.id, $0.displayName, $0.role) }
     }
 
     /// Checks and saves a ladder read at `version`.

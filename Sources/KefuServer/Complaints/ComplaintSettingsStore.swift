@@ -23,19 +23,19 @@ struct ComplaintSettingsStore {
     /// The ladder as set, the standard levels where nothing was saved; and the version of the saved
     /// rows (0 before the first save).
     func ladder() async throws -> (levels: [EscalationLevel], version: Int) {
+        struct Level: Decodable {
+            var id: Int; var role: String; var staffID: Int?; var atShare: Double; var version: Int
+        }
         let rows = try await database.sql().raw(
             "SELECT id, role, staff_id, at_share, version FROM complaint_escalation_levels ORDER BY id"
-        ).all()
+        ).allRows(Level.self)
         var saved: [Int: EscalationLevel] = [:]
         var version = 0
         for row in rows {
-            let level = try row.decode(column: "id", as: Int.self)
-            saved[level] = EscalationLevel(
-                level: level,
-                role: EscalationRole(rawValue: try row.decode(column: "role", as: String.self)) ?? .supervisor,
-                staffID: try row.decode(column: "staff_id", as: Int?.self),
-                atShare: try row.decode(column: "at_share", as: Double.self))
-            version = max(version, try row.decode(column: "version", as: Int.self))
+            saved[row.id] = EscalationLevel(
+                level: row.id, role: EscalationRole(rawValue: row.role) ?? .supervisor, staffID: row.staffID,
+                atShare: row.atShare)
+            version = max(version, row.version)
         }
         return (EscalationLevel.defaults.map { saved[$0.level] ?? $0 }, version)
     }
@@ -85,14 +85,7 @@ struct ComplaintSettingsStore {
     func categories() async throws -> [Category] {
         try await database.sql().raw(
             "SELECT code, name, is_active, position, version FROM complaint_categories ORDER BY position, id"
-        ).all().map {
-            Category(
-                code: try $0.decode(column: "code", as: String.self),
-                name: try $0.decode(column: "name", as: String.self),
-                isActive: try $0.decode(column: "is_active", as: Bool.self),
-                position: try $0.decode(column: "position", as: Int.self),
-                version: try $0.decode(column: "version", as: Int.self))
-        }
+        ).allRows(Category.self)
     }
 
     struct CategoryInput: Content { var code: String?; var name: String?; var isActive: Bool?; var version: Int? }

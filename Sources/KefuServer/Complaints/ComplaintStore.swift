@@ -78,28 +78,31 @@ struct ComplaintStore {
             """
             SELECT started_at, ended_at FROM complaint_pauses WHERE complaint_id = \(bind: id) ORDER BY started_at
             """
-        ).all().map {
-            TimeSpan(
-                start: try $0.decode(column: "started_at", as: Date.self),
-                end: try $0.decode(column: "ended_at", as: Date?.self))
+        ).allRows(Pause.self).map(\.span)
+    }
+
+    /// A stored pause of a complaint's clock, open while `endedAt` is nil; `complaintID` where the query reads it.
+    struct Pause: Decodable {
+        var complaintID: Int?
+        var startedAt: Date
+        var endedAt: Date?
+        var span: TimeSpan { TimeSpan(start: startedAt, end: endedAt) }
+
+        /// Pauses by complaint.
+        static func byComplaint(_ pauses: [Pause]) -> [Int: [TimeSpan]] {
+            pauses.reduce(into: [:]) { result, pause in result[pause.complaintID ?? 0, default: []].append(pause.span) }
         }
     }
 
     /// The pauses of several complaints in one query, by complaint.
     func pauses(of ids: [Int]) async throws -> [Int: [TimeSpan]] {
         guard !ids.isEmpty else { return [:] }
-        var result: [Int: [TimeSpan]] = [:]
-        for row in try await database.sql().raw(
-            """
-            SELECT complaint_id, started_at, ended_at FROM complaint_pauses WHERE complaint_id IN (\(binds: ids)) ORDER BY complaint_id, started_at
-            """
-        ).all() {
-            result[try row.decode(column: "complaint_id", as: Int.self), default: []].append(
-                TimeSpan(
-                    start: try row.decode(column: "started_at", as: Date.self),
-                    end: try row.decode(column: "ended_at", as: Date?.self)))
-        }
-        return result
+        return Pause.byComplaint(
+            try await database.sql().raw(
+                """
+                SELECT complaint_id, started_at, ended_at FROM complaint_pauses WHERE complaint_id IN (\(binds: ids)) ORDER BY complaint_id, started_at
+                """
+            ).allRows(Pause.self))
     }
 
     struct Forward: Decodable, Sendable {
@@ -162,21 +165,21 @@ struct ComplaintStore {
 
     /// The time limits per severity as configured.
     func limits(on database: (any Database)? = nil) async throws -> [ComplaintSeverity: ComplaintTimeLimits] {
+        struct Limits: Decodable {
+            var severity: String; var firstResponseHours: Double; var updateHours: Double; var resolutionHours: Double
+        }
         let rows = try await (database ?? self.database).sql().raw(
             """
             SELECT severity, first_response_hours, update_hours, resolution_hours FROM complaint_time_limits
             """
-        ).all()
+        ).allRows(Limits.self)
         var result: [ComplaintSeverity: ComplaintTimeLimits] = [:]
         for severity in ComplaintSeverity.allCases { result[severity] = .defaults(severity) }
         for row in rows {
-            guard let severity = ComplaintSeverity(rawValue: try row.decode(column: "severity", as: String.self)) else {
-                continue
-            }
+            guard let severity = ComplaintSeverity(rawValue: row.severity) else { continue }
             result[severity] = ComplaintTimeLimits(
-                firstResponseHours: try row.decode(column: "first_response_hours", as: Double.self),
-                updateHours: try row.decode(column: "update_hours", as: Double.self),
-                resolutionHours: try row.decode(column: "resolution_hours", as: Double.self))
+                firstResponseHours: row.firstResponseHours, updateHours: row.updateHours,
+                resolutionHours: row.resolutionHours)
         }
         return result
     }

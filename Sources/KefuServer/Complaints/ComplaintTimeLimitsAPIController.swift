@@ -28,14 +28,7 @@ struct ComplaintTimeLimitsAPIController: RouteCollection {
             """
             SELECT severity, first_response_hours, update_hours, resolution_hours, version FROM complaint_time_limits ORDER BY severity
             """
-        ).all().map {
-            LimitDTO(
-                severity: try $0.decode(column: "severity", as: String.self),
-                firstResponseHours: try $0.decode(column: "first_response_hours", as: Double.self),
-                updateHours: try $0.decode(column: "update_hours", as: Double.self),
-                resolutionHours: try $0.decode(column: "resolution_hours", as: Double.self),
-                version: try $0.decode(column: "version", as: Int.self))
-        }
+        ).allRows(LimitDTO.self)
     }
 
     @Sendable func list(req: Request) async throws -> [LimitDTO] { try await Self.all(req.db) }

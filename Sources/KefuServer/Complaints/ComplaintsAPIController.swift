@@ -278,18 +278,14 @@ struct ComplaintsAPIController: RouteCollection {
     @Sendable func contact(req: Request) async throws -> ContactDTO {
         let (forward, complaint) = try await Self.forwardForLiaison(req)
         guard forward.needsContact, forward.status == "open" else { throw KefuError.forbidden }
-        let row = try await req.db.sql().raw(
-            "SELECT name, mobile, landline, email FROM customers WHERE id = \(bind: complaint.customerID)"
-        ).first()!
+        let contact = try await req.db.sql().raw(
+            "SELECT name AS customer_name, mobile, landline, email FROM customers WHERE id = \(bind: complaint.customerID)"
+        ).firstRow(ContactDTO.self)!
         try await AuditLog.record(
             "complaint.contact_revealed", recordType: ComplaintKind.recordType, recordID: String(complaint.id),
             fields: ["mobile", "landline", "email"],
             message: AuditMessage.forwarded(number: complaint.number, department: forward.departmentName),
             context: req.auditContext, on: req.db)
-        return ContactDTO(
-            customerName: try row.decode(column: "name", as: String.self),
-            mobile: try row.decode(column: "mobile", as: String?.self),
-            landline: try row.decode(column: "landline", as: String?.self),
-            email: try row.decode(column: "email", as: String?.self))
+        return contact
     }
 }

@@ -13,15 +13,16 @@ struct PublicComplaint {
     let database: any Database
 
     func file(_ inquiry: PublicInquiry, noticeVersion: String, context: AuditContext) async throws -> String {
+        struct Existing: Decodable { var id: Int; var responsibleStaffID: Int? }
         let calendar = try await WorkingCalendarStore(database: database).load()
         return try await database.transaction { tx in
             let existing = try await tx.sql().raw(
                 """
                 SELECT id, responsible_staff_id FROM customers WHERE mobile = \(bind: inquiry.mobile) AND merged_into_id IS NULL ORDER BY id LIMIT 1
                 """
-            ).first()
-            var customerID = try existing?.decode(column: "id", as: Int.self)
-            let owner = try existing?.decode(column: "responsible_staff_id", as: Int?.self) ?? nil
+            ).firstRow(Existing.self)
+            var customerID = existing?.id
+            let owner = existing?.responsibleStaffID
             if customerID == nil {
                 var draft = CustomerDraft()
                 draft.kind =

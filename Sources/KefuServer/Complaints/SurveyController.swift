@@ -138,11 +138,9 @@ struct SurveyController: RouteCollection {
             path = SiteURL.returnVisit(id).path
         case nil: return nil
         }
-        guard let row = try await database.sql().raw(query).first() else { return nil }
-        return (
-            try row.decode(column: "label", as: String?.self) ?? "", try row.decode(column: "name", as: String.self),
-            path
-        )
+        struct Subject: Decodable { var label: String?; var name: String }
+        guard let row = try await database.sql().raw(query).firstRow(Subject.self) else { return nil }
+        return (row.label ?? "", row.name, path)
     }
 
     @Sendable func issuePage(req: Request) async throws -> Response {

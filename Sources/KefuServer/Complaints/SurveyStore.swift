@@ -103,6 +103,12 @@ struct SurveyStore {
 
     /// Who handled a complaint: its specialist, every liaison who answered a request (with the
     /// department it was forwarded to) and everyone who told the customer an update.
+    /// A person (and department) who handled the matter, as the handler queries read them.
+    private struct Handler: Decodable {
+        var staffID: Int?; var departmentID: Int?
+        var handler: SurveyHandler { SurveyHandler(staffID: staffID, departmentID: departmentID) }
+    }
+
     func handlers(ofComplaint id: Int, on database: any Database) async throws -> [SurveyHandler] {
         let rows = try await database.sql().raw(
             """
@@ -116,12 +122,8 @@ struct SurveyStore {
               WHERE complaint_updates.complaint_id = \(bind: id)
             ORDER BY position
             """
-        ).all()
-        return try rows.map {
-            SurveyHandler(
-                staffID: try $0.decode(column: "staff_id", as: Int?.self),
-                departmentID: try $0.decode(column: "department_id", as: Int?.self))
-        }
+        ).allRows(Handler.self)
+        return rows.map(\.handler)
     }
 
     /// Who handled any matter: a complaint's people and departments; an inquiry's specialist and who
@@ -163,11 +165,7 @@ struct SurveyStore {
                 """
         case nil: return []
         }
-        return try await database.sql().raw(query).all().map {
-            SurveyHandler(
-                staffID: try $0.decode(column: "staff_id", as: Int?.self),
-                departmentID: try $0.decode(column: "department_id", as: Int?.self))
-        }
+        return try await database.sql().raw(query).allRows(Handler.self).map(\.handler)
     }
 
     /// Records the answer once: the conditional UPDATE claims the unanswered, unexpired survey, so a

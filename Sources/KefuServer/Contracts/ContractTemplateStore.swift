@@ -42,25 +42,23 @@ struct ContractTemplateStore {
     }
 
     func all() async throws -> [Entry] {
+        struct Row: Decodable {
+            var code: String; var name: String?; var documents: String; var clauses: String; var isActive: Bool
+            var version: Int; var updatedAt: Date
+        }
         let rows = try await database.sql().raw(
             """
             SELECT code, name, documents, clauses, is_active, version, updated_at FROM contract_templates ORDER BY code
             """
-        ).all()
+        ).allRows(Row.self)
         var stored: [String: Entry] = [:]
+        let decoder = JSONDecoder()
         for row in rows {
-            let decoder = JSONDecoder()
             let template = ContractTypeTemplate(
-                code: try row.decode(column: "code", as: String.self),
-                name: try row.decode(column: "name", as: String?.self),
-                documents: try decoder.decode(
-                    [TemplateLine].self, from: Data(try row.decode(column: "documents", as: String.self).utf8)),
-                clauses: try decoder.decode(
-                    [TemplateLine].self, from: Data(try row.decode(column: "clauses", as: String.self).utf8)),
-                isActive: try row.decode(column: "is_active", as: Bool.self))
-            stored[template.code] = Entry(
-                template: template, version: try row.decode(column: "version", as: Int.self),
-                updatedAt: try row.decode(column: "updated_at", as: Date.self))
+                code: row.code, name: row.name,
+                documents: try decoder.decode([TemplateLine].self, from: Data(row.documents.utf8)),
+                clauses: try decoder.decode([TemplateLine].self, from: Data(row.clauses.utf8)), isActive: row.isActive)
+            stored[template.code] = Entry(template: template, version: row.version, updatedAt: row.updatedAt)
         }
         return ContractTemplates.merged(stored: stored.values.map(\.template)).map {
             stored[$0.code] ?? Entry(template: $0, version: 0, updatedAt: nil)

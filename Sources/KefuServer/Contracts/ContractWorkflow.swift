@@ -59,12 +59,11 @@ struct ContractWorkflow {
                 }
                 projectVersion = try project.decode(column: "version", as: Int.self)
             }
+            struct Department: Decodable { var id: Int; var code: String }
             let departments = try await sql.raw(
                 "SELECT id, code FROM departments WHERE code IN ('legal', 'finance', 'engineering')"
-            ).all()
-                .reduce(into: [String: Int]()) {
-                    $0[try $1.decode(column: "code", as: String.self)] = try $1.decode(column: "id", as: Int.self)
-                }
+            ).allRows(Department.self)
+                .reduce(into: [String: Int]()) { $0[$1.code] = $1.id }
             let number = try await RecordNumbers.next(ContractKind.numbering!, at: context.now, on: tx)
             let id =
                 try await sql.raw(

@@ -56,20 +56,20 @@ struct ProcedureTemplateStore {
     }
 
     func all() async throws -> [Entry] {
+        struct Row: Decodable {
+            var code: String; var name: String?; var steps: String; var isActive: Bool; var version: Int
+            var updatedAt: Date
+        }
         let rows = try await database.sql().raw(
             "SELECT code, name, steps, is_active, version, updated_at FROM procedure_templates ORDER BY code"
-        ).all()
+        ).allRows(Row.self)
         var stored: [String: Entry] = [:]
         for row in rows {
             let template = ProcedureTypeTemplate(
-                code: try row.decode(column: "code", as: String.self),
-                name: try row.decode(column: "name", as: String?.self),
-                steps: try JSONDecoder().decode(
-                    [ProcedureStepTemplate].self, from: Data(try row.decode(column: "steps", as: String.self).utf8)),
-                isActive: try row.decode(column: "is_active", as: Bool.self))
-            stored[template.code] = Entry(
-                template: template, version: try row.decode(column: "version", as: Int.self),
-                updatedAt: try row.decode(column: "updated_at", as: Date.self))
+                code: row.code, name: row.name,
+                steps: try JSONDecoder().decode([ProcedureStepTemplate].self, from: Data(row.steps.utf8)),
+                isActive: row.isActive)
+            stored[template.code] = Entry(template: template, version: row.version, updatedAt: row.updatedAt)
         }
         return ProcedureTemplates.merged(stored: stored.values.map(\.template)).map {
             stored[$0.code] ?? Entry(template: $0, version: 0, updatedAt: nil)

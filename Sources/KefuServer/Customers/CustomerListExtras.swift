@@ -25,11 +25,11 @@ struct CustomerListExtras: Encodable {
     ]
 
     init(
-        req: Request, filter: CustomerFilter, total: Int, canReassign: Bool, savedFilters: [SavedFilterStore.Row],
+        viewer: Viewer, filter: CustomerFilter, total: Int, canReassign: Bool, savedFilters: [SavedFilterStore.Row],
         csrf: String,
         errors: [String: String] = [:], reason: String = "", saveName: String = ""
     ) {
-        let words = req.words
+        let words = viewer.words
         self.errors = errors
         self.reason = reason
         self.saveName = saveName
@@ -37,7 +37,7 @@ struct CustomerListExtras: Encodable {
         notContactedDays = filter.notContactedDays.map(String.init) ?? ""
         headers = Self.headers(filter: filter, canReassign: canReassign, words: words)
         self.savedFilters = Self.chips(
-            filter: filter, saved: savedFilters, staffID: req.staff?.id, csrf: csrf, words: words)
+            filter: filter, saved: savedFilters, staffID: viewer.staff?.id, csrf: csrf, words: words)
         var fields = HTMLWriter(reservingCapacity: 256)
         let parameters = filter.parameters
         for name in CustomerFilter.parameterNames {

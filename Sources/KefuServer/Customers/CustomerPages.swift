@@ -134,11 +134,11 @@ struct CustomerListPage: Encodable {
     var extras: CustomerListExtras?
 
     init(
-        req: Request, filter: CustomerFilter, rows: [CustomerListRow], total: Int, paging: Paging, staff: SignedInStaff,
-        specialists: [StaffStore.Assignee],
-        checked: Set<Int> = [], target: Int? = nil
+        viewer: Viewer, staff: SignedInStaff, filter: CustomerFilter, rows: [CustomerListRow], total: Int,
+        paging: Paging, specialists: [StaffStore.Assignee], checked: Set<Int> = [], target: Int? = nil
     ) {
         let actor = staff.actor
+        let words = viewer.words
         let rows = rows.map { row in
             let masked =
                 ContactVisibility.decide(
@@ -147,7 +147,7 @@ struct CustomerListPage: Encodable {
                 id: row.id, code: row.code, name: row.name, companyName: row.companyName,
                 mobile: masked ? row.mobile.map(MainlandMobile.masked) : row.mobile,
                 region: [row.province, row.city].compactMap { $0 }.joined(separator: " "),
-                stageLabel: req.t("customer.stage.\(row.stage)"),
+                stageLabel: words.t("customer.stage.\(row.stage)"),
                 stage: row.stage, grade: row.grade, responsibleName: row.responsibleName,
                 updatedAt: DisplayFormat.dateTime(row.updatedAt),
                 isMasked: masked
@@ -155,15 +155,15 @@ struct CustomerListPage: Encodable {
         }
         canReassign = AccessPolicy.allows(staff.role, .reassignCustomers)
         let labels = CustomerListView.Labels(
-            code: req.t("customer.field.code"), name: req.t("customer.field.name"),
-            company: req.t("customer.field.companyName"),
-            mobile: req.t("customer.field.mobile"), region: req.t("customer.field.region"),
-            stage: req.t("customer.field.stage"),
-            grade: req.t("customer.field.grade"), responsible: req.t("customer.field.responsible"),
-            updatedAt: req.t("customer.field.updatedAt"))
+            code: words.t("customer.field.code"), name: words.t("customer.field.name"),
+            company: words.t("customer.field.companyName"),
+            mobile: words.t("customer.field.mobile"), region: words.t("customer.field.region"),
+            stage: words.t("customer.field.stage"),
+            grade: words.t("customer.field.grade"), responsible: words.t("customer.field.responsible"),
+            updatedAt: words.t("customer.field.updatedAt"))
         self.rows = CustomerListView.rows(
-            rows, canReassign: canReassign, maskedLabel: req.t("customers.masked"),
-            maskedHint: req.t("customers.masked_hint"),
+            rows, canReassign: canReassign, maskedLabel: words.t("customers.masked"),
+            maskedHint: words.t("customers.masked_hint"),
             labels: labels, checked: checked)
         hasRows = !rows.isEmpty
         q = filter.text ?? ""
@@ -182,7 +182,7 @@ struct CustomerListPage: Encodable {
                 value: String($0.id), labelKey: "", label: $0.displayName,
                 isSelected: $0.id == filter.responsibleStaffID)
         }
-        let localize = { (key: String) in req.t(key) }
+        let localize = { (key: String) in words.t(key) }
         self.specialists = ChoiceOption.fragment(assignees, localize: localize)
         reassignTo = ChoiceOption.fragment(
             specialists.map {
@@ -267,7 +267,7 @@ struct CustomerFilePage: Encodable {
     var timelineFilters: [TimelineFilter] = []
 
     init(
-        req: Request, customer: CustomerModel, visibility: ContactVisibility, responsibleName: String?,
+        viewer: Viewer, customer: CustomerModel, visibility: ContactVisibility, responsibleName: String?,
         timeline: [Timeline.Entry],
         timelineTotal: Int, paging: Paging, changes: [CustomerChangeModel.Row],
         communications: [Int: CommunicationStore.Row] = [:],
@@ -287,32 +287,32 @@ struct CustomerFilePage: Encodable {
             guard let value, !value.isEmpty else { return nil }
             return Field(labelKey: "customer.field.\(key)", value: value)
         }
-        let localize = { (key: String) in req.t(key) }
+        let words = viewer.words
+        let localize = { (key: String) in words.t(key) }
         contacts = CustomerFileView.fields(
             [
                 field("mobile", dto.mobile), field("landline", dto.landline), field("email", dto.email),
                 field("wechatID", dto.wechatID),
                 field("address", dto.address), field("creditCode", dto.creditCode),
             ].compactMap { $0 }, localize: localize)
-        let words = req.words
         let budget: String? =
             switch (dto.budgetMinWan, dto.budgetMaxWan) {
-            case (let min?, let max?): "\(DisplayFormat.wan(min)) – \(DisplayFormat.wan(max)) \(req.t("unit.wan"))"
-            case (let min?, nil): "≥ \(DisplayFormat.wan(min)) \(req.t("unit.wan"))"
-            case (nil, let max?): "≤ \(DisplayFormat.wan(max)) \(req.t("unit.wan"))"
+            case (let min?, let max?): "\(DisplayFormat.wan(min)) – \(DisplayFormat.wan(max)) \(words.t("unit.wan"))"
+            case (let min?, nil): "≥ \(DisplayFormat.wan(min)) \(words.t("unit.wan"))"
+            case (nil, let max?): "≤ \(DisplayFormat.wan(max)) \(words.t("unit.wan"))"
             case (nil, nil): nil
             }
         details = CustomerFileView.fields(
             [
-                field("kind", req.t("customer.kind.\(dto.kind)")),
+                field("kind", words.t("customer.kind.\(dto.kind)")),
                 field("region", [dto.province, dto.city].compactMap { $0 }.joined(separator: " ")),
                 field(
                     "industries",
-                    dto.industries.map { req.t("customer.industry.\($0)") }.joined(separator: words.listSeparator)),
+                    dto.industries.map { words.t("customer.industry.\($0)") }.joined(separator: words.listSeparator)),
                 field("budget", budget), field("preferredRegions", dto.preferredRegions),
-                field("timing", req.t("customer.timing.\(dto.timing)")),
-                field("source", req.t("customer.source.\(dto.source)")),
-                field("category", dto.category.map { req.t("customer.category.\($0)") }),
+                field("timing", words.t("customer.timing.\(dto.timing)")),
+                field("source", words.t("customer.source.\(dto.source)")),
+                field("category", dto.category.map { words.t("customer.category.\($0)") }),
                 field("responsible", responsibleName), field("businessScope", dto.businessScope),
                 field("tags", dto.tags.joined(separator: words.listSeparator)),
                 field("lostReason", dto.lostReason), field("remarks", dto.remarks),
@@ -320,17 +320,14 @@ struct CustomerFilePage: Encodable {
                     "consent",
                     dto.consentAt.map {
                         DisplayFormat.dateTime($0) + " · "
-                            + req.t("customer.consent_channel.\(dto.consentChannel ?? "")") + " · "
+                            + words.t("customer.consent_channel.\(dto.consentChannel ?? "")") + " · "
                             + (dto.consentNoticeVersion ?? "")
                     }),
                 field("createdAt", DisplayFormat.dateTime(dto.createdAt)),
                 field("updatedAt", DisplayFormat.dateTime(dto.updatedAt)),
             ].compactMap { $0 }, localize: localize)
-        let canPlanFollowUp =
-            req.staff.map {
-                AccessPolicy.permits(
-                    $0.actor, .manageFollowUps, on: RecordFacts(responsibleStaffID: dto.responsibleStaffID))
-            } ?? false
+        let facts = RecordFacts(responsibleStaffID: dto.responsibleStaffID)
+        let canPlanFollowUp = viewer.permissions.permits(.manageFollowUps, on: facts)
         self.timeline = CustomerFileView.timeline(
             timeline.map { entry in
                 var item = Entry(
@@ -377,12 +374,11 @@ struct CustomerFilePage: Encodable {
         self.canEdit = canEdit
         self.canReveal = canReveal
         self.canRecord = canRecord
-        let actor = req.staff?.actor
-        let facts = RecordFacts(responsibleStaffID: dto.responsibleStaffID)
-        canRecommend = actor.map { AccessPolicy.permits($0, .recommendProjects, on: facts) } ?? false
-        canSeeFollowUps = actor.map { AccessPolicy.permits($0, .viewFollowUps, on: facts) } ?? false
-        canDraftContract = actor.map { AccessPolicy.permits($0, .manageContracts, on: facts) } ?? false
-        canSeeProcedures = actor.map { AccessPolicy.permits($0, .viewContracts, on: facts) } ?? false
+        let permissions = viewer.permissions
+        canRecommend = permissions.permits(.recommendProjects, on: facts)
+        canSeeFollowUps = permissions.permits(.viewFollowUps, on: facts)
+        canDraftContract = permissions.permits(.manageContracts, on: facts)
+        canSeeProcedures = permissions.permits(.viewContracts, on: facts)
         version = dto.version
         self.errors = errors
         self.communication = communication

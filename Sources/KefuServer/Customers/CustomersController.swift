@@ -37,11 +37,12 @@ struct CustomersController: RouteCollection {
         let (rows, total) = try await CustomerQueries(database: req.db).list(
             filter, visibleTo: staff.actor, paging: paging, now: req.now)
         let specialists = try await req.application.assigneeDirectory.assignees(on: req.db)
+        let viewer = req.viewer
         var page = CustomerListPage(
-            req: req, filter: filter, rows: rows, total: total, paging: paging, staff: staff, specialists: specialists,
-            checked: checked, target: target)
+            viewer: viewer, staff: staff, filter: filter, rows: rows, total: total, paging: paging,
+            specialists: specialists, checked: checked, target: target)
         page.extras = CustomerListExtras(
-            req: req, filter: filter, total: total, canReassign: page.canReassign,
+            viewer: viewer, filter: filter, total: total, canReassign: page.canReassign,
             savedFilters: try await SavedFilterStore(database: req.db).list(staffID: staff.id),
             csrf: req.csrfToken ?? "",
             errors: errors, reason: reason, saveName: saveName)

@@ -111,7 +111,9 @@ struct DashboardController: RouteCollection {
             ORDER BY occurred_at DESC, id DESC LIMIT 1 OFFSET 1
             """
         ).first(decoding: SignIn.self)
-        let work = try await WorkbenchPage.make(req, staff: staff)
+        let work = try await Workbench(database: req.db, now: req.now)
+            .day(of: staff, teamFigures: req.application.teamFigures)
+            .map { WorkbenchPage(viewer: req.viewer, staff: staff, day: $0, now: req.now) }
         figures = (work?.figures ?? []) + figures
         let page = Page(
             displayName: staff.displayName, roleKey: "role.\(staff.role)", departmentName: departmentName ?? "",

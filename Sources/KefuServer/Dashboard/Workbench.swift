@@ -24,6 +24,37 @@ struct Workbench {
     /// late in the evening — or are overdue (issue 10 #10: a reply due at 12:39 was hidden at 09:40).
     var promisedHorizon: Date { max(endOfDay, now.addingTimeInterval(PromisedReplyRule.reminderLead)) }
 
+    /// Everything one person's workbench shows, read before ``WorkbenchPage`` puts it in words.
+    struct Day {
+        var promised: (items: [InquiryStore.Row], total: Int)
+        var followUps: (items: [FollowUpStore.Row], total: Int)
+        var waiting: (items: [InquiryStore.Row], total: Int)
+        var assigned: [AssignedCustomer]
+        /// The supervisor's team counts (nil for a specialist), from the minute's snapshot.
+        var team: (takenAt: Date, rows: [TeamRow])?
+    }
+
+    /// The day of someone with front-line work (specialists and the supervisor); nil for others.
+    func day(of staff: SignedInStaff, teamFigures: TeamFigures) async throws -> Day? {
+        let role = staff.role
+        guard role == .specialist || role == .supervisor else { return nil }
+        let isTeam = role == .supervisor
+        let mine: Int? = isTeam ? nil : staff.id
+        async let promisedQuery = promisedReplies(staffID: mine)
+        async let followUpQuery = followUps(staffID: mine, counted: !isTeam)
+        async let waitingQuery = waitingInquiries()
+        let (promised, followUpList, waiting) = try await (promisedQuery, followUpQuery, waitingQuery)
+        let assigned = isTeam ? [] : try await assignedToday(staffID: staff.id)
+        let snapshot = isTeam ? try await teamFigures.rows(now: now) { try await self.team() } : nil
+        let team = snapshot?.rows ?? []
+        // The team's totals come from the snapshot; a specialist's own from the count.
+        let due = (
+            items: followUpList.items,
+            total: isTeam ? team.reduce(0) { $0 + $1.followUpsOverdue + $1.followUpsToday } : followUpList.total
+        )
+        return Day(promised: promised, followUps: due, waiting: waiting, assigned: assigned, team: snapshot)
+    }
+
     /// Promised replies due today (or within the reminder lead), or overdue.
     func promisedReplies(staffID: Int?, limit: Int = 10) async throws -> (items: [InquiryStore.Row], total: Int) {
         try await InquiryStore(database: database).list(

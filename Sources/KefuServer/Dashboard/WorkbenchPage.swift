@@ -1,6 +1,5 @@
 import Foundation
 import KefuDomain
-import Vapor
 
 /// The day's work on the workbench: the specialist's own lists, or the supervisor's team (issue 4 §5).
 struct WorkbenchPage: Encodable {
@@ -38,28 +37,16 @@ struct WorkbenchPage: Encodable {
     /// When the team's figures were counted (they are kept for a minute).
     var teamAsOf: String
     var figures: [DashboardController.Page.Figure]
+}
 
-    /// The workbench of someone with front-line work (specialists and the supervisor); nil for others.
-    static func make(_ req: Request, staff: SignedInStaff) async throws -> WorkbenchPage? {
-        let role = staff.role
-        guard role == .specialist || role == .supervisor else { return nil }
+extension WorkbenchPage {
+    /// The workbench of `staff`, from what the controller read for their day (``Workbench/day(of:teamFigures:)``).
+    init(viewer: Viewer, staff: SignedInStaff, day: Workbench.Day, now: Date) {
         let staffID = staff.id
-        let now = req.now
-        let bench = Workbench(database: req.db, now: now)
-        let isTeam = role == .supervisor
-        let mine: Int? = isTeam ? nil : staffID
-        async let promisedQuery = bench.promisedReplies(staffID: mine)
-        async let followUpQuery = bench.followUps(staffID: mine, counted: !isTeam)
-        async let waitingQuery = bench.waitingInquiries()
-        let (promised, followUpList, waiting) = try await (promisedQuery, followUpQuery, waitingQuery)
-        let assigned = isTeam ? [] : try await bench.assignedToday(staffID: staffID)
-        let snapshot = isTeam ? try await req.application.teamFigures.rows(now: now) { try await bench.team() } : nil
+        let isTeam = day.team != nil
+        let (promised, followUps, waiting, assigned) = (day.promised, day.followUps, day.waiting, day.assigned)
+        let snapshot = day.team
         let team = snapshot?.rows ?? []
-        // The team's totals come from the snapshot; a specialist's own from the count.
-        let followUps = (
-            items: followUpList.items,
-            total: isTeam ? team.reduce(0) { $0 + $1.followUpsOverdue + $1.followUpsToday } : followUpList.total
-        )
         let actor = staff.actor
         let promises = promised.items.map { row in
             Promise(
@@ -105,14 +92,16 @@ struct WorkbenchPage: Encodable {
                     labelKey: "workbench.figure.assigned_today", value: assigned.count,
                     href: SiteURL.customers.path(rawQuery: "specialist=\(staffID)&sort=updated")))
         }
-        let localize = { (key: String) in req.t(key) }
-        return WorkbenchPage(
-            isTeam: isTeam, promises: WorkbenchView.promises(promises, overdueLabel: req.t("inquiry.promise.overdue")),
+        let words = viewer.words
+        let localize = { (key: String) in words.t(key) }
+        self.init(
+            isTeam: isTeam,
+            promises: WorkbenchView.promises(promises, overdueLabel: words.t("inquiry.promise.overdue")),
             hasPromises: !promises.isEmpty,
-            followUps: WorkbenchView.followUps(followUpItems, overdueLabel: req.t("follow_ups.overdue")),
+            followUps: WorkbenchView.followUps(followUpItems, overdueLabel: words.t("follow_ups.overdue")),
             hasFollowUps: !followUpItems.isEmpty,
             // Only who may assign opens a waiting inquiry; a specialist sees the queue without links (issue 10 #8).
-            waiting: WorkbenchView.waiting(waitingItems, linked: AccessPolicy.allows(role, .assignInquiries)),
+            waiting: WorkbenchView.waiting(waitingItems, linked: viewer.permissions.allows(.assignInquiries)),
             hasWaiting: !waitingItems.isEmpty,
             waitingTotal: DisplayFormat.count(waiting.total, cap: InquiryStore.countCap),
             assigned: WorkbenchView.assigned(
@@ -130,8 +119,8 @@ struct WorkbenchPage: Encodable {
                         followUpsOverdue: $0.followUpsOverdue, followUpsToday: $0.followUpsToday,
                         hasOverdue: $0.promisedOverdue + $0.followUpsOverdue > 0)
                 }),
-            canAssign: AccessPolicy.allows(role, .assignInquiries),
-            canRecord: AccessPolicy.allows(role, .recordInquiry),
+            canAssign: viewer.permissions.allows(.assignInquiries),
+            canRecord: viewer.permissions.allows(.recordInquiry),
             teamAsOf: snapshot.map { String(DisplayFormat.dateTime($0.takenAt).suffix(5)) } ?? "", figures: figures
         )
     }

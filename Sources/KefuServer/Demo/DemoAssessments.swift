@@ -23,9 +23,7 @@ enum DemoAssessments {
                 == 0
         else { return }
         func person(_ username: String) async throws -> (id: Int, department: Int)? {
-            try await sql.raw("SELECT id, department_id FROM staff WHERE username = \(bind: username)").first().map {
-                (try $0.decode(column: "id", as: Int.self), try $0.decode(column: "department_id", as: Int.self))
-            }
+            try await DemoRows.person(username, on: sql).map { ($0.id, $0.departmentID) }
         }
         guard let supervisor = try await person("wangjing"), let leader = try await person("zhaoguoqiang") else {
             return

@@ -22,14 +22,8 @@ enum DemoAttendance {
         let first = AttendanceSheet.Month(today).previous.previous.first
         var found: [(id: Int, department: Int, username: String)] = []
         for username in team {
-            if let row = try await sql.raw("SELECT id, department_id FROM staff WHERE username = \(bind: username)")
-                .first()
-            {
-                found.append(
-                    (
-                        try row.decode(column: "id", as: Int.self),
-                        try row.decode(column: "department_id", as: Int.self), username
-                    ))
+            if let person = try await DemoRows.person(username, on: sql) {
+                found.append((person.id, person.departmentID, username))
             }
         }
         let people = found

@@ -24,18 +24,11 @@ enum DemoComplaints {
             SELECT customers.id, customers.responsible_staff_id, staff.username FROM customers JOIN staff ON staff.id = customers.responsible_staff_id
             WHERE customers.merged_into_id IS NULL ORDER BY customers.id LIMIT 60
             """
-        ).all()
+        ).allRows(DemoRows.Customer.self)
         let departments = try await sql.raw(
             "SELECT id, code FROM departments WHERE code IN ('investment', 'legal', 'engineering', 'finance')"
-        ).all()
-            .map { (try $0.decode(column: "id", as: Int.self), try $0.decode(column: "code", as: String.self)) }
-        let liaisons = try await sql.raw("SELECT id, username, department_id FROM staff WHERE role = 'liaison'").all()
-            .map {
-                (
-                    try $0.decode(column: "id", as: Int.self), try $0.decode(column: "username", as: String.self),
-                    try $0.decode(column: "department_id", as: Int?.self)
-                )
-            }
+        ).allRows(DemoRows.Department.self).map { ($0.id, $0.code) }
+        let liaisons = try await DemoRows.liaisons(on: sql).map { ($0.id, $0.username, $0.departmentID) }
         guard !customers.isEmpty, !departments.isEmpty else { return }
         let now = app.kefu.clock.now
         let calendar = try await WorkingCalendarStore(database: app.db).load()
@@ -44,8 +37,8 @@ enum DemoComplaints {
         let iso = ISO8601DateFormatter()
         let categories = ComplaintCategoryDefaults.codes
         for (index, customer) in customers.enumerated() {
-            let staffID = try customer.decode(column: "responsible_staff_id", as: Int.self)
-            let username = try customer.decode(column: "username", as: String.self)
+            let staffID = customer.responsibleStaffID
+            let username = customer.username
             let context = AuditContext(
                 actorStaffID: staffID, actorName: username, address: "demo", requestID: "demo", now: now)
             let (text, demand) = texts[index % texts.count]
@@ -53,7 +46,7 @@ enum DemoComplaints {
             let received = now.addingTimeInterval(-Double(index) * 5 * 3600 - 600)
             let id = try await workflow.create(
                 ComplaintWorkflow.Intake(
-                    customerID: try customer.decode(column: "id", as: Int.self),
+                    customerID: customer.id,
                     channel: ComplaintChannel.allCases[index % 6].rawValue,
                     receivedAt: iso.string(from: received), description: text, demands: demand,
                     category: categories[index % categories.count],

@@ -38,9 +38,10 @@ enum DemoContracts {
             JOIN staff ON staff.id = customers.responsible_staff_id
             WHERE customers.merged_into_id IS NULL AND customers.stage IN ('negotiating', 'intent') ORDER BY customers.id LIMIT 30
             """
-        ).all()
-        let projects = try await sql.raw("SELECT id, name FROM projects ORDER BY id").all().map {
-            (try $0.decode(column: "id", as: Int.self), try $0.decode(column: "name", as: String.self))
+        ).allRows(DemoRows.Customer.self)
+        struct Project: Decodable { var id: Int; var name: String }
+        let projects = try await sql.raw("SELECT id, name FROM projects ORDER BY id").allRows(Project.self).map {
+            ($0.id, $0.name)
         }
         func person(_ username: String) async throws -> (Int, String)? {
             try await sql.raw("SELECT id FROM staff WHERE username = \(bind: username)").first().map {
@@ -72,10 +73,10 @@ enum DemoContracts {
                 ]), version: 0, context: supervisor)
         for (index, row) in customers.enumerated() {
             let target = Target.allCases[index % Target.allCases.count]
-            let customerID = try row.decode(column: "id", as: Int.self)
+            let customerID = row.id
             var context = AuditContext.console(now: now.addingTimeInterval(-Double(90 - index * 2) * 86400))
-            context.actorStaffID = try row.decode(column: "responsible_staff_id", as: Int?.self)
-            context.actorName = try row.decode(column: "username", as: String.self)
+            context.actorStaffID = row.responsibleStaffID
+            context.actorName = row.username
             func later(_ days: Double) { context.now = context.now.addingTimeInterval(days * 86400) }
             func version(_ id: Int) async throws -> Int { try await store.find(id)?.version ?? 0 }
             let type = ContractType.allCases[index % ContractType.allCases.count]
@@ -87,7 +88,7 @@ enum DemoContracts {
                 InstallmentDraft(label: "首期款", amountWan: first.wanText),
                 InstallmentDraft(label: "尾款", amountWan: Yuan(total.value - first.value).wanText),
             ]
-            let name = try row.decode(column: "name", as: String.self)
+            let name = row.name ?? ""
             let title = (project.map { $0.1 } ?? "") + (titles[type]?[index % (titles[type]?.count ?? 1)] ?? "")
             let id = try await workflow.create(
                 .init(

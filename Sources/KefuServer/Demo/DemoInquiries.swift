@@ -32,15 +32,15 @@ enum DemoInquiries {
             SELECT customers.id, customers.stage, customers.responsible_staff_id, staff.username FROM customers
             JOIN staff ON staff.id = customers.responsible_staff_id WHERE customers.merged_into_id IS NULL ORDER BY customers.id LIMIT 300
             """
-        ).all()
+        ).allRows(DemoRows.Customer.self)
         let store = InquiryStore(database: app.db)
         let now = app.kefu.clock.now
         for (index, row) in rows.enumerated() where index % 3 == 0 {
-            let id = try row.decode(column: "id", as: Int.self)
+            let id = row.id
             var context = AuditContext.console(
                 now: now.addingTimeInterval(-Double(120 - index % 120) * 86400 + Double(index) * 600))
-            context.actorStaffID = try row.decode(column: "responsible_staff_id", as: Int?.self)
-            context.actorName = try row.decode(column: "username", as: String.self)
+            context.actorStaffID = row.responsibleStaffID
+            context.actorName = row.username
             let (question, answer) = questions[index % questions.count]
             let receivedAt = context.now.addingTimeInterval(-Double(3 + index % 20) * 60)
             let values = InquiryValues(

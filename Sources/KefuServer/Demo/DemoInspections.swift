@@ -14,11 +14,9 @@ enum DemoInspections {
         let sql = try app.db.sql()
         guard
             try await sql.raw("SELECT COUNT(*) AS n FROM inspections").first()?.decode(column: "n", as: Int.self) == 0,
-            let supervisor = try await sql.raw("SELECT id, department_id FROM staff WHERE username = 'wangjing'")
-                .first()
+            let supervisor = try await DemoRows.person("wangjing", on: sql)
         else { return }
-        let supervisorID = try supervisor.decode(column: "id", as: Int.self),
-            departmentID = try supervisor.decode(column: "department_id", as: Int.self)
+        let supervisorID = supervisor.id, departmentID = supervisor.departmentID
         let now = app.kefu.clock.now
         func context(_ staffID: Int, _ name: String) -> AuditContext {
             AuditContext(actorStaffID: staffID, actorName: name, address: "demo", requestID: "demo", now: now)

@@ -12,10 +12,9 @@ enum DemoMonthlyReports {
         guard
             try await sql.raw("SELECT COUNT(*) AS n FROM monthly_reports").first()?.decode(column: "n", as: Int.self)
                 == 0,
-            let row = try await sql.raw("SELECT id, department_id FROM staff WHERE username = 'wangjing'").first()
+            let supervisor = try await DemoRows.person("wangjing", on: sql)
         else { return }
-        let supervisorID = try row.decode(column: "id", as: Int.self),
-            departmentID = try row.decode(column: "department_id", as: Int.self)
+        let supervisorID = supervisor.id, departmentID = supervisor.departmentID
         let now = app.kefu.clock.now
         let context = AuditContext(
             actorStaffID: supervisorID, actorName: "wangjing", address: "demo", requestID: "demo", now: now)

@@ -162,18 +162,18 @@ enum DemoProjects {
             SELECT customers.id, customers.stage, customers.responsible_staff_id, staff.username FROM customers
             JOIN staff ON staff.id = customers.responsible_staff_id WHERE customers.merged_into_id IS NULL ORDER BY customers.id LIMIT 300
             """
-        ).all()
+        ).allRows(DemoRows.Customer.self)
         let recommendations = RecommendationStore(database: app.db)
         let followUps = FollowUpStore(database: app.db)
         let reasons = ["投资额超出预算", "更倾向长三角地区", "回报周期太长", "行业不符合公司战略"]
         let purposes = ["发送园区招商手册并确认考察时间", "回访客户对租金方案的意见", "确认签约材料准备情况", "邀请参加本月项目推介会"]
         let now = app.kefu.clock.now
         for (index, row) in rows.enumerated() {
-            let id = try row.decode(column: "id", as: Int.self)
-            let stage = CustomerStage(rawValue: try row.decode(column: "stage", as: String.self)) ?? .lead
+            let id = row.id
+            let stage = CustomerStage(rawValue: row.stage ?? "") ?? .lead
             var context = AuditContext.console(now: start.addingTimeInterval(Double(index) * 20_000))
-            context.actorStaffID = try row.decode(column: "responsible_staff_id", as: Int?.self)
-            context.actorName = try row.decode(column: "username", as: String.self)
+            context.actorStaffID = row.responsibleStaffID
+            context.actorName = row.username
             if index % 2 == 0, stage != .lead {
                 for (step, ranked) in try await recommendations.ranking(for: id).prefix(2).enumerated() {
                     let recommendationID = try await recommendations.record(

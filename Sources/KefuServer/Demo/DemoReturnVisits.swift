@@ -59,21 +59,14 @@ enum DemoReturnVisits {
             SELECT customers.id, customers.responsible_staff_id, staff.username FROM customers JOIN staff ON staff.id = customers.responsible_staff_id
             WHERE customers.merged_into_id IS NULL ORDER BY customers.id DESC LIMIT 12
             """
-        ).all()
+        ).allRows(DemoRows.Customer.self)
         let projects = try await sql.raw("SELECT id FROM projects ORDER BY id LIMIT 4").all().map {
             try $0.decode(column: "id", as: Int.self)
         }
         let departments = try await sql.raw(
             "SELECT id, code FROM departments WHERE code IN ('investment', 'engineering', 'finance', 'legal') ORDER BY id"
-        ).all()
-            .map { (try $0.decode(column: "id", as: Int.self), try $0.decode(column: "code", as: String.self)) }
-        let liaisons = try await sql.raw("SELECT id, username, department_id FROM staff WHERE role = 'liaison'").all()
-            .map {
-                (
-                    try $0.decode(column: "id", as: Int.self), try $0.decode(column: "username", as: String.self),
-                    try $0.decode(column: "department_id", as: Int?.self)
-                )
-            }
+        ).allRows(DemoRows.Department.self).map { ($0.id, $0.code) }
+        let liaisons = try await DemoRows.liaisons(on: sql).map { ($0.id, $0.username, $0.departmentID) }
         let texts = [
             "建议项目介绍材料增加交通配套和人才政策说明", "希望能提供线上办理入驻手续的渠道", "园区食堂价格偏高，建议引入更多餐饮", "建议定期组织入园企业交流会",
             "项目厂房层高信息与现场不一致，建议更新资料", "客服回复及时，希望保持",
@@ -81,15 +74,15 @@ enum DemoReturnVisits {
         let store = FeedbackStore(database: app.db)
         let iso = ISO8601DateFormatter()
         for (index, customer) in customers.enumerated() {
-            let staffID = try customer.decode(column: "responsible_staff_id", as: Int.self)
+            let staffID = customer.responsibleStaffID
             let context = AuditContext(
-                actorStaffID: staffID, actorName: try customer.decode(column: "username", as: String.self),
+                actorStaffID: staffID, actorName: customer.username,
                 address: "demo", requestID: "demo",
                 now: now.addingTimeInterval(-Double(12 - index) * 7200))
             let aboutProject = index % 2 == 0 && !projects.isEmpty
             let id = try await store.create(
                 .init(
-                    customerID: try customer.decode(column: "id", as: Int.self),
+                    customerID: customer.id,
                     kind: index % 3 == 0 ? "opinion" : "suggestion",
                     topic: aboutProject ? "project" : "service",
                     projectID: aboutProject ? projects[index % projects.count] : nil,

@@ -62,11 +62,7 @@ enum DemoTraining {
                 == 0
         else { return }
         func person(_ username: String) async throws -> (id: Int, department: Int)? {
-            guard
-                let row = try await sql.raw("SELECT id, department_id FROM staff WHERE username = \(bind: username)")
-                    .first()
-            else { return nil }
-            return (try row.decode(column: "id", as: Int.self), try row.decode(column: "department_id", as: Int.self))
+            try await DemoRows.person(username, on: sql).map { ($0.id, $0.departmentID) }
         }
         guard let supervisor = try await person("wangjing"), let leader = try await person("zhaoguoqiang") else {
             return
@@ -108,7 +104,7 @@ enum DemoTraining {
             """
             SELECT id, username FROM staff WHERE department_id = \(bind: supervisor.department) AND role = 'specialist' AND is_active = \(bind: true) ORDER BY id
             """
-        ).all().map { (try $0.decode(column: "id", as: Int.self), try $0.decode(column: "username", as: String.self)) }
+        ).allRows(DemoRows.Account.self).map { ($0.id, $0.username) }
         for (index, session) in try await store.sessions(planID: planID).enumerated() {
             for (id, _) in trainees {
                 _ = try await workflow.enrol(sessionID: session.id, .init(staffID: id), context: boss)

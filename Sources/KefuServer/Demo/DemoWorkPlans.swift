@@ -23,11 +23,9 @@ enum DemoWorkPlans {
     static func load(_ app: Application) async throws {
         let sql = try app.db.sql()
         guard try await sql.raw("SELECT COUNT(*) AS n FROM work_plans").first()?.decode(column: "n", as: Int.self) == 0,
-            let supervisor = try await sql.raw("SELECT id, department_id FROM staff WHERE username = 'wangjing'")
-                .first()
+            let supervisor = try await DemoRows.person("wangjing", on: sql)
         else { return }
-        let supervisorID = try supervisor.decode(column: "id", as: Int.self),
-            departmentID = try supervisor.decode(column: "department_id", as: Int.self)
+        let supervisorID = supervisor.id, departmentID = supervisor.departmentID
         let now = app.kefu.clock.now
         func context(_ staffID: Int, _ name: String) -> AuditContext {
             AuditContext(actorStaffID: staffID, actorName: name, address: "demo", requestID: "demo", now: now)
@@ -59,10 +57,9 @@ enum DemoWorkPlans {
             """
             SELECT id, username FROM staff WHERE department_id = \(bind: departmentID) AND role = 'specialist' AND is_active = \(bind: true) ORDER BY id LIMIT 6
             """
-        ).all()
+        ).allRows(DemoRows.Account.self)
         for (index, person) in people.enumerated() {
-            let staffID = try person.decode(column: "id", as: Int.self),
-                username = try person.decode(column: "username", as: String.self)
+            let staffID = person.id, username = person.username
             let id = try await plan(
                 "\(today.month)月个人工作计划", staffID: staffID, kind: .month, day: today, goals: goals[index % goals.count])
             // The first goal of every other person is already done.

@@ -116,13 +116,12 @@ struct FeedbackController: RouteCollection {
             chosenID = nil
         }
         let chosenProject = form?.projectID ?? req.query[String.self, at: "project"] ?? ""
-        let projects = try await req.db.sql().raw("SELECT id, name FROM projects ORDER BY name, id LIMIT 500").all().map
-        {
-            let id = String(try $0.decode(column: "id", as: Int.self))
-            return ChoiceOption(
-                value: id, labelKey: "", label: try $0.decode(column: "name", as: String.self),
-                isSelected: id == chosenProject)
-        }
+        struct Project: Decodable { var id: Int; var name: String }
+        let projects = try await req.db.sql().raw("SELECT id, name FROM projects ORDER BY name, id LIMIT 500")
+            .allRows(Project.self).map {
+                ChoiceOption(
+                    value: String($0.id), labelKey: "", label: $0.name, isSelected: String($0.id) == chosenProject)
+            }
         return NewPage(
             q: q, matches: matches, hasMatches: !matches.isEmpty, searched: searched, chosenID: chosenID,
             chosenName: chosenName,

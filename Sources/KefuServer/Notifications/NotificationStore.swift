@@ -35,6 +35,8 @@ struct NotificationStore {
         return !rows.isEmpty
     }
 
+    private struct Given: Decodable { var staffID: Int; var dedupeKey: String }
+
     /// Which of these keys each person already holds, as "staffID:key" — what a scan need not give again.
     func given(keys: Set<String>) async throws -> Set<String> {
         var given: Set<String> = []
@@ -42,10 +44,8 @@ struct NotificationStore {
             let list = chunk.map { "\(bind: $0)" as SQLQueryString }.joined(separator: ", ")
             for row in try await database.sql().raw(
                 "SELECT staff_id, dedupe_key FROM notifications WHERE dedupe_key IN (\(list))"
-            ).all() {
-                given.insert(
-                    "\(try row.decode(column: "staff_id", as: Int.self)):\(try row.decode(column: "dedupe_key", as: String.self))"
-                )
+            ).allRows(Given.self) {
+                given.insert("\(row.staffID):\(row.dedupeKey)")
             }
         }
         return given

@@ -226,6 +226,7 @@ struct Reminders {
         -> (notifications: [NotificationStore.New], notices: [(WebhookNotice, dedupeKey: String)])?
     {
         guard !messages.isEmpty else { return nil }
+        struct StaffLanguage: Decodable { var id: Int; var language: String }
         let localizer = app.kefu.localizer
         let staffIDs = Set(messages.flatMap(\.recipients))
         let languages =
@@ -235,9 +236,8 @@ struct Reminders {
                 """
                 SELECT id, language FROM staff WHERE id IN (\(binds: staffIDs.sorted()))
                 """
-            ).all().reduce(into: [Int: Language]()) { result, row in
-                result[try row.decode(column: "id", as: Int.self)] =
-                    Language(rawValue: try row.decode(column: "language", as: String.self)) ?? .zhHans
+            ).allRows(StaffLanguage.self).reduce(into: [Int: Language]()) { result, row in
+                result[row.id] = Language(rawValue: row.language) ?? .zhHans
             }
         let base = app.kefu.configuration.baseURL
         // One transaction and a few multi-row statements for the whole batch: on SQLite with

@@ -101,9 +101,9 @@ struct WebhookStore {
     /// those that take its event, skipping a delivery already queued with the key.
     func enqueueAll(_ notices: [(WebhookNotice, dedupeKey: String)], now: Date) async throws {
         let sql = try database.sql()
-        let webhooks = try await sql.raw("SELECT id, events FROM webhooks WHERE is_active = \(bind: true)").all().map {
-            (id: try $0.decode(column: "id", as: Int.self), events: try $0.decode(column: "events", as: String.self))
-        }
+        struct Webhook: Decodable { var id: Int; var events: String }
+        let webhooks = try await sql.raw("SELECT id, events FROM webhooks WHERE is_active = \(bind: true)")
+            .allRows(Webhook.self)
         guard !webhooks.isEmpty else { return }
         var rows: [SQLQueryString] = []
         for (notice, dedupeKey) in notices {

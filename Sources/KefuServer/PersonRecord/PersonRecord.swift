@@ -153,46 +153,47 @@ struct PersonRecordReader {
     }
 
     func assessments(_ staffID: Int) async throws -> PersonRecordDocument.Section {
+        struct Row: Decodable {
+            var id: Int; var name: String; var periodStart: String; var periodEnd: String; var total: Double?
+            var grade: String?; var state: String
+        }
         let rows = try await database.sql().raw(
             """
             SELECT a.id, c.name, c.period_start, c.period_end, a.total, a.grade, a.state FROM assessments a JOIN assessment_cycles c ON c.id = a.cycle_id
             WHERE a.staff_id = \(bind: staffID) ORDER BY c.period_start DESC, a.id DESC LIMIT 100
             """
-        ).all()
+        ).allRows(Row.self)
         return section(
             "assessments", ["cycle", "period", "total", "grade", "state"],
-            try rows.map { row in
-                let id = try row.decode(column: "id", as: Int.self)
-                return [
-                    cell(try row.decode(column: "name", as: String.self), SiteURL.assessment(id).path),
-                    cell(
-                        "\(try row.decode(column: "period_start", as: String.self)) – \(try row.decode(column: "period_end", as: String.self))"
-                    ),
-                    cell(try row.decode(column: "total", as: Double?.self).map(AssessmentCalculation.text)),
-                    cell(try row.decode(column: "grade", as: String?.self).map { words.label("assessment.grade", $0) }),
-                    cell(words.label("assessment.state", try row.decode(column: "state", as: String.self))),
+            rows.map { row in
+                [
+                    cell(row.name, SiteURL.assessment(row.id).path),
+                    cell("\(row.periodStart) – \(row.periodEnd)"),
+                    cell(row.total.map(AssessmentCalculation.text)),
+                    cell(row.grade.map { words.label("assessment.grade", $0) }),
+                    cell(words.label("assessment.state", row.state)),
                 ]
             })
     }
 
     func plans(_ staffID: Int) async throws -> PersonRecordDocument.Section {
+        struct Row: Decodable {
+            var id: Int; var title: String; var periodStart: String; var periodEnd: String
+            var resultNote: String?
+        }
         let rows = try await database.sql().raw(
             """
             SELECT id, title, period_start, period_end, result_note FROM work_plans WHERE staff_id = \(bind: staffID)
             ORDER BY period_start DESC, id DESC LIMIT 100
             """
-        ).all()
+        ).allRows(Row.self)
         return section(
             "plans", ["plan", "period", "result"],
-            try rows.map { row in
+            rows.map { row in
                 [
-                    cell(
-                        try row.decode(column: "title", as: String.self),
-                        SiteURL.workPlan(try row.decode(column: "id", as: Int.self)).path),
-                    cell(
-                        "\(try row.decode(column: "period_start", as: String.self)) – \(try row.decode(column: "period_end", as: String.self))"
-                    ),
-                    cell(try row.decode(column: "result_note", as: String?.self)),
+                    cell(row.title, SiteURL.workPlan(row.id).path),
+                    cell("\(row.periodStart) – \(row.periodEnd)"),
+                    cell(row.resultNote),
                 ]
             })
     }

@@ -1,6 +1,5 @@
 import Foundation
 import KefuDomain
-import Vapor
 
 /// The catalog list's view model.
 struct ProjectListPage: Encodable {
@@ -18,17 +17,18 @@ struct ProjectListPage: Encodable {
     var canManage: Bool
 
     init(
-        req: Request, records: [ProjectRecord], statistics: [Int: ProjectStore.Statistics], filter: ProjectStore.Filter
+        viewer: Viewer, records: [ProjectRecord], statistics: [Int: ProjectStore.Statistics],
+        filter: ProjectStore.Filter
     ) {
+        let words = viewer.words
         rows = records.map { record in
             let facts = record.facts
             let stats = statistics[record.id] ?? .init()
             return Row(
                 id: record.id, code: facts.code, name: facts.name, typeKey: "project.type.\(facts.type.rawValue)",
-                industries: facts.industries.map { req.t("customer.industry.\($0)") }.joined(
-                    separator: req.words.listSeparator),
+                industries: words.list(facts.industries.map { words.t("customer.industry.\($0)") }),
                 region: [facts.province, facts.city].compactMap { $0 }.joined(separator: " "),
-                investment: ProjectFilePage.range(facts.investmentMinWan, facts.investmentMaxWan, req),
+                investment: ProjectFilePage.range(facts.investmentMinWan, facts.investmentMaxWan, words),
                 status: facts.status.rawValue, statusKey: "project.status.\(facts.status.rawValue)",
                 recommended: stats.recommended,
                 interestRate: stats.interestRate.map { String(format: "%.0f%%", $0 * 100) } ?? "—"
@@ -43,7 +43,7 @@ struct ProjectListPage: Encodable {
             ProjectType.allCases.map(\.rawValue), labelPrefix: "project.type", selected: filter.type?.rawValue ?? "")
         industries = ChoiceOption.list(
             CustomerVocabulary.industries, labelPrefix: "customer.industry", selected: filter.industry ?? "")
-        canManage = AccessPolicy.allows(req.staff?.role ?? .liaison, .manageProjects)
+        canManage = viewer.permissions.allows(.manageProjects)
     }
 }
 
@@ -98,21 +98,21 @@ struct ProjectFilePage: Encodable {
     var asOfVersion: Int
 
     init(
-        req: Request, record: ProjectRecord, statistics: ProjectStore.Statistics, cases: [ProjectStore.CaseRow],
+        viewer: Viewer, record: ProjectRecord, statistics: ProjectStore.Statistics, cases: [ProjectStore.CaseRow],
         versions: [ProjectStore.Version], asOf: (date: String, version: ProjectStore.Version?)?
     ) {
         let facts = record.facts
         id = record.id; code = facts.code; name = facts.name; status = facts.status.rawValue
         statusKey = "project.status.\(facts.status.rawValue)"; typeKey = "project.type.\(facts.type.rawValue)";
         version = record.version
-        fields = Self.fields(facts, req)
+        let words = viewer.words
+        fields = Self.fields(facts, words)
         self.cases = cases.map { Case(title: $0.title, summary: $0.summary, figures: $0.figures) }
         hasCases = !cases.isEmpty
         // Values and people in words (issue 10 #5): "manufacturing" reads 先进制造, a username the person's name.
-        let words = req.words
         self.versions = versions.map { version in
             let changes = version.fieldChanges.map { change in
-                "\(req.t(Self.labelKey(change.field)))：\(words.projectValue(field: change.field, value: change.oldValue)) → \(words.projectValue(field: change.field, value: change.newValue))"
+                "\(words.t(Self.labelKey(change.field)))：\(words.projectValue(field: change.field, value: change.oldValue)) → \(words.projectValue(field: change.field, value: change.newValue))"
             }
             return Version(
                 version: version.version, changedAt: DisplayFormat.dateTime(version.changedAt),
@@ -123,9 +123,9 @@ struct ProjectFilePage: Encodable {
         interestRate = statistics.interestRate.map { String(format: "%.0f%%", $0 * 100) } ?? "—"
         rejectionReasons = statistics.rejectionReasons.map { Reason(reason: $0.reason, count: $0.count) }
         hasRejections = !statistics.rejectionReasons.isEmpty
-        canManage = AccessPolicy.allows(req.staff?.role ?? .liaison, .manageProjects)
+        canManage = viewer.permissions.allows(.manageProjects)
         self.asOf = asOf?.date ?? ""
-        asOfFields = asOf?.version?.decodedFacts.map { Self.fields($0, req) } ?? []
+        asOfFields = asOf?.version?.decodedFacts.map { Self.fields($0, words) } ?? []
         hasAsOf = asOf?.version != nil
         asOfRequested = asOf != nil
         asOfVersion = asOf?.version?.version ?? 0
@@ -142,33 +142,33 @@ struct ProjectFilePage: Encodable {
         }
     }
 
-    static func fields(_ facts: ProjectFacts, _ req: Request) -> [Field] {
+    static func fields(_ facts: ProjectFacts, _ words: DisplayWords) -> [Field] {
         func number(_ value: Decimal?, _ unit: String) -> String { value.map { DisplayFormat.wan($0) + unit } ?? "—" }
         return [
-            Field(labelKey: "project.field.type", value: req.t("project.type.\(facts.type.rawValue)")),
+            Field(labelKey: "project.field.type", value: words.t("project.type.\(facts.type.rawValue)")),
             Field(
                 labelKey: "project.field.industries",
-                value: facts.industries.map { req.t("customer.industry.\($0)") }.joined(
-                    separator: req.words.listSeparator)),
+                value: words.list(facts.industries.map { words.t("customer.industry.\($0)") })),
             Field(
                 labelKey: "project.field.region",
                 value: [facts.province, facts.city, facts.address].compactMap { $0 }.joined(separator: " ")),
             Field(labelKey: "project.field.area", value: number(facts.areaSquareMeters, " ㎡")),
             Field(
-                labelKey: "project.field.investment", value: range(facts.investmentMinWan, facts.investmentMaxWan, req)),
+                labelKey: "project.field.investment",
+                value: range(facts.investmentMinWan, facts.investmentMaxWan, words)),
             // The value carries its unit, so the label does not repeat it (issue 10 #15: "（%） 7.5%").
             Field(labelKey: "project.label.annualReturn", value: number(facts.annualReturnPercent, "%")),
-            Field(labelKey: "project.label.payback", value: number(facts.paybackYears, req.t("project.unit.years"))),
+            Field(labelKey: "project.label.payback", value: number(facts.paybackYears, words.t("project.unit.years"))),
             Field(labelKey: "project.field.incentives", value: facts.incentives ?? "—"),
             Field(labelKey: "project.field.highlights", value: facts.highlights ?? "—"),
-            Field(labelKey: "project.field.status", value: req.t("project.status.\(facts.status.rawValue)")),
+            Field(labelKey: "project.field.status", value: words.t("project.status.\(facts.status.rawValue)")),
             Field(labelKey: "project.field.responsibleDepartment", value: facts.responsibleDepartment ?? "—"),
         ]
     }
 
     /// "500–2,000 万元", "≥ 500 万元", or "—".
-    static func range(_ low: Decimal?, _ high: Decimal?, _ req: Request) -> String {
-        let unit = req.t("unit.wan")
+    static func range(_ low: Decimal?, _ high: Decimal?, _ words: DisplayWords) -> String {
+        let unit = words.t("unit.wan")
         switch (low, high) {
         case (let low?, let high?): return "\(DisplayFormat.wan(low))–\(DisplayFormat.wan(high)) \(unit)"
         case (let low?, nil): return "≥ \(DisplayFormat.wan(low)) \(unit)"

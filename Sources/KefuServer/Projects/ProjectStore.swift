@@ -237,34 +237,31 @@ struct ProjectStore {
     }
 
     func statistics() async throws -> [Int: Statistics] {
+        struct Counts: Decodable { var projectID: Int; var recommended: Int; var reacted: Int; var interested: Int? }
         let rows = try await database.sql().raw(
             """
             SELECT project_id, COUNT(*) AS recommended, COUNT(reaction) AS reacted,
                    SUM(CASE WHEN reaction IN ('interested', 'wants_more_information') THEN 1 ELSE 0 END) AS interested
             FROM recommendations GROUP BY project_id
             """
-        ).all()
+        ).allRows(Counts.self)
         var result: [Int: Statistics] = [:]
         for row in rows {
-            result[try row.decode(column: "project_id", as: Int.self)] = Statistics(
-                recommended: try row.decode(column: "recommended", as: Int.self),
-                reacted: try row.decode(column: "reacted", as: Int.self),
-                interested: try row.decode(column: "interested", as: Int?.self) ?? 0
-            )
+            result[row.projectID] = Statistics(
+                recommended: row.recommended, reacted: row.reacted, interested: row.interested ?? 0)
         }
         return result
     }
 
     func statistics(of projectID: Int) async throws -> Statistics {
+        struct Reason: Decodable { var reactionReason: String; var n: Int }
         var statistics = try await self.statistics()[projectID] ?? Statistics()
         statistics.rejectionReasons = try await database.sql().raw(
             """
             SELECT reaction_reason, COUNT(*) AS n FROM recommendations WHERE project_id = \(bind: projectID) AND reaction = 'not_interested'
             AND reaction_reason IS NOT NULL AND reaction_reason <> '' GROUP BY reaction_reason ORDER BY n DESC, reaction_reason LIMIT 20
             """
-        ).all().map {
-            (try $0.decode(column: "reaction_reason", as: String.self), try $0.decode(column: "n", as: Int.self))
-        }
+        ).allRows(Reason.self).map { ($0.reactionReason, $0.n) }
         return statistics
     }
 }

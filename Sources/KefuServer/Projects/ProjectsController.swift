@@ -44,7 +44,8 @@ struct ProjectsController: RouteCollection {
         let filter = req.projectFilter
         let store = ProjectStore(database: req.db)
         let page = ProjectListPage(
-            req: req, records: try await store.list(filter), statistics: try await store.statistics(), filter: filter)
+            viewer: req.viewer, records: try await store.list(filter), statistics: try await store.statistics(),
+            filter: filter)
         return try await req.renderPage("projects/index", titleKey: "projects.title", page)
     }
 
@@ -66,7 +67,7 @@ struct ProjectsController: RouteCollection {
             asOf = (text, try await moment.asyncMap { try await store.facts(of: record.id, at: $0) } ?? nil)
         }
         var page = ProjectFilePage(
-            req: req, record: record, statistics: try await store.statistics(of: record.id),
+            viewer: req.viewer, record: record, statistics: try await store.statistics(of: record.id),
             cases: try await store.cases(of: record.id), versions: try await store.versions(of: record.id), asOf: asOf)
         page.files = try await ProjectFileStore(database: req.db, dataDirectory: req.kefu.configuration.dataDirectory)
             .list(projectID: record.id).map {

@@ -71,9 +71,9 @@ struct AuditFilter: Sendable {
     var from: String?
     var to: String?
 
-    init(_ req: Request) {
+    init(_ query: any URLQueryContainer) {
         func value(_ name: String) -> String? {
-            guard let text = req.query[String.self, at: name]?.trimmed, !text.isEmpty else { return nil }
+            guard let text = query[String.self, at: name]?.trimmed, !text.isEmpty else { return nil }
             return String(text.prefix(64))
         }
         actor = value("actor"); action = value("action"); recordType = value("recordType"); recordID = value("recordID")
@@ -152,7 +152,7 @@ struct AuditController: RouteCollection {
     }
 
     @Sendable func list(req: Request) async throws -> PageDTO<AuditEntryDTO> {
-        let filter = AuditFilter(req)
+        let filter = AuditFilter(req.query)
         try filter.validate()
         let page = try req.paging
         let (items, total) = try await fetch(filter, page: page, on: req.db)
@@ -161,7 +161,7 @@ struct AuditController: RouteCollection {
     }
 
     @Sendable func page(req: Request) async throws -> Response {
-        let filter = AuditFilter(req)
+        let filter = AuditFilter(req.query)
         var errors: [String: String] = [:]
         let paging = try req.paging
         var items: [AuditEntryModel] = []

@@ -7,7 +7,7 @@ import SQLKit
 /// field that changed. The customer's own file keeps `customer_changes` (see docs/architecture.md).
 enum RecordChanges {
     /// One changed field as a reader sees it: a personal value masked unless they may see contacts.
-    struct Entry: Sendable, Equatable {
+    struct Entry: Decodable, Sendable, Equatable {
         var version: Int
         var changedAt: Date
         var actorName: String
@@ -54,18 +54,13 @@ enum RecordChanges {
             WHERE record_type = \(bind: recordType) AND record_id = \(bind: recordID) AND record_changes.version > \(bind: version)
             ORDER BY record_changes.version DESC, record_changes.id DESC LIMIT \(bind: limit)
             """
-        ).all()
-        return try rows.map { row in
-            let field = try row.decode(column: "field", as: String.self)
-            let hide = visibility == .masked && personal.contains(field)
-            func value(_ column: String) throws -> String? {
-                try row.decode(column: column, as: String?.self).map { hide ? ContactMasking.maskMiddle($0) : $0 }
-            }
-            return Entry(
-                version: try row.decode(column: "version", as: Int.self),
-                changedAt: try row.decode(column: "changed_at", as: Date.self),
-                actorName: try row.decode(column: "actor_name", as: String.self), field: field,
-                oldValue: try value("old_value"), newValue: try value("new_value"))
+        ).allRows(Entry.self)
+        return rows.map { row in
+            guard visibility == .masked, personal.contains(row.field) else { return row }
+            var masked = row
+            masked.oldValue = row.oldValue.map(ContactMasking.maskMiddle)
+            masked.newValue = row.newValue.map(ContactMasking.maskMiddle)
+            return masked
         }
     }
 

@@ -28,6 +28,7 @@ enum RecordReferences {
     static func numbers(of references: [RecordReference], on database: any Database) async throws -> [RecordReference:
         String]
     {
+        struct Numbered: Decodable { var id: Int; var number: String? }
         let sql = try database.sql()
         var numbers: [RecordReference: String] = [:]
         for (type, group) in Dictionary(grouping: Set(references), by: \.type) {
@@ -36,11 +37,9 @@ enum RecordReferences {
                 """
                 SELECT id, \(unsafeRaw: kind.numberColumn) AS number FROM \(unsafeRaw: kind.table) WHERE id IN (\(binds: group.map(\.id)))
                 """
-            ).all()
+            ).allRows(Numbered.self)
             for row in rows {
-                if let number = try row.decode(column: "number", as: String?.self) {
-                    numbers[RecordReference(type: type, id: try row.decode(column: "id", as: Int.self))] = number
-                }
+                if let number = row.number { numbers[RecordReference(type: type, id: row.id)] = number }
             }
         }
         return numbers

@@ -175,7 +175,8 @@ struct ChoiceOption: Encodable {
 
 // Values that appear by the hundred on a page (options, navigation, table rows) hand Leaf their
 // `LeafData` directly: Leaf's `Encoder` spent more time on a 200-person picker than the database did.
-// `LeafValueTests` checks each of these against its `Encodable` form, so the two cannot drift apart.
+// Each is registered, with samples, in the tests' `HandBuiltLeafValues`; `LeafValueTests` compares every sample
+// with its `Encodable` form and fails on a type missing there, so the two cannot drift apart.
 
 extension ChoiceOption: LeafDataRepresentable {
     var leafData: LeafData {
