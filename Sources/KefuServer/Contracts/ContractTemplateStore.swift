@@ -113,7 +113,7 @@ struct ContractTemplateStore {
             try await AuditLog.record(
                 audit.action, recordType: ContractTemplateKind.recordType,
                 recordID: String(try claimed.decode(column: "id", as: Int.self)), fields: audit.fields,
-                detail: audit.detail, context: context, on: tx)
+                message: audit.message, quoting: audit.quoting, context: context, on: tx)
         }
     }
 

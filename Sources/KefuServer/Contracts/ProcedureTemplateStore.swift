@@ -119,7 +119,7 @@ struct ProcedureTemplateStore {
             try await AuditLog.record(
                 audit.action, recordType: ProcedureTemplateKind.recordType,
                 recordID: String(try claimed.decode(column: "id", as: Int.self)), fields: audit.fields,
-                detail: audit.detail, context: context, on: tx)
+                message: audit.message, quoting: audit.quoting, context: context, on: tx)
         }
     }
 

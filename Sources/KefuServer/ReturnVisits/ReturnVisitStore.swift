@@ -97,7 +97,7 @@ struct ReturnVisitStore {
             guard saved != nil else { throw RecordConflict(ReturnVisitSettingsKind.self, id: 1, readVersion: version) }
             try await AuditLog.record(
                 audit.action, recordType: ReturnVisitSettingsKind.recordType, recordID: "1", fields: audit.fields,
-                detail: audit.detail, context: context, on: tx)
+                message: audit.message, quoting: audit.quoting, context: context, on: tx)
         }
     }
 
