@@ -13,12 +13,7 @@ extension SQLiteWriteGateTests {
     /// (issue 18 §9: 212 creates/s at 16 clients).
     @Test("while a batch is open, a read on every event loop is answered at once, and the batch's writes stay unseen")
     func readersDoNotWaitForTheWriter() async throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("kefu-gate-\(UUID().uuidString)")
-            .path
-        defer { try? FileManager.default.removeItem(atPath: directory) }
-        var configuration = KefuConfiguration.testing()
-        configuration.database = .sqlite(path: directory + "/kefu.sqlite3")
-        try await withApp(configuration: configuration) { (t: TestApp) in
+        try await Self.withFileDatabase { t in
             let sql = try t.app.db.sql()
             try await sql.raw("CREATE TABLE reader_test (id INTEGER PRIMARY KEY, label TEXT NOT NULL)").run()
             try await sql.raw("INSERT INTO reader_test (label) VALUES ('before')").run()

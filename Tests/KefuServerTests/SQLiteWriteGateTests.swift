@@ -10,6 +10,16 @@ import Testing
 /// instead of polling the lock or failing.
 @Suite("SQLite writes take turns")
 struct SQLiteWriteGateTests {
+    /// An app on an SQLite file of its own (the writer's own connections exist only for a file), removed after.
+    static func withFileDatabase(_ body: (TestApp) async throws -> Void) async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("kefu-gate-\(UUID().uuidString)")
+            .path
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        var configuration = KefuConfiguration.testing()
+        configuration.database = .sqlite(path: directory + "/kefu.sqlite3")
+        try await withApp(configuration: configuration, body)
+    }
+
     @Test("statements that change the database are told from reads")
     func classification() {
         for write in [
@@ -27,12 +37,7 @@ struct SQLiteWriteGateTests {
         "40 concurrent transactions that read and then write all commit, in a file database with a connection per event loop"
     )
     func readThenWrite() async throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("kefu-gate-\(UUID().uuidString)")
-            .path
-        defer { try? FileManager.default.removeItem(atPath: directory) }
-        var configuration = KefuConfiguration.testing()
-        configuration.database = .sqlite(path: directory + "/kefu.sqlite3")
-        try await withApp(configuration: configuration) { (t: TestApp) in
+        try await Self.withFileDatabase { t in
             let sql = try t.app.db.sql()
             try await sql.raw("CREATE TABLE gate_test (id INTEGER PRIMARY KEY, seen INTEGER NOT NULL)").run()
             try await withThrowingTaskGroup(of: Void.self) { group in
@@ -66,12 +71,7 @@ struct SQLiteWriteGateTests {
         "group commit: a request that fails in a batch loses only its own writes and hears its own error; the others commit and are answered"
     )
     func failuresStayInTheirSavepoint() async throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("kefu-gate-\(UUID().uuidString)")
-            .path
-        defer { try? FileManager.default.removeItem(atPath: directory) }
-        var configuration = KefuConfiguration.testing()
-        configuration.database = .sqlite(path: directory + "/kefu.sqlite3")
-        try await withApp(configuration: configuration) { (t: TestApp) in
+        try await Self.withFileDatabase { t in
             let sql = try t.app.db.sql()
             try await sql.raw("CREATE TABLE batch_test (id INTEGER PRIMARY KEY, label TEXT NOT NULL UNIQUE)").run()
             let outcomes = try await withThrowingTaskGroup(of: (Int, String).self) { group in
@@ -162,12 +162,7 @@ struct SQLiteWriteGateTests {
         "a large transaction (an import) runs alone, without a savepoint: it commits or rolls back whole among batched writers, and everyone is answered"
     )
     func largeTransactionsRunAlone() async throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("kefu-gate-\(UUID().uuidString)")
-            .path
-        defer { try? FileManager.default.removeItem(atPath: directory) }
-        var configuration = KefuConfiguration.testing()
-        configuration.database = .sqlite(path: directory + "/kefu.sqlite3")
-        try await withApp(configuration: configuration) { (t: TestApp) in
+        try await Self.withFileDatabase { t in
             let database = t.app.db
             try await database.sql().raw("CREATE TABLE alone_test (id INTEGER PRIMARY KEY, label TEXT NOT NULL UNIQUE)")
                 .run()
