@@ -3,7 +3,10 @@ demo department, every chart rendered as an SVG with linked marks, no console er
 than the page; a mark leads to the records behind it; a reversed period is refused at the field."""
 from selenium.webdriver.common.by import By
 
+import re
+
 from test_sign_in import shot, sign_in, wait_for
+from test_stored_texts import switch_language
 
 CHARTS = ["funnel", "period-comparison", "inquiries-by-channel", "inquiries-by-weekday", "inquiries-by-hour", "response-times",
           "replies-on-time", "follow-ups-on-time", "complaints-by-category", "complaints-by-severity", "complaints-by-department",
@@ -165,3 +168,46 @@ def test_specialist_sees_only_own_figures(browser, base_url):
     wait_for(browser, lambda d: not d.find_elements(By.ID, "chart-funnel"), "the team's figures were shown to a specialist")
     browser.get(base_url + "/reports?channel=pigeon")
     wait_for(browser, lambda d: d.find_elements(By.ID, "channel-error"), "an unknown channel was accepted")
+
+
+def test_records_behind_a_bar_for_a_specialist_in_english_at_phone_width(browser, base_url):
+    """Issue 16 §2: a specialist follows a bar of their own dashboard to the records behind it, in English and at
+    phone width: only their own records, a page at a time (the pager walks every page and the rows add up to the
+    bar's total), the title in English words with no key or Chinese punctuation showing."""
+    browser.delete_all_cookies()
+    sign_in(browser, base_url, "lina")
+    switch_language(browser, base_url, "en")
+    try:
+        browser.set_window_size(390, 844)
+        browser.get(base_url + "/reports?from=2026-01-01&to=2026-12-31")
+        wait_for(browser, lambda d: d.find_elements(By.ID, "own-figures"), "no own dashboard: " + browser.page_source[-2000:])
+        mark = browser.find_element(By.CSS_SELECTOR, "#chart-inquiries-by-channel svg a")
+        tooltip = mark.find_element(By.TAG_NAME, "title").get_attribute("textContent")
+        assert "：" not in tooltip and ": " in tooltip, tooltip
+        target = mark.get_dom_attribute("href")
+        browser.get((target if target.startswith("http") else base_url + target) + "&perPage=5")
+        wait_for(browser, lambda d: d.find_elements(By.ID, "report-records"), "the bar did not lead to its records")
+        title = browser.find_element(By.TAG_NAME, "h1").text
+        assert "report." not in title and "：" not in title and not re.search(r"[\u4e00-\u9fff]", title), title
+        total = int(re.search(r"(\d+)\s*$", browser.find_element(By.CSS_SELECTOR, ".page-header .muted").text).group(1))
+        assert total > 5, "too few records to page through"
+        width = browser.execute_script("return document.documentElement.clientWidth")
+        assert browser.execute_script("return document.documentElement.scrollWidth") <= width + 1
+        shot(browser, "report-records-specialist-en-390")
+        seen = []
+        while True:
+            rows = browser.find_elements(By.CSS_SELECTOR, "#report-records tbody tr")
+            assert 1 <= len(rows) <= 5
+            for row in rows:
+                cells = row.find_elements(By.TAG_NAME, "td")
+                assert cells[2].text == "李娜", "another person's record on a specialist's list"
+                seen.append(cells[0].text)
+            following = browser.find_elements(By.CSS_SELECTOR, ".pager a[rel='next']")
+            if not following:
+                break
+            following[0].click()
+            wait_for(browser, lambda d: d.find_elements(By.ID, "report-records"), "no next page")
+        assert len(seen) == total and len(set(seen)) == total, (len(seen), total)
+        assert not console_errors(browser), console_errors(browser)
+    finally:
+        switch_language(browser, base_url, "zh-Hans")

@@ -253,7 +253,9 @@ struct LeadershipController: RouteCollection {
         let (items, total) = try await ContractFigures(database: req.db).items(
             period, project: project, month: month, page: paging)
         let page = ReportsController.RecordsPage(
-            title: req.t("report.leadership.contracts") + (month.map { "：\($0)" } ?? ""),
+            title: month.map {
+                req.t("report.records.title", ["figure": req.t("report.leadership.contracts"), "value": "\($0)"])
+            } ?? req.t("report.leadership.contracts"),
             period: "\(period.from) – \(period.to)",
             rows: items.map {
                 ReportsController.RecordsPage.Row(
@@ -283,7 +285,8 @@ struct LeadershipController: RouteCollection {
         let paging = try req.paging
         let (items, total) = try await PartnerFigures(database: req.db).visitItems(period, month: month, page: paging)
         let page = ReportsController.RecordsPage(
-            title: req.t("report.leadership.visits_done") + "：\(month)", period: "\(period.from) – \(period.to)",
+            title: req.t("report.records.title", ["figure": req.t("report.leadership.visits_done"), "value": "\(month)"]),
+            period: "\(period.from) – \(period.to)",
             rows: items.map {
                 ReportsController.RecordsPage.Row(
                     number: req.t("report.leadership.visit"), at: DisplayFormat.dateTime($0.at),

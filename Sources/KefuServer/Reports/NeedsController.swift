@@ -89,8 +89,12 @@ struct NeedsController: RouteCollection {
         let (items, total) = try await NeedsFigures(database: req.db).items(
             dimension, key: key, span: period.instants(in: DisplayFormat.timeZone), page: paging)
         let page = ReportsController.RecordsPage(
-            title: req.t("report.needs.\(dimension.rawValue)") + "："
-                + NeedsReport.label(dimension, key, t: { req.t($0) }),
+            title: req.t(
+                "report.records.title",
+                [
+                    "figure": req.t("report.needs.\(dimension.rawValue)"),
+                    "value": NeedsReport.label(dimension, key, t: { req.t($0) }),
+                ]),
             period: "\(period.from) – \(period.to)",
             rows: items.map {
                 ReportsController.RecordsPage.Row(

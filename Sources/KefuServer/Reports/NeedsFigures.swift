@@ -38,7 +38,14 @@ struct NeedsFigures {
                 "customers.created_at >= \(bind: span.start) AND customers.created_at < \(bind: span.end) AND customers.merged_into_id IS NULL"
             if let key {
                 switch dimension {
-                case .industry: condition = condition + " AND customers.industries LIKE \(bind: "%,\(key),%")"
+                case .industry:
+                    // The non-empty test first, in the words of the partial index `customers_created_industries`,
+                    // so a bar's list skips the files that stated no industry (an import brings them by the
+                    // hundred thousand) instead of reading through them newest first.
+                    condition =
+                        condition
+                        + " AND customers.industries IS NOT NULL AND customers.industries <> ''"
+                        + " AND customers.industries LIKE \(bind: "%,\(key),%")"
                 case .region:
                     condition =
                         condition

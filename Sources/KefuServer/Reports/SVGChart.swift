@@ -15,8 +15,11 @@ enum SVGChart {
     static let labelLimit = 9
 
     /// The chart as SVG. `title` names it (its accessible name); `emptyText` is shown when there is
-    /// nothing to draw.
-    static func render(_ kind: Kind, _ data: ChartData, title: String, emptyText: String) -> HTMLFragment {
+    /// nothing to draw; `valueSeparator` stands between a mark's label and its value in the tooltip, as the
+    /// reader's language writes it ("：" in Chinese, ": " in English).
+    static func render(
+        _ kind: Kind, _ data: ChartData, title: String, emptyText: String, valueSeparator: String = "："
+    ) -> HTMLFragment {
         let layout: ChartLayout
         switch kind {
         case .bar: layout = ChartLayoutEngine.bar(data)
@@ -47,10 +50,10 @@ enum SVGChart {
             return w.fragment
         }
         switch kind {
-        case .bar, .stackedBar: writeRows(&w, layout, data)
-        case .line: writeLine(&w, layout, data)
-        case .funnel: writeFunnel(&w, layout, data)
-        case .donut: writeDonut(&w, layout, data)
+        case .bar, .stackedBar: writeRows(&w, layout, data, valueSeparator)
+        case .line: writeLine(&w, layout, data, valueSeparator)
+        case .funnel: writeFunnel(&w, layout, data, valueSeparator)
+        case .donut: writeDonut(&w, layout, data, valueSeparator)
         }
         if data.series.count > 1 { writeLegend(&w, layout, data) }
         w.raw("</svg>")
@@ -62,15 +65,17 @@ enum SVGChart {
     }
 
     /// The tooltip of a mark: "category · series: value".
-    static func tooltip(_ data: ChartData, _ mark: ChartMark) -> String {
+    static func tooltip(_ data: ChartData, _ mark: ChartMark, separator: String = "：") -> String {
         var text = data.categories[mark.category]
         if data.series.count > 1 { text += " · " + data.series[mark.series].name }
-        return text + "：" + data.format.text(mark.value)
+        return text + separator + data.format.text(mark.value)
     }
 
     private static func colour(_ index: Int) -> String { palette[index % palette.count] }
 
-    private static func writeRows(_ w: inout HTMLWriter, _ layout: ChartLayout, _ data: ChartData) {
+    private static func writeRows(
+        _ w: inout HTMLWriter, _ layout: ChartLayout, _ data: ChartData, _ separator: String
+    ) {
         let bottom = layout.plot.y + layout.plot.height
         w.raw("<g class=\"chart-axis\">")
         for tick in layout.ticks {
@@ -123,7 +128,7 @@ enum SVGChart {
             w.raw("\" fill=\"")
             w.text(colour(mark.series))
             w.raw("\">")
-            writeTitle(&w, tooltip(data, mark))
+            writeTitle(&w, tooltip(data, mark, separator: separator))
             w.raw("</rect>")
             closeLink(&w, data.link(mark.series, mark.category))
         }
@@ -144,7 +149,9 @@ enum SVGChart {
         w.raw("</g>")
     }
 
-    private static func writeLine(_ w: inout HTMLWriter, _ layout: ChartLayout, _ data: ChartData) {
+    private static func writeLine(
+        _ w: inout HTMLWriter, _ layout: ChartLayout, _ data: ChartData, _ separator: String
+    ) {
         let right = layout.plot.x + layout.plot.width, bottom = layout.plot.y + layout.plot.height
         w.raw("<g class=\"chart-axis\">")
         for tick in layout.ticks {
@@ -199,7 +206,7 @@ enum SVGChart {
                 w.raw("\" fill=\"")
                 w.text(colour(s))
                 w.raw("\">")
-                writeTitle(&w, tooltip(data, mark))
+                writeTitle(&w, tooltip(data, mark, separator: separator))
                 w.raw("</circle>")
                 closeLink(&w, data.link(mark.series, mark.category))
             }
@@ -207,7 +214,9 @@ enum SVGChart {
         w.raw("</g>")
     }
 
-    private static func writeFunnel(_ w: inout HTMLWriter, _ layout: ChartLayout, _ data: ChartData) {
+    private static func writeFunnel(
+        _ w: inout HTMLWriter, _ layout: ChartLayout, _ data: ChartData, _ separator: String
+    ) {
         w.raw("<g class=\"chart-axis\">")
         for label in layout.categoryLabels {
             w.raw("<text class=\"chart-label\" x=\"")
@@ -232,7 +241,7 @@ enum SVGChart {
             w.raw("\" fill=\"")
             w.text(colour(mark.category))
             w.raw("\">")
-            writeTitle(&w, tooltip(data, mark))
+            writeTitle(&w, tooltip(data, mark, separator: separator))
             w.raw("</polygon>")
             closeLink(&w, data.link(mark.series, mark.category))
             let label = layout.categoryLabels[mark.category]
@@ -249,7 +258,9 @@ enum SVGChart {
         w.raw("</g>")
     }
 
-    private static func writeDonut(_ w: inout HTMLWriter, _ layout: ChartLayout, _ data: ChartData) {
+    private static func writeDonut(
+        _ w: inout HTMLWriter, _ layout: ChartLayout, _ data: ChartData, _ separator: String
+    ) {
         let shares = ChartLayoutEngine.shares(data.categories.indices.map { data.value(0, $0) })
         w.raw("<g class=\"chart-marks\">")
         for mark in layout.marks {
@@ -278,7 +289,7 @@ enum SVGChart {
             w.raw("\" fill=\"")
             w.text(colour(mark.category))
             w.raw("\">")
-            writeTitle(&w, tooltip(data, mark) + " (" + ChartValueFormat.share.text(shares[mark.category]) + ")")
+            writeTitle(&w, tooltip(data, mark, separator: separator) + " (" + ChartValueFormat.share.text(shares[mark.category]) + ")")
             w.raw("</path>")
             closeLink(&w, data.link(mark.series, mark.category))
         }

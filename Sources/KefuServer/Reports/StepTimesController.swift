@@ -106,7 +106,8 @@ struct StepTimesController: RouteCollection {
     @Sendable func records(req: Request) async throws -> Response {
         let (step, period, month, rows, total, paging) = try await Self.monthRows(req)
         let page = ReportsController.RecordsPage(
-            title: req.t("report.step.\(step.rawValue)") + "：" + month.description,
+            title: req.t(
+                "report.records.title", ["figure": req.t("report.step.\(step.rawValue)"), "value": month.description]),
             period: "\(period.from) – \(period.to)",
             rows: rows.map {
                 ReportsController.RecordsPage.Row(
