@@ -254,7 +254,10 @@ enum LegacyDetailShape {
     /// A day as 2026-11-29.
     static func isDay(_ text: String) -> Bool {
         let pieces = text.split(separator: "-", omittingEmptySubsequences: false)
-        return pieces.map(\.count) == [4, 2, 2] && pieces.allSatisfy { $0.allSatisfy(\.isNumber) }
+        guard pieces.map(\.count) == [4, 2, 2], let month = Int(pieces[1]), let day = Int(pieces[2]) else {
+            return false
+        }
+        return Int(pieces[0]) != nil && (1...12).contains(month) && (1...31).contains(day)
     }
 
     /// A time of day as 09:00.
