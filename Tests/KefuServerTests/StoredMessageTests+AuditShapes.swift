@@ -178,7 +178,7 @@ struct AuditShapesStoredMessageTests {
         ("calendar.day_set", "2026-13-01 holiday 元旦"), ("staff.created", "wuxia 专员"),
         ("customer.contact_revealed", "回拨客户"), ("customer.anonymized", "客户要求删除"),
         ("training_plan.submit", "年度计划: 草稿 → 已提交"), ("attendance.leave_approved", "注意休息"),
-        ("assessment_cycle.created", "2026 年第四季度 2026-10-01–2026-12-31, weights [:], 3 people"),
+        ("assessment_cycle.created", "2026 年第四季度 2026-10-01–2026-12-31, weights {}, 三人"),
     ]
 
     @Test("old details of each known shape read as their writers' messages now; others stay text")

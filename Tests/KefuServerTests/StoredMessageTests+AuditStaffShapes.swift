@@ -117,6 +117,13 @@ enum AuditStaffShapes {
         ),
         ("inspection.scored", "87.5", AuditMessage.points("87.5"), ""),
         ("inspection.answered", "87.5 → 92.0", AuditMessage.pointsChanged(from: "87.5", to: "92.0"), ""),
+        (
+            "assessment_cycle.created",
+            #"2026 年第四季度 2026-10-01–2026-12-31, weights {"quality":60,"service":40}, 3 people"#,
+            AuditMessage.assessmentCycle(
+                name: "2026 年第四季度", start: "2026-10-01", end: "2026-12-31", weights: #"{"quality":60,"service":40}"#,
+                people: "3"), ""
+        ),
         ("assessment_cycle.colleague_rated", "2026 年第四季度", AuditMessage.name("2026 年第四季度"), ""),
         ("assessment.acknowledged", "2026 年第四季度", AuditMessage.name("2026 年第四季度"), ""),
         ("assessment.appealed", "2026 年第四季度", AuditMessage.name("2026 年第四季度"), ""),

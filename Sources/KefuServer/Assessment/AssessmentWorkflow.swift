@@ -125,7 +125,7 @@ struct AssessmentWorkflow {
                 "assessment_cycle.created", recordType: AssessmentCycleKind.recordType, recordID: String(id),
                 fields: ["name", "period", "weights", "thresholds", "targets", "staffIDs"],
                 message: AuditMessage.assessmentCycle(
-                    name: valid.name, start: "\(valid.period.start)", end: "\(valid.period.end)",
+                    name: valid.name, start: "\(valid.period.start)", end: "\(valid.period.end)", weights: weights,
                     people: "\(people.count)"),
                 context: context, on: tx)
             return id

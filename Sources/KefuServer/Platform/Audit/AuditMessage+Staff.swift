@@ -178,10 +178,16 @@ extension AuditMessage {
 
     // MARK: Assessment
 
-    static func assessmentCycle(name: String, start: String, end: String, people: String) -> StoredMessage {
+    /// A cycle created: its name, period, weights (JSON, dimension code → percent) and how many people.
+    static func assessmentCycle(name: String, start: String, end: String, weights: String, people: String)
+        -> StoredMessage
+    {
         StoredMessage(
             "audit.detail.assessment_cycle",
-            ["name": .value(name), "start": .value(start), "end": .value(end), "count": .value(people)])
+            [
+                "name": .value(name), "start": .value(start), "end": .value(end), "weights": .value(weights),
+                "count": .value(people),
+            ])
     }
 
     static func titleScore(_ title: String, score: String) -> StoredMessage {

@@ -17,7 +17,7 @@ enum LegacyStaffAuditDetail {
         "inspection.settings_saved", "inspection.sampled", "inspection.scored", "inspection.answered",
         "assessment.self_evaluated", "assessment.evaluated", "assessment.appeal_answered",
         "assessment_cycle.recomputed", "assessment_cycle.signed_off", "assessment.decision_recorded",
-        "assessment_cycle.exported",
+        "assessment_cycle.exported", "assessment_cycle.created",
     ]
 
     /// The message and the quoted text of an old entry's detail, or nil to keep it as text.
@@ -166,6 +166,18 @@ enum LegacyStaffAuditDetail {
             guard who == "staff team" || staff.map(isInt) == true else { return nil }
             return AuditMessage.workPlan(
                 title: String(detail[..<space.lowerBound]), start: period[0], end: period[1], staff: staff)
+        case "assessment_cycle.created":
+            guard detail.hasSuffix(" people"), let mark = detail.range(of: ", weights ", options: .backwards),
+                let comma = detail[mark.upperBound...].range(of: ", ", options: .backwards),
+                let space = detail[..<mark.lowerBound].range(of: " ", options: .backwards),
+                let period = shape(String(detail[space.upperBound..<mark.lowerBound]), "{}–{}"),
+                period.allSatisfy(LegacyDetailShape.isDay)
+            else { return nil }
+            let people = String(detail[comma.upperBound...].dropLast(" people".count))
+            guard isInt(people) else { return nil }
+            return AuditMessage.assessmentCycle(
+                name: String(detail[..<space.lowerBound]), start: period[0], end: period[1],
+                weights: String(detail[mark.upperBound..<comma.lowerBound]), people: people)
         case "work_plan.goal_done", "work_plan.goal_reopened":
             guard let p = shape(detail, "plan {}"), isInt(p[0]) else { return nil }
             return AuditMessage.plan(p[0])
