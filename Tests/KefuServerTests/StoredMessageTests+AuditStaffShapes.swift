@@ -61,7 +61,8 @@ enum AuditStaffShapes {
             "violation.recorded", "李娜: conduct; links ",
             AuditMessage.violationRecorded(person: "李娜", type: "conduct", links: []), ""
         ),
-        ("violation.decided", "confirmed 情况属实", AuditMessage.term("conduct.outcome.confirmed", quoting: "x"), "情况属实"),
+        ("violation.decided", "dismissed ", AuditMessage.term("conduct.outcome.dismissed"), ""),
+        ("violation.decided", "confirmed 情况属实", AuditMessage.term("conduct.outcome.confirmed", withNote: true), "情况属实"),
         (
             "penalty.imposed", "李娜: bonus_deduction ¥200 ← attendance_mark:12",
             AuditMessage.penaltyImposed(
@@ -72,7 +73,10 @@ enum AuditStaffShapes {
             "penalty.imposed", "李娜: warning ← violation:4",
             AuditMessage.penaltyImposed(person: "李娜", kind: "warning", amount: nil, cause: "violation:4"), ""
         ),
-        ("penalty.appeal_decided", "upheld: 证据充分", AuditMessage.term("conduct.decision.upheld", quoting: "x"), "证据充分"),
+        (
+            "penalty.appeal_decided", "upheld: 证据充分", AuditMessage.term("conduct.decision.upheld", withNote: true),
+            "证据充分"
+        ),
         (
             "award.decided", "李娜: monthly certificate,public_praise granted",
             AuditMessage.awardDecided(

@@ -172,7 +172,8 @@ struct PenaltyStore {
             set:
                 "status = \(bind: decision!.rawValue), decision_note = \(bind: note), decided_by_staff_id = \(bind: context.actorStaffID), decided_at = \(bind: context.now)",
             version: version, audit: "penalty.appeal_decided", fields: ["status", "decisionNote"],
-            message: AuditMessage.term("conduct.decision.\(decision!.rawValue)", quoting: note), quoting: note,
+            message: AuditMessage.term("conduct.decision.\(decision!.rawValue)", withNote: !note.isEmpty),
+            quoting: note,
             context: context
         ) { tx in
             try await notices?.add(

@@ -169,7 +169,7 @@ struct ViolationStore {
             set:
                 "outcome = \(bind: outcome!.rawValue), outcome_note = \(bind: note.isEmpty ? nil : note), decided_at = \(bind: context.now)",
             version: version, audit: "violation.decided", fields: ["outcome", "outcomeNote"],
-            message: AuditMessage.term("conduct.outcome.\(outcome!.rawValue)", quoting: note), quoting: note,
+            message: AuditMessage.term("conduct.outcome.\(outcome!.rawValue)", withNote: !note.isEmpty), quoting: note,
             context: context)
     }
 }

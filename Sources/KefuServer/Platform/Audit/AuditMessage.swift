@@ -20,9 +20,9 @@ enum AuditMessage {
         StoredMessage("audit.detail.term", ["term": .term(key)])
     }
 
-    /// A term of Kefu's own (a decision) and what someone typed with it; the term alone without text.
-    static func term(_ key: String, quoting text: String) -> StoredMessage {
-        text.isEmpty ? term(key) : StoredMessage("audit.detail.term_text", ["term": .term(key)])
+    /// A term of Kefu's own (a decision) and, with `withNote`, the note typed with it, passed as `quoting:`.
+    static func term(_ key: String, withNote: Bool) -> StoredMessage {
+        withNote ? StoredMessage("audit.detail.term_text", ["term": .term(key)]) : term(key)
     }
 
     /// The customer a record belongs to, by id.

@@ -28,10 +28,10 @@ enum LegacyStaffAuditDetail {
         case "violation.decided":
             let words = detail.split(separator: " ", maxSplits: 1, omittingEmptySubsequences: false).map(String.init)
             guard words.count == 2, ["confirmed", "dismissed"].contains(words[0]) else { return nil }
-            return (AuditMessage.term("conduct.outcome.\(words[0])", quoting: words[1]), words[1])
+            return (AuditMessage.term("conduct.outcome.\(words[0])", withNote: !words[1].isEmpty), words[1])
         case "penalty.appeal_decided":
             guard let p = shape(detail, "{}: {}"), ["upheld", "revoked"].contains(p[0]) else { return nil }
-            return (AuditMessage.term("conduct.decision.\(p[0])", quoting: p[1]), p[1])
+            return (AuditMessage.term("conduct.decision.\(p[0])", withNote: !p[1].isEmpty), p[1])
         case "attendance.mark_excused":
             guard let p = shape(detail, "{} {}"), LegacyDetailShape.isNumber(p[0]) else { return nil }
             return (AuditMessage.numberText(p[0]), p[1])
