@@ -459,8 +459,13 @@ struct CustomerExportTests {
                 #expect(table.rows.contains { $0.fields[5] == "13812345678" })
             }
             let entry = try #require(try await t.auditEntries("customer.exported").last)
-            #expect(entry.detail.hasPrefix("2 rows"))
-            #expect(entry.detail.contains("stage=lead"))
+            #expect(entry.messageKey == "audit.detail.customers_exported")
+            #expect(entry.message.arguments["rows"] == .value("2"))
+            guard case .value(let filter) = entry.message.arguments["filter"] else {
+                Issue.record("no filter in \(entry.messageArgs)")
+                return
+            }
+            #expect(filter.contains("stage=lead"))
         }
     }
 

@@ -87,7 +87,8 @@ extension FrontLineImprovementTests {
             let after = try #require(try await FollowUpStore(database: t.app.db).find(id))
             #expect(DisplayFormat.dateTime(after.dueAt) == "2026-12-10 09:30")
             let audit = try await t.auditEntries("follow_up.rescheduled")
-            #expect(audit.count == 1 && audit.first?.detail.contains("→ 2026-12-10 09:30 · 客户出差") == true)
+            #expect(audit.count == 1 && audit.first?.messageKey == "audit.detail.rescheduled")
+            #expect(audit.first?.message.arguments["to"] == .value("2026-12-10 09:30") && audit.first?.detail == "客户出差")
             #expect(try await timelineCount() == timelineBefore + 1)
             // The API: the same rules.
             let token = try await t.token(.specialist)

@@ -138,7 +138,12 @@ extension FrontLineImprovementTests {
             }
             let audit = try await t.auditEntries("customer.reassigned")
             #expect(
-                audit.count == 2 && audit.allSatisfy { $0.detail == "李娜 → 张伟 · 李娜休产假" },
+                audit.count == 2
+                    && audit.allSatisfy {
+                        $0.message
+                            == AuditMessage.reassigned(from: "李娜", to: "张伟", withReason: true)
+                            && $0.detail == "李娜休产假"
+                    },
                 "people by name, and the reason")
             let bell = try await NotificationStore(database: t.app.db).page(
                 staffID: zhangwei, paging: Paging(number: 1, size: 20)

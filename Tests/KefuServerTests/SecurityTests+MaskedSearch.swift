@@ -107,7 +107,8 @@ extension SecurityTests {
             let audit = try await t.auditEntries("customer.duplicate_checked")
             #expect(audit.count == 1)
             #expect(
-                audit.first?.detail.contains("139****4780") == true
+                audit.first?.messageArgs.contains("139****4780") == true
+                    && audit.first?.messageArgs.contains("13912344780") == false
                     && audit.first?.detail.contains("13912344780") == false)
             for index in 1..<DuplicateCheck.limit.limit {
                 try await t.app.testing().test(

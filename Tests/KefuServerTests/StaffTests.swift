@@ -41,7 +41,7 @@ struct StaffTests {
             }
             let entries = try await t.auditEntries("staff.created")
             #expect(entries.last?.actorName == "admin")
-            #expect(entries.last?.detail.contains("wuxia") == true)
+            #expect(entries.last?.message.arguments["username"] == .value("wuxia"))
         }
     }
 

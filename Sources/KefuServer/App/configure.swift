@@ -202,7 +202,7 @@ enum KefuMigrations {
             CreateRecordChanges(),
             AddTimelineMessages(), AddNotificationMessages(), AddAuditMessages(), AddWebhookDeliveryMessages(),
             AddVersionsToFollowUps(), AddVersionToCustomerChanges(), AddUpdatedAtToSharingRequests(),
-            AddUpdatedAtToDepartments(), AddCustomerIndustryIndex(),
+            AddUpdatedAtToDepartments(), ConvertMoreAuditDetails(), AddCustomerIndustryIndex(),
         ]
     }
 }

@@ -124,8 +124,9 @@ struct AssessmentWorkflow {
             try await AuditLog.record(
                 "assessment_cycle.created", recordType: AssessmentCycleKind.recordType, recordID: String(id),
                 fields: ["name", "period", "weights", "thresholds", "targets", "staffIDs"],
-                detail:
-                    "\(valid.name) \(valid.period.start)–\(valid.period.end), weights \(weights), \(people.count) people",
+                message: AuditMessage.assessmentCycle(
+                    name: valid.name, start: "\(valid.period.start)", end: "\(valid.period.end)", weights: weights,
+                    people: "\(people.count)"),
                 context: context, on: tx)
             return id
         }
@@ -157,7 +158,8 @@ struct AssessmentWorkflow {
                     """,
                 audit: .init(
                     action: "assessment.self_evaluated", fields: ["selfScore", "selfSummary"],
-                    detail: "\(row.cycleName): \(AssessmentCalculation.text(input.score ?? 0))"))
+                    message: AuditMessage.titleScore(row.cycleName, score: AssessmentCalculation.text(input.score ?? 0))
+                ))
         }
     }
 
@@ -201,9 +203,9 @@ struct AssessmentWorkflow {
                 audit: .init(
                     action: "assessment.evaluated",
                     fields: ["skillsRating", "teamworkRating", "supervisorComment", "total", "grade"],
-                    detail:
-                        "\(row.cycleName), \(row.staffName): \(result.total.map(AssessmentCalculation.text) ?? "—") \(result.grade?.rawValue ?? "")"
-                ))
+                    message: AuditMessage.assessmentResult(
+                        cycle: row.cycleName, person: row.staffName,
+                        total: result.total.map(AssessmentCalculation.text) ?? "—", grade: result.grade?.rawValue)))
         }
     }
 
@@ -226,7 +228,7 @@ struct AssessmentWorkflow {
                     """,
                 audit: .init(
                     action: appeal ? "assessment.appealed" : "assessment.acknowledged", fields: ["responseComment"],
-                    detail: row.cycleName))
+                    message: AuditMessage.name(row.cycleName)))
         }
     }
 
@@ -270,8 +272,9 @@ struct AssessmentWorkflow {
                 audit: .init(
                     action: "assessment.appeal_answered",
                     fields: ["appealAnswer", "skillsRating", "teamworkRating", "total", "grade"],
-                    detail: "\(row.cycleName), \(row.staffName): \(result.total.map(AssessmentCalculation.text) ?? "—")"
-                ))
+                    message: AuditMessage.assessmentResult(
+                        cycle: row.cycleName, person: row.staffName,
+                        total: result.total.map(AssessmentCalculation.text) ?? "—", grade: nil)))
         }
     }
 
@@ -290,7 +293,8 @@ struct AssessmentWorkflow {
                     set: "state = state",
                     audit: .init(
                         action: "assessment_cycle.recomputed", fields: ["total", "grade"],
-                        detail: "\(cycle.name): \(rows.count)")), context: context, on: tx)
+                        message: AuditMessage.cyclePeople(cycle.name, count: "\(rows.count)"))), context: context,
+                on: tx)
             let results = try await calculate(rows, cycle: cycle, now: now, on: tx)
             let sql = try tx.sql()
             for row in rows {
@@ -326,7 +330,8 @@ struct AssessmentWorkflow {
                     condition: "state = 'open'",
                     audit: .init(
                         action: "assessment_cycle.signed_off", fields: ["state"],
-                        detail: "\(cycle.name): \(states.count) people")), context: context, on: tx)
+                        message: AuditMessage.cyclePeople(cycle.name, count: "\(states.count)"))), context: context,
+                on: tx)
         }
     }
 
@@ -354,8 +359,9 @@ struct AssessmentWorkflow {
             try await AuditLog.record(
                 "assessment.decision_recorded", recordType: AssessmentDecisionKind.recordType, recordID: String(id),
                 fields: ["kind", "amountYuan", "basis"],
-                detail:
-                    "\(row.cycleName), \(row.staffName): \(kind.rawValue) \(input.amountYuan.map(String.init) ?? "")",
+                message: AuditMessage.assessmentDecision(
+                    cycle: row.cycleName, person: row.staffName, kind: kind.rawValue,
+                    amount: input.amountYuan.map(String.init)),
                 context: context, on: tx)
             return id
         }

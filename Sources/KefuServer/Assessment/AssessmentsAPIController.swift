@@ -204,7 +204,8 @@ enum AssessmentExport {
         let text = csv(cycle, decisions: decisions, words: req.assessmentWords)
         try await AuditLog.record(
             "assessment_cycle.exported", recordType: AssessmentCycleKind.recordType, recordID: String(cycle.id),
-            fields: ["decisions"], detail: "\(cycle.name): \(decisions.count) rows", context: req.auditContext,
+            fields: ["decisions"], message: AuditMessage.cycleRows(cycle.name, rows: "\(decisions.count)"),
+            context: req.auditContext,
             on: req.db)
         let response = Response(status: .ok, body: .init(data: Data(CSVText.encodeForExcel(text))))
         response.headers.contentType = HTTPMediaType(type: "text", subType: "csv", parameters: ["charset": "utf-8"])

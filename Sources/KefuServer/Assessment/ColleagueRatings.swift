@@ -94,7 +94,7 @@ struct ColleagueRatingStore {
             try await AuditLog.record(
                 "assessment_cycle.colleague_rated", recordType: AssessmentCycleKind.recordType,
                 recordID: String(row.cycleID),
-                fields: ["colleagueRating"], detail: row.cycleName, context: context, on: tx)
+                fields: ["colleagueRating"], message: AuditMessage.name(row.cycleName), context: context, on: tx)
         }
     }
 }

@@ -354,7 +354,7 @@ struct AttendanceController: RouteCollection {
             lines: lines.map { .init(username: $0.person.username, name: $0.person.displayName, summary: $0.summary) })
         try await AuditLog.record(
             "attendance.exported", recordType: "attendance_month", recordID: "\(department)-\(month.text)",
-            detail: "\(lines.count)",
+            message: AuditMessage.rows("\(lines.count)"),
             context: req.auditContext, on: req.db)
         let response = Response(status: .ok, body: .init(data: Data(CSVText.encodeForExcel(text))))
         response.headers.contentType = HTTPMediaType(type: "text", subType: "csv", parameters: ["charset": "utf-8"])

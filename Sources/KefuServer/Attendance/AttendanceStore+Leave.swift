@@ -55,7 +55,9 @@ extension AttendanceStore {
             try await AuditLog.record(
                 "attendance.leave_requested", recordType: LeaveRequestKind.recordType, recordID: String(id),
                 fields: ["kind", "startDay", "endDay", "part"],
-                detail: "\(span.kind.rawValue) \(span.start)–\(span.end) \(span.part.rawValue)", context: context,
+                message: AuditMessage.leaveRequested(
+                    kind: span.kind.rawValue, start: "\(span.start)", end: "\(span.end)", part: span.part.rawValue),
+                context: context,
                 on: tx)
             return id
         }
@@ -104,7 +106,9 @@ extension AttendanceStore {
                 ).first()?.decode(column: "id", as: Int.self) ?? 0
             try await AuditLog.record(
                 "attendance.correction_requested", recordType: ClockCorrectionKind.recordType, recordID: String(id),
-                fields: ["day", "time", "direction"], detail: "\(valid.day) \(valid.time) \(valid.direction.rawValue)",
+                fields: ["day", "time", "direction"],
+                message: AuditMessage.clockCorrection(
+                    day: "\(valid.day)", time: "\(valid.time)", direction: valid.direction.rawValue),
                 context: context, on: tx)
             return id
         }
@@ -137,7 +141,8 @@ extension AttendanceStore {
                     condition: "status = 'pending'",
                     audit: .init(
                         action: "attendance.\(table == .leave ? "leave" : "correction")_\(status.rawValue)",
-                        fields: ["status"], detail: note.trimmed)), context: context, on: tx)
+                        fields: ["status"], message: AuditMessage.typed, quoting: note.trimmed)), context: context,
+                on: tx)
             var months: [CalendarDay] = []
             if table == .correction, let day = row.day.flatMap { CalendarDay($0) },
                 let time = row.time.flatMap { DayTime($0) }
@@ -191,7 +196,8 @@ extension AttendanceStore {
                     condition: "excused_reason IS NULL",
                     audit: .init(
                         action: "attendance.mark_excused", fields: ["excusedReason"],
-                        detail: "\(mark.number) \(reason.trimmed)")), context: context, on: tx)
+                        message: AuditMessage.numberText(mark.number), quoting: reason.trimmed)), context: context,
+                on: tx)
             try await settle(
                 staffID: mark.staffID, year: day.year, month: day.month, calendar: calendar, context: context, on: tx)
         }

@@ -97,7 +97,7 @@ extension AttendanceStore {
             try await AuditLog.record(
                 "attendance.marks_settled", recordType: "attendance_month",
                 recordID: "\(staffID)-\(String(format: "%04d-%02d", year, month))",
-                fields: ["marks"], detail: "\(changes)", context: context, on: tx)
+                fields: ["marks"], message: AuditMessage.marksSettled("\(changes)"), context: context, on: tx)
         }
     }
 
@@ -174,7 +174,8 @@ extension AttendanceStore {
             }
             try await AuditLog.record(
                 "attendance.imported", recordType: ClockRecordKind.recordType, recordID: "-", fields: ["clock"],
-                detail: "\(layout.rawValue): \(lines.count)", context: context, on: tx)
+                message: AuditMessage.clockImported(layout: layout.rawValue, count: "\(lines.count)"),
+                context: context, on: tx)
             for (staffID, day) in touched where day <= calendar.day(of: context.now) {
                 try await settle(
                     staffID: staffID, year: day.year, month: day.month, calendar: calendar, context: context, on: tx)

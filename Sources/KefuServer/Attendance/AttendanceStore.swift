@@ -155,7 +155,9 @@ struct AttendanceStore {
                 AttendanceSettingsKind.self, id: 1, version: version,
                 RecordWrite(
                     set: "rules = \(bind: text)",
-                    audit: .init(action: "attendance.rules_saved", fields: ["rules"], detail: text)), context: context,
+                    audit: .init(
+                        action: "attendance.rules_saved", fields: ["rules"], message: AuditMessage.settings(text))),
+                context: context,
                 on: tx)
         }
     }
@@ -200,7 +202,7 @@ struct AttendanceStore {
             }
             try await AuditLog.record(
                 "attendance.shift_set", recordType: "attendance_schedule", recordID: String(staffID), fields: ["shift"],
-                detail: "\(from!)–\(to!)", context: context, on: tx)
+                message: AuditMessage.shift(from: "\(from!)", to: "\(to!)"), context: context, on: tx)
         }
     }
 
@@ -224,7 +226,8 @@ struct AttendanceStore {
             try await AuditLog.record(
                 "attendance.clocked_\(direction.rawValue)", recordType: ClockRecordKind.recordType,
                 recordID: String(id),
-                fields: ["at", "address", "network"], detail: "\(address.trimmed) \(network)", context: context, on: tx)
+                fields: ["at", "address", "network"],
+                message: AuditMessage.clockPlace(address: address.trimmed, network: network), context: context, on: tx)
             return id
         }
     }

@@ -102,7 +102,9 @@ struct WorkingCalendarStore {
                     audit: .init(
                         action: "calendar.hours_changed",
                         fields: ["day_start", "lunch_start", "lunch_end", "day_end", "weekdays"],
-                        detail: "\(hours.start)–\(hours.lunchStart), \(hours.lunchEnd)–\(hours.end)")),
+                        message: AuditMessage.workingHours(
+                            start: "\(hours.start)", lunchStart: "\(hours.lunchStart)", lunchEnd: "\(hours.lunchEnd)",
+                            end: "\(hours.end)"))),
                 context: context,
                 on: tx)
         }
@@ -128,12 +130,13 @@ struct WorkingCalendarStore {
                 ).run()
             }
             let sorted = entries.map(\.day).sorted()
-            let detail =
+            let message =
                 entries.count == 1
-                ? "\(entries[0].day) \(entries[0].kind.rawValue) \(entries[0].name)"
-                : "\(entries.count): \(sorted.first!)…\(sorted.last!)"
+                ? AuditMessage.calendarDay("\(entries[0].day)", kind: entries[0].kind.rawValue, name: entries[0].name)
+                : AuditMessage.calendarDays(
+                    count: "\(entries.count)", first: "\(sorted.first!)", last: "\(sorted.last!)")
             try await AuditLog.record(
-                action, recordType: "working_calendar", recordID: "1", fields: ["calendar_days"], detail: detail,
+                action, recordType: "working_calendar", recordID: "1", fields: ["calendar_days"], message: message,
                 context: context, on: tx)
             return entries.count
         }
@@ -148,7 +151,7 @@ struct WorkingCalendarStore {
             guard removed != nil else { return false }
             try await AuditLog.record(
                 "calendar.day_removed", recordType: "working_calendar", recordID: "1", fields: ["calendar_days"],
-                detail: day.description, context: context, on: tx)
+                message: AuditMessage.day(day.description), context: context, on: tx)
             return true
         }
     }

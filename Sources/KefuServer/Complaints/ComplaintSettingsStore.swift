@@ -71,10 +71,7 @@ struct ComplaintSettingsStore {
             try await AuditLog.record(
                 "complaint.ladder", recordType: ComplaintEscalationLevelKind.recordType, recordID: "-",
                 fields: ["staffID", "atShare"],
-                detail: levels.map {
-                    "L\($0.level) \(Int(($0.atShare * 100).rounded()))% \($0.staffID.map(String.init) ?? $0.role.rawValue)"
-                }
-                .joined(separator: " · "), context: context, on: tx)
+                message: AuditMessage.ladder(levels), context: context, on: tx)
         }
     }
 
@@ -108,7 +105,7 @@ struct ComplaintSettingsStore {
             ).run()
             try await AuditLog.record(
                 "complaint.category.added", recordType: ComplaintCategoryKind.recordType, recordID: code,
-                fields: ["name"], detail: name,
+                fields: ["name"], message: AuditMessage.name(name),
                 context: context, on: tx)
         }
     }
@@ -135,7 +132,8 @@ struct ComplaintSettingsStore {
             try await AuditLog.record(
                 "complaint.category.changed", recordType: ComplaintCategoryKind.recordType, recordID: code,
                 fields: ["name", "isActive"],
-                detail: "\(current.name) → \(name)\(isActive ? "" : " (停用)")", context: context, on: tx)
+                message: AuditMessage.renamed(from: current.name, to: name, isActive: isActive), context: context,
+                on: tx)
         }
     }
 }

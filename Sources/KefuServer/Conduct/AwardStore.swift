@@ -173,7 +173,10 @@ struct AwardStore {
             try await AuditLog.record(
                 "award.decided", recordType: AwardRecordKind.recordType, recordID: String(id),
                 fields: ["staffID", "kind", "forms", "bonus", "citation"],
-                detail: "\(person.displayName): \(kind!.rawValue) \(orderedForms) \(status.rawValue)", context: context,
+                message: AuditMessage.awardDecided(
+                    person: person.displayName, kind: kind!.rawValue,
+                    forms: orderedForms.split(separator: ",").map(String.init), status: status.rawValue),
+                context: context,
                 on: tx)
             if status == .granted {
                 try await notices?.add(
@@ -209,7 +212,8 @@ struct AwardStore {
                     condition: "status = 'awaiting_approval'",
                     audit: .init(
                         action: approve ? "award.approved" : "award.declined", fields: ["status"],
-                        detail: status.rawValue)), context: context, on: tx)
+                        message: AuditMessage.term("conduct.award_status.\(status.rawValue)"))), context: context,
+                on: tx)
             if approve {
                 try await notices?.add(
                     to: row.staffID, event: "award.granted", arguments: ["number": String(row.id)], body: row.citation,

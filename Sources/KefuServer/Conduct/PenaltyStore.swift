@@ -88,8 +88,9 @@ struct PenaltyStore {
             try await AuditLog.record(
                 "penalty.imposed", recordType: PenaltyRecordKind.recordType, recordID: String(id),
                 fields: ["staffID", "kind", "cause", "amount", "reason"],
-                detail:
-                    "\(person.displayName): \(kind.rawValue) \(input.amount.map { "¥\($0) " } ?? "")← \(cause!.type):\(cause!.id)",
+                message: AuditMessage.penaltyImposed(
+                    person: person.displayName, kind: kind.rawValue, amount: input.amount.map { "\($0)" },
+                    cause: "\(cause!.type):\(cause!.id)"),
                 context: context, on: tx)
             try await notices?.add(
                 to: person.id, event: "penalty.imposed", arguments: ["number": String(id)], body: reason,
@@ -101,7 +102,7 @@ struct PenaltyStore {
 
     private func update(
         _ row: Row, from: PenaltyStatus, set: SQLQueryString, version: Int, audit: String, fields: [String],
-        detail: String,
+        message: StoredMessage, quoting text: String,
         context: AuditContext, alongside: @escaping @Sendable (any Database) async throws -> Void
     ) async throws {
         try await database.transaction { tx in
@@ -109,7 +110,8 @@ struct PenaltyStore {
                 PenaltyRecordKind.self, id: row.id, version: version,
                 RecordWrite(
                     set: set, condition: "status = \(bind: from.rawValue)",
-                    audit: .init(action: audit, fields: fields, detail: detail)), context: context, on: tx)
+                    audit: .init(action: audit, fields: fields, message: message, quoting: text)), context: context,
+                on: tx)
             try await alongside(tx)
         }
     }
@@ -134,7 +136,8 @@ struct PenaltyStore {
         try await update(
             row, from: .imposed,
             set: "status = 'appealed', appeal_reason = \(bind: reason), appealed_at = \(bind: context.now)",
-            version: version, audit: "penalty.appealed", fields: ["status", "appealReason"], detail: reason,
+            version: version, audit: "penalty.appealed", fields: ["status", "appealReason"],
+            message: AuditMessage.typed, quoting: reason,
             context: context
         ) { tx in
             for decider in deciders {
@@ -169,7 +172,8 @@ struct PenaltyStore {
             set:
                 "status = \(bind: decision!.rawValue), decision_note = \(bind: note), decided_by_staff_id = \(bind: context.actorStaffID), decided_at = \(bind: context.now)",
             version: version, audit: "penalty.appeal_decided", fields: ["status", "decisionNote"],
-            detail: "\(decision!.rawValue): \(note)",
+            message: AuditMessage.term("conduct.decision.\(decision!.rawValue)", withNote: !note.isEmpty),
+            quoting: note,
             context: context
         ) { tx in
             try await notices?.add(

@@ -118,21 +118,22 @@ struct ViolationStore {
             try await AuditLog.record(
                 "violation.recorded", recordType: ViolationRecordKind.recordType, recordID: String(id),
                 fields: ["staffID", "type", "occurredAt", "description", "links"],
-                detail:
-                    "\(person.displayName): \(input.type ?? ""); links \(links.map { "\($0.type):\($0.id)" }.joined(separator: ","))",
+                message: AuditMessage.violationRecorded(
+                    person: person.displayName, type: input.type ?? "", links: links.map { "\($0.type):\($0.id)" }),
                 context: context, on: tx)
             return id
         }
     }
 
     private func update(
-        _ row: Row, set: SQLQueryString, version: Int, audit: String, fields: [String], detail: String,
-        context: AuditContext
+        _ row: Row, set: SQLQueryString, version: Int, audit: String, fields: [String], message: StoredMessage,
+        quoting text: String = "", context: AuditContext
     ) async throws {
         try await database.transaction { tx in
             try await RecordWrites.change(
                 ViolationRecordKind.self, id: row.id, version: version,
-                RecordWrite(set: set, audit: .init(action: audit, fields: fields, detail: detail)), context: context,
+                RecordWrite(set: set, audit: .init(action: audit, fields: fields, message: message, quoting: text)),
+                context: context,
                 on: tx)
         }
     }
@@ -148,7 +149,8 @@ struct ViolationStore {
         }
         try await update(
             row, set: "response = \(bind: response), responded_at = \(bind: context.now)", version: version,
-            audit: "violation.responded", fields: ["response"], detail: response, context: context)
+            audit: "violation.responded", fields: ["response"], message: AuditMessage.typed,
+            quoting: response, context: context)
     }
 
     /// The supervisor's outcome: confirmed or dismissed, with a note.
@@ -167,6 +169,7 @@ struct ViolationStore {
             set:
                 "outcome = \(bind: outcome!.rawValue), outcome_note = \(bind: note.isEmpty ? nil : note), decided_at = \(bind: context.now)",
             version: version, audit: "violation.decided", fields: ["outcome", "outcomeNote"],
-            detail: "\(outcome!.rawValue) \(note)", context: context)
+            message: AuditMessage.term("conduct.outcome.\(outcome!.rawValue)", withNote: !note.isEmpty), quoting: note,
+            context: context)
     }
 }

@@ -86,7 +86,8 @@ struct ContractTemplateStore {
         let audit = RecordWrite.AuditNote(
             action: version == 0 ? "contract_template.created" : "contract_template.updated",
             fields: ["name", "documents", "clauses", "isActive"],
-            detail: "\(template.code): \(template.documents.count) / \(template.clauses.count)")
+            message: AuditMessage.contractTemplate(
+                code: template.code, documents: "\(template.documents.count)", clauses: "\(template.clauses.count)"))
         try await database.transaction { tx in
             let sql = try tx.sql()
             guard version == 0 else {

@@ -89,7 +89,8 @@ struct ProcedureTemplateStore {
         let steps = String(decoding: try encoder.encode(template.steps), as: UTF8.self)
         let audit = RecordWrite.AuditNote(
             action: version == 0 ? "procedure_template.created" : "procedure_template.updated",
-            fields: ["name", "steps", "isActive"], detail: "\(template.code): \(template.steps.count) steps")
+            fields: ["name", "steps", "isActive"],
+            message: AuditMessage.procedureTemplate(code: template.code, steps: "\(template.steps.count)"))
         try await database.transaction { tx in
             let sql = try tx.sql()
             guard version == 0 else {

@@ -81,7 +81,8 @@ struct CommunicationStore {
             ).run()
             try await AuditLog.record(
                 "communication.created", recordType: "communication_record", recordID: String(id),
-                fields: ["channel", "summary"], detail: "customer \(customerID)", context: context, on: tx)
+                fields: ["channel", "summary"], message: AuditMessage.customer("\(customerID)"), context: context,
+                on: tx)
             try await PhraseMarks.mark(
                 recordID: id, staffID: staffID, summary: input.summary.trimmed, content: input.content ?? "",
                 context: context, on: tx)

@@ -28,7 +28,8 @@ extension Request {
         try await db.transaction { tx in
             try await AuditLog.record(
                 "customer.contact_revealed", recordType: "customer", recordID: String(id),
-                fields: Array(CustomerValues.contactFields), detail: String(reason.prefix(500)), context: context,
+                fields: Array(CustomerValues.contactFields), message: AuditMessage.typed,
+                quoting: String(reason.prefix(500)), context: context,
                 on: tx
             )
             try await Timeline.record(

@@ -98,7 +98,8 @@ extension Request {
             filter, for: staff.actor, localize: { self.t($0) }, now: now)
         try await AuditLog.record(
             "customer.exported", recordType: "customer", recordID: "export", fields: CustomerExport.columns,
-            detail: "\(count) rows; filter: \(url.query ?? "")", context: auditContext, on: db
+            message: AuditMessage.customersExported(rows: "\(count)", filter: url.query ?? ""), context: auditContext,
+            on: db
         )
         let response = Response(status: .ok, body: .init(data: Data(CSVText.encodeForExcel(text))))
         response.headers.contentType = HTTPMediaType(type: "text", subType: "csv", parameters: ["charset": "utf-8"])

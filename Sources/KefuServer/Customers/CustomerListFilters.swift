@@ -114,7 +114,7 @@ struct SavedFilterStore {
                 try await sql.raw("UPDATE saved_filters SET query = \(bind: query) WHERE id = \(bind: existing)").run()
                 try await AuditLog.record(
                     "saved_filter.saved", recordType: "saved_filter", recordID: String(existing), fields: ["query"],
-                    detail: name, context: context, on: tx)
+                    message: AuditMessage.name(name), context: context, on: tx)
                 return Row(id: existing, name: name, query: query)
             }
             let count =
@@ -129,7 +129,8 @@ struct SavedFilterStore {
                     """
                 ).first()?.decode(column: "id", as: Int.self) ?? 0
             try await AuditLog.record(
-                "saved_filter.saved", recordType: "saved_filter", recordID: String(id), fields: ["query"], detail: name,
+                "saved_filter.saved", recordType: "saved_filter", recordID: String(id), fields: ["query"],
+                message: AuditMessage.name(name),
                 context: context, on: tx)
             return Row(id: id, name: name, query: query)
         }
@@ -143,7 +144,7 @@ struct SavedFilterStore {
             ).all()
             guard !rows.isEmpty else { return false }
             try await AuditLog.record(
-                "saved_filter.deleted", recordType: "saved_filter", recordID: String(id), fields: [], detail: "",
+                "saved_filter.deleted", recordType: "saved_filter", recordID: String(id), fields: [],
                 context: context, on: tx)
             return true
         }

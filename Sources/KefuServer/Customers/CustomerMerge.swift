@@ -65,7 +65,7 @@ struct CustomerMerge {
 
         let audit = RecordWrite.AuditNote(
             action: "customer.merged", fields: changes.map(\.field),
-            detail: "\(duplicate.code) into \(survivor.code): \(reason)")
+            message: AuditMessage.merged(duplicate.code, into: survivor.code), quoting: reason)
         survivor.apply(values)
         if survivor.consentAt == nil { survivor.consentAt = duplicate.consentAt }
         let survivorWritten = try await database.transaction { tx in

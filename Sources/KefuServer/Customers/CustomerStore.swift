@@ -98,9 +98,10 @@ struct CustomerStore {
             try await AuditLog.record(
                 "customer.created", recordType: "customer", recordID: String(id),
                 fields: Array(values.historyFields.filter { !$0.value.isEmpty }.keys),
-                detail: reason.isEmpty
-                    ? customer.code : "duplicate of \(duplicates.map(\.code).joined(separator: ",")): \(reason)",
-                context: context, on: tx
+                message: reason.isEmpty
+                    ? AuditMessage.number(customer.code)
+                    : AuditMessage.createdDespiteDuplicates(duplicates.map(\.code)),
+                quoting: reason, context: context, on: tx
             )
         }
         return customer
@@ -140,7 +141,7 @@ struct CustomerStore {
                             "timeline.message.changed", ["fields": .terms(changes.map { "customer.field.\($0.field)" })]
                         )
                     ),
-                    audit: .init(action: "customer.updated", fields: changes.map(\.field), detail: "")),
+                    audit: .init(action: "customer.updated", fields: changes.map(\.field), message: AuditMessage.none)),
                 context: context, on: tx)
             for change in changes {
                 try await CustomerChangeModel(
@@ -194,8 +195,9 @@ struct CustomerStore {
                             message: StoredMessage("timeline.message.reassigned", ["staff": "\(name(staffID))"])),
                         audit: .init(
                             action: "customer.reassigned", fields: ["responsibleStaffID"],
-                            detail: "\(name(Int(old))) → \(name(staffID))"
-                                + (reason.isEmpty ? "" : " · \(reason.prefix(200))"))),
+                            message: AuditMessage.reassigned(
+                                from: name(Int(old)), to: name(staffID), withReason: !reason.isEmpty),
+                            quoting: String(reason.prefix(200)))),
                     context: context, on: tx)
                 // Open follow-ups go with the customer to the new specialist's lists, and their
                 // reminder marks are cleared: the new specialist is reminded of what is due or overdue.

@@ -37,7 +37,8 @@ enum DuplicateCheck {
             fields: [values.mobile.map { _ in "mobile" }, values.creditCode.map { _ in "creditCode" }].compactMap {
                 $0
             },
-            detail: asked.joined(separator: " · ") + " → \(matches.count)", context: context, on: database
+            message: AuditMessage.duplicateChecked(asked: asked.joined(separator: " · "), matches: "\(matches.count)"),
+            context: context, on: database
         )
     }
 
@@ -61,7 +62,7 @@ enum DuplicateCheck {
         try await AuditLog.record(
             "customer.import_checked", recordType: "customer", recordID: "-",
             fields: ["mobile", "creditCode", "companyName"],
-            detail: "rows \(rows), matching files on record \(matches)", context: context, on: database)
+            message: AuditMessage.importChecked(rows: "\(rows)", matches: "\(matches)"), context: context, on: database)
         guard ContactVisibility.unmaskedRows(for: actor) != .all, matches > 0 else { return }
         guard matches <= limit.limit else { throw tooMany }
         for _ in 0..<matches { try await admit(context, on: database) }

@@ -106,7 +106,8 @@ struct FeedbackStore {
                 quoting: String(content.prefix(80)), context: context, on: tx)
             try await AuditLog.record(
                 "feedback.created", recordType: FeedbackRecordKind.recordType, recordID: String(id),
-                fields: ["kind", "topic", "projectID", "content"], detail: number, context: context, on: tx)
+                fields: ["kind", "topic", "projectID", "content"],
+                message: AuditMessage.number(number), context: context, on: tx)
             return id
         }
     }
@@ -144,7 +145,8 @@ struct FeedbackStore {
                             ["number": "\(row.number)", "department": "\(department ?? "")"])),
                     audit: .init(
                         action: "feedback.forwarded", fields: ["departmentID", "request", "dueAt"],
-                        detail: "\(row.number) → \(department ?? "")")), context: context, on: tx)
+                        message: AuditMessage.forwarded(number: row.number, department: department ?? ""))),
+                context: context, on: tx)
         }
     }
 
@@ -158,7 +160,8 @@ struct FeedbackStore {
                 RecordWrite(
                     set: "chased_at = \(bind: context.now)",
                     audit: .init(
-                        action: "feedback.chased", fields: [], detail: "\(row.number) → \(row.departmentName ?? "")")),
+                        action: "feedback.chased", fields: [],
+                        message: AuditMessage.forwarded(number: row.number, department: row.departmentName ?? ""))),
                 context: context, on: tx)
         }
     }
@@ -189,7 +192,8 @@ struct FeedbackStore {
                         message: StoredMessage(
                             "timeline.message.feedback_answered",
                             ["number": "\(row.number)", "department": "\(row.departmentName ?? "")"])),
-                    audit: .init(action: "feedback.answered", fields: ["response"], detail: row.number)),
+                    audit: .init(
+                        action: "feedback.answered", fields: ["response"], message: AuditMessage.number(row.number))),
                 context: context, on: tx)
         }
     }
@@ -202,7 +206,8 @@ struct FeedbackStore {
                 FeedbackRecordKind.self, id: row.id, version: version,
                 RecordWrite(
                     set: "state = 'closed', closed_at = \(bind: context.now)",
-                    audit: .init(action: "feedback.closed", fields: [], detail: row.number)), context: context, on: tx)
+                    audit: .init(action: "feedback.closed", fields: [], message: AuditMessage.number(row.number))),
+                context: context, on: tx)
         }
     }
 

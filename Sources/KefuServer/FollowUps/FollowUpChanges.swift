@@ -50,9 +50,9 @@ extension FollowUpStore {
                                 ]), quoting: reason),
                         audit: .init(
                             action: "follow_up.rescheduled", fields: ["dueAt"],
-                            detail:
-                                "\(DisplayFormat.dateTime(followUp.dueAt)) → \(DisplayFormat.dateTime(plan.dueAt)) · \(reason)"
-                        )),
+                            message: AuditMessage.rescheduled(
+                                from: DisplayFormat.dateTime(followUp.dueAt), to: DisplayFormat.dateTime(plan.dueAt)),
+                            quoting: reason)),
                     context: context, on: tx)
             } catch is RecordConflict where input.version == nil {
                 throw FieldErrors(["dueAt": "validation.follow_up.already_completed"])

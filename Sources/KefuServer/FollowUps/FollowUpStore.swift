@@ -59,7 +59,7 @@ struct FollowUpStore {
         try await AuditLog.record(
             "follow_up.planned", recordType: "follow_up", recordID: String(id),
             fields: ["dueAt", "channel", "purpose"],
-            detail: "customer \(customerID)", context: context, on: tx)
+            message: AuditMessage.customer("\(customerID)"), context: context, on: tx)
         return id
     }
 
@@ -98,7 +98,7 @@ struct FollowUpStore {
                             quoting: input.outcome.trimmed),
                         audit: .init(
                             action: "follow_up.completed", fields: ["outcome"],
-                            detail: "customer \(followUp.customerID)")),
+                            message: AuditMessage.customer("\(followUp.customerID)"))),
                     context: context, on: tx)
             } catch is RecordConflict where input.version == nil {
                 // Completed by someone else a moment ago.

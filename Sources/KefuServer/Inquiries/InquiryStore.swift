@@ -51,7 +51,8 @@ struct InquiryStore {
             ).run()
             try await AuditLog.record(
                 "inquiry.created", recordType: "inquiry", recordID: String(id), fields: ["question", "status"],
-                detail: "customer \(customerID), \(status.rawValue)", context: context, on: tx)
+                message: AuditMessage.inquiryCreated(customer: "\(customerID)", status: status.rawValue),
+                context: context, on: tx)
             return id
         }
     }
@@ -84,7 +85,7 @@ struct InquiryStore {
                             message: StoredMessage(
                                 "timeline.message.number_text", ["number": "\(current.number ?? "")"]),
                             quoting: text),
-                        audit: .init(action: "inquiry.replied", fields: ["reply"], detail: "")),
+                        audit: .init(action: "inquiry.replied", fields: ["reply"], message: AuditMessage.none)),
                     context: context, on: tx)
                 if let customerID = written.customerID {
                     try await tx.sql().raw(
@@ -133,7 +134,7 @@ struct InquiryStore {
             try await AuditLog.record(
                 "inquiry.submitted", recordType: "inquiry", recordID: String(id),
                 fields: ["name", "mobile", "question", "consent"],
-                detail: "public form, notice \(noticeVersion)", context: context, on: tx)
+                message: AuditMessage.publicForm(notice: "\(noticeVersion)"), context: context, on: tx)
             return (id, number)
         }
     }
@@ -206,7 +207,7 @@ struct InquiryStore {
                             quoting: row.question),
                         audit: .init(
                             action: "inquiry.assigned", fields: ["staffID", "customerID"],
-                            detail: "staff \(staffID), customer \(customerID)")),
+                            message: AuditMessage.staffCustomer(staff: "\(staffID)", customer: "\(customerID)"))),
                     context: context, on: tx)
             } catch is RecordConflict {
                 throw FieldErrors(["staffID": "validation.inquiry.not_waiting"])

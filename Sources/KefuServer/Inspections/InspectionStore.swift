@@ -89,7 +89,8 @@ struct InspectionStore {
                 "inspection.settings_saved", recordType: InspectionSettingsKind.recordType,
                 recordID: String(departmentID),
                 fields: phrases == nil ? ["checklist"] : ["checklist", "phrases"],
-                detail: checklist.map { "\($0.name) \($0.weight)%" }.joined(separator: ", "), context: context, on: tx)
+                message: AuditMessage.checklist(checklist.map { "\($0.name) \($0.weight)%" }.joined(separator: ", ")),
+                context: context, on: tx)
         }
     }
 
@@ -332,8 +333,10 @@ struct InspectionStore {
                 "inspection.sampled", recordType: InspectionKind.recordType,
                 recordID: ids.map(String.init).joined(separator: ","),
                 fields: ["period", "perPerson", "rule", "seed"],
-                detail:
-                    "\(period.start)–\(period.end), \(input.perPerson) per person, \(rule!.rawValue), seed \(seed): \(ids.count) records",
+                message: AuditMessage.sampled(
+                    start: "\(period.start)", end: "\(period.end)", perPerson: "\(input.perPerson)",
+                    rule: rule!.rawValue,
+                    seed: "\(seed)", count: "\(ids.count)"),
                 context: context, on: tx)
             return ids
         }
@@ -344,7 +347,7 @@ struct InspectionStore {
     /// Moves an inspection from one of `from` to `to` with the given columns, at the version it was read.
     private func transition(
         _ row: Row, from: Set<Status>, to: Status, set: SQLQueryString, version: Int, audit: String, fields: [String],
-        detail: String = "", context: AuditContext
+        message: StoredMessage = AuditMessage.none, quoting text: String = "", context: AuditContext
     ) async throws {
         guard let current = Status(rawValue: row.status), from.contains(current) else {
             throw KefuError.conflict("inspection.error.state")
@@ -354,7 +357,8 @@ struct InspectionStore {
                 InspectionKind.self, id: row.id, version: version,
                 RecordWrite(
                     set: "\(set), status = \(bind: to.rawValue)", condition: "status = \(bind: row.status)",
-                    audit: .init(action: audit, fields: fields, detail: detail)), context: context, on: tx)
+                    audit: .init(action: audit, fields: fields, message: message, quoting: text)), context: context,
+                on: tx)
         }
     }
 
@@ -374,7 +378,8 @@ struct InspectionStore {
             row, from: [.sampled, .scored], to: .scored,
             set:
                 "scores = \(bind: try Self.json(scores)), score = \(bind: total), comment = \(bind: comment.isEmpty ? nil : comment), scored_by_staff_id = \(bind: context.actorStaffID), scored_at = \(bind: context.now)",
-            version: version, audit: "inspection.scored", fields: ["scores", "score", "comment"], detail: "\(total)",
+            version: version, audit: "inspection.scored", fields: ["scores", "score", "comment"],
+            message: AuditMessage.points("\(total)"),
             context: context)
     }
 
@@ -392,7 +397,8 @@ struct InspectionStore {
         if reason.count > 4000 { throw FieldErrors(["reason": "validation.too_long"]) }
         try await transition(
             row, from: [.scored], to: .disputed, set: "dispute_reason = \(bind: reason)", version: version,
-            audit: "inspection.disputed", fields: ["disputeReason"], detail: reason, context: context)
+            audit: "inspection.disputed", fields: ["disputeReason"], message: AuditMessage.typed,
+            quoting: reason, context: context)
     }
 
     /// The supervisor answers a dispute (and may correct the scores at the same time).
@@ -415,6 +421,7 @@ struct InspectionStore {
             row, from: [.disputed], to: .answered,
             set: "answer = \(bind: answer), scores = \(bind: newScores), score = \(bind: total)", version: version,
             audit: "inspection.answered", fields: scores == nil ? ["answer"] : ["answer", "scores", "score"],
-            detail: "\(row.score.map { "\($0)" } ?? "—") → \(total)", context: context)
+            message: AuditMessage.pointsChanged(from: row.score.map { "\($0)" } ?? "—", to: "\(total)"),
+            context: context)
     }
 }

@@ -55,7 +55,7 @@ struct WebhookStore {
             try await AuditLog.record(
                 "webhook.created", recordType: "webhook", recordID: String(id),
                 fields: ["name", "platform", "url", "events"],
-                detail: settings.name, context: context, on: tx)
+                message: AuditMessage.name(settings.name), context: context, on: tx)
             return id
         }
     }
@@ -75,7 +75,7 @@ struct WebhookStore {
                         """,
                     audit: .init(
                         action: "webhook.changed", fields: ["name", "platform", "url", "events", "isActive"],
-                        detail: settings.name)), context: context, on: tx)
+                        message: AuditMessage.name(settings.name))), context: context, on: tx)
         }
     }
 

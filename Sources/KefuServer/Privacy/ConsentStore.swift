@@ -98,7 +98,8 @@ struct ConsentStore {
                 occurredAt: effectiveAt, context: context, on: tx)
             try await AuditLog.record(
                 "consent.recorded", recordType: "consent", recordID: String(id), fields: ["purpose", "status"],
-                detail: "customer \(customerID): \(input.purpose) \(input.status)", context: context, on: tx)
+                message: AuditMessage.consent(customer: "\(customerID)", purpose: input.purpose, status: input.status),
+                context: context, on: tx)
             return id
         }
     }

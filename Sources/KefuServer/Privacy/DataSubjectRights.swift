@@ -128,7 +128,7 @@ struct DataSubjectRights {
             try await AuditLog.record(
                 "customer.anonymized", recordType: "customer", recordID: String(id),
                 fields: Array(CustomerValues.contactFields) + ["name", "companyName", "remarks", "communications"],
-                detail: reason, context: context, on: tx)
+                message: AuditMessage.typed, quoting: reason, context: context, on: tx)
             // Files attached to the customer's records (scans of identity cards, signed contracts).
             guard let dataDirectory else { return [String]() }
             let files = try await AttachmentStore(database: tx, dataDirectory: dataDirectory)
@@ -136,7 +136,7 @@ struct DataSubjectRights {
             if !files.isEmpty {
                 try await AuditLog.record(
                     "attachment.removed", recordType: "customer", recordID: String(id), fields: ["file"],
-                    detail: "\(files.count) file(s) of the customer's records removed by the anonymization",
+                    message: AuditMessage.filesRemoved("\(files.count)"),
                     context: context, on: tx)
             }
             return files

@@ -133,7 +133,8 @@ func releaseResponse(_ req: Request) async throws -> Response {
     try await AuditLog.record(
         "sharing.downloaded", recordType: "sharing_request", recordID: String(id),
         fields: request.fields.split(separator: ",").map(String.init),
-        detail: "customer \(request.customerID) → \(request.recipient)", context: req.auditContext, on: req.db)
+        message: AuditMessage.customerRecipient(customer: "\(request.customerID)", recipient: request.recipient),
+        context: req.auditContext, on: req.db)
     let response = Response(status: .ok, body: .init(string: data))
     response.headers.contentType = .json
     response.headers.replaceOrAdd(name: .contentDisposition, value: "attachment; filename=\"sharing-\(id).json\"")
@@ -145,7 +146,7 @@ func dataCopyResponse(_ req: Request, _ customer: CustomerModel, csv: Bool) asyn
     let copy = try await DataSubjectRights(database: req.db).copy(of: customer, request: req)
     try await AuditLog.record(
         "customer.data_copied", recordType: "customer", recordID: String(try customer.requireID()),
-        detail: csv ? "csv" : "json", context: req.auditContext, on: req.db)
+        message: AuditMessage.dataCopy(format: csv ? "csv" : "json"), context: req.auditContext, on: req.db)
     let response: Response
     if csv {
         response = Response(

@@ -97,7 +97,9 @@ struct SharingStore {
                 context: context, on: tx)
             try await AuditLog.record(
                 "sharing.requested", recordType: "sharing_request", recordID: String(id), fields: input.fields,
-                detail: "customer \(customerID) → \(input.recipient) (\(input.purpose))", context: context, on: tx)
+                message: AuditMessage.sharingRequested(
+                    customer: "\(customerID)", recipient: input.recipient, purpose: input.purpose),
+                context: context, on: tx)
             return id
         }
     }
@@ -140,7 +142,9 @@ struct SharingStore {
                     audit: .init(
                         action: approve ? "sharing.released" : "sharing.rejected",
                         fields: request.fields.split(separator: ",").map(String.init),
-                        detail: "customer \(request.customerID) → \(request.recipient): \(note)")),
+                        message: AuditMessage.customerRecipient(
+                            customer: "\(request.customerID)", recipient: request.recipient, withNote: !note.isEmpty),
+                        quoting: note)),
                 context: context, on: tx)
         }
     }

@@ -92,7 +92,7 @@ struct ProjectFileStore {
                     ).first()?.decode(column: "id", as: Int.self) ?? 0
                 try await AuditLog.record(
                     "project.file_added", recordType: "project", recordID: String(projectID), fields: ["file"],
-                    detail: "\(name) (\(bytes.readableBytes) bytes)", context: context, on: tx)
+                    message: AuditMessage.file(name: name, bytes: "\(bytes.readableBytes)"), context: context, on: tx)
                 return id
             }
         } catch {

@@ -95,7 +95,7 @@ struct ProjectStore {
             try await Self.writeVersion(record, changes: [], context: context, on: tx)
             try await AuditLog.record(
                 "project.created", recordType: "project", recordID: String(record.id), fields: ["code", "name"],
-                detail: facts.code, context: context, on: tx)
+                message: AuditMessage.number(facts.code), context: context, on: tx)
             return record
         }
     }
@@ -119,7 +119,8 @@ struct ProjectStore {
                         (\(Self.values(facts)))
                         """,
                     audit: .init(
-                        action: "project.changed", fields: changes.map(\.field), detail: "version \(version + 1)")),
+                        action: "project.changed", fields: changes.map(\.field),
+                        message: AuditMessage.version("\(version + 1)"))),
                 context: context, on: tx)
             guard let record = try await ProjectStore(database: tx).find(id), record.version == written.version else {
                 throw RecordConflict(ProjectKind.self, id: id, readVersion: version)
@@ -220,7 +221,7 @@ struct ProjectStore {
                 ).first()?.decode(column: "id", as: Int.self) ?? 0
             try await AuditLog.record(
                 "project.case_added", recordType: "project", recordID: String(projectID), fields: ["title"],
-                detail: projectCase.title, context: context, on: tx)
+                message: AuditMessage.name(projectCase.title), context: context, on: tx)
             return id
         }
     }

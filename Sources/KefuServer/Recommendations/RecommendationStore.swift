@@ -157,7 +157,9 @@ struct RecommendationStore {
             ).run()
             try await AuditLog.record(
                 "recommendation.created", recordType: "recommendation", recordID: String(id), fields: ["projectID"],
-                detail: "customer \(customerID), project \(project.facts.code) v\(project.version)", context: context,
+                message: AuditMessage.recommendation(
+                    customer: "\(customerID)", project: project.facts.code, version: "\(project.version)"),
+                context: context,
                 on: tx)
             return id
         }
@@ -205,7 +207,7 @@ struct RecommendationStore {
                 quoting: reason, context: context, on: tx)
             try await AuditLog.record(
                 "recommendation.reaction", recordType: "recommendation", recordID: String(recommendationID),
-                fields: ["reaction"], detail: "project \(projectID)", context: context, on: tx)
+                fields: ["reaction"], message: AuditMessage.project("\(projectID)"), context: context, on: tx)
         }
     }
 

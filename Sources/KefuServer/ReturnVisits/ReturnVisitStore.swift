@@ -73,7 +73,9 @@ struct ReturnVisitStore {
             d = settings.days(forGrade: "D")
         let audit = RecordWrite.AuditNote(
             action: "return_visit.settings", fields: ["daysByGrade", "ungradedDays", "lowScore"],
-            detail: "A=\(a) B=\(b) C=\(c) D=\(d) other=\(settings.ungradedDays) low≤\(settings.lowScore)")
+            message: AuditMessage.returnVisitSettings(
+                days: ["\(a)", "\(b)", "\(c)", "\(d)"], ungraded: "\(settings.ungradedDays)",
+                low: "\(settings.lowScore)"))
         try await database.transaction { tx in
             guard version == 0 else {
                 try await RecordWrites.change(
@@ -153,7 +155,7 @@ struct ReturnVisitStore {
                 }
                 try await AuditLog.record(
                     "return_visit.scheduled", recordType: ReturnVisitKind.recordType, recordID: "-",
-                    detail: "\(count)", context: .console(now: now), on: tx)
+                    message: AuditMessage.visitsScheduled("\(count)"), context: .console(now: now), on: tx)
                 return count
             }
         }
@@ -267,7 +269,7 @@ struct ReturnVisitStore {
                     audit: .init(
                         action: "return_visit.done",
                         fields: ["channel", "satisfaction", "cooperation", "notes", "problems"],
-                        detail: "\(result.satisfaction)/5")),
+                        message: AuditMessage.surveyScore("\(result.satisfaction)"))),
                 context: context, on: tx)
             for problem in result.problems {
                 var complaintID: Int?, feedbackID: Int?
@@ -353,7 +355,7 @@ struct ReturnVisitStore {
             on: tx)
         try await AuditLog.record(
             "return_visit.opened", recordType: ReturnVisitKind.recordType, recordID: String(id),
-            detail: "survey \(surveyID): \(score)/5",
+            message: AuditMessage.surveyScore(survey: "\(surveyID)", score: "\(score)"),
             context: context, on: tx)
         return id
     }

@@ -72,7 +72,7 @@ struct DepartmentStore {
             try await department.create(on: tx)
             try await AuditLog.record(
                 "department.created", recordType: "department", recordID: String(try department.requireID()),
-                fields: ["code", "name"], detail: name, context: context, on: tx)
+                fields: ["code", "name"], message: AuditMessage.name(name), context: context, on: tx)
         }
         return department
     }
@@ -87,7 +87,8 @@ struct DepartmentStore {
                 DepartmentKind.self, id: id, version: version,
                 RecordWrite(
                     set: "name = \(bind: name)",
-                    audit: .init(action: "department.updated", fields: ["name"], detail: name)), context: context,
+                    audit: .init(action: "department.updated", fields: ["name"], message: AuditMessage.name(name))),
+                context: context,
                 on: tx)
         }
         department.name = name

@@ -186,7 +186,8 @@ struct StaffStore {
                 try await AuditLog.record(
                     "staff.created", recordType: "staff", recordID: String(try staff.requireID()),
                     fields: ["username", "displayName", "department", "role", "language"],
-                    detail: "\(staff.username) \(role.rawValue)", context: context, on: tx
+                    message: AuditMessage.staffCreated(username: staff.username, role: role.rawValue), context: context,
+                    on: tx
                 )
             }
         }
@@ -272,7 +273,8 @@ struct StaffStore {
         ).all()
         if !revoked.isEmpty {
             try await AuditLog.record(
-                "token.revoked_all", recordType: "staff", recordID: String(staffID), detail: String(revoked.count),
+                "token.revoked_all", recordType: "staff", recordID: String(staffID),
+                message: AuditMessage.tokensRevoked("\(revoked.count)"),
                 context: context, on: tx)
         }
     }
@@ -294,7 +296,8 @@ struct StaffStore {
                             language = \(bind: staff.language), is_active = \(bind: staff.isActive), password_hash = \(bind: staff.passwordHash),
                             password_changed_at = \(bind: staff.passwordChangedAt)
                             """,
-                        audit: .init(action: action, fields: fields, detail: "")), context: context, on: tx)
+                        audit: .init(action: action, fields: fields, message: AuditMessage.none)), context: context,
+                    on: tx)
                 try await also?(tx)
                 return written
             }

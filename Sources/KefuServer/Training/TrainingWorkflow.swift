@@ -54,7 +54,9 @@ struct TrainingWorkflow {
             try await AuditLog.record(
                 "training_plan.created", recordType: TrainingPlanKind.recordType, recordID: String(id),
                 fields: ["year", "title", "goals", "areas", "methods", "hours", "budgetYuan"],
-                detail: "\(input.year!) \(input.title!.trimmed): \(input.hours!) h, \(input.budgetYuan!) yuan",
+                message: AuditMessage.trainingPlan(
+                    year: "\(input.year!)", title: input.title!.trimmed, hours: "\(input.hours!)",
+                    budget: "\(input.budgetYuan!)"),
                 context: context, on: tx)
             return id
         }
@@ -89,9 +91,9 @@ struct TrainingWorkflow {
                     audit: .init(
                         action: "training_plan.changed",
                         fields: ["year", "title", "goals", "areas", "methods", "hours", "budgetYuan"],
-                        detail:
-                            "\(plan.title) → \(input.title!.trimmed): \(plan.hours) → \(input.hours!) h, \(plan.budgetYuan) → \(input.budgetYuan!) yuan"
-                    )), context: context, on: tx)
+                        message: AuditMessage.trainingPlanChanged(
+                            title: [plan.title, input.title!.trimmed], hours: ["\(plan.hours)", "\(input.hours!)"],
+                            budget: ["\(plan.budgetYuan)", "\(input.budgetYuan!)"]))), context: context, on: tx)
         }
     }
 
@@ -123,7 +125,10 @@ struct TrainingWorkflow {
                     set: set,
                     audit: .init(
                         action: "training_plan.\(step.rawValue)", fields: ["state"],
-                        detail: "\(plan.title): \(plan.state) → \(next.rawValue)\(note.isEmpty ? "" : " — \(note)")")),
+                        message: AuditMessage.stateChanged(
+                            title: plan.title, from: plan.state, to: next.rawValue, in: "training.plan_state",
+                            withNote: !note.isEmpty),
+                        quoting: note)),
                 context: context, on: tx)
         }
     }
@@ -177,7 +182,9 @@ struct TrainingWorkflow {
             try await AuditLog.record(
                 "training_session.scheduled", recordType: TrainingSessionKind.recordType, recordID: String(id),
                 fields: ["title", "trainer", "area", "method", "scheduledOn", "hours", "costYuan"],
-                detail: "plan \(planID): \(input.title!.trimmed) \(input.scheduledOn!), \(input.hours!) h",
+                message: AuditMessage.trainingSession(
+                    plan: "\(planID)", title: input.title!.trimmed, date: "\(input.scheduledOn!)",
+                    hours: "\(input.hours!)"),
                 context: context, on: tx)
             return id
         }
@@ -227,7 +234,8 @@ struct TrainingWorkflow {
                         """,
                     audit: .init(
                         action: "training_session.\(state!.rawValue)", fields: ["state", "heldOn", "supervisorNote"],
-                        detail: "\(session.title): \(heldOn?.description ?? "")")), context: context, on: tx)
+                        message: heldOn.map { AuditMessage.titleDate(session.title, date: $0.description) }
+                            ?? AuditMessage.name(session.title))), context: context, on: tx)
         }
     }
 
@@ -263,7 +271,7 @@ struct TrainingWorkflow {
             try await AuditLog.record(
                 "training_enrolment.created", recordType: TrainingEnrolmentKind.recordType, recordID: String(id),
                 fields: ["staffID"],
-                detail: "\(session.title): \(name)", context: context, on: tx)
+                message: AuditMessage.titlePerson(session.title, person: name), context: context, on: tx)
             return id
         }
     }
@@ -298,10 +306,12 @@ struct TrainingWorkflow {
                     audit: .init(
                         action: "training_enrolment.recorded",
                         fields: ["attended", "scoreBefore", "scoreAfter", "isOutstanding"],
-                        detail:
-                            "\(session.title), \(row.staffName): \(input.attended.map { $0 ? "attended" : "absent" } ?? "—") "
-                            + "\(input.scoreBefore.map(AssessmentCalculation.text) ?? "—") → \(input.scoreAfter.map(AssessmentCalculation.text) ?? "—")"
-                            + (outstanding ? ", outstanding" : ""))), context: context, on: tx)
+                        message: AuditMessage.trainingResult(
+                            title: session.title, person: row.staffName, attended: input.attended,
+                            before: input.scoreBefore.map(AssessmentCalculation.text) ?? "—",
+                            after: input.scoreAfter.map(AssessmentCalculation.text) ?? "—", isOutstanding: outstanding))
+                ),
+                context: context, on: tx)
         }
     }
 
@@ -328,7 +338,8 @@ struct TrainingWorkflow {
                     condition: "rated_at IS NULL",
                     audit: .init(
                         action: "training_enrolment.rated", fields: ["rating", "ratingComment"],
-                        detail: "\(session.title): \(input.rating!)")), context: context, on: tx)
+                        message: AuditMessage.titleRating(session.title, rating: "\(input.rating!)"))),
+                context: context, on: tx)
         }
     }
 }

@@ -145,8 +145,9 @@ struct WorkPlanStore {
             try await AuditLog.record(
                 "work_plan.created", recordType: WorkPlanKind.recordType, recordID: String(id),
                 fields: ["title", "period", "targets", "goals"],
-                detail:
-                    "\(input.title.trimmed) \(period.start)–\(period.end), staff \(input.staffID.map(String.init) ?? "team")",
+                message: AuditMessage.workPlan(
+                    title: input.title.trimmed, start: "\(period.start)", end: "\(period.end)",
+                    staff: input.staffID.map(String.init)),
                 context: context, on: tx)
             return id
         }
@@ -166,7 +167,8 @@ struct WorkPlanStore {
                 .run()
             try await AuditLog.record(
                 done ? "work_plan.goal_done" : "work_plan.goal_reopened", recordType: WorkPlanGoalKind.recordType,
-                recordID: String(goalID), fields: ["doneAt"], detail: "plan \(planID)", context: context, on: tx)
+                recordID: String(goalID), fields: ["doneAt"], message: AuditMessage.plan("\(planID)"),
+                context: context, on: tx)
         }
     }
 
@@ -195,7 +197,8 @@ struct WorkPlanStore {
                     set: """
                         result_note = \(bind: note), result_at = \(bind: context.now), result_progress = \(bind: progress)
                         """,
-                    audit: .init(action: "work_plan.result_recorded", fields: ["resultNote"], detail: "")),
+                    audit: .init(
+                        action: "work_plan.result_recorded", fields: ["resultNote"], message: AuditMessage.none)),
                 context: context, on: tx)
         }
     }

@@ -30,9 +30,11 @@ extension Request {
 enum AuditLog {
     /// Records `action` with its detail as a message key and arguments (issue 9 §7), put in the
     /// reader's language on the audit page and the API; `text` is what someone typed that the message
-    /// quotes as `{text}` (a reason, a name given).
+    /// quotes as `{text}` (a reason, a name given). An entry without a message has no detail (a
+    /// sign-in); one whose detail is only what someone typed passes ``AuditMessage/typed``.
     static func record(
-        _ action: String, recordType: String, recordID: String, fields: [String] = [], message: StoredMessage,
+        _ action: String, recordType: String, recordID: String, fields: [String] = [],
+        message: StoredMessage = AuditMessage.none,
         quoting text: String = "", context: AuditContext, on database: any Database
     ) async throws {
         let entry = AuditEntryModel()
@@ -49,17 +51,6 @@ enum AuditLog {
         entry.address = context.address
         entry.requestID = context.requestID
         try await entry.create(on: database)
-    }
-
-    /// Records `action` with a detail of plain text, shown as it is in every language. Writers not yet
-    /// moved to messages use it; a detail of Kefu's own words belongs in a message instead.
-    static func record(
-        _ action: String, recordType: String, recordID: String, fields: [String] = [], detail: String = "",
-        context: AuditContext, on database: any Database
-    ) async throws {
-        try await record(
-            action, recordType: recordType, recordID: recordID, fields: fields,
-            message: StoredMessage(StoredMessage.auditText), quoting: detail, context: context, on: database)
     }
 }
 

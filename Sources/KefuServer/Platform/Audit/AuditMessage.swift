@@ -4,6 +4,53 @@ import Foundation
 /// put in the reader's language on the audit page and the API. Writers and ``LegacyAuditDetail``
 /// build them here, so an old entry and a new one of the same action read alike.
 enum AuditMessage {
+    /// No detail: the action, the record and the fields say what happened (a sign-in, a save).
+    static let none = StoredMessage(StoredMessage.auditText)
+
+    /// Only what someone typed (a reason, a response), passed as `quoting:` and shown as it is.
+    static let typed = StoredMessage(StoredMessage.auditText)
+
+    /// A record's number and what someone typed about it (a reason).
+    static func numberText(_ number: String) -> StoredMessage {
+        StoredMessage("audit.detail.number_text", ["number": .value(number)])
+    }
+
+    /// A term of Kefu's own (a status, an outcome).
+    static func term(_ key: String) -> StoredMessage {
+        StoredMessage("audit.detail.term", ["term": .term(key)])
+    }
+
+    /// A term of Kefu's own (a decision) and, with `withNote`, the note typed with it, passed as `quoting:`.
+    static func term(_ key: String, withNote: Bool) -> StoredMessage {
+        withNote ? StoredMessage("audit.detail.term_text", ["term": .term(key)]) : term(key)
+    }
+
+    /// The customer a record belongs to, by id.
+    static func customer(_ id: String) -> StoredMessage {
+        StoredMessage("audit.detail.customer", ["customer": .value(id)])
+    }
+
+    /// How many rows a file held (an export).
+    static func rows(_ count: String) -> StoredMessage {
+        StoredMessage("audit.detail.rows", ["rows": .value(count)])
+    }
+
+    /// Settings stored as JSON, shown as they were saved.
+    static func settings(_ json: String) -> StoredMessage {
+        StoredMessage("audit.detail.settings", ["settings": .value(json)])
+    }
+
+    /// A name changed from one to another; `isActive` false when it was also set inactive.
+    static func renamed(from: String, to: String, isActive: Bool = true) -> StoredMessage {
+        StoredMessage(
+            isActive ? "audit.detail.renamed" : "audit.detail.renamed_inactive",
+            ["from": .value(from), "to": .value(to)])
+    }
+
+    /// A record's version after a change.
+    static func version(_ version: String) -> StoredMessage {
+        StoredMessage("audit.detail.version", ["version": .value(version)])
+    }
     /// A record's number ("HT-2026-000123").
     static func number(_ number: String) -> StoredMessage {
         StoredMessage("audit.detail.number", ["number": .value(number)])

@@ -22,8 +22,36 @@ struct AddAuditMessages: AsyncMigration {
 
     /// Converts the entries still under `audit.detail.text` whose action's detail has a known shape.
     static func convertLegacyEntries(on database: any Database) async throws {
+        try await AuditDetailConversion.run(
+            actions: LegacyAuditDetail.actions, convert: LegacyAuditDetail.convert, on: database)
+    }
+
+    func revert(on database: any Database) async throws {
+        try await database.transaction { tx in
+            let sql = try tx.sql()
+            try await AuditAppendOnly.drop(on: sql, dialect: tx.dialect)
+            try await tx.schema("audit_entries").deleteField("message_args").deleteField("message_key").update()
+            try await AuditAppendOnly.create(on: sql, dialect: tx.dialect)
+        }
+    }
+}
+
+/// The conversion of old audit details that ``AddAuditMessages`` and ``ConvertMoreAuditDetails`` run,
+/// each with the shapes of its own writers.
+///
+/// The log is append-only through triggers (``CreateAuditEntries``): each chunk of 5,000 entries is
+/// converted in one transaction that drops the triggers, updates and creates them again, so no
+/// moment is committed without them — and a failure midway leaves the guarantee and the converted
+/// chunks in place.
+enum AuditDetailConversion {
+    /// Converts the entries still under `audit.detail.text` whose action is one of `actions` and whose
+    /// detail `convert` reads (a message and the text it quotes); the rest stay as they are.
+    static func run(
+        actions: Set<String>, convert: (_ action: String, _ detail: String) -> (StoredMessage, String)?,
+        on database: any Database
+    ) async throws {
         let sql = try database.sql()
-        let actions = LegacyAuditDetail.actions.sorted()
+        let actions = actions.sorted()
         var after = 0
         while true {
             // In id order a chunk at a time: the benchmark database holds millions of entries.
@@ -41,7 +69,7 @@ struct AddAuditMessages: AsyncMigration {
             for row in rows {
                 let action = try row.decode(column: "action", as: String.self)
                 let detail = try row.decode(column: "detail", as: String.self)
-                guard let (message, text) = LegacyAuditDetail.convert(action: action, detail: detail) else { continue }
+                guard let (message, text) = convert(action, detail) else { continue }
                 converted.append((try row.decode(column: "id", as: Int.self), message, text))
             }
             guard !converted.isEmpty else { continue }
@@ -59,15 +87,6 @@ struct AddAuditMessages: AsyncMigration {
                 }
                 try await AuditAppendOnly.create(on: sql, dialect: tx.dialect)
             }
-        }
-    }
-
-    func revert(on database: any Database) async throws {
-        try await database.transaction { tx in
-            let sql = try tx.sql()
-            try await AuditAppendOnly.drop(on: sql, dialect: tx.dialect)
-            try await tx.schema("audit_entries").deleteField("message_args").deleteField("message_key").update()
-            try await AuditAppendOnly.create(on: sql, dialect: tx.dialect)
         }
     }
 }

@@ -16,8 +16,8 @@ struct StoredMessage: Sendable, Hashable {
     /// Rows written before messages were stored keep their text under this key, shown as it is.
     static let legacyTimeline = "timeline.legacy"
     static let legacyNotification = "notification.legacy"
-    /// An audit entry whose detail is plain text, shown as it is: written before messages, or by a
-    /// writer that still passes `detail:`.
+    /// An audit entry whose detail is plain text, shown as it is: written before messages (of a shape
+    /// no migration reads), only what someone typed (``AuditMessage/typed``), or none.
     static let auditText = "audit.detail.text"
 
     /// The arguments as a JSON object with sorted keys (the column `message_args`).

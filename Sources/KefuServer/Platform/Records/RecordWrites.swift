@@ -48,11 +48,6 @@ struct RecordWrite {
             self.message = message
             self.quoting = quoting
         }
-
-        /// A detail of plain text, shown as it is (``AuditLog/record(_:recordType:recordID:fields:detail:context:on:)``).
-        init(action: String, fields: [String], detail: String) {
-            self.init(action: action, fields: fields, message: StoredMessage(StoredMessage.auditText), quoting: detail)
-        }
     }
 
     /// `column = value` assignments; `updated_at` and `version` are the path's.
