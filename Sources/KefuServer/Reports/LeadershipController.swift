@@ -285,7 +285,8 @@ struct LeadershipController: RouteCollection {
         let paging = try req.paging
         let (items, total) = try await PartnerFigures(database: req.db).visitItems(period, month: month, page: paging)
         let page = ReportsController.RecordsPage(
-            title: req.t("report.records.title", ["figure": req.t("report.leadership.visits_done"), "value": "\(month)"]),
+            title: req.t(
+                "report.records.title", ["figure": req.t("report.leadership.visits_done"), "value": "\(month)"]),
             period: "\(period.from) – \(period.to)",
             rows: items.map {
                 ReportsController.RecordsPage.Row(

@@ -15,7 +15,10 @@ enum ReportCard {
     ) -> HTMLFragment {
         var w = HTMLWriter(reservingCapacity: 8_192)
         w.raw("<div class=\"report-chart\">")
-        w.fragment(SVGChart.render(kind, data, title: title, emptyText: t("report.empty"), valueSeparator: t("report.chart.value_separator")))
+        w.fragment(
+            SVGChart.render(
+                kind, data, title: title, emptyText: t("report.empty"),
+                valueSeparator: t("report.chart.value_separator")))
         w.raw("</div><div class=\"table-wrap report-table\"><table class=\"table\"><thead><tr>")
         for (index, column) in header.enumerated() {
             w.element(index == 0 ? "<th scope=\"col\">" : "<th scope=\"col\" class=\"num\">", column, "</th>")

@@ -223,7 +223,9 @@ struct ReportsController: RouteCollection {
                     figure == .followUpsOverdue ? "report.series.follow_ups_overdue" : "report.series.replies_overdue")
         }
         let page = RecordsPage(
-            title: req.t("report.records.title", ["figure": req.t("report.figure.\(figure.rawValue)"), "value": label]), period: "\(period.from) – \(period.to)",
+            title: req.t(
+                "report.records.title", ["figure": req.t("report.figure.\(figure.rawValue)"), "value": label]),
+            period: "\(period.from) – \(period.to)",
             rows: items.map {
                 RecordsPage.Row(
                     number: $0.number ?? "—", at: DisplayFormat.dateTime($0.at), staffName: $0.staffName ?? "—",

@@ -289,7 +289,10 @@ enum SVGChart {
             w.raw("\" fill=\"")
             w.text(colour(mark.category))
             w.raw("\">")
-            writeTitle(&w, tooltip(data, mark, separator: separator) + " (" + ChartValueFormat.share.text(shares[mark.category]) + ")")
+            writeTitle(
+                &w,
+                tooltip(data, mark, separator: separator) + " (" + ChartValueFormat.share.text(shares[mark.category])
+                    + ")")
             w.raw("</path>")
             closeLink(&w, data.link(mark.series, mark.category))
         }

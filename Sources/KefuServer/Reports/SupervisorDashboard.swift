@@ -283,7 +283,10 @@ struct SupervisorDashboard: Sendable {
     func card(_ chart: Chart, t: (String) -> String) -> HTMLFragment {
         var w = HTMLWriter(reservingCapacity: 8_192)
         w.raw("<div class=\"report-chart\">")
-        w.fragment(SVGChart.render(chart.kind, chart.data, title: t(chart.titleKey), emptyText: t("report.empty"), valueSeparator: t("report.chart.value_separator")))
+        w.fragment(
+            SVGChart.render(
+                chart.kind, chart.data, title: t(chart.titleKey), emptyText: t("report.empty"),
+                valueSeparator: t("report.chart.value_separator")))
         w.raw("</div><div class=\"table-wrap report-table\"><table class=\"table\"><thead><tr><th scope=\"col\">")
         w.text(t("report.column.label"))
         w.raw("</th>")
