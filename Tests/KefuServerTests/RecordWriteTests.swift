@@ -41,7 +41,7 @@ struct RecordWriteTests {
     static func number(_ value: Int) -> JSONValue { .number(Double(value)) }
 
     /// One case per kind with tracked fields; `everyWritingKindHasACase` holds the list to the registry.
-    static var cases: [Case] { moved + frontLineCases }
+    static var cases: [Case] { moved + frontLineCases + partCases }
 
     static let moved: [Case] = [
         Case(

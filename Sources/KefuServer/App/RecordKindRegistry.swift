@@ -18,7 +18,7 @@ extension RecordKinds {
         TrainingPlanKind.self, TrainingSessionKind.self, TrainingEnrolmentKind.self, ColleagueRatingKind.self,
         ViolationRecordKind.self, ViolationLinkRecordKind.self, PenaltyRecordKind.self, AwardRecordKind.self,
         ReturnVisitKind.self, ReturnVisitProblemKind.self, ReturnVisitSettingsKind.self, FeedbackRecordKind.self,
-        ComplaintEscalationLevelKind.self, ComplaintCategoryKind.self,
+        ComplaintEscalationLevelKind.self, ComplaintCategoryKind.self, ComplaintTimeLimitKind.self,
         AttendanceMarkRecordKind.self, LeaveRequestKind.self, ClockCorrectionKind.self, ClockRecordKind.self,
         MonthlyReportKind.self, StaffKind.self, DepartmentKind.self, WebhookKind.self,
         WorkingCalendarKind.self, AttendanceSettingsKind.self,

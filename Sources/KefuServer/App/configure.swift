@@ -203,6 +203,8 @@ enum KefuMigrations {
             AddTimelineMessages(), AddNotificationMessages(), AddAuditMessages(), AddWebhookDeliveryMessages(),
             AddVersionsToFollowUps(), AddVersionToCustomerChanges(), AddUpdatedAtToSharingRequests(),
             AddUpdatedAtToDepartments(), ConvertMoreAuditDetails(), AddCustomerIndustryIndex(),
+            AddTimesToComplaintParts(),
+            AddTimesToContractParts(), AddIDsToComplaintTimeLimits(),
         ]
     }
 }

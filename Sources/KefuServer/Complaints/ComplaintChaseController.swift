@@ -29,23 +29,21 @@ struct ComplaintChaseController: RouteCollection {
         guard forward.status == "open" else { throw ComplaintRefusal("forward", "complaint.chase.not_open") }
         let context = req.auditContext
         try await req.db.transaction { tx in
-            let claimed = try await tx.sql().raw(
-                """
-                UPDATE complaint_forwards SET chased_at = \(bind: context.now), version = version + 1
-                WHERE id = \(bind: forward.id) AND version = \(bind: version) AND status = 'open' RETURNING id
-                """
-            ).first()
-            guard claimed != nil else { throw KefuError.conflict("error.conflict.complaint") }
-            try await Timeline.record(
-                .complaintForwarded, customerID: complaint.customerID, recordType: ComplaintKind.recordType,
-                recordID: complaint.id,
-                message: StoredMessage(
-                    "timeline.message.complaint_chased",
-                    ["number": "\(complaint.number)", "department": "\(forward.departmentName)"]),
-                context: context, on: tx)
-            try await AuditLog.record(
-                "complaint.chased", recordType: ComplaintForwardKind.recordType, recordID: String(forward.id),
-                message: AuditMessage.forwarded(number: complaint.number, department: forward.departmentName),
+            try await RecordWrites.change(
+                ComplaintForwardKind.self, id: forward.id, version: version,
+                RecordWrite(
+                    set: "chased_at = \(bind: context.now)", condition: "status = 'open'",
+                    timeline: .init(
+                        kind: .complaintForwarded,
+                        message: StoredMessage(
+                            "timeline.message.complaint_chased",
+                            ["number": "\(complaint.number)", "department": "\(forward.departmentName)"]),
+                        about: .init(
+                            recordType: ComplaintKind.recordType, recordID: complaint.id,
+                            customerID: complaint.customerID)),
+                    audit: .init(
+                        action: "complaint.chased", fields: [],
+                        message: AuditMessage.forwarded(number: complaint.number, department: forward.departmentName))),
                 context: context, on: tx)
         }
         let liaisons = try await FeedbackStore(database: req.db).liaisons(of: forward.departmentID)
@@ -70,6 +68,11 @@ struct ComplaintChaseController: RouteCollection {
             let (complaint, _) = try await Self.chase(req)
             return req.redirect(
                 to: SiteURL.complaint(complaint.id).path, flash: FlashMessage(.success, "flash.complaint_chased"))
+        } catch let conflict as RecordConflict {
+            let row = try await req.record(ComplaintKind.self, for: .manageComplaints)
+            var page = try await ComplaintsController().showPage(req, row)
+            page.formErrorKey = conflict.messageKey
+            return try await req.renderPage("complaints/show", titleKey: "complaints.title", page, status: .conflict)
         } catch let error as KefuError where error.status == .conflict || error.status == .unprocessableEntity {
             let row = try await req.record(ComplaintKind.self, for: .manageComplaints)
             var page = try await ComplaintsController().showPage(req, row)

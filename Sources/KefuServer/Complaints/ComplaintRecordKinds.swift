@@ -35,6 +35,8 @@ enum ComplaintForwardKind: RecordKind {
     static let recordType = "complaint_forward", table = "complaint_forwards"
     /// What the department answers with (inspection reports, photos).
     static let attachments: AttachmentRules? = AttachmentRules(types: [.pdf, .jpg, .png, .docx], maxBytes: 20 << 20)
+    static let tracked = ["status", "answer", "chased_at"]
+    static let conflictMessageKey = "error.conflict.complaint"
 }
 
 /// An update given to the customer about their complaint: channel, what was said, when.

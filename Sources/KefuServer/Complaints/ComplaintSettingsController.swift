@@ -153,6 +153,9 @@ struct ComplaintSettingsController: RouteCollection {
         var status: HTTPResponseStatus = .unprocessableEntity
         switch error {
         case let errors as FieldErrors: page.errors = errors.messages
+        case let conflict as RecordConflict:
+            page.formErrorKey = conflict.messageKey
+            status = .conflict
         case let error as KefuError where error.status == .conflict || error.status == .unprocessableEntity:
             page.errors = error.fields
             page.formErrorKey = error.messageKey
@@ -251,10 +254,10 @@ struct ComplaintSettingsController: RouteCollection {
             ], required: ["level", "role", "percent"])
         let category = Schema.object(
             [
-                "code": Schema.string, "name": Schema.string, "isActive": Schema.boolean, "position": Schema.integer,
-                "version": Schema.integer,
+                "id": Schema.integer, "code": Schema.string, "name": Schema.string, "isActive": Schema.boolean,
+                "position": Schema.integer, "version": Schema.integer,
             ],
-            required: ["code", "name", "isActive", "position", "version"])
+            required: ["id", "code", "name", "isActive", "position", "version"])
         return [
             "ComplaintLadder": Schema.object(
                 ["levels": ["type": "array", "items": level], "version": Schema.integer],

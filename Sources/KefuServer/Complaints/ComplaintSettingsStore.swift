@@ -12,6 +12,7 @@ enum ComplaintEscalationLevelKind: RecordKind {
 /// A complaint category the supervisor keeps.
 enum ComplaintCategoryKind: RecordKind {
     static let recordType = "complaint_category", table = "complaint_categories"
+    static let tracked = ["name", "is_active"]
 }
 
 /// The supervisor's complaint settings (issue 13 §1, §4): the escalation ladder — a named person and
@@ -76,12 +77,12 @@ struct ComplaintSettingsStore {
     }
 
     struct Category: Content {
-        var code: String; var name: String; var isActive: Bool; var position: Int; var version: Int
+        var id: Int; var code: String; var name: String; var isActive: Bool; var position: Int; var version: Int
     }
 
     func categories() async throws -> [Category] {
         try await database.sql().raw(
-            "SELECT code, name, is_active, position, version FROM complaint_categories ORDER BY position, id"
+            "SELECT id, code, name, is_active, position, version FROM complaint_categories ORDER BY position, id"
         ).allRows(Category.self)
     }
 
@@ -97,14 +98,17 @@ struct ComplaintSettingsStore {
         .throwIfAny()
         let code = (input.code ?? "").trimmed, name = (input.name ?? "").trimmed
         try await database.transaction { tx in
-            try await tx.sql().raw(
+            let id = try await tx.sql().raw(
                 """
-                INSERT INTO complaint_categories (code, name, position, is_active, version) VALUES (\(bind: code), \(bind: name), \(bind: (all.map(\.position).max() ?? 0) + 1),
-                    \(bind: input.isActive ?? true), 1)
+                INSERT INTO complaint_categories (code, name, position, is_active, created_at, updated_at, version)
+                VALUES (\(bind: code), \(bind: name), \(bind: (all.map(\.position).max() ?? 0) + 1), \(bind: input.isActive ?? true),
+                        \(bind: context.now), \(bind: context.now), 1)
+                RETURNING id
                 """
-            ).run()
+            ).first()?.decode(column: "id", as: Int.self)
             try await AuditLog.record(
-                "complaint.category.added", recordType: ComplaintCategoryKind.recordType, recordID: code,
+                "complaint.category.added", recordType: ComplaintCategoryKind.recordType,
+                recordID: id.map(String.init) ?? code,
                 fields: ["name"], message: AuditMessage.name(name),
                 context: context, on: tx)
         }
@@ -122,18 +126,14 @@ struct ComplaintSettingsStore {
         .throwIfAny()
         let name = (input.name ?? "").trimmed, isActive = input.isActive ?? current.isActive
         try await database.transaction { tx in
-            let updated = try await tx.sql().raw(
-                """
-                UPDATE complaint_categories SET name = \(bind: name), is_active = \(bind: isActive), version = version + 1
-                WHERE code = \(bind: code) AND version = \(bind: version) RETURNING code
-                """
-            ).first()
-            guard updated != nil else { throw KefuError.conflict() }
-            try await AuditLog.record(
-                "complaint.category.changed", recordType: ComplaintCategoryKind.recordType, recordID: code,
-                fields: ["name", "isActive"],
-                message: AuditMessage.renamed(from: current.name, to: name, isActive: isActive), context: context,
-                on: tx)
+            try await RecordWrites.change(
+                ComplaintCategoryKind.self, id: current.id, version: version,
+                RecordWrite(
+                    set: "name = \(bind: name), is_active = \(bind: isActive)",
+                    audit: .init(
+                        action: "complaint.category.changed", fields: ["name", "isActive"],
+                        message: AuditMessage.renamed(from: current.name, to: name, isActive: isActive))),
+                context: context, on: tx)
         }
     }
 }

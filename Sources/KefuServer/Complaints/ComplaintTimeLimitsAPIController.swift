@@ -4,6 +4,13 @@ import KefuDomain
 import SQLKit
 import Vapor
 
+/// A severity's time limits (three rows, one per severity).
+enum ComplaintTimeLimitKind: RecordKind {
+    static let recordType = "complaint_time_limits", table = "complaint_time_limits"
+    static let tracked = ["first_response_hours", "update_hours", "resolution_hours"]
+    static let conflictMessageKey = "error.conflict.complaint_limits"
+}
+
 /// `/api/v1/complaint-time-limits`: the first-response, update and resolution limits per severity in
 /// working hours (R3.5; defaults urgent 2/4/24, major 4/8/72, normal 8/24/120), read by everyone who
 /// handles complaints and changed by the supervisor with a version check. Open complaints' deadlines
@@ -49,20 +56,24 @@ struct ComplaintTimeLimitsAPIController: RouteCollection {
         try errors.throwIfAny()
         let context = req.auditContext
         try await req.db.transaction { tx in
-            let updated = try await tx.sql().raw(
-                """
-                UPDATE complaint_time_limits SET first_response_hours = \(bind: limits.firstResponseHours), update_hours = \(bind: limits.updateHours),
-                    resolution_hours = \(bind: limits.resolutionHours), version = version + 1
-                WHERE severity = \(bind: severity.rawValue) AND version = \(bind: version) RETURNING severity
-                """
-            ).first()
-            guard updated != nil else { throw KefuError.conflict("error.conflict.complaint_limits") }
-            try await AuditLog.record(
-                "complaint.limits_changed", recordType: "complaint_time_limits", recordID: severity.rawValue,
-                fields: ["first_response_hours", "update_hours", "resolution_hours"],
-                message: AuditMessage.complaintLimits(
-                    first: "\(limits.firstResponseHours)", update: "\(limits.updateHours)",
-                    resolution: "\(limits.resolutionHours)"),
+            guard
+                let id = try await tx.sql().raw(
+                    "SELECT id FROM complaint_time_limits WHERE severity = \(bind: severity.rawValue)"
+                ).first()?.decode(column: "id", as: Int.self)
+            else { throw KefuError.notFound }
+            try await RecordWrites.change(
+                ComplaintTimeLimitKind.self, id: id, version: version,
+                RecordWrite(
+                    set: """
+                        first_response_hours = \(bind: limits.firstResponseHours), update_hours = \(bind: limits.updateHours),
+                        resolution_hours = \(bind: limits.resolutionHours)
+                        """,
+                    audit: .init(
+                        action: "complaint.limits_changed",
+                        fields: ["first_response_hours", "update_hours", "resolution_hours"],
+                        message: AuditMessage.complaintLimits(
+                            first: "\(limits.firstResponseHours)", update: "\(limits.updateHours)",
+                            resolution: "\(limits.resolutionHours)"))),
                 context: context, on: tx)
         }
         return try await Self.all(req.db).first { $0.severity == severity.rawValue }!

@@ -205,9 +205,9 @@ struct ComplaintWorkflow {
                 context: context, on: tx)
             let inserted = try await tx.sql().raw(
                 """
-                INSERT INTO complaint_forwards (complaint_id, department_id, request, due_at, needs_contact, status, forwarded_by_staff_id, created_at, version)
+                INSERT INTO complaint_forwards (complaint_id, department_id, request, due_at, needs_contact, status, forwarded_by_staff_id, created_at, updated_at, version)
                 VALUES (\(bind: row.id), \(bind: input.departmentID!), \(bind: request), \(bind: due), \(bind: input.needsContact ?? false), 'open',
-                        \(bind: context.actorStaffID), \(bind: context.now), 1)
+                        \(bind: context.actorStaffID), \(bind: context.now), \(bind: context.now), 1)
                 RETURNING id
                 """
             ).first()
@@ -231,29 +231,29 @@ struct ComplaintWorkflow {
         guard forward.status == "open" else { throw ComplaintRefusal("answer", "complaint.forward.already_answered") }
         let status = input.sendBack == true ? "returned" : "answered"
         try await database.transaction { tx in
-            let updated = try await tx.sql().raw(
-                """
-                UPDATE complaint_forwards SET status = \(bind: status), answer = \(bind: answer), answered_at = \(bind: context.now),
-                    answered_by_staff_id = \(bind: context.actorStaffID), version = version + 1
-                WHERE id = \(bind: forward.id) AND version = \(bind: version) AND status = 'open' RETURNING id
-                """
-            ).first()
-            guard updated != nil else { throw KefuError.conflict("error.conflict.complaint") }
+            try await RecordWrites.change(
+                ComplaintForwardKind.self, id: forward.id, version: version,
+                RecordWrite(
+                    set: """
+                        status = \(bind: status), answer = \(bind: answer), answered_at = \(bind: context.now),
+                        answered_by_staff_id = \(bind: context.actorStaffID)
+                        """,
+                    condition: "status = 'open'",
+                    timeline: .init(
+                        kind: .complaintAnswered,
+                        message: StoredMessage(
+                            "timeline.message.complaint_answered",
+                            ["number": "\(complaint.number)", "department": "\(forward.departmentName)"]),
+                        about: .init(
+                            recordType: ComplaintKind.recordType, recordID: complaint.id,
+                            customerID: complaint.customerID)),
+                    audit: .init(
+                        action: status == "answered" ? "complaint.forward_answered" : "complaint.forward_returned",
+                        fields: ["answer"], message: AuditMessage.number(complaint.number))),
+                context: context, on: tx)
             try await tx.sql().raw(
                 "UPDATE complaints SET updated_at = \(bind: context.now), version = version + 1 WHERE id = \(bind: complaint.id)"
             ).run()
-            try await Timeline.record(
-                .complaintAnswered, customerID: complaint.customerID, recordType: ComplaintKind.recordType,
-                recordID: complaint.id,
-                message: StoredMessage(
-                    "timeline.message.complaint_answered",
-                    ["number": "\(complaint.number)", "department": "\(forward.departmentName)"]),
-                context: context, on: tx)
-            try await AuditLog.record(
-                status == "answered" ? "complaint.forward_answered" : "complaint.forward_returned",
-                recordType: ComplaintForwardKind.recordType,
-                recordID: String(forward.id), fields: ["answer"], message: AuditMessage.number(complaint.number),
-                context: context, on: tx)
         }
     }
 

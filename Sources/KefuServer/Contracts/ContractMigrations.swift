@@ -158,3 +158,30 @@ struct CreateContracts: AsyncMigration {
         }
     }
 }
+
+/// Issue 9 §2: an obligation and a procedure's step change through the one write path, which stamps
+/// `updated_at`; obligations had no such column and steps no times at all (they take their
+/// procedure's). Frozen once landed.
+struct AddTimesToContractParts: AsyncMigration {
+    func prepare(on database: any Database) async throws {
+        try await database.schema("contract_obligations").field("updated_at", .datetime).update()
+        try await database.sql().raw("UPDATE contract_obligations SET updated_at = COALESCE(done_at, created_at)").run()
+        // SQLite adds one column per statement.
+        for column in ["created_at", "updated_at"] {
+            try await database.schema("procedure_steps").field(.string(column), .datetime).update()
+        }
+        try await database.sql().raw(
+            """
+            UPDATE procedure_steps SET created_at = (SELECT created_at FROM procedures WHERE procedures.id = procedure_steps.procedure_id),
+                updated_at = (SELECT updated_at FROM procedures WHERE procedures.id = procedure_steps.procedure_id)
+            """
+        ).run()
+    }
+
+    func revert(on database: any Database) async throws {
+        try await database.schema("contract_obligations").deleteField("updated_at").update()
+        for column in ["created_at", "updated_at"] {
+            try await database.schema("procedure_steps").deleteField(.string(column)).update()
+        }
+    }
+}

@@ -21,6 +21,7 @@ enum ChecklistItemKind: RecordKind {
     static var owner: RecordOwner? { RecordOwner(kind: ContractKind.self, column: "contract_id") }
     /// Scans of the document the customer handed in.
     static let attachments: AttachmentRules? = AttachmentRules(types: [.pdf, .jpg, .png, .docx], maxBytes: 20 << 20)
+    static let tracked = ["status", "reason"]
 }
 
 /// A clause of a contract and whether it was explained (R1.2).
@@ -40,6 +41,7 @@ enum ContractQuestionKind: RecordKind {
 enum ObligationRecordKind: RecordKind {
     static let recordType = "obligation", table = "contract_obligations"
     static let customerColumn: String? = "customer_id"
+    static let tracked = ["done_at", "done_by_staff_id"]
 }
 
 /// A reminder given to the customer about an obligation: channel, what was said, when.
@@ -59,6 +61,7 @@ enum ProcedureRecordKind: RecordKind {
 enum ProcedureStepKind: RecordKind {
     static let recordType = "procedure_step", table = "procedure_steps"
     static var owner: RecordOwner? { RecordOwner(kind: ProcedureRecordKind.self, column: "procedure_id") }
+    static let tracked = ["status", "started_on", "done_on", "helper_staff_id", "note"]
 }
 
 extension ContractKind: ConflictAnswering {

@@ -131,35 +131,33 @@ struct ContractWorkflow {
             guard let item = try await store.checklist(contractID, on: tx).first(where: { $0.id == itemID }) else {
                 throw KefuError.notFound
             }
-            let updated = try await tx.sql().raw(
-                """
-                UPDATE contract_checklist_items SET status = \(bind: status.rawValue), reason = \(bind: reason.isEmpty ? nil : reason),
-                    updated_by_staff_id = \(bind: context.actorStaffID), updated_at = \(bind: context.now), version = version + 1
-                WHERE id = \(bind: itemID) AND contract_id = \(bind: contractID) AND version = \(bind: version) RETURNING id
-                """
-            ).first()
-            guard updated != nil else { throw KefuError.conflict() }
             let key =
                 switch status {
                 case .received: "timeline.message.contract_document_received"
                 case .missing: "timeline.message.contract_document_missing"
                 case .rejected: "timeline.message.contract_document_rejected"
                 }
-            try await touch(
-                row, .contractDocument,
-                message: StoredMessage(
-                    key,
-                    [
-                        "number": "\(row.number)",
-                        "document": .name(item.name, orTerm: "contract.document.\(item.code)"),
-                    ]), quoting: status == .rejected ? reason : "", context: context, on: tx)
-            try await AuditLog.record(
-                "contract.document_marked", recordType: ChecklistItemKind.recordType, recordID: String(itemID),
-                fields: ["status", "reason"],
-                message: AuditMessage.contractDocument(
-                    row.number, document: .name(item.name, orTerm: "contract.document.\(item.code)"),
-                    status: status.rawValue),
+            let document = StoredArgument.name(item.name, orTerm: "contract.document.\(item.code)")
+            try await RecordWrites.change(
+                ChecklistItemKind.self, id: itemID, version: version,
+                RecordWrite(
+                    set: """
+                        status = \(bind: status.rawValue), reason = \(bind: reason.isEmpty ? nil : reason),
+                        updated_by_staff_id = \(bind: context.actorStaffID)
+                        """,
+                    condition: "contract_id = \(bind: contractID)",
+                    timeline: .init(
+                        kind: .contractDocument,
+                        message: StoredMessage(key, ["number": "\(row.number)", "document": document]),
+                        quoting: status == .rejected ? reason : "",
+                        about: .init(recordType: ContractKind.recordType, recordID: row.id, customerID: row.customerID)),
+                    audit: .init(
+                        action: "contract.document_marked", fields: ["status", "reason"],
+                        message: AuditMessage.contractDocument(row.number, document: document, status: status.rawValue))
+                ),
                 context: context, on: tx)
+            try await tx.sql().raw("UPDATE contracts SET updated_at = \(bind: context.now) WHERE id = \(bind: row.id)")
+                .run()
         }
     }
 

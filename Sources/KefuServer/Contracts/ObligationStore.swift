@@ -155,10 +155,11 @@ struct ObligationStore {
                 try await sql.raw(
                     """
                     INSERT INTO contract_obligations (contract_id, customer_id, kind, party, title, due_on, amount_yuan, remind_days_before, remind_on,
-                        staff_id, created_at, version)
+                        staff_id, created_at, updated_at, version)
                     VALUES (\(bind: contractID), \(bind: contract.customerID), \(bind: values.kind.rawValue), \(bind: values.party.rawValue), \(bind: values.title),
                             \(bind: values.dueOn.description), \(bind: values.amount?.value), \(bind: values.remindDaysBefore),
-                            \(bind: values.dueOn.adding(days: -values.remindDaysBefore).description), \(bind: staffID), \(bind: context.now), 1)
+                            \(bind: values.dueOn.adding(days: -values.remindDaysBefore).description), \(bind: staffID), \(bind: context.now),
+                            \(bind: context.now), 1)
                     RETURNING id
                     """
                 ).first()?.decode(column: "id", as: Int.self) ?? 0
@@ -185,26 +186,23 @@ struct ObligationStore {
     /// Marks an obligation fulfilled (a payment: received, by the 财务部) with the version read.
     func fulfil(_ row: Row, version: Int, context: AuditContext) async throws {
         try await database.transaction { tx in
-            let done = try await tx.sql().raw(
-                """
-                UPDATE contract_obligations SET done_at = \(bind: context.now), done_by_staff_id = \(bind: context.actorStaffID), version = version + 1
-                WHERE id = \(bind: row.id) AND version = \(bind: version) AND done_at IS NULL RETURNING id
-                """
-            ).first()
-            guard done != nil else { throw KefuError.conflict() }
+            try await RecordWrites.change(
+                ObligationRecordKind.self, id: row.id, version: version,
+                RecordWrite(
+                    set: "done_at = \(bind: context.now), done_by_staff_id = \(bind: context.actorStaffID)",
+                    condition: "done_at IS NULL",
+                    timeline: .init(
+                        kind: .obligation,
+                        message: StoredMessage(
+                            "timeline.message.obligation_done",
+                            ["number": "\(row.contractNumber)", "title": "\(row.title)"])),
+                    audit: .init(
+                        action: row.isPayment ? "obligation.payment_received" : "obligation.fulfilled",
+                        fields: ["doneAt"], message: AuditMessage.number(row.contractNumber))),
+                context: context, on: tx)
             try await tx.sql().raw(
                 "UPDATE contracts SET updated_at = \(bind: context.now) WHERE id = \(bind: row.contractID)"
             ).run()
-            try await Timeline.record(
-                .obligation, customerID: row.customerID, recordType: ObligationRecordKind.recordType, recordID: row.id,
-                message: StoredMessage(
-                    "timeline.message.obligation_done", ["number": "\(row.contractNumber)", "title": "\(row.title)"]),
-                context: context, on: tx)
-            try await AuditLog.record(
-                row.isPayment ? "obligation.payment_received" : "obligation.fulfilled",
-                recordType: ObligationRecordKind.recordType,
-                recordID: String(row.id), fields: ["doneAt"], message: AuditMessage.number(row.contractNumber),
-                context: context, on: tx)
         }
     }
 

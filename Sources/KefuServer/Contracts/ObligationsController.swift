@@ -102,7 +102,7 @@ struct ObligationsController: RouteCollection {
         do {
             try await ObligationStore(database: req.db).fulfil(
                 row, version: form.version ?? -1, context: req.auditContext)
-        } catch let error as KefuError where error.status == .conflict {
+        } catch is RecordConflict {
             // A button with nothing typed: the page is shown again as it now stands, with why.
             return req.redirect(
                 to: SiteURL.contract(row.contractID), flash: FlashMessage(.error, "flash.obligation_changed"))
@@ -118,7 +118,7 @@ struct ObligationsController: RouteCollection {
         do {
             try await ObligationStore(database: req.db).fulfil(
                 row, version: form.version ?? -1, context: req.auditContext)
-        } catch let error as KefuError where error.status == .conflict {
+        } catch is RecordConflict {
             return req.redirect(to: SiteURL.payments, flash: FlashMessage(.error, "flash.obligation_changed"))
         }
         return req.redirect(to: SiteURL.payments, flash: FlashMessage(.success, "flash.payment_received"))

@@ -136,8 +136,9 @@ struct ProcedureStore {
             for (position, step) in type.steps.enumerated() {
                 try await sql.raw(
                     """
-                    INSERT INTO procedure_steps (procedure_id, position, code, status, version, name, guidance, documents)
-                    VALUES (\(bind: id), \(bind: position + 1), \(bind: step.code), 'pending', 1, \(bind: step.name), \(bind: step.guidance), \(bind: step.documents))
+                    INSERT INTO procedure_steps (procedure_id, position, code, status, version, name, guidance, documents, created_at, updated_at)
+                    VALUES (\(bind: id), \(bind: position + 1), \(bind: step.code), 'pending', 1, \(bind: step.name), \(bind: step.guidance), \(bind: step.documents),
+                            \(bind: context.now), \(bind: context.now))
                     """
                 ).run()
             }
@@ -189,35 +190,34 @@ struct ProcedureStore {
             let step = steps[index]
             let startedOn = step.startedOn ?? (status == .pending ? nil : today.description)
             let doneOn = status == .done ? (step.doneOn ?? today.description) : nil
-            let updated = try await tx.sql().raw(
-                """
-                UPDATE procedure_steps SET status = \(bind: status.rawValue), started_on = \(bind: startedOn), done_on = \(bind: doneOn),
-                    helper_staff_id = COALESCE(\(bind: input.helperStaffID), helper_staff_id, \(bind: context.actorStaffID)),
-                    note = \(bind: note.isEmpty ? step.note : note), version = version + 1
-                WHERE id = \(bind: stepID) AND version = \(bind: version) RETURNING id
-                """
-            ).first()
-            guard updated != nil else { throw KefuError.conflict() }
+            let typeName = try await ProcedureTemplateStore(database: tx).entry(procedure.type)?.template.name
+            let stepName = StoredArgument.name(step.name, orTerm: "procedure.step.\(step.code)")
+            try await RecordWrites.change(
+                ProcedureStepKind.self, id: stepID, version: version,
+                RecordWrite(
+                    set: """
+                        status = \(bind: status.rawValue), started_on = \(bind: startedOn), done_on = \(bind: doneOn),
+                        helper_staff_id = COALESCE(\(bind: input.helperStaffID), helper_staff_id, \(bind: context.actorStaffID)),
+                        note = \(bind: note.isEmpty ? step.note : note)
+                        """,
+                    timeline: .init(
+                        kind: .procedure,
+                        message: StoredMessage(
+                            "timeline.message.procedure_step",
+                            [
+                                "type": .name(typeName, orTerm: "procedure.type.\(procedure.type)"), "step": stepName,
+                                "status": .term("procedure.status.\(status.rawValue)"),
+                            ]),
+                        about: .init(
+                            recordType: ProcedureRecordKind.recordType, recordID: procedure.id,
+                            customerID: procedure.customerID)),
+                    audit: .init(
+                        action: "procedure.step_updated", fields: ["status", "note", "helperStaffID"],
+                        message: AuditMessage.procedureStep(stepName, status: status.rawValue))),
+                context: context, on: tx)
             try await tx.sql().raw(
                 "UPDATE procedures SET updated_at = \(bind: context.now) WHERE id = \(bind: procedure.id)"
             ).run()
-            let typeName = try await ProcedureTemplateStore(database: tx).entry(procedure.type)?.template.name
-            let message = StoredMessage(
-                "timeline.message.procedure_step",
-                [
-                    "type": .name(typeName, orTerm: "procedure.type.\(procedure.type)"),
-                    "step": .name(step.name, orTerm: "procedure.step.\(step.code)"),
-                    "status": .term("procedure.status.\(status.rawValue)"),
-                ])
-            try await Timeline.record(
-                .procedure, customerID: procedure.customerID, recordType: ProcedureRecordKind.recordType,
-                recordID: procedure.id, message: message, context: context, on: tx)
-            try await AuditLog.record(
-                "procedure.step_updated", recordType: ProcedureStepKind.recordType, recordID: String(stepID),
-                fields: ["status", "note", "helperStaffID"],
-                message: AuditMessage.procedureStep(
-                    .name(step.name, orTerm: "procedure.step.\(step.code)"), status: status.rawValue),
-                context: context, on: tx)
         }
     }
 }

@@ -265,9 +265,9 @@ struct ProceduresController: RouteCollection {
                 req, customer, error: errors.messages.values.map { req.t($0) }.joined(separator: " "),
                 errorStepID: stepID,
                 status: .unprocessableEntity)
-        } catch let error as KefuError where error.status == .conflict {
+        } catch let conflict as RecordConflict {
             return try await render(
-                req, customer, error: req.t(error.messageKey), errorStepID: stepID, status: .conflict)
+                req, customer, error: req.t(conflict.messageKey), errorStepID: stepID, status: .conflict)
         }
     }
 }

@@ -26,6 +26,7 @@ extension InspectionKind: ConflictAnswering {
 /// The department's inspection checklist and phrases to avoid.
 enum InspectionSettingsKind: RecordKind {
     static let recordType = "inspection_settings", table = "inspection_settings"
+    static let tracked = ["checklist", "phrases"]
 }
 
 /// The phrases to avoid marked in a communication record (part of it: they go with it).

@@ -67,30 +67,36 @@ struct InspectionStore {
         try await database.transaction { tx in
             let sql = try tx.sql()
             let current = try await InspectionStore(database: tx).settings(departmentID: departmentID)
-            guard current.version == version else { throw KefuError.conflict() }
             let checklistJSON = try Self.json(checklist), phrasesJSON = try Self.json(phrases ?? current.phrases)
-            if version == 0 {
-                try await sql.raw(
+            let audit = RecordWrite.AuditNote(
+                action: "inspection.settings_saved", fields: phrases == nil ? ["checklist"] : ["checklist", "phrases"],
+                message: AuditMessage.checklist(checklist.map { "\($0.name) \($0.weight)%" }.joined(separator: ", ")))
+            guard version == 0 else {
+                // Settings never saved have no row to claim: the version read is stale.
+                guard
+                    let id = try await sql.raw(
+                        "SELECT id FROM inspection_settings WHERE department_id = \(bind: departmentID)"
+                    ).first()?.decode(column: "id", as: Int.self)
+                else { throw RecordConflict(InspectionSettingsKind.self, id: 0, readVersion: version) }
+                try await RecordWrites.change(
+                    InspectionSettingsKind.self, id: id, version: version,
+                    RecordWrite(
+                        set: "checklist = \(bind: checklistJSON), phrases = \(bind: phrasesJSON)", audit: audit),
+                    context: context, on: tx)
+                return
+            }
+            guard
+                let id = try await sql.raw(
                     """
                     INSERT INTO inspection_settings (department_id, checklist, phrases, updated_at, version)
                     VALUES (\(bind: departmentID), \(bind: checklistJSON), \(bind: phrasesJSON), \(bind: context.now), 1)
+                    ON CONFLICT (department_id) DO NOTHING RETURNING id
                     """
-                ).run()
-            } else {
-                let updated = try await sql.raw(
-                    """
-                    UPDATE inspection_settings SET checklist = \(bind: checklistJSON), phrases = \(bind: phrasesJSON), updated_at = \(bind: context.now),
-                        version = version + 1 WHERE department_id = \(bind: departmentID) AND version = \(bind: version) RETURNING id
-                    """
-                ).first()
-                guard updated != nil else { throw KefuError.conflict() }
-            }
+                ).first()?.decode(column: "id", as: Int.self)
+            else { throw RecordConflict(InspectionSettingsKind.self, id: 0, readVersion: version) }
             try await AuditLog.record(
-                "inspection.settings_saved", recordType: InspectionSettingsKind.recordType,
-                recordID: String(departmentID),
-                fields: phrases == nil ? ["checklist"] : ["checklist", "phrases"],
-                message: AuditMessage.checklist(checklist.map { "\($0.name) \($0.weight)%" }.joined(separator: ", ")),
-                context: context, on: tx)
+                audit.action, recordType: InspectionSettingsKind.recordType, recordID: String(id), fields: audit.fields,
+                message: audit.message, context: context, on: tx)
         }
     }
 

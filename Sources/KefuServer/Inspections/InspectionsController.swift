@@ -166,8 +166,8 @@ struct InspectionsController: RouteCollection {
         } catch let problems as FieldErrors {
             return try await renderSettings(
                 req, form: form, errors: problems.messages.mapValues { req.t($0) }, status: .unprocessableEntity)
-        } catch let error as KefuError where error.status == .conflict {
-            return try await renderSettings(req, errors: ["items": req.t(error.messageKey)], status: .conflict)
+        } catch let conflict as RecordConflict {
+            return try await renderSettings(req, errors: ["items": req.t(conflict.messageKey)], status: .conflict)
         }
     }
 

@@ -32,6 +32,15 @@ struct RecordWrite {
         /// What someone typed that the entry quotes (cleared by an anonymization with the entry's text).
         var quoting: String = ""
         var occurredAt: Date? = nil
+        /// The record the entry is about when the changed one is part of it (a complaint's forward, a
+        /// contract's checklist item): the customer's timeline names the whole, not the part.
+        var about: TimelineSubject? = nil
+    }
+
+    struct TimelineSubject {
+        var recordType: String
+        var recordID: Int
+        var customerID: Int
     }
 
     struct AuditNote {
@@ -116,12 +125,16 @@ enum RecordWrites {
             if old != new { changes.append(RecordFieldChange(field: field, oldValue: old, newValue: new)) }
         }
         try await RecordChanges.insert(
-            changes, recordType: Kind.recordType, recordID: id, version: claimed, customerID: customerID,
+            changes, recordType: Kind.recordType, recordID: id, version: claimed,
+            customerID: customerID ?? write.timeline?.about?.customerID,
             context: context, on: tx)
-        if let note = write.timeline, let customerID {
+        let own = customerID.map {
+            RecordWrite.TimelineSubject(recordType: Kind.recordType, recordID: id, customerID: $0)
+        }
+        if let note = write.timeline, let subject = note.about ?? own {
             try await Timeline.record(
-                note.kind, customerID: customerID, recordType: Kind.recordType, recordID: id, message: note.message,
-                quoting: note.quoting, occurredAt: note.occurredAt, context: context, on: tx)
+                note.kind, customerID: subject.customerID, recordType: subject.recordType, recordID: subject.recordID,
+                message: note.message, quoting: note.quoting, occurredAt: note.occurredAt, context: context, on: tx)
         }
         try await AuditLog.record(
             write.audit.action, recordType: Kind.recordType, recordID: String(id), fields: write.audit.fields,
