@@ -15,10 +15,7 @@ struct ReportsAPIController: RouteCollection {
         let period = try ReportsController.validPeriod(req)
         let filter = try await ReportsController.validFilter(req)
         let t: (String) -> String = { req.t($0) }
-        return try await SupervisorDashboard.load(
-            period, filter: filter, now: req.now, database: req.db,
-            plans: try await ReportsController.plans(req, period, filter), t: t
-        ).dto(t: t)
+        return try await ReportsController.board(req, period, filter).dto(t: t)
     }
 
     @Sendable func records(req: Request) async throws -> PageDTO<DashboardFigures.Item> {

@@ -20,6 +20,26 @@ struct ReportsController: RouteCollection {
 
     /// The period, or a 422 with the fields' messages (the API and the files).
     /// Each specialist's plan in force in the period with its progress (the whole team's, or the filter's person).
+    /// The dashboard's figures for the period and filter in the reader's language. A year's figures cost
+    /// some 70 ms of the server's two cores (about thirty summary reads and the charts' rows), so eight
+    /// people opening the dashboard at once waited for each other (p95 over 300 ms at 8 clients): they
+    /// are computed once for everyone asking at the same moment and kept for `KEFU_FIGURE_CACHE_SECONDS`
+    /// (60 by default; 0 in tests), like a department plan's progress (``FigureCache``). New records so
+    /// show within the minute.
+    static func board(_ req: Request, _ period: ReportPeriod, _ filter: DashboardFilter) async throws
+        -> SupervisorDashboard
+    {
+        let key = "dashboard:\(period.from):\(period.to):\(filter.query):\(req.language.rawValue)"
+        return try await req.application.figureCache.value(
+            key, now: req.now, maxAge: TimeInterval(req.kefu.configuration.figureCacheSeconds)
+        ) {
+            try await SupervisorDashboard.load(
+                period, filter: filter, now: req.now, database: req.db,
+                plans: try await Self.plans(req, period, filter),
+                t: { req.t($0) })
+        }
+    }
+
     static func plans(_ req: Request, _ period: ReportPeriod, _ filter: DashboardFilter) async throws
         -> [PlanFigures.Plan]
     {
@@ -114,9 +134,7 @@ struct ReportsController: RouteCollection {
         let fields = try await Self.filterFields(req)
         switch Self.period(req) {
         case .success(let period) where problems.isEmpty:
-            let board = try await SupervisorDashboard.load(
-                period, filter: filter, now: req.now, database: req.db,
-                plans: try await Self.plans(req, period, filter), t: t)
+            let board = try await Self.board(req, period, filter)
             let cards = board.charts.map {
                 ChartCard(
                     id: $0.id, title: t($0.titleKey), body: board.card($0, t: t),
@@ -148,9 +166,7 @@ struct ReportsController: RouteCollection {
         let period = try Self.validPeriod(req)
         let filter = try await Self.validFilter(req)
         let t: (String) -> String = { req.t($0) }
-        let board = try await SupervisorDashboard.load(
-            period, filter: filter, now: req.now, database: req.db, plans: try await Self.plans(req, period, filter),
-            t: t)
+        let board = try await Self.board(req, period, filter)
         guard let chart = board.charts.first(where: { $0.id == id }) else { throw KefuError.notFound }
         var headers = HTTPHeaders()
         headers.contentType = HTTPMediaType(type: "text", subType: "csv", parameters: ["charset": "utf-8"])
