@@ -29,15 +29,40 @@ struct ReportsController: RouteCollection {
     static func board(_ req: Request, _ period: ReportPeriod, _ filter: DashboardFilter) async throws
         -> SupervisorDashboard
     {
-        let key = "dashboard:\(period.from):\(period.to):\(filter.query):\(req.language.rawValue)"
-        return try await req.application.figureCache.value(
-            key, now: req.now, maxAge: TimeInterval(req.kefu.configuration.figureCacheSeconds)
+        try await req.application.figureCache.value(
+            boardKey(req, period, filter), now: req.now, maxAge: TimeInterval(req.kefu.configuration.figureCacheSeconds)
         ) {
             try await SupervisorDashboard.load(
                 period, filter: filter, now: req.now, database: req.db,
                 plans: try await Self.plans(req, period, filter),
                 t: { req.t($0) })
         }
+    }
+
+    /// The dashboard page's charts, drawn: the SVG of a year's figures costs more than reading them, so the
+    /// page keeps its drawn cards like the API keeps the figures (read afresh when the key is computed).
+    static func cards(_ req: Request, _ period: ReportPeriod, _ filter: DashboardFilter) async throws -> [ChartCard] {
+        try await req.application.figureCache.value(
+            "\(boardKey(req, period, filter)):cards", now: req.now,
+            maxAge: TimeInterval(req.kefu.configuration.figureCacheSeconds)
+        ) {
+            let t: (String) -> String = { req.t($0) }
+            let board = try await SupervisorDashboard.load(
+                period, filter: filter, now: req.now, database: req.db,
+                plans: try await Self.plans(req, period, filter),
+                t: t)
+            return board.charts.map {
+                ChartCard(
+                    id: $0.id, title: t($0.titleKey), body: board.card($0, t: t),
+                    csvPath: SiteURL.reportExport($0.id).path(rawQuery: "from=\(period.from)&to=\(period.to)")
+                        + filter.query,
+                    isFunnel: $0.kind == .funnel)
+            }
+        }
+    }
+
+    static func boardKey(_ req: Request, _ period: ReportPeriod, _ filter: DashboardFilter) -> String {
+        "dashboard:\(period.from):\(period.to):\(filter.query):\(req.language.rawValue)"
     }
 
     static func plans(_ req: Request, _ period: ReportPeriod, _ filter: DashboardFilter) async throws
@@ -62,7 +87,7 @@ struct ReportsController: RouteCollection {
         }
     }
 
-    struct ChartCard: Encodable {
+    struct ChartCard: Encodable, Sendable {
         var id: String; var title: String; var body: HTMLFragment; var csvPath: String; var isFunnel: Bool
     }
     struct Page: Encodable {
@@ -85,7 +110,10 @@ struct ReportsController: RouteCollection {
     static func filterFields(_ req: Request) async throws -> FilterFields {
         let staff = try req.requireStaff()
         let isOwnOnly = AccessPolicy.widestScope(of: staff.role, for: .viewDashboardFigures) == .own
-        func chosen(_ name: String) -> String { String((req.query[String.self, at: name] ?? "").prefix(20)) }
+        // Read once: each read decodes the whole query again, and the pickers ask for every one of 500 options.
+        func read(_ name: String) -> String { String((req.query[String.self, at: name] ?? "").prefix(20)) }
+        let chosenValues = ["staff": read("staff"), "channel": read("channel"), "project": read("project")]
+        func chosen(_ name: String) -> String { chosenValues[name] ?? "" }
         var people = [
             ChoiceOption(
                 value: "", labelKey: "report.filter.team",
@@ -127,21 +155,13 @@ struct ReportsController: RouteCollection {
     }
 
     @Sendable func dashboard(req: Request) async throws -> Response {
-        let t: (String) -> String = { req.t($0) }
         var problems = FieldErrors()
         var filter = DashboardFilter.none
         do { filter = try await DashboardFilter.parse(req) } catch let errors as FieldErrors { problems.merge(errors) }
         let fields = try await Self.filterFields(req)
         switch Self.period(req) {
         case .success(let period) where problems.isEmpty:
-            let board = try await Self.board(req, period, filter)
-            let cards = board.charts.map {
-                ChartCard(
-                    id: $0.id, title: t($0.titleKey), body: board.card($0, t: t),
-                    csvPath: SiteURL.reportExport($0.id).path(rawQuery: "from=\(period.from)&to=\(period.to)")
-                        + filter.query,
-                    isFunnel: $0.kind == .funnel)
-            }
+            let cards = try await Self.cards(req, period, filter)
             let page = Page(
                 from: period.from.description, to: period.to.description, errors: [:], charts: cards, hasCharts: true,
                 filters: fields)
