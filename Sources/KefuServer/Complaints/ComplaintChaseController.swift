@@ -38,9 +38,7 @@ struct ComplaintChaseController: RouteCollection {
                         message: StoredMessage(
                             "timeline.message.complaint_chased",
                             ["number": "\(complaint.number)", "department": "\(forward.departmentName)"]),
-                        about: .init(
-                            recordType: ComplaintKind.recordType, recordID: complaint.id,
-                            customerID: complaint.customerID)),
+                        about: .complaint(complaint)),
                     audit: .init(
                         action: "complaint.chased", fields: [],
                         message: AuditMessage.forwarded(number: complaint.number, department: forward.departmentName))),

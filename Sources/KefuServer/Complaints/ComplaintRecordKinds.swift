@@ -35,8 +35,16 @@ enum ComplaintForwardKind: RecordKind {
     static let recordType = "complaint_forward", table = "complaint_forwards"
     /// What the department answers with (inspection reports, photos).
     static let attachments: AttachmentRules? = AttachmentRules(types: [.pdf, .jpg, .png, .docx], maxBytes: 20 << 20)
+    static var owner: RecordOwner? { RecordOwner(kind: ComplaintKind.self, column: "complaint_id") }
     static let tracked = ["status", "answer", "chased_at"]
     static let conflictMessageKey = "error.conflict.complaint"
+}
+
+extension RecordWrite.TimelineSubject {
+    /// A request to a department is written on its complaint's timeline.
+    static func complaint(_ row: ComplaintStore.Row) -> Self {
+        Self(recordType: ComplaintKind.recordType, recordID: row.id, customerID: row.customerID)
+    }
 }
 
 /// An update given to the customer about their complaint: channel, what was said, when.

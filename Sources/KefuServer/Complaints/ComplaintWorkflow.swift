@@ -244,15 +244,14 @@ struct ComplaintWorkflow {
                         message: StoredMessage(
                             "timeline.message.complaint_answered",
                             ["number": "\(complaint.number)", "department": "\(forward.departmentName)"]),
-                        about: .init(
-                            recordType: ComplaintKind.recordType, recordID: complaint.id,
-                            customerID: complaint.customerID)),
+                        about: .complaint(complaint)),
                     audit: .init(
                         action: status == "answered" ? "complaint.forward_answered" : "complaint.forward_returned",
                         fields: ["answer"], message: AuditMessage.number(complaint.number))),
                 context: context, on: tx)
             try await tx.sql().raw(
-                "UPDATE complaints SET updated_at = \(bind: context.now), version = version + 1 WHERE id = \(bind: complaint.id)"
+                // An answer changes what the complaint's forms were read at; the path stamped its time.
+                "UPDATE complaints SET version = version + 1 WHERE id = \(bind: complaint.id)"
             ).run()
         }
     }

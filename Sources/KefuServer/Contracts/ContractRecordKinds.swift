@@ -41,6 +41,7 @@ enum ContractQuestionKind: RecordKind {
 enum ObligationRecordKind: RecordKind {
     static let recordType = "obligation", table = "contract_obligations"
     static let customerColumn: String? = "customer_id"
+    static var owner: RecordOwner? { RecordOwner(kind: ContractKind.self, column: "contract_id") }
     static let tracked = ["done_at", "done_by_staff_id"]
 }
 

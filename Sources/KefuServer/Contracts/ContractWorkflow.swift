@@ -156,8 +156,6 @@ struct ContractWorkflow {
                         message: AuditMessage.contractDocument(row.number, document: document, status: status.rawValue))
                 ),
                 context: context, on: tx)
-            try await tx.sql().raw("UPDATE contracts SET updated_at = \(bind: context.now) WHERE id = \(bind: row.id)")
-                .run()
         }
     }
 

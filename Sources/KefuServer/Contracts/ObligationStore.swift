@@ -200,9 +200,6 @@ struct ObligationStore {
                         action: row.isPayment ? "obligation.payment_received" : "obligation.fulfilled",
                         fields: ["doneAt"], message: AuditMessage.number(row.contractNumber))),
                 context: context, on: tx)
-            try await tx.sql().raw(
-                "UPDATE contracts SET updated_at = \(bind: context.now) WHERE id = \(bind: row.contractID)"
-            ).run()
         }
     }
 

@@ -215,9 +215,6 @@ struct ProcedureStore {
                         action: "procedure.step_updated", fields: ["status", "note", "helperStaffID"],
                         message: AuditMessage.procedureStep(stepName, status: status.rawValue))),
                 context: context, on: tx)
-            try await tx.sql().raw(
-                "UPDATE procedures SET updated_at = \(bind: context.now) WHERE id = \(bind: procedure.id)"
-            ).run()
         }
     }
 }

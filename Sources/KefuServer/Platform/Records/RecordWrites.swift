@@ -124,6 +124,15 @@ enum RecordWrites {
             let new = try after.decode(column: "tracked_\(index)", as: String?.self)
             if old != new { changes.append(RecordFieldChange(field: field, oldValue: old, newValue: new)) }
         }
+        if let owner = Kind.owner {
+            // The whole shows when it last changed: a checklist item's change is a change of its contract.
+            try await sql.raw(
+                """
+                UPDATE \(unsafeRaw: owner.kind.table) SET updated_at = \(bind: context.now)
+                WHERE id = (SELECT \(unsafeRaw: owner.column) FROM \(unsafeRaw: Kind.table) WHERE id = \(bind: id))
+                """
+            ).run()
+        }
         try await RecordChanges.insert(
             changes, recordType: Kind.recordType, recordID: id, version: claimed,
             customerID: customerID ?? write.timeline?.about?.customerID,
