@@ -121,6 +121,26 @@ struct ChartSVGTests {
         #expect(donut.texts.map(\.text).contains("意向 40 · 23.7%"))
     }
 
+    @Test("A missing value is a gap in its line, not a fall to zero: no point there, the line broken around it")
+    func lineGaps() throws {
+        let shares = ChartData(
+            categories: ["2026-01", "2026-02", "2026-03", "2026-04", "2026-05"],
+            series: [
+                ChartSeries(
+                    name: "转为有意向", values: [0.5, .nan, .nan, 0.7, 0.8], links: ["/1", "/2", "/3", "/4", "/5"])
+            ], format: .share)
+        #expect(shares.isMissing(0, 1) && !shares.isMissing(0, 0))
+        let fragment = SVGChart.render(.line, shares, title: "转化", emptyText: "—")
+        let line = try Self.parse(fragment)
+        #expect(line.marks.map(\.href) == ["/1", "/4", "/5"])
+        #expect(line.marks.map(\.title) == ["2026-01：50%", "2026-04：70%", "2026-05：80%"])
+        // One line joins April and May; January stands alone as a point.
+        #expect(Self.text(fragment).components(separatedBy: "<polyline").count - 1 == 1)
+        let layout = ChartLayoutEngine.line(shares)
+        #expect(layout.marks.map(\.category) == [0, 3, 4])
+        #expect(layout.ticks.map(\.label).first == "0%")
+    }
+
     @Test("Empty data says so and draws no mark; one value draws one mark (a whole donut ring too)")
     func emptyAndOne() throws {
         for kind in [SVGChart.Kind.bar, .stackedBar, .line, .funnel, .donut] {

@@ -81,7 +81,9 @@ struct MonthlyReportTests {
             }
             #expect(channels.categories.first == "电话")
             let categories = try Self.chart(draft, "complaints-by-category")
-            #expect(categories.series[0].values.reduce(0, +) == Double(expected.categories.values.reduce(0, +)))
+            #expect(
+                categories.series[0].values.reduce(0) { $0 + ($1 ?? 0) }
+                    == Double(expected.categories.values.reduce(0, +)))
 
             let (saved, savedText) = try await ContractTests.call(
                 t, .PATCH, "/api/v1/reports/monthly/\(id)", token: supervisor,

@@ -164,11 +164,11 @@ struct ReportSummaryTests {
     /// The step times', the needs analysis' and the partners' summaries, after the same kinds of writes.
     static var later: [ReportSummary] {
         StepTimeSummaries.summaries + NeedsSummaries.summaries + PartnerSummaries.summaries + ReplySummaries.summaries
-            + MonthSummaries.summaries + ContractSummaries.summaries
+            + MonthSummaries.summaries + ContractSummaries.summaries + TrendSummaries.summaries
     }
 
     @Test(
-        "the step times', needs' and partners' summaries equal a recount after inserts, API writes, a merge, an anonymization, changes and deletions",
+        "the step times', needs', partners' and conversion summaries equal a recount after inserts, API writes, a merge, an anonymization, changes and deletions",
         arguments: TestDatabase.available)
     func laterSummariesInStep(_ database: TestDatabase) async throws {
         try await withApp(on: database) { t in
@@ -249,6 +249,9 @@ struct ReportSummaryTests {
             ).run()
             try await sql.raw(
                 "UPDATE customers SET industries = ',retail,', province = NULL, budget_max_yuan = 70000000 WHERE id % 3 = 0"
+            ).run()
+            try await sql.raw(
+                "UPDATE customers SET stage = 'signed', responsible_staff_id = \(bind: lina) WHERE id % 5 = 2"
             ).run()
             try await sql.raw(
                 "UPDATE customers SET timing = 'within_year', created_at = created_at + \(unsafeRaw: seconds(86_400)) WHERE id % 4 = 1"

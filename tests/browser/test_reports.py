@@ -10,7 +10,7 @@ from test_stored_texts import switch_language
 
 CHARTS = ["funnel", "period-comparison", "inquiries-by-channel", "inquiries-by-weekday", "inquiries-by-hour", "response-times",
           "replies-on-time", "follow-ups-on-time", "complaints-by-category", "complaints-by-severity", "complaints-by-department",
-          "overdue-by-person"]
+          "overdue-by-person", "conversion-by-month", "satisfaction-trend"]
 STEPS = ["inquiry-first-answer", "promise-reply", "intent-signed", "complaint-first-response", "complaint-resolution", "forward-answer"]
 
 

@@ -37,6 +37,15 @@ public struct ChartData: Equatable, Sendable {
         return value.isFinite ? value : 0
     }
 
+    /// Whether a series has no value at a category (not a number: a share of nobody, an average of no
+    /// answers): a line leaves a gap there, and a table reads "—".
+    public func isMissing(_ series: Int, _ category: Int) -> Bool {
+        guard self.series.indices.contains(series), self.series[series].values.indices.contains(category) else {
+            return true
+        }
+        return !self.series[series].values[category].isFinite
+    }
+
     public func link(_ series: Int, _ category: Int) -> String? {
         guard self.series.indices.contains(series), self.series[series].links.indices.contains(category) else {
             return nil
@@ -295,9 +304,12 @@ public enum ChartLayoutEngine {
             categoryLabels: labels, marks: data.categories.isEmpty ? [] : marks(scale, plot, zero), zero: zero)
     }
 
-    /// A line per series over the categories (months, weeks), the value axis upright.
+    /// A line per series over the categories (months, weeks), the value axis upright; a missing value
+    /// (``ChartData/isMissing(_:_:)``) has no point, so the line breaks there rather than dropping to zero.
     public static func line(_ data: ChartData) -> ChartLayout {
-        let values = data.series.indices.flatMap { s in data.categories.indices.map { data.value(s, $0) } }
+        let values = data.series.indices.flatMap { s in
+            data.categories.indices.filter { !data.isMissing(s, $0) }.map { data.value(s, $0) }
+        }
         let scale = NiceScale(values: values, tickCount: 4, format: data.format)
         let left = 64.0, height = 280.0 + (data.series.count > 1 ? legendHeight : 0)
         let plot = ChartRect(
@@ -309,7 +321,7 @@ public enum ChartLayoutEngine {
         let bottom = plot.y + plot.height
         var marks: [ChartMark] = []
         for s in data.series.indices {
-            for c in data.categories.indices {
+            for c in data.categories.indices where !data.isMissing(s, c) {
                 let value = data.value(s, c)
                 marks.append(
                     ChartMark(

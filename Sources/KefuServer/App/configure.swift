@@ -204,7 +204,7 @@ enum KefuMigrations {
             AddVersionsToFollowUps(), AddVersionToCustomerChanges(), AddUpdatedAtToSharingRequests(),
             AddUpdatedAtToDepartments(), ConvertMoreAuditDetails(), AddCustomerIndustryIndex(),
             AddTimesToComplaintParts(),
-            AddTimesToContractParts(), AddIDsToComplaintTimeLimits(),
+            AddTimesToContractParts(), AddIDsToComplaintTimeLimits(), CreateCohortSummaries(),
         ]
     }
 }

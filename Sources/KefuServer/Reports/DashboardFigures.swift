@@ -37,11 +37,17 @@ struct DashboardFigures {
         case followUpsOverdue = "follow-ups-overdue"
         /// R6.3: promised replies past their deadline and not given, now, per person.
         case repliesOverdue = "replies-overdue"
+        /// Live files that came in a month and are at a stage or beyond now (key: ``cohortKey(_:_:)``).
+        case customersReached = "customers-reached"
+        /// Satisfaction surveys answered in a month (key: the month, `2026-03`).
+        case surveysAnswered = "surveys-answered"
 
         var recordType: String {
             switch self {
             case .complaintsByCategory, .complaintsReceived, .complaintsBySeverity, .complaintsByDepartment: "complaint"
             case .followUpsOnTime, .followUpsLate, .followUpsDue, .followUpsOverdue: "follow_up"
+            case .customersReached: "customer"
+            case .surveysAnswered: "survey"
             default: "inquiry"
             }
         }
@@ -146,6 +152,21 @@ struct DashboardFigures {
             return ("follow_ups", "completed_at IS NULL AND due_at < \(bind: now)" + person(key))
         case .repliesOverdue:
             return ("inquiries", "status = 'promised' AND promised_by < \(bind: now)" + person(key))
+        case .customersReached:
+            let parts = key?.split(separator: ":", maxSplits: 1, omittingEmptySubsequences: false)
+            let month = monthSpan(parts?.first, within: span)
+            let stages = parts.map { $0.count == 2 ? cohortStages($0[1]) : nil } ?? CustomerStage.allCases
+            return (
+                "customers",
+                "created_at >= \(bind: month.start) AND created_at < \(bind: month.end) AND merged_into_id IS NULL"
+                    + " AND stage IN (\(binds: (stages ?? []).map(\.rawValue) + [""]))"
+            )
+        case .surveysAnswered:
+            let month = monthSpan(key.map { Substring($0) }, within: span)
+            return (
+                "surveys",
+                "answered_at >= \(bind: month.start) AND answered_at < \(bind: month.end) AND score IS NOT NULL"
+            )
         }
     }
 
@@ -262,7 +283,18 @@ struct DashboardFigures {
         let total = try await total(figure, key: key, span: span, now: now, source: source)
         let columns: SQLQueryString
         let at: String
+        var staff = "staff_id"
         switch figure {
+        case .customersReached:
+            (columns, at, staff) = (
+                "t.id, t.code AS number, t.created_at AS at, t.id AS customer_id", "created_at", "responsible_staff_id"
+            )
+        case .surveysAnswered:
+            // A survey has no number of its own: the customer's is what the list leads to.
+            (columns, at, staff) = (
+                "t.id, (SELECT code FROM customers c WHERE c.id = t.customer_id) AS number, t.answered_at AS at, t.customer_id",
+                "answered_at", "created_by_staff_id"
+            )
         case .followUpsOnTime, .followUpsLate, .followUpsDue, .followUpsOverdue:
             (columns, at) = ("t.id, NULL AS number, t.due_at AS at, t.customer_id", "due_at")
         case .repliesOnTime, .repliesLate, .repliesOverdue:
@@ -272,7 +304,7 @@ struct DashboardFigures {
         let rows = try await sql.raw(
             """
             SELECT \(columns), staff.display_name AS staff_name FROM (SELECT * FROM \(unsafeRaw: source.table) WHERE \(source.condition)) t
-            LEFT JOIN staff ON staff.id = t.staff_id ORDER BY t.\(unsafeRaw: at) DESC, t.id DESC
+            LEFT JOIN staff ON staff.id = t.\(unsafeRaw: staff) ORDER BY t.\(unsafeRaw: at) DESC, t.id DESC
             LIMIT \(literal: page.size) OFFSET \(literal: page.offset)
             """
         ).all()
@@ -329,6 +361,12 @@ struct DashboardFigures {
             return try await complaintsByDepartment(span).first { String($0.departmentID) == key }?.count ?? 0
         case .inquiriesReceived, .complaintsReceived, .followUpsDue:
             if let count = try await summaryCount(figure, span) { return count }
+        case .customersReached:
+            // The point's own value from the summary: a month's files are tens of thousands.
+            let parts = key.split(separator: ":", maxSplits: 1, omittingEmptySubsequences: false)
+            guard parts.count == 2, let stages = Self.cohortStages(parts[1]) else { return 0 }
+            let counts = try await cohortCounts(Self.monthSpan(parts[0], within: span))
+            return stages.reduce(0) { $0 + (counts[$1.rawValue] ?? 0) }
         default:
             break
         }

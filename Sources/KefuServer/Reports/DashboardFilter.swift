@@ -6,7 +6,7 @@ import Vapor
 
 /// The supervisor's dashboard's filters beside the period (issue 16 §2): one specialist, one inquiry
 /// channel, one project. Each narrows the figures whose records carry it — a person: inquiries,
-/// follow-ups, complaints and the files they are responsible for; a channel: inquiries; a project:
+/// follow-ups, complaints, the files they are responsible for and the surveys that scored them; a channel: inquiries; a project:
 /// complaints about it — and the same condition narrows the list behind every mark.
 struct DashboardFilter: Equatable, Sendable {
     /// nil: the whole team.
@@ -41,6 +41,13 @@ struct DashboardFilter: Equatable, Sendable {
             if let projectID { condition = condition + " AND project_id = \(bind: projectID)" }
         case "customers":
             if let staffID { condition = condition + " AND responsible_staff_id = \(bind: staffID)" }
+        case "surveys":
+            // The surveys that scored the person (``SurveyStore`` attributes a score to each who handled the matter).
+            if let staffID {
+                condition =
+                    condition
+                    + " AND EXISTS (SELECT 1 FROM survey_attributions a WHERE a.survey_id = surveys.id AND a.staff_id = \(bind: staffID))"
+            }
         default:
             break
         }

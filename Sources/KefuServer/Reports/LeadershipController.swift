@@ -209,8 +209,7 @@ struct LeadershipController: RouteCollection {
                     body: ReportCard.render(
                         chart.kind, chart.data, title: title, header: chart.header,
                         rows: chart.rows, t: t),
-                    csvPath: SiteURL.leadershipExport(id).path(rawQuery: "from=\(period.from)&to=\(period.to)"),
-                    isFunnel: false)
+                    csvPath: SiteURL.leadershipExport(id).path(rawQuery: "from=\(period.from)&to=\(period.to)"))
             }
             let page = ReportsController.Page(
                 from: period.from.description, to: period.to.description, errors: [:], charts: cards, hasCharts: true)

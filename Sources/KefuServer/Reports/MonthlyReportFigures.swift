@@ -10,7 +10,8 @@ import KefuDomain
 struct MonthlyReportFigures: Codable, Equatable, Sendable {
     struct Series: Codable, Equatable, Sendable {
         var name: String
-        var values: [Double]
+        /// nil: missing (``ChartData/isMissing(_:_:)``), which JSON cannot hold as a number.
+        var values: [Double?]
         var links: [String?]
     }
 
@@ -49,7 +50,7 @@ struct MonthlyReportFigures: Codable, Equatable, Sendable {
             Chart(
                 id: chart.id, title: t(chart.titleKey), kind: chart.kind.rawValue, format: Self.code(chart.data.format),
                 categories: chart.data.categories,
-                series: chart.data.series.map { Series(name: $0.name, values: $0.values, links: $0.links) },
+                series: chart.data.series.map(Series.init),
                 header: [t("report.column.label")] + chart.tableColumns,
                 rows: board.tableRows(chart, t: t).map { Row(label: $0.label, values: $0.values, link: $0.link) })
         }
@@ -61,7 +62,7 @@ struct MonthlyReportFigures: Codable, Equatable, Sendable {
                     id: id, title: t("report.leadership.\(id)"), kind: chart.kind.rawValue,
                     format: Self.code(chart.data.format),
                     categories: chart.data.categories,
-                    series: chart.data.series.map { Series(name: $0.name, values: $0.values, links: $0.links) },
+                    series: chart.data.series.map(Series.init),
                     header: chart.header,
                     rows: chart.rows.map { Row(label: $0.label, values: $0.values, link: $0.link) }))
         }
@@ -104,7 +105,9 @@ struct MonthlyReportFigures: Codable, Equatable, Sendable {
     static func card(_ chart: Chart, t: (String) -> String) -> HTMLFragment {
         let data = ChartData(
             categories: chart.categories,
-            series: chart.series.map { ChartSeries(name: $0.name, values: $0.values, links: $0.links) },
+            series: chart.series.map {
+                ChartSeries(name: $0.name, values: $0.values.map { $0 ?? .nan }, links: $0.links)
+            },
             format: format(chart.format))
         return ReportCard.render(
             SVGChart.Kind(rawValue: chart.kind) ?? .bar, data, title: chart.title, header: chart.header,
@@ -120,5 +123,12 @@ struct MonthlyReportFigures: Codable, Equatable, Sendable {
 
     static func decode(_ json: String) throws -> MonthlyReportFigures {
         try JSONDecoder().decode(MonthlyReportFigures.self, from: Data(json.utf8))
+    }
+}
+
+extension MonthlyReportFigures.Series {
+    /// A drawn series as stored: a missing value (not a number) as nil.
+    init(_ series: ChartSeries) {
+        self.init(name: series.name, values: series.values.map { $0.isFinite ? $0 : nil }, links: series.links)
     }
 }

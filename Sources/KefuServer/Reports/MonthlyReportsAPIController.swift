@@ -147,7 +147,7 @@ struct MonthlyReportsAPIController: RouteCollection {
                     "type": "array",
                     "items": Schema.object(
                         [
-                            "name": text, "values": ["type": "array", "items": ["type": "number"]],
+                            "name": text, "values": ["type": "array", "items": Schema.nullable("number")],
                             "links": ["type": "array", "items": Schema.nullable("string")],
                         ], required: ["name", "values", "links"]),
                 ],

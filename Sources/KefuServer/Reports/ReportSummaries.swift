@@ -145,6 +145,7 @@ struct ReportSummary: Sendable {
     static var all: [ReportSummary] {
         dashboard + StepTimeSummaries.summaries + NeedsSummaries.summaries + PartnerSummaries.summaries
             + ReplySummaries.summaries + MonthSummaries.summaries + ContractSummaries.summaries
+            + TrendSummaries.summaries
     }
 
     /// Creates the summaries' tables, fills them from the records and adds their triggers (a migration's work).

@@ -62,12 +62,12 @@ struct ReportsAPIController: RouteCollection {
         APIOperation(
             method: .GET, path: "/api/v1/reports/dashboard", tag: "Reports",
             summary:
-                "The supervisor's dashboard figures for a period: customers by stage (now), inquiries by channel, follow-ups on time and late per person, complaints by category; the counts compared with the previous period and the same days last year, inquiries by weekday (Monday first) and hour, each person's mean time to first answer, promised replies on time and late per person; complaints by severity with those resolved within the time limit, by the department forwarded to; each person's overdue follow-ups and promised replies now (R6.3); each specialist's plan in force in the period (the latest-starting) with every target's progress now, as the plan's page reads it",
+                "The supervisor's dashboard figures for a period: customers by stage (now), inquiries by channel, follow-ups on time and late per person, complaints by category; the counts compared with the previous period and the same days last year, inquiries by weekday (Monday first) and hour, each person's mean time to first answer, promised replies on time and late per person; complaints by severity with those resolved within the time limit, by the department forwarded to; each person's overdue follow-ups and promised replies now (R6.3); each specialist's plan in force in the period (the latest-starting) with every target's progress now, as the plan's page reads it; per month, the live files that came and how many are at intent, talks or signing (or beyond) now, and the satisfaction surveys answered with their average score",
             parameters: periodParameters + filterParameters, responses: [200: "ReportDashboard"]),
         APIOperation(
             method: .GET, path: "/api/v1/reports/records/{figure}", tag: "Reports",
             summary:
-                "The records behind one value of a figure (key: a channel, a person's id or 'none', a complaint category or severity, a department's id, a weekday 0–6 from Monday, an hour 0–23, or 'all'), newest first, a page at a time (page, perPage ≤ 100, 20 by default); totalItems is the figure's own value",
+                "The records behind one value of a figure (key: a channel, a person's id or 'none', a complaint category or severity, a department's id, a weekday 0–6 from Monday, an hour 0–23, a month '2026-03' for surveys, a month and a stage reached '2026-03:intent' or '2026-03:all' for customers, or 'all'), newest first, a page at a time (page, perPage ≤ 100, 20 by default); totalItems is the figure's own value",
             parameters: [
                 [
                     "name": "figure", "in": "path", "required": true,
@@ -174,12 +174,27 @@ struct ReportsAPIController: RouteCollection {
                                 ],
                             ], required: ["planID", "staffID", "title", "periodStart", "periodEnd", "targets"]),
                     ],
+                    "conversion": [
+                        "type": "array",
+                        "items": Schema.object(
+                            [
+                                "month": text, "newFiles": count, "reachedIntent": count, "reachedNegotiating": count,
+                                "reachedSigned": count,
+                            ],
+                            required: ["month", "newFiles", "reachedIntent", "reachedNegotiating", "reachedSigned"]),
+                    ],
+                    "satisfaction": [
+                        "type": "array",
+                        "items": Schema.object(
+                            ["month": text, "surveysAnswered": count, "averageScore": Schema.nullable("number")],
+                            required: ["month", "surveysAnswered"]),
+                    ],
                 ],
                 required: [
                     "from", "to", "funnel", "inquiriesByChannel", "followUps", "complaintsByCategory", "comparison",
                     "inquiriesByWeekday",
                     "inquiriesByHour", "responseTimes", "promisedReplies", "complaintsBySeverity",
-                    "complaintsByDepartment", "overdue", "plans",
+                    "complaintsByDepartment", "overdue", "plans", "conversion", "satisfaction",
                 ]),
             "ReportRecord": Schema.object(
                 [

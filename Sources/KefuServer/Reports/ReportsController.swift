@@ -56,7 +56,7 @@ struct ReportsController: RouteCollection {
                     id: $0.id, title: t($0.titleKey), body: board.card($0, t: t),
                     csvPath: SiteURL.reportExport($0.id).path(rawQuery: "from=\(period.from)&to=\(period.to)")
                         + filter.query,
-                    isFunnel: $0.kind == .funnel)
+                    note: $0.noteKey.map(t) ?? "")
             }
         }
     }
@@ -88,7 +88,9 @@ struct ReportsController: RouteCollection {
     }
 
     struct ChartCard: Encodable, Sendable {
-        var id: String; var title: String; var body: HTMLFragment; var csvPath: String; var isFunnel: Bool
+        var id: String; var title: String; var body: HTMLFragment; var csvPath: String
+        /// How the chart counts, where a reader would otherwise misread it ("" for none).
+        var note = ""
     }
     struct Page: Encodable {
         var from: String, to: String
@@ -257,6 +259,12 @@ struct ReportsController: RouteCollection {
                 (name ?? req.t("report.nobody")) + " · "
                 + req.t(
                     figure == .followUpsOverdue ? "report.series.follow_ups_overdue" : "report.series.replies_overdue")
+        case .surveysAnswered:
+            label = key
+        case .customersReached:
+            let parts = key.split(separator: ":", maxSplits: 1)
+            let step = parts.count == 2 ? String(parts[1]) : "all"
+            label = String(parts.first ?? "") + " · " + req.t("report.series.reached_\(step)")
         }
         let page = RecordsPage(
             title: req.t(

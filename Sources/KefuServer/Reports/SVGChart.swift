@@ -185,17 +185,28 @@ enum SVGChart {
         w.raw("</g><g class=\"chart-marks\">")
         for s in data.series.indices {
             let points = layout.marks.filter { $0.series == s }
-            w.raw("<polyline fill=\"none\" stroke-width=\"2\" stroke=\"")
-            w.text(colour(s))
-            w.raw("\" points=\"")
+            // One polyline per run of neighbouring categories: a missing value is a gap, not a fall to zero.
+            var runs: [[ChartMark]] = []
             for mark in points {
-                guard case .point(let p) = mark.shape else { continue }
-                w.number(p.x)
-                w.raw(",")
-                w.number(p.y)
-                w.raw(" ")
+                if let last = runs.last?.last, last.category + 1 == mark.category {
+                    runs[runs.count - 1].append(mark)
+                } else {
+                    runs.append([mark])
+                }
             }
-            w.raw("\"/>")
+            for run in runs where run.count > 1 {
+                w.raw("<polyline fill=\"none\" stroke-width=\"2\" stroke=\"")
+                w.text(colour(s))
+                w.raw("\" points=\"")
+                for mark in run {
+                    guard case .point(let p) = mark.shape else { continue }
+                    w.number(p.x)
+                    w.raw(",")
+                    w.number(p.y)
+                    w.raw(" ")
+                }
+                w.raw("\"/>")
+            }
             for mark in points {
                 guard case .point(let p) = mark.shape else { continue }
                 openLink(&w, data.link(mark.series, mark.category))

@@ -53,8 +53,7 @@ struct StepTimesController: RouteCollection {
                     id: "step-\(step.rawValue)", title: t("report.step.\(step.rawValue)"),
                     body: report.card(step, t: t),
                     csvPath: SiteURL.stepTimesExport(step.rawValue).path(
-                        rawQuery: "from=\(period.from)&to=\(period.to)"),
-                    isFunnel: false)
+                        rawQuery: "from=\(period.from)&to=\(period.to)"))
             }
             let page = ReportsController.Page(
                 from: period.from.description, to: period.to.description, errors: [:], charts: cards, hasCharts: true)

@@ -17,6 +17,11 @@ struct SupervisorDashboard: Sendable {
         /// A column the table shows beside the series' values (the share within the time limit), not drawn.
         var extra: Extra? = nil
 
+        /// Where a table row leads when not to its first series' mark.
+        var rowLinks: [String]? = nil
+        /// How the chart counts, shown above it.
+        var noteKey: String? = nil
+
         struct Extra: Sendable { var column: String; var values: [String] }
 
         /// Every column heading after the first.
@@ -38,6 +43,8 @@ struct SupervisorDashboard: Sendable {
     var severities: [DashboardFigures.SeverityCount]
     var departments: [DashboardFigures.DepartmentCount]
     var overdue: [DashboardFigures.PersonOverdue]
+    var conversions: [DashboardFigures.MonthConversion]
+    var satisfaction: [DashboardFigures.MonthSatisfaction]
     /// Each specialist's plan in force and its targets' progress; empty where the caller read none.
     var plans: [PlanFigures.Plan] = []
 
@@ -53,7 +60,7 @@ struct SupervisorDashboard: Sendable {
         "funnel", "period-comparison", "inquiries-by-channel", "inquiries-by-weekday", "inquiries-by-hour",
         "response-times",
         "replies-on-time", "follow-ups-on-time", "complaints-by-category", "complaints-by-severity",
-        "complaints-by-department", "overdue-by-person",
+        "complaints-by-department", "overdue-by-person", "conversion-by-month", "satisfaction-trend",
     ]
 
     static func load(
@@ -77,6 +84,8 @@ struct SupervisorDashboard: Sendable {
         let severities = try await figures.complaintsBySeverity(span)
         let departments = try await figures.complaintsByDepartment(span)
         let overdue = try await figures.overdue(now: now)
+        let conversions = try await figures.conversion(period)
+        let satisfaction = try await figures.satisfaction(period)
         let range = "from=\(period.from)&to=\(period.to)" + filter.query
         func records(_ figure: DashboardFigures.Figure, _ key: String) -> String {
             SiteURL.reportRecords(figure.rawValue).path(
@@ -172,7 +181,7 @@ struct SupervisorDashboard: Sendable {
             [
                 Chart(
                     id: "funnel", titleKey: "report.chart.funnel", kind: .funnel, data: ChartData(stagePoints),
-                    columns: [t("report.column.customers")]),
+                    columns: [t("report.column.customers")], noteKey: "report.funnel_note"),
                 Chart(
                     id: "period-comparison", titleKey: "report.chart.period_comparison", kind: .bar,
                     data: comparisonData,
@@ -219,12 +228,61 @@ struct SupervisorDashboard: Sendable {
                     id: "overdue-by-person", titleKey: "report.chart.overdue_by_person", kind: .stackedBar,
                     data: overdueData,
                     columns: overdueData.series.map(\.name)),
+                conversionChart(conversions, link: records, t: t),
+                satisfactionChart(satisfaction, link: records, t: t),
             ] + (plans.map { [planChart($0, t: t)] } ?? [])
         return SupervisorDashboard(
             period: period, filter: filter, charts: charts, funnel: funnel, inquiries: inquiries, followUps: followUps,
             complaints: complaints,
             comparison: comparison, weekdays: weekdays, hours: hours, responses: responses, replies: replies,
-            severities: severities, departments: departments, overdue: overdue, plans: plans ?? [])
+            severities: severities, departments: departments, overdue: overdue, conversions: conversions,
+            satisfaction: satisfaction, plans: plans ?? [])
+    }
+
+    /// Per month the files came in, the share that went on at each step (a month with nobody at the step
+    /// before is a gap in the line and "—" in the table); each point leads to the files that reached the step, the
+    /// table's row to all of the month's, its last column the counts behind the shares.
+    static func conversionChart(
+        _ months: [DashboardFigures.MonthConversion], link: (DashboardFigures.Figure, String) -> String,
+        t: (String) -> String
+    ) -> Chart {
+        let steps = StageConversion.steps
+        let series = steps.indices.map { step in
+            ChartSeries(
+                name: t("report.series.reached_\(steps[step].rawValue)"),
+                values: months.map { $0.conversion.rate(step) ?? .nan },
+                links: months.map { link(.customersReached, DashboardFigures.cohortKey($0.month, steps[step])) })
+        }
+        return Chart(
+            id: "conversion-by-month", titleKey: "report.chart.conversion_by_month", kind: .line,
+            data: ChartData(categories: months.map(\.month.description), series: series, format: .share),
+            columns: series.map(\.name),
+            extra: .init(
+                column: t("report.column.files_reached"),
+                values: months.map { month in
+                    ([month.conversion.files] + month.conversion.reached).map(String.init).joined(separator: " → ")
+                }),
+            rowLinks: months.map { link(.customersReached, DashboardFigures.cohortKey($0.month, nil)) },
+            noteKey: "report.conversion_note")
+    }
+
+    /// The surveys answered per month and their average score (1–5); a point leads to the month's surveys.
+    static func satisfactionChart(
+        _ months: [DashboardFigures.MonthSatisfaction], link: (DashboardFigures.Figure, String) -> String,
+        t: (String) -> String
+    ) -> Chart {
+        Chart(
+            id: "satisfaction-trend", titleKey: "report.chart.satisfaction_trend", kind: .line,
+            data: ChartData(
+                categories: months.map(\.month.description),
+                series: [
+                    ChartSeries(
+                        name: t("report.series.average_score"),
+                        values: months.map { (($0.average ?? .nan) * 10).rounded() / 10 },
+                        links: months.map { link(.surveysAnswered, $0.month.description) })
+                ]),
+            columns: [t("report.series.average_score")],
+            extra: .init(column: t("report.column.surveys_answered"), values: months.map { String($0.surveys) }))
     }
 
     /// Per specialist, how far their plan is reached: the mean of its targets' shares reached (each at most
@@ -256,9 +314,12 @@ struct SupervisorDashboard: Sendable {
         var rows = chart.data.categories.indices.map { c in
             (
                 label: chart.data.categories[c],
-                values: chart.data.series.indices.map { chart.data.format.text(chart.data.value($0, c)) }
+                values: chart.data.series.indices.map { series in
+                    if chart.data.isMissing(series, c) { return "—" }
+                    return chart.data.format.text(chart.data.value(series, c))
+                }
                     + (chart.extra.map { [$0.values[c]] } ?? []),
-                link: chart.data.link(0, c)
+                link: chart.rowLinks?[c] ?? chart.data.link(0, c)
             )
         }
         if chart.id == "funnel", let lost = funnel.first(where: { $0.key == CustomerStage.lost.rawValue }) {
@@ -358,6 +419,17 @@ struct SupervisorDashboard: Sendable {
         }
         /// Each specialist's plan in force in the period (the latest-starting) and its targets' progress now.
         var plans: [PersonPlan]
+        struct MonthConversion: Content, Equatable {
+            var month: String; var newFiles: Int; var reachedIntent: Int; var reachedNegotiating: Int
+            var reachedSigned: Int
+        }
+        struct MonthSatisfaction: Content, Equatable {
+            var month: String; var surveysAnswered: Int; var averageScore: Double?
+        }
+        /// Per month of the period, the live files that came and how many are at intent, talks, signing or beyond now.
+        var conversion: [MonthConversion]
+        /// Per month of the period, the satisfaction surveys answered and their average score (1–5).
+        var satisfaction: [MonthSatisfaction]
     }
 
     func dto(t: (String) -> String) -> DTO {
@@ -403,6 +475,14 @@ struct SupervisorDashboard: Sendable {
                             figure: $0.figure.rawValue, label: t("assessment.figure.\($0.figure.rawValue)"),
                             target: $0.target, measured: $0.measured, percent: $0.percent, isMet: $0.isMet)
                     })
+            },
+            conversion: conversions.map {
+                .init(
+                    month: $0.month.description, newFiles: $0.conversion.files, reachedIntent: $0.conversion.reached[0],
+                    reachedNegotiating: $0.conversion.reached[1], reachedSigned: $0.conversion.reached[2])
+            },
+            satisfaction: satisfaction.map {
+                .init(month: $0.month.description, surveysAnswered: $0.surveys, averageScore: $0.average)
             })
     }
 }
