@@ -3,7 +3,7 @@
 # dashboard (page and JSON) for a month and for a year p95 ≤ 300 ms; a drill-down list p95 ≤ 50 ms.
 # Usage (after bench/generate.py, bench/generate_frontline.py and bench/generate_complaints.py):
 #   swift build -c release --product kefu --scratch-path .build-release
-#   KEFU_DATA_DIR=bench/out/data .build-release/release/kefu migrate   # adds the report indexes and every summary table (CreateReportSummaries, CreateStepTimeSummaries, CreateNeedsSummaries, CreateLeadershipSummaries, CreateReplySummaries, CreateMonthSummaries, CreateContractSummaries, CreateFineStepTimeSummaries), filled from the records
+#   KEFU_DATA_DIR=bench/out/data .build-release/release/kefu migrate   # adds the report indexes and every summary table (CreateReportSummaries, CreateStepTimeSummaries, CreateNeedsSummaries, CreateLeadershipSummaries, CreateReplySummaries, CreateMonthSummaries, CreateContractSummaries, CreateFineStepTimeSummaries, CreateCohortSummaries), filled from the records
 #   KEFU_DATA_DIR=bench/out/data .build-release/release/kefu summaries rebuild   # after generating with triggers off
 #   bash bench/run_reports.sh                  # prints the table; also bench/out/reports.txt
 set -euo pipefail
@@ -48,3 +48,8 @@ measure "needs analysis page, a year (HTML)"             ""             "/report
 measure "drill-down: technology customers, a year"       "$SUPERVISOR"  "/api/v1/reports/needs/records/industry?key=technology&from=$YEAR_FROM&to=$TO"
 measure "leadership dashboard, a year (JSON)"            "$SUPERVISOR"  "/api/v1/reports/leadership?from=$YEAR_FROM&to=$TO"
 measure "drill-down: this month's contracts"             "$SUPERVISOR"  "/api/v1/reports/leadership/records?month=$YEAR_MONTH&from=$YEAR_FROM&to=$TO"
+# The dashboard over time (12-05): the files of last month that signed or came at all, this month's surveys.
+LAST_MONTH=$(date -u -d "$(date -u +%Y-%m-01) - 1 day" +%Y-%m)
+measure "drill-down: last month's files that signed"    "$SUPERVISOR"  "/api/v1/reports/records/customers-reached?key=$LAST_MONTH:signed&from=$YEAR_FROM&to=$TO"
+measure "drill-down: last month's new files"            "$SUPERVISOR"  "/api/v1/reports/records/customers-reached?key=$LAST_MONTH:all&from=$YEAR_FROM&to=$TO"
+measure "drill-down: this month's surveys answered"     "$SUPERVISOR"  "/api/v1/reports/records/surveys-answered?key=$YEAR_MONTH&from=$YEAR_FROM&to=$TO"

@@ -37,6 +37,7 @@ enum ComplaintForwardKind: RecordKind {
     static let attachments: AttachmentRules? = AttachmentRules(types: [.pdf, .jpg, .png, .docx], maxBytes: 20 << 20)
     static var owner: RecordOwner? { RecordOwner(kind: ComplaintKind.self, column: "complaint_id") }
     static let tracked = ["status", "answer", "chased_at"]
+    static let trackedValues: [String: TrackedValue] = ["chased_at": .instant]
     static let conflictMessageKey = "error.conflict.complaint"
 }
 

@@ -43,6 +43,7 @@ enum ObligationRecordKind: RecordKind {
     static let customerColumn: String? = "customer_id"
     static var owner: RecordOwner? { RecordOwner(kind: ContractKind.self, column: "contract_id") }
     static let tracked = ["done_at", "done_by_staff_id"]
+    static let trackedValues: [String: TrackedValue] = ["done_at": .instant, "done_by_staff_id": .staff]
 }
 
 /// A reminder given to the customer about an obligation: channel, what was said, when.
@@ -63,6 +64,7 @@ enum ProcedureStepKind: RecordKind {
     static let recordType = "procedure_step", table = "procedure_steps"
     static var owner: RecordOwner? { RecordOwner(kind: ProcedureRecordKind.self, column: "procedure_id") }
     static let tracked = ["status", "started_on", "done_on", "helper_staff_id", "note"]
+    static let trackedValues: [String: TrackedValue] = ["helper_staff_id": .staff]
 }
 
 extension ContractKind: ConflictAnswering {

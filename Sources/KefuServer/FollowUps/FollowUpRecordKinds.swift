@@ -10,6 +10,7 @@ enum FollowUpKind: LoadableRecordKind {
     static let personal: [PersonalColumn] = [.init("purpose", .marker), .init("outcome", .markerIfPresent)]
     /// When it is due and what came of it: what a person changes after planning.
     static let tracked = ["due_at", "outcome"]
+    static let trackedValues: [String: TrackedValue] = ["due_at": .instant]
     static let conflictMessageKey = "error.conflict.follow_up"
 
     static func load(_ id: Int, on database: any Database) async throws -> (

@@ -15,6 +15,7 @@ enum InquiryKind: LoadableRecordKind {
     ]
     /// The handler, the state and the reply: what a person changes after intake.
     static let tracked = ["status", "staff_id", "reply"]
+    static let trackedValues: [String: TrackedValue] = ["staff_id": .staff]
     static let conflictMessageKey = "error.conflict.inquiry"
 
     static func load(_ id: Int, on database: any Database) async throws -> (

@@ -49,6 +49,7 @@ enum FeedbackRecordKind: LoadableRecordKind {
     static let numbering: Numbering? = .yearly(prefix: "YJ")
     static let personal: [PersonalColumn] = [.init("content", .marker), .init("response", .markerIfPresent)]
     static let tracked = ["state", "department_id", "request", "due_at", "response"]
+    static let trackedValues: [String: TrackedValue] = ["department_id": .department, "due_at": .instant]
     static let conflictMessageKey = "error.conflict.feedback"
 
     /// R1.3: the specialist responsible owns it; the department it was forwarded to sees it.

@@ -7,6 +7,7 @@ enum StaffKind: RecordKind {
     static let recordType = "staff", table = "staff"
     /// What a person edits on the account; the password hash is never kept in the change history.
     static let tracked = ["display_name", "department_id", "role", "language", "is_active"]
+    static let trackedValues: [String: TrackedValue] = ["department_id": .department]
     static let conflictMessageKey = "error.conflict.staff"
 }
 

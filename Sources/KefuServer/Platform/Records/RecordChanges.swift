@@ -33,6 +33,29 @@ enum RecordChanges {
         }
     }
 
+    /// An instant as the change rows keep it: ISO 8601 in UTC with fractions of a second.
+    static func instantText(_ date: Date) -> String {
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        return formatter.string(from: date)
+    }
+
+    /// An instant read back from a change row: ISO 8601 as written now, or as rows written before it
+    /// kept it — SQLite's seconds since 1970, PostgreSQL's `2026-12-05 12:00:00.5+00`. nil for other text.
+    static func instant(from text: String) -> Date? {
+        if let seconds = Double(text) { return Date(timeIntervalSince1970: seconds) }
+        var iso = text.replacingOccurrences(of: " ", with: "T")
+        if iso.range(of: #"[+-]\d\d$"#, options: .regularExpression) != nil { iso += ":00" }
+        let formatter = ISO8601DateFormatter()
+        for options: ISO8601DateFormatter.Options in [
+            [.withInternetDateTime, .withFractionalSeconds], [.withInternetDateTime],
+        ] {
+            formatter.formatOptions = options
+            if let date = formatter.date(from: iso) { return date }
+        }
+        return nil
+    }
+
     /// The fields of `recordType` whose values are personal: tracked and declared personal.
     static func personalFields(of recordType: String, kinds: [any RecordKind.Type] = RecordKinds.all) -> Set<String> {
         guard let kind = kinds.first(where: { $0.recordType == recordType }) else { return [] }

@@ -59,6 +59,31 @@ extension RecordConflict {
         return try await ConflictBody(error: detail, current: current).encodeResponse(status: .conflict, for: request)
     }
 
+    /// The people and departments the changes name, by the id the change rows keep.
+    static func names(
+        of changes: [RecordChanges.Entry], meanings: [String: TrackedValue], on database: any Database
+    ) async throws -> (staff: [String: String], departments: [String: String]) {
+        func ids(_ meaning: TrackedValue) -> [Int] {
+            Set(
+                changes.filter { meanings[$0.field] == meaning }.flatMap { [$0.oldValue, $0.newValue] }.compactMap {
+                    $0.flatMap { Int($0) }
+                }
+            ).sorted()
+        }
+        struct Named: Decodable { var id: Int; var name: String }
+        func read(_ table: String, _ column: String, _ ids: [Int]) async throws -> [String: String] {
+            guard !ids.isEmpty else { return [:] }
+            let rows = try await database.sql().raw(
+                "SELECT id, \(unsafeRaw: column) AS name FROM \(unsafeRaw: table) WHERE id IN (\(binds: ids))"
+            ).allRows(Named.self)
+            return Dictionary(uniqueKeysWithValues: rows.map { (String($0.id), $0.name) })
+        }
+        return (
+            try await read("staff", "display_name", ids(.staff)),
+            try await read("departments", "name", ids(.department))
+        )
+    }
+
     /// The page's view: the changes since the version read, masked by the same rule as every change
     /// history, and the fields the person sent (never the CSRF token or the version).
     /// `keepsTyped`: the page shows its own forms filled as typed, so the view lists no typed fields.
@@ -78,9 +103,16 @@ extension RecordConflict {
         func label(_ key: String, or fallback: String) -> String {
             localizer.hasKey(key) ? request.t(key) : fallback
         }
+        let meanings = kind?.trackedValues ?? [:]
+        let names = try await Self.names(of: changes, meanings: meanings, on: request.db)
         func value(_ field: String, _ text: String?) -> String {
             guard let text, !text.isEmpty else { return "—" }
-            return label("\(recordType).\(field).\(text)", or: text)
+            switch meanings[field] {
+            case .instant: return RecordChanges.instant(from: text).map(DisplayFormat.dateTime) ?? text
+            case .staff: return names.staff[text] ?? text
+            case .department: return names.departments[text] ?? text
+            case nil: return label("\(recordType).\(field).\(text)", or: text)
+            }
         }
         let sent = keepsTyped ? [:] : ((try? request.content.decode([String: String].self)) ?? [:])
         let typed =

@@ -26,8 +26,22 @@ protocol RecordKind {
     /// The columns whose changes the write path keeps (`record_changes`: old and new value, who, when);
     /// a personal one among them is masked on read and cleared by anonymization like the column.
     static var tracked: [String] { get }
+    /// What the values of tracked columns are, where they are not words of their own: an instant is kept
+    /// in the change rows as ISO 8601 (the same on both databases) and read in the office's time, a
+    /// person or a department by name — never a raw number on a page.
+    static var trackedValues: [String: TrackedValue] { get }
     /// What a conflict on a record of the kind says ("someone changed this complaint meanwhile").
     static var conflictMessageKey: String { get }
+}
+
+/// What a tracked column holds, where a reader needs more than its text.
+enum TrackedValue: Sendable {
+    /// A moment (Fluent `.datetime`).
+    case instant
+    /// A member of staff's id.
+    case staff
+    /// A department's id.
+    case department
 }
 
 /// The kind a record is part of and the column that names it.
@@ -44,6 +58,7 @@ extension RecordKind {
     static var attachments: AttachmentRules? { nil }
     static var owner: RecordOwner? { nil }
     static var tracked: [String] { [] }
+    static var trackedValues: [String: TrackedValue] { [:] }
     static var conflictMessageKey: String { "error.conflict" }
 }
 

@@ -94,8 +94,17 @@ enum RecordWrites {
     ) async throws -> Written {
         let sql = try tx.sql()
         let tracked = Kind.tracked
+        // An instant is read as a date, not cast: SQLite would give its seconds, PostgreSQL its own text.
         let values = tracked.enumerated().map { index, column -> SQLQueryString in
-            "CAST(\(unsafeRaw: column) AS TEXT) AS \(unsafeRaw: "tracked_\(index)")"
+            Kind.trackedValues[column] == .instant
+                ? "\(unsafeRaw: column) AS \(unsafeRaw: "tracked_\(index)")"
+                : "CAST(\(unsafeRaw: column) AS TEXT) AS \(unsafeRaw: "tracked_\(index)")"
+        }
+        func text(_ row: any SQLRow, _ index: Int) throws -> String? {
+            guard Kind.trackedValues[tracked[index]] == .instant else {
+                return try row.decode(column: "tracked_\(index)", as: String?.self)
+            }
+            return try row.decode(column: "tracked_\(index)", as: Date?.self).map(RecordChanges.instantText)
         }
         let customer: SQLQueryString =
             Kind.customerColumn.map { "\(unsafeRaw: $0) AS owning_customer" } ?? "NULL AS owning_customer"
@@ -120,8 +129,8 @@ enum RecordWrites {
         let claimed = try after.decode(column: "claimed_version", as: Int.self)
         var changes: [RecordFieldChange] = []
         for (index, field) in tracked.enumerated() {
-            let old = try before.decode(column: "tracked_\(index)", as: String?.self)
-            let new = try after.decode(column: "tracked_\(index)", as: String?.self)
+            let old = try text(before, index)
+            let new = try text(after, index)
             if old != new { changes.append(RecordFieldChange(field: field, oldValue: old, newValue: new)) }
         }
         if let owner = Kind.owner {
