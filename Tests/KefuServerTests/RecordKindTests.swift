@@ -137,6 +137,28 @@ struct RecordKindTests {
     }
 
     @Test(
+        "every kind's table has id and the column of when a record was made; every kind that is edited has version and updated_at, and one written once is never on the write path",
+        arguments: TestDatabase.available)
+    func tableShapes(database: TestDatabase) async throws {
+        try await withApp(on: database) { t in
+            for kind in RecordKinds.all {
+                let columns = try await t.columns(of: kind.table)
+                #expect(columns.contains("id"), "\(kind.table).id")
+                #expect(columns.contains(kind.createdColumn), "\(kind.table).\(kind.createdColumn)")
+                if kind.isAppendOnly {
+                    #expect(kind.tracked.isEmpty, "\(kind.recordType) is written once: it tracks no changes")
+                } else {
+                    #expect(columns.contains("version"), "\(kind.table).version")
+                    #expect(columns.contains("updated_at"), "\(kind.table).updated_at")
+                }
+                for column in kind.tracked + kind.personal.map(\.column) {
+                    #expect(columns.contains(column), "\(kind.table).\(column)")
+                }
+            }
+        }
+    }
+
+    @Test(
         "a merge moves one record of every kind that belongs to a customer — inquiries included",
         arguments: TestDatabase.available)
     func mergeMovesEveryKind(database: TestDatabase) async throws {

@@ -205,6 +205,7 @@ enum KefuMigrations {
             AddUpdatedAtToDepartments(), ConvertMoreAuditDetails(), AddCustomerIndustryIndex(),
             AddTimesToComplaintParts(),
             AddTimesToContractParts(), AddIDsToComplaintTimeLimits(), CreateCohortSummaries(),
+            AddVersionsAndTimesToRecords(),
         ]
     }
 }

@@ -47,4 +47,5 @@ extension AssessmentKind: ConflictAnswering {
 /// A decision that followed an assessment (bonus, promotion, improvement plan …), with its basis.
 enum AssessmentDecisionKind: RecordKind {
     static let recordType = "assessment_decision", table = "assessment_decisions"
+    static let isAppendOnly = true, createdColumn = "decided_at"
 }

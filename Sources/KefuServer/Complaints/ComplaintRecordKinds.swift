@@ -51,6 +51,7 @@ extension RecordWrite.TimelineSubject {
 /// An update given to the customer about their complaint: channel, what was said, when.
 enum ComplaintUpdateKind: RecordKind {
     static let recordType = "complaint_update", table = "complaint_updates"
+    static let isAppendOnly = true
     static let customerColumn: String? = "customer_id"
     static let personal: [PersonalColumn] = [.init("content", .marker)]
 }
@@ -58,6 +59,7 @@ enum ComplaintUpdateKind: RecordKind {
 /// A span the complaint's clock was paused, waiting for the customer.
 enum ComplaintPauseKind: RecordKind {
     static let recordType = "complaint_pause", table = "complaint_pauses"
+    static let createdColumn = "started_at"
 }
 
 extension ComplaintKind: ConflictAnswering {

@@ -358,7 +358,8 @@ struct ComplaintWorkflow {
             case .waitForCustomer:
                 try await tx.sql().raw(
                     """
-                    INSERT INTO complaint_pauses (complaint_id, started_at, reason) VALUES (\(bind: row.id), \(bind: context.now), \(bind: reason))
+                    INSERT INTO complaint_pauses (complaint_id, started_at, reason, updated_at, version)
+                    VALUES (\(bind: row.id), \(bind: context.now), \(bind: reason), \(bind: context.now), 1)
                     """
                 ).run()
                 set = "\(set), first_responded_at = COALESCE(first_responded_at, \(bind: context.now))"
@@ -389,7 +390,10 @@ struct ComplaintWorkflow {
 
     private func closeOpenPause(_ id: Int, at date: Date, on tx: any Database) async throws {
         try await tx.sql().raw(
-            "UPDATE complaint_pauses SET ended_at = \(bind: date) WHERE complaint_id = \(bind: id) AND ended_at IS NULL"
+            """
+            UPDATE complaint_pauses SET ended_at = \(bind: date), updated_at = \(bind: date), version = version + 1
+            WHERE complaint_id = \(bind: id) AND ended_at IS NULL
+            """
         ).run()
     }
 

@@ -14,6 +14,7 @@ enum SurveyKind: RecordKind {
 /// The score a survey gave to one person and department (read by staff assessment, R5.3).
 enum SurveyAttributionKind: RecordKind {
     static let recordType = "survey_attribution", table = "survey_attributions"
+    static let isAppendOnly = true, createdColumn = "answered_at"
 }
 
 /// Satisfaction surveys (issue 13 §5): a link per matter — random, single use, expiring; only its
@@ -60,15 +61,15 @@ struct SurveyStore {
         try await database.transaction { tx in
             try await tx.sql().raw(
                 """
-                UPDATE surveys SET expires_at = \(bind: context.now) WHERE subject_type = \(bind: subject) AND subject_id = \(bind: row.id)
+                UPDATE surveys SET expires_at = \(bind: context.now), updated_at = \(bind: context.now), version = version + 1 WHERE subject_type = \(bind: subject) AND subject_id = \(bind: row.id)
                 AND answered_at IS NULL AND expires_at > \(bind: context.now)
                 """
             ).run()
             try await tx.sql().raw(
                 """
-                INSERT INTO surveys (subject_type, subject_id, customer_id, token_hash, created_at, created_by_staff_id, expires_at)
+                INSERT INTO surveys (subject_type, subject_id, customer_id, token_hash, created_at, created_by_staff_id, expires_at, updated_at, version)
                 VALUES (\(bind: subject), \(bind: row.id), \(bind: row.customerID), \(bind: Secrets.fingerprint(token)), \(bind: context.now),
-                        \(bind: context.actorStaffID), \(bind: expires))
+                        \(bind: context.actorStaffID), \(bind: expires), \(bind: context.now), 1)
                 """
             ).run()
             try await AuditLog.record(
@@ -181,7 +182,8 @@ struct SurveyStore {
         return try await database.transaction { tx in
             let claimed = try await tx.sql().raw(
                 """
-                UPDATE surveys SET answered_at = \(bind: now), score = \(bind: answer.score), resolved = \(bind: answer.resolved), comment = \(bind: answer.comment)
+                UPDATE surveys SET answered_at = \(bind: now), score = \(bind: answer.score), resolved = \(bind: answer.resolved), comment = \(bind: answer.comment),
+                    updated_at = \(bind: now), version = version + 1
                 WHERE id = \(bind: survey.id) AND answered_at IS NULL AND expires_at > \(bind: now) RETURNING id
                 """
             ).first()

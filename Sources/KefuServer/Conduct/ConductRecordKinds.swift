@@ -32,6 +32,7 @@ extension ViolationRecordKind: ConflictAnswering {
 /// A record linked to a violation as evidence (an overdue promised reply, a complaint, audit entries).
 enum ViolationLinkRecordKind: RecordKind {
     static let recordType = "violation_link", table = "violation_links"
+    static let isAppendOnly = true
     static var owner: RecordOwner? { RecordOwner(kind: ViolationRecordKind.self, column: "violation_id") }
 }
 

@@ -33,6 +33,7 @@ enum ContractClauseKind: RecordKind {
 /// The customer's questions about a contract and the answers given (R1.2): what they asked is personal.
 enum ContractQuestionKind: RecordKind {
     static let recordType = "contract_question", table = "contract_questions"
+    static let isAppendOnly = true, createdColumn = "asked_at"
     static let customerColumn: String? = "customer_id"
     static let personal: [PersonalColumn] = [.init("question", .marker), .init("answer", .markerIfPresent)]
 }
@@ -49,6 +50,7 @@ enum ObligationRecordKind: RecordKind {
 /// A reminder given to the customer about an obligation: channel, what was said, when.
 enum ObligationNoticeKind: RecordKind {
     static let recordType = "obligation_notice", table = "obligation_notices"
+    static let isAppendOnly = true, createdColumn = "given_at"
     static let customerColumn: String? = "customer_id"
     static let personal: [PersonalColumn] = [.init("content", .marker)]
 }

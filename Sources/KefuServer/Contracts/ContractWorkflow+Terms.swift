@@ -22,7 +22,7 @@ extension ContractWorkflow {
             let updated = try await tx.sql().raw(
                 """
                 UPDATE contract_clauses SET explained_at = \(bind: context.now), explained_by_staff_id = \(bind: context.actorStaffID),
-                    note = \(bind: note.isEmpty ? nil : note)
+                    note = \(bind: note.isEmpty ? nil : note), updated_at = \(bind: context.now), version = version + 1
                 WHERE id = \(bind: clauseID) AND contract_id = \(bind: contractID) AND explained_at IS NULL RETURNING id
                 """
             ).first()

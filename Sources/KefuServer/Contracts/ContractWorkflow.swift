@@ -81,15 +81,17 @@ struct ContractWorkflow {
             for (position, line) in template.documents.enumerated() {
                 try await sql.raw(
                     """
-                    INSERT INTO contract_checklist_items (contract_id, position, code, name, is_required, status, updated_at, version)
-                    VALUES (\(bind: id), \(bind: position + 1), \(bind: line.code), \(bind: line.name), \(bind: line.isRequired), 'missing', \(bind: context.now), 1)
+                    INSERT INTO contract_checklist_items (contract_id, position, code, name, is_required, status, created_at, updated_at, version)
+                    VALUES (\(bind: id), \(bind: position + 1), \(bind: line.code), \(bind: line.name), \(bind: line.isRequired), 'missing', \(bind: context.now),
+                            \(bind: context.now), 1)
                     """
                 ).run()
             }
             for (position, line) in template.clauses.enumerated() {
                 try await sql.raw(
                     """
-                    INSERT INTO contract_clauses (contract_id, position, code, name) VALUES (\(bind: id), \(bind: position + 1), \(bind: line.code), \(bind: line.name))
+                    INSERT INTO contract_clauses (contract_id, position, code, name, created_at, updated_at, version)
+                    VALUES (\(bind: id), \(bind: position + 1), \(bind: line.code), \(bind: line.name), \(bind: context.now), \(bind: context.now), 1)
                     """
                 ).run()
             }

@@ -38,6 +38,7 @@ enum CustomerFileToShow: LoadableRecordKind {
 /// Calls, e-mails, chats and visits (R2.3): what was said may name people.
 enum CommunicationKind: RecordKind {
     static let recordType = "communication_record", table = "communication_records"
+    static let isAppendOnly = true
     static let customerColumn: String? = "customer_id"
     static let personal: [PersonalColumn] = [
         .init("summary", .marker), .init("content", .empty), .init("next_step", .empty),
@@ -47,6 +48,7 @@ enum CommunicationKind: RecordKind {
 /// The file's change history (R4.3): the old and new values of contact fields are personal.
 enum CustomerChangeKind: RecordKind {
     static let recordType = "customer_change", table = "customer_changes"
+    static let isAppendOnly = true, createdColumn = "changed_at"
     static let customerColumn: String? = "customer_id"
     static let personal: [PersonalColumn] = [.init("old_value", .stars), .init("new_value", .stars)]
 }

@@ -32,5 +32,6 @@ enum InspectionSettingsKind: RecordKind {
 /// The phrases to avoid marked in a communication record (part of it: they go with it).
 enum CommunicationPhraseMarkKind: RecordKind {
     static let recordType = "communication_phrase_mark", table = "communication_phrase_marks"
+    static let isAppendOnly = true
     static var owner: RecordOwner? { RecordOwner(kind: CommunicationKind.self, column: "communication_record_id") }
 }

@@ -88,8 +88,8 @@ struct InspectionStore {
             guard
                 let id = try await sql.raw(
                     """
-                    INSERT INTO inspection_settings (department_id, checklist, phrases, updated_at, version)
-                    VALUES (\(bind: departmentID), \(bind: checklistJSON), \(bind: phrasesJSON), \(bind: context.now), 1)
+                    INSERT INTO inspection_settings (department_id, checklist, phrases, created_at, updated_at, version)
+                    VALUES (\(bind: departmentID), \(bind: checklistJSON), \(bind: phrasesJSON), \(bind: context.now), \(bind: context.now), 1)
                     ON CONFLICT (department_id) DO NOTHING RETURNING id
                     """
                 ).first()?.decode(column: "id", as: Int.self)

@@ -18,6 +18,7 @@ enum ProjectKind: LoadableRecordKind {
 /// free text that may name the person does not.
 enum RecommendationKind: RecordKind {
     static let recordType = "recommendation", table = "recommendations"
+    static let createdColumn = "recommended_at"
     static let customerColumn: String? = "customer_id"
     static let personal: [PersonalColumn] = [.init("material", .empty), .init("reaction_reason", .markerIfPresent)]
 }

@@ -140,9 +140,11 @@ struct RecommendationStore {
             let id =
                 try await tx.sql().raw(
                     """
-                    INSERT INTO recommendations (customer_id, project_id, project_version, staff_id, recommended_at, presentation, material, score, explanation)
+                    INSERT INTO recommendations (customer_id, project_id, project_version, staff_id, recommended_at, presentation, material, score, explanation,
+                                                 updated_at, version)
                     VALUES (\(bind: customerID), \(bind: project.id), \(bind: project.version), \(bind: context.actorStaffID), \(bind: context.now),
-                            \(bind: input.presentation), \(bind: (input.material ?? "").trimmed), \(bind: ranked.score), \(bind: explanation))
+                            \(bind: input.presentation), \(bind: (input.material ?? "").trimmed), \(bind: ranked.score), \(bind: explanation),
+                            \(bind: context.now), 1)
                     RETURNING id
                     """
                 ).first()?.decode(column: "id", as: Int.self) ?? 0
@@ -191,7 +193,7 @@ struct RecommendationStore {
             let updated = try await tx.sql().raw(
                 """
                 UPDATE recommendations SET reaction = \(bind: input.reaction), reaction_reason = \(bind: reason.isEmpty ? nil : reason),
-                    reaction_at = \(bind: context.now)
+                    reaction_at = \(bind: context.now), updated_at = \(bind: context.now), version = version + 1
                 WHERE id = \(bind: recommendationID) AND customer_id = \(bind: customerID)
                 RETURNING project_id
                 """

@@ -32,6 +32,7 @@ extension ReturnVisitKind: ConflictAnswering {
 /// A problem the customer raised at a visit, and the complaint or feedback it opened.
 enum ReturnVisitProblemKind: RecordKind {
     static let recordType = "return_visit_problem", table = "return_visit_problems"
+    static let isAppendOnly = true
     static let customerColumn: String? = "customer_id"
     static let personal: [PersonalColumn] = [.init("text", .marker)]
 }

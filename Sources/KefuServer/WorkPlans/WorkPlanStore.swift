@@ -139,7 +139,10 @@ struct WorkPlanStore {
                 ).first()?.decode(column: "id", as: Int.self) ?? 0
             for (position, goal) in goals.enumerated() {
                 try await sql.raw(
-                    "INSERT INTO work_plan_goals (plan_id, position, text) VALUES (\(bind: id), \(bind: position + 1), \(bind: goal))"
+                    """
+                    INSERT INTO work_plan_goals (plan_id, position, text, created_at, updated_at, version)
+                    VALUES (\(bind: id), \(bind: position + 1), \(bind: goal), \(bind: context.now), \(bind: context.now), 1)
+                    """
                 ).run()
             }
             try await AuditLog.record(
@@ -158,7 +161,8 @@ struct WorkPlanStore {
         try await database.transaction { tx in
             let updated = try await tx.sql().raw(
                 """
-                UPDATE work_plan_goals SET done_at = \(bind: done ? context.now : nil), done_by_staff_id = \(bind: done ? context.actorStaffID : nil)
+                UPDATE work_plan_goals SET done_at = \(bind: done ? context.now : nil), done_by_staff_id = \(bind: done ? context.actorStaffID : nil),
+                    updated_at = \(bind: context.now), version = version + 1
                 WHERE id = \(bind: goalID) AND plan_id = \(bind: planID) RETURNING id
                 """
             ).first()

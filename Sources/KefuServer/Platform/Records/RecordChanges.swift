@@ -112,6 +112,7 @@ enum RecordChanges {
 /// its values).
 enum RecordChangeKind: RecordKind {
     static let recordType = "record_change", table = "record_changes"
+    static let isAppendOnly = true, createdColumn = "changed_at"
     static let customerColumn: String? = "customer_id"
 }
 

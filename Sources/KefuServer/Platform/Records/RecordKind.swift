@@ -30,6 +30,13 @@ protocol RecordKind {
     /// in the change rows as ISO 8601 (the same on both databases) and read in the office's time, a
     /// person or a department by name — never a raw number on a page.
     static var trackedValues: [String: TrackedValue] { get }
+    /// The column holding when a record was made: `created_at`, or the table's own name for that moment
+    /// (a change row's `changed_at`, a consent's `recorded_at`).
+    static var createdColumn: String { get }
+    /// Written once and never edited (a change row, a timeline entry, a consent given): no version to
+    /// claim and no `updated_at`, and never through the write path; merges and anonymization still move
+    /// and clear it. Every other kind's table has `version` and `updated_at` (RecordKindTests, both databases).
+    static var isAppendOnly: Bool { get }
     /// What a conflict on a record of the kind says ("someone changed this complaint meanwhile").
     static var conflictMessageKey: String { get }
 }
@@ -60,6 +67,8 @@ extension RecordKind {
     static var tracked: [String] { [] }
     static var trackedValues: [String: TrackedValue] { [:] }
     static var conflictMessageKey: String { "error.conflict" }
+    static var createdColumn: String { "created_at" }
+    static var isAppendOnly: Bool { false }
 }
 
 /// A column holding personal data and what anonymization leaves in it.

@@ -92,6 +92,7 @@ enum RecordWrites {
     static func change<Kind: RecordKind>(
         _ kind: Kind.Type, id: Int, version: Int, _ write: RecordWrite, context: AuditContext, on tx: any Database
     ) async throws -> Written {
+        assert(!Kind.isAppendOnly, "\(Kind.recordType) is written once; nothing edits it")
         let sql = try tx.sql()
         let tracked = Kind.tracked
         // An instant is read as a date, not cast: SQLite would give its seconds, PostgreSQL its own text.

@@ -3,6 +3,8 @@
 /// reads as the marker.
 enum TimelineEntryKind: RecordKind {
     static let recordType = "timeline_entry", table = "timeline_entries"
+    /// When what it tells happened: the moment it was written unless the writer said otherwise.
+    static let isAppendOnly = true, createdColumn = "occurred_at"
     static let customerColumn: String? = "customer_id"
     static let personal: [PersonalColumn] = [.init("summary", .marker), .init("message_args", .marker)]
 }
