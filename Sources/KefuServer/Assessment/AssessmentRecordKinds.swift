@@ -6,6 +6,9 @@ import Vapor
 /// leadership signs it off.
 enum AssessmentCycleKind: LoadableRecordKind {
     static let recordType = "assessment_cycle", table = "assessment_cycles"
+    static var row: RecordRow? {
+        .decoded(AssessmentStore.CycleRow.self, fromElsewhere: ["created_by_name", "signed_off_by_name"])
+    }
     static let tracked = ["state"]
 
     static func load(_ id: Int, on database: any Database) async throws -> (
@@ -24,6 +27,11 @@ extension AssessmentCycleKind: ConflictAnswering {
 /// One person's assessment in a cycle: the person sees their own, the supervisor the team's.
 enum AssessmentKind: LoadableRecordKind {
     static let recordType = "assessment", table = "assessments"
+    static var row: RecordRow? {
+        .decoded(
+            AssessmentStore.AssessmentRow.self,
+            fromElsewhere: ["answered_by_name", "cycle_name", "cycle_state", "evaluated_by_name", "staff_name"])
+    }
     static let tracked = [
         "state", "self_score", "self_summary", "skills_rating", "teamwork_rating", "supervisor_comment", "total",
         "grade", "response_comment", "is_appeal", "appeal_answer",

@@ -7,6 +7,7 @@ import Vapor
 /// supervisor and leadership see it.
 enum AttendanceMarkRecordKind: LoadableRecordKind {
     static let recordType = "attendance_mark", table = "attendance_marks"
+    static var row: RecordRow? { .decoded(AttendanceStore.MarkRow.self, fromElsewhere: ["excused_by_name"]) }
     static let numbering: Numbering? = .yearly(prefix: "KQ")
     static let tracked = ["excused_reason"]
 
@@ -31,6 +32,11 @@ extension AttendanceMarkRecordKind: ConflictAnswering {
 /// A leave request, approved or rejected by the supervisor.
 enum LeaveRequestKind: LoadableRecordKind {
     static let recordType = "leave_request", table = "leave_requests"
+    static var row: RecordRow? {
+        .decoded(
+            AttendanceStore.RequestRow.self,
+            fromElsewhere: ["day", "decided_by_name", "direction", "staff_name", "time"])
+    }
     static let tracked = ["status", "decision_note"]
 
     static func load(_ id: Int, on database: any Database) async throws -> (
@@ -53,6 +59,11 @@ extension LeaveRequestKind: ConflictAnswering {
 /// A missed-clock correction (补卡), approved or rejected by the supervisor.
 enum ClockCorrectionKind: LoadableRecordKind {
     static let recordType = "clock_correction", table = "clock_corrections"
+    static var row: RecordRow? {
+        .decoded(
+            AttendanceStore.RequestRow.self,
+            fromElsewhere: ["decided_by_name", "end_day", "kind", "part", "staff_name", "start_day"])
+    }
     static let tracked = ["status", "decision_note"]
 
     static func load(_ id: Int, on database: any Database) async throws -> (

@@ -4,6 +4,7 @@ import Vapor
 /// is counted on them. A single row (id 1); its changes go through the one write path.
 enum WorkingCalendarKind: RecordKind {
     static let recordType = "working_calendar", table = "working_calendar_settings"
+    static var row: RecordRow? { .decoded(WorkingCalendarStore.Settings.self) }
     static let tracked = ["day_start", "lunch_start", "lunch_end", "day_end", "weekdays"]
     static let conflictMessageKey = "error.conflict.calendar"
 }

@@ -5,6 +5,13 @@ import Vapor
 /// A complaint (R3.5): it belongs to its customer; what happened and what they demand are personal.
 enum ComplaintKind: LoadableRecordKind {
     static let recordType = "complaint", table = "complaints"
+    static var row: RecordRow? {
+        .decoded(
+            ComplaintStore.Row.self,
+            fromElsewhere: [
+                "category_name", "contract_number", "customer_company", "customer_name", "project_name", "staff_name",
+            ])
+    }
     static let customerColumn: String? = "customer_id"
     static let numbering: Numbering? = .yearly(prefix: "TS")
     static let personal: [PersonalColumn] = [
@@ -33,6 +40,10 @@ enum ComplaintKind: LoadableRecordKind {
 /// A request forwarded to a department: its answer, or why it was sent back.
 enum ComplaintForwardKind: RecordKind {
     static let recordType = "complaint_forward", table = "complaint_forwards"
+    static var row: RecordRow? {
+        .decoded(
+            ComplaintStore.Forward.self, fromElsewhere: ["answered_by_name", "department_name", "forwarded_by_name"])
+    }
     /// What the department answers with (inspection reports, photos).
     static let attachments: AttachmentRules? = AttachmentRules(types: [.pdf, .jpg, .png, .docx], maxBytes: 20 << 20)
     static var owner: RecordOwner? { RecordOwner(kind: ComplaintKind.self, column: "complaint_id") }
@@ -51,6 +62,7 @@ extension RecordWrite.TimelineSubject {
 /// An update given to the customer about their complaint: channel, what was said, when.
 enum ComplaintUpdateKind: RecordKind {
     static let recordType = "complaint_update", table = "complaint_updates"
+    static var row: RecordRow? { .decoded(ComplaintStore.Update.self, fromElsewhere: ["staff_name"]) }
     static let isAppendOnly = true
     static let customerColumn: String? = "customer_id"
     static let personal: [PersonalColumn] = [.init("content", .marker)]
@@ -59,6 +71,7 @@ enum ComplaintUpdateKind: RecordKind {
 /// A span the complaint's clock was paused, waiting for the customer.
 enum ComplaintPauseKind: RecordKind {
     static let recordType = "complaint_pause", table = "complaint_pauses"
+    static var row: RecordRow? { .decoded(ComplaintStore.Pause.self) }
     static let createdColumn = "started_at"
 }
 

@@ -7,6 +7,7 @@ import Vapor
 /// A survey declared as a record kind: it belongs to the customer; their comment is personal.
 enum SurveyKind: RecordKind {
     static let recordType = "survey", table = "surveys"
+    static var row: RecordRow? { .decoded(SurveyStore.Row.self) }
     static let customerColumn: String? = "customer_id"
     static let personal: [PersonalColumn] = [.init("comment", .null)]
 }

@@ -6,6 +6,7 @@ import Vapor
 /// supervisor the team's; leadership all. Its evidence files attach to it.
 enum ViolationRecordKind: LoadableRecordKind {
     static let recordType = "violation", table = "violations"
+    static var row: RecordRow? { .decoded(ViolationStore.Row.self, fromElsewhere: ["recorded_by_name", "staff_name"]) }
     /// Numbered like every other kind a penalty cites (`WJ-2026-000003`), so a penalty names its cause.
     static let numbering: Numbering? = .yearly(prefix: "WJ")
     /// Screenshots, statements, scans of the evidence.
@@ -39,6 +40,9 @@ enum ViolationLinkRecordKind: RecordKind {
 /// A penalty (R7.2), citing its cause: the person penalized sees it and may appeal.
 enum PenaltyRecordKind: LoadableRecordKind {
     static let recordType = "penalty", table = "penalties"
+    static var row: RecordRow? {
+        .decoded(PenaltyStore.Row.self, fromElsewhere: ["decided_by_name", "imposed_by_name", "staff_name"])
+    }
     static let tracked = ["status", "appeal_reason", "decision_note"]
 
     static func load(_ id: Int, on database: any Database) async throws -> (
@@ -59,6 +63,9 @@ extension PenaltyRecordKind: ConflictAnswering {
 /// An award (R7.1): monthly from the shortlist, annual from the assessment, or for a special contribution.
 enum AwardRecordKind: LoadableRecordKind {
     static let recordType = "award", table = "awards"
+    static var row: RecordRow? {
+        .decoded(AwardStore.Row.self, fromElsewhere: ["approved_by_name", "decided_by_name", "staff_name"])
+    }
     static let tracked = ["status"]
 
     static func load(_ id: Int, on database: any Database) async throws -> (record: AwardStore.Row, facts: RecordFacts)?

@@ -4,6 +4,13 @@ import Vapor
 /// Contracts (R3.4): a contract belongs to its customer; the parties and signatories name people.
 enum ContractKind: RecordKind {
     static let recordType = "contract", table = "contracts"
+    static var row: RecordRow? {
+        .decoded(
+            ContractStore.Row.self,
+            fromElsewhere: [
+                "customer_code", "customer_company", "customer_name", "project_name", "review_staff_name", "staff_name",
+            ])
+    }
     static let customerColumn: String? = "customer_id"
     static let numbering: Numbering? = .yearly(prefix: "HT")
     static let personal: [PersonalColumn] = [.init("parties", .marker), .init("signatories", .markerIfPresent)]
@@ -18,6 +25,7 @@ enum ContractKind: RecordKind {
 /// A document of a contract's checklist; it moves and is cleared with its contract.
 enum ChecklistItemKind: RecordKind {
     static let recordType = "contract_checklist_item", table = "contract_checklist_items"
+    static var row: RecordRow? { .decoded(ContractStore.ChecklistItem.self) }
     static var owner: RecordOwner? { RecordOwner(kind: ContractKind.self, column: "contract_id") }
     /// Scans of the document the customer handed in.
     static let attachments: AttachmentRules? = AttachmentRules(types: [.pdf, .jpg, .png, .docx], maxBytes: 20 << 20)
@@ -27,12 +35,14 @@ enum ChecklistItemKind: RecordKind {
 /// A clause of a contract and whether it was explained (R1.2).
 enum ContractClauseKind: RecordKind {
     static let recordType = "contract_clause", table = "contract_clauses"
+    static var row: RecordRow? { .decoded(ContractStore.Clause.self, fromElsewhere: ["explained_by_name"]) }
     static var owner: RecordOwner? { RecordOwner(kind: ContractKind.self, column: "contract_id") }
 }
 
 /// The customer's questions about a contract and the answers given (R1.2): what they asked is personal.
 enum ContractQuestionKind: RecordKind {
     static let recordType = "contract_question", table = "contract_questions"
+    static var row: RecordRow? { .decoded(ContractStore.Question.self, fromElsewhere: ["staff_name"]) }
     static let isAppendOnly = true, createdColumn = "asked_at"
     static let customerColumn: String? = "customer_id"
     static let personal: [PersonalColumn] = [.init("question", .marker), .init("answer", .markerIfPresent)]
@@ -41,6 +51,14 @@ enum ContractQuestionKind: RecordKind {
 /// A dated duty under a contract (payments, construction start, opening, reports).
 enum ObligationRecordKind: RecordKind {
     static let recordType = "obligation", table = "contract_obligations"
+    static var row: RecordRow? {
+        .decoded(
+            ObligationStore.Row.self,
+            fromElsewhere: [
+                "contract_number", "contract_staff_id", "contract_state", "customer_name", "done_by_name",
+                "finance_department_id", "staff_name",
+            ])
+    }
     static let customerColumn: String? = "customer_id"
     static var owner: RecordOwner? { RecordOwner(kind: ContractKind.self, column: "contract_id") }
     static let tracked = ["done_at", "done_by_staff_id"]
@@ -50,6 +68,7 @@ enum ObligationRecordKind: RecordKind {
 /// A reminder given to the customer about an obligation: channel, what was said, when.
 enum ObligationNoticeKind: RecordKind {
     static let recordType = "obligation_notice", table = "obligation_notices"
+    static var row: RecordRow? { .decoded(ObligationStore.Notice.self, fromElsewhere: ["staff_name"]) }
     static let isAppendOnly = true, createdColumn = "given_at"
     static let customerColumn: String? = "customer_id"
     static let personal: [PersonalColumn] = [.init("content", .marker)]
@@ -58,12 +77,14 @@ enum ObligationNoticeKind: RecordKind {
 /// A procedure the customer goes through (工商注册, 税务登记 …).
 enum ProcedureRecordKind: RecordKind {
     static let recordType = "procedure", table = "procedures"
+    static var row: RecordRow? { .decoded(ProcedureStore.Procedure.self, fromElsewhere: ["contract_number"]) }
     static let customerColumn: String? = "customer_id"
 }
 
 /// One step of a procedure; it moves with its procedure.
 enum ProcedureStepKind: RecordKind {
     static let recordType = "procedure_step", table = "procedure_steps"
+    static var row: RecordRow? { .decoded(ProcedureStore.Step.self, fromElsewhere: ["helper_name"]) }
     static var owner: RecordOwner? { RecordOwner(kind: ProcedureRecordKind.self, column: "procedure_id") }
     static let tracked = ["status", "started_on", "done_on", "helper_staff_id", "note"]
     static let trackedValues: [String: TrackedValue] = ["helper_staff_id": .staff]

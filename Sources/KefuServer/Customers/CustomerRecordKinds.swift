@@ -6,6 +6,7 @@ import Vapor
 /// record's personal columns; a merge keeps both files (the duplicate points at the survivor).
 enum CustomerFileKind: LoadableRecordKind {
     static let recordType = "customer", table = "customers"
+    static var row: RecordRow? { .model(CustomerModel.self) }
     static let customerColumn: String? = "id"
     static let numbering: Numbering? = .yearly(prefix: "KH")
     static let numberColumn = "code"
@@ -28,6 +29,7 @@ enum CustomerFileKind: LoadableRecordKind {
 /// page and the API's GET, which are read far more often than saved.
 enum CustomerFileToShow: LoadableRecordKind {
     static let recordType = CustomerFileKind.recordType, table = CustomerFileKind.table
+    static var row: RecordRow? { .model(CustomerModel.self) }
 
     static func load(_ id: Int, on database: any Database) async throws -> (record: CustomerModel, facts: RecordFacts)?
     {
@@ -38,6 +40,7 @@ enum CustomerFileToShow: LoadableRecordKind {
 /// Calls, e-mails, chats and visits (R2.3): what was said may name people.
 enum CommunicationKind: RecordKind {
     static let recordType = "communication_record", table = "communication_records"
+    static var row: RecordRow? { .decoded(CommunicationStore.Row.self, fromElsewhere: ["staff_name"]) }
     static let isAppendOnly = true
     static let customerColumn: String? = "customer_id"
     static let personal: [PersonalColumn] = [
@@ -48,6 +51,7 @@ enum CommunicationKind: RecordKind {
 /// The file's change history (R4.3): the old and new values of contact fields are personal.
 enum CustomerChangeKind: RecordKind {
     static let recordType = "customer_change", table = "customer_changes"
+    static var row: RecordRow? { .model(CustomerChangeModel.self) }
     static let isAppendOnly = true, createdColumn = "changed_at"
     static let customerColumn: String? = "customer_id"
     static let personal: [PersonalColumn] = [.init("old_value", .stars), .init("new_value", .stars)]

@@ -6,6 +6,10 @@ import Vapor
 /// may act on its follow-ups.
 enum FollowUpKind: LoadableRecordKind {
     static let recordType = "follow_up", table = "follow_ups"
+    static var row: RecordRow? {
+        .decoded(
+            FollowUpStore.Row.self, fromElsewhere: ["customer_code", "customer_name", "customer_stage", "staff_name"])
+    }
     static let customerColumn: String? = "customer_id"
     static let personal: [PersonalColumn] = [.init("purpose", .marker), .init("outcome", .markerIfPresent)]
     /// When it is due and what came of it: what a person changes after planning.

@@ -6,6 +6,10 @@ import Vapor
 /// own details are personal.
 enum InquiryKind: LoadableRecordKind {
     static let recordType = "inquiry", table = "inquiries"
+    static var row: RecordRow? {
+        .decoded(
+            InquiryStore.Row.self, fromElsewhere: ["customer_code", "customer_name", "customer_owner_id", "staff_name"])
+    }
     static let customerColumn: String? = "customer_id"
     static let numbering: Numbering? = .yearly(prefix: "ZX")
     static let personal: [PersonalColumn] = [

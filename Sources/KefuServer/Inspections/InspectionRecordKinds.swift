@@ -6,6 +6,14 @@ import Vapor
 /// supervisor the team's, leadership all.
 enum InspectionKind: LoadableRecordKind {
     static let recordType = "inspection", table = "inspections"
+    static var row: RecordRow? {
+        .decoded(
+            InspectionStore.Row.self,
+            fromElsewhere: [
+                "customer_id", "phrases_found", "record_at", "record_channel", "record_content", "record_duration",
+                "record_summary", "scored_by_name", "staff_name",
+            ])
+    }
     static let tracked = ["status", "score", "comment", "dispute_reason", "answer"]
 
     static func load(_ id: Int, on database: any Database) async throws -> (

@@ -5,6 +5,7 @@ import Vapor
 /// change history.
 enum WebhookKind: RecordKind {
     static let recordType = "webhook", table = "webhooks"
+    static var row: RecordRow? { .decoded(WebhookStore.Row.self) }
     static let tracked = ["name", "platform", "events", "is_active"]
     static let conflictMessageKey = "error.conflict.webhook"
 }

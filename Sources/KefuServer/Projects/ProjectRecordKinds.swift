@@ -5,6 +5,7 @@ import Vapor
 /// Investment projects (R3.2): the catalog belongs to no customer and holds no personal data.
 enum ProjectKind: LoadableRecordKind {
     static let recordType = "project", table = "projects"
+    static var row: RecordRow? { .decoded(ProjectStore.Row.self) }
     static let tracked = ["code", "name", "type", "status", "city", "investment_min_yuan", "investment_max_yuan"]
     static let conflictMessageKey = "error.conflict.project"
 
@@ -18,6 +19,9 @@ enum ProjectKind: LoadableRecordKind {
 /// free text that may name the person does not.
 enum RecommendationKind: RecordKind {
     static let recordType = "recommendation", table = "recommendations"
+    static var row: RecordRow? {
+        .decoded(RecommendationStore.Row.self, fromElsewhere: ["project_code", "project_name", "staff_name"])
+    }
     static let createdColumn = "recommended_at"
     static let customerColumn: String? = "customer_id"
     static let personal: [PersonalColumn] = [.init("material", .empty), .init("reaction_reason", .markerIfPresent)]

@@ -18,7 +18,7 @@ struct ProjectStore {
     let database: any Database
 
     /// The row as SQL returns it; amounts in yuan, as customers' budgets are kept.
-    private struct Row: Decodable {
+    struct Row: Decodable {
         var id: Int, code: String, name: String, type: String, industries: String
         var province: String?, city: String?, address: String?
         var area_square_meters: Double?, investment_min_yuan: Int64?, investment_max_yuan: Int64?

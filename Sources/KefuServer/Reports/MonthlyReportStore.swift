@@ -8,6 +8,9 @@ import Vapor
 /// the department writes it; leadership reads every department's.
 enum MonthlyReportKind: LoadableRecordKind {
     static let recordType = "monthly_report", table = "monthly_reports"
+    static var row: RecordRow? {
+        .decoded(MonthlyReportStore.Row.self, fromElsewhere: ["created_by_name", "department_name", "issued_by_name"])
+    }
     static let numbering: Numbering? = .yearly(prefix: "YB")
     static let tracked = ["state", "summary", "problems", "next_plan"]
     static let conflictMessageKey = "error.conflict.monthly_report"

@@ -5,6 +5,13 @@ import Vapor
 /// A return visit (回访): it belongs to its customer; what was noted is personal.
 enum ReturnVisitKind: LoadableRecordKind {
     static let recordType = "return_visit", table = "return_visits"
+    static var row: RecordRow? {
+        .decoded(
+            ReturnVisitStore.Row.self,
+            fromElsewhere: [
+                "customer_company", "customer_grade", "customer_name", "customer_stage", "done_by_name", "staff_name",
+            ])
+    }
     static let customerColumn: String? = "customer_id"
     static let personal: [PersonalColumn] = [.init("notes", .null)]
     /// The visit's result, recorded once.
@@ -46,6 +53,11 @@ enum ReturnVisitSettingsKind: RecordKind {
 /// A customer's opinion or suggestion about a project or the service, forwarded to a department.
 enum FeedbackRecordKind: LoadableRecordKind {
     static let recordType = "feedback", table = "feedback"
+    static var row: RecordRow? {
+        .decoded(
+            FeedbackStore.Row.self,
+            fromElsewhere: ["customer_name", "department_name", "project_name", "responded_by_name", "staff_name"])
+    }
     static let customerColumn: String? = "customer_id"
     static let numbering: Numbering? = .yearly(prefix: "YJ")
     static let personal: [PersonalColumn] = [.init("content", .marker), .init("response", .markerIfPresent)]

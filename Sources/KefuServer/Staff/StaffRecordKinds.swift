@@ -5,6 +5,7 @@ import Vapor
 /// through the one write path like every record's, so a stale save is the one conflict (S6).
 enum StaffKind: RecordKind {
     static let recordType = "staff", table = "staff"
+    static var row: RecordRow? { .model(StaffModel.self) }
     /// What a person edits on the account; the password hash is never kept in the change history.
     static let tracked = ["display_name", "department_id", "role", "language", "is_active"]
     static let trackedValues: [String: TrackedValue] = ["department_id": .department]
@@ -20,6 +21,7 @@ extension StaffKind: ConflictAnswering {
 /// A department (S1): the administrator names it; customer matters are forwarded to it.
 enum DepartmentKind: RecordKind {
     static let recordType = "department", table = "departments"
+    static var row: RecordRow? { .model(DepartmentModel.self) }
     static let tracked = ["name"]
 }
 

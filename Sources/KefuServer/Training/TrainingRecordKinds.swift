@@ -5,6 +5,9 @@ import Vapor
 /// A department's annual training plan (R5.1): its supervisor keeps it, leadership approves it.
 enum TrainingPlanKind: LoadableRecordKind {
     static let recordType = "training_plan", table = "training_plans"
+    static var row: RecordRow? {
+        .decoded(TrainingStore.PlanRow.self, fromElsewhere: ["created_by_name", "decided_by_name"])
+    }
     static let tracked = [
         "year", "title", "goals", "areas", "methods", "hours", "budget_yuan", "state", "decision_note",
     ]

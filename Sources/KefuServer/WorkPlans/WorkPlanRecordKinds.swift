@@ -5,6 +5,7 @@ import Vapor
 /// A work plan (R2.2): a specialist sees their own, the supervisor the department's, leadership all.
 enum WorkPlanKind: LoadableRecordKind {
     static let recordType = "work_plan", table = "work_plans"
+    static var row: RecordRow? { .decoded(WorkPlanStore.Row.self, fromElsewhere: ["created_by_name", "staff_name"]) }
     static let tracked = ["result_note"]
 
     static func load(_ id: Int, on database: any Database) async throws -> (
@@ -27,4 +28,5 @@ extension WorkPlanKind: ConflictAnswering {
 /// A free-text goal of a plan with its done mark.
 enum WorkPlanGoalKind: RecordKind {
     static let recordType = "work_plan_goal", table = "work_plan_goals"
+    static var row: RecordRow? { .decoded(WorkPlanStore.Goal.self, fromElsewhere: ["done_by_name"]) }
 }

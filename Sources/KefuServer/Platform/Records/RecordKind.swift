@@ -1,3 +1,4 @@
+import Fluent
 import Foundation
 import KefuDomain
 
@@ -39,6 +40,18 @@ protocol RecordKind {
     static var isAppendOnly: Bool { get }
     /// What a conflict on a record of the kind says ("someone changed this complaint meanwhile").
     static var conflictMessageKey: String { get }
+    /// The type a record of the kind is read as. Every key it reads is a column of `table` or one it names
+    /// as read from elsewhere (a customer's name beside its id, through a join): a column renamed in a
+    /// migration fails RecordKindTests instead of leaving an optional field silently empty.
+    static var row: RecordRow? { get }
+}
+
+/// How a kind's records are read, for the check that the row and the table agree.
+enum RecordRow {
+    /// A `Decodable` row type read with snake_case columns; `fromElsewhere` are its keys that are not the table's columns (read through a join, or empty for this kind).
+    case decoded(any Decodable.Type, fromElsewhere: Set<String> = [])
+    /// A Fluent model: its field keys are the table's columns.
+    case model(any Fields.Type)
 }
 
 /// What a tracked column holds, where a reader needs more than its text.
@@ -69,6 +82,7 @@ extension RecordKind {
     static var conflictMessageKey: String { "error.conflict" }
     static var createdColumn: String { "created_at" }
     static var isAppendOnly: Bool { false }
+    static var row: RecordRow? { nil }
 }
 
 /// A column holding personal data and what anonymization leaves in it.
