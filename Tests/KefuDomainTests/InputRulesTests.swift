@@ -54,6 +54,32 @@ struct InputRulesTests {
         #expect(!TextInput.hasControlCharacters("上海浦东新区　招商 Project №1 😀"))
     }
 
+    @Test(
+        "JSON text: every way of writing a refused character is noticed before decoding; clean bodies, escapes and all, are not"
+    )
+    func jsonControlCharacters() throws {
+        struct Body: Codable { var q: String }
+        for value in UInt32(0)...0x7F {
+            let scalar = try #require(Unicode.Scalar(value))
+            let hex = String(format: "%04x", value)
+            var spellings = [
+                String(decoding: try JSONEncoder().encode(Body(q: "询问\(Character(scalar))政策")), as: UTF8.self),
+                #"{"q":"询问\u"# + hex + #"政策"}"#, #"{"q":"\u"# + hex.uppercased() + #""}"#,
+            ]
+            if value == 0x7F || value >= 0x20 { spellings.append("{\"q\":\"a\(Character(scalar))b\"}") }
+            for json in spellings {
+                // On every body that decodes, the bytes tell exactly what the decoded text would.
+                guard let decoded = try? JSONDecoder().decode(Body.self, from: Data(json.utf8)) else { continue }
+                #expect(
+                    TextInput.jsonMayHoldControlCharacters(Array(json.utf8))
+                        == TextInput.hasControlCharacters(decoded.q), "\(json)")
+            }
+        }
+        let clean = #"{"name":"张伟\n王\t\"引号\" \\b 反斜杠","note":"\u4e0a\u6d77","n":1}"#
+        #expect(!TextInput.jsonMayHoldControlCharacters(Array(clean.utf8)))
+        #expect(TextInput.jsonMayHoldControlCharacters(Array(#"{"q":"\u00"}"#.utf8)), "a cut escape is not trusted")
+    }
+
     @Test("query values: a search over 100 characters, any value over 2048, control characters")
     func queryValues() {
         #expect(TextInput.queryValueProblem(name: "q", value: String(repeating: "张", count: 100)) == nil)

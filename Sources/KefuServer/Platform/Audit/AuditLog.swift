@@ -1,5 +1,6 @@
 import Fluent
 import Foundation
+import SQLKit
 import Vapor
 
 /// Who is acting and from where, captured once per request for the audit entries it writes.
@@ -37,20 +38,18 @@ enum AuditLog {
         message: StoredMessage = AuditMessage.none,
         quoting text: String = "", context: AuditContext, on database: any Database
     ) async throws {
-        let entry = AuditEntryModel()
-        entry.occurredAt = context.now
-        entry.actorStaffID = context.actorStaffID
-        entry.actorName = context.actorName
-        entry.action = action
-        entry.recordType = recordType
-        entry.recordID = recordID
-        entry.fields = fields.sorted().joined(separator: ",")
-        entry.detail = String(text.prefix(1000))
-        entry.messageKey = message.key
-        entry.messageArgs = message.argumentsJSON
-        entry.address = context.address
-        entry.requestID = context.requestID
-        try await entry.create(on: database)
+        // One plain statement rather than the model's `create`: Fluent reflects over the model's fields several
+        // times per create, and every write in the server records an entry on the writer's one path (issue 18 §9).
+        try await database.sql().raw(
+            """
+            INSERT INTO audit_entries (occurred_at, actor_staff_id, actor_name, action, record_type, record_id, fields,
+                detail, message_key, message_args, address, request_id)
+            VALUES (\(bind: context.now), \(bind: context.actorStaffID), \(bind: context.actorName), \(bind: action),
+                \(bind: recordType), \(bind: recordID), \(bind: fields.sorted().joined(separator: ",")),
+                \(bind: String(text.prefix(1000))), \(bind: message.key), \(bind: message.argumentsJSON),
+                \(bind: context.address), \(bind: context.requestID))
+            """
+        ).run()
     }
 }
 

@@ -39,13 +39,19 @@ enum DatabaseSetup {
                             maxConnectionsPerEventLoop: connectionsPerEventLoop,
                             connectionPoolTimeout: .seconds(connectionWaitSeconds), sqlLogLevel: .debug),
                         writer: writer), as: .sqlite, isDefault: true)
-                // The writer's batches run on connections of their own: readers keep theirs (issue 18 §9).
-                app.databases.use(
+                // The writer's batches run on connections of their own, so readers keep theirs, and their
+                // statements on a thread of their own, so a batch never queues behind readers' statements in
+                // the shared thread pool: the batch is the one path every write waits on (issue 18 §9).
+                let writerThreads = NIOThreadPool(numberOfThreads: 1)
+                writerThreads.start()
+                let databases = Databases(threadPool: writerThreads, on: app.eventLoopGroup), logger = app.logger
+                databases.use(
                     .sqlite(
                         SQLiteConfiguration(storage: .file(path: path)), maxConnectionsPerEventLoop: 1,
                         connectionPoolTimeout: .seconds(connectionWaitSeconds), sqlLogLevel: .debug),
                     as: .sqliteWriter, isDefault: false)
-                let databases = app.databases, logger = app.logger
+                app.lifecycle.use(WriterShutdown(databases: databases, threads: writerThreads))
+                app.storage[WriterDatabasesKey.self] = databases
                 writer.useOwnConnections { eventLoop in
                     databases.database(.sqliteWriter, logger: logger, on: eventLoop) as? any Database & SQLDatabase
                 }
@@ -75,11 +81,13 @@ enum DatabaseSetup {
     /// requests, and for the writer), so they are applied through each loop's databases once at
     /// start-up; WAL mode itself is stored in the file.
     static func applySQLitePragmas(_ app: Application) async throws {
-        let writer: [DatabaseID?] = app.databases.ids().contains(.sqliteWriter) ? [.sqliteWriter] : []
+        let writer = app.storage[WriterDatabasesKey.self]
         for eventLoop in app.eventLoopGroup.makeIterator() {
-            for id in [nil] + writer {
-                guard let database = app.databases.database(id, logger: app.logger, on: eventLoop) as? any SQLDatabase
-                else { continue }
+            let databases = [
+                app.databases.database(logger: app.logger, on: eventLoop),
+                writer?.database(.sqliteWriter, logger: app.logger, on: eventLoop),
+            ]
+            for case let database as any SQLDatabase in databases {
                 try await applySQLitePragmas(to: database)
             }
         }
@@ -116,5 +124,21 @@ enum DatabaseSetup {
             }
         }
         return settings
+    }
+}
+
+/// The writer's connections and thread, kept apart from the requests' (``DatabaseSetup``).
+private enum WriterDatabasesKey: StorageKey {
+    typealias Value = Databases
+}
+
+/// Closes the writer's connections, then its thread, when the application stops.
+private struct WriterShutdown: LifecycleHandler {
+    let databases: Databases
+    let threads: NIOThreadPool
+
+    func shutdownAsync(_ application: Application) async {
+        await databases.shutdownAsync()
+        try? await threads.shutdownGracefully()
     }
 }

@@ -31,6 +31,9 @@ final class SQLiteWriter: Sendable {
         var alone = false
     }
 
+    /// The batches' priority: above the requests', whose writes all wait on them (issue 18 §9).
+    static let priority = TaskPriority.high
+
     /// Requests answered together at most: a steady stream still sees a commit this often.
     static let batchLimit = 64
 
@@ -60,7 +63,7 @@ final class SQLiteWriter: Sendable {
             state.isDraining = true
             return true
         }
-        if start { Task { await drain(from: job.database) } }
+        if start { Task(priority: Self.priority) { await drain(from: job.database) } }
     }
 
     /// The next queued job; a job that runs alone only when it opens the batch.
@@ -92,7 +95,14 @@ final class SQLiteWriter: Sendable {
                         return connection.eventLoop.makeFailedFuture(
                             DatabaseSetupError(message: "SQLite connection without SQL"))
                     }
-                    return connection.eventLoop.makeFutureWithTask { await self.batch(on: connection) }
+                    // The batch's task, and the requests' transactions it runs, go before other work waiting for
+                    // the cooperative threads: every write in the server waits on this one path.
+                    let done = connection.eventLoop.makePromise(of: Void.self)
+                    Task(priority: Self.priority) {
+                        await self.batch(on: connection)
+                        done.succeed()
+                    }
+                    return done.futureResult
                 }.get()
             } catch {
                 // No connection: everyone waiting hears why, rather than waiting for ever.

@@ -9,16 +9,21 @@ struct TextCheckingDecoder: ContentDecoder {
     let base: any ContentDecoder
 
     func decode<D: Decodable>(_ decodable: D.Type, from body: ByteBuffer, headers: HTTPHeaders) throws -> D {
-        try checked(base.decode(decodable, from: body, headers: headers))
+        try checked(base.decode(decodable, from: body, headers: headers), body: body, headers: headers)
     }
 
     func decode<D: Decodable>(
         _ decodable: D.Type, from body: ByteBuffer, headers: HTTPHeaders, userInfo: [CodingUserInfoKey: any Sendable]
     ) throws -> D {
-        try checked(base.decode(decodable, from: body, headers: headers, userInfo: userInfo))
+        try checked(
+            base.decode(decodable, from: body, headers: headers, userInfo: userInfo), body: body, headers: headers)
     }
 
-    private func checked<D>(_ value: D) throws -> D {
+    private func checked<D>(_ value: D, body: ByteBuffer, headers: HTTPHeaders) throws -> D {
+        // A JSON body whose text can hold no control character needs no walk over what it decoded to.
+        if headers.contentType == .json, !TextInput.jsonMayHoldControlCharacters(body.readableBytesView) {
+            return value
+        }
         if let field = DecodedText.firstFieldWithControlCharacters(in: value) {
             throw FieldErrors([field.isEmpty ? "body" : field: "validation.control_characters"])
         }
