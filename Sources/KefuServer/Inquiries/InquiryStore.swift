@@ -24,19 +24,21 @@ struct InquiryStore {
             case .promised(let deadline): (.promised, deadline, nil)
             }
         return try await database.transaction { tx in
+            // The number goes in with the row: a later UPDATE of it would compile every summary trigger on
+            // `inquiries` once more, on the writer's one path (issue 18 §9).
+            let number = try await Self.nextNumber(receivedAt: values.receivedAt, on: tx)
             let id =
                 try await tx.sql().raw(
                     """
-                    INSERT INTO inquiries (customer_id, channel, received_at, question, needs, answer, first_answered_at, status, promised_by,
-                        staff_id, created_by_staff_id, created_at, updated_at, version)
-                    VALUES (\(bind: customerID), \(bind: values.channel.rawValue), \(bind: values.receivedAt), \(bind: values.question),
-                            \(bind: values.needs), \(bind: values.answer), \(bind: answeredAt), \(bind: status.rawValue), \(bind: promisedBy),
-                            \(bind: staffID), \(bind: context.actorStaffID), \(bind: context.now), \(bind: context.now), 1)
+                    INSERT INTO inquiries (number, customer_id, channel, received_at, question, needs, answer, first_answered_at, status,
+                        promised_by, staff_id, created_by_staff_id, created_at, updated_at, version)
+                    VALUES (\(bind: number), \(bind: customerID), \(bind: values.channel.rawValue), \(bind: values.receivedAt),
+                            \(bind: values.question), \(bind: values.needs), \(bind: values.answer), \(bind: answeredAt),
+                            \(bind: status.rawValue), \(bind: promisedBy), \(bind: staffID), \(bind: context.actorStaffID),
+                            \(bind: context.now), \(bind: context.now), 1)
                     RETURNING id
                     """
                 ).first()?.decode(column: "id", as: Int.self) ?? 0
-            let number = try await Self.nextNumber(receivedAt: values.receivedAt, on: tx)
-            try await tx.sql().raw("UPDATE inquiries SET number = \(bind: number) WHERE id = \(bind: id)").run()
             let message =
                 promisedBy.map {
                     StoredMessage(
