@@ -247,38 +247,37 @@ struct ReassignmentNotice: Sendable {
 }
 
 extension CustomerModel {
-    /// A new file in one statement, returning its id (every column but the merge and anonymization marks,
-    /// which a new file does not have).
-    var insertStatement: SQLQueryString {
-        """
-        INSERT INTO customers (code, kind, name, company_name, company_key, credit_code, mobile, mobile_last4, landline,
-            email, wechat_id, province, city, address, business_scope, industries, budget_min_yuan, budget_max_yuan,
-            preferred_regions, timing, source, category, grade, stage, lost_reason, responsible_staff_id, tags, remarks,
-            consent_at, consent_channel, consent_notice_version, search_text, created_by_staff_id, created_at,
-            updated_at, version)
-        VALUES (\(bind: code), \(bind: kind), \(bind: name), \(bind: companyName), \(bind: companyKey), \(bind: creditCode),
-            \(bind: mobile), \(bind: mobileLast4), \(bind: landline), \(bind: email), \(bind: wechatID), \(bind: province),
-            \(bind: city), \(bind: address), \(bind: businessScope), \(bind: industries), \(bind: budgetMinYuan),
-            \(bind: budgetMaxYuan), \(bind: preferredRegions), \(bind: timing), \(bind: source), \(bind: category),
-            \(bind: grade), \(bind: stage), \(bind: lostReason), \(bind: responsibleStaffID), \(bind: tags), \(bind: remarks),
-            \(bind: consentAt), \(bind: consentChannel), \(bind: consentNoticeVersion), \(bind: searchText),
-            \(bind: createdByStaffID), \(bind: createdAt), \(bind: updatedAt), \(bind: version))
-        RETURNING id
-        """
+    /// The columns ``apply(_:)`` sets, with their values: one list for a new file's INSERT and a change's UPDATE.
+    private var valueColumns: [(column: String, value: any Encodable & Sendable)] {
+        [
+            ("kind", kind), ("name", name), ("company_name", companyName), ("company_key", companyKey),
+            ("credit_code", creditCode), ("mobile", mobile), ("mobile_last4", mobileLast4), ("landline", landline),
+            ("email", email), ("wechat_id", wechatID), ("province", province), ("city", city), ("address", address),
+            ("business_scope", businessScope), ("industries", industries), ("budget_min_yuan", budgetMinYuan),
+            ("budget_max_yuan", budgetMaxYuan), ("preferred_regions", preferredRegions), ("timing", timing),
+            ("source", source), ("category", category), ("grade", grade), ("stage", stage), ("lost_reason", lostReason),
+            ("tags", tags), ("remarks", remarks), ("consent_channel", consentChannel),
+            ("consent_notice_version", consentNoticeVersion), ("search_text", searchText),
+        ]
     }
 
-    /// The columns ``apply(_:)`` sets, as the write path's assignments: a change claims the version
-    /// and writes them in one statement.
+    /// A new file in one statement, returning its id: the values, its number, owner and bookkeeping (a new file
+    /// has no merge or anonymization mark).
+    var insertStatement: SQLQueryString {
+        let columns =
+            valueColumns + [
+                ("code", code), ("responsible_staff_id", responsibleStaffID), ("consent_at", consentAt),
+                ("created_by_staff_id", createdByStaffID), ("created_at", createdAt), ("updated_at", updatedAt),
+                ("version", version),
+            ]
+        let names = columns.map { "\(unsafeRaw: $0.column)" as SQLQueryString }.joined(separator: ", ")
+        let values = columns.map { "\(bind: $0.value)" as SQLQueryString }.joined(separator: ", ")
+        return "INSERT INTO customers (\(names)) VALUES (\(values)) RETURNING id"
+    }
+
+    /// The same columns as the write path's assignments: a change claims the version and writes them in one
+    /// statement.
     var valueAssignments: SQLQueryString {
-        """
-        kind = \(bind: kind), name = \(bind: name), company_name = \(bind: companyName), company_key = \(bind: companyKey),
-        credit_code = \(bind: creditCode), mobile = \(bind: mobile), mobile_last4 = \(bind: mobileLast4), landline = \(bind: landline),
-        email = \(bind: email), wechat_id = \(bind: wechatID), province = \(bind: province), city = \(bind: city),
-        address = \(bind: address), business_scope = \(bind: businessScope), industries = \(bind: industries),
-        budget_min_yuan = \(bind: budgetMinYuan), budget_max_yuan = \(bind: budgetMaxYuan), preferred_regions = \(bind: preferredRegions),
-        timing = \(bind: timing), source = \(bind: source), category = \(bind: category), grade = \(bind: grade), stage = \(bind: stage),
-        lost_reason = \(bind: lostReason), tags = \(bind: tags), remarks = \(bind: remarks), consent_channel = \(bind: consentChannel),
-        consent_notice_version = \(bind: consentNoticeVersion), search_text = \(bind: searchText)
-        """
+        valueColumns.map { "\(unsafeRaw: $0.column) = \(bind: $0.value)" as SQLQueryString }.joined(separator: ", ")
     }
 }

@@ -28,6 +28,8 @@ enum DatabaseSetup {
     static func configure(_ app: Application, _ configuration: KefuConfiguration) async throws {
         switch configuration.database {
         case .sqlite(let path):
+            // The writer's own connections, when the database is a file (their pragmas are set with the rest).
+            var writerDatabases: Databases?
             if let path {
                 let directory = URL(fileURLWithPath: path).deletingLastPathComponent().path
                 try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
@@ -51,7 +53,7 @@ enum DatabaseSetup {
                         connectionPoolTimeout: .seconds(connectionWaitSeconds), sqlLogLevel: .debug),
                     as: .sqliteWriter, isDefault: false)
                 app.lifecycle.use(WriterShutdown(databases: databases, threads: writerThreads))
-                app.storage[WriterDatabasesKey.self] = databases
+                writerDatabases = databases
                 writer.useOwnConnections { eventLoop in
                     databases.database(.sqliteWriter, logger: logger, on: eventLoop) as? any Database & SQLDatabase
                 }
@@ -62,7 +64,7 @@ enum DatabaseSetup {
                             SQLiteConfiguration(storage: .memory), maxConnectionsPerEventLoop: connectionsPerEventLoop,
                             connectionPoolTimeout: .seconds(connectionWaitSeconds), sqlLogLevel: .debug)), as: .sqlite)
             }
-            try await applySQLitePragmas(app)
+            try await applySQLitePragmas(app, writer: writerDatabases)
         case .postgres(let url):
             do {
                 var postgres = try SQLPostgresConfiguration(url: url)
@@ -80,8 +82,7 @@ enum DatabaseSetup {
     /// Pragmas are per connection. Fluent's SQLite driver keeps one connection per event loop (for the
     /// requests, and for the writer), so they are applied through each loop's databases once at
     /// start-up; WAL mode itself is stored in the file.
-    static func applySQLitePragmas(_ app: Application) async throws {
-        let writer = app.storage[WriterDatabasesKey.self]
+    static func applySQLitePragmas(_ app: Application, writer: Databases?) async throws {
         for eventLoop in app.eventLoopGroup.makeIterator() {
             let databases = [
                 app.databases.database(logger: app.logger, on: eventLoop),
@@ -125,11 +126,6 @@ enum DatabaseSetup {
         }
         return settings
     }
-}
-
-/// The writer's connections and thread, kept apart from the requests' (``DatabaseSetup``).
-private enum WriterDatabasesKey: StorageKey {
-    typealias Value = Databases
 }
 
 /// Closes the writer's connections, then its thread, when the application stops.

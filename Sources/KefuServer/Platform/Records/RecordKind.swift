@@ -48,7 +48,8 @@ protocol RecordKind {
 
 /// How a kind's records are read, for the check that the row and the table agree.
 enum RecordRow {
-    /// A `Decodable` row type read with snake_case columns; `fromElsewhere` are its keys that are not the table's columns (read through a join, or empty for this kind).
+    /// A `Decodable` row type read with snake_case columns; `fromElsewhere` are its keys that are not the table's
+    /// columns (read through a join, or left empty for this kind by a row type two tables share).
     case decoded(any Decodable.Type, fromElsewhere: Set<String> = [])
     /// A Fluent model: its field keys are the table's columns.
     case model(any Fields.Type)
