@@ -11,6 +11,8 @@ struct AuditEntryDTO: Content {
     var action: String
     var recordType: String
     var recordID: String
+    /// The record's number as printed on it (`KH-2026-000302`), when its kind numbers its records.
+    var recordNumber: String?
     var fields: [String]
     /// The detail in the reader's language.
     var detail: String
@@ -20,7 +22,7 @@ struct AuditEntryDTO: Content {
     var address: String
     var requestID: String
 
-    init(_ model: AuditEntryModel, words: DisplayWords) {
+    init(_ model: AuditEntryModel, words: DisplayWords, number: String?) {
         id = model.id ?? 0
         occurredAt = model.occurredAt
         actorStaffID = model.actorStaffID
@@ -28,6 +30,7 @@ struct AuditEntryDTO: Content {
         action = model.action
         recordType = model.recordType
         recordID = model.recordID
+        recordNumber = number
         fields = model.fields.isEmpty ? [] : model.fields.split(separator: ",").map(String.init)
         detail = words.auditDetail(model)
         let message = model.message
@@ -42,6 +45,7 @@ struct AuditEntryDTO: Content {
         [
             "id": Schema.integer, "occurredAt": Schema.dateTime, "actorStaffID": Schema.nullable("integer"),
             "actorName": Schema.string, "action": Schema.string, "recordType": Schema.string, "recordID": Schema.string,
+            "recordNumber": Schema.nullable("string"),
             "fields": ["type": "array", "items": Schema.string],
             "detail": ["type": "string", "description": "The stored message in the reader's language"],
             "messageKey": [
@@ -97,6 +101,17 @@ struct AuditFilter: Sendable {
         try errors.throwIfAny()
     }
 
+    /// The filter with a record's number as printed on it (`KH-2026-000302`) read as the record's id, as
+    /// the log shows numbers rather than ids; a number no record carries keeps the text, and finds nothing.
+    func resolvingNumber(on database: any Database) async throws -> AuditFilter {
+        guard let recordType, let recordID, Int(recordID) == nil,
+            let reference = try await RecordReferences.typed(type: recordType, text: recordID, on: database)
+        else { return self }
+        var resolved = self
+        resolved.recordID = String(reference.id)
+        return resolved
+    }
+
     /// Newest first; the (occurred_at) and (record_type, record_id, occurred_at) indexes serve it.
     func query(on database: any Database) -> QueryBuilder<AuditEntryModel> {
         let query = AuditEntryModel.query(on: database)
@@ -137,7 +152,9 @@ struct AuditController: RouteCollection {
             parameters: OpenAPIParameters.page + [
                 OpenAPIParameters.query("actor", "string", "Username of the actor"),
                 OpenAPIParameters.query("action", "string", "e.g. auth.sign_in_failed"),
-                OpenAPIParameters.query("recordType"), OpenAPIParameters.query("recordID"),
+                OpenAPIParameters.query("recordType"),
+                OpenAPIParameters.query(
+                    "recordID", "string", "The record's id, or with recordType its number as printed (KH-2026-000302)"),
                 OpenAPIParameters.query("from", "string", "First day, YYYY-MM-DD"),
                 OpenAPIParameters.query("to", "string", "Last day, YYYY-MM-DD"),
             ], responses: [200: "AuditEntryPage"])
@@ -156,8 +173,11 @@ struct AuditController: RouteCollection {
         try filter.validate()
         let page = try req.paging
         let (items, total) = try await fetch(filter, page: page, on: req.db)
+        let numbers = try await Self.numbers(of: items, on: req.db)
         let words = req.words
-        return PageDTO(items: items.map { AuditEntryDTO($0, words: words) }, request: page, total: total)
+        return PageDTO(
+            items: items.map { AuditEntryDTO($0, words: words, number: numbers.number(of: $0)) },
+            request: page, total: total)
     }
 
     @Sendable func page(req: Request) async throws -> Response {
@@ -176,6 +196,7 @@ struct AuditController: RouteCollection {
             "actor": filter.actor ?? "", "action": filter.action ?? "", "recordType": filter.recordType ?? "",
             "recordID": filter.recordID ?? "", "from": filter.from ?? "", "to": filter.to ?? "",
         ]
+        let numbers = try await Self.numbers(of: items, on: req.db)
         let words = req.words
         // People by display name: the actor's id finds today's name; a username stays only for entries without one.
         let people = try await StaffModel.query(on: req.db).sort(\.$displayName).all()
@@ -195,7 +216,8 @@ struct AuditController: RouteCollection {
                     occurredAt: DisplayFormat.dateTime($0.occurredAt),
                     actorName: $0.actorStaffID.flatMap { names[$0] } ?? words.actor($0.actorName),
                     action: $0.action, actionLabel: words.auditAction($0.action),
-                    recordType: words.label("audit.record_type", $0.recordType), recordID: $0.recordID,
+                    recordType: words.label("audit.record_type", $0.recordType),
+                    recordID: numbers.number(of: $0) ?? $0.recordID,
                     fields: words.auditFields($0.fields),
                     detail: words.orDash(words.auditDetail($0)), address: $0.address, requestID: $0.requestID)
             },
@@ -227,13 +249,31 @@ struct AuditController: RouteCollection {
             "audit/index", titleKey: "audit.title", page, status: errors.isEmpty ? .ok : .unprocessableEntity)
     }
 
+    /// The numbers of the entries' records (issue 9's registry), so the log names a file as people know it.
+    private static func numbers(of entries: [AuditEntryModel], on database: any Database) async throws
+        -> AuditRecordNumbers
+    {
+        let references = entries.compactMap { RecordReference(type: $0.recordType, id: $0.recordID) }
+        return AuditRecordNumbers(byReference: try await RecordReferences.numbers(of: references, on: database))
+    }
+
     private func fetch(_ filter: AuditFilter, page: Paging, on database: any Database) async throws -> (
         [AuditEntryModel], Int
     ) {
+        let filter = try await filter.resolvingNumber(on: database)
         let total = try await filter.query(on: database).count()
         let items = try await filter.query(on: database)
             .sort(\.$occurredAt, .descending).sort(\.$id, .descending)
             .range(page.offset..<(page.offset + page.size)).all()
         return (items, total)
+    }
+}
+
+/// Record numbers by the audit entry's stored type and id (text, as the log stores any record's key).
+struct AuditRecordNumbers {
+    var byReference: [RecordReference: String]
+
+    func number(of entry: AuditEntryModel) -> String? {
+        RecordReference(type: entry.recordType, id: entry.recordID).flatMap { byReference[$0] }
     }
 }

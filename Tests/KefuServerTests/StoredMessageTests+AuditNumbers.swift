@@ -1,0 +1,38 @@
+import Fluent
+import Foundation
+import KefuDomain
+import KefuTesting
+import Testing
+import Vapor
+import VaporTesting
+
+@testable import KefuServer
+
+extension AuditStoredMessageTests {
+    @Test(
+        "the audit log names a record by its number on the page and the API, and its filter takes the number as printed",
+        arguments: TestDatabase.available)
+    func recordsByNumber(database: TestDatabase) async throws {
+        try await withApp(on: database) { t in
+            let created = try await createCustomer(
+                t, token: try await t.token(.specialist),
+                ["name": "审计编号", "companyName": "审计编号科技有限公司", "mobile": "13700001234"])
+            let id = String(created.id)
+            let entries = try await Self.entries(t, query: "recordType=customer&recordID=\(id)", in: .en)
+            #expect(entries[id]?.recordNumber == created.code)
+
+            // Filtered by the number as a person reads it, lower case too: the same entry.
+            let byNumber = try await Self.entries(
+                t, query: "recordType=customer&recordID=\(created.code.lowercased())", in: .en)
+            #expect(byNumber.keys.sorted() == [id])
+            let nobody = try await Self.entries(t, query: "recordType=customer&recordID=KH-1999-000001", in: .en)
+            #expect(nobody.isEmpty)
+
+            // The page's record column reads "Customer KH-…", not the database id.
+            let html = try await Self.page(t, query: "recordType=customer&recordID=\(created.code)", in: .en)
+            #expect(html.contains("Customer \(created.code)"))
+            let chinese = try await Self.page(t, query: "recordType=customer", in: .zhHans)
+            #expect(chinese.contains("\(try Self.text("audit.record_type.customer", .zhHans)) \(created.code)"))
+        }
+    }
+}
