@@ -206,6 +206,7 @@ enum KefuMigrations {
             AddTimesToComplaintParts(),
             AddTimesToContractParts(), AddIDsToComplaintTimeLimits(), CreateCohortSummaries(),
             AddVersionsAndTimesToRecords(),
+            WatchColumnsInSummaryUpdateTriggers(),
         ]
     }
 }

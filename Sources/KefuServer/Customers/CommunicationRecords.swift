@@ -59,6 +59,8 @@ struct CommunicationStore {
     {
         try validate(input, now: context.now).throwIfAny()
         let occurredAt = input.occurredAt ?? context.now
+        let phrases = try await PhraseMarks.find(
+            staffID: staffID, summary: input.summary.trimmed, content: input.content ?? "", on: database)
         return try await database.transaction { tx -> Int in
             let row = try await tx.sql().raw(
                 """
@@ -71,21 +73,21 @@ struct CommunicationStore {
                 """
             ).first()
             let id = try row?.decode(column: "id", as: Int.self) ?? 0
-            try await Timeline.record(
-                .communication, customerID: customerID, recordType: "communication_record", recordID: id,
-                message: StoredMessage("timeline.message.text"), quoting: input.summary, occurredAt: occurredAt,
-                context: context, on: tx)
             // A conversation is an update of the file: it is no longer stale (R4.3).
-            try await tx.sql().raw(
+            let touched: SQLQueryString =
                 "UPDATE customers SET updated_at = \(bind: context.now) WHERE id = \(bind: customerID)"
-            ).run()
-            try await AuditLog.record(
-                "communication.created", recordType: "communication_record", recordID: String(id),
-                fields: ["channel", "summary"], message: AuditMessage.customer("\(customerID)"), context: context,
-                on: tx)
-            try await PhraseMarks.mark(
-                recordID: id, staffID: staffID, summary: input.summary.trimmed, content: input.content ?? "",
-                context: context, on: tx)
+            let written: [SQLQueryString?] = [
+                Timeline.entry(
+                    .communication, customerID: customerID, recordType: "communication_record", recordID: id,
+                    message: StoredMessage("timeline.message.text"), quoting: input.summary, occurredAt: occurredAt,
+                    context: context),
+                touched,
+                AuditLog.entry(
+                    "communication.created", recordType: "communication_record", recordID: String(id),
+                    fields: ["channel", "summary"], message: AuditMessage.customer("\(customerID)"), context: context),
+                try PhraseMarks.mark(phrases, recordID: id, staffID: staffID, context: context),
+            ]
+            try await tx.sql().runInOrder(written.compactMap { $0 })
             return id
         }
     }

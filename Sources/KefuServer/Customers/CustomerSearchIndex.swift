@@ -36,13 +36,19 @@ enum CustomerSearchIndex {
         }
     }
 
-    /// Writes a customer's terms; call it in the transaction that changes the customer.
-    static func update(customerID: Int, text: String, on database: any Database) async throws {
+    /// Writes a customer's terms; call it in the transaction that changes the customer (`isNew` when the
+    /// transaction creates it). In a writer batch on SQLite the row is staged and written with the batch's
+    /// others before its commit (``FullTextWrites``).
+    static func update(customerID: Int, text: String, isNew: Bool = false, on database: any Database) async throws {
         let terms = SearchGrams.indexTerms(text)
         let sql = try database.sql()
         switch database.dialect {
         case .sqlite:
-            try await sql.raw("DELETE FROM customer_search WHERE rowid = \(bind: customerID)").run()
+            if let staged = database.fullTextWrites {
+                return staged.stage(
+                    table: "customer_search", column: "terms", rowid: customerID, text: terms, replaces: !isNew)
+            }
+            if !isNew { try await sql.raw("DELETE FROM customer_search WHERE rowid = \(bind: customerID)").run() }
             try await sql.raw("INSERT INTO customer_search (rowid, terms) VALUES (\(bind: customerID), \(bind: terms))")
                 .run()
         case .postgres:
@@ -89,7 +95,12 @@ enum CustomerSearchIndex {
     static func remove(customerID: Int, on database: any Database) async throws {
         let sql = try database.sql()
         switch database.dialect {
-        case .sqlite: try await sql.raw("DELETE FROM customer_search WHERE rowid = \(bind: customerID)").run()
+        case .sqlite:
+            if let staged = database.fullTextWrites {
+                return staged.stage(
+                    table: "customer_search", column: "terms", rowid: customerID, text: nil, replaces: true)
+            }
+            try await sql.raw("DELETE FROM customer_search WHERE rowid = \(bind: customerID)").run()
         case .postgres:
             try await sql.raw("UPDATE customers SET search_terms = '{}' WHERE id = \(bind: customerID)").run()
         }

@@ -88,25 +88,26 @@ struct CustomerStore {
             guard let id else { throw DatabaseSetupError(message: "INSERT INTO customers returned no id") }
             customer.id = id
             customer.$id.exists = true
-            try await CustomerSearchIndex.update(customerID: id, text: customer.searchText, on: tx)
+            try await CustomerSearchIndex.update(customerID: id, text: customer.searchText, isNew: true, on: tx)
             let message =
                 reason.isEmpty
                 ? StoredMessage("timeline.message.code", ["code": "\(customer.code)"])
                 : StoredMessage(
                     "timeline.message.created_duplicate",
                     ["code": "\(customer.code)", "duplicates": "\(duplicates.map(\.code).joined(separator: ", "))"])
-            try await Timeline.record(
-                .created, customerID: id, recordType: "customer", recordID: id, message: message, quoting: reason,
-                context: context, on: tx)
+            try await tx.sql().runInOrder([
+                Timeline.entry(
+                    .created, customerID: id, recordType: "customer", recordID: id, message: message, quoting: reason,
+                    context: context),
+                AuditLog.entry(
+                    "customer.created", recordType: "customer", recordID: String(id),
+                    fields: Array(values.historyFields.filter { !$0.value.isEmpty }.keys),
+                    message: reason.isEmpty
+                        ? AuditMessage.number(customer.code)
+                        : AuditMessage.createdDespiteDuplicates(duplicates.map(\.code)),
+                    quoting: reason, context: context),
+            ])
             if let followUp { _ = try await FollowUpStore.insert(followUp, customerID: id, context: context, on: tx) }
-            try await AuditLog.record(
-                "customer.created", recordType: "customer", recordID: String(id),
-                fields: Array(values.historyFields.filter { !$0.value.isEmpty }.keys),
-                message: reason.isEmpty
-                    ? AuditMessage.number(customer.code)
-                    : AuditMessage.createdDespiteDuplicates(duplicates.map(\.code)),
-                quoting: reason, context: context, on: tx
-            )
         }
         return customer
     }

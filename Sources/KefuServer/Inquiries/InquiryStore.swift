@@ -45,16 +45,16 @@ struct InquiryStore {
                         "timeline.message.inquiry_promised",
                         ["number": "\(number)", "deadline": "\(DisplayFormat.dateTime($0))"])
                 } ?? StoredMessage("timeline.message.number_text", ["number": "\(number)"])
-            try await Timeline.record(
-                .inquiry, customerID: customerID, recordType: "inquiry", recordID: id, message: message,
-                quoting: values.question, occurredAt: values.receivedAt, context: context, on: tx)
-            try await tx.sql().raw(
-                "UPDATE customers SET updated_at = \(bind: context.now) WHERE id = \(bind: customerID)"
-            ).run()
-            try await AuditLog.record(
-                "inquiry.created", recordType: "inquiry", recordID: String(id), fields: ["question", "status"],
-                message: AuditMessage.inquiryCreated(customer: "\(customerID)", status: status.rawValue),
-                context: context, on: tx)
+            try await tx.sql().runInOrder([
+                Timeline.entry(
+                    .inquiry, customerID: customerID, recordType: "inquiry", recordID: id, message: message,
+                    quoting: values.question, occurredAt: values.receivedAt, context: context),
+                "UPDATE customers SET updated_at = \(bind: context.now) WHERE id = \(bind: customerID)",
+                AuditLog.entry(
+                    "inquiry.created", recordType: "inquiry", recordID: String(id), fields: ["question", "status"],
+                    message: AuditMessage.inquiryCreated(customer: "\(customerID)", status: status.rawValue),
+                    context: context),
+            ])
             return id
         }
     }

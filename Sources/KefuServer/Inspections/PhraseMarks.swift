@@ -9,24 +9,30 @@ enum PhraseMarks {
     /// The text a record is checked in: its summary, then its content.
     static func text(summary: String, content: String) -> String { summary + "\n" + content }
 
-    static func mark(
-        recordID: Int, staffID: Int, summary: String, content: String, context: AuditContext, on database: any Database
-    ) async throws {
+    /// The phrases of the recorder's department's list found in the text. Read before the record's
+    /// transaction: on SQLite every statement inside it waits on the one writer (issue 18 §9).
+    static func find(staffID: Int, summary: String, content: String, on database: any Database) async throws
+        -> [AvoidedPhrase]
+    {
         guard
             let departmentID = try await database.sql().raw(
                 "SELECT department_id FROM staff WHERE id = \(bind: staffID)"
             ).first()?
             .decode(column: "department_id", as: Int?.self)
-        else { return }
+        else { return [] }
         let phrases = try await InspectionStore(database: database).settings(departmentID: departmentID).phrases
-        let found = PhrasesToAvoid.find(in: text(summary: summary, content: content), phrases: phrases)
-        guard !found.isEmpty else { return }
-        try await database.sql().raw(
-            """
+        return PhrasesToAvoid.find(in: text(summary: summary, content: content), phrases: phrases)
+    }
+
+    /// The INSERT that keeps the phrases `find` found with the record, in its transaction; nil when none.
+    static func mark(_ found: [AvoidedPhrase], recordID: Int, staffID: Int, context: AuditContext) throws
+        -> SQLQueryString?
+    {
+        guard !found.isEmpty else { return nil }
+        return """
             INSERT INTO communication_phrase_marks (communication_record_id, staff_id, phrases, created_at)
             VALUES (\(bind: recordID), \(bind: staffID), \(bind: try InspectionStore.json(found)), \(bind: context.now))
             """
-        ).run()
     }
 
     /// The phrases marked in a record, in order.

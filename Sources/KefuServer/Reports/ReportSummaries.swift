@@ -197,12 +197,10 @@ struct ReportSummary: Sendable {
     func triggers(_ dialect: DatabaseDialect) -> [String] {
         switch dialect {
         case .sqlite:
-            let changed = watched.map { "OLD.\($0) IS NOT NEW.\($0)" }.joined(separator: " OR ")
             return [
                 "CREATE TRIGGER \(table)_insert AFTER INSERT ON \(source) WHEN \(condition("NEW")) BEGIN \(upsert("NEW", sign: "+", dialect, guarded: false)); END",
                 "CREATE TRIGGER \(table)_delete AFTER DELETE ON \(source) WHEN \(condition("OLD")) BEGIN \(upsert("OLD", sign: takeBack, dialect, guarded: false)); END",
-                "CREATE TRIGGER \(table)_update AFTER UPDATE ON \(source) WHEN \(changed) BEGIN "
-                    + "\(upsert("OLD", sign: takeBack, dialect, guarded: true)); \(upsert("NEW", sign: "+", dialect, guarded: true)); END",
+                sqliteUpdateTrigger,
             ]
         case .postgres:
             let changed = watched.map { "OLD.\($0) IS DISTINCT FROM NEW.\($0)" }.joined(separator: " OR ")
@@ -225,6 +223,16 @@ struct ReportSummary: Sendable {
                 "CREATE TRIGGER \(table)_keep AFTER INSERT OR UPDATE OR DELETE ON \(source) FOR EACH ROW EXECUTE FUNCTION \(table)_keep()",
             ]
         }
+    }
+
+    /// `UPDATE OF` the watched columns, not every UPDATE: SQLite compiles a statement's triggers each time
+    /// it prepares it, and an update of other columns (a file's `updated_at` after every conversation)
+    /// then skips this one without compiling it (issue 18 §9).
+    var sqliteUpdateTrigger: String {
+        let changed = watched.map { "OLD.\($0) IS NOT NEW.\($0)" }.joined(separator: " OR ")
+        return "CREATE TRIGGER \(table)_update AFTER UPDATE OF \(watched.joined(separator: ", ")) ON \(source) "
+            + "WHEN \(changed) BEGIN "
+            + "\(upsert("OLD", sign: takeBack, .sqlite, guarded: true)); \(upsert("NEW", sign: "+", .sqlite, guarded: true)); END"
     }
 
     func dropTriggers(_ dialect: DatabaseDialect) -> [String] {

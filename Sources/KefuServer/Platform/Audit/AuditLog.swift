@@ -38,18 +38,29 @@ enum AuditLog {
         message: StoredMessage = AuditMessage.none,
         quoting text: String = "", context: AuditContext, on database: any Database
     ) async throws {
-        // One plain statement rather than the model's `create`: Fluent reflects over the model's fields several
-        // times per create, and every write in the server records an entry on the writer's one path (issue 18 §9).
         try await database.sql().raw(
-            """
-            INSERT INTO audit_entries (occurred_at, actor_staff_id, actor_name, action, record_type, record_id, fields,
-                detail, message_key, message_args, address, request_id)
-            VALUES (\(bind: context.now), \(bind: context.actorStaffID), \(bind: context.actorName), \(bind: action),
-                \(bind: recordType), \(bind: recordID), \(bind: fields.sorted().joined(separator: ",")),
-                \(bind: String(text.prefix(1000))), \(bind: message.key), \(bind: message.argumentsJSON),
-                \(bind: context.address), \(bind: context.requestID))
-            """
+            entry(
+                action, recordType: recordType, recordID: recordID, fields: fields, message: message, quoting: text,
+                context: context)
         ).run()
+    }
+
+    /// The INSERT of ``record(_:recordType:recordID:fields:message:quoting:context:on:)``, for
+    /// ``SQLKit/SQLDatabase/runInOrder(_:)`` with the other statements of a write. One plain statement rather
+    /// than the model's `create`: Fluent reflects over the model's fields several times per create, and every
+    /// write in the server records an entry on the writer's one path (issue 18 §9).
+    static func entry(
+        _ action: String, recordType: String, recordID: String, fields: [String] = [],
+        message: StoredMessage = AuditMessage.none, quoting text: String = "", context: AuditContext
+    ) -> SQLQueryString {
+        """
+        INSERT INTO audit_entries (occurred_at, actor_staff_id, actor_name, action, record_type, record_id, fields,
+            detail, message_key, message_args, address, request_id)
+        VALUES (\(bind: context.now), \(bind: context.actorStaffID), \(bind: context.actorName), \(bind: action),
+            \(bind: recordType), \(bind: recordID), \(bind: fields.sorted().joined(separator: ",")),
+            \(bind: String(text.prefix(1000))), \(bind: message.key), \(bind: message.argumentsJSON),
+            \(bind: context.address), \(bind: context.requestID))
+        """
     }
 }
 

@@ -87,7 +87,8 @@ final class SQLiteWriter: Sendable {
     }
 
     private func drain(from requestDatabase: any Database & SQLDatabase) async {
-        let database = ownConnections.withLockedValue { $0 }?(requestDatabase.eventLoop) ?? requestDatabase
+        let own = ownConnections.withLockedValue { $0 }?(requestDatabase.eventLoop)
+        let database = own ?? requestDatabase
         repeat {
             do {
                 try await database.withConnection { connection -> EventLoopFuture<Void> in
@@ -99,7 +100,7 @@ final class SQLiteWriter: Sendable {
                     // the cooperative threads: every write in the server waits on this one path.
                     let done = connection.eventLoop.makePromise(of: Void.self)
                     Task(priority: Self.priority) {
-                        await self.batch(on: connection)
+                        await self.batch(on: connection, runsInOrder: own != nil)
                         done.succeed()
                     }
                     return done.futureResult
@@ -112,8 +113,15 @@ final class SQLiteWriter: Sendable {
     }
 
     /// Runs up to `batchLimit` queued jobs in one transaction and answers them after its commit.
-    private func batch(on connection: any Database & SQLDatabase) async {
-        let transaction = SerializedSQLiteDatabase(inner: connection, writer: self, inTransaction: true)
+    ///
+    /// A kept savepoint is not released: the next job's savepoint opens inside it, which spares a
+    /// statement per request, and `ROLLBACK TO` still undoes only the newest one, the failed job's. The
+    /// commit ends them all. On the writer's own connections (`runsInOrder`, one thread each) the
+    /// savepoint is sent ahead of the job's first statement instead of waited for.
+    private func batch(on connection: any Database & SQLDatabase, runsInOrder: Bool) async {
+        let fullText = FullTextWrites()
+        let transaction = SerializedSQLiteDatabase(
+            inner: connection, writer: self, inTransaction: true, fullText: fullText, runsInOrder: runsInOrder)
         var committing: [Job] = []
         do {
             try await connection.raw("BEGIN IMMEDIATE").run()
@@ -126,19 +134,32 @@ final class SQLiteWriter: Sendable {
                         try await connection.raw("ROLLBACK").run()
                         return
                     }
+                    fullText.keepJob()
                     committing.append(job)
                     break
                 }
-                try await connection.raw("SAVEPOINT kefu_request").run()
-                if await job.work(transaction) {
+                let savepoint: EventLoopFuture<Void> = connection.execute(sql: SQLRaw("SAVEPOINT kefu_request")) { _ in
+                }
+                if !runsInOrder { try await savepoint.get() }
+                let succeeded = await job.work(transaction)
+                do {
+                    try await savepoint.get()
+                } catch {
+                    // Without its savepoint the job's writes cannot be told from the batch's: none is kept.
+                    if succeeded { job.finish(error) }
+                    throw error
+                }
+                if succeeded {
+                    fullText.keepJob()
                     committing.append(job)
-                    try await connection.raw("RELEASE kefu_request").run()
                 } else {
                     // The job has its answer (its error); its writes go, the batch's stay.
+                    fullText.dropJob()
                     try await connection.raw("ROLLBACK TO kefu_request").run()
                     try await connection.raw("RELEASE kefu_request").run()
                 }
             }
+            try await fullText.write(on: connection)
             try await connection.raw("COMMIT").run()
         } catch {
             // The transaction itself failed (the disk, an interrupted statement): none of it was kept.

@@ -11,6 +11,11 @@ struct SerializedSQLiteDatabase: Database, SQLDatabase {
     let inner: any Database & SQLDatabase
     let writer: SQLiteWriter
     let inTransaction: Bool
+    /// The full-text rows the batch writes before its commit (``FullTextWrites``); nil outside a batch.
+    var fullText: FullTextWrites? = nil
+    /// Whether statements sent without waiting run in the order sent: true on the writer's own connections,
+    /// which have one thread each; the shared pool of an in-memory database may run them side by side.
+    var runsInOrder = false
 
     var context: DatabaseContext { inner.context }
 
@@ -35,10 +40,13 @@ struct SerializedSQLiteDatabase: Database, SQLDatabase {
     }
 
     func withConnection<T>(_ closure: @escaping @Sendable (any Database) -> EventLoopFuture<T>) -> EventLoopFuture<T> {
-        let writer = writer, inTransaction = inTransaction
+        let writer = writer, inTransaction = inTransaction, fullText = fullText, runsInOrder = runsInOrder
         return inner.withConnection { connection in
             guard let connection = connection as? any Database & SQLDatabase else { return closure(connection) }
-            return closure(SerializedSQLiteDatabase(inner: connection, writer: writer, inTransaction: inTransaction))
+            return closure(
+                SerializedSQLiteDatabase(
+                    inner: connection, writer: writer, inTransaction: inTransaction, fullText: fullText,
+                    runsInOrder: runsInOrder))
         }
     }
 

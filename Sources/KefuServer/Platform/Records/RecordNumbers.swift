@@ -20,18 +20,13 @@ enum RecordNumbers {
         -> (year: Int, first: Int)
     {
         let year = year(of: date)
-        let sql = try database.sql()
-        try await sql.raw(
-            """
-            INSERT INTO record_number_counters (prefix, year, next_value) VALUES (\(bind: numbering.prefix), \(bind: year), 0)
-            ON CONFLICT (prefix, year) DO NOTHING
-            """
-        ).run()
+        // One statement: the counter's first use and every later one, on the writer's path (issue 18 §9).
         let last =
-            try await sql.raw(
+            try await database.sql().raw(
                 """
-                UPDATE record_number_counters SET next_value = next_value + \(bind: count)
-                WHERE prefix = \(bind: numbering.prefix) AND year = \(bind: year) RETURNING next_value
+                INSERT INTO record_number_counters (prefix, year, next_value) VALUES (\(bind: numbering.prefix), \(bind: year), \(bind: count))
+                ON CONFLICT (prefix, year) DO UPDATE SET next_value = record_number_counters.next_value + excluded.next_value
+                RETURNING next_value
                 """
             ).first()?.decode(column: "next_value", as: Int.self) ?? count
         return (year, last - count + 1)

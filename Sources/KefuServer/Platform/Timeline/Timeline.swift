@@ -36,14 +36,25 @@ enum Timeline {
         quoting text: String = "", occurredAt: Date? = nil, context: AuditContext, on database: any Database
     ) async throws {
         try await database.sql().raw(
-            """
-            INSERT INTO timeline_entries (customer_id, occurred_at, kind, record_type, record_id, staff_id, actor_name, summary,
-                    message_key, message_args)
-            VALUES (\(bind: customerID), \(bind: occurredAt ?? context.now), \(bind: kind.rawValue), \(bind: recordType),
-                    \(bind: recordID), \(bind: context.actorStaffID), \(bind: context.actorName), \(bind: String(text.prefix(500))),
-                    \(bind: message.key), \(bind: message.argumentsJSON))
-            """
+            entry(
+                kind, customerID: customerID, recordType: recordType, recordID: recordID, message: message,
+                quoting: text, occurredAt: occurredAt, context: context)
         ).run()
+    }
+
+    /// The INSERT of ``record(_:customerID:recordType:recordID:message:quoting:occurredAt:context:on:)``, for
+    /// ``SQLKit/SQLDatabase/runInOrder(_:)`` with the other statements of a write.
+    static func entry(
+        _ kind: Kind, customerID: Int, recordType: String, recordID: Int?, message: StoredMessage,
+        quoting text: String = "", occurredAt: Date? = nil, context: AuditContext
+    ) -> SQLQueryString {
+        """
+        INSERT INTO timeline_entries (customer_id, occurred_at, kind, record_type, record_id, staff_id, actor_name, summary,
+                message_key, message_args)
+        VALUES (\(bind: customerID), \(bind: occurredAt ?? context.now), \(bind: kind.rawValue), \(bind: recordType),
+                \(bind: recordID), \(bind: context.actorStaffID), \(bind: context.actorName), \(bind: String(text.prefix(500))),
+                \(bind: message.key), \(bind: message.argumentsJSON))
+        """
     }
 
     struct Entry: Decodable, Sendable {
