@@ -79,7 +79,7 @@ struct AssessmentWorkflow {
     /// the team are refused at `staffIDs`.
     func createCycle(_ input: CycleInput, departmentID: Int, context: AuditContext) async throws -> Int {
         let valid = try Self.validate(input).get()
-        return try await database.transaction { tx in
+        return try await database.writeTransaction { tx in
             let sql = try tx.sql()
             let team = try await sql.raw(
                 """
@@ -145,7 +145,7 @@ struct AssessmentWorkflow {
         if summary.count > 4000 { errors.add("summary", "validation.too_long") }
         let version = try required(input.version)
         try errors.throwIfAny()
-        try await database.transaction { tx in
+        try await database.writeTransaction { tx in
             let row = try await load(id, on: tx)
             if let problem = AssessmentRules.selfEvaluationProblem(cycle: row.frozen, state: row.assessmentState) {
                 throw FieldErrors(["score": problem])
@@ -181,7 +181,7 @@ struct AssessmentWorkflow {
         if comment.count > 4000 { errors.add("comment", "validation.too_long") }
         let version = try required(input.version)
         try errors.throwIfAny()
-        try await database.transaction { tx in
+        try await database.writeTransaction { tx in
             let row = try await load(id, on: tx)
             if let problem = AssessmentRules.supervisorEvaluationProblem(cycle: row.frozen, state: row.assessmentState)
             {
@@ -215,7 +215,7 @@ struct AssessmentWorkflow {
     func respond(_ id: Int, _ input: ResponseInput, context: AuditContext) async throws {
         let comment = (input.comment ?? "").trimmed, appeal = input.appeal ?? false
         let version = try required(input.version)
-        try await database.transaction { tx in
+        try await database.writeTransaction { tx in
             let row = try await load(id, on: tx)
             try AssessmentRules.responseProblem(
                 cycle: row.frozen, state: row.assessmentState, appeal: appeal, text: comment
@@ -251,7 +251,7 @@ struct AssessmentWorkflow {
         let answer = (input.answer ?? "").trimmed
         let version = try required(input.version)
         let early = errors
-        try await database.transaction { tx in
+        try await database.writeTransaction { tx in
             let row = try await load(id, on: tx)
             var errors = early
             errors.merge(
@@ -281,7 +281,7 @@ struct AssessmentWorkflow {
     /// Recomputes every result the people have not answered yet from the figures as they stand now
     /// (late replies recorded, surveys arrived), in one transaction: the speed goal's "whole cycle".
     func recompute(cycleID: Int, version: Int, now: Date, context: AuditContext) async throws -> Int {
-        try await database.transaction { tx in
+        try await database.writeTransaction { tx in
             guard let cycle = try await store.cycle(cycleID, on: tx) else { throw KefuError.notFound }
             if cycle.cycleState == .signedOff { throw FieldErrors(["cycle": AssessmentRules.frozen]) }
             let rows = try await store.assessments(cycleID: cycleID, on: tx).filter { $0.assessmentState == .evaluated }
@@ -315,7 +315,7 @@ struct AssessmentWorkflow {
 
     /// Leadership signs the cycle off: every result in, no appeal unanswered. Nothing changes after.
     func signOff(cycleID: Int, version: Int, context: AuditContext) async throws {
-        try await database.transaction { tx in
+        try await database.writeTransaction { tx in
             guard let cycle = try await store.cycle(cycleID, on: tx) else { throw KefuError.notFound }
             let states = try await store.assessments(cycleID: cycleID, on: tx).map(\.assessmentState)
             if let problem = AssessmentRules.signOffProblem(cycle: cycle.cycleState, states: states) {
@@ -342,7 +342,7 @@ struct AssessmentWorkflow {
     func addDecision(assessmentID: Int, _ input: DecisionInput, context: AuditContext) async throws -> Int {
         let kind = try ConsequenceKind.validate(kind: input.kind, amountYuan: input.amountYuan, basis: input.basis)
             .get()
-        return try await database.transaction { tx in
+        return try await database.writeTransaction { tx in
             let row = try await load(assessmentID, on: tx)
             if let problem = AssessmentRules.decisionProblem(cycle: row.frozen, state: row.assessmentState) {
                 throw FieldErrors(["kind": problem])

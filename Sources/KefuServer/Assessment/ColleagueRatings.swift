@@ -70,7 +70,7 @@ struct ColleagueRatingStore {
     /// the supervisor reading the log cannot tell who rated whom.
     func rate(assessmentID: Int, rater: Actor, _ input: Input, context: AuditContext) async throws {
         if case .failure(let problem) = ScoreScale.validate(input.score, field: "score") { throw problem }
-        try await database.transaction { tx in
+        try await database.writeTransaction { tx in
             guard let row = try await AssessmentStore(database: tx).assessment(assessmentID, on: tx) else {
                 throw KefuError.notFound
             }

@@ -37,7 +37,7 @@ extension AttendanceStore {
     }
 
     func requestLeave(_ input: LeaveInput, for person: Person, context: AuditContext) async throws -> Int {
-        try await database.transaction { tx in
+        try await database.writeTransaction { tx in
             let existing = try await Self.leaveSpans(staffID: person.id, statuses: ["pending", "approved"], on: tx)
             let span = try AttendanceRequestRules.validateLeave(
                 kind: input.kind, start: input.startDay, end: input.endDay, part: input.part ?? "",
@@ -70,7 +70,7 @@ extension AttendanceStore {
     func requestCorrection(
         _ input: CorrectionInput, for person: Person, calendar: WorkingCalendar, context: AuditContext
     ) async throws -> Int {
-        try await database.transaction { tx in
+        try await database.writeTransaction { tx in
             let rules = try await self.rules(on: tx).rules
             let today = calendar.day(of: context.now)
             let month = CalendarDay(input.day).map { String($0.description.prefix(7)) } ?? ""
@@ -130,7 +130,7 @@ extension AttendanceStore {
             throw KefuError.conflict("attendance.error.already_decided")
         }
         let status = approve ? AttendanceRequestStatus.approved : .rejected
-        try await database.transaction { tx in
+        try await database.writeTransaction { tx in
             try await RecordWrites.change(
                 table.kind, id: row.id, version: version,
                 RecordWrite(
@@ -186,7 +186,7 @@ extension AttendanceStore {
             throw KefuError(.forbidden, code: "own_request", messageKey: "attendance.error.own_request")
         }
         guard let day = CalendarDay(mark.day) else { throw KefuError.notFound }
-        try await database.transaction { tx in
+        try await database.writeTransaction { tx in
             try await RecordWrites.change(
                 AttendanceMarkRecordKind.self, id: mark.id, version: version,
                 RecordWrite(

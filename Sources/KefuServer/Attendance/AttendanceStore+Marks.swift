@@ -115,7 +115,7 @@ extension AttendanceStore {
         ).all().map { try $0.decode(column: "id", as: Int.self) }
         for id in ids {
             for month in months {
-                try await database.transaction { tx in
+                try await database.writeTransaction { tx in
                     try await settle(
                         staffID: id, year: month.year, month: month.month, calendar: calendar, context: context, on: tx)
                 }
@@ -155,7 +155,7 @@ extension AttendanceStore {
     func importLines(
         _ lines: [TimeClockLine], layout: TimeClockLayout, calendar: WorkingCalendar, context: AuditContext
     ) async throws -> Int {
-        try await database.transaction { tx in
+        try await database.writeTransaction { tx in
             let sql = try tx.sql()
             var months = Set<String>()
             var touched: [(Int, CalendarDay)] = []

@@ -150,7 +150,7 @@ struct AttendanceStore {
     func saveRules(_ rules: AttendanceRuleSet, version: Int, context: AuditContext) async throws {
         try rules.problems.throwIfAny()
         let text = String(decoding: try JSONEncoder.sorted.encode(rules), as: UTF8.self)
-        try await database.transaction { tx in
+        try await database.writeTransaction { tx in
             try await RecordWrites.change(
                 AttendanceSettingsKind.self, id: 1, version: version,
                 RecordWrite(
@@ -184,7 +184,7 @@ struct AttendanceStore {
         if to == nil || to!.minutes >= 1440 { errors.add("shiftEnd", "attendance.error.time") }
         if errors.isEmpty, from == to { errors.add("shiftEnd", "attendance.error.empty_shift") }
         try errors.throwIfAny()
-        try await database.transaction { tx in
+        try await database.writeTransaction { tx in
             let sql = try tx.sql()
             let changed = try await sql.raw(
                 """
@@ -214,7 +214,7 @@ struct AttendanceStore {
     {
         guard direction != .any else { throw FieldErrors(["direction": "validation.choose_from_list"]) }
         if address.count > 200 { throw FieldErrors(["address": "validation.too_long"]) }
-        return try await database.transaction { tx in
+        return try await database.writeTransaction { tx in
             let id =
                 try await tx.sql().raw(
                     """

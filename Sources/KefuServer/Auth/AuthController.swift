@@ -64,7 +64,7 @@ struct AuthController: RouteCollection {
     @Sendable func logout(req: Request) async throws -> Response {
         if let session = req.webSession {
             let context = req.auditContext
-            try await req.db.transaction { tx in
+            try await req.db.writeTransaction { tx in
                 try await SignedInLookup(database: try tx.sql()).deleteSession(session.id)
                 try await AuditLog.record(
                     "auth.signed_out", recordType: "staff", recordID: String(session.staffID), context: context, on: tx)

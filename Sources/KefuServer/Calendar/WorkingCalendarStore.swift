@@ -90,7 +90,7 @@ struct WorkingCalendarStore {
 
     func updateHours(_ hours: WorkingHours, weekdays: Set<Int>, version: Int, context: AuditContext) async throws {
         try Self.validate(hours: hours, weekdays: weekdays).throwIfAny()
-        try await database.transaction { tx in
+        try await database.writeTransaction { tx in
             try await RecordWrites.change(
                 WorkingCalendarKind.self, id: 1, version: version,
                 RecordWrite(
@@ -117,7 +117,7 @@ struct WorkingCalendarStore {
         async throws -> Int
     {
         guard !entries.isEmpty else { return 0 }
-        return try await database.transaction { tx in
+        return try await database.writeTransaction { tx in
             let sql = try tx.sql()
             for entry in entries {
                 try await sql.raw(
@@ -144,7 +144,7 @@ struct WorkingCalendarStore {
 
     /// Removes a day's entry (it follows the usual weekdays again); false when it had none.
     func removeDay(_ day: CalendarDay, context: AuditContext) async throws -> Bool {
-        try await database.transaction { tx in
+        try await database.writeTransaction { tx in
             let removed = try await tx.sql().raw(
                 "DELETE FROM calendar_days WHERE day = \(bind: day.description) RETURNING id"
             ).first()

@@ -28,7 +28,7 @@ struct ComplaintChaseController: RouteCollection {
         let version = try requireFormVersion(try req.content.decode(Input.self).version)
         guard forward.status == "open" else { throw ComplaintRefusal("forward", "complaint.chase.not_open") }
         let context = req.auditContext
-        try await req.db.transaction { tx in
+        try await req.db.writeTransaction { tx in
             try await RecordWrites.change(
                 ComplaintForwardKind.self, id: forward.id, version: version,
                 RecordWrite(

@@ -43,7 +43,7 @@ struct ComplaintSettingsStore {
 
     /// Saves the ladder read at `version`; 409 when it was saved meanwhile.
     func saveLadder(_ levels: [EscalationLevel], version: Int, context: AuditContext) async throws {
-        try await database.transaction { tx in
+        try await database.writeTransaction { tx in
             let sql = try tx.sql()
             let current =
                 try await sql.raw("SELECT MAX(version) AS v FROM complaint_escalation_levels").first()?.decode(
@@ -97,7 +97,7 @@ struct ComplaintSettingsStore {
         )
         .throwIfAny()
         let code = (input.code ?? "").trimmed, name = (input.name ?? "").trimmed
-        try await database.transaction { tx in
+        try await database.writeTransaction { tx in
             let id = try await tx.sql().raw(
                 """
                 INSERT INTO complaint_categories (code, name, position, is_active, created_at, updated_at, version)
@@ -125,7 +125,7 @@ struct ComplaintSettingsStore {
         )
         .throwIfAny()
         let name = (input.name ?? "").trimmed, isActive = input.isActive ?? current.isActive
-        try await database.transaction { tx in
+        try await database.writeTransaction { tx in
             try await RecordWrites.change(
                 ComplaintCategoryKind.self, id: current.id, version: version,
                 RecordWrite(

@@ -55,7 +55,7 @@ struct ComplaintTimeLimitsAPIController: RouteCollection {
         }
         try errors.throwIfAny()
         let context = req.auditContext
-        try await req.db.transaction { tx in
+        try await req.db.writeTransaction { tx in
             guard
                 let id = try await tx.sql().raw(
                     "SELECT id FROM complaint_time_limits WHERE severity = \(bind: severity.rawValue)"

@@ -96,7 +96,7 @@ struct ComplaintWorkflow {
     func create(_ input: Intake, context: AuditContext, calendar: WorkingCalendar) async throws -> Int {
         let (errors, receivedAt) = try await validate(input, now: context.now)
         try errors.throwIfAny()
-        return try await database.transaction { tx in
+        return try await database.writeTransaction { tx in
             let number = try await RecordNumbers.next(ComplaintKind.numbering!, at: context.now, on: tx)
             let staffID = input.staffID ?? context.actorStaffID
             let row = try await tx.sql().raw(
@@ -183,7 +183,7 @@ struct ComplaintWorkflow {
         }
         try errors.throwIfAny()
         let (department, due) = (departmentName, dueAt!)
-        return try await database.transaction { tx in
+        return try await database.writeTransaction { tx in
             guard let current = try await ComplaintStore(database: tx).find(row.id, on: tx) else {
                 throw KefuError.notFound
             }
@@ -230,7 +230,7 @@ struct ComplaintWorkflow {
         if complaint.complaintState == .closed { throw ComplaintRefusal("state", "complaint.refused.closed") }
         guard forward.status == "open" else { throw ComplaintRefusal("answer", "complaint.forward.already_answered") }
         let status = input.sendBack == true ? "returned" : "answered"
-        try await database.transaction { tx in
+        try await database.writeTransaction { tx in
             try await RecordWrites.change(
                 ComplaintForwardKind.self, id: forward.id, version: version,
                 RecordWrite(
@@ -292,7 +292,7 @@ struct ComplaintWorkflow {
         }
         try errors.throwIfAny()
         let told = toldAt
-        try await database.transaction { tx in
+        try await database.writeTransaction { tx in
             guard let current = try await ComplaintStore(database: tx).find(row.id, on: tx) else {
                 throw KefuError.notFound
             }
@@ -347,7 +347,7 @@ struct ComplaintWorkflow {
             throw FieldErrors(["reason": "validation.required"])
         }
         if reason.count > 2000 { throw FieldErrors(["reason": "validation.too_long"]) }
-        try await database.transaction { tx in
+        try await database.writeTransaction { tx in
             guard let current = try await ComplaintStore(database: tx).find(row.id, on: tx) else {
                 throw KefuError.notFound
             }

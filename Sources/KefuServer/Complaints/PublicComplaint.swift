@@ -15,7 +15,7 @@ struct PublicComplaint {
     func file(_ inquiry: PublicInquiry, noticeVersion: String, context: AuditContext) async throws -> String {
         struct Existing: Decodable { var id: Int; var responsibleStaffID: Int? }
         let calendar = try await WorkingCalendarStore(database: database).load()
-        return try await database.transaction { tx in
+        return try await database.writeTransaction { tx in
             let existing = try await tx.sql().raw(
                 """
                 SELECT id, responsible_staff_id FROM customers WHERE mobile = \(bind: inquiry.mobile) AND merged_into_id IS NULL ORDER BY id LIMIT 1

@@ -59,7 +59,7 @@ struct SurveyStore {
         let subject = matter.subject.rawValue
         let token = Secrets.randomToken()
         let expires = context.now.addingTimeInterval(Double(expiryDays) * 86400)
-        try await database.transaction { tx in
+        try await database.writeTransaction { tx in
             try await tx.sql().raw(
                 """
                 UPDATE surveys SET expires_at = \(bind: context.now), updated_at = \(bind: context.now), version = version + 1 WHERE subject_type = \(bind: subject) AND subject_id = \(bind: row.id)
@@ -180,7 +180,7 @@ struct SurveyStore {
     ) async throws -> SurveyLinkState {
         let state = SurveyRules.state(expiresAt: survey.expiresAt, answeredAt: survey.answeredAt, now: now)
         guard state == .open else { return state }
-        return try await database.transaction { tx in
+        return try await database.writeTransaction { tx in
             let claimed = try await tx.sql().raw(
                 """
                 UPDATE surveys SET answered_at = \(bind: now), score = \(bind: answer.score), resolved = \(bind: answer.resolved), comment = \(bind: answer.comment),

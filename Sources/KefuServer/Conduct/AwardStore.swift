@@ -157,7 +157,7 @@ struct AwardStore {
         let approvers =
             status == .awaitingApproval
             ? try await ConductNotices.people(role: "leadership", departmentID: nil, on: database) : []
-        return try await database.transaction { tx in
+        return try await database.writeTransaction { tx in
             let id =
                 try await tx.sql().raw(
                     """
@@ -202,7 +202,7 @@ struct AwardStore {
         }
         let status: AwardStatus = approve ? .granted : .declined
         let notices = self.notices
-        try await database.transaction { tx in
+        try await database.writeTransaction { tx in
             try await RecordWrites.change(
                 AwardRecordKind.self, id: row.id, version: version,
                 RecordWrite(

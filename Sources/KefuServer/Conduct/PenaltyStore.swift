@@ -73,7 +73,7 @@ struct PenaltyStore {
         }
         try errors.throwIfAny()
         let kind = PenaltyKind(rawValue: input.kind ?? "")!
-        return try await database.transaction { tx in
+        return try await database.writeTransaction { tx in
             let id =
                 try await tx.sql().raw(
                     """
@@ -105,7 +105,7 @@ struct PenaltyStore {
         message: StoredMessage, quoting text: String,
         context: AuditContext, alongside: @escaping @Sendable (any Database) async throws -> Void
     ) async throws {
-        try await database.transaction { tx in
+        try await database.writeTransaction { tx in
             try await RecordWrites.change(
                 PenaltyRecordKind.self, id: row.id, version: version,
                 RecordWrite(

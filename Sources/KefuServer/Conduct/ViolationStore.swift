@@ -94,7 +94,7 @@ struct ViolationStore {
             if !(try await Self.linkExists(link, on: database)) { errors.add("links", "conduct.error.unknown_record") }
         }
         try errors.throwIfAny()
-        return try await database.transaction { tx in
+        return try await database.writeTransaction { tx in
             let sql = try tx.sql()
             let number = try await RecordNumbers.next(ViolationRecordKind.numbering!, at: context.now, on: tx)
             let id =
@@ -129,7 +129,7 @@ struct ViolationStore {
         _ row: Row, set: SQLQueryString, version: Int, audit: String, fields: [String], message: StoredMessage,
         quoting text: String = "", context: AuditContext
     ) async throws {
-        try await database.transaction { tx in
+        try await database.writeTransaction { tx in
             try await RecordWrites.change(
                 ViolationRecordKind.self, id: row.id, version: version,
                 RecordWrite(set: set, audit: .init(action: audit, fields: fields, message: message, quoting: text)),

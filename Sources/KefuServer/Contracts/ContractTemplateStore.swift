@@ -88,7 +88,7 @@ struct ContractTemplateStore {
             fields: ["name", "documents", "clauses", "isActive"],
             message: AuditMessage.contractTemplate(
                 code: template.code, documents: "\(template.documents.count)", clauses: "\(template.clauses.count)"))
-        try await database.transaction { tx in
+        try await database.writeTransaction { tx in
             let sql = try tx.sql()
             guard version == 0 else {
                 // A type never saved has no row to claim: the version read is stale.

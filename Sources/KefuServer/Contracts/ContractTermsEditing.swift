@@ -17,7 +17,7 @@ extension ContractWorkflow {
     /// customer had confirmed must be confirmed again, so the confirmation is cleared.
     func changeTerms(contractID: Int, _ input: TermsInput, context: AuditContext) async throws {
         guard let version = input.version else { throw FieldErrors(["version": "validation.required"]) }
-        try await database.transaction { tx in
+        try await database.writeTransaction { tx in
             let row = try await contract(contractID, version: version, on: tx)
             let values = try ContractValidation.validate(
                 ContractDraft(

@@ -9,7 +9,7 @@ extension ContractWorkflow {
 
     /// Forwards the contract to the 法务部, whose liaison then sees it and answers.
     func forward(contractID: Int, version: Int, context: AuditContext) async throws {
-        try await database.transaction { tx in
+        try await database.writeTransaction { tx in
             let row = try await contract(contractID, version: version, on: tx)
             let facts = try await store.facts(of: row, labels: labels, on: tx)
             if let refusal = ContractStateMachine.forwardRefusal(facts) {
@@ -35,7 +35,7 @@ extension ContractWorkflow {
     /// The 法务部 liaison's answer: approved (the contract passes legal review) or returned with comments.
     func review(contractID: Int, approve: Bool, comment: String?, version: Int, context: AuditContext) async throws {
         let comment = (comment ?? "").trimmed
-        try await database.transaction { tx in
+        try await database.writeTransaction { tx in
             let row = try await contract(contractID, version: version, on: tx)
             let facts = try await store.facts(of: row, labels: labels, on: tx)
             if let refusal = ContractStateMachine.reviewRefusal(facts, approve: approve, comment: comment) {
@@ -70,7 +70,7 @@ extension ContractWorkflow {
         async throws
     {
         let signing = try SigningRule.validate(draft, today: today).get()
-        try await database.transaction { tx in
+        try await database.writeTransaction { tx in
             let row = try await contract(contractID, version: version, on: tx)
             var facts = try await store.facts(of: row, labels: labels, on: tx)
             facts.isSigningRecorded = true

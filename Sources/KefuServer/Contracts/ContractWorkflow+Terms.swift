@@ -11,7 +11,7 @@ extension ContractWorkflow {
     func explainClause(contractID: Int, clauseID: Int, note: String?, context: AuditContext) async throws {
         let note = (note ?? "").trimmed
         if note.count > 2000 { throw FieldErrors(["note": "validation.too_long"]) }
-        try await database.transaction { tx in
+        try await database.writeTransaction { tx in
             let row = try await contract(contractID, on: tx)
             if let refusal = TermsExplanation.explainProblem(state: row.contractState) {
                 throw ContractRefused(field: "clause", reason: refusal)
@@ -57,7 +57,7 @@ extension ContractWorkflow {
         }
         if answer.count > 2000 { errors.add("answer", "validation.too_long") }
         try errors.throwIfAny()
-        try await database.transaction { tx in
+        try await database.writeTransaction { tx in
             let row = try await contract(contractID, on: tx)
             if let refusal = TermsExplanation.explainProblem(state: row.contractState) {
                 throw ContractRefused(field: "question", reason: refusal)
@@ -90,7 +90,7 @@ extension ContractWorkflow {
     func confirmTerms(contractID: Int, note: String?, version: Int, context: AuditContext) async throws {
         let note = (note ?? "").trimmed
         if note.count > 1000 { throw FieldErrors(["note": "validation.too_long"]) }
-        try await database.transaction { tx in
+        try await database.writeTransaction { tx in
             let row = try await contract(contractID, version: version, on: tx)
             let facts = try await store.facts(of: row, labels: labels, on: tx)
             if let refusal = TermsExplanation.confirmProblem(state: row.contractState, clauses: facts.clauses) {

@@ -39,7 +39,7 @@ struct ContractWorkflow {
             throw FieldErrors(["type": "validation.choose_from_list"])
         }
         let plan = String(decoding: try JSONEncoder().encode(values.paymentPlan), as: UTF8.self)
-        return try await database.transaction { tx in
+        return try await database.writeTransaction { tx in
             let sql = try tx.sql()
             guard
                 let customer = try await sql.raw(
@@ -125,7 +125,7 @@ struct ContractWorkflow {
         if let problem = DocumentChecklist.problem(status: status, reason: reason) {
             throw FieldErrors(["reason": problem])
         }
-        try await database.transaction { tx in
+        try await database.writeTransaction { tx in
             let row = try await contract(contractID, on: tx)
             guard row.contractState == .draft else {
                 throw ContractRefused(field: "status", reason: ContractReason("contract.refusal.checklist_closed"))
@@ -175,7 +175,7 @@ struct ContractWorkflow {
         if target == .signed {
             throw ContractRefused(field: "to", reason: ContractReason("contract.refusal.signing_details"))
         }
-        try await database.transaction { tx in
+        try await database.writeTransaction { tx in
             let row = try await contract(contractID, version: version, on: tx)
             let facts = try await store.facts(of: row, labels: labels, on: tx)
             if let refusal = ContractStateMachine.refusal(facts, to: target, cancelReason: reason ?? "") {

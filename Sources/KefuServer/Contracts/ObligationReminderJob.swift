@@ -81,7 +81,7 @@ enum ObligationReminderJob {
         }
         try await Reminders(app: app).record(messages, now: now)
         // The marks in one transaction: a commit per chunk of 500 cost a disk flush each.
-        try await app.db.transaction { tx in
+        try await app.db.writeTransaction { tx in
             let sql = try tx.sql()
             for (event, column) in [
                 (ReminderEvent.obligationDueSoon, "due_soon_reminded_on"), (.obligationOverdue, "overdue_reminded_on"),

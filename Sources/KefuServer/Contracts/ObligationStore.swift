@@ -125,7 +125,7 @@ struct ObligationStore {
 
     /// Adds an obligation to an open contract; its due day is not before the signing day.
     func add(contractID: Int, _ input: Input, context: AuditContext) async throws -> Int {
-        try await database.transaction { tx in
+        try await database.writeTransaction { tx in
             guard let contract = try await ContractStore(database: tx).find(contractID) else {
                 throw KefuError.notFound
             }
@@ -185,7 +185,7 @@ struct ObligationStore {
 
     /// Marks an obligation fulfilled (a payment: received, by the 财务部) with the version read.
     func fulfil(_ row: Row, version: Int, context: AuditContext) async throws {
-        try await database.transaction { tx in
+        try await database.writeTransaction { tx in
             try await RecordWrites.change(
                 ObligationRecordKind.self, id: row.id, version: version,
                 RecordWrite(
@@ -216,7 +216,7 @@ struct ObligationStore {
             errors.add("content", "validation.too_long")
         }
         try errors.throwIfAny()
-        return try await database.transaction { tx in
+        return try await database.writeTransaction { tx in
             let id =
                 try await tx.sql().raw(
                     """

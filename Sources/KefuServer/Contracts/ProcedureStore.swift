@@ -110,7 +110,7 @@ struct ProcedureStore {
         else {
             throw FieldErrors(["type": "validation.choose_from_list"])
         }
-        return try await database.transaction { tx in
+        return try await database.writeTransaction { tx in
             let sql = try tx.sql()
             if try await sql.raw(
                 "SELECT id FROM procedures WHERE customer_id = \(bind: customerID) AND type = \(bind: type.code)"
@@ -172,7 +172,7 @@ struct ProcedureStore {
         guard let version = input.version else { throw FieldErrors(["version": "validation.required"]) }
         let note = (input.note ?? "").trimmed
         if note.count > 1000 { throw FieldErrors(["note": "validation.too_long"]) }
-        try await database.transaction { tx in
+        try await database.writeTransaction { tx in
             if let helper = input.helperStaffID,
                 try await tx.sql().raw("SELECT id FROM staff WHERE id = \(bind: helper) AND is_active = \(bind: true)")
                     .first() == nil

@@ -91,7 +91,7 @@ struct ProcedureTemplateStore {
             action: version == 0 ? "procedure_template.created" : "procedure_template.updated",
             fields: ["name", "steps", "isActive"],
             message: AuditMessage.procedureTemplate(code: template.code, steps: "\(template.steps.count)"))
-        try await database.transaction { tx in
+        try await database.writeTransaction { tx in
             let sql = try tx.sql()
             guard version == 0 else {
                 // A type never saved has no row to claim: the version read is stale.

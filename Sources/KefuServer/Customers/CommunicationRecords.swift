@@ -61,7 +61,7 @@ struct CommunicationStore {
         let occurredAt = input.occurredAt ?? context.now
         let phrases = try await PhraseMarks.find(
             staffID: staffID, summary: input.summary.trimmed, content: input.content ?? "", on: database)
-        return try await database.transaction { tx -> Int in
+        return try await database.writeTransaction { tx -> Int in
             let row = try await tx.sql().raw(
                 """
                 INSERT INTO communication_records

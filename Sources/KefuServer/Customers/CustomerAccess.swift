@@ -25,7 +25,7 @@ extension Request {
     func recordReveal(of customer: CustomerModel, reason: String) async throws {
         let id = try customer.requireID()
         let context = auditContext
-        try await db.transaction { tx in
+        try await db.writeTransaction { tx in
             try await AuditLog.record(
                 "customer.contact_revealed", recordType: "customer", recordID: String(id),
                 fields: Array(CustomerValues.contactFields), message: AuditMessage.typed,

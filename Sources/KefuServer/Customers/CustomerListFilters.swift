@@ -104,7 +104,7 @@ struct SavedFilterStore {
         let query = filter.queryString
         if filter.sameFiles(as: CustomerFilter()) { errors["filter"] = "validation.saved_filter.empty" }
         guard errors.isEmpty else { throw FieldErrors(errors) }
-        return try await database.transaction { tx in
+        return try await database.writeTransaction { tx in
             let sql = try tx.sql()
             if let existing = try await sql.raw(
                 """
@@ -138,7 +138,7 @@ struct SavedFilterStore {
 
     /// Deletes one of the person's own filters; false when they have none with this id.
     func delete(_ id: Int, staffID: Int, context: AuditContext) async throws -> Bool {
-        try await database.transaction { tx in
+        try await database.writeTransaction { tx in
             let rows = try await tx.sql().raw(
                 "DELETE FROM saved_filters WHERE id = \(bind: id) AND staff_id = \(bind: staffID) RETURNING id"
             ).all()

@@ -68,7 +68,7 @@ struct CustomerMerge {
             message: AuditMessage.merged(duplicate.code, into: survivor.code), quoting: reason)
         survivor.apply(values)
         if survivor.consentAt == nil { survivor.consentAt = duplicate.consentAt }
-        let survivorWritten = try await database.transaction { tx in
+        let survivorWritten = try await database.writeTransaction { tx in
             // Both files are claimed before anything moves: a save of either since it was read
             // leaves both as they are.
             let written = try await RecordWrites.change(

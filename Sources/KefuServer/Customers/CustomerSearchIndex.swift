@@ -184,7 +184,7 @@ extension CustomerSearchIndex {
                 }
                 return
             }
-            try await database.transaction { tx in
+            try await database.writeTransaction { tx in
                 if tx.dialect == .sqlite {
                     try await tx.sql().raw("DELETE FROM customer_search WHERE rowid IN (\(binds: rows.map(\.id)))")
                         .run()

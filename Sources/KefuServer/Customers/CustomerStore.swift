@@ -73,7 +73,7 @@ struct CustomerStore {
             try await DuplicateCheck.refuse(duplicates, for: values, context: context, on: database)
         }
         let customer = CustomerModel()
-        try await database.transaction { tx in
+        try await database.writeTransaction { tx in
             customer.code = try await nextCode(on: tx, now: context.now)
             customer.apply(values)
             customer.responsibleStaffID = responsibleStaffID
@@ -133,7 +133,7 @@ struct CustomerStore {
             }
         }
         customer.apply(values)
-        let written = try await database.transaction { tx in
+        let written = try await database.writeTransaction { tx in
             // Of two saves from one version, only one claims the row; the claim holds it until the
             // transaction ends, on SQLite and PostgreSQL alike.
             let written = try await RecordWrites.change(
@@ -173,7 +173,7 @@ struct CustomerStore {
     func reassign(
         _ ids: [Int], to staffID: Int, reason: String = "", notice: ReassignmentNotice? = nil, context: AuditContext
     ) async throws -> Int {
-        try await database.transaction { tx -> Int in
+        try await database.writeTransaction { tx -> Int in
             var moved = 0
             // One query for all of them, not one per customer.
             let customers = try await CustomerModel.query(on: tx).filter(\.$id ~~ Array(Set(ids))).sort(\.$id).all()

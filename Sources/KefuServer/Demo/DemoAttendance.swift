@@ -30,7 +30,7 @@ enum DemoAttendance {
         guard let supervisor = people.first(where: { $0.username == "wangjing" }) else { return }
         // Approved leave: 李娜 two days of annual leave, 刘洋 a day of sick leave, in the first month.
         let leave: [String: (LeaveKind, Int, Int)] = ["lina": (.annual, 12, 13), "liuyang": (.sick, 20, 20)]
-        try await app.db.transaction { tx in
+        try await app.db.writeTransaction { tx in
             let sql = try tx.sql()
             for (index, person) in people.enumerated() {
                 var day = first

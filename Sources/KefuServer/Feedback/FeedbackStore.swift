@@ -87,7 +87,7 @@ struct FeedbackStore {
         try errors.throwIfAny()
         let content = (input.content ?? "").trimmed
         let projectID = input.topic == FeedbackTopic.project.rawValue ? input.projectID : nil
-        return try await database.transaction { tx in
+        return try await database.writeTransaction { tx in
             let number = try await RecordNumbers.next(FeedbackRecordKind.numbering!, at: context.now, on: tx)
             let id = try await tx.sql().raw(
                 """
@@ -130,7 +130,7 @@ struct FeedbackStore {
             departmentID: input.departmentID, departmentExists: department != nil, request: request, dueAt: dueAt,
             dueText: dueText, now: context.now
         ).throwIfAny()
-        try await database.transaction { tx in
+        try await database.writeTransaction { tx in
             try await RecordWrites.change(
                 FeedbackRecordKind.self, id: row.id, version: version,
                 RecordWrite(
@@ -154,7 +154,7 @@ struct FeedbackStore {
     func chase(_ row: Row, version: Int?, context: AuditContext) async throws {
         let version = try requireFormVersion(version)
         if let refusal = FeedbackRules.mayChase(row.feedbackState) { throw refusal }
-        try await database.transaction { tx in
+        try await database.writeTransaction { tx in
             try await RecordWrites.change(
                 FeedbackRecordKind.self, id: row.id, version: version,
                 RecordWrite(
@@ -180,7 +180,7 @@ struct FeedbackStore {
             errors.add("response", "validation.too_long")
         }
         try errors.throwIfAny()
-        try await database.transaction { tx in
+        try await database.writeTransaction { tx in
             try await RecordWrites.change(
                 FeedbackRecordKind.self, id: row.id, version: version,
                 RecordWrite(
@@ -201,7 +201,7 @@ struct FeedbackStore {
     func close(_ row: Row, version: Int?, context: AuditContext) async throws {
         let version = try requireFormVersion(version)
         if let refusal = FeedbackRules.mayClose(row.feedbackState) { throw refusal }
-        try await database.transaction { tx in
+        try await database.writeTransaction { tx in
             try await RecordWrites.change(
                 FeedbackRecordKind.self, id: row.id, version: version,
                 RecordWrite(

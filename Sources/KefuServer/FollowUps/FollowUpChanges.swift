@@ -32,7 +32,7 @@ extension FollowUpStore {
         }
         guard errors.isEmpty, let plan else { throw errors }
         // The reminder marks are cleared: the new time is reminded again, due and overdue.
-        try await database.transaction { tx in
+        try await database.writeTransaction { tx in
             do {
                 try await RecordWrites.change(
                     FollowUpKind.self, id: followUpID, version: input.version ?? followUp.version,

@@ -28,7 +28,7 @@ struct FollowUpStore {
     /// Plans a follow-up for the customer's responsible specialist (or the planner when none).
     func plan(_ input: PlanInput, customerID: Int, context: AuditContext, timeZone: TimeZone) async throws -> Int {
         let plan = try FollowUpRule.validate(Self.draft(input), now: context.now, timeZone: timeZone).get()
-        return try await database.transaction { tx in
+        return try await database.writeTransaction { tx in
             try await Self.insert(plan, customerID: customerID, context: context, on: tx)
         }
     }
@@ -83,7 +83,7 @@ struct FollowUpStore {
             stageAfter: CustomerStage(rawValue: stage ?? "") ?? .lead,
             next: input.next.map(Self.draft), now: context.now, timeZone: timeZone
         ).get()
-        try await database.transaction { tx in
+        try await database.writeTransaction { tx in
             do {
                 try await RecordWrites.change(
                     FollowUpKind.self, id: followUpID, version: input.version ?? followUp.version,

@@ -162,7 +162,7 @@ extension Request {
         }
         if let nextStep, let customerID {
             let context = auditContext
-            _ = try await db.transaction { tx in
+            _ = try await db.writeTransaction { tx in
                 try await FollowUpStore.insert(nextStep, customerID: customerID, context: context, on: tx)
             }
         }

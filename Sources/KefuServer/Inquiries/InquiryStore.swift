@@ -23,7 +23,7 @@ struct InquiryStore {
             case .answered: (.closed, nil, context.now)
             case .promised(let deadline): (.promised, deadline, nil)
             }
-        return try await database.transaction { tx in
+        return try await database.writeTransaction { tx in
             // The number goes in with the row: a later UPDATE of it would compile every summary trigger on
             // `inquiries` once more, on the writer's one path (issue 18 §9).
             let number = try await Self.nextNumber(receivedAt: values.receivedAt, on: tx)
@@ -67,7 +67,7 @@ struct InquiryStore {
         if text.isEmpty { throw FieldErrors(["reply": "validation.required"]) }
         if text.count > 4000 { throw FieldErrors(["reply": "validation.too_long"]) }
         let closed = FieldErrors(["reply": "validation.inquiry.already_closed"])
-        try await database.transaction { tx in
+        try await database.writeTransaction { tx in
             guard let current = try await Self.claimable(id, on: tx) else { throw KefuError.notFound }
             // Closed on the version read: the reply came too late, not from a stale form.
             if version.map({ $0 == current.version }) ?? true, !["open", "promised"].contains(current.status) {
@@ -119,7 +119,7 @@ struct InquiryStore {
     func submit(_ inquiry: PublicInquiry, noticeVersion: String, address: String, context: AuditContext) async throws
         -> (id: Int, number: String)
     {
-        try await database.transaction { tx in
+        try await database.writeTransaction { tx in
             let id =
                 try await tx.sql().raw(
                     """
@@ -146,7 +146,7 @@ struct InquiryStore {
     /// yields to the existing file's specialist, who knows the customer (`keepOwner`); the
     /// supervisor's explicit choice does not. All of it in one transaction: a race leaves nothing.
     func assign(_ id: Int, to requestedStaffID: Int, keepOwner: Bool, context: AuditContext) async throws -> Int {
-        try await database.transaction { tx in
+        try await database.writeTransaction { tx in
             guard
                 let row = try await tx.sql().raw(
                     """

@@ -64,7 +64,7 @@ struct InspectionStore {
         let phrases = phrases.map { $0.map(\.trimmed).filter { !$0.isEmpty } }
         if let phrases, phrases.contains(where: { $0.count > 50 }) { errors.add("phrases", "validation.too_long") }
         try errors.throwIfAny()
-        try await database.transaction { tx in
+        try await database.writeTransaction { tx in
             let sql = try tx.sql()
             let current = try await InspectionStore(database: tx).settings(departmentID: departmentID)
             let checklistJSON = try Self.json(checklist), phrasesJSON = try Self.json(phrases ?? current.phrases)
@@ -295,7 +295,7 @@ struct InspectionStore {
         let period = AssessmentPeriod(start: start!, end: end!)!
         let seed = input.seed ?? Int64(context.now.timeIntervalSince1970)
         let settings = try await settings(departmentID: departmentID)
-        return try await database.transaction { tx in
+        return try await database.writeTransaction { tx in
             let sql = try tx.sql()
             // The sampling draws positions in a list ordered by record type and id, so that records
             // of two types (a low-score rule) never share a number and the draw does not depend on
@@ -358,7 +358,7 @@ struct InspectionStore {
         guard let current = Status(rawValue: row.status), from.contains(current) else {
             throw KefuError.conflict("inspection.error.state")
         }
-        try await database.transaction { tx in
+        try await database.writeTransaction { tx in
             try await RecordWrites.change(
                 InspectionKind.self, id: row.id, version: version,
                 RecordWrite(

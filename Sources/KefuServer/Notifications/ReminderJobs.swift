@@ -184,7 +184,7 @@ struct Reminders {
         for (event, column) in columns.sorted(by: { $0.value < $1.value }) {
             let given = reminders.filter { $0.event == event }
             guard !given.isEmpty else { continue }
-            try await database.transaction { tx in
+            try await database.writeTransaction { tx in
                 let sql = try tx.sql()
                 for chunk in given.slices(of: 200) {
                     var rows: SQLQueryString = ""
@@ -208,7 +208,7 @@ struct Reminders {
     /// Writes the notifications (in each recipient's language) and queues the webhook deliveries.
     func record(_ messages: [Message], now: Date) async throws {
         guard let (notifications, notices) = try await prepare(messages, now: now, on: database) else { return }
-        try await database.transaction { tx in
+        try await database.writeTransaction { tx in
             try await NotificationStore(database: tx).addAll(notifications, now: now)
             try await WebhookStore(database: tx).enqueueAll(notices, now: now)
         }

@@ -42,7 +42,7 @@ struct WebhookStore {
     }
 
     func create(_ settings: WebhookSettings, context: AuditContext) async throws -> Int {
-        try await database.transaction { tx in
+        try await database.writeTransaction { tx in
             let id =
                 try await tx.sql().raw(
                     """
@@ -64,7 +64,7 @@ struct WebhookStore {
     func update(_ id: Int, with settings: WebhookSettings, keepSecret: Bool, version: Int, context: AuditContext)
         async throws
     {
-        try await database.transaction { tx in
+        try await database.writeTransaction { tx in
             let secret: SQLQueryString = keepSecret ? "secret" : "\(bind: settings.secret)"
             try await RecordWrites.change(
                 WebhookKind.self, id: id, version: version,

@@ -77,7 +77,7 @@ struct ConsentStore {
         }
         try errors.throwIfAny()
         let effectiveAt = input.effectiveAt ?? context.now
-        return try await database.transaction { tx -> Int in
+        return try await database.writeTransaction { tx -> Int in
             let row = try await tx.sql().raw(
                 """
                 INSERT INTO consents (customer_id, purpose, status, effective_at, channel, evidence, notice_version, recorded_at, recorded_by_staff_id, actor_name)

@@ -109,7 +109,7 @@ struct DataSubjectRights {
         let reason = reason.trimmed
         guard reason.count >= 2 else { throw FieldErrors(["reason": "validation.customer.anonymize_reason"]) }
         let placeholder = "[已匿名化]"
-        let files = try await database.transaction { tx in
+        let files = try await database.writeTransaction { tx in
             let sql = try tx.sql()
             // Every personal column of every kind that belongs to a customer, from the declarations.
             try await RecordKinds.clearPersonalData(

@@ -79,7 +79,7 @@ struct SharingStore {
             throw FieldErrors(["purpose": "validation.sharing.no_consent"])
         }
         let fields = SharingRules.shareableFields.filter(input.fields.contains).joined(separator: ",")
-        return try await database.transaction { tx -> Int in
+        return try await database.writeTransaction { tx -> Int in
             let row = try await tx.sql().raw(
                 """
                 INSERT INTO sharing_requests (customer_id, recipient, purpose, fields, note, status, requested_by_staff_id, requested_at, updated_at, version)
@@ -125,7 +125,7 @@ struct SharingStore {
         let release =
             approve ? Self.release(of: customer, fields: request.fields.split(separator: ",").map(String.init)) : nil
         let status = approve ? "approved" : "rejected"
-        try await database.transaction { tx in
+        try await database.writeTransaction { tx in
             try await RecordWrites.change(
                 SharingRequestKind.self, id: request.id, version: version,
                 RecordWrite(

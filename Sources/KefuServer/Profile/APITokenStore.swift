@@ -25,7 +25,7 @@ struct APITokenStore {
             staffID: staffID, name: name, tokenHash: Secrets.fingerprint(plain),
             tokenPrefix: String(plain.prefix(Self.tokenPrefix.count + 6)), now: context.now
         )
-        try await database.transaction { tx in
+        try await database.writeTransaction { tx in
             try await token.create(on: tx)
             try await AuditLog.record(
                 "token.created", recordType: "api_token", recordID: String(try token.requireID()), fields: ["name"],
@@ -44,7 +44,7 @@ struct APITokenStore {
         else { throw KefuError.notFound }
         guard token.revokedAt == nil else { return }
         token.revokedAt = context.now
-        try await database.transaction { tx in
+        try await database.writeTransaction { tx in
             try await token.update(on: tx)
             try await AuditLog.record(
                 "token.revoked", recordType: "api_token", recordID: String(id), context: context, on: tx)

@@ -46,7 +46,7 @@ struct ProfileController: RouteCollection {
         if staff.language != language {
             let context = req.auditContext
             let id = staff.id
-            try await req.db.transaction { tx in
+            try await req.db.writeTransaction { tx in
                 try await tx.sql().raw(
                     "UPDATE staff SET language = \(bind: language.rawValue), version = version + 1 WHERE id = \(bind: id)"
                 ).run()

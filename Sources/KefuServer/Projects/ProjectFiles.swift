@@ -81,7 +81,7 @@ struct ProjectFileStore {
             throw KefuError(.internalServerError, code: "storage", messageKey: "error.internal")
         }
         do {
-            return try await database.transaction { tx in
+            return try await database.writeTransaction { tx in
                 let id =
                     try await tx.sql().raw(
                         """

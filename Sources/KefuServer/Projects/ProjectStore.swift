@@ -81,7 +81,7 @@ struct ProjectStore {
 
     func create(_ facts: ProjectFacts, context: AuditContext) async throws -> ProjectRecord {
         if try await codeTaken(facts.code, except: nil) { throw FieldErrors(["code": "validation.project.code_taken"]) }
-        return try await database.transaction { tx in
+        return try await database.writeTransaction { tx in
             let row = try await tx.sql().raw(
                 """
                 INSERT INTO projects (code, name, type, industries, province, city, address, area_square_meters, investment_min_yuan,
@@ -108,7 +108,7 @@ struct ProjectStore {
         if try await codeTaken(facts.code, except: id) { throw FieldErrors(["code": "validation.project.code_taken"]) }
         let changes = facts.changes(from: current.facts)
         if changes.isEmpty { return current }
-        return try await database.transaction { tx in
+        return try await database.writeTransaction { tx in
             // Someone saved in between the read and this write: the write path refuses it.
             let written = try await RecordWrites.change(
                 ProjectKind.self, id: id, version: version,
@@ -210,7 +210,7 @@ struct ProjectStore {
     }
 
     func addCase(_ projectCase: ProjectCase, to projectID: Int, context: AuditContext) async throws -> Int {
-        try await database.transaction { tx in
+        try await database.writeTransaction { tx in
             let id =
                 try await tx.sql().raw(
                     """

@@ -136,7 +136,7 @@ struct RecommendationStore {
         }
         let explanation = String(
             decoding: try JSONEncoder().encode(ranked.parts.map(ExplanationPart.init)), as: UTF8.self)
-        return try await database.transaction { tx in
+        return try await database.writeTransaction { tx in
             let id =
                 try await tx.sql().raw(
                     """
@@ -189,7 +189,7 @@ struct RecommendationStore {
         }
         if reason.count > 500 { errors.add("reason", "validation.too_long") }
         try errors.throwIfAny()
-        try await database.transaction { tx in
+        try await database.writeTransaction { tx in
             let updated = try await tx.sql().raw(
                 """
                 UPDATE recommendations SET reaction = \(bind: input.reaction), reaction_reason = \(bind: reason.isEmpty ? nil : reason),

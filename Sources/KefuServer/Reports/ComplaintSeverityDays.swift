@@ -58,7 +58,7 @@ struct ComplaintSeverityDays {
         if !stale.isEmpty {
             let counted = try await recount(stale, calendar: calendar, limits: limits)
             let changes = changes
-            try await database.transaction { tx in
+            try await database.writeTransaction { tx in
                 for day in stale {
                     let text = Self.encode(counted[day] ?? [:])
                     try await tx.sql().raw(

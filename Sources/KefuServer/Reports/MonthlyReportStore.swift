@@ -96,7 +96,7 @@ struct MonthlyReportStore {
         ).first() != nil {
             throw exists
         }
-        return try await database.transaction { tx in
+        return try await database.writeTransaction { tx in
             let number = try await RecordNumbers.next(MonthlyReportKind.numbering!, at: context.now, on: tx)
             // Two drafts of one month started at once: the unique (department, month) keeps the first.
             guard
@@ -145,7 +145,7 @@ struct MonthlyReportStore {
         let version = try requireFormVersion(version)
         let text = sections.trimmed
         let changed = zip(text.fields, row.sections.fields).filter { $0.0.text != $0.1.text }.map { $0.0.name }
-        try await database.transaction { tx in
+        try await database.writeTransaction { tx in
             try await claim(
                 row, version: version,
                 set: """
@@ -166,7 +166,7 @@ struct MonthlyReportStore {
         ).throwIfAny()
         let version = try requireFormVersion(version)
         let json = try figures.json()
-        try await database.transaction { tx in
+        try await database.writeTransaction { tx in
             try await claim(
                 row, version: version,
                 set: """

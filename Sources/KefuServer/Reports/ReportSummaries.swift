@@ -261,7 +261,7 @@ struct ReportSummary: Sendable {
 
     /// Recounts every summary from the records (`kefu summaries rebuild`), in one transaction.
     static func rebuild(on database: any Database) async throws {
-        try await database.transaction { db in
+        try await database.writeTransaction { db in
             let sql = try db.sql()
             for summary in all {
                 try await sql.raw("DELETE FROM \(unsafeRaw: summary.table)").run()

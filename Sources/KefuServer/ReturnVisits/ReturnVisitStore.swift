@@ -76,7 +76,7 @@ struct ReturnVisitStore {
             message: AuditMessage.returnVisitSettings(
                 days: ["\(a)", "\(b)", "\(c)", "\(d)"], ungraded: "\(settings.ungradedDays)",
                 low: "\(settings.lowScore)"))
-        try await database.transaction { tx in
+        try await database.writeTransaction { tx in
             guard version == 0 else {
                 try await RecordWrites.change(
                     ReturnVisitSettingsKind.self, id: 1, version: version,
@@ -140,7 +140,7 @@ struct ReturnVisitStore {
         var opened = 0
         for chunk in stride(from: 0, to: visits.count, by: 500).map({ Array(visits[$0..<min($0 + 500, visits.count)]) })
         {
-            opened += try await database.transaction { tx in
+            opened += try await database.writeTransaction { tx in
                 var count = 0
                 for visit in chunk {
                     let row = try await tx.sql().raw(
@@ -256,7 +256,7 @@ struct ReturnVisitStore {
         let message = StoredMessage(
             result.problems.isEmpty
                 ? "timeline.message.return_visit_done" : "timeline.message.return_visit_done_problems", arguments)
-        try await database.transaction { tx in
+        try await database.writeTransaction { tx in
             try await RecordWrites.change(
                 ReturnVisitKind.self, id: visit.id, version: version,
                 RecordWrite(
@@ -308,7 +308,7 @@ struct ReturnVisitStore {
     /// for the customer, that one is brought forward and marked as the low score's. Answers the visit's id.
     @discardableResult
     func openForLowScore(surveyID: Int, customerID: Int, score: Int, now: Date) async throws -> Int? {
-        try await database.transaction { tx in
+        try await database.writeTransaction { tx in
             try await Self.openForLowScore(surveyID: surveyID, customerID: customerID, score: score, now: now, on: tx)
         }
     }

@@ -68,7 +68,7 @@ struct DepartmentStore {
         }
         try errors.throwIfAny()
         let department = DepartmentModel(code: code, name: name, isCustomerService: false, createdAt: context.now)
-        try await database.transaction { tx in
+        try await database.writeTransaction { tx in
             try await department.create(on: tx)
             try await AuditLog.record(
                 "department.created", recordType: "department", recordID: String(try department.requireID()),
@@ -82,7 +82,7 @@ struct DepartmentStore {
         if name.isEmpty { throw FieldErrors(["name": "validation.required"]) }
         if name.count > 64 { throw FieldErrors(["name": "validation.too_long"]) }
         let id = try department.requireID()
-        let written = try await database.transaction { tx in
+        let written = try await database.writeTransaction { tx in
             try await RecordWrites.change(
                 DepartmentKind.self, id: id, version: version,
                 RecordWrite(

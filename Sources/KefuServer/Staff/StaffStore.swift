@@ -181,7 +181,7 @@ struct StaffStore {
         )
         try await checkSupervisor(staff.facts)
         try await saving {
-            try await database.transaction { tx in
+            try await database.writeTransaction { tx in
                 try await staff.create(on: tx)
                 try await AuditLog.record(
                     "staff.created", recordType: "staff", recordID: String(try staff.requireID()),
@@ -287,7 +287,7 @@ struct StaffStore {
     ) async throws {
         let id = try staff.requireID()
         let written = try await saving {
-            try await database.transaction { tx in
+            try await database.writeTransaction { tx in
                 let written = try await RecordWrites.change(
                     StaffKind.self, id: id, version: expectedVersion,
                     RecordWrite(

@@ -38,7 +38,7 @@ struct TrainingWorkflow {
 
     func createPlan(_ input: PlanInput, departmentID: Int, context: AuditContext) async throws -> Int {
         try Self.validate(input)
-        return try await database.transaction { tx in
+        return try await database.writeTransaction { tx in
             let id =
                 try await tx.sql().raw(
                     """
@@ -66,7 +66,7 @@ struct TrainingWorkflow {
     func updatePlan(_ id: Int, _ input: PlanInput, context: AuditContext) async throws {
         try Self.validate(input)
         guard let version = input.version else { throw FieldErrors(["version": "validation.required"]) }
-        try await database.transaction { tx in
+        try await database.writeTransaction { tx in
             guard let plan = try await store.plan(id, on: tx) else { throw KefuError.notFound }
             if !plan.planState.isEditable { throw FieldErrors(["plan": "training.error.locked"]) }
             let sessions = try await store.sessions(planID: id, on: tx)
@@ -105,7 +105,7 @@ struct TrainingWorkflow {
         let note = (input.note ?? "").trimmed
         if step == .return, note.isEmpty { throw FieldErrors(["note": "validation.required"]) }
         if note.count > 2000 { throw FieldErrors(["note": "validation.too_long"]) }
-        try await database.transaction { tx in
+        try await database.writeTransaction { tx in
             guard let plan = try await store.plan(id, on: tx) else { throw KefuError.notFound }
             let count = try await store.sessions(planID: id, on: tx).filter { $0.sessionState != .cancelled }.count
             let next = try TrainingRules.transition(plan.planState, step, sessionCount: count).get()
@@ -150,7 +150,7 @@ struct TrainingWorkflow {
 
     /// Adds a session to the schedule of a draft or returned plan: a change of the plan, approved with it.
     func addSession(planID: Int, _ input: SessionInput, context: AuditContext) async throws -> Int {
-        try await database.transaction { tx in
+        try await database.writeTransaction { tx in
             guard let plan = try await store.plan(planID, on: tx) else { throw KefuError.notFound }
             let others = TrainingStore.sessionFacts(try await store.sessions(planID: planID, on: tx), figures: [:])
             var errors = TrainingRules.validateSession(
@@ -202,7 +202,7 @@ struct TrainingWorkflow {
     /// future) or cancelled, with the supervisor's note on its effect.
     func recordOutcome(_ id: Int, _ input: OutcomeInput, today: CalendarDay, context: AuditContext) async throws {
         guard let version = input.version else { throw FieldErrors(["version": "validation.required"]) }
-        try await database.transaction { tx in
+        try await database.writeTransaction { tx in
             guard let session = try await store.session(id, on: tx) else { throw KefuError.notFound }
             var errors = FieldErrors()
             let state = TrainingSessionState(rawValue: input.state ?? "")
@@ -245,7 +245,7 @@ struct TrainingWorkflow {
 
     /// Enrols a specialist of the session's department, once.
     func enrol(sessionID: Int, _ input: EnrolInput, context: AuditContext) async throws -> Int {
-        try await database.transaction { tx in
+        try await database.writeTransaction { tx in
             guard let session = try await store.session(sessionID, on: tx) else { throw KefuError.notFound }
             guard let staffID = input.staffID else { throw FieldErrors(["staffID": "validation.required"]) }
             if session.sessionState == .cancelled { throw FieldErrors(["staffID": "training.error.cancelled"]) }
@@ -287,7 +287,7 @@ struct TrainingWorkflow {
         var errors = TrainingRules.validateScore(input.scoreBefore, field: "scoreBefore")
         errors.merge(TrainingRules.validateScore(input.scoreAfter, field: "scoreAfter"))
         try errors.throwIfAny()
-        try await database.transaction { tx in
+        try await database.writeTransaction { tx in
             guard let session = try await store.session(sessionID, on: tx),
                 let row = try await store.enrolments(sessionIDs: [sessionID], on: tx).first(where: {
                     $0.id == enrolmentID
@@ -320,7 +320,7 @@ struct TrainingWorkflow {
     /// A trainee rates a session they attended, once.
     func rate(sessionID: Int, staffID: Int, _ input: RatingInput, context: AuditContext) async throws {
         let comment = (input.comment ?? "").trimmed
-        try await database.transaction { tx in
+        try await database.writeTransaction { tx in
             guard let session = try await store.session(sessionID, on: tx) else { throw KefuError.notFound }
             let own = try await store.enrolment(sessionID: sessionID, staffID: staffID, on: tx)
             var errors = TrainingRules.ratingProblem(

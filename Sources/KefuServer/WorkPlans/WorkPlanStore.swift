@@ -114,7 +114,7 @@ struct WorkPlanStore {
             title: input.title, targets: (input.targets ?? []).map { ($0.figure, $0.target) }, goals: goals
         ).get()
         let period = kind!.period(containing: day!)
-        return try await database.transaction { tx in
+        return try await database.writeTransaction { tx in
             let sql = try tx.sql()
             if let staffID = input.staffID {
                 let member = try await sql.raw(
@@ -158,7 +158,7 @@ struct WorkPlanStore {
 
     /// Marks a goal done or not done.
     func markGoal(planID: Int, goalID: Int, done: Bool, context: AuditContext) async throws {
-        try await database.transaction { tx in
+        try await database.writeTransaction { tx in
             let updated = try await tx.sql().raw(
                 """
                 UPDATE work_plan_goals SET done_at = \(bind: done ? context.now : nil), done_by_staff_id = \(bind: done ? context.actorStaffID : nil),
@@ -194,7 +194,7 @@ struct WorkPlanStore {
             decoding: try JSONEncoder().encode(
                 try await self.progress(plan, now: context.now, serviceQuality: serviceQuality)), as: UTF8.self)
         let planID = plan.id
-        try await database.transaction { tx in
+        try await database.writeTransaction { tx in
             try await RecordWrites.change(
                 WorkPlanKind.self, id: planID, version: version,
                 RecordWrite(

@@ -27,7 +27,7 @@ struct AddAuditMessages: AsyncMigration {
     }
 
     func revert(on database: any Database) async throws {
-        try await database.transaction { tx in
+        try await database.writeTransaction { tx in
             let sql = try tx.sql()
             try await AuditAppendOnly.drop(on: sql, dialect: tx.dialect)
             try await tx.schema("audit_entries").deleteField("message_args").deleteField("message_key").update()
@@ -73,7 +73,7 @@ enum AuditDetailConversion {
                 converted.append((try row.decode(column: "id", as: Int.self), message, text))
             }
             guard !converted.isEmpty else { continue }
-            try await database.transaction { [converted] tx in
+            try await database.writeTransaction { [converted] tx in
                 let sql = try tx.sql()
                 try await AuditAppendOnly.drop(on: sql, dialect: tx.dialect)
                 for entry in converted {

@@ -90,7 +90,7 @@ struct SignIn {
         var context = request.auditContext
         context.actorStaffID = staffID
         context.actorName = staff.username
-        try await request.db.transaction { [context] tx in
+        try await request.db.writeTransaction { [context] tx in
             if let previous {
                 try await WebSessionModel.query(on: tx).filter(\.$tokenHash == Secrets.fingerprint(previous)).delete()
             }

@@ -44,18 +44,21 @@ enum DatabaseSetup {
                 // The writer's batches run on connections of their own, so readers keep theirs, and their
                 // statements on a thread of their own, so a batch never queues behind readers' statements in
                 // the shared thread pool: the batch is the one path every write waits on (issue 18 §9).
+                // Its tasks and its connections' answers run on an event loop of its own (``WriterExecutor``).
                 let writerThreads = NIOThreadPool(numberOfThreads: 1)
                 writerThreads.start()
-                let databases = Databases(threadPool: writerThreads, on: app.eventLoopGroup), logger = app.logger
+                let writerLoop = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+                let databases = Databases(threadPool: writerThreads, on: writerLoop), logger = app.logger
                 databases.use(
                     .sqlite(
                         SQLiteConfiguration(storage: .file(path: path)), maxConnectionsPerEventLoop: 1,
                         connectionPoolTimeout: .seconds(connectionWaitSeconds), sqlLogLevel: .debug),
                     as: .sqliteWriter, isDefault: false)
-                app.lifecycle.use(WriterShutdown(databases: databases, threads: writerThreads))
+                app.lifecycle.use(WriterShutdown(databases: databases, threads: writerThreads, loop: writerLoop))
                 writerDatabases = databases
-                writer.useOwnConnections { eventLoop in
-                    databases.database(.sqliteWriter, logger: logger, on: eventLoop) as? any Database & SQLDatabase
+                let loop = writerLoop.next()
+                writer.useOwnConnections(executor: WriterExecutor(eventLoop: loop)) {
+                    databases.database(.sqliteWriter, logger: logger, on: loop) as? any Database & SQLDatabase
                 }
             } else {
                 app.databases.use(
@@ -84,13 +87,15 @@ enum DatabaseSetup {
     /// start-up; WAL mode itself is stored in the file.
     static func applySQLitePragmas(_ app: Application, writer: Databases?) async throws {
         for eventLoop in app.eventLoopGroup.makeIterator() {
-            let databases = [
-                app.databases.database(logger: app.logger, on: eventLoop),
-                writer?.database(.sqliteWriter, logger: app.logger, on: eventLoop),
-            ]
-            for case let database as any SQLDatabase in databases {
+            if let database = app.databases.database(logger: app.logger, on: eventLoop) as? any SQLDatabase {
                 try await applySQLitePragmas(to: database)
             }
+        }
+        if let writer,
+            let database = writer.database(.sqliteWriter, logger: app.logger, on: writer.eventLoopGroup.any())
+                as? any SQLDatabase
+        {
+            try await applySQLitePragmas(to: database)
         }
     }
 
@@ -132,9 +137,11 @@ enum DatabaseSetup {
 private struct WriterShutdown: LifecycleHandler {
     let databases: Databases
     let threads: NIOThreadPool
+    let loop: MultiThreadedEventLoopGroup
 
     func shutdownAsync(_ application: Application) async {
         await databases.shutdownAsync()
         try? await threads.shutdownGracefully()
+        try? await loop.shutdownGracefully()
     }
 }

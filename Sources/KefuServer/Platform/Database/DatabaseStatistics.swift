@@ -22,7 +22,7 @@ enum DatabaseStatistics {
     private static func optimize(_ database: any Database) async throws {
         guard database.dialect == .sqlite else { return }
         // In a transaction, so that on SQLite it is one job of the writer's queue, not a second writer.
-        try await database.transaction { transaction in
+        try await database.writeTransaction { transaction in
             try await transaction.sql().raw("PRAGMA optimize = 0x10012").run()
         }
     }

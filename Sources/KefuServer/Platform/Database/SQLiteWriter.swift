@@ -47,13 +47,21 @@ final class SQLiteWriter: Sendable {
     /// Where a batch takes its connection: the writer's own connections when the database is a file, so a
     /// batch never holds the connection a reader of the same event loop is waiting for; otherwise the pool
     /// of the request that opened the batch (an in-memory database, whose connections share one cache).
-    typealias ConnectionSource = @Sendable (any EventLoop) -> (any Database & SQLDatabase)?
-    private let ownConnections = NIOLockedValueBox<ConnectionSource?>(nil)
-
-    /// Gives the writer connections of its own (``DatabaseSetup``).
-    func useOwnConnections(_ source: @escaping ConnectionSource) {
-        ownConnections.withLockedValue { $0 = source }
+    typealias ConnectionSource = @Sendable () -> (any Database & SQLDatabase)?
+    private struct Own {
+        var connections: ConnectionSource
+        var executor: WriterExecutor
     }
+    private let own = NIOLockedValueBox<Own?>(nil)
+
+    /// Gives the writer connections of its own, on the event loop `executor` runs its batches on
+    /// (``DatabaseSetup``).
+    func useOwnConnections(executor: WriterExecutor, _ source: @escaping ConnectionSource) {
+        own.withLockedValue { $0 = Own(connections: source, executor: executor) }
+    }
+
+    /// Where the batches run: the writer's own loop, or (no connections of its own) the default executor.
+    private var executor: WriterExecutor? { own.withLockedValue { $0?.executor } }
 
     /// Queues `job`; the first job after an idle spell starts the writer.
     func submit(_ job: Job) {
@@ -63,7 +71,9 @@ final class SQLiteWriter: Sendable {
             state.isDraining = true
             return true
         }
-        if start { Task(priority: Self.priority) { await drain(from: job.database) } }
+        if start {
+            Task(executorPreference: executor, priority: Self.priority) { await self.drain(from: job.database) }
+        }
     }
 
     /// The next queued job; a job that runs alone only when it opens the batch.
@@ -87,8 +97,9 @@ final class SQLiteWriter: Sendable {
     }
 
     private func drain(from requestDatabase: any Database & SQLDatabase) async {
-        let own = ownConnections.withLockedValue { $0 }?(requestDatabase.eventLoop)
-        let database = own ?? requestDatabase
+        let ownDatabase = own.withLockedValue { $0 }?.connections()
+        let database = ownDatabase ?? requestDatabase
+        let executor = executor
         repeat {
             do {
                 try await database.withConnection { connection -> EventLoopFuture<Void> in
@@ -99,8 +110,8 @@ final class SQLiteWriter: Sendable {
                     // The batch's task, and the requests' transactions it runs, go before other work waiting for
                     // the cooperative threads: every write in the server waits on this one path.
                     let done = connection.eventLoop.makePromise(of: Void.self)
-                    Task(priority: Self.priority) {
-                        await self.batch(on: connection, runsInOrder: own != nil)
+                    Task(executorPreference: executor, priority: Self.priority) {
+                        await self.batch(on: connection, runsInOrder: ownDatabase != nil)
                         done.succeed()
                     }
                     return done.futureResult

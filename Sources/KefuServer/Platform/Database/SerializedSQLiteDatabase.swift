@@ -125,7 +125,48 @@ struct SerializedSQLiteDatabase: Database, SQLDatabase {
     }
 }
 
+extension SerializedSQLiteDatabase {
+    /// Queues `work` at the writer and runs it inside the batch itself, not in a task of its own as Fluent's
+    /// `transaction` does: on the writer's own loop (``WriterExecutor``) every statement's answer then resumes
+    /// it there. The answer comes after the commit of the batch that ran it.
+    func submittedAsync<T: Sendable>(_ work: @escaping @Sendable (any Database) async throws -> T) async throws -> T {
+        let promise = inner.eventLoop.makePromise(of: T.self)
+        let result = NIOLockedValueBox<T?>(nil)
+        writer.submit(
+            SQLiteWriter.Job(
+                database: inner,
+                work: { transaction in
+                    do {
+                        let value = try await work(transaction)
+                        result.withLockedValue { $0 = value }
+                        return true
+                    } catch {
+                        promise.fail(error)
+                        return false
+                    }
+                },
+                finish: { error in
+                    if let error { return promise.fail(error) }
+                    guard let value = result.withLockedValue({ $0 }) else {
+                        return promise.fail(DatabaseSetupError(message: "SQLite batch answered a job without a result"))
+                    }
+                    promise.succeed(value)
+                }))
+        return try await promise.futureResult.get()
+    }
+}
+
 extension Database {
+    /// A transaction that writes: on SQLite a job of the writer's batch, run on the writer's own loop
+    /// (``SerializedSQLiteDatabase/submittedAsync(_:)``); elsewhere, or already inside one, Fluent's
+    /// `transaction`. Every store writes through it.
+    func writeTransaction<T: Sendable>(_ work: @escaping @Sendable (any Database) async throws -> T) async throws -> T {
+        guard let serialized = self as? SerializedSQLiteDatabase, !serialized.inTransaction else {
+            return try await transaction(work)
+        }
+        return try await serialized.submittedAsync(work)
+    }
+
     /// A transaction that changes much of the database at once (an import): on SQLite the writer runs
     /// it alone and without a savepoint (``SerializedSQLiteDatabase/transactionAlone(_:)``); elsewhere
     /// an ordinary transaction.

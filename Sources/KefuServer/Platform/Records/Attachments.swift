@@ -127,7 +127,7 @@ struct AttachmentStore {
             throw KefuError(.internalServerError, code: "storage", messageKey: "error.internal")
         }
         do {
-            return try await database.transaction { tx in
+            return try await database.writeTransaction { tx in
                 let id =
                     try await tx.sql().raw(
                         """

@@ -47,7 +47,7 @@ struct AddTimelineMessages: AsyncMigration {
             ).all()
             guard let last = rows.last else { return }
             after = try last.decode(column: "id", as: Int.self)
-            try await database.transaction { tx in
+            try await database.writeTransaction { tx in
                 for row in rows {
                     let kind = try row.decode(column: "kind", as: String.self)
                     let summary = try row.decode(column: "summary", as: String.self)
