@@ -97,7 +97,7 @@ struct CustomersAPIController: RouteCollection {
     /// The 360's at a glance: open follow-ups, promised replies, recent recommendations — each part only
     /// where the caller may see it (absent otherwise).
     @Sendable func overview(req: Request) async throws -> CustomerOverviewDTO {
-        let customer = try await req.customer(for: .viewCustomers)
+        let customer = try await req.customerToShow(for: .viewCustomers)
         let id = try customer.requireID()
         let overview = try await CustomerOverview.load(
             customerID: id, facts: customer.recordFacts, actor: try req.requireStaff().actor, now: req.now, on: req.db)
@@ -192,7 +192,7 @@ struct CustomersAPIController: RouteCollection {
     }
 
     @Sendable func reveal(req: Request) async throws -> CustomerDTO {
-        let customer = try await req.customer(for: .viewCustomers)
+        let customer = try await req.customerToShow(for: .viewCustomers)
         let reason = (try req.content.decode(RevealRequest.self).reason ?? "").trimmed
         guard reason.count >= 2 else {
             throw KefuError.validation(FieldErrors(["reason": "validation.customer.reveal_reason"]))
@@ -205,7 +205,7 @@ struct CustomersAPIController: RouteCollection {
     }
 
     @Sendable func timeline(req: Request) async throws -> PageDTO<TimelineEntryDTO> {
-        let customer = try await req.customer(for: .viewCustomers)
+        let customer = try await req.customerToShow(for: .viewCustomers)
         let paging = try req.paging
         // The same groups as the file page's filters; an unknown one is bad input, not "all".
         var group: Timeline.Group?
@@ -222,7 +222,7 @@ struct CustomersAPIController: RouteCollection {
     }
 
     @Sendable func changes(req: Request) async throws -> PageDTO<ChangeDTO> {
-        let customer = try await req.customer(for: .viewCustomers)
+        let customer = try await req.customerToShow(for: .viewCustomers)
         let visibility = try req.contactVisibility(of: customer.recordFacts)
         let paging = try req.paging
         let query = CustomerChangeModel.query(on: req.db).filter(\.$customerID == (try customer.requireID()))
@@ -242,7 +242,7 @@ struct CustomersAPIController: RouteCollection {
     }
 
     @Sendable func communications(req: Request) async throws -> PageDTO<CommunicationRecordDTO> {
-        let customer = try await req.customer(for: .viewCustomers)
+        let customer = try await req.customerToShow(for: .viewCustomers)
         let paging = try req.paging
         let (rows, total) = try await CommunicationStore(database: req.db).page(
             customerID: try customer.requireID(), paging: paging)
@@ -257,7 +257,7 @@ struct CustomersAPIController: RouteCollection {
     }
 
     @Sendable func createCommunication(req: Request) async throws -> Response {
-        let customer = try await req.customer(for: .recordCommunication)
+        let customer = try await req.customerToShow(for: .recordCommunication)
         var input = try req.content.decode(CommunicationRecordDTO.self)
         let staff = try req.requireStaff()
         let id = try await CommunicationStore(database: req.db).create(

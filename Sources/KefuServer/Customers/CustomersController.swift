@@ -200,7 +200,7 @@ struct CustomersController: RouteCollection {
     }
 
     @Sendable func recordCommunication(req: Request) async throws -> Response {
-        let customer = try await req.customer(for: .recordCommunication)
+        let customer = try await req.customerToShow(for: .recordCommunication)
         let form = try req.content.decode(CommunicationForm.self)
         let input = CommunicationRecordDTO(
             channel: form.channel ?? "", direction: form.direction ?? "", occurredAt: nil,
