@@ -30,9 +30,12 @@ extension AuditStoredMessageTests {
 
             // The page's record column reads "Customer KH-…", not the database id.
             let html = try await Self.page(t, query: "recordType=customer&recordID=\(created.code)", in: .en)
-            #expect(html.contains("Customer \(created.code)"))
+            #expect(html.contains("<td>Customer <span class=\"nowrap\">\(created.code)</span></td>"))
             let chinese = try await Self.page(t, query: "recordType=customer", in: .zhHans)
-            #expect(chinese.contains("\(try Self.text("audit.record_type.customer", .zhHans)) \(created.code)"))
+            #expect(
+                chinese.contains(
+                    "<td>\(try Self.text("audit.record_type.customer", .zhHans)) <span class=\"nowrap\">\(created.code)</span></td>"
+                ))
         }
     }
 }
