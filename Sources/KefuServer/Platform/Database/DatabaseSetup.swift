@@ -57,7 +57,11 @@ enum DatabaseSetup {
                 app.lifecycle.use(WriterShutdown(databases: databases, threads: writerThreads, loop: writerLoop))
                 writerDatabases = databases
                 let loop = writerLoop.next()
-                writer.useOwnConnections(executor: WriterExecutor(eventLoop: loop)) {
+                var executor: (any Sendable)?
+                if #available(macOS 15.0, iOS 18.0, tvOS 18.0, watchOS 11.0, visionOS 2.0, *) {
+                    executor = WriterExecutor(eventLoop: loop)
+                }
+                writer.useOwnConnections(executor: executor) {
                     databases.database(.sqliteWriter, logger: logger, on: loop) as? any Database & SQLDatabase
                 }
             } else {

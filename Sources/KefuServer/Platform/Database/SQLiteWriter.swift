@@ -50,18 +50,29 @@ final class SQLiteWriter: Sendable {
     typealias ConnectionSource = @Sendable () -> (any Database & SQLDatabase)?
     private struct Own {
         var connections: ConnectionSource
-        var executor: WriterExecutor
+        /// A ``WriterExecutor`` where the platform has task executors (Linux; macOS from 15).
+        var executor: (any Sendable)?
     }
     private let own = NIOLockedValueBox<Own?>(nil)
 
     /// Gives the writer connections of its own, on the event loop `executor` runs its batches on
     /// (``DatabaseSetup``).
-    func useOwnConnections(executor: WriterExecutor, _ source: @escaping ConnectionSource) {
+    func useOwnConnections(executor: (any Sendable)?, _ source: @escaping ConnectionSource) {
         own.withLockedValue { $0 = Own(connections: source, executor: executor) }
     }
 
-    /// Where the batches run: the writer's own loop, or (no connections of its own) the default executor.
-    private var executor: WriterExecutor? { own.withLockedValue { $0?.executor } }
+    /// Starts the writer's work on its own loop (``WriterExecutor``), or, without connections of its own, on the
+    /// default executor; above the requests' priority, whose writes all wait on it.
+    private func startTask(_ operation: @escaping @Sendable () async -> Void) {
+        let executor = own.withLockedValue { $0?.executor }
+        if #available(macOS 15.0, iOS 18.0, tvOS 18.0, watchOS 11.0, visionOS 2.0, *),
+            let executor = executor as? WriterExecutor
+        {
+            Task(executorPreference: executor, priority: Self.priority, operation: operation)
+        } else {
+            Task(priority: Self.priority, operation: operation)
+        }
+    }
 
     /// Queues `job`; the first job after an idle spell starts the writer.
     func submit(_ job: Job) {
@@ -72,7 +83,7 @@ final class SQLiteWriter: Sendable {
             return true
         }
         if start {
-            Task(executorPreference: executor, priority: Self.priority) { await self.drain(from: job.database) }
+            startTask { await self.drain(from: job.database) }
         }
     }
 
@@ -99,7 +110,6 @@ final class SQLiteWriter: Sendable {
     private func drain(from requestDatabase: any Database & SQLDatabase) async {
         let ownDatabase = own.withLockedValue { $0 }?.connections()
         let database = ownDatabase ?? requestDatabase
-        let executor = executor
         repeat {
             do {
                 try await database.withConnection { connection -> EventLoopFuture<Void> in
@@ -107,10 +117,10 @@ final class SQLiteWriter: Sendable {
                         return connection.eventLoop.makeFailedFuture(
                             DatabaseSetupError(message: "SQLite connection without SQL"))
                     }
-                    // The batch's task, and the requests' transactions it runs, go before other work waiting for
-                    // the cooperative threads: every write in the server waits on this one path.
+                    // The batch's task, and the requests' transactions it runs, on the writer's own loop: every
+                    // write in the server waits on this one path.
                     let done = connection.eventLoop.makePromise(of: Void.self)
-                    Task(executorPreference: executor, priority: Self.priority) {
+                    self.startTask {
                         await self.batch(on: connection, runsInOrder: ownDatabase != nil)
                         done.succeed()
                     }

@@ -7,6 +7,7 @@ import NIOCore
 /// request loops every answer queued behind whatever HTTP work those loops held, so a batch ran half as fast
 /// as soon as requests were being parsed beside it (issue 18 §9: 0.46 ms a conversation with the loops idle,
 /// 0.98 with them busy). On a loop of its own the round trip wakes only threads that wait for it.
+@available(macOS 15.0, iOS 18.0, tvOS 18.0, watchOS 11.0, visionOS 2.0, *)
 final class WriterExecutor: TaskExecutor {
     let eventLoop: any EventLoop
 
