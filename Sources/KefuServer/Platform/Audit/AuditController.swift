@@ -172,8 +172,7 @@ struct AuditController: RouteCollection {
         let filter = AuditFilter(req.query)
         try filter.validate()
         let page = try req.paging
-        let (items, total) = try await fetch(filter, page: page, on: req.db)
-        let numbers = try await Self.numbers(of: items, on: req.db)
+        let (items, numbers, total) = try await fetch(filter, page: page, on: req.db)
         let words = req.words
         return PageDTO(
             items: items.map { AuditEntryDTO($0, words: words, number: numbers.number(of: $0)) },
@@ -185,10 +184,11 @@ struct AuditController: RouteCollection {
         var errors: [String: String] = [:]
         let paging = try req.paging
         var items: [AuditEntryModel] = []
+        var numbers = AuditRecordNumbers(byReference: [:])
         var total = 0
         do {
             try filter.validate()
-            (items, total) = try await fetch(filter, page: paging, on: req.db)
+            (items, numbers, total) = try await fetch(filter, page: paging, on: req.db)
         } catch let problems as FieldErrors {
             errors = problems.messages
         }
@@ -196,7 +196,6 @@ struct AuditController: RouteCollection {
             "actor": filter.actor ?? "", "action": filter.action ?? "", "recordType": filter.recordType ?? "",
             "recordID": filter.recordID ?? "", "from": filter.from ?? "", "to": filter.to ?? "",
         ]
-        let numbers = try await Self.numbers(of: items, on: req.db)
         let words = req.words
         // People by display name: the actor's id finds today's name; a username stays only for entries without one.
         let people = try await StaffModel.query(on: req.db).sort(\.$displayName).all()
@@ -249,23 +248,20 @@ struct AuditController: RouteCollection {
             "audit/index", titleKey: "audit.title", page, status: errors.isEmpty ? .ok : .unprocessableEntity)
     }
 
-    /// The numbers of the entries' records (issue 9's registry), so the log names a file as people know it.
-    private static func numbers(of entries: [AuditEntryModel], on database: any Database) async throws
-        -> AuditRecordNumbers
-    {
-        let references = entries.compactMap { RecordReference(type: $0.recordType, id: $0.recordID) }
-        return AuditRecordNumbers(byReference: try await RecordReferences.numbers(of: references, on: database))
-    }
-
+    /// The page of entries, with the numbers of their records (issue 9's registry: one query per kind), so
+    /// the log names a file as people know it.
     private func fetch(_ filter: AuditFilter, page: Paging, on database: any Database) async throws -> (
-        [AuditEntryModel], Int
+        [AuditEntryModel], AuditRecordNumbers, Int
     ) {
         let filter = try await filter.resolvingNumber(on: database)
         let total = try await filter.query(on: database).count()
         let items = try await filter.query(on: database)
             .sort(\.$occurredAt, .descending).sort(\.$id, .descending)
             .range(page.offset..<(page.offset + page.size)).all()
-        return (items, total)
+        let references = items.compactMap { RecordReference(type: $0.recordType, id: $0.recordID) }
+        let numbers = AuditRecordNumbers(
+            byReference: try await RecordReferences.numbers(of: references, on: database))
+        return (items, numbers, total)
     }
 }
 

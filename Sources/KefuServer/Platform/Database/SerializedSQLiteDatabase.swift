@@ -99,6 +99,21 @@ struct SerializedSQLiteDatabase: Database, SQLDatabase {
     private func submitted<T>(
         alone: Bool = false, _ work: @escaping @Sendable (SerializedSQLiteDatabase) -> EventLoopFuture<T>
     ) -> EventLoopFuture<T> {
+        queued(alone: alone) { transaction in try await work(transaction).get() }
+    }
+
+    /// Queues `work` at the writer and runs it inside the batch itself, not in a task of its own as Fluent's
+    /// `transaction` does: on the writer's own loop (``WriterExecutor``) every statement's answer then resumes
+    /// it there. The answer comes after the commit of the batch that ran it.
+    func submittedAsync<T: Sendable>(_ work: @escaping @Sendable (any Database) async throws -> T) async throws -> T {
+        try await queued { transaction in try await work(transaction) }.get()
+    }
+
+    /// The job both kinds of work become: `work` runs in the batch, and its value or error answers the
+    /// request once the batch has committed (or failed).
+    private func queued<T>(
+        alone: Bool = false, _ work: @escaping @Sendable (SerializedSQLiteDatabase) async throws -> T
+    ) -> EventLoopFuture<T> {
         let promise = inner.eventLoop.makePromise(of: UncheckedBox<T>.self)
         let result = NIOLockedValueBox<UncheckedBox<T>?>(nil)
         writer.submit(
@@ -106,7 +121,7 @@ struct SerializedSQLiteDatabase: Database, SQLDatabase {
                 database: inner,
                 work: { transaction in
                     do {
-                        let value = try await work(transaction).get()
+                        let value = try await work(transaction)
                         result.withLockedValue { $0 = UncheckedBox(value: value) }
                         return true
                     } catch {
@@ -122,37 +137,6 @@ struct SerializedSQLiteDatabase: Database, SQLDatabase {
                     promise.succeed(value)
                 }, alone: alone))
         return promise.futureResult.map(\.value)
-    }
-}
-
-extension SerializedSQLiteDatabase {
-    /// Queues `work` at the writer and runs it inside the batch itself, not in a task of its own as Fluent's
-    /// `transaction` does: on the writer's own loop (``WriterExecutor``) every statement's answer then resumes
-    /// it there. The answer comes after the commit of the batch that ran it.
-    func submittedAsync<T: Sendable>(_ work: @escaping @Sendable (any Database) async throws -> T) async throws -> T {
-        let promise = inner.eventLoop.makePromise(of: T.self)
-        let result = NIOLockedValueBox<T?>(nil)
-        writer.submit(
-            SQLiteWriter.Job(
-                database: inner,
-                work: { transaction in
-                    do {
-                        let value = try await work(transaction)
-                        result.withLockedValue { $0 = value }
-                        return true
-                    } catch {
-                        promise.fail(error)
-                        return false
-                    }
-                },
-                finish: { error in
-                    if let error { return promise.fail(error) }
-                    guard let value = result.withLockedValue({ $0 }) else {
-                        return promise.fail(DatabaseSetupError(message: "SQLite batch answered a job without a result"))
-                    }
-                    promise.succeed(value)
-                }))
-        return try await promise.futureResult.get()
     }
 }
 
