@@ -31,6 +31,15 @@ extension AuditStoredMessageTests {
             // The page's record column reads "Customer KH-…", not the database id.
             let html = try await Self.page(t, query: "recordType=customer&recordID=\(created.code)", in: .en)
             #expect(html.contains("<td>Customer <span class=\"nowrap\">\(created.code)</span></td>"))
+            // A person the log is about is named, not numbered.
+            let lina = try await t.staff(.specialist)
+            try await AuditLog.record(
+                "staff.updated", recordType: "staff", recordID: String(try lina.requireID()), fields: ["role"],
+                context: AuditContext(
+                    actorStaffID: nil, actorName: "console", address: "", requestID: "r-staff", now: testStart),
+                on: t.app.db)
+            let people = try await Self.page(t, query: "recordType=staff", in: .en)
+            #expect(people.contains("<td>Staff <span class=\"nowrap\">\(lina.displayName)</span></td>"))
             let chinese = try await Self.page(t, query: "recordType=customer", in: .zhHans)
             #expect(
                 chinese.contains(

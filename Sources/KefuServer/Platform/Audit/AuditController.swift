@@ -216,7 +216,10 @@ struct AuditController: RouteCollection {
                     actorName: $0.actorStaffID.flatMap { names[$0] } ?? words.actor($0.actorName),
                     action: $0.action, actionLabel: words.auditAction($0.action),
                     recordType: words.label("audit.record_type", $0.recordType),
-                    recordID: numbers.number(of: $0) ?? $0.recordID,
+                    // A record is named as people know it: a file by its number, a person by their name.
+                    recordID: numbers.number(of: $0)
+                        ?? ($0.recordType == StaffKind.recordType ? Int($0.recordID).flatMap { names[$0] } : nil)
+                            ?? $0.recordID,
                     fields: words.auditFields($0.fields),
                     detail: words.orDash(words.auditDetail($0)), address: $0.address, requestID: $0.requestID)
             },
